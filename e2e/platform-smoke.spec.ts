@@ -1,0 +1,45 @@
+import { expect, test } from "@playwright/test";
+
+import { sineThroughGain } from "../src/engine/graph-program";
+import { renderProgram } from "../test/support/render";
+import { estimateFrequency, maxAbsDifference, peak } from "../test/support/signal";
+
+declare global {
+  interface Window {
+    renderSineOffline(seconds: number, sampleRate: number): Promise<number[]>;
+  }
+}
+
+test("engine.wasm renders the same 440 Hz sine in an AudioWorklet and in Node", async ({ page }) => {
+  await page.goto("/e2e/pages/smoke.html");
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+
+  const browser = await page.evaluate(() => window.renderSineOffline(1, 48000));
+  expect(browser).toHaveLength(48000);
+  expect(Math.abs(estimateFrequency(browser, 48000) - 440)).toBeLessThanOrEqual(0.5);
+  expect(Math.abs(peak(browser) - 0.5)).toBeLessThanOrEqual(1e-4);
+
+  const [node] = await renderProgram(sineThroughGain(440, 0.5), 48000);
+  const difference = maxAbsDifference(browser, node as Float32Array);
+  test
+    .info()
+    .annotations.push({ type: "max abs difference (worklet vs Node)", description: String(difference) });
+  expect(difference).toBeLessThanOrEqual(1e-7);
+});
+
+test("the demo page plays the sine with a play/stop button", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.locator("#isolated")).toHaveText(/^yes/);
+  const button = page.getByRole("button", { name: "Play" });
+  await button.click();
+  await expect(page.locator("#status")).toHaveText("playing");
+  await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
+  // The audio clock advances: the worklet is running in a real-time context.
+  const first = Number.parseFloat((await page.locator("#clock").textContent()) ?? "0");
+  await page.waitForTimeout(300);
+  const second = Number.parseFloat((await page.locator("#clock").textContent()) ?? "0");
+  expect(second).toBeGreaterThan(first);
+  await page.screenshot({ path: "test-results/demo-playing.png" });
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.locator("#status")).toHaveText("stopped");
+});

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One idempotent setup, run first by `npm start` and `npm test`:
+#   1. system toolchain: Debian's emscripten (em++) and chromium, installed with apt-get when missing;
+#   2. npm dependencies: `npm ci` when node_modules is missing or older than package-lock.json;
+#   3. the engine: wasm/build.sh (skips itself when nothing changed);
+#   4. the worklet bundle: scripts/build-worklet.mjs.
+# A second run with nothing changed takes a few seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { echo "[setup] $*" >&2; }
+
+missing=()
+command -v em++ >/dev/null 2>&1 || missing+=(emscripten)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+if ((${#missing[@]})); then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "missing: ${missing[*]}. This machine has no apt-get: install Debian/Ubuntu's packages"
+    log "'emscripten' (provides em++) and 'chromium' (provides /usr/bin/chromium) with your package"
+    log "manager, or run on Debian 12 / Ubuntu 24.04, then run this command again."
+    exit 1
+  fi
+  sudo=()
+  [[ $(id -u) == 0 ]] || sudo=(sudo)
+  log "installing ${missing[*]} with apt-get (once)"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# When node_modules is missing or does not hold what package-lock.json pins, the install is stale.
+if ! node scripts/lock-matches.mjs 2>/dev/null; then
+  log "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+log "engine: $(bash wasm/build.sh)"
+node scripts/build-worklet.mjs >/dev/null
+log "worklet: public/build/engine-processor.js"

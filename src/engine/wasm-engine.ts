@@ -1,0 +1,312 @@
+/**
+ * The one loader for engine.wasm, shared by the AudioWorklet, Workers and Node.
+ *
+ * It must run in AudioWorkletGlobalScope, which has no fetch, URL, TextDecoder or performance: so
+ * this module only instantiates an already compiled WebAssembly.Module synchronously and wraps
+ * its C ABI (wasm/src/abi.cpp). Fetching or reading the bytes is the host's job.
+ */
+
+/** The raw exports of engine.wasm (see wasm/src/abi.cpp for each function's threading contract). */
+export interface EngineExports {
+  memory: WebAssembly.Memory;
+  _initialize(): void;
+  wd_engine_create(sampleRate: number, blockSize: number): number;
+  wd_engine_destroy(engine: number): void;
+  wd_graph_clear(engine: number): void;
+  wd_node_add(engine: number, typeIndex: number): number;
+  wd_node_add_input(engine: number, node: number, source: number): number;
+  wd_graph_prepare(engine: number, outputNode: number): number;
+  wd_last_error(engine: number): number;
+  wd_node_set_param(engine: number, node: number, param: number, value: number): number;
+  wd_engine_reset(engine: number): void;
+  wd_render(engine: number, frames: number): number;
+  wd_output_channels(engine: number): number;
+  wd_output_channel(engine: number, channel: number): number;
+  wd_position_frames(engine: number): number;
+  wd_node_output_channels(engine: number, node: number): number;
+  wd_type_count(): number;
+  wd_type_kind(type: number): number;
+  wd_type_name(type: number): number;
+  wd_type_max_inputs(type: number): number;
+  wd_type_param_count(type: number): number;
+  wd_type_param(type: number, param: number): number;
+  wd_max_render_frames(): number;
+}
+
+/** Error codes returned by the C ABI (wasm/src/engine.h ErrorCode). */
+export const ENGINE_ERROR_CODES: Record<number, string> = {
+  1: "E_UNKNOWN_KIND",
+  2: "E_UNKNOWN_NODE",
+  3: "E_UNKNOWN_PARAM",
+  4: "E_GRAPH_CYCLE",
+  5: "E_TOO_MANY_CHANNELS",
+  6: "E_NOT_PREPARED",
+  7: "E_BAD_ARGUMENT",
+};
+
+/** An engine call that failed, with the engine's stable code and message. */
+export class WasmEngineError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "WasmEngineError";
+  }
+}
+
+/** Compiles engine.wasm bytes (main thread, Worker or Node; never needed in the worklet). */
+export function compileEngineModule(bytes: BufferSource): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(bytes);
+}
+
+/**
+ * Instantiates a compiled engine module synchronously, as the AudioWorklet constructor must.
+ * @example
+ * const exports = instantiateEngine(module);
+ * const engine = new WasmEngine(exports, 48000, 128);
+ */
+export function instantiateEngine(module: WebAssembly.Module): EngineExports {
+  const imports = {
+    wasi_snapshot_preview1: {
+      proc_exit(code: number): never {
+        throw new Error(`engine.wasm called proc_exit(${code})`);
+      },
+    },
+    // Called when memory.grow succeeds; WasmEngine notices the new buffer by identity instead.
+    env: { emscripten_notify_memory_growth(): void {} },
+  };
+  const instance = new WebAssembly.Instance(module, imports);
+  const exports = instance.exports as unknown as EngineExports;
+  exports._initialize();
+  return exports;
+}
+
+/** One parameter of a built-in processor type, as declared by the engine. */
+export interface ProcessorParamInfo {
+  id: string;
+  name: string;
+  units: string;
+  min: number;
+  max: number;
+  default: number;
+  discrete: boolean;
+  choices: string[] | null;
+}
+
+/** One built-in processor type (its node_id is `builtin:<kind>`). */
+export interface ProcessorTypeInfo {
+  index: number;
+  kind: string;
+  name: string;
+  /** -1: any number of input channels; 0: a source. */
+  maxInputs: number;
+  params: ProcessorParamInfo[];
+}
+
+// Byte offsets of wd::ParamSpec in wasm32 (checked by static_asserts in wasm/src/abi.cpp).
+const PARAM_SPEC_LAYOUT = {
+  id: 0,
+  name: 4,
+  units: 8,
+  min: 12,
+  max: 16,
+  default: 20,
+  discrete: 24,
+  choices: 28,
+};
+
+// AudioWorkletGlobalScope has no TextDecoder; engine strings are ASCII identifiers and messages.
+function readCString(memory: WebAssembly.Memory, pointer: number): string {
+  if (pointer === 0) return "";
+  const bytes = new Uint8Array(memory.buffer);
+  let end = pointer;
+  while (bytes[end] !== 0) end++;
+  let text = "";
+  for (let i = pointer; i < end; i++) text += String.fromCharCode(bytes[i] as number);
+  return text;
+}
+
+/** Reads the processor type table compiled into engine.wasm. */
+export function readProcessorTypes(exports: EngineExports): ProcessorTypeInfo[] {
+  const types: ProcessorTypeInfo[] = [];
+  for (let t = 0; t < exports.wd_type_count(); t++) {
+    const params: ProcessorParamInfo[] = [];
+    for (let p = 0; p < exports.wd_type_param_count(t); p++) {
+      const base = exports.wd_type_param(t, p);
+      const view = new DataView(exports.memory.buffer);
+      const str = (offset: number) => readCString(exports.memory, view.getUint32(base + offset, true));
+      const choices = str(PARAM_SPEC_LAYOUT.choices);
+      params.push({
+        id: str(PARAM_SPEC_LAYOUT.id),
+        name: str(PARAM_SPEC_LAYOUT.name),
+        units: str(PARAM_SPEC_LAYOUT.units),
+        min: view.getFloat32(base + PARAM_SPEC_LAYOUT.min, true),
+        max: view.getFloat32(base + PARAM_SPEC_LAYOUT.max, true),
+        default: view.getFloat32(base + PARAM_SPEC_LAYOUT.default, true),
+        discrete: view.getUint8(base + PARAM_SPEC_LAYOUT.discrete) !== 0,
+        choices: choices ? choices.split("|") : null,
+      });
+    }
+    types.push({
+      index: t,
+      kind: readCString(exports.memory, exports.wd_type_kind(t)),
+      name: readCString(exports.memory, exports.wd_type_name(t)),
+      maxInputs: exports.wd_type_max_inputs(t),
+      params,
+    });
+  }
+  return types;
+}
+
+/**
+ * A typed handle on one engine instance inside an instantiated module.
+ *
+ * Control methods (addNode, addInput, prepare) may allocate; render() and setParam() are safe on
+ * the audio thread: they allocate nothing in JS (output views are cached and only rebuilt after
+ * the WebAssembly memory grew, which happens in prepare()).
+ */
+export class WasmEngine {
+  readonly types: ProcessorTypeInfo[];
+  private readonly handle: number;
+  private readonly typeByKind = new Map<string, ProcessorTypeInfo>();
+  private readonly nodeTypes: ProcessorTypeInfo[] = [];
+  private outputViews: Float32Array[] = [];
+  private quantumViews: Float32Array[] = [];
+  private quantumFrames = 0;
+  private viewsBuffer: ArrayBuffer | null = null;
+
+  constructor(
+    readonly exports: EngineExports,
+    readonly sampleRate: number,
+    readonly blockSize = 128,
+  ) {
+    this.types = readProcessorTypes(exports);
+    for (const type of this.types) this.typeByKind.set(type.kind, type);
+    this.handle = exports.wd_engine_create(sampleRate, blockSize);
+  }
+
+  /** The largest frame count one render() call takes. */
+  get maxRenderFrames(): number {
+    return this.exports.wd_max_render_frames();
+  }
+
+  /** Control: removes every node. */
+  clear(): void {
+    this.exports.wd_graph_clear(this.handle);
+    this.nodeTypes.length = 0;
+  }
+
+  /** Control: adds a node of a built-in kind ("oscillator", "gain", ...); returns its index. */
+  addNode(kind: string): number {
+    const type = this.typeByKind.get(kind);
+    if (!type) throw new WasmEngineError("E_UNKNOWN_KIND", `unknown processor kind "${kind}"`);
+    const node = this.exports.wd_node_add(this.handle, type.index);
+    this.nodeTypes[node] = type;
+    return node;
+  }
+
+  /** Control: appends `source` to the ordered inputs of `node`. */
+  addInput(node: number, source: number): void {
+    this.check(this.exports.wd_node_add_input(this.handle, node, source));
+  }
+
+  /** Control: orders the graph and takes all memory; throws on a cycle or a bad node. */
+  prepare(outputNode: number): void {
+    this.check(this.exports.wd_graph_prepare(this.handle, outputNode));
+    this.refreshViews();
+  }
+
+  /** The index of a parameter id on a node, or -1. */
+  paramIndex(node: number, paramId: string): number {
+    const type = this.nodeTypes[node];
+    return type ? type.params.findIndex((p) => p.id === paramId) : -1;
+  }
+
+  /** Audio: sets a parameter by index (clamped to its range by the engine). */
+  setParamAt(node: number, paramIndex: number, value: number): void {
+    this.check(this.exports.wd_node_set_param(this.handle, node, paramIndex, value));
+  }
+
+  /** Control: sets a parameter by its id. */
+  setParam(node: number, paramId: string, value: number): void {
+    const index = this.paramIndex(node, paramId);
+    if (index < 0) {
+      const kind = this.nodeTypes[node]?.kind ?? "?";
+      throw new WasmEngineError("E_UNKNOWN_PARAM", `node ${node} (${kind}) has no parameter "${paramId}"`);
+    }
+    this.setParamAt(node, index, value);
+  }
+
+  /** Audio: clears processor state and rewinds to frame 0. */
+  reset(): void {
+    this.exports.wd_engine_reset(this.handle);
+  }
+
+  /**
+   * Audio: renders `frames` frames (at most maxRenderFrames); read them with outputChannel().
+   * @example
+   * const n = engine.render(128);
+   * outputs[0][0].set(engine.outputChannel(0).subarray(0, n));
+   */
+  render(frames: number): number {
+    const rendered = this.exports.wd_render(this.handle, frames);
+    if (this.viewsBuffer !== this.exports.memory.buffer) this.refreshViews();
+    return rendered;
+  }
+
+  /** Channels of the output node. */
+  get outputChannels(): number {
+    return this.outputViews.length;
+  }
+
+  /** A view of one output channel's staging buffer (maxRenderFrames long; valid until the next render). */
+  outputChannel(channel: number): Float32Array {
+    const view = this.outputViews[channel];
+    if (!view) throw new WasmEngineError("E_BAD_ARGUMENT", `no output channel ${channel}`);
+    return view;
+  }
+
+  /**
+   * Audio: a view of the first `frames` frames of one output channel, cached so that copying a
+   * quantum out allocates nothing (a fresh subarray per quantum would).
+   */
+  outputQuantum(channel: number, frames: number): Float32Array {
+    if (frames !== this.quantumFrames || this.quantumViews.length !== this.outputViews.length) {
+      this.quantumViews = this.outputViews.map((view) => view.subarray(0, frames));
+      this.quantumFrames = frames;
+    }
+    const view = this.quantumViews[channel];
+    if (!view) throw new WasmEngineError("E_BAD_ARGUMENT", `no output channel ${channel}`);
+    return view;
+  }
+
+  /** Frames rendered since the last reset. */
+  get positionFrames(): number {
+    return this.exports.wd_position_frames(this.handle);
+  }
+
+  /** Control: frees the engine instance. */
+  destroy(): void {
+    this.exports.wd_engine_destroy(this.handle);
+  }
+
+  private refreshViews(): void {
+    const channels = this.exports.wd_output_channels(this.handle);
+    const frames = this.exports.wd_max_render_frames();
+    this.outputViews = [];
+    for (let c = 0; c < channels; c++) {
+      this.outputViews.push(
+        new Float32Array(this.exports.memory.buffer, this.exports.wd_output_channel(this.handle, c), frames),
+      );
+    }
+    this.viewsBuffer = this.exports.memory.buffer;
+    this.quantumFrames = 0;
+  }
+
+  private check(code: number): void {
+    if (code === 0) return;
+    const message = readCString(this.exports.memory, this.exports.wd_last_error(this.handle));
+    throw new WasmEngineError(ENGINE_ERROR_CODES[code] ?? `E_ENGINE_${code}`, message);
+  }
+}

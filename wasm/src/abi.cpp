@@ -1,0 +1,71 @@
+// The engine's C ABI: the only symbols the TypeScript loader (src/engine/wasm-engine.ts) calls.
+// Every function states its threading contract: "control" functions run when no render is in
+// progress; "audio" functions may run on the audio thread and never allocate.
+#include <cstddef>
+#include <cstdlib>
+
+#include "engine.h"
+
+using wd::Engine;
+
+extern "C" {
+
+// control: a new engine. blockSize is the internal processing block (1..4096).
+Engine* wd_engine_create(double sampleRate, int blockSize) { return new Engine(sampleRate, blockSize); }
+
+// control
+void wd_engine_destroy(Engine* e) { delete e; }
+
+// control: removes every node.
+void wd_graph_clear(Engine* e) { e->clear(); }
+
+// control: adds a node of processor type `typeIndex`; returns its index or -1.
+int wd_node_add(Engine* e, int typeIndex) { return e->addNode(typeIndex); }
+
+// control: appends `source` to the ordered inputs of `node`.
+int wd_node_add_input(Engine* e, int node, int source) { return e->addInput(node, source); }
+
+// control: orders the graph, takes all memory; 0 or an error code (see wd_last_error).
+int wd_graph_prepare(Engine* e, int outputNode) { return e->prepare(outputNode); }
+
+// control: the message of the last failed control call (NUL-terminated UTF-8).
+const char* wd_last_error(Engine* e) { return e->lastError().c_str(); }
+
+// audio: sets a parameter (clamped to its range); 0 or an error code.
+int wd_node_set_param(Engine* e, int node, int param, float value) { return e->setParam(node, param, value); }
+
+// audio: clears all processor state and rewinds to frame 0.
+void wd_engine_reset(Engine* e) { e->reset(); }
+
+// audio: renders `frames` frames into the output staging buffers; returns frames rendered.
+int wd_render(Engine* e, int frames) { return e->render(frames); }
+
+// audio: output channel count and the staging buffer of one channel (kMaxRenderFrames floats).
+int wd_output_channels(Engine* e) { return e->outputChannels(); }
+float* wd_output_channel(Engine* e, int ch) { return e->outputChannel(ch); }
+double wd_position_frames(Engine* e) { return static_cast<double>(e->positionFrames()); }
+int wd_node_output_channels(Engine* e, int node) { return e->nodeOutputChannels(node); }
+
+// Processor type table, for NodeDescriptors. Strings are static.
+int wd_type_count() { return wd::processorTypeCount(); }
+const char* wd_type_kind(int t) { return wd::processorType(t)->kind; }
+const char* wd_type_name(int t) { return wd::processorType(t)->name; }
+int wd_type_max_inputs(int t) { return wd::processorType(t)->maxInputs; }
+int wd_type_param_count(int t) { return wd::processorType(t)->numParams; }
+const wd::ParamSpec* wd_type_param(int t, int p) { return &wd::processorType(t)->params[p]; }
+
+// control: scratch memory for passing strings and arrays in and out.
+void* wd_alloc(int bytes) { return std::malloc(static_cast<size_t>(bytes)); }
+void wd_free(void* p) { std::free(p); }
+
+int wd_max_render_frames() { return wd::kMaxRenderFrames; }
+}
+
+// The TypeScript loader reads ParamSpec records directly; keep this layout in step with
+// PARAM_SPEC_LAYOUT in src/engine/wasm-engine.ts.
+static_assert(sizeof(void*) == 4, "wasm32 layout expected");
+static_assert(offsetof(wd::ParamSpec, min) == 12, "ParamSpec.min offset");
+static_assert(offsetof(wd::ParamSpec, defaultValue) == 20, "ParamSpec.defaultValue offset");
+static_assert(offsetof(wd::ParamSpec, discrete) == 24, "ParamSpec.discrete offset");
+static_assert(offsetof(wd::ParamSpec, choices) == 28, "ParamSpec.choices offset");
+static_assert(sizeof(wd::ParamSpec) == 32, "ParamSpec size");

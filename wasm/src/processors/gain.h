@@ -1,0 +1,27 @@
+// Gain: multiplies every input channel by one factor (linear). Passes any channel count.
+#pragma once
+
+#include "../processor.h"
+
+namespace wd {
+
+extern const ParamSpec kGainParams[];
+extern const int kGainParamCount;
+
+class Gain final : public Processor {
+ public:
+  enum Param { kGain };
+  void prepare(double, int, int numInputs) override { channels_ = numInputs; }
+  int numOutputs() const override { return channels_; }
+  void reset() override {}
+  void process(const AudioBlock& block) override;
+  void setParam(int index, float value) override {
+    if (index == kGain) gain_ = value;
+  }
+
+ private:
+  float gain_ = 1.0f;
+  int channels_ = 0;
+};
+
+}  // namespace wd

@@ -1,0 +1,115 @@
+#include "oscillator.h"
+
+#include <cmath>
+
+#include "../dsp/fast_sin.h"
+
+namespace wd {
+
+const ParamSpec kOscillatorParams[] = {
+    {"frequency", "Frequency", "Hz", 0.0f, 24000.0f, 440.0f, false, nullptr},
+    {"amplitude", "Amplitude", "", 0.0f, 16.0f, 1.0f, false, nullptr},
+    {"waveform", "Waveform", "", 0.0f, 4.0f, 0.0f, true, "sine|saw|square|triangle|noise"},
+    {"phase", "Start phase", "cycles", 0.0f, 1.0f, 0.0f, false, nullptr},
+    {"channels", "Channels", "", 1.0f, 64.0f, 1.0f, true, nullptr},
+};
+const int kOscillatorParamCount = sizeof(kOscillatorParams) / sizeof(kOscillatorParams[0]);
+
+namespace {
+
+// PolyBLEP residual: subtracting it at each discontinuity of a naive ramp removes most of the
+// aliasing (Valimaki & Huovilainen). t is the phase in cycles, dt the phase increment.
+inline double polyBlep(double t, double dt) {
+  if (t < dt) {
+    t /= dt;
+    return t + t - t * t - 1.0;
+  }
+  if (t > 1.0 - dt) {
+    t = (t - 1.0) / dt;
+    return t * t + t + t + 1.0;
+  }
+  return 0.0;
+}
+
+inline float nextNoise(uint32_t& state) {
+  // xorshift32: deterministic, so a seeded render is repeatable in every host.
+  state ^= state << 13;
+  state ^= state >> 17;
+  state ^= state << 5;
+  return static_cast<float>(state) * (2.0f / 4294967296.0f) - 1.0f;
+}
+
+}  // namespace
+
+void Oscillator::prepare(double sampleRate, int, int) {
+  sampleRate_ = sampleRate;
+  reset();
+}
+
+void Oscillator::reset() {
+  phase_ = startPhase_;
+  noiseState_ = 0x9E3779B9u;
+}
+
+void Oscillator::setParam(int index, float value) {
+  switch (index) {
+    case kFrequency: frequency_ = value; break;
+    case kAmplitude: amplitude_ = value; break;
+    case kWaveform: waveform_ = static_cast<int>(value); break;
+    case kPhase: startPhase_ = value; break;
+    case kChannels: channels_ = static_cast<int>(value); break;
+    default: break;
+  }
+}
+
+void Oscillator::process(const AudioBlock& block) {
+  float* out = block.outputs[0];
+  const int n = block.frames;
+  const double dt = frequency_ / sampleRate_;
+  double phase = phase_;
+  switch (waveform_) {
+    case kSine:
+      for (int i = 0; i < n; ++i) {
+        out[i] = amplitude_ * sinCycles(static_cast<float>(phase));
+        phase += dt;
+        if (phase >= 1.0) phase -= 1.0;
+      }
+      break;
+    case kSaw:
+      for (int i = 0; i < n; ++i) {
+        out[i] = amplitude_ * static_cast<float>(2.0 * phase - 1.0 - polyBlep(phase, dt));
+        phase += dt;
+        if (phase >= 1.0) phase -= 1.0;
+      }
+      break;
+    case kSquare:
+      for (int i = 0; i < n; ++i) {
+        double half = phase + 0.5;
+        if (half >= 1.0) half -= 1.0;
+        const double v = (phase < 0.5 ? 1.0 : -1.0) + polyBlep(phase, dt) - polyBlep(half, dt);
+        out[i] = amplitude_ * static_cast<float>(v);
+        phase += dt;
+        if (phase >= 1.0) phase -= 1.0;
+      }
+      break;
+    case kTriangle:
+      for (int i = 0; i < n; ++i) {
+        // Starts at 0 rising, like a sine: 4|x - 0.5| - 1 shifted by a quarter cycle.
+        double q = phase + 0.25;
+        if (q >= 1.0) q -= 1.0;
+        out[i] = amplitude_ * static_cast<float>(1.0 - 4.0 * std::fabs(q - 0.5));
+        phase += dt;
+        if (phase >= 1.0) phase -= 1.0;
+      }
+      break;
+    default:
+      for (int i = 0; i < n; ++i) out[i] = amplitude_ * nextNoise(noiseState_);
+      break;
+  }
+  phase_ = phase;
+  for (int c = 1; c < block.numOutputs; ++c) {
+    for (int i = 0; i < n; ++i) block.outputs[c][i] = out[i];
+  }
+}
+
+}  // namespace wd

@@ -1,0 +1,34 @@
+// Oscillator: a periodic source. Phase is kept in double precision so that long renders do not
+// drift, and advances per sample, so the output does not depend on the block size.
+#pragma once
+
+#include "../processor.h"
+
+namespace wd {
+
+extern const ParamSpec kOscillatorParams[];
+extern const int kOscillatorParamCount;
+
+class Oscillator final : public Processor {
+ public:
+  enum Param { kFrequency, kAmplitude, kWaveform, kPhase, kChannels };
+  enum Waveform { kSine, kSaw, kSquare, kTriangle, kNoise };
+
+  void prepare(double sampleRate, int maxBlock, int numInputs) override;
+  int numOutputs() const override { return channels_; }
+  void reset() override;
+  void process(const AudioBlock& block) override;
+  void setParam(int index, float value) override;
+
+ private:
+  double sampleRate_ = 48000.0;
+  double phase_ = 0.0;  // in cycles, [0, 1)
+  float frequency_ = 440.0f;
+  float amplitude_ = 1.0f;
+  int waveform_ = kSine;
+  float startPhase_ = 0.0f;
+  int channels_ = 1;
+  uint32_t noiseState_ = 1;
+};
+
+}  // namespace wd
