@@ -1,16 +1,30 @@
 /**
- * GraphProgram: a graph resolved to engine indices, small enough to send to a worklet in
- * processorOptions and applied with plain engine calls in any host.
+ * GraphProgram: a graph resolved to engine indices and transport frames, small enough to send to a
+ * worklet in processorOptions and applied with plain engine calls in any host. Hosts compile a
+ * v1alpha GraphDescriptor (names, seconds, beats, buffer handles) into one of these.
  */
-import type { WasmEngine } from "./wasm-engine.ts";
+import type { RampCurve, WasmEngine } from "./wasm-engine";
+
+/** One entry of a node's timeline, on transport frames. */
+export type TimelineEntry =
+  | { type: "step"; param: string; frame: number; value: number }
+  | { type: "ramp"; param: string; start: number; end: number; from: number; to: number; curve: RampCurve }
+  | { type: "array"; param: string; start: number; values: Float32Array }
+  | { type: "midi"; frame: number; status: number; data1: number; data2: number };
 
 export interface GraphProgramNode {
   /** Built-in processor kind, e.g. "oscillator". */
   kind: string;
   /** Indices (into GraphProgram.nodes) of this node's inputs, in order. */
   inputs: number[];
-  /** Initial parameter values by parameter id. */
+  /** Parameter values before automation, by parameter id. */
   params: Record<string, number>;
+  /** Parameter automation and MIDI. */
+  timeline?: TimelineEntry[];
+  /** Engine buffer ids by slot (0 = the node's main sample). */
+  buffers?: Record<number, number>;
+  /** Keep this node's output during render (a stem). */
+  capture?: boolean;
 }
 
 export interface GraphProgram {
@@ -19,16 +33,43 @@ export interface GraphProgram {
   output: number;
 }
 
-/** Control: replaces the engine's graph with `program` and prepares it. */
-export function applyGraphProgram(engine: WasmEngine, program: GraphProgram): void {
+function applyTimeline(engine: WasmEngine, node: number, timeline: TimelineEntry[]): void {
+  for (const entry of timeline) {
+    switch (entry.type) {
+      case "step":
+        engine.addParamStep(node, entry.param, entry.frame, entry.value);
+        break;
+      case "ramp":
+        engine.addParamRamp(node, entry.param, entry.start, entry.end, entry.from, entry.to, entry.curve);
+        break;
+      case "array":
+        engine.addParamArray(node, entry.param, entry.start, entry.values);
+        break;
+      case "midi":
+        engine.addMidi(node, entry.frame, entry.status, entry.data1, entry.data2);
+        break;
+    }
+  }
+}
+
+/**
+ * Control: replaces the engine's graph with `program` and prepares it (which rewinds to frame 0).
+ * Returns the engine node index of each program node.
+ */
+export function applyGraphProgram(engine: WasmEngine, program: GraphProgram): number[] {
   engine.clear();
   const indices = program.nodes.map((node) => engine.addNode(node.kind));
   program.nodes.forEach((node, i) => {
     const index = indices[i] as number;
     for (const input of node.inputs) engine.addInput(index, indices[input] ?? -1);
     for (const [id, value] of Object.entries(node.params)) engine.setParam(index, id, value);
+    for (const [slot, buffer] of Object.entries(node.buffers ?? {}))
+      engine.setNodeBuffer(index, Number(slot), buffer);
+    if (node.capture) engine.setCapture(index, true);
+    if (node.timeline) applyTimeline(engine, index, node.timeline);
   });
   engine.prepare(indices[program.output] ?? -1);
+  return indices;
 }
 
 /** The platform smoke graph: a sine at `frequency` Hz through a gain of `gain`. */

@@ -18,7 +18,44 @@ export interface EngineExports {
   wd_graph_prepare(engine: number, outputNode: number): number;
   wd_last_error(engine: number): number;
   wd_node_set_param(engine: number, node: number, param: number, value: number): number;
+  wd_node_set_capture(engine: number, node: number, on: number): number;
+  wd_param_step(engine: number, node: number, param: number, frame: number, value: number): number;
+  wd_param_ramp(
+    engine: number,
+    node: number,
+    param: number,
+    start: number,
+    end: number,
+    v0: number,
+    v1: number,
+    curve: number,
+  ): number;
+  wd_param_array(
+    engine: number,
+    node: number,
+    param: number,
+    start: number,
+    values: number,
+    count: number,
+  ): number;
+  wd_midi_event(
+    engine: number,
+    node: number,
+    frame: number,
+    status: number,
+    data1: number,
+    data2: number,
+  ): number;
+  wd_timeline_clear(engine: number, node: number): number;
+  wd_buffer_create(engine: number, channels: number, frames: number, sampleRate: number): number;
+  wd_buffer_channel(engine: number, id: number, channel: number): number;
+  wd_buffer_release(engine: number, id: number): number;
+  wd_node_set_buffer(engine: number, node: number, slot: number, id: number): number;
   wd_engine_reset(engine: number): void;
+  wd_engine_seek(engine: number, frame: number): void;
+  wd_capture_channel(engine: number, node: number, channel: number): number;
+  wd_alloc(bytes: number): number;
+  wd_free(pointer: number): void;
   wd_render(engine: number, frames: number): number;
   wd_output_channels(engine: number): number;
   wd_output_channel(engine: number, channel: number): number;
@@ -42,7 +79,11 @@ export const ENGINE_ERROR_CODES: Record<number, string> = {
   5: "E_TOO_MANY_CHANNELS",
   6: "E_NOT_PREPARED",
   7: "E_BAD_ARGUMENT",
+  8: "E_UNKNOWN_BUFFER",
 };
+
+/** How a parameter moves between two values over a ramp. */
+export type RampCurve = "linear" | "exponential";
 
 /** An engine call that failed, with the engine's stable code and message. */
 export class WasmEngineError extends Error {
@@ -223,19 +264,115 @@ export class WasmEngine {
     return type ? type.params.findIndex((p) => p.id === paramId) : -1;
   }
 
-  /** Audio: sets a parameter by index (clamped to its range by the engine). */
+  /** Control: a parameter's value before any automation, by index (clamped to its range). */
   setParamAt(node: number, paramIndex: number, value: number): void {
     this.check(this.exports.wd_node_set_param(this.handle, node, paramIndex, value));
   }
 
-  /** Control: sets a parameter by its id. */
+  /** Control: a parameter's value before any automation, by id. */
   setParam(node: number, paramId: string, value: number): void {
-    const index = this.paramIndex(node, paramId);
-    if (index < 0) {
-      const kind = this.nodeTypes[node]?.kind ?? "?";
-      throw new WasmEngineError("E_UNKNOWN_PARAM", `node ${node} (${kind}) has no parameter "${paramId}"`);
+    this.setParamAt(node, this.requireParam(node, paramId), value);
+  }
+
+  /** Control: keep a node's output during render, to read with captureChannel(). */
+  setCapture(node: number, on: boolean): void {
+    this.check(this.exports.wd_node_set_capture(this.handle, node, on ? 1 : 0));
+  }
+
+  /** Control: a parameter jumps to `value` at transport frame `frame`. */
+  addParamStep(node: number, paramId: string, frame: number, value: number): void {
+    this.check(this.exports.wd_param_step(this.handle, node, this.requireParam(node, paramId), frame, value));
+  }
+
+  /** Control: a parameter moves from v0 at frame `start` to v1 at frame `end`, then holds v1. */
+  addParamRamp(
+    node: number,
+    paramId: string,
+    start: number,
+    end: number,
+    v0: number,
+    v1: number,
+    curve: RampCurve,
+  ) {
+    const param = this.requireParam(node, paramId);
+    this.check(
+      this.exports.wd_param_ramp(
+        this.handle,
+        node,
+        param,
+        start,
+        end,
+        v0,
+        v1,
+        curve === "exponential" ? 1 : 0,
+      ),
+    );
+  }
+
+  /** Control: audio-rate values; values[i] applies at frame start + i, the last one holds after. */
+  addParamArray(node: number, paramId: string, start: number, values: Float32Array): void {
+    const param = this.requireParam(node, paramId);
+    this.withScratch(values, (pointer) =>
+      this.check(this.exports.wd_param_array(this.handle, node, param, start, pointer, values.length)),
+    );
+  }
+
+  /** Control: a MIDI channel message delivered to a node at transport frame `frame`. */
+  addMidi(node: number, frame: number, status: number, data1: number, data2: number): void {
+    this.check(this.exports.wd_midi_event(this.handle, node, frame, status, data1, data2));
+  }
+
+  /** Control: removes every timeline entry (steps, ramps, arrays, MIDI) of a node. */
+  clearTimeline(node: number): void {
+    this.check(this.exports.wd_timeline_clear(this.handle, node));
+  }
+
+  /**
+   * Control: copies planar audio into engine memory and returns its buffer id.
+   * @example
+   * const id = engine.createBuffer([left, right], 48000);
+   * engine.setNodeBuffer(playbackNode, 0, id);
+   */
+  createBuffer(channels: Float32Array[], sampleRate: number): number {
+    const frames = channels[0]?.length ?? 0;
+    if (channels.some((c) => c.length !== frames)) {
+      throw new WasmEngineError("E_BAD_ARGUMENT", "every channel of a buffer must have the same length");
     }
-    this.setParamAt(node, index, value);
+    const id = this.exports.wd_buffer_create(this.handle, channels.length, frames, sampleRate);
+    if (id < 0) this.check(7);
+    channels.forEach((channel, c) => {
+      const pointer = this.exports.wd_buffer_channel(this.handle, id, c);
+      new Float32Array(this.exports.memory.buffer, pointer, frames).set(channel);
+    });
+    return id;
+  }
+
+  /** Control: frees a buffer; nodes that played it fall silent. */
+  releaseBuffer(id: number): void {
+    this.check(this.exports.wd_buffer_release(this.handle, id));
+  }
+
+  /** Control: attaches buffer `id` to a node's slot (-1 detaches). Prepare again afterwards. */
+  setNodeBuffer(node: number, slot: number, id: number): void {
+    this.check(this.exports.wd_node_set_buffer(this.handle, node, slot, id));
+  }
+
+  /** Audio: moves the transport to `frame`; processor state (tails, voices) is kept. */
+  seek(frame: number): void {
+    this.exports.wd_engine_seek(this.handle, frame);
+  }
+
+  /** Captured output of a node (see setCapture), valid for the frames of the last render. */
+  captureChannel(node: number, channel: number): Float32Array {
+    const pointer = this.exports.wd_capture_channel(this.handle, node, channel);
+    if (pointer === 0)
+      throw new WasmEngineError("E_BAD_ARGUMENT", `node ${node} has no captured channel ${channel}`);
+    return new Float32Array(this.exports.memory.buffer, pointer, this.maxRenderFrames);
+  }
+
+  /** Output channels of a prepared node. */
+  nodeOutputChannels(node: number): number {
+    return this.exports.wd_node_output_channels(this.handle, node);
   }
 
   /** Audio: clears processor state and rewinds to frame 0. */
@@ -289,6 +426,26 @@ export class WasmEngine {
   /** Control: frees the engine instance. */
   destroy(): void {
     this.exports.wd_engine_destroy(this.handle);
+  }
+
+  private requireParam(node: number, paramId: string): number {
+    const index = this.paramIndex(node, paramId);
+    if (index < 0) {
+      const kind = this.nodeTypes[node]?.kind ?? "?";
+      throw new WasmEngineError("E_UNKNOWN_PARAM", `node ${node} (${kind}) has no parameter "${paramId}"`);
+    }
+    return index;
+  }
+
+  // Copies values into engine scratch memory for the duration of one call.
+  private withScratch(values: Float32Array, use: (pointer: number) => void): void {
+    const pointer = this.exports.wd_alloc(values.byteLength);
+    try {
+      new Float32Array(this.exports.memory.buffer, pointer, values.length).set(values);
+      use(pointer);
+    } finally {
+      this.exports.wd_free(pointer);
+    }
   }
 
   private refreshViews(): void {

@@ -1,12 +1,18 @@
 // The engine's C ABI: the only symbols the TypeScript loader (src/engine/wasm-engine.ts) calls.
 // Every function states its threading contract: "control" functions run when no render is in
-// progress; "audio" functions may run on the audio thread and never allocate.
+// progress and may allocate; "audio" functions may run on the audio thread and never allocate.
+// Frame positions are doubles: JavaScript numbers hold whole frames exactly up to 2^53.
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 
 #include "engine.h"
 
 using wd::Engine;
+
+namespace {
+int64_t toFrame(double frame) { return static_cast<int64_t>(frame); }
+}  // namespace
 
 extern "C" {
 
@@ -16,7 +22,7 @@ Engine* wd_engine_create(double sampleRate, int blockSize) { return new Engine(s
 // control
 void wd_engine_destroy(Engine* e) { delete e; }
 
-// control: removes every node.
+// control: removes every node (buffers stay).
 void wd_graph_clear(Engine* e) { e->clear(); }
 
 // control: adds a node of processor type `typeIndex`; returns its index or -1.
@@ -25,17 +31,46 @@ int wd_node_add(Engine* e, int typeIndex) { return e->addNode(typeIndex); }
 // control: appends `source` to the ordered inputs of `node`.
 int wd_node_add_input(Engine* e, int node, int source) { return e->addInput(node, source); }
 
+// control: keep (1) or stop keeping (0) a node's output for capture during render.
+int wd_node_set_capture(Engine* e, int node, int on) { return e->setCapture(node, on != 0); }
+
+// control: a parameter's value before automation (clamped to its range).
+int wd_node_set_param(Engine* e, int node, int param, float value) { return e->setBaseParam(node, param, value); }
+
 // control: orders the graph, takes all memory; 0 or an error code (see wd_last_error).
 int wd_graph_prepare(Engine* e, int outputNode) { return e->prepare(outputNode); }
 
-// control: the message of the last failed control call (NUL-terminated UTF-8).
+// control: the message of the last failed control call (NUL-terminated ASCII).
 const char* wd_last_error(Engine* e) { return e->lastError().c_str(); }
 
-// audio: sets a parameter (clamped to its range); 0 or an error code.
-int wd_node_set_param(Engine* e, int node, int param, float value) { return e->setParam(node, param, value); }
+// control: timeline entries of a node, on transport frames.
+int wd_param_step(Engine* e, int node, int param, double frame, float value) {
+  return e->addStep(node, param, toFrame(frame), value);
+}
+int wd_param_ramp(Engine* e, int node, int param, double start, double end, float v0, float v1, int curve) {
+  return e->addRamp(node, param, toFrame(start), toFrame(end), v0, v1, curve);
+}
+int wd_param_array(Engine* e, int node, int param, double start, const float* values, int count) {
+  return e->addArray(node, param, toFrame(start), values, count);
+}
+int wd_midi_event(Engine* e, int node, double frame, int status, int data1, int data2) {
+  return e->addMidi(node, toFrame(frame), status, data1, data2);
+}
+int wd_timeline_clear(Engine* e, int node) { return e->clearTimeline(node); }
+
+// control: sample buffers. Create, then fill each channel through wd_buffer_channel.
+int wd_buffer_create(Engine* e, int channels, int frames, double sampleRate) {
+  return e->createBuffer(channels, frames, sampleRate);
+}
+float* wd_buffer_channel(Engine* e, int id, int channel) { return e->bufferChannel(id, channel); }
+int wd_buffer_release(Engine* e, int id) { return e->releaseBuffer(id); }
+int wd_node_set_buffer(Engine* e, int node, int slot, int id) { return e->setNodeBuffer(node, slot, id); }
 
 // audio: clears all processor state and rewinds to frame 0.
 void wd_engine_reset(Engine* e) { e->reset(); }
+
+// audio: moves the transport to `frame`, keeping processor state.
+void wd_engine_seek(Engine* e, double frame) { e->seek(toFrame(frame)); }
 
 // audio: renders `frames` frames into the output staging buffers; returns frames rendered.
 int wd_render(Engine* e, int frames) { return e->render(frames); }
@@ -43,6 +78,7 @@ int wd_render(Engine* e, int frames) { return e->render(frames); }
 // audio: output channel count and the staging buffer of one channel (kMaxRenderFrames floats).
 int wd_output_channels(Engine* e) { return e->outputChannels(); }
 float* wd_output_channel(Engine* e, int ch) { return e->outputChannel(ch); }
+float* wd_capture_channel(Engine* e, int node, int ch) { return e->captureChannel(node, ch); }
 double wd_position_frames(Engine* e) { return static_cast<double>(e->positionFrames()); }
 int wd_node_output_channels(Engine* e, int node) { return e->nodeOutputChannels(node); }
 
@@ -54,7 +90,7 @@ int wd_type_max_inputs(int t) { return wd::processorType(t)->maxInputs; }
 int wd_type_param_count(int t) { return wd::processorType(t)->numParams; }
 const wd::ParamSpec* wd_type_param(int t, int p) { return &wd::processorType(t)->params[p]; }
 
-// control: scratch memory for passing strings and arrays in and out.
+// control: scratch memory for passing arrays in.
 void* wd_alloc(int bytes) { return std::malloc(static_cast<size_t>(bytes)); }
 void wd_free(void* p) { std::free(p); }
 

@@ -13,9 +13,13 @@ ErrorCode Engine::fail(ErrorCode code, std::string message) {
   return code;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Graph edits (control thread)
+
 void Engine::clear() {
   nodes_.clear();
   order_.clear();
+  feedbackNodes_.clear();
   outputNode_ = -1;
   outputChannels_ = 0;
   prepared_ = false;
@@ -30,10 +34,10 @@ int Engine::addNode(int typeIndex) {
   Node node;
   node.type = type;
   node.processor = type->create();
-  node.params.resize(type->numParams);
+  node.baseParams.resize(type->numParams);
   for (int p = 0; p < type->numParams; ++p) {
-    node.params[p] = type->params[p].defaultValue;
-    node.processor->setParam(p, node.params[p]);
+    node.baseParams[p] = type->params[p].defaultValue;
+    node.processor->setParam(p, node.baseParams[p]);
   }
   nodes_.push_back(std::move(node));
   prepared_ = false;
@@ -41,131 +45,336 @@ int Engine::addNode(int typeIndex) {
 }
 
 ErrorCode Engine::addInput(int node, int source) {
-  if (node < 0 || node >= static_cast<int>(nodes_.size())) {
-    return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
-  }
-  if (source < 0 || source >= static_cast<int>(nodes_.size())) {
-    return fail(kErrUnknownNode, "unknown input node " + std::to_string(source));
-  }
+  if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
+  if (!validNode(source)) return fail(kErrUnknownNode, "unknown input node " + std::to_string(source));
   nodes_[node].inputs.push_back(source);
   prepared_ = false;
   return kOk;
 }
 
-// Depth-first search from the output node; a node met again while still on the stack closes a cycle,
-// which is reported with the node indices in it so the caller can name them.
+ErrorCode Engine::setCapture(int node, bool on) {
+  if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
+  nodes_[node].capture = on;
+  prepared_ = false;
+  return kOk;
+}
+
+void Engine::applyParam(void* context, int param, float value) {
+  Node& n = *static_cast<Node*>(context);
+  const ParamSpec& spec = n.type->params[param];
+  value = std::clamp(value, spec.min, spec.max);
+  if (spec.discrete) value = static_cast<float>(static_cast<int>(value + (value >= 0 ? 0.5f : -0.5f)));
+  n.processor->setParam(param, value);
+}
+
+ErrorCode Engine::setBaseParam(int node, int param, float value) {
+  if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
+  Node& n = nodes_[node];
+  if (param < 0 || param >= n.type->numParams) {
+    return fail(kErrUnknownParam, "node " + std::to_string(node) + " has no parameter " + std::to_string(param));
+  }
+  n.baseParams[param] = value;
+  applyParam(&n, param, value);
+  return kOk;
+}
+
+// Depth-first search from the output node, following inputs. A node met again while still on the
+// stack closes a cycle: if a feedback-capable node (a delay) lies on it, that node is marked as a
+// feedback node, which renders as a source and absorbs its inputs after the rest of the graph,
+// and the search starts over; otherwise the cycle is an error that names its nodes.
 ErrorCode Engine::findOrder() {
   enum State : uint8_t { kUnseen, kOnStack, kDone };
-  std::vector<State> state(nodes_.size(), kUnseen);
-  std::vector<int> stack;
-  order_.clear();
-  struct Frame {
-    int node;
-    size_t next;
-  };
-  std::vector<Frame> frames{{outputNode_, 0}};
-  state[outputNode_] = kOnStack;
-  stack.push_back(outputNode_);
-  while (!frames.empty()) {
-    Frame& f = frames.back();
-    const Node& n = nodes_[f.node];
-    if (f.next < n.inputs.size()) {
-      const int in = n.inputs[f.next++];
-      if (state[in] == kOnStack) {
-        std::string cycle;
-        auto it = std::find(stack.begin(), stack.end(), in);
-        for (; it != stack.end(); ++it) cycle += std::to_string(*it) + " -> ";
-        cycle += std::to_string(in);
-        return fail(kErrCycle, "cycle " + cycle);
+  for (Node& n : nodes_) n.feedback = false;
+  while (true) {
+    std::vector<State> state(nodes_.size(), kUnseen);
+    std::vector<int> roots{outputNode_};
+    order_.clear();
+    bool restart = false;
+    for (size_t r = 0; r < roots.size() && !restart; ++r) {
+      if (state[roots[r]] != kUnseen) continue;
+      struct Frame {
+        int node;
+        size_t next;
+      };
+      std::vector<Frame> stack{{roots[r], 0}};
+      state[roots[r]] = kOnStack;
+      while (!stack.empty() && !restart) {
+        Frame& f = stack.back();
+        Node& n = nodes_[f.node];
+        if (n.feedback && f.next == 0) {
+          // A feedback node's inputs are rendered later in the same pass; search them as roots.
+          for (int in : n.inputs) roots.push_back(in);
+          f.next = n.inputs.size();
+        }
+        if (f.next < n.inputs.size()) {
+          const int in = n.inputs[f.next++];
+          if (state[in] == kOnStack) {
+            auto first = std::find_if(stack.begin(), stack.end(), [in](const Frame& s) { return s.node == in; });
+            auto breaker = std::find_if(first, stack.end(), [this](const Frame& s) {
+              return nodes_[s.node].type->feedbackCapable && !nodes_[s.node].feedback;
+            });
+            if (breaker == stack.end()) {
+              std::string cycle;
+              for (auto it = first; it != stack.end(); ++it) cycle += std::to_string(it->node) + " -> ";
+              return fail(kErrCycle, "cycle " + cycle + std::to_string(in));
+            }
+            nodes_[breaker->node].feedback = true;
+            restart = true;
+          } else if (state[in] == kUnseen) {
+            state[in] = kOnStack;
+            stack.push_back({in, 0});
+          }
+        } else {
+          state[f.node] = kDone;
+          order_.push_back(f.node);
+          stack.pop_back();
+        }
       }
-      if (state[in] == kUnseen) {
-        state[in] = kOnStack;
-        stack.push_back(in);
-        frames.push_back({in, 0});
-      }
-    } else {
-      state[f.node] = kDone;
-      order_.push_back(f.node);
-      stack.pop_back();
-      frames.pop_back();
     }
+    if (!restart) break;
+  }
+  feedbackNodes_.clear();
+  for (Node& n : nodes_) n.reachable = false;
+  for (int index : order_) {
+    nodes_[index].reachable = true;
+    if (nodes_[index].feedback) feedbackNodes_.push_back(index);
   }
   return kOk;
 }
 
 ErrorCode Engine::prepare(int outputNode) {
   prepared_ = false;
-  if (outputNode < 0 || outputNode >= static_cast<int>(nodes_.size())) {
-    return fail(kErrUnknownNode, "unknown output node " + std::to_string(outputNode));
-  }
+  if (!validNode(outputNode)) return fail(kErrUnknownNode, "unknown output node " + std::to_string(outputNode));
   outputNode_ = outputNode;
   if (ErrorCode e = findOrder(); e != kOk) return e;
 
-  silence_.assign(blockSize_, 0.0f);
-  // Dependencies come first in order_, so each node's input channel count is known when it is
-  // prepared.
+  // Channel counts flow from sources to the output. A feedback node's inputs may come later in
+  // order_, so channel counts are settled first, repeating while a count still changes.
+  std::vector<int> layout;
+  for (int pass = 0; pass < 2 + static_cast<int>(feedbackNodes_.size()); ++pass) {
+    bool changed = false;
+    for (int index : order_) {
+      Node& n = nodes_[index];
+      layout.clear();
+      int numInputs = 0;
+      if (n.type->maxInputs != 0) {
+        for (int in : n.inputs) {
+          layout.push_back(nodes_[in].numOutputs);
+          numInputs += nodes_[in].numOutputs;
+        }
+      }
+      if (numInputs > kMaxChannels) {
+        return fail(kErrTooManyChannels, "node " + std::to_string(index) + " has " + std::to_string(numInputs) +
+                                             " input channels (max " + std::to_string(kMaxChannels) + ")");
+      }
+      n.processor->setInputLayout(layout.data(), static_cast<int>(layout.size()));
+      n.processor->prepare(sampleRate_, blockSize_, numInputs);
+      const int outputs = n.processor->numOutputs();
+      if (outputs > kMaxChannels || outputs < 0) {
+        return fail(kErrTooManyChannels, "node " + std::to_string(index) + " writes " + std::to_string(outputs) +
+                                             " channels (max " + std::to_string(kMaxChannels) + ")");
+      }
+      changed = changed || outputs != n.numOutputs;
+      n.numOutputs = outputs;
+    }
+    if (!changed && pass > 0) break;
+  }
+
   for (int index : order_) {
     Node& n = nodes_[index];
-    int numInputs = 0;
-    for (int in : n.inputs) numInputs += nodes_[in].numOutputs;
-    if (n.type->maxInputs == 0) numInputs = 0;
-    if (numInputs > kMaxChannels) {
-      return fail(kErrTooManyChannels, "node " + std::to_string(index) + " has " +
-                                           std::to_string(numInputs) + " input channels (max " +
-                                           std::to_string(kMaxChannels) + ")");
-    }
-    n.processor->prepare(sampleRate_, blockSize_, numInputs);
-    n.numOutputs = n.processor->numOutputs();
-    if (n.numOutputs > kMaxChannels) {
-      return fail(kErrTooManyChannels, "node " + std::to_string(index) + " writes too many channels");
-    }
     n.buffer.assign(static_cast<size_t>(n.numOutputs) * blockSize_, 0.0f);
     n.outputPtrs.resize(n.numOutputs);
-    n.blockOutputPtrs.resize(n.numOutputs);
-    for (int c = 0; c < n.numOutputs; ++c) n.outputPtrs[c] = n.buffer.data() + c * blockSize_;
+    for (int c = 0; c < n.numOutputs; ++c) n.outputPtrs[c] = n.buffer.data() + static_cast<size_t>(c) * blockSize_;
+    n.subOutputPtrs.resize(n.numOutputs);
+    n.captureBuffer.assign(n.capture ? static_cast<size_t>(n.numOutputs) * kMaxRenderFrames : 0, 0.0f);
+  }
+  for (int index : order_) {
+    Node& n = nodes_[index];
     n.inputPtrs.clear();
     if (n.type->maxInputs != 0) {
       for (int in : n.inputs) {
         for (float* p : nodes_[in].outputPtrs) n.inputPtrs.push_back(p);
       }
     }
-    n.blockInputPtrs.resize(n.inputPtrs.size());
+    n.subInputPtrs.resize(n.inputPtrs.size());
   }
   outputChannels_ = nodes_[outputNode_].numOutputs;
-  output_.assign(static_cast<size_t>(kMaxChannels) * kMaxRenderFrames, 0.0f);
+  output_.assign(static_cast<size_t>(outputChannels_) * kMaxRenderFrames, 0.0f);
   prepared_ = true;
   reset();
   return kOk;
 }
 
-ErrorCode Engine::setParam(int node, int param, float value) {
-  if (node < 0 || node >= static_cast<int>(nodes_.size())) return kErrUnknownNode;
-  Node& n = nodes_[node];
-  if (param < 0 || param >= n.type->numParams) return kErrUnknownParam;
-  const ParamSpec& spec = n.type->params[param];
-  value = std::clamp(value, spec.min, spec.max);
-  if (spec.discrete) value = static_cast<float>(static_cast<int>(value + 0.5f));
-  n.params[param] = value;
-  n.processor->setParam(param, value);
+// ---------------------------------------------------------------------------------------------
+// Timelines (control thread)
+
+ErrorCode Engine::addStep(int node, int param, int64_t frame, float value) {
+  if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
+  if (param < 0 || param >= nodes_[node].type->numParams) return fail(kErrUnknownParam, "unknown parameter");
+  nodes_[node].timeline.addStep(param, frame, value);
   return kOk;
 }
 
+ErrorCode Engine::addRamp(int node, int param, int64_t start, int64_t end, float v0, float v1, int curve) {
+  if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
+  if (param < 0 || param >= nodes_[node].type->numParams) return fail(kErrUnknownParam, "unknown parameter");
+  nodes_[node].timeline.addRamp(param, start, end, v0, v1, curve == 1 ? Curve::kExponential : Curve::kLinear);
+  return kOk;
+}
+
+ErrorCode Engine::addArray(int node, int param, int64_t start, const float* values, int count) {
+  if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
+  if (param < 0 || param >= nodes_[node].type->numParams) return fail(kErrUnknownParam, "unknown parameter");
+  nodes_[node].timeline.addArray(param, start, values, count);
+  return kOk;
+}
+
+ErrorCode Engine::addMidi(int node, int64_t frame, int status, int data1, int data2) {
+  if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
+  nodes_[node].timeline.addMidi(
+      frame, MidiMessage{static_cast<uint8_t>(status), static_cast<uint8_t>(data1), static_cast<uint8_t>(data2)});
+  return kOk;
+}
+
+ErrorCode Engine::clearTimeline(int node) {
+  if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
+  nodes_[node].timeline.clear();
+  return kOk;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sample buffers (control thread)
+
+int Engine::createBuffer(int channels, int frames, double sampleRate) {
+  if (channels < 1 || channels > kMaxChannels || frames < 0) {
+    fail(kErrBadArgument, "a buffer needs 1.." + std::to_string(kMaxChannels) + " channels and frames >= 0");
+    return -1;
+  }
+  auto buffer = std::make_unique<Buffer>();
+  buffer->data.assign(static_cast<size_t>(channels) * static_cast<size_t>(frames), 0.0f);
+  for (int c = 0; c < channels; ++c) buffer->channels.push_back(buffer->data.data() + static_cast<size_t>(c) * frames);
+  buffer->view = SampleBuffer{buffer->channels.data(), channels, frames, sampleRate};
+  for (size_t i = 0; i < buffers_.size(); ++i) {
+    if (!buffers_[i]) {
+      buffers_[i] = std::move(buffer);
+      return static_cast<int>(i);
+    }
+  }
+  buffers_.push_back(std::move(buffer));
+  return static_cast<int>(buffers_.size()) - 1;
+}
+
+float* Engine::bufferChannel(int id, int channel) {
+  if (id < 0 || id >= static_cast<int>(buffers_.size()) || !buffers_[id]) return nullptr;
+  Buffer& b = *buffers_[id];
+  if (channel < 0 || channel >= b.view.numChannels) return nullptr;
+  return b.data.data() + static_cast<size_t>(channel) * b.view.frames;
+}
+
+ErrorCode Engine::releaseBuffer(int id) {
+  if (id < 0 || id >= static_cast<int>(buffers_.size()) || !buffers_[id]) {
+    return fail(kErrUnknownBuffer, "unknown buffer " + std::to_string(id));
+  }
+  for (Node& n : nodes_) {
+    for (size_t slot = 0; slot < n.bufferBindings.size(); ++slot) {
+      if (n.bufferBindings[slot] == id) {
+        n.bufferBindings[slot] = -1;
+        n.processor->setBuffer(static_cast<int>(slot), nullptr);
+      }
+    }
+  }
+  buffers_[id].reset();
+  return kOk;
+}
+
+ErrorCode Engine::setNodeBuffer(int node, int slot, int bufferId) {
+  if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
+  if (slot < 0 || slot > 255) return fail(kErrBadArgument, "buffer slot must be 0..255");
+  const SampleBuffer* view = nullptr;
+  if (bufferId >= 0) {
+    if (bufferId >= static_cast<int>(buffers_.size()) || !buffers_[bufferId]) {
+      return fail(kErrUnknownBuffer, "unknown buffer " + std::to_string(bufferId));
+    }
+    view = &buffers_[bufferId]->view;
+  }
+  Node& n = nodes_[node];
+  if (static_cast<int>(n.bufferBindings.size()) <= slot) n.bufferBindings.resize(slot + 1, -1);
+  n.bufferBindings[slot] = bufferId;
+  n.processor->setBuffer(slot, view);
+  prepared_ = false;  // the node's channel count may follow its buffer
+  return kOk;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering (audio thread)
+
+void Engine::seek(int64_t frame) {
+  position_ = frame;
+  for (Node& n : nodes_) {
+    if (n.reachable) n.timeline.seek(frame, *n.processor, n.baseParams, &Engine::applyParam, &n);
+  }
+}
+
 void Engine::reset() {
-  position_ = 0;
-  for (Node& n : nodes_) n.processor->reset();
+  seek(0);
+  for (Node& n : nodes_) {
+    if (n.reachable) n.processor->reset();
+  }
 }
 
-int Engine::nodeOutputChannels(int node) const {
-  if (node < 0 || node >= static_cast<int>(nodes_.size())) return -1;
-  return nodes_[node].numOutputs;
+int Engine::nodeOutputChannels(int node) const { return validNode(node) ? nodes_[node].numOutputs : -1; }
+
+float* Engine::captureChannel(int node, int ch) {
+  if (!validNode(node)) return nullptr;
+  Node& n = nodes_[node];
+  if (n.captureBuffer.empty() || ch < 0 || ch >= n.numOutputs) return nullptr;
+  return n.captureBuffer.data() + static_cast<size_t>(ch) * kMaxRenderFrames;
 }
 
-void Engine::renderBlock(int offset, int frames) {
+// Renders one node for `frames` frames starting at transport frame `start`, split wherever its
+// timeline changes a parameter or delivers MIDI, so that every change lands on its exact frame.
+void Engine::renderNode(Node& n, int64_t start, int frames) {
+  AudioBlock block{n.inputPtrs.data(), static_cast<int>(n.inputPtrs.size()), n.outputPtrs.data(), n.numOutputs,
+                   frames,           start};
+  if (n.timeline.empty()) {
+    n.processor->process(block);
+    return;
+  }
+  for (int done = 0; done < frames;) {
+    const int step = std::min(frames - done, n.timeline.applyAt(start + done, frames - done, *n.processor,
+                                                                 &Engine::applyParam, &n));
+    for (size_t c = 0; c < n.inputPtrs.size(); ++c) n.subInputPtrs[c] = n.inputPtrs[c] + done;
+    for (size_t c = 0; c < n.outputPtrs.size(); ++c) n.subOutputPtrs[c] = n.outputPtrs[c] + done;
+    block.inputs = n.subInputPtrs.data();
+    block.outputs = n.subOutputPtrs.data();
+    block.frames = step;
+    block.position = start + done;
+    n.processor->process(block);
+    done += step;
+  }
+}
+
+void Engine::renderPiece(int offset, int frames) {
   for (int index : order_) {
     Node& n = nodes_[index];
-    AudioBlock block{n.inputPtrs.data(), static_cast<int>(n.inputPtrs.size()), n.outputPtrs.data(),
-                     n.numOutputs, frames};
-    n.processor->process(block);
+    if (n.feedback) {
+      // Its output depends only on past input; parameters change at piece boundaries only.
+      if (!n.timeline.empty()) n.timeline.applyAt(position_, frames, *n.processor, &Engine::applyParam, &n);
+      n.processor->processFeedbackOutput(AudioBlock{nullptr, 0, n.outputPtrs.data(), n.numOutputs, frames, position_});
+    } else {
+      renderNode(n, position_, frames);
+    }
+    if (n.capture) {
+      for (int c = 0; c < n.numOutputs; ++c) {
+        std::memcpy(n.captureBuffer.data() + static_cast<size_t>(c) * kMaxRenderFrames + offset, n.outputPtrs[c],
+                    sizeof(float) * frames);
+      }
+    }
+  }
+  for (int index : feedbackNodes_) {
+    Node& n = nodes_[index];
+    n.processor->processFeedbackInput(
+        AudioBlock{n.inputPtrs.data(), static_cast<int>(n.inputPtrs.size()), nullptr, 0, frames, position_});
   }
   const Node& out = nodes_[outputNode_];
   for (int c = 0; c < outputChannels_; ++c) {
@@ -178,8 +387,10 @@ int Engine::render(int frames) {
   if (!prepared_ || frames <= 0) return 0;
   frames = std::min(frames, kMaxRenderFrames);
   for (int done = 0; done < frames;) {
-    const int n = std::min(blockSize_, frames - done);
-    renderBlock(done, n);
+    int n = std::min(blockSize_, frames - done);
+    // A cycle closed by a delay of D frames can only be rendered D frames at a time.
+    for (int index : feedbackNodes_) n = std::min(n, std::max(1, nodes_[index].processor->feedbackLatency()));
+    renderPiece(done, n);
     done += n;
   }
   return frames;

@@ -1,8 +1,9 @@
-// The graph engine: a DAG of processors rendered block by block.
+// The graph engine: a graph of processors rendered block by block on a transport timeline.
 //
-// Threading contract: graph edits (clear, addNode, addInput, prepare) run on the control thread and
-// never while render() runs; render(), setParam() and reset() run on the audio thread and never
-// allocate. All memory is taken in prepare().
+// Threading contract: graph edits (clear, addNode, addInput, setCapture, setBuffer, timeline
+// additions, prepare) and buffer management run on the control thread, never while render() runs;
+// render(), seek() and reset() run on the audio thread and never allocate. All memory is taken in
+// prepare() and by the control calls.
 #pragma once
 
 #include <cstdint>
@@ -10,11 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "node_timeline.h"
 #include "processor_registry.h"
 
 namespace wd {
 
-// Stable error codes shared with TypeScript (src/engine/engine-errors.ts mirrors them).
+// Stable error codes shared with TypeScript (ENGINE_ERROR_CODES in src/engine/wasm-engine.ts).
 enum ErrorCode : int {
   kOk = 0,
   kErrUnknownKind = 1,
@@ -24,32 +26,49 @@ enum ErrorCode : int {
   kErrTooManyChannels = 5,
   kErrNotPrepared = 6,
   kErrBadArgument = 7,
+  kErrUnknownBuffer = 8,
 };
 
 constexpr int kMaxBlockSize = 4096;
 constexpr int kMaxRenderFrames = 4096;
-constexpr int kMaxChannels = 64;
+constexpr int kMaxChannels = 256;
 
 class Engine {
  public:
   Engine(double sampleRate, int blockSize);
 
-  // Control thread.
+  // ---- control thread: graph ----
   void clear();
-  int addNode(int typeIndex);                 // node index, or -1
-  ErrorCode addInput(int node, int source);   // appends `source` to `node`'s ordered inputs
-  ErrorCode prepare(int outputNode);          // orders the graph and takes all memory
+  int addNode(int typeIndex);                // node index, or -1
+  ErrorCode addInput(int node, int source);  // appends `source` to `node`'s ordered inputs
+  ErrorCode setCapture(int node, bool on);   // keep this node's output for capture (stems)
+  ErrorCode setBaseParam(int node, int param, float value);  // value before any automation
+  ErrorCode prepare(int outputNode);         // orders the graph and takes all memory
   const std::string& lastError() const { return lastError_; }
 
-  // Audio thread.
-  ErrorCode setParam(int node, int param, float value);
-  void reset();
-  // Renders `frames` (1..kMaxRenderFrames) into the output staging buffers, in internal blocks of
-  // blockSize frames. Returns frames rendered, or 0 when the graph is not prepared.
+  // ---- control thread: timelines (frames are transport frames) ----
+  ErrorCode addStep(int node, int param, int64_t frame, float value);
+  ErrorCode addRamp(int node, int param, int64_t start, int64_t end, float v0, float v1, int curve);
+  ErrorCode addArray(int node, int param, int64_t start, const float* values, int count);
+  ErrorCode addMidi(int node, int64_t frame, int status, int data1, int data2);
+  ErrorCode clearTimeline(int node);
+
+  // ---- control thread: sample buffers shared by nodes ----
+  int createBuffer(int channels, int frames, double sampleRate);  // buffer id, or -1
+  float* bufferChannel(int id, int channel);
+  ErrorCode releaseBuffer(int id);
+  ErrorCode setNodeBuffer(int node, int slot, int bufferId);  // bufferId -1 detaches
+
+  // ---- audio thread ----
+  void reset();              // clears processor state and seeks to frame 0
+  void seek(int64_t frame);  // moves the transport; processor state is kept
+  // Renders `frames` (1..kMaxRenderFrames) into the output staging buffers (and the capture buffers
+  // of captured nodes). Returns frames rendered, or 0 when the graph is not prepared.
   int render(int frames);
 
   int outputChannels() const { return outputChannels_; }
   float* outputChannel(int ch) { return output_.data() + static_cast<size_t>(ch) * kMaxRenderFrames; }
+  float* captureChannel(int node, int ch);
   int64_t positionFrames() const { return position_; }
   int nodeOutputChannels(int node) const;
 
@@ -58,29 +77,44 @@ class Engine {
     const ProcessorType* type = nullptr;
     std::unique_ptr<Processor> processor;
     std::vector<int> inputs;
-    std::vector<float> params;
+    std::vector<float> baseParams;  // values before automation; seek() restores them
+    NodeTimeline timeline;
+    std::vector<int> bufferBindings;  // slot -> buffer id (-1 none)
+    bool capture = false;
+    bool feedback = false;  // closes a cycle: rendered in two halves (see Processor)
+    bool reachable = false;
     int numOutputs = 0;
-    std::vector<float> buffer;              // numOutputs * blockSize, planar
-    std::vector<const float*> inputPtrs;    // concatenated input channels, in input order
+    std::vector<float> buffer;         // numOutputs * blockSize, planar
+    std::vector<float> captureBuffer;  // numOutputs * kMaxRenderFrames, when captured
+    std::vector<const float*> inputPtrs;
     std::vector<float*> outputPtrs;
-    std::vector<float*> blockOutputPtrs;    // scratch for sub-block offsets
-    std::vector<const float*> blockInputPtrs;
+    std::vector<const float*> subInputPtrs;  // scratch for sub-block offsets
+    std::vector<float*> subOutputPtrs;
+  };
+  struct Buffer {
+    std::vector<float> data;
+    std::vector<const float*> channels;
+    SampleBuffer view;
   };
 
   ErrorCode fail(ErrorCode code, std::string message);
+  bool validNode(int node) const { return node >= 0 && node < static_cast<int>(nodes_.size()); }
   ErrorCode findOrder();
-  void renderBlock(int offset, int frames);
+  static void applyParam(void* node, int param, float value);
+  void renderNode(Node& n, int64_t start, int frames);
+  void renderPiece(int offset, int frames);
 
   double sampleRate_;
   int blockSize_;
   std::vector<Node> nodes_;
-  std::vector<int> order_;  // topological order of the nodes that feed the output
+  std::vector<int> order_;          // render order of every node the output depends on
+  std::vector<int> feedbackNodes_;  // nodes in order_ that close a cycle
+  std::vector<std::unique_ptr<Buffer>> buffers_;
   int outputNode_ = -1;
   int outputChannels_ = 0;
   bool prepared_ = false;
   int64_t position_ = 0;
-  std::vector<float> output_;  // kMaxChannels * kMaxRenderFrames, planar
-  std::vector<float> silence_;
+  std::vector<float> output_;  // outputChannels_ * kMaxRenderFrames, planar
   std::string lastError_;
 };
 

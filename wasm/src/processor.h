@@ -1,58 +1,101 @@
 // The processor interface every node type implements.
 //
-// Threading contract (JUCE style): prepare() runs on the control thread and is the only place a
-// processor may allocate; reset() and process() run on the audio thread and never allocate, lock
-// or wait.
+// Threading contract (JUCE style): prepare() and setBuffer() run on the control thread and are the
+// only places a processor may allocate; everything else runs on the audio thread and never
+// allocates, locks or waits.
+//
+// Sample accuracy: the engine splits each node's block at the frames where one of its parameters
+// changes or a MIDI event lands, so within one process() call every parameter is constant and
+// events arrive (through midi()) exactly at the first frame of the call.
 #pragma once
 
 #include <cstdint>
 
 namespace wd {
 
-// One parameter of a node type. The table is static data, so the TypeScript side can build a
+// One parameter of a node type. The table is static data, so the TypeScript side builds the
 // NodeDescriptor from the engine itself (one source of truth for built-in descriptors).
 struct ParamSpec {
-  const char* id;
-  const char* name;
-  const char* units;
+  const char* id;     // stable identifier, e.g. "frequency"
+  const char* name;   // human-readable
+  const char* units;  // "Hz", "dB", "ms", "" ...
   float min;
   float max;
   float defaultValue;
-  // Discrete parameters (modes, booleans) round to integers; `choices` names each integer value,
-  // separated by '|', or is nullptr for a plain number.
+  // Discrete parameters (modes, booleans, counts) round to integers; `choices` names each integer
+  // value in order, separated by '|', or is nullptr for a plain number.
   bool discrete;
   const char* choices;
 };
 
-// The channels a processor reads and writes for one (sub-)block.
+// The channels a processor reads and writes for one (sub-)block. Input channels are the output
+// channels of the node's inputs, concatenated in input order.
 struct AudioBlock {
   const float* const* inputs;
   int numInputs;
   float* const* outputs;
   int numOutputs;
   int frames;
+  // Transport position of the first frame, in frames since the timeline's zero. Timeline-bound
+  // processors (playback) derive their read position from it, so seeking needs no extra state.
+  int64_t position;
+};
+
+// A MIDI channel message: status byte (with channel in the low nibble) and two data bytes.
+struct MidiMessage {
+  uint8_t status;
+  uint8_t data1;
+  uint8_t data2;
+};
+
+// Audio held by the engine (playback and sampler data). Channels are planar, `frames` long.
+struct SampleBuffer {
+  const float* const* channels;
+  int numChannels;
+  int frames;
+  double sampleRate;
 };
 
 class Processor {
  public:
   virtual ~Processor() = default;
 
-  // Control thread. Take every piece of memory the node will need; `numInputs` is fixed until the
-  // next prepare.
+  // Control thread, before prepare(): how many channels each input node delivers, in input order
+  // (their concatenation is the block's inputs). Only processors that treat inputs separately,
+  // like the mixer, need it.
+  virtual void setInputLayout(const int* /*channelsPerInput*/, int /*numInputs*/) {}
+
+  // Control thread. Take every piece of memory the node will need; `numInputs` (input channels) is
+  // fixed until the next prepare. `maxBlock` is the largest `frames` process() will see.
   virtual void prepare(double sampleRate, int maxBlock, int numInputs) = 0;
 
   // Control thread, after prepare: how many channels this node writes.
   virtual int numOutputs() const = 0;
 
-  // Audio thread: clear all state (phases, delay lines, envelopes) as if freshly prepared.
+  // Audio thread: clear all state (phases, delay lines, envelopes, voices) as if freshly prepared.
   virtual void reset() = 0;
 
-  // Audio thread: render `block.frames` frames. Parameters are constant within one call; the engine
-  // splits blocks where parameters change so automation lands on its exact frame.
+  // Audio thread: render `block.frames` frames with the current parameters.
   virtual void process(const AudioBlock& block) = 0;
 
-  // Audio thread: a parameter changed (value already clamped to its spec's range).
+  // Audio thread: a parameter changed (already clamped to its spec's range, rounded if discrete).
   virtual void setParam(int index, float value) = 0;
+
+  // Audio thread: a MIDI message at the first frame of the next process() call.
+  virtual void midi(const MidiMessage&) {}
+
+  // Control thread: audio for buffer slot `slot` (0 = the main sample); nullptr detaches it. The
+  // memory stays valid until the buffer is replaced or the graph is cleared.
+  virtual void setBuffer(int /*slot*/, const SampleBuffer* /*buffer*/) {}
+
+  // Feedback: a processor whose output at frame n depends only on its inputs up to frame
+  // n - feedbackLatency() (a delay line) may close a cycle in the graph. When it does, the engine
+  // calls processFeedbackOutput() in graph order and processFeedbackInput() after the rest of the
+  // graph has rendered the same frames, and keeps sub-blocks no longer than the latency.
+  // 0 means the processor cannot break a cycle.
+  virtual int feedbackLatency() const { return 0; }
+  virtual void processFeedbackOutput(const AudioBlock&) {}
+  virtual void processFeedbackInput(const AudioBlock&) {}
 };
 
 }  // namespace wd

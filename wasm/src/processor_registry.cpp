@@ -2,6 +2,7 @@
 
 #include "processors/gain.h"
 #include "processors/oscillator.h"
+#include "processors/playback.h"
 
 namespace wd {
 
@@ -15,6 +16,7 @@ std::unique_ptr<Processor> make() {
 const ProcessorType kTypes[] = {
     {"oscillator", "Oscillator", kOscillatorParams, kOscillatorParamCount, 0, make<Oscillator>},
     {"gain", "Gain", kGainParams, kGainParamCount, -1, make<Gain>},
+    {"playback", "Playback", kPlaybackParams, kPlaybackParamCount, 0, make<Playback>},
 };
 
 }  // namespace

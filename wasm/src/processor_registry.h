@@ -17,6 +17,8 @@ struct ProcessorType {
   // inputs), 0 means it is a source.
   int maxInputs;
   std::unique_ptr<Processor> (*create)();
+  // True for processors that may close a cycle in the graph (see Processor::feedbackLatency).
+  bool feedbackCapable = false;
 };
 
 int processorTypeCount();

@@ -1,0 +1,132 @@
+#include "node_timeline.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace wd {
+
+void NodeTimeline::clear() {
+  steps_.clear();
+  segments_.clear();
+  midi_.clear();
+  arrays_.clear();
+  active_.clear();
+  nextStep_ = nextSegment_ = nextMidi_ = 0;
+}
+
+void NodeTimeline::addStep(int param, int64_t frame, float value) {
+  auto at = std::upper_bound(steps_.begin(), steps_.end(), frame,
+                             [](int64_t f, const Step& s) { return f < s.frame; });
+  steps_.insert(at, Step{frame, param, value});
+}
+
+void NodeTimeline::addRamp(int param, int64_t start, int64_t end, float v0, float v1, Curve curve) {
+  if (end <= start) {
+    addStep(param, start, v1);
+    return;
+  }
+  // An exponential curve needs both ends non-zero with the same sign; otherwise it is linear.
+  if (curve == Curve::kExponential && !(v0 * v1 > 0.0f)) curve = Curve::kLinear;
+  auto at = std::upper_bound(segments_.begin(), segments_.end(), start,
+                             [](int64_t f, const Segment& s) { return f < s.start; });
+  segments_.insert(at, Segment{start, end, param, curve, v0, v1, 0});
+  active_.reserve(segments_.size());
+}
+
+void NodeTimeline::addArray(int param, int64_t start, const float* values, int count) {
+  if (count <= 0) return;
+  const auto offset = static_cast<uint32_t>(arrays_.size());
+  arrays_.insert(arrays_.end(), values, values + count);
+  auto at = std::upper_bound(segments_.begin(), segments_.end(), start,
+                             [](int64_t f, const Segment& s) { return f < s.start; });
+  segments_.insert(at, Segment{start, start + count, param, Curve::kArray, values[0], values[count - 1], offset});
+  active_.reserve(segments_.size());
+}
+
+void NodeTimeline::addMidi(int64_t frame, MidiMessage message) {
+  auto at = std::upper_bound(midi_.begin(), midi_.end(), frame,
+                             [](int64_t f, const Midi& m) { return f < m.frame; });
+  midi_.insert(at, Midi{frame, message});
+}
+
+float NodeTimeline::valueAt(const Segment& s, int64_t frame, const std::vector<float>& arrays) {
+  if (frame >= s.end) return s.v1;
+  const int64_t i = frame - s.start;
+  switch (s.curve) {
+    case Curve::kArray:
+      return arrays[s.arrayOffset + static_cast<size_t>(i)];
+    case Curve::kExponential: {
+      const double x = static_cast<double>(i) / static_cast<double>(s.end - s.start);
+      return static_cast<float>(s.v0 * std::pow(static_cast<double>(s.v1) / s.v0, x));
+    }
+    default: {
+      const double x = static_cast<double>(i) / static_cast<double>(s.end - s.start);
+      return static_cast<float>(s.v0 + (static_cast<double>(s.v1) - s.v0) * x);
+    }
+  }
+}
+
+void NodeTimeline::seek(int64_t frame, Processor&, const std::vector<float>& defaults,
+                        void (*set)(void* ctx, int param, float value), void* ctx) {
+  for (size_t p = 0; p < defaults.size(); ++p) set(ctx, static_cast<int>(p), defaults[p]);
+  // Replay history in time order so that the latest value before `frame` wins, whether it came
+  // from a step or the end of a segment.
+  nextStep_ = nextSegment_ = 0;
+  active_.clear();
+  while (true) {
+    const bool stepDue = nextStep_ < steps_.size() && steps_[nextStep_].frame < frame;
+    const bool segDue = nextSegment_ < segments_.size() && segments_[nextSegment_].start < frame;
+    if (!stepDue && !segDue) break;
+    if (stepDue && (!segDue || steps_[nextStep_].frame <= segments_[nextSegment_].start)) {
+      const Step& s = steps_[nextStep_++];
+      set(ctx, s.param, s.value);
+    } else {
+      const Segment& s = segments_[nextSegment_];
+      if (s.end <= frame) {
+        set(ctx, s.param, s.v1);
+      } else {
+        active_.push_back(static_cast<uint32_t>(nextSegment_));
+      }
+      ++nextSegment_;
+    }
+  }
+  nextMidi_ = static_cast<size_t>(
+      std::lower_bound(midi_.begin(), midi_.end(), frame, [](const Midi& m, int64_t f) { return m.frame < f; }) -
+      midi_.begin());
+}
+
+int NodeTimeline::applyAt(int64_t frame, int limit, Processor& processor,
+                          void (*set)(void* ctx, int param, float value), void* ctx) {
+  // Steps and segment starts due now, in time order (a step and a segment at the same frame: the
+  // step first, so a segment starting there overrides it).
+  while (nextStep_ < steps_.size() && steps_[nextStep_].frame <= frame) {
+    const Step& s = steps_[nextStep_++];
+    set(ctx, s.param, s.value);
+  }
+  while (nextSegment_ < segments_.size() && segments_[nextSegment_].start <= frame) {
+    active_.push_back(static_cast<uint32_t>(nextSegment_++));
+  }
+  while (nextMidi_ < midi_.size() && midi_[nextMidi_].frame <= frame) {
+    processor.midi(midi_[nextMidi_++].message);
+  }
+  bool moving = false;
+  for (size_t i = 0; i < active_.size();) {
+    const Segment& s = segments_[active_[i]];
+    set(ctx, s.param, valueAt(s, frame, arrays_));
+    if (frame >= s.end) {
+      active_[i] = active_.back();  // ended: valueAt gave its end value, which now holds
+      active_.pop_back();
+    } else {
+      moving = true;
+      ++i;
+    }
+  }
+  if (moving) return 1;
+  int64_t next = frame + limit;
+  if (nextStep_ < steps_.size()) next = std::min(next, steps_[nextStep_].frame);
+  if (nextSegment_ < segments_.size()) next = std::min(next, segments_[nextSegment_].start);
+  if (nextMidi_ < midi_.size()) next = std::min(next, midi_[nextMidi_].frame);
+  return static_cast<int>(std::max<int64_t>(1, next - frame));
+}
+
+}  // namespace wd

@@ -1,0 +1,75 @@
+// What happens to one node over time: parameter steps, continuous parameter segments (ramps and
+// audio-rate arrays) and MIDI messages, each on an exact frame of the transport.
+//
+// Threading contract: the add*() and clear() calls run on the control thread (they may allocate);
+// seek(), applyAt() and nextChange() run on the audio thread and never allocate.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "processor.h"
+
+namespace wd {
+
+enum class Curve : int { kLinear = 0, kExponential = 1, kArray = 2 };
+
+class NodeTimeline {
+ public:
+  void clear();
+  bool empty() const { return steps_.empty() && segments_.empty() && midi_.empty(); }
+
+  // Control thread. Frames are transport frames. Events at the same frame keep insertion order.
+  void addStep(int param, int64_t frame, float value);
+  // A continuous change over [start, end): linear or exponential from v0 to v1, holding v1 after.
+  void addRamp(int param, int64_t start, int64_t end, float v0, float v1, Curve curve);
+  // Audio-rate values: values[i] applies at frame start + i; the last value holds after.
+  void addArray(int param, int64_t start, const float* values, int count);
+  void addMidi(int64_t frame, MidiMessage message);
+
+  // Audio thread: position the cursors for playback from `frame` and re-apply, in order, every
+  // step and the end value of every segment that lies before it.
+  void seek(int64_t frame, Processor& processor, const std::vector<float>& defaults,
+            void (*set)(void* ctx, int param, float value), void* ctx);
+
+  // Audio thread: apply everything due at `frame` (steps, MIDI, segment values) and return how many
+  // frames from `frame` (at most `limit`) the node can render before something changes again.
+  // While a segment is active that is 1: the parameter moves every frame.
+  int applyAt(int64_t frame, int limit, Processor& processor,
+              void (*set)(void* ctx, int param, float value), void* ctx);
+
+ private:
+  struct Step {
+    int64_t frame;
+    int param;
+    float value;
+  };
+  struct Segment {
+    int64_t start;
+    int64_t end;  // exclusive
+    int param;
+    Curve curve;
+    float v0;
+    float v1;
+    uint32_t arrayOffset;  // into arrays_, for kArray
+  };
+  struct Midi {
+    int64_t frame;
+    MidiMessage message;
+  };
+
+  static float valueAt(const Segment& s, int64_t frame, const std::vector<float>& arrays);
+
+  std::vector<Step> steps_;        // sorted by frame
+  std::vector<Segment> segments_;  // sorted by start
+  std::vector<Midi> midi_;         // sorted by frame
+  std::vector<float> arrays_;
+  size_t nextStep_ = 0;
+  size_t nextSegment_ = 0;  // first segment not yet started
+  size_t nextMidi_ = 0;
+  // Segments that have started and not yet ended; capacity reserved on the control thread so the
+  // audio thread never grows it.
+  std::vector<uint32_t> active_;
+};
+
+}  // namespace wd
