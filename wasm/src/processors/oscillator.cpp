@@ -43,17 +43,21 @@ inline float nextNoise(uint32_t& state) {
 
 void Oscillator::prepare(double sampleRate, int, int) {
   sampleRate_ = sampleRate;
+  increment_ = phaseIncrement(frequency_, sampleRate_);
   reset();
 }
 
 void Oscillator::reset() {
-  phase_ = startPhase_;
+  phase_ = phaseFromCycles(startPhase_);
   noiseState_ = 0x9E3779B9u;
 }
 
 void Oscillator::setParam(int index, float value) {
   switch (index) {
-    case kFrequency: frequency_ = value; break;
+    case kFrequency:
+      frequency_ = value;
+      increment_ = phaseIncrement(frequency_, sampleRate_);
+      break;
     case kAmplitude: amplitude_ = value; break;
     case kWaveform: waveform_ = static_cast<int>(value); break;
     case kPhase: startPhase_ = value; break;
@@ -65,48 +69,32 @@ void Oscillator::setParam(int index, float value) {
 void Oscillator::process(const AudioBlock& block) {
   float* out = block.outputs[0];
   const int n = block.frames;
-  const double dt = frequency_ / sampleRate_;
-  double phase = phase_;
-  switch (waveform_) {
-    case kSine:
-      for (int i = 0; i < n; ++i) {
-        out[i] = amplitude_ * sinCycles(static_cast<float>(phase));
-        phase += dt;
-        if (phase >= 1.0) phase -= 1.0;
-      }
-      break;
-    case kSaw:
-      for (int i = 0; i < n; ++i) {
-        out[i] = amplitude_ * static_cast<float>(2.0 * phase - 1.0 - polyBlep(phase, dt));
-        phase += dt;
-        if (phase >= 1.0) phase -= 1.0;
-      }
-      break;
-    case kSquare:
-      for (int i = 0; i < n; ++i) {
+  if (waveform_ == kSine) {
+    renderSine(out, n, phase_, increment_, amplitude_);
+  } else if (waveform_ == kNoise) {
+    for (int i = 0; i < n; ++i) out[i] = amplitude_ * nextNoise(noiseState_);
+  } else {
+    // Saw, square and triangle are computed in double from the same fixed-point phase.
+    const double dt = phaseToCycles(increment_);
+    for (int i = 0; i < n; ++i) {
+      const double phase = phaseToCycles(phase_);
+      double v;
+      if (waveform_ == kSaw) {
+        v = 2.0 * phase - 1.0 - polyBlep(phase, dt);
+      } else if (waveform_ == kSquare) {
         double half = phase + 0.5;
         if (half >= 1.0) half -= 1.0;
-        const double v = (phase < 0.5 ? 1.0 : -1.0) + polyBlep(phase, dt) - polyBlep(half, dt);
-        out[i] = amplitude_ * static_cast<float>(v);
-        phase += dt;
-        if (phase >= 1.0) phase -= 1.0;
-      }
-      break;
-    case kTriangle:
-      for (int i = 0; i < n; ++i) {
-        // Starts at 0 rising, like a sine: 4|x - 0.5| - 1 shifted by a quarter cycle.
+        v = (phase < 0.5 ? 1.0 : -1.0) + polyBlep(phase, dt) - polyBlep(half, dt);
+      } else {
+        // Starts at 0 rising, like the sine.
         double q = phase + 0.25;
         if (q >= 1.0) q -= 1.0;
-        out[i] = amplitude_ * static_cast<float>(1.0 - 4.0 * std::fabs(q - 0.5));
-        phase += dt;
-        if (phase >= 1.0) phase -= 1.0;
+        v = 1.0 - 4.0 * std::fabs(q - 0.5);
       }
-      break;
-    default:
-      for (int i = 0; i < n; ++i) out[i] = amplitude_ * nextNoise(noiseState_);
-      break;
+      out[i] = amplitude_ * static_cast<float>(v);
+      phase_ += increment_;
+    }
   }
-  phase_ = phase;
   for (int c = 1; c < block.numOutputs; ++c) {
     for (int i = 0; i < n; ++i) block.outputs[c][i] = out[i];
   }

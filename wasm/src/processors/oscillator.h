@@ -1,5 +1,5 @@
-// Oscillator: a periodic source. Phase is kept in double precision so that long renders do not
-// drift, and advances per sample, so the output does not depend on the block size.
+// Oscillator: a periodic source. The phase is a 32-bit fixed-point accumulator: it never drifts on
+// long renders and advances exactly per sample, so the output does not depend on the block size.
 #pragma once
 
 #include "../processor.h"
@@ -22,7 +22,8 @@ class Oscillator final : public Processor {
 
  private:
   double sampleRate_ = 48000.0;
-  double phase_ = 0.0;  // in cycles, [0, 1)
+  uint32_t phase_ = 0;      // fixed point, 2^-32 cycles (see dsp/fast_sin.h)
+  uint32_t increment_ = 0;  // per sample
   float frequency_ = 440.0f;
   float amplitude_ = 1.0f;
   int waveform_ = kSine;
