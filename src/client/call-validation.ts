@@ -1,0 +1,92 @@
+/**
+ * Validation of EngineClient method arguments, shared by every host so each rejects the same bad call
+ * with the same code and path. Commands are built and validated here on the client; the host side
+ * decodes them with `decodeCommand`, against the same schema.
+ */
+import { z } from "zod";
+import { BufferHandleSchema, CONTRACT_VERSION, MAX_CHANNELS, SampleRateSchema } from "../contracts/common";
+import { type EngineCommand, EngineCommandSchema, type EngineCommandType } from "../contracts/engine-command";
+import { parseContract } from "../contracts/validate";
+import type { DiscoverOptions } from "./engine-client";
+
+/** The fields of one command type, as a caller writes them (without `version` and `type`). */
+export type CommandFields<T extends EngineCommandType> = Omit<
+  Extract<z.input<typeof EngineCommandSchema>, { type: T }>,
+  "version" | "type"
+>;
+
+/**
+ * Builds and validates a command; error paths start with the command type.
+ * @example
+ * makeCommand("seek", { position_seconds: -1 }); // E_SCHEMA at seek.position_seconds: must be >= 0
+ */
+export function makeCommand<T extends EngineCommandType>(
+  type: T,
+  fields: CommandFields<T>,
+): Extract<EngineCommand, { type: T }> {
+  const command = parseContract(EngineCommandSchema, { version: CONTRACT_VERSION, type, ...fields }, type);
+  return command as Extract<EngineCommand, { type: T }>;
+}
+
+/**
+ * Host side: decodes a command that crossed a thread boundary. Error paths start with the command type
+ * when it is recognisable.
+ * @example
+ * port.onmessage = (event) => apply(decodeCommand(event.data));
+ */
+export function decodeCommand(message: unknown): EngineCommand {
+  const type =
+    typeof message === "object" && message !== null ? (message as { type?: unknown }).type : undefined;
+  const known = EngineCommandSchema.options.some((option) => option.shape.type.value === type);
+  return parseContract(EngineCommandSchema, message, known ? String(type) : "");
+}
+
+/**
+ * Validates a buffer handle argument (E_SCHEMA at handle: ...).
+ * @example
+ * const handle = parseHandleArgument(input);
+ */
+export function parseHandleArgument(handle: unknown): string {
+  return parseContract(BufferHandleSchema, handle, "handle");
+}
+
+const UploadSchema = z
+  .strictObject({
+    channels: z
+      .array(z.instanceof(Float32Array, { error: "must be a Float32Array" }))
+      .min(1)
+      .max(MAX_CHANNELS),
+    sample_rate: SampleRateSchema,
+  })
+  .superRefine((upload, ctx) => {
+    const frames = upload.channels[0]?.length ?? 0;
+    upload.channels.forEach((channel, index) => {
+      if (channel.length !== frames) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["channels", index],
+          message: `must have ${frames} frames, as channels[0] (has ${channel.length})`,
+        });
+      }
+    });
+  });
+
+/**
+ * Validates uploadBuffer arguments (paths under `upload`).
+ * @example
+ * const { channels, sample_rate } = parseUploadArguments([left, right], 48000);
+ */
+export function parseUploadArguments(channels: unknown, sampleRate: unknown): z.output<typeof UploadSchema> {
+  return parseContract(UploadSchema, { channels, sample_rate: sampleRate }, "upload");
+}
+
+const DiscoverOptionsSchema = z.strictObject({ maxAgeMs: z.number().min(0).optional() });
+
+/**
+ * Validates discoverNodes options (paths under `options`).
+ * @example
+ * const { maxAgeMs } = parseDiscoverOptions({ maxAgeMs: 0 });
+ */
+export function parseDiscoverOptions(options: unknown): DiscoverOptions {
+  return parseContract(DiscoverOptionsSchema, options ?? {}, "options");
+}

@@ -1,0 +1,191 @@
+/**
+ * EngineClient: the one API applications use to reach the engine, whatever host runs it (AudioWorklet,
+ * Worker, in-process, or the test double). Every implementation passes
+ * test/contracts/engine-client-suite.ts.
+ *
+ * Rules every implementation keeps:
+ * - Objects that are contracts (graphs, requests, results, states) are wire-shaped (snake_case) and are
+ *   validated with parseContract; method options are camelCase.
+ * - Every failure is an EngineError with a stable code and the path of the bad field. A rejected call
+ *   changes nothing: the loaded graph, the transport, and every issued buffer handle stay as they were.
+ * - After close(), every call rejects with E_CLOSED.
+ */
+import type { BufferHandle } from "../contracts/common";
+import type { GraphDescriptorInput, MidiEventInput } from "../contracts/graph-descriptor";
+import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
+import type { RenderRequestInput, RenderResult } from "../contracts/render";
+import type { LoopRegion, TransportState } from "../contracts/transport-state";
+
+/** Where the engine runs. */
+export type HostKind = "audioworklet" | "worker" | "in-process" | "test-double";
+
+export const HOST_KINDS: readonly HostKind[] = ["audioworklet", "worker", "in-process", "test-double"];
+
+/** Progress of a render, reported between processing chunks. Snake_case: it crosses the worker boundary. */
+export interface RenderProgress {
+  request_id: string;
+  frames_rendered: number;
+  frames_total: number;
+}
+
+export interface RenderCallOptions {
+  /** Cancels the render; the result is then status "partial" with the frames rendered so far. */
+  signal?: AbortSignal;
+  /** Called as the render advances (at the host's own granularity). */
+  onProgress?: (progress: RenderProgress) => void;
+}
+
+export interface SetParameterOptions {
+  /** Transport time to apply the value at, in seconds; omitted means now. */
+  atSeconds?: number;
+}
+
+export interface SetTempoOptions {
+  /** Ramp linearly to the new tempo over this many seconds; omitted means at once. */
+  rampSeconds?: number;
+}
+
+export interface DiscoverOptions {
+  /** Accept a cached result younger than this, in milliseconds; 0 forces a new scan. Default: the TTL. */
+  maxAgeMs?: number;
+}
+
+export interface EngineClient {
+  /**
+   * Which host runs this engine.
+   * @example
+   * if (client.host !== "audioworklet") showOfflineOnlyBadge();
+   */
+  readonly host: HostKind;
+
+  /**
+   * The current transport state (validated TransportState).
+   * @example
+   * const { running, position_seconds } = await client.getTransportState();
+   */
+  getTransportState(): Promise<TransportState>;
+
+  /**
+   * Starts or resumes playback from the current position.
+   * @example
+   * await client.play();
+   */
+  play(): Promise<void>;
+
+  /**
+   * Stops playback and keeps the position.
+   * @example
+   * await client.pause();
+   */
+  pause(): Promise<void>;
+
+  /**
+   * Stops playback and returns to position 0.
+   * @example
+   * await client.stop();
+   */
+  stop(): Promise<void>;
+
+  /**
+   * Moves the playhead to `seconds` (>= 0), playing or not.
+   * @example
+   * await client.seek(12.5);
+   */
+  seek(seconds: number): Promise<void>;
+
+  /**
+   * Sets the loop region, or clears it with null.
+   * @example
+   * await client.setLoop({ start_seconds: 8, end_seconds: 16 });
+   * await client.setLoop(null);
+   */
+  setLoop(loop: LoopRegion | null): Promise<void>;
+
+  /**
+   * Sets a constant tempo, optionally ramping to it.
+   * @example
+   * await client.setTempo(128, { rampSeconds: 2 });
+   */
+  setTempo(bpm: number, options?: SetTempoOptions): Promise<void>;
+
+  /**
+   * Replaces the real-time graph. A rejected graph (E_SCHEMA, E_GRAPH_CYCLE, E_UNKNOWN_NODE,
+   * E_UNKNOWN_HANDLE) leaves the current graph playing. Parameters then change with setParameter.
+   * @example
+   * await client.loadGraph({ version: "v1alpha", nodes: [{ name: "osc", node_id: "builtin:oscillator" }], output: "osc" });
+   */
+  loadGraph(graph: GraphDescriptorInput): Promise<void>;
+
+  /**
+   * Sets a parameter of a node of the loaded graph, now or at a transport time.
+   * @example
+   * await client.setParameter("filter", "frequency", 1200, { atSeconds: 4 });
+   * await client.setParameter("filter", "mode", "high");
+   */
+  setParameter(
+    node: string,
+    parameterId: string,
+    value: number | string,
+    options?: SetParameterOptions,
+  ): Promise<void>;
+
+  /**
+   * Schedules MIDI events for a node of the loaded graph (times on the transport timeline).
+   * @example
+   * await client.scheduleEvents("bass", [{ type: "note", time: 1, duration: 0.5, note: 36, velocity: 100 }]);
+   */
+  scheduleEvents(node: string, events: MidiEventInput[]): Promise<void>;
+
+  /**
+   * Renders a request. Rejects (EngineError) if the request is not accepted; otherwise resolves with a
+   * RenderResult whose status is ok, partial (cancelled) or error. Release the result's handles when done.
+   * @example
+   * const result = await client.render(request, { onProgress: (p) => bar.update(p.frames_rendered / p.frames_total) });
+   * const [left, right] = await client.readBuffer(result.buffer_handle ?? "");
+   */
+  render(request: RenderRequestInput, options?: RenderCallOptions): Promise<RenderResult>;
+
+  /**
+   * Copies the audio behind a handle: one Float32Array per channel. Unknown or released: E_UNKNOWN_HANDLE.
+   * @example
+   * const channels = await client.readBuffer("buf:12");
+   */
+  readBuffer(handle: BufferHandle): Promise<Float32Array[]>;
+
+  /**
+   * Frees the audio behind a handle; the handle is unknown afterwards (read or release: E_UNKNOWN_HANDLE).
+   * @example
+   * await client.releaseBuffer(result.buffer_handle ?? "");
+   */
+  releaseBuffer(handle: BufferHandle): Promise<void>;
+
+  /**
+   * Copies audio into the engine (the caller's arrays stay usable) and returns its handle, to use in
+   * graph `buffers` or automation `buffer_handle`.
+   * @example
+   * const handle = await client.uploadBuffer([left, right], 48000);
+   */
+  uploadBuffer(channels: Float32Array[], sampleRate: number): Promise<BufferHandle>;
+
+  /**
+   * The node types the engine can instantiate, from the discovery cache when fresh enough.
+   * A cached answer is the same result (same discovery_id).
+   * @example
+   * const { nodes } = await client.discoverNodes({ maxAgeMs: 60_000 });
+   */
+  discoverNodes(options?: DiscoverOptions): Promise<PluginDiscoveryResult>;
+
+  /**
+   * Drops the cached discovery result; the next discoverNodes scans again.
+   * @example
+   * await client.invalidateDiscovery();
+   */
+  invalidateDiscovery(): Promise<void>;
+
+  /**
+   * Releases every buffer and stops the host. Idempotent; every other call then rejects with E_CLOSED.
+   * @example
+   * await client.close();
+   */
+  close(): Promise<void>;
+}

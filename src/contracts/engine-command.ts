@@ -1,0 +1,78 @@
+/**
+ * EngineCommand: the control messages an EngineClient sends to its host (transport, tempo, parameters,
+ * MIDI, graph loads). They are validated when built on the client and again when decoded by the
+ * worker or worklet side, with the same schema; the command's `type` is the root of error paths
+ * (`E_SCHEMA at seek.position_seconds: must be >= 0`).
+ *
+ * Times (`at_seconds`, event times) are on the transport timeline, so a command scheduled ahead is applied
+ * at its exact frame inside a block, not at the next block boundary.
+ */
+import { z } from "zod";
+import { ExtensionsSchema, NodeNameSchema, VersionSchema } from "./common";
+import { GraphDescriptorSchema, MAX_INLINE_MIDI_EVENTS, MidiEventSchema } from "./graph-descriptor";
+import { LoopRegionSchema } from "./transport-state";
+
+function command<Type extends string, Shape extends z.ZodRawShape>(
+  type: Type,
+  description: string,
+  shape: Shape,
+) {
+  return z.strictObject({
+    version: VersionSchema,
+    type: z.literal(type).describe(description),
+    ...shape,
+    extensions: ExtensionsSchema,
+  });
+}
+
+export const EngineCommandSchema = z
+  .discriminatedUnion("type", [
+    command("play", "Start (or resume) the transport from its position.", {}),
+    command("pause", "Stop the transport and keep its position.", {}),
+    command("stop", "Stop the transport and return to position 0.", {}),
+    command("seek", "Move the playhead.", {
+      position_seconds: z.number().min(0).describe("New playhead position, in seconds (>= 0)."),
+    }),
+    command("set_loop", "Set or clear the loop region.", {
+      loop: LoopRegionSchema.nullable().describe("The loop region, or null to stop looping."),
+    }),
+    command(
+      "set_tempo",
+      "Change the tempo (graphs with a tempo map keep their map; this sets a constant bpm).",
+      {
+        bpm: z.number().gt(0).max(1000).describe("New tempo in beats per minute (> 0, <= 1000)."),
+        ramp_seconds: z
+          .number()
+          .min(0)
+          .default(0)
+          .describe("Ramp linearly to the new tempo over this many seconds."),
+      },
+    ),
+    command("set_parameter", "Set one parameter of a node of the loaded graph.", {
+      node: NodeNameSchema.describe("Name of the node in the loaded graph."),
+      parameter_id: z.string().min(1).describe("Parameter id, as in NodeDescriptor.parameters[].id."),
+      value: z.union([z.number(), z.string()]).describe("A number, or a choice label."),
+      at_seconds: z
+        .number()
+        .min(0)
+        .nullable()
+        .default(null)
+        .describe("Transport time to apply it at, in seconds; null means now."),
+    }),
+    command("schedule_events", "Schedule MIDI events for a node of the loaded graph.", {
+      node: NodeNameSchema.describe("Name of the node in the loaded graph."),
+      events: z
+        .array(MidiEventSchema)
+        .min(1)
+        .max(MAX_INLINE_MIDI_EVENTS)
+        .describe("Events; their times are on the transport timeline."),
+    }),
+    command("load_graph", "Replace the real-time graph. A rejected graph leaves the current one playing.", {
+      graph: GraphDescriptorSchema,
+    }),
+  ])
+  .describe("A control message from an EngineClient to its host.");
+
+export type EngineCommand = z.output<typeof EngineCommandSchema>;
+export type EngineCommandInput = z.input<typeof EngineCommandSchema>;
+export type EngineCommandType = EngineCommand["type"];
