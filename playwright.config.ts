@@ -1,19 +1,11 @@
 import { defineConfig } from "@playwright/test";
 
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./e2e/chromium";
+
 /**
  * Browser tests drive Debian's Chromium (/usr/bin/chromium); Playwright never downloads a browser.
  * The Vite dev server serves the pages with COOP/COEP, so they are cross-origin isolated.
  */
-export const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--autoplay-policy=no-user-gesture-required",
-];
 
 const port = 5199;
 
@@ -25,7 +17,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     browserName: "chromium",
-    launchOptions: { executablePath: "/usr/bin/chromium", args: chromiumArgs },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   webServer: {
     command: `npx vite --port ${port} --strictPort`,

@@ -47,3 +47,103 @@ export function snrDb(reference: ArrayLike<number>, actual: ArrayLike<number>): 
   }
   return noise === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10(signal / noise);
 }
+
+/** `frames` zeros with `amplitude` at frame `at`: the input for impulse-response tests. */
+export function impulse(frames: number, at = 0, amplitude = 1): Float32Array {
+  const samples = new Float32Array(frames);
+  samples[at] = amplitude;
+  return samples;
+}
+
+/** True when no sample is NaN or infinite. */
+export function allFinite(samples: ArrayLike<number>): boolean {
+  for (let i = 0; i < samples.length; i++) if (!Number.isFinite(samples[i] as number)) return false;
+  return true;
+}
+
+/**
+ * Schroeder's energy decay curve of an impulse response, in dB relative to the total energy:
+ * edc[i] = 10 log10(sum of x^2 from i to the end / sum of x^2 over the whole response).
+ */
+export function energyDecayDb(samples: ArrayLike<number>): Float64Array {
+  const edc = new Float64Array(samples.length);
+  let tail = 0;
+  for (let i = samples.length - 1; i >= 0; i--) {
+    tail += (samples[i] as number) ** 2;
+    edc[i] = tail;
+  }
+  const total = edc[0] as number;
+  for (let i = 0; i < edc.length; i++) edc[i] = 10 * Math.log10((edc[i] as number) / total);
+  return edc;
+}
+
+/**
+ * Reverberation time RT60 in seconds from an impulse response: the time its energy decay curve
+ * takes to fall from `upperDb` to `lowerDb` (first crossings), extrapolated to 60 dB. The defaults
+ * give T30 (ISO 3382); the response must be long enough for the curve to reach `lowerDb` well
+ * before its end, where the backward integration truncates.
+ */
+export function decayTime60(
+  samples: ArrayLike<number>,
+  sampleRate: number,
+  upperDb = -5,
+  lowerDb = -35,
+): number {
+  const edc = energyDecayDb(samples);
+  const upper = edc.findIndex((db) => db <= upperDb);
+  const lower = edc.findIndex((db) => db <= lowerDb);
+  if (upper < 0 || lower < 0) return Number.POSITIVE_INFINITY;
+  return ((lower - upper) / sampleRate) * (60 / (upperDb - lowerDb));
+}
+
+/**
+ * Complex amplitude of the component at `frequency` in samples[from..to): the signal correlated
+ * with e^(-j w n) (one DFT bin, what Goertzel computes), with n counted from sample 0 so that
+ * phases of different signals compare. For A cos(w n + phase) it returns that amplitude and phase,
+ * exactly when the window holds a whole number of periods (no window function needed).
+ */
+export function toneAt(
+  samples: ArrayLike<number>,
+  frequency: number,
+  sampleRate: number,
+  from = 0,
+  to = samples.length,
+): { re: number; im: number; amplitude: number; phase: number } {
+  const w = (2 * Math.PI * frequency) / sampleRate;
+  let re = 0;
+  let im = 0;
+  for (let n = from; n < to; n++) {
+    const x = samples[n] as number;
+    re += x * Math.cos(w * n);
+    im -= x * Math.sin(w * n);
+  }
+  re *= 2 / (to - from);
+  im *= 2 / (to - from);
+  return { re, im, amplitude: Math.hypot(re, im), phase: Math.atan2(im, re) };
+}
+
+/** Amplitude ratio in dB (20 log10). */
+export function toDb(amplitude: number): number {
+  return 20 * Math.log10(amplitude);
+}
+
+/** Deterministic white noise in [-amplitude, amplitude) (a 32-bit LCG), the same in every run. */
+export function whiteNoise(frames: number, seed: number, amplitude = 1): Float32Array {
+  let state = seed >>> 0;
+  return Float32Array.from({ length: frames }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return amplitude * (state / 2 ** 31 - 1);
+  });
+}
+
+/** amplitude * sin(2 pi frequency n / sampleRate), computed in double and rounded to float. */
+export function sineWave(frames: number, frequency: number, sampleRate: number, amplitude = 1): Float32Array {
+  const w = (2 * Math.PI * frequency) / sampleRate;
+  return Float32Array.from({ length: frames }, (_, n) => amplitude * Math.sin(w * n));
+}
+
+/** The first index where `predicate` holds for samples[i], or -1. */
+export function firstIndex(samples: ArrayLike<number>, predicate: (x: number) => boolean, from = 0): number {
+  for (let i = from; i < samples.length; i++) if (predicate(samples[i] as number)) return i;
+  return -1;
+}

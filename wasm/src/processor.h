@@ -1,7 +1,7 @@
 // The processor interface every node type implements.
 //
-// Threading contract (JUCE style): prepare() and setBuffer() run on the control thread and are the
-// only places a processor may allocate; everything else runs on the audio thread and never
+// Threading contract (JUCE style): setInputLayout(), prepare() and setBuffer() run on the control
+// thread and are the only places a processor may allocate; everything else runs on the audio thread and never
 // allocates, locks or waits.
 //
 // Sample accuracy: the engine splits each node's block at the frames where one of its parameters

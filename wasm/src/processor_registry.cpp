@@ -1,8 +1,15 @@
 #include "processor_registry.h"
 
+#include "processors/compressor.h"
+#include "processors/delay.h"
+#include "processors/filter.h"
 #include "processors/gain.h"
+#include "processors/mixer.h"
 #include "processors/oscillator.h"
+#include "processors/panner.h"
 #include "processors/playback.h"
+#include "processors/sampler.h"
+#include "processors/reverb.h"
 
 namespace wd {
 
@@ -17,6 +24,13 @@ const ProcessorType kTypes[] = {
     {"oscillator", "Oscillator", kOscillatorParams, kOscillatorParamCount, 0, make<Oscillator>},
     {"gain", "Gain", kGainParams, kGainParamCount, -1, make<Gain>},
     {"playback", "Playback", kPlaybackParams, kPlaybackParamCount, 0, make<Playback>},
+    {"sampler", "Sampler", kSamplerParams, kSamplerParamCount, 0, make<Sampler>},
+    {"filter", "Filter", kFilterParams, kFilterParamCount, -1, make<Filter>},
+    {"compressor", "Compressor", kCompressorParams, kCompressorParamCount, -1, make<Compressor>},
+    {"panner", "Panner", kPannerParams, kPannerParamCount, -1, make<Panner>},
+    {"mixer", "Mixer", kMixerParams, kMixerParamCount, -1, make<Mixer>},
+    {"reverb", "Reverb", kReverbParams, kReverbParamCount, -1, make<Reverb>},
+    {"delay", "Delay", kDelayParams, kDelayParamCount, -1, make<Delay>, true},
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "../dsp/fast_sin.h"
+#include "../dsp/saw.h"
 
 namespace wd {
 
@@ -71,17 +72,17 @@ void Oscillator::process(const AudioBlock& block) {
   const int n = block.frames;
   if (waveform_ == kSine) {
     renderSine(out, n, phase_, increment_, amplitude_);
+  } else if (waveform_ == kSaw) {
+    renderSaw(out, n, phase_, increment_, amplitude_);
   } else if (waveform_ == kNoise) {
     for (int i = 0; i < n; ++i) out[i] = amplitude_ * nextNoise(noiseState_);
   } else {
-    // Saw, square and triangle are computed in double from the same fixed-point phase.
+    // Square and triangle are computed in double from the same fixed-point phase.
     const double dt = phaseToCycles(increment_);
     for (int i = 0; i < n; ++i) {
       const double phase = phaseToCycles(phase_);
       double v;
-      if (waveform_ == kSaw) {
-        v = 2.0 * phase - 1.0 - polyBlep(phase, dt);
-      } else if (waveform_ == kSquare) {
+      if (waveform_ == kSquare) {
         double half = phase + 0.5;
         if (half >= 1.0) half -= 1.0;
         v = (phase < 0.5 ? 1.0 : -1.0) + polyBlep(phase, dt) - polyBlep(half, dt);

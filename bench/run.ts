@@ -1,0 +1,115 @@
+/**
+ * `npm run bench`: renders the workloads of shared/bench/workloads.md with webdreamer in Node and
+ * in a Chromium Worker, and with Chromium's native nodes in an OfflineAudioContext, all in this one
+ * run; prints a Markdown table and writes bench/results/latest.json.
+ *
+ * Every row is a ratio against a reference measured in the same run (absolute figures drift between
+ * machines). Options: --seconds S (default 60), --repetitions N (default 3).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { chromium } from "@playwright/test";
+import { createServer } from "vite";
+
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../e2e/chromium";
+import { loadEngineModuleFromDisk } from "../src/engine/node-engine-module";
+import { instantiateEngine, WasmEngine } from "../src/engine/wasm-engine";
+import { timeEngineRenders } from "./engine-timing";
+import { median, PROGRAMS, SAMPLE_RATE, type Timing, type WorkloadId } from "./workloads";
+
+interface Row {
+  id: string;
+  value: number;
+  unit: string;
+  reference: number;
+  reference_name: string;
+  ratio: number;
+}
+
+const { values } = parseArgs({
+  options: { seconds: { type: "string", default: "60" }, repetitions: { type: "string", default: "3" } },
+});
+const seconds = Number(values.seconds);
+const repetitions = Number(values.repetitions);
+const workloads: WorkloadId[] = ["W1", "W2"];
+
+function summarize(timing: Timing): string {
+  const min = Math.min(...timing.factors).toFixed(1);
+  const max = Math.max(...timing.factors).toFixed(1);
+  return `x${median(timing.factors).toFixed(1)} (${min} – ${max}), RMS ${timing.rms.toFixed(4)}`;
+}
+
+async function nodeTimings(): Promise<Record<WorkloadId, Timing>> {
+  const module = await loadEngineModuleFromDisk();
+  const result = {} as Record<WorkloadId, Timing>;
+  for (const id of workloads) {
+    const engine = new WasmEngine(instantiateEngine(module), SAMPLE_RATE, 128);
+    result[id] = timeEngineRenders(engine, PROGRAMS[id](), seconds, repetitions, () => performance.now());
+    engine.destroy();
+    console.error(`[bench] ${id} webdreamer, Node: ${summarize(result[id])}`);
+  }
+  return result;
+}
+
+async function browserTimings(): Promise<Record<`${WorkloadId}.${"worker" | "native"}`, Timing>> {
+  const server = await createServer({ server: { port: 0, host: "127.0.0.1" }, logLevel: "error" });
+  await server.listen();
+  const address = server.resolvedUrls?.local[0];
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(0);
+    await page.goto(new URL("bench/pages/bench.html", address).href);
+    const result = {} as Record<`${WorkloadId}.${"worker" | "native"}`, Timing>;
+    for (const id of workloads) {
+      for (const kind of ["worker", "native"] as const) {
+        const fn = kind === "worker" ? "benchWorker" : "benchNative";
+        result[`${id}.${kind}`] = await page.evaluate(
+          ([name, workload, s, n]) =>
+            (window as unknown as Record<string, (w: string, s: number, n: number) => Promise<Timing>>)[
+              name as string
+            ]?.(workload as string, s as number, n as number) as Promise<Timing>,
+          [fn, id, seconds, repetitions] as const,
+        );
+        console.error(
+          `[bench] ${id} ${kind === "worker" ? "webdreamer, Chromium Worker" : "Chromium native"}: ${summarize(result[`${id}.${kind}`])}`,
+        );
+      }
+    }
+    return result;
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+const node = await nodeTimings();
+const browser = await browserTimings();
+const rows: Row[] = [];
+for (const id of workloads) {
+  const reference = median(browser[`${id}.native`].factors);
+  for (const [where, timing] of [
+    ["node", node[id]],
+    ["worker", browser[`${id}.worker`]],
+  ] as const) {
+    const value = median(timing.factors);
+    rows.push({
+      id: `${id}.${where}`,
+      value: Number(value.toFixed(2)),
+      unit: "x realtime",
+      reference: Number(reference.toFixed(2)),
+      reference_name: "Chromium native nodes, OfflineAudioContext (same run)",
+      ratio: Number((value / reference).toFixed(2)),
+    });
+  }
+}
+
+console.log(`\nwebdreamer benchmark: ${seconds} s renders at ${SAMPLE_RATE} Hz, median of ${repetitions}\n`);
+console.log("| row | webdreamer | reference | ratio |");
+console.log("| --- | --- | --- | --- |");
+for (const row of rows) {
+  console.log(`| ${row.id} | x${row.value} | x${row.reference} (${row.reference_name}) | ${row.ratio} |`);
+}
+mkdirSync("bench/results", { recursive: true });
+writeFileSync("bench/results/latest.json", `${JSON.stringify(rows, null, 2)}\n`);
+console.log("\nwrote bench/results/latest.json");

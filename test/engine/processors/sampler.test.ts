@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+
+import type { GraphProgram, TimelineEntry } from "../../../src/engine/graph-program";
+import { newEngine, renderProgram } from "../../support/render";
+import { allFinite } from "../../support/signal";
+
+const ramp = Float32Array.from({ length: 2000 }, (_, i) => (i + 1) / 2000);
+
+const noteOn = (frame: number, note: number, velocity = 127): TimelineEntry => ({
+  type: "midi",
+  frame,
+  status: 0x90,
+  data1: note,
+  data2: velocity,
+});
+const noteOff = (frame: number, note: number): TimelineEntry => ({
+  type: "midi",
+  frame,
+  status: 0x80,
+  data1: note,
+  data2: 0,
+});
+
+const sampler = (timeline: TimelineEntry[], params: Record<string, number> = {}): GraphProgram => ({
+  nodes: [{ kind: "sampler", inputs: [], params, buffers: { 0: 0 }, timeline }],
+  output: 0,
+});
+
+describe("sampler", () => {
+  it("starts a note on its exact frame at the root pitch, scaled by velocity", async () => {
+    for (const blockSize of [1, 128, 1000]) {
+      const [out] = await renderProgram(sampler([noteOn(777, 60, 127)]), 2000, {
+        blockSize,
+        buffers: [[ramp]],
+      });
+      expect(
+        Array.from(out?.subarray(0, 777) ?? []).every((v) => v === 0),
+        `block ${blockSize}`,
+      ).toBe(true);
+      expect(out?.subarray(777, 1777)).toEqual(ramp.subarray(0, 1000));
+    }
+    const [soft] = await renderProgram(sampler([noteOn(0, 60, 64)]), 10, { buffers: [[ramp]] });
+    expect(soft?.[3]).toBe(Math.fround(Math.fround(ramp[3] as number) * Math.fround(64 / 127)));
+  });
+
+  it("repitches relative to the root note: an octave up reads every other sample", async () => {
+    const [out] = await renderProgram(sampler([noteOn(0, 72)]), 500, { buffers: [[ramp]] });
+    for (const i of [0, 1, 10, 499]) expect(out?.[i]).toBe(ramp[2 * i]);
+    const [octaveDown] = await renderProgram(sampler([noteOn(0, 48)], { root_note: 60 }), 100, {
+      buffers: [[ramp]],
+    });
+    expect(octaveDown?.[2]).toBe(ramp[1]); // half speed: whole samples on even frames,
+    expect(octaveDown?.[1]).toBeCloseTo(((ramp[0] as number) + (ramp[1] as number)) / 2, 7); // midpoints between
+  });
+
+  it("shapes notes with a linear ADSR and releases on note-off", async () => {
+    const ones = new Float32Array(48000).fill(1);
+    const params = { attack: 1, decay: 1, sustain: 0.5, release: 1 }; // 48 frames each at 48 kHz
+    const [out] = await renderProgram(sampler([noteOn(0, 60), noteOff(200, 60)], params), 400, {
+      buffers: [[ones]],
+    });
+    expect(out?.[0]).toBe(0);
+    expect(out?.[24]).toBeCloseTo(0.5, 5); // halfway up the attack
+    expect(out?.[48]).toBeCloseTo(1, 5);
+    expect(out?.[72]).toBeCloseTo(0.75, 5); // halfway down the decay
+    expect(out?.[150]).toBe(0.5); // sustain
+    expect(out?.[224]).toBeCloseTo(0.25, 5); // halfway through the release
+    expect(out?.[260]).toBe(0);
+  });
+
+  it("plays chords, steals the oldest voice past the limit, and bends pitch", async () => {
+    const ones = new Float32Array(1000).fill(1);
+    const [chord] = await renderProgram(sampler([noteOn(0, 60), noteOn(0, 64), noteOn(0, 67)]), 10, {
+      buffers: [[ones]],
+    });
+    expect(chord?.[5]).toBe(3);
+    const [stolen] = await renderProgram(
+      sampler([noteOn(0, 60), noteOn(0, 64), noteOn(5, 67)], { voices: 2 }),
+      10,
+      {
+        buffers: [[ones]],
+      },
+    );
+    expect(stolen?.[4]).toBe(2);
+    expect(stolen?.[6]).toBe(2);
+    // Full bend up with a 12-semitone range: an octave up.
+    const bend: TimelineEntry = { type: "midi", frame: 0, status: 0xe0, data1: 0x7f, data2: 0x7f };
+    const [bent] = await renderProgram(sampler([bend, noteOn(0, 60)], { bend_range: 12 }), 100, {
+      buffers: [[ramp]],
+    });
+    expect(bent?.[10]).toBeCloseTo(ramp[20] as number, 3);
+  });
+
+  it("stays finite, resets its voices, and declares its parameters", async () => {
+    const [out] = await renderProgram(
+      sampler([noteOn(0, 127), noteOn(1, 0)], { attack: 0, release: 10000 }),
+      3000,
+      {
+        buffers: [[ramp]],
+      },
+    );
+    expect(allFinite(out as Float32Array)).toBe(true);
+    const engine = await newEngine();
+    const type = engine.types.find((t) => t.kind === "sampler");
+    expect(type?.params.map((p) => p.id)).toEqual([
+      "root_note",
+      "attack",
+      "decay",
+      "sustain",
+      "release",
+      "gain",
+      "bend_range",
+      "voices",
+    ]);
+    expect(type?.params.find((p) => p.id === "voices")).toMatchObject({
+      min: 1,
+      max: 64,
+      default: 16,
+      discrete: true,
+    });
+  });
+});

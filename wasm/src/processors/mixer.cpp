@@ -1,0 +1,116 @@
+#include "mixer.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace wd {
+
+namespace {
+
+// The 256 input gain ids and names ("input_gain_17", "Input 17 gain"), written by constexpr code so
+// that the table is constant data: no static-initialisation order to worry about, nothing to type.
+constexpr int kLabelSize = 16;
+struct Labels {
+  char id[kMixerInputGains][kLabelSize];
+  char name[kMixerInputGains][kLabelSize];
+};
+
+constexpr int appendText(char* dst, int at, const char* text) {
+  while (*text) dst[at++] = *text++;
+  return at;
+}
+
+constexpr int appendNumber(char* dst, int at, int value) {
+  char digits[4] = {};
+  int count = 0;
+  do {
+    digits[count++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value > 0);
+  while (count > 0) dst[at++] = digits[--count];
+  return at;
+}
+
+constexpr Labels makeLabels() {
+  Labels labels{};
+  for (int i = 0; i < kMixerInputGains; ++i) {
+    appendNumber(labels.id[i], appendText(labels.id[i], 0, "input_gain_"), i);
+    appendText(labels.name[i], appendNumber(labels.name[i], appendText(labels.name[i], 0, "Input "), i),
+               " gain");
+  }
+  return labels;
+}
+
+constexpr Labels kLabels = makeLabels();
+
+struct ParamTable {
+  ParamSpec specs[1 + kMixerInputGains];
+};
+
+constexpr ParamTable makeParamTable() {
+  ParamTable table{};
+  // Master gain (linear), applied to every input: -1000..1000 like the gain node (negative
+  // inverts polarity).
+  table.specs[0] = {"gain", "Gain", "", -1000.0f, 1000.0f, 1.0f, false, nullptr};
+  for (int i = 0; i < kMixerInputGains; ++i) {
+    // Gain of input i (linear), -1000..1000, default 1.
+    table.specs[1 + i] = {kLabels.id[i], kLabels.name[i], "", -1000.0f, 1000.0f, 1.0f, false, nullptr};
+  }
+  return table;
+}
+
+constexpr ParamTable kParamTable = makeParamTable();
+
+// out += gain * in. Kept as its own loop so that it vectorises; __restrict because the engine
+// never hands a node its own output as input.
+inline void accumulate(float* __restrict out, const float* __restrict in, float gain, int n) {
+  for (int i = 0; i < n; ++i) out[i] += gain * in[i];
+}
+
+}  // namespace
+
+const ParamSpec* const kMixerParams = kParamTable.specs;
+const int kMixerParamCount = 1 + kMixerInputGains;
+
+Mixer::Mixer() { std::fill(gains_, gains_ + kMixerInputGains, 1.0f); }
+
+// Control thread, before prepare(): copying the layout may allocate, which is safe here (the
+// audio thread is not running this node yet).
+void Mixer::setInputLayout(const int* channelsPerInput, int numInputs) {
+  layout_.assign(channelsPerInput, channelsPerInput + numInputs);
+}
+
+void Mixer::prepare(double, int, int numInputs) {
+  // Without a layout that matches the input channels (a host that never called setInputLayout),
+  // every channel is taken as a mono input: a sum of mono sources still comes out right.
+  if (std::accumulate(layout_.begin(), layout_.end(), 0) != numInputs) layout_.assign(numInputs, 1);
+  // No inputs still gives one (silent) channel, so an empty bus can be a graph output.
+  channels_ = std::max(1, layout_.empty() ? 1 : *std::max_element(layout_.begin(), layout_.end()));
+}
+
+void Mixer::setParam(int index, float value) {
+  if (index == kGain) {
+    master_ = value;
+  } else if (index >= kInputGain0 && index < kInputGain0 + kMixerInputGains) {
+    gains_[index - kInputGain0] = value;
+  }
+}
+
+void Mixer::process(const AudioBlock& block) {
+  const int n = block.frames;
+  for (int c = 0; c < block.numOutputs; ++c) std::fill(block.outputs[c], block.outputs[c] + n, 0.0f);
+  int channel = 0;  // first channel of input i in the concatenated block.inputs
+  const int numInputs = static_cast<int>(layout_.size());
+  for (int i = 0; i < numInputs; ++i) {
+    const int width = layout_[i];
+    const float gain = (i < kMixerInputGains ? gains_[i] : 1.0f) * master_;
+    if (width == 1) {
+      for (int c = 0; c < block.numOutputs; ++c) accumulate(block.outputs[c], block.inputs[channel], gain, n);
+    } else {
+      for (int c = 0; c < width; ++c) accumulate(block.outputs[c], block.inputs[channel + c], gain, n);
+    }
+    channel += width;
+  }
+}
+
+}  // namespace wd

@@ -1,0 +1,182 @@
+#include "sampler.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace wd {
+
+const ParamSpec kSamplerParams[] = {
+    // The MIDI note at which the sample plays at its recorded pitch.
+    {"root_note", "Root note", "", 0.0f, 127.0f, 60.0f, true, nullptr},
+    // Envelope: linear rise from 0 to 1.
+    {"attack", "Attack", "ms", 0.0f, 10000.0f, 0.0f, false, nullptr},
+    // Envelope: linear fall from 1 to the sustain level.
+    {"decay", "Decay", "ms", 0.0f, 10000.0f, 0.0f, false, nullptr},
+    // Envelope: level held while the note is down.
+    {"sustain", "Sustain", "", 0.0f, 1.0f, 1.0f, false, nullptr},
+    // Envelope: linear fall to 0 after note-off.
+    {"release", "Release", "ms", 0.0f, 10000.0f, 0.0f, false, nullptr},
+    // Linear output gain; each note is also scaled by velocity / 127.
+    {"gain", "Gain", "", 0.0f, 16.0f, 1.0f, false, nullptr},
+    // Pitch bend range in semitones at full bend.
+    {"bend_range", "Pitch bend range", "semitones", 0.0f, 48.0f, 2.0f, false, nullptr},
+    // Simultaneous notes; a new note beyond this steals the oldest.
+    {"voices", "Voices", "", 1.0f, 64.0f, 16.0f, true, nullptr},
+};
+const int kSamplerParamCount = sizeof(kSamplerParams) / sizeof(kSamplerParams[0]);
+
+void Sampler::prepare(double sampleRate, int, int) {
+  sampleRate_ = sampleRate;
+  updateRates();
+}
+
+void Sampler::reset() {
+  for (Voice& v : voices_) v = Voice{};
+  bend_ = 0.0f;
+  bendRatio_ = 1.0;
+  clock_ = 0;
+}
+
+void Sampler::setBuffer(int slot, const SampleBuffer* buffer) {
+  if (slot == 0) {
+    buffer_ = buffer;
+    for (Voice& v : voices_) v.stage = Stage::kIdle;
+  }
+}
+
+void Sampler::updateRates() {
+  const auto samples = [this](float ms) { return static_cast<int>(std::lround(ms * sampleRate_ / 1000.0)); };
+  attackSamples_ = samples(attackMs_);
+  decaySamples_ = samples(decayMs_);
+  releaseSamples_ = samples(releaseMs_);
+  bendRatio_ = std::exp2(static_cast<double>(bend_) * bendRange_ / 12.0);
+}
+
+void Sampler::setParam(int index, float value) {
+  switch (index) {
+    case kRootNote: rootNote_ = value; break;
+    case kAttack: attackMs_ = value; break;
+    case kDecay: decayMs_ = value; break;
+    case kSustain: sustain_ = value; break;
+    case kRelease: releaseMs_ = value; break;
+    case kGain: gain_ = value; break;
+    case kBendRange: bendRange_ = value; break;
+    case kVoices: voiceCount_ = static_cast<int>(value); break;
+    default: break;
+  }
+  updateRates();
+}
+
+void Sampler::midi(const MidiMessage& m) {
+  const int type = m.status & 0xF0;
+  if (type == 0x90 && m.data2 > 0) {
+    noteOn(m.data1, m.data2);
+  } else if (type == 0x80 || type == 0x90) {
+    noteOff(m.data1);
+  } else if (type == 0xE0) {
+    const int value = (m.data2 << 7 | m.data1) - 8192;
+    bend_ = static_cast<float>(value) / 8192.0f;
+    updateRates();
+  } else if (type == 0xB0 && (m.data1 == 120 || m.data1 == 123)) {
+    // All sound off / all notes off.
+    for (Voice& v : voices_) v.stage = m.data1 == 120 ? Stage::kIdle : (v.stage == Stage::kIdle ? v.stage : Stage::kRelease);
+  }
+}
+
+void Sampler::noteOn(int note, int velocity) {
+  Voice* chosen = nullptr;
+  for (int i = 0; i < voiceCount_ && !chosen; ++i) {
+    if (voices_[i].stage == Stage::kIdle) chosen = &voices_[i];
+  }
+  if (!chosen) {
+    chosen = &voices_[0];
+    for (int i = 1; i < voiceCount_; ++i) {
+      if (voices_[i].age < chosen->age) chosen = &voices_[i];
+    }
+  }
+  *chosen = Voice{};
+  chosen->stage = Stage::kAttack;
+  chosen->note = static_cast<uint8_t>(note);
+  chosen->velocityGain = static_cast<float>(velocity) / 127.0f;
+  chosen->age = ++clock_;
+}
+
+void Sampler::noteOff(int note) {
+  for (Voice& v : voices_) {
+    if (v.note == note && v.stage != Stage::kIdle && v.stage != Stage::kRelease) {
+      v.stage = Stage::kRelease;
+      v.stagePos = 0;
+      v.releaseFrom = v.level;
+    }
+  }
+}
+
+// The envelope level for the voice's next sample. Stages with no length are skipped, so a note with
+// zero attack starts at full level on its first sample.
+float Sampler::advanceEnvelope(Voice& v) {
+  for (;;) {
+    switch (v.stage) {
+      case Stage::kAttack:
+        if (v.stagePos < attackSamples_) {
+          v.level = static_cast<float>(v.stagePos++) / static_cast<float>(attackSamples_);
+          return v.level;
+        }
+        v.stage = Stage::kDecay;
+        v.stagePos = 0;
+        continue;
+      case Stage::kDecay:
+        if (v.stagePos < decaySamples_) {
+          const float x = static_cast<float>(v.stagePos++) / static_cast<float>(decaySamples_);
+          v.level = 1.0f - (1.0f - sustain_) * x;
+          return v.level;
+        }
+        v.stage = Stage::kSustain;
+        continue;
+      case Stage::kSustain:
+        v.level = sustain_;
+        return v.level;
+      case Stage::kRelease:
+        if (v.stagePos < releaseSamples_) {
+          const float x = static_cast<float>(v.stagePos++) / static_cast<float>(releaseSamples_);
+          v.level = v.releaseFrom * (1.0f - x);
+          return v.level;
+        }
+        v.stage = Stage::kIdle;
+        v.level = 0.0f;
+        return 0.0f;
+      default:
+        return 0.0f;
+    }
+  }
+}
+
+void Sampler::process(const AudioBlock& block) {
+  const int n = block.frames;
+  for (int c = 0; c < block.numOutputs; ++c) std::memset(block.outputs[c], 0, sizeof(float) * n);
+  if (!buffer_ || buffer_->frames == 0) return;
+  const int64_t length = buffer_->frames;
+  for (int vi = 0; vi < voiceCount_; ++vi) {
+    Voice& v = voices_[vi];
+    if (v.stage == Stage::kIdle) continue;
+    const double rate = std::exp2((v.note - static_cast<double>(rootNote_)) / 12.0) * bendRatio_ *
+                        (buffer_->sampleRate / sampleRate_);
+    for (int i = 0; i < n && v.stage != Stage::kIdle; ++i) {
+      const auto i0 = static_cast<int64_t>(v.position);
+      if (i0 >= length) {
+        v.stage = Stage::kIdle;  // the sample ended
+        break;
+      }
+      const float frac = static_cast<float>(v.position - static_cast<double>(i0));
+      const float amp = advanceEnvelope(v) * v.velocityGain * gain_;
+      for (int c = 0; c < block.numOutputs; ++c) {
+        const float* src = buffer_->channels[c];
+        const float a = src[i0];
+        const float b = i0 + 1 < length ? src[i0 + 1] : 0.0f;
+        block.outputs[c][i] += (frac == 0.0f ? a : a + (b - a) * frac) * amp;
+      }
+      v.position += rate;
+    }
+  }
+}
+
+}  // namespace wd
