@@ -12,6 +12,8 @@ export interface EngineProcessorOptions {
   module: WebAssembly.Module;
   program: GraphProgram;
   blockSize?: number;
+  /** Audio the program refers to as engine buffer ids 0, 1, ... (planar channels each). */
+  buffers?: Float32Array[][];
 }
 
 class EngineProcessor extends AudioWorkletProcessor {
@@ -19,9 +21,10 @@ class EngineProcessor extends AudioWorkletProcessor {
 
   constructor(options: { processorOptions: EngineProcessorOptions }) {
     super();
-    const { module, program, blockSize } = options.processorOptions;
+    const { module, program, blockSize, buffers } = options.processorOptions;
     try {
       const engine = new WasmEngine(instantiateEngine(module), sampleRate, blockSize ?? 128);
+      for (const channels of buffers ?? []) engine.createBuffer(channels, sampleRate);
       applyGraphProgram(engine, program);
       this.engine = engine;
       this.port.postMessage({ type: "ready", outputChannels: engine.outputChannels });

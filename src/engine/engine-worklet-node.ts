@@ -41,6 +41,8 @@ export interface EngineNodeOptions {
   /** Web Audio output channels (the engine's mono output is copied to each). */
   outputChannels?: number;
   blockSize?: number;
+  /** Audio the program refers to as engine buffer ids 0, 1, ... (copied to the audio thread). */
+  buffers?: Float32Array[][];
 }
 
 /**
@@ -59,7 +61,12 @@ export async function createEngineNode(
     numberOfInputs: 0,
     numberOfOutputs: 1,
     outputChannelCount: [options.outputChannels ?? 2],
-    processorOptions: { module, program: options.program, blockSize: options.blockSize ?? 128 },
+    processorOptions: {
+      module,
+      program: options.program,
+      blockSize: options.blockSize ?? 128,
+      buffers: options.buffers ?? [],
+    },
   });
   await new Promise<void>((resolve, reject) => {
     node.port.onmessage = (event: MessageEvent<{ type: string; message?: string }>) => {
