@@ -6,7 +6,7 @@ import type { GraphProgram } from "../../src/engine/graph-program";
 const SAMPLE_RATE = 48000;
 const FRAMES = SAMPLE_RATE;
 
-function noise(frames: number): Float32Array {
+function noise(frames: number): Float32Array<ArrayBuffer> {
   let state = 12345;
   return Float32Array.from({ length: frames }, () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
@@ -20,7 +20,7 @@ interface Comparison {
   native(context: OfflineAudioContext): AudioNode;
 }
 
-function playNoise(context: OfflineAudioContext, samples: Float32Array): AudioBufferSourceNode {
+function playNoise(context: OfflineAudioContext, samples: Float32Array<ArrayBuffer>): AudioBufferSourceNode {
   const buffer = new AudioBuffer({ length: samples.length, sampleRate: SAMPLE_RATE, numberOfChannels: 1 });
   buffer.copyToChannel(samples, 0);
   const source = new AudioBufferSourceNode(context, { buffer });
