@@ -68,6 +68,7 @@ export interface EngineExports {
   wd_type_param_count(type: number): number;
   wd_type_param(type: number, param: number): number;
   wd_max_render_frames(): number;
+  wd_allocation_count(): number;
 }
 
 /** Error codes returned by the C ABI (wasm/src/engine.h ErrorCode). */

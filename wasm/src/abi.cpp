@@ -10,6 +10,10 @@
 
 using wd::Engine;
 
+namespace wd {
+uint32_t allocationCount();  // allocation_counter.cpp
+}
+
 namespace {
 int64_t toFrame(double frame) { return static_cast<int64_t>(frame); }
 }  // namespace
@@ -95,6 +99,9 @@ void* wd_alloc(int bytes) { return std::malloc(static_cast<size_t>(bytes)); }
 void wd_free(void* p) { std::free(p); }
 
 int wd_max_render_frames() { return wd::kMaxRenderFrames; }
+
+// any thread: C++ heap allocations since the module started (tests: the audio path makes none).
+uint32_t wd_allocation_count() { return wd::allocationCount(); }
 }
 
 // The TypeScript loader reads ParamSpec records directly; keep this layout in step with
