@@ -1,5 +1,9 @@
 #include "filter.h"
 
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
 
@@ -117,7 +121,46 @@ void Filter::process(const AudioBlock& block) {
     double u1 = b0 * s.x1 + b1 * s.x2 + b2 * s.x3;
     double u2 = b0 * s.x2 + b1 * s.x3 + b2 * s.x4;
     double y1 = s.y1, y2 = s.y2, y3 = s.y3, y4 = s.y4;
-    for (int i = 0; i < n; ++i) {
+    int i = 0;
+#ifdef __wasm_simd128__
+    // Samples n and n+1 depend on n-2.. and n-3.., never on each other: compute them as the two
+    // lanes of f64x2 vectors, with exactly the scalar loop's operations in the same order, so the
+    // result does not depend on where a block starts.
+    {
+      const v128_t vb0 = wasm_f64x2_splat(b0), vb1 = wasm_f64x2_splat(b1), vb2 = wasm_f64x2_splat(b2);
+      const v128_t va1 = wasm_f64x2_splat(a1), va2 = wasm_f64x2_splat(a2);
+      const v128_t ve2 = wasm_f64x2_splat(e2), ve4 = wasm_f64x2_splat(e4);
+      v128_t xPrev = wasm_f64x2_make(x2, x1);  // (x[n-2], x[n-1])
+      v128_t uPrev = wasm_f64x2_make(u2, u1);
+      v128_t yPrev = wasm_f64x2_make(y2, y1);  // (y[n-2], y[n-1])
+      v128_t yPrev2 = wasm_f64x2_make(y4, y3);
+      for (; i + 2 <= n; i += 2) {
+        const v128_t x = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(in + i));
+        const v128_t xm1 = wasm_i64x2_shuffle(xPrev, x, 1, 2);  // (x[n-1], x[n])
+        const v128_t u = wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_mul(vb0, x), wasm_f64x2_mul(vb1, xm1)),
+                                        wasm_f64x2_mul(vb2, xPrev));
+        const v128_t um1 = wasm_i64x2_shuffle(uPrev, u, 1, 2);
+        const v128_t v = wasm_f64x2_sub(
+            wasm_f64x2_add(wasm_f64x2_sub(u, wasm_f64x2_mul(va1, um1)), wasm_f64x2_mul(va2, uPrev)),
+            wasm_f64x2_mul(ve4, yPrev2));
+        const v128_t y = wasm_f64x2_sub(v, wasm_f64x2_mul(ve2, yPrev));
+        wasm_v128_store64_lane(out + i, wasm_f32x4_demote_f64x2_zero(y), 0);
+        xPrev = x;
+        uPrev = u;
+        yPrev2 = yPrev;
+        yPrev = y;
+      }
+      x2 = wasm_f64x2_extract_lane(xPrev, 0);
+      x1 = wasm_f64x2_extract_lane(xPrev, 1);
+      u2 = wasm_f64x2_extract_lane(uPrev, 0);
+      u1 = wasm_f64x2_extract_lane(uPrev, 1);
+      y4 = wasm_f64x2_extract_lane(yPrev2, 0);
+      y3 = wasm_f64x2_extract_lane(yPrev2, 1);
+      y2 = wasm_f64x2_extract_lane(yPrev, 0);
+      y1 = wasm_f64x2_extract_lane(yPrev, 1);
+    }
+#endif
+    for (; i < n; ++i) {
       const double x = in[i];
       const double u = b0 * x + b1 * x1 + b2 * x2;
       const double v = u - a1 * u1 + a2 * u2 - e4 * y4;
