@@ -9,12 +9,24 @@
 /** The raw exports of engine.wasm (see wasm/src/abi.cpp for each function's threading contract). */
 export interface EngineExports {
   memory: WebAssembly.Memory;
+  /** Not a wasm export: the dispatch table behind the external-node imports of this instance. */
+  externals: ExternalHost;
   _initialize(): void;
   wd_engine_create(sampleRate: number, blockSize: number): number;
   wd_engine_destroy(engine: number): void;
   wd_graph_clear(engine: number): void;
   wd_node_add(engine: number, typeIndex: number): number;
   wd_node_add_input(engine: number, node: number, source: number): number;
+  wd_node_add_external(engine: number, hostId: number, numOutputs: number, numParams: number): number;
+  wd_external_param_range(
+    engine: number,
+    node: number,
+    param: number,
+    min: number,
+    max: number,
+    def: number,
+    discrete: number,
+  ): number;
   wd_graph_prepare(engine: number, outputNode: number): number;
   wd_last_error(engine: number): number;
   wd_node_set_param(engine: number, node: number, param: number, value: number): number;
@@ -86,6 +98,8 @@ export const ENGINE_ERROR_CODES: Record<number, string> = {
 /** How a parameter moves between two values over a ramp. */
 export type RampCurve = "linear" | "exponential";
 
+import { ExternalHost, type ExternalProcessor } from "./external-nodes";
+
 /** An engine call that failed, with the engine's stable code and message. */
 export class WasmEngineError extends Error {
   constructor(
@@ -109,7 +123,9 @@ export function compileEngineModule(bytes: BufferSource): Promise<WebAssembly.Mo
  * const engine = new WasmEngine(exports, 48000, 128);
  */
 export function instantiateEngine(module: WebAssembly.Module): EngineExports {
+  const externals = new ExternalHost();
   const imports = {
+    webdreamer: externals.imports(),
     wasi_snapshot_preview1: {
       proc_exit(code: number): never {
         throw new Error(`engine.wasm called proc_exit(${code})`);
@@ -119,7 +135,8 @@ export function instantiateEngine(module: WebAssembly.Module): EngineExports {
     env: { emscripten_notify_memory_growth(): void {} },
   };
   const instance = new WebAssembly.Instance(module, imports);
-  const exports = instance.exports as unknown as EngineExports;
+  const exports = { ...(instance.exports as unknown as EngineExports), externals };
+  externals.attach(exports.memory);
   exports._initialize();
   return exports;
 }
@@ -213,6 +230,7 @@ export class WasmEngine {
   private readonly handle: number;
   private readonly typeByKind = new Map<string, ProcessorTypeInfo>();
   private readonly nodeTypes: ProcessorTypeInfo[] = [];
+  private readonly externalHostIds: number[] = [];
   private outputViews: Float32Array[] = [];
   private quantumViews: Float32Array[] = [];
   private quantumFrames = 0;
@@ -237,6 +255,8 @@ export class WasmEngine {
   clear(): void {
     this.exports.wd_graph_clear(this.handle);
     this.nodeTypes.length = 0;
+    for (const id of this.externalHostIds) this.exports.externals.unregister(id);
+    this.externalHostIds.length = 0;
   }
 
   /** Control: adds a node of a built-in kind ("oscillator", "gain", ...); returns its index. */
@@ -245,6 +265,56 @@ export class WasmEngine {
     if (!type) throw new WasmEngineError("E_UNKNOWN_KIND", `unknown processor kind "${kind}"`);
     const node = this.exports.wd_node_add(this.handle, type.index);
     this.nodeTypes[node] = type;
+    return node;
+  }
+
+  /**
+   * Control: adds a node whose DSP is `processor` (hosted outside the engine, on this thread), with
+   * `numOutputs` output channels and a parameter table for clamping and automation by id.
+   * @example
+   * const node = engine.addExternalNode(faustNode, 2, [{ id: "/gain", min: 0, max: 1, default: 0.5 }]);
+   */
+  addExternalNode(
+    processor: ExternalProcessor,
+    numOutputs: number,
+    params: { id: string; min: number; max: number; default: number; discrete?: boolean }[],
+  ): number {
+    const hostId = this.exports.externals.register(processor);
+    this.externalHostIds.push(hostId);
+    const node = this.exports.wd_node_add_external(this.handle, hostId, numOutputs, params.length);
+    if (node < 0) {
+      this.exports.externals.unregister(hostId);
+      this.check(7);
+    }
+    params.forEach((p, i) => {
+      this.check(
+        this.exports.wd_external_param_range(
+          this.handle,
+          node,
+          i,
+          p.min,
+          p.max,
+          p.default,
+          p.discrete ? 1 : 0,
+        ),
+      );
+    });
+    this.nodeTypes[node] = {
+      index: -1,
+      kind: "external",
+      name: "External",
+      maxInputs: -1,
+      params: params.map((p) => ({
+        id: p.id,
+        name: p.id,
+        units: "",
+        min: p.min,
+        max: p.max,
+        default: p.default,
+        discrete: p.discrete ?? false,
+        choices: null,
+      })),
+    };
     return node;
   }
 

@@ -32,6 +32,17 @@ void wd_graph_clear(Engine* e) { e->clear(); }
 // control: adds a node of processor type `typeIndex`; returns its index or -1.
 int wd_node_add(Engine* e, int typeIndex) { return e->addNode(typeIndex); }
 
+// control: adds a node hosted outside the engine (a Faust module, a WAM) whose calls go to the
+// JavaScript object registered as `hostId`; returns its index or -1.
+int wd_node_add_external(Engine* e, int hostId, int numOutputs, int numParams) {
+  return e->addExternalNode(hostId, numOutputs, numParams);
+}
+
+// control: the range, default and rounding of an external node's parameter (for clamping).
+int wd_external_param_range(Engine* e, int node, int param, float min, float max, float def, int discrete) {
+  return e->setExternalParamRange(node, param, min, max, def, discrete != 0);
+}
+
 // control: appends `source` to the ordered inputs of `node`.
 int wd_node_add_input(Engine* e, int node, int source) { return e->addInput(node, source); }
 

@@ -1,5 +1,7 @@
 #include "engine.h"
 
+#include "processors/external.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -33,6 +35,8 @@ int Engine::addNode(int typeIndex) {
   }
   Node node;
   node.type = type;
+  node.params = type->params;
+  node.numParams = type->numParams;
   node.processor = type->create();
   node.baseParams.resize(type->numParams);
   for (int p = 0; p < type->numParams; ++p) {
@@ -42,6 +46,44 @@ int Engine::addNode(int typeIndex) {
   nodes_.push_back(std::move(node));
   prepared_ = false;
   return static_cast<int>(nodes_.size()) - 1;
+}
+
+namespace {
+// Externals are not in the processor registry (they are not built-in node types), but every node
+// needs a type: this one accepts any number of inputs.
+const ProcessorType kExternalType{"external", "External", nullptr, 0, -1, nullptr};
+}  // namespace
+
+int Engine::addExternalNode(int hostId, int numOutputs, int numParams) {
+  if (numOutputs < 0 || numOutputs > kMaxChannels || numParams < 0 || numParams > 4096) {
+    fail(kErrBadArgument, "an external node needs 0.." + std::to_string(kMaxChannels) + " outputs and 0..4096 parameters");
+    return -1;
+  }
+  Node node;
+  node.type = &kExternalType;
+  node.externalParams.assign(numParams, ParamSpec{"", "", "", -3.4e38f, 3.4e38f, 0.0f, false, nullptr});
+  node.params = node.externalParams.data();
+  node.numParams = numParams;
+  node.processor = std::make_unique<External>(hostId, numOutputs);
+  node.baseParams.assign(numParams, 0.0f);
+  nodes_.push_back(std::move(node));
+  prepared_ = false;
+  return static_cast<int>(nodes_.size()) - 1;
+}
+
+ErrorCode Engine::setExternalParamRange(int node, int param, float min, float max, float defaultValue, bool discrete) {
+  if (!validNode(node) || nodes_[node].type != &kExternalType) {
+    return fail(kErrUnknownNode, "node " + std::to_string(node) + " is not an external node");
+  }
+  Node& n = nodes_[node];
+  if (param < 0 || param >= n.numParams) return fail(kErrUnknownParam, "unknown parameter " + std::to_string(param));
+  ParamSpec& spec = n.externalParams[param];
+  spec.min = min;
+  spec.max = max;
+  spec.defaultValue = defaultValue;
+  spec.discrete = discrete;
+  n.baseParams[param] = defaultValue;
+  return kOk;
 }
 
 ErrorCode Engine::addInput(int node, int source) {
@@ -61,7 +103,7 @@ ErrorCode Engine::setCapture(int node, bool on) {
 
 void Engine::applyParam(void* context, int param, float value) {
   Node& n = *static_cast<Node*>(context);
-  const ParamSpec& spec = n.type->params[param];
+  const ParamSpec& spec = n.params[param];
   value = std::clamp(value, spec.min, spec.max);
   if (spec.discrete) value = static_cast<float>(static_cast<int>(value + (value >= 0 ? 0.5f : -0.5f)));
   n.processor->setParam(param, value);
@@ -70,7 +112,7 @@ void Engine::applyParam(void* context, int param, float value) {
 ErrorCode Engine::setBaseParam(int node, int param, float value) {
   if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
   Node& n = nodes_[node];
-  if (param < 0 || param >= n.type->numParams) {
+  if (param < 0 || param >= n.numParams) {
     return fail(kErrUnknownParam, "node " + std::to_string(node) + " has no parameter " + std::to_string(param));
   }
   n.baseParams[param] = value;
@@ -210,21 +252,21 @@ ErrorCode Engine::prepare(int outputNode) {
 
 ErrorCode Engine::addStep(int node, int param, int64_t frame, float value) {
   if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
-  if (param < 0 || param >= nodes_[node].type->numParams) return fail(kErrUnknownParam, "unknown parameter");
+  if (param < 0 || param >= nodes_[node].numParams) return fail(kErrUnknownParam, "unknown parameter");
   nodes_[node].timeline.addStep(param, frame, value);
   return kOk;
 }
 
 ErrorCode Engine::addRamp(int node, int param, int64_t start, int64_t end, float v0, float v1, int curve) {
   if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
-  if (param < 0 || param >= nodes_[node].type->numParams) return fail(kErrUnknownParam, "unknown parameter");
+  if (param < 0 || param >= nodes_[node].numParams) return fail(kErrUnknownParam, "unknown parameter");
   nodes_[node].timeline.addRamp(param, start, end, v0, v1, curve == 1 ? Curve::kExponential : Curve::kLinear);
   return kOk;
 }
 
 ErrorCode Engine::addArray(int node, int param, int64_t start, const float* values, int count) {
   if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
-  if (param < 0 || param >= nodes_[node].type->numParams) return fail(kErrUnknownParam, "unknown parameter");
+  if (param < 0 || param >= nodes_[node].numParams) return fail(kErrUnknownParam, "unknown parameter");
   nodes_[node].timeline.addArray(param, start, values, count);
   return kOk;
 }

@@ -40,6 +40,10 @@ class Engine {
   // ---- control thread: graph ----
   void clear();
   int addNode(int typeIndex);                // node index, or -1
+  // A node whose DSP is hosted outside the engine (processors/external.h), with its own parameter
+  // table; set each parameter's range with setExternalParamRange before use.
+  int addExternalNode(int hostId, int numOutputs, int numParams);
+  ErrorCode setExternalParamRange(int node, int param, float min, float max, float defaultValue, bool discrete);
   ErrorCode addInput(int node, int source);  // appends `source` to `node`'s ordered inputs
   ErrorCode setCapture(int node, bool on);   // keep this node's output for capture (stems)
   ErrorCode setBaseParam(int node, int param, float value);  // value before any automation
@@ -75,6 +79,10 @@ class Engine {
  private:
   struct Node {
     const ProcessorType* type = nullptr;
+    // The parameter table: the type's, or an external node's own (externalParams).
+    const ParamSpec* params = nullptr;
+    int numParams = 0;
+    std::vector<ParamSpec> externalParams;
     std::unique_ptr<Processor> processor;
     std::vector<int> inputs;
     std::vector<float> baseParams;  // values before automation; seek() restores them
