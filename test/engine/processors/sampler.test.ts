@@ -120,3 +120,24 @@ describe("sampler", () => {
     });
   });
 });
+
+describe("sampler channel messages", () => {
+  it("releases every note on CC 123 (all notes off) and silences at once on CC 120 (all sound off)", async () => {
+    const ones = new Float32Array(48000).fill(1);
+    const cc = (frame: number, controller: number): TimelineEntry => ({
+      type: "midi",
+      frame,
+      status: 0xb0,
+      data1: controller,
+      data2: 0,
+    });
+    const params = { release: 1 }; // 48 frames
+    const [notesOff] = await renderProgram(sampler([noteOn(0, 60), cc(100, 123)], params), 200, { buffers: [[ones]] });
+    expect(notesOff?.[99]).toBe(1);
+    expect(notesOff?.[124]).toBeCloseTo(0.5, 5); // halfway through the release
+    expect(notesOff?.[160]).toBe(0);
+    const [soundOff] = await renderProgram(sampler([noteOn(0, 60), cc(100, 120)], params), 200, { buffers: [[ones]] });
+    expect(soundOff?.[99]).toBe(1);
+    expect(soundOff?.[100]).toBe(0);
+  });
+});

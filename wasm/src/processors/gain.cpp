@@ -3,6 +3,7 @@
 namespace wd {
 
 const ParamSpec kGainParams[] = {
+    // Linear factor applied to every channel; negative values invert the phase.
     {"gain", "Gain", "", -1000.0f, 1000.0f, 1.0f, false, nullptr},
 };
 const int kGainParamCount = 1;

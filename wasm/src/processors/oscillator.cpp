@@ -8,10 +8,15 @@
 namespace wd {
 
 const ParamSpec kOscillatorParams[] = {
+    // Cycles per second; resolution sampleRate / 2^32 (the fixed-point phase step).
     {"frequency", "Frequency", "Hz", 0.0f, 24000.0f, 440.0f, false, nullptr},
+    // Linear peak amplitude.
     {"amplitude", "Amplitude", "", 0.0f, 16.0f, 1.0f, false, nullptr},
+    // Band-limited saw and square (PolyBLEP), triangle, and deterministic white noise.
     {"waveform", "Waveform", "", 0.0f, 4.0f, 0.0f, true, "sine|saw|square|triangle|noise"},
+    // Phase at frame 0 in cycles; read when the engine resets, not while playing.
     {"phase", "Start phase", "cycles", 0.0f, 1.0f, 0.0f, false, nullptr},
+    // Output channels, each carrying the same signal; read when the graph is prepared.
     {"channels", "Channels", "", 1.0f, 64.0f, 1.0f, true, nullptr},
 };
 const int kOscillatorParamCount = sizeof(kOscillatorParams) / sizeof(kOscillatorParams[0]);

@@ -61,7 +61,11 @@ void Sampler::setParam(int index, float value) {
     case kRelease: releaseMs_ = value; break;
     case kGain: gain_ = value; break;
     case kBendRange: bendRange_ = value; break;
-    case kVoices: voiceCount_ = static_cast<int>(value); break;
+    case kVoices:
+      voiceCount_ = static_cast<int>(value);
+      // Voices past the new count stop now rather than pausing until the count grows again.
+      for (int i = voiceCount_; i < kMaxVoices; ++i) voices_[i].stage = Stage::kIdle;
+      break;
     default: break;
   }
   updateRates();
@@ -77,9 +81,10 @@ void Sampler::midi(const MidiMessage& m) {
     const int value = (m.data2 << 7 | m.data1) - 8192;
     bend_ = static_cast<float>(value) / 8192.0f;
     updateRates();
-  } else if (type == 0xB0 && (m.data1 == 120 || m.data1 == 123)) {
-    // All sound off / all notes off.
-    for (Voice& v : voices_) v.stage = m.data1 == 120 ? Stage::kIdle : (v.stage == Stage::kIdle ? v.stage : Stage::kRelease);
+  } else if (type == 0xB0 && m.data1 == 120) {
+    for (Voice& v : voices_) v.stage = Stage::kIdle;  // all sound off: silence now
+  } else if (type == 0xB0 && m.data1 == 123) {
+    for (Voice& v : voices_) release(v);  // all notes off: each note releases as on note-off
   }
 }
 
@@ -101,13 +106,16 @@ void Sampler::noteOn(int note, int velocity) {
   chosen->age = ++clock_;
 }
 
+void Sampler::release(Voice& v) {
+  if (v.stage == Stage::kIdle || v.stage == Stage::kRelease) return;
+  v.stage = Stage::kRelease;
+  v.stagePos = 0;
+  v.releaseFrom = v.level;
+}
+
 void Sampler::noteOff(int note) {
   for (Voice& v : voices_) {
-    if (v.note == note && v.stage != Stage::kIdle && v.stage != Stage::kRelease) {
-      v.stage = Stage::kRelease;
-      v.stagePos = 0;
-      v.releaseFrom = v.level;
-    }
+    if (v.note == note) release(v);
   }
 }
 

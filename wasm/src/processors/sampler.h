@@ -39,6 +39,7 @@ class Sampler final : public Processor {
 
   void noteOn(int note, int velocity);
   void noteOff(int note);
+  void release(Voice& v);
   void updateRates();
   float advanceEnvelope(Voice& v);
 
