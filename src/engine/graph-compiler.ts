@@ -1,0 +1,431 @@
+/**
+ * Compiles a v1alpha GraphDescriptor (names, seconds, beats, labels, buffer handles) into a
+ * GraphProgram (engine kinds, indices, transport frames, engine buffer ids) that any host applies with
+ * applyGraphProgram. It also checks what only the engine's processor table can tell: node types,
+ * parameter ids, choice labels, static value ranges and buffer slots. Every failure is an EngineError
+ * naming the field; nothing here touches an engine.
+ *
+ * Time rules (every host uses these, so the same request lands on the same frames everywhere):
+ * - seconds t -> frame Math.round(t * sampleRate);
+ * - beats b -> b quantised to the graph's grid (round(b * ppqn) / ppqn), then
+ *   Math.round(secondsAtBeat(tempo, b) * sampleRate) on the graph's tempo map;
+ * - a "linear" or "exponential" breakpoint segment is a ramp between the frames of its two points, so
+ *   on the beats timeline it is linear (or exponential) in time, not in beats: under a tempo ramp the
+ *   two differ by a fraction of the segment's curvature, which no listener resolves.
+ *
+ * Value rules:
+ * - static `params` must lie within the parameter's range (a typo such as frequency 100000 is
+ *   reported, not silently clamped), discrete parameters take integers, choice parameters take an
+ *   index or a label;
+ * - automation values are not range-checked: the engine clamps them per frame, as the NodeDescriptor
+ *   contract states ("values outside are clamped by the engine"), since a curve or an audio-rate
+ *   buffer may overshoot on purpose and checking 65536-value arrays per render would cost more than
+ *   it finds;
+ * - automation of a parameter sets its value from the start of the timeline (the first point, the
+ *   first pulse, the first sample), so it overrides `params` there too, also after a seek.
+ */
+import type { BufferHandle } from "../contracts/common";
+import { EngineError } from "../contracts/errors";
+import type { Automation, GraphDescriptor, GraphNode, MidiEvent, Tempo } from "../contracts/graph-descriptor";
+import { secondsAtBeat } from "../contracts/tempo-map";
+import { formatPath } from "../contracts/validate";
+import {
+  BUILTIN_PREFIX,
+  bufferSlotIndex,
+  bufferSlotNames,
+  choiceIndex,
+  findBuiltinType,
+  parameterRange,
+} from "./builtin-descriptors";
+import type { GraphProgram, GraphProgramNode, TimelineEntry } from "./graph-program";
+import type { ProcessorParamInfo, ProcessorTypeInfo } from "./wasm-engine";
+
+/** What the compiler needs from its host. */
+export interface GraphCompileContext {
+  /** The engine's processor types (WasmEngine.types). */
+  types: readonly ProcessorTypeInfo[];
+  /** Rate of the engine the program will run on; times become frames at this rate. */
+  sampleRate: number;
+  /** The engine buffer id holding a handle's audio; throws E_UNKNOWN_HANDLE at `path` if unknown. */
+  resolveBuffer(handle: BufferHandle, path: string): number;
+  /** Channel 0 of a handle's audio (automation data); throws E_UNKNOWN_HANDLE at `path` if unknown. */
+  readBufferChannel0(handle: BufferHandle, path: string): Float32Array;
+  /** Names to capture besides nodes marked `capture: true` (RenderRequest.options.capture). */
+  capture?: readonly string[];
+  /** Prefix of error paths. Default "node_graph" (inside a RenderRequest). */
+  rootLabel?: string;
+  /** Prefix of the paths of `capture` entries. Default "options.capture". */
+  captureLabel?: string;
+}
+
+/** A compiled graph and where each named node ended up. */
+export interface CompiledGraph {
+  program: GraphProgram;
+  /** Program index of every graph node, by name (program node i is graph node i). */
+  nodeIndex: Map<string, number>;
+  /**
+   * Program index of the graph's output node. Equal to program.output, except when a captured node
+   * does not feed the output: the engine renders only what its output depends on, so the compiler
+   * then adds a hidden sink (a unity gain after the output and those nodes) as the program's output
+   * and marks the graph's output as captured, and the host reads the output from its capture.
+   */
+  outputNode: number;
+  /** Program index of each captured node, by name, in graph order. */
+  captures: Map<string, number>;
+}
+
+/** The most parameter ids an "unknown parameter" message lists (a mixer has 257). */
+const MAX_LISTED_IDS = 16;
+
+/**
+ * Compiles a parsed, checkGraph-checked GraphDescriptor for an engine at `context.sampleRate`.
+ * @example
+ * const { program, nodeIndex } = compileGraph(request.node_graph, {
+ *   types: engine.types,
+ *   sampleRate: 48000,
+ *   resolveBuffer: (handle, path) => store.engineBufferId(engine, handle, path),
+ *   readBufferChannel0: (handle, path) => store.channel0(handle, path),
+ * });
+ * applyGraphProgram(engine, program);
+ */
+export function compileGraph(graph: GraphDescriptor, context: GraphCompileContext): CompiledGraph {
+  const root = context.rootLabel ?? "node_graph";
+  const nodeIndex = new Map<string, number>();
+  graph.nodes.forEach((node, index) => {
+    nodeIndex.set(node.name, index);
+  });
+  const requested = new Set<string>();
+  context.capture?.forEach((name, position) => {
+    if (!nodeIndex.has(name)) {
+      const path = formatPath([position], context.captureLabel ?? "options.capture");
+      throw new EngineError("E_UNKNOWN_NODE", `no node named "${name}"`, path);
+    }
+    requested.add(name);
+  });
+  const clock = new FrameClock(graph, context.sampleRate);
+  const nodes = graph.nodes.map((node, index) =>
+    compileNode(node, formatPath(["nodes", index], root), nodeIndex, clock, context),
+  );
+  const captures = new Map<string, number>();
+  graph.nodes.forEach((node, index) => {
+    if (node.capture || requested.has(node.name)) {
+      captures.set(node.name, index);
+      (nodes[index] as GraphProgramNode).capture = true;
+    }
+  });
+  const outputNode = nodeIndex.get(graph.output);
+  if (outputNode === undefined) {
+    throw new EngineError("E_UNKNOWN_NODE", `no node named "${graph.output}"`, formatPath(["output"], root));
+  }
+  const program: GraphProgram = { nodes, output: outputNode };
+  addSinkForOffPathCaptures(program, [...captures.values()], context.types);
+  return { program, nodeIndex, outputNode, captures };
+}
+
+function compileNode(
+  node: GraphNode,
+  path: string,
+  nodeIndex: ReadonlyMap<string, number>,
+  clock: FrameClock,
+  context: GraphCompileContext,
+): GraphProgramNode {
+  const type = requireBuiltinType(context.types, node.node_id, `${path}.node_id`);
+  const params: Record<string, number> = {};
+  for (const [id, value] of Object.entries(node.params)) {
+    const paramPath = formatPath(["params", id], path);
+    params[id] = resolveParameterValue(type, id, value, { id: paramPath, value: paramPath });
+  }
+  const timeline: TimelineEntry[] = [];
+  for (const [id, automation] of Object.entries(node.automation)) {
+    const automationPath = formatPath(["automation", id], path);
+    requireParameter(type, id, automationPath);
+    const start = compileAutomation(id, automation, automationPath, clock, context, timeline);
+    if (start !== undefined) params[id] = start;
+  }
+  timeline.push(...compileMidi(node.midi, clock));
+  const buffers: Record<number, number> = {};
+  for (const [slotName, handle] of Object.entries(node.buffers)) {
+    const slotPath = formatPath(["buffers", slotName], path);
+    buffers[requireBufferSlot(type, slotName, slotPath)] = context.resolveBuffer(handle, slotPath);
+  }
+  return {
+    kind: type.kind,
+    // checkGraph has resolved every input name; -1 would make the engine report a bad node.
+    inputs: node.inputs.map((input) => nodeIndex.get(input) ?? -1),
+    params,
+    ...(timeline.length > 0 ? { timeline } : {}),
+    ...(Object.keys(buffers).length > 0 ? { buffers } : {}),
+  };
+}
+
+/**
+ * The builtin type a node id names; E_SCHEMA at `path` listing the known ids when there is none.
+ * @example
+ * requireBuiltinType(engine.types, "builtin:flanger", "node_graph.nodes[0].node_id");
+ * // E_SCHEMA at node_graph.nodes[0].node_id: unknown node type "builtin:flanger" (known: builtin:oscillator, ...)
+ */
+export function requireBuiltinType(
+  types: readonly ProcessorTypeInfo[],
+  nodeId: string,
+  path: string,
+): ProcessorTypeInfo {
+  const type = findBuiltinType(types, nodeId);
+  if (type !== undefined) return type;
+  const known = types.map((candidate) => `${BUILTIN_PREFIX}${candidate.kind}`).join(", ");
+  const hint = nodeId.startsWith(BUILTIN_PREFIX) ? "" : "; this host runs builtin nodes only";
+  throw new EngineError("E_SCHEMA", `unknown node type "${nodeId}"${hint} (known: ${known})`, path);
+}
+
+function requireParameter(type: ProcessorTypeInfo, id: string, path: string): ProcessorParamInfo {
+  const param = type.params.find((candidate) => candidate.id === id);
+  if (param !== undefined) return param;
+  const ids = type.params.map((candidate) => candidate.id);
+  const listed =
+    ids.length <= MAX_LISTED_IDS
+      ? ids.join(", ")
+      : `${ids.slice(0, MAX_LISTED_IDS).join(", ")}, and ${ids.length - MAX_LISTED_IDS} more`;
+  throw new EngineError(
+    "E_SCHEMA",
+    `unknown parameter "${id}" of ${BUILTIN_PREFIX}${type.kind} (known: ${listed})`,
+    path,
+  );
+}
+
+/**
+ * A static parameter value in engine units: a number checked against the range (an integer for a
+ * discrete parameter), or a choice label turned into its index. Throws E_SCHEMA at `paths.id` for an
+ * unknown parameter and at `paths.value` for a bad value.
+ * @example
+ * resolveParameterValue(filterType, "mode", "highpass", { id: "p", value: "p" }); // 1
+ * resolveParameterValue(filterType, "frequency", 1e6, { id: "p", value: "p" });
+ * // E_SCHEMA at p: must be within [10, 24000] for frequency of builtin:filter (got 1000000)
+ */
+export function resolveParameterValue(
+  type: ProcessorTypeInfo,
+  id: string,
+  value: number | string,
+  paths: { id: string; value: string },
+): number {
+  const param = requireParameter(type, id, paths.id);
+  const owner = `${id} of ${BUILTIN_PREFIX}${type.kind}`;
+  if (typeof value === "string") {
+    if (param.choices === null) {
+      throw new EngineError("E_SCHEMA", `must be a number: ${owner} has no choices`, paths.value);
+    }
+    const index = choiceIndex(type, param, value);
+    if (index < 0) {
+      throw new EngineError(
+        "E_SCHEMA",
+        `unknown choice "${value}" for ${owner} (choices: ${param.choices.join(", ")})`,
+        paths.value,
+      );
+    }
+    return index;
+  }
+  const [min, max] = parameterRange(param);
+  if (!(value >= min && value <= max)) {
+    throw new EngineError(
+      "E_SCHEMA",
+      `must be within [${min}, ${max}] for ${owner} (got ${value})`,
+      paths.value,
+    );
+  }
+  if (param.discrete && !Number.isInteger(value)) {
+    throw new EngineError("E_SCHEMA", `must be an integer for ${owner} (got ${value})`, paths.value);
+  }
+  return value;
+}
+
+function requireBufferSlot(type: ProcessorTypeInfo, slotName: string, path: string): number {
+  const slot = bufferSlotIndex(type.kind, slotName);
+  if (slot >= 0) return slot;
+  const names = bufferSlotNames(type.kind);
+  const nodeId = `${BUILTIN_PREFIX}${type.kind}`;
+  const detail =
+    names.length === 0
+      ? `${nodeId} takes no buffers`
+      : `unknown buffer slot "${slotName}" of ${nodeId} (known: ${names.join(", ")})`;
+  throw new EngineError("E_SCHEMA", detail, path);
+}
+
+/**
+ * Appends the timeline entries of one parameter's automation; returns its value at the start of the
+ * timeline (which becomes the parameter's base value), or undefined when there are no values.
+ */
+function compileAutomation(
+  param: string,
+  automation: Automation,
+  path: string,
+  clock: FrameClock,
+  context: GraphCompileContext,
+  timeline: TimelineEntry[],
+): number | undefined {
+  switch (automation.kind) {
+    case "audio_rate": {
+      const values = automationValues(automation, path, context);
+      if (values.length === 0) return undefined;
+      timeline.push({ type: "array", param, start: 0, values });
+      return values[0];
+    }
+    case "ppqn": {
+      const values = automationValues(automation, path, context);
+      if (values.length === 0) return undefined;
+      // One step per change of value: a 960-ppqn curve that moves once a bar stays a few entries.
+      let previous = values[0] as number;
+      for (let pulse = 1; pulse < values.length; pulse++) {
+        const value = values[pulse] as number;
+        if (Object.is(value, previous)) continue;
+        timeline.push({ type: "step", param, frame: clock.beatFrame(pulse / automation.ppqn), value });
+        previous = value;
+      }
+      return values[0];
+    }
+    case "breakpoints": {
+      const points = automation.points;
+      const frames = points.map((point) => clock.frame(automation.timeline, point.time));
+      for (let i = 0; i + 1 < points.length; i++) {
+        const from = points[i] as (typeof points)[number];
+        const to = points[i + 1] as (typeof points)[number];
+        const start = frames[i] as number;
+        const end = frames[i + 1] as number;
+        if (from.curve === "step") {
+          timeline.push({ type: "step", param, frame: end, value: to.value });
+        } else {
+          timeline.push({
+            type: "ramp",
+            param,
+            start,
+            end,
+            from: from.value,
+            to: to.value,
+            curve: from.curve,
+          });
+        }
+      }
+      return points[0]?.value;
+    }
+  }
+}
+
+function automationValues(
+  automation: { values?: number[] | undefined; buffer_handle?: string | undefined },
+  path: string,
+  context: GraphCompileContext,
+): Float32Array {
+  if (automation.buffer_handle !== undefined) {
+    return context.readBufferChannel0(automation.buffer_handle, `${path}.buffer_handle`);
+  }
+  return Float32Array.from(automation.values ?? []);
+}
+
+const NOTE_OFF = 0x80;
+const NOTE_ON = 0x90;
+const CONTROL_CHANGE = 0xb0;
+const PITCH_BEND = 0xe0;
+
+/**
+ * MIDI entries in frame order. At one frame, note-offs go first, so a note repeated legato (one ends
+ * where the next starts) is not cut by its predecessor's note-off whatever the listing order.
+ */
+function compileMidi(events: readonly MidiEvent[], clock: FrameClock): TimelineEntry[] {
+  const entries: Extract<TimelineEntry, { type: "midi" }>[] = [];
+  for (const event of events) {
+    const channel = event.channel - 1;
+    const frame = clock.frame(event.timeline, event.time);
+    switch (event.type) {
+      case "note":
+        entries.push({
+          type: "midi",
+          frame,
+          status: NOTE_ON | channel,
+          data1: event.note,
+          data2: event.velocity,
+        });
+        entries.push({
+          type: "midi",
+          frame: clock.frame(event.timeline, event.time + event.duration),
+          status: NOTE_OFF | channel,
+          data1: event.note,
+          data2: 0,
+        });
+        break;
+      case "cc":
+        entries.push({
+          type: "midi",
+          frame,
+          status: CONTROL_CHANGE | channel,
+          data1: event.controller,
+          data2: event.value,
+        });
+        break;
+      case "pitch_bend": {
+        // 14 bits, centre 8192, sent least significant 7 bits first.
+        const bend = event.value + 8192;
+        entries.push({
+          type: "midi",
+          frame,
+          status: PITCH_BEND | channel,
+          data1: bend & 0x7f,
+          data2: bend >> 7,
+        });
+        break;
+      }
+    }
+  }
+  const isNoteOff = (entry: (typeof entries)[number]) => ((entry.status & 0xf0) === NOTE_OFF ? 0 : 1);
+  return entries.sort((a, b) => a.frame - b.frame || isNoteOff(a) - isNoteOff(b));
+}
+
+/** Timeline times to transport frames at one sample rate, on one graph's tempo and beat grid. */
+class FrameClock {
+  private readonly tempo: Tempo;
+  private readonly ppqn: number;
+
+  constructor(
+    graph: GraphDescriptor,
+    private readonly sampleRate: number,
+  ) {
+    this.tempo = graph.tempo;
+    this.ppqn = graph.ppqn;
+  }
+
+  /** The frame of a time on the seconds or beats timeline (beats quantised to the graph's grid). */
+  frame(timeline: "seconds" | "beats", time: number): number {
+    if (timeline === "seconds") return Math.round(time * this.sampleRate);
+    return this.beatFrame(Math.round(time * this.ppqn) / this.ppqn);
+  }
+
+  /** The frame of an exact beat on the tempo map. */
+  beatFrame(beat: number): number {
+    return Math.round(secondsAtBeat(this.tempo, beat) * this.sampleRate);
+  }
+}
+
+/**
+ * The engine renders only the nodes its output depends on. When a captured node is not among them,
+ * a hidden unity gain fed by the output and those nodes becomes the program's output, the graph's
+ * output is captured instead, and every node of interest is rendered in the same pass.
+ */
+function addSinkForOffPathCaptures(
+  program: GraphProgram,
+  captured: readonly number[],
+  types: readonly ProcessorTypeInfo[],
+): void {
+  const upstream = new Set<number>();
+  const pending = [program.output];
+  while (pending.length > 0) {
+    const index = pending.pop() as number;
+    if (upstream.has(index)) continue;
+    upstream.add(index);
+    pending.push(...(program.nodes[index]?.inputs ?? []));
+  }
+  const offPath = captured.filter((index) => !upstream.has(index));
+  if (offPath.length === 0) return;
+  if (!types.some((type) => type.kind === "gain")) {
+    throw new EngineError("E_INTERNAL", "the engine has no gain processor to collect off-path captures");
+  }
+  const output = program.nodes[program.output] as GraphProgramNode;
+  output.capture = true;
+  program.nodes.push({ kind: "gain", inputs: [program.output, ...offPath], params: { gain: 1 } });
+  program.output = program.nodes.length - 1;
+}
