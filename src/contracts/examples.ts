@@ -40,25 +40,18 @@ export const EXAMPLE_NODE_DESCRIPTOR = {
       name: "Mode",
       id: "mode",
       default: 0,
-      range: [0, 5],
+      range: [0, 7],
       extensions: {
         type: "choice",
-        choices: ["low", "high", "band", "low_shelf", "high_shelf", "notch"],
-        automatable: false,
+        choices: ["lowpass", "highpass", "bandpass", "notch", "peaking", "lowshelf", "highshelf", "allpass"],
       },
     },
-    {
-      name: "Frequency",
-      id: "frequency",
-      default: 1000,
-      range: [20, 20000],
-      extensions: { units: "Hz", scale: "log" },
-    },
-    { name: "Q", id: "q", default: Math.SQRT1_2, range: [0.0001, 40] },
-    { name: "Gain", id: "gain", default: 1, range: [0.0001, 16], extensions: { units: "linear" } },
+    { name: "Frequency", id: "frequency", default: 1000, range: [10, 24000], extensions: { units: "Hz" } },
+    { name: "Q", id: "q", default: 0.70710677, range: [0.0001, 40], extensions: {} },
+    { name: "Gain", id: "gain", default: 0, range: [-48, 48], extensions: { units: "dB" } },
   ],
-  resource_estimate: { memory_mb: 0.01, cpu_units: 1.5 },
-  extensions: { input_channels: 2, output_channels: 2, is_instrument: false },
+  resource_estimate: null,
+  extensions: { is_instrument: false },
 } as const satisfies NodeDescriptorInput;
 
 export const EXAMPLE_GRAPH_DESCRIPTOR = {
@@ -69,7 +62,7 @@ export const EXAMPLE_GRAPH_DESCRIPTOR = {
       name: "filter",
       node_id: "builtin:filter",
       inputs: ["drums"],
-      params: { mode: "low", q: 1.2 },
+      params: { mode: "lowpass", q: 1.2 },
       automation: {
         frequency: {
           kind: "breakpoints",
@@ -85,14 +78,14 @@ export const EXAMPLE_GRAPH_DESCRIPTOR = {
     {
       name: "bass",
       node_id: "builtin:sampler",
-      buffers: { sample: "buf:8" },
+      buffers: { data: "buf:8" },
       midi: [
         { type: "note", timeline: "beats", time: 0, duration: 1, note: 36, velocity: 100 },
         { type: "cc", timeline: "beats", time: 2, controller: 74, value: 64 },
         { type: "pitch_bend", timeline: "beats", time: 3, value: 2048, channel: 1 },
       ],
     },
-    { name: "echo", node_id: "builtin:delay", inputs: ["mix"], params: { delay_ms: 375, wet_level: 0.3 } },
+    { name: "echo", node_id: "builtin:delay", inputs: ["mix"], params: { time: 375, wet: 0.3 } },
     { name: "mix", node_id: "builtin:mixer", inputs: ["filter", "bass", "echo"] },
   ],
   output: "mix",
