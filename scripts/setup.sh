@@ -3,7 +3,8 @@
 #   1. system toolchain: Debian's emscripten (em++) and chromium, installed with apt-get when missing;
 #   2. npm dependencies: `npm ci` when node_modules is missing or older than package-lock.json;
 #   3. the engine: wasm/build.sh (skips itself when nothing changed);
-#   4. the worklet bundle: scripts/build-worklet.mjs.
+#   4. the worklet bundle: scripts/build-worklet.mjs;
+#   5. the command line bundle: scripts/build-cli.mjs.
 # A second run with nothing changed takes a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,3 +37,5 @@ fi
 log "engine: $(bash wasm/build.sh)"
 node scripts/build-worklet.mjs >/dev/null
 log "worklet: public/build/engine-processor.js"
+node scripts/build-cli.mjs >/dev/null
+log "cli: build/cli.mjs"

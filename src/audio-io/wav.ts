@@ -1,0 +1,335 @@
+/**
+ * WAV files in and out: 16- and 24-bit integer PCM and 32-bit float, any channel count.
+ *
+ * `wavefile` parses and writes the RIFF container (chunks, the `fmt ` header). The samples themselves
+ * are converted here with typed arrays: wavefile's own sample packing goes through a generic per-value
+ * codec (about 9 s to write one minute of stereo float32) and labels multichannel float files as integer
+ * PCM in their WAVE_FORMAT_EXTENSIBLE header.
+ *
+ * Sample conventions (the same as libsndfile's and the Web Audio API's):
+ * - reading scales an integer sample x of b bits to x / 2^(b-1), so values lie in [-1, 1);
+ * - writing integers multiplies by 2^(b-1), rounds to the nearest integer (ties toward +infinity, as
+ *   Math.round) and clips to the integer range, which is the same as clipping the input to
+ *   [-1, 1 - 2^-(b-1)]; NaN becomes 0. A value that is a multiple of 2^-(b-1) in range round-trips
+ *   exactly;
+ * - float32 is written as is (no clipping), so a float32 round trip is bit-exact.
+ * Files with more than two channels use WAVE_FORMAT_EXTENSIBLE (format tag 0xFFFE) with the PCM or
+ * IEEE-float sub-format, as the WAVE specification requires; mono and stereo use tag 1 (PCM) or 3 (float).
+ */
+import { randomBytes } from "node:crypto";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import wavefile from "wavefile";
+
+/** Sample encodings a WAV can be written in. */
+export const WAV_SAMPLE_FORMATS = ["pcm16", "pcm24", "float32"] as const;
+export type WavSampleFormat = (typeof WAV_SAMPLE_FORMATS)[number];
+
+/** Planar audio: one Float32Array per channel, all the same length. */
+export interface AudioData {
+  sampleRate: number;
+  channels: Float32Array[];
+}
+
+export interface WavWriteOptions {
+  /** Sample encoding. Default "float32", which keeps every sample exactly. */
+  format?: WavSampleFormat;
+}
+
+/** A file that is not a WAV this module can read, or audio that cannot be written as one. */
+export class WavFileError extends Error {
+  override readonly name = "WavFileError";
+  /**
+   * @example
+   * new WavFileError("drums.wav", "no \"data\" chunk").message; // 'drums.wav: no "data" chunk'
+   */
+  constructor(
+    /** The file (or label) the problem is in. */
+    readonly file: string,
+    /** What is wrong, without the file name. */
+    readonly problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+  }
+}
+
+const FORMAT_TAG_PCM = 1;
+const FORMAT_TAG_FLOAT = 3;
+const FORMAT_TAG_EXTENSIBLE = 0xfffe;
+/** The RIFF size field is 32 bits and also counts "WAVE", the fmt chunk and the data header (60 bytes). */
+const MAX_DATA_BYTES = 0xffff_ffff - 60;
+/** Size of a WAVE_FORMAT_EXTENSIBLE `fmt ` chunk. */
+const EXTENSIBLE_FMT_SIZE = 40;
+/** KSDATAFORMAT_SUBTYPE_PCM and _IEEE_FLOAT as wavefile stores a GUID: four little-endian uint32. */
+const SUBFORMAT_PCM = [1, 0x0010_0000, 0xaa00_0080, 0x719b_3800];
+const SUBFORMAT_IEEE_FLOAT = [3, 0x0010_0000, 0xaa00_0080, 0x719b_3800];
+
+type SampleEncoding = { kind: "int"; bits: 16 | 24 | 32 } | { kind: "float"; bits: 32 | 64 };
+
+const WRITE_ENCODINGS: Record<WavSampleFormat, SampleEncoding & { code: string }> = {
+  pcm16: { kind: "int", bits: 16, code: "16" },
+  pcm24: { kind: "int", bits: 24, code: "24" },
+  float32: { kind: "float", bits: 32, code: "32f" },
+};
+
+/** The parts of wavefile's parsed header this module reads or sets (its typings declare them `object`). */
+interface WavefileHeader {
+  container: string;
+  fmt: {
+    chunkSize: number;
+    audioFormat: number;
+    numChannels: number;
+    sampleRate: number;
+    bitsPerSample: number;
+    blockAlign: number;
+    subformat: number[];
+  };
+  data: { chunkSize: number; samples: Uint8Array };
+}
+
+/**
+ * Encodes planar audio as a WAV file.
+ * @example
+ * const bytes = encodeWav({ sampleRate: 48000, channels: [left, right] }, { format: "pcm24" });
+ */
+export function encodeWav(audio: AudioData, options: WavWriteOptions = {}, label = "WAV"): Uint8Array {
+  const format = options.format ?? "float32";
+  const encoding = WRITE_ENCODINGS[format];
+  if (encoding === undefined) {
+    throw new WavFileError(label, `unknown sample format "${format}" (use ${WAV_SAMPLE_FORMATS.join(", ")})`);
+  }
+  const { channels, sampleRate } = audio;
+  if (channels.length < 1) throw new WavFileError(label, "cannot write audio with no channels");
+  if (!Number.isInteger(sampleRate) || sampleRate < 1 || sampleRate > 0xffff_ffff) {
+    throw new WavFileError(
+      label,
+      `sample rate ${sampleRate} is not a positive integer a WAV header can hold`,
+    );
+  }
+  const frames = channels[0]?.length ?? 0;
+  channels.forEach((channel, index) => {
+    if (channel.length !== frames) {
+      throw new WavFileError(label, `channel ${index} has ${channel.length} frames, channel 0 has ${frames}`);
+    }
+  });
+
+  // wavefile builds the header from an empty sample list; the data chunk is filled in below.
+  const wav = new wavefile.WaveFile();
+  try {
+    wav.fromScratch(channels.length, sampleRate, encoding.code, []);
+  } catch (cause) {
+    throw new WavFileError(label, `cannot write this audio as WAV: ${describeWavefileError(cause)}`);
+  }
+  const header = wav as unknown as WavefileHeader;
+  if (header.fmt.chunkSize === EXTENSIBLE_FMT_SIZE) {
+    // Above two channels wavefile writes the extensible layout but keeps the plain format tag and
+    // always names integer PCM in the sub-format: state both properly.
+    header.fmt.audioFormat = FORMAT_TAG_EXTENSIBLE;
+    header.fmt.subformat = encoding.kind === "float" ? [...SUBFORMAT_IEEE_FLOAT] : [...SUBFORMAT_PCM];
+  }
+  const dataBytes = frames * channels.length * (encoding.bits / 8);
+  if (dataBytes > MAX_DATA_BYTES) {
+    throw new WavFileError(
+      label,
+      `${frames} frames of ${channels.length} channels exceed the 4 GiB limit of a WAV file: render shorter parts`,
+    );
+  }
+  header.data.samples = packSamples(channels, frames, encoding);
+  const bytes = wav.toBuffer();
+  if (dataBytes % 2 === 0) return bytes;
+  // RIFF chunks are padded to an even length; wavefile leaves out the pad byte after an odd data chunk
+  // (24-bit mono with an odd frame count), which it writes last. Add it, and count it in the RIFF size.
+  const padded = new Uint8Array(bytes.length + 1);
+  padded.set(bytes);
+  const view = new DataView(padded.buffer);
+  view.setUint32(4, view.getUint32(4, true) + 1, true);
+  return padded;
+}
+
+/**
+ * Decodes a WAV file (RIFF or RIFX; 16/24/32-bit integer PCM or 32/64-bit float, any channel count).
+ * Throws WavFileError naming `label` and the problem.
+ * @example
+ * const { sampleRate, channels } = decodeWav(await readFile("drums.wav"), "drums.wav");
+ */
+export function decodeWav(bytes: Uint8Array, label = "WAV"): AudioData {
+  if (bytes.length < 12) throw new WavFileError(label, `not a WAV file: only ${bytes.length} bytes`);
+  const magic = String.fromCharCode(...bytes.subarray(0, 4));
+  const form = String.fromCharCode(...bytes.subarray(8, 12));
+  if ((magic !== "RIFF" && magic !== "RIFX") || form !== "WAVE") {
+    throw new WavFileError(
+      label,
+      `not a WAV file: starts with ${JSON.stringify(magic)}, not "RIFF" ... "WAVE"`,
+    );
+  }
+  const wav = new wavefile.WaveFile();
+  try {
+    wav.fromBuffer(bytes);
+  } catch (cause) {
+    throw new WavFileError(label, `corrupt WAV file: ${describeWavefileError(cause)}`);
+  }
+  const header = wav as unknown as WavefileHeader;
+  const { numChannels, sampleRate, blockAlign } = header.fmt;
+  const encoding = readEncoding(header, label);
+  if (numChannels < 1) throw new WavFileError(label, "corrupt WAV file: the header declares 0 channels");
+  if (sampleRate < 1) throw new WavFileError(label, "corrupt WAV file: the header declares sample rate 0");
+  const bytesPerSample = encoding.bits / 8;
+  if (blockAlign !== numChannels * bytesPerSample) {
+    throw new WavFileError(
+      label,
+      `corrupt WAV file: block align ${blockAlign} does not match ${numChannels} channels of ${encoding.bits} bits`,
+    );
+  }
+  const declared = header.data.chunkSize;
+  const available = header.data.samples.length;
+  if (available < declared) {
+    throw new WavFileError(
+      label,
+      `truncated WAV file: the data chunk declares ${declared} bytes but only ${available} are present`,
+    );
+  }
+  if (declared % blockAlign !== 0) {
+    throw new WavFileError(
+      label,
+      `corrupt WAV file: data chunk of ${declared} bytes is not a whole number of ${blockAlign}-byte frames`,
+    );
+  }
+  const channels = unpackSamples(
+    header.data.samples.subarray(0, declared),
+    numChannels,
+    encoding,
+    header.container === "RIFF",
+  );
+  return { sampleRate, channels };
+}
+
+/**
+ * Reads and decodes a WAV file; errors name the file.
+ * @example
+ * const { sampleRate, channels } = await readWavFile("stems/drums.wav");
+ */
+export async function readWavFile(path: string): Promise<AudioData> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (cause) {
+    throw new WavFileError(path, `cannot read: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
+  }
+  return decodeWav(bytes, path);
+}
+
+/**
+ * Encodes and writes a WAV file. It is written beside the target and renamed into place, so a render
+ * killed midway never leaves a truncated WAV that looks finished.
+ * @example
+ * await writeWavFile("out.wav", { sampleRate: 48000, channels }, { format: "pcm16" });
+ */
+export async function writeWavFile(
+  path: string,
+  audio: AudioData,
+  options: WavWriteOptions = {},
+): Promise<void> {
+  const bytes = encodeWav(audio, options, path);
+  const temporary = `${path}.${randomBytes(4).toString("hex")}.partial`;
+  try {
+    await writeFile(temporary, bytes);
+    await rename(temporary, path);
+  } catch (cause) {
+    await rm(temporary, { force: true });
+    throw new WavFileError(path, `cannot write: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
+  }
+}
+
+function readEncoding(header: WavefileHeader, label: string): SampleEncoding {
+  const { audioFormat, bitsPerSample, subformat } = header.fmt;
+  // An extensible header carries the real format tag in the first field of its sub-format GUID.
+  const tag = audioFormat === FORMAT_TAG_EXTENSIBLE ? subformat[0] : audioFormat;
+  if (tag === FORMAT_TAG_PCM && (bitsPerSample === 16 || bitsPerSample === 24 || bitsPerSample === 32)) {
+    return { kind: "int", bits: bitsPerSample };
+  }
+  if (tag === FORMAT_TAG_FLOAT && (bitsPerSample === 32 || bitsPerSample === 64)) {
+    return { kind: "float", bits: bitsPerSample };
+  }
+  const what =
+    tag === FORMAT_TAG_PCM
+      ? `${bitsPerSample}-bit integer PCM`
+      : tag === FORMAT_TAG_FLOAT
+        ? `${bitsPerSample}-bit float`
+        : `format tag ${tag ?? "(missing)"}`;
+  throw new WavFileError(
+    label,
+    `unsupported WAV encoding: ${what} (supported: 16/24/32-bit integer PCM, 32/64-bit float)`,
+  );
+}
+
+function packSamples(channels: Float32Array[], frames: number, encoding: SampleEncoding): Uint8Array {
+  const count = channels.length;
+  const bytesPerSample = encoding.bits / 8;
+  const out = new Uint8Array(frames * count * bytesPerSample);
+  const view = new DataView(out.buffer);
+  if (encoding.kind === "float") {
+    for (let c = 0; c < count; c++) {
+      const channel = channels[c] as Float32Array;
+      for (let i = 0, at = c * 4; i < frames; i++, at += count * 4) {
+        view.setFloat32(at, channel[i] as number, true);
+      }
+    }
+    return out;
+  }
+  const scale = 2 ** (encoding.bits - 1);
+  const max = scale - 1;
+  for (let c = 0; c < count; c++) {
+    const channel = channels[c] as Float32Array;
+    for (let i = 0, at = c * bytesPerSample; i < frames; i++, at += count * bytesPerSample) {
+      const scaled = Math.round((channel[i] as number) * scale);
+      const value = Number.isNaN(scaled) ? 0 : Math.min(max, Math.max(-scale, scaled));
+      if (bytesPerSample === 2) view.setInt16(at, value, true);
+      else {
+        out[at] = value & 0xff;
+        out[at + 1] = (value >> 8) & 0xff;
+        out[at + 2] = (value >> 16) & 0xff;
+      }
+    }
+  }
+  return out;
+}
+
+function unpackSamples(
+  data: Uint8Array,
+  count: number,
+  encoding: SampleEncoding,
+  littleEndian: boolean,
+): Float32Array[] {
+  const bytesPerSample = encoding.bits / 8;
+  const stride = count * bytesPerSample;
+  const frames = data.length / stride;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const scale = 2 ** -(encoding.bits - 1);
+  // One loop per encoding keeps the per-sample work to a single typed read.
+  const read: (at: number) => number =
+    encoding.kind === "float"
+      ? encoding.bits === 32
+        ? (at) => view.getFloat32(at, littleEndian)
+        : (at) => view.getFloat64(at, littleEndian)
+      : encoding.bits === 16
+        ? (at) => view.getInt16(at, littleEndian) * scale
+        : encoding.bits === 32
+          ? (at) => view.getInt32(at, littleEndian) * scale
+          : littleEndian
+            ? (at) => int24(data[at] as number, data[at + 1] as number, data[at + 2] as number) * scale
+            : (at) => int24(data[at + 2] as number, data[at + 1] as number, data[at] as number) * scale;
+  return Array.from({ length: count }, (_, c) => {
+    const channel = new Float32Array(frames);
+    for (let i = 0, at = c * bytesPerSample; i < frames; i++, at += stride) channel[i] = read(at);
+    return channel;
+  });
+}
+
+/** A signed 24-bit value from its bytes, lowest first (shifted up to bit 31 and back, to extend the sign). */
+function int24(low: number, middle: number, high: number): number {
+  return ((low | (middle << 8) | (high << 16)) << 8) >> 8;
+}
+
+function describeWavefileError(cause: unknown): string {
+  const text = cause instanceof Error ? cause.message : String(cause);
+  return text.replace(/^Error: /, "");
+}

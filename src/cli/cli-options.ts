@@ -1,0 +1,156 @@
+/**
+ * Turns the command line into a RenderCommand, or a UsageError naming the bad flag (exit status 2).
+ * Only the shape of the flags is checked here; whether a session exists or names a node is the
+ * render's business (a failed session, exit status 1).
+ */
+import { availableParallelism } from "node:os";
+import { parseArgs } from "node:util";
+import { WAV_SAMPLE_FORMATS, type WavSampleFormat } from "../audio-io/wav";
+import { MAX_BLOCK_SIZE } from "../contracts/render";
+
+/** Bad command-line usage; the message names the flag or argument. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** A length that replaces the session's own. */
+export type LengthOverride = { seconds: number } | { beats: number } | null;
+
+export interface Shard {
+  /** 0-based index of this shard. */
+  index: number;
+  count: number;
+}
+
+export interface RenderCommand {
+  command: "render";
+  /** Session files, directories or globs, as given. */
+  inputs: string[];
+  output: string;
+  length: LengthOverride;
+  format: WavSampleFormat;
+  stemsDir: string | null;
+  /** Node names to capture in addition to those with capture: true. */
+  extraStems: string[];
+  blockSize: number | null;
+  jobs: number;
+  shard: Shard | null;
+  quiet: boolean;
+}
+
+export type CliCommand = RenderCommand | { command: "help" };
+
+const OPTIONS = {
+  output: { type: "string", short: "o" },
+  seconds: { type: "string" },
+  beats: { type: "string" },
+  format: { type: "string" },
+  stems: { type: "string" },
+  stem: { type: "string", multiple: true },
+  "block-size": { type: "string" },
+  jobs: { type: "string", short: "j" },
+  shard: { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * Parses argv (without node and the script). Throws UsageError.
+ * @example
+ * parseCommandLine(["render", "take.json", "-o", "take.wav", "--format", "pcm24"]).format; // "pcm24"
+ */
+export function parseCommandLine(argv: string[]): CliCommand {
+  const { values, positionals } = parseFlags(argv);
+  if (values.help) return { command: "help" };
+  const [command, ...inputs] = positionals;
+  if (command === undefined) throw new UsageError("no command given (the command is render)");
+  if (command !== "render") throw new UsageError(`unknown command "${command}" (the command is render)`);
+  if (inputs.length === 0) throw new UsageError("no session files given");
+  if (values.output === undefined) throw new UsageError("-o/--output is required (out.wav, or a directory)");
+  if (values.seconds !== undefined && values.beats !== undefined) {
+    throw new UsageError("--seconds and --beats cannot be used together");
+  }
+  const stems = values.stem ?? [];
+  if (stems.length > 0 && values.stems === undefined) {
+    throw new UsageError("--stem needs --stems DIR, the folder to write stems to");
+  }
+  return {
+    command: "render",
+    inputs,
+    output: values.output,
+    length:
+      values.seconds !== undefined
+        ? { seconds: positiveNumber("--seconds", values.seconds) }
+        : values.beats !== undefined
+          ? { beats: positiveNumber("--beats", values.beats) }
+          : null,
+    format: sampleFormat(values.format ?? "float32"),
+    stemsDir: values.stems ?? null,
+    extraStems: [...new Set(stems)],
+    blockSize:
+      values["block-size"] === undefined
+        ? null
+        : integer("--block-size", values["block-size"], 1, MAX_BLOCK_SIZE),
+    jobs: values.jobs === undefined ? availableParallelism() : integer("--jobs", values.jobs, 1, 1024),
+    shard: values.shard === undefined ? null : parseShard(values.shard),
+    quiet: values.quiet ?? false,
+  };
+}
+
+/**
+ * "i/n" with 0 <= i < n.
+ * @example
+ * parseShard("1/4"); // { index: 1, count: 4 }
+ */
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || !Number.isSafeInteger(count) || count < 1 || index >= count) {
+    throw new UsageError(`--shard must be I/N with 0 <= I < N, e.g. 0/4 (got "${text}")`);
+  }
+  return { index, count };
+}
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = error instanceof Error ? error.message : String(error);
+    // Node's messages are long and mention "--" escapes; keep the part that names the flag.
+    const flag = /'([^']+)'/.exec(message)?.[1]?.replace(" <value>", "");
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag) throw new UsageError(`unknown option ${flag}`);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag) {
+      throw new UsageError(
+        message.includes("does not take an argument")
+          ? `option ${flag} does not take a value`
+          : `option ${flag} needs a value`,
+      );
+    }
+    throw new UsageError(message);
+  }
+}
+
+function positiveNumber(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`${flag} must be a number > 0 (got "${text}")`);
+  }
+  return value;
+}
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max} (got "${text}")`);
+  }
+  return value;
+}
+
+function sampleFormat(text: string): WavSampleFormat {
+  if (!(WAV_SAMPLE_FORMATS as readonly string[]).includes(text)) {
+    throw new UsageError(`--format must be one of ${WAV_SAMPLE_FORMATS.join(", ")} (got "${text}")`);
+  }
+  return text as WavSampleFormat;
+}

@@ -1,0 +1,99 @@
+/**
+ * `webdreamer render`: sessions in, WAV files out, on worker threads.
+ *
+ * Exit status: 0 when every session rendered, 1 when any failed (each failure is printed with its
+ * session path), 2 for bad usage (the message names the flag).
+ */
+import { type CliCommand, parseCommandLine, type RenderCommand, UsageError } from "./cli-options";
+import { ProgressReporter, type ProgressStream } from "./progress";
+import { sessionTargets } from "./session-inputs";
+import type { SessionRenderJob } from "./session-render";
+import { USAGE } from "./usage";
+import { runWorkerPool } from "./worker-pool";
+
+export const EXIT_OK = 0;
+export const EXIT_RENDER_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export interface CliIo {
+  stdout: ProgressStream;
+  stderr: ProgressStream;
+}
+
+/**
+ * Runs the command line and returns the exit status.
+ * @example
+ * process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let command: CliCommand;
+  try {
+    command = parseCommandLine(argv);
+    if (command.command === "help") {
+      io.stdout.write(USAGE);
+      return EXIT_OK;
+    }
+    return await render(command, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`webdreamer: ${error.message}\nRun "webdreamer --help" for usage.\n`);
+    return EXIT_USAGE;
+  }
+}
+
+async function render(command: RenderCommand, io: CliIo): Promise<number> {
+  const { targets, total } = await sessionTargets(command.inputs, command);
+  const say = (text: string) => {
+    if (!command.quiet) io.stderr.write(`${text}\n`);
+  };
+  if (targets.length === 0) {
+    say(
+      `webdreamer: shard ${command.shard?.index}/${command.shard?.count} has none of the ${total} sessions`,
+    );
+    return EXIT_OK;
+  }
+  const jobs = targets.map(
+    (target): SessionRenderJob => ({
+      sessionPath: target.sessionPath,
+      outputPath: target.outputPath,
+      stemsDir: target.stemsDir,
+      format: command.format,
+      length: command.length,
+      blockSize: command.blockSize,
+      extraStems: command.extraStems,
+    }),
+  );
+  const progress = new ProgressReporter({
+    stream: command.quiet ? { write: () => true } : io.stderr,
+    sessions: jobs.length,
+  });
+  let failures = 0;
+  const results = await runWorkerPool(jobs, {
+    // The bundled worker sits beside the bundled CLI (scripts/build-cli.mjs).
+    workerUrl: new URL("./cli-worker.mjs", import.meta.url),
+    concurrency: command.jobs,
+    onProgress: (report) => progress.update(report.job, report),
+    onResult: (job, result) => {
+      if (result.ok) {
+        progress.finish(job, result.outcome.frames / result.outcome.sampleRate);
+        return;
+      }
+      failures++;
+      // Failures are printed even with --quiet.
+      const line = `webdreamer: failed: ${jobs[job]?.sessionPath}: ${result.message}`;
+      if (command.quiet) io.stderr.write(`${line}\n`);
+      else progress.message(line);
+      progress.finish(job);
+    },
+  });
+  progress.close();
+  const rendered = results.length - failures;
+  const shard =
+    command.shard === null ? "" : ` (shard ${command.shard.index}/${command.shard.count} of ${total})`;
+  say(
+    `webdreamer: rendered ${rendered} of ${results.length} sessions${shard}, ` +
+      `${progress.audioSeconds.toFixed(1)} s of audio in ${progress.elapsedSeconds.toFixed(1)} s` +
+      (failures > 0 ? `; ${failures} failed` : ""),
+  );
+  return failures > 0 ? EXIT_RENDER_FAILED : EXIT_OK;
+}

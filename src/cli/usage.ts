@@ -1,0 +1,26 @@
+/** The text of `webdreamer --help`. docs/cli.md explains each flag at length. */
+export const USAGE = `Usage: webdreamer render <session.json | DIR | GLOB>... -o <out.wav | DIR> [options]
+
+Render webdreamer session files (a RenderRequest plus the WAVs it plays) to WAV.
+
+One session:   webdreamer render take.json -o take.wav
+A batch:       webdreamer render sessions/ -o renders/ --jobs 8
+Across hosts:  webdreamer render sessions/ -o renders/ --shard $JOB_COMPLETION_INDEX/16
+
+Options:
+  -o, --output PATH     out.wav for one session; a directory for several (DIR/<session name>.wav)
+      --seconds S       render S seconds (overrides the session's length)
+      --beats B         render B beats on the graph's tempo map (overrides the session's length)
+      --format F        pcm16, pcm24 or float32 (default float32)
+      --stems DIR       also write each captured node's output as DIR/<node>.wav
+                        (DIR/<session name>/<node>.wav for several sessions)
+      --stem NAME       capture node NAME as a stem too (repeatable; needs --stems)
+      --block-size N    engine block size in frames, 1..4096 (default: the session's)
+  -j, --jobs N          sessions rendered in parallel, on worker threads (default: CPU count)
+      --shard I/N       render only sessions whose index in the sorted list is I modulo N (0-based)
+  -q, --quiet           no progress or summary on stderr (failures are still printed)
+  -h, --help            print this help
+
+Exit status: 0 all rendered, 1 a session failed, 2 bad usage.
+See docs/cli.md for the session file format and sharding with job runners.
+`;

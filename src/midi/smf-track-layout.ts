@@ -1,0 +1,181 @@
+/**
+ * Where each @tonejs/midi track comes from in a Standard MIDI File, and which MIDI channel it is on.
+ *
+ * @tonejs/midi splits every MTrk chunk into one track per (program, channel) pair, but records a track's
+ * channel only from its notes: a track holding only controllers or pitch bends (typically the bank
+ * select, volume and pan sent before a program change) reports channel 0 whatever its real channel.
+ * This walk over the file's event stream mirrors that split (same order, same keys) and keeps the
+ * channel and the source MTrk index of each resulting track. It reads only status bytes and lengths;
+ * decoding the events themselves stays @tonejs/midi's job.
+ *
+ * It also checks what @tonejs/midi's parser does not: chunks that run past the end of the file.
+ */
+
+export interface SmfTrackLayout {
+  /** SMF format: 0 (one track), 1 (simultaneous tracks) or 2 (independent sequences). */
+  format: number;
+  /** Ticks per quarter note, or null for SMPTE time division. */
+  ticksPerQuarter: number | null;
+  /** One entry per track of @tonejs/midi's split, before it drops a format-1 file's note-less first track. */
+  tracks: SplitTrack[];
+}
+
+export interface SplitTrack {
+  /** Index of the MTrk chunk the track came from (0-based, file order). */
+  source: number;
+  /** MIDI channel 0..15 of its channel events, or null when it holds only meta and system events. */
+  channel: number | null;
+}
+
+/** Thrown for a structurally broken file; the message says what is wrong. */
+export class SmfStructureError extends Error {
+  override readonly name = "SmfStructureError";
+}
+
+/**
+ * Walks the file's chunks and events. Throws SmfStructureError on a broken structure.
+ * @example
+ * smfTrackLayout(bytes).tracks; // [{ source: 0, channel: null }, { source: 1, channel: 9 }]
+ */
+export function smfTrackLayout(bytes: Uint8Array): SmfTrackLayout {
+  const header = readChunk(bytes, 0, "the header");
+  if (header.id !== "MThd") {
+    throw new SmfStructureError(
+      `not a Standard MIDI File: starts with ${JSON.stringify(header.id)}, not "MThd"`,
+    );
+  }
+  if (header.end - header.start < 6)
+    throw new SmfStructureError("the MThd header chunk is shorter than 6 bytes");
+  const format = readUint16(bytes, header.start);
+  const trackCount = readUint16(bytes, header.start + 2);
+  const division = readUint16(bytes, header.start + 4);
+  const ticksPerQuarter = division & 0x8000 ? null : division;
+
+  const tracks: SplitTrack[] = [];
+  let at = header.end;
+  // Like @tonejs/midi, read the declared number of tracks and ignore anything after them.
+  for (let source = 0; source < trackCount && at < bytes.length; source++) {
+    const chunk = readChunk(bytes, at, `track ${source}`);
+    if (chunk.id !== "MTrk") {
+      throw new SmfStructureError(
+        `track ${source}: expected an "MTrk" chunk, found ${JSON.stringify(chunk.id)}`,
+      );
+    }
+    splitByProgramAndChannel(channelEvents(bytes, chunk, source), source, tracks);
+    at = chunk.end;
+  }
+  return { format, ticksPerQuarter, tracks };
+}
+
+interface Chunk {
+  id: string;
+  start: number;
+  end: number;
+}
+
+interface ChannelEventInfo {
+  /** 0..15, or undefined for meta and system exclusive events. */
+  channel: number | undefined;
+  /** The program of a program change. */
+  program: number | undefined;
+}
+
+function readChunk(bytes: Uint8Array, at: number, what: string): Chunk {
+  if (at + 8 > bytes.length) throw new SmfStructureError(`${what}: the file ends inside the chunk header`);
+  const id = String.fromCharCode(...bytes.subarray(at, at + 4));
+  const length = readUint32(bytes, at + 4);
+  const start = at + 8;
+  if (start + length > bytes.length) {
+    throw new SmfStructureError(
+      `${what}: truncated, the "${id}" chunk declares ${length} bytes but only ${bytes.length - start} remain`,
+    );
+  }
+  return { id, start, end: start + length };
+}
+
+/** The status of each event of one MTrk chunk, decoded as midi-file (the parser in @tonejs/midi) does. */
+function channelEvents(bytes: Uint8Array, chunk: Chunk, source: number): ChannelEventInfo[] {
+  const events: ChannelEventInfo[] = [];
+  let at = chunk.start;
+  let runningStatus: number | undefined;
+  const byte = (): number => {
+    if (at >= chunk.end)
+      throw new SmfStructureError(`track ${source}: an event runs past the end of the track`);
+    return bytes[at++] as number;
+  };
+  const varInt = (): number => {
+    let value = 0;
+    for (let b = byte(); ; b = byte()) {
+      value = value * 128 + (b & 0x7f);
+      if ((b & 0x80) === 0) return value;
+    }
+  };
+  while (at < chunk.end) {
+    varInt(); // delta time
+    let status = byte();
+    if (status === 0xff) {
+      byte(); // meta type
+      const length = varInt(); // read before advancing: `at += varInt()` would add to the old position
+      at += length;
+      events.push({ channel: undefined, program: undefined });
+      continue;
+    }
+    if (status === 0xf0 || status === 0xf7) {
+      const length = varInt();
+      at += length;
+      events.push({ channel: undefined, program: undefined });
+      continue;
+    }
+    if (status >= 0xf0)
+      throw new SmfStructureError(`track ${source}: unknown event status 0x${status.toString(16)}`);
+    let first: number;
+    if (status < 0x80) {
+      // Running status: this byte is the first data byte of a repeat of the previous channel status.
+      if (runningStatus === undefined) {
+        throw new SmfStructureError(`track ${source}: a data byte comes before any status byte`);
+      }
+      first = status;
+      status = runningStatus;
+    } else {
+      first = byte();
+      runningStatus = status;
+    }
+    const kind = status >> 4;
+    // Every channel message but program change and channel aftertouch has a second data byte.
+    if (kind !== 0xc && kind !== 0xd) byte();
+    events.push({ channel: status & 0x0f, program: kind === 0xc ? first : undefined });
+  }
+  if (at > chunk.end) throw new SmfStructureError(`track ${source}: an event runs past the end of the track`);
+  return events;
+}
+
+/** Mirrors @tonejs/midi's splitTracks: one track per (current program, channel), in order of first use. */
+function splitByProgramAndChannel(events: ChannelEventInfo[], source: number, tracks: SplitTrack[]): void {
+  const defaultTrack = tracks.length;
+  const trackByKey = new Map<string, number>();
+  const currentProgram = new Array<number>(16).fill(0);
+  for (const event of events) {
+    let target = defaultTrack;
+    if (event.channel !== undefined) {
+      if (event.program !== undefined) currentProgram[event.channel] = event.program;
+      const key = `${currentProgram[event.channel]} ${event.channel}`;
+      const known = trackByKey.get(key);
+      if (known !== undefined) target = known;
+      else {
+        target = defaultTrack + trackByKey.size;
+        trackByKey.set(key, target);
+      }
+    }
+    const track = tracks[target] ?? { source, channel: null };
+    tracks[target] = track;
+    if (event.channel !== undefined) track.channel = event.channel;
+  }
+}
+
+function readUint16(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
+}
+
+function readUint32(bytes: Uint8Array, at: number): number {
+  return (readUint16(bytes, at) * 0x10000 + readUint16(bytes, at + 2)) >>> 0;
+}

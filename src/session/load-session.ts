@@ -1,0 +1,135 @@
+/**
+ * Loading a session (session-file.ts) in two steps, because the engine to load it into is made from
+ * the session's own sample rate and block size:
+ * - readSession: read and validate the JSON, decode every WAV it names (no engine needed);
+ * - uploadSession: upload that audio into an engine and rewrite the request's buffer handles to the
+ *   ones this engine issued (handles are per engine).
+ * loadSession does both for an engine the caller already has.
+ *
+ * Every failure is an EngineError whose path names the field of the session file to fix, e.g.
+ * `E_SCHEMA at buffers["buf:7"].path: sessions/take-1.audio/drums.data.wav: truncated WAV file: ...`.
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { type AudioData, readWavFile } from "../audio-io/wav";
+import type { EngineClient } from "../client/engine-client";
+import type { BufferHandle } from "../contracts/common";
+import { EngineError } from "../contracts/errors";
+import type { GraphNode } from "../contracts/graph-descriptor";
+import type { RenderRequest } from "../contracts/render";
+import { formatPath, parseContractJson } from "../contracts/validate";
+import { checkSessionFile, type SessionFile, SessionFileSchema } from "./session-file";
+
+/** A validated session file and its decoded audio, not yet in any engine. */
+export interface SessionOnDisk {
+  /** The session file's path. */
+  path: string;
+  file: SessionFile;
+  /** The audio of each buffer handle of `file.request`. */
+  audio: Map<BufferHandle, AudioData>;
+}
+
+/** A session uploaded into an engine, ready to render. */
+export interface LoadedSession {
+  path: string;
+  sampleRate: number;
+  blockSize: number;
+  /** The session's request, its buffer handles rewritten to the engine's. */
+  request: RenderRequest;
+  /** The handles uploaded for it; release them when done (closing the engine also does). */
+  uploadedHandles: BufferHandle[];
+}
+
+/**
+ * Reads a session file and decodes the WAVs it names.
+ * @example
+ * const session = await readSession("sessions/take-1.json");
+ * const { sample_rate, block_size } = session.file;
+ * const engine = await createEngine({ host: "in-process", sampleRate: sample_rate, blockSize: block_size });
+ */
+export async function readSession(path: string): Promise<SessionOnDisk> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? String(cause);
+    throw new EngineError("E_SCHEMA", `cannot read the session file: ${reason}`);
+  }
+  const file = parseContractJson(SessionFileSchema, text);
+  checkSessionFile(file);
+  const base = dirname(path);
+  const entries = await Promise.all(
+    Object.entries(file.buffers).map(async ([handle, buffer]) => {
+      try {
+        return [handle, await readWavFile(resolve(base, buffer.path))] as const;
+      } catch (cause) {
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        throw new EngineError("E_SCHEMA", reason, formatPath(["buffers", handle, "path"]));
+      }
+    }),
+  );
+  return { path, file, audio: new Map(entries) };
+}
+
+/**
+ * Uploads a read session's audio into `engine` and returns its request with the new handles. If an
+ * upload fails, the handles already uploaded are released.
+ * @example
+ * const { request } = await uploadSession(await readSession("take-1.json"), engine);
+ * const result = await engine.render(request);
+ */
+export async function uploadSession(session: SessionOnDisk, engine: EngineClient): Promise<LoadedSession> {
+  const issued = new Map<BufferHandle, BufferHandle>();
+  try {
+    for (const [handle, audio] of session.audio) {
+      issued.set(handle, await engine.uploadBuffer(audio.channels, audio.sampleRate));
+    }
+  } catch (error) {
+    await Promise.allSettled([...issued.values()].map((handle) => engine.releaseBuffer(handle)));
+    throw error;
+  }
+  const { request } = session.file;
+  return {
+    path: session.path,
+    sampleRate: session.file.sample_rate,
+    blockSize: session.file.block_size,
+    request: {
+      ...request,
+      node_graph: {
+        ...request.node_graph,
+        nodes: request.node_graph.nodes.map((node) => rehome(node, issued)),
+      },
+    },
+    uploadedHandles: [...issued.values()],
+  };
+}
+
+/**
+ * Reads a session file, uploads its audio into `engine` and returns the request with this engine's
+ * handles. The engine should run at the session's sample rate and block size (readSession first to
+ * learn them, or see LoadedSession).
+ * @example
+ * const engine = await createEngine({ host: "in-process", sampleRate: 48000 });
+ * const { request } = await loadSession("sessions/take-1.json", engine);
+ * const result = await engine.render(request);
+ */
+export async function loadSession(path: string, engine: EngineClient): Promise<LoadedSession> {
+  return uploadSession(await readSession(path), engine);
+}
+
+/** A node with its buffer and automation handles mapped through `issued`. */
+function rehome(node: GraphNode, issued: ReadonlyMap<BufferHandle, BufferHandle>): GraphNode {
+  const map = (handle: BufferHandle) => issued.get(handle) ?? handle;
+  return {
+    ...node,
+    buffers: Object.fromEntries(Object.entries(node.buffers).map(([slot, handle]) => [slot, map(handle)])),
+    automation: Object.fromEntries(
+      Object.entries(node.automation).map(([parameterId, automation]) => [
+        parameterId,
+        "buffer_handle" in automation && automation.buffer_handle !== undefined
+          ? { ...automation, buffer_handle: map(automation.buffer_handle) }
+          : automation,
+      ]),
+    ),
+  };
+}

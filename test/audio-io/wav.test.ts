@@ -1,0 +1,288 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { decodeWav, encodeWav, readWavFile, WavFileError, writeWavFile } from "../../src/audio-io/wav";
+
+/** The `fmt ` fields of a canonical WAV written by encodeWav (fmt chunk right after the RIFF header). */
+function header(bytes: Uint8Array) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
+  const fmtSize = view.getUint32(16, true);
+  const dataAt = 20 + fmtSize;
+  return {
+    riff: text(0),
+    riffSize: view.getUint32(4, true),
+    wave: text(8),
+    fmt: text(12),
+    formatTag: view.getUint16(20, true),
+    channels: view.getUint16(22, true),
+    sampleRate: view.getUint32(24, true),
+    byteRate: view.getUint32(28, true),
+    blockAlign: view.getUint16(32, true),
+    bits: view.getUint16(34, true),
+    subFormatTag: fmtSize >= 40 ? view.getUint32(44, true) : undefined,
+    data: text(dataAt),
+    dataSize: view.getUint32(dataAt + 4, true),
+  };
+}
+
+function noise(frames: number, seed: number): Float32Array {
+  let state = seed;
+  return Float32Array.from({ length: frames }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 31 - 1;
+  });
+}
+
+/** Random multiples of 2^-(bits-1) covering the whole integer range, including both extremes. */
+function gridValues(bits: number, frames: number, seed: number): Float32Array {
+  const scale = 2 ** (bits - 1);
+  const values = noise(frames, seed).map((x) => Math.floor(x * scale) / scale);
+  values[0] = -1;
+  values[1] = (scale - 1) / scale;
+  values[2] = 0;
+  values[3] = 1 / scale;
+  return values;
+}
+
+describe("WAV encode and decode", () => {
+  it("round-trips float32 bit-exactly, any value, for 1, 2, 3 and 6 channels", () => {
+    for (const count of [1, 2, 3, 6]) {
+      const channels = Array.from({ length: count }, (_, c) => noise(1001, c + 1).map((x) => x * 3));
+      channels[0]?.set([Number.MIN_VALUE, -0, 1e-30, 65504.5]);
+      const decoded = decodeWav(encodeWav({ sampleRate: 44100, channels }));
+      expect(decoded.sampleRate).toBe(44100);
+      expect(decoded.channels).toEqual(channels);
+    }
+  });
+
+  for (const [format, bits] of [
+    ["pcm16", 16],
+    ["pcm24", 24],
+  ] as const) {
+    it(`round-trips ${format} exactly on multiples of 2^-${bits - 1}, mono to 5 channels`, () => {
+      for (const count of [1, 2, 5]) {
+        const channels = Array.from({ length: count }, (_, c) => gridValues(bits, 777, 10 + c));
+        const decoded = decodeWav(encodeWav({ sampleRate: 22050, channels }, { format }));
+        expect(decoded.channels).toEqual(channels);
+      }
+    });
+
+    it(`${format} rounds to nearest and clips to [-1, 1 - 2^-${bits - 1}]`, () => {
+      const step = 2 ** -(bits - 1);
+      const input = Float32Array.from([
+        2,
+        1,
+        -1.5,
+        -1,
+        0.4 * step,
+        0.6 * step,
+        -0.6 * step,
+        2.5 * step,
+        Number.NaN,
+      ]);
+      const [decoded] = decodeWav(encodeWav({ sampleRate: 8000, channels: [input] }, { format })).channels;
+      expect(Array.from(decoded ?? [])).toEqual([
+        1 - step,
+        1 - step,
+        -1,
+        -1,
+        0,
+        step,
+        -step,
+        3 * step, // ties round toward +infinity
+        0,
+      ]);
+    });
+  }
+
+  it("writes the header fields: format tag 1 for PCM, 3 for float, extensible above two channels", () => {
+    const stereo = [new Float32Array(10), new Float32Array(10)];
+    expect(header(encodeWav({ sampleRate: 48000, channels: stereo }, { format: "pcm16" }))).toEqual({
+      riff: "RIFF",
+      riffSize: 36 + 40,
+      wave: "WAVE",
+      fmt: "fmt ",
+      formatTag: 1,
+      channels: 2,
+      sampleRate: 48000,
+      byteRate: 48000 * 4,
+      blockAlign: 4,
+      bits: 16,
+      subFormatTag: undefined,
+      data: "data",
+      dataSize: 40,
+    });
+    expect(
+      header(encodeWav({ sampleRate: 44100, channels: stereo.slice(0, 1) }, { format: "pcm24" })),
+    ).toMatchObject({
+      formatTag: 1,
+      channels: 1,
+      sampleRate: 44100,
+      byteRate: 44100 * 3,
+      blockAlign: 3,
+      bits: 24,
+      dataSize: 30,
+    });
+    expect(header(encodeWav({ sampleRate: 96000, channels: stereo }))).toMatchObject({
+      formatTag: 3,
+      channels: 2,
+      sampleRate: 96000,
+      blockAlign: 8,
+      bits: 32,
+      dataSize: 80,
+    });
+    const three = [...stereo, new Float32Array(10)];
+    expect(header(encodeWav({ sampleRate: 48000, channels: three }))).toMatchObject({
+      formatTag: 0xfffe,
+      subFormatTag: 3,
+      channels: 3,
+      blockAlign: 12,
+      bits: 32,
+      dataSize: 120,
+    });
+    expect(header(encodeWav({ sampleRate: 48000, channels: three }, { format: "pcm24" }))).toMatchObject({
+      formatTag: 0xfffe,
+      subFormatTag: 1,
+      channels: 3,
+      blockAlign: 9,
+      bits: 24,
+    });
+  });
+
+  it("lays samples out interleaved, little-endian, 24-bit as three bytes lowest first", () => {
+    const bytes = encodeWav(
+      { sampleRate: 8000, channels: [Float32Array.of(0.5, -1), Float32Array.of(-(2 ** -23), 0)] },
+      { format: "pcm24" },
+    );
+    expect(Array.from(bytes.subarray(44))).toEqual([
+      0x00, 0x00, 0x40, 0xff, 0xff, 0xff, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00,
+    ]);
+  });
+
+  it("pads an odd-length data chunk to an even length, as RIFF requires", () => {
+    const samples = Float32Array.of(0.5, -0.25, 2 ** -23);
+    const bytes = encodeWav({ sampleRate: 8000, channels: [samples] }, { format: "pcm24" });
+    expect(bytes.length).toBe(44 + 9 + 1);
+    expect(header(bytes)).toMatchObject({ riffSize: 36 + 9 + 1, dataSize: 9 });
+    expect(bytes[53]).toBe(0);
+    expect(decodeWav(bytes).channels).toEqual([samples]);
+  });
+
+  it("reads 32-bit integer PCM, 64-bit float and big-endian RIFX files", () => {
+    const riff = (tag: number, bits: number, data: number[], magic = "RIFF", littleEndian = true) => {
+      const bytes = new Uint8Array(44 + data.length);
+      const view = new DataView(bytes.buffer);
+      const put = (at: number, text: string) =>
+        bytes.set(
+          [...text].map((ch) => ch.charCodeAt(0)),
+          at,
+        );
+      put(0, magic);
+      view.setUint32(4, 36 + data.length, littleEndian);
+      put(8, "WAVEfmt ");
+      view.setUint32(16, 16, littleEndian);
+      view.setUint16(20, tag, littleEndian);
+      view.setUint16(22, 1, littleEndian);
+      view.setUint32(24, 8000, littleEndian);
+      view.setUint32(28, 8000 * (bits / 8), littleEndian);
+      view.setUint16(32, bits / 8, littleEndian);
+      view.setUint16(34, bits, littleEndian);
+      put(36, "data");
+      view.setUint32(40, data.length, littleEndian);
+      bytes.set(data, 44);
+      return bytes;
+    };
+    expect(Array.from(decodeWav(riff(1, 32, [0, 0, 0, 0xc0, 0, 0, 0, 0x20])).channels[0] ?? [])).toEqual([
+      -0.5, 0.25,
+    ]);
+    const f64 = new Uint8Array(new Float64Array([0.1]).buffer);
+    expect(decodeWav(riff(3, 64, [...f64])).channels[0]?.[0]).toBe(Math.fround(0.1));
+    const bigEndian = riff(1, 16, [0x40, 0x00, 0xff, 0xff], "RIFX", false);
+    expect(Array.from(decodeWav(bigEndian).channels[0] ?? [])).toEqual([0.5, -1 / 32768]);
+  });
+});
+
+describe("WAV errors name the file and the problem", () => {
+  const good = encodeWav({ sampleRate: 8000, channels: [new Float32Array(100)] }, { format: "pcm16" });
+
+  const problem = (bytes: Uint8Array) => {
+    try {
+      decodeWav(bytes, "in/broken.wav");
+    } catch (error) {
+      expect(error).toBeInstanceOf(WavFileError);
+      return (error as Error).message;
+    }
+    throw new Error("decodeWav accepted a corrupt file");
+  };
+
+  it("rejects files that are not WAV at all", () => {
+    expect(problem(new TextEncoder().encode("ID3\u0004 an mp3 file"))).toBe(
+      'in/broken.wav: not a WAV file: starts with "ID3\\u0004", not "RIFF" ... "WAVE"',
+    );
+    expect(problem(new Uint8Array(3))).toBe("in/broken.wav: not a WAV file: only 3 bytes");
+  });
+
+  it("rejects a truncated data chunk, saying how many bytes are missing", () => {
+    expect(problem(good.subarray(0, 44 + 150))).toBe(
+      "in/broken.wav: truncated WAV file: the data chunk declares 200 bytes but only 150 are present",
+    );
+  });
+
+  it("rejects a missing fmt chunk and an unsupported encoding", () => {
+    const noFmt = good.slice();
+    noFmt.set([0x78, 0x78, 0x78, 0x78], 12); // "fmt " -> "xxxx"
+    expect(problem(noFmt)).toBe('in/broken.wav: corrupt WAV file: Could not find the "fmt " chunk');
+    const eightBit = good.slice();
+    new DataView(eightBit.buffer).setUint16(34, 8, true);
+    new DataView(eightBit.buffer).setUint16(32, 1, true);
+    expect(problem(eightBit)).toBe(
+      "in/broken.wav: unsupported WAV encoding: 8-bit integer PCM (supported: 16/24/32-bit integer PCM, 32/64-bit float)",
+    );
+  });
+
+  it("refuses to write channels of different lengths or an unknown format", () => {
+    expect(() =>
+      encodeWav({ sampleRate: 8000, channels: [new Float32Array(3), new Float32Array(2)] }, {}, "out.wav"),
+    ).toThrow("out.wav: channel 1 has 2 frames, channel 0 has 3");
+    expect(() =>
+      encodeWav(
+        { sampleRate: 8000, channels: [new Float32Array(3)] },
+        { format: "pcm8" as "pcm16" },
+        "out.wav",
+      ),
+    ).toThrow('out.wav: unknown sample format "pcm8" (use pcm16, pcm24, float32)');
+    expect(() => encodeWav({ sampleRate: 44100.5, channels: [new Float32Array(3)] }, {}, "out.wav")).toThrow(
+      "out.wav: sample rate 44100.5 is not a positive integer a WAV header can hold",
+    );
+  });
+});
+
+describe("WAV files", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "webdreamer-wav-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("writes, renames into place and reads back", async () => {
+    const path = join(dir, "tone.wav");
+    const channels = [noise(4800, 7), noise(4800, 8)];
+    await writeWavFile(path, { sampleRate: 48000, channels });
+    expect(await readdir(dir)).toEqual(["tone.wav"]);
+    expect((await readFile(path)).length).toBe(44 + 4800 * 2 * 4);
+    expect(await readWavFile(path)).toEqual({ sampleRate: 48000, channels });
+  });
+
+  it("names a missing or corrupt file in the error", async () => {
+    const missing = join(dir, "missing.wav");
+    await expect(readWavFile(missing)).rejects.toThrow(`${missing}: cannot read: ENOENT`);
+    const corrupt = join(dir, "corrupt.wav");
+    await writeFile(corrupt, "RIFF....WAVEjunk");
+    await expect(readWavFile(corrupt)).rejects.toThrow(`${corrupt}: corrupt WAV file:`);
+  });
+});

@@ -1,0 +1,191 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { parseCommandLine, parseShard } from "../../src/cli/cli-options";
+import { sessionTargets } from "../../src/cli/session-inputs";
+
+describe("parseCommandLine", () => {
+  it("fills defaults and reads every flag", () => {
+    expect(parseCommandLine(["render", "a.json", "-o", "a.wav"])).toEqual({
+      command: "render",
+      inputs: ["a.json"],
+      output: "a.wav",
+      length: null,
+      format: "float32",
+      stemsDir: null,
+      extraStems: [],
+      blockSize: null,
+      jobs: availableParallelism(),
+      shard: null,
+      quiet: false,
+    });
+    expect(
+      parseCommandLine([
+        "render",
+        "sessions/",
+        "more.json",
+        "--output=out",
+        "--beats",
+        "16",
+        "--format",
+        "pcm24",
+        "--stems",
+        "stems",
+        "--stem",
+        "bass",
+        "--stem",
+        "bass",
+        "--stem",
+        "drums",
+        "--block-size",
+        "512",
+        "-j",
+        "3",
+        "--shard",
+        "2/5",
+        "-q",
+      ]),
+    ).toEqual({
+      command: "render",
+      inputs: ["sessions/", "more.json"],
+      output: "out",
+      length: { beats: 16 },
+      format: "pcm24",
+      stemsDir: "stems",
+      extraStems: ["bass", "drums"],
+      blockSize: 512,
+      jobs: 3,
+      shard: { index: 2, count: 5 },
+      quiet: true,
+    });
+    expect(parseCommandLine(["--help"])).toEqual({ command: "help" });
+    expect(parseCommandLine(["render", "-h"])).toEqual({ command: "help" });
+  });
+
+  it.each([
+    [["render", "a.json"], "-o/--output is required (out.wav, or a directory)"],
+    [[], "no command given (the command is render)"],
+    [["draw", "a.json"], 'unknown command "draw" (the command is render)'],
+    [["render", "-o", "x.wav"], "no session files given"],
+    [["render", "a.json", "-o", "x.wav", "--seconds", "0"], '--seconds must be a number > 0 (got "0")'],
+    [["render", "a.json", "-o", "x.wav", "--beats", "lots"], '--beats must be a number > 0 (got "lots")'],
+    [
+      ["render", "a.json", "-o", "x.wav", "--seconds", "1", "--beats", "2"],
+      "--seconds and --beats cannot be used together",
+    ],
+    [
+      ["render", "a.json", "-o", "x.wav", "--block-size", "8192"],
+      '--block-size must be an integer from 1 to 4096 (got "8192")',
+    ],
+    [
+      ["render", "a.json", "-o", "x.wav", "--jobs", "1.5"],
+      '--jobs must be an integer from 1 to 1024 (got "1.5")',
+    ],
+    [
+      ["render", "a.json", "-o", "x.wav", "--stem", "bass"],
+      "--stem needs --stems DIR, the folder to write stems to",
+    ],
+    [["render", "a.json", "-o", "x.wav", "--seconds"], "option --seconds needs a value"],
+    [["render", "a.json", "-o", "x.wav", "--quiet=yes"], "option -q, --quiet does not take a value"],
+    [["render", "a.json", "-o", "x.wav", "-x"], "unknown option -x"],
+  ])("rejects %j: %s", (argv, message) => {
+    expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+
+  it("parses shards I/N with 0 <= I < N", () => {
+    expect(parseShard("0/1")).toEqual({ index: 0, count: 1 });
+    expect(parseShard("15/16")).toEqual({ index: 15, count: 16 });
+    for (const bad of ["1/1", "-1/4", "1/0", "a/b", "1", "1/2/3"]) {
+      expect(() => parseShard(bad), bad).toThrow(
+        `--shard must be I/N with 0 <= I < N, e.g. 0/4 (got "${bad}")`,
+      );
+    }
+  });
+});
+
+describe("sessionTargets", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "webdreamer-inputs-"));
+    await mkdir(join(dir, "a"));
+    await mkdir(join(dir, "b"));
+    for (const name of [
+      "a/t3.json",
+      "a/t1.json",
+      "a/t10.json",
+      "a/t2.json",
+      "a/.hidden.json",
+      "a/notes.txt",
+      "b/t1.json",
+    ]) {
+      await writeFile(join(dir, name), "{}");
+    }
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const names = (targets: { sessionPath: string }[]) =>
+    targets.map((t) => t.sessionPath.slice(dir.length + 1));
+
+  it("sorts a directory's *.json by path, deals shards by index modulo N, and derives outputs", async () => {
+    const all = await sessionTargets([join(dir, "a")], { output: "out", stemsDir: "stems", shard: null });
+    expect(all.total).toBe(4);
+    expect(names(all.targets)).toEqual(["a/t1.json", "a/t10.json", "a/t2.json", "a/t3.json"]);
+    expect(all.targets[1]).toEqual({
+      index: 1,
+      sessionPath: join(dir, "a", "t10.json"),
+      outputPath: join("out", "t10.wav"),
+      stemsDir: join("stems", "t10"),
+    });
+    const shard = await sessionTargets([join(dir, "a")], {
+      output: "out",
+      stemsDir: null,
+      shard: { index: 1, count: 3 },
+    });
+    expect(shard.targets.map((t) => t.index)).toEqual([1]);
+    const shard0 = await sessionTargets([join(dir, "a")], {
+      output: "out",
+      stemsDir: null,
+      shard: { index: 0, count: 3 },
+    });
+    expect(names(shard0.targets)).toEqual(["a/t1.json", "a/t3.json"]);
+  });
+
+  it("expands a glob in the file name, drops repeats, and keeps -o FILE for one session", async () => {
+    const glob = await sessionTargets([join(dir, "a", "t?.json"), join(dir, "a", "t1.json")], {
+      output: "out",
+      stemsDir: null,
+      shard: null,
+    });
+    expect(names(glob.targets)).toEqual(["a/t1.json", "a/t2.json", "a/t3.json"]);
+    const one = await sessionTargets([join(dir, "b", "t1.json")], {
+      output: "take.wav",
+      stemsDir: "s",
+      shard: null,
+    });
+    expect(one.targets).toEqual([
+      { index: 0, sessionPath: join(dir, "b", "t1.json"), outputPath: "take.wav", stemsDir: "s" },
+    ]);
+  });
+
+  it("rejects output collisions, empty globs and directories, and wildcards in directories", async () => {
+    await expect(
+      sessionTargets([join(dir, "a"), join(dir, "b")], { output: "out", stemsDir: null, shard: null }),
+    ).rejects.toThrow(
+      `${join(dir, "a", "t1.json")} and ${join(dir, "b", "t1.json")} would both write t1.wav: rename one`,
+    );
+    await expect(
+      sessionTargets([join(dir, "a", "z*.json")], { output: "o", stemsDir: null, shard: null }),
+    ).rejects.toThrow(`no session files match ${join(dir, "a", "z*.json")}`);
+    await mkdir(join(dir, "empty"), { recursive: true });
+    await expect(
+      sessionTargets([join(dir, "empty")], { output: "o", stemsDir: null, shard: null }),
+    ).rejects.toThrow(`no session files (*.json) in directory ${join(dir, "empty")}`);
+    await expect(
+      sessionTargets([join(dir, "*", "t1.json")], { output: "o", stemsDir: null, shard: null }),
+    ).rejects.toThrow("only the file name may have wildcards");
+  });
+});
