@@ -132,11 +132,15 @@ describe("sampler channel messages", () => {
       data2: 0,
     });
     const params = { release: 1 }; // 48 frames
-    const [notesOff] = await renderProgram(sampler([noteOn(0, 60), cc(100, 123)], params), 200, { buffers: [[ones]] });
+    const [notesOff] = await renderProgram(sampler([noteOn(0, 60), cc(100, 123)], params), 200, {
+      buffers: [[ones]],
+    });
     expect(notesOff?.[99]).toBe(1);
     expect(notesOff?.[124]).toBeCloseTo(0.5, 5); // halfway through the release
     expect(notesOff?.[160]).toBe(0);
-    const [soundOff] = await renderProgram(sampler([noteOn(0, 60), cc(100, 120)], params), 200, { buffers: [[ones]] });
+    const [soundOff] = await renderProgram(sampler([noteOn(0, 60), cc(100, 120)], params), 200, {
+      buffers: [[ones]],
+    });
     expect(soundOff?.[99]).toBe(1);
     expect(soundOff?.[100]).toBe(0);
   });

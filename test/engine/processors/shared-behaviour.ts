@@ -25,6 +25,24 @@ export interface ProcessorUnderTest {
   extremes?: Record<string, number>[];
   /** The node keeps state (a filter, an envelope): reset() must matter. */
   stateful: boolean;
+  /** Input channels the type accepts (-1: any, 0: a source). Default -1. */
+  maxInputs?: number;
+  /**
+   * A graph of its own instead of playback nodes feeding the node (for sources that need MIDI or a
+   * sample): the node under test is its output node, and `inputs` are its buffers.
+   */
+  program?: GraphProgram;
+}
+
+/** `program` with `params` merged into the output node's parameters. */
+function withOutputParams(program: GraphProgram, params: Record<string, number> | undefined): GraphProgram {
+  if (!params) return program;
+  return {
+    ...program,
+    nodes: program.nodes.map((node, i) =>
+      i === program.output ? { ...node, params: { ...node.params, ...params } } : node,
+    ),
+  };
 }
 
 /** Playback nodes 0..k-1 (buffer i each) into one `kind` node, which is the output. */
@@ -61,9 +79,11 @@ function allFinite(channels: Float32Array[]): boolean {
 
 export function describeSharedBehaviour(p: ProcessorUnderTest): void {
   const frames = 6000;
-  const program = effectProgram(p.kind, p.inputs.length, p.params);
+  const build = (params: Record<string, number> | undefined) =>
+    p.program ? withOutputParams(p.program, params) : effectProgram(p.kind, p.inputs.length, params);
+  const program = build(p.params);
   const render = (options: { blockSize?: number; chunk?: number; params?: Record<string, number> } = {}) =>
-    renderProgram(options.params ? effectProgram(p.kind, p.inputs.length, options.params) : program, frames, {
+    renderProgram(options.params ? build(options.params) : program, frames, {
       buffers: p.inputs,
       ...(options.blockSize ? { blockSize: options.blockSize } : {}),
       ...(options.chunk ? { chunk: options.chunk } : {}),
@@ -73,7 +93,7 @@ export function describeSharedBehaviour(p: ProcessorUnderTest): void {
     it("declares its parameter table", async () => {
       const engine = await newEngine();
       const type = engine.types.find((t) => t.kind === p.kind);
-      expect(type?.maxInputs).toBe(-1);
+      expect(type?.maxInputs).toBe(p.maxInputs ?? -1);
       expect(type?.params).toEqual(p.table);
     });
 
