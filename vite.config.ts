@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
 /**
@@ -10,6 +11,11 @@ export const crossOriginIsolationHeaders = {
 };
 
 export default defineConfig({
+  resolve: {
+    // Browser pages run suites written for Vitest through a small shim (e2e/support/vitest-shim.ts);
+    // Vitest itself uses vitest.config.ts and never sees this alias.
+    alias: { vitest: fileURLToPath(new URL("./e2e/support/vitest-shim.ts", import.meta.url)) },
+  },
   server: {
     host: "127.0.0.1",
     port: 5173,

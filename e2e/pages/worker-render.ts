@@ -1,0 +1,22 @@
+// Renders a RenderRequest with the offline Worker host and hands the channels to the test.
+import { createBrowserEngine } from "../../src/browser";
+import type { RenderRequestInput } from "../../src/contracts";
+
+async function renderInWorker(
+  request: RenderRequestInput,
+): Promise<{ frames: number; channels: number[][] }> {
+  const engine = await createBrowserEngine({
+    host: "worker",
+    hostOptions: { sampleRate: request.sample_rate },
+  });
+  try {
+    const result = await engine.render(request);
+    if (result.status !== "ok") throw new Error(`render ${result.status}: ${result.error}`);
+    const channels = await engine.readBuffer(result.buffer_handle as string);
+    return { frames: result.frames, channels: channels.map((c) => Array.from(c)) };
+  } finally {
+    await engine.close();
+  }
+}
+
+Object.assign(window, { renderInWorker });
