@@ -3,6 +3,7 @@ import { expect, test } from "@playwright/test";
 import type { RenderRequestInput } from "../src/contracts";
 import { createEngine } from "../src/index";
 import { maxAbsDifference } from "../test/support/signal";
+import { faustRequest } from "./pages/faust-request";
 
 declare global {
   interface Window {
@@ -60,4 +61,29 @@ test("the Worker host renders the same samples as the in-process host in Node", 
   for (let c = 0; c < 2; c++) {
     expect(maxAbsDifference(browser.channels[c] as number[], node[c] as Float32Array)).toBe(0);
   }
+});
+
+test("the stock Worker host compiles Faust and renders it as Node does", async ({ page }) => {
+  const source = 'import("stdfaust.lib"); process = fi.lowpass(3, 1000) <: _, *(0.5);';
+  await page.goto("/e2e/pages/worker-render.html");
+  const browser = await page.evaluate(
+    (s) =>
+      (
+        window as unknown as {
+          renderFaustInWorker(s: string): Promise<{ nodeId: string; channels: number[][] }>;
+        }
+      ).renderFaustInWorker(s),
+    source,
+  );
+  const engine = await createEngine({ host: "in-process", sampleRate: 48000 });
+  const { node_id } = await engine.compileFaust(source);
+  expect(node_id).toBe(browser.nodeId); // the same source and options: the same node id everywhere
+  const result = await engine.render(faustRequest(node_id));
+  const node = await engine.readBuffer(result.buffer_handle as string);
+  await engine.close();
+  expect(browser.channels[0]).toHaveLength(24000);
+  for (let c = 0; c < 2; c++) {
+    expect(maxAbsDifference(browser.channels[c] as number[], node[c] as Float32Array)).toBe(0);
+  }
+  expect(Math.max(...(browser.channels[1] as number[]))).toBeGreaterThan(0.1);
 });

@@ -14,12 +14,14 @@
 import { z } from "zod";
 import { EngineBootstrapper } from "./client/bootstrapper";
 import type { Clock } from "./client/clock";
-import type { EngineClient, HostKind } from "./client/engine-client";
+import type { EngineClient, FaustCompiling, HostKind } from "./client/engine-client";
 import { SampleRateSchema } from "./contracts/common";
 import { EngineError } from "./contracts/errors";
 import { parseContract } from "./contracts/validate";
 import { inProcessHostFactory } from "./engine/in-process-client";
 import { loadEngineModuleFromDisk } from "./engine/node-engine-module";
+import { loadLibFaustFromDisk } from "./faust/libfaust-node";
+import { FaustRegistry } from "./faust/registry";
 
 export * from "./client/index";
 export * from "./contracts/index";
@@ -66,7 +68,7 @@ const EngineOptionsSchema = z.strictObject({
  * });
  * const [left, right] = await engine.readBuffer(result.buffer_handle ?? "");
  */
-export async function createEngine(options: EngineOptions = {}): Promise<EngineClient> {
+export async function createEngine(options: EngineOptions = {}): Promise<EngineClient & FaustCompiling> {
   const parsed = parseContract(EngineOptionsSchema, options, "options");
   const bootstrapper = new EngineBootstrapper().registerHost("in-process", inProcessHostFactory);
   // Select first, so asking for a host Node lacks fails before the engine file is read.
@@ -75,7 +77,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineC
     const reason = error instanceof Error ? error.message : String(error);
     throw new EngineError("E_HOST_UNAVAILABLE", `in-process: cannot load engine.wasm: ${reason}`);
   });
-  return bootstrapper.createEngine({
+  const client = await bootstrapper.createEngine({
     host: selection.host,
     hostOptions: {
       module,
@@ -83,6 +85,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineC
       blockSize: parsed.blockSize,
       discoveryTtlMs: parsed.discoveryTtlMs,
       clock: parsed.clock,
+      // Faust nodes compile on demand; libfaust loads on the first compile only.
+      faust: new FaustRegistry({ loadLibFaust: loadLibFaustFromDisk }),
     },
   });
+  // The in-process host (the only one Node runs) compiles Faust.
+  return client as EngineClient & FaustCompiling;
 }

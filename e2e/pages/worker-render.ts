@@ -1,6 +1,7 @@
 // Renders a RenderRequest with the offline Worker host and hands the channels to the test.
 import { createBrowserEngine } from "../../src/browser";
 import type { RenderRequestInput } from "../../src/contracts";
+import { faustRequest } from "./faust-request";
 
 async function renderInWorker(
   request: RenderRequestInput,
@@ -20,3 +21,22 @@ async function renderInWorker(
 }
 
 Object.assign(window, { renderInWorker });
+
+/** Compiles `source` in the Worker host and renders a sine through it, like faustGraph() in the test. */
+async function renderFaustInWorker(source: string): Promise<{ nodeId: string; channels: number[][] }> {
+  const engine = (await createBrowserEngine({ host: "worker" })) as Awaited<
+    ReturnType<typeof createBrowserEngine>
+  > & {
+    compileFaust(source: string): Promise<{ node_id: string }>;
+  };
+  try {
+    const { node_id } = await engine.compileFaust(source);
+    const result = await engine.render(faustRequest(node_id));
+    const channels = await engine.readBuffer(result.buffer_handle as string);
+    return { nodeId: node_id, channels: channels.map((c) => Array.from(c)) };
+  } finally {
+    await engine.close();
+  }
+}
+
+Object.assign(window, { renderFaustInWorker });

@@ -10,11 +10,14 @@
  *   changes nothing: the loaded graph, the transport, and every issued buffer handle stay as they were.
  * - After close(), every call rejects with E_CLOSED.
  */
+
 import type { BufferHandle } from "../contracts/common";
 import type { GraphDescriptorInput, MidiEventInput } from "../contracts/graph-descriptor";
+import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../contracts/render";
 import type { LoopRegion, TransportState } from "../contracts/transport-state";
+import type { FaustCompileOptions } from "../faust/compiler";
 
 /** Where the engine runs. */
 export type HostKind = "audioworklet" | "worker" | "in-process" | "test-double";
@@ -188,4 +191,18 @@ export interface EngineClient {
    * await client.close();
    */
   close(): Promise<void>;
+}
+
+/**
+ * Hosts that compile Faust at run time (in-process, worker) add this to EngineClient: the returned
+ * descriptor's node_id names the DSP in graphs; a compile error is E_SCHEMA at `source` with the
+ * Faust message and line.
+ */
+export interface FaustCompiling {
+  /**
+   * @example
+   * const gain = await engine.compileFaust('process = *(hslider("gain", 0.5, 0, 1, 0.01));');
+   * graph.nodes.push({ name: "g", node_id: gain.node_id, inputs: ["osc"] });
+   */
+  compileFaust(source: string, options?: FaustCompileOptions): Promise<NodeDescriptor>;
 }

@@ -11,9 +11,11 @@ import * as Comlink from "comlink";
 import type { BufferHandle } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
 import type { GraphDescriptorInput, MidiEventInput } from "../contracts/graph-descriptor";
+import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../contracts/render";
 import type { LoopRegion, TransportState } from "../contracts/transport-state";
+import type { FaustCompileOptions } from "../faust/compiler";
 import type { EngineHost, WireResult } from "../hosts/engine-host";
 import type { EngineWorkerInit } from "../hosts/engine-worker";
 import { parseDiscoverOptions } from "./call-validation";
@@ -22,6 +24,7 @@ import { DiscoveryCache } from "./discovery-cache";
 import type {
   DiscoverOptions,
   EngineClient,
+  FaustCompiling,
   RenderCallOptions,
   SetParameterOptions,
   SetTempoOptions,
@@ -45,7 +48,7 @@ function unwrap<T>(result: WireResult<T>): T {
 
 let nextRenderId = 0;
 
-export class WorkerEngineClient implements EngineClient {
+export class WorkerEngineClient implements EngineClient, FaustCompiling {
   readonly host = "worker" as const;
   private closed = false;
   private readonly discovery: DiscoveryCache;
@@ -172,6 +175,15 @@ export class WorkerEngineClient implements EngineClient {
     } finally {
       options.signal?.removeEventListener("abort", cancel);
     }
+  }
+
+  /**
+   * Compiles Faust in the worker (libfaust loads there, once).
+   * @example
+   * const reverb = await engine.compileFaust('import("stdfaust.lib"); process = re.zita_rev1_stereo(0, 200, 6000, 3, 4, 48000);');
+   */
+  compileFaust(source: string, options?: FaustCompileOptions): Promise<NodeDescriptor> {
+    return this.call((r) => r.compileFaust(source, options));
   }
 
   /** @example const [left, right] = await engine.readBuffer(result.buffer_handle!); */

@@ -37,7 +37,7 @@ import {
   findBuiltinType,
   parameterRange,
 } from "./builtin-descriptors";
-import type { GraphProgram, GraphProgramNode, TimelineEntry } from "./graph-program";
+import type { ExternalNodeSpec, GraphProgram, GraphProgramNode, TimelineEntry } from "./graph-program";
 import type { ProcessorParamInfo, ProcessorTypeInfo } from "./wasm-engine";
 
 /** What the compiler needs from its host. */
@@ -56,6 +56,17 @@ export interface GraphCompileContext {
   rootLabel?: string;
   /** Prefix of the paths of `capture` entries. Default "options.capture". */
   captureLabel?: string;
+  /**
+   * Resolves a node whose node_id is not a builtin (e.g. "faust:<hash>") to an external node, or
+   * returns undefined to report the id as unknown. It checks the node's `buffers` itself.
+   */
+  resolveExternal?(node: GraphNode, path: string): ExternalNodeResolution | undefined;
+}
+
+/** A non-builtin node as the compiler needs it: its parameter table (kind = node_id) and its spec. */
+export interface ExternalNodeResolution {
+  type: ProcessorTypeInfo;
+  spec: ExternalNodeSpec;
 }
 
 /** A compiled graph and where each named node ended up. */
@@ -129,7 +140,10 @@ function compileNode(
   clock: FrameClock,
   context: GraphCompileContext,
 ): GraphProgramNode {
-  const type = requireBuiltinType(context.types, node.node_id, `${path}.node_id`);
+  const external = node.node_id.startsWith(BUILTIN_PREFIX)
+    ? undefined
+    : context.resolveExternal?.(node, path);
+  const type = external?.type ?? requireBuiltinType(context.types, node.node_id, `${path}.node_id`);
   const params: Record<string, number> = {};
   for (const [id, value] of Object.entries(node.params)) {
     const paramPath = formatPath(["params", id], path);
@@ -144,7 +158,7 @@ function compileNode(
   }
   timeline.push(...compileMidi(node.midi, clock));
   const buffers: Record<number, number> = {};
-  for (const [slotName, handle] of Object.entries(node.buffers)) {
+  for (const [slotName, handle] of external ? [] : Object.entries(node.buffers)) {
     const slotPath = formatPath(["buffers", slotName], path);
     buffers[requireBufferSlot(type, slotName, slotPath)] = context.resolveBuffer(handle, slotPath);
   }
@@ -155,6 +169,7 @@ function compileNode(
     params,
     ...(timeline.length > 0 ? { timeline } : {}),
     ...(Object.keys(buffers).length > 0 ? { buffers } : {}),
+    ...(external ? { external: external.spec } : {}),
   };
 }
 
@@ -186,7 +201,7 @@ function requireParameter(type: ProcessorTypeInfo, id: string, path: string): Pr
       : `${ids.slice(0, MAX_LISTED_IDS).join(", ")}, and ${ids.length - MAX_LISTED_IDS} more`;
   throw new EngineError(
     "E_SCHEMA",
-    `unknown parameter "${id}" of ${BUILTIN_PREFIX}${type.kind} (known: ${listed})`,
+    `unknown parameter "${id}" of ${typeNodeId(type)} (known: ${listed})`,
     path,
   );
 }
@@ -207,7 +222,7 @@ export function resolveParameterValue(
   paths: { id: string; value: string },
 ): number {
   const param = requireParameter(type, id, paths.id);
-  const owner = `${id} of ${BUILTIN_PREFIX}${type.kind}`;
+  const owner = `${id} of ${typeNodeId(type)}`;
   if (typeof value === "string") {
     if (param.choices === null) {
       throw new EngineError("E_SCHEMA", `must be a number: ${owner} has no choices`, paths.value);
@@ -234,6 +249,11 @@ export function resolveParameterValue(
     throw new EngineError("E_SCHEMA", `must be an integer for ${owner} (got ${value})`, paths.value);
   }
   return value;
+}
+
+/** The node_id of a type: "builtin:<kind>", or an external type's own id (its kind). */
+function typeNodeId(type: ProcessorTypeInfo): string {
+  return type.index < 0 ? type.kind : `${BUILTIN_PREFIX}${type.kind}`;
 }
 
 function requireBufferSlot(type: ProcessorTypeInfo, slotName: string, path: string): number {

@@ -3,6 +3,7 @@
  * worklet in processorOptions and applied with plain engine calls in any host. Hosts compile a
  * v1alpha GraphDescriptor (names, seconds, beats, buffer handles) into one of these.
  */
+import type { ExternalProcessor } from "./external-nodes";
 import type { RampCurve, WasmEngine } from "./wasm-engine";
 
 /** One entry of a node's timeline, on transport frames. */
@@ -12,9 +13,25 @@ export type TimelineEntry =
   | { type: "array"; param: string; start: number; values: Float32Array }
   | { type: "midi"; frame: number; status: number; data1: number; data2: number };
 
+/**
+ * A node whose DSP runs outside engine.wasm (external-nodes.ts), e.g. a Faust DSP. `create` makes the
+ * host object on the thread that renders, so a program holding one is applied where it was compiled.
+ */
+export interface ExternalNodeSpec {
+  /** The NodeDescriptor node_id, e.g. "faust:3f9a0c…". */
+  nodeId: string;
+  numOutputs: number;
+  /** Parameter table, in parameter index order (for clamping and automation by id). */
+  params: { id: string; min: number; max: number; default: number; discrete?: boolean }[];
+  /** Control thread: a fresh processor for one applyGraphProgram. */
+  create(): ExternalProcessor;
+}
+
 export interface GraphProgramNode {
-  /** Built-in processor kind, e.g. "oscillator". */
+  /** Built-in processor kind, e.g. "oscillator" (an external node's node_id). */
   kind: string;
+  /** Set for a node hosted outside engine.wasm; `kind` is then informative only. */
+  external?: ExternalNodeSpec;
   /** Indices (into GraphProgram.nodes) of this node's inputs, in order. */
   inputs: number[];
   /** Parameter values before automation, by parameter id. */
@@ -58,7 +75,11 @@ function applyTimeline(engine: WasmEngine, node: number, timeline: TimelineEntry
  */
 export function applyGraphProgram(engine: WasmEngine, program: GraphProgram): number[] {
   engine.clear();
-  const indices = program.nodes.map((node) => engine.addNode(node.kind));
+  const indices = program.nodes.map((node) =>
+    node.external
+      ? engine.addExternalNode(node.external.create(), node.external.numOutputs, node.external.params)
+      : engine.addNode(node.kind),
+  );
   program.nodes.forEach((node, i) => {
     const index = indices[i] as number;
     for (const input of node.inputs) engine.addInput(index, indices[input] ?? -1);

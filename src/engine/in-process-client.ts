@@ -48,6 +48,7 @@ import type {
   MidiEventInput,
 } from "../contracts/graph-descriptor";
 import { checkGraph, DEFAULT_FEEDBACK_NODE_IDS, graphBufferReferences } from "../contracts/graph-semantics";
+import type { NodeDescriptor } from "../contracts/node-descriptor";
 import { type PluginDiscoveryResult, PluginDiscoveryResultSchema } from "../contracts/plugin-discovery";
 import {
   checkRenderRequest,
@@ -62,11 +63,14 @@ import {
 } from "../contracts/render";
 import type { LoopRegion, TransportState } from "../contracts/transport-state";
 import { parseContract } from "../contracts/validate";
+import type { FaustCompileOptions } from "../faust/compiler";
+import type { FaustRegistry } from "../faust/registry";
 import { BufferStore } from "./buffer-store";
 import { BUILTIN_PREFIX, builtinDescriptors } from "./builtin-descriptors";
 import {
   type CompiledGraph,
   compileGraph,
+  type ExternalNodeResolution,
   requireBuiltinType,
   resolveParameterValue,
 } from "./graph-compiler";
@@ -90,6 +94,13 @@ export interface InProcessClientOptions {
   sessionId?: string;
   /** Engines kept for other sample rates and block sizes, besides the client's own. Default 4. */
   maxExtraEngines?: number;
+  /**
+   * Faust DSPs: graphs may then hold "faust:<hash>" nodes, compiled here (src/faust/registry.ts).
+   * Without it, a Faust node is an unknown node type.
+   * @example
+   * new InProcessEngineClient({ module, faust: new FaustRegistry({ loadLibFaust: loadLibFaustFromDisk }) });
+   */
+  faust?: FaustRegistry;
 }
 
 const OptionsSchema = z.strictObject({
@@ -100,6 +111,11 @@ const OptionsSchema = z.strictObject({
   discoveryTtlMs: z.number().min(0).optional(),
   sessionId: z.string().min(1).optional(),
   maxExtraEngines: z.int().min(0).default(4),
+  faust: z
+    .custom<FaustRegistry>((value) => typeof (value as FaustRegistry | undefined)?.resolve === "function", {
+      error: "must be a FaustRegistry",
+    })
+    .optional(),
 });
 
 export class InProcessEngineClient implements EngineClient {
@@ -138,6 +154,7 @@ export class InProcessEngineClient implements EngineClient {
   private renders: Promise<unknown> = Promise.resolve();
   private scans = 0;
   private closed = false;
+  private readonly faust: FaustRegistry | undefined;
 
   /**
    * Throws E_SCHEMA at options.<field> for a bad option.
@@ -152,6 +169,7 @@ export class InProcessEngineClient implements EngineClient {
     this.clock = parsed.clock ?? systemClock;
     this.sessionId = parsed.sessionId ?? `in-process-${Math.random().toString(36).slice(2, 10)}`;
     this.maxExtraEngines = parsed.maxExtraEngines;
+    this.faust = parsed.faust;
     this.discovery = new DiscoveryCache({ clock: this.clock, ttlMs: parsed.discoveryTtlMs });
     this.ownEngineKey = engineKey(this.sampleRate, this.blockSize);
     const own = this.engineFor(this.sampleRate, this.blockSize);
@@ -270,8 +288,10 @@ export class InProcessEngineClient implements EngineClient {
     const command = makeCommand("load_graph", { graph });
     const rootLabel = "load_graph.graph";
     checkGraph(command.graph, { rootLabel, feedbackNodeIds: this.feedbackNodeIds });
+    await this.faust?.prepareGraph(command.graph, rootLabel);
     // Compiled once without an engine, so a graph this host could not play is rejected now.
     compileGraph(command.graph, {
+      resolveExternal: (node, path) => this.resolveExternal(node, path),
       types: this.types,
       sampleRate: this.sampleRate,
       rootLabel,
@@ -305,7 +325,9 @@ export class InProcessEngineClient implements EngineClient {
       at_seconds: options.atSeconds ?? null,
     });
     const [graph, target] = this.loadedNode(command.node, "set_parameter.node");
-    const type = requireBuiltinType(this.types, target.node_id, "set_parameter.node");
+    const type =
+      this.resolveExternal(target, "set_parameter.node")?.type ??
+      requireBuiltinType(this.types, target.node_id, "set_parameter.node");
     const resolved = resolveParameterValue(type, command.parameter_id, command.value, {
       id: "set_parameter.parameter_id",
       value: "set_parameter.value",
@@ -429,8 +451,10 @@ export class InProcessEngineClient implements EngineClient {
     this.ensureOpen();
     const started = performance.now();
     const sampleRate = request.sample_rate;
+    await this.faust?.prepareGraph(request.node_graph, "node_graph");
     const engine = this.engineFor(sampleRate, request.options.block_size ?? this.blockSize);
     const compiled = compileGraph(request.node_graph, {
+      resolveExternal: (node, path) => this.resolveExternal(node, path),
       types: engine.types,
       sampleRate,
       resolveBuffer: (handle, path) => this.buffers.engineBufferId(engine, handle, path),
@@ -507,6 +531,35 @@ export class InProcessEngineClient implements EngineClient {
     return engine;
   }
 
+  /**
+   * Compiles a Faust DSP for this client's graphs and returns its descriptor; graphs name it by its
+   * node_id. Throws E_SCHEMA at `source` with Faust's message and line when it does not compile, and
+   * E_HOST_UNAVAILABLE when the client was made without a FaustRegistry.
+   * @example
+   * const gain = await client.compileFaust('process = *(hslider("gain", 0.5, 0, 1, 0.01));');
+   * gain.node_id; // "faust:…", parameter "/webdreamer/gain"
+   */
+  async compileFaust(source: string, options: FaustCompileOptions = {}): Promise<NodeDescriptor> {
+    this.ensureOpen();
+    if (this.faust === undefined) {
+      throw new EngineError("E_HOST_UNAVAILABLE", "this client has no Faust compiler (options.faust)");
+    }
+    const compiled = await this.faust.compile(source, options);
+    this.discovery.invalidate();
+    return compiled.descriptor;
+  }
+
+  /** The graph compiler's hook for "faust:" nodes (soundfile audio read from this client's buffers). */
+  private resolveExternal(node: GraphNode, path: string): ExternalNodeResolution | undefined {
+    const faust = this.faust?.resolve(node, path, (handle, slotPath) => this.buffers.get(handle, slotPath));
+    if (faust === undefined) return undefined;
+    const { layout, nodeId } = faust.compiled;
+    return {
+      type: faust.type,
+      spec: { nodeId, numOutputs: layout.numOutputs, params: layout.params, create: faust.create },
+    };
+  }
+
   private channel0(handle: string, path: string): Float32Array {
     return this.buffers.get(handle, path).channels[0] ?? new Float32Array(0);
   }
@@ -544,8 +597,8 @@ export class InProcessEngineClient implements EngineClient {
     return parseContract(PluginDiscoveryResultSchema, {
       version: CONTRACT_VERSION,
       discovery_id: `${this.sessionId}.discovery-${this.scans}`,
-      nodes: builtinDescriptors(this.types),
-      scanned_paths: ["builtin"],
+      nodes: [...builtinDescriptors(this.types), ...(this.faust?.descriptors() ?? [])],
+      scanned_paths: this.faust === undefined ? ["builtin"] : ["builtin", "faust:compiled"],
       elapsed_ms: Math.max(0, performance.now() - started),
       extensions: { scanned_at_iso8601: new Date(this.clock.now()).toISOString(), failures: [] },
     });

@@ -65,6 +65,8 @@ export interface EngineExports {
   wd_node_set_buffer(engine: number, node: number, slot: number, id: number): number;
   wd_engine_reset(engine: number): void;
   wd_engine_seek(engine: number, frame: number): void;
+  wd_node_midi_now(engine: number, node: number, status: number, data1: number, data2: number): number;
+  wd_trap_for_testing(): void;
   wd_capture_channel(engine: number, node: number, channel: number): number;
   wd_alloc(bytes: number): number;
   wd_free(pointer: number): void;
@@ -244,6 +246,14 @@ export class WasmEngine {
     this.types = readProcessorTypes(exports);
     for (const type of this.types) this.typeByKind.set(type.kind, type);
     this.handle = exports.wd_engine_create(sampleRate, blockSize);
+  }
+
+  /**
+   * The engine instance's address, for audio-thread callers that use `exports` directly and read
+   * return codes instead of catching exceptions (LiveEngine).
+   */
+  get handleForAudioThread(): number {
+    return this.handle;
   }
 
   /** The largest frame count one render() call takes. */
@@ -426,6 +436,11 @@ export class WasmEngine {
   /** Control: attaches buffer `id` to a node's slot (-1 detaches). Prepare again afterwards. */
   setNodeBuffer(node: number, slot: number, id: number): void {
     this.check(this.exports.wd_node_set_buffer(this.handle, node, slot, id));
+  }
+
+  /** Audio: a MIDI message for `node`, delivered at the first frame of the next render. */
+  sendMidi(node: number, status: number, data1: number, data2: number): void {
+    this.check(this.exports.wd_node_midi_now(this.handle, node, status, data1, data2));
   }
 
   /** Audio: moves the transport to `frame`; processor state (tails, voices) is kept. */

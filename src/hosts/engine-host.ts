@@ -6,13 +6,15 @@
  */
 import * as Comlink from "comlink";
 
-import type { EngineClient, RenderProgress } from "../client/engine-client";
+import type { EngineClient, FaustCompiling, RenderProgress } from "../client/engine-client";
 import type { BufferHandle } from "../contracts/common";
 import { EngineError, type EngineErrorWire } from "../contracts/errors";
 import type { GraphDescriptorInput, MidiEventInput } from "../contracts/graph-descriptor";
+import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../contracts/render";
 import type { LoopRegion, TransportState } from "../contracts/transport-state";
+import type { FaustCompileOptions } from "../faust/compiler";
 
 /** What crosses the port for each call. */
 export type WireResult<T> = { ok: true; value: T } | { ok: false; error: EngineErrorWire };
@@ -34,7 +36,16 @@ async function settle<T>(call: () => Promise<T>): Promise<WireResult<T>> {
 export class EngineHost {
   private readonly renders = new Map<string, AbortController>();
 
-  constructor(private readonly client: EngineClient) {}
+  constructor(private readonly client: EngineClient & Partial<FaustCompiling>) {}
+
+  /** Compiles Faust for the worker's graphs (see InProcessEngineClient.compileFaust). */
+  compileFaust(source: string, options?: FaustCompileOptions): Promise<WireResult<NodeDescriptor>> {
+    return settle(async () => {
+      if (!this.client.compileFaust)
+        throw new EngineError("E_HOST_UNAVAILABLE", "this host has no Faust compiler");
+      return this.client.compileFaust(source, options);
+    });
+  }
 
   getTransportState(): Promise<WireResult<TransportState>> {
     return settle(() => this.client.getTransportState());

@@ -10,6 +10,8 @@ import * as Comlink from "comlink";
 
 import { EngineError } from "../contracts/errors";
 import { InProcessEngineClient } from "../engine/in-process-client";
+import { loadLibFaustWithVite } from "../faust/libfaust-vite";
+import { FaustRegistry } from "../faust/registry";
 import { EngineHost } from "./engine-host";
 
 export interface EngineWorkerInit {
@@ -25,7 +27,8 @@ self.addEventListener("message", async (event: MessageEvent<EngineWorkerInit>) =
   const { port, wasmUrl, sampleRate, blockSize } = event.data;
   try {
     const module = await WebAssembly.compileStreaming(fetch(wasmUrl));
-    const client = new InProcessEngineClient({ module, sampleRate, blockSize });
+    const faust = new FaustRegistry({ loadLibFaust: loadLibFaustWithVite });
+    const client = new InProcessEngineClient({ module, sampleRate, blockSize, faust });
     port.postMessage({ type: "webdreamer-ready" });
     Comlink.expose(new EngineHost(client), port);
   } catch (error) {

@@ -87,6 +87,14 @@ void wd_engine_reset(Engine* e) { e->reset(); }
 // audio: moves the transport to `frame`, keeping processor state.
 void wd_engine_seek(Engine* e, double frame) { e->seek(toFrame(frame)); }
 
+// audio: a MIDI message for `node`, delivered now (at the first frame of the next render).
+int wd_node_midi_now(Engine* e, int node, int status, int data1, int data2) {
+  return e->sendMidi(node, status, data1, data2);
+}
+
+// audio: executes an `unreachable` instruction. Only for tests of how hosts survive an engine trap.
+void wd_trap_for_testing() { __builtin_trap(); }
+
 // audio: renders `frames` frames into the output staging buffers; returns frames rendered.
 int wd_render(Engine* e, int frames) { return e->render(frames); }
 

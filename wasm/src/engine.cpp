@@ -357,6 +357,13 @@ void Engine::seek(int64_t frame) {
   }
 }
 
+ErrorCode Engine::sendMidi(int node, int status, int data1, int data2) {
+  if (!validNode(node)) return kErrUnknownNode;
+  nodes_[node].processor->midi(
+      MidiMessage{static_cast<uint8_t>(status), static_cast<uint8_t>(data1), static_cast<uint8_t>(data2)});
+  return kOk;
+}
+
 void Engine::reset() {
   seek(0);
   for (Node& n : nodes_) {

@@ -66,6 +66,7 @@ class Engine {
   // ---- audio thread ----
   void reset();              // clears processor state and seeks to frame 0
   void seek(int64_t frame);  // moves the transport; processor state is kept
+  ErrorCode sendMidi(int node, int status, int data1, int data2);  // delivered before the next render
   // Renders `frames` (1..kMaxRenderFrames) into the output staging buffers (and the capture buffers
   // of captured nodes). Returns frames rendered, or 0 when the graph is not prepared.
   int render(int frames);
