@@ -27,10 +27,8 @@ function renderScenarioInWorker(name: string): Promise<number[][]> {
 async function renderRequestInFaustWorker(
   request: RenderRequestInput,
 ): Promise<{ channels?: number[][]; error?: { code: string; path: string; detail: string } }> {
-  const client = await WorkerEngineClient.start({
-    sampleRate: request.sample_rate,
-    createWorker: () => new Worker(new URL("./faust-engine-worker.ts", import.meta.url), { type: "module" }),
-  });
+  // The stock engine Worker: it compiles the graph's Faust nodes (extensions.faust) on load.
+  const client = await WorkerEngineClient.start({ sampleRate: request.sample_rate });
   try {
     const result = await client.render(request);
     if (result.status !== "ok") throw new Error(`render ${result.status}: ${result.error}`);
