@@ -4,7 +4,8 @@
  * run; prints a Markdown table and writes bench/results/latest.json.
  *
  * Every row is a ratio against a reference measured in the same run (absolute figures drift between
- * machines). Options: --seconds S (default 60), --repetitions N (default 3).
+ * machines): W1 and W2 against Chromium's native nodes, W3 (Faust zita_rev1) against faustwasm's own
+ * offline processor on the same compiled DSP. Options: --seconds S (default 60), --repetitions N (default 3).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -15,6 +16,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../e2e/chromium";
 import { loadEngineModuleFromDisk } from "../src/engine/node-engine-module";
 import { instantiateEngine, WasmEngine } from "../src/engine/wasm-engine";
 import { timeEngineRenders } from "./engine-timing";
+import { describeW3, type W3Timings } from "./faust/w3";
+import { benchW3Worker } from "./faust/w3-browser";
+import { benchW3Node } from "./faust/w3-node";
 import { median, PROGRAMS, SAMPLE_RATE, type Timing, type WorkloadId } from "./workloads";
 
 interface Row {
@@ -51,7 +55,9 @@ async function nodeTimings(): Promise<Record<WorkloadId, Timing>> {
   return result;
 }
 
-async function browserTimings(): Promise<Record<`${WorkloadId}.${"worker" | "native"}`, Timing>> {
+type BrowserTimings = Record<`${WorkloadId}.${"worker" | "native"}`, Timing> & { W3: W3Timings };
+
+async function browserTimings(): Promise<BrowserTimings> {
   const server = await createServer({ server: { port: 0, host: "127.0.0.1" }, logLevel: "error" });
   await server.listen();
   const address = server.resolvedUrls?.local[0];
@@ -60,7 +66,7 @@ async function browserTimings(): Promise<Record<`${WorkloadId}.${"worker" | "nat
     const page = await browser.newPage();
     page.setDefaultTimeout(0);
     await page.goto(new URL("bench/pages/bench.html", address).href);
-    const result = {} as Record<`${WorkloadId}.${"worker" | "native"}`, Timing>;
+    const result = {} as BrowserTimings;
     for (const id of workloads) {
       for (const kind of ["worker", "native"] as const) {
         const fn = kind === "worker" ? "benchWorker" : "benchNative";
@@ -76,6 +82,8 @@ async function browserTimings(): Promise<Record<`${WorkloadId}.${"worker" | "nat
         );
       }
     }
+    result.W3 = await benchW3Worker(page, address as string, seconds, repetitions);
+    console.error(`[bench] ${describeW3("worker", result.W3)}`);
     return result;
   } finally {
     await browser.close();
@@ -84,6 +92,8 @@ async function browserTimings(): Promise<Record<`${WorkloadId}.${"worker" | "nat
 }
 
 const node = await nodeTimings();
+const w3Node = await benchW3Node(seconds, repetitions);
+console.error(`[bench] ${describeW3("node", w3Node)}`);
 const browser = await browserTimings();
 const rows: Row[] = [];
 for (const id of workloads) {
@@ -102,6 +112,22 @@ for (const id of workloads) {
       ratio: Number((value / reference).toFixed(2)),
     });
   }
+}
+
+// W3: webdreamer hosting the Faust program against faustwasm's own offline processor, same
+// compiled DSP, same thread kind, same run.
+for (const [where, timing] of [
+  ["node", w3Node],
+  ["worker", browser.W3],
+] as const) {
+  rows.push({
+    id: `W3.${where}`,
+    value: Number(median(timing.webdreamer.factors).toFixed(2)),
+    unit: "x realtime",
+    reference: Number(median(timing.faustwasm.factors).toFixed(2)),
+    reference_name: `faustwasm offline processor, ${where === "node" ? "Node" : "Chromium Worker"} (same run)`,
+    ratio: Number(timing.ratio.toFixed(2)),
+  });
 }
 
 console.log(`\nwebdreamer benchmark: ${seconds} s renders at ${SAMPLE_RATE} Hz, median of ${repetitions}\n`);
