@@ -1,0 +1,227 @@
+/**
+ * TransportBlock: the transport state the audio thread publishes once per quantum and the main thread
+ * reads whenever it likes (once per animation frame), without a message: position, tempo, loop,
+ * sample rate, the quantum counter and the dropout counters. A latest-value mailbox: readers see the
+ * newest complete state, never a mix of two quanta, and never hold the writer up.
+ *
+ * Storage: a RecordStore of TRANSPORT_RECORD_LENGTH Float64 values. In shared memory that is a
+ * SharedRecord (a seqlock, see shared-record.ts for its layout and invariants); without cross-origin
+ * isolation a PortRecord (port-transport.ts), which sends a pooled buffer a few times per animation
+ * frame. Value slots (Float64 each; counters are exact integers below 2⁵³):
+ *
+ * ```
+ *  0 quantum           quanta rendered since the engine started (the record's own clock)
+ *  1 positionFrames    playhead, frames on the timeline
+ *  2 positionSeconds   playhead, seconds
+ *  3 positionBeats     playhead, beats (quarter notes) on the tempo map
+ *  4 tempoBpm          current tempo
+ *  5 flags             bit 0 running, bit 1 loop enabled
+ *  6 loopStartFrames   loop region, frames
+ *  7 loopEndFrames
+ *  8 sampleRate        Hz
+ *  9 quantumFrames     frames per quantum (128 in an AudioWorklet)
+ * 10 ringOverflows     dropout counters, since the engine started: ring pushes that did not fit
+ * 11 lateCommands      commands applied after their target frame
+ * 12 underruns         quanta output as silence because the engine was not ready
+ * 13 badCommands       command records skipped because they did not decode
+ * 14, 15 reserved (0)
+ * ```
+ *
+ * Threading: `write` on the audio thread (one writer), `read` anywhere. Neither allocates.
+ */
+import { type RecordStore, SharedRecord } from "./shared-record";
+
+/** Float64 values in a transport record. */
+export const TRANSPORT_RECORD_LENGTH = 16;
+
+/** One quantum's transport state, as written and read. Plain numbers and booleans only. */
+export interface TransportSnapshot {
+  /** Quanta rendered since the engine started; 0 until the first write. */
+  quantum: number;
+  /** Playhead on the timeline, in frames. */
+  positionFrames: number;
+  /** Playhead on the timeline, in seconds (TransportState.position_seconds). */
+  positionSeconds: number;
+  /** Playhead in beats (quarter notes) on the tempo map (extensions.position_beats). */
+  positionBeats: number;
+  /** Current tempo in beats per minute (TransportState.tempo_bpm). */
+  tempoBpm: number;
+  /** True while the transport plays (TransportState.running). */
+  running: boolean;
+  /** True while the loop region is active. */
+  loopEnabled: boolean;
+  /** Loop region start, in frames. */
+  loopStartFrames: number;
+  /** Loop region end, in frames (> loopStartFrames when set). */
+  loopEndFrames: number;
+  /** Engine sample rate in Hz (TransportState.sample_rate). */
+  sampleRate: number;
+  /** Frames per quantum (TransportState.buffer_size_frames; 128 in an AudioWorklet). */
+  quantumFrames: number;
+  /** Ring pushes that did not fit, since the engine started (extensions.dropouts.ring_overflows). */
+  ringOverflows: number;
+  /** Commands applied after their target frame, since the engine started. */
+  lateCommands: number;
+  /** Quanta output as silence because the engine was not ready (extensions.dropouts.underruns). */
+  underruns: number;
+  /** Command records skipped because they did not decode (CommandDecoder.badCommands). */
+  badCommands: number;
+}
+
+const QUANTUM = 0;
+const POSITION_FRAMES = 1;
+const POSITION_SECONDS = 2;
+const POSITION_BEATS = 3;
+const TEMPO_BPM = 4;
+const FLAGS = 5;
+const LOOP_START = 6;
+const LOOP_END = 7;
+const SAMPLE_RATE = 8;
+const QUANTUM_FRAMES = 9;
+const RING_OVERFLOWS = 10;
+const LATE_COMMANDS = 11;
+const UNDERRUNS = 12;
+const BAD_COMMANDS = 13;
+
+const RUNNING = 1;
+const LOOP_ENABLED = 2;
+
+/**
+ * A zeroed snapshot: allocate one per writer or reader at setup and reuse it.
+ * @example
+ * const state = createTransportSnapshot();
+ * state.sampleRate = sampleRate;
+ */
+export function createTransportSnapshot(): TransportSnapshot {
+  return {
+    quantum: 0,
+    positionFrames: 0,
+    positionSeconds: 0,
+    positionBeats: 0,
+    tempoBpm: 0,
+    running: false,
+    loopEnabled: false,
+    loopStartFrames: 0,
+    loopEndFrames: 0,
+    sampleRate: 0,
+    quantumFrames: 0,
+    ringOverflows: 0,
+    lateCommands: 0,
+    underruns: 0,
+    badCommands: 0,
+  };
+}
+
+export class TransportBlock {
+  /**
+   * Where the record lives (a SharedRecord or a PortRecord).
+   * @example
+   * if (block.store instanceof SharedRecord) worker.postMessage({ transport: block.store.sab });
+   */
+  readonly store: RecordStore;
+
+  /** The writer's and the reader's private Float64 copy of a record (never shared). */
+  private readonly values = new Float64Array(TRANSPORT_RECORD_LENGTH);
+  /** Flags of the previous write: a change (play, pause, loop on/off) is sent at once over a port. */
+  private lastFlags = -1;
+
+  /**
+   * Wraps a store of at least TRANSPORT_RECORD_LENGTH values; `create`/`attach` build the shared one.
+   * @example
+   * const block = new TransportBlock(PortRecord.open(port, TRANSPORT_RECORD_LENGTH));
+   */
+  constructor(store: RecordStore) {
+    this.store = store;
+  }
+
+  /**
+   * A transport block in a new SharedArrayBuffer (`block.sab` crosses to the audio thread).
+   * @example
+   * const block = TransportBlock.create();
+   * node.port.postMessage({ transport: block.sab });
+   */
+  static create(options: { shared?: boolean } = {}): TransportBlock {
+    return new TransportBlock(SharedRecord.create(TRANSPORT_RECORD_LENGTH, options));
+  }
+
+  /**
+   * Wraps the transport block in `buffer` (made by `create`). Setup only.
+   * @example
+   * const block = TransportBlock.attach(options.processorOptions.transport);
+   */
+  static attach(buffer: SharedArrayBuffer | ArrayBuffer, byteOffset = 0): TransportBlock {
+    return new TransportBlock(SharedRecord.attach(buffer, byteOffset, TRANSPORT_RECORD_LENGTH));
+  }
+
+  /**
+   * The shared buffer to send to the other thread, or undefined over a MessagePort.
+   * @example
+   * worker.postMessage({ transport: block.sab });
+   */
+  get sab(): SharedArrayBuffer | ArrayBuffer | undefined {
+    return this.store instanceof SharedRecord ? this.store.sab : undefined;
+  }
+
+  /**
+   * Audio thread, once per quantum: publishes `state` (read, not kept). No allocation, never waits.
+   * @example
+   * state.quantum++;
+   * state.positionFrames += 128;
+   * state.positionSeconds = state.positionFrames / sampleRate;
+   * block.write(state); // state: one TransportSnapshot reused every quantum
+   */
+  write(state: TransportSnapshot): void {
+    const values = this.values;
+    const flags = (state.running ? RUNNING : 0) | (state.loopEnabled ? LOOP_ENABLED : 0);
+    values[QUANTUM] = state.quantum;
+    values[POSITION_FRAMES] = state.positionFrames;
+    values[POSITION_SECONDS] = state.positionSeconds;
+    values[POSITION_BEATS] = state.positionBeats;
+    values[TEMPO_BPM] = state.tempoBpm;
+    values[FLAGS] = flags;
+    values[LOOP_START] = state.loopStartFrames;
+    values[LOOP_END] = state.loopEndFrames;
+    values[SAMPLE_RATE] = state.sampleRate;
+    values[QUANTUM_FRAMES] = state.quantumFrames;
+    values[RING_OVERFLOWS] = state.ringOverflows;
+    values[LATE_COMMANDS] = state.lateCommands;
+    values[UNDERRUNS] = state.underruns;
+    values[BAD_COMMANDS] = state.badCommands;
+    const urgent = flags !== this.lastFlags;
+    this.lastFlags = flags;
+    this.store.write(values, urgent);
+  }
+
+  /**
+   * Any thread: the newest published state, filled into `into` (allocate it once) or into a new
+   * object. Null only if the writer stopped in the middle of a write (then `into` is untouched).
+   * A reader takes microseconds and never blocks the writer.
+   * @example
+   * const state = createTransportSnapshot();
+   * requestAnimationFrame(function frame() {
+   *   if (block.read(state)) playhead.textContent = state.positionSeconds.toFixed(2);
+   *   requestAnimationFrame(frame);
+   * });
+   */
+  read(into: TransportSnapshot = createTransportSnapshot()): TransportSnapshot | null {
+    const values = this.values;
+    if (!this.store.read(values)) return null;
+    const flags = values[FLAGS] as number;
+    into.quantum = values[QUANTUM] as number;
+    into.positionFrames = values[POSITION_FRAMES] as number;
+    into.positionSeconds = values[POSITION_SECONDS] as number;
+    into.positionBeats = values[POSITION_BEATS] as number;
+    into.tempoBpm = values[TEMPO_BPM] as number;
+    into.running = (flags & RUNNING) !== 0;
+    into.loopEnabled = (flags & LOOP_ENABLED) !== 0;
+    into.loopStartFrames = values[LOOP_START] as number;
+    into.loopEndFrames = values[LOOP_END] as number;
+    into.sampleRate = values[SAMPLE_RATE] as number;
+    into.quantumFrames = values[QUANTUM_FRAMES] as number;
+    into.ringOverflows = values[RING_OVERFLOWS] as number;
+    into.lateCommands = values[LATE_COMMANDS] as number;
+    into.underruns = values[UNDERRUNS] as number;
+    into.badCommands = values[BAD_COMMANDS] as number;
+    return into;
+  }
+}
