@@ -8,6 +8,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./e2e/chromium";
  */
 
 const port = 5199;
+/** Where e2e tests find the pages served without cross-origin isolation. */
+export const NOT_ISOLATED_PORT = 5198;
 
 export default defineConfig({
   testDir: "e2e",
@@ -19,10 +21,20 @@ export default defineConfig({
     browserName: "chromium",
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
-  webServer: {
-    command: `npx vite --port ${port} --strictPort`,
-    url: `http://127.0.0.1:${port}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      command: `npx vite --port ${port} --strictPort`,
+      url: `http://127.0.0.1:${port}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // The same pages without COOP/COEP: not cross-origin isolated, no SharedArrayBuffer.
+      command: `npx vite --port ${NOT_ISOLATED_PORT} --strictPort`,
+      env: { WEBDREAMER_NOT_ISOLATED: "1" },
+      url: `http://127.0.0.1:${NOT_ISOLATED_PORT}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
 });

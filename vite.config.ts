@@ -19,7 +19,8 @@ export default defineConfig({
   server: {
     host: "127.0.0.1",
     port: 5173,
-    headers: crossOriginIsolationHeaders,
+    // WEBDREAMER_NOT_ISOLATED=1 serves the same pages without isolation, to test the fallback.
+    headers: process.env.WEBDREAMER_NOT_ISOLATED ? {} : crossOriginIsolationHeaders,
   },
   preview: {
     host: "127.0.0.1",

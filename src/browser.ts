@@ -6,20 +6,24 @@
  * const engine = await createBrowserEngine({ mode: "offline" });
  * const result = await engine.render(request);
  *
- * The bootstrapper picks the host from what the page can do: the offline Worker host renders faster
- * than real time off the main thread. (The real-time AudioWorklet host registers here as it lands.)
+ * The bootstrapper picks the host from what the page can do: the real-time AudioWorklet host plays
+ * live; the offline Worker host renders faster than real time off the main thread.
  */
 import { type CreateEngineOptions, EngineBootstrapper } from "./client/bootstrapper";
 import type { EngineClient } from "./client/engine-client";
+import { type RealtimeEngineClientOptions, realtimeHostFactory } from "./client/realtime-engine-client";
 import { type WorkerEngineClientOptions, workerHostFactory } from "./client/worker-engine-client";
 
 export * from "./client/index";
+export { RealtimeEngineClient, type RealtimeEngineClientOptions } from "./client/realtime-engine-client";
 export { WorkerEngineClient, type WorkerEngineClientOptions } from "./client/worker-engine-client";
 export * from "./contracts/index";
 
 /** The hosts a page can run. */
 export function browserBootstrapper(): EngineBootstrapper {
-  return new EngineBootstrapper().registerHost("worker", workerHostFactory);
+  return new EngineBootstrapper()
+    .registerHost("worker", workerHostFactory)
+    .registerHost("audioworklet", realtimeHostFactory);
 }
 
 /**
@@ -28,7 +32,7 @@ export function browserBootstrapper(): EngineBootstrapper {
  * const engine = await createBrowserEngine({ host: "worker", hostOptions: { sampleRate: 44100 } });
  */
 export function createBrowserEngine(
-  options: CreateEngineOptions<WorkerEngineClientOptions> = {},
+  options: CreateEngineOptions<WorkerEngineClientOptions & RealtimeEngineClientOptions> = {},
 ): Promise<EngineClient> {
   return browserBootstrapper().createEngine(options);
 }

@@ -165,6 +165,7 @@ class EngineProcessor extends AudioWorkletProcessor {
         this.captureFrames = 0;
         this.captureLost = 0;
         this.captureReply = reply;
+        if (message.id !== 0) reply.postMessage({ type: "capture-armed", id: message.id });
         return;
       case "restart":
         this.startEngine(this.program, this.buffers);
@@ -245,6 +246,8 @@ class EngineProcessor extends AudioWorkletProcessor {
     this.captureLeft -= n;
     this.bell?.ring();
     if (this.captureLeft === 0) {
+      // Over MessagePorts, send the last partly filled chunk now (a shared ring has no flush).
+      (capture as { flush?: () => void }).flush?.();
       this.captureReply?.postMessage({
         type: "captured",
         id: this.captureId,

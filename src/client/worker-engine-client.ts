@@ -48,16 +48,60 @@ function unwrap<T>(result: WireResult<T>): T {
 
 let nextRenderId = 0;
 
-export class WorkerEngineClient implements EngineClient, FaustCompiling {
-  readonly host = "worker" as const;
-  private closed = false;
+/**
+ * An engine Worker started and ready: the worker and the Comlink proxy of its EngineHost.
+ * @example
+ * const { worker, remote } = await startEngineWorker({ sampleRate: 48000 });
+ */
+export async function startEngineWorker<Host extends EngineHost = EngineHost>(
+  options: WorkerEngineClientOptions,
+): Promise<{ worker: Worker; remote: Comlink.Remote<Host> }> {
+  const worker =
+    options.createWorker?.() ??
+    new Worker(new URL("../hosts/engine-worker.ts", import.meta.url), { type: "module" });
+  const channel = new MessageChannel();
+  const ready = new Promise<void>((resolve, reject) => {
+    channel.port1.onmessage = (event: MessageEvent<{ type: string; error?: unknown }>) => {
+      if (event.data.type === "webdreamer-ready") resolve();
+      if (event.data.type === "webdreamer-failed") reject(EngineError.fromWire(event.data.error));
+    };
+    worker.onerror = (event) =>
+      reject(new EngineError("E_HOST_UNAVAILABLE", `the engine worker failed to load: ${event.message}`));
+  });
+  const init: EngineWorkerInit = {
+    type: "webdreamer-init",
+    port: channel.port2,
+    wasmUrl: new URL(options.wasmUrl ?? "/build/engine.wasm", location.href).href,
+    sampleRate: options.sampleRate ?? 48000,
+    blockSize: options.blockSize ?? 128,
+  };
+  worker.postMessage(init, [channel.port2]);
+  try {
+    await ready;
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+  channel.port1.onmessage = null;
+  return { worker, remote: Comlink.wrap<Host>(channel.port1) };
+}
+
+/**
+ * What the Worker and AudioWorklet clients share: every EngineClient call forwarded over Comlink
+ * to the EngineHost in an engine Worker, with errors rebuilt with their code and path.
+ */
+export abstract class RemoteEngineClient<Host extends EngineHost = EngineHost>
+  implements EngineClient, FaustCompiling
+{
+  abstract readonly host: EngineClient["host"];
+  protected closed = false;
   private readonly discovery: DiscoveryCache;
 
-  private constructor(
-    private readonly worker: Worker,
+  protected constructor(
+    protected readonly worker: Worker,
     // A strong reference for the client's whole life: Comlink closes the port when the proxy is
     // collected, which would silently drop calls in flight.
-    private readonly remote: Comlink.Remote<EngineHost>,
+    protected readonly remote: Comlink.Remote<Host>,
     options: WorkerEngineClientOptions,
   ) {
     this.discovery = new DiscoveryCache({
@@ -66,48 +110,11 @@ export class WorkerEngineClient implements EngineClient, FaustCompiling {
     });
   }
 
-  /**
-   * Starts an engine Worker and resolves once its engine is running.
-   * @example
-   * const engine = await WorkerEngineClient.start({ sampleRate: 48000 });
-   * const result = await engine.render(request);
-   */
-  static async start(options: WorkerEngineClientOptions = {}): Promise<WorkerEngineClient> {
-    const worker =
-      options.createWorker?.() ??
-      new Worker(new URL("../hosts/engine-worker.ts", import.meta.url), { type: "module" });
-    const channel = new MessageChannel();
-    const ready = new Promise<void>((resolve, reject) => {
-      channel.port1.onmessage = (event: MessageEvent<{ type: string; error?: unknown }>) => {
-        if (event.data.type === "webdreamer-ready") resolve();
-        if (event.data.type === "webdreamer-failed") reject(EngineError.fromWire(event.data.error));
-      };
-      worker.onerror = (event) =>
-        reject(new EngineError("E_HOST_UNAVAILABLE", `the engine worker failed to load: ${event.message}`));
-    });
-    const init: EngineWorkerInit = {
-      type: "webdreamer-init",
-      port: channel.port2,
-      wasmUrl: new URL(options.wasmUrl ?? "/build/engine.wasm", location.href).href,
-      sampleRate: options.sampleRate ?? 48000,
-      blockSize: options.blockSize ?? 128,
-    };
-    worker.postMessage(init, [channel.port2]);
-    try {
-      await ready;
-    } catch (error) {
-      worker.terminate();
-      throw error;
-    }
-    channel.port1.onmessage = null;
-    return new WorkerEngineClient(worker, Comlink.wrap<EngineHost>(channel.port1), options);
-  }
-
-  private ensureOpen(): void {
+  protected ensureOpen(): void {
     if (this.closed) throw new EngineError("E_CLOSED", "the engine client is closed");
   }
 
-  private async call<T>(invoke: (remote: Comlink.Remote<EngineHost>) => Promise<WireResult<T>>): Promise<T> {
+  protected async call<T>(invoke: (remote: Comlink.Remote<Host>) => Promise<WireResult<T>>): Promise<T> {
     this.ensureOpen();
     return unwrap(await invoke(this.remote));
   }
@@ -220,6 +227,22 @@ export class WorkerEngineClient implements EngineClient, FaustCompiling {
       this.remote[Comlink.releaseProxy]();
       this.worker.terminate();
     }
+  }
+}
+
+/** The offline Worker host's client: renders faster than real time, off the main thread. */
+export class WorkerEngineClient extends RemoteEngineClient {
+  readonly host = "worker" as const;
+
+  /**
+   * Starts an engine Worker and resolves once its engine is running.
+   * @example
+   * const engine = await WorkerEngineClient.start({ sampleRate: 48000 });
+   * const result = await engine.render(request);
+   */
+  static async start(options: WorkerEngineClientOptions = {}): Promise<WorkerEngineClient> {
+    const { worker, remote } = await startEngineWorker(options);
+    return new WorkerEngineClient(worker, remote, options);
   }
 }
 

@@ -65,7 +65,17 @@ export const TransportStateSchema = z
             ring_overflows: z
               .int()
               .min(0)
-              .describe("Frames dropped because a capture or meter ring was full."),
+              .describe("Frames or commands dropped because a ring (capture, command queue) was full."),
+            late_commands: z
+              .int()
+              .min(0)
+              .describe("Commands that arrived after their frame had played; applied at once.")
+              .optional(),
+            bad_commands: z
+              .int()
+              .min(0)
+              .describe("Command records the audio thread rejected (unknown node, bad value, lost framing).")
+              .optional(),
           })
           .describe("Counters since the session started; they only grow.")
           .optional(),

@@ -37,7 +37,10 @@ export function loadEngineWorklet(
 }
 
 export interface EngineNodeOptions {
-  program: GraphProgram;
+  /** A fixed graph to play from frame 0 (omit in live mode: graphs arrive by "load" messages). */
+  program?: GraphProgram;
+  /** Live mode: the transport starts stopped and follows the command ring. */
+  live?: boolean;
   /** Web Audio output channels (the engine's mono output is copied to each). */
   outputChannels?: number;
   blockSize?: number;
@@ -64,6 +67,7 @@ export async function createEngineNode(
     processorOptions: {
       module,
       program: options.program,
+      live: options.live ?? false,
       blockSize: options.blockSize ?? 128,
       buffers: options.buffers ?? [],
     },

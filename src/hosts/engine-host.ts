@@ -19,7 +19,7 @@ import type { FaustCompileOptions } from "../faust/compiler";
 /** What crosses the port for each call. */
 export type WireResult<T> = { ok: true; value: T } | { ok: false; error: EngineErrorWire };
 
-async function settle<T>(call: () => Promise<T>): Promise<WireResult<T>> {
+export async function settle<T>(call: () => Promise<T>): Promise<WireResult<T>> {
   try {
     return { ok: true, value: await call() };
   } catch (error) {

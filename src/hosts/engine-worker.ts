@@ -1,6 +1,7 @@
 /**
  * The engine Worker: runs an in-process EngineClient (its own engine.wasm instance, faster than real
- * time) and exposes it as an EngineHost over Comlink on a dedicated MessageChannel port.
+ * time) and exposes it as an EngineHost over Comlink on a dedicated MessageChannel port. When a
+ * real-time client attaches a worklet, the same host also drives it (RealtimeEngineHost).
  *
  * Protocol: the first message is an EngineWorkerInit carrying the port; the worker answers on that
  * port with `{ type: "webdreamer-ready" }` or `{ type: "webdreamer-failed", error }` before Comlink
@@ -10,9 +11,10 @@ import * as Comlink from "comlink";
 
 import { EngineError } from "../contracts/errors";
 import { InProcessEngineClient } from "../engine/in-process-client";
+import { instantiateEngine, readProcessorTypes } from "../engine/wasm-engine";
 import { loadLibFaustWithVite } from "../faust/libfaust-vite";
 import { FaustRegistry } from "../faust/registry";
-import { EngineHost } from "./engine-host";
+import { RealtimeEngineHost } from "./realtime-engine-host";
 
 export interface EngineWorkerInit {
   type: "webdreamer-init";
@@ -29,8 +31,10 @@ self.addEventListener("message", async (event: MessageEvent<EngineWorkerInit>) =
     const module = await WebAssembly.compileStreaming(fetch(wasmUrl));
     const faust = new FaustRegistry({ loadLibFaust: loadLibFaustWithVite });
     const client = new InProcessEngineClient({ module, sampleRate, blockSize, faust });
+    // Types for compiling live graphs: the same table the engine was built with.
+    const types = readProcessorTypes(instantiateEngine(module));
     port.postMessage({ type: "webdreamer-ready" });
-    Comlink.expose(new EngineHost(client), port);
+    Comlink.expose(new RealtimeEngineHost(client, types, sampleRate), port);
   } catch (error) {
     const wire = new EngineError(
       "E_HOST_UNAVAILABLE",

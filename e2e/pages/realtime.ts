@@ -1,0 +1,140 @@
+// The real-time host, driven from Playwright: a RealtimeEngineClient in a real-time AudioContext.
+import { RealtimeEngineClient } from "../../src/browser";
+import type { EngineError, GraphDescriptorInput, RenderRequestInput } from "../../src/contracts";
+
+let engine: RealtimeEngineClient | null = null;
+
+function client(): RealtimeEngineClient {
+  if (!engine) throw new Error("call startRealtime() first");
+  return engine;
+}
+
+export const sineGraph: GraphDescriptorInput = {
+  version: "v1alpha",
+  nodes: [
+    { name: "osc", node_id: "builtin:oscillator", params: { frequency: 440 } },
+    { name: "g", node_id: "builtin:gain", inputs: ["osc"], params: { gain: 0.5 } },
+  ],
+  output: "g",
+};
+
+function request(graph: GraphDescriptorInput, seconds: number, offline: boolean): RenderRequestInput {
+  return {
+    version: "v1alpha",
+    request_id: offline ? "offline" : "realtime",
+    node_graph: graph,
+    duration_seconds: seconds,
+    sample_rate: client().context.sampleRate,
+    channels: 2,
+    start_position_seconds: 0,
+    options: { offline, preroll: 0 },
+  };
+}
+
+async function read(handle: string | null): Promise<number[]> {
+  const [left] = await client().readBuffer(handle as string);
+  return Array.from(left as Float32Array);
+}
+
+const api = {
+  async startRealtime() {
+    engine = await RealtimeEngineClient.start();
+    await engine.context.resume();
+    return {
+      dataPlane: engine.dataPlane,
+      isolated: self.crossOriginIsolated,
+      sampleRate: engine.context.sampleRate,
+    };
+  },
+  /** Captures `seconds` of the sine graph live, and renders the same request offline in the Worker. */
+  async captureSine(seconds: number) {
+    const live = await client().render(request(sineGraph, seconds, false));
+    const offline = await client().render(request(sineGraph, seconds, true));
+    return {
+      live: {
+        status: live.status,
+        frames: live.frames,
+        error: live.error,
+        samples: await read(live.buffer_handle),
+      },
+      offline: { frames: offline.frames, samples: await read(offline.buffer_handle) },
+    };
+  },
+  /** Loads a constant-1 graph, schedules gain 0.25 at `frame`, captures 0.5 s. */
+  async parameterAtFrame(frame: number) {
+    const sr = client().context.sampleRate;
+    const ones = await client().uploadBuffer([new Float32Array(sr).fill(1)], sr);
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "one", node_id: "builtin:playback", params: { loop: 1 }, buffers: { data: ones } },
+        { name: "g", node_id: "builtin:gain", inputs: ["one"], params: { gain: 1 } },
+      ],
+      output: "g",
+    };
+    await client().loadGraph(graph);
+    await client().stop();
+    await client().setParameter("g", "gain", 0.25, { atSeconds: frame / sr });
+    const result = await client().render(request(graph, 0.5, false));
+    return { status: result.status, samples: await read(result.buffer_handle) };
+  },
+  async transport(action: string, a?: number, b?: number) {
+    const c = client();
+    if (action === "load") await c.loadGraph(sineGraph);
+    if (action === "play") await c.play();
+    if (action === "pause") await c.pause();
+    if (action === "stop") await c.stop();
+    if (action === "seek") await c.seek(a as number);
+    if (action === "loop")
+      await c.setLoop(a === undefined ? null : { start_seconds: a, end_seconds: b as number });
+    if (action === "tempo") await c.setTempo(a as number, b === undefined ? {} : { rampSeconds: b });
+    const state = await c.getTransportState();
+    return { state, contextTime: c.context.currentTime };
+  },
+  /** A call that must be rejected; returns the error's code, path and message. */
+  async badCall(kind: string) {
+    try {
+      if (kind === "value") await client().setParameter("g", "gain", "loud");
+      if (kind === "node") await client().setParameter("nope", "gain", 1);
+      if (kind === "seek") await client().seek(-1);
+      return null;
+    } catch (error) {
+      const e = error as EngineError;
+      return { code: e.code, path: e.path, message: e.message };
+    }
+  },
+  /** Makes the engine trap, counts fault events for `waitMs`, restarts, and captures again. */
+  async trapAndRestart(waitMs: number) {
+    const c = client();
+    await c.loadGraph(sineGraph);
+    await c.play();
+    let faults = 0;
+    const off = c.onFault(() => faults++);
+    c.trapForTesting();
+    await new Promise((r) => setTimeout(r, waitMs));
+    const faultsBeforeRestart = faults;
+    const stateWhileFaulted = await c.getTransportState();
+    await c.restart(); // the same graph and buffers: the session is intact, nothing is reloaded
+    const after = await c.render(request(sineGraph, 0.25, false));
+    off();
+    return {
+      faults: faultsBeforeRestart,
+      runningWhileFaulted: stateWhileFaulted.running,
+      afterStatus: after.status,
+      afterPeak: Math.max(...(await read(after.buffer_handle)).map(Math.abs)),
+    };
+  },
+  readTransportTiming(iterations: number) {
+    const c = client();
+    const start = performance.now();
+    for (let i = 0; i < iterations; i++) c.readTransport();
+    return ((performance.now() - start) * 1000) / iterations;
+  },
+  async close() {
+    await engine?.close();
+    engine = null;
+  },
+};
+
+Object.assign(window, { realtime: api });
+export type RealtimeApi = typeof api;

@@ -1,0 +1,130 @@
+import { expect, type Page, test } from "@playwright/test";
+
+import { NOT_ISOLATED_PORT } from "../playwright.config";
+import { estimateFrequency, maxAbsDifference, peak } from "../test/support/signal";
+import type { RealtimeApi } from "./pages/realtime";
+
+type Api = {
+  [K in keyof RealtimeApi]: (
+    ...args: Parameters<RealtimeApi[K]>
+  ) => Promise<Awaited<ReturnType<RealtimeApi[K]>>>;
+};
+
+function realtime(page: Page): Api {
+  return new Proxy({} as Api, {
+    get:
+      (_target, name: string) =>
+      (...args: unknown[]) =>
+        page.evaluate(
+          ([n, a]) =>
+            (window as unknown as { realtime: Record<string, (...x: unknown[]) => unknown> }).realtime[
+              n as string
+            ]?.(...(a as unknown[])),
+          [name, args] as const,
+        ),
+  });
+}
+
+test.describe("the real-time AudioWorklet host", () => {
+  test.setTimeout(60_000);
+
+  test("captures a live 440 Hz sine through the capture ring: frequency, amplitude, no lost frame, the offline samples", async ({
+    page,
+  }) => {
+    await page.goto("/e2e/pages/realtime.html");
+    const api = realtime(page);
+    const { dataPlane, isolated, sampleRate } = await api.startRealtime();
+    expect(isolated).toBe(true);
+    expect(dataPlane).toBe("shared_memory");
+    const { live, offline } = await api.captureSine(1);
+    expect(live.status).toBe("ok");
+    expect(live.frames).toBe(sampleRate);
+    expect(Math.abs(estimateFrequency(live.samples, sampleRate) - 440)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(peak(live.samples) - 0.5)).toBeLessThanOrEqual(1e-3);
+    expect(offline.frames).toBe(sampleRate);
+    expect(maxAbsDifference(live.samples, offline.samples)).toBe(0);
+  });
+
+  test("a parameter change scheduled at frame F appears at frame F in the capture", async ({ page }) => {
+    await page.goto("/e2e/pages/realtime.html");
+    const api = realtime(page);
+    await api.startRealtime();
+    const { status, samples } = await api.parameterAtFrame(5000);
+    expect(status).toBe("ok");
+    expect(samples[4999]).toBe(1);
+    expect(samples[5000]).toBe(0.25);
+    expect(samples[samples.length - 1]).toBe(0.25);
+  });
+
+  test("the transport advances with the audio clock, and seek and loop land exactly", async ({ page }) => {
+    await page.goto("/e2e/pages/realtime.html");
+    const api = realtime(page);
+    await api.startRealtime();
+    await api.transport("load");
+    const seeked = await api.transport("seek", 1.5);
+    expect(seeked.state.running).toBe(false);
+    expect(seeked.state.position_seconds).toBe(1.5);
+    const started = await api.transport("play");
+    await page.waitForTimeout(400);
+    const later = await api.transport("tempo", 120);
+    const audio = later.contextTime - started.contextTime;
+    const moved = later.state.position_seconds - started.state.position_seconds;
+    expect(Math.abs(moved - audio)).toBeLessThan(0.03); // both clocks count the same quanta
+    const looping = await api.transport("loop", 0.5, 0.6);
+    await api.transport("seek", 0.5);
+    await page.waitForTimeout(300);
+    const inLoop = (await api.transport("tempo", 120)).state;
+    expect(inLoop.extensions.loop).toEqual({ start_seconds: 0.5, end_seconds: 0.6 });
+    expect(inLoop.position_seconds).toBeGreaterThanOrEqual(0.5);
+    expect(inLoop.position_seconds).toBeLessThan(0.6);
+    expect(looping.state.running).toBe(true);
+    const stopped = await api.transport("stop");
+    expect(stopped.state).toMatchObject({ running: false, position_seconds: 0 });
+    const micros = await api.readTransportTiming(100000);
+    console.log(`getTransportState block read: ${micros.toFixed(3)} us`);
+  });
+
+  test("a bad command is rejected with its path and the audio goes on", async ({ page }) => {
+    await page.goto("/e2e/pages/realtime.html");
+    const api = realtime(page);
+    await api.startRealtime();
+    await api.transport("load");
+    const before = await api.transport("play");
+    expect(await api.badCall("value")).toMatchObject({ code: "E_SCHEMA" });
+    expect(await api.badCall("node")).toMatchObject({ code: "E_UNKNOWN_NODE" });
+    expect(await api.badCall("seek")).toMatchObject({ code: "E_SCHEMA", path: "seek.position_seconds" });
+    await page.waitForTimeout(200);
+    const after = await api.transport("tempo", 120);
+    expect(after.state.running).toBe(true);
+    expect(after.state.position_seconds).toBeGreaterThan(before.state.position_seconds + 0.1);
+    const { live } = await api.captureSine(0.25);
+    expect(live.status).toBe("ok");
+  });
+
+  test("an engine trap becomes one fault event, and a restart plays the same session again", async ({
+    page,
+  }) => {
+    await page.goto("/e2e/pages/realtime.html");
+    const api = realtime(page);
+    await api.startRealtime();
+    const outcome = await api.trapAndRestart(300);
+    expect(outcome.faults).toBe(1);
+    expect(outcome.runningWhileFaulted).toBe(false);
+    expect(outcome.afterStatus).toBe("ok");
+    expect(outcome.afterPeak).toBeGreaterThan(0.49);
+  });
+
+  test("without COOP/COEP the engine still plays, over the message-port data plane", async ({ page }) => {
+    await page.goto(`http://127.0.0.1:${NOT_ISOLATED_PORT}/e2e/pages/realtime.html`);
+    const api = realtime(page);
+    const { dataPlane, isolated, sampleRate } = await api.startRealtime();
+    expect(isolated).toBe(false);
+    expect(dataPlane).toBe("message_port");
+    const { live } = await api.captureSine(0.5);
+    expect(live.status).toBe("ok");
+    expect(live.frames).toBe(sampleRate / 2);
+    expect(Math.abs(estimateFrequency(live.samples, sampleRate) - 440)).toBeLessThanOrEqual(0.5);
+    const state = await api.transport("tempo", 120);
+    expect(state.state.extensions.data_plane).toBe("message_port");
+  });
+});

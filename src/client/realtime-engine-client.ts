@@ -1,0 +1,281 @@
+/**
+ * RealtimeEngineClient: the EngineClient of the real-time AudioWorklet host.
+ *
+ * Three threads (DESIGN.md, "Threads and planes"):
+ * - this client, on the main thread: it calls the engine Worker over Comlink (control plane) and
+ *   reads the transport state and the meters from shared memory without any message;
+ * - the engine Worker (RealtimeEngineHost): validates every request, compiles graphs for the
+ *   worklet, writes commands into the command ring, drains captures, renders offline;
+ * - the AudioWorklet (worklet/engine-processor.ts): drains the command ring at each quantum start,
+ *   renders, publishes the transport block and meters, fills the capture ring.
+ *
+ * Without cross-origin isolation the same objects run over MessagePorts (`dataPlane` says which).
+ */
+import * as Comlink from "comlink";
+
+import { CONTRACT_VERSION } from "../contracts/common";
+import type { TransportState } from "../contracts/transport-state";
+import { createDataPlane, type DataPlaneTransport } from "../dataplane/index";
+import type { MeterBlock, MeterReading } from "../dataplane/meter-block";
+import {
+  createTransportSnapshot,
+  type TransportBlock,
+  type TransportSnapshot,
+} from "../dataplane/transport-block";
+import { createEngineNode } from "../engine/engine-worklet-node";
+import type { RealtimeEngineHost } from "../hosts/realtime-engine-host";
+import { type Clock, systemClock } from "./clock";
+import type { EngineClient } from "./engine-client";
+import {
+  RemoteEngineClient,
+  startEngineWorker,
+  type WorkerEngineClientOptions,
+} from "./worker-engine-client";
+
+export interface RealtimeEngineClientOptions extends WorkerEngineClientOptions {
+  /** The context to play in; default a new interactive AudioContext (at `sampleRate` if given). */
+  context?: AudioContext;
+  /** Connect the engine's output to the context's destination (default true). */
+  connect?: boolean;
+}
+
+/** How long a transport call waits for the audio thread to apply it (a suspended context never will). */
+const APPLY_TIMEOUT_MS = 250;
+
+/** Yields to the event loop without a timer (timers are throttled in hidden tabs). */
+function yieldTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(0);
+  });
+}
+
+let sessions = 0;
+
+export class RealtimeEngineClient extends RemoteEngineClient<RealtimeEngineHost> {
+  readonly host = "audioworklet" as const;
+  private readonly snapshot: TransportSnapshot = createTransportSnapshot();
+  private readonly clock: Clock;
+  private readonly faults = new EventTarget();
+  private sessionId: string;
+  private restarting: Promise<void> | null = null;
+
+  private constructor(
+    worker: Worker,
+    remote: Comlink.Remote<RealtimeEngineHost>,
+    options: RealtimeEngineClientOptions,
+    /** The AudioContext the engine plays in. */
+    readonly context: AudioContext,
+    /** The worklet node running the engine (connect it anywhere). */
+    readonly node: AudioWorkletNode,
+    /** How state, meters and commands move: "shared_memory" or the "message_port" fallback. */
+    readonly dataPlane: DataPlaneTransport,
+    private readonly transportBlock: TransportBlock,
+    private readonly meterBlock: MeterBlock,
+  ) {
+    super(worker, remote, options);
+    this.clock = options.clock ?? systemClock;
+    this.sessionId = `realtime-${++sessions}`;
+    node.port.onmessage = (event: MessageEvent<{ type: string; message?: string }>) => {
+      if (event.data.type === "fault") {
+        this.faults.dispatchEvent(new CustomEvent("fault", { detail: event.data.message }));
+      }
+    };
+  }
+
+  /**
+   * Starts the engine in an AudioWorklet (and its engine Worker) and resolves when both run.
+   * @example
+   * const engine = await RealtimeEngineClient.start();
+   * await engine.loadGraph(graph);
+   * await engine.play();
+   */
+  static async start(options: RealtimeEngineClientOptions = {}): Promise<RealtimeEngineClient> {
+    const context =
+      options.context ??
+      new AudioContext({
+        latencyHint: "interactive",
+        ...(options.sampleRate ? { sampleRate: options.sampleRate } : {}),
+      });
+    const node = await createEngineNode(context, { live: true, outputChannels: 2 });
+    if (options.connect !== false) node.connect(context.destination);
+    const plane = createDataPlane({ isolated: globalThis.crossOriginIsolated === true });
+    const transport = plane.createTransportBlock();
+    const meters = plane.createMeterBlock(2);
+    node.port.postMessage({ type: "connect-live", transport: transport.remote, meters: meters.remote }, [
+      ...transport.transfer,
+      ...meters.transfer,
+    ]);
+    const { worker, remote } = await startEngineWorker<RealtimeEngineHost>({
+      ...options,
+      sampleRate: context.sampleRate,
+    });
+    const channel = new MessageChannel();
+    node.port.postMessage({ type: "connect-control", port: channel.port1 }, [channel.port1]);
+    await remote.attachLive(Comlink.transfer(channel.port2, [channel.port2]));
+    return new RealtimeEngineClient(
+      worker,
+      remote,
+      options,
+      context,
+      node,
+      plane.transport,
+      transport.local,
+      meters.local,
+    );
+  }
+
+  /**
+   * The latest transport snapshot, read from shared memory without a message (microseconds): for
+   * a UI's animation frame. Returns the same object each time; copy what you keep.
+   * @example
+   * const { positionSeconds, tempoBpm, lateCommands } = engine.readTransport();
+   */
+  readTransport(): TransportSnapshot {
+    this.transportBlock.read(this.snapshot);
+    return this.snapshot;
+  }
+
+  /**
+   * The latest level meters (peak and RMS per channel, newest quantum and a short window).
+   * @example
+   * const reading = engine.createMeterReading();
+   * requestAnimationFrame(function draw() { engine.readMeters(reading); paint(reading.windowPeak); requestAnimationFrame(draw); });
+   */
+  readMeters(into: MeterReading): boolean {
+    return this.meterBlock.read(into);
+  }
+
+  /** A reusable reading for readMeters(). @example const reading = engine.createMeterReading(); */
+  createMeterReading(): MeterReading {
+    return this.meterBlock.createReading();
+  }
+
+  /**
+   * Calls `listener` once per engine fault (a trap inside engine.wasm): the node then outputs
+   * silence until restart(). Returns a function that removes the listener.
+   * @example
+   * engine.onFault((message) => { console.warn(message); void engine.restart(); });
+   */
+  onFault(listener: (message: string) => void): () => void {
+    const handler = (event: Event) => listener(String((event as CustomEvent).detail));
+    this.faults.addEventListener("fault", handler);
+    return () => this.faults.removeEventListener("fault", handler);
+  }
+
+  /**
+   * Restarts the engine after a fault with the same graph and buffers; the transport keeps its
+   * position. The session id changes.
+   * @example
+   * await engine.restart();
+   */
+  restart(): Promise<void> {
+    this.ensureOpen();
+    this.restarting ??= new Promise<void>((resolve) => {
+      const previous = this.node.port.onmessage;
+      this.node.port.onmessage = (event: MessageEvent<{ type: string }>) => {
+        if (event.data.type === "restarted") {
+          this.node.port.onmessage = previous;
+          resolve();
+        } else previous?.call(this.node.port, event);
+      };
+      this.node.port.postMessage({ type: "restart" });
+    }).finally(() => {
+      this.restarting = null;
+      this.sessionId = `realtime-${++sessions}`;
+    });
+    return this.restarting;
+  }
+
+  /** Test hook: make the engine trap inside its next quantum (see restart()). @example engine.trapForTesting(); */
+  trapForTesting(): void {
+    this.node.port.postMessage({ type: "trap-for-testing" });
+  }
+
+  /**
+   * From the transport block, without a message.
+   * @example
+   * const { position_seconds, extensions } = await engine.getTransportState();
+   */
+  override async getTransportState(): Promise<TransportState> {
+    this.ensureOpen();
+    const s = this.readTransport();
+    return {
+      version: CONTRACT_VERSION,
+      session_id: this.sessionId,
+      running: s.running,
+      position_seconds: s.positionSeconds,
+      sample_rate: this.context.sampleRate,
+      buffer_size_frames: s.quantumFrames || 128,
+      tempo_bpm: s.tempoBpm > 0 ? s.tempoBpm : 120,
+      last_update_iso8601: new Date(this.clock.now()).toISOString(),
+      extensions: {
+        position_beats: s.positionBeats,
+        loop: s.loopEnabled
+          ? {
+              start_seconds: s.loopStartFrames / this.context.sampleRate,
+              end_seconds: s.loopEndFrames / this.context.sampleRate,
+            }
+          : null,
+        dropouts: {
+          underruns: s.underruns,
+          ring_overflows: s.ringOverflows,
+          late_commands: s.lateCommands,
+          bad_commands: s.badCommands,
+        },
+        data_plane: this.dataPlane,
+      },
+    };
+  }
+
+  override async play(): Promise<void> {
+    await this.applied(() => super.play());
+  }
+  override async pause(): Promise<void> {
+    await this.applied(() => super.pause());
+  }
+  override async stop(): Promise<void> {
+    await this.applied(() => super.stop());
+  }
+  override async seek(seconds: number): Promise<void> {
+    await this.applied(() => super.seek(seconds));
+  }
+  override async setLoop(loop: Parameters<EngineClient["setLoop"]>[0]): Promise<void> {
+    await this.applied(() => super.setLoop(loop));
+  }
+  override async setTempo(bpm: number, options?: Parameters<EngineClient["setTempo"]>[1]): Promise<void> {
+    await this.applied(() => super.setTempo(bpm, options));
+  }
+
+  /** Closes the engine, its worker and the node (and the context when this client created it). */
+  override async close(): Promise<void> {
+    if (this.closed) return;
+    await super.close();
+    this.node.disconnect();
+  }
+
+  /**
+   * Runs a transport call, then waits until the audio thread has rendered two more quanta, so the
+   * state a caller reads next reflects it (while the context runs; capped at APPLY_TIMEOUT_MS).
+   */
+  private async applied(call: () => Promise<void>): Promise<void> {
+    await call();
+    if (this.context.state !== "running") return;
+    const target = this.readTransport().quantum + 2;
+    const deadline = performance.now() + APPLY_TIMEOUT_MS;
+    while (this.readTransport().quantum < target && performance.now() < deadline) await yieldTask();
+  }
+}
+
+/**
+ * The bootstrapper's factory for the "audioworklet" host.
+ * @example
+ * new EngineBootstrapper().registerHost("audioworklet", realtimeHostFactory);
+ */
+export const realtimeHostFactory = (context: {
+  hostOptions?: RealtimeEngineClientOptions;
+}): Promise<EngineClient> => RealtimeEngineClient.start(context.hostOptions ?? {});

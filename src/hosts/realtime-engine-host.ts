@@ -1,0 +1,198 @@
+/**
+ * RealtimeEngineHost: the engine Worker's EngineHost when a worklet plays live. Every request is
+ * validated and recorded by the worker's in-process client first (so the contract suite's rules
+ * hold), then the LiveHost turns it into commands on the ring or a graph load in the worklet.
+ * Renders with `options.offline = false` capture what the worklet plays; the others render here,
+ * faster than real time.
+ */
+import type { RenderProgress } from "../client/engine-client";
+import { CONTRACT_VERSION } from "../contracts/common";
+import { EngineError } from "../contracts/errors";
+import {
+  type GraphDescriptorInput,
+  type MidiEventInput,
+  MidiEventSchema,
+} from "../contracts/graph-descriptor";
+import {
+  checkRenderRequest,
+  type RenderRequestInput,
+  RenderRequestSchema,
+  type RenderResult,
+  renderFrameCount,
+} from "../contracts/render";
+import type { LoopRegion } from "../contracts/transport-state";
+import { parseContract } from "../contracts/validate";
+import type { InProcessEngineClient } from "../engine/in-process-client";
+import type { ProcessorTypeInfo } from "../engine/wasm-engine";
+import { EngineHost, settle, type WireResult } from "./engine-host";
+import { LiveHost } from "./live-host";
+
+export class RealtimeEngineHost extends EngineHost {
+  private live: LiveHost | null = null;
+  private readonly liveRenders = new Map<string, AbortController>();
+
+  constructor(
+    private readonly inProcess: InProcessEngineClient,
+    private readonly types: readonly ProcessorTypeInfo[],
+    private readonly sampleRate: number,
+  ) {
+    super(inProcess);
+  }
+
+  /** Connects to a worklet over `port` (called once by the real-time client). */
+  attachLive(port: MessagePort): void {
+    this.live = new LiveHost(port, this.types, this.sampleRate, (handle) =>
+      this.inProcess.readBuffer(handle),
+    );
+  }
+
+  override loadGraph(graph: GraphDescriptorInput): Promise<WireResult<void>> {
+    return settle(async () => {
+      await this.inProcess.loadGraph(graph);
+      const loaded = this.inProcess.loadedGraph();
+      if (this.live && loaded) await this.live.load(loaded);
+    });
+  }
+
+  override setParameter(
+    node: string,
+    parameter: string,
+    value: number | string,
+    options?: { atSeconds?: number },
+  ): Promise<WireResult<void>> {
+    return settle(async () => {
+      await this.inProcess.setParameter(node, parameter, value, options);
+      this.live?.setParameter(node, parameter, value, options?.atSeconds);
+    });
+  }
+
+  override scheduleEvents(node: string, events: MidiEventInput[]): Promise<WireResult<void>> {
+    return settle(async () => {
+      await this.inProcess.scheduleEvents(node, events);
+      this.live?.scheduleEvents(
+        node,
+        events.map((event) => MidiEventSchema.parse(event)),
+      );
+    });
+  }
+
+  override play(): Promise<WireResult<void>> {
+    return this.transport(() => this.inProcess.play(), { type: "play" });
+  }
+  override pause(): Promise<WireResult<void>> {
+    return this.transport(() => this.inProcess.pause(), { type: "pause" });
+  }
+  override stop(): Promise<WireResult<void>> {
+    return this.transport(() => this.inProcess.stop(), { type: "stop" });
+  }
+  override seek(seconds: number): Promise<WireResult<void>> {
+    return settle(async () => {
+      await this.inProcess.seek(seconds);
+      this.live?.send({ type: "seek", positionFrame: this.live.frameAt(seconds) });
+    });
+  }
+  override setLoop(loop: LoopRegion | null): Promise<WireResult<void>> {
+    return settle(async () => {
+      await this.inProcess.setLoop(loop);
+      const live = this.live;
+      if (!live) return;
+      if (loop === null) live.send({ type: "set_loop", startFrame: 0, endFrame: 1, enabled: false });
+      else {
+        const startFrame = live.frameAt(loop.start_seconds);
+        const endFrame = Math.max(startFrame + 1, live.frameAt(loop.end_seconds));
+        live.send({ type: "set_loop", startFrame, endFrame, enabled: true });
+      }
+    });
+  }
+  override setTempo(bpm: number, options?: { rampSeconds?: number }): Promise<WireResult<void>> {
+    return settle(async () => {
+      await this.inProcess.setTempo(bpm, options);
+      this.live?.send({ type: "set_tempo", bpm, rampFrames: this.live.frameAt(options?.rampSeconds ?? 0) });
+    });
+  }
+
+  override async render(
+    request: RenderRequestInput,
+    renderId: string,
+    aborted: boolean,
+    onProgress?: (progress: RenderProgress) => void,
+  ): Promise<WireResult<RenderResult>> {
+    const live = this.live;
+    if (!live || (request as { options?: { offline?: boolean } }).options?.offline !== false) {
+      return super.render(request, renderId, aborted, onProgress);
+    }
+    const controller = new AbortController();
+    if (aborted) controller.abort();
+    this.liveRenders.set(renderId, controller);
+    try {
+      return await settle(() => this.renderLive(live, request, controller.signal, onProgress));
+    } finally {
+      this.liveRenders.delete(renderId);
+    }
+  }
+
+  override cancelRender(renderId: string): void {
+    this.liveRenders.get(renderId)?.abort();
+    super.cancelRender(renderId);
+  }
+
+  /** Plays the request's graph from its start position and captures its duration as it plays. */
+  private async renderLive(
+    live: LiveHost,
+    input: RenderRequestInput,
+    signal: AbortSignal,
+    onProgress?: (progress: RenderProgress) => void,
+  ): Promise<RenderResult> {
+    const request = parseContract(RenderRequestSchema, input);
+    checkRenderRequest(request);
+    if (request.sample_rate !== this.sampleRate) {
+      throw new EngineError(
+        "E_SCHEMA",
+        `must be ${this.sampleRate}: a real-time render runs at the audio context's rate`,
+        "sample_rate",
+      );
+    }
+    const frames = renderFrameCount(request);
+    const started = performance.now();
+    // The graph playing already (loaded, perhaps with commands queued for it) is kept as it is.
+    if (JSON.stringify(live.loadedGraph) !== JSON.stringify(request.node_graph))
+      await live.load(request.node_graph);
+    live.send({ type: "pause" });
+    live.send({ type: "seek", positionFrame: live.frameAt(request.start_position_seconds ?? 0) });
+    const capture = await live.captureFrames(frames, () => live.send({ type: "play" }), {
+      signal,
+      onFrames: (done) =>
+        onProgress?.({ request_id: request.request_id, frames_rendered: done, frames_total: frames }),
+    });
+    live.send({ type: "pause" });
+    const [left, right] = capture.channels;
+    const channels = Array.from({ length: request.channels }, (_, c) =>
+      c === 0 ? left : c === 1 ? right : new Float32Array(capture.frames),
+    );
+    const handle = await this.inProcess.uploadBuffer(channels, request.sample_rate);
+    const reason = capture.cancelled
+      ? "cancelled"
+      : capture.stalled
+        ? "the transport stopped before the render's end (stalled capture)"
+        : capture.lostFrames > 0
+          ? `the capture ring overflowed: ${capture.lostFrames} frames lost`
+          : null;
+    return {
+      version: CONTRACT_VERSION,
+      request_id: request.request_id,
+      status: reason === null ? "ok" : "partial",
+      error: reason,
+      buffer_handle: handle,
+      frames: capture.frames,
+      processing_time_ms: performance.now() - started,
+      extensions: { lost_frames: capture.lostFrames },
+    };
+  }
+
+  private transport(apply: () => Promise<void>, command: { type: "play" | "pause" | "stop" }) {
+    return settle(async () => {
+      await apply();
+      this.live?.send(command);
+    });
+  }
+}
