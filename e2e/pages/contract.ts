@@ -9,3 +9,8 @@ describeEngineClientContract("worker", ({ clock }) =>
 );
 
 Object.assign(window, { runContractSuite: runCollected });
+
+// The real-time host: each test gets its own AudioContext (closed by close()).
+describeEngineClientContract("audioworklet", ({ clock }) =>
+  createBrowserEngine({ host: "audioworklet", hostOptions: { clock } }),
+);

@@ -118,7 +118,7 @@ export class RealtimeEngineHost extends EngineHost {
     onProgress?: (progress: RenderProgress) => void,
   ): Promise<WireResult<RenderResult>> {
     const live = this.live;
-    if (!live || (request as { options?: { offline?: boolean } }).options?.offline !== false) {
+    if (!live || (request as { options?: { offline?: boolean } } | null)?.options?.offline !== false) {
       return super.render(request, renderId, aborted, onProgress);
     }
     const controller = new AbortController();
