@@ -16,6 +16,9 @@ export default defineConfig({
     // Vitest itself uses vitest.config.ts and never sees this alias.
     alias: { vitest: fileURLToPath(new URL("./e2e/support/vitest-shim.ts", import.meta.url)) },
   },
+  // Scan every page at startup, so the dependency optimizer never reloads a page mid-test when it
+  // first meets a dependency (comlink, ringbuf.js, lit, faustwasm, ...).
+  optimizeDeps: { entries: ["index.html", "e2e/pages/*.html", "bench/**/*.html"] },
   server: {
     host: "127.0.0.1",
     port: 5173,

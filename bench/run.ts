@@ -55,7 +55,41 @@ async function nodeTimings(): Promise<Record<WorkloadId, Timing>> {
   return result;
 }
 
-type BrowserTimings = Record<`${WorkloadId}.${"worker" | "native"}`, Timing> & { W3: W3Timings };
+type RealtimeFigures = {
+  hostOverhead: { ours: number; empty: number };
+  transportRead: { block: number; contract: number; viaWorker: number };
+  controlRoundtrip: { ours: number; plain: number };
+  ringThroughput: { webdreamer: { median: number }; ringbufjs: { median: number }; ratio: number };
+  doorbellWake: { doorbell: number; postMessage: number };
+};
+type BrowserTimings = Record<`${WorkloadId}.${"worker" | "native"}`, Timing> & {
+  W3: W3Timings;
+  realtime: RealtimeFigures;
+};
+
+async function realtimeFigures(
+  page: import("@playwright/test").Page,
+  base: string,
+): Promise<RealtimeFigures> {
+  await page.goto(new URL("bench/pages/realtime.html", base).href);
+  const call = <T>(name: string, ...args: number[]) =>
+    page.evaluate(
+      ([n, a]) =>
+        (
+          window as unknown as { realtimeBench: Record<string, (...x: number[]) => Promise<unknown>> }
+        ).realtimeBench[n as string]?.(...(a as number[])),
+      [name, args] as const,
+    ) as Promise<T>;
+  const figures = {
+    hostOverhead: await call<RealtimeFigures["hostOverhead"]>("hostOverhead", 20, 3),
+    transportRead: await call<RealtimeFigures["transportRead"]>("transportRead"),
+    controlRoundtrip: await call<RealtimeFigures["controlRoundtrip"]>("controlRoundtrip", 2000, 5),
+    ringThroughput: await call<RealtimeFigures["ringThroughput"]>("ringThroughput", 1.5, 3),
+    doorbellWake: await call<RealtimeFigures["doorbellWake"]>("doorbellWake", 1000),
+  };
+  console.error(`[bench] real-time path: ${JSON.stringify(figures)}`);
+  return figures;
+}
 
 async function browserTimings(): Promise<BrowserTimings> {
   const server = await createServer({ server: { port: 0, host: "127.0.0.1" }, logLevel: "error" });
@@ -84,6 +118,8 @@ async function browserTimings(): Promise<BrowserTimings> {
     }
     result.W3 = await benchW3Worker(page, address as string, seconds, repetitions);
     console.error(`[bench] ${describeW3("worker", result.W3)}`);
+    // A real-time AudioContext needs the autoplay flag from CHROMIUM_ARGS; a fresh page keeps it clean.
+    result.realtime = await realtimeFigures(await browser.newPage(), address as string);
     return result;
   } finally {
     await browser.close();
@@ -130,11 +166,71 @@ for (const [where, timing] of [
   });
 }
 
+// The real-time path (issue 5): each figure against a reference measured in the same page.
+const rt = browser.realtime;
+const row = (
+  id: string,
+  value: number,
+  unit: string,
+  reference: number,
+  referenceName: string,
+  ratio: number,
+) =>
+  rows.push({
+    id,
+    value: Number(value.toFixed(3)),
+    unit,
+    reference: Number(reference.toFixed(3)),
+    reference_name: referenceName,
+    ratio: Number(ratio.toFixed(2)),
+  });
+row(
+  "host-overhead",
+  rt.hostOverhead.ours,
+  "us per quantum",
+  rt.hostOverhead.empty,
+  "an empty AudioWorkletProcessor, OfflineAudioContext",
+  rt.hostOverhead.empty / rt.hostOverhead.ours,
+);
+row(
+  "ring-throughput",
+  rt.ringThroughput.webdreamer.median / 1e6,
+  "M stereo frames/s",
+  rt.ringThroughput.ringbufjs.median / 1e6,
+  "ringbuf.js, Chromium Worker to Worker, 128-frame chunks",
+  rt.ringThroughput.ratio,
+);
+row(
+  "transport-read",
+  rt.transportRead.contract,
+  "us per getTransportState()",
+  rt.transportRead.viaWorker,
+  "a Comlink round trip to the engine Worker",
+  rt.transportRead.viaWorker / rt.transportRead.contract,
+);
+row(
+  "doorbell-wake",
+  rt.doorbellWake.doorbell,
+  "us, median one way",
+  rt.doorbellWake.postMessage,
+  "postMessage to a Worker and back, halved",
+  rt.doorbellWake.postMessage / rt.doorbellWake.doorbell,
+);
+row(
+  "control-roundtrip",
+  rt.controlRoundtrip.ours,
+  "us per call",
+  rt.controlRoundtrip.plain,
+  "a plain Comlink call on the same port",
+  rt.controlRoundtrip.plain / rt.controlRoundtrip.ours,
+);
+
 console.log(`\nwebdreamer benchmark: ${seconds} s renders at ${SAMPLE_RATE} Hz, median of ${repetitions}\n`);
 console.log("| row | webdreamer | reference | ratio |");
 console.log("| --- | --- | --- | --- |");
 for (const row of rows) {
-  console.log(`| ${row.id} | x${row.value} | x${row.reference} (${row.reference_name}) | ${row.ratio} |`);
+  const unit = row.unit === "x realtime" ? (v: number) => `x${v}` : (v: number) => `${v} ${row.unit}`;
+  console.log(`| ${row.id} | ${unit(row.value)} | ${unit(row.reference)} (${row.reference_name}) | ${row.ratio} |`);
 }
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", `${JSON.stringify(rows, null, 2)}\n`);

@@ -7,19 +7,10 @@ import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 
-/** One Worker that answers each request with one message, in order. */
-export interface TaskWorker {
-  /**
-   * Sends `message` (SharedArrayBuffers are shared, not copied; `transfer` lists MessagePorts or
-   * ArrayBuffers to move) and resolves with the reply.
-   */
-  request<Reply>(message: unknown, transfer?: Transferable[]): Promise<Reply>;
-  /** Ends the worker. */
-  terminate(): Promise<void>;
-}
+import { type SpawnTaskWorker, wrap } from "./web-workers";
 
-/** Starts a fresh worker running the bundled entry. */
-export type SpawnTaskWorker = () => TaskWorker;
+export type { SpawnTaskWorker, TaskWorker } from "./web-workers";
+export { webWorkers } from "./web-workers";
 
 /**
  * Bundles a TypeScript worker entry (and everything it imports, packages included) into one
@@ -65,44 +56,5 @@ export async function nodeWorkers(file: string): Promise<SpawnTaskWorker> {
         await worker.terminate();
       },
     );
-  };
-}
-
-/**
- * Workers from a bundled entry URL, in a browser (module workers).
- * @example
- * const spawn = webWorkers(new URL("/build/bench-worker.js", location.href));
- */
-export function webWorkers(url: URL | string): SpawnTaskWorker {
-  return () => {
-    const worker = new Worker(url, { type: "module" });
-    return wrap(
-      (message, transfer) => worker.postMessage(message, transfer),
-      (listener) => worker.addEventListener("message", (event) => listener(event.data)),
-      (listener) => worker.addEventListener("error", (event) => listener(new Error(event.message))),
-      async () => worker.terminate(),
-    );
-  };
-}
-
-function wrap(
-  post: (message: unknown, transfer: Transferable[]) => void,
-  onMessage: (listener: (data: unknown) => void) => void,
-  onError: (listener: (error: Error) => void) => void,
-  terminate: () => Promise<void>,
-): TaskWorker {
-  const pending: { resolve(value: unknown): void; reject(error: Error): void }[] = [];
-  onMessage((data) => pending.shift()?.resolve(data));
-  onError((error) => {
-    for (const request of pending.splice(0)) request.reject(error);
-  });
-  return {
-    request<Reply>(message: unknown, transfer: Transferable[] = []): Promise<Reply> {
-      return new Promise<Reply>((resolve, reject) => {
-        pending.push({ resolve: resolve as (value: unknown) => void, reject });
-        post(message, transfer);
-      });
-    },
-    terminate,
   };
 }

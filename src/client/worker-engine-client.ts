@@ -119,6 +119,20 @@ export abstract class RemoteEngineClient<Host extends EngineHost = EngineHost>
     return unwrap(await invoke(this.remote));
   }
 
+  /**
+   * One control-plane round trip to the engine Worker, as every call makes (diagnostics).
+   * @example
+   * const t0 = performance.now(); await engine.ping(); console.log(performance.now() - t0);
+   */
+  async ping(): Promise<void> {
+    await this.call((r) => r.ping());
+  }
+
+  /** The plain Comlink round trip on the same port, without this client's wrapping (benchmarks). */
+  async rawPing(): Promise<void> {
+    await this.remote.rawPing();
+  }
+
   /** @example const state = await engine.getTransportState(); */
   getTransportState(): Promise<TransportState> {
     return this.call((r) => r.getTransportState());

@@ -134,8 +134,14 @@ export class LiveEngine implements CommandVisitor {
         target.fill(0, offset, offset + n);
         continue;
       }
-      const source = engine.outputChannel(c < sources ? c : sources - 1);
-      // An index loop: a subarray per piece would allocate on the audio thread.
+      const channel = c < sources ? c : sources - 1;
+      if (offset === 0 && n === target.length) {
+        // The common case, a whole quantum: one copy from a cached view (allocation-free).
+        target.set(engine.outputQuantum(channel, n));
+        continue;
+      }
+      // A split quantum: an index loop, since a subarray per piece would allocate.
+      const source = engine.outputChannel(channel);
       for (let i = 0; i < n; i++) target[offset + i] = source[i] as number;
     }
     this.advance(n);

@@ -47,6 +47,16 @@ export class EngineHost {
     });
   }
 
+  /** Diagnostics: one control-plane round trip through the wire wrapping (benchmarks, health checks). */
+  ping(): Promise<WireResult<number>> {
+    return settle(async () => 0);
+  }
+
+  /** The same round trip without the wrapping: the plain Comlink baseline for `ping`. */
+  rawPing(): number {
+    return 0;
+  }
+
   getTransportState(): Promise<WireResult<TransportState>> {
     return settle(() => this.client.getTransportState());
   }
