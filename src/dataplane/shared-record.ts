@@ -25,11 +25,11 @@
  *   the values, sequence := 2v (even: complete), then version := v. Readers: load version, pick its
  *   slot, load that slot's sequence (retry if odd), copy the values, load the sequence again; equal
  *   ⇒ the copy is one complete record, never a mix of two (a "torn" read); else retry.
- * - Every shared access is an Atomics operation on Int32 words, values included (a Float64 moves
- *   through a private scratch Float64Array/Int32Array pair). The program is therefore data-race-free
- *   in the ECMAScript memory model, and the protocol holds on any CPU and under any JIT reordering,
- *   not just under x86's strong ordering. Cost: 2 atomic stores per value, well under a microsecond
- *   for a transport record.
+ * - The sequence and version words are Atomics operations; the values are plain Float64 accesses
+ *   bracketed by them (the audio thread writes a record every quantum: plain stores keep that to a
+ *   few hundred nanoseconds). A reader may race the writer and copy a mix of two records; the
+ *   closing check, a read-modify-write that cannot be reordered before the value reads, then sees a
+ *   changed sequence and the copy is discarded, so a torn record is never returned.
  * - The writer never waits for readers; a reader that keeps losing the race (or meets a writer that
  *   stopped mid-write) gives up after a bounded number of attempts and reports failure.
  */
@@ -95,9 +95,8 @@ export class SharedRecord implements RecordStore {
   readonly length: number;
 
   private readonly words: Int32Array;
-  /** Private scratch: a Float64 value and its two Int32 words (never shared, never reallocated). */
-  private readonly scratch = new Float64Array(1);
-  private readonly scratchWords = new Int32Array(this.scratch.buffer);
+  /** Each slot's values as Float64s (8-aligned: a slot's header is two Int32 words). */
+  private readonly slotValues: Float64Array[];
   /** The reader's private copy of a record, moved into the caller's array once known untorn. */
   private readonly staging: Float64Array;
   /** Int32 words per slot (sequence, reserved, values). */
@@ -112,6 +111,14 @@ export class SharedRecord implements RecordStore {
     this.slotWords = SLOT_HEADER_WORDS + 2 * length;
     this.words = new Int32Array(buffer, byteOffset, FIRST_SLOT_WORD + 2 * this.slotWords);
     this.staging = new Float64Array(length);
+    this.slotValues = [0, 1].map(
+      (slot) =>
+        new Float64Array(
+          buffer,
+          byteOffset + 4 * (FIRST_SLOT_WORD + slot * this.slotWords + SLOT_HEADER_WORDS),
+          length,
+        ),
+    );
     // A new writer (say, a restarted worklet) resumes the count; a slot a dead writer left odd is
     // rewritten, odd then even, within two writes.
     this.version = Atomics.load(this.words, VERSION);
@@ -207,17 +214,13 @@ export class SharedRecord implements RecordStore {
    */
   write(values: Float64Array, _urgent?: boolean): void {
     const words = this.words;
-    const scratch = this.scratch;
-    const scratchWords = this.scratchWords;
     const version = (this.version + 1) | 0;
-    const slot = FIRST_SLOT_WORD + (version & 1) * this.slotWords;
+    const slotIndex = version & 1;
+    const slot = FIRST_SLOT_WORD + slotIndex * this.slotWords;
     Atomics.store(words, slot, ((version << 1) - 1) | 0);
+    const target = this.slotValues[slotIndex] as Float64Array;
     const count = Math.min(values.length, this.length);
-    for (let i = 0, word = slot + SLOT_HEADER_WORDS; i < count; i++, word += 2) {
-      scratch[0] = values[i] as number;
-      Atomics.store(words, word, scratchWords[0] as number);
-      Atomics.store(words, word + 1, scratchWords[1] as number);
-    }
+    for (let i = 0; i < count; i++) target[i] = values[i] as number;
     Atomics.store(words, slot, (version << 1) | 0);
     Atomics.store(words, VERSION, version);
     this.version = version;
@@ -232,21 +235,20 @@ export class SharedRecord implements RecordStore {
    */
   read(into: Float64Array): boolean {
     const words = this.words;
-    const scratch = this.scratch;
-    const scratchWords = this.scratchWords;
     const staging = this.staging;
     const count = Math.min(into.length, this.length);
     for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-      const slot = FIRST_SLOT_WORD + (Atomics.load(words, VERSION) & 1) * this.slotWords;
+      const slotIndex = Atomics.load(words, VERSION) & 1;
+      const slot = FIRST_SLOT_WORD + slotIndex * this.slotWords;
       const before = Atomics.load(words, slot);
       // Odd: the writer lapped round to this slot already (two writes since the version load).
       if (before & 1) continue;
-      for (let i = 0, word = slot + SLOT_HEADER_WORDS; i < count; i++, word += 2) {
-        scratchWords[0] = Atomics.load(words, word);
-        scratchWords[1] = Atomics.load(words, word + 1);
-        staging[i] = scratch[0] as number;
-      }
-      if (Atomics.load(words, slot) === before) {
+      const source = this.slotValues[slotIndex] as Float64Array;
+      for (let i = 0; i < count; i++) staging[i] = source[i] as number;
+      // The check is a read-modify-write that leaves the word as it is: unlike a plain atomic load,
+      // it keeps the value reads above from moving after it (Boehm, "Can seqlocks get along with
+      // programming language memory models?", 2012).
+      if (Atomics.compareExchange(words, slot, before, before) === before) {
         // Copied through `staging` so that a reader that gives up leaves `into` as it was.
         for (let i = 0; i < count; i++) into[i] = staging[i] as number;
         return true;

@@ -11,6 +11,11 @@ export interface EngineExports {
   memory: WebAssembly.Memory;
   /** Not a wasm export: the dispatch table behind the external-node imports of this instance. */
   externals: ExternalHost;
+  /**
+   * Not a wasm export: how many times the memory has grown. Views over the memory must be rebuilt
+   * when it changes; comparing a number is cheaper per quantum than reading `memory.buffer`.
+   */
+  growths: { count: number };
   _initialize(): void;
   wd_engine_create(sampleRate: number, blockSize: number): number;
   wd_engine_destroy(engine: number): void;
@@ -126,6 +131,7 @@ export function compileEngineModule(bytes: BufferSource): Promise<WebAssembly.Mo
  */
 export function instantiateEngine(module: WebAssembly.Module): EngineExports {
   const externals = new ExternalHost();
+  const growths = { count: 0 };
   const imports = {
     webdreamer: externals.imports(),
     wasi_snapshot_preview1: {
@@ -133,11 +139,15 @@ export function instantiateEngine(module: WebAssembly.Module): EngineExports {
         throw new Error(`engine.wasm called proc_exit(${code})`);
       },
     },
-    // Called when memory.grow succeeds; WasmEngine notices the new buffer by identity instead.
-    env: { emscripten_notify_memory_growth(): void {} },
+    // Called when memory.grow succeeds: WasmEngine rebuilds its views when the count changes.
+    env: {
+      emscripten_notify_memory_growth(): void {
+        growths.count++;
+      },
+    },
   };
   const instance = new WebAssembly.Instance(module, imports);
-  const exports = { ...(instance.exports as unknown as EngineExports), externals };
+  const exports = { ...(instance.exports as unknown as EngineExports), externals, growths };
   externals.attach(exports.memory);
   exports._initialize();
   return exports;
@@ -236,7 +246,7 @@ export class WasmEngine {
   private outputViews: Float32Array[] = [];
   private quantumViews: Float32Array[] = [];
   private quantumFrames = 0;
-  private viewsBuffer: ArrayBuffer | null = null;
+  private viewsGrowth = -1;
 
   constructor(
     readonly exports: EngineExports,
@@ -474,7 +484,7 @@ export class WasmEngine {
    */
   render(frames: number): number {
     const rendered = this.exports.wd_render(this.handle, frames);
-    if (this.viewsBuffer !== this.exports.memory.buffer) this.refreshViews();
+    if (this.viewsGrowth !== this.exports.growths.count) this.refreshViews();
     return rendered;
   }
 
@@ -543,7 +553,7 @@ export class WasmEngine {
         new Float32Array(this.exports.memory.buffer, this.exports.wd_output_channel(this.handle, c), frames),
       );
     }
-    this.viewsBuffer = this.exports.memory.buffer;
+    this.viewsGrowth = this.exports.growths.count;
     this.quantumFrames = 0;
   }
 

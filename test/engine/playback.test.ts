@@ -63,3 +63,20 @@ describe("playback", () => {
     expect(half).toEqual(left.subarray(0, 1000).map((v) => Math.fround(v * 0.5)));
   });
 });
+
+describe("engine memory growth", () => {
+  it("keeps its output views valid after the WebAssembly memory grows", async () => {
+    const { newEngine } = await import("../support/render");
+    const engine = await newEngine();
+    const osc = engine.addNode("oscillator");
+    engine.prepare(osc);
+    engine.render(128);
+    const pagesBefore = engine.exports.memory.buffer.byteLength;
+    engine.createBuffer([new Float32Array(8_000_000)], 48000); // 32 MB: the memory must grow
+    expect(engine.exports.memory.buffer.byteLength).toBeGreaterThan(pagesBefore);
+    expect(engine.exports.growths.count).toBeGreaterThan(0);
+    engine.reset();
+    engine.render(128);
+    expect(engine.outputChannel(0)[1]).toBeCloseTo(Math.sin((2 * Math.PI * 440) / 48000), 6);
+  });
+});
