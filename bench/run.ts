@@ -230,7 +230,9 @@ console.log("| row | webdreamer | reference | ratio |");
 console.log("| --- | --- | --- | --- |");
 for (const row of rows) {
   const unit = row.unit === "x realtime" ? (v: number) => `x${v}` : (v: number) => `${v} ${row.unit}`;
-  console.log(`| ${row.id} | ${unit(row.value)} | ${unit(row.reference)} (${row.reference_name}) | ${row.ratio} |`);
+  console.log(
+    `| ${row.id} | ${unit(row.value)} | ${unit(row.reference)} (${row.reference_name}) | ${row.ratio} |`,
+  );
 }
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", `${JSON.stringify(rows, null, 2)}\n`);

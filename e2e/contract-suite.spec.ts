@@ -8,7 +8,9 @@ declare global {
   }
 }
 
-test("the worker and audioworklet hosts pass the EngineClient contract suite in Chromium", async ({ page }) => {
+test("the worker and audioworklet hosts pass the EngineClient contract suite in Chromium", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await page.goto("/e2e/pages/contract.html");
   const outcomes = await page.evaluate(() => window.runContractSuite());
