@@ -7,9 +7,10 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./e2e/chromium";
  * The Vite dev server serves the pages with COOP/COEP, so they are cross-origin isolated.
  */
 
-const port = 5199;
+// WEBDREAMER_E2E_PORT moves both servers (to run two suites side by side).
+const port = Number(process.env.WEBDREAMER_E2E_PORT ?? 5199);
 /** Where e2e tests find the pages served without cross-origin isolation. */
-export const NOT_ISOLATED_PORT = 5198;
+export const NOT_ISOLATED_PORT = port - 1;
 
 export default defineConfig({
   testDir: "e2e",

@@ -114,6 +114,18 @@ test.describe("the real-time AudioWorklet host", () => {
     expect(outcome.afterPeak).toBeGreaterThan(0.49);
   });
 
+  test("plays a Faust node live, sample for sample as the offline render", async ({ page }) => {
+    await page.goto("/e2e/pages/realtime.html");
+    const api = realtime(page);
+    await api.startRealtime();
+    const source = 'import("stdfaust.lib"); process = fi.resonlp(1200, 4, 0.5) <: _, de.delay(100, 37);';
+    const { live, offline } = await api.captureFaust(source, 0.5);
+    expect(live.status).toBe("ok");
+    expect(live.frames).toBe(offline.frames);
+    expect(peak(live.samples)).toBeGreaterThan(0.05);
+    expect(maxAbsDifference(live.samples, offline.samples)).toBe(0);
+  });
+
   test("without COOP/COEP the engine still plays, over the message-port data plane", async ({ page }) => {
     await page.goto(`http://127.0.0.1:${NOT_ISOLATED_PORT}/e2e/pages/realtime.html`);
     const api = realtime(page);

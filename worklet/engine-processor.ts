@@ -38,9 +38,15 @@ import {
 import type { MeterBlock } from "../src/dataplane/meter-block";
 import type { DataRing } from "../src/dataplane/spsc-ring";
 import { createTransportSnapshot, type TransportBlock } from "../src/dataplane/transport-block";
-import { applyGraphProgram, type GraphProgram } from "../src/engine/graph-program";
+import {
+  applyGraphProgram,
+  type ClonedFaustNode,
+  type ExternalNodeSpec,
+  type GraphProgram,
+} from "../src/engine/graph-program";
 import { LiveEngine } from "../src/engine/live-engine";
 import { instantiateEngine, WasmEngine } from "../src/engine/wasm-engine";
+import { createFaustNode, type FaustDspCode, type SoundfilePart } from "../src/faust/faust-node";
 
 export interface EngineProcessorOptions {
   module: WebAssembly.Module;
@@ -62,6 +68,17 @@ type ControlMessage =
   | { type: "trap-for-testing" };
 
 const CAPTURE_CHUNK = 128;
+
+/** A Faust node sent as data (compiled code and soundfile audio), rebuilt on this thread. */
+function rebuildFaustNode(faust: ClonedFaustNode): ExternalNodeSpec {
+  const soundfiles = new Map(faust.soundfiles as [string, SoundfilePart[]][]);
+  return {
+    nodeId: faust.nodeId,
+    numOutputs: faust.numOutputs,
+    params: faust.params,
+    create: () => createFaustNode(faust.code as FaustDspCode, soundfiles),
+  };
+}
 
 class EngineProcessor extends AudioWorkletProcessor {
   private readonly module: WebAssembly.Module;
@@ -125,7 +142,7 @@ class EngineProcessor extends AudioWorkletProcessor {
     this.bufferIds = buffers.map((channels) => engine.createBuffer(channels, sampleRate));
     this.program = program;
     this.buffers = buffers;
-    const nodes = program ? applyGraphProgram(engine, program).length : 0;
+    const nodes = program ? applyGraphProgram(engine, program, rebuildFaustNode).length : 0;
     (this.live as LiveEngine).clearQueue();
     (this.live as LiveEngine).attach(engine, nodes);
   }

@@ -60,6 +60,29 @@ const api = {
       offline: { frames: offline.frames, samples: await read(offline.buffer_handle) },
     };
   },
+  /** Compiles Faust, plays a sine through it live, and renders the same request offline. */
+  async captureFaust(source: string, seconds: number) {
+    const { node_id } = await client().compileFaust(source);
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "osc", node_id: "builtin:oscillator", params: { frequency: 330, waveform: "saw" } },
+        { name: "dsp", node_id, inputs: ["osc"] },
+      ],
+      output: "dsp",
+    };
+    const live = await client().render(request(graph, seconds, false));
+    const offline = await client().render(request(graph, seconds, true));
+    return {
+      live: {
+        status: live.status,
+        frames: live.frames,
+        error: live.error,
+        samples: await read(live.buffer_handle),
+      },
+      offline: { frames: offline.frames, samples: await read(offline.buffer_handle) },
+    };
+  },
   /** Loads a constant-1 graph, schedules gain 0.25 at `frame`, captures 0.5 s. */
   async parameterAtFrame(frame: number) {
     const sr = client().context.sampleRate;

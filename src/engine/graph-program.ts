@@ -4,7 +4,7 @@
  * v1alpha GraphDescriptor (names, seconds, beats, buffer handles) into one of these.
  */
 import type { ExternalProcessor } from "./external-nodes";
-import type { RampCurve, WasmEngine } from "./wasm-engine";
+import { type RampCurve, type WasmEngine, WasmEngineError } from "./wasm-engine";
 
 /** One entry of a node's timeline, on transport frames. */
 export type TimelineEntry =
@@ -27,11 +27,26 @@ export interface ExternalNodeSpec {
   create(): ExternalProcessor;
 }
 
+/** A compiled Faust node as data: the compiled code, its soundfile audio, its parameter table. */
+export interface ClonedFaustNode {
+  nodeId: string;
+  numOutputs: number;
+  params: ExternalNodeSpec["params"];
+  /** The compiled DSP (CompiledFaust's dsp, effect, mixer and layout: all clonable). */
+  code: unknown;
+  soundfiles: [string, unknown[]][];
+}
+
 export interface GraphProgramNode {
   /** Built-in processor kind, e.g. "oscillator" (an external node's node_id). */
   kind: string;
   /** Set for a node hosted outside engine.wasm; `kind` is then informative only. */
   external?: ExternalNodeSpec;
+  /**
+   * A Faust node in structured-clone form (a program posted to an AudioWorklet, where the
+   * ExternalNodeSpec's create function cannot travel); applyGraphProgram's `makeExternal` rebuilds it.
+   */
+  faust?: ClonedFaustNode;
   /** Indices (into GraphProgram.nodes) of this node's inputs, in order. */
   inputs: number[];
   /** Parameter values before automation, by parameter id. */
@@ -73,13 +88,21 @@ function applyTimeline(engine: WasmEngine, node: number, timeline: TimelineEntry
  * Control: replaces the engine's graph with `program` and prepares it (which rewinds to frame 0).
  * Returns the engine node index of each program node.
  */
-export function applyGraphProgram(engine: WasmEngine, program: GraphProgram): number[] {
+export function applyGraphProgram(
+  engine: WasmEngine,
+  program: GraphProgram,
+  makeExternal?: (faust: ClonedFaustNode) => ExternalNodeSpec,
+): number[] {
   engine.clear();
-  const indices = program.nodes.map((node) =>
-    node.external
-      ? engine.addExternalNode(node.external.create(), node.external.numOutputs, node.external.params)
-      : engine.addNode(node.kind),
-  );
+  const indices = program.nodes.map((node) => {
+    const external = node.external ?? (node.faust && makeExternal?.(node.faust));
+    if (node.faust && !external) {
+      throw new WasmEngineError("E_UNKNOWN_KIND", `this host cannot run Faust node ${node.faust.nodeId}`);
+    }
+    return external
+      ? engine.addExternalNode(external.create(), external.numOutputs, external.params)
+      : engine.addNode(node.kind);
+  });
   program.nodes.forEach((node, i) => {
     const index = indices[i] as number;
     for (const input of node.inputs) engine.addInput(index, indices[input] ?? -1);

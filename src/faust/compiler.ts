@@ -15,6 +15,7 @@ import { EngineError } from "../contracts/errors";
 import { type NodeDescriptor, NodeDescriptorSchema } from "../contracts/node-descriptor";
 import { parseContract } from "../contracts/validate";
 import { faustNodeDescriptor } from "./descriptor";
+import type { FaustFactory } from "./dsp-code";
 import { buildFaustLayout, type FaustJson, type FaustLayout, FaustSharedControlError } from "./layout";
 import { type LibFaustLoader, libFaustCompiler } from "./libfaust";
 
@@ -42,12 +43,7 @@ export interface ResolvedFaustOptions {
 }
 
 /** One compiled WebAssembly module with its JSON description. */
-export interface FaustFactory {
-  module: WebAssembly.Module;
-  /** libfaust's JSON text (faustwasm's factory `json`). */
-  json: string;
-  meta: FaustJson;
-}
+export type { FaustFactory } from "./dsp-code";
 
 /**
  * A compiled DSP: plain data and WebAssembly modules, so it can be posted to a Worker or an

@@ -25,7 +25,7 @@
  * it renders the same samples at any block size; a steal starts its hand-over on the note's frame.
  */
 import type { ExternalBlock, ExternalProcessor } from "../engine/external-nodes";
-import type { CompiledFaust } from "./compiler";
+import type { FaustDspCode } from "./dsp-code";
 import {
   type FaustLayout,
   type FaustMidiBinding,
@@ -43,8 +43,7 @@ export interface SoundfilePart {
 /** Audio for the soundfiles of a DSP: by soundfile label, parts by index (missing parts are silent). */
 export type SoundfileAudio = ReadonlyMap<string, readonly (SoundfilePart | undefined)[]>;
 
-/** What faust-node needs of a compiled DSP (CompiledFaust has it; it survives structured clone). */
-export type FaustDspCode = Pick<CompiledFaust, "dsp" | "effect" | "mixer" | "layout">;
+export type { FaustDspCode } from "./dsp-code";
 
 /** Largest block computed in one call of a mono DSP; longer engine blocks are computed in pieces. */
 const MAX_MONO_CHUNK = 4096;

@@ -60,6 +60,8 @@ export interface FaustGraphNode {
   /** Parameter table for checking values and automation (kind = the node id). */
   type: ProcessorTypeInfo;
   compiled: CompiledFaust;
+  /** The node's soundfile audio by label (what create() hands the processor). */
+  soundfiles: Map<string, SoundfilePart[]>;
   /** Creates the processor, with the node's soundfile audio (control thread of the rendering host). */
   create(): FaustNode;
 }
@@ -217,7 +219,12 @@ export class FaustRegistry {
       parts[target.part] = readBuffer(handle, slotPath);
       soundfiles.set(target.binding.label, parts);
     }
-    return { type: this.typeOf(compiled), compiled, create: () => createFaustNode(compiled, soundfiles) };
+    return {
+      type: this.typeOf(compiled),
+      compiled,
+      soundfiles,
+      create: () => createFaustNode(compiled, soundfiles),
+    };
   }
 
   /** The parameter table of a DSP, as the graph compiler checks values against it. */

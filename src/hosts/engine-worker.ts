@@ -34,7 +34,7 @@ self.addEventListener("message", async (event: MessageEvent<EngineWorkerInit>) =
     // Types for compiling live graphs: the same table the engine was built with.
     const types = readProcessorTypes(instantiateEngine(module));
     port.postMessage({ type: "webdreamer-ready" });
-    Comlink.expose(new RealtimeEngineHost(client, types, sampleRate), port);
+    Comlink.expose(new RealtimeEngineHost(client, types, sampleRate, faust), port);
   } catch (error) {
     const wire = new EngineError(
       "E_HOST_UNAVAILABLE",

@@ -16,8 +16,9 @@ import type { RingBell } from "../dataplane/doorbell";
 import { createDataPlane } from "../dataplane/index";
 import type { DataRing } from "../dataplane/spsc-ring";
 import { compileGraph, resolveParameterValue } from "../engine/graph-compiler";
-import type { GraphProgram } from "../engine/graph-program";
+import type { ClonedFaustNode, GraphProgram } from "../engine/graph-program";
 import type { ProcessorTypeInfo } from "../engine/wasm-engine";
+import type { FaustRegistry } from "../faust/registry";
 
 /** Capture ring size: 2 s of interleaved stereo at 48 kHz, far more than a drain cycle needs. */
 const CAPTURE_RING_FLOATS = 2 * 96000;
@@ -67,6 +68,7 @@ export class LiveHost {
     private readonly types: readonly ProcessorTypeInfo[],
     readonly sampleRate: number,
     private readonly readBuffer: (handle: string) => Promise<Float32Array[]>,
+    private readonly faust?: FaustRegistry,
   ) {
     const plane = createDataPlane({ isolated: globalThis.crossOriginIsolated === true });
     const commands = plane.createRing(Uint8Array, COMMAND_RING_BYTES, {
@@ -95,7 +97,28 @@ export class LiveHost {
     const handles = [...new Set(graphBufferReferences(graph).map((r) => r.handle))];
     const audio = await Promise.all(handles.map((handle) => this.readBuffer(handle)));
     const byHandle = new Map(handles.map((handle, i) => [handle, i]));
+    await this.faust?.prepareGraph(graph, "graph");
+    // Faust nodes travel to the worklet as data (compiled code and soundfile audio) and are rebuilt
+    // there; the graph compiler sees them as external nodes.
+    const faustNodes = new Map<string, ClonedFaustNode>();
     const compiled = compileGraph(graph, {
+      resolveExternal: (node, path) => {
+        const resolved = this.faust?.resolve(node, path, (handle, slotPath) => {
+          const channels = audio[byHandle.get(handle) ?? -1];
+          if (!channels)
+            throw new EngineError("E_UNKNOWN_HANDLE", `unknown buffer handle ${handle}`, slotPath);
+          return { channels, sampleRate: this.sampleRate };
+        });
+        if (!resolved) return undefined;
+        const { dsp, effect, mixer, layout } = resolved.compiled;
+        const spec = { nodeId: node.node_id, numOutputs: layout.numOutputs, params: layout.params };
+        faustNodes.set(node.name, {
+          ...spec,
+          code: { dsp, effect, mixer, layout },
+          soundfiles: [...resolved.soundfiles],
+        });
+        return { type: resolved.type, spec: { ...spec, create: resolved.create } };
+      },
       types: this.types,
       sampleRate: this.sampleRate,
       rootLabel: "graph",
@@ -111,6 +134,13 @@ export class LiveHost {
         return channel;
       },
     });
+    for (const [name, faust] of faustNodes) {
+      const node = compiled.program.nodes[compiled.nodeIndex.get(name) as number];
+      if (node) {
+        node.external = undefined;
+        node.faust = faust;
+      }
+    }
     const reply = await this.request({ type: "load", program: compiled.program, buffers: audio });
     if (reply.type === "load-failed")
       throw new EngineError("E_RENDER", `the worklet could not load it: ${reply.message}`);
@@ -118,7 +148,12 @@ export class LiveHost {
       graph,
       nodeIndex: compiled.nodeIndex,
       nodeTypes: graph.nodes.map(
-        (node) => this.types.find((t) => `builtin:${t.kind}` === node.node_id) as ProcessorTypeInfo,
+        (node, i) =>
+          (this.types.find((t) => `builtin:${t.kind}` === node.node_id) ??
+            this.faust?.resolve(node, `graph.nodes[${i}]`, () => ({
+              channels: [],
+              sampleRate: this.sampleRate,
+            }))?.type) as ProcessorTypeInfo,
       ),
     };
   }

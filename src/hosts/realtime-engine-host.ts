@@ -24,6 +24,7 @@ import type { LoopRegion } from "../contracts/transport-state";
 import { parseContract } from "../contracts/validate";
 import type { InProcessEngineClient } from "../engine/in-process-client";
 import type { ProcessorTypeInfo } from "../engine/wasm-engine";
+import type { FaustRegistry } from "../faust/registry";
 import { EngineHost, settle, type WireResult } from "./engine-host";
 import { LiveHost } from "./live-host";
 
@@ -35,14 +36,19 @@ export class RealtimeEngineHost extends EngineHost {
     private readonly inProcess: InProcessEngineClient,
     private readonly types: readonly ProcessorTypeInfo[],
     private readonly sampleRate: number,
+    private readonly faust?: FaustRegistry,
   ) {
     super(inProcess);
   }
 
   /** Connects to a worklet over `port` (called once by the real-time client). */
   attachLive(port: MessagePort): void {
-    this.live = new LiveHost(port, this.types, this.sampleRate, (handle) =>
-      this.inProcess.readBuffer(handle),
+    this.live = new LiveHost(
+      port,
+      this.types,
+      this.sampleRate,
+      (handle) => this.inProcess.readBuffer(handle),
+      this.faust,
     );
   }
 
