@@ -36,6 +36,21 @@ async function read(handle: string | null): Promise<number[]> {
   return Array.from(left as Float32Array);
 }
 
+/** Captures `graph` live for `seconds`, then renders the same request offline in the Worker. */
+async function liveAndOffline(graph: GraphDescriptorInput, seconds: number) {
+  const live = await client().render(request(graph, seconds, false));
+  const offline = await client().render(request(graph, seconds, true));
+  return {
+    live: {
+      status: live.status,
+      frames: live.frames,
+      error: live.error,
+      samples: await read(live.buffer_handle),
+    },
+    offline: { frames: offline.frames, samples: await read(offline.buffer_handle) },
+  };
+}
+
 const api = {
   async startRealtime() {
     engine = await RealtimeEngineClient.start();
@@ -48,17 +63,7 @@ const api = {
   },
   /** Captures `seconds` of the sine graph live, and renders the same request offline in the Worker. */
   async captureSine(seconds: number) {
-    const live = await client().render(request(sineGraph, seconds, false));
-    const offline = await client().render(request(sineGraph, seconds, true));
-    return {
-      live: {
-        status: live.status,
-        frames: live.frames,
-        error: live.error,
-        samples: await read(live.buffer_handle),
-      },
-      offline: { frames: offline.frames, samples: await read(offline.buffer_handle) },
-    };
+    return liveAndOffline(sineGraph, seconds);
   },
   /** Compiles Faust, plays a sine through it live, and renders the same request offline. */
   async captureFaust(source: string, seconds: number) {
@@ -71,17 +76,7 @@ const api = {
       ],
       output: "dsp",
     };
-    const live = await client().render(request(graph, seconds, false));
-    const offline = await client().render(request(graph, seconds, true));
-    return {
-      live: {
-        status: live.status,
-        frames: live.frames,
-        error: live.error,
-        samples: await read(live.buffer_handle),
-      },
-      offline: { frames: offline.frames, samples: await read(offline.buffer_handle) },
-    };
+    return liveAndOffline(graph, seconds);
   },
   /** Loads a constant-1 graph, schedules gain 0.25 at `frame`, captures 0.5 s. */
   async parameterAtFrame(frame: number) {
