@@ -76,6 +76,8 @@ export class RealtimeEngineClient extends RemoteEngineClient<RealtimeEngineHost>
     readonly dataPlane: DataPlaneTransport,
     private readonly transportBlock: TransportBlock,
     private readonly meterBlock: MeterBlock,
+    /** True when start() created the context, so close() closes it too. */
+    private readonly ownsContext: boolean,
   ) {
     super(worker, remote, options);
     this.clock = options.clock ?? systemClock;
@@ -126,6 +128,7 @@ export class RealtimeEngineClient extends RemoteEngineClient<RealtimeEngineHost>
       plane.transport,
       transport.local,
       meters.local,
+      options.context === undefined,
     );
   }
 
@@ -256,6 +259,7 @@ export class RealtimeEngineClient extends RemoteEngineClient<RealtimeEngineHost>
     if (this.closed) return;
     await super.close();
     this.node.disconnect();
+    if (this.ownsContext) await this.context.close();
   }
 
   /**

@@ -10,7 +10,8 @@
  * - `atFrame` is a transport frame; -1 means "now". A command whose frame has already passed applies
  *   at once and counts as late. While the transport is stopped it does not advance, so transport
  *   commands (play, pause, stop, seek, loop, tempo) apply at once then.
- * - stop = pause and rewind to frame 0. Loop: reaching loopEnd jumps to loopStart on that frame.
+ * - stop = pause and rewind to frame 0. Loop: reaching loopEnd jumps to loopStart on that frame; a
+ *   playhead already past the loop's end when it is set jumps at the next piece.
  * - Beats advance with the tempo (ramps integrate exactly: linear in time); a seek recomputes the
  *   beat position at the current tempo.
  *
@@ -111,6 +112,15 @@ export class LiveEngine implements CommandVisitor {
     while (done < frames) {
       this.applyDue();
       let n = frames - done;
+      // A loop switched on (or moved) behind the playhead wraps at once, as a DAW's would.
+      if (
+        this.running &&
+        this.loopEnabled &&
+        this.loopEnd > this.loopStart &&
+        this.positionFrames >= this.loopEnd
+      ) {
+        this.moveTo(this.loopStart);
+      }
       if (this.running) {
         if (this.qLength > 0) n = Math.min(n, Math.max(1, (this.qFrame[0] as number) - this.positionFrames));
         if (this.loopEnabled && this.loopEnd > this.loopStart && this.positionFrames < this.loopEnd) {

@@ -83,6 +83,16 @@ describe("LiveEngine: the real-time transport, quantum by quantum", () => {
     expect(l.positionFrames).toBeLessThan(1100);
   });
 
+  it("wraps at once when a loop is set behind the playhead", async () => {
+    const { live: l, render } = await live();
+    l.play(-1);
+    render(20); // position 2560
+    l.setLoop(100, 1000, true, -1);
+    const out = render(1);
+    expect(out[0]).toBe(Math.fround(100 / 48000));
+    expect(l.positionFrames).toBe(228);
+  });
+
   it("integrates beats through a tempo ramp", async () => {
     const { live: l, render } = await live();
     l.play(-1);

@@ -1,0 +1,335 @@
+/**
+ * The demo page and <webdreamer-player>, driven as a visitor would: with the mouse and keyboard,
+ * reading what the player shows. The engine itself (player.engine) is read only to check that
+ * what the player shows is what the audio thread does.
+ */
+import { expect, type Page, test } from "@playwright/test";
+
+import { NOT_ISOLATED_PORT } from "../playwright.config";
+import { ParameterSender } from "../src/components/parameter-sender";
+import { positionOfValue, valueAtPosition } from "../src/components/slider-scale";
+import {
+  formatBarsBeats,
+  formatClock,
+  formatParameterValue,
+  formatSecondsRange,
+  formatTempo,
+} from "../src/components/transport-format";
+import type { ParameterChangeDetail } from "../src/components/webdreamer-player";
+
+declare global {
+  interface Window {
+    appliedParameters: ParameterChangeDetail[];
+  }
+}
+
+/** The player's engine state, read from the transport block as its readout does. */
+function transport(page: Page) {
+  return page.evaluate(() => {
+    const engine = document.querySelector("webdreamer-player")?.engine;
+    if (!engine) throw new Error("the player's engine has not started");
+    return { ...engine.readTransport(), dataPlane: engine.dataPlane };
+  });
+}
+
+/** The loudest level the player's meter draws right now (linear peak, after its ballistics). */
+function meterPeak(page: Page) {
+  return page.evaluate(() => Math.max(...(document.querySelector("webdreamer-player")?.meter?.peak ?? [0])));
+}
+
+/**
+ * The engine's mean windowed peak (left channel) over `ms`, read once per animation frame. Peak,
+ * not RMS: the lowpass takes the saws' edges, and the bass's fundamental, which passes, makes the
+ * RMS depend on which chord is playing (offline, per second, RMS at 80 Hz ranges 0.03 to 0.09).
+ */
+function meanPeak(page: Page, ms: number) {
+  return page.evaluate(async (duration) => {
+    const engine = document.querySelector("webdreamer-player")?.engine;
+    if (!engine) throw new Error("the player's engine has not started");
+    const reading = engine.createMeterReading();
+    let sum = 0;
+    let frames = 0;
+    const end = performance.now() + duration;
+    while (performance.now() < end) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      engine.readMeters(reading);
+      sum += reading.windowPeak[0] ?? 0;
+      frames++;
+    }
+    return sum / frames;
+  }, ms);
+}
+
+/** Reads the readout's clock (m:ss.t) as seconds. */
+async function clockSeconds(page: Page): Promise<number> {
+  const text = (await page.locator("#clock").textContent()) ?? "";
+  const [minutes, seconds] = text.split(":");
+  return Number(minutes) * 60 + Number(seconds);
+}
+
+async function startPlaying(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Play" }).click();
+  await expect(page.getByRole("status")).toHaveText("Playing");
+  await expect(page.getByRole("button", { name: "Pause" })).toBeVisible();
+}
+
+test.describe("the demo page's <webdreamer-player>", () => {
+  test("Play starts the transport, the meter shows the level, Stop returns to the start", async ({
+    page,
+  }) => {
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.goto("/");
+    await expect(page.locator("#isolated")).toHaveText(/^yes/);
+    await expect(page.getByRole("status")).toHaveText("Ready");
+    await expect(page.locator("#bars-beats")).toHaveText("1:1");
+
+    await startPlaying(page);
+    const first = await clockSeconds(page);
+    await page.waitForTimeout(1200);
+    expect(await clockSeconds(page)).toBeGreaterThan(first + 0.5);
+    const state = await transport(page);
+    expect(state.running).toBe(true);
+    expect(state.dataPlane).toBe("shared_memory");
+    expect(state.positionBeats).toBeGreaterThan(1);
+    await expect(page.locator("#bars-beats")).not.toHaveText("1:1");
+    expect(await meterPeak(page)).toBeGreaterThan(0.05);
+    await expect(page.locator(".badge", { hasText: "shared memory" })).toBeVisible();
+    await page.screenshot({ path: "test-results/demo-dark-playing.png", fullPage: true });
+
+    await page.getByRole("button", { name: "Pause" }).click();
+    await expect(page.getByRole("status")).toHaveText("Paused");
+    await page.getByRole("button", { name: "Stop" }).click();
+    await expect(page.getByRole("status")).toHaveText("Stopped");
+    await expect(page.locator("#clock")).toHaveText("0:00.0");
+    await expect(page.locator("#bars-beats")).toHaveText("1:1");
+    // The engine outputs silence at once; the drawn meter falls to nothing within its fall time.
+    await expect.poll(() => meterPeak(page), { timeout: 5000 }).toBeLessThan(0.001);
+    expect((await transport(page)).badCommands).toBe(0);
+  });
+
+  test("the Cutoff slider moves the live filter (keyboard operable)", async ({ page }) => {
+    await page.goto("/");
+    await startPlaying(page);
+    await page.evaluate(() => {
+      window.appliedParameters = [];
+      document
+        .querySelector("webdreamer-player")
+        ?.addEventListener("webdreamer-parameter", (event) => window.appliedParameters.push(event.detail));
+    });
+    const cutoff = page.getByRole("slider", { name: "Cutoff" });
+    await cutoff.focus();
+
+    await cutoff.press("End");
+    await expect(cutoff).toHaveAttribute("aria-valuetext", "12.00 kHz");
+    await expect
+      .poll(() => page.evaluate(() => window.appliedParameters.at(-1)))
+      .toEqual({ node: "filter", param: "frequency", value: 12000 });
+    await page.waitForTimeout(600); // the echo of the previous setting dies down
+    const open = await meanPeak(page, 800);
+
+    await cutoff.press("Home");
+    await expect(cutoff).toHaveAttribute("aria-valuetext", "80 Hz");
+    await expect
+      .poll(() => page.evaluate(() => window.appliedParameters.at(-1)))
+      .toEqual({ node: "filter", param: "frequency", value: 80 });
+    await page.waitForTimeout(600);
+    const closed = await meanPeak(page, 800);
+
+    test.info().annotations.push({ type: "mean peak at 12 kHz / 80 Hz", description: `${open} / ${closed}` });
+    expect(open).toBeGreaterThan(0.1);
+    // Offline, each second of the demo graph peaks at 0.34 to 0.46 at 12 kHz and 0.07 to 0.19 at 80 Hz.
+    expect(closed).toBeLessThan(open * 0.7);
+    const state = await transport(page);
+    expect(state.badCommands).toBe(0);
+    expect(state.lateCommands).toBe(0);
+    await expect(page.getByRole("alert")).toHaveCount(0);
+  });
+
+  test("the tempo input ramps the transport's tempo over half a second", async ({ page }) => {
+    await page.goto("/");
+    await startPlaying(page);
+    await expect(page.locator("#tempo-readout")).toHaveText("120.0 bpm");
+    const tempo = page.getByRole("spinbutton", { name: "Tempo" });
+    // Sample the engine's tempo once per frame while the change happens: a ramp passes between.
+    const samples = page.evaluate(async () => {
+      const engine = document.querySelector("webdreamer-player")?.engine;
+      const seen: number[] = [];
+      const end = performance.now() + 1500;
+      while (engine && performance.now() < end) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        seen.push(engine.readTransport().tempoBpm);
+      }
+      return seen;
+    });
+    await tempo.fill("96");
+    await tempo.press("Enter");
+    await expect(page.locator("#tempo-readout")).toHaveText("96.0 bpm");
+    const seen = await samples;
+    expect(seen.some((bpm) => bpm < 119 && bpm > 97)).toBe(true);
+    expect(seen.at(-1)).toBe(96);
+  });
+
+  test("the loop toggle shows the loop region and keeps the playhead in it", async ({ page }) => {
+    await page.goto("/");
+    // A one-second loop (two beats at 120 bpm) proves the wrap quickly.
+    await page.evaluate(() => {
+      const player = document.querySelector("webdreamer-player");
+      if (player) player.loopEndBeats = 2;
+    });
+    await startPlaying(page);
+    const loop = page.getByRole("button", { name: "Loop" });
+    await expect(loop).toHaveAttribute("aria-pressed", "false");
+    await expect(page.locator("#loop-readout")).toHaveText("off");
+    await loop.click();
+    await expect(loop).toHaveAttribute("aria-pressed", "true");
+    await expect(page.locator("#loop-readout")).toHaveText("1:1 → 1:3 (0.00–1.00 s)");
+    const state = await transport(page);
+    expect(state.loopEnabled).toBe(true);
+    expect(state.loopEndFrames / state.sampleRate).toBeCloseTo(1, 6);
+
+    const positions = await page.evaluate(async () => {
+      const engine = document.querySelector("webdreamer-player")?.engine;
+      const seen: number[] = [];
+      const end = performance.now() + 2200;
+      while (engine && performance.now() < end) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        seen.push(engine.readTransport().positionSeconds);
+      }
+      return seen;
+    });
+    expect(Math.max(...positions)).toBeLessThanOrEqual(1);
+    expect(positions.some((p, i) => i > 0 && p < (positions[i - 1] as number))).toBe(true);
+
+    await loop.click();
+    await expect(loop).toHaveAttribute("aria-pressed", "false");
+    await expect(page.locator("#loop-readout")).toHaveText("off");
+  });
+
+  test("an engine fault shows a message, and Restart engine plays again", async ({ page }) => {
+    await page.goto("/");
+    await startPlaying(page);
+    await page.evaluate(() => document.querySelector("webdreamer-player")?.engine?.trapForTesting());
+    await expect(page.getByRole("alert")).toContainText("The engine stopped.");
+    await expect(page.getByRole("status")).toHaveText("Engine fault");
+    await page.screenshot({ path: "test-results/demo-fault.png", fullPage: true });
+
+    await page.getByRole("button", { name: "Restart engine" }).click();
+    await expect(page.getByRole("alert")).toHaveCount(0);
+    await expect(page.getByRole("status")).toHaveText("Playing");
+    const before = (await transport(page)).positionSeconds;
+    await page.waitForTimeout(400);
+    expect((await transport(page)).positionSeconds).toBeGreaterThan(before);
+  });
+
+  test("light theme: the page and the player follow prefers-color-scheme", async ({ page }) => {
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.goto("/");
+    await startPlaying(page);
+    await page.getByRole("button", { name: "Loop" }).click();
+    await page.waitForTimeout(1200);
+    const surface = await page
+      .locator("webdreamer-player")
+      .evaluate((player) => getComputedStyle(player).getPropertyValue("--wd-surface").trim());
+    expect(surface).toBe("#ffffff");
+    await page.screenshot({ path: "test-results/demo-light-playing.png", fullPage: true });
+  });
+
+  test("without COOP/COEP the player still plays, over the message-port fallback", async ({ page }) => {
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.goto(`http://127.0.0.1:${NOT_ISOLATED_PORT}/`);
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(false);
+    await expect(page.locator("#isolated")).toHaveText(/^no/);
+    await expect(page.locator(".badge")).toContainText("message-port fallback");
+
+    await startPlaying(page);
+    const first = await clockSeconds(page);
+    await page.waitForTimeout(1200);
+    expect(await clockSeconds(page)).toBeGreaterThan(first + 0.5);
+    const state = await transport(page);
+    expect(state.dataPlane).toBe("message_port");
+    expect(state.running).toBe(true);
+    expect(await meterPeak(page)).toBeGreaterThan(0.05);
+    await page.screenshot({ path: "test-results/demo-fallback-dark-playing.png", fullPage: true });
+  });
+
+  test("removing the player closes its engine and its AudioContext", async ({ page }) => {
+    await page.goto("/");
+    await startPlaying(page);
+    const outcome = await page.evaluate(async () => {
+      const player = document.querySelector("webdreamer-player");
+      const engine = player?.engine;
+      if (!player || !engine) throw new Error("the player's engine has not started");
+      player.remove();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const code = await engine.getTransportState().then(
+        () => "still open",
+        (error: { code?: string }) => error.code,
+      );
+      return { code, context: engine.context.state, engineAfter: player.engine };
+    });
+    expect(outcome).toEqual({ code: "E_CLOSED", context: "closed", engineAfter: null });
+  });
+
+  test("a browser without AudioWorklet gets a clear message and no Play", async ({ page }) => {
+    await page.addInitScript(() => {
+      Reflect.deleteProperty(window, "AudioWorkletNode");
+    });
+    await page.goto("/");
+    await expect(page.getByRole("alert")).toHaveText(
+      "This browser cannot run the live engine: it lacks AudioWorklet.",
+    );
+    await expect(page.getByRole("status")).toHaveText("Unsupported");
+    await expect(page.getByRole("button", { name: "Play" })).toBeDisabled();
+  });
+});
+
+test.describe("the player's readout and slider helpers", () => {
+  test("format the transport as musicians read it", () => {
+    expect(formatBarsBeats(0, 4)).toBe("1:1");
+    expect(formatBarsBeats(9.5, 4)).toBe("3:2");
+    expect(formatBarsBeats(7.999999, 3)).toBe("3:2");
+    expect(formatClock(0)).toBe("0:00.0");
+    expect(formatClock(65.27)).toBe("1:05.2");
+    expect(formatTempo(127.96)).toBe("128.0 bpm");
+    expect(formatSecondsRange(0, 4)).toBe("0.00–4.00 s");
+    expect(formatParameterValue(1234, { step: 1, unit: "Hz" })).toBe("1.23 kHz");
+    expect(formatParameterValue(80, { step: 1, unit: "Hz" })).toBe("80 Hz");
+    expect(formatParameterValue(0.4, { step: 0.01 })).toBe("0.40");
+  });
+
+  test("a log slider spreads 80 Hz to 12 kHz evenly per octave and round-trips", () => {
+    const cutoff = { node: "f", param: "frequency", label: "Cutoff", min: 80, max: 12000, step: 1 } as const;
+    const log = { ...cutoff, scale: "log" as const };
+    expect(valueAtPosition(log, 0)).toBe(80);
+    expect(valueAtPosition(log, 1000)).toBe(12000);
+    expect(valueAtPosition(log, 500)).toBe(980); // sqrt(80 * 12000)
+    for (const hz of [80, 200, 1400, 12000]) {
+      expect(Math.abs(valueAtPosition(log, positionOfValue(log, hz)) - hz) / hz).toBeLessThan(0.006);
+    }
+    expect(valueAtPosition(cutoff, 1234.4)).toBe(1234);
+    const feedback = { node: "e", param: "feedback", label: "Feedback", min: 0, max: 0.9, step: 0.01 };
+    expect(valueAtPosition(feedback, 0.30000000000000004)).toBe(0.3);
+    expect(valueAtPosition(feedback, 2)).toBe(0.9);
+  });
+
+  test("a slider drag sends one value at a time per parameter, and the last one always", async () => {
+    const sent: number[] = [];
+    const applied: number[] = [];
+    let release = () => {};
+    const sender = new ParameterSender(
+      async (_node, _param, value) => {
+        sent.push(value);
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+      { applied: (_node, _param, value) => applied.push(value) },
+    );
+    for (let value = 1; value <= 50; value++) sender.send("filter", "frequency", value);
+    expect(sent).toEqual([1]); // one call in flight
+    release();
+    await expect.poll(() => sent).toEqual([1, 50]); // then only the newest value that waited
+    release();
+    await expect.poll(() => applied).toEqual([1, 50]);
+  });
+});

@@ -1,0 +1,753 @@
+/**
+ * <webdreamer-player>: the live engine, embedded in any page. Transport controls, parameter
+ * sliders that move live nodes, a level meter and a transport readout, around one
+ * RealtimeEngineClient playing a graph in an AudioWorklet.
+ *
+ * How it meets the engine (DESIGN.md, "Threads and planes"):
+ * - The engine starts on the first Play click: browsers let an AudioContext make sound only after
+ *   a user gesture, and a page embedding the player should not pay for an engine nobody plays.
+ * - The readout and the meter read the transport block and the meter block once per animation
+ *   frame, without a message (a latest-value mailbox); nothing in that loop allocates.
+ * - Slider moves reach the engine through a ParameterSender: one call in flight per parameter,
+ *   the newest value wins.
+ * - An engine fault becomes a message and a "Restart engine" button (onFault + restart()).
+ * - Without cross-origin isolation it still plays, over the message-port data plane, and says so.
+ *
+ * @example
+ * import "./components/webdreamer-player"; // registers <webdreamer-player>
+ * const player = document.createElement("webdreamer-player");
+ * player.label = "My patch";
+ * player.loopEndBeats = 16; // or, in HTML: <webdreamer-player loop-end-beats="16">
+ * document.body.append(player);
+ */
+import { html, LitElement, nothing, type PropertyValues } from "lit";
+
+import { RealtimeEngineClient } from "../client/realtime-engine-client";
+import type { GraphDescriptorInput } from "../contracts/graph-descriptor";
+import type { DataPlaneTransport } from "../dataplane/index";
+import type { MeterReading } from "../dataplane/meter-block";
+import { createTransportSnapshot } from "../dataplane/transport-block";
+import { checkCapabilities, type EngineCapabilities } from "./capabilities";
+import { demoControls, demoGraph, type ParameterControl } from "./demo-graph";
+import { controlKey, graphTempo, graphValue, withControlValues } from "./graph-controls";
+import { LevelMeter, METER_FLOOR_DB, type MeterColors } from "./level-meter";
+import { ParameterSender } from "./parameter-sender";
+import { loopIcon, pauseIcon, playIcon, stopIcon } from "./player-icons";
+import { playerStyles } from "./player-styles";
+import { positionOfValue, sliderRange, valueAtPosition } from "./slider-scale";
+import { formatParameterValue } from "./transport-format";
+import { type LoopBeats, TransportReadout } from "./transport-readout";
+
+/** What the player is doing, as its status line says it. */
+export type PlayerStatus =
+  | "unsupported" // the browser lacks something the engine needs (see the notice)
+  | "idle" // the engine has not started: the first Play starts it
+  | "starting"
+  | "playing"
+  | "paused"
+  | "stopped"
+  | "fault" // the engine trapped; "Restart engine" brings it back
+  | "error"; // the engine could not start or a call failed (see the notice)
+
+/** The tempo input's range (the engine accepts up to 1000 bpm; beyond 300 is not music). */
+export const MIN_TEMPO_BPM = 20;
+export const MAX_TEMPO_BPM = 300;
+/** Tempo changes from the input glide over this long, so a jump is heard as a ramp. */
+export const TEMPO_RAMP_SECONDS = 0.5;
+
+const STATUS_TEXT: Record<PlayerStatus, string> = {
+  unsupported: "Unsupported",
+  idle: "Ready",
+  starting: "Starting engine…",
+  playing: "Playing",
+  paused: "Paused",
+  stopped: "Stopped",
+  fault: "Engine fault",
+  error: "Error",
+};
+
+const DATA_PLANE_TEXT: Record<DataPlaneTransport, string> = {
+  shared_memory: "shared memory",
+  message_port: "message-port fallback",
+};
+
+/** Marks on the meter's dB scale. */
+const SCALE_MARKS = [-48, -36, -24, -12, -6, 0] as const;
+
+interface Notice {
+  kind: "unsupported" | "error" | "fault";
+  message: string;
+}
+
+/** Detail of the `webdreamer-parameter` event: a value the live engine accepted. */
+export interface ParameterChangeDetail {
+  node: string;
+  param: string;
+  value: number;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Closes the engine, then the AudioContext the player made for it, so the page gets its audio
+ * device back. Errors are dropped: the element is going away, nobody can act on them.
+ */
+async function closeEngine(engine: RealtimeEngineClient): Promise<void> {
+  await engine.close().catch(() => {});
+  await engine.context.close().catch(() => {});
+}
+
+export class WebdreamerPlayer extends LitElement {
+  static override styles = playerStyles;
+
+  static override properties = {
+    graph: { attribute: false },
+    controls: { attribute: false },
+    label: { type: String },
+    loopStartBeats: { type: Number, attribute: "loop-start-beats" },
+    loopEndBeats: { type: Number, attribute: "loop-end-beats" },
+    beatsPerBar: { type: Number, attribute: "beats-per-bar" },
+    theme: { type: String, reflect: true },
+    engineClient: { state: true },
+    notice: { state: true },
+    starting: { state: true },
+    transportStatus: { state: true },
+    loopEnabled: { state: true },
+    tempo: { state: true },
+    values: { state: true },
+  };
+
+  /**
+   * The graph the engine plays (a GraphDescriptor, docs/contracts.md). Setting it while playing
+   * loads it at once; the transport keeps its position. Default: demoGraph().
+   * @example
+   * player.graph = { version: "v1alpha", nodes: [{ name: "osc", node_id: "builtin:oscillator" }], output: "osc" };
+   */
+  declare graph: GraphDescriptorInput;
+
+  /**
+   * The sliders: each moves one parameter of one node of `graph`. Default: demoControls().
+   * @example
+   * player.controls = [{ node: "osc", param: "frequency", label: "Pitch", min: 55, max: 880, step: 1, scale: "log", unit: "Hz" }];
+   */
+  declare controls: ParameterControl[];
+
+  /**
+   * The player's name, shown in its header and used as its accessible name.
+   * @example
+   * <webdreamer-player label="Bass patch"></webdreamer-player>
+   */
+  declare label: string;
+
+  /**
+   * Loop region start, in beats (quarter notes) from the start (attribute `loop-start-beats`).
+   * @example
+   * player.loopStartBeats = 4; // the loop starts at bar 2 in 4/4
+   */
+  declare loopStartBeats: number;
+
+  /**
+   * Loop region end, in beats (attribute `loop-end-beats`); default 8, two bars of 4/4.
+   * @example
+   * <webdreamer-player loop-start-beats="0" loop-end-beats="16"></webdreamer-player>
+   */
+  declare loopEndBeats: number;
+
+  /**
+   * Beats per bar for the bars:beats readout (attribute `beats-per-bar`); default 4.
+   * @example
+   * <webdreamer-player beats-per-bar="3"></webdreamer-player>
+   */
+  declare beatsPerBar: number;
+
+  /**
+   * "light" or "dark" forces a palette; unset follows prefers-color-scheme.
+   * @example
+   * <webdreamer-player theme="light"></webdreamer-player>
+   */
+  declare theme: "light" | "dark" | undefined;
+
+  // Reactive internal state (declared so Lit's accessors are not shadowed by class fields).
+  declare private engineClient: RealtimeEngineClient | null;
+  declare private notice: Notice | null;
+  declare private starting: boolean;
+  declare private transportStatus: "playing" | "paused" | "stopped";
+  declare private loopEnabled: boolean;
+  declare private tempo: number;
+  declare private values: Map<string, number>;
+
+  private readonly capabilities: EngineCapabilities;
+  private levelMeter: LevelMeter | null = null;
+  private readout: TransportReadout | null = null;
+  private reading: MeterReading | null = null;
+  private sender: ParameterSender | null = null;
+  /** The transport state shown before the engine starts (never written by an engine). */
+  private readonly idleState = createTransportSnapshot();
+  /** Whether the user asked to play: a restart after a fault resumes only then. */
+  private wantsToPlay = false;
+  /** Bumped when the element disconnects, so an engine that finishes starting after that closes. */
+  private generation = 0;
+  private frameRequest = 0;
+  private lastStatus: PlayerStatus | null = null;
+  private removeFaultListener: (() => void) | null = null;
+  private resizeObserver: ResizeObserver | null = null;
+  private readonly colorScheme = matchMedia("(prefers-color-scheme: light)");
+
+  constructor() {
+    super();
+    this.graph = demoGraph();
+    this.controls = demoControls();
+    this.label = "webdreamer";
+    this.loopStartBeats = 0;
+    this.loopEndBeats = 8;
+    this.beatsPerBar = 4;
+    this.theme = undefined;
+    this.engineClient = null;
+    this.starting = false;
+    this.transportStatus = "stopped";
+    this.loopEnabled = false;
+    this.tempo = graphTempo(this.graph);
+    this.values = new Map();
+    this.capabilities = checkCapabilities();
+    this.notice =
+      this.capabilities.missing.length > 0
+        ? {
+            kind: "unsupported",
+            message: `This browser cannot run the live engine: it lacks ${this.capabilities.missing.join(", ")}.`,
+          }
+        : null;
+  }
+
+  /**
+   * The running engine, or null before the first Play and after the element leaves the page. For
+   * tests and pages that drive the engine beyond the player's controls.
+   * @example
+   * const state = await player.engine?.getTransportState();
+   */
+  get engine(): RealtimeEngineClient | null {
+    return this.engineClient;
+  }
+
+  /**
+   * What the player is doing (its status line).
+   * @example
+   * if (player.status === "fault") console.warn("the engine trapped");
+   */
+  get status(): PlayerStatus {
+    if (this.notice?.kind === "unsupported") return "unsupported";
+    if (this.notice?.kind === "fault") return "fault";
+    if (this.starting) return "starting";
+    if (!this.engineClient) return this.notice ? "error" : "idle";
+    return this.transportStatus;
+  }
+
+  /**
+   * The meter as drawn: displayed peak, RMS and hold per channel (linear), after the ballistics.
+   * @example
+   * const loudest = Math.max(...(player.meter?.peak ?? [0]));
+   */
+  get meter(): LevelMeter | null {
+    return this.levelMeter;
+  }
+
+  /**
+   * Starts the engine if needed (browsers require a user gesture for sound) and plays.
+   * @example
+   * button.addEventListener("click", () => player.play());
+   */
+  async play(): Promise<void> {
+    this.wantsToPlay = true;
+    const engine = this.engineClient ?? (await this.startEngine());
+    if (!engine) return;
+    await this.call(() => engine.play());
+  }
+
+  /**
+   * Stops playback and keeps the position.
+   * @example
+   * await player.pause();
+   */
+  async pause(): Promise<void> {
+    this.wantsToPlay = false;
+    const engine = this.engineClient;
+    if (engine) await this.call(() => engine.pause());
+  }
+
+  /**
+   * Stops playback and returns to the start.
+   * @example
+   * await player.stop();
+   */
+  async stop(): Promise<void> {
+    this.wantsToPlay = false;
+    const engine = this.engineClient;
+    if (engine) await this.call(() => engine.stop());
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.colorScheme.addEventListener("change", this.refreshColors);
+    if (this.hasUpdated) {
+      // Back on a page after a removal: the old engine is gone, show a player about to start.
+      this.observeCanvas();
+      this.levelMeter?.reset();
+      this.showIdleState();
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.colorScheme.removeEventListener("change", this.refreshColors);
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = null;
+    cancelAnimationFrame(this.frameRequest);
+    this.frameRequest = 0;
+    this.generation++;
+    this.removeFaultListener?.();
+    this.removeFaultListener = null;
+    const engine = this.engineClient;
+    this.engineClient = null;
+    this.sender = null;
+    this.wantsToPlay = false;
+    this.transportStatus = "stopped";
+    if (this.notice?.kind !== "unsupported") this.notice = null;
+    if (engine) void closeEngine(engine);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("graph")) this.tempo = graphTempo(this.graph);
+    if (changed.has("graph") || changed.has("controls")) {
+      // A new graph resets every slider to its value; new controls keep the values of old ones.
+      const keep = changed.has("graph") ? new Map<string, number>() : this.values;
+      this.values = new Map(
+        this.controls.map((c) => [controlKey(c), keep.get(controlKey(c)) ?? graphValue(this.graph, c)]),
+      );
+    }
+    if (!(this.beatsPerBar >= 1)) this.beatsPerBar = 4;
+    if (!(this.loopStartBeats >= 0)) this.loopStartBeats = 0;
+    if (!(this.loopEndBeats > this.loopStartBeats))
+      this.loopEndBeats = this.loopStartBeats + this.beatsPerBar;
+  }
+
+  protected override firstUpdated(): void {
+    const root = this.renderRoot;
+    const field = (id: string) => root.querySelector<HTMLElement>(`#${id}`) as HTMLElement;
+    this.readout = new TransportReadout(
+      {
+        barsBeats: field("bars-beats"),
+        clock: field("clock"),
+        tempo: field("tempo-readout"),
+        loop: field("loop-readout"),
+        ringOverflows: field("ring-overflows"),
+        lateCommands: field("late-commands"),
+        badCommands: field("bad-commands"),
+        underruns: field("underruns"),
+      },
+      this.beatsPerBar,
+      this.loopBeats(),
+    );
+    const canvas = root.querySelector("canvas") as HTMLCanvasElement;
+    this.levelMeter = new LevelMeter(canvas, 2, this.meterColors());
+    this.observeCanvas();
+    this.showIdleState();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const status = this.status;
+    if (status !== this.lastStatus) {
+      this.lastStatus = status;
+      this.emit("webdreamer-statuschange", { status });
+    }
+    if (changed.has("theme")) this.refreshColors();
+    if (changed.has("beatsPerBar") || changed.has("loopStartBeats") || changed.has("loopEndBeats")) {
+      this.readout?.configure(this.beatsPerBar, this.loopBeats());
+      if (this.loopEnabled) void this.applyLoop();
+    }
+    const engine = this.engineClient;
+    if (changed.has("graph") && changed.get("graph") !== undefined && engine && !this.starting) {
+      void this.call(() => this.loadInto(engine));
+    }
+    if (!engine) this.showIdleState();
+  }
+
+  protected override render() {
+    const status = this.status;
+    const unsupported = status === "unsupported";
+    const running = this.engineClient !== null && this.transportStatus === "playing";
+    const plane: DataPlaneTransport =
+      this.engineClient?.dataPlane ?? (this.capabilities.isolated ? "shared_memory" : "message_port");
+    return html`
+      <section class="player" aria-label=${this.label}>
+        <header class="head">
+          <div class="identity">
+            <span class="name">${this.label}</span>
+            <span class="status" data-status=${status} role="status">${STATUS_TEXT[status]}</span>
+          </div>
+          <span
+            class="badge"
+            data-plane=${plane}
+            title=${
+              plane === "shared_memory"
+                ? "Cross-origin isolated: state and meters are read from SharedArrayBuffers"
+                : "Not cross-origin isolated: the engine plays over MessagePorts"
+            }
+            ><span class="visually-hidden">Data plane: </span>${DATA_PLANE_TEXT[plane]}</span
+          >
+        </header>
+        ${this.renderNotice()}
+        <div class="transport" role="group" aria-label="Transport">
+          <button
+            class="play"
+            type="button"
+            ?disabled=${unsupported || this.starting || status === "fault"}
+            @click=${this.onPlayClick}
+          >
+            ${running ? pauseIcon : playIcon}<span>${running ? "Pause" : "Play"}</span>
+          </button>
+          <button type="button" ?disabled=${!this.engineClient} @click=${() => this.stop()}>
+            ${stopIcon}<span>Stop</span>
+          </button>
+          <button
+            type="button"
+            aria-pressed=${this.loopEnabled ? "true" : "false"}
+            ?disabled=${unsupported}
+            @click=${this.onLoopClick}
+          >
+            ${loopIcon}<span>Loop</span>
+          </button>
+          <div class="tempo">
+            <label for="tempo">Tempo</label>
+            <input
+              id="tempo"
+              type="number"
+              inputmode="decimal"
+              min=${MIN_TEMPO_BPM}
+              max=${MAX_TEMPO_BPM}
+              step="1"
+              .value=${String(this.tempo)}
+              ?disabled=${unsupported}
+              @change=${this.onTempoChange}
+            />
+            <span>bpm</span>
+          </div>
+        </div>
+        <dl class="display">
+          <div class="position"><dt>Bar:beat</dt><dd id="bars-beats"></dd></div>
+          <div><dt>Time</dt><dd id="clock"></dd></div>
+          <div><dt>Tempo</dt><dd id="tempo-readout"></dd></div>
+          <div class="loop"><dt>Loop</dt><dd id="loop-readout"></dd></div>
+        </dl>
+        <div class="meter" role="img" aria-label="Output level: peak and RMS of the left and right channels">
+          <div class="channels" aria-hidden="true"><span>L</span><span>R</span></div>
+          <canvas></canvas>
+          <div class="scale" aria-hidden="true">
+            ${SCALE_MARKS.map(
+              (db) =>
+                html`<span
+                  class=${db === -6 ? "minor" : ""}
+                  style="left: ${((db - METER_FLOOR_DB) / -METER_FLOOR_DB) * 100}%"
+                  >${db === 0 ? "0 dB" : db}</span
+                >`,
+            )}
+          </div>
+        </div>
+        <div class="controls">${this.controls.map((control, index) => this.renderControl(control, index))}</div>
+        <dl class="dropouts" aria-label="Dropouts since the engine started">
+          <span aria-hidden="true">Dropouts</span>
+          <div><dt>Ring overflows</dt><dd id="ring-overflows"></dd></div>
+          <div><dt>Late commands</dt><dd id="late-commands"></dd></div>
+          <div><dt>Bad commands</dt><dd id="bad-commands"></dd></div>
+          <div><dt>Underruns</dt><dd id="underruns"></dd></div>
+        </dl>
+      </section>
+    `;
+  }
+
+  private renderNotice() {
+    const notice = this.notice;
+    if (!notice) return nothing;
+    const title =
+      notice.kind === "fault"
+        ? "The engine stopped."
+        : notice.kind === "error"
+          ? "Something went wrong."
+          : "";
+    return html`
+      <div class="notice" role="alert">
+        <p>${title ? html`<strong>${title}</strong> ` : nothing}${notice.message}</p>
+        ${
+          notice.kind === "fault"
+            ? html`<button class="restart" type="button" @click=${this.onRestartClick}>Restart engine</button>`
+            : notice.kind === "error"
+              ? html`<button type="button" @click=${this.onDismissClick}>Dismiss</button>`
+              : nothing
+        }
+      </div>
+    `;
+  }
+
+  private renderControl(control: ParameterControl, index: number) {
+    const value = this.values.get(controlKey(control)) ?? control.min;
+    const range = sliderRange(control);
+    const position = positionOfValue(control, value);
+    const fill = ((position - range.min) / (range.max - range.min || 1)) * 100;
+    const text = formatParameterValue(value, control);
+    const id = `control-${index}`;
+    return html`
+      <div class="control">
+        <label for=${id}>${control.label}</label>
+        <input
+          id=${id}
+          type="range"
+          min=${range.min}
+          max=${range.max}
+          step=${range.step}
+          .value=${String(position)}
+          aria-valuetext=${text}
+          style="--fill: ${fill}%"
+          ?disabled=${this.status === "unsupported"}
+          @input=${(event: Event) => this.onSliderInput(control, event)}
+        />
+        <!-- Hidden from assistive technology: aria-valuetext already speaks the value. -->
+        <span class="value" aria-hidden="true">${text}</span>
+      </div>
+    `;
+  }
+
+  // ---- user actions ----
+
+  private readonly onPlayClick = (): void => {
+    if (this.engineClient && this.transportStatus === "playing") void this.pause();
+    else void this.play();
+  };
+
+  private readonly onDismissClick = (): void => {
+    this.notice = null;
+  };
+
+  private readonly onLoopClick = (): void => {
+    this.loopEnabled = !this.loopEnabled;
+    void this.applyLoop();
+  };
+
+  /**
+   * Ramps the transport's tempo (setTempo), which moves the bars:beats clock and the loop. Note:
+   * the engine places a graph's beat-timed automation and MIDI at the graph's own tempo when it
+   * loads it, so a live tempo change does not (yet) move those.
+   */
+  private readonly onTempoChange = (event: Event): void => {
+    const input = event.target as HTMLInputElement;
+    const bpm = Number.parseFloat(input.value);
+    if (!Number.isFinite(bpm)) {
+      input.value = String(this.tempo);
+      return;
+    }
+    this.tempo = Math.min(MAX_TEMPO_BPM, Math.max(MIN_TEMPO_BPM, Math.round(bpm * 10) / 10));
+    input.value = String(this.tempo);
+    const engine = this.engineClient;
+    if (!engine) {
+      this.showIdleState();
+      return;
+    }
+    void this.call(async () => {
+      await engine.setTempo(this.tempo, { rampSeconds: TEMPO_RAMP_SECONDS });
+      // The loop is set in beats: at the new tempo its seconds move.
+      if (this.loopEnabled) await this.applyLoop();
+    });
+  };
+
+  private onSliderInput(control: ParameterControl, event: Event): void {
+    const position = Number((event.target as HTMLInputElement).value);
+    const value = valueAtPosition(control, position);
+    this.values = new Map(this.values).set(controlKey(control), value);
+    this.sender?.send(control.node, control.param, value);
+  }
+
+  private readonly onRestartClick = async (): Promise<void> => {
+    const engine = this.engineClient;
+    if (!engine) return;
+    this.notice = null;
+    this.starting = true;
+    try {
+      await engine.restart();
+      if (this.wantsToPlay) await engine.play();
+    } catch (error) {
+      this.notice = { kind: "error", message: `The engine could not restart: ${messageOf(error)}` };
+    } finally {
+      this.starting = false;
+    }
+  };
+
+  // ---- engine ----
+
+  private async startEngine(): Promise<RealtimeEngineClient | null> {
+    if (this.starting || this.status === "unsupported") return null;
+    const generation = this.generation;
+    this.starting = true;
+    this.notice = null;
+    let context: AudioContext | null = null;
+    let engine: RealtimeEngineClient | null = null;
+    try {
+      // Created here, synchronously inside the click that called play(), so the browser lets it
+      // sound; the player owns it and closes it with the engine.
+      context = new AudioContext({ latencyHint: "interactive" });
+      engine = await RealtimeEngineClient.start({ context });
+      if (generation !== this.generation) {
+        await closeEngine(engine);
+        return null;
+      }
+      const started = engine;
+      this.removeFaultListener = started.onFault((message) => {
+        this.notice = {
+          kind: "fault",
+          message: `engine.wasm trapped (${message}) and now outputs silence. A restart keeps the graph and the position.`,
+        };
+        this.emit("webdreamer-fault", { message });
+      });
+      this.reading = started.createMeterReading();
+      this.sender = new ParameterSender((node, param, value) => started.setParameter(node, param, value), {
+        applied: (node, param, value) => this.emit("webdreamer-parameter", { node, param, value }),
+        failed: (error, node, param) => {
+          this.notice = { kind: "error", message: `${node}.${param}: ${messageOf(error)}` };
+        },
+      });
+      if (started.context.state !== "running") await started.context.resume();
+      await this.loadInto(started);
+      this.engineClient = started;
+      this.startFrames();
+      this.emit("webdreamer-ready", { dataPlane: started.dataPlane });
+      return started;
+    } catch (error) {
+      this.notice = { kind: "error", message: `The engine could not start: ${messageOf(error)}` };
+      this.removeFaultListener?.();
+      this.removeFaultListener = null;
+      if (engine) await closeEngine(engine);
+      else await context?.close().catch(() => {});
+      return null;
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** Loads the graph with the sliders' values, then the tempo and loop the controls show. */
+  private async loadInto(engine: RealtimeEngineClient): Promise<void> {
+    await engine.loadGraph(withControlValues(this.graph, this.controls, this.values));
+    await engine.setTempo(this.tempo);
+    await this.applyLoop(engine);
+  }
+
+  private loopBeats(): LoopBeats {
+    return { startBeats: this.loopStartBeats, endBeats: this.loopEndBeats };
+  }
+
+  /**
+   * Sends the loop toggle's state. The engine's loop is in seconds; the player's in beats, turned
+   * into seconds at the tempo the input shows. Turning the loop on past its end jumps back to its
+   * start, as a person pressing Loop expects to hear the loop.
+   */
+  private async applyLoop(engine = this.engineClient): Promise<void> {
+    if (!engine) return;
+    if (!this.loopEnabled) {
+      await this.call(() => engine.setLoop(null));
+      return;
+    }
+    const secondsPerBeat = 60 / this.tempo;
+    const start = this.loopStartBeats * secondsPerBeat;
+    const end = this.loopEndBeats * secondsPerBeat;
+    await this.call(async () => {
+      await engine.setLoop({ start_seconds: start, end_seconds: end });
+      if (engine.readTransport().positionSeconds >= end) await engine.seek(start);
+    });
+  }
+
+  /** Runs an engine call; a rejection becomes the notice (an EngineError names code and field). */
+  private async call(action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      if (this.engineClient || this.starting) this.notice = { kind: "error", message: messageOf(error) };
+    }
+  }
+
+  // ---- the animation frame loop ----
+
+  private startFrames(): void {
+    cancelAnimationFrame(this.frameRequest);
+    this.frameRequest = requestAnimationFrame(this.onFrame);
+  }
+
+  /** Once per frame: read both blocks, write what changed. Allocates nothing. */
+  private readonly onFrame = (now: number): void => {
+    const engine = this.engineClient;
+    if (!engine) return;
+    this.frameRequest = requestAnimationFrame(this.onFrame);
+    const state = engine.readTransport();
+    this.readout?.show(state);
+    const status = state.running ? "playing" : state.positionFrames > 0 ? "paused" : "stopped";
+    if (status !== this.transportStatus) this.transportStatus = status;
+    const reading = this.reading;
+    // A false read means the writer was mid-write: the previous reading is still a good frame.
+    if (reading) engine.readMeters(reading);
+    if (this.levelMeter?.update(reading, now)) this.levelMeter.paint();
+  };
+
+  /** Before the engine starts: position zero at the input's tempo and the loop the toggle shows. */
+  private showIdleState(): void {
+    const idle = this.idleState;
+    idle.tempoBpm = this.tempo;
+    idle.loopEnabled = this.loopEnabled;
+    // With a "sample rate" of 1 the loop's frames are its seconds.
+    idle.sampleRate = 1;
+    idle.loopStartFrames = (this.loopStartBeats * 60) / this.tempo;
+    idle.loopEndFrames = (this.loopEndBeats * 60) / this.tempo;
+    this.readout?.show(idle);
+  }
+
+  // ---- theming ----
+
+  private observeCanvas(): void {
+    const canvas = this.renderRoot.querySelector("canvas");
+    const meter = this.levelMeter;
+    if (!canvas || !meter || this.resizeObserver) return;
+    this.resizeObserver = new ResizeObserver(() =>
+      meter.resize(canvas.clientWidth, canvas.clientHeight, devicePixelRatio),
+    );
+    this.resizeObserver.observe(canvas);
+  }
+
+  private readonly refreshColors = (): void => {
+    this.levelMeter?.setColors(this.meterColors());
+  };
+
+  private meterColors(): MeterColors {
+    const style = getComputedStyle(this);
+    const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+    return {
+      track: read("--wd-meter-track", "#0a0c10"),
+      low: read("--wd-meter-low", "#45c98d"),
+      mid: read("--wd-meter-mid", "#e9c46a"),
+      high: read("--wd-meter-high", "#ff6b6b"),
+      hold: read("--wd-meter-hold", "#e8ecf1"),
+    };
+  }
+
+  private emit<T>(type: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "webdreamer-player": WebdreamerPlayer;
+  }
+  interface HTMLElementEventMap {
+    "webdreamer-parameter": CustomEvent<ParameterChangeDetail>;
+    "webdreamer-fault": CustomEvent<{ message: string }>;
+    "webdreamer-ready": CustomEvent<{ dataPlane: DataPlaneTransport }>;
+    "webdreamer-statuschange": CustomEvent<{ status: PlayerStatus }>;
+  }
+}
+
+if (!customElements.get("webdreamer-player")) customElements.define("webdreamer-player", WebdreamerPlayer);
