@@ -45,6 +45,20 @@ test.describe("the real-time AudioWorklet host", () => {
     expect(maxAbsDifference(live.samples, offline.samples)).toBe(0);
   });
 
+  test("a live render cancelled with an AbortSignal returns partial with the frames it has", async ({
+    page,
+  }) => {
+    await page.goto("/e2e/pages/realtime.html");
+    const api = realtime(page);
+    const { sampleRate } = await api.startRealtime();
+    const result = await api.cancelLiveRender(500);
+    expect(result.status).toBe("partial");
+    expect(result.error).toBe("cancelled");
+    expect(result.frames).toBeGreaterThan(0.2 * sampleRate);
+    expect(result.frames).toBeLessThan(1.5 * sampleRate);
+    expect(result.progressReports).toBeGreaterThan(0);
+  });
+
   test("a parameter change scheduled at frame F appears at frame F in the capture", async ({ page }) => {
     await page.goto("/e2e/pages/realtime.html");
     const api = realtime(page);

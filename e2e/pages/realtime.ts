@@ -78,6 +78,22 @@ const api = {
     };
     return liveAndOffline(graph, seconds);
   },
+  /** Starts a 3 s live render and aborts it after `afterMs`: a partial result with what was played. */
+  async cancelLiveRender(afterMs: number) {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), afterMs);
+    const progress: number[] = [];
+    const result = await client().render(request(sineGraph, 3, false), {
+      signal: controller.signal,
+      onProgress: (p) => progress.push(p.frames_rendered),
+    });
+    return {
+      status: result.status,
+      error: result.error,
+      frames: result.frames,
+      progressReports: progress.length,
+    };
+  },
   /** Loads a constant-1 graph, schedules gain 0.25 at `frame`, captures 0.5 s. */
   async parameterAtFrame(frame: number) {
     const sr = client().context.sampleRate;
