@@ -400,6 +400,12 @@ class FaustMonoNode extends FaustNodeBase {
   private readonly inputBase: Int32Array;
   private readonly outputBase: Int32Array;
   private chunk = 0;
+  /**
+   * Views of the output buffers, one chunk long, for whole-chunk copies with TypedArray.set (a
+   * memcpy, where an index loop is a bounds-checked load and store per sample). Built on the first
+   * process() after the Faust memory last changed: allocation-free from then on.
+   */
+  private outputViews: Float32Array[] = [];
 
   constructor(code: FaustDspCode, soundfiles: SoundfileAudio) {
     super(code, soundfiles);
@@ -439,6 +445,13 @@ class FaustMonoNode extends FaustNodeBase {
 
   protected structs(): number[] {
     return [0];
+  }
+
+  private buildOutputViews(faust: Float32Array): void {
+    this.outputViews = Array.from(
+      this.outputBase,
+      (base) => new Float32Array(faust.buffer, base * 4, this.chunk),
+    );
   }
 
   protected initDsp(sampleRate: number): void {
@@ -484,9 +497,15 @@ class FaustMonoNode extends FaustNodeBase {
         }
       }
       this.dsp.compute(0, n, this.inputTable, this.outputTable);
+      const whole = n === this.chunk && faust instanceof Float32Array;
+      if (whole && this.outputViews[0]?.buffer !== faust.buffer) this.buildOutputViews(faust as Float32Array);
       for (let c = 0; c < numOutputs; c++) {
-        const from = this.outputBase[c] as number;
         const to = (block.outputAddress(c) >> 2) + done;
+        if (whole) {
+          engine.set(this.outputViews[c] as Float32Array, to);
+          continue;
+        }
+        const from = this.outputBase[c] as number;
         for (let i = 0; i < n; i++) engine[to + i] = faust[from + i] as number;
       }
       done += n;
