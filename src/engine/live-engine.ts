@@ -18,22 +18,24 @@
  * Audio-path rules: nothing here allocates after construction; nothing throws out of the visitor
  * (bad indices are counted in badCommands).
  */
-import type { CommandVisitor } from "../dataplane/command-codec";
+import { CommandType, type CommandVisitor } from "../dataplane/command-codec";
 import type { WasmEngine } from "./wasm-engine";
 
 /** Pending timed commands at most; beyond that a command is dropped and counted. */
 export const LIVE_QUEUE_CAPACITY = 1024;
 
-enum Kind {
-  SetParameter = 1,
-  Midi = 2,
-  Play = 3,
-  Pause = 4,
-  Stop = 5,
-  Seek = 6,
-  SetLoop = 7,
-  SetTempo = 8,
-}
+/** Queued commands keep the command ring's own type codes. */
+type Kind = (typeof CommandType)[keyof typeof CommandType];
+const Kind = {
+  SetParameter: CommandType.set_parameter,
+  Midi: CommandType.midi,
+  Play: CommandType.play,
+  Pause: CommandType.pause,
+  Stop: CommandType.stop,
+  Seek: CommandType.seek,
+  SetLoop: CommandType.set_loop,
+  SetTempo: CommandType.set_tempo,
+} as const;
 
 export class LiveEngine implements CommandVisitor {
   running = false;
