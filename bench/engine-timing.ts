@@ -1,6 +1,6 @@
 /** Times webdreamer renders the same way in Node and in a browser Worker. */
 import { applyGraphProgram, type GraphProgram } from "../src/engine/graph-program";
-import { renderOffline } from "../src/engine/offline-render";
+import { renderOffline } from "../src/engine/render-job";
 import type { WasmEngine } from "../src/engine/wasm-engine";
 import { SAMPLE_RATE, sanityRms, type Timing } from "./workloads";
 

@@ -1,12 +1,15 @@
 /**
  * Runs a compiled graph on one engine, as fast as it goes, into result arrays: the in-process host's
- * render loop for a RenderRequest (preroll, start position, captures, progress, cancellation). A
- * Worker host can run the same loop. (offline-render.ts is the bare loop the benchmarks time.)
+ * render loop for a RenderRequest (preroll, start position, captures, progress, cancellation); the
+ * Worker host runs the same code.
  *
  * The loop allocates nothing per chunk: result arrays are allocated once at their full length, each
  * chunk is copied with TypedArray.set from views of the engine's staging buffers made before the loop
  * (the views are rebuilt only if the engine's memory grew, which rendering itself never does), and
  * the only per-chunk work besides the engine call is that copy.
+ *
+ * `renderOffline` is the same loop without a RenderRequest around it (benchmarks and tests time and
+ * use it), so what the benchmarks measure is the copy and mapping every render runs.
  *
  * Channel mapping, for the main output and for every capture alike: engine channel c goes to result
  * channel c; a mono source fills every result channel; result channels the source lacks stay silent,
@@ -71,11 +74,16 @@ export async function runRenderJob(
   const engineNode = (programIndex: number) => engineNodes[programIndex] as number;
   const routes: ChannelRoute[] = [];
   const outputFromEngine = compiled.program.output === compiled.outputNode;
-  const output = new ChannelRoute(engine, job, outputFromEngine ? null : engineNode(compiled.outputNode));
+  const results = () => Array.from({ length: job.channels }, () => new Float32Array(job.frames));
+  const output = new ChannelRoute(
+    engine,
+    results(),
+    outputFromEngine ? null : engineNode(compiled.outputNode),
+  );
   routes.push(output);
   const captures = new Map<string, ChannelRoute>();
   for (const [name, programIndex] of compiled.captures) {
-    const route = new ChannelRoute(engine, job, engineNode(programIndex));
+    const route = new ChannelRoute(engine, results(), engineNode(programIndex));
     captures.set(name, route);
     routes.push(route);
   }
@@ -113,6 +121,31 @@ export async function runRenderJob(
   return trimmed(output, captures, rendered, rendered === job.frames);
 }
 
+/**
+ * Renders `frames` frames of the prepared graph into `out` (arrays at least that long), with the
+ * channel mapping above. Returns the frames rendered: fewer when `shouldStop`, asked before each
+ * chunk with the frames done so far, returned true. No allocation per chunk.
+ * @example
+ * const out = [new Float32Array(48000), new Float32Array(48000)];
+ * renderOffline(engine, 48000, out);
+ */
+export function renderOffline(
+  engine: WasmEngine,
+  frames: number,
+  out: Float32Array[],
+  shouldStop?: (framesDone: number) => boolean,
+): number {
+  const route = new ChannelRoute(engine, out, null);
+  let done = 0;
+  while (done < frames) {
+    if (shouldStop?.(done)) break;
+    const n = renderChunk(engine, Math.min(engine.maxRenderFrames, frames - done));
+    route.copy(done, n);
+    done += n;
+  }
+  return done;
+}
+
 function renderChunk(engine: WasmEngine, frames: number): number {
   const rendered = engine.render(frames);
   if (rendered !== frames) {
@@ -135,13 +168,16 @@ class ChannelRoute {
   /** Frames of a full chunk (the engine's staging length). */
   private readonly chunkFrames: number;
 
-  /** `node` is the engine node whose capture to read, or null for the engine's output. */
+  /**
+   * `channels` are the result arrays (long enough for the whole render); `node` is the engine node
+   * whose capture to read, or null for the engine's output.
+   */
   constructor(
     private readonly engine: WasmEngine,
-    job: RenderJob,
+    channels: Float32Array[],
     private readonly node: number | null,
   ) {
-    this.channels = Array.from({ length: job.channels }, () => new Float32Array(job.frames));
+    this.channels = channels;
     this.chunkFrames = engine.maxRenderFrames;
     const engineChannels =
       node === null ? engine.outputChannels : Math.max(0, engine.nodeOutputChannels(node));

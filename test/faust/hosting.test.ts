@@ -3,7 +3,7 @@
  * sample-exact pass-through at any block size, many channels, parameters and MIDI on their frame.
  */
 import { describe, expect, it } from "vitest";
-import { renderOffline } from "../../src/engine/offline-render";
+import { renderOffline } from "../../src/engine/render-job";
 import { createFaustNode } from "../../src/faust/faust-node";
 import { newEngine } from "../support/render";
 import { compile, maxAbsDiff, noise, note, renderHosted, SAMPLE_RATE } from "./support";

@@ -11,7 +11,7 @@ import {
   FaustPolyDspGenerator,
   type LooseFaustDspFactory,
 } from "@grame/faustwasm/dist/esm/index.js";
-import { renderOffline } from "../../src/engine/offline-render";
+import { renderOffline } from "../../src/engine/render-job";
 import { type CompiledFaust, compileFaust, type FaustCompileOptions } from "../../src/faust/compiler";
 import { createFaustNode, type FaustNode, type SoundfileAudio } from "../../src/faust/faust-node";
 import { loadLibFaustFromDisk } from "../../src/faust/libfaust-node";
