@@ -9,7 +9,9 @@
  * - A failed scan is not cached.
  */
 import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
+import { parseDiscoverOptions } from "./call-validation";
 import { type Clock, systemClock } from "./clock";
+import type { DiscoverOptions } from "./engine-client";
 
 export const DEFAULT_DISCOVERY_TTL_MS = 5 * 60_000;
 
@@ -41,6 +43,19 @@ export class DiscoveryCache {
    * @example
    * const result = await cache.get(() => host.scanNodes(), 10_000);
    */
+  /**
+   * EngineClient.discoverNodes for every host: validates the caller's options (E_SCHEMA at
+   * options.maxAgeMs), then answers from the cache or runs `scan`.
+   * @example
+   * discoverNodes(options) { this.ensureOpen(); return this.discovery.discover(options, () => this.scan()); }
+   */
+  discover(
+    options: DiscoverOptions | undefined,
+    scan: () => Promise<PluginDiscoveryResult>,
+  ): Promise<PluginDiscoveryResult> {
+    return this.get(scan, parseDiscoverOptions(options).maxAgeMs);
+  }
+
   get(scan: () => Promise<PluginDiscoveryResult>, maxAgeMs = this.ttlMs): Promise<PluginDiscoveryResult> {
     if (this.cached !== undefined && this.clock.now() - this.cached.storedAt < maxAgeMs) {
       return Promise.resolve(this.cached.result);

@@ -34,12 +34,7 @@ import { beatAtSeconds, bpmAtBeat } from "../contracts/tempo-map";
 import { type LoopRegion, type TransportState, TransportStateSchema } from "../contracts/transport-state";
 import { parseContract } from "../contracts/validate";
 import type { HostContext } from "./bootstrapper";
-import {
-  makeCommand,
-  parseDiscoverOptions,
-  parseHandleArgument,
-  parseUploadArguments,
-} from "./call-validation";
+import { makeCommand, parseHandleArgument, parseUploadArguments } from "./call-validation";
 import { type Clock, systemClock } from "./clock";
 import { DiscoveryCache } from "./discovery-cache";
 import type {
@@ -324,8 +319,7 @@ export class TestDoubleEngineClient implements EngineClient {
 
   async discoverNodes(options?: DiscoverOptions): Promise<PluginDiscoveryResult> {
     this.ensureOpen();
-    const { maxAgeMs } = parseDiscoverOptions(options);
-    return this.discovery.get(async () => this.scan(), maxAgeMs);
+    return this.discovery.discover(options, async () => this.scan());
   }
 
   async invalidateDiscovery(): Promise<void> {

@@ -18,7 +18,6 @@ import type { LoopRegion, TransportState } from "../contracts/transport-state";
 import type { FaustCompileOptions } from "../faust/compiler";
 import type { EngineHost, WireResult } from "../hosts/engine-host";
 import type { EngineWorkerInit } from "../hosts/engine-worker";
-import { parseDiscoverOptions } from "./call-validation";
 import { type Clock, systemClock } from "./clock";
 import { DiscoveryCache } from "./discovery-cache";
 import type {
@@ -222,8 +221,7 @@ export abstract class RemoteEngineClient<Host extends EngineHost = EngineHost>
   /** @example const { nodes } = await engine.discoverNodes({ maxAgeMs: 60_000 }); */
   async discoverNodes(options?: DiscoverOptions): Promise<PluginDiscoveryResult> {
     this.ensureOpen();
-    const { maxAgeMs } = parseDiscoverOptions(options);
-    return this.discovery.get(async () => unwrap(await this.remote.discoverNodes()), maxAgeMs);
+    return this.discovery.discover(options, async () => unwrap(await this.remote.discoverNodes()));
   }
   /** @example await engine.invalidateDiscovery(); */
   async invalidateDiscovery(): Promise<void> {

@@ -23,12 +23,7 @@
  */
 import { z } from "zod";
 import type { HostContext } from "../client/bootstrapper";
-import {
-  makeCommand,
-  parseDiscoverOptions,
-  parseHandleArgument,
-  parseUploadArguments,
-} from "../client/call-validation";
+import { makeCommand, parseHandleArgument, parseUploadArguments } from "../client/call-validation";
 import { type Clock, systemClock } from "../client/clock";
 import { DiscoveryCache } from "../client/discovery-cache";
 import type {
@@ -414,8 +409,7 @@ export class InProcessEngineClient implements EngineClient {
    */
   async discoverNodes(options?: DiscoverOptions): Promise<PluginDiscoveryResult> {
     this.ensureOpen();
-    const { maxAgeMs } = parseDiscoverOptions(options);
-    return this.discovery.get(async () => this.scan(), maxAgeMs);
+    return this.discovery.discover(options, async () => this.scan());
   }
 
   /**
