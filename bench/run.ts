@@ -13,8 +13,8 @@ import { chromium } from "@playwright/test";
 import { createServer } from "vite";
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../e2e/chromium";
-import { loadEngineModuleFromDisk } from "../src/engine/node-engine-module";
 import { instantiateEngine, WasmEngine } from "../src/engine/wasm-engine";
+import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { timeEngineRenders } from "./engine-timing";
 import { describeW3, type W3Timings } from "./faust/w3";
 import { benchW3Worker } from "./faust/w3-browser";

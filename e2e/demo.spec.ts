@@ -3,8 +3,8 @@
  * reading what the player shows. The engine itself (player.engine) is read only to check that
  * what the player shows is what the audio thread does.
  */
-import { expect, type Page, test } from "@playwright/test";
 
+import { expect, type Page, test } from "@playwright/test";
 import { NOT_ISOLATED_PORT } from "../playwright.config";
 import { ParameterSender } from "../src/components/parameter-sender";
 import { positionOfValue, valueAtPosition } from "../src/components/slider-scale";
@@ -16,6 +16,7 @@ import {
   formatTempo,
 } from "../src/components/transport-format";
 import type { ParameterChangeDetail } from "../src/components/webdreamer-player";
+import type { AudioWorkletEngineClient } from "../src/hosts/audioworklet/audioworklet-client";
 
 declare global {
   interface Window {
@@ -208,7 +209,11 @@ test.describe("the demo page's <webdreamer-player>", () => {
   test("an engine fault shows a message, and Restart engine plays again", async ({ page }) => {
     await page.goto("/");
     await startPlaying(page);
-    await page.evaluate(() => document.querySelector("webdreamer-player")?.engine?.trapForTesting());
+    await page.evaluate(() => {
+      // The test hook belongs to the AudioWorklet host's client, not to the RealtimeEngineClient API.
+      const engine = document.querySelector("webdreamer-player")?.engine as AudioWorkletEngineClient | null;
+      engine?.trapForTesting();
+    });
     await expect(page.getByRole("alert")).toContainText("The engine stopped.");
     await expect(page.getByRole("status")).toHaveText("Engine fault");
     await page.screenshot({ path: "test-results/demo-fault.png", fullPage: true });

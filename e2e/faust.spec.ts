@@ -5,11 +5,11 @@
  */
 import { expect, test } from "@playwright/test";
 import type { RenderRequestInput } from "../src/contracts";
-import { InProcessEngineClient } from "../src/engine/in-process-client";
-import { loadEngineModuleFromDisk } from "../src/engine/node-engine-module";
 import { compileFaust, faustNodeId } from "../src/faust/compiler";
 import { loadLibFaustFromDisk } from "../src/faust/libfaust-node";
 import { FaustRegistry } from "../src/faust/registry";
+import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
+import { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
 import { maxAbsDifference } from "../test/support/signal";
 import { FAUST_SCENARIOS, renderFaustScenario } from "./pages/faust-scenarios";
 

@@ -11,84 +11,11 @@
  * The contracts (schemas, types, EngineError, parseContract) and the EngineClient API are re-exported
  * from here, so one import serves a whole script.
  */
-import { z } from "zod";
-import { EngineBootstrapper } from "./client/bootstrapper";
-import type { Clock } from "./client/clock";
-import type { EngineClient, FaustCompiling, HostKind } from "./client/engine-client";
-import { SampleRateSchema } from "./contracts/common";
-import { EngineError } from "./contracts/errors";
-import { parseContract } from "./contracts/validate";
-import { inProcessHostFactory } from "./engine/in-process-client";
-import { loadEngineModuleFromDisk } from "./engine/node-engine-module";
-import { loadLibFaustFromDisk } from "./faust/libfaust-node";
-import { FaustRegistry } from "./faust/registry";
-
-export * from "./client/index";
+export * from "./api/index";
+export * from "./client/bootstrapper";
 export * from "./contracts/index";
+export * from "./create-engine";
 export { builtinDescriptors } from "./engine/builtin-descriptors";
-export { type InProcessClientOptions, InProcessEngineClient } from "./engine/in-process-client";
-
-/** Options of createEngine. */
-export interface EngineOptions {
-  /** The host to run in. Node has one, "in-process", which is also the default. */
-  host?: HostKind;
-  /** Engine sample rate in Hz, 3000..768000. Default 48000. Requests at other rates get their own engine. */
-  sampleRate?: number;
-  /** Frames per processing block, 1..4096. Default 128. Automation lands on its frame at any size. */
-  blockSize?: number;
-  /** engine.wasm to load. Default: $WEBDREAMER_WASM, else public/build/engine.wasm (npm run setup). */
-  wasmPath?: string;
-  /** Discovery cache TTL, in milliseconds. Default 5 minutes. */
-  discoveryTtlMs?: number;
-  /** Time source for the discovery cache and TransportState timestamps. Default: the wall clock. */
-  clock?: Clock;
-}
-
-const EngineOptionsSchema = z.strictObject({
-  host: z.enum(["audioworklet", "worker", "in-process", "test-double"]).optional(),
-  sampleRate: SampleRateSchema.optional(),
-  blockSize: z.int().min(1).max(4096).optional(),
-  wasmPath: z.string().min(1).optional(),
-  discoveryTtlMs: z.number().min(0).optional(),
-  clock: z.custom<Clock>((value) => typeof (value as Clock | undefined)?.now === "function").optional(),
-});
-
-/**
- * Creates an engine and returns its EngineClient. Rejects with E_SCHEMA at options.<field> for a bad
- * option, and E_HOST_UNAVAILABLE for a host Node cannot run (audioworklet, worker).
- * @example
- * const engine = await createEngine({ host: "in-process", sampleRate: 48000 });
- * const result = await engine.render({
- *   version: "v1alpha",
- *   request_id: "sine",
- *   node_graph: { version: "v1alpha", nodes: [{ name: "osc", node_id: "builtin:oscillator" }], output: "osc" },
- *   duration_seconds: 1,
- *   sample_rate: 48000,
- *   channels: 2,
- * });
- * const [left, right] = await engine.readBuffer(result.buffer_handle ?? "");
- */
-export async function createEngine(options: EngineOptions = {}): Promise<EngineClient & FaustCompiling> {
-  const parsed = parseContract(EngineOptionsSchema, options, "options");
-  const bootstrapper = new EngineBootstrapper().registerHost("in-process", inProcessHostFactory);
-  // Select first, so asking for a host Node lacks fails before the engine file is read.
-  const selection = bootstrapper.select({ host: parsed.host, mode: "offline" });
-  const module = await loadEngineModuleFromDisk(parsed.wasmPath).catch((error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new EngineError("E_HOST_UNAVAILABLE", `in-process: cannot load engine.wasm: ${reason}`);
-  });
-  const client = await bootstrapper.createEngine({
-    host: selection.host,
-    hostOptions: {
-      module,
-      sampleRate: parsed.sampleRate,
-      blockSize: parsed.blockSize,
-      discoveryTtlMs: parsed.discoveryTtlMs,
-      clock: parsed.clock,
-      // Faust nodes compile on demand; libfaust loads on the first compile only.
-      faust: new FaustRegistry({ loadLibFaust: loadLibFaustFromDisk }),
-    },
-  });
-  // The in-process host (the only one Node runs) compiles Faust.
-  return client as EngineClient & FaustCompiling;
-}
+export { loadEngineModuleFromDisk } from "./hosts/in-process/engine-file";
+export { InProcessEngineClient, inProcessHostFactory } from "./hosts/in-process/in-process-client";
+export type { InProcessClientOptions } from "./hosts/in-process/in-process-options";

@@ -3,9 +3,10 @@
  * webdreamer against faustwasm's offline processor (w3.ts). Standalone:
  *   node scripts/run-ts.mjs bench/faust/w3-node.ts [seconds=60] [repetitions=3]
  */
-import { loadEngineModuleFromDisk } from "../../src/engine/node-engine-module";
+
 import { compileFaust } from "../../src/faust/compiler";
 import { loadLibFaustFromDisk } from "../../src/faust/libfaust-node";
+import { loadEngineModuleFromDisk } from "../../src/hosts/in-process/engine-file";
 import { describeW3, timeW3, W3_OPTIONS, W3_SOURCE, type W3Timings } from "./w3";
 
 /** Row W3.node: the two timings and their ratio. */

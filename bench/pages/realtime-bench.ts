@@ -1,8 +1,8 @@
 // Real-time path benchmarks in Chromium (issue 5): each figure next to a reference measured in the
 // same page and run.
-import { RealtimeEngineClient } from "../../src/browser";
-import { createDataPlane } from "../../src/dataplane/index";
-import { createEngineNode } from "../../src/engine/engine-worklet-node";
+import { AudioWorkletEngineClient } from "../../src/browser";
+import { createDataPlane } from "../../src/dataplane/data-plane";
+import { createEngineWorklet } from "../../src/hosts/audioworklet/engine-worklet";
 import { measureDoorbellWake, measureRingThroughput } from "../dataplane/ring-throughput";
 import { webWorkers } from "../dataplane/web-workers";
 import { median } from "../workloads";
@@ -49,7 +49,7 @@ const api = {
       );
       ours.push(
         await time(async (context) => {
-          const node = await createEngineNode(context, {
+          const { node, port } = await createEngineWorklet(context, {
             program: { nodes: [{ kind: "oscillator", inputs: [], params: { frequency: 440 } }], output: 0 },
             outputChannels: 2,
           });
@@ -58,10 +58,10 @@ const api = {
           const plane = createDataPlane({ isolated: self.crossOriginIsolated });
           const transport = plane.createTransportBlock();
           const meters = plane.createMeterBlock(2);
-          node.port.postMessage(
-            { type: "connect-live", transport: transport.remote, meters: meters.remote },
-            [...transport.transfer, ...meters.transfer],
-          );
+          port.postMessage({ type: "connect-blocks", transport: transport.remote, meters: meters.remote }, [
+            ...transport.transfer,
+            ...meters.transfer,
+          ]);
           return node;
         }),
       );
@@ -71,7 +71,7 @@ const api = {
   },
   /** getTransportState() and the raw block read on the main thread, vs asking the Worker over Comlink. */
   async transportRead() {
-    const engine = await RealtimeEngineClient.start();
+    const engine = await AudioWorkletEngineClient.start();
     await engine.context.resume();
     await engine.play();
     const block = usPer(100_000, () => engine.readTransport());
@@ -82,7 +82,7 @@ const api = {
   },
   /** A control call through our wrapping vs a plain Comlink call on the same port. */
   async controlRoundtrip(calls: number, rounds: number) {
-    const engine = await RealtimeEngineClient.start();
+    const engine = await AudioWorkletEngineClient.start();
     for (let i = 0; i < 500; i++) await engine.ping();
     const ours: number[] = [];
     const plain: number[] = [];

@@ -1,7 +1,8 @@
 // Renders the same graph twice in OfflineAudioContexts: with webdreamer (engine.wasm in the
 // AudioWorklet host) and with Chromium's native nodes, and hands both to the Playwright test.
-import { createEngineNode } from "../../src/engine/engine-worklet-node";
+
 import type { GraphProgram } from "../../src/engine/graph-program";
+import { createEngineWorklet } from "../../src/hosts/audioworklet/engine-worklet";
 
 const SAMPLE_RATE = 48000;
 const FRAMES = SAMPLE_RATE;
@@ -86,12 +87,15 @@ async function render(build: (context: OfflineAudioContext) => Promise<AudioNode
 async function compareWithNative(name: string): Promise<{ webdreamer: number[]; native: number[] }> {
   const comparison = COMPARISONS[name];
   if (!comparison) throw new Error(`no comparison named ${name}`);
-  const webdreamer = await render((context) =>
-    createEngineNode(context, {
-      program: comparison.program,
-      buffers: comparison.buffers,
-      outputChannels: 1,
-    }),
+  const webdreamer = await render(
+    async (context) =>
+      (
+        await createEngineWorklet(context, {
+          program: comparison.program,
+          buffers: comparison.buffers,
+          outputChannels: 1,
+        })
+      ).node,
   );
   const native = await render(async (context) => comparison.native(context));
   return { webdreamer, native };

@@ -1,7 +1,7 @@
 // Runs the one EngineClient contract suite (test/contracts/engine-client-suite.ts) in Chromium
 // against the browser hosts. "vitest" resolves to e2e/support/vitest-shim.ts on this server.
 import { createBrowserEngine } from "../../src/browser";
-import { describeEngineClientContract } from "../../test/contracts/engine-client-suite";
+import { describeEngineClientContract } from "../../test/api/engine-client-suite";
 import { runCollected } from "../support/vitest-shim";
 
 describeEngineClientContract("worker", ({ clock }) =>

@@ -1,11 +1,12 @@
 // The page of e2e/faust.spec.ts: renders Faust scenarios in a Worker (compiled there with libfaust,
 // hosted in engine.wasm), and RenderRequests holding Faust nodes through the Worker host's
 // EngineClient, and hands the samples to the test.
-import { WorkerEngineClient } from "../../src/client/worker-engine-client";
+
 import type { RenderRequestInput } from "../../src/contracts";
 import { EngineError } from "../../src/contracts/errors";
 import { compileFaust } from "../../src/faust/compiler";
 import { loadLibFaustWithVite } from "../../src/faust/libfaust-vite";
+import { WorkerEngineClient } from "../../src/hosts/worker/worker-client";
 import { FAUST_SCENARIOS } from "./faust-scenarios";
 // Imported here only so that Vite's startup dependency scan (which follows the page, not its Workers)
 // pre-bundles the Workers' dependency: one found later re-optimizes and reloads the page mid-test.

@@ -1,10 +1,10 @@
-// The real-time host, driven from Playwright: a RealtimeEngineClient in a real-time AudioContext.
-import { RealtimeEngineClient } from "../../src/browser";
+// The real-time host, driven from Playwright: a AudioWorkletEngineClient in a real-time AudioContext.
+import { AudioWorkletEngineClient } from "../../src/browser";
 import type { EngineError, GraphDescriptorInput, RenderRequestInput } from "../../src/contracts";
 
-let engine: RealtimeEngineClient | null = null;
+let engine: AudioWorkletEngineClient | null = null;
 
-function client(): RealtimeEngineClient {
+function client(): AudioWorkletEngineClient {
   if (!engine) throw new Error("call startRealtime() first");
   return engine;
 }
@@ -53,7 +53,7 @@ async function liveAndOffline(graph: GraphDescriptorInput, seconds: number) {
 
 const api = {
   async startRealtime() {
-    engine = await RealtimeEngineClient.start();
+    engine = await AudioWorkletEngineClient.start();
     await engine.context.resume();
     return {
       dataPlane: engine.dataPlane,

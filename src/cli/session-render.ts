@@ -5,8 +5,8 @@
  */
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { EngineClient, RenderProgress } from "../api/engine-client";
 import { type WavSampleFormat, writeWavFile } from "../audio-io/wav";
-import type { EngineClient, RenderProgress } from "../client/engine-client";
 import { EngineError } from "../contracts/errors";
 import type { RenderRequest } from "../contracts/render";
 import { readSession, uploadSession } from "../session/load-session";

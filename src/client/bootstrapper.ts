@@ -11,31 +11,10 @@
  * they land; there is no global registry, so tests and embedders each build their own bootstrapper.
  */
 
-import type { z } from "zod";
+import type { EngineClient, HostKind } from "../api/engine-client";
+import type { EngineMode, HostCapabilities, HostFactory, HostSelection } from "../api/host-factory";
+import type { DataPlane } from "../api/realtime-readings";
 import { EngineError } from "../contracts/errors";
-import type { DataPlaneSchema } from "../contracts/transport-state";
-import type { EngineClient, HostKind } from "./engine-client";
-
-export interface HostCapabilities {
-  /** `AudioWorkletNode` exists: real-time playback is possible. */
-  audioWorklet: boolean;
-  /** `Worker` exists: rendering can leave the main thread. */
-  worker: boolean;
-  /** `crossOriginIsolated` is true: SharedArrayBuffer is available for the data plane. */
-  crossOriginIsolated: boolean;
-}
-
-/** What the application needs: playback, offline rendering, or whatever runs best here. */
-export type EngineMode = "realtime" | "offline" | "auto";
-
-export type DataPlane = z.output<typeof DataPlaneSchema>;
-
-export interface HostSelection {
-  host: HostKind;
-  dataPlane: DataPlane;
-  /** Why this host, in one line, for logs and error reports. */
-  reason: string;
-}
 
 /** The globals the probe reads; injectable so selection can be tested for any environment. */
 export interface CapabilityScope {
@@ -130,14 +109,6 @@ export interface CreateEngineOptions<HostOptions = unknown> {
   /** Passed through to the host factory (worklet URL, AudioContext, clock, ...). */
   hostOptions?: HostOptions;
 }
-
-export interface HostContext<HostOptions = unknown> {
-  selection: HostSelection;
-  capabilities: HostCapabilities;
-  hostOptions?: HostOptions;
-}
-
-export type HostFactory<HostOptions = unknown> = (context: HostContext<HostOptions>) => Promise<EngineClient>;
 
 export class EngineBootstrapper {
   /** Each factory declares its own options type; callers of createEngine pass the matching hostOptions. */

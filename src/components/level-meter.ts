@@ -10,7 +10,7 @@
  * Per frame, update() and paint() allocate nothing: levels live in typed arrays, colours and the
  * gradient are built on resize or theme change only.
  */
-import type { MeterReading } from "../dataplane/meter-block";
+import type { MeterReading } from "../api/realtime-readings";
 
 /** Bottom of the scale; quieter levels show as an empty bar. */
 export const METER_FLOOR_DB = -60;

@@ -6,7 +6,7 @@
  * (quantised to its display resolution) and is rewritten only when that number changes, so a
  * playing transport formats a few strings a second and a stopped one none.
  */
-import type { TransportSnapshot } from "../dataplane/transport-block";
+import type { TransportSnapshot } from "../api/realtime-readings";
 import { formatBarsBeats, formatClock, formatSecondsRange, formatTempo } from "./transport-format";
 
 /** The elements the readout writes into (each holds one text value). */

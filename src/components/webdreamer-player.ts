@@ -1,9 +1,10 @@
 /**
  * <webdreamer-player>: the live engine, embedded in any page. Transport controls, parameter
  * sliders that move live nodes, a level meter and a transport readout, around one
- * RealtimeEngineClient playing a graph in an AudioWorklet.
+ * RealtimeEngineClient (an engine that plays live, picked by the bootstrapper) in an AudioWorklet.
  *
- * How it meets the engine (DESIGN.md, "Threads and planes"):
+ * How it meets the engine (docs/architecture.md, "Threads and planes"), through the RealtimeEngineClient
+ * interface only:
  * - The engine starts on the first Play click: browsers let an AudioContext make sound only after
  *   a user gesture, and a page embedding the player should not pay for an engine nobody plays.
  * - The readout and the meter read the transport block and the meter block once per animation
@@ -22,11 +23,14 @@
  */
 import { html, LitElement, nothing, type PropertyValues } from "lit";
 
-import { RealtimeEngineClient } from "../client/realtime-engine-client";
+import type { RealtimeEngineClient } from "../api/realtime-client";
+import {
+  createTransportSnapshot,
+  type DataPlaneTransport,
+  type MeterReading,
+} from "../api/realtime-readings";
 import type { GraphDescriptorInput } from "../contracts/graph-descriptor";
-import type { DataPlaneTransport } from "../dataplane/index";
-import type { MeterReading } from "../dataplane/meter-block";
-import { createTransportSnapshot } from "../dataplane/transport-block";
+import { createRealtimeEngine } from "../create-browser-engine";
 import { checkCapabilities, type EngineCapabilities } from "./capabilities";
 import { demoControls, demoGraph, type ParameterControl } from "./demo-graph";
 import { controlKey, graphTempo, graphValue, withControlValues } from "./graph-controls";
@@ -593,7 +597,7 @@ export class WebdreamerPlayer extends LitElement {
       // Created here, synchronously inside the click that called play(), so the browser lets it
       // sound; the player owns it and closes it with the engine.
       context = new AudioContext({ latencyHint: "interactive" });
-      engine = await RealtimeEngineClient.start({ context });
+      engine = await createRealtimeEngine({ context });
       if (generation !== this.generation) {
         await closeEngine(engine);
         return null;

@@ -19,6 +19,7 @@
  * Threading: `measure` on the audio thread (one writer), `read` anywhere. Neither allocates: the
  * window history is allocated once, at construction.
  */
+import { createMeterReading, type MeterReading } from "../api/realtime-readings";
 import { EngineError } from "../contracts/errors";
 import { type RecordStore, SharedRecord } from "./shared-record";
 
@@ -28,16 +29,6 @@ export const MAX_METER_CHANNELS = 64;
 /** Float64 values in a meter record of `channels` channels. */
 export function meterRecordLength(channels: number): number {
   return 2 + 4 * channels;
-}
-
-/** One read of the meters: typed arrays of one entry per channel, allocated once by `createReading`. */
-export interface MeterReading {
-  /** Quanta measured when this was written; unchanged between two reads ⇒ nothing new. */
-  quantum: number;
-  peak: Float32Array;
-  rms: Float32Array;
-  windowPeak: Float32Array;
-  windowRms: Float32Array;
 }
 
 export class MeterBlock {
@@ -202,14 +193,7 @@ export class MeterBlock {
    * const reading = meters.createReading();
    */
   createReading(): MeterReading {
-    const channels = this.channels;
-    return {
-      quantum: 0,
-      peak: new Float32Array(channels),
-      rms: new Float32Array(channels),
-      windowPeak: new Float32Array(channels),
-      windowRms: new Float32Array(channels),
-    };
+    return createMeterReading(this.channels);
   }
 
   private publish(row: number, quantumFrames: number): void {

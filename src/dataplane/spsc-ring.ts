@@ -90,6 +90,13 @@ export interface DataRing<T extends RingElements> {
    */
   pushAll(source: T, length?: number, offset?: number): boolean;
   /**
+   * Producer: sends what is buffered now. Only the MessagePort fallback batches (PortRing); a shared
+   * ring publishes on every push and has no flush.
+   * @example
+   * ring.flush?.(); // at the end of a capture
+   */
+  flush?(): void;
+  /**
    * Consumer: moves up to `length` elements into `target`, oldest first; returns how many.
    * @example
    * const read = ring.pop(block);

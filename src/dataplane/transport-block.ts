@@ -29,44 +29,11 @@
  *
  * Threading: `write` on the audio thread (one writer), `read` anywhere. Neither allocates.
  */
+import { createTransportSnapshot, type TransportSnapshot } from "../api/realtime-readings";
 import { type RecordStore, SharedRecord } from "./shared-record";
 
 /** Float64 values in a transport record. */
 export const TRANSPORT_RECORD_LENGTH = 16;
-
-/** One quantum's transport state, as written and read. Plain numbers and booleans only. */
-export interface TransportSnapshot {
-  /** Quanta rendered since the engine started; 0 until the first write. */
-  quantum: number;
-  /** Playhead on the timeline, in frames. */
-  positionFrames: number;
-  /** Playhead on the timeline, in seconds (TransportState.position_seconds). */
-  positionSeconds: number;
-  /** Playhead in beats (quarter notes) on the tempo map (extensions.position_beats). */
-  positionBeats: number;
-  /** Current tempo in beats per minute (TransportState.tempo_bpm). */
-  tempoBpm: number;
-  /** True while the transport plays (TransportState.running). */
-  running: boolean;
-  /** True while the loop region is active. */
-  loopEnabled: boolean;
-  /** Loop region start, in frames. */
-  loopStartFrames: number;
-  /** Loop region end, in frames (> loopStartFrames when set). */
-  loopEndFrames: number;
-  /** Engine sample rate in Hz (TransportState.sample_rate). */
-  sampleRate: number;
-  /** Frames per quantum (TransportState.buffer_size_frames; 128 in an AudioWorklet). */
-  quantumFrames: number;
-  /** Ring pushes that did not fit, since the engine started (extensions.dropouts.ring_overflows). */
-  ringOverflows: number;
-  /** Commands applied after their target frame, since the engine started. */
-  lateCommands: number;
-  /** Quanta output as silence because the engine was not ready (extensions.dropouts.underruns). */
-  underruns: number;
-  /** Command records skipped because they did not decode (CommandDecoder.badCommands). */
-  badCommands: number;
-}
 
 const QUANTUM = 0;
 const POSITION_FRAMES = 1;
@@ -85,32 +52,6 @@ const BAD_COMMANDS = 13;
 
 const RUNNING = 1;
 const LOOP_ENABLED = 2;
-
-/**
- * A zeroed snapshot: allocate one per writer or reader at setup and reuse it.
- * @example
- * const state = createTransportSnapshot();
- * state.sampleRate = sampleRate;
- */
-export function createTransportSnapshot(): TransportSnapshot {
-  return {
-    quantum: 0,
-    positionFrames: 0,
-    positionSeconds: 0,
-    positionBeats: 0,
-    tempoBpm: 0,
-    running: false,
-    loopEnabled: false,
-    loopStartFrames: 0,
-    loopEndFrames: 0,
-    sampleRate: 0,
-    quantumFrames: 0,
-    ringOverflows: 0,
-    lateCommands: 0,
-    underruns: 0,
-    badCommands: 0,
-  };
-}
 
 export class TransportBlock {
   /**

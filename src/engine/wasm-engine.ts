@@ -260,7 +260,7 @@ export class WasmEngine {
 
   /**
    * The engine instance's address, for audio-thread callers that use `exports` directly and read
-   * return codes instead of catching exceptions (LiveEngine).
+   * return codes instead of catching exceptions (RealtimeEngine).
    */
   get handleForAudioThread(): number {
     return this.handle;

@@ -11,8 +11,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import type { EngineClient } from "../api/engine-client";
 import { type AudioData, readWavFile } from "../audio-io/wav";
-import type { EngineClient } from "../client/engine-client";
 import type { BufferHandle } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
 import type { GraphNode } from "../contracts/graph-descriptor";

@@ -2,6 +2,7 @@ import { PerformanceObserver } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTransportSnapshot } from "../../src/api/realtime-readings";
 
 import {
   CommandDecoder,
@@ -12,7 +13,7 @@ import {
 import { Doorbell } from "../../src/dataplane/doorbell";
 import { MeterBlock } from "../../src/dataplane/meter-block";
 import { SpscRing } from "../../src/dataplane/spsc-ring";
-import { createTransportSnapshot, TransportBlock } from "../../src/dataplane/transport-block";
+import { TransportBlock } from "../../src/dataplane/transport-block";
 
 // Everything the audio thread calls must allocate nothing. Measured, not assumed: after a warm-up
 // (so the JIT has compiled the code), a forced GC, then 100k operations in one synchronous loop

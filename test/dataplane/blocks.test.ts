@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { createTransportSnapshot } from "../../src/api/realtime-readings";
 
 import { isEngineError } from "../../src/contracts/errors";
 import { MeterBlock } from "../../src/dataplane/meter-block";
 import { RECORD_HEADER_BYTES, SharedRecord } from "../../src/dataplane/shared-record";
-import { createTransportSnapshot, TransportBlock } from "../../src/dataplane/transport-block";
+import { TransportBlock } from "../../src/dataplane/transport-block";
 
 function errorCode(fn: () => unknown): string {
   try {

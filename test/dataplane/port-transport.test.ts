@@ -1,22 +1,17 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-
 import type { TaskWorker } from "../../bench/dataplane/workers";
+import { createTransportSnapshot, type DataPlaneTransport } from "../../src/api/realtime-readings";
 import { isEngineError } from "../../src/contracts/errors";
 import { CommandDecoder, CommandEncoder, type CommandVisitor } from "../../src/dataplane/command-codec";
 import {
   createDataPlane,
-  type DataPlaneTransport,
   openDoorbell,
   openMeterBlock,
   openRing,
   openTransportBlock,
-} from "../../src/dataplane/index";
+} from "../../src/dataplane/data-plane";
 import { type MessagePortLike, PortDoorbell, PortRecord, PortRing } from "../../src/dataplane/port-transport";
-import {
-  createTransportSnapshot,
-  TRANSPORT_RECORD_LENGTH,
-  TransportBlock,
-} from "../../src/dataplane/transport-block";
+import { TRANSPORT_RECORD_LENGTH, TransportBlock } from "../../src/dataplane/transport-block";
 import { mulberry32, randomInt, SequenceGenerator, SequenceVerifier } from "./support/sequence";
 import type { TestTask } from "./support/test-worker";
 import { testWorkers } from "./support/threads";

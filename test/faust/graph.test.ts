@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphNodeInput } from "../../src/contracts/graph-descriptor";
 import type { RenderRequestInput } from "../../src/contracts/render";
-import { InProcessEngineClient } from "../../src/engine/in-process-client";
-import { loadEngineModuleFromDisk } from "../../src/engine/node-engine-module";
 import { loadLibFaustFromDisk } from "../../src/faust/libfaust-node";
 import { FaustRegistry, faustNodeSource } from "../../src/faust/registry";
+import { loadEngineModuleFromDisk } from "../../src/hosts/in-process/engine-file";
+import { InProcessEngineClient } from "../../src/hosts/in-process/in-process-client";
 import { loadSession, saveSession } from "../../src/session";
 import { compile, faustwasmTestDsp, maxAbsDiff, noise, renderHosted, rms } from "./support";
 

@@ -1,7 +1,7 @@
 /** Renders a GraphProgram in Node through the same loader the worklet uses. */
 import { applyGraphProgram, type GraphProgram } from "../../src/engine/graph-program";
-import { loadEngineModuleFromDisk } from "../../src/engine/node-engine-module";
 import { instantiateEngine, WasmEngine } from "../../src/engine/wasm-engine";
+import { loadEngineModuleFromDisk } from "../../src/hosts/in-process/engine-file";
 
 export async function newEngine(sampleRate = 48000, blockSize = 128): Promise<WasmEngine> {
   return new WasmEngine(instantiateEngine(await loadEngineModuleFromDisk()), sampleRate, blockSize);

@@ -2,13 +2,14 @@
  * Worker entry for the data-plane thread tests (bundled with esbuild by `startTestWorkers`). Each
  * message names a task; the worker answers with one result object when the task ends.
  */
-import { parentPort } from "node:worker_threads";
 
+import { parentPort } from "node:worker_threads";
+import { createTransportSnapshot } from "../../../src/api/realtime-readings";
+import { openRing, type RingHandle } from "../../../src/dataplane/data-plane";
 import { Doorbell } from "../../../src/dataplane/doorbell";
-import { openRing, type RingHandle } from "../../../src/dataplane/index";
 import { PortRing } from "../../../src/dataplane/port-transport";
 import { SpscRing } from "../../../src/dataplane/spsc-ring";
-import { createTransportSnapshot, TransportBlock } from "../../../src/dataplane/transport-block";
+import { TransportBlock } from "../../../src/dataplane/transport-block";
 import { mulberry32, randomInt, SequenceGenerator, SequenceVerifier } from "./sequence";
 
 /** Control words shared with the test (Int32 in `control`). */

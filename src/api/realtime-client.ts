@@ -1,0 +1,67 @@
+/**
+ * RealtimeEngineClient: what an EngineClient that plays live adds to the contract (the AudioWorklet
+ * host implements it). Everything a UI reads once per animation frame is here and allocation-free, so
+ * a component reaches the engine through this interface alone: it never imports the data plane or a
+ * concrete client class.
+ */
+import type { EngineClient } from "./engine-client";
+import type { DataPlaneTransport, MeterReading, TransportSnapshot } from "./realtime-readings";
+
+export interface RealtimeEngineClient extends EngineClient {
+  readonly host: "audioworklet";
+  /**
+   * How state, meters and commands move: "shared_memory" (cross-origin isolated) or "message_port".
+   * @example
+   * badge.textContent = engine.dataPlane === "shared_memory" ? "shared memory" : "message-port fallback";
+   */
+  readonly dataPlane: DataPlaneTransport;
+  /**
+   * The AudioContext the engine plays in.
+   * @example
+   * if (engine.context.state !== "running") await engine.context.resume();
+   */
+  readonly context: AudioContext;
+  /**
+   * The latest transport snapshot, read from shared memory without a message (microseconds): for a
+   * UI's animation frame. Returns the same object each time; copy what you keep.
+   * @example
+   * const { positionSeconds, tempoBpm, lateCommands } = engine.readTransport();
+   */
+  readTransport(): TransportSnapshot;
+  /**
+   * Fills `into` with the latest level meters (peak and RMS per channel, newest quantum and a short
+   * window). False when no consistent copy could be had; `into` then keeps the previous reading.
+   * @example
+   * const reading = engine.createMeterReading();
+   * requestAnimationFrame(function draw() { engine.readMeters(reading); requestAnimationFrame(draw); });
+   */
+  readMeters(into: MeterReading): boolean;
+  /**
+   * A reusable reading for readMeters(), sized for the engine's output.
+   * @example
+   * const reading = engine.createMeterReading();
+   */
+  createMeterReading(): MeterReading;
+  /**
+   * Calls `listener` once per engine fault (a trap inside engine.wasm): the engine then outputs
+   * silence until restart(). Returns a function that removes the listener.
+   * @example
+   * const off = engine.onFault((message) => { console.warn(message); void engine.restart(); });
+   */
+  onFault(listener: (message: string) => void): () => void;
+  /**
+   * Restarts the engine after a fault with the same graph and buffers; the transport keeps its position.
+   * @example
+   * await engine.restart();
+   */
+  restart(): Promise<void>;
+}
+
+/**
+ * True when a client plays live (its host is the AudioWorklet).
+ * @example
+ * if (isRealtimeEngineClient(engine)) engine.readTransport();
+ */
+export function isRealtimeEngineClient(client: EngineClient): client is RealtimeEngineClient {
+  return client.host === "audioworklet";
+}

@@ -1,0 +1,295 @@
+/**
+ * AudioWorkletEngineClient: the EngineClient of the real-time AudioWorklet host (a
+ * RealtimeEngineClient, src/api/realtime-client.ts).
+ *
+ * Three threads (docs/architecture.md, "Threads and planes"):
+ * - this client, on the main thread: it calls the engine Worker over Comlink (control plane) and
+ *   reads the transport state and the meters from shared memory without any message;
+ * - the engine Worker (AudioWorkletEngineHost, WorkletDriver): validates every request, compiles
+ *   graphs for the worklet, writes commands into the command ring, drains captures, renders offline;
+ * - the audio thread (EngineProcessor): drains the command ring at each quantum start, renders,
+ *   publishes the transport block and meters, fills the capture ring.
+ *
+ * Without cross-origin isolation the same objects run over MessagePorts (`dataPlane` says which).
+ */
+import * as Comlink from "comlink";
+import { type Clock, systemClock } from "../../api/clock";
+import type { EngineClient } from "../../api/engine-client";
+import type { HostContext } from "../../api/host-factory";
+import type { RealtimeEngineClient } from "../../api/realtime-client";
+import {
+  createTransportSnapshot,
+  type DataPlaneTransport,
+  type MeterReading,
+  type TransportSnapshot,
+} from "../../api/realtime-readings";
+import { CONTRACT_VERSION } from "../../contracts/common";
+import type { TransportState } from "../../contracts/transport-state";
+import { createDataPlane } from "../../dataplane/data-plane";
+import type { MeterBlock } from "../../dataplane/meter-block";
+import type { TransportBlock } from "../../dataplane/transport-block";
+import type { MainToWorkletMessage } from "../../protocol/main-to-worklet";
+import type { AudioWorkletHostApi } from "../../protocol/main-worker";
+import type { TypedPort } from "../../protocol/typed-port";
+import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
+import { RemoteEngineClient } from "../worker/remote-client";
+import { startEngineWorker } from "../worker/start-engine-worker";
+import type { WorkerEngineClientOptions } from "../worker/worker-client";
+import { createEngineWorklet } from "./engine-worklet";
+
+export interface AudioWorkletEngineClientOptions extends WorkerEngineClientOptions {
+  /** The context to play in; default a new interactive AudioContext (at `sampleRate` if given). */
+  context?: AudioContext;
+  /** Connect the engine's output to the context's destination (default true). */
+  connect?: boolean;
+}
+
+/** How long a transport call waits for the audio thread to apply it (a suspended context never will). */
+const APPLY_TIMEOUT_MS = 250;
+
+/** Yields to the event loop without a timer (timers are throttled in hidden tabs). */
+function yieldTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(0);
+  });
+}
+
+let sessions = 0;
+
+export class AudioWorkletEngineClient
+  extends RemoteEngineClient<AudioWorkletHostApi>
+  implements RealtimeEngineClient
+{
+  readonly host = "audioworklet" as const;
+  private readonly snapshot: TransportSnapshot = createTransportSnapshot();
+  private readonly clock: Clock;
+  private readonly faults = new EventTarget();
+  private sessionId: string;
+  private restarting: Promise<void> | null = null;
+
+  private constructor(
+    worker: Worker,
+    remote: Comlink.Remote<AudioWorkletHostApi>,
+    options: AudioWorkletEngineClientOptions,
+    /** The AudioContext the engine plays in. */
+    readonly context: AudioContext,
+    /** The AudioWorkletNode running the engine (connect it anywhere). */
+    readonly node: AudioWorkletNode,
+    /** The node's port, typed by the main <-> worklet protocol. */
+    private readonly port: TypedPort<MainToWorkletMessage, WorkletToMainMessage>,
+    /** How state, meters and commands move: "shared_memory" or the "message_port" fallback. */
+    readonly dataPlane: DataPlaneTransport,
+    private readonly transportBlock: TransportBlock,
+    private readonly meterBlock: MeterBlock,
+    /** True when start() created the context, so close() closes it too. */
+    private readonly ownsContext: boolean,
+  ) {
+    super(worker, remote, options);
+    this.clock = options.clock ?? systemClock;
+    this.sessionId = `realtime-${++sessions}`;
+    port.onmessage = (event) => {
+      if (event.data.type === "fault") {
+        this.faults.dispatchEvent(new CustomEvent("fault", { detail: event.data.message }));
+      }
+    };
+  }
+
+  /**
+   * Starts the engine in an AudioWorklet (and its engine Worker) and resolves when both run.
+   * @example
+   * const engine = await AudioWorkletEngineClient.start();
+   * await engine.loadGraph(graph);
+   * await engine.play();
+   */
+  static async start(options: AudioWorkletEngineClientOptions = {}): Promise<AudioWorkletEngineClient> {
+    const context =
+      options.context ??
+      new AudioContext({
+        latencyHint: "interactive",
+        ...(options.sampleRate ? { sampleRate: options.sampleRate } : {}),
+      });
+    const { node, port } = await createEngineWorklet(context, { followCommands: true, outputChannels: 2 });
+    if (options.connect !== false) node.connect(context.destination);
+    const plane = createDataPlane({ isolated: globalThis.crossOriginIsolated === true });
+    const transport = plane.createTransportBlock();
+    const meters = plane.createMeterBlock(2);
+    port.postMessage({ type: "connect-blocks", transport: transport.remote, meters: meters.remote }, [
+      ...transport.transfer,
+      ...meters.transfer,
+    ]);
+    const { worker, remote } = await startEngineWorker<AudioWorkletHostApi>(
+      { ...options, sampleRate: context.sampleRate },
+      () => new Worker(new URL("./engine-worker.ts", import.meta.url), { type: "module" }),
+    );
+    const channel = new MessageChannel();
+    port.postMessage({ type: "connect-control", port: channel.port1 }, [channel.port1]);
+    await remote.attachWorklet(Comlink.transfer(channel.port2, [channel.port2]));
+    return new AudioWorkletEngineClient(
+      worker,
+      remote,
+      options,
+      context,
+      node,
+      port,
+      plane.transport,
+      transport.local,
+      meters.local,
+      options.context === undefined,
+    );
+  }
+
+  /**
+   * The latest transport snapshot, read from shared memory without a message (microseconds): for
+   * a UI's animation frame. Returns the same object each time; copy what you keep.
+   * @example
+   * const { positionSeconds, tempoBpm, lateCommands } = engine.readTransport();
+   */
+  readTransport(): TransportSnapshot {
+    this.transportBlock.read(this.snapshot);
+    return this.snapshot;
+  }
+
+  /**
+   * The latest level meters (peak and RMS per channel, newest quantum and a short window).
+   * @example
+   * const reading = engine.createMeterReading();
+   * requestAnimationFrame(function draw() { engine.readMeters(reading); paint(reading.windowPeak); requestAnimationFrame(draw); });
+   */
+  readMeters(into: MeterReading): boolean {
+    return this.meterBlock.read(into);
+  }
+
+  /** A reusable reading for readMeters(). @example const reading = engine.createMeterReading(); */
+  createMeterReading(): MeterReading {
+    return this.meterBlock.createReading();
+  }
+
+  /**
+   * Calls `listener` once per engine fault (a trap inside engine.wasm): the node then outputs
+   * silence until restart(). Returns a function that removes the listener.
+   * @example
+   * engine.onFault((message) => { console.warn(message); void engine.restart(); });
+   */
+  onFault(listener: (message: string) => void): () => void {
+    const handler = (event: Event) => listener(String((event as CustomEvent).detail));
+    this.faults.addEventListener("fault", handler);
+    return () => this.faults.removeEventListener("fault", handler);
+  }
+
+  /**
+   * Restarts the engine after a fault with the same graph and buffers; the transport keeps its
+   * position. The session id changes.
+   * @example
+   * await engine.restart();
+   */
+  restart(): Promise<void> {
+    this.ensureOpen();
+    this.restarting ??= new Promise<void>((resolve) => {
+      const previous = this.port.onmessage;
+      this.port.onmessage = (event) => {
+        if (event.data.type === "restarted") {
+          this.port.onmessage = previous;
+          resolve();
+        } else previous?.(event);
+      };
+      this.port.postMessage({ type: "restart" });
+    }).finally(() => {
+      this.restarting = null;
+      this.sessionId = `realtime-${++sessions}`;
+    });
+    return this.restarting;
+  }
+
+  /** Test hook: make the engine trap inside its next quantum (see restart()). @example engine.trapForTesting(); */
+  trapForTesting(): void {
+    this.port.postMessage({ type: "trap-for-testing" });
+  }
+
+  /**
+   * From the transport block, without a message.
+   * @example
+   * const { position_seconds, extensions } = await engine.getTransportState();
+   */
+  override async getTransportState(): Promise<TransportState> {
+    this.ensureOpen();
+    const s = this.readTransport();
+    return {
+      version: CONTRACT_VERSION,
+      session_id: this.sessionId,
+      running: s.running,
+      position_seconds: s.positionSeconds,
+      sample_rate: this.context.sampleRate,
+      buffer_size_frames: s.quantumFrames || 128,
+      tempo_bpm: s.tempoBpm > 0 ? s.tempoBpm : 120,
+      last_update_iso8601: new Date(this.clock.now()).toISOString(),
+      extensions: {
+        position_beats: s.positionBeats,
+        loop: s.loopEnabled
+          ? {
+              start_seconds: s.loopStartFrames / this.context.sampleRate,
+              end_seconds: s.loopEndFrames / this.context.sampleRate,
+            }
+          : null,
+        dropouts: {
+          underruns: s.underruns,
+          ring_overflows: s.ringOverflows,
+          late_commands: s.lateCommands,
+          bad_commands: s.badCommands,
+        },
+        data_plane: this.dataPlane,
+      },
+    };
+  }
+
+  override async play(): Promise<void> {
+    await this.applied(() => super.play());
+  }
+  override async pause(): Promise<void> {
+    await this.applied(() => super.pause());
+  }
+  override async stop(): Promise<void> {
+    await this.applied(() => super.stop());
+  }
+  override async seek(seconds: number): Promise<void> {
+    await this.applied(() => super.seek(seconds));
+  }
+  override async setLoop(loop: Parameters<EngineClient["setLoop"]>[0]): Promise<void> {
+    await this.applied(() => super.setLoop(loop));
+  }
+  override async setTempo(bpm: number, options?: Parameters<EngineClient["setTempo"]>[1]): Promise<void> {
+    await this.applied(() => super.setTempo(bpm, options));
+  }
+
+  /** Closes the engine, its worker and the node (and the context when this client created it). */
+  protected override async release(): Promise<void> {
+    await super.release();
+    this.node.disconnect();
+    if (this.ownsContext) await this.context.close();
+  }
+
+  /**
+   * Runs a transport call, then waits until the audio thread has rendered two more quanta, so the
+   * state a caller reads next reflects it (while the context runs; capped at APPLY_TIMEOUT_MS).
+   */
+  private async applied(call: () => Promise<void>): Promise<void> {
+    await call();
+    if (this.context.state !== "running") return;
+    const target = this.readTransport().quantum + 2;
+    const deadline = performance.now() + APPLY_TIMEOUT_MS;
+    while (this.readTransport().quantum < target && performance.now() < deadline) await yieldTask();
+  }
+}
+
+/**
+ * The bootstrapper's factory for the "audioworklet" host.
+ * @example
+ * new EngineBootstrapper().registerHost("audioworklet", audioWorkletHostFactory);
+ */
+export const audioWorkletHostFactory = (
+  context: HostContext<AudioWorkletEngineClientOptions>,
+): Promise<EngineClient> => AudioWorkletEngineClient.start(context.hostOptions ?? {});

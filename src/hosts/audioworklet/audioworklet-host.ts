@@ -1,0 +1,209 @@
+/**
+ * AudioWorkletEngineHost: the engine Worker's host API when a worklet plays live
+ * (AudioWorkletHostApi, src/protocol/main-worker.ts). Every request is validated and recorded by the
+ * Worker's in-process client first (so the contract suite's rules hold), then the WorkletDriver turns
+ * it into commands on the ring or a graph load in the worklet. Renders with `options.offline = false`
+ * capture what the worklet plays; the others render here, faster than real time.
+ */
+import type { RenderProgress, SetParameterOptions, SetTempoOptions } from "../../api/engine-client";
+import { CONTRACT_VERSION } from "../../contracts/common";
+import { EngineError } from "../../contracts/errors";
+import {
+  type GraphDescriptorInput,
+  type MidiEventInput,
+  MidiEventSchema,
+} from "../../contracts/graph-descriptor";
+import {
+  checkRenderRequest,
+  type RenderRequestInput,
+  RenderRequestSchema,
+  type RenderResult,
+  renderFrameCount,
+} from "../../contracts/render";
+import type { LoopRegion } from "../../contracts/transport-state";
+import { parseContract } from "../../contracts/validate";
+import type { ProcessorTypeInfo } from "../../engine/wasm-engine";
+import type { FaustRegistry } from "../../faust/registry";
+import type { AudioWorkletHostApi, WireResult } from "../../protocol/main-worker";
+import type { InProcessEngineClient } from "../in-process/in-process-client";
+import { EngineHost, settle } from "../worker/engine-host";
+import { WorkletDriver } from "./worklet-driver";
+
+export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHostApi {
+  private driver: WorkletDriver | null = null;
+  private readonly realtimeRenders = new Map<string, AbortController>();
+
+  constructor(
+    private readonly inProcess: InProcessEngineClient,
+    private readonly types: readonly ProcessorTypeInfo[],
+    private readonly sampleRate: number,
+    private readonly faust?: FaustRegistry,
+  ) {
+    super(inProcess);
+  }
+
+  /** Connects to the engine's AudioWorkletNode over `port` (called once by the real-time client). */
+  attachWorklet(port: MessagePort): void {
+    this.driver = new WorkletDriver(
+      port,
+      this.types,
+      this.sampleRate,
+      (handle) => this.inProcess.readBuffer(handle),
+      this.faust,
+    );
+  }
+
+  override loadGraph(graph: GraphDescriptorInput): Promise<WireResult<void>> {
+    return settle(async () => {
+      await this.inProcess.loadGraph(graph);
+      const loaded = this.inProcess.loadedGraph();
+      if (this.driver && loaded) await this.driver.load(loaded);
+    });
+  }
+
+  override setParameter(
+    node: string,
+    parameter: string,
+    value: number | string,
+    options?: SetParameterOptions,
+  ): Promise<WireResult<void>> {
+    return settle(async () => {
+      await this.inProcess.setParameter(node, parameter, value, options);
+      this.driver?.setParameter(node, parameter, value, options?.atSeconds);
+    });
+  }
+
+  override scheduleEvents(node: string, events: MidiEventInput[]): Promise<WireResult<void>> {
+    return settle(async () => {
+      await this.inProcess.scheduleEvents(node, events);
+      this.driver?.scheduleEvents(
+        node,
+        events.map((event) => MidiEventSchema.parse(event)),
+      );
+    });
+  }
+
+  override play(): Promise<WireResult<void>> {
+    return this.transport(() => this.inProcess.play(), { type: "play" });
+  }
+  override pause(): Promise<WireResult<void>> {
+    return this.transport(() => this.inProcess.pause(), { type: "pause" });
+  }
+  override stop(): Promise<WireResult<void>> {
+    return this.transport(() => this.inProcess.stop(), { type: "stop" });
+  }
+  override seek(seconds: number): Promise<WireResult<void>> {
+    return settle(async () => {
+      await this.inProcess.seek(seconds);
+      this.driver?.send({ type: "seek", positionFrame: this.driver.frameAt(seconds) });
+    });
+  }
+  override setLoop(loop: LoopRegion | null): Promise<WireResult<void>> {
+    return settle(async () => {
+      await this.inProcess.setLoop(loop);
+      const driver = this.driver;
+      if (!driver) return;
+      if (loop === null) driver.send({ type: "set_loop", startFrame: 0, endFrame: 1, enabled: false });
+      else {
+        const startFrame = driver.frameAt(loop.start_seconds);
+        const endFrame = Math.max(startFrame + 1, driver.frameAt(loop.end_seconds));
+        driver.send({ type: "set_loop", startFrame, endFrame, enabled: true });
+      }
+    });
+  }
+  override setTempo(bpm: number, options?: SetTempoOptions): Promise<WireResult<void>> {
+    return settle(async () => {
+      await this.inProcess.setTempo(bpm, options);
+      this.driver?.send({
+        type: "set_tempo",
+        bpm,
+        rampFrames: this.driver.frameAt(options?.rampSeconds ?? 0),
+      });
+    });
+  }
+
+  override async render(
+    request: RenderRequestInput,
+    renderId: string,
+    aborted: boolean,
+    onProgress?: (progress: RenderProgress) => void,
+  ): Promise<WireResult<RenderResult>> {
+    const driver = this.driver;
+    if (!driver || (request as { options?: { offline?: boolean } } | null)?.options?.offline !== false) {
+      return super.render(request, renderId, aborted, onProgress);
+    }
+    const controller = new AbortController();
+    if (aborted) controller.abort();
+    this.realtimeRenders.set(renderId, controller);
+    try {
+      return await settle(() => this.renderRealtime(driver, request, controller.signal, onProgress));
+    } finally {
+      this.realtimeRenders.delete(renderId);
+    }
+  }
+
+  override cancelRender(renderId: string): void {
+    this.realtimeRenders.get(renderId)?.abort();
+    super.cancelRender(renderId);
+  }
+
+  /** Plays the request's graph from its start position and captures its duration as it plays. */
+  private async renderRealtime(
+    driver: WorkletDriver,
+    input: RenderRequestInput,
+    signal: AbortSignal,
+    onProgress?: (progress: RenderProgress) => void,
+  ): Promise<RenderResult> {
+    const request = parseContract(RenderRequestSchema, input);
+    checkRenderRequest(request);
+    if (request.sample_rate !== this.sampleRate) {
+      throw new EngineError(
+        "E_SCHEMA",
+        `must be ${this.sampleRate}: a real-time render runs at the audio context's rate`,
+        "sample_rate",
+      );
+    }
+    const frames = renderFrameCount(request);
+    const started = performance.now();
+    // The graph playing already (loaded, perhaps with commands queued for it) is kept as it is.
+    if (JSON.stringify(driver.loadedGraph) !== JSON.stringify(request.node_graph))
+      await driver.load(request.node_graph);
+    driver.send({ type: "pause" });
+    driver.send({ type: "seek", positionFrame: driver.frameAt(request.start_position_seconds ?? 0) });
+    const capture = await driver.captureFrames(frames, () => driver.send({ type: "play" }), {
+      signal,
+      onFrames: (done) =>
+        onProgress?.({ request_id: request.request_id, frames_rendered: done, frames_total: frames }),
+    });
+    driver.send({ type: "pause" });
+    const [left, right] = capture.channels;
+    const channels = Array.from({ length: request.channels }, (_, c) =>
+      c === 0 ? left : c === 1 ? right : new Float32Array(capture.frames),
+    );
+    const handle = await this.inProcess.uploadBuffer(channels, request.sample_rate);
+    const reason = capture.cancelled
+      ? "cancelled"
+      : capture.stalled
+        ? "the transport stopped before the render's end (stalled capture)"
+        : capture.lostFrames > 0
+          ? `the capture ring overflowed: ${capture.lostFrames} frames lost`
+          : null;
+    return {
+      version: CONTRACT_VERSION,
+      request_id: request.request_id,
+      status: reason === null ? "ok" : "partial",
+      error: reason,
+      buffer_handle: handle,
+      frames: capture.frames,
+      processing_time_ms: performance.now() - started,
+      extensions: { lost_frames: capture.lostFrames },
+    };
+  }
+
+  private transport(apply: () => Promise<void>, command: { type: "play" | "pause" | "stop" }) {
+    return settle(async () => {
+      await apply();
+      this.driver?.send(command);
+    });
+  }
+}

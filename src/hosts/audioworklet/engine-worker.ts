@@ -1,0 +1,13 @@
+/**
+ * The AudioWorklet host's engine Worker entry: the Worker host's EngineHost, extended to drive the
+ * engine's AudioWorkletNode through the command ring (AudioWorkletEngineHost).
+ */
+import { instantiateEngine, readProcessorTypes } from "../../engine/wasm-engine";
+import { serveEngine } from "../worker/serve-engine";
+import { AudioWorkletEngineHost } from "./audioworklet-host";
+
+serveEngine(({ client, module, faust, sampleRate }) => {
+  // Types for compiling graphs for the worklet: the same table the engine was built with.
+  const types = readProcessorTypes(instantiateEngine(module));
+  return new AudioWorkletEngineHost(client, types, sampleRate, faust);
+});

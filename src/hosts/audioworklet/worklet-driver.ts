@@ -1,0 +1,340 @@
+/**
+ * WorkletDriver: the engine Worker's half of the AudioWorklet host. It owns the producer end of the
+ * command ring and the consumer end of the capture ring (both created here, so each side of every
+ * ring has exactly one thread), compiles graphs into what the worklet loads, turns names and seconds
+ * into node indices and frames, and drains captures with the doorbell.
+ *
+ * It talks to EngineProcessor on the control port: WorkerToWorkletMessage out, WorkletToWorkerMessage
+ * back (src/protocol/). Requests reach it already validated by the in-process client that shares the
+ * Worker (the same contracts and graph checks as every other boundary).
+ */
+import { EngineError } from "../../contracts/errors";
+import type { GraphDescriptor, MidiEvent } from "../../contracts/graph-descriptor";
+import { graphBufferReferences } from "../../contracts/graph-semantics";
+import { secondsAtBeat } from "../../contracts/tempo-map";
+import { CommandEncoder, type DataPlaneCommand } from "../../dataplane/command-codec";
+import { createDataPlane } from "../../dataplane/data-plane";
+import type { RingBell } from "../../dataplane/doorbell";
+import type { DataRing } from "../../dataplane/spsc-ring";
+import { compileGraph, resolveParameterValue } from "../../engine/graph-compiler";
+import type { ClonedFaustNode, GraphProgram } from "../../engine/graph-program";
+import type { ProcessorTypeInfo } from "../../engine/wasm-engine";
+import type { FaustRegistry } from "../../faust/registry";
+import type { TypedPort } from "../../protocol/typed-port";
+import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
+import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
+
+/** Capture ring size: 2 s of interleaved stereo at 48 kHz, far more than a drain cycle needs. */
+const CAPTURE_RING_FLOATS = 2 * 96000;
+const COMMAND_RING_BYTES = 1 << 16;
+
+interface LoadedGraph {
+  graph: GraphDescriptor;
+  nodeIndex: Map<string, number>;
+  nodeTypes: ProcessorTypeInfo[];
+}
+
+/** A capture's outcome: the frames played, and how many the ring could not keep. */
+export interface WorkletCapture {
+  channels: [Float32Array, Float32Array];
+  frames: number;
+  lostFrames: number;
+  cancelled: boolean;
+  /** Nothing arrived for STALL_MS (the transport stopped, or the engine faulted). */
+  stalled: boolean;
+}
+
+/** A capture with no new frame for this long gives up with what it has. */
+const STALL_MS = 3000;
+
+export class WorkletDriver {
+  private readonly encoder = new CommandEncoder();
+  private readonly commands: DataRing<Uint8Array>;
+  private readonly capture: DataRing<Float32Array>;
+  private readonly bell: RingBell;
+  private loaded: LoadedGraph | null = null;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (reply: WorkletToWorkerMessage) => void>();
+
+  /**
+   * Connects to the worklet over `port` (a MessagePort the main thread gave both sides).
+   * @example
+   * const driver = new WorkletDriver(port, types, 48000, (handle) => client.readBuffer(handle));
+   */
+  constructor(
+    private readonly port: TypedPort<WorkerToWorkletMessage, WorkletToWorkerMessage>,
+    private readonly types: readonly ProcessorTypeInfo[],
+    readonly sampleRate: number,
+    private readonly readBuffer: (handle: string) => Promise<Float32Array[]>,
+    private readonly faust?: FaustRegistry,
+  ) {
+    const plane = createDataPlane({ isolated: globalThis.crossOriginIsolated === true });
+    const commands = plane.createRing(Uint8Array, COMMAND_RING_BYTES, {
+      localRole: "producer",
+      autoFlush: true,
+    });
+    // Over MessagePorts the worklet sends the capture in chunks of 8 quanta of stereo (and the rest
+    // when a capture ends): small enough to drain steadily, few enough messages.
+    const capture = plane.createRing(Float32Array, CAPTURE_RING_FLOATS, {
+      localRole: "consumer",
+      chunkLength: 8 * 128 * 2,
+    });
+    const bell = plane.createDoorbell();
+    this.commands = commands.local;
+    this.capture = capture.local;
+    this.bell = bell.local;
+    port.onmessage = (event) => this.waiting.get(event.data.id)?.(event.data);
+    port.postMessage(
+      { type: "connect-commands", commands: commands.remote, capture: capture.remote, bell: bell.remote },
+      [...commands.transfer, ...capture.transfer, ...bell.transfer],
+    );
+  }
+
+  /** Compiles `graph` (validated) and loads it into the worklet; resolves when it plays it. */
+  async load(graph: GraphDescriptor): Promise<void> {
+    const handles = [...new Set(graphBufferReferences(graph).map((r) => r.handle))];
+    const audio = await Promise.all(handles.map((handle) => this.readBuffer(handle)));
+    const byHandle = new Map(handles.map((handle, i) => [handle, i]));
+    await this.faust?.prepareGraph(graph, "graph");
+    // Faust nodes travel to the worklet as data (compiled code and soundfile audio) and are rebuilt
+    // there; the graph compiler sees them as external nodes.
+    const faustNodes = new Map<string, ClonedFaustNode>();
+    const compiled = compileGraph(graph, {
+      resolveExternal: (node, path) => {
+        const resolved = this.faust?.resolve(node, path, (handle, slotPath) => {
+          const channels = audio[byHandle.get(handle) ?? -1];
+          if (!channels)
+            throw new EngineError("E_UNKNOWN_HANDLE", `unknown buffer handle ${handle}`, slotPath);
+          return { channels, sampleRate: this.sampleRate };
+        });
+        if (!resolved) return undefined;
+        const { dsp, effect, mixer, layout } = resolved.compiled;
+        const spec = { nodeId: node.node_id, numOutputs: layout.numOutputs, params: layout.params };
+        faustNodes.set(node.name, {
+          ...spec,
+          code: { dsp, effect, mixer, layout },
+          soundfiles: [...resolved.soundfiles],
+        });
+        return { type: resolved.type, spec: { ...spec, create: resolved.create } };
+      },
+      types: this.types,
+      sampleRate: this.sampleRate,
+      rootLabel: "graph",
+      resolveBuffer: (handle, path) => {
+        const index = byHandle.get(handle);
+        if (index === undefined)
+          throw new EngineError("E_UNKNOWN_HANDLE", `unknown buffer handle ${handle}`, path);
+        return index;
+      },
+      readBufferChannel0: (handle, path) => {
+        const channel = audio[byHandle.get(handle) ?? -1]?.[0];
+        if (!channel) throw new EngineError("E_UNKNOWN_HANDLE", `unknown buffer handle ${handle}`, path);
+        return channel;
+      },
+    });
+    for (const [name, faust] of faustNodes) {
+      const node = compiled.program.nodes[compiled.nodeIndex.get(name) as number];
+      if (node) {
+        node.external = undefined;
+        node.faust = faust;
+      }
+    }
+    const reply = await this.request({ program: compiled.program, buffers: audio });
+    if (reply.type === "load-failed")
+      throw new EngineError("E_RENDER", `the worklet could not load it: ${reply.message}`);
+    this.loaded = {
+      graph,
+      nodeIndex: compiled.nodeIndex,
+      nodeTypes: graph.nodes.map(
+        (node, i) =>
+          (this.types.find((t) => `builtin:${t.kind}` === node.node_id) ??
+            this.faust?.resolve(node, `graph.nodes[${i}]`, () => ({
+              channels: [],
+              sampleRate: this.sampleRate,
+            }))?.type) as ProcessorTypeInfo,
+      ),
+    };
+  }
+
+  /** The graph the worklet plays (null before the first load). */
+  get loadedGraph(): GraphDescriptor | null {
+    return this.loaded?.graph ?? null;
+  }
+
+  /** Encodes a command; E_RENDER when the ring is full (counted as an overflow in the state block). */
+  send(command: DataPlaneCommand): void {
+    if (!this.encoder.encode(command, this.commands)) {
+      throw new EngineError("E_RENDER", "the command ring is full; the command was dropped");
+    }
+  }
+
+  /** A transport time in seconds as a frame. */
+  frameAt(seconds: number): number {
+    return Math.round(seconds * this.sampleRate);
+  }
+
+  /** Resolves a validated parameter change to indices and sends it (at a transport time, or now). */
+  setParameter(node: string, parameter: string, value: number | string, atSeconds?: number): void {
+    const loaded = this.requireLoaded();
+    const index = loaded.nodeIndex.get(node) as number;
+    const type = loaded.nodeTypes[index] as ProcessorTypeInfo;
+    const resolved = resolveParameterValue(type, parameter, value, { id: "parameter", value: "value" });
+    this.send({
+      type: "set_parameter",
+      node: index,
+      param: type.params.findIndex((p) => p.id === parameter),
+      value: resolved,
+      atFrame: atSeconds === undefined ? -1 : this.frameAt(atSeconds),
+    });
+  }
+
+  /** Sends validated MIDI events for `node`, notes as note-on and note-off, on their frames. */
+  scheduleEvents(node: string, events: MidiEvent[]): void {
+    const loaded = this.requireLoaded();
+    const index = loaded.nodeIndex.get(node) as number;
+    const frameOf = (event: { timeline: "seconds" | "beats" }, time: number) =>
+      this.frameAt(event.timeline === "beats" ? secondsAtBeat(loaded.graph.tempo, time) : time);
+    for (const event of events) {
+      const channel = event.channel - 1;
+      if (event.type === "note") {
+        const on = frameOf(event, event.time);
+        const off = frameOf(event, event.time + event.duration);
+        this.send({
+          type: "midi",
+          node: index,
+          status: 0x90 | channel,
+          data1: event.note,
+          data2: event.velocity,
+          atFrame: on,
+        });
+        this.send({
+          type: "midi",
+          node: index,
+          status: 0x80 | channel,
+          data1: event.note,
+          data2: 0,
+          atFrame: off,
+        });
+      } else if (event.type === "cc") {
+        const at = frameOf(event, event.time);
+        this.send({
+          type: "midi",
+          node: index,
+          status: 0xb0 | channel,
+          data1: event.controller,
+          data2: event.value,
+          atFrame: at,
+        });
+      } else {
+        const bend = event.value + 8192;
+        const at = frameOf(event, event.time);
+        this.send({
+          type: "midi",
+          node: index,
+          status: 0xe0 | channel,
+          data1: bend & 0x7f,
+          data2: bend >> 7,
+          atFrame: at,
+        });
+      }
+    }
+  }
+
+  /**
+   * Captures the next `frames` frames the transport plays, through the capture ring: arms the
+   * worklet, calls `armed()` (which starts the transport) once it is armed, and resolves when every
+   * frame is in, or early when `signal` aborts or nothing arrives for STALL_MS.
+   */
+  async captureFrames(
+    frames: number,
+    armed: () => void,
+    options: { signal?: AbortSignal; onFrames?: (done: number) => void } = {},
+  ): Promise<WorkletCapture> {
+    const left = new Float32Array(frames);
+    const right = new Float32Array(frames);
+    const chunk = new Float32Array(4096);
+    while (this.capture.availableRead() > 0) this.capture.pop(chunk); // stale data from an older capture
+    const id = this.nextId++;
+    let result: { frames: number; lost: number } | null = null;
+    let onArmed = () => {};
+    const isArmed = new Promise<void>((resolve) => {
+      onArmed = resolve;
+    });
+    const finished = new Promise<void>((resolve) => {
+      this.waiting.set(id, (reply) => {
+        if (reply.type === "capture-armed") onArmed();
+        if (reply.type === "captured") {
+          result = { frames: reply.frames, lost: reply.lost };
+          resolve();
+        }
+      });
+    });
+    this.port.postMessage({ type: "capture", id, frames });
+    await isArmed;
+    armed();
+    let done = 0;
+    let cancelled = false;
+    let stalled = false;
+    let lastProgress = Date.now();
+    const drain = () => {
+      for (;;) {
+        const n = this.capture.pop(chunk, Math.min(chunk.length, 2 * (frames - done)));
+        if (n === 0) return;
+        for (let i = 0; i < n / 2; i++) {
+          left[done + i] = chunk[2 * i] as number;
+          right[done + i] = chunk[2 * i + 1] as number;
+        }
+        done += n / 2;
+        lastProgress = Date.now();
+      }
+    };
+    const complete = () => {
+      const r = result as { frames: number; lost: number } | null;
+      return r !== null && done + r.lost >= r.frames;
+    };
+    while (!complete()) {
+      if (options.signal?.aborted) {
+        cancelled = true;
+        break;
+      }
+      if (Date.now() - lastProgress > STALL_MS) {
+        stalled = true;
+        break;
+      }
+      // The worklet rings after each captured quantum; the async wait keeps this worker answering.
+      await Promise.race([this.bell.waitForRingAsync(50), finished]);
+      drain();
+      options.onFrames?.(done);
+    }
+    if (cancelled || stalled) this.port.postMessage({ type: "capture", id: 0, frames: 0 }); // disarm
+    drain();
+    this.waiting.delete(id);
+    const captured = result as { frames: number; lost: number } | null;
+    return {
+      channels: [left.subarray(0, done), right.subarray(0, done)],
+      frames: done,
+      lostFrames: captured?.lost ?? 0,
+      cancelled,
+      stalled,
+    };
+  }
+
+  private requireLoaded(): LoadedGraph {
+    if (!this.loaded) throw new EngineError("E_UNKNOWN_NODE", "no graph is playing: call loadGraph first");
+    return this.loaded;
+  }
+
+  private request(message: {
+    program: GraphProgram;
+    buffers: Float32Array[][];
+  }): Promise<WorkletToWorkerMessage> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, (reply) => {
+        this.waiting.delete(id);
+        resolve(reply);
+      });
+      this.port.postMessage({ type: "load", ...message, id });
+    });
+  }
+}

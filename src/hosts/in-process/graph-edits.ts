@@ -1,0 +1,117 @@
+/**
+ * Control commands (set_parameter, schedule_events) applied to a stored GraphDescriptor, so a host
+ * without a live graph (in-process) keeps an exact record of what a real-time host would be playing,
+ * and could hand it to one. Pure functions: the input graph is never modified.
+ *
+ * - A value set now replaces the node's static `params` value. Automation of the same parameter
+ *   still overrides it, as the GraphDescriptor contract says.
+ * - A value set at a time becomes a "step" breakpoint at that time: inserted into the parameter's
+ *   breakpoint curve (on the curve's own timeline; times in beats via the graph's tempo), or, when the
+ *   parameter has no automation yet, a new curve that holds the current value until then. Dense
+ *   automation (audio_rate, ppqn) has no place for a point, so such a call is rejected with a reason.
+ * - MIDI events are appended to the node's `midi` list.
+ */
+import { EngineError } from "../../contracts/errors";
+import {
+  type Automation,
+  type GraphDescriptor,
+  type GraphNode,
+  MAX_INLINE_MIDI_EVENTS,
+  type MidiEvent,
+} from "../../contracts/graph-descriptor";
+import { beatAtSeconds } from "../../contracts/tempo-map";
+
+/** One set_parameter, resolved against the node's type. */
+export interface ParameterChange {
+  node: string;
+  parameterId: string;
+  /** As the caller wrote it: a number or a choice label (kept as written in `params`). */
+  value: number | string;
+  /** The value in engine units (a label's index). */
+  resolved: number;
+  /** Transport time, or null for now. */
+  atSeconds: number | null;
+  /** The parameter's value before the change (its static value or default), held until atSeconds. */
+  current: number;
+}
+
+/**
+ * The graph with one parameter change recorded. E_SCHEMA at set_parameter.at_seconds for a timed
+ * change of a parameter under audio_rate or ppqn automation.
+ * @example
+ * graph = withParameterChange(graph, { node: "filter", parameterId: "frequency", value: 1200,
+ *   resolved: 1200, atSeconds: 4, current: 1000 });
+ */
+export function withParameterChange(graph: GraphDescriptor, change: ParameterChange): GraphDescriptor {
+  return replaceNode(graph, change.node, (node) => {
+    if (change.atSeconds === null) {
+      return { ...node, params: { ...node.params, [change.parameterId]: change.value } };
+    }
+    const automation = scheduledAutomation(graph, node, change, change.atSeconds);
+    return { ...node, automation: { ...node.automation, [change.parameterId]: automation } };
+  });
+}
+
+/**
+ * The graph with MIDI events appended to a node. E_SCHEMA at schedule_events.events when the node
+ * would hold more events than a graph may carry inline.
+ * @example
+ * graph = withMidiEvents(graph, "bass", [{ type: "cc", timeline: "seconds", time: 1, controller: 1, value: 64, channel: 1 }]);
+ */
+export function withMidiEvents(
+  graph: GraphDescriptor,
+  nodeName: string,
+  events: readonly MidiEvent[],
+): GraphDescriptor {
+  return replaceNode(graph, nodeName, (node) => {
+    const total = node.midi.length + events.length;
+    if (total > MAX_INLINE_MIDI_EVENTS) {
+      throw new EngineError(
+        "E_SCHEMA",
+        `node "${nodeName}" would hold ${total} MIDI events (at most ${MAX_INLINE_MIDI_EVENTS})`,
+        "schedule_events.events",
+      );
+    }
+    return { ...node, midi: [...node.midi, ...events] };
+  });
+}
+
+function scheduledAutomation(
+  graph: GraphDescriptor,
+  node: GraphNode,
+  change: ParameterChange,
+  atSeconds: number,
+): Automation {
+  const existing = node.automation[change.parameterId];
+  if (existing === undefined) {
+    return {
+      kind: "breakpoints",
+      timeline: "seconds",
+      points: [
+        { time: 0, value: change.current, curve: "step" },
+        { time: atSeconds, value: change.resolved, curve: "step" },
+      ],
+    };
+  }
+  if (existing.kind !== "breakpoints") {
+    throw new EngineError(
+      "E_SCHEMA",
+      `cannot schedule ${change.parameterId} of node "${change.node}": it follows ${existing.kind} automation ` +
+        "(set it without at_seconds, or load a graph with a breakpoint curve)",
+      "set_parameter.at_seconds",
+    );
+  }
+  const time = existing.timeline === "seconds" ? atSeconds : beatAtSeconds(graph.tempo, atSeconds);
+  const points = [...existing.points];
+  const at = points.findIndex((point) => point.time > time);
+  points.splice(at < 0 ? points.length : at, 0, { time, value: change.resolved, curve: "step" });
+  return { ...existing, points };
+}
+
+function replaceNode(
+  graph: GraphDescriptor,
+  name: string,
+  edit: (node: GraphNode) => GraphNode,
+): GraphDescriptor {
+  return { ...graph, nodes: graph.nodes.map((node) => (node.name === name ? edit(node) : node)) };
+}

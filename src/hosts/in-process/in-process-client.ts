@@ -1,0 +1,508 @@
+import { makeCommand, parseHandleArgument, parseUploadArguments } from "../../api/call-validation";
+import { type Clock, systemClock } from "../../api/clock";
+import type {
+  EngineClient,
+  FaustCompiling,
+  HostKind,
+  RenderCallOptions,
+  SetParameterOptions,
+  SetTempoOptions,
+} from "../../api/engine-client";
+import { EngineClientBase } from "../../api/engine-client-base";
+import type { HostContext } from "../../api/host-factory";
+import { type BufferHandle, CONTRACT_VERSION } from "../../contracts/common";
+import { EngineError, isEngineError } from "../../contracts/errors";
+import type {
+  GraphDescriptor,
+  GraphDescriptorInput,
+  GraphNode,
+  MidiEventInput,
+} from "../../contracts/graph-descriptor";
+import {
+  checkGraph,
+  DEFAULT_FEEDBACK_NODE_IDS,
+  graphBufferReferences,
+} from "../../contracts/graph-semantics";
+import type { NodeDescriptor } from "../../contracts/node-descriptor";
+import { type PluginDiscoveryResult, PluginDiscoveryResultSchema } from "../../contracts/plugin-discovery";
+import {
+  checkRenderRequest,
+  type RenderRequest,
+  type RenderRequestInput,
+  RenderRequestSchema,
+  type RenderResult,
+  renderFrameCount,
+} from "../../contracts/render";
+import type { LoopRegion, TransportState } from "../../contracts/transport-state";
+import { parseContract } from "../../contracts/validate";
+import { BUILTIN_PREFIX, builtinDescriptors } from "../../engine/builtin-descriptors";
+import {
+  compileGraph,
+  type ExternalNodeResolution,
+  requireBuiltinType,
+  resolveParameterValue,
+} from "../../engine/graph-compiler";
+import { runRenderJob } from "../../engine/render-job";
+import type { ProcessorTypeInfo } from "../../engine/wasm-engine";
+import type { FaustCompileOptions } from "../../faust/compiler";
+import type { FaustRegistry } from "../../faust/registry";
+import { BufferStore } from "./buffer-store";
+import { EnginePool } from "./engine-pool";
+import { withMidiEvents, withParameterChange } from "./graph-edits";
+import { type InProcessClientOptions, InProcessClientOptionsSchema } from "./in-process-options";
+import { InProcessTransport } from "./in-process-transport";
+import { renderFailure, renderResult } from "./render-outcome";
+
+export class InProcessEngineClient extends EngineClientBase implements EngineClient, FaustCompiling {
+  /**
+   * Always "in-process".
+   * @example
+   * client.host; // "in-process"
+   */
+  readonly host: HostKind = "in-process";
+  /**
+   * Sample rate of the client's own engine, in Hz (TransportState.sample_rate).
+   * @example
+   * new InProcessEngineClient({ module, sampleRate: 44100 }).sampleRate; // 44100
+   */
+  readonly sampleRate: number;
+  /**
+   * Frames per processing block of the client's own engine (TransportState.buffer_size_frames).
+   * @example
+   * new InProcessEngineClient({ module }).blockSize; // 128
+   */
+  readonly blockSize: number;
+  private readonly clock: Clock;
+  private readonly sessionId: string;
+  private readonly engines: EnginePool;
+  private readonly types: readonly ProcessorTypeInfo[];
+  private readonly feedbackNodeIds: ReadonlySet<string>;
+  private readonly buffers = new BufferStore();
+  private readonly transport = new InProcessTransport();
+  private graph: GraphDescriptor | undefined;
+  /** The render in progress and those queued behind it; renders share engines, so they run in turn. */
+  private renders: Promise<unknown> = Promise.resolve();
+  private scans = 0;
+  private readonly faust: FaustRegistry | undefined;
+
+  /**
+   * Throws E_SCHEMA at options.<field> for a bad option.
+   * @example
+   * const client = new InProcessEngineClient({ module: await loadEngineModuleFromDisk(), sampleRate: 44100 });
+   */
+  constructor(options: InProcessClientOptions) {
+    const parsed = parseContract(InProcessClientOptionsSchema, options, "options");
+    super({ clock: parsed.clock, discoveryTtlMs: parsed.discoveryTtlMs });
+    this.sampleRate = parsed.sampleRate;
+    this.blockSize = parsed.blockSize;
+    this.clock = parsed.clock ?? systemClock;
+    this.sessionId = parsed.sessionId ?? `in-process-${Math.random().toString(36).slice(2, 10)}`;
+    this.faust = parsed.faust;
+    this.engines = new EnginePool(parsed.module, {
+      sampleRate: this.sampleRate,
+      blockSize: this.blockSize,
+      maxExtraEngines: parsed.maxExtraEngines,
+      // An evicted engine's copies of buffers go with it.
+      onEvict: (engine) => this.buffers.forgetEngine(engine),
+    });
+    this.types = this.engines.own.types;
+    // The engine decides which kinds exist; of those, the contract's delay-like kinds may close cycles.
+    const kinds = new Set(this.types.map((type) => `${BUILTIN_PREFIX}${type.kind}`));
+    this.feedbackNodeIds = new Set([...DEFAULT_FEEDBACK_NODE_IDS].filter((id) => kinds.has(id)));
+  }
+
+  /**
+   * The graph loadGraph stored, with every setParameter and scheduleEvents since recorded in it.
+   * @example
+   * await client.setParameter("filter", "frequency", 1200);
+   * client.loadedGraph()?.nodes[1]?.params.frequency; // 1200
+   */
+  loadedGraph(): GraphDescriptor | undefined {
+    return this.graph;
+  }
+
+  /**
+   * Handles of the buffers currently held (uploads, renders, captures), to check for leaks.
+   * @example
+   * expect(client.heldBuffers()).toEqual([]);
+   */
+  heldBuffers(): BufferHandle[] {
+    return this.buffers.handles();
+  }
+
+  /**
+   * The TransportState this host keeps (it has no clock: the playhead moves only by seek, stop and
+   * renders). tempo_bpm is null until setTempo or loadGraph.
+   * @example
+   * const { position_seconds, running } = await client.getTransportState();
+   */
+  async getTransportState(): Promise<TransportState> {
+    this.ensureOpen();
+    return this.transport.state(
+      { sessionId: this.sessionId, sampleRate: this.sampleRate, bufferSizeFrames: this.blockSize },
+      new Date(this.clock.now()),
+    );
+  }
+
+  /**
+   * Marks the transport as running (nothing plays in-process; the state is reported).
+   * @example
+   * await client.play();
+   */
+  async play(): Promise<void> {
+    this.ensureOpen();
+    makeCommand("play", {});
+    this.transport.play();
+  }
+
+  /**
+   * Marks the transport as stopped, keeping its position.
+   * @example
+   * await client.pause();
+   */
+  async pause(): Promise<void> {
+    this.ensureOpen();
+    makeCommand("pause", {});
+    this.transport.pause();
+  }
+
+  /**
+   * Marks the transport as stopped and moves it to 0.
+   * @example
+   * await client.stop();
+   */
+  async stop(): Promise<void> {
+    this.ensureOpen();
+    makeCommand("stop", {});
+    this.transport.stop();
+  }
+
+  /**
+   * Moves the reported playhead; E_SCHEMA at seek.position_seconds for a negative or non-finite time.
+   * @example
+   * await client.seek(12.5);
+   */
+  async seek(seconds: number): Promise<void> {
+    this.ensureOpen();
+    this.transport.seek(makeCommand("seek", { position_seconds: seconds }).position_seconds);
+  }
+
+  /**
+   * Sets or clears the reported loop region (renders do not loop: they play their request's timeline).
+   * @example
+   * await client.setLoop({ start_seconds: 8, end_seconds: 16 });
+   */
+  async setLoop(loop: LoopRegion | null): Promise<void> {
+    this.ensureOpen();
+    this.transport.setLoop(makeCommand("set_loop", { loop }).loop);
+  }
+
+  /**
+   * Sets the reported tempo at once (no clock, so no ramp); renders use their graph's own tempo.
+   * @example
+   * await client.setTempo(128);
+   */
+  async setTempo(bpm: number, options: SetTempoOptions = {}): Promise<void> {
+    this.ensureOpen();
+    const command = makeCommand("set_tempo", { bpm, ramp_seconds: options.rampSeconds });
+    this.transport.setTempo({ bpm: command.bpm });
+  }
+
+  /**
+   * Validates a graph as a render would (schema, graph rules, node types, parameters, buffer handles)
+   * and stores it for live control; a rejected graph leaves the stored one. Paths start at
+   * load_graph.graph.
+   * @example
+   * await client.loadGraph({ version: "v1alpha", nodes: [{ name: "osc", node_id: "builtin:oscillator" }], output: "osc" });
+   */
+  async loadGraph(graph: GraphDescriptorInput): Promise<void> {
+    this.ensureOpen();
+    const command = makeCommand("load_graph", { graph });
+    const rootLabel = "load_graph.graph";
+    checkGraph(command.graph, { rootLabel, feedbackNodeIds: this.feedbackNodeIds });
+    await this.faust?.prepareGraph(command.graph, rootLabel);
+    // Compiled once without an engine, so a graph this host could not play is rejected now.
+    compileGraph(command.graph, {
+      resolveExternal: (node, path) => this.resolveExternal(node, path),
+      types: this.types,
+      sampleRate: this.sampleRate,
+      rootLabel,
+      resolveBuffer: (handle, path) => {
+        this.buffers.get(handle, path);
+        return -1;
+      },
+      readBufferChannel0: (handle, path) => this.channel0(handle, path),
+    });
+    this.graph = command.graph;
+    this.transport.setTempo(command.graph.tempo);
+  }
+
+  /**
+   * Records a parameter change in the loaded graph (see graph-edits.ts): now, into params; at a time,
+   * as a step breakpoint. The id and value are checked against the node's type.
+   * @example
+   * await client.setParameter("filter", "frequency", 1200, { atSeconds: 4 });
+   */
+  async setParameter(
+    node: string,
+    parameterId: string,
+    value: number | string,
+    options: SetParameterOptions = {},
+  ): Promise<void> {
+    this.ensureOpen();
+    const command = makeCommand("set_parameter", {
+      node,
+      parameter_id: parameterId,
+      value,
+      at_seconds: options.atSeconds ?? null,
+    });
+    const [graph, target] = this.loadedNode(command.node, "set_parameter.node");
+    const type =
+      this.resolveExternal(target, "set_parameter.node")?.type ??
+      requireBuiltinType(this.types, target.node_id, "set_parameter.node");
+    const resolved = resolveParameterValue(type, command.parameter_id, command.value, {
+      id: "set_parameter.parameter_id",
+      value: "set_parameter.value",
+    });
+    this.graph = withParameterChange(graph, {
+      node: command.node,
+      parameterId: command.parameter_id,
+      value: command.value,
+      resolved,
+      atSeconds: command.at_seconds,
+      current: staticValue(type, target, command.parameter_id),
+    });
+  }
+
+  /**
+   * Appends MIDI events to a node of the loaded graph.
+   * @example
+   * await client.scheduleEvents("keys", [{ type: "note", time: 1, duration: 0.5, note: 60, velocity: 100 }]);
+   */
+  async scheduleEvents(node: string, events: MidiEventInput[]): Promise<void> {
+    this.ensureOpen();
+    const command = makeCommand("schedule_events", { node, events });
+    const [graph] = this.loadedNode(command.node, "schedule_events.node");
+    this.graph = withMidiEvents(graph, command.node, command.events);
+  }
+
+  /**
+   * Renders a request after the renders before it. Rejects with E_SCHEMA, E_DUPLICATE_NODE,
+   * E_UNKNOWN_NODE, E_GRAPH_CYCLE or E_UNKNOWN_HANDLE (paths under node_graph or options) for a
+   * request it does not accept; otherwise resolves with status ok, partial (aborted: the frames so
+   * far, E_CANCELLED) or error (the engine failed: E_RENDER). Progress comes about once per second
+   * of audio.
+   * @example
+   * const result = await client.render(request, { signal: controller.signal });
+   * const [left, right] = await client.readBuffer(result.buffer_handle ?? "");
+   */
+  async render(input: RenderRequestInput, options: RenderCallOptions = {}): Promise<RenderResult> {
+    this.ensureOpen();
+    const request = parseContract(RenderRequestSchema, input);
+    checkRenderRequest(request, { feedbackNodeIds: this.feedbackNodeIds });
+    const run = this.renders.then(() => this.renderInTurn(request, options));
+    this.renders = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * A copy of the audio behind a handle, one Float32Array per channel.
+   * @example
+   * const channels = await client.readBuffer("buf:12");
+   */
+  async readBuffer(handle: BufferHandle): Promise<Float32Array[]> {
+    this.ensureOpen();
+    return this.buffers.read(parseHandleArgument(handle), "handle");
+  }
+
+  /**
+   * Forgets a handle at once; a render that uses it plays on to its end.
+   * @example
+   * await client.releaseBuffer(result.buffer_handle ?? "");
+   */
+  async releaseBuffer(handle: BufferHandle): Promise<void> {
+    this.ensureOpen();
+    this.buffers.release(parseHandleArgument(handle), "handle");
+  }
+
+  /**
+   * Copies audio in and returns its handle. It enters an engine only when a graph uses it.
+   * @example
+   * const handle = await client.uploadBuffer([left, right], 44100);
+   */
+  async uploadBuffer(channels: Float32Array[], sampleRate: number): Promise<BufferHandle> {
+    this.ensureOpen();
+    const upload = parseUploadArguments(channels, sampleRate);
+    return this.buffers.issue(
+      upload.channels.map((channel) => channel.slice()),
+      upload.sample_rate,
+    );
+  }
+
+  /**
+   * Stops a render in progress at its next yield (it rejects with E_CLOSED), then frees the engines
+   * and every buffer. Idempotent; every other call then rejects with E_CLOSED.
+   * @example
+   * await client.close();
+   */
+  override close(): Promise<void> {
+    return super.close();
+  }
+
+  /** After close(): a render in progress notices at its next yield and stops; engines go after it. */
+  protected async release(): Promise<void> {
+    await this.renders;
+    this.engines.destroyAll();
+    this.buffers.clear();
+    this.graph = undefined;
+  }
+
+  /** Runs one accepted-so-far request when the renders before it are done. */
+  private async renderInTurn(request: RenderRequest, options: RenderCallOptions): Promise<RenderResult> {
+    this.ensureOpen();
+    const started = performance.now();
+    const sampleRate = request.sample_rate;
+    await this.faust?.prepareGraph(request.node_graph, "node_graph");
+    const engine = this.engines.engineFor(sampleRate, request.options.block_size ?? this.blockSize);
+    const compiled = compileGraph(request.node_graph, {
+      resolveExternal: (node, path) => this.resolveExternal(node, path),
+      types: engine.types,
+      sampleRate,
+      resolveBuffer: (handle, path) => this.buffers.engineBufferId(engine, handle, path),
+      readBufferChannel0: (handle, path) => this.channel0(handle, path),
+      capture: request.options.capture,
+    });
+
+    // Accepted: from here every outcome is a RenderResult.
+    const frames = renderFrameCount(request);
+    const startSeconds = request.start_position_seconds ?? 0;
+    const startFrame = Math.round(startSeconds * sampleRate);
+    // Nothing plays before the timeline's zero, so a preroll never reaches before it.
+    const prerollFrames = Math.min(startFrame, Math.round(request.options.preroll * sampleRate));
+    const unpin = this.buffers.pin(graphBufferReferences(request.node_graph).map(({ handle }) => handle));
+    try {
+      const output = await runRenderJob(
+        engine,
+        { compiled, startFrame, prerollFrames, frames, channels: request.channels },
+        {
+          signal: options.signal,
+          onProgress: (rendered) =>
+            options.onProgress?.({
+              request_id: request.request_id,
+              frames_rendered: rendered,
+              frames_total: frames,
+            }),
+          progressIntervalFrames: sampleRate,
+          afterYield: () => this.ensureOpen(),
+        },
+      );
+      this.transport.renderedTo(startSeconds + output.frames / sampleRate);
+      const captures: Record<string, BufferHandle> = {};
+      for (const [name, channels] of output.captures)
+        captures[name] = this.buffers.issue(channels, sampleRate);
+      return renderResult(request, started, {
+        status: output.complete ? "ok" : "partial",
+        error: output.complete
+          ? null
+          : new EngineError("E_CANCELLED", `render cancelled after ${output.frames} of ${frames} frames`)
+              .message,
+        buffer_handle: this.buffers.issue(output.output, sampleRate),
+        frames: output.frames,
+        extensions: { captures },
+      });
+    } catch (error) {
+      if (isEngineError(error, "E_CLOSED")) throw error;
+      return renderResult(request, started, {
+        status: "error",
+        error: renderFailure(error, compiled, request.node_graph).message,
+        frames: 0,
+      });
+    } finally {
+      unpin();
+    }
+  }
+
+  /**
+   * Compiles a Faust DSP for this client's graphs and returns its descriptor; graphs name it by its
+   * node_id. Throws E_SCHEMA at `source` with Faust's message and line when it does not compile, and
+   * E_HOST_UNAVAILABLE when the client was made without a FaustRegistry.
+   * @example
+   * const gain = await client.compileFaust('process = *(hslider("gain", 0.5, 0, 1, 0.01));');
+   * gain.node_id; // "faust:…", parameter "/webdreamer/gain"
+   */
+  async compileFaust(source: string, options: FaustCompileOptions = {}): Promise<NodeDescriptor> {
+    this.ensureOpen();
+    if (this.faust === undefined) {
+      throw new EngineError("E_HOST_UNAVAILABLE", "this client has no Faust compiler (options.faust)");
+    }
+    const compiled = await this.faust.compile(source, options);
+    this.forgetDiscovery();
+    return compiled.descriptor;
+  }
+
+  /** The graph compiler's hook for "faust:" nodes (soundfile audio read from this client's buffers). */
+  private resolveExternal(node: GraphNode, path: string): ExternalNodeResolution | undefined {
+    const faust = this.faust?.resolve(node, path, (handle, slotPath) => this.buffers.get(handle, slotPath));
+    if (faust === undefined) return undefined;
+    const { layout, nodeId } = faust.compiled;
+    return {
+      type: faust.type,
+      spec: { nodeId, numOutputs: layout.numOutputs, params: layout.params, create: faust.create },
+    };
+  }
+
+  private channel0(handle: string, path: string): Float32Array {
+    return this.buffers.get(handle, path).channels[0] ?? new Float32Array(0);
+  }
+
+  private loadedNode(name: string, path: string): [GraphDescriptor, GraphNode] {
+    const graph = this.graph;
+    if (graph === undefined) throw new EngineError("E_UNKNOWN_NODE", "no graph is loaded", path);
+    const node = graph.nodes.find((candidate) => candidate.name === name);
+    if (node === undefined) {
+      throw new EngineError("E_UNKNOWN_NODE", `no node named "${name}" in the loaded graph`, path);
+    }
+    return [graph, node];
+  }
+
+  /** The builtin NodeDescriptors (from the engine's processor table) and the compiled Faust DSPs. */
+  protected async scanNodes(): Promise<PluginDiscoveryResult> {
+    const started = performance.now();
+    this.scans++;
+    return parseContract(PluginDiscoveryResultSchema, {
+      version: CONTRACT_VERSION,
+      discovery_id: `${this.sessionId}.discovery-${this.scans}`,
+      nodes: [...builtinDescriptors(this.types), ...(this.faust?.descriptors() ?? [])],
+      scanned_paths: this.faust === undefined ? ["builtin"] : ["builtin", "faust:compiled"],
+      elapsed_ms: Math.max(0, performance.now() - started),
+      extensions: { scanned_at_iso8601: new Date(this.clock.now()).toISOString(), failures: [] },
+    });
+  }
+}
+
+/** A parameter's value before a change: its static value in the node, else the engine's default. */
+function staticValue(type: ProcessorTypeInfo, node: GraphNode, parameterId: string): number {
+  const param = type.params.find((candidate) => candidate.id === parameterId);
+  const value = node.params[parameterId];
+  if (value === undefined || param === undefined) return param?.default ?? 0;
+  return resolveParameterValue(type, parameterId, value, { id: "", value: "" });
+}
+
+/**
+ * A host factory for EngineBootstrapper.registerHost("in-process", ...); hostOptions must carry the
+ * compiled engine module.
+ * @example
+ * bootstrapper.registerHost("in-process", inProcessHostFactory);
+ * await bootstrapper.createEngine({ host: "in-process", hostOptions: { module } });
+ */
+export async function inProcessHostFactory(
+  context: HostContext<InProcessClientOptions>,
+): Promise<EngineClient> {
+  if (context.hostOptions === undefined) {
+    throw new EngineError(
+      "E_HOST_UNAVAILABLE",
+      "in-process: hostOptions.module (a compiled engine.wasm) is required",
+    );
+  }
+  return new InProcessEngineClient(context.hostOptions);
+}

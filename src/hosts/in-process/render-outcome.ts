@@ -1,0 +1,57 @@
+/**
+ * How the in-process host reports a render it accepted: every outcome is a validated RenderResult
+ * (ok, partial or error), and an engine failure names the graph's own nodes.
+ */
+import { CONTRACT_VERSION } from "../../contracts/common";
+import { EngineError } from "../../contracts/errors";
+import type { GraphDescriptor } from "../../contracts/graph-descriptor";
+import {
+  type RenderRequest,
+  type RenderResult,
+  type RenderResultInput,
+  RenderResultSchema,
+} from "../../contracts/render";
+import { parseContract } from "../../contracts/validate";
+import type { CompiledGraph } from "../../engine/graph-compiler";
+import { WasmEngineError } from "../../engine/wasm-engine";
+
+/** The fields of a RenderResult that depend on how the render went. */
+export type RenderOutcome = Pick<
+  RenderResultInput,
+  "status" | "error" | "buffer_handle" | "frames" | "extensions"
+>;
+
+/**
+ * The RenderResult of `request`, started at `startedMs` (performance.now()).
+ * @example
+ * return renderResult(request, started, { status: "ok", error: null, buffer_handle: handle, frames });
+ */
+export function renderResult(
+  request: RenderRequest,
+  startedMs: number,
+  outcome: RenderOutcome,
+): RenderResult {
+  return parseContract(RenderResultSchema, {
+    version: CONTRACT_VERSION,
+    request_id: request.request_id,
+    processing_time_ms: Math.max(0, performance.now() - startedMs),
+    ...outcome,
+  });
+}
+
+/**
+ * E_RENDER for a failure after a request was accepted. Engine messages name nodes by index ("node
+ * 5 has 320 input channels"); the graph's own names read better.
+ */
+export function renderFailure(error: unknown, compiled: CompiledGraph, graph: GraphDescriptor): EngineError {
+  if (error instanceof WasmEngineError) {
+    const named = error.message.replace(/\bnode (\d+)\b/g, (text, index: string) => {
+      const name = graph.nodes[Number(index)]?.name;
+      if (name !== undefined) return `node "${name}"`;
+      return Number(index) === compiled.program.output ? "the capture sink" : text;
+    });
+    return new EngineError("E_RENDER", `engine error ${error.code}: ${named}`);
+  }
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new EngineError("E_RENDER", text);
+}

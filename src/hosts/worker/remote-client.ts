@@ -1,0 +1,175 @@
+/**
+ * RemoteEngineClient: what the Worker and AudioWorklet clients share. Every EngineClient call goes
+ * over Comlink to the engine Worker's host API (src/protocol/main-worker.ts), which validates again
+ * (every boundary validates) and answers a WireResult; errors are rebuilt with their code and path.
+ * The discovery TTL cache lives here, next to the caller's clock (EngineClientBase).
+ */
+import * as Comlink from "comlink";
+import type { Clock } from "../../api/clock";
+import type {
+  EngineClient,
+  FaustCompiling,
+  RenderCallOptions,
+  SetParameterOptions,
+  SetTempoOptions,
+} from "../../api/engine-client";
+import { EngineClientBase } from "../../api/engine-client-base";
+import type { BufferHandle } from "../../contracts/common";
+import { EngineError } from "../../contracts/errors";
+import type { GraphDescriptorInput, MidiEventInput } from "../../contracts/graph-descriptor";
+import type { NodeDescriptor } from "../../contracts/node-descriptor";
+import type { PluginDiscoveryResult } from "../../contracts/plugin-discovery";
+import type { RenderRequestInput, RenderResult } from "../../contracts/render";
+import type { LoopRegion, TransportState } from "../../contracts/transport-state";
+import type { FaustCompileOptions } from "../../faust/compiler";
+import type { EngineHostApi, WireResult } from "../../protocol/main-worker";
+
+export interface RemoteClientOptions {
+  /** Discovery cache TTL, in milliseconds. Default 5 minutes. */
+  discoveryTtlMs?: number;
+  /** Time source of the discovery cache and of TransportState timestamps. Default: the wall clock. */
+  clock?: Clock;
+}
+
+function unwrap<T>(result: WireResult<T>): T {
+  if (!result.ok) throw EngineError.fromWire(result.error);
+  return result.value;
+}
+
+let nextRenderId = 0;
+
+export abstract class RemoteEngineClient<Api extends EngineHostApi = EngineHostApi>
+  extends EngineClientBase
+  implements EngineClient, FaustCompiling
+{
+  protected constructor(
+    protected readonly worker: Worker,
+    // A strong reference for the client's whole life: Comlink closes the port when the proxy is
+    // collected, which would silently drop calls in flight.
+    protected readonly remote: Comlink.Remote<Api>,
+    options: RemoteClientOptions,
+  ) {
+    super(options);
+  }
+
+  protected async call<T>(invoke: (remote: Comlink.Remote<Api>) => Promise<WireResult<T>>): Promise<T> {
+    this.ensureOpen();
+    return unwrap(await invoke(this.remote));
+  }
+
+  /**
+   * One control-plane round trip to the engine Worker, as every call makes (diagnostics).
+   * @example
+   * const t0 = performance.now(); await engine.ping(); console.log(performance.now() - t0);
+   */
+  async ping(): Promise<void> {
+    await this.call((r) => r.ping());
+  }
+
+  /** The plain Comlink round trip on the same port, without this client's wrapping (benchmarks). */
+  async rawPing(): Promise<void> {
+    await this.remote.rawPing();
+  }
+
+  /** @example const state = await engine.getTransportState(); */
+  getTransportState(): Promise<TransportState> {
+    return this.call((r) => r.getTransportState());
+  }
+  /** @example await engine.play(); */
+  play(): Promise<void> {
+    return this.call((r) => r.play());
+  }
+  /** @example await engine.pause(); */
+  pause(): Promise<void> {
+    return this.call((r) => r.pause());
+  }
+  /** @example await engine.stop(); */
+  stop(): Promise<void> {
+    return this.call((r) => r.stop());
+  }
+  /** @example await engine.seek(12.5); */
+  seek(seconds: number): Promise<void> {
+    return this.call((r) => r.seek(seconds));
+  }
+  /** @example await engine.setLoop({ start_seconds: 0, end_seconds: 4 }); */
+  setLoop(loop: LoopRegion | null): Promise<void> {
+    return this.call((r) => r.setLoop(loop));
+  }
+  /** @example await engine.setTempo(128, { rampSeconds: 2 }); */
+  setTempo(bpm: number, options?: SetTempoOptions): Promise<void> {
+    return this.call((r) => r.setTempo(bpm, options));
+  }
+  /** @example await engine.loadGraph(graph); */
+  loadGraph(graph: GraphDescriptorInput): Promise<void> {
+    return this.call((r) => r.loadGraph(graph));
+  }
+  /** @example await engine.setParameter("filter", "frequency", 800, { atSeconds: 1 }); */
+  setParameter(
+    node: string,
+    parameter: string,
+    value: number | string,
+    options?: SetParameterOptions,
+  ): Promise<void> {
+    return this.call((r) => r.setParameter(node, parameter, value, options));
+  }
+  /** @example await engine.scheduleEvents("synth", [{ type: "note", time: 0, duration: 1, note: 60, velocity: 100 }]); */
+  scheduleEvents(node: string, events: MidiEventInput[]): Promise<void> {
+    return this.call((r) => r.scheduleEvents(node, events));
+  }
+
+  /**
+   * Renders in the worker. The signal cancels it there (status "partial"); progress arrives through
+   * a Comlink proxy callback.
+   * @example
+   * const result = await engine.render(request, { onProgress: (p) => console.log(p.frames_rendered) });
+   */
+  async render(request: RenderRequestInput, options: RenderCallOptions = {}): Promise<RenderResult> {
+    this.ensureOpen();
+    const renderId = `render-${nextRenderId++}`;
+    const cancel = () => void this.remote.cancelRender(renderId);
+    options.signal?.addEventListener("abort", cancel, { once: true });
+    try {
+      const progress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
+      return unwrap(await this.remote.render(request, renderId, options.signal?.aborted ?? false, progress));
+    } finally {
+      options.signal?.removeEventListener("abort", cancel);
+    }
+  }
+
+  /**
+   * Compiles Faust in the worker (libfaust loads there, once).
+   * @example
+   * const reverb = await engine.compileFaust('import("stdfaust.lib"); process = re.zita_rev1_stereo(0, 200, 6000, 3, 4, 48000);');
+   */
+  compileFaust(source: string, options?: FaustCompileOptions): Promise<NodeDescriptor> {
+    return this.call((r) => r.compileFaust(source, options));
+  }
+
+  /** @example const [left, right] = await engine.readBuffer(result.buffer_handle ?? ""); */
+  readBuffer(handle: BufferHandle): Promise<Float32Array[]> {
+    return this.call((r) => r.readBuffer(handle));
+  }
+  /** @example await engine.releaseBuffer(handle); */
+  releaseBuffer(handle: BufferHandle): Promise<void> {
+    return this.call((r) => r.releaseBuffer(handle));
+  }
+  /** The channels are copied to the worker; the caller keeps its arrays. @example await engine.uploadBuffer([left], 48000); */
+  uploadBuffer(channels: Float32Array[], sampleRate: number): Promise<BufferHandle> {
+    return this.call((r) => r.uploadBuffer(channels, sampleRate));
+  }
+
+  /** A fresh scan in the worker (the cache in EngineClientBase decides when). */
+  protected async scanNodes(): Promise<PluginDiscoveryResult> {
+    return unwrap(await this.remote.discoverNodes());
+  }
+
+  /** Closes the worker's engine and terminates the worker. */
+  protected async release(): Promise<void> {
+    try {
+      await this.remote.close();
+    } finally {
+      this.remote[Comlink.releaseProxy]();
+      this.worker.terminate();
+    }
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Main thread -> audio thread: what the main thread gives the engine's AudioWorkletNode, at
+ * construction (processorOptions) and afterwards on `node.port`. Never per quantum. The processor
+ * answers with WorkletToMainMessage (worklet-to-main.ts).
+ */
+import type { BlockHandle } from "../dataplane/data-plane";
+import type { GraphProgram } from "../engine/graph-program";
+
+/** The name the engine's processor registers under; the main thread creates its node by it. */
+export const ENGINE_PROCESSOR_NAME = "webdreamer-engine";
+
+/** The processor's constructor options (structured-cloned: no ports, no transfers). */
+export interface EngineProcessorOptions {
+  /** engine.wasm, compiled on the main thread; instantiated synchronously in the processor. */
+  module: WebAssembly.Module;
+  /** A fixed graph to play from frame 0 (omit when graphs arrive from the engine Worker). */
+  program?: GraphProgram;
+  /** Frames per engine block (default 128). */
+  blockSize?: number;
+  /** Audio the program refers to as engine buffer ids 0, 1, ... (planar channels each). */
+  buffers?: Float32Array[][];
+  /**
+   * True: the transport starts stopped and follows the command ring (the real-time host). False: the
+   * program plays at once while the context runs (smoke tests, comparison pages, offline contexts).
+   */
+  followCommands?: boolean;
+}
+
+export type MainToWorkletMessage =
+  /** Where to publish the transport and meter blocks every quantum. */
+  | { type: "connect-blocks"; transport: BlockHandle; meters: BlockHandle }
+  /** A direct channel from the engine Worker (WorkerToWorkletMessage arrives on it). */
+  | { type: "connect-control"; port: MessagePort }
+  /** After a fault: a fresh engine instance with the last graph and buffers. */
+  | { type: "restart" }
+  /** Test hook: make the next quantum trap inside engine.wasm. */
+  | { type: "trap-for-testing" };

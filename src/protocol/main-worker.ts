@@ -1,0 +1,89 @@
+/**
+ * Main thread <-> engine Worker. Two phases on one dedicated MessagePort:
+ *
+ * 1. Handshake. The main thread posts EngineWorkerInit to the Worker itself, transferring the port;
+ *    the Worker answers on that port with EngineWorkerStatus once its engine runs (or failed to).
+ * 2. Calls. Comlink takes the port over: the main thread calls EngineHostApi (or, for the real-time
+ *    host, AudioWorkletHostApi) and every call resolves to a WireResult, because Comlink rethrows a
+ *    plain Error and would drop an EngineError's code and path.
+ *
+ * Both sides import these types: EngineHost `implements` the API, clients wrap the port with
+ * `Comlink.wrap<EngineHostApi>`, so a method renamed on one side fails to compile on the other.
+ */
+
+import type { RenderProgress, SetParameterOptions, SetTempoOptions } from "../api/engine-client";
+import type { BufferHandle } from "../contracts/common";
+import type { EngineErrorWire } from "../contracts/errors";
+import type { GraphDescriptorInput, MidiEventInput } from "../contracts/graph-descriptor";
+import type { NodeDescriptor } from "../contracts/node-descriptor";
+import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
+import type { RenderRequestInput, RenderResult } from "../contracts/render";
+import type { LoopRegion, TransportState } from "../contracts/transport-state";
+import type { FaustCompileOptions } from "../faust/compiler";
+
+/** main -> Worker: the first message, posted to the Worker with `port` in the transfer list. */
+export interface EngineWorkerInit {
+  type: "webdreamer-init";
+  /** The port the Worker answers on, then serves Comlink on. */
+  port: MessagePort;
+  /** Absolute URL of engine.wasm. */
+  wasmUrl: string;
+  sampleRate: number;
+  blockSize: number;
+}
+
+/** Worker -> main, on the init's port, once: the engine runs, or why it could not start. */
+export type EngineWorkerStatus =
+  | { type: "webdreamer-ready" }
+  | { type: "webdreamer-failed"; error: EngineErrorWire };
+
+/** What crosses the port for each call: the value, or the error with its code and path. */
+export type WireResult<T> = { ok: true; value: T } | { ok: false; error: EngineErrorWire };
+
+/** The engine Worker's API: EngineClient's calls, each answering a WireResult. */
+export interface EngineHostApi {
+  compileFaust(source: string, options?: FaustCompileOptions): Promise<WireResult<NodeDescriptor>>;
+  /** Diagnostics: one round trip through the wire wrapping (benchmarks, health checks). */
+  ping(): Promise<WireResult<number>>;
+  /** The same round trip without the wrapping: the plain Comlink baseline for `ping`. */
+  rawPing(): number;
+  getTransportState(): Promise<WireResult<TransportState>>;
+  play(): Promise<WireResult<void>>;
+  pause(): Promise<WireResult<void>>;
+  stop(): Promise<WireResult<void>>;
+  seek(seconds: number): Promise<WireResult<void>>;
+  setLoop(loop: LoopRegion | null): Promise<WireResult<void>>;
+  setTempo(bpm: number, options?: SetTempoOptions): Promise<WireResult<void>>;
+  loadGraph(graph: GraphDescriptorInput): Promise<WireResult<void>>;
+  setParameter(
+    node: string,
+    parameter: string,
+    value: number | string,
+    options?: SetParameterOptions,
+  ): Promise<WireResult<void>>;
+  scheduleEvents(node: string, events: MidiEventInput[]): Promise<WireResult<void>>;
+  /**
+   * Renders; `renderId` lets cancelRender() abort it, `onProgress` is a Comlink proxy or undefined.
+   * `aborted`: the caller's signal had already fired (a cancel message would arrive too early).
+   */
+  render(
+    request: RenderRequestInput,
+    renderId: string,
+    aborted: boolean,
+    onProgress?: (progress: RenderProgress) => void,
+  ): Promise<WireResult<RenderResult>>;
+  /** Aborts a render started with this id (it returns status "partial"); unknown ids are ignored. */
+  cancelRender(renderId: string): void;
+  readBuffer(handle: BufferHandle): Promise<WireResult<Float32Array[]>>;
+  releaseBuffer(handle: BufferHandle): Promise<WireResult<void>>;
+  uploadBuffer(channels: Float32Array[], sampleRate: number): Promise<WireResult<BufferHandle>>;
+  /** Always a fresh scan: the TTL cache lives in the client, next to its clock. */
+  discoverNodes(): Promise<WireResult<PluginDiscoveryResult>>;
+  close(): Promise<WireResult<void>>;
+}
+
+/** The engine Worker of the real-time host: the same API, plus the link to the worklet. */
+export interface AudioWorkletHostApi extends EngineHostApi {
+  /** Connects the Worker to the engine's AudioWorkletNode over `port` (once, at start). */
+  attachWorklet(port: MessagePort): void;
+}

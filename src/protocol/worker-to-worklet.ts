@@ -1,0 +1,16 @@
+/**
+ * Engine Worker -> audio thread, on the control port the main thread handed both sides
+ * ("connect-control"): the data plane's rings, graphs to load, captures to arm. Commands themselves
+ * (parameters, MIDI, transport) never travel here: they go through the command ring
+ * (dataplane/command-codec.ts). The processor answers with WorkletToWorkerMessage.
+ */
+import type { DoorbellHandle, RingHandle } from "../dataplane/data-plane";
+import type { GraphProgram } from "../engine/graph-program";
+
+export type WorkerToWorkletMessage =
+  /** The command ring (bytes in), the capture ring (interleaved stereo out) and its doorbell. */
+  | { type: "connect-commands"; commands: RingHandle; capture: RingHandle; bell: DoorbellHandle }
+  /** A new graph; the transport keeps its position and state. Answered by loaded or load-failed. */
+  | { type: "load"; id: number; program: GraphProgram; buffers: Float32Array[][] }
+  /** Copy the next `frames` frames played into the capture ring; id 0 disarms a capture. */
+  | { type: "capture"; id: number; frames: number };

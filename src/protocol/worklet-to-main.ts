@@ -1,0 +1,13 @@
+/**
+ * Audio thread -> main thread, on `node.port`: the processor's answers to MainToWorkletMessage and
+ * its one unsolicited event, a fault. Posted at setup, on a fault and on a restart; never per quantum.
+ */
+export type WorkletToMainMessage =
+  /** The engine instantiated; the node is ready to play. */
+  | { type: "ready"; outputChannels: number }
+  /** The engine could not start (the node outputs silence). */
+  | { type: "error"; message: string }
+  /** engine.wasm trapped: the node outputs silence until a restart. Sent once per fault. */
+  | { type: "fault"; message: string }
+  /** A restart finished: the engine plays the last graph again. */
+  | { type: "restarted" };

@@ -1,0 +1,412 @@
+/**
+ * TestDoubleEngineClient: an EngineClient with no engine behind it. It answers the control plane from
+ * in-memory state and backs RenderResults with small in-memory buffers holding a deterministic ramp, so
+ * applications and the contract suite can be tested without WASM, threads or audio hardware.
+ *
+ * It validates exactly as a real host must (same schemas, same graph checks, same error codes and paths);
+ * only the audio is fake. Deliberate simplifications: tempo changes apply at once (no ramp), and
+ * scheduled parameters and MIDI are recorded in `appliedCommands()` rather than rendered.
+ */
+
+import { makeCommand, parseHandleArgument, parseUploadArguments } from "../api/call-validation";
+import { type Clock, systemClock } from "../api/clock";
+import type {
+  EngineClient,
+  HostKind,
+  RenderCallOptions,
+  SetParameterOptions,
+  SetTempoOptions,
+} from "../api/engine-client";
+import { EngineClientBase } from "../api/engine-client-base";
+import type { HostContext } from "../api/host-factory";
+import { CONTRACT_VERSION } from "../contracts/common";
+import type { EngineCommand } from "../contracts/engine-command";
+import { EngineError } from "../contracts/errors";
+import type {
+  GraphDescriptor,
+  GraphDescriptorInput,
+  MidiEventInput,
+  Tempo,
+} from "../contracts/graph-descriptor";
+import { checkGraph, DEFAULT_FEEDBACK_NODE_IDS, graphBufferReferences } from "../contracts/graph-semantics";
+import type { NodeDescriptorInput } from "../contracts/node-descriptor";
+import { type PluginDiscoveryResult, PluginDiscoveryResultSchema } from "../contracts/plugin-discovery";
+import {
+  capturedNodeNames,
+  checkRenderRequest,
+  type RenderRequest,
+  type RenderRequestInput,
+  RenderRequestSchema,
+  type RenderResult,
+  type RenderResultInput,
+  RenderResultSchema,
+  renderFrameCount,
+} from "../contracts/render";
+import { beatAtSeconds, bpmAtBeat } from "../contracts/tempo-map";
+import { type LoopRegion, type TransportState, TransportStateSchema } from "../contracts/transport-state";
+import { parseContract } from "../contracts/validate";
+import { TEST_DOUBLE_CATALOG } from "./test-double-catalog";
+
+/** Put a message under this key of a RenderRequest's extensions to make the double fail the render. */
+export const TEST_DOUBLE_FAULT_EXTENSION = "test_double_fault";
+
+/** Period, in frames, of the double's ramp. */
+export const TEST_DOUBLE_RAMP_PERIOD = 100;
+
+/**
+ * The sample the double renders at `frame` of `channel`: a rising ramp repeating every 100 frames,
+ * negated on odd channels, so tests can tell channels and offsets apart.
+ * @example
+ * testDoubleSample(0, 150); // 0.5
+ */
+export function testDoubleSample(channel: number, frame: number): number {
+  const ramp = (frame % TEST_DOUBLE_RAMP_PERIOD) / TEST_DOUBLE_RAMP_PERIOD;
+  return channel % 2 === 0 ? ramp : -ramp;
+}
+
+export interface TestDoubleOptions {
+  /** Time source for the transport and the discovery cache. Default: the wall clock. */
+  clock?: Clock;
+  /** Discovery cache TTL, in milliseconds. Default DEFAULT_DISCOVERY_TTL_MS. */
+  discoveryTtlMs?: number;
+  /** Default: "test-double-<random>". */
+  sessionId?: string;
+  /** Reported in TransportState. Default 48000. */
+  sampleRate?: number;
+  /** Reported in TransportState. Default 128. */
+  bufferSizeFrames?: number;
+  /** What discovery finds. Default TEST_DOUBLE_CATALOG. */
+  catalog?: readonly NodeDescriptorInput[];
+  /** Node ids allowed to close a cycle. Default DEFAULT_FEEDBACK_NODE_IDS. */
+  feedbackNodeIds?: ReadonlySet<string>;
+  /** Frames rendered between progress reports and cancellation checks. Default 4096. */
+  renderChunkFrames?: number;
+}
+
+interface StoredBuffer {
+  channels: Float32Array[];
+  sampleRate: number;
+}
+
+export class TestDoubleEngineClient extends EngineClientBase implements EngineClient {
+  readonly host: HostKind = "test-double";
+  private readonly clock: Clock;
+  private readonly sessionId: string;
+  private readonly sampleRate: number;
+  private readonly bufferSizeFrames: number;
+  private readonly catalog: readonly NodeDescriptorInput[];
+  private readonly feedbackNodeIds: ReadonlySet<string>;
+  private readonly renderChunkFrames: number;
+  private readonly buffers = new Map<string, StoredBuffer>();
+  private readonly log: EngineCommand[] = [];
+  private nextHandle = 1;
+  private scans = 0;
+  private graph: GraphDescriptor | undefined;
+  private tempo: Tempo | undefined;
+  private loop: LoopRegion | null = null;
+  private running = false;
+  /** Position at `anchorMs`; while running, position advances with the clock from there. */
+  private anchorPosition = 0;
+  private anchorMs: number;
+
+  /**
+   * @example
+   * const client = new TestDoubleEngineClient({ clock: new ManualClock(), discoveryTtlMs: 1000 });
+   */
+  constructor(options: TestDoubleOptions = {}) {
+    super({ clock: options.clock, discoveryTtlMs: options.discoveryTtlMs });
+    this.clock = options.clock ?? systemClock;
+    this.sessionId = options.sessionId ?? `test-double-${Math.random().toString(36).slice(2, 10)}`;
+    this.sampleRate = options.sampleRate ?? 48_000;
+    this.bufferSizeFrames = options.bufferSizeFrames ?? 128;
+    this.catalog = options.catalog ?? TEST_DOUBLE_CATALOG;
+    this.feedbackNodeIds = options.feedbackNodeIds ?? DEFAULT_FEEDBACK_NODE_IDS;
+    this.renderChunkFrames = options.renderChunkFrames ?? 4096;
+    this.anchorMs = this.clock.now();
+  }
+
+  /**
+   * Every command applied so far, validated, in order (transport, tempo, parameters, MIDI, graph loads).
+   * @example
+   * expect(client.appliedCommands().at(-1)).toMatchObject({ type: "set_parameter", value: 1200 });
+   */
+  appliedCommands(): readonly EngineCommand[] {
+    return this.log;
+  }
+
+  /**
+   * Handles of the buffers currently held (uploads, renders, captures), to check for leaks.
+   * @example
+   * expect(client.heldBuffers()).toEqual([]);
+   */
+  heldBuffers(): string[] {
+    return [...this.buffers.keys()];
+  }
+
+  async getTransportState(): Promise<TransportState> {
+    this.ensureOpen();
+    const position = this.positionNow();
+    const tempo = this.tempo;
+    const beats = tempo === undefined ? undefined : beatAtSeconds(tempo, position);
+    return parseContract(TransportStateSchema, {
+      version: CONTRACT_VERSION,
+      session_id: this.sessionId,
+      running: this.running,
+      position_seconds: position,
+      sample_rate: this.sampleRate,
+      buffer_size_frames: this.bufferSizeFrames,
+      tempo_bpm: tempo === undefined || beats === undefined ? null : bpmAtBeat(tempo, beats),
+      last_update_iso8601: new Date(this.clock.now()).toISOString(),
+      extensions: {
+        ...(beats === undefined ? {} : { position_beats: beats }),
+        loop: this.loop,
+        dropouts: { underruns: 0, ring_overflows: 0 },
+        data_plane: "in_process",
+      },
+    });
+  }
+
+  async play(): Promise<void> {
+    this.ensureOpen();
+    this.apply(makeCommand("play", {}));
+    if (!this.running) this.moveTo(this.positionNow(), true);
+  }
+
+  async pause(): Promise<void> {
+    this.ensureOpen();
+    this.apply(makeCommand("pause", {}));
+    this.moveTo(this.positionNow(), false);
+  }
+
+  async stop(): Promise<void> {
+    this.ensureOpen();
+    this.apply(makeCommand("stop", {}));
+    this.moveTo(0, false);
+  }
+
+  async seek(seconds: number): Promise<void> {
+    this.ensureOpen();
+    const command = makeCommand("seek", { position_seconds: seconds });
+    this.apply(command);
+    this.moveTo(command.position_seconds, this.running);
+  }
+
+  async setLoop(loop: LoopRegion | null): Promise<void> {
+    this.ensureOpen();
+    const command = makeCommand("set_loop", { loop });
+    // Re-anchor first so the elapsed time before the change is measured against the old region.
+    this.moveTo(this.positionNow(), this.running);
+    this.apply(command);
+    this.loop = command.loop;
+  }
+
+  async setTempo(bpm: number, options: SetTempoOptions = {}): Promise<void> {
+    this.ensureOpen();
+    const command = makeCommand("set_tempo", { bpm, ramp_seconds: options.rampSeconds });
+    this.apply(command);
+    this.tempo = { bpm: command.bpm };
+  }
+
+  async loadGraph(graph: GraphDescriptorInput): Promise<void> {
+    this.ensureOpen();
+    const command = makeCommand("load_graph", { graph });
+    checkGraph(command.graph, { rootLabel: "load_graph.graph", feedbackNodeIds: this.feedbackNodeIds });
+    this.checkBufferReferences(command.graph, "load_graph.graph");
+    this.apply(command);
+    this.graph = command.graph;
+    this.tempo = command.graph.tempo;
+  }
+
+  async setParameter(
+    node: string,
+    parameterId: string,
+    value: number | string,
+    options: SetParameterOptions = {},
+  ): Promise<void> {
+    this.ensureOpen();
+    const command = makeCommand("set_parameter", {
+      node,
+      parameter_id: parameterId,
+      value,
+      at_seconds: options.atSeconds ?? null,
+    });
+    this.requireLoadedNode(command.node, "set_parameter.node");
+    this.apply(command);
+  }
+
+  async scheduleEvents(node: string, events: MidiEventInput[]): Promise<void> {
+    this.ensureOpen();
+    const command = makeCommand("schedule_events", { node, events });
+    this.requireLoadedNode(command.node, "schedule_events.node");
+    this.apply(command);
+  }
+
+  async render(input: RenderRequestInput, options: RenderCallOptions = {}): Promise<RenderResult> {
+    this.ensureOpen();
+    const started = this.clock.now();
+    const request = parseContract(RenderRequestSchema, input);
+    checkRenderRequest(request, { feedbackNodeIds: this.feedbackNodeIds });
+    this.checkBufferReferences(request.node_graph, "node_graph");
+
+    const fault = request.extensions[TEST_DOUBLE_FAULT_EXTENSION];
+    if (typeof fault === "string") {
+      return this.result(request, started, {
+        status: "error",
+        error: new EngineError("E_RENDER", fault).message,
+        frames: 0,
+      });
+    }
+
+    const framesTotal = renderFrameCount(request);
+    const channels = Array.from({ length: request.channels }, () => new Float32Array(framesTotal));
+    let framesRendered = 0;
+    while (framesRendered < framesTotal && options.signal?.aborted !== true) {
+      const end = Math.min(framesTotal, framesRendered + this.renderChunkFrames);
+      channels.forEach((channel, index) => {
+        for (let frame = framesRendered; frame < end; frame++)
+          channel[frame] = testDoubleSample(index, frame);
+      });
+      framesRendered = end;
+      options.onProgress?.({
+        request_id: request.request_id,
+        frames_rendered: framesRendered,
+        frames_total: framesTotal,
+      });
+    }
+
+    const complete = framesRendered === framesTotal;
+    const kept = complete ? channels : channels.map((channel) => channel.slice(0, framesRendered));
+    const captures: Record<string, string> = {};
+    for (const name of capturedNodeNames(request)) {
+      captures[name] = this.store(
+        kept.map((channel) => channel.slice()),
+        request.sample_rate,
+      );
+    }
+    return this.result(request, started, {
+      status: complete ? "ok" : "partial",
+      error: complete
+        ? null
+        : new EngineError("E_CANCELLED", `render cancelled after ${framesRendered} of ${framesTotal} frames`)
+            .message,
+      buffer_handle: this.store(kept, request.sample_rate),
+      frames: framesRendered,
+      extensions: { captures },
+    });
+  }
+
+  async readBuffer(handle: string): Promise<Float32Array[]> {
+    this.ensureOpen();
+    return this.buffer(handle).channels.map((channel) => channel.slice());
+  }
+
+  async releaseBuffer(handle: string): Promise<void> {
+    this.ensureOpen();
+    this.buffer(handle);
+    this.buffers.delete(handle);
+  }
+
+  async uploadBuffer(channels: Float32Array[], sampleRate: number): Promise<string> {
+    this.ensureOpen();
+    const upload = parseUploadArguments(channels, sampleRate);
+    return this.store(
+      upload.channels.map((channel) => channel.slice()),
+      upload.sample_rate,
+    );
+  }
+
+  protected async release(): Promise<void> {
+    this.buffers.clear();
+  }
+
+  private apply(command: EngineCommand): void {
+    this.log.push(command);
+  }
+
+  private positionNow(): number {
+    const elapsed = this.running ? (this.clock.now() - this.anchorMs) / 1000 : 0;
+    const position = this.anchorPosition + elapsed;
+    const loop = this.loop;
+    if (
+      loop === null ||
+      !this.running ||
+      this.anchorPosition >= loop.end_seconds ||
+      position < loop.end_seconds
+    ) {
+      return position;
+    }
+    const length = loop.end_seconds - loop.start_seconds;
+    return loop.start_seconds + ((position - loop.start_seconds) % length);
+  }
+
+  private moveTo(position: number, running: boolean): void {
+    this.anchorPosition = position;
+    this.anchorMs = this.clock.now();
+    this.running = running;
+  }
+
+  private requireLoadedNode(node: string, path: string): void {
+    if (this.graph === undefined) throw new EngineError("E_UNKNOWN_NODE", "no graph is loaded", path);
+    if (!this.graph.nodes.some((candidate) => candidate.name === node)) {
+      throw new EngineError("E_UNKNOWN_NODE", `no node named "${node}" in the loaded graph`, path);
+    }
+  }
+
+  private checkBufferReferences(graph: GraphDescriptor, rootLabel: string): void {
+    for (const { path, handle } of graphBufferReferences(graph, rootLabel)) {
+      if (!this.buffers.has(handle)) throw unknownHandle(handle, path);
+    }
+  }
+
+  private buffer(handle: string): StoredBuffer {
+    const checked = parseHandleArgument(handle);
+    const stored = this.buffers.get(checked);
+    if (stored === undefined) throw unknownHandle(checked, "handle");
+    return stored;
+  }
+
+  private store(channels: Float32Array[], sampleRate: number): string {
+    const handle = `buf:${this.sessionId}.${this.nextHandle++}`;
+    this.buffers.set(handle, { channels, sampleRate });
+    return handle;
+  }
+
+  private result(
+    request: RenderRequest,
+    startedMs: number,
+    outcome: Pick<RenderResultInput, "status" | "error" | "buffer_handle" | "frames" | "extensions">,
+  ): RenderResult {
+    return parseContract(RenderResultSchema, {
+      version: CONTRACT_VERSION,
+      request_id: request.request_id,
+      processing_time_ms: Math.max(0, this.clock.now() - startedMs),
+      ...outcome,
+    });
+  }
+
+  protected async scanNodes(): Promise<PluginDiscoveryResult> {
+    const started = this.clock.now();
+    this.scans++;
+    return parseContract(PluginDiscoveryResultSchema, {
+      version: CONTRACT_VERSION,
+      discovery_id: `${this.sessionId}.discovery-${this.scans}`,
+      nodes: this.catalog,
+      scanned_paths: ["builtin"],
+      elapsed_ms: this.clock.now() - started,
+      extensions: { scanned_at_iso8601: new Date(this.clock.now()).toISOString() },
+    });
+  }
+}
+
+function unknownHandle(handle: string, path: string): EngineError {
+  return new EngineError("E_UNKNOWN_HANDLE", `no buffer "${handle}" (never issued, or released)`, path);
+}
+
+/**
+ * A host factory for EngineBootstrapper.registerHost("test-double", ...).
+ * @example
+ * bootstrapper.registerHost("test-double", testDoubleHostFactory);
+ */
+export async function testDoubleHostFactory(context: HostContext<TestDoubleOptions>): Promise<EngineClient> {
+  return new TestDoubleEngineClient(context.hostOptions);
+}

@@ -1,0 +1,565 @@
+/**
+ * The EngineClient contract suite, written once and run against every implementation: the test double
+ * now, each real host (in-process, worker, audioworklet) as it lands.
+ *
+ * @example
+ * describeEngineClientContract("in-process", ({ clock }) => createInProcessClient({ clock }));
+ *
+ * The factory receives a ManualClock and must use it for the discovery cache, so expiry can be tested
+ * without sleeping. Everything else is observed through the EngineClient interface only.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_DISCOVERY_TTL_MS, type EngineClient, HOST_KINDS, ManualClock } from "../../src/api/index";
+import {
+  BUFFER_HANDLE_PATTERN,
+  EngineError,
+  type ErrorCode,
+  type GraphDescriptorInput,
+  PluginDiscoveryResultSchema,
+  parseContract,
+  type RenderRequestInput,
+  RenderResultSchema,
+  TransportStateSchema,
+} from "../../src/contracts";
+
+export interface EngineClientContext {
+  clock: ManualClock;
+}
+
+export interface EngineClientContractOptions {
+  /** The discovery TTL the factory's client uses. Default DEFAULT_DISCOVERY_TTL_MS. */
+  discoveryTtlMs?: number;
+  /**
+   * A request the implementation accepts and then fails to render (status "error"). Omit to skip that
+   * check for hosts with no way to provoke a render fault.
+   */
+  faultyRenderRequest?: (base: RenderRequestInput) => RenderRequestInput;
+}
+
+const GRAPH: GraphDescriptorInput = {
+  version: "v1alpha",
+  nodes: [
+    { name: "osc", node_id: "builtin:oscillator", params: { frequency: 440 } },
+    { name: "filter", node_id: "builtin:filter", inputs: ["osc"], params: { mode: "low", frequency: 1000 } },
+    { name: "synth", node_id: "builtin:sampler" },
+  ],
+  output: "filter",
+};
+
+function request(overrides: Partial<RenderRequestInput> = {}): RenderRequestInput {
+  return {
+    version: "v1alpha",
+    request_id: "suite-render",
+    node_graph: GRAPH,
+    duration_seconds: 0.25,
+    sample_rate: 48000,
+    channels: 2,
+    ...overrides,
+  };
+}
+
+/** Awaits `promise`, expecting an EngineError with this code, path and (optionally) exact message. */
+async function expectEngineError(
+  promise: Promise<unknown>,
+  code: ErrorCode,
+  path: string,
+  message?: string,
+): Promise<EngineError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, `expected ${code} at ${path}`).toBeInstanceOf(EngineError);
+  const error = caught as EngineError;
+  expect({ code: error.code, path: error.path }).toEqual({ code, path });
+  if (message !== undefined) expect(error.message).toBe(message);
+  return error;
+}
+
+function expectFinite(channels: Float32Array[]): void {
+  for (const channel of channels) {
+    for (const sample of channel) {
+      if (!Number.isFinite(sample)) throw new Error(`non-finite sample ${sample}`);
+    }
+  }
+}
+
+export function describeEngineClientContract(
+  name: string,
+  makeClient: (context: EngineClientContext) => Promise<EngineClient>,
+  options: EngineClientContractOptions = {},
+): void {
+  const ttlMs = options.discoveryTtlMs ?? DEFAULT_DISCOVERY_TTL_MS;
+
+  describe(`EngineClient contract: ${name}`, () => {
+    let clock: ManualClock;
+    let client: EngineClient;
+
+    beforeEach(async () => {
+      clock = new ManualClock();
+      client = await makeClient({ clock });
+    });
+
+    afterEach(async () => {
+      await client.close();
+    });
+
+    it("names its host", () => {
+      expect(HOST_KINDS).toContain(client.host);
+    });
+
+    describe("transport", () => {
+      it("starts stopped at 0 with a valid TransportState", async () => {
+        const state = await client.getTransportState();
+        expect(() => parseContract(TransportStateSchema, state)).not.toThrow();
+        expect(state).toMatchObject({ version: "v1alpha", running: false, position_seconds: 0 });
+      });
+
+      it("plays, pauses keeping the position, seeks, and stops back to 0", async () => {
+        await client.seek(2.5);
+        expect(await client.getTransportState()).toMatchObject({ running: false, position_seconds: 2.5 });
+        await client.play();
+        expect((await client.getTransportState()).running).toBe(true);
+        await client.pause();
+        const paused = await client.getTransportState();
+        expect(paused.running).toBe(false);
+        expect(paused.position_seconds).toBeGreaterThanOrEqual(2.5);
+        await client.stop();
+        expect(await client.getTransportState()).toMatchObject({ running: false, position_seconds: 0 });
+      });
+
+      it("sets and clears the loop, and sets the tempo", async () => {
+        await client.setLoop({ start_seconds: 1, end_seconds: 3 });
+        expect((await client.getTransportState()).extensions.loop).toEqual({
+          start_seconds: 1,
+          end_seconds: 3,
+        });
+        await client.setLoop(null);
+        expect((await client.getTransportState()).extensions.loop ?? null).toBeNull();
+        await client.setTempo(140);
+        expect((await client.getTransportState()).tempo_bpm).toBe(140);
+      });
+
+      it("rejects bad transport arguments with code and path, changing nothing", async () => {
+        await client.seek(1);
+        await client.setTempo(100);
+        await expectEngineError(
+          client.seek(-1),
+          "E_SCHEMA",
+          "seek.position_seconds",
+          "E_SCHEMA at seek.position_seconds: must be >= 0",
+        );
+        await expectEngineError(client.seek(Number.NaN), "E_SCHEMA", "seek.position_seconds");
+        await expectEngineError(
+          client.setLoop({ start_seconds: 4, end_seconds: 4 }),
+          "E_SCHEMA",
+          "set_loop.loop.end_seconds",
+          "E_SCHEMA at set_loop.loop.end_seconds: must be > start_seconds",
+        );
+        await expectEngineError(
+          client.setTempo(0),
+          "E_SCHEMA",
+          "set_tempo.bpm",
+          "E_SCHEMA at set_tempo.bpm: must be > 0",
+        );
+        await expectEngineError(
+          client.setTempo(120, { rampSeconds: -1 }),
+          "E_SCHEMA",
+          "set_tempo.ramp_seconds",
+        );
+        expect(await client.getTransportState()).toMatchObject({ position_seconds: 1, tempo_bpm: 100 });
+      });
+    });
+
+    describe("graph, parameters and events", () => {
+      it("accepts a graph, then parameters and MIDI for its nodes", async () => {
+        await client.loadGraph(GRAPH);
+        await client.setParameter("filter", "frequency", 1200);
+        await client.setParameter("filter", "mode", "high", { atSeconds: 1 });
+        await client.scheduleEvents("synth", [
+          { type: "note", time: 0, duration: 0.5, note: 60, velocity: 100 },
+          { type: "cc", timeline: "beats", time: 1, controller: 1, value: 64 },
+          { type: "pitch_bend", time: 0.25, value: -8192, channel: 2 },
+        ]);
+      });
+
+      it("rejects parameters and events for a node that is not loaded", async () => {
+        await expectEngineError(
+          client.setParameter("filter", "frequency", 1),
+          "E_UNKNOWN_NODE",
+          "set_parameter.node",
+        );
+        await client.loadGraph(GRAPH);
+        await expectEngineError(
+          client.setParameter("ghost", "frequency", 1),
+          "E_UNKNOWN_NODE",
+          "set_parameter.node",
+          'E_UNKNOWN_NODE at set_parameter.node: no node named "ghost" in the loaded graph',
+        );
+        await expectEngineError(
+          client.scheduleEvents("ghost", [{ type: "note", time: 0, duration: 1, note: 60, velocity: 1 }]),
+          "E_UNKNOWN_NODE",
+          "schedule_events.node",
+        );
+      });
+
+      it("rejects malformed parameters and events with the path of the bad field", async () => {
+        await client.loadGraph(GRAPH);
+        await expectEngineError(
+          client.setParameter("filter", "frequency", Number.POSITIVE_INFINITY),
+          "E_SCHEMA",
+          "set_parameter.value",
+        );
+        await expectEngineError(
+          client.setParameter("filter", "frequency", 1, { atSeconds: -2 }),
+          "E_SCHEMA",
+          "set_parameter.at_seconds",
+          "E_SCHEMA at set_parameter.at_seconds: must be >= 0",
+        );
+        await expectEngineError(
+          client.scheduleEvents("synth", [
+            { type: "note", time: 0, duration: 1, note: 60, velocity: 100 },
+            { type: "note", time: 1, duration: 1, note: 200, velocity: 100 },
+          ]),
+          "E_SCHEMA",
+          "schedule_events.events[1].note",
+          "E_SCHEMA at schedule_events.events[1].note: must be <= 127",
+        );
+        await expectEngineError(client.scheduleEvents("synth", []), "E_SCHEMA", "schedule_events.events");
+      });
+
+      it("keeps the loaded graph when a new one is rejected", async () => {
+        await client.loadGraph(GRAPH);
+        const cyclic: GraphDescriptorInput = {
+          version: "v1alpha",
+          nodes: [
+            { name: "a", node_id: "builtin:gain", inputs: ["b"] },
+            { name: "b", node_id: "builtin:gain", inputs: ["a"] },
+          ],
+          output: "b",
+        };
+        await expectEngineError(
+          client.loadGraph(cyclic),
+          "E_GRAPH_CYCLE",
+          "load_graph.graph.nodes[0]",
+          "E_GRAPH_CYCLE at load_graph.graph.nodes[0]: cycle a -> b -> a",
+        );
+        await expectEngineError(
+          client.loadGraph({
+            ...GRAPH,
+            nodes: [{ name: "x", node_id: "builtin:playback", buffers: { data: "buf:none" } }],
+            output: "x",
+          }),
+          "E_UNKNOWN_HANDLE",
+          "load_graph.graph.nodes[0].buffers.data",
+        );
+        await expectEngineError(
+          client.loadGraph({ ...GRAPH, output: "" }),
+          "E_SCHEMA",
+          "load_graph.graph.output",
+        );
+        await client.setParameter("filter", "frequency", 900);
+      });
+    });
+
+    describe("render", () => {
+      it("renders round(duration_seconds * sample_rate) frames of the requested channels", async () => {
+        const result = await client.render(
+          request({ duration_seconds: 0.1, sample_rate: 44100, channels: 3 }),
+        );
+        expect(() => parseContract(RenderResultSchema, result)).not.toThrow();
+        expect(result).toMatchObject({
+          version: "v1alpha",
+          request_id: "suite-render",
+          status: "ok",
+          error: null,
+          frames: 4410,
+        });
+        expect(result.processing_time_ms).toBeGreaterThanOrEqual(0);
+        expect(result.buffer_handle).toMatch(BUFFER_HANDLE_PATTERN);
+        const channels = await client.readBuffer(result.buffer_handle ?? "");
+        expect(channels.map((channel) => channel.length)).toEqual([4410, 4410, 4410]);
+        expectFinite(channels);
+      });
+
+      it("renders a length in beats on the graph's tempo map", async () => {
+        const result = await client.render(
+          request({
+            node_graph: {
+              ...GRAPH,
+              tempo: {
+                map: [
+                  { beat: 0, bpm: 120, curve: "step" },
+                  { beat: 2, bpm: 60, curve: "step" },
+                ],
+              },
+            },
+            duration_seconds: null,
+            duration_beats: 4,
+            sample_rate: 8000,
+            channels: 1,
+          }),
+        );
+        // 2 beats at 120 bpm (1 s) + 2 beats at 60 bpm (2 s) = 3 s.
+        expect(result.frames).toBe(24000);
+        expect((await client.readBuffer(result.buffer_handle ?? ""))[0]?.length).toBe(24000);
+      });
+
+      it("returns a capture per captured node, each with the render's frames", async () => {
+        const result = await client.render(
+          request({
+            node_graph: {
+              ...GRAPH,
+              nodes: GRAPH.nodes.map((node) => (node.name === "osc" ? { ...node, capture: true } : node)),
+            },
+            options: { offline: true, preroll: 0, capture: ["synth"] },
+          }),
+        );
+        const captures = result.extensions.captures ?? {};
+        expect(Object.keys(captures).sort()).toEqual(["osc", "synth"]);
+        for (const handle of Object.values(captures)) {
+          const channels = await client.readBuffer(handle);
+          expect(channels.map((channel) => channel.length)).toEqual([result.frames, result.frames]);
+        }
+      });
+
+      it("reports progress and stops early on abort with status partial, keeping the frames rendered", async () => {
+        const controller = new AbortController();
+        const progress: number[] = [];
+        const result = await client.render(
+          request({ duration_seconds: 10, sample_rate: 48000, channels: 1 }),
+          {
+            signal: controller.signal,
+            onProgress: ({ request_id, frames_rendered, frames_total }) => {
+              expect(request_id).toBe("suite-render");
+              expect(frames_total).toBe(480000);
+              progress.push(frames_rendered);
+              controller.abort();
+            },
+          },
+        );
+        expect(progress.length).toBeGreaterThanOrEqual(1);
+        expect(result.status).toBe("partial");
+        expect(result.frames).toBeGreaterThan(0);
+        expect(result.frames).toBeLessThan(480000);
+        expect((await client.readBuffer(result.buffer_handle ?? ""))[0]?.length).toBe(result.frames);
+      });
+
+      it("returns partial with 0 frames for an already-aborted signal", async () => {
+        const controller = new AbortController();
+        controller.abort();
+        const result = await client.render(request(), { signal: controller.signal });
+        expect(result).toMatchObject({ status: "partial", frames: 0 });
+      });
+
+      if (options.faultyRenderRequest !== undefined) {
+        const faulty = options.faultyRenderRequest;
+        it("reports a failure during rendering as status error, and keeps working", async () => {
+          const result = await client.render(faulty(request()));
+          expect(() => parseContract(RenderResultSchema, result)).not.toThrow();
+          expect(result).toMatchObject({ status: "error", buffer_handle: null, frames: 0 });
+          expect(result.error).toMatch(/^E_RENDER/);
+          expect((await client.render(request())).status).toBe("ok");
+        });
+      }
+
+      it("rejects a request it does not accept, with code and path", async () => {
+        await expectEngineError(
+          client.render(request({ channels: 0 })),
+          "E_SCHEMA",
+          "channels",
+          "E_SCHEMA at channels: must be >= 1",
+        );
+        await expectEngineError(
+          client.render(request({ node_graph: { ...GRAPH, output: "ghost" } })),
+          "E_UNKNOWN_NODE",
+          "node_graph.output",
+        );
+        await expectEngineError(
+          client.render(request({ options: { offline: true, preroll: 0, capture: ["ghost"] } })),
+          "E_UNKNOWN_NODE",
+          "options.capture[0]",
+        );
+        await expectEngineError(
+          client.render(
+            request({
+              node_graph: {
+                ...GRAPH,
+                nodes: [{ name: "p", node_id: "builtin:playback", buffers: { data: "buf:missing" } }],
+                output: "p",
+              },
+            }),
+          ),
+          "E_UNKNOWN_HANDLE",
+          "node_graph.nodes[0].buffers.data",
+          'E_UNKNOWN_HANDLE at node_graph.nodes[0].buffers.data: no buffer "buf:missing" (never issued, or released)',
+        );
+        await expectEngineError(client.render(request({ duration_beats: 4 })), "E_SCHEMA", "duration_beats");
+      });
+    });
+
+    describe("buffers", () => {
+      it("uploads a copy, reads a copy back, and renders from the handle", async () => {
+        const left = Float32Array.from([0, 0.25, 0.5, 0.75]);
+        const right = Float32Array.from([0, -0.25, -0.5, -0.75]);
+        const handle = await client.uploadBuffer([left, right], 48000);
+        expect(handle).toMatch(BUFFER_HANDLE_PATTERN);
+        left[0] = 9;
+        const read = await client.readBuffer(handle);
+        expect(read.map((channel) => Array.from(channel))).toEqual([
+          [0, 0.25, 0.5, 0.75],
+          [0, -0.25, -0.5, -0.75],
+        ]);
+        (read[0] as Float32Array)[1] = 9;
+        expect(Array.from((await client.readBuffer(handle))[0] ?? [])).toEqual([0, 0.25, 0.5, 0.75]);
+        const result = await client.render(
+          request({
+            node_graph: {
+              version: "v1alpha",
+              nodes: [{ name: "p", node_id: "builtin:playback", buffers: { data: handle } }],
+              output: "p",
+            },
+          }),
+        );
+        expect(result.status).toBe("ok");
+      });
+
+      it("makes a handle unknown after release: read and release again are E_UNKNOWN_HANDLE naming it", async () => {
+        const result = await client.render(request());
+        const handle = result.buffer_handle ?? "";
+        await client.releaseBuffer(handle);
+        const error = await expectEngineError(client.readBuffer(handle), "E_UNKNOWN_HANDLE", "handle");
+        expect(error.message).toContain(handle);
+        await expectEngineError(client.releaseBuffer(handle), "E_UNKNOWN_HANDLE", "handle");
+      });
+
+      it("keeps other handles readable when one is released or a call fails", async () => {
+        const keep = await client.uploadBuffer([new Float32Array([1, 2, 3])], 8000);
+        const drop = await client.uploadBuffer([new Float32Array([4])], 8000);
+        await client.releaseBuffer(drop);
+        await expectEngineError(client.render(request({ channels: -1 })), "E_SCHEMA", "channels");
+        expect(Array.from((await client.readBuffer(keep))[0] ?? [])).toEqual([1, 2, 3]);
+      });
+
+      it("rejects malformed handles and uploads with code and path", async () => {
+        await expectEngineError(client.readBuffer("not-a-handle"), "E_SCHEMA", "handle");
+        await expectEngineError(client.readBuffer("buf:never-issued"), "E_UNKNOWN_HANDLE", "handle");
+        await expectEngineError(
+          client.uploadBuffer([], 48000),
+          "E_SCHEMA",
+          "upload.channels",
+          "E_SCHEMA at upload.channels: must have at least 1 item",
+        );
+        await expectEngineError(
+          client.uploadBuffer([new Float32Array(480), new Float32Array(479)], 48000),
+          "E_SCHEMA",
+          "upload.channels[1]",
+          "E_SCHEMA at upload.channels[1]: must have 480 frames, as channels[0] (has 479)",
+        );
+        await expectEngineError(
+          client.uploadBuffer([[0, 1] as unknown as Float32Array], 48000),
+          "E_SCHEMA",
+          "upload.channels[0]",
+          "E_SCHEMA at upload.channels[0]: must be a Float32Array",
+        );
+        await expectEngineError(
+          client.uploadBuffer([new Float32Array(1)], 100),
+          "E_SCHEMA",
+          "upload.sample_rate",
+        );
+      });
+    });
+
+    describe("discovery", () => {
+      it("returns a valid PluginDiscoveryResult with unique node ids", async () => {
+        const result = await client.discoverNodes();
+        expect(() => parseContract(PluginDiscoveryResultSchema, result)).not.toThrow();
+        expect(result.nodes.length).toBeGreaterThan(0);
+        expect(new Set(result.nodes.map((node) => node.node_id)).size).toBe(result.nodes.length);
+      });
+
+      it("answers from the cache until the TTL passes", async () => {
+        const first = await client.discoverNodes();
+        clock.advance(ttlMs - 1);
+        expect((await client.discoverNodes()).discovery_id).toBe(first.discovery_id);
+        clock.advance(1);
+        const second = await client.discoverNodes();
+        expect(second.discovery_id).not.toBe(first.discovery_id);
+        expect((await client.discoverNodes()).discovery_id).toBe(second.discovery_id);
+      });
+
+      it("rescans after invalidateDiscovery and for maxAgeMs 0", async () => {
+        const first = await client.discoverNodes();
+        await client.invalidateDiscovery();
+        const second = await client.discoverNodes();
+        expect(second.discovery_id).not.toBe(first.discovery_id);
+        const third = await client.discoverNodes({ maxAgeMs: 0 });
+        expect(third.discovery_id).not.toBe(second.discovery_id);
+      });
+
+      it("honours maxAgeMs below the TTL", async () => {
+        const first = await client.discoverNodes();
+        clock.advance(1000);
+        expect((await client.discoverNodes({ maxAgeMs: 1001 })).discovery_id).toBe(first.discovery_id);
+        expect((await client.discoverNodes({ maxAgeMs: 1000 })).discovery_id).not.toBe(first.discovery_id);
+      });
+
+      it("rejects a negative maxAgeMs", async () => {
+        await expectEngineError(client.discoverNodes({ maxAgeMs: -1 }), "E_SCHEMA", "options.maxAgeMs");
+      });
+    });
+
+    describe("close", () => {
+      it("rejects every call with E_CLOSED afterwards, and closing twice is fine", async () => {
+        const handle = await client.uploadBuffer([new Float32Array(4)], 48000);
+        await client.close();
+        await client.close();
+        const calls: [string, () => Promise<unknown>][] = [
+          ["getTransportState", () => client.getTransportState()],
+          ["play", () => client.play()],
+          ["pause", () => client.pause()],
+          ["stop", () => client.stop()],
+          ["seek", () => client.seek(1)],
+          ["setLoop", () => client.setLoop(null)],
+          ["setTempo", () => client.setTempo(120)],
+          ["loadGraph", () => client.loadGraph(GRAPH)],
+          ["setParameter", () => client.setParameter("filter", "q", 1)],
+          [
+            "scheduleEvents",
+            () => client.scheduleEvents("synth", [{ type: "cc", time: 0, controller: 1, value: 1 }]),
+          ],
+          ["render", () => client.render(request())],
+          ["readBuffer", () => client.readBuffer(handle)],
+          ["releaseBuffer", () => client.releaseBuffer(handle)],
+          ["uploadBuffer", () => client.uploadBuffer([new Float32Array(1)], 48000)],
+          ["discoverNodes", () => client.discoverNodes()],
+          ["invalidateDiscovery", () => client.invalidateDiscovery()],
+        ];
+        for (const [method, call] of calls) {
+          const error = await call().then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          expect(error, method).toBeInstanceOf(EngineError);
+          expect((error as EngineError).code, method).toBe("E_CLOSED");
+        }
+      });
+    });
+
+    it("keeps answering after a run of rejected calls", async () => {
+      const bad: Promise<unknown>[] = [
+        client.seek(-5),
+        client.render({} as RenderRequestInput),
+        client.render(null as unknown as RenderRequestInput),
+        client.loadGraph({ nodes: "osc" } as unknown as GraphDescriptorInput),
+        client.readBuffer(42 as unknown as string),
+        client.scheduleEvents("x", "note" as unknown as []),
+      ];
+      for (const call of bad) await expect(call).rejects.toBeInstanceOf(EngineError);
+      expect((await client.getTransportState()).running).toBe(false);
+      expect((await client.render(request())).status).toBe("ok");
+    });
+  });
+}

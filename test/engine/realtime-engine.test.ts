@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+
+import { applyGraphProgram, type GraphProgram } from "../../src/engine/graph-program";
+import { RealtimeEngine } from "../../src/engine/realtime-engine";
+import { newEngine } from "../support/render";
+
+const SR = 48000;
+const ramp = Float32Array.from({ length: 48000 }, (_, i) => i / 48000);
+
+/** A playback of a ramp (sample i = i / 48000) through a gain: output frame f tells where it came from. */
+const program: GraphProgram = {
+  nodes: [
+    { kind: "playback", inputs: [], params: {}, buffers: { 0: 0 } },
+    { kind: "gain", inputs: [0], params: { gain: 1 } },
+  ],
+  output: 1,
+};
+
+async function live(): Promise<{ live: RealtimeEngine; render: (quanta: number) => Float32Array }> {
+  const engine = await newEngine(SR, 128);
+  engine.createBuffer([ramp], SR);
+  applyGraphProgram(engine, program);
+  const realtimeEngine = new RealtimeEngine(engine, SR);
+  realtimeEngine.attach(engine, program.nodes.length);
+  const outputs = [new Float32Array(128), new Float32Array(128)];
+  return {
+    live: realtimeEngine,
+    render(quanta: number) {
+      const out = new Float32Array(quanta * 128);
+      for (let q = 0; q < quanta; q++) {
+        realtimeEngine.renderQuantum(outputs, 128);
+        out.set(outputs[0] as Float32Array, q * 128);
+      }
+      return out;
+    },
+  };
+}
+
+describe("RealtimeEngine: the real-time transport, quantum by quantum", () => {
+  it("outputs silence while stopped and plays from the transport position", async () => {
+    const { live: l, render } = await live();
+    expect(Array.from(render(2)).every((v) => v === 0)).toBe(true);
+    expect(l.positionFrames).toBe(0);
+    l.play(-1);
+    const out = render(4);
+    expect(out[0]).toBe(0);
+    expect(out[300]).toBe(Math.fround(300 / 48000));
+    expect(l.positionFrames).toBe(512);
+  });
+
+  it("applies a parameter change on its exact frame inside a quantum", async () => {
+    const { live: l, render } = await live();
+    l.play(-1);
+    l.setParameter(1, 0, 0.5, 1000); // gain node, parameter 0 (gain), at frame 1000
+    const out = render(10);
+    expect(out[999]).toBe(Math.fround(999 / 48000));
+    expect(out[1000]).toBe(Math.fround(Math.fround(1000 / 48000) * 0.5));
+  });
+
+  it("seeks, pauses, stops and loops on exact frames", async () => {
+    const { live: l, render } = await live();
+    l.play(-1);
+    l.seek(10000, 200);
+    let out = render(4);
+    expect(out[199]).toBe(Math.fround(199 / 48000));
+    expect(out[200]).toBe(Math.fround(10000 / 48000));
+    l.pause(l.positionFrames + 64);
+    out = render(2);
+    expect(out[63]).not.toBe(0);
+    expect(out[64]).toBe(0);
+    const paused = l.positionFrames;
+    render(3);
+    expect(l.positionFrames).toBe(paused);
+    l.stop(-1);
+    expect(l.positionFrames).toBe(0);
+    l.setLoop(1000, 1100, true, -1);
+    l.play(-1);
+    out = render(12);
+    expect(out[1099]).toBe(Math.fround(1099 / 48000));
+    expect(out[1100]).toBe(Math.fround(1000 / 48000)); // back at the loop start on the loop end frame
+    expect(out[1200]).toBe(Math.fround(1000 / 48000));
+    expect(l.positionFrames).toBeGreaterThanOrEqual(1000);
+    expect(l.positionFrames).toBeLessThan(1100);
+  });
+
+  it("wraps at once when a loop is set behind the playhead", async () => {
+    const { live: l, render } = await live();
+    l.play(-1);
+    render(20); // position 2560
+    l.setLoop(100, 1000, true, -1);
+    const out = render(1);
+    expect(out[0]).toBe(Math.fround(100 / 48000));
+    expect(l.positionFrames).toBe(228);
+  });
+
+  it("integrates beats through a tempo ramp", async () => {
+    const { live: l, render } = await live();
+    l.play(-1);
+    l.setTempo(180, 48000, -1); // 120 -> 180 bpm over 1 s: 2.5 beats
+    render(375); // exactly 1 s
+    expect(l.bpm).toBe(180);
+    expect(l.positionBeats).toBeCloseTo(2.5, 9);
+    render(375);
+    expect(l.positionBeats).toBeCloseTo(5.5, 9);
+  });
+
+  it("counts late and bad commands and keeps rendering", async () => {
+    const { live: l, render } = await live();
+    l.play(-1);
+    render(2);
+    l.setParameter(1, 0, 0.25, 10); // frame 10 has passed
+    expect(l.lateCommands).toBe(1);
+    l.setParameter(99, 0, 1, -1); // no node 99
+    l.setParameter(1, 42, 1, -1); // no parameter 42
+    l.setTempo(-5, 0, -1);
+    expect(l.badCommands).toBe(3);
+    const out = render(1);
+    expect(out[0]).toBe(Math.fround(Math.fround(256 / 48000) * 0.25));
+  });
+
+  it("allocates nothing in the engine while playing, looping and seeking", async () => {
+    const { live: l, render } = await live();
+    const engine = (l as unknown as { engine: { exports: { wd_allocation_count(): number } } }).engine;
+    const before = engine.exports.wd_allocation_count();
+    l.play(-1);
+    l.setLoop(100, 5000, true, -1);
+    for (let i = 0; i < 50; i++) l.setParameter(1, 0, i / 50, i * 300);
+    render(400);
+    expect(engine.exports.wd_allocation_count()).toBe(before);
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/api/index";
+import {
+  TEST_DOUBLE_FAULT_EXTENSION,
+  TEST_DOUBLE_RAMP_PERIOD,
+  TestDoubleEngineClient,
+  testDoubleSample,
+} from "../../src/testing/index";
+import { describeEngineClientContract } from "../api/engine-client-suite";
+import { SEED_RENDER_REQUEST } from "../contracts/fixtures";
+
+describeEngineClientContract("test double", async ({ clock }) => new TestDoubleEngineClient({ clock }), {
+  faultyRenderRequest: (request) => ({
+    ...request,
+    extensions: { [TEST_DOUBLE_FAULT_EXTENSION]: "node filter trapped" },
+  }),
+});
+
+describeEngineClientContract(
+  "test double with a 1 s discovery TTL",
+  async ({ clock }) => new TestDoubleEngineClient({ clock, discoveryTtlMs: 1000 }),
+  { discoveryTtlMs: 1000 },
+);
+
+describe("TestDoubleEngineClient specifics", () => {
+  it("renders its documented ramp, negated on odd channels", async () => {
+    const client = new TestDoubleEngineClient();
+    const result = await client.render({
+      ...SEED_RENDER_REQUEST,
+      duration_seconds: 0.01,
+      sample_rate: 44100,
+    });
+    const [left, right] = await client.readBuffer(result.buffer_handle ?? "");
+    expect(result.frames).toBe(441);
+    expect(left?.[150]).toBeCloseTo(0.5, 7);
+    expect(right?.[150]).toBeCloseTo(-0.5, 7);
+    expect(left?.[TEST_DOUBLE_RAMP_PERIOD]).toBe(0);
+    expect(testDoubleSample(1, 25)).toBe(-0.25);
+  });
+
+  it("puts the fault message in RenderResult.error as E_RENDER", async () => {
+    const client = new TestDoubleEngineClient();
+    const result = await client.render({
+      ...SEED_RENDER_REQUEST,
+      extensions: { [TEST_DOUBLE_FAULT_EXTENSION]: "boom" },
+    });
+    expect(result.error).toBe("E_RENDER: boom");
+  });
+
+  it("advances the playhead with its clock while running, and wraps inside the loop", async () => {
+    const clock = new ManualClock();
+    const client = new TestDoubleEngineClient({ clock });
+    await client.setTempo(120);
+    await client.play();
+    clock.advance(1500);
+    expect(await client.getTransportState()).toMatchObject({
+      position_seconds: 1.5,
+      extensions: { position_beats: 3 },
+    });
+    await client.setLoop({ start_seconds: 1, end_seconds: 2 });
+    clock.advance(750);
+    expect((await client.getTransportState()).position_seconds).toBe(1.25);
+    await client.pause();
+    clock.advance(5000);
+    expect((await client.getTransportState()).position_seconds).toBe(1.25);
+  });
+
+  it("records applied commands in order, validated and with defaults", async () => {
+    const client = new TestDoubleEngineClient();
+    await client.loadGraph(SEED_RENDER_REQUEST.node_graph);
+    await client.setParameter("osc", "frequency", 220, { atSeconds: 2 });
+    await client.seek(-1).catch(() => undefined);
+    await client.scheduleEvents("osc", [{ type: "note", time: 0, duration: 1, note: 60, velocity: 90 }]);
+    expect(client.appliedCommands().map((command) => command.type)).toEqual([
+      "load_graph",
+      "set_parameter",
+      "schedule_events",
+    ]);
+    expect(client.appliedCommands()[1]).toEqual({
+      version: "v1alpha",
+      type: "set_parameter",
+      node: "osc",
+      parameter_id: "frequency",
+      value: 220,
+      at_seconds: 2,
+      extensions: {},
+    });
+    expect(client.appliedCommands()[2]).toMatchObject({ events: [{ timeline: "seconds", channel: 1 }] });
+  });
+
+  it("holds no buffers after results are released, and none after close", async () => {
+    const client = new TestDoubleEngineClient();
+    const result = await client.render({
+      ...SEED_RENDER_REQUEST,
+      options: { offline: true, preroll: 0, capture: ["osc"] },
+    });
+    expect(client.heldBuffers()).toHaveLength(2);
+    await client.releaseBuffer(result.buffer_handle ?? "");
+    await client.releaseBuffer(result.extensions.captures?.osc ?? "");
+    expect(client.heldBuffers()).toEqual([]);
+    await client.uploadBuffer([new Float32Array(8)], 48000);
+    await client.close();
+    expect(client.heldBuffers()).toEqual([]);
+  });
+});
