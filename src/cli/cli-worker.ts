@@ -5,7 +5,7 @@
  * progress while the in-process engine computes.
  */
 import { parentPort } from "node:worker_threads";
-import { createEngine } from "../index";
+import { createEngine } from "../create-engine";
 import { renderSessionJob } from "./session-render";
 import type { RenderJobMessage, WorkerReport } from "./worker-protocol";
 
