@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-import { sineThroughGain } from "../src/engine/graph-program";
+import { sineThroughGain } from "../test/support/graph-programs";
 import { renderProgram } from "../test/support/render";
 import { estimateFrequency, maxAbsDifference, peak } from "../test/support/signal";
 

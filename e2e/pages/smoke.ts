@@ -1,7 +1,7 @@
 // Platform smoke page: renders the engine's sine through the AudioWorklet host in an
 // OfflineAudioContext and hands the samples to the Playwright test.
 
-import { sineThroughGain } from "../../src/engine/graph-program";
+import { sineThroughGain } from "../../test/support/graph-programs";
 import { createEngineWorklet } from "../../src/hosts/audioworklet/engine-worklet";
 
 async function renderSineOffline(seconds: number, sampleRate: number): Promise<number[]> {

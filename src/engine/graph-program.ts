@@ -115,14 +115,3 @@ export function applyGraphProgram(
   engine.prepare(indices[program.output] ?? -1);
   return indices;
 }
-
-/** The platform smoke graph: a sine at `frequency` Hz through a gain of `gain`. */
-export function sineThroughGain(frequency: number, gain: number): GraphProgram {
-  return {
-    nodes: [
-      { kind: "oscillator", inputs: [], params: { frequency, waveform: 0 } },
-      { kind: "gain", inputs: [0], params: { gain } },
-    ],
-    output: 1,
-  };
-}

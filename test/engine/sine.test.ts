@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { sineThroughGain } from "../../src/engine/graph-program";
+import { sineThroughGain } from "../support/graph-programs";
 import { newEngine, renderProgram } from "../support/render";
 import { estimateFrequency, maxAbsDifference, peak } from "../support/signal";
 

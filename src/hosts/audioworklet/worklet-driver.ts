@@ -302,7 +302,12 @@ export class WorkletDriver {
         break;
       }
       // The worklet rings after each captured quantum; the async wait keeps this worker answering.
-      await Promise.race([this.bell.waitForRingAsync(50), finished]);
+      // Once "captured" has arrived, the last frames may still be in flight on the capture ring's own
+      // port (the MessagePort fallback): wait on the bell alone then, since racing an already settled
+      // promise would spin on microtasks and starve the message that carries them.
+      await (result === null
+        ? Promise.race([this.bell.waitForRingAsync(50), finished])
+        : this.bell.waitForRingAsync(10));
       drain();
       options.onFrames?.(done);
     }

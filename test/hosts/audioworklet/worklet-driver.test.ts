@@ -1,0 +1,269 @@
+/**
+ * WorkletDriver, the engine Worker's half of the AudioWorklet host, against a fake worklet: a port
+ * that records what the driver posts and answers as EngineProcessor would, and the rings opened from
+ * the handles the driver hands over. No browser: names, seconds and beats must arrive as the indices
+ * and frames the audio thread expects, and captures must come back whole.
+ */
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  EngineError,
+  type GraphDescriptor,
+  GraphDescriptorSchema,
+  parseContract,
+} from "../../../src/contracts";
+import { CommandDecoder, type CommandVisitor } from "../../../src/dataplane/command-codec";
+import { openDoorbell, openRing } from "../../../src/dataplane/data-plane";
+import type { DataRing } from "../../../src/dataplane/spsc-ring";
+import {
+  instantiateEngine,
+  type ProcessorTypeInfo,
+  readProcessorTypes,
+} from "../../../src/engine/wasm-engine";
+import { WorkletDriver } from "../../../src/hosts/audioworklet/worklet-driver";
+import { loadEngineModuleFromDisk } from "../../../src/hosts/in-process/engine-file";
+import type { TypedPort } from "../../../src/protocol/typed-port";
+import type { WorkerToWorkletMessage } from "../../../src/protocol/worker-to-worklet";
+import type { WorkletToWorkerMessage } from "../../../src/protocol/worklet-to-worker";
+
+const SR = 48000;
+
+/** The worklet side of the control port: records what arrives, answers through `reply`. */
+class FakeWorkletPort implements TypedPort<WorkerToWorkletMessage, WorkletToWorkerMessage> {
+  readonly received: WorkerToWorkletMessage[] = [];
+  onmessage: ((event: MessageEvent<WorkletToWorkerMessage>) => void) | null = null;
+  /** What the fake worklet does with each message (default: answer loads with "loaded"). */
+  answer: (message: WorkerToWorkletMessage) => void = (message) => {
+    if (message.type === "load") this.reply({ type: "loaded", id: message.id });
+  };
+
+  postMessage(message: WorkerToWorkletMessage): void {
+    this.received.push(message);
+    queueMicrotask(() => this.answer(message));
+  }
+
+  reply(message: WorkletToWorkerMessage): void {
+    this.onmessage?.(new MessageEvent("message", { data: message }));
+  }
+
+  last<T extends WorkerToWorkletMessage["type"]>(type: T): Extract<WorkerToWorkletMessage, { type: T }> {
+    const found = this.received.filter((m) => m.type === type).at(-1);
+    if (!found) throw new Error(`the driver never posted ${type}`);
+    return found as Extract<WorkerToWorkletMessage, { type: T }>;
+  }
+}
+
+type Decoded = [string, ...number[]];
+
+/** Decodes everything queued in the command ring into readable tuples. */
+function drainCommands(ring: DataRing<Uint8Array>): Decoded[] {
+  const seen: Decoded[] = [];
+  const visitor: CommandVisitor = {
+    setParameter: (node, param, value, at) => seen.push(["set_parameter", node, param, value, at]),
+    midi: (node, status, data1, data2, at) => seen.push(["midi", node, status, data1, data2, at]),
+    play: (at) => seen.push(["play", at]),
+    pause: (at) => seen.push(["pause", at]),
+    stop: (at) => seen.push(["stop", at]),
+    seek: (frame, at) => seen.push(["seek", frame, at]),
+    setLoop: (start, end, enabled, at) => seen.push(["set_loop", start, end, enabled ? 1 : 0, at]),
+    setTempo: (bpm, ramp, at) => seen.push(["set_tempo", bpm, ramp, at]),
+  };
+  new CommandDecoder().decode(ring, visitor);
+  return seen;
+}
+
+const GRAPH: GraphDescriptor = parseContract(GraphDescriptorSchema, {
+  version: "v1alpha",
+  tempo: { bpm: 120 },
+  nodes: [
+    { name: "keys", node_id: "builtin:sampler" },
+    { name: "osc", node_id: "builtin:oscillator", params: { frequency: 220 } },
+    { name: "filter", node_id: "builtin:filter", inputs: ["osc", "keys"], params: { mode: "high" } },
+  ],
+  output: "filter",
+});
+
+let types: readonly ProcessorTypeInfo[];
+let port: FakeWorkletPort;
+let driver: WorkletDriver;
+let commands: DataRing<Uint8Array>;
+let capture: DataRing<Float32Array>;
+const isolation = Object.getOwnPropertyDescriptor(globalThis, "crossOriginIsolated");
+
+beforeAll(async () => {
+  types = readProcessorTypes(instantiateEngine(await loadEngineModuleFromDisk()));
+});
+
+beforeEach(() => {
+  // Shared memory, as in an isolated page: the rings are SpscRings the test reads synchronously.
+  Object.defineProperty(globalThis, "crossOriginIsolated", { value: true, configurable: true });
+  port = new FakeWorkletPort();
+  driver = new WorkletDriver(port, types, SR, async () => [new Float32Array(4)]);
+  const connect = port.last("connect-commands");
+  commands = openRing(connect.commands, Uint8Array);
+  capture = openRing(connect.capture, Float32Array);
+});
+
+afterEach(() => {
+  if (isolation) Object.defineProperty(globalThis, "crossOriginIsolated", isolation);
+  else Reflect.deleteProperty(globalThis, "crossOriginIsolated");
+});
+
+describe("WorkletDriver against a fake worklet", () => {
+  it("hands the worklet its rings once, then loads a graph as a program of engine kinds and values", async () => {
+    expect(port.received.map((m) => m.type)).toEqual(["connect-commands"]);
+    await driver.load(GRAPH);
+    const load = port.last("load");
+    expect(load.program.nodes.map((n) => [n.kind, n.inputs])).toEqual([
+      ["sampler", []],
+      ["oscillator", []],
+      ["filter", [1, 0]],
+    ]);
+    expect(load.program.output).toBe(2);
+    // "high" is DawDreamer's label for the engine's highpass choice (index 1).
+    expect(load.program.nodes[2]?.params.mode).toBe(1);
+    expect(load.program.nodes[1]?.params.frequency).toBe(220);
+    expect(driver.loadedGraph).toBe(GRAPH);
+  });
+
+  it("a load the worklet refuses rejects with E_RENDER and its reason, keeping the graph it had", async () => {
+    await driver.load(GRAPH);
+    port.answer = (message) => {
+      if (message.type === "load") port.reply({ type: "load-failed", id: message.id, message: "no memory" });
+    };
+    const other = parseContract(GraphDescriptorSchema, {
+      version: "v1alpha",
+      nodes: [{ name: "osc", node_id: "builtin:oscillator" }],
+      output: "osc",
+    });
+    await expect(driver.load(other)).rejects.toMatchObject({
+      code: "E_RENDER",
+      message: expect.stringContaining("the worklet could not load it: no memory"),
+    });
+    expect(driver.loadedGraph).toBe(GRAPH);
+  });
+
+  it("turns parameter names and seconds into node and parameter indices and frames", async () => {
+    await driver.load(GRAPH);
+    const frequency = types.find((t) => t.kind === "filter")?.params.findIndex((p) => p.id === "frequency");
+    driver.setParameter("filter", "frequency", 1200, 0.5);
+    driver.setParameter("filter", "mode", "low");
+    expect(drainCommands(commands)).toEqual([
+      ["set_parameter", 2, frequency, 1200, 24000],
+      ["set_parameter", 2, 0, 0, -1],
+    ]);
+  });
+
+  it("sends notes as note-on and note-off on their frames, beats through the graph's tempo, CC and bend on channels", async () => {
+    await driver.load(GRAPH);
+    driver.scheduleEvents("keys", [
+      { type: "note", timeline: "beats", time: 2, duration: 1, note: 60, velocity: 100, channel: 1 },
+      { type: "cc", timeline: "seconds", time: 0.25, controller: 74, value: 64, channel: 2 },
+      { type: "pitch_bend", timeline: "seconds", time: 0.5, value: -8192, channel: 16 },
+    ]);
+    // 120 bpm: beat 2 is 1 s (48000 frames), beat 3 is 1.5 s.
+    expect(drainCommands(commands)).toEqual([
+      ["midi", 0, 0x90, 60, 100, 48000],
+      ["midi", 0, 0x80, 60, 0, 72000],
+      ["midi", 0, 0xb1, 74, 64, 12000],
+      ["midi", 0, 0xef, 0, 0, 24000],
+    ]);
+  });
+
+  it("refuses commands for a graph that is not loaded, and says when the command ring is full", async () => {
+    expect(() => driver.setParameter("filter", "frequency", 100)).toThrow(EngineError);
+    await driver.load(GRAPH);
+    let sent = 0;
+    const overflow = (() => {
+      try {
+        for (;;) {
+          driver.send({ type: "play" });
+          sent++;
+        }
+      } catch (error) {
+        return error as EngineError;
+      }
+    })();
+    expect(overflow?.code).toBe("E_RENDER");
+    expect(overflow?.message).toBe("E_RENDER: the command ring is full; the command was dropped");
+    // 65536 bytes of 12-byte play records: every record that fit is whole in the ring.
+    expect(sent).toBe(Math.floor((1 << 16) / 12));
+    expect(drainCommands(commands)).toHaveLength(sent);
+  });
+
+  it("captures what the worklet plays: arms, starts the transport, drains the ring and deinterleaves", async () => {
+    const bell = openDoorbell(port.last("connect-commands").bell);
+    const frames = 300;
+    const started: string[] = [];
+    port.answer = (message) => {
+      if (message.type !== "capture" || message.id === 0) return;
+      port.reply({ type: "capture-armed", id: message.id });
+      // The worklet plays quantum by quantum: frame i is (i, -i) / 1000 on the two channels.
+      queueMicrotask(() => {
+        const interleaved = new Float32Array(2 * frames);
+        for (let i = 0; i < frames; i++) {
+          interleaved[2 * i] = i / 1000;
+          interleaved[2 * i + 1] = -i / 1000;
+        }
+        capture.push(interleaved);
+        bell.ring();
+        port.reply({ type: "captured", id: message.id, frames, lost: 0 });
+      });
+    };
+    const result = await driver.captureFrames(frames, () => started.push("play"));
+    expect(started).toEqual(["play"]);
+    expect({ frames: result.frames, lost: result.lostFrames, cancelled: result.cancelled }).toEqual({
+      frames,
+      lost: 0,
+      cancelled: false,
+    });
+    expect(result.channels[0][299]).toBeCloseTo(0.299, 6);
+    expect(result.channels[1][299]).toBeCloseTo(-0.299, 6);
+  });
+
+  it("a cancelled capture returns what it has and disarms the worklet", async () => {
+    const controller = new AbortController();
+    port.answer = (message) => {
+      if (message.type === "capture" && message.id !== 0) {
+        port.reply({ type: "capture-armed", id: message.id });
+        capture.push(new Float32Array(2 * 64).fill(0.5));
+      }
+    };
+    const result = await driver.captureFrames(48000, () => controller.abort(), { signal: controller.signal });
+    expect(result.cancelled).toBe(true);
+    expect(result.frames).toBe(64);
+    expect(port.last("capture")).toEqual({ type: "capture", id: 0, frames: 0 });
+  });
+
+  it("without cross-origin isolation the same commands and captures travel over MessagePorts", async () => {
+    Object.defineProperty(globalThis, "crossOriginIsolated", { value: false, configurable: true });
+    const portFake = new FakeWorkletPort();
+    const portDriver = new WorkletDriver(portFake, types, SR, async () => []);
+    const connect = portFake.last("connect-commands");
+    expect(connect.commands.transport).toBe("message_port");
+    const ring = openRing(connect.commands, Uint8Array);
+    const captureRing = openRing(connect.capture, Float32Array);
+    await portDriver.load(GRAPH);
+    portDriver.setParameter("osc", "frequency", 440, 1);
+    // The producer flushes at the end of its task; the record then arrives as one message.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(drainCommands(ring)).toEqual([
+      [
+        "set_parameter",
+        1,
+        types.find((t) => t.kind === "oscillator")?.params.findIndex((p) => p.id === "frequency"),
+        440,
+        48000,
+      ],
+    ]);
+    portFake.answer = (message) => {
+      if (message.type !== "capture" || message.id === 0) return;
+      portFake.reply({ type: "capture-armed", id: message.id });
+      captureRing.push(new Float32Array([0.25, -0.25, 0.5, -0.5]));
+      captureRing.flush?.();
+      portFake.reply({ type: "captured", id: message.id, frames: 2, lost: 0 });
+    };
+    const result = await portDriver.captureFrames(2, () => {});
+    expect([...result.channels[0]]).toEqual([0.25, 0.5]);
+    expect([...result.channels[1]]).toEqual([-0.25, -0.5]);
+  });
+});
