@@ -7,7 +7,7 @@
  * const result = await engine.render(request);
  *
  * The bootstrapper picks the host from what the page can do: the real-time AudioWorklet host plays
- * live; the offline Worker host renders faster than real time off the main thread.
+ * in real time; the offline Worker host renders faster than real time off the main thread.
  */
 export * from "./api/index";
 export * from "./client/bootstrapper";

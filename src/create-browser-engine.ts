@@ -36,7 +36,7 @@ export function createBrowserEngine(
 }
 
 /**
- * Creates an engine that plays live (the bootstrapper's "realtime" mode): what a player or a DAW view
+ * Creates an engine that plays in real time (the bootstrapper's "realtime" mode): what a player or a DAW view
  * needs. E_HOST_UNAVAILABLE when this browser has no AudioWorklet.
  * @example
  * const engine = await createRealtimeEngine({ context: new AudioContext() });
@@ -48,7 +48,10 @@ export async function createRealtimeEngine(
   const client = await browserBootstrapper().createEngine({ mode: "realtime", hostOptions: options });
   if (!isRealtimeEngineClient(client)) {
     await client.close();
-    throw new EngineError("E_HOST_UNAVAILABLE", `realtime: the ${client.host} host does not play live`);
+    throw new EngineError(
+      "E_HOST_UNAVAILABLE",
+      `realtime: the ${client.host} host does not play in real time`,
+    );
   }
   return client;
 }

@@ -17,7 +17,6 @@ import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../contracts/render";
 import type { LoopRegion, TransportState } from "../contracts/transport-state";
-import type { FaustCompileOptions } from "../faust/compiler";
 
 /** Where the engine runs. */
 export type HostKind = "audioworklet" | "worker" | "in-process" | "test-double";
@@ -191,6 +190,20 @@ export interface EngineClient {
    * await client.close();
    */
   close(): Promise<void>;
+}
+
+/** How to compile a DSP. Every field takes part in its node id. */
+export interface FaustCompileOptions {
+  /** Name of the DSP: its JSON name and address prefix when the source declares none. Default "webdreamer". */
+  name?: string;
+  /** libfaust options, one per item. Default ["-ftz", "2"] (flush denormals, faustwasm's default). */
+  argv?: readonly string[];
+  /** Extra Faust libraries by file name ("mylib.lib"), for the source to `import`. */
+  libraries?: Readonly<Record<string, string>>;
+  /** 0: mono; N > 0: N voices. Default: the source's `declare options "[nvoices:N]"`, else mono. */
+  voices?: number;
+  /** Poly: one parameter per control for all voices (default) or one per voice ("/V1/..."). */
+  groupVoices?: boolean;
 }
 
 /**

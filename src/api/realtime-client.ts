@@ -1,5 +1,5 @@
 /**
- * RealtimeEngineClient: what an EngineClient that plays live adds to the contract (the AudioWorklet
+ * RealtimeEngineClient: what an EngineClient that plays in real time adds to the contract (the AudioWorklet
  * host implements it). Everything a UI reads once per animation frame is here and allocation-free, so
  * a component reaches the engine through this interface alone: it never imports the data plane or a
  * concrete client class.
@@ -58,7 +58,7 @@ export interface RealtimeEngineClient extends EngineClient {
 }
 
 /**
- * True when a client plays live (its host is the AudioWorklet).
+ * True when a client plays in real time (its host is the AudioWorklet).
  * @example
  * if (isRealtimeEngineClient(engine)) engine.readTransport();
  */

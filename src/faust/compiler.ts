@@ -11,6 +11,7 @@
  *   Faust's message and the line it names. libfaust stays usable afterwards.
  */
 import type { FaustCompiler } from "@grame/faustwasm/dist/esm/index.js";
+import type { FaustCompileOptions } from "../api/engine-client";
 import { EngineError } from "../contracts/errors";
 import { type NodeDescriptor, NodeDescriptorSchema } from "../contracts/node-descriptor";
 import { parseContract } from "../contracts/validate";
@@ -19,19 +20,8 @@ import type { FaustFactory } from "./dsp-code";
 import { buildFaustLayout, type FaustJson, type FaustLayout, FaustSharedControlError } from "./layout";
 import { type LibFaustLoader, libFaustCompiler } from "./libfaust";
 
-/** How to compile a DSP. Every field takes part in its node id. */
-export interface FaustCompileOptions {
-  /** Name of the DSP: its JSON name and address prefix when the source declares none. Default "webdreamer". */
-  name?: string;
-  /** libfaust options, one per item. Default ["-ftz", "2"] (flush denormals, faustwasm's default). */
-  argv?: readonly string[];
-  /** Extra Faust libraries by file name ("mylib.lib"), for the source to `import`. */
-  libraries?: Readonly<Record<string, string>>;
-  /** 0: mono; N > 0: N voices. Default: the source's `declare options "[nvoices:N]"`, else mono. */
-  voices?: number;
-  /** Poly: one parameter per control for all voices (default) or one per voice ("/V1/..."). */
-  groupVoices?: boolean;
-}
+/** How to compile a DSP: part of the EngineClient API (compileFaust), so it is declared there. */
+export type { FaustCompileOptions };
 
 /** Options with every default filled in. */
 export interface ResolvedFaustOptions {

@@ -11,7 +11,12 @@
  * `Comlink.wrap<EngineHostApi>`, so a method renamed on one side fails to compile on the other.
  */
 
-import type { RenderProgress, SetParameterOptions, SetTempoOptions } from "../api/engine-client";
+import type {
+  FaustCompileOptions,
+  RenderProgress,
+  SetParameterOptions,
+  SetTempoOptions,
+} from "../api/engine-client";
 import type { BufferHandle } from "../contracts/common";
 import type { EngineErrorWire } from "../contracts/errors";
 import type { GraphDescriptorInput, MidiEventInput } from "../contracts/graph-descriptor";
@@ -19,7 +24,6 @@ import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../contracts/render";
 import type { LoopRegion, TransportState } from "../contracts/transport-state";
-import type { FaustCompileOptions } from "../faust/compiler";
 
 /** main -> Worker: the first message, posted to the Worker with `port` in the transfer list. */
 export interface EngineWorkerInit {

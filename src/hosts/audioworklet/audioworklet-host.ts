@@ -1,5 +1,5 @@
 /**
- * AudioWorkletEngineHost: the engine Worker's host API when a worklet plays live
+ * AudioWorkletEngineHost: the engine Worker's host API when a worklet plays in real time
  * (AudioWorkletHostApi, src/protocol/main-worker.ts). Every request is validated and recorded by the
  * Worker's in-process client first (so the contract suite's rules hold), then the WorkletDriver turns
  * it into commands on the ring or a graph load in the worklet. Renders with `options.offline = false`

@@ -1,6 +1,6 @@
 /**
  * Control commands (set_parameter, schedule_events) applied to a stored GraphDescriptor, so a host
- * without a live graph (in-process) keeps an exact record of what a real-time host would be playing,
+ * without a real-time graph (in-process) keeps an exact record of what a real-time host would be playing,
  * and could hand it to one. Pure functions: the input graph is never modified.
  *
  * - A value set now replaces the node's static `params` value. Automation of the same parameter

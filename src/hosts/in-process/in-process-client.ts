@@ -2,6 +2,7 @@ import { makeCommand, parseHandleArgument, parseUploadArguments } from "../../ap
 import { type Clock, systemClock } from "../../api/clock";
 import type {
   EngineClient,
+  FaustCompileOptions,
   FaustCompiling,
   HostKind,
   RenderCallOptions,
@@ -44,7 +45,6 @@ import {
 } from "../../engine/graph-compiler";
 import { runRenderJob } from "../../engine/render-job";
 import type { ProcessorTypeInfo } from "../../engine/wasm-engine";
-import type { FaustCompileOptions } from "../../faust/compiler";
 import type { FaustRegistry } from "../../faust/registry";
 import { BufferStore } from "./buffer-store";
 import { EnginePool } from "./engine-pool";
@@ -210,7 +210,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
 
   /**
    * Validates a graph as a render would (schema, graph rules, node types, parameters, buffer handles)
-   * and stores it for live control; a rejected graph leaves the stored one. Paths start at
+   * and stores it for real-time control; a rejected graph leaves the stored one. Paths start at
    * load_graph.graph.
    * @example
    * await client.loadGraph({ version: "v1alpha", nodes: [{ name: "osc", node_id: "builtin:oscillator" }], output: "osc" });

@@ -8,6 +8,7 @@
 import * as Comlink from "comlink";
 import type {
   EngineClient,
+  FaustCompileOptions,
   FaustCompiling,
   RenderProgress,
   SetParameterOptions,
@@ -20,7 +21,6 @@ import type { NodeDescriptor } from "../../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../../contracts/render";
 import type { LoopRegion, TransportState } from "../../contracts/transport-state";
-import type { FaustCompileOptions } from "../../faust/compiler";
 import type { EngineHostApi, WireResult } from "../../protocol/main-worker";
 
 /** Runs a call and turns its outcome into a WireResult (an EngineError keeps its code and path). */

@@ -8,6 +8,7 @@ import * as Comlink from "comlink";
 import type { Clock } from "../../api/clock";
 import type {
   EngineClient,
+  FaustCompileOptions,
   FaustCompiling,
   RenderCallOptions,
   SetParameterOptions,
@@ -21,7 +22,6 @@ import type { NodeDescriptor } from "../../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../../contracts/render";
 import type { LoopRegion, TransportState } from "../../contracts/transport-state";
-import type { FaustCompileOptions } from "../../faust/compiler";
 import type { EngineHostApi, WireResult } from "../../protocol/main-worker";
 
 export interface RemoteClientOptions {
