@@ -7,7 +7,7 @@ import { z } from "zod";
 import { BufferHandleSchema, CONTRACT_VERSION, MAX_CHANNELS, SampleRateSchema } from "../contracts/common";
 import { type EngineCommand, EngineCommandSchema, type EngineCommandType } from "../contracts/engine-command";
 import { parseContract } from "../contracts/validate";
-import type { DiscoverOptions } from "./engine-client";
+import type { DiscoverOptions, SetParameterOptions } from "./engine-client";
 
 /** The fields of one command type, as a caller writes them (without `version` and `type`). */
 export type CommandFields<T extends EngineCommandType> = Omit<
@@ -26,6 +26,26 @@ export function makeCommand<T extends EngineCommandType>(
 ): Extract<EngineCommand, { type: T }> {
   const command = parseContract(EngineCommandSchema, { version: CONTRACT_VERSION, type, ...fields }, type);
   return command as Extract<EngineCommand, { type: T }>;
+}
+
+/**
+ * EngineClient.setParameter's arguments as a validated set_parameter command (paths under
+ * set_parameter.*); no time means now (at_seconds null).
+ * @example
+ * const command = setParameterCommand("filter", "frequency", 1200, { atSeconds: 4 });
+ */
+export function setParameterCommand(
+  node: string,
+  parameterId: string,
+  value: number | string,
+  options: SetParameterOptions = {},
+): Extract<EngineCommand, { type: "set_parameter" }> {
+  return makeCommand("set_parameter", {
+    node,
+    parameter_id: parameterId,
+    value,
+    at_seconds: options.atSeconds ?? null,
+  });
 }
 
 /**

@@ -8,7 +8,12 @@
  * scheduled parameters and MIDI are recorded in `appliedCommands()` rather than rendered.
  */
 
-import { makeCommand, parseHandleArgument, parseUploadArguments } from "../api/call-validation";
+import {
+  makeCommand,
+  parseHandleArgument,
+  parseUploadArguments,
+  setParameterCommand,
+} from "../api/call-validation";
 import { type Clock, systemClock } from "../api/clock";
 import type {
   EngineClient,
@@ -224,12 +229,7 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     options: SetParameterOptions = {},
   ): Promise<void> {
     this.ensureOpen();
-    const command = makeCommand("set_parameter", {
-      node,
-      parameter_id: parameterId,
-      value,
-      at_seconds: options.atSeconds ?? null,
-    });
+    const command = setParameterCommand(node, parameterId, value, options);
     this.requireLoadedNode(command.node, "set_parameter.node");
     this.apply(command);
   }

@@ -1,4 +1,9 @@
-import { makeCommand, parseHandleArgument, parseUploadArguments } from "../../api/call-validation";
+import {
+  makeCommand,
+  parseHandleArgument,
+  parseUploadArguments,
+  setParameterCommand,
+} from "../../api/call-validation";
 import { type Clock, systemClock } from "../../api/clock";
 import type {
   EngineClient,
@@ -250,12 +255,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
     options: SetParameterOptions = {},
   ): Promise<void> {
     this.ensureOpen();
-    const command = makeCommand("set_parameter", {
-      node,
-      parameter_id: parameterId,
-      value,
-      at_seconds: options.atSeconds ?? null,
-    });
+    const command = setParameterCommand(node, parameterId, value, options);
     const [graph, target] = this.loadedNode(command.node, "set_parameter.node");
     const type =
       this.resolveExternal(target, "set_parameter.node")?.type ??
