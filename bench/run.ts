@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: renders the workloads of shared/bench/workloads.md with webdreamer in Node and
+ * `npm run bench`: renders the workloads of docs/benchmarks.md with webdreamer in Node and
  * in a Chromium Worker, and with Chromium's native nodes in an OfflineAudioContext, all in this one
  * run; prints a Markdown table and writes bench/results/latest.json.
  *

@@ -1,5 +1,5 @@
 /**
- * The reference workloads of shared/bench/workloads.md, built twice: with webdreamer's nodes (a
+ * The reference workloads of docs/benchmarks.md, built twice: with webdreamer's nodes (a
  * GraphProgram) and with Chromium's native Web Audio nodes (the reference measured in the same run).
  */
 import type { GraphProgram, GraphProgramNode } from "../src/engine/graph-program";

@@ -124,7 +124,7 @@ function consume(ring: BenchRing, control: Int32Array, chunkLength: number): Con
   return { chunks, sequenceErrors, elapsedMs: performance.now() - start };
 }
 
-/** A wall-clock stamp comparable across threads (workloads.md: timeOrigin + now). */
+/** A wall-clock stamp comparable across threads (docs/benchmarks.md: timeOrigin + now). */
 function stamp(): number {
   return performance.timeOrigin + performance.now();
 }

@@ -1,5 +1,5 @@
 /**
- * Data-plane benchmarks (shared/bench/workloads.md, "Data plane and control plane"):
+ * Data-plane benchmarks (docs/benchmarks.md, "Data-plane and control-plane measurements"):
  *
  * - ring throughput: our SpscRing against ringbuf.js, Worker to Worker. A producer and a consumer
  *   Worker spin on `availableWrite()` / `availableRead()` and move interleaved stereo Float32 chunks

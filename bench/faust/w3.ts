@@ -1,5 +1,5 @@
 /**
- * W3 of shared/bench/workloads.md ("Faust reverb": a 110 Hz sawtooth into zita_rev1, the whole DSP one
+ * W3 of docs/benchmarks.md ("Faust reverb": a 110 Hz sawtooth into zita_rev1, the whole DSP one
  * Faust program compiled with -ftz 2), timed two ways on the same compiled module in the same run:
  * - webdreamer: the DSP hosted as one external node of engine.wasm (src/faust/faust-node.ts), the
  *   engine at a 128-frame block, rendered with renderOffline into preallocated stereo arrays;
@@ -15,11 +15,11 @@ import type { CompiledFaust } from "../../src/faust/compiler";
 import { createFaustNode } from "../../src/faust/faust-node";
 import { median, SAMPLE_RATE, sanityRms, type Timing } from "../workloads";
 
-/** The W3 program, exactly as workloads.md compiles it. */
+/** The W3 program, exactly as docs/benchmarks.md compiles it. */
 export const W3_SOURCE = `import("stdfaust.lib");
 process = os.sawtooth(110) * 0.25 <: re.zita_rev1_stereo(0, 200, 6000, 3, 4, 48000);`;
 
-/** faustwasm's default options, as workloads.md states. */
+/** faustwasm's default options, as docs/benchmarks.md states. */
 export const W3_OPTIONS = { name: "w3", argv: ["-ftz", "2"] };
 
 const WARM_UP_SECONDS = 2;

@@ -1,7 +1,7 @@
 /**
- * Message shapes taken field for field from the seed (shared/seed/v1alpha-contracts.md), plus the
- * `version` every contract requires. No extensions and no optional additions: these prove the seed's own
- * shapes validate as they are.
+ * Message shapes taken field for field from the original v1alpha inventory (docs/contracts.md, "Where
+ * the contracts come from"), plus the `version` every contract requires. No extensions and no optional
+ * additions: these prove the inventory's own shapes validate as they are.
  */
 import type {
   GraphDescriptorInput,
