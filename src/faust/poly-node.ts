@@ -1,38 +1,40 @@
 /**
- * A polyphonic Faust DSP hosted as a graph node: voices, faustwasm's mixer, and the optional `effect`
- * computing in place on the mix, all in one shared memory.
+ * A polyphonic Faust DSP hosted as a graph node: its voices (allocated in poly-voices.ts), faustwasm's
+ * mixer, and the optional `effect` computing in place on the mix, all in one shared memory.
  *
- * Polyphony follows faustwasm 0.18.4's FaustPolyWebAudioDsp, so that a render matches its offline
- * processor: the same voice allocation (first free voice, else steal the oldest releasing voice, else
- * the oldest playing one), the freq/gate/gain/key/vel controls, faustwasm's mixer, the `effect` in
- * place on the mix, CC 120/123 as all-notes-off. faustwasm renders in 128-frame quanta, frees a
- * released voice when its level over a quantum falls below -90 dB, and hands a stolen voice over
- * within one quantum (old note faded out over 64 frames, new note faded in over the next 64). This
- * node does both on a fixed 128-frame grid counted from reset(), whatever the engine's block size, so
- * it renders the same samples at any block size; a steal starts its hand-over on the note's frame.
+ * Rendering follows faustwasm 0.18.4's FaustPolyWebAudioDsp, so that a render matches its offline
+ * processor: faustwasm's mixer sums the voices, the `effect` computes in place on the mix. faustwasm
+ * renders in 128-frame quanta, frees a released voice when its level over a quantum falls below
+ * -90 dB, and hands a stolen voice over within one quantum (old note faded out over 64 frames, new
+ * note faded in over the next 64). This node does both on a fixed 128-frame grid counted from reset(),
+ * whatever the engine's block size, so it renders the same samples at any block size; a steal starts
+ * its hand-over on the note's frame.
  */
 import type { ExternalBlock } from "../engine/external-nodes";
 import type { FaustDspCode } from "./dsp-code";
 import { align, FaustHeap, initialPages } from "./heap";
 import { type FaustDspExports, type FaustMixerExports, faustImports } from "./instance";
-import { TARGET_ALL, TARGET_EFFECT } from "./layout";
-import { FaustNodeBase } from "./node-base";
+import { type FaustLayout, TARGET_ALL, TARGET_EFFECT } from "./layout";
+import { FaustPolyVoices, FREE_VOICE, LEGATO_VOICE, RELEASE_VOICE } from "./poly-voices";
 import type { SoundfileAudio } from "./soundfiles";
 
 /** faustwasm's render quantum: the grid of voice release checks and the length of a steal hand-over. */
 export const VOICE_PERIOD_FRAMES = 128;
 /** A releasing voice is free once its RMS level over a period falls below this (-90 dB, as faustwasm). */
 const VOICE_STOP_LEVEL = 0.00003162;
-const FREE_VOICE = -1;
-const RELEASE_VOICE = -2;
-const LEGATO_VOICE = -3;
+
+/** Bytes of a poly node's structs, tables and buffers (soundfiles come after). */
+function memoryBytes(layout: FaustLayout): number {
+  const { numInputs, numOutputs: channels, sampleSize, effectSize, voices } = layout;
+  const tables = align(layout.dspSize * voices + effectSize) + (numInputs + 3 * channels) * 4;
+  const buffers = (numInputs + channels * (2 + voices)) * VOICE_PERIOD_FRAMES * sampleSize;
+  return align(tables) + buffers;
+}
 
 /** A polyphonic DSP: voices, faustwasm's mixer, and the optional `effect` in place on the mix. */
-export class FaustPolyNode extends FaustNodeBase {
-  private readonly voice: FaustDspExports;
+export class FaustPolyNode extends FaustPolyVoices {
   private readonly effect: FaustDspExports | null;
   private readonly mixer: FaustMixerExports;
-  private readonly voices: number;
   private readonly effectDsp: number;
   private readonly channels: number;
   // Pointer tables (byte addresses) and buffer starts (sample indices).
@@ -44,12 +46,6 @@ export class FaustPolyNode extends FaustNodeBase {
   private readonly outputBase: Int32Array;
   /** Byte address of voice v's hand-over buffer for channel c: handoverBase[v * channels + c]. */
   private readonly handoverBase: Int32Array;
-  // Voice state, as faustwasm's FaustWebAudioDspVoice.
-  private readonly note: Int32Array;
-  private readonly nextNote: Int32Array;
-  private readonly nextVelocity: Int32Array;
-  private readonly date: Float64Array;
-  private date0 = 0;
   /** Sum of squares mixed by each voice in the current period (times 1 / channels). */
   private readonly energy: Float64Array;
   /** Frames of its hand-over a stolen voice has played, or -1. */
@@ -58,15 +54,16 @@ export class FaustPolyNode extends FaustNodeBase {
   private periodPosition = 0;
 
   constructor(code: FaustDspCode, soundfiles: SoundfileAudio) {
-    super(code, soundfiles);
     const { layout } = code;
-    this.voices = layout.voices;
+    const memory = new WebAssembly.Memory({ initial: initialPages(memoryBytes(layout)) });
+    super(
+      code,
+      soundfiles,
+      new WebAssembly.Instance(code.dsp.module, faustImports(memory)).exports as unknown as FaustDspExports,
+    );
     this.channels = layout.numOutputs;
     this.effectDsp = layout.dspSize * this.voices;
-    const memory = new WebAssembly.Memory({ initial: initialPages(this.memoryBytes()) });
     this.heap = new FaustHeap(memory);
-    this.voice = new WebAssembly.Instance(code.dsp.module, faustImports(memory))
-      .exports as unknown as FaustDspExports;
     this.effect =
       code.effect === null
         ? null
@@ -80,22 +77,10 @@ export class FaustPolyNode extends FaustNodeBase {
     this.inputBase = new Int32Array(layout.numInputs);
     this.outputBase = new Int32Array(this.channels);
     this.handoverBase = new Int32Array(this.voices * this.channels);
-    this.note = new Int32Array(this.voices).fill(FREE_VOICE);
-    this.nextNote = new Int32Array(this.voices).fill(-1);
-    this.nextVelocity = new Int32Array(this.voices).fill(-1);
-    this.date = new Float64Array(this.voices);
     this.energy = new Float64Array(this.voices);
     this.handover = new Int32Array(this.voices).fill(-1);
     this.mixedByHandover = new Uint8Array(this.voices);
     this.layOut();
-  }
-
-  /** Bytes of structs, tables and buffers (soundfiles come after). */
-  private memoryBytes(): number {
-    const { numInputs, sampleSize, effectSize } = this.layout;
-    const tables = align(this.effectDsp + effectSize) + (numInputs + 3 * this.channels) * 4;
-    const buffers = (numInputs + this.channels * (2 + this.voices)) * VOICE_PERIOD_FRAMES * sampleSize;
-    return align(tables) + buffers;
   }
 
   protected layOut(): number {
@@ -107,7 +92,7 @@ export class FaustPolyNode extends FaustNodeBase {
     this.handoverTable = this.mixTable + channels * 4;
     let at = align(this.handoverTable + channels * 4);
     const bytes = VOICE_PERIOD_FRAMES * sampleSize;
-    this.heap.ensure(this.memoryBytes());
+    this.heap.ensure(memoryBytes(this.layout));
     const i32 = this.heap.i32;
     for (let c = 0; c < numInputs; c++, at += bytes) {
       i32[(this.inputTable >> 2) + c] = at;
@@ -135,20 +120,10 @@ export class FaustPolyNode extends FaustNodeBase {
   }
 
   reset(): void {
-    const size = this.layout.dspSize;
-    for (let v = 0; v < this.voices; v++) {
-      this.voice.instanceClear(v * size);
-      this.note[v] = FREE_VOICE;
-      this.nextNote[v] = -1;
-      this.handover[v] = -1;
-      this.energy[v] = 0;
-      this.date[v] = 0;
-    }
-    for (const zone of this.layout.voiceControls.gate) {
-      for (let v = 0; v < this.voices; v++) this.voice.setParamValue(v * size, zone, 0);
-    }
+    this.resetVoices();
+    this.handover.fill(-1);
+    this.energy.fill(0);
     this.effect?.instanceClear(this.effectDsp);
-    this.date0 = 0;
     this.periodPosition = 0;
   }
 
@@ -166,102 +141,6 @@ export class FaustPolyNode extends FaustNodeBase {
   protected readZone(target: number, zone: number): number {
     if (target === TARGET_EFFECT) return this.effect?.getParamValue(this.effectDsp, zone) ?? 0;
     return this.voice.getParamValue(Math.max(0, target) * this.layout.dspSize, zone);
-  }
-
-  midi(status: number, data1: number, data2: number): void {
-    const command = status >> 4;
-    const channel = status & 0x0f;
-    if (command === 0x8 || (command === 0x9 && data2 === 0)) this.keyOff(data1);
-    else if (command === 0x9) this.keyOn(data1, data2);
-    else if (command === 0xb) {
-      if (data1 === 120 || data1 === 123) this.allNotesOff();
-      else this.controlChange(channel, data1, data2);
-    } else if (command === 0xe) this.pitchWheel(channel, data2 * 128 + data1);
-  }
-
-  private keyOn(pitch: number, velocity: number): void {
-    const voice = this.allocateVoice();
-    if (voice < 0) return;
-    if (this.note[voice] === LEGATO_VOICE) {
-      this.nextNote[voice] = pitch;
-      this.nextVelocity[voice] = velocity;
-    } else {
-      this.startNote(voice, pitch, velocity);
-    }
-  }
-
-  /** faustwasm's FaustWebAudioDspVoice.keyOn (not legato). */
-  private startNote(voice: number, pitch: number, velocity: number): void {
-    const dsp = voice * this.layout.dspSize;
-    const { freq, gate, gain, key, vel } = this.layout.voiceControls;
-    const api = this.voice;
-    for (let i = 0; i < freq.length; i++)
-      api.setParamValue(dsp, freq[i] as number, 440.0 * 2 ** ((pitch - 69) / 12));
-    for (let i = 0; i < gate.length; i++) api.setParamValue(dsp, gate[i] as number, 1);
-    for (let i = 0; i < gain.length; i++) api.setParamValue(dsp, gain[i] as number, velocity / 127.0);
-    for (let i = 0; i < key.length; i++) api.setParamValue(dsp, key[i] as number, pitch);
-    for (let i = 0; i < vel.length; i++) api.setParamValue(dsp, vel[i] as number, velocity);
-    this.note[voice] = pitch;
-  }
-
-  private releaseVoice(voice: number, hard: boolean): void {
-    const dsp = voice * this.layout.dspSize;
-    const gate = this.layout.voiceControls.gate;
-    for (let i = 0; i < gate.length; i++) this.voice.setParamValue(dsp, gate[i] as number, 0);
-    this.note[voice] = hard ? FREE_VOICE : RELEASE_VOICE;
-  }
-
-  private keyOff(pitch: number): void {
-    // The oldest voice playing the pitch (or about to, after a hand-over).
-    let found = -1;
-    let oldest = Number.MAX_VALUE;
-    for (let v = 0; v < this.voices; v++) {
-      const note = this.note[v] as number;
-      if (
-        (note === pitch || (note === LEGATO_VOICE && this.nextNote[v] === pitch)) &&
-        (this.date[v] as number) < oldest
-      ) {
-        oldest = this.date[v] as number;
-        found = v;
-      }
-    }
-    if (found >= 0) this.releaseVoice(found, false);
-  }
-
-  private allNotesOff(): void {
-    for (let v = 0; v < this.voices; v++) this.releaseVoice(v, true);
-  }
-
-  /** faustwasm's getFreeVoice: the first free voice, else the oldest releasing, else the oldest playing. */
-  private allocateVoice(): number {
-    for (let v = 0; v < this.voices; v++) {
-      if (this.note[v] === FREE_VOICE) return this.claim(v, 0);
-    }
-    let releasing = -1;
-    let playing = -1;
-    let oldestReleasing = Number.MAX_VALUE;
-    let oldestPlaying = Number.MAX_VALUE;
-    for (let v = 0; v < this.voices; v++) {
-      const date = this.date[v] as number;
-      if (this.note[v] === RELEASE_VOICE) {
-        if (date < oldestReleasing) {
-          oldestReleasing = date;
-          releasing = v;
-        }
-      } else if (date < oldestPlaying) {
-        oldestPlaying = date;
-        playing = v;
-      }
-    }
-    if (releasing >= 0) return this.claim(releasing, LEGATO_VOICE);
-    if (playing >= 0) return this.claim(playing, LEGATO_VOICE);
-    return -1;
-  }
-
-  private claim(voice: number, state: number): number {
-    this.date[voice] = this.date0++;
-    this.note[voice] = state;
-    return voice;
   }
 
   process(block: ExternalBlock): void {
@@ -354,7 +233,7 @@ export class FaustPolyNode extends FaustNodeBase {
     for (let c = 0; c < channels; c++) i32[table + c] = this.handoverBase[voice * channels + c] as number;
     this.voice.compute(dsp, half, this.inputTable, this.handoverTable);
     this.mixer.fadeOut(half, channels, this.handoverTable);
-    this.startNote(voice, this.nextNote[voice] as number, this.nextVelocity[voice] as number);
+    this.startNextNote(voice);
     for (let c = 0; c < channels; c++)
       i32[table + c] = (this.handoverBase[voice * channels + c] as number) + half * sampleSize;
     this.voice.compute(dsp, rest, this.inputTable, this.handoverTable);
