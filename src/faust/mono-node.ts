@@ -7,7 +7,7 @@
 import type { ExternalBlock } from "../engine/external-nodes";
 import type { FaustDspCode } from "./dsp-code";
 import { align, FaustHeap, initialPages, PAGE } from "./heap";
-import { type FaustDspExports, faustImports, importsMemory } from "./instance";
+import { type FaustDspExports, importsMemory, instantiateDsp } from "./instance";
 import { FaustNodeBase } from "./node-base";
 import type { SoundfileAudio } from "./soundfiles";
 
@@ -35,8 +35,7 @@ export class FaustMonoNode extends FaustNodeBase {
     const imported = importsMemory(code.dsp.module)
       ? new WebAssembly.Memory({ initial: initialPages(code.layout.dspSize + PAGE) })
       : undefined;
-    const instance = new WebAssembly.Instance(code.dsp.module, faustImports(imported));
-    this.dsp = instance.exports as unknown as FaustDspExports;
+    this.dsp = instantiateDsp(code.dsp.module, imported);
     this.heap = new FaustHeap(imported ?? (this.dsp.memory as WebAssembly.Memory));
     this.inputBase = new Int32Array(code.layout.numInputs);
     this.outputBase = new Int32Array(code.layout.numOutputs);

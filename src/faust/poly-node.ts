@@ -13,7 +13,7 @@
 import type { ExternalBlock } from "../engine/external-nodes";
 import type { FaustDspCode } from "./dsp-code";
 import { align, FaustHeap, initialPages } from "./heap";
-import { type FaustDspExports, type FaustMixerExports, faustImports } from "./instance";
+import { type FaustDspExports, type FaustMixerExports, instantiateDsp, instantiateMixer } from "./instance";
 import { type FaustLayout, TARGET_ALL, TARGET_EFFECT } from "./layout";
 import { FaustPolyVoices, FREE_VOICE, LEGATO_VOICE, RELEASE_VOICE } from "./poly-voices";
 import type { SoundfileAudio } from "./soundfiles";
@@ -56,24 +56,13 @@ export class FaustPolyNode extends FaustPolyVoices {
   constructor(code: FaustDspCode, soundfiles: SoundfileAudio) {
     const { layout } = code;
     const memory = new WebAssembly.Memory({ initial: initialPages(memoryBytes(layout)) });
-    super(
-      code,
-      soundfiles,
-      new WebAssembly.Instance(code.dsp.module, faustImports(memory)).exports as unknown as FaustDspExports,
-    );
+    super(code, soundfiles, instantiateDsp(code.dsp.module, memory));
     this.channels = layout.numOutputs;
     this.effectDsp = layout.dspSize * this.voices;
     this.heap = new FaustHeap(memory);
-    this.effect =
-      code.effect === null
-        ? null
-        : (new WebAssembly.Instance(code.effect.module, faustImports(memory))
-            .exports as unknown as FaustDspExports);
+    this.effect = code.effect === null ? null : instantiateDsp(code.effect.module, memory);
     if (code.mixer === null) throw new Error("a polyphonic Faust DSP needs faustwasm's mixer module");
-    this.mixer = new WebAssembly.Instance(code.mixer, {
-      imports: { print: () => {} },
-      memory: { memory },
-    }).exports as unknown as FaustMixerExports;
+    this.mixer = instantiateMixer(code.mixer, memory);
     this.inputBase = new Int32Array(layout.numInputs);
     this.outputBase = new Int32Array(this.channels);
     this.handoverBase = new Int32Array(this.voices * this.channels);
