@@ -9,7 +9,9 @@
  * This module is what the rest of the code imports: createFaustNode, which picks the mono or the
  * polyphonic node, and the types of its inputs and result. The nodes themselves live in
  * - node-base.ts: what both share (parameters, MIDI bindings, meters, prepare());
- * - mono-node.ts / poly-node.ts: a mono DSP, and voices with faustwasm's mixer and `effect`;
+ * - mono-node.ts: a mono DSP (also an effect, with inputs);
+ * - poly-voices.ts / poly-node.ts: a polyphonic DSP's voice allocator, and its rendering (voices,
+ *   faustwasm's mixer, steals' hand-overs, the `effect`);
  * - heap.ts: the Faust memory's layout and the views over it;
  * - instance.ts: the imports and exports of libfaust's modules;
  * - soundfiles.ts: soundfile audio written in faustwasm's Soundfile layout.
