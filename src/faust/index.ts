@@ -7,7 +7,9 @@
  * - layout.ts / descriptor.ts: the host layout (zones, parameters, MIDI, meters, soundfiles) and the
  *   v1alpha NodeDescriptor, from Faust's JSON.
  * - faust-node.ts: createFaustNode(compiled, soundfiles) -> an ExternalProcessor for
- *   WasmEngine.addExternalNode, mono or polyphonic; runs in an AudioWorklet, a Worker or Node.
+ *   WasmEngine.addExternalNode, mono or polyphonic; runs in an AudioWorklet, a Worker or Node. The
+ *   nodes live in mono-node.ts, poly-voices.ts and poly-node.ts, on node-base.ts, heap.ts,
+ *   instance.ts and soundfiles.ts.
  * - registry.ts: FaustRegistry, what an EngineClient uses so that graphs name "faust:<hash>" nodes
  *   (and carry their source in extensions.faust).
  *
