@@ -72,6 +72,7 @@ const WRITE_ENCODINGS: Record<WavSampleFormat, SampleEncoding & { code: string }
 };
 
 /** The parts of wavefile's parsed header this module reads or sets (its typings declare them `object`). */
+/** wavefile types its chunks as plain `object`; these are the fields it fills and we use. */
 interface WavefileHeader {
   container: string;
   fmt: {
@@ -84,6 +85,15 @@ interface WavefileHeader {
     subformat: number[];
   };
   data: { chunkSize: number; samples: Uint8Array };
+}
+
+/** The chunks of a parsed or scratch-built wavefile object, with the fields we read and write. */
+function headerOf(wav: InstanceType<typeof wavefile.WaveFile>): WavefileHeader {
+  return {
+    container: wav.container,
+    fmt: wav.fmt as WavefileHeader["fmt"],
+    data: wav.data as WavefileHeader["data"],
+  };
 }
 
 /**
@@ -119,7 +129,7 @@ export function encodeWav(audio: AudioData, options: WavWriteOptions = {}, label
   } catch (cause) {
     throw new WavFileError(label, `cannot write this audio as WAV: ${describeWavefileError(cause)}`);
   }
-  const header = wav as unknown as WavefileHeader;
+  const header = headerOf(wav);
   if (header.fmt.chunkSize === EXTENSIBLE_FMT_SIZE) {
     // Above two channels wavefile writes the extensible layout but keeps the plain format tag and
     // always names integer PCM in the sub-format: state both properly.
@@ -167,7 +177,7 @@ export function decodeWav(bytes: Uint8Array, label = "WAV"): AudioData {
   } catch (cause) {
     throw new WavFileError(label, `corrupt WAV file: ${describeWavefileError(cause)}`);
   }
-  const header = wav as unknown as WavefileHeader;
+  const header = headerOf(wav);
   const { numChannels, sampleRate, blockAlign } = header.fmt;
   const encoding = readEncoding(header, label);
   if (numChannels < 1) throw new WavFileError(label, "corrupt WAV file: the header declares 0 channels");
