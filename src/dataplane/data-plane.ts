@@ -5,7 +5,7 @@
  * `createDataPlane({ isolated: self.crossOriginIsolated })` picks the transport once:
  * - "shared_memory" (cross-origin isolated): SpscRing, Doorbell, TransportBlock and MeterBlock over
  *   SharedArrayBuffers; nothing is posted after setup.
- * - "message_port" (not isolated: no SharedArrayBuffer): PortRing, PortDoorbell and PortRecord over
+ * - "message_port" (not isolated: no SharedArrayBuffer): PortRing, PortDoorbell and PortBlockStore over
  *   dedicated MessageChannels with pooled, transferred buffers.
  *
  * Each `create*` call returns `{ local, remote, transfer }`: `local` is this side's object; `remote` a
@@ -29,17 +29,17 @@ import type { DataPlaneTransport } from "../api/realtime-readings";
 import { EngineError } from "../contracts/errors";
 import { Doorbell, type RingBell } from "./doorbell";
 import { hostMessageChannel } from "./host-globals";
-import { MeterBlock, meterRecordLength } from "./meter-block";
+import { MeterBlock, meterBlockLength } from "./meter-block";
 import {
   type MessagePortLike,
+  PortBlockStore,
+  type PortBlockStoreOptions,
   PortDoorbell,
-  PortRecord,
-  type PortRecordOptions,
   PortRing,
   type PortRingRole,
 } from "./port-transport";
 import { type DataRing, type RingElements, type RingElementType, SpscRing } from "./spsc-ring";
-import { TRANSPORT_RECORD_LENGTH, TransportBlock } from "./transport-block";
+import { TRANSPORT_BLOCK_LENGTH, TransportBlock } from "./transport-block";
 
 /** Typed-array constructor names a ring handle can carry (constructors do not survive postMessage). */
 export type RingTypeName =
@@ -131,7 +131,7 @@ export interface DataPlane {
    * @example
    * const transport = plane.createTransportBlock();
    */
-  createTransportBlock(options?: PortRecordOptions): DataPlaneEndpoint<TransportBlock, BlockHandle>;
+  createTransportBlock(options?: PortBlockStoreOptions): DataPlaneEndpoint<TransportBlock, BlockHandle>;
   /**
    * A meter block of `channels` channels: the remote (audio) side measures, this side reads.
    * @example
@@ -139,7 +139,7 @@ export interface DataPlane {
    */
   createMeterBlock(
     channels: number,
-    options?: PortRecordOptions & { windowQuanta?: number },
+    options?: PortBlockStoreOptions & { windowQuanta?: number },
   ): DataPlaneEndpoint<MeterBlock, BlockHandle>;
 }
 
@@ -251,7 +251,7 @@ const messagePortPlane: DataPlane = {
     const { port1, port2 } = newChannel();
     const intervalWrites = options.intervalWrites ?? 6;
     return {
-      local: new TransportBlock(PortRecord.open(port1, TRANSPORT_RECORD_LENGTH, options)),
+      local: new TransportBlock(PortBlockStore.open(port1, TRANSPORT_BLOCK_LENGTH, options)),
       remote: { kind: "transport-block", transport: "message_port", port: port2, intervalWrites },
       transfer: [port2 as unknown as Transferable],
     };
@@ -260,7 +260,7 @@ const messagePortPlane: DataPlane = {
     const { port1, port2 } = newChannel();
     const intervalWrites = options.intervalWrites ?? 6;
     const local = new MeterBlock(
-      PortRecord.open(port1, meterRecordLength(channels), options),
+      PortBlockStore.open(port1, meterBlockLength(channels), options),
       channels,
       options.windowQuanta,
     );
@@ -318,7 +318,7 @@ export function openDoorbell(handle: DoorbellHandle): Doorbell | PortDoorbell {
 export function openTransportBlock(handle: BlockHandle): TransportBlock {
   if (handle.transport === "shared_memory") return TransportBlock.attach(handle.sab, handle.byteOffset);
   return new TransportBlock(
-    PortRecord.open(handle.port, TRANSPORT_RECORD_LENGTH, { intervalWrites: handle.intervalWrites }),
+    PortBlockStore.open(handle.port, TRANSPORT_BLOCK_LENGTH, { intervalWrites: handle.intervalWrites }),
   );
 }
 
@@ -333,10 +333,10 @@ export function openMeterBlock(handle: BlockHandle): MeterBlock {
   if (handle.transport === "shared_memory")
     return MeterBlock.attach(handle.sab, handle.byteOffset, { windowQuanta });
   const channels = handle.channels ?? 2;
-  const record = PortRecord.open(handle.port, meterRecordLength(channels), {
+  const store = PortBlockStore.open(handle.port, meterBlockLength(channels), {
     intervalWrites: handle.intervalWrites,
   });
-  return new MeterBlock(record, channels, windowQuanta);
+  return new MeterBlock(store, channels, windowQuanta);
 }
 
 function typeName(type: RingElementType<RingElements>): RingTypeName {

@@ -9,11 +9,11 @@
  *   once emptied, into the producer's pool. The pool is allocated once, at construction, and never
  *   grows: when every buffer is out, a push is an overflow (counted, as with SpscRing).
  * - PortDoorbell: ring() posts the sequence number; waiting is asynchronous only.
- * - PortRecord: a latest-value RecordStore (transport and meter blocks); the writer sends a pooled
+ * - PortBlockStore: a latest-value BlockStore (transport and meter blocks); the writer sends a pooled
  *   buffer every `intervalWrites` writes (or at once when urgent), the reader copies it and sends the
  *   buffer straight back.
  *
- * Pooled buffer layout (bytes, platform order; the same for rings and records):
+ * Pooled buffer layout (bytes, platform order; the same for rings and blocks):
  *
  * ```
  *  0  u32 magic       PORT_BUFFER_MAGIC
@@ -22,7 +22,7 @@
  * 12  u32 overflows   the producer's overflow count when it sent this buffer
  * 16  u32 dropped     the producer's dropped-element count when it sent this buffer
  * 20  reserved (0)
- * 32  data            chunkLength elements of the ring's type (Float64 values for a record)
+ * 32  data            chunkLength elements of the ring's type (Float64 values for a block)
  * ```
  *
  * What is and is not allocation-free: push, pushAll, pop, skip and read never allocate themselves,
@@ -35,7 +35,7 @@
 import { EngineError } from "../contracts/errors";
 import type { RingBell } from "./doorbell";
 import { hostClearTimeout, hostSetTimeout } from "./host-globals";
-import type { RecordStore } from "./shared-record";
+import type { BlockStore } from "./shared-block-store";
 import {
   clampCount,
   copyElements,
@@ -590,20 +590,20 @@ export class PortDoorbell implements RingBell {
   }
 }
 
-/** Options of a PortRecord. */
-export interface PortRecordOptions {
-  /** Send one record every this many writes (urgent writes go at once). Default 6: ~62 Hz at 48 kHz. */
+/** Options of a PortBlockStore. */
+export interface PortBlockStoreOptions {
+  /** Send the values every this many writes (urgent writes go at once). Default 6: ~62 Hz at 48 kHz. */
   intervalWrites?: number;
   /** Buffers in the writer's pool. Default 4. */
   poolSize?: number;
 }
 
-/** A latest-value RecordStore over a MessagePort (TransportBlock and MeterBlock without SAB). */
-export class PortRecord implements RecordStore {
+/** A latest-value BlockStore over a MessagePort (TransportBlock and MeterBlock without SAB). */
+export class PortBlockStore implements BlockStore {
   /**
-   * Float64 values per record.
+   * Float64 values in the block.
    * @example
-   * new TransportBlock(PortRecord.open(port, TRANSPORT_RECORD_LENGTH));
+   * new TransportBlock(PortBlockStore.open(port, TRANSPORT_BLOCK_LENGTH));
    */
   readonly length: number;
 
@@ -620,7 +620,7 @@ export class PortRecord implements RecordStore {
   /** A send was skipped for want of a buffer: the newest values go out when one comes back. */
   private starved = false;
 
-  private constructor(port: MessagePortLike, length: number, options: PortRecordOptions) {
+  private constructor(port: MessagePortLike, length: number, options: PortBlockStoreOptions) {
     const poolSize = options.poolSize ?? 4;
     this.port = port;
     this.length = length;
@@ -633,16 +633,16 @@ export class PortRecord implements RecordStore {
   }
 
   /**
-   * A record end over `port`; either end can write (send) and read (the latest received, or its own
+   * A block end over `port`; either end can write (send) and read (the latest received, or its own
    * latest write). Allocates its small pool now. Setup only.
    * @example
    * const { port1, port2 } = new MessageChannel();
-   * const transport = new TransportBlock(PortRecord.open(port1, TRANSPORT_RECORD_LENGTH));
+   * const transport = new TransportBlock(PortBlockStore.open(port1, TRANSPORT_BLOCK_LENGTH));
    */
-  static open(port: MessagePortLike, length: number, options: PortRecordOptions = {}): PortRecord {
+  static open(port: MessagePortLike, length: number, options: PortBlockStoreOptions = {}): PortBlockStore {
     if (!Number.isInteger(length) || length < 1)
-      throw new EngineError("E_INTERNAL", `a record needs >= 1 value, got ${length}`);
-    return new PortRecord(port, length, options);
+      throw new EngineError("E_INTERNAL", `a block needs >= 1 value, got ${length}`);
+    return new PortBlockStore(port, length, options);
   }
 
   /**
@@ -650,7 +650,7 @@ export class PortRecord implements RecordStore {
    * `urgent`. When the pool is empty (the reader has not returned a buffer yet) the send waits: the
    * newest values go out as soon as a buffer comes back, so the last write is never lost.
    * @example
-   * record.write(values, runningChanged);
+   * store.write(values, runningChanged);
    */
   write(values: Float64Array, urgent = false): void {
     const count = Math.min(values.length, this.length);
@@ -684,7 +684,7 @@ export class PortRecord implements RecordStore {
   /**
    * Reader: copies the latest values received (zeros before the first). Always true.
    * @example
-   * record.read(values);
+   * store.read(values);
    */
   read(into: Float64Array): boolean {
     const count = Math.min(into.length, this.length);
@@ -695,7 +695,7 @@ export class PortRecord implements RecordStore {
   /**
    * Buffers this end allocated (its pool size); constant.
    * @example
-   * record.allocatedBuffers(); // 4
+   * store.allocatedBuffers(); // 4
    */
   allocatedBuffers(): number {
     return this.allocated;
@@ -704,7 +704,7 @@ export class PortRecord implements RecordStore {
   /**
    * Sends deferred because every pooled buffer was out (each caught up when a buffer came back).
    * @example
-   * if (record.skippedSends() > 0) console.warn("reader is slow");
+   * if (store.skippedSends() > 0) console.warn("reader is slow");
    */
   skippedSends(): number {
     return this.skipped;
@@ -713,7 +713,7 @@ export class PortRecord implements RecordStore {
   /**
    * Closes the port.
    * @example
-   * record.close();
+   * store.close();
    */
   close(): void {
     this.port.close();

@@ -10,8 +10,13 @@ import {
   openRing,
   openTransportBlock,
 } from "../../src/dataplane/data-plane";
-import { type MessagePortLike, PortDoorbell, PortRecord, PortRing } from "../../src/dataplane/port-transport";
-import { TRANSPORT_RECORD_LENGTH, TransportBlock } from "../../src/dataplane/transport-block";
+import {
+  type MessagePortLike,
+  PortBlockStore,
+  PortDoorbell,
+  PortRing,
+} from "../../src/dataplane/port-transport";
+import { TRANSPORT_BLOCK_LENGTH, TransportBlock } from "../../src/dataplane/transport-block";
 import { mulberry32, randomInt, SequenceGenerator, SequenceVerifier } from "./support/sequence";
 import type { TestTask } from "./support/test-worker";
 import { testWorkers } from "./support/threads";
@@ -163,11 +168,13 @@ describe("PortDoorbell", () => {
   });
 });
 
-describe("PortRecord", () => {
+describe("PortBlockStore", () => {
   it("sends every intervalWrites writes (urgent ones at once) with a fixed pool", async () => {
     const { port1, port2 } = channel();
-    const writer = new TransportBlock(PortRecord.open(port1, TRANSPORT_RECORD_LENGTH, { intervalWrites: 6 }));
-    const readerStore = PortRecord.open(port2, TRANSPORT_RECORD_LENGTH);
+    const writer = new TransportBlock(
+      PortBlockStore.open(port1, TRANSPORT_BLOCK_LENGTH, { intervalWrites: 6 }),
+    );
+    const readerStore = PortBlockStore.open(port2, TRANSPORT_BLOCK_LENGTH);
     const reader = new TransportBlock(readerStore);
     const state = createTransportSnapshot();
     state.running = true;
@@ -189,14 +196,14 @@ describe("PortRecord", () => {
       if (q % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
     }
     await until(() => (reader.read()?.quantum ?? 0) >= 1993);
-    expect((writer.store as PortRecord).allocatedBuffers()).toBe(4);
+    expect((writer.store as PortBlockStore).allocatedBuffers()).toBe(4);
     expect(readerStore.allocatedBuffers()).toBe(4);
   });
 
   it("defers a send while every buffer is out, then delivers the newest values", async () => {
     const { port1, port2 } = channel();
-    const writer = PortRecord.open(port1, 2, { intervalWrites: 1, poolSize: 2 });
-    const reader = PortRecord.open(port2, 2);
+    const writer = PortBlockStore.open(port1, 2, { intervalWrites: 1, poolSize: 2 });
+    const reader = PortBlockStore.open(port2, 2);
     for (let i = 1; i <= 5; i++) writer.write(Float64Array.of(i, -i)); // no event loop turn: 2 sent
     expect(writer.skippedSends()).toBe(3);
     // The newest values (5) go out as soon as a buffer comes back, though nothing else is written.
@@ -235,7 +242,7 @@ describe.each(["shared_memory", "message_port"] as DataPlaneTransport[])(
           remoteBlock.store,
           meters.local.store,
           remoteMeters.store,
-        ].filter((end): end is PortRing | PortDoorbell | PortRecord => "close" in end),
+        ].filter((end): end is PortRing | PortDoorbell | PortBlockStore => "close" in end),
       );
       expect(ring.transfer.length).toBe(transport === "message_port" ? 1 : 0);
 
