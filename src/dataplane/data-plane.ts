@@ -38,7 +38,8 @@ import {
   PortRing,
   type PortRingRole,
 } from "./port-transport";
-import { type DataRing, type RingElements, type RingElementType, SpscRing } from "./spsc-ring";
+import type { RingElements, RingElementType } from "./ring-elements";
+import { type DataRing, SpscRing } from "./spsc-ring";
 import { TRANSPORT_BLOCK_LENGTH, TransportBlock } from "./transport-block";
 
 /** Typed-array constructor names a ring handle can carry (constructors do not survive postMessage). */

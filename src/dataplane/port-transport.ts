@@ -35,14 +35,9 @@
 import { EngineError } from "../contracts/errors";
 import type { RingBell } from "./doorbell";
 import { hostClearTimeout, hostSetTimeout } from "./host-globals";
+import { clampCount, copyElements, type RingElements, type RingElementType } from "./ring-elements";
 import type { BlockStore } from "./shared-block-store";
-import {
-  clampCount,
-  copyElements,
-  type DataRing,
-  type RingElements,
-  type RingElementType,
-} from "./spsc-ring";
+import type { DataRing } from "./spsc-ring";
 
 /** The MessagePort members used here; a browser MessagePort and Node's worker_threads one both fit. */
 export interface MessagePortLike {
