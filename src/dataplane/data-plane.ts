@@ -30,14 +30,10 @@ import { EngineError } from "../contracts/errors";
 import { Doorbell, type RingBell } from "./doorbell";
 import { hostMessageChannel } from "./host-globals";
 import { MeterBlock, meterBlockLength } from "./meter-block";
-import {
-  type MessagePortLike,
-  PortBlockStore,
-  type PortBlockStoreOptions,
-  PortDoorbell,
-  PortRing,
-  type PortRingRole,
-} from "./port-transport";
+import { PortBlockStore, type PortBlockStoreOptions } from "./port-block-store";
+import type { MessagePortLike } from "./port-buffer";
+import { PortDoorbell } from "./port-doorbell";
+import { PortRing, type PortRingRole } from "./port-ring";
 import type { RingElements, RingElementType } from "./ring-elements";
 import { type DataRing, SpscRing } from "./spsc-ring";
 import { TRANSPORT_BLOCK_LENGTH, TransportBlock } from "./transport-block";

@@ -10,12 +10,10 @@ import {
   openRing,
   openTransportBlock,
 } from "../../src/dataplane/data-plane";
-import {
-  type MessagePortLike,
-  PortBlockStore,
-  PortDoorbell,
-  PortRing,
-} from "../../src/dataplane/port-transport";
+import { PortBlockStore } from "../../src/dataplane/port-block-store";
+import type { MessagePortLike } from "../../src/dataplane/port-buffer";
+import { PortDoorbell } from "../../src/dataplane/port-doorbell";
+import { PortRing } from "../../src/dataplane/port-ring";
 import { TRANSPORT_BLOCK_LENGTH, TransportBlock } from "../../src/dataplane/transport-block";
 import { mulberry32, randomInt, SequenceGenerator, SequenceVerifier } from "./support/sequence";
 import type { TestTask } from "./support/test-worker";
