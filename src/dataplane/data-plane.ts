@@ -31,7 +31,6 @@ import { Doorbell, type RingBell } from "./doorbell";
 import { hostMessageChannel } from "./host-globals";
 import { MeterBlock, meterBlockLength } from "./meter-block";
 import { PortBlockStore, type PortBlockStoreOptions } from "./port-block-store";
-import type { MessagePortLike } from "./port-buffer";
 import { PortDoorbell } from "./port-doorbell";
 import { PortRing, type PortRingRole } from "./port-ring";
 import type { RingElements, RingElementType } from "./ring-elements";
@@ -71,7 +70,8 @@ export type RingHandle =
       kind: "ring";
       transport: "message_port";
       type: RingTypeName;
-      port: MessagePortLike;
+      /** A MessagePort, not just a MessagePortLike: it crosses in the transfer list (so do the others). */
+      port: MessagePort;
       /** The role of the end opened from this handle. */
       role: PortRingRole;
       chunkLength: number;
@@ -81,12 +81,12 @@ export type RingHandle =
 /** A doorbell's handle for the other side. */
 export type DoorbellHandle =
   | { kind: "doorbell"; transport: "shared_memory"; sab: SharedArrayBuffer; byteOffset: number }
-  | { kind: "doorbell"; transport: "message_port"; port: MessagePortLike };
+  | { kind: "doorbell"; transport: "message_port"; port: MessagePort };
 
 /** A transport or meter block's handle for the other side. */
 export type BlockHandle = (
   | { transport: "shared_memory"; sab: SharedArrayBuffer; byteOffset: number }
-  | { transport: "message_port"; port: MessagePortLike; intervalWrites: number }
+  | { transport: "message_port"; port: MessagePort; intervalWrites: number }
 ) & { kind: "transport-block" | "meter-block"; channels?: number; windowQuanta?: number };
 
 /** Options of `DataPlane.createRing`. */
@@ -234,14 +234,14 @@ const messagePortPlane: DataPlane = {
       chunkLength,
       poolSize,
     };
-    return { local, remote, transfer: [port2 as unknown as Transferable] };
+    return { local, remote, transfer: [port2] };
   },
   createDoorbell() {
     const { port1, port2 } = newChannel();
     return {
       local: PortDoorbell.open(port1),
       remote: { kind: "doorbell", transport: "message_port", port: port2 },
-      transfer: [port2 as unknown as Transferable],
+      transfer: [port2],
     };
   },
   createTransportBlock(options = {}) {
@@ -250,7 +250,7 @@ const messagePortPlane: DataPlane = {
     return {
       local: new TransportBlock(PortBlockStore.open(port1, TRANSPORT_BLOCK_LENGTH, options)),
       remote: { kind: "transport-block", transport: "message_port", port: port2, intervalWrites },
-      transfer: [port2 as unknown as Transferable],
+      transfer: [port2],
     };
   },
   createMeterBlock(channels, options = {}) {
@@ -271,7 +271,7 @@ const messagePortPlane: DataPlane = {
         channels,
         windowQuanta: local.windowQuanta,
       },
-      transfer: [port2 as unknown as Transferable],
+      transfer: [port2],
     };
   },
 };
@@ -340,7 +340,7 @@ function typeName(type: RingElementType<RingElements>): RingTypeName {
   return type.name as RingTypeName;
 }
 
-function newChannel(): { port1: MessagePortLike; port2: MessagePortLike } {
+function newChannel(): { port1: MessagePort; port2: MessagePort } {
   const Channel = hostMessageChannel();
   if (Channel === undefined) {
     throw new EngineError(
@@ -348,6 +348,5 @@ function newChannel(): { port1: MessagePortLike; port2: MessagePortLike } {
       "MessageChannel is not available here (an AudioWorklet scope): create the data plane on the main thread or in a Worker",
     );
   }
-  const channel = new Channel();
-  return { port1: channel.port1 as MessagePortLike, port2: channel.port2 as MessagePortLike };
+  return new Channel();
 }

@@ -192,7 +192,10 @@ export class Doorbell implements RingBell {
   async waitForRingAsync(timeoutMs = Number.POSITIVE_INFINITY): Promise<number> {
     const words = this.words;
     const deadline = timeoutMs === Number.POSITIVE_INFINITY ? timeoutMs : nowMs() + timeoutMs;
-    const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+    // Atomics.waitAsync is ES2024, newer than the ES2022 library this compiles against, and some
+    // browsers still lack it: Atomics, typed as possibly having it.
+    const atomics: typeof Atomics & { readonly waitAsync?: WaitAsync } = Atomics;
+    const waitAsync = atomics.waitAsync;
     for (;;) {
       const current = Atomics.load(words, SEQUENCE);
       if (current !== this.lastSeen) return this.consume(current);
