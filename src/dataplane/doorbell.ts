@@ -1,7 +1,7 @@
 /**
  * Doorbell: an Int32 word a producer rings (Atomics.add + Atomics.notify) to wake a consumer parked
  * in Atomics.wait. The audio thread rings; a Worker waits, then drains the rings it guards.
- * ringbuf.js itself never waits (standards.md §1.6): this is the separate wait/notify word its
+ * ringbuf.js itself never waits (docs/dataplane.md): this is the separate wait/notify word its
  * maintainer recommends, and Atomics.wait only accepts Int32Array/BigInt64Array views anyway.
  *
  * Memory layout (byte offsets from `byteOffset`, a multiple of 4; Int32 words, Atomics only):

@@ -1,7 +1,7 @@
 /**
  * SpscRing: a wait-free single-producer single-consumer ring of typed-array elements, in a
  * SharedArrayBuffer shared by two threads (or a plain ArrayBuffer used by one). Our own twin of
- * ringbuf.js's algorithm (padenot/ringbuf.js, the reference; see shared/reference/standards.md §1).
+ * ringbuf.js's algorithm (padenot/ringbuf.js, the reference; see docs/dataplane.md).
  *
  * Memory layout (byte offsets from `byteOffset`, which is a multiple of 8; header words are Uint32
  * in platform byte order, little-endian wherever WebAssembly runs, accessed only with Atomics):

@@ -167,7 +167,7 @@ describe("SpscRing conforms to ringbuf.js", () => {
     }
   });
 
-  it("reproduces the cases checked by hand against ringbuf.js 0.4.0 (standards.md §1.8)", () => {
+  it("reproduces the cases checked by hand against ringbuf.js 0.4.0", () => {
     const ring = SpscRing.create(4, Uint32Array);
     expect(ring.sab.byteLength).toBe(RING_HEADER_BYTES + 5 * 4); // ringbuf.js: 8 + 5 * 4 = 28
     expect(ring.push(Uint32Array.of(1, 2, 3, 4, 5, 6))).toBe(4);
