@@ -4,8 +4,8 @@
  * SharedArrayBuffer. Same BlockStore API; how it differs:
  * - The writer keeps the newest values and sends them in a pooled buffer (layout in port-buffer.ts)
  *   every `intervalWrites` writes, or at once when `urgent`; the reader copies the buffer and sends
- *   it straight back. So a reader sees values up to `intervalWrites` writes old, delivered by the
- *   event loop, where a SharedBlockStore reader sees the latest write at once.
+ *   it straight back. So a reader sees the values of the latest send to have arrived (by the event
+ *   loop), where a SharedBlockStore reader sees the latest write at once.
  * - No seqlock: each buffer belongs to one side at a time, so a read never races a write and always
  *   succeeds.
  * - When every pooled buffer is out the send waits (counted by `skippedSends`); the newest values go

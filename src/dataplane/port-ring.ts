@@ -10,8 +10,8 @@
  *   every push, a PortRing batches until a buffer fills, `flush()` or (with `autoFlush`) the end of
  *   the task.
  * - Each end has one role, fixed at construction: a producer's pop and a consumer's push do nothing.
- *   Each end's counts are exact for its own side; the consumer knows the producer's overflow counts
- *   as of the latest buffer it received.
+ *   The overflow counts are exact on the producer; the consumer knows them as of the latest buffer
+ *   it received (a SpscRing's are one shared word, the same on both sides).
  * - A message per buffer (see port-buffer.ts for what that allocates); no Atomics.
  */
 import { EngineError } from "../contracts/errors";
