@@ -5,7 +5,7 @@
  * `createDataPlane({ isolated: self.crossOriginIsolated })` picks the transport once:
  * - "shared_memory" (cross-origin isolated): SpscRing, Doorbell, TransportBlock and MeterBlock over
  *   SharedArrayBuffers; nothing is posted after setup.
- * - "message_port" (not isolated: no SharedArrayBuffer): PortRing, PortDoorbell and PortRecord over
+ * - "message_port" (not isolated: no SharedArrayBuffer): PortRing, PortDoorbell and PortBlockStore over
  *   dedicated MessageChannels with pooled, transferred buffers.
  *
  * Each `create*` call returns `{ local, remote, transfer }`: `local` is this side's object; `remote` a
@@ -29,17 +29,13 @@ import type { DataPlaneTransport } from "../api/realtime-readings";
 import { EngineError } from "../contracts/errors";
 import { Doorbell, type RingBell } from "./doorbell";
 import { hostMessageChannel } from "./host-globals";
-import { MeterBlock, meterRecordLength } from "./meter-block";
-import {
-  type MessagePortLike,
-  PortDoorbell,
-  PortRecord,
-  type PortRecordOptions,
-  PortRing,
-  type PortRingRole,
-} from "./port-transport";
-import { type DataRing, type RingElements, type RingElementType, SpscRing } from "./spsc-ring";
-import { TRANSPORT_RECORD_LENGTH, TransportBlock } from "./transport-block";
+import { MeterBlock, meterBlockLength } from "./meter-block";
+import { PortBlockStore, type PortBlockStoreOptions } from "./port-block-store";
+import { PortDoorbell } from "./port-doorbell";
+import { PortRing, type PortRingRole } from "./port-ring";
+import type { RingElements, RingElementType } from "./ring-elements";
+import { type DataRing, SpscRing } from "./spsc-ring";
+import { TRANSPORT_BLOCK_LENGTH, TransportBlock } from "./transport-block";
 
 /** Typed-array constructor names a ring handle can carry (constructors do not survive postMessage). */
 export type RingTypeName =
@@ -74,7 +70,8 @@ export type RingHandle =
       kind: "ring";
       transport: "message_port";
       type: RingTypeName;
-      port: MessagePortLike;
+      /** A MessagePort, not just a MessagePortLike: it crosses in the transfer list (so do the others). */
+      port: MessagePort;
       /** The role of the end opened from this handle. */
       role: PortRingRole;
       chunkLength: number;
@@ -84,12 +81,12 @@ export type RingHandle =
 /** A doorbell's handle for the other side. */
 export type DoorbellHandle =
   | { kind: "doorbell"; transport: "shared_memory"; sab: SharedArrayBuffer; byteOffset: number }
-  | { kind: "doorbell"; transport: "message_port"; port: MessagePortLike };
+  | { kind: "doorbell"; transport: "message_port"; port: MessagePort };
 
 /** A transport or meter block's handle for the other side. */
 export type BlockHandle = (
   | { transport: "shared_memory"; sab: SharedArrayBuffer; byteOffset: number }
-  | { transport: "message_port"; port: MessagePortLike; intervalWrites: number }
+  | { transport: "message_port"; port: MessagePort; intervalWrites: number }
 ) & { kind: "transport-block" | "meter-block"; channels?: number; windowQuanta?: number };
 
 /** Options of `DataPlane.createRing`. */
@@ -131,7 +128,7 @@ export interface DataPlane {
    * @example
    * const transport = plane.createTransportBlock();
    */
-  createTransportBlock(options?: PortRecordOptions): DataPlaneEndpoint<TransportBlock, BlockHandle>;
+  createTransportBlock(options?: PortBlockStoreOptions): DataPlaneEndpoint<TransportBlock, BlockHandle>;
   /**
    * A meter block of `channels` channels: the remote (audio) side measures, this side reads.
    * @example
@@ -139,7 +136,7 @@ export interface DataPlane {
    */
   createMeterBlock(
     channels: number,
-    options?: PortRecordOptions & { windowQuanta?: number },
+    options?: PortBlockStoreOptions & { windowQuanta?: number },
   ): DataPlaneEndpoint<MeterBlock, BlockHandle>;
 }
 
@@ -237,30 +234,30 @@ const messagePortPlane: DataPlane = {
       chunkLength,
       poolSize,
     };
-    return { local, remote, transfer: [port2 as unknown as Transferable] };
+    return { local, remote, transfer: [port2] };
   },
   createDoorbell() {
     const { port1, port2 } = newChannel();
     return {
       local: PortDoorbell.open(port1),
       remote: { kind: "doorbell", transport: "message_port", port: port2 },
-      transfer: [port2 as unknown as Transferable],
+      transfer: [port2],
     };
   },
   createTransportBlock(options = {}) {
     const { port1, port2 } = newChannel();
     const intervalWrites = options.intervalWrites ?? 6;
     return {
-      local: new TransportBlock(PortRecord.open(port1, TRANSPORT_RECORD_LENGTH, options)),
+      local: new TransportBlock(PortBlockStore.open(port1, TRANSPORT_BLOCK_LENGTH, options)),
       remote: { kind: "transport-block", transport: "message_port", port: port2, intervalWrites },
-      transfer: [port2 as unknown as Transferable],
+      transfer: [port2],
     };
   },
   createMeterBlock(channels, options = {}) {
     const { port1, port2 } = newChannel();
     const intervalWrites = options.intervalWrites ?? 6;
     const local = new MeterBlock(
-      PortRecord.open(port1, meterRecordLength(channels), options),
+      PortBlockStore.open(port1, meterBlockLength(channels), options),
       channels,
       options.windowQuanta,
     );
@@ -274,7 +271,7 @@ const messagePortPlane: DataPlane = {
         channels,
         windowQuanta: local.windowQuanta,
       },
-      transfer: [port2 as unknown as Transferable],
+      transfer: [port2],
     };
   },
 };
@@ -318,7 +315,7 @@ export function openDoorbell(handle: DoorbellHandle): Doorbell | PortDoorbell {
 export function openTransportBlock(handle: BlockHandle): TransportBlock {
   if (handle.transport === "shared_memory") return TransportBlock.attach(handle.sab, handle.byteOffset);
   return new TransportBlock(
-    PortRecord.open(handle.port, TRANSPORT_RECORD_LENGTH, { intervalWrites: handle.intervalWrites }),
+    PortBlockStore.open(handle.port, TRANSPORT_BLOCK_LENGTH, { intervalWrites: handle.intervalWrites }),
   );
 }
 
@@ -333,17 +330,17 @@ export function openMeterBlock(handle: BlockHandle): MeterBlock {
   if (handle.transport === "shared_memory")
     return MeterBlock.attach(handle.sab, handle.byteOffset, { windowQuanta });
   const channels = handle.channels ?? 2;
-  const record = PortRecord.open(handle.port, meterRecordLength(channels), {
+  const store = PortBlockStore.open(handle.port, meterBlockLength(channels), {
     intervalWrites: handle.intervalWrites,
   });
-  return new MeterBlock(record, channels, windowQuanta);
+  return new MeterBlock(store, channels, windowQuanta);
 }
 
 function typeName(type: RingElementType<RingElements>): RingTypeName {
   return type.name as RingTypeName;
 }
 
-function newChannel(): { port1: MessagePortLike; port2: MessagePortLike } {
+function newChannel(): { port1: MessagePort; port2: MessagePort } {
   const Channel = hostMessageChannel();
   if (Channel === undefined) {
     throw new EngineError(
@@ -351,6 +348,5 @@ function newChannel(): { port1: MessagePortLike; port2: MessagePortLike } {
       "MessageChannel is not available here (an AudioWorklet scope): create the data plane on the main thread or in a Worker",
     );
   }
-  const channel = new Channel();
-  return { port1: channel.port1 as MessagePortLike, port2: channel.port2 as MessagePortLike };
+  return new Channel();
 }

@@ -1,7 +1,7 @@
 /**
  * Doorbell: an Int32 word a producer rings (Atomics.add + Atomics.notify) to wake a consumer parked
  * in Atomics.wait. The audio thread rings; a Worker waits, then drains the rings it guards.
- * ringbuf.js itself never waits (standards.md §1.6): this is the separate wait/notify word its
+ * ringbuf.js itself never waits (docs/dataplane.md): this is the separate wait/notify word its
  * maintainer recommends, and Atomics.wait only accepts Int32Array/BigInt64Array views anyway.
  *
  * Memory layout (byte offsets from `byteOffset`, a multiple of 4; Int32 words, Atomics only):
@@ -192,7 +192,10 @@ export class Doorbell implements RingBell {
   async waitForRingAsync(timeoutMs = Number.POSITIVE_INFINITY): Promise<number> {
     const words = this.words;
     const deadline = timeoutMs === Number.POSITIVE_INFINITY ? timeoutMs : nowMs() + timeoutMs;
-    const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+    // Atomics.waitAsync is ES2024, newer than the ES2022 library this compiles against, and some
+    // browsers still lack it: Atomics, typed as possibly having it.
+    const atomics: typeof Atomics & { readonly waitAsync?: WaitAsync } = Atomics;
+    const waitAsync = atomics.waitAsync;
     for (;;) {
       const current = Atomics.load(words, SEQUENCE);
       if (current !== this.lastSeen) return this.consume(current);

@@ -1,11 +1,11 @@
 /**
  * MeterBlock: per-channel level meters the audio thread publishes once per quantum and the UI reads
- * once per animation frame. Latest-value semantics (the UI only wants the newest), so it is a record
- * in a RecordStore, like the transport block, not a ring: a reader never falls behind and there is
+ * once per animation frame. Latest-value semantics (the UI only wants the newest), so it is a block
+ * in a BlockStore, like the transport block, not a ring: a reader never falls behind and there is
  * nothing to drain. So that a reader polling at 60 Hz (every ~6 quanta at 48 kHz) still sees every
  * peak, each channel also carries its peak and RMS over the last `windowQuanta` quanta.
  *
- * Value slots (Float64, see shared-record.ts for the seqlock layout around them):
+ * Value slots (Float64, see shared-block-store.ts for the seqlock layout around them):
  *
  * ```
  * 0              quantum      quanta measured so far (0 until the first measure)
@@ -21,23 +21,23 @@
  */
 import { createMeterReading, type MeterReading } from "../api/realtime-readings";
 import { EngineError } from "../contracts/errors";
-import { type RecordStore, SharedRecord } from "./shared-record";
+import { type BlockStore, SharedBlockStore } from "./shared-block-store";
 
 /** The most channels one meter block measures. */
 export const MAX_METER_CHANNELS = 64;
 
-/** Float64 values in a meter record of `channels` channels. */
-export function meterRecordLength(channels: number): number {
+/** Float64 values in a meter block of `channels` channels. */
+export function meterBlockLength(channels: number): number {
   return 2 + 4 * channels;
 }
 
 export class MeterBlock {
   /**
-   * Where the record lives (a SharedRecord or a PortRecord).
+   * Where the block's values live (a SharedBlockStore or a PortBlockStore).
    * @example
-   * const sab = meters.store instanceof SharedRecord ? meters.store.sab : undefined;
+   * const sab = meters.store instanceof SharedBlockStore ? meters.store.sab : undefined;
    */
-  readonly store: RecordStore;
+  readonly store: BlockStore;
   /**
    * Channels measured.
    * @example
@@ -60,21 +60,21 @@ export class MeterBlock {
   private quantum = 0;
 
   /**
-   * Wraps a store of `meterRecordLength(channels)` values; `create`/`attach` build the shared one.
+   * Wraps a store of `meterBlockLength(channels)` values; `create`/`attach` build the shared one.
    * @example
-   * const meters = new MeterBlock(PortRecord.open(port, meterRecordLength(2)), 2);
+   * const meters = new MeterBlock(PortBlockStore.open(port, meterBlockLength(2)), 2);
    */
-  constructor(store: RecordStore, channels: number, windowQuanta = 8) {
+  constructor(store: BlockStore, channels: number, windowQuanta = 8) {
     if (!Number.isInteger(channels) || channels < 1 || channels > MAX_METER_CHANNELS) {
       throw new EngineError(
         "E_INTERNAL",
         `a meter block measures 1 to ${MAX_METER_CHANNELS} channels, got ${channels}`,
       );
     }
-    if (store.length < meterRecordLength(channels)) {
+    if (store.length < meterBlockLength(channels)) {
       throw new EngineError(
         "E_INTERNAL",
-        `${channels} meter channels need ${meterRecordLength(channels)} values; the store has ${store.length}`,
+        `${channels} meter channels need ${meterBlockLength(channels)} values; the store has ${store.length}`,
       );
     }
     if (!Number.isInteger(windowQuanta) || windowQuanta < 1 || windowQuanta > 1024) {
@@ -86,7 +86,7 @@ export class MeterBlock {
     this.store = store;
     this.channels = channels;
     this.windowQuanta = windowQuanta;
-    this.values = new Float64Array(meterRecordLength(channels));
+    this.values = new Float64Array(meterBlockLength(channels));
     this.peakHistory = new Float32Array(windowQuanta * channels);
     this.squareHistory = new Float64Array(windowQuanta * channels);
     this.frameHistory = new Float64Array(windowQuanta);
@@ -104,12 +104,12 @@ export class MeterBlock {
         `a meter block measures 1 to ${MAX_METER_CHANNELS} channels, got ${channels}`,
       );
     }
-    const record = SharedRecord.create(meterRecordLength(channels), { shared: options.shared ?? true });
-    return new MeterBlock(record, channels, options.windowQuanta);
+    const store = SharedBlockStore.create(meterBlockLength(channels), { shared: options.shared ?? true });
+    return new MeterBlock(store, channels, options.windowQuanta);
   }
 
   /**
-   * Wraps the meter block in `buffer` (made by `create`); the channel count comes from the record.
+   * Wraps the meter block in `buffer` (made by `create`); the channel count comes from its length.
    * @example
    * const meters = MeterBlock.attach(options.processorOptions.meters, 0, { windowQuanta: 8 });
    */
@@ -118,8 +118,8 @@ export class MeterBlock {
     byteOffset = 0,
     options: { windowQuanta?: number } = {},
   ): MeterBlock {
-    const record = SharedRecord.attach(buffer, byteOffset);
-    return new MeterBlock(record, (record.length - 2) / 4, options.windowQuanta);
+    const store = SharedBlockStore.attach(buffer, byteOffset);
+    return new MeterBlock(store, (store.length - 2) / 4, options.windowQuanta);
   }
 
   /**
@@ -128,7 +128,7 @@ export class MeterBlock {
    * node.port.postMessage({ meters: meters.sab });
    */
   get sab(): SharedArrayBuffer | ArrayBuffer | undefined {
-    return this.store instanceof SharedRecord ? this.store.sab : undefined;
+    return this.store instanceof SharedBlockStore ? this.store.sab : undefined;
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
  * SpscRing: a wait-free single-producer single-consumer ring of typed-array elements, in a
  * SharedArrayBuffer shared by two threads (or a plain ArrayBuffer used by one). Our own twin of
- * ringbuf.js's algorithm (padenot/ringbuf.js, the reference; see shared/reference/standards.md §1).
+ * ringbuf.js's algorithm (padenot/ringbuf.js, the reference; see docs/dataplane.md).
  *
  * Memory layout (byte offsets from `byteOffset`, which is a multiple of 8; header words are Uint32
  * in platform byte order, little-endian wherever WebAssembly runs, accessed only with Atomics):
@@ -38,8 +38,9 @@
  * - It can live at a byte offset inside a larger buffer (`attach(buffer, Type, { byteOffset })`),
  *   so a C++ twin can address the same layout inside a WebAssembly.Memory.
  * - Copies never allocate: `TypedArray.set` when a whole source array is copied into one
- *   contiguous region, an unrolled index loop otherwise (measured on Node 20: as fast as
- *   `subarray()` + `set`, which allocates a view per call). At most two regions per call (the wrap).
+ *   contiguous region, an unrolled index loop otherwise (`copyElements` in ring-elements.ts, which
+ *   PortRing shares; measured on Node 20: as fast as `subarray()` + `set`, which allocates a view per
+ *   call). At most two regions per call (the wrap).
  *
  * Threading: `push`, `pushAll` are producer operations; `pop`, `skip` consumer operations; the
  * observers (`availableRead`, `availableWrite`, `isEmpty`, `isFull`, counters) are safe anywhere.
@@ -47,24 +48,7 @@
  * waits or throws after construction: safe on the audio thread.
  */
 import { EngineError } from "../contracts/errors";
-
-/** The element arrays a ring can hold: Float32Array for audio, Int32Array/Uint8Array for commands, … */
-export type RingElements =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array;
-
-/** A typed-array constructor, e.g. `Float32Array`. */
-export interface RingElementType<T extends RingElements> {
-  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
-  readonly BYTES_PER_ELEMENT: number;
-  readonly name: string;
-}
+import { clampCount, copyElements, type RingElements, type RingElementType } from "./ring-elements";
 
 /**
  * The ring API both data planes offer: SpscRing (shared memory) and PortRing (MessagePort fallback).
@@ -463,46 +447,6 @@ export class SpscRing<T extends RingElements = Float32Array> implements DataRing
 function used(read: number, write: number, slots: number): number {
   const difference = write - read;
   return difference >= 0 ? difference : difference + slots;
-}
-
-/**
- * How many elements a call may move: `length` (default all) clamped to what the array holds after
- * `offset`; 0 for an offset that is negative, fractional or NaN, or a length that is not positive.
- * Shared with PortRing (internal).
- */
-export function clampCount(arrayLength: number, length: number | undefined, offset: number): number {
-  const room = arrayLength - offset;
-  const wanted = length === undefined ? room : length;
-  if (!(wanted > 0) || !(room > 0) || !(offset >= 0) || Math.floor(offset) !== offset) return 0;
-  return wanted < room ? Math.floor(wanted) : room;
-}
-
-/**
- * `to[toStart ..] = from[fromStart ..]` for `count` elements, without allocating a view. Unrolled by 8:
- * on Node 20 this runs at the speed of `set(subarray())` and 3x faster than a plain loop. Shared
- * with PortRing (internal).
- */
-export function copyElements(
-  from: RingElements,
-  fromStart: number,
-  to: RingElements,
-  toStart: number,
-  count: number,
-): void {
-  let i = 0;
-  for (; i + 8 <= count; i += 8) {
-    const f = fromStart + i;
-    const t = toStart + i;
-    to[t] = from[f] as number;
-    to[t + 1] = from[f + 1] as number;
-    to[t + 2] = from[f + 2] as number;
-    to[t + 3] = from[f + 3] as number;
-    to[t + 4] = from[f + 4] as number;
-    to[t + 5] = from[f + 5] as number;
-    to[t + 6] = from[f + 6] as number;
-    to[t + 7] = from[f + 7] as number;
-  }
-  for (; i < count; i++) to[toStart + i] = from[fromStart + i] as number;
 }
 
 function checkCapacity(capacity: number): void {

@@ -4,13 +4,13 @@
  * sample rate, the quantum counter and the dropout counters. A latest-value mailbox: readers see the
  * newest complete state, never a mix of two quanta, and never hold the writer up.
  *
- * Storage: a RecordStore of TRANSPORT_RECORD_LENGTH Float64 values. In shared memory that is a
- * SharedRecord (a seqlock, see shared-record.ts for its layout and invariants); without cross-origin
- * isolation a PortRecord (port-transport.ts), which sends a pooled buffer a few times per animation
- * frame. Value slots (Float64 each; counters are exact integers below 2⁵³):
+ * Storage: a BlockStore of TRANSPORT_BLOCK_LENGTH Float64 values. In shared memory that is a
+ * SharedBlockStore (a seqlock, see shared-block-store.ts for its layout and invariants); without
+ * cross-origin isolation a PortBlockStore (port-block-store.ts), which sends a pooled buffer a few
+ * times per animation frame. Value slots (Float64 each; counters are exact integers below 2⁵³):
  *
  * ```
- *  0 quantum           quanta rendered since the engine started (the record's own clock)
+ *  0 quantum           quanta rendered since the engine started (the block's own clock)
  *  1 positionFrames    playhead, frames on the timeline
  *  2 positionSeconds   playhead, seconds
  *  3 positionBeats     playhead, beats (quarter notes) on the tempo map
@@ -30,10 +30,10 @@
  * Threading: `write` on the audio thread (one writer), `read` anywhere. Neither allocates.
  */
 import { createTransportSnapshot, type TransportSnapshot } from "../api/realtime-readings";
-import { type RecordStore, SharedRecord } from "./shared-record";
+import { type BlockStore, SharedBlockStore } from "./shared-block-store";
 
-/** Float64 values in a transport record. */
-export const TRANSPORT_RECORD_LENGTH = 16;
+/** Float64 values in a transport block. */
+export const TRANSPORT_BLOCK_LENGTH = 16;
 
 const QUANTUM = 0;
 const POSITION_FRAMES = 1;
@@ -55,23 +55,23 @@ const LOOP_ENABLED = 2;
 
 export class TransportBlock {
   /**
-   * Where the record lives (a SharedRecord or a PortRecord).
+   * Where the block's values live (a SharedBlockStore or a PortBlockStore).
    * @example
-   * if (block.store instanceof SharedRecord) worker.postMessage({ transport: block.store.sab });
+   * if (block.store instanceof SharedBlockStore) worker.postMessage({ transport: block.store.sab });
    */
-  readonly store: RecordStore;
+  readonly store: BlockStore;
 
-  /** The writer's and the reader's private Float64 copy of a record (never shared). */
-  private readonly values = new Float64Array(TRANSPORT_RECORD_LENGTH);
+  /** The writer's and the reader's private Float64 copy of the values (never shared). */
+  private readonly values = new Float64Array(TRANSPORT_BLOCK_LENGTH);
   /** Flags of the previous write: a change (play, pause, loop on/off) is sent at once over a port. */
   private lastFlags = -1;
 
   /**
-   * Wraps a store of at least TRANSPORT_RECORD_LENGTH values; `create`/`attach` build the shared one.
+   * Wraps a store of at least TRANSPORT_BLOCK_LENGTH values; `create`/`attach` build the shared one.
    * @example
-   * const block = new TransportBlock(PortRecord.open(port, TRANSPORT_RECORD_LENGTH));
+   * const block = new TransportBlock(PortBlockStore.open(port, TRANSPORT_BLOCK_LENGTH));
    */
-  constructor(store: RecordStore) {
+  constructor(store: BlockStore) {
     this.store = store;
   }
 
@@ -82,7 +82,7 @@ export class TransportBlock {
    * node.port.postMessage({ transport: block.sab });
    */
   static create(options: { shared?: boolean } = {}): TransportBlock {
-    return new TransportBlock(SharedRecord.create(TRANSPORT_RECORD_LENGTH, options));
+    return new TransportBlock(SharedBlockStore.create(TRANSPORT_BLOCK_LENGTH, options));
   }
 
   /**
@@ -91,7 +91,7 @@ export class TransportBlock {
    * const block = TransportBlock.attach(options.processorOptions.transport);
    */
   static attach(buffer: SharedArrayBuffer | ArrayBuffer, byteOffset = 0): TransportBlock {
-    return new TransportBlock(SharedRecord.attach(buffer, byteOffset, TRANSPORT_RECORD_LENGTH));
+    return new TransportBlock(SharedBlockStore.attach(buffer, byteOffset, TRANSPORT_BLOCK_LENGTH));
   }
 
   /**
@@ -100,7 +100,7 @@ export class TransportBlock {
    * worker.postMessage({ transport: block.sab });
    */
   get sab(): SharedArrayBuffer | ArrayBuffer | undefined {
-    return this.store instanceof SharedRecord ? this.store.sab : undefined;
+    return this.store instanceof SharedBlockStore ? this.store.sab : undefined;
   }
 
   /**

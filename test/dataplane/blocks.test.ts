@@ -3,7 +3,7 @@ import { createTransportSnapshot } from "../../src/api/realtime-readings";
 
 import { isEngineError } from "../../src/contracts/errors";
 import { MeterBlock } from "../../src/dataplane/meter-block";
-import { RECORD_HEADER_BYTES, SharedRecord } from "../../src/dataplane/shared-record";
+import { BLOCK_HEADER_BYTES, SharedBlockStore } from "../../src/dataplane/shared-block-store";
 import { TransportBlock } from "../../src/dataplane/transport-block";
 
 function errorCode(fn: () => unknown): string {
@@ -15,50 +15,50 @@ function errorCode(fn: () => unknown): string {
   }
 }
 
-describe("SharedRecord", () => {
-  it("publishes whole records; readers on another attachment see the newest", () => {
-    const record = SharedRecord.create(3);
-    const reader = SharedRecord.attach(record.sab, 0, 3);
+describe("SharedBlockStore", () => {
+  it("publishes each write whole; readers on another attachment see the newest", () => {
+    const store = SharedBlockStore.create(3);
+    const reader = SharedBlockStore.attach(store.sab, 0, 3);
     const into = new Float64Array(3);
     expect(reader.read(into)).toBe(true);
     expect([...into]).toEqual([0, 0, 0]);
-    record.write(Float64Array.of(1, 2, 3));
-    record.write(Float64Array.of(4, 5, Number.NaN));
+    store.write(Float64Array.of(1, 2, 3));
+    store.write(Float64Array.of(4, 5, Number.NaN));
     expect(reader.read(into)).toBe(true);
     expect([...into.subarray(0, 2)]).toEqual([4, 5]);
     expect(Number.isNaN(into[2])).toBe(true);
     expect(reader.writes()).toBe(2);
   });
 
-  it("a new writer on the same memory carries on from the last record", () => {
-    const record = SharedRecord.create(1);
-    record.write(Float64Array.of(7));
-    const writer = SharedRecord.attach(record.sab);
+  it("a new writer on the same memory carries on from the last write", () => {
+    const store = SharedBlockStore.create(1);
+    store.write(Float64Array.of(7));
+    const writer = SharedBlockStore.attach(store.sab);
     writer.write(Float64Array.of(8));
     const into = new Float64Array(1);
-    record.read(into);
+    store.read(into);
     expect(into[0]).toBe(8);
-    expect(record.writes()).toBe(2);
+    expect(store.writes()).toBe(2);
   });
 
   it("a reader that meets a writer stopped mid-write gives up and leaves its array as it was", () => {
-    const record = SharedRecord.create(2);
-    record.write(Float64Array.of(1, 2));
-    // Simulate a writer that died in the middle of record 3: slot (3 & 1) is odd and version says
+    const store = SharedBlockStore.create(2);
+    store.write(Float64Array.of(1, 2));
+    // Simulate a writer that died in the middle of write 3: slot (3 & 1) is odd and version says
     // 3 is complete (the version store can only follow the slot's even store, so mark both slots).
-    const words = new Int32Array(record.sab);
+    const words = new Int32Array(store.sab);
     Atomics.store(words, 0, 3);
-    Atomics.store(words, RECORD_HEADER_BYTES / 4 + (8 + 16) / 4, 5);
+    Atomics.store(words, BLOCK_HEADER_BYTES / 4 + (8 + 16) / 4, 5);
     const into = Float64Array.of(-1, -1);
-    expect(record.read(into)).toBe(false);
+    expect(store.read(into)).toBe(false);
     expect([...into]).toEqual([-1, -1]);
   });
 
-  it("refuses memory that does not hold a record", () => {
-    expect(errorCode(() => SharedRecord.attach(new SharedArrayBuffer(256)))).toBe("E_INTERNAL");
-    expect(errorCode(() => SharedRecord.attach(SharedRecord.create(4).sab, 0, 5))).toBe("E_INTERNAL");
-    expect(errorCode(() => SharedRecord.attach(new SharedArrayBuffer(8)))).toBe("E_INTERNAL");
-    expect(errorCode(() => SharedRecord.create(0))).toBe("E_INTERNAL");
+  it("refuses memory that does not hold a block", () => {
+    expect(errorCode(() => SharedBlockStore.attach(new SharedArrayBuffer(256)))).toBe("E_INTERNAL");
+    expect(errorCode(() => SharedBlockStore.attach(SharedBlockStore.create(4).sab, 0, 5))).toBe("E_INTERNAL");
+    expect(errorCode(() => SharedBlockStore.attach(new SharedArrayBuffer(8)))).toBe("E_INTERNAL");
+    expect(errorCode(() => SharedBlockStore.create(0))).toBe("E_INTERNAL");
   });
 });
 

@@ -190,8 +190,8 @@ describe("TransportBlock across worker_threads", () => {
 });
 
 /**
- * Copies the newest slot of a transport record straight from memory, skipping the slot's sequence
- * check (layout in shared-record.ts: 16-byte header, slots of 8 + 8 * 16 bytes).
+ * Copies the newest slot of a transport block straight from memory, skipping the slot's sequence
+ * check (layout in shared-block-store.ts: 16-byte header, slots of 8 + 8 * 16 bytes).
  */
 function readUnguarded(sab: SharedArrayBuffer): TransportSnapshot {
   const words = new Int32Array(sab);

@@ -7,7 +7,7 @@ import { parentPort } from "node:worker_threads";
 import { createTransportSnapshot } from "../../../src/api/realtime-readings";
 import { openRing, type RingHandle } from "../../../src/dataplane/data-plane";
 import { Doorbell } from "../../../src/dataplane/doorbell";
-import { PortRing } from "../../../src/dataplane/port-transport";
+import { PortRing } from "../../../src/dataplane/port-ring";
 import { SpscRing } from "../../../src/dataplane/spsc-ring";
 import { TransportBlock } from "../../../src/dataplane/transport-block";
 import { mulberry32, randomInt, SequenceGenerator, SequenceVerifier } from "./sequence";

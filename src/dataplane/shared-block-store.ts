@@ -1,19 +1,20 @@
 /**
- * SharedRecord: a latest-value mailbox of Float64 values in shared memory. One writer (the audio
- * thread, once per quantum) publishes a whole record; any number of readers (the main thread, once
- * per animation frame) copy it out without a message and without ever blocking the writer.
- * TransportBlock and MeterBlock are records with named fields on top of it.
+ * SharedBlockStore: a block (a latest-value mailbox of Float64 values) in shared memory. One writer
+ * (the audio thread, once per quantum) publishes the whole block; any number of readers (the main
+ * thread, once per animation frame) copy it out without a message and without ever blocking the
+ * writer. TransportBlock and MeterBlock put named fields on top of a BlockStore; this is the one they
+ * use when the page is cross-origin isolated (PortBlockStore in port-block-store.ts otherwise).
  *
  * It is a two-slot seqlock (a "latch", as Linux's seqcount_latch): the writer fills the slots in
- * turn, so the slot holding the newest record stays untouched for a whole write after it. A plain
+ * turn, so the slot holding the newest values stays untouched for a whole write after it. A plain
  * one-slot seqlock starves its readers under a writer that writes back to back; this one does not.
  *
  * Memory layout (byte offsets from `byteOffset`, a multiple of 8; Int32 words):
  *
  * ```
- *  0  version    writer only   records completed; the newest is in slot (version & 1)
- *  4  magic      set once      RECORD_MAGIC: tells a laid-out record from zeroed memory
- *  8  length     set once      number of Float64 values per record
+ *  0  version    writer only   writes completed; the newest is in slot (version & 1)
+ *  4  magic      set once      BLOCK_MAGIC: tells a laid-out block from zeroed memory
+ *  8  length     set once      number of Float64 values in the block
  * 12  reserved (0)
  * 16  slot 0     writer only   sequence (Int32), reserved (Int32), then `length` Float64 values, each
  *                              as two Int32 words (platform order)
@@ -21,46 +22,49 @@
  * ```
  *
  * Invariants:
- * - Writer, for record v = version + 1: slot v & 1's sequence := 2v - 1 (odd: being written), store
+ * - Writer, for write v = version + 1: slot v & 1's sequence := 2v - 1 (odd: being written), store
  *   the values, sequence := 2v (even: complete), then version := v. Readers: load version, pick its
  *   slot, load that slot's sequence (retry if odd), copy the values, load the sequence again; equal
- *   ⇒ the copy is one complete record, never a mix of two (a "torn" read); else retry.
+ *   ⇒ the copy is one complete write, never a mix of two (a "torn" read); else retry.
  * - The sequence and version words are Atomics operations; the values are plain Float64 accesses
- *   bracketed by them (the audio thread writes a record every quantum: plain stores keep that to a
- *   few hundred nanoseconds). A reader may race the writer and copy a mix of two records; the
+ *   bracketed by them (the audio thread writes the block every quantum: plain stores keep that to a
+ *   few hundred nanoseconds). A reader may race the writer and copy a mix of two writes; the
  *   closing check, a read-modify-write that cannot be reordered before the value reads, then sees a
- *   changed sequence and the copy is discarded, so a torn record is never returned.
+ *   changed sequence and the copy is discarded, so a torn block is never returned.
  * - The writer never waits for readers; a reader that keeps losing the race (or meets a writer that
  *   stopped mid-write) gives up after a bounded number of attempts and reports failure.
  */
 import { EngineError } from "../contracts/errors";
 
-/** "WDRC" in ASCII: the first word of a laid-out record. */
-export const RECORD_MAGIC = 0x57445243;
+/**
+ * "WDRC" in ASCII: the first word of a laid-out block. The value predates the name "block" and stays
+ * as it is, so memory laid out by an older build still attaches.
+ */
+export const BLOCK_MAGIC = 0x57445243;
 /** Bytes before the values. */
-export const RECORD_HEADER_BYTES = 16;
+export const BLOCK_HEADER_BYTES = 16;
 
 const VERSION = 0;
 const MAGIC = 1;
 const LENGTH = 2;
-const FIRST_SLOT_WORD = RECORD_HEADER_BYTES / 4;
+const FIRST_SLOT_WORD = BLOCK_HEADER_BYTES / 4;
 /** Int32 words before a slot's values: its sequence and a reserved word (keeps values 8-aligned). */
 const SLOT_HEADER_WORDS = 2;
 
 /** Attempts a reader makes before reporting that it could not get a consistent copy. */
 const READ_ATTEMPTS = 10_000;
 
-/** Where a record of Float64 values lives: shared memory (SharedRecord) or a MessagePort (PortRecord). */
-export interface RecordStore {
+/** Where a block of Float64 values lives: shared memory (SharedBlockStore) or a MessagePort (PortBlockStore). */
+export interface BlockStore {
   /**
-   * Number of Float64 values in one record.
+   * Number of Float64 values in the block.
    * @example
    * const values = new Float64Array(store.length);
    */
   readonly length: number;
   /**
    * Writer: publishes `values` (its first `length` entries). `urgent` asks a store that batches
-   * (PortRecord) to send now; shared memory always publishes at once. Never allocates or blocks.
+   * (PortBlockStore) to send now; shared memory always publishes at once. Never allocates or blocks.
    * @example
    * store.write(values, runningChanged);
    */
@@ -74,34 +78,34 @@ export interface RecordStore {
   read(into: Float64Array): boolean;
 }
 
-export class SharedRecord implements RecordStore {
+export class SharedBlockStore implements BlockStore {
   /**
-   * The buffer holding the record: send it to the other thread, which calls `SharedRecord.attach`.
+   * The buffer holding the block: send it to the other thread, which calls `SharedBlockStore.attach`.
    * @example
-   * port.postMessage({ record: record.sab });
+   * port.postMessage({ block: store.sab });
    */
   readonly sab: SharedArrayBuffer | ArrayBuffer;
   /**
-   * Byte offset of the record's header in `sab`.
+   * Byte offset of the block's header in `sab`.
    * @example
-   * SharedRecord.attach(record.sab, record.byteOffset);
+   * SharedBlockStore.attach(store.sab, store.byteOffset);
    */
   readonly byteOffset: number;
   /**
    * Number of Float64 values.
    * @example
-   * SharedRecord.create(16).length; // 16
+   * SharedBlockStore.create(16).length; // 16
    */
   readonly length: number;
 
   private readonly words: Int32Array;
   /** Each slot's values as Float64s (8-aligned: a slot's header is two Int32 words). */
   private readonly slotValues: Float64Array[];
-  /** The reader's private copy of a record, moved into the caller's array once known untorn. */
+  /** The reader's private copy of the values, moved into the caller's array once known untorn. */
   private readonly staging: Float64Array;
   /** Int32 words per slot (sequence, reserved, values). */
   private readonly slotWords: number;
-  /** The writer's count of completed records; only meaningful on the writing side. */
+  /** The writer's count of completed writes; only meaningful on the writing side. */
   private version: number;
 
   private constructor(buffer: SharedArrayBuffer | ArrayBuffer, byteOffset: number, length: number) {
@@ -125,25 +129,25 @@ export class SharedRecord implements RecordStore {
   }
 
   /**
-   * Bytes a record of `length` values needs.
+   * Bytes a block of `length` values needs.
    * @example
-   * SharedRecord.bytesFor(16); // 16 + 2 * (8 + 16 * 8) = 288
+   * SharedBlockStore.bytesFor(16); // 16 + 2 * (8 + 16 * 8) = 288
    */
   static bytesFor(length: number): number {
     if (!Number.isInteger(length) || length < 1 || length > 65536) {
-      throw new EngineError("E_INTERNAL", `a record holds 1 to 65536 values, got ${length}`);
+      throw new EngineError("E_INTERNAL", `a block holds 1 to 65536 values, got ${length}`);
     }
-    return RECORD_HEADER_BYTES + 2 * (4 * SLOT_HEADER_WORDS + 8 * length);
+    return BLOCK_HEADER_BYTES + 2 * (4 * SLOT_HEADER_WORDS + 8 * length);
   }
 
   /**
-   * Allocates a zeroed record in a new SharedArrayBuffer (or a plain ArrayBuffer with
+   * Allocates a zeroed block in a new SharedArrayBuffer (or a plain ArrayBuffer with
    * `{ shared: false }`). Setup only.
    * @example
-   * const record = SharedRecord.create(16);
+   * const store = SharedBlockStore.create(16);
    */
-  static create(length: number, options: { shared?: boolean } = {}): SharedRecord {
-    const bytes = SharedRecord.bytesFor(length);
+  static create(length: number, options: { shared?: boolean } = {}): SharedBlockStore {
+    const bytes = SharedBlockStore.bytesFor(length);
     const shared = options.shared ?? true;
     if (shared && typeof SharedArrayBuffer === "undefined") {
       throw new EngineError(
@@ -153,64 +157,64 @@ export class SharedRecord implements RecordStore {
     }
     const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
     const header = new Int32Array(buffer, 0, FIRST_SLOT_WORD);
-    Atomics.store(header, MAGIC, RECORD_MAGIC);
+    Atomics.store(header, MAGIC, BLOCK_MAGIC);
     Atomics.store(header, LENGTH, length);
-    return new SharedRecord(buffer, 0, length);
+    return new SharedBlockStore(buffer, 0, length);
   }
 
   /**
-   * Wraps a record laid out by `create` (here or on another thread). Setup only; checks the magic
+   * Wraps a block laid out by `create` (here or on another thread). Setup only; checks the magic
    * word and, when given, the expected length.
    * @example
-   * const record = SharedRecord.attach(message.record, 0, 16);
+   * const store = SharedBlockStore.attach(message.block, 0, 16);
    */
   static attach(
     buffer: SharedArrayBuffer | ArrayBuffer,
     byteOffset = 0,
     expectedLength?: number,
-  ): SharedRecord {
+  ): SharedBlockStore {
     if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % 8 !== 0) {
       throw new EngineError(
         "E_INTERNAL",
-        `record byteOffset ${byteOffset} must be a non-negative multiple of 8`,
+        `block byteOffset ${byteOffset} must be a non-negative multiple of 8`,
       );
     }
-    if (buffer.byteLength < byteOffset + RECORD_HEADER_BYTES) {
+    if (buffer.byteLength < byteOffset + BLOCK_HEADER_BYTES) {
       throw new EngineError(
         "E_INTERNAL",
-        `no record header at byte ${byteOffset} of a ${buffer.byteLength}-byte buffer`,
+        `no block header at byte ${byteOffset} of a ${buffer.byteLength}-byte buffer`,
       );
     }
     const header = new Int32Array(buffer, byteOffset, FIRST_SLOT_WORD);
     const magic = Atomics.load(header, MAGIC);
     const length = Atomics.load(header, LENGTH);
-    if (magic !== RECORD_MAGIC) {
+    if (magic !== BLOCK_MAGIC) {
       throw new EngineError(
         "E_INTERNAL",
-        `no record at byte ${byteOffset}: magic word is 0x${(magic >>> 0).toString(16)}`,
+        `no block at byte ${byteOffset}: magic word is 0x${(magic >>> 0).toString(16)}`,
       );
     }
     if (expectedLength !== undefined && length !== expectedLength) {
       throw new EngineError(
         "E_INTERNAL",
-        `the record holds ${length} values; this reader expects ${expectedLength}`,
+        `the block holds ${length} values; this reader expects ${expectedLength}`,
       );
     }
-    if (buffer.byteLength < byteOffset + SharedRecord.bytesFor(length)) {
+    if (buffer.byteLength < byteOffset + SharedBlockStore.bytesFor(length)) {
       throw new EngineError(
         "E_INTERNAL",
-        `a record of ${length} values does not fit in a ${buffer.byteLength}-byte buffer`,
+        `a block of ${length} values does not fit in a ${buffer.byteLength}-byte buffer`,
       );
     }
-    return new SharedRecord(buffer, byteOffset, length);
+    return new SharedBlockStore(buffer, byteOffset, length);
   }
 
   /**
-   * Writer: publishes the first `length` entries of `values` as one record. One writer per record.
+   * Writer: publishes the first `length` entries of `values` as one write. One writer per block.
    * Audio thread safe: no allocation, never waits, never throws.
    * @example
    * values[0] = positionFrames;
-   * record.write(values);
+   * store.write(values);
    */
   write(values: Float64Array, _urgent?: boolean): void {
     const words = this.words;
@@ -227,11 +231,11 @@ export class SharedRecord implements RecordStore {
   }
 
   /**
-   * Reader: copies the latest record into `into` (its first `length` entries). Retries while the
+   * Reader: copies the latest values into `into` (its first `length` entries). Retries while the
    * writer is mid-write; false (and `into` untouched) if it never got a consistent copy. No allocation.
    * @example
-   * const values = new Float64Array(record.length); // once
-   * if (record.read(values)) draw(values);
+   * const values = new Float64Array(store.length); // once
+   * if (store.read(values)) draw(values);
    */
   read(into: Float64Array): boolean {
     const words = this.words;
@@ -258,10 +262,10 @@ export class SharedRecord implements RecordStore {
   }
 
   /**
-   * How many records the writer has completed (wraps at 2³²): readers can tell a new record from
-   * the one they already drew.
+   * How many writes the writer has completed (wraps at 2³²): readers can tell new values from
+   * the ones they already drew.
    * @example
-   * if (record.writes() !== lastWrites) redraw();
+   * if (store.writes() !== lastWrites) redraw();
    */
   writes(): number {
     return Atomics.load(this.words, VERSION) >>> 0;

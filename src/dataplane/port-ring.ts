@@ -1,89 +1,34 @@
 /**
- * The data plane without shared memory: when the page is not cross-origin isolated
- * (`self.crossOriginIsolated` false) there is no SharedArrayBuffer, so the same push/pop, ring and
- * read API runs over MessagePort transfers (standards.md §5.3). Each primitive gets its own port
- * (a dedicated MessageChannel, never `AudioWorkletNode.port`, which carries other messages).
- *
- * - PortRing: a producer end fills pooled ArrayBuffers and transfers each one when it is full (or
- *   on `flush()`); the consumer end pops from the buffers it received and transfers each one back
- *   once emptied, into the producer's pool. The pool is allocated once, at construction, and never
- *   grows: when every buffer is out, a push is an overflow (counted, as with SpscRing).
- * - PortDoorbell: ring() posts the sequence number; waiting is asynchronous only.
- * - PortRecord: a latest-value RecordStore (transport and meter blocks); the writer sends a pooled
- *   buffer every `intervalWrites` writes (or at once when urgent), the reader copies it and sends the
- *   buffer straight back.
- *
- * Pooled buffer layout (bytes, platform order; the same for rings and records):
- *
- * ```
- *  0  u32 magic       PORT_BUFFER_MAGIC
- *  4  u32 kind        1 = data (to the consumer/reader), 2 = returned (to the producer/writer)
- *  8  u32 count       elements of data in use
- * 12  u32 overflows   the producer's overflow count when it sent this buffer
- * 16  u32 dropped     the producer's dropped-element count when it sent this buffer
- * 20  reserved (0)
- * 32  data            chunkLength elements of the ring's type (Float64 values for a record)
- * ```
- *
- * What is and is not allocation-free: push, pushAll, pop, skip and read never allocate themselves,
- * and no backing store is ever allocated after construction. But every message is a structured
- * clone: posting one, and the message event plus the views over each buffer that comes back, are
- * small JS objects, one set per buffer (per chunk, not per element or quantum). That is inherent to
- * MessagePort; the shared-memory plane has none of it. Rings flush when a chunk fills: size chunks so
- * that a real-time producer posts well under once per quantum.
+ * PortRing: the MessagePort twin of SpscRing (spsc-ring.ts), for pages that are not cross-origin
+ * isolated. Same DataRing API, so host code runs unchanged on either; how it differs:
+ * - Elements travel in pooled ArrayBuffers (layout in port-buffer.ts) over a dedicated port: the
+ *   producer fills one and transfers it when it is full (or on `flush()`); the consumer pops from the
+ *   buffers it received and transfers each one back once emptied, into the producer's pool. The pool
+ *   is allocated once, at construction, and never grows: when every buffer is out, a push is an
+ *   overflow (counted, as with SpscRing).
+ * - Pushed elements reach the consumer when their buffer is sent, not at once: SpscRing publishes on
+ *   every push, a PortRing batches until a buffer fills, `flush()` or (with `autoFlush`) the end of
+ *   the task.
+ * - Each end has one role, fixed at construction: a producer's pop and a consumer's push do nothing.
+ *   The overflow counts are exact on the producer; the consumer knows them as of the latest buffer
+ *   it received (a SpscRing's are one shared word, the same on both sides).
+ * - A message per buffer (see port-buffer.ts for what that allocates); no Atomics.
  */
 import { EngineError } from "../contracts/errors";
-import type { RingBell } from "./doorbell";
-import { hostClearTimeout, hostSetTimeout } from "./host-globals";
-import type { RecordStore } from "./shared-record";
 import {
-  clampCount,
-  copyElements,
-  type DataRing,
-  type RingElements,
-  type RingElementType,
-} from "./spsc-ring";
-
-/** The MessagePort members used here; a browser MessagePort and Node's worker_threads one both fit. */
-export interface MessagePortLike {
-  /**
-   * Posts `message`, moving the buffers in `transfer` (they become detached here).
-   * @example
-   * port.postMessage(buffer, [buffer]);
-   */
-  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
-  /**
-   * Listens for messages.
-   * @example
-   * port.addEventListener("message", (event) => receive(event.data));
-   */
-  addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
-  /**
-   * Starts delivery (needed after addEventListener; browsers and Node both have it).
-   * @example
-   * port.start?.();
-   */
-  start?(): void;
-  /**
-   * Closes the port.
-   * @example
-   * port.close();
-   */
-  close(): void;
-}
-
-/** "WDPB" in ASCII: the first word of every pooled buffer. */
-export const PORT_BUFFER_MAGIC = 0x57445042;
-/** Bytes before the data in a pooled buffer. */
-export const PORT_BUFFER_HEADER_BYTES = 32;
-
-const MAGIC = 0;
-const KIND = 1;
-const COUNT = 2;
-const OVERFLOWS = 3;
-const DROPPED = 4;
-const DATA = 1;
-const RETURNED = 2;
+  COUNT_WORD,
+  DATA_KIND,
+  DROPPED_WORD,
+  KIND_WORD,
+  MAGIC_WORD,
+  type MessagePortLike,
+  OVERFLOWS_WORD,
+  PORT_BUFFER_HEADER_BYTES,
+  PORT_BUFFER_MAGIC,
+  RETURNED_KIND,
+} from "./port-buffer";
+import { clampCount, copyElements, type RingElements, type RingElementType } from "./ring-elements";
+import type { DataRing } from "./spsc-ring";
 
 /** Options of a PortRing; both ends must agree. */
 export interface PortRingOptions {
@@ -378,13 +323,13 @@ export class PortRing<T extends RingElements = Float32Array> implements DataRing
   private receive(message: unknown): void {
     if (!(message instanceof ArrayBuffer) || message.byteLength < PORT_BUFFER_HEADER_BYTES) return;
     const header = new Uint32Array(message, 0, PORT_BUFFER_HEADER_BYTES / 4);
-    if (header[MAGIC] !== PORT_BUFFER_MAGIC) return;
-    if (header[KIND] === RETURNED && this.role === "producer") {
+    if (header[MAGIC_WORD] !== PORT_BUFFER_MAGIC) return;
+    if (header[KIND_WORD] === RETURNED_KIND && this.role === "producer") {
       this.addFree(message, header);
-    } else if (header[KIND] === DATA && this.role === "consumer") {
-      this.overflows = header[OVERFLOWS] as number;
-      this.dropped = header[DROPPED] as number;
-      this.enqueue(message, header[COUNT] as number);
+    } else if (header[KIND_WORD] === DATA_KIND && this.role === "consumer") {
+      this.overflows = header[OVERFLOWS_WORD] as number;
+      this.dropped = header[DROPPED_WORD] as number;
+      this.enqueue(message, header[COUNT_WORD] as number);
     }
   }
 
@@ -411,11 +356,11 @@ export class PortRing<T extends RingElements = Float32Array> implements DataRing
   private send(): void {
     const buffer = this.currentBuffer as ArrayBuffer;
     const header = this.currentHeader as Uint32Array;
-    header[MAGIC] = PORT_BUFFER_MAGIC;
-    header[KIND] = DATA;
-    header[COUNT] = this.currentFilled;
-    header[OVERFLOWS] = this.overflows;
-    header[DROPPED] = this.dropped;
+    header[MAGIC_WORD] = PORT_BUFFER_MAGIC;
+    header[KIND_WORD] = DATA_KIND;
+    header[COUNT_WORD] = this.currentFilled;
+    header[OVERFLOWS_WORD] = this.overflows;
+    header[DROPPED_WORD] = this.dropped;
     this.currentBuffer = null;
     this.currentHeader = null;
     this.currentData = null;
@@ -500,248 +445,8 @@ export class PortRing<T extends RingElements = Float32Array> implements DataRing
     this.queueHead = (slot + 1) % this.queueBuffers.length;
     this.queueSize--;
     const header = new Uint32Array(buffer, 0, 2);
-    header[KIND] = RETURNED;
+    header[KIND_WORD] = RETURNED_KIND;
     this.transfer[0] = buffer;
     this.port.postMessage(buffer, this.transfer);
-  }
-}
-
-/** A doorbell over a MessagePort: ring() posts; only asynchronous waits are possible. */
-export class PortDoorbell implements RingBell {
-  private readonly port: MessagePortLike;
-  private readonly noTransfer: ArrayBuffer[] = [];
-  private rung = 0;
-  private received = 0;
-  private lastSeen = 0;
-  private readonly wakers: (() => void)[] = [];
-
-  private constructor(port: MessagePortLike) {
-    this.port = port;
-    port.addEventListener("message", (event) => {
-      if (typeof event.data !== "number") return;
-      this.received = event.data;
-      for (const wake of this.wakers.splice(0)) wake();
-    });
-    port.start?.();
-  }
-
-  /**
-   * A doorbell end over `port` (either end can ring or wait). Setup only.
-   * @example
-   * const { port1, port2 } = new MessageChannel();
-   * const bell = PortDoorbell.open(port1);
-   */
-  static open(port: MessagePortLike): PortDoorbell {
-    return new PortDoorbell(port);
-  }
-
-  /**
-   * Rings: posts the ring count to the other end. Every ring is a message here, so ring per chunk
-   * sent, not per quantum.
-   * @example
-   * if (capture.availableRead() >= chunk) bell.ring();
-   */
-  ring(): void {
-    this.rung = (this.rung + 1) | 0;
-    this.port.postMessage(this.rung, this.noTransfer);
-  }
-
-  /**
-   * Always throws E_HOST_UNAVAILABLE: a MessagePort doorbell cannot block a thread (messages are
-   * delivered by the event loop the wait would block). Use `waitForRingAsync`.
-   * @example
-   * await bell.waitForRingAsync(100); // not bell.waitForRing(100)
-   */
-  waitForRing(_timeoutMs?: number): number {
-    throw new EngineError(
-      "E_HOST_UNAVAILABLE",
-      "a message-port doorbell cannot block (its rings arrive as events on the thread that would be waiting); use waitForRingAsync",
-    );
-  }
-
-  /**
-   * Resolves with the number of rings since the previous wait returned, or 0 after `timeoutMs`.
-   * @example
-   * for (;;) { drain(); await bell.waitForRingAsync(100); }
-   */
-  async waitForRingAsync(timeoutMs = Number.POSITIVE_INFINITY): Promise<number> {
-    if (this.received === this.lastSeen) {
-      await new Promise<void>((resolve) => {
-        const timer = timeoutMs === Number.POSITIVE_INFINITY ? undefined : hostSetTimeout(wake, timeoutMs);
-        function wake(): void {
-          if (timer !== undefined) hostClearTimeout(timer);
-          resolve();
-        }
-        this.wakers.push(wake);
-      });
-    }
-    const rings = (this.received - this.lastSeen) | 0;
-    this.lastSeen = this.received;
-    return Math.max(rings, 0);
-  }
-
-  /**
-   * Closes the port.
-   * @example
-   * bell.close();
-   */
-  close(): void {
-    this.port.close();
-  }
-}
-
-/** Options of a PortRecord. */
-export interface PortRecordOptions {
-  /** Send one record every this many writes (urgent writes go at once). Default 6: ~62 Hz at 48 kHz. */
-  intervalWrites?: number;
-  /** Buffers in the writer's pool. Default 4. */
-  poolSize?: number;
-}
-
-/** A latest-value RecordStore over a MessagePort (TransportBlock and MeterBlock without SAB). */
-export class PortRecord implements RecordStore {
-  /**
-   * Float64 values per record.
-   * @example
-   * new TransportBlock(PortRecord.open(port, TRANSPORT_RECORD_LENGTH));
-   */
-  readonly length: number;
-
-  private readonly port: MessagePortLike;
-  private readonly intervalWrites: number;
-  private readonly transfer: ArrayBuffer[] = [];
-  private readonly freeBuffers: ArrayBuffer[] = [];
-  private readonly freeValues: Float64Array[] = [];
-  private readonly freeHeaders: Uint32Array[] = [];
-  private readonly latest: Float64Array;
-  private readonly allocated: number;
-  private writesSinceSend = 0;
-  private skipped = 0;
-  /** A send was skipped for want of a buffer: the newest values go out when one comes back. */
-  private starved = false;
-
-  private constructor(port: MessagePortLike, length: number, options: PortRecordOptions) {
-    const poolSize = options.poolSize ?? 4;
-    this.port = port;
-    this.length = length;
-    this.intervalWrites = options.intervalWrites ?? 6;
-    this.latest = new Float64Array(length);
-    for (let i = 0; i < poolSize; i++) this.addFree(new ArrayBuffer(PORT_BUFFER_HEADER_BYTES + 8 * length));
-    this.allocated = poolSize;
-    port.addEventListener("message", (event) => this.receive(event.data));
-    port.start?.();
-  }
-
-  /**
-   * A record end over `port`; either end can write (send) and read (the latest received, or its own
-   * latest write). Allocates its small pool now. Setup only.
-   * @example
-   * const { port1, port2 } = new MessageChannel();
-   * const transport = new TransportBlock(PortRecord.open(port1, TRANSPORT_RECORD_LENGTH));
-   */
-  static open(port: MessagePortLike, length: number, options: PortRecordOptions = {}): PortRecord {
-    if (!Number.isInteger(length) || length < 1)
-      throw new EngineError("E_INTERNAL", `a record needs >= 1 value, got ${length}`);
-    return new PortRecord(port, length, options);
-  }
-
-  /**
-   * Writer: keeps `values` as the latest and sends it every `intervalWrites` writes, or now when
-   * `urgent`. When the pool is empty (the reader has not returned a buffer yet) the send waits: the
-   * newest values go out as soon as a buffer comes back, so the last write is never lost.
-   * @example
-   * record.write(values, runningChanged);
-   */
-  write(values: Float64Array, urgent = false): void {
-    const count = Math.min(values.length, this.length);
-    const latest = this.latest;
-    for (let i = 0; i < count; i++) latest[i] = values[i] as number;
-    this.writesSinceSend++;
-    if (!urgent && this.writesSinceSend < this.intervalWrites) return;
-    this.sendLatest();
-  }
-
-  private sendLatest(): void {
-    const latest = this.latest;
-    const buffer = this.freeBuffers.pop();
-    if (buffer === undefined) {
-      this.skipped++;
-      this.starved = true;
-      return;
-    }
-    this.starved = false;
-    const slots = this.freeValues.pop() as Float64Array;
-    const header = this.freeHeaders.pop() as Uint32Array;
-    for (let i = 0; i < this.length; i++) slots[i] = latest[i] as number;
-    header[MAGIC] = PORT_BUFFER_MAGIC;
-    header[KIND] = DATA;
-    header[COUNT] = this.length;
-    this.writesSinceSend = 0;
-    this.transfer[0] = buffer;
-    this.port.postMessage(buffer, this.transfer);
-  }
-
-  /**
-   * Reader: copies the latest values received (zeros before the first). Always true.
-   * @example
-   * record.read(values);
-   */
-  read(into: Float64Array): boolean {
-    const count = Math.min(into.length, this.length);
-    for (let i = 0; i < count; i++) into[i] = this.latest[i] as number;
-    return true;
-  }
-
-  /**
-   * Buffers this end allocated (its pool size); constant.
-   * @example
-   * record.allocatedBuffers(); // 4
-   */
-  allocatedBuffers(): number {
-    return this.allocated;
-  }
-
-  /**
-   * Sends deferred because every pooled buffer was out (each caught up when a buffer came back).
-   * @example
-   * if (record.skippedSends() > 0) console.warn("reader is slow");
-   */
-  skippedSends(): number {
-    return this.skipped;
-  }
-
-  /**
-   * Closes the port.
-   * @example
-   * record.close();
-   */
-  close(): void {
-    this.port.close();
-  }
-
-  private addFree(buffer: ArrayBuffer): void {
-    this.freeBuffers.push(buffer);
-    this.freeHeaders.push(new Uint32Array(buffer, 0, PORT_BUFFER_HEADER_BYTES / 4));
-    this.freeValues.push(new Float64Array(buffer, PORT_BUFFER_HEADER_BYTES, this.length));
-  }
-
-  private receive(message: unknown): void {
-    if (
-      !(message instanceof ArrayBuffer) ||
-      message.byteLength !== PORT_BUFFER_HEADER_BYTES + 8 * this.length
-    )
-      return;
-    const header = new Uint32Array(message, 0, 3);
-    if (header[MAGIC] !== PORT_BUFFER_MAGIC) return;
-    if (header[KIND] === RETURNED) {
-      this.addFree(message);
-      if (this.starved) this.sendLatest();
-      return;
-    }
-    const values = new Float64Array(message, PORT_BUFFER_HEADER_BYTES, this.length);
-    this.latest.set(values);
-    header[KIND] = RETURNED;
-    this.transfer[0] = message;
-    this.port.postMessage(message, this.transfer);
   }
 }
