@@ -1,8 +1,8 @@
 // Platform smoke page: renders the engine's sine through the AudioWorklet host in an
 // OfflineAudioContext and hands the samples to the Playwright test.
 
-import { sineThroughGain } from "../../test/support/graph-programs";
 import { createEngineWorklet } from "../../src/hosts/audioworklet/engine-worklet";
+import { sineThroughGain } from "../../test/support/graph-programs";
 
 async function renderSineOffline(seconds: number, sampleRate: number): Promise<number[]> {
   const context = new OfflineAudioContext({ numberOfChannels: 1, length: seconds * sampleRate, sampleRate });
