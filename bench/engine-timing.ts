@@ -2,7 +2,8 @@
 import { applyGraphProgram, type GraphProgram } from "../src/engine/graph-program";
 import { renderOffline } from "../src/engine/render-job";
 import type { WasmEngine } from "../src/engine/wasm-engine";
-import { SAMPLE_RATE, sanityRms, type Timing } from "./workloads";
+import { SAMPLE_RATE } from "../test/support/workloads";
+import { sanityRms, type Timing } from "./workloads";
 
 const WARM_UP_SECONDS = 2;
 

@@ -15,11 +15,12 @@ import { createServer } from "vite";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../e2e/chromium";
 import { instantiateEngine, WasmEngine } from "../src/engine/wasm-engine";
 import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
+import { PROGRAMS, SAMPLE_RATE, type WorkloadId } from "../test/support/workloads";
 import { timeEngineRenders } from "./engine-timing";
 import { describeW3, type W3Timings } from "./faust/w3";
 import { benchW3Worker } from "./faust/w3-browser";
 import { benchW3Node } from "./faust/w3-node";
-import { median, PROGRAMS, SAMPLE_RATE, type Timing, type WorkloadId } from "./workloads";
+import { median, type Timing } from "./workloads";
 
 interface Row {
   id: string;

@@ -17,6 +17,7 @@
 import { RingBuffer } from "ringbuf.js";
 
 import { SpscRing } from "../../src/dataplane/spsc-ring";
+import type { SpawnTaskWorker } from "../../test/support/web-task-workers";
 import {
   type BenchTask,
   type ConsumeResult,
@@ -27,7 +28,6 @@ import {
   type RingImplementation,
   type WaitResult,
 } from "./bench-tasks";
-import type { SpawnTaskWorker } from "./workers";
 
 /** One chunk size's figures. */
 export interface RingThroughputRow {

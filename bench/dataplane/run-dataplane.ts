@@ -5,9 +5,8 @@
  */
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-
+import { bundleWorkerEntry, nodeWorkers } from "../../test/support/task-workers";
 import { formatDataPlaneResults, measureDoorbellWake, measureRingThroughput } from "./ring-throughput";
-import { bundleWorkerEntry, nodeWorkers } from "./workers";
 
 const { values } = parseArgs({
   options: {

@@ -13,7 +13,8 @@ import { renderOffline } from "../../src/engine/render-job";
 import { instantiateEngine, WasmEngine } from "../../src/engine/wasm-engine";
 import type { CompiledFaust } from "../../src/faust/compiler";
 import { createFaustNode } from "../../src/faust/faust-node";
-import { median, SAMPLE_RATE, sanityRms, type Timing } from "../workloads";
+import { SAMPLE_RATE } from "../../test/support/workloads";
+import { median, sanityRms, type Timing } from "../workloads";
 
 /** The W3 program, exactly as docs/benchmarks.md compiles it. */
 export const W3_SOURCE = `import("stdfaust.lib");

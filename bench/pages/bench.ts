@@ -1,6 +1,8 @@
 // Benchmark page: webdreamer in a Worker, and Chromium's native nodes in an OfflineAudioContext,
 // on the same workloads in the same page.
-import { buildNative, SAMPLE_RATE, sanityRms, type Timing, type WorkloadId } from "../workloads";
+
+import { SAMPLE_RATE, type WorkloadId } from "../../test/support/workloads";
+import { buildNative, sanityRms, type Timing } from "../workloads";
 
 function benchWorker(id: WorkloadId, seconds: number, repetitions: number): Promise<Timing> {
   const worker = new Worker(new URL("./bench-worker.ts", import.meta.url), { type: "module" });

@@ -3,8 +3,8 @@
 import { AudioWorkletEngineClient } from "../../src/browser";
 import { createDataPlane } from "../../src/dataplane/data-plane";
 import { createEngineWorklet } from "../../src/hosts/audioworklet/engine-worklet";
+import { webWorkers } from "../../test/support/web-task-workers";
 import { measureDoorbellWake, measureRingThroughput } from "../dataplane/ring-throughput";
-import { webWorkers } from "../dataplane/web-workers";
 import { median } from "../workloads";
 
 const SR = 48000;

@@ -1,5 +1,4 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import type { TaskWorker } from "../../bench/dataplane/workers";
 import { createTransportSnapshot, type DataPlaneTransport } from "../../src/api/realtime-readings";
 import { isEngineError } from "../../src/contracts/errors";
 import {
@@ -12,6 +11,7 @@ import {
 import type { PortBlockStore } from "../../src/dataplane/port-block-store";
 import type { PortDoorbell } from "../../src/dataplane/port-doorbell";
 import { PortRing } from "../../src/dataplane/port-ring";
+import type { TaskWorker } from "../support/task-workers";
 import { closeAfterTest, closeOpened } from "./support/ports";
 import { SequenceVerifier } from "./support/sequence";
 import type { TestTask } from "./support/test-worker";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TaskWorker } from "../../bench/dataplane/workers";
 import { createTransportSnapshot, type TransportSnapshot } from "../../src/api/realtime-readings";
 import { Doorbell } from "../../src/dataplane/doorbell";
 import { SpscRing } from "../../src/dataplane/spsc-ring";
 import { TransportBlock } from "../../src/dataplane/transport-block";
+import type { TaskWorker } from "../support/task-workers";
 import type { TestTask } from "./support/test-worker";
 import { testWorkers } from "./support/threads";
 

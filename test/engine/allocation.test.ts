@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-
-import { w1Program, w2Program } from "../../bench/workloads";
 import { applyGraphProgram, type GraphProgram } from "../../src/engine/graph-program";
 import { newEngine } from "../support/render";
+import { w1Program, w2Program } from "../support/workloads";
 
 // Every processor, automation (steps, ramps, arrays), MIDI and a graph cycle, in one graph.
 const everything: GraphProgram = {

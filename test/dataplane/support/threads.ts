@@ -1,5 +1,5 @@
 /** Starts Node worker_threads running support/test-worker.ts (bundled once per test file). */
-import { bundleWorkerEntry, nodeWorkers, type SpawnTaskWorker } from "../../../bench/dataplane/workers";
+import { bundleWorkerEntry, nodeWorkers, type SpawnTaskWorker } from "../../support/task-workers";
 
 let spawner: Promise<SpawnTaskWorker> | undefined;
 

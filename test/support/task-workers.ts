@@ -7,10 +7,10 @@ import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 
-import { type SpawnTaskWorker, wrap } from "./web-workers";
+import { type SpawnTaskWorker, wrap } from "./web-task-workers";
 
-export type { SpawnTaskWorker, TaskWorker } from "./web-workers";
-export { webWorkers } from "./web-workers";
+export type { SpawnTaskWorker, TaskWorker } from "./web-task-workers";
+export { webWorkers } from "./web-task-workers";
 
 /**
  * Bundles a TypeScript worker entry (and everything it imports, packages included) into one
