@@ -10,7 +10,7 @@
  */
 import { CONTRACT_VERSION } from "../contracts/common";
 import type { NodeDescriptorInput, ParameterDescriptorInput } from "../contracts/node-descriptor";
-import type { ProcessorParamInfo, ProcessorTypeInfo } from "./wasm-engine";
+import type { ProcessorParamInfo, ProcessorTypeInfo } from "./processor-types";
 
 /** The node_id prefix of every builtin processor: "builtin:" + the engine's kind. */
 export const BUILTIN_PREFIX = "builtin:";

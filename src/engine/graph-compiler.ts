@@ -38,7 +38,7 @@ import {
   parameterRange,
 } from "./builtin-descriptors";
 import type { ExternalNodeSpec, GraphProgram, GraphProgramNode, TimelineEntry } from "./graph-program";
-import type { ProcessorParamInfo, ProcessorTypeInfo } from "./wasm-engine";
+import type { ProcessorParamInfo, ProcessorTypeInfo } from "./processor-types";
 
 /** What the compiler needs from its host. */
 export interface GraphCompileContext {

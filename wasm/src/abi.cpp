@@ -1,4 +1,5 @@
-// The engine's C ABI: the only symbols the TypeScript loader (src/engine/wasm-engine.ts) calls.
+// The engine's C ABI: the only symbols the TypeScript loader calls (src/engine/wasm-engine.ts, and
+// src/engine/processor-types.ts for the processor type table).
 // Every function states its threading contract: "control" functions run when no render is in
 // progress and may allocate; "audio" functions may run on the audio thread and never allocate.
 // Frame positions are doubles: JavaScript numbers hold whole frames exactly up to 2^53.
@@ -124,7 +125,7 @@ uint32_t wd_allocation_count() { return wd::allocationCount(); }
 }
 
 // The TypeScript loader reads ParamSpec records directly; keep this layout in step with
-// PARAM_SPEC_LAYOUT in src/engine/wasm-engine.ts.
+// PARAM_SPEC_LAYOUT in src/engine/processor-types.ts.
 static_assert(sizeof(void*) == 4, "wasm32 layout expected");
 static_assert(offsetof(wd::ParamSpec, min) == 12, "ParamSpec.min offset");
 static_assert(offsetof(wd::ParamSpec, defaultValue) == 20, "ParamSpec.defaultValue offset");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { GraphProgram } from "../../../src/engine/graph-program";
-import type { ProcessorParamInfo } from "../../../src/engine/wasm-engine";
+import type { ProcessorParamInfo } from "../../../src/engine/processor-types";
 import { renderProgram } from "../../support/render";
 import { maxAbsDifference } from "../../support/signal";
 import { describeSharedBehaviour, effectProgram, testSignal } from "./shared-behaviour";
