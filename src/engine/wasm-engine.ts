@@ -256,7 +256,10 @@ export class WasmEngine {
         default: p.default,
         discrete: p.discrete ?? false,
         choices: null,
+        choiceAliases: null,
       })),
+      instrument: false,
+      bufferSlots: [],
     };
     return node;
   }

@@ -248,8 +248,12 @@ export class FaustRegistry {
             default: binding.default,
             discrete: binding.discrete,
             choices: descriptor?.extensions.choices ?? null,
+            choiceAliases: null,
           };
         }),
+        instrument: compiled.descriptor.extensions.is_instrument ?? false,
+        // Soundfiles reach the DSP through create(), not through engine buffer slots.
+        bufferSlots: [],
       };
       this.types.set(compiled.nodeId, type);
     }
