@@ -3,48 +3,16 @@
  * own processor table (WasmEngine.types), and the naming rules a graph uses to address them (node ids,
  * parameter values in natural units, choice labels, buffer slot names).
  *
- * The engine is the single source of truth for kinds, parameters, ranges, defaults, units and choices.
- * The few facts its table does not carry (which kinds play MIDI, what their buffer slots are called,
- * DawDreamer's choice labels) are the small tables below, keyed by kind; a kind missing from them still
- * gets a complete descriptor.
+ * The engine is the single source of truth for every fact about a node type: kinds, parameters,
+ * ranges, defaults, units, choices and their DawDreamer aliases, which kinds play MIDI and what their
+ * buffer slots are called (see processor-types.ts). Nothing here is kept per kind.
  */
 import { CONTRACT_VERSION } from "../contracts/common";
 import type { NodeDescriptorInput, ParameterDescriptorInput } from "../contracts/node-descriptor";
-import type { ProcessorParamInfo, ProcessorTypeInfo } from "./wasm-engine";
+import type { ProcessorParamInfo, ProcessorTypeInfo } from "./processor-types";
 
 /** The node_id prefix of every builtin processor: "builtin:" + the engine's kind. */
 export const BUILTIN_PREFIX = "builtin:";
-
-/** Kinds that play MIDI notes. */
-const INSTRUMENT_KINDS: ReadonlySet<string> = new Set(["sampler"]);
-
-/**
- * Buffer slot names by kind, in engine slot order (index = engine slot). The first name is the one
- * NodeDescriptor.extensions.buffer_slots lists: "data", as in DawDreamer and docs/processors.md. The
- * sampler's slot also answers to "sample", the name the GraphDescriptor docs use, and every slot to
- * its number ("0").
- */
-const BUFFER_SLOTS: Readonly<Record<string, readonly (readonly string[])[]>> = {
-  playback: [["data"]],
-  sampler: [["data", "sample"]],
-};
-
-/**
- * Choice labels from DawDreamer and the contract docs ("low", "high", ...) that name an engine choice
- * under another label. Used only when a label is not itself one of the engine's choices, and only when
- * the target is, so the engine's own labels always win.
- */
-const CHOICE_ALIASES: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, string>>>>>> = {
-  filter: {
-    mode: {
-      low: "lowpass",
-      high: "highpass",
-      band: "bandpass",
-      low_shelf: "lowshelf",
-      high_shelf: "highshelf",
-    },
-  },
-};
 
 /**
  * The shortest decimal that is the same float32 as `value`. Engine specs are float32 (0.0001 reads
@@ -85,25 +53,28 @@ export function findBuiltinType(
 }
 
 /**
- * The index of a choice label (or one of its DawDreamer aliases) of a parameter, or -1.
+ * The index of a choice label (or one of its DawDreamer aliases) of a parameter, or -1. An alias is
+ * used only when the label is not itself a choice, so the engine's own labels always win.
  * @example
- * choiceIndex(filterType, modeParam, "low"); // 0 ("lowpass")
+ * choiceIndex(modeParam, "low"); // 0 ("lowpass")
  */
-export function choiceIndex(type: ProcessorTypeInfo, param: ProcessorParamInfo, label: string): number {
+export function choiceIndex(param: ProcessorParamInfo, label: string): number {
   const choices = param.choices ?? [];
   const direct = choices.indexOf(label);
   if (direct >= 0) return direct;
-  const alias = CHOICE_ALIASES[type.kind]?.[param.id]?.[label];
-  return alias === undefined ? -1 : choices.indexOf(alias);
+  const aliases = param.choiceAliases;
+  // Own keys only: a label such as "constructor" must not reach Object.prototype.
+  const target = aliases !== null && Object.hasOwn(aliases, label) ? aliases[label] : undefined;
+  return target === undefined ? -1 : choices.indexOf(target);
 }
 
 /**
- * The engine slot a buffer slot name addresses on a kind ("data", "sample" or the number itself), or -1.
+ * The engine slot a buffer slot name addresses on a type ("data", "sample" or the number itself), or -1.
  * @example
- * bufferSlotIndex("playback", "data"); // 0
+ * bufferSlotIndex(playbackType, "data"); // 0
  */
-export function bufferSlotIndex(kind: string, slotName: string): number {
-  const slots = BUFFER_SLOTS[kind] ?? [];
+export function bufferSlotIndex(type: ProcessorTypeInfo, slotName: string): number {
+  const slots = type.bufferSlots;
   const byName = slots.findIndex((names) => names.includes(slotName));
   if (byName >= 0) return byName;
   const number = /^(0|[1-9][0-9]*)$/.test(slotName) ? Number(slotName) : -1;
@@ -111,12 +82,12 @@ export function bufferSlotIndex(kind: string, slotName: string): number {
 }
 
 /**
- * Every name a kind's buffer slots accept, for error messages.
+ * Every name a type's buffer slots accept, for error messages.
  * @example
- * bufferSlotNames("sampler"); // ["data", "sample", "0"]
+ * bufferSlotNames(samplerType); // ["data", "sample", "0"]
  */
-export function bufferSlotNames(kind: string): string[] {
-  return (BUFFER_SLOTS[kind] ?? []).flatMap((names, slot) => [...names, String(slot)]);
+export function bufferSlotNames(type: ProcessorTypeInfo): string[] {
+  return type.bufferSlots.flatMap((names, slot) => [...names, String(slot)]);
 }
 
 function parameterDescriptor(param: ProcessorParamInfo): ParameterDescriptorInput {
@@ -144,7 +115,6 @@ function parameterDescriptor(param: ProcessorParamInfo): ParameterDescriptorInpu
  * builtinDescriptor(engine.types[0]).node_id; // "builtin:oscillator"
  */
 export function builtinDescriptor(type: ProcessorTypeInfo): NodeDescriptorInput {
-  const slots = BUFFER_SLOTS[type.kind];
   return {
     version: CONTRACT_VERSION,
     node_id: `${BUILTIN_PREFIX}${type.kind}`,
@@ -159,8 +129,11 @@ export function builtinDescriptor(type: ProcessorTypeInfo): NodeDescriptorInput 
     extensions: {
       // maxInputs -1 means "any number of channels": the descriptor then states no fixed count.
       ...(type.maxInputs >= 0 ? { input_channels: type.maxInputs } : {}),
-      is_instrument: INSTRUMENT_KINDS.has(type.kind),
-      ...(slots === undefined ? {} : { buffer_slots: slots.map((names) => names[0] as string) }),
+      is_instrument: type.instrument,
+      // Each slot by its canonical name (the first one); the others are accepted, not listed.
+      ...(type.bufferSlots.length === 0
+        ? {}
+        : { buffer_slots: type.bufferSlots.map((names) => names[0] as string) }),
     },
   };
 }

@@ -38,7 +38,7 @@ import {
   parameterRange,
 } from "./builtin-descriptors";
 import type { ExternalNodeSpec, GraphProgram, GraphProgramNode, TimelineEntry } from "./graph-program";
-import type { ProcessorParamInfo, ProcessorTypeInfo } from "./wasm-engine";
+import type { ProcessorParamInfo, ProcessorTypeInfo } from "./processor-types";
 
 /** What the compiler needs from its host. */
 export interface GraphCompileContext {
@@ -227,7 +227,7 @@ export function resolveParameterValue(
     if (param.choices === null) {
       throw new EngineError("E_SCHEMA", `must be a number: ${owner} has no choices`, paths.value);
     }
-    const index = choiceIndex(type, param, value);
+    const index = choiceIndex(param, value);
     if (index < 0) {
       throw new EngineError(
         "E_SCHEMA",
@@ -257,9 +257,9 @@ function typeNodeId(type: ProcessorTypeInfo): string {
 }
 
 function requireBufferSlot(type: ProcessorTypeInfo, slotName: string, path: string): number {
-  const slot = bufferSlotIndex(type.kind, slotName);
+  const slot = bufferSlotIndex(type, slotName);
   if (slot >= 0) return slot;
-  const names = bufferSlotNames(type.kind);
+  const names = bufferSlotNames(type);
   const nodeId = `${BUILTIN_PREFIX}${type.kind}`;
   const detail =
     names.length === 0

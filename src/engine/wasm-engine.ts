@@ -3,12 +3,12 @@
  *
  * It must run in AudioWorkletGlobalScope, which has no fetch, URL, TextDecoder or performance: so
  * this module only instantiates an already compiled WebAssembly.Module synchronously and wraps
- * its C ABI (wasm/src/abi.cpp). Fetching or reading the bytes is the host's job.
+ * its C ABI (wasm/src/abi.cpp). Fetching or reading the bytes is the host's job. The processor type
+ * table behind that ABI is read by processor-types.ts.
  */
 
 /** The raw exports of engine.wasm (see wasm/src/abi.cpp for each function's threading contract). */
-export interface EngineExports {
-  memory: WebAssembly.Memory;
+export interface EngineExports extends ProcessorTableExports {
   /** Not a wasm export: the dispatch table behind the external-node imports of this instance. */
   externals: ExternalHost;
   /**
@@ -80,12 +80,6 @@ export interface EngineExports {
   wd_output_channel(engine: number, channel: number): number;
   wd_position_frames(engine: number): number;
   wd_node_output_channels(engine: number, node: number): number;
-  wd_type_count(): number;
-  wd_type_kind(type: number): number;
-  wd_type_name(type: number): number;
-  wd_type_max_inputs(type: number): number;
-  wd_type_param_count(type: number): number;
-  wd_type_param(type: number, param: number): number;
   wd_max_render_frames(): number;
   wd_allocation_count(): number;
 }
@@ -106,6 +100,12 @@ export const ENGINE_ERROR_CODES: Record<number, string> = {
 export type RampCurve = "linear" | "exponential";
 
 import { ExternalHost, type ExternalProcessor } from "./external-nodes";
+import {
+  type ProcessorTableExports,
+  type ProcessorTypeInfo,
+  readCString,
+  readProcessorTypes,
+} from "./processor-types";
 
 /** An engine call that failed, with the engine's stable code and message. */
 export class WasmEngineError extends Error {
@@ -151,83 +151,6 @@ export function instantiateEngine(module: WebAssembly.Module): EngineExports {
   externals.attach(exports.memory);
   exports._initialize();
   return exports;
-}
-
-/** One parameter of a built-in processor type, as declared by the engine. */
-export interface ProcessorParamInfo {
-  id: string;
-  name: string;
-  units: string;
-  min: number;
-  max: number;
-  default: number;
-  discrete: boolean;
-  choices: string[] | null;
-}
-
-/** One built-in processor type (its node_id is `builtin:<kind>`). */
-export interface ProcessorTypeInfo {
-  index: number;
-  kind: string;
-  name: string;
-  /** -1: any number of input channels; 0: a source. */
-  maxInputs: number;
-  params: ProcessorParamInfo[];
-}
-
-// Byte offsets of wd::ParamSpec in wasm32 (checked by static_asserts in wasm/src/abi.cpp).
-const PARAM_SPEC_LAYOUT = {
-  id: 0,
-  name: 4,
-  units: 8,
-  min: 12,
-  max: 16,
-  default: 20,
-  discrete: 24,
-  choices: 28,
-};
-
-// AudioWorkletGlobalScope has no TextDecoder; engine strings are ASCII identifiers and messages.
-function readCString(memory: WebAssembly.Memory, pointer: number): string {
-  if (pointer === 0) return "";
-  const bytes = new Uint8Array(memory.buffer);
-  let end = pointer;
-  while (bytes[end] !== 0) end++;
-  let text = "";
-  for (let i = pointer; i < end; i++) text += String.fromCharCode(bytes[i] as number);
-  return text;
-}
-
-/** Reads the processor type table compiled into engine.wasm. */
-export function readProcessorTypes(exports: EngineExports): ProcessorTypeInfo[] {
-  const types: ProcessorTypeInfo[] = [];
-  for (let t = 0; t < exports.wd_type_count(); t++) {
-    const params: ProcessorParamInfo[] = [];
-    for (let p = 0; p < exports.wd_type_param_count(t); p++) {
-      const base = exports.wd_type_param(t, p);
-      const view = new DataView(exports.memory.buffer);
-      const str = (offset: number) => readCString(exports.memory, view.getUint32(base + offset, true));
-      const choices = str(PARAM_SPEC_LAYOUT.choices);
-      params.push({
-        id: str(PARAM_SPEC_LAYOUT.id),
-        name: str(PARAM_SPEC_LAYOUT.name),
-        units: str(PARAM_SPEC_LAYOUT.units),
-        min: view.getFloat32(base + PARAM_SPEC_LAYOUT.min, true),
-        max: view.getFloat32(base + PARAM_SPEC_LAYOUT.max, true),
-        default: view.getFloat32(base + PARAM_SPEC_LAYOUT.default, true),
-        discrete: view.getUint8(base + PARAM_SPEC_LAYOUT.discrete) !== 0,
-        choices: choices ? choices.split("|") : null,
-      });
-    }
-    types.push({
-      index: t,
-      kind: readCString(exports.memory, exports.wd_type_kind(t)),
-      name: readCString(exports.memory, exports.wd_type_name(t)),
-      maxInputs: exports.wd_type_max_inputs(t),
-      params,
-    });
-  }
-  return types;
 }
 
 /**
@@ -333,7 +256,10 @@ export class WasmEngine {
         default: p.default,
         discrete: p.discrete ?? false,
         choices: null,
+        choiceAliases: null,
       })),
+      instrument: false,
+      bufferSlots: [],
     };
     return node;
   }

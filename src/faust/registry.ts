@@ -22,7 +22,7 @@ import { EngineError } from "../contracts/errors";
 import type { GraphDescriptor, GraphNode } from "../contracts/graph-descriptor";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import { formatPath, parseContract } from "../contracts/validate";
-import type { ProcessorTypeInfo } from "../engine/wasm-engine";
+import type { ProcessorTypeInfo } from "../engine/processor-types";
 import { type CompiledFaust, compileFaust, type FaustCompileOptions } from "./compiler";
 import { createFaustNode, type FaustNode, type SoundfilePart } from "./faust-node";
 import { soundfileSlot, soundfileSlotNames } from "./layout";
@@ -248,8 +248,12 @@ export class FaustRegistry {
             default: binding.default,
             discrete: binding.discrete,
             choices: descriptor?.extensions.choices ?? null,
+            choiceAliases: null,
           };
         }),
+        instrument: compiled.descriptor.extensions.is_instrument ?? false,
+        // Soundfiles reach the DSP through create(), not through engine buffer slots.
+        bufferSlots: [],
       };
       this.types.set(compiled.nodeId, type);
     }

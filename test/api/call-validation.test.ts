@@ -105,6 +105,8 @@ describe("test double catalog", () => {
     const ids = TEST_DOUBLE_CATALOG.map(
       (descriptor) => parseContract(NodeDescriptorSchema, descriptor).node_id,
     );
-    expect(ids).toEqual([...BUILTIN_NODE_IDS]);
+    // In the engine's table order; a processor beyond DawDreamer's set needs no entry in the contract.
+    expect(ids).toEqual(expect.arrayContaining([...BUILTIN_NODE_IDS]));
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -9,7 +9,8 @@ import {
 } from "../../src/contracts";
 import { type CompiledGraph, compileGraph, type GraphCompileContext } from "../../src/engine/graph-compiler";
 import type { TimelineEntry } from "../../src/engine/graph-program";
-import { instantiateEngine, type ProcessorTypeInfo, readProcessorTypes } from "../../src/engine/wasm-engine";
+import { type ProcessorTypeInfo, readProcessorTypes } from "../../src/engine/processor-types";
+import { instantiateEngine } from "../../src/engine/wasm-engine";
 import { unknownHandle } from "../../src/hosts/in-process/buffer-store";
 import { loadEngineModuleFromDisk } from "../../src/hosts/in-process/engine-file";
 

@@ -27,7 +27,7 @@ import { fileURLToPath } from "node:url";
 
 import { describe, expect, it } from "vitest";
 
-import type { ProcessorTypeInfo } from "../../src/engine/wasm-engine";
+import type { ProcessorTypeInfo } from "../../src/engine/processor-types";
 import { newEngine } from "../support/render";
 
 const DOC_PATH = fileURLToPath(new URL("../../docs/processors.md", import.meta.url));

@@ -38,6 +38,29 @@ describe("TestDoubleEngineClient specifics", () => {
     expect(testDoubleSample(1, 25)).toBe(-0.25);
   });
 
+  it("discovers the engine's builtins with the engine's parameter ids", async () => {
+    const { nodes } = await new TestDoubleEngineClient().discoverNodes();
+    const parameterIds = (nodeId: string) =>
+      nodes.find((node) => node.node_id === nodeId)?.parameters?.map((parameter) => parameter.id);
+    expect(parameterIds("builtin:gain")).toEqual(["gain"]);
+    expect(parameterIds("builtin:delay")).toEqual(["time", "feedback", "wet", "dry"]);
+    expect(parameterIds("builtin:filter")).toEqual(["mode", "frequency", "q", "gain"]);
+    const filter = nodes.find((node) => node.node_id === "builtin:filter");
+    expect(filter?.parameters?.[0]?.extensions.choices).toEqual([
+      "lowpass",
+      "highpass",
+      "bandpass",
+      "notch",
+      "peaking",
+      "lowshelf",
+      "highshelf",
+      "allpass",
+    ]);
+    const sampler = nodes.find((node) => node.node_id === "builtin:sampler");
+    expect(sampler?.parameters?.[0]).toMatchObject({ id: "root_note", default: 60, range: [0, 127] });
+    expect(sampler?.extensions).toEqual({ input_channels: 0, is_instrument: true, buffer_slots: ["data"] });
+  });
+
   it("puts the fault message in RenderResult.error as E_RENDER", async () => {
     const client = new TestDoubleEngineClient();
     const result = await client.render({

@@ -1,4 +1,5 @@
-// The engine's C ABI: the only symbols the TypeScript loader (src/engine/wasm-engine.ts) calls.
+// The engine's C ABI: the only symbols the TypeScript loader calls (src/engine/wasm-engine.ts, and
+// src/engine/processor-types.ts for the processor type table).
 // Every function states its threading contract: "control" functions run when no render is in
 // progress and may allocate; "audio" functions may run on the audio thread and never allocate.
 // Frame positions are doubles: JavaScript numbers hold whole frames exactly up to 2^53.
@@ -105,13 +106,18 @@ float* wd_capture_channel(Engine* e, int node, int ch) { return e->captureChanne
 double wd_position_frames(Engine* e) { return static_cast<double>(e->positionFrames()); }
 int wd_node_output_channels(Engine* e, int node) { return e->nodeOutputChannels(node); }
 
-// Processor type table, for NodeDescriptors. Strings are static.
+// any thread: the processor type table (wd::ProcessorType), for NodeDescriptors and graph checks.
+// It is static data: strings live as long as the module, and nullptr strings read as "".
 int wd_type_count() { return wd::processorTypeCount(); }
 const char* wd_type_kind(int t) { return wd::processorType(t)->kind; }
 const char* wd_type_name(int t) { return wd::processorType(t)->name; }
 int wd_type_max_inputs(int t) { return wd::processorType(t)->maxInputs; }
 int wd_type_param_count(int t) { return wd::processorType(t)->numParams; }
 const wd::ParamSpec* wd_type_param(int t, int p) { return &wd::processorType(t)->params[p]; }
+// any thread: 1 when the type plays MIDI notes.
+int wd_type_instrument(int t) { return wd::processorType(t)->instrument ? 1 : 0; }
+// any thread: the type's buffer slots ("data,sample|..."; see ProcessorType::bufferSlots), or nullptr.
+const char* wd_type_buffer_slots(int t) { return wd::processorType(t)->bufferSlots; }
 
 // control: scratch memory for passing arrays in.
 void* wd_alloc(int bytes) { return std::malloc(static_cast<size_t>(bytes)); }
@@ -124,10 +130,15 @@ uint32_t wd_allocation_count() { return wd::allocationCount(); }
 }
 
 // The TypeScript loader reads ParamSpec records directly; keep this layout in step with
-// PARAM_SPEC_LAYOUT in src/engine/wasm-engine.ts.
+// PARAM_SPEC_LAYOUT in src/engine/processor-types.ts.
 static_assert(sizeof(void*) == 4, "wasm32 layout expected");
+static_assert(offsetof(wd::ParamSpec, id) == 0, "ParamSpec.id offset");
+static_assert(offsetof(wd::ParamSpec, name) == 4, "ParamSpec.name offset");
+static_assert(offsetof(wd::ParamSpec, units) == 8, "ParamSpec.units offset");
 static_assert(offsetof(wd::ParamSpec, min) == 12, "ParamSpec.min offset");
+static_assert(offsetof(wd::ParamSpec, max) == 16, "ParamSpec.max offset");
 static_assert(offsetof(wd::ParamSpec, defaultValue) == 20, "ParamSpec.defaultValue offset");
 static_assert(offsetof(wd::ParamSpec, discrete) == 24, "ParamSpec.discrete offset");
 static_assert(offsetof(wd::ParamSpec, choices) == 28, "ParamSpec.choices offset");
-static_assert(sizeof(wd::ParamSpec) == 32, "ParamSpec size");
+static_assert(offsetof(wd::ParamSpec, choiceAliases) == 32, "ParamSpec.choiceAliases offset");
+static_assert(sizeof(wd::ParamSpec) == 36, "ParamSpec size");

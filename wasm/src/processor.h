@@ -26,6 +26,10 @@ struct ParamSpec {
   // value in order, separated by '|', or is nullptr for a plain number.
   bool discrete;
   const char* choices;
+  // Other labels a graph may use for a choice (DawDreamer's), as "alias=choice" pairs separated by
+  // '|', e.g. "low=lowpass|high=highpass"; nullptr for none. An alias never shadows a real choice:
+  // a label that is one of `choices` always means that choice.
+  const char* choiceAliases = nullptr;
 };
 
 // The channels a processor reads and writes for one (sub-)block. Input channels are the output

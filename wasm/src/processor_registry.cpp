@@ -23,14 +23,17 @@ std::unique_ptr<Processor> make() {
 const ProcessorType kTypes[] = {
     {"oscillator", "Oscillator", kOscillatorParams, kOscillatorParamCount, 0, make<Oscillator>},
     {"gain", "Gain", kGainParams, kGainParamCount, -1, make<Gain>},
-    {"playback", "Playback", kPlaybackParams, kPlaybackParamCount, 0, make<Playback>},
-    {"sampler", "Sampler", kSamplerParams, kSamplerParamCount, 0, make<Sampler>},
+    {"playback", "Playback", kPlaybackParams, kPlaybackParamCount, 0, make<Playback>,
+     /*feedbackCapable=*/false, /*instrument=*/false, /*bufferSlots=*/"data"},
+    // "sample" is the name the GraphDescriptor docs use for the sampler's slot.
+    {"sampler", "Sampler", kSamplerParams, kSamplerParamCount, 0, make<Sampler>,
+     /*feedbackCapable=*/false, /*instrument=*/true, /*bufferSlots=*/"data,sample"},
     {"filter", "Filter", kFilterParams, kFilterParamCount, -1, make<Filter>},
     {"compressor", "Compressor", kCompressorParams, kCompressorParamCount, -1, make<Compressor>},
     {"panner", "Panner", kPannerParams, kPannerParamCount, -1, make<Panner>},
     {"mixer", "Mixer", kMixerParams, kMixerParamCount, -1, make<Mixer>},
     {"reverb", "Reverb", kReverbParams, kReverbParamCount, -1, make<Reverb>},
-    {"delay", "Delay", kDelayParams, kDelayParamCount, -1, make<Delay>, true},
+    {"delay", "Delay", kDelayParams, kDelayParamCount, -1, make<Delay>, /*feedbackCapable=*/true},
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The factory table: one row per node type. Adding a processor touches its own file and one line in
-// processor_registry.cpp.
+// processor_registry.cpp; TypeScript reads every fact about a node type from here (through the C
+// ABI), so nothing about it is written again on that side.
 #pragma once
 
 #include <memory>
@@ -19,6 +20,13 @@ struct ProcessorType {
   std::unique_ptr<Processor> (*create)();
   // True for processors that may close a cycle in the graph (see Processor::feedbackLatency).
   bool feedbackCapable = false;
+  // True for processors that play MIDI notes (NodeDescriptor.extensions.is_instrument).
+  bool instrument = false;
+  // The buffer slots, in slot order (slot i is what Processor::setBuffer receives as `slot`),
+  // separated by '|'. Each slot lists the names a graph may address it by, separated by ','; the
+  // first is the one NodeDescriptors list, e.g. "data,sample". nullptr: the processor takes no
+  // buffers. A slot also answers to its number ("0").
+  const char* bufferSlots = nullptr;
 };
 
 int processorTypeCount();

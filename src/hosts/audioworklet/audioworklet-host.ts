@@ -22,7 +22,7 @@ import {
 } from "../../contracts/render";
 import type { LoopRegion } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
-import type { ProcessorTypeInfo } from "../../engine/wasm-engine";
+import type { ProcessorTypeInfo } from "../../engine/processor-types";
 import type { FaustRegistry } from "../../faust/registry";
 import type { AudioWorkletHostApi, WireResult } from "../../protocol/main-worker";
 import type { InProcessEngineClient } from "../in-process/in-process-client";

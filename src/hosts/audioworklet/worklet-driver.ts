@@ -18,7 +18,7 @@ import type { RingBell } from "../../dataplane/doorbell";
 import type { DataRing } from "../../dataplane/spsc-ring";
 import { compileGraph, resolveParameterValue } from "../../engine/graph-compiler";
 import type { ClonedFaustNode, GraphProgram } from "../../engine/graph-program";
-import type { ProcessorTypeInfo } from "../../engine/wasm-engine";
+import type { ProcessorTypeInfo } from "../../engine/processor-types";
 import type { FaustRegistry } from "../../faust/registry";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";

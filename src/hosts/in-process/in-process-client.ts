@@ -48,8 +48,8 @@ import {
   requireBuiltinType,
   resolveParameterValue,
 } from "../../engine/graph-compiler";
+import type { ProcessorTypeInfo } from "../../engine/processor-types";
 import { runRenderJob } from "../../engine/render-job";
-import type { ProcessorTypeInfo } from "../../engine/wasm-engine";
 import type { FaustRegistry } from "../../faust/registry";
 import { BufferStore } from "./buffer-store";
 import { EnginePool } from "./engine-pool";

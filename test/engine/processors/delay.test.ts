@@ -228,10 +228,46 @@ describe("delay", () => {
       const type = engine.types.find((t) => t.kind === "delay");
       expect(type?.maxInputs).toBe(-1);
       expect(type?.params.map(({ name: _, ...rest }) => rest)).toEqual([
-        { id: "time", units: "ms", min: 0, max: 10000, default: 10, discrete: false, choices: null },
-        { id: "feedback", units: "", min: 0, max: f(0.999), default: 0, discrete: false, choices: null },
-        { id: "wet", units: "", min: 0, max: 1, default: 1, discrete: false, choices: null },
-        { id: "dry", units: "", min: 0, max: 1, default: 0, discrete: false, choices: null },
+        {
+          id: "time",
+          units: "ms",
+          min: 0,
+          max: 10000,
+          default: 10,
+          discrete: false,
+          choices: null,
+          choiceAliases: null,
+        },
+        {
+          id: "feedback",
+          units: "",
+          min: 0,
+          max: f(0.999),
+          default: 0,
+          discrete: false,
+          choices: null,
+          choiceAliases: null,
+        },
+        {
+          id: "wet",
+          units: "",
+          min: 0,
+          max: 1,
+          default: 1,
+          discrete: false,
+          choices: null,
+          choiceAliases: null,
+        },
+        {
+          id: "dry",
+          units: "",
+          min: 0,
+          max: 1,
+          default: 0,
+          discrete: false,
+          choices: null,
+          choiceAliases: null,
+        },
       ]);
       engine.destroy();
     });

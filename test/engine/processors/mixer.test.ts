@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { GraphProgram } from "../../../src/engine/graph-program";
-import type { ProcessorParamInfo } from "../../../src/engine/wasm-engine";
+import type { ProcessorParamInfo } from "../../../src/engine/processor-types";
 import { renderProgram } from "../../support/render";
 import { maxAbsDifference } from "../../support/signal";
 import { describeSharedBehaviour, effectProgram, testSignal } from "./shared-behaviour";
@@ -125,7 +125,17 @@ describe("mixer: channel rules", () => {
 });
 
 const table: ProcessorParamInfo[] = [
-  { id: "gain", name: "Gain", units: "", min: -1000, max: 1000, default: 1, discrete: false, choices: null },
+  {
+    id: "gain",
+    name: "Gain",
+    units: "",
+    min: -1000,
+    max: 1000,
+    default: 1,
+    discrete: false,
+    choices: null,
+    choiceAliases: null,
+  },
   ...Array.from({ length: 256 }, (_, i) => ({
     id: `input_gain_${i}`,
     name: `Input ${i} gain`,
@@ -135,6 +145,7 @@ const table: ProcessorParamInfo[] = [
     default: 1,
     discrete: false,
     choices: null,
+    choiceAliases: null,
   })),
 ];
 

@@ -319,6 +319,7 @@ describe("reverb (juce::Reverb / Freeverb)", () => {
         default: f(def),
         discrete: false,
         choices: null,
+        choiceAliases: null,
         ...extra,
       });
       expect(type?.params.map(({ name: _, ...rest }) => rest)).toEqual([

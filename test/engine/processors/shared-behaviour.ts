@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 
 import { applyGraphProgram, type GraphProgram } from "../../../src/engine/graph-program";
-import type { ProcessorParamInfo } from "../../../src/engine/wasm-engine";
+import type { ProcessorParamInfo } from "../../../src/engine/processor-types";
 import { newEngine, renderProgram } from "../../support/render";
 import { maxAbsDifference, rms, sineWave, whiteNoise } from "../../support/signal";
 

@@ -1,16 +1,36 @@
 /** The shared behaviour suite for the gain and the sources (oscillator, playback, sampler). */
 import type { GraphProgram, TimelineEntry } from "../../../src/engine/graph-program";
-import { newEngine } from "../../support/render";
+import type { ProcessorParamInfo } from "../../../src/engine/processor-types";
 import { describeSharedBehaviour, testSignal } from "./shared-behaviour";
 
-const engine = await newEngine();
-const table = (kind: string) => engine.types.find((t) => t.kind === kind)?.params ?? [];
+/** One row of a literal parameter table: a plain number unless `extra` says otherwise. */
+function param(
+  id: string,
+  name: string,
+  units: string,
+  [min, max]: [number, number],
+  defaultValue: number,
+  extra: Partial<ProcessorParamInfo> = {},
+): ProcessorParamInfo {
+  return {
+    id,
+    name,
+    units,
+    min,
+    max,
+    default: defaultValue,
+    discrete: false,
+    choices: null,
+    choiceAliases: null,
+    ...extra,
+  };
+}
 
 const sample = testSignal(6000, 3);
 
 describeSharedBehaviour({
   kind: "gain",
-  table: table("gain"),
+  table: [param("gain", "Gain", "", [-1000, 1000], 1)],
   inputs: [[testSignal(6000, 1), testSignal(6000, 2)]],
   outputChannels: 2,
   params: { gain: 0.7 },
@@ -19,7 +39,16 @@ describeSharedBehaviour({
 
 describeSharedBehaviour({
   kind: "oscillator",
-  table: table("oscillator"),
+  table: [
+    param("frequency", "Frequency", "Hz", [0, 24000], 440),
+    param("amplitude", "Amplitude", "", [0, 16], 1),
+    param("waveform", "Waveform", "", [0, 4], 0, {
+      discrete: true,
+      choices: ["sine", "saw", "square", "triangle", "noise"],
+    }),
+    param("phase", "Start phase", "cycles", [0, 1], 0),
+    param("channels", "Channels", "", [1, 64], 1, { discrete: true }),
+  ],
   inputs: [],
   outputChannels: 2,
   params: { frequency: 330, waveform: 1, channels: 2 },
@@ -31,7 +60,11 @@ describeSharedBehaviour({
 
 describeSharedBehaviour({
   kind: "playback",
-  table: table("playback"),
+  table: [
+    param("start_offset", "Start offset", "s", [0, 86400], 0),
+    param("loop", "Loop", "", [0, 1], 0, { discrete: true, choices: ["off", "on"] }),
+    param("gain", "Gain", "", [0, 16], 1),
+  ],
   inputs: [[sample, sample]],
   outputChannels: 2,
   params: { loop: 1 },
@@ -51,7 +84,16 @@ const samplerProgram: GraphProgram = {
 };
 describeSharedBehaviour({
   kind: "sampler",
-  table: table("sampler"),
+  table: [
+    param("root_note", "Root note", "", [0, 127], 60, { discrete: true }),
+    param("attack", "Attack", "ms", [0, 10000], 0),
+    param("decay", "Decay", "ms", [0, 10000], 0),
+    param("sustain", "Sustain", "", [0, 1], 1),
+    param("release", "Release", "ms", [0, 10000], 0),
+    param("gain", "Gain", "", [0, 16], 1),
+    param("bend_range", "Pitch bend range", "semitones", [0, 48], 2),
+    param("voices", "Voices", "", [1, 64], 16, { discrete: true }),
+  ],
   inputs: [[sample]],
   outputChannels: 1,
   params: { attack: 5, release: 20 },

@@ -13,7 +13,9 @@ const ParamSpec kFilterParams[] = {
     // Response shape. "bandpass" is the cookbook's constant 0 dB peak gain variant; "gain" only
     // affects peaking, lowshelf and highshelf.
     {"mode", "Mode", "", 0.0f, 7.0f, 0.0f, true,
-     "lowpass|highpass|bandpass|notch|peaking|lowshelf|highshelf|allpass"},
+     "lowpass|highpass|bandpass|notch|peaking|lowshelf|highshelf|allpass",
+     // DawDreamer's labels for the same responses, so its graphs load unchanged.
+     "low=lowpass|high=highpass|band=bandpass|low_shelf=lowshelf|high_shelf=highshelf"},
     // Cutoff, centre or shelf midpoint frequency in Hz, 10..24000. Clamped internally to just below
     // Nyquist (0.4999 * sample rate) so the poles stay inside the unit circle.
     {"frequency", "Frequency", "Hz", 10.0f, 24000.0f, 1000.0f, false, nullptr},
