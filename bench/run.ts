@@ -13,7 +13,8 @@ import { chromium } from "@playwright/test";
 import { createServer } from "vite";
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../e2e/chromium";
-import { instantiateEngine, WasmEngine } from "../src/engine/wasm-engine";
+import { instantiateEngine } from "../src/engine/engine-module";
+import { WasmEngine } from "../src/engine/wasm-engine";
 import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { PROGRAMS, SAMPLE_RATE, type WorkloadId } from "../test/support/workloads";
 import { timeEngineRenders } from "./engine-timing";

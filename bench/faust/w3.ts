@@ -9,8 +9,9 @@
  * between the two so that drift (thermal, other processes) hits both the same way.
  */
 import { FaustMonoDspGenerator, type LooseFaustDspFactory } from "@grame/faustwasm/dist/esm/index.js";
+import { instantiateEngine } from "../../src/engine/engine-module";
 import { renderOffline } from "../../src/engine/render-job";
-import { instantiateEngine, WasmEngine } from "../../src/engine/wasm-engine";
+import { WasmEngine } from "../../src/engine/wasm-engine";
 import type { CompiledFaust } from "../../src/faust/compiler";
 import { createFaustNode } from "../../src/faust/faust-node";
 import { SAMPLE_RATE } from "../../test/support/workloads";

@@ -1,6 +1,8 @@
 // A module Worker that renders a workload with engine.wasm, faster than real time, and reports the
 // realtime factors: webdreamer's offline Worker path, timed.
-import { instantiateEngine, WasmEngine } from "../../src/engine/wasm-engine";
+
+import { instantiateEngine } from "../../src/engine/engine-module";
+import { WasmEngine } from "../../src/engine/wasm-engine";
 import { PROGRAMS, SAMPLE_RATE, type WorkloadId } from "../../test/support/workloads";
 import { timeEngineRenders } from "../engine-timing";
 

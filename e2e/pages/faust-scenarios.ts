@@ -4,8 +4,10 @@
  * libfaust, hosted as an external node of engine.wasm. Only the loaders differ (libfaust and
  * engine.wasm from Vite's URLs or from disk).
  */
+
+import { instantiateEngine } from "../../src/engine/engine-module";
 import { renderOffline } from "../../src/engine/render-job";
-import { instantiateEngine, WasmEngine } from "../../src/engine/wasm-engine";
+import { WasmEngine } from "../../src/engine/wasm-engine";
 import type { FaustCompileOptions } from "../../src/faust/compiler";
 import { createFaustNode, type FaustDspCode, type SoundfilePart } from "../../src/faust/faust-node";
 

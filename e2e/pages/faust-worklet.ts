@@ -1,7 +1,9 @@
 // An AudioWorklet processor that hosts a compiled Faust DSP in engine.wasm, as the real-time host does:
 // both WebAssembly modules arrive compiled in processorOptions and are instantiated synchronously here
 // (the AudioWorkletGlobalScope has no fetch), then the engine renders one 128-frame quantum per call.
-import { instantiateEngine, WasmEngine } from "../../src/engine/wasm-engine";
+
+import { instantiateEngine } from "../../src/engine/engine-module";
+import { WasmEngine } from "../../src/engine/wasm-engine";
 import type { FaustDspCode } from "../../src/faust/faust-node";
 import { buildFaustScenario, FAUST_SCENARIOS } from "./faust-scenarios";
 

@@ -1,88 +1,11 @@
 /**
- * The one loader for engine.wasm, shared by the AudioWorklet, Workers and Node.
- *
- * It must run in AudioWorkletGlobalScope, which has no fetch, URL, TextDecoder or performance: so
- * this module only instantiates an already compiled WebAssembly.Module synchronously and wraps
- * its C ABI (wasm/src/abi.cpp). Fetching or reading the bytes is the host's job. The processor type
- * table behind that ABI is read by processor-types.ts.
+ * WasmEngine: a typed handle on one engine instance inside an instantiated engine.wasm
+ * (engine-module.ts loads it), wrapping the C ABI (wasm/src/abi.cpp) with names, checks and cached
+ * views. The same class runs in the AudioWorklet, Workers and Node.
  */
-
-/** The raw exports of engine.wasm (see wasm/src/abi.cpp for each function's threading contract). */
-export interface EngineExports extends ProcessorTableExports {
-  /** Not a wasm export: the dispatch table behind the external-node imports of this instance. */
-  externals: ExternalHost;
-  /**
-   * Not a wasm export: how many times the memory has grown. Views over the memory must be rebuilt
-   * when it changes; comparing a number is cheaper per quantum than reading `memory.buffer`.
-   */
-  growths: { count: number };
-  _initialize(): void;
-  wd_engine_create(sampleRate: number, blockSize: number): number;
-  wd_engine_destroy(engine: number): void;
-  wd_graph_clear(engine: number): void;
-  wd_node_add(engine: number, typeIndex: number): number;
-  wd_node_add_input(engine: number, node: number, source: number): number;
-  wd_node_add_external(engine: number, hostId: number, numOutputs: number, numParams: number): number;
-  wd_external_param_range(
-    engine: number,
-    node: number,
-    param: number,
-    min: number,
-    max: number,
-    def: number,
-    discrete: number,
-  ): number;
-  wd_graph_prepare(engine: number, outputNode: number): number;
-  wd_last_error(engine: number): number;
-  wd_node_set_param(engine: number, node: number, param: number, value: number): number;
-  wd_node_set_capture(engine: number, node: number, on: number): number;
-  wd_param_step(engine: number, node: number, param: number, frame: number, value: number): number;
-  wd_param_ramp(
-    engine: number,
-    node: number,
-    param: number,
-    start: number,
-    end: number,
-    v0: number,
-    v1: number,
-    curve: number,
-  ): number;
-  wd_param_array(
-    engine: number,
-    node: number,
-    param: number,
-    start: number,
-    values: number,
-    count: number,
-  ): number;
-  wd_midi_event(
-    engine: number,
-    node: number,
-    frame: number,
-    status: number,
-    data1: number,
-    data2: number,
-  ): number;
-  wd_timeline_clear(engine: number, node: number): number;
-  wd_buffer_create(engine: number, channels: number, frames: number, sampleRate: number): number;
-  wd_buffer_channel(engine: number, id: number, channel: number): number;
-  wd_buffer_release(engine: number, id: number): number;
-  wd_node_set_buffer(engine: number, node: number, slot: number, id: number): number;
-  wd_engine_reset(engine: number): void;
-  wd_engine_seek(engine: number, frame: number): void;
-  wd_node_midi_now(engine: number, node: number, status: number, data1: number, data2: number): number;
-  wd_trap_for_testing(): void;
-  wd_capture_channel(engine: number, node: number, channel: number): number;
-  wd_alloc(bytes: number): number;
-  wd_free(pointer: number): void;
-  wd_render(engine: number, frames: number): number;
-  wd_output_channels(engine: number): number;
-  wd_output_channel(engine: number, channel: number): number;
-  wd_position_frames(engine: number): number;
-  wd_node_output_channels(engine: number, node: number): number;
-  wd_max_render_frames(): number;
-  wd_allocation_count(): number;
-}
+import type { EngineExports } from "./engine-module";
+import type { ExternalProcessor } from "./external-nodes";
+import { type ProcessorTypeInfo, readCString, readProcessorTypes } from "./processor-types";
 
 /** Error codes returned by the C ABI (wasm/src/engine.h ErrorCode). */
 export const ENGINE_ERROR_CODES: Record<number, string> = {
@@ -99,14 +22,6 @@ export const ENGINE_ERROR_CODES: Record<number, string> = {
 /** How a parameter moves between two values over a ramp. */
 export type RampCurve = "linear" | "exponential";
 
-import { ExternalHost, type ExternalProcessor } from "./external-nodes";
-import {
-  type ProcessorTableExports,
-  type ProcessorTypeInfo,
-  readCString,
-  readProcessorTypes,
-} from "./processor-types";
-
 /** An engine call that failed, with the engine's stable code and message. */
 export class WasmEngineError extends Error {
   constructor(
@@ -116,41 +31,6 @@ export class WasmEngineError extends Error {
     super(message);
     this.name = "WasmEngineError";
   }
-}
-
-/** Compiles engine.wasm bytes (main thread, Worker or Node; never needed in the worklet). */
-export function compileEngineModule(bytes: BufferSource): Promise<WebAssembly.Module> {
-  return WebAssembly.compile(bytes);
-}
-
-/**
- * Instantiates a compiled engine module synchronously, as the AudioWorklet constructor must.
- * @example
- * const exports = instantiateEngine(module);
- * const engine = new WasmEngine(exports, 48000, 128);
- */
-export function instantiateEngine(module: WebAssembly.Module): EngineExports {
-  const externals = new ExternalHost();
-  const growths = { count: 0 };
-  const imports = {
-    webdreamer: externals.imports(),
-    wasi_snapshot_preview1: {
-      proc_exit(code: number): never {
-        throw new Error(`engine.wasm called proc_exit(${code})`);
-      },
-    },
-    // Called when memory.grow succeeds: WasmEngine rebuilds its views when the count changes.
-    env: {
-      emscripten_notify_memory_growth(): void {
-        growths.count++;
-      },
-    },
-  };
-  const instance = new WebAssembly.Instance(module, imports);
-  const exports = { ...(instance.exports as unknown as EngineExports), externals, growths };
-  externals.attach(exports.memory);
-  exports._initialize();
-  return exports;
 }
 
 /**

@@ -7,10 +7,10 @@ import {
   type GraphNodeInput,
   parseContract,
 } from "../../src/contracts";
+import { instantiateEngine } from "../../src/engine/engine-module";
 import { type CompiledGraph, compileGraph, type GraphCompileContext } from "../../src/engine/graph-compiler";
 import type { TimelineEntry } from "../../src/engine/graph-program";
 import { type ProcessorTypeInfo, readProcessorTypes } from "../../src/engine/processor-types";
-import { instantiateEngine } from "../../src/engine/wasm-engine";
 import { unknownHandle } from "../../src/hosts/in-process/buffer-store";
 import { loadEngineModuleFromDisk } from "../../src/hosts/in-process/engine-file";
 

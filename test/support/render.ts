@@ -1,6 +1,8 @@
 /** Renders a GraphProgram in Node through the same loader the worklet uses. */
+
+import { instantiateEngine } from "../../src/engine/engine-module";
 import { applyGraphProgram, type GraphProgram } from "../../src/engine/graph-program";
-import { instantiateEngine, WasmEngine } from "../../src/engine/wasm-engine";
+import { WasmEngine } from "../../src/engine/wasm-engine";
 import { loadEngineModuleFromDisk } from "../../src/hosts/in-process/engine-file";
 
 export async function newEngine(sampleRate = 48000, blockSize = 128): Promise<WasmEngine> {

@@ -8,8 +8,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { NodeDescriptorSchema, parseContract } from "../../src/contracts";
 import { builtinDescriptors } from "../../src/engine/builtin-descriptors";
+import { instantiateEngine } from "../../src/engine/engine-module";
 import { readProcessorTypes } from "../../src/engine/processor-types";
-import { instantiateEngine } from "../../src/engine/wasm-engine";
 import { loadEngineModuleFromDisk } from "../../src/hosts/in-process/engine-file";
 import { TEST_DOUBLE_CATALOG, TestDoubleEngineClient } from "../../src/testing/index";
 

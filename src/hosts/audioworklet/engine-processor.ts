@@ -23,6 +23,7 @@ import type { RingBell } from "../../dataplane/doorbell";
 import type { MeterBlock } from "../../dataplane/meter-block";
 import type { DataRing } from "../../dataplane/spsc-ring";
 import type { TransportBlock } from "../../dataplane/transport-block";
+import { instantiateEngine } from "../../engine/engine-module";
 import {
   applyGraphProgram,
   type ClonedFaustNode,
@@ -30,7 +31,7 @@ import {
   type GraphProgram,
 } from "../../engine/graph-program";
 import { RealtimeEngine } from "../../engine/realtime-engine";
-import { instantiateEngine, WasmEngine } from "../../engine/wasm-engine";
+import { WasmEngine } from "../../engine/wasm-engine";
 import { createFaustNode, type FaustDspCode, type SoundfilePart } from "../../faust/faust-node";
 import type { EngineProcessorOptions, MainToWorkletMessage } from "../../protocol/main-to-worklet";
 import type { TypedPort } from "../../protocol/typed-port";

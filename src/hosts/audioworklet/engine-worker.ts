@@ -2,8 +2,9 @@
  * The AudioWorklet host's engine Worker entry: the Worker host's EngineHost, extended to drive the
  * engine's AudioWorkletNode through the command ring (AudioWorkletEngineHost).
  */
+
+import { instantiateEngine } from "../../engine/engine-module";
 import { readProcessorTypes } from "../../engine/processor-types";
-import { instantiateEngine } from "../../engine/wasm-engine";
 import { serveEngine } from "../worker/serve-engine";
 import { AudioWorkletEngineHost } from "./audioworklet-host";
 

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
-import { compileEngineModule } from "../../engine/wasm-engine";
+import { compileEngineModule } from "../../engine/engine-module";
 
 /**
  * The engine file: $WEBDREAMER_WASM if set, else public/build/engine.wasm found from this module's

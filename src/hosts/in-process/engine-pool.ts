@@ -3,7 +3,9 @@
  * and block size, never evicted; a request at another rate or with its own block size gets an engine
  * of its own, kept for later requests (the most recently used few).
  */
-import { instantiateEngine, WasmEngine } from "../../engine/wasm-engine";
+
+import { instantiateEngine } from "../../engine/engine-module";
+import { WasmEngine } from "../../engine/wasm-engine";
 
 export interface EnginePoolOptions {
   /** The client's own rate and block size: that engine is created at once and always kept. */

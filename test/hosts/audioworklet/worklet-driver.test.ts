@@ -14,8 +14,8 @@ import {
 import { CommandDecoder, type CommandVisitor } from "../../../src/dataplane/command-codec";
 import { openDoorbell, openRing } from "../../../src/dataplane/data-plane";
 import type { DataRing } from "../../../src/dataplane/spsc-ring";
+import { instantiateEngine } from "../../../src/engine/engine-module";
 import { type ProcessorTypeInfo, readProcessorTypes } from "../../../src/engine/processor-types";
-import { instantiateEngine } from "../../../src/engine/wasm-engine";
 import { WorkletDriver } from "../../../src/hosts/audioworklet/worklet-driver";
 import { loadEngineModuleFromDisk } from "../../../src/hosts/in-process/engine-file";
 import type { TypedPort } from "../../../src/protocol/typed-port";
