@@ -21,7 +21,7 @@
  * player.loopEndBeats = 16; // or, in HTML: <webdreamer-player loop-end-beats="16">
  * document.body.append(player);
  */
-import { html, LitElement, nothing, type PropertyValues } from "lit";
+import { html, LitElement, type PropertyValues } from "lit";
 
 import type { RealtimeEngineClient } from "../api/realtime-client";
 import {
@@ -34,54 +34,23 @@ import { createRealtimeEngine } from "../create-browser-engine";
 import { checkCapabilities, type EngineCapabilities } from "./capabilities";
 import { demoControls, demoGraph, type ParameterControl } from "./demo-graph";
 import { controlKey, graphTempo, graphValue, withControlValues } from "./graph-controls";
-import { LevelMeter, METER_FLOOR_DB, type MeterColors } from "./level-meter";
+import { LevelMeter, type MeterColors } from "./level-meter";
 import { ParameterSender } from "./parameter-sender";
-import { loopIcon, pauseIcon, playIcon, stopIcon } from "./player-icons";
+import { findReadoutFields, playerDisplay, playerDropouts } from "./player-display";
+import { type PlayerStatus, playerHeader } from "./player-header";
+import { playerMeter } from "./player-meter";
+import { type Notice, playerNotice } from "./player-notice";
+import { playerSliders } from "./player-sliders";
 import { playerStyles } from "./player-styles";
-import { positionOfValue, sliderRange, valueAtPosition } from "./slider-scale";
-import { formatParameterValue } from "./transport-format";
+import { MAX_TEMPO_BPM, MIN_TEMPO_BPM, transportBar } from "./player-transport-bar";
+import { valueAtPosition } from "./slider-scale";
 import { type LoopBeats, TransportReadout } from "./transport-readout";
 
-/** What the player is doing, as its status line says it. */
-export type PlayerStatus =
-  | "unsupported" // the browser lacks something the engine needs (see the notice)
-  | "idle" // the engine has not started: the first Play starts it
-  | "starting"
-  | "playing"
-  | "paused"
-  | "stopped"
-  | "fault" // the engine trapped; "Restart engine" brings it back
-  | "error"; // the engine could not start or a call failed (see the notice)
+export type { PlayerStatus } from "./player-header";
+export { MAX_TEMPO_BPM, MIN_TEMPO_BPM } from "./player-transport-bar";
 
-/** The tempo input's range (the engine accepts up to 1000 bpm; beyond 300 is not music). */
-export const MIN_TEMPO_BPM = 20;
-export const MAX_TEMPO_BPM = 300;
 /** Tempo changes from the input glide over this long, so a jump is heard as a ramp. */
 export const TEMPO_RAMP_SECONDS = 0.5;
-
-const STATUS_TEXT: Record<PlayerStatus, string> = {
-  unsupported: "Unsupported",
-  idle: "Ready",
-  starting: "Starting engine…",
-  playing: "Playing",
-  paused: "Paused",
-  stopped: "Stopped",
-  fault: "Engine fault",
-  error: "Error",
-};
-
-const DATA_PLANE_TEXT: Record<DataPlaneTransport, string> = {
-  shared_memory: "shared memory",
-  message_port: "message-port fallback",
-};
-
-/** Marks on the meter's dB scale. */
-const SCALE_MARKS = [-48, -36, -24, -12, -6, 0] as const;
-
-interface Notice {
-  kind: "unsupported" | "error" | "fault";
-  message: string;
-}
 
 /** Detail of the `webdreamer-parameter` event: a value the live engine accepted. */
 export interface ParameterChangeDetail {
@@ -337,21 +306,7 @@ export class WebdreamerPlayer extends LitElement {
 
   protected override firstUpdated(): void {
     const root = this.renderRoot;
-    const field = (id: string) => root.querySelector<HTMLElement>(`#${id}`) as HTMLElement;
-    this.readout = new TransportReadout(
-      {
-        barsBeats: field("bars-beats"),
-        clock: field("clock"),
-        tempo: field("tempo-readout"),
-        loop: field("loop-readout"),
-        ringOverflows: field("ring-overflows"),
-        lateCommands: field("late-commands"),
-        badCommands: field("bad-commands"),
-        underruns: field("underruns"),
-      },
-      this.beatsPerBar,
-      this.loopBeats(),
-    );
+    this.readout = new TransportReadout(findReadoutFields(root), this.beatsPerBar, this.loopBeats());
     const canvas = root.querySelector("canvas") as HTMLCanvasElement;
     this.levelMeter = new LevelMeter(canvas, 2, this.meterColors());
     this.observeCanvas();
@@ -379,144 +334,34 @@ export class WebdreamerPlayer extends LitElement {
   protected override render() {
     const status = this.status;
     const unsupported = status === "unsupported";
-    const running = this.engineClient !== null && this.transportStatus === "playing";
+    const engine = this.engineClient;
     const plane: DataPlaneTransport =
-      this.engineClient?.dataPlane ?? (this.capabilities.isolated ? "shared_memory" : "message_port");
+      engine?.dataPlane ?? (this.capabilities.isolated ? "shared_memory" : "message_port");
     return html`
       <section class="player" aria-label=${this.label}>
-        <header class="head">
-          <div class="identity">
-            <span class="name">${this.label}</span>
-            <span class="status" data-status=${status} role="status">${STATUS_TEXT[status]}</span>
-          </div>
-          <span
-            class="badge"
-            data-plane=${plane}
-            title=${
-              plane === "shared_memory"
-                ? "Cross-origin isolated: state and meters are read from SharedArrayBuffers"
-                : "Not cross-origin isolated: the engine plays over MessagePorts"
-            }
-            ><span class="visually-hidden">Data plane: </span>${DATA_PLANE_TEXT[plane]}</span
-          >
-        </header>
-        ${this.renderNotice()}
-        <div class="transport" role="group" aria-label="Transport">
-          <button
-            class="play"
-            type="button"
-            ?disabled=${unsupported || this.starting || status === "fault"}
-            @click=${this.onPlayClick}
-          >
-            ${running ? pauseIcon : playIcon}<span>${running ? "Pause" : "Play"}</span>
-          </button>
-          <button type="button" ?disabled=${!this.engineClient} @click=${() => this.stop()}>
-            ${stopIcon}<span>Stop</span>
-          </button>
-          <button
-            type="button"
-            aria-pressed=${this.loopEnabled ? "true" : "false"}
-            ?disabled=${unsupported}
-            @click=${this.onLoopClick}
-          >
-            ${loopIcon}<span>Loop</span>
-          </button>
-          <div class="tempo">
-            <label for="tempo">Tempo</label>
-            <input
-              id="tempo"
-              type="number"
-              inputmode="decimal"
-              min=${MIN_TEMPO_BPM}
-              max=${MAX_TEMPO_BPM}
-              step="1"
-              .value=${String(this.tempo)}
-              ?disabled=${unsupported}
-              @change=${this.onTempoChange}
-            />
-            <span>bpm</span>
-          </div>
-        </div>
-        <dl class="display">
-          <div class="position"><dt>Bar:beat</dt><dd id="bars-beats"></dd></div>
-          <div><dt>Time</dt><dd id="clock"></dd></div>
-          <div><dt>Tempo</dt><dd id="tempo-readout"></dd></div>
-          <div class="loop"><dt>Loop</dt><dd id="loop-readout"></dd></div>
-        </dl>
-        <div class="meter" role="img" aria-label="Output level: peak and RMS of the left and right channels">
-          <div class="channels" aria-hidden="true"><span>L</span><span>R</span></div>
-          <canvas></canvas>
-          <div class="scale" aria-hidden="true">
-            ${SCALE_MARKS.map(
-              (db) =>
-                html`<span
-                  class=${db === -6 ? "minor" : ""}
-                  style="left: ${((db - METER_FLOOR_DB) / -METER_FLOOR_DB) * 100}%"
-                  >${db === 0 ? "0 dB" : db}</span
-                >`,
-            )}
-          </div>
-        </div>
-        <div class="controls">${this.controls.map((control, index) => this.renderControl(control, index))}</div>
-        <dl class="dropouts" aria-label="Dropouts since the engine started">
-          <span aria-hidden="true">Dropouts</span>
-          <div><dt>Ring overflows</dt><dd id="ring-overflows"></dd></div>
-          <div><dt>Late commands</dt><dd id="late-commands"></dd></div>
-          <div><dt>Bad commands</dt><dd id="bad-commands"></dd></div>
-          <div><dt>Underruns</dt><dd id="underruns"></dd></div>
-        </dl>
+        ${playerHeader({ label: this.label, status, plane })}
+        ${playerNotice(this.notice, { restart: this.onRestartClick, dismiss: this.onDismissClick })}
+        ${transportBar(
+          {
+            playing: engine !== null && this.transportStatus === "playing",
+            playDisabled: unsupported || this.starting || status === "fault",
+            stopDisabled: !engine,
+            unsupported,
+            loopEnabled: this.loopEnabled,
+            tempo: this.tempo,
+          },
+          {
+            playOrPause: this.onPlayClick,
+            stop: this.onStopClick,
+            toggleLoop: this.onLoopClick,
+            changeTempo: this.onTempoChange,
+          },
+        )}
+        ${playerDisplay()}
+        ${playerMeter()}
+        ${playerSliders({ controls: this.controls, values: this.values, disabled: unsupported }, this.onSliderInput)}
+        ${playerDropouts()}
       </section>
-    `;
-  }
-
-  private renderNotice() {
-    const notice = this.notice;
-    if (!notice) return nothing;
-    const title =
-      notice.kind === "fault"
-        ? "The engine stopped."
-        : notice.kind === "error"
-          ? "Something went wrong."
-          : "";
-    return html`
-      <div class="notice" role="alert">
-        <p>${title ? html`<strong>${title}</strong> ` : nothing}${notice.message}</p>
-        ${
-          notice.kind === "fault"
-            ? html`<button class="restart" type="button" @click=${this.onRestartClick}>Restart engine</button>`
-            : notice.kind === "error"
-              ? html`<button type="button" @click=${this.onDismissClick}>Dismiss</button>`
-              : nothing
-        }
-      </div>
-    `;
-  }
-
-  private renderControl(control: ParameterControl, index: number) {
-    const value = this.values.get(controlKey(control)) ?? control.min;
-    const range = sliderRange(control);
-    const position = positionOfValue(control, value);
-    const fill = ((position - range.min) / (range.max - range.min || 1)) * 100;
-    const text = formatParameterValue(value, control);
-    const id = `control-${index}`;
-    return html`
-      <div class="control">
-        <label for=${id}>${control.label}</label>
-        <input
-          id=${id}
-          type="range"
-          min=${range.min}
-          max=${range.max}
-          step=${range.step}
-          .value=${String(position)}
-          aria-valuetext=${text}
-          style="--fill: ${fill}%"
-          ?disabled=${this.status === "unsupported"}
-          @input=${(event: Event) => this.onSliderInput(control, event)}
-        />
-        <!-- Hidden from assistive technology: aria-valuetext already speaks the value. -->
-        <span class="value" aria-hidden="true">${text}</span>
-      </div>
     `;
   }
 
@@ -525,6 +370,10 @@ export class WebdreamerPlayer extends LitElement {
   private readonly onPlayClick = (): void => {
     if (this.engineClient && this.transportStatus === "playing") void this.pause();
     else void this.play();
+  };
+
+  private readonly onStopClick = (): void => {
+    void this.stop();
   };
 
   private readonly onDismissClick = (): void => {
@@ -562,12 +411,12 @@ export class WebdreamerPlayer extends LitElement {
     });
   };
 
-  private onSliderInput(control: ParameterControl, event: Event): void {
+  private readonly onSliderInput = (control: ParameterControl, event: Event): void => {
     const position = Number((event.target as HTMLInputElement).value);
     const value = valueAtPosition(control, position);
     this.values = new Map(this.values).set(controlKey(control), value);
     this.sender?.send(control.node, control.param, value);
-  }
+  };
 
   private readonly onRestartClick = async (): Promise<void> => {
     const engine = this.engineClient;
