@@ -7,6 +7,8 @@
  * interface only:
  * - The engine starts on the first Play click: browsers let an AudioContext make sound only after
  *   a user gesture, and a page embedding the player should not pay for an engine nobody plays.
+ *   A RealtimeEngineController (realtime-engine-controller.ts) owns the engine's life: start,
+ *   fault and restart, closing it when the element leaves the page, and the frame loop.
  * - The readout and the meter read the transport block and the meter block once per animation
  *   frame, without a message (a latest-value mailbox); nothing in that loop allocates.
  * - Slider moves reach the engine through a ParameterSender: one call in flight per parameter,
@@ -28,9 +30,9 @@ import {
   createTransportSnapshot,
   type DataPlaneTransport,
   type MeterReading,
+  type TransportSnapshot,
 } from "../api/realtime-readings";
 import type { GraphDescriptorInput } from "../contracts/graph-descriptor";
-import { createRealtimeEngine } from "../create-browser-engine";
 import { checkCapabilities, type EngineCapabilities } from "./capabilities";
 import { demoControls, demoGraph, type ParameterControl } from "./demo-graph";
 import { controlKey, graphTempo, graphValue, withControlValues } from "./graph-controls";
@@ -43,6 +45,7 @@ import { type Notice, playerNotice } from "./player-notice";
 import { playerSliders } from "./player-sliders";
 import { playerStyles } from "./player-styles";
 import { MAX_TEMPO_BPM, MIN_TEMPO_BPM, transportBar } from "./player-transport-bar";
+import { RealtimeEngineController } from "./realtime-engine-controller";
 import { valueAtPosition } from "./slider-scale";
 import { type LoopBeats, TransportReadout } from "./transport-readout";
 
@@ -59,17 +62,10 @@ export interface ParameterChangeDetail {
   value: number;
 }
 
+const FAILED_TEXT = { start: "The engine could not start", restart: "The engine could not restart" } as const;
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Closes the engine, then the AudioContext the player made for it, so the page gets its audio
- * device back. Errors are dropped: the element is going away, nobody can act on them.
- */
-async function closeEngine(engine: RealtimeEngineClient): Promise<void> {
-  await engine.close().catch(() => {});
-  await engine.context.close().catch(() => {});
 }
 
 export class WebdreamerPlayer extends LitElement {
@@ -83,9 +79,7 @@ export class WebdreamerPlayer extends LitElement {
     loopEndBeats: { type: Number, attribute: "loop-end-beats" },
     beatsPerBar: { type: Number, attribute: "beats-per-bar" },
     theme: { type: String, reflect: true },
-    engineClient: { state: true },
     notice: { state: true },
-    starting: { state: true },
     transportStatus: { state: true },
     loopEnabled: { state: true },
     tempo: { state: true },
@@ -143,28 +137,40 @@ export class WebdreamerPlayer extends LitElement {
   declare theme: "light" | "dark" | undefined;
 
   // Reactive internal state (declared so Lit's accessors are not shadowed by class fields).
-  declare private engineClient: RealtimeEngineClient | null;
   declare private notice: Notice | null;
-  declare private starting: boolean;
   declare private transportStatus: "playing" | "paused" | "stopped";
   declare private loopEnabled: boolean;
   declare private tempo: number;
   declare private values: Map<string, number>;
 
   private readonly capabilities: EngineCapabilities;
+  private readonly realtime = new RealtimeEngineController(this, {
+    attach: (engine) => this.attachSender(engine),
+    load: (engine) => this.loadInto(engine),
+    ready: (engine) => this.emit("webdreamer-ready", { dataPlane: engine.dataPlane }),
+    restarted: async (engine) => {
+      if (this.wantsToPlay) await engine.play();
+    },
+    fault: (message) => {
+      this.notice = {
+        kind: "fault",
+        message: `engine.wasm trapped (${message}) and now outputs silence. A restart keeps the graph and the position.`,
+      };
+      this.emit("webdreamer-fault", { message });
+    },
+    failed: (error, during) => {
+      this.notice = { kind: "error", message: `${FAILED_TEXT[during]}: ${messageOf(error)}` };
+    },
+    frame: (state, meters, now) => this.showFrame(state, meters, now),
+  });
   private levelMeter: LevelMeter | null = null;
   private readout: TransportReadout | null = null;
-  private reading: MeterReading | null = null;
   private sender: ParameterSender | null = null;
   /** The transport state shown before the engine starts (never written by an engine). */
   private readonly idleState = createTransportSnapshot();
   /** Whether the user asked to play: a restart after a fault resumes only then. */
   private wantsToPlay = false;
-  /** Bumped when the element disconnects, so an engine that finishes starting after that closes. */
-  private generation = 0;
-  private frameRequest = 0;
   private lastStatus: PlayerStatus | null = null;
-  private removeFaultListener: (() => void) | null = null;
   private resizeObserver: ResizeObserver | null = null;
   private readonly colorScheme = matchMedia("(prefers-color-scheme: light)");
 
@@ -177,8 +183,6 @@ export class WebdreamerPlayer extends LitElement {
     this.loopEndBeats = 8;
     this.beatsPerBar = 4;
     this.theme = undefined;
-    this.engineClient = null;
-    this.starting = false;
     this.transportStatus = "stopped";
     this.loopEnabled = false;
     this.tempo = graphTempo(this.graph);
@@ -200,7 +204,7 @@ export class WebdreamerPlayer extends LitElement {
    * const state = await player.engine?.getTransportState();
    */
   get engine(): RealtimeEngineClient | null {
-    return this.engineClient;
+    return this.realtime.engine;
   }
 
   /**
@@ -211,8 +215,8 @@ export class WebdreamerPlayer extends LitElement {
   get status(): PlayerStatus {
     if (this.notice?.kind === "unsupported") return "unsupported";
     if (this.notice?.kind === "fault") return "fault";
-    if (this.starting) return "starting";
-    if (!this.engineClient) return this.notice ? "error" : "idle";
+    if (this.realtime.starting) return "starting";
+    if (!this.realtime.engine) return this.notice ? "error" : "idle";
     return this.transportStatus;
   }
 
@@ -232,7 +236,7 @@ export class WebdreamerPlayer extends LitElement {
    */
   async play(): Promise<void> {
     this.wantsToPlay = true;
-    const engine = this.engineClient ?? (await this.startEngine());
+    const engine = this.realtime.engine ?? (await this.startEngine());
     if (!engine) return;
     await this.call(() => engine.play());
   }
@@ -244,7 +248,7 @@ export class WebdreamerPlayer extends LitElement {
    */
   async pause(): Promise<void> {
     this.wantsToPlay = false;
-    const engine = this.engineClient;
+    const engine = this.realtime.engine;
     if (engine) await this.call(() => engine.pause());
   }
 
@@ -255,7 +259,7 @@ export class WebdreamerPlayer extends LitElement {
    */
   async stop(): Promise<void> {
     this.wantsToPlay = false;
-    const engine = this.engineClient;
+    const engine = this.realtime.engine;
     if (engine) await this.call(() => engine.stop());
   }
 
@@ -271,22 +275,15 @@ export class WebdreamerPlayer extends LitElement {
   }
 
   override disconnectedCallback(): void {
+    // The engine's controller (run by super) stops the frames and closes the engine.
     super.disconnectedCallback();
     this.colorScheme.removeEventListener("change", this.refreshColors);
     this.resizeObserver?.disconnect();
     this.resizeObserver = null;
-    cancelAnimationFrame(this.frameRequest);
-    this.frameRequest = 0;
-    this.generation++;
-    this.removeFaultListener?.();
-    this.removeFaultListener = null;
-    const engine = this.engineClient;
-    this.engineClient = null;
     this.sender = null;
     this.wantsToPlay = false;
     this.transportStatus = "stopped";
     if (this.notice?.kind !== "unsupported") this.notice = null;
-    if (engine) void closeEngine(engine);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -324,8 +321,8 @@ export class WebdreamerPlayer extends LitElement {
       this.readout?.configure(this.beatsPerBar, this.loopBeats());
       if (this.loopEnabled) void this.applyLoop();
     }
-    const engine = this.engineClient;
-    if (changed.has("graph") && changed.get("graph") !== undefined && engine && !this.starting) {
+    const engine = this.realtime.engine;
+    if (changed.has("graph") && changed.get("graph") !== undefined && engine && !this.realtime.starting) {
       void this.call(() => this.loadInto(engine));
     }
     if (!engine) this.showIdleState();
@@ -334,7 +331,7 @@ export class WebdreamerPlayer extends LitElement {
   protected override render() {
     const status = this.status;
     const unsupported = status === "unsupported";
-    const engine = this.engineClient;
+    const engine = this.realtime.engine;
     const plane: DataPlaneTransport =
       engine?.dataPlane ?? (this.capabilities.isolated ? "shared_memory" : "message_port");
     return html`
@@ -344,7 +341,7 @@ export class WebdreamerPlayer extends LitElement {
         ${transportBar(
           {
             playing: engine !== null && this.transportStatus === "playing",
-            playDisabled: unsupported || this.starting || status === "fault",
+            playDisabled: unsupported || this.realtime.starting || status === "fault",
             stopDisabled: !engine,
             unsupported,
             loopEnabled: this.loopEnabled,
@@ -368,7 +365,7 @@ export class WebdreamerPlayer extends LitElement {
   // ---- user actions ----
 
   private readonly onPlayClick = (): void => {
-    if (this.engineClient && this.transportStatus === "playing") void this.pause();
+    if (this.realtime.engine && this.transportStatus === "playing") void this.pause();
     else void this.play();
   };
 
@@ -399,7 +396,7 @@ export class WebdreamerPlayer extends LitElement {
     }
     this.tempo = Math.min(MAX_TEMPO_BPM, Math.max(MIN_TEMPO_BPM, Math.round(bpm * 10) / 10));
     input.value = String(this.tempo);
-    const engine = this.engineClient;
+    const engine = this.realtime.engine;
     if (!engine) {
       this.showIdleState();
       return;
@@ -419,69 +416,28 @@ export class WebdreamerPlayer extends LitElement {
   };
 
   private readonly onRestartClick = async (): Promise<void> => {
-    const engine = this.engineClient;
-    if (!engine) return;
+    if (!this.realtime.engine) return;
     this.notice = null;
-    this.starting = true;
-    try {
-      await engine.restart();
-      if (this.wantsToPlay) await engine.play();
-    } catch (error) {
-      this.notice = { kind: "error", message: `The engine could not restart: ${messageOf(error)}` };
-    } finally {
-      this.starting = false;
-    }
+    await this.realtime.restart();
   };
 
   // ---- engine ----
 
   private async startEngine(): Promise<RealtimeEngineClient | null> {
-    if (this.starting || this.status === "unsupported") return null;
-    const generation = this.generation;
-    this.starting = true;
+    if (this.realtime.starting || this.status === "unsupported") return null;
     this.notice = null;
-    let context: AudioContext | null = null;
-    let engine: RealtimeEngineClient | null = null;
-    try {
-      // Created here, synchronously inside the click that called play(), so the browser lets it
-      // sound; the player owns it and closes it with the engine.
-      context = new AudioContext({ latencyHint: "interactive" });
-      engine = await createRealtimeEngine({ context });
-      if (generation !== this.generation) {
-        await closeEngine(engine);
-        return null;
-      }
-      const started = engine;
-      this.removeFaultListener = started.onFault((message) => {
-        this.notice = {
-          kind: "fault",
-          message: `engine.wasm trapped (${message}) and now outputs silence. A restart keeps the graph and the position.`,
-        };
-        this.emit("webdreamer-fault", { message });
-      });
-      this.reading = started.createMeterReading();
-      this.sender = new ParameterSender((node, param, value) => started.setParameter(node, param, value), {
-        applied: (node, param, value) => this.emit("webdreamer-parameter", { node, param, value }),
-        failed: (error, node, param) => {
-          this.notice = { kind: "error", message: `${node}.${param}: ${messageOf(error)}` };
-        },
-      });
-      if (started.context.state !== "running") await started.context.resume();
-      await this.loadInto(started);
-      this.engineClient = started;
-      this.startFrames();
-      this.emit("webdreamer-ready", { dataPlane: started.dataPlane });
-      return started;
-    } catch (error) {
-      this.notice = { kind: "error", message: `The engine could not start: ${messageOf(error)}` };
-      this.removeFaultListener?.();
-      this.removeFaultListener = null;
-      if (engine) await closeEngine(engine);
-      else await context?.close().catch(() => {});
-      return null;
-    } finally {
-      this.starting = false;
-    }
+    // Called synchronously from play(), so start() makes the AudioContext inside the user's click.
+    return this.realtime.start();
+  }
+
+  /** Slider moves reach a new engine through its own sender: one call in flight per parameter. */
+  private attachSender(engine: RealtimeEngineClient): void {
+    this.sender = new ParameterSender((node, param, value) => engine.setParameter(node, param, value), {
+      applied: (node, param, value) => this.emit("webdreamer-parameter", { node, param, value }),
+      failed: (error, node, param) => {
+        this.notice = { kind: "error", message: `${node}.${param}: ${messageOf(error)}` };
+      },
+    });
   }
 
   /** Loads the graph with the sliders' values, then the tempo and loop the controls show. */
@@ -500,7 +456,7 @@ export class WebdreamerPlayer extends LitElement {
    * into seconds at the tempo the input shows. Turning the loop on past its end jumps back to its
    * start, as a person pressing Loop expects to hear the loop.
    */
-  private async applyLoop(engine = this.engineClient): Promise<void> {
+  private async applyLoop(engine = this.realtime.engine): Promise<void> {
     if (!engine) return;
     if (!this.loopEnabled) {
       await this.call(() => engine.setLoop(null));
@@ -520,31 +476,21 @@ export class WebdreamerPlayer extends LitElement {
     try {
       await action();
     } catch (error) {
-      if (this.engineClient || this.starting) this.notice = { kind: "error", message: messageOf(error) };
+      if (this.realtime.engine || this.realtime.starting) {
+        this.notice = { kind: "error", message: messageOf(error) };
+      }
     }
   }
 
-  // ---- the animation frame loop ----
+  // ---- what each frame shows ----
 
-  private startFrames(): void {
-    cancelAnimationFrame(this.frameRequest);
-    this.frameRequest = requestAnimationFrame(this.onFrame);
-  }
-
-  /** Once per frame: read both blocks, write what changed. Allocates nothing. */
-  private readonly onFrame = (now: number): void => {
-    const engine = this.engineClient;
-    if (!engine) return;
-    this.frameRequest = requestAnimationFrame(this.onFrame);
-    const state = engine.readTransport();
+  /** Called by the controller once per frame: write what changed. Allocates nothing. */
+  private showFrame(state: TransportSnapshot, meters: MeterReading, now: number): void {
     this.readout?.show(state);
     const status = state.running ? "playing" : state.positionFrames > 0 ? "paused" : "stopped";
     if (status !== this.transportStatus) this.transportStatus = status;
-    const reading = this.reading;
-    // A false read means the writer was mid-write: the previous reading is still a good frame.
-    if (reading) engine.readMeters(reading);
-    if (this.levelMeter?.update(reading, now)) this.levelMeter.paint();
-  };
+    if (this.levelMeter?.update(meters, now)) this.levelMeter.paint();
+  }
 
   /** Before the engine starts: position zero at the input's tempo and the loop the toggle shows. */
   private showIdleState(): void {
