@@ -36,7 +36,8 @@ import type { GraphDescriptorInput } from "../contracts/graph-descriptor";
 import { checkCapabilities, type EngineCapabilities } from "./capabilities";
 import { demoControls, demoGraph, type ParameterControl } from "./demo-graph";
 import { controlKey, graphTempo, graphValue, withControlValues } from "./graph-controls";
-import { LevelMeter, type MeterColors } from "./level-meter";
+import type { LevelMeter } from "./level-meter";
+import { LevelMeterController } from "./level-meter-controller";
 import { ParameterSender } from "./parameter-sender";
 import { findReadoutFields, playerDisplay, playerDropouts } from "./player-display";
 import { type PlayerStatus, playerHeader } from "./player-header";
@@ -163,7 +164,7 @@ export class WebdreamerPlayer extends LitElement {
     },
     frame: (state, meters, now) => this.showFrame(state, meters, now),
   });
-  private levelMeter: LevelMeter | null = null;
+  private readonly meterView = new LevelMeterController(this);
   private readout: TransportReadout | null = null;
   private sender: ParameterSender | null = null;
   /** The transport state shown before the engine starts (never written by an engine). */
@@ -171,8 +172,6 @@ export class WebdreamerPlayer extends LitElement {
   /** Whether the user asked to play: a restart after a fault resumes only then. */
   private wantsToPlay = false;
   private lastStatus: PlayerStatus | null = null;
-  private resizeObserver: ResizeObserver | null = null;
-  private readonly colorScheme = matchMedia("(prefers-color-scheme: light)");
 
   constructor() {
     super();
@@ -226,7 +225,7 @@ export class WebdreamerPlayer extends LitElement {
    * const loudest = Math.max(...(player.meter?.peak ?? [0]));
    */
   get meter(): LevelMeter | null {
-    return this.levelMeter;
+    return this.meterView.meter;
   }
 
   /**
@@ -264,22 +263,15 @@ export class WebdreamerPlayer extends LitElement {
   }
 
   override connectedCallback(): void {
+    // The meter's controller (run by super) watches its canvas again and resets it.
     super.connectedCallback();
-    this.colorScheme.addEventListener("change", this.refreshColors);
-    if (this.hasUpdated) {
-      // Back on a page after a removal: the old engine is gone, show a player about to start.
-      this.observeCanvas();
-      this.levelMeter?.reset();
-      this.showIdleState();
-    }
+    // Back on a page after a removal: the old engine is gone, show a player about to start.
+    if (this.hasUpdated) this.showIdleState();
   }
 
   override disconnectedCallback(): void {
-    // The engine's controller (run by super) stops the frames and closes the engine.
+    // The controllers (run by super) stop the frames, close the engine and stop watching the canvas.
     super.disconnectedCallback();
-    this.colorScheme.removeEventListener("change", this.refreshColors);
-    this.resizeObserver?.disconnect();
-    this.resizeObserver = null;
     this.sender = null;
     this.wantsToPlay = false;
     this.transportStatus = "stopped";
@@ -304,9 +296,7 @@ export class WebdreamerPlayer extends LitElement {
   protected override firstUpdated(): void {
     const root = this.renderRoot;
     this.readout = new TransportReadout(findReadoutFields(root), this.beatsPerBar, this.loopBeats());
-    const canvas = root.querySelector("canvas") as HTMLCanvasElement;
-    this.levelMeter = new LevelMeter(canvas, 2, this.meterColors());
-    this.observeCanvas();
+    this.meterView.attach(root.querySelector("canvas") as HTMLCanvasElement);
     this.showIdleState();
   }
 
@@ -316,7 +306,7 @@ export class WebdreamerPlayer extends LitElement {
       this.lastStatus = status;
       this.emit("webdreamer-statuschange", { status });
     }
-    if (changed.has("theme")) this.refreshColors();
+    if (changed.has("theme")) this.meterView.refreshColors();
     if (changed.has("beatsPerBar") || changed.has("loopStartBeats") || changed.has("loopEndBeats")) {
       this.readout?.configure(this.beatsPerBar, this.loopBeats());
       if (this.loopEnabled) void this.applyLoop();
@@ -489,7 +479,7 @@ export class WebdreamerPlayer extends LitElement {
     this.readout?.show(state);
     const status = state.running ? "playing" : state.positionFrames > 0 ? "paused" : "stopped";
     if (status !== this.transportStatus) this.transportStatus = status;
-    if (this.levelMeter?.update(meters, now)) this.levelMeter.paint();
+    this.meterView.show(meters, now);
   }
 
   /** Before the engine starts: position zero at the input's tempo and the loop the toggle shows. */
@@ -502,34 +492,6 @@ export class WebdreamerPlayer extends LitElement {
     idle.loopStartFrames = (this.loopStartBeats * 60) / this.tempo;
     idle.loopEndFrames = (this.loopEndBeats * 60) / this.tempo;
     this.readout?.show(idle);
-  }
-
-  // ---- theming ----
-
-  private observeCanvas(): void {
-    const canvas = this.renderRoot.querySelector("canvas");
-    const meter = this.levelMeter;
-    if (!canvas || !meter || this.resizeObserver) return;
-    this.resizeObserver = new ResizeObserver(() =>
-      meter.resize(canvas.clientWidth, canvas.clientHeight, devicePixelRatio),
-    );
-    this.resizeObserver.observe(canvas);
-  }
-
-  private readonly refreshColors = (): void => {
-    this.levelMeter?.setColors(this.meterColors());
-  };
-
-  private meterColors(): MeterColors {
-    const style = getComputedStyle(this);
-    const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
-    return {
-      track: read("--wd-meter-track", "#0a0c10"),
-      low: read("--wd-meter-low", "#45c98d"),
-      mid: read("--wd-meter-mid", "#e9c46a"),
-      high: read("--wd-meter-high", "#ff6b6b"),
-      hold: read("--wd-meter-hold", "#e8ecf1"),
-    };
   }
 
   private emit<T>(type: string, detail: T): void {
