@@ -6,6 +6,41 @@ export interface Notice {
   message: string;
 }
 
+/**
+ * What a browser lacking `missing` is told (null when nothing is missing).
+ * @example
+ * unsupportedNotice(["AudioWorklet"]); // "This browser cannot run the live engine: it lacks AudioWorklet."
+ */
+export function unsupportedNotice(missing: readonly string[]): Notice | null {
+  if (missing.length === 0) return null;
+  return {
+    kind: "unsupported",
+    message: `This browser cannot run the live engine: it lacks ${missing.join(", ")}.`,
+  };
+}
+
+/**
+ * What a trap inside engine.wasm is told as.
+ * @example
+ * faultNotice("unreachable");
+ */
+export function faultNotice(message: string): Notice {
+  return {
+    kind: "fault",
+    message: `engine.wasm trapped (${message}) and now outputs silence. A restart keeps the graph and the position.`,
+  };
+}
+
+/**
+ * An error's message, after what failed when given (an EngineError's message names code and field).
+ * @example
+ * errorNotice(error, "The engine could not start");
+ */
+export function errorNotice(error: unknown, what?: string): Notice {
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: "error", message: what ? `${what}: ${message}` : message };
+}
+
 export interface NoticeActions {
   /** The fault notice's "Restart engine" button. */
   restart(): void;

@@ -42,7 +42,7 @@ import { ParameterSender } from "./parameter-sender";
 import { findReadoutFields, playerDisplay, playerDropouts } from "./player-display";
 import { type PlayerStatus, playerHeader } from "./player-header";
 import { playerMeter } from "./player-meter";
-import { type Notice, playerNotice } from "./player-notice";
+import { errorNotice, faultNotice, type Notice, playerNotice, unsupportedNotice } from "./player-notice";
 import { playerSliders } from "./player-sliders";
 import { playerStyles } from "./player-styles";
 import { MAX_TEMPO_BPM, MIN_TEMPO_BPM, transportBar } from "./player-transport-bar";
@@ -64,10 +64,6 @@ export interface ParameterChangeDetail {
 }
 
 const FAILED_TEXT = { start: "The engine could not start", restart: "The engine could not restart" } as const;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export class WebdreamerPlayer extends LitElement {
   static override styles = playerStyles;
@@ -153,14 +149,11 @@ export class WebdreamerPlayer extends LitElement {
       if (this.wantsToPlay) await engine.play();
     },
     fault: (message) => {
-      this.notice = {
-        kind: "fault",
-        message: `engine.wasm trapped (${message}) and now outputs silence. A restart keeps the graph and the position.`,
-      };
+      this.notice = faultNotice(message);
       this.emit("webdreamer-fault", { message });
     },
     failed: (error, during) => {
-      this.notice = { kind: "error", message: `${FAILED_TEXT[during]}: ${messageOf(error)}` };
+      this.notice = errorNotice(error, FAILED_TEXT[during]);
     },
     frame: (state, meters, now) => this.showFrame(state, meters, now),
   });
@@ -187,13 +180,7 @@ export class WebdreamerPlayer extends LitElement {
     this.tempo = graphTempo(this.graph);
     this.values = new Map();
     this.capabilities = checkCapabilities();
-    this.notice =
-      this.capabilities.missing.length > 0
-        ? {
-            kind: "unsupported",
-            message: `This browser cannot run the live engine: it lacks ${this.capabilities.missing.join(", ")}.`,
-          }
-        : null;
+    this.notice = unsupportedNotice(this.capabilities.missing);
   }
 
   /**
@@ -425,7 +412,7 @@ export class WebdreamerPlayer extends LitElement {
     this.sender = new ParameterSender((node, param, value) => engine.setParameter(node, param, value), {
       applied: (node, param, value) => this.emit("webdreamer-parameter", { node, param, value }),
       failed: (error, node, param) => {
-        this.notice = { kind: "error", message: `${node}.${param}: ${messageOf(error)}` };
+        this.notice = errorNotice(error, `${node}.${param}`);
       },
     });
   }
@@ -466,9 +453,7 @@ export class WebdreamerPlayer extends LitElement {
     try {
       await action();
     } catch (error) {
-      if (this.realtime.engine || this.realtime.starting) {
-        this.notice = { kind: "error", message: messageOf(error) };
-      }
+      if (this.realtime.engine || this.realtime.starting) this.notice = errorNotice(error);
     }
   }
 
