@@ -3,8 +3,8 @@
  * ReactiveController. The element decides when to play and what to load; this controller owns the
  * engine itself:
  * - start(): makes the AudioContext synchronously inside the user gesture that called it (browsers
- *   let a context sound only then), creates the engine, resumes the context and lets the element
- *   load it;
+ *   let a context sound only then), creates the engine through an injectable factory, resumes the
+ *   context and lets the element load it;
  * - a generation counter, bumped when the element leaves the page, so an engine that finishes
  *   starting after that is closed instead of kept;
  * - fault listening, and restart() after a fault;
@@ -35,6 +35,13 @@ import type { RealtimeEngineClient } from "../api/realtime-client";
 import type { MeterReading, TransportSnapshot } from "../api/realtime-readings";
 import { createRealtimeEngine } from "../create-browser-engine";
 
+/**
+ * Creates a live engine playing in `context` (which the controller made and owns).
+ * @example
+ * const factory: RealtimeEngineFactory = (options) => createRealtimeEngine(options);
+ */
+export type RealtimeEngineFactory = (options: { context: AudioContext }) => Promise<RealtimeEngineClient>;
+
 /** What the controller hands back to the element as the engine's life goes on. */
 export interface RealtimeEngineHooks {
   /** A new engine, its context maybe still suspended: wire up what sends to it. */
@@ -59,6 +66,11 @@ export interface RealtimeEngineHooks {
   frame(state: TransportSnapshot, meters: MeterReading, now: number): void;
 }
 
+export interface RealtimeEngineControllerOptions {
+  /** How an engine is made; default createRealtimeEngine (the browser's composition root). */
+  createEngine?: RealtimeEngineFactory;
+}
+
 /**
  * Closes the engine, then the AudioContext the controller made for it. Errors are dropped: this
  * runs when the element is going away or a start failed, and nobody can act on them.
@@ -69,6 +81,13 @@ async function closeEngine(engine: RealtimeEngineClient): Promise<void> {
 }
 
 export class RealtimeEngineController implements ReactiveController {
+  /**
+   * How start() makes an engine. Tests and embedders may replace it before the first start.
+   * @example
+   * controller.createEngine = async ({ context }) => createRealtimeEngine({ context, connect: false });
+   */
+  createEngine: RealtimeEngineFactory;
+
   private running: RealtimeEngineClient | null = null;
   private isStarting = false;
   private reading: MeterReading | null = null;
@@ -84,7 +103,9 @@ export class RealtimeEngineController implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly hooks: RealtimeEngineHooks,
+    options: RealtimeEngineControllerOptions = {},
   ) {
+    this.createEngine = options.createEngine ?? createRealtimeEngine;
     host.addController(this);
   }
 
@@ -134,7 +155,7 @@ export class RealtimeEngineController implements ReactiveController {
       // Created here, synchronously inside the gesture that called start(), so the browser lets it
       // sound; the controller owns it and closes it with the engine.
       context = new AudioContext({ latencyHint: "interactive" });
-      engine = await createRealtimeEngine({ context });
+      engine = await this.createEngine({ context });
       if (generation !== this.generation) {
         await closeEngine(engine);
         return null;
