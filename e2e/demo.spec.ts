@@ -6,15 +6,6 @@
 
 import { expect, type Page, test } from "@playwright/test";
 import { NOT_ISOLATED_PORT } from "../playwright.config";
-import { ParameterSender } from "../src/components/parameter-sender";
-import { positionOfValue, valueAtPosition } from "../src/components/slider-scale";
-import {
-  formatBarsBeats,
-  formatClock,
-  formatParameterValue,
-  formatSecondsRange,
-  formatTempo,
-} from "../src/components/transport-format";
 import type { ParameterChangeDetail } from "../src/components/webdreamer-player";
 import type { AudioWorkletEngineClient } from "../src/hosts/audioworklet/audioworklet-client";
 
@@ -285,56 +276,5 @@ test.describe("the demo page's <webdreamer-player>", () => {
     );
     await expect(page.getByRole("status")).toHaveText("Unsupported");
     await expect(page.getByRole("button", { name: "Play" })).toBeDisabled();
-  });
-});
-
-test.describe("the player's readout and slider helpers", () => {
-  test("format the transport as musicians read it", () => {
-    expect(formatBarsBeats(0, 4)).toBe("1:1");
-    expect(formatBarsBeats(9.5, 4)).toBe("3:2");
-    expect(formatBarsBeats(7.999999, 3)).toBe("3:2");
-    expect(formatClock(0)).toBe("0:00.0");
-    expect(formatClock(65.27)).toBe("1:05.2");
-    expect(formatTempo(127.96)).toBe("128.0 bpm");
-    expect(formatSecondsRange(0, 4)).toBe("0.00–4.00 s");
-    expect(formatParameterValue(1234, { step: 1, unit: "Hz" })).toBe("1.23 kHz");
-    expect(formatParameterValue(80, { step: 1, unit: "Hz" })).toBe("80 Hz");
-    expect(formatParameterValue(0.4, { step: 0.01 })).toBe("0.40");
-  });
-
-  test("a log slider spreads 80 Hz to 12 kHz evenly per octave and round-trips", () => {
-    const cutoff = { node: "f", param: "frequency", label: "Cutoff", min: 80, max: 12000, step: 1 } as const;
-    const log = { ...cutoff, scale: "log" as const };
-    expect(valueAtPosition(log, 0)).toBe(80);
-    expect(valueAtPosition(log, 1000)).toBe(12000);
-    expect(valueAtPosition(log, 500)).toBe(980); // sqrt(80 * 12000)
-    for (const hz of [80, 200, 1400, 12000]) {
-      expect(Math.abs(valueAtPosition(log, positionOfValue(log, hz)) - hz) / hz).toBeLessThan(0.006);
-    }
-    expect(valueAtPosition(cutoff, 1234.4)).toBe(1234);
-    const feedback = { node: "e", param: "feedback", label: "Feedback", min: 0, max: 0.9, step: 0.01 };
-    expect(valueAtPosition(feedback, 0.30000000000000004)).toBe(0.3);
-    expect(valueAtPosition(feedback, 2)).toBe(0.9);
-  });
-
-  test("a slider drag sends one value at a time per parameter, and the last one always", async () => {
-    const sent: number[] = [];
-    const applied: number[] = [];
-    let release = () => {};
-    const sender = new ParameterSender(
-      async (_node, _param, value) => {
-        sent.push(value);
-        await new Promise<void>((resolve) => {
-          release = resolve;
-        });
-      },
-      { applied: (_node, _param, value) => applied.push(value) },
-    );
-    for (let value = 1; value <= 50; value++) sender.send("filter", "frequency", value);
-    expect(sent).toEqual([1]); // one call in flight
-    release();
-    await expect.poll(() => sent).toEqual([1, 50]); // then only the newest value that waited
-    release();
-    await expect.poll(() => applied).toEqual([1, 50]);
   });
 });

@@ -7,6 +7,8 @@
  * interface only:
  * - The engine starts on the first Play click: browsers let an AudioContext make sound only after
  *   a user gesture, and a page embedding the player should not pay for an engine nobody plays.
+ *   A RealtimeEngineController (realtime-engine-controller.ts) owns the engine's life: start,
+ *   fault and restart, closing it when the element leaves the page, and the frame loop.
  * - The readout and the meter read the transport block and the meter block once per animation
  *   frame, without a message (a latest-value mailbox); nothing in that loop allocates.
  * - Slider moves reach the engine through a ParameterSender: one call in flight per parameter,
@@ -21,67 +23,38 @@
  * player.loopEndBeats = 16; // or, in HTML: <webdreamer-player loop-end-beats="16">
  * document.body.append(player);
  */
-import { html, LitElement, nothing, type PropertyValues } from "lit";
+import { html, LitElement, type PropertyValues } from "lit";
 
 import type { RealtimeEngineClient } from "../api/realtime-client";
 import {
   createTransportSnapshot,
   type DataPlaneTransport,
   type MeterReading,
+  type TransportSnapshot,
 } from "../api/realtime-readings";
 import type { GraphDescriptorInput } from "../contracts/graph-descriptor";
-import { createRealtimeEngine } from "../create-browser-engine";
 import { checkCapabilities, type EngineCapabilities } from "./capabilities";
 import { demoControls, demoGraph, type ParameterControl } from "./demo-graph";
 import { controlKey, graphTempo, graphValue, withControlValues } from "./graph-controls";
-import { LevelMeter, METER_FLOOR_DB, type MeterColors } from "./level-meter";
+import type { LevelMeter } from "./level-meter";
+import { LevelMeterController } from "./level-meter-controller";
 import { ParameterSender } from "./parameter-sender";
-import { loopIcon, pauseIcon, playIcon, stopIcon } from "./player-icons";
+import { findReadoutFields, playerDisplay, playerDropouts } from "./player-display";
+import { type PlayerStatus, playerHeader } from "./player-header";
+import { playerMeter } from "./player-meter";
+import { errorNotice, faultNotice, type Notice, playerNotice, unsupportedNotice } from "./player-notice";
+import { playerSliders } from "./player-sliders";
 import { playerStyles } from "./player-styles";
-import { positionOfValue, sliderRange, valueAtPosition } from "./slider-scale";
-import { formatParameterValue } from "./transport-format";
+import { MAX_TEMPO_BPM, MIN_TEMPO_BPM, transportBar } from "./player-transport-bar";
+import { RealtimeEngineController } from "./realtime-engine-controller";
+import { valueAtPosition } from "./slider-scale";
 import { type LoopBeats, TransportReadout } from "./transport-readout";
 
-/** What the player is doing, as its status line says it. */
-export type PlayerStatus =
-  | "unsupported" // the browser lacks something the engine needs (see the notice)
-  | "idle" // the engine has not started: the first Play starts it
-  | "starting"
-  | "playing"
-  | "paused"
-  | "stopped"
-  | "fault" // the engine trapped; "Restart engine" brings it back
-  | "error"; // the engine could not start or a call failed (see the notice)
+export type { PlayerStatus } from "./player-header";
+export { MAX_TEMPO_BPM, MIN_TEMPO_BPM } from "./player-transport-bar";
 
-/** The tempo input's range (the engine accepts up to 1000 bpm; beyond 300 is not music). */
-export const MIN_TEMPO_BPM = 20;
-export const MAX_TEMPO_BPM = 300;
 /** Tempo changes from the input glide over this long, so a jump is heard as a ramp. */
 export const TEMPO_RAMP_SECONDS = 0.5;
-
-const STATUS_TEXT: Record<PlayerStatus, string> = {
-  unsupported: "Unsupported",
-  idle: "Ready",
-  starting: "Starting engine…",
-  playing: "Playing",
-  paused: "Paused",
-  stopped: "Stopped",
-  fault: "Engine fault",
-  error: "Error",
-};
-
-const DATA_PLANE_TEXT: Record<DataPlaneTransport, string> = {
-  shared_memory: "shared memory",
-  message_port: "message-port fallback",
-};
-
-/** Marks on the meter's dB scale. */
-const SCALE_MARKS = [-48, -36, -24, -12, -6, 0] as const;
-
-interface Notice {
-  kind: "unsupported" | "error" | "fault";
-  message: string;
-}
 
 /** Detail of the `webdreamer-parameter` event: a value the live engine accepted. */
 export interface ParameterChangeDetail {
@@ -90,18 +63,7 @@ export interface ParameterChangeDetail {
   value: number;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Closes the engine, then the AudioContext the player made for it, so the page gets its audio
- * device back. Errors are dropped: the element is going away, nobody can act on them.
- */
-async function closeEngine(engine: RealtimeEngineClient): Promise<void> {
-  await engine.close().catch(() => {});
-  await engine.context.close().catch(() => {});
-}
+const FAILED_TEXT = { start: "The engine could not start", restart: "The engine could not restart" } as const;
 
 export class WebdreamerPlayer extends LitElement {
   static override styles = playerStyles;
@@ -114,9 +76,7 @@ export class WebdreamerPlayer extends LitElement {
     loopEndBeats: { type: Number, attribute: "loop-end-beats" },
     beatsPerBar: { type: Number, attribute: "beats-per-bar" },
     theme: { type: String, reflect: true },
-    engineClient: { state: true },
     notice: { state: true },
-    starting: { state: true },
     transportStatus: { state: true },
     loopEnabled: { state: true },
     tempo: { state: true },
@@ -174,30 +134,37 @@ export class WebdreamerPlayer extends LitElement {
   declare theme: "light" | "dark" | undefined;
 
   // Reactive internal state (declared so Lit's accessors are not shadowed by class fields).
-  declare private engineClient: RealtimeEngineClient | null;
   declare private notice: Notice | null;
-  declare private starting: boolean;
   declare private transportStatus: "playing" | "paused" | "stopped";
   declare private loopEnabled: boolean;
   declare private tempo: number;
   declare private values: Map<string, number>;
 
   private readonly capabilities: EngineCapabilities;
-  private levelMeter: LevelMeter | null = null;
+  private readonly realtime = new RealtimeEngineController(this, {
+    attach: (engine) => this.attachSender(engine),
+    load: (engine) => this.loadInto(engine),
+    ready: (engine) => this.emit("webdreamer-ready", { dataPlane: engine.dataPlane }),
+    restarted: async (engine) => {
+      if (this.wantsToPlay) await engine.play();
+    },
+    fault: (message) => {
+      this.notice = faultNotice(message);
+      this.emit("webdreamer-fault", { message });
+    },
+    failed: (error, during) => {
+      this.notice = errorNotice(error, FAILED_TEXT[during]);
+    },
+    frame: (state, meters, now) => this.showFrame(state, meters, now),
+  });
+  private readonly meterView = new LevelMeterController(this);
   private readout: TransportReadout | null = null;
-  private reading: MeterReading | null = null;
   private sender: ParameterSender | null = null;
   /** The transport state shown before the engine starts (never written by an engine). */
   private readonly idleState = createTransportSnapshot();
   /** Whether the user asked to play: a restart after a fault resumes only then. */
   private wantsToPlay = false;
-  /** Bumped when the element disconnects, so an engine that finishes starting after that closes. */
-  private generation = 0;
-  private frameRequest = 0;
   private lastStatus: PlayerStatus | null = null;
-  private removeFaultListener: (() => void) | null = null;
-  private resizeObserver: ResizeObserver | null = null;
-  private readonly colorScheme = matchMedia("(prefers-color-scheme: light)");
 
   constructor() {
     super();
@@ -208,20 +175,12 @@ export class WebdreamerPlayer extends LitElement {
     this.loopEndBeats = 8;
     this.beatsPerBar = 4;
     this.theme = undefined;
-    this.engineClient = null;
-    this.starting = false;
     this.transportStatus = "stopped";
     this.loopEnabled = false;
     this.tempo = graphTempo(this.graph);
     this.values = new Map();
     this.capabilities = checkCapabilities();
-    this.notice =
-      this.capabilities.missing.length > 0
-        ? {
-            kind: "unsupported",
-            message: `This browser cannot run the live engine: it lacks ${this.capabilities.missing.join(", ")}.`,
-          }
-        : null;
+    this.notice = unsupportedNotice(this.capabilities.missing);
   }
 
   /**
@@ -231,7 +190,7 @@ export class WebdreamerPlayer extends LitElement {
    * const state = await player.engine?.getTransportState();
    */
   get engine(): RealtimeEngineClient | null {
-    return this.engineClient;
+    return this.realtime.engine;
   }
 
   /**
@@ -242,8 +201,8 @@ export class WebdreamerPlayer extends LitElement {
   get status(): PlayerStatus {
     if (this.notice?.kind === "unsupported") return "unsupported";
     if (this.notice?.kind === "fault") return "fault";
-    if (this.starting) return "starting";
-    if (!this.engineClient) return this.notice ? "error" : "idle";
+    if (this.realtime.starting) return "starting";
+    if (!this.realtime.engine) return this.notice ? "error" : "idle";
     return this.transportStatus;
   }
 
@@ -253,7 +212,7 @@ export class WebdreamerPlayer extends LitElement {
    * const loudest = Math.max(...(player.meter?.peak ?? [0]));
    */
   get meter(): LevelMeter | null {
-    return this.levelMeter;
+    return this.meterView.meter;
   }
 
   /**
@@ -263,7 +222,7 @@ export class WebdreamerPlayer extends LitElement {
    */
   async play(): Promise<void> {
     this.wantsToPlay = true;
-    const engine = this.engineClient ?? (await this.startEngine());
+    const engine = this.realtime.engine ?? (await this.startEngine());
     if (!engine) return;
     await this.call(() => engine.play());
   }
@@ -275,7 +234,7 @@ export class WebdreamerPlayer extends LitElement {
    */
   async pause(): Promise<void> {
     this.wantsToPlay = false;
-    const engine = this.engineClient;
+    const engine = this.realtime.engine;
     if (engine) await this.call(() => engine.pause());
   }
 
@@ -286,38 +245,24 @@ export class WebdreamerPlayer extends LitElement {
    */
   async stop(): Promise<void> {
     this.wantsToPlay = false;
-    const engine = this.engineClient;
+    const engine = this.realtime.engine;
     if (engine) await this.call(() => engine.stop());
   }
 
   override connectedCallback(): void {
+    // The meter's controller (run by super) watches its canvas again and resets it.
     super.connectedCallback();
-    this.colorScheme.addEventListener("change", this.refreshColors);
-    if (this.hasUpdated) {
-      // Back on a page after a removal: the old engine is gone, show a player about to start.
-      this.observeCanvas();
-      this.levelMeter?.reset();
-      this.showIdleState();
-    }
+    // Back on a page after a removal: the old engine is gone, show a player about to start.
+    if (this.hasUpdated) this.showIdleState();
   }
 
   override disconnectedCallback(): void {
+    // The controllers (run by super) stop the frames, close the engine and stop watching the canvas.
     super.disconnectedCallback();
-    this.colorScheme.removeEventListener("change", this.refreshColors);
-    this.resizeObserver?.disconnect();
-    this.resizeObserver = null;
-    cancelAnimationFrame(this.frameRequest);
-    this.frameRequest = 0;
-    this.generation++;
-    this.removeFaultListener?.();
-    this.removeFaultListener = null;
-    const engine = this.engineClient;
-    this.engineClient = null;
     this.sender = null;
     this.wantsToPlay = false;
     this.transportStatus = "stopped";
     if (this.notice?.kind !== "unsupported") this.notice = null;
-    if (engine) void closeEngine(engine);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -337,24 +282,8 @@ export class WebdreamerPlayer extends LitElement {
 
   protected override firstUpdated(): void {
     const root = this.renderRoot;
-    const field = (id: string) => root.querySelector<HTMLElement>(`#${id}`) as HTMLElement;
-    this.readout = new TransportReadout(
-      {
-        barsBeats: field("bars-beats"),
-        clock: field("clock"),
-        tempo: field("tempo-readout"),
-        loop: field("loop-readout"),
-        ringOverflows: field("ring-overflows"),
-        lateCommands: field("late-commands"),
-        badCommands: field("bad-commands"),
-        underruns: field("underruns"),
-      },
-      this.beatsPerBar,
-      this.loopBeats(),
-    );
-    const canvas = root.querySelector("canvas") as HTMLCanvasElement;
-    this.levelMeter = new LevelMeter(canvas, 2, this.meterColors());
-    this.observeCanvas();
+    this.readout = new TransportReadout(findReadoutFields(root), this.beatsPerBar, this.loopBeats());
+    this.meterView.attach(root.querySelector("canvas") as HTMLCanvasElement);
     this.showIdleState();
   }
 
@@ -364,13 +293,13 @@ export class WebdreamerPlayer extends LitElement {
       this.lastStatus = status;
       this.emit("webdreamer-statuschange", { status });
     }
-    if (changed.has("theme")) this.refreshColors();
+    if (changed.has("theme")) this.meterView.refreshColors();
     if (changed.has("beatsPerBar") || changed.has("loopStartBeats") || changed.has("loopEndBeats")) {
       this.readout?.configure(this.beatsPerBar, this.loopBeats());
       if (this.loopEnabled) void this.applyLoop();
     }
-    const engine = this.engineClient;
-    if (changed.has("graph") && changed.get("graph") !== undefined && engine && !this.starting) {
+    const engine = this.realtime.engine;
+    if (changed.has("graph") && changed.get("graph") !== undefined && engine && !this.realtime.starting) {
       void this.call(() => this.loadInto(engine));
     }
     if (!engine) this.showIdleState();
@@ -379,152 +308,46 @@ export class WebdreamerPlayer extends LitElement {
   protected override render() {
     const status = this.status;
     const unsupported = status === "unsupported";
-    const running = this.engineClient !== null && this.transportStatus === "playing";
+    const engine = this.realtime.engine;
     const plane: DataPlaneTransport =
-      this.engineClient?.dataPlane ?? (this.capabilities.isolated ? "shared_memory" : "message_port");
+      engine?.dataPlane ?? (this.capabilities.isolated ? "shared_memory" : "message_port");
     return html`
       <section class="player" aria-label=${this.label}>
-        <header class="head">
-          <div class="identity">
-            <span class="name">${this.label}</span>
-            <span class="status" data-status=${status} role="status">${STATUS_TEXT[status]}</span>
-          </div>
-          <span
-            class="badge"
-            data-plane=${plane}
-            title=${
-              plane === "shared_memory"
-                ? "Cross-origin isolated: state and meters are read from SharedArrayBuffers"
-                : "Not cross-origin isolated: the engine plays over MessagePorts"
-            }
-            ><span class="visually-hidden">Data plane: </span>${DATA_PLANE_TEXT[plane]}</span
-          >
-        </header>
-        ${this.renderNotice()}
-        <div class="transport" role="group" aria-label="Transport">
-          <button
-            class="play"
-            type="button"
-            ?disabled=${unsupported || this.starting || status === "fault"}
-            @click=${this.onPlayClick}
-          >
-            ${running ? pauseIcon : playIcon}<span>${running ? "Pause" : "Play"}</span>
-          </button>
-          <button type="button" ?disabled=${!this.engineClient} @click=${() => this.stop()}>
-            ${stopIcon}<span>Stop</span>
-          </button>
-          <button
-            type="button"
-            aria-pressed=${this.loopEnabled ? "true" : "false"}
-            ?disabled=${unsupported}
-            @click=${this.onLoopClick}
-          >
-            ${loopIcon}<span>Loop</span>
-          </button>
-          <div class="tempo">
-            <label for="tempo">Tempo</label>
-            <input
-              id="tempo"
-              type="number"
-              inputmode="decimal"
-              min=${MIN_TEMPO_BPM}
-              max=${MAX_TEMPO_BPM}
-              step="1"
-              .value=${String(this.tempo)}
-              ?disabled=${unsupported}
-              @change=${this.onTempoChange}
-            />
-            <span>bpm</span>
-          </div>
-        </div>
-        <dl class="display">
-          <div class="position"><dt>Bar:beat</dt><dd id="bars-beats"></dd></div>
-          <div><dt>Time</dt><dd id="clock"></dd></div>
-          <div><dt>Tempo</dt><dd id="tempo-readout"></dd></div>
-          <div class="loop"><dt>Loop</dt><dd id="loop-readout"></dd></div>
-        </dl>
-        <div class="meter" role="img" aria-label="Output level: peak and RMS of the left and right channels">
-          <div class="channels" aria-hidden="true"><span>L</span><span>R</span></div>
-          <canvas></canvas>
-          <div class="scale" aria-hidden="true">
-            ${SCALE_MARKS.map(
-              (db) =>
-                html`<span
-                  class=${db === -6 ? "minor" : ""}
-                  style="left: ${((db - METER_FLOOR_DB) / -METER_FLOOR_DB) * 100}%"
-                  >${db === 0 ? "0 dB" : db}</span
-                >`,
-            )}
-          </div>
-        </div>
-        <div class="controls">${this.controls.map((control, index) => this.renderControl(control, index))}</div>
-        <dl class="dropouts" aria-label="Dropouts since the engine started">
-          <span aria-hidden="true">Dropouts</span>
-          <div><dt>Ring overflows</dt><dd id="ring-overflows"></dd></div>
-          <div><dt>Late commands</dt><dd id="late-commands"></dd></div>
-          <div><dt>Bad commands</dt><dd id="bad-commands"></dd></div>
-          <div><dt>Underruns</dt><dd id="underruns"></dd></div>
-        </dl>
+        ${playerHeader({ label: this.label, status, plane })}
+        ${playerNotice(this.notice, { restart: this.onRestartClick, dismiss: this.onDismissClick })}
+        ${transportBar(
+          {
+            playing: engine !== null && this.transportStatus === "playing",
+            playDisabled: unsupported || this.realtime.starting || status === "fault",
+            stopDisabled: !engine,
+            unsupported,
+            loopEnabled: this.loopEnabled,
+            tempo: this.tempo,
+          },
+          {
+            playOrPause: this.onPlayClick,
+            stop: this.onStopClick,
+            toggleLoop: this.onLoopClick,
+            changeTempo: this.onTempoChange,
+          },
+        )}
+        ${playerDisplay()}
+        ${playerMeter()}
+        ${playerSliders({ controls: this.controls, values: this.values, disabled: unsupported }, this.onSliderInput)}
+        ${playerDropouts()}
       </section>
-    `;
-  }
-
-  private renderNotice() {
-    const notice = this.notice;
-    if (!notice) return nothing;
-    const title =
-      notice.kind === "fault"
-        ? "The engine stopped."
-        : notice.kind === "error"
-          ? "Something went wrong."
-          : "";
-    return html`
-      <div class="notice" role="alert">
-        <p>${title ? html`<strong>${title}</strong> ` : nothing}${notice.message}</p>
-        ${
-          notice.kind === "fault"
-            ? html`<button class="restart" type="button" @click=${this.onRestartClick}>Restart engine</button>`
-            : notice.kind === "error"
-              ? html`<button type="button" @click=${this.onDismissClick}>Dismiss</button>`
-              : nothing
-        }
-      </div>
-    `;
-  }
-
-  private renderControl(control: ParameterControl, index: number) {
-    const value = this.values.get(controlKey(control)) ?? control.min;
-    const range = sliderRange(control);
-    const position = positionOfValue(control, value);
-    const fill = ((position - range.min) / (range.max - range.min || 1)) * 100;
-    const text = formatParameterValue(value, control);
-    const id = `control-${index}`;
-    return html`
-      <div class="control">
-        <label for=${id}>${control.label}</label>
-        <input
-          id=${id}
-          type="range"
-          min=${range.min}
-          max=${range.max}
-          step=${range.step}
-          .value=${String(position)}
-          aria-valuetext=${text}
-          style="--fill: ${fill}%"
-          ?disabled=${this.status === "unsupported"}
-          @input=${(event: Event) => this.onSliderInput(control, event)}
-        />
-        <!-- Hidden from assistive technology: aria-valuetext already speaks the value. -->
-        <span class="value" aria-hidden="true">${text}</span>
-      </div>
     `;
   }
 
   // ---- user actions ----
 
   private readonly onPlayClick = (): void => {
-    if (this.engineClient && this.transportStatus === "playing") void this.pause();
+    if (this.realtime.engine && this.transportStatus === "playing") void this.pause();
     else void this.play();
+  };
+
+  private readonly onStopClick = (): void => {
+    void this.stop();
   };
 
   private readonly onDismissClick = (): void => {
@@ -550,7 +373,7 @@ export class WebdreamerPlayer extends LitElement {
     }
     this.tempo = Math.min(MAX_TEMPO_BPM, Math.max(MIN_TEMPO_BPM, Math.round(bpm * 10) / 10));
     input.value = String(this.tempo);
-    const engine = this.engineClient;
+    const engine = this.realtime.engine;
     if (!engine) {
       this.showIdleState();
       return;
@@ -562,77 +385,36 @@ export class WebdreamerPlayer extends LitElement {
     });
   };
 
-  private onSliderInput(control: ParameterControl, event: Event): void {
+  private readonly onSliderInput = (control: ParameterControl, event: Event): void => {
     const position = Number((event.target as HTMLInputElement).value);
     const value = valueAtPosition(control, position);
     this.values = new Map(this.values).set(controlKey(control), value);
     this.sender?.send(control.node, control.param, value);
-  }
+  };
 
   private readonly onRestartClick = async (): Promise<void> => {
-    const engine = this.engineClient;
-    if (!engine) return;
+    if (!this.realtime.engine) return;
     this.notice = null;
-    this.starting = true;
-    try {
-      await engine.restart();
-      if (this.wantsToPlay) await engine.play();
-    } catch (error) {
-      this.notice = { kind: "error", message: `The engine could not restart: ${messageOf(error)}` };
-    } finally {
-      this.starting = false;
-    }
+    await this.realtime.restart();
   };
 
   // ---- engine ----
 
   private async startEngine(): Promise<RealtimeEngineClient | null> {
-    if (this.starting || this.status === "unsupported") return null;
-    const generation = this.generation;
-    this.starting = true;
+    if (this.realtime.starting || this.status === "unsupported") return null;
     this.notice = null;
-    let context: AudioContext | null = null;
-    let engine: RealtimeEngineClient | null = null;
-    try {
-      // Created here, synchronously inside the click that called play(), so the browser lets it
-      // sound; the player owns it and closes it with the engine.
-      context = new AudioContext({ latencyHint: "interactive" });
-      engine = await createRealtimeEngine({ context });
-      if (generation !== this.generation) {
-        await closeEngine(engine);
-        return null;
-      }
-      const started = engine;
-      this.removeFaultListener = started.onFault((message) => {
-        this.notice = {
-          kind: "fault",
-          message: `engine.wasm trapped (${message}) and now outputs silence. A restart keeps the graph and the position.`,
-        };
-        this.emit("webdreamer-fault", { message });
-      });
-      this.reading = started.createMeterReading();
-      this.sender = new ParameterSender((node, param, value) => started.setParameter(node, param, value), {
-        applied: (node, param, value) => this.emit("webdreamer-parameter", { node, param, value }),
-        failed: (error, node, param) => {
-          this.notice = { kind: "error", message: `${node}.${param}: ${messageOf(error)}` };
-        },
-      });
-      if (started.context.state !== "running") await started.context.resume();
-      await this.loadInto(started);
-      this.engineClient = started;
-      this.startFrames();
-      this.emit("webdreamer-ready", { dataPlane: started.dataPlane });
-      return started;
-    } catch (error) {
-      this.notice = { kind: "error", message: `The engine could not start: ${messageOf(error)}` };
-      this.removeFaultListener?.();
-      this.removeFaultListener = null;
-      if (engine) await closeEngine(engine);
-      else await context?.close().catch(() => {});
-      return null;
-    } finally {
-      this.starting = false;
-    }
+    // Called synchronously from play(), so start() makes the AudioContext inside the user's click.
+    return this.realtime.start();
+  }
+
+  /** Slider moves reach a new engine through its own sender: one call in flight per parameter. */
+  private attachSender(engine: RealtimeEngineClient): void {
+    this.sender = new ParameterSender((node, param, value) => engine.setParameter(node, param, value), {
+      applied: (node, param, value) => this.emit("webdreamer-parameter", { node, param, value }),
+      failed: (error, node, param) => {
+        this.notice = errorNotice(error, `${node}.${param}`);
+      },
+    });
   }
 
   /** Loads the graph with the sliders' values, then the tempo and loop the controls show. */
@@ -651,7 +433,7 @@ export class WebdreamerPlayer extends LitElement {
    * into seconds at the tempo the input shows. Turning the loop on past its end jumps back to its
    * start, as a person pressing Loop expects to hear the loop.
    */
-  private async applyLoop(engine = this.engineClient): Promise<void> {
+  private async applyLoop(engine = this.realtime.engine): Promise<void> {
     if (!engine) return;
     if (!this.loopEnabled) {
       await this.call(() => engine.setLoop(null));
@@ -671,31 +453,19 @@ export class WebdreamerPlayer extends LitElement {
     try {
       await action();
     } catch (error) {
-      if (this.engineClient || this.starting) this.notice = { kind: "error", message: messageOf(error) };
+      if (this.realtime.engine || this.realtime.starting) this.notice = errorNotice(error);
     }
   }
 
-  // ---- the animation frame loop ----
+  // ---- what each frame shows ----
 
-  private startFrames(): void {
-    cancelAnimationFrame(this.frameRequest);
-    this.frameRequest = requestAnimationFrame(this.onFrame);
-  }
-
-  /** Once per frame: read both blocks, write what changed. Allocates nothing. */
-  private readonly onFrame = (now: number): void => {
-    const engine = this.engineClient;
-    if (!engine) return;
-    this.frameRequest = requestAnimationFrame(this.onFrame);
-    const state = engine.readTransport();
+  /** Called by the controller once per frame: write what changed. Allocates nothing. */
+  private showFrame(state: TransportSnapshot, meters: MeterReading, now: number): void {
     this.readout?.show(state);
     const status = state.running ? "playing" : state.positionFrames > 0 ? "paused" : "stopped";
     if (status !== this.transportStatus) this.transportStatus = status;
-    const reading = this.reading;
-    // A false read means the writer was mid-write: the previous reading is still a good frame.
-    if (reading) engine.readMeters(reading);
-    if (this.levelMeter?.update(reading, now)) this.levelMeter.paint();
-  };
+    this.meterView.show(meters, now);
+  }
 
   /** Before the engine starts: position zero at the input's tempo and the loop the toggle shows. */
   private showIdleState(): void {
@@ -707,34 +477,6 @@ export class WebdreamerPlayer extends LitElement {
     idle.loopStartFrames = (this.loopStartBeats * 60) / this.tempo;
     idle.loopEndFrames = (this.loopEndBeats * 60) / this.tempo;
     this.readout?.show(idle);
-  }
-
-  // ---- theming ----
-
-  private observeCanvas(): void {
-    const canvas = this.renderRoot.querySelector("canvas");
-    const meter = this.levelMeter;
-    if (!canvas || !meter || this.resizeObserver) return;
-    this.resizeObserver = new ResizeObserver(() =>
-      meter.resize(canvas.clientWidth, canvas.clientHeight, devicePixelRatio),
-    );
-    this.resizeObserver.observe(canvas);
-  }
-
-  private readonly refreshColors = (): void => {
-    this.levelMeter?.setColors(this.meterColors());
-  };
-
-  private meterColors(): MeterColors {
-    const style = getComputedStyle(this);
-    const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
-    return {
-      track: read("--wd-meter-track", "#0a0c10"),
-      low: read("--wd-meter-low", "#45c98d"),
-      mid: read("--wd-meter-mid", "#e9c46a"),
-      high: read("--wd-meter-high", "#ff6b6b"),
-      hold: read("--wd-meter-hold", "#e8ecf1"),
-    };
   }
 
   private emit<T>(type: string, detail: T): void {

@@ -1,0 +1,235 @@
+/**
+ * RealtimeEngineController: the life of one live engine inside a Lit element, as a Lit
+ * ReactiveController. The element decides when to play and what to load; this controller owns the
+ * engine itself:
+ * - start(): makes the AudioContext synchronously inside the user gesture that called it (browsers
+ *   let a context sound only then), creates the engine through an injectable factory, resumes the
+ *   context and lets the element load it;
+ * - a generation counter, bumped when the element leaves the page, so an engine that finishes
+ *   starting after that is closed instead of kept;
+ * - fault listening, and restart() after a fault;
+ * - closing the engine and its AudioContext when the element leaves the page, so the page gets its
+ *   audio device back;
+ * - the animation-frame loop that reads the transport block and the meter block (a latest-value
+ *   mailbox, no message) and hands both to the element. Nothing in that loop allocates.
+ *
+ * It reaches the engine through the RealtimeEngineClient interface only (docs/architecture.md,
+ * "Threads and planes").
+ *
+ * @example
+ * class MyPlayer extends LitElement {
+ *   private readonly realtime = new RealtimeEngineController(this, {
+ *     attach: () => {},
+ *     load: (engine) => engine.loadGraph(graph),
+ *     ready: () => {},
+ *     restarted: (engine) => engine.play(),
+ *     fault: (message) => console.warn(message),
+ *     failed: (error) => console.error(error),
+ *     frame: (state) => clock.show(state),
+ *   });
+ * }
+ */
+import type { ReactiveController, ReactiveControllerHost } from "lit";
+
+import type { RealtimeEngineClient } from "../api/realtime-client";
+import type { MeterReading, TransportSnapshot } from "../api/realtime-readings";
+import { createRealtimeEngine } from "../create-browser-engine";
+
+/**
+ * Creates a live engine playing in `context` (which the controller made and owns).
+ * @example
+ * const factory: RealtimeEngineFactory = (options) => createRealtimeEngine(options);
+ */
+export type RealtimeEngineFactory = (options: { context: AudioContext }) => Promise<RealtimeEngineClient>;
+
+/** What the controller hands back to the element as the engine's life goes on. */
+export interface RealtimeEngineHooks {
+  /** A new engine, its context maybe still suspended: wire up what sends to it. */
+  attach(engine: RealtimeEngineClient): void;
+  /** The context runs: load what the engine plays. The engine counts as started once this resolves. */
+  load(engine: RealtimeEngineClient): Promise<void>;
+  /** The engine started and the frame loop runs. */
+  ready(engine: RealtimeEngineClient): void;
+  /** The engine restarted after a fault; the controller still reports "starting" until this resolves. */
+  restarted(engine: RealtimeEngineClient): Promise<void>;
+  /** The engine trapped (a fault inside engine.wasm): it outputs silence until restart(). */
+  fault(message: string): void;
+  /**
+   * start() or restart() failed. Called while the controller still reports "starting", so the host
+   * never renders a moment that is neither starting nor failed.
+   */
+  failed(error: unknown, during: "start" | "restart"): void;
+  /**
+   * Once per animation frame while an engine runs: the latest transport snapshot and meter reading
+   * (the same objects every frame; copy what you keep). Must not allocate.
+   */
+  frame(state: TransportSnapshot, meters: MeterReading, now: number): void;
+}
+
+export interface RealtimeEngineControllerOptions {
+  /** How an engine is made; default createRealtimeEngine (the browser's composition root). */
+  createEngine?: RealtimeEngineFactory;
+}
+
+/**
+ * Closes the engine, then the AudioContext the controller made for it. Errors are dropped: this
+ * runs when the element is going away or a start failed, and nobody can act on them.
+ */
+async function closeEngine(engine: RealtimeEngineClient): Promise<void> {
+  await engine.close().catch(() => {});
+  await engine.context.close().catch(() => {});
+}
+
+export class RealtimeEngineController implements ReactiveController {
+  /**
+   * How start() makes an engine. Tests and embedders may replace it before the first start.
+   * @example
+   * controller.createEngine = async ({ context }) => createRealtimeEngine({ context, connect: false });
+   */
+  createEngine: RealtimeEngineFactory;
+
+  private running: RealtimeEngineClient | null = null;
+  private isStarting = false;
+  private reading: MeterReading | null = null;
+  /** Bumped when the host disconnects, so an engine that finishes starting after that closes. */
+  private generation = 0;
+  private frameRequest = 0;
+  private removeFaultListener: (() => void) | null = null;
+
+  /**
+   * @example
+   * private readonly realtime = new RealtimeEngineController(this, hooks);
+   */
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly hooks: RealtimeEngineHooks,
+    options: RealtimeEngineControllerOptions = {},
+  ) {
+    this.createEngine = options.createEngine ?? createRealtimeEngine;
+    host.addController(this);
+  }
+
+  /**
+   * The started engine: null before start() finishes and after the host leaves the page.
+   * @example
+   * const state = controller.engine?.readTransport();
+   */
+  get engine(): RealtimeEngineClient | null {
+    return this.running;
+  }
+
+  /**
+   * True while an engine starts or restarts.
+   * @example
+   * playButton.disabled = controller.starting;
+   */
+  get starting(): boolean {
+    return this.isStarting;
+  }
+
+  hostDisconnected(): void {
+    cancelAnimationFrame(this.frameRequest);
+    this.frameRequest = 0;
+    this.generation++;
+    this.removeFaultListener?.();
+    this.removeFaultListener = null;
+    const engine = this.running;
+    this.setRunning(null);
+    if (engine) void closeEngine(engine);
+  }
+
+  /**
+   * Starts an engine. Call it synchronously inside a user gesture: the AudioContext is made before
+   * the first await. Resolves to the engine, or null when it is already starting, when the host
+   * left the page meanwhile, or when the start failed (hooks.failed was told why).
+   * @example
+   * button.addEventListener("click", async () => (await controller.start())?.play());
+   */
+  async start(): Promise<RealtimeEngineClient | null> {
+    if (this.isStarting) return null;
+    const generation = this.generation;
+    this.setStarting(true);
+    let context: AudioContext | null = null;
+    let engine: RealtimeEngineClient | null = null;
+    try {
+      // Created here, synchronously inside the gesture that called start(), so the browser lets it
+      // sound; the controller owns it and closes it with the engine.
+      context = new AudioContext({ latencyHint: "interactive" });
+      engine = await this.createEngine({ context });
+      if (generation !== this.generation) {
+        await closeEngine(engine);
+        return null;
+      }
+      const started = engine;
+      this.removeFaultListener = started.onFault((message) => this.hooks.fault(message));
+      this.reading = started.createMeterReading();
+      this.hooks.attach(started);
+      if (started.context.state !== "running") await started.context.resume();
+      await this.hooks.load(started);
+      this.setRunning(started);
+      this.startFrames();
+      this.hooks.ready(started);
+      return started;
+    } catch (error) {
+      this.hooks.failed(error, "start");
+      this.removeFaultListener?.();
+      this.removeFaultListener = null;
+      if (engine) await closeEngine(engine);
+      else await context?.close().catch(() => {});
+      return null;
+    } finally {
+      this.setStarting(false);
+    }
+  }
+
+  /**
+   * Restarts the engine after a fault (same graph, same position), then runs hooks.restarted.
+   * @example
+   * restartButton.addEventListener("click", () => controller.restart());
+   */
+  async restart(): Promise<void> {
+    const engine = this.running;
+    if (!engine) return;
+    this.setStarting(true);
+    try {
+      await engine.restart();
+      await this.hooks.restarted(engine);
+    } catch (error) {
+      this.hooks.failed(error, "restart");
+    } finally {
+      this.setStarting(false);
+    }
+  }
+
+  // Both render the host again only on a change, as a Lit state property would.
+  private setRunning(engine: RealtimeEngineClient | null): void {
+    if (engine === this.running) return;
+    this.running = engine;
+    this.host.requestUpdate();
+  }
+
+  private setStarting(starting: boolean): void {
+    if (starting === this.isStarting) return;
+    this.isStarting = starting;
+    this.host.requestUpdate();
+  }
+
+  // ---- the animation frame loop ----
+
+  private startFrames(): void {
+    cancelAnimationFrame(this.frameRequest);
+    this.frameRequest = requestAnimationFrame(this.onFrame);
+  }
+
+  /** Once per frame: read both blocks and hand them over. Allocates nothing. */
+  private readonly onFrame = (now: number): void => {
+    const engine = this.running;
+    const reading = this.reading;
+    if (!engine || !reading) return;
+    this.frameRequest = requestAnimationFrame(this.onFrame);
+    const state = engine.readTransport();
+    // A false read means the writer was mid-write: the previous reading is still a good frame.
+    engine.readMeters(reading);
+    this.hooks.frame(state, reading, now);
+  };
+}
