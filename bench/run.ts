@@ -20,7 +20,7 @@ import { PROGRAMS, SAMPLE_RATE, type WorkloadId } from "../test/support/workload
 import { timeEngineRenders } from "./engine-timing";
 import { describeW3, type W3Timings } from "./faust/w3";
 import { benchW3Worker } from "./faust/w3-browser";
-import { benchW3Node } from "./faust/w3-node";
+import { benchW3Nodejs } from "./faust/w3-nodejs";
 import { median, type Timing } from "./workloads";
 
 interface Row {
@@ -138,14 +138,14 @@ async function browserTimings(): Promise<BrowserTimings> {
 }
 
 const node = await nodeTimings();
-const w3Node = await benchW3Node(seconds, w3Repetitions);
-console.error(`[bench] ${describeW3("node", w3Node)}`);
+const w3Nodejs = await benchW3Nodejs(seconds, w3Repetitions);
+console.error(`[bench] ${describeW3("nodejs", w3Nodejs)}`);
 const browser = await browserTimings();
 const rows: Row[] = [];
 for (const id of workloads) {
   const reference = median(browser[`${id}.native`].factors);
   for (const [where, timing] of [
-    ["node", node[id]],
+    ["nodejs", node[id]],
     ["worker", browser[`${id}.worker`]],
   ] as const) {
     const value = median(timing.factors);
@@ -163,7 +163,7 @@ for (const id of workloads) {
 // W3: webdreamer hosting the Faust program against faustwasm's own offline processor, same
 // compiled DSP, same thread kind, same run.
 for (const [where, timing] of [
-  ["node", w3Node],
+  ["nodejs", w3Nodejs],
   ["worker", browser.W3],
 ] as const) {
   rows.push({
@@ -171,7 +171,7 @@ for (const [where, timing] of [
     value: Number(median(timing.webdreamer.factors).toFixed(2)),
     unit: "x realtime",
     reference: Number(median(timing.faustwasm.factors).toFixed(2)),
-    reference_name: `faustwasm offline processor, ${where === "node" ? "Node" : "Chromium Worker"} (same run)`,
+    reference_name: `faustwasm offline processor, ${where === "nodejs" ? "Node" : "Chromium Worker"} (same run)`,
     ratio: Number(timing.ratio.toFixed(2)),
   });
 }

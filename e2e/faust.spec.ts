@@ -6,7 +6,7 @@
 import { expect, test } from "@playwright/test";
 import type { RenderRequestInput } from "../src/contracts";
 import { compileFaust, faustNodeId } from "../src/faust/compiler";
-import { loadLibFaustFromDisk } from "../src/faust/libfaust-node";
+import { loadLibFaustFromDisk } from "../src/faust/libfaust-nodejs";
 import { FaustRegistry } from "../src/faust/registry";
 import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";

@@ -10,7 +10,7 @@ import { EngineBootstrapper } from "./client/bootstrapper";
 import { SampleRateSchema } from "./contracts/common";
 import { EngineError } from "./contracts/errors";
 import { parseContract } from "./contracts/validate";
-import { loadLibFaustFromDisk } from "./faust/libfaust-node";
+import { loadLibFaustFromDisk } from "./faust/libfaust-nodejs";
 import { FaustRegistry } from "./faust/registry";
 import { loadEngineModuleFromDisk } from "./hosts/in-process/engine-file";
 import { inProcessHostFactory } from "./hosts/in-process/in-process-client";

@@ -1,5 +1,5 @@
 /**
- * Rows W3.node and W3.worker on their own (bench/run.ts can call benchW3Node and benchW3Worker):
+ * Rows W3.nodejs and W3.worker on their own (bench/run.ts can call benchW3Nodejs and benchW3Worker):
  *   node scripts/run-ts.mjs bench/faust/run-w3.ts [--seconds 60] [--repetitions 3]
  * Prints the two rows: webdreamer hosting the W3 Faust program against faustwasm's own offline
  * processor on the same compiled module, in the same run and the same kind of thread.
@@ -11,7 +11,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../e2e/chromium";
 import { median } from "../workloads";
 import { describeW3, type W3Timings } from "./w3";
 import { benchW3Worker } from "./w3-browser";
-import { benchW3Node } from "./w3-node";
+import { benchW3Nodejs } from "./w3-nodejs";
 
 const { values } = parseArgs({
   options: { seconds: { type: "string", default: "60" }, repetitions: { type: "string", default: "3" } },
@@ -19,8 +19,8 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const repetitions = Number(values.repetitions);
 
-const node = await benchW3Node(seconds, repetitions);
-console.error(`[bench] ${describeW3("node", node)}`);
+const node = await benchW3Nodejs(seconds, repetitions);
+console.error(`[bench] ${describeW3("nodejs", node)}`);
 
 const server = await createServer({ server: { port: 0, host: "127.0.0.1" }, logLevel: "error" });
 await server.listen();
@@ -40,7 +40,7 @@ console.log(`\nW3 (zita_rev1): ${seconds} s renders at 48000 Hz, median of ${rep
 console.log("| row | webdreamer | reference | ratio |");
 console.log("| --- | --- | --- | --- |");
 for (const [where, timings] of [
-  ["node", node],
+  ["nodejs", node],
   ["worker", worker],
 ] as const) {
   const value = median(timings.webdreamer.factors).toFixed(1);

@@ -5,7 +5,7 @@
  *   engine at a 128-frame block, rendered with renderOffline into preallocated stereo arrays;
  * - faustwasm: its own offline processor (FaustMonoDspGenerator.createOfflineProcessor at a 128-frame
  *   buffer, then processor.render(null, frames)), the reference.
- * Runs in Node (w3-node.ts) and in a Chromium Worker (pages/w3-worker.ts) alike. Repetitions alternate
+ * Runs in Node (w3-nodejs.ts) and in a Chromium Worker (pages/w3-worker.ts) alike. Repetitions alternate
  * between the two so that drift (thermal, other processes) hits both the same way.
  */
 import { FaustMonoDspGenerator, type LooseFaustDspFactory } from "@grame/faustwasm/dist/esm/index.js";

@@ -14,7 +14,7 @@
  *   (and carry their source in extensions.faust).
  *
  * libfaust's loaders depend on the host and are imported from their own modules:
- * `./libfaust-node` (loadLibFaustFromDisk) in Node, `./libfaust-vite` (loadLibFaustWithVite) in a
+ * `./libfaust-nodejs` (loadLibFaustFromDisk) in Node, `./libfaust-vite` (loadLibFaustWithVite) in a
  * page or Worker built by Vite; loadLibFaustFromUrls elsewhere.
  */
 export {

@@ -4,7 +4,7 @@
  * libraries), so nothing loads it until the first compile.
  *
  * How the three files are found depends on the host, so the host passes a loader:
- * - Node: `loadLibFaustFromDisk` (libfaust-node.ts) reads them from node_modules;
+ * - Node: `loadLibFaustFromDisk` (libfaust-nodejs.ts) reads them from node_modules;
  * - a page or a Worker built by Vite: `loadLibFaustWithVite` (libfaust-vite.ts) fetches the URLs Vite
  *   serves;
  * - anything else: `loadLibFaustFromUrls({ js, wasm, data })`.

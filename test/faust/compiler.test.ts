@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { isEngineError } from "../../src/contracts/errors";
 import { cachedFaustNodeIds, FaustCompileError, faustNodeId } from "../../src/faust/compiler";
 import { libFaustCompiler } from "../../src/faust/libfaust";
-import { loadLibFaustFromDisk } from "../../src/faust/libfaust-node";
+import { loadLibFaustFromDisk } from "../../src/faust/libfaust-nodejs";
 import { compile, faustwasmTestDsp } from "./support";
 
 async function compileError(source: string, options = {}): Promise<FaustCompileError> {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphNodeInput } from "../../src/contracts/graph-descriptor";
 import type { RenderRequestInput } from "../../src/contracts/render";
-import { loadLibFaustFromDisk } from "../../src/faust/libfaust-node";
+import { loadLibFaustFromDisk } from "../../src/faust/libfaust-nodejs";
 import { FaustRegistry, faustNodeSource } from "../../src/faust/registry";
 import { loadEngineModuleFromDisk } from "../../src/hosts/in-process/engine-file";
 import { InProcessEngineClient } from "../../src/hosts/in-process/in-process-client";

@@ -14,7 +14,7 @@ import {
 import { renderOffline } from "../../src/engine/render-job";
 import { type CompiledFaust, compileFaust, type FaustCompileOptions } from "../../src/faust/compiler";
 import { createFaustNode, type FaustNode, type SoundfileAudio } from "../../src/faust/faust-node";
-import { loadLibFaustFromDisk } from "../../src/faust/libfaust-node";
+import { loadLibFaustFromDisk } from "../../src/faust/libfaust-nodejs";
 import { newEngine } from "../support/render";
 
 export const SAMPLE_RATE = 48000;
