@@ -10,7 +10,7 @@ type Api = {
   ) => Promise<Awaited<ReturnType<RealtimeApi[K]>>>;
 };
 
-function realtime(page: Page): Api {
+function realtimeApi(page: Page): Api {
   return new Proxy({} as Api, {
     get:
       (_target, name: string) =>
@@ -28,28 +28,28 @@ function realtime(page: Page): Api {
 test.describe("the real-time AudioWorklet host", () => {
   test.setTimeout(60_000);
 
-  test("captures a live 440 Hz sine through the capture ring: frequency, amplitude, no lost frame, the offline samples", async ({
+  test("captures a real-time 440 Hz sine through the capture ring: frequency, amplitude, no lost frame, the offline samples", async ({
     page,
   }) => {
     await page.goto("/e2e/pages/realtime.html");
-    const api = realtime(page);
+    const api = realtimeApi(page);
     const { dataPlane, isolated, sampleRate } = await api.startRealtime();
     expect(isolated).toBe(true);
     expect(dataPlane).toBe("shared_memory");
-    const { live, offline } = await api.captureSine(1);
-    expect(live.status).toBe("ok");
-    expect(live.frames).toBe(sampleRate);
-    expect(Math.abs(estimateFrequency(live.samples, sampleRate) - 440)).toBeLessThanOrEqual(0.5);
-    expect(Math.abs(peak(live.samples) - 0.5)).toBeLessThanOrEqual(1e-3);
+    const { realtime, offline } = await api.captureSine(1);
+    expect(realtime.status).toBe("ok");
+    expect(realtime.frames).toBe(sampleRate);
+    expect(Math.abs(estimateFrequency(realtime.samples, sampleRate) - 440)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(peak(realtime.samples) - 0.5)).toBeLessThanOrEqual(1e-3);
     expect(offline.frames).toBe(sampleRate);
-    expect(maxAbsDifference(live.samples, offline.samples)).toBe(0);
+    expect(maxAbsDifference(realtime.samples, offline.samples)).toBe(0);
   });
 
-  test("a live render cancelled with an AbortSignal returns partial with the frames it has", async ({
+  test("a real-time render cancelled with an AbortSignal returns partial with the frames it has", async ({
     page,
   }) => {
     await page.goto("/e2e/pages/realtime.html");
-    const api = realtime(page);
+    const api = realtimeApi(page);
     const { sampleRate } = await api.startRealtime();
     const result = await api.cancelLiveRender(500);
     expect(result.status).toBe("partial");
@@ -61,7 +61,7 @@ test.describe("the real-time AudioWorklet host", () => {
 
   test("a parameter change scheduled at frame F appears at frame F in the capture", async ({ page }) => {
     await page.goto("/e2e/pages/realtime.html");
-    const api = realtime(page);
+    const api = realtimeApi(page);
     await api.startRealtime();
     const { status, samples } = await api.parameterAtFrame(5000);
     expect(status).toBe("ok");
@@ -72,7 +72,7 @@ test.describe("the real-time AudioWorklet host", () => {
 
   test("the transport advances with the audio clock, and seek and loop land exactly", async ({ page }) => {
     await page.goto("/e2e/pages/realtime.html");
-    const api = realtime(page);
+    const api = realtimeApi(page);
     await api.startRealtime();
     await api.transport("load");
     const seeked = await api.transport("seek", 1.5);
@@ -100,7 +100,7 @@ test.describe("the real-time AudioWorklet host", () => {
 
   test("a bad command is rejected with its path and the audio goes on", async ({ page }) => {
     await page.goto("/e2e/pages/realtime.html");
-    const api = realtime(page);
+    const api = realtimeApi(page);
     await api.startRealtime();
     await api.transport("load");
     const before = await api.transport("play");
@@ -111,15 +111,15 @@ test.describe("the real-time AudioWorklet host", () => {
     const after = await api.transport("tempo", 120);
     expect(after.state.running).toBe(true);
     expect(after.state.position_seconds).toBeGreaterThan(before.state.position_seconds + 0.1);
-    const { live } = await api.captureSine(0.25);
-    expect(live.status).toBe("ok");
+    const { realtime } = await api.captureSine(0.25);
+    expect(realtime.status).toBe("ok");
   });
 
   test("an engine trap becomes one fault event, and a restart plays the same session again", async ({
     page,
   }) => {
     await page.goto("/e2e/pages/realtime.html");
-    const api = realtime(page);
+    const api = realtimeApi(page);
     await api.startRealtime();
     const outcome = await api.trapAndRestart(300);
     expect(outcome.faults).toBe(1);
@@ -128,28 +128,28 @@ test.describe("the real-time AudioWorklet host", () => {
     expect(outcome.afterPeak).toBeGreaterThan(0.49);
   });
 
-  test("plays a Faust node live, sample for sample as the offline render", async ({ page }) => {
+  test("plays a Faust node in real time, sample for sample as the offline render", async ({ page }) => {
     await page.goto("/e2e/pages/realtime.html");
-    const api = realtime(page);
+    const api = realtimeApi(page);
     await api.startRealtime();
     const source = 'import("stdfaust.lib"); process = fi.resonlp(1200, 4, 0.5) <: _, de.delay(100, 37);';
-    const { live, offline } = await api.captureFaust(source, 0.5);
-    expect(live.status).toBe("ok");
-    expect(live.frames).toBe(offline.frames);
-    expect(peak(live.samples)).toBeGreaterThan(0.05);
-    expect(maxAbsDifference(live.samples, offline.samples)).toBe(0);
+    const { realtime, offline } = await api.captureFaust(source, 0.5);
+    expect(realtime.status).toBe("ok");
+    expect(realtime.frames).toBe(offline.frames);
+    expect(peak(realtime.samples)).toBeGreaterThan(0.05);
+    expect(maxAbsDifference(realtime.samples, offline.samples)).toBe(0);
   });
 
   test("without COOP/COEP the engine still plays, over the message-port data plane", async ({ page }) => {
     await page.goto(`http://127.0.0.1:${NOT_ISOLATED_PORT}/e2e/pages/realtime.html`);
-    const api = realtime(page);
+    const api = realtimeApi(page);
     const { dataPlane, isolated, sampleRate } = await api.startRealtime();
     expect(isolated).toBe(false);
     expect(dataPlane).toBe("message_port");
-    const { live } = await api.captureSine(0.5);
-    expect(live.status).toBe("ok");
-    expect(live.frames).toBe(sampleRate / 2);
-    expect(Math.abs(estimateFrequency(live.samples, sampleRate) - 440)).toBeLessThanOrEqual(0.5);
+    const { realtime } = await api.captureSine(0.5);
+    expect(realtime.status).toBe("ok");
+    expect(realtime.frames).toBe(sampleRate / 2);
+    expect(Math.abs(estimateFrequency(realtime.samples, sampleRate) - 440)).toBeLessThanOrEqual(0.5);
     const state = await api.transport("tempo", 120);
     expect(state.state.extensions.data_plane).toBe("message_port");
   });

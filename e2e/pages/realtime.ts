@@ -36,16 +36,16 @@ async function read(handle: string | null): Promise<number[]> {
   return Array.from(left as Float32Array);
 }
 
-/** Captures `graph` live for `seconds`, then renders the same request offline in the Worker. */
-async function liveAndOffline(graph: GraphDescriptorInput, seconds: number) {
-  const live = await client().render(request(graph, seconds, false));
+/** Captures `graph` in real time for `seconds`, then renders the same request offline in the Worker. */
+async function realtimeAndOffline(graph: GraphDescriptorInput, seconds: number) {
+  const realtime = await client().render(request(graph, seconds, false));
   const offline = await client().render(request(graph, seconds, true));
   return {
-    live: {
-      status: live.status,
-      frames: live.frames,
-      error: live.error,
-      samples: await read(live.buffer_handle),
+    realtime: {
+      status: realtime.status,
+      frames: realtime.frames,
+      error: realtime.error,
+      samples: await read(realtime.buffer_handle),
     },
     offline: { frames: offline.frames, samples: await read(offline.buffer_handle) },
   };
@@ -61,11 +61,11 @@ const api = {
       sampleRate: engine.context.sampleRate,
     };
   },
-  /** Captures `seconds` of the sine graph live, and renders the same request offline in the Worker. */
+  /** Captures `seconds` of the sine graph in real time, and renders the same request offline in the Worker. */
   async captureSine(seconds: number) {
-    return liveAndOffline(sineGraph, seconds);
+    return realtimeAndOffline(sineGraph, seconds);
   },
-  /** Compiles Faust, plays a sine through it live, and renders the same request offline. */
+  /** Compiles Faust, plays a sine through it in real time, and renders the same request offline. */
   async captureFaust(source: string, seconds: number) {
     const { node_id } = await client().compileFaust(source);
     const graph: GraphDescriptorInput = {
@@ -76,9 +76,9 @@ const api = {
       ],
       output: "dsp",
     };
-    return liveAndOffline(graph, seconds);
+    return realtimeAndOffline(graph, seconds);
   },
-  /** Starts a 3 s live render and aborts it after `afterMs`: a partial result with what was played. */
+  /** Starts a 3 s real-time render and aborts it after `afterMs`: a partial result with what was played. */
   async cancelLiveRender(afterMs: number) {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), afterMs);

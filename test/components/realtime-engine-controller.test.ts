@@ -1,5 +1,5 @@
 /**
- * RealtimeEngineController, driven in Node through its injectable engine factory: a fake live engine
+ * RealtimeEngineController, driven in Node through its injectable engine factory: a fake real-time engine
  * (the test double plus the real-time readings), a fake AudioContext and a hand-run animation frame
  * stand in for the browser, so the lifecycle (start, the generation counter, faults, restart,
  * closing, the frame loop) is checked without one.
@@ -20,7 +20,7 @@ import {
 import { createRealtimeEngine } from "../../src/create-browser-engine";
 import { TestDoubleEngineClient } from "../../src/testing/index";
 
-/** The test double, made live: it reads a snapshot and meters it owns and can trap on demand. */
+/** The test double, made real-time: it reads a snapshot and meters it owns and can trap on demand. */
 class FakeRealtimeEngine extends TestDoubleEngineClient implements RealtimeEngineClient {
   override readonly host = "audioworklet" as const;
   readonly dataPlane = "shared_memory" as const;

@@ -16,7 +16,10 @@ const program: GraphProgram = {
   output: 1,
 };
 
-async function live(): Promise<{ live: RealtimeEngine; render: (quanta: number) => Float32Array }> {
+async function realtimeEngineFixture(): Promise<{
+  realtime: RealtimeEngine;
+  render: (quanta: number) => Float32Array;
+}> {
   const engine = await newEngine(SR, 128);
   engine.createBuffer([ramp], SR);
   applyGraphProgram(engine, program);
@@ -24,7 +27,7 @@ async function live(): Promise<{ live: RealtimeEngine; render: (quanta: number) 
   realtimeEngine.attach(engine, program.nodes.length);
   const outputs = [new Float32Array(128), new Float32Array(128)];
   return {
-    live: realtimeEngine,
+    realtime: realtimeEngine,
     render(quanta: number) {
       const out = new Float32Array(quanta * 128);
       for (let q = 0; q < quanta; q++) {
@@ -38,7 +41,7 @@ async function live(): Promise<{ live: RealtimeEngine; render: (quanta: number) 
 
 describe("RealtimeEngine: the real-time transport, quantum by quantum", () => {
   it("outputs silence while stopped and plays from the transport position", async () => {
-    const { live: l, render } = await live();
+    const { realtime: l, render } = await realtimeEngineFixture();
     expect(Array.from(render(2)).every((v) => v === 0)).toBe(true);
     expect(l.positionFrames).toBe(0);
     l.play(-1);
@@ -49,7 +52,7 @@ describe("RealtimeEngine: the real-time transport, quantum by quantum", () => {
   });
 
   it("applies a parameter change on its exact frame inside a quantum", async () => {
-    const { live: l, render } = await live();
+    const { realtime: l, render } = await realtimeEngineFixture();
     l.play(-1);
     l.setParameter(1, 0, 0.5, 1000); // gain node, parameter 0 (gain), at frame 1000
     const out = render(10);
@@ -58,7 +61,7 @@ describe("RealtimeEngine: the real-time transport, quantum by quantum", () => {
   });
 
   it("seeks, pauses, stops and loops on exact frames", async () => {
-    const { live: l, render } = await live();
+    const { realtime: l, render } = await realtimeEngineFixture();
     l.play(-1);
     l.seek(10000, 200);
     let out = render(4);
@@ -84,7 +87,7 @@ describe("RealtimeEngine: the real-time transport, quantum by quantum", () => {
   });
 
   it("wraps at once when a loop is set behind the playhead", async () => {
-    const { live: l, render } = await live();
+    const { realtime: l, render } = await realtimeEngineFixture();
     l.play(-1);
     render(20); // position 2560
     l.setLoop(100, 1000, true, -1);
@@ -94,7 +97,7 @@ describe("RealtimeEngine: the real-time transport, quantum by quantum", () => {
   });
 
   it("integrates beats through a tempo ramp", async () => {
-    const { live: l, render } = await live();
+    const { realtime: l, render } = await realtimeEngineFixture();
     l.play(-1);
     l.setTempo(180, 48000, -1); // 120 -> 180 bpm over 1 s: 2.5 beats
     render(375); // exactly 1 s
@@ -105,7 +108,7 @@ describe("RealtimeEngine: the real-time transport, quantum by quantum", () => {
   });
 
   it("counts late and bad commands and keeps rendering", async () => {
-    const { live: l, render } = await live();
+    const { realtime: l, render } = await realtimeEngineFixture();
     l.play(-1);
     render(2);
     l.setParameter(1, 0, 0.25, 10); // frame 10 has passed
@@ -119,7 +122,7 @@ describe("RealtimeEngine: the real-time transport, quantum by quantum", () => {
   });
 
   it("allocates nothing in the engine while playing, looping and seeking", async () => {
-    const { live: l, render } = await live();
+    const { realtime: l, render } = await realtimeEngineFixture();
     const engine = (l as unknown as { engine: { exports: { wd_allocation_count(): number } } }).engine;
     const before = engine.exports.wd_allocation_count();
     l.play(-1);

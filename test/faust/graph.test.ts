@@ -283,7 +283,7 @@ process = 1, ba.time : soundfile("sample[url:{'a.wav';'b.wav'}]", 2) : !, !, _, 
     }
   });
 
-  it("checks live parameter changes against the DSP's parameters, choice labels included", async () => {
+  it("checks real-time parameter changes against the DSP's parameters, choice labels included", async () => {
     const menu = faustNodeSource(
       await compile("process = _ * nentry(\"shape[style:menu{'soft':0.5;'hard':2}]\", 0.5, 0.5, 2, 1);"),
     );

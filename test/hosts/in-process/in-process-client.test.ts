@@ -1,4 +1,4 @@
-/** What is particular to the in-process host: live-control records, transport, discovery, engines. */
+/** What is particular to the in-process host: real-time control records, transport, discovery, engines. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   EngineError,
@@ -46,7 +46,7 @@ afterEach(async () => {
   await client.close();
 });
 
-describe("live control is validated against the engine and recorded in the loaded graph", () => {
+describe("real-time control is validated against the engine and recorded in the loaded graph", () => {
   it("rejects a graph this engine cannot play, keeping the one loaded", async () => {
     await client.loadGraph(GRAPH);
     const error = await rejection(
