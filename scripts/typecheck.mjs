@@ -310,7 +310,10 @@ function usedPreludeNames(checker, sourceFile, { declared, apiImported }) {
   return used;
 }
 
-/** An example's diagnostic at its doc comment's line and column, with the line it is about. */
+/**
+ * An example's diagnostic at its doc comment's line and column, with the line it is about; `at` sorts
+ * the report by file and line.
+ */
 function formatExampleDiagnostic(diagnostic, generatedByPath) {
   const generated = generatedByPath.get(toPosix(diagnostic.file.fileName));
   const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
@@ -318,15 +321,23 @@ function formatExampleDiagnostic(diagnostic, generatedByPath) {
   const origin = generated.origins[line];
   if (!origin) {
     // A line the checker wrote: a prelude type or a module import it could not resolve.
-    const at = `${fromRoot(generated.outFile)}:${line + 1}:${character + 1}`;
-    return `${at} (for ${generated.file}:${generated.example.line}) - error TS${diagnostic.code}: ${message}`;
+    const where = `${fromRoot(generated.outFile)}:${line + 1}:${character + 1}`;
+    return {
+      at: [generated.file, generated.example.line, 0],
+      text: `${where} (for ${generated.file}:${generated.example.line}) - error TS${diagnostic.code}: ${message}`,
+    };
   }
   const hint = CANNOT_FIND_NAME.has(diagnostic.code)
     ? `\n    (a free name of the example: give it a type in ${PRELUDE})`
     : "";
-  const at = `${generated.file}:${origin.line}:${origin.column + character + 1}`;
-  return `${at} - error TS${diagnostic.code}: ${message}\n    > ${origin.text.trim()}${hint}`;
+  const column = origin.column + character + 1;
+  return {
+    at: [generated.file, origin.line, column],
+    text: `${generated.file}:${origin.line}:${column} - error TS${diagnostic.code}: ${message}\n    > ${origin.text.trim()}${hint}`,
+  };
 }
+
+const byPlace = (a, b) => a.at[0].localeCompare(b.at[0]) || a.at[1] - b.at[1] || a.at[2] - b.at[2];
 
 /** Parses a tsconfig as tsc does; an unreadable one stops the check. */
 function readConfig(configPath) {
@@ -410,7 +421,10 @@ function main() {
         continue;
       }
       for (const example of examples.filter(({ lines }) => lines.length === 0)) {
-        exampleErrors.push(`${file}:${example.line} - error: an @example with no code`);
+        exampleErrors.push({
+          at: [file, example.line, 0],
+          text: `${file}:${example.line} - error: an @example with no code`,
+        });
       }
       withExamples.push({ file, examples });
     }
@@ -454,7 +468,10 @@ function main() {
   const unused =
     prelude && skippedFiles === 0 ? preludeEntries(prelude).filter(({ key }) => !used.has(key)) : [];
   for (const { name, line } of unused) {
-    exampleErrors.push(`${PRELUDE}:${line} - error: no example uses ${name}; remove it from the prelude`);
+    exampleErrors.push({
+      at: [PRELUDE, line, 0],
+      text: `${PRELUDE}:${line} - error: no example uses ${name}; remove it from the prelude`,
+    });
   }
   const formatHost = {
     getCurrentDirectory: () => ROOT,
@@ -465,7 +482,7 @@ function main() {
     const format = process.stdout.isTTY ? ts.formatDiagnosticsWithColorAndContext : ts.formatDiagnostics;
     process.stdout.write(format(projectErrors, formatHost));
   }
-  for (const error of exampleErrors) console.log(error);
+  for (const error of exampleErrors.sort(byPlace)) console.log(error.text);
   const variables = [...used.values()].filter((use) => !use.isApi);
   const fallbacks = [...new Set(variables.filter((use) => use.isAny).map((use) => use.name))].sort();
   const skipped =
