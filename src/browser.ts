@@ -1,13 +1,12 @@
 /**
  * webdreamer in the browser: the entry point for pages and components.
  *
- * @example
- * import { createBrowserEngine } from "webdreamer/browser";
- * const engine = await createBrowserEngine({ mode: "offline" });
- * const result = await engine.render(request);
- *
  * The bootstrapper picks the host from what the page can do: the real-time AudioWorklet host plays
  * in real time; the offline Worker host renders faster than real time off the main thread.
+ *
+ * @example
+ * const engine = await createBrowserEngine({ mode: "offline" });
+ * const result = await engine.render(request);
  */
 export * from "./api/index";
 export * from "./client/bootstrapper";

@@ -1,15 +1,14 @@
 /**
  * webdreamer for Node: render audio graphs from scripts, as DawDreamer does from Python.
  *
+ * The contracts (schemas, types, EngineError, parseContract) and the EngineClient API are re-exported
+ * from here, so one import serves a whole script.
+ *
  * @example
- * import { createEngine } from "webdreamer";
  * const engine = await createEngine({ host: "in-process", sampleRate: 48000 });
  * const result = await engine.render(request);
  * const channels = await engine.readBuffer(result.buffer_handle!);
  * await engine.close();
- *
- * The contracts (schemas, types, EngineError, parseContract) and the EngineClient API are re-exported
- * from here, so one import serves a whole script.
  */
 export * from "./api/index";
 export * from "./client/bootstrapper";

@@ -42,7 +42,7 @@ export class DiscoveryCache {
    * EngineClient.discoverNodes for every host: validates the caller's options (E_SCHEMA at
    * options.maxAgeMs), then answers from the cache or runs `scan`.
    * @example
-   * discoverNodes(options) { this.ensureOpen(); return this.discovery.discover(options, () => this.scan()); }
+   * const result = await cache.discover({ maxAgeMs: 60_000 }, scanNodes);
    */
   discover(
     options: DiscoverOptions | undefined,
@@ -54,7 +54,7 @@ export class DiscoveryCache {
   /**
    * Returns the cached result if it is younger than `maxAgeMs` (default: the TTL), else runs `scan`.
    * @example
-   * const result = await cache.get(() => host.scanNodes(), 10_000);
+   * const result = await cache.get(scanNodes, 10_000);
    */
   get(scan: () => Promise<PluginDiscoveryResult>, maxAgeMs = this.ttlMs): Promise<PluginDiscoveryResult> {
     if (this.cached !== undefined && this.clock.now() - this.cached.storedAt < maxAgeMs) {

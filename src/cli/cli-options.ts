@@ -57,7 +57,8 @@ const OPTIONS = {
 /**
  * Parses argv (without node and the script). Throws UsageError.
  * @example
- * parseCommandLine(["render", "take.json", "-o", "take.wav", "--format", "pcm24"]).format; // "pcm24"
+ * const command = parseCommandLine(["render", "take.json", "-o", "take.wav", "--format", "pcm24"]);
+ * if (command.command === "render") command.format; // "pcm24"
  */
 export function parseCommandLine(argv: string[]): CliCommand {
   const { values, positionals } = parseFlags(argv);

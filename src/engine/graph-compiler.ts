@@ -95,7 +95,7 @@ const MAX_LISTED_IDS = 16;
  *   types: engine.types,
  *   sampleRate: 48000,
  *   resolveBuffer: (handle, path) => store.engineBufferId(engine, handle, path),
- *   readBufferChannel0: (handle, path) => store.channel0(handle, path),
+ *   readBufferChannel0: (handle, path) => store.read(handle, path)[0] ?? new Float32Array(0),
  * });
  * applyGraphProgram(engine, program);
  */

@@ -59,7 +59,7 @@ export interface RenderJobOutput {
  * @example
  * const out = await runRenderJob(engine, { compiled, startFrame: 0, prerollFrames: 0, frames: 48000, channels: 2 },
  *   { progressIntervalFrames: 48000 });
- * out.output[0].length; // 48000
+ * out.output[0]?.length; // 48000
  */
 export async function runRenderJob(
   engine: WasmEngine,

@@ -70,7 +70,7 @@ interface TickedEvent {
  * Throws EngineError E_SCHEMA for bad options, MidiFileError for a file it cannot read.
  * @example
  * const midi = importMidiFile(await readFile("song.mid"), { timeline: "beats", channels: [10] });
- * graph.nodes[0].midi = midi;
+ * graph.nodes.push({ name: "drums", node_id: "builtin:sampler", midi });
  */
 export function importMidiFile(bytes: Uint8Array | ArrayBuffer, options: MidiImportOptions): MidiEvent[] {
   const checked = parseContract(MidiImportOptionsSchema, options, "options");

@@ -107,7 +107,7 @@ export class BufferStore {
   /**
    * Forgets a handle; its engine copies are freed now, or after the renders that pin it.
    * @example
-   * store.release(result.buffer_handle, "handle");
+   * store.release(handle, "handle");
    */
   release(handle: string, path: string): void {
     const entry = this.entries.get(handle);

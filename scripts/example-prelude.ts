@@ -1,0 +1,285 @@
+/**
+ * The free names of the @example blocks in src/ and worklet/, typed, for scripts/typecheck.mjs.
+ *
+ * An example is a few lines out of an application: it uses `client`, `request` or `left` without
+ * declaring them, as a reader expects. The checker compiles each example with its own module's exports
+ * in scope, then:
+ * - ExampleNames: a variable an example uses without declaring it, and its type everywhere.
+ * - ExampleNameOverrides: a path (a file, or a folder ending in "/") whose examples give a name another
+ *   type, or use a name only they need. The longest matching path wins.
+ * - The re-exports at the end: API names from other modules that examples use without importing them.
+ *
+ * Give each name the type the example means (a real type from src/ or a library); an application's
+ * own function or object (a progress bar, a redraw callback) gets the smallest honest shape. `any` is
+ * the last resort for a name nothing can type: the checker counts and names every one it meets. Once
+ * every example is checked, the checker also reports a name no example uses any more.
+ *
+ * The entries for src/components/, src/dataplane/, src/engine/wasm-engine.ts and src/faust/faust-node.ts
+ * serve examples still on the checker's SKIPPED_UNTIL_MERGED list (`--include-skipped` checks them).
+ */
+import type { readFile as readFileFromDisk } from "node:fs/promises";
+import type { ExpectStatic } from "vitest";
+import type { DiscoveryCache } from "../src/api/discovery-cache";
+import type { EngineClient, FaustCompiling } from "../src/api/engine-client";
+import type { RealtimeEngineClient } from "../src/api/realtime-client";
+import type { MeterReading, TransportSnapshot } from "../src/api/realtime-readings";
+import type { ProgressReporter } from "../src/cli/progress";
+import type { SessionRenderJob } from "../src/cli/session-render";
+import type { EngineBootstrapper } from "../src/client/bootstrapper";
+import type { ParameterControl } from "../src/components/demo-graph";
+import type { LevelMeter } from "../src/components/level-meter";
+import type { ParameterSender } from "../src/components/parameter-sender";
+import type { ReadoutFields, TransportReadout } from "../src/components/transport-readout";
+import type { WebdreamerPlayer } from "../src/components/webdreamer-player";
+import type { BufferHandle } from "../src/contracts/common";
+import type { EngineCommand } from "../src/contracts/engine-command";
+import type { EngineErrorWire } from "../src/contracts/errors";
+import type { GraphDescriptor, GraphDescriptorInput } from "../src/contracts/graph-descriptor";
+import type { PluginDiscoveryResult } from "../src/contracts/plugin-discovery";
+import type { RenderRequest, RenderResult } from "../src/contracts/render";
+import type { TransportState } from "../src/contracts/transport-state";
+import type {
+  CommandDecoder,
+  CommandEncoder,
+  CommandRing,
+  CommandVisitor,
+} from "../src/dataplane/command-codec";
+import type { BlockHandle, DataPlane, DoorbellHandle, RingHandle } from "../src/dataplane/data-plane";
+import type { Doorbell } from "../src/dataplane/doorbell";
+import type { MeterBlock } from "../src/dataplane/meter-block";
+import type { PortDoorbell, PortRecord, PortRing } from "../src/dataplane/port-transport";
+import type { SharedRecord } from "../src/dataplane/shared-record";
+import type { DataRing, SpscRing } from "../src/dataplane/spsc-ring";
+import type { TransportBlock } from "../src/dataplane/transport-block";
+import type { CompiledGraph } from "../src/engine/graph-compiler";
+import type { GraphProgram } from "../src/engine/graph-program";
+import type { ProcessorParamInfo, ProcessorTypeInfo, WasmEngine } from "../src/engine/wasm-engine";
+import type { CompiledFaust, FaustFactory } from "../src/faust/compiler";
+import type { FaustNode } from "../src/faust/faust-node";
+import type { FaustJson, FaustLayout } from "../src/faust/layout";
+import type { FaustRegistry } from "../src/faust/registry";
+import type { AudioWorkletEngineClient } from "../src/hosts/audioworklet/audioworklet-client";
+import type { BufferStore } from "../src/hosts/in-process/buffer-store";
+import type { EnginePool } from "../src/hosts/in-process/engine-pool";
+import type { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
+import type { InProcessTransport } from "../src/hosts/in-process/in-process-transport";
+import type { RemoteEngineClient } from "../src/hosts/worker/remote-client";
+import type { EngineWorkerOptions } from "../src/hosts/worker/start-engine-worker";
+import type { TestDoubleEngineClient } from "../src/testing/test-double";
+
+export interface ExampleNames {
+  /** The engine, as applications hold it. */
+  client: EngineClient;
+  engine: EngineClient;
+  bootstrapper: EngineBootstrapper;
+  /** A validated render request, its result, and a handle the engine issued. */
+  request: RenderRequest;
+  result: RenderResult;
+  handle: BufferHandle;
+  /** A graph as an application writes it. */
+  graph: GraphDescriptorInput;
+  /** Audio: one array per channel. */
+  left: Float32Array;
+  right: Float32Array;
+  channels: Float32Array[];
+  sampleRate: number;
+  /** Declared, or an example would silently use the DOM's window.frames and Node's CommonJS module. */
+  frames: number;
+  /** The compiled engine.wasm. */
+  module: WebAssembly.Module;
+  /** Untrusted input: parsed JSON, a message, a caller's argument. */
+  input: unknown;
+  body: string;
+  text: string;
+  bytes: Uint8Array;
+  /** Where messages come from and go. */
+  port: MessagePort;
+  channel: MessageChannel;
+  received: { error: EngineErrorWire };
+  controller: AbortController;
+  /** Node's and Vitest's own. */
+  readFile: typeof readFileFromDisk;
+  expect: ExpectStatic;
+  /** An application's own UI and callbacks. */
+  bar: { update(fraction: number): void };
+  badge: HTMLElement;
+  showOfflineOnlyBadge(): void;
+  paint(peaks: Float32Array): void;
+  reload(): void;
+  retryWithNewUpload(): void;
+  resolve(id: number): void;
+  apply(command: EngineCommand): void;
+  render(): Promise<void>;
+  takeRequest(handle: BufferHandle): RenderRequest;
+}
+
+export interface ExampleNameOverrides {
+  "src/api/discovery-cache.ts": {
+    cache: DiscoveryCache;
+    /** A host's scan (EngineClientBase.scanNodes). */
+    scanNodes(): Promise<PluginDiscoveryResult>;
+  };
+  "src/api/engine-client.ts": { engine: EngineClient & FaustCompiling };
+  "src/api/realtime-client.ts": { engine: RealtimeEngineClient };
+  "src/cli/": { progress: ProgressReporter; job: SessionRenderJob; jobs: SessionRenderJob[] };
+  "src/components/": {
+    engine: RealtimeEngineClient;
+    player: WebdreamerPlayer;
+    control: ParameterControl;
+    cutoff: ParameterControl;
+    controls: ParameterControl[];
+    values: Map<string, number>;
+    meter: LevelMeter;
+    reading: MeterReading;
+    now: number;
+    sender: ParameterSender;
+    readout: TransportReadout;
+    fields: ReadoutFields;
+    canvas: HTMLCanvasElement;
+    element: HTMLElement;
+    notice: HTMLElement;
+    button: HTMLButtonElement;
+    input: HTMLInputElement;
+    slider: HTMLInputElement;
+    tempoInput: HTMLInputElement;
+  };
+  "src/contracts/graph-semantics.ts": {
+    graph: GraphDescriptor;
+    assertKnown(handle: BufferHandle, path: string): void;
+  };
+  "src/dataplane/": {
+    /** Audio: a block of interleaved samples; a record: one encoded command. */
+    block: Float32Array;
+    record: Uint8Array;
+    ring: SpscRing<Float32Array>;
+    capture: DataRing<Float32Array>;
+    commands: DataRing<Uint8Array>;
+    commandRing: CommandRing;
+    bell: Doorbell;
+    plane: DataPlane;
+    meters: MeterBlock;
+    encoder: CommandEncoder;
+    decoder: CommandDecoder;
+    engineCommands: CommandVisitor;
+    state: TransportSnapshot;
+    values: Float64Array;
+    runningChanged: boolean;
+    /** The audio thread: the processor's options and the outputs of process(). */
+    options: { processorOptions: { meters: SharedArrayBuffer; transport: SharedArrayBuffer } };
+    outputs: Float32Array[][];
+    node: AudioWorkletNode;
+    worker: Worker;
+    channels: number;
+    dropped: number;
+    sink(block: Float32Array): void;
+  };
+  "src/dataplane/data-plane.ts": {
+    state: TransportState;
+    message: { commands: RingHandle; bell: DoorbellHandle; transport: BlockHandle; meters: BlockHandle };
+  };
+  "src/dataplane/doorbell.ts": {
+    message: { bell: SharedArrayBuffer };
+    drainMeters(): void;
+  };
+  "src/dataplane/meter-block.ts": { drawBars(peak: Float32Array, rms: Float32Array): void };
+  "src/dataplane/port-transport.ts": {
+    ring: PortRing<Float32Array>;
+    commands: PortRing<Uint8Array>;
+    bell: PortDoorbell;
+    record: PortRecord;
+    buffer: ArrayBuffer;
+    message: { commands: MessagePort };
+    command: Parameters<CommandEncoder["encode"]>[0];
+    visitor: CommandVisitor;
+    chunk: number;
+    receive(data: unknown): void;
+    drain(): void;
+    retryNextFrame(): void;
+  };
+  "src/dataplane/shared-record.ts": {
+    record: SharedRecord;
+    store: SharedRecord;
+    message: { record: SharedArrayBuffer };
+    positionFrames: number;
+    lastWrites: number;
+    draw(values: Float64Array): void;
+    render(values: Float64Array): void;
+    redraw(): void;
+  };
+  "src/dataplane/spsc-ring.ts": {
+    message: { ring: SharedArrayBuffer };
+    transport: TransportSnapshot;
+    captureRing: SpscRing<Float32Array>;
+    channelCount: number;
+    dropouts: number;
+    retryLater(): void;
+    skipThisBlock(): void;
+  };
+  "src/dataplane/transport-block.ts": { block: TransportBlock; playhead: HTMLElement };
+  "src/engine/": {
+    engine: WasmEngine;
+    store: BufferStore;
+    compiled: CompiledGraph;
+    filterType: ProcessorTypeInfo;
+    qParam: ProcessorParamInfo;
+    modeParam: ProcessorParamInfo;
+  };
+  "src/engine/wasm-engine.ts": { faustNode: FaustNode; playbackNode: number; outputs: Float32Array[][] };
+  "src/faust/": {
+    compiled: CompiledFaust;
+    registry: FaustRegistry;
+    layout: FaustLayout;
+    json: FaustJson;
+    factory: FaustFactory;
+    js: string;
+    wasm: string;
+    data: string;
+  };
+  "src/faust/faust-node.ts": { engine: WasmEngine };
+  "src/hosts/audioworklet/": {
+    engine: AudioWorkletEngineClient;
+    context: AudioContext;
+    program: GraphProgram;
+    types: ProcessorTypeInfo[];
+  };
+  "src/hosts/in-process/": {
+    graph: GraphDescriptor;
+    store: BufferStore;
+    pool: EnginePool;
+    transport: InProcessTransport;
+    sessionId: string;
+    start: number;
+    started: number;
+    handles: BufferHandle[];
+    node: number;
+  };
+  "src/hosts/in-process/buffer-store.ts": { engine: WasmEngine };
+  "src/hosts/in-process/in-process-client.ts": { client: InProcessEngineClient };
+  "src/hosts/worker/": {
+    engine: RemoteEngineClient;
+    inProcessClient: InProcessEngineClient;
+    options: EngineWorkerOptions;
+    url: URL;
+  };
+  "src/testing/": { client: TestDoubleEngineClient };
+}
+
+export * as Comlink from "comlink";
+export { createTransportSnapshot, DiscoveryCache, ManualClock } from "../src/api";
+export { EngineBootstrapper } from "../src/client/bootstrapper";
+export { demoControls, demoGraph } from "../src/components/demo-graph";
+export { GraphDescriptorSchema, parseContract, RenderRequestSchema } from "../src/contracts";
+export { createEngine } from "../src/create-engine";
+export { PortRecord } from "../src/dataplane/port-transport";
+export { SharedRecord } from "../src/dataplane/shared-record";
+export { TRANSPORT_RECORD_LENGTH, TransportBlock } from "../src/dataplane/transport-block";
+export { applyGraphProgram } from "../src/engine/graph-program";
+export { loadLibFaustFromDisk } from "../src/faust/libfaust-node";
+export { FaustRegistry } from "../src/faust/registry";
+export { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
+export { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
+export { EngineHost } from "../src/hosts/worker/engine-host";
+export type { EngineHostApi } from "../src/protocol/main-worker";
+export type { WorkerToWorkletMessage } from "../src/protocol/worker-to-worklet";
+export type { WorkletToWorkerMessage } from "../src/protocol/worklet-to-worker";
+export { testDoubleHostFactory } from "../src/testing/test-double";
