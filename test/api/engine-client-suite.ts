@@ -7,6 +7,9 @@
  *
  * The factory receives a ManualClock and must use it for the discovery cache, so expiry can be tested
  * without sleeping. Everything else is observed through the EngineClient interface only.
+ *
+ * Why one file of about 560 lines: it is the contract, read top to bottom as one list of rules, and
+ * it runs unchanged in Node and in Chromium (e2e/pages/contract.ts), where one module is one import.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_DISCOVERY_TTL_MS, type EngineClient, HOST_KINDS, ManualClock } from "../../src/api/index";

@@ -1,3 +1,30 @@
+/**
+ * InProcessEngineClient: the EngineClient that runs engine.wasm on the caller's own thread (Node.js,
+ * tests, the command line, a page without Workers). It validates exactly as the other hosts do and
+ * renders the same samples: it compiles each request's graph (engine/graph-compiler.ts), applies it
+ * to a WasmEngine, and runs the render loop (engine/render-job.ts).
+ *
+ * What is particular to this host:
+ * - Engines. One WasmEngine at the client's sample rate and block size; a request at another rate or
+ *   with its own options.block_size gets an engine of its own, kept for later requests (the few most
+ *   recently used are kept: engine-pool.ts).
+ * - Buffers. Audio is held in JS by handle ("buf:<n>") and copied into an engine only when a graph
+ *   uses it (buffer-store.ts). A buffer at another rate than the render is resampled by the node that
+ *   plays it (linear interpolation).
+ * - Renders run one at a time, in call order. A long render yields to the event loop about once per
+ *   second of audio, when it reports progress, so an AbortSignal or close() can stop it. Every
+ *   accepted render ends in a RenderResult (render-outcome.ts).
+ * - Transport. There is no audio clock here: play, pause, stop, seek, setLoop and setTempo change the
+ *   TransportState this client reports (in-process-transport.ts), and a render leaves the playhead
+ *   where it ended (start_position_seconds + rendered seconds). Tempo ramps apply at once.
+ * - Real-time control. loadGraph validates and stores a graph (it must compile for this engine), and
+ *   setParameter / scheduleEvents record their changes in it (graph-edits.ts): they shape what a
+ *   real-time host would play next, and `loadedGraph()` returns the record. A render always plays its
+ *   own request's node_graph.
+ *
+ * Why one file of about 500 lines: it is this host's whole EngineClient, every method documented with
+ * an example; the parts that stand on their own already live beside it.
+ */
 import {
   makeCommand,
   parseHandleArgument,
