@@ -1,6 +1,7 @@
 /**
  * The EngineClient contract suite, written once and run against every implementation: the test double
- * now, each real host (in-process, worker, audioworklet) as it lands.
+ * and the in-process host in Node (test/testing, test/hosts/in-process), the Worker and AudioWorklet
+ * hosts in Chromium (e2e/contract-suite.spec.ts).
  *
  * @example
  * describeEngineClientContract("in-process", ({ clock }) => createInProcessClient({ clock }));
