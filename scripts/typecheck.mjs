@@ -242,17 +242,18 @@ function generateExample(file, example, index, exportsOfModule, prelude) {
   if (moduleNames.length > 0) emit(`import { ${importList(moduleNames)} } from "${specifierTo(file)}";`);
   const apiNames = prelude.apiNames.filter(({ name }) => !exported.has(name) && !ownImports.has(name));
   if (apiNames.length > 0) emit(`import { ${importList(apiNames)} } from "${specifierTo(PRELUDE)}";`);
+  const sideEffectImports = [];
   for (const { first, last, statement } of imports) {
     // A relative import in an example is relative to the folder of the file that shows it.
     const specifier = statement.moduleSpecifier.text;
+    const target = specifier.startsWith(".")
+      ? specifierTo(toPosix(relative(ROOT, resolve(ROOT, dirname(file), specifier))))
+      : specifier;
     for (let line = first; line <= last; line++) {
-      let lineText = example.lines[line].text;
-      if (specifier.startsWith(".")) {
-        const target = toPosix(relative(ROOT, resolve(ROOT, dirname(file), specifier)));
-        lineText = lineText.replace(JSON.stringify(specifier), JSON.stringify(specifierTo(target)));
-      }
+      const lineText = example.lines[line].text.replace(JSON.stringify(specifier), JSON.stringify(target));
       emit(lineText, example.lines[line]);
     }
+    if (!statement.importClause) sideEffectImports.push({ specifier, target, origin: example.lines[first] });
   }
   const apiImported = new Set(apiNames.map(({ name }) => name));
   const declared = new Map();
@@ -266,7 +267,16 @@ function generateExample(file, example, index, exportsOfModule, prelude) {
     if (!importLines.has(i)) emit(line.text, line);
   });
   emit("}");
-  return { file, example, outFile, text: `${text.join("\n")}\n`, origins, declared, apiImported };
+  return {
+    file,
+    example,
+    outFile,
+    text: `${text.join("\n")}\n`,
+    origins,
+    declared,
+    apiImported,
+    sideEffectImports,
+  };
 }
 
 /**
@@ -434,6 +444,18 @@ function main() {
         exampleErrors.push(formatExampleDiagnostic(diagnostic, generatedByPath));
       } else {
         projectErrors.push(diagnostic);
+      }
+    }
+    // tsc leaves an import that binds no names unresolved without a word (noUncheckedSideEffectImports
+    // is off), so an example's `import "./x"` is resolved here.
+    for (const { file, outFile, sideEffectImports } of generatedByPath.values()) {
+      for (const { specifier, target, origin } of sideEffectImports) {
+        if (ts.resolveModuleName(target, outFile, options, host).resolvedModule) continue;
+        const column = origin.column + origin.text.indexOf(specifier);
+        exampleErrors.push({
+          at: [file, origin.line, column],
+          text: `${file}:${origin.line}:${column} - error: cannot find module "${specifier}"\n    > ${origin.text.trim()}`,
+        });
       }
     }
     const checker = program.getTypeChecker();

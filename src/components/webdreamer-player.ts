@@ -17,7 +17,7 @@
  * - Without cross-origin isolation it still plays, over the message-port data plane, and says so.
  *
  * @example
- * import "./components/webdreamer-player"; // registers <webdreamer-player>
+ * import "./webdreamer-player"; // registers <webdreamer-player>
  * const player = document.createElement("webdreamer-player");
  * player.label = "My patch";
  * player.loopEndBeats = 16; // or, in HTML: <webdreamer-player loop-end-beats="16">
