@@ -11,13 +11,16 @@
  *
  * Give each name the type the example means (a real type from src/ or a library); an application's
  * own function or object (a progress bar, a redraw callback) gets the smallest honest shape. `any` is
- * the last resort for a name nothing can type: the checker counts and names every one it meets. Once
- * every example is checked, the checker also reports a name no example uses any more.
+ * the last resort for a name nothing can type: the checker counts and names every one it meets, and
+ * reports a name no example uses any more.
  *
- * The entries for src/components/, src/dataplane/, src/engine/wasm-engine.ts and src/faust/faust-node.ts
- * serve examples still on the checker's SKIPPED_UNTIL_MERGED list (`--include-skipped` checks them).
+ * A name keeps one meaning wherever it can: when two examples mean different things by one name, rename
+ * the variable in one of them (`commandRecord`, not `record`, for a command's bytes) before adding an
+ * override. Overrides are for a name a whole folder or file reads another way (`engine` is a WasmEngine
+ * in src/engine/, `ring` a PortRing in port-ring.ts).
  */
 import type { readFile as readFileFromDisk } from "node:fs/promises";
+import type { LitElement } from "lit";
 import type { ExpectStatic } from "vitest";
 import type { DiscoveryCache } from "../src/api/discovery-cache";
 import type { EngineClient, FaustCompiling } from "../src/api/engine-client";
@@ -28,7 +31,12 @@ import type { SessionRenderJob } from "../src/cli/session-render";
 import type { EngineBootstrapper } from "../src/client/bootstrapper";
 import type { ParameterControl } from "../src/components/demo-graph";
 import type { LevelMeter } from "../src/components/level-meter";
+import type { LevelMeterController } from "../src/components/level-meter-controller";
 import type { ParameterSender } from "../src/components/parameter-sender";
+import type {
+  RealtimeEngineController,
+  RealtimeEngineHooks,
+} from "../src/components/realtime-engine-controller";
 import type { ReadoutFields, TransportReadout } from "../src/components/transport-readout";
 import type { WebdreamerPlayer } from "../src/components/webdreamer-player";
 import type { BufferHandle } from "../src/contracts/common";
@@ -43,17 +51,21 @@ import type {
   CommandEncoder,
   CommandRing,
   CommandVisitor,
+  DataPlaneCommand,
 } from "../src/dataplane/command-codec";
 import type { BlockHandle, DataPlane, DoorbellHandle, RingHandle } from "../src/dataplane/data-plane";
 import type { Doorbell } from "../src/dataplane/doorbell";
 import type { MeterBlock } from "../src/dataplane/meter-block";
-import type { PortDoorbell, PortRecord, PortRing } from "../src/dataplane/port-transport";
-import type { SharedRecord } from "../src/dataplane/shared-record";
+import type { PortBlockStore } from "../src/dataplane/port-block-store";
+import type { PortDoorbell } from "../src/dataplane/port-doorbell";
+import type { PortRing } from "../src/dataplane/port-ring";
+import type { SharedBlockStore } from "../src/dataplane/shared-block-store";
 import type { DataRing, SpscRing } from "../src/dataplane/spsc-ring";
 import type { TransportBlock } from "../src/dataplane/transport-block";
 import type { CompiledGraph } from "../src/engine/graph-compiler";
 import type { GraphProgram } from "../src/engine/graph-program";
-import type { ProcessorParamInfo, ProcessorTypeInfo, WasmEngine } from "../src/engine/wasm-engine";
+import type { ProcessorParamInfo, ProcessorTypeInfo } from "../src/engine/processor-types";
+import type { WasmEngine } from "../src/engine/wasm-engine";
 import type { CompiledFaust, FaustFactory } from "../src/faust/compiler";
 import type { FaustNode } from "../src/faust/faust-node";
 import type { FaustJson, FaustLayout } from "../src/faust/layout";
@@ -125,6 +137,11 @@ export interface ExampleNameOverrides {
   "src/components/": {
     engine: RealtimeEngineClient;
     player: WebdreamerPlayer;
+    /** A Lit element that hosts controllers (`this` in its methods), and the player's controllers. */
+    host: LitElement;
+    hooks: RealtimeEngineHooks;
+    realtime: RealtimeEngineController;
+    meterView: LevelMeterController;
     control: ParameterControl;
     cutoff: ParameterControl;
     controls: ParameterControl[];
@@ -136,7 +153,6 @@ export interface ExampleNameOverrides {
     readout: TransportReadout;
     fields: ReadoutFields;
     canvas: HTMLCanvasElement;
-    element: HTMLElement;
     notice: HTMLElement;
     button: HTMLButtonElement;
     input: HTMLInputElement;
@@ -148,9 +164,9 @@ export interface ExampleNameOverrides {
     assertKnown(handle: BufferHandle, path: string): void;
   };
   "src/dataplane/": {
-    /** Audio: a block of interleaved samples; a record: one encoded command. */
+    /** Audio: a block of interleaved samples; the bytes of one encoded command (a record, command-codec.ts). */
     block: Float32Array;
-    record: Uint8Array;
+    commandRecord: Uint8Array;
     ring: SpscRing<Float32Array>;
     capture: DataRing<Float32Array>;
     commands: DataRing<Uint8Array>;
@@ -174,7 +190,7 @@ export interface ExampleNameOverrides {
     sink(block: Float32Array): void;
   };
   "src/dataplane/data-plane.ts": {
-    state: TransportState;
+    transportState: TransportState;
     message: { commands: RingHandle; bell: DoorbellHandle; transport: BlockHandle; meters: BlockHandle };
   };
   "src/dataplane/doorbell.ts": {
@@ -182,28 +198,23 @@ export interface ExampleNameOverrides {
     drainMeters(): void;
   };
   "src/dataplane/meter-block.ts": { drawBars(peak: Float32Array, rms: Float32Array): void };
-  "src/dataplane/port-transport.ts": {
+  "src/dataplane/port-block-store.ts": { store: PortBlockStore };
+  "src/dataplane/port-buffer.ts": { buffer: ArrayBuffer; receive(data: unknown): void };
+  "src/dataplane/port-doorbell.ts": { bell: PortDoorbell; chunk: number; drain(): void };
+  "src/dataplane/port-ring.ts": {
     ring: PortRing<Float32Array>;
     commands: PortRing<Uint8Array>;
-    bell: PortDoorbell;
-    record: PortRecord;
-    buffer: ArrayBuffer;
     message: { commands: MessagePort };
-    command: Parameters<CommandEncoder["encode"]>[0];
+    command: DataPlaneCommand;
     visitor: CommandVisitor;
-    chunk: number;
-    receive(data: unknown): void;
-    drain(): void;
     retryNextFrame(): void;
   };
-  "src/dataplane/shared-record.ts": {
-    record: SharedRecord;
-    store: SharedRecord;
-    message: { record: SharedArrayBuffer };
+  "src/dataplane/shared-block-store.ts": {
+    store: SharedBlockStore;
+    message: { block: SharedArrayBuffer };
     positionFrames: number;
     lastWrites: number;
     draw(values: Float64Array): void;
-    render(values: Float64Array): void;
     redraw(): void;
   };
   "src/dataplane/spsc-ring.ts": {
@@ -221,6 +232,8 @@ export interface ExampleNameOverrides {
     store: BufferStore;
     compiled: CompiledGraph;
     filterType: ProcessorTypeInfo;
+    playbackType: ProcessorTypeInfo;
+    samplerType: ProcessorTypeInfo;
     qParam: ProcessorParamInfo;
     modeParam: ProcessorParamInfo;
   };
@@ -270,11 +283,11 @@ export { EngineBootstrapper } from "../src/client/bootstrapper";
 export { demoControls, demoGraph } from "../src/components/demo-graph";
 export { GraphDescriptorSchema, parseContract, RenderRequestSchema } from "../src/contracts";
 export { createEngine } from "../src/create-engine";
-export { PortRecord } from "../src/dataplane/port-transport";
-export { SharedRecord } from "../src/dataplane/shared-record";
-export { TRANSPORT_RECORD_LENGTH, TransportBlock } from "../src/dataplane/transport-block";
+export { PortBlockStore } from "../src/dataplane/port-block-store";
+export { SharedBlockStore } from "../src/dataplane/shared-block-store";
+export { TRANSPORT_BLOCK_LENGTH, TransportBlock } from "../src/dataplane/transport-block";
 export { applyGraphProgram } from "../src/engine/graph-program";
-export { loadLibFaustFromDisk } from "../src/faust/libfaust-node";
+export { loadLibFaustFromDisk } from "../src/faust/libfaust-nodejs";
 export { FaustRegistry } from "../src/faust/registry";
 export { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 export { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";

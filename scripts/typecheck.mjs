@@ -9,8 +9,7 @@
 // example's lines, unchanged, in an async function (examples use await). Diagnostics in the project
 // print as tsc prints them; those in an example print at the line and column of its doc comment.
 //
-// Usage: node scripts/typecheck.mjs [--include-skipped]
-//   --include-skipped  also checks the examples of SKIPPED_UNTIL_MERGED (to list their failures).
+// Usage: node scripts/typecheck.mjs
 
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -24,21 +23,9 @@ const SOURCE_FOLDERS = ["src/", "worklet/"];
 const PRELUDE = "scripts/example-prelude.ts";
 const OUT_DIR = "build/examples";
 
-// Other engineers are editing these paths while this checker lands, so their examples are fixed after
-// the merge (the hand-over report lists their failures; --include-skipped shows them). The lead
-// engineer empties this list then. A path ending in "/" is a folder.
-const SKIPPED_UNTIL_MERGED = [
-  "src/faust/faust-node.ts",
-  "src/dataplane/",
-  "src/components/",
-  "src/engine/builtin-descriptors.ts",
-  "src/engine/wasm-engine.ts",
-];
-
 /** A missing name in an example is one the prelude should type. */
 const CANNOT_FIND_NAME = new Set([2304, 2552, 18004]);
 
-const includeSkipped = process.argv.includes("--include-skipped");
 const toPosix = (path) => path.split("\\").join("/");
 const fromRoot = (path) => toPosix(relative(ROOT, path));
 const underPrefix = (file, prefix) => (prefix.endsWith("/") ? file.startsWith(prefix) : file === prefix);
@@ -255,17 +242,18 @@ function generateExample(file, example, index, exportsOfModule, prelude) {
   if (moduleNames.length > 0) emit(`import { ${importList(moduleNames)} } from "${specifierTo(file)}";`);
   const apiNames = prelude.apiNames.filter(({ name }) => !exported.has(name) && !ownImports.has(name));
   if (apiNames.length > 0) emit(`import { ${importList(apiNames)} } from "${specifierTo(PRELUDE)}";`);
+  const sideEffectImports = [];
   for (const { first, last, statement } of imports) {
     // A relative import in an example is relative to the folder of the file that shows it.
     const specifier = statement.moduleSpecifier.text;
+    const target = specifier.startsWith(".")
+      ? specifierTo(toPosix(relative(ROOT, resolve(ROOT, dirname(file), specifier))))
+      : specifier;
     for (let line = first; line <= last; line++) {
-      let lineText = example.lines[line].text;
-      if (specifier.startsWith(".")) {
-        const target = toPosix(relative(ROOT, resolve(ROOT, dirname(file), specifier)));
-        lineText = lineText.replace(JSON.stringify(specifier), JSON.stringify(specifierTo(target)));
-      }
+      const lineText = example.lines[line].text.replace(JSON.stringify(specifier), JSON.stringify(target));
       emit(lineText, example.lines[line]);
     }
+    if (!statement.importClause) sideEffectImports.push({ specifier, target, origin: example.lines[first] });
   }
   const apiImported = new Set(apiNames.map(({ name }) => name));
   const declared = new Map();
@@ -279,7 +267,16 @@ function generateExample(file, example, index, exportsOfModule, prelude) {
     if (!importLines.has(i)) emit(line.text, line);
   });
   emit("}");
-  return { file, example, outFile, text: `${text.join("\n")}\n`, origins, declared, apiImported };
+  return {
+    file,
+    example,
+    outFile,
+    text: `${text.join("\n")}\n`,
+    origins,
+    declared,
+    apiImported,
+    sideEffectImports,
+  };
 }
 
 /**
@@ -391,8 +388,6 @@ function main() {
   let prelude;
   let checkedExamples = 0;
   let checkedFiles = 0;
-  let skippedExamples = 0;
-  let skippedFiles = 0;
 
   for (const { configPath, parsed } of configs) {
     const options = { ...parsed.options, noEmit: true };
@@ -415,11 +410,6 @@ function main() {
       const sourceFile = project.getSourceFile(join(ROOT, file));
       const examples = sourceFile.text.includes("@example") ? extractExamples(sourceFile) : [];
       if (examples.length === 0) continue;
-      if (!includeSkipped && SKIPPED_UNTIL_MERGED.some((path) => underPrefix(file, path))) {
-        skippedExamples += examples.length;
-        skippedFiles += 1;
-        continue;
-      }
       for (const example of examples.filter(({ lines }) => lines.length === 0)) {
         exampleErrors.push({
           at: [file, example.line, 0],
@@ -456,6 +446,18 @@ function main() {
         projectErrors.push(diagnostic);
       }
     }
+    // tsc leaves an import that binds no names unresolved without a word (noUncheckedSideEffectImports
+    // is off), so an example's `import "./x"` is resolved here.
+    for (const { file, outFile, sideEffectImports } of generatedByPath.values()) {
+      for (const { specifier, target, origin } of sideEffectImports) {
+        if (ts.resolveModuleName(target, outFile, options, host).resolvedModule) continue;
+        const column = origin.column + origin.text.indexOf(specifier);
+        exampleErrors.push({
+          at: [file, origin.line, column],
+          text: `${file}:${origin.line}:${column} - error: cannot find module "${specifier}"\n    > ${origin.text.trim()}`,
+        });
+      }
+    }
     const checker = program.getTypeChecker();
     for (const [outFile, generated] of generatedByPath) {
       for (const [key, use] of usedPreludeNames(checker, program.getSourceFile(outFile), generated)) {
@@ -464,9 +466,8 @@ function main() {
     }
   }
 
-  // Once every example is checked, a name no example uses is dead weight in the prelude.
-  const unused =
-    prelude && skippedFiles === 0 ? preludeEntries(prelude).filter(({ key }) => !used.has(key)) : [];
+  // A name no example uses is dead weight in the prelude.
+  const unused = prelude ? preludeEntries(prelude).filter(({ key }) => !used.has(key)) : [];
   for (const { name, line } of unused) {
     exampleErrors.push({
       at: [PRELUDE, line, 0],
@@ -485,11 +486,9 @@ function main() {
   for (const error of exampleErrors.sort(byPlace)) console.log(error.text);
   const variables = [...used.values()].filter((use) => !use.isApi);
   const fallbacks = [...new Set(variables.filter((use) => use.isAny).map((use) => use.name))].sort();
-  const skipped =
-    skippedFiles > 0 ? ` (${skippedExamples} in ${skippedFiles} files skipped until merged)` : "";
   console.log(
     `typecheck: ${CONFIGS.join(", ")}: ${projectErrors.length} errors; ` +
-      `examples: ${checkedExamples} in ${checkedFiles} files${skipped}, ${exampleErrors.length} errors; ` +
+      `examples: ${checkedExamples} in ${checkedFiles} files, ${exampleErrors.length} errors; ` +
       `free names: ${variables.length - fallbacks.length} typed, ${fallbacks.length} falling back to any` +
       `${fallbacks.length > 0 ? ` (${fallbacks.join(", ")})` : ""}; ` +
       `${((performance.now() - started) / 1000).toFixed(1)} s`,

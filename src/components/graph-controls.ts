@@ -28,7 +28,7 @@ export function graphTempo(graph: GraphDescriptorInput): number {
 /**
  * The value a control starts at: the graph's static value for that parameter, else its minimum.
  * @example
- * graphValue(demoGraph(), demoControls()[0]); // 1400 (the filter's cutoff)
+ * demoControls().map((control) => graphValue(demoGraph(), control)); // [1400, 0.4, 0]: cutoff, feedback, pan
  */
 export function graphValue(graph: GraphDescriptorInput, control: ParameterControl): number {
   const node = graph.nodes.find((n) => n.name === control.node);

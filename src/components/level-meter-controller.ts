@@ -16,7 +16,10 @@ export class LevelMeterController implements ReactiveController {
 
   /**
    * @example
-   * private readonly meterView = new LevelMeterController(this);
+   * import { LitElement } from "lit";
+   * class MyMeter extends LitElement {
+   *   private readonly meterView = new LevelMeterController(this);
+   * }
    */
   constructor(private readonly host: ReactiveControllerHost & Element) {
     host.addController(this);
@@ -25,7 +28,7 @@ export class LevelMeterController implements ReactiveController {
   /**
    * The meter, once attach() gave it a canvas.
    * @example
-   * const loudest = Math.max(...(controller.meter?.peak ?? [0]));
+   * const loudest = Math.max(...(meterView.meter?.peak ?? [0]));
    */
   get meter(): LevelMeter | null {
     return this.levelMeter;
@@ -49,7 +52,9 @@ export class LevelMeterController implements ReactiveController {
   /**
    * Makes the meter on the rendered canvas (call it once, after the first render).
    * @example
-   * this.meterView.attach(this.renderRoot.querySelector("canvas") as HTMLCanvasElement);
+   * // in the host's firstUpdated()
+   * const canvas = host.renderRoot.querySelector("canvas");
+   * if (canvas) meterView.attach(canvas);
    */
   attach(canvas: HTMLCanvasElement): void {
     this.canvas = canvas;
@@ -60,7 +65,7 @@ export class LevelMeterController implements ReactiveController {
   /**
    * Once per animation frame: takes the reading and repaints when the drawn levels moved. Allocates nothing.
    * @example
-   * this.meterView.show(reading, now);
+   * meterView.show(reading, now); // in RealtimeEngineHooks.frame
    */
   show(reading: MeterReading, now: number): void {
     if (this.levelMeter?.update(reading, now)) this.levelMeter.paint();

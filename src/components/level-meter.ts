@@ -77,7 +77,7 @@ export class LevelMeter {
   /**
    * New colours (theme change); repaints.
    * @example
-   * meter.setColors(readMeterColors(element));
+   * meter.setColors({ track: "#e3e7ed", low: "#1fa971", mid: "#d9a520", high: "#e5484d", hold: "#101828" }); // light
    */
   setColors(colors: MeterColors): void {
     this.colors = colors;

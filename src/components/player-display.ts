@@ -6,7 +6,11 @@ import { html } from "lit";
 
 import type { ReadoutFields } from "./transport-readout";
 
-/** @example html`${playerDisplay()}`; */
+/**
+ * @example
+ * import { html } from "lit";
+ * html`<section class="player">${playerDisplay()}</section>`;
+ */
 export function playerDisplay() {
   return html`
     <dl class="display">
@@ -18,7 +22,11 @@ export function playerDisplay() {
   `;
 }
 
-/** @example html`${playerDropouts()}`; */
+/**
+ * @example
+ * import { html } from "lit";
+ * html`<section class="player">${playerDropouts()}</section>`;
+ */
 export function playerDropouts() {
   return html`
     <dl class="dropouts" aria-label="Dropouts since the engine started">
@@ -34,7 +42,9 @@ export function playerDropouts() {
 /**
  * The fields playerDisplay() and playerDropouts() rendered into `root`.
  * @example
- * const readout = new TransportReadout(findReadoutFields(this.renderRoot), 4);
+ * import { TransportReadout } from "./transport-readout";
+ * // in the host's firstUpdated(), once Lit rendered the fields
+ * const readout = new TransportReadout(findReadoutFields(host.renderRoot), 4);
  */
 export function findReadoutFields(root: ParentNode): ReadoutFields {
   const field = (id: string) => root.querySelector<HTMLElement>(`#${id}`) as HTMLElement;

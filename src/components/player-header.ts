@@ -39,6 +39,7 @@ export interface PlayerHeaderView {
 
 /**
  * @example
+ * import { html } from "lit";
  * html`${playerHeader({ label: "Bass patch", status: "idle", plane: "shared_memory" })}`;
  */
 export function playerHeader({ label, status, plane }: PlayerHeaderView) {

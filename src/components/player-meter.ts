@@ -6,7 +6,11 @@ import { METER_FLOOR_DB } from "./level-meter";
 /** Marks on the meter's dB scale. */
 const SCALE_MARKS = [-48, -36, -24, -12, -6, 0] as const;
 
-/** @example html`${playerMeter()}`; */
+/**
+ * @example
+ * import { html } from "lit";
+ * html`<section class="player">${playerMeter()}</section>`;
+ */
 export function playerMeter() {
   return html`
     <div class="meter" role="img" aria-label="Output level: peak and RMS of the left and right channels">

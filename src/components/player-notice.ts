@@ -34,7 +34,8 @@ export function faultNotice(message: string): Notice {
 /**
  * An error's message, after what failed when given (an EngineError's message names code and field).
  * @example
- * errorNotice(error, "The engine could not start");
+ * errorNotice(new Error("no AudioWorklet"), "The engine could not start");
+ * // { kind: "error", message: "The engine could not start: no AudioWorklet" }
  */
 export function errorNotice(error: unknown, what?: string): Notice {
   const message = error instanceof Error ? error.message : String(error);
@@ -51,7 +52,8 @@ export interface NoticeActions {
 /**
  * Nothing without a notice; a fault offers a restart, an error a dismissal, "unsupported" neither.
  * @example
- * html`${playerNotice({ kind: "error", message: "filter.q: out of range" }, actions)}`;
+ * import { html } from "lit";
+ * html`${playerNotice(faultNotice("unreachable"), { restart: () => realtime.restart(), dismiss: () => {} })}`;
  */
 export function playerNotice(notice: Notice | null, actions: NoticeActions) {
   if (!notice) return nothing;

@@ -46,7 +46,13 @@ function slider(control: ParameterControl, index: number, view: SlidersView, onI
 
 /**
  * @example
- * html`${playerSliders({ controls, values, disabled: false }, (control, event) => move(control, event))}`;
+ * import { html } from "lit";
+ * import { valueAtPosition } from "./slider-scale";
+ * html`${playerSliders({ controls, values, disabled: false }, (control, event) => {
+ *   // a slider's value is its position: log-scaled controls map it back to a value
+ *   const value = valueAtPosition(control, Number((event.target as HTMLInputElement).value));
+ *   sender.send(control.node, control.param, value);
+ * })}`;
  */
 export function playerSliders(view: SlidersView, onInput: SliderInput) {
   return html`<div class="controls">${view.controls.map((control, index) => slider(control, index, view, onInput))}</div>`;

@@ -29,7 +29,10 @@ export interface TransportBarActions {
 
 /**
  * @example
- * html`${transportBar({ playing: false, playDisabled: false, stopDisabled: true, unsupported: false, loopEnabled: false, tempo: 120 }, actions)}`;
+ * import { html } from "lit";
+ * const view = { playing: false, playDisabled: false, stopDisabled: true, unsupported: false, loopEnabled: false, tempo: 120 };
+ * const playOrPause = () => (player.status === "playing" ? player.pause() : player.play());
+ * html`${transportBar(view, { playOrPause, stop: () => player.stop(), toggleLoop() {}, changeTempo() {} })}`;
  */
 export function transportBar(view: TransportBarView, actions: TransportBarActions) {
   return html`

@@ -17,6 +17,7 @@
  * "Threads and planes").
  *
  * @example
+ * import { LitElement } from "lit";
  * class MyPlayer extends LitElement {
  *   private readonly realtime = new RealtimeEngineController(this, {
  *     attach: () => {},
@@ -25,7 +26,7 @@
  *     restarted: (engine) => engine.play(),
  *     fault: (message) => console.warn(message),
  *     failed: (error) => console.error(error),
- *     frame: (state) => clock.show(state),
+ *     frame: (state) => readout.show(state),
  *   });
  * }
  */
@@ -38,6 +39,7 @@ import { createRealtimeEngine } from "../create-browser-engine";
 /**
  * Creates a live engine playing in `context` (which the controller made and owns).
  * @example
+ * import { createRealtimeEngine } from "../create-browser-engine";
  * const factory: RealtimeEngineFactory = (options) => createRealtimeEngine(options);
  */
 export type RealtimeEngineFactory = (options: { context: AudioContext }) => Promise<RealtimeEngineClient>;
@@ -84,7 +86,8 @@ export class RealtimeEngineController implements ReactiveController {
   /**
    * How start() makes an engine. Tests and embedders may replace it before the first start.
    * @example
-   * controller.createEngine = async ({ context }) => createRealtimeEngine({ context, connect: false });
+   * import { createRealtimeEngine } from "../create-browser-engine";
+   * realtime.createEngine = ({ context }) => createRealtimeEngine({ context, connect: false });
    */
   createEngine: RealtimeEngineFactory;
 
@@ -98,7 +101,10 @@ export class RealtimeEngineController implements ReactiveController {
 
   /**
    * @example
-   * private readonly realtime = new RealtimeEngineController(this, hooks);
+   * import { LitElement } from "lit";
+   * class MyPlayer extends LitElement {
+   *   private readonly realtime = new RealtimeEngineController(this, hooks);
+   * }
    */
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -112,7 +118,7 @@ export class RealtimeEngineController implements ReactiveController {
   /**
    * The started engine: null before start() finishes and after the host leaves the page.
    * @example
-   * const state = controller.engine?.readTransport();
+   * const state = realtime.engine?.readTransport();
    */
   get engine(): RealtimeEngineClient | null {
     return this.running;
@@ -121,7 +127,7 @@ export class RealtimeEngineController implements ReactiveController {
   /**
    * True while an engine starts or restarts.
    * @example
-   * playButton.disabled = controller.starting;
+   * button.disabled = realtime.starting; // the Play button
    */
   get starting(): boolean {
     return this.isStarting;
@@ -143,7 +149,7 @@ export class RealtimeEngineController implements ReactiveController {
    * the first await. Resolves to the engine, or null when it is already starting, when the host
    * left the page meanwhile, or when the start failed (hooks.failed was told why).
    * @example
-   * button.addEventListener("click", async () => (await controller.start())?.play());
+   * button.addEventListener("click", async () => (await realtime.start())?.play());
    */
   async start(): Promise<RealtimeEngineClient | null> {
     if (this.isStarting) return null;
@@ -185,7 +191,7 @@ export class RealtimeEngineController implements ReactiveController {
   /**
    * Restarts the engine after a fault (same graph, same position), then runs hooks.restarted.
    * @example
-   * restartButton.addEventListener("click", () => controller.restart());
+   * button.addEventListener("click", () => realtime.restart()); // the "Restart engine" button
    */
   async restart(): Promise<void> {
     const engine = this.running;

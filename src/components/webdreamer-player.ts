@@ -17,7 +17,7 @@
  * - Without cross-origin isolation it still plays, over the message-port data plane, and says so.
  *
  * @example
- * import "./components/webdreamer-player"; // registers <webdreamer-player>
+ * import "./webdreamer-player"; // registers <webdreamer-player>
  * const player = document.createElement("webdreamer-player");
  * player.label = "My patch";
  * player.loopEndBeats = 16; // or, in HTML: <webdreamer-player loop-end-beats="16">
@@ -101,7 +101,7 @@ export class WebdreamerPlayer extends LitElement {
   /**
    * The player's name, shown in its header and used as its accessible name.
    * @example
-   * <webdreamer-player label="Bass patch"></webdreamer-player>
+   * player.label = "Bass patch"; // in HTML: <webdreamer-player label="Bass patch">
    */
   declare label: string;
 
@@ -115,21 +115,21 @@ export class WebdreamerPlayer extends LitElement {
   /**
    * Loop region end, in beats (attribute `loop-end-beats`); default 8, two bars of 4/4.
    * @example
-   * <webdreamer-player loop-start-beats="0" loop-end-beats="16"></webdreamer-player>
+   * player.loopEndBeats = 16; // in HTML: <webdreamer-player loop-end-beats="16">
    */
   declare loopEndBeats: number;
 
   /**
    * Beats per bar for the bars:beats readout (attribute `beats-per-bar`); default 4.
    * @example
-   * <webdreamer-player beats-per-bar="3"></webdreamer-player>
+   * player.beatsPerBar = 3; // in HTML: <webdreamer-player beats-per-bar="3">
    */
   declare beatsPerBar: number;
 
   /**
    * "light" or "dark" forces a palette; unset follows prefers-color-scheme.
    * @example
-   * <webdreamer-player theme="light"></webdreamer-player>
+   * player.theme = "light"; // in HTML: <webdreamer-player theme="light">
    */
   declare theme: "light" | "dark" | undefined;
 

@@ -93,49 +93,53 @@ export interface CommandVisitor {
   /**
    * Set parameter `param` of node `node` (indices in the loaded graph) to `value` (a float32).
    * @example
-   * setParameter(node, param, value, atFrame) { engine.setParam(node, param, value, atFrame); }
+   * // what decode() calls for { type: "set_parameter", node: 3, param: 0, value: 440, atFrame: 96000 }
+   * engineCommands.setParameter(3, 0, 440, 96000);
    */
   setParameter(node: number, param: number, value: number, atFrame: number): void;
   /**
    * Deliver a MIDI message (status >= 0x80; data bytes <= 0x7f) to node `node`.
    * @example
-   * midi(node, status, data1, data2, atFrame) { engine.midi(node, atFrame, status, data1, data2); }
+   * // what decode() calls for { type: "midi", node: 2, status: 0x90, data1: 60, data2: 100 }: note on, now
+   * engineCommands.midi(2, 0x90, 60, 100, NOW);
    */
   midi(node: number, status: number, data1: number, data2: number, atFrame: number): void;
   /**
    * Start (or resume) the transport.
    * @example
-   * play(atFrame) { transport.startAt(atFrame); }
+   * engineCommands.play(NOW); // decoded from { type: "play" }
    */
   play(atFrame: number): void;
   /**
    * Stop the transport, keeping its position.
    * @example
-   * pause(atFrame) { transport.pauseAt(atFrame); }
+   * engineCommands.pause(NOW); // decoded from { type: "pause" }
    */
   pause(atFrame: number): void;
   /**
    * Stop the transport and return to frame 0.
    * @example
-   * stop(atFrame) { transport.stopAt(atFrame); }
+   * engineCommands.stop(NOW); // decoded from { type: "stop" }
    */
   stop(atFrame: number): void;
   /**
    * Move the playhead to `positionFrame`.
    * @example
-   * seek(positionFrame, atFrame) { transport.seekAt(atFrame, positionFrame); }
+   * engineCommands.seek(48000, NOW); // decoded from { type: "seek", positionFrame: 48000 }
    */
   seek(positionFrame: number, atFrame: number): void;
   /**
    * Set the loop region (`endFrame` > `startFrame`) and whether looping is on.
    * @example
-   * setLoop(start, end, enabled) { transport.loop(start, end, enabled); }
+   * // decoded from { type: "set_loop", startFrame: 0, endFrame: 192000, enabled: true }
+   * engineCommands.setLoop(0, 192000, true, NOW);
    */
   setLoop(startFrame: number, endFrame: number, enabled: boolean, atFrame: number): void;
   /**
    * Change the tempo to `bpm` (0 < bpm <= 1000), ramping linearly over `rampFrames` (0 = at once).
    * @example
-   * setTempo(bpm, rampFrames, atFrame) { transport.tempoTo(bpm, rampFrames, atFrame); }
+   * // decoded from { type: "set_tempo", bpm: 90, rampFrames: 24000 }: half a second's ramp at 48 kHz
+   * engineCommands.setTempo(90, 24000, NOW);
    */
   setTempo(bpm: number, rampFrames: number, atFrame: number): void;
 }

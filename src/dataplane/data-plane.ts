@@ -104,7 +104,7 @@ export interface DataPlane {
   /**
    * Which transport was picked; report it (TransportState.extensions.data_plane).
    * @example
-   * state.extensions.data_plane = plane.transport;
+   * transportState.extensions.data_plane = plane.transport;
    */
   readonly transport: DataPlaneTransport;
   /**
@@ -323,7 +323,7 @@ export function openTransportBlock(handle: BlockHandle): TransportBlock {
  * The other side's end of a meter block made by `createMeterBlock` (it measures). Setup only.
  * @example
  * const meters = openMeterBlock(message.meters);
- * meters.measure(outputs[0]);
+ * meters.measure(outputs[0] ?? []); // in process(inputs, outputs)
  */
 export function openMeterBlock(handle: BlockHandle): MeterBlock {
   const windowQuanta = handle.windowQuanta ?? 8;

@@ -136,7 +136,7 @@ export class MeterBlock {
    * channel counts as silence) and publishes peak and RMS. No allocation, never waits.
    * @example
    * // in AudioWorkletProcessor.process(inputs, outputs)
-   * meters.measure(outputs[0]);
+   * meters.measure(outputs[0] ?? []);
    */
   measure(channels: ArrayLike<Float32Array>, frames?: number): void {
     const count = this.channels;

@@ -190,7 +190,7 @@ export class PortRing<T extends RingElements = Float32Array> implements DataRing
    * Producer: accepts all `length` elements or none (false, one overflow counted). A run that fits
    * in one buffer never straddles two, so a record pushed whole arrives whole.
    * @example
-   * if (!commands.pushAll(record, 24)) retryNextFrame();
+   * if (!commands.pushAll(commandRecord, 24)) retryNextFrame();
    */
   pushAll(source: T, length?: number, offset = 0): boolean {
     if (this.role !== "producer") return false;

@@ -27,7 +27,9 @@ export interface RingElementType<T extends RingElements> {
  * How many elements a call may move: `length` (default all) clamped to what the array holds after
  * `offset`; 0 for an offset that is negative, fractional or NaN, or a length that is not positive.
  * @example
- * clampCount(source.length, length, offset); // clampCount(8, undefined, 2) === 6
+ * clampCount(8, undefined, 2); // 6: all that follows offset 2
+ * clampCount(8, 4, 2); // 4
+ * clampCount(8, 4, -1); // 0
  */
 export function clampCount(arrayLength: number, length: number | undefined, offset: number): number {
   const room = arrayLength - offset;
@@ -40,7 +42,8 @@ export function clampCount(arrayLength: number, length: number | undefined, offs
  * `to[toStart ..] = from[fromStart ..]` for `count` elements, without allocating a view. Unrolled by 8:
  * on Node 20 this runs at the speed of `set(subarray())` and 3x faster than a plain loop.
  * @example
- * copyElements(source, offset, storage, write, count);
+ * const to = new Float32Array(6);
+ * copyElements(new Float32Array([1, 2, 3, 4]), 1, to, 2, 3); // to: [0, 0, 2, 3, 4, 0]
  */
 export function copyElements(
   from: RingElements,

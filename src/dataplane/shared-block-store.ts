@@ -73,7 +73,7 @@ export interface BlockStore {
    * Reader: copies the latest published values into `into`. False when no consistent copy could be
    * had (the writer stopped in the middle of a write); `into` is then left as it was.
    * @example
-   * if (store.read(values)) render(values);
+   * if (store.read(values)) draw(values);
    */
   read(into: Float64Array): boolean;
 }

@@ -70,14 +70,14 @@ export interface DataRing<T extends RingElements> {
   /**
    * Producer: writes all `length` elements or none (false, one overflow counted).
    * @example
-   * if (!ring.pushAll(record)) retryLater();
+   * if (!commands.pushAll(commandRecord)) retryLater();
    */
   pushAll(source: T, length?: number, offset?: number): boolean;
   /**
    * Producer: sends what is buffered now. Only the MessagePort fallback batches (PortRing); a shared
    * ring publishes on every push and has no flush.
    * @example
-   * ring.flush?.(); // at the end of a capture
+   * capture.flush?.(); // at the end of a capture
    */
   flush?(): void;
   /**

@@ -112,7 +112,7 @@ function parameterDescriptor(param: ProcessorParamInfo): ParameterDescriptorInpu
 /**
  * The NodeDescriptor of one engine processor type.
  * @example
- * builtinDescriptor(engine.types[0]).node_id; // "builtin:oscillator"
+ * builtinDescriptor(filterType).node_id; // "builtin:filter"
  */
 export function builtinDescriptor(type: ProcessorTypeInfo): NodeDescriptorInput {
   return {

@@ -153,6 +153,7 @@ export function compileEngineModule(bytes: BufferSource): Promise<WebAssembly.Mo
 /**
  * Instantiates a compiled engine module synchronously, as the AudioWorklet constructor must.
  * @example
+ * import { WasmEngine } from "./wasm-engine";
  * const exports = instantiateEngine(module);
  * const engine = new WasmEngine(exports, 48000, 128);
  */

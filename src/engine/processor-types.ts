@@ -127,6 +127,7 @@ function readParam(
 /**
  * Reads the processor type table compiled into engine.wasm.
  * @example
+ * import { instantiateEngine } from "./engine-module";
  * readProcessorTypes(instantiateEngine(module)).find((t) => t.kind === "sampler")?.bufferSlots;
  * // [["data", "sample"]]
  */

@@ -286,7 +286,7 @@ export class WasmEngine {
    * Audio: renders `frames` frames (at most maxRenderFrames); read them with outputChannel().
    * @example
    * const n = engine.render(128);
-   * outputs[0][0].set(engine.outputChannel(0).subarray(0, n));
+   * outputs[0]?.[0]?.set(engine.outputQuantum(0, n));
    */
   render(frames: number): number {
     const rendered = this.exports.wd_render(this.handle, frames);
