@@ -26,6 +26,13 @@ export const ERROR_CODES = {
   E_RENDER: "rendering failed after the request was accepted",
   /** An unexpected failure (a bug); the message carries the original error. */
   E_INTERNAL: "an unexpected internal failure",
+  /**
+   * A request exceeds one of the engine's documented limits (docs/reliability.md): the message names
+   * the limit, its value and what the request would need.
+   */
+  E_LIMIT: "a request exceeds a documented limit of the engine",
+  /** A queue is full: the call was not taken (nothing was dropped); retry after the engine drains it. */
+  E_BACKPRESSURE: "a queue is full; the call was not taken",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -6,6 +6,7 @@ export * from "./examples";
 export * from "./graph-descriptor";
 export * from "./graph-semantics";
 export * from "./json-schemas";
+export * from "./limits";
 export * from "./node-descriptor";
 export * from "./plugin-discovery";
 export * from "./render";

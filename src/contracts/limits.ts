@@ -1,0 +1,103 @@
+/**
+ * The engine's limits, in one table: every bound a request, a graph, a file or a queue must stay
+ * within, with the reason it exists. Each is enforced where the input is first seen, with E_LIMIT
+ * naming the limit, its value and what the input would need; docs/reliability.md renders this table
+ * (a test keeps the two in step).
+ *
+ * Values are chosen so that an input inside every limit can be rendered by every host on a machine
+ * with a few GiB of memory, and so that nothing a caller sends can make a host recurse, spread or
+ * allocate without bound.
+ */
+
+export interface Limit {
+  /** The value (in `unit`). */
+  value: number;
+  unit: string;
+  /** What is limited, as the docs and error messages name it. */
+  what: string;
+  /** Why this value. */
+  why: string;
+}
+
+export const LIMITS = {
+  renderSeconds: {
+    value: 3600,
+    unit: "s",
+    what: "duration of one render (duration_seconds, or the seconds of duration_beats)",
+    why: "one hour of audio per request; longer work is rendered in parts (the CLI streams to disk)",
+  },
+  renderSamples: {
+    value: 2 ** 28,
+    unit: "samples",
+    what: "frames × channels a render returns, output and captures together",
+    why: "1 GiB of float32 held by the host until the caller reads and releases it",
+  },
+  startSeconds: {
+    value: 86_400,
+    unit: "s",
+    what: "start_position_seconds of a render",
+    why: "a day; a render seeks there without rendering what comes before",
+  },
+  prerollSeconds: {
+    value: 600,
+    unit: "s",
+    what: "options.preroll of a render (rendered and discarded before the start)",
+    why: "ten minutes of tails; the preroll yields and can be cancelled like the render itself",
+  },
+  graphNodes: {
+    value: 4096,
+    unit: "nodes",
+    what: "nodes in one graph",
+    why: "far beyond a DAW session's devices; keeps validation and compilation linear and small",
+  },
+  graphDepth: {
+    value: 4096,
+    unit: "nodes",
+    what: "longest chain of inputs in one graph",
+    why: "graph walks are iterative; the bound keeps a chain's latency and error paths readable",
+  },
+  graphEvents: {
+    value: 262_144,
+    unit: "events",
+    what: "MIDI events in one graph, all nodes together (inline, from MIDI files, scheduled)",
+    why: "a dense hour of MIDI; each event costs engine memory on its node's timeline",
+  },
+  automationPoints: {
+    value: 65_536,
+    unit: "points",
+    what: "breakpoints or inline values of one automation",
+    why: "longer curves travel as a buffer handle (audio-rate data)",
+  },
+  tempoPoints: {
+    value: 4096,
+    unit: "points",
+    what: "points of a tempo map",
+    why: "a tempo change every beat for an hour at 68 bpm",
+  },
+  channels: {
+    value: 32,
+    unit: "channels",
+    what: "channels of a render's result",
+    why: "the contract's maximum (RenderRequest.channels)",
+  },
+  nodeChannels: {
+    value: 256,
+    unit: "channels",
+    what: "channels one node reads or writes inside the engine",
+    why: "the engine's fixed channel tables (wasm/src/engine.h kMaxChannels)",
+  },
+  graphMemoryBytes: {
+    value: 1024 * 1024 * 1024,
+    unit: "bytes",
+    what: "engine memory a graph needs (the engine's estimate before it allocates)",
+    why: "engine.wasm is a 32-bit module sharing its memory with buffers: 1 GiB leaves room for both",
+  },
+  heldBufferBytes: {
+    value: 2 * 1024 * 1024 * 1024,
+    unit: "bytes",
+    what: "audio one client holds by handle (uploads, results, captures) before it refuses more",
+    why: "release handles when done; a client that never does fails clearly instead of the process",
+  },
+} as const satisfies Record<string, Limit>;
+
+export type LimitName = keyof typeof LIMITS;
