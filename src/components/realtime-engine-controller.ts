@@ -172,6 +172,14 @@ export class RealtimeEngineController implements ReactiveController {
       this.hooks.attach(started);
       if (started.context.state !== "running") await started.context.resume();
       await this.hooks.load(started);
+      if (generation !== this.generation) {
+        // The host left the page while the context resumed or the graph loaded: this engine was
+        // never handed out, so nobody else would close it.
+        this.removeFaultListener?.();
+        this.removeFaultListener = null;
+        await closeEngine(started);
+        return null;
+      }
       this.setRunning(started);
       this.startFrames();
       this.hooks.ready(started);

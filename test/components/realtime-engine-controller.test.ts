@@ -212,6 +212,36 @@ describe("RealtimeEngineController", () => {
     expect(log).toEqual([]);
   });
 
+  it("closes an engine whose host disconnected while it loaded, and runs no frame for it", async () => {
+    const host = new FakeHost();
+    const engines: FakeRealtimeEngine[] = [];
+    const { log, hooks } = recordingHooks(() => controller);
+    const controller = new RealtimeEngineController(
+      host,
+      {
+        ...hooks,
+        load: async () => {
+          log.push("load");
+          controller.hostDisconnected();
+        },
+      },
+      {
+        createEngine: async ({ context }) => {
+          const engine = new FakeRealtimeEngine(context);
+          engines.push(engine);
+          return engine;
+        },
+      },
+    );
+    expect(await controller.start()).toBeNull();
+    expect(controller.engine).toBeNull();
+    expect(frames.size).toBe(0);
+    expect(contexts[0]?.state).toBe("closed");
+    await expect(engines[0]?.getTransportState()).rejects.toMatchObject({ code: "E_CLOSED" });
+    engines[0]?.trap("after close");
+    expect(log).toEqual(["attach (engine unset)", "load"]);
+  });
+
   it("tells a failed start while still starting, then closes the context", async () => {
     const { hooks, log } = recordingHooks(() => controller);
     const controller = new RealtimeEngineController(new FakeHost(), hooks, {
