@@ -421,6 +421,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
             }),
           progressIntervalFrames: sampleRate,
           afterYield: () => this.ensureOpen(),
+          onChunk: options.onChunk,
         },
       );
       this.transport.renderedTo(startSeconds + output.frames / sampleRate);
