@@ -137,7 +137,8 @@ describe("a batch with bad sessions among good ones", () => {
     const batch = join(dir, "timeout");
     await mkdir(batch);
     for (const name of ["a", "b", "c"]) await playbackSession(join(batch, `${name}.json`), audio(1), 1);
-    // Half an hour of audio in blocks of one frame: minutes of work, far beyond the timeout of 1 s.
+    // Half an hour of audio in blocks of one frame: about a minute of work or more, far beyond the
+    // timeout of 5 s (which leaves the short sessions room to start their engines on a loaded machine).
     await playbackSession(
       join(batch, "long.json"),
       { sampleRate: 48000, channels: [noise(4800, 2)] },
@@ -156,11 +157,11 @@ describe("a batch with bad sessions among good ones", () => {
       "--jobs",
       "2",
       "--timeout",
-      "1",
+      "5",
     ]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
-      `webdreamer: failed: ${join(batch, "long.json")}: E_CANCELLED: timed out: the session took longer than its timeout of 1 s`,
+      `webdreamer: failed: ${join(batch, "long.json")}: E_CANCELLED: timed out: the session took longer than its timeout of 5 s`,
     );
     expect(run.stderr).toMatch(/rendered 3 of 4 sessions, [\d.]+ s of audio in [\d.]+ s; 1 failed\n$/);
     expect((await readdir(out)).sort()).toEqual(["a.wav", "b.wav", "c.wav"]);

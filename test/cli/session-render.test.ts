@@ -144,16 +144,17 @@ describe("renderSessionJob's timeout", () => {
     );
     // Half an hour of audio would take minutes; the timeout stopped it within a piece or two.
     expect(performance.now() - started).toBeLessThan(30_000);
-    expect(await readdir(join(dir, "timed-out"))).toEqual(["stems"]);
-    expect(await readdir(join(dir, "timed-out", "stems"))).toEqual([]);
+    // No WAV and no partial file (the folders may exist: they are made before the render starts).
+    const left = await readdir(join(dir, "timed-out"), { recursive: true }).catch(() => [] as string[]);
+    expect(left.filter((name) => name.endsWith(".wav") || name.endsWith(".partial"))).toEqual([]);
   });
 
   it("stops at the caller's signal too", async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 200);
     const error = await renderSessionJob(job("long.json", "aborted"), {
       createEngine: createInProcess,
       signal: controller.signal,
+      onProgress: () => controller.abort(),
     }).catch((caught: Error) => caught);
     expect((error as Error).message).toMatch(/^E_CANCELLED: render cancelled after \d+ of 79380000 frames$/);
   });

@@ -26,7 +26,8 @@ describe("runWorkerPool", () => {
     const results = await runWorkerPool(jobs, {
       workerUrl: new URL("./fixtures/stuck-worker.mjs", import.meta.url),
       concurrency: 2,
-      stopAfterMs: 300,
+      // Wide: a healthy job's time includes starting its worker, slow on a loaded machine.
+      stopAfterMs: 5000,
       stoppedMessage: (index) => `job ${index} timed out`,
       afterStopped: async (index) => {
         stopped.push(index);
@@ -41,7 +42,7 @@ describe("runWorkerPool", () => {
     ]);
     expect(stopped).toEqual([1]);
     // Not a timing target: only that the stuck job did not hold the batch for long.
-    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(performance.now() - started).toBeLessThan(60_000);
   });
 
   it("without stopAfterMs, answers every job of a well-behaved worker", async () => {
