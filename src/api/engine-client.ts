@@ -30,11 +30,36 @@ export interface RenderProgress {
   frames_total: number;
 }
 
+/** A piece of a render's audio, handed to RenderCallOptions.onChunk. */
+export interface RenderChunk {
+  /** Frames of the render before this piece. */
+  offset: number;
+  frames: number;
+  /** The output's channels (the request's `channels`), `frames` each. */
+  output: Float32Array[];
+  /** Each captured node's channels for the same frames, by node name. */
+  captures: ReadonlyMap<string, Float32Array[]>;
+}
+
 export interface RenderCallOptions {
   /** Cancels the render; the result is then status "partial" with the frames rendered so far. */
   signal?: AbortSignal;
   /** Called as the render advances (at the host's own granularity). */
   onProgress?: (progress: RenderProgress) => void;
+  /**
+   * In-process host only (Node.js, the CLI): takes the audio piece by piece, in order, as it is
+   * rendered (pieces of about one second), so that a long render never holds all of it; the other
+   * hosts reject it (E_HOST_UNAVAILABLE). It is one render: the pieces joined are the samples of the
+   * same render without onChunk. The result's buffer and captures are then empty (0 frames; `frames`
+   * still counts the frames rendered). A piece's arrays are reused once the returned promise
+   * resolves: write or copy them before. Throwing ends the render with status "error".
+   * @example
+   * let peak = 0;
+   * await engine.render(request, {
+   *   onChunk: ({ output }) => { for (const x of output[0] ?? []) peak = Math.max(peak, Math.abs(x)); },
+   * });
+   */
+  onChunk?: (chunk: RenderChunk) => void | Promise<void>;
 }
 
 export interface SetParameterOptions {

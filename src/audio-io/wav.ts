@@ -17,8 +17,9 @@
  * IEEE-float sub-format, as the WAVE specification requires; mono and stereo use tag 1 (PCM) or 3 (float).
  */
 import { randomBytes } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import wavefile from "wavefile";
+import { FileReadError, readRegularFile } from "./regular-file";
 
 /** Sample encodings a WAV can be written in. */
 export const WAV_SAMPLE_FORMATS = ["pcm16", "pcm24", "float32"] as const;
@@ -166,10 +167,8 @@ export function decodeWav(bytes: Uint8Array, label = "WAV"): AudioData {
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   const form = String.fromCharCode(...bytes.subarray(8, 12));
   if ((magic !== "RIFF" && magic !== "RIFX") || form !== "WAVE") {
-    throw new WavFileError(
-      label,
-      `not a WAV file: starts with ${JSON.stringify(magic)}, not "RIFF" ... "WAVE"`,
-    );
+    // Never quote the bytes found: the file may be anything (a key, a password file) named by mistake.
+    throw new WavFileError(label, "not a WAV file (no RIFF/WAVE header)");
   }
   const wav = new wavefile.WaveFile();
   try {
@@ -212,17 +211,28 @@ export function decodeWav(bytes: Uint8Array, label = "WAV"): AudioData {
   return { sampleRate, channels };
 }
 
+/** The largest file a WAV can be: its RIFF size field is 32 bits and does not count the first 8 bytes. */
+export const MAX_WAV_FILE_BYTES = 0xffff_ffff + 8;
+
+export interface WavReadOptions {
+  /** Refuse a larger file (or one that grows past it while read). Default MAX_WAV_FILE_BYTES. */
+  maxBytes?: number;
+}
+
 /**
- * Reads and decodes a WAV file; errors name the file.
+ * Reads and decodes a WAV file; errors name the file and never quote its bytes. Only a regular file
+ * is read (a FIFO, a device such as /dev/zero or a directory is refused without reading), and at
+ * most `maxBytes` of it.
  * @example
  * const { sampleRate, channels } = await readWavFile("stems/drums.wav");
  */
-export async function readWavFile(path: string): Promise<AudioData> {
+export async function readWavFile(path: string, options: WavReadOptions = {}): Promise<AudioData> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path, { maxBytes: options.maxBytes ?? MAX_WAV_FILE_BYTES });
   } catch (cause) {
-    throw new WavFileError(path, `cannot read: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
+    if (cause instanceof FileReadError) throw new WavFileError(path, cause.problem);
+    throw cause;
   }
   return decodeWav(bytes, path);
 }

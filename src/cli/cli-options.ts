@@ -36,7 +36,14 @@ export interface RenderCommand {
   jobs: number;
   shard: Shard | null;
   quiet: boolean;
+  /** Read session WAVs outside each session's folder too (--allow-outside-paths). */
+  allowOutsidePaths: boolean;
+  /** Seconds one session may take, reading to writing; 0 for no limit (--timeout). */
+  timeoutSeconds: number;
 }
+
+/** --timeout's default: an hour, the longest render a request may ask for (LIMITS.renderSeconds). */
+export const DEFAULT_TIMEOUT_SECONDS = 3600;
 
 export type CliCommand = RenderCommand | { command: "help" };
 
@@ -51,8 +58,13 @@ const OPTIONS = {
   jobs: { type: "string", short: "j" },
   shard: { type: "string" },
   quiet: { type: "boolean", short: "q" },
+  "allow-outside-paths": { type: "boolean" },
+  timeout: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** Flags whose value is a path: an empty one would mean the current folder, silently. */
+const PATH_FLAGS = { output: "-o/--output", stems: "--stems" } as const;
 
 /**
  * Parses argv (without node and the script). Throws UsageError.
@@ -68,6 +80,15 @@ export function parseCommandLine(argv: string[]): CliCommand {
   if (command !== "render") throw new UsageError(`unknown command "${command}" (the command is render)`);
   if (inputs.length === 0) throw new UsageError("no session files given");
   if (values.output === undefined) throw new UsageError("-o/--output is required (out.wav, or a directory)");
+  for (const [key, flag] of Object.entries(PATH_FLAGS)) {
+    if (values[key as keyof typeof PATH_FLAGS]?.trim() === "") {
+      throw new UsageError(`${flag} is an empty path: give a file or directory`);
+    }
+  }
+  if (inputs.some((input) => input.trim() === "")) {
+    throw new UsageError("a session path is empty: give a file, directory or glob");
+  }
+  if (values.stem?.some((name) => name.trim() === "")) throw new UsageError("--stem needs a node name");
   if (values.seconds !== undefined && values.beats !== undefined) {
     throw new UsageError("--seconds and --beats cannot be used together");
   }
@@ -95,6 +116,9 @@ export function parseCommandLine(argv: string[]): CliCommand {
     jobs: values.jobs === undefined ? availableParallelism() : integer("--jobs", values.jobs, 1, 1024),
     shard: values.shard === undefined ? null : parseShard(values.shard),
     quiet: values.quiet ?? false,
+    allowOutsidePaths: values["allow-outside-paths"] ?? false,
+    timeoutSeconds:
+      values.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : nonNegativeNumber("--timeout", values.timeout),
   };
 }
 
@@ -137,6 +161,14 @@ function positiveNumber(flag: string, text: string): number {
   const value = Number(text);
   if (text.trim() === "" || !Number.isFinite(value) || value <= 0) {
     throw new UsageError(`${flag} must be a number > 0 (got "${text}")`);
+  }
+  return value;
+}
+
+function nonNegativeNumber(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value < 0) {
+    throw new UsageError(`${flag} must be a number of seconds >= 0, 0 for none (got "${text}")`);
   }
   return value;
 }

@@ -7,13 +7,16 @@
 import { type CliCommand, parseCommandLine, type RenderCommand, UsageError } from "./cli-options";
 import { ProgressReporter, type ProgressStream } from "./progress";
 import { sessionTargets } from "./session-inputs";
-import type { SessionRenderJob } from "./session-render";
+import { removePartialFiles, type SessionRenderJob, sessionTimedOut } from "./session-render";
 import { USAGE } from "./usage";
 import { runWorkerPool } from "./worker-pool";
 
 export const EXIT_OK = 0;
 export const EXIT_RENDER_FAILED = 1;
 export const EXIT_USAGE = 2;
+
+/** How long past its timeout a session's worker may take to stop it before it is terminated. */
+const STOP_GRACE_MS = 5000;
 
 export interface CliIo {
   stdout: ProgressStream;
@@ -61,8 +64,11 @@ async function render(command: RenderCommand, io: CliIo): Promise<number> {
       length: command.length,
       blockSize: command.blockSize,
       extraStems: command.extraStems,
+      allowOutsidePaths: command.allowOutsidePaths,
+      timeoutSeconds: command.timeoutSeconds,
     }),
   );
+  const timeout = command.timeoutSeconds;
   const progress = new ProgressReporter({
     stream: command.quiet ? { write: () => true } : io.stderr,
     sessions: jobs.length,
@@ -72,6 +78,16 @@ async function render(command: RenderCommand, io: CliIo): Promise<number> {
     // The bundled worker sits beside the bundled CLI (scripts/build-cli.mjs).
     workerUrl: new URL("./cli-worker.mjs", import.meta.url),
     concurrency: command.jobs,
+    // The job's own timeout stops it between pieces of audio; a worker that does not answer a little
+    // later (stuck inside one engine call) is terminated.
+    ...(timeout > 0
+      ? {
+          stopAfterMs: timeout * 1000 + STOP_GRACE_MS,
+          stoppedMessage: () =>
+            `${sessionTimedOut(timeout).message}; its worker did not stop and was terminated`,
+          afterStopped: (job: number) => removePartialFiles(jobs[job] as SessionRenderJob),
+        }
+      : {}),
     onProgress: (report) => progress.update(report.job, report),
     onResult: (job, result) => {
       if (result.ok) {
@@ -90,10 +106,12 @@ async function render(command: RenderCommand, io: CliIo): Promise<number> {
   const rendered = results.length - failures;
   const shard =
     command.shard === null ? "" : ` (shard ${command.shard.index}/${command.shard.count} of ${total})`;
-  say(
+  const summary =
     `webdreamer: rendered ${rendered} of ${results.length} sessions${shard}, ` +
-      `${progress.audioSeconds.toFixed(1)} s of audio in ${progress.elapsedSeconds.toFixed(1)} s` +
-      (failures > 0 ? `; ${failures} failed` : ""),
-  );
+    `${progress.audioSeconds.toFixed(1)} s of audio in ${progress.elapsedSeconds.toFixed(1)} s` +
+    (failures > 0 ? `; ${failures} failed` : "");
+  // With failures the summary is printed even with --quiet: it is how a batch says how many failed.
+  if (failures > 0) io.stderr.write(`${summary}\n`);
+  else say(summary);
   return failures > 0 ? EXIT_RENDER_FAILED : EXIT_OK;
 }

@@ -1,12 +1,18 @@
 /**
  * One session, rendered to WAV files: read the session, make an engine at its sample rate and block
  * size, upload its audio, apply the command line's overrides, render, write the output and the stems.
- * Runs inside a worker thread (cli-worker.ts); everything crossing that boundary is plain data.
+ * Runs inside a worker thread (cli-worker.ts); everything crossing that boundary is plain data. It is
+ * also the Node.js API for rendering a session to disk as the CLI does.
+ *
+ * The render streams: the engine hands over about a second of audio at a time (RenderCallOptions
+ * .onChunk) and each piece is appended to its WAV (WavStreamWriter), so memory does not grow with
+ * the render's length. The session's timeout covers it all, from reading the files to the last write.
  */
-import { mkdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import type { EngineClient, RenderProgress } from "../api/engine-client";
-import { type WavSampleFormat, writeWavFile } from "../audio-io/wav";
+import { mkdir, readdir, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { EngineClient, RenderChunk, RenderProgress } from "../api/engine-client";
+import type { WavSampleFormat } from "../audio-io/wav";
+import { WavStreamWriter } from "../audio-io/wav-stream";
 import { EngineError } from "../contracts/errors";
 import type { RenderRequest } from "../contracts/render";
 import { readSession, uploadSession } from "../session/load-session";
@@ -21,6 +27,13 @@ export interface SessionRenderJob {
   length: LengthOverride;
   blockSize: number | null;
   extraStems: string[];
+  /** Read WAVs outside the session's folder too (readSession's allowOutsidePaths). Default false. */
+  allowOutsidePaths?: boolean;
+  /**
+   * Seconds the whole job may take, from reading the session to writing the last WAV; then it fails
+   * with E_CANCELLED ("timed out") and leaves no output behind. 0 or absent: no limit.
+   */
+  timeoutSeconds?: number;
 }
 
 export interface SessionRenderOutcome {
@@ -35,52 +48,122 @@ export type EngineFactory = (options: { sampleRate: number; blockSize: number })
 export interface SessionRenderHooks {
   createEngine: EngineFactory;
   onProgress?: (progress: RenderProgress & { sample_rate: number }) => void;
+  /** Stops the job (E_CANCELLED), as the timeout does. */
+  signal?: AbortSignal;
 }
 
 /**
  * Renders one session to its WAV files. Throws EngineError (or WavFileError when a file cannot be
- * written); the engine is closed either way.
+ * written); the engine is closed and no partial WAV is left either way. The engine must be an
+ * in-process one (the render streams through onChunk).
  * @example
- * await renderSessionJob(job, { createEngine: (o) => createEngine({ host: "in-process", ...o }) });
+ * await renderSessionJob(
+ *   { ...job, timeoutSeconds: 600 },
+ *   { createEngine: (o) => createEngine({ host: "in-process", ...o }) },
+ * );
  */
 export async function renderSessionJob(
   job: SessionRenderJob,
   hooks: SessionRenderHooks,
 ): Promise<SessionRenderOutcome> {
-  const session = await readSession(job.sessionPath);
+  const seconds = job.timeoutSeconds ?? 0;
+  const timeout = seconds > 0 ? AbortSignal.timeout(seconds * 1000) : undefined;
+  const signals = [timeout, hooks.signal].filter((signal) => signal !== undefined);
+  const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+  try {
+    return await renderSessionFiles(job, hooks, signal);
+  } catch (error) {
+    if (timeout?.aborted) throw sessionTimedOut(seconds);
+    throw error;
+  }
+}
+
+/**
+ * The error of a session that outlived its timeout.
+ * @example
+ * sessionTimedOut(600).message; // "E_CANCELLED: timed out: the session took longer than its timeout of 600 s"
+ */
+export function sessionTimedOut(seconds: number): EngineError {
+  return new EngineError(
+    "E_CANCELLED",
+    `timed out: the session took longer than its timeout of ${seconds} s`,
+  );
+}
+
+/**
+ * Removes what a job killed midway (its worker stopped) left: the `.partial` files beside its
+ * output and in its stems folder. Finished WAVs are kept.
+ * @example
+ * await removePartialFiles(job);
+ */
+export async function removePartialFiles(job: SessionRenderJob): Promise<void> {
+  const clean = async (dir: string, prefix: string) => {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const partial = names.filter((name) => name.startsWith(prefix) && name.endsWith(".partial"));
+    await Promise.all(partial.map((name) => rm(join(dir, name), { force: true })));
+  };
+  await clean(dirname(job.outputPath), `${basename(job.outputPath)}.`);
+  if (job.stemsDir !== null) await clean(job.stemsDir, "");
+}
+
+async function renderSessionFiles(
+  job: SessionRenderJob,
+  hooks: SessionRenderHooks,
+  signal: AbortSignal | undefined,
+): Promise<SessionRenderOutcome> {
+  const session = await readSession(job.sessionPath, { allowOutsidePaths: job.allowOutsidePaths, signal });
   const blockSize = job.blockSize ?? session.file.block_size;
   const engine = await hooks.createEngine({ sampleRate: session.file.sample_rate, blockSize });
+  const writers: WavStreamWriter[] = [];
   try {
     const loaded = await uploadSession(session, engine);
+    // The engine holds its own copies now.
+    session.audio.clear();
     const request = withOverrides(loaded.request, job);
+    const stream = { sampleRate: request.sample_rate, channels: request.channels, format: job.format };
+    await mkdir(dirname(job.outputPath), { recursive: true });
+    const output = await WavStreamWriter.create(job.outputPath, stream);
+    writers.push(output);
+    const stems = new Map<string, WavStreamWriter>();
+    const stemNames = job.stemsDir === null ? [] : capturedNodes(request);
+    if (job.stemsDir !== null && stemNames.length > 0) await mkdir(job.stemsDir, { recursive: true });
+    for (const node of stemNames) {
+      // Node names are limited to A-Z a-z 0-9 _ . - by the contract, so they are safe file names.
+      const writer = await WavStreamWriter.create(join(job.stemsDir as string, `${node}.wav`), stream);
+      stems.set(node, writer);
+      writers.push(writer);
+    }
+    const writeChunk = async (chunk: RenderChunk) => {
+      await output.write(chunk.output);
+      for (const [node, writer] of stems) {
+        const channels = chunk.captures.get(node);
+        if (channels !== undefined) await writer.write(channels);
+      }
+    };
     const result = await engine.render(request, {
+      signal,
+      onChunk: writeChunk,
       onProgress: (progress) => hooks.onProgress?.({ ...progress, sample_rate: request.sample_rate }),
     });
-    if (result.status !== "ok" || result.buffer_handle === null) {
+    if (result.status !== "ok") {
       // result.error is already an EngineError message ("E_RENDER: ...").
       throw new Error(result.error ?? `the render ended with status ${result.status}`);
     }
-    await mkdir(dirname(job.outputPath), { recursive: true });
-    const output = await engine.readBuffer(result.buffer_handle);
-    await writeWavFile(
-      job.outputPath,
-      { sampleRate: request.sample_rate, channels: output },
-      { format: job.format },
-    );
-    if (job.stemsDir !== null) {
-      const captures = Object.entries(result.extensions.captures ?? {});
-      if (captures.length > 0) await mkdir(job.stemsDir, { recursive: true });
-      for (const [node, handle] of captures) {
-        // Node names are limited to A-Z a-z 0-9 _ . - by the contract, so they are safe file names.
-        const file = join(job.stemsDir, `${node}.wav`);
-        const channels = await engine.readBuffer(handle);
-        await writeWavFile(file, { sampleRate: request.sample_rate, channels }, { format: job.format });
-      }
-    }
+    for (const writer of writers) await writer.finish();
     return { frames: result.frames, sampleRate: request.sample_rate };
   } finally {
+    // After finish() this removes nothing; after a failure it removes each partial file.
+    await Promise.all(writers.map((writer) => writer.abort()));
     await engine.close();
   }
+}
+
+/** The nodes a render of `request` captures, as the graph compiler picks them. */
+function capturedNodes(request: RenderRequest): string[] {
+  const requested = new Set(request.options.capture ?? []);
+  return request.node_graph.nodes
+    .filter((node) => node.capture || requested.has(node.name))
+    .map((node) => node.name);
 }
 
 /**

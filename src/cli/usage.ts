@@ -18,6 +18,9 @@ Options:
       --block-size N    engine block size in frames, 1..4096 (default: the session's)
   -j, --jobs N          sessions rendered in parallel, on worker threads (default: CPU count)
       --shard I/N       render only sessions whose index in the sorted list is I modulo N (0-based)
+      --timeout S       fail a session that takes longer than S seconds, alone (default 3600; 0: none)
+      --allow-outside-paths
+                        read session WAVs outside the session's folder (absolute paths, .., links)
   -q, --quiet           no progress or summary on stderr (failures are still printed)
   -h, --help            print this help
 

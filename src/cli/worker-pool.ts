@@ -1,7 +1,9 @@
 /**
  * Renders a list of sessions on N worker threads, each worker taking the next session when it is
  * done with one. A worker that dies (an engine abort, out of memory) fails only the session it held;
- * a fresh worker takes over the rest.
+ * a fresh worker takes over the rest. A job that outlives `stopAfterMs` is taken from its worker by
+ * force: the worker is terminated (even inside a WebAssembly call that never returns, where the
+ * job's own timeout cannot act), the job fails, and a fresh worker takes over.
  */
 import { Worker } from "node:worker_threads";
 import type { SessionRenderJob, SessionRenderOutcome } from "./session-render";
@@ -25,6 +27,12 @@ export interface PoolOptions {
   onProgress?: (progress: PoolProgress) => void;
   /** Called as each job ends, in completion order. */
   onResult?: (job: number, result: JobResult) => void;
+  /** Milliseconds a job may run before its worker is terminated. Default: no limit. */
+  stopAfterMs?: number;
+  /** The failure message of a job whose worker was terminated for running too long. */
+  stoppedMessage?: (job: number) => string;
+  /** Cleans up after a job whose worker was terminated midway (its partial files); awaited. */
+  afterStopped?: (job: number) => Promise<void>;
 }
 
 /**
@@ -48,7 +56,9 @@ export function runWorkerPool(jobs: readonly SessionRenderJob[], options: PoolOp
     const startWorker = () => {
       const worker = new Worker(options.workerUrl);
       let current: number | undefined;
+      let watchdog: NodeJS.Timeout | undefined;
       const takeNext = () => {
+        clearTimeout(watchdog);
         if (next >= jobs.length) {
           current = undefined;
           void worker.terminate();
@@ -57,6 +67,19 @@ export function runWorkerPool(jobs: readonly SessionRenderJob[], options: PoolOp
         current = next++;
         const job = jobs[current] as SessionRenderJob;
         worker.postMessage({ type: "render", id: current, job } satisfies RenderJobMessage);
+        if (options.stopAfterMs !== undefined) {
+          const id = current;
+          watchdog = setTimeout(() => void stop(id), options.stopAfterMs);
+        }
+      };
+      const stop = async (job: number) => {
+        if (current !== job) return;
+        // Forget the worker first, so its exit is not reported as a second failure.
+        current = undefined;
+        await worker.terminate();
+        await options.afterStopped?.(job).catch(() => undefined);
+        finish(job, { ok: false, message: options.stoppedMessage?.(job) ?? "stopped: it ran too long" });
+        if (next < jobs.length) startWorker();
       };
       worker.on("message", (report: WorkerReport) => {
         if (report.id !== current) return;
@@ -78,6 +101,7 @@ export function runWorkerPool(jobs: readonly SessionRenderJob[], options: PoolOp
         takeNext();
       });
       const lost = (reason: string) => {
+        clearTimeout(watchdog);
         if (current === undefined) return;
         const job = current;
         current = undefined;

@@ -98,6 +98,18 @@ export const LIMITS = {
     what: "audio one client holds by handle (uploads, results, captures) before it refuses more",
     why: "release handles when done; a client that never does fails clearly instead of the process",
   },
+  sessionFileBytes: {
+    value: 64 * 1024 * 1024,
+    unit: "bytes",
+    what: "size of a session file (its JSON), checked before and while it is read",
+    why: "a session at every graph limit (events, automation points) is a few tens of MiB of JSON",
+  },
+  audioFileBytes: {
+    value: 1024 * 1024 * 1024,
+    unit: "bytes",
+    what: "size of one WAV file a session names, checked before and while it is read",
+    why: "decoded to float32 it is at most 2 GiB (16-bit audio), what one client may hold",
+  },
 } as const satisfies Record<string, Limit>;
 
 export type LimitName = keyof typeof LIMITS;

@@ -6,7 +6,9 @@
  * The loop allocates nothing per chunk: result arrays are allocated once at their full length, each
  * chunk is copied with TypedArray.set from views of the engine's staging buffers made before the loop
  * (the views are rebuilt only if the engine's memory grew, which rendering itself never does), and
- * the only per-chunk work besides the engine call is that copy.
+ * the only per-chunk work besides the engine call is that copy. With `onChunk` the result arrays are
+ * one piece long (about a progress interval) and are handed over and refilled piece by piece: one
+ * render, so every processor's state carries across pieces exactly as in a whole render.
  *
  * `renderOffline` is the same loop without a RenderRequest around it (benchmarks and tests time and
  * use it), so what the benchmarks measure is the copy and mapping every render runs.
@@ -41,6 +43,24 @@ export interface RenderJobHooks {
   progressIntervalFrames: number;
   /** Called after each yield; throwing ends the render (the client closed meanwhile). */
   afterYield?: () => void;
+  /**
+   * Takes the kept audio piece by piece, in order, instead of the output holding all of it (then
+   * `output` and `captures` of the RenderJobOutput have 0 frames): memory stays at one piece of about
+   * `progressIntervalFrames` however long the render. The piece's arrays are reused for the next one
+   * once the returned promise resolves; throwing ends the render.
+   */
+  onChunk?: (chunk: RenderJobChunk) => void | Promise<void>;
+}
+
+/** One piece of a render delivered to RenderJobHooks.onChunk. */
+export interface RenderJobChunk {
+  /** Kept frames before this piece. */
+  offset: number;
+  frames: number;
+  /** job.channels arrays of `frames` frames. */
+  output: Float32Array[];
+  /** Each captured node's job.channels arrays of `frames` frames, by name. */
+  captures: Map<string, Float32Array[]>;
 }
 
 export interface RenderJobOutput {
@@ -74,7 +94,17 @@ export async function runRenderJob(
   const engineNode = (programIndex: number) => engineNodes[programIndex] as number;
   const routes: ChannelRoute[] = [];
   const outputFromEngine = compiled.program.output === compiled.outputNode;
-  const results = () => Array.from({ length: job.channels }, () => new Float32Array(job.frames));
+  const chunkFrames = engine.maxRenderFrames;
+  const { onChunk } = hooks;
+  // Streaming keeps one piece: whole engine chunks of about a progress interval.
+  const resultFrames =
+    onChunk === undefined
+      ? job.frames
+      : Math.min(
+          job.frames,
+          Math.ceil(Math.max(1, hooks.progressIntervalFrames) / chunkFrames) * chunkFrames,
+        );
+  const results = () => Array.from({ length: job.channels }, () => new Float32Array(resultFrames));
   const output = new ChannelRoute(
     engine,
     results(),
@@ -88,7 +118,6 @@ export async function runRenderJob(
     routes.push(route);
   }
 
-  const chunkFrames = engine.maxRenderFrames;
   engine.seek(job.startFrame - job.prerollFrames);
   for (let left = job.prerollFrames; left > 0; ) {
     if (aborted()) return trimmed(output, captures, 0, false);
@@ -96,17 +125,36 @@ export async function runRenderJob(
   }
 
   let rendered = 0;
+  /** Kept frames already handed to onChunk; the results hold the frames after them. */
+  let delivered = 0;
+  const deliver = async () => {
+    if (onChunk === undefined || rendered === delivered) return;
+    const piece = (channels: Float32Array[]) =>
+      channels.map((channel) => channel.subarray(0, rendered - delivered));
+    const pieceCaptures = new Map<string, Float32Array[]>();
+    for (const [name, route] of captures) pieceCaptures.set(name, piece(route.channels));
+    await onChunk({
+      offset: delivered,
+      frames: rendered - delivered,
+      output: piece(output.channels),
+      captures: pieceCaptures,
+    });
+    delivered = rendered;
+    hooks.afterYield?.();
+  };
   let nextReport = Math.min(job.frames, hooks.progressIntervalFrames);
   let memory = engine.exports.memory.buffer;
   while (rendered < job.frames) {
     if (aborted()) break;
-    const frames = renderChunk(engine, Math.min(chunkFrames, job.frames - rendered));
+    const want = Math.min(chunkFrames, job.frames - rendered);
+    if (rendered - delivered + want > resultFrames) await deliver();
+    const frames = renderChunk(engine, want);
     if (engine.exports.memory.buffer !== memory) {
       memory = engine.exports.memory.buffer;
       for (let i = 0; i < routes.length; i++) (routes[i] as ChannelRoute).refreshSources();
     }
     // Indexed loops: no iterator objects in the per-chunk path.
-    for (let i = 0; i < routes.length; i++) (routes[i] as ChannelRoute).copy(rendered, frames);
+    for (let i = 0; i < routes.length; i++) (routes[i] as ChannelRoute).copy(rendered - delivered, frames);
     rendered += frames;
     if (rendered >= nextReport) {
       hooks.onProgress?.(rendered);
@@ -117,6 +165,11 @@ export async function runRenderJob(
         hooks.afterYield?.();
       }
     }
+  }
+  if (onChunk !== undefined) {
+    // A cancelled render still delivers what it rendered.
+    await deliver();
+    return { ...emptyOutput(job), frames: rendered, complete: rendered === job.frames };
   }
   return trimmed(output, captures, rendered, rendered === job.frames);
 }

@@ -9,16 +9,22 @@
  * Every failure is an EngineError whose path names the field of the session file to fix, e.g.
  * `E_SCHEMA at buffers["buf:7"].path: sessions/take-1.audio/drums.data.wav: truncated WAV file: ...`.
  */
-import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 import type { EngineClient } from "../api/engine-client";
-import { type AudioData, readWavFile } from "../audio-io/wav";
+import { type AudioData, decodeWav } from "../audio-io/wav";
 import type { BufferHandle } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
 import type { GraphNode } from "../contracts/graph-descriptor";
 import type { RenderRequest } from "../contracts/render";
-import { formatPath, parseContractJson } from "../contracts/validate";
+import { formatPath, parseContract } from "../contracts/validate";
 import { checkSessionFile, type SessionFile, SessionFileSchema } from "./session-file";
+import {
+  locateBufferFile,
+  parseJsonText,
+  readBufferBytes,
+  readSessionText,
+  type SessionInputOptions,
+} from "./session-input";
 
 /** A validated session file and its decoded audio, not yet in any engine. */
 export interface SessionOnDisk {
@@ -40,35 +46,55 @@ export interface LoadedSession {
   uploadedHandles: BufferHandle[];
 }
 
+/** Options of readSession and loadSession. */
+export type ReadSessionOptions = SessionInputOptions;
+
 /**
- * Reads a session file and decodes the WAVs it names.
+ * Reads a session file and decodes the WAVs it names. The WAVs must be inside the session file's
+ * folder unless `allowOutsidePaths` is set; only regular files within LIMITS.sessionFileBytes and
+ * LIMITS.audioFileBytes are read (session-input.ts). A `signal` stops the reading (E_CANCELLED).
  * @example
  * const session = await readSession("sessions/take-1.json");
  * const { sample_rate, block_size } = session.file;
  * const engine = await createEngine({ host: "in-process", sampleRate: sample_rate, blockSize: block_size });
  */
-export async function readSession(path: string): Promise<SessionOnDisk> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code ?? String(cause);
-    throw new EngineError("E_SCHEMA", `cannot read the session file: ${reason}`);
-  }
-  const file = parseContractJson(SessionFileSchema, text);
+export function readSession(path: string, options: ReadSessionOptions = {}): Promise<SessionOnDisk> {
+  return untilAborted(readSessionFiles(path, options), options.signal);
+}
+
+async function readSessionFiles(path: string, options: ReadSessionOptions): Promise<SessionOnDisk> {
+  const text = await readSessionText(path, options.signal);
+  const file = parseContract(SessionFileSchema, parseJsonText(text));
   checkSessionFile(file);
   const base = dirname(path);
   const entries = await Promise.all(
     Object.entries(file.buffers).map(async ([handle, buffer]) => {
       try {
-        return [handle, await readWavFile(resolve(base, buffer.path))] as const;
+        const { real, shown } = await locateBufferFile(base, buffer.path, options);
+        const bytes = await readBufferBytes(real, shown, options.signal);
+        return [handle, decodeWav(bytes, shown)] as const;
       } catch (cause) {
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        throw new EngineError("E_SCHEMA", reason, formatPath(["buffers", handle, "path"]));
+        const at = formatPath(["buffers", handle, "path"]);
+        if (cause instanceof EngineError) throw new EngineError(cause.code, cause.detail, at);
+        throw new EngineError("E_SCHEMA", cause instanceof Error ? cause.message : String(cause), at);
       }
     }),
   );
   return { path, file, audio: new Map(entries) };
+}
+
+/**
+ * `work`, or E_CANCELLED as soon as `signal` fires: a file-system call that hangs (a stalled network
+ * mount) must not hold its caller past a timeout. The work itself is left to finish or fail unseen.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  return new Promise<T>((resolvePromise, reject) => {
+    const stop = () => reject(new EngineError("E_CANCELLED", "reading the session was stopped"));
+    if (signal.aborted) stop();
+    signal.addEventListener("abort", stop, { once: true });
+    work.then(resolvePromise, reject).finally(() => signal.removeEventListener("abort", stop));
+  });
 }
 
 /**
@@ -107,14 +133,18 @@ export async function uploadSession(session: SessionOnDisk, engine: EngineClient
 /**
  * Reads a session file, uploads its audio into `engine` and returns the request with this engine's
  * handles. The engine should run at the session's sample rate and block size (readSession first to
- * learn them, or see LoadedSession).
+ * learn them, or see LoadedSession). `options` are readSession's.
  * @example
  * const engine = await createEngine({ host: "in-process", sampleRate: 48000 });
  * const { request } = await loadSession("sessions/take-1.json", engine);
  * const result = await engine.render(request);
  */
-export async function loadSession(path: string, engine: EngineClient): Promise<LoadedSession> {
-  return uploadSession(await readSession(path), engine);
+export async function loadSession(
+  path: string,
+  engine: EngineClient,
+  options: ReadSessionOptions = {},
+): Promise<LoadedSession> {
+  return uploadSession(await readSession(path, options), engine);
 }
 
 /** A node with its buffer and automation handles mapped through `issued`. */

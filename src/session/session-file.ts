@@ -15,7 +15,9 @@
  * `request` is a complete RenderRequest. Its buffer handles were issued by the engine that saved it;
  * handles are per engine, so loading uploads each WAV again and rewrites the handles to the new ones.
  * `buffers` maps every handle the request's graph uses to a WAV, by a path relative to the session
- * file (an absolute path also works). `sample_rate` and `block_size` configure the engine.
+ * file's folder and inside it (absolute paths, `..` leading out and symbolic links leading out are
+ * refused unless the reader opts in: session-input.ts). `sample_rate` and `block_size` configure the
+ * engine.
  */
 import { z } from "zod";
 import { BufferHandleSchema, ExtensionsSchema, SampleRateSchema, VersionSchema } from "../contracts/common";

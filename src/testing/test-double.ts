@@ -243,6 +243,12 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
 
   async render(input: RenderRequestInput, options: RenderCallOptions = {}): Promise<RenderResult> {
     this.ensureOpen();
+    if (options.onChunk !== undefined) {
+      throw new EngineError(
+        "E_HOST_UNAVAILABLE",
+        "render option onChunk is for the in-process host (Node.js); the test double returns the whole result",
+      );
+    }
     const started = this.clock.now();
     const request = parseContract(RenderRequestSchema, input);
     checkRenderRequest(request, { feedbackNodeIds: this.feedbackNodeIds });

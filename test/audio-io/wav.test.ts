@@ -218,9 +218,15 @@ describe("WAV errors name the file and the problem", () => {
     throw new Error("decodeWav accepted a corrupt file");
   };
 
-  it("rejects files that are not WAV at all", () => {
+  it("rejects files that are not WAV at all, without quoting their bytes", () => {
     expect(problem(new TextEncoder().encode("ID3\u0004 an mp3 file"))).toBe(
-      'in/broken.wav: not a WAV file: starts with "ID3\\u0004", not "RIFF" ... "WAVE"',
+      "in/broken.wav: not a WAV file (no RIFF/WAVE header)",
+    );
+    expect(problem(new TextEncoder().encode("root:x:0:0:SECRET-TOKEN"))).toBe(
+      "in/broken.wav: not a WAV file (no RIFF/WAVE header)",
+    );
+    expect(problem(new TextEncoder().encode("RIFF\u0000\u0000\u0000\u0000SECRET"))).toBe(
+      "in/broken.wav: not a WAV file (no RIFF/WAVE header)",
     );
     expect(problem(new Uint8Array(3))).toBe("in/broken.wav: not a WAV file: only 3 bytes");
   });

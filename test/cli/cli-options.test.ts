@@ -20,6 +20,8 @@ describe("parseCommandLine", () => {
       jobs: availableParallelism(),
       shard: null,
       quiet: false,
+      allowOutsidePaths: false,
+      timeoutSeconds: 3600,
     });
     expect(
       parseCommandLine([
@@ -46,6 +48,9 @@ describe("parseCommandLine", () => {
         "--shard",
         "2/5",
         "-q",
+        "--allow-outside-paths",
+        "--timeout",
+        "90.5",
       ]),
     ).toEqual({
       command: "render",
@@ -59,6 +64,11 @@ describe("parseCommandLine", () => {
       jobs: 3,
       shard: { index: 2, count: 5 },
       quiet: true,
+      allowOutsidePaths: true,
+      timeoutSeconds: 90.5,
+    });
+    expect(parseCommandLine(["render", "a.json", "-o", "a.wav", "--timeout", "0"])).toMatchObject({
+      timeoutSeconds: 0,
     });
     expect(parseCommandLine(["--help"])).toEqual({ command: "help" });
     expect(parseCommandLine(["render", "-h"])).toEqual({ command: "help" });
@@ -90,6 +100,20 @@ describe("parseCommandLine", () => {
     [["render", "a.json", "-o", "x.wav", "--seconds"], "option --seconds needs a value"],
     [["render", "a.json", "-o", "x.wav", "--quiet=yes"], "option -q, --quiet does not take a value"],
     [["render", "a.json", "-o", "x.wav", "-x"], "unknown option -x"],
+    // An empty path would silently mean the current folder.
+    [["render", "a.json", "-o", ""], "-o/--output is an empty path: give a file or directory"],
+    [["render", "a.json", "--output="], "-o/--output is an empty path: give a file or directory"],
+    [["render", "a.json", "-o", "x", "--stems", " "], "--stems is an empty path: give a file or directory"],
+    [["render", "", "-o", "x"], "a session path is empty: give a file, directory or glob"],
+    [["render", "a.json", "-o", "x", "--stems", "s", "--stem", ""], "--stem needs a node name"],
+    [
+      ["render", "a.json", "-o", "x", "--timeout=-1"],
+      '--timeout must be a number of seconds >= 0, 0 for none (got "-1")',
+    ],
+    [
+      ["render", "a.json", "-o", "x", "--timeout", ""],
+      '--timeout must be a number of seconds >= 0, 0 for none (got "")',
+    ],
   ])("rejects %j: %s", (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(message);
   });

@@ -204,6 +204,8 @@ describe("webdreamer render (the built CLI)", () => {
       "--block-size",
       "--jobs",
       "--shard",
+      "--timeout",
+      "--allow-outside-paths",
       "--quiet",
     ]) {
       expect(help.stdout).toContain(flag);

@@ -318,7 +318,8 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
    * E_UNKNOWN_NODE, E_GRAPH_CYCLE or E_UNKNOWN_HANDLE (paths under node_graph or options) for a
    * request it does not accept; otherwise resolves with status ok, partial (aborted: the frames so
    * far, E_CANCELLED) or error (the engine failed: E_RENDER). Progress comes about once per second
-   * of audio.
+   * of audio. With options.onChunk the audio is handed over a second at a time as it renders, and the
+   * result's buffers are empty: memory does not grow with the render's length.
    * @example
    * const result = await client.render(request, { signal: controller.signal });
    * const [left, right] = await client.readBuffer(result.buffer_handle ?? "");
@@ -421,6 +422,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
             }),
           progressIntervalFrames: sampleRate,
           afterYield: () => this.ensureOpen(),
+          onChunk: options.onChunk,
         },
       );
       this.transport.renderedTo(startSeconds + output.frames / sampleRate);

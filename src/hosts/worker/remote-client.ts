@@ -125,6 +125,13 @@ export abstract class RemoteEngineClient<Api extends EngineHostApi = EngineHostA
    */
   async render(request: RenderRequestInput, options: RenderCallOptions = {}): Promise<RenderResult> {
     this.ensureOpen();
+    if (options.onChunk !== undefined) {
+      // A function cannot cross to the worker per piece; streaming is the in-process host's.
+      throw new EngineError(
+        "E_HOST_UNAVAILABLE",
+        `render option onChunk is for the in-process host (Node.js); the ${this.host} host returns the whole result`,
+      );
+    }
     const renderId = `render-${nextRenderId++}`;
     const cancel = () => void this.remote.cancelRender(renderId);
     options.signal?.addEventListener("abort", cancel, { once: true });

@@ -1,0 +1,161 @@
+/**
+ * renderSessionJob, the Node.js API that renders a session to WAV files as the CLI does: it streams
+ * (the WAVs are byte for byte those of a whole render written at once), and its timeout fails a
+ * session that takes too long, leaving no file behind.
+ */
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeWav, WAV_SAMPLE_FORMATS } from "../../src/audio-io/wav";
+import { renderSessionJob, type SessionRenderJob } from "../../src/cli/session-render";
+import type { RenderRequestInput } from "../../src/contracts/index";
+import { createEngine } from "../../src/index";
+import { readSession, saveSession, uploadSession } from "../../src/session/index";
+
+const SR = 44100;
+
+function noise(frames: number, seed: number): Float32Array {
+  let state = seed;
+  return Float32Array.from({ length: frames }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 31 - 1;
+  });
+}
+
+/** Stateful across pieces: MIDI voices, a resonant filter, a feedback delay; a stem beside the output. */
+function request(seconds: number, channels: number): RenderRequestInput {
+  return {
+    version: "v1alpha",
+    request_id: "streamed",
+    sample_rate: SR,
+    channels,
+    duration_seconds: seconds,
+    node_graph: {
+      version: "v1alpha",
+      output: "echo",
+      nodes: [
+        {
+          name: "keys",
+          node_id: "builtin:sampler",
+          buffers: { sample: "buf:1" },
+          midi: [
+            { type: "note", time: 0.2, duration: 1.5, note: 60, velocity: 100 },
+            { type: "note", time: 1.1, duration: 1.2, note: 67, velocity: 80 },
+          ],
+        },
+        {
+          name: "osc",
+          node_id: "builtin:oscillator",
+          params: { frequency: 97, waveform: "saw", amplitude: 0.3 },
+        },
+        { name: "filter", node_id: "builtin:filter", inputs: ["keys", "osc"], params: { mode: "low", q: 3 } },
+        { name: "echo", node_id: "builtin:delay", inputs: ["filter"], params: { time: 271, feedback: 0.7 } },
+      ],
+    },
+    options: { capture: ["filter"] },
+  };
+}
+
+let dir: string;
+const createInProcess = (options: { sampleRate: number; blockSize: number }) =>
+  createEngine({ host: "in-process", ...options });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "webdreamer-session-render-"));
+  const sample = { sampleRate: 22050, channels: [noise(20_000, 4)] };
+  // 2.5 s and 3 pieces; an odd frame count so that 24-bit mono needs its pad byte.
+  await saveSession(join(dir, "mono.json"), {
+    request: request(2.50001, 1),
+    buffers: new Map([["buf:1", sample]]),
+  });
+  await saveSession(join(dir, "stereo.json"), {
+    request: request(2.3, 2),
+    buffers: new Map([["buf:1", sample]]),
+  });
+  await saveSession(join(dir, "long.json"), {
+    request: request(1800, 1),
+    buffers: new Map([["buf:1", sample]]),
+  });
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The session rendered whole (no onChunk) and encoded at once: the reference bytes. */
+async function wholeRender(session: string, format: (typeof WAV_SAMPLE_FORMATS)[number]) {
+  const onDisk = await readSession(join(dir, session));
+  const engine = await createInProcess({ sampleRate: SR, blockSize: onDisk.file.block_size });
+  const { request: loaded } = await uploadSession(onDisk, engine);
+  const result = await engine.render(loaded);
+  const output = await engine.readBuffer(result.buffer_handle ?? "");
+  const filter = await engine.readBuffer(result.extensions.captures?.filter ?? "");
+  await engine.close();
+  return {
+    frames: result.frames,
+    output: encodeWav({ sampleRate: SR, channels: output }, { format }),
+    filter: encodeWav({ sampleRate: SR, channels: filter }, { format }),
+  };
+}
+
+function job(session: string, out: string, extra: Partial<SessionRenderJob> = {}): SessionRenderJob {
+  return {
+    sessionPath: join(dir, session),
+    outputPath: join(dir, out, "out.wav"),
+    stemsDir: join(dir, out, "stems"),
+    format: "float32",
+    length: null,
+    blockSize: null,
+    extraStems: [],
+    ...extra,
+  };
+}
+
+describe("renderSessionJob streams to disk", () => {
+  for (const session of ["mono.json", "stereo.json"]) {
+    for (const format of WAV_SAMPLE_FORMATS) {
+      it(`${session}, ${format}: output and stem byte for byte those of a whole render`, async () => {
+        const whole = await wholeRender(session, format);
+        const out = `${session}-${format}`;
+        const outcome = await renderSessionJob(job(session, out, { format }), {
+          createEngine: createInProcess,
+        });
+        expect(outcome).toEqual({ frames: whole.frames, sampleRate: SR });
+        expect(whole.frames).toBeGreaterThan(2 * 49152); // more than two pieces
+        const output = await readFile(join(dir, out, "out.wav"));
+        const stem = await readFile(join(dir, out, "stems", "filter.wav"));
+        expect(output.length).toBe(whole.output.length);
+        expect(Buffer.compare(output, whole.output)).toBe(0);
+        expect(Buffer.compare(stem, whole.filter)).toBe(0);
+        expect(await readdir(join(dir, out))).toEqual(["out.wav", "stems"]);
+      });
+    }
+  }
+});
+
+describe("renderSessionJob's timeout", () => {
+  it("fails a session that outlives timeoutSeconds with E_CANCELLED, and leaves no file", async () => {
+    const started = performance.now();
+    const error = await renderSessionJob(job("long.json", "timed-out", { timeoutSeconds: 0.5 }), {
+      createEngine: createInProcess,
+    }).catch((caught: Error) => caught);
+    expect((error as Error).message).toBe(
+      "E_CANCELLED: timed out: the session took longer than its timeout of 0.5 s",
+    );
+    // Half an hour of audio would take minutes; the timeout stopped it within a piece or two.
+    expect(performance.now() - started).toBeLessThan(30_000);
+    // No WAV and no partial file (the folders may exist: they are made before the render starts).
+    const left = await readdir(join(dir, "timed-out"), { recursive: true }).catch(() => [] as string[]);
+    expect(left.filter((name) => name.endsWith(".wav") || name.endsWith(".partial"))).toEqual([]);
+  });
+
+  it("stops at the caller's signal too", async () => {
+    const controller = new AbortController();
+    const error = await renderSessionJob(job("long.json", "aborted"), {
+      createEngine: createInProcess,
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    }).catch((caught: Error) => caught);
+    expect((error as Error).message).toMatch(/^E_CANCELLED: render cancelled after \d+ of 79380000 frames$/);
+  });
+});
