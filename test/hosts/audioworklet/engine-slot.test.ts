@@ -76,8 +76,9 @@ describe("EngineSlot", () => {
   it("refuses a graph that would not fit even without the playing one, naming what is left", async () => {
     const slot = new EngineSlot(module, 48000, 128);
     slot.start(sawEcho(220), []);
-    holdMemory(slot.engine.exports, 1950 * MiB);
-    const outcome = slot.load(delayChainProgram(16, 4), []); // about 123 MB
+    // What is left: 50 MiB, where the graph needs 8 x 4 delay lines, about 61 MB.
+    holdMemory(slot.engine.exports, engineMemory(slot.engine.exports).availableBytes - 50 * MiB);
+    const outcome = slot.load(delayChainProgram(8, 4), []);
     expect(outcome).toMatchObject({ loaded: false, limitNode: 4 });
     expect(outcome.loaded || outcome.message).toMatch(/and this engine has \d+ bytes \(\d+\.\d\d MiB\) left/);
     expect(slot.program).toEqual(sawEcho(220));
@@ -86,15 +87,14 @@ describe("EngineSlot", () => {
 
   it("frees the playing graph first when only one fits, then plays the new one", async () => {
     const slot = new EngineSlot(module, 48000, 128);
-    slot.start(delayChainProgram(16, 4), []); // about 123 MB playing
-    holdMemory(slot.engine.exports, 1860 * MiB); // room for one such graph, not two
-    expect(engineMemory(slot.engine.exports).availableBytes).toBeLessThan(
-      16 * delayLineFrames(48000) * 4 * 4,
-    );
+    slot.start(delayChainProgram(8, 4), []); // about 61 MB playing
+    // Room for one such graph, not two: half of one is left beside it.
+    const lines = 8 * 4 * delayLineFrames(48000) * 4;
+    holdMemory(slot.engine.exports, engineMemory(slot.engine.exports).availableBytes - lines / 2);
     const next: GraphProgram = {
       nodes: [
-        { kind: "oscillator", inputs: [], params: { channels: 16, waveform: 1 } },
-        ...delayChainProgram(16, 4).nodes.slice(1),
+        { kind: "oscillator", inputs: [], params: { channels: 8, waveform: 1 } },
+        ...delayChainProgram(8, 4).nodes.slice(1),
       ],
       output: 4,
     };
