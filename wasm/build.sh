@@ -13,8 +13,14 @@ mkdir -p "$out"
 sources=$(find "$here/src" -name '*.cpp' | sort)
 exports=$(grep -ho '^[a-zA-Z_][a-zA-Z0-9_:* ]* \*\?\(wd_[a-z0-9_]*\)(' "$here/src/abi.cpp" \
   | grep -o 'wd_[a-z0-9_]*' | sort -u | sed 's/^/"_/; s/$/"/' | paste -sd, -)
+# The memory's maximum: 2 GiB (Emscripten's default, stated because hosts rely on it:
+# LIMITS.engineMemoryBytes). Above 2 GiB, addresses the engine returns would read as negative 32-bit
+# numbers in JavaScript. The engine is told it too (WD_MEMORY_MAXIMUM): a standalone module cannot
+# ask for its own maximum.
+maximum_memory=2147483648
 flags=(-std=c++17 -O3 -msimd128 -fno-exceptions -fno-rtti -Wall -Wextra -Werror
   --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=1048576 -sTOTAL_STACK=262144
+  -sMAXIMUM_MEMORY=$maximum_memory -DWD_MEMORY_MAXIMUM=$maximum_memory
   -sEXPORTED_FUNCTIONS="[$exports]"
   # The external-node hooks (processors/external.h) are imports by design; every other undefined
   # symbol is caught by the import check below.

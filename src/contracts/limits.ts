@@ -92,6 +92,12 @@ export const LIMITS = {
     what: "engine memory a graph needs (the engine's estimate before it allocates)",
     why: "engine.wasm is a 32-bit module sharing its memory with buffers: 1 GiB leaves room for both",
   },
+  engineMemoryBytes: {
+    value: 2 * 1024 * 1024 * 1024,
+    unit: "bytes",
+    what: "wasm memory of one engine instance: its graph, the buffers it holds and the engine itself",
+    why: "engine.wasm's maximum memory (wasm/build.sh); above 2 GiB its addresses turn negative in JavaScript",
+  },
   heldBufferBytes: {
     value: 2 * 1024 * 1024 * 1024,
     unit: "bytes",

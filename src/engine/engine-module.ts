@@ -30,6 +30,21 @@ export interface EngineWasmExports extends ProcessorTableExports {
     discrete: number,
   ): number;
   wd_graph_prepare(engine: number, outputNode: number): number;
+  wd_graph_estimate(engine: number, outputNode: number): number;
+  wd_node_memory_estimate(engine: number, node: number): number;
+  wd_timeline_estimate(steps: number, segments: number, midi: number, values: number): number;
+  wd_timeline_reserve(
+    engine: number,
+    node: number,
+    steps: number,
+    segments: number,
+    midi: number,
+    values: number,
+  ): number;
+  wd_memory_maximum(): number;
+  wd_memory_in_use(): number;
+  wd_memory_available(): number;
+  wd_allocation_failure_bytes(): number;
   wd_last_error(engine: number): number;
   wd_node_set_param(engine: number, node: number, param: number, value: number): number;
   wd_node_set_capture(engine: number, node: number, on: number): number;
@@ -63,6 +78,7 @@ export interface EngineWasmExports extends ProcessorTableExports {
   wd_timeline_clear(engine: number, node: number): number;
   wd_buffer_create(engine: number, channels: number, frames: number, sampleRate: number): number;
   wd_buffer_channel(engine: number, id: number, channel: number): number;
+  wd_buffer_channels(engine: number, id: number): number;
   wd_buffer_release(engine: number, id: number): number;
   wd_node_set_buffer(engine: number, node: number, slot: number, id: number): number;
   wd_engine_reset(engine: number): void;
@@ -103,6 +119,14 @@ const ENGINE_FUNCTIONS = {
   wd_node_add_external: true,
   wd_external_param_range: true,
   wd_graph_prepare: true,
+  wd_graph_estimate: true,
+  wd_node_memory_estimate: true,
+  wd_timeline_estimate: true,
+  wd_timeline_reserve: true,
+  wd_memory_maximum: true,
+  wd_memory_in_use: true,
+  wd_memory_available: true,
+  wd_allocation_failure_bytes: true,
   wd_last_error: true,
   wd_node_set_param: true,
   wd_node_set_capture: true,
@@ -113,6 +137,7 @@ const ENGINE_FUNCTIONS = {
   wd_timeline_clear: true,
   wd_buffer_create: true,
   wd_buffer_channel: true,
+  wd_buffer_channels: true,
   wd_buffer_release: true,
   wd_node_set_buffer: true,
   wd_engine_reset: true,

@@ -4,7 +4,7 @@
  * v1alpha GraphDescriptor (names, seconds, beats, buffer handles) into one of these.
  */
 import type { ExternalProcessor } from "./external-nodes";
-import { type RampCurve, type WasmEngine, WasmEngineError } from "./wasm-engine";
+import { type RampCurve, type TimelineCounts, type WasmEngine, WasmEngineError } from "./wasm-engine";
 
 /** One entry of a node's timeline, on transport frames. */
 export type TimelineEntry =
@@ -25,6 +25,8 @@ export interface ExternalNodeSpec {
   params: { id: string; min: number; max: number; default: number; discrete?: boolean }[];
   /** Control thread: a fresh processor for one applyGraphProgram. */
   create(): ExternalProcessor;
+  /** Bytes the processor holds outside engine.wasm (a Faust DSP's own memory), for the graph's estimate. */
+  memoryBytes?: number;
 }
 
 /** A compiled Faust node as data: the compiled code, its soundfile audio, its parameter table. */
@@ -35,6 +37,8 @@ export interface ClonedFaustNode {
   /** The compiled DSP (CompiledFaust's dsp, effect, mixer and layout: all clonable). */
   code: unknown;
   soundfiles: [string, unknown[]][];
+  /** As ExternalNodeSpec.memoryBytes. */
+  memoryBytes?: number;
 }
 
 export interface GraphProgramNode {
@@ -65,7 +69,29 @@ export interface GraphProgram {
   output: number;
 }
 
+/**
+ * How many entries of each kind a timeline adds to a node (a ramp that ends where it starts is a
+ * step to the engine), so they can be reserved at once and estimated before.
+ * @example
+ * const { segments, values } = timelineCounts(compiled.program.nodes[0]?.timeline ?? []);
+ */
+export function timelineCounts(timeline: readonly TimelineEntry[]): TimelineCounts {
+  const counts = { steps: 0, segments: 0, midi: 0, values: 0 };
+  for (const entry of timeline) {
+    if (entry.type === "step" || (entry.type === "ramp" && entry.end <= entry.start)) counts.steps++;
+    else if (entry.type === "ramp") counts.segments++;
+    else if (entry.type === "midi") counts.midi++;
+    else if (entry.values.length > 0) {
+      counts.segments++;
+      counts.values += entry.values.length;
+    }
+  }
+  return counts;
+}
+
 function applyTimeline(engine: WasmEngine, node: number, timeline: TimelineEntry[]): void {
+  // Reserved first: the timeline then holds exactly what the memory estimate counted, taken at once.
+  engine.reserveTimeline(node, timelineCounts(timeline));
   for (const entry of timeline) {
     switch (entry.type) {
       case "step":

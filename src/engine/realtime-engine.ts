@@ -16,7 +16,8 @@
  *   beat position at the current tempo.
  *
  * Audio-path rules: nothing here allocates after construction; nothing throws out of the visitor
- * (bad indices are counted in badCommands).
+ * (bad indices are counted in badCommands). renderQuantum throws only when the engine cannot play
+ * its graph, which the host reports as a fault.
  */
 import { CommandType, type CommandVisitor } from "../dataplane/command-codec";
 import type { WasmEngine } from "./wasm-engine";
@@ -138,7 +139,13 @@ export class RealtimeEngine implements CommandVisitor {
 
   private renderPiece(outputs: Float32Array[], offset: number, n: number): void {
     const engine = this.engine;
-    engine.render(n);
+    // An attached graph always renders whole pieces; fewer frames means it is not the prepared graph
+    // it should be, and silence must not pass for its sound (the host reports a fault instead).
+    if (engine.render(n) !== n && this.nodeCount > 0) {
+      throw new Error(
+        `the engine rendered no audio for its ${this.nodeCount}-node graph (it is not prepared)`,
+      );
+    }
     const sources = engine.outputChannels;
     for (let c = 0; c < outputs.length; c++) {
       const target = outputs[c] as Float32Array;

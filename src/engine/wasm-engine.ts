@@ -19,6 +19,16 @@ export const ENGINE_ERROR_CODES: Record<number, string> = {
   8: "E_UNKNOWN_BUFFER",
 };
 
+/** Timeline entries of one node, by the table each goes to (NodeTimeline::reserve). */
+export interface TimelineCounts {
+  steps: number;
+  /** Ramps and arrays. */
+  segments: number;
+  midi: number;
+  /** Values of every array together. */
+  values: number;
+}
+
 /** How a parameter moves between two values over a ramp. */
 export type RampCurve = "linear" | "exponential";
 
@@ -155,6 +165,52 @@ export class WasmEngine {
     this.refreshViews();
   }
 
+  /**
+   * Control: the bytes prepare(outputNode) would take, without taking them (processors and the
+   * engine's buffers for each node; not timelines). Throws where prepare would; prepare again before
+   * rendering. estimateGraphMemory (graph-memory.ts) builds the whole estimate on it.
+   * @example
+   * const bytes = engine.estimateMemory(playbackNode);
+   * const playbackShare = engine.nodeMemoryEstimate(playbackNode);
+   */
+  estimateMemory(outputNode: number): number {
+    const bytes = this.exports.wd_graph_estimate(this.handle, outputNode);
+    if (bytes < 0) this.check(-bytes);
+    return bytes;
+  }
+
+  /** One node's part of the last estimateMemory(); 0 for a node the output does not depend on. */
+  nodeMemoryEstimate(node: number): number {
+    return this.exports.wd_node_memory_estimate(this.handle, node);
+  }
+
+  /**
+   * Control: room for this many more timeline entries of a node, taken at once, so adding them
+   * takes exactly what wd_timeline_estimate counts.
+   */
+  reserveTimeline(node: number, counts: TimelineCounts): void {
+    this.check(
+      this.exports.wd_timeline_reserve(
+        this.handle,
+        node,
+        counts.steps,
+        counts.segments,
+        counts.midi,
+        counts.values,
+      ),
+    );
+  }
+
+  /**
+   * Control: a node with an external node's channel count and no DSP, standing in for it when a
+   * graph is only estimated (estimateGraphMemory). Never prepare a graph that holds one.
+   */
+  addExternalStandIn(numOutputs: number): number {
+    const node = this.exports.wd_node_add_external(this.handle, 0, numOutputs, 0);
+    if (node < 0) this.check(7);
+    return node;
+  }
+
   /** The index of a parameter id on a node, or -1. */
   paramIndex(node: number, paramId: string): number {
     const type = this.nodeTypes[node];
@@ -244,6 +300,11 @@ export class WasmEngine {
     return id;
   }
 
+  /** Channels of an engine buffer; -1 for an unknown id. */
+  bufferChannels(id: number): number {
+    return this.exports.wd_buffer_channels(this.handle, id);
+  }
+
   /** Control: frees a buffer; nodes that played it fall silent. */
   releaseBuffer(id: number): void {
     this.check(this.exports.wd_buffer_release(this.handle, id));
@@ -325,9 +386,11 @@ export class WasmEngine {
     return this.exports.wd_position_frames(this.handle);
   }
 
-  /** Control: frees the engine instance. */
+  /** Control: frees the engine instance (its graph, its buffers, its external nodes). */
   destroy(): void {
     this.exports.wd_engine_destroy(this.handle);
+    for (const id of this.externalHostIds) this.exports.externals.unregister(id);
+    this.externalHostIds.length = 0;
   }
 
   private requireParam(node: number, paramId: string): number {

@@ -12,6 +12,9 @@
  * hold Int32 byte addresses, one per channel, as the Faust wasm backend reads them.
  */
 
+import type { FaustLayout } from "./layout";
+import type { SoundfilePart } from "./soundfiles";
+
 export const PAGE = 65536;
 
 /** Pages for a Faust memory of `bytes`: at least 2, the minimum faustwasm's mixer module declares. */
@@ -46,4 +49,30 @@ export class FaustHeap {
     this.f64 = new Float64Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
   }
+}
+
+/** The widest run of frames a Faust node lays out a buffer for (a mono node's largest chunk). */
+const WIDEST_BUFFER_FRAMES = 4096;
+
+/**
+ * About how many bytes a Faust node's memory holds: its DSP structs (every voice, and the effect),
+ * a buffer for each channel it reads, writes and mixes, at the widest a node lays out, and its
+ * soundfile audio. That memory lives outside engine.wasm; a graph's memory estimate counts it
+ * (ExternalNodeSpec.memoryBytes).
+ * @example
+ * const memoryBytes = faustMemoryBytes(layout, new Map()); // a DSP without soundfiles
+ */
+export function faustMemoryBytes(
+  layout: FaustLayout,
+  soundfiles: ReadonlyMap<string, readonly (SoundfilePart | undefined)[]>,
+): number {
+  const structs = layout.dspSize * Math.max(1, layout.voices) + layout.effectSize;
+  const channels = layout.numInputs + layout.numOutputs * (layout.voices > 0 ? 2 + layout.voices : 1);
+  let audio = 0;
+  for (const parts of soundfiles.values()) {
+    for (const part of parts) {
+      for (const channel of part?.channels ?? []) audio += channel.length * layout.sampleSize;
+    }
+  }
+  return align(structs) + channels * (4 + WIDEST_BUFFER_FRAMES * layout.sampleSize) + audio;
 }

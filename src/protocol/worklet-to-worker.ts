@@ -1,10 +1,19 @@
 /**
  * Audio thread -> engine Worker, on the control port: answers to WorkerToWorkletMessage, each carrying
- * the id of the request it answers. Captured audio itself goes through the capture ring.
+ * the id of the request it answers, and two events with id 0 (a fault, a restart). Captured audio
+ * itself goes through the capture ring.
  */
 export type WorkletToWorkerMessage =
   | { type: "loaded"; id: number }
-  | { type: "load-failed"; id: number; message: string }
+  /**
+   * The graph was not loaded; the previous one plays on. `limitNode`: refused for memory before any
+   * was taken (E_LIMIT at that program node).
+   */
+  | { type: "load-failed"; id: number; message: string; limitNode?: number }
+  /** engine.wasm trapped: the worklet outputs silence until a restart (also sent to the main thread). */
+  | { type: "fault"; id: 0; message: string }
+  /** A restart finished: the worklet plays its graph again. */
+  | { type: "restarted"; id: 0 }
   /** The capture is armed: start the transport now and the first frame played is captured. */
   | { type: "capture-armed"; id: number }
   /** The capture ended: `frames` frames played, `lost` of them did not fit in the ring. */

@@ -3,6 +3,9 @@
 // Every function states its threading contract: "control" functions run when no render is in
 // progress and may allocate; "audio" functions may run on the audio thread and never allocate.
 // Frame positions are doubles: JavaScript numbers hold whole frames exactly up to 2^53.
+#include <malloc.h>
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -12,8 +15,11 @@
 using wd::Engine;
 
 namespace wd {
-uint32_t allocationCount();  // allocation_counter.cpp
-}
+// allocation_counter.cpp
+uint32_t allocationCount();
+size_t allocationFailureBytes();
+[[noreturn]] void allocationFailed(size_t bytes);
+}  // namespace wd
 
 namespace {
 int64_t toFrame(double frame) { return static_cast<int64_t>(frame); }
@@ -56,6 +62,45 @@ int wd_node_set_param(Engine* e, int node, int param, float value) { return e->s
 // control: orders the graph, takes all memory; 0 or an error code (see wd_last_error).
 int wd_graph_prepare(Engine* e, int outputNode) { return e->prepare(outputNode); }
 
+// control: the heap bytes wd_graph_prepare(e, outputNode) would take, without taking any (see
+// Engine::estimateMemory); minus an error code on error (see wd_last_error). Prepare again before
+// rendering.
+double wd_graph_estimate(Engine* e, int outputNode) { return e->estimateMemory(outputNode); }
+
+// control: one node's part of the last wd_graph_estimate.
+double wd_node_memory_estimate(Engine* e, int node) { return e->nodeMemoryEstimate(node); }
+
+// any thread: the heap bytes a node's timeline holds when its entries were reserved with
+// wd_timeline_reserve (NodeTimeline::memoryEstimate).
+double wd_timeline_estimate(int steps, int segments, int midi, double values) {
+  if (steps < 0 || segments < 0 || midi < 0 || !(values >= 0)) return -1;
+  return static_cast<double>(wd::NodeTimeline::memoryEstimate(static_cast<uint64_t>(steps),
+                                                              static_cast<uint64_t>(segments),
+                                                              static_cast<uint64_t>(midi),
+                                                              static_cast<uint64_t>(values)));
+}
+
+// control: room for this many more timeline entries of a node, taken at once; values = array values.
+int wd_timeline_reserve(Engine* e, int node, int steps, int segments, int midi, double values) {
+  return e->reserveTimeline(node, steps, segments, midi, values);
+}
+
+// control (reads the allocator's state; never while a control call runs): this instance's memory,
+// in bytes. maximum: what the memory may grow to (wasm/build.sh); in use: heap bytes allocated, with
+// the allocator's headers; available: what is left to allocate, the free bytes inside the heap and
+// the room it can still grow by. Free bytes may be scattered, so one allocation of `available` bytes
+// can still fail.
+double wd_memory_maximum() { return WD_MEMORY_MAXIMUM; }
+double wd_memory_in_use() { return static_cast<double>(mallinfo().uordblks); }
+double wd_memory_available() {
+  const double top = static_cast<double>(reinterpret_cast<uintptr_t>(sbrk(0)));
+  return WD_MEMORY_MAXIMUM - top + static_cast<double>(mallinfo().fordblks);
+}
+
+// any thread, also after a trap: the size of the allocation that failed (0: none has). A failed
+// allocation traps (allocation_counter.cpp); the instance must then be discarded.
+double wd_allocation_failure_bytes() { return static_cast<double>(wd::allocationFailureBytes()); }
+
 // control: the message of the last failed control call (NUL-terminated ASCII).
 const char* wd_last_error(Engine* e) { return e->lastError().c_str(); }
 
@@ -79,6 +124,8 @@ int wd_buffer_create(Engine* e, int channels, int frames, double sampleRate) {
   return e->createBuffer(channels, frames, sampleRate);
 }
 float* wd_buffer_channel(Engine* e, int id, int channel) { return e->bufferChannel(id, channel); }
+// control: a buffer's channel count, or -1 for an unknown id.
+int wd_buffer_channels(Engine* e, int id) { return e->bufferChannels(id); }
 int wd_buffer_release(Engine* e, int id) { return e->releaseBuffer(id); }
 int wd_node_set_buffer(Engine* e, int node, int slot, int id) { return e->setNodeBuffer(node, slot, id); }
 
@@ -119,8 +166,12 @@ int wd_type_instrument(int t) { return wd::processorType(t)->instrument ? 1 : 0;
 // any thread: the type's buffer slots ("data,sample|..."; see ProcessorType::bufferSlots), or nullptr.
 const char* wd_type_buffer_slots(int t) { return wd::processorType(t)->bufferSlots; }
 
-// control: scratch memory for passing arrays in.
-void* wd_alloc(int bytes) { return std::malloc(static_cast<size_t>(bytes)); }
+// control: scratch memory for passing arrays in; traps when it cannot be had, like `new`.
+void* wd_alloc(int bytes) {
+  void* p = std::malloc(static_cast<size_t>(bytes));
+  if (p == nullptr && bytes > 0) wd::allocationFailed(static_cast<size_t>(bytes));
+  return p;
+}
 void wd_free(void* p) { std::free(p); }
 
 int wd_max_render_frames() { return wd::kMaxRenderFrames; }

@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include "heap_bytes.h"
 #include "processors/external.h"
 
 #include <algorithm>
@@ -184,14 +185,13 @@ ErrorCode Engine::findOrder() {
   return kOk;
 }
 
-ErrorCode Engine::prepare(int outputNode) {
-  prepared_ = false;
-  if (!validNode(outputNode)) return fail(kErrUnknownNode, "unknown output node " + std::to_string(outputNode));
-  outputNode_ = outputNode;
-  if (ErrorCode e = findOrder(); e != kOk) return e;
-
-  // Channel counts flow from sources to the output. A feedback node's inputs may come later in
-  // order_, so channel counts are settled first, repeating while a count still changes.
+// Channel counts flow from sources to the output: `visit(node, index, numInputs)` prepares (or plans)
+// one node and returns the channels it writes, and `outputs` ends with each node's count. A feedback
+// node's inputs may come later in order_, so the counts are settled first, repeating while one still
+// changes.
+template <typename Visit>
+ErrorCode Engine::flowChannels(std::vector<int>& outputs, Visit visit) {
+  outputs.assign(nodes_.size(), 0);
   std::vector<int> layout;
   for (int pass = 0; pass < 2 + static_cast<int>(feedbackNodes_.size()); ++pass) {
     bool changed = false;
@@ -201,8 +201,8 @@ ErrorCode Engine::prepare(int outputNode) {
       int numInputs = 0;
       if (n.type->maxInputs != 0) {
         for (int in : n.inputs) {
-          layout.push_back(nodes_[in].numOutputs);
-          numInputs += nodes_[in].numOutputs;
+          layout.push_back(outputs[in]);
+          numInputs += outputs[in];
         }
       }
       if (numInputs > kMaxChannels) {
@@ -210,18 +210,35 @@ ErrorCode Engine::prepare(int outputNode) {
                                              " input channels (max " + std::to_string(kMaxChannels) + ")");
       }
       n.processor->setInputLayout(layout.data(), static_cast<int>(layout.size()));
-      n.processor->prepare(sampleRate_, blockSize_, numInputs);
-      const int outputs = n.processor->numOutputs();
-      if (outputs > kMaxChannels || outputs < 0) {
-        return fail(kErrTooManyChannels, "node " + std::to_string(index) + " writes " + std::to_string(outputs) +
+      const int count = visit(n, index, numInputs);
+      if (count > kMaxChannels || count < 0) {
+        return fail(kErrTooManyChannels, "node " + std::to_string(index) + " writes " + std::to_string(count) +
                                              " channels (max " + std::to_string(kMaxChannels) + ")");
       }
-      changed = changed || outputs != n.numOutputs;
-      n.numOutputs = outputs;
+      changed = changed || count != outputs[index];
+      outputs[index] = count;
     }
     if (!changed && pass > 0) break;
   }
+  return kOk;
+}
 
+ErrorCode Engine::prepare(int outputNode) {
+  prepared_ = false;
+  if (!validNode(outputNode)) return fail(kErrUnknownNode, "unknown output node " + std::to_string(outputNode));
+  outputNode_ = outputNode;
+  if (ErrorCode e = findOrder(); e != kOk) return e;
+  std::vector<int> outputs;
+  const ErrorCode flowed = flowChannels(outputs, [this](Node& n, int, int numInputs) {
+    n.processor->prepare(sampleRate_, blockSize_, numInputs);
+    return n.processor->numOutputs();
+  });
+  if (flowed != kOk) return flowed;
+
+  for (int index : order_) {
+    Node& n = nodes_[index];
+    n.numOutputs = outputs[index];
+  }
   for (int index : order_) {
     Node& n = nodes_[index];
     n.buffer.assign(static_cast<size_t>(n.numOutputs) * blockSize_, 0.0f);
@@ -245,6 +262,48 @@ ErrorCode Engine::prepare(int outputNode) {
   prepared_ = true;
   reset();
   return kOk;
+}
+
+double Engine::estimateMemory(int outputNode) {
+  prepared_ = false;
+  if (!validNode(outputNode)) {
+    return -fail(kErrUnknownNode, "unknown output node " + std::to_string(outputNode));
+  }
+  outputNode_ = outputNode;
+  if (ErrorCode e = findOrder(); e != kOk) return -e;
+  std::vector<int> outputs;
+  std::vector<uint64_t> planned(nodes_.size(), 0);
+  const ErrorCode flowed = flowChannels(outputs, [this, &planned](Node& n, int index, int numInputs) {
+    const PreparePlan plan = n.processor->planPrepare(sampleRate_, blockSize_, numInputs);
+    planned[index] = plan.bytes;
+    return plan.numOutputs;
+  });
+  if (flowed != kOk) return -flowed;
+
+  // What prepare() takes beside the processors, node by node (see the second half of prepare()), and
+  // the render order, as long as this fresh ordering made it.
+  uint64_t total = heapBytes(order_.capacity() * sizeof(int)) + heapBytes(feedbackNodes_.capacity() * sizeof(int));
+  for (Node& n : nodes_) n.memoryEstimate = 0;
+  for (int index : order_) {
+    Node& n = nodes_[index];
+    const uint64_t outs = static_cast<uint64_t>(outputs[index]);
+    uint64_t ins = 0;
+    if (n.type->maxInputs != 0) {
+      for (int in : n.inputs) ins += static_cast<uint64_t>(outputs[in]);
+    }
+    uint64_t bytes = heapBytes(planned[index]);
+    bytes += heapBytes(outs * static_cast<uint64_t>(blockSize_) * sizeof(float));  // buffer
+    bytes += 2 * heapBytes(outs * sizeof(float*)) + 2 * heapBytes(ins * sizeof(const float*));  // channel tables
+    if (n.capture) bytes += heapBytes(outs * kMaxRenderFrames * sizeof(float));
+    if (index == outputNode_) bytes += heapBytes(outs * kMaxRenderFrames * sizeof(float));  // output staging
+    n.memoryEstimate = bytes;
+    total += bytes;
+  }
+  return static_cast<double>(total);
+}
+
+double Engine::nodeMemoryEstimate(int node) const {
+  return validNode(node) ? static_cast<double>(nodes_[node].memoryEstimate) : 0.0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,6 +334,15 @@ ErrorCode Engine::addMidi(int node, int64_t frame, int status, int data1, int da
   if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
   nodes_[node].timeline.addMidi(
       frame, MidiMessage{static_cast<uint8_t>(status), static_cast<uint8_t>(data1), static_cast<uint8_t>(data2)});
+  return kOk;
+}
+
+ErrorCode Engine::reserveTimeline(int node, int steps, int segments, int midi, double values) {
+  if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
+  if (steps < 0 || segments < 0 || midi < 0 || !(values >= 0) || values > 1073741823.0) {
+    return fail(kErrBadArgument, "timeline entry counts must be >= 0 (and at most 2^30 - 1 array values)");
+  }
+  nodes_[node].timeline.reserve(steps, segments, midi, static_cast<size_t>(values));
   return kOk;
 }
 
@@ -311,6 +379,11 @@ float* Engine::bufferChannel(int id, int channel) {
   Buffer& b = *buffers_[id];
   if (channel < 0 || channel >= b.view.numChannels) return nullptr;
   return b.data.data() + static_cast<size_t>(channel) * b.view.frames;
+}
+
+int Engine::bufferChannels(int id) const {
+  if (id < 0 || id >= static_cast<int>(buffers_.size()) || !buffers_[id]) return -1;
+  return buffers_[id]->view.numChannels;
 }
 
 ErrorCode Engine::releaseBuffer(int id) {

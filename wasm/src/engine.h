@@ -50,17 +50,31 @@ class Engine {
   ErrorCode prepare(int outputNode);         // orders the graph and takes all memory
   const std::string& lastError() const { return lastError_; }
 
+  // ---- control thread: memory ----
+  // The heap bytes prepare(outputNode) would take, without taking them: what each node's processor
+  // would take (Processor::planPrepare), the engine's own buffers for the node (its output block, its
+  // capture, its channel tables) and the output staging. Timelines are counted apart
+  // (NodeTimeline::memoryEstimate), and so are the records addNode() made. Like prepare() it orders
+  // the graph, so prepare before rendering again. For a graph prepare() rejects: minus the error code
+  // (see lastError).
+  double estimateMemory(int outputNode);
+  // One node's part of the last estimateMemory(); 0 for a node the output does not depend on.
+  double nodeMemoryEstimate(int node) const;
+
   // ---- control thread: timelines (frames are transport frames) ----
   ErrorCode addStep(int node, int param, int64_t frame, float value);
   ErrorCode addRamp(int node, int param, int64_t start, int64_t end, float v0, float v1, int curve);
   ErrorCode addArray(int node, int param, int64_t start, const float* values, int count);
   ErrorCode addMidi(int node, int64_t frame, int status, int data1, int data2);
   ErrorCode clearTimeline(int node);
+  // Room for this many more entries, taken at once (see NodeTimeline::reserve).
+  ErrorCode reserveTimeline(int node, int steps, int segments, int midi, double values);
 
   // ---- control thread: sample buffers shared by nodes ----
   int createBuffer(int channels, int frames, double sampleRate);  // buffer id, or -1
   float* bufferChannel(int id, int channel);
   ErrorCode releaseBuffer(int id);
+  int bufferChannels(int id) const;  // -1 for an unknown id
   ErrorCode setNodeBuffer(int node, int slot, int bufferId);  // bufferId -1 detaches
 
   // ---- audio thread ----
@@ -93,6 +107,7 @@ class Engine {
     bool feedback = false;  // closes a cycle: rendered in two halves (see Processor)
     bool reachable = false;
     int numOutputs = 0;
+    uint64_t memoryEstimate = 0;       // its part of the last estimateMemory()
     std::vector<float> buffer;         // numOutputs * blockSize, planar
     std::vector<float> captureBuffer;  // numOutputs * kMaxRenderFrames, when captured
     std::vector<const float*> inputPtrs;
@@ -109,6 +124,8 @@ class Engine {
   ErrorCode fail(ErrorCode code, std::string message);
   bool validNode(int node) const { return node >= 0 && node < static_cast<int>(nodes_.size()); }
   ErrorCode findOrder();
+  template <typename Visit>
+  ErrorCode flowChannels(std::vector<int>& outputs, Visit visit);
   static void applyParam(void* node, int param, float value);
   void renderNode(Node& n, int64_t start, int frames);
   void renderPiece(int offset, int frames);

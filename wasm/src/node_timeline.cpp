@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "heap_bytes.h"
+
 namespace wd {
 
 void NodeTimeline::clear() {
@@ -12,6 +14,19 @@ void NodeTimeline::clear() {
   arrays_.clear();
   active_.clear();
   nextStep_ = nextSegment_ = nextMidi_ = 0;
+}
+
+void NodeTimeline::reserve(size_t steps, size_t segments, size_t midi, size_t values) {
+  steps_.reserve(steps_.size() + steps);
+  segments_.reserve(segments_.size() + segments);
+  midi_.reserve(midi_.size() + midi);
+  arrays_.reserve(arrays_.size() + values);
+  active_.reserve(segments_.size() + segments);
+}
+
+uint64_t NodeTimeline::memoryEstimate(uint64_t steps, uint64_t segments, uint64_t midi, uint64_t values) {
+  return heapBytes(steps * sizeof(Step)) + heapBytes(segments * sizeof(Segment)) +
+         heapBytes(segments * sizeof(uint32_t)) + heapBytes(midi * sizeof(Midi)) + heapBytes(values * sizeof(float));
 }
 
 void NodeTimeline::addStep(int param, int64_t frame, float value) {

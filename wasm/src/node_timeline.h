@@ -27,6 +27,13 @@ class NodeTimeline {
   void addArray(int param, int64_t start, const float* values, int count);
   void addMidi(int64_t frame, MidiMessage message);
 
+  // Control thread: room for this many more entries, taken now in one allocation per table, so the
+  // add*() calls that follow allocate nothing and the timeline holds exactly memoryEstimate() bytes
+  // (growing one entry at a time would hold up to twice that, and copy it on every growth).
+  void reserve(size_t steps, size_t segments, size_t midi, size_t values);
+  // The heap bytes a timeline of this many entries holds when they were reserved at once.
+  static uint64_t memoryEstimate(uint64_t steps, uint64_t segments, uint64_t midi, uint64_t values);
+
   // Audio thread: position the cursors for playback from `frame` and re-apply, in order, every
   // step and the end value of every segment that lies before it.
   void seek(int64_t frame, Processor& processor, const std::vector<float>& defaults,

@@ -2,7 +2,7 @@
 //
 // Threading contract (JUCE style): setInputLayout(), prepare() and setBuffer() run on the control
 // thread and are the only places a processor may allocate; everything else runs on the audio thread and never
-// allocates, locks or waits.
+// allocates, locks or waits. planPrepare() runs on the control thread and allocates nothing.
 //
 // Sample accuracy: the engine splits each node's block at the frames where one of its parameters
 // changes or a MIDI event lands, so within one process() call every parameter is constant and
@@ -45,6 +45,12 @@ struct AudioBlock {
   int64_t position;
 };
 
+// What prepare() would do, told without doing it (Processor::planPrepare).
+struct PreparePlan {
+  int numOutputs;  // what numOutputs() would return after the prepare
+  uint64_t bytes;  // heap bytes the prepare would take (0 for a processor that takes none)
+};
+
 // A MIDI channel message: status byte (with channel in the low nibble) and two data bytes.
 struct MidiMessage {
   uint8_t status;
@@ -72,6 +78,13 @@ class Processor {
   // Control thread. Take every piece of memory the node will need; `numInputs` (input channels) is
   // fixed until the next prepare. `maxBlock` is the largest `frames` process() will see.
   virtual void prepare(double sampleRate, int maxBlock, int numInputs) = 0;
+
+  // Control thread, after setInputLayout() and instead of prepare(): what prepare() would do with the
+  // same arguments, without allocating. The engine sums these with its own buffers to estimate a
+  // graph's memory before taking any (Engine::estimateMemory), so a graph that cannot fit is refused
+  // instead of failing halfway; keep each in step with its prepare()
+  // (test/engine/memory-estimate.test.ts compares the sum with what prepare() really takes).
+  virtual PreparePlan planPrepare(double sampleRate, int maxBlock, int numInputs) const = 0;
 
   // Control thread, after prepare: how many channels this node writes.
   virtual int numOutputs() const = 0;

@@ -57,7 +57,7 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     return settle(async () => {
       await this.inProcess.loadGraph(graph);
       const loaded = this.inProcess.loadedGraph();
-      if (this.driver && loaded) await this.driver.load(loaded);
+      if (this.driver && loaded) await this.driver.load(loaded, "load_graph.graph");
     });
   }
 
@@ -147,7 +147,11 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     super.cancelRender(renderId);
   }
 
-  /** Plays the request's graph from its start position and captures its duration as it plays. */
+  /**
+   * Plays the request's graph from its start position and captures its duration as it plays. What the
+   * worklet could not play is never returned as status ok: a graph it refuses rejects the render
+   * (E_LIMIT for memory), and a fault while it plays ends it with status error and the reason.
+   */
   private async renderRealtime(
     driver: WorkletDriver,
     input: RenderRequestInput,
@@ -165,9 +169,10 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     }
     const frames = renderFrameCount(request);
     const started = performance.now();
+    driver.throwIfFaulted();
     // The graph playing already (loaded, perhaps with commands queued for it) is kept as it is.
     if (JSON.stringify(driver.loadedGraph) !== JSON.stringify(request.node_graph))
-      await driver.load(request.node_graph);
+      await driver.load(request.node_graph, "node_graph");
     driver.send({ type: "pause" });
     driver.send({ type: "seek", positionFrame: driver.frameAt(request.start_position_seconds ?? 0) });
     const capture = await driver.captureFrames(frames, () => driver.send({ type: "play" }), {
@@ -176,6 +181,22 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
         onProgress?.({ request_id: request.request_id, frames_rendered: done, frames_total: frames }),
     });
     driver.send({ type: "pause" });
+    if (capture.fault !== null) {
+      const error = new EngineError(
+        "E_RENDER",
+        `the engine faulted while playing the render: ${capture.fault}`,
+      );
+      return {
+        version: CONTRACT_VERSION,
+        request_id: request.request_id,
+        status: "error",
+        error: error.message,
+        buffer_handle: null,
+        frames: 0,
+        processing_time_ms: performance.now() - started,
+        extensions: { lost_frames: capture.lostFrames },
+      };
+    }
     const [left, right] = capture.channels;
     const channels = Array.from({ length: request.channels }, (_, c) =>
       c === 0 ? left : c === 1 ? right : new Float32Array(capture.frames),

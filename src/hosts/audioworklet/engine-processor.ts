@@ -12,6 +12,11 @@
  *   (WorkerToWorkletMessage); commands arrive through the command ring; every quantum publishes the
  *   transport block and the meters.
  *
+ * Graphs change through an EngineSlot (engine-slot.ts): a graph that cannot fit is refused before
+ * any memory is taken, and what plays is always a whole graph. A trap while playing is one `fault`
+ * message (to the main thread and the engine Worker) and silence until a restart, which plays the
+ * same graph on a fresh instance.
+ *
  * Audio-path rules: process() allocates nothing, takes no lock, never waits and posts no message
  * per quantum (only on a fault or at the end of a capture).
  */
@@ -23,23 +28,19 @@ import type { RingBell } from "../../dataplane/doorbell";
 import type { MeterBlock } from "../../dataplane/meter-block";
 import type { DataRing } from "../../dataplane/spsc-ring";
 import type { TransportBlock } from "../../dataplane/transport-block";
-import { instantiateEngine } from "../../engine/engine-module";
-import {
-  applyGraphProgram,
-  type ClonedFaustNode,
-  type ExternalNodeSpec,
-  type GraphProgram,
-} from "../../engine/graph-program";
+import type { ClonedFaustNode, ExternalNodeSpec, GraphProgram } from "../../engine/graph-program";
 import { RealtimeEngine } from "../../engine/realtime-engine";
-import { WasmEngine } from "../../engine/wasm-engine";
 import { createFaustNode, type FaustDspCode, type SoundfilePart } from "../../faust/faust-node";
 import type { EngineProcessorOptions, MainToWorkletMessage } from "../../protocol/main-to-worklet";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
 import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
+import { EngineSlot } from "./engine-slot";
 
 const CAPTURE_CHUNK = 128;
+
+type LoadMessage = Extract<WorkerToWorkletMessage, { type: "load" }>;
 
 /** A Faust node sent as data (compiled code and soundfile audio), rebuilt on this thread. */
 function rebuildFaustNode(faust: ClonedFaustNode): ExternalNodeSpec {
@@ -53,14 +54,9 @@ function rebuildFaustNode(faust: ClonedFaustNode): ExternalNodeSpec {
 }
 
 export class EngineProcessor extends AudioWorkletProcessor {
-  private readonly module: WebAssembly.Module;
-  private readonly blockSize: number;
   private readonly main: TypedPort<WorkletToMainMessage, MainToWorkletMessage>;
-  private engine: WasmEngine | null = null;
+  private slot: EngineSlot | null = null;
   private realtime: RealtimeEngine | null = null;
-  private program: GraphProgram | null = null;
-  private buffers: Float32Array[][] = [];
-  private bufferIds: number[] = [];
   private faulted = false;
   private trapNext = false;
   // Data plane (real-time mode).
@@ -82,14 +78,14 @@ export class EngineProcessor extends AudioWorkletProcessor {
   constructor(options: { processorOptions: EngineProcessorOptions }) {
     super();
     const { module, program, blockSize, buffers, followCommands } = options.processorOptions;
-    this.module = module;
-    this.blockSize = blockSize ?? 128;
     this.main = this.port;
     this.main.onmessage = (event) => this.onMainMessage(event.data);
     try {
+      const slot = new EngineSlot(module, sampleRate, blockSize ?? 128, rebuildFaustNode);
+      this.slot = slot;
       this.startEngine(program ?? null, buffers ?? []);
       if (!followCommands && this.realtime) this.realtime.play(-1);
-      this.main.postMessage({ type: "ready", outputChannels: this.engine?.outputChannels ?? 0 });
+      this.main.postMessage({ type: "ready", outputChannels: slot.engine.outputChannels });
     } catch (error) {
       // A node that cannot start outputs silence and says why once, instead of throwing into the
       // audio thread.
@@ -97,29 +93,61 @@ export class EngineProcessor extends AudioWorkletProcessor {
     }
   }
 
-  /** Control: a fresh engine instance running `program` (or an empty graph until one is loaded). */
+  /**
+   * Control: a fresh engine instance running `program` (or an empty graph until one is loaded); the
+   * transport keeps its position. Throws when the graph cannot be built (the instance is then empty).
+   */
   private startEngine(program: GraphProgram | null, buffers: Float32Array[][]): void {
-    this.engine?.destroy();
-    this.bufferIds = [];
-    const engine = new WasmEngine(instantiateEngine(this.module), sampleRate, this.blockSize);
-    this.engine = engine;
-    this.realtime ??= new RealtimeEngine(engine, sampleRate);
-    this.applyProgram(program, buffers);
+    const slot = this.slot as EngineSlot;
+    try {
+      slot.start(program, buffers);
+    } finally {
+      this.attach();
+    }
   }
 
-  private applyProgram(program: GraphProgram | null, buffers: Float32Array[][]): void {
-    const engine = this.engine as WasmEngine;
-    engine.clear();
-    for (const id of this.bufferIds) engine.releaseBuffer(id);
-    // With every earlier buffer released, the engine issues ids 0, 1, ... in creation order: the
-    // ids the program uses.
-    this.bufferIds = buffers.map((channels) => engine.createBuffer(channels, sampleRate));
-    this.program = program;
-    this.buffers = buffers;
-    const nodes = program ? applyGraphProgram(engine, program, rebuildFaustNode).length : 0;
-    const realtime = this.realtime as RealtimeEngine;
-    realtime.clearQueue();
-    realtime.attach(engine, nodes);
+  /** Control: the transport follows the slot's engine; queued commands named the old graph's nodes. */
+  private attach(): void {
+    const slot = this.slot as EngineSlot;
+    this.realtime ??= new RealtimeEngine(slot.engine, sampleRate);
+    this.realtime.clearQueue();
+    this.realtime.attach(slot.engine, slot.nodeCount);
+  }
+
+  /** Control: a graph from the engine Worker, answered by loaded or load-failed. */
+  private load(
+    worker: TypedPort<WorkletToWorkerMessage, WorkerToWorkletMessage>,
+    message: LoadMessage,
+  ): void {
+    if (this.faulted) {
+      const detail = "the engine faulted and outputs silence: restart it before loading a graph";
+      worker.postMessage({ type: "load-failed", id: message.id, message: detail });
+      return;
+    }
+    const slot = this.slot as EngineSlot;
+    const engine = slot.engine;
+    const outcome = slot.load(message.program, message.buffers);
+    if (slot.engine !== engine) this.attach();
+    if (outcome.loaded) {
+      worker.postMessage({ type: "loaded", id: message.id });
+      return;
+    }
+    const { limitNode } = outcome;
+    worker.postMessage({
+      type: "load-failed",
+      id: message.id,
+      message: outcome.message,
+      ...(limitNode === undefined ? {} : { limitNode }),
+    });
+    // Not even the previous graph could be built again: nothing plays, as after a trap.
+    if (outcome.previousKept === false) this.fault(outcome.message);
+  }
+
+  /** One fault event to each side; silence until a restart. */
+  private fault(message: string): void {
+    this.faulted = true;
+    this.main.postMessage({ type: "fault", message });
+    this.worker?.postMessage({ type: "fault", id: 0, message });
   }
 
   /** Control: a message from the main thread. */
@@ -136,11 +164,20 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.worker = worker;
         return;
       }
-      case "restart":
-        this.startEngine(this.program, this.buffers);
-        this.faulted = false;
+      case "restart": {
+        const slot = this.slot as EngineSlot;
+        let failure: string | null = null;
+        try {
+          this.startEngine(slot.program, slot.buffers);
+          this.faulted = false;
+        } catch (error) {
+          failure = `the restart could not build the graph again: ${String((error as Error)?.message ?? error)}`;
+        }
         this.main.postMessage({ type: "restarted" });
+        this.worker?.postMessage({ type: "restarted", id: 0 });
+        if (failure !== null) this.fault(failure);
         return;
+      }
       case "trap-for-testing":
         this.trapNext = true;
         return;
@@ -157,16 +194,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.bell = openDoorbell(message.bell);
         return;
       case "load":
-        try {
-          this.applyProgram(message.program, message.buffers);
-          worker.postMessage({ type: "loaded", id: message.id });
-        } catch (error) {
-          worker.postMessage({
-            type: "load-failed",
-            id: message.id,
-            message: String((error as Error).message),
-          });
-        }
+        this.load(worker, message);
         return;
       case "capture":
         this.captureId = message.id;
@@ -190,14 +218,13 @@ export class EngineProcessor extends AudioWorkletProcessor {
       try {
         if (this.trapNext) {
           this.trapNext = false;
-          this.engine?.exports.wd_trap_for_testing();
+          this.slot?.engine.exports.wd_trap_for_testing();
         }
         realtime.renderQuantum(output, frames);
       } catch (error) {
-        // An engine trap must not kill the node: one error event, silence until a restart.
-        this.faulted = true;
+        // An engine trap must not kill the node: one fault event, silence until a restart.
         for (let c = 0; c < output.length; c++) (output[c] as Float32Array).fill(0);
-        this.main.postMessage({ type: "fault", message: String((error as Error)?.message ?? error) });
+        this.fault(String((error as Error)?.message ?? error));
       }
     }
     this.publish(output, frames);

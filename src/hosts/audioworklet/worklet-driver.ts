@@ -17,8 +17,10 @@ import { createDataPlane } from "../../dataplane/data-plane";
 import type { RingBell } from "../../dataplane/doorbell";
 import type { DataRing } from "../../dataplane/spsc-ring";
 import { compileGraph, resolveParameterValue } from "../../engine/graph-compiler";
+import { memoryLimitError } from "../../engine/graph-memory";
 import type { ClonedFaustNode, GraphProgram } from "../../engine/graph-program";
 import type { ProcessorTypeInfo } from "../../engine/processor-types";
+import { faustMemoryBytes } from "../../faust/heap";
 import type { FaustRegistry } from "../../faust/registry";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
@@ -40,8 +42,10 @@ export interface WorkletCapture {
   frames: number;
   lostFrames: number;
   cancelled: boolean;
-  /** Nothing arrived for STALL_MS (the transport stopped, or the engine faulted). */
+  /** Nothing arrived for STALL_MS (the transport stopped). */
   stalled: boolean;
+  /** The engine faulted during the capture: why (null when it did not). */
+  fault: string | null;
 }
 
 /** A capture with no new frame for this long gives up with what it has. */
@@ -53,6 +57,7 @@ export class WorkletDriver {
   private readonly capture: DataRing<Float32Array>;
   private readonly bell: RingBell;
   private loaded: LoadedGraph | null = null;
+  private faultMessage: string | null = null;
   private nextId = 1;
   private readonly waiting = new Map<number, (reply: WorkletToWorkerMessage) => void>();
 
@@ -83,15 +88,31 @@ export class WorkletDriver {
     this.commands = commands.local;
     this.capture = capture.local;
     this.bell = bell.local;
-    port.onmessage = (event) => this.waiting.get(event.data.id)?.(event.data);
+    port.onmessage = (event) => {
+      const message = event.data;
+      // Events (id 0): a trap leaves the worklet silent until a restart; loads and renders fail meanwhile.
+      if (message.type === "fault") this.faultMessage = message.message;
+      else if (message.type === "restarted") this.faultMessage = null;
+      else this.waiting.get(message.id)?.(message);
+    };
     port.postMessage(
       { type: "connect-commands", commands: commands.remote, capture: capture.remote, bell: bell.remote },
       [...commands.transfer, ...capture.transfer, ...bell.transfer],
     );
   }
 
-  /** Compiles `graph` (validated) and loads it into the worklet; resolves when it plays it. */
-  async load(graph: GraphDescriptor): Promise<void> {
+  /** Why the worklet outputs silence (it faulted and was not restarted since), or null. */
+  get fault(): string | null {
+    return this.faultMessage;
+  }
+
+  /**
+   * Compiles `graph` (validated) and loads it into the worklet; resolves when it plays it. Rejects
+   * with E_LIMIT (at `root`.nodes[i], the node that needs the most) when the worklet refuses it for
+   * memory, with E_RENDER when it could not load it otherwise; the previous graph plays on.
+   */
+  async load(graph: GraphDescriptor, root = "graph"): Promise<void> {
+    this.throwIfFaulted();
     const handles = [...new Set(graphBufferReferences(graph).map((r) => r.handle))];
     const audio = await Promise.all(handles.map((handle) => this.readBuffer(handle)));
     const byHandle = new Map(handles.map((handle, i) => [handle, i]));
@@ -109,7 +130,12 @@ export class WorkletDriver {
         });
         if (!resolved) return undefined;
         const { dsp, effect, mixer, layout } = resolved.compiled;
-        const spec = { nodeId: node.node_id, numOutputs: layout.numOutputs, params: layout.params };
+        const spec = {
+          nodeId: node.node_id,
+          numOutputs: layout.numOutputs,
+          params: layout.params,
+          memoryBytes: faustMemoryBytes(layout, resolved.soundfiles),
+        };
         faustNodes.set(node.name, {
           ...spec,
           code: { dsp, effect, mixer, layout },
@@ -119,7 +145,7 @@ export class WorkletDriver {
       },
       types: this.types,
       sampleRate: this.sampleRate,
-      rootLabel: "graph",
+      rootLabel: root,
       resolveBuffer: (handle, path) => {
         const index = byHandle.get(handle);
         if (index === undefined)
@@ -140,8 +166,12 @@ export class WorkletDriver {
       }
     }
     const reply = await this.request({ program: compiled.program, buffers: audio });
-    if (reply.type === "load-failed")
+    if (reply.type === "load-failed") {
+      if (reply.limitNode !== undefined) {
+        throw memoryLimitError({ detail: reply.message, node: reply.limitNode }, root, graph.nodes.length);
+      }
       throw new EngineError("E_RENDER", `the worklet could not load it: ${reply.message}`);
+    }
     this.loaded = {
       graph,
       nodeIndex: compiled.nodeIndex,
@@ -297,6 +327,7 @@ export class WorkletDriver {
         cancelled = true;
         break;
       }
+      if (this.faultMessage !== null) break;
       if (Date.now() - lastProgress > STALL_MS) {
         stalled = true;
         break;
@@ -311,7 +342,8 @@ export class WorkletDriver {
       drain();
       options.onFrames?.(done);
     }
-    if (cancelled || stalled) this.port.postMessage({ type: "capture", id: 0, frames: 0 }); // disarm
+    const fault = complete() ? null : this.faultMessage;
+    if (cancelled || stalled || fault !== null) this.port.postMessage({ type: "capture", id: 0, frames: 0 }); // disarm
     drain();
     this.waiting.delete(id);
     const captured = result as { frames: number; lost: number } | null;
@@ -321,7 +353,18 @@ export class WorkletDriver {
       lostFrames: captured?.lost ?? 0,
       cancelled,
       stalled,
+      fault,
     };
+  }
+
+  /** E_RENDER while the worklet is faulted: what it plays now is silence, not the graph. */
+  throwIfFaulted(): void {
+    if (this.faultMessage !== null) {
+      throw new EngineError(
+        "E_RENDER",
+        `the engine faulted (${this.faultMessage}) and outputs silence until restart()`,
+      );
+    }
   }
 
   private requireLoaded(): LoadedGraph {

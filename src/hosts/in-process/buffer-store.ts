@@ -12,6 +12,8 @@
  */
 import type { BufferHandle } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
+import { LIMITS } from "../../contracts/limits";
+import { engineMemory, formatBytes } from "../../engine/graph-memory";
 import type { WasmEngine } from "../../engine/wasm-engine";
 
 /** Audio behind one handle. */
@@ -89,7 +91,8 @@ export class BufferStore {
   }
 
   /**
-   * The id of this audio in `engine`, copying it in on first use.
+   * The id of this audio in `engine`, copying it in on first use; E_LIMIT at `path` when the engine's
+   * memory cannot take it.
    * @example
    * engine.setNodeBuffer(node, 0, store.engineBufferId(engine, handle, "node_graph.nodes[0].buffers.data"));
    */
@@ -98,6 +101,15 @@ export class BufferStore {
     if (entry === undefined) throw unknownHandle(handle, path);
     let id = entry.engineIds.get(engine);
     if (id === undefined) {
+      const bytes = entry.channels.reduce((sum, channel) => sum + channel.byteLength, 0);
+      const { availableBytes, inUseBytes } = engineMemory(engine.exports);
+      if (bytes > availableBytes) {
+        const detail =
+          `buffer "${handle}" (${formatBytes(bytes)}) does not fit in the ${formatBytes(Math.max(0, availableBytes))} ` +
+          `this engine has left (engineMemoryBytes = ${formatBytes(LIMITS.engineMemoryBytes.value)}, ` +
+          `${formatBytes(inUseBytes)} in use)`;
+        throw new EngineError("E_LIMIT", detail, path);
+      }
       id = engine.createBuffer(entry.channels, entry.sampleRate);
       entry.engineIds.set(engine, id);
     }
@@ -145,6 +157,24 @@ export class BufferStore {
         }
       }
     };
+  }
+
+  /**
+   * Frees the copies in `engine` of every buffer but those in `keep` and those a render in progress
+   * uses, to make room; they are copied in again when a graph next uses them. Returns the bytes freed.
+   * @example
+   * const freedBytes = store.freeEngineCopies(engine, new Set(["buf:3"]));
+   */
+  freeEngineCopies(engine: WasmEngine, keep: ReadonlySet<string>): number {
+    let freed = 0;
+    for (const [handle, entry] of this.entries) {
+      const id = entry.engineIds.get(engine);
+      if (id === undefined || keep.has(handle) || entry.pins > 0) continue;
+      engine.releaseBuffer(id);
+      entry.engineIds.delete(engine);
+      freed += entry.channels.reduce((sum, channel) => sum + channel.byteLength, 0);
+    }
+    return freed;
   }
 
   /**

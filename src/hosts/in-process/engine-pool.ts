@@ -1,7 +1,8 @@
 /**
  * EnginePool: the in-process host's engine instances. One WasmEngine at the client's own sample rate
  * and block size, never evicted; a request at another rate or with its own block size gets an engine
- * of its own, kept for later requests (the most recently used few).
+ * of its own, kept for later requests (the most recently used few). An engine whose instance trapped
+ * is replaced by a fresh one (replace()).
  */
 
 import { instantiateEngine } from "../../engine/engine-module";
@@ -13,7 +14,7 @@ export interface EnginePoolOptions {
   blockSize: number;
   /** Engines kept for other rates and block sizes, besides the client's own. */
   maxExtraEngines: number;
-  /** Called with an engine just before the pool destroys it to make room. */
+  /** Called with an engine just before the pool destroys or drops it (to make room, or replaced). */
   onEvict?(engine: WasmEngine): void;
 }
 
@@ -25,12 +26,6 @@ export class EnginePool {
   /** Engines by "<rate>/<block size>", least recently used first. */
   private readonly engines = new Map<string, WasmEngine>();
   private readonly ownKey: string;
-  /**
-   * The engine at the client's own rate and block size.
-   * @example
-   * pool.own.types; // the engine's processor table
-   */
-  readonly own: WasmEngine;
 
   /**
    * @example
@@ -41,7 +36,32 @@ export class EnginePool {
     private readonly options: EnginePoolOptions,
   ) {
     this.ownKey = engineKey(options.sampleRate, options.blockSize);
-    this.own = this.engineFor(options.sampleRate, options.blockSize);
+    this.engineFor(options.sampleRate, options.blockSize);
+  }
+
+  /**
+   * The engine at the client's own rate and block size.
+   * @example
+   * pool.own.types; // the engine's processor table
+   */
+  get own(): WasmEngine {
+    return this.engines.get(this.ownKey) as WasmEngine;
+  }
+
+  /**
+   * Drops an engine whose instance trapped, without calling into it again (its memory goes with the
+   * instance), and returns a fresh engine at the same rate and block size in its place.
+   * @example
+   * const engine = pool.engineFor(44100, 128);
+   * const fresh = pool.replace(engine); // after engine.wasm trapped in `engine`
+   */
+  replace(engine: WasmEngine): WasmEngine {
+    const key = engineKey(engine.sampleRate, engine.blockSize);
+    if (this.engines.get(key) === engine) {
+      this.engines.delete(key);
+      this.options.onEvict?.(engine);
+    }
+    return this.engineFor(engine.sampleRate, engine.blockSize);
   }
 
   /**

@@ -70,15 +70,24 @@ import type { LoopRegion, TransportState } from "../../contracts/transport-state
 import { parseContract } from "../../contracts/validate";
 import { BUILTIN_PREFIX, builtinDescriptors } from "../../engine/builtin-descriptors";
 import {
+  type CompiledGraph,
   compileGraph,
   type ExternalNodeResolution,
   requireBuiltinType,
   resolveParameterValue,
 } from "../../engine/graph-compiler";
+import {
+  type EngineMemory,
+  engineMemory,
+  isEngineTrap,
+  scatterMemoryForTesting,
+} from "../../engine/graph-memory";
 import type { ProcessorTypeInfo } from "../../engine/processor-types";
 import { runRenderJob } from "../../engine/render-job";
+import { faustMemoryBytes } from "../../faust/heap";
 import type { FaustRegistry } from "../../faust/registry";
 import { BufferStore } from "./buffer-store";
+import { checkGraphLimit, compileToFit, replaceTrappedEngine } from "./engine-memory";
 import { EnginePool } from "./engine-pool";
 import { withMidiEvents, withParameterChange } from "./graph-edits";
 import { type InProcessClientOptions, InProcessClientOptionsSchema } from "./in-process-options";
@@ -163,6 +172,26 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
   }
 
   /**
+   * The memory of the engine at the client's own rate and block size (diagnostics, tests).
+   * @example
+   * const { inUseBytes, availableBytes } = client.engineMemory();
+   */
+  engineMemory(): EngineMemory {
+    return engineMemory(this.engines.own.exports);
+  }
+
+  /**
+   * Test hook: scatters the free memory of the engine at the client's own rate into holes of
+   * `holeBytes` (scatterMemoryForTesting), so that a graph whose largest block fits in no hole passes
+   * the estimate and then cannot be allocated.
+   * @example
+   * client.scatterMemoryForTesting(100 * 2 ** 20);
+   */
+  scatterMemoryForTesting(holeBytes: number): void {
+    scatterMemoryForTesting(this.engines.own.exports, holeBytes);
+  }
+
+  /**
    * The TransportState this host keeps (it has no clock: the playhead moves only by seek, stop and
    * renders). tempo_bpm is null until setTempo or loadGraph.
    * @example
@@ -241,9 +270,9 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
   }
 
   /**
-   * Validates a graph as a render would (schema, graph rules, node types, parameters, buffer handles)
-   * and stores it for real-time control; a rejected graph leaves the stored one. Paths start at
-   * load_graph.graph.
+   * Validates a graph as a render would (schema, graph rules, node types, parameters, buffer handles,
+   * E_LIMIT for more memory than LIMITS.graphMemoryBytes) and stores it for real-time control; a
+   * rejected graph leaves the stored one. Paths start at load_graph.graph.
    * @example
    * await client.loadGraph({ version: "v1alpha", nodes: [{ name: "osc", node_id: "builtin:oscillator" }], output: "osc" });
    */
@@ -253,18 +282,27 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
     const rootLabel = "load_graph.graph";
     checkGraph(command.graph, { rootLabel, feedbackNodeIds: this.feedbackNodeIds });
     await this.faust?.prepareGraph(command.graph, rootLabel);
-    // Compiled once without an engine, so a graph this host could not play is rejected now.
-    compileGraph(command.graph, {
+    // Compiled once without an engine, so a graph this host could not play is rejected now. Buffer
+    // ids are indices into `handles`, for the memory estimate's channel counts.
+    const handles: string[] = [];
+    const compiled = compileGraph(command.graph, {
       resolveExternal: (node, path) => this.resolveExternal(node, path),
       types: this.types,
       sampleRate: this.sampleRate,
       rootLabel,
       resolveBuffer: (handle, path) => {
         this.buffers.get(handle, path);
-        return -1;
+        return handles.push(handle) - 1;
       },
       readBufferChannel0: (handle, path) => this.channel0(handle, path),
     });
+    checkGraphLimit(
+      this.engines,
+      compiled,
+      command.graph,
+      rootLabel,
+      (id) => this.buffers.get(handles[id] as string, rootLabel).channels.length,
+    );
     this.graph = command.graph;
     this.transport.setTempo(command.graph.tempo);
   }
@@ -315,8 +353,9 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
 
   /**
    * Renders a request after the renders before it. Rejects with E_SCHEMA, E_DUPLICATE_NODE,
-   * E_UNKNOWN_NODE, E_GRAPH_CYCLE or E_UNKNOWN_HANDLE (paths under node_graph or options) for a
-   * request it does not accept; otherwise resolves with status ok, partial (aborted: the frames so
+   * E_UNKNOWN_NODE, E_GRAPH_CYCLE, E_UNKNOWN_HANDLE or E_LIMIT (a graph that needs more memory than
+   * it may have or the engine has left; paths under node_graph or options) for a request it does not
+   * accept; otherwise resolves with status ok, partial (aborted: the frames so
    * far, E_CANCELLED) or error (the engine failed: E_RENDER). Progress comes about once per second
    * of audio. With options.onChunk the audio is handed over a second at a time as it renders, and the
    * result's buffers are empty: memory does not grow with the render's length.
@@ -392,14 +431,29 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
     const sampleRate = request.sample_rate;
     await this.faust?.prepareGraph(request.node_graph, "node_graph");
     const engine = this.engines.engineFor(sampleRate, request.options.block_size ?? this.blockSize);
-    const compiled = compileGraph(request.node_graph, {
-      resolveExternal: (node, path) => this.resolveExternal(node, path),
-      types: engine.types,
-      sampleRate,
-      resolveBuffer: (handle, path) => this.buffers.engineBufferId(engine, handle, path),
-      readBufferChannel0: (handle, path) => this.channel0(handle, path),
-      capture: request.options.capture,
-    });
+    let compiled: CompiledGraph;
+    try {
+      // E_LIMIT before the engine takes any of the graph's memory (engine-memory.ts).
+      compiled = compileToFit({
+        engine,
+        buffers: this.buffers,
+        graph: request.node_graph,
+        root: "node_graph",
+        compile: () =>
+          compileGraph(request.node_graph, {
+            resolveExternal: (node, path) => this.resolveExternal(node, path),
+            types: engine.types,
+            sampleRate,
+            resolveBuffer: (handle, path) => this.buffers.engineBufferId(engine, handle, path),
+            readBufferChannel0: (handle, path) => this.channel0(handle, path),
+            capture: request.options.capture,
+          }),
+      });
+    } catch (error) {
+      if (!isEngineTrap(error)) throw error;
+      const failure = replaceTrappedEngine(this.engines, engine, error);
+      return renderResult(request, started, { status: "error", error: failure.message, frames: 0 });
+    }
 
     // Accepted: from here every outcome is a RenderResult.
     const frames = renderFrameCount(request);
@@ -441,11 +495,11 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
       });
     } catch (error) {
       if (isEngineError(error, "E_CLOSED")) throw error;
-      return renderResult(request, started, {
-        status: "error",
-        error: renderFailure(error, compiled, request.node_graph).message,
-        frames: 0,
-      });
+      // A trapped instance (a failed allocation among the causes) is replaced before the next request.
+      const failure = isEngineTrap(error)
+        ? replaceTrappedEngine(this.engines, engine, error)
+        : renderFailure(error, compiled, request.node_graph);
+      return renderResult(request, started, { status: "error", error: failure.message, frames: 0 });
     } finally {
       unpin();
     }
@@ -474,9 +528,16 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
     const faust = this.faust?.resolve(node, path, (handle, slotPath) => this.buffers.get(handle, slotPath));
     if (faust === undefined) return undefined;
     const { layout, nodeId } = faust.compiled;
+    const memoryBytes = faustMemoryBytes(layout, faust.soundfiles);
     return {
       type: faust.type,
-      spec: { nodeId, numOutputs: layout.numOutputs, params: layout.params, create: faust.create },
+      spec: {
+        nodeId,
+        numOutputs: layout.numOutputs,
+        params: layout.params,
+        create: faust.create,
+        memoryBytes,
+      },
     };
   }
 

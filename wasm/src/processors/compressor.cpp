@@ -31,6 +31,10 @@ constexpr double kReductionFloorDb = 1e-9;
 
 }  // namespace
 
+PreparePlan Compressor::planPrepare(double, int maxBlock, int numInputs) const {
+  return {numInputs, static_cast<uint64_t>(maxBlock) * sizeof(float)};
+}
+
 void Compressor::prepare(double sampleRate, int maxBlock, int numInputs) {
   sampleRate_ = sampleRate;
   channels_ = numInputs;

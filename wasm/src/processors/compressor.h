@@ -21,6 +21,7 @@ class Compressor final : public Processor {
   enum Param { kThreshold, kRatio, kAttack, kRelease, kKnee, kMakeup };
 
   void prepare(double sampleRate, int maxBlock, int numInputs) override;
+  PreparePlan planPrepare(double sampleRate, int maxBlock, int numInputs) const override;
   int numOutputs() const override { return channels_; }
   void reset() override { reductionDb_ = 0.0; }
   void process(const AudioBlock& block) override;

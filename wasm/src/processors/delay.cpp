@@ -68,11 +68,21 @@ void runSubFrame(const float* in, float* out, float* buf, int size, int w, float
 
 }  // namespace
 
+namespace {
+// Frames of each channel's line: W + 1 <= floor(10 s * rate) history frames plus the slot being
+// written. A line is sized for the longest time whatever the time parameter says, so that automating
+// the time never allocates.
+int lineFrames(double sampleRate) { return static_cast<int>(std::floor(Delay::kMaxSeconds * sampleRate)) + 2; }
+}  // namespace
+
+PreparePlan Delay::planPrepare(double sampleRate, int, int numInputs) const {
+  return {numInputs, static_cast<uint64_t>(numInputs) * static_cast<uint64_t>(lineFrames(sampleRate)) * sizeof(float)};
+}
+
 void Delay::prepare(double sampleRate, int, int numInputs) {
   sampleRate_ = sampleRate;
   channels_ = numInputs;
-  // W + 1 <= floor(10 s * rate) history frames plus the slot being written.
-  size_ = static_cast<int>(std::floor(kMaxSeconds * sampleRate)) + 2;
+  size_ = lineFrames(sampleRate);
   lines_.assign(static_cast<size_t>(channels_) * size_, 0.0f);
   write_ = 0;
   dirty_ = 0;

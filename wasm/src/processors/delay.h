@@ -37,6 +37,7 @@ class Delay final : public Processor {
   static constexpr double kMaxSeconds = 10.0;
 
   void prepare(double sampleRate, int maxBlock, int numInputs) override;
+  PreparePlan planPrepare(double sampleRate, int maxBlock, int numInputs) const override;
   int numOutputs() const override { return channels_; }
   void reset() override;
   void process(const AudioBlock& block) override;

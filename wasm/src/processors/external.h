@@ -34,6 +34,8 @@ class External final : public Processor {
   void prepare(double sampleRate, int maxBlock, int numInputs) override {
     wd_external_prepare(hostId_, sampleRate, maxBlock, numInputs);
   }
+  // The DSP's own memory is outside engine.wasm; the host reports its size (ExternalNodeSpec).
+  PreparePlan planPrepare(double, int, int) const override { return {numOutputs_, 0}; }
   int numOutputs() const override { return numOutputs_; }
   void reset() override { wd_external_reset(hostId_); }
   void process(const AudioBlock& b) override {

@@ -40,6 +40,10 @@ constexpr double kFlushBelow = 1e-200;
 
 }  // namespace
 
+PreparePlan Filter::planPrepare(double, int, int numInputs) const {
+  return {numInputs, static_cast<uint64_t>(numInputs) * sizeof(State)};
+}
+
 void Filter::prepare(double sampleRate, int, int numInputs) {
   sampleRate_ = sampleRate;
   channels_ = numInputs;

@@ -26,6 +26,7 @@ class Filter final : public Processor {
   enum Mode { kLowpass, kHighpass, kBandpass, kNotch, kPeaking, kLowShelf, kHighShelf, kAllpass };
 
   void prepare(double sampleRate, int maxBlock, int numInputs) override;
+  PreparePlan planPrepare(double sampleRate, int maxBlock, int numInputs) const override;
   int numOutputs() const override { return channels_; }
   void reset() override;
   void process(const AudioBlock& block) override;

@@ -12,6 +12,7 @@ class Gain final : public Processor {
  public:
   enum Param { kGain };
   void prepare(double, int, int numInputs) override { channels_ = numInputs; }
+  PreparePlan planPrepare(double, int, int numInputs) const override { return {numInputs, 0}; }
   int numOutputs() const override { return channels_; }
   void reset() override {}
   void process(const AudioBlock& block) override;

@@ -89,10 +89,21 @@ void Mixer::setInputLayout(const int* channelsPerInput, int numInputs) {
   layout_.assign(channelsPerInput, channelsPerInput + numInputs);
 }
 
+bool Mixer::layoutMatches(int numInputs) const {
+  return std::accumulate(layout_.begin(), layout_.end(), 0) == numInputs;
+}
+
+// The layout is held from setInputLayout() (or made in prepare()), so it is counted here.
+PreparePlan Mixer::planPrepare(double, int, int numInputs) const {
+  if (!layoutMatches(numInputs)) return {1, static_cast<uint64_t>(numInputs) * sizeof(int)};
+  const int widest = layout_.empty() ? 1 : *std::max_element(layout_.begin(), layout_.end());
+  return {std::max(1, widest), static_cast<uint64_t>(layout_.size()) * sizeof(int)};
+}
+
 void Mixer::prepare(double, int, int numInputs) {
   // Without a layout that matches the input channels (a host that never called setInputLayout),
   // every channel is taken as a mono input: a sum of mono sources still comes out right.
-  if (std::accumulate(layout_.begin(), layout_.end(), 0) != numInputs) layout_.assign(numInputs, 1);
+  if (!layoutMatches(numInputs)) layout_.assign(numInputs, 1);
   // No inputs still gives one (silent) channel, so an empty bus can be a graph output.
   channels_ = std::max(1, layout_.empty() ? 1 : *std::max_element(layout_.begin(), layout_.end()));
 }

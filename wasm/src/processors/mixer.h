@@ -24,12 +24,14 @@ class Mixer final : public Processor {
   Mixer();
   void setInputLayout(const int* channelsPerInput, int numInputs) override;
   void prepare(double sampleRate, int maxBlock, int numInputs) override;
+  PreparePlan planPrepare(double sampleRate, int maxBlock, int numInputs) const override;
   int numOutputs() const override { return channels_; }
   void reset() override {}
   void process(const AudioBlock& block) override;
   void setParam(int index, float value) override;
 
  private:
+  bool layoutMatches(int numInputs) const;
   float master_ = 1.0f;
   float gains_[kMixerInputGains];
   std::vector<int> layout_;  // channels per input, in input order

@@ -15,6 +15,7 @@ class Oscillator final : public Processor {
   enum Waveform { kSine, kSaw, kSquare, kTriangle, kNoise };
 
   void prepare(double sampleRate, int maxBlock, int numInputs) override;
+  PreparePlan planPrepare(double, int, int) const override { return {channels_, 0}; }
   int numOutputs() const override { return channels_; }
   void reset() override;
   void process(const AudioBlock& block) override;

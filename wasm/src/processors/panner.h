@@ -15,6 +15,7 @@ class Panner final : public Processor {
   enum Rule { kLinear, kBalanced, kSin3dB, kSin4p5dB, kSin6dB, kSquareRoot3dB, kSquareRoot4p5dB };
 
   void prepare(double, int, int) override {}
+  PreparePlan planPrepare(double, int, int) const override { return {2, 0}; }
   int numOutputs() const override { return 2; }
   void reset() override {}
   void process(const AudioBlock& block) override;

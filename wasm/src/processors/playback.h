@@ -16,6 +16,7 @@ class Playback final : public Processor {
   enum Param { kStartOffset, kLoop, kGain };
 
   void prepare(double sampleRate, int maxBlock, int numInputs) override;
+  PreparePlan planPrepare(double, int, int) const override { return {numOutputs(), 0}; }
   int numOutputs() const override { return buffer_ ? buffer_->numChannels : 1; }
   void reset() override {}
   void process(const AudioBlock& block) override;

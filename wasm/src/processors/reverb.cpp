@@ -86,6 +86,27 @@ float Reverb::Ramp::next() {
   return current;
 }
 
+namespace {
+// Floats of every comb and allpass line together, at `rate`.
+size_t lineFloats(int rate) {
+  size_t total = 0;
+  for (int ch = 0; ch < 2; ++ch) {
+    const int spread = ch == 0 ? 0 : kStereoSpread;
+    for (int tuning : kCombTunings) total += scaledLength(rate, tuning + spread);
+    for (int tuning : kAllPassTunings) total += scaledLength(rate, tuning + spread);
+  }
+  return total;
+}
+
+// Scratch rows of maxBlock frames: the combs' mono input, two ramp rows, the two wet sums, silence.
+constexpr int kScratchRows = 6;
+}  // namespace
+
+PreparePlan Reverb::planPrepare(double sampleRate, int maxBlock, int) const {
+  const uint64_t block = static_cast<uint64_t>(maxBlock < 1 ? 1 : maxBlock);
+  return {2, (lineFloats(static_cast<int>(sampleRate)) + kScratchRows * block) * sizeof(float)};
+}
+
 void Reverb::prepare(double sampleRate, int maxBlock, int numInputs) {
   numInputs_ = numInputs;
   const int rate = static_cast<int>(sampleRate);
@@ -101,7 +122,7 @@ void Reverb::prepare(double sampleRate, int maxBlock, int numInputs) {
       total += allPasses_[ch][j].size;
     }
   }
-  lines_.assign(total, 0.0f);
+  lines_.assign(total, 0.0f);  // lineFloats(rate)
   float* p = lines_.data();
   for (int ch = 0; ch < 2; ++ch) {
     for (Comb& c : combs_[ch]) {
@@ -115,7 +136,7 @@ void Reverb::prepare(double sampleRate, int maxBlock, int numInputs) {
   }
 
   const size_t block = static_cast<size_t>(maxBlock < 1 ? 1 : maxBlock);
-  scratch_.assign(6 * block, 0.0f);
+  scratch_.assign(kScratchRows * block, 0.0f);
   input_ = scratch_.data();
   damp_ = input_ + block;
   roomFeedback_ = damp_ + block;

@@ -36,6 +36,7 @@ class Reverb final : public Processor {
   static constexpr int kNumAllPasses = 4;
 
   void prepare(double sampleRate, int maxBlock, int numInputs) override;
+  PreparePlan planPrepare(double sampleRate, int maxBlock, int numInputs) const override;
   int numOutputs() const override { return 2; }
   void reset() override;
   void process(const AudioBlock& block) override;

@@ -17,6 +17,8 @@ class Sampler final : public Processor {
   static constexpr int kMaxVoices = 64;
 
   void prepare(double sampleRate, int maxBlock, int numInputs) override;
+  // The voices live inside the object: prepare() takes no memory whatever the polyphony.
+  PreparePlan planPrepare(double, int, int) const override { return {numOutputs(), 0}; }
   int numOutputs() const override { return buffer_ ? buffer_->numChannels : 1; }
   void reset() override;
   void process(const AudioBlock& block) override;
