@@ -102,11 +102,11 @@ export const NodeDescriptorSchema = z
   .strictObject({
     version: VersionSchema,
     node_id: NodeIdSchema.describe(
-      'Stable id "<format>:<identifier>": "builtin:filter", "faust:<hash of the DSP>", "wam:<module URL>".',
+      'Stable id, any non-empty string; webdreamer\'s own are "<format>:<identifier>": "builtin:filter", "faust:<hash of the DSP>".',
     ),
     name: z.string().min(1).describe('Human name, e.g. "Filter".'),
     vendor: z.string().nullable().default(null).describe("Vendor or author, or null."),
-    format: NodeFormatSchema.describe("Node format; the prefix of node_id."),
+    format: NodeFormatSchema.describe("Node format (the prefix of webdreamer's own node ids)."),
     supported_sample_rates: z
       .array(z.int().min(1))
       .describe("Sample rates (Hz) the node runs at; an empty list means any rate."),
@@ -136,9 +136,6 @@ export const NodeDescriptorSchema = z
     ),
   })
   .superRefine((descriptor, ctx) => {
-    if (!descriptor.node_id.startsWith(`${descriptor.format}:`)) {
-      ctx.addIssue({ code: "custom", path: ["node_id"], message: `must start with "${descriptor.format}:"` });
-    }
     const seen = new Map<string, number>();
     descriptor.parameters?.forEach((parameter, index) => {
       const first = seen.get(parameter.id);

@@ -174,10 +174,12 @@ function compileNode(
 }
 
 /**
- * The builtin type a node id names; E_SCHEMA at `path` listing the known ids when there is none.
+ * The builtin type a node id names; E_UNKNOWN_NODE at `path` listing the known ids when there is none.
+ * Any non-empty string is a node_id on the wire (as in the v1alpha seed): it is resolved here, where
+ * it is used.
  * @example
  * requireBuiltinType(engine.types, "builtin:flanger", "node_graph.nodes[0].node_id");
- * // E_SCHEMA at node_graph.nodes[0].node_id: unknown node type "builtin:flanger" (known: builtin:oscillator, ...)
+ * // E_UNKNOWN_NODE at node_graph.nodes[0].node_id: unknown node type "builtin:flanger" (known: builtin:oscillator, ...)
  */
 export function requireBuiltinType(
   types: readonly ProcessorTypeInfo[],
@@ -188,7 +190,7 @@ export function requireBuiltinType(
   if (type !== undefined) return type;
   const known = types.map((candidate) => `${BUILTIN_PREFIX}${candidate.kind}`).join(", ");
   const hint = nodeId.startsWith(BUILTIN_PREFIX) ? "" : "; this host runs builtin nodes only";
-  throw new EngineError("E_SCHEMA", `unknown node type "${nodeId}"${hint} (known: ${known})`, path);
+  throw new EngineError("E_UNKNOWN_NODE", `unknown node type "${nodeId}"${hint} (known: ${known})`, path);
 }
 
 function requireParameter(type: ProcessorTypeInfo, id: string, path: string): ProcessorParamInfo {

@@ -162,7 +162,7 @@ export class FaustRegistry {
       if (carried === undefined) {
         if (!this.compiled.has(node.node_id)) {
           throw new EngineError(
-            "E_SCHEMA",
+            "E_UNKNOWN_NODE",
             `unknown Faust DSP "${node.node_id}": compile it first (compileFaust) or give its source in extensions.faust`,
             `${path}.node_id`,
           );
@@ -198,7 +198,7 @@ export class FaustRegistry {
     const compiled = this.compiled.get(node.node_id);
     if (compiled === undefined) {
       throw new EngineError(
-        "E_SCHEMA",
+        "E_UNKNOWN_NODE",
         `unknown Faust DSP "${node.node_id}": compile it first (compileFaust) or give its source in extensions.faust`,
         `${path}.node_id`,
       );

@@ -49,7 +49,7 @@ import {
 } from "../contracts/render";
 import { beatAtSeconds, bpmAtBeat } from "../contracts/tempo-map";
 import { type LoopRegion, type TransportState, TransportStateSchema } from "../contracts/transport-state";
-import { parseContract } from "../contracts/validate";
+import { formatPath, parseContract } from "../contracts/validate";
 import { TEST_DOUBLE_CATALOG } from "./test-double-catalog";
 
 /** Put a message under this key of a RenderRequest's extensions to make the double fail the render. */
@@ -216,6 +216,7 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     this.ensureOpen();
     const command = makeCommand("load_graph", { graph });
     checkGraph(command.graph, { rootLabel: "load_graph.graph", feedbackNodeIds: this.feedbackNodeIds });
+    this.checkNodeIds(command.graph, "load_graph.graph");
     this.checkBufferReferences(command.graph, "load_graph.graph");
     this.apply(command);
     this.graph = command.graph;
@@ -246,6 +247,7 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     const started = this.clock.now();
     const request = parseContract(RenderRequestSchema, input);
     checkRenderRequest(request, { feedbackNodeIds: this.feedbackNodeIds });
+    this.checkNodeIds(request.node_graph, "node_graph");
     this.checkBufferReferences(request.node_graph, "node_graph");
 
     const fault = request.extensions[TEST_DOUBLE_FAULT_EXTENSION];
@@ -350,6 +352,20 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     if (!this.graph.nodes.some((candidate) => candidate.name === node)) {
       throw new EngineError("E_UNKNOWN_NODE", `no node named "${node}" in the loaded graph`, path);
     }
+  }
+
+  /** Every node_id must name a type of the catalog, as a real host resolves it against its own. */
+  private checkNodeIds(graph: GraphDescriptor, rootLabel: string): void {
+    const known = new Set(this.catalog.map((descriptor) => descriptor.node_id));
+    graph.nodes.forEach((node, index) => {
+      if (!known.has(node.node_id)) {
+        throw new EngineError(
+          "E_UNKNOWN_NODE",
+          `unknown node_id "${node.node_id}" (not in this double's catalog)`,
+          formatPath(["nodes", index, "node_id"], rootLabel),
+        );
+      }
+    });
   }
 
   private checkBufferReferences(graph: GraphDescriptor, rootLabel: string): void {

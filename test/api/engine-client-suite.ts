@@ -448,7 +448,19 @@ export function describeEngineClientContract(
       });
 
       it("rejects malformed handles and uploads with code and path", async () => {
-        await expectEngineError(client.readBuffer("not-a-handle"), "E_SCHEMA", "handle");
+        await expectEngineError(
+          client.readBuffer(""),
+          "E_SCHEMA",
+          "handle",
+          "E_SCHEMA at handle: must not be empty",
+        );
+        // Any non-empty string is a handle on the wire (as in the v1alpha seed); unknown ones are named.
+        await expectEngineError(
+          client.readBuffer("not-a-handle"),
+          "E_UNKNOWN_HANDLE",
+          "handle",
+          'E_UNKNOWN_HANDLE at handle: no buffer "not-a-handle" (never issued, or released)',
+        );
         await expectEngineError(client.readBuffer("buf:never-issued"), "E_UNKNOWN_HANDLE", "handle");
         await expectEngineError(
           client.uploadBuffer([], 48000),
