@@ -18,11 +18,52 @@ export const VersionSchema = z
   .literal(CONTRACT_VERSION)
   .describe('Contract version. Always "v1alpha" for these schemas; other values are rejected.');
 
+/**
+ * The one key no record of a contract may hold. Parsed objects are plain objects, where assigning
+ * `__proto__` replaces the prototype instead of adding a key (zod skips it for that reason): it would
+ * vanish without a word. It is rejected instead, with a path.
+ */
+export const RESERVED_KEY = "__proto__";
+
+/**
+ * `schema` (a string that is also used as a key: a node name, a parameter id, a buffer handle) with
+ * RESERVED_KEY refused: E_SCHEMA saying it is reserved, and `reason`.
+ * @example
+ * parseContract(NodeNameSchema, "__proto__", "name");
+ * // E_SCHEMA at name: must not be "__proto__": it is reserved (results key captures by node name)
+ */
+export function notReservedKey<S extends z.ZodString>(schema: S, reason: string) {
+  return schema
+    .refine((key) => key !== RESERVED_KEY, { error: `must not be "${RESERVED_KEY}": ${reason}` })
+    .meta({ not: { const: RESERVED_KEY } });
+}
+
+/**
+ * `schema` (a record or an object with a catchall) with an E_SCHEMA issue at `<path>.__proto__` when
+ * the input holds that key, instead of the silent drop a parse would make. Other keys such as
+ * `constructor` or `toString` are ordinary keys; code reading parsed records uses own-key lookups.
+ * @example
+ * parseContract(withoutReservedKey(ExtensionsSchema), JSON.parse('{"__proto__": 1}'), "extensions");
+ * // E_SCHEMA at extensions.__proto__: is not allowed: "__proto__" is reserved (...)
+ */
+export function withoutReservedKey<S extends z.ZodType>(schema: S) {
+  return z.preprocess((value: z.input<S>, ctx) => {
+    if (typeof value === "object" && value !== null && Object.hasOwn(value, RESERVED_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [RESERVED_KEY],
+        message: `is not allowed: "${RESERVED_KEY}" is reserved (an object cannot hold it as a key)`,
+        input: value,
+      });
+    }
+    return value;
+  }, schema);
+}
+
 /** Free-form extension data: the one place where keys outside the schema are allowed. */
-export const ExtensionsSchema = z
-  .record(z.string(), z.unknown())
-  .default({})
-  .describe("Optional data outside the contract; may be omitted (parsed as {}).");
+export const ExtensionsSchema = withoutReservedKey(z.record(z.string(), z.unknown()).default({})).describe(
+  "Optional data outside the contract; may be omitted (parsed as {}).",
+);
 
 /**
  * An `extensions` map with some named, typed keys. Unknown keys still pass (catchall), so a newer peer can
@@ -30,11 +71,12 @@ export const ExtensionsSchema = z
  */
 export function namedExtensions<Shape extends z.ZodRawShape>(shape: Shape, description: string) {
   // Named keys are all optional, so {} is a valid default; TypeScript cannot see that through the generic.
-  return z
-    .object(shape)
-    .catchall(z.unknown())
-    .default({} as never)
-    .describe(description);
+  return withoutReservedKey(
+    z
+      .object(shape)
+      .catchall(z.unknown())
+      .default({} as never),
+  ).describe(description);
 }
 
 /**
@@ -43,11 +85,10 @@ export function namedExtensions<Shape extends z.ZodRawShape>(shape: Shape, descr
  * is any non-empty string, as the v1alpha seed defines it; whether it names audio is decided where it
  * is used (E_UNKNOWN_HANDLE naming it).
  */
-export const BufferHandleSchema = z
-  .string()
-  .min(1)
-  .max(256)
-  .describe('Handle of audio held by the engine, e.g. "buf:42".');
+export const BufferHandleSchema = notReservedKey(
+  z.string().min(1).max(256),
+  "it is reserved (session files key audio by handle)",
+).describe('Handle of audio held by the engine, e.g. "buf:42".');
 
 /**
  * The form of the handles webdreamer's own hosts issue: "buf:" then characters safe in paths, logs
@@ -59,13 +100,17 @@ export type BufferHandle = z.output<typeof BufferHandleSchema>;
 
 /**
  * Node names identify nodes inside one graph; they appear in error paths, capture lists, CLI flags and
- * stem file names, hence the conservative character set.
+ * stem file names, hence the conservative character set. A name is also a key (a render's captures
+ * are keyed by node name), so RESERVED_KEY is not a name.
  */
 export const NODE_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
-export const NodeNameSchema = z.string().regex(NODE_NAME_PATTERN, {
-  error: "must be a node name: 1-128 of A-Z a-z 0-9 _ . - (not starting with . or -)",
-});
+export const NodeNameSchema = notReservedKey(
+  z.string().regex(NODE_NAME_PATTERN, {
+    error: "must be a node name: 1-128 of A-Z a-z 0-9 _ . - (not starting with . or -)",
+  }),
+  "it is reserved (results key captures by node name)",
+);
 
 /**
  * The NodeDescriptor a node instantiates, e.g. "builtin:oscillator", "faust:4f2a9c",

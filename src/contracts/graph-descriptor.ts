@@ -14,6 +14,7 @@ import {
   NodeIdSchema,
   NodeNameSchema,
   VersionSchema,
+  withoutReservedKey,
 } from "./common";
 
 /** Inline automation and MIDI are for small data; longer curves go by buffer handle. */
@@ -216,25 +217,20 @@ export const GraphNodeSchema = z
       .describe(
         "Names of the nodes feeding this one, in order; their channels are concatenated in this order.",
       ),
-    params: z
-      .record(z.string().min(1), z.union([z.number(), z.string()]))
-      .default({})
-      .describe('Static parameter values by parameter id: a number, or a choice label (e.g. mode: "low").'),
-    automation: z
-      .record(z.string().min(1), AutomationSchema)
-      .default({})
-      .describe("Automation by parameter id; overrides params for that parameter."),
+    params: withoutReservedKey(
+      z.record(z.string().min(1), z.union([z.number(), z.string()])).default({}),
+    ).describe('Static parameter values by parameter id: a number, or a choice label (e.g. mode: "low").'),
+    automation: withoutReservedKey(z.record(z.string().min(1), AutomationSchema).default({})).describe(
+      "Automation by parameter id; overrides params for that parameter.",
+    ),
     midi: z
       .array(MidiEventSchema)
       .max(MAX_INLINE_MIDI_EVENTS)
       .default([])
       .describe("MIDI events for this node, in any order."),
-    buffers: z
-      .record(z.string().min(1), BufferHandleSchema)
-      .default({})
-      .describe(
-        'Sample data by slot name, as buffer handles, e.g. { "data": "buf:7" } for builtin:playback.',
-      ),
+    buffers: withoutReservedKey(z.record(z.string().min(1), BufferHandleSchema).default({})).describe(
+      'Sample data by slot name, as buffer handles, e.g. { "data": "buf:7" } for builtin:playback.',
+    ),
     capture: z
       .boolean()
       .default(false)

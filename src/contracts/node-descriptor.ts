@@ -5,7 +5,7 @@
  * UI maps onto it as described in docs/contracts.md.
  */
 import { z } from "zod";
-import { NodeIdSchema, namedExtensions, VersionSchema } from "./common";
+import { NodeIdSchema, namedExtensions, notReservedKey, VersionSchema } from "./common";
 
 export const NODE_FORMATS = ["builtin", "faust", "wam", "vst3", "au", "lv2"] as const;
 
@@ -14,12 +14,9 @@ export const NodeFormatSchema = z.enum(NODE_FORMATS);
 export const ParameterDescriptorSchema = z
   .strictObject({
     name: z.string().min(1).describe('Human name, e.g. "Cutoff".'),
-    id: z
-      .string()
-      .min(1)
-      .describe(
-        'Stable id used in graphs and automation: "frequency" (builtin), "/synth/freq" (Faust address).',
-      ),
+    id: notReservedKey(z.string().min(1), "it is reserved (graphs key params and automation by id)").describe(
+      'Stable id used in graphs and automation: "frequency" (builtin), "/synth/freq" (Faust address).',
+    ),
     default: z.number().describe("Default value, in the parameter's natural units; within range."),
     range: z
       .tuple([z.number(), z.number()])

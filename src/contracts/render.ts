@@ -16,6 +16,7 @@ import {
   namedExtensions,
   SampleRateSchema,
   VersionSchema,
+  withoutReservedKey,
 } from "./common";
 import { EngineError } from "./errors";
 import { GraphDescriptorSchema } from "./graph-descriptor";
@@ -125,8 +126,7 @@ export const RenderResultSchema = z
       .describe("Wall-clock time the engine spent rendering, in milliseconds."),
     extensions: namedExtensions(
       {
-        captures: z
-          .record(NodeNameSchema, BufferHandleSchema)
+        captures: withoutReservedKey(z.record(NodeNameSchema, BufferHandleSchema))
           .describe("Stems: a buffer handle per captured node name, each with `frames` frames.")
           .optional(),
       },

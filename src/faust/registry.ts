@@ -18,6 +18,7 @@
  * from the graph node's `buffers` (slots "<label>" and "<label>#<part>").
  */
 import { z } from "zod";
+import { withoutReservedKey } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
 import type { GraphDescriptor, GraphNode } from "../contracts/graph-descriptor";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
@@ -40,7 +41,9 @@ export const FaustNodeSourceSchema = z.strictObject({
     .optional()
     .describe('DSP name (address prefix when the source declares none). Default "webdreamer".'),
   argv: z.array(z.string().min(1)).optional().describe('libfaust options. Default ["-ftz", "2"].'),
-  libraries: z.record(z.string(), z.string()).optional().describe("Extra Faust libraries by file name."),
+  libraries: withoutReservedKey(z.record(z.string(), z.string()))
+    .optional()
+    .describe("Extra Faust libraries by file name."),
   voices: z
     .int()
     .min(0)

@@ -278,13 +278,16 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
 
     const complete = framesRendered === framesTotal;
     const kept = complete ? channels : channels.map((channel) => channel.slice(0, framesRendered));
-    const captures: Record<string, string> = {};
-    for (const name of capturedNodeNames(request)) {
-      captures[name] = this.store(
-        kept.map((channel) => channel.slice()),
-        request.sample_rate,
-      );
-    }
+    // fromEntries defines own keys: no node name can reach a prototype setter and be lost.
+    const captures = Object.fromEntries(
+      capturedNodeNames(request).map((name) => [
+        name,
+        this.store(
+          kept.map((channel) => channel.slice()),
+          request.sample_rate,
+        ),
+      ]),
+    );
     return this.result(request, started, {
       status: complete ? "ok" : "partial",
       error: complete

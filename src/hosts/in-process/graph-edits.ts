@@ -82,7 +82,10 @@ function scheduledAutomation(
   change: ParameterChange,
   atSeconds: number,
 ): Automation {
-  const existing = node.automation[change.parameterId];
+  // Own keys only: an id such as "constructor" must not find Object.prototype's.
+  const existing = Object.hasOwn(node.automation, change.parameterId)
+    ? node.automation[change.parameterId]
+    : undefined;
   if (existing === undefined) {
     return {
       kind: "breakpoints",

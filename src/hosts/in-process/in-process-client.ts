@@ -424,9 +424,10 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
         },
       );
       this.transport.renderedTo(startSeconds + output.frames / sampleRate);
-      const captures: Record<string, BufferHandle> = {};
-      for (const [name, channels] of output.captures)
-        captures[name] = this.buffers.issue(channels, sampleRate);
+      // fromEntries defines own keys: no node name can reach a prototype setter and be lost.
+      const captures = Object.fromEntries(
+        Array.from(output.captures, ([name, channels]) => [name, this.buffers.issue(channels, sampleRate)]),
+      );
       return renderResult(request, started, {
         status: output.complete ? "ok" : "partial",
         error: output.complete
@@ -510,7 +511,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
 /** A parameter's value before a change: its static value in the node, else the engine's default. */
 function staticValue(type: ProcessorTypeInfo, node: GraphNode, parameterId: string): number {
   const param = type.params.find((candidate) => candidate.id === parameterId);
-  const value = node.params[parameterId];
+  const value = Object.hasOwn(node.params, parameterId) ? node.params[parameterId] : undefined;
   if (value === undefined || param === undefined) return param?.default ?? 0;
   return resolveParameterValue(type, parameterId, value, { id: "", value: "" });
 }

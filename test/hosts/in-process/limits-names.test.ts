@@ -1,10 +1,19 @@
 /**
- * What only the in-process host shows: a graph at the old inline maximum of MIDI renders every note.
+ * The in-process host against the limits-and-names suite, and what only this host shows: a graph at
+ * the old inline maximum of MIDI renders every note, and names that are Object.prototype's own
+ * members resolve as plain ids.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { MidiEventInput } from "../../../src/contracts";
+import type { GraphDescriptorInput, GraphNodeInput, MidiEventInput } from "../../../src/contracts";
 import { loadEngineModuleFromDisk } from "../../../src/hosts/in-process/engine-file";
 import { InProcessEngineClient } from "../../../src/hosts/in-process/in-process-client";
+import { describeLimitsAndNames } from "../../api/limits-names-suite";
+
+describeLimitsAndNames(
+  "in-process",
+  async ({ clock }) => new InProcessEngineClient({ module: await loadEngineModuleFromDisk(), clock }),
+  { heldBuffers: (client) => (client as InProcessEngineClient).heldBuffers() },
+);
 
 const SR = 48000;
 
@@ -47,6 +56,36 @@ describe("in-process specifics", () => {
       else wrong++;
     });
     expect({ played, wrong }).toEqual({ played: 65_536, wrong: 0 });
+    await client.close();
+  });
+
+  it("treats constructor, toString and hasOwnProperty as ids a type does not have", async () => {
+    const client = new InProcessEngineClient({ module });
+    const graph = (node: Partial<GraphNodeInput>): GraphDescriptorInput => ({
+      version: "v1alpha",
+      nodes: [{ name: "osc", node_id: "builtin:oscillator", ...node }],
+      output: "osc",
+    });
+    await expect(client.loadGraph(graph({ params: { constructor: 1 } }))).rejects.toMatchObject({
+      code: "E_SCHEMA",
+      path: "load_graph.graph.nodes[0].params.constructor",
+      detail: expect.stringMatching(/^unknown parameter "constructor" of builtin:oscillator/),
+    });
+    await expect(
+      client.loadGraph(graph({ automation: { toString: { kind: "audio_rate" as const, values: [1] } } })),
+    ).rejects.toMatchObject({ code: "E_SCHEMA", path: "load_graph.graph.nodes[0].automation.toString" });
+    await expect(client.loadGraph(graph({ buffers: { hasOwnProperty: "buf:1" } }))).rejects.toMatchObject({
+      code: "E_SCHEMA",
+      path: "load_graph.graph.nodes[0].buffers.hasOwnProperty",
+      detail: "builtin:oscillator takes no buffers",
+    });
+    await client.loadGraph(graph({}));
+    await expect(client.setParameter("osc", "constructor", 1, { atSeconds: 1 })).rejects.toMatchObject({
+      code: "E_SCHEMA",
+      path: "set_parameter.parameter_id",
+    });
+    await client.setParameter("osc", "frequency", 220, { atSeconds: 1 });
+    expect(Object.keys(client.loadedGraph()?.nodes[0]?.automation ?? {})).toEqual(["frequency"]);
     await client.close();
   });
 });
