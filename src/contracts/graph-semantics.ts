@@ -1,11 +1,12 @@
 /**
- * Graph rules a schema cannot state: unique names, references that resolve, and no cycle except through
- * a node that delays its input (a feedback loop through builtin:delay is legitimate, as in any DAW).
- * Runs after parseContract, on a parsed GraphDescriptor.
+ * Graph rules a schema cannot state: the graph limits (graph-limits.ts), unique names, references that
+ * resolve, and no cycle except through a node that delays its input (a feedback loop through
+ * builtin:delay is legitimate, as in any DAW). Runs after parseContract, on a parsed GraphDescriptor.
  * Every walk here is a loop: a graph's size must never decide how deep the call stack grows.
  */
 import { EngineError } from "./errors";
 import type { GraphDescriptor } from "./graph-descriptor";
+import { checkGraphDepth, checkGraphLimits } from "./graph-limits";
 import { formatPath } from "./validate";
 
 /** Node types whose output at frame n depends only on input before n, so a cycle through one is causal. */
@@ -19,7 +20,8 @@ export interface GraphCheckOptions {
 }
 
 /**
- * Throws E_DUPLICATE_NODE, E_UNKNOWN_NODE or E_GRAPH_CYCLE for the first broken rule, naming the field.
+ * Throws E_LIMIT, E_DUPLICATE_NODE, E_UNKNOWN_NODE or E_GRAPH_CYCLE for the first broken rule, naming
+ * the field. The limits come first: the other checks then run on a graph of bounded size.
  * @example
  * checkGraph(parseContract(GraphDescriptorSchema, input, "graph"), { rootLabel: "graph" });
  * // E_GRAPH_CYCLE at graph.nodes[0]: cycle a -> b -> a
@@ -27,6 +29,7 @@ export interface GraphCheckOptions {
 export function checkGraph(graph: GraphDescriptor, options: GraphCheckOptions = {}): void {
   const root = options.rootLabel ?? "";
   const feedbackNodeIds = options.feedbackNodeIds ?? DEFAULT_FEEDBACK_NODE_IDS;
+  checkGraphLimits(graph, root);
   const indexByName = new Map<string, number>();
   graph.nodes.forEach((node, index) => {
     const first = indexByName.get(node.name);
@@ -63,6 +66,7 @@ export function checkGraph(graph: GraphDescriptor, options: GraphCheckOptions = 
       formatPath(["nodes", cycle[0] as number], root),
     );
   }
+  checkGraphDepth(graph, feeds, root);
 }
 
 /**

@@ -16,6 +16,7 @@ import { readFile } from "node:fs/promises";
 import * as tonejsMidi from "@tonejs/midi";
 import { z } from "zod";
 import type { MidiEvent } from "../contracts/graph-descriptor";
+import { checkLimit } from "../contracts/limits";
 import { parseContract } from "../contracts/validate";
 import { SmfStructureError, type SplitTrack, smfTrackLayout } from "./smf-track-layout";
 
@@ -67,7 +68,8 @@ interface TickedEvent {
 
 /**
  * Converts a Standard MIDI File to v1alpha MidiEvents, sorted by time (for one node's `midi`).
- * Throws EngineError E_SCHEMA for bad options, MidiFileError for a file it cannot read.
+ * Throws EngineError E_SCHEMA for bad options, E_LIMIT for more events than a graph may hold
+ * (graphEvents), MidiFileError for a file it cannot read.
  * @example
  * const midi = importMidiFile(await readFile("song.mid"), { timeline: "beats", channels: [10] });
  * graph.nodes.push({ name: "drums", node_id: "builtin:sampler", midi });
@@ -89,6 +91,8 @@ export function importMidiFile(bytes: Uint8Array | ArrayBuffer, options: MidiImp
     // Appended in place: one track may hold more events than a spread call's arguments may.
     if (keepTrack(origin.source) && keepChannel(channel)) appendTrackEvents(track, channel, collected);
   });
+  // One node cannot hold more than a whole graph may: refuse before converting them all.
+  checkLimit("graphEvents", collected.length, "", `imported from ${source}`);
   collected.sort(
     (a, b) =>
       a.ticks - b.ticks ||

@@ -485,6 +485,16 @@ export function describeEngineClientContract(
           "E_SCHEMA",
           "upload.sample_rate",
         );
+        await expectEngineError(
+          client.uploadBuffer(
+            Array.from({ length: 33 }, () => new Float32Array(1)),
+            48000,
+          ),
+          "E_LIMIT",
+          "upload.channels",
+          "E_LIMIT at upload.channels: needs 33 channels, over the limit channels = 32 channels: " +
+            "channels of a render's result or of an uploaded buffer",
+        );
       });
     });
 

@@ -288,13 +288,6 @@ const REQUEST_CASES: [string, Mutation, string][] = [
     "E_SCHEMA at sample_rate: must be an integer",
   ],
   [
-    "too many channels",
-    (m) => {
-      m.channels = 33;
-    },
-    "E_SCHEMA at channels: must be <= 32",
-  ],
-  [
     "an infinite preroll",
     (m) => {
       m.options.preroll = Number.POSITIVE_INFINITY;

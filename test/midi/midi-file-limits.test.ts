@@ -1,8 +1,9 @@
 /**
  * MIDI files of the sizes that used to overflow the call stack: a track of 150,000 events and a long
- * text event import.
+ * text event import, and a file with more events than a graph may hold is E_LIMIT.
  */
 import { describe, expect, it } from "vitest";
+import { EngineError } from "../../src/contracts";
 import { importMidiFile } from "../../src/midi/midi-file";
 
 const PPQ = 480;
@@ -49,6 +50,20 @@ describe("importMidiFile at scale", () => {
       value: 149_999 % 128,
       channel: 1,
     });
+  });
+
+  it("refuses a file with more events than graphEvents, with E_LIMIT naming the file", () => {
+    let caught: unknown;
+    try {
+      importMidiFile(smf(controllerTrack(262_145)), { timeline: "seconds", source: "dense.mid" });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(EngineError);
+    expect((caught as EngineError).message).toBe(
+      "E_LIMIT: needs 262,145 events (imported from dense.mid), over the limit graphEvents = 262,144 " +
+        "events: MIDI events in one graph, all nodes together (inline, from MIDI files, scheduled)",
+    );
   });
 
   it("reads past lyrics of 300,000 bytes, which its parser would turn into a string one argument a byte", () => {

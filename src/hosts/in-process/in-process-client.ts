@@ -42,6 +42,7 @@ import type {
   SetTempoOptions,
 } from "../../api/engine-client";
 import { EngineClientBase } from "../../api/engine-client-base";
+import { audioBytes } from "../../api/held-buffer-bytes";
 import type { HostContext } from "../../api/host-factory";
 import { type BufferHandle, CONTRACT_VERSION } from "../../contracts/common";
 import { EngineError, isEngineError } from "../../contracts/errors";
@@ -84,6 +85,8 @@ import { withMidiEvents, withParameterChange } from "./graph-edits";
 import { type InProcessClientOptions, InProcessClientOptionsSchema } from "./in-process-options";
 import { InProcessTransport } from "./in-process-transport";
 import { renderFailure, renderResult } from "./render-outcome";
+
+const FLOAT32_BYTES = 4;
 
 export class InProcessEngineClient extends EngineClientBase implements EngineClient, FaustCompiling {
   /**
@@ -160,6 +163,16 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
    */
   heldBuffers(): BufferHandle[] {
     return this.buffers.handles();
+  }
+
+  /**
+   * Throws E_LIMIT at `path` unless `bytes` more audio fit beside what this client holds
+   * (heldBufferBytes): a host that fills a buffer over time checks before it starts.
+   * @example
+   * client.ensureBufferRoom(4 * frames * channels.length, ""); // before a real-time capture
+   */
+  ensureBufferRoom(bytes: number, path: string): void {
+    this.buffers.bytes.ensureRoom(bytes, path);
   }
 
   /**
@@ -360,6 +373,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
   async uploadBuffer(channels: Float32Array[], sampleRate: number): Promise<BufferHandle> {
     this.ensureOpen();
     const upload = parseUploadArguments(channels, sampleRate);
+    this.buffers.bytes.ensureRoom(audioBytes(upload.channels), "upload.channels");
     return this.buffers.issue(
       upload.channels.map((channel) => channel.slice()),
       upload.sample_rate,
@@ -400,8 +414,11 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
       capture: request.options.capture,
     });
 
-    // Accepted: from here every outcome is a RenderResult.
     const frames = renderFrameCount(request);
+    const resultBytes = FLOAT32_BYTES * frames * request.channels * (1 + compiled.captures.size);
+    const unreserve = this.buffers.bytes.reserve(resultBytes, "");
+
+    // Accepted: from here every outcome is a RenderResult.
     const startSeconds = request.start_position_seconds ?? 0;
     const startFrame = Math.round(startSeconds * sampleRate);
     // Nothing plays before the timeline's zero, so a preroll never reaches before it.
@@ -424,6 +441,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
         },
       );
       this.transport.renderedTo(startSeconds + output.frames / sampleRate);
+      unreserve();
       // fromEntries defines own keys: no node name can reach a prototype setter and be lost.
       const captures = Object.fromEntries(
         Array.from(output.captures, ([name, channels]) => [name, this.buffers.issue(channels, sampleRate)]),
@@ -446,6 +464,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
         frames: 0,
       });
     } finally {
+      unreserve();
       unpin();
     }
   }

@@ -1,10 +1,11 @@
 /**
  * The in-process host against the limits-and-names suite, and what only this host shows: a graph at
- * the old inline maximum of MIDI renders every note, and names that are Object.prototype's own
- * members resolve as plain ids.
+ * the old inline maximum of MIDI renders every note, names that are Object.prototype's own members
+ * resolve as plain ids, and its buffer store refuses what heldBufferBytes does not allow.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { GraphDescriptorInput, GraphNodeInput, MidiEventInput } from "../../../src/contracts";
+import { BufferStore } from "../../../src/hosts/in-process/buffer-store";
 import { loadEngineModuleFromDisk } from "../../../src/hosts/in-process/engine-file";
 import { InProcessEngineClient } from "../../../src/hosts/in-process/in-process-client";
 import { describeLimitsAndNames } from "../../api/limits-names-suite";
@@ -87,5 +88,33 @@ describe("in-process specifics", () => {
     await client.setParameter("osc", "frequency", 220, { atSeconds: 1 });
     expect(Object.keys(client.loadedGraph()?.nodes[0]?.automation ?? {})).toEqual(["frequency"]);
     await client.close();
+  });
+});
+
+describe("BufferStore and heldBufferBytes", () => {
+  // Untouched arrays: the operating system maps their pages only when written, so 2 GiB costs little.
+  const gib = () => [new Float32Array(2 ** 28)];
+
+  it("refuses more than 2 GiB held, counts releases, and keeps room reserved for a render", () => {
+    const store = new BufferStore();
+    const first = store.issue(gib(), SR);
+    store.issue(gib(), SR);
+    expect(() => store.bytes.ensureRoom(4, "upload.channels")).toThrow(
+      "E_LIMIT at upload.channels: needs 2,147,483,652 bytes (2,147,483,648 held, 4 more asked for; release " +
+        "handles when done), over the limit heldBufferBytes = 2,147,483,648 bytes (2 GiB): audio one client " +
+        "holds by handle (uploads, results, captures) before it refuses more",
+    );
+    store.release(first, "handle");
+    const unreserve = store.bytes.reserve(2 ** 30, "");
+    expect(() => store.bytes.ensureRoom(4, "upload.channels")).toThrow(/reserved for renders in progress/);
+    unreserve();
+    unreserve();
+    expect(() => store.bytes.ensureRoom(2 ** 30, "upload.channels")).not.toThrow();
+    const small = store.issue([Float32Array.of(1, 2)], SR);
+    expect(store.bytes.heldBytes).toBe(2 ** 30 + 8);
+    store.release(small, "handle");
+    expect(store.bytes.heldBytes).toBe(2 ** 30);
+    store.clear();
+    expect(store.bytes.heldBytes).toBe(0);
   });
 });
