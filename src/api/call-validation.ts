@@ -4,8 +4,9 @@
  * decodes them with `decodeCommand`, against the same schema.
  */
 import { z } from "zod";
-import { BufferHandleSchema, CONTRACT_VERSION, MAX_CHANNELS, SampleRateSchema } from "../contracts/common";
+import { BufferHandleSchema, CONTRACT_VERSION, SampleRateSchema } from "../contracts/common";
 import { type EngineCommand, EngineCommandSchema, type EngineCommandType } from "../contracts/engine-command";
+import { checkLimit } from "../contracts/limits";
 import { parseContract } from "../contracts/validate";
 import type { DiscoverOptions, SetParameterOptions } from "./engine-client";
 
@@ -72,10 +73,7 @@ export function parseHandleArgument(handle: unknown): string {
 
 const UploadSchema = z
   .strictObject({
-    channels: z
-      .array(z.instanceof(Float32Array, { error: "must be a Float32Array" }))
-      .min(1)
-      .max(MAX_CHANNELS),
+    channels: z.array(z.instanceof(Float32Array, { error: "must be a Float32Array" })).min(1),
     sample_rate: SampleRateSchema,
   })
   .superRefine((upload, ctx) => {
@@ -92,12 +90,15 @@ const UploadSchema = z
   });
 
 /**
- * Validates uploadBuffer arguments (paths under `upload`).
+ * Validates uploadBuffer arguments (paths under `upload`); more channels than the limit `channels`
+ * is E_LIMIT at upload.channels.
  * @example
  * const { channels, sample_rate } = parseUploadArguments([left, right], 48000);
  */
 export function parseUploadArguments(channels: unknown, sampleRate: unknown): z.output<typeof UploadSchema> {
-  return parseContract(UploadSchema, { channels, sample_rate: sampleRate }, "upload");
+  const upload = parseContract(UploadSchema, { channels, sample_rate: sampleRate }, "upload");
+  checkLimit("channels", upload.channels.length, "upload.channels");
+  return upload;
 }
 
 const DiscoverOptionsSchema = z.strictObject({ maxAgeMs: z.number().min(0).optional() });

@@ -9,7 +9,8 @@
  */
 import { z } from "zod";
 import { ExtensionsSchema, NodeNameSchema, VersionSchema } from "./common";
-import { GraphDescriptorSchema, MAX_INLINE_MIDI_EVENTS, MidiEventSchema } from "./graph-descriptor";
+import { GraphDescriptorSchema, MidiEventSchema } from "./graph-descriptor";
+import { LIMITS } from "./limits";
 import { LoopRegionSchema } from "./transport-state";
 
 function command<Type extends string, Shape extends z.ZodRawShape>(
@@ -64,8 +65,10 @@ export const EngineCommandSchema = z
       events: z
         .array(MidiEventSchema)
         .min(1)
-        .max(MAX_INLINE_MIDI_EVENTS)
-        .describe("Events; their times are on the transport timeline."),
+        .meta({ maxItems: LIMITS.graphEvents.value })
+        .describe(
+          "Events; their times are on the transport timeline (limit graphEvents, with the graph's own).",
+        ),
     }),
     command("load_graph", "Replace the real-time graph. A rejected graph leaves the current one playing.", {
       graph: GraphDescriptorSchema,

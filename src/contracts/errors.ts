@@ -12,8 +12,11 @@ export const ERROR_CODES = {
   E_GRAPH_CYCLE: "a graph has a cycle that does not pass through a feedback-capable node (builtin:delay)",
   /** Two nodes of one graph share a name. */
   E_DUPLICATE_NODE: "two nodes of one graph share a name",
-  /** A name refers to a node that is not in the graph (inputs, output, captures, parameter targets). */
-  E_UNKNOWN_NODE: "a name refers to a node that is not in the graph",
+  /**
+   * A name refers to a node that is not in the graph (inputs, output, captures, parameter targets), or
+   * a node_id to a node type the host does not know.
+   */
+  E_UNKNOWN_NODE: "a name refers to a node that is not in the graph, or a node_id to an unknown node type",
   /** A buffer handle is unknown: never issued, already released, or issued by another engine. */
   E_UNKNOWN_HANDLE: "a buffer handle is unknown or was released",
   /** The client was closed; it accepts no more calls. */

@@ -14,11 +14,9 @@ import {
   NodeIdSchema,
   NodeNameSchema,
   VersionSchema,
+  withoutReservedKey,
 } from "./common";
-
-/** Inline automation and MIDI are for small data; longer curves go by buffer handle. */
-export const MAX_INLINE_VALUES = 65_536;
-export const MAX_INLINE_MIDI_EVENTS = 65_536;
+import { LIMITS } from "./limits";
 
 /** Builtin processors the engine is expected to provide (DawDreamer's set). Not enforced by the schema. */
 export const BUILTIN_NODE_IDS = [
@@ -41,12 +39,11 @@ export const TimelineSchema = z
 
 const TimeSchema = z.number().min(0).describe("Event time on its timeline (>= 0).");
 
-const InlineValuesSchema = z
-  .array(z.number())
-  .min(1)
-  .max(MAX_INLINE_VALUES, {
-    error: `must have at most ${MAX_INLINE_VALUES} items (use buffer_handle for longer data)`,
-  });
+/**
+ * Inline automation is for small data; longer curves go by buffer handle. Limits (LIMITS) are checked
+ * after parsing (graph-limits.ts) so they fail with E_LIMIT; `maxItems` states them in JSON Schema.
+ */
+const InlineValuesSchema = z.array(z.number()).min(1).meta({ maxItems: LIMITS.automationPoints.value });
 
 const AudioRateAutomationSchema = exactlyOneOf(
   z.strictObject({
@@ -90,7 +87,11 @@ const BreakpointAutomationSchema = z
       .literal("breakpoints")
       .describe("A curve through points; value holds before the first and after the last."),
     timeline: TimelineSchema,
-    points: z.array(BreakpointSchema).min(1).describe("Points in non-decreasing time order."),
+    points: z
+      .array(BreakpointSchema)
+      .min(1)
+      .meta({ maxItems: LIMITS.automationPoints.value })
+      .describe("Points in non-decreasing time order."),
   })
   .superRefine((automation, ctx) => {
     automation.points.forEach((point, index) => {
@@ -173,6 +174,7 @@ export const TempoSchema = exactlyOneOf(
     map: z
       .array(TempoPointSchema)
       .min(1)
+      .meta({ maxItems: LIMITS.tempoPoints.value })
       .describe("A tempo map: points in strictly increasing beat order, the first at beat 0.")
       .optional(),
   }),
@@ -216,25 +218,19 @@ export const GraphNodeSchema = z
       .describe(
         "Names of the nodes feeding this one, in order; their channels are concatenated in this order.",
       ),
-    params: z
-      .record(z.string().min(1), z.union([z.number(), z.string()]))
-      .default({})
-      .describe('Static parameter values by parameter id: a number, or a choice label (e.g. mode: "low").'),
-    automation: z
-      .record(z.string().min(1), AutomationSchema)
-      .default({})
-      .describe("Automation by parameter id; overrides params for that parameter."),
+    params: withoutReservedKey(
+      z.record(z.string().min(1), z.union([z.number(), z.string()])).default({}),
+    ).describe('Static parameter values by parameter id: a number, or a choice label (e.g. mode: "low").'),
+    automation: withoutReservedKey(z.record(z.string().min(1), AutomationSchema).default({})).describe(
+      "Automation by parameter id; overrides params for that parameter.",
+    ),
     midi: z
       .array(MidiEventSchema)
-      .max(MAX_INLINE_MIDI_EVENTS)
       .default([])
-      .describe("MIDI events for this node, in any order."),
-    buffers: z
-      .record(z.string().min(1), BufferHandleSchema)
-      .default({})
-      .describe(
-        'Sample data by slot name, as buffer handles, e.g. { "data": "buf:7" } for builtin:playback.',
-      ),
+      .describe("MIDI events for this node, in any order (limit graphEvents: all nodes together)."),
+    buffers: withoutReservedKey(z.record(z.string().min(1), BufferHandleSchema).default({})).describe(
+      'Sample data by slot name, as buffer handles, e.g. { "data": "buf:7" } for builtin:playback.',
+    ),
     capture: z
       .boolean()
       .default(false)
@@ -249,7 +245,11 @@ export type GraphNodeInput = z.input<typeof GraphNodeSchema>;
 export const GraphDescriptorSchema = z
   .strictObject({
     version: VersionSchema,
-    nodes: z.array(GraphNodeSchema).min(1).describe("The nodes, in any order (inputs may name later nodes)."),
+    nodes: z
+      .array(GraphNodeSchema)
+      .min(1)
+      .meta({ maxItems: LIMITS.graphNodes.value })
+      .describe("The nodes, in any order (inputs may name later nodes)."),
     output: NodeNameSchema.describe(
       "Name of the node whose output is the graph's output (the rendered buffer).",
     ),

@@ -4,6 +4,7 @@ export * from "./engine-command";
 export * from "./errors";
 export * from "./examples";
 export * from "./graph-descriptor";
+export * from "./graph-limits";
 export * from "./graph-semantics";
 export * from "./json-schemas";
 export * from "./limits";

@@ -8,6 +8,7 @@
  * with a few GiB of memory, and so that nothing a caller sends can make a host recurse, spread or
  * allocate without bound.
  */
+import { EngineError } from "./errors";
 
 export interface Limit {
   /** The value (in `unit`). */
@@ -51,10 +52,12 @@ export const LIMITS = {
     why: "far beyond a DAW session's devices; keeps validation and compilation linear and small",
   },
   graphDepth: {
-    value: 4096,
+    value: 1024,
     unit: "nodes",
-    what: "longest chain of inputs in one graph",
-    why: "graph walks are iterative; the bound keeps a chain's latency and error paths readable",
+    what: "longest chain of inputs in one graph (a builtin:delay starts a new chain)",
+    why:
+      "graph walks are loops, so depth costs no call stack; no patch chains a thousand effects in series, " +
+      "and a bound below graphNodes catches a generated graph that strings every node into one line",
   },
   graphEvents: {
     value: 262_144,
@@ -77,8 +80,8 @@ export const LIMITS = {
   channels: {
     value: 32,
     unit: "channels",
-    what: "channels of a render's result",
-    why: "the contract's maximum (RenderRequest.channels)",
+    what: "channels of a render's result or of an uploaded buffer",
+    why: "Web Audio's maximum channel count, the contract's maximum (RenderRequest.channels)",
   },
   nodeChannels: {
     value: 256,
@@ -119,3 +122,57 @@ export const LIMITS = {
 } as const satisfies Record<string, Limit>;
 
 export type LimitName = keyof typeof LIMITS;
+
+/**
+ * A limit's value as the docs and messages write it: digits grouped, bytes also in GiB or MiB.
+ * @example
+ * formatLimitValue("graphNodes"); // "4,096 nodes"
+ * formatLimitValue("heldBufferBytes"); // "2,147,483,648 bytes (2 GiB)"
+ */
+export function formatLimitValue(name: LimitName): string {
+  const { value, unit } = LIMITS[name];
+  return `${formatAmount(value, unit)}${unit === "bytes" ? ` (${binarySize(value)})` : ""}`;
+}
+
+/**
+ * The E_LIMIT error for an input that needs `amount` (in the limit's unit) where `name` allows less:
+ * the message says what the input needs, the limit's name and value, and what it limits.
+ * @example
+ * throw limitError("graphNodes", 5000, "node_graph.nodes");
+ * // E_LIMIT at node_graph.nodes: needs 5,000 nodes, over the limit graphNodes = 4,096 nodes: nodes in one graph
+ */
+export function limitError(name: LimitName, amount: number, path: string, context = ""): EngineError {
+  const { unit, what } = LIMITS[name];
+  const needs = `needs ${formatAmount(amount, unit)}${context === "" ? "" : ` (${context})`}`;
+  return new EngineError(
+    "E_LIMIT",
+    `${needs}, over the limit ${name} = ${formatLimitValue(name)}: ${what}`,
+    path,
+  );
+}
+
+/**
+ * Throws limitError when `amount` exceeds the limit `name`.
+ * @example
+ * checkLimit("channels", channels.length, "upload.channels");
+ */
+export function checkLimit(name: LimitName, amount: number, path: string, context = ""): void {
+  if (amount > LIMITS[name].value) throw limitError(name, amount, path, context);
+}
+
+/**
+ * A number as limit messages write it: digits grouped, at most three decimals.
+ * @example
+ * formatCount(262144); // "262,144"
+ */
+export function formatCount(amount: number): string {
+  return amount.toLocaleString("en-US", { maximumFractionDigits: 3 });
+}
+
+function formatAmount(amount: number, unit: string): string {
+  return `${formatCount(amount)} ${unit}`;
+}
+
+function binarySize(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${bytes / 2 ** 30} GiB` : `${bytes / 2 ** 20} MiB`;
+}

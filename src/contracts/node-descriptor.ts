@@ -5,7 +5,7 @@
  * UI maps onto it as described in docs/contracts.md.
  */
 import { z } from "zod";
-import { NodeIdSchema, namedExtensions, VersionSchema } from "./common";
+import { NodeIdSchema, namedExtensions, notReservedKey, VersionSchema } from "./common";
 
 export const NODE_FORMATS = ["builtin", "faust", "wam", "vst3", "au", "lv2"] as const;
 
@@ -14,12 +14,9 @@ export const NodeFormatSchema = z.enum(NODE_FORMATS);
 export const ParameterDescriptorSchema = z
   .strictObject({
     name: z.string().min(1).describe('Human name, e.g. "Cutoff".'),
-    id: z
-      .string()
-      .min(1)
-      .describe(
-        'Stable id used in graphs and automation: "frequency" (builtin), "/synth/freq" (Faust address).',
-      ),
+    id: notReservedKey(z.string().min(1), "it is reserved (graphs key params and automation by id)").describe(
+      'Stable id used in graphs and automation: "frequency" (builtin), "/synth/freq" (Faust address).',
+    ),
     default: z.number().describe("Default value, in the parameter's natural units; within range."),
     range: z
       .tuple([z.number(), z.number()])
@@ -102,11 +99,11 @@ export const NodeDescriptorSchema = z
   .strictObject({
     version: VersionSchema,
     node_id: NodeIdSchema.describe(
-      'Stable id "<format>:<identifier>": "builtin:filter", "faust:<hash of the DSP>", "wam:<module URL>".',
+      'Stable id, any non-empty string; webdreamer\'s own are "<format>:<identifier>": "builtin:filter", "faust:<hash of the DSP>".',
     ),
     name: z.string().min(1).describe('Human name, e.g. "Filter".'),
     vendor: z.string().nullable().default(null).describe("Vendor or author, or null."),
-    format: NodeFormatSchema.describe("Node format; the prefix of node_id."),
+    format: NodeFormatSchema.describe("Node format (the prefix of webdreamer's own node ids)."),
     supported_sample_rates: z
       .array(z.int().min(1))
       .describe("Sample rates (Hz) the node runs at; an empty list means any rate."),
@@ -136,9 +133,6 @@ export const NodeDescriptorSchema = z
     ),
   })
   .superRefine((descriptor, ctx) => {
-    if (!descriptor.node_id.startsWith(`${descriptor.format}:`)) {
-      ctx.addIssue({ code: "custom", path: ["node_id"], message: `must start with "${descriptor.format}:"` });
-    }
     const seen = new Map<string, number>();
     descriptor.parameters?.forEach((parameter, index) => {
       const first = seen.get(parameter.id);

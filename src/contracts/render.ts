@@ -11,15 +11,16 @@ import {
   BufferHandleSchema,
   ExtensionsSchema,
   exactlyOneOf,
-  MAX_CHANNELS,
   NodeNameSchema,
   namedExtensions,
   SampleRateSchema,
   VersionSchema,
+  withoutReservedKey,
 } from "./common";
 import { EngineError } from "./errors";
 import { GraphDescriptorSchema } from "./graph-descriptor";
 import { checkGraph, type GraphCheckOptions } from "./graph-semantics";
+import { checkLimit, formatCount, LIMITS } from "./limits";
 import { beatAtSeconds, secondsAtBeat } from "./tempo-map";
 import { formatPath } from "./validate";
 
@@ -36,6 +37,7 @@ export const RenderOptionsSchema = z
     preroll: z
       .number()
       .min(0)
+      .meta({ maximum: LIMITS.prerollSeconds.value })
       .default(0)
       .describe("Seconds rendered before the start and discarded (fills reverb and delay tails). Default 0."),
     block_size: z
@@ -68,6 +70,7 @@ export const RenderRequestSchema = exactlyOneOf(
     duration_seconds: z
       .number()
       .gt(0)
+      .meta({ maximum: LIMITS.renderSeconds.value })
       .nullable()
       .default(null)
       .describe(
@@ -82,10 +85,15 @@ export const RenderRequestSchema = exactlyOneOf(
         "Length in beats (> 0) on the graph's tempo map, from the start position. Or use duration_seconds.",
       ),
     sample_rate: SampleRateSchema.describe("Output sample rate, in Hz (integer, 3000..768000)."),
-    channels: z.int().min(1).max(MAX_CHANNELS).describe("Channels of the rendered buffer, 1..32."),
+    channels: z
+      .int()
+      .min(1)
+      .meta({ maximum: LIMITS.channels.value })
+      .describe("Channels of the rendered buffer, 1..32."),
     start_position_seconds: z
       .number()
       .min(0)
+      .meta({ maximum: LIMITS.startSeconds.value })
       .nullable()
       .default(null)
       .describe("Timeline position the render starts at, in seconds; null means 0."),
@@ -125,8 +133,7 @@ export const RenderResultSchema = z
       .describe("Wall-clock time the engine spent rendering, in milliseconds."),
     extensions: namedExtensions(
       {
-        captures: z
-          .record(NodeNameSchema, BufferHandleSchema)
+        captures: withoutReservedKey(z.record(NodeNameSchema, BufferHandleSchema))
           .describe("Stems: a buffer handle per captured node name, each with `frames` frames.")
           .optional(),
       },
@@ -208,16 +215,26 @@ export function renderFrameCount(request: RenderRequest): number {
 }
 
 /**
- * The semantic checks of a parsed request: its graph (checkGraph, paths under node_graph) and its capture
- * names, which must name nodes of the graph.
+ * The semantic checks of a parsed request: the render limits (channels, start, preroll, then, once the
+ * graph is checked, seconds and samples), its graph (checkGraph, paths under node_graph) and its
+ * capture names, which must name nodes of the graph.
  * @example
  * const request = parseContract(RenderRequestSchema, input);
  * checkRenderRequest(request); // throws E_UNKNOWN_NODE at options.capture[0]: no node named "x"
  */
 export function checkRenderRequest(
   request: RenderRequest,
-  options: Omit<GraphCheckOptions, "rootLabel"> = {},
+  options: Omit<GraphCheckOptions, "rootLabel"> & {
+    /**
+     * The result is handed over piece by piece and never held whole (the in-process host's
+     * onChunk): renderSamples, a bound on what a host holds, does not apply.
+     */
+    streamed?: boolean;
+  } = {},
 ): void {
+  checkLimit("channels", request.channels, "channels");
+  checkLimit("startSeconds", request.start_position_seconds ?? 0, "start_position_seconds");
+  checkLimit("prerollSeconds", request.options.preroll, "options.preroll");
   checkGraph(request.node_graph, { ...options, rootLabel: "node_graph" });
   const names = new Set(request.node_graph.nodes.map((node) => node.name));
   request.options.capture?.forEach((name, index) => {
@@ -229,6 +246,23 @@ export function checkRenderRequest(
       );
     }
   });
+  checkRenderLength(request, options.streamed === true);
+}
+
+/** renderSeconds and (unless streamed) renderSamples, at the field that sets the length. */
+function checkRenderLength(request: RenderRequest, streamed: boolean): void {
+  const beats = request.duration_beats;
+  const path = beats === null ? "duration_seconds" : "duration_beats";
+  const seconds = renderDurationSeconds(request);
+  const onTempo = beats === null ? "" : `${formatCount(beats)} beats on the graph's tempo`;
+  checkLimit("renderSeconds", seconds, path, onTempo);
+  if (streamed) return;
+  const frames = renderFrameCount(request);
+  const captures = capturedNodeNames(request).length;
+  const results =
+    captures === 0 ? "the output alone" : `the output and ${captures} capture${captures === 1 ? "" : "s"}`;
+  const context = `${formatCount(frames)} frames × ${request.channels} channels, for ${results}`;
+  checkLimit("renderSamples", frames * request.channels * (1 + captures), path, context);
 }
 
 /**

@@ -90,7 +90,7 @@ function flattenIssues(
         for (const key of issue.keys) flat.push({ path: [...path, key], detail: "is not allowed" });
         break;
       case "invalid_union":
-        flat.push(...flattenUnion(issue, path, root));
+        for (const entry of flattenUnion(issue, path, root)) flat.push(entry);
         break;
       case "invalid_key":
         flat.push({ path, detail: `is not an allowed key: ${issue.issues[0]?.message ?? "invalid"}` });

@@ -156,7 +156,7 @@ function compileNode(
     const start = compileAutomation(id, automation, automationPath, clock, context, timeline);
     if (start !== undefined) params[id] = start;
   }
-  timeline.push(...compileMidi(node.midi, clock));
+  appendMidi(node.midi, clock, timeline);
   const buffers: Record<number, number> = {};
   for (const [slotName, handle] of external ? [] : Object.entries(node.buffers)) {
     const slotPath = formatPath(["buffers", slotName], path);
@@ -174,10 +174,12 @@ function compileNode(
 }
 
 /**
- * The builtin type a node id names; E_SCHEMA at `path` listing the known ids when there is none.
+ * The builtin type a node id names; E_UNKNOWN_NODE at `path` listing the known ids when there is none.
+ * Any non-empty string is a node_id on the wire (as in the v1alpha seed): it is resolved here, where
+ * it is used.
  * @example
  * requireBuiltinType(engine.types, "builtin:flanger", "node_graph.nodes[0].node_id");
- * // E_SCHEMA at node_graph.nodes[0].node_id: unknown node type "builtin:flanger" (known: builtin:oscillator, ...)
+ * // E_UNKNOWN_NODE at node_graph.nodes[0].node_id: unknown node type "builtin:flanger" (known: builtin:oscillator, ...)
  */
 export function requireBuiltinType(
   types: readonly ProcessorTypeInfo[],
@@ -188,7 +190,7 @@ export function requireBuiltinType(
   if (type !== undefined) return type;
   const known = types.map((candidate) => `${BUILTIN_PREFIX}${candidate.kind}`).join(", ");
   const hint = nodeId.startsWith(BUILTIN_PREFIX) ? "" : "; this host runs builtin nodes only";
-  throw new EngineError("E_SCHEMA", `unknown node type "${nodeId}"${hint} (known: ${known})`, path);
+  throw new EngineError("E_UNKNOWN_NODE", `unknown node type "${nodeId}"${hint} (known: ${known})`, path);
 }
 
 function requireParameter(type: ProcessorTypeInfo, id: string, path: string): ProcessorParamInfo {
@@ -344,10 +346,12 @@ const CONTROL_CHANGE = 0xb0;
 const PITCH_BEND = 0xe0;
 
 /**
- * MIDI entries in frame order. At one frame, note-offs go first, so a note repeated legato (one ends
- * where the next starts) is not cut by its predecessor's note-off whatever the listing order.
+ * Appends a node's MIDI entries to its timeline, in frame order. At one frame, note-offs go first, so
+ * a note repeated legato (one ends where the next starts) is not cut by its predecessor's note-off
+ * whatever the listing order. Appended one by one: a graph may carry hundreds of thousands of events,
+ * more than a spread call's arguments may hold.
  */
-function compileMidi(events: readonly MidiEvent[], clock: FrameClock): TimelineEntry[] {
+function appendMidi(events: readonly MidiEvent[], clock: FrameClock, timeline: TimelineEntry[]): void {
   const entries: Extract<TimelineEntry, { type: "midi" }>[] = [];
   for (const event of events) {
     const channel = event.channel - 1;
@@ -393,7 +397,8 @@ function compileMidi(events: readonly MidiEvent[], clock: FrameClock): TimelineE
     }
   }
   const isNoteOff = (entry: (typeof entries)[number]) => ((entry.status & 0xf0) === NOTE_OFF ? 0 : 1);
-  return entries.sort((a, b) => a.frame - b.frame || isNoteOff(a) - isNoteOff(b));
+  entries.sort((a, b) => a.frame - b.frame || isNoteOff(a) - isNoteOff(b));
+  for (const entry of entries) timeline.push(entry);
 }
 
 /** Timeline times to transport frames at one sample rate, on one graph's tempo and beat grid. */
@@ -437,7 +442,7 @@ function addSinkForOffPathCaptures(
     const index = pending.pop() as number;
     if (upstream.has(index)) continue;
     upstream.add(index);
-    pending.push(...(program.nodes[index]?.inputs ?? []));
+    for (const input of program.nodes[index]?.inputs ?? []) pending.push(input);
   }
   const offPath = captured.filter((index) => !upstream.has(index));
   if (offPath.length === 0) return;

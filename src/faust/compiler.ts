@@ -12,6 +12,7 @@
  */
 import type { FaustCompiler } from "@grame/faustwasm/dist/esm/index.js";
 import type { FaustCompileOptions } from "../api/engine-client";
+import { RESERVED_KEY } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
 import { type NodeDescriptor, NodeDescriptorSchema } from "../contracts/node-descriptor";
 import { parseContract } from "../contracts/validate";
@@ -128,7 +129,7 @@ function resolveOptions(source: string, options: FaustCompileOptions, path: stri
   });
   const libraries: Record<string, string> = {};
   for (const [file, text] of Object.entries(options.libraries ?? {})) {
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(file))
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(file) || file === RESERVED_KEY)
       fail(`libraries[${JSON.stringify(file)}]`, "must be a file name like mylib.lib");
     if (typeof text !== "string") fail(`libraries[${JSON.stringify(file)}]`, "must be the library's text");
     libraries[file] = text;

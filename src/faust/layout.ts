@@ -131,13 +131,21 @@ function voiceControl(address: string): (typeof VOICE_CONTROLS)[number] | null {
   return VOICE_CONTROLS.find((suffix) => address.endsWith(`/${suffix}`)) ?? null;
 }
 
-/** Every control of a JSON UI, groups flattened. */
-export function controls(items: readonly FaustUiItem[], into: FaustUiControl[] = []): FaustUiControl[] {
-  for (const item of items) {
-    if ("items" in item) controls(item.items, into);
-    else into.push(item);
+/**
+ * Every control of a JSON UI, groups flattened, in UI order. Groups nest as deep as the DSP source
+ * nests them, so they are walked with a stack of pending lists instead of recursion.
+ */
+export function controls(items: readonly FaustUiItem[]): FaustUiControl[] {
+  const found: FaustUiControl[] = [];
+  const pending: { items: readonly FaustUiItem[]; next: number }[] = [{ items, next: 0 }];
+  while (pending.length > 0) {
+    const top = pending[pending.length - 1] as (typeof pending)[number];
+    const item = top.items[top.next++];
+    if (item === undefined) pending.pop();
+    else if ("items" in item) pending.push({ items: item.items, next: 0 });
+    else found.push(item);
   }
-  return into;
+  return found;
 }
 
 /** A control's metadata value for `key`. */

@@ -18,6 +18,7 @@
  * from the graph node's `buffers` (slots "<label>" and "<label>#<part>").
  */
 import { z } from "zod";
+import { withoutReservedKey } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
 import type { GraphDescriptor, GraphNode } from "../contracts/graph-descriptor";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
@@ -40,7 +41,9 @@ export const FaustNodeSourceSchema = z.strictObject({
     .optional()
     .describe('DSP name (address prefix when the source declares none). Default "webdreamer".'),
   argv: z.array(z.string().min(1)).optional().describe('libfaust options. Default ["-ftz", "2"].'),
-  libraries: z.record(z.string(), z.string()).optional().describe("Extra Faust libraries by file name."),
+  libraries: withoutReservedKey(z.record(z.string(), z.string()))
+    .optional()
+    .describe("Extra Faust libraries by file name."),
   voices: z
     .int()
     .min(0)
@@ -162,7 +165,7 @@ export class FaustRegistry {
       if (carried === undefined) {
         if (!this.compiled.has(node.node_id)) {
           throw new EngineError(
-            "E_SCHEMA",
+            "E_UNKNOWN_NODE",
             `unknown Faust DSP "${node.node_id}": compile it first (compileFaust) or give its source in extensions.faust`,
             `${path}.node_id`,
           );
@@ -198,7 +201,7 @@ export class FaustRegistry {
     const compiled = this.compiled.get(node.node_id);
     if (compiled === undefined) {
       throw new EngineError(
-        "E_SCHEMA",
+        "E_UNKNOWN_NODE",
         `unknown Faust DSP "${node.node_id}": compile it first (compileFaust) or give its source in extensions.faust`,
         `${path}.node_id`,
       );

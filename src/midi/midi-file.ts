@@ -16,6 +16,7 @@ import { readFile } from "node:fs/promises";
 import * as tonejsMidi from "@tonejs/midi";
 import { z } from "zod";
 import type { MidiEvent } from "../contracts/graph-descriptor";
+import { checkLimit } from "../contracts/limits";
 import { parseContract } from "../contracts/validate";
 import { SmfStructureError, type SplitTrack, smfTrackLayout } from "./smf-track-layout";
 
@@ -67,7 +68,8 @@ interface TickedEvent {
 
 /**
  * Converts a Standard MIDI File to v1alpha MidiEvents, sorted by time (for one node's `midi`).
- * Throws EngineError E_SCHEMA for bad options, MidiFileError for a file it cannot read.
+ * Throws EngineError E_SCHEMA for bad options, E_LIMIT for more events than a graph may hold
+ * (graphEvents), MidiFileError for a file it cannot read.
  * @example
  * const midi = importMidiFile(await readFile("song.mid"), { timeline: "beats", channels: [10] });
  * graph.nodes.push({ name: "drums", node_id: "builtin:sampler", midi });
@@ -86,8 +88,11 @@ export function importMidiFile(bytes: Uint8Array | ArrayBuffer, options: MidiImp
   midi.tracks.forEach((track, index) => {
     const origin = tracks[index] as SplitTrack;
     const channel = (origin.channel ?? 0) + 1;
-    if (keepTrack(origin.source) && keepChannel(channel)) collected.push(...trackEvents(track, channel));
+    // Appended in place: one track may hold more events than a spread call's arguments may.
+    if (keepTrack(origin.source) && keepChannel(channel)) appendTrackEvents(track, channel, collected);
   });
+  // One node cannot hold more than a whole graph may: refuse before converting them all.
+  checkLimit("graphEvents", collected.length, "", `imported from ${source}`);
   collected.sort(
     (a, b) =>
       a.ticks - b.ticks ||
@@ -129,7 +134,7 @@ function parse(data: Uint8Array, source: string) {
   let midi: ParsedMidi;
   try {
     layout = smfTrackLayout(data);
-    midi = new Midi(data);
+    midi = new Midi(readableByParser(data, layout.longTextTypeOffsets));
   } catch (cause) {
     // midi-file, inside @tonejs/midi, throws plain strings.
     const text =
@@ -154,9 +159,22 @@ function parse(data: Uint8Array, source: string) {
   return { midi, tracks, ticksPerQuarter };
 }
 
-/** A track's events, with note durations still in ticks (converted once the timeline is known). */
-function trackEvents(track: ParsedTrack, channel: number): TickedEvent[] {
-  const events: TickedEvent[] = [];
+/**
+ * The file as @tonejs/midi's parser can read it: a long text event (lyrics, a marker: never imported)
+ * becomes a sequencer-specific event of the same length, which the parser keeps as bytes instead of
+ * building a string with one call argument per byte.
+ */
+function readableByParser(data: Uint8Array, longTextTypeOffsets: readonly number[]): Uint8Array {
+  if (longTextTypeOffsets.length === 0) return data;
+  const copy = data.slice();
+  for (const offset of longTextTypeOffsets) copy[offset] = SEQUENCER_SPECIFIC;
+  return copy;
+}
+
+const SEQUENCER_SPECIFIC = 0x7f;
+
+/** Appends a track's events, with note durations still in ticks (converted once the timeline is known). */
+function appendTrackEvents(track: ParsedTrack, channel: number, events: TickedEvent[]): void {
   for (const note of track.notes) {
     if (note.durationTicks <= 0) continue;
     events.push({
@@ -201,7 +219,6 @@ function trackEvents(track: ParsedTrack, channel: number): TickedEvent[] {
       },
     });
   }
-  return events;
 }
 
 /**

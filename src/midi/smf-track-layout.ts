@@ -8,7 +8,9 @@
  * channel and the source MTrk index of each resulting track. It reads only status bytes and lengths;
  * decoding the events themselves stays @tonejs/midi's job.
  *
- * It also checks what @tonejs/midi's parser does not: chunks that run past the end of the file.
+ * It also checks what @tonejs/midi's parser does not: chunks that run past the end of the file. And it
+ * finds the long text events (lyrics, markers...) its parser could not read: midi-file turns a text
+ * into a string with one call argument per byte, which overflows the call stack for a long one.
  */
 
 export interface SmfTrackLayout {
@@ -18,7 +20,12 @@ export interface SmfTrackLayout {
   ticksPerQuarter: number | null;
   /** One entry per track of @tonejs/midi's split, before it drops a format-1 file's note-less first track. */
   tracks: SplitTrack[];
+  /** Offsets of the type byte of every text meta event longer than LONG_TEXT_BYTES. */
+  longTextTypeOffsets: number[];
 }
+
+/** Text meta events (0x01..0x07) up to this length are read by midi-file without trouble. */
+export const LONG_TEXT_BYTES = 4096;
 
 export interface SplitTrack {
   /** Index of the MTrk chunk the track came from (0-based, file order). */
@@ -52,6 +59,7 @@ export function smfTrackLayout(bytes: Uint8Array): SmfTrackLayout {
   const ticksPerQuarter = division & 0x8000 ? null : division;
 
   const tracks: SplitTrack[] = [];
+  const longTextTypeOffsets: number[] = [];
   let at = header.end;
   // Like @tonejs/midi, read the declared number of tracks and ignore anything after them.
   for (let source = 0; source < trackCount && at < bytes.length; source++) {
@@ -61,10 +69,10 @@ export function smfTrackLayout(bytes: Uint8Array): SmfTrackLayout {
         `track ${source}: expected an "MTrk" chunk, found ${JSON.stringify(chunk.id)}`,
       );
     }
-    splitByProgramAndChannel(channelEvents(bytes, chunk, source), source, tracks);
+    splitByProgramAndChannel(channelEvents(bytes, chunk, source, longTextTypeOffsets), source, tracks);
     at = chunk.end;
   }
-  return { format, ticksPerQuarter, tracks };
+  return { format, ticksPerQuarter, tracks, longTextTypeOffsets };
 }
 
 interface Chunk {
@@ -93,8 +101,16 @@ function readChunk(bytes: Uint8Array, at: number, what: string): Chunk {
   return { id, start, end: start + length };
 }
 
-/** The status of each event of one MTrk chunk, decoded as midi-file (the parser in @tonejs/midi) does. */
-function channelEvents(bytes: Uint8Array, chunk: Chunk, source: number): ChannelEventInfo[] {
+/**
+ * The status of each event of one MTrk chunk, decoded as midi-file (the parser in @tonejs/midi) does;
+ * the type byte offsets of long text events go to `longTexts`.
+ */
+function channelEvents(
+  bytes: Uint8Array,
+  chunk: Chunk,
+  source: number,
+  longTexts: number[],
+): ChannelEventInfo[] {
   const events: ChannelEventInfo[] = [];
   let at = chunk.start;
   let runningStatus: number | undefined;
@@ -114,8 +130,10 @@ function channelEvents(bytes: Uint8Array, chunk: Chunk, source: number): Channel
     varInt(); // delta time
     let status = byte();
     if (status === 0xff) {
-      byte(); // meta type
+      const typeOffset = at;
+      const type = byte();
       const length = varInt(); // read before advancing: `at += varInt()` would add to the old position
+      if (type >= 0x01 && type <= 0x07 && length > LONG_TEXT_BYTES) longTexts.push(typeOffset);
       at += length;
       events.push({ channel: undefined, program: undefined });
       continue;

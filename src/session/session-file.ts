@@ -20,7 +20,13 @@
  * engine.
  */
 import { z } from "zod";
-import { BufferHandleSchema, ExtensionsSchema, SampleRateSchema, VersionSchema } from "../contracts/common";
+import {
+  BufferHandleSchema,
+  ExtensionsSchema,
+  SampleRateSchema,
+  VersionSchema,
+  withoutReservedKey,
+} from "../contracts/common";
 import { EngineError } from "../contracts/errors";
 import {
   checkRenderRequest,
@@ -41,10 +47,9 @@ export const SessionFileSchema = z.strictObject({
   ),
   block_size: z.int().min(1).max(MAX_BLOCK_SIZE).describe("Engine block size in frames, 1..4096."),
   request: RenderRequestSchema,
-  buffers: z
-    .record(BufferHandleSchema, SessionBufferSchema)
-    .default({})
-    .describe("A WAV file for every buffer handle the request's graph uses."),
+  buffers: withoutReservedKey(z.record(BufferHandleSchema, SessionBufferSchema).default({})).describe(
+    "A WAV file for every buffer handle the request's graph uses.",
+  ),
   extensions: ExtensionsSchema,
 });
 
@@ -123,7 +128,8 @@ export function checkSessionFile(session: SessionFile): void {
   const used = new Set<string>();
   for (const use of bufferUses(request)) {
     used.add(use.handle);
-    if (session.buffers[use.handle] === undefined) {
+    // Own keys only: a handle such as "constructor" must not find Object.prototype's.
+    if (!Object.hasOwn(session.buffers, use.handle)) {
       throw new EngineError("E_SCHEMA", `"${use.handle}" has no WAV file in the session's buffers`, use.path);
     }
   }

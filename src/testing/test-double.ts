@@ -23,6 +23,7 @@ import type {
   SetTempoOptions,
 } from "../api/engine-client";
 import { EngineClientBase } from "../api/engine-client-base";
+import { audioBytes, HeldBufferBytes } from "../api/held-buffer-bytes";
 import type { HostContext } from "../api/host-factory";
 import { CONTRACT_VERSION } from "../contracts/common";
 import type { EngineCommand } from "../contracts/engine-command";
@@ -33,7 +34,9 @@ import type {
   MidiEventInput,
   Tempo,
 } from "../contracts/graph-descriptor";
+import { graphEventCount } from "../contracts/graph-limits";
 import { checkGraph, DEFAULT_FEEDBACK_NODE_IDS, graphBufferReferences } from "../contracts/graph-semantics";
+import { checkLimit, formatCount } from "../contracts/limits";
 import type { NodeDescriptorInput } from "../contracts/node-descriptor";
 import { type PluginDiscoveryResult, PluginDiscoveryResultSchema } from "../contracts/plugin-discovery";
 import {
@@ -49,7 +52,7 @@ import {
 } from "../contracts/render";
 import { beatAtSeconds, bpmAtBeat } from "../contracts/tempo-map";
 import { type LoopRegion, type TransportState, TransportStateSchema } from "../contracts/transport-state";
-import { parseContract } from "../contracts/validate";
+import { formatPath, parseContract } from "../contracts/validate";
 import { TEST_DOUBLE_CATALOG } from "./test-double-catalog";
 
 /** Put a message under this key of a RenderRequest's extensions to make the double fail the render. */
@@ -91,6 +94,7 @@ export interface TestDoubleOptions {
 interface StoredBuffer {
   channels: Float32Array[];
   sampleRate: number;
+  bytes: number;
 }
 
 export class TestDoubleEngineClient extends EngineClientBase implements EngineClient {
@@ -103,6 +107,9 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
   private readonly feedbackNodeIds: ReadonlySet<string>;
   private readonly renderChunkFrames: number;
   private readonly buffers = new Map<string, StoredBuffer>();
+  private readonly bufferBytes = new HeldBufferBytes();
+  /** MIDI events the loaded graph holds, its own and those scheduled since (graphEvents). */
+  private loadedEvents = 0;
   private readonly log: EngineCommand[] = [];
   private nextHandle = 1;
   private scans = 0;
@@ -216,9 +223,11 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     this.ensureOpen();
     const command = makeCommand("load_graph", { graph });
     checkGraph(command.graph, { rootLabel: "load_graph.graph", feedbackNodeIds: this.feedbackNodeIds });
+    this.checkNodeIds(command.graph, "load_graph.graph");
     this.checkBufferReferences(command.graph, "load_graph.graph");
     this.apply(command);
     this.graph = command.graph;
+    this.loadedEvents = graphEventCount(command.graph);
     this.tempo = command.graph.tempo;
   }
 
@@ -238,7 +247,11 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     this.ensureOpen();
     const command = makeCommand("schedule_events", { node, events });
     this.requireLoadedNode(command.node, "schedule_events.node");
+    // As a real-time host, the graph keeps what was scheduled: events accumulate against graphEvents.
+    const context = `${formatCount(this.loadedEvents)} in the loaded graph and ${formatCount(command.events.length)} scheduled now`;
+    checkLimit("graphEvents", this.loadedEvents + command.events.length, "schedule_events.events", context);
     this.apply(command);
+    this.loadedEvents += command.events.length;
   }
 
   async render(input: RenderRequestInput, options: RenderCallOptions = {}): Promise<RenderResult> {
@@ -252,6 +265,7 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     const started = this.clock.now();
     const request = parseContract(RenderRequestSchema, input);
     checkRenderRequest(request, { feedbackNodeIds: this.feedbackNodeIds });
+    this.checkNodeIds(request.node_graph, "node_graph");
     this.checkBufferReferences(request.node_graph, "node_graph");
 
     const fault = request.extensions[TEST_DOUBLE_FAULT_EXTENSION];
@@ -264,6 +278,8 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     }
 
     const framesTotal = renderFrameCount(request);
+    const results = 1 + capturedNodeNames(request).length;
+    this.bufferBytes.ensureRoom(4 * framesTotal * request.channels * results, "");
     const channels = Array.from({ length: request.channels }, () => new Float32Array(framesTotal));
     let framesRendered = 0;
     while (framesRendered < framesTotal && options.signal?.aborted !== true) {
@@ -282,13 +298,16 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
 
     const complete = framesRendered === framesTotal;
     const kept = complete ? channels : channels.map((channel) => channel.slice(0, framesRendered));
-    const captures: Record<string, string> = {};
-    for (const name of capturedNodeNames(request)) {
-      captures[name] = this.store(
-        kept.map((channel) => channel.slice()),
-        request.sample_rate,
-      );
-    }
+    // fromEntries defines own keys: no node name can reach a prototype setter and be lost.
+    const captures = Object.fromEntries(
+      capturedNodeNames(request).map((name) => [
+        name,
+        this.store(
+          kept.map((channel) => channel.slice()),
+          request.sample_rate,
+        ),
+      ]),
+    );
     return this.result(request, started, {
       status: complete ? "ok" : "partial",
       error: complete
@@ -308,13 +327,15 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
 
   async releaseBuffer(handle: string): Promise<void> {
     this.ensureOpen();
-    this.buffer(handle);
+    const stored = this.buffer(handle);
     this.buffers.delete(handle);
+    this.bufferBytes.remove(stored.bytes);
   }
 
   async uploadBuffer(channels: Float32Array[], sampleRate: number): Promise<string> {
     this.ensureOpen();
     const upload = parseUploadArguments(channels, sampleRate);
+    this.bufferBytes.ensureRoom(audioBytes(upload.channels), "upload.channels");
     return this.store(
       upload.channels.map((channel) => channel.slice()),
       upload.sample_rate,
@@ -323,6 +344,7 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
 
   protected async release(): Promise<void> {
     this.buffers.clear();
+    this.bufferBytes.clear();
   }
 
   private apply(command: EngineCommand): void {
@@ -358,6 +380,20 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     }
   }
 
+  /** Every node_id must name a type of the catalog, as a real host resolves it against its own. */
+  private checkNodeIds(graph: GraphDescriptor, rootLabel: string): void {
+    const known = new Set(this.catalog.map((descriptor) => descriptor.node_id));
+    graph.nodes.forEach((node, index) => {
+      if (!known.has(node.node_id)) {
+        throw new EngineError(
+          "E_UNKNOWN_NODE",
+          `unknown node_id "${node.node_id}" (not in this double's catalog)`,
+          formatPath(["nodes", index, "node_id"], rootLabel),
+        );
+      }
+    });
+  }
+
   private checkBufferReferences(graph: GraphDescriptor, rootLabel: string): void {
     for (const { path, handle } of graphBufferReferences(graph, rootLabel)) {
       if (!this.buffers.has(handle)) throw unknownHandle(handle, path);
@@ -371,9 +407,12 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     return stored;
   }
 
+  /** Keeps audio under a new handle; the caller made room for it (bufferBytes.ensureRoom). */
   private store(channels: Float32Array[], sampleRate: number): string {
     const handle = `buf:${this.sessionId}.${this.nextHandle++}`;
-    this.buffers.set(handle, { channels, sampleRate });
+    const bytes = audioBytes(channels);
+    this.bufferBytes.add(bytes);
+    this.buffers.set(handle, { channels, sampleRate, bytes });
     return handle;
   }
 

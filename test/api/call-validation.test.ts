@@ -82,7 +82,12 @@ describe("text input", () => {
 describe("arguments", () => {
   it("validates handles, uploads and discovery options", () => {
     expect(parseHandleArgument("buf:abc.1")).toBe("buf:abc.1");
-    expect(messageOf(() => parseHandleArgument(""))).toMatch(/^E_SCHEMA at handle: must be a buffer handle/);
+    // Any non-empty string up to 256 characters is a handle, as in the v1alpha seed.
+    expect(parseHandleArgument("my handle / 7")).toBe("my handle / 7");
+    expect(messageOf(() => parseHandleArgument(""))).toBe("E_SCHEMA at handle: must not be empty");
+    expect(messageOf(() => parseHandleArgument("h".repeat(257)))).toBe(
+      "E_SCHEMA at handle: must have at most 256 characters",
+    );
     expect(parseUploadArguments([new Float32Array(2)], 44100).sample_rate).toBe(44100);
     expect(messageOf(() => parseUploadArguments("audio", 44100))).toBe(
       "E_SCHEMA at upload.channels: must be an array",

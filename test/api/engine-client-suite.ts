@@ -448,7 +448,19 @@ export function describeEngineClientContract(
       });
 
       it("rejects malformed handles and uploads with code and path", async () => {
-        await expectEngineError(client.readBuffer("not-a-handle"), "E_SCHEMA", "handle");
+        await expectEngineError(
+          client.readBuffer(""),
+          "E_SCHEMA",
+          "handle",
+          "E_SCHEMA at handle: must not be empty",
+        );
+        // Any non-empty string is a handle on the wire (as in the v1alpha seed); unknown ones are named.
+        await expectEngineError(
+          client.readBuffer("not-a-handle"),
+          "E_UNKNOWN_HANDLE",
+          "handle",
+          'E_UNKNOWN_HANDLE at handle: no buffer "not-a-handle" (never issued, or released)',
+        );
         await expectEngineError(client.readBuffer("buf:never-issued"), "E_UNKNOWN_HANDLE", "handle");
         await expectEngineError(
           client.uploadBuffer([], 48000),
@@ -472,6 +484,16 @@ export function describeEngineClientContract(
           client.uploadBuffer([new Float32Array(1)], 100),
           "E_SCHEMA",
           "upload.sample_rate",
+        );
+        await expectEngineError(
+          client.uploadBuffer(
+            Array.from({ length: 33 }, () => new Float32Array(1)),
+            48000,
+          ),
+          "E_LIMIT",
+          "upload.channels",
+          "E_LIMIT at upload.channels: needs 33 channels, over the limit channels = 32 channels: " +
+            "channels of a render's result or of an uploaded buffer",
         );
       });
     });

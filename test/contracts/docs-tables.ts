@@ -4,11 +4,9 @@
  * page's generated blocks in sync (UPDATE_SCHEMAS=1 rewrites them).
  */
 import {
-  BUFFER_HANDLE_PATTERN,
   CONTRACT_EXAMPLES,
   CONTRACTS,
   type ContractName,
-  NODE_ID_PATTERN,
   NODE_NAME_PATTERN,
   schemaId,
 } from "../../src/contracts";
@@ -27,9 +25,7 @@ export interface FieldRow {
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 const NAMED_PATTERNS: Record<string, string> = {
-  [BUFFER_HANDLE_PATTERN.source]: "buffer handle",
   [NODE_NAME_PATTERN.source]: "node name",
-  [NODE_ID_PATTERN.source]: "node id",
 };
 
 function titleOfRef(ref: string): string {

@@ -5,6 +5,7 @@ import {
   checkRenderRequest,
   EngineError,
   EXAMPLE_GRAPH_DESCRIPTOR,
+  findCycle,
   type GraphDescriptorInput,
   GraphDescriptorSchema,
   type GraphNodeInput,
@@ -117,6 +118,35 @@ describe("checkGraph", () => {
 
   it("accepts the documented example graph (its echo feedback passes through builtin:delay)", () => {
     expect(() => checkGraph(parseContract(GraphDescriptorSchema, EXAMPLE_GRAPH_DESCRIPTOR))).not.toThrow();
+  });
+});
+
+describe("findCycle", () => {
+  /** feeds of a chain 0 -> 1 -> ... -> length-1, closed back to `closeTo` when given. */
+  function chain(length: number, closeTo?: number): number[][] {
+    const feeds = Array.from({ length }, (_, index) => (index + 1 < length ? [index + 1] : []));
+    if (closeTo !== undefined) feeds[length - 1]?.push(closeTo);
+    return feeds;
+  }
+
+  it("walks a chain of 100,000 nodes without recursion", () => {
+    expect(findCycle(chain(100_000))).toBeUndefined();
+  });
+
+  it("finds a cycle through 100,000 nodes, in signal order from the lowest index", () => {
+    const cycle = findCycle(chain(100_000, 0));
+    expect(cycle?.length).toBe(100_000);
+    expect(cycle?.slice(0, 3)).toEqual([0, 1, 2]);
+    expect(cycle?.at(-1)).toBe(99_999);
+  });
+
+  it("reports a cycle at the end of a long chain, rotated to its lowest index", () => {
+    expect(findCycle(chain(50_000, 49_998))).toEqual([49_998, 49_999]);
+  });
+
+  it("finds the same cycle as the graph check reports", () => {
+    // 0 -> 1 -> 3 -> 2 -> 3: the cycle is 3 -> 2 -> 3, reported from index 2.
+    expect(findCycle([[1], [3], [3], [2]])).toEqual([2, 3]);
   });
 });
 

@@ -79,10 +79,14 @@ describe("compileGraph rejects what the engine cannot run, naming the field", ()
     expect(known).toContain("builtin:sampler");
     const error = compileError([OSC, { name: "fx", node_id: "builtin:flanger", inputs: ["osc"] }]);
     expect(error.message).toBe(
-      `E_SCHEMA at node_graph.nodes[1].node_id: unknown node type "builtin:flanger" (known: ${known})`,
+      `E_UNKNOWN_NODE at node_graph.nodes[1].node_id: unknown node type "builtin:flanger" (known: ${known})`,
     );
     expect(compileError([{ name: "dsp", node_id: "faust:9c1e0b7d" }]).message).toBe(
-      `E_SCHEMA at node_graph.nodes[0].node_id: unknown node type "faust:9c1e0b7d"; this host runs builtin nodes only (known: ${known})`,
+      `E_UNKNOWN_NODE at node_graph.nodes[0].node_id: unknown node type "faust:9c1e0b7d"; this host runs builtin nodes only (known: ${known})`,
+    );
+    // Any string is a node_id on the wire (the v1alpha seed's plain string); here it is resolved.
+    expect(compileError([{ name: "o", node_id: "oscillator" }]).message).toBe(
+      `E_UNKNOWN_NODE at node_graph.nodes[0].node_id: unknown node type "oscillator"; this host runs builtin nodes only (known: ${known})`,
     );
   });
 
@@ -190,7 +194,7 @@ describe("compileGraph rejects what the engine cannot run, naming the field", ()
         graphOf([{ name: "x", node_id: "builtin:nope" }]),
         context({ rootLabel: "load_graph.graph" }),
       ),
-    ).toThrow(/^E_SCHEMA at load_graph\.graph\.nodes\[0\]\.node_id: /);
+    ).toThrow(/^E_UNKNOWN_NODE at load_graph\.graph\.nodes\[0\]\.node_id: /);
   });
 });
 

@@ -181,7 +181,9 @@ describe("Faust nodes in graphs rendered by the in-process client", () => {
     await expect(
       client.render(request([{ name: "g", node_id: "faust:feedfacefeedface" }], "g")),
     ).rejects.toMatchObject({
+      code: "E_UNKNOWN_NODE",
       path: "node_graph.nodes[0].node_id",
+      detail: expect.stringContaining('unknown Faust DSP "faust:feedfacefeedface"'),
     });
     await expect(
       client.render(
@@ -306,7 +308,7 @@ process = 1, ba.time : soundfile("sample[url:{'a.wav';'b.wav'}]", 2) : !, !, _, 
     const plain = new InProcessEngineClient({ module: await loadEngineModuleFromDisk() });
     const gain = faustNodeSource(await compile(GAIN));
     await expect(plain.render(request([{ ...gain, name: "g" }], "g"))).rejects.toMatchObject({
-      code: "E_SCHEMA",
+      code: "E_UNKNOWN_NODE",
       path: "node_graph.nodes[0].node_id",
     });
     await expect(plain.compileFaust(GAIN)).rejects.toMatchObject({ code: "E_HOST_UNAVAILABLE" });

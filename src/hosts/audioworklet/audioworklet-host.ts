@@ -168,6 +168,8 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
       );
     }
     const frames = renderFrameCount(request);
+    // The capture is kept under a handle at the end: refuse now rather than after playing it.
+    this.inProcess.ensureBufferRoom(4 * frames * request.channels, "");
     const started = performance.now();
     driver.throwIfFaulted();
     // The graph playing already (loaded, perhaps with commands queued for it) is kept as it is.

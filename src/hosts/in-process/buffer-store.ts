@@ -9,7 +9,11 @@
  * Releasing a handle makes it unknown at once. Buffers a render in progress uses are pinned: their
  * engine copies are freed when the last render using them finishes, so a release never silences a
  * render midway.
+ *
+ * What it holds counts against heldBufferBytes (HeldBufferBytes): an upload or a render that would
+ * hold more is refused with E_LIMIT before any copy is made.
  */
+import { audioBytes, HeldBufferBytes } from "../../api/held-buffer-bytes";
 import type { BufferHandle } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
 import { LIMITS } from "../../contracts/limits";
@@ -24,6 +28,7 @@ export interface StoredBuffer {
 }
 
 interface Entry extends StoredBuffer {
+  readonly bytes: number;
   /** Engine buffer id of this audio in each engine that has used it. */
   readonly engineIds: Map<WasmEngine, number>;
   /** Renders in progress that use it. */
@@ -48,16 +53,28 @@ export class BufferStore {
   private readonly entries = new Map<BufferHandle, Entry>();
   /** Released while pinned: freed from engines at the last unpin. */
   private readonly releasedPinned = new Set<Entry>();
+  /** Bytes held, for heldBufferBytes; a render reserves its results' bytes here before it starts. */
+  readonly bytes = new HeldBufferBytes();
 
   /**
    * Stores audio and returns its new handle. The store takes ownership of the arrays (copy first
-   * when the caller keeps using them).
+   * when the caller keeps using them); the caller made room for them first (bytes.ensureRoom or
+   * bytes.reserve).
    * @example
    * const handle = store.issue([left.slice(), right.slice()], 48000); // "buf:1"
    */
   issue(channels: Float32Array[], sampleRate: number): BufferHandle {
     const handle = `buf:${nextHandleNumber++}`;
-    this.entries.set(handle, { channels, sampleRate, engineIds: new Map(), pins: 0, released: false });
+    const bytes = audioBytes(channels);
+    this.bytes.add(bytes);
+    this.entries.set(handle, {
+      channels,
+      sampleRate,
+      bytes,
+      engineIds: new Map(),
+      pins: 0,
+      released: false,
+    });
     return handle;
   }
 
@@ -125,6 +142,7 @@ export class BufferStore {
     const entry = this.entries.get(handle);
     if (entry === undefined) throw unknownHandle(handle, path);
     this.entries.delete(handle);
+    this.bytes.remove(entry.bytes);
     entry.released = true;
     if (entry.pins > 0) this.releasedPinned.add(entry);
     else freeEngineCopies(entry);
@@ -203,6 +221,7 @@ export class BufferStore {
   clear(): void {
     this.entries.clear();
     this.releasedPinned.clear();
+    this.bytes.clear();
   }
 }
 

@@ -12,13 +12,9 @@
  * - MIDI events are appended to the node's `midi` list.
  */
 import { EngineError } from "../../contracts/errors";
-import {
-  type Automation,
-  type GraphDescriptor,
-  type GraphNode,
-  MAX_INLINE_MIDI_EVENTS,
-  type MidiEvent,
-} from "../../contracts/graph-descriptor";
+import type { Automation, GraphDescriptor, GraphNode, MidiEvent } from "../../contracts/graph-descriptor";
+import { graphEventCount } from "../../contracts/graph-limits";
+import { checkLimit, formatCount } from "../../contracts/limits";
 import { beatAtSeconds } from "../../contracts/tempo-map";
 
 /** One set_parameter, resolved against the node's type. */
@@ -53,8 +49,9 @@ export function withParameterChange(graph: GraphDescriptor, change: ParameterCha
 }
 
 /**
- * The graph with MIDI events appended to a node. E_SCHEMA at schedule_events.events when the node
- * would hold more events than a graph may carry inline.
+ * The graph with MIDI events appended to a node. E_LIMIT at schedule_events.events when the graph
+ * would hold more events than graphEvents allows: events accumulate in the record (a real-time host
+ * plays from it), so a long session of scheduling reaches the limit as one big graph would.
  * @example
  * graph = withMidiEvents(graph, "bass", [{ type: "cc", timeline: "seconds", time: 1, controller: 1, value: 64, channel: 1 }]);
  */
@@ -63,17 +60,10 @@ export function withMidiEvents(
   nodeName: string,
   events: readonly MidiEvent[],
 ): GraphDescriptor {
-  return replaceNode(graph, nodeName, (node) => {
-    const total = node.midi.length + events.length;
-    if (total > MAX_INLINE_MIDI_EVENTS) {
-      throw new EngineError(
-        "E_SCHEMA",
-        `node "${nodeName}" would hold ${total} MIDI events (at most ${MAX_INLINE_MIDI_EVENTS})`,
-        "schedule_events.events",
-      );
-    }
-    return { ...node, midi: [...node.midi, ...events] };
-  });
+  const held = graphEventCount(graph);
+  const context = `${formatCount(held)} in the loaded graph and ${formatCount(events.length)} scheduled now`;
+  checkLimit("graphEvents", held + events.length, "schedule_events.events", context);
+  return replaceNode(graph, nodeName, (node) => ({ ...node, midi: [...node.midi, ...events] }));
 }
 
 function scheduledAutomation(
@@ -82,7 +72,10 @@ function scheduledAutomation(
   change: ParameterChange,
   atSeconds: number,
 ): Automation {
-  const existing = node.automation[change.parameterId];
+  // Own keys only: an id such as "constructor" must not find Object.prototype's.
+  const existing = Object.hasOwn(node.automation, change.parameterId)
+    ? node.automation[change.parameterId]
+    : undefined;
   if (existing === undefined) {
     return {
       kind: "breakpoints",

@@ -42,6 +42,7 @@ import type {
   SetTempoOptions,
 } from "../../api/engine-client";
 import { EngineClientBase } from "../../api/engine-client-base";
+import { audioBytes } from "../../api/held-buffer-bytes";
 import type { HostContext } from "../../api/host-factory";
 import { type BufferHandle, CONTRACT_VERSION } from "../../contracts/common";
 import { EngineError, isEngineError } from "../../contracts/errors";
@@ -93,6 +94,8 @@ import { withMidiEvents, withParameterChange } from "./graph-edits";
 import { type InProcessClientOptions, InProcessClientOptionsSchema } from "./in-process-options";
 import { InProcessTransport } from "./in-process-transport";
 import { renderFailure, renderResult } from "./render-outcome";
+
+const FLOAT32_BYTES = 4;
 
 export class InProcessEngineClient extends EngineClientBase implements EngineClient, FaustCompiling {
   /**
@@ -189,6 +192,16 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
    */
   scatterMemoryForTesting(holeBytes: number): void {
     scatterMemoryForTesting(this.engines.own.exports, holeBytes);
+  }
+
+  /**
+   * Throws E_LIMIT at `path` unless `bytes` more audio fit beside what this client holds
+   * (heldBufferBytes): a host that fills a buffer over time checks before it starts.
+   * @example
+   * client.ensureBufferRoom(4 * frames * channels.length, ""); // before a real-time capture
+   */
+  ensureBufferRoom(bytes: number, path: string): void {
+    this.buffers.bytes.ensureRoom(bytes, path);
   }
 
   /**
@@ -366,7 +379,10 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
   async render(input: RenderRequestInput, options: RenderCallOptions = {}): Promise<RenderResult> {
     this.ensureOpen();
     const request = parseContract(RenderRequestSchema, input);
-    checkRenderRequest(request, { feedbackNodeIds: this.feedbackNodeIds });
+    checkRenderRequest(request, {
+      feedbackNodeIds: this.feedbackNodeIds,
+      streamed: options.onChunk !== undefined,
+    });
     const run = this.renders.then(() => this.renderInTurn(request, options));
     this.renders = run.catch(() => undefined);
     return run;
@@ -400,6 +416,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
   async uploadBuffer(channels: Float32Array[], sampleRate: number): Promise<BufferHandle> {
     this.ensureOpen();
     const upload = parseUploadArguments(channels, sampleRate);
+    this.buffers.bytes.ensureRoom(audioBytes(upload.channels), "upload.channels");
     return this.buffers.issue(
       upload.channels.map((channel) => channel.slice()),
       upload.sample_rate,
@@ -455,8 +472,11 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
       return renderResult(request, started, { status: "error", error: failure.message, frames: 0 });
     }
 
-    // Accepted: from here every outcome is a RenderResult.
     const frames = renderFrameCount(request);
+    const resultBytes = FLOAT32_BYTES * frames * request.channels * (1 + compiled.captures.size);
+    const unreserve = this.buffers.bytes.reserve(resultBytes, "");
+
+    // Accepted: from here every outcome is a RenderResult.
     const startSeconds = request.start_position_seconds ?? 0;
     const startFrame = Math.round(startSeconds * sampleRate);
     // Nothing plays before the timeline's zero, so a preroll never reaches before it.
@@ -480,9 +500,11 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
         },
       );
       this.transport.renderedTo(startSeconds + output.frames / sampleRate);
-      const captures: Record<string, BufferHandle> = {};
-      for (const [name, channels] of output.captures)
-        captures[name] = this.buffers.issue(channels, sampleRate);
+      unreserve();
+      // fromEntries defines own keys: no node name can reach a prototype setter and be lost.
+      const captures = Object.fromEntries(
+        Array.from(output.captures, ([name, channels]) => [name, this.buffers.issue(channels, sampleRate)]),
+      );
       return renderResult(request, started, {
         status: output.complete ? "ok" : "partial",
         error: output.complete
@@ -501,6 +523,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
         : renderFailure(error, compiled, request.node_graph);
       return renderResult(request, started, { status: "error", error: failure.message, frames: 0 });
     } finally {
+      unreserve();
       unpin();
     }
   }
@@ -573,7 +596,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
 /** A parameter's value before a change: its static value in the node, else the engine's default. */
 function staticValue(type: ProcessorTypeInfo, node: GraphNode, parameterId: string): number {
   const param = type.params.find((candidate) => candidate.id === parameterId);
-  const value = node.params[parameterId];
+  const value = Object.hasOwn(node.params, parameterId) ? node.params[parameterId] : undefined;
   if (value === undefined || param === undefined) return param?.default ?? 0;
   return resolveParameterValue(type, parameterId, value, { id: "", value: "" });
 }

@@ -53,7 +53,7 @@ describe("real-time control is validated against the engine and recorded in the 
       client.loadGraph({ ...GRAPH, nodes: [{ name: "x", node_id: "builtin:flanger" }], output: "x" }),
     );
     expect({ code: error.code, path: error.path }).toEqual({
-      code: "E_SCHEMA",
+      code: "E_UNKNOWN_NODE",
       path: "load_graph.graph.nodes[0].node_id",
     });
     expect(
