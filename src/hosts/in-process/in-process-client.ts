@@ -11,9 +11,10 @@
  * - Buffers. Audio is held in JS by handle ("buf:<n>") and copied into an engine only when a graph
  *   uses it (buffer-store.ts). A buffer at another rate than the render is resampled by the node that
  *   plays it (linear interpolation).
- * - Renders run one at a time, in call order. A long render yields to the event loop about once per
- *   second of audio, when it reports progress, so an AbortSignal or close() can stop it. Every
- *   accepted render ends in a RenderResult (render-outcome.ts).
+ * - Renders run one at a time, in call order. A long render, preroll included, yields to the event
+ *   loop every YIELD_INTERVAL_MS (10 ms) of rendering (engine/render-job.ts), so the thread keeps
+ *   answering and an AbortSignal or close() stops it within one slice. Every accepted render ends in
+ *   a RenderResult (render-outcome.ts).
  * - Transport. There is no audio clock here: play, pause, stop, seek, setLoop and setTempo change the
  *   TransportState this client reports (in-process-transport.ts), and a render leaves the playhead
  *   where it ended (start_position_seconds + rendered seconds). Tempo ramps apply at once.
@@ -367,7 +368,8 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
   }
 
   /**
-   * Stops a render in progress at its next yield (it rejects with E_CLOSED), then frees the engines
+   * Stops a render in progress, preroll included, at its next yield (within YIELD_INTERVAL_MS; it
+   * rejects with E_CLOSED), then frees the engines
    * and every buffer. Idempotent; every other call then rejects with E_CLOSED.
    * @example
    * await client.close();
