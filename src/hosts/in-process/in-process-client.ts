@@ -14,7 +14,8 @@
  * - Renders run one at a time, in call order. A long render, preroll included, yields to the event
  *   loop every YIELD_INTERVAL_MS (10 ms) of rendering (engine/render-job.ts), so the thread keeps
  *   answering and an AbortSignal or close() stops it within one slice. Every accepted render ends in
- *   a RenderResult (render-outcome.ts).
+ *   a RenderResult (render-outcome.ts); NaN and ±Infinity never reach its audio (the engine writes
+ *   0 instead) and fail it unless options.non_finite is "replace".
  * - Transport. There is no audio clock here: play, pause, stop, seek, setLoop and setTempo change the
  *   TransportState this client reports (in-process-transport.ts), and a render leaves the playhead
  *   where it ended (start_position_seconds + rendered seconds). Tempo ramps apply at once.
@@ -58,6 +59,7 @@ import {
   graphBufferReferences,
 } from "../../contracts/graph-semantics";
 import type { NodeDescriptor } from "../../contracts/node-descriptor";
+import { nonFiniteReport } from "../../contracts/non-finite";
 import { type PluginDiscoveryResult, PluginDiscoveryResultSchema } from "../../contracts/plugin-discovery";
 import {
   checkRenderRequest,
@@ -84,7 +86,7 @@ import { EnginePool } from "./engine-pool";
 import { withMidiEvents, withParameterChange } from "./graph-edits";
 import { type InProcessClientOptions, InProcessClientOptionsSchema } from "./in-process-options";
 import { InProcessTransport } from "./in-process-transport";
-import { renderFailure, renderResult } from "./render-outcome";
+import { nonFiniteFailure, renderFailure, renderResult } from "./render-outcome";
 
 export class InProcessEngineClient extends EngineClientBase implements EngineClient, FaustCompiling {
   /**
@@ -318,8 +320,8 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
    * Renders a request after the renders before it. Rejects with E_SCHEMA, E_DUPLICATE_NODE,
    * E_UNKNOWN_NODE, E_GRAPH_CYCLE or E_UNKNOWN_HANDLE (paths under node_graph or options) for a
    * request it does not accept; otherwise resolves with status ok, partial (aborted: the frames so
-   * far, E_CANCELLED) or error (the engine failed: E_RENDER). Progress comes about once per second
-   * of audio.
+   * far, E_CANCELLED) or error (the engine failed, or NaN or ±Infinity left the graph and
+   * options.non_finite is not "replace": E_RENDER). Progress comes about once per second of audio.
    * @example
    * const result = await client.render(request, { signal: controller.signal });
    * const [left, right] = await client.readBuffer(result.buffer_handle ?? "");
@@ -426,6 +428,9 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
         },
       );
       this.transport.renderedTo(startSeconds + output.frames / sampleRate);
+      const report = nonFiniteReport(output.nonFinite.output, output.nonFinite.captures);
+      const failed = nonFiniteFailure(request, report);
+      if (failed !== null) return renderResult(request, started, failed);
       const captures: Record<string, BufferHandle> = {};
       for (const [name, channels] of output.captures)
         captures[name] = this.buffers.issue(channels, sampleRate);
@@ -437,7 +442,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
               .message,
         buffer_handle: this.buffers.issue(output.output, sampleRate),
         frames: output.frames,
-        extensions: { captures },
+        extensions: { captures, ...(report === null ? {} : { non_finite: report }) },
       });
     } catch (error) {
       if (isEngineError(error, "E_CLOSED")) throw error;
