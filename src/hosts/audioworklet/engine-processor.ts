@@ -14,6 +14,11 @@
  *
  * Audio-path rules: process() allocates nothing, takes no lock, never waits and posts no message
  * per quantum (only on a fault or at the end of a capture).
+ *
+ * Non-finite audio: the engine plays NaN and ±Infinity as 0 and counts them; every quantum the
+ * transport block carries the count since the engine started (nonFiniteSamples), and a capture's
+ * end reports those of its quanta. A NaN is not a fault: the engine plays on, and the processors
+ * clear it from their state (docs/reliability.md, "Non-finite audio").
  */
 
 import { createTransportSnapshot } from "../../api/realtime-readings";
@@ -77,6 +82,8 @@ export class EngineProcessor extends AudioWorkletProcessor {
   private captureLeft = 0;
   private captureLost = 0;
   private captureFrames = 0;
+  /** Non-finite samples counted before the engine's last clear (a capture's start, a restart). */
+  private nonFiniteBefore = 0;
   private readonly captureChunk = new Float32Array(CAPTURE_CHUNK * 2);
 
   constructor(options: { processorOptions: EngineProcessorOptions }) {
@@ -99,6 +106,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
 
   /** Control: a fresh engine instance running `program` (or an empty graph until one is loaded). */
   private startEngine(program: GraphProgram | null, buffers: Float32Array[][]): void {
+    this.nonFiniteBefore += this.engine?.nonFiniteSamples() ?? 0;
     this.engine?.destroy();
     this.bufferIds = [];
     const engine = new WasmEngine(instantiateEngine(this.module), sampleRate, this.blockSize);
@@ -173,6 +181,11 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.captureLeft = message.frames;
         this.captureFrames = 0;
         this.captureLost = 0;
+        // Count afresh from the capture's first frame (the running total keeps what came before).
+        if (this.engine) {
+          this.nonFiniteBefore += this.engine.nonFiniteSamples();
+          this.engine.clearNonFinite();
+        }
         if (message.id !== 0) worker.postMessage({ type: "capture-armed", id: message.id });
         return;
     }
@@ -222,6 +235,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
       s.ringOverflows = (this.capture?.overflowCount() ?? 0) + realtime.droppedCommands;
       s.lateCommands = realtime.lateCommands;
       s.badCommands = realtime.badCommands + this.decoder.badCommands;
+      s.nonFiniteSamples = this.nonFiniteBefore + (this.engine?.nonFiniteSamples() ?? 0);
       this.transport.write(s);
     }
     this.meters?.measure(output, frames);
@@ -246,11 +260,14 @@ export class EngineProcessor extends AudioWorkletProcessor {
     if (this.captureLeft === 0) {
       // Over MessagePorts, send the last partly filled chunk now (a shared ring has no flush).
       capture.flush?.();
+      // Counted since the capture was armed: its quanta, the last one whole.
       this.worker?.postMessage({
         type: "captured",
         id: this.captureId,
         frames: this.captureFrames,
         lost: this.captureLost,
+        nonFiniteSamples: this.engine?.nonFiniteSamples() ?? 0,
+        nonFiniteFirstFrame: this.engine?.nonFiniteFirstFrame() ?? -1,
       });
     }
   }
