@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import type { EngineClient, RenderProgress } from "../api/engine-client";
 import { type WavSampleFormat, writeWavFile } from "../audio-io/wav";
 import { EngineError } from "../contracts/errors";
+import type { NonFiniteReport } from "../contracts/non-finite";
 import type { RenderRequest } from "../contracts/render";
 import { readSession, uploadSession } from "../session/load-session";
 import type { LengthOverride } from "./cli-options";
@@ -27,6 +28,11 @@ export interface SessionRenderOutcome {
   /** Frames per channel written. */
   frames: number;
   sampleRate: number;
+  /**
+   * NaN and ±Infinity the engine wrote as 0, when the session's options.non_finite is "replace"
+   * (by default such a render fails instead); null when there were none.
+   */
+  nonFinite: NonFiniteReport | null;
 }
 
 /** Makes the engine for a session: createEngine with the in-process host, in the CLI's workers. */
@@ -77,7 +83,11 @@ export async function renderSessionJob(
         await writeWavFile(file, { sampleRate: request.sample_rate, channels }, { format: job.format });
       }
     }
-    return { frames: result.frames, sampleRate: request.sample_rate };
+    return {
+      frames: result.frames,
+      sampleRate: request.sample_rate,
+      nonFinite: result.extensions.non_finite ?? null,
+    };
   } finally {
     await engine.close();
   }
