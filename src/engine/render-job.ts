@@ -392,10 +392,31 @@ function emptyOutput(job: RenderJob): RenderJobOutput {
   };
 }
 
-/** Resolves on a later turn of the event loop (setImmediate in Node: no 1 ms timer clamp). */
+/**
+ * Resolves on a later turn of the event loop, behind the tasks already queued (a cancel, a close):
+ * setImmediate in Node, a message to itself elsewhere. Not setTimeout(0): browsers clamp nested
+ * timeouts to 4 ms, which every 10 ms slice would pay.
+ */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => {
     if (typeof setImmediate === "function") setImmediate(resolve);
-    else setTimeout(resolve, 0);
+    else selfMessages().post(resolve);
   });
+}
+
+/** One MessageChannel per thread, made on first use, that resumes its callers in order. */
+let channel: { post(resume: () => void): void } | null = null;
+
+function selfMessages(): { post(resume: () => void): void } {
+  if (channel !== null) return channel;
+  const { port1, port2 } = new MessageChannel();
+  const waiting: (() => void)[] = [];
+  port1.onmessage = () => waiting.shift()?.();
+  channel = {
+    post(resume) {
+      waiting.push(resume);
+      port2.postMessage(null);
+    },
+  };
+  return channel;
 }
