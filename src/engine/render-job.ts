@@ -131,12 +131,13 @@ export async function runRenderJob(
   };
   engine.seek(job.startFrame - job.prerollFrames);
   for (let left = job.prerollFrames; left > 0; ) {
-    if (aborted()) return trimmed(output, captures, 0, false);
+    if (aborted()) break;
     left -= renderSlice(engine, pacer, null, 0, left);
     if (pacer.sliceUsed()) await pause();
   }
   // Only kept frames count: the preroll's audio is discarded.
   engine.clearNonFinite();
+  if (aborted()) return trimmed(output, captures, 0, false);
 
   let rendered = 0;
   let nextReport = Math.min(job.frames, hooks.progressIntervalFrames);

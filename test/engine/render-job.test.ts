@@ -85,6 +85,40 @@ describe("the render loop yields by its own clock", () => {
     engine.destroy();
   });
 
+  it("stops in the preroll at the first yield after an abort, counting nothing of the preroll", async () => {
+    const engine = await newEngine(SR);
+    // A looped buffer with a NaN on its first frame: the preroll meets it again and again.
+    const looped = new Float32Array(4096).fill(0.5);
+    looped[0] = Number.NaN;
+    engine.createBuffer([looped], SR);
+    const clock = modelClock(engine, 2.5);
+    const controller = new AbortController();
+    const program: GraphProgram = {
+      nodes: [{ kind: "playback", inputs: [], params: { loop: 1 }, buffers: { 0: 0 } }],
+      output: 0,
+    };
+    const output = await runRenderJob(
+      engine,
+      {
+        compiled: compiled(program),
+        startFrame: 100 * 4096,
+        prerollFrames: 100 * 4096,
+        frames: 4096,
+        channels: 1,
+      },
+      {
+        progressIntervalFrames: 1e9,
+        signal: controller.signal,
+        now: clock.now,
+        afterYield: () => controller.abort(),
+      },
+    );
+    expect(clock.chunks).toHaveLength(4);
+    expect(output).toMatchObject({ frames: 0, complete: false });
+    expect(output.nonFinite.output).toEqual({ samples: 0, firstFrame: -1 });
+    engine.destroy();
+  });
+
   it("reads its clock a few times a slice, not after every chunk of a light graph", async () => {
     const engine = await newEngine(SR);
     // 0.1 ms a chunk: a slice is 100 chunks, read about every 25.
