@@ -59,6 +59,32 @@ test.describe("the real-time AudioWorklet host", () => {
     expect(result.progressReports).toBeGreaterThan(0);
   });
 
+  test("NaN and ±Inf play as silence, counted live in the transport block and reported by a real-time render", async ({
+    page,
+  }) => {
+    await page.goto("/e2e/pages/realtime.html");
+    const api = realtimeApi(page);
+    await api.startRealtime();
+    const outcome = await api.nonFiniteLive(600);
+    // 600 ms of a 1 s loop passes frames 1000 and 2000 at least once.
+    expect(outcome.live - outcome.before).toBeGreaterThanOrEqual(2);
+    expect(outcome.stateCount).toBeGreaterThanOrEqual(outcome.live);
+    expect(outcome.metersFinite).toBe(true);
+    expect(outcome.failed).toMatchObject({
+      status: "error",
+      report: { samples: 2, first_frame: 1000, output: 2 },
+    });
+    expect(outcome.failed.error).toMatch(
+      /^E_RENDER: 2 non-finite samples \(NaN or ±Infinity\) from frame 1000/,
+    );
+    expect(outcome.kept).toEqual({
+      status: "ok",
+      report: { samples: 2, first_frame: 1000, output: 2, captures: {} },
+      at: [0.25, 0, 0],
+      finite: true,
+    });
+  });
+
   test("a parameter change scheduled at frame F appears at frame F in the capture", async ({ page }) => {
     await page.goto("/e2e/pages/realtime.html");
     const api = realtimeApi(page);

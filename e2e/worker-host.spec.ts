@@ -8,6 +8,11 @@ import { faustRequest } from "./pages/faust-request";
 declare global {
   interface Window {
     renderInWorker(request: RenderRequestInput): Promise<{ frames: number; channels: number[][] }>;
+    interruptPrerollInWorker(
+      request: RenderRequestInput,
+      action: "abort" | "close",
+      afterMs: number,
+    ): Promise<{ status?: string; frames?: number; error?: string | null; code?: string; latencyMs: number }>;
   }
 }
 
@@ -86,4 +91,59 @@ test("the stock Worker host compiles Faust and renders it as Node does", async (
     expect(maxAbsDifference(browser.channels[c] as number[], node[c] as Float32Array)).toBe(0);
   }
   expect(Math.max(...(browser.channels[1] as number[]))).toBeGreaterThan(0.1);
+});
+
+// Liveness (docs/reliability.md): the Worker's render loop yields during a preroll, so the cancel
+// and close messages reach it. Twelve saws through filters into a reverb, 600 s of preroll: seconds
+// of work, the whole of which a cancel used to wait for. The bound is wall clock in a browser on a
+// shared machine, hence generous (five times the 50 ms the loop keeps to); before, it was seconds.
+const longPreroll: RenderRequestInput = {
+  version: "v1alpha",
+  request_id: "worker-preroll",
+  duration_seconds: 1,
+  start_position_seconds: 600,
+  sample_rate: 48000,
+  channels: 2,
+  node_graph: {
+    version: "v1alpha",
+    nodes: [
+      ...Array.from({ length: 12 }, (_, i) => ({
+        name: `osc${i}`,
+        node_id: "builtin:oscillator",
+        params: { frequency: 55 * 2 ** (i / 12), waveform: "saw" },
+      })),
+      ...Array.from({ length: 12 }, (_, i) => ({
+        name: `lp${i}`,
+        node_id: "builtin:filter",
+        inputs: [`osc${i}`],
+        params: { frequency: 1500 },
+      })),
+      { name: "mix", node_id: "builtin:mixer", inputs: Array.from({ length: 12 }, (_, i) => `lp${i}`) },
+      { name: "room", node_id: "builtin:reverb", inputs: ["mix"] },
+    ],
+    output: "room",
+  },
+  options: { offline: true, preroll: 600 },
+};
+
+test("the Worker host cancels a render during its preroll at once: partial, 0 frames", async ({ page }) => {
+  await page.goto("/e2e/pages/worker-render.html");
+  const outcome = await page.evaluate((r) => window.interruptPrerollInWorker(r, "abort", 300), longPreroll);
+  test.info().annotations.push({ type: "cancel latency", description: `${outcome.latencyMs.toFixed(1)} ms` });
+  expect(outcome).toMatchObject({
+    status: "partial",
+    frames: 0,
+    error: "E_CANCELLED: render cancelled after 0 of 48000 frames",
+  });
+  expect(outcome.latencyMs).toBeLessThan(250);
+});
+
+test("closing the Worker host during a preroll rejects the render with E_CLOSED at once", async ({
+  page,
+}) => {
+  await page.goto("/e2e/pages/worker-render.html");
+  const outcome = await page.evaluate((r) => window.interruptPrerollInWorker(r, "close", 300), longPreroll);
+  test.info().annotations.push({ type: "close latency", description: `${outcome.latencyMs.toFixed(1)} ms` });
+  expect(outcome.code).toBe("E_CLOSED");
+  expect(outcome.latencyMs).toBeLessThan(250);
 });

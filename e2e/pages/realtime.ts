@@ -112,6 +112,57 @@ const api = {
     const result = await client().render(request(graph, 0.5, false));
     return { status: result.status, samples: await read(result.buffer_handle) };
   },
+  /**
+   * Plays a looped buffer holding a NaN at frame 1000 and +Infinity at 2000 for `playMs`: the live
+   * counter, the meters; then captures 0.5 s of it in real time, by default and with "replace".
+   */
+  async nonFiniteLive(playMs: number) {
+    const c = client();
+    const sr = c.context.sampleRate;
+    const samples = new Float32Array(sr).fill(0.25);
+    samples[1000] = Number.NaN;
+    samples[2000] = Number.POSITIVE_INFINITY;
+    const handle = await c.uploadBuffer([samples], sr);
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [{ name: "p", node_id: "builtin:playback", params: { loop: "on" }, buffers: { data: handle } }],
+      output: "p",
+    };
+    await c.loadGraph(graph);
+    await c.stop();
+    const before = c.readTransport().nonFiniteSamples;
+    await c.play();
+    const reading = c.createMeterReading();
+    let metersFinite = true;
+    const end = performance.now() + playMs;
+    while (performance.now() < end) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      c.readMeters(reading);
+      metersFinite &&= reading.peak.every(Number.isFinite) && reading.windowRms.every(Number.isFinite);
+    }
+    const live = c.readTransport().nonFiniteSamples;
+    const state = await c.getTransportState();
+    await c.stop();
+    const failed = await c.render(request(graph, 0.5, false));
+    const kept = await c.render({
+      ...request(graph, 0.5, false),
+      options: { offline: false, preroll: 0, non_finite: "replace" },
+    });
+    const keptSamples = await read(kept.buffer_handle);
+    return {
+      before,
+      live,
+      stateCount: state.extensions.non_finite_samples,
+      metersFinite,
+      failed: { status: failed.status, error: failed.error, report: failed.extensions.non_finite },
+      kept: {
+        status: kept.status,
+        report: kept.extensions.non_finite,
+        at: [keptSamples[999], keptSamples[1000], keptSamples[2000]],
+        finite: keptSamples.every(Number.isFinite),
+      },
+    };
+  },
   async transport(action: string, a?: number, b?: number) {
     const c = client();
     if (action === "load") await c.loadGraph(sineGraph);

@@ -40,3 +40,35 @@ async function renderFaustInWorker(source: string): Promise<{ nodeId: string; ch
 }
 
 Object.assign(window, { renderFaustInWorker });
+
+/**
+ * Starts a render with a 600 s preroll in the Worker host, then after `afterMs` aborts it or closes
+ * the client: how it ended, and how long after the abort or close (the Worker must be answering
+ * its port during the preroll for either to arrive).
+ */
+async function interruptPrerollInWorker(
+  request: RenderRequestInput,
+  action: "abort" | "close",
+  afterMs: number,
+): Promise<{ status?: string; frames?: number; error?: string | null; code?: string; latencyMs: number }> {
+  const engine = await createBrowserEngine({
+    host: "worker",
+    hostOptions: { sampleRate: request.sample_rate },
+  });
+  const controller = new AbortController();
+  const rendering = engine.render(request, { signal: controller.signal }).then(
+    (result) => ({ status: result.status, frames: result.frames, error: result.error }),
+    (error: { code?: string }) => ({ code: error.code }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, afterMs));
+  const interruptedAt = performance.now();
+  if (action === "abort") controller.abort();
+  const closing = action === "close" ? engine.close() : Promise.resolve();
+  const outcome = await rendering;
+  const latencyMs = performance.now() - interruptedAt;
+  await closing;
+  if (action === "abort") await engine.close();
+  return { ...outcome, latencyMs };
+}
+
+Object.assign(window, { interruptPrerollInWorker });

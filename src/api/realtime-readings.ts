@@ -47,6 +47,11 @@ export interface TransportSnapshot {
   underruns: number;
   /** Command records skipped because they did not decode (CommandDecoder.badCommands). */
   badCommands: number;
+  /**
+   * Output samples that were NaN or ±Infinity and were played as 0 instead, since the engine
+   * started (extensions.non_finite_samples; docs/reliability.md, "Non-finite audio").
+   */
+  nonFiniteSamples: number;
 }
 
 /**
@@ -72,6 +77,7 @@ export function createTransportSnapshot(): TransportSnapshot {
     lateCommands: 0,
     underruns: 0,
     badCommands: 0,
+    nonFiniteSamples: 0,
   };
 }
 

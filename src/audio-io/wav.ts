@@ -10,15 +10,18 @@
  * - reading scales an integer sample x of b bits to x / 2^(b-1), so values lie in [-1, 1);
  * - writing integers multiplies by 2^(b-1), rounds to the nearest integer (ties toward +infinity, as
  *   Math.round) and clips to the integer range, which is the same as clipping the input to
- *   [-1, 1 - 2^-(b-1)]; NaN becomes 0. A value that is a multiple of 2^-(b-1) in range round-trips
- *   exactly;
- * - float32 is written as is (no clipping), so a float32 round trip is bit-exact.
+ *   [-1, 1 - 2^-(b-1)]. A value that is a multiple of 2^-(b-1) in range round-trips exactly;
+ * - float32 is written as is (no clipping), so a float32 round trip is bit-exact;
+ * - NaN and ±Infinity are never written silently, in any format: writing refuses audio that holds
+ *   one (WavFileError naming how many and the first), unless `nonFinite: "zero"` asks for 0 in
+ *   their place, and then writeWavFile reports how many (non-finite-samples.ts).
  * Files with more than two channels use WAVE_FORMAT_EXTENSIBLE (format tag 0xFFFE) with the PCM or
  * IEEE-float sub-format, as the WAVE specification requires; mono and stereo use tag 1 (PCM) or 3 (float).
  */
 import { randomBytes } from "node:crypto";
 import { rename, rm, writeFile } from "node:fs/promises";
 import wavefile from "wavefile";
+import { describeNonFinite, findNonFinite, zeroNonFinite } from "./non-finite-samples";
 import { FileReadError, readRegularFile } from "./regular-file";
 
 /** Sample encodings a WAV can be written in. */
@@ -34,6 +37,17 @@ export interface AudioData {
 export interface WavWriteOptions {
   /** Sample encoding. Default "float32", which keeps every sample exactly. */
   format?: WavSampleFormat;
+  /**
+   * NaN and ±Infinity: "error" (default) refuses to write audio holding one; "zero" writes 0 in
+   * their place (writeWavFile reports how many).
+   */
+  nonFinite?: "error" | "zero";
+}
+
+/** What writeWavFile wrote besides the samples it was given. */
+export interface WavWriteReport {
+  /** NaN and ±Infinity samples written as 0 (nonFinite: "zero"); 0 otherwise. */
+  nonFiniteSamples: number;
 }
 
 /** A file that is not a WAV this module can read, or audio that cannot be written as one. */
@@ -108,7 +122,8 @@ export function encodeWav(audio: AudioData, options: WavWriteOptions = {}, label
   if (encoding === undefined) {
     throw new WavFileError(label, `unknown sample format "${format}" (use ${WAV_SAMPLE_FORMATS.join(", ")})`);
   }
-  const { channels, sampleRate } = audio;
+  const { sampleRate } = audio;
+  let { channels } = audio;
   if (channels.length < 1) throw new WavFileError(label, "cannot write audio with no channels");
   if (!Number.isInteger(sampleRate) || sampleRate < 1 || sampleRate > 0xffff_ffff) {
     throw new WavFileError(
@@ -122,6 +137,17 @@ export function encodeWav(audio: AudioData, options: WavWriteOptions = {}, label
       throw new WavFileError(label, `channel ${index} has ${channel.length} frames, channel 0 has ${frames}`);
     }
   });
+
+  const nonFinite = findNonFinite(channels);
+  if (nonFinite !== null) {
+    if ((options.nonFinite ?? "error") === "error") {
+      throw new WavFileError(
+        label,
+        `${describeNonFinite(nonFinite)}: a WAV file holds none; write them as 0 with nonFinite: "zero"`,
+      );
+    }
+    channels = zeroNonFinite(channels);
+  }
 
   // wavefile builds the header from an empty sample list; the data chunk is filled in below.
   const wav = new wavefile.WaveFile();
@@ -239,7 +265,7 @@ export async function readWavFile(path: string, options: WavReadOptions = {}): P
 
 /**
  * Encodes and writes a WAV file. It is written beside the target and renamed into place, so a render
- * killed midway never leaves a truncated WAV that looks finished.
+ * killed midway never leaves a truncated WAV that looks finished. Resolves with what it replaced.
  * @example
  * await writeWavFile("out.wav", { sampleRate: 48000, channels }, { format: "pcm16" });
  */
@@ -247,7 +273,8 @@ export async function writeWavFile(
   path: string,
   audio: AudioData,
   options: WavWriteOptions = {},
-): Promise<void> {
+): Promise<WavWriteReport> {
+  const nonFiniteSamples = options.nonFinite === "zero" ? (findNonFinite(audio.channels)?.samples ?? 0) : 0;
   const bytes = encodeWav(audio, options, path);
   const temporary = `${path}.${randomBytes(4).toString("hex")}.partial`;
   try {
@@ -257,6 +284,7 @@ export async function writeWavFile(
     await rm(temporary, { force: true });
     throw new WavFileError(path, `cannot write: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
   }
+  return { nonFiniteSamples };
 }
 
 function readEncoding(header: WavefileHeader, label: string): SampleEncoding {

@@ -91,6 +91,15 @@ async function render(command: RenderCommand, io: CliIo): Promise<number> {
     onProgress: (report) => progress.update(report.job, report),
     onResult: (job, result) => {
       if (result.ok) {
+        const nonFinite = result.outcome.nonFinite;
+        if (nonFinite !== null) {
+          // Printed even with --quiet: the file is not what the graph played.
+          const line =
+            `webdreamer: warning: ${jobs[job]?.sessionPath}: ${nonFinite.samples} non-finite samples ` +
+            `(NaN or ±Infinity) from frame ${nonFinite.first_frame} were written as 0`;
+          if (command.quiet) io.stderr.write(`${line}\n`);
+          else progress.message(line);
+        }
         progress.finish(job, result.outcome.frames / result.outcome.sampleRate);
         return;
       }

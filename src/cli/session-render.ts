@@ -14,6 +14,7 @@ import type { EngineClient, RenderChunk, RenderProgress } from "../api/engine-cl
 import type { WavSampleFormat } from "../audio-io/wav";
 import { WavStreamWriter } from "../audio-io/wav-stream";
 import { EngineError } from "../contracts/errors";
+import type { NonFiniteReport } from "../contracts/non-finite";
 import type { RenderRequest } from "../contracts/render";
 import { readSession, uploadSession } from "../session/load-session";
 import type { LengthOverride } from "./cli-options";
@@ -40,6 +41,11 @@ export interface SessionRenderOutcome {
   /** Frames per channel written. */
   frames: number;
   sampleRate: number;
+  /**
+   * NaN and ±Infinity the engine wrote as 0, when the session's options.non_finite is "replace"
+   * (by default such a render fails instead); null when there were none.
+   */
+  nonFinite: NonFiniteReport | null;
 }
 
 /** Makes the engine for a session: createEngine with the in-process host, in the CLI's workers. */
@@ -150,7 +156,11 @@ async function renderSessionFiles(
       throw new Error(result.error ?? `the render ended with status ${result.status}`);
     }
     for (const writer of writers) await writer.finish();
-    return { frames: result.frames, sampleRate: request.sample_rate };
+    return {
+      frames: result.frames,
+      sampleRate: request.sample_rate,
+      nonFinite: result.extensions.non_finite ?? null,
+    };
   } finally {
     // After finish() this removes nothing; after a failure it removes each partial file.
     await Promise.all(writers.map((writer) => writer.abort()));

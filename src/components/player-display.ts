@@ -35,6 +35,7 @@ export function playerDropouts() {
       <div><dt>Late commands</dt><dd id="late-commands"></dd></div>
       <div><dt>Bad commands</dt><dd id="bad-commands"></dd></div>
       <div><dt>Underruns</dt><dd id="underruns"></dd></div>
+      <div><dt>NaN/Inf samples</dt><dd id="non-finite"></dd></div>
     </dl>
   `;
 }
@@ -57,5 +58,6 @@ export function findReadoutFields(root: ParentNode): ReadoutFields {
     lateCommands: field("late-commands"),
     badCommands: field("bad-commands"),
     underruns: field("underruns"),
+    nonFiniteSamples: field("non-finite"),
   };
 }

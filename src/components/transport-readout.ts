@@ -19,6 +19,8 @@ export interface ReadoutFields {
   lateCommands: HTMLElement;
   badCommands: HTMLElement;
   underruns: HTMLElement;
+  /** Output samples that were NaN or ±Infinity, played as silence. */
+  nonFiniteSamples: HTMLElement;
 }
 
 /** The loop region as the player asked for it, in beats (the snapshot holds it in frames). */
@@ -32,7 +34,7 @@ export class TransportReadout {
   private tenth = Number.NaN;
   private tempoTenth = Number.NaN;
   private loopKey = Number.NaN;
-  private readonly counts = new Float64Array(4).fill(Number.NaN);
+  private readonly counts = new Float64Array(5).fill(Number.NaN);
 
   /**
    * @example
@@ -88,6 +90,7 @@ export class TransportReadout {
     this.count(1, fields.lateCommands, state.lateCommands);
     this.count(2, fields.badCommands, state.badCommands);
     this.count(3, fields.underruns, state.underruns);
+    this.count(4, fields.nonFiniteSamples, state.nonFiniteSamples);
   }
 
   private loopText(state: TransportSnapshot): string {

@@ -9,6 +9,7 @@ export * from "./graph-semantics";
 export * from "./json-schemas";
 export * from "./limits";
 export * from "./node-descriptor";
+export * from "./non-finite";
 export * from "./plugin-discovery";
 export * from "./render";
 export * from "./tempo-map";

@@ -21,6 +21,7 @@ import { EngineError } from "./errors";
 import { GraphDescriptorSchema } from "./graph-descriptor";
 import { checkGraph, type GraphCheckOptions } from "./graph-semantics";
 import { checkLimit, formatCount, LIMITS } from "./limits";
+import { NonFinitePolicySchema, NonFiniteReportSchema } from "./non-finite";
 import { beatAtSeconds, secondsAtBeat } from "./tempo-map";
 import { formatPath } from "./validate";
 
@@ -50,6 +51,7 @@ export const RenderOptionsSchema = z
       .array(NodeNameSchema)
       .describe("Names of nodes whose output to return as stems, in addition to nodes with capture: true.")
       .optional(),
+    non_finite: NonFinitePolicySchema.optional(),
   })
   .superRefine((options, ctx) => {
     const seen = new Map<string, number>();
@@ -136,8 +138,9 @@ export const RenderResultSchema = z
         captures: withoutReservedKey(z.record(NodeNameSchema, BufferHandleSchema))
           .describe("Stems: a buffer handle per captured node name, each with `frames` frames.")
           .optional(),
+        non_finite: NonFiniteReportSchema.optional(),
       },
-      "Named extensions (captures) and any other extension data.",
+      "Named extensions (captures, non_finite) and any other extension data.",
     ),
   })
   .superRefine((result, ctx) => {

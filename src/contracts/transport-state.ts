@@ -79,11 +79,18 @@ export const TransportStateSchema = z
           })
           .describe("Counters since the session started; they only grow.")
           .optional(),
+        non_finite_samples: z
+          .int()
+          .min(0)
+          .describe(
+            "Output samples that were NaN or ±Infinity and were played as 0 instead, since the session started.",
+          )
+          .optional(),
         data_plane: DataPlaneSchema.describe(
           "How bulk audio moves: shared_memory (cross-origin isolated), message_port (fallback) or in_process.",
         ).optional(),
       },
-      "Named extensions (position_beats, loop, dropouts, data_plane) and any other extension data.",
+      "Named extensions (position_beats, loop, dropouts, non_finite_samples, data_plane) and any other extension data.",
     ),
   })
   .describe("The engine's playback state: position, tempo, sample rate, and whether it runs.");

@@ -24,7 +24,8 @@
  * 11 lateCommands      commands applied after their target frame
  * 12 underruns         quanta output as silence because the engine was not ready
  * 13 badCommands       command records skipped because they did not decode
- * 14, 15 reserved (0)
+ * 14 reserved (0)
+ * 15 nonFiniteSamples  output samples that were NaN or ±Infinity, played as 0, since the engine started
  * ```
  *
  * Threading: `write` on the audio thread (one writer), `read` anywhere. Neither allocates.
@@ -49,6 +50,7 @@ const RING_OVERFLOWS = 10;
 const LATE_COMMANDS = 11;
 const UNDERRUNS = 12;
 const BAD_COMMANDS = 13;
+const NON_FINITE_SAMPLES = 15;
 
 const RUNNING = 1;
 const LOOP_ENABLED = 2;
@@ -128,6 +130,7 @@ export class TransportBlock {
     values[LATE_COMMANDS] = state.lateCommands;
     values[UNDERRUNS] = state.underruns;
     values[BAD_COMMANDS] = state.badCommands;
+    values[NON_FINITE_SAMPLES] = state.nonFiniteSamples;
     const urgent = flags !== this.lastFlags;
     this.lastFlags = flags;
     this.store.write(values, urgent);
@@ -163,6 +166,7 @@ export class TransportBlock {
     into.lateCommands = values[LATE_COMMANDS] as number;
     into.underruns = values[UNDERRUNS] as number;
     into.badCommands = values[BAD_COMMANDS] as number;
+    into.nonFiniteSamples = values[NON_FINITE_SAMPLES] as number;
     return into;
   }
 }

@@ -92,6 +92,9 @@ export interface EngineWasmExports extends ProcessorTableExports {
   wd_output_channels(engine: number): number;
   wd_output_channel(engine: number, channel: number): number;
   wd_position_frames(engine: number): number;
+  wd_non_finite_samples(engine: number, node: number): number;
+  wd_non_finite_first_frame(engine: number, node: number): number;
+  wd_non_finite_clear(engine: number): void;
   wd_node_output_channels(engine: number, node: number): number;
   wd_max_render_frames(): number;
   wd_allocation_count(): number;
@@ -151,6 +154,9 @@ const ENGINE_FUNCTIONS = {
   wd_output_channels: true,
   wd_output_channel: true,
   wd_position_frames: true,
+  wd_non_finite_samples: true,
+  wd_non_finite_first_frame: true,
+  wd_non_finite_clear: true,
   wd_node_output_channels: true,
   wd_max_render_frames: true,
   wd_allocation_count: true,

@@ -3,23 +3,46 @@
  * render loop for a RenderRequest (preroll, start position, captures, progress, cancellation); the
  * Worker host runs the same code.
  *
+ * Liveness: the loop renders in slices of YIELD_INTERVAL_MS, by its own clock (performance.now()),
+ * and yields to the event loop between slices, in the preroll as in the render; so an AbortSignal, a
+ * close() or another caller gets in within one slice, and the thread running it is never blocked
+ * for much longer than that. A chunk that alone takes more than half a slice (a heavy graph) makes
+ * the next chunks shorter, down to MIN_CHUNK_FRAMES, so one chunk cannot overrun a slice by much.
+ *
  * The loop allocates nothing per chunk: result arrays are allocated once at their full length, each
  * chunk is copied with TypedArray.set from views of the engine's staging buffers made before the loop
- * (the views are rebuilt only if the engine's memory grew, which rendering itself never does), and
- * the only per-chunk work besides the engine call is that copy. With `onChunk` the result arrays are
- * one piece long (about a progress interval) and are handed over and refilled piece by piece: one
- * render, so every processor's state carries across pieces exactly as in a whole render.
+ * (the views are rebuilt only if the engine's memory grew, which rendering itself never does, or
+ * if the chunk length shrank), and the only per-chunk work besides the engine call is that copy and
+ * a counter. The clock is read a few times a slice and the loop yields once a slice (a promise):
+ * neither is per chunk. With `onChunk` the result arrays are one piece long (about a progress
+ * interval) and are handed over and refilled piece by piece: one render, so every processor's state
+ * carries across pieces exactly as in a whole render.
  *
- * `renderOffline` is the same loop without a RenderRequest around it (benchmarks and tests time and
- * use it), so what the benchmarks measure is the copy and mapping every render runs.
+ * `renderOffline` is the same per-chunk path without a RenderRequest around it and without the
+ * yields (benchmarks and tests time and use it), so what the benchmarks measure is the copy, the
+ * mapping and the pacing every render runs.
  *
  * Channel mapping, for the main output and for every capture alike: engine channel c goes to result
  * channel c; a mono source fills every result channel; result channels the source lacks stay silent,
  * and source channels beyond the request's count are dropped.
+ *
+ * Non-finite samples: the engine replaces NaN and ±Infinity by 0 where audio leaves the graph and
+ * counts them (wasm/src/dsp/finite.h); the output reports the counts of the kept frames (the preroll
+ * is not counted: its audio is discarded).
  */
 import type { CompiledGraph } from "./graph-compiler";
 import { applyGraphProgram } from "./graph-program";
 import { type WasmEngine, WasmEngineError } from "./wasm-engine";
+
+/**
+ * The longest the loop renders, by its own clock, before it yields to the event loop (ms). Ten
+ * milliseconds keep the thread answering (docs/reliability.md promises no gap over 50 ms) while a
+ * yield, tens of microseconds, costs well under 1% of the render.
+ */
+export const YIELD_INTERVAL_MS = 10;
+
+/** The shortest chunk a slow graph shrinks its chunks to (one AudioWorklet quantum). */
+export const MIN_CHUNK_FRAMES = 128;
 
 /** One render: where it starts and how much of it to keep. */
 export interface RenderJob {
@@ -35,14 +58,16 @@ export interface RenderJob {
 }
 
 export interface RenderJobHooks {
-  /** Stops the render between chunks; the output then holds the frames rendered so far. */
+  /** Stops the render between chunks, preroll included; the output then holds the frames so far. */
   signal?: AbortSignal;
   /** Called with the kept frames rendered so far, every `progressIntervalFrames` and at the end. */
   onProgress?: (framesRendered: number) => void;
-  /** Kept frames between progress reports; the loop also yields to the event loop there. */
+  /** Kept frames between progress reports. */
   progressIntervalFrames: number;
   /** Called after each yield; throwing ends the render (the client closed meanwhile). */
   afterYield?: () => void;
+  /** The loop's clock in milliseconds. Default performance.now(). */
+  now?: () => number;
   /**
    * Takes the kept audio piece by piece, in order, instead of the output holding all of it (then
    * `output` and `captures` of the RenderJobOutput have 0 frames): memory stays at one piece of about
@@ -63,6 +88,13 @@ export interface RenderJobChunk {
   captures: Map<string, Float32Array[]>;
 }
 
+/** NaN and ±Infinity samples the engine replaced by 0 in one result. */
+export interface NonFiniteCount {
+  samples: number;
+  /** The first kept frame that held one; -1 when samples is 0. */
+  firstFrame: number;
+}
+
 export interface RenderJobOutput {
   /** Kept frames rendered: job.frames when complete, fewer when the signal stopped it. */
   frames: number;
@@ -71,6 +103,8 @@ export interface RenderJobOutput {
   output: Float32Array[];
   /** Each captured node's job.channels arrays of `frames` frames, by name. */
   captures: Map<string, Float32Array[]>;
+  /** Non-finite samples replaced in the output and in each capture (counted on every engine channel). */
+  nonFinite: { output: NonFiniteCount; captures: Map<string, NonFiniteCount> };
 }
 
 /**
@@ -94,9 +128,9 @@ export async function runRenderJob(
   const engineNode = (programIndex: number) => engineNodes[programIndex] as number;
   const routes: ChannelRoute[] = [];
   const outputFromEngine = compiled.program.output === compiled.outputNode;
-  const chunkFrames = engine.maxRenderFrames;
   const { onChunk } = hooks;
   // Streaming keeps one piece: whole engine chunks of about a progress interval.
+  const chunkFrames = engine.maxRenderFrames;
   const resultFrames =
     onChunk === undefined
       ? job.frames
@@ -118,11 +152,22 @@ export async function runRenderJob(
     routes.push(route);
   }
 
+  const pacer = new Pacer(hooks.now ?? defaultClock, engine.maxRenderFrames);
+  const pause = async () => {
+    // Let an AbortSignal, a close() or other callers in while a long render runs.
+    await yieldToEventLoop();
+    hooks.afterYield?.();
+    pacer.resume();
+  };
   engine.seek(job.startFrame - job.prerollFrames);
   for (let left = job.prerollFrames; left > 0; ) {
-    if (aborted()) return trimmed(output, captures, 0, false);
-    left -= renderChunk(engine, Math.min(chunkFrames, left));
+    if (aborted()) break;
+    left -= renderSlice(engine, pacer, null, 0, left);
+    if (pacer.sliceUsed()) await pause();
   }
+  // Only kept frames count: the preroll's audio is discarded.
+  engine.clearNonFinite();
+  if (aborted()) return trimmed(output, captures, 0, false);
 
   let rendered = 0;
   /** Kept frames already handed to onChunk; the results hold the frames after them. */
@@ -141,43 +186,40 @@ export async function runRenderJob(
     });
     delivered = rendered;
     hooks.afterYield?.();
+    pacer.resume();
   };
   let nextReport = Math.min(job.frames, hooks.progressIntervalFrames);
-  let memory = engine.exports.memory.buffer;
   while (rendered < job.frames) {
     if (aborted()) break;
-    const want = Math.min(chunkFrames, job.frames - rendered);
-    if (rendered - delivered + want > resultFrames) await deliver();
-    const frames = renderChunk(engine, want);
-    if (engine.exports.memory.buffer !== memory) {
-      memory = engine.exports.memory.buffer;
-      for (let i = 0; i < routes.length; i++) (routes[i] as ChannelRoute).refreshSources();
-    }
-    // Indexed loops: no iterator objects in the per-chunk path.
-    for (let i = 0; i < routes.length; i++) (routes[i] as ChannelRoute).copy(rendered - delivered, frames);
-    rendered += frames;
+    if (rendered - delivered === resultFrames) await deliver();
+    // A slice ends early at the next progress report, so reports keep their cadence, and (streaming)
+    // where the piece is full.
+    const room = resultFrames - (rendered - delivered);
+    rendered += renderSlice(
+      engine,
+      pacer,
+      routes,
+      rendered - delivered,
+      Math.min(nextReport - rendered, room),
+    );
     if (rendered >= nextReport) {
       hooks.onProgress?.(rendered);
       nextReport = Math.min(job.frames, nextReport + hooks.progressIntervalFrames);
-      if (rendered < job.frames) {
-        // Let an AbortSignal, a close() or other callers in while a long render runs.
-        await yieldToEventLoop();
-        hooks.afterYield?.();
-      }
     }
+    if (rendered < job.frames && pacer.sliceUsed()) await pause();
   }
   if (onChunk !== undefined) {
     // A cancelled render still delivers what it rendered.
     await deliver();
-    return { ...emptyOutput(job), frames: rendered, complete: rendered === job.frames };
+    return { ...trimmed(output, captures, 0, false), frames: rendered, complete: rendered === job.frames };
   }
   return trimmed(output, captures, rendered, rendered === job.frames);
 }
 
 /**
  * Renders `frames` frames of the prepared graph into `out` (arrays at least that long), with the
- * channel mapping above. Returns the frames rendered: fewer when `shouldStop`, asked before each
- * chunk with the frames done so far, returned true. No allocation per chunk.
+ * channel mapping above, in one go (no yields: for benchmarks and synchronous tests). No allocation
+ * per chunk. `now` is the clock that paces it (default performance.now()).
  * @example
  * const out = [new Float32Array(48000), new Float32Array(48000)];
  * renderOffline(engine, 48000, out);
@@ -186,15 +228,42 @@ export function renderOffline(
   engine: WasmEngine,
   frames: number,
   out: Float32Array[],
-  shouldStop?: (framesDone: number) => boolean,
+  now: () => number = defaultClock,
 ): number {
-  const route = new ChannelRoute(engine, out, null);
+  const routes = [new ChannelRoute(engine, out, null)];
+  const pacer = new Pacer(now, engine.maxRenderFrames);
   let done = 0;
   while (done < frames) {
-    if (shouldStop?.(done)) break;
-    const n = renderChunk(engine, Math.min(engine.maxRenderFrames, frames - done));
-    route.copy(done, n);
+    done += renderSlice(engine, pacer, routes, done, frames - done);
+    pacer.resume();
+  }
+  return done;
+}
+
+/**
+ * Renders chunks until `frames` frames are done or the pacer's slice is used up; copies them into
+ * `routes` at `offset` (null: the preroll, discarded). Returns the frames rendered (at least one chunk).
+ */
+function renderSlice(
+  engine: WasmEngine,
+  pacer: Pacer,
+  routes: ChannelRoute[] | null,
+  offset: number,
+  frames: number,
+): number {
+  let done = 0;
+  while (done < frames) {
+    const n = renderChunk(engine, Math.min(pacer.chunkFrames, frames - done));
+    if (routes !== null) {
+      const first = routes[0] as ChannelRoute;
+      if (engine.exports.memory.buffer !== first.memory || pacer.chunkFrames !== first.chunkFrames) {
+        for (let i = 0; i < routes.length; i++) (routes[i] as ChannelRoute).refresh(pacer.chunkFrames);
+      }
+      // Indexed loops: no iterator objects in the per-chunk path.
+      for (let i = 0; i < routes.length; i++) (routes[i] as ChannelRoute).copy(offset + done, n);
+    }
     done += n;
+    if (pacer.chunkDone()) break;
   }
   return done;
 }
@@ -208,18 +277,76 @@ function renderChunk(engine: WasmEngine, frames: number): number {
 }
 
 /**
+ * The loop's clock: when a slice is used up, and how long a chunk may be so that one chunk cannot
+ * overrun a slice by much.
+ *
+ * It reads the clock about four times a slice rather than after every chunk: Node's
+ * performance.now() allocates a little on each call, and a light graph renders thousands of chunks
+ * a second. The first chunk is always timed, so a heavy graph is caught at once; a graph that gets
+ * ten times heavier between two readings overruns its slice by about two and a half slices' worth.
+ */
+class Pacer {
+  chunkFrames: number;
+  private sliceStart: number;
+  private lastReading: number;
+  private chunksPerReading = 1;
+  private chunksSinceReading = 0;
+
+  constructor(
+    private readonly now: () => number,
+    maxChunkFrames: number,
+  ) {
+    this.chunkFrames = maxChunkFrames;
+    this.sliceStart = this.lastReading = now();
+  }
+
+  /** After each chunk: true when the slice is used up and the loop should yield. */
+  chunkDone(): boolean {
+    if (++this.chunksSinceReading < this.chunksPerReading) return false;
+    const now = this.now();
+    const perChunk = (now - this.lastReading) / this.chunksSinceReading;
+    this.lastReading = now;
+    this.chunksSinceReading = 0;
+    if (perChunk > YIELD_INTERVAL_MS / 2 && this.chunkFrames > MIN_CHUNK_FRAMES) {
+      // Aim for chunks of a quarter slice: a power of two, so the engine's blocks still tile them.
+      const fit = (this.chunkFrames * YIELD_INTERVAL_MS) / 4 / perChunk;
+      this.chunkFrames = Math.max(MIN_CHUNK_FRAMES, 2 ** Math.floor(Math.log2(Math.max(1, fit))));
+    }
+    this.chunksPerReading = Math.max(1, Math.floor(YIELD_INTERVAL_MS / 4 / Math.max(perChunk, 1e-3)));
+    return now - this.sliceStart >= YIELD_INTERVAL_MS;
+  }
+
+  /** Whether the slice was used up at the last reading (for slices that ended for other reasons). */
+  sliceUsed(): boolean {
+    return this.lastReading - this.sliceStart >= YIELD_INTERVAL_MS;
+  }
+
+  /** After a yield: a new slice starts now. */
+  resume(): void {
+    this.sliceStart = this.lastReading = this.now();
+    this.chunksSinceReading = 0;
+  }
+}
+
+function defaultClock(): number {
+  return performance.now();
+}
+
+/**
  * One result (the output, or a capture): its preallocated channels and the engine staging buffers
  * they are copied from.
  */
 class ChannelRoute {
   readonly channels: Float32Array[];
+  /** Frames of a full chunk: the copies of this many frames use the cached views. */
+  chunkFrames: number;
+  /** The engine memory the views were made on (a grown memory detaches them). */
+  memory: ArrayBufferLike;
   /** For each result channel, the engine channel it copies, or -1 for silence. */
   private readonly sourceChannel: number[];
-  /** Staging views (maxRenderFrames long) of each engine channel, and their first-chunk-length views. */
+  /** Staging views (maxRenderFrames long) of each engine channel, and their chunk-length views. */
   private sources: Float32Array[] = [];
   private chunkViews: Float32Array[] = [];
-  /** Frames of a full chunk (the engine's staging length). */
-  private readonly chunkFrames: number;
 
   /**
    * `channels` are the result arrays (long enough for the whole render); `node` is the engine node
@@ -232,17 +359,23 @@ class ChannelRoute {
   ) {
     this.channels = channels;
     this.chunkFrames = engine.maxRenderFrames;
+    this.memory = engine.exports.memory.buffer;
     const engineChannels =
       node === null ? engine.outputChannels : Math.max(0, engine.nodeOutputChannels(node));
     this.sourceChannel = this.channels.map((_, channel) => {
       if (channel < engineChannels) return channel;
       return engineChannels === 1 ? 0 : -1;
     });
-    this.refreshSources();
+    this.refresh(this.chunkFrames);
   }
 
-  /** Rebuilds the staging views (after the engine's memory grew, which detaches the old ones). */
-  refreshSources(): void {
+  /**
+   * Rebuilds the staging views for chunks of `chunkFrames` (after the engine's memory grew, which
+   * detaches the old ones, or the loop shortened its chunks).
+   */
+  refresh(chunkFrames: number): void {
+    this.chunkFrames = chunkFrames;
+    this.memory = this.engine.exports.memory.buffer;
     const used = Math.max(-1, ...this.sourceChannel) + 1;
     this.sources = [];
     for (let channel = 0; channel < used; channel++) {
@@ -252,7 +385,7 @@ class ChannelRoute {
           : this.engine.captureChannel(this.node, channel),
       );
     }
-    this.chunkViews = this.sources.map((source) => source.subarray(0, this.chunkFrames));
+    this.chunkViews = this.sources.map((source) => source.subarray(0, chunkFrames));
   }
 
   /** Copies `frames` rendered frames into the results at `offset`. */
@@ -261,12 +394,21 @@ class ChannelRoute {
     for (let channel = 0; channel < this.channels.length; channel++) {
       const source = this.sourceChannel[channel] as number;
       if (source < 0) continue;
-      // A full chunk uses the cached view; only the last, shorter chunk of a render makes a new one.
+      // A full chunk uses the cached view; only a slice's last, shorter chunk makes a new one.
       const view = whole
         ? (this.chunkViews[source] as Float32Array)
         : (this.sources[source] as Float32Array).subarray(0, frames);
       (this.channels[channel] as Float32Array).set(view, offset);
     }
+  }
+
+  /** The non-finite samples the engine replaced on this route since its counts were cleared. */
+  nonFinite(): NonFiniteCount {
+    const node = this.node ?? -1;
+    return {
+      samples: this.engine.nonFiniteSamples(node),
+      firstFrame: this.engine.nonFiniteFirstFrame(node),
+    };
   }
 }
 
@@ -280,21 +422,64 @@ function trimmed(
   const keep = (channels: Float32Array[]) =>
     complete ? channels : channels.map((channel) => channel.slice(0, frames));
   const kept = new Map<string, Float32Array[]>();
-  for (const [name, route] of captures) kept.set(name, keep(route.channels));
-  return { frames, complete, output: keep(output.channels), captures: kept };
+  const counts = new Map<string, NonFiniteCount>();
+  for (const [name, route] of captures) {
+    kept.set(name, keep(route.channels));
+    counts.set(name, route.nonFinite());
+  }
+  return {
+    frames,
+    complete,
+    output: keep(output.channels),
+    captures: kept,
+    nonFinite: { output: output.nonFinite(), captures: counts },
+  };
 }
+
+const NO_NON_FINITE: NonFiniteCount = { samples: 0, firstFrame: -1 };
 
 function emptyOutput(job: RenderJob): RenderJobOutput {
   const silence = () => Array.from({ length: job.channels }, () => new Float32Array(0));
   const captures = new Map<string, Float32Array[]>();
-  for (const name of job.compiled.captures.keys()) captures.set(name, silence());
-  return { frames: 0, complete: job.frames === 0, output: silence(), captures };
+  const counts = new Map<string, NonFiniteCount>();
+  for (const name of job.compiled.captures.keys()) {
+    captures.set(name, silence());
+    counts.set(name, { ...NO_NON_FINITE });
+  }
+  return {
+    frames: 0,
+    complete: job.frames === 0,
+    output: silence(),
+    captures,
+    nonFinite: { output: { ...NO_NON_FINITE }, captures: counts },
+  };
 }
 
-/** Resolves on a later turn of the event loop (setImmediate in Node: no 1 ms timer clamp). */
+/**
+ * Resolves on a later turn of the event loop, behind the tasks already queued (a cancel, a close):
+ * setImmediate in Node, a message to itself elsewhere. Not setTimeout(0): browsers clamp nested
+ * timeouts to 4 ms, which every 10 ms slice would pay.
+ */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => {
     if (typeof setImmediate === "function") setImmediate(resolve);
-    else setTimeout(resolve, 0);
+    else selfMessages().post(resolve);
   });
+}
+
+/** One MessageChannel per thread, made on first use, that resumes its callers in order. */
+let channel: { post(resume: () => void): void } | null = null;
+
+function selfMessages(): { post(resume: () => void): void } {
+  if (channel !== null) return channel;
+  const { port1, port2 } = new MessageChannel();
+  const waiting: (() => void)[] = [];
+  port1.onmessage = () => waiting.shift()?.();
+  channel = {
+    post(resume) {
+      waiting.push(resume);
+      port2.postMessage(null);
+    },
+  };
+  return channel;
 }

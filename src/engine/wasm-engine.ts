@@ -381,6 +381,37 @@ export class WasmEngine {
     return view;
   }
 
+  /**
+   * Audio: NaN and ±Infinity samples the engine replaced by 0 on their way out of the graph since
+   * the last clearNonFinite(): at the output (`node` omitted) or into `node`'s capture.
+   * @example
+   * engine.clearNonFinite();
+   * engine.render(128);
+   * if (engine.nonFiniteSamples() > 0) console.warn("NaN/Inf at frame", engine.nonFiniteFirstFrame());
+   */
+  nonFiniteSamples(node = -1): number {
+    return this.exports.wd_non_finite_samples(this.handle, node);
+  }
+
+  /**
+   * Audio: the first frame, counted from the last clearNonFinite(), where a sample was replaced at
+   * the output (`node` omitted) or in `node`'s capture; -1 when none was.
+   * @example
+   * const first = engine.nonFiniteFirstFrame(); // -1, or frames since the clear
+   */
+  nonFiniteFirstFrame(node = -1): number {
+    return this.exports.wd_non_finite_first_frame(this.handle, node);
+  }
+
+  /**
+   * Audio: restarts the non-finite counts (seek() and reset() leave them alone).
+   * @example
+   * engine.clearNonFinite(); // after a preroll: only kept frames count
+   */
+  clearNonFinite(): void {
+    this.exports.wd_non_finite_clear(this.handle);
+  }
+
   /** Frames rendered since the last reset. */
   get positionFrames(): number {
     return this.exports.wd_position_frames(this.handle);

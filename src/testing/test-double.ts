@@ -5,7 +5,9 @@
  *
  * It validates exactly as a real host must (same schemas, same graph checks, same error codes and paths);
  * only the audio is fake. Deliberate simplifications: tempo changes apply at once (no ramp), and
- * scheduled parameters and MIDI are recorded in `appliedCommands()` rather than rendered.
+ * scheduled parameters and MIDI are recorded in `appliedCommands()` rather than rendered. Two
+ * request extensions provoke what a real graph would: TEST_DOUBLE_FAULT_EXTENSION a failed render,
+ * TEST_DOUBLE_NON_FINITE_EXTENSION a NaN in the audio (reported under the same policy as the engine's).
  */
 
 import {
@@ -38,6 +40,12 @@ import { graphEventCount } from "../contracts/graph-limits";
 import { checkGraph, DEFAULT_FEEDBACK_NODE_IDS, graphBufferReferences } from "../contracts/graph-semantics";
 import { checkLimit, formatCount } from "../contracts/limits";
 import type { NodeDescriptorInput } from "../contracts/node-descriptor";
+import {
+  failsOnNonFinite,
+  type NonFiniteReport,
+  nonFiniteError,
+  nonFiniteReport,
+} from "../contracts/non-finite";
 import { type PluginDiscoveryResult, PluginDiscoveryResultSchema } from "../contracts/plugin-discovery";
 import {
   capturedNodeNames,
@@ -57,6 +65,13 @@ import { TEST_DOUBLE_CATALOG } from "./test-double-catalog";
 
 /** Put a message under this key of a RenderRequest's extensions to make the double fail the render. */
 export const TEST_DOUBLE_FAULT_EXTENSION = "test_double_fault";
+
+/**
+ * Put a frame number under this key of a RenderRequest's extensions and the double's audio holds a
+ * NaN there, in every channel of the output and the captures: the double replaces it by 0 and
+ * reports it as the engine does (docs/reliability.md, "Non-finite audio").
+ */
+export const TEST_DOUBLE_NON_FINITE_EXTENSION = "test_double_non_finite";
 
 /** Period, in frames, of the double's ramp. */
 export const TEST_DOUBLE_RAMP_PERIOD = 100;
@@ -298,6 +313,16 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
 
     const complete = framesRendered === framesTotal;
     const kept = complete ? channels : channels.map((channel) => channel.slice(0, framesRendered));
+    const report = this.nonFinite(request, kept, framesRendered);
+    const failed = failsOnNonFinite(request.options.non_finite, report);
+    if (failed) {
+      return this.result(request, started, {
+        status: "error",
+        error: nonFiniteError(report).message,
+        frames: 0,
+        extensions: { non_finite: report },
+      });
+    }
     // fromEntries defines own keys: no node name can reach a prototype setter and be lost.
     const captures = Object.fromEntries(
       capturedNodeNames(request).map((name) => [
@@ -316,7 +341,7 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
             .message,
       buffer_handle: this.store(kept, request.sample_rate),
       frames: framesRendered,
-      extensions: { captures },
+      extensions: { captures, ...(report === null ? {} : { non_finite: report }) },
     });
   }
 
@@ -414,6 +439,24 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     this.bufferBytes.add(bytes);
     this.buffers.set(handle, { channels, sampleRate, bytes });
     return handle;
+  }
+
+  /**
+   * The NaN TEST_DOUBLE_NON_FINITE_EXTENSION asks for, if it lies in the rendered frames: already
+   * replaced by 0 in `channels` (as the engine would have), and its report.
+   */
+  private nonFinite(
+    request: RenderRequest,
+    channels: Float32Array[],
+    frames: number,
+  ): NonFiniteReport | null {
+    const frame = request.extensions[TEST_DOUBLE_NON_FINITE_EXTENSION];
+    if (typeof frame !== "number" || !Number.isInteger(frame) || frame < 0 || frame >= frames) return null;
+    for (const channel of channels) channel[frame] = 0;
+    const captures = new Map(
+      capturedNodeNames(request).map((name) => [name, { samples: channels.length, firstFrame: frame }]),
+    );
+    return nonFiniteReport({ samples: channels.length, firstFrame: frame }, captures);
   }
 
   private result(

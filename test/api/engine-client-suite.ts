@@ -38,6 +38,33 @@ export interface EngineClientContractOptions {
    * check for hosts with no way to provoke a render fault.
    */
   faultyRenderRequest?: (base: RenderRequestInput) => RenderRequestInput;
+  /**
+   * A request like `base` whose audio holds a NaN at frame NON_FINITE_FRAME, made through `client`
+   * (playingNonFinite, for a host that plays uploaded buffers) or by the host's own switch. Omit to
+   * skip the non-finite checks.
+   */
+  nonFiniteRenderRequest?: (base: RenderRequestInput, client: EngineClient) => Promise<RenderRequestInput>;
+}
+
+/** Where the audio of a nonFiniteRenderRequest holds its NaN. */
+export const NON_FINITE_FRAME = 1000;
+
+/** A nonFiniteRenderRequest for hosts with an engine: a playback of an uploaded buffer holding a NaN. */
+export async function playingNonFinite(
+  base: RenderRequestInput,
+  client: EngineClient,
+): Promise<RenderRequestInput> {
+  const samples = new Float32Array(base.sample_rate).fill(0.25);
+  samples[NON_FINITE_FRAME] = Number.NaN;
+  const handle = await client.uploadBuffer([samples], base.sample_rate);
+  return {
+    ...base,
+    node_graph: {
+      version: "v1alpha",
+      nodes: [{ name: "poisoned", node_id: "builtin:playback", buffers: { data: handle } }],
+      output: "poisoned",
+    },
+  };
 }
 
 const GRAPH: GraphDescriptorInput = {
@@ -332,13 +359,16 @@ export function describeEngineClientContract(
       it("reports progress and stops early on abort with status partial, keeping the frames rendered", async () => {
         const controller = new AbortController();
         const progress: number[] = [];
+        // Long enough that an abort sent from the first progress report reaches a host in another
+        // thread before the render ends: there it travels a round trip (a few ms) while the
+        // render goes on, and this graph renders a couple of thousand times faster than real time.
         const result = await client.render(
-          request({ duration_seconds: 10, sample_rate: 48000, channels: 1 }),
+          request({ duration_seconds: 120, sample_rate: 48000, channels: 1 }),
           {
             signal: controller.signal,
             onProgress: ({ request_id, frames_rendered, frames_total }) => {
               expect(request_id).toBe("suite-render");
-              expect(frames_total).toBe(480000);
+              expect(frames_total).toBe(5_760_000);
               progress.push(frames_rendered);
               controller.abort();
             },
@@ -347,7 +377,7 @@ export function describeEngineClientContract(
         expect(progress.length).toBeGreaterThanOrEqual(1);
         expect(result.status).toBe("partial");
         expect(result.frames).toBeGreaterThan(0);
-        expect(result.frames).toBeLessThan(480000);
+        expect(result.frames).toBeLessThan(5_760_000);
         expect((await client.readBuffer(result.buffer_handle ?? ""))[0]?.length).toBe(result.frames);
       });
 
@@ -366,6 +396,34 @@ export function describeEngineClientContract(
           expect(result).toMatchObject({ status: "error", buffer_handle: null, frames: 0 });
           expect(result.error).toMatch(/^E_RENDER/);
           expect((await client.render(request())).status).toBe("ok");
+        });
+      }
+
+      if (options.nonFiniteRenderRequest !== undefined) {
+        const poisoned = options.nonFiniteRenderRequest;
+        it('fails a render whose audio held NaN, unless options.non_finite is "replace"; never returns one', async () => {
+          const input = await poisoned(request(), client);
+          const failed = await client.render(input);
+          expect(() => parseContract(RenderResultSchema, failed)).not.toThrow();
+          expect(failed).toMatchObject({ status: "error", buffer_handle: null, frames: 0 });
+          expect(failed.error).toMatch(
+            new RegExp(
+              `^E_RENDER: \\d+ non-finite samples \\(NaN or ±Infinity\\) from frame ${NON_FINITE_FRAME}, in the output`,
+            ),
+          );
+          expect(failed.extensions.non_finite).toMatchObject({ first_frame: NON_FINITE_FRAME });
+
+          const kept = await client.render({
+            ...input,
+            options: { offline: true, preroll: 0, non_finite: "replace" },
+          });
+          expect(kept).toMatchObject({ status: "ok", frames: 12000 });
+          expect(kept.extensions.non_finite).toMatchObject({ first_frame: NON_FINITE_FRAME });
+          const channels = await client.readBuffer(kept.buffer_handle ?? "");
+          expectFinite(channels);
+          expect(channels.map((channel) => channel[NON_FINITE_FRAME])).toEqual(channels.map(() => 0));
+          // A clean render reports nothing.
+          expect((await client.render(request())).extensions).not.toHaveProperty("non_finite");
         });
       }
 

@@ -72,17 +72,7 @@ describe("WAV encode and decode", () => {
 
     it(`${format} rounds to nearest and clips to [-1, 1 - 2^-${bits - 1}]`, () => {
       const step = 2 ** -(bits - 1);
-      const input = Float32Array.from([
-        2,
-        1,
-        -1.5,
-        -1,
-        0.4 * step,
-        0.6 * step,
-        -0.6 * step,
-        2.5 * step,
-        Number.NaN,
-      ]);
+      const input = Float32Array.from([2, 1, -1.5, -1, 0.4 * step, 0.6 * step, -0.6 * step, 2.5 * step]);
       const [decoded] = decodeWav(encodeWav({ sampleRate: 8000, channels: [input] }, { format })).channels;
       expect(Array.from(decoded ?? [])).toEqual([
         1 - step,
@@ -93,7 +83,6 @@ describe("WAV encode and decode", () => {
         step,
         -step,
         3 * step, // ties round toward +infinity
-        0,
       ]);
     });
   }
@@ -266,6 +255,33 @@ describe("WAV errors name the file and the problem", () => {
   });
 });
 
+describe("WAV and non-finite samples", () => {
+  const poisoned = () => [
+    Float32Array.of(0.5, 0.25, Number.NaN, 0.125),
+    Float32Array.of(0.5, Number.NEGATIVE_INFINITY, 0.25, Number.POSITIVE_INFINITY),
+  ];
+
+  it("refuses NaN and ±Infinity in every format, naming how many and the first", () => {
+    for (const format of ["float32", "pcm16", "pcm24"] as const) {
+      expect(() => encodeWav({ sampleRate: 8000, channels: poisoned() }, { format }, "out.wav")).toThrow(
+        'out.wav: 3 samples are NaN or ±Infinity (the first at channel 1, frame 1): a WAV file holds none; write them as 0 with nonFinite: "zero"',
+      );
+    }
+  });
+
+  it('writes them as 0 with nonFinite: "zero", leaving the caller\'s arrays alone', () => {
+    const channels = poisoned();
+    for (const format of ["float32", "pcm16"] as const) {
+      const decoded = decodeWav(encodeWav({ sampleRate: 8000, channels }, { format, nonFinite: "zero" }));
+      expect(decoded.channels.map((c) => Array.from(c))).toEqual([
+        [0.5, 0.25, 0, 0.125],
+        [0.5, 0, 0.25, 0],
+      ]);
+    }
+    expect(Number.isNaN(channels[0]?.[2])).toBe(true);
+  });
+});
+
 describe("WAV files", () => {
   let dir: string;
   beforeAll(async () => {
@@ -278,10 +294,24 @@ describe("WAV files", () => {
   it("writes, renames into place and reads back", async () => {
     const path = join(dir, "tone.wav");
     const channels = [noise(4800, 7), noise(4800, 8)];
-    await writeWavFile(path, { sampleRate: 48000, channels });
+    expect(await writeWavFile(path, { sampleRate: 48000, channels })).toEqual({ nonFiniteSamples: 0 });
     expect(await readdir(dir)).toEqual(["tone.wav"]);
     expect((await readFile(path)).length).toBe(44 + 4800 * 2 * 4);
     expect(await readWavFile(path)).toEqual({ sampleRate: 48000, channels });
+  });
+
+  it("reports the samples it wrote as 0, and writes nothing when it refuses", async () => {
+    const path = join(dir, "holes.wav");
+    const channels = [Float32Array.of(1, Number.NaN, Number.POSITIVE_INFINITY)];
+    await expect(writeWavFile(path, { sampleRate: 8000, channels })).rejects.toThrow(
+      `${path}: 2 samples are NaN or ±Infinity (the first at channel 0, frame 1)`,
+    );
+    expect(await readdir(dir)).not.toContain("holes.wav");
+    expect(await writeWavFile(path, { sampleRate: 8000, channels }, { nonFinite: "zero" })).toEqual({
+      nonFiniteSamples: 2,
+    });
+    expect((await readWavFile(path)).channels).toEqual([Float32Array.of(1, 0, 0)]);
+    await rm(path);
   });
 
   it("names a missing or corrupt file in the error", async () => {

@@ -91,6 +91,31 @@ describe("webdreamer render (the built CLI)", () => {
       const audio = { sampleRate: 22050, channels: [noise(5000, 10 + i), noise(5000, 20 + i)] };
       await playbackSession(join(dir, "batch", `s${i}.json`), audio, 0.2);
     }
+    // A finite buffer that a gain of 1000 drives to infinity at frames 100..102: by default the
+    // session fails; with options.non_finite "replace" it is written, with 0 there and a warning.
+    const loud = new Float32Array(4410).fill(0.001);
+    loud.fill(1e36, 100, 103);
+    for (const [name, nonFinite] of [
+      ["overflow.json", undefined],
+      ["overflow-replace.json", "replace"],
+    ] as const) {
+      await saveSession(join(dir, name), {
+        request: {
+          ...request(
+            [
+              { name: "drums", node_id: "builtin:playback", buffers: { data: "buf:1" } },
+              { name: "hot", node_id: "builtin:gain", inputs: ["drums"], params: { gain: 1000 } },
+            ],
+            "hot",
+            { duration_seconds: 0.1 },
+          ),
+          ...(nonFinite === undefined
+            ? {}
+            : { options: { offline: true, preroll: 0, non_finite: nonFinite } }),
+        },
+        buffers: new Map([["buf:1", { sampleRate: RATE, channels: [loud] }]]),
+      });
+    }
     // 40 s of a looped 1 s buffer at 8 kHz: the engine reports progress about once per second of audio.
     const long = { sampleRate: 8000, channels: [noise(8000, 5)] };
     await saveSession(join(dir, "long.json"), {
@@ -174,6 +199,24 @@ describe("webdreamer render (the built CLI)", () => {
     expect(run.stderr).toContain(
       `webdreamer: failed: ${join(dir, "stems.json")}: E_UNKNOWN_NODE: --stem bass: no node named "bass"`,
     );
+  });
+
+  it("fails a session whose audio held NaN or ±Infinity, or writes 0 there with a warning when it asks", async () => {
+    const failed = webdreamer("render", join(dir, "overflow.json"), "-o", join(dir, "overflow.wav"), "-q");
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toContain(
+      `webdreamer: failed: ${join(dir, "overflow.json")}: E_RENDER: 3 non-finite samples (NaN or ±Infinity) from frame 100, in the output;`,
+    );
+    expect(await readdir(dir)).not.toContain("overflow.wav");
+
+    const out = join(dir, "overflow-replace.wav");
+    const kept = webdreamer("render", join(dir, "overflow-replace.json"), "-o", out, "-q");
+    expect(kept.status, kept.stderr).toBe(0);
+    expect(kept.stderr).toBe(
+      `webdreamer: warning: ${join(dir, "overflow-replace.json")}: 3 non-finite samples (NaN or ±Infinity) from frame 100 were written as 0\n`,
+    );
+    const [left] = (await readWav(out)).channels;
+    expect(Array.from(left?.subarray(99, 104) ?? [])).toEqual([1, 0, 0, 0, 1]);
   });
 
   it("bad usage exits 2 with a message naming the flag", () => {

@@ -82,6 +82,7 @@ describe("TransportBlock", () => {
       lateCommands: 3,
       underruns: 4,
       badCommands: 5,
+      nonFiniteSamples: 6,
     };
     writer.write(state);
     const into = createTransportSnapshot();

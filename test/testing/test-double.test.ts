@@ -2,17 +2,22 @@ import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/api/index";
 import {
   TEST_DOUBLE_FAULT_EXTENSION,
+  TEST_DOUBLE_NON_FINITE_EXTENSION,
   TEST_DOUBLE_RAMP_PERIOD,
   TestDoubleEngineClient,
   testDoubleSample,
 } from "../../src/testing/index";
-import { describeEngineClientContract } from "../api/engine-client-suite";
+import { describeEngineClientContract, NON_FINITE_FRAME } from "../api/engine-client-suite";
 import { SEED_RENDER_REQUEST } from "../contracts/fixtures";
 
 describeEngineClientContract("test double", async ({ clock }) => new TestDoubleEngineClient({ clock }), {
   faultyRenderRequest: (request) => ({
     ...request,
     extensions: { [TEST_DOUBLE_FAULT_EXTENSION]: "node filter trapped" },
+  }),
+  nonFiniteRenderRequest: async (request) => ({
+    ...request,
+    extensions: { [TEST_DOUBLE_NON_FINITE_EXTENSION]: NON_FINITE_FRAME },
   }),
 });
 

@@ -151,6 +151,13 @@ int wd_output_channels(Engine* e) { return e->outputChannels(); }
 float* wd_output_channel(Engine* e, int ch) { return e->outputChannel(ch); }
 float* wd_capture_channel(Engine* e, int node, int ch) { return e->captureChannel(node, ch); }
 double wd_position_frames(Engine* e) { return static_cast<double>(e->positionFrames()); }
+
+// audio: NaN and ±Inf samples replaced by 0 on their way out of the graph since wd_non_finite_clear,
+// at the output (node -1) or into a captured node's capture buffers; and the first frame that held
+// one, counted in frames rendered since the clear (-1: none).
+double wd_non_finite_samples(Engine* e, int node) { return e->nonFiniteSamples(node); }
+double wd_non_finite_first_frame(Engine* e, int node) { return e->nonFiniteFirstFrame(node); }
+void wd_non_finite_clear(Engine* e) { e->clearNonFinite(); }
 int wd_node_output_channels(Engine* e, int node) { return e->nodeOutputChannels(node); }
 
 // any thread: the processor type table (wd::ProcessorType), for NodeDescriptors and graph checks.

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "dsp/finite.h"
+
 namespace wd {
 
 Engine::Engine(double sampleRate, int blockSize)
@@ -103,6 +105,9 @@ ErrorCode Engine::setCapture(int node, bool on) {
 }
 
 void Engine::applyParam(void* context, int param, float value) {
+  // A NaN is no value: the parameter keeps the one it has (std::clamp would pass NaN through, and
+  // a NaN frequency or coefficient would poison the processor's state). ±Inf clamps to the range.
+  if (value != value) return;
   Node& n = *static_cast<Node*>(context);
   const ParamSpec& spec = n.params[param];
   value = std::clamp(value, spec.min, spec.max);
@@ -488,8 +493,8 @@ void Engine::renderPiece(int offset, int frames) {
     }
     if (n.capture) {
       for (int c = 0; c < n.numOutputs; ++c) {
-        std::memcpy(n.captureBuffer.data() + static_cast<size_t>(c) * kMaxRenderFrames + offset, n.outputPtrs[c],
-                    sizeof(float) * frames);
+        copyOut(n.captureBuffer.data() + static_cast<size_t>(c) * kMaxRenderFrames, n.outputPtrs[c], offset, frames,
+                n.captureNonFinite);
       }
     }
   }
@@ -500,9 +505,35 @@ void Engine::renderPiece(int offset, int frames) {
   }
   const Node& out = nodes_[outputNode_];
   for (int c = 0; c < outputChannels_; ++c) {
-    std::memcpy(outputChannel(c) + offset, out.outputPtrs[c], sizeof(float) * frames);
+    copyOut(outputChannel(c), out.outputPtrs[c], offset, frames, outputNonFinite_);
   }
   position_ += frames;
+}
+
+// Audio leaves the graph only through here, so nothing downstream of the engine (speakers, files,
+// captures) ever sees a NaN or an infinity; the count says that it happened.
+void Engine::copyOut(float* dst, const float* src, int offset, int frames, NonFinite& count) {
+  const int replaced = copyFinite(dst + offset, src, frames);
+  if (replaced == 0) return;
+  const int64_t frame = framesSinceClear_ + offset + firstNonFinite(src, frames);
+  if (count.firstFrame < 0 || frame < count.firstFrame) count.firstFrame = frame;
+  count.samples += replaced;
+}
+
+double Engine::nonFiniteSamples(int node) const {
+  if (node == -1) return static_cast<double>(outputNonFinite_.samples);
+  return validNode(node) ? static_cast<double>(nodes_[node].captureNonFinite.samples) : 0.0;
+}
+
+double Engine::nonFiniteFirstFrame(int node) const {
+  if (node == -1) return static_cast<double>(outputNonFinite_.firstFrame);
+  return validNode(node) ? static_cast<double>(nodes_[node].captureNonFinite.firstFrame) : -1.0;
+}
+
+void Engine::clearNonFinite() {
+  outputNonFinite_ = NonFinite{};
+  for (Node& n : nodes_) n.captureNonFinite = NonFinite{};
+  framesSinceClear_ = 0;
 }
 
 int Engine::render(int frames) {
@@ -515,6 +546,7 @@ int Engine::render(int frames) {
     renderPiece(done, n);
     done += n;
   }
+  framesSinceClear_ += frames;
   return frames;
 }
 

@@ -91,7 +91,20 @@ class Engine {
   int64_t positionFrames() const { return position_; }
   int nodeOutputChannels(int node) const;
 
+  // Non-finite samples (NaN, ±Inf) replaced by 0 on their way into the output staging buffers
+  // (node -1) or a captured node's capture buffers, since the last clearNonFinite(), and the first
+  // frame that held one, counted in frames rendered since then (-1: none). Neither seek() nor
+  // reset() clears them: a host reads and clears them when it needs a fresh count.
+  double nonFiniteSamples(int node) const;
+  double nonFiniteFirstFrame(int node) const;
+  void clearNonFinite();
+
  private:
+  // Non-finite samples replaced in one place where audio leaves the graph (see nonFiniteSamples).
+  struct NonFinite {
+    int64_t samples = 0;
+    int64_t firstFrame = -1;
+  };
   struct Node {
     const ProcessorType* type = nullptr;
     // The parameter table: the type's, or an external node's own (externalParams).
@@ -110,6 +123,7 @@ class Engine {
     uint64_t memoryEstimate = 0;       // its part of the last estimateMemory()
     std::vector<float> buffer;         // numOutputs * blockSize, planar
     std::vector<float> captureBuffer;  // numOutputs * kMaxRenderFrames, when captured
+    NonFinite captureNonFinite;        // replaced on the way into captureBuffer
     std::vector<const float*> inputPtrs;
     std::vector<float*> outputPtrs;
     std::vector<const float*> subInputPtrs;  // scratch for sub-block offsets
@@ -129,6 +143,8 @@ class Engine {
   static void applyParam(void* node, int param, float value);
   void renderNode(Node& n, int64_t start, int frames);
   void renderPiece(int offset, int frames);
+  // Copies a piece into a staging buffer with copyFinite, counting what it replaced in `count`.
+  void copyOut(float* dst, const float* src, int offset, int frames, NonFinite& count);
 
   double sampleRate_;
   int blockSize_;
@@ -141,6 +157,8 @@ class Engine {
   bool prepared_ = false;
   int64_t position_ = 0;
   std::vector<float> output_;  // outputChannels_ * kMaxRenderFrames, planar
+  NonFinite outputNonFinite_;
+  int64_t framesSinceClear_ = 0;  // frames rendered since clearNonFinite(): the frame counter above
   std::string lastError_;
 };
 

@@ -241,6 +241,7 @@ export class AudioWorkletEngineClient
           late_commands: s.lateCommands,
           bad_commands: s.badCommands,
         },
+        non_finite_samples: s.nonFiniteSamples,
         data_plane: this.dataPlane,
       },
     };

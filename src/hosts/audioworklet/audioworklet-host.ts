@@ -13,6 +13,7 @@ import {
   type MidiEventInput,
   MidiEventSchema,
 } from "../../contracts/graph-descriptor";
+import { nonFiniteReport } from "../../contracts/non-finite";
 import {
   checkRenderRequest,
   type RenderRequestInput,
@@ -26,6 +27,7 @@ import type { ProcessorTypeInfo } from "../../engine/processor-types";
 import type { FaustRegistry } from "../../faust/registry";
 import type { AudioWorkletHostApi, WireResult } from "../../protocol/main-worker";
 import type { InProcessEngineClient } from "../in-process/in-process-client";
+import { nonFiniteFailure, renderResult } from "../in-process/render-outcome";
 import { EngineHost, settle } from "../worker/engine-host";
 import { WorkletDriver } from "./worklet-driver";
 
@@ -199,6 +201,15 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
         extensions: { lost_frames: capture.lostFrames },
       };
     }
+    // The worklet played NaN and ±Infinity as 0; the same policy as an offline render applies.
+    const report = nonFiniteReport(capture.nonFinite);
+    const failed = nonFiniteFailure(request, report);
+    if (failed !== null) {
+      return renderResult(request, started, {
+        ...failed,
+        extensions: { ...failed.extensions, lost_frames: capture.lostFrames },
+      });
+    }
     const [left, right] = capture.channels;
     const channels = Array.from({ length: request.channels }, (_, c) =>
       c === 0 ? left : c === 1 ? right : new Float32Array(capture.frames),
@@ -219,7 +230,7 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
       buffer_handle: handle,
       frames: capture.frames,
       processing_time_ms: performance.now() - started,
-      extensions: { lost_frames: capture.lostFrames },
+      extensions: { lost_frames: capture.lostFrames, ...(report === null ? {} : { non_finite: report }) },
     };
   }
 

@@ -19,6 +19,11 @@
  *
  * Audio-path rules: process() allocates nothing, takes no lock, never waits and posts no message
  * per quantum (only on a fault or at the end of a capture).
+ *
+ * Non-finite audio: the engine plays NaN and ±Infinity as 0 and counts them; every quantum the
+ * transport block carries the count since the engine started (nonFiniteSamples), and a capture's
+ * end reports those of its quanta. A NaN is not a fault: the engine plays on, and the processors
+ * clear it from their state (docs/reliability.md, "Non-finite audio").
  */
 
 import { createTransportSnapshot } from "../../api/realtime-readings";
@@ -73,6 +78,8 @@ export class EngineProcessor extends AudioWorkletProcessor {
   private captureLeft = 0;
   private captureLost = 0;
   private captureFrames = 0;
+  /** Non-finite samples counted before the engine's last clear (a capture's start, a restart). */
+  private nonFiniteBefore = 0;
   private readonly captureChunk = new Float32Array(CAPTURE_CHUNK * 2);
 
   constructor(options: { processorOptions: EngineProcessorOptions }) {
@@ -99,11 +106,24 @@ export class EngineProcessor extends AudioWorkletProcessor {
    */
   private startEngine(program: GraphProgram | null, buffers: Float32Array[][]): void {
     const slot = this.slot as EngineSlot;
+    this.bankNonFinite();
     try {
       slot.start(program, buffers);
     } finally {
       this.attach();
     }
+  }
+
+  /**
+   * Control: moves the engine's non-finite count into the running total and clears it, before the
+   * slot may replace the engine (a restart, a graph built beside the playing one) and before a
+   * capture counts afresh.
+   */
+  private bankNonFinite(): void {
+    const engine = this.slot?.engine;
+    if (!engine) return;
+    this.nonFiniteBefore += engine.nonFiniteSamples();
+    engine.clearNonFinite();
   }
 
   /** Control: the transport follows the slot's engine; queued commands named the old graph's nodes. */
@@ -125,6 +145,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
       return;
     }
     const slot = this.slot as EngineSlot;
+    this.bankNonFinite();
     const engine = slot.engine;
     const outcome = slot.load(message.program, message.buffers);
     if (slot.engine !== engine) this.attach();
@@ -201,6 +222,8 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.captureLeft = message.frames;
         this.captureFrames = 0;
         this.captureLost = 0;
+        // Count afresh from the capture's first frame (the running total keeps what came before).
+        this.bankNonFinite();
         if (message.id !== 0) worker.postMessage({ type: "capture-armed", id: message.id });
         return;
     }
@@ -249,6 +272,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
       s.ringOverflows = (this.capture?.overflowCount() ?? 0) + realtime.droppedCommands;
       s.lateCommands = realtime.lateCommands;
       s.badCommands = realtime.badCommands + this.decoder.badCommands;
+      s.nonFiniteSamples = this.nonFiniteBefore + (this.slot?.engine.nonFiniteSamples() ?? 0);
       this.transport.write(s);
     }
     this.meters?.measure(output, frames);
@@ -273,11 +297,14 @@ export class EngineProcessor extends AudioWorkletProcessor {
     if (this.captureLeft === 0) {
       // Over MessagePorts, send the last partly filled chunk now (a shared ring has no flush).
       capture.flush?.();
+      // Counted since the capture was armed: its quanta, the last one whole.
       this.worker?.postMessage({
         type: "captured",
         id: this.captureId,
         frames: this.captureFrames,
         lost: this.captureLost,
+        nonFiniteSamples: this.slot?.engine.nonFiniteSamples() ?? 0,
+        nonFiniteFirstFrame: this.slot?.engine.nonFiniteFirstFrame() ?? -1,
       });
     }
   }

@@ -46,6 +46,11 @@ export interface WorkletCapture {
   stalled: boolean;
   /** The engine faulted during the capture: why (null when it did not). */
   fault: string | null;
+  /**
+   * NaN or ±Infinity samples the engine played as 0 in the captured frames, and the first frame
+   * (-1: none). Unknown for a capture that did not end (cancelled or stalled): 0 and -1.
+   */
+  nonFinite: { samples: number; firstFrame: number };
 }
 
 /** A capture with no new frame for this long gives up with what it has. */
@@ -285,7 +290,7 @@ export class WorkletDriver {
     const chunk = new Float32Array(4096);
     while (this.capture.availableRead() > 0) this.capture.pop(chunk); // stale data from an older capture
     const id = this.nextId++;
-    let result: { frames: number; lost: number } | null = null;
+    let result: Extract<WorkletToWorkerMessage, { type: "captured" }> | null = null;
     let onArmed = () => {};
     const isArmed = new Promise<void>((resolve) => {
       onArmed = resolve;
@@ -294,7 +299,7 @@ export class WorkletDriver {
       this.waiting.set(id, (reply) => {
         if (reply.type === "capture-armed") onArmed();
         if (reply.type === "captured") {
-          result = { frames: reply.frames, lost: reply.lost };
+          result = reply;
           resolve();
         }
       });
@@ -346,7 +351,10 @@ export class WorkletDriver {
     if (cancelled || stalled || fault !== null) this.port.postMessage({ type: "capture", id: 0, frames: 0 }); // disarm
     drain();
     this.waiting.delete(id);
-    const captured = result as { frames: number; lost: number } | null;
+    const captured = result as Extract<WorkletToWorkerMessage, { type: "captured" }> | null;
+    // The worklet counts whole quanta: one whose first NaN lies past the capture's end is not in it.
+    const first = captured?.nonFiniteFirstFrame ?? -1;
+    const inCapture = first >= 0 && first < done;
     return {
       channels: [left.subarray(0, done), right.subarray(0, done)],
       frames: done,
@@ -354,6 +362,9 @@ export class WorkletDriver {
       cancelled,
       stalled,
       fault,
+      nonFinite: inCapture
+        ? { samples: captured?.nonFiniteSamples ?? 0, firstFrame: first }
+        : { samples: 0, firstFrame: -1 },
     };
   }
 

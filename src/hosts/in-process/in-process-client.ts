@@ -11,9 +11,11 @@
  * - Buffers. Audio is held in JS by handle ("buf:<n>") and copied into an engine only when a graph
  *   uses it (buffer-store.ts). A buffer at another rate than the render is resampled by the node that
  *   plays it (linear interpolation).
- * - Renders run one at a time, in call order. A long render yields to the event loop about once per
- *   second of audio, when it reports progress, so an AbortSignal or close() can stop it. Every
- *   accepted render ends in a RenderResult (render-outcome.ts).
+ * - Renders run one at a time, in call order. A long render, preroll included, yields to the event
+ *   loop every YIELD_INTERVAL_MS (10 ms) of rendering (engine/render-job.ts), so the thread keeps
+ *   answering and an AbortSignal or close() stops it within one slice. Every accepted render ends in
+ *   a RenderResult (render-outcome.ts); NaN and ±Infinity never reach its audio (the engine writes
+ *   0 instead) and fail it unless options.non_finite is "replace".
  * - Transport. There is no audio clock here: play, pause, stop, seek, setLoop and setTempo change the
  *   TransportState this client reports (in-process-transport.ts), and a render leaves the playhead
  *   where it ended (start_position_seconds + rendered seconds). Tempo ramps apply at once.
@@ -58,6 +60,7 @@ import {
   graphBufferReferences,
 } from "../../contracts/graph-semantics";
 import type { NodeDescriptor } from "../../contracts/node-descriptor";
+import { nonFiniteReport } from "../../contracts/non-finite";
 import { type PluginDiscoveryResult, PluginDiscoveryResultSchema } from "../../contracts/plugin-discovery";
 import {
   checkRenderRequest,
@@ -93,7 +96,7 @@ import { EnginePool } from "./engine-pool";
 import { withMidiEvents, withParameterChange } from "./graph-edits";
 import { type InProcessClientOptions, InProcessClientOptionsSchema } from "./in-process-options";
 import { InProcessTransport } from "./in-process-transport";
-import { renderFailure, renderResult } from "./render-outcome";
+import { nonFiniteFailure, renderFailure, renderResult } from "./render-outcome";
 
 const FLOAT32_BYTES = 4;
 
@@ -367,10 +370,11 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
   /**
    * Renders a request after the renders before it. Rejects with E_SCHEMA, E_DUPLICATE_NODE,
    * E_UNKNOWN_NODE, E_GRAPH_CYCLE, E_UNKNOWN_HANDLE or E_LIMIT (a graph that needs more memory than
-   * it may have or the engine has left; paths under node_graph or options) for a request it does not
-   * accept; otherwise resolves with status ok, partial (aborted: the frames so
-   * far, E_CANCELLED) or error (the engine failed: E_RENDER). Progress comes about once per second
-   * of audio. With options.onChunk the audio is handed over a second at a time as it renders, and the
+   * it may have or the engine has left, or past another limit; paths under node_graph or options)
+   * for a request it does not accept; otherwise resolves with status ok, partial (aborted: the
+   * frames so far, E_CANCELLED) or error (the engine failed, or NaN or ±Infinity left the graph and
+   * options.non_finite is not "replace": E_RENDER). Progress comes about once per second of audio.
+   * With options.onChunk the audio is handed over a second at a time as it renders, and the
    * result's buffers are empty: memory does not grow with the render's length.
    * @example
    * const result = await client.render(request, { signal: controller.signal });
@@ -424,7 +428,8 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
   }
 
   /**
-   * Stops a render in progress at its next yield (it rejects with E_CLOSED), then frees the engines
+   * Stops a render in progress, preroll included, at its next yield (within YIELD_INTERVAL_MS; it
+   * rejects with E_CLOSED), then frees the engines
    * and every buffer. Idempotent; every other call then rejects with E_CLOSED.
    * @example
    * await client.close();
@@ -501,6 +506,9 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
       );
       this.transport.renderedTo(startSeconds + output.frames / sampleRate);
       unreserve();
+      const report = nonFiniteReport(output.nonFinite.output, output.nonFinite.captures);
+      const failed = nonFiniteFailure(request, report);
+      if (failed !== null) return renderResult(request, started, failed);
       // fromEntries defines own keys: no node name can reach a prototype setter and be lost.
       const captures = Object.fromEntries(
         Array.from(output.captures, ([name, channels]) => [name, this.buffers.issue(channels, sampleRate)]),
@@ -513,7 +521,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
               .message,
         buffer_handle: this.buffers.issue(output.output, sampleRate),
         frames: output.frames,
-        extensions: { captures },
+        extensions: { captures, ...(report === null ? {} : { non_finite: report }) },
       });
     } catch (error) {
       if (isEngineError(error, "E_CLOSED")) throw error;

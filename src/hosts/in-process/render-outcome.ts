@@ -5,6 +5,7 @@
 import { CONTRACT_VERSION } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
 import type { GraphDescriptor } from "../../contracts/graph-descriptor";
+import { failsOnNonFinite, type NonFiniteReport, nonFiniteError } from "../../contracts/non-finite";
 import {
   type RenderRequest,
   type RenderResult,
@@ -54,4 +55,25 @@ export function renderFailure(error: unknown, compiled: CompiledGraph, graph: Gr
   }
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new EngineError("E_RENDER", text);
+}
+
+/**
+ * The outcome of a render that found non-finite samples and fails under the request's policy
+ * (options.non_finite, "error" by default), or null when the render stands: then the caller adds
+ * `extensions.non_finite` to its own outcome. The failed render returns no audio.
+ * @example
+ * const failed = nonFiniteFailure(request, result.extensions.non_finite ?? null);
+ * if (failed) return renderResult(request, started, failed);
+ */
+export function nonFiniteFailure(
+  request: RenderRequest,
+  report: NonFiniteReport | null,
+): RenderOutcome | null {
+  if (!failsOnNonFinite(request.options.non_finite, report)) return null;
+  return {
+    status: "error",
+    error: nonFiniteError(report).message,
+    frames: 0,
+    extensions: { non_finite: report },
+  };
 }

@@ -203,7 +203,14 @@ describe("WorkletDriver against a fake worklet", () => {
         }
         capture.push(interleaved);
         bell.ring();
-        port.reply({ type: "captured", id: message.id, frames, lost: 0 });
+        port.reply({
+          type: "captured",
+          id: message.id,
+          frames,
+          lost: 0,
+          nonFiniteSamples: 2,
+          nonFiniteFirstFrame: 120,
+        });
       });
     };
     const result = await driver.captureFrames(frames, () => started.push("play"));
@@ -213,6 +220,7 @@ describe("WorkletDriver against a fake worklet", () => {
       lost: 0,
       cancelled: false,
     });
+    expect(result.nonFinite).toEqual({ samples: 2, firstFrame: 120 });
     expect(result.channels[0][299]).toBeCloseTo(0.299, 6);
     expect(result.channels[1][299]).toBeCloseTo(-0.299, 6);
   });
@@ -257,9 +265,18 @@ describe("WorkletDriver against a fake worklet", () => {
       portFake.reply({ type: "capture-armed", id: message.id });
       captureRing.push(new Float32Array([0.25, -0.25, 0.5, -0.5]));
       captureRing.flush?.();
-      portFake.reply({ type: "captured", id: message.id, frames: 2, lost: 0 });
+      // The worklet counted a NaN in the capture's last quantum, past its two frames: not in it.
+      portFake.reply({
+        type: "captured",
+        id: message.id,
+        frames: 2,
+        lost: 0,
+        nonFiniteSamples: 1,
+        nonFiniteFirstFrame: 100,
+      });
     };
     const result = await portDriver.captureFrames(2, () => {});
+    expect(result.nonFinite).toEqual({ samples: 0, firstFrame: -1 });
     expect([...result.channels[0]]).toEqual([0.25, 0.5]);
     expect([...result.channels[1]]).toEqual([-0.25, -0.5]);
   });

@@ -2,7 +2,7 @@
 import type { GraphDescriptorInput } from "../../../src/contracts";
 import { loadEngineModuleFromDisk } from "../../../src/hosts/in-process/engine-file";
 import { InProcessEngineClient } from "../../../src/hosts/in-process/in-process-client";
-import { describeEngineClientContract } from "../../api/engine-client-suite";
+import { describeEngineClientContract, playingNonFinite } from "../../api/engine-client-suite";
 
 /**
  * Accepted (valid names, kinds and parameters) but refused by the engine while preparing: five
@@ -24,7 +24,10 @@ const TOO_MANY_CHANNELS: GraphDescriptorInput = {
 describeEngineClientContract(
   "in-process",
   async ({ clock }) => new InProcessEngineClient({ module: await loadEngineModuleFromDisk(), clock }),
-  { faultyRenderRequest: (request) => ({ ...request, node_graph: TOO_MANY_CHANNELS }) },
+  {
+    faultyRenderRequest: (request) => ({ ...request, node_graph: TOO_MANY_CHANNELS }),
+    nonFiniteRenderRequest: playingNonFinite,
+  },
 );
 
 describeEngineClientContract(

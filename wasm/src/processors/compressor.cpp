@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../dsp/finite.h"
+
 namespace wd {
 
 const ParamSpec kCompressorParams[] = {
@@ -101,7 +103,9 @@ void Compressor::process(const AudioBlock& block) {
     gain[i] = reduction == 0.0 ? makeup
                                : static_cast<float>(std::exp((makeupDb - reduction) * kLn10Over20));
   }
-  reductionDb_ = reduction;
+  // An infinite input level makes the reduction infinite, and a release never brings it back:
+  // the node would stay silent. Once per block, such a detector starts again from rest.
+  reductionDb_ = isFiniteState(reduction) ? reduction : 0.0;
 
   for (int c = 0; c < block.numOutputs; ++c) {
     const float* in = block.inputs[c];

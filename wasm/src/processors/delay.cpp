@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "../dsp/finite.h"
+
 namespace wd {
 
 const ParamSpec kDelayParams[] = {
@@ -121,8 +123,22 @@ void Delay::updateDelay() {
 }
 
 void Delay::advance(int frames) {
+  keepLinesFinite(frames);
   write_ = static_cast<int>((static_cast<int64_t>(write_) + frames) % size_);
   dirty_ = static_cast<int>(std::min<int64_t>(size_, static_cast<int64_t>(dirty_) + frames));
+}
+
+// A NaN or infinity written into a line would come back every D frames for as long as there is
+// feedback (with none, once, D frames later). The slots just written, from write_ on, are checked
+// once per block (a vectorised pass, far cheaper than a test per sample in the recursion) and any
+// such value becomes 0, so the line only ever holds finite audio.
+void Delay::keepLinesFinite(int frames) {
+  const int first = std::min(frames, size_ - write_);
+  for (int c = 0; c < channels_; ++c) {
+    float* buf = line(c);
+    zeroNonFinite(buf + write_, first);
+    zeroNonFinite(buf, frames - first);
+  }
 }
 
 void Delay::process(const AudioBlock& block) {

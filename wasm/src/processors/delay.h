@@ -50,7 +50,10 @@ class Delay final : public Processor {
  private:
   void updateDelay();
   float* line(int channel) { return lines_.data() + static_cast<size_t>(channel) * size_; }
+  // After writing `frames` slots from write_: keeps non-finite values out of the lines, then moves
+  // the write index on.
   void advance(int frames);
+  void keepLinesFinite(int frames);
 
   double sampleRate_ = 48000.0;
   float timeMs_ = 10.0f;

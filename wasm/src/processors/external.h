@@ -6,6 +6,7 @@
 // The host side is src/engine/external-nodes.ts; `hostId` names the JavaScript object there.
 #pragma once
 
+#include "../dsp/finite.h"
 #include "../processor.h"
 
 // Imports from the "webdreamer" module, provided by the TypeScript loader.
@@ -38,8 +39,18 @@ class External final : public Processor {
   PreparePlan planPrepare(double, int, int) const override { return {numOutputs_, 0}; }
   int numOutputs() const override { return numOutputs_; }
   void reset() override { wd_external_reset(hostId_); }
+  // An external's state is out of the engine's sight; its output is not. A block holding a NaN or
+  // an infinity (a division by zero, a recursion fed one) resets the external, so that a value
+  // caught in its state cannot silence it for good. The engine still counts and replaces what
+  // reaches the output.
   void process(const AudioBlock& b) override {
     wd_external_process(hostId_, b.inputs, b.numInputs, b.outputs, b.numOutputs, b.frames);
+    for (int c = 0; c < b.numOutputs; ++c) {
+      if (anyNonFinite(b.outputs[c], b.frames)) {
+        wd_external_reset(hostId_);
+        return;
+      }
+    }
   }
   void setParam(int index, float value) override { wd_external_param(hostId_, index, value); }
   void midi(const MidiMessage& m) override { wd_external_midi(hostId_, m.status, m.data1, m.data2); }

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../dsp/finite.h"
+
 namespace wd {
 
 const ParamSpec kFilterParams[] = {
@@ -198,6 +200,10 @@ void Filter::process(const AudioBlock& block) {
       x4 = older[3 - n];
     }
     s = State{x1, x2, x3, x4, y1, y2, y3, y4};
+    // A NaN or infinity in the input (or a sum that overflowed) would stay in the recursion
+    // forever; once per block, a state that holds one starts again from silence. One sum covers
+    // all eight values: it is non-finite if any of them is.
+    if (!isFiniteState(x1 + x2 + x3 + x4 + y1 + y2 + y3 + y4)) s = State{};
   }
 }
 

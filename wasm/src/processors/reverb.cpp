@@ -4,6 +4,8 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "../dsp/finite.h"
+
 namespace wd {
 
 // Ranges and defaults are juce::Reverb::Parameters' (DawDreamer's make_reverb_processor defaults).
@@ -273,6 +275,15 @@ void Reverb::process(const AudioBlock& block) {
     outL[i] = l * wet1 + r * wet2 + inL[i] * dry;
     outR[i] = r * wet1 + l * wet2 + inR[i] * dry;
   }
+  // A NaN or infinity that reached the combs (from the input, or a sum that overflowed) would
+  // circulate in their lines and the allpasses forever. Every comb output passes through its
+  // lowpass state, and nothing reaches the allpasses but comb outputs, so the sixteen states tell
+  // whether one got in during this block; if so the tail starts again from silence.
+  float probe = 0.0f;
+  for (const auto& channel : combs_) {
+    for (const Comb& c : channel) probe += c.last;
+  }
+  if (!isFiniteSample(probe)) reset();
 }
 
 }  // namespace wd
