@@ -129,15 +129,11 @@ export async function runRenderJob(
   const routes: ChannelRoute[] = [];
   const outputFromEngine = compiled.program.output === compiled.outputNode;
   const { onChunk } = hooks;
-  // Streaming keeps one piece: whole engine chunks of about a progress interval.
-  const chunkFrames = engine.maxRenderFrames;
+  // Streaming keeps one piece of a progress interval. Its ends fall where the whole render's slices
+  // end anyway (at each progress report), so the engine is called with the same frame counts either
+  // way: the samples are the same to the bit, the sign of a zero included.
   const resultFrames =
-    onChunk === undefined
-      ? job.frames
-      : Math.min(
-          job.frames,
-          Math.ceil(Math.max(1, hooks.progressIntervalFrames) / chunkFrames) * chunkFrames,
-        );
+    onChunk === undefined ? job.frames : Math.min(job.frames, Math.max(1, hooks.progressIntervalFrames));
   const results = () => Array.from({ length: job.channels }, () => new Float32Array(resultFrames));
   const output = new ChannelRoute(
     engine,
@@ -191,7 +187,10 @@ export async function runRenderJob(
   let nextReport = Math.min(job.frames, hooks.progressIntervalFrames);
   while (rendered < job.frames) {
     if (aborted()) break;
-    if (rendered - delivered === resultFrames) await deliver();
+    if (rendered - delivered === resultFrames) {
+      await deliver();
+      continue; // the piece's consumer may have cancelled
+    }
     // A slice ends early at the next progress report, so reports keep their cadence, and (streaming)
     // where the piece is full.
     const room = resultFrames - (rendered - delivered);

@@ -49,7 +49,7 @@ describe("WavStreamWriter", () => {
       for (const frames of [0, 1, 4801, 10_000]) {
         it(`${format}, ${channelCount} channels, ${frames} frames: the bytes of encodeWav`, async () => {
           const channels = Array.from({ length: channelCount }, (_, c) => noise(frames, 7 + c));
-          if (frames > 0) channels[0]?.set([0.5, -1, 1, 0.99999, -0, Number.NaN].slice(0, frames));
+          if (frames > 0) channels[0]?.set([0.5, -1, 1, 0.99999, -0, 2 ** -23].slice(0, frames));
           const whole = encodeWav({ sampleRate: 44100, channels }, { format });
           const path = join(dir, `${format}-${channelCount}-${frames}.wav`);
           const bytes = await streamed(path, channels, format, [1000, 1, 333, 4096]);

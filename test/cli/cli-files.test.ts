@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AudioData, decodeWav, encodeWav } from "../../src/audio-io/wav";
+import type { GraphNodeInput } from "../../src/contracts/graph-descriptor";
 import { saveSession } from "../../src/session/index";
 
 const REPO = resolve(import.meta.dirname, "../..");
@@ -28,7 +29,13 @@ function noise(frames: number, seed: number): Float32Array {
 }
 
 /** A session playing its one WAV (looped) for `seconds`. */
-async function playbackSession(path: string, audio: AudioData, seconds = 0.2, blockSize = 128) {
+async function playbackSession(
+  path: string,
+  audio: AudioData,
+  seconds = 0.2,
+  blockSize = 128,
+  after: GraphNodeInput[] = [],
+) {
   await saveSession(path, {
     blockSize,
     request: {
@@ -39,8 +46,11 @@ async function playbackSession(path: string, audio: AudioData, seconds = 0.2, bl
       duration_seconds: seconds,
       node_graph: {
         version: "v1alpha",
-        output: "p",
-        nodes: [{ name: "p", node_id: "builtin:playback", buffers: { data: "buf:1" }, params: { loop: 1 } }],
+        output: after.at(-1)?.name ?? "p",
+        nodes: [
+          { name: "p", node_id: "builtin:playback", buffers: { data: "buf:1" }, params: { loop: 1 } },
+          ...after,
+        ],
       },
     },
     buffers: new Map([["buf:1", audio]]),
@@ -137,13 +147,18 @@ describe("a batch with bad sessions among good ones", () => {
     const batch = join(dir, "timeout");
     await mkdir(batch);
     for (const name of ["a", "b", "c"]) await playbackSession(join(batch, `${name}.json`), audio(1), 1);
-    // Half an hour of audio in blocks of one frame: about a minute of work or more, far beyond the
-    // timeout of 5 s (which leaves the short sessions room to start their engines on a loaded machine).
+    // An hour of audio through two reverbs in blocks of one frame: over half a minute of work on a
+    // quiet machine, far beyond the timeout of 5 s (which leaves the short sessions room to start
+    // their engines on a loaded machine).
     await playbackSession(
       join(batch, "long.json"),
       { sampleRate: 48000, channels: [noise(4800, 2)] },
-      1800,
+      3600,
       1,
+      [
+        { name: "r1", node_id: "builtin:reverb", inputs: ["p"] },
+        { name: "r2", node_id: "builtin:reverb", inputs: ["r1"] },
+      ],
     );
     const out = join(dir, "timeout-out");
     const started = performance.now();

@@ -478,7 +478,11 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
     }
 
     const frames = renderFrameCount(request);
-    const resultBytes = FLOAT32_BYTES * frames * request.channels * (1 + compiled.captures.size);
+    // A streamed render (onChunk) holds one piece, which it hands over and never issues a handle for.
+    const resultBytes =
+      options.onChunk === undefined
+        ? FLOAT32_BYTES * frames * request.channels * (1 + compiled.captures.size)
+        : 0;
     const unreserve = this.buffers.bytes.reserve(resultBytes, "");
 
     // Accepted: from here every outcome is a RenderResult.

@@ -118,12 +118,12 @@ describe("render with onChunk (in-process)", () => {
     expect(streamed.status, streamed.error ?? "").toBe("ok");
     const frames = Math.round(3.21 * SR); // 154080
     expect(streamed.frames).toBe(frames);
-    // Whole engine chunks (4096 frames) of about a second: 49152 frames, then the rest.
+    // A second each (the progress interval, where the whole render's slices end too), then the rest.
     expect(pieces.map((piece) => [piece.offset, piece.frames])).toEqual([
-      [0, 49152],
-      [49152, 49152],
-      [98304, 49152],
-      [147456, frames - 147456],
+      [0, SR],
+      [SR, SR],
+      [2 * SR, SR],
+      [3 * SR, frames - 3 * SR],
     ]);
     expect(bits(joined("output")).equals(bits(wholeOutput))).toBe(true);
     expect(bits(joined("filter")).equals(bits(wholeFilter))).toBe(true);
@@ -182,5 +182,30 @@ describe("render with onChunk (in-process)", () => {
     ).rejects.toThrow(
       "E_HOST_UNAVAILABLE: render option onChunk is for the in-process host (Node.js); the test double returns the whole result",
     );
+  });
+
+  it("is not bounded by renderSamples, which bounds what a host holds: a streamed render holds a piece", async () => {
+    const sine = { name: "osc", node_id: "builtin:oscillator" };
+    // 32 channels of 50 minutes: 4.6 × 10^9 samples, over renderSamples (2^28) but within renderSeconds.
+    const long: RenderRequestInput = {
+      version: "v1alpha",
+      request_id: "long",
+      sample_rate: SR,
+      channels: 32,
+      duration_seconds: 3000,
+      node_graph: { version: "v1alpha", nodes: [sine], output: "osc" },
+    };
+    await expect(engine.render(long)).rejects.toMatchObject({ code: "E_LIMIT", path: "duration_seconds" });
+    const controller = new AbortController();
+    let delivered = 0;
+    const result = await engine.render(long, {
+      signal: controller.signal,
+      onChunk: (chunk) => {
+        delivered += chunk.frames;
+        controller.abort();
+      },
+    });
+    expect(result.status).toBe("partial");
+    expect(delivered).toBe(SR);
   });
 });
