@@ -23,8 +23,11 @@
  * 10 ringOverflows     dropout counters, since the engine started: ring pushes that did not fit
  * 11 lateCommands      commands applied after their target frame
  * 12 underruns         quanta output as silence because the engine was not ready
- * 13 badCommands       command records skipped because they did not decode
- * 14, 15 reserved (0)
+ * 13 badCommands       commands rejected by the audio thread (did not decode, or refused when applied)
+ * 14 reserved (0)
+ * 15 droppedCommands   commands taken and discarded unapplied (a graph load cleared their queue)
+ * 16 appliedCommands   commands applied, on their frame or late
+ * 17 timedCommandsDone timed commands the audio thread has finished with (the Worker's flow control)
  * ```
  *
  * Threading: `write` on the audio thread (one writer), `read` anywhere. Neither allocates.
@@ -33,7 +36,7 @@ import { createTransportSnapshot, type TransportSnapshot } from "../api/realtime
 import { type BlockStore, SharedBlockStore } from "./shared-block-store";
 
 /** Float64 values in a transport block. */
-export const TRANSPORT_BLOCK_LENGTH = 16;
+export const TRANSPORT_BLOCK_LENGTH = 18;
 
 const QUANTUM = 0;
 const POSITION_FRAMES = 1;
@@ -49,6 +52,9 @@ const RING_OVERFLOWS = 10;
 const LATE_COMMANDS = 11;
 const UNDERRUNS = 12;
 const BAD_COMMANDS = 13;
+const DROPPED_COMMANDS = 15;
+const APPLIED_COMMANDS = 16;
+const TIMED_COMMANDS_DONE = 17;
 
 const RUNNING = 1;
 const LOOP_ENABLED = 2;
@@ -128,6 +134,9 @@ export class TransportBlock {
     values[LATE_COMMANDS] = state.lateCommands;
     values[UNDERRUNS] = state.underruns;
     values[BAD_COMMANDS] = state.badCommands;
+    values[DROPPED_COMMANDS] = state.droppedCommands;
+    values[APPLIED_COMMANDS] = state.appliedCommands;
+    values[TIMED_COMMANDS_DONE] = state.timedCommandsDone;
     const urgent = flags !== this.lastFlags;
     this.lastFlags = flags;
     this.store.write(values, urgent);
@@ -163,6 +172,9 @@ export class TransportBlock {
     into.lateCommands = values[LATE_COMMANDS] as number;
     into.underruns = values[UNDERRUNS] as number;
     into.badCommands = values[BAD_COMMANDS] as number;
+    into.droppedCommands = values[DROPPED_COMMANDS] as number;
+    into.appliedCommands = values[APPLIED_COMMANDS] as number;
+    into.timedCommandsDone = values[TIMED_COMMANDS_DONE] as number;
     return into;
   }
 }

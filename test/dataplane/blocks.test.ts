@@ -82,6 +82,9 @@ describe("TransportBlock", () => {
       lateCommands: 3,
       underruns: 4,
       badCommands: 5,
+      droppedCommands: 6,
+      appliedCommands: 7,
+      timedCommandsDone: 8,
     };
     writer.write(state);
     const into = createTransportSnapshot();
