@@ -72,6 +72,7 @@ import type { FaustNode } from "../src/faust/faust-node";
 import type { FaustJson, FaustLayout } from "../src/faust/layout";
 import type { FaustRegistry } from "../src/faust/registry";
 import type { AudioWorkletEngineClient } from "../src/hosts/audioworklet/audioworklet-client";
+import type { CommandFeeder, FeederRing } from "../src/hosts/audioworklet/command-feeder";
 import type { BufferStore } from "../src/hosts/in-process/buffer-store";
 import type { EnginePool } from "../src/hosts/in-process/engine-pool";
 import type { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
@@ -256,6 +257,10 @@ export interface ExampleNameOverrides {
     context: AudioContext;
     program: GraphProgram;
     types: ProcessorTypeInfo[];
+    feeder: CommandFeeder;
+    commandRing: FeederRing;
+    /** The bytes of one encoded command (a record, command-codec.ts). */
+    commandRecord: Uint8Array;
   };
   "src/hosts/in-process/": {
     graph: GraphDescriptor;

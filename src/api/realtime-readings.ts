@@ -45,13 +45,30 @@ export interface TransportSnapshot {
   lateCommands: number;
   /** Quanta output as silence because the engine was not ready (extensions.dropouts.underruns). */
   underruns: number;
-  /** Command records skipped because they did not decode (CommandDecoder.badCommands). */
+  /**
+   * Commands the audio thread rejected: records that did not decode (CommandDecoder.badCommands) and
+   * commands naming a node, parameter or tempo the engine refused when applying them.
+   */
   badCommands: number;
   /**
    * Output samples that were NaN or ±Infinity and were played as 0 instead, since the engine
    * started (extensions.non_finite_samples; docs/reliability.md, "Non-finite audio").
    */
   nonFiniteSamples: number;
+  /**
+   * Commands the audio thread took and discarded unapplied (extensions.dropouts.dropped_commands):
+   * timed commands still queued, in the Worker or on the audio thread, when a graph load replaced the
+   * graph they named. Never for want of room: a full queue refuses the call instead (E_BACKPRESSURE).
+   */
+  droppedCommands: number;
+  /** Commands the audio thread applied, on their frame or late, since the engine started. */
+  appliedCommands: number;
+  /**
+   * Timed commands the audio thread has finished with (applied, rejected or dropped): the engine
+   * Worker sends a timed command only while fewer than the audio thread's queue capacity are sent
+   * and not done, so that queue never overflows.
+   */
+  timedCommandsDone: number;
 }
 
 /**
@@ -78,6 +95,9 @@ export function createTransportSnapshot(): TransportSnapshot {
     underruns: 0,
     badCommands: 0,
     nonFiniteSamples: 0,
+    droppedCommands: 0,
+    appliedCommands: 0,
+    timedCommandsDone: 0,
   };
 }
 

@@ -65,7 +65,9 @@ export const TransportStateSchema = z
             ring_overflows: z
               .int()
               .min(0)
-              .describe("Frames or commands dropped because a ring (capture, command queue) was full."),
+              .describe(
+                "Ring pushes that did not fit: captured frames lost, or command records (0: commands wait instead).",
+              ),
             late_commands: z
               .int()
               .min(0)
@@ -75,6 +77,13 @@ export const TransportStateSchema = z
               .int()
               .min(0)
               .describe("Command records the audio thread rejected (unknown node, bad value, lost framing).")
+              .optional(),
+            dropped_commands: z
+              .int()
+              .min(0)
+              .describe(
+                "Commands taken and then discarded unapplied: timed commands a graph load cleared (never for want of room).",
+              )
               .optional(),
           })
           .describe("Counters since the session started; they only grow.")

@@ -23,9 +23,11 @@
  * 10 ringOverflows     dropout counters, since the engine started: ring pushes that did not fit
  * 11 lateCommands      commands applied after their target frame
  * 12 underruns         quanta output as silence because the engine was not ready
- * 13 badCommands       command records skipped because they did not decode
- * 14 reserved (0)
- * 15 nonFiniteSamples  output samples that were NaN or ±Infinity, played as 0, since the engine started
+ * 13 badCommands       commands rejected by the audio thread (did not decode, or refused when applied)
+ * 14 nonFiniteSamples  output samples that were NaN or ±Infinity, played as 0, since the engine started
+ * 15 droppedCommands   commands taken and discarded unapplied (a graph load cleared their queue)
+ * 16 appliedCommands   commands applied, on their frame or late
+ * 17 timedCommandsDone timed commands the audio thread has finished with (the Worker's flow control)
  * ```
  *
  * Threading: `write` on the audio thread (one writer), `read` anywhere. Neither allocates.
@@ -34,7 +36,7 @@ import { createTransportSnapshot, type TransportSnapshot } from "../api/realtime
 import { type BlockStore, SharedBlockStore } from "./shared-block-store";
 
 /** Float64 values in a transport block. */
-export const TRANSPORT_BLOCK_LENGTH = 16;
+export const TRANSPORT_BLOCK_LENGTH = 18;
 
 const QUANTUM = 0;
 const POSITION_FRAMES = 1;
@@ -50,7 +52,10 @@ const RING_OVERFLOWS = 10;
 const LATE_COMMANDS = 11;
 const UNDERRUNS = 12;
 const BAD_COMMANDS = 13;
-const NON_FINITE_SAMPLES = 15;
+const NON_FINITE_SAMPLES = 14;
+const DROPPED_COMMANDS = 15;
+const APPLIED_COMMANDS = 16;
+const TIMED_COMMANDS_DONE = 17;
 
 const RUNNING = 1;
 const LOOP_ENABLED = 2;
@@ -131,6 +136,9 @@ export class TransportBlock {
     values[UNDERRUNS] = state.underruns;
     values[BAD_COMMANDS] = state.badCommands;
     values[NON_FINITE_SAMPLES] = state.nonFiniteSamples;
+    values[DROPPED_COMMANDS] = state.droppedCommands;
+    values[APPLIED_COMMANDS] = state.appliedCommands;
+    values[TIMED_COMMANDS_DONE] = state.timedCommandsDone;
     const urgent = flags !== this.lastFlags;
     this.lastFlags = flags;
     this.store.write(values, urgent);
@@ -167,6 +175,9 @@ export class TransportBlock {
     into.underruns = values[UNDERRUNS] as number;
     into.badCommands = values[BAD_COMMANDS] as number;
     into.nonFiniteSamples = values[NON_FINITE_SAMPLES] as number;
+    into.droppedCommands = values[DROPPED_COMMANDS] as number;
+    into.appliedCommands = values[APPLIED_COMMANDS] as number;
+    into.timedCommandsDone = values[TIMED_COMMANDS_DONE] as number;
     return into;
   }
 }

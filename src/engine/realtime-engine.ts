@@ -15,15 +15,25 @@
  * - Beats advance with the tempo (ramps integrate exactly: linear in time); a seek recomputes the
  *   beat position at the current tempo.
  *
+ * Counters (published in the transport block; docs/reliability.md, "Real-time commands"): every
+ * command that reaches the visitor ends in exactly one of appliedCommands (late ones also counted in
+ * lateCommands), badCommands or droppedCommands, or is still queued. timedCommandsDone counts the
+ * timed commands (atFrame >= 0) no longer held here: the engine Worker's flow control reads it.
+ *
  * Audio-path rules: nothing here allocates after construction; nothing throws out of the visitor
  * (bad indices are counted in badCommands). renderQuantum throws only when the engine cannot play
  * its graph, which the host reports as a fault.
  */
 import { CommandType, type CommandVisitor } from "../dataplane/command-codec";
+import { TimedCommandQueue } from "./timed-command-queue";
 import type { WasmEngine } from "./wasm-engine";
 
-/** Pending timed commands at most; beyond that a command is dropped and counted. */
-export const COMMAND_QUEUE_CAPACITY = 1024;
+/**
+ * Timed commands the audio thread holds at most. The engine Worker never has more than this many
+ * timed commands sent and not done (command-feeder.ts), so the queue never overflows; a push it
+ * refuses anyway is counted in droppedCommands.
+ */
+export const COMMAND_QUEUE_CAPACITY = 4096;
 
 /** Queued commands keep the command ring's own type codes. */
 type Kind = (typeof CommandType)[keyof typeof CommandType];
@@ -46,26 +56,29 @@ export class RealtimeEngine implements CommandVisitor {
   loopEnabled = false;
   loopStart = 0;
   loopEnd = 0;
+  /** Commands applied, on their frame or late. */
+  appliedCommands = 0;
+  /** Commands applied after their frame had played (also counted in appliedCommands). */
   lateCommands = 0;
+  /** Commands refused when applied: unknown node or parameter, bad tempo. */
   badCommands = 0;
+  /** Commands discarded unapplied: queued when a graph load cleared the queue, or refused by a full queue. */
   droppedCommands = 0;
+  /** Timed commands (atFrame >= 0) received and no longer queued: applied, bad or dropped. */
+  timedCommandsDone = 0;
 
   private rampTarget = 120;
   private rampFramesLeft = 0;
-  // The timed-command queue: parallel typed arrays sorted by frame (stable), no objects.
-  private readonly qFrame = new Float64Array(COMMAND_QUEUE_CAPACITY);
-  private readonly qKind = new Uint8Array(COMMAND_QUEUE_CAPACITY);
-  private readonly qA = new Float64Array(COMMAND_QUEUE_CAPACITY);
-  private readonly qB = new Float64Array(COMMAND_QUEUE_CAPACITY);
-  private readonly qC = new Float64Array(COMMAND_QUEUE_CAPACITY);
-  private readonly qD = new Float64Array(COMMAND_QUEUE_CAPACITY);
-  private qLength = 0;
+  private readonly queue: TimedCommandQueue;
   private nodeCount = 0;
 
   constructor(
     private engine: WasmEngine,
     readonly sampleRate: number,
-  ) {}
+    queueCapacity = COMMAND_QUEUE_CAPACITY,
+  ) {
+    this.queue = new TimedCommandQueue(queueCapacity);
+  }
 
   /** Control: a new engine instance or graph; `nodeCount` bounds the node indices commands may use. */
   attach(engine: WasmEngine, nodeCount: number): void {
@@ -74,9 +87,19 @@ export class RealtimeEngine implements CommandVisitor {
     this.engine.seek(this.positionFrames);
   }
 
-  /** Control: drops every pending command (a new graph makes their node indices meaningless). */
+  /** Timed commands waiting for their frame. */
+  get queuedCommands(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * Control: drops every pending command (a new graph makes their node indices meaningless), counted
+   * in droppedCommands.
+   */
   clearQueue(): void {
-    this.qLength = 0;
+    const cleared = this.queue.clear();
+    this.droppedCommands += cleared;
+    this.timedCommandsDone += cleared;
   }
 
   // ---- CommandVisitor (audio thread) ----
@@ -125,7 +148,7 @@ export class RealtimeEngine implements CommandVisitor {
         this.moveTo(this.loopStart);
       }
       if (this.running) {
-        if (this.qLength > 0) n = Math.min(n, Math.max(1, (this.qFrame[0] as number) - this.positionFrames));
+        if (this.queue.length > 0) n = Math.min(n, Math.max(1, this.queue.nextFrame() - this.positionFrames));
         if (this.loopEnabled && this.loopEnd > this.loopStart && this.positionFrames < this.loopEnd) {
           n = Math.min(n, this.loopEnd - this.positionFrames);
         }
@@ -190,54 +213,40 @@ export class RealtimeEngine implements CommandVisitor {
   private schedule(kind: Kind, frame: number, a: number, b: number, c: number, d: number): void {
     const atFrame = Math.round(frame);
     const isTransport = kind !== Kind.SetParameter && kind !== Kind.Midi;
-    if (atFrame < 0 || (isTransport && !this.running)) {
+    if (atFrame < 0) {
+      this.apply(kind, a, b, c, d);
+      return;
+    }
+    // A timed command: done here unless it waits in the queue.
+    if (isTransport && !this.running) {
+      this.timedCommandsDone++;
       this.apply(kind, a, b, c, d);
       return;
     }
     if (atFrame < this.positionFrames) {
+      this.timedCommandsDone++;
       this.lateCommands++;
       this.apply(kind, a, b, c, d);
       return;
     }
-    if (this.qLength === COMMAND_QUEUE_CAPACITY) {
+    if (!this.queue.push(atFrame, kind, a, b, c, d)) {
+      this.timedCommandsDone++;
       this.droppedCommands++;
-      return;
     }
-    // Insert after every command at the same or an earlier frame: equal frames keep arrival order.
-    let i = this.qLength;
-    while (i > 0 && (this.qFrame[i - 1] as number) > atFrame) {
-      this.qFrame[i] = this.qFrame[i - 1] as number;
-      this.qKind[i] = this.qKind[i - 1] as number;
-      this.qA[i] = this.qA[i - 1] as number;
-      this.qB[i] = this.qB[i - 1] as number;
-      this.qC[i] = this.qC[i - 1] as number;
-      this.qD[i] = this.qD[i - 1] as number;
-      i--;
-    }
-    this.qFrame[i] = atFrame;
-    this.qKind[i] = kind;
-    this.qA[i] = a;
-    this.qB[i] = b;
-    this.qC[i] = c;
-    this.qD[i] = d;
-    this.qLength++;
   }
 
   private applyDue(): void {
-    while (this.qLength > 0 && (this.qFrame[0] as number) <= this.positionFrames) {
-      const kind = this.qKind[0] as Kind;
-      const a = this.qA[0] as number;
-      const b = this.qB[0] as number;
-      const c = this.qC[0] as number;
-      const d = this.qD[0] as number;
-      this.qLength--;
-      this.qFrame.copyWithin(0, 1, this.qLength + 1);
-      this.qKind.copyWithin(0, 1, this.qLength + 1);
-      this.qA.copyWithin(0, 1, this.qLength + 1);
-      this.qB.copyWithin(0, 1, this.qLength + 1);
-      this.qC.copyWithin(0, 1, this.qLength + 1);
-      this.qD.copyWithin(0, 1, this.qLength + 1);
-      this.apply(kind, a, b, c, d);
+    const queue = this.queue;
+    while (queue.nextFrame() <= this.positionFrames) {
+      const slot = queue.pop();
+      this.timedCommandsDone++;
+      this.apply(
+        queue.kind[slot] as Kind,
+        queue.a[slot] as number,
+        queue.b[slot] as number,
+        queue.c[slot] as number,
+        queue.d[slot] as number,
+      );
     }
   }
 
@@ -250,6 +259,7 @@ export class RealtimeEngine implements CommandVisitor {
         }
         const code = this.engine.exports.wd_node_set_param(this.engineHandle(), a, b, c);
         if (code !== 0) this.badCommands++;
+        else this.appliedCommands++;
         return;
       }
       case Kind.Midi: {
@@ -258,26 +268,27 @@ export class RealtimeEngine implements CommandVisitor {
           return;
         }
         this.engine.exports.wd_node_midi_now(this.engineHandle(), a, b, c, d);
+        this.appliedCommands++;
         return;
       }
       case Kind.Play:
         this.running = true;
-        return;
+        break;
       case Kind.Pause:
         this.running = false;
-        return;
+        break;
       case Kind.Stop:
         this.running = false;
         this.moveTo(0);
-        return;
+        break;
       case Kind.Seek:
         this.moveTo(Math.max(0, Math.round(a)));
-        return;
+        break;
       case Kind.SetLoop:
         this.loopStart = Math.max(0, Math.round(a));
         this.loopEnd = Math.max(0, Math.round(b));
         this.loopEnabled = c === 1;
-        return;
+        break;
       case Kind.SetTempo:
         if (!(a > 0)) {
           this.badCommands++;
@@ -290,8 +301,9 @@ export class RealtimeEngine implements CommandVisitor {
           this.bpm = this.rampTarget = a;
           this.rampFramesLeft = 0;
         }
-        return;
+        break;
     }
+    this.appliedCommands++;
   }
 
   private engineHandle(): number {

@@ -4,13 +4,27 @@
  * (parameters, MIDI, transport) never travel here: they go through the command ring
  * (dataplane/command-codec.ts). The processor answers with WorkletToWorkerMessage.
  */
-import type { DoorbellHandle, RingHandle } from "../dataplane/data-plane";
+import type { BlockHandle, DoorbellHandle, RingHandle } from "../dataplane/data-plane";
 import type { GraphProgram } from "../engine/graph-program";
 
 export type WorkerToWorkletMessage =
-  /** The command ring (bytes in), the capture ring (interleaved stereo out) and its doorbell. */
-  | { type: "connect-commands"; commands: RingHandle; capture: RingHandle; bell: DoorbellHandle }
-  /** A new graph; the transport keeps its position and state. Answered by loaded or load-failed. */
-  | { type: "load"; id: number; program: GraphProgram; buffers: Float32Array[][] }
+  /**
+   * The command ring (bytes in), the capture ring (interleaved stereo out) and its doorbell, and the
+   * Worker's own transport block: the processor writes it every quantum, as it writes the main
+   * thread's, so the Worker reads how many timed commands the audio thread has done (flow control).
+   */
+  | {
+      type: "connect-commands";
+      commands: RingHandle;
+      capture: RingHandle;
+      bell: DoorbellHandle;
+      progress: BlockHandle;
+    }
+  /**
+   * A new graph; the transport keeps its position and state. Answered by loaded or load-failed.
+   * `discarded`: timed commands for the old graph the Worker dropped from its backlog, counted in
+   * the transport block's dropped commands.
+   */
+  | { type: "load"; id: number; program: GraphProgram; buffers: Float32Array[][]; discarded: number }
   /** Copy the next `frames` frames played into the capture ring; id 0 disarms a capture. */
   | { type: "capture"; id: number; frames: number };

@@ -83,6 +83,9 @@ describe("TransportBlock", () => {
       underruns: 4,
       badCommands: 5,
       nonFiniteSamples: 6,
+      droppedCommands: 9,
+      appliedCommands: 7,
+      timedCommandsDone: 8,
     };
     writer.write(state);
     const into = createTransportSnapshot();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTransportSnapshot, type TransportSnapshot } from "../../src/api/realtime-readings";
 import { Doorbell } from "../../src/dataplane/doorbell";
 import { SpscRing } from "../../src/dataplane/spsc-ring";
-import { TransportBlock } from "../../src/dataplane/transport-block";
+import { TRANSPORT_BLOCK_LENGTH, TransportBlock } from "../../src/dataplane/transport-block";
 import type { TaskWorker } from "../support/task-workers";
 import type { TestTask } from "./support/test-worker";
 import { testWorkers } from "./support/threads";
@@ -197,15 +197,16 @@ describe("TransportBlock across worker_threads", () => {
 
 /**
  * Copies the newest slot of a transport block straight from memory, skipping the slot's sequence
- * check (layout in shared-block-store.ts: 16-byte header, slots of 8 + 8 * 16 bytes).
+ * check (layout in shared-block-store.ts: 16-byte header, slots of 8 + 8 * TRANSPORT_BLOCK_LENGTH
+ * bytes).
  */
 function readUnguarded(sab: SharedArrayBuffer): TransportSnapshot {
   const words = new Int32Array(sab);
-  const slotBytes = 8 + 8 * 16;
+  const slotBytes = 8 + 8 * TRANSPORT_BLOCK_LENGTH;
   const base = 16 + (Atomics.load(words, 0) & 1) * slotBytes + 8;
-  const values = new Float64Array(16);
+  const values = new Float64Array(TRANSPORT_BLOCK_LENGTH);
   const valueWords = new Int32Array(values.buffer);
-  for (let i = 0; i < 32; i++) valueWords[i] = Atomics.load(words, base / 4 + i);
+  for (let i = 0; i < 2 * TRANSPORT_BLOCK_LENGTH; i++) valueWords[i] = Atomics.load(words, base / 4 + i);
   const state = createTransportSnapshot();
   const flags = values[5] as number;
   Object.assign(state, {

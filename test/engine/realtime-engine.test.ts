@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { applyGraphProgram, type GraphProgram } from "../../src/engine/graph-program";
-import { RealtimeEngine } from "../../src/engine/realtime-engine";
+import { COMMAND_QUEUE_CAPACITY, RealtimeEngine } from "../../src/engine/realtime-engine";
 import { newEngine } from "../support/render";
 
 const SR = 48000;
@@ -16,14 +16,14 @@ const program: GraphProgram = {
   output: 1,
 };
 
-async function realtimeEngineFixture(): Promise<{
+async function realtimeEngineFixture(queueCapacity?: number): Promise<{
   realtime: RealtimeEngine;
   render: (quanta: number) => Float32Array;
 }> {
   const engine = await newEngine(SR, 128);
   engine.createBuffer([ramp], SR);
   applyGraphProgram(engine, program);
-  const realtimeEngine = new RealtimeEngine(engine, SR);
+  const realtimeEngine = new RealtimeEngine(engine, SR, queueCapacity);
   realtimeEngine.attach(engine, program.nodes.length);
   const outputs = [new Float32Array(128), new Float32Array(128)];
   return {
@@ -119,6 +119,60 @@ describe("RealtimeEngine: the real-time transport, quantum by quantum", () => {
     expect(l.badCommands).toBe(3);
     const out = render(1);
     expect(out[0]).toBe(Math.fround(Math.fround(256 / 48000) * 0.25));
+  });
+
+  it("applies timed commands by frame whatever order they arrive in, same-frame ones in call order", async () => {
+    const { realtime: l, render } = await realtimeEngineFixture();
+    l.play(-1);
+    l.setParameter(1, 0, 0.75, 300);
+    l.setParameter(1, 0, 0.5, 100);
+    l.setParameter(1, 0, 0.25, 200);
+    l.setParameter(1, 0, 0.125, 100); // same frame as 0.5, sent later: it wins
+    const out = render(3);
+    const at = (f: number) => out[f] as number;
+    expect([at(99), at(100), at(200), at(300)]).toEqual([
+      Math.fround(99 / 48000),
+      Math.fround(Math.fround(100 / 48000) * 0.125),
+      Math.fround(Math.fround(200 / 48000) * 0.25),
+      Math.fround(Math.fround(300 / 48000) * 0.75),
+    ]);
+  });
+
+  it("applies a full queue of commands due in one quantum, and accounts for every command", async () => {
+    const { realtime: l, render } = await realtimeEngineFixture();
+    l.play(-1);
+    for (let i = 0; i < COMMAND_QUEUE_CAPACITY; i++) l.setParameter(1, 0, i / COMMAND_QUEUE_CAPACITY, 64);
+    expect(l.queuedCommands).toBe(COMMAND_QUEUE_CAPACITY);
+    const out = render(1);
+    expect(out[64]).toBe(
+      Math.fround(Math.fround(64 / 48000) * ((COMMAND_QUEUE_CAPACITY - 1) / COMMAND_QUEUE_CAPACITY)),
+    );
+    expect({ applied: l.appliedCommands, done: l.timedCommandsDone, queued: l.queuedCommands }).toEqual({
+      applied: COMMAND_QUEUE_CAPACITY + 1,
+      done: COMMAND_QUEUE_CAPACITY,
+      queued: 0,
+    });
+  });
+
+  it("counts each command once: applied, late, bad, or dropped (a load clears the queue; a full queue refuses)", async () => {
+    const { realtime: l, render } = await realtimeEngineFixture(2);
+    l.play(-1);
+    render(1); // position 128
+    l.setParameter(1, 0, 0.5, -1); // now: applied, not timed
+    l.setParameter(1, 0, 0.5, 10); // late
+    l.setParameter(99, 0, 1, 200); // queued, bad when applied
+    l.setParameter(1, 0, 0.5, 5000); // queued
+    l.setParameter(1, 0, 0.5, 6000); // the queue (2) is full: dropped, counted
+    render(2); // position 384: the bad one applied
+    l.clearQueue(); // what a graph load does: the one at 5000 is dropped
+    expect({
+      applied: l.appliedCommands,
+      late: l.lateCommands,
+      bad: l.badCommands,
+      dropped: l.droppedCommands,
+      done: l.timedCommandsDone,
+      queued: l.queuedCommands,
+    }).toEqual({ applied: 3, late: 1, bad: 1, dropped: 2, done: 4, queued: 0 });
   });
 
   it("allocates nothing in the engine while playing, looping and seeking", async () => {

@@ -240,6 +240,7 @@ export class AudioWorkletEngineClient
           ring_overflows: s.ringOverflows,
           late_commands: s.lateCommands,
           bad_commands: s.badCommands,
+          dropped_commands: s.droppedCommands,
         },
         non_finite_samples: s.nonFiniteSamples,
         data_plane: this.dataPlane,

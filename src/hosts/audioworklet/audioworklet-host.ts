@@ -4,15 +4,17 @@
  * Worker's in-process client first (so the contract suite's rules hold), then the WorkletDriver turns
  * it into commands on the ring or a graph load in the worklet. Renders with `options.offline = false`
  * capture what the worklet plays; the others render here, faster than real time.
+ *
+ * Parameters and MIDI are the exception: they are checked against the same schemas and the graph the
+ * worklet plays, and not recorded in the in-process client's graph. Played commands need no record,
+ * and one would grow without bound in a live session (each timed change copied the automation it
+ * joined, so a flood of them took quadratic time).
  */
+import { makeCommand, setParameterCommand } from "../../api/call-validation";
 import type { RenderProgress, SetParameterOptions, SetTempoOptions } from "../../api/engine-client";
 import { CONTRACT_VERSION } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
-import {
-  type GraphDescriptorInput,
-  type MidiEventInput,
-  MidiEventSchema,
-} from "../../contracts/graph-descriptor";
+import type { GraphDescriptorInput, MidiEventInput } from "../../contracts/graph-descriptor";
 import { nonFiniteReport } from "../../contracts/non-finite";
 import {
   checkRenderRequest,
@@ -69,19 +71,25 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     value: number | string,
     options?: SetParameterOptions,
   ): Promise<WireResult<void>> {
+    const driver = this.driver;
+    if (!driver) return super.setParameter(node, parameter, value, options);
     return settle(async () => {
-      await this.inProcess.setParameter(node, parameter, value, options);
-      this.driver?.setParameter(node, parameter, value, options?.atSeconds);
+      const command = setParameterCommand(node, parameter, value, options ?? {});
+      await driver.setParameter(
+        command.node,
+        command.parameter_id,
+        command.value,
+        command.at_seconds ?? undefined,
+      );
     });
   }
 
   override scheduleEvents(node: string, events: MidiEventInput[]): Promise<WireResult<void>> {
+    const driver = this.driver;
+    if (!driver) return super.scheduleEvents(node, events);
     return settle(async () => {
-      await this.inProcess.scheduleEvents(node, events);
-      this.driver?.scheduleEvents(
-        node,
-        events.map((event) => MidiEventSchema.parse(event)),
-      );
+      const command = makeCommand("schedule_events", { node, events });
+      driver.scheduleEvents(command.node, command.events);
     });
   }
 
@@ -97,7 +105,7 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
   override seek(seconds: number): Promise<WireResult<void>> {
     return settle(async () => {
       await this.inProcess.seek(seconds);
-      this.driver?.send({ type: "seek", positionFrame: this.driver.frameAt(seconds) });
+      await this.driver?.send({ type: "seek", positionFrame: this.driver.frameAt(seconds) });
     });
   }
   override setLoop(loop: LoopRegion | null): Promise<WireResult<void>> {
@@ -105,18 +113,18 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
       await this.inProcess.setLoop(loop);
       const driver = this.driver;
       if (!driver) return;
-      if (loop === null) driver.send({ type: "set_loop", startFrame: 0, endFrame: 1, enabled: false });
+      if (loop === null) await driver.send({ type: "set_loop", startFrame: 0, endFrame: 1, enabled: false });
       else {
         const startFrame = driver.frameAt(loop.start_seconds);
         const endFrame = Math.max(startFrame + 1, driver.frameAt(loop.end_seconds));
-        driver.send({ type: "set_loop", startFrame, endFrame, enabled: true });
+        await driver.send({ type: "set_loop", startFrame, endFrame, enabled: true });
       }
     });
   }
   override setTempo(bpm: number, options?: SetTempoOptions): Promise<WireResult<void>> {
     return settle(async () => {
       await this.inProcess.setTempo(bpm, options);
-      this.driver?.send({
+      await this.driver?.send({
         type: "set_tempo",
         bpm,
         rampFrames: this.driver.frameAt(options?.rampSeconds ?? 0),
@@ -177,14 +185,14 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     // The graph playing already (loaded, perhaps with commands queued for it) is kept as it is.
     if (JSON.stringify(driver.loadedGraph) !== JSON.stringify(request.node_graph))
       await driver.load(request.node_graph, "node_graph");
-    driver.send({ type: "pause" });
-    driver.send({ type: "seek", positionFrame: driver.frameAt(request.start_position_seconds ?? 0) });
+    await driver.send({ type: "pause" });
+    await driver.send({ type: "seek", positionFrame: driver.frameAt(request.start_position_seconds ?? 0) });
     const capture = await driver.captureFrames(frames, () => driver.send({ type: "play" }), {
       signal,
       onFrames: (done) =>
         onProgress?.({ request_id: request.request_id, frames_rendered: done, frames_total: frames }),
     });
-    driver.send({ type: "pause" });
+    await driver.send({ type: "pause" });
     if (capture.fault !== null) {
       const error = new EngineError(
         "E_RENDER",
@@ -237,7 +245,7 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
   private transport(apply: () => Promise<void>, command: { type: "play" | "pause" | "stop" }) {
     return settle(async () => {
       await apply();
-      this.driver?.send(command);
+      await this.driver?.send(command);
     });
   }
 }

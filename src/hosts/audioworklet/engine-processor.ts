@@ -66,6 +66,8 @@ export class EngineProcessor extends AudioWorkletProcessor {
   private trapNext = false;
   // Data plane (real-time mode).
   private transport: TransportBlock | null = null;
+  /** The engine Worker's copy of the transport block (its command flow control reads it). */
+  private progress: TransportBlock | null = null;
   private meters: MeterBlock | null = null;
   private commands: DataRing<Uint8Array> | null = null;
   private capture: DataRing<Float32Array> | null = null;
@@ -139,6 +141,10 @@ export class EngineProcessor extends AudioWorkletProcessor {
     worker: TypedPort<WorkletToWorkerMessage, WorkerToWorkletMessage>,
     message: LoadMessage,
   ): void {
+    // Records sent before the load name the old graph's nodes: apply or queue them first, so the
+    // load clears (and counts) those still queued instead of playing them on the new graph.
+    if (this.commands && this.realtime) this.decoder.decode(this.commands, this.realtime);
+    if (this.realtime) this.realtime.droppedCommands += message.discarded;
     if (this.faulted) {
       const detail = "the engine faulted and outputs silence: restart it before loading a graph";
       worker.postMessage({ type: "load-failed", id: message.id, message: detail });
@@ -213,6 +219,8 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.commands = openRing(message.commands, Uint8Array);
         this.capture = openRing(message.capture, Float32Array);
         this.bell = openDoorbell(message.bell);
+        this.progress = openTransportBlock(message.progress);
+        this.snapshot.sampleRate = sampleRate;
         return;
       case "load":
         this.load(worker, message);
@@ -257,7 +265,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
   /** Per quantum: transport block, meters, and the capture in progress. */
   private publish(output: Float32Array[], frames: number): void {
     const realtime = this.realtime as RealtimeEngine;
-    if (this.transport) {
+    if (this.transport || this.progress) {
       const s = this.snapshot;
       s.quantum++;
       s.positionFrames = realtime.positionFrames;
@@ -269,11 +277,15 @@ export class EngineProcessor extends AudioWorkletProcessor {
       s.loopStartFrames = realtime.loopStart;
       s.loopEndFrames = realtime.loopEnd;
       s.quantumFrames = frames;
-      s.ringOverflows = (this.capture?.overflowCount() ?? 0) + realtime.droppedCommands;
+      s.ringOverflows = (this.capture?.overflowCount() ?? 0) + (this.commands?.overflowCount() ?? 0);
       s.lateCommands = realtime.lateCommands;
       s.badCommands = realtime.badCommands + this.decoder.badCommands;
       s.nonFiniteSamples = this.nonFiniteBefore + (this.slot?.engine.nonFiniteSamples() ?? 0);
-      this.transport.write(s);
+      s.droppedCommands = realtime.droppedCommands;
+      s.appliedCommands = realtime.appliedCommands;
+      s.timedCommandsDone = realtime.timedCommandsDone;
+      this.transport?.write(s);
+      this.progress?.write(s);
     }
     this.meters?.measure(output, frames);
     if (this.captureLeft > 0 && this.capture && this.snapshot.running) this.captureQuantum(output, frames);

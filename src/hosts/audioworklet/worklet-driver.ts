@@ -2,7 +2,8 @@
  * WorkletDriver: the engine Worker's half of the AudioWorklet host. It owns the producer end of the
  * command ring and the consumer end of the capture ring (both created here, so each side of every
  * ring has exactly one thread), compiles graphs into what the worklet loads, turns names and seconds
- * into node indices and frames, and drains captures with the doorbell.
+ * into node indices and frames, sends commands through a CommandFeeder (flow control: nothing taken
+ * is dropped, a full queue refuses the call), and drains captures with the doorbell.
  *
  * It talks to EngineProcessor on the control port: WorkerToWorkletMessage out, WorkletToWorkerMessage
  * back (src/protocol/). Requests reach it already validated by the in-process client that shares the
@@ -12,7 +13,7 @@ import { EngineError } from "../../contracts/errors";
 import type { GraphDescriptor, MidiEvent } from "../../contracts/graph-descriptor";
 import { graphBufferReferences } from "../../contracts/graph-semantics";
 import { secondsAtBeat } from "../../contracts/tempo-map";
-import { CommandEncoder, type DataPlaneCommand } from "../../dataplane/command-codec";
+import type { DataPlaneCommand } from "../../dataplane/command-codec";
 import { createDataPlane } from "../../dataplane/data-plane";
 import type { RingBell } from "../../dataplane/doorbell";
 import type { DataRing } from "../../dataplane/spsc-ring";
@@ -25,6 +26,7 @@ import type { FaustRegistry } from "../../faust/registry";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
 import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
+import { CommandFeeder, type CommandFeederOptions } from "./command-feeder";
 
 /** Capture ring size: 2 s of interleaved stereo at 48 kHz, far more than a drain cycle needs. */
 const CAPTURE_RING_FLOATS = 2 * 96000;
@@ -57,8 +59,8 @@ export interface WorkletCapture {
 const STALL_MS = 3000;
 
 export class WorkletDriver {
-  private readonly encoder = new CommandEncoder();
-  private readonly commands: DataRing<Uint8Array>;
+  /** Flow control of the command ring (public for diagnostics and tests). */
+  readonly feeder: CommandFeeder;
   private readonly capture: DataRing<Float32Array>;
   private readonly bell: RingBell;
   private loaded: LoadedGraph | null = null;
@@ -77,6 +79,7 @@ export class WorkletDriver {
     readonly sampleRate: number,
     private readonly readBuffer: (handle: string) => Promise<Float32Array[]>,
     private readonly faust?: FaustRegistry,
+    feederOptions: Omit<CommandFeederOptions, "sampleRate"> = {},
   ) {
     const plane = createDataPlane({ isolated: globalThis.crossOriginIsolated === true });
     const commands = plane.createRing(Uint8Array, COMMAND_RING_BYTES, {
@@ -90,7 +93,9 @@ export class WorkletDriver {
       chunkLength: 8 * 128 * 2,
     });
     const bell = plane.createDoorbell();
-    this.commands = commands.local;
+    // The Worker's own copy of the transport block: how far the audio thread has got with timed commands.
+    const progress = plane.createTransportBlock();
+    this.feeder = new CommandFeeder(commands.local, progress.local, { ...feederOptions, sampleRate });
     this.capture = capture.local;
     this.bell = bell.local;
     port.onmessage = (event) => {
@@ -101,8 +106,14 @@ export class WorkletDriver {
       else this.waiting.get(message.id)?.(message);
     };
     port.postMessage(
-      { type: "connect-commands", commands: commands.remote, capture: capture.remote, bell: bell.remote },
-      [...commands.transfer, ...capture.transfer, ...bell.transfer],
+      {
+        type: "connect-commands",
+        commands: commands.remote,
+        capture: capture.remote,
+        bell: bell.remote,
+        progress: progress.remote,
+      },
+      [...commands.transfer, ...capture.transfer, ...bell.transfer, ...progress.transfer],
     );
   }
 
@@ -196,11 +207,12 @@ export class WorkletDriver {
     return this.loaded?.graph ?? null;
   }
 
-  /** Encodes a command; E_RENDER when the ring is full (counted as an overflow in the state block). */
-  send(command: DataPlaneCommand): void {
-    if (!this.encoder.encode(command, this.commands)) {
-      throw new EngineError("E_RENDER", "the command ring is full; the command was dropped");
-    }
+  /**
+   * Sends a now command (transport calls, untimed parameters): resolves once it is in the command
+   * ring; E_BACKPRESSURE when the ring stays full (a suspended context), see CommandFeeder.sendNow.
+   */
+  send(command: DataPlaneCommand): Promise<void> {
+    return this.feeder.sendNow(command);
   }
 
   /** A transport time in seconds as a frame. */
@@ -208,51 +220,59 @@ export class WorkletDriver {
     return Math.round(seconds * this.sampleRate);
   }
 
-  /** Resolves a validated parameter change to indices and sends it (at a transport time, or now). */
-  setParameter(node: string, parameter: string, value: number | string, atSeconds?: number): void {
-    const loaded = this.requireLoaded();
-    const index = loaded.nodeIndex.get(node) as number;
+  /**
+   * Resolves a parameter change (its arguments already schema-checked) to indices and sends it, now or
+   * at a transport time. E_UNKNOWN_NODE at set_parameter.node, E_SCHEMA at set_parameter.parameter_id
+   * or .value, E_BACKPRESSURE when the command queues are full. Resolves once the command is taken.
+   */
+  setParameter(node: string, parameter: string, value: number | string, atSeconds?: number): Promise<void> {
+    const [loaded, index] = this.loadedNode(node, "set_parameter.node");
     const type = loaded.nodeTypes[index] as ProcessorTypeInfo;
-    const resolved = resolveParameterValue(type, parameter, value, { id: "parameter", value: "value" });
-    this.send({
+    const resolved = resolveParameterValue(type, parameter, value, {
+      id: "set_parameter.parameter_id",
+      value: "set_parameter.value",
+    });
+    const command: DataPlaneCommand = {
       type: "set_parameter",
       node: index,
       param: type.params.findIndex((p) => p.id === parameter),
       value: resolved,
       atFrame: atSeconds === undefined ? -1 : this.frameAt(atSeconds),
-    });
+    };
+    if (atSeconds === undefined) return this.feeder.sendNow(command);
+    this.feeder.sendTimed([command]);
+    return Promise.resolve();
   }
 
-  /** Sends validated MIDI events for `node`, notes as note-on and note-off, on their frames. */
-  scheduleEvents(node: string, events: MidiEvent[]): void {
-    const loaded = this.requireLoaded();
-    const index = loaded.nodeIndex.get(node) as number;
+  /**
+   * Sends MIDI events (already schema-checked) for `node`, notes as note-on and note-off, on their
+   * frames: all of them or, with E_BACKPRESSURE or E_LIMIT, none. E_UNKNOWN_NODE at
+   * schedule_events.node.
+   */
+  scheduleEvents(node: string, events: readonly MidiEvent[]): void {
+    const [loaded, index] = this.loadedNode(node, "schedule_events.node");
     const frameOf = (event: { timeline: "seconds" | "beats" }, time: number) =>
       this.frameAt(event.timeline === "beats" ? secondsAtBeat(loaded.graph.tempo, time) : time);
+    const commands: DataPlaneCommand[] = [];
     for (const event of events) {
       const channel = event.channel - 1;
       if (event.type === "note") {
         const on = frameOf(event, event.time);
         const off = frameOf(event, event.time + event.duration);
-        this.send({
-          type: "midi",
-          node: index,
-          status: 0x90 | channel,
-          data1: event.note,
-          data2: event.velocity,
-          atFrame: on,
-        });
-        this.send({
-          type: "midi",
-          node: index,
-          status: 0x80 | channel,
-          data1: event.note,
-          data2: 0,
-          atFrame: off,
-        });
+        commands.push(
+          {
+            type: "midi",
+            node: index,
+            status: 0x90 | channel,
+            data1: event.note,
+            data2: event.velocity,
+            atFrame: on,
+          },
+          { type: "midi", node: index, status: 0x80 | channel, data1: event.note, data2: 0, atFrame: off },
+        );
       } else if (event.type === "cc") {
         const at = frameOf(event, event.time);
-        this.send({
+        commands.push({
           type: "midi",
           node: index,
           status: 0xb0 | channel,
@@ -263,7 +283,7 @@ export class WorkletDriver {
       } else {
         const bend = event.value + 8192;
         const at = frameOf(event, event.time);
-        this.send({
+        commands.push({
           type: "midi",
           node: index,
           status: 0xe0 | channel,
@@ -273,6 +293,7 @@ export class WorkletDriver {
         });
       }
     }
+    this.feeder.sendTimed(commands);
   }
 
   /**
@@ -282,7 +303,7 @@ export class WorkletDriver {
    */
   async captureFrames(
     frames: number,
-    armed: () => void,
+    armed: () => void | Promise<void>,
     options: { signal?: AbortSignal; onFrames?: (done: number) => void } = {},
   ): Promise<WorkletCapture> {
     const left = new Float32Array(frames);
@@ -306,7 +327,7 @@ export class WorkletDriver {
     });
     this.port.postMessage({ type: "capture", id, frames });
     await isArmed;
-    armed();
+    await armed();
     let done = 0;
     let cancelled = false;
     let stalled = false;
@@ -378,9 +399,14 @@ export class WorkletDriver {
     }
   }
 
-  private requireLoaded(): LoadedGraph {
-    if (!this.loaded) throw new EngineError("E_UNKNOWN_NODE", "no graph is playing: call loadGraph first");
-    return this.loaded;
+  private loadedNode(name: string, path: string): [LoadedGraph, number] {
+    const loaded = this.loaded;
+    if (!loaded) throw new EngineError("E_UNKNOWN_NODE", "no graph is loaded", path);
+    const index = loaded.nodeIndex.get(name);
+    if (index === undefined) {
+      throw new EngineError("E_UNKNOWN_NODE", `no node named "${name}" in the loaded graph`, path);
+    }
+    return [loaded, index];
   }
 
   private request(message: {
@@ -393,7 +419,9 @@ export class WorkletDriver {
         this.waiting.delete(id);
         resolve(reply);
       });
-      this.port.postMessage({ type: "load", ...message, id });
+      // Timed commands still waiting here name the old graph's nodes: they go, counted as dropped.
+      const discarded = this.feeder.discardTimed();
+      this.port.postMessage({ type: "load", ...message, id, discarded });
     });
   }
 }

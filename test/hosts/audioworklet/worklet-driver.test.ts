@@ -5,6 +5,7 @@
  * and frames the audio thread expects, and captures must come back whole.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTransportSnapshot } from "../../../src/api/realtime-readings";
 import {
   EngineError,
   type GraphDescriptor,
@@ -12,7 +13,7 @@ import {
   parseContract,
 } from "../../../src/contracts";
 import { CommandDecoder, type CommandVisitor } from "../../../src/dataplane/command-codec";
-import { openDoorbell, openRing } from "../../../src/dataplane/data-plane";
+import { openDoorbell, openRing, openTransportBlock } from "../../../src/dataplane/data-plane";
 import type { DataRing } from "../../../src/dataplane/spsc-ring";
 import { instantiateEngine } from "../../../src/engine/engine-module";
 import { type ProcessorTypeInfo, readProcessorTypes } from "../../../src/engine/processor-types";
@@ -142,8 +143,8 @@ describe("WorkletDriver against a fake worklet", () => {
   it("turns parameter names and seconds into node and parameter indices and frames", async () => {
     await driver.load(GRAPH);
     const frequency = types.find((t) => t.kind === "filter")?.params.findIndex((p) => p.id === "frequency");
-    driver.setParameter("filter", "frequency", 1200, 0.5);
-    driver.setParameter("filter", "mode", "low");
+    await driver.setParameter("filter", "frequency", 1200, 0.5);
+    await driver.setParameter("filter", "mode", "low");
     expect(drainCommands(commands)).toEqual([
       ["set_parameter", 2, frequency, 1200, 24000],
       ["set_parameter", 2, 0, 0, -1],
@@ -157,34 +158,79 @@ describe("WorkletDriver against a fake worklet", () => {
       { type: "cc", timeline: "seconds", time: 0.25, controller: 74, value: 64, channel: 2 },
       { type: "pitch_bend", timeline: "seconds", time: 0.5, value: -8192, channel: 16 },
     ]);
-    // 120 bpm: beat 2 is 1 s (48000 frames), beat 3 is 1.5 s.
+    // 120 bpm: beat 2 is 1 s (48000 frames), beat 3 is 1.5 s. Timed commands go out earliest first,
+    // once due within a second of the playhead (at 0): the note-off waits in the Worker.
     expect(drainCommands(commands)).toEqual([
-      ["midi", 0, 0x90, 60, 100, 48000],
-      ["midi", 0, 0x80, 60, 0, 72000],
       ["midi", 0, 0xb1, 74, 64, 12000],
       ["midi", 0, 0xef, 0, 0, 24000],
+      ["midi", 0, 0x90, 60, 100, 48000],
     ]);
+    expect(driver.feeder.backlogLength).toBe(1);
+    // The audio thread reports its playhead in the Worker's transport block; the next feed sends it.
+    const progress = openTransportBlock(port.last("connect-commands").progress);
+    progress.write({ ...createTransportSnapshot(), positionFrames: 30000, timedCommandsDone: 3 });
+    driver.feeder.feed();
+    expect(drainCommands(commands)).toEqual([["midi", 0, 0x80, 60, 0, 72000]]);
   });
 
-  it("refuses commands for a graph that is not loaded, and says when the command ring is full", async () => {
-    expect(() => driver.setParameter("filter", "frequency", 100)).toThrow(EngineError);
+  it("refuses commands for a graph that is not loaded, naming the field", async () => {
+    expect(() => driver.setParameter("filter", "frequency", 100)).toThrow(
+      new EngineError("E_UNKNOWN_NODE", "no graph is loaded", "set_parameter.node"),
+    );
     await driver.load(GRAPH);
-    let sent = 0;
-    const overflow = (() => {
-      try {
-        for (;;) {
-          driver.send({ type: "play" });
-          sent++;
-        }
-      } catch (error) {
-        return error as EngineError;
-      }
-    })();
-    expect(overflow?.code).toBe("E_RENDER");
-    expect(overflow?.message).toBe("E_RENDER: the command ring is full; the command was dropped");
-    // 65536 bytes of 12-byte play records: every record that fit is whole in the ring.
-    expect(sent).toBe(Math.floor((1 << 16) / 12));
-    expect(drainCommands(commands)).toHaveLength(sent);
+    expect(() => driver.scheduleEvents("ghost", [])).toThrow(
+      new EngineError("E_UNKNOWN_NODE", 'no node named "ghost" in the loaded graph', "schedule_events.node"),
+    );
+  });
+
+  it("a full command ring makes now commands wait, then refuses them with E_BACKPRESSURE; none is lost", async () => {
+    const waitPort = new FakeWorkletPort();
+    const waitDriver = new WorkletDriver(waitPort, types, SR, async () => [], undefined, { waitMs: 0 });
+    const ring = openRing(waitPort.last("connect-commands").commands, Uint8Array);
+    // 65536 bytes hold 5461 play records (12 bytes each); nothing drains the ring here.
+    const sent = 6000;
+    const outcomes = await Promise.all(
+      Array.from({ length: sent }, () =>
+        waitDriver.send({ type: "play" }).then(
+          () => "ok",
+          (error: EngineError) => error.code,
+        ),
+      ),
+    );
+    const taken = outcomes.filter((o) => o === "ok").length;
+    expect(taken).toBe(Math.floor((1 << 16) / 12));
+    expect(outcomes.filter((o) => o === "E_BACKPRESSURE")).toHaveLength(sent - taken);
+    expect(drainCommands(ring)).toHaveLength(taken); // every command taken is whole in the ring
+    expect(ring.overflowCount()).toBe(0); // nothing was pushed that did not fit
+  });
+
+  it("refuses a scheduleEvents call whole when the Worker's backlog cannot take it", async () => {
+    const smallPort = new FakeWorkletPort();
+    const small = new WorkletDriver(smallPort, types, SR, async () => [], undefined, { backlogCapacity: 10 });
+    await small.load(GRAPH);
+    const notes = (count: number, from: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        type: "note" as const,
+        timeline: "seconds" as const,
+        time: from + i,
+        duration: 0.5,
+        note: 60,
+        velocity: 100,
+        channel: 1,
+      }));
+    small.scheduleEvents("keys", notes(4, 10)); // eight commands, beyond the horizon: all wait here
+    expect(small.feeder.backlogLength).toBe(8);
+    expect(() => small.scheduleEvents("keys", notes(2, 20))).toThrow(
+      expect.objectContaining({ code: "E_BACKPRESSURE" }),
+    );
+    expect(small.feeder.backlogLength).toBe(8);
+    expect(() => small.scheduleEvents("keys", notes(6, 20))).toThrow(
+      expect.objectContaining({ code: "E_LIMIT" }),
+    );
+    // A new graph: the waiting commands named the old one's nodes; the worklet is told to count them.
+    await small.load(GRAPH);
+    expect(smallPort.last("load").discarded).toBe(8);
+    expect(small.feeder.backlogLength).toBe(0);
   });
 
   it("captures what the worklet plays: arms, starts the transport, drains the ring and deinterleaves", async () => {
@@ -213,7 +259,9 @@ describe("WorkletDriver against a fake worklet", () => {
         });
       });
     };
-    const result = await driver.captureFrames(frames, () => started.push("play"));
+    const result = await driver.captureFrames(frames, () => {
+      started.push("play");
+    });
     expect(started).toEqual(["play"]);
     expect({ frames: result.frames, lost: result.lostFrames, cancelled: result.cancelled }).toEqual({
       frames,
@@ -248,7 +296,7 @@ describe("WorkletDriver against a fake worklet", () => {
     const ring = openRing(connect.commands, Uint8Array);
     const captureRing = openRing(connect.capture, Float32Array);
     await portDriver.load(GRAPH);
-    portDriver.setParameter("osc", "frequency", 440, 1);
+    await portDriver.setParameter("osc", "frequency", 440, 1);
     // The producer flushes at the end of its task; the record then arrives as one message.
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(drainCommands(ring)).toEqual([
