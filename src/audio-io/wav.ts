@@ -1,7 +1,8 @@
 /**
  * WAV files in and out: 16- and 24-bit integer PCM and 32-bit float, any channel count.
  *
- * `wavefile` parses and writes the RIFF container (chunks, the `fmt ` header). The samples themselves
+ * `wavefile` writes the RIFF container (chunks, the `fmt ` header); wav-header.ts reads it, with a
+ * bounded walk that skips metadata chunks wavefile would trust (see there). The samples themselves
  * are converted here with typed arrays: wavefile's own sample packing goes through a generic per-value
  * codec (about 9 s to write one minute of stereo float32) and labels multichannel float files as integer
  * PCM in their WAVE_FORMAT_EXTENSIBLE header.
@@ -19,6 +20,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import wavefile from "wavefile";
+import { readWavHeader, type WavHeader } from "./wav-header";
 
 /** Sample encodings a WAV can be written in. */
 export const WAV_SAMPLE_FORMATS = ["pcm16", "pcm24", "float32"] as const;
@@ -171,13 +173,12 @@ export function decodeWav(bytes: Uint8Array, label = "WAV"): AudioData {
       `not a WAV file: starts with ${JSON.stringify(magic)}, not "RIFF" ... "WAVE"`,
     );
   }
-  const wav = new wavefile.WaveFile();
+  let header: WavHeader;
   try {
-    wav.fromBuffer(bytes);
+    header = readWavHeader(bytes);
   } catch (cause) {
     throw new WavFileError(label, `corrupt WAV file: ${describeWavefileError(cause)}`);
   }
-  const header = headerOf(wav);
   const { numChannels, sampleRate, blockAlign } = header.fmt;
   const encoding = readEncoding(header, label);
   if (numChannels < 1) throw new WavFileError(label, "corrupt WAV file: the header declares 0 channels");
@@ -249,7 +250,7 @@ export async function writeWavFile(
   }
 }
 
-function readEncoding(header: WavefileHeader, label: string): SampleEncoding {
+function readEncoding(header: WavHeader, label: string): SampleEncoding {
   const { audioFormat, bitsPerSample, subformat } = header.fmt;
   // An extensible header carries the real format tag in the first field of its sub-format GUID.
   const tag = audioFormat === FORMAT_TAG_EXTENSIBLE ? subformat[0] : audioFormat;
