@@ -101,6 +101,7 @@ export function fuzz<T>(
     name,
     async () => {
       let cases = 0;
+      watchdog.propertyStarted(name);
       const started = performance.now();
       const property = fc.asyncProperty(arbitrary, async (input) => {
         cases++;
@@ -173,16 +174,18 @@ function startWatchdog() {
   const IDLE = -1;
   state[0] = IDLE; // index of the running case
   const source = `
-    const { workerData } = require("node:worker_threads");
+    const { parentPort, workerData } = require("node:worker_threads");
     const { writeSync } = require("node:fs");
     const { state, hangMs, seed, pid } = workerData;
-    let seenIndex = -1, seenSince = Date.now(), seenStart = 0;
+    let property = "(unknown)";
+    parentPort.on("message", (name) => { property = name; });
+    let seenSince = Date.now(), seenStart = 0;
     setInterval(() => {
       const index = state[0], start = state[1];
-      if (index < 0 || start !== seenStart) { seenStart = start; seenIndex = index; seenSince = Date.now(); return; }
+      if (index < 0 || start !== seenStart) { seenStart = start; seenSince = Date.now(); return; }
       if (Date.now() - seenSince > hangMs) {
-        writeSync(2, "\\n[fuzz] a case has run for over " + hangMs / 1000 + " s: a hang. Replay it with FUZZ_SEED=" +
-          seed + " FUZZ_PATH=" + index + " (the property running when this was printed)\\n");
+        writeSync(2, "\\n[fuzz] a case of " + JSON.stringify(property) + " has run for over " + hangMs / 1000 +
+          " s: a hang. Replay it with FUZZ_SEED=" + seed + " FUZZ_PATH=" + index + " -t " + JSON.stringify(property) + "\\n");
         process.kill(pid, "SIGKILL");
       }
     }, 1000);
@@ -193,6 +196,9 @@ function startWatchdog() {
   });
   worker.unref();
   return {
+    propertyStarted(name: string): void {
+      worker.postMessage(name);
+    },
     caseStarted(index: number): void {
       state[1] = performance.now();
       state[0] = index;
