@@ -8,8 +8,13 @@
  * channel and the source MTrk index of each resulting track. It reads only status bytes and lengths;
  * decoding the events themselves stays @tonejs/midi's job.
  *
- * It also checks what @tonejs/midi's parser does not: chunks that run past the end of the file.
+ * It also checks what @tonejs/midi's parser does not: chunks that run past the end of the file,
+ * variable-length quantities over 4 bytes, data bytes of 0x80 and above, and a tempo of 0 microseconds
+ * per quarter note; each would give events no v1alpha MidiEvent can hold.
  */
+
+/** The meta event type of a tempo change (3 bytes: microseconds per quarter note). */
+const SET_TEMPO = 0x51;
 
 export interface SmfTrackLayout {
   /** SMF format: 0 (one track), 1 (simultaneous tracks) or 2 (independent sequences). */
@@ -103,19 +108,45 @@ function channelEvents(bytes: Uint8Array, chunk: Chunk, source: number): Channel
       throw new SmfStructureError(`track ${source}: an event runs past the end of the track`);
     return bytes[at++] as number;
   };
+  // @tonejs/midi reads a data byte as is: one with the high bit set would become a controller, note
+  // or value above 127, which no MidiEvent can hold.
+  const dataByte = (): number => {
+    const value = byte();
+    if (value >= 0x80) {
+      throw new SmfStructureError(
+        `track ${source}: a channel message has data byte 0x${value.toString(16)} (data bytes are below 0x80)`,
+      );
+    }
+    return value;
+  };
   const varInt = (): number => {
     let value = 0;
-    for (let b = byte(); ; b = byte()) {
+    // At most 4 bytes (0x0FFFFFFF), as the SMF specification says: @tonejs/midi's parser shifts in
+    // 32-bit integers, so a fifth byte turns a delta time negative and events land before time 0.
+    for (let length = 1, b = byte(); ; length++, b = byte()) {
       value = value * 128 + (b & 0x7f);
       if ((b & 0x80) === 0) return value;
+      if (length === 4) {
+        throw new SmfStructureError(`track ${source}: a variable-length quantity runs past 4 bytes`);
+      }
     }
   };
   while (at < chunk.end) {
     varInt(); // delta time
     let status = byte();
     if (status === 0xff) {
-      byte(); // meta type
+      const type = byte();
       const length = varInt(); // read before advancing: `at += varInt()` would add to the old position
+      if (
+        type === SET_TEMPO &&
+        length === 3 &&
+        bytes[at] === 0 &&
+        bytes[at + 1] === 0 &&
+        bytes[at + 2] === 0
+      ) {
+        // 0 microseconds per quarter note: every later event would land at one instant, notes lasting 0 s.
+        throw new SmfStructureError(`track ${source}: a tempo event sets 0 microseconds per quarter note`);
+      }
       at += length;
       events.push({ channel: undefined, program: undefined });
       continue;
@@ -137,12 +168,12 @@ function channelEvents(bytes: Uint8Array, chunk: Chunk, source: number): Channel
       first = status;
       status = runningStatus;
     } else {
-      first = byte();
+      first = dataByte();
       runningStatus = status;
     }
     const kind = status >> 4;
     // Every channel message but program change and channel aftertouch has a second data byte.
-    if (kind !== 0xc && kind !== 0xd) byte();
+    if (kind !== 0xc && kind !== 0xd) dataByte();
     events.push({ channel: status & 0x0f, program: kind === 0xc ? first : undefined });
   }
   if (at > chunk.end) throw new SmfStructureError(`track ${source}: an event runs past the end of the track`);
