@@ -17,11 +17,11 @@ import {
   WavFileError,
   type WavSampleFormat,
 } from "../../src/audio-io/wav";
+import { applyEdits, type Bytes, byteEdit, bytesOf, EDGE_U32 } from "./support/byte-mutations";
 import { fuzz } from "./support/harness";
 import { notADomainError, outcomeOf } from "./support/outcomes";
 
 const LABEL = "fuzz.wav";
-type Bytes = Uint8Array<ArrayBuffer>;
 
 /** Decodes, accepting only audio that makes sense for the input or a WavFileError about LABEL. */
 function decodesOrRejects(bytes: Bytes): AudioData | undefined {
@@ -80,13 +80,6 @@ const validWav: fc.Arbitrary<Bytes> = fc
   .tuple(audioData(6, 40, anySample), fc.constantFrom(...WAV_SAMPLE_FORMATS))
   .map(([audio, format]) => bytesOf(encodeWav(audio, { format })));
 
-function bytesOf(bytes: Uint8Array): Bytes {
-  const copy = new Uint8Array(bytes.length);
-  copy.set(bytes);
-  return copy;
-}
-
-const EDGE_U32 = [0, 1, 2, 3, 4, 15, 16, 17, 18, 39, 40, 0x7fff_ffff, 0x8000_0000, 0xffff_fffe, 0xffff_ffff];
 const EDGE_U16 = [0, 1, 2, 3, 8, 12, 16, 24, 32, 64, 0xfffe, 0xffff];
 
 /** A header built field by field: each field right, or set to something a corrupt file could hold. */
@@ -169,54 +162,6 @@ function riff(
   return out;
 }
 
-type Edit =
-  | { kind: "byte"; at: number; value: number }
-  | { kind: "u32"; at: number; value: number }
-  | { kind: "cut"; at: number }
-  | { kind: "append"; bytes: Bytes };
-
-/** Changes to a file: a byte anywhere (mostly in the header), a 32-bit field, a cut, extra bytes. */
-const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({
-    kind: fc.constant("byte" as const),
-    at: fc.oneof(fc.nat({ max: 80 }), fc.nat()),
-    value: fc.nat({ max: 255 }),
-  }),
-  fc.record({
-    kind: fc.constant("u32" as const),
-    at: fc.nat({ max: 20 }).map((n) => n * 4),
-    value: fc.constantFrom(...EDGE_U32),
-  }),
-  fc.record({ kind: fc.constant("cut" as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant("append" as const), bytes: fc.uint8Array({ maxLength: 32 }) }),
-);
-
-function applyEdits(bytes: Bytes, edits: Edit[]): Bytes {
-  let out = bytes.slice();
-  for (const change of edits) {
-    if (out.length === 0) break;
-    switch (change.kind) {
-      case "byte":
-        out[change.at % out.length] = change.value;
-        break;
-      case "u32":
-        if (change.at + 4 <= out.length) new DataView(out.buffer).setUint32(change.at, change.value, true);
-        break;
-      case "cut":
-        out = out.slice(0, change.at % out.length);
-        break;
-      case "append": {
-        const longer = new Uint8Array(out.length + change.bytes.length);
-        longer.set(out);
-        longer.set(change.bytes, out.length);
-        out = longer;
-        break;
-      }
-    }
-  }
-  return out;
-}
-
 const RIFF_WAVE = [0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x41, 0x56, 0x45];
 
 const inputBytes = (bytes: Uint8Array) => bytes.length;
@@ -247,7 +192,7 @@ fuzz(
 fuzz(
   "decodeWav on valid files with bytes changed, cut or added",
   fc
-    .tuple(validWav, fc.array(edit, { minLength: 1, maxLength: 4 }))
+    .tuple(validWav, fc.array(byteEdit(80), { minLength: 1, maxLength: 4 }))
     .map(([bytes, edits]) => applyEdits(bytes, edits)),
   (bytes) => {
     decodesOrRejects(bytes);
