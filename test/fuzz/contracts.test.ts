@@ -54,7 +54,7 @@ describe.each(CONTRACT_NAMES)("fuzz %s", (name) => {
     (value) => {
       parsesOrRejects(name, value);
     },
-    { quickRuns: 60 },
+    { quickRuns: 40 },
   );
 
   fuzz(
@@ -63,7 +63,7 @@ describe.each(CONTRACT_NAMES)("fuzz %s", (name) => {
     (value) => {
       parsesOrRejects(name, value);
     },
-    { quickRuns: 120, examples: [example] },
+    { quickRuns: 80, examples: [example] },
   );
 
   fuzz(
@@ -75,6 +75,6 @@ describe.each(CONTRACT_NAMES)("fuzz %s", (name) => {
       mutatedJson(example).map((value) => JSON.stringify(value) ?? "null"),
     ),
     (text) => parsesTextOrRejects(name, text),
-    { quickRuns: 80, inputBytes: textBytes, examples: [exampleText] },
+    { quickRuns: 50, inputBytes: textBytes, examples: [exampleText] },
   );
 });

@@ -145,7 +145,7 @@ fuzz(
     if (expected[0] === "E_GRAPH_CYCLE") expectRealCycle(graph, thrown);
     else expect(thrown.path).toBe(expected[1]);
   },
-  { quickRuns: 300 },
+  { quickRuns: 200 },
 );
 
 fuzz(
@@ -182,7 +182,7 @@ fuzz(
       expect(thrown).toBeUndefined();
     }
   },
-  { quickRuns: 200 },
+  { quickRuns: 100 },
 );
 
 fuzz(
@@ -199,7 +199,7 @@ fuzz(
       (error) => expectEngineError(error, GRAPH_CODES, { rootLabel: "graph" }),
     );
   },
-  { quickRuns: 200 },
+  { quickRuns: 100 },
 );
 
 fuzz(
@@ -216,5 +216,5 @@ fuzz(
       (error) => expectEngineError(error, GRAPH_CODES),
     );
   },
-  { quickRuns: 200 },
+  { quickRuns: 100 },
 );

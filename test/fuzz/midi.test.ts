@@ -225,7 +225,7 @@ fuzz(
   ([bytes, line]) => {
     importsOrRejects(bytes, { timeline: line });
   },
-  { quickRuns: 200, inputBytes },
+  { quickRuns: 100, inputBytes },
 );
 
 fuzz(
@@ -234,7 +234,7 @@ fuzz(
   ([bytes, line]) => {
     importsOrRejects(bytes, { timeline: line });
   },
-  { quickRuns: 300, inputBytes },
+  { quickRuns: 150, inputBytes },
 );
 
 fuzz(
@@ -248,7 +248,7 @@ fuzz(
   ([bytes, line]) => {
     importsOrRejects(bytes, { timeline: line });
   },
-  { quickRuns: 300, inputBytes },
+  { quickRuns: 150, inputBytes },
 );
 
 fuzz(
@@ -291,7 +291,7 @@ fuzz(
     const key = (event: object) => JSON.stringify(event, Object.keys(event).sort());
     expect(events.map(key).sort()).toEqual(expected.map(key).sort());
   },
-  { quickRuns: 150 },
+  { quickRuns: 40 },
 );
 
 fuzz(
@@ -321,5 +321,5 @@ fuzz(
       (error) => expectEngineError(error, ["E_SCHEMA"], { rootLabel: "options", listsIssues: true }),
     );
   },
-  { quickRuns: 150 },
+  { quickRuns: 50 },
 );

@@ -177,7 +177,7 @@ fuzz(
   (bytes) => {
     decodesOrRejects(bytes);
   },
-  { quickRuns: 200, inputBytes },
+  { quickRuns: 100, inputBytes },
 );
 
 fuzz(
@@ -186,7 +186,7 @@ fuzz(
   (bytes) => {
     decodesOrRejects(bytes);
   },
-  { quickRuns: 300, inputBytes },
+  { quickRuns: 150, inputBytes },
 );
 
 fuzz(
@@ -197,7 +197,7 @@ fuzz(
   (bytes) => {
     decodesOrRejects(bytes);
   },
-  { quickRuns: 300, inputBytes },
+  { quickRuns: 150, inputBytes },
 );
 
 /** What decoding a written sample gives back, by the conventions in wav.ts's header comment. */
@@ -232,7 +232,7 @@ fuzz(
       });
     });
   },
-  { quickRuns: 200 },
+  { quickRuns: 100 },
 );
 
 fuzz(
@@ -257,5 +257,5 @@ fuzz(
     expect(decoded?.sampleRate).toBe(sampleRate);
     expect(decoded?.channels.map((channel) => channel.length)).toEqual(lengths);
   },
-  { quickRuns: 200 },
+  { quickRuns: 100 },
 );

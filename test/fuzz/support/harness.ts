@@ -14,6 +14,10 @@ import { Worker } from "node:worker_threads";
 import fc from "fast-check";
 import { afterAll, expect, it } from "vitest";
 
+// A generator given a maxLength ranges up to it: the bounds in test/fuzz/ are chosen per input, and
+// fast-check's default would otherwise keep every array and byte string to about ten items.
+fc.configureGlobal({ ...fc.readConfigureGlobal(), defaultSizeToMaxWhenMaxSpecified: true });
+
 /** Fixed so a run is reproducible: the same cases every time, on every machine. */
 export const DEFAULT_SEED = 20_250_916;
 
