@@ -59,6 +59,12 @@ export function smfTrackLayout(bytes: Uint8Array): SmfTrackLayout {
   const tracks: SplitTrack[] = [];
   let at = header.end;
   // Like @tonejs/midi, read the declared number of tracks and ignore anything after them.
+  if (trackCount === 0 || at >= bytes.length) {
+    // @tonejs/midi needs a first track to read the tempo map from, and fails with a TypeError.
+    throw new SmfStructureError(
+      trackCount === 0 ? "the header declares no tracks" : "no track follows the MThd header chunk",
+    );
+  }
   for (let source = 0; source < trackCount && at < bytes.length; source++) {
     const chunk = readChunk(bytes, at, `track ${source}`);
     if (chunk.id !== "MTrk") {
@@ -66,7 +72,12 @@ export function smfTrackLayout(bytes: Uint8Array): SmfTrackLayout {
         `track ${source}: expected an "MTrk" chunk, found ${JSON.stringify(chunk.id)}`,
       );
     }
-    splitByProgramAndChannel(channelEvents(bytes, chunk, source), source, tracks);
+    const events = channelEvents(bytes, chunk, source);
+    if (source === 0 && events.length === 0) {
+      // @tonejs/midi reads the tempo map from the first track and fails with a TypeError on an empty one.
+      throw new SmfStructureError("track 0 holds no events, not even End of Track");
+    }
+    splitByProgramAndChannel(events, source, tracks);
     at = chunk.end;
   }
   return { format, ticksPerQuarter, tracks };

@@ -1,7 +1,8 @@
 /**
- * Files that used to import as events no v1alpha MidiEvent can hold. The first three are the fuzz
- * suite's counterexamples (test/fuzz/midi.test.ts), shrunk; the last is their neighbour found while
- * reading them. Each is now refused with a MidiFileError that says why, or imported without the event.
+ * Files that used to import as events no v1alpha MidiEvent can hold, or to fail with a JavaScript
+ * error's text as their problem. All but the last are the fuzz suite's counterexamples
+ * (test/fuzz/midi.test.ts), shrunk; the last is their neighbour found while reading them. Each is now
+ * refused with a MidiFileError that says why, or imported without the event.
  */
 import { describe, expect, it } from "vitest";
 
@@ -56,6 +57,25 @@ describe("importMidiFile refuses what no MidiEvent can hold", () => {
       0, 0xff, 0x51, 3, 0, 0, 0, 0, 0x90, 60, 100, 0x83, 0x60, 0x80, 60, 0, 0, 0xff, 0x2f, 0,
     ]);
     expect(problemOf(file)).toBe("bad.mid: track 0: a tempo event sets 0 microseconds per quarter note");
+  });
+
+  it("a file with no track, or an empty first track (@tonejs/midi failed with a TypeError)", () => {
+    // The message was "corrupt MIDI file: Cannot read properties of undefined (reading 'forEach')".
+    const header = (tracks: number) => [0x4d, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0, 1, 0, tracks, 1, 0xe0];
+    const emptyTrack = [0x4d, 0x54, 0x72, 0x6b, 0, 0, 0, 0];
+    const endOfTrack = [0x4d, 0x54, 0x72, 0x6b, 0, 0, 0, 4, 0, 0xff, 0x2f, 0];
+    expect(problemOf(Uint8Array.from(header(0)))).toBe("bad.mid: the header declares no tracks");
+    expect(problemOf(Uint8Array.from([...header(0), ...endOfTrack]))).toBe(
+      "bad.mid: the header declares no tracks",
+    );
+    expect(problemOf(Uint8Array.from(header(1)))).toBe("bad.mid: no track follows the MThd header chunk");
+    expect(problemOf(Uint8Array.from([...header(1), ...emptyTrack]))).toBe(
+      "bad.mid: track 0 holds no events, not even End of Track",
+    );
+    // An empty track after the first is harmless: it imports as no events.
+    expect(
+      importMidiFile(Uint8Array.from([...header(2), ...endOfTrack, ...emptyTrack]), { timeline: "beats" }),
+    ).toEqual([]);
   });
 
   it("leaves out a note too short to outlast rounding at its time in seconds", () => {
