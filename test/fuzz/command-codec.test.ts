@@ -352,7 +352,7 @@ fuzz(
     expect(decodeAll(ring, decoder)).toEqual(next);
     expect(decoder.badCommands).toBe(bad);
   },
-  { quickRuns: 200, inputBytes: (bytes) => bytes.length },
+  { quickRuns: 120, inputBytes: (bytes) => bytes.length },
 );
 
 fuzz(
@@ -373,7 +373,7 @@ fuzz(
     expect(decodeAll(ring, decoder)).toEqual(expected);
     expect(decoder.badCommands).toBe(items.length - expected.length);
   },
-  { quickRuns: 200 },
+  { quickRuns: 120 },
 );
 
 fuzz(
@@ -396,7 +396,7 @@ fuzz(
     expect(decodeAll(ring, decoder)).toEqual([withDefaults(command)]);
     expect(decoder.badCommands).toBe(0);
   },
-  { quickRuns: 300 },
+  { quickRuns: 150 },
 );
 
 fuzz(
@@ -410,7 +410,7 @@ fuzz(
     expect(decodeAll(ring, decoder)).toEqual(taken.map(withDefaults));
     expect(decoder.badCommands).toBe(0);
   },
-  { quickRuns: 100 },
+  { quickRuns: 60 },
 );
 
 /**

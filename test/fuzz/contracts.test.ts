@@ -54,7 +54,7 @@ describe.each(CONTRACT_NAMES)("fuzz %s", (name) => {
     (value) => {
       parsesOrRejects(name, value);
     },
-    { quickRuns: 40 },
+    { quickRuns: 25 },
   );
 
   fuzz(
@@ -63,7 +63,7 @@ describe.each(CONTRACT_NAMES)("fuzz %s", (name) => {
     (value) => {
       parsesOrRejects(name, value);
     },
-    { quickRuns: 80, examples: [example] },
+    { quickRuns: 50, examples: [example] },
   );
 
   fuzz(
@@ -75,6 +75,6 @@ describe.each(CONTRACT_NAMES)("fuzz %s", (name) => {
       mutatedJson(example).map((value) => JSON.stringify(value) ?? "null"),
     ),
     (text) => parsesTextOrRejects(name, text),
-    { quickRuns: 50, inputBytes: textBytes, examples: [exampleText] },
+    { quickRuns: 30, inputBytes: textBytes, examples: [exampleText] },
   );
 });

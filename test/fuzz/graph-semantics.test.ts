@@ -23,6 +23,7 @@ import {
   parseContract,
   RenderRequestSchema,
 } from "../../src/contracts/index";
+import { rarely } from "./support/byte-mutations";
 import { fuzz } from "./support/harness";
 import { mutatedJson } from "./support/json-mutations";
 import { expectEngineError, outcomeOf } from "./support/outcomes";
@@ -48,8 +49,8 @@ const graphPlan: fc.Arbitrary<GraphPlan> = fc
     names: fc.uniqueArray(fc.constantFrom(...NAMES), { minLength: 1, maxLength: 12 }),
     ids: fc.array(fc.constantFrom(...NODE_IDS), { minLength: 12, maxLength: 12 }),
     edges: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 24 }),
-    duplicate: fc.option(fc.tuple(fc.nat(), fc.nat()), { freq: 6 }),
-    ghostInput: fc.option(fc.nat(), { freq: 6 }),
+    duplicate: rarely(fc.tuple(fc.nat(), fc.nat()), 6),
+    ghostInput: rarely(fc.nat(), 6),
     output: fc.oneof({ weight: 12, arbitrary: fc.nat() }, { weight: 1, arbitrary: fc.constant(-1) }),
     captures: fc.uniqueArray(
       fc.oneof({ weight: 8, arbitrary: fc.nat() }, { weight: 1, arbitrary: fc.constant(-1) }),
@@ -145,7 +146,7 @@ fuzz(
     if (expected[0] === "E_GRAPH_CYCLE") expectRealCycle(graph, thrown);
     else expect(thrown.path).toBe(expected[1]);
   },
-  { quickRuns: 200 },
+  { quickRuns: 150 },
 );
 
 fuzz(
@@ -182,7 +183,7 @@ fuzz(
       expect(thrown).toBeUndefined();
     }
   },
-  { quickRuns: 100 },
+  { quickRuns: 60 },
 );
 
 fuzz(
@@ -199,7 +200,7 @@ fuzz(
       (error) => expectEngineError(error, GRAPH_CODES, { rootLabel: "graph" }),
     );
   },
-  { quickRuns: 100 },
+  { quickRuns: 60 },
 );
 
 fuzz(
@@ -216,5 +217,5 @@ fuzz(
       (error) => expectEngineError(error, GRAPH_CODES),
     );
   },
-  { quickRuns: 100 },
+  { quickRuns: 60 },
 );

@@ -115,7 +115,7 @@ fuzz(
     inCaseFolder(async (folder) => {
       await readsOrRejects(await writeSessionFolder(folder, text));
     }),
-  { quickRuns: 20, cost: COST, budgetMs: BUDGET_MS, examples: [SESSION_TEXT] },
+  { quickRuns: 15, cost: COST, budgetMs: BUDGET_MS, examples: [SESSION_TEXT] },
 );
 
 fuzz(
@@ -130,7 +130,7 @@ fuzz(
       // What was read is what the file said, and each buffer's audio is its WAV.
       expect(session.audio.size).toBe(Object.keys(session.file.buffers).length);
     }),
-  { quickRuns: 30, cost: COST, budgetMs: BUDGET_MS, examples: [SESSION] },
+  { quickRuns: 20, cost: COST, budgetMs: BUDGET_MS, examples: [SESSION] },
 );
 
 type WavOnDisk =
@@ -245,5 +245,5 @@ fuzz(
         expect(session.audio.get(`buf:${index}`)).toEqual(audio);
       });
     }),
-  { quickRuns: 20, cost: COST, budgetMs: BUDGET_MS },
+  { quickRuns: 15, cost: COST, budgetMs: BUDGET_MS },
 );

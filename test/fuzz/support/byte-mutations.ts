@@ -78,3 +78,13 @@ export function bytesOf(bytes: Uint8Array): Bytes {
   copy.set(bytes);
   return copy;
 }
+
+/**
+ * `arbitrary`'s value one time in `oneIn`, else null (meaning: leave the field right). Built inputs
+ * get one thing wrong at a time, so a case gets past the checks before the one it aims at.
+ * @example
+ * blockAlign: rarely(fc.constantFrom(0, 3, 0xffff)), // null: the right block align
+ */
+export function rarely<T>(arbitrary: fc.Arbitrary<T>, oneIn = 5): fc.Arbitrary<T | null> {
+  return fc.oneof({ weight: oneIn - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary });
+}

@@ -19,13 +19,13 @@ import { afterAll, expect, it } from "vitest";
 fc.configureGlobal({ ...fc.readConfigureGlobal(), defaultSizeToMaxWhenMaxSpecified: true });
 
 /** Fixed so a run is reproducible: the same cases every time, on every machine. */
-export const DEFAULT_SEED = 20_250_916;
+const DEFAULT_SEED = 20_250_916;
 
-export const FUZZ_SEED = integerFromEnvironment("FUZZ_SEED") ?? DEFAULT_SEED;
+const FUZZ_SEED = integerFromEnvironment("FUZZ_SEED") ?? DEFAULT_SEED;
 const FUZZ_RUNS = integerFromEnvironment("FUZZ_RUNS");
 const FUZZ_PATH = process.env.FUZZ_PATH;
 /** True under `npm run fuzz` (FUZZ_RUNS set). */
-export const LONG_RUN = FUZZ_RUNS !== undefined;
+const LONG_RUN = FUZZ_RUNS !== undefined;
 
 /**
  * A case that takes longer than this fails with its input. The cases are small (inputs of at most a
@@ -60,6 +60,8 @@ interface PropertyFigure {
   name: string;
   cases: number;
   ms: number;
+  /** CPU time of this process (user + system), the figure that a loaded machine does not inflate. */
+  cpuMs: number;
 }
 
 const figures: PropertyFigure[] = [];
@@ -69,15 +71,16 @@ afterAll(async () => {
   await watchdog.stop();
   if (figures.length === 0) return;
   const file = (expect.getState().testPath ?? "").replace(/^.*\/test\/fuzz\//, "test/fuzz/");
-  const cases = figures.reduce((sum, figure) => sum + figure.cases, 0);
-  const ms = figures.reduce((sum, figure) => sum + figure.ms, 0);
+  const total = (field: "cases" | "ms" | "cpuMs") => figures.reduce((sum, figure) => sum + figure[field], 0);
   const lines = [
-    `[fuzz] ${file}: ${figures.length} properties, ${cases} cases, ${(ms / 1000).toFixed(2)} s, seed ${FUZZ_SEED}` +
+    `[fuzz] ${file}: ${figures.length} properties, ${total("cases")} cases, ${seconds(total("ms"))} (CPU ${seconds(total("cpuMs"))}), seed ${FUZZ_SEED}` +
       (LONG_RUN ? `, FUZZ_RUNS=${FUZZ_RUNS}` : " (quick counts; npm run fuzz for the long run)"),
   ];
   if (LONG_RUN) {
     for (const figure of figures) {
-      lines.push(`[fuzz]   ${figure.name}: ${figure.cases} cases, ${(figure.ms / 1000).toFixed(2)} s`);
+      lines.push(
+        `[fuzz]   ${figure.name}: ${figure.cases} cases, ${seconds(figure.ms)} (CPU ${seconds(figure.cpuMs)})`,
+      );
     }
   }
   console.log(lines.join("\n"));
@@ -88,7 +91,10 @@ afterAll(async () => {
  * rejects) when the property does not hold. On failure the test fails with fast-check's report (the
  * shrunk counterexample), the seed, and the command that replays it.
  * @example
- * fuzz("decodeWav on arbitrary bytes", fc.uint8Array(), (bytes) => expectWavOutcome(bytes), { quickRuns: 200 });
+ * fuzz("decodeWav on arbitrary bytes", fc.uint8Array({ maxLength: 512 }), (bytes) => checkDecode(bytes), {
+ *   quickRuns: 100,
+ *   inputBytes: (bytes) => bytes.length,
+ * });
  */
 export function fuzz<T>(
   name: string,
@@ -107,6 +113,7 @@ export function fuzz<T>(
       let cases = 0;
       watchdog.propertyStarted(name);
       const started = performance.now();
+      const cpuStarted = process.cpuUsage();
       const property = fc.asyncProperty(arbitrary, async (input) => {
         cases++;
         const memoryBefore = memoryInUse();
@@ -134,13 +141,19 @@ export function fuzz<T>(
         ...(FUZZ_PATH === undefined ? {} : { path: FUZZ_PATH, endOnFailure: true }),
         ...(options.examples === undefined ? {} : { examples: options.examples.map((example) => [example]) }),
       });
-      figures.push({ name, cases: details.numRuns, ms: performance.now() - started });
+      const cpu = process.cpuUsage(cpuStarted);
+      figures.push({
+        name,
+        cases: details.numRuns,
+        ms: performance.now() - started,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      });
       if (details.failed) {
         const file = (expect.getState().testPath ?? "test/fuzz").replace(/^.*\/test\/fuzz\//, "test/fuzz/");
         const replay =
           details.counterexamplePath === null
             ? ""
-            : `\nReplay it: FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath} npx vitest run ${file} -t ${JSON.stringify(name)}`;
+            : `\nReplay it: FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath} npx vitest run ${file} -t '${testNamePattern(name)}'`;
         throw new Error(`${fc.defaultReportMessage(details) ?? "property failed"}${replay}`);
       }
     },
@@ -148,10 +161,19 @@ export function fuzz<T>(
   );
 }
 
+/** Vitest's -t takes a regular expression: the name with its ( ) . and the like escaped. */
+function testNamePattern(name: string): string {
+  return name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** Heap plus ArrayBuffer memory (audio lives in ArrayBuffers, outside the JS heap). */
 function memoryInUse(): number {
   const usage = process.memoryUsage();
   return usage.heapUsed + usage.arrayBuffers;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
 }
 
 function mib(bytes: number): string {
@@ -189,7 +211,8 @@ function startWatchdog() {
       if (index < 0 || start !== seenStart) { seenStart = start; seenSince = Date.now(); return; }
       if (Date.now() - seenSince > hangMs) {
         writeSync(2, "\\n[fuzz] a case of " + JSON.stringify(property) + " has run for over " + hangMs / 1000 +
-          " s: a hang. Replay it with FUZZ_SEED=" + seed + " FUZZ_PATH=" + index + " -t " + JSON.stringify(property) + "\\n");
+          " s: a hang. Replay it with FUZZ_SEED=" + seed + " FUZZ_PATH=" + index + " and -t naming that property" +
+          " (if the run was shrinking an earlier failure, replay that failure's path instead)\\n");
         process.kill(pid, "SIGKILL");
       }
     }, 1000);

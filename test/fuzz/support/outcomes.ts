@@ -6,6 +6,15 @@
  */
 import { EngineError, type ErrorCode } from "../../../src/contracts/errors";
 
+/** What a TypeError or RangeError says: a message holding it reports a crash, not the input. */
+const JAVASCRIPT_ERROR_TEXT =
+  /Cannot read properties|is not a function|is not iterable|call stack|Invalid array length|Array buffer allocation/;
+
+/** Fails when a domain error's text is a JavaScript error's, wrapped: the parser crashed on the input. */
+export function expectOwnWords(text: string): void {
+  if (JAVASCRIPT_ERROR_TEXT.test(text)) throw new Error(`the error wraps a JavaScript error: ${text}`);
+}
+
 /** Rethrows `error` as a property failure that keeps its name, message and stack. */
 export function notADomainError(error: unknown, expected: string): never {
   const description =
@@ -38,6 +47,7 @@ export function expectEngineError(
   };
   if (!codes.includes(error.code)) fail(`code ${error.code} is not one of ${codes.join(", ")}`);
   if (error.detail.trim() === "") fail("the error has no detail");
+  expectOwnWords(error.detail);
   const expectedMessage =
     error.path === "" ? `${error.code}: ${error.detail}` : `${error.code} at ${error.path}: ${error.detail}`;
   if (error.message !== expectedMessage) fail("the message is not code, path and detail");
