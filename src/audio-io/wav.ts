@@ -1,7 +1,8 @@
 /**
  * WAV files in and out: 16- and 24-bit integer PCM and 32-bit float, any channel count.
  *
- * `wavefile` parses and writes the RIFF container (chunks, the `fmt ` header). The samples themselves
+ * `wavefile` writes the RIFF container (chunks, the `fmt ` header); wav-header.ts reads it, with a
+ * bounded walk that skips metadata chunks wavefile would trust (see there). The samples themselves
  * are converted here with typed arrays: wavefile's own sample packing goes through a generic per-value
  * codec (about 9 s to write one minute of stereo float32) and labels multichannel float files as integer
  * PCM in their WAVE_FORMAT_EXTENSIBLE header.
@@ -23,6 +24,7 @@ import { rename, rm, writeFile } from "node:fs/promises";
 import wavefile from "wavefile";
 import { describeNonFinite, findNonFinite, zeroNonFinite } from "./non-finite-samples";
 import { FileReadError, readRegularFile } from "./regular-file";
+import { readWavHeader, type WavHeader } from "./wav-header";
 
 /** Sample encodings a WAV can be written in. */
 export const WAV_SAMPLE_FORMATS = ["pcm16", "pcm24", "float32"] as const;
@@ -196,13 +198,12 @@ export function decodeWav(bytes: Uint8Array, label = "WAV"): AudioData {
     // Never quote the bytes found: the file may be anything (a key, a password file) named by mistake.
     throw new WavFileError(label, "not a WAV file (no RIFF/WAVE header)");
   }
-  const wav = new wavefile.WaveFile();
+  let header: WavHeader;
   try {
-    wav.fromBuffer(bytes);
+    header = readWavHeader(bytes);
   } catch (cause) {
     throw new WavFileError(label, `corrupt WAV file: ${describeWavefileError(cause)}`);
   }
-  const header = headerOf(wav);
   const { numChannels, sampleRate, blockAlign } = header.fmt;
   const encoding = readEncoding(header, label);
   if (numChannels < 1) throw new WavFileError(label, "corrupt WAV file: the header declares 0 channels");
@@ -287,7 +288,7 @@ export async function writeWavFile(
   return { nonFiniteSamples };
 }
 
-function readEncoding(header: WavefileHeader, label: string): SampleEncoding {
+function readEncoding(header: WavHeader, label: string): SampleEncoding {
   const { audioFormat, bitsPerSample, subformat } = header.fmt;
   // An extensible header carries the real format tag in the first field of its sub-format GUID.
   const tag = audioFormat === FORMAT_TAG_EXTENSIBLE ? subformat[0] : audioFormat;

@@ -44,7 +44,7 @@ export function parseContract<S extends z.ZodType>(schema: S, value: unknown, ro
   } catch (cause) {
     // A schema refinement or a hostile getter threw: still report, never crash the boundary.
     const text = cause instanceof Error ? cause.message : String(cause);
-    throw new EngineError("E_SCHEMA", `could not be validated: ${text}`, rootLabel);
+    throw schemaError(`could not be validated: ${text}`, rootLabel);
   }
   if (result.success) return result.data;
   const issues = flattenIssues(result.error.issues, [], value).map(
@@ -66,9 +66,14 @@ export function parseContractJson<S extends z.ZodType>(schema: S, text: string, 
     value = JSON.parse(text);
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new EngineError("E_SCHEMA", `is not valid JSON: ${reason}`, rootLabel);
+    throw schemaError(`is not valid JSON: ${reason}`, rootLabel);
   }
   return parseContract(schema, value, rootLabel);
+}
+
+/** E_SCHEMA about the message as a whole, listed in `issues` as every E_SCHEMA's fields are. */
+function schemaError(detail: string, path: string): EngineError {
+  return new EngineError("E_SCHEMA", detail, path, [{ path, detail }]);
 }
 
 interface FlatIssue {

@@ -161,7 +161,8 @@ export class CommandEncoder {
    */
   encode(command: DataPlaneCommand, ring: CommandRing): boolean {
     const view = this.view;
-    const type = CommandType[command.type];
+    // hasOwn: a name on Object.prototype ("toString") is not a type.
+    const type = Object.hasOwn(CommandType, command.type) ? CommandType[command.type] : undefined;
     if (type === undefined) {
       throw new EngineError("E_SCHEMA", `unknown command type ${JSON.stringify(command.type)}`, "type");
     }

@@ -104,10 +104,13 @@ export function importMidiFile(bytes: Uint8Array | ArrayBuffer, options: MidiImp
     checked.timeline === "beats"
       ? (ticks: number) => ticks / ticksPerQuarter
       : secondsOnTempoMap(midi.header.tempos, ticksPerQuarter);
-  return collected.map(({ ticks, event }) => {
+  return collected.flatMap(({ ticks, event }): MidiEvent[] => {
     const time = toTime(ticks);
-    if (event.type !== "note") return { ...event, timeline: checked.timeline, time };
-    return { ...event, timeline: checked.timeline, time, duration: toTime(ticks + event.duration) - time };
+    if (event.type !== "note") return [{ ...event, timeline: checked.timeline, time }];
+    // A note shorter than the rounding of its time in seconds sounds for no time: left out as a
+    // zero-length note is (a tick at 1 us per quarter note, days into a file, rounds to 0 s).
+    const duration = toTime(ticks + event.duration) - time;
+    return duration > 0 ? [{ ...event, timeline: checked.timeline, time, duration }] : [];
   });
 }
 

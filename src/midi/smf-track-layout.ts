@@ -8,10 +8,15 @@
  * channel and the source MTrk index of each resulting track. It reads only status bytes and lengths;
  * decoding the events themselves stays @tonejs/midi's job.
  *
- * It also checks what @tonejs/midi's parser does not: chunks that run past the end of the file. And it
- * finds the long text events (lyrics, markers...) its parser could not read: midi-file turns a text
- * into a string with one call argument per byte, which overflows the call stack for a long one.
+ * It also checks what @tonejs/midi's parser does not: chunks that run past the end of the file,
+ * variable-length quantities over 4 bytes, data bytes of 0x80 and above, and a tempo of 0 microseconds
+ * per quarter note; each would give events no v1alpha MidiEvent can hold. And it finds the long text
+ * events (lyrics, markers...) its parser could not read: midi-file turns a text into a string with
+ * one call argument per byte, which overflows the call stack for a long one.
  */
+
+/** The meta event type of a tempo change (3 bytes: microseconds per quarter note). */
+const SET_TEMPO = 0x51;
 
 export interface SmfTrackLayout {
   /** SMF format: 0 (one track), 1 (simultaneous tracks) or 2 (independent sequences). */
@@ -62,6 +67,12 @@ export function smfTrackLayout(bytes: Uint8Array): SmfTrackLayout {
   const longTextTypeOffsets: number[] = [];
   let at = header.end;
   // Like @tonejs/midi, read the declared number of tracks and ignore anything after them.
+  if (trackCount === 0 || at >= bytes.length) {
+    // @tonejs/midi needs a first track to read the tempo map from, and fails with a TypeError.
+    throw new SmfStructureError(
+      trackCount === 0 ? "the header declares no tracks" : "no track follows the MThd header chunk",
+    );
+  }
   for (let source = 0; source < trackCount && at < bytes.length; source++) {
     const chunk = readChunk(bytes, at, `track ${source}`);
     if (chunk.id !== "MTrk") {
@@ -69,7 +80,12 @@ export function smfTrackLayout(bytes: Uint8Array): SmfTrackLayout {
         `track ${source}: expected an "MTrk" chunk, found ${JSON.stringify(chunk.id)}`,
       );
     }
-    splitByProgramAndChannel(channelEvents(bytes, chunk, source, longTextTypeOffsets), source, tracks);
+    const events = channelEvents(bytes, chunk, source, longTextTypeOffsets);
+    if (source === 0 && events.length === 0) {
+      // @tonejs/midi reads the tempo map from the first track and fails with a TypeError on an empty one.
+      throw new SmfStructureError("track 0 holds no events, not even End of Track");
+    }
+    splitByProgramAndChannel(events, source, tracks);
     at = chunk.end;
   }
   return { format, ticksPerQuarter, tracks, longTextTypeOffsets };
@@ -119,11 +135,27 @@ function channelEvents(
       throw new SmfStructureError(`track ${source}: an event runs past the end of the track`);
     return bytes[at++] as number;
   };
+  // @tonejs/midi reads a data byte as is: one with the high bit set would become a controller, note
+  // or value above 127, which no MidiEvent can hold.
+  const dataByte = (): number => {
+    const value = byte();
+    if (value >= 0x80) {
+      throw new SmfStructureError(
+        `track ${source}: a channel message has data byte 0x${value.toString(16)} (data bytes are below 0x80)`,
+      );
+    }
+    return value;
+  };
   const varInt = (): number => {
     let value = 0;
-    for (let b = byte(); ; b = byte()) {
+    // At most 4 bytes (0x0FFFFFFF), as the SMF specification says: @tonejs/midi's parser shifts in
+    // 32-bit integers, so a fifth byte turns a delta time negative and events land before time 0.
+    for (let length = 1, b = byte(); ; length++, b = byte()) {
       value = value * 128 + (b & 0x7f);
       if ((b & 0x80) === 0) return value;
+      if (length === 4) {
+        throw new SmfStructureError(`track ${source}: a variable-length quantity runs past 4 bytes`);
+      }
     }
   };
   while (at < chunk.end) {
@@ -134,6 +166,16 @@ function channelEvents(
       const type = byte();
       const length = varInt(); // read before advancing: `at += varInt()` would add to the old position
       if (type >= 0x01 && type <= 0x07 && length > LONG_TEXT_BYTES) longTexts.push(typeOffset);
+      if (
+        type === SET_TEMPO &&
+        length === 3 &&
+        bytes[at] === 0 &&
+        bytes[at + 1] === 0 &&
+        bytes[at + 2] === 0
+      ) {
+        // 0 microseconds per quarter note: every later event would land at one instant, notes lasting 0 s.
+        throw new SmfStructureError(`track ${source}: a tempo event sets 0 microseconds per quarter note`);
+      }
       at += length;
       events.push({ channel: undefined, program: undefined });
       continue;
@@ -155,12 +197,12 @@ function channelEvents(
       first = status;
       status = runningStatus;
     } else {
-      first = byte();
+      first = dataByte();
       runningStatus = status;
     }
     const kind = status >> 4;
     // Every channel message but program change and channel aftertouch has a second data byte.
-    if (kind !== 0xc && kind !== 0xd) byte();
+    if (kind !== 0xc && kind !== 0xd) dataByte();
     events.push({ channel: status & 0x0f, program: kind === 0xc ? first : undefined });
   }
   if (at > chunk.end) throw new SmfStructureError(`track ${source}: an event runs past the end of the track`);

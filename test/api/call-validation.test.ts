@@ -77,6 +77,28 @@ describe("text input", () => {
       messageOf(() => parseContractJson(RenderRequestSchema, '{"version": "v1alpha",', "request")),
     ).toMatch(/^E_SCHEMA at request: is not valid JSON: /);
   });
+
+  // Found by the fuzz suite (test/fuzz/contracts.test.ts): text "" gave an E_SCHEMA with no issues.
+  it("lists invalid JSON, and a value that cannot be read, in issues as every E_SCHEMA does", () => {
+    const errorOf = (run: () => unknown): EngineError => {
+      try {
+        run();
+      } catch (error) {
+        if (error instanceof EngineError) return error;
+      }
+      throw new Error("expected an EngineError");
+    };
+    const invalidJson = errorOf(() => parseContractJson(RenderRequestSchema, "", "request"));
+    expect(invalidJson.issues).toEqual([{ path: "request", detail: invalidJson.detail }]);
+    const hostile = {
+      get version(): string {
+        throw new Error("getter failed");
+      },
+    };
+    const unreadable = errorOf(() => parseContract(RenderRequestSchema, hostile, "request"));
+    expect(unreadable.message).toBe("E_SCHEMA at request: could not be validated: getter failed");
+    expect(unreadable.issues).toEqual([{ path: "request", detail: unreadable.detail }]);
+  });
 });
 
 describe("arguments", () => {

@@ -289,6 +289,10 @@ describe("command encoder validation", () => {
     [{ type: "set_tempo", bpm: 0 }, "set_tempo.bpm"],
     [{ type: "play", atFrame: -2 }, "play.atFrame"],
     [{ type: "teleport" }, "type"],
+    // Found by the fuzz suite: names on Object.prototype were taken as types, and encode returned
+    // true having queued nothing.
+    [{ type: "toString" }, "type"],
+    [{ type: "__proto__" }, "type"],
   ] as [DataPlaneCommand, string][])("rejects %j with E_SCHEMA at %s, writing nothing", (command, path) => {
     const ring = SpscRing.create(64, Uint8Array);
     let error: unknown;
