@@ -46,6 +46,8 @@ export interface ReadRegularFileOptions {
 
 /** Bytes read per call; a file is read in pieces so that a signal is noticed between them. */
 const READ_PIECE_BYTES = 16 * 1024 * 1024;
+/** The first read past a file's stated size: it only has to find out whether there is more. */
+const GROWTH_PROBE_BYTES = 4096;
 
 /**
  * Reads a regular file of at most `maxBytes` bytes. Throws FileReadError: "not-regular" for a FIFO,
@@ -117,10 +119,13 @@ async function readCapped(
   }
   const pieces: Buffer[] = [first];
   let total = size;
+  // Whether the file grew is asked with a small probe; only a file that really grew reads in pieces.
+  let pieceBytes = GROWTH_PROBE_BYTES;
   for (;;) {
     checkAborted(path, signal);
     // One byte beyond the cap is enough to know the file is over it.
-    const piece = Buffer.allocUnsafe(Math.min(READ_PIECE_BYTES, maxBytes - total + 1));
+    const piece = Buffer.allocUnsafe(Math.min(pieceBytes, maxBytes - total + 1));
+    pieceBytes = READ_PIECE_BYTES;
     const { bytesRead } = await handle.read(piece, 0, piece.length, total);
     if (bytesRead === 0) break;
     pieces.push(piece.subarray(0, bytesRead));

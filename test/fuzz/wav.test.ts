@@ -71,8 +71,10 @@ const audioData = (maxChannels: number, maxFrames: number, sample: fc.Arbitrary<
       ),
     }));
 
+// Finite samples only: a WAV holds no NaN or ±Infinity, and encodeWav refuses them by default (the
+// arbitrary-shapes property below feeds it non-finite samples and expects that WavFileError).
 const anySample = fc.oneof(
-  fc.float(),
+  fc.float({ noNaN: true, noDefaultInfinity: true }),
   fc.float({ min: -1, max: 1, noNaN: true }),
   fc.constantFrom(-1, 1, 0, -0, 1 - 2 ** -15, 1 - 2 ** -23, -1 - 2 ** -15, 2, -2),
 );
@@ -259,4 +261,26 @@ fuzz(
     expect(decoded?.channels.map((channel) => channel.length)).toEqual(lengths);
   },
   { quickRuns: 60 },
+);
+
+fuzz(
+  "encodeWav on audio holding NaN or ±Infinity: refused naming the first, or written as 0 when asked",
+  fc.tuple(
+    audioData(4, 32, anySample),
+    fc.nat(),
+    fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+    fc.constantFrom(...WAV_SAMPLE_FORMATS),
+  ),
+  ([audio, at, bad, format]) => {
+    const frames = audio.channels[0]?.length ?? 0;
+    if (frames === 0) return;
+    const channel = at % audio.channels.length;
+    const frame = Math.floor(at / audio.channels.length) % frames;
+    (audio.channels[channel] as Float32Array)[frame] = bad;
+    const refused = outcomeOf(() => encodeWav(audio, { format }, LABEL), expectWavFileError);
+    expect(refused, "a WAV with a non-finite sample was written").toBeUndefined();
+    const decoded = decodesOrRejects(bytesOf(encodeWav(audio, { format, nonFinite: "zero" }, LABEL)));
+    expect(decoded?.channels[channel]?.[frame]).toBe(0);
+  },
+  { quickRuns: 30 },
 );
