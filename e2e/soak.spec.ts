@@ -23,7 +23,7 @@ function mb(bytes: number | null): string {
 function describeReport(report: SoakReport): string {
   const rows = report.samples.map(
     (s) =>
-      `| ${s.t.toFixed(0)} | ${s.audioLagMs.toFixed(0)} | ${s.ringOverflows} | ${s.lateCommands} | ${s.badCommands} | ${s.backpressure} | ${s.failedCalls} | ${mb(s.memoryBytes)} |`,
+      `| ${s.t.toFixed(0)} | ${s.audioLagMs.toFixed(0)} | ${s.appliedCommands} | ${s.ringOverflows} | ${s.lateCommands} | ${s.badCommands} | ${s.droppedCommands} | ${s.backpressure} | ${s.failedCalls} | ${s.nonFiniteSamples} | ${mb(s.memoryBytes)} |`,
   );
   const captures = report.captures.map(
     (c) =>
@@ -31,8 +31,8 @@ function describeReport(report: SoakReport): string {
   );
   return [
     `soak: ${report.seconds} s, ${report.calls} calls, ${report.graphLoads} graph loads`,
-    "| t (s) | audio lag (ms) | ring overflows | late | bad | backpressure | failed | memory |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| t (s) | audio lag (ms) | applied | ring overflows | late | bad | dropped by loads | backpressure | failed | NaN/Inf | memory |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows,
     `captures: ${captures.join("; ")}`,
     `final capture: ${report.final.status}, ${report.final.frames} frames, ${report.final.lostFrames} lost`,
@@ -58,6 +58,12 @@ test(`the real-time host survives a ${SECONDS} s soak of edits, seeks, loops, re
   test.info().annotations.push({ type: "soak", description: describeReport(report) });
 
   expect(report.failures).toEqual([]);
+  const last = report.samples.at(-1);
+  // Nothing is refused as malformed, and the patch never produces NaN or ±Infinity.
+  expect(last?.badCommands).toBe(0);
+  expect(last?.nonFiniteSamples).toBe(0);
+  // The command ring never overflows: a call waits for room or is refused with E_BACKPRESSURE.
+  expect(last?.ringOverflows).toBe(0);
   expect(report.calls).toBeGreaterThan(SECONDS * 100);
   expect(report.graphLoads).toBeGreaterThanOrEqual(Math.floor(SECONDS / 10));
   // Every capture is whole, or partial with its reason; none is "ok" with frames missing.

@@ -9,8 +9,10 @@ describeLimitsAndNames("worker", ({ clock }) =>
 );
 
 // The real-time host: each test gets its own AudioContext (closed by close()).
-describeLimitsAndNames("audioworklet", ({ clock }) =>
-  createBrowserEngine({ host: "audioworklet", hostOptions: { clock } }),
+describeLimitsAndNames(
+  "audioworklet",
+  ({ clock }) => createBrowserEngine({ host: "audioworklet", hostOptions: { clock } }),
+  { scheduledEvents: "played" },
 );
 
 Object.assign(window, { runLimitsNamesSuite: runCollected });

@@ -18,6 +18,12 @@ export interface SoakSample {
   ringOverflows: number;
   lateCommands: number;
   badCommands: number;
+  /** Timed commands a graph load discarded before their frame (counted, never silent). */
+  droppedCommands: number;
+  /** Commands the audio thread applied. */
+  appliedCommands: number;
+  /** Output samples that were NaN or ±Infinity, played as 0. */
+  nonFiniteSamples: number;
   /** Calls the engine refused with E_BACKPRESSURE so far (nothing dropped: the caller knew). */
   backpressure: number;
   /** Calls that failed otherwise so far (each is a defect). */
@@ -175,22 +181,37 @@ async function run(options: {
   const startWall = performance.now();
   const startAudio = engine.context.currentTime;
   const elapsed = () => (performance.now() - startWall) / 1000;
-  const sampleHealth = async (memory: boolean) => {
+  // measureUserAgentSpecificMemory resolves at the next garbage collection, up to ~20 s later, so
+  // a measurement runs beside the storm and fills its sample when it lands; awaiting it would pause
+  // the soak for a third of a minute.
+  const measurements: Promise<void>[] = [];
+  const sampleHealth = (memory: boolean) => {
     const state = engine.readTransport();
     const wall = performance.now() - startWall;
     const audio = (engine.context.currentTime - startAudio) * 1000;
-    report.samples.push({
+    const sample: SoakSample = {
       t: wall / 1000,
       audioLagMs: Math.max(0, wall - audio),
       ringOverflows: state.ringOverflows,
       lateCommands: state.lateCommands,
       badCommands: state.badCommands,
+      droppedCommands: state.droppedCommands,
+      appliedCommands: state.appliedCommands,
+      nonFiniteSamples: state.nonFiniteSamples,
       backpressure,
       failedCalls,
-      memoryBytes: memory ? await pageMemory() : null,
-    });
+      memoryBytes: null,
+    };
+    report.samples.push(sample);
+    if (memory) {
+      measurements.push(
+        pageMemory().then((bytes) => {
+          sample.memoryBytes = bytes;
+        }),
+      );
+    }
   };
-  await sampleHealth(true);
+  sampleHealth(true);
 
   let nextSample = sampleEvery;
   let nextCapture = captureEvery;
@@ -257,12 +278,13 @@ async function run(options: {
     if (now >= nextSample) {
       // A slow tick skips the slots it missed rather than sampling several times at once.
       nextSample = (Math.floor(now / sampleEvery) + 1) * sampleEvery;
-      await sampleHealth(report.samples.length % 6 === 0 || now + sampleEvery >= options.seconds);
+      sampleHealth(report.samples.length % 6 === 0 || now + sampleEvery >= options.seconds);
     }
     // Yield a frame's worth so the storm is steady, not a busy loop.
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  await sampleHealth(true);
+  sampleHealth(true);
+  await Promise.all(measurements);
 
   await engine.loadGraph(sineGraph);
   const { result, lost, left } = await captureRealtime(engine, sineGraph, 0.5);

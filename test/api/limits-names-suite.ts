@@ -19,6 +19,12 @@ import {
 export interface LimitsNamesOptions {
   /** The client's held handles, where it can list them (leak checks). */
   heldBuffers?: (client: EngineClient) => string[];
+  /**
+   * "played" for the real-time host: scheduled events go to the audio thread and are forgotten once
+   * played, so they are bounded by the timed-command backlog, not counted into the graph's events.
+   * Default "recorded": the host adds them to the graph it renders.
+   */
+  scheduledEvents?: "recorded" | "played";
 }
 
 /** A chain src -> n1 -> ... -> n<length-1> of gains after an oscillator. */
@@ -147,32 +153,57 @@ export function describeLimitsAndNames(
       );
     });
 
-    it("counts scheduled events against graphEvents, together with the graph's own", async () => {
-      const events = Array.from({ length: 262_100 }, (_, i) => ({
-        type: "cc" as const,
-        time: i / 1000,
-        controller: 1,
-        value: i % 128,
-      }));
-      await client.loadGraph({
-        version: "v1alpha",
-        nodes: [{ name: "keys", node_id: "builtin:sampler", midi: events }],
-        output: "keys",
-      });
-      const cc = { type: "cc" as const, time: 0, controller: 7, value: 100 };
-      await client.scheduleEvents(
-        "keys",
-        Array.from({ length: 44 }, () => cc),
-      );
-      await expectError(
-        client.scheduleEvents("keys", [cc]),
-        "E_LIMIT",
-        "schedule_events.events",
-        "E_LIMIT at schedule_events.events: needs 262,145 events (262,144 in the loaded graph and 1 scheduled " +
-          "now), over the limit graphEvents = 262,144 events: MIDI events in one graph, all nodes together " +
-          "(inline, from MIDI files, scheduled)",
-      );
-    });
+    it(
+      options.scheduledEvents === "played"
+        ? "plays scheduled events beside a full graph, refusing a call larger than the timed backlog"
+        : "counts scheduled events against graphEvents, together with the graph's own",
+      async () => {
+        const events = Array.from({ length: 262_100 }, (_, i) => ({
+          type: "cc" as const,
+          time: i / 1000,
+          controller: 1,
+          value: i % 128,
+        }));
+        await client.loadGraph({
+          version: "v1alpha",
+          nodes: [{ name: "keys", node_id: "builtin:sampler", midi: events }],
+          output: "keys",
+        });
+        const cc = { type: "cc" as const, time: 0, controller: 7, value: 100 };
+        await client.scheduleEvents(
+          "keys",
+          Array.from({ length: 44 }, () => cc),
+        );
+        if (options.scheduledEvents === "played") {
+          // Played events are not held in the graph: the 45th is taken like the first.
+          await client.scheduleEvents("keys", [cc]);
+          // A note is two commands (on and off): 131,073 notes need 262,146 of the backlog's 262,144.
+          const notes = Array.from({ length: 131_073 }, (_, i) => ({
+            type: "note" as const,
+            time: 1000 + i / 100,
+            note: 60,
+            velocity: 100,
+            duration: 0.005,
+          }));
+          await expectError(
+            client.scheduleEvents("keys", notes),
+            "E_LIMIT",
+            "schedule_events.events",
+            "E_LIMIT at schedule_events.events: 262,146 timed commands in one call exceed the timed-command " +
+              "backlog (262,144 commands); send them in smaller calls",
+          );
+          return;
+        }
+        await expectError(
+          client.scheduleEvents("keys", [cc]),
+          "E_LIMIT",
+          "schedule_events.events",
+          "E_LIMIT at schedule_events.events: needs 262,145 events (262,144 in the loaded graph and 1 scheduled " +
+            "now), over the limit graphEvents = 262,144 events: MIDI events in one graph, all nodes together " +
+            "(inline, from MIDI files, scheduled)",
+        );
+      },
+    );
 
     it("renders nodes named constructor, toString and hasOwnProperty with their captures, leaking nothing", async () => {
       const held = options.heldBuffers?.(client) ?? [];

@@ -27,6 +27,7 @@
 
 import { createTransportSnapshot, type TransportSnapshot } from "../../api/realtime-readings";
 import { EngineError } from "../../contracts/errors";
+import { formatCount } from "../../contracts/limits";
 import {
   CommandEncoder,
   type CommandRing,
@@ -197,28 +198,31 @@ export class CommandFeeder {
    * Takes timed commands (every atFrame >= 0) all together or not at all: they are sent to the audio
    * thread as its queue frees up, earliest frame first, and nothing drops them (a graph load discards
    * those still waiting, counted as dropped). Throws E_BACKPRESSURE when the backlog has no room for
-   * all of them now, E_LIMIT when it never could, E_SCHEMA for a malformed command.
+   * all of them now, E_LIMIT at `path` (the call's field) when it never could, E_SCHEMA for a
+   * malformed command.
    * @example
    * feeder.sendTimed([
    *   { type: "midi", node: 0, status: 0x90, data1: 60, data2: 100, atFrame: 48000 },
    *   { type: "midi", node: 0, status: 0x80, data1: 60, data2: 0, atFrame: 72000 },
    * ]);
    */
-  sendTimed(commands: readonly DataPlaneCommand[]): void {
+  sendTimed(commands: readonly DataPlaneCommand[], path = ""): void {
     const count = commands.length;
     const capacity = this.backlog.capacity;
     if (count > capacity) {
       throw new EngineError(
         "E_LIMIT",
-        `${count} timed commands in one call exceed the timed-command backlog (${capacity} commands); ` +
+        `${formatCount(count)} timed commands in one call exceed the timed-command backlog (${formatCount(capacity)} commands); ` +
           "send them in smaller calls",
+        path,
       );
     }
     if (this.backlog.length + count > capacity) {
       throw new EngineError(
         "E_BACKPRESSURE",
-        `the timed-command backlog holds ${this.backlog.length} of ${capacity} commands and cannot take ` +
-          `${count} more; the call was not taken: retry once some have played`,
+        `the timed-command backlog holds ${formatCount(this.backlog.length)} of ${formatCount(capacity)} commands and cannot take ` +
+          `${formatCount(count)} more; the call was not taken: retry once some have played`,
+        path,
       );
     }
     // Encode every command before taking any, so a malformed one leaves nothing half-taken.

@@ -293,7 +293,7 @@ export class WorkletDriver {
         });
       }
     }
-    this.feeder.sendTimed(commands);
+    this.feeder.sendTimed(commands, "schedule_events.events");
   }
 
   /**
