@@ -1,19 +1,33 @@
 // Bundles the command line (src/cli/main.ts) and its render worker (src/cli/cli-worker.ts) into
-// build/cli.mjs and build/cli-worker.mjs, standalone ES modules for Node 20, which cannot run
-// TypeScript. bin/webdreamer.mjs starts build/cli.mjs. The two files must stay side by side: the CLI
-// starts its workers from new URL("./cli-worker.mjs", import.meta.url), and both find engine.wasm
-// from their own location (src/engine/node-engine-module.ts) or $WEBDREAMER_WASM.
+// dist/node/cli.mjs and dist/node/cli-worker.mjs, ES modules for Node 20 (which cannot run
+// TypeScript), their npm dependencies left as imports. bin/webdreamer.mjs starts dist/node/cli.mjs.
+// The two files must stay side by side: the CLI starts its workers from
+// new URL("./cli-worker.mjs", import.meta.url), and both find engine.wasm from their own location
+// (src/hosts/in-process/engine-file.ts) or $WEBDREAMER_WASM. Part of scripts/build-package.mjs;
+// the CLI tests run it alone.
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
-await build({
-  entryPoints: { cli: "src/cli/main.ts", "cli-worker": "src/cli/cli-worker.ts" },
-  outdir: "build",
-  outExtension: { ".js": ".mjs" },
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  sourcemap: "linked",
-  logLevel: "warning",
-});
-console.log("built build/cli.mjs and build/cli-worker.mjs");
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Builds the two CLI bundles into dist/node/. */
+export async function buildCli() {
+  await build({
+    entryPoints: { cli: join(ROOT, "src/cli/main.ts"), "cli-worker": join(ROOT, "src/cli/cli-worker.ts") },
+    outdir: join(ROOT, "dist/node"),
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    packages: "external",
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    sourcemap: "linked",
+    logLevel: "warning",
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildCli();
+  console.log("built dist/node/cli.mjs and dist/node/cli-worker.mjs");
+}

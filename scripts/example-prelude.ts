@@ -78,7 +78,6 @@ import type { EnginePool } from "../src/hosts/in-process/engine-pool";
 import type { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
 import type { InProcessTransport } from "../src/hosts/in-process/in-process-transport";
 import type { RemoteEngineClient } from "../src/hosts/worker/remote-client";
-import type { EngineWorkerOptions } from "../src/hosts/worker/start-engine-worker";
 import type { TestDoubleEngineClient } from "../src/testing/test-double";
 
 export interface ExampleNames {
@@ -278,8 +277,6 @@ export interface ExampleNameOverrides {
   "src/hosts/worker/": {
     engine: RemoteEngineClient;
     inProcessClient: InProcessEngineClient;
-    options: EngineWorkerOptions;
-    url: URL;
   };
   "src/testing/": { client: TestDoubleEngineClient };
 }

@@ -4,7 +4,8 @@
 #   2. npm dependencies: `npm ci` when node_modules is missing or older than package-lock.json;
 #   3. the engine: wasm/build.sh (skips itself when nothing changed);
 #   4. the worklet bundle: scripts/build-worklet.mjs;
-#   5. the command line bundle: scripts/build-cli.mjs.
+#   5. the package's bundles (dist/browser, dist/node with the CLI): scripts/build-package.mjs;
+#      `npm pack` (prepack) adds the .d.ts files.
 # A second run with nothing changed takes a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,5 +38,5 @@ fi
 log "engine: $(bash wasm/build.sh)"
 node scripts/build-worklet.mjs >/dev/null
 log "worklet: public/build/engine-processor.js"
-node scripts/build-cli.mjs >/dev/null
-log "cli: build/cli.mjs"
+node scripts/build-package.mjs >/dev/null
+log "package: dist/browser, dist/node (CLI: dist/node/cli.mjs)"

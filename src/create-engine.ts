@@ -3,7 +3,7 @@
  * registers the in-process host with a bootstrapper, reads engine.wasm from disk and gives the
  * client a Faust registry that loads libfaust on the first compile.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Clock } from "./api/clock";
 import type { EngineClient, FaustCompiling, HostKind } from "./api/engine-client";
 import { EngineBootstrapper } from "./client/bootstrapper";
@@ -23,7 +23,7 @@ export interface EngineOptions {
   sampleRate?: number;
   /** Frames per processing block, 1..4096. Default 128. Automation lands on its frame at any size. */
   blockSize?: number;
-  /** engine.wasm to load. Default: $WEBDREAMER_WASM, else public/build/engine.wasm (npm run setup). */
+  /** engine.wasm to load. Default: $WEBDREAMER_WASM, else the package's own (dist/browser/engine.wasm). */
   wasmPath?: string;
   /** Discovery cache TTL, in milliseconds. Default 5 minutes. */
   discoveryTtlMs?: number;
@@ -61,7 +61,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineC
   // Select first, so asking for a host Node lacks fails before the engine file is read.
   const selection = bootstrapper.select({ host: parsed.host, mode: "offline" });
   const module = await loadEngineModuleFromDisk(parsed.wasmPath).catch((error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason =
+      error instanceof EngineError ? error.detail : error instanceof Error ? error.message : String(error);
     throw new EngineError("E_HOST_UNAVAILABLE", `in-process: cannot load engine.wasm: ${reason}`);
   });
   const client = await bootstrapper.createEngine({

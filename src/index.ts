@@ -1,8 +1,9 @@
 /**
  * webdreamer for Node: render audio graphs from scripts, as DawDreamer does from Python.
  *
- * The contracts (schemas, types, EngineError, parseContract) and the EngineClient API are re-exported
- * from here, so one import serves a whole script.
+ * One import serves a whole script, as `import dawdreamer` does in Python: createEngine, the contracts
+ * (schemas, types, EngineError, parseContract), the EngineClient API, WAV files (read, write, stream),
+ * sessions (saveSession, loadSession) and MIDI file import.
  *
  * @example
  * const engine = await createEngine({ host: "in-process", sampleRate: 48000 });
@@ -11,6 +12,21 @@
  * await engine.close();
  */
 export * from "./api/index";
+export {
+  type AudioData,
+  decodeWav,
+  encodeWav,
+  MAX_WAV_FILE_BYTES,
+  readWavFile,
+  WAV_SAMPLE_FORMATS,
+  WavFileError,
+  type WavReadOptions,
+  type WavSampleFormat,
+  type WavWriteOptions,
+  type WavWriteReport,
+  writeWavFile,
+} from "./audio-io/wav";
+export { type WavStreamOptions, WavStreamWriter } from "./audio-io/wav-stream";
 export * from "./client/bootstrapper";
 export * from "./contracts/index";
 export * from "./create-engine";
@@ -18,3 +34,5 @@ export { builtinDescriptors } from "./engine/builtin-descriptors";
 export { loadEngineModuleFromDisk } from "./hosts/in-process/engine-file";
 export { InProcessEngineClient, inProcessHostFactory } from "./hosts/in-process/in-process-client";
 export type { InProcessClientOptions } from "./hosts/in-process/in-process-options";
+export { importMidiFile, MidiFileError, type MidiImportOptions, readMidiFile } from "./midi/midi-file";
+export * from "./session/index";

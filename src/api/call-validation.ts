@@ -3,7 +3,7 @@
  * with the same code and path. Commands are built and validated here on the client; the host side
  * decodes them with `decodeCommand`, against the same schema.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { BufferHandleSchema, CONTRACT_VERSION, SampleRateSchema } from "../contracts/common";
 import { type EngineCommand, EngineCommandSchema, type EngineCommandType } from "../contracts/engine-command";
 import { checkLimit } from "../contracts/limits";

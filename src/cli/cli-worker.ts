@@ -1,5 +1,5 @@
 /**
- * Entry of a render worker thread (bundled as build/cli-worker.mjs). It renders the sessions the main
+ * Entry of a render worker thread (bundled as dist/node/cli-worker.mjs). It renders the sessions the main
  * thread sends, one at a time, each in an engine of its own, and reports progress and the outcome.
  * Renders run here rather than on the main thread so that the main thread stays free to print
  * progress while the in-process engine computes.

@@ -1,5 +1,5 @@
 /**
- * Entry of the command line, bundled as build/cli.mjs (with build/cli-worker.mjs beside it) by
+ * Entry of the command line, bundled as dist/node/cli.mjs (with dist/node/cli-worker.mjs beside it) by
  * scripts/build-cli.mjs and started by bin/webdreamer.mjs.
  */
 import { EXIT_RENDER_FAILED, runCli } from "./run-cli";

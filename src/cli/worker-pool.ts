@@ -20,7 +20,7 @@ export interface PoolProgress {
 }
 
 export interface PoolOptions {
-  /** The worker script: build/cli-worker.mjs beside the bundled CLI. */
+  /** The worker script: dist/node/cli-worker.mjs beside the bundled CLI. */
   workerUrl: URL;
   /** Workers to run at most (fewer when there are fewer jobs). */
   concurrency: number;

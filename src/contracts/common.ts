@@ -10,7 +10,7 @@
  *   where data outside the schema may travel: objects are strict, unknown keys are rejected;
  * - a field typed `T | null` may be omitted; the parsed value is then `null`.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const CONTRACT_VERSION = "v1alpha";
 

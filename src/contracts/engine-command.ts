@@ -7,7 +7,7 @@
  * Times (`at_seconds`, event times) are on the transport timeline, so a command scheduled ahead is applied
  * at its exact frame inside a block, not at the next block boundary.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ExtensionsSchema, NodeNameSchema, VersionSchema } from "./common";
 import { GraphDescriptorSchema, MidiEventSchema } from "./graph-descriptor";
 import { LIMITS } from "./limits";

@@ -6,7 +6,7 @@
  * the node; sample data travels by buffer handle only. Structural rules that a schema cannot state (unique
  * names, references, cycles) are checked by `checkGraph` in graph-semantics.ts.
  */
-import { z } from "zod";
+import * as z from "zod";
 import {
   BufferHandleSchema,
   ExtensionsSchema,

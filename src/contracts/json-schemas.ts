@@ -3,7 +3,7 @@
  * truth: TypeScript types come from z.infer, and the committed files in src/contracts/schemas/ come from
  * here (test/contracts/schema-drift.test.ts fails when they differ).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CONTRACT_VERSION } from "./common";
 import { EngineCommandSchema } from "./engine-command";
 import { GraphDescriptorSchema } from "./graph-descriptor";

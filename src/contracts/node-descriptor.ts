@@ -4,7 +4,7 @@
  * four follow WAM 2.0's WamParameterInfo (snake_case), so a WAM maps onto it one to one and Faust's JSON
  * UI maps onto it as described in docs/contracts.md.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { NodeIdSchema, namedExtensions, notReservedKey, VersionSchema } from "./common";
 
 export const NODE_FORMATS = ["builtin", "faust", "wam", "vst3", "au", "lv2"] as const;

@@ -10,7 +10,7 @@
  * - "replace": the status the render would have had (ok or partial); the audio holds 0 in their place.
  * Either way `RenderResult.extensions.non_finite` carries the report whenever one was found.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { NodeNameSchema } from "./common";
 import { EngineError } from "./errors";
 

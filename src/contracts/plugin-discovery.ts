@@ -3,7 +3,7 @@
  * DSP, WAM modules). Clients cache it with a TTL (discovery-cache.ts); a cached result is returned
  * unchanged, so the same `discovery_id` means "no new scan".
  */
-import { z } from "zod";
+import * as z from "zod";
 import { namedExtensions, VersionSchema } from "./common";
 import { NodeDescriptorSchema } from "./node-descriptor";
 

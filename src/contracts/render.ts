@@ -6,7 +6,7 @@
  * a broken graph, an unknown buffer handle, a closed client. Once accepted, the outcome is a RenderResult:
  * "ok", "partial" (stopped early: cancelled; the first `frames` frames are kept), or "error" (E_RENDER).
  */
-import { z } from "zod";
+import * as z from "zod";
 import {
   BufferHandleSchema,
   ExtensionsSchema,

@@ -3,7 +3,7 @@
  * engine (the real-time host publishes it in a shared-memory block read once per animation frame); the
  * seed's seven fields plus named extensions for beats, loop and dropouts.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { namedExtensions, SampleRateSchema, SecondsSchema, VersionSchema } from "./common";
 
 /** A loop region on the seconds timeline; playback wraps from `end_seconds` back to `start_seconds`. */

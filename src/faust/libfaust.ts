@@ -17,6 +17,13 @@ import {
   LibFaust,
 } from "@grame/faustwasm/dist/esm/index.js";
 
+/** Where libfaust's three files are (absolute URLs, or URLs relative to the page). */
+export interface LibFaustUrls {
+  js: string;
+  wasm: string;
+  data: string;
+}
+
 /** Loads and instantiates the libfaust Emscripten module. */
 export type LibFaustLoader = () => Promise<FaustModule>;
 
@@ -102,11 +109,7 @@ export async function libFaustFactoryFromScript(script: string): Promise<FaustMo
  * @example
  * const compiler = await libFaustCompiler(() => loadLibFaustFromUrls({ js, wasm, data }));
  */
-export async function loadLibFaustFromUrls(urls: {
-  js: string;
-  wasm: string;
-  data: string;
-}): Promise<FaustModule> {
+export async function loadLibFaustFromUrls(urls: LibFaustUrls): Promise<FaustModule> {
   const fetchOk = async (url: string) => {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`cannot fetch ${url}: HTTP ${response.status}`);

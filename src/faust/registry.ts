@@ -17,7 +17,7 @@
  * engine: parameters, automation, MIDI and capture work as for builtin nodes. Soundfile audio comes
  * from the graph node's `buffers` (slots "<label>" and "<label>#<part>").
  */
-import { z } from "zod";
+import * as z from "zod";
 import { withoutReservedKey } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
 import type { GraphDescriptor, GraphNode } from "../contracts/graph-descriptor";

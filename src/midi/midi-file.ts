@@ -14,7 +14,7 @@
  */
 import { readFile } from "node:fs/promises";
 import * as tonejsMidi from "@tonejs/midi";
-import { z } from "zod";
+import * as z from "zod";
 import type { MidiEvent } from "../contracts/graph-descriptor";
 import { checkLimit } from "../contracts/limits";
 import { parseContract } from "../contracts/validate";

@@ -24,6 +24,7 @@ import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../contracts/render";
 import type { LoopRegion, TransportState } from "../contracts/transport-state";
+import type { LibFaustUrls } from "../faust/libfaust";
 
 /** main -> Worker: the first message, posted to the Worker with `port` in the transfer list. */
 export interface EngineWorkerInit {
@@ -32,6 +33,8 @@ export interface EngineWorkerInit {
   port: MessagePort;
   /** Absolute URL of engine.wasm. */
   wasmUrl: string;
+  /** Absolute URLs of libfaust's files, fetched by the first Faust compile only. */
+  libfaust: LibFaustUrls;
   sampleRate: number;
   blockSize: number;
 }

@@ -19,7 +19,7 @@
  * refused unless the reader opts in: session-input.ts). `sample_rate` and `block_size` configure the
  * engine.
  */
-import { z } from "zod";
+import * as z from "zod";
 import {
   BufferHandleSchema,
   ExtensionsSchema,

@@ -4,7 +4,7 @@
  * the double free of WASM; test/testing/builtin-catalog.test.ts fails when it differs from what
  * engine.wasm produces, and regenerates it when run with UPDATE_SNAPSHOTS=1.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { type NodeDescriptor, NodeDescriptorSchema } from "../contracts/node-descriptor";
 import { parseContract } from "../contracts/validate";
 import builtinCatalog from "./builtin-catalog.json";

@@ -23,12 +23,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   api: ["contracts"],
   engine: ["contracts", "dataplane"],
   dataplane: ["contracts", "api"],
-  protocol: ["contracts", "api", "engine", "dataplane"],
+  protocol: ["contracts", "api", "engine", "dataplane", "faust"],
   faust: ["contracts", "api", "engine"],
   client: ["contracts", "api"],
   testing: ["contracts", "api"],
   "hosts/in-process": ["contracts", "api", "engine", "faust"],
-  "hosts/worker": ["contracts", "api", "protocol", "faust", "hosts/in-process"],
+  "hosts/assets": ["contracts", "faust"],
+  "hosts/worker": ["contracts", "api", "protocol", "faust", "hosts/assets", "hosts/in-process"],
   "hosts/audioworklet": [
     "contracts",
     "api",
@@ -36,6 +37,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "dataplane",
     "protocol",
     "faust",
+    "hosts/assets",
     "hosts/worker",
     "hosts/in-process",
   ],
@@ -50,6 +52,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The package's entry points re-export whatever they publish.
   index: ["*"],
   browser: ["*"],
+  player: ["*"],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -1,5 +1,5 @@
 /**
- * The built command line, run as a child process (bin/webdreamer.mjs -> build/cli.mjs -> worker
+ * The built command line, run as a child process (bin/webdreamer.mjs -> dist/node/cli.mjs -> worker
  * threads -> the in-process engine) on sessions written to a temporary directory.
  */
 import { execFileSync, spawnSync } from "node:child_process";

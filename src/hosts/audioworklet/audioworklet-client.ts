@@ -32,6 +32,7 @@ import type { MainToWorkletMessage } from "../../protocol/main-to-worklet";
 import type { AudioWorkletHostApi } from "../../protocol/main-worker";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
+import { engineAssets } from "../assets/engine-assets";
 import { RemoteEngineClient } from "../worker/remote-client";
 import { startEngineWorker } from "../worker/start-engine-worker";
 import type { WorkerEngineClientOptions } from "../worker/worker-client";
@@ -113,7 +114,11 @@ export class AudioWorkletEngineClient
         latencyHint: "interactive",
         ...(options.sampleRate ? { sampleRate: options.sampleRate } : {}),
       });
-    const { node, port } = await createEngineWorklet(context, { followCommands: true, outputChannels: 2 });
+    const { node, port } = await createEngineWorklet(context, {
+      followCommands: true,
+      outputChannels: 2,
+      assets: engineAssets(options.baseUrl),
+    });
     if (options.connect !== false) node.connect(context.destination);
     const plane = createDataPlane({ isolated: globalThis.crossOriginIsolated === true });
     const transport = plane.createTransportBlock();
@@ -124,7 +129,7 @@ export class AudioWorkletEngineClient
     ]);
     const { worker, remote } = await startEngineWorker<AudioWorkletHostApi>(
       { ...options, sampleRate: context.sampleRate },
-      () => new Worker(new URL("./engine-worker.ts", import.meta.url), { type: "module" }),
+      "realtime",
     );
     const channel = new MessageChannel();
     port.postMessage({ type: "connect-control", port: channel.port1 }, [channel.port1]);

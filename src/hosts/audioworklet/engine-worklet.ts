@@ -11,22 +11,21 @@ import {
 } from "../../protocol/main-to-worklet";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
+import { type EngineAssets, engineAssets } from "../assets/engine-assets";
+import { compileEngineFrom, missingEngineFile } from "../assets/fetch-engine";
 
-/** Where the build puts the engine and the worklet bundle (served from public/build/). */
-export const ENGINE_ASSETS = {
-  wasm: "/build/engine.wasm",
-  worklet: "/build/engine-processor.js",
-} as const;
+let compiled: { url: string; module: Promise<WebAssembly.Module> } | null = null;
 
-let compiled: Promise<WebAssembly.Module> | null = null;
-
-/** Compiles engine.wasm once per page; later calls share the module. */
-export function loadEngineModule(url: string = ENGINE_ASSETS.wasm): Promise<WebAssembly.Module> {
-  compiled ??= WebAssembly.compileStreaming(fetch(url)).catch((error: unknown) => {
-    compiled = null;
-    throw new Error(`could not load the engine from ${url}: ${(error as Error).message}`);
-  });
-  return compiled;
+/** Compiles engine.wasm once per page; later calls for the same URL share the module. */
+export function loadEngineModule(url: string = engineAssets().engineWasm): Promise<WebAssembly.Module> {
+  if (compiled?.url !== url) {
+    const module = compileEngineFrom(url);
+    compiled = { url, module };
+    module.catch(() => {
+      if (compiled?.module === module) compiled = null;
+    });
+  }
+  return compiled.module;
 }
 
 const workletLoaded = new WeakMap<BaseAudioContext, Promise<void>>();
@@ -34,17 +33,22 @@ const workletLoaded = new WeakMap<BaseAudioContext, Promise<void>>();
 /** Adds the engine processor to a context (once per context). */
 export function loadEngineWorklet(
   context: BaseAudioContext,
-  url: string = ENGINE_ASSETS.worklet,
+  url: string = engineAssets().worklet,
 ): Promise<void> {
   let loaded = workletLoaded.get(context);
   if (!loaded) {
-    loaded = context.audioWorklet.addModule(url);
+    loaded = context.audioWorklet.addModule(url).catch((error: unknown) => {
+      workletLoaded.delete(context);
+      throw missingEngineFile(url, (error as Error).message);
+    });
     workletLoaded.set(context, loaded);
   }
   return loaded;
 }
 
 export interface EngineWorkletOptions {
+  /** Where engine.wasm and the worklet module are; default engineAssets(). */
+  assets?: EngineAssets;
   /** A fixed graph to play from frame 0 (omit when the engine Worker loads graphs). */
   program?: GraphProgram;
   /** The transport starts stopped and follows the command ring (the real-time host). */
@@ -73,7 +77,11 @@ export async function createEngineWorklet(
   context: BaseAudioContext,
   options: EngineWorkletOptions,
 ): Promise<EngineWorklet> {
-  const [module] = await Promise.all([loadEngineModule(), loadEngineWorklet(context)]);
+  const assets = options.assets ?? engineAssets();
+  const [module] = await Promise.all([
+    loadEngineModule(assets.engineWasm),
+    loadEngineWorklet(context, assets.worklet),
+  ]);
   const processorOptions: EngineProcessorOptions = {
     module,
     program: options.program,

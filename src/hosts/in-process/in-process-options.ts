@@ -1,7 +1,7 @@
 /**
  * The in-process host's options and their validation (E_SCHEMA at options.<field>).
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Clock } from "../../api/clock";
 import { SampleRateSchema } from "../../contracts/common";
 import { MAX_BLOCK_SIZE } from "../../contracts/render";

@@ -6,10 +6,11 @@
  */
 import * as Comlink from "comlink";
 import { EngineError } from "../../contracts/errors";
-import { loadLibFaustWithVite } from "../../faust/libfaust-vite";
+import { loadLibFaustFromUrls } from "../../faust/libfaust";
 import { FaustRegistry } from "../../faust/registry";
 import type { EngineHostApi, EngineWorkerInit, EngineWorkerStatus } from "../../protocol/main-worker";
 import type { TypedPort } from "../../protocol/typed-port";
+import { compileEngineFrom } from "../assets/fetch-engine";
 import { InProcessEngineClient } from "../in-process/in-process-client";
 
 /** What a Worker entry builds its host API from. */
@@ -30,20 +31,23 @@ export interface EngineWorkerContext {
 export function serveEngine(createHost: (context: EngineWorkerContext) => EngineHostApi): void {
   self.addEventListener("message", async (event: MessageEvent<EngineWorkerInit>) => {
     if (event.data?.type !== "webdreamer-init") return;
-    const { wasmUrl, sampleRate, blockSize } = event.data;
+    const { wasmUrl, libfaust, sampleRate, blockSize } = event.data;
     const port: TypedPort<EngineWorkerStatus, never> = event.data.port;
     try {
-      const module = await WebAssembly.compileStreaming(fetch(wasmUrl));
-      const faust = new FaustRegistry({ loadLibFaust: loadLibFaustWithVite });
+      const module = await compileEngineFrom(wasmUrl);
+      const faust = new FaustRegistry({ loadLibFaust: () => loadLibFaustFromUrls(libfaust) });
       const client = new InProcessEngineClient({ module, sampleRate, blockSize, faust });
       const host = createHost({ client, module, faust, sampleRate });
       port.postMessage({ type: "webdreamer-ready" });
       Comlink.expose(host, event.data.port);
     } catch (error) {
-      const wire = new EngineError(
-        "E_HOST_UNAVAILABLE",
-        `the engine worker could not start: ${(error as Error).message}`,
-      );
+      const wire =
+        error instanceof EngineError
+          ? error
+          : new EngineError(
+              "E_HOST_UNAVAILABLE",
+              `the engine worker could not start: ${(error as Error).message}`,
+            );
       port.postMessage({ type: "webdreamer-failed", error: wire.toWire() });
     }
   });

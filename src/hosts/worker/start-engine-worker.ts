@@ -7,28 +7,33 @@ import * as Comlink from "comlink";
 import { EngineError } from "../../contracts/errors";
 import type { EngineHostApi, EngineWorkerInit, EngineWorkerStatus } from "../../protocol/main-worker";
 import type { TypedPort } from "../../protocol/typed-port";
+import { type EngineWorkerKind, engineAssets } from "../assets/engine-assets";
+import { missingEngineFile } from "../assets/fetch-engine";
 
 export interface EngineWorkerOptions {
   sampleRate?: number;
   blockSize?: number;
-  /** Where the worker fetches engine.wasm. Default "/build/engine.wasm". */
-  wasmUrl?: string;
+  /**
+   * The folder engine.wasm, engine-processor.js, the engine Worker scripts and libfaust's files are
+   * fetched from (e.g. a CDN; relative to the page). Default: beside this module.
+   */
+  baseUrl?: string | URL;
   /** Start the worker yourself (tests, other bundlers); default: the host's bundled engine worker. */
   createWorker?: () => Worker;
 }
 
 /**
- * An engine Worker started and ready: the worker and the Comlink proxy of its host API.
- * `createDefaultWorker` starts the host's own Worker entry (a literal `new URL(...)` in the caller,
- * so bundlers find it) unless `options.createWorker` replaces it.
+ * An engine Worker started and ready: the worker and the Comlink proxy of its host API. `kind` picks
+ * the host's own Worker script from the engine's assets, unless `options.createWorker` starts one.
  * @example
- * const { worker, remote } = await startEngineWorker<EngineHostApi>(options, () => new Worker(url, { type: "module" }));
+ * const { worker, remote } = await startEngineWorker<EngineHostApi>({ sampleRate: 48000 }, "worker");
  */
 export async function startEngineWorker<Api extends EngineHostApi>(
   options: EngineWorkerOptions,
-  createDefaultWorker: () => Worker,
+  kind: EngineWorkerKind,
 ): Promise<{ worker: Worker; remote: Comlink.Remote<Api> }> {
-  const worker = options.createWorker?.() ?? createDefaultWorker();
+  const assets = engineAssets(options.baseUrl);
+  const worker = options.createWorker?.() ?? assets.startWorker(kind);
   const channel = new MessageChannel();
   const port: TypedPort<never, EngineWorkerStatus> = channel.port1;
   const ready = new Promise<void>((resolve, reject) => {
@@ -36,13 +41,16 @@ export async function startEngineWorker<Api extends EngineHostApi>(
       if (event.data.type === "webdreamer-ready") resolve();
       if (event.data.type === "webdreamer-failed") reject(EngineError.fromWire(event.data.error));
     };
+    // A script that is missing or not JavaScript fails before it runs, with an event that has no
+    // message: the URL looked for is what the user can check.
     worker.onerror = (event) =>
-      reject(new EngineError("E_HOST_UNAVAILABLE", `the engine worker failed to load: ${event.message}`));
+      reject(missingEngineFile(assets.workerScript(kind), event.message || "the Worker did not start"));
   });
   const init: EngineWorkerInit = {
     type: "webdreamer-init",
     port: channel.port2,
-    wasmUrl: new URL(options.wasmUrl ?? "/build/engine.wasm", location.href).href,
+    wasmUrl: assets.engineWasm,
+    libfaust: assets.libfaust,
     sampleRate: options.sampleRate ?? 48000,
     blockSize: options.blockSize ?? 128,
   };

@@ -22,10 +22,7 @@ export class WorkerEngineClient extends RemoteEngineClient {
    * const result = await engine.render(request);
    */
   static async start(options: WorkerEngineClientOptions = {}): Promise<WorkerEngineClient> {
-    const { worker, remote } = await startEngineWorker<EngineHostApi>(
-      options,
-      () => new Worker(new URL("./engine-worker.ts", import.meta.url), { type: "module" }),
-    );
+    const { worker, remote } = await startEngineWorker<EngineHostApi>(options, "worker");
     return new WorkerEngineClient(worker, remote, options);
   }
 }
