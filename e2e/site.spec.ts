@@ -1,0 +1,103 @@
+/**
+ * The static site (npm run build:site) as a visitor's host serves it: site/ on a plain file server
+ * (scripts/serve-static.mjs, no Vite), with and without the cross-origin isolation headers and
+ * under a sub-path. In each case Play must sound (the meter and the transport say so in numbers)
+ * with no page error and no missing file.
+ */
+
+import { execFileSync } from "node:child_process";
+import { expect, type Page, test } from "@playwright/test";
+import { type StaticServer, serveStatic } from "../scripts/serve-static.mjs";
+import { recordPageFailures } from "./support/page-failures";
+import { playerClockSeconds, playerMeterPeak, playerTransport, startPlaying } from "./support/player-page";
+
+const SITE = "site";
+
+interface Expected {
+  isolated: boolean;
+  dataPlane: "shared_memory" | "message_port";
+}
+
+/** site/ on a plain static server, with every response it sent ("404 /build/engine.wasm"). */
+interface ServedSite {
+  url: string;
+  responses: { status: number; path: string }[];
+}
+
+/**
+ * Opens the site, plays it, and proves it sounds; `name` names its screenshot. Missing files are
+ * counted both in the page and at the server: the worklet's module fetch never reaches Playwright's
+ * response events, but it reaches the server.
+ */
+async function playSite(page: Page, site: ServedSite, expected: Expected, name: string): Promise<void> {
+  const failures = recordPageFailures(page);
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.goto(site.url);
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(expected.isolated);
+  await expect(page.locator("#isolated")).toHaveText(expected.isolated ? /^yes/ : /^no/);
+  await expect(page.getByRole("status")).toHaveText("Ready");
+
+  await startPlaying(page);
+  const first = await playerClockSeconds(page);
+  await page.waitForTimeout(1200);
+  expect(await playerClockSeconds(page)).toBeGreaterThan(first + 0.5);
+  const state = await playerTransport(page);
+  expect(state.running).toBe(true);
+  expect(state.dataPlane).toBe(expected.dataPlane);
+  expect(state.positionBeats).toBeGreaterThan(1);
+  const peak = await playerMeterPeak(page);
+  const annotations = test.info().annotations;
+  annotations.push({ type: "meter peak / position", description: `${peak} / ${state.positionSeconds} s` });
+  annotations.push({
+    type: "served",
+    description: site.responses.map((r) => `${r.status} ${r.path}`).join(", "),
+  });
+  expect(peak).toBeGreaterThan(0.05);
+  expect(state.badCommands).toBe(0);
+  await page.screenshot({ path: `test-results/site-${name}.png`, fullPage: true });
+  expect(failures).toEqual([]);
+  expect(site.responses.filter((response) => response.status >= 400)).toEqual([]);
+}
+
+test.describe("the static site on a plain static server", () => {
+  const servers: StaticServer[] = [];
+  const serveSite = async (options: { prefix?: string; isolated?: boolean }): Promise<ServedSite> => {
+    const server = await serveStatic({ root: SITE, ...options });
+    servers.push(server);
+    const responses: ServedSite["responses"] = [];
+    server.server.on("request", (request, response) =>
+      response.on("finish", () => responses.push({ status: response.statusCode, path: request.url ?? "" })),
+    );
+    return { url: server.url, responses };
+  };
+
+  test.beforeAll(() => {
+    // Builds site/ from the engine files setup.sh made (about two seconds of Vite).
+    execFileSync(process.execPath, ["scripts/build-site.mjs"], { stdio: "pipe" });
+  });
+
+  test.afterAll(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+  });
+
+  test("at the root with COOP/COEP: cross-origin isolated, plays over shared memory", async ({ page }) => {
+    const site = await serveSite({ isolated: true });
+    await playSite(page, site, { isolated: true, dataPlane: "shared_memory" }, "isolated-root");
+  });
+
+  test("at the root without the headers: plays over the message-port fallback", async ({ page }) => {
+    const site = await serveSite({ isolated: false });
+    await playSite(page, site, { isolated: false, dataPlane: "message_port" }, "plain-root");
+  });
+
+  test("under a sub-path without the headers: plays over the message-port fallback", async ({ page }) => {
+    // Vite's own URLs are relative (base "./"), but the engine's files are fetched from root-absolute
+    // URLs: ENGINE_ASSETS in src/hosts/audioworklet/engine-worklet.ts ("/build/engine.wasm",
+    // "/build/engine-processor.js") and the wasmUrl default in src/hosts/worker/start-engine-worker.ts.
+    // Under /some/dir/ the page asks for /build/engine.wasm, gets a 404 and shows "The engine could
+    // not start". Enable this once those resolve from the module or a base URL.
+    test.fixme(true, "the engine's files are fetched from root-absolute URLs (src/hosts)");
+    const site = await serveSite({ prefix: "/some/dir/", isolated: false });
+    await playSite(page, site, { isolated: false, dataPlane: "message_port" }, "plain-subpath");
+  });
+});
