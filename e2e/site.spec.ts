@@ -91,12 +91,8 @@ test.describe("the static site on a plain static server", () => {
   });
 
   test("under a sub-path without the headers: plays over the message-port fallback", async ({ page }) => {
-    // Vite's own URLs are relative (base "./"), but the engine's files are fetched from root-absolute
-    // URLs: ENGINE_ASSETS in src/hosts/audioworklet/engine-worklet.ts ("/build/engine.wasm",
-    // "/build/engine-processor.js") and the wasmUrl default in src/hosts/worker/start-engine-worker.ts.
-    // Under /some/dir/ the page asks for /build/engine.wasm, gets a 404 and shows "The engine could
-    // not start". Enable this once those resolve from the module or a base URL.
-    test.fixme(true, "the engine's files are fetched from root-absolute URLs (src/hosts)");
+    // Every URL the site fetches is relative: Vite's (base "./") and the engine's files, which
+    // src/hosts/assets/default-assets.ts resolves against Vite's base and the page.
     const site = await serveSite({ prefix: "/some/dir/", isolated: false });
     await playSite(page, site, { isolated: false, dataPlane: "message_port" }, "plain-subpath");
   });
