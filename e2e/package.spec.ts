@@ -1,0 +1,329 @@
+/**
+ * The npm package from outside the repository (issue 11): `npm pack`, installed into scratch
+ * projects in temporary folders, used the ways its README shows:
+ * - a plain Node ESM script imports "webdreamer", renders a sine and writes a WAV;
+ * - the README's Node quick start (MIDI -> Faust synth -> filter -> reverb -> WAV) runs as written;
+ * - `npx webdreamer render` renders a session saved with saveSession;
+ * - a Vite app imports "webdreamer/player", `vite build`s, and plays in Chromium at a server's root
+ *   and under a sub-path;
+ * - a plain HTML page loads the prebuilt bundle with one script tag and plays without COOP/COEP;
+ * - a missing engine.wasm is E_HOST_UNAVAILABLE naming the file, in Node and in a page.
+ * Also measured (annotations, and the console): the tarball's size, the time from `npm install` to
+ * a first WAV, and the bytes a page fetches before its first sound, with and without Faust.
+ */
+import { cpSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { expect, type Page, test } from "@playwright/test";
+import { Midi } from "@tonejs/midi";
+import { type StaticServer, serveStatic } from "../scripts/serve-static.mjs";
+import { decodeWav } from "../src/audio-io/wav";
+import { estimateFrequency, peak, rms } from "../test/support/signal";
+import { recordPageFailures } from "./support/page-failures";
+import { playerMeterPeak, playerTransport, startPlaying } from "./support/player-page";
+import {
+  createProject,
+  installedVersion,
+  packRepository,
+  readmeBlock,
+  runCommand,
+  scratchFolder,
+  writeProjectFiles,
+} from "./support/scratch-project";
+
+test.describe.configure({ mode: "serial" });
+
+const SINE_SCRIPT = `import { createEngine, writeWavFile } from "webdreamer";
+const engine = await createEngine({ sampleRate: 48000 });
+const result = await engine.render({
+  version: "v1alpha",
+  request_id: "sine",
+  node_graph: {
+    version: "v1alpha",
+    nodes: [{ name: "osc", node_id: "builtin:oscillator", params: { frequency: 440, amplitude: 0.5 } }],
+    output: "osc",
+  },
+  duration_seconds: 1.5,
+  sample_rate: 48000,
+  channels: 1,
+});
+const channels = await engine.readBuffer(result.buffer_handle);
+await writeWavFile("sine.wav", { sampleRate: 48000, channels });
+await engine.close();
+`;
+
+const SAVE_SESSION_SCRIPT = `import { createEngine, saveSession } from "webdreamer";
+const engine = await createEngine({ sampleRate: 48000 });
+const tone = Float32Array.from({ length: 24000 }, (_, i) => 0.25 * Math.sin((2 * Math.PI * 300 * i) / 48000));
+const handle = await engine.uploadBuffer([tone], 48000);
+const request = {
+  version: "v1alpha",
+  request_id: "take",
+  node_graph: {
+    version: "v1alpha",
+    nodes: [{ name: "clip", node_id: "builtin:playback", buffers: { data: handle } }],
+    output: "clip",
+  },
+  duration_seconds: 0.5,
+  sample_rate: 48000,
+  channels: 1,
+};
+await saveSession("sessions/take.json", { request, buffers: new Map([[handle, { sampleRate: 48000, channels: [tone] }]]) });
+await engine.close();
+`;
+
+/** A page that plays the default player from the prebuilt bundle, with one script tag. */
+const PLAYER_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>plain page</title></head>
+<body>
+<webdreamer-player label="From the prebuilt bundle"></webdreamer-player>
+<script type="module" src="./vendor/webdreamer/player.js"></script>
+</body></html>
+`;
+
+/** A page that compiles a Faust DSP and plays it, from the prebuilt bundle's browser entry. */
+const FAUST_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>Faust page</title></head>
+<body><button id="play">Play</button><p id="status">idle</p>
+<script type="module">
+import { createRealtimeEngine } from "./vendor/webdreamer/browser.js";
+document.querySelector("#play").onclick = async () => {
+  const status = document.querySelector("#status");
+  try {
+    const engine = await createRealtimeEngine();
+    const dsp = await engine.compileFaust('import("stdfaust.lib"); process = os.osc(330) * 0.4;');
+    await engine.loadGraph({ version: "v1alpha", nodes: [{ name: "tone", node_id: dsp.node_id }], output: "tone" });
+    await engine.play();
+    const reading = engine.createMeterReading();
+    const started = performance.now();
+    while (performance.now() - started < 10000) {
+      engine.readMeters(reading);
+      if (Math.max(...reading.peak) > 0.2) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    status.textContent = "sounding " + Math.max(...reading.peak).toFixed(3);
+  } catch (error) {
+    status.textContent = "failed: " + error.message;
+  }
+};
+</script></body></html>
+`;
+
+/** A two-second song: C major arpeggio over a held C3, 120 bpm. */
+function songFile(): Uint8Array {
+  const midi = new Midi();
+  midi.header.setTempo(120);
+  const track = midi.addTrack();
+  [60, 64, 67, 72].forEach((note, i) => {
+    track.addNote({ midi: note, time: i * 0.5, duration: 0.45, velocity: 0.8 });
+  });
+  track.addNote({ midi: 48, time: 0, duration: 2, velocity: 0.6 });
+  return midi.toArray();
+}
+
+interface ServedFolder {
+  server: StaticServer;
+  /** Bytes of every file sent so far (Content-Length of each 200). */
+  bytesSent(): number;
+  /** Paths that were answered with an error status. */
+  missing: string[];
+  /** Every path asked for. */
+  paths: string[];
+}
+
+const servers: StaticServer[] = [];
+
+async function serveFolder(root: string, options: { prefix?: string; isolated?: boolean }): Promise<ServedFolder> {
+  const server = await serveStatic({ root, ...options });
+  servers.push(server);
+  let bytes = 0;
+  const missing: string[] = [];
+  const paths: string[] = [];
+  server.server.on("request", (request, response) => {
+    paths.push(request.url ?? "");
+    response.on("finish", () => {
+      if (response.statusCode >= 400) missing.push(`${response.statusCode} ${request.url}`);
+      else bytes += Number(response.getHeader("content-length") ?? 0);
+    });
+  });
+  return { server, bytesSent: () => bytes, missing, paths };
+}
+
+/** Plays the player on `url` and returns the bytes the server had sent when it first sounded. */
+async function playPlayer(page: Page, served: ServedFolder, url: string, dataPlane: string): Promise<number> {
+  const failures = recordPageFailures(page);
+  await page.goto(url);
+  await expect(page.getByRole("status")).toHaveText("Ready", { timeout: 15_000 });
+  await startPlaying(page);
+  await expect.poll(() => playerMeterPeak(page), { timeout: 10_000 }).toBeGreaterThan(0.05);
+  const bytes = served.bytesSent();
+  const state = await playerTransport(page);
+  expect(state.running).toBe(true);
+  expect(state.dataPlane).toBe(dataPlane);
+  expect(failures).toEqual([]);
+  expect(served.missing).toEqual([]);
+  return bytes;
+}
+
+function report(type: string, description: string): void {
+  test.info().annotations.push({ type, description });
+  console.log(`${type}: ${description}`);
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
+let work: string;
+let tarball: string;
+let nodeProject: string;
+let viteProject: string;
+let installSeconds = 0;
+
+test.beforeAll(async () => {
+  test.setTimeout(420_000);
+  work = scratchFolder("package");
+  const packed = await packRepository(work);
+  tarball = packed.tarball;
+  report("tarball", `${(packed.bytes / 2 ** 20).toFixed(2)} MiB (npm pack with prepack: ${packed.seconds.toFixed(0)} s)`);
+  nodeProject = join(work, "node-project");
+  const installed = await createProject(nodeProject, { "sine.mjs": SINE_SCRIPT }, [tarball]);
+  installSeconds = installed.seconds;
+});
+
+test.afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  if (work && !process.env.WEBDREAMER_KEEP_SCRATCH) rmSync(work, { recursive: true, force: true });
+});
+
+test("a Node ESM script imports webdreamer, renders a 440 Hz sine and writes a WAV", async () => {
+  const rendered = await runCommand("node", ["sine.mjs"], nodeProject);
+  const wav = decodeWav(readFileSync(join(nodeProject, "sine.wav")));
+  const [samples] = wav.channels;
+  expect(wav.sampleRate).toBe(48000);
+  expect(wav.channels).toHaveLength(1);
+  expect(samples?.length).toBe(72000);
+  expect(peak(samples ?? [])).toBeCloseTo(0.5, 3);
+  expect(estimateFrequency(samples ?? [], 48000)).toBeCloseTo(440, 0);
+  report(
+    "npm install to first WAV",
+    `${(installSeconds + rendered.seconds).toFixed(1)} s (install ${installSeconds.toFixed(1)} s, script ${rendered.seconds.toFixed(1)} s)`,
+  );
+});
+
+test("the README's Node quick start runs as written: MIDI -> Faust synth -> filter -> reverb -> WAV", async () => {
+  writeProjectFiles(nodeProject, { "render.mjs": readmeBlock("node-quick-start"), "song.mid": songFile() });
+  const rendered = await runCommand("node", ["render.mjs", "song.mid"], nodeProject);
+  expect(rendered.stdout).toContain("song.wav");
+  const wav = decodeWav(readFileSync(join(nodeProject, "song.wav")));
+  const [left = new Float32Array(), right = new Float32Array()] = wav.channels;
+  expect(wav.channels).toHaveLength(2);
+  // The notes end at 2 s; the script renders 2 s more for the reverb's tail.
+  expect(left.length).toBe(4 * wav.sampleRate);
+  const notes = rms(left, 0, 2 * wav.sampleRate);
+  const tail = rms(left, Math.round(3.5 * wav.sampleRate), left.length);
+  expect(notes).toBeGreaterThan(0.01);
+  expect(tail).toBeLessThan(notes / 4);
+  expect(peak(left)).toBeLessThan(1);
+  expect(peak(right)).toBeGreaterThan(0.01);
+});
+
+test("npx webdreamer render renders a session saved with saveSession", async () => {
+  await runCommand("node", ["save.mjs"], nodeProject).catch(async () => {
+    writeProjectFiles(nodeProject, { "save.mjs": SAVE_SESSION_SCRIPT });
+    return runCommand("node", ["save.mjs"], nodeProject);
+  });
+  const rendered = await runCommand("npx", ["webdreamer", "render", "sessions/take.json", "-o", "take.wav"], nodeProject);
+  expect(rendered.stderr).toContain("rendered 1 of 1 sessions");
+  const wav = decodeWav(readFileSync(join(nodeProject, "take.wav")));
+  const [samples = new Float32Array()] = wav.channels;
+  expect(samples.length).toBe(24000);
+  expect(peak(samples)).toBeCloseTo(0.25, 3);
+  expect(estimateFrequency(samples, 48000)).toBeCloseTo(300, 0);
+});
+
+test("without engine.wasm, createEngine is E_HOST_UNAVAILABLE naming the file it looked for", async () => {
+  const wasm = join(nodeProject, "node_modules/webdreamer/dist/browser/engine.wasm");
+  renameSync(wasm, `${wasm}.away`);
+  try {
+    const failure = await runCommand("node", ["sine.mjs"], nodeProject).then(
+      () => "",
+      (error: Error) => error.message,
+    );
+    expect(failure).toContain("E_HOST_UNAVAILABLE");
+    expect(failure).toContain("node_modules/webdreamer/dist/browser/engine.wasm");
+    expect(failure).not.toContain("npm run setup first");
+  } finally {
+    renameSync(`${wasm}.away`, wasm);
+  }
+});
+
+test("a Vite app importing webdreamer/player builds with vite build and plays, at the root and under a sub-path", async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  viteProject = join(work, "vite-app");
+  await createProject(
+    viteProject,
+    {
+      "index.html": `<!doctype html><html><head><meta charset="utf-8"><title>app</title></head><body>
+<webdreamer-player label="In a Vite app"></webdreamer-player>
+<script type="module" src="./main.js"></script></body></html>`,
+      "main.js": `import "webdreamer/player";\n`,
+    },
+    [tarball, `vite@${installedVersion("vite")}`],
+  );
+  // A relative base, as for any app deployed under a sub-path; the package needs no Vite config.
+  await runCommand("npx", ["vite", "build", "--base", "./"], viteProject);
+  const dist = join(viteProject, "dist");
+
+  const atRoot = await serveFolder(dist, { isolated: true });
+  const bytes = await playPlayer(page, atRoot, atRoot.server.url, "shared_memory");
+  expect(atRoot.paths.some((path) => path.includes("libfaust"))).toBe(false);
+  report("Vite app, bytes before the first sound (default player)", kib(bytes));
+
+  const underPath = await serveFolder(dist, { prefix: "/apps/player/" });
+  await playPlayer(page, underPath, underPath.server.url, "message_port");
+  expect(underPath.paths.every((path) => path.startsWith("/apps/player/"))).toBe(true);
+});
+
+test("a plain HTML page plays the prebuilt bundle from one script tag, without COOP/COEP, under a sub-path", async ({
+  page,
+}) => {
+  const web = join(work, "plain-page");
+  cpSync(join(nodeProject, "node_modules/webdreamer/dist/browser"), join(web, "vendor/webdreamer"), {
+    recursive: true,
+  });
+  writeProjectFiles(web, { "index.html": PLAYER_PAGE, "faust.html": FAUST_PAGE });
+  const served = await serveFolder(web, { prefix: "/some/where/" });
+  const bytes = await playPlayer(page, served, served.server.url, "message_port");
+  expect(served.paths.some((path) => path.includes("libfaust"))).toBe(false);
+  report("plain page, bytes before the first sound (default player, no Faust)", kib(bytes));
+});
+
+test("a page that plays a Faust node fetches libfaust, and only then", async ({ page }) => {
+  const web = join(work, "plain-page");
+  const served = await serveFolder(web, { prefix: "/some/where/" });
+  const failures = recordPageFailures(page);
+  await page.goto(`${served.server.url}faust.html`);
+  const beforePlay = served.paths.filter((path) => path.includes("libfaust"));
+  expect(beforePlay).toEqual([]);
+  await page.click("#play");
+  await expect(page.locator("#status")).toHaveText(/^sounding/, { timeout: 30_000 });
+  const level = Number((await page.locator("#status").textContent())?.split(" ")[1]);
+  expect(level).toBeGreaterThan(0.2);
+  expect(served.paths.filter((path) => path.includes("libfaust")).length).toBe(3);
+  expect(failures).toEqual([]);
+  expect(served.missing).toEqual([]);
+  report("plain page, bytes before the first sound (a Faust node)", kib(served.bytesSent()));
+});
+
+test("in a page, a missing engine.wasm is E_HOST_UNAVAILABLE naming the file it looked for", async ({ page }) => {
+  const web = join(work, "no-engine");
+  cpSync(join(work, "plain-page"), web, { recursive: true });
+  rmSync(join(web, "vendor/webdreamer/engine.wasm"));
+  const served = await serveFolder(web, {});
+  await page.goto(served.server.url);
+  await page.getByRole("button", { name: "Play" }).click();
+  const notice = page.getByRole("alert");
+  await expect(notice).toContainText("E_HOST_UNAVAILABLE");
+  await expect(notice).toContainText(`${served.server.url}vendor/webdreamer/engine.wasm`);
+  await expect(notice).toContainText("HTTP 404");
+});
