@@ -35,6 +35,7 @@ import {
 import type { GraphDescriptorInput } from "../contracts/graph-descriptor";
 import { checkCapabilities, type EngineCapabilities } from "./capabilities";
 import { demoControls, demoGraph, type ParameterControl } from "./demo-graph";
+import { engineBaseUrl } from "./engine-base-url";
 import { controlKey, graphTempo, graphValue, withControlValues } from "./graph-controls";
 import type { LevelMeter } from "./level-meter";
 import { LevelMeterController } from "./level-meter-controller";
@@ -76,6 +77,7 @@ export class WebdreamerPlayer extends LitElement {
     loopEndBeats: { type: Number, attribute: "loop-end-beats" },
     beatsPerBar: { type: Number, attribute: "beats-per-bar" },
     theme: { type: String, reflect: true },
+    baseUrl: { type: String, attribute: "base-url" },
     notice: { state: true },
     transportStatus: { state: true },
     loopEnabled: { state: true },
@@ -133,6 +135,16 @@ export class WebdreamerPlayer extends LitElement {
    */
   declare theme: "light" | "dark" | undefined;
 
+  /**
+   * The folder the engine's files (engine.wasm, the worklet, the engine Worker, libfaust) are
+   * fetched from, for pages that serve them from a CDN (attribute `base-url`). Relative URLs resolve
+   * against the page, as `src` does; "…/dist" means the folder dist/. Read when the engine starts,
+   * on the first Play. Unset: the engine's default, beside its own modules.
+   * @example
+   * player.baseUrl = "https://cdn.example/webdreamer/0.1.0/dist/"; // in HTML: <webdreamer-player base-url="…">
+   */
+  declare baseUrl: string | undefined;
+
   // Reactive internal state (declared so Lit's accessors are not shadowed by class fields).
   declare private notice: Notice | null;
   declare private transportStatus: "playing" | "paused" | "stopped";
@@ -175,6 +187,7 @@ export class WebdreamerPlayer extends LitElement {
     this.loopEndBeats = 8;
     this.beatsPerBar = 4;
     this.theme = undefined;
+    this.baseUrl = undefined;
     this.transportStatus = "stopped";
     this.loopEnabled = false;
     this.tempo = graphTempo(this.graph);
@@ -403,8 +416,15 @@ export class WebdreamerPlayer extends LitElement {
   private async startEngine(): Promise<RealtimeEngineClient | null> {
     if (this.realtime.starting || this.status === "unsupported") return null;
     this.notice = null;
+    let baseUrl: URL | undefined;
+    try {
+      baseUrl = engineBaseUrl(this.baseUrl, document.baseURI);
+    } catch (error) {
+      this.notice = errorNotice(error, FAILED_TEXT.start);
+      return null;
+    }
     // Called synchronously from play(), so start() makes the AudioContext inside the user's click.
-    return this.realtime.start();
+    return this.realtime.start(baseUrl ? { baseUrl } : {});
   }
 
   /** Slider moves reach a new engine through its own sender: one call in flight per parameter. */

@@ -42,6 +42,8 @@ export interface AudioWorkletEngineClientOptions extends WorkerEngineClientOptio
   context?: AudioContext;
   /** Connect the engine's output to the context's destination (default true). */
   connect?: boolean;
+  /** Where engine.wasm, engine-processor.js, engine-worker.js and libfaust's files are fetched from (a folder URL); default: beside this module. */
+  baseUrl?: string | URL;
 }
 
 /** How long a transport call waits for the audio thread to apply it (a suspended context never will). */
