@@ -4,7 +4,8 @@
 #   2. npm dependencies: `npm ci` when node_modules is missing or older than package-lock.json;
 #   3. the engine: wasm/build.sh (skips itself when nothing changed);
 #   4. the worklet bundle: scripts/build-worklet.mjs;
-#   5. the command line bundle: scripts/build-cli.mjs.
+#   5. the command line bundle: scripts/build-cli.mjs;
+#   6. the Custom Elements Manifest of <webdreamer-player>: scripts/build-manifest.mjs (dist/custom-elements.json).
 # A second run with nothing changed takes a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,3 +40,6 @@ node scripts/build-worklet.mjs >/dev/null
 log "worklet: public/build/engine-processor.js"
 node scripts/build-cli.mjs >/dev/null
 log "cli: build/cli.mjs"
+# An assignment, so a failed build stops setup (set -e ignores a failure inside log's argument).
+manifest=$(node scripts/build-manifest.mjs)
+log "manifest: $manifest"
