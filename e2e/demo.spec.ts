@@ -230,6 +230,31 @@ test.describe("the demo page's <webdreamer-player>", () => {
     await page.screenshot({ path: "test-results/demo-light-playing.png", fullPage: true });
   });
 
+  test("a page styles the player through its CSS parts and custom properties", async ({ page }) => {
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.goto("/");
+    const player = page.locator("webdreamer-player");
+    // Every part docs/player.md lists is rendered; the notice only when there is one.
+    const parts = await player.evaluate((element) =>
+      [...(element.shadowRoot?.querySelectorAll("[part]") ?? [])].map((node) => node.getAttribute("part")),
+    );
+    expect(parts.sort()).toEqual(["base", "display", "dropouts", "header", "meter", "sliders", "transport"]);
+
+    await page.addStyleTag({
+      content: `
+        webdreamer-player { --wd-accent: rgb(124, 92, 255); }
+        webdreamer-player::part(base) { padding: 3px; }
+        webdreamer-player::part(dropouts) { display: none; }
+      `,
+    });
+    await expect(page.getByRole("button", { name: "Play" })).toHaveCSS(
+      "background-color",
+      "rgb(124, 92, 255)",
+    );
+    await expect(page.locator("webdreamer-player .player")).toHaveCSS("padding-top", "3px");
+    await expect(page.locator("webdreamer-player .dropouts")).toBeHidden();
+  });
+
   test("without COOP/COEP the player still plays, over the message-port fallback", async ({ page }) => {
     await page.emulateMedia({ colorScheme: "dark" });
     await page.goto(`http://127.0.0.1:${NOT_ISOLATED_PORT}/`);

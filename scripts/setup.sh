@@ -5,7 +5,8 @@
 #   3. the engine: wasm/build.sh (skips itself when nothing changed);
 #   4. the worklet bundle: scripts/build-worklet.mjs;
 #   5. the package's bundles (dist/browser, dist/node with the CLI): scripts/build-package.mjs;
-#      `npm pack` (prepack) adds the .d.ts files.
+#      `npm pack` (prepack) adds the .d.ts files;
+#   6. the Custom Elements Manifest of <webdreamer-player>: scripts/build-manifest.mjs (dist/custom-elements.json).
 # A second run with nothing changed takes a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,3 +41,6 @@ node scripts/build-worklet.mjs >/dev/null
 log "worklet: public/build/engine-processor.js"
 node scripts/build-package.mjs >/dev/null
 log "package: dist/browser, dist/node (CLI: dist/node/cli.mjs)"
+# An assignment, so a failed build stops setup (set -e ignores a failure inside log's argument).
+manifest=$(node scripts/build-manifest.mjs)
+log "manifest: $manifest"

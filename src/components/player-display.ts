@@ -13,7 +13,7 @@ import type { ReadoutFields } from "./transport-readout";
  */
 export function playerDisplay() {
   return html`
-    <dl class="display">
+    <dl class="display" part="display">
       <div class="position"><dt>Bar:beat</dt><dd id="bars-beats"></dd></div>
       <div><dt>Time</dt><dd id="clock"></dd></div>
       <div><dt>Tempo</dt><dd id="tempo-readout"></dd></div>
@@ -29,7 +29,7 @@ export function playerDisplay() {
  */
 export function playerDropouts() {
   return html`
-    <dl class="dropouts" aria-label="Dropouts since the engine started">
+    <dl class="dropouts" part="dropouts" aria-label="Dropouts since the engine started">
       <span aria-hidden="true">Dropouts</span>
       <div><dt>Ring overflows</dt><dd id="ring-overflows"></dd></div>
       <div><dt>Late commands</dt><dd id="late-commands"></dd></div>

@@ -44,7 +44,7 @@ export interface PlayerHeaderView {
  */
 export function playerHeader({ label, status, plane }: PlayerHeaderView) {
   return html`
-    <header class="head">
+    <header class="head" part="header">
       <div class="identity">
         <span class="name">${label}</span>
         <span class="status" data-status=${status} role="status">${STATUS_TEXT[status]}</span>

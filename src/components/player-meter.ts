@@ -13,7 +13,7 @@ const SCALE_MARKS = [-48, -36, -24, -12, -6, 0] as const;
  */
 export function playerMeter() {
   return html`
-    <div class="meter" role="img" aria-label="Output level: peak and RMS of the left and right channels">
+    <div class="meter" part="meter" role="img" aria-label="Output level: peak and RMS of the left and right channels">
       <div class="channels" aria-hidden="true"><span>L</span><span>R</span></div>
       <canvas></canvas>
       <div class="scale" aria-hidden="true">

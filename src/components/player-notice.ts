@@ -60,7 +60,7 @@ export function playerNotice(notice: Notice | null, actions: NoticeActions) {
   const title =
     notice.kind === "fault" ? "The engine stopped." : notice.kind === "error" ? "Something went wrong." : "";
   return html`
-    <div class="notice" role="alert">
+    <div class="notice" part="notice" role="alert">
       <p>${title ? html`<strong>${title}</strong> ` : nothing}${notice.message}</p>
       ${
         notice.kind === "fault"

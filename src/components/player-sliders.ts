@@ -55,5 +55,5 @@ function slider(control: ParameterControl, index: number, view: SlidersView, onI
  * })}`;
  */
 export function playerSliders(view: SlidersView, onInput: SliderInput) {
-  return html`<div class="controls">${view.controls.map((control, index) => slider(control, index, view, onInput))}</div>`;
+  return html`<div class="controls" part="sliders">${view.controls.map((control, index) => slider(control, index, view, onInput))}</div>`;
 }

@@ -2,7 +2,9 @@
  * The styles of <webdreamer-player>, scoped to its shadow root. Pages theme it with CSS custom
  * properties on the element (every colour, the radius and the fonts are one), or pick a palette
  * with the `theme` attribute; by default it follows prefers-color-scheme. The meter's canvas reads
- * the --wd-meter-* properties when the theme changes.
+ * the --wd-meter-* properties when the theme changes. Each main piece of the template is also a CSS
+ * part (::part(meter) and so on). Every property and part is a @cssprop or @csspart tag on
+ * WebdreamerPlayer, and test/components/player-manifest.test.ts holds the two lists to each other.
  */
 import { css } from "lit";
 

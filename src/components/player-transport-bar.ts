@@ -36,7 +36,7 @@ export interface TransportBarActions {
  */
 export function transportBar(view: TransportBarView, actions: TransportBarActions) {
   return html`
-    <div class="transport" role="group" aria-label="Transport">
+    <div class="transport" part="transport" role="group" aria-label="Transport">
       <button class="play" type="button" ?disabled=${view.playDisabled} @click=${actions.playOrPause}>
         ${view.playing ? pauseIcon : playIcon}<span>${view.playing ? "Pause" : "Play"}</span>
       </button>

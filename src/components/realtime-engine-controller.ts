@@ -36,13 +36,24 @@ import type { RealtimeEngineClient } from "../api/realtime-client";
 import type { MeterReading, TransportSnapshot } from "../api/realtime-readings";
 import { createRealtimeEngine } from "../create-browser-engine";
 
+/** What start() hands the factory beside the AudioContext: how the element wants its engine made. */
+export interface EngineStartOptions {
+  /**
+   * The folder engine.wasm, the worklet, the engine Worker and libfaust are fetched from (a CDN, say);
+   * default: beside the engine's own modules.
+   */
+  baseUrl?: string | URL;
+}
+
 /**
  * Creates a live engine playing in `context` (which the controller made and owns).
  * @example
  * import { createRealtimeEngine } from "../create-browser-engine";
  * const factory: RealtimeEngineFactory = (options) => createRealtimeEngine(options);
  */
-export type RealtimeEngineFactory = (options: { context: AudioContext }) => Promise<RealtimeEngineClient>;
+export type RealtimeEngineFactory = (
+  options: EngineStartOptions & { context: AudioContext },
+) => Promise<RealtimeEngineClient>;
 
 /** What the controller hands back to the element as the engine's life goes on. */
 export interface RealtimeEngineHooks {
@@ -147,11 +158,13 @@ export class RealtimeEngineController implements ReactiveController {
   /**
    * Starts an engine. Call it synchronously inside a user gesture: the AudioContext is made before
    * the first await. Resolves to the engine, or null when it is already starting, when the host
-   * left the page meanwhile, or when the start failed (hooks.failed was told why).
+   * left the page meanwhile, or when the start failed (hooks.failed was told why). `options` reach
+   * the factory as they are.
    * @example
    * button.addEventListener("click", async () => (await realtime.start())?.play());
+   * const fromCdn = await realtime.start({ baseUrl: "https://cdn.example/webdreamer/" });
    */
-  async start(): Promise<RealtimeEngineClient | null> {
+  async start(options: EngineStartOptions = {}): Promise<RealtimeEngineClient | null> {
     if (this.isStarting) return null;
     const generation = this.generation;
     this.setStarting(true);
@@ -161,7 +174,7 @@ export class RealtimeEngineController implements ReactiveController {
       // Created here, synchronously inside the gesture that called start(), so the browser lets it
       // sound; the controller owns it and closes it with the engine.
       context = new AudioContext({ latencyHint: "interactive" });
-      engine = await this.createEngine({ context });
+      engine = await this.createEngine({ ...options, context });
       if (generation !== this.generation) {
         await closeEngine(engine);
         return null;

@@ -35,6 +35,7 @@ import {
 import type { GraphDescriptorInput } from "../contracts/graph-descriptor";
 import { checkCapabilities, type EngineCapabilities } from "./capabilities";
 import { demoControls, demoGraph, type ParameterControl } from "./demo-graph";
+import { engineBaseUrl } from "./engine-base-url";
 import { controlKey, graphTempo, graphValue, withControlValues } from "./graph-controls";
 import type { LevelMeter } from "./level-meter";
 import { LevelMeterController } from "./level-meter-controller";
@@ -65,6 +66,49 @@ export interface ParameterChangeDetail {
 
 const FAILED_TEXT = { start: "The engine could not start", restart: "The engine could not restart" } as const;
 
+/**
+ * The live engine in a page: Play/Pause, Stop, Loop and tempo, one slider per control, a level
+ * meter, the transport readout and the dropout counters, around one engine playing in an
+ * AudioWorklet. The engine starts on the first Play (browsers let audio start only after a user
+ * gesture) and closes when the element leaves the page. docs/player.md has the whole story.
+ *
+ * @summary An embeddable real-time player for a webdreamer graph.
+ *
+ * @fires {CustomEvent<{ dataPlane: "shared_memory" | "message_port" }>} webdreamer-ready - The engine started and loaded the graph (after the first Play). `dataPlane` says how the page reads it: "shared_memory" when the page is cross-origin isolated, "message_port" otherwise.
+ * @fires {CustomEvent<{ status: PlayerStatus }>} webdreamer-statuschange - The `status` property changed; `detail.status` is its new value.
+ * @fires {CustomEvent<{ node: string; param: string; value: number }>} webdreamer-parameter - The live engine accepted a slider's value for one parameter of one node (the newest value, when the slider moved faster than the engine answered).
+ * @fires {CustomEvent<{ message: string }>} webdreamer-fault - engine.wasm trapped and now outputs silence; the player shows a "Restart engine" button. `message` is the trap's.
+ *
+ * @cssprop [--wd-surface=#171b21] - The panel's background (light palette: #ffffff).
+ * @cssprop [--wd-surface-raised=#212731] - Buttons and the data-plane badge (light: #f2f4f7).
+ * @cssprop [--wd-display=#0c0f13] - The readout's and the tempo input's background (light: #f5f7fa).
+ * @cssprop [--wd-border=rgb(255 255 255 / 0.08)] - Borders and dividers (light: rgb(16 24 40 / 0.12)).
+ * @cssprop [--wd-fg=#e8ecf1] - Text and the slider thumbs (light: #101828).
+ * @cssprop [--wd-muted=#8e9aac] - Captions, the status line and the meter's scale (light: #5b6779).
+ * @cssprop [--wd-accent=#5ad1a4] - The Play button, the playing status, the bar:beat readout, slider fills and the pressed Loop button (light: #0b7d58).
+ * @cssprop [--wd-accent-fg=#052219] - Text on the accent colour: the Play button's label (light: #ffffff).
+ * @cssprop [--wd-danger=#ff7b84] - Faults and errors: the status, the notice and the Restart button (light: #c8323c).
+ * @cssprop [--wd-warn=#f5c26b] - The message-port badge and dropout counters above zero (light: #a86400).
+ * @cssprop [--wd-focus=#8ab4ff] - The keyboard focus ring (light: #2f6fec).
+ * @cssprop [--wd-shadow=0 1px 0 rgb(255 255 255 / 0.04) inset, 0 12px 32px rgb(0 0 0 / 0.35)] - The panel's box-shadow (light: 0 1px 2px rgb(16 24 40 / 0.06), 0 12px 32px rgb(16 24 40 / 0.08)).
+ * @cssprop [--wd-radius=16px] - The panel's corner radius.
+ * @cssprop [--wd-font=system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif] - The font family of the text.
+ * @cssprop [--wd-mono=ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace] - The font family of the numbers: readouts, the tempo input, slider values.
+ * @cssprop [--wd-meter-track=#0a0c10] - The meter's empty track and the sliders' unfilled track (light: #e3e7ed).
+ * @cssprop [--wd-meter-low=#45c98d] - Meter bars below -18 dBFS (light: #1fa971). The meter's canvas reads the --wd-meter-* properties when it is first drawn and when the theme or the colour scheme changes.
+ * @cssprop [--wd-meter-mid=#e9c46a] - Meter bars from -18 to -6 dBFS (light: #d9a520).
+ * @cssprop [--wd-meter-high=#ff6b6b] - Meter bars near 0 dBFS, and the hold tick at full scale (light: #e5484d).
+ * @cssprop [--wd-meter-hold=#e8ecf1] - The meter's peak-hold tick (light: #101828).
+ *
+ * @csspart base - The panel around everything: background, border, radius, padding, shadow.
+ * @csspart header - The name, the status line and the data-plane badge.
+ * @csspart notice - What went wrong or what the browser lacks, with Restart or Dismiss (present only then).
+ * @csspart transport - The Play/Pause, Stop and Loop buttons and the tempo input.
+ * @csspart display - The readout: bar:beat, time, tempo and loop.
+ * @csspart meter - The level meter: channel labels, canvas and dB scale.
+ * @csspart sliders - The parameter sliders, one row per control.
+ * @csspart dropouts - The dropout counters: ring overflows, late and bad commands, underruns, NaN/Inf samples.
+ */
 export class WebdreamerPlayer extends LitElement {
   static override styles = playerStyles;
 
@@ -76,6 +120,7 @@ export class WebdreamerPlayer extends LitElement {
     loopEndBeats: { type: Number, attribute: "loop-end-beats" },
     beatsPerBar: { type: Number, attribute: "beats-per-bar" },
     theme: { type: String, reflect: true },
+    baseUrl: { type: String, attribute: "base-url" },
     notice: { state: true },
     transportStatus: { state: true },
     loopEnabled: { state: true },
@@ -84,15 +129,20 @@ export class WebdreamerPlayer extends LitElement {
   };
 
   /**
-   * The graph the engine plays (a GraphDescriptor, docs/contracts.md). Setting it while playing
-   * loads it at once; the transport keeps its position. Default: demoGraph().
+   * The graph the engine plays, a GraphDescriptor (docs/contracts.md): `{ version: "v1alpha", nodes,
+   * output, tempo?, ppqn?, extensions? }`, each node `{ name, node_id, inputs?, params?, automation?,
+   * midi?, buffers?, capture?, extensions? }`. A property only, no attribute. Setting it while
+   * playing loads it at once; the transport keeps its position. Default: demoGraph().
    * @example
    * player.graph = { version: "v1alpha", nodes: [{ name: "osc", node_id: "builtin:oscillator" }], output: "osc" };
    */
   declare graph: GraphDescriptorInput;
 
   /**
-   * The sliders: each moves one parameter of one node of `graph`. Default: demoControls().
+   * The sliders, one per `{ node, param, label, min, max, step, scale?, unit? }`: each moves the
+   * parameter `param` of the node named `node` in `graph`, from `min` to `max` in steps of `step`, on
+   * a "linear" (default) or "log" scale, labelled `label` and showing its value with `unit`. A
+   * property only, no attribute. Default: demoControls().
    * @example
    * player.controls = [{ node: "osc", param: "frequency", label: "Pitch", min: 55, max: 880, step: 1, scale: "log", unit: "Hz" }];
    */
@@ -132,6 +182,16 @@ export class WebdreamerPlayer extends LitElement {
    * player.theme = "light"; // in HTML: <webdreamer-player theme="light">
    */
   declare theme: "light" | "dark" | undefined;
+
+  /**
+   * The folder the engine's files (engine.wasm, the worklet, the engine Worker, libfaust) are
+   * fetched from, for pages that serve them from a CDN (attribute `base-url`). Relative URLs resolve
+   * against the page, as `src` does; "…/dist" means the folder dist/. Read when the engine starts,
+   * on the first Play. Unset: the engine's default, beside its own modules.
+   * @example
+   * player.baseUrl = "https://cdn.example/webdreamer/0.1.0/dist/"; // in HTML: <webdreamer-player base-url="…">
+   */
+  declare baseUrl: string | undefined;
 
   // Reactive internal state (declared so Lit's accessors are not shadowed by class fields).
   declare private notice: Notice | null;
@@ -175,6 +235,7 @@ export class WebdreamerPlayer extends LitElement {
     this.loopEndBeats = 8;
     this.beatsPerBar = 4;
     this.theme = undefined;
+    this.baseUrl = undefined;
     this.transportStatus = "stopped";
     this.loopEnabled = false;
     this.tempo = graphTempo(this.graph);
@@ -312,7 +373,7 @@ export class WebdreamerPlayer extends LitElement {
     const plane: DataPlaneTransport =
       engine?.dataPlane ?? (this.capabilities.isolated ? "shared_memory" : "message_port");
     return html`
-      <section class="player" aria-label=${this.label}>
+      <section class="player" part="base" aria-label=${this.label}>
         ${playerHeader({ label: this.label, status, plane })}
         ${playerNotice(this.notice, { restart: this.onRestartClick, dismiss: this.onDismissClick })}
         ${transportBar(
@@ -403,8 +464,15 @@ export class WebdreamerPlayer extends LitElement {
   private async startEngine(): Promise<RealtimeEngineClient | null> {
     if (this.realtime.starting || this.status === "unsupported") return null;
     this.notice = null;
+    let baseUrl: URL | undefined;
+    try {
+      baseUrl = engineBaseUrl(this.baseUrl, document.baseURI);
+    } catch (error) {
+      this.notice = errorNotice(error, FAILED_TEXT.start);
+      return null;
+    }
     // Called synchronously from play(), so start() makes the AudioContext inside the user's click.
-    return this.realtime.start();
+    return this.realtime.start(baseUrl ? { baseUrl } : {});
   }
 
   /** Slider moves reach a new engine through its own sender: one call in flight per parameter. */
@@ -480,6 +548,7 @@ export class WebdreamerPlayer extends LitElement {
   }
 
   private emit<T>(type: string, detail: T): void {
+    /** @ignore The manifest's analyzer cannot read a name passed in: the class's @fires tags name each event. */
     this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
   }
 }

@@ -15,6 +15,7 @@ import {
 } from "../../src/api/realtime-readings";
 import {
   RealtimeEngineController,
+  type RealtimeEngineFactory,
   type RealtimeEngineHooks,
 } from "../../src/components/realtime-engine-controller";
 import { createRealtimeEngine } from "../../src/create-browser-engine";
@@ -182,6 +183,19 @@ describe("RealtimeEngineController", () => {
     expect(controller.engine).toBe(engine);
     expect(controller.starting).toBe(false);
     expect(log).toEqual(["attach (engine unset)", "load (starting true)", "ready (engine set)"]);
+  });
+
+  it("hands start()'s options to the factory beside the context it made", async () => {
+    const seen: Parameters<RealtimeEngineFactory>[0][] = [];
+    const { hooks } = recordingHooks(() => controller);
+    const controller = new RealtimeEngineController(new FakeHost(), hooks, {
+      createEngine: async (options) => {
+        seen.push(options);
+        return new FakeRealtimeEngine(options.context);
+      },
+    });
+    await controller.start({ baseUrl: "https://cdn.example/webdreamer/" });
+    expect(seen).toEqual([{ baseUrl: "https://cdn.example/webdreamer/", context: contexts[0] }]);
   });
 
   it("starts once while a start is under way", async () => {
