@@ -11,10 +11,10 @@
  * Also measured (annotations, and the console): the tarball's size, the time from `npm install` to
  * a first WAV, and the bytes a page fetches before its first sound, with and without Faust.
  */
-import { cpSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { cpSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { Midi } from "@tonejs/midi";
+import * as tonejsMidi from "@tonejs/midi";
 import { type StaticServer, serveStatic } from "../scripts/serve-static.mjs";
 import { decodeWav } from "../src/audio-io/wav";
 import { estimateFrequency, peak, rms } from "../test/support/signal";
@@ -73,7 +73,7 @@ await engine.close();
 
 /** A page that plays the default player from the prebuilt bundle, with one script tag. */
 const PLAYER_PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><title>plain page</title></head>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>plain page</title></head>
 <body>
 <webdreamer-player label="From the prebuilt bundle"></webdreamer-player>
 <script type="module" src="./vendor/webdreamer/player.js"></script>
@@ -82,7 +82,7 @@ const PLAYER_PAGE = `<!doctype html>
 
 /** A page that compiles a Faust DSP and plays it, from the prebuilt bundle's browser entry. */
 const FAUST_PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><title>Faust page</title></head>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Faust page</title></head>
 <body><button id="play">Play</button><p id="status">idle</p>
 <script type="module">
 import { createRealtimeEngine } from "./vendor/webdreamer/browser.js";
@@ -108,6 +108,9 @@ document.querySelector("#play").onclick = async () => {
 </script></body></html>
 `;
 
+// @tonejs/midi is CommonJS: its exports arrive on `default` when imported from an ES module.
+const { Midi } = (tonejsMidi as { default?: typeof tonejsMidi }).default ?? tonejsMidi;
+
 /** A two-second song: C major arpeggio over a held C3, 120 bpm. */
 function songFile(): Uint8Array {
   const midi = new Midi();
@@ -122,7 +125,7 @@ function songFile(): Uint8Array {
 
 interface ServedFolder {
   server: StaticServer;
-  /** Bytes of every file sent so far (Content-Length of each 200). */
+  /** Bytes of every file sent so far (the size of each file answered with 200). */
   bytesSent(): number;
   /** Paths that were answered with an error status. */
   missing: string[];
@@ -132,9 +135,13 @@ interface ServedFolder {
 
 const servers: StaticServer[] = [];
 
-async function serveFolder(root: string, options: { prefix?: string; isolated?: boolean }): Promise<ServedFolder> {
+async function serveFolder(
+  root: string,
+  options: { prefix?: string; isolated?: boolean },
+): Promise<ServedFolder> {
   const server = await serveStatic({ root, ...options });
   servers.push(server);
+  const prefix = options.prefix ?? "/";
   let bytes = 0;
   const missing: string[] = [];
   const paths: string[] = [];
@@ -142,7 +149,12 @@ async function serveFolder(root: string, options: { prefix?: string; isolated?: 
     paths.push(request.url ?? "");
     response.on("finish", () => {
       if (response.statusCode >= 400) missing.push(`${response.statusCode} ${request.url}`);
-      else bytes += Number(response.getHeader("content-length") ?? 0);
+      else if (response.statusCode === 200) {
+        const path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname).slice(
+          prefix.length,
+        );
+        bytes += statSync(join(root, path.endsWith("/") || path === "" ? `${path}index.html` : path)).size;
+      }
     });
   });
   return { server, bytesSent: () => bytes, missing, paths };
@@ -182,7 +194,10 @@ test.beforeAll(async () => {
   work = scratchFolder("package");
   const packed = await packRepository(work);
   tarball = packed.tarball;
-  report("tarball", `${(packed.bytes / 2 ** 20).toFixed(2)} MiB (npm pack with prepack: ${packed.seconds.toFixed(0)} s)`);
+  report(
+    "tarball",
+    `${(packed.bytes / 2 ** 20).toFixed(2)} MiB (npm pack with prepack: ${packed.seconds.toFixed(0)} s)`,
+  );
   nodeProject = join(work, "node-project");
   const installed = await createProject(nodeProject, { "sine.mjs": SINE_SCRIPT }, [tarball]);
   installSeconds = installed.seconds;
@@ -230,7 +245,11 @@ test("npx webdreamer render renders a session saved with saveSession", async () 
     writeProjectFiles(nodeProject, { "save.mjs": SAVE_SESSION_SCRIPT });
     return runCommand("node", ["save.mjs"], nodeProject);
   });
-  const rendered = await runCommand("npx", ["webdreamer", "render", "sessions/take.json", "-o", "take.wav"], nodeProject);
+  const rendered = await runCommand(
+    "npx",
+    ["webdreamer", "render", "sessions/take.json", "-o", "take.wav"],
+    nodeProject,
+  );
   expect(rendered.stderr).toContain("rendered 1 of 1 sessions");
   const wav = decodeWav(readFileSync(join(nodeProject, "take.wav")));
   const [samples = new Float32Array()] = wav.channels;
@@ -263,7 +282,7 @@ test("a Vite app importing webdreamer/player builds with vite build and plays, a
   await createProject(
     viteProject,
     {
-      "index.html": `<!doctype html><html><head><meta charset="utf-8"><title>app</title></head><body>
+      "index.html": `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>app</title></head><body>
 <webdreamer-player label="In a Vite app"></webdreamer-player>
 <script type="module" src="./main.js"></script></body></html>`,
       "main.js": `import "webdreamer/player";\n`,
@@ -315,7 +334,9 @@ test("a page that plays a Faust node fetches libfaust, and only then", async ({ 
   report("plain page, bytes before the first sound (a Faust node)", kib(served.bytesSent()));
 });
 
-test("in a page, a missing engine.wasm is E_HOST_UNAVAILABLE naming the file it looked for", async ({ page }) => {
+test("in a page, a missing engine.wasm is E_HOST_UNAVAILABLE naming the file it looked for", async ({
+  page,
+}) => {
   const web = join(work, "no-engine");
   cpSync(join(work, "plain-page"), web, { recursive: true });
   rmSync(join(web, "vendor/webdreamer/engine.wasm"));

@@ -8,10 +8,11 @@ import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const REPO = resolve(__dirname, "../..");
+const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
 /** What a command printed, and how long it took. */
 export interface CommandResult {
@@ -47,17 +48,23 @@ export function scratchFolder(name: string): string {
 }
 
 /** Packs the repository into `folder` (prepack runs setup and the package build); the tarball's path. */
-export async function packRepository(folder: string): Promise<{ tarball: string; bytes: number; seconds: number }> {
+export async function packRepository(
+  folder: string,
+): Promise<{ tarball: string; bytes: number; seconds: number }> {
   const packed = await runCommand("npm", ["pack", "--json", "--pack-destination", folder], REPO);
-  const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as { filename: string; size: number }[];
+  const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as {
+    filename: string;
+    size: number;
+  }[];
   if (!info) throw new Error(`npm pack printed no tarball:\n${packed.stdout}`);
   return { tarball: join(folder, info.filename), bytes: info.size, seconds: packed.seconds };
 }
 
 /** The exact version of a package the repository has installed (so the registry's copy is cached). */
 export function installedVersion(name: string): string {
-  return (JSON.parse(readFileSync(join(REPO, "node_modules", name, "package.json"), "utf8")) as { version: string })
-    .version;
+  return (
+    JSON.parse(readFileSync(join(REPO, "node_modules", name, "package.json"), "utf8")) as { version: string }
+  ).version;
 }
 
 /** Creates an ES module project in `folder` with these files, and installs `packages` into it. */
@@ -66,7 +73,9 @@ export async function createProject(
   files: Record<string, string | Uint8Array>,
   packages: readonly string[],
 ): Promise<CommandResult> {
-  writeProjectFiles(folder, { "package.json": JSON.stringify({ name: "scratch", private: true, type: "module" }) });
+  writeProjectFiles(folder, {
+    "package.json": JSON.stringify({ name: "scratch", private: true, type: "module" }),
+  });
   writeProjectFiles(folder, files);
   return runCommand("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...packages], folder);
 }
@@ -80,10 +89,10 @@ export function writeProjectFiles(folder: string, files: Record<string, string |
   }
 }
 
-/** The README's code block that follows `<!-- marker -->`, as written. */
+/** The README's code block that follows the comment `<!-- marker ... -->`, as written. */
 export function readmeBlock(marker: string): string {
   const readme = readFileSync(join(REPO, "README.md"), "utf8");
-  const at = readme.indexOf(`<!-- ${marker} -->`);
+  const at = readme.indexOf(`<!-- ${marker}`);
   if (at < 0) throw new Error(`README.md has no <!-- ${marker} --> block`);
   const block = /```\w*\n([\s\S]*?)```/.exec(readme.slice(at));
   if (!block?.[1]) throw new Error(`README.md's <!-- ${marker} --> is not followed by a code block`);

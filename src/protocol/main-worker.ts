@@ -33,6 +33,8 @@ export interface EngineWorkerInit {
   port: MessagePort;
   /** Absolute URL of engine.wasm. */
   wasmUrl: string;
+  /** engine.wasm compiled already (by the main thread, for the worklet): the Worker skips the fetch. */
+  module?: WebAssembly.Module;
   /** Absolute URLs of libfaust's files, fetched by the first Faust compile only. */
   libfaust: LibFaustUrls;
   sampleRate: number;

@@ -36,7 +36,7 @@ import { engineAssets } from "../assets/engine-assets";
 import { RemoteEngineClient } from "../worker/remote-client";
 import { startEngineWorker } from "../worker/start-engine-worker";
 import type { WorkerEngineClientOptions } from "../worker/worker-client";
-import { createEngineWorklet } from "./engine-worklet";
+import { createEngineWorklet, loadEngineModule } from "./engine-worklet";
 
 export interface AudioWorkletEngineClientOptions extends WorkerEngineClientOptions {
   /** The context to play in; default a new interactive AudioContext (at `sampleRate` if given). */
@@ -114,10 +114,11 @@ export class AudioWorkletEngineClient
         latencyHint: "interactive",
         ...(options.sampleRate ? { sampleRate: options.sampleRate } : {}),
       });
+    const assets = engineAssets(options.baseUrl);
     const { node, port } = await createEngineWorklet(context, {
       followCommands: true,
       outputChannels: 2,
-      assets: engineAssets(options.baseUrl),
+      assets,
     });
     if (options.connect !== false) node.connect(context.destination);
     const plane = createDataPlane({ isolated: globalThis.crossOriginIsolated === true });
@@ -130,6 +131,8 @@ export class AudioWorkletEngineClient
     const { worker, remote } = await startEngineWorker<AudioWorkletHostApi>(
       { ...options, sampleRate: context.sampleRate },
       "realtime",
+      // Compiled once for the worklet; the Worker gets the module instead of fetching the file again.
+      await loadEngineModule(assets.engineWasm),
     );
     const channel = new MessageChannel();
     port.postMessage({ type: "connect-control", port: channel.port1 }, [channel.port1]);

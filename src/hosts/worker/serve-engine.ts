@@ -31,10 +31,10 @@ export interface EngineWorkerContext {
 export function serveEngine(createHost: (context: EngineWorkerContext) => EngineHostApi): void {
   self.addEventListener("message", async (event: MessageEvent<EngineWorkerInit>) => {
     if (event.data?.type !== "webdreamer-init") return;
-    const { wasmUrl, libfaust, sampleRate, blockSize } = event.data;
+    const { wasmUrl, libfaust, sampleRate, blockSize, module: compiled } = event.data;
     const port: TypedPort<EngineWorkerStatus, never> = event.data.port;
     try {
-      const module = await compileEngineFrom(wasmUrl);
+      const module = compiled ?? (await compileEngineFrom(wasmUrl));
       const faust = new FaustRegistry({ loadLibFaust: () => loadLibFaustFromUrls(libfaust) });
       const client = new InProcessEngineClient({ module, sampleRate, blockSize, faust });
       const host = createHost({ client, module, faust, sampleRate });

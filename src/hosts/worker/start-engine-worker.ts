@@ -31,6 +31,8 @@ export interface EngineWorkerOptions {
 export async function startEngineWorker<Api extends EngineHostApi>(
   options: EngineWorkerOptions,
   kind: EngineWorkerKind,
+  /** engine.wasm compiled already (the real-time host compiles it for its worklet). */
+  module?: WebAssembly.Module,
 ): Promise<{ worker: Worker; remote: Comlink.Remote<Api> }> {
   const assets = engineAssets(options.baseUrl);
   const worker = options.createWorker?.() ?? assets.startWorker(kind);
@@ -50,6 +52,7 @@ export async function startEngineWorker<Api extends EngineHostApi>(
     type: "webdreamer-init",
     port: channel.port2,
     wasmUrl: assets.engineWasm,
+    ...(module ? { module } : {}),
     libfaust: assets.libfaust,
     sampleRate: options.sampleRate ?? 48000,
     blockSize: options.blockSize ?? 128,
