@@ -11,7 +11,10 @@
  * Also measured (annotations, and the console): the tarball's size, the time from `npm install` to
  * a first WAV, and the bytes a page fetches before its first sound, with and without Faust.
  */
+
+import { spawn } from "node:child_process";
 import { cpSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import * as tonejsMidi from "@tonejs/midi";
@@ -176,6 +179,18 @@ async function playPlayer(page: Page, served: ServedFolder, url: string, dataPla
   return bytes;
 }
 
+/** A TCP port nobody listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
 function report(type: string, description: string): void {
   test.info().annotations.push({ type, description });
   console.log(`${type}: ${description}`);
@@ -301,6 +316,43 @@ test("a Vite app importing webdreamer/player builds with vite build and plays, a
   const underPath = await serveFolder(dist, { prefix: "/apps/player/" });
   await playPlayer(page, underPath, underPath.server.url, "message_port");
   expect(underPath.paths.every((path) => path.startsWith("/apps/player/"))).toBe(true);
+});
+
+test("the same Vite app plays from `vite` (dev server, dependency optimizer on) without a reload on Play", async ({
+  page,
+}) => {
+  const port = await freePort();
+  const server = spawn("npx", ["vite", "--port", String(port), "--strictPort", "--host", "127.0.0.1"], {
+    cwd: viteProject,
+    stdio: "pipe",
+    detached: true,
+  });
+  try {
+    const url = `http://127.0.0.1:${port}/`;
+    await expect
+      .poll(
+        () =>
+          fetch(url).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe(200);
+    const navigations: string[] = [];
+    page.on("framenavigated", (frame) => {
+      if (frame === page.mainFrame()) navigations.push(frame.url());
+    });
+    await page.goto(url);
+    await expect(page.getByRole("status")).toHaveText("Ready", { timeout: 15_000 });
+    await startPlaying(page);
+    await expect.poll(() => playerMeterPeak(page), { timeout: 10_000 }).toBeGreaterThan(0.05);
+    await page.waitForTimeout(1000);
+    expect(navigations).toEqual([url]);
+    await expect(page.getByRole("status")).toHaveText("Playing");
+  } finally {
+    if (server.pid) process.kill(-server.pid);
+  }
 });
 
 test("a plain HTML page plays the prebuilt bundle from one script tag, without COOP/COEP, under a sub-path", async ({
