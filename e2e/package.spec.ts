@@ -140,7 +140,7 @@ const servers: StaticServer[] = [];
 
 async function serveFolder(
   root: string,
-  options: { prefix?: string; isolated?: boolean },
+  options: { prefix?: string; isolated?: boolean; cors?: boolean },
 ): Promise<ServedFolder> {
   const server = await serveStatic({ root, ...options });
   servers.push(server);
@@ -384,6 +384,29 @@ test("a page that plays a Faust node fetches libfaust, and only then", async ({ 
   expect(failures).toEqual([]);
   expect(served.missing).toEqual([]);
   report("plain page, bytes before the first sound (a Faust node)", kib(served.bytesSent()));
+});
+
+test("base-url loads the engine's files from another origin (a CDN), the engine Worker included", async ({
+  page,
+}) => {
+  const cdn = await serveFolder(join(nodeProject, "node_modules/webdreamer/dist/browser"), {
+    prefix: "/webdreamer@0.1.0/dist/browser/",
+    cors: true,
+  });
+  const web = join(work, "cdn-page");
+  writeProjectFiles(web, {
+    "index.html": PLAYER_PAGE.replace("./vendor/webdreamer/player.js", `${cdn.server.url}player.js`).replace(
+      "<webdreamer-player ",
+      `<webdreamer-player base-url="${cdn.server.url}" `,
+    ),
+  });
+  // The page is on another port: another origin. It is cross-origin isolated, so every file from the
+  // CDN needs CORS or CORP, as the CDN sends.
+  const site = await serveFolder(web, { isolated: true });
+  await playPlayer(page, site, site.server.url, "shared_memory");
+  expect(cdn.paths).toContain("/webdreamer@0.1.0/dist/browser/realtime-worker.js");
+  expect(cdn.paths).toContain("/webdreamer@0.1.0/dist/browser/engine.wasm");
+  expect(cdn.missing).toEqual([]);
 });
 
 test("in a page, a missing engine.wasm is E_HOST_UNAVAILABLE naming the file it looked for", async ({

@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 
 export declare const MIME_TYPES: Readonly<Record<string, string>>;
 export declare const ISOLATION_HEADERS: Readonly<Record<string, string>>;
+export declare const CDN_HEADERS: Readonly<Record<string, string>>;
 
 export interface ServeStaticOptions {
   /** The folder to serve. */
@@ -13,6 +14,8 @@ export interface ServeStaticOptions {
   prefix?: string;
   /** Send COOP/COEP so pages are cross-origin isolated (default false). */
   isolated?: boolean;
+  /** Send CORS and CORP headers, as a CDN does, so pages on other origins may load the files (default false). */
+  cors?: boolean;
   /** Default 127.0.0.1. */
   host?: string;
 }

@@ -32,6 +32,12 @@ export const ISOLATION_HEADERS = {
   "Cross-Origin-Embedder-Policy": "require-corp",
 };
 
+/** What a CDN sends so pages on other origins may load its files (also under COEP require-corp). */
+export const CDN_HEADERS = {
+  "Access-Control-Allow-Origin": "*",
+  "Cross-Origin-Resource-Policy": "cross-origin",
+};
+
 /** The file a URL path names under `root`, or null when it leaves `root` or the prefix. */
 function fileFor(root, prefix, pathname) {
   if (!pathname.startsWith(prefix)) return null;
@@ -50,11 +56,18 @@ function fileFor(root, prefix, pathname) {
  * the folder appears in URLs ("/" or "/some/dir/"); a folder's URL without its slash redirects, as
  * nginx does, so relative URLs in its index.html resolve inside it.
  */
-export async function serveStatic({ root, port = 0, prefix = "/", isolated = false, host = "127.0.0.1" }) {
+export async function serveStatic({
+  root,
+  port = 0,
+  prefix = "/",
+  isolated = false,
+  cors = false,
+  host = "127.0.0.1",
+}) {
   const base = prefix.endsWith("/") ? prefix : `${prefix}/`;
   const folder = resolve(root);
   const server = createServer(async (request, response) => {
-    const extraHeaders = isolated ? ISOLATION_HEADERS : {};
+    const extraHeaders = { ...(isolated ? ISOLATION_HEADERS : {}), ...(cors ? CDN_HEADERS : {}) };
     const send = (status, headers, body) => {
       response.writeHead(status, { ...extraHeaders, ...headers });
       response.end(body);
