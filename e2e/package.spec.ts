@@ -74,6 +74,45 @@ await saveSession("sessions/take.json", { request, buffers: new Map([[handle, { 
 await engine.close();
 `;
 
+/** A TypeScript user's file: the published types, resolved as Node resolves them (nodenext). */
+const TYPES_CHECK = `import { createEngine, type EngineClient, type RenderRequestInput } from "webdreamer";
+import { createRealtimeEngine } from "webdreamer/browser";
+import type { WebdreamerPlayer } from "webdreamer/player";
+import { TestDoubleEngineClient } from "webdreamer/testing";
+
+const engine: EngineClient = await createEngine({ sampleRate: 48000 });
+// @ts-expect-error sampleRate is a number: the line fails to compile only if the types resolved
+await createEngine({ sampleRate: "48000" });
+const request: RenderRequestInput = {
+  version: "v1alpha",
+  request_id: "typed",
+  node_graph: { version: "v1alpha", nodes: [{ name: "osc", node_id: "builtin:oscillator" }], output: "osc" },
+  duration_seconds: 1,
+  sample_rate: 48000,
+  channels: 2,
+};
+// @ts-expect-error render takes a request, not a number
+await engine.render(42);
+await engine.render(request);
+export const player = (element: WebdreamerPlayer): string => element.label;
+export const realtime: typeof createRealtimeEngine = createRealtimeEngine;
+export const double = TestDoubleEngineClient;
+`;
+
+const TYPES_TSCONFIG = JSON.stringify({
+  compilerOptions: {
+    module: "nodenext",
+    moduleResolution: "nodenext",
+    target: "es2022",
+    lib: ["es2022", "dom"],
+    types: [],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+  },
+  files: ["check.ts"],
+});
+
 /** A page that plays the default player from the prebuilt bundle, with one script tag. */
 const PLAYER_PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>plain page</title></head>
@@ -253,6 +292,15 @@ test("the README's Node quick start runs as written: MIDI -> Faust synth -> filt
   expect(tail).toBeLessThan(notes / 4);
   expect(peak(left)).toBeLessThan(1);
   expect(peak(right)).toBeGreaterThan(0.01);
+});
+
+test("the published types resolve for a TypeScript project with moduleResolution nodenext", async () => {
+  const typed = join(work, "typed-project");
+  await createProject(typed, { "check.ts": TYPES_CHECK, "tsconfig.json": TYPES_TSCONFIG }, [
+    tarball,
+    `typescript@${installedVersion("typescript")}`,
+  ]);
+  await runCommand("npx", ["tsc", "-p", "tsconfig.json"], typed);
 });
 
 test("npx webdreamer render renders a session saved with saveSession", async () => {
