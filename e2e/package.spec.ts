@@ -403,6 +403,29 @@ test("the same Vite app plays from `vite` (dev server, dependency optimizer on) 
   }
 });
 
+test("a webpack 5 app importing webdreamer/player builds without configuration and plays under a sub-path", async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const app = join(work, "webpack-app");
+  await createProject(app, { "src/index.js": `import "webdreamer/player";\n` }, [
+    tarball,
+    "webpack@5",
+    "webpack-cli@6",
+  ]);
+  await runCommand(
+    "npx",
+    ["webpack", "--mode", "production", "--entry", "./src/index.js", "--output-path", "dist"],
+    app,
+  );
+  writeProjectFiles(app, {
+    "dist/index.html": `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>webpack</title></head>
+<body><webdreamer-player label="In a webpack app"></webdreamer-player><script src="./main.js"></script></body></html>`,
+  });
+  const served = await serveFolder(join(app, "dist"), { prefix: "/tools/webpack/" });
+  await playPlayer(page, served, served.server.url, "message_port");
+});
+
 test("a plain HTML page plays the prebuilt bundle from one script tag, without COOP/COEP, under a sub-path", async ({
   page,
 }) => {
