@@ -291,12 +291,14 @@ describe("webdreamer render (the built CLI)", () => {
     expect(run.status, run.stderr).toBe(0);
     const lines = run.stderr.trim().split("\n");
     const percents = lines.flatMap(
-      (line) => /^webdreamer: +(\d+)% \| \d+\.\dx realtime$/.exec(line)?.[1] ?? [],
+      (line) => /^webdreamer: +(\d+)% \| [01]\/1 sessions \| \d+\.\dx realtime$/.exec(line)?.[1] ?? [],
     );
     // One line per 10 % step passed (a line shows the percent reached when it passed the step).
     expect(percents.map((percent) => Math.floor(Number(percent) / 10))).toEqual([
       1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
     ]);
+    // The last progress line is the session finished, not just rendered.
+    expect(lines.at(-2)).toMatch(/^webdreamer: 100% \| 1\/1 sessions \| \d+\.\dx realtime$/);
     expect(lines.at(-1)).toMatch(/^webdreamer: rendered 1 of 1 sessions, 40\.0 s of audio in \d+\.\d s$/);
     expect((await readWav(out)).channels[0]?.length).toBe(40 * 8000);
 
