@@ -195,6 +195,23 @@ describe("sessionTargets", () => {
     ]);
   });
 
+  it("puts stems in a folder per session whenever -o is a directory, one session included", async () => {
+    const one = await sessionTargets([join(dir, "b", "t1.json")], {
+      output: "renders",
+      stemsDir: "stems",
+      shard: null,
+    });
+    // -o DIR: DIR/<session>.wav and STEMS/<session>/<node>.wav, however many sessions.
+    expect(one.targets).toEqual([
+      {
+        index: 0,
+        sessionPath: join(dir, "b", "t1.json"),
+        outputPath: join("renders", "t1.wav"),
+        stemsDir: join("stems", "t1"),
+      },
+    ]);
+  });
+
   it("rejects output collisions, empty globs and directories, and wildcards in directories", async () => {
     await expect(
       sessionTargets([join(dir, "a"), join(dir, "b")], { output: "out", stemsDir: null, shard: null }),

@@ -184,6 +184,16 @@ describe("webdreamer render (the built CLI)", () => {
     expect((await readWav(out)).channels).toEqual(half);
   });
 
+  it("--stems with -o a directory writes STEMS/<session>/<node>.wav, one session included", async () => {
+    const renders = join(dir, "layout-renders");
+    const stems = join(dir, "layout-stems");
+    const run = webdreamer("render", join(dir, "stems.json"), "-o", renders, "--stems", stems, "-q");
+    expect(run, run.stderr).toMatchObject({ status: 0 });
+    expect(await readdir(renders)).toEqual(["stems.wav"]);
+    expect(await readdir(stems)).toEqual(["stems"]);
+    expect(await readdir(join(stems, "stems"))).toEqual(["drums.wav"]);
+  });
+
   it("an unknown --stem fails the session (exit 1) and names the node", () => {
     const run = webdreamer(
       "render",
