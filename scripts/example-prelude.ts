@@ -28,6 +28,7 @@ import type { RealtimeEngineClient } from "../src/api/realtime-client";
 import type { MeterReading, TransportSnapshot } from "../src/api/realtime-readings";
 import type { WavStreamWriter } from "../src/audio-io/wav-stream";
 import type { ProgressReporter } from "../src/cli/progress";
+import type { RenderFiles } from "../src/cli/render-files";
 import type { SessionRenderJob } from "../src/cli/session-render";
 import type { EngineBootstrapper } from "../src/client/bootstrapper";
 import type { ParameterControl } from "../src/components/demo-graph";
@@ -136,7 +137,12 @@ export interface ExampleNameOverrides {
   "src/api/engine-client.ts": { engine: EngineClient & FaustCompiling };
   "src/api/realtime-client.ts": { engine: RealtimeEngineClient };
   "src/audio-io/wav-stream.ts": { writer: WavStreamWriter; renderOneSecond(): Float32Array[] };
-  "src/cli/": { progress: ProgressReporter; job: SessionRenderJob; jobs: SessionRenderJob[] };
+  "src/cli/": {
+    progress: ProgressReporter;
+    job: SessionRenderJob;
+    jobs: SessionRenderJob[];
+    files: RenderFiles;
+  };
   "src/components/": {
     engine: RealtimeEngineClient;
     player: WebdreamerPlayer;

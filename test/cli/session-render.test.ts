@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeWav, WAV_SAMPLE_FORMATS } from "../../src/audio-io/wav";
+import { decodeWav, encodeWav, WAV_SAMPLE_FORMATS } from "../../src/audio-io/wav";
 import { renderSessionJob, type SessionRenderJob } from "../../src/cli/session-render";
 import type { RenderRequestInput } from "../../src/contracts/index";
 import { createEngine } from "../../src/index";
@@ -120,7 +120,11 @@ describe("renderSessionJob streams to disk", () => {
         const outcome = await renderSessionJob(job(session, out, { format }), {
           createEngine: createInProcess,
         });
-        expect(outcome).toEqual({ frames: whole.frames, sampleRate: SR, nonFinite: null });
+        expect(outcome).toMatchObject({ frames: whole.frames, sampleRate: SR, nonFinite: null });
+        expect(outcome.files.map((file) => [file.path, file.node, file.report.frames])).toEqual([
+          [join(dir, out, "out.wav"), null, whole.frames],
+          [join(dir, out, "stems", "filter.wav"), "filter", whole.frames],
+        ]);
         expect(whole.frames).toBeGreaterThan(2 * 49152); // more than two pieces
         const output = await readFile(join(dir, out, "out.wav"));
         const stem = await readFile(join(dir, out, "stems", "filter.wav"));
@@ -131,6 +135,46 @@ describe("renderSessionJob streams to disk", () => {
       });
     }
   }
+});
+
+describe("renderSessionJob's stems", () => {
+  it("keeps a mono node's stem mono in a stereo render, and a stereo node's stereo", async () => {
+    const stereo = { sampleRate: SR, channels: [noise(SR, 8), noise(SR, 9)] };
+    await saveSession(join(dir, "mono-stem.json"), {
+      request: {
+        version: "v1alpha",
+        request_id: "mono-stem",
+        sample_rate: SR,
+        channels: 2,
+        duration_seconds: 0.5,
+        node_graph: {
+          version: "v1alpha",
+          output: "mix",
+          nodes: [
+            { name: "tone", node_id: "builtin:oscillator", params: { frequency: 441 }, capture: true },
+            { name: "pad", node_id: "builtin:playback", buffers: { data: "buf:1" }, capture: true },
+            { name: "mix", node_id: "builtin:mixer", inputs: ["tone", "pad"] },
+          ],
+        },
+      },
+      buffers: new Map([["buf:1", stereo]]),
+    });
+    const outcome = await renderSessionJob(job("mono-stem.json", "mono-stem", { format: "pcm24" }), {
+      createEngine: createInProcess,
+    });
+    expect(outcome.files.map((file) => [file.node, file.report.channels])).toEqual([
+      [null, 2],
+      ["tone", 1],
+      ["pad", 2],
+    ]);
+    const tone = decodeWav(await readFile(join(dir, "mono-stem", "stems", "tone.wav")));
+    expect(tone.channels).toHaveLength(1);
+    expect(tone.channels[0]?.length).toBe(SR / 2);
+    // A 441 Hz sine at amplitude 1: the samples are the tone's (100 a period at 44.1 kHz).
+    expect(tone.channels[0]?.[25]).toBeCloseTo(1, 4);
+    const pad = decodeWav(await readFile(join(dir, "mono-stem", "stems", "pad.wav")));
+    expect(pad.channels).toHaveLength(2);
+  });
 });
 
 describe("renderSessionJob's timeout", () => {
