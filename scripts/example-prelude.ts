@@ -29,7 +29,8 @@ import type { MeterReading, TransportSnapshot } from "../src/api/realtime-readin
 import type { WavStreamWriter } from "../src/audio-io/wav-stream";
 import type { ProgressReporter } from "../src/cli/progress";
 import type { RenderFiles } from "../src/cli/render-files";
-import type { SessionRenderJob } from "../src/cli/session-render";
+import type { RunSummary } from "../src/cli/render-messages";
+import type { SessionRenderJob, SessionRenderOutcome } from "../src/cli/session-render";
 import type { EngineBootstrapper } from "../src/client/bootstrapper";
 import type { ParameterControl } from "../src/components/demo-graph";
 import type { LevelMeter } from "../src/components/level-meter";
@@ -142,6 +143,8 @@ export interface ExampleNameOverrides {
     job: SessionRenderJob;
     jobs: SessionRenderJob[];
     files: RenderFiles;
+    outcome: SessionRenderOutcome;
+    summary: RunSummary;
   };
   "src/components/": {
     engine: RealtimeEngineClient;

@@ -128,7 +128,7 @@ describe("a batch with bad sessions among good ones", () => {
     const failures = posix ? 3 : 2;
     expect(run.stderr).toMatch(
       new RegExp(
-        `webdreamer: rendered ${sessions - failures} of ${sessions} sessions \\(shard 0/1 of ${sessions}\\), [\\d.]+ s of audio in [\\d.]+ s; ${failures} failed\\n$`,
+        `webdreamer: rendered ${sessions - failures} of ${sessions} sessions \\(shard 0/1 of ${sessions}\\), [\\d.]+ s of audio in [\\d.]+ s; peak [-+]\\d+\\.\\d\\d dBFS; ${failures} failed\\n$`,
       ),
     );
     expect(run.stderr).not.toContain("SECRET");
@@ -178,7 +178,9 @@ describe("a batch with bad sessions among good ones", () => {
     expect(run.stderr).toContain(
       `webdreamer: failed: ${join(batch, "long.json")}: E_CANCELLED: timed out: the session took longer than its timeout of 5 s`,
     );
-    expect(run.stderr).toMatch(/rendered 3 of 4 sessions, [\d.]+ s of audio in [\d.]+ s; 1 failed\n$/);
+    expect(run.stderr).toMatch(
+      /rendered 3 of 4 sessions, [\d.]+ s of audio in [\d.]+ s; peak [-+][\d.]+ dBFS; 1 failed\n$/,
+    );
     expect((await readdir(out)).sort()).toEqual(["a.wav", "b.wav", "c.wav"]);
     // Not a speed target: the batch did not wait for half an hour of audio.
     expect(performance.now() - started).toBeLessThan(45_000);

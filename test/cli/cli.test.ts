@@ -116,6 +116,24 @@ describe("webdreamer render (the built CLI)", () => {
         buffers: new Map([["buf:1", { sampleRate: RATE, channels: [loud] }]]),
       });
     }
+    // 1 s of a 600 Hz sine of amplitude 2 at 48 kHz, mono, in a stereo render: as pcm16, 54 samples
+    // of each 80-sample period clip (test/audio-io/wav.test.ts counts them), 32,400 a channel.
+    await saveSession(join(dir, "loud.json"), {
+      request: request(
+        [
+          {
+            name: "tone",
+            node_id: "builtin:oscillator",
+            params: { frequency: 600, amplitude: 2 },
+            capture: true,
+          },
+        ],
+        "tone",
+        { duration_seconds: 1 },
+        48_000,
+      ),
+      buffers: new Map(),
+    });
     // 40 s of a looped 1 s buffer at 8 kHz: the engine reports progress about once per second of audio.
     const long = { sampleRate: 8000, channels: [noise(8000, 5)] };
     await saveSession(join(dir, "long.json"), {
@@ -229,6 +247,43 @@ describe("webdreamer render (the built CLI)", () => {
     expect(Array.from(left?.subarray(99, 104) ?? [])).toEqual([1, 0, 0, 0, 1]);
   });
 
+  it("warns about every integer WAV that clipped, output and stems, naming it, its peak and the count", async () => {
+    const out = join(dir, "loud.wav");
+    const stems = join(dir, "loud-stems");
+    const quiet = webdreamer(
+      "render",
+      join(dir, "loud.json"),
+      "-o",
+      out,
+      "--stems",
+      stems,
+      "--format",
+      "pcm16",
+      "-q",
+    );
+    expect(quiet.status, quiet.stderr).toBe(0);
+    // Even with --quiet: the files are not what the graph played.
+    expect(quiet.stderr).toBe(
+      `webdreamer: warning: ${out} clipped: 64800 samples beyond full scale in pcm16 (peak +6.02 dBFS); use --normalize, a lower level or --format float32\n` +
+        `webdreamer: warning: ${join(stems, "tone.wav")} clipped: 32400 samples beyond full scale in pcm16 (peak +6.02 dBFS); use --normalize, a lower level or --format float32\n`,
+    );
+    const [left] = (await readWav(out)).channels;
+    expect(Math.max(...(left ?? []))).toBe(32767 / 32768);
+
+    const loud = webdreamer("render", join(dir, "loud.json"), "-o", out, "--format", "pcm24");
+    expect(loud.stderr).toContain(
+      `webdreamer: warning: ${out} clipped: 64800 samples beyond full scale in pcm24`,
+    );
+    expect(loud.stderr).toMatch(
+      /rendered 1 of 1 sessions, 1\.0 s of audio in [\d.]+ s; peak \+6\.02 dBFS; 1 file clipped\n$/,
+    );
+
+    // float32 holds it: no warning, the summary still gives the peak.
+    const float = webdreamer("render", join(dir, "loud.json"), "-o", out);
+    expect(float.stderr).not.toContain("warning");
+    expect(float.stderr).toMatch(/; peak \+6\.02 dBFS\n$/);
+  });
+
   it("bad usage exits 2 with a message naming the flag", () => {
     const format = webdreamer("render", join(dir, "take.json"), "-o", "x.wav", "--format", "mp3");
     expect(format.status).toBe(2);
@@ -309,7 +364,9 @@ describe("webdreamer render (the built CLI)", () => {
     ]);
     // The last progress line is the session finished, not just rendered.
     expect(lines.at(-2)).toMatch(/^webdreamer: 100% \| 1\/1 sessions \| \d+\.\dx realtime$/);
-    expect(lines.at(-1)).toMatch(/^webdreamer: rendered 1 of 1 sessions, 40\.0 s of audio in \d+\.\d s$/);
+    expect(lines.at(-1)).toMatch(
+      /^webdreamer: rendered 1 of 1 sessions, 40\.0 s of audio in \d+\.\d s; peak -\d\.\d\d dBFS$/,
+    );
     expect((await readWav(out)).channels[0]?.length).toBe(40 * 8000);
 
     const quiet = webdreamer("render", join(dir, "long.json"), "-o", out, "-q");
