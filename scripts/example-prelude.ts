@@ -26,6 +26,7 @@ import type { DiscoveryCache } from "../src/api/discovery-cache";
 import type { EngineClient, FaustCompiling } from "../src/api/engine-client";
 import type { RealtimeEngineClient } from "../src/api/realtime-client";
 import type { MeterReading, TransportSnapshot } from "../src/api/realtime-readings";
+import type { Float32WavReader } from "../src/audio-io/float32-wav-reader";
 import type { WavStreamWriter } from "../src/audio-io/wav-stream";
 import type { ProgressReporter } from "../src/cli/progress";
 import type { RenderFiles } from "../src/cli/render-files";
@@ -137,6 +138,7 @@ export interface ExampleNameOverrides {
   };
   "src/api/engine-client.ts": { engine: EngineClient & FaustCompiling };
   "src/api/realtime-client.ts": { engine: RealtimeEngineClient };
+  "src/audio-io/float32-wav-reader.ts": { reader: Float32WavReader };
   "src/audio-io/wav-stream.ts": { writer: WavStreamWriter; renderOneSecond(): Float32Array[] };
   "src/cli/": {
     progress: ProgressReporter;

@@ -35,6 +35,18 @@ export type { WavWriteReport } from "./wav-report";
 export const WAV_SAMPLE_FORMATS = ["pcm16", "pcm24", "float32"] as const;
 export type WavSampleFormat = (typeof WAV_SAMPLE_FORMATS)[number];
 
+/**
+ * The largest sample a format holds without clipping: 1 - 2^-(bits-1) for the integer formats
+ * (32767/32768 in pcm16), the largest float32 for float32.
+ * @example
+ * largestSample("pcm16"); // 0.999969482421875
+ */
+export function largestSample(format: WavSampleFormat): number {
+  if (format === "float32") return 3.4028234663852886e38;
+  const bits = format === "pcm16" ? 16 : 24;
+  return 1 - 2 ** -(bits - 1);
+}
+
 /** Planar audio: one Float32Array per channel, all the same length. */
 export interface AudioData {
   sampleRate: number;
