@@ -4,6 +4,7 @@
  * and the run's summary line. Only the text is made here; run-cli.ts decides when to print it.
  */
 import { formatDb } from "../audio-io/wav-report";
+import type { Normalization } from "./normalize";
 import type { SessionRenderOutcome } from "./session-render";
 
 /**
@@ -32,6 +33,24 @@ export function sessionWarnings(sessionPath: string, outcome: SessionRenderOutco
   return lines;
 }
 
+/**
+ * What --normalize did to a session, or null without it: the gain applied, or that a silent render
+ * was left as it was.
+ * @example
+ * normalizationNote("take.json", outcome.normalization);
+ * // "webdreamer: take.json: normalized to -0.10 dBFS: gain -6.12 dB (its peak was +6.02 dBFS)"
+ */
+export function normalizationNote(sessionPath: string, normalization: Normalization | null): string | null {
+  if (normalization === null) return null;
+  if (!normalization.applied) {
+    return `webdreamer: ${sessionPath}: silent (peak -inf dBFS): not normalized, there is nothing to amplify`;
+  }
+  return (
+    `webdreamer: ${sessionPath}: normalized to ${formatDb(normalization.targetDbfs)} dBFS: ` +
+    `gain ${formatDb(normalization.gainDb)} dB (its peak was ${formatDb(normalization.peakDbfs)} dBFS)`
+  );
+}
+
 /** The figures of a run that its summary line reports. */
 export class RunSummary {
   private rendered = 0;
@@ -39,6 +58,9 @@ export class RunSummary {
   /** The highest peak among the outputs written (stems excluded), in dBFS. */
   private peakDbfs = Number.NEGATIVE_INFINITY;
   private clippedFiles = 0;
+  /** The gains --normalize applied, in dB; and the silent sessions it left as they were. */
+  private gainsDb: number[] = [];
+  private silent = 0;
 
   /** A session rendered and its files were written. */
   addRendered(outcome: SessionRenderOutcome): void {
@@ -47,6 +69,9 @@ export class RunSummary {
       if (node === null) this.peakDbfs = Math.max(this.peakDbfs, report.peakDbfs);
       if (report.clippedSamples > 0) this.clippedFiles++;
     }
+    const { normalization } = outcome;
+    if (normalization?.applied) this.gainsDb.push(normalization.gainDb);
+    else if (normalization !== null) this.silent++;
   }
 
   /** A session failed. */
@@ -71,6 +96,15 @@ export class RunSummary {
         `${run.audioSeconds.toFixed(1)} s of audio in ${run.elapsedSeconds.toFixed(1)} s`,
     ];
     if (this.rendered > 0) parts.push(`peak ${formatDb(this.peakDbfs)} dBFS`);
+    if (this.gainsDb.length > 0) {
+      const low = Math.min(...this.gainsDb);
+      const high = Math.max(...this.gainsDb);
+      const gains = low === high ? formatDb(low) : `${formatDb(low)} to ${formatDb(high)}`;
+      parts.push(`normalized with a gain of ${gains} dB`);
+    }
+    if (this.silent > 0) {
+      parts.push(`${this.silent} silent ${this.silent === 1 ? "session" : "sessions"} not normalized`);
+    }
     if (this.clippedFiles > 0) {
       parts.push(this.clippedFiles === 1 ? "1 file clipped" : `${this.clippedFiles} files clipped`);
     }

@@ -6,7 +6,7 @@
  */
 import { type CliCommand, parseCommandLine, type RenderCommand, UsageError } from "./cli-options";
 import { ProgressReporter, type ProgressStream } from "./progress";
-import { RunSummary, sessionWarnings } from "./render-messages";
+import { normalizationNote, RunSummary, sessionWarnings } from "./render-messages";
 import { sessionTargets } from "./session-inputs";
 import { removePartialFiles, type SessionRenderJob, sessionTimedOut } from "./session-render";
 import { USAGE } from "./usage";
@@ -67,6 +67,7 @@ async function render(command: RenderCommand, io: CliIo): Promise<number> {
       extraStems: command.extraStems,
       allowOutsidePaths: command.allowOutsidePaths,
       timeoutSeconds: command.timeoutSeconds,
+      normalizePeakDbfs: command.normalize,
     }),
   );
   const timeout = command.timeoutSeconds;
@@ -99,6 +100,8 @@ async function render(command: RenderCommand, io: CliIo): Promise<number> {
     onResult: (job, result) => {
       const sessionPath = jobs[job]?.sessionPath ?? "";
       if (result.ok) {
+        const note = normalizationNote(sessionPath, result.outcome.normalization);
+        if (note !== null && !command.quiet) progress.message(note);
         for (const line of sessionWarnings(sessionPath, result.outcome)) alwaysSay(line);
         summary.addRendered(result.outcome);
         progress.finish(job, result.outcome.frames / result.outcome.sampleRate);

@@ -17,6 +17,13 @@ import type { NonFiniteReport } from "../contracts/non-finite";
 import type { RenderRequest } from "../contracts/render";
 import { readSession, uploadSession } from "../session/load-session";
 import type { LengthOverride } from "./cli-options";
+import {
+  firstPassPath,
+  type Normalization,
+  normalizationFor,
+  removeFirstPassFiles,
+  writeWithGain,
+} from "./normalize";
 import { RenderFiles, type WrittenWav } from "./render-files";
 
 /** What to render and where to write it. */
@@ -35,6 +42,11 @@ export interface SessionRenderJob {
    * with E_CANCELLED ("timed out") and leaves no output behind. 0 or absent: no limit.
    */
   timeoutSeconds?: number;
+  /**
+   * Normalise to this peak level in dBFS (<= 0; --normalize): the output and every stem get the gain
+   * that brings the output's peak there (normalize.ts). Null or absent: written as rendered.
+   */
+  normalizePeakDbfs?: number | null;
 }
 
 export interface SessionRenderOutcome {
@@ -51,6 +63,8 @@ export interface SessionRenderOutcome {
    * and the samples an integer format clipped.
    */
   files: WrittenWav[];
+  /** What --normalize did (normalizePeakDbfs), or null without it. */
+  normalization: Normalization | null;
 }
 
 /** Makes the engine for a session: createEngine with the in-process host, in the CLI's workers. */
@@ -125,7 +139,11 @@ async function renderSessionFiles(
   const session = await readSession(job.sessionPath, { allowOutsidePaths: job.allowOutsidePaths, signal });
   const blockSize = job.blockSize ?? session.file.block_size;
   const engine = await hooks.createEngine({ sampleRate: session.file.sample_rate, blockSize });
+  const normalizeTo = job.normalizePeakDbfs ?? null;
+  // Normalising renders to float32 files beside the targets first (normalize.ts).
+  const firstPass = (target: string) => (normalizeTo === null ? target : firstPassPath(target));
   let files: RenderFiles | undefined;
+  const firstPassFiles: string[] = [];
   try {
     const loaded = await uploadSession(session, engine);
     // The engine holds its own copies now.
@@ -134,12 +152,14 @@ async function renderSessionFiles(
     const stemNames = job.stemsDir === null ? [] : capturedNodes(request);
     // Node names are limited to A-Z a-z 0-9 _ . - by the contract, so they are safe file names.
     const stemPaths = new Map(stemNames.map((node) => [node, join(job.stemsDir as string, `${node}.wav`)]));
+    const targets = [job.outputPath, ...stemPaths.values()];
+    firstPassFiles.push(...(normalizeTo === null ? [] : targets.map(firstPass)));
     files = await RenderFiles.create({
-      outputPath: job.outputPath,
-      stemPaths,
+      outputPath: firstPass(job.outputPath),
+      stemPaths: new Map([...stemPaths].map(([node, path]) => [node, firstPass(path)])),
       sampleRate: request.sample_rate,
       channels: request.channels,
-      format: job.format,
+      format: normalizeTo === null ? job.format : "float32",
     });
     const writing = files;
     const result = await engine.render(request, {
@@ -152,15 +172,27 @@ async function renderSessionFiles(
       throw new Error(result.error ?? `the render ended with status ${result.status}`);
     }
     const written = await files.finish();
-    return {
+    const outcome = {
       frames: result.frames,
       sampleRate: request.sample_rate,
       nonFinite: result.extensions.non_finite ?? null,
-      files: written,
     };
+    if (normalizeTo === null) return { ...outcome, files: written, normalization: null };
+    // The engine is done; the second pass only reads and writes files.
+    await engine.close();
+    const [output] = written as [WrittenWav];
+    const normalization = normalizationFor(output.report.peak, normalizeTo, job.format);
+    const final: WrittenWav[] = [];
+    for (const [index, file] of written.entries()) {
+      const target = targets[index] as string;
+      const report = await writeWithGain(file.path, target, normalization.gain, job.format, signal);
+      final.push({ path: target, node: file.node, report });
+    }
+    return { ...outcome, files: final, normalization };
   } finally {
     // After finish() this removes nothing; after a failure it removes each partial file.
     await files?.abort();
+    await removeFirstPassFiles(firstPassFiles);
     await engine.close();
   }
 }

@@ -12,6 +12,8 @@ Options:
       --seconds S       render S seconds (overrides the session's length)
       --beats B         render B beats on the graph's tempo map (overrides the session's length)
       --format F        pcm16, pcm24 or float32 (default float32)
+      --normalize[=DB]  scale each session so its output peaks at DB dBFS (default -0.1; <= 0),
+                        its stems by the same gain; the level only after "=" (two passes)
       --stems DIR       also write each captured node's output: DIR/<session name>/<node>.wav
                         with -o a directory, DIR/<node>.wav with -o FILE.wav
       --stem NAME       capture node NAME as a stem too (repeatable; needs --stems)

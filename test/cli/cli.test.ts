@@ -284,6 +284,43 @@ describe("webdreamer render (the built CLI)", () => {
     expect(float.stderr).toMatch(/; peak \+6\.02 dBFS\n$/);
   });
 
+  it("--normalize brings the output's peak to -0.1 dBFS, stems by the same gain, and reports the gain", async () => {
+    const out = join(dir, "normalized.wav");
+    const stems = join(dir, "normalized-stems");
+    const run = webdreamer(
+      "render",
+      join(dir, "loud.json"),
+      "-o",
+      out,
+      "--stems",
+      stems,
+      "--format",
+      "pcm16",
+      "--normalize",
+    );
+    expect(run.status, run.stderr).toBe(0);
+    // The peak of 2 (+6.02 dBFS) brought down to -0.1 dBFS: a gain of -6.12 dB, and nothing clips.
+    expect(run.stderr).not.toContain("warning");
+    expect(run.stderr).toContain(
+      `webdreamer: ${join(dir, "loud.json")}: normalized to -0.10 dBFS: gain -6.12 dB (its peak was +6.02 dBFS)\n`,
+    );
+    expect(run.stderr).toMatch(/; peak -0\.10 dBFS; normalized with a gain of -6\.12 dB\n$/);
+    const peak = (channels: Float32Array[]) =>
+      Math.max(...channels.flatMap((channel) => Array.from(channel, Math.abs)));
+    const output = (await readWav(out)).channels;
+    expect(Math.abs(20 * Math.log10(peak(output)) + 0.1)).toBeLessThan(0.01);
+    const tone = (await readWav(join(stems, "tone.wav"))).channels;
+    expect(tone).toHaveLength(1);
+    expect(tone[0]).toEqual(output[0]);
+    expect(await readdir(dir)).not.toContain("normalized.wav.normalize.partial");
+
+    const bad = webdreamer("render", join(dir, "loud.json"), "-o", out, "--normalize=abc");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(
+      '--normalize=DB needs a peak level in dBFS, a number <= 0 such as --normalize=-1 (got "abc")',
+    );
+  });
+
   it("bad usage exits 2 with a message naming the flag", () => {
     const format = webdreamer("render", join(dir, "take.json"), "-o", "x.wav", "--format", "mp3");
     expect(format.status).toBe(2);
@@ -315,6 +352,7 @@ describe("webdreamer render (the built CLI)", () => {
       "--timeout",
       "--allow-outside-paths",
       "--quiet",
+      "--normalize",
     ]) {
       expect(help.stdout).toContain(flag);
     }
