@@ -314,6 +314,17 @@ export async function writeWavFile(
   options: WavWriteOptions = {},
 ): Promise<WavWriteReport> {
   const { bytes, report } = encodeWavWithReport(audio, options, path);
+  await writeWavBytes(path, bytes);
+  return report;
+}
+
+/**
+ * Writes an encoded WAV file (encodeWav's bytes) beside `path` and renames it into place, so that a
+ * reader never sees part of it. Throws WavFileError naming `path`.
+ * @example
+ * await writeWavBytes("drums.wav", encodeWav({ sampleRate: 48000, channels: [left] }));
+ */
+export async function writeWavBytes(path: string, bytes: Uint8Array): Promise<void> {
   const temporary = `${path}.${randomBytes(4).toString("hex")}.partial`;
   try {
     await writeFile(temporary, bytes);
@@ -322,7 +333,6 @@ export async function writeWavFile(
     await rm(temporary, { force: true });
     throw new WavFileError(path, `cannot write: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
   }
-  return report;
 }
 
 function readEncoding(header: WavHeader, label: string): SampleEncoding {

@@ -94,7 +94,10 @@ describe("a batch with bad sessions among good ones", () => {
       await playbackSession(join(batch, `${name}.json`), audio(name.length));
     }
     await repoint(join(batch, "escape.json"), "../outside/secret.txt");
-    await writeFile(join(batch, "not-wav.audio", "p.data.wav"), `${SECRET}\n`);
+    // Not the session's own audio file: saveSession names audio by content, and good-1..3 share theirs.
+    await mkdir(join(batch, "junk"));
+    await writeFile(join(batch, "junk", "p.data.wav"), `${SECRET}\n`);
+    await repoint(join(batch, "not-wav.json"), "junk/p.data.wav");
     await writeFile(join(batch, "bom.json"), `\uFEFF${await readFile(join(batch, "good-1.json"), "utf8")}`);
     // A FIFO named like a session: reading it would block forever.
     if (posix) execFileSync("mkfifo", [join(batch, "pipe.json")]);
@@ -112,7 +115,7 @@ describe("a batch with bad sessions among good ones", () => {
     expect(run.stderr).toContain(
       failed(
         "not-wav.json",
-        `E_SCHEMA at buffers["buf:1"].path: ${join(batch, "not-wav.audio", "p.data.wav")}: not a WAV file (no RIFF/WAVE header)`,
+        `E_SCHEMA at buffers["buf:1"].path: ${join(batch, "junk", "p.data.wav")}: not a WAV file (no RIFF/WAVE header)`,
       ),
     );
     const fifoFailure = posix
