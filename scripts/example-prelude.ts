@@ -29,7 +29,7 @@ import type { MeterReading, TransportSnapshot } from "../src/api/realtime-readin
 import type { Float32WavReader } from "../src/audio-io/float32-wav-reader";
 import type { WavStreamWriter } from "../src/audio-io/wav-stream";
 import type { ProgressReporter } from "../src/cli/progress";
-import type { RenderFiles } from "../src/cli/render-files";
+import type { RenderFiles, WrittenWav } from "../src/cli/render-files";
 import type { RunSummary } from "../src/cli/render-messages";
 import type { SessionRenderJob, SessionRenderOutcome } from "../src/cli/session-render";
 import type { EngineBootstrapper } from "../src/client/bootstrapper";
@@ -145,6 +145,8 @@ export interface ExampleNameOverrides {
     job: SessionRenderJob;
     jobs: SessionRenderJob[];
     files: RenderFiles;
+    /** The files of a render's first pass (normalize.ts). */
+    firstPass: WrittenWav[];
     outcome: SessionRenderOutcome;
     summary: RunSummary;
   };

@@ -19,6 +19,7 @@ import { largestSample, type WavSampleFormat, type WavWriteReport } from "../aud
 import { amplitudeToDbfs, dbfsToAmplitude } from "../audio-io/wav-report";
 import { WavStreamWriter } from "../audio-io/wav-stream";
 import { EngineError } from "../contracts/errors";
+import type { WrittenWav } from "./render-files";
 
 /** --normalize's level when none is given: a peak just under full scale. */
 export const DEFAULT_NORMALIZE_DBFS = -0.1;
@@ -104,6 +105,31 @@ export async function writeWithGain(
     await writer?.abort();
     await reader.close();
   }
+}
+
+/**
+ * The second pass over one render's files: the gain that brings the output's peak (the first file)
+ * to `targetDbfs`, applied to every file, each written to its target in `format`. Resolves with the
+ * files written (in the same order) and what was done.
+ * @example
+ * const { files, normalization } = await normalizeFiles(firstPass, (path) => path.replace(".normalize.partial", ""), -0.1, "pcm24");
+ */
+export async function normalizeFiles(
+  firstPass: readonly WrittenWav[],
+  targetOf: (firstPassFile: string) => string,
+  targetDbfs: number,
+  format: WavSampleFormat,
+  signal?: AbortSignal,
+): Promise<{ files: WrittenWav[]; normalization: Normalization }> {
+  const peak = firstPass[0]?.report.peak ?? 0;
+  const normalization = normalizationFor(peak, targetDbfs, format);
+  const files: WrittenWav[] = [];
+  for (const file of firstPass) {
+    const target = targetOf(file.path);
+    const report = await writeWithGain(file.path, target, normalization.gain, format, signal);
+    files.push({ path: target, node: file.node, report });
+  }
+  return { files, normalization };
 }
 
 /**

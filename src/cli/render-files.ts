@@ -86,13 +86,11 @@ export class RenderFiles {
    * for (const { path, report } of await files.finish()) console.log(path, report.peakDbfs);
    */
   async finish(): Promise<WrittenWav[]> {
-    for (const [node, path] of this.plan.stemPaths) {
-      if (!this.stems.has(node)) await this.startStem(node, path, this.plan.channels);
-    }
     const written: WrittenWav[] = [
       { path: this.output.path, node: null, report: await this.output.finish() },
     ];
-    for (const [node, writer] of this.stems) {
+    for (const [node, path] of this.plan.stemPaths) {
+      const writer = this.stems.get(node) ?? (await this.startStem(node, path, this.plan.channels));
       written.push({ path: writer.path, node, report: await writer.finish() });
     }
     return written;

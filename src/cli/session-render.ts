@@ -17,13 +17,7 @@ import type { NonFiniteReport } from "../contracts/non-finite";
 import type { RenderRequest } from "../contracts/render";
 import { readSession, uploadSession } from "../session/load-session";
 import type { LengthOverride } from "./cli-options";
-import {
-  firstPassPath,
-  type Normalization,
-  normalizationFor,
-  removeFirstPassFiles,
-  writeWithGain,
-} from "./normalize";
+import { firstPassPath, type Normalization, normalizeFiles, removeFirstPassFiles } from "./normalize";
 import { RenderFiles, type WrittenWav } from "./render-files";
 
 /** What to render and where to write it. */
@@ -152,8 +146,11 @@ async function renderSessionFiles(
     const stemNames = job.stemsDir === null ? [] : capturedNodes(request);
     // Node names are limited to A-Z a-z 0-9 _ . - by the contract, so they are safe file names.
     const stemPaths = new Map(stemNames.map((node) => [node, join(job.stemsDir as string, `${node}.wav`)]));
-    const targets = [job.outputPath, ...stemPaths.values()];
-    firstPassFiles.push(...(normalizeTo === null ? [] : targets.map(firstPass)));
+    // Each file of the first pass, and the target it becomes.
+    const targetOf = new Map(
+      [job.outputPath, ...stemPaths.values()].map((target) => [firstPass(target), target]),
+    );
+    if (normalizeTo !== null) firstPassFiles.push(...targetOf.keys());
     files = await RenderFiles.create({
       outputPath: firstPass(job.outputPath),
       stemPaths: new Map([...stemPaths].map(([node, path]) => [node, firstPass(path)])),
@@ -180,15 +177,8 @@ async function renderSessionFiles(
     if (normalizeTo === null) return { ...outcome, files: written, normalization: null };
     // The engine is done; the second pass only reads and writes files.
     await engine.close();
-    const [output] = written as [WrittenWav];
-    const normalization = normalizationFor(output.report.peak, normalizeTo, job.format);
-    const final: WrittenWav[] = [];
-    for (const [index, file] of written.entries()) {
-      const target = targets[index] as string;
-      const report = await writeWithGain(file.path, target, normalization.gain, job.format, signal);
-      final.push({ path: target, node: file.node, report });
-    }
-    return { ...outcome, files: final, normalization };
+    const target = (firstPassFile: string) => targetOf.get(firstPassFile) as string;
+    return { ...outcome, ...(await normalizeFiles(written, target, normalizeTo, job.format, signal)) };
   } finally {
     // After finish() this removes nothing; after a failure it removes each partial file.
     await files?.abort();
