@@ -26,9 +26,12 @@ import type { DiscoveryCache } from "../src/api/discovery-cache";
 import type { EngineClient, FaustCompiling } from "../src/api/engine-client";
 import type { RealtimeEngineClient } from "../src/api/realtime-client";
 import type { MeterReading, TransportSnapshot } from "../src/api/realtime-readings";
+import type { Float32WavReader } from "../src/audio-io/float32-wav-reader";
 import type { WavStreamWriter } from "../src/audio-io/wav-stream";
 import type { ProgressReporter } from "../src/cli/progress";
-import type { SessionRenderJob } from "../src/cli/session-render";
+import type { RenderFiles, WrittenWav } from "../src/cli/render-files";
+import type { RunSummary } from "../src/cli/render-messages";
+import type { SessionRenderJob, SessionRenderOutcome } from "../src/cli/session-render";
 import type { EngineBootstrapper } from "../src/client/bootstrapper";
 import type { ParameterControl } from "../src/components/demo-graph";
 import type { LevelMeter } from "../src/components/level-meter";
@@ -134,8 +137,18 @@ export interface ExampleNameOverrides {
   };
   "src/api/engine-client.ts": { engine: EngineClient & FaustCompiling };
   "src/api/realtime-client.ts": { engine: RealtimeEngineClient };
+  "src/audio-io/float32-wav-reader.ts": { reader: Float32WavReader };
   "src/audio-io/wav-stream.ts": { writer: WavStreamWriter; renderOneSecond(): Float32Array[] };
-  "src/cli/": { progress: ProgressReporter; job: SessionRenderJob; jobs: SessionRenderJob[] };
+  "src/cli/": {
+    progress: ProgressReporter;
+    job: SessionRenderJob;
+    jobs: SessionRenderJob[];
+    files: RenderFiles;
+    /** The files of a render's first pass (normalize.ts). */
+    firstPass: WrittenWav[];
+    outcome: SessionRenderOutcome;
+    summary: RunSummary;
+  };
   "src/components/": {
     engine: RealtimeEngineClient;
     player: WebdreamerPlayer;

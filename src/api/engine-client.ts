@@ -37,8 +37,14 @@ export interface RenderChunk {
   frames: number;
   /** The output's channels (the request's `channels`), `frames` each. */
   output: Float32Array[];
-  /** Each captured node's channels for the same frames, by node name. */
+  /** Each captured node's channels for the same frames, by node name (the request's `channels` each). */
   captures: ReadonlyMap<string, Float32Array[]>;
+  /**
+   * Each captured node's own channel count, by node name: its output's, at most the request's
+   * `channels`. The first that many arrays of its capture are the node's; the others repeat a mono
+   * node's channel (or are silent), so a stem of a mono node is `captures.get(name).slice(0, 1)`.
+   */
+  captureChannels: ReadonlyMap<string, number>;
 }
 
 export interface RenderCallOptions {

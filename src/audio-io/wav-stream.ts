@@ -9,11 +9,13 @@
  * and the pad byte after an odd-length data chunk are written here.
  *
  * As writeWavFile does, it writes beside the target and renames into place only when finished, so a
- * render that fails or is killed never leaves a truncated WAV that looks finished.
+ * render that fails or is killed never leaves a truncated WAV that looks finished; and as it does,
+ * finish() reports the peak and the samples the format clipped, over all the pieces.
  */
 import { randomBytes } from "node:crypto";
 import { type FileHandle, open, rename, rm } from "node:fs/promises";
-import { encodeWav, WavFileError, type WavSampleFormat } from "./wav";
+import { encodeWav, encodeWavWithReport, WavFileError, type WavSampleFormat } from "./wav";
+import { joinWavReports, type WavWriteReport } from "./wav-report";
 
 /** The RIFF size field is 32 bits and also counts "WAVE", the fmt chunk and the data header (60 bytes). */
 const MAX_DATA_BYTES = 0xffff_ffff - 60;
@@ -24,6 +26,8 @@ export interface WavStreamOptions {
   channels: number;
   /** Sample encoding. Default "float32". */
   format?: WavSampleFormat;
+  /** NaN and ±Infinity: "error" (default) refuses a piece holding one; "zero" writes 0 (and counts them). */
+  nonFinite?: "error" | "zero";
 }
 
 /**
@@ -32,12 +36,13 @@ export interface WavStreamOptions {
  * @example
  * const writer = await WavStreamWriter.create("long.wav", { sampleRate: 48000, channels: 2, format: "pcm24" });
  * for (let second = 0; second < 600; second++) await writer.write(renderOneSecond());
- * await writer.finish();
+ * const { peakDbfs, clippedSamples } = await writer.finish();
  */
 export class WavStreamWriter {
   private frames = 0;
   private dataBytes = 0;
   private closed = false;
+  private report: WavWriteReport;
 
   private constructor(
     /** The file this writer will create. */
@@ -48,7 +53,18 @@ export class WavStreamWriter {
     private readonly sampleRate: number,
     private readonly channelCount: number,
     private readonly format: WavSampleFormat,
-  ) {}
+    private readonly nonFinite: "error" | "zero",
+  ) {
+    this.report = {
+      format,
+      channels: channelCount,
+      frames: 0,
+      peak: 0,
+      peakDbfs: Number.NEGATIVE_INFINITY,
+      clippedSamples: 0,
+      nonFiniteSamples: 0,
+    };
+  }
 
   /**
    * Validates the format (WavFileError naming `path`) and starts the file beside `path`.
@@ -71,6 +87,7 @@ export class WavStreamWriter {
       options.sampleRate,
       options.channels,
       format,
+      options.nonFinite ?? "error",
     );
     await writer.append(header, 0);
     return writer;
@@ -105,21 +122,25 @@ export class WavStreamWriter {
       );
     }
     const audio = { sampleRate: this.sampleRate, channels: [...channels] };
-    const encoded = encodeWav(audio, { format: this.format }, this.path);
+    const encoded = encodeWavWithReport(audio, { format: this.format, nonFinite: this.nonFinite }, this.path);
     await this.append(
-      encoded.subarray(this.headerBytes, this.headerBytes + bytes),
+      encoded.bytes.subarray(this.headerBytes, this.headerBytes + bytes),
       this.headerBytes + this.dataBytes,
     );
     this.dataBytes += bytes;
     this.frames += frames;
+    this.report = joinWavReports(this.report, encoded.report);
   }
 
   /**
    * Pads an odd-length data chunk, writes the sizes into the header, and renames the file into place.
+   * Resolves with the whole file's report: its peak, the samples the format clipped, the non-finite
+   * samples written as 0.
    * @example
-   * await writer.finish();
+   * const report = await writer.finish();
+   * if (report.clippedSamples > 0) console.warn(`${writer.path}: ${report.clippedSamples} samples clipped`);
    */
-  async finish(): Promise<void> {
+  async finish(): Promise<WavWriteReport> {
     this.ensureOpen();
     try {
       let end = this.headerBytes + this.dataBytes;
@@ -133,6 +154,7 @@ export class WavStreamWriter {
       this.closed = true;
       await this.handle.close();
       await rename(this.temporary, this.path);
+      return this.report;
     } catch (cause) {
       await this.abort();
       throw cause instanceof WavFileError ? cause : cannotWrite(this.path, cause);

@@ -13,6 +13,8 @@
  *   Math.round) and clips to the integer range, which is the same as clipping the input to
  *   [-1, 1 - 2^-(b-1)]. A value that is a multiple of 2^-(b-1) in range round-trips exactly;
  * - float32 is written as is (no clipping), so a float32 round trip is bit-exact;
+ * - nothing clips silently: every writer reports the peak and how many samples the integer format
+ *   clipped (WavWriteReport, wav-report.ts);
  * - NaN and ±Infinity are never written silently, in any format: writing refuses audio that holds
  *   one (WavFileError naming how many and the first), unless `nonFinite: "zero"` asks for 0 in
  *   their place, and then writeWavFile reports how many (non-finite-samples.ts).
@@ -25,10 +27,25 @@ import wavefile from "wavefile";
 import { describeNonFinite, findNonFinite, zeroNonFinite } from "./non-finite-samples";
 import { FileReadError, readRegularFile } from "./regular-file";
 import { readWavHeader, type WavHeader } from "./wav-header";
+import { amplitudeToDbfs, type WavWriteReport } from "./wav-report";
+
+export type { WavWriteReport } from "./wav-report";
 
 /** Sample encodings a WAV can be written in. */
 export const WAV_SAMPLE_FORMATS = ["pcm16", "pcm24", "float32"] as const;
 export type WavSampleFormat = (typeof WAV_SAMPLE_FORMATS)[number];
+
+/**
+ * The largest sample a format holds without clipping: 1 - 2^-(bits-1) for the integer formats
+ * (32767/32768 in pcm16), the largest float32 for float32.
+ * @example
+ * largestSample("pcm16"); // 0.999969482421875
+ */
+export function largestSample(format: WavSampleFormat): number {
+  if (format === "float32") return 3.4028234663852886e38;
+  const bits = format === "pcm16" ? 16 : 24;
+  return 1 - 2 ** -(bits - 1);
+}
 
 /** Planar audio: one Float32Array per channel, all the same length. */
 export interface AudioData {
@@ -41,15 +58,9 @@ export interface WavWriteOptions {
   format?: WavSampleFormat;
   /**
    * NaN and ±Infinity: "error" (default) refuses to write audio holding one; "zero" writes 0 in
-   * their place (writeWavFile reports how many).
+   * their place (the writers report how many).
    */
   nonFinite?: "error" | "zero";
-}
-
-/** What writeWavFile wrote besides the samples it was given. */
-export interface WavWriteReport {
-  /** NaN and ±Infinity samples written as 0 (nonFinite: "zero"); 0 otherwise. */
-  nonFiniteSamples: number;
 }
 
 /** A file that is not a WAV this module can read, or audio that cannot be written as one. */
@@ -119,6 +130,20 @@ function headerOf(wav: InstanceType<typeof wavefile.WaveFile>): WavefileHeader {
  * const bytes = encodeWav({ sampleRate: 48000, channels: [left, right] }, { format: "pcm24" });
  */
 export function encodeWav(audio: AudioData, options: WavWriteOptions = {}, label = "WAV"): Uint8Array {
+  return encodeWavWithReport(audio, options, label).bytes;
+}
+
+/**
+ * Encodes planar audio as a WAV file and reports its peak and the samples the format clipped.
+ * @example
+ * const { bytes, report } = encodeWavWithReport({ sampleRate: 48000, channels: [left] }, { format: "pcm16" });
+ * if (report.clippedSamples > 0) console.warn(`clipped ${report.clippedSamples} samples`);
+ */
+export function encodeWavWithReport(
+  audio: AudioData,
+  options: WavWriteOptions = {},
+  label = "WAV",
+): { bytes: Uint8Array; report: WavWriteReport } {
   const format = options.format ?? "float32";
   const encoding = WRITE_ENCODINGS[format];
   if (encoding === undefined) {
@@ -141,6 +166,7 @@ export function encodeWav(audio: AudioData, options: WavWriteOptions = {}, label
   });
 
   const nonFinite = findNonFinite(channels);
+  const nonFiniteSamples = nonFinite?.samples ?? 0;
   if (nonFinite !== null) {
     if ((options.nonFinite ?? "error") === "error") {
       throw new WavFileError(
@@ -172,16 +198,26 @@ export function encodeWav(audio: AudioData, options: WavWriteOptions = {}, label
       `${frames} frames of ${channels.length} channels exceed the 4 GiB limit of a WAV file: render shorter parts`,
     );
   }
-  header.data.samples = packSamples(channels, frames, encoding);
+  const packed = packSamples(channels, frames, encoding);
+  header.data.samples = packed.bytes;
+  const report: WavWriteReport = {
+    format,
+    channels: channels.length,
+    frames,
+    peak: packed.peak,
+    peakDbfs: amplitudeToDbfs(packed.peak),
+    clippedSamples: packed.clippedSamples,
+    nonFiniteSamples,
+  };
   const bytes = wav.toBuffer();
-  if (dataBytes % 2 === 0) return bytes;
+  if (dataBytes % 2 === 0) return { bytes, report };
   // RIFF chunks are padded to an even length; wavefile leaves out the pad byte after an odd data chunk
   // (24-bit mono with an odd frame count), which it writes last. Add it, and count it in the RIFF size.
   const padded = new Uint8Array(bytes.length + 1);
   padded.set(bytes);
   const view = new DataView(padded.buffer);
   view.setUint32(4, view.getUint32(4, true) + 1, true);
-  return padded;
+  return { bytes: padded, report };
 }
 
 /**
@@ -266,17 +302,29 @@ export async function readWavFile(path: string, options: WavReadOptions = {}): P
 
 /**
  * Encodes and writes a WAV file. It is written beside the target and renamed into place, so a render
- * killed midway never leaves a truncated WAV that looks finished. Resolves with what it replaced.
+ * killed midway never leaves a truncated WAV that looks finished. Resolves with the peak, the samples
+ * the format clipped and the non-finite samples written as 0.
  * @example
- * await writeWavFile("out.wav", { sampleRate: 48000, channels }, { format: "pcm16" });
+ * const report = await writeWavFile("out.wav", { sampleRate: 48000, channels }, { format: "pcm16" });
+ * if (report.clippedSamples > 0) console.warn(`out.wav clipped ${report.clippedSamples} samples`);
  */
 export async function writeWavFile(
   path: string,
   audio: AudioData,
   options: WavWriteOptions = {},
 ): Promise<WavWriteReport> {
-  const nonFiniteSamples = options.nonFinite === "zero" ? (findNonFinite(audio.channels)?.samples ?? 0) : 0;
-  const bytes = encodeWav(audio, options, path);
+  const { bytes, report } = encodeWavWithReport(audio, options, path);
+  await writeWavBytes(path, bytes);
+  return report;
+}
+
+/**
+ * Writes an encoded WAV file (encodeWav's bytes) beside `path` and renames it into place, so that a
+ * reader never sees part of it. Throws WavFileError naming `path`.
+ * @example
+ * await writeWavBytes("drums.wav", encodeWav({ sampleRate: 48000, channels: [left] }));
+ */
+export async function writeWavBytes(path: string, bytes: Uint8Array): Promise<void> {
   const temporary = `${path}.${randomBytes(4).toString("hex")}.partial`;
   try {
     await writeFile(temporary, bytes);
@@ -285,7 +333,6 @@ export async function writeWavFile(
     await rm(temporary, { force: true });
     throw new WavFileError(path, `cannot write: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
   }
-  return { nonFiniteSamples };
 }
 
 function readEncoding(header: WavHeader, label: string): SampleEncoding {
@@ -310,26 +357,42 @@ function readEncoding(header: WavHeader, label: string): SampleEncoding {
   );
 }
 
-function packSamples(channels: Float32Array[], frames: number, encoding: SampleEncoding): Uint8Array {
+/**
+ * The interleaved sample bytes, with the peak and the clipped samples counted in the same pass (the
+ * samples are finite here: non-finite ones were refused or zeroed).
+ */
+function packSamples(
+  channels: Float32Array[],
+  frames: number,
+  encoding: SampleEncoding,
+): { bytes: Uint8Array; peak: number; clippedSamples: number } {
   const count = channels.length;
   const bytesPerSample = encoding.bits / 8;
   const out = new Uint8Array(frames * count * bytesPerSample);
   const view = new DataView(out.buffer);
+  let peak = 0;
   if (encoding.kind === "float") {
     for (let c = 0; c < count; c++) {
       const channel = channels[c] as Float32Array;
       for (let i = 0, at = c * 4; i < frames; i++, at += count * 4) {
-        view.setFloat32(at, channel[i] as number, true);
+        const sample = channel[i] as number;
+        peak = Math.max(peak, Math.abs(sample));
+        view.setFloat32(at, sample, true);
       }
     }
-    return out;
+    return { bytes: out, peak, clippedSamples: 0 };
   }
   const scale = 2 ** (encoding.bits - 1);
   const max = scale - 1;
+  let clippedSamples = 0;
   for (let c = 0; c < count; c++) {
     const channel = channels[c] as Float32Array;
     for (let i = 0, at = c * bytesPerSample; i < frames; i++, at += count * bytesPerSample) {
-      const scaled = Math.round((channel[i] as number) * scale);
+      const sample = channel[i] as number;
+      peak = Math.max(peak, Math.abs(sample));
+      const scaled = Math.round(sample * scale);
+      // Exactly the samples the clamp below changes: beyond the format's range once rounded.
+      if (scaled > max || scaled < -scale) clippedSamples++;
       const value = Number.isNaN(scaled) ? 0 : Math.min(max, Math.max(-scale, scaled));
       if (bytesPerSample === 2) view.setInt16(at, value, true);
       else {
@@ -339,7 +402,7 @@ function packSamples(channels: Float32Array[], frames: number, encoding: SampleE
       }
     }
   }
-  return out;
+  return { bytes: out, peak, clippedSamples };
 }
 
 function unpackSamples(

@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { WAV_SAMPLE_FORMATS, type WavSampleFormat } from "../audio-io/wav";
 import { MAX_BLOCK_SIZE } from "../contracts/render";
+import { DEFAULT_NORMALIZE_DBFS } from "./normalize";
 
 /** Bad command-line usage; the message names the flag or argument. */
 export class UsageError extends Error {
@@ -40,6 +41,8 @@ export interface RenderCommand {
   allowOutsidePaths: boolean;
   /** Seconds one session may take, reading to writing; 0 for no limit (--timeout). */
   timeoutSeconds: number;
+  /** Peak level in dBFS to normalise every session to (--normalize[=DB]), or null. */
+  normalize: number | null;
 }
 
 /** --timeout's default: an hour, the longest render a request may ask for (LIMITS.renderSeconds). */
@@ -60,6 +63,9 @@ const OPTIONS = {
   quiet: { type: "boolean", short: "q" },
   "allow-outside-paths": { type: "boolean" },
   timeout: { type: "string" },
+  // Its level comes only after "=" (splitNormalizeLevel): `--normalize take.json` is the flag
+  // without a level, then a session.
+  normalize: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -73,7 +79,8 @@ const PATH_FLAGS = { output: "-o/--output", stems: "--stems" } as const;
  * if (command.command === "render") command.format; // "pcm24"
  */
 export function parseCommandLine(argv: string[]): CliCommand {
-  const { values, positionals } = parseFlags(argv);
+  const { args, normalizeLevel } = splitNormalizeLevel(argv);
+  const { values, positionals } = parseFlags(args);
   if (values.help) return { command: "help" };
   const [command, ...inputs] = positionals;
   if (command === undefined) throw new UsageError("no command given (the command is render)");
@@ -119,7 +126,46 @@ export function parseCommandLine(argv: string[]): CliCommand {
     allowOutsidePaths: values["allow-outside-paths"] ?? false,
     timeoutSeconds:
       values.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : nonNegativeNumber("--timeout", values.timeout),
+    normalize:
+      values.normalize !== true
+        ? null
+        : normalizeLevel === undefined
+          ? DEFAULT_NORMALIZE_DBFS
+          : peakLevel(normalizeLevel),
   };
+}
+
+/**
+ * Takes the level out of `--normalize=DB`, leaving the bare flag for parseArgs. A level is only ever
+ * given after "=": the word after a bare `--normalize` is the next argument (a session, or a flag),
+ * so `--normalize abc` normalises to the default and renders a session named abc. A number there is
+ * refused: it can only be a level written with a space, which would otherwise be read as a session.
+ * Arguments after `--` are sessions, left alone. The last --normalize given wins.
+ */
+function splitNormalizeLevel(argv: string[]): { args: string[]; normalizeLevel: string | undefined } {
+  const args: string[] = [];
+  let normalizeLevel: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") {
+      args.push(...argv.slice(i));
+      break;
+    }
+    if (arg.startsWith("--normalize=")) {
+      normalizeLevel = arg.slice("--normalize=".length);
+      args.push("--normalize");
+      continue;
+    }
+    if (arg === "--normalize") {
+      normalizeLevel = undefined;
+      const next = argv[i + 1];
+      if (next !== undefined && next.trim() !== "" && Number.isFinite(Number(next))) {
+        throw new UsageError(`--normalize takes its level after "=": write --normalize=${next}`);
+      }
+    }
+    args.push(arg);
+  }
+  return { args, normalizeLevel };
 }
 
 /**
@@ -177,6 +223,16 @@ function integer(flag: string, text: string, min: number, max: number): number {
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
     throw new UsageError(`${flag} must be an integer from ${min} to ${max} (got "${text}")`);
+  }
+  return value;
+}
+
+function peakLevel(text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value > 0) {
+    throw new UsageError(
+      `--normalize=DB needs a peak level in dBFS, a number <= 0 such as --normalize=-1 (got "${text}")`,
+    );
   }
   return value;
 }

@@ -5,7 +5,9 @@
  * - Otherwise (a log file, a CI job, a Kubernetes pod): a line each time the run passes another 10 %,
  *   so logs stay short however long the render.
  *
- * The percent counts each session equally: a session contributes its rendered fraction. The realtime
+ * The percent counts each session equally: a session contributes its rendered fraction. It reaches
+ * 100 only when every session has finished (its files written, not just its audio rendered), so the
+ * last line a run prints is always `100% | N/N sessions`, one session included (`1/1`). The realtime
  * factor is the seconds of audio rendered so far, over all sessions, per second of wall-clock time.
  */
 
@@ -123,16 +125,17 @@ export class ProgressReporter {
   }
 
   private percent(): number {
-    if (this.states.length === 0) return 100;
+    if (this.done === this.states.length) return 100;
     const total = this.states.reduce((sum, state) => sum + state.fraction, 0);
-    // Floor, so 100 % only shows once everything has finished.
-    return Math.floor((100 * total) / this.states.length);
+    // A session whose audio is all rendered may still be writing its files (a --normalize pass):
+    // the run is at 99 % until the last one finishes, so that 100 % is shown once, with N/N.
+    return Math.min(99, Math.floor((100 * total) / this.states.length));
   }
 
   private line(): string {
     const elapsed = this.elapsedSeconds;
     const factor = elapsed > 0 ? this.audioSeconds / elapsed : 0;
-    const sessions = this.states.length === 1 ? "" : ` | ${this.done}/${this.states.length} sessions`;
-    return `webdreamer: ${String(this.percent()).padStart(3)}%${sessions} | ${factor.toFixed(1)}x realtime`;
+    const sessions = `${this.done}/${this.states.length} sessions`;
+    return `webdreamer: ${String(this.percent()).padStart(3)}% | ${sessions} | ${factor.toFixed(1)}x realtime`;
   }
 }

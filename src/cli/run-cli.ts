@@ -6,6 +6,7 @@
  */
 import { type CliCommand, parseCommandLine, type RenderCommand, UsageError } from "./cli-options";
 import { ProgressReporter, type ProgressStream } from "./progress";
+import { normalizationNote, RunSummary, sessionWarnings } from "./render-messages";
 import { sessionTargets } from "./session-inputs";
 import { removePartialFiles, type SessionRenderJob, sessionTimedOut } from "./session-render";
 import { USAGE } from "./usage";
@@ -66,6 +67,7 @@ async function render(command: RenderCommand, io: CliIo): Promise<number> {
       extraStems: command.extraStems,
       allowOutsidePaths: command.allowOutsidePaths,
       timeoutSeconds: command.timeoutSeconds,
+      normalizePeakDbfs: command.normalize,
     }),
   );
   const timeout = command.timeoutSeconds;
@@ -73,8 +75,14 @@ async function render(command: RenderCommand, io: CliIo): Promise<number> {
     stream: command.quiet ? { write: () => true } : io.stderr,
     sessions: jobs.length,
   });
-  let failures = 0;
-  const results = await runWorkerPool(jobs, {
+  const summary = new RunSummary();
+  // Warnings and failures are printed even with --quiet: a file that is not what the graph played
+  // (clipped, or non-finite samples written as 0) must never pass silently.
+  const alwaysSay = (line: string) => {
+    if (command.quiet) io.stderr.write(`${line}\n`);
+    else progress.message(line);
+  };
+  await runWorkerPool(jobs, {
     // The bundled worker sits beside the bundled CLI (scripts/build-cli.mjs).
     workerUrl: new URL("./cli-worker.mjs", import.meta.url),
     concurrency: command.jobs,
@@ -90,37 +98,31 @@ async function render(command: RenderCommand, io: CliIo): Promise<number> {
       : {}),
     onProgress: (report) => progress.update(report.job, report),
     onResult: (job, result) => {
+      const sessionPath = jobs[job]?.sessionPath ?? "";
       if (result.ok) {
-        const nonFinite = result.outcome.nonFinite;
-        if (nonFinite !== null) {
-          // Printed even with --quiet: the file is not what the graph played.
-          const line =
-            `webdreamer: warning: ${jobs[job]?.sessionPath}: ${nonFinite.samples} non-finite samples ` +
-            `(NaN or ±Infinity) from frame ${nonFinite.first_frame} were written as 0`;
-          if (command.quiet) io.stderr.write(`${line}\n`);
-          else progress.message(line);
-        }
+        const note = normalizationNote(sessionPath, result.outcome.normalization);
+        if (note !== null && !command.quiet) progress.message(note);
+        for (const line of sessionWarnings(sessionPath, result.outcome)) alwaysSay(line);
+        summary.addRendered(result.outcome);
         progress.finish(job, result.outcome.frames / result.outcome.sampleRate);
         return;
       }
-      failures++;
-      // Failures are printed even with --quiet.
-      const line = `webdreamer: failed: ${jobs[job]?.sessionPath}: ${result.message}`;
-      if (command.quiet) io.stderr.write(`${line}\n`);
-      else progress.message(line);
+      summary.addFailed();
+      alwaysSay(`webdreamer: failed: ${sessionPath}: ${result.message}`);
       progress.finish(job);
     },
   });
   progress.close();
-  const rendered = results.length - failures;
   const shard =
     command.shard === null ? "" : ` (shard ${command.shard.index}/${command.shard.count} of ${total})`;
-  const summary =
-    `webdreamer: rendered ${rendered} of ${results.length} sessions${shard}, ` +
-    `${progress.audioSeconds.toFixed(1)} s of audio in ${progress.elapsedSeconds.toFixed(1)} s` +
-    (failures > 0 ? `; ${failures} failed` : "");
+  const line = summary.line({
+    audioSeconds: progress.audioSeconds,
+    elapsedSeconds: progress.elapsedSeconds,
+    shard,
+  });
+  const failures = summary.failures;
   // With failures the summary is printed even with --quiet: it is how a batch says how many failed.
-  if (failures > 0) io.stderr.write(`${summary}\n`);
-  else say(summary);
+  if (failures > 0) io.stderr.write(`${line}\n`);
+  else say(line);
   return failures > 0 ? EXIT_RENDER_FAILED : EXIT_OK;
 }

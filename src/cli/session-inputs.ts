@@ -35,8 +35,10 @@ const GLOB_CHARACTERS = /[*?[]/;
 
 /**
  * Expands files, directories (their *.json, not recursive) and globs, sorts, shards and assigns
- * outputs. With several sessions `-o` is a directory and each session writes `<dir>/<name>.wav`;
- * `-o something.wav` is accepted for exactly one session. Throws UsageError.
+ * outputs. Where a session's files go depends only on what `-o` names, not on how many sessions:
+ * - `-o DIR` (anything not ending in .wav): `DIR/<name>.wav`, and stems in `STEMS/<name>/<node>.wav`;
+ * - `-o FILE.wav`, for exactly one session: that file, and stems in `STEMS/<node>.wav`.
+ * Throws UsageError.
  * @example
  * await sessionTargets(["sessions/"], { output: "renders", stemsDir: null, shard: { index: 0, count: 2 } });
  */

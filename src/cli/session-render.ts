@@ -5,19 +5,20 @@
  * also the Node.js API for rendering a session to disk as the CLI does.
  *
  * The render streams: the engine hands over about a second of audio at a time (RenderCallOptions
- * .onChunk) and each piece is appended to its WAV (WavStreamWriter), so memory does not grow with
+ * .onChunk) and each piece is appended to its WAV (render-files.ts), so memory does not grow with
  * the render's length. The session's timeout covers it all, from reading the files to the last write.
  */
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { EngineClient, RenderChunk, RenderProgress } from "../api/engine-client";
+import type { EngineClient, RenderProgress } from "../api/engine-client";
 import type { WavSampleFormat } from "../audio-io/wav";
-import { WavStreamWriter } from "../audio-io/wav-stream";
 import { EngineError } from "../contracts/errors";
 import type { NonFiniteReport } from "../contracts/non-finite";
 import type { RenderRequest } from "../contracts/render";
 import { readSession, uploadSession } from "../session/load-session";
 import type { LengthOverride } from "./cli-options";
+import { firstPassPath, type Normalization, normalizeFiles, removeFirstPassFiles } from "./normalize";
+import { RenderFiles, type WrittenWav } from "./render-files";
 
 /** What to render and where to write it. */
 export interface SessionRenderJob {
@@ -35,6 +36,11 @@ export interface SessionRenderJob {
    * with E_CANCELLED ("timed out") and leaves no output behind. 0 or absent: no limit.
    */
   timeoutSeconds?: number;
+  /**
+   * Normalise to this peak level in dBFS (<= 0; --normalize): the output and every stem get the gain
+   * that brings the output's peak there (normalize.ts). Null or absent: written as rendered.
+   */
+  normalizePeakDbfs?: number | null;
 }
 
 export interface SessionRenderOutcome {
@@ -46,6 +52,13 @@ export interface SessionRenderOutcome {
    * (by default such a render fails instead); null when there were none.
    */
   nonFinite: NonFiniteReport | null;
+  /**
+   * Every WAV written, the output first, then the stems, each with its writer's report: the peak,
+   * and the samples an integer format clipped.
+   */
+  files: WrittenWav[];
+  /** What --normalize did (normalizePeakDbfs), or null without it. */
+  normalization: Normalization | null;
 }
 
 /** Makes the engine for a session: createEngine with the in-process host, in the CLI's workers. */
@@ -120,50 +133,56 @@ async function renderSessionFiles(
   const session = await readSession(job.sessionPath, { allowOutsidePaths: job.allowOutsidePaths, signal });
   const blockSize = job.blockSize ?? session.file.block_size;
   const engine = await hooks.createEngine({ sampleRate: session.file.sample_rate, blockSize });
-  const writers: WavStreamWriter[] = [];
+  const normalizeTo = job.normalizePeakDbfs ?? null;
+  // Normalising renders to float32 files beside the targets first (normalize.ts).
+  const firstPass = (target: string) => (normalizeTo === null ? target : firstPassPath(target));
+  let files: RenderFiles | undefined;
+  const firstPassFiles: string[] = [];
   try {
     const loaded = await uploadSession(session, engine);
     // The engine holds its own copies now.
     session.audio.clear();
     const request = withOverrides(loaded.request, job);
-    const stream = { sampleRate: request.sample_rate, channels: request.channels, format: job.format };
-    await mkdir(dirname(job.outputPath), { recursive: true });
-    const output = await WavStreamWriter.create(job.outputPath, stream);
-    writers.push(output);
-    const stems = new Map<string, WavStreamWriter>();
     const stemNames = job.stemsDir === null ? [] : capturedNodes(request);
-    if (job.stemsDir !== null && stemNames.length > 0) await mkdir(job.stemsDir, { recursive: true });
-    for (const node of stemNames) {
-      // Node names are limited to A-Z a-z 0-9 _ . - by the contract, so they are safe file names.
-      const writer = await WavStreamWriter.create(join(job.stemsDir as string, `${node}.wav`), stream);
-      stems.set(node, writer);
-      writers.push(writer);
-    }
-    const writeChunk = async (chunk: RenderChunk) => {
-      await output.write(chunk.output);
-      for (const [node, writer] of stems) {
-        const channels = chunk.captures.get(node);
-        if (channels !== undefined) await writer.write(channels);
-      }
-    };
+    // Node names are limited to A-Z a-z 0-9 _ . - by the contract, so they are safe file names.
+    const stemPaths = new Map(stemNames.map((node) => [node, join(job.stemsDir as string, `${node}.wav`)]));
+    // Each file of the first pass, and the target it becomes.
+    const targetOf = new Map(
+      [job.outputPath, ...stemPaths.values()].map((target) => [firstPass(target), target]),
+    );
+    if (normalizeTo !== null) firstPassFiles.push(...targetOf.keys());
+    files = await RenderFiles.create({
+      outputPath: firstPass(job.outputPath),
+      stemPaths: new Map([...stemPaths].map(([node, path]) => [node, firstPass(path)])),
+      sampleRate: request.sample_rate,
+      channels: request.channels,
+      format: normalizeTo === null ? job.format : "float32",
+    });
+    const writing = files;
     const result = await engine.render(request, {
       signal,
-      onChunk: writeChunk,
+      onChunk: (chunk) => writing.write(chunk),
       onProgress: (progress) => hooks.onProgress?.({ ...progress, sample_rate: request.sample_rate }),
     });
     if (result.status !== "ok") {
       // result.error is already an EngineError message ("E_RENDER: ...").
       throw new Error(result.error ?? `the render ended with status ${result.status}`);
     }
-    for (const writer of writers) await writer.finish();
-    return {
+    const written = await files.finish();
+    const outcome = {
       frames: result.frames,
       sampleRate: request.sample_rate,
       nonFinite: result.extensions.non_finite ?? null,
     };
+    if (normalizeTo === null) return { ...outcome, files: written, normalization: null };
+    // The engine is done; the second pass only reads and writes files.
+    await engine.close();
+    const target = (firstPassFile: string) => targetOf.get(firstPassFile) as string;
+    return { ...outcome, ...(await normalizeFiles(written, target, normalizeTo, job.format, signal)) };
   } finally {
     // After finish() this removes nothing; after a failure it removes each partial file.
-    await Promise.all(writers.map((writer) => writer.abort()));
+    await files?.abort();
+    await removeFirstPassFiles(firstPassFiles);
     await engine.close();
   }
 }

@@ -12,8 +12,10 @@ Options:
       --seconds S       render S seconds (overrides the session's length)
       --beats B         render B beats on the graph's tempo map (overrides the session's length)
       --format F        pcm16, pcm24 or float32 (default float32)
-      --stems DIR       also write each captured node's output as DIR/<node>.wav
-                        (DIR/<session name>/<node>.wav for several sessions)
+      --normalize[=DB]  scale each session so its output peaks at DB dBFS (default -0.1; <= 0),
+                        its stems by the same gain; the level only after "=" (two passes)
+      --stems DIR       also write each captured node's output: DIR/<session name>/<node>.wav
+                        with -o a directory, DIR/<node>.wav with -o FILE.wav
       --stem NAME       capture node NAME as a stem too (repeatable; needs --stems)
       --block-size N    engine block size in frames, 1..4096 (default: the session's)
   -j, --jobs N          sessions rendered in parallel, on worker threads (default: CPU count)

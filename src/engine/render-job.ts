@@ -24,7 +24,9 @@
  *
  * Channel mapping, for the main output and for every capture alike: engine channel c goes to result
  * channel c; a mono source fills every result channel; result channels the source lacks stay silent,
- * and source channels beyond the request's count are dropped.
+ * and source channels beyond the request's count are dropped. A piece handed to onChunk also says how many of
+ * each capture's channels are its node's own (captureChannels), so that a mono node can be written
+ * as one channel rather than the request's count.
  *
  * Non-finite samples: the engine replaces NaN and ±Infinity by 0 where audio leaves the graph and
  * counts them (wasm/src/dsp/finite.h); the output reports the counts of the kept frames (the preroll
@@ -86,6 +88,12 @@ export interface RenderJobChunk {
   output: Float32Array[];
   /** Each captured node's job.channels arrays of `frames` frames, by name. */
   captures: Map<string, Float32Array[]>;
+  /**
+   * Each captured node's own channels, by name: its output's channel count, at most job.channels
+   * and at least 1. The first that many arrays of its capture are the node's; the others repeat a
+   * mono node's channel or are silent.
+   */
+  captureChannels: Map<string, number>;
 }
 
 /** NaN and ±Infinity samples the engine replaced by 0 in one result. */
@@ -142,9 +150,11 @@ export async function runRenderJob(
   );
   routes.push(output);
   const captures = new Map<string, ChannelRoute>();
+  const captureChannels = new Map<string, number>();
   for (const [name, programIndex] of compiled.captures) {
     const route = new ChannelRoute(engine, results(), engineNode(programIndex));
     captures.set(name, route);
+    captureChannels.set(name, route.ownChannels);
     routes.push(route);
   }
 
@@ -179,6 +189,7 @@ export async function runRenderJob(
       frames: rendered - delivered,
       output: piece(output.channels),
       captures: pieceCaptures,
+      captureChannels,
     });
     delivered = rendered;
     hooks.afterYield?.();
@@ -341,6 +352,8 @@ class ChannelRoute {
   chunkFrames: number;
   /** The engine memory the views were made on (a grown memory detaches them). */
   memory: ArrayBufferLike;
+  /** The source's own channels among the results: its channel count, within 1..channels.length. */
+  readonly ownChannels: number;
   /** For each result channel, the engine channel it copies, or -1 for silence. */
   private readonly sourceChannel: number[];
   /** Staging views (maxRenderFrames long) of each engine channel, and their chunk-length views. */
@@ -361,6 +374,7 @@ class ChannelRoute {
     this.memory = engine.exports.memory.buffer;
     const engineChannels =
       node === null ? engine.outputChannels : Math.max(0, engine.nodeOutputChannels(node));
+    this.ownChannels = Math.max(1, Math.min(engineChannels, channels.length));
     this.sourceChannel = this.channels.map((_, channel) => {
       if (channel < engineChannels) return channel;
       return engineChannels === 1 ? 0 : -1;

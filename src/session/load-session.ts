@@ -7,7 +7,7 @@
  * loadSession does both for an engine the caller already has.
  *
  * Every failure is an EngineError whose path names the field of the session file to fix, e.g.
- * `E_SCHEMA at buffers["buf:7"].path: sessions/take-1.audio/drums.data.wav: truncated WAV file: ...`.
+ * `E_SCHEMA at buffers["buf:7"].path: sessions/audio/9b1f…e27a.wav: truncated WAV file: ...`.
  */
 import { dirname } from "node:path";
 import type { EngineClient } from "../api/engine-client";
@@ -67,12 +67,22 @@ async function readSessionFiles(path: string, options: ReadSessionOptions): Prom
   const file = parseContract(SessionFileSchema, parseJsonText(text));
   checkSessionFile(file);
   const base = dirname(path);
+  // Handles whose audio is one file (saveSession names audio by its content) share one read.
+  const reads = new Map<string, Promise<AudioData>>();
+  const readOnce = (given: string) => {
+    const pending =
+      reads.get(given) ??
+      (async () => {
+        const { real, shown } = await locateBufferFile(base, given, options);
+        return decodeWav(await readBufferBytes(real, shown, options.signal), shown);
+      })();
+    reads.set(given, pending);
+    return pending;
+  };
   const entries = await Promise.all(
     Object.entries(file.buffers).map(async ([handle, buffer]) => {
       try {
-        const { real, shown } = await locateBufferFile(base, buffer.path, options);
-        const bytes = await readBufferBytes(real, shown, options.signal);
-        return [handle, decodeWav(bytes, shown)] as const;
+        return [handle, await readOnce(buffer.path)] as const;
       } catch (cause) {
         const at = formatPath(["buffers", handle, "path"]);
         if (cause instanceof EngineError) throw new EngineError(cause.code, cause.detail, at);

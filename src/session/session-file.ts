@@ -8,7 +8,7 @@
  *   "sample_rate": 48000,
  *   "block_size": 128,
  *   "request": { "version": "v1alpha", "request_id": "take-1", "node_graph": { ... }, ... },
- *   "buffers": { "buf:7": { "path": "take-1.audio/drums.data.wav" } }
+ *   "buffers": { "buf:7": { "path": "audio/9b1f…e27a.wav" } }
  * }
  * ```
  *
@@ -16,8 +16,9 @@
  * handles are per engine, so loading uploads each WAV again and rewrites the handles to the new ones.
  * `buffers` maps every handle the request's graph uses to a WAV, by a path relative to the session
  * file's folder and inside it (absolute paths, `..` leading out and symbolic links leading out are
- * refused unless the reader opts in: session-input.ts). `sample_rate` and `block_size` configure the
- * engine.
+ * refused unless the reader opts in: session-input.ts). Any such path is read; saveSession writes
+ * `audio/<sha256 of the WAV's bytes>.wav`, one file for every session of the folder that plays the
+ * same audio. `sample_rate` and `block_size` configure the engine.
  */
 import * as z from "zod";
 import {

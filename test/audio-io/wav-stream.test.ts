@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeWav, WAV_SAMPLE_FORMATS, WavFileError } from "../../src/audio-io/wav";
+import { encodeWavWithReport, WAV_SAMPLE_FORMATS, WavFileError } from "../../src/audio-io/wav";
 import { WavStreamWriter } from "../../src/audio-io/wav-stream";
 
 function noise(frames: number, seed: number): Float32Array {
@@ -38,8 +38,8 @@ async function streamed(
     await writer.write(channels.map((channel) => channel.subarray(at, at + frames)));
     at += frames;
   }
-  await writer.finish();
-  return readFile(path);
+  const report = await writer.finish();
+  return { bytes: await readFile(path), report };
 }
 
 describe("WavStreamWriter", () => {
@@ -50,11 +50,14 @@ describe("WavStreamWriter", () => {
         it(`${format}, ${channelCount} channels, ${frames} frames: the bytes of encodeWav`, async () => {
           const channels = Array.from({ length: channelCount }, (_, c) => noise(frames, 7 + c));
           if (frames > 0) channels[0]?.set([0.5, -1, 1, 0.99999, -0, 2 ** -23].slice(0, frames));
-          const whole = encodeWav({ sampleRate: 44100, channels }, { format });
+          const whole = encodeWavWithReport({ sampleRate: 44100, channels }, { format });
           const path = join(dir, `${format}-${channelCount}-${frames}.wav`);
-          const bytes = await streamed(path, channels, format, [1000, 1, 333, 4096]);
-          expect(bytes.length).toBe(whole.length);
-          expect(Buffer.compare(bytes, whole)).toBe(0);
+          const { bytes, report } = await streamed(path, channels, format, [1000, 1, 333, 4096]);
+          expect(bytes.length).toBe(whole.bytes.length);
+          expect(Buffer.compare(bytes, whole.bytes)).toBe(0);
+          // The pieces' reports joined are the whole audio's: the same peak and clipped samples.
+          expect(report).toEqual(whole.report);
+          if (frames > 1000 && format !== "float32") expect(report.clippedSamples).toBeGreaterThan(0);
         });
       }
     }

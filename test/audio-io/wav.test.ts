@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { decodeWav, encodeWav, readWavFile, WavFileError, writeWavFile } from "../../src/audio-io/wav";
+import {
+  decodeWav,
+  encodeWav,
+  encodeWavWithReport,
+  readWavFile,
+  WavFileError,
+  writeWavFile,
+} from "../../src/audio-io/wav";
+import { formatDb } from "../../src/audio-io/wav-report";
 
 /** The `fmt ` fields of a canonical WAV written by encodeWav (fmt chunk right after the RIFF header). */
 function header(bytes: Uint8Array) {
@@ -282,6 +290,72 @@ describe("WAV and non-finite samples", () => {
   });
 });
 
+/**
+ * One second of a 600 Hz sine of amplitude 2 at 48 kHz: 80 samples a period, 600 periods. Its peak
+ * is exactly 2 (sample 20 of each period is sin(90°)), +6.0206 dBFS. A sample clips in pcm16 when
+ * 2·sin(2π·n/80) rounds beyond [-32768, 32767] / 32768, i.e. |sin| >= 1/2 give or take 2^-16: the
+ * phases 30°..150° and 210°..330° hold samples n = 7..33 and 47..73 (30° is n = 6.67, no sample
+ * sits on the edge), 27 + 27 = 54 a period, 32,400 in the second.
+ */
+function loudSine(): Float32Array {
+  return Float32Array.from({ length: 48_000 }, (_, n) => 2 * Math.sin((2 * Math.PI * 600 * n) / 48_000));
+}
+
+describe("WAV write reports: peak and clipped samples", () => {
+  it("a 600 Hz sine of amplitude 2 as pcm16: peak +6.02 dBFS, 32,400 samples clipped", () => {
+    const { report } = encodeWavWithReport(
+      { sampleRate: 48_000, channels: [loudSine()] },
+      { format: "pcm16" },
+    );
+    expect(report).toMatchObject({ format: "pcm16", channels: 1, frames: 48_000, peak: 2 });
+    expect(report.peakDbfs).toBeCloseTo(6.0206, 4);
+    expect(formatDb(report.peakDbfs)).toBe("+6.02");
+    expect(report.clippedSamples).toBe(32_400);
+    expect(report.nonFiniteSamples).toBe(0);
+  });
+
+  it("counts exactly the samples the integer range cannot hold, at its asymmetric edges", () => {
+    for (const bits of [16, 24] as const) {
+      const scale = 2 ** (bits - 1);
+      // -1 and (scale - 1) / scale fit; +1 rounds to scale and clips; a half step below -1 rounds up to
+      // -scale (Math.round ties toward +infinity) and fits; one full step below clips.
+      const edges = Float32Array.of(-1, (scale - 1) / scale, 1, (-scale - 0.5) / scale, (-scale - 1) / scale);
+      const format = bits === 16 ? "pcm16" : "pcm24";
+      const { bytes, report } = encodeWavWithReport({ sampleRate: 8000, channels: [edges] }, { format });
+      expect(report.clippedSamples, format).toBe(2);
+      expect(report.peak).toBe(Math.fround((scale + 1) / scale));
+      expect(Array.from(decodeWav(bytes).channels[0] ?? [])).toEqual([
+        -1,
+        (scale - 1) / scale,
+        (scale - 1) / scale,
+        -1,
+        -1,
+      ]);
+    }
+  });
+
+  it("float32 clips nothing and keeps the peak above full scale", async () => {
+    const { bytes, report } = encodeWavWithReport({ sampleRate: 48_000, channels: [loudSine()] });
+    expect(report).toMatchObject({ format: "float32", peak: 2, clippedSamples: 0 });
+    expect(Math.max(...(decodeWav(bytes).channels[0] ?? []))).toBe(2);
+  });
+
+  it("silence has a peak of -Infinity dBFS; non-finite samples written as 0 are counted, not peaked", () => {
+    const silent = encodeWavWithReport(
+      { sampleRate: 8000, channels: [new Float32Array(10)] },
+      { format: "pcm24" },
+    );
+    expect(silent.report).toMatchObject({ peak: 0, peakDbfs: Number.NEGATIVE_INFINITY, clippedSamples: 0 });
+    expect(formatDb(silent.report.peakDbfs)).toBe("-inf");
+    const holes = [Float32Array.of(0.5, Number.NaN), Float32Array.of(Number.NEGATIVE_INFINITY, -0.25)];
+    const { report } = encodeWavWithReport(
+      { sampleRate: 8000, channels: holes },
+      { format: "pcm16", nonFinite: "zero" },
+    );
+    expect(report).toMatchObject({ peak: 0.5, clippedSamples: 0, nonFiniteSamples: 2 });
+  });
+});
+
 describe("WAV files", () => {
   let dir: string;
   beforeAll(async () => {
@@ -294,7 +368,16 @@ describe("WAV files", () => {
   it("writes, renames into place and reads back", async () => {
     const path = join(dir, "tone.wav");
     const channels = [noise(4800, 7), noise(4800, 8)];
-    expect(await writeWavFile(path, { sampleRate: 48000, channels })).toEqual({ nonFiniteSamples: 0 });
+    const peak = Math.max(...channels.flatMap((channel) => Array.from(channel, Math.abs)));
+    expect(await writeWavFile(path, { sampleRate: 48000, channels })).toEqual({
+      format: "float32",
+      channels: 2,
+      frames: 4800,
+      peak,
+      peakDbfs: 20 * Math.log10(peak),
+      clippedSamples: 0,
+      nonFiniteSamples: 0,
+    });
     expect(await readdir(dir)).toEqual(["tone.wav"]);
     expect((await readFile(path)).length).toBe(44 + 4800 * 2 * 4);
     expect(await readWavFile(path)).toEqual({ sampleRate: 48000, channels });
@@ -307,10 +390,24 @@ describe("WAV files", () => {
       `${path}: 2 samples are NaN or ±Infinity (the first at channel 0, frame 1)`,
     );
     expect(await readdir(dir)).not.toContain("holes.wav");
-    expect(await writeWavFile(path, { sampleRate: 8000, channels }, { nonFinite: "zero" })).toEqual({
+    expect(await writeWavFile(path, { sampleRate: 8000, channels }, { nonFinite: "zero" })).toMatchObject({
+      peak: 1,
       nonFiniteSamples: 2,
     });
     expect((await readWavFile(path)).channels).toEqual([Float32Array.of(1, 0, 0)]);
+    await rm(path);
+  });
+
+  it("reports the clipping of an integer file it wrote", async () => {
+    const path = join(dir, "loud.wav");
+    const report = await writeWavFile(
+      path,
+      { sampleRate: 48_000, channels: [loudSine()] },
+      { format: "pcm16" },
+    );
+    expect(report).toMatchObject({ format: "pcm16", frames: 48_000, peak: 2, clippedSamples: 32_400 });
+    const written = (await readWavFile(path)).channels[0] ?? new Float32Array();
+    expect(written.filter((x) => x === 32767 / 32768 || x === -1).length).toBe(32_400);
     await rm(path);
   });
 

@@ -94,7 +94,10 @@ describe("a batch with bad sessions among good ones", () => {
       await playbackSession(join(batch, `${name}.json`), audio(name.length));
     }
     await repoint(join(batch, "escape.json"), "../outside/secret.txt");
-    await writeFile(join(batch, "not-wav.audio", "p.data.wav"), `${SECRET}\n`);
+    // Not the session's own audio file: saveSession names audio by content, and good-1..3 share theirs.
+    await mkdir(join(batch, "junk"));
+    await writeFile(join(batch, "junk", "p.data.wav"), `${SECRET}\n`);
+    await repoint(join(batch, "not-wav.json"), "junk/p.data.wav");
     await writeFile(join(batch, "bom.json"), `\uFEFF${await readFile(join(batch, "good-1.json"), "utf8")}`);
     // A FIFO named like a session: reading it would block forever.
     if (posix) execFileSync("mkfifo", [join(batch, "pipe.json")]);
@@ -112,7 +115,7 @@ describe("a batch with bad sessions among good ones", () => {
     expect(run.stderr).toContain(
       failed(
         "not-wav.json",
-        `E_SCHEMA at buffers["buf:1"].path: ${join(batch, "not-wav.audio", "p.data.wav")}: not a WAV file (no RIFF/WAVE header)`,
+        `E_SCHEMA at buffers["buf:1"].path: ${join(batch, "junk", "p.data.wav")}: not a WAV file (no RIFF/WAVE header)`,
       ),
     );
     const fifoFailure = posix
@@ -128,7 +131,7 @@ describe("a batch with bad sessions among good ones", () => {
     const failures = posix ? 3 : 2;
     expect(run.stderr).toMatch(
       new RegExp(
-        `webdreamer: rendered ${sessions - failures} of ${sessions} sessions \\(shard 0/1 of ${sessions}\\), [\\d.]+ s of audio in [\\d.]+ s; ${failures} failed\\n$`,
+        `webdreamer: rendered ${sessions - failures} of ${sessions} sessions \\(shard 0/1 of ${sessions}\\), [\\d.]+ s of audio in [\\d.]+ s; peak [-+]\\d+\\.\\d\\d dBFS; ${failures} failed\\n$`,
       ),
     );
     expect(run.stderr).not.toContain("SECRET");
@@ -178,7 +181,9 @@ describe("a batch with bad sessions among good ones", () => {
     expect(run.stderr).toContain(
       `webdreamer: failed: ${join(batch, "long.json")}: E_CANCELLED: timed out: the session took longer than its timeout of 5 s`,
     );
-    expect(run.stderr).toMatch(/rendered 3 of 4 sessions, [\d.]+ s of audio in [\d.]+ s; 1 failed\n$/);
+    expect(run.stderr).toMatch(
+      /rendered 3 of 4 sessions, [\d.]+ s of audio in [\d.]+ s; peak [-+][\d.]+ dBFS; 1 failed\n$/,
+    );
     expect((await readdir(out)).sort()).toEqual(["a.wav", "b.wav", "c.wav"]);
     // Not a speed target: the batch did not wait for half an hour of audio.
     expect(performance.now() - started).toBeLessThan(45_000);

@@ -22,6 +22,7 @@ describe("parseCommandLine", () => {
       quiet: false,
       allowOutsidePaths: false,
       timeoutSeconds: 3600,
+      normalize: null,
     });
     expect(
       parseCommandLine([
@@ -51,6 +52,7 @@ describe("parseCommandLine", () => {
         "--allow-outside-paths",
         "--timeout",
         "90.5",
+        "--normalize=-1.5",
       ]),
     ).toEqual({
       command: "render",
@@ -66,6 +68,7 @@ describe("parseCommandLine", () => {
       quiet: true,
       allowOutsidePaths: true,
       timeoutSeconds: 90.5,
+      normalize: -1.5,
     });
     expect(parseCommandLine(["render", "a.json", "-o", "a.wav", "--timeout", "0"])).toMatchObject({
       timeoutSeconds: 0,
@@ -116,6 +119,45 @@ describe("parseCommandLine", () => {
     ],
   ])("rejects %j: %s", (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+
+  it("--normalize takes a level only after '=': -0.1 dBFS without one, and the next word is a session", () => {
+    const render = (...args: string[]) => parseCommandLine(["render", "-o", "out", ...args]);
+    expect(render("a.json", "--normalize")).toMatchObject({ inputs: ["a.json"], normalize: -0.1 });
+    expect(render("--normalize=-3", "a.json")).toMatchObject({ normalize: -3 });
+    expect(render("--normalize=0", "a.json")).toMatchObject({ normalize: 0 });
+    // Space-separated and not a number: the flag without a level, then a session named abc.
+    expect(render("--normalize", "abc")).toMatchObject({ inputs: ["abc"], normalize: -0.1 });
+    expect(render("--normalize", "--format", "pcm16", "a.json")).toMatchObject({
+      inputs: ["a.json"],
+      format: "pcm16",
+      normalize: -0.1,
+    });
+    // The last one given wins; after "--" everything is a session.
+    expect(render("--normalize=-3", "--normalize", "a.json")).toMatchObject({ normalize: -0.1 });
+    expect(render("a.json", "--", "--normalize=x")).toMatchObject({
+      inputs: ["a.json", "--normalize=x"],
+      normalize: null,
+    });
+  });
+
+  it.each([
+    [
+      ["--normalize=abc"],
+      '--normalize=DB needs a peak level in dBFS, a number <= 0 such as --normalize=-1 (got "abc")',
+    ],
+    [
+      ["--normalize="],
+      '--normalize=DB needs a peak level in dBFS, a number <= 0 such as --normalize=-1 (got "")',
+    ],
+    [
+      ["--normalize=3"],
+      '--normalize=DB needs a peak level in dBFS, a number <= 0 such as --normalize=-1 (got "3")',
+    ],
+    [["--normalize", "-3"], '--normalize takes its level after "=": write --normalize=-3'],
+    [["--normalize", "0"], '--normalize takes its level after "=": write --normalize=0'],
+  ])("rejects %j: %s", (args, message) => {
+    expect(() => parseCommandLine(["render", "a.json", "-o", "out", ...args])).toThrow(message);
   });
 
   it("parses shards I/N with 0 <= I < N", () => {
@@ -192,6 +234,23 @@ describe("sessionTargets", () => {
     });
     expect(one.targets).toEqual([
       { index: 0, sessionPath: join(dir, "b", "t1.json"), outputPath: "take.wav", stemsDir: "s" },
+    ]);
+  });
+
+  it("puts stems in a folder per session whenever -o is a directory, one session included", async () => {
+    const one = await sessionTargets([join(dir, "b", "t1.json")], {
+      output: "renders",
+      stemsDir: "stems",
+      shard: null,
+    });
+    // -o DIR: DIR/<session>.wav and STEMS/<session>/<node>.wav, however many sessions.
+    expect(one.targets).toEqual([
+      {
+        index: 0,
+        sessionPath: join(dir, "b", "t1.json"),
+        outputPath: join("renders", "t1.wav"),
+        stemsDir: join("stems", "t1"),
+      },
     ]);
   });
 

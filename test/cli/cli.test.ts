@@ -116,6 +116,24 @@ describe("webdreamer render (the built CLI)", () => {
         buffers: new Map([["buf:1", { sampleRate: RATE, channels: [loud] }]]),
       });
     }
+    // 1 s of a 600 Hz sine of amplitude 2 at 48 kHz, mono, in a stereo render: as pcm16, 54 samples
+    // of each 80-sample period clip (test/audio-io/wav.test.ts counts them), 32,400 a channel.
+    await saveSession(join(dir, "loud.json"), {
+      request: request(
+        [
+          {
+            name: "tone",
+            node_id: "builtin:oscillator",
+            params: { frequency: 600, amplitude: 2 },
+            capture: true,
+          },
+        ],
+        "tone",
+        { duration_seconds: 1 },
+        48_000,
+      ),
+      buffers: new Map(),
+    });
     // 40 s of a looped 1 s buffer at 8 kHz: the engine reports progress about once per second of audio.
     const long = { sampleRate: 8000, channels: [noise(8000, 5)] };
     await saveSession(join(dir, "long.json"), {
@@ -184,6 +202,16 @@ describe("webdreamer render (the built CLI)", () => {
     expect((await readWav(out)).channels).toEqual(half);
   });
 
+  it("--stems with -o a directory writes STEMS/<session>/<node>.wav, one session included", async () => {
+    const renders = join(dir, "layout-renders");
+    const stems = join(dir, "layout-stems");
+    const run = webdreamer("render", join(dir, "stems.json"), "-o", renders, "--stems", stems, "-q");
+    expect(run, run.stderr).toMatchObject({ status: 0 });
+    expect(await readdir(renders)).toEqual(["stems.wav"]);
+    expect(await readdir(stems)).toEqual(["stems"]);
+    expect(await readdir(join(stems, "stems"))).toEqual(["drums.wav"]);
+  });
+
   it("an unknown --stem fails the session (exit 1) and names the node", () => {
     const run = webdreamer(
       "render",
@@ -219,6 +247,80 @@ describe("webdreamer render (the built CLI)", () => {
     expect(Array.from(left?.subarray(99, 104) ?? [])).toEqual([1, 0, 0, 0, 1]);
   });
 
+  it("warns about every integer WAV that clipped, output and stems, naming it, its peak and the count", async () => {
+    const out = join(dir, "loud.wav");
+    const stems = join(dir, "loud-stems");
+    const quiet = webdreamer(
+      "render",
+      join(dir, "loud.json"),
+      "-o",
+      out,
+      "--stems",
+      stems,
+      "--format",
+      "pcm16",
+      "-q",
+    );
+    expect(quiet.status, quiet.stderr).toBe(0);
+    // Even with --quiet: the files are not what the graph played.
+    expect(quiet.stderr).toBe(
+      `webdreamer: warning: ${out} clipped: 64800 samples beyond full scale in pcm16 (peak +6.02 dBFS); use --normalize, a lower level or --format float32\n` +
+        `webdreamer: warning: ${join(stems, "tone.wav")} clipped: 32400 samples beyond full scale in pcm16 (peak +6.02 dBFS); use --normalize, a lower level or --format float32\n`,
+    );
+    const [left] = (await readWav(out)).channels;
+    expect(Math.max(...(left ?? []))).toBe(32767 / 32768);
+
+    const loud = webdreamer("render", join(dir, "loud.json"), "-o", out, "--format", "pcm24");
+    expect(loud.stderr).toContain(
+      `webdreamer: warning: ${out} clipped: 64800 samples beyond full scale in pcm24`,
+    );
+    expect(loud.stderr).toMatch(
+      /rendered 1 of 1 sessions, 1\.0 s of audio in [\d.]+ s; peak \+6\.02 dBFS; 1 file clipped\n$/,
+    );
+
+    // float32 holds it: no warning, the summary still gives the peak.
+    const float = webdreamer("render", join(dir, "loud.json"), "-o", out);
+    expect(float.stderr).not.toContain("warning");
+    expect(float.stderr).toMatch(/; peak \+6\.02 dBFS\n$/);
+  });
+
+  it("--normalize brings the output's peak to -0.1 dBFS, stems by the same gain, and reports the gain", async () => {
+    const out = join(dir, "normalized.wav");
+    const stems = join(dir, "normalized-stems");
+    const run = webdreamer(
+      "render",
+      join(dir, "loud.json"),
+      "-o",
+      out,
+      "--stems",
+      stems,
+      "--format",
+      "pcm16",
+      "--normalize",
+    );
+    expect(run.status, run.stderr).toBe(0);
+    // The peak of 2 (+6.02 dBFS) brought down to -0.1 dBFS: a gain of -6.12 dB, and nothing clips.
+    expect(run.stderr).not.toContain("warning");
+    expect(run.stderr).toContain(
+      `webdreamer: ${join(dir, "loud.json")}: normalized to -0.10 dBFS: gain -6.12 dB (its peak was +6.02 dBFS)\n`,
+    );
+    expect(run.stderr).toMatch(/; peak -0\.10 dBFS; normalized with a gain of -6\.12 dB\n$/);
+    const peak = (channels: Float32Array[]) =>
+      Math.max(...channels.flatMap((channel) => Array.from(channel, Math.abs)));
+    const output = (await readWav(out)).channels;
+    expect(Math.abs(20 * Math.log10(peak(output)) + 0.1)).toBeLessThan(0.01);
+    const tone = (await readWav(join(stems, "tone.wav"))).channels;
+    expect(tone).toHaveLength(1);
+    expect(tone[0]).toEqual(output[0]);
+    expect(await readdir(dir)).not.toContain("normalized.wav.normalize.partial");
+
+    const bad = webdreamer("render", join(dir, "loud.json"), "-o", out, "--normalize=abc");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(
+      '--normalize=DB needs a peak level in dBFS, a number <= 0 such as --normalize=-1 (got "abc")',
+    );
+  });
+
   it("bad usage exits 2 with a message naming the flag", () => {
     const format = webdreamer("render", join(dir, "take.json"), "-o", "x.wav", "--format", "mp3");
     expect(format.status).toBe(2);
@@ -250,6 +352,7 @@ describe("webdreamer render (the built CLI)", () => {
       "--timeout",
       "--allow-outside-paths",
       "--quiet",
+      "--normalize",
     ]) {
       expect(help.stdout).toContain(flag);
     }
@@ -291,13 +394,17 @@ describe("webdreamer render (the built CLI)", () => {
     expect(run.status, run.stderr).toBe(0);
     const lines = run.stderr.trim().split("\n");
     const percents = lines.flatMap(
-      (line) => /^webdreamer: +(\d+)% \| \d+\.\dx realtime$/.exec(line)?.[1] ?? [],
+      (line) => /^webdreamer: +(\d+)% \| [01]\/1 sessions \| \d+\.\dx realtime$/.exec(line)?.[1] ?? [],
     );
     // One line per 10 % step passed (a line shows the percent reached when it passed the step).
     expect(percents.map((percent) => Math.floor(Number(percent) / 10))).toEqual([
       1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
     ]);
-    expect(lines.at(-1)).toMatch(/^webdreamer: rendered 1 of 1 sessions, 40\.0 s of audio in \d+\.\d s$/);
+    // The last progress line is the session finished, not just rendered.
+    expect(lines.at(-2)).toMatch(/^webdreamer: 100% \| 1\/1 sessions \| \d+\.\dx realtime$/);
+    expect(lines.at(-1)).toMatch(
+      /^webdreamer: rendered 1 of 1 sessions, 40\.0 s of audio in \d+\.\d s; peak -\d\.\d\d dBFS$/,
+    );
     expect((await readWav(out)).channels[0]?.length).toBe(40 * 8000);
 
     const quiet = webdreamer("render", join(dir, "long.json"), "-o", out, "-q");

@@ -34,11 +34,11 @@ describe("runWorkerPool", () => {
       },
     });
     expect(results).toEqual<JobResult[]>([
-      { ok: true, outcome: { frames: 0, sampleRate: 8000, nonFinite: null } },
+      { ok: true, outcome: { frames: 0, sampleRate: 8000, nonFinite: null, files: [], normalization: null } },
       { ok: false, message: "job 1 timed out" },
-      { ok: true, outcome: { frames: 2, sampleRate: 8000, nonFinite: null } },
-      { ok: true, outcome: { frames: 3, sampleRate: 8000, nonFinite: null } },
-      { ok: true, outcome: { frames: 4, sampleRate: 8000, nonFinite: null } },
+      { ok: true, outcome: { frames: 2, sampleRate: 8000, nonFinite: null, files: [], normalization: null } },
+      { ok: true, outcome: { frames: 3, sampleRate: 8000, nonFinite: null, files: [], normalization: null } },
+      { ok: true, outcome: { frames: 4, sampleRate: 8000, nonFinite: null, files: [], normalization: null } },
     ]);
     expect(stopped).toEqual([1]);
     // Not a timing target: only that the stuck job did not hold the batch for long.

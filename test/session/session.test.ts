@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { type AudioData, decodeWav } from "../../src/audio-io/wav";
+import { type AudioData, decodeWav, encodeWav } from "../../src/audio-io/wav";
 import { createEngine, type EngineClient, type RenderRequestInput } from "../../src/index";
 import { loadSession, readSession, saveSession, uploadSession } from "../../src/session/index";
 import { peak } from "../support/signal";
@@ -17,6 +18,11 @@ function noise(frames: number, seed: number): Float32Array {
 }
 
 const SAMPLE_RATE = 44100;
+
+/** The name saveSession gives audio: the SHA-256 of its float32 WAV bytes. */
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
 const BLOCK_SIZE = 64;
 
 /** Playback of a stereo loop, a sampler played by MIDI, and a mixer with two kinds of automation. */
@@ -131,11 +137,10 @@ describe("sessions through the in-process host", () => {
         [handles.fade, fade],
       ]),
     });
-    expect(saved.audioFiles).toEqual([
-      join(dir, "take-1.audio", "drums.data.wav"),
-      join(dir, "take-1.audio", "pluck.sample.wav"),
-      join(dir, "take-1.audio", "mix.input_gain_1.automation.wav"),
-    ]);
+    expect(saved.audioFiles).toEqual(
+      [drums, pluck, fade].map((audio) => join(dir, "audio", `${sha256(encodeWav(audio))}.wav`)),
+    );
+    expect(saved.writtenFiles).toEqual(saved.audioFiles);
 
     const session = await readSession(path);
     expect(session.file.sample_rate).toBe(SAMPLE_RATE);
@@ -183,14 +188,101 @@ describe("sessions through the in-process host", () => {
       block_size: BLOCK_SIZE,
       request: { request_id: "take-1", duration_beats: 6, duration_seconds: null },
       buffers: {
-        "buf:1": { path: "plain.audio/drums.data.wav" },
-        "buf:2": { path: "plain.audio/pluck.sample.wav" },
-        "buf:3": { path: "plain.audio/mix.input_gain_1.automation.wav" },
+        "buf:1": { path: `audio/${sha256(encodeWav(drums))}.wav` },
+        "buf:2": { path: `audio/${sha256(encodeWav(pluck))}.wav` },
+        "buf:3": { path: `audio/${sha256(encodeWav(fade))}.wav` },
       },
     });
-    const wav = await readFile(join(dir, "plain.audio", "pluck.sample.wav"));
+    // Content-addressed: the file's name is the SHA-256 of its bytes.
+    const wav = await readFile(join(dir, json.buffers["buf:2"].path));
+    expect(`audio/${sha256(wav)}.wav`).toBe(json.buffers["buf:2"].path);
     expect(new DataView(wav.buffer, wav.byteOffset).getUint16(20, true)).toBe(3); // IEEE float
     expect(decodeWav(wav)).toEqual(pluck);
+  });
+
+  it("writes audio shared by sessions (or by handles of one) once, and each session loads it", async () => {
+    const folder = await mkdtemp(join(dir, "shared-"));
+    // Two sessions play the same drums; the second also plays them through a second handle.
+    const first = await saveSession(join(folder, "a.json"), {
+      request: takeRequest({ drums: "buf:1", pluck: "buf:2", fade: "buf:3" }),
+      buffers: new Map([
+        ["buf:1", drums],
+        ["buf:2", pluck],
+        ["buf:3", fade],
+      ]),
+    });
+    const second = await saveSession(join(folder, "b.json"), {
+      request: takeRequest({ drums: "buf:7", pluck: "buf:8", fade: "buf:9" }),
+      buffers: new Map([
+        ["buf:7", drums],
+        ["buf:8", { sampleRate: drums.sampleRate, channels: drums.channels.map((c) => c.slice()) }],
+        ["buf:9", fade],
+      ]),
+    });
+    const drumsFile = join(folder, "audio", `${sha256(encodeWav(drums))}.wav`);
+    expect(first.writtenFiles).toHaveLength(3);
+    // b.json's drums (twice) and fade were there already: it writes nothing.
+    expect(second.audioFiles).toEqual([drumsFile, join(folder, "audio", `${sha256(encodeWav(fade))}.wav`)]);
+    expect(second.writtenFiles).toEqual([]);
+    expect((await readdir(join(folder, "audio"))).sort()).toEqual(
+      [drums, pluck, fade].map((audio) => `${sha256(encodeWav(audio))}.wav`).sort(),
+    );
+    const b = JSON.parse(await readFile(join(folder, "b.json"), "utf8"));
+    expect(b.buffers["buf:7"].path).toBe(b.buffers["buf:8"].path);
+    const a = JSON.parse(await readFile(join(folder, "a.json"), "utf8"));
+    expect(a.buffers["buf:1"].path).toBe(b.buffers["buf:7"].path);
+
+    for (const name of ["a.json", "b.json"]) {
+      const session = await readSession(join(folder, name));
+      expect([...session.audio.values()].map((audio) => audio.channels[0]?.length)).toEqual(
+        name === "a.json" ? [30_011, 8000, 50_000] : [30_011, 30_011, 50_000],
+      );
+    }
+    // Two handles naming one file are one read, one decoded copy.
+    const shared = await readSession(join(folder, "b.json"));
+    expect(shared.audio.get("buf:7")).toBe(shared.audio.get("buf:8"));
+    const engine = await createEngine({ host: "in-process", sampleRate: SAMPLE_RATE, blockSize: BLOCK_SIZE });
+    const loaded = await loadSession(join(folder, "b.json"), engine);
+    expect(loaded.uploadedHandles).toHaveLength(3);
+    expect(await engine.readBuffer(loaded.uploadedHandles[1] ?? "")).toEqual(drums.channels);
+    await engine.close();
+  });
+
+  it("still loads a session of the older layout, one WAV per buffer in <name>.audio/", async () => {
+    const folder = await mkdtemp(join(dir, "old-"));
+    await mkdir(join(folder, "take-1.audio"));
+    const files = {
+      "buf:1": "drums.data.wav",
+      "buf:2": "pluck.sample.wav",
+      "buf:3": "mix.input_gain_1.automation.wav",
+    };
+    for (const [name, audio] of [
+      [files["buf:1"], drums],
+      [files["buf:2"], pluck],
+      [files["buf:3"], fade],
+    ] as const) {
+      await writeFile(join(folder, "take-1.audio", name), encodeWav(audio));
+    }
+    const request = takeRequest({ drums: "buf:1", pluck: "buf:2", fade: "buf:3" });
+    await writeFile(
+      join(folder, "take-1.json"),
+      JSON.stringify({
+        version: "v1alpha",
+        sample_rate: SAMPLE_RATE,
+        block_size: BLOCK_SIZE,
+        request,
+        buffers: Object.fromEntries(
+          Object.entries(files).map(([handle, name]) => [handle, { path: `take-1.audio/${name}` }]),
+        ),
+      }),
+    );
+    const session = await readSession(join(folder, "take-1.json"));
+    expect(session.audio.get("buf:2")).toEqual(pluck);
+    const engine = await createEngine({ host: "in-process", sampleRate: SAMPLE_RATE, blockSize: BLOCK_SIZE });
+    const { request: loaded } = await loadSession(join(folder, "take-1.json"), engine);
+    const result = await engine.render(loaded);
+    expect(result.status).toBe("ok");
+    await engine.close();
   });
 
   it("loadSession uploads into an existing engine", async () => {

@@ -163,6 +163,34 @@ describe("render with onChunk (in-process)", () => {
     expect(delivered).toBeLessThan(60 * SR);
   });
 
+  it("says how many of each capture's channels are its node's own: 1 for a mono node", async () => {
+    const handle = await engine.uploadBuffer([noise(9000, 3)], 22050);
+    const seen: Record<string, number>[] = [];
+    for (const channels of [2, 1, 3]) {
+      const request = {
+        ...statefulRequest(handle, 0.1),
+        channels,
+        options: { capture: ["osc", "filter"] },
+      };
+      await engine.render(request, {
+        onChunk: (chunk) => {
+          seen.push(Object.fromEntries(chunk.captureChannels));
+          // The capture itself keeps the request's channels: a mono node fills every one.
+          const osc = chunk.captures.get("osc") ?? [];
+          expect(osc).toHaveLength(channels);
+          for (const channel of osc) expect(channel).toEqual(osc[0]);
+        },
+      });
+    }
+    // The oscillator is mono; the filter has its inputs' two channels (osc and the mono sampler),
+    // within the request's count.
+    expect(seen).toEqual([
+      { osc: 1, filter: 2 },
+      { osc: 1, filter: 1 },
+      { osc: 1, filter: 2 },
+    ]);
+  });
+
   it("ends the render with status error when onChunk throws", async () => {
     const result = await engine.render(statefulRequest(await engine.uploadBuffer([noise(10, 1)], SR), 2), {
       onChunk: () => {
