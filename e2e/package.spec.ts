@@ -280,7 +280,7 @@ test("a Node ESM script imports webdreamer, renders a 440 Hz sine and writes a W
 test("the README's Node quick start runs as written: MIDI -> Faust synth -> filter -> reverb -> WAV", async () => {
   writeProjectFiles(nodeProject, { "render.mjs": readmeBlock("node-quick-start"), "song.mid": songFile() });
   const rendered = await runCommand("node", ["render.mjs", "song.mid"], nodeProject);
-  expect(rendered.stdout).toContain("song.wav");
+  expect(rendered.stdout).toMatch(/^song\.wav: 4 s, peak -\d+\.\d dBFS, 0 clipped$/m);
   const wav = decodeWav(readFileSync(join(nodeProject, "song.wav")));
   const [left = new Float32Array(), right = new Float32Array()] = wav.channels;
   expect(wav.channels).toHaveLength(2);

@@ -16,6 +16,7 @@ export {
   type AudioData,
   decodeWav,
   encodeWav,
+  encodeWavWithReport,
   MAX_WAV_FILE_BYTES,
   readWavFile,
   WAV_SAMPLE_FORMATS,
