@@ -303,6 +303,18 @@ test("the published types resolve for a TypeScript project with moduleResolution
   await runCommand("npx", ["tsc", "-p", "tsconfig.json"], typed);
 });
 
+test("the installed package names its Custom Elements Manifest, which declares <webdreamer-player>", () => {
+  const installed = join(nodeProject, "node_modules/webdreamer");
+  const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as { customElements: string };
+  const manifest = JSON.parse(readFileSync(join(installed, pkg.customElements), "utf8")) as {
+    modules: { declarations?: { tagName?: string; attributes?: { name: string }[] }[] }[];
+  };
+  const player = manifest.modules
+    .flatMap((m) => m.declarations ?? [])
+    .find((d) => d.tagName === "webdreamer-player");
+  expect(player?.attributes?.map((a) => a.name)).toContain("base-url");
+});
+
 test("npx webdreamer render renders a session saved with saveSession", async () => {
   await runCommand("node", ["save.mjs"], nodeProject).catch(async () => {
     writeProjectFiles(nodeProject, { "save.mjs": SAVE_SESSION_SCRIPT });
