@@ -11,19 +11,24 @@ import { build } from "esbuild";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
+/** How every Node bundle of the package is built (the package build uses them too). */
+export const NODE_BUNDLE_OPTIONS = {
+  outdir: join(ROOT, "dist/node"),
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  packages: "external",
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: "linked",
+  logLevel: "warning",
+};
+
 /** Builds the two CLI bundles into dist/node/. */
 export async function buildCli() {
   await build({
+    ...NODE_BUNDLE_OPTIONS,
     entryPoints: { cli: join(ROOT, "src/cli/main.ts"), "cli-worker": join(ROOT, "src/cli/cli-worker.ts") },
-    outdir: join(ROOT, "dist/node"),
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    packages: "external",
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    sourcemap: "linked",
-    logLevel: "warning",
   });
 }
 

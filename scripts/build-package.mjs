@@ -23,7 +23,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { buildCli } from "./build-cli.mjs";
+import { buildCli, NODE_BUNDLE_OPTIONS } from "./build-cli.mjs";
 import { emitDeclarations } from "./emit-declarations.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -94,20 +94,9 @@ await Promise.all([
     outdir: BROWSER,
   }),
   build({
-    entryPoints: {
-      index: "src/index.ts",
-      testing: "src/testing/index.ts",
-    },
-    outdir: NODE,
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
+    ...NODE_BUNDLE_OPTIONS,
+    entryPoints: { index: "src/index.ts", testing: "src/testing/index.ts" },
     splitting: true,
-    packages: "external",
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    sourcemap: "linked",
-    logLevel: "warning",
   }),
   buildCli(),
 ]);
