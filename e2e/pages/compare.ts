@@ -7,8 +7,8 @@ import { createEngineWorklet } from "../../src/hosts/audioworklet/engine-worklet
 const SAMPLE_RATE = 48000;
 const FRAMES = SAMPLE_RATE;
 
-function noise(frames: number): Float32Array<ArrayBuffer> {
-  let state = 12345;
+function noise(frames: number, seed = 12345): Float32Array<ArrayBuffer> {
+  let state = seed;
   return Float32Array.from({ length: frames }, () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return (state / 2 ** 32) * 2 - 1;
@@ -19,17 +19,26 @@ interface Comparison {
   program: GraphProgram;
   buffers: Float32Array[][];
   native(context: OfflineAudioContext): AudioNode;
+  /** Output channels compared (default 1); the test compares them one after the other. */
+  channels?: number;
 }
 
-function playNoise(context: OfflineAudioContext, samples: Float32Array<ArrayBuffer>): AudioBufferSourceNode {
-  const buffer = new AudioBuffer({ length: samples.length, sampleRate: SAMPLE_RATE, numberOfChannels: 1 });
-  buffer.copyToChannel(samples, 0);
+function playNoise(
+  context: OfflineAudioContext,
+  ...channels: Float32Array<ArrayBuffer>[]
+): AudioBufferSourceNode {
+  const length = channels[0]?.length ?? 0;
+  const buffer = new AudioBuffer({ length, sampleRate: SAMPLE_RATE, numberOfChannels: channels.length });
+  channels.forEach((samples, c) => {
+    buffer.copyToChannel(samples, c);
+  });
   const source = new AudioBufferSourceNode(context, { buffer });
   source.start(0);
   return source;
 }
 
 const input = noise(FRAMES);
+const input2 = noise(FRAMES, 777);
 
 const COMPARISONS: Record<string, Comparison> = {
   "oscillator+gain": {
@@ -76,28 +85,76 @@ const COMPARISONS: Record<string, Comparison> = {
       return playNoise(context, input).connect(new DelayNode(context, { delayTime: 0.01 }));
     },
   },
+  "constant source": {
+    program: { nodes: [{ kind: "constant", inputs: [], params: { offset: 0.3 } }], output: 0 },
+    buffers: [],
+    native(context) {
+      const source = new ConstantSourceNode(context, { offset: 0.3 });
+      source.start(0);
+      return source;
+    },
+  },
+  "stereo panner, mono input": {
+    program: {
+      nodes: [
+        { kind: "playback", inputs: [], params: {}, buffers: { 0: 0 } },
+        { kind: "panner", inputs: [0], params: { rule: 7, pan: -0.4 } },
+      ],
+      output: 1,
+    },
+    buffers: [[input]],
+    channels: 2,
+    native(context) {
+      return playNoise(context, input).connect(new StereoPannerNode(context, { pan: -0.4 }));
+    },
+  },
+  "stereo panner, stereo input": {
+    program: {
+      nodes: [
+        { kind: "playback", inputs: [], params: {}, buffers: { 0: 0 } },
+        { kind: "panner", inputs: [0], params: { rule: 7, pan: 0.6 } },
+      ],
+      output: 1,
+    },
+    buffers: [[input, input2]],
+    channels: 2,
+    native(context) {
+      return playNoise(context, input, input2).connect(new StereoPannerNode(context, { pan: 0.6 }));
+    },
+  },
 };
 
-async function render(build: (context: OfflineAudioContext) => Promise<AudioNode>): Promise<number[]> {
-  const context = new OfflineAudioContext({ numberOfChannels: 1, length: FRAMES, sampleRate: SAMPLE_RATE });
+/** Renders in an offline context; the channels one after the other. */
+async function render(
+  channels: number,
+  build: (context: OfflineAudioContext) => Promise<AudioNode>,
+): Promise<number[]> {
+  const context = new OfflineAudioContext({
+    numberOfChannels: channels,
+    length: FRAMES,
+    sampleRate: SAMPLE_RATE,
+  });
   (await build(context)).connect(context.destination);
-  return Array.from((await context.startRendering()).getChannelData(0));
+  const rendered = await context.startRendering();
+  return Array.from({ length: channels }, (_, c) => Array.from(rendered.getChannelData(c))).flat();
 }
 
 async function compareWithNative(name: string): Promise<{ webdreamer: number[]; native: number[] }> {
   const comparison = COMPARISONS[name];
   if (!comparison) throw new Error(`no comparison named ${name}`);
+  const channels = comparison.channels ?? 1;
   const webdreamer = await render(
+    channels,
     async (context) =>
       (
         await createEngineWorklet(context, {
           program: comparison.program,
           buffers: comparison.buffers,
-          outputChannels: 1,
+          outputChannels: channels,
         })
       ).node,
   );
-  const native = await render(async (context) => comparison.native(context));
+  const native = await render(channels, async (context) => comparison.native(context));
   return { webdreamer, native };
 }
 

@@ -50,6 +50,7 @@ describe("readProcessorTypes", () => {
       { index: 7, kind: "mixer", name: "Mixer", maxInputs: -1, instrument: false, bufferSlots: [] },
       { index: 8, kind: "reverb", name: "Reverb", maxInputs: -1, instrument: false, bufferSlots: [] },
       { index: 9, kind: "delay", name: "Delay", maxInputs: -1, instrument: false, bufferSlots: [] },
+      { index: 10, kind: "constant", name: "Constant", maxInputs: 0, instrument: false, bufferSlots: [] },
     ]);
   });
 

@@ -1,6 +1,7 @@
 #include "processor_registry.h"
 
 #include "processors/compressor.h"
+#include "processors/constant.h"
 #include "processors/delay.h"
 #include "processors/filter.h"
 #include "processors/gain.h"
@@ -34,6 +35,7 @@ const ProcessorType kTypes[] = {
     {"mixer", "Mixer", kMixerParams, kMixerParamCount, -1, make<Mixer>},
     {"reverb", "Reverb", kReverbParams, kReverbParamCount, -1, make<Reverb>},
     {"delay", "Delay", kDelayParams, kDelayParamCount, -1, make<Delay>, /*feedbackCapable=*/true},
+    {"constant", "Constant", kConstantParams, kConstantParamCount, 0, make<Constant>},
 };
 
 }  // namespace

@@ -14,6 +14,8 @@ const RULES = [
   "squareRoot4p5dB",
 ] as const;
 type Rule = (typeof RULES)[number];
+/** Every rule of the `rule` parameter: JUCE's, then Web Audio's StereoPannerNode law. */
+const ALL_RULES = [...RULES, "equalPower"] as const;
 
 /**
  * juce::dsp::Panner::update() (JUCE 6-8, juce_Panner.cpp), rewritten here: the rule's left and
@@ -40,9 +42,13 @@ function juceGains(rule: Rule, pan: number): [number, number] {
 
 const ones = new Float32Array(16).fill(1);
 
-async function gains(rule: Rule, pan: number, input: Float32Array[] = [ones]): Promise<Float32Array[]> {
+async function gains(
+  rule: (typeof ALL_RULES)[number],
+  pan: number,
+  input: Float32Array[] = [ones],
+): Promise<Float32Array[]> {
   const frames = input[0]?.length ?? 0;
-  return renderProgram(effectProgram("panner", 1, { pan, rule: RULES.indexOf(rule) }), frames, {
+  return renderProgram(effectProgram("panner", 1, { pan, rule: ALL_RULES.indexOf(rule) }), frames, {
     buffers: [input],
   });
 }
@@ -136,6 +142,70 @@ describe("panner: JUCE pan rules", () => {
   });
 });
 
+/**
+ * Web Audio's StereoPannerNode, from the spec's "Stereo Panning" algorithm, in doubles:
+ * mono: x = (pan + 1) / 2, L = in * cos(x pi/2), R = in * sin(x pi/2);
+ * stereo, pan <= 0: x = pan + 1, L = inL + inR * cos(x pi/2), R = inR * sin(x pi/2);
+ * stereo, pan > 0: x = pan, L = inL * cos(x pi/2), R = inR + inL * sin(x pi/2).
+ */
+function stereoPanner(pan: number, left: Float32Array, right?: Float32Array): [Float64Array, Float64Array] {
+  const p = Math.min(1, Math.max(-1, pan));
+  const outL = new Float64Array(left.length);
+  const outR = new Float64Array(left.length);
+  for (let i = 0; i < left.length; i++) {
+    const l = left[i] as number;
+    if (right === undefined) {
+      const x = ((p + 1) / 2) * (Math.PI / 2);
+      outL[i] = l * Math.cos(x);
+      outR[i] = l * Math.sin(x);
+      continue;
+    }
+    const r = right[i] as number;
+    const x = (p <= 0 ? p + 1 : p) * (Math.PI / 2);
+    outL[i] = p <= 0 ? l + r * Math.cos(x) : l * Math.cos(x);
+    outR[i] = p <= 0 ? r * Math.sin(x) : r + l * Math.sin(x);
+  }
+  return [outL, outR];
+}
+
+describe("panner: equalPower, Web Audio's StereoPannerNode", () => {
+  const left = testSignal(2000, 4);
+  const right = testSignal(2000, 5);
+
+  it.each([-1, -0.6, -0.25, 0, 0.25, 0.6, 1])(
+    "pan %f: a mono input follows the spec's formula",
+    async (pan) => {
+      const [l, r] = await gains("equalPower", pan, [left]);
+      const [el, er] = stereoPanner(Math.fround(pan), left);
+      expect(maxAbsDifference(l as Float32Array, el)).toBeLessThan(1e-6);
+      expect(maxAbsDifference(r as Float32Array, er)).toBeLessThan(1e-6);
+    },
+  );
+
+  it.each([-1, -0.6, -0.25, 0, 0.25, 0.6, 1])(
+    "pan %f: a stereo input follows the spec's formula",
+    async (pan) => {
+      const [l, r] = await gains("equalPower", pan, [left, right]);
+      const [el, er] = stereoPanner(Math.fround(pan), left, right);
+      expect(maxAbsDifference(l as Float32Array, el)).toBeLessThan(2e-6);
+      expect(maxAbsDifference(r as Float32Array, er)).toBeLessThan(2e-6);
+    },
+  );
+
+  it("is equal power for mono (L^2 + R^2 = 1) and passes stereo unchanged at the centre", async () => {
+    for (const pan of [-0.8, -0.1, 0.45, 0.9]) {
+      const [l, r] = await gains("equalPower", pan);
+      expect((l?.[0] as number) ** 2 + (r?.[0] as number) ** 2).toBeCloseTo(1, 6);
+    }
+    const [l, r] = await gains("equalPower", 0, [left, right]);
+    expect(maxAbsDifference(l as Float32Array, left)).toBe(0);
+    expect(maxAbsDifference(r as Float32Array, right)).toBe(0);
+    const [centreL, centreR] = await gains("equalPower", 0);
+    expect(centreL?.[0]).toBeCloseTo(Math.SQRT1_2, 7);
+    expect(centreR?.[0]).toBeCloseTo(Math.SQRT1_2, 7);
+  });
+});
+
 describeSharedBehaviour({
   kind: "panner",
   table: [
@@ -155,17 +225,17 @@ describeSharedBehaviour({
       name: "Rule",
       units: "",
       min: 0,
-      max: 6,
+      max: 7,
       default: 0,
       discrete: true,
-      choices: [...RULES],
+      choices: [...ALL_RULES],
       choiceAliases: null,
     },
   ],
   inputs: [[testSignal(6000, 1), testSignal(6000, 2)]],
   outputChannels: 2,
   params: { pan: 0.3, rule: 2 },
-  extremes: RULES.flatMap((_, rule) => [
+  extremes: ALL_RULES.flatMap((_, rule) => [
     { rule, pan: -1 },
     { rule, pan: 1 },
   ]),

@@ -10,8 +10,10 @@ const ParamSpec kPannerParams[] = {
     {"pan", "Pan", "", -1.0f, 1.0f, 0.0f, false, nullptr},
     // Pan law, JUCE dsp::PannerRule order and names. Every rule gives unity gain on both sides at
     // the centre (JUCE's boost factor), and differs in how the level falls off towards the sides.
-    {"rule", "Rule", "", 0.0f, 6.0f, 0.0f, true,
-     "linear|balanced|sin3dB|sin4p5dB|sin6dB|squareRoot3dB|squareRoot4p5dB"},
+    // equalPower is Web Audio's StereoPannerNode: no boost, and a stereo input is panned by moving
+    // one side into the other rather than by scaling each.
+    {"rule", "Rule", "", 0.0f, 7.0f, 0.0f, true,
+     "linear|balanced|sin3dB|sin4p5dB|sin6dB|squareRoot3dB|squareRoot4p5dB|equalPower"},
 };
 const int kPannerParamCount = sizeof(kPannerParams) / sizeof(kPannerParams[0]);
 
@@ -30,6 +32,18 @@ void Panner::setParam(int index, float value) {
 // engine applies the parameter.
 void Panner::updateGains() {
   constexpr double kHalfPi = 0.5 * 3.14159265358979323846;
+  if (rule_ == kEqualPower) {
+    // The Web Audio spec's StereoPannerNode algorithm ("Stereo Panning"), with pan clamped to
+    // [-1, 1]. Mono: x = (pan + 1) / 2. Stereo: x = pan + 1 for pan <= 0, else x = pan.
+    const double pan = std::clamp(static_cast<double>(pan_), -1.0, 1.0);
+    const double mono = (pan + 1.0) * 0.5 * kHalfPi;
+    const double stereo = (pan <= 0.0 ? pan + 1.0 : pan) * kHalfPi;
+    monoLeft_ = static_cast<float>(std::cos(mono));
+    monoRight_ = static_cast<float>(std::sin(mono));
+    stereoLeft_ = static_cast<float>(std::cos(stereo));
+    stereoRight_ = static_cast<float>(std::sin(stereo));
+    return;
+  }
   const double p = 0.5 * (static_cast<double>(pan_) + 1.0);  // JUCE's normalisedPan, 0..1
   const double sinL = std::sin(kHalfPi * (1.0 - p));
   const double sinR = std::sin(kHalfPi * p);
@@ -60,6 +74,10 @@ void Panner::process(const AudioBlock& block) {
     std::fill(outR, outR + n, 0.0f);
     return;
   }
+  if (rule_ == kEqualPower) {
+    processEqualPower(block);
+    return;
+  }
   // Mono feeds both sides; otherwise the first two channels are left and right (as in JUCE,
   // which takes only mono or stereo; further channels are ignored here).
   const float* inL = block.inputs[0];
@@ -67,6 +85,32 @@ void Panner::process(const AudioBlock& block) {
   const float gl = left_, gr = right_;
   for (int i = 0; i < n; ++i) outL[i] = inL[i] * gl;
   for (int i = 0; i < n; ++i) outR[i] = inR[i] * gr;
+}
+
+
+// Web Audio's equal-power panning: a mono input goes to both sides with cos/sin gains; a stereo
+// input panned left keeps its left channel and adds the right one into it (cos), keeping sin of the
+// right; panned right, the mirror. At pan 0 a stereo input passes unchanged.
+void Panner::processEqualPower(const AudioBlock& block) {
+  const int n = block.frames;
+  float* outL = block.outputs[0];
+  float* outR = block.outputs[1];
+  const float* inL = block.inputs[0];
+  if (block.numInputs < 2) {
+    const float gl = monoLeft_, gr = monoRight_;
+    for (int i = 0; i < n; ++i) outL[i] = inL[i] * gl;
+    for (int i = 0; i < n; ++i) outR[i] = inL[i] * gr;
+    return;
+  }
+  const float* inR = block.inputs[1];
+  const float gl = stereoLeft_, gr = stereoRight_;
+  if (pan_ <= 0.0f) {
+    for (int i = 0; i < n; ++i) outL[i] = inL[i] + inR[i] * gl;
+    for (int i = 0; i < n; ++i) outR[i] = inR[i] * gr;
+  } else {
+    for (int i = 0; i < n; ++i) outL[i] = inL[i] * gl;
+    for (int i = 0; i < n; ++i) outR[i] = inR[i] + inL[i] * gr;
+  }
 }
 
 }  // namespace wd
