@@ -111,6 +111,9 @@ describe("sampler", () => {
       "gain",
       "bend_range",
       "voices",
+      "loop_mode",
+      "loop_start",
+      "loop_end",
     ]);
     expect(type?.params.find((p) => p.id === "voices")).toMatchObject({
       min: 1,
@@ -143,5 +146,83 @@ describe("sampler channel messages", () => {
     });
     expect(soundOff?.[99]).toBe(1);
     expect(soundOff?.[100]).toBe(0);
+  });
+});
+
+describe("sampler loops", () => {
+  const SR = 48000;
+  const PERIOD = 100;
+  /** 10 periods of a sine, then silence: the loop [200, 700) holds 5 whole periods. */
+  const sine = Float32Array.from({ length: 1500 }, (_, i) =>
+    i < 1000 ? Math.sin((2 * Math.PI * i) / PERIOD) : 0,
+  );
+  const loop = { loop_start: 200 / SR, loop_end: 700 / SR };
+  /** The largest step between two neighbouring samples of the sine itself. */
+  const ownSlope = 2 * Math.sin(Math.PI / PERIOD);
+
+  const largestStep = (x: Float32Array) => {
+    let largest = 0;
+    for (let i = 1; i < x.length; i++)
+      largest = Math.max(largest, Math.abs((x[i] as number) - (x[i - 1] as number)));
+    return largest;
+  };
+
+  it("sustain: a held note plays the loop's frames over and over, exactly, at any block size", async () => {
+    for (const blockSize of [1, 128, 777]) {
+      const [out = new Float32Array()] = await renderProgram(
+        sampler([noteOn(0, 60)], { loop_mode: 1, ...loop }),
+        6000,
+        { blockSize, buffers: [[sine]] },
+      );
+      const expected = Float32Array.from({ length: 6000 }, (_, f) =>
+        f < 700 ? (sine[f] as number) : (sine[200 + ((f - 200) % 500)] as number),
+      );
+      expect(out, `block ${blockSize}`).toEqual(expected);
+      expect(largestStep(out)).toBeLessThanOrEqual(ownSlope + 1e-6);
+    }
+  });
+
+  it("is seamless when repitched: no step at the loop point beyond the signal's own slope", async () => {
+    for (const note of [55, 67, 79]) {
+      const rate = 2 ** ((note - 60) / 12);
+      const [out = new Float32Array()] = await renderProgram(
+        sampler([noteOn(0, note)], { loop_mode: 2, ...loop }),
+        8000,
+        { buffers: [[sine]] },
+      );
+      // Linear interpolation between samples never steps further than the samples do, scaled by the rate.
+      expect(largestStep(out), `note ${note}`).toBeLessThanOrEqual(ownSlope * Math.max(1, rate) + 1e-6);
+      expect(Math.max(...out.subarray(6000).map(Math.abs))).toBeGreaterThan(0.99);
+    }
+  });
+
+  it("after note-off, sustain plays on to the sample's end; continuous keeps looping; off never loops", async () => {
+    const timeline = [noteOn(0, 60), noteOff(3000, 60)];
+    const render = async (loop_mode: number) =>
+      (
+        await renderProgram(sampler(timeline, { loop_mode, release: 1000, ...loop }), 6000, {
+          buffers: [[sine]],
+        })
+      )[0] ?? new Float32Array();
+    const off = await render(0);
+    const sustain = await render(1);
+    const continuous = await render(2);
+    // off: the sample ended at frame 1000 (its last 500 frames are silence).
+    expect(Math.max(...off.subarray(1000).map(Math.abs))).toBe(0);
+    // sustain: still looping before the note-off; after it, at most 1300 more frames of the sample.
+    expect(Math.max(...sustain.subarray(2500, 3000).map(Math.abs))).toBeGreaterThan(0.99);
+    expect(Math.max(...sustain.subarray(3000 + 1300).map(Math.abs))).toBe(0);
+    // continuous: still sounding in the release, a second later.
+    expect(Math.max(...continuous.subarray(5500).map(Math.abs))).toBeGreaterThan(0.9);
+  });
+
+  it("without a usable loop (end <= start) it plays once, as with loop_mode off", async () => {
+    const once = await renderProgram(sampler([noteOn(0, 60)]), 3000, { buffers: [[sine]] });
+    const badLoop = await renderProgram(
+      sampler([noteOn(0, 60)], { loop_mode: 1, loop_start: 700 / SR, loop_end: 200 / SR }),
+      3000,
+      { buffers: [[sine]] },
+    );
+    expect(badLoop).toEqual(once);
   });
 });

@@ -93,6 +93,12 @@ describeSharedBehaviour({
     param("gain", "Gain", "", [0, 16], 1),
     param("bend_range", "Pitch bend range", "semitones", [0, 48], 2),
     param("voices", "Voices", "", [1, 64], 16, { discrete: true }),
+    param("loop_mode", "Loop mode", "", [0, 2], 0, {
+      discrete: true,
+      choices: ["off", "sustain", "continuous"],
+    }),
+    param("loop_start", "Loop start", "s", [0, 86400], 0),
+    param("loop_end", "Loop end", "s", [0, 86400], 0),
   ],
   inputs: [[sample]],
   outputChannels: 1,

@@ -1,5 +1,6 @@
 #include "sampler.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -22,6 +23,12 @@ const ParamSpec kSamplerParams[] = {
     {"bend_range", "Pitch bend range", "semitones", 0.0f, 48.0f, 2.0f, false, nullptr},
     // Simultaneous notes; a new note beyond this steals the oldest.
     {"voices", "Voices", "", 1.0f, 64.0f, 16.0f, true, nullptr},
+    // Loop: off, sustain (while the note is held, then on to the end), continuous (until silent).
+    {"loop_mode", "Loop mode", "", 0.0f, 2.0f, 0.0f, true, "off|sustain|continuous"},
+    // Loop start, in seconds of the sample (rounded to its nearest frame).
+    {"loop_start", "Loop start", "s", 0.0f, 86400.0f, 0.0f, false, nullptr},
+    // Loop end (exclusive), in seconds of the sample; 0 (or anything past it) is the sample's end.
+    {"loop_end", "Loop end", "s", 0.0f, 86400.0f, 0.0f, false, nullptr},
 };
 const int kSamplerParamCount = sizeof(kSamplerParams) / sizeof(kSamplerParams[0]);
 
@@ -61,6 +68,9 @@ void Sampler::setParam(int index, float value) {
     case kRelease: releaseMs_ = value; break;
     case kGain: gain_ = value; break;
     case kBendRange: bendRange_ = value; break;
+    case kLoopMode: loopMode_ = static_cast<int>(value); break;
+    case kLoopStart: loopStartSeconds_ = value; break;
+    case kLoopEnd: loopEndSeconds_ = value; break;
     case kVoices:
       voiceCount_ = static_cast<int>(value);
       // Voices past the new count stop now rather than pausing until the count grows again.
@@ -158,6 +168,20 @@ float Sampler::advanceEnvelope(Voice& v) {
   }
 }
 
+int64_t Sampler::loopStartFrame() const {
+  return std::min<int64_t>(std::llround(static_cast<double>(loopStartSeconds_) * buffer_->sampleRate), buffer_->frames);
+}
+
+int64_t Sampler::loopEndFrame() const {
+  const int64_t end = std::llround(static_cast<double>(loopEndSeconds_) * buffer_->sampleRate);
+  return end <= 0 || end > buffer_->frames ? buffer_->frames : end;
+}
+
+bool Sampler::loops(const Voice& v) const {
+  if (loopMode_ == kLoopOff || loopEndFrame() <= loopStartFrame()) return false;
+  return loopMode_ == kLoopContinuous || v.stage != Stage::kRelease;
+}
+
 void Sampler::process(const AudioBlock& block) {
   const int n = block.frames;
   for (int c = 0; c < block.numOutputs; ++c) std::memset(block.outputs[c], 0, sizeof(float) * n);
@@ -168,7 +192,16 @@ void Sampler::process(const AudioBlock& block) {
     if (v.stage == Stage::kIdle) continue;
     const double rate = std::exp2((v.note - static_cast<double>(rootNote_)) / 12.0) * bendRatio_ *
                         (buffer_->sampleRate / sampleRate_);
+    const int64_t loopStart = loopStartFrame();
+    const int64_t loopEnd = loopEndFrame();
     for (int i = 0; i < n && v.stage != Stage::kIdle; ++i) {
+      // A looping voice that reaches the loop's end goes back by the loop's length, keeping its
+      // fraction, so the loop is seamless whatever the playback rate.
+      const bool looping = loops(v);
+      if (looping && v.position >= static_cast<double>(loopEnd) && v.position < static_cast<double>(length)) {
+        v.position -= static_cast<double>(loopEnd - loopStart) *
+                      std::floor((v.position - static_cast<double>(loopStart)) / static_cast<double>(loopEnd - loopStart));
+      }
       const auto i0 = static_cast<int64_t>(v.position);
       if (i0 >= length) {
         v.stage = Stage::kIdle;  // the sample ended
@@ -176,10 +209,12 @@ void Sampler::process(const AudioBlock& block) {
       }
       const float frac = static_cast<float>(v.position - static_cast<double>(i0));
       const float amp = advanceEnvelope(v) * v.velocityGain * gain_;
+      // The frame after i0: inside a loop, the one after the loop's last frame is its first.
+      const int64_t i1 = looping && i0 + 1 == loopEnd ? loopStart : i0 + 1;
       for (int c = 0; c < block.numOutputs; ++c) {
         const float* src = buffer_->channels[c];
         const float a = src[i0];
-        const float b = i0 + 1 < length ? src[i0 + 1] : 0.0f;
+        const float b = i1 < length ? src[i1] : 0.0f;
         block.outputs[c][i] += (frac == 0.0f ? a : a + (b - a) * frac) * amp;
       }
       v.position += rate;

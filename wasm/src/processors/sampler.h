@@ -13,7 +13,10 @@ extern const int kSamplerParamCount;
 
 class Sampler final : public Processor {
  public:
-  enum Param { kRootNote, kAttack, kDecay, kSustain, kRelease, kGain, kBendRange, kVoices };
+  enum Param { kRootNote, kAttack, kDecay, kSustain, kRelease, kGain, kBendRange, kVoices, kLoopMode, kLoopStart, kLoopEnd };
+  // off: play the sample once. sustain: loop while the note is held, then play on to the sample's
+  // end (SoundFont loop mode 3). continuous: loop until the envelope ends (SoundFont mode 1).
+  enum LoopMode { kLoopOff, kLoopSustain, kLoopContinuous };
   static constexpr int kMaxVoices = 64;
 
   void prepare(double sampleRate, int maxBlock, int numInputs) override;
@@ -39,6 +42,10 @@ class Sampler final : public Processor {
     uint64_t age = 0;       // for stealing the oldest voice
   };
 
+  // The loop as whole frames of the sample, [start, end); end <= start means no loop.
+  bool loops(const Voice& v) const;
+  int64_t loopStartFrame() const;
+  int64_t loopEndFrame() const;
   void noteOn(int note, int velocity);
   void noteOff(int note);
   void release(Voice& v);
@@ -53,6 +60,8 @@ class Sampler final : public Processor {
   float bendRange_ = 2.0f;
   float bend_ = 0.0f;  // -1..1
   int voiceCount_ = 16;
+  int loopMode_ = kLoopOff;
+  float loopStartSeconds_ = 0.0f, loopEndSeconds_ = 0.0f;
   // Stage lengths in samples; the level is a linear function of the position in the stage, so it
   // lands exactly on 1, the sustain level and 0 (no accumulated rounding).
   int attackSamples_ = 0, decaySamples_ = 0, releaseSamples_ = 0;
