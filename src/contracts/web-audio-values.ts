@@ -131,7 +131,8 @@ export function curveValue(curve: Extract<ScheduledEvent, { type: "curve" }>, t:
   const values = curve.values;
   const last = values.length - 1;
   if (t >= curve.time + curve.duration) return values[last] as number;
-  const position = (last / curve.duration) * (t - curve.time);
+  // Not below 0: a frame can take an event up to a rounding error before its time (web-audio-compiler.ts).
+  const position = Math.max(0, (last / curve.duration) * (t - curve.time));
   const k = Math.min(Math.floor(position), last - 1);
   const vk = values[k] as number;
   return vk + ((values[k + 1] as number) - vk) * (position - k);

@@ -2,7 +2,8 @@
  * Compiles `web_audio` automation (a Web Audio AudioParam schedule) into engine timeline entries.
  *
  * The schedule is evaluated here, in double precision, once per frame at t = frame / sampleRate, as
- * Chromium evaluates an a-rate AudioParam, and sent as audio-rate arrays: the engine's own ramps run
+ * Chromium evaluates an a-rate AudioParam (an event at time T takes effect from frame
+ * ceil(T * sampleRate), as there), and sent as audio-rate arrays: the engine's own ramps run
  * between whole frames and from the segment's start, while Web Audio's run between arbitrary times and
  * from the previous event. Only frames where the value moves are sent (a ramp's span, a curve, a
  * setTarget until the next event); between them the last value holds in the engine, so a long,
@@ -55,14 +56,19 @@ export function compileWebAudio(
   }
   const values = new WebAudioValues(scheduled.events, options.intrinsic);
   const rate = options.sampleRate;
+  const events = values.events;
+  let started = 0; // events that have taken effect by the frame at hand
   for (const [first, last] of movingFrames(values, rate)) {
     const frames = new Float32Array(last - first + 1);
-    let started = values.countUpTo(first / rate);
     for (let i = 0; i < frames.length; i++) {
-      const t = (first + i) / rate;
-      while (started < values.events.length && (values.events[started] as ScheduledEvent).time <= t)
+      const frame = first + i;
+      while (
+        started < events.length &&
+        firstFrameAt((events[started] as ScheduledEvent).time, rate) <= frame
+      ) {
         started++;
-      frames[i] = values.valueWith(started, t);
+      }
+      frames[i] = values.valueWith(started, frame / rate);
     }
     timeline.push({ type: "array", param, start: first, values: frames });
   }
@@ -93,12 +99,12 @@ function movingFrames(values: WebAudioValues, rate: number): [number, number][] 
   return ranges;
 }
 
-/** The first frame whose time frame / rate is >= `time`. */
+/**
+ * The frame an event at `time` takes effect: ceil(time * rate), the product rounded as Chromium rounds
+ * it, so that a time such as 0.55 s at 44.1 kHz (24255.000000000004 frames) lands where it does there.
+ */
 function firstFrameAt(time: number, rate: number): number {
-  let frame = Math.max(0, Math.ceil(time * rate));
-  while (frame > 0 && (frame - 1) / rate >= time) frame--;
-  while (frame / rate < time) frame++;
-  return frame;
+  return Math.ceil(time * rate);
 }
 
 /** When a final setTarget is close enough to its target to hold it (see the module comment). */

@@ -21,12 +21,17 @@ type RefEvent =
   | { type: "target"; time: number; target: number; timeConstant: number }
   | { type: "curve"; time: number; duration: number; values: number[]; stop?: number };
 
-/** The spec's value at t, walking the list from the start: the reference the engine must match. */
-function specValue(events: readonly RefEvent[], intrinsic: number, t: number): number {
+/**
+ * The spec's value at a frame, walking the list from the start: the reference the engine must match.
+ * The value is computed at t = frame / SR; an event at time T takes effect from frame ceil(T * SR), as
+ * in Chromium.
+ */
+function specValue(events: readonly RefEvent[], intrinsic: number, frame: number): number {
+  const t = frame / SR;
   let current: (at: number) => number = () => intrinsic;
   let rampFrom = { time: 0, value: intrinsic };
   for (const event of events) {
-    if (event.time > t) {
+    if (Math.ceil(event.time * SR) > frame) {
       if (event.type === "linear") {
         const { time: t0, value: v0 } = rampFrom;
         return v0 + (event.value - v0) * ((t - t0) / (event.time - t0));
@@ -121,7 +126,7 @@ async function render(
 function worstError(out: Float32Array, expected: readonly RefEvent[], intrinsic: number): number {
   let worst = 0;
   for (let frame = 0; frame < out.length; frame++) {
-    const reference = specValue(expected, intrinsic, frame / SR);
+    const reference = specValue(expected, intrinsic, frame);
     const error = Math.abs((out[frame] as number) - reference) / Math.max(1, Math.abs(reference));
     worst = Math.max(worst, error);
   }
@@ -149,12 +154,16 @@ describe("web_audio automation follows the Web Audio spec, frame by frame", () =
       [
         { type: "setValueAtTime", value: 0.25, time: 0.1 },
         { type: "setValueAtTime", value: -0.5, time: 0.30001 },
+        { type: "setValueAtTime", value: 0.125, time: 0.55 },
       ],
       [
         { type: "set", time: 0.1, value: 0.25 },
         { type: "set", time: 0.30001, value: -0.5 },
+        { type: "set", time: 0.55, value: 0.125 },
       ],
     );
+    // 0.55 * 44100 rounds to 24255.000000000004: frame 24256, as in Chromium (ceil(time * rate)).
+    expect([out[24255], out[24256]]).toEqual([-0.5, 0.125]);
     expect(out[4409]).toBe(1); // before the first event: the parameter's own value
     expect(out[4410]).toBe(0.25); // 0.1 s = frame 4410
     expect(out[13230]).toBe(0.25); // 0.30001 s = frame 13230.44: frame 13231 is the first after it
