@@ -157,6 +157,7 @@ function compileNode(
     if (automation.kind === "web_audio") {
       // Web Audio's intrinsic value: the parameter's own, which holds before the first event.
       const intrinsic = params[id] ?? param.default;
+      // Web Audio times are continuous: beats are not put on the ppqn grid, so a short curve keeps its length.
       const toSeconds = (time: number) => clock.seconds(automation.timeline, time);
       const options = { intrinsic, sampleRate: context.sampleRate, toSeconds, path: automationPath };
       compileWebAudio(id, automation, options, timeline);
@@ -429,10 +430,9 @@ class FrameClock {
     return this.beatFrame(Math.round(time * this.ppqn) / this.ppqn);
   }
 
-  /** Seconds of a time on the seconds or beats timeline (beats quantised to the graph's grid). */
+  /** Seconds of a time on the seconds or beats timeline (exact beats, not on the grid). */
   seconds(timeline: "seconds" | "beats", time: number): number {
-    if (timeline === "seconds") return time;
-    return secondsAtBeat(this.tempo, Math.round(time * this.ppqn) / this.ppqn);
+    return timeline === "seconds" ? time : secondsAtBeat(this.tempo, time);
   }
 
   /** The frame of an exact beat on the tempo map. */

@@ -123,6 +123,40 @@ describe("WorkletDriver against a fake worklet", () => {
     expect(driver.loadedGraph).toBe(GRAPH);
   });
 
+  it("loads web_audio automation for real-time play as the audio-rate values of its moving frames", async () => {
+    const graph = parseContract(GraphDescriptorSchema, {
+      version: "v1alpha",
+      nodes: [
+        { name: "osc", node_id: "builtin:oscillator" },
+        {
+          name: "vca",
+          node_id: "builtin:gain",
+          inputs: ["osc"],
+          params: { gain: 0.5 },
+          automation: {
+            gain: {
+              kind: "web_audio",
+              events: [
+                { type: "setValueAtTime", value: 0, time: 0.25 },
+                { type: "linearRampToValueAtTime", value: 1, time: 0.5 },
+              ],
+            },
+          },
+        },
+      ],
+      output: "vca",
+    });
+    await driver.load(graph);
+    const vca = port.last("load").program.nodes[1];
+    // Before the first event the gain keeps its own value; the ramp runs from 0.25 s to 0.5 s.
+    expect(vca?.params.gain).toBe(0.5);
+    const [entry, ...rest] = vca?.timeline ?? [];
+    expect(rest).toEqual([]);
+    if (entry?.type !== "array") throw new Error("expected one audio-rate array");
+    expect([entry.start, entry.values.length]).toEqual([12000, 12001]);
+    expect([entry.values[0], entry.values[6000], entry.values[12000]]).toEqual([0, 0.5, 1]);
+  });
+
   it("a load the worklet refuses rejects with E_RENDER and its reason, keeping the graph it had", async () => {
     await driver.load(GRAPH);
     port.answer = (message) => {
