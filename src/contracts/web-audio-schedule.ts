@@ -69,7 +69,7 @@ export function scheduleWebAudio(
     if (issue !== undefined) return { issue: { path: [call, ...issue.path], message: issue.message } };
     insert(events, event);
     if (event.type === "curve") {
-      curves.push(event);
+      insert(curves, event);
       // Spec: an implicit setValueAtTime at the curve's end, so later ramps start from its last value.
       insert(events, { type: "set", time: event.end, value: event.values.at(-1) as number, call });
     }
@@ -99,42 +99,50 @@ function toEvent(
   }
 }
 
-/** Web Audio's NotSupportedError cases: an event inside a curve, or a curve over an event. */
+/**
+ * Web Audio's NotSupportedError cases: an event inside a curve, or a curve over an event. Curves never
+ * overlap one another, so only the last one starting at or before the event can hold it; both checks
+ * are binary searches, so a long schedule is checked in n log n.
+ */
 function overlap(
   events: readonly Tagged[],
   curves: readonly Tagged[],
   event: Tagged,
   item: Exclude<WebAudioCall, { cancelTime: number }>,
 ): WebAudioScheduleIssue | undefined {
-  // Curves are few: scan them; the events a new curve would cover are found from the end, where
-  // calls in time order insert.
-  for (const other of curves) {
-    if (other.type === "curve" && other.time <= event.time && event.time < other.end) {
-      return {
-        path: ["time"],
-        message: `${item.time} falls inside the setValueCurveAtTime of events[${other.call}]; Web Audio rejects it (NotSupportedError)`,
-      };
-    }
+  const holder = curves[upperBound(curves, event.time) - 1];
+  if (holder?.type === "curve" && event.time < holder.end) {
+    return {
+      path: ["time"],
+      message: `${item.time} falls inside the setValueCurveAtTime of events[${holder.call}]; Web Audio rejects it (NotSupportedError)`,
+    };
   }
   if (event.type !== "curve") return undefined;
-  for (let index = events.length - 1; index >= 0; index--) {
-    const other = events[index] as Tagged;
-    if (other.time <= event.time) break;
-    if (other.time < event.end) {
-      return {
-        path: ["duration"],
-        message: `the curve would cover events[${other.call}], which starts inside it; Web Audio rejects it (NotSupportedError)`,
-      };
-    }
+  const covered = events[upperBound(events, event.time)];
+  if (covered !== undefined && covered.time < event.end) {
+    return {
+      path: ["duration"],
+      message: `the curve would cover events[${covered.call}], which starts inside it; Web Audio rejects it (NotSupportedError)`,
+    };
   }
   return undefined;
 }
 
 /** Inserts after every event at the same time (spec: placed after them, before later ones). */
 function insert(events: Tagged[], event: Tagged): void {
-  let index = events.length;
-  while (index > 0 && (events[index - 1] as Tagged).time > event.time) index--;
-  events.splice(index, 0, event);
+  events.splice(upperBound(events, event.time), 0, event);
+}
+
+/** The index of the first event later than `time` (events.length when none is). */
+function upperBound(events: readonly Tagged[], time: number): number {
+  let low = 0;
+  let high = events.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((events[middle] as Tagged).time <= time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**

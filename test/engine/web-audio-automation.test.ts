@@ -11,6 +11,8 @@ import {
   EngineError,
   type GraphNodeInput,
   type RenderRequestInput,
+  scheduleWebAudio,
+  type WebAudioCall,
 } from "../../src/index";
 
 const SR = 44100;
@@ -443,6 +445,20 @@ describe("web_audio automation rejects what Web Audio would, naming the call", (
   ])("%s", async (_name, events, path) => {
     const message = await rejection(events);
     expect(message).toContain(`E_SCHEMA at ${path}`);
+  });
+
+  it("checks a long schedule quickly, whatever the call order", () => {
+    // 32,768 curves called latest first: each insertion and overlap check is a binary search.
+    const curves: Call[] = Array.from({ length: 32_768 }, (_, i) => ({
+      type: "setValueCurveAtTime",
+      values: [0, 1],
+      time: 2 * (32_767 - i),
+      duration: 1,
+    }));
+    const started = performance.now();
+    const result = scheduleWebAudio(curves as WebAudioCall[]);
+    expect("events" in result && result.events.length).toBe(65_536); // each curve and its implicit set
+    expect(performance.now() - started).toBeLessThan(3000);
   });
 
   it("says why in Web Audio's terms", async () => {
