@@ -228,7 +228,7 @@ export const GraphNodeSchema = z
       z.record(z.string().min(1), z.union([z.number(), z.string()])).default({}),
     ).describe('Static parameter values by parameter id: a number, or a choice label (e.g. mode: "low").'),
     automation: withoutReservedKey(z.record(z.string().min(1), AutomationSchema).default({})).describe(
-      "Automation by parameter id; overrides params for that parameter.",
+      "Automation by parameter id; overrides params for that parameter (web_audio keeps it as the value before its first event).",
     ),
     midi: z
       .array(MidiEventSchema)
