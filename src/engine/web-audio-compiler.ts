@@ -3,18 +3,20 @@
  *
  * The schedule is evaluated here, in double precision, once per frame at t = frame / sampleRate, as
  * Chromium evaluates an a-rate AudioParam (an event at time T takes effect from frame
- * ceil(T * sampleRate), as there), and sent as audio-rate arrays: the engine's own ramps run
- * between whole frames and from the segment's start, while Web Audio's run between arbitrary times and
- * from the previous event. Only frames where the value moves are sent (a ramp's span, a curve, a
- * setTarget until the next event); between them the last value holds in the engine, so a long,
- * mostly flat schedule stays small. The cost is 4 bytes per moving frame, counted in the graph's
- * memory estimate like any audio-rate automation.
+ * ceil(T * sampleRate), as there). Only frames where the value moves are sent (a ramp's span, a
+ * curve, a setTarget until the next event); between them the last value holds in the engine, so a
+ * long, mostly flat schedule stays small. A linear or exponential ramp is linear (or exponential) in
+ * the frame number, so one of 64 frames or more goes as an engine ramp between the values the formula
+ * gives at its first frame and at its event's frame; everything else that moves goes as audio-rate
+ * values, 4 bytes a frame, counted in the graph's memory estimate (E_LIMIT graphMemoryBytes before
+ * they are computed, when they could never fit).
  *
  * A setTarget with nothing after it never reaches its target exactly: it is sent until it is within
  * 2^-25 of the target's magnitude (below float resolution there), or 2^-48 of its excursion when the
  * target is 0 (about 33 time constants), and then holds.
  */
 import { EngineError } from "../contracts/errors";
+import { LIMITS, limitError } from "../contracts/limits";
 import { formatPath } from "../contracts/validate";
 import type { WebAudioAutomation } from "../contracts/web-audio-automation";
 import { scheduleWebAudio, type WebAudioCall } from "../contracts/web-audio-schedule";
@@ -57,21 +59,87 @@ export function compileWebAudio(
   const values = new WebAudioValues(scheduled.events, options.intrinsic);
   const rate = options.sampleRate;
   const events = values.events;
-  let started = 0; // events that have taken effect by the frame at hand
-  for (const [first, last] of movingFrames(values, rate)) {
-    const frames = new Float32Array(last - first + 1);
-    for (let i = 0; i < frames.length; i++) {
-      const frame = first + i;
-      while (
-        started < events.length &&
-        firstFrameAt((events[started] as ScheduledEvent).time, rate) <= frame
-      ) {
-        started++;
-      }
-      frames[i] = values.valueWith(started, frame / rate);
-    }
-    timeline.push({ type: "array", param, start: first, values: frames });
+  // The values of moving frames cost engine memory: refuse before allocating what the engine would.
+  const ranges = movingFrames(values, rate);
+  const bytes = arrayFrameCount(values, ranges, rate) * Float32Array.BYTES_PER_ELEMENT;
+  if (bytes > LIMITS.graphMemoryBytes.value) {
+    const path = formatPath(["events"], options.path);
+    throw limitError("graphMemoryBytes", bytes, path, "the audio-rate values of this web_audio automation");
   }
+  let started = 0; // events that have taken effect by the frame at hand
+  const advance = (frame: number) => {
+    while (started < events.length && firstFrameAt((events[started] as ScheduledEvent).time, rate) <= frame) {
+      started++;
+    }
+  };
+  for (const [first, last] of ranges) {
+    let pending: number[] = [];
+    let pendingStart = first;
+    const flush = (next: number) => {
+      if (pending.length > 0) {
+        timeline.push({ type: "array", param, start: pendingStart, values: Float32Array.from(pending) });
+      }
+      pending = [];
+      pendingStart = next;
+    };
+    for (let frame = first; frame <= last; ) {
+      advance(frame);
+      const ramp = rampStretch(values, started, frame, rate);
+      if (ramp !== undefined) {
+        flush(ramp.end);
+        timeline.push({ type: "ramp", param, start: frame, ...ramp });
+        frame = ramp.end;
+        continue;
+      }
+      pending.push(values.valueWith(started, frame / rate));
+      frame++;
+    }
+    flush(last + 1);
+  }
+}
+
+/** Ramps shorter than this go as values: an engine segment is not worth it. */
+const MIN_RAMP_FRAMES = 64;
+
+/**
+ * A linear or exponential ramp running from `frame` as one engine ramp: Web Audio's ramp is linear
+ * (or exponential) in the frame number, so the engine's ramp from the value at `frame` to the value
+ * the same formula gives at the frame its event takes effect (`end`, where the next entry sets the
+ * event's own value) matches it frame by frame, without sending a value per frame.
+ */
+function rampStretch(
+  values: WebAudioValues,
+  started: number,
+  frame: number,
+  rate: number,
+): { end: number; from: number; to: number; curve: "linear" | "exponential" } | undefined {
+  const previous = values.events[started - 1];
+  const next = values.events[started];
+  if (next === undefined || (next.type !== "linear" && next.type !== "exponential")) return undefined;
+  if (previous?.type === "curve" && frame / rate < previous.end) return undefined;
+  const end = firstFrameAt(next.time, rate);
+  if (end - frame < MIN_RAMP_FRAMES) return undefined;
+  const from = values.valueWith(started, frame / rate);
+  const to = values.valueWith(started, end / rate);
+  // A ramp that holds (an exponential one from 0 or across a sign change) is a linear one from v to v.
+  const curve = next.type === "exponential" && from !== to ? "exponential" : "linear";
+  return { end, from, to, curve };
+}
+
+/**
+ * How many frames of `ranges` go as values: all but the ramps sent as engine ramps (each ramp event's
+ * span from the frame its previous event takes effect, as rampStretch finds it).
+ */
+function arrayFrameCount(values: WebAudioValues, ranges: readonly [number, number][], rate: number): number {
+  let frames = ranges.reduce((sum, [first, last]) => sum + last - first + 1, 0);
+  values.events.forEach((event, index) => {
+    if (event.type !== "linear" && event.type !== "exponential") return;
+    const previous = values.events[index - 1];
+    const from = previous === undefined ? 0 : previous.type === "curve" ? previous.end : previous.time;
+    const span = firstFrameAt(event.time, rate) - firstFrameAt(from, rate);
+    if (span >= MIN_RAMP_FRAMES) frames -= span;
+  });
+  return frames;
 }
 
 /**

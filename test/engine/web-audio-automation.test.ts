@@ -5,6 +5,7 @@
  * t = frame / sampleRate.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileWebAudio } from "../../src/engine/web-audio-compiler";
 import {
   createEngine,
   type EngineClient,
@@ -93,7 +94,7 @@ afterAll(async () => {
 
 async function render(
   automation: NonNullable<GraphNodeInput["automation"]>[string],
-  options: { seconds?: number; gain?: number; blockSize?: number } = {},
+  options: { seconds?: number; gain?: number; blockSize?: number; start?: number } = {},
 ): Promise<Float32Array> {
   const one = await engine.uploadBuffer([Float32Array.of(1)], SR);
   const request: RenderRequestInput = {
@@ -103,6 +104,7 @@ async function render(
     channels: 1,
     duration_seconds: options.seconds ?? 1,
     ...(options.blockSize ? { options: { block_size: options.blockSize } } : {}),
+    ...(options.start ? { start_position_seconds: options.start } : {}),
     node_graph: {
       version: "v1alpha",
       nodes: [
@@ -367,6 +369,49 @@ describe("web_audio automation follows the Web Audio spec, frame by frame", () =
     for (const blockSize of [7, 128, 4096]) {
       expect(await render(automation, { seconds: 0.06, blockSize })).toEqual(reference);
     }
+  });
+
+  it("starts mid-schedule as it plays through (a seek lands inside a ramp, a curve, a setTarget)", async () => {
+    const automation = {
+      kind: "web_audio" as const,
+      events: [
+        { type: "setValueAtTime" as const, value: 0.1, time: 0.05 },
+        { type: "linearRampToValueAtTime" as const, value: 0.9, time: 0.4 },
+        { type: "setValueCurveAtTime" as const, values: [0, 1, 0.5], time: 0.5, duration: 0.2 },
+        { type: "setTargetAtTime" as const, target: 0.2, time: 0.75, timeConstant: 0.05 },
+      ],
+    };
+    const full = await render(automation);
+    for (const start of [0.2, 0.6, 0.8]) {
+      const from = await render(automation, { seconds: 1 - start, start });
+      const offset = Math.round(start * SR);
+      expect(from, `from ${start} s`).toEqual(full.subarray(offset, offset + from.length));
+    }
+  });
+
+  it("sends a long ramp as one engine ramp, and refuses a schedule whose moving values exceed engine memory", () => {
+    const timeline: Parameters<typeof compileWebAudio>[3] = [];
+    const options = { intrinsic: 1, sampleRate: SR, toSeconds: (t: number) => t, path: "p" };
+    compileWebAudio(
+      "gain",
+      {
+        kind: "web_audio",
+        timeline: "seconds",
+        events: [{ type: "exponentialRampToValueAtTime", value: 0.001, time: 600 }],
+      },
+      options,
+      timeline,
+    );
+    // Ten minutes: one ramp and the event's own value on its frame, not 26 million values.
+    expect(timeline.map((entry) => entry.type)).toEqual(["ramp", "array"]);
+    const huge = {
+      kind: "web_audio" as const,
+      timeline: "seconds" as const,
+      events: [{ type: "setTargetAtTime" as const, target: 0, time: 0, timeConstant: 1e6 }],
+    };
+    expect(() => compileWebAudio("gain", huge, options, [])).toThrow(
+      /^E_LIMIT at p\.events: needs .* bytes \(the audio-rate values of this web_audio automation\), over the limit graphMemoryBytes/,
+    );
   });
 
   it("takes beats on the tempo map (120 bpm: a beat is 0.5 s)", async () => {
