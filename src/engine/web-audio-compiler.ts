@@ -73,28 +73,28 @@ export function compileWebAudio(
     }
   };
   for (const [first, last] of ranges) {
-    let pending: number[] = [];
-    let pendingStart = first;
-    const flush = (next: number) => {
-      if (pending.length > 0) {
-        timeline.push({ type: "array", param, start: pendingStart, values: Float32Array.from(pending) });
-      }
-      pending = [];
-      pendingStart = next;
-    };
     for (let frame = first; frame <= last; ) {
       advance(frame);
       const ramp = rampStretch(values, started, frame, rate);
       if (ramp !== undefined) {
-        flush(ramp.end);
         timeline.push({ type: "ramp", param, start: frame, ...ramp });
         frame = ramp.end;
         continue;
       }
-      pending.push(values.valueWith(started, frame / rate));
-      frame++;
+      // Values up to the next event's frame (where a ramp may start) or the end of the range.
+      const next = events[started];
+      const end = Math.min(
+        last + 1,
+        next === undefined ? last + 1 : Math.max(frame + 1, firstFrameAt(next.time, rate)),
+      );
+      const run = new Float32Array(end - frame);
+      for (let i = 0; i < run.length; i++) {
+        advance(frame + i);
+        run[i] = values.valueWith(started, (frame + i) / rate);
+      }
+      timeline.push({ type: "array", param, start: frame, values: run });
+      frame = end;
     }
-    flush(last + 1);
   }
 }
 
