@@ -17,6 +17,7 @@ import {
   withoutReservedKey,
 } from "./common";
 import { LIMITS } from "./limits";
+import { WebAudioAutomationSchema } from "./web-audio-automation";
 
 /** Builtin processors the engine is expected to provide (DawDreamer's set). Not enforced by the schema. */
 export const BUILTIN_NODE_IDS = [
@@ -115,8 +116,13 @@ const BreakpointAutomationSchema = z
   });
 
 export const AutomationSchema = z
-  .discriminatedUnion("kind", [AudioRateAutomationSchema, PpqnAutomationSchema, BreakpointAutomationSchema])
-  .describe("How one parameter changes over time: audio_rate, ppqn or breakpoints.");
+  .discriminatedUnion("kind", [
+    AudioRateAutomationSchema,
+    PpqnAutomationSchema,
+    BreakpointAutomationSchema,
+    WebAudioAutomationSchema,
+  ])
+  .describe("How one parameter changes over time: audio_rate, ppqn, breakpoints or web_audio.");
 
 export type Automation = z.output<typeof AutomationSchema>;
 export type AutomationInput = z.input<typeof AutomationSchema>;
@@ -222,7 +228,7 @@ export const GraphNodeSchema = z
       z.record(z.string().min(1), z.union([z.number(), z.string()])).default({}),
     ).describe('Static parameter values by parameter id: a number, or a choice label (e.g. mode: "low").'),
     automation: withoutReservedKey(z.record(z.string().min(1), AutomationSchema).default({})).describe(
-      "Automation by parameter id; overrides params for that parameter.",
+      "Automation by parameter id; overrides params for that parameter (web_audio keeps it as the value before its first event).",
     ),
     midi: z
       .array(MidiEventSchema)

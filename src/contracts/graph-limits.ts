@@ -4,7 +4,7 @@
  * graph (in a render, a loadGraph, a session file) rejects the same input with the same E_LIMIT.
  * Limits are checked after parsing rather than by the schema, so their code is E_LIMIT, not E_SCHEMA.
  */
-import type { GraphDescriptor } from "./graph-descriptor";
+import type { Automation, GraphDescriptor } from "./graph-descriptor";
 import { checkLimit, LIMITS, limitError } from "./limits";
 import { formatPath } from "./validate";
 
@@ -33,10 +33,9 @@ export function checkGraphLimits(graph: GraphDescriptor, rootLabel = ""): void {
   let events = 0;
   graph.nodes.forEach((node, index) => {
     for (const [parameterId, automation] of Object.entries(node.automation)) {
-      const field = automation.kind === "breakpoints" ? "points" : "values";
-      const points = automation.kind === "breakpoints" ? automation.points.length : automation.values?.length;
+      const [field, points] = automationSize(automation);
       const path = formatPath(["nodes", index, "automation", parameterId, field], rootLabel);
-      checkLimit("automationPoints", points ?? 0, path);
+      checkLimit("automationPoints", points, path);
     }
     events += node.midi.length;
     const context = index === 0 ? "" : `nodes[0] to nodes[${index}] together`;
@@ -77,5 +76,20 @@ export function checkGraphDepth(
       waiting[target] = (waiting[target] as number) - 1;
       if (waiting[target] === 0) ready.push(target);
     }
+  }
+}
+
+/** The field holding an automation's points and how many it holds (a web_audio curve counts its values). */
+function automationSize(automation: Automation): [string, number] {
+  switch (automation.kind) {
+    case "breakpoints":
+      return ["points", automation.points.length];
+    case "web_audio":
+      return [
+        "events",
+        automation.events.reduce((sum, event) => sum + ("values" in event ? event.values.length : 1), 0),
+      ];
+    default:
+      return ["values", automation.values?.length ?? 0];
   }
 }

@@ -15,3 +15,6 @@ export * from "./render";
 export * from "./tempo-map";
 export * from "./transport-state";
 export * from "./validate";
+export * from "./web-audio-automation";
+export * from "./web-audio-schedule";
+export * from "./web-audio-values";

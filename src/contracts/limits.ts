@@ -68,7 +68,7 @@ export const LIMITS = {
   automationPoints: {
     value: 65_536,
     unit: "points",
-    what: "breakpoints or inline values of one automation",
+    what: "breakpoints, inline values or web_audio events (with curve values) of one automation",
     why: "longer curves travel as a buffer handle (audio-rate data)",
   },
   tempoPoints: {

@@ -39,6 +39,7 @@ import {
 } from "./builtin-descriptors";
 import type { ExternalNodeSpec, GraphProgram, GraphProgramNode, TimelineEntry } from "./graph-program";
 import type { ProcessorParamInfo, ProcessorTypeInfo } from "./processor-types";
+import { compileWebAudio } from "./web-audio-compiler";
 
 /** What the compiler needs from its host. */
 export interface GraphCompileContext {
@@ -152,7 +153,16 @@ function compileNode(
   const timeline: TimelineEntry[] = [];
   for (const [id, automation] of Object.entries(node.automation)) {
     const automationPath = formatPath(["automation", id], path);
-    requireParameter(type, id, automationPath);
+    const param = requireParameter(type, id, automationPath);
+    if (automation.kind === "web_audio") {
+      // Web Audio's intrinsic value: the parameter's own, which holds before the first event.
+      const intrinsic = params[id] ?? param.default;
+      // Web Audio times are continuous: beats are not put on the ppqn grid, so a short curve keeps its length.
+      const toSeconds = (time: number) => clock.seconds(automation.timeline, time);
+      const options = { intrinsic, sampleRate: context.sampleRate, toSeconds, path: automationPath };
+      compileWebAudio(id, automation, options, timeline);
+      continue;
+    }
     const start = compileAutomation(id, automation, automationPath, clock, context, timeline);
     if (start !== undefined) params[id] = start;
   }
@@ -276,7 +286,7 @@ function requireBufferSlot(type: ProcessorTypeInfo, slotName: string, path: stri
  */
 function compileAutomation(
   param: string,
-  automation: Automation,
+  automation: Exclude<Automation, { kind: "web_audio" }>,
   path: string,
   clock: FrameClock,
   context: GraphCompileContext,
@@ -418,6 +428,11 @@ class FrameClock {
   frame(timeline: "seconds" | "beats", time: number): number {
     if (timeline === "seconds") return Math.round(time * this.sampleRate);
     return this.beatFrame(Math.round(time * this.ppqn) / this.ppqn);
+  }
+
+  /** Seconds of a time on the seconds or beats timeline (exact beats, not on the grid). */
+  seconds(timeline: "seconds" | "beats", time: number): number {
+    return timeline === "seconds" ? time : secondsAtBeat(this.tempo, time);
   }
 
   /** The frame of an exact beat on the tempo map. */

@@ -122,7 +122,7 @@ describe("arguments", () => {
 
   it("names a missing discriminator", () => {
     expect(messageOf(() => parseContract(AutomationSchema, { values: [1] }, "automation.gain"))).toBe(
-      "E_SCHEMA at automation.gain.kind: is required (one of audio_rate, ppqn, breakpoints)",
+      "E_SCHEMA at automation.gain.kind: is required (one of audio_rate, ppqn, breakpoints, web_audio)",
     );
   });
 });

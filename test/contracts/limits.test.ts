@@ -96,7 +96,7 @@ describe("graph limits", () => {
     const values = new Array<number>(65_537).fill(1);
     expect(graphError(oneNode({ automation: { gain: { kind: "audio_rate", values } } })).message).toBe(
       "E_LIMIT at graph.nodes[0].automation.gain.values: needs 65,537 points, over the limit " +
-        "automationPoints = 65,536 points: breakpoints or inline values of one automation",
+        "automationPoints = 65,536 points: breakpoints, inline values or web_audio events (with curve values) of one automation",
     );
     expect(graphError(oneNode({ automation: { gain: { kind: "ppqn", ppqn: 960, values } } })).path).toBe(
       "graph.nodes[0].automation.gain.values",
@@ -108,6 +108,19 @@ describe("graph limits", () => {
     expect(
       accepts(oneNode({ automation: { gain: { kind: "audio_rate", values: values.slice(1) } } })),
     ).not.toThrow();
+    // web_audio: events, each curve counting its values.
+    const sets = values.map((value, time) => ({ type: "setValueAtTime" as const, value, time }));
+    expect(graphError(oneNode({ automation: { gain: { kind: "web_audio", events: sets } } })).path).toBe(
+      "graph.nodes[0].automation.gain.events",
+    );
+    const curve = { type: "setValueCurveAtTime" as const, values: values.slice(2), time: 1, duration: 1 };
+    const events = [curve, { type: "setValueAtTime" as const, value: 0, time: 0 }];
+    expect(accepts(oneNode({ automation: { gain: { kind: "web_audio", events } } }))).not.toThrow();
+    const over = [...events, { type: "setValueAtTime" as const, value: 0, time: 3 }];
+    expect(graphError(oneNode({ automation: { gain: { kind: "web_audio", events: over } } })).message).toBe(
+      "E_LIMIT at graph.nodes[0].automation.gain.events: needs 65,537 points, over the limit " +
+        "automationPoints = 65,536 points: breakpoints, inline values or web_audio events (with curve values) of one automation",
+    );
   });
 
   it("graphEvents: counted over all nodes, E_LIMIT at the node that crosses the limit", () => {

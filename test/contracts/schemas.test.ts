@@ -156,7 +156,7 @@ const REQUEST_CASES: [string, Mutation, string][] = [
     (m) => {
       m.node_graph.nodes[0].automation = { gain: { kind: "spline", points: [] } };
     },
-    "E_SCHEMA at node_graph.nodes[0].automation.gain.kind: must be one of audio_rate, ppqn, breakpoints",
+    "E_SCHEMA at node_graph.nodes[0].automation.gain.kind: must be one of audio_rate, ppqn, breakpoints, web_audio",
   ],
   [
     "audio-rate automation with neither values nor buffer_handle",

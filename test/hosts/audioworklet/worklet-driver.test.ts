@@ -123,6 +123,40 @@ describe("WorkletDriver against a fake worklet", () => {
     expect(driver.loadedGraph).toBe(GRAPH);
   });
 
+  it("loads web_audio automation for real-time play: a ramp as an engine ramp, moving values per frame", async () => {
+    const graph = parseContract(GraphDescriptorSchema, {
+      version: "v1alpha",
+      nodes: [
+        { name: "osc", node_id: "builtin:oscillator" },
+        {
+          name: "vca",
+          node_id: "builtin:gain",
+          inputs: ["osc"],
+          params: { gain: 0.5 },
+          automation: {
+            gain: {
+              kind: "web_audio",
+              events: [
+                { type: "setValueAtTime", value: 0, time: 0.25 },
+                { type: "linearRampToValueAtTime", value: 1, time: 0.5 },
+              ],
+            },
+          },
+        },
+      ],
+      output: "vca",
+    });
+    await driver.load(graph);
+    const vca = port.last("load").program.nodes[1];
+    // Before the first event the gain keeps its own value; the ramp runs from 0.25 s to 0.5 s.
+    expect(vca?.params.gain).toBe(0.5);
+    // The ramp is linear in the frame number: one engine ramp, then the event's own value from its frame.
+    expect(vca?.timeline).toEqual([
+      { type: "ramp", param: "gain", start: 12000, end: 24000, from: 0, to: 1, curve: "linear" },
+      { type: "array", param: "gain", start: 24000, values: Float32Array.of(1) },
+    ]);
+  });
+
   it("a load the worklet refuses rejects with E_RENDER and its reason, keeping the graph it had", async () => {
     await driver.load(GRAPH);
     port.answer = (message) => {
