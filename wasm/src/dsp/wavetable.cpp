@@ -8,10 +8,18 @@ namespace wd {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr int kMaxHarmonics = 2048;  // 20 Hz keeps harmonics up to 41 kHz; 10 Hz up to 20 kHz
+// The saw's top level: 20 Hz keeps its harmonics up to 41 kHz, 10 Hz up to 20 kHz. The triangle's
+// harmonic 256 is already 96 dB below its fundamental (1/k^2), so its tables stop there.
+constexpr int kMaxSawHarmonics = 2048;
+constexpr int kMaxTriangleHarmonics = 256;
 constexpr int kMinSize = 4096;
-constexpr int kSizePerHarmonic = 16;
-constexpr double kFadeRatio = 1.12;  // see wavetable.h: 2^(1/4) * 1.12 = 1.33 < 22050 / 16000  // N >= 16 K: linear-interpolation images below -80 dB
+constexpr int kSizePerHarmonic = 16;  // N >= 16 K: linear-interpolation images 80 dB down
+// Level j's harmonics number at most kLevelRatio times level j - 1's, and fade in while A / K_j <
+// kFadeRatio (wavetable.h): every harmonic below Nyquist / (kLevelRatio * kFadeRatio) = 0.378 fs has
+// its full amplitude, 16.7 kHz at 44.1 kHz. The fade costs a second read, so it spans only a fifth of
+// each level's range.
+constexpr double kLevelRatio = 1.2599210498948732;  // 2^(1/3)
+constexpr double kFadeRatio = 1.05;
 
 // The sine amplitude of harmonic k in the ideal series (sum of a_k sin(2 pi k phase)).
 double amplitude(WavetableSet::Shape shape, int k) {
@@ -99,12 +107,13 @@ WavetableLevel buildLevel(WavetableSet::Shape shape, int harmonics, const Twiddl
 }  // namespace
 
 WavetableSet::WavetableSet(Shape shape) {
-  const Twiddles twiddles(static_cast<size_t>(tableSize(kMaxHarmonics)));
-  for (int k = 1; k <= kMaxHarmonics;) {
+  const int maxHarmonics = shape == kSaw ? kMaxSawHarmonics : kMaxTriangleHarmonics;
+  const Twiddles twiddles(static_cast<size_t>(tableSize(maxHarmonics)));
+  for (int k = 1; k <= maxHarmonics;) {
     levels_.push_back(buildLevel(shape, k, twiddles));
-    const int next = static_cast<int>(std::floor(k * 1.189207115002721));  // 2^(1/4)
+    const int next = static_cast<int>(std::floor(k * kLevelRatio));
     k = next > k ? next : k + 1;
-    if (k > kMaxHarmonics && levels_.back().harmonics < kMaxHarmonics) k = kMaxHarmonics;
+    if (k > maxHarmonics && levels_.back().harmonics < maxHarmonics) k = maxHarmonics;
   }
 }
 

@@ -1,26 +1,30 @@
 // Band-limited (mip-mapped) wavetables for the saw, square and triangle oscillators.
 //
-// One table per "level": level j holds harmonics 1..K_j of the ideal Fourier series, the K_j growing
-// by at most 2^(1/4) from one level to the next (every integer up to 5). A tone whose phase advances
+// One table per "level": level j holds harmonics 1..K_j of the ideal Fourier series, K_j growing by
+// at most 2^(1/3) from one level to the next (by one up to 8). A tone whose phase advances
 // `increment` per sample may carry the harmonics below Nyquist, k < A = 2^31 / increment. It plays
-// level j, the last with K_j < A, faded into level j - 1 while A < 1.12 K_j: harmonics fade in from
-// 0 as they come down from Nyquist instead of switching on, so a frequency sweep never steps the
+// level j, the last with K_j < A, faded into level j - 1 while A < 1.05 K_j: harmonics fade in from 0
+// as they come down from Nyquist instead of switching on, so a frequency sweep never steps the
 // waveform (a step splatters far below Nyquist: -54 dB in a saw sweep when levels were switched).
-// Nothing folds back, every harmonic below Nyquist / (2^(1/4) * 1.12) (16.5 kHz at 44.1 kHz) has
-// its full amplitude, and the level depends only on the increment, so one set serves every rate.
+// Nothing folds back, every harmonic below 0.378 fs (16.7 kHz at 44.1 kHz) has its full amplitude,
+// and the level depends only on the increment, so one set of tables serves every sample rate.
 //
 // Tables are read with linear interpolation from the 32-bit fixed-point phase (fast_sin.h). Linear
 // interpolation scales harmonic k by sinc^2(k/N) and adds images of it near multiples of N; the
 // tables are built with harmonic k pre-divided by sinc^2(k/N), so the interpolated waveform has the
-// exact Fourier amplitudes, and they are sized N >= 16 K (4096 at least) to keep the images (the
-// only non-harmonic content) 78 dB down. Measured in test/engine/oscillator-spectrum.test.ts.
+// exact Fourier amplitudes, and they are sized N >= 16 K (4096 at least) to keep the images (the only
+// non-harmonic content) about 80 dB down. Measured in test/engine/oscillator-spectrum.test.ts.
 //
-// The tables (about 2.6 MiB) are built once per module instance, on the control thread, by the first
-// call of wavetables() (the engine's constructor makes it); the audio thread only reads them.
+// The tables (1.2 MiB) are built once per module instance (about 50 ms), on the control thread, by
+// the first call of wavetables(): the engine's constructor makes it. The audio thread only reads.
 #pragma once
 
 #include <cstdint>
 #include <vector>
+
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
 
 namespace wd {
 
@@ -65,15 +69,15 @@ const Wavetables& wavetables();
 inline float readLevel(const WavetableLevel& level, uint32_t phase) {
   const float* t = level.samples.data();
   const uint32_t index = phase >> level.shift;
-  const float frac = static_cast<float>(phase & ((1u << level.shift) - 1u)) *
+  const float frac = static_cast<float>(static_cast<int32_t>(phase & ((1u << level.shift) - 1u))) *
                      (1.0f / static_cast<float>(1u << level.shift));
   const float a = t[index];
   return a + frac * (t[index + 1] - a);
 }
 
-// The saw and the triangle: one table, the square (kSquare): saw(phase + 1/2) - saw(phase), whose
-// even harmonics cancel and odd ones double, which is the square's series (4 / (pi k)), +1 on the
-// first half cycle.
+// The saw and the triangle read one table; the square (kSquare) is saw(phase + 1/2) - saw(phase),
+// whose even harmonics cancel and odd ones double: the square's series (4 / (pi k)), +1 on the first
+// half cycle.
 enum class TableShape { kDirect, kSquare };
 
 template <TableShape shape>
@@ -82,24 +86,75 @@ inline float readShape(const WavetableLevel& level, uint32_t phase) {
   return readLevel(level, phase);
 }
 
-// out[i] = amplitude * mix(phase_i) for i in [0, n); advances `phase`.
+#ifdef __wasm_simd128__
+// readLevel for four phases: the same float operations lane by lane (WebAssembly has no fused
+// multiply-add to change them), so a block's scalar tail matches what this would give.
+inline v128_t readLevelX4(const WavetableLevel& level, v128_t phases) {
+  const float* t = level.samples.data();
+  const v128_t index = wasm_u32x4_shr(phases, level.shift);
+  const v128_t fracBits = wasm_v128_and(phases, wasm_i32x4_splat(static_cast<int32_t>((1u << level.shift) - 1u)));
+  const v128_t frac = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(fracBits),
+                                     wasm_f32x4_splat(1.0f / static_cast<float>(1u << level.shift)));
+  // No gather in WebAssembly SIMD: four lane loads for each of the two neighbours.
+  const float* p0 = t + wasm_u32x4_extract_lane(index, 0);
+  const float* p1 = t + wasm_u32x4_extract_lane(index, 1);
+  const float* p2 = t + wasm_u32x4_extract_lane(index, 2);
+  const float* p3 = t + wasm_u32x4_extract_lane(index, 3);
+  v128_t a = wasm_v128_load32_zero(p0);
+  a = wasm_v128_load32_lane(p1, a, 1);
+  a = wasm_v128_load32_lane(p2, a, 2);
+  a = wasm_v128_load32_lane(p3, a, 3);
+  v128_t b = wasm_v128_load32_zero(p0 + 1);
+  b = wasm_v128_load32_lane(p1 + 1, b, 1);
+  b = wasm_v128_load32_lane(p2 + 1, b, 2);
+  b = wasm_v128_load32_lane(p3 + 1, b, 3);
+  return wasm_f32x4_add(a, wasm_f32x4_mul(frac, wasm_f32x4_sub(b, a)));
+}
+
+template <TableShape shape>
+inline v128_t readShapeX4(const WavetableLevel& level, v128_t phases) {
+  if (shape == TableShape::kSquare) {
+    const v128_t half = wasm_i32x4_add(phases, wasm_i32x4_splat(static_cast<int32_t>(0x80000000u)));
+    return wasm_f32x4_sub(readLevelX4(level, half), readLevelX4(level, phases));
+  }
+  return readLevelX4(level, phases);
+}
+#endif
+
+// out[i] = amplitude * mix(phase_i) for i in [0, n); advances `phase`. Every sample depends only on
+// its own phase, so the output is the same for any block partition.
 template <TableShape shape>
 inline void renderWavetable(const WavetableMix& mix, float* out, int n, uint32_t& phase, uint32_t increment,
                             float amplitude) {
-  uint32_t p = phase;
-  if (mix.weight >= 1.0f) {
-    const WavetableLevel& level = *mix.upper;
-    for (int i = 0; i < n; ++i, p += increment) out[i] = amplitude * readShape<shape>(level, p);
-  } else {
-    const WavetableLevel& lower = *mix.lower;
-    const WavetableLevel& upper = *mix.upper;
-    const float w = mix.weight;
-    for (int i = 0; i < n; ++i, p += increment) {
-      const float a = readShape<shape>(lower, p);
-      out[i] = amplitude * (a + w * (readShape<shape>(upper, p) - a));
+  const bool fading = mix.weight < 1.0f;
+  const WavetableLevel& lower = *mix.lower;
+  const WavetableLevel& upper = *mix.upper;
+  const float w = mix.weight;
+  int i = 0;
+#ifdef __wasm_simd128__
+  v128_t phases = wasm_u32x4_make(phase, phase + increment, phase + 2 * increment, phase + 3 * increment);
+  const v128_t step = wasm_i32x4_splat(static_cast<int32_t>(4 * increment));
+  const v128_t amp = wasm_f32x4_splat(amplitude);
+  const v128_t weight = wasm_f32x4_splat(w);
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = readShapeX4<shape>(upper, phases);
+    if (fading) {
+      const v128_t a = readShapeX4<shape>(lower, phases);
+      v = wasm_f32x4_add(a, wasm_f32x4_mul(weight, wasm_f32x4_sub(v, a)));
     }
+    wasm_v128_store(out + i, wasm_f32x4_mul(amp, v));
+    phases = wasm_i32x4_add(phases, step);
   }
-  phase = p;
+  phase += static_cast<uint32_t>(i) * increment;
+#endif
+  for (; i < n; ++i, phase += increment) {
+    float v = readShape<shape>(upper, phase);
+    if (fading) {
+      const float a = readShape<shape>(lower, phase);
+      v = a + w * (v - a);
+    }
+    out[i] = amplitude * v;
+  }
 }
 
 }  // namespace wd
