@@ -8,8 +8,9 @@ namespace wd {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-// The saw's top level: 20 Hz keeps its harmonics up to 41 kHz, 10 Hz up to 20 kHz. The triangle's
-// harmonic 256 is already 96 dB below its fundamental (1/k^2), so its tables stop there.
+// The levels stop at these: the saw's top level (2019 harmonics) keeps a 20 Hz tone's harmonics up
+// to 40 kHz and a 10 Hz tone's up to 20 kHz; the triangle's harmonic 254 is already 96 dB below its
+// fundamental (1/k^2).
 constexpr int kMaxSawHarmonics = 2048;
 constexpr int kMaxTriangleHarmonics = 256;
 constexpr int kMinSize = 4096;
@@ -97,9 +98,13 @@ WavetableLevel buildLevel(WavetableSet::Shape shape, int harmonics, const Twiddl
   inverseFft(re, im, twiddles);
   WavetableLevel level;
   level.harmonics = harmonics;
-  level.samples.resize(size + 1);
-  for (int i = 0; i < size; ++i) level.samples[i] = static_cast<float>(im[i]);
-  level.samples[size] = level.samples[0];
+  level.pairs.resize(2 * static_cast<size_t>(size));
+  for (int i = 0; i < size; ++i) {
+    const float x = static_cast<float>(im[i]);
+    const float next = static_cast<float>(im[(i + 1) % size]);
+    level.pairs[2 * i] = x;
+    level.pairs[2 * i + 1] = next - x;  // in float, as a reader subtracting the two would get
+  }
   level.shift = 32 - static_cast<int>(std::lround(std::log2(size)));
   return level;
 }
@@ -113,7 +118,6 @@ WavetableSet::WavetableSet(Shape shape) {
     levels_.push_back(buildLevel(shape, k, twiddles));
     const int next = static_cast<int>(std::floor(k * kLevelRatio));
     k = next > k ? next : k + 1;
-    if (k > maxHarmonics && levels_.back().harmonics < maxHarmonics) k = maxHarmonics;
   }
 }
 

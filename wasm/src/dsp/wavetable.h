@@ -15,7 +15,7 @@
 // exact Fourier amplitudes, and they are sized N >= 16 K (4096 at least) to keep the images (the only
 // non-harmonic content) about 80 dB down. Measured in test/engine/oscillator-spectrum.test.ts.
 //
-// The tables (1.2 MiB) are built once per module instance (about 50 ms), on the control thread, by
+// The tables (2.8 MiB) are built once per module instance (about 50 ms), on the control thread, by
 // the first call of wavetables(): the engine's constructor makes it. The audio thread only reads.
 #pragma once
 
@@ -28,10 +28,11 @@
 
 namespace wd {
 
-// One band-limited table: `size` (a power of two) samples of one cycle plus a copy of the first at
-// the end, so interpolation never wraps.
+// One band-limited table of `size` (a power of two) samples of one cycle, stored as pairs
+// (x[i], x[i + 1] - x[i]), wrapping at the end: one 8-byte load gives everything linear interpolation
+// needs, which halves the loads (WebAssembly SIMD has no gather; every lane is loaded on its own).
 struct WavetableLevel {
-  std::vector<float> samples;
+  std::vector<float> pairs;
   int harmonics = 0;
   int shift = 0;  // 32 - log2(size): the phase's integer index is phase >> shift
 };
@@ -67,12 +68,10 @@ const Wavetables& wavetables();
 
 // One linearly interpolated read of a level at a fixed-point phase.
 inline float readLevel(const WavetableLevel& level, uint32_t phase) {
-  const float* t = level.samples.data();
-  const uint32_t index = phase >> level.shift;
+  const float* pair = level.pairs.data() + 2 * (phase >> level.shift);
   const float frac = static_cast<float>(static_cast<int32_t>(phase & ((1u << level.shift) - 1u))) *
                      (1.0f / static_cast<float>(1u << level.shift));
-  const float a = t[index];
-  return a + frac * (t[index + 1] - a);
+  return pair[0] + frac * pair[1];
 }
 
 // The saw and the triangle read one table; the square (kSquare) is saw(phase + 1/2) - saw(phase),
@@ -87,37 +86,32 @@ inline float readShape(const WavetableLevel& level, uint32_t phase) {
 }
 
 #ifdef __wasm_simd128__
-// readLevel for four phases: the same float operations lane by lane (WebAssembly has no fused
-// multiply-add to change them), so a block's scalar tail matches what this would give.
-inline v128_t readLevelX4(const WavetableLevel& level, v128_t phases) {
-  const float* t = level.samples.data();
-  const v128_t index = wasm_u32x4_shr(phases, level.shift);
-  const v128_t fracBits = wasm_v128_and(phases, wasm_i32x4_splat(static_cast<int32_t>((1u << level.shift) - 1u)));
-  const v128_t frac = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(fracBits),
-                                     wasm_f32x4_splat(1.0f / static_cast<float>(1u << level.shift)));
-  // No gather in WebAssembly SIMD: four lane loads for each of the two neighbours.
-  const float* p0 = t + wasm_u32x4_extract_lane(index, 0);
-  const float* p1 = t + wasm_u32x4_extract_lane(index, 1);
-  const float* p2 = t + wasm_u32x4_extract_lane(index, 2);
-  const float* p3 = t + wasm_u32x4_extract_lane(index, 3);
-  v128_t a = wasm_v128_load32_zero(p0);
-  a = wasm_v128_load32_lane(p1, a, 1);
-  a = wasm_v128_load32_lane(p2, a, 2);
-  a = wasm_v128_load32_lane(p3, a, 3);
-  v128_t b = wasm_v128_load32_zero(p0 + 1);
-  b = wasm_v128_load32_lane(p1 + 1, b, 1);
-  b = wasm_v128_load32_lane(p2 + 1, b, 2);
-  b = wasm_v128_load32_lane(p3 + 1, b, 3);
-  return wasm_f32x4_add(a, wasm_f32x4_mul(frac, wasm_f32x4_sub(b, a)));
+// readLevel at phases p, p + inc, p + 2 inc, p + 3 inc (`phases` holds them as a vector): the same
+// float operations lane by lane (WebAssembly has no fused multiply-add to change them), so a
+// block's scalar tail matches what this would give. The table indices come from scalar arithmetic,
+// not lane extraction: the loads' lane inserts and shuffles already compete for one port on x86.
+inline v128_t readLevelX4(const WavetableLevel& level, uint32_t p, uint32_t inc, v128_t phases) {
+  const float* t = level.pairs.data();
+  const int shift = level.shift;
+  v128_t lo = wasm_v128_load64_zero(t + 2 * (p >> shift));
+  lo = wasm_v128_load64_lane(t + 2 * ((p + inc) >> shift), lo, 1);
+  v128_t hi = wasm_v128_load64_zero(t + 2 * ((p + 2 * inc) >> shift));
+  hi = wasm_v128_load64_lane(t + 2 * ((p + 3 * inc) >> shift), hi, 1);
+  const v128_t value = wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
+  const v128_t slope = wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7);
+  const v128_t fracBits = wasm_v128_and(phases, wasm_i32x4_splat(static_cast<int32_t>((1u << shift) - 1u)));
+  const v128_t frac =
+      wasm_f32x4_mul(wasm_f32x4_convert_i32x4(fracBits), wasm_f32x4_splat(1.0f / static_cast<float>(1u << shift)));
+  return wasm_f32x4_add(value, wasm_f32x4_mul(frac, slope));
 }
 
 template <TableShape shape>
-inline v128_t readShapeX4(const WavetableLevel& level, v128_t phases) {
+inline v128_t readShapeX4(const WavetableLevel& level, uint32_t p, uint32_t inc, v128_t phases) {
   if (shape == TableShape::kSquare) {
     const v128_t half = wasm_i32x4_add(phases, wasm_i32x4_splat(static_cast<int32_t>(0x80000000u)));
-    return wasm_f32x4_sub(readLevelX4(level, half), readLevelX4(level, phases));
+    return wasm_f32x4_sub(readLevelX4(level, p + 0x80000000u, inc, half), readLevelX4(level, p, inc, phases));
   }
-  return readLevelX4(level, phases);
+  return readLevelX4(level, p, inc, phases);
 }
 #endif
 
@@ -136,16 +130,15 @@ inline void renderWavetable(const WavetableMix& mix, float* out, int n, uint32_t
   const v128_t step = wasm_i32x4_splat(static_cast<int32_t>(4 * increment));
   const v128_t amp = wasm_f32x4_splat(amplitude);
   const v128_t weight = wasm_f32x4_splat(w);
-  for (; i + 4 <= n; i += 4) {
-    v128_t v = readShapeX4<shape>(upper, phases);
+  for (; i + 4 <= n; i += 4, phase += 4 * increment) {
+    v128_t v = readShapeX4<shape>(upper, phase, increment, phases);
     if (fading) {
-      const v128_t a = readShapeX4<shape>(lower, phases);
+      const v128_t a = readShapeX4<shape>(lower, phase, increment, phases);
       v = wasm_f32x4_add(a, wasm_f32x4_mul(weight, wasm_f32x4_sub(v, a)));
     }
     wasm_v128_store(out + i, wasm_f32x4_mul(amp, v));
     phases = wasm_i32x4_add(phases, step);
   }
-  phase += static_cast<uint32_t>(i) * increment;
 #endif
   for (; i < n; ++i, phase += increment) {
     float v = readShape<shape>(upper, phase);
