@@ -3,10 +3,10 @@
 // One table per "level": level j holds harmonics 1..K_j of the ideal Fourier series, K_j growing by
 // at most 2^(1/3) from one level to the next (by one up to 8). A tone whose phase advances
 // `increment` per sample may carry the harmonics below Nyquist, k < A = 2^31 / increment. It plays
-// level j, the last with K_j < A, faded into level j - 1 while A < 1.05 K_j: harmonics fade in from 0
+// level j, the last with K_j < A, faded into level j - 1 while A < 1.02 K_j: harmonics fade in from 0
 // as they come down from Nyquist instead of switching on, so a frequency sweep never steps the
-// waveform (a step splatters far below Nyquist: -54 dB in a saw sweep when levels were switched).
-// Nothing folds back, every harmonic below 0.378 fs (16.7 kHz at 44.1 kHz) has its full amplitude,
+// waveform (a step splatters far below Nyquist: -49 dB in a saw sweep when levels were switched).
+// Nothing folds back, every harmonic below 0.389 fs (17.2 kHz at 44.1 kHz) has its full amplitude,
 // and the level depends only on the increment, so one set of tables serves every sample rate.
 //
 // Tables are read with linear interpolation from the 32-bit fixed-point phase (fast_sin.h). Linear
@@ -15,7 +15,7 @@
 // exact Fourier amplitudes, and they are sized N >= 16 K (4096 at least) to keep the images (the only
 // non-harmonic content) about 80 dB down. Measured in test/engine/oscillator-spectrum.test.ts.
 //
-// The tables (2.8 MiB) are built once per module instance (about 50 ms), on the control thread, by
+// The tables (2.8 MiB) are built once per module instance (30 to 50 ms), on the control thread, by
 // the first call of wavetables(): the engine's constructor makes it. The audio thread only reads.
 #pragma once
 
