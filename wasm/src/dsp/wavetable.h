@@ -66,13 +66,47 @@ struct Wavetables {
 // The process-wide tables, built on the first call (control thread only).
 const Wavetables& wavetables();
 
-// One linearly interpolated read of a level at a fixed-point phase.
-inline float readLevel(const WavetableLevel& level, uint32_t phase) {
-  const float* pair = level.pairs.data() + 2 * (phase >> level.shift);
-  const float frac = static_cast<float>(static_cast<int32_t>(phase & ((1u << level.shift) - 1u))) *
-                     (1.0f / static_cast<float>(1u << level.shift));
-  return pair[0] + frac * pair[1];
-}
+// A level's table and the constants of reading it, taken into locals once per block: read through
+// the level itself, the compiler reloaded them (and redid a division) for every four samples, as the
+// stores to the output might have changed them.
+struct LevelReader {
+  explicit LevelReader(const WavetableLevel& level)
+      : pairs(level.pairs.data()),
+        shift(level.shift),
+        fracMask((1u << level.shift) - 1u),
+        fracScale(1.0f / static_cast<float>(1u << level.shift)) {}
+
+  // One linearly interpolated read at a fixed-point phase.
+  float read(uint32_t phase) const {
+    const float* pair = pairs + 2 * (phase >> shift);
+    const float frac = static_cast<float>(static_cast<int32_t>(phase & fracMask)) * fracScale;
+    return pair[0] + frac * pair[1];
+  }
+
+#ifdef __wasm_simd128__
+  // read() at phases p, p + inc, p + 2 inc, p + 3 inc (`phases` holds them as a vector): the same
+  // float operations lane by lane (WebAssembly has no fused multiply-add to change them), so a
+  // block's scalar tail matches what this would give. The table indices come from scalar arithmetic,
+  // not lane extraction: the loads' lane inserts and shuffles already compete for one port on x86.
+  v128_t readX4(uint32_t p, uint32_t inc, v128_t phases) const {
+    v128_t lo = wasm_v128_load64_zero(pairs + 2 * (p >> shift));
+    lo = wasm_v128_load64_lane(pairs + 2 * ((p + inc) >> shift), lo, 1);
+    v128_t hi = wasm_v128_load64_zero(pairs + 2 * ((p + 2 * inc) >> shift));
+    hi = wasm_v128_load64_lane(pairs + 2 * ((p + 3 * inc) >> shift), hi, 1);
+    const v128_t value = wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
+    const v128_t slope = wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7);
+    const v128_t frac = wasm_f32x4_mul(
+        wasm_f32x4_convert_i32x4(wasm_v128_and(phases, wasm_i32x4_splat(static_cast<int32_t>(fracMask)))),
+        wasm_f32x4_splat(fracScale));
+    return wasm_f32x4_add(value, wasm_f32x4_mul(frac, slope));
+  }
+#endif
+
+  const float* pairs;
+  int shift;
+  uint32_t fracMask;
+  float fracScale;
+};
 
 // The saw and the triangle read one table; the square (kSquare) is saw(phase + 1/2) - saw(phase),
 // whose even harmonics cancel and odd ones double: the square's series (4 / (pi k)), +1 on the first
@@ -80,38 +114,19 @@ inline float readLevel(const WavetableLevel& level, uint32_t phase) {
 enum class TableShape { kDirect, kSquare };
 
 template <TableShape shape>
-inline float readShape(const WavetableLevel& level, uint32_t phase) {
-  if (shape == TableShape::kSquare) return readLevel(level, phase + 0x80000000u) - readLevel(level, phase);
-  return readLevel(level, phase);
+inline float readShape(const LevelReader& level, uint32_t phase) {
+  if (shape == TableShape::kSquare) return level.read(phase + 0x80000000u) - level.read(phase);
+  return level.read(phase);
 }
 
 #ifdef __wasm_simd128__
-// readLevel at phases p, p + inc, p + 2 inc, p + 3 inc (`phases` holds them as a vector): the same
-// float operations lane by lane (WebAssembly has no fused multiply-add to change them), so a
-// block's scalar tail matches what this would give. The table indices come from scalar arithmetic,
-// not lane extraction: the loads' lane inserts and shuffles already compete for one port on x86.
-inline v128_t readLevelX4(const WavetableLevel& level, uint32_t p, uint32_t inc, v128_t phases) {
-  const float* t = level.pairs.data();
-  const int shift = level.shift;
-  v128_t lo = wasm_v128_load64_zero(t + 2 * (p >> shift));
-  lo = wasm_v128_load64_lane(t + 2 * ((p + inc) >> shift), lo, 1);
-  v128_t hi = wasm_v128_load64_zero(t + 2 * ((p + 2 * inc) >> shift));
-  hi = wasm_v128_load64_lane(t + 2 * ((p + 3 * inc) >> shift), hi, 1);
-  const v128_t value = wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
-  const v128_t slope = wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7);
-  const v128_t fracBits = wasm_v128_and(phases, wasm_i32x4_splat(static_cast<int32_t>((1u << shift) - 1u)));
-  const v128_t frac =
-      wasm_f32x4_mul(wasm_f32x4_convert_i32x4(fracBits), wasm_f32x4_splat(1.0f / static_cast<float>(1u << shift)));
-  return wasm_f32x4_add(value, wasm_f32x4_mul(frac, slope));
-}
-
 template <TableShape shape>
-inline v128_t readShapeX4(const WavetableLevel& level, uint32_t p, uint32_t inc, v128_t phases) {
+inline v128_t readShapeX4(const LevelReader& level, uint32_t p, uint32_t inc, v128_t phases) {
   if (shape == TableShape::kSquare) {
     const v128_t half = wasm_i32x4_add(phases, wasm_i32x4_splat(static_cast<int32_t>(0x80000000u)));
-    return wasm_f32x4_sub(readLevelX4(level, p + 0x80000000u, inc, half), readLevelX4(level, p, inc, phases));
+    return wasm_f32x4_sub(level.readX4(p + 0x80000000u, inc, half), level.readX4(p, inc, phases));
   }
-  return readLevelX4(level, p, inc, phases);
+  return level.readX4(p, inc, phases);
 }
 #endif
 
@@ -121,33 +136,35 @@ template <TableShape shape>
 inline void renderWavetable(const WavetableMix& mix, float* out, int n, uint32_t& phase, uint32_t increment,
                             float amplitude) {
   const bool fading = mix.weight < 1.0f;
-  const WavetableLevel& lower = *mix.lower;
-  const WavetableLevel& upper = *mix.upper;
+  const LevelReader lower(*mix.lower);
+  const LevelReader upper(*mix.upper);
   const float w = mix.weight;
+  uint32_t p = phase;
   int i = 0;
 #ifdef __wasm_simd128__
-  v128_t phases = wasm_u32x4_make(phase, phase + increment, phase + 2 * increment, phase + 3 * increment);
+  v128_t phases = wasm_u32x4_make(p, p + increment, p + 2 * increment, p + 3 * increment);
   const v128_t step = wasm_i32x4_splat(static_cast<int32_t>(4 * increment));
   const v128_t amp = wasm_f32x4_splat(amplitude);
   const v128_t weight = wasm_f32x4_splat(w);
-  for (; i + 4 <= n; i += 4, phase += 4 * increment) {
-    v128_t v = readShapeX4<shape>(upper, phase, increment, phases);
+  for (; i + 4 <= n; i += 4, p += 4 * increment) {
+    v128_t v = readShapeX4<shape>(upper, p, increment, phases);
     if (fading) {
-      const v128_t a = readShapeX4<shape>(lower, phase, increment, phases);
+      const v128_t a = readShapeX4<shape>(lower, p, increment, phases);
       v = wasm_f32x4_add(a, wasm_f32x4_mul(weight, wasm_f32x4_sub(v, a)));
     }
     wasm_v128_store(out + i, wasm_f32x4_mul(amp, v));
     phases = wasm_i32x4_add(phases, step);
   }
 #endif
-  for (; i < n; ++i, phase += increment) {
-    float v = readShape<shape>(upper, phase);
+  for (; i < n; ++i, p += increment) {
+    float v = readShape<shape>(upper, p);
     if (fading) {
-      const float a = readShape<shape>(lower, phase);
+      const float a = readShape<shape>(lower, p);
       v = a + w * (v - a);
     }
     out[i] = amplitude * v;
   }
+  phase = p;
 }
 
 }  // namespace wd
