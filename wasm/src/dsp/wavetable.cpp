@@ -32,9 +32,9 @@ double amplitude(WavetableSet::Shape shape, int k) {
   return sign * 8.0 / (kPi * kPi * k * k);
 }
 
-// e^{2 pi i j / size} for j < size / 2, for every transform of `size` or less (a transform of
-// length n uses every (size / n)-th entry). Each computed directly: trigonometry is most of the build
-// time when every transform computes its own.
+// e^{2 pi i j / size} for j < size / 2, shared by every transform of `size` or less (a transform of
+// length n uses every (size / n)-th entry). Each is computed directly, not by a recurrence, so the
+// tables carry no accumulated rounding.
 struct Twiddles {
   explicit Twiddles(size_t size) : size(size), cos(size / 2), sin(size / 2) {
     for (size_t j = 0; j < size / 2; ++j) {
@@ -49,7 +49,7 @@ struct Twiddles {
 };
 
 // In-place inverse DFT (unnormalized, e^{+i}) of a power-of-two length: iterative radix 2, real and
-// imaginary parts apart (std::complex's multiply checks every product for infinities and NaN).
+// imaginary parts in separate arrays.
 void inverseFft(std::vector<double>& re, std::vector<double>& im, const Twiddles& twiddles) {
   const size_t n = re.size();
   for (size_t i = 1, j = 0; i < n; ++i) {

@@ -86,8 +86,8 @@ struct LevelReader {
 #ifdef __wasm_simd128__
   // read() at phases p, p + inc, p + 2 inc, p + 3 inc (`phases` holds them as a vector): the same
   // float operations lane by lane (WebAssembly has no fused multiply-add to change them), so a
-  // block's scalar tail matches what this would give. The table indices come from scalar arithmetic,
-  // not lane extraction: the loads' lane inserts and shuffles already compete for one port on x86.
+  // block's scalar tail matches what this would give. The table indices come from scalar arithmetic
+  // rather than from extracting the vector's lanes.
   v128_t readX4(uint32_t p, uint32_t inc, v128_t phases) const {
     v128_t lo = wasm_v128_load64_zero(pairs + 2 * (p >> shift));
     lo = wasm_v128_load64_lane(pairs + 2 * ((p + inc) >> shift), lo, 1);
