@@ -150,6 +150,7 @@ describe("band-limited oscillator spectra", () => {
  * interpolation images, steps) and, above 16 kHz only, the difference between the two tapers. So
  * the error's power is measured below 16 kHz, frame by frame (Blackman-Harris, 4096 samples, hop
  * 2048), against the reference's power in the same frames; the worst frame must be below -70 dB.
+ * What folds back above 16 kHz goes unmeasured here; the steady tones above measure the whole band.
  */
 function idealSweep(shape: Shape, increments: Float64Array, sampleRate: number): Float64Array {
   const out = new Float64Array(increments.length);

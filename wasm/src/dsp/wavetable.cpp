@@ -134,7 +134,7 @@ WavetableMix WavetableSet::mixFor(uint32_t increment) const {
   }
   const WavetableLevel& upper = levels_[lo];
   if (lo == 0 || increment == 0) return {&upper, &upper, 1.0f};
-  // A / K_j in [1, 1.12] fades level j's extra harmonics in from 0 (at Nyquist) to full.
+  // A / K_j in [1, kFadeRatio] fades level j's extra harmonics in from 0 (at Nyquist) to full.
   const double ratio = 2147483648.0 / (static_cast<double>(increment) * upper.harmonics);
   const double weight = (ratio - 1.0) / (kFadeRatio - 1.0);
   return {&levels_[lo - 1], &upper, weight >= 1.0 ? 1.0f : static_cast<float>(weight)};
