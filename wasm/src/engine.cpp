@@ -7,11 +7,16 @@
 #include <cstring>
 
 #include "dsp/finite.h"
+#include "dsp/wavetable.h"
 
 namespace wd {
 
 Engine::Engine(double sampleRate, int blockSize)
-    : sampleRate_(sampleRate), blockSize_(std::clamp(blockSize, 1, kMaxBlockSize)) {}
+    : sampleRate_(sampleRate), blockSize_(std::clamp(blockSize, 1, kMaxBlockSize)) {
+  // The oscillators' band-limited tables, shared by every engine in this module instance: built
+  // here, on the control thread, so no graph edit or render ever builds them.
+  wavetables();
+}
 
 ErrorCode Engine::fail(ErrorCode code, std::string message) {
   lastError_ = std::move(message);

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "../dsp/fast_sin.h"
-#include "../dsp/saw.h"
+#include "../dsp/wavetable.h"
 
 namespace wd {
 
@@ -12,7 +12,7 @@ const ParamSpec kOscillatorParams[] = {
     {"frequency", "Frequency", "Hz", 0.0f, 24000.0f, 440.0f, false, nullptr},
     // Linear peak amplitude.
     {"amplitude", "Amplitude", "", 0.0f, 16.0f, 1.0f, false, nullptr},
-    // Band-limited saw and square (PolyBLEP), triangle, and deterministic white noise.
+    // Band-limited saw, square and triangle (mip-mapped wavetables), and deterministic white noise.
     {"waveform", "Waveform", "", 0.0f, 4.0f, 0.0f, true, "sine|saw|square|triangle|noise"},
     // Phase at frame 0 in cycles; read when the engine resets, not while playing.
     {"phase", "Start phase", "cycles", 0.0f, 1.0f, 0.0f, false, nullptr},
@@ -22,20 +22,6 @@ const ParamSpec kOscillatorParams[] = {
 const int kOscillatorParamCount = sizeof(kOscillatorParams) / sizeof(kOscillatorParams[0]);
 
 namespace {
-
-// PolyBLEP residual: subtracting it at each discontinuity of a naive ramp removes most of the
-// aliasing (Valimaki & Huovilainen). t is the phase in cycles, dt the phase increment.
-inline double polyBlep(double t, double dt) {
-  if (t < dt) {
-    t /= dt;
-    return t + t - t * t - 1.0;
-  }
-  if (t > 1.0 - dt) {
-    t = (t - 1.0) / dt;
-    return t * t + t + t + 1.0;
-  }
-  return 0.0;
-}
 
 inline float nextNoise(uint32_t& state) {
   // xorshift32: deterministic, so a seeded render is repeatable in every host.
@@ -48,6 +34,7 @@ inline float nextNoise(uint32_t& state) {
 }  // namespace
 
 void Oscillator::prepare(double sampleRate, int, int) {
+  wavetables();  // already built by the engine; never first built on the audio thread
   sampleRate_ = sampleRate;
   increment_ = phaseIncrement(frequency_, sampleRate_);
   reset();
@@ -77,28 +64,19 @@ void Oscillator::process(const AudioBlock& block) {
   const int n = block.frames;
   if (waveform_ == kSine) {
     renderSine(out, n, phase_, increment_, amplitude_);
-  } else if (waveform_ == kSaw) {
-    renderSaw(out, n, phase_, increment_, amplitude_);
   } else if (waveform_ == kNoise) {
     for (int i = 0; i < n; ++i) out[i] = amplitude_ * nextNoise(noiseState_);
   } else {
-    // Square and triangle are computed in double from the same fixed-point phase.
-    const double dt = phaseToCycles(increment_);
-    for (int i = 0; i < n; ++i) {
-      const double phase = phaseToCycles(phase_);
-      double v;
-      if (waveform_ == kSquare) {
-        double half = phase + 0.5;
-        if (half >= 1.0) half -= 1.0;
-        v = (phase < 0.5 ? 1.0 : -1.0) + polyBlep(phase, dt) - polyBlep(half, dt);
-      } else {
-        // Starts at 0 rising, like the sine.
-        double q = phase + 0.25;
-        if (q >= 1.0) q -= 1.0;
-        v = 1.0 - 4.0 * std::fabs(q - 0.5);
-      }
-      out[i] = amplitude_ * static_cast<float>(v);
-      phase_ += increment_;
+    // The increment is constant within a call (the engine splits blocks at parameter changes), so
+    // the levels and their fade are chosen once per call, at the exact sample of every change.
+    const Wavetables& tables = wavetables();
+    if (waveform_ == kSaw) {
+      renderWavetable<TableShape::kDirect>(tables.saw.mixFor(increment_), out, n, phase_, increment_, amplitude_);
+    } else if (waveform_ == kSquare) {
+      renderWavetable<TableShape::kSquare>(tables.saw.mixFor(increment_), out, n, phase_, increment_, amplitude_);
+    } else {
+      renderWavetable<TableShape::kDirect>(tables.triangle.mixFor(increment_), out, n, phase_, increment_,
+                                           amplitude_);
     }
   }
   for (int c = 1; c < block.numOutputs; ++c) {

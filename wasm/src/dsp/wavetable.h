@@ -1,0 +1,170 @@
+// Band-limited (mip-mapped) wavetables for the saw, square and triangle oscillators.
+//
+// One table per "level": level j holds harmonics 1..K_j of the ideal Fourier series, K_j growing by
+// at most 2^(1/3) from one level to the next (by one up to 8). A tone whose phase advances
+// `increment` per sample may carry the harmonics below Nyquist, k < A = 2^31 / increment. It plays
+// level j, the last with K_j < A, faded into level j - 1 while A < 1.02 K_j: harmonics fade in from 0
+// as they come down from Nyquist instead of switching on, so a frequency sweep never steps the
+// waveform (a step splatters far below Nyquist: -49 dB in a saw sweep when levels were switched).
+// Nothing folds back, every harmonic below 0.389 fs (17.2 kHz at 44.1 kHz) has its full amplitude,
+// and the level depends only on the increment, so one set of tables serves every sample rate.
+//
+// Tables are read with linear interpolation from the 32-bit fixed-point phase (fast_sin.h). Linear
+// interpolation scales harmonic k by sinc^2(k/N) and adds images of it near multiples of N; the
+// tables are built with harmonic k pre-divided by sinc^2(k/N), so the interpolated waveform has the
+// exact Fourier amplitudes, and they are sized N >= 16 K (4096 at least) to keep the images (the only
+// non-harmonic content) about 80 dB down. Measured in test/engine/oscillator-spectrum.test.ts.
+//
+// The tables (2.8 MiB) are built once per module instance (30 to 50 ms), on the control thread, by
+// the first call of wavetables(): the engine's constructor makes it. The audio thread only reads.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
+namespace wd {
+
+// One band-limited table of `size` (a power of two) samples of one cycle, stored as pairs
+// (x[i], x[i + 1] - x[i]), wrapping at the end: one 8-byte load gives everything linear interpolation
+// needs, which halves the loads (WebAssembly SIMD has no gather; every lane is loaded on its own).
+struct WavetableLevel {
+  std::vector<float> pairs;
+  int harmonics = 0;
+  int shift = 0;  // 32 - log2(size): the phase's integer index is phase >> shift
+};
+
+// What a tone plays: `upper`, faded into `lower` as out = lower + weight * (upper - lower).
+struct WavetableMix {
+  const WavetableLevel* lower;
+  const WavetableLevel* upper;
+  float weight;  // 1: `upper` alone
+};
+
+// The levels of one waveform, fewest harmonics first.
+class WavetableSet {
+ public:
+  enum Shape { kSaw, kTriangle };
+  explicit WavetableSet(Shape shape);
+
+  // The levels for a phase increment (see the top of this file). Above Nyquist (no harmonic fits)
+  // it is the single-harmonic level: the tone aliases, as a sine's would.
+  WavetableMix mixFor(uint32_t increment) const;
+
+ private:
+  std::vector<WavetableLevel> levels_;
+};
+
+struct Wavetables {
+  WavetableSet saw{WavetableSet::kSaw};  // rising from -1 to 1; the square is built from two reads
+  WavetableSet triangle{WavetableSet::kTriangle};
+};
+
+// The process-wide tables, built on the first call (control thread only).
+const Wavetables& wavetables();
+
+// A level's table and the constants of reading it, taken into locals once per block: read through
+// the level itself, the compiler reloaded them (and redid a division) for every four samples, as the
+// stores to the output might have changed them.
+struct LevelReader {
+  explicit LevelReader(const WavetableLevel& level)
+      : pairs(level.pairs.data()),
+        shift(level.shift),
+        fracMask((1u << level.shift) - 1u),
+        fracScale(1.0f / static_cast<float>(1u << level.shift)) {}
+
+  // One linearly interpolated read at a fixed-point phase.
+  float read(uint32_t phase) const {
+    const float* pair = pairs + 2 * (phase >> shift);
+    const float frac = static_cast<float>(static_cast<int32_t>(phase & fracMask)) * fracScale;
+    return pair[0] + frac * pair[1];
+  }
+
+#ifdef __wasm_simd128__
+  // read() at phases p, p + inc, p + 2 inc, p + 3 inc (`phases` holds them as a vector): the same
+  // float operations lane by lane (WebAssembly has no fused multiply-add to change them), so a
+  // block's scalar tail matches what this would give. The table indices come from scalar arithmetic
+  // rather than from extracting the vector's lanes.
+  v128_t readX4(uint32_t p, uint32_t inc, v128_t phases) const {
+    v128_t lo = wasm_v128_load64_zero(pairs + 2 * (p >> shift));
+    lo = wasm_v128_load64_lane(pairs + 2 * ((p + inc) >> shift), lo, 1);
+    v128_t hi = wasm_v128_load64_zero(pairs + 2 * ((p + 2 * inc) >> shift));
+    hi = wasm_v128_load64_lane(pairs + 2 * ((p + 3 * inc) >> shift), hi, 1);
+    const v128_t value = wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
+    const v128_t slope = wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7);
+    const v128_t frac = wasm_f32x4_mul(
+        wasm_f32x4_convert_i32x4(wasm_v128_and(phases, wasm_i32x4_splat(static_cast<int32_t>(fracMask)))),
+        wasm_f32x4_splat(fracScale));
+    return wasm_f32x4_add(value, wasm_f32x4_mul(frac, slope));
+  }
+#endif
+
+  const float* pairs;
+  int shift;
+  uint32_t fracMask;
+  float fracScale;
+};
+
+// The saw and the triangle read one table; the square (kSquare) is saw(phase + 1/2) - saw(phase),
+// whose even harmonics cancel and odd ones double: the square's series (4 / (pi k)), +1 on the first
+// half cycle.
+enum class TableShape { kDirect, kSquare };
+
+template <TableShape shape>
+inline float readShape(const LevelReader& level, uint32_t phase) {
+  if (shape == TableShape::kSquare) return level.read(phase + 0x80000000u) - level.read(phase);
+  return level.read(phase);
+}
+
+#ifdef __wasm_simd128__
+template <TableShape shape>
+inline v128_t readShapeX4(const LevelReader& level, uint32_t p, uint32_t inc, v128_t phases) {
+  if (shape == TableShape::kSquare) {
+    const v128_t half = wasm_i32x4_add(phases, wasm_i32x4_splat(static_cast<int32_t>(0x80000000u)));
+    return wasm_f32x4_sub(level.readX4(p + 0x80000000u, inc, half), level.readX4(p, inc, phases));
+  }
+  return level.readX4(p, inc, phases);
+}
+#endif
+
+// out[i] = amplitude * mix(phase_i) for i in [0, n); advances `phase`. Every sample depends only on
+// its own phase, so the output is the same for any block partition.
+template <TableShape shape>
+inline void renderWavetable(const WavetableMix& mix, float* out, int n, uint32_t& phase, uint32_t increment,
+                            float amplitude) {
+  const bool fading = mix.weight < 1.0f;
+  const LevelReader lower(*mix.lower);
+  const LevelReader upper(*mix.upper);
+  const float w = mix.weight;
+  uint32_t p = phase;
+  int i = 0;
+#ifdef __wasm_simd128__
+  v128_t phases = wasm_u32x4_make(p, p + increment, p + 2 * increment, p + 3 * increment);
+  const v128_t step = wasm_i32x4_splat(static_cast<int32_t>(4 * increment));
+  const v128_t amp = wasm_f32x4_splat(amplitude);
+  const v128_t weight = wasm_f32x4_splat(w);
+  for (; i + 4 <= n; i += 4, p += 4 * increment) {
+    v128_t v = readShapeX4<shape>(upper, p, increment, phases);
+    if (fading) {
+      const v128_t a = readShapeX4<shape>(lower, p, increment, phases);
+      v = wasm_f32x4_add(a, wasm_f32x4_mul(weight, wasm_f32x4_sub(v, a)));
+    }
+    wasm_v128_store(out + i, wasm_f32x4_mul(amp, v));
+    phases = wasm_i32x4_add(phases, step);
+  }
+#endif
+  for (; i < n; ++i, p += increment) {
+    float v = readShape<shape>(upper, p);
+    if (fading) {
+      const float a = readShape<shape>(lower, p);
+      v = a + w * (v - a);
+    }
+    out[i] = amplitude * v;
+  }
+  phase = p;
+}
+
+}  // namespace wd
