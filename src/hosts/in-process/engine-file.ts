@@ -11,12 +11,14 @@ import { compileEngineModule } from "../../engine/engine-module";
 
 /**
  * Where engine.wasm may be, from this module's location: the package (dist/node/ beside
- * dist/browser/engine.wasm), the repository's bundles (dist/node/) and its sources (src/hosts/...),
- * where wasm/build.sh writes public/build/engine.wasm.
+ * dist/browser/engine.wasm), the repository's bundles (dist/node/, and build/ where
+ * scripts/run-ts.mjs bundles benchmarks and scripts) and its sources (src/hosts/...), where
+ * wasm/build.sh writes public/build/engine.wasm.
  */
 const ENGINE_CANDIDATES = [
   "../browser/engine.wasm",
   "../../public/build/engine.wasm",
+  "../public/build/engine.wasm",
   "../../../public/build/engine.wasm",
 ];
 
