@@ -14,6 +14,7 @@ declare global {
 // integer number of frames in both: bit-exact.
 const MIN_SNR_DB: Record<string, number> = {
   "oscillator+gain": 75, // measured 81.9 dB: Chromium's interpolated wavetable is the error
+  "oscillator detune": 75, // 220 Hz + 1200 cents against Chromium's 440 Hz: the sine's error as above
   "biquad lowpass": 110, // measured 128.1 dB
   delay: Number.POSITIVE_INFINITY,
   "constant source": Number.POSITIVE_INFINITY,

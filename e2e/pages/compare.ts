@@ -56,6 +56,21 @@ const COMPARISONS: Record<string, Comparison> = {
       return osc.connect(new GainNode(context, { gain: 0.5 }));
     },
   },
+  "oscillator detune": {
+    program: {
+      nodes: [
+        { kind: "oscillator", inputs: [], params: { frequency: 220, detune: 1200, waveform: 0 } },
+        { kind: "gain", inputs: [0], params: { gain: 0.5 } },
+      ],
+      output: 1,
+    },
+    buffers: [],
+    native(context) {
+      const osc = new OscillatorNode(context, { frequency: 220, detune: 1200, type: "sine" });
+      osc.start(0);
+      return osc.connect(new GainNode(context, { gain: 0.5 }));
+    },
+  },
   "biquad lowpass": {
     program: {
       nodes: [

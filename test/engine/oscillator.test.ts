@@ -54,6 +54,20 @@ describe("oscillator waveforms", () => {
     expect(rms(a as Float32Array)).toBeCloseTo(1 / Math.sqrt(3), 2);
   });
 
+  it("detunes by cents as OscillatorNode does: frequency × 2^(detune / 1200)", async () => {
+    for (const waveform of [0, 1]) {
+      // 220 Hz up an octave is 440 Hz exactly, so the phase steps, and the samples, are the same.
+      const [up] = await renderProgram(osc({ frequency: 220, detune: 1200, waveform }), 4800);
+      const [plain] = await renderProgram(osc({ frequency: 440, waveform }), 4800);
+      expect(up, `waveform ${waveform}`).toEqual(plain);
+    }
+    const [fifthDown] = await renderProgram(osc({ frequency: 660, detune: -702 }), SR);
+    expect(estimateFrequency(fifthDown as Float32Array, SR)).toBeCloseTo(660 * 2 ** (-702 / 1200), 2);
+    // Detuned beyond Nyquist it plays Nyquist (a sine there samples as zeros), never garbage.
+    const [high] = await renderProgram(osc({ frequency: 20000, detune: 153600 }), 512);
+    expect(Math.max(...(high as Float32Array).map(Math.abs))).toBeLessThan(1e-6);
+  });
+
   it("writes the same signal to every channel it is asked for", async () => {
     const out = await renderProgram(osc({ frequency: 300, channels: 3 }), 256);
     expect(out).toHaveLength(3);

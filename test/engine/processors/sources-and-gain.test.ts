@@ -48,6 +48,7 @@ describeSharedBehaviour({
     }),
     param("phase", "Start phase", "cycles", [0, 1], 0),
     param("channels", "Channels", "", [1, 64], 1, { discrete: true }),
+    param("detune", "Detune", "cents", [-153600, 153600], 0),
   ],
   inputs: [],
   outputChannels: 2,

@@ -1,5 +1,6 @@
 #include "oscillator.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "../dsp/fast_sin.h"
@@ -18,6 +19,8 @@ const ParamSpec kOscillatorParams[] = {
     {"phase", "Start phase", "cycles", 0.0f, 1.0f, 0.0f, false, nullptr},
     // Output channels, each carrying the same signal; read when the graph is prepared.
     {"channels", "Channels", "", 1.0f, 64.0f, 1.0f, true, nullptr},
+    // Web Audio's detune: the frequency played is frequency × 2^(detune / 1200), up to Nyquist.
+    {"detune", "Detune", "cents", -153600.0f, 153600.0f, 0.0f, false, nullptr},
 };
 const int kOscillatorParamCount = sizeof(kOscillatorParams) / sizeof(kOscillatorParams[0]);
 
@@ -36,8 +39,19 @@ inline float nextNoise(uint32_t& state) {
 void Oscillator::prepare(double sampleRate, int, int) {
   wavetables();  // already built by the engine; never first built on the audio thread
   sampleRate_ = sampleRate;
-  increment_ = phaseIncrement(frequency_, sampleRate_);
+  updateIncrement();
   reset();
+}
+
+// OscillatorNode's computedOscFrequency: frequency × 2^(detune / 1200), in double; a detuned
+// frequency is limited to Nyquist, as Web Audio does (2^(153600 / 1200) would overflow the phase).
+// Without detune the frequency is used as it is.
+void Oscillator::updateIncrement() {
+  double frequency = static_cast<double>(frequency_);
+  if (detuneCents_ != 0.0f) {
+    frequency = std::min(frequency * std::exp2(static_cast<double>(detuneCents_) / 1200.0), 0.5 * sampleRate_);
+  }
+  increment_ = phaseIncrement(frequency, sampleRate_);
 }
 
 void Oscillator::reset() {
@@ -49,7 +63,11 @@ void Oscillator::setParam(int index, float value) {
   switch (index) {
     case kFrequency:
       frequency_ = value;
-      increment_ = phaseIncrement(frequency_, sampleRate_);
+      updateIncrement();
+      break;
+    case kDetune:
+      detuneCents_ = value;
+      updateIncrement();
       break;
     case kAmplitude: amplitude_ = value; break;
     case kWaveform: waveform_ = static_cast<int>(value); break;

@@ -11,7 +11,7 @@ extern const int kOscillatorParamCount;
 
 class Oscillator final : public Processor {
  public:
-  enum Param { kFrequency, kAmplitude, kWaveform, kPhase, kChannels };
+  enum Param { kFrequency, kAmplitude, kWaveform, kPhase, kChannels, kDetune };
   enum Waveform { kSine, kSaw, kSquare, kTriangle, kNoise };
 
   void prepare(double sampleRate, int maxBlock, int numInputs) override;
@@ -22,10 +22,13 @@ class Oscillator final : public Processor {
   void setParam(int index, float value) override;
 
  private:
+  void updateIncrement();
+
   double sampleRate_ = 48000.0;
   uint32_t phase_ = 0;      // fixed point, 2^-32 cycles (see dsp/fast_sin.h)
   uint32_t increment_ = 0;  // per sample
   float frequency_ = 440.0f;
+  float detuneCents_ = 0.0f;
   float amplitude_ = 1.0f;
   int waveform_ = kSine;
   float startPhase_ = 0.0f;
