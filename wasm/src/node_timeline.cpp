@@ -112,29 +112,36 @@ void NodeTimeline::seek(int64_t frame, Processor&, const std::vector<float>& def
 
 int NodeTimeline::applyAt(int64_t frame, int limit, Processor& processor,
                           void (*set)(void* ctx, int param, float value), void* ctx) {
-  // Steps and segment starts due now, in time order (a step and a segment at the same frame: the
-  // step first, so a segment starting there overrides it).
+  // Everything due at `frame`, in the order it was scheduled: segments already running give their
+  // value now (one ending now gives its end value), then steps due now override them, then
+  // segments starting now override both. A step on the frame where a ramp ends therefore wins, as
+  // a later event should, and a ramp starting on a step's frame wins over the step.
+  bool moving = false;
+  const auto advanceActive = [&](size_t from) {
+    for (size_t i = from; i < active_.size();) {
+      const Segment& s = segments_[active_[i]];
+      set(ctx, s.param, valueAt(s, frame, arrays_));
+      if (frame >= s.end) {
+        active_[i] = active_.back();  // ended: valueAt gave its end value, which now holds
+        active_.pop_back();
+      } else {
+        moving = true;
+        ++i;
+      }
+    }
+  };
+  advanceActive(0);
   while (nextStep_ < steps_.size() && steps_[nextStep_].frame <= frame) {
     const Step& s = steps_[nextStep_++];
     set(ctx, s.param, s.value);
   }
+  const size_t running = active_.size();
   while (nextSegment_ < segments_.size() && segments_[nextSegment_].start <= frame) {
     active_.push_back(static_cast<uint32_t>(nextSegment_++));
   }
+  advanceActive(running);
   while (nextMidi_ < midi_.size() && midi_[nextMidi_].frame <= frame) {
     processor.midi(midi_[nextMidi_++].message);
-  }
-  bool moving = false;
-  for (size_t i = 0; i < active_.size();) {
-    const Segment& s = segments_[active_[i]];
-    set(ctx, s.param, valueAt(s, frame, arrays_));
-    if (frame >= s.end) {
-      active_[i] = active_.back();  // ended: valueAt gave its end value, which now holds
-      active_.pop_back();
-    } else {
-      moving = true;
-      ++i;
-    }
   }
   if (moving) return 1;
   int64_t next = frame + limit;

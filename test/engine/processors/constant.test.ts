@@ -47,6 +47,50 @@ describe("constant", () => {
   });
 });
 
+describe("timeline order on one frame", () => {
+  it("a step on the frame where a ramp ends wins over the ramp's end value (it comes later)", async () => {
+    const program: GraphProgram = {
+      nodes: [
+        {
+          kind: "constant",
+          inputs: [],
+          params: { offset: 0 },
+          timeline: [
+            { type: "ramp", param: "offset", start: 0, end: 100, from: 0, to: 1, curve: "linear" },
+            { type: "step", param: "offset", frame: 100, value: 0.5 },
+          ],
+        },
+      ],
+      output: 0,
+    };
+    for (const blockSize of [1, 64, 128]) {
+      const [out = new Float32Array()] = await renderProgram(program, 300, { blockSize });
+      expect(out[50], `block ${blockSize}`).toBeCloseTo(0.5, 6);
+      expect(new Set(out.subarray(100)), `block ${blockSize}`).toEqual(new Set([0.5]));
+    }
+  });
+
+  it("a ramp starting on a step's frame still overrides the step", async () => {
+    const program: GraphProgram = {
+      nodes: [
+        {
+          kind: "constant",
+          inputs: [],
+          params: { offset: 0 },
+          timeline: [
+            { type: "step", param: "offset", frame: 100, value: 0.5 },
+            { type: "ramp", param: "offset", start: 100, end: 200, from: 1, to: 2, curve: "linear" },
+          ],
+        },
+      ],
+      output: 0,
+    };
+    const [out = new Float32Array()] = await renderProgram(program, 300);
+    expect(out[100]).toBe(1);
+    expect(out[250]).toBe(2);
+  });
+});
+
 describeSharedBehaviour({
   kind: "constant",
   table: [
