@@ -2,7 +2,8 @@
 // offset 1 into a GainNode whose gain takes the calls) and in webdreamer (the Worker host, `web_audio`
 // automation of a gain fed a constant 1), and hands both to the Playwright test.
 import { createBrowserEngine } from "../../src/browser";
-import type { RenderRequestInput, WebAudioCall } from "../../src/contracts";
+import type { WebAudioCall } from "../../src/contracts";
+import { automatedGainRequest } from "../../test/support/automated-gain";
 
 const SAMPLE_RATE = 44100;
 const FRAMES = SAMPLE_RATE;
@@ -146,28 +147,10 @@ async function native(test: Case): Promise<number[]> {
 async function webdreamer(test: Case): Promise<number[]> {
   const engine = await createBrowserEngine({ host: "worker", hostOptions: { sampleRate: SAMPLE_RATE } });
   try {
-    const one = await engine.uploadBuffer([Float32Array.of(1)], SAMPLE_RATE);
-    const request: RenderRequestInput = {
-      version: "v1alpha",
-      request_id: "web-audio-automation",
-      sample_rate: SAMPLE_RATE,
-      channels: 1,
-      duration_seconds: FRAMES / SAMPLE_RATE,
-      node_graph: {
-        version: "v1alpha",
-        nodes: [
-          { name: "one", node_id: "builtin:playback", params: { loop: "on" }, buffers: { data: one } },
-          {
-            name: "vca",
-            node_id: "builtin:gain",
-            inputs: ["one"],
-            params: { gain: test.intrinsic },
-            automation: { gain: { kind: "web_audio", events: test.calls } },
-          },
-        ],
-        output: "vca",
-      },
-    };
+    const request = automatedGainRequest(
+      { kind: "web_audio", events: test.calls },
+      { sampleRate: SAMPLE_RATE, seconds: FRAMES / SAMPLE_RATE, gain: test.intrinsic },
+    );
     const result = await engine.render(request);
     if (result.status !== "ok") throw new Error(`render ${result.status}: ${result.error}`);
     const [channel] = await engine.readBuffer(result.buffer_handle as string);

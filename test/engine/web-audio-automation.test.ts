@@ -11,10 +11,10 @@ import {
   type EngineClient,
   EngineError,
   type GraphNodeInput,
-  type RenderRequestInput,
   scheduleWebAudio,
   type WebAudioCall,
 } from "../../src/index";
+import { automatedGainRequest } from "../support/automated-gain";
 
 const SR = 44100;
 
@@ -96,30 +96,7 @@ async function render(
   automation: NonNullable<GraphNodeInput["automation"]>[string],
   options: { seconds?: number; gain?: number; blockSize?: number; start?: number } = {},
 ): Promise<Float32Array> {
-  const one = await engine.uploadBuffer([Float32Array.of(1)], SR);
-  const request: RenderRequestInput = {
-    version: "v1alpha",
-    request_id: "web-audio",
-    sample_rate: SR,
-    channels: 1,
-    duration_seconds: options.seconds ?? 1,
-    ...(options.blockSize ? { options: { block_size: options.blockSize } } : {}),
-    ...(options.start ? { start_position_seconds: options.start } : {}),
-    node_graph: {
-      version: "v1alpha",
-      nodes: [
-        { name: "one", node_id: "builtin:playback", params: { loop: "on" }, buffers: { data: one } },
-        {
-          name: "vca",
-          node_id: "builtin:gain",
-          inputs: ["one"],
-          ...(options.gain === undefined ? {} : { params: { gain: options.gain } }),
-          automation: { gain: automation },
-        },
-      ],
-      output: "vca",
-    },
-  };
+  const request = automatedGainRequest(automation, { sampleRate: SR, ...options });
   const result = await engine.render(request);
   if (result.status !== "ok") throw new EngineError("E_RENDER", result.error ?? "render failed");
   const [channel] = await engine.readBuffer(result.buffer_handle ?? "");
