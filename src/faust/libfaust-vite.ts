@@ -6,7 +6,10 @@ import type { FaustModule } from "@grame/faustwasm/dist/esm/index.js";
 import dataUrl from "@grame/faustwasm/libfaust-wasm/libfaust-wasm.data?url";
 import jsUrl from "@grame/faustwasm/libfaust-wasm/libfaust-wasm.js?url";
 import wasmUrl from "@grame/faustwasm/libfaust-wasm/libfaust-wasm.wasm?url";
-import { loadLibFaustFromUrls } from "./libfaust";
+import { type LibFaustUrls, loadLibFaustFromUrls } from "./libfaust";
+
+/** Where Vite serves libfaust's three files (relative to the page, or absolute). */
+export const LIBFAUST_VITE_URLS: LibFaustUrls = { js: jsUrl, wasm: wasmUrl, data: dataUrl };
 
 /**
  * The loader for browser hosts bundled by Vite (a Worker, or a page's main thread).
@@ -14,5 +17,5 @@ import { loadLibFaustFromUrls } from "./libfaust";
  * const registry = new FaustRegistry({ loadLibFaust: loadLibFaustWithVite });
  */
 export function loadLibFaustWithVite(): Promise<FaustModule> {
-  return loadLibFaustFromUrls({ js: jsUrl, wasm: wasmUrl, data: dataUrl });
+  return loadLibFaustFromUrls(LIBFAUST_VITE_URLS);
 }

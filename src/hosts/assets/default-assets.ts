@@ -7,9 +7,7 @@
  * The package build (scripts/build-package.mjs) replaces this module with default-assets.package.ts,
  * where every file sits beside the bundle.
  */
-import libfaustData from "@grame/faustwasm/libfaust-wasm/libfaust-wasm.data?url";
-import libfaustJs from "@grame/faustwasm/libfaust-wasm/libfaust-wasm.js?url";
-import libfaustWasm from "@grame/faustwasm/libfaust-wasm/libfaust-wasm.wasm?url";
+import { LIBFAUST_VITE_URLS } from "../../faust/libfaust-vite";
 import type { EngineAssets, EngineWorkerKind } from "./engine-assets";
 
 /** Vite's base ("/" in dev; "./" for the relocatable demo site). */
@@ -28,9 +26,9 @@ export function defaultEngineAssets(): EngineAssets {
     engineWasm: at("build/engine.wasm"),
     worklet: at("build/engine-processor.js"),
     libfaust: {
-      js: new URL(libfaustJs, page).href,
-      wasm: new URL(libfaustWasm, page).href,
-      data: new URL(libfaustData, page).href,
+      js: new URL(LIBFAUST_VITE_URLS.js, page).href,
+      wasm: new URL(LIBFAUST_VITE_URLS.wasm, page).href,
+      data: new URL(LIBFAUST_VITE_URLS.data, page).href,
     },
     workerScript: (kind) => new URL(workerEntries[kind], import.meta.url).href,
     startWorker: (kind) =>
