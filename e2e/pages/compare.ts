@@ -40,7 +40,68 @@ function playNoise(
 const input = noise(FRAMES);
 const input2 = noise(FRAMES, 777);
 
+/** An oscillator (then gain 0.5) in webdreamer and in Chromium, the same options in both. */
+function oscillatorComparison(
+  params: Record<string, number>,
+  options: OscillatorOptions,
+  wave?: { real: number[]; imag: number[]; disableNormalization: boolean },
+): Comparison {
+  return {
+    program: {
+      nodes: [
+        { kind: "oscillator", inputs: [], params, ...(wave ? { buffers: { 0: 0 } } : {}) },
+        { kind: "gain", inputs: [0], params: { gain: 0.5 } },
+      ],
+      output: 1,
+    },
+    buffers: wave ? [[Float32Array.from(wave.real), Float32Array.from(wave.imag)]] : [],
+    native(context) {
+      const osc = new OscillatorNode(context, {
+        ...options,
+        ...(wave ? { periodicWave: new PeriodicWave(context, wave) } : {}),
+      });
+      osc.start(0);
+      return osc.connect(new GainNode(context, { gain: 0.5 }));
+    },
+  };
+}
+
+// Harmonics with cosine and sine terms, so that both the phase and the sign conventions show.
+const WAVE = { real: [0, 0.3, 0, 0.1, 0, -0.05, 0.02], imag: [0, 1, 0.5, 0, 0.25, 0, -0.1] };
+const WEB_AUDIO_LEVEL = 1; // the oscillator's normalization: web_audio
+
 const COMPARISONS: Record<string, Comparison> = {
+  "oscillator detune -702 cents": oscillatorComparison(
+    { frequency: 440, detune: -702 },
+    { frequency: 440, detune: -702, type: "sine" },
+  ),
+  "periodic wave, normalised": oscillatorComparison(
+    { frequency: 440, waveform: 5, normalization: WEB_AUDIO_LEVEL },
+    { frequency: 440 },
+    { ...WAVE, disableNormalization: false },
+  ),
+  "periodic wave, not normalised": oscillatorComparison(
+    { frequency: 440, waveform: 5 },
+    { frequency: 440 },
+    { ...WAVE, disableNormalization: true },
+  ),
+  "periodic wave, detuned 1000 Hz": oscillatorComparison(
+    { frequency: 1000, detune: 37, waveform: 5, normalization: WEB_AUDIO_LEVEL },
+    { frequency: 1000, detune: 37 },
+    { ...WAVE, disableNormalization: false },
+  ),
+  sawtooth: oscillatorComparison(
+    { frequency: 440, waveform: 1, normalization: WEB_AUDIO_LEVEL },
+    { frequency: 440, type: "sawtooth" },
+  ),
+  square: oscillatorComparison(
+    { frequency: 440, waveform: 2, normalization: WEB_AUDIO_LEVEL },
+    { frequency: 440, type: "square" },
+  ),
+  triangle: oscillatorComparison(
+    { frequency: 440, waveform: 3, normalization: WEB_AUDIO_LEVEL },
+    { frequency: 440, type: "triangle" },
+  ),
   "oscillator+gain": {
     program: {
       nodes: [

@@ -10,6 +10,7 @@ export * from "./json-schemas";
 export * from "./limits";
 export * from "./node-descriptor";
 export * from "./non-finite";
+export * from "./periodic-wave";
 export * from "./plugin-discovery";
 export * from "./render";
 export * from "./tempo-map";

@@ -79,6 +79,7 @@ export interface EngineWasmExports extends ProcessorTableExports {
   wd_buffer_create(engine: number, channels: number, frames: number, sampleRate: number): number;
   wd_buffer_channel(engine: number, id: number, channel: number): number;
   wd_buffer_channels(engine: number, id: number): number;
+  wd_buffer_frames(engine: number, id: number): number;
   wd_buffer_release(engine: number, id: number): number;
   wd_node_set_buffer(engine: number, node: number, slot: number, id: number): number;
   wd_engine_reset(engine: number): void;
@@ -141,6 +142,7 @@ const ENGINE_FUNCTIONS = {
   wd_buffer_create: true,
   wd_buffer_channel: true,
   wd_buffer_channels: true,
+  wd_buffer_frames: true,
   wd_buffer_release: true,
   wd_node_set_buffer: true,
   wd_engine_reset: true,

@@ -172,6 +172,7 @@ function compileNode(
     const slotPath = formatPath(["buffers", slotName], path);
     buffers[requireBufferSlot(type, slotName, slotPath)] = context.resolveBuffer(handle, slotPath);
   }
+  requireCustomWave(type, params, buffers, path);
   return {
     kind: type.kind,
     // checkGraph has resolved every input name; -1 would make the engine report a bad node.
@@ -181,6 +182,27 @@ function compileNode(
     ...(Object.keys(buffers).length > 0 ? { buffers } : {}),
     ...(external ? { external: external.spec } : {}),
   };
+}
+
+/**
+ * An oscillator set to play a custom waveform needs the Fourier series to play: without a `wave`
+ * buffer it would render silence, which reads as a bug in the graph rather than in the engine.
+ */
+function requireCustomWave(
+  type: ProcessorTypeInfo,
+  params: Readonly<Record<string, number>>,
+  buffers: Readonly<Record<number, number>>,
+  path: string,
+): void {
+  if (type.kind !== "oscillator" || buffers[0] !== undefined) return;
+  const waveform = type.params.find((param) => param.id === "waveform");
+  if (waveform === undefined || params.waveform !== choiceIndex(waveform, "custom")) return;
+  throw new EngineError(
+    "E_SCHEMA",
+    'waveform "custom" plays the Fourier series of a "wave" buffer, and there is none ' +
+      "(upload periodicWaveChannels({ real, imag }) and name its handle in buffers.wave)",
+    formatPath(["buffers"], path),
+  );
 }
 
 /**

@@ -61,18 +61,37 @@ export interface GraphMemoryEstimate {
   nodeBytes: number[];
 }
 
+/** A buffer's channels and frames: all the memory estimate needs of its audio. */
+export interface BufferShape {
+  channels: number;
+  frames: number;
+}
+
+/**
+ * Stand-ins are zeros of the buffer's channels and of at most this many frames: enough for every
+ * processor whose memory follows its buffer's length (a custom oscillator reads up to 2049
+ * coefficients), and small whatever the audio's length.
+ */
+const STAND_IN_FRAMES = 2049;
+
+/** The shape of a buffer held as channels (an empty list: one channel, no frames). */
+export function bufferShapeOf(channels: readonly ArrayLike<number>[]): BufferShape {
+  return { channels: Math.max(1, channels.length), frames: channels[0]?.length ?? 0 };
+}
+
 /**
  * Estimates what applyGraphProgram(engine, program) will take, taking nothing that lasts: the
- * planner and its stand-ins are freed before it returns. `bufferChannels` gives the channel count
- * of each buffer id the program uses (playback and sampler nodes write as many channels).
+ * planner and its stand-ins are freed before it returns. `bufferShape` gives the channels and frames
+ * of each buffer id the program uses (playback and sampler nodes write as many channels; a custom
+ * oscillator's tables follow its wave's length).
  * @example
- * const estimate = estimateGraphMemory(engine, compiled.program, (id) => engine.bufferChannels(id));
+ * const estimate = estimateGraphMemory(engine, compiled.program, (id) => engine.bufferShape(id));
  * estimate.engineBytes; // what applyGraphProgram(engine, compiled.program) will take
  */
 export function estimateGraphMemory(
   engine: WasmEngine,
   program: GraphProgram,
-  bufferChannels: (id: number) => number,
+  bufferShape: (id: number) => BufferShape,
 ): GraphMemoryEstimate {
   const { exports } = engine;
   const before = exports.wd_memory_in_use();
@@ -83,6 +102,8 @@ export function estimateGraphMemory(
       return external ? planner.addExternalStandIn(external.numOutputs) : planner.addNode(node.kind);
     });
     const standIns = new Map<number, number>();
+    // The stand-ins' own bytes are the planner's, not the graph's: the real buffers already exist.
+    let standInBytes = 0;
     program.nodes.forEach((node, i) => {
       const index = indices[i] as number;
       for (const input of node.inputs) planner.addInput(index, indices[input] ?? -1);
@@ -93,18 +114,21 @@ export function estimateGraphMemory(
       for (const [slot, id] of Object.entries(node.buffers ?? {})) {
         let standIn = standIns.get(id);
         if (standIn === undefined) {
-          const channels = Math.max(1, bufferChannels(id));
+          const shape = bufferShape(id);
+          const frames = Math.min(Math.max(0, shape.frames), STAND_IN_FRAMES);
+          const unused = exports.wd_memory_in_use();
           standIn = planner.createBuffer(
-            Array.from({ length: channels }, () => new Float32Array(0)),
+            Array.from({ length: Math.max(1, shape.channels) }, () => new Float32Array(frames)),
             engine.sampleRate,
           );
+          standInBytes += exports.wd_memory_in_use() - unused;
           standIns.set(id, standIn);
         }
         planner.setNodeBuffer(index, Number(slot), standIn);
       }
       if (node.capture) planner.setCapture(index, true);
     });
-    const records = exports.wd_memory_in_use() - before;
+    const records = exports.wd_memory_in_use() - before - standInBytes;
     const prepared = planner.estimateMemory(indices[program.output] ?? -1);
     let timelines = 0;
     let transientBytes = 0;
@@ -149,7 +173,7 @@ export interface MemoryRoom {
 /**
  * Null when the graph fits LIMITS.graphMemoryBytes and `room`; otherwise what to tell the caller.
  * @example
- * const estimate = estimateGraphMemory(engine, compiled.program, (id) => engine.bufferChannels(id));
+ * const estimate = estimateGraphMemory(engine, compiled.program, (id) => engine.bufferShape(id));
  * const room = { ...engineMemory(engine.exports), bufferBytes: 0 };
  * const refusal = graphMemoryRefusal(estimate, compiled.program, room);
  * if (refusal) throw memoryLimitError(refusal, "node_graph", compiled.nodeIndex.size);

@@ -305,6 +305,14 @@ export class WasmEngine {
     return this.exports.wd_buffer_channels(this.handle, id);
   }
 
+  /** Channels and frames of an engine buffer (-1 and 0 for an unknown id). */
+  bufferShape(id: number): { channels: number; frames: number } {
+    return {
+      channels: this.bufferChannels(id),
+      frames: Math.max(0, this.exports.wd_buffer_frames(this.handle, id)),
+    };
+  }
+
   /** Control: frees a buffer; nodes that played it fall silent. */
   releaseBuffer(id: number): void {
     this.check(this.exports.wd_buffer_release(this.handle, id));

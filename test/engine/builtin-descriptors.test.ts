@@ -53,7 +53,8 @@ describe("buffer slots", () => {
     expect(bufferSlotIndex(sampler, "1")).toBe(-1);
     expect(bufferSlotIndex(sampler, "00")).toBe(-1);
     expect(bufferSlotIndex(typeOf("playback"), "sample")).toBe(-1);
-    expect(bufferSlotIndex(typeOf("oscillator"), "0")).toBe(-1);
+    expect(bufferSlotIndex(typeOf("oscillator"), "periodic_wave")).toBe(0);
+    expect(bufferSlotIndex(typeOf("compressor"), "0")).toBe(-1);
   });
 
   it("list every accepted name for error messages", () => {

@@ -179,7 +179,12 @@ describe("compileGraph rejects what the engine cannot run, naming the field", ()
     );
     expect(
       compileError([{ name: "o", node_id: "builtin:oscillator", buffers: { data: "buf:7" } }]).message,
-    ).toBe("E_SCHEMA at node_graph.nodes[0].buffers.data: builtin:oscillator takes no buffers");
+    ).toBe(
+      'E_SCHEMA at node_graph.nodes[0].buffers.data: unknown buffer slot "data" of builtin:oscillator (known: wave, periodic_wave, 0)',
+    );
+    expect(compileError([{ name: "g", node_id: "builtin:gain", buffers: { data: "buf:7" } }]).message).toBe(
+      "E_SCHEMA at node_graph.nodes[0].buffers.data: builtin:gain takes no buffers",
+    );
   });
 
   it("a capture name that is not a node", () => {

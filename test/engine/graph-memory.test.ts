@@ -23,7 +23,7 @@ describe("refusals", () => {
   it("a graph over graphMemoryBytes is refused at the node that needs the most, whatever room there is", async () => {
     const engine = await newEngine();
     const program = delayChainProgram(64, 20);
-    const estimate = estimateGraphMemory(engine, program, () => 1);
+    const estimate = estimateGraphMemory(engine, program, () => ({ channels: 1, frames: 0 }));
     expect(estimate.bytes).toBeGreaterThanOrEqual(20 * LINE_BYTES);
     expect(estimate.bytes).toBeLessThan(20 * LINE_BYTES * 1.01);
     const room = { availableBytes: Number.POSITIVE_INFINITY, inUseBytes: 0, bufferBytes: 0 };
@@ -42,7 +42,7 @@ describe("refusals", () => {
     const engine = await newEngine();
     const held = holdMemory(engine.exports, 1600 * 2 ** 20);
     const program = delayChainProgram(64, 4); // about 492 MB
-    const estimate = estimateGraphMemory(engine, program, () => 1);
+    const estimate = estimateGraphMemory(engine, program, () => ({ channels: 1, frames: 0 }));
     const memory = engineMemory(engine.exports);
     expect(memory.availableBytes).toBeLessThan(estimate.engineBytes);
     const refusal = graphMemoryRefusal(estimate, program, { ...memory, bufferBytes: 0 });
@@ -66,7 +66,7 @@ describe("a failed allocation", () => {
     // Free bytes abound, but in holes smaller than one delay's lines.
     scatterMemoryForTesting(engine.exports, 100 * 2 ** 20);
     const program = delayChainProgram(64, 1);
-    const estimate = estimateGraphMemory(engine, program, () => 1);
+    const estimate = estimateGraphMemory(engine, program, () => ({ channels: 1, frames: 0 }));
     const room = { ...engineMemory(engine.exports), bufferBytes: 0 };
     expect(graphMemoryRefusal(estimate, program, room)).toBeNull(); // the estimate lets it through
     let caught: unknown;

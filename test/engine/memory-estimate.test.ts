@@ -79,11 +79,28 @@ const manySmall: GraphProgram = {
   output: 100,
 };
 
+/** Two oscillators playing custom waveforms (buffer 0 as their coefficients): their own tables. */
+const customWaves: GraphProgram = {
+  nodes: [
+    { kind: "oscillator", inputs: [], params: { waveform: 5 }, buffers: { 0: 0 } },
+    { kind: "oscillator", inputs: [], params: { waveform: 5, frequency: 1000 }, buffers: { 0: 0 } },
+    { kind: "mixer", inputs: [0, 1], params: {} },
+  ],
+  output: 2,
+};
+/** 64 harmonics of a saw: 18 table levels, 576 KiB per oscillator. */
+const sawCoefficients = [new Float32Array(65), Float32Array.from({ length: 65 }, (_, k) => (k ? 1 / k : 0))];
+
 /** Heap bytes applying `program` takes on a fresh engine, and what was estimated before. */
-async function measure(program: GraphProgram, sampleRate: number, blockSize: number) {
+async function measure(
+  program: GraphProgram,
+  sampleRate: number,
+  blockSize: number,
+  bufferChannels: Float32Array[] = [new Float32Array(48000), new Float32Array(48000)],
+) {
   const engine: WasmEngine = await newEngine(sampleRate, blockSize);
-  const buffer = engine.createBuffer([new Float32Array(48000), new Float32Array(48000)], sampleRate);
-  const estimate = estimateGraphMemory(engine, program, (id) => engine.bufferChannels(id));
+  const buffer = engine.createBuffer(bufferChannels, sampleRate);
+  const estimate = estimateGraphMemory(engine, program, (id) => engine.bufferShape(id));
   const before = engineMemory(engine.exports).inUseBytes;
   applyGraphProgram(engine, program);
   const taken = engineMemory(engine.exports).inUseBytes - before;
@@ -100,8 +117,9 @@ describe("the memory estimate matches what a graph takes", () => {
     ["a hundred small nodes", manySmall, 48000, 128],
     ["W1", w1Program(), 48000, 128],
     ["W2", w2Program(), 48000, 128],
-  ])("%s", async (_name, program, sampleRate, blockSize) => {
-    const { estimate, taken } = await measure(program, sampleRate, blockSize);
+    ["two custom waveforms of 64 harmonics", customWaves, 48000, 128, sawCoefficients],
+  ])("%s", async (_name, program, sampleRate, blockSize, coefficients?: Float32Array[]) => {
+    const { estimate, taken } = await measure(program, sampleRate, blockSize, coefficients);
     // Within 0.1% or 1 KiB: temporaries of the ordering and the allocator's rounding of the few
     // blocks processors take are left out.
     expect(Math.abs(estimate.engineBytes - taken)).toBeLessThanOrEqual(Math.max(0.001 * taken, 1024));

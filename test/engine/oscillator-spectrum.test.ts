@@ -12,6 +12,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { GraphProgram } from "../../src/engine/graph-program";
+import { oscillatorIncrement } from "../support/oscillator-phase";
 import { renderProgram } from "../support/render";
 import { amplitudeAt, blackmanHarris, powerSpectrum } from "../support/spectrum";
 
@@ -29,21 +30,17 @@ const fundamental = (nominal: number, sampleRate: number) =>
 const BAND = 16000;
 const FRAMES = 1 << 16;
 
-/** Signed sine amplitude of harmonic k: the engine's saw rises from -1 to 1, the square is +1 on
- * the first half cycle, the triangle starts at 0 rising to 1 at a quarter cycle. */
+/** Signed sine amplitude of harmonic k, in OscillatorNode's phase and sign: the saw is 0 at phase 0
+ * rising to 1 at half a cycle, the square is +1 on the first half cycle, the triangle starts at 0
+ * rising to 1 at a quarter cycle. */
 function idealAmplitude(shape: Shape, k: number): number {
-  if (shape === "saw") return -2 / (Math.PI * k);
+  if (shape === "saw") return ((k % 2 === 1 ? 1 : -1) * 2) / (Math.PI * k);
   if (k % 2 === 0) return 0;
   if (shape === "square") return 4 / (Math.PI * k);
   return ((((k - 1) / 2) % 2 === 0 ? 1 : -1) * 8) / (Math.PI * Math.PI * k * k);
 }
 
-/** The engine's fixed-point phase step (dsp/fast_sin.h phaseIncrement) for a float32 frequency. */
-function phaseIncrement(frequency: number, sampleRate: number): number {
-  let cycles = Math.fround(frequency) / sampleRate;
-  cycles -= Math.floor(cycles);
-  return Math.round(cycles * 2 ** 32) % 2 ** 32;
-}
+const phaseIncrement = (frequency: number, sampleRate: number) => oscillatorIncrement(frequency, sampleRate);
 
 function oscillator(shape: Shape, params: Record<string, number>, timeline?: Float32Array): GraphProgram {
   return {

@@ -26,7 +26,14 @@ describe("readProcessorTypes", () => {
         bufferSlots,
       })),
     ).toEqual([
-      { index: 0, kind: "oscillator", name: "Oscillator", maxInputs: 0, instrument: false, bufferSlots: [] },
+      {
+        index: 0,
+        kind: "oscillator",
+        name: "Oscillator",
+        maxInputs: 0,
+        instrument: false,
+        bufferSlots: [["wave", "periodic_wave"]],
+      },
       { index: 1, kind: "gain", name: "Gain", maxInputs: -1, instrument: false, bufferSlots: [] },
       {
         index: 2,
@@ -54,13 +61,14 @@ describe("readProcessorTypes", () => {
     ]);
   });
 
-  it("reads the choice aliases, which only the filter's mode has", () => {
+  it("reads the choice aliases, which the filter's mode and the oscillator's waveform have", () => {
     const aliased = engine.types.flatMap((type) =>
       type.params
         .filter((p) => p.choiceAliases !== null)
         .map((p) => [`${type.kind}.${p.id}`, p.choiceAliases]),
     );
     expect(aliased).toEqual([
+      ["oscillator.waveform", { sawtooth: "saw" }],
       [
         "filter.mode",
         {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { sineThroughGain } from "../support/graph-programs";
+import { oscillatorIncrement } from "../support/oscillator-phase";
 import { newEngine, renderProgram } from "../support/render";
 import { estimateFrequency, maxAbsDifference, peak } from "../support/signal";
 
@@ -16,10 +17,12 @@ describe("engine.wasm in Node: sine through gain", () => {
   });
 
   it("matches the exact sine of its 32-bit fixed-point phase to 2e-7 over the whole second", async () => {
-    // The phase advances by round(f / sr * 2^32) steps of 2^-32 cycles per sample (exact integer
-    // arithmetic), so the frequency is within sr / 2^33 = 5.6e-6 Hz of the one asked for.
-    const increment = Math.round((440 / 48000) * 2 ** 32);
-    expect(Math.abs((increment / 2 ** 32) * 48000 - 440)).toBeLessThan(48000 / 2 ** 33);
+    // The phase advances by OscillatorNode's step (float32 arithmetic, 1/4096 cycle units at 48 kHz)
+    // held exactly in 2^-32 cycles (exact integer arithmetic from there on): within 1e-7 of the
+    // frequency asked for.
+    const increment = oscillatorIncrement(440, 48000);
+    expect(increment).toBe(39370532); // round(440 / 48000 * 2^32) would be 39370534
+    expect(Math.abs((increment / 2 ** 32) * 48000 - 440) / 440).toBeLessThan(1e-7);
     const [left] = await renderProgram(sineThroughGain(440, 1), 48000);
     const exact = Float64Array.from({ length: 48000 }, (_, i) =>
       Math.sin((2 * Math.PI * ((i * increment) % 2 ** 32)) / 2 ** 32),
@@ -51,6 +54,7 @@ describe("engine.wasm in Node: sine through gain", () => {
       "square",
       "triangle",
       "noise",
+      "custom",
     ]);
   });
 

@@ -53,11 +53,12 @@ export function powerSpectrum(signal: ArrayLike<number>, window: Float64Array): 
 }
 
 /**
- * Peak amplitude of the component at exactly `cycles` cycles per sample: the windowed DFT at that
- * frequency (not rounded to a bin, so no scalloping loss), scaled by the window's sum. Components
- * more than 4 bins away leak into it by less than the window's sidelobes (-92 dB).
+ * The complex amplitude (peak, with phase) of the component at exactly `cycles` cycles per sample:
+ * the windowed DFT at that frequency (not rounded to a bin, so no scalloping loss), scaled by the
+ * window's sum. Components more than 4 bins away leak into it by less than the window's sidelobes
+ * (-92 dB).
  */
-export function amplitudeAt(signal: ArrayLike<number>, window: Float64Array, cycles: number): number {
+export function phasorAt(signal: ArrayLike<number>, window: Float64Array, cycles: number): [number, number] {
   // The complex exponential by rotation; the drift over 2^16 steps is ~1e-12, far below the figures.
   const c = Math.cos(2 * Math.PI * cycles);
   const s = -Math.sin(2 * Math.PI * cycles);
@@ -75,5 +76,36 @@ export function amplitudeAt(signal: ArrayLike<number>, window: Float64Array, cyc
     wi = wr * s + wi * c;
     wr = r;
   }
-  return (2 * Math.hypot(sumRe, sumIm)) / weight;
+  return [(2 * sumRe) / weight, (2 * sumIm) / weight];
+}
+
+/** Peak amplitude of the component at exactly `cycles` cycles per sample (see phasorAt). */
+export function amplitudeAt(signal: ArrayLike<number>, window: Float64Array, cycles: number): number {
+  return Math.hypot(...phasorAt(signal, window, cycles));
+}
+
+/**
+ * SNR in dB of `actual` against `reference` over harmonics 1..`harmonics` of a tone of `cycles` cycles
+ * per sample: the power of the reference's harmonics over the power of the differences of the
+ * complex harmonics (amplitude and phase), each by phasorAt over the whole signal. What lies
+ * between or above those harmonics is left out.
+ */
+export function harmonicSnrDb(
+  reference: ArrayLike<number>,
+  actual: ArrayLike<number>,
+  cycles: number,
+  harmonics: number,
+): number {
+  const window = blackmanHarris(reference.length);
+  const difference = Float64Array.from(
+    { length: reference.length },
+    (_, i) => (reference[i] as number) - (actual[i] as number),
+  );
+  let signal = 0;
+  let noise = 0;
+  for (let k = 1; k <= harmonics; k++) {
+    signal += amplitudeAt(reference, window, k * cycles) ** 2;
+    noise += amplitudeAt(difference, window, k * cycles) ** 2;
+  }
+  return noise === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10(signal / noise);
 }

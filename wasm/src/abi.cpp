@@ -126,6 +126,7 @@ int wd_buffer_create(Engine* e, int channels, int frames, double sampleRate) {
 float* wd_buffer_channel(Engine* e, int id, int channel) { return e->bufferChannel(id, channel); }
 // control: a buffer's channel count, or -1 for an unknown id.
 int wd_buffer_channels(Engine* e, int id) { return e->bufferChannels(id); }
+int wd_buffer_frames(Engine* e, int id) { return e->bufferFrames(id); }
 int wd_buffer_release(Engine* e, int id) { return e->releaseBuffer(id); }
 int wd_node_set_buffer(Engine* e, int node, int slot, int id) { return e->setNodeBuffer(node, slot, id); }
 

@@ -396,6 +396,11 @@ int Engine::bufferChannels(int id) const {
   return buffers_[id]->view.numChannels;
 }
 
+int Engine::bufferFrames(int id) const {
+  if (id < 0 || id >= static_cast<int>(buffers_.size()) || !buffers_[id]) return -1;
+  return buffers_[id]->view.frames;
+}
+
 ErrorCode Engine::releaseBuffer(int id) {
   if (id < 0 || id >= static_cast<int>(buffers_.size()) || !buffers_[id]) {
     return fail(kErrUnknownBuffer, "unknown buffer " + std::to_string(id));

@@ -75,6 +75,7 @@ class Engine {
   float* bufferChannel(int id, int channel);
   ErrorCode releaseBuffer(int id);
   int bufferChannels(int id) const;  // -1 for an unknown id
+  int bufferFrames(int id) const;    // -1 for an unknown id
   ErrorCode setNodeBuffer(int node, int slot, int bufferId);  // bufferId -1 detaches
 
   // ---- audio thread ----

@@ -22,7 +22,9 @@ std::unique_ptr<Processor> make() {
 }
 
 const ProcessorType kTypes[] = {
-    {"oscillator", "Oscillator", kOscillatorParams, kOscillatorParamCount, 0, make<Oscillator>},
+    // "wave": a custom waveform's Fourier coefficients (Web Audio's PeriodicWave).
+    {"oscillator", "Oscillator", kOscillatorParams, kOscillatorParamCount, 0, make<Oscillator>,
+     /*feedbackCapable=*/false, /*instrument=*/false, /*bufferSlots=*/"wave,periodic_wave"},
     {"gain", "Gain", kGainParams, kGainParamCount, -1, make<Gain>},
     {"playback", "Playback", kPlaybackParams, kPlaybackParamCount, 0, make<Playback>,
      /*feedbackCapable=*/false, /*instrument=*/false, /*bufferSlots=*/"data"},

@@ -14,6 +14,7 @@
  */
 import { instantiateEngine } from "../../engine/engine-module";
 import {
+  bufferShapeOf,
   describeTrap,
   engineMemory,
   estimateGraphMemory,
@@ -104,7 +105,7 @@ export class EngineSlot {
   load(program: GraphProgram, buffers: Float32Array[][]): SlotLoad {
     let estimate: ReturnType<typeof estimateGraphMemory>;
     try {
-      estimate = estimateGraphMemory(this.engine, program, (id) => buffers[id]?.length ?? 1);
+      estimate = estimateGraphMemory(this.engine, program, (id) => bufferShapeOf(buffers[id] ?? []));
     } catch (error) {
       if (isEngineTrap(error)) return this.recover(error);
       return { loaded: false, message: errorText(error) };

@@ -13,6 +13,7 @@ import { graphBufferReferences } from "../../contracts/graph-semantics";
 import { LIMITS } from "../../contracts/limits";
 import type { CompiledGraph } from "../../engine/graph-compiler";
 import {
+  type BufferShape,
   describeTrap,
   engineMemory,
   estimateGraphMemory,
@@ -78,7 +79,7 @@ function attempt(options: CompileToFitOptions): CompiledGraph | EngineError {
     if (isEngineError(error, "E_LIMIT")) return error;
     throw error;
   }
-  const estimate = estimateOrSkip(engine, compiled, (id) => engine.bufferChannels(id));
+  const estimate = estimateOrSkip(engine, compiled, (id) => engine.bufferShape(id));
   if (estimate === null) return compiled;
   const room = { ...engineMemory(engine.exports), bufferBytes: 0 };
   const refusal = graphMemoryRefusal(estimate, compiled.program, room);
@@ -92,9 +93,10 @@ function attempt(options: CompileToFitOptions): CompiledGraph | EngineError {
 /**
  * E_LIMIT when a graph compiled for storing (loadGraph) exceeds LIMITS.graphMemoryBytes; what is
  * left in an engine is checked where the graph plays. It is estimated in the pool's own engine;
- * `bufferChannels` gives the channels of each buffer id the program uses.
+ * `bufferShape` gives the channels and frames of each buffer id the program uses.
  * @example
  * import { compileGraph } from "../../engine/graph-compiler";
+ * import { bufferShapeOf } from "../../engine/graph-memory";
  * const compiled = compileGraph(graph, {
  *   types: pool.own.types,
  *   sampleRate: 48000,
@@ -102,20 +104,20 @@ function attempt(options: CompileToFitOptions): CompiledGraph | EngineError {
  *   resolveBuffer: (handle) => handles.indexOf(handle),
  *   readBufferChannel0: (handle, path) => store.get(handle, path).channels[0] ?? new Float32Array(0),
  * });
- * const channelsOf = (id: number) => store.get(handles[id] ?? "", "load_graph.graph").channels.length;
- * checkGraphLimit(pool, compiled, graph, "load_graph.graph", channelsOf);
+ * const shapeOf = (id: number) => bufferShapeOf(store.get(handles[id] ?? "", "load_graph.graph").channels);
+ * checkGraphLimit(pool, compiled, graph, "load_graph.graph", shapeOf);
  */
 export function checkGraphLimit(
   pool: EnginePool,
   compiled: CompiledGraph,
   graph: GraphDescriptor,
   root: string,
-  bufferChannels: (id: number) => number,
+  bufferShape: (id: number) => BufferShape,
 ): void {
   const engine = pool.own;
   let estimate: GraphMemoryEstimate | null;
   try {
-    estimate = estimateOrSkip(engine, compiled, bufferChannels);
+    estimate = estimateOrSkip(engine, compiled, bufferShape);
   } catch (error) {
     // The planner's few small blocks did not fit: the instance is spent all the same.
     if (isEngineTrap(error)) throw replaceTrappedEngine(pool, engine, error);
@@ -134,10 +136,10 @@ export function checkGraphLimit(
 function estimateOrSkip(
   engine: WasmEngine,
   compiled: CompiledGraph,
-  bufferChannels: (id: number) => number,
+  bufferShape: (id: number) => BufferShape,
 ): GraphMemoryEstimate | null {
   try {
-    return estimateGraphMemory(engine, compiled.program, bufferChannels);
+    return estimateGraphMemory(engine, compiled.program, bufferShape);
   } catch (error) {
     if (error instanceof WasmEngineError) return null;
     throw error;

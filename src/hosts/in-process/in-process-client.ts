@@ -81,6 +81,7 @@ import {
   resolveParameterValue,
 } from "../../engine/graph-compiler";
 import {
+  bufferShapeOf,
   type EngineMemory,
   engineMemory,
   isEngineTrap,
@@ -312,12 +313,8 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
       },
       readBufferChannel0: (handle, path) => this.channel0(handle, path),
     });
-    checkGraphLimit(
-      this.engines,
-      compiled,
-      command.graph,
-      rootLabel,
-      (id) => this.buffers.get(handles[id] as string, rootLabel).channels.length,
+    checkGraphLimit(this.engines, compiled, command.graph, rootLabel, (id) =>
+      bufferShapeOf(this.buffers.get(handles[id] as string, rootLabel).channels),
     );
     this.graph = command.graph;
     this.transport.setTempo(command.graph.tempo);

@@ -42,13 +42,18 @@ describeSharedBehaviour({
   table: [
     param("frequency", "Frequency", "Hz", [0, 24000], 440),
     param("amplitude", "Amplitude", "", [0, 16], 1),
-    param("waveform", "Waveform", "", [0, 4], 0, {
+    param("waveform", "Waveform", "", [0, 5], 0, {
       discrete: true,
-      choices: ["sine", "saw", "square", "triangle", "noise"],
+      choices: ["sine", "saw", "square", "triangle", "noise", "custom"],
+      choiceAliases: { sawtooth: "saw" },
     }),
     param("phase", "Start phase", "cycles", [0, 1], 0),
     param("channels", "Channels", "", [1, 64], 1, { discrete: true }),
     param("detune", "Detune", "cents", [-153600, 153600], 0),
+    param("normalization", "Normalization", "", [0, 1], 0, {
+      discrete: true,
+      choices: ["none", "web_audio"],
+    }),
   ],
   inputs: [],
   outputChannels: 2,

@@ -1,4 +1,5 @@
-// Band-limited (mip-mapped) wavetables for the saw, square and triangle oscillators.
+// Band-limited (mip-mapped) wavetables for the saw, square, triangle and custom (PeriodicWave)
+// oscillators.
 //
 // One table per "level": level j holds harmonics 1..K_j of the ideal Fourier series, K_j growing by
 // at most 2^(1/3) from one level to the next (by one up to 8). A tone whose phase advances
@@ -15,8 +16,9 @@
 // exact Fourier amplitudes, and they are sized N >= 16 K (4096 at least) to keep the images (the only
 // non-harmonic content) about 80 dB down. Measured in test/engine/oscillator-spectrum.test.ts.
 //
-// The tables (2.8 MiB) are built once per module instance (30 to 50 ms), on the control thread, by
-// the first call of wavetables(): the engine's constructor makes it. The audio thread only reads.
+// The saw and triangle tables (2.8 MiB) are built once per module instance (30 to 50 ms), on the
+// control thread, by the first call of wavetables(): the engine's constructor makes it. A custom
+// waveform's tables are built by its oscillator's prepare(). The audio thread only reads.
 #pragma once
 
 #include <cstdint>
@@ -44,11 +46,36 @@ struct WavetableMix {
   float weight;  // 1: `upper` alone
 };
 
+// A periodic waveform as its Fourier series, Web Audio's PeriodicWave convention:
+// x(phase) = sum over k >= 1 of cosine[k] cos(2 pi k phase) + sine[k] sin(2 pi k phase). Index 0
+// (DC) is ignored, as Web Audio ignores real[0] and imag[0]; the two have the same length.
+struct FourierSeries {
+  std::vector<double> cosine;
+  std::vector<double> sine;
+
+  // The shapes OscillatorNode plays (Web Audio's phase and sign), harmonics 1 .. length - 1: the
+  // saw is 0 at phase 0 rising to 1 at half a cycle, then from -1 back to 0; the square is +1 on
+  // the first half cycle; the triangle is 0 at phase 0 rising to 1 at a quarter cycle.
+  enum class Shape { kSaw, kSquare, kTriangle };
+  static FourierSeries ideal(Shape shape, int length);
+  // The highest harmonic the series has room for: length - 1 (0 for none).
+  int highestHarmonic() const { return sine.empty() ? 0 : static_cast<int>(sine.size()) - 1; }
+};
+
+// A custom waveform's harmonics above this are dropped (Web Audio drops those above half its table
+// length, 1024 to 8192 by sample rate): 2048 keep every harmonic below Nyquist for tones down to
+// 11.7 Hz at 48 kHz.
+constexpr int kMaxCustomHarmonics = 2048;
+
 // The levels of one waveform, fewest harmonics first.
 class WavetableSet {
  public:
-  enum Shape { kSaw, kTriangle };
-  explicit WavetableSet(Shape shape);
+  // Levels up to min(highest harmonic, maxHarmonics), zero coefficients included: the memory
+  // follows the series' length alone, so it can be planned without the coefficients.
+  WavetableSet(const FourierSeries& series, int maxHarmonics);
+
+  // Heap bytes a set of levels up to `harmonics` takes (planPrepare of a custom oscillator).
+  static uint64_t bytesFor(int harmonics);
 
   // The levels for a phase increment (see the top of this file). Above Nyquist (no harmonic fits)
   // it is the single-harmonic level: the tone aliases, as a sine's would.
@@ -58,9 +85,26 @@ class WavetableSet {
   std::vector<WavetableLevel> levels_;
 };
 
+// OscillatorNode's table length at a sample rate (Chromium: 2048 up to 24 kHz, 4096 up to 88.2 kHz,
+// 16384 above). It sets Web Audio's phase arithmetic and its normalisation, so both follow it.
+int webAudioTableSize(double sampleRate);
+
+// Web Audio's normalisation of a PeriodicWave: 1 / the peak of the waveform sampled at `tableSize`
+// points with harmonics 1 .. min(length, tableSize / 2) - 1, as OscillatorNode computes it (the
+// saw's and square's Gibbs overshoot included); 1 for a silent series.
+double webAudioNormalization(const FourierSeries& series, int tableSize);
+
 struct Wavetables {
-  WavetableSet saw{WavetableSet::kSaw};  // rising from -1 to 1; the square is built from two reads
-  WavetableSet triangle{WavetableSet::kTriangle};
+  Wavetables();
+  WavetableSet saw;  // the square is built from two reads of it
+  WavetableSet triangle;
+  // webAudioNormalization of the ideal saw, square and triangle (harmonics 1 .. N/2 - 1) for N =
+  // 2048, 4096 and 16384: what OscillatorNode scales its built-in waveforms by.
+  double sawNormalization[3];
+  double squareNormalization[3];
+  double triangleNormalization[3];
+  // The three above for a sample rate (webAudioTableSize).
+  double normalization(FourierSeries::Shape shape, double sampleRate) const;
 };
 
 // The process-wide tables, built on the first call (control thread only).
@@ -108,14 +152,14 @@ struct LevelReader {
   float fracScale;
 };
 
-// The saw and the triangle read one table; the square (kSquare) is saw(phase + 1/2) - saw(phase),
+// The saw and the triangle read one table; the square (kSquare) is saw(phase) - saw(phase + 1/2),
 // whose even harmonics cancel and odd ones double: the square's series (4 / (pi k)), +1 on the first
 // half cycle.
 enum class TableShape { kDirect, kSquare };
 
 template <TableShape shape>
 inline float readShape(const LevelReader& level, uint32_t phase) {
-  if (shape == TableShape::kSquare) return level.read(phase + 0x80000000u) - level.read(phase);
+  if (shape == TableShape::kSquare) return level.read(phase) - level.read(phase + 0x80000000u);
   return level.read(phase);
 }
 
@@ -124,7 +168,7 @@ template <TableShape shape>
 inline v128_t readShapeX4(const LevelReader& level, uint32_t p, uint32_t inc, v128_t phases) {
   if (shape == TableShape::kSquare) {
     const v128_t half = wasm_i32x4_add(phases, wasm_i32x4_splat(static_cast<int32_t>(0x80000000u)));
-    return wasm_f32x4_sub(level.readX4(p + 0x80000000u, inc, half), level.readX4(p, inc, phases));
+    return wasm_f32x4_sub(level.readX4(p, inc, phases), level.readX4(p + 0x80000000u, inc, half));
   }
   return level.readX4(p, inc, phases);
 }
