@@ -95,13 +95,16 @@ async function expectEngineError(promise: Promise<unknown>, code: ErrorCode, pat
   expect({ code: (error as EngineError).code, path: (error as EngineError).path }).toEqual({ code, path });
 }
 
-const RAMP_CALLS = [
+type WebAudioEvents = Extract<AutomationInput, { kind: "web_audio" }>["events"];
+
+const RAMP_CALLS: WebAudioEvents = [
   { type: "setValueAtTime", value: 0.5, time: 0.05 },
   { type: "linearRampToValueAtTime", value: 1, time: 0.1 },
   { type: "exponentialRampToValueAtTime", value: 0.01, time: 0.15 },
   { type: "setTargetAtTime", target: 0.8, time: 0.16, timeConstant: 0.01 },
   { type: "setValueCurveAtTime", values: [0.8, 0.1, 0.6], time: 0.2, duration: 0.02 },
-] as const;
+];
+const FIRST_CALL = RAMP_CALLS[0] as WebAudioEvents[number];
 
 describe("scheduleAutomation on the in-process client", () => {
   it("records web_audio calls made one by one so a render plays what the same automation loaded plays, exactly", async () => {
@@ -132,7 +135,7 @@ describe("scheduleAutomation on the in-process client", () => {
       ...RAMP_CALLS,
       { type: "cancelAndHoldAtTime", cancelTime: 0.125 },
       { type: "linearRampToValueAtTime", value: 0.25, time: 0.2 },
-    ] as AutomationInput extends { events: infer E } ? E : never;
+    ] satisfies WebAudioEvents;
     expect(
       maxError(
         await renderMono(client.loadedGraph() as GraphDescriptorInput),
@@ -193,7 +196,7 @@ describe("scheduleAutomation on the in-process client", () => {
 
   it("refuses bad calls with code and path and changes nothing", async () => {
     await expectEngineError(
-      client.scheduleAutomation("vca", "gain", { kind: "web_audio", events: [RAMP_CALLS[0]] }),
+      client.scheduleAutomation("vca", "gain", { kind: "web_audio", events: [FIRST_CALL] }),
       "E_UNKNOWN_NODE",
       "schedule_automation.node",
     );
@@ -205,12 +208,12 @@ describe("scheduleAutomation on the in-process client", () => {
     const before = client.loadedGraph();
     const cases: [Promise<unknown>, ErrorCode, string][] = [
       [
-        client.scheduleAutomation("ghost", "gain", { kind: "web_audio", events: [RAMP_CALLS[0]] }),
+        client.scheduleAutomation("ghost", "gain", { kind: "web_audio", events: [FIRST_CALL] }),
         "E_UNKNOWN_NODE",
         "schedule_automation.node",
       ],
       [
-        client.scheduleAutomation("vca", "volume", { kind: "web_audio", events: [RAMP_CALLS[0]] }),
+        client.scheduleAutomation("vca", "volume", { kind: "web_audio", events: [FIRST_CALL] }),
         "E_SCHEMA",
         "schedule_automation.parameter_id",
       ],
@@ -268,7 +271,7 @@ describe("scheduleAutomation on the in-process client", () => {
         client.scheduleAutomation(
           "vca",
           "gain",
-          { kind: "web_audio", events: [RAMP_CALLS[0]] },
+          { kind: "web_audio", events: [FIRST_CALL] },
           {
             mode: "merge" as "append",
           },
@@ -316,13 +319,13 @@ describe("scheduleAutomation on the in-process client", () => {
     await client.scheduleAutomation(
       "vca",
       "gain",
-      { kind: "web_audio", events: [RAMP_CALLS[0]] },
+      { kind: "web_audio", events: [FIRST_CALL] },
       {
         mode: "replace",
       },
     );
     const vca = client.loadedGraph()?.nodes[1];
-    expect(vca?.automation.gain).toEqual({ kind: "web_audio", timeline: "seconds", events: [RAMP_CALLS[0]] });
+    expect(vca?.automation.gain).toEqual({ kind: "web_audio", timeline: "seconds", events: [FIRST_CALL] });
   });
 });
 
