@@ -6,9 +6,10 @@
 import * as z from "zod";
 import { BufferHandleSchema, CONTRACT_VERSION, SampleRateSchema } from "../contracts/common";
 import { type EngineCommand, EngineCommandSchema, type EngineCommandType } from "../contracts/engine-command";
+import type { AutomationInput } from "../contracts/graph-descriptor";
 import { checkLimit } from "../contracts/limits";
 import { parseContract } from "../contracts/validate";
-import type { DiscoverOptions, SetParameterOptions } from "./engine-client";
+import type { DiscoverOptions, ScheduleAutomationOptions, SetParameterOptions } from "./engine-client";
 
 /** The fields of one command type, as a caller writes them (without `version` and `type`). */
 export type CommandFields<T extends EngineCommandType> = Omit<
@@ -46,6 +47,32 @@ export function setParameterCommand(
     parameter_id: parameterId,
     value,
     at_seconds: options.atSeconds ?? null,
+  });
+}
+
+const ScheduleAutomationOptionsSchema = z.strictObject({ mode: z.enum(["append", "replace"]).optional() });
+
+/**
+ * EngineClient.scheduleAutomation's arguments as a validated schedule_automation command (paths
+ * under schedule_automation.*; options under schedule_automation.options); no mode is null (append
+ * for web_audio, replace for the other kinds: automation-lane.ts).
+ * @example
+ * const command = scheduleAutomationCommand("amp", "gain", {
+ *   kind: "web_audio", events: [{ type: "linearRampToValueAtTime", value: 0, time: 3 }],
+ * });
+ */
+export function scheduleAutomationCommand(
+  node: string,
+  parameterId: string,
+  automation: AutomationInput,
+  options: ScheduleAutomationOptions = {},
+): Extract<EngineCommand, { type: "schedule_automation" }> {
+  const parsed = parseContract(ScheduleAutomationOptionsSchema, options ?? {}, "schedule_automation.options");
+  return makeCommand("schedule_automation", {
+    node,
+    parameter_id: parameterId,
+    automation,
+    mode: parsed.mode ?? null,
   });
 }
 

@@ -11,8 +11,9 @@
  * - After close(), every call rejects with E_CLOSED.
  */
 
+import type { AutomationMode } from "../contracts/automation-lane";
 import type { BufferHandle } from "../contracts/common";
-import type { GraphDescriptorInput, MidiEventInput } from "../contracts/graph-descriptor";
+import type { AutomationInput, GraphDescriptorInput, MidiEventInput } from "../contracts/graph-descriptor";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../contracts/render";
@@ -71,6 +72,15 @@ export interface RenderCallOptions {
 export interface SetParameterOptions {
   /** Transport time to apply the value at, in seconds; omitted means now. */
   atSeconds?: number;
+}
+
+export interface ScheduleAutomationOptions {
+  /**
+   * "append" (web_audio only): the calls go after the lane's own, as more calls on a Web Audio
+   * AudioParam (cancelScheduledValues then cancels what was scheduled before). "replace": the lane
+   * becomes this automation, of any kind. Default: append for web_audio, replace for the others.
+   */
+  mode?: AutomationMode;
 }
 
 export interface SetTempoOptions {
@@ -168,6 +178,36 @@ export interface EngineClient {
    * await client.scheduleEvents("bass", [{ type: "note", time: 1, duration: 0.5, note: 36, velocity: 100 }]);
    */
   scheduleEvents(node: string, events: MidiEventInput[]): Promise<void>;
+
+  /**
+   * Schedules automation of a parameter of a node of the loaded graph while it plays, without
+   * reloading it (oscillator phases, envelopes and tails carry on). Any automation kind, times on the
+   * transport timeline in seconds or beats as the automation says; web_audio appends by default, as
+   * calling more AudioParam methods does, the others replace the parameter's lane
+   * (ScheduleAutomationOptions.mode). The lane then plays exactly as the same automation loaded in
+   * the graph: from its first change after the call in real time, and in every later render or
+   * replay (seek, loop) of the graph. Rejects with E_UNKNOWN_NODE (schedule_automation.node),
+   * E_SCHEMA (schedule_automation.parameter_id, .automation..., .mode) or E_LIMIT (automationPoints,
+   * the lane's calls included) and then changes nothing. See docs/contracts.md, "Live automation".
+   * @example
+   * await client.scheduleAutomation("amp", "gain", {
+   *   kind: "web_audio",
+   *   events: [
+   *     { type: "setValueAtTime", value: 1, time: 2 },
+   *     { type: "linearRampToValueAtTime", value: 0, time: 3 },
+   *   ],
+   * });
+   * await client.scheduleAutomation("amp", "gain", {
+   *   kind: "web_audio",
+   *   events: [{ type: "cancelAndHoldAtTime", cancelTime: 2.5 }],
+   * });
+   */
+  scheduleAutomation(
+    node: string,
+    parameterId: string,
+    automation: AutomationInput,
+    options?: ScheduleAutomationOptions,
+  ): Promise<void>;
 
   /**
    * Renders a request. Rejects (EngineError) if the request is not accepted; otherwise resolves with a

@@ -9,7 +9,7 @@
  */
 import * as z from "zod";
 import { ExtensionsSchema, NodeNameSchema, VersionSchema } from "./common";
-import { GraphDescriptorSchema, MidiEventSchema } from "./graph-descriptor";
+import { AutomationSchema, GraphDescriptorSchema, MidiEventSchema } from "./graph-descriptor";
 import { LIMITS } from "./limits";
 import { LoopRegionSchema } from "./transport-state";
 
@@ -70,6 +70,24 @@ export const EngineCommandSchema = z
           "Events; their times are on the transport timeline (limit graphEvents, with the graph's own).",
         ),
     }),
+    command(
+      "schedule_automation",
+      "Schedule automation of one parameter of a node of the loaded graph, live (see automation-lane.ts).",
+      {
+        node: NodeNameSchema.describe("Name of the node in the loaded graph."),
+        parameter_id: z.string().min(1).describe("Parameter id, as in NodeDescriptor.parameters[].id."),
+        automation: AutomationSchema.describe(
+          "The automation, of any kind; its times are on the transport timeline (limit automationPoints, the lane's own calls included when appending).",
+        ),
+        mode: z
+          .enum(["append", "replace"])
+          .nullable()
+          .default(null)
+          .describe(
+            "append: add web_audio calls after the lane's own, as more AudioParam calls; replace: the lane becomes this automation. null: append for web_audio, replace otherwise.",
+          ),
+      },
+    ),
     command("load_graph", "Replace the real-time graph. A rejected graph leaves the current one playing.", {
       graph: GraphDescriptorSchema,
     }),

@@ -79,8 +79,13 @@ export function checkGraphDepth(
   }
 }
 
-/** The field holding an automation's points and how many it holds (a web_audio curve counts its values). */
-function automationSize(automation: Automation): [string, number] {
+/**
+ * The field holding an automation's points and how many it holds (a web_audio curve counts its values):
+ * what the automationPoints limit counts.
+ * @example
+ * automationSize({ kind: "breakpoints", timeline: "seconds", points: [{ time: 0, value: 1, curve: "linear" }] }); // ["points", 1]
+ */
+export function automationSize(automation: Automation): [string, number] {
   switch (automation.kind) {
     case "breakpoints":
       return ["points", automation.points.length];

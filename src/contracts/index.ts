@@ -1,4 +1,5 @@
 /** The v1alpha contracts: schemas, types, validation, errors. See docs/contracts.md. */
+export * from "./automation-lane";
 export * from "./common";
 export * from "./engine-command";
 export * from "./errors";

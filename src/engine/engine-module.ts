@@ -76,6 +76,8 @@ export interface EngineWasmExports extends ProcessorTableExports {
     data2: number,
   ): number;
   wd_timeline_clear(engine: number, node: number): number;
+  wd_lane_begin(engine: number, node: number, param: number): number;
+  wd_lane_end(engine: number, node: number, param: number, base: number): number;
   wd_buffer_create(engine: number, channels: number, frames: number, sampleRate: number): number;
   wd_buffer_channel(engine: number, id: number, channel: number): number;
   wd_buffer_channels(engine: number, id: number): number;
@@ -139,6 +141,8 @@ const ENGINE_FUNCTIONS = {
   wd_param_array: true,
   wd_midi_event: true,
   wd_timeline_clear: true,
+  wd_lane_begin: true,
+  wd_lane_end: true,
   wd_buffer_create: true,
   wd_buffer_channel: true,
   wd_buffer_channels: true,

@@ -154,17 +154,9 @@ function compileNode(
   for (const [id, automation] of Object.entries(node.automation)) {
     const automationPath = formatPath(["automation", id], path);
     const param = requireParameter(type, id, automationPath);
-    if (automation.kind === "web_audio") {
-      // Web Audio's intrinsic value: the parameter's own, which holds before the first event.
-      const intrinsic = params[id] ?? param.default;
-      // Web Audio times are continuous: beats are not put on the ppqn grid, so a short curve keeps its length.
-      const toSeconds = (time: number) => clock.seconds(automation.timeline, time);
-      const options = { intrinsic, sampleRate: context.sampleRate, toSeconds, path: automationPath };
-      compileWebAudio(id, automation, options, timeline);
-      continue;
-    }
-    const start = compileAutomation(id, automation, automationPath, clock, context, timeline);
-    if (start !== undefined) params[id] = start;
+    const lane = laneEntries(id, automation, params[id] ?? param.default, automationPath, clock, context);
+    for (const entry of lane.timeline) timeline.push(entry);
+    if (automation.kind !== "web_audio" && lane.base !== undefined) params[id] = lane.base;
   }
   appendMidi(node.midi, clock, timeline);
   const buffers: Record<number, number> = {};
@@ -300,6 +292,94 @@ function requireBufferSlot(type: ProcessorTypeInfo, slotName: string, path: stri
       ? `${nodeId} takes no buffers`
       : `unknown buffer slot "${slotName}" of ${nodeId} (known: ${names.join(", ")})`;
   throw new EngineError("E_SCHEMA", detail, path);
+}
+
+/** One parameter's automation lane, compiled: its timeline entries and its value before them. */
+export interface CompiledLane {
+  /**
+   * The parameter's value before automation: the first value of audio_rate, ppqn and breakpoints
+   * automation (it holds from the start of the timeline), the static value for web_audio (Web Audio's
+   * intrinsic value, held before the first event).
+   */
+  base: number;
+  timeline: TimelineEntry[];
+}
+
+/**
+ * Compiles one parameter's automation as compileGraph compiles it inside a node, for a live lane
+ * replacement (EngineClient.scheduleAutomation): the same entries on the same frames, so a lane
+ * scheduled live plays what the same automation loaded in the graph plays. `staticValue` is the
+ * parameter's value in engine units without automation (`params`, else its default). E_SCHEMA at
+ * `path` for an unknown parameter, and as compileGraph for the automation itself.
+ * @example
+ * const graph = parseContract(GraphDescriptorSchema, {
+ *   version: "v1alpha", nodes: [{ name: "f", node_id: "builtin:filter" }], output: "f",
+ * });
+ * const automation = { kind: "breakpoints" as const, timeline: "seconds" as const, points: [
+ *   { time: 0, value: 200, curve: "exponential" as const }, { time: 1, value: 2000, curve: "linear" as const },
+ * ] };
+ * const lane = compileLane(graph, "frequency", automation, 1000, {
+ *   types: [filterType], sampleRate: 48000, resolveBuffer: () => 0, readBufferChannel0: () => new Float32Array(0),
+ * }, "schedule_automation.automation");
+ * // lane.base: 200; lane.timeline: one exponential ramp over frames [0, 48000)
+ */
+export function compileLane(
+  graph: GraphDescriptor,
+  id: string,
+  automation: Automation,
+  staticValue: number,
+  context: GraphCompileContext,
+  path: string,
+): CompiledLane {
+  const clock = new FrameClock(graph, context.sampleRate);
+  const lane = laneEntries(id, automation, staticValue, path, clock, context);
+  return {
+    base: automation.kind === "web_audio" ? staticValue : (lane.base ?? staticValue),
+    timeline: lane.timeline,
+  };
+}
+
+/**
+ * A parameter's value in engine units without automation: its static value in `params` (a label as
+ * its index), else the engine's default.
+ * @example
+ * staticParameterValue(filterType, { mode: "high" }, "mode"); // the index of "high"
+ */
+export function staticParameterValue(
+  type: ProcessorTypeInfo,
+  params: Readonly<Record<string, number | string>>,
+  parameterId: string,
+): number {
+  const param = type.params.find((candidate) => candidate.id === parameterId);
+  const value = Object.hasOwn(params, parameterId) ? params[parameterId] : undefined;
+  if (value === undefined || param === undefined) return param?.default ?? 0;
+  return resolveParameterValue(type, parameterId, value, { id: "", value: "" });
+}
+
+/** Unknown parameter ids are E_SCHEMA at `path` (listing the known ones); the parameter otherwise. */
+export function requireParameterOf(type: ProcessorTypeInfo, id: string, path: string): ProcessorParamInfo {
+  return requireParameter(type, id, path);
+}
+
+function laneEntries(
+  id: string,
+  automation: Automation,
+  staticValue: number,
+  path: string,
+  clock: FrameClock,
+  context: GraphCompileContext,
+): { base: number | undefined; timeline: TimelineEntry[] } {
+  const timeline: TimelineEntry[] = [];
+  if (automation.kind === "web_audio") {
+    // Web Audio's intrinsic value: the parameter's own, which holds before the first event.
+    // Web Audio times are continuous: beats are not put on the ppqn grid, so a short curve keeps its length.
+    const toSeconds = (time: number) => clock.seconds(automation.timeline, time);
+    const options = { intrinsic: staticValue, sampleRate: context.sampleRate, toSeconds, path };
+    compileWebAudio(id, automation, options, timeline);
+    return { base: staticValue, timeline };
+  }
+  const base = compileAutomation(id, automation, path, clock, context, timeline);
+  return { base, timeline };
 }
 
 /**

@@ -89,9 +89,32 @@ export function timelineCounts(timeline: readonly TimelineEntry[]): TimelineCoun
   return counts;
 }
 
+/**
+ * Control (between rendered pieces): replaces the automation lane of parameter `paramId` of engine
+ * node `node` on the graph that plays (WasmEngine.replaceLane): no reload, so the node's state and
+ * its other parameters carry on. `timeline` holds that parameter's entries only (compileLane).
+ * @example
+ * applyLane(engine, 0, "frequency", 200, [
+ *   { type: "ramp", param: "frequency", start: 48000, end: 96000, from: 200, to: 2000, curve: "exponential" },
+ * ]);
+ */
+export function applyLane(
+  engine: WasmEngine,
+  node: number,
+  paramId: string,
+  base: number,
+  timeline: readonly TimelineEntry[],
+): void {
+  engine.replaceLane(node, paramId, base, () => addEntries(engine, node, timeline));
+}
+
 function applyTimeline(engine: WasmEngine, node: number, timeline: TimelineEntry[]): void {
   // Reserved first: the timeline then holds exactly what the memory estimate counted, taken at once.
   engine.reserveTimeline(node, timelineCounts(timeline));
+  addEntries(engine, node, timeline);
+}
+
+function addEntries(engine: WasmEngine, node: number, timeline: readonly TimelineEntry[]): void {
   for (const entry of timeline) {
     switch (entry.type) {
       case "step":

@@ -275,6 +275,25 @@ export class WasmEngine {
     this.check(this.exports.wd_midi_event(this.handle, node, frame, status, data1, data2));
   }
 
+  /**
+   * Control (between rendered pieces): replaces one parameter's automation lane on the graph that
+   * plays, without a reload: its timeline entries go, `add()` adds the new ones (addParamStep,
+   * addParamRamp, addParamArray for that parameter), then its value before automation becomes
+   * `base` and the node's timeline resumes at the current frame, re-applying that parameter alone.
+   * Other parameters, MIDI and the processor's state (phases, envelopes, delay lines) are untouched.
+   * @example
+   * engine.replaceLane(0, "gain", 1, () => engine.addParamRamp(0, "gain", 48000, 96000, 1, 0, "linear"));
+   */
+  replaceLane(node: number, paramId: string, base: number, add: () => void): void {
+    const param = this.requireParam(node, paramId);
+    this.check(this.exports.wd_lane_begin(this.handle, node, param));
+    try {
+      add();
+    } finally {
+      this.check(this.exports.wd_lane_end(this.handle, node, param, base));
+    }
+  }
+
   /** Control: removes every timeline entry (steps, ramps, arrays, MIDI) of a node. */
   clearTimeline(node: number): void {
     this.check(this.exports.wd_timeline_clear(this.handle, node));

@@ -14,12 +14,13 @@
 import type {
   FaustCompileOptions,
   RenderProgress,
+  ScheduleAutomationOptions,
   SetParameterOptions,
   SetTempoOptions,
 } from "../api/engine-client";
 import type { BufferHandle } from "../contracts/common";
 import type { EngineErrorWire } from "../contracts/errors";
-import type { GraphDescriptorInput, MidiEventInput } from "../contracts/graph-descriptor";
+import type { AutomationInput, GraphDescriptorInput, MidiEventInput } from "../contracts/graph-descriptor";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../contracts/render";
@@ -71,6 +72,12 @@ export interface EngineHostApi {
     options?: SetParameterOptions,
   ): Promise<WireResult<void>>;
   scheduleEvents(node: string, events: MidiEventInput[]): Promise<WireResult<void>>;
+  scheduleAutomation(
+    node: string,
+    parameterId: string,
+    automation: AutomationInput,
+    options?: ScheduleAutomationOptions,
+  ): Promise<WireResult<void>>;
   /**
    * Renders; `renderId` lets cancelRender() abort it, `onProgress` is a Comlink proxy or undefined.
    * `aborted`: the caller's signal had already fired (a cancel message would arrive too early).

@@ -5,7 +5,7 @@
  * (dataplane/command-codec.ts). The processor answers with WorkletToWorkerMessage.
  */
 import type { BlockHandle, DoorbellHandle, RingHandle } from "../dataplane/data-plane";
-import type { GraphProgram } from "../engine/graph-program";
+import type { GraphProgram, TimelineEntry } from "../engine/graph-program";
 
 export type WorkerToWorkletMessage =
   /**
@@ -26,5 +26,11 @@ export type WorkerToWorkletMessage =
    * the transport block's dropped commands.
    */
   | { type: "load"; id: number; program: GraphProgram; buffers: Float32Array[][]; discarded: number }
+  /**
+   * A live automation lane (scheduleAutomation): parameter `param` of program node `node` takes
+   * `timeline` (its entries only) and the value `base` before them, in place, between quanta
+   * (EngineSlot.replaceLane). Answered by lane-applied or lane-failed.
+   */
+  | { type: "lane"; id: number; node: number; param: string; base: number; timeline: TimelineEntry[] }
   /** Copy the next `frames` frames played into the capture ring; id 0 disarms a capture. */
   | { type: "capture"; id: number; frames: number };

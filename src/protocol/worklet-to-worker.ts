@@ -5,6 +5,10 @@
  */
 export type WorkletToWorkerMessage =
   | { type: "loaded"; id: number }
+  /** A lane message was applied: from the next quantum on the parameter follows it. */
+  | { type: "lane-applied"; id: number }
+  /** A lane message was refused (the lane as it was); `limit`: for memory. */
+  | { type: "lane-failed"; id: number; message: string; limit: boolean }
   /**
    * The graph was not loaded; the previous one plays on. `limitNode`: refused for memory before any
    * was taken (E_LIMIT at that program node).

@@ -14,6 +14,7 @@ import {
   makeCommand,
   parseHandleArgument,
   parseUploadArguments,
+  scheduleAutomationCommand,
   setParameterCommand,
 } from "../api/call-validation";
 import { type Clock, systemClock } from "../api/clock";
@@ -21,16 +22,19 @@ import type {
   EngineClient,
   HostKind,
   RenderCallOptions,
+  ScheduleAutomationOptions,
   SetParameterOptions,
   SetTempoOptions,
 } from "../api/engine-client";
 import { EngineClientBase } from "../api/engine-client-base";
 import { audioBytes, HeldBufferBytes } from "../api/held-buffer-bytes";
 import type { HostContext } from "../api/host-factory";
+import { automationAfter } from "../contracts/automation-lane";
 import { CONTRACT_VERSION } from "../contracts/common";
 import type { EngineCommand } from "../contracts/engine-command";
 import { EngineError } from "../contracts/errors";
 import type {
+  AutomationInput,
   GraphDescriptor,
   GraphDescriptorInput,
   MidiEventInput,
@@ -256,6 +260,51 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     const command = setParameterCommand(node, parameterId, value, options);
     this.requireLoadedNode(command.node, "set_parameter.node");
     this.apply(command);
+  }
+
+  /**
+   * Validates as a real host (schema, node, parameter id in the catalog, buffer handle, the lane's
+   * append rules and limits: automation-lane.ts), records the lane in the loaded graph and the
+   * command in appliedCommands(); nothing is rendered from it.
+   * @example
+   * await client.scheduleAutomation("amp", "gain", { kind: "web_audio", events: [{ type: "setValueAtTime", value: 0, time: 1 }] });
+   */
+  async scheduleAutomation(
+    node: string,
+    parameterId: string,
+    automation: AutomationInput,
+    options: ScheduleAutomationOptions = {},
+  ): Promise<void> {
+    this.ensureOpen();
+    const command = scheduleAutomationCommand(node, parameterId, automation, options);
+    this.requireLoadedNode(command.node, "schedule_automation.node");
+    const graph = this.graph as GraphDescriptor;
+    const target = graph.nodes.find((candidate) => candidate.name === command.node);
+    const id = command.parameter_id;
+    const known = this.catalog.find((d) => d.node_id === target?.node_id)?.parameters?.map((p) => p.id) ?? [];
+    if (!known.includes(id)) {
+      throw new EngineError(
+        "E_SCHEMA",
+        `unknown parameter "${id}" of ${target?.node_id} (known: ${known.join(", ")})`,
+        "schedule_automation.parameter_id",
+      );
+    }
+    const handle = "buffer_handle" in command.automation ? command.automation.buffer_handle : undefined;
+    if (handle !== undefined && !this.buffers.has(handle)) {
+      throw unknownHandle(handle, "schedule_automation.automation.buffer_handle");
+    }
+    const existing =
+      target !== undefined && Object.hasOwn(target.automation, id) ? target.automation[id] : undefined;
+    const lane = automationAfter(existing, command.automation, command.mode);
+    this.apply(command);
+    this.graph = {
+      ...graph,
+      nodes: graph.nodes.map((candidate) =>
+        candidate === target
+          ? { ...candidate, automation: { ...candidate.automation, [id]: lane } }
+          : candidate,
+      ),
+    };
   }
 
   async scheduleEvents(node: string, events: MidiEventInput[]): Promise<void> {

@@ -261,6 +261,125 @@ export function describeEngineClientContract(
         await expectEngineError(client.scheduleEvents("synth", []), "E_SCHEMA", "schedule_events.events");
       });
 
+      it("schedules automation live: web_audio calls append, other kinds replace the lane", async () => {
+        await expectEngineError(
+          client.scheduleAutomation("filter", "frequency", {
+            kind: "web_audio",
+            events: [{ type: "setValueAtTime", value: 500, time: 0 }],
+          }),
+          "E_UNKNOWN_NODE",
+          "schedule_automation.node",
+        );
+        await client.loadGraph(GRAPH);
+        await client.scheduleAutomation("filter", "frequency", {
+          kind: "web_audio",
+          events: [{ type: "setValueCurveAtTime", values: [500, 2000], time: 1, duration: 1 }],
+        });
+        await client.scheduleAutomation("filter", "frequency", {
+          kind: "web_audio",
+          events: [
+            { type: "linearRampToValueAtTime", value: 800, time: 3 },
+            { type: "cancelAndHoldAtTime", cancelTime: 2.5 },
+          ],
+        });
+        // Appended after the lane's curve (1 s to 2 s): inside it is Web Audio's NotSupportedError.
+        await expectEngineError(
+          client.scheduleAutomation("filter", "frequency", {
+            kind: "web_audio",
+            events: [
+              { type: "setValueAtTime", value: 700, time: 4 },
+              { type: "setValueAtTime", value: 700, time: 1.5 },
+            ],
+          }),
+          "E_SCHEMA",
+          "schedule_automation.automation.events[1].time",
+        );
+        await client.scheduleAutomation("filter", "frequency", {
+          kind: "breakpoints",
+          timeline: "beats",
+          points: [
+            { time: 0, value: 300 },
+            { time: 4, value: 3000, curve: "exponential" },
+          ],
+        });
+        // A breakpoints lane takes no Web Audio calls until a replace.
+        await expectEngineError(
+          client.scheduleAutomation("filter", "frequency", {
+            kind: "web_audio",
+            events: [{ type: "setValueAtTime", value: 500, time: 0 }],
+          }),
+          "E_SCHEMA",
+          "schedule_automation.mode",
+        );
+        await client.scheduleAutomation(
+          "filter",
+          "frequency",
+          { kind: "web_audio", events: [{ type: "cancelScheduledValues", cancelTime: 0 }] },
+          { mode: "replace" },
+        );
+      });
+
+      it("rejects malformed automation calls with the path of the bad field, changing nothing", async () => {
+        await client.loadGraph(GRAPH);
+        await expectEngineError(
+          client.scheduleAutomation("ghost", "frequency", {
+            kind: "web_audio",
+            events: [{ type: "setValueAtTime", value: 1, time: 0 }],
+          }),
+          "E_UNKNOWN_NODE",
+          "schedule_automation.node",
+        );
+        await expectEngineError(
+          client.scheduleAutomation("filter", "cutoff", {
+            kind: "web_audio",
+            events: [{ type: "setValueAtTime", value: 1, time: 0 }],
+          }),
+          "E_SCHEMA",
+          "schedule_automation.parameter_id",
+        );
+        await expectEngineError(
+          client.scheduleAutomation("filter", "frequency", {
+            kind: "web_audio",
+            events: [
+              { type: "setValueAtTime", value: 500, time: 0 },
+              { type: "linearRampToValueAtTime", value: 900, time: 1 },
+              { type: "exponentialRampToValueAtTime", value: 0, time: 2 },
+            ],
+          }),
+          "E_SCHEMA",
+          "schedule_automation.automation.events[2].value",
+          "E_SCHEMA at schedule_automation.automation.events[2].value: must not be 0: exponentialRampToValueAtTime throws RangeError for 0",
+        );
+        await expectEngineError(
+          client.scheduleAutomation("filter", "frequency", { kind: "breakpoints", points: [] }),
+          "E_SCHEMA",
+          "schedule_automation.automation.points",
+        );
+        await expectEngineError(
+          client.scheduleAutomation(
+            "filter",
+            "frequency",
+            { kind: "breakpoints", points: [{ time: 0, value: 1 }] },
+            { mode: "append" },
+          ),
+          "E_SCHEMA",
+          "schedule_automation.mode",
+        );
+        await expectEngineError(
+          client.scheduleAutomation("filter", "frequency", {
+            kind: "audio_rate",
+            values: new Array(65_537).fill(1000),
+          }),
+          "E_LIMIT",
+          "schedule_automation.automation.values",
+        );
+        // Nothing was taken: the lane is empty, so Web Audio calls still append to it.
+        await client.scheduleAutomation("filter", "frequency", {
+          kind: "web_audio",
+          events: [{ type: "setValueCurveAtTime", values: [500, 2000], time: 1, duration: 1 }],
+        });
+      });
+
       it("keeps the loaded graph when a new one is rejected", async () => {
         await client.loadGraph(GRAPH);
         const cyclic: GraphDescriptorInput = {
@@ -610,6 +729,14 @@ export function describeEngineClientContract(
           ["setTempo", () => client.setTempo(120)],
           ["loadGraph", () => client.loadGraph(GRAPH)],
           ["setParameter", () => client.setParameter("filter", "q", 1)],
+          [
+            "scheduleAutomation",
+            () =>
+              client.scheduleAutomation("filter", "q", {
+                kind: "web_audio",
+                events: [{ type: "setValueAtTime", value: 1, time: 0 }],
+              }),
+          ],
           [
             "scheduleEvents",
             () => client.scheduleEvents("synth", [{ type: "cc", time: 0, controller: 1, value: 1 }]),

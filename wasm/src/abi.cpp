@@ -119,6 +119,12 @@ int wd_midi_event(Engine* e, int node, double frame, int status, int data1, int 
 }
 int wd_timeline_clear(Engine* e, int node) { return e->clearTimeline(node); }
 
+// control: a live replacement of one parameter's automation lane: wd_lane_begin removes its entries,
+// wd_param_* add the new ones, wd_lane_end sets its base value and resumes the node's timeline at
+// the current frame without touching other parameters or the processor's state.
+int wd_lane_begin(Engine* e, int node, int param) { return e->laneBegin(node, param); }
+int wd_lane_end(Engine* e, int node, int param, float base) { return e->laneEnd(node, param, base); }
+
 // control: sample buffers. Create, then fill each channel through wd_buffer_channel.
 int wd_buffer_create(Engine* e, int channels, int frames, double sampleRate) {
   return e->createBuffer(channels, frames, sampleRate);

@@ -356,6 +356,22 @@ ErrorCode Engine::reserveTimeline(int node, int steps, int segments, int midi, d
   return kOk;
 }
 
+ErrorCode Engine::laneBegin(int node, int param) {
+  if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
+  if (param < 0 || param >= nodes_[node].numParams) return fail(kErrUnknownParam, "unknown parameter");
+  nodes_[node].timeline.removeParam(param);
+  return kOk;
+}
+
+ErrorCode Engine::laneEnd(int node, int param, float base) {
+  if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
+  Node& n = nodes_[node];
+  if (param < 0 || param >= n.numParams) return fail(kErrUnknownParam, "unknown parameter");
+  n.baseParams[param] = base;
+  n.timeline.resync(position_, param, base, &Engine::applyParam, &n);
+  return kOk;
+}
+
 ErrorCode Engine::clearTimeline(int node) {
   if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
   nodes_[node].timeline.clear();

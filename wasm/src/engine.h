@@ -67,6 +67,12 @@ class Engine {
   ErrorCode addArray(int node, int param, int64_t start, const float* values, int count);
   ErrorCode addMidi(int node, int64_t frame, int status, int data1, int data2);
   ErrorCode clearTimeline(int node);
+  // A live lane replacement (control, between rendered pieces): laneBegin removes every timeline
+  // entry of one parameter; add its new entries; laneEnd sets its value before automation to
+  // `base` and positions the node's timeline at the current frame, re-applying that parameter
+  // alone. Other parameters, MIDI and the processor's state are untouched.
+  ErrorCode laneBegin(int node, int param);
+  ErrorCode laneEnd(int node, int param, float base);
   // Room for this many more entries, taken at once (see NodeTimeline::reserve).
   ErrorCode reserveTimeline(int node, int steps, int segments, int midi, double values);
 

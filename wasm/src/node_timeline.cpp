@@ -84,6 +84,16 @@ float NodeTimeline::valueAt(const Segment& s, int64_t frame, const std::vector<f
 void NodeTimeline::seek(int64_t frame, Processor&, const std::vector<float>& defaults,
                         void (*set)(void* ctx, int param, float value), void* ctx) {
   for (size_t p = 0; p < defaults.size(); ++p) set(ctx, static_cast<int>(p), defaults[p]);
+  position(frame, -1, set, ctx);
+}
+
+void NodeTimeline::resync(int64_t frame, int param, float base, void (*set)(void* ctx, int param, float value),
+                          void* ctx) {
+  set(ctx, param, base);
+  position(frame, param, set, ctx);
+}
+
+void NodeTimeline::position(int64_t frame, int only, void (*set)(void* ctx, int param, float value), void* ctx) {
   // Replay history in time order so that the latest value before `frame` wins, whether it came
   // from a step or the end of a segment.
   nextStep_ = nextSegment_ = 0;
@@ -94,11 +104,11 @@ void NodeTimeline::seek(int64_t frame, Processor&, const std::vector<float>& def
     if (!stepDue && !segDue) break;
     if (stepDue && (!segDue || steps_[nextStep_].frame <= segments_[nextSegment_].start)) {
       const Step& s = steps_[nextStep_++];
-      set(ctx, s.param, s.value);
+      if (only < 0 || s.param == only) set(ctx, s.param, s.value);
     } else {
       const Segment& s = segments_[nextSegment_];
       if (s.end <= frame) {
-        set(ctx, s.param, s.v1);
+        if (only < 0 || s.param == only) set(ctx, s.param, s.v1);
       } else {
         active_.push_back(static_cast<uint32_t>(nextSegment_));
       }
@@ -108,6 +118,37 @@ void NodeTimeline::seek(int64_t frame, Processor&, const std::vector<float>& def
   nextMidi_ = static_cast<size_t>(
       std::lower_bound(midi_.begin(), midi_.end(), frame, [](const Midi& m, int64_t f) { return m.frame < f; }) -
       midi_.begin());
+}
+
+void NodeTimeline::removeParam(int param) {
+  steps_.erase(std::remove_if(steps_.begin(), steps_.end(), [param](const Step& s) { return s.param == param; }),
+               steps_.end());
+  bool hadArray = false;
+  for (const Segment& s : segments_) hadArray = hadArray || (s.param == param && s.curve == Curve::kArray);
+  segments_.erase(
+      std::remove_if(segments_.begin(), segments_.end(), [param](const Segment& s) { return s.param == param; }),
+      segments_.end());
+  if (hadArray) {
+    // The removed values go: the others move to a table of their own size, so a long session of
+    // replacements holds what its lanes hold now, not everything they ever held.
+    size_t kept = 0;
+    for (const Segment& s : segments_) {
+      if (s.curve == Curve::kArray) kept += static_cast<size_t>(s.end - s.start);
+    }
+    std::vector<float> arrays;
+    arrays.reserve(kept);
+    for (Segment& s : segments_) {
+      if (s.curve != Curve::kArray) continue;
+      const auto offset = static_cast<uint32_t>(arrays.size());
+      const auto* from = arrays_.data() + s.arrayOffset;
+      arrays.insert(arrays.end(), from, from + (s.end - s.start));
+      s.arrayOffset = offset;
+    }
+    arrays_.swap(arrays);
+  }
+  // The cursors index the tables: resync() positions them again.
+  nextStep_ = nextSegment_ = 0;
+  active_.clear();
 }
 
 int NodeTimeline::applyAt(int64_t frame, int limit, Processor& processor,

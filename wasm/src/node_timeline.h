@@ -34,6 +34,16 @@ class NodeTimeline {
   // The heap bytes a timeline of this many entries holds when they were reserved at once.
   static uint64_t memoryEstimate(uint64_t steps, uint64_t segments, uint64_t midi, uint64_t values);
 
+  // Control (a live lane replacement, between rendered pieces): removes every step and segment of
+  // `param`, keeping the other parameters' entries, MIDI and cursors' meaning; the values the
+  // removed arrays held are compacted away (one new table: it may allocate). Call resync() after
+  // adding the new lane.
+  void removeParam(int param);
+  // Control: positions the cursors for playback from `frame` after entries were removed or added,
+  // as seek() does, but re-applies only `param` (from `base`, then its entries before `frame`): the
+  // other parameters keep the values they have, and no processor state is touched.
+  void resync(int64_t frame, int param, float base, void (*set)(void* ctx, int param, float value), void* ctx);
+
   // Audio thread: position the cursors for playback from `frame` and re-apply, in order, every
   // step and the end value of every segment that lies before it.
   void seek(int64_t frame, Processor& processor, const std::vector<float>& defaults,
@@ -65,6 +75,8 @@ class NodeTimeline {
     MidiMessage message;
   };
 
+  // seek() and resync(): `only` < 0 re-applies every parameter, else that one alone.
+  void position(int64_t frame, int only, void (*set)(void* ctx, int param, float value), void* ctx);
   static float valueAt(const Segment& s, int64_t frame, const std::vector<float>& arrays);
 
   std::vector<Step> steps_;        // sorted by frame

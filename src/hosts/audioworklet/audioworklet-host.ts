@@ -10,11 +10,16 @@
  * and one would grow without bound in a live session (each timed change copied the automation it
  * joined, so a flood of them took quadratic time).
  */
-import { makeCommand, setParameterCommand } from "../../api/call-validation";
-import type { RenderProgress, SetParameterOptions, SetTempoOptions } from "../../api/engine-client";
+import { makeCommand, scheduleAutomationCommand, setParameterCommand } from "../../api/call-validation";
+import type {
+  RenderProgress,
+  ScheduleAutomationOptions,
+  SetParameterOptions,
+  SetTempoOptions,
+} from "../../api/engine-client";
 import { CONTRACT_VERSION } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
-import type { GraphDescriptorInput, MidiEventInput } from "../../contracts/graph-descriptor";
+import type { AutomationInput, GraphDescriptorInput, MidiEventInput } from "../../contracts/graph-descriptor";
 import { nonFiniteReport } from "../../contracts/non-finite";
 import {
   checkRenderRequest,
@@ -90,6 +95,25 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     return settle(async () => {
       const command = makeCommand("schedule_events", { node, events });
       driver.scheduleEvents(command.node, command.events);
+    });
+  }
+
+  /**
+   * Live automation: the driver swaps the parameter's lane in the worklet between two quanta
+   * (WorkletDriver.scheduleAutomation); before a worklet is attached, the in-process record.
+   */
+  override scheduleAutomation(
+    node: string,
+    parameterId: string,
+    automation: AutomationInput,
+    options?: ScheduleAutomationOptions,
+  ): Promise<WireResult<void>> {
+    const driver = this.driver;
+    if (!driver) return super.scheduleAutomation(node, parameterId, automation, options);
+    return settle(async () => {
+      await driver.scheduleAutomation(
+        scheduleAutomationCommand(node, parameterId, automation, options ?? {}),
+      );
     });
   }
 

@@ -170,6 +170,29 @@ export class EngineProcessor extends AudioWorkletProcessor {
     if (outcome.previousKept === false) this.fault(outcome.message);
   }
 
+  /** Control: a live automation lane from the engine Worker, answered by lane-applied or lane-failed. */
+  private lane(
+    worker: TypedPort<WorkletToWorkerMessage, WorkerToWorkletMessage>,
+    message: Extract<WorkerToWorkletMessage, { type: "lane" }>,
+  ): void {
+    if (this.faulted) {
+      const detail = "the engine faulted and outputs silence: restart it before scheduling automation";
+      worker.postMessage({ type: "lane-failed", id: message.id, message: detail, limit: false });
+      return;
+    }
+    const slot = this.slot as EngineSlot;
+    const engine = slot.engine;
+    const outcome = slot.replaceLane(message.node, message.param, message.base, message.timeline);
+    if (slot.engine !== engine) this.attach();
+    if (outcome.loaded) {
+      worker.postMessage({ type: "lane-applied", id: message.id });
+      return;
+    }
+    const limit = outcome.limitNode !== undefined;
+    worker.postMessage({ type: "lane-failed", id: message.id, message: outcome.message, limit });
+    if (outcome.previousKept === false) this.fault(outcome.message);
+  }
+
   /** One fault event to each side; silence until a restart. */
   private fault(message: string): void {
     this.faulted = true;
@@ -224,6 +247,9 @@ export class EngineProcessor extends AudioWorkletProcessor {
         return;
       case "load":
         this.load(worker, message);
+        return;
+      case "lane":
+        this.lane(worker, message);
         return;
       case "capture":
         this.captureId = message.id;

@@ -23,9 +23,12 @@ import {
 } from "../../engine/graph-memory";
 import {
   applyGraphProgram,
+  applyLane,
   type ClonedFaustNode,
   type ExternalNodeSpec,
   type GraphProgram,
+  type TimelineEntry,
+  timelineCounts,
 } from "../../engine/graph-program";
 import { WasmEngine } from "../../engine/wasm-engine";
 
@@ -125,6 +128,53 @@ export class EngineSlot {
     });
     if (alone !== null) return { loaded: false, message: alone.detail, limitNode: alone.node };
     return this.replaceGraph(program, buffers, false);
+  }
+
+  /**
+   * Replaces one parameter's automation lane of the playing graph (a live scheduleAutomation), in a
+   * message handler between quanta: the node's timeline loses that parameter's entries and takes
+   * `timeline` (that parameter's only), its value before automation becomes `base`, and playback
+   * resumes at the current frame with every other parameter, MIDI and the node's state untouched.
+   * The program is updated too, so a restart plays the lane. Refused (the lane as it was) when the
+   * node or parameter is unknown or the entries cannot fit in the engine's memory; a trap while
+   * adding them replaces the instance, as a load's would.
+   * @example
+   * const slot = new EngineSlot(module, 48000, 128);
+   * slot.start(program, []);
+   * const outcome = slot.replaceLane(0, "gain", 1, [{ type: "ramp", param: "gain", start: 48000, end: 96000, from: 1, to: 0, curve: "linear" }]);
+   */
+  replaceLane(node: number, paramId: string, base: number, timeline: TimelineEntry[]): SlotLoad {
+    const programNode = this.program?.nodes[node];
+    if (programNode === undefined || !(node < this.nodeCount)) {
+      return { loaded: false, message: `no node ${node} in the playing graph` };
+    }
+    const { exports } = this.engine;
+    const counts = timelineCounts(timeline);
+    // Removing a lane with arrays copies the node's other values once (NodeTimeline::removeParam).
+    const needed =
+      exports.wd_timeline_estimate(counts.steps, counts.segments, counts.midi, counts.values) * 2 +
+      timelineCounts(programNode.timeline ?? []).values * 4;
+    if (needed > exports.wd_memory_available()) {
+      return {
+        loaded: false,
+        message: `the lane needs about ${needed} bytes and the engine has ${exports.wd_memory_available()} left`,
+        limitNode: node,
+      };
+    }
+    const before = exports.wd_memory_in_use();
+    try {
+      applyLane(this.engine, node, paramId, base, timeline);
+    } catch (error) {
+      if (isEngineTrap(error)) return this.recover(error);
+      return { loaded: false, message: errorText(error) };
+    }
+    this.heldBytes += exports.wd_memory_in_use() - before;
+    const kept = (programNode.timeline ?? []).filter(
+      (entry) => entry.type === "midi" || entry.param !== paramId,
+    );
+    programNode.timeline = [...kept, ...timeline];
+    programNode.params[paramId] = base;
+    return { loaded: true };
   }
 
   private replaceGraph(program: GraphProgram, buffers: Float32Array[][], beside: boolean): SlotLoad {

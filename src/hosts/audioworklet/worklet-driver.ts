@@ -9,17 +9,26 @@
  * back (src/protocol/). Requests reach it already validated by the in-process client that shares the
  * Worker (the same contracts and graph checks as every other boundary).
  */
+
+import { automationAfter } from "../../contracts/automation-lane";
+import type { EngineCommand } from "../../contracts/engine-command";
 import { EngineError } from "../../contracts/errors";
-import type { GraphDescriptor, MidiEvent } from "../../contracts/graph-descriptor";
+import type { Automation, GraphDescriptor, MidiEvent } from "../../contracts/graph-descriptor";
 import { graphBufferReferences } from "../../contracts/graph-semantics";
 import { secondsAtBeat } from "../../contracts/tempo-map";
 import type { DataPlaneCommand } from "../../dataplane/command-codec";
 import { createDataPlane } from "../../dataplane/data-plane";
 import type { RingBell } from "../../dataplane/doorbell";
 import type { DataRing } from "../../dataplane/spsc-ring";
-import { compileGraph, resolveParameterValue } from "../../engine/graph-compiler";
+import {
+  compileGraph,
+  compileLane,
+  requireParameterOf,
+  resolveParameterValue,
+  staticParameterValue,
+} from "../../engine/graph-compiler";
 import { memoryLimitError } from "../../engine/graph-memory";
-import type { ClonedFaustNode, GraphProgram } from "../../engine/graph-program";
+import type { ClonedFaustNode, GraphProgram, TimelineEntry } from "../../engine/graph-program";
 import type { ProcessorTypeInfo } from "../../engine/processor-types";
 import { faustMemoryBytes } from "../../faust/heap";
 import type { FaustRegistry } from "../../faust/registry";
@@ -36,6 +45,13 @@ interface LoadedGraph {
   graph: GraphDescriptor;
   nodeIndex: Map<string, number>;
   nodeTypes: ProcessorTypeInfo[];
+  /**
+   * Each node's parameter values set now (setParameter without a time) since the load, over the
+   * graph's `params`: a web_audio lane scheduled live holds them before its first event.
+   */
+  liveParams: Record<string, number | string>[];
+  /** Automation lanes scheduled live, by program node and parameter id (over the graph's own). */
+  lanes: Map<number, Map<string, Automation>>;
 }
 
 /** A capture's outcome: the frames played, and how many the ring could not keep. */
@@ -190,6 +206,8 @@ export class WorkletDriver {
     }
     this.loaded = {
       graph,
+      liveParams: graph.nodes.map(() => ({})),
+      lanes: new Map(),
       nodeIndex: compiled.nodeIndex,
       nodeTypes: graph.nodes.map(
         (node, i) =>
@@ -239,9 +257,86 @@ export class WorkletDriver {
       value: resolved,
       atFrame: atSeconds === undefined ? -1 : this.frameAt(atSeconds),
     };
-    if (atSeconds === undefined) return this.feeder.sendNow(command);
+    if (atSeconds === undefined) {
+      return this.feeder.sendNow(command).then(() => {
+        (loaded.liveParams[index] as Record<string, number | string>)[parameter] = value;
+      });
+    }
     this.feeder.sendTimed([command]);
     return Promise.resolve();
+  }
+
+  /**
+   * Schedules automation live (a schedule_automation command, already schema-checked): works out the
+   * parameter's lane (automation-lane.ts), compiles it as a load compiles it (compileLane: the same
+   * frames) and has the worklet swap it in between two quanta (EngineSlot.replaceLane): no reload,
+   * no per-quantum message, nothing allocated in process(). Resolves once the worklet plays it.
+   * E_UNKNOWN_NODE at schedule_automation.node, E_SCHEMA and E_LIMIT under schedule_automation, and
+   * E_LIMIT when the engine's memory cannot hold the lane; a refused call leaves the lane as it was.
+   */
+  async scheduleAutomation(command: Extract<EngineCommand, { type: "schedule_automation" }>): Promise<void> {
+    this.throwIfFaulted();
+    const [loaded, index] = this.loadedNode(command.node, "schedule_automation.node");
+    const type = loaded.nodeTypes[index] as ProcessorTypeInfo;
+    const id = command.parameter_id;
+    requireParameterOf(type, id, "schedule_automation.parameter_id");
+    const path = "schedule_automation.automation";
+    const handle = "buffer_handle" in command.automation ? command.automation.buffer_handle : undefined;
+    const audio =
+      handle === undefined
+        ? undefined
+        : await this.readBuffer(handle).catch(() => {
+            throw new EngineError(
+              "E_UNKNOWN_HANDLE",
+              `unknown buffer handle ${handle}`,
+              `${path}.buffer_handle`,
+            );
+          });
+    // From here on synchronous up to the post: calls made together append in call order.
+    if (this.loaded !== loaded) {
+      throw new EngineError(
+        "E_UNKNOWN_NODE",
+        "the graph was replaced before the automation was scheduled",
+        "schedule_automation.node",
+      );
+    }
+    const node = loaded.graph.nodes[index] as GraphDescriptor["nodes"][number];
+    const lanes = loaded.lanes.get(index) ?? new Map<string, Automation>();
+    const existing = lanes.has(id)
+      ? lanes.get(id)
+      : Object.hasOwn(node.automation, id)
+        ? node.automation[id]
+        : undefined;
+    const lane = automationAfter(existing, command.automation, command.mode);
+    const params = { ...node.params, ...(loaded.liveParams[index] ?? {}) };
+    const compiled = compileLane(
+      loaded.graph,
+      id,
+      lane,
+      staticParameterValue(type, params, id),
+      {
+        types: this.types,
+        sampleRate: this.sampleRate,
+        resolveBuffer: () => 0,
+        readBufferChannel0: () => audio?.[0] ?? new Float32Array(0),
+      },
+      path,
+    );
+    const previous = existing;
+    lanes.set(id, lane);
+    loaded.lanes.set(index, lanes);
+    const reply = await this.requestLane(index, id, compiled.base, compiled.timeline);
+    if (reply.type === "lane-applied") return;
+    // Refused: the lane is what it was, unless a later call has replaced it since.
+    if (lanes.get(id) === lane) {
+      if (previous === undefined) lanes.delete(id);
+      else lanes.set(id, previous);
+    }
+    const message = reply.type === "lane-failed" ? reply.message : reply.type;
+    if (reply.type === "lane-failed" && reply.limit) {
+      throw new EngineError("E_LIMIT", `the engine cannot hold this automation: ${message}`, path);
+    }
+    throw new EngineError("E_RENDER", `the worklet could not apply the automation: ${message}`);
   }
 
   /**
@@ -407,6 +502,22 @@ export class WorkletDriver {
       throw new EngineError("E_UNKNOWN_NODE", `no node named "${name}" in the loaded graph`, path);
     }
     return [loaded, index];
+  }
+
+  private requestLane(
+    node: number,
+    param: string,
+    base: number,
+    timeline: TimelineEntry[],
+  ): Promise<WorkletToWorkerMessage> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, (reply) => {
+        this.waiting.delete(id);
+        resolve(reply);
+      });
+      this.port.postMessage({ type: "lane", id, node, param, base, timeline });
+    });
   }
 
   private request(message: {

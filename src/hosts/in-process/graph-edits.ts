@@ -10,6 +10,8 @@
  *   parameter has no automation yet, a new curve that holds the current value until then. Dense
  *   automation (audio_rate, ppqn) has no place for a point, so such a call is rejected with a reason.
  * - MIDI events are appended to the node's `midi` list.
+ * - Live automation (schedule_automation) becomes the parameter's automation lane, as
+ *   automation-lane.ts works it out.
  */
 import { EngineError } from "../../contracts/errors";
 import type { Automation, GraphDescriptor, GraphNode, MidiEvent } from "../../contracts/graph-descriptor";
@@ -64,6 +66,26 @@ export function withMidiEvents(
   const context = `${formatCount(held)} in the loaded graph and ${formatCount(events.length)} scheduled now`;
   checkLimit("graphEvents", held + events.length, "schedule_events.events", context);
   return replaceNode(graph, nodeName, (node) => ({ ...node, midi: [...node.midi, ...events] }));
+}
+
+/**
+ * The graph with a parameter's automation lane replaced by `automation` (a schedule_automation call,
+ * its lane already worked out by automationAfter).
+ * @example
+ * graph = withAutomation(graph, "amp", "gain", {
+ *   kind: "web_audio", timeline: "seconds", events: [{ type: "setValueAtTime", value: 0, time: 1 }],
+ * });
+ */
+export function withAutomation(
+  graph: GraphDescriptor,
+  nodeName: string,
+  parameterId: string,
+  automation: Automation,
+): GraphDescriptor {
+  return replaceNode(graph, nodeName, (node) => ({
+    ...node,
+    automation: { ...node.automation, [parameterId]: automation },
+  }));
 }
 
 function scheduledAutomation(

@@ -31,6 +31,7 @@ import {
   makeCommand,
   parseHandleArgument,
   parseUploadArguments,
+  scheduleAutomationCommand,
   setParameterCommand,
 } from "../../api/call-validation";
 import { type Clock, systemClock } from "../../api/clock";
@@ -40,15 +41,18 @@ import type {
   FaustCompiling,
   HostKind,
   RenderCallOptions,
+  ScheduleAutomationOptions,
   SetParameterOptions,
   SetTempoOptions,
 } from "../../api/engine-client";
 import { EngineClientBase } from "../../api/engine-client-base";
 import { audioBytes } from "../../api/held-buffer-bytes";
 import type { HostContext } from "../../api/host-factory";
+import { automationAfter } from "../../contracts/automation-lane";
 import { type BufferHandle, CONTRACT_VERSION } from "../../contracts/common";
 import { EngineError, isEngineError } from "../../contracts/errors";
 import type {
+  AutomationInput,
   GraphDescriptor,
   GraphDescriptorInput,
   GraphNode,
@@ -76,9 +80,12 @@ import { BUILTIN_PREFIX, builtinDescriptors } from "../../engine/builtin-descrip
 import {
   type CompiledGraph,
   compileGraph,
+  compileLane,
   type ExternalNodeResolution,
   requireBuiltinType,
+  requireParameterOf,
   resolveParameterValue,
+  staticParameterValue,
 } from "../../engine/graph-compiler";
 import {
   bufferShapeOf,
@@ -94,7 +101,7 @@ import type { FaustRegistry } from "../../faust/registry";
 import { BufferStore } from "./buffer-store";
 import { checkGraphLimit, compileToFit, replaceTrappedEngine } from "./engine-memory";
 import { EnginePool } from "./engine-pool";
-import { withMidiEvents, withParameterChange } from "./graph-edits";
+import { withAutomation, withMidiEvents, withParameterChange } from "./graph-edits";
 import { type InProcessClientOptions, InProcessClientOptionsSchema } from "./in-process-options";
 import { InProcessTransport } from "./in-process-transport";
 import { nonFiniteFailure, renderFailure, renderResult } from "./render-outcome";
@@ -299,10 +306,19 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
     const rootLabel = "load_graph.graph";
     checkGraph(command.graph, { rootLabel, feedbackNodeIds: this.feedbackNodeIds });
     await this.faust?.prepareGraph(command.graph, rootLabel);
-    // Compiled once without an engine, so a graph this host could not play is rejected now. Buffer
-    // ids are indices into `handles`, for the memory estimate's channel counts.
+    this.checkPlayable(command.graph, rootLabel);
+    this.graph = command.graph;
+    this.transport.setTempo(command.graph.tempo);
+  }
+
+  /**
+   * Compiles `graph` once without an engine, so a graph this host could not play is rejected now
+   * (paths under `rootLabel`).
+   */
+  private checkPlayable(graph: GraphDescriptor, rootLabel: string): void {
+    // Buffer ids are indices into `handles`, for the memory estimate's channel counts.
     const handles: string[] = [];
-    const compiled = compileGraph(command.graph, {
+    const compiled = compileGraph(graph, {
       resolveExternal: (node, path) => this.resolveExternal(node, path),
       types: this.types,
       sampleRate: this.sampleRate,
@@ -313,11 +329,9 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
       },
       readBufferChannel0: (handle, path) => this.channel0(handle, path),
     });
-    checkGraphLimit(this.engines, compiled, command.graph, rootLabel, (id) =>
+    checkGraphLimit(this.engines, compiled, graph, rootLabel, (id) =>
       bufferShapeOf(this.buffers.get(handles[id] as string, rootLabel).channels),
     );
-    this.graph = command.graph;
-    this.transport.setTempo(command.graph.tempo);
   }
 
   /**
@@ -362,6 +376,54 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
     const command = makeCommand("schedule_events", { node, events });
     const [graph] = this.loadedNode(command.node, "schedule_events.node");
     this.graph = withMidiEvents(graph, command.node, command.events);
+  }
+
+  /**
+   * Records live automation of a parameter in the loaded graph (automation-lane.ts: web_audio
+   * appends its calls to the lane by default, other kinds replace it), so every later render and a
+   * real-time host handed the record play it as if loaded with it. The lane is compiled as a load
+   * compiles it, and the graph checked as loadGraph checks it, before anything changes.
+   * @example
+   * await client.scheduleAutomation("amp", "gain", {
+   *   kind: "web_audio", events: [{ type: "linearRampToValueAtTime", value: 0, time: 3 }],
+   * });
+   */
+  async scheduleAutomation(
+    node: string,
+    parameterId: string,
+    automation: AutomationInput,
+    options: ScheduleAutomationOptions = {},
+  ): Promise<void> {
+    this.ensureOpen();
+    const command = scheduleAutomationCommand(node, parameterId, automation, options);
+    const [graph, target] = this.loadedNode(command.node, "schedule_automation.node");
+    const type =
+      this.resolveExternal(target, "schedule_automation.node")?.type ??
+      requireBuiltinType(this.types, target.node_id, "schedule_automation.node");
+    const id = command.parameter_id;
+    requireParameterOf(type, id, "schedule_automation.parameter_id");
+    const existing = Object.hasOwn(target.automation, id) ? target.automation[id] : undefined;
+    const lane = automationAfter(existing, command.automation, command.mode);
+    const path = "schedule_automation.automation";
+    compileLane(
+      graph,
+      id,
+      lane,
+      staticValue(type, target, id),
+      {
+        types: this.types,
+        sampleRate: this.sampleRate,
+        resolveBuffer: (handle, bufferPath) => {
+          this.buffers.get(handle, bufferPath);
+          return 0;
+        },
+        readBufferChannel0: (handle, bufferPath) => this.channel0(handle, bufferPath),
+      },
+      path,
+    );
+    const edited = withAutomation(graph, command.node, id, lane);
+    this.checkPlayable(edited, "schedule_automation.graph");
+    this.graph = edited;
   }
 
   /**
@@ -604,10 +666,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
 
 /** A parameter's value before a change: its static value in the node, else the engine's default. */
 function staticValue(type: ProcessorTypeInfo, node: GraphNode, parameterId: string): number {
-  const param = type.params.find((candidate) => candidate.id === parameterId);
-  const value = Object.hasOwn(node.params, parameterId) ? node.params[parameterId] : undefined;
-  if (value === undefined || param === undefined) return param?.default ?? 0;
-  return resolveParameterValue(type, parameterId, value, { id: "", value: "" });
+  return staticParameterValue(type, node.params, parameterId);
 }
 
 /**

@@ -11,12 +11,13 @@ import type {
   FaustCompileOptions,
   FaustCompiling,
   RenderProgress,
+  ScheduleAutomationOptions,
   SetParameterOptions,
   SetTempoOptions,
 } from "../../api/engine-client";
 import type { BufferHandle } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
-import type { GraphDescriptorInput, MidiEventInput } from "../../contracts/graph-descriptor";
+import type { AutomationInput, GraphDescriptorInput, MidiEventInput } from "../../contracts/graph-descriptor";
 import type { NodeDescriptor } from "../../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../../contracts/render";
@@ -96,6 +97,14 @@ export class EngineHost implements EngineHostApi {
   }
   scheduleEvents(node: string, events: MidiEventInput[]): Promise<WireResult<void>> {
     return settle(() => this.client.scheduleEvents(node, events));
+  }
+  scheduleAutomation(
+    node: string,
+    parameterId: string,
+    automation: AutomationInput,
+    options?: ScheduleAutomationOptions,
+  ): Promise<WireResult<void>> {
+    return settle(() => this.client.scheduleAutomation(node, parameterId, automation, options));
   }
 
   /**

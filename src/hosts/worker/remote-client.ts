@@ -11,13 +11,14 @@ import type {
   FaustCompileOptions,
   FaustCompiling,
   RenderCallOptions,
+  ScheduleAutomationOptions,
   SetParameterOptions,
   SetTempoOptions,
 } from "../../api/engine-client";
 import { EngineClientBase } from "../../api/engine-client-base";
 import type { BufferHandle } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
-import type { GraphDescriptorInput, MidiEventInput } from "../../contracts/graph-descriptor";
+import type { AutomationInput, GraphDescriptorInput, MidiEventInput } from "../../contracts/graph-descriptor";
 import type { NodeDescriptor } from "../../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../../contracts/render";
@@ -115,6 +116,18 @@ export abstract class RemoteEngineClient<Api extends EngineHostApi = EngineHostA
   /** @example await engine.scheduleEvents("synth", [{ type: "note", time: 0, duration: 1, note: 60, velocity: 100 }]); */
   scheduleEvents(node: string, events: MidiEventInput[]): Promise<void> {
     return this.call((r) => r.scheduleEvents(node, events));
+  }
+  /**
+   * Validated and applied in the Worker (in-process record, or the worklet's lane: AudioWorklet).
+   * @example await engine.scheduleAutomation("amp", "gain", { kind: "web_audio", events: [{ type: "linearRampToValueAtTime", value: 0, time: 3 }] });
+   */
+  scheduleAutomation(
+    node: string,
+    parameterId: string,
+    automation: AutomationInput,
+    options?: ScheduleAutomationOptions,
+  ): Promise<void> {
+    return this.call((r) => r.scheduleAutomation(node, parameterId, automation, options));
   }
 
   /**
