@@ -114,6 +114,16 @@ describe("sampler", () => {
       "loop_mode",
       "loop_start",
       "loop_end",
+      "filter_mode",
+      "filter_cutoff",
+      "filter_resonance",
+      "filter_env_amount",
+      "filter_key_tracking",
+      "filter_attack",
+      "filter_decay",
+      "filter_sustain",
+      "filter_release",
+      "velocity_to_filter",
     ]);
     expect(type?.params.find((p) => p.id === "voices")).toMatchObject({
       min: 1,
