@@ -9,7 +9,10 @@
 // stepping. The envelope ends (isIdle) when the release is 80 dB below its starting level (at
 // 4/3 x release), or when a decay towards a sustain of 0 is 80 dB below 1.
 //
-// Everything is a float recursion per sample: no allocation, and the same samples whatever the block
+// The level is a double: in float, a decay towards a sustain of 0.5 stalls 2e-5 above it (the step
+// falls below half a float ulp), and it snaps to the sustain level once within 1e-7 of it.
+//
+// Everything is a recursion per sample: no allocation, and the same samples whatever the block
 // partition (the caller advances it once per sample).
 #pragma once
 
@@ -20,21 +23,21 @@ namespace wd {
 
 // Rates computed from the times once per parameter change (control or audio thread: no allocation).
 struct EnvelopeRates {
-  float attackStep = 1.0f;   // level added per sample during the attack; 1 for no attack
-  float decayCoef = 0.0f;    // distance to sustain kept per sample
-  float releaseCoef = 0.0f;  // level kept per sample
-  float sustain = 1.0f;
+  double attackStep = 1.0;   // level added per sample during the attack; 1 for no attack
+  double decayCoef = 0.0;    // distance to sustain kept per sample
+  double releaseCoef = 0.0;  // level kept per sample
+  double sustain = 1.0;
 
   // -60 dB (a factor 1000) over `ms`: coefficient exp(-ln(1000) / samples); 0 ms is an instant jump.
-  static float decayCoefficient(float ms, double sampleRate) {
+  static double decayCoefficient(float ms, double sampleRate) {
     const double samples = static_cast<double>(ms) * sampleRate / 1000.0;
-    if (samples < 1.0) return 0.0f;
-    return static_cast<float>(std::exp(-6.907755278982137 / samples));
+    if (samples < 1.0) return 0.0;
+    return std::exp(-6.907755278982137 / samples);
   }
 
   void set(float attackMs, float decayMs, float sustainLevel, float releaseMs, double sampleRate) {
     const double attackSamples = std::round(static_cast<double>(attackMs) * sampleRate / 1000.0);
-    attackStep = attackSamples < 1.0 ? 1.0f : static_cast<float>(1.0 / attackSamples);
+    attackStep = attackSamples < 1.0 ? 1.0 : 1.0 / attackSamples;
     decayCoef = decayCoefficient(decayMs, sampleRate);
     releaseCoef = decayCoefficient(releaseMs, sampleRate);
     sustain = sustainLevel;
@@ -45,7 +48,8 @@ class Envelope {
  public:
   enum class Stage : uint8_t { kIdle, kAttack, kDecay, kRelease };
   // Where the envelope stops: 80 dB below the release's starting level (or below 1 for a decay to 0).
-  static constexpr float kEndRatio = 1e-4f;
+  static constexpr double kEndRatio = 1e-4;
+  static constexpr double kSnap = 1e-7;
 
   // Starts (or restarts, from the current level: no step) the attack.
   void trigger() { stage_ = Stage::kAttack; }
@@ -57,40 +61,42 @@ class Envelope {
   }
   void clear() {
     stage_ = Stage::kIdle;
-    level_ = 0.0f;
+    level_ = 0.0;
   }
   bool isIdle() const { return stage_ == Stage::kIdle; }
   bool isReleased() const { return stage_ == Stage::kRelease; }
   Stage stage() const { return stage_; }
-  float level() const { return level_; }
+  float level() const { return static_cast<float>(level_); }
 
   // The level of the next sample.
   float next(const EnvelopeRates& r) {
     switch (stage_) {
       case Stage::kAttack:
         level_ += r.attackStep;
-        if (level_ >= 1.0f) {
-          level_ = 1.0f;
+        if (level_ >= 1.0) {
+          level_ = 1.0;
           stage_ = Stage::kDecay;
         }
-        return level_;
-      case Stage::kDecay:
-        level_ = r.sustain + (level_ - r.sustain) * r.decayCoef;
-        if (r.sustain <= 0.0f && level_ < kEndRatio) clear();
-        return level_;
+        break;
+      case Stage::kDecay: {
+        const double distance = (level_ - r.sustain) * r.decayCoef;
+        level_ = std::fabs(distance) < kSnap ? r.sustain : r.sustain + distance;
+        if (r.sustain <= 0.0 && level_ < kEndRatio) clear();
+        break;
+      }
       case Stage::kRelease:
         level_ *= r.releaseCoef;
         if (level_ <= releaseEnd_) clear();
-        return level_;
-      default:
-        return 0.0f;
+        break;
+      default: break;
     }
+    return static_cast<float>(level_);
   }
 
  private:
   Stage stage_ = Stage::kIdle;
-  float level_ = 0.0f;
-  float releaseEnd_ = 0.0f;
+  double level_ = 0.0;
+  double releaseEnd_ = 0.0;
 };
 
 }  // namespace wd
