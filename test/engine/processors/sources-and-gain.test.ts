@@ -117,7 +117,14 @@ describeSharedBehaviour({
   inputs: [[sample]],
   outputChannels: 1,
   // The voice filter on, swept by its envelope, so the block-size and reset checks cover it.
-  params: { attack: 5, release: 20, filter_mode: 1, filter_cutoff: 800, filter_env_amount: 3, filter_resonance: 4 },
+  params: {
+    attack: 5,
+    release: 20,
+    filter_mode: 1,
+    filter_cutoff: 800,
+    filter_env_amount: 3,
+    filter_resonance: 4,
+  },
   stateful: true,
   maxInputs: 0,
   program: samplerProgram,

@@ -10,7 +10,7 @@ import type { GraphProgram, TimelineEntry } from "../../../src/engine/graph-prog
 import type { ProcessorParamInfo } from "../../../src/engine/processor-types";
 import { renderProgram } from "../../support/render";
 import { estimateFrequency, toDb, toneAt } from "../../support/signal";
-import { blackmanHarris, powerSpectrum } from "../../support/spectrum";
+import { blackmanHarris, powerSpectrum, svfMagnitude as svfResponse } from "../../support/spectrum";
 import { describeSharedBehaviour } from "./shared-behaviour";
 
 const SR = 48000;
@@ -306,12 +306,8 @@ describe("synth oscillators", () => {
   });
 });
 
-/** |H| of the TPT SVF (the analogue prototype with the frequency axis prewarped). */
-function svfMagnitude(mode: "lowpass" | "highpass" | "bandpass", f: number, fc: number, q: number): number {
-  const w = Math.tan((Math.PI * f) / SR) / Math.tan((Math.PI * Math.min(fc, 0.49 * SR)) / SR);
-  const denominator = Math.hypot(1 - w * w, w / q);
-  return (mode === "lowpass" ? 1 : mode === "highpass" ? w * w : w / q) / denominator;
-}
+const svfMagnitude = (mode: "lowpass" | "highpass" | "bandpass", f: number, fc: number, q: number) =>
+  svfResponse(mode, f, fc, q, SR);
 
 describe("synth filter", () => {
   // Note 69: 440 Hz, 44 whole periods in 100 ms, so every harmonic is exact in a 100 ms window.
