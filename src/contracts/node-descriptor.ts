@@ -163,7 +163,11 @@ export const NodeDescriptorSchema = z
     const names = new Set<string>();
     descriptor.extensions.presets?.forEach((preset, index) => {
       if (names.has(preset.name)) {
-        ctx.addIssue({ code: "custom", path: ["extensions", "presets", index, "name"], message: "duplicates a preset" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["extensions", "presets", index, "name"],
+          message: "duplicates a preset",
+        });
       }
       names.add(preset.name);
       for (const [id, value] of Object.entries(preset.params)) {
@@ -171,7 +175,11 @@ export const NodeDescriptorSchema = z
         const path = ["extensions", "presets", index, "params", id];
         if (!parameter) ctx.addIssue({ code: "custom", path, message: "is not a parameter of this node" });
         else if (value < parameter.range[0] || value > parameter.range[1]) {
-          ctx.addIssue({ code: "custom", path, message: `must be within range [${parameter.range.join(", ")}]` });
+          ctx.addIssue({
+            code: "custom",
+            path,
+            message: `must be within range [${parameter.range.join(", ")}]`,
+          });
         }
       }
     });

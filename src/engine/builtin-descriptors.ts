@@ -148,10 +148,13 @@ export function builtinDescriptor(type: ProcessorTypeInfo): NodeDescriptorInput 
  * when the node has no preset of that name.
  * @example
  * const synth = builtinDescriptors(engine.types).find((node) => node.node_id === "builtin:synth");
- * const node = { id: "bass", node_id: "builtin:synth", params: { ...presetParams(synth, "Bass"), gain: 0.5 } };
+ * if (synth) presetParams(synth, "Bass").filter_cutoff; // 180
  */
 export function presetParams(descriptor: NodeDescriptorInput, name: string): Record<string, number> {
-  const presets = (descriptor.extensions?.presets ?? []) as { name: string; params: Record<string, number> }[];
+  const presets = (descriptor.extensions?.presets ?? []) as {
+    name: string;
+    params: Record<string, number>;
+  }[];
   const preset = presets.find((p) => p.name === name);
   if (!preset) {
     const known = presets.map((p) => p.name).join(", ") || "none";

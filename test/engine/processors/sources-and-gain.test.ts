@@ -105,7 +105,7 @@ describeSharedBehaviour({
       choices: ["off", "lowpass", "highpass", "bandpass"],
     }),
     param("filter_cutoff", "Filter cutoff", "Hz", [20, 20000], 20000),
-    param("filter_resonance", "Filter resonance", "", [0.5, 20], Math.fround(0.70710678)),
+    param("filter_resonance", "Filter resonance", "", [0.5, 20], Math.fround(Math.SQRT1_2)),
     param("filter_env_amount", "Filter envelope amount", "octaves", [-8, 8], 0),
     param("filter_key_tracking", "Filter key tracking", "", [0, 1], 0),
     param("filter_attack", "Filter attack", "ms", [0, 10000], 0),

@@ -5,10 +5,10 @@
  * (block-size independence, reset, finite at every extreme).
  */
 import { describe, expect, it } from "vitest";
-
+import { builtinDescriptor, presetParams } from "../../../src/engine/builtin-descriptors";
 import type { GraphProgram, TimelineEntry } from "../../../src/engine/graph-program";
-import type { ProcessorParamInfo } from "../../../src/engine/processor-types";
-import { renderProgram } from "../../support/render";
+import type { ProcessorParamInfo, ProcessorTypeInfo } from "../../../src/engine/processor-types";
+import { newEngine, renderProgram } from "../../support/render";
 import { estimateFrequency, toDb, toneAt } from "../../support/signal";
 import { blackmanHarris, powerSpectrum, svfMagnitude as svfResponse } from "../../support/spectrum";
 import { describeSharedBehaviour } from "./shared-behaviour";
@@ -57,6 +57,11 @@ async function envelopeOf(timeline: TimelineEntry[], params: Record<string, numb
     return Math.abs(r) >= 0.5 ? x / r : Number.NaN;
   });
 }
+/** The index of the last non-zero sample, or -1. */
+const lastSound = (x: Float32Array) => {
+  for (let i = x.length - 1; i >= 0; i--) if (x[i] !== 0) return i;
+  return -1;
+};
 /** The envelope near frame i: the first defined value at or after it. */
 const at = (env: Float64Array, i: number) => {
   for (let j = i; j < env.length; j++) if (!Number.isNaN(env[j] as number)) return env[j] as number;
@@ -94,9 +99,9 @@ describe("synth amplitude envelope", () => {
       { ...SINE, attack: 1, sustain: 0.5, release: 300 },
       ms(700),
     );
-    const lastSound = out.findLastIndex((x) => x !== 0);
-    expect(lastSound).toBeGreaterThan(ms(200 + 300));
-    expect(lastSound).toBeLessThanOrEqual(ms(200 + 400) + 1);
+    const last = lastSound(out);
+    expect(last).toBeGreaterThan(ms(200 + 300));
+    expect(last).toBeLessThanOrEqual(ms(200 + 400) + 1);
   });
 
   it("a note held at sustain 0 ends after its decay; note-off of another note does nothing", async () => {
@@ -106,8 +111,8 @@ describe("synth amplitude envelope", () => {
       ms(200),
     );
     // -80 dB (the end) at 4/3 of the decay time.
-    const lastSound = out.findLastIndex((x) => x !== 0);
-    expect(Math.abs(lastSound - ms(80))).toBeLessThanOrEqual(ms(1));
+    const last = lastSound(out);
+    expect(Math.abs(last - ms(80))).toBeLessThanOrEqual(ms(1));
   });
 
   it("velocity: level ∝ 1 - amount × (1 - v / 127)", async () => {
@@ -461,7 +466,7 @@ describeSharedBehaviour({
       choices: ["off", "lowpass", "highpass", "bandpass"],
     }),
     param("filter_cutoff", "Filter cutoff", "Hz", [20, 20000], 20000),
-    param("filter_resonance", "Filter resonance", "", [0.5, 20], 0.70710678),
+    param("filter_resonance", "Filter resonance", "", [0.5, 20], Math.SQRT1_2),
     param("filter_env_amount", "Filter envelope amount", "octaves", [-8, 8], 0),
     param("filter_key_tracking", "Filter key tracking", "", [0, 1], 0),
     param("filter_attack", "Filter attack", "ms", [0, 10000], 0),
@@ -524,4 +529,32 @@ describeSharedBehaviour({
     noteOff(4500, 67),
     noteOff(4800, 72),
   ]),
+});
+
+describe("synth presets", () => {
+  it("every preset plays a chord: sound, finite, no louder than the notes it plays", async () => {
+    const engine = await newEngine();
+    const synthType = engine.types.find((t) => t.kind === "synth");
+    engine.destroy();
+    const descriptor = builtinDescriptor(synthType as ProcessorTypeInfo);
+    for (const preset of ["Init", "Bass", "Pad", "Lead", "Pluck"]) {
+      const params = presetParams(descriptor, preset);
+      const out = await render(
+        [
+          noteOn(0, 48, 100),
+          noteOn(ms(10), 55, 90),
+          noteOn(ms(20), 60, 110),
+          noteOff(ms(800), 48),
+          noteOff(ms(800), 55),
+          noteOff(ms(800), 60),
+        ],
+        params,
+        ms(1500),
+      );
+      expect(out.every(Number.isFinite), preset).toBe(true);
+      const loudest = Math.max(...out.map(Math.abs));
+      expect(loudest, preset).toBeGreaterThan(0.05);
+      expect(loudest, preset).toBeLessThan(3 * 4); // three notes; a resonant peak may rise above 1
+    }
+  });
 });
