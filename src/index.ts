@@ -31,7 +31,7 @@ export { type WavStreamOptions, WavStreamWriter } from "./audio-io/wav-stream";
 export * from "./client/bootstrapper";
 export * from "./contracts/index";
 export * from "./create-engine";
-export { builtinDescriptors } from "./engine/builtin-descriptors";
+export { builtinDescriptors, presetParams } from "./engine/builtin-descriptors";
 export { loadEngineModuleFromDisk } from "./hosts/in-process/engine-file";
 export { InProcessEngineClient, inProcessHostFactory } from "./hosts/in-process/in-process-client";
 export type { InProcessClientOptions } from "./hosts/in-process/in-process-options";

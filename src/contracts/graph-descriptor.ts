@@ -31,6 +31,8 @@ export const BUILTIN_NODE_IDS = [
   "builtin:delay",
   "builtin:panner",
   "builtin:mixer",
+  "builtin:constant",
+  "builtin:synth",
 ] as const;
 
 export const TimelineSchema = z

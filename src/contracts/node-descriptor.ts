@@ -128,8 +128,23 @@ export const NodeDescriptorSchema = z
           .describe('Names of the buffers the node reads, e.g. ["data"] for builtin:playback.')
           .optional(),
         description: z.string().describe("One-line description.").optional(),
+        presets: z
+          .array(
+            z.strictObject({
+              name: z.string().min(1).describe('Preset name, e.g. "Bass".'),
+              params: z
+                .record(z.string().min(1), z.number())
+                .describe(
+                  "The parameters the preset sets, by id, in natural units (a choice as its index); the others keep their defaults.",
+                ),
+            }),
+          )
+          .describe(
+            "Named presets. A graph selects one by copying its params onto the node (presetParams in builtin-descriptors.ts).",
+          )
+          .optional(),
       },
-      "Named extensions (input_channels, output_channels, is_instrument, buffer_slots, description) and others.",
+      "Named extensions (input_channels, output_channels, is_instrument, buffer_slots, description, presets) and others.",
     ),
   })
   .superRefine((descriptor, ctx) => {
@@ -143,6 +158,30 @@ export const NodeDescriptorSchema = z
           message: `duplicates parameters[${first}]`,
         });
       } else seen.set(parameter.id, index);
+    });
+    // A preset names each preset once and sets only parameters the node has, within their ranges.
+    const names = new Set<string>();
+    descriptor.extensions.presets?.forEach((preset, index) => {
+      if (names.has(preset.name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["extensions", "presets", index, "name"],
+          message: "duplicates a preset",
+        });
+      }
+      names.add(preset.name);
+      for (const [id, value] of Object.entries(preset.params)) {
+        const parameter = descriptor.parameters?.find((p) => p.id === id);
+        const path = ["extensions", "presets", index, "params", id];
+        if (!parameter) ctx.addIssue({ code: "custom", path, message: "is not a parameter of this node" });
+        else if (value < parameter.range[0] || value > parameter.range[1]) {
+          ctx.addIssue({
+            code: "custom",
+            path,
+            message: `must be within range [${parameter.range.join(", ")}]`,
+          });
+        }
+      }
     });
   })
   .describe("A node type the engine can instantiate: identity, format, latency and parameters.");

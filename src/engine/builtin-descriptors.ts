@@ -134,8 +134,35 @@ export function builtinDescriptor(type: ProcessorTypeInfo): NodeDescriptorInput 
       ...(type.bufferSlots.length === 0
         ? {}
         : { buffer_slots: type.bufferSlots.map((names) => names[0] as string) }),
+      // The engine's own table (ProcessorType::presets), so presets have one source like params.
+      ...(type.presets.length === 0
+        ? {}
+        : { presets: type.presets.map(({ name, params }) => ({ name, params: { ...params } })) }),
     },
   };
+}
+
+/**
+ * Every parameter value of a named preset of a node: the descriptor's defaults with the preset's
+ * values over them, ready to use as a graph node's `params` (add your own changes after it). Throws
+ * when the node has no preset of that name.
+ * @example
+ * const synth = builtinDescriptors(engine.types).find((node) => node.node_id === "builtin:synth");
+ * if (synth) presetParams(synth, "Bass").filter_cutoff; // 180
+ */
+export function presetParams(descriptor: NodeDescriptorInput, name: string): Record<string, number> {
+  const presets = (descriptor.extensions?.presets ?? []) as {
+    name: string;
+    params: Record<string, number>;
+  }[];
+  const preset = presets.find((p) => p.name === name);
+  if (!preset) {
+    const known = presets.map((p) => p.name).join(", ") || "none";
+    throw new Error(`${descriptor.node_id} has no preset "${name}" (presets: ${known})`);
+  }
+  const params: Record<string, number> = {};
+  for (const parameter of descriptor.parameters ?? []) params[parameter.id] = parameter.default;
+  return { ...params, ...preset.params };
 }
 
 /**

@@ -18,6 +18,7 @@ export interface ProcessorTableExports {
   wd_type_param(type: number, param: number): number;
   wd_type_instrument(type: number): number;
   wd_type_buffer_slots(type: number): number;
+  wd_type_presets(type: number): number;
 }
 
 /** One parameter of a built-in processor type, as declared by the engine. */
@@ -52,6 +53,17 @@ export interface ProcessorTypeInfo {
    * by NodeDescriptor.extensions.buffer_slots) first. Empty when the type takes no buffers.
    */
   bufferSlots: string[][];
+  /**
+   * Named presets (NodeDescriptor.extensions.presets): each the parameters it changes from their
+   * defaults, by id, in natural units (a choice as its index). Empty when the type has none.
+   */
+  presets: ProcessorPreset[];
+}
+
+/** One named preset of a built-in type: the parameter values it sets; the others keep their defaults. */
+export interface ProcessorPreset {
+  name: string;
+  params: Record<string, number>;
 }
 
 // Byte offsets of wd::ParamSpec in wasm32 (checked by static_asserts in wasm/src/abi.cpp).
@@ -100,6 +112,36 @@ function parseChoiceAliases(encoded: string, owner: string): Record<string, stri
   return aliases;
 }
 
+/**
+ * "Name:id=value,...|..." (ProcessorType::presets) as presets, each value checked against the
+ * type's parameter table: an unknown id, a value out of range or an unknown choice label is an
+ * error in the engine's table, reported when the table is read (and by the tests) rather than
+ * when a graph uses the preset.
+ */
+function parsePresets(encoded: string, kind: string, params: ProcessorParamInfo[]): ProcessorPreset[] {
+  if (encoded === "") return [];
+  return encoded.split("|").map((entry) => {
+    const colon = entry.indexOf(":");
+    const name = colon > 0 ? entry.slice(0, colon) : "";
+    if (name === "") throw new Error(`engine.wasm: malformed preset "${entry}" of ${kind}`);
+    const values: Record<string, number> = {};
+    const body = entry.slice(colon + 1);
+    for (const pair of body === "" ? [] : body.split(",")) {
+      const [id = "", text = ""] = pair.split("=");
+      const param = params.find((p) => p.id === id);
+      const owner = `${kind} preset "${name}"`;
+      if (!param) throw new Error(`engine.wasm: ${owner} sets unknown parameter "${id}"`);
+      const choice = param.choices?.indexOf(text) ?? -1;
+      const value = choice >= 0 ? choice : text.trim() === "" ? Number.NaN : Number(text);
+      if (!(value >= param.min && value <= param.max) || (param.discrete && !Number.isInteger(value))) {
+        throw new Error(`engine.wasm: ${owner} sets ${id} to "${text}", outside its range`);
+      }
+      values[id] = value;
+    }
+    return { name, params: values };
+  });
+}
+
 function readParam(
   exports: ProcessorTableExports,
   type: number,
@@ -145,6 +187,7 @@ export function readProcessorTypes(exports: ProcessorTableExports): ProcessorTyp
       params,
       instrument: exports.wd_type_instrument(t) !== 0,
       bufferSlots: parseBufferSlots(readCString(exports.memory, exports.wd_type_buffer_slots(t))),
+      presets: parsePresets(readCString(exports.memory, exports.wd_type_presets(t)), kind, params),
     });
   }
   return types;

@@ -150,6 +150,7 @@ export class WasmEngine {
       })),
       instrument: false,
       bufferSlots: [],
+      presets: [],
     };
     return node;
   }

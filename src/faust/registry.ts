@@ -257,6 +257,7 @@ export class FaustRegistry {
         instrument: compiled.descriptor.extensions.is_instrument ?? false,
         // Soundfiles reach the DSP through create(), not through engine buffer slots.
         bufferSlots: [],
+        presets: [],
       };
       this.types.set(compiled.nodeId, type);
     }

@@ -3,12 +3,14 @@
  * and their aliases, buffer slot names and numbers, and the descriptor fields they feed.
  */
 import { describe, expect, it } from "vitest";
+import { NodeDescriptorSchema } from "../../src/contracts/node-descriptor";
 import {
   bufferSlotIndex,
   bufferSlotNames,
   builtinDescriptor,
   choiceIndex,
   findBuiltinType,
+  presetParams,
 } from "../../src/engine/builtin-descriptors";
 import type { ProcessorParamInfo, ProcessorTypeInfo } from "../../src/engine/processor-types";
 import { newEngine } from "../support/render";
@@ -70,5 +72,50 @@ describe("buffer slots", () => {
       buffer_slots: ["data"],
     });
     expect(builtinDescriptor(typeOf("filter")).extensions).toEqual({ is_instrument: false });
+  });
+});
+
+describe("presets", () => {
+  const synth = builtinDescriptor(typeOf("synth"));
+
+  it("the synth's descriptor lists its presets, valid against its own parameters", () => {
+    const presets = synth.extensions?.presets as { name: string; params: Record<string, number> }[];
+    expect(presets.map((p) => p.name)).toEqual(["Init", "Bass", "Pad", "Lead", "Pluck"]);
+    expect(presets[0]?.params).toEqual({});
+    expect(presets[1]?.params).toMatchObject({ osc2_waveform: 2, filter_cutoff: 180, voices: 1 });
+    expect(NodeDescriptorSchema.safeParse(synth).success).toBe(true);
+    expect(builtinDescriptor(typeOf("filter")).extensions).not.toHaveProperty("presets");
+  });
+
+  it("the schema refuses a preset naming an unknown parameter, out of range or twice", () => {
+    const withPresets = (presets: unknown) => ({ ...synth, extensions: { ...synth.extensions, presets } });
+    const issues = (presets: unknown) => {
+      const result = NodeDescriptorSchema.safeParse(withPresets(presets));
+      return result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    };
+    expect(issues([{ name: "X", params: { nope: 1 } }])).toEqual([
+      "extensions.presets.0.params.nope: is not a parameter of this node",
+    ]);
+    expect(issues([{ name: "X", params: { voices: 65 } }])).toEqual([
+      "extensions.presets.0.params.voices: must be within range [1, 64]",
+    ]);
+    expect(
+      issues([
+        { name: "X", params: {} },
+        { name: "X", params: {} },
+      ]),
+    ).toEqual(["extensions.presets.1.name: duplicates a preset"]);
+  });
+
+  it("presetParams: every parameter, the defaults with the preset's values over them", () => {
+    const bass = presetParams(synth, "Bass");
+    expect(Object.keys(bass)).toEqual(synth.parameters?.map((p) => p.id));
+    expect(bass).toMatchObject({ filter_cutoff: 180, voices: 1, glide: 40, lfo_rate: 5, gain: 1 });
+    expect(presetParams(synth, "Init")).toEqual(
+      Object.fromEntries(synth.parameters?.map((p) => [p.id, p.default]) ?? []),
+    );
+    expect(() => presetParams(synth, "Nope")).toThrow(
+      'builtin:synth has no preset "Nope" (presets: Init, Bass, Pad, Lead, Pluck)',
+    );
   });
 });

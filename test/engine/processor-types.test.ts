@@ -58,6 +58,7 @@ describe("readProcessorTypes", () => {
       { index: 8, kind: "reverb", name: "Reverb", maxInputs: -1, instrument: false, bufferSlots: [] },
       { index: 9, kind: "delay", name: "Delay", maxInputs: -1, instrument: false, bufferSlots: [] },
       { index: 10, kind: "constant", name: "Constant", maxInputs: 0, instrument: false, bufferSlots: [] },
+      { index: 11, kind: "synth", name: "Synth", maxInputs: 0, instrument: true, bufferSlots: [] },
     ]);
   });
 
@@ -95,7 +96,7 @@ describe("readProcessorTypes", () => {
 });
 
 /** A one-type table in a memory of its own, with one choice parameter and the given encodings. */
-function fakeTable(bufferSlots: string, choiceAliases: string): ProcessorTableExports {
+function fakeTable(bufferSlots: string, choiceAliases: string, presets = ""): ProcessorTableExports {
   const memory = new WebAssembly.Memory({ initial: 1 });
   const bytes = new Uint8Array(memory.buffer);
   const view = new DataView(memory.buffer);
@@ -122,6 +123,7 @@ function fakeTable(bufferSlots: string, choiceAliases: string): ProcessorTableEx
   const kind = string("fake");
   const name = string("Fake");
   const slots = string(bufferSlots);
+  const presetText = string(presets);
   return {
     memory,
     wd_type_count: () => 1,
@@ -132,6 +134,7 @@ function fakeTable(bufferSlots: string, choiceAliases: string): ProcessorTableEx
     wd_type_param: () => spec,
     wd_type_instrument: () => 1,
     wd_type_buffer_slots: () => slots,
+    wd_type_presets: () => presetText,
   };
 }
 
@@ -145,6 +148,7 @@ describe("the table encodings", () => {
       maxInputs: 2,
       instrument: true,
       bufferSlots: [["main", "data"], ["side"], ["x", "y", "z"]],
+      presets: [],
       params: [
         {
           id: "mode",
@@ -179,5 +183,31 @@ describe("the table encodings", () => {
     new Uint8Array(memory.buffer).set([104, 105, 0], 8);
     expect(readCString(memory, 8)).toBe("hi");
     expect(readCString(memory, 0)).toBe("");
+  });
+});
+
+describe("presets", () => {
+  it("reads 'Name:id=value,...|...' with choice labels as their index; no presets as []", () => {
+    const [type] = readProcessorTypes(fakeTable("", "", "Init:|Other:mode=b|Num:mode=0"));
+    expect(type?.presets).toEqual([
+      { name: "Init", params: {} },
+      { name: "Other", params: { mode: 1 } },
+      { name: "Num", params: { mode: 0 } },
+    ]);
+    expect(readProcessorTypes(fakeTable("", ""))[0]?.presets).toEqual([]);
+  });
+
+  it("refuses a preset with an unknown id, a value out of range, an unknown label or no name", () => {
+    expect(() => readProcessorTypes(fakeTable("", "", "X:cutoff=1"))).toThrow(/unknown parameter "cutoff"/);
+    expect(() => readProcessorTypes(fakeTable("", "", "X:mode=2"))).toThrow(/outside its range/);
+    expect(() => readProcessorTypes(fakeTable("", "", "X:mode=c"))).toThrow(/outside its range/);
+    expect(() => readProcessorTypes(fakeTable("", "", "X:mode=0.5"))).toThrow(/outside its range/);
+    expect(() => readProcessorTypes(fakeTable("", "", ":mode=1"))).toThrow(/malformed preset/);
+  });
+
+  it("only the synth has presets in the engine's table, and every one parses", () => {
+    expect(engine.types.filter((t) => t.presets.length > 0).map((t) => t.kind)).toEqual(["synth"]);
+    const synth = engine.types.find((t) => t.kind === "synth");
+    expect(synth?.presets.map((p) => p.name)).toEqual(["Init", "Bass", "Pad", "Lead", "Pluck"]);
   });
 });

@@ -109,3 +109,22 @@ export function harmonicSnrDb(
   }
   return noise === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10(signal / noise);
 }
+
+/**
+ * |H(f)| of the engine's TPT state-variable filter (wasm/src/dsp/svf.h): the analogue prototype
+ * 1 / (s^2 + s/Q + 1) (lowpass; s^2 and s/Q over it for highpass and bandpass) with the frequency
+ * axis prewarped, Ω = tan(π f / fs) / tan(π fc / fs), which is exactly what trapezoidal integration
+ * gives. The cutoff is clamped to 0.49 fs as the engine clamps it.
+ */
+export function svfMagnitude(
+  mode: "lowpass" | "highpass" | "bandpass",
+  f: number,
+  cutoff: number,
+  q: number,
+  sampleRate: number,
+): number {
+  const fc = Math.min(Math.max(cutoff, 10), 0.49 * sampleRate);
+  const w = Math.tan((Math.PI * f) / sampleRate) / Math.tan((Math.PI * fc) / sampleRate);
+  const denominator = Math.hypot(1 - w * w, w / q);
+  return (mode === "lowpass" ? 1 : mode === "highpass" ? w * w : w / q) / denominator;
+}

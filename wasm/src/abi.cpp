@@ -179,6 +179,8 @@ const wd::ParamSpec* wd_type_param(int t, int p) { return &wd::processorType(t)-
 int wd_type_instrument(int t) { return wd::processorType(t)->instrument ? 1 : 0; }
 // any thread: the type's buffer slots ("data,sample|..."; see ProcessorType::bufferSlots), or nullptr.
 const char* wd_type_buffer_slots(int t) { return wd::processorType(t)->bufferSlots; }
+// any thread: the type's named presets ("Name:id=value,...|..."; see ProcessorType::presets), or nullptr.
+const char* wd_type_presets(int t) { return wd::processorType(t)->presets; }
 
 // control: scratch memory for passing arrays in; traps when it cannot be had, like `new`.
 void* wd_alloc(int bytes) {

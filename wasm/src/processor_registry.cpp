@@ -11,6 +11,7 @@
 #include "processors/playback.h"
 #include "processors/sampler.h"
 #include "processors/reverb.h"
+#include "processors/synth.h"
 
 namespace wd {
 
@@ -38,6 +39,8 @@ const ProcessorType kTypes[] = {
     {"reverb", "Reverb", kReverbParams, kReverbParamCount, -1, make<Reverb>},
     {"delay", "Delay", kDelayParams, kDelayParamCount, -1, make<Delay>, /*feedbackCapable=*/true},
     {"constant", "Constant", kConstantParams, kConstantParamCount, 0, make<Constant>},
+    {"synth", "Synth", kSynthParams, kSynthParamCount, 0, make<Synth>,
+     /*feedbackCapable=*/false, /*instrument=*/true, /*bufferSlots=*/nullptr, /*presets=*/kSynthPresets},
 };
 
 }  // namespace

@@ -27,6 +27,12 @@ struct ProcessorType {
   // first is the one NodeDescriptors list, e.g. "data,sample". nullptr: the processor takes no
   // buffers. A slot also answers to its number ("0").
   const char* bufferSlots = nullptr;
+  // Named presets (NodeDescriptor.extensions.presets), nullptr for none: presets separated by '|',
+  // each "Name:" followed by the parameters it sets, "id=value" pairs separated by ','. A value is a
+  // number in the parameter's units or one of its choice labels; parameters a preset does not name
+  // keep their defaults. The engine only stores the text: src/engine/processor-types.ts parses and
+  // checks it (every id a parameter of the type, every value in range).
+  const char* presets = nullptr;
 };
 
 int processorTypeCount();

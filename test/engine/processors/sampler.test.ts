@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 
 import type { GraphProgram, TimelineEntry } from "../../../src/engine/graph-program";
 import { newEngine, renderProgram } from "../../support/render";
-import { allFinite } from "../../support/signal";
+import { allFinite, toDb, toneAt } from "../../support/signal";
+import { svfMagnitude } from "../../support/spectrum";
 
 const ramp = Float32Array.from({ length: 2000 }, (_, i) => (i + 1) / 2000);
 
@@ -114,6 +115,16 @@ describe("sampler", () => {
       "loop_mode",
       "loop_start",
       "loop_end",
+      "filter_mode",
+      "filter_cutoff",
+      "filter_resonance",
+      "filter_env_amount",
+      "filter_key_tracking",
+      "filter_attack",
+      "filter_decay",
+      "filter_sustain",
+      "filter_release",
+      "velocity_to_filter",
     ]);
     expect(type?.params.find((p) => p.id === "voices")).toMatchObject({
       min: 1,
@@ -224,5 +235,98 @@ describe("sampler loops", () => {
       { buffers: [[sine]] },
     );
     expect(badLoop).toEqual(once);
+  });
+});
+
+describe("sampler filter", () => {
+  const SR = 48000;
+  const ms = (t: number) => Math.round((t * SR) / 1000);
+  // 480 Hz (period 100 frames) with harmonics 1..40 at 1/k: a saw-like sample, 1 s long. A 100 ms
+  // window holds whole periods of every harmonic, so each is measured exactly.
+  const rich = Float32Array.from({ length: SR }, (_, i) => {
+    let x = 0;
+    for (let k = 1; k <= 40; k++) x += Math.sin((2 * Math.PI * k * i) / 100) / k;
+    return x;
+  });
+  const harmonic = (x: Float32Array, f: number, from: number) =>
+    toneAt(x, f, SR, from, from + ms(100)).amplitude;
+
+  it("lowpass, highpass, bandpass: each harmonic drops as the SVF response predicts (±0.2 dB)", async () => {
+    for (const [mode, index] of [
+      ["lowpass", 1],
+      ["highpass", 2],
+      ["bandpass", 3],
+    ] as const) {
+      const [out = new Float32Array()] = await renderProgram(
+        sampler([noteOn(0, 60)], { filter_mode: index, filter_cutoff: 1500, filter_resonance: 2 }),
+        ms(400),
+        { buffers: [[rich]] },
+      );
+      for (const k of [1, 2, 3, 6, 12, 24]) {
+        const expected = svfMagnitude(mode, 480 * k, 1500, 2, SR) / k;
+        expect(
+          Math.abs(toDb(harmonic(out, 480 * k, ms(200)) / expected)),
+          `${mode} harmonic ${k}`,
+        ).toBeLessThan(0.2);
+      }
+    }
+  });
+
+  it("the filter envelope opens over its attack time; key tracking follows the note from the root", async () => {
+    // Cutoff 250 Hz + 4 octaves x envelope, attack 1 s: 1 kHz halfway (0.5 s), 4 kHz at the end.
+    const params = {
+      filter_mode: 1,
+      filter_cutoff: 250,
+      filter_env_amount: 4,
+      filter_attack: 1000,
+      filter_sustain: 1,
+    };
+    const [out = new Float32Array()] = await renderProgram(sampler([noteOn(0, 60)], params), SR, {
+      buffers: [[rich]],
+    });
+    for (const [t, fc] of [
+      [250, 500],
+      [500, 1000],
+      [900, 250 * 2 ** 3.8],
+    ] as const) {
+      for (const k of [2, 4]) {
+        const expected = svfMagnitude("lowpass", 480 * k, fc, Math.SQRT1_2, SR) / k;
+        expect(
+          Math.abs(toDb(harmonic(out, 480 * k, ms(t - 50)) / expected)),
+          `${t} ms, harmonic ${k}`,
+        ).toBeLessThan(0.5);
+      }
+    }
+    // An octave above the root with key tracking 1: the cutoff doubles with the pitch (960 Hz
+    // fundamental, 1 kHz -> 2 kHz cutoff), so each harmonic keeps the attenuation it had at the root.
+    const tracked = { filter_mode: 1, filter_cutoff: 1000, filter_key_tracking: 1 };
+    const [up = new Float32Array()] = await renderProgram(sampler([noteOn(0, 72)], tracked), ms(300), {
+      buffers: [[rich]],
+    });
+    for (const k of [1, 2, 4, 8]) {
+      const expected = svfMagnitude("lowpass", 960 * k, 2000, Math.SQRT1_2, SR) / k;
+      expect(Math.abs(toDb(harmonic(up, 960 * k, ms(150)) / expected)), `harmonic ${k}`).toBeLessThan(0.2);
+    }
+  });
+
+  it("velocity to filter lowers the cutoff of softer notes; filter_mode off leaves every sample as it was", async () => {
+    const [soft = new Float32Array()] = await renderProgram(
+      sampler([noteOn(0, 60, 64)], { filter_mode: 1, filter_cutoff: 2000, velocity_to_filter: 2 }),
+      ms(300),
+      { buffers: [[rich]] },
+    );
+    const fc = 2000 * 2 ** (2 * (64 / 127 - 1));
+    for (const k of [2, 4, 8]) {
+      const expected = (svfMagnitude("lowpass", 480 * k, fc, Math.SQRT1_2, SR) / k) * (64 / 127);
+      expect(Math.abs(toDb(harmonic(soft, 480 * k, ms(150)) / expected))).toBeLessThan(0.2);
+    }
+    const timeline = [noteOn(0, 60), noteOn(100, 67), noteOff(3000, 60)];
+    const [plain] = await renderProgram(sampler(timeline, { release: 20 }), 6000, { buffers: [[rich]] });
+    const [off] = await renderProgram(
+      sampler(timeline, { release: 20, filter_mode: 0, filter_cutoff: 100, filter_env_amount: 5 }),
+      6000,
+      { buffers: [[rich]] },
+    );
+    expect(off).toEqual(plain);
   });
 });

@@ -29,6 +29,20 @@ const ParamSpec kSamplerParams[] = {
     {"loop_start", "Loop start", "s", 0.0f, 86400.0f, 0.0f, false, nullptr},
     // Loop end (exclusive), in seconds of the sample; 0 (or anything past it) is the sample's end.
     {"loop_end", "Loop end", "s", 0.0f, 86400.0f, 0.0f, false, nullptr},
+    // The voice filter (the synth's, docs/processors.md): off, or a 12 dB/octave TPT state-variable filter.
+    {"filter_mode", "Filter mode", "", 0.0f, 3.0f, 0.0f, true, "off|lowpass|highpass|bandpass"},
+    {"filter_cutoff", "Filter cutoff", "Hz", 20.0f, 20000.0f, 20000.0f, false, nullptr},
+    {"filter_resonance", "Filter resonance", "", 0.5f, 20.0f, 0.70710678f, false, nullptr},
+    // Octaves the cutoff moves at the filter envelope's peak (negative: down).
+    {"filter_env_amount", "Filter envelope amount", "octaves", -8.0f, 8.0f, 0.0f, false, nullptr},
+    // 1: the cutoff follows the note one to one, relative to the root note.
+    {"filter_key_tracking", "Filter key tracking", "", 0.0f, 1.0f, 0.0f, false, nullptr},
+    {"filter_attack", "Filter attack", "ms", 0.0f, 10000.0f, 0.0f, false, nullptr},
+    {"filter_decay", "Filter decay", "ms", 0.0f, 10000.0f, 200.0f, false, nullptr},
+    {"filter_sustain", "Filter sustain", "", 0.0f, 1.0f, 0.0f, false, nullptr},
+    {"filter_release", "Filter release", "ms", 0.0f, 10000.0f, 200.0f, false, nullptr},
+    // Cutoff moved amount x (velocity / 127 - 1) octaves.
+    {"velocity_to_filter", "Velocity to filter", "octaves", 0.0f, 8.0f, 0.0f, false, nullptr},
 };
 const int kSamplerParamCount = sizeof(kSamplerParams) / sizeof(kSamplerParams[0]);
 
@@ -42,6 +56,8 @@ void Sampler::reset() {
   bend_ = 0.0f;
   bendRatio_ = 1.0;
   clock_ = 0;
+  samples_ = 0;
+  filterDirty_ = true;
 }
 
 void Sampler::setBuffer(int slot, const SampleBuffer* buffer) {
@@ -57,6 +73,8 @@ void Sampler::updateRates() {
   decaySamples_ = samples(decayMs_);
   releaseSamples_ = samples(releaseMs_);
   bendRatio_ = std::exp2(static_cast<double>(bend_) * bendRange_ / 12.0);
+  filterRates_.set(filterAttackMs_, filterDecayMs_, filterSustain_, filterReleaseMs_, sampleRate_);
+  filterDirty_ = true;
 }
 
 void Sampler::setParam(int index, float value) {
@@ -71,6 +89,16 @@ void Sampler::setParam(int index, float value) {
     case kLoopMode: loopMode_ = static_cast<int>(value); break;
     case kLoopStart: loopStartSeconds_ = value; break;
     case kLoopEnd: loopEndSeconds_ = value; break;
+    case kFilterMode: filterMode_ = static_cast<int>(value); break;
+    case kFilterCutoff: filterCutoff_ = value; break;
+    case kFilterResonance: filterResonance_ = value; break;
+    case kFilterEnvAmount: filterEnvAmount_ = value; break;
+    case kFilterKeyTracking: filterKeyTracking_ = value; break;
+    case kFilterAttack: filterAttackMs_ = value; break;
+    case kFilterDecay: filterDecayMs_ = value; break;
+    case kFilterSustain: filterSustain_ = value; break;
+    case kFilterRelease: filterReleaseMs_ = value; break;
+    case kVelocityToFilter: velocityToFilter_ = value; break;
     case kVoices:
       voiceCount_ = static_cast<int>(value);
       // Voices past the new count stop now rather than pausing until the count grows again.
@@ -114,6 +142,9 @@ void Sampler::noteOn(int note, int velocity) {
   chosen->note = static_cast<uint8_t>(note);
   chosen->velocityGain = static_cast<float>(velocity) / 127.0f;
   chosen->age = ++clock_;
+  chosen->velocityOctaves = velocityToFilter_ * (static_cast<float>(velocity) / 127.0f - 1.0f);
+  chosen->filterEnvelope.trigger();
+  filterDirty_ = true;
 }
 
 void Sampler::release(Voice& v) {
@@ -121,6 +152,7 @@ void Sampler::release(Voice& v) {
   v.stage = Stage::kRelease;
   v.stagePos = 0;
   v.releaseFrom = v.level;
+  v.filterEnvelope.release();
 }
 
 void Sampler::noteOff(int note) {
@@ -182,10 +214,26 @@ bool Sampler::loops(const Voice& v) const {
   return loopMode_ == kLoopContinuous || v.stage != Stage::kRelease;
 }
 
+// The voice's filter coefficients from the filter envelope's current level, the note's distance from
+// the root (with bend) and its velocity.
+void Sampler::updateFilter(Voice& v) const {
+  const double semitones = v.note - static_cast<double>(rootNote_) + static_cast<double>(bend_) * bendRange_;
+  const double octaves = static_cast<double>(filterEnvAmount_) * v.filterEnvelope.level() +
+                         filterKeyTracking_ * semitones / 12.0 + v.velocityOctaves;
+  v.coefficients = svfCoefficients(static_cast<SvfMode>(filterMode_), modulatedCutoff(filterCutoff_, octaves),
+                                   filterResonance_, sampleRate_);
+}
+
 void Sampler::process(const AudioBlock& block) {
   const int n = block.frames;
   for (int c = 0; c < block.numOutputs; ++c) std::memset(block.outputs[c], 0, sizeof(float) * n);
+  const bool filtering = filterMode_ != 0;
+  const uint64_t start = samples_;
+  const bool dirty = filterDirty_;
+  samples_ += static_cast<uint64_t>(n);
+  filterDirty_ = false;
   if (!buffer_ || buffer_->frames == 0) return;
+  const int filteredChannels = std::min(block.numOutputs, kMaxFilterChannels);
   const int64_t length = buffer_->frames;
   for (int vi = 0; vi < voiceCount_; ++vi) {
     Voice& v = voices_[vi];
@@ -211,11 +259,28 @@ void Sampler::process(const AudioBlock& block) {
       const float amp = advanceEnvelope(v) * v.velocityGain * gain_;
       // The frame after i0: inside a loop, the one after the loop's last frame is its first.
       const int64_t i1 = looping && i0 + 1 == loopEnd ? loopStart : i0 + 1;
-      for (int c = 0; c < block.numOutputs; ++c) {
-        const float* src = buffer_->channels[c];
-        const float a = src[i0];
-        const float b = i1 < length ? src[i1] : 0.0f;
-        block.outputs[c][i] += (frac == 0.0f ? a : a + (b - a) * frac) * amp;
+      if (!filtering) {
+        for (int c = 0; c < block.numOutputs; ++c) {
+          const float* src = buffer_->channels[c];
+          const float a = src[i0];
+          const float b = i1 < length ? src[i1] : 0.0f;
+          block.outputs[c][i] += (frac == 0.0f ? a : a + (b - a) * frac) * amp;
+        }
+      } else {
+        const bool controlPoint = (start + static_cast<uint64_t>(i)) % kControlInterval == 0;
+        if (controlPoint || (i == 0 && dirty)) updateFilter(v);
+        v.filterEnvelope.next(filterRates_);
+        for (int c = 0; c < block.numOutputs; ++c) {
+          const float* src = buffer_->channels[c];
+          const float a = src[i0];
+          const float b = i1 < length ? src[i1] : 0.0f;
+          float x = frac == 0.0f ? a : a + (b - a) * frac;
+          if (c < filteredChannels) {
+            x = v.filter[c].process(v.coefficients, x);
+            if (controlPoint) v.filter[c].flush();
+          }
+          block.outputs[c][i] += x * amp;
+        }
       }
       v.position += rate;
     }

@@ -1,9 +1,17 @@
 // Sampler: plays one sample (buffer slot 0) polyphonically from MIDI notes, repitched relative to a
 // root note, shaped by a linear ADSR envelope. Responds on every MIDI channel.
+//
+// Each voice may pass through a TPT state-variable filter (dsp/svf.h, the synth's) with its own ADSR
+// (dsp/envelope.h), key tracking relative to the root note and a velocity amount. Its cutoff is
+// computed every kControlInterval samples of a clock counting samples since reset() (and at the
+// first frame after a parameter change or MIDI message), so the output does not depend on the block
+// partition. filter_mode off (the default) leaves the samples exactly as without the filter.
 #pragma once
 
 #include <cstdint>
 
+#include "../dsp/envelope.h"
+#include "../dsp/svf.h"
 #include "../processor.h"
 
 namespace wd {
@@ -13,11 +21,17 @@ extern const int kSamplerParamCount;
 
 class Sampler final : public Processor {
  public:
-  enum Param { kRootNote, kAttack, kDecay, kSustain, kRelease, kGain, kBendRange, kVoices, kLoopMode, kLoopStart, kLoopEnd };
+  enum Param { kRootNote, kAttack, kDecay, kSustain, kRelease, kGain, kBendRange, kVoices, kLoopMode, kLoopStart, kLoopEnd,
+               // Appended after the loop parameters, so older graphs keep their indices.
+               kFilterMode, kFilterCutoff, kFilterResonance, kFilterEnvAmount, kFilterKeyTracking,
+               kFilterAttack, kFilterDecay, kFilterSustain, kFilterRelease, kVelocityToFilter };
   // off: play the sample once. sustain: loop while the note is held, then play on to the sample's
   // end (SoundFont loop mode 3). continuous: loop until the envelope ends (SoundFont mode 1).
   enum LoopMode { kLoopOff, kLoopSustain, kLoopContinuous };
   static constexpr int kMaxVoices = 64;
+  static constexpr int kControlInterval = 16;
+  // Channels of the sample the filter processes; channels past these play unfiltered.
+  static constexpr int kMaxFilterChannels = 8;
 
   void prepare(double sampleRate, int maxBlock, int numInputs) override;
   // The voices live inside the object: prepare() takes no memory whatever the polyphony.
@@ -40,6 +54,10 @@ class Sampler final : public Processor {
     int stagePos = 0;       // samples since the stage began
     float releaseFrom = 0.0f;
     uint64_t age = 0;       // for stealing the oldest voice
+    float velocityOctaves = 0.0f;
+    Envelope filterEnvelope;
+    SvfCoefficients coefficients;
+    SvfState filter[kMaxFilterChannels];
   };
 
   // The loop as whole frames of the sample, [start, end); end <= start means no loop.
@@ -51,6 +69,7 @@ class Sampler final : public Processor {
   void release(Voice& v);
   void updateRates();
   float advanceEnvelope(Voice& v);
+  void updateFilter(Voice& v) const;
 
   const SampleBuffer* buffer_ = nullptr;
   double sampleRate_ = 48000.0;
@@ -67,6 +86,14 @@ class Sampler final : public Processor {
   int attackSamples_ = 0, decaySamples_ = 0, releaseSamples_ = 0;
   double bendRatio_ = 1.0;
   uint64_t clock_ = 0;
+  // The voice filter.
+  int filterMode_ = 0;  // SvfMode
+  float filterCutoff_ = 20000.0f, filterResonance_ = 0.70710678f, filterEnvAmount_ = 0.0f;
+  float filterKeyTracking_ = 0.0f, velocityToFilter_ = 0.0f;
+  float filterAttackMs_ = 0.0f, filterDecayMs_ = 200.0f, filterSustain_ = 0.0f, filterReleaseMs_ = 200.0f;
+  EnvelopeRates filterRates_;
+  uint64_t samples_ = 0;  // since reset(): the filter's control points are multiples of kControlInterval
+  bool filterDirty_ = true;
   Voice voices_[kMaxVoices];
 };
 
