@@ -78,7 +78,7 @@ describe("in-process specifics", () => {
     await expect(client.loadGraph(graph({ buffers: { hasOwnProperty: "buf:1" } }))).rejects.toMatchObject({
       code: "E_SCHEMA",
       path: "load_graph.graph.nodes[0].buffers.hasOwnProperty",
-      detail: "builtin:oscillator takes no buffers",
+      detail: 'unknown buffer slot "hasOwnProperty" of builtin:oscillator (known: wave, periodic_wave, 0)',
     });
     await client.loadGraph(graph({}));
     await expect(client.setParameter("osc", "constructor", 1, { atSeconds: 1 })).rejects.toMatchObject({
