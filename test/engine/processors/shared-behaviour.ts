@@ -151,3 +151,29 @@ export function describeSharedBehaviour(p: ProcessorUnderTest): void {
     });
   });
 }
+
+/**
+ * One row of a literal parameter table, as the engine reports it: a plain number unless `extra` says
+ * otherwise; min and default in float32, as the engine's table holds them.
+ */
+export function paramRow(
+  id: string,
+  name: string,
+  units: string,
+  [min, max]: [number, number],
+  defaultValue: number,
+  extra: Partial<ProcessorParamInfo> = {},
+): ProcessorParamInfo {
+  return {
+    id,
+    name,
+    units,
+    min: Math.fround(min),
+    max,
+    default: Math.fround(defaultValue),
+    discrete: false,
+    choices: null,
+    choiceAliases: null,
+    ...extra,
+  };
+}

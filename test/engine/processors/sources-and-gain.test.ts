@@ -1,30 +1,7 @@
 /** The shared behaviour suite for the gain and the sources (oscillator, playback, sampler). */
 import type { GraphProgram, TimelineEntry } from "../../../src/engine/graph-program";
 import type { ProcessorParamInfo } from "../../../src/engine/processor-types";
-import { describeSharedBehaviour, testSignal } from "./shared-behaviour";
-
-/** One row of a literal parameter table: a plain number unless `extra` says otherwise. */
-function param(
-  id: string,
-  name: string,
-  units: string,
-  [min, max]: [number, number],
-  defaultValue: number,
-  extra: Partial<ProcessorParamInfo> = {},
-): ProcessorParamInfo {
-  return {
-    id,
-    name,
-    units,
-    min,
-    max,
-    default: defaultValue,
-    discrete: false,
-    choices: null,
-    choiceAliases: null,
-    ...extra,
-  };
-}
+import { describeSharedBehaviour, paramRow as param, testSignal } from "./shared-behaviour";
 
 const sample = testSignal(6000, 3);
 

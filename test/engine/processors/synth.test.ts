@@ -11,7 +11,7 @@ import type { ProcessorParamInfo, ProcessorTypeInfo } from "../../../src/engine/
 import { newEngine, renderProgram } from "../../support/render";
 import { estimateFrequency, toDb, toneAt } from "../../support/signal";
 import { blackmanHarris, powerSpectrum, svfMagnitude as svfResponse } from "../../support/spectrum";
-import { describeSharedBehaviour } from "./shared-behaviour";
+import { describeSharedBehaviour, paramRow as param } from "./shared-behaviour";
 
 const SR = 48000;
 const ms = (t: number) => Math.round((t * SR) / 1000);
@@ -464,28 +464,6 @@ describe("synth noise and presets", () => {
   });
 });
 
-/** One row of the synth's parameter table. */
-function param(
-  id: string,
-  name: string,
-  units: string,
-  [min, max]: [number, number],
-  defaultValue: number,
-  extra: Partial<ProcessorParamInfo> = {},
-): ProcessorParamInfo {
-  return {
-    id,
-    name,
-    units,
-    min: Math.fround(min),
-    max,
-    default: Math.fround(defaultValue),
-    discrete: false,
-    choices: null,
-    choiceAliases: null,
-    ...extra,
-  };
-}
 const WAVES = { discrete: true, choices: ["sine", "saw", "square", "triangle"] };
 
 describeSharedBehaviour({
