@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { engineMemory, estimateGraphMemory } from "../../src/engine/graph-memory";
 import { applyGraphProgram, type GraphProgram } from "../../src/engine/graph-program";
 import type { WasmEngine } from "../../src/engine/wasm-engine";
+import { stealingSynthNode } from "../support/graph-programs";
 import { newEngine } from "../support/render";
 import { w1Program, w2Program } from "../support/workloads";
 
@@ -56,18 +57,7 @@ const everything: GraphProgram = {
     { kind: "mixer", inputs: [4, 5, 6, 9, 10], params: {} },
     { kind: "delay", inputs: [7], params: { time: 100 } },
     { kind: "gain", inputs: [8], params: { gain: 0.3 } },
-    {
-      kind: "synth",
-      inputs: [],
-      params: { voices: 2, glide: 20, noise: 0.1, osc_mix: 0.5, lfo_to_cutoff: 1, filter_env_amount: 2 },
-      // Chords past the voice count, so voices are stolen too.
-      timeline: [0, 3000, 6000, 20000].flatMap((frame) =>
-        [60, 64, 67].flatMap((note, i) => [
-          { type: "midi" as const, frame: frame + i * 100, status: 0x90, data1: note, data2: 100 },
-          { type: "midi" as const, frame: frame + 2500 + i, status: 0x80, data1: note, data2: 0 },
-        ]),
-      ),
-    },
+    stealingSynthNode(),
   ],
   output: 7,
 };

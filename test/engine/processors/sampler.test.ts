@@ -1,26 +1,12 @@
 import { describe, expect, it } from "vitest";
 
 import type { GraphProgram, TimelineEntry } from "../../../src/engine/graph-program";
+import { noteOff, noteOn } from "../../support/graph-programs";
 import { newEngine, renderProgram } from "../../support/render";
 import { allFinite, toDb, toneAt } from "../../support/signal";
 import { svfMagnitude } from "../../support/spectrum";
 
 const ramp = Float32Array.from({ length: 2000 }, (_, i) => (i + 1) / 2000);
-
-const noteOn = (frame: number, note: number, velocity = 127): TimelineEntry => ({
-  type: "midi",
-  frame,
-  status: 0x90,
-  data1: note,
-  data2: velocity,
-});
-const noteOff = (frame: number, note: number): TimelineEntry => ({
-  type: "midi",
-  frame,
-  status: 0x80,
-  data1: note,
-  data2: 0,
-});
 
 const sampler = (timeline: TimelineEntry[], params: Record<string, number> = {}): GraphProgram => ({
   nodes: [{ kind: "sampler", inputs: [], params, buffers: { 0: 0 }, timeline }],

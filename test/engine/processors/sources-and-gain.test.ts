@@ -1,6 +1,7 @@
 /** The shared behaviour suite for the gain and the sources (oscillator, playback, sampler). */
 import type { GraphProgram, TimelineEntry } from "../../../src/engine/graph-program";
 import type { ProcessorParamInfo } from "../../../src/engine/processor-types";
+import { noteOff, noteOn } from "../../support/graph-programs";
 import { describeSharedBehaviour, paramRow as param, testSignal } from "./shared-behaviour";
 
 const sample = testSignal(6000, 3);
@@ -58,8 +59,8 @@ describeSharedBehaviour({
 });
 
 const notes: TimelineEntry[] = [0, 1500, 3000].flatMap((frame, i) => [
-  { type: "midi" as const, frame, status: 0x90, data1: 55 + 5 * i, data2: 100 },
-  { type: "midi" as const, frame: frame + 1000, status: 0x80, data1: 55 + 5 * i, data2: 0 },
+  noteOn(frame, 55 + 5 * i, 100),
+  noteOff(frame + 1000, 55 + 5 * i),
 ]);
 const samplerProgram: GraphProgram = {
   nodes: [{ kind: "sampler", inputs: [], params: {}, buffers: { 0: 0 }, timeline: notes }],

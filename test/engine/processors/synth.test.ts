@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { builtinDescriptor, presetParams } from "../../../src/engine/builtin-descriptors";
 import type { GraphProgram, TimelineEntry } from "../../../src/engine/graph-program";
 import type { ProcessorParamInfo, ProcessorTypeInfo } from "../../../src/engine/processor-types";
+import { noteOff, noteOn } from "../../support/graph-programs";
 import { newEngine, renderProgram } from "../../support/render";
 import { estimateFrequency, toDb, toneAt } from "../../support/signal";
 import { blackmanHarris, powerSpectrum, svfMagnitude as svfResponse } from "../../support/spectrum";
@@ -15,20 +16,6 @@ import { describeSharedBehaviour, paramRow as param } from "./shared-behaviour";
 
 const SR = 48000;
 const ms = (t: number) => Math.round((t * SR) / 1000);
-const noteOn = (frame: number, note: number, velocity = 127): TimelineEntry => ({
-  type: "midi",
-  frame,
-  status: 0x90,
-  data1: note,
-  data2: velocity,
-});
-const noteOff = (frame: number, note: number): TimelineEntry => ({
-  type: "midi",
-  frame,
-  status: 0x80,
-  data1: note,
-  data2: 0,
-});
 const synth = (timeline: TimelineEntry[], params: Record<string, number> = {}): GraphProgram => ({
   nodes: [{ kind: "synth", inputs: [], params, timeline }],
   output: 0,
