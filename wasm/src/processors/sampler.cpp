@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "voice_filter_params.h"
+
 namespace wd {
 
 const ParamSpec kSamplerParams[] = {
@@ -29,18 +31,8 @@ const ParamSpec kSamplerParams[] = {
     {"loop_start", "Loop start", "s", 0.0f, 86400.0f, 0.0f, false, nullptr},
     // Loop end (exclusive), in seconds of the sample; 0 (or anything past it) is the sample's end.
     {"loop_end", "Loop end", "s", 0.0f, 86400.0f, 0.0f, false, nullptr},
-    // The voice filter (the synth's, docs/processors.md): off, or a 12 dB/octave TPT state-variable filter.
-    {"filter_mode", "Filter mode", "", 0.0f, 3.0f, 0.0f, true, "off|lowpass|highpass|bandpass"},
-    {"filter_cutoff", "Filter cutoff", "Hz", 20.0f, 20000.0f, 20000.0f, false, nullptr},
-    {"filter_resonance", "Filter resonance", "", 0.5f, 20.0f, 0.70710678f, false, nullptr},
-    // Octaves the cutoff moves at the filter envelope's peak (negative: down).
-    {"filter_env_amount", "Filter envelope amount", "octaves", -8.0f, 8.0f, 0.0f, false, nullptr},
-    // 1: the cutoff follows the note one to one, relative to the root note.
-    {"filter_key_tracking", "Filter key tracking", "", 0.0f, 1.0f, 0.0f, false, nullptr},
-    {"filter_attack", "Filter attack", "ms", 0.0f, 10000.0f, 0.0f, false, nullptr},
-    {"filter_decay", "Filter decay", "ms", 0.0f, 10000.0f, 200.0f, false, nullptr},
-    {"filter_sustain", "Filter sustain", "", 0.0f, 1.0f, 0.0f, false, nullptr},
-    {"filter_release", "Filter release", "ms", 0.0f, 10000.0f, 200.0f, false, nullptr},
+    // The voice filter, as the synth's (docs/processors.md).
+    WD_VOICE_FILTER_PARAMS(0.0f),
     // Cutoff moved amount x (velocity / 127 - 1) octaves.
     {"velocity_to_filter", "Velocity to filter", "octaves", 0.0f, 8.0f, 0.0f, false, nullptr},
 };

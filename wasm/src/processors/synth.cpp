@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "../dsp/fast_sin.h"
+#include "voice_filter_params.h"
 
 namespace wd {
 
@@ -19,20 +20,7 @@ const ParamSpec kSynthParams[] = {
     {"osc_mix", "Oscillator mix", "", 0.0f, 1.0f, 0.0f, false, nullptr},
     // White noise added before the filter, linear amplitude (uniform in [-level, level]).
     {"noise", "Noise level", "", 0.0f, 1.0f, 0.0f, false, nullptr},
-    // The voice filter: a 12 dB/octave TPT state-variable filter, or off.
-    {"filter_mode", "Filter mode", "", 0.0f, 3.0f, 1.0f, true, "off|lowpass|highpass|bandpass"},
-    {"filter_cutoff", "Filter cutoff", "Hz", 20.0f, 20000.0f, 20000.0f, false, nullptr},
-    // Q: 0.7071 is flat (Butterworth), higher values peak at the cutoff.
-    {"filter_resonance", "Filter resonance", "", 0.5f, 20.0f, 0.70710678f, false, nullptr},
-    // How far the filter envelope at its peak (1) moves the cutoff, in octaves (negative: down).
-    {"filter_env_amount", "Filter envelope amount", "octaves", -8.0f, 8.0f, 0.0f, false, nullptr},
-    // 1: the cutoff follows the note's pitch one to one (an octave up, the cutoff doubles), relative
-    // to middle C (note 60).
-    {"filter_key_tracking", "Filter key tracking", "", 0.0f, 1.0f, 0.0f, false, nullptr},
-    {"filter_attack", "Filter attack", "ms", 0.0f, 10000.0f, 0.0f, false, nullptr},
-    {"filter_decay", "Filter decay", "ms", 0.0f, 10000.0f, 200.0f, false, nullptr},
-    {"filter_sustain", "Filter sustain", "", 0.0f, 1.0f, 0.0f, false, nullptr},
-    {"filter_release", "Filter release", "ms", 0.0f, 10000.0f, 200.0f, false, nullptr},
+    WD_VOICE_FILTER_PARAMS(1.0f),
     // Amplitude envelope: linear attack, exponential decay and release (dsp/envelope.h).
     {"attack", "Attack", "ms", 0.0f, 10000.0f, 2.0f, false, nullptr},
     {"decay", "Decay", "ms", 0.0f, 10000.0f, 100.0f, false, nullptr},
