@@ -1,6 +1,5 @@
 /** The shared behaviour suite for the gain and the sources (oscillator, playback, sampler). */
 import type { GraphProgram, TimelineEntry } from "../../../src/engine/graph-program";
-import type { ProcessorParamInfo } from "../../../src/engine/processor-types";
 import { noteOff, noteOn } from "../../support/graph-programs";
 import { describeSharedBehaviour, paramRow as param, testSignal } from "./shared-behaviour";
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { builtinDescriptor, presetParams } from "../../../src/engine/builtin-descriptors";
 import type { GraphProgram, TimelineEntry } from "../../../src/engine/graph-program";
-import type { ProcessorParamInfo, ProcessorTypeInfo } from "../../../src/engine/processor-types";
+import type { ProcessorTypeInfo } from "../../../src/engine/processor-types";
 import { noteOff, noteOn } from "../../support/graph-programs";
 import { newEngine, renderProgram } from "../../support/render";
 import { estimateFrequency, toDb, toneAt } from "../../support/signal";
@@ -556,6 +556,27 @@ describe("synth presets", () => {
       const loudest = Math.max(...out.map(Math.abs));
       expect(loudest, preset).toBeGreaterThan(0.05);
       expect(loudest, preset).toBeLessThan(3 * 4); // three notes; a resonant peak may rise above 1
+    }
+  });
+
+  it("every preset leaves headroom: one note at full velocity peaks between -9 and -3 dBFS", async () => {
+    const engine = await newEngine();
+    const synthType = engine.types.find((t) => t.kind === "synth");
+    engine.destroy();
+    const descriptor = builtinDescriptor(synthType as ProcessorTypeInfo);
+    const peaks: Record<string, number> = {};
+    for (const preset of ["Init", "Bass", "Pad", "Lead", "Pluck"]) {
+      const out = await render(
+        [noteOn(0, 48, 127), noteOff(ms(1000), 48)],
+        presetParams(descriptor, preset),
+        SR * 2,
+      );
+      peaks[preset] = Number(toDb(Math.max(...out.map(Math.abs))).toFixed(1));
+    }
+    console.log("one note at velocity 127, peak dBFS:", peaks);
+    for (const [preset, peak] of Object.entries(peaks)) {
+      expect(peak, preset).toBeGreaterThan(-9);
+      expect(peak, preset).toBeLessThan(-3);
     }
   });
 });

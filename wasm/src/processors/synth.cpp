@@ -48,21 +48,23 @@ const int kSynthParamCount = sizeof(kSynthParams) / sizeof(kSynthParams[0]);
 static_assert(sizeof(kSynthParams) / sizeof(kSynthParams[0]) == Synth::kParamCount, "one spec per Param");
 
 // Named presets: the parameters each one changes from the defaults (see processor_registry.h).
+// Each sets `gain` so that one note at full velocity peaks near -6 dBFS: room for a chord before
+// the output clips (at gain 1, single notes peaked from -3 to +6 dBFS).
 const char* const kSynthPresets =
-    "Init:"
+    "Init:gain=0.4"
     "|Bass:osc1_waveform=saw,osc2_waveform=square,osc2_semitones=-12,osc_mix=0.4,filter_cutoff=180,"
     "filter_resonance=2,filter_env_amount=3.5,filter_decay=250,filter_sustain=0.1,filter_release=120,"
-    "filter_key_tracking=0.5,attack=1,decay=400,sustain=0.7,release=80,velocity_to_filter=1.5,voices=1,glide=40"
+    "filter_key_tracking=0.5,attack=1,decay=400,sustain=0.7,release=80,velocity_to_filter=1.5,voices=1,glide=40,gain=0.35"
     "|Pad:osc1_waveform=saw,osc2_waveform=saw,osc2_detune=9,osc_mix=0.5,filter_cutoff=900,filter_resonance=1,"
     "filter_env_amount=1.5,filter_attack=1200,filter_decay=2000,filter_sustain=0.5,filter_release=1500,"
     "filter_key_tracking=0.3,attack=600,decay=1000,sustain=0.8,release=1500,lfo_rate=0.3,lfo_to_cutoff=0.5,"
-    "velocity_to_amp=0.5"
+    "velocity_to_amp=0.5,gain=0.7"
     "|Lead:osc1_waveform=square,osc2_waveform=saw,osc2_detune=6,osc_mix=0.5,filter_cutoff=1500,"
     "filter_resonance=3,filter_env_amount=2,filter_decay=300,filter_sustain=0.4,filter_key_tracking=1,"
-    "attack=5,decay=200,sustain=0.9,release=150,lfo_rate=5.5,lfo_to_pitch=15,voices=1,glide=60"
+    "attack=5,decay=200,sustain=0.9,release=150,lfo_rate=5.5,lfo_to_pitch=15,voices=1,glide=60,gain=0.25"
     "|Pluck:osc1_waveform=saw,osc2_waveform=triangle,osc2_semitones=12,osc_mix=0.3,filter_cutoff=300,"
     "filter_resonance=1.5,filter_env_amount=5,filter_decay=180,filter_sustain=0,filter_release=180,"
-    "filter_key_tracking=0.7,attack=0.5,decay=350,sustain=0,release=250,velocity_to_filter=2";
+    "filter_key_tracking=0.7,attack=0.5,decay=350,sustain=0,release=250,velocity_to_filter=2,gain=0.5";
 
 namespace {
 
