@@ -81,7 +81,7 @@ describe("presets", () => {
   it("the synth's descriptor lists its presets, valid against its own parameters", () => {
     const presets = synth.extensions?.presets as { name: string; params: Record<string, number> }[];
     expect(presets.map((p) => p.name)).toEqual(["Init", "Bass", "Pad", "Lead", "Pluck"]);
-    expect(presets[0]?.params).toEqual({});
+    expect(presets[0]?.params).toEqual({ gain: 0.4 }); // the defaults, with headroom
     expect(presets[1]?.params).toMatchObject({ osc2_waveform: 2, filter_cutoff: 180, voices: 1 });
     expect(NodeDescriptorSchema.safeParse(synth).success).toBe(true);
     expect(builtinDescriptor(typeOf("filter")).extensions).not.toHaveProperty("presets");
@@ -110,10 +110,11 @@ describe("presets", () => {
   it("presetParams: every parameter, the defaults with the preset's values over them", () => {
     const bass = presetParams(synth, "Bass");
     expect(Object.keys(bass)).toEqual(synth.parameters?.map((p) => p.id));
-    expect(bass).toMatchObject({ filter_cutoff: 180, voices: 1, glide: 40, lfo_rate: 5, gain: 1 });
-    expect(presetParams(synth, "Init")).toEqual(
-      Object.fromEntries(synth.parameters?.map((p) => [p.id, p.default]) ?? []),
-    );
+    expect(bass).toMatchObject({ filter_cutoff: 180, voices: 1, glide: 40, lfo_rate: 5, gain: 0.35 });
+    expect(presetParams(synth, "Init")).toEqual({
+      ...Object.fromEntries(synth.parameters?.map((p) => [p.id, p.default]) ?? []),
+      gain: 0.4,
+    });
     expect(() => presetParams(synth, "Nope")).toThrow(
       'builtin:synth has no preset "Nope" (presets: Init, Bass, Pad, Lead, Pluck)',
     );
