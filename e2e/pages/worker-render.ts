@@ -23,17 +23,23 @@ async function renderInWorker(
 Object.assign(window, { renderInWorker });
 
 /** Compiles `source` in the Worker host and renders a sine through it, like faustGraph() in the test. */
-async function renderFaustInWorker(source: string): Promise<{ nodeId: string; channels: number[][] }> {
+async function renderFaustInWorker(
+  source: string,
+): Promise<{ nodeId: string; channels: number[][]; listed: boolean[] }> {
   const engine = (await createBrowserEngine({ host: "worker" })) as Awaited<
     ReturnType<typeof createBrowserEngine>
   > & {
     compileFaust(source: string): Promise<{ node_id: string }>;
   };
   try {
+    // Discovery before and after the compile: the client's cache must not hide the new node.
+    const before = await engine.discoverNodes();
     const { node_id } = await engine.compileFaust(source);
+    const after = await engine.discoverNodes();
+    const listed = [before, after].map((result) => result.nodes.some((node) => node.node_id === node_id));
     const result = await engine.render(faustRequest(node_id));
     const channels = await engine.readBuffer(result.buffer_handle as string);
-    return { nodeId: node_id, channels: channels.map((c) => Array.from(c)) };
+    return { nodeId: node_id, channels: channels.map((c) => Array.from(c)), listed };
   } finally {
     await engine.close();
   }

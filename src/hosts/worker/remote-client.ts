@@ -157,12 +157,15 @@ export abstract class RemoteEngineClient<Api extends EngineHostApi = EngineHostA
   }
 
   /**
-   * Compiles Faust in the worker (libfaust loads there, once).
+   * Compiles Faust in the worker (libfaust loads there, once). The new node type is discoverable at
+   * once: the discovery cached on this side is dropped (the worker's own scan is always fresh).
    * @example
    * const reverb = await engine.compileFaust('import("stdfaust.lib"); process = re.zita_rev1_stereo(0, 200, 6000, 3, 4, 48000);');
    */
-  compileFaust(source: string, options?: FaustCompileOptions): Promise<NodeDescriptor> {
-    return this.call((r) => r.compileFaust(source, options));
+  async compileFaust(source: string, options?: FaustCompileOptions): Promise<NodeDescriptor> {
+    const descriptor = await this.call((r) => r.compileFaust(source, options));
+    this.forgetDiscovery();
+    return descriptor;
   }
 
   /** @example const [left, right] = await engine.readBuffer(result.buffer_handle ?? ""); */
