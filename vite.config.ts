@@ -1,5 +1,7 @@
+import { createReadStream, statSync } from "node:fs";
+import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 
 /**
  * Cross-origin isolation: SharedArrayBuffer (the engine's data plane) exists only on pages served
@@ -10,7 +12,50 @@ export const crossOriginIsolationHeaders = {
   "Cross-Origin-Embedder-Policy": "require-corp",
 };
 
+const MIME: Record<string, string> = {
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+  ".css": "text/css",
+  ".html": "text/html",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+};
+
+/**
+ * Serves a folder byte for byte under a URL prefix (no Vite transform), as a plugin server would:
+ * `/wam-corpus/` is the wam-community package's dist/ (58 published third-party WAMs, the browser
+ * tests' real-world corpus, docs/wam.md). Dev server only.
+ */
+function serveFolder(prefix: string, folder: string): Plugin {
+  const root = fileURLToPath(new URL(folder, import.meta.url));
+  return {
+    name: `serve-folder:${prefix}`,
+    configureServer(server) {
+      server.middlewares.use(prefix, (req, res, next) => {
+        const path = normalize(join(root, decodeURIComponent((req.url ?? "/").split("?")[0] as string)));
+        if (!path.startsWith(root)) return next();
+        let size: number;
+        try {
+          const stat = statSync(path);
+          if (!stat.isFile()) return next();
+          size = stat.size;
+        } catch {
+          res.statusCode = 404;
+          res.end(`not found: ${prefix}${req.url}`);
+          return;
+        }
+        res.setHeader("Content-Type", MIME[extname(path)] ?? "application/octet-stream");
+        res.setHeader("Content-Length", String(size));
+        createReadStream(path).pipe(res);
+      });
+    },
+  };
+}
+
 export default defineConfig({
+  plugins: [serveFolder("/wam-corpus", "./node_modules/wam-community/dist")],
   // The production build is the static demo site (npm run build:site). A relative base makes its
   // URLs relative to index.html, so the folder plays at a server's root or under any sub-path; the
   // dev server treats "./" as "/".
