@@ -8,6 +8,7 @@ import { faustRequest } from "./pages/faust-request";
 declare global {
   interface Window {
     renderInWorker(request: RenderRequestInput): Promise<{ frames: number; channels: number[][] }>;
+    refusalInWorker(request: RenderRequestInput): Promise<string>;
     interruptPrerollInWorker(
       request: RenderRequestInput,
       action: "abort" | "close",
@@ -53,6 +54,16 @@ const request: RenderRequestInput = {
   },
   options: { offline: true, preroll: 0 },
 };
+
+test("the Worker host refuses a real-time render (options.offline false), naming the host that can", async ({
+  page,
+}) => {
+  await page.goto("/e2e/pages/worker-render.html");
+  const realtime = { ...request, options: { offline: false, preroll: 0 } };
+  expect(await page.evaluate((r) => window.refusalInWorker(r), realtime)).toBe(
+    "E_HOST_UNAVAILABLE at options.offline: the worker host renders offline only; a real-time render plays through the audioworklet host (createRealtimeEngine in a page)",
+  );
+});
 
 test("the Worker host renders the same samples as the in-process host in Node", async ({ page }) => {
   await page.goto("/e2e/pages/worker-render.html");

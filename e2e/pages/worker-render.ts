@@ -22,6 +22,21 @@ async function renderInWorker(
 
 Object.assign(window, { renderInWorker });
 
+/** The Worker host's answer to a render it cannot do: the error's message, or "rendered". */
+async function refusalInWorker(request: RenderRequestInput): Promise<string> {
+  const engine = await createBrowserEngine({ host: "worker" });
+  try {
+    await engine.render(request);
+    return "rendered";
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await engine.close();
+  }
+}
+
+Object.assign(window, { refusalInWorker });
+
 /** Compiles `source` in the Worker host and renders a sine through it, like faustGraph() in the test. */
 async function renderFaustInWorker(
   source: string,

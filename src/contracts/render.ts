@@ -33,7 +33,7 @@ export const RenderOptionsSchema = z
       .boolean()
       .default(true)
       .describe(
-        "True: render as fast as possible, apart from playback. False: render through the real-time path.",
+        "True: render as fast as possible, apart from playback. False: render through the real-time path (the audioworklet host; the in-process and worker hosts refuse it with E_HOST_UNAVAILABLE).",
       ),
     preroll: z
       .number()

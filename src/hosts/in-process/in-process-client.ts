@@ -129,6 +129,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
   readonly blockSize: number;
   private readonly clock: Clock;
   private readonly sessionId: string;
+  private readonly hostName: "in-process" | "worker";
   private readonly engines: EnginePool;
   private readonly types: readonly ProcessorTypeInfo[];
   private readonly feedbackNodeIds: ReadonlySet<string>;
@@ -153,6 +154,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
     this.clock = parsed.clock ?? systemClock;
     this.sessionId = parsed.sessionId ?? `in-process-${Math.random().toString(36).slice(2, 10)}`;
     this.faust = parsed.faust;
+    this.hostName = parsed.hostName;
     this.engines = new EnginePool(parsed.module, {
       sampleRate: this.sampleRate,
       blockSize: this.blockSize,
@@ -442,6 +444,14 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
   async render(input: RenderRequestInput, options: RenderCallOptions = {}): Promise<RenderResult> {
     this.ensureOpen();
     const request = parseContract(RenderRequestSchema, input);
+    if (!request.options.offline) {
+      // Ignoring the field would hand back an offline render the caller did not ask for.
+      throw new EngineError(
+        "E_HOST_UNAVAILABLE",
+        `the ${this.hostName} host renders offline only; a real-time render plays through the audioworklet host (createRealtimeEngine in a page)`,
+        "options.offline",
+      );
+    }
     checkRenderRequest(request, {
       feedbackNodeIds: this.feedbackNodeIds,
       streamed: options.onChunk !== undefined,

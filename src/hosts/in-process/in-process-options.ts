@@ -29,6 +29,11 @@ export interface InProcessClientOptions {
    * new InProcessEngineClient({ module, faust: new FaustRegistry({ loadLibFaust: loadLibFaustFromDisk }) });
    */
   faust?: FaustRegistry;
+  /**
+   * The host this client serves, named in errors about what it cannot do: "in-process" (default) or
+   * "worker" (the offline Worker host's client runs in the Worker).
+   */
+  hostName?: "in-process" | "worker";
 }
 
 export const InProcessClientOptionsSchema = z.strictObject({
@@ -44,4 +49,5 @@ export const InProcessClientOptionsSchema = z.strictObject({
       error: "must be a FaustRegistry",
     })
     .optional(),
+  hostName: z.enum(["in-process", "worker"]).default("in-process"),
 });

@@ -36,7 +36,9 @@ export function serveEngine(createHost: (context: EngineWorkerContext) => Engine
     try {
       const module = compiled ?? (await compileEngineFrom(wasmUrl));
       const faust = new FaustRegistry({ loadLibFaust: () => loadLibFaustFromUrls(libfaust) });
-      const client = new InProcessEngineClient({ module, sampleRate, blockSize, faust });
+      // The AudioWorklet host's Worker answers real-time renders itself and passes on offline ones,
+      // so "worker" names the only host whose callers can meet this client's refusals.
+      const client = new InProcessEngineClient({ module, sampleRate, blockSize, faust, hostName: "worker" });
       const host = createHost({ client, module, faust, sampleRate });
       port.postMessage({ type: "webdreamer-ready" });
       Comlink.expose(host, event.data.port);

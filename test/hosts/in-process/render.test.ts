@@ -95,6 +95,18 @@ async function gainCurve(
   return output[0] as Float32Array;
 }
 
+describe("options.offline", () => {
+  it("false is refused (this host renders offline only), naming the host that renders in real time", async () => {
+    const osc = graph([{ name: "osc", node_id: "builtin:oscillator" }]);
+    await expectRejects(
+      engine.render(request(osc, { options: { offline: false, preroll: 0 } })),
+      "E_HOST_UNAVAILABLE at options.offline: the in-process host renders offline only; a real-time render plays through the audioworklet host (createRealtimeEngine in a page)",
+    );
+    // The refusal loses nothing: the same request offline renders.
+    expect((await engine.render(request(osc))).frames).toBe(SR);
+  });
+});
+
 describe("render length", () => {
   it("is round(duration_seconds * sample_rate) frames, at the engine's rate and at others", async () => {
     const osc = graph([{ name: "osc", node_id: "builtin:oscillator" }]);
