@@ -3,7 +3,7 @@
  * (ok, partial or error), and an engine failure names the graph's own nodes.
  */
 import { CONTRACT_VERSION } from "../../contracts/common";
-import { EngineError } from "../../contracts/errors";
+import { EngineError, isEngineError } from "../../contracts/errors";
 import type { GraphDescriptor } from "../../contracts/graph-descriptor";
 import { failsOnNonFinite, type NonFiniteReport, nonFiniteError } from "../../contracts/non-finite";
 import {
@@ -42,9 +42,12 @@ export function renderResult(
 
 /**
  * E_RENDER for a failure after a request was accepted. Engine messages name nodes by index ("node
- * 5 has 320 input channels"); the graph's own names read better.
+ * 5 has 320 input channels"); the graph's own names read better. An EngineError raised on the way
+ * (a limit met mid-render, say) already names what failed and keeps its code: wrapping it would
+ * print its code twice ("E_RENDER: EngineError: E_LIMIT: ...").
  */
 export function renderFailure(error: unknown, compiled: CompiledGraph, graph: GraphDescriptor): EngineError {
+  if (isEngineError(error)) return error;
   if (error instanceof WasmEngineError) {
     const named = error.message.replace(/\bnode (\d+)\b/g, (text, index: string) => {
       const name = graph.nodes[Number(index)]?.name;

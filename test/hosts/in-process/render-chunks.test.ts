@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   createEngine,
   type EngineClient,
+  EngineError,
   type RenderChunk,
   type RenderRequestInput,
 } from "../../../src/index";
@@ -198,6 +199,19 @@ describe("render with onChunk (in-process)", () => {
       },
     });
     expect(result).toMatchObject({ status: "error", error: "E_RENDER: Error: disk full", frames: 0 });
+  });
+
+  it("keeps an EngineError thrown by onChunk as it is: its code and path once, not wrapped in E_RENDER", async () => {
+    const result = await engine.render(statefulRequest(await engine.uploadBuffer([noise(10, 1)], SR), 2), {
+      onChunk: () => {
+        throw new EngineError("E_LIMIT", "the disk is full", "out.wav");
+      },
+    });
+    expect(result).toMatchObject({
+      status: "error",
+      error: "E_LIMIT at out.wav: the disk is full",
+      frames: 0,
+    });
   });
 
   it("is refused clearly by a host that returns whole results (the test double)", async () => {
