@@ -118,7 +118,7 @@ export async function uploadSession(session: SessionOnDisk, engine: EngineClient
   const issued = new Map<BufferHandle, BufferHandle>();
   try {
     for (const [handle, audio] of session.audio) {
-      issued.set(handle, await engine.uploadBuffer(audio.channels, audio.sampleRate));
+      issued.set(handle, await uploadNamingFile(engine, audio, session.file.buffers[handle]?.path, handle));
     }
   } catch (error) {
     await Promise.allSettled([...issued.values()].map((handle) => engine.releaseBuffer(handle)));
@@ -138,6 +138,25 @@ export async function uploadSession(session: SessionOnDisk, engine: EngineClient
     },
     uploadedHandles: [...issued.values()],
   };
+}
+
+/**
+ * Uploads one WAV's audio; an engine that refuses it (a sample rate or channel count outside what
+ * it takes, docs/contracts.md) is answered with the error at the buffer's path, naming the file.
+ */
+async function uploadNamingFile(
+  engine: EngineClient,
+  audio: AudioData,
+  file: string | undefined,
+  handle: BufferHandle,
+): Promise<BufferHandle> {
+  try {
+    return await engine.uploadBuffer(audio.channels, audio.sampleRate);
+  } catch (cause) {
+    if (!(cause instanceof EngineError) || cause.code === "E_CLOSED") throw cause;
+    const at = formatPath(["buffers", handle, "path"]);
+    throw new EngineError(cause.code, `${file ?? handle}: the engine refused its audio: ${cause.detail}`, at);
+  }
 }
 
 /**

@@ -363,6 +363,20 @@ describe("session errors name the field to fix", () => {
     );
   });
 
+  it("names the WAV file whose audio the engine refuses (a sample rate below 3000 Hz)", async () => {
+    await writeFile(join(dir, "slow.wav"), encodeWav({ sampleRate: 2000, channels: [new Float32Array(64)] }));
+    const path = join(dir, "slow-rate.json");
+    await writeFile(
+      path,
+      JSON.stringify({ ...valid, buffers: { ...(valid.buffers as object), "buf:1": { path: "slow.wav" } } }),
+    );
+    const engine = await createEngine({ host: "in-process", sampleRate: SAMPLE_RATE, blockSize: BLOCK_SIZE });
+    await expect(loadSession(path, engine)).rejects.toThrow(
+      'E_SCHEMA at buffers["buf:1"].path: slow.wav: the engine refused its audio: must be >= 3000',
+    );
+    await engine.close();
+  });
+
   it("rejects a missing or non-JSON session file", async () => {
     const missing = join(dir, "missing.json");
     await expect(readSession(missing)).rejects.toThrow(`E_SCHEMA: ${missing}: cannot read: ENOENT`);
