@@ -275,6 +275,12 @@ export interface FaustCompileOptions {
   voices?: number;
   /** Poly: one parameter per control for all voices (default) or one per voice ("/V1/..."). */
   groupVoices?: boolean;
+  /**
+   * URL prefixes the source may import from (`import("https://…")`, library, component). Such files
+   * are fetched before the compile and compiled as libraries; any other URL is refused (E_SCHEMA at
+   * source, naming the line). Default none: a compile never reaches the network on its own.
+   */
+  allowUrlPrefixes?: readonly string[];
 }
 
 /**

@@ -20,6 +20,7 @@ import { faustNodeDescriptor } from "./descriptor";
 import type { FaustFactory } from "./dsp-code";
 import { buildFaustLayout, type FaustJson, type FaustLayout, FaustSharedControlError } from "./layout";
 import { type LibFaustLoader, libFaustCompiler } from "./libfaust";
+import { isUrl, resolveUrlImports } from "./url-imports";
 
 /** How to compile a DSP: part of the EngineClient API (compileFaust), so it is declared there. */
 export type { FaustCompileOptions };
@@ -28,9 +29,11 @@ export type { FaustCompileOptions };
 export interface ResolvedFaustOptions {
   name: string;
   argv: string[];
+  /** The caller's libraries, and the files fetched for URL imports (url-imports.ts). */
   libraries: Record<string, string>;
   voices: number;
   groupVoices: boolean;
+  allowUrlPrefixes: string[];
 }
 
 /** One compiled WebAssembly module with its JSON description. */
@@ -85,7 +88,33 @@ const MAX_VOICES = 256;
  * await faustNodeId("process = _;", {}); // "faust:…"
  */
 export async function faustNodeId(source: string, options: FaustCompileOptions = {}): Promise<string> {
-  return nodeIdOf(source, resolveOptions(source, options, "options"));
+  const { source: code, options: resolved } = await withUrlImports(
+    source,
+    resolveOptions(source, options, "options"),
+    "source",
+    "options",
+  );
+  return nodeIdOf(code, resolved);
+}
+
+/**
+ * The source and options libfaust compiles: URL references refused or fetched (url-imports.ts). The
+ * node id is computed from these, so it names the DSP's content, fetched files included.
+ */
+async function withUrlImports(
+  source: string,
+  options: ResolvedFaustOptions,
+  sourcePath: string,
+  optionsPath: string,
+): Promise<{ source: string; options: ResolvedFaustOptions }> {
+  const resolved = await resolveUrlImports(
+    source,
+    options.libraries,
+    { allowUrlPrefixes: options.allowUrlPrefixes },
+    sourcePath,
+    `${optionsPath}.libraries`,
+  );
+  return { source: resolved.source, options: { ...options, libraries: resolved.libraries } };
 }
 
 async function nodeIdOf(source: string, options: ResolvedFaustOptions): Promise<string> {
@@ -126,6 +155,8 @@ function resolveOptions(source: string, options: FaustCompileOptions, path: stri
   argv.forEach((arg, index) => {
     if (typeof arg !== "string" || arg === "" || /\s/.test(arg))
       fail(`argv[${index}]`, "must be one non-empty option without spaces");
+    // libfaust would fetch from an include or architecture URL itself (url-imports.ts).
+    if (isUrl(arg)) fail(`argv[${index}]`, "must not be a URL: Faust compilation fetches nothing on its own");
   });
   const libraries: Record<string, string> = {};
   for (const [file, text] of Object.entries(options.libraries ?? {})) {
@@ -137,7 +168,15 @@ function resolveOptions(source: string, options: FaustCompileOptions, path: stri
   const voices = options.voices ?? declaredVoices(source);
   if (!Number.isInteger(voices) || voices < 0 || voices > MAX_VOICES)
     fail("voices", `must be an integer in [0, ${MAX_VOICES}]`);
-  return { name, argv, libraries, voices, groupVoices: options.groupVoices ?? true };
+  const allowUrlPrefixes = [...(options.allowUrlPrefixes ?? [])];
+  allowUrlPrefixes.forEach((prefix, index) => {
+    if (typeof prefix !== "string" || !/^https?:\/\/[^/?#]+\//.test(prefix))
+      fail(
+        `allowUrlPrefixes[${index}]`,
+        'must be an http(s) URL prefix with a host and a "/", like "https://example.org/libs/"',
+      );
+  });
+  return { name, argv, libraries, voices, groupVoices: options.groupVoices ?? true, allowUrlPrefixes };
 }
 
 /**
@@ -167,7 +206,15 @@ export async function compileFaust(
   if (typeof source !== "string" || source.trim() === "") {
     throw new EngineError("E_SCHEMA", "must be Faust source text", sourcePath);
   }
-  const resolved = resolveOptions(source, options, paths.options ?? "options");
+  const optionsPath = paths.options ?? "options";
+  const imported = await withUrlImports(
+    source,
+    resolveOptions(source, options, optionsPath),
+    sourcePath,
+    optionsPath,
+  );
+  source = imported.source;
+  const resolved = imported.options;
   const nodeId = await nodeIdOf(source, resolved);
   let compiled = cache.get(nodeId);
   if (compiled === undefined) {
