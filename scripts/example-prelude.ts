@@ -253,6 +253,7 @@ export interface ExampleNameOverrides {
     modeParam: ProcessorParamInfo;
   };
   "src/engine/wasm-engine.ts": { faustNode: FaustNode; playbackNode: number; outputs: Float32Array[][] };
+  "src/engine/node-resources.ts": { faustNode: FaustNode };
   "src/faust/": {
     compiled: CompiledFaust;
     registry: FaustRegistry;

@@ -87,11 +87,16 @@ export type ParameterDescriptorInput = z.input<typeof ParameterDescriptorSchema>
 
 export const ResourceEstimateSchema = z
   .strictObject({
-    memory_mb: z.number().min(0).describe("Memory one instance needs, in megabytes."),
+    memory_mb: z
+      .number()
+      .min(0)
+      .describe("Memory one more instance takes at the engine's rate and block size, in MiB (2^20 bytes)."),
     cpu_units: z
       .number()
       .min(0)
-      .describe("Relative CPU cost per block; 1 = one builtin:gain at the engine's block size."),
+      .describe(
+        "Relative CPU cost per block; 1 = one builtin:gain on a stereo signal at the engine's block size (processors.md, Resource estimates).",
+      ),
   })
   .describe("Estimated cost of one instance.");
 

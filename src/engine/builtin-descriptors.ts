@@ -9,6 +9,7 @@
  */
 import { CONTRACT_VERSION } from "../contracts/common";
 import type { NodeDescriptorInput, ParameterDescriptorInput } from "../contracts/node-descriptor";
+import type { ResourceEstimate } from "./node-resources";
 import type { ProcessorParamInfo, ProcessorTypeInfo } from "./processor-types";
 
 /** The node_id prefix of every builtin processor: "builtin:" + the engine's kind. */
@@ -114,7 +115,10 @@ function parameterDescriptor(param: ProcessorParamInfo): ParameterDescriptorInpu
  * @example
  * builtinDescriptor(filterType).node_id; // "builtin:filter"
  */
-export function builtinDescriptor(type: ProcessorTypeInfo): NodeDescriptorInput {
+export function builtinDescriptor(
+  type: ProcessorTypeInfo,
+  estimate: ResourceEstimate | null = null,
+): NodeDescriptorInput {
   return {
     version: CONTRACT_VERSION,
     node_id: `${BUILTIN_PREFIX}${type.kind}`,
@@ -125,7 +129,8 @@ export function builtinDescriptor(type: ProcessorTypeInfo): NodeDescriptorInput 
     supported_sample_rates: [],
     latency_samples: 0,
     parameters: type.params.map(parameterDescriptor),
-    resource_estimate: null,
+    // At the engine's rate and block size (node-resources.ts); null where no engine measured it.
+    resource_estimate: estimate,
     extensions: {
       // maxInputs -1 means "any number of channels": the descriptor then states no fixed count.
       ...(type.maxInputs >= 0 ? { input_channels: type.maxInputs } : {}),
@@ -166,11 +171,15 @@ export function presetParams(descriptor: NodeDescriptorInput, name: string): Rec
 }
 
 /**
- * The NodeDescriptors of every builtin the engine provides, in the engine's table order.
+ * The NodeDescriptors of every builtin the engine provides, in the engine's table order, with the
+ * resource estimates of `estimates` (builtinResourceEstimates) by kind when given.
  * @example
  * const nodes = builtinDescriptors(engine.types);
  * nodes.find((node) => node.node_id === "builtin:filter")?.parameters?.map((p) => p.id); // ["mode", ...]
  */
-export function builtinDescriptors(types: readonly ProcessorTypeInfo[]): NodeDescriptorInput[] {
-  return types.map(builtinDescriptor);
+export function builtinDescriptors(
+  types: readonly ProcessorTypeInfo[],
+  estimates?: ReadonlyMap<string, ResourceEstimate>,
+): NodeDescriptorInput[] {
+  return types.map((type) => builtinDescriptor(type, estimates?.get(type.kind) ?? null));
 }

@@ -146,6 +146,11 @@ export class FaustRegistry {
     return this.compiled.get(nodeId);
   }
 
+  /** Every DSP this registry holds. */
+  compiledDsps(): CompiledFaust[] {
+    return [...this.compiled.values()];
+  }
+
   /** Descriptors of every DSP this registry holds, for discovery. */
   descriptors(): NodeDescriptor[] {
     return [...this.compiled.values()].map((compiled) => compiled.descriptor);

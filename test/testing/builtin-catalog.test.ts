@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { NodeDescriptorSchema, parseContract } from "../../src/contracts";
 import { builtinDescriptors } from "../../src/engine/builtin-descriptors";
 import { instantiateEngine } from "../../src/engine/engine-module";
-import { readProcessorTypes } from "../../src/engine/processor-types";
+import { builtinResourceEstimates } from "../../src/engine/node-resources";
+import { WasmEngine } from "../../src/engine/wasm-engine";
 import { loadEngineModuleFromDisk } from "../../src/hosts/in-process/engine-file";
 import { TEST_DOUBLE_CATALOG, TestDoubleEngineClient } from "../../src/testing/index";
 
@@ -18,9 +19,10 @@ const HOW_TO_FIX =
   "run `UPDATE_SNAPSHOTS=1 npx vitest run test/testing/builtin-catalog.test.ts` and commit the result";
 const SNAPSHOT = new URL("../../src/testing/builtin-catalog.json", import.meta.url);
 
-const descriptors = builtinDescriptors(
-  readProcessorTypes(instantiateEngine(await loadEngineModuleFromDisk())),
-);
+// At the double's rate and block size (48 kHz, 128 frames), with the engine's resource estimates.
+const engine = new WasmEngine(instantiateEngine(await loadEngineModuleFromDisk()), 48000, 128);
+const descriptors = builtinDescriptors(engine.types, builtinResourceEstimates(engine, engine.types));
+engine.destroy();
 
 describe("the test double's builtin catalog", () => {
   it("builtin-catalog.json matches the descriptors engine.wasm produces", () => {

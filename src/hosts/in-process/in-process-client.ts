@@ -94,8 +94,15 @@ import {
   isEngineTrap,
   scatterMemoryForTesting,
 } from "../../engine/graph-memory";
+import {
+  builtinResourceEstimates,
+  measureExternalEstimate,
+  type ResourceEstimate,
+} from "../../engine/node-resources";
 import type { ProcessorTypeInfo } from "../../engine/processor-types";
 import { runRenderJob } from "../../engine/render-job";
+import type { CompiledFaust } from "../../faust/compiler";
+import { createFaustNode } from "../../faust/faust-node";
 import { faustMemoryBytes } from "../../faust/heap";
 import type { FaustRegistry } from "../../faust/registry";
 import { BufferStore } from "./buffer-store";
@@ -130,6 +137,8 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
   private readonly clock: Clock;
   private readonly sessionId: string;
   private readonly hostName: "in-process" | "worker";
+  private estimates: ReadonlyMap<string, ResourceEstimate> | undefined;
+  private readonly faustEstimates = new Map<string, ResourceEstimate>();
   private readonly engines: EnginePool;
   private readonly types: readonly ProcessorTypeInfo[];
   private readonly feedbackNodeIds: ReadonlySet<string>;
@@ -624,7 +633,28 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
     }
     const compiled = await this.faust.compile(source, options);
     this.forgetDiscovery();
-    return compiled.descriptor;
+    return this.withFaustEstimate(compiled);
+  }
+
+  /**
+   * A compiled DSP's descriptor with its resource estimate, measured once per DSP in this client's
+   * engine instance (node-resources.ts: measureExternalEstimate).
+   */
+  private withFaustEstimate(compiled: CompiledFaust): NodeDescriptor {
+    let estimate = this.faustEstimates.get(compiled.nodeId);
+    if (estimate === undefined) {
+      const { layout } = compiled;
+      const spec = {
+        nodeId: compiled.nodeId,
+        numOutputs: layout.numOutputs,
+        params: layout.params,
+        create: () => createFaustNode(compiled),
+        memoryBytes: faustMemoryBytes(layout, new Map()),
+      };
+      estimate = measureExternalEstimate(this.engines.own, spec, layout.numInputs > 0);
+      this.faustEstimates.set(compiled.nodeId, estimate);
+    }
+    return { ...compiled.descriptor, resource_estimate: estimate };
   }
 
   /** The graph compiler's hook for "faust:" nodes (soundfile audio read from this client's buffers). */
@@ -660,13 +690,22 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
   }
 
   /** The builtin NodeDescriptors (from the engine's processor table) and the compiled Faust DSPs. */
+  /** Builtin resource estimates at this client's rate and block size: computed once, they never change. */
+  private builtinEstimates(): ReadonlyMap<string, ResourceEstimate> {
+    this.estimates ??= builtinResourceEstimates(this.engines.own, this.types);
+    return this.estimates;
+  }
+
   protected async scanNodes(): Promise<PluginDiscoveryResult> {
     const started = performance.now();
     this.scans++;
     return parseContract(PluginDiscoveryResultSchema, {
       version: CONTRACT_VERSION,
       discovery_id: `${this.sessionId}.discovery-${this.scans}`,
-      nodes: [...builtinDescriptors(this.types), ...(this.faust?.descriptors() ?? [])],
+      nodes: [
+        ...builtinDescriptors(this.types, this.builtinEstimates()),
+        ...(this.faust?.compiledDsps() ?? []).map((compiled) => this.withFaustEstimate(compiled)),
+      ],
       scanned_paths: this.faust === undefined ? ["builtin"] : ["builtin", "faust:compiled"],
       elapsed_ms: Math.max(0, performance.now() - started),
       extensions: { scanned_at_iso8601: new Date(this.clock.now()).toISOString(), failures: [] },
