@@ -96,8 +96,9 @@ test("the stock Worker host compiles Faust and renders it as Node does", async (
   const engine = await createEngine({ host: "in-process", sampleRate: 48000 });
   const { node_id } = await engine.compileFaust(source);
   expect(node_id).toBe(browser.nodeId); // the same source and options: the same node id everywhere
-  // Discovered after the compile, not a TTL later (the client's cache is dropped by compileFaust).
-  expect(browser.listed).toEqual([false, true]);
+  // Discovered after the compile, not a TTL later (the client's cache is dropped by compileFaust),
+  // and gone after releaseFaust.
+  expect(browser.listed).toEqual([false, true, false]);
   const result = await engine.render(faustRequest(node_id));
   const node = await engine.readBuffer(result.buffer_handle as string);
   await engine.close();

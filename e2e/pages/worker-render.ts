@@ -45,15 +45,21 @@ async function renderFaustInWorker(
     ReturnType<typeof createBrowserEngine>
   > & {
     compileFaust(source: string): Promise<{ node_id: string }>;
+    releaseFaust(nodeId: string): Promise<void>;
   };
   try {
     // Discovery before and after the compile: the client's cache must not hide the new node.
     const before = await engine.discoverNodes();
     const { node_id } = await engine.compileFaust(source);
     const after = await engine.discoverNodes();
-    const listed = [before, after].map((result) => result.nodes.some((node) => node.node_id === node_id));
     const result = await engine.render(faustRequest(node_id));
     const channels = await engine.readBuffer(result.buffer_handle as string);
+    // Released, it leaves discovery at once too.
+    await engine.releaseFaust(node_id);
+    const released = await engine.discoverNodes();
+    const listed = [before, after, released].map((scan) =>
+      scan.nodes.some((node) => node.node_id === node_id),
+    );
     return { nodeId: node_id, channels: channels.map((c) => Array.from(c)), listed };
   } finally {
     await engine.close();

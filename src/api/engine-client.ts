@@ -295,4 +295,12 @@ export interface FaustCompiling {
    * graph.nodes.push({ name: "g", node_id: gain.node_id, inputs: ["osc"] });
    */
   compileFaust(source: string, options?: FaustCompileOptions): Promise<NodeDescriptor>;
+  /**
+   * Releases a compiled DSP: its compiled code and memory are freed and its node leaves discovery;
+   * graphs that name it afterwards fail with E_UNKNOWN_NODE (a graph already playing keeps its own
+   * instance until it is replaced). E_UNKNOWN_NODE at `node_id` when no such DSP is compiled.
+   * @example
+   * await engine.releaseFaust(gain.node_id);
+   */
+  releaseFaust(nodeId: string): Promise<void>;
 }

@@ -243,6 +243,16 @@ export async function compileFaust(
   }
 }
 
+/**
+ * Drops a DSP from this thread's compile cache (its modules are then garbage once no registry or
+ * graph holds them).
+ * @example
+ * forgetCompiledFaust("faust:0123456789abcdef");
+ */
+export function forgetCompiledFaust(nodeId: string): void {
+  cache.delete(nodeId);
+}
+
 /** Node ids in this thread's cache, least recently used first. */
 export function cachedFaustNodeIds(): string[] {
   return [...cache.keys()];

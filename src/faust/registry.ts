@@ -24,7 +24,7 @@ import type { GraphDescriptor, GraphNode } from "../contracts/graph-descriptor";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import { formatPath, parseContract } from "../contracts/validate";
 import type { ProcessorTypeInfo } from "../engine/processor-types";
-import { type CompiledFaust, compileFaust, type FaustCompileOptions } from "./compiler";
+import { type CompiledFaust, compileFaust, type FaustCompileOptions, forgetCompiledFaust } from "./compiler";
 import { createFaustNode, type FaustNode, type SoundfilePart } from "./faust-node";
 import { soundfileSlot, soundfileSlotNames } from "./layout";
 import type { LibFaustLoader } from "./libfaust";
@@ -139,6 +139,16 @@ export class FaustRegistry {
     const compiled = await compileFaust(this.loadLibFaust, source, options, paths);
     this.compiled.set(compiled.nodeId, compiled);
     return compiled;
+  }
+
+  /**
+   * Forgets a DSP (and drops it from the thread's compile cache); false when it was not here.
+   * @example
+   * registry.release(gain.nodeId);
+   */
+  release(nodeId: string): boolean {
+    forgetCompiledFaust(nodeId);
+    return this.compiled.delete(nodeId);
   }
 
   /** A DSP compiled (or loaded from a graph) by this registry. */

@@ -53,6 +53,7 @@ export type WireResult<T> = { ok: true; value: T } | { ok: false; error: EngineE
 /** The engine Worker's API: EngineClient's calls, each answering a WireResult. */
 export interface EngineHostApi {
   compileFaust(source: string, options?: FaustCompileOptions): Promise<WireResult<NodeDescriptor>>;
+  releaseFaust(nodeId: string): Promise<WireResult<void>>;
   /** Diagnostics: one round trip through the wire wrapping (benchmarks, health checks). */
   ping(): Promise<WireResult<number>>;
   /** The same round trip without the wrapping: the plain Comlink baseline for `ping`. */

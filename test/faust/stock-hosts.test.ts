@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { cachedFaustNodeIds } from "../../src/faust/compiler";
 import { createEngine } from "../../src/index";
 
 describe("Faust in the stock Node host (createEngine)", () => {
@@ -28,6 +29,34 @@ describe("Faust in the stock Node host (createEngine)", () => {
     expect(result.status).toBe("ok");
     const [out] = await engine.readBuffer(result.buffer_handle as string);
     expect(out).toEqual(input.map((v) => Math.fround(v * 0.5)));
+    await engine.close();
+  });
+
+  it("releases a compiled DSP: gone from discovery and the compile cache, refused by graphs, once", async () => {
+    const engine = await createEngine({ host: "in-process", sampleRate: 48000 });
+    const kept = await engine.compileFaust("process = *(0.25);");
+    const released = await engine.compileFaust("process = *(0.75);");
+    const listed = async () => (await engine.discoverNodes()).nodes.map((node) => node.node_id);
+    expect(await listed()).toContain(released.node_id);
+    await engine.releaseFaust(released.node_id);
+    expect(await listed()).not.toContain(released.node_id);
+    expect(await listed()).toContain(kept.node_id);
+    expect(cachedFaustNodeIds()).not.toContain(released.node_id);
+    const render = engine.render({
+      version: "v1alpha",
+      request_id: "released",
+      duration_seconds: 0.01,
+      sample_rate: 48000,
+      channels: 1,
+      node_graph: { version: "v1alpha", nodes: [{ name: "x", node_id: released.node_id }], output: "x" },
+    });
+    await expect(render).rejects.toMatchObject({ code: "E_UNKNOWN_NODE" });
+    await expect(engine.releaseFaust(released.node_id)).rejects.toThrow(
+      `E_UNKNOWN_NODE at node_id: no compiled Faust DSP "${released.node_id}"`,
+    );
+    // Compiled again, it is back (the same id: the same source and options).
+    expect((await engine.compileFaust("process = *(0.75);")).node_id).toBe(released.node_id);
+    expect(await listed()).toContain(released.node_id);
     await engine.close();
   });
 

@@ -49,7 +49,7 @@ import { EngineClientBase } from "../../api/engine-client-base";
 import { audioBytes } from "../../api/held-buffer-bytes";
 import type { HostContext } from "../../api/host-factory";
 import { automationAfter } from "../../contracts/automation-lane";
-import { type BufferHandle, CONTRACT_VERSION } from "../../contracts/common";
+import { type BufferHandle, CONTRACT_VERSION, NodeIdSchema } from "../../contracts/common";
 import { EngineError, isEngineError } from "../../contracts/errors";
 import type {
   AutomationInput,
@@ -634,6 +634,22 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
     const compiled = await this.faust.compile(source, options);
     this.forgetDiscovery();
     return this.withFaustEstimate(compiled);
+  }
+
+  /**
+   * Releases a compiled DSP (FaustCompiling.releaseFaust): the registry and the compile cache forget
+   * it, so its modules and memory are freed, and the next discovery no longer lists it.
+   * @example
+   * await client.releaseFaust(gain.node_id);
+   */
+  async releaseFaust(nodeId: string): Promise<void> {
+    this.ensureOpen();
+    const id = parseContract(NodeIdSchema, nodeId, "node_id");
+    if (this.faust === undefined || !this.faust.release(id)) {
+      throw new EngineError("E_UNKNOWN_NODE", `no compiled Faust DSP "${id}"`, "node_id");
+    }
+    this.faustEstimates.delete(id);
+    this.forgetDiscovery();
   }
 
   /**

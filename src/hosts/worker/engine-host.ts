@@ -53,6 +53,15 @@ export class EngineHost implements EngineHostApi {
     });
   }
 
+  /** Releases a compiled DSP of the worker (see InProcessEngineClient.releaseFaust). */
+  releaseFaust(nodeId: string): Promise<WireResult<void>> {
+    return settle(async () => {
+      if (!this.client.releaseFaust)
+        throw new EngineError("E_HOST_UNAVAILABLE", "this host has no Faust compiler");
+      return this.client.releaseFaust(nodeId);
+    });
+  }
+
   /** Diagnostics: one control-plane round trip through the wire wrapping (benchmarks, health checks). */
   ping(): Promise<WireResult<number>> {
     return settle(async () => 0);

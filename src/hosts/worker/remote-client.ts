@@ -168,6 +168,16 @@ export abstract class RemoteEngineClient<Api extends EngineHostApi = EngineHostA
     return descriptor;
   }
 
+  /**
+   * Releases a DSP compiled in the worker; the discovery cached on this side is dropped.
+   * @example
+   * await engine.releaseFaust(reverb.node_id);
+   */
+  async releaseFaust(nodeId: string): Promise<void> {
+    await this.call((r) => r.releaseFaust(nodeId));
+    this.forgetDiscovery();
+  }
+
   /** @example const [left, right] = await engine.readBuffer(result.buffer_handle ?? ""); */
   readBuffer(handle: BufferHandle): Promise<Float32Array[]> {
     return this.call((r) => r.readBuffer(handle));
