@@ -300,7 +300,7 @@ export interface FaustCompiling {
    * graphs that name it afterwards fail with E_UNKNOWN_NODE (a graph already playing keeps its own
    * instance until it is replaced). E_UNKNOWN_NODE at `node_id` when no such DSP is compiled.
    * @example
-   * await engine.releaseFaust(gain.node_id);
+   * await engine.releaseFaust("faust:0123456789abcdef");
    */
   releaseFaust(nodeId: string): Promise<void>;
 }

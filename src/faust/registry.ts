@@ -144,7 +144,7 @@ export class FaustRegistry {
   /**
    * Forgets a DSP (and drops it from the thread's compile cache); false when it was not here.
    * @example
-   * registry.release(gain.nodeId);
+   * registry.release("faust:0123456789abcdef");
    */
   release(nodeId: string): boolean {
     forgetCompiledFaust(nodeId);

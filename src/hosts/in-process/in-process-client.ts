@@ -640,7 +640,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
    * Releases a compiled DSP (FaustCompiling.releaseFaust): the registry and the compile cache forget
    * it, so its modules and memory are freed, and the next discovery no longer lists it.
    * @example
-   * await client.releaseFaust(gain.node_id);
+   * await client.releaseFaust("faust:0123456789abcdef");
    */
   async releaseFaust(nodeId: string): Promise<void> {
     this.ensureOpen();

@@ -171,7 +171,7 @@ export abstract class RemoteEngineClient<Api extends EngineHostApi = EngineHostA
   /**
    * Releases a DSP compiled in the worker; the discovery cached on this side is dropped.
    * @example
-   * await engine.releaseFaust(reverb.node_id);
+   * await engine.releaseFaust("faust:0123456789abcdef");
    */
   async releaseFaust(nodeId: string): Promise<void> {
     await this.call((r) => r.releaseFaust(nodeId));
