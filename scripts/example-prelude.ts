@@ -20,6 +20,7 @@
  * in src/engine/, `ring` a PortRing in port-ring.ts).
  */
 import type { readFile as readFileFromDisk } from "node:fs/promises";
+import type { WebAudioModule } from "@webaudiomodules/api";
 import type { LitElement } from "lit";
 import type { ExpectStatic } from "vitest";
 import type { DiscoveryCache } from "../src/api/discovery-cache";
@@ -82,6 +83,7 @@ import type { InProcessEngineClient } from "../src/hosts/in-process/in-process-c
 import type { InProcessTransport } from "../src/hosts/in-process/in-process-transport";
 import type { RemoteEngineClient } from "../src/hosts/worker/remote-client";
 import type { TestDoubleEngineClient } from "../src/testing/test-double";
+import type { WamConstructor, WamLoadPolicy } from "../src/wam/load-wam";
 
 export interface ExampleNames {
   /** The engine, as applications hold it. */
@@ -292,6 +294,14 @@ export interface ExampleNameOverrides {
     inProcessClient: InProcessEngineClient;
   };
   "src/testing/": { client: TestDoubleEngineClient };
+  "src/wam/": {
+    /** The audio context plugins are created in, a plugin's module URL, class and instance. */
+    context: BaseAudioContext;
+    url: string;
+    Plugin: WamConstructor;
+    plugin: WebAudioModule;
+    policy: WamLoadPolicy;
+  };
 }
 
 export * as Comlink from "comlink";
@@ -313,3 +323,5 @@ export type { EngineHostApi } from "../src/protocol/main-worker";
 export type { WorkerToWorkletMessage } from "../src/protocol/worker-to-worklet";
 export type { WorkletToWorkerMessage } from "../src/protocol/worklet-to-worker";
 export { testDoubleHostFactory } from "../src/testing/test-double";
+export { loadWamModule } from "../src/wam/load-wam";
+export { createWamHostGroup } from "../src/wam/wam-host-group";

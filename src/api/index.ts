@@ -7,3 +7,4 @@ export * from "./engine-client-base";
 export * from "./host-factory";
 export * from "./realtime-client";
 export * from "./realtime-readings";
+export * from "./wam-load-policy";

@@ -25,6 +25,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   dataplane: ["contracts", "api"],
   protocol: ["contracts", "api", "engine", "dataplane", "faust"],
   faust: ["contracts", "api", "engine"],
+  wam: ["contracts", "api", "engine"],
   client: ["contracts", "api"],
   testing: ["contracts", "api"],
   "hosts/in-process": ["contracts", "api", "engine", "faust"],
