@@ -30,7 +30,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   testing: ["contracts", "api"],
   "hosts/in-process": ["contracts", "api", "engine", "faust"],
   "hosts/assets": ["contracts", "faust"],
-  "hosts/worker": ["contracts", "api", "protocol", "faust", "hosts/assets", "hosts/in-process"],
+  "hosts/worker": ["contracts", "api", "protocol", "faust", "wam", "hosts/assets", "hosts/in-process"],
   "hosts/audioworklet": [
     "contracts",
     "api",
@@ -38,6 +38,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "dataplane",
     "protocol",
     "faust",
+    "wam",
     "hosts/assets",
     "hosts/worker",
     "hosts/in-process",

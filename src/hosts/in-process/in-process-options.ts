@@ -3,6 +3,7 @@
  */
 import * as z from "zod";
 import type { Clock } from "../../api/clock";
+import type { DiscoveryRoot } from "../../api/discovery-roots";
 import { SampleRateSchema } from "../../contracts/common";
 import { MAX_BLOCK_SIZE } from "../../contracts/render";
 import type { FaustRegistry } from "../../faust/registry";
@@ -29,6 +30,11 @@ export interface InProcessClientOptions {
    * new InProcessEngineClient({ module, faust: new FaustRegistry({ loadLibFaust: loadLibFaustFromDisk }) });
    */
   faust?: FaustRegistry;
+  /**
+   * Roots discoverNodes scans besides builtin and compiled Faust (src/api/discovery-roots.ts). This
+   * host scans faust-url and faust-folder roots; WAM roots are failures (they load in a page only).
+   */
+  discoveryRoots?: readonly DiscoveryRoot[];
 }
 
 export const InProcessClientOptionsSchema = z.strictObject({
@@ -44,4 +50,6 @@ export const InProcessClientOptionsSchema = z.strictObject({
       error: "must be a FaustRegistry",
     })
     .optional(),
+  // Validated by EngineClientBase, with paths under options.discoveryRoots.
+  discoveryRoots: z.array(z.unknown()).optional(),
 });
