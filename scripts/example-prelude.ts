@@ -24,6 +24,7 @@ import type { WebAudioModule } from "@webaudiomodules/api";
 import type { LitElement } from "lit";
 import type { ExpectStatic } from "vitest";
 import type { DiscoveryCache } from "../src/api/discovery-cache";
+import type { RootScan } from "../src/api/discovery-roots";
 import type { EngineClient, FaustCompiling } from "../src/api/engine-client";
 import type { RealtimeEngineClient } from "../src/api/realtime-client";
 import type { MeterReading, TransportSnapshot } from "../src/api/realtime-readings";
@@ -137,6 +138,7 @@ export interface ExampleNameOverrides {
     /** A host's scan (EngineClientBase.scanNodes). */
     scanNodes(): Promise<PluginDiscoveryResult>;
   };
+  "src/api/discovery-merge.ts": { own: PluginDiscoveryResult; rootScan: RootScan };
   "src/api/engine-client.ts": { engine: EngineClient & FaustCompiling };
   "src/api/realtime-client.ts": { engine: RealtimeEngineClient };
   "src/audio-io/float32-wav-reader.ts": { reader: Float32WavReader };
@@ -305,7 +307,7 @@ export interface ExampleNameOverrides {
 }
 
 export * as Comlink from "comlink";
-export { createTransportSnapshot, DiscoveryCache, ManualClock } from "../src/api";
+export { createTransportSnapshot, DiscoveryCache, discoveryRootKey, ManualClock } from "../src/api";
 export { EngineBootstrapper } from "../src/client/bootstrapper";
 export { demoControls, demoGraph } from "../src/components/demo-graph";
 export { GraphDescriptorSchema, parseContract, RenderRequestSchema } from "../src/contracts";
@@ -314,6 +316,7 @@ export { PortBlockStore } from "../src/dataplane/port-block-store";
 export { SharedBlockStore } from "../src/dataplane/shared-block-store";
 export { TRANSPORT_BLOCK_LENGTH, TransportBlock } from "../src/dataplane/transport-block";
 export { applyGraphProgram } from "../src/engine/graph-program";
+export { readDspFolderFromDisk } from "../src/faust/dsp-folder-nodejs";
 export { loadLibFaustFromDisk } from "../src/faust/libfaust-nodejs";
 export { FaustRegistry } from "../src/faust/registry";
 export { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";

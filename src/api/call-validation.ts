@@ -152,7 +152,7 @@ export function parseDiscoveryRoot(root: unknown, path = "root"): DiscoveryRoot 
 /**
  * Validates a list of discovery roots (a client option), E_SCHEMA at `<path>[i]...`.
  * @example
- * const roots = parseDiscoveryRoots(options.discoveryRoots, "options.discoveryRoots");
+ * const roots = parseDiscoveryRoots([{ kind: "wam-index", url: "/plugins.json" }], "options.discoveryRoots");
  */
 export function parseDiscoveryRoots(roots: unknown, path: string): DiscoveryRoot[] {
   return parseContract(z.array(DiscoveryRootSchema), roots ?? [], path);

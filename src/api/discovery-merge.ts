@@ -21,7 +21,7 @@ export interface KeyedRootScan {
 /**
  * The merged result; `elapsedMs` is the whole discovery's wall time (cached root scans cost nothing).
  * @example
- * const result = mergeDiscovery(await scanNodes(), [{ key, scan }], performance.now() - started);
+ * const result = mergeDiscovery(own, [{ key: "wam-index:/plugins.json", scan: rootScan }], 12.5);
  */
 export function mergeDiscovery(
   own: PluginDiscoveryResult,

@@ -76,7 +76,7 @@ export const RootScanSchema = z.strictObject({
  * A root that failed whole (its index is missing, its kind is not scanned by this host): one failure
  * at the root's key.
  * @example
- * failedRootScan(root, "E_HOST_UNAVAILABLE: ...", 0);
+ * failedRootScan({ kind: "wam-module", url: "/x.js" }, "E_HOST_UNAVAILABLE: ...", 0);
  */
 export function failedRootScan(root: DiscoveryRoot, error: string, elapsedMs = 0): RootScan {
   const key = discoveryRootKey(root);
