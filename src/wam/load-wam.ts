@@ -83,6 +83,11 @@ async function fetchFailureReason(url: URL, error: unknown): Promise<string> {
   }
   await response.body?.cancel();
   if (!response.ok) return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  // A server that answers every path (a single-page app's fallback) sends a page, not the module.
+  const type = response.headers.get("content-type") ?? "";
+  if (!/javascript|ecmascript/i.test(type)) {
+    return `it is served as ${type || "no content type"}, not JavaScript (a missing file answered by a fallback page?)`;
+  }
   return (
     "the module was fetched but it, or one of the modules it imports, failed to load " +
     `(a missing import? an import map may redirect it: docs/wam.md): ${describeThrown(error)}`
