@@ -4,7 +4,13 @@
  * results list each node id once.
  */
 import { describe, expect, it } from "vitest";
-import { type DiscoveryRoot, ManualClock, mergeDiscovery, type RootScan } from "../../src/api/index";
+import {
+  type DiscoveryRoot,
+  discoveryRootKey,
+  ManualClock,
+  mergeDiscovery,
+  type RootScan,
+} from "../../src/api/index";
 import {
   EngineError,
   type NodeDescriptor,
@@ -34,9 +40,9 @@ function node(nodeId: string, name = nodeId): NodeDescriptor {
 function countingScanner() {
   const counts = new Map<string, number>();
   const scanRoot = (root: DiscoveryRoot): RootScan => {
-    const key = `${root.kind}:${"url" in root ? root.url : root.folder}`;
+    const key = discoveryRootKey(root);
     counts.set(key, (counts.get(key) ?? 0) + 1);
-    const id = root === A || ("url" in root && root.url === A.url) ? "wam:a" : "wam:b";
+    const id = key === discoveryRootKey(A) ? "wam:a" : "wam:b";
     return { nodes: [node(id)], scanned_paths: [key], failures: [], elapsed_ms: 1 };
   };
   return { counts, scanRoot };

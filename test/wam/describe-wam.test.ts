@@ -14,7 +14,13 @@ const URL_OF_MODULE = "https://plugins.example/gain/index.js";
 
 /** A plugin class as the WAM API shapes it, without Web Audio: what describeWam asks and whether it destroys. */
 function fakePlugin(
-  overrides: { descriptor?: object; delay?: unknown; info?: object; inputs?: number } = {},
+  overrides: {
+    descriptor?: object;
+    delay?: unknown;
+    info?: object;
+    inputs?: number;
+    failInfo?: boolean;
+  } = {},
 ) {
   const log: string[] = [];
   class FakeWam {
@@ -37,21 +43,25 @@ function fakePlugin(
       numberOfInputs: overrides.inputs ?? 1,
       numberOfOutputs: 1,
       channelCount: 2,
-      getParameterInfo: async () =>
-        overrides.info ?? {
-          gain: {
-            id: "gain",
-            label: "Gain",
-            type: "float",
-            defaultValue: 0.5,
-            minValue: 0,
-            maxValue: 1,
-            discreteStep: 0,
-            exponent: 0,
-            units: "",
-            choices: [],
-          },
-        },
+      getParameterInfo: async () => {
+        if (overrides.failInfo) throw new RangeError("processor gone");
+        return (
+          overrides.info ?? {
+            gain: {
+              id: "gain",
+              label: "Gain",
+              type: "float",
+              defaultValue: 0.5,
+              minValue: 0,
+              maxValue: 1,
+              discreteStep: 0,
+              exponent: 0,
+              units: "",
+              choices: [],
+            },
+          }
+        );
+      },
       getCompensationDelay: async () => overrides.delay ?? 0,
       disconnect: () => log.push("disconnect"),
       destroy: () => log.push("destroy"),
@@ -86,28 +96,13 @@ describe("describeWam", () => {
   });
 
   it("destroys the instance and names the module when the plugin fails while asked", async () => {
-    const { Plugin, log } = fakePlugin({
-      info: { bad: { id: "bad", minValue: 0, maxValue: 1, defaultValue: 0 } },
-    });
-    // A getParameterInfo that throws:
-    const Throwing = class extends (Plugin as unknown as new () => {
-      audioNode: { getParameterInfo(): Promise<unknown> };
-    }) {
-      static isWebAudioModuleConstructor = true;
-      static async createInstance() {
-        const plugin = new Throwing();
-        plugin.audioNode.getParameterInfo = async () => {
-          throw new RangeError("processor gone");
-        };
-        return plugin;
-      }
-    } as unknown as WamConstructor;
+    const { Plugin: Throwing, log } = fakePlugin({ failInfo: true });
     const error = await describeWam(Throwing, context, "g", URL_OF_MODULE).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EngineError);
     expect((error as EngineError).message).toBe(
       `E_PLUGIN_LOAD at url: ${URL_OF_MODULE}: creating or asking an instance failed: RangeError: processor gone`,
     );
-    expect(log).toEqual(["disconnect", "destroy"]);
+    expect(log).toEqual(["create g", "disconnect", "destroy"]);
   });
 
   it("reads the compensation delay as samples, rounded, never negative", async () => {
