@@ -726,7 +726,7 @@ export function describeEngineClientContract(
         expect(result.nodes.map((node) => node.node_id)).toEqual(before.nodes.map((node) => node.node_id));
         const failures = result.extensions.failures ?? [];
         expect(failures.filter((failure) => failure.path.includes("does-not-exist.js"))).toHaveLength(1);
-        expect(failures[0]?.error).toMatch(/^E_[A-Z_]+: /);
+        expect(failures[0]?.error).toMatch(/^E_[A-Z_]+( at [^:]+)?: /);
         expect(result.scanned_paths.some((path) => path.includes("does-not-exist.js"))).toBe(true);
         expect(await client.listDiscoveryRoots()).toEqual([MISSING_ROOT]);
       });
