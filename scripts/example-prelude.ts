@@ -20,9 +20,11 @@
  * in src/engine/, `ring` a PortRing in port-ring.ts).
  */
 import type { readFile as readFileFromDisk } from "node:fs/promises";
+import type { WebAudioModule } from "@webaudiomodules/api";
 import type { LitElement } from "lit";
 import type { ExpectStatic } from "vitest";
 import type { DiscoveryCache } from "../src/api/discovery-cache";
+import type { RootScan } from "../src/api/discovery-roots";
 import type { EngineClient, FaustCompiling } from "../src/api/engine-client";
 import type { RealtimeEngineClient } from "../src/api/realtime-client";
 import type { MeterReading, TransportSnapshot } from "../src/api/realtime-readings";
@@ -82,6 +84,7 @@ import type { InProcessEngineClient } from "../src/hosts/in-process/in-process-c
 import type { InProcessTransport } from "../src/hosts/in-process/in-process-transport";
 import type { RemoteEngineClient } from "../src/hosts/worker/remote-client";
 import type { TestDoubleEngineClient } from "../src/testing/test-double";
+import type { WamConstructor, WamLoadPolicy } from "../src/wam/load-wam";
 
 export interface ExampleNames {
   /** The engine, as applications hold it. */
@@ -135,6 +138,7 @@ export interface ExampleNameOverrides {
     /** A host's scan (EngineClientBase.scanNodes). */
     scanNodes(): Promise<PluginDiscoveryResult>;
   };
+  "src/api/discovery-merge.ts": { own: PluginDiscoveryResult; rootScan: RootScan };
   "src/api/engine-client.ts": { engine: EngineClient & FaustCompiling };
   "src/api/realtime-client.ts": { engine: RealtimeEngineClient };
   "src/audio-io/float32-wav-reader.ts": { reader: Float32WavReader };
@@ -293,10 +297,18 @@ export interface ExampleNameOverrides {
     inProcessClient: InProcessEngineClient;
   };
   "src/testing/": { client: TestDoubleEngineClient };
+  "src/wam/": {
+    /** The audio context plugins are created in, a plugin's module URL, class and instance. */
+    context: BaseAudioContext;
+    url: string;
+    Plugin: WamConstructor;
+    plugin: WebAudioModule;
+    policy: WamLoadPolicy;
+  };
 }
 
 export * as Comlink from "comlink";
-export { createTransportSnapshot, DiscoveryCache, ManualClock } from "../src/api";
+export { createTransportSnapshot, DiscoveryCache, discoveryRootKey, ManualClock } from "../src/api";
 export { EngineBootstrapper } from "../src/client/bootstrapper";
 export { demoControls, demoGraph } from "../src/components/demo-graph";
 export { GraphDescriptorSchema, parseContract, RenderRequestSchema } from "../src/contracts";
@@ -305,6 +317,7 @@ export { PortBlockStore } from "../src/dataplane/port-block-store";
 export { SharedBlockStore } from "../src/dataplane/shared-block-store";
 export { TRANSPORT_BLOCK_LENGTH, TransportBlock } from "../src/dataplane/transport-block";
 export { applyGraphProgram } from "../src/engine/graph-program";
+export { readDspFolderFromDisk } from "../src/faust/dsp-folder-nodejs";
 export { loadLibFaustFromDisk } from "../src/faust/libfaust-nodejs";
 export { FaustRegistry } from "../src/faust/registry";
 export { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
@@ -314,3 +327,5 @@ export type { EngineHostApi } from "../src/protocol/main-worker";
 export type { WorkerToWorkletMessage } from "../src/protocol/worker-to-worklet";
 export type { WorkletToWorkerMessage } from "../src/protocol/worklet-to-worker";
 export { testDoubleHostFactory } from "../src/testing/test-double";
+export { loadWamModule } from "../src/wam/load-wam";
+export { createWamHostGroup } from "../src/wam/wam-host-group";

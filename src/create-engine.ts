@@ -5,11 +5,13 @@
  */
 import * as z from "zod";
 import type { Clock } from "./api/clock";
+import type { DiscoveryRoot } from "./api/discovery-roots";
 import type { EngineClient, FaustCompiling, HostKind } from "./api/engine-client";
 import { EngineBootstrapper } from "./client/bootstrapper";
 import { SampleRateSchema } from "./contracts/common";
 import { EngineError } from "./contracts/errors";
 import { parseContract } from "./contracts/validate";
+import { readDspFolderFromDisk } from "./faust/dsp-folder-nodejs";
 import { loadLibFaustFromDisk } from "./faust/libfaust-nodejs";
 import { FaustRegistry } from "./faust/registry";
 import { loadEngineModuleFromDisk } from "./hosts/in-process/engine-file";
@@ -29,6 +31,11 @@ export interface EngineOptions {
   discoveryTtlMs?: number;
   /** Time source for the discovery cache and TransportState timestamps. Default: the wall clock. */
   clock?: Clock;
+  /**
+   * Roots discoverNodes scans besides builtin and compiled Faust: faust-folder (a folder of .dsp
+   * files) and faust-url roots; WAM roots are listed as failures in Node.js (docs/wam.md).
+   */
+  discoveryRoots?: readonly DiscoveryRoot[];
 }
 
 const EngineOptionsSchema = z.strictObject({
@@ -38,6 +45,8 @@ const EngineOptionsSchema = z.strictObject({
   wasmPath: z.string().min(1).optional(),
   discoveryTtlMs: z.number().min(0).optional(),
   clock: z.custom<Clock>((value) => typeof (value as Clock | undefined)?.now === "function").optional(),
+  // Validated by the client, with paths under options.discoveryRoots.
+  discoveryRoots: z.array(z.unknown()).optional(),
 });
 
 /**
@@ -73,8 +82,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineC
       blockSize: parsed.blockSize,
       discoveryTtlMs: parsed.discoveryTtlMs,
       clock: parsed.clock,
+      discoveryRoots: parsed.discoveryRoots as DiscoveryRoot[] | undefined,
       // Faust nodes compile on demand; libfaust loads on the first compile only.
-      faust: new FaustRegistry({ loadLibFaust: loadLibFaustFromDisk }),
+      faust: new FaustRegistry({ loadLibFaust: loadLibFaustFromDisk, readDspFolder: readDspFolderFromDisk }),
     },
   });
   // The in-process host (the only one Node runs) compiles Faust.

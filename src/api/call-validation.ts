@@ -9,6 +9,7 @@ import { type EngineCommand, EngineCommandSchema, type EngineCommandType } from 
 import type { AutomationInput } from "../contracts/graph-descriptor";
 import { checkLimit } from "../contracts/limits";
 import { parseContract } from "../contracts/validate";
+import { type DiscoveryRoot, DiscoveryRootSchema, discoveryRootKey } from "./discovery-roots";
 import type { DiscoverOptions, ScheduleAutomationOptions, SetParameterOptions } from "./engine-client";
 
 /** The fields of one command type, as a caller writes them (without `version` and `type`). */
@@ -137,4 +138,32 @@ const DiscoverOptionsSchema = z.strictObject({ maxAgeMs: z.number().min(0).optio
  */
 export function parseDiscoverOptions(options: unknown): DiscoverOptions {
   return parseContract(DiscoverOptionsSchema, options ?? {}, "options");
+}
+
+/**
+ * Validates a discovery root (paths under `path`: root.kind, root.url, ...).
+ * @example
+ * const root = parseDiscoveryRoot({ kind: "wam-index", url: "/wam-corpus/plugins.json" });
+ */
+export function parseDiscoveryRoot(root: unknown, path = "root"): DiscoveryRoot {
+  return parseContract(DiscoveryRootSchema, root, path);
+}
+
+/**
+ * Validates a list of discovery roots (a client option), E_SCHEMA at `<path>[i]...`.
+ * @example
+ * const roots = parseDiscoveryRoots([{ kind: "wam-index", url: "/plugins.json" }], "options.discoveryRoots");
+ */
+export function parseDiscoveryRoots(roots: unknown, path: string): DiscoveryRoot[] {
+  return parseContract(z.array(DiscoveryRootSchema), roots ?? [], path);
+}
+
+/**
+ * The key of a root given as the root or its key (removeDiscoveryRoot, invalidateDiscovery).
+ * @example
+ * discoveryRootReference("wam-index:/wam-corpus/plugins.json"); // the same string
+ */
+export function discoveryRootReference(root: unknown, path = "root"): string {
+  if (typeof root === "string" && root !== "") return root;
+  return discoveryRootKey(parseDiscoveryRoot(root, path));
 }

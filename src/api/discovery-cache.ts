@@ -7,6 +7,9 @@
  * - `invalidate()` drops the cached result and detaches a scan in flight: that scan still answers its
  *   own callers, but its result is not cached and later callers start a new scan.
  * - A failed scan is not cached.
+ *
+ * It caches one value of any type: EngineClientBase keeps one for the whole PluginDiscoveryResult and
+ * one per discovery root (a RootScan), so a root is rescanned, or invalidated, on its own.
  */
 import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
 import { parseDiscoverOptions } from "./call-validation";
@@ -21,11 +24,11 @@ export interface DiscoveryCacheOptions {
   clock?: Clock;
 }
 
-export class DiscoveryCache {
+export class DiscoveryCache<T = PluginDiscoveryResult> {
   readonly ttlMs: number;
   private readonly clock: Clock;
-  private cached: { result: PluginDiscoveryResult; storedAt: number } | undefined;
-  private inFlight: Promise<PluginDiscoveryResult> | undefined;
+  private cached: { result: T; storedAt: number } | undefined;
+  private inFlight: Promise<T> | undefined;
   /** Bumped by invalidate(); a scan started in an older generation must not fill the cache. */
   private generation = 0;
 
@@ -44,10 +47,7 @@ export class DiscoveryCache {
    * @example
    * const result = await cache.discover({ maxAgeMs: 60_000 }, scanNodes);
    */
-  discover(
-    options: DiscoverOptions | undefined,
-    scan: () => Promise<PluginDiscoveryResult>,
-  ): Promise<PluginDiscoveryResult> {
+  discover(options: DiscoverOptions | undefined, scan: () => Promise<T>): Promise<T> {
     return this.get(scan, parseDiscoverOptions(options).maxAgeMs);
   }
 
@@ -56,7 +56,7 @@ export class DiscoveryCache {
    * @example
    * const result = await cache.get(scanNodes, 10_000);
    */
-  get(scan: () => Promise<PluginDiscoveryResult>, maxAgeMs = this.ttlMs): Promise<PluginDiscoveryResult> {
+  get(scan: () => Promise<T>, maxAgeMs = this.ttlMs): Promise<T> {
     if (this.cached !== undefined && this.clock.now() - this.cached.storedAt < maxAgeMs) {
       return Promise.resolve(this.cached.result);
     }

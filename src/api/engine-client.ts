@@ -18,6 +18,7 @@ import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../contracts/render";
 import type { LoopRegion, TransportState } from "../contracts/transport-state";
+import type { DiscoveryRoot } from "./discovery-roots";
 
 /** Where the engine runs. */
 export type HostKind = "audioworklet" | "worker" | "in-process" | "test-double";
@@ -249,11 +250,38 @@ export interface EngineClient {
   discoverNodes(options?: DiscoverOptions): Promise<PluginDiscoveryResult>;
 
   /**
-   * Drops the cached discovery result; the next discoverNodes scans again.
+   * Drops cached discovery, of one root (the root or its key; E_SCHEMA at root for an unknown root)
+   * or of everything; the next discoverNodes scans again what was dropped.
    * @example
    * await client.invalidateDiscovery();
+   * await client.invalidateDiscovery("wam-index:/plugins/plugins.json");
    */
-  invalidateDiscovery(): Promise<void>;
+  invalidateDiscovery(root?: DiscoveryRoot | string): Promise<void>;
+
+  /**
+   * Adds a root discoverNodes scans (replacing one with the same key: discoveryRootKey): Faust .dsp
+   * files under a URL or a folder, WAMs of an index, of descriptor.json files or one module
+   * (discovery-roots.ts, docs/wam.md). A root that fails is reported in the result's
+   * extensions.failures, never fails discovery. E_SCHEMA at root.* for a bad root.
+   * @example
+   * await client.addDiscoveryRoot({ kind: "wam-index", url: "/wam-corpus/plugins.json" });
+   * const { nodes, extensions } = await client.discoverNodes();
+   */
+  addDiscoveryRoot(root: DiscoveryRoot): Promise<void>;
+
+  /**
+   * Removes a root (the root or its key) and its cached scan; resolves false when there was none.
+   * @example
+   * await client.removeDiscoveryRoot({ kind: "wam-module", url: "/plugins/gain/index.js" });
+   */
+  removeDiscoveryRoot(root: DiscoveryRoot | string): Promise<boolean>;
+
+  /**
+   * The discovery roots, in scan order (the client option discoveryRoots, then those added).
+   * @example
+   * for (const root of await client.listDiscoveryRoots()) console.log(discoveryRootKey(root));
+   */
+  listDiscoveryRoots(): Promise<DiscoveryRoot[]>;
 
   /**
    * Releases every buffer and stops the host. Idempotent; every other call then rejects with E_CLOSED.

@@ -36,6 +36,17 @@ export const ERROR_CODES = {
   E_LIMIT: "a request exceeds a documented limit of the engine",
   /** A queue is full: the call was not taken (nothing was dropped); retry after the engine drains it. */
   E_BACKPRESSURE: "a queue is full; the call was not taken",
+  /**
+   * A plugin module (a WAM) is refused by the app's origin policy (WamLoadPolicy.allowedOrigins): the
+   * message names the URL, its origin and the origins allowed. Nothing was fetched.
+   */
+  E_ORIGIN_NOT_ALLOWED: "a plugin module's origin is not in the allowed origins",
+  /**
+   * A plugin module (a WAM) could not be loaded or described: missing (HTTP status), unreachable, it
+   * (or one of its imports) threw on import, or its default export is not a WAM. The message names the
+   * URL and the reason.
+   */
+  E_PLUGIN_LOAD: "a plugin module could not be loaded or is not a Web Audio Module",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

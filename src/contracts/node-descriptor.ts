@@ -133,6 +133,26 @@ export const NodeDescriptorSchema = z
           .describe('Names of the buffers the node reads, e.g. ["data"] for builtin:playback.')
           .optional(),
         description: z.string().describe("One-line description.").optional(),
+        module_url: z
+          .string()
+          .min(1)
+          .describe(
+            "Where the node's code loads from: a WAM's module URL (absolute), a Faust .dsp file's URL or path.",
+          )
+          .optional(),
+        omitted_parameters: z
+          .array(
+            z.strictObject({
+              id: z.string().describe("The parameter's id as the plugin reports it."),
+              reason: z
+                .string()
+                .describe('Why it is not in `parameters`, e.g. "its range [0, 0] is one value".'),
+            }),
+          )
+          .describe(
+            "Parameters the plugin reports that cannot be ParameterDescriptors (a range of one value, non-finite bounds, a duplicate id); docs/wam.md.",
+          )
+          .optional(),
         presets: z
           .array(
             z.strictObject({
@@ -149,7 +169,7 @@ export const NodeDescriptorSchema = z
           )
           .optional(),
       },
-      "Named extensions (input_channels, output_channels, is_instrument, buffer_slots, description, presets) and others.",
+      "Named extensions (input_channels, output_channels, is_instrument, buffer_slots, description, module_url, omitted_parameters, presets) and others.",
     ),
   })
   .superRefine((descriptor, ctx) => {

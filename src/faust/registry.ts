@@ -18,6 +18,7 @@
  * from the graph node's `buffers` (slots "<label>" and "<label>#<part>").
  */
 import * as z from "zod";
+import type { DiscoveryRoot, RootScan } from "../api/discovery-roots";
 import { withoutReservedKey } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
 import type { GraphDescriptor, GraphNode } from "../contracts/graph-descriptor";
@@ -25,6 +26,7 @@ import type { NodeDescriptor } from "../contracts/node-descriptor";
 import { formatPath, parseContract } from "../contracts/validate";
 import type { ProcessorTypeInfo } from "../engine/processor-types";
 import { type CompiledFaust, compileFaust, type FaustCompileOptions, forgetCompiledFaust } from "./compiler";
+import { type DspFolderReader, scanFaustRoot } from "./dsp-roots";
 import { createFaustNode, type FaustNode, type SoundfilePart } from "./faust-node";
 import { soundfileSlot, soundfileSlotNames } from "./layout";
 import type { LibFaustLoader } from "./libfaust";
@@ -72,6 +74,8 @@ export interface FaustGraphNode {
 export interface FaustRegistryOptions {
   /** How this thread loads libfaust: loadLibFaustFromDisk (Node), loadLibFaustWithVite (browser). */
   loadLibFaust: LibFaustLoader;
+  /** How this thread reads faust-folder discovery roots: readDspFolderFromDisk (Node); none in a page. */
+  readDspFolder?: DspFolderReader;
 }
 
 /** Options of a graph node's source as compile options. */
@@ -115,6 +119,7 @@ export class FaustRegistry {
   private readonly compiled = new Map<string, CompiledFaust>();
   private readonly types = new Map<string, ProcessorTypeInfo>();
   private readonly loadLibFaust: LibFaustLoader;
+  private readonly readDspFolder: DspFolderReader | undefined;
 
   /**
    * @example
@@ -122,6 +127,16 @@ export class FaustRegistry {
    */
   constructor(options: FaustRegistryOptions) {
     this.loadLibFaust = options.loadLibFaust;
+    this.readDspFolder = options.readDspFolder;
+  }
+
+  /**
+   * Scans a Faust discovery root, compiling each of its files into this registry (dsp-roots.ts).
+   * @example
+   * const scan = await registry.scanRoot({ kind: "faust-url", url: "/dsp/", files: ["gain.dsp"] });
+   */
+  scanRoot(root: Extract<DiscoveryRoot, { kind: "faust-url" | "faust-folder" }>): Promise<RootScan> {
+    return scanFaustRoot(root, this, this.readDspFolder);
   }
 
   /**

@@ -11,6 +11,7 @@
  * `Comlink.wrap<EngineHostApi>`, so a method renamed on one side fails to compile on the other.
  */
 
+import type { DiscoveryRoot, RootScan } from "../api/discovery-roots";
 import type {
   FaustCompileOptions,
   RenderProgress,
@@ -96,6 +97,8 @@ export interface EngineHostApi {
   uploadBuffer(channels: Float32Array[], sampleRate: number): Promise<WireResult<BufferHandle>>;
   /** Always a fresh scan: the TTL cache lives in the client, next to its clock. */
   discoverNodes(): Promise<WireResult<PluginDiscoveryResult>>;
+  /** Scans one Faust discovery root in the Worker (its Faust compiler), fresh; the cache is the client's. */
+  scanDiscoveryRoot(root: DiscoveryRoot): Promise<WireResult<RootScan>>;
   close(): Promise<WireResult<void>>;
 }
 

@@ -18,6 +18,7 @@ import {
   setParameterCommand,
 } from "../api/call-validation";
 import { type Clock, systemClock } from "../api/clock";
+import { type DiscoveryRoot, discoveryRootKey, type RootScan, RootScanSchema } from "../api/discovery-roots";
 import type {
   EngineClient,
   HostKind,
@@ -104,6 +105,16 @@ export interface TestDoubleOptions {
   bufferSizeFrames?: number;
   /** What discovery finds. Default TEST_DOUBLE_CATALOG. */
   catalog?: readonly NodeDescriptorInput[];
+  /** Discovery roots, as every client takes them (validated; E_SCHEMA at options.discoveryRoots[i]). */
+  discoveryRoots?: readonly DiscoveryRoot[];
+  /**
+   * What scanning a root finds, for testing an app's plugin list without plugins: called once per
+   * scan of the root (the per-root cache decides when). Default: every root is one failure saying the
+   * test double scans no roots.
+   * @example
+   * new TestDoubleEngineClient({ scanRoot: () => ({ nodes: [], scanned_paths: ["x"], failures: [], elapsed_ms: 0 }) });
+   */
+  scanRoot?: (root: DiscoveryRoot) => RootScan | Promise<RootScan>;
   /** Node ids allowed to close a cycle. Default DEFAULT_FEEDBACK_NODE_IDS. */
   feedbackNodeIds?: ReadonlySet<string>;
   /** Frames rendered between progress reports and cancellation checks. Default 4096. */
@@ -132,6 +143,7 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
   private readonly log: EngineCommand[] = [];
   private nextHandle = 1;
   private scans = 0;
+  private readonly rootScanner: ((root: DiscoveryRoot) => RootScan | Promise<RootScan>) | undefined;
   private graph: GraphDescriptor | undefined;
   private tempo: Tempo | undefined;
   private loop: LoopRegion | null = null;
@@ -145,7 +157,12 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
    * const client = new TestDoubleEngineClient({ clock: new ManualClock(), discoveryTtlMs: 1000 });
    */
   constructor(options: TestDoubleOptions = {}) {
-    super({ clock: options.clock, discoveryTtlMs: options.discoveryTtlMs });
+    super({
+      clock: options.clock,
+      discoveryTtlMs: options.discoveryTtlMs,
+      discoveryRoots: options.discoveryRoots,
+    });
+    this.rootScanner = options.scanRoot;
     this.clock = options.clock ?? systemClock;
     this.sessionId = options.sessionId ?? `test-double-${Math.random().toString(36).slice(2, 10)}`;
     this.sampleRate = options.sampleRate ?? 48_000;
@@ -519,6 +536,11 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
       processing_time_ms: Math.max(0, this.clock.now() - startedMs),
       ...outcome,
     });
+  }
+
+  protected override async scanRoot(root: DiscoveryRoot): Promise<RootScan> {
+    if (this.rootScanner === undefined) return super.scanRoot(root);
+    return parseContract(RootScanSchema, await this.rootScanner(root), discoveryRootKey(root));
   }
 
   protected async scanNodes(): Promise<PluginDiscoveryResult> {

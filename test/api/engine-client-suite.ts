@@ -712,6 +712,57 @@ export function describeEngineClientContract(
       it("rejects a negative maxAgeMs", async () => {
         await expectEngineError(client.discoverNodes({ maxAgeMs: -1 }), "E_SCHEMA", "options.maxAgeMs");
       });
+
+      // A root none of the hosts can describe: a missing module (browser hosts: 404), a WAM root in
+      // Node.js (in-process), any root without a scanner (test double). It is a failure, not an error.
+      const MISSING_ROOT = { kind: "wam-module", url: "/e2e/fixtures/does-not-exist.js" } as const;
+
+      it("reports a failing discovery root in extensions.failures and still lists the other nodes", async () => {
+        const before = await client.discoverNodes();
+        await client.addDiscoveryRoot(MISSING_ROOT);
+        const result = await client.discoverNodes();
+        expect(() => parseContract(PluginDiscoveryResultSchema, result)).not.toThrow();
+        expect(result.discovery_id).not.toBe(before.discovery_id);
+        expect(result.nodes.map((node) => node.node_id)).toEqual(before.nodes.map((node) => node.node_id));
+        const failures = result.extensions.failures ?? [];
+        expect(failures.filter((failure) => failure.path.includes("does-not-exist.js"))).toHaveLength(1);
+        expect(failures[0]?.error).toMatch(/^E_[A-Z_]+( at [^:]+)?: /);
+        expect(result.scanned_paths.some((path) => path.includes("does-not-exist.js"))).toBe(true);
+        expect(await client.listDiscoveryRoots()).toEqual([MISSING_ROOT]);
+      });
+
+      it("invalidates one root or all, and removes roots", async () => {
+        await client.addDiscoveryRoot(MISSING_ROOT);
+        const first = await client.discoverNodes();
+        expect((await client.discoverNodes()).discovery_id).toBe(first.discovery_id);
+        await client.invalidateDiscovery(MISSING_ROOT);
+        const second = await client.discoverNodes();
+        expect(second.discovery_id).not.toBe(first.discovery_id);
+        await client.invalidateDiscovery("wam-module:/e2e/fixtures/does-not-exist.js");
+        expect((await client.discoverNodes()).discovery_id).not.toBe(second.discovery_id);
+        await expectEngineError(client.invalidateDiscovery("faust-url:/nowhere/"), "E_SCHEMA", "root");
+        expect(await client.removeDiscoveryRoot(MISSING_ROOT)).toBe(true);
+        expect(await client.removeDiscoveryRoot(MISSING_ROOT)).toBe(false);
+        expect(await client.listDiscoveryRoots()).toEqual([]);
+        const after = await client.discoverNodes();
+        expect(
+          (after.extensions.failures ?? []).some((failure) => failure.path.includes("does-not-exist")),
+        ).toBe(false);
+      });
+
+      it("rejects a bad discovery root with E_SCHEMA at its field", async () => {
+        await expectEngineError(
+          client.addDiscoveryRoot({ kind: "wam-everything", url: "/x" } as never),
+          "E_SCHEMA",
+          "root.kind",
+        );
+        await expectEngineError(
+          client.addDiscoveryRoot({ kind: "wam-index", url: "" } as never),
+          "E_SCHEMA",
+          "root.url",
+        );
+        expect(await client.listDiscoveryRoots()).toEqual([]);
+      });
     });
 
     describe("close", () => {
@@ -747,6 +798,9 @@ export function describeEngineClientContract(
           ["uploadBuffer", () => client.uploadBuffer([new Float32Array(1)], 48000)],
           ["discoverNodes", () => client.discoverNodes()],
           ["invalidateDiscovery", () => client.invalidateDiscovery()],
+          ["addDiscoveryRoot", () => client.addDiscoveryRoot({ kind: "wam-module", url: "/x.js" })],
+          ["removeDiscoveryRoot", () => client.removeDiscoveryRoot("wam-module:/x.js")],
+          ["listDiscoveryRoots", () => client.listDiscoveryRoots()],
         ];
         for (const [method, call] of calls) {
           const error = await call().then(

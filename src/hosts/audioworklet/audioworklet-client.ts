@@ -100,6 +100,11 @@ export class AudioWorkletEngineClient
     };
   }
 
+  /** WAM roots' plugins are described in the context the engine plays in (their host group's). */
+  protected override wamScanContext(): BaseAudioContext {
+    return this.context;
+  }
+
   /**
    * Starts the engine in an AudioWorklet (and its engine Worker) and resolves when both run.
    * @example

@@ -29,12 +29,20 @@
  */
 import {
   makeCommand,
+  parseDiscoveryRoot,
   parseHandleArgument,
   parseUploadArguments,
   scheduleAutomationCommand,
   setParameterCommand,
 } from "../../api/call-validation";
 import { type Clock, systemClock } from "../../api/clock";
+import {
+  type DiscoveryRoot,
+  type DiscoveryRootScanning,
+  failedRootScan,
+  isWamRoot,
+  type RootScan,
+} from "../../api/discovery-roots";
 import type {
   EngineClient,
   FaustCompileOptions,
@@ -115,7 +123,10 @@ import { nonFiniteFailure, renderFailure, renderResult } from "./render-outcome"
 
 const FLOAT32_BYTES = 4;
 
-export class InProcessEngineClient extends EngineClientBase implements EngineClient, FaustCompiling {
+export class InProcessEngineClient
+  extends EngineClientBase
+  implements EngineClient, FaustCompiling, DiscoveryRootScanning
+{
   /**
    * Always "in-process".
    * @example
@@ -157,7 +168,11 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
    */
   constructor(options: InProcessClientOptions) {
     const parsed = parseContract(InProcessClientOptionsSchema, options, "options");
-    super({ clock: parsed.clock, discoveryTtlMs: parsed.discoveryTtlMs });
+    super({
+      clock: parsed.clock,
+      discoveryTtlMs: parsed.discoveryTtlMs,
+      discoveryRoots: parsed.discoveryRoots as DiscoveryRoot[] | undefined,
+    });
     this.sampleRate = parsed.sampleRate;
     this.blockSize = parsed.blockSize;
     this.clock = parsed.clock ?? systemClock;
@@ -703,6 +718,36 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
       throw new EngineError("E_UNKNOWN_NODE", `no node named "${name}" in the loaded graph`, path);
     }
     return [graph, node];
+  }
+
+  /**
+   * Scans one discovery root now, without the cache (the engine Worker scans Faust roots for the
+   * page's clients through it). Faust roots compile into this client's registry; WAM roots are one
+   * failure: WAMs need a page (an audio context and import()), which the browser hosts scan them in.
+   * @example
+   * const scan = await client.scanDiscoveryRoot({ kind: "faust-folder", folder: "./dsp" });
+   */
+  async scanDiscoveryRoot(root: DiscoveryRoot): Promise<RootScan> {
+    this.ensureOpen();
+    return this.scanRoot(parseDiscoveryRoot(root));
+  }
+
+  protected override async scanRoot(root: DiscoveryRoot): Promise<RootScan> {
+    if (isWamRoot(root)) {
+      const error = new EngineError(
+        "E_HOST_UNAVAILABLE",
+        "WAM plugins load in a browser page (an audio context and import()): the worker and audioworklet hosts scan WAM roots on the page's main thread; the in-process host cannot",
+      );
+      return failedRootScan(root, error.message);
+    }
+    if (this.faust === undefined) {
+      const error = new EngineError(
+        "E_HOST_UNAVAILABLE",
+        "this client has no Faust compiler (options.faust)",
+      );
+      return failedRootScan(root, error.message);
+    }
+    return this.faust.scanRoot(root);
   }
 
   /** The builtin NodeDescriptors (from the engine's processor table) and the compiled Faust DSPs. */

@@ -3,6 +3,7 @@
  */
 import * as z from "zod";
 import type { Clock } from "../../api/clock";
+import type { DiscoveryRoot } from "../../api/discovery-roots";
 import { SampleRateSchema } from "../../contracts/common";
 import { MAX_BLOCK_SIZE } from "../../contracts/render";
 import type { FaustRegistry } from "../../faust/registry";
@@ -34,6 +35,11 @@ export interface InProcessClientOptions {
    * "worker" (the offline Worker host's client runs in the Worker).
    */
   hostName?: "in-process" | "worker";
+  /**
+   * Roots discoverNodes scans besides builtin and compiled Faust (src/api/discovery-roots.ts). This
+   * host scans faust-url and faust-folder roots; WAM roots are failures (they load in a page only).
+   */
+  discoveryRoots?: readonly DiscoveryRoot[];
 }
 
 export const InProcessClientOptionsSchema = z.strictObject({
@@ -50,4 +56,6 @@ export const InProcessClientOptionsSchema = z.strictObject({
     })
     .optional(),
   hostName: z.enum(["in-process", "worker"]).default("in-process"),
+  // Validated by EngineClientBase, with paths under options.discoveryRoots.
+  discoveryRoots: z.array(z.unknown()).optional(),
 });

@@ -6,6 +6,7 @@
  * Error and drops `code` and `path`.
  */
 import * as Comlink from "comlink";
+import type { DiscoveryRoot, DiscoveryRootScanning, RootScan } from "../../api/discovery-roots";
 import type {
   EngineClient,
   FaustCompileOptions,
@@ -42,7 +43,9 @@ export async function settle<T>(call: () => Promise<T>): Promise<WireResult<T>> 
 export class EngineHost implements EngineHostApi {
   private readonly renders = new Map<string, AbortController>();
 
-  constructor(private readonly client: EngineClient & Partial<FaustCompiling>) {}
+  constructor(
+    private readonly client: EngineClient & Partial<FaustCompiling> & Partial<DiscoveryRootScanning>,
+  ) {}
 
   /** Compiles Faust for the worker's graphs (see InProcessEngineClient.compileFaust). */
   compileFaust(source: string, options?: FaustCompileOptions): Promise<WireResult<NodeDescriptor>> {
@@ -165,6 +168,14 @@ export class EngineHost implements EngineHostApi {
   /** Always a fresh scan: the TTL cache lives in the client, next to its clock. */
   discoverNodes(): Promise<WireResult<PluginDiscoveryResult>> {
     return settle(() => this.client.discoverNodes({ maxAgeMs: 0 }));
+  }
+  /** Scans a Faust root with the Worker's compiler, so its nodes are usable in the Worker's graphs. */
+  scanDiscoveryRoot(root: DiscoveryRoot): Promise<WireResult<RootScan>> {
+    return settle(async () => {
+      if (!this.client.scanDiscoveryRoot)
+        throw new EngineError("E_HOST_UNAVAILABLE", "this host scans no discovery roots");
+      return this.client.scanDiscoveryRoot(root);
+    });
   }
   close(): Promise<WireResult<void>> {
     return settle(() => this.client.close());

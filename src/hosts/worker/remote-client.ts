@@ -6,6 +6,7 @@
  */
 import * as Comlink from "comlink";
 import type { Clock } from "../../api/clock";
+import { type DiscoveryRoot, isWamRoot, type RootScan } from "../../api/discovery-roots";
 import type {
   EngineClient,
   FaustCompileOptions,
@@ -16,6 +17,7 @@ import type {
   SetTempoOptions,
 } from "../../api/engine-client";
 import { EngineClientBase } from "../../api/engine-client-base";
+import { type WamLoadPolicy, WamLoadPolicySchema } from "../../api/wam-load-policy";
 import type { BufferHandle } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
 import type { AutomationInput, GraphDescriptorInput, MidiEventInput } from "../../contracts/graph-descriptor";
@@ -23,11 +25,20 @@ import type { NodeDescriptor } from "../../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../../contracts/render";
 import type { LoopRegion, TransportState } from "../../contracts/transport-state";
+import { parseContract } from "../../contracts/validate";
 import type { EngineHostApi, WireResult } from "../../protocol/main-worker";
+import { scanWamRoot } from "../../wam/wam-roots";
 
 export interface RemoteClientOptions {
   /** Discovery cache TTL, in milliseconds. Default 5 minutes. */
   discoveryTtlMs?: number;
+  /**
+   * Roots discoverNodes scans besides builtin and compiled Faust (src/api/discovery-roots.ts): Faust
+   * roots are scanned (compiled) in the engine Worker, WAM roots here on the page's main thread.
+   */
+  discoveryRoots?: readonly DiscoveryRoot[];
+  /** Where WAM plugins may load from, and the import map for them (docs/wam.md). Default: same origin. */
+  wamPolicy?: WamLoadPolicy;
   /** Time source of the discovery cache and of TransportState timestamps. Default: the wall clock. */
   clock?: Clock;
 }
@@ -51,6 +62,29 @@ export abstract class RemoteEngineClient<Api extends EngineHostApi = EngineHostA
     options: RemoteClientOptions,
   ) {
     super(options);
+    this.wamPolicy = parseContract(WamLoadPolicySchema, options.wamPolicy ?? {}, "options.wamPolicy");
+    this.sampleRate = (options as { sampleRate?: number }).sampleRate ?? 48_000;
+  }
+
+  /** The app's WAM policy (validated): every WAM this client loads obeys it. */
+  readonly wamPolicy: WamLoadPolicy;
+  private readonly sampleRate: number;
+  private scanContext: BaseAudioContext | undefined;
+
+  /**
+   * Where WAM roots' plugins are instantiated to be described. The Worker host has no audio context
+   * of its own: an OfflineAudioContext at the engine's rate, made on first use and never started
+   * (instances answer getParameterInfo without rendering). The real-time host uses its context.
+   */
+  protected wamScanContext(): BaseAudioContext {
+    this.scanContext ??= new OfflineAudioContext(2, 128, this.sampleRate);
+    return this.scanContext;
+  }
+
+  /** Faust roots in the Worker (its compiler, so their nodes play there); WAM roots on this thread. */
+  protected override async scanRoot(root: DiscoveryRoot): Promise<RootScan> {
+    if (isWamRoot(root)) return scanWamRoot(root, { context: this.wamScanContext(), policy: this.wamPolicy });
+    return unwrap(await this.remote.scanDiscoveryRoot(root));
   }
 
   protected async call<T>(invoke: (remote: Comlink.Remote<Api>) => Promise<WireResult<T>>): Promise<T> {
