@@ -174,6 +174,13 @@ export interface ExampleNameOverrides {
     slider: HTMLInputElement;
     tempoInput: HTMLInputElement;
   };
+  "src/wam/": { graph: GraphDescriptor };
+  "src/contracts/wam-node.ts": { node: GraphNode };
+  "src/hosts/audioworklet/worklet-program.ts": {
+    graph: GraphDescriptor;
+    types: ProcessorTypeInfo[];
+    readBuffer(handle: string): Promise<Float32Array[]>;
+  };
   "src/contracts/graph-semantics.ts": {
     graph: GraphDescriptor;
     assertKnown(handle: BufferHandle, path: string): void;
