@@ -76,6 +76,7 @@ import {
 } from "../../contracts/render";
 import type { LoopRegion, TransportState } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
+import { isWamNode, wamNodeUnsupported } from "../../contracts/wam-node";
 import { BUILTIN_PREFIX, builtinDescriptors } from "../../engine/builtin-descriptors";
 import {
   type CompiledGraph,
@@ -139,6 +140,8 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
   private renders: Promise<unknown> = Promise.resolve();
   private scans = 0;
   private readonly faust: FaustRegistry | undefined;
+  /** Named in errors about nodes this host cannot play (InProcessClientOptions.hostName). */
+  private readonly hostName: string;
 
   /**
    * Throws E_SCHEMA at options.<field> for a bad option.
@@ -153,6 +156,7 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
     this.clock = parsed.clock ?? systemClock;
     this.sessionId = parsed.sessionId ?? `in-process-${Math.random().toString(36).slice(2, 10)}`;
     this.faust = parsed.faust;
+    this.hostName = parsed.hostName ?? "in-process";
     this.engines = new EnginePool(parsed.module, {
       sampleRate: this.sampleRate,
       blockSize: this.blockSize,
@@ -619,6 +623,8 @@ export class InProcessEngineClient extends EngineClientBase implements EngineCli
 
   /** The graph compiler's hook for "faust:" nodes (soundfile audio read from this client's buffers). */
   private resolveExternal(node: GraphNode, path: string): ExternalNodeResolution | undefined {
+    // A WAM runs in its own AudioWorkletNode: only the audioworklet host, in a page, can play one.
+    if (isWamNode(node)) throw wamNodeUnsupported(node, path, this.hostName);
     const faust = this.faust?.resolve(node, path, (handle, slotPath) => this.buffers.get(handle, slotPath));
     if (faust === undefined) return undefined;
     const { layout, nodeId } = faust.compiled;

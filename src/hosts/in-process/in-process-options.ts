@@ -29,6 +29,11 @@ export interface InProcessClientOptions {
    * new InProcessEngineClient({ module, faust: new FaustRegistry({ loadLibFaust: loadLibFaustFromDisk }) });
    */
   faust?: FaustRegistry;
+  /**
+   * The host this client serves, as named in errors about nodes it cannot play (a WAM node names the
+   * host that can). Default "in-process"; the engine Worker's client says "worker".
+   */
+  hostName?: string;
 }
 
 export const InProcessClientOptionsSchema = z.strictObject({
@@ -44,4 +49,5 @@ export const InProcessClientOptionsSchema = z.strictObject({
       error: "must be a FaustRegistry",
     })
     .optional(),
+  hostName: z.string().min(1).optional(),
 });

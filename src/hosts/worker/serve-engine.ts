@@ -36,7 +36,7 @@ export function serveEngine(createHost: (context: EngineWorkerContext) => Engine
     try {
       const module = compiled ?? (await compileEngineFrom(wasmUrl));
       const faust = new FaustRegistry({ loadLibFaust: () => loadLibFaustFromUrls(libfaust) });
-      const client = new InProcessEngineClient({ module, sampleRate, blockSize, faust });
+      const client = new InProcessEngineClient({ module, sampleRate, blockSize, faust, hostName: "worker" });
       const host = createHost({ client, module, faust, sampleRate });
       port.postMessage({ type: "webdreamer-ready" });
       Comlink.expose(host, event.data.port);
