@@ -24,6 +24,12 @@ export interface EngineProcessorOptions {
    * program plays at once while the context runs (smoke tests, comparison pages, offline contexts).
    */
   followCommands?: boolean;
+  /**
+   * Set for a stage of a graph partitioned around WAM nodes (src/wam/partition.ts): the node has this
+   * many inputs and outputs (stereo each), read and written by the program's stage ports; the
+   * engine's own output is discarded.
+   */
+  stage?: { inputs: number; outputs: number };
 }
 
 export type MainToWorkletMessage =

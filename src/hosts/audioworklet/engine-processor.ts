@@ -33,7 +33,13 @@ import type { RingBell } from "../../dataplane/doorbell";
 import type { MeterBlock } from "../../dataplane/meter-block";
 import type { DataRing } from "../../dataplane/spsc-ring";
 import type { TransportBlock } from "../../dataplane/transport-block";
-import type { ClonedFaustNode, ExternalNodeSpec, GraphProgram } from "../../engine/graph-program";
+import {
+  type ClonedFaustNode,
+  type ExternalNodeSpec,
+  type GraphProgram,
+  type StagePortSpec,
+  stagePortOutputs,
+} from "../../engine/graph-program";
 import { RealtimeEngine } from "../../engine/realtime-engine";
 import { createFaustNode, type FaustDspCode, type SoundfilePart } from "../../faust/faust-node";
 import type { EngineProcessorOptions, MainToWorkletMessage } from "../../protocol/main-to-worklet";
@@ -41,6 +47,7 @@ import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
 import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
+import { createStageIo, StageInputPort, type StageIo, StageTap } from "../../wam/stage-ports";
 import { EngineSlot } from "./engine-slot";
 
 const CAPTURE_CHUNK = 128;
@@ -55,6 +62,17 @@ function rebuildFaustNode(faust: ClonedFaustNode): ExternalNodeSpec {
     numOutputs: faust.numOutputs,
     params: faust.params,
     create: () => createFaustNode(faust.code as FaustDspCode, soundfiles),
+  };
+}
+
+/** A stage port (a WAM graph's stage, src/wam/partition.ts) reading or writing this node's `io`. */
+function stagePortNode(io: StageIo, port: StagePortSpec): ExternalNodeSpec {
+  return {
+    nodeId: `stage-${port.direction}:${port.index}`,
+    numOutputs: stagePortOutputs(port),
+    params: [],
+    create: () =>
+      port.direction === "input" ? new StageInputPort(io, port.index) : new StageTap(io, port.index),
   };
 }
 
@@ -83,14 +101,24 @@ export class EngineProcessor extends AudioWorkletProcessor {
   /** Non-finite samples counted before the engine's last clear (a capture's start, a restart). */
   private nonFiniteBefore = 0;
   private readonly captureChunk = new Float32Array(CAPTURE_CHUNK * 2);
+  /**
+   * A stage of a WAM graph: the stage ports read and write the node's own inputs and outputs, and the
+   * engine's output (the stage's sink) goes to `stageScratch`, unheard.
+   */
+  private readonly stageIo: StageIo | null;
+  private readonly stageScratch: Float32Array[];
 
   constructor(options: { processorOptions: EngineProcessorOptions }) {
     super();
-    const { module, program, blockSize, buffers, followCommands } = options.processorOptions;
+    const { module, program, blockSize, buffers, followCommands, stage } = options.processorOptions;
     this.main = this.port;
     this.main.onmessage = (event) => this.onMainMessage(event.data);
+    const io = stage ? createStageIo() : null;
+    this.stageIo = io;
+    this.stageScratch = stage ? [new Float32Array(128), new Float32Array(128)] : [];
     try {
-      const slot = new EngineSlot(module, sampleRate, blockSize ?? 128, rebuildFaustNode);
+      const makePort = io ? (port: StagePortSpec) => stagePortNode(io, port) : undefined;
+      const slot = new EngineSlot(module, sampleRate, blockSize ?? 128, rebuildFaustNode, makePort);
       this.slot = slot;
       this.startEngine(program ?? null, buffers ?? []);
       if (!followCommands && this.realtime) this.realtime.play(-1);
@@ -263,8 +291,20 @@ export class EngineProcessor extends AudioWorkletProcessor {
     }
   }
 
-  process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
-    const output = outputs[0];
+  process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+    const io = this.stageIo;
+    let output = outputs[0];
+    if (io) {
+      // The taps write the outputs during the render; what no tap reaches this quantum stays silent.
+      io.inputs = inputs;
+      io.outputs = outputs;
+      io.quantum++;
+      for (let k = 0; k < outputs.length; k++) {
+        const channels = outputs[k] as Float32Array[];
+        for (let c = 0; c < channels.length; c++) (channels[c] as Float32Array).fill(0);
+      }
+      output = this.stageScratch;
+    }
     const realtime = this.realtime;
     if (!output || !realtime || output.length === 0) return true;
     const frames = (output[0] as Float32Array).length;
