@@ -46,7 +46,7 @@ import type { WebdreamerPlayer } from "../src/components/webdreamer-player";
 import type { BufferHandle } from "../src/contracts/common";
 import type { EngineCommand } from "../src/contracts/engine-command";
 import type { EngineErrorWire } from "../src/contracts/errors";
-import type { GraphDescriptor, GraphDescriptorInput } from "../src/contracts/graph-descriptor";
+import type { GraphDescriptor, GraphDescriptorInput, GraphNode } from "../src/contracts/graph-descriptor";
 import type { PluginDiscoveryResult } from "../src/contracts/plugin-discovery";
 import type { RenderRequest, RenderResult } from "../src/contracts/render";
 import type { TransportState } from "../src/contracts/transport-state";

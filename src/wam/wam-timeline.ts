@@ -62,6 +62,7 @@ export function wamParameterType(nodeId: string, params: readonly WamParameterIn
         default: param.defaultValue ?? 0,
         discrete: param.type === "int" || param.type === "boolean" || param.type === "choice",
         choices: param.type === "choice" ? (param.choices ?? []) : null,
+        choiceAliases: null,
       }),
     ),
     instrument: true,

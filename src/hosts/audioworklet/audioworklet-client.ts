@@ -24,6 +24,7 @@ import {
   type TransportSnapshot,
 } from "../../api/realtime-readings";
 import { CONTRACT_VERSION } from "../../contracts/common";
+import { WAM_NODE_PREFIX } from "../../contracts/wam-node";
 import type { TransportState } from "../../contracts/transport-state";
 import { createDataPlane } from "../../dataplane/data-plane";
 import type { MeterBlock } from "../../dataplane/meter-block";
@@ -32,11 +33,24 @@ import type { MainToWorkletMessage } from "../../protocol/main-to-worklet";
 import type { AudioWorkletHostApi } from "../../protocol/main-worker";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
-import { engineAssets } from "../assets/engine-assets";
+import type { RenderCallOptions } from "../../api/engine-client";
+import { EngineError } from "../../contracts/errors";
+import type { RenderRequestInput, RenderResult } from "../../contracts/render";
+import { type EngineAssets, engineAssets } from "../assets/engine-assets";
 import { RemoteEngineClient } from "../worker/remote-client";
 import { startEngineWorker } from "../worker/start-engine-worker";
 import type { WorkerEngineClientOptions } from "../worker/worker-client";
 import { createEngineWorklet, loadEngineModule } from "./engine-worklet";
+import { renderWithWams } from "./wam-offline-render";
+
+/** True when an (unvalidated) request's graph has a WAM node ("wam:<identifier>"). */
+function requestHasWamNodes(request: RenderRequestInput): boolean {
+  const nodes = (request as { node_graph?: { nodes?: unknown } } | null)?.node_graph?.nodes;
+  return (
+    Array.isArray(nodes) &&
+    nodes.some((node) => typeof (node as { node_id?: unknown })?.node_id === "string" && (node as { node_id: string }).node_id.startsWith(WAM_NODE_PREFIX))
+  );
+}
 
 export interface AudioWorkletEngineClientOptions extends WorkerEngineClientOptions {
   /** The context to play in; default a new interactive AudioContext (at `sampleRate` if given). */
@@ -89,6 +103,8 @@ export class AudioWorkletEngineClient
     private readonly meterBlock: MeterBlock,
     /** True when start() created the context, so close() closes it too. */
     private readonly ownsContext: boolean,
+    /** Where engine.wasm and the worklet module are (stage nodes of WAM graphs load them too). */
+    private readonly assets: EngineAssets,
   ) {
     super(worker, remote, options);
     this.clock = options.clock ?? systemClock;
@@ -148,6 +164,7 @@ export class AudioWorkletEngineClient
       transport.local,
       meters.local,
       options.context === undefined,
+      assets,
     );
   }
 
@@ -254,6 +271,29 @@ export class AudioWorkletEngineClient
         data_plane: this.dataPlane,
       },
     };
+  }
+
+  /**
+   * Renders like every client; a graph with WAM nodes renders offline here, on the main thread, in an
+   * OfflineAudioContext (wam-offline-render.ts; docs/wam.md, "Hosting").
+   * @example
+   * const result = await engine.render(request);
+   */
+  override async render(request: RenderRequestInput, options: RenderCallOptions = {}): Promise<RenderResult> {
+    if (!requestHasWamNodes(request)) return super.render(request, options);
+    this.ensureOpen();
+    if ((request as { options?: { offline?: boolean } }).options?.offline === false) {
+      throw new EngineError(
+        "E_SCHEMA",
+        "a graph with WAM nodes renders offline only for now (options.offline: true)",
+        "options.offline",
+      );
+    }
+    return renderWithWams(request, {
+      compileStages: (graphs, sampleRate, root) => this.call((remote) => remote.compileStages(graphs, sampleRate, root)),
+      uploadBuffer: (channels, sampleRate) => this.uploadBuffer(channels, sampleRate),
+      assets: this.assets,
+    });
   }
 
   override async play(): Promise<void> {

@@ -1,0 +1,182 @@
+// WAM hosting, driven from Playwright (e2e/wam-hosting.spec.ts): graphs with WAM nodes rendered by the
+// AudioWorklet host, offline in an OfflineAudioContext and live.
+import { AudioWorkletEngineClient } from "../../src/browser";
+import type { GraphDescriptorInput, RenderRequestInput } from "../../src/contracts";
+
+const SAMPLE_RATE = 48000;
+export const FIXTURE_URL = "/build/wam/fixture/index.js";
+const CORPUS = "/wam-corpus/plugins";
+
+let engine: AudioWorkletEngineClient | null = null;
+
+function client(): AudioWorkletEngineClient {
+  if (!engine) throw new Error("call start() first");
+  return engine;
+}
+
+function request(
+  graph: GraphDescriptorInput,
+  seconds: number,
+  extra: Partial<RenderRequestInput> = {},
+): RenderRequestInput {
+  return {
+    version: "v1alpha",
+    request_id: "wam",
+    node_graph: graph,
+    duration_seconds: seconds,
+    sample_rate: SAMPLE_RATE,
+    channels: 2,
+    ...extra,
+  };
+}
+
+async function renderChannels(
+  graph: GraphDescriptorInput,
+  seconds: number,
+  extra: Partial<RenderRequestInput> = {},
+) {
+  const result = await client().render(request(graph, seconds, extra));
+  const channels = result.buffer_handle ? await client().readBuffer(result.buffer_handle) : [];
+  return { result, channels };
+}
+
+function fixture(extra: Partial<GraphDescriptorInput["nodes"][number]> = {}, state?: unknown) {
+  return {
+    name: "fx",
+    node_id: "wam:com.webdreamer.fixture",
+    extensions: { wam: { module_url: FIXTURE_URL, ...(state === undefined ? {} : { state }) } },
+    ...extra,
+  };
+}
+
+function maxDiff(a: Float32Array, b: Float32Array): number {
+  let max = a.length === b.length ? 0 : Number.POSITIVE_INFINITY;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
+  return max;
+}
+
+function peakOf(channel: Float32Array): number {
+  let peak = 0;
+  for (const x of channel) peak = Math.max(peak, Math.abs(x));
+  return peak;
+}
+
+/** Frames where the signal changes by more than `threshold` from the frame before. */
+function changes(channel: Float32Array, threshold = 1e-6): number[] {
+  const found: number[] = [];
+  for (let i = 1; i < channel.length; i++) {
+    if (Math.abs((channel[i] as number) - (channel[i - 1] as number)) > threshold) found.push(i);
+  }
+  return found;
+}
+
+const api = {
+  async start() {
+    engine = await AudioWorkletEngineClient.start({ sampleRate: SAMPLE_RATE, connect: false });
+    return { sampleRate: engine.context.sampleRate };
+  },
+
+  /** osc -> fixture (gain 0.5, latency `latency`) -> filter, against osc -> builtin:gain 0.5 -> filter. */
+  async fixtureBetweenBuiltins(latency: number) {
+    const osc = { name: "osc", node_id: "builtin:oscillator", params: { frequency: 441, waveform: "saw" } };
+    const filter = { name: "filter", node_id: "builtin:filter", inputs: ["fx"], params: { frequency: 2000 } };
+    const withWam = await renderChannels(
+      {
+        version: "v1alpha",
+        nodes: [osc, fixture({ inputs: ["osc"], params: { gain: 0.5 } }, { latencySamples: latency }), filter],
+        output: "filter",
+      },
+      0.5,
+    );
+    const reference = await renderChannels(
+      {
+        version: "v1alpha",
+        nodes: [osc, { name: "fx", node_id: "builtin:gain", inputs: ["osc"], params: { gain: 0.5 } }, filter],
+        output: "filter",
+      },
+      0.5,
+    );
+    const [left, right] = withWam.channels as [Float32Array, Float32Array];
+    const [refLeft] = reference.channels as [Float32Array];
+    return {
+      status: withWam.result.status,
+      frames: withWam.result.frames,
+      extensions: withWam.result.extensions,
+      peak: peakOf(left),
+      referencePeak: peakOf(refLeft),
+      maxDiffLeft: maxDiff(left, refLeft),
+      maxDiffRight: maxDiff(right, refLeft),
+    };
+  },
+
+  /**
+   * A constant 1 through the fixture: gain steps by automation and notes add velocity/127, so each
+   * change of the output is an event landing; returns the frames where the output changes.
+   */
+  async fixtureEventFrames(options: { offline?: boolean } = {}) {
+    const frame = (f: number) => f / SAMPLE_RATE;
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "one", node_id: "builtin:constant", params: { offset: 1 } },
+        fixture({
+          inputs: ["one"],
+          params: { gain: 0.25 },
+          automation: {
+            gain: {
+              kind: "breakpoints",
+              points: [
+                { time: 0, value: 0.25, curve: "step" },
+                { time: frame(1000), value: 0.5, curve: "step" },
+                { time: frame(7777), value: 0.125, curve: "step" },
+              ],
+            },
+          },
+          midi: [
+            { type: "note", time: frame(3001), duration: frame(2000), note: 60, velocity: 127 },
+            { type: "note", time: frame(4100), duration: frame(3000), note: 64, velocity: 127 },
+          ],
+        }),
+      ],
+      output: "fx",
+    };
+    const { result, channels } = await renderChannels(graph, 0.25, { options: { offline: options.offline ?? true } });
+    const left = channels[0] as Float32Array;
+    return {
+      status: result.status,
+      error: result.error,
+      changes: changes(left),
+      values: [0, 999, 1000, 3000, 3001, 4100, 5001, 7100, 7777, 9000].map((i) => left[i]),
+    };
+  },
+
+  /** A graph of corpus effects; returns per-node peaks and whether all samples are finite. */
+  async corpusEffects(paths: string[], seconds: number) {
+    const nodes: GraphDescriptorInput["nodes"] = [
+      { name: "osc", node_id: "builtin:oscillator", params: { frequency: 220, waveform: "saw", amplitude: 0.3 } },
+      { name: "env", node_id: "builtin:gain", inputs: ["osc"] },
+    ];
+    let previous = "env";
+    paths.forEach((path, i) => {
+      const name = `fx${i}`;
+      nodes.push({
+        name,
+        node_id: `wam:${path}`,
+        inputs: [previous],
+        extensions: { wam: { module_url: `${CORPUS}/${path}` } },
+      });
+      previous = name;
+    });
+    const { result, channels } = await renderChannels({ version: "v1alpha", nodes, output: previous }, seconds);
+    const left = channels[0] ?? new Float32Array(0);
+    return {
+      status: result.status,
+      extensions: result.extensions,
+      peak: peakOf(left),
+      finite: left.every((x) => Number.isFinite(x)),
+    };
+  },
+};
+
+(window as unknown as { wam: typeof api }).wam = api;
+export type WamHostingApi = typeof api;

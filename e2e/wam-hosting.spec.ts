@@ -1,0 +1,70 @@
+import { expect, type Page, test } from "@playwright/test";
+import type { WamHostingApi } from "./pages/wam-hosting";
+
+type Api = {
+  [K in keyof WamHostingApi]: (
+    ...args: Parameters<WamHostingApi[K]>
+  ) => Promise<Awaited<ReturnType<WamHostingApi[K]>>>;
+};
+
+function wamApi(page: Page): Api {
+  return new Proxy({} as Api, {
+    get: (_target, name: string) =>
+      // Not a thenable: an async function may return the proxy.
+      name === "then"
+        ? undefined
+        : (...args: unknown[]) =>
+            page.evaluate(
+              ([n, a]) =>
+                (window as unknown as { wam: Record<string, (...x: unknown[]) => unknown> }).wam[
+                  n as string
+                ]?.(...(a as unknown[])),
+              [name, args] as const,
+            ),
+  });
+}
+
+async function open(page: Page): Promise<Api> {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto("/e2e/pages/wam-hosting.html");
+  await page.waitForFunction(() => "wam" in window);
+  const api = wamApi(page);
+  await api.start();
+  return api;
+}
+
+test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
+  test.setTimeout(120_000);
+
+  test("the fixture WAM between builtin nodes adds no latency: the same samples as a builtin gain in its place", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    const run = await api.fixtureBetweenBuiltins(0);
+    expect(run.status).toBe("ok");
+    expect(run.frames).toBe(24000);
+    expect(run.referencePeak).toBeGreaterThan(0.1);
+    expect(run.maxDiffLeft).toBe(0);
+    expect(run.maxDiffRight).toBe(0);
+  });
+
+  test("a plugin's compensation delay is trimmed: 300 frames of latency render the same samples", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    const run = await api.fixtureBetweenBuiltins(300);
+    expect((run.extensions as { wam: { latency_frames: number } }).wam.latency_frames).toBe(300);
+    expect(run.maxDiffLeft).toBe(0);
+  });
+
+  test("automation and MIDI land on their exact frames on the fixture", async ({ page }) => {
+    const api = await open(page);
+    const run = await api.fixtureEventFrames();
+    expect(run.status).toBe("ok");
+    // gain 0.25 -> 0.5 at 1000, note-on at 3001 (+1), second note at 4100 (+1), first note-off at 5001,
+    // gain -> 0.125 at 7777, second note-off at 7100.
+    expect(run.changes).toEqual([1000, 3001, 4100, 5001, 7100, 7777]);
+    expect(run.values).toEqual([0.25, 0.25, 0.5, 0.5, 1.5, 2.5, 1.5, 0.5, 0.125, 0.125]);
+  });
+});

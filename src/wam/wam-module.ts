@@ -1,0 +1,81 @@
+/**
+ * Loading a WAM module and the host group its instances join (main thread). A plain dynamic import
+ * and the SDK's initializeWamHost: the WAM loader with origin checks and discovery (src/wam/load-wam.ts,
+ * branch wam-discovery) replaces importWamModule when it lands.
+ */
+
+import type { WamParameterInfoLike } from "./wam-timeline";
+
+/** A WAM event as scheduleEvents takes it (time in the context's seconds). */
+export interface WamEventLike {
+  type: string;
+  time?: number;
+  data: unknown;
+}
+
+/** What the host uses of a WAM's audio node (a WamNode, or a plugin's CompositeAudioNode). */
+export interface WamNodeLike extends AudioNode {
+  getParameterInfo(...ids: string[]): Promise<Record<string, WamParameterInfoLike>>;
+  getParameterValues(normalized?: boolean, ...ids: string[]): Promise<Record<string, { value: number }>>;
+  setParameterValues(values: Record<string, { id: string; value: number; normalized: boolean }>): Promise<void>;
+  getState(): Promise<unknown>;
+  setState(state: unknown): Promise<void>;
+  getCompensationDelay(): Promise<number>;
+  scheduleEvents(...events: WamEventLike[]): void;
+  destroy(): void;
+}
+
+/** A WAM instance (WebAudioModule). */
+export interface WamInstance {
+  readonly audioNode: WamNodeLike;
+  readonly moduleId: string;
+  readonly instanceId: string;
+  createGui(): Promise<Element | undefined>;
+  destroyGui(gui: Element): void;
+}
+
+/** A WAM module's default export. */
+export interface WamModuleClass {
+  isWebAudioModuleConstructor: boolean;
+  createInstance(groupId: string, context: BaseAudioContext, initialState?: unknown): Promise<WamInstance>;
+}
+
+/**
+ * The WebAudioModule class a module exports by default; rejects with a reason when the module does not
+ * load or is not a WAM.
+ * @example
+ * const Fixture = await importWamModule("/build/wam/fixture/index.js");
+ */
+export async function importWamModule(url: string): Promise<WamModuleClass> {
+  const absolute = new URL(url, globalThis.location?.href).href;
+  const module = (await import(/* @vite-ignore */ absolute)) as { default?: WamModuleClass };
+  const WamClass = module.default;
+  if (!WamClass?.isWebAudioModuleConstructor || typeof WamClass.createInstance !== "function") {
+    throw new Error("its default export is not a WebAudioModule class (isWebAudioModuleConstructor)");
+  }
+  return WamClass;
+}
+
+const groups = new WeakMap<BaseAudioContext, Promise<string>>();
+
+/**
+ * The host group id of `context` (initializeWamHost once per context, with a random key; a failure
+ * is forgotten so a retry works).
+ * @example
+ * const groupId = await wamHostGroup(context);
+ */
+export function wamHostGroup(context: BaseAudioContext): Promise<string> {
+  let group = groups.get(context);
+  if (!group) {
+    group = (async () => {
+      // Imported here: the SDK's classes extend AudioWorkletNode when evaluated (not in Node.js).
+      const { initializeWamHost } = await import("@webaudiomodules/sdk");
+      const id = `webdreamer-${crypto.randomUUID()}`;
+      const [groupId] = await initializeWamHost(context, id, crypto.randomUUID());
+      return groupId;
+    })();
+    group.catch(() => groups.delete(context));
+    groups.set(context, group);
+  }
+  return group;
+}
