@@ -68,3 +68,63 @@ test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
     expect(run.values).toEqual([0.25, 0.25, 0.5, 0.5, 1.5, 2.5, 1.5, 0.5, 0.125, 0.125]);
   });
 });
+
+test.describe("WAM hosting, offline, errors and the corpus", () => {
+  test.setTimeout(120_000);
+
+  test("a plugin whose processor throws goes silent with one error naming it; the rest plays on", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    const run = await api.throwingFixture(4800);
+    console.log(JSON.stringify(run));
+    expect(run.status).toBe("ok");
+    const errors = (run.extensions as { wam: { errors: { node: string; message: string }[] } }).wam.errors;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.node).toBe("fx");
+    expect(errors[0]?.message).toContain('WAM node "fx"');
+    expect(run.peakBefore).toBeGreaterThan(1.1);
+    expect(run.peakAfter).toBeGreaterThan(0.2);
+    expect(run.peakAfter).toBeLessThan(0.26);
+  });
+
+  test("four corpus effects in a chain sound (non-silent, finite)", async ({ page }) => {
+    const api = await open(page);
+    const run = await api.corpusEffects(
+      [
+        "wimmics/pingpongdelay/dist/index.js",
+        "wimmics/quadrafuzz/dist/index.js",
+        "burns-audio/distortion/index.js",
+        "burns-audio/simpleEQ/index.js",
+      ],
+      1,
+    );
+    console.log(JSON.stringify(run));
+    expect(run.status).toBe("ok");
+    expect(run.finite).toBe(true);
+    expect(run.peak).toBeGreaterThan(0.01);
+  });
+
+  // Measured accuracy (docs/wam.md, "Timing accuracy"): a note's first sample above -60 dBFS comes
+  // at most 192 frames after its frame (one 128-frame step for main-thread plugins, plus the attack).
+  const NOTES = [4800, 19200, 33600];
+  for (const [name, path] of [
+    ["synth101", "burns-audio/synth101/index.js"],
+    ["modal", "burns-audio/modal/index.js"],
+  ] as const) {
+    test(`${name} played by graph MIDI starts its notes within 192 frames of their frames; renders repeat`, async ({
+      page,
+    }) => {
+      const api = await open(page);
+      const run = await api.instrumentRepeatability(path, [...NOTES], 3);
+      console.log(name, JSON.stringify(run));
+      for (const onsets of run.onsets) {
+        expect(onsets).toHaveLength(NOTES.length);
+        onsets.forEach((onset, i) => {
+          expect(onset - (NOTES[i] as number)).toBeGreaterThanOrEqual(0);
+          expect(onset - (NOTES[i] as number)).toBeLessThanOrEqual(192);
+        });
+      }
+    });
+  }
+});

@@ -51,7 +51,8 @@ function fixture(extra: Partial<GraphDescriptorInput["nodes"][number]> = {}, sta
 
 function maxDiff(a: Float32Array, b: Float32Array): number {
   let max = a.length === b.length ? 0 : Number.POSITIVE_INFINITY;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
+  for (let i = 0; i < Math.min(a.length, b.length); i++)
+    max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
   return max;
 }
 
@@ -83,7 +84,11 @@ const api = {
     const withWam = await renderChannels(
       {
         version: "v1alpha",
-        nodes: [osc, fixture({ inputs: ["osc"], params: { gain: 0.5 } }, { latencySamples: latency }), filter],
+        nodes: [
+          osc,
+          fixture({ inputs: ["osc"], params: { gain: 0.5 } }, { latencySamples: latency }),
+          filter,
+        ],
         output: "filter",
       },
       0.5,
@@ -140,7 +145,9 @@ const api = {
       ],
       output: "fx",
     };
-    const { result, channels } = await renderChannels(graph, 0.25, { options: { offline: options.offline ?? true } });
+    const { result, channels } = await renderChannels(graph, 0.25, {
+      options: { offline: options.offline ?? true },
+    });
     const left = channels[0] as Float32Array;
     return {
       status: result.status,
@@ -150,10 +157,106 @@ const api = {
     };
   },
 
+  /**
+   * osc -> fixture that throws after `throwAfter` frames, mixed with a second oscillator: the fixture
+   * goes silent with one error naming it, the rest plays on.
+   */
+  async throwingFixture(throwAfter: number) {
+    const { result, channels } = await renderChannels(
+      {
+        version: "v1alpha",
+        nodes: [
+          { name: "osc", node_id: "builtin:oscillator", params: { frequency: 300 } },
+          fixture({ inputs: ["osc"] }, { throwAfterFrames: throwAfter }),
+          { name: "other", node_id: "builtin:oscillator", params: { frequency: 500, amplitude: 0.25 } },
+          { name: "mix", node_id: "builtin:mixer", inputs: ["fx", "other"] },
+        ],
+        output: "mix",
+      },
+      0.5,
+    );
+    const left = channels[0] as Float32Array;
+    return {
+      status: result.status,
+      extensions: result.extensions,
+      peakBefore: peakOf(left.subarray(0, throwAfter - 256)),
+      peakAfter: peakOf(left.subarray(throwAfter + 2048)),
+    };
+  },
+
+  /**
+   * Renders an instrument of the corpus `runs` times: each run's note onsets, and the largest sample
+   * difference of each run from the first (repeatability).
+   */
+  async instrumentRepeatability(
+    path: string,
+    notes: number[],
+    runs: number,
+    extensions: Record<string, unknown> = {},
+  ) {
+    const takes: { onsets: number[]; samples: Float32Array; ms: number }[] = [];
+    for (let run = 0; run < runs; run++) {
+      const take = await api.corpusInstrument(path, notes, extensions);
+      const [left] = await client().readBuffer(take.handle as string);
+      takes.push({ onsets: take.onsets, samples: left as Float32Array, ms: take.ms });
+    }
+    const first = takes[0]?.samples as Float32Array;
+    return {
+      onsets: takes.map((take) => take.onsets),
+      maxDiffFromFirst: takes.map((take) => maxDiff(take.samples, first)),
+      ms: takes.map((take) => Math.round(take.ms)),
+    };
+  },
+
+  /** An instrument of the corpus played by graph MIDI: the frames where its notes start. */
+  async corpusInstrument(path: string, notes: number[], extensions: Record<string, unknown> = {}) {
+    const nodes: GraphDescriptorInput["nodes"] = [
+      {
+        name: "synth",
+        node_id: `wam:${path}`,
+        extensions: { wam: { module_url: `${CORPUS}/${path}` } },
+        midi: notes.map((f) => ({
+          type: "note" as const,
+          time: f / SAMPLE_RATE,
+          duration: 0.1,
+          note: 57,
+          velocity: 120,
+        })),
+      },
+    ];
+    const started = performance.now();
+    const { result, channels } = await renderChannels({ version: "v1alpha", nodes, output: "synth" }, 1, {
+      extensions,
+    });
+    const left = channels[0] ?? new Float32Array(0);
+    // A note's start: its first sample above -60 dBFS after a stretch of silence.
+    const onsets: number[] = [];
+    let quiet = 1e9;
+    for (let i = 0; i < left.length; i++) {
+      const loud = Math.abs(left[i] as number) > 1e-3;
+      if (loud && quiet > 2400) onsets.push(i);
+      quiet = loud ? 0 : quiet + 1;
+    }
+    return {
+      status: result.status,
+      error: result.error,
+      handle: result.buffer_handle,
+      extensions: result.extensions,
+      onsets,
+      peak: peakOf(left),
+      finite: left.every((x) => Number.isFinite(x)),
+      ms: performance.now() - started,
+    };
+  },
+
   /** A graph of corpus effects; returns per-node peaks and whether all samples are finite. */
   async corpusEffects(paths: string[], seconds: number) {
     const nodes: GraphDescriptorInput["nodes"] = [
-      { name: "osc", node_id: "builtin:oscillator", params: { frequency: 220, waveform: "saw", amplitude: 0.3 } },
+      {
+        name: "osc",
+        node_id: "builtin:oscillator",
+        params: { frequency: 220, waveform: "saw", amplitude: 0.3 },
+      },
       { name: "env", node_id: "builtin:gain", inputs: ["osc"] },
     ];
     let previous = "env";
@@ -167,7 +270,10 @@ const api = {
       });
       previous = name;
     });
-    const { result, channels } = await renderChannels({ version: "v1alpha", nodes, output: previous }, seconds);
+    const { result, channels } = await renderChannels(
+      { version: "v1alpha", nodes, output: previous },
+      seconds,
+    );
     const left = channels[0] ?? new Float32Array(0);
     return {
       status: result.status,

@@ -160,9 +160,18 @@ async function createWam(
   }
   const node = instance.audioNode;
   // A processor that throws is stopped by Web Audio and outputs silence: one error naming the node.
-  node.addEventListener("processorerror", () => {
-    report({ node: name, message: `WAM node "${name}" (${plan.node.node_id}): its processor threw and was stopped` });
-  });
+  // The attribute, not addEventListener: Chromium fires processorerror to the attribute handler only
+  // (checked in Chromium 156), and the SDK's WamNode ignores listeners for non-WAM event types anyway.
+  const worklet = node as unknown as { onprocessorerror?: ((event: Event) => void) | null };
+  const previous = worklet.onprocessorerror;
+  worklet.onprocessorerror = (event: Event) => {
+    previous?.(event);
+    const detail = (event as ErrorEvent).message ? `: ${(event as ErrorEvent).message}` : "";
+    report({
+      node: name,
+      message: `WAM node "${name}" (${plan.node.node_id}): its processor threw and was stopped${detail}`,
+    });
+  };
   const params = Object.values(await node.getParameterInfo());
   const { initial, events } = wamNodeTimeline(graph, plan.node, params, context.sampleRate, path);
   const values = Object.fromEntries(

@@ -113,6 +113,8 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
       continue;
     }
     const rendered = await renderBuilt(context, built, options);
+    // A processor error is reported to the main thread as an event: let those of the last quanta arrive.
+    for (let i = 0; i < 4; i++) await yieldTask();
     const latency = built.latencyFrames;
     const channels = Array.from({ length: request.channels }, (_, c) =>
       rendered.getChannelData(c).slice(latency, latency + frames),
