@@ -27,6 +27,7 @@ function wamApi(page: Page): Api {
 async function open(page: Page): Promise<Api> {
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
+
   await page.goto("/e2e/pages/wam-hosting.html");
   await page.waitForFunction(() => "wam" in window);
   const api = wamApi(page);
@@ -127,4 +128,21 @@ test.describe("WAM hosting, offline, errors and the corpus", () => {
       }
     });
   }
+});
+
+test.describe("WAM hosting, live (AudioWorklet real time)", () => {
+  test.setTimeout(120_000);
+
+  test("the fixture's automation and MIDI land on their exact frames live, and live equals offline sample for sample", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    expect(await api.resume()).toBe("running");
+    const live = await api.fixtureEventFrames({ offline: false });
+    const offline = await api.fixtureEventFrames({ offline: true });
+    console.log(JSON.stringify({ live: live.changes, values: live.values, status: live.status, error: live.error }));
+    expect(live.status).toBe("ok");
+    expect(live.changes).toEqual([1000, 3001, 4100, 5001, 7100, 7777]);
+    expect(live.samples).toEqual(offline.samples);
+  });
 });

@@ -77,6 +77,12 @@ const api = {
     return { sampleRate: engine.context.sampleRate };
   },
 
+  /** Live: the context must run. */
+  async resume() {
+    await client().context.resume();
+    return client().context.state;
+  },
+
   /** osc -> fixture (gain 0.5, latency `latency`) -> filter, against osc -> builtin:gain 0.5 -> filter. */
   async fixtureBetweenBuiltins(latency: number) {
     const osc = { name: "osc", node_id: "builtin:oscillator", params: { frequency: 441, waveform: "saw" } };
@@ -152,6 +158,7 @@ const api = {
     return {
       status: result.status,
       error: result.error,
+      samples: Array.from(left),
       changes: changes(left),
       values: [0, 999, 1000, 3000, 3001, 4100, 5001, 7100, 7777, 9000].map((i) => left[i]),
     };

@@ -17,7 +17,9 @@ export interface WamEventLike {
 export interface WamNodeLike extends AudioNode {
   getParameterInfo(...ids: string[]): Promise<Record<string, WamParameterInfoLike>>;
   getParameterValues(normalized?: boolean, ...ids: string[]): Promise<Record<string, { value: number }>>;
-  setParameterValues(values: Record<string, { id: string; value: number; normalized: boolean }>): Promise<void>;
+  setParameterValues(
+    values: Record<string, { id: string; value: number; normalized: boolean }>,
+  ): Promise<void>;
   getState(): Promise<unknown>;
   setState(state: unknown): Promise<void>;
   getCompensationDelay(): Promise<number>;
@@ -56,23 +58,32 @@ export async function importWamModule(url: string): Promise<WamModuleClass> {
   return WamClass;
 }
 
-const groups = new WeakMap<BaseAudioContext, Promise<string>>();
+/** A WAM host group: plugins get its id; the key opens it on the audio thread (host only). */
+export interface WamHostGroup {
+  groupId: string;
+  groupKey: string;
+}
+
+const groups = new WeakMap<BaseAudioContext, Promise<WamHostGroup>>();
 
 /**
- * The host group id of `context` (initializeWamHost once per context, with a random key; a failure
- * is forgotten so a retry works).
+ * The host group of `context` (initializeWamHost once per context, with a random key; a failure is
+ * forgotten so a retry works).
  * @example
- * const groupId = await wamHostGroup(context);
+ * const { groupId } = await wamHostGroup(context);
  */
-export function wamHostGroup(context: BaseAudioContext): Promise<string> {
+export function wamHostGroup(context: BaseAudioContext): Promise<WamHostGroup> {
   let group = groups.get(context);
   if (!group) {
     group = (async () => {
       // Imported here: the SDK's classes extend AudioWorkletNode when evaluated (not in Node.js).
       const { initializeWamHost } = await import("@webaudiomodules/sdk");
-      const id = `webdreamer-${crypto.randomUUID()}`;
-      const [groupId] = await initializeWamHost(context, id, crypto.randomUUID());
-      return groupId;
+      const [groupId, groupKey] = await initializeWamHost(
+        context,
+        `webdreamer-${crypto.randomUUID()}`,
+        crypto.randomUUID(),
+      );
+      return { groupId, groupKey };
     })();
     group.catch(() => groups.delete(context));
     groups.set(context, group);

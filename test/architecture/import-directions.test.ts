@@ -23,7 +23,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   api: ["contracts"],
   engine: ["contracts", "dataplane"],
   dataplane: ["contracts", "api"],
-  protocol: ["contracts", "api", "engine", "dataplane", "faust"],
+  protocol: ["contracts", "api", "engine", "dataplane", "faust", "wam"],
   faust: ["contracts", "api", "engine"],
   wam: ["contracts", "engine"],
   client: ["contracts", "api"],

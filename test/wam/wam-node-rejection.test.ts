@@ -50,7 +50,10 @@ describe("hosts that cannot play WAMs", () => {
   });
 
   it("the worker host's client (hostName worker) refuses loadGraph the same way, naming itself", async () => {
-    const client = new InProcessEngineClient({ module: await loadEngineModuleFromDisk(), hostName: "worker" });
+    const client = new InProcessEngineClient({
+      module: await loadEngineModuleFromDisk(),
+      hostName: "worker",
+    });
     const error = await failure(() => client.loadGraph(graph));
     expect(error.code).toBe("E_UNKNOWN_NODE");
     expect(error.path).toBe("load_graph.graph.nodes[1].node_id");

@@ -69,7 +69,11 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     );
   }
 
-  compileStages(graphs: GraphDescriptorInput[], sampleRate: number, root: string): Promise<WireResult<CompiledStage[]>> {
+  compileStages(
+    graphs: GraphDescriptorInput[],
+    sampleRate: number,
+    root: string,
+  ): Promise<WireResult<CompiledStage[]>> {
     return settle(async () => {
       const stages: CompiledStage[] = [];
       for (const input of graphs) {

@@ -62,7 +62,7 @@ export interface EngineWorkletOptions {
    * A stage of a graph partitioned around WAM nodes: this many stereo inputs and outputs, read and
    * written by the program's stage ports (EngineProcessorOptions.stage).
    */
-  stage?: { inputs: number; outputs: number };
+  stage?: { inputs: number; outputs: number; follow?: string };
 }
 
 /** The engine's AudioWorkletNode and its port, typed by the main <-> worklet protocol. */
@@ -111,9 +111,12 @@ export async function createEngineWorklet(
           processorOptions,
         }
       : {
-          numberOfInputs: 0,
+          // Input 0 is the return path of a real-time WAM graph's output (silent unless connected).
+          numberOfInputs: 1,
           numberOfOutputs: 1,
           outputChannelCount: [options.outputChannels ?? 2],
+          channelCount: 2,
+          channelCountMode: "explicit",
           processorOptions,
         },
   );

@@ -31,6 +31,9 @@ export interface WamFault {
 }
 
 export interface BuiltWamGraph {
+  /** The WAM host group of the context (the key opens it on the audio thread). */
+  groupId: string;
+  groupKey: string;
   /** The engine AudioWorkletNode of each stage, in plan order (null for a stage given by the caller). */
   stages: (AudioWorkletNode | null)[];
   wams: BuiltWam[];
@@ -55,6 +58,8 @@ export interface BuildWamGraphOptions {
   assets: EngineAssets;
   /** Prefix of error paths. */
   root: string;
+  /** Real time: the stages follow the primary's transport in this stage group (stage-group.ts). */
+  follow?: string;
 }
 
 /**
@@ -70,7 +75,7 @@ export async function buildWamGraph(
   options: BuildWamGraphOptions,
 ): Promise<BuiltWamGraph> {
   const { graph, plan, programs, assets, root } = options;
-  const groupId = await wamHostGroup(context);
+  const { groupId, groupKey } = await wamHostGroup(context);
   const faults: WamFault[] = [];
   const listeners: ((fault: WamFault) => void)[] = [];
   const report = (fault: WamFault): void => {
@@ -87,7 +92,8 @@ export async function buildWamGraph(
     }
   };
   try {
-    for (const wamPlan of plan.wams) wams.push(await createWam(context, groupId, graph, wamPlan, root, report));
+    for (const wamPlan of plan.wams)
+      wams.push(await createWam(context, groupId, graph, wamPlan, root, report));
     for (let s = 0; s < plan.stages.length; s++) {
       const given = options.stageNodes?.get(s);
       if (given) {
@@ -101,7 +107,11 @@ export async function buildWamGraph(
         program: compiled.program,
         buffers: compiled.buffers,
         assets,
-        stage: { inputs: stage.inputs.length, outputs: stage.taps.length },
+        stage: {
+          inputs: stage.inputs.length,
+          outputs: stage.taps.length,
+          ...(options.follow === undefined ? {} : { follow: options.follow }),
+        },
       });
       stages.push(node);
     }
@@ -126,6 +136,8 @@ export async function buildWamGraph(
     }
   });
   return {
+    groupId,
+    groupKey,
     stages,
     wams,
     output: sourceNode(plan.output),
@@ -190,7 +202,9 @@ async function createWam(
 function pathLatency(plan: PartitionedGraph, wams: BuiltWam[], source: SignalSource, depth = 0): number {
   if (depth > plan.wams.length + plan.stages.length + 1) return 0;
   const inputs =
-    source.kind === "wam" ? (wams[source.wam] as BuiltWam).plan.inputs : (plan.stages[source.stage]?.inputs ?? []);
+    source.kind === "wam"
+      ? (wams[source.wam] as BuiltWam).plan.inputs
+      : (plan.stages[source.stage]?.inputs ?? []);
   const own = source.kind === "wam" ? (wams[source.wam] as BuiltWam).latencyFrames : 0;
   let upstream = 0;
   for (const input of inputs) upstream = Math.max(upstream, pathLatency(plan, wams, input, depth + 1));
@@ -205,7 +219,11 @@ export function scheduleWamEvents(built: BuiltWamGraph, sampleRate: number, offs
   let count = 0;
   for (const wam of built.wams) {
     for (const event of wam.events) {
-      wam.node.scheduleEvents({ type: event.type, time: (event.frame + offsetFrames) / sampleRate, data: event.data });
+      wam.node.scheduleEvents({
+        type: event.type,
+        time: (event.frame + offsetFrames) / sampleRate,
+        data: event.data,
+      });
       count++;
     }
   }

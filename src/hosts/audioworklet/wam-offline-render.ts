@@ -55,12 +55,18 @@ export const WamRenderOptionsSchema = z
       .min(0)
       .max(10_000)
       .default(0)
-      .describe("Wall-clock wait after the plugins are built, for those with no ready signal (modal). Default 0."),
+      .describe(
+        "Wall-clock wait after the plugins are built, for those with no ready signal (modal). Default 0.",
+      ),
   })
   .default({ step_frames: 128, ready_wait_ms: 0 });
 
 export interface WamOfflineHost {
-  compileStages(graphs: RenderRequestInput["node_graph"][], sampleRate: number, root: string): Promise<CompiledStage[]>;
+  compileStages(
+    graphs: RenderRequestInput["node_graph"][],
+    sampleRate: number,
+    root: string,
+  ): Promise<CompiledStage[]>;
   uploadBuffer(channels: Float32Array[], sampleRate: number): Promise<string>;
   assets: EngineAssets;
 }
@@ -83,7 +89,11 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
     );
   }
   if ((request.options.capture?.length ?? 0) > 0 || request.node_graph.nodes.some((node) => node.capture)) {
-    throw new EngineError("E_SCHEMA", "a graph with WAM nodes renders no stems (captures)", "options.capture");
+    throw new EngineError(
+      "E_SCHEMA",
+      "a graph with WAM nodes renders no stems (captures)",
+      "options.capture",
+    );
   }
   const plan = partitionGraph(request.node_graph, "node_graph");
   const programs = await host.compileStages(
