@@ -140,9 +140,58 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     expect(await api.resume()).toBe("running");
     const live = await api.fixtureEventFrames({ offline: false });
     const offline = await api.fixtureEventFrames({ offline: true });
-    console.log(JSON.stringify({ live: live.changes, values: live.values, status: live.status, error: live.error }));
+    console.log(
+      JSON.stringify({ live: live.changes, values: live.values, status: live.status, error: live.error }),
+    );
     expect(live.status).toBe("ok");
     expect(live.changes).toEqual([1000, 3001, 4100, 5001, 7100, 7777]);
     expect(live.samples).toEqual(offline.samples);
+  });
+
+  test("four corpus effects play live and sound (non-silent, finite)", async ({ page }) => {
+    const api = await open(page);
+    await api.resume();
+    const run = await api.corpusEffectsLive(
+      [
+        "wimmics/pingpongdelay/dist/index.js",
+        "wimmics/quadrafuzz/dist/index.js",
+        "burns-audio/delay/index.js",
+        "burns-audio/reverb/index.js",
+      ],
+      1,
+    );
+    console.log(JSON.stringify(run));
+    expect(run.status).toBe("ok");
+    expect(run.frames).toBe(48000);
+    expect(run.finite).toBe(true);
+    expect(run.peak).toBeGreaterThan(0.01);
+  });
+
+  test("session round trip: the plugin's live state is saved in the graph and re-renders the same", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    await api.resume();
+    const run = await api.sessionRoundTrip();
+    console.log(JSON.stringify(run));
+    expect(run.savedGain).toBe(0.75);
+    expect(run.savedLatency).toBe(64);
+    expect(run.peak).toBeGreaterThan(0.5);
+    expect(run.maxDiffRestored).toBe(0);
+    // The state matters: without it the render differs.
+    expect(run.maxDiffUntouched).toBeGreaterThan(0.1);
+  });
+
+  test("a playing WAM's GUI mounts in the app's container and unmounts", async ({ page }) => {
+    const api = await open(page);
+    await api.resume();
+    const fixtureGui = await api.mountGui(null);
+    expect(fixtureGui.mounted.children).toBe(1);
+    expect(fixtureGui.mounted.text).toContain("webdreamer fixture, gain 1");
+    expect(fixtureGui.after).toBe(0);
+    const corpusGui = await api.mountGui("wimmics/pingpongdelay/dist/index.js");
+    console.log(JSON.stringify(corpusGui));
+    expect(corpusGui.mounted.children).toBe(1);
+    expect(corpusGui.after).toBe(0);
   });
 });

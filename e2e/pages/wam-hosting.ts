@@ -2,6 +2,8 @@
 // AudioWorklet host, offline in an OfflineAudioContext and live.
 import { AudioWorkletEngineClient } from "../../src/browser";
 import type { GraphDescriptorInput, RenderRequestInput } from "../../src/contracts";
+import { parseContract } from "../../src/contracts/validate";
+import { checkSessionFile, SessionFileSchema } from "../../src/session/session-file";
 
 const SAMPLE_RATE = 48000;
 export const FIXTURE_URL = "/build/wam/fixture/index.js";
@@ -253,6 +255,125 @@ const api = {
       peak: peakOf(left),
       finite: left.every((x) => Number.isFinite(x)),
       ms: performance.now() - started,
+    };
+  },
+
+  /**
+   * Session round trip: a live fixture's gain changed on the plugin (not in the graph), the graph
+   * with the plugin's state saved as a session file (JSON) and read back, rendered offline; against
+   * the same graph with that gain as a parameter.
+   */
+  async sessionRoundTrip() {
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "osc", node_id: "builtin:oscillator", params: { frequency: 330 } },
+        fixture({ inputs: ["osc"] }, { latencySamples: 64 }),
+      ],
+      output: "fx",
+    };
+    await client().loadGraph(graph);
+    await client().setParameter("fx", "gain", 0.75);
+    // The change lands when the plugin's processor takes it (a message, then its next quantum).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const saved = await client().graphWithWamState();
+    const file = JSON.stringify({
+      version: "v1alpha",
+      sample_rate: SAMPLE_RATE,
+      block_size: 128,
+      request: request(saved as GraphDescriptorInput, 0.25),
+      buffers: {},
+    });
+    const session = parseContract(SessionFileSchema, JSON.parse(file), "session");
+    checkSessionFile(session);
+    const restored = await client().render(session.request);
+    const [restoredLeft] = await client().readBuffer(restored.buffer_handle as string);
+    const expected = await renderChannels(
+      {
+        version: "v1alpha",
+        nodes: [
+          { name: "osc", node_id: "builtin:oscillator", params: { frequency: 330 } },
+          fixture({ inputs: ["osc"], params: { gain: 0.75 } }, { latencySamples: 64 }),
+        ],
+        output: "fx",
+      },
+      0.25,
+    );
+    const untouched = await renderChannels(graph, 0.25);
+    const savedState = (
+      saved?.nodes[1]?.extensions.wam as {
+        state: { parameterValues: { gain: { value: number } }; latencySamples: number };
+      }
+    ).state;
+    return {
+      savedGain: savedState.parameterValues.gain.value,
+      savedLatency: savedState.latencySamples,
+      maxDiffRestored: maxDiff(restoredLeft as Float32Array, expected.channels[0] as Float32Array),
+      maxDiffUntouched: maxDiff(untouched.channels[0] as Float32Array, expected.channels[0] as Float32Array),
+      peak: peakOf(restoredLeft as Float32Array),
+    };
+  },
+
+  /** Mounts a playing WAM's GUI in #gui; returns what it showed and what is left after unmounting. */
+  async mountGui(path: string | null) {
+    const node =
+      path === null
+        ? fixture({ inputs: ["osc"] })
+        : {
+            name: "fx",
+            node_id: `wam:${path}`,
+            inputs: ["osc"],
+            extensions: { wam: { module_url: `${CORPUS}/${path}` } },
+          };
+    await client().loadGraph({
+      version: "v1alpha",
+      nodes: [{ name: "osc", node_id: "builtin:oscillator" }, node],
+      output: "fx",
+    });
+    const container = document.querySelector("#gui") as HTMLElement;
+    const unmount = await client().mountWamGui("fx", container);
+    const mounted = {
+      children: container.childElementCount,
+      text: container.textContent ?? "",
+      tag: container.firstElementChild?.tagName ?? "",
+    };
+    unmount();
+    return { mounted, after: container.childElementCount };
+  },
+
+  /** Live: a chain of corpus effects played and captured in real time. */
+  async corpusEffectsLive(paths: string[], seconds: number) {
+    const nodes: GraphDescriptorInput["nodes"] = [
+      {
+        name: "osc",
+        node_id: "builtin:oscillator",
+        params: { frequency: 220, waveform: "saw", amplitude: 0.3 },
+      },
+    ];
+    let previous = "osc";
+    paths.forEach((path, i) => {
+      nodes.push({
+        name: `fx${i}`,
+        node_id: `wam:${path}`,
+        inputs: [previous],
+        extensions: { wam: { module_url: `${CORPUS}/${path}` } },
+      });
+      previous = `fx${i}`;
+    });
+    const { result, channels } = await renderChannels(
+      { version: "v1alpha", nodes, output: previous },
+      seconds,
+      {
+        options: { offline: false },
+      },
+    );
+    const left = channels[0] ?? new Float32Array(0);
+    return {
+      status: result.status,
+      error: result.error,
+      frames: result.frames,
+      peak: peakOf(left),
+      finite: left.every((x) => Number.isFinite(x)),
     };
   },
 
