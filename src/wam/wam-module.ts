@@ -69,8 +69,6 @@ const groups = new WeakMap<BaseAudioContext, Promise<WamHostGroup>>();
 /**
  * The host group of `context` (initializeWamHost once per context, with a random key; a failure is
  * forgotten so a retry works).
- * @example
- * const { groupId } = await wamHostGroup(context);
  */
 export function wamHostGroup(context: BaseAudioContext): Promise<WamHostGroup> {
   let group = groups.get(context);

@@ -73,8 +73,6 @@ export function wamParameterType(nodeId: string, params: readonly WamParameterIn
 
 /**
  * The events of WAM node `node` of `graph` at `sampleRate`; errors at `path` (the node's path).
- * @example
- * const { initial, events } = wamNodeTimeline(graph, graph.nodes[1], [{ id: "gain", minValue: -8, maxValue: 8 }], 48000, "node_graph.nodes[1]");
  */
 export function wamNodeTimeline(
   graph: GraphDescriptor,

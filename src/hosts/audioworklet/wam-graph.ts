@@ -66,8 +66,6 @@ export interface BuildWamGraphOptions {
  * Builds `plan` in `context`: stage nodes, WAM instances (created with their state, parameters set,
  * not yet given their events), and the connections. Rejects with E_UNKNOWN_NODE at the WAM node's
  * extensions.wam.module_url when its module does not load or its instance cannot be created.
- * @example
- * const built = await buildWamGraph(context, { graph, plan, programs, assets, root: "node_graph" });
  * built.output.node.connect(context.destination, built.output.index);
  */
 export async function buildWamGraph(

@@ -43,8 +43,6 @@ export class LiveWamGraph {
   /**
    * Builds `graph` (parsed, checked) in the host's context and starts it following the primary; the
    * primary must play RETURN_GRAPH already. Errors at `root`.
-   * @example
-   * const live = await LiveWamGraph.start(graph, host, "load_graph.graph");
    */
   static async start(graph: GraphDescriptor, host: LiveWamGraphHost, root: string): Promise<LiveWamGraph> {
     const plan = partitionGraph(graph, root);

@@ -73,8 +73,6 @@ export interface WamOfflineHost {
 
 /**
  * Renders `input` (a request whose graph has WAM nodes) in an OfflineAudioContext.
- * @example
- * const result = await renderWithWams(request, { compileStages, uploadBuffer, assets });
  */
 export async function renderWithWams(input: RenderRequestInput, host: WamOfflineHost): Promise<RenderResult> {
   const started = performance.now();
