@@ -48,7 +48,7 @@ import type { WebdreamerPlayer } from "../src/components/webdreamer-player";
 import type { BufferHandle } from "../src/contracts/common";
 import type { EngineCommand } from "../src/contracts/engine-command";
 import type { EngineErrorWire } from "../src/contracts/errors";
-import type { GraphDescriptor, GraphDescriptorInput } from "../src/contracts/graph-descriptor";
+import type { GraphDescriptor, GraphDescriptorInput, GraphNode } from "../src/contracts/graph-descriptor";
 import type { PluginDiscoveryResult } from "../src/contracts/plugin-discovery";
 import type { RenderRequest, RenderResult } from "../src/contracts/render";
 import type { TransportState } from "../src/contracts/transport-state";
@@ -178,6 +178,12 @@ export interface ExampleNameOverrides {
     slider: HTMLInputElement;
     tempoInput: HTMLInputElement;
   };
+  "src/contracts/wam-node.ts": { node: GraphNode };
+  "src/hosts/audioworklet/worklet-program.ts": {
+    graph: GraphDescriptor;
+    types: ProcessorTypeInfo[];
+    readBuffer(handle: string): Promise<Float32Array[]>;
+  };
   "src/contracts/graph-semantics.ts": {
     graph: GraphDescriptor;
     assertKnown(handle: BufferHandle, path: string): void;
@@ -298,6 +304,7 @@ export interface ExampleNameOverrides {
   };
   "src/testing/": { client: TestDoubleEngineClient };
   "src/wam/": {
+    graph: GraphDescriptor;
     /** The audio context plugins are created in, a plugin's module URL, class and instance. */
     context: BaseAudioContext;
     url: string;

@@ -23,7 +23,7 @@
 import { EngineError } from "../contracts/errors";
 import { LIMITS } from "../contracts/limits";
 import type { EngineWasmExports } from "./engine-module";
-import { type GraphProgram, timelineCounts } from "./graph-program";
+import { type GraphProgram, stagePortOutputs, timelineCounts } from "./graph-program";
 import { WasmEngine } from "./wasm-engine";
 
 /** One engine.wasm instance's memory, in bytes. */
@@ -99,6 +99,7 @@ export function estimateGraphMemory(
   try {
     const indices = program.nodes.map((node) => {
       const external = node.external ?? node.faust;
+      if (node.port) return planner.addExternalStandIn(stagePortOutputs(node.port));
       return external ? planner.addExternalStandIn(external.numOutputs) : planner.addNode(node.kind);
     });
     const standIns = new Map<number, number>();
@@ -108,7 +109,7 @@ export function estimateGraphMemory(
       const index = indices[i] as number;
       for (const input of node.inputs) planner.addInput(index, indices[input] ?? -1);
       // External parameters shape no channel count: the stand-in has none.
-      if (!(node.external ?? node.faust)) {
+      if (!(node.external ?? node.faust ?? node.port)) {
         for (const [id, value] of Object.entries(node.params)) planner.setParam(index, id, value);
       }
       for (const [slot, id] of Object.entries(node.buffers ?? {})) {

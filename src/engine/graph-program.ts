@@ -41,6 +41,21 @@ export interface ClonedFaustNode {
   memoryBytes?: number;
 }
 
+/**
+ * A stage port of a partitioned graph (src/wam/partition.ts) in structured-clone form: an input port
+ * reads the stage AudioWorkletNode's input `index`, an output port (a tap) writes output `index`.
+ * Only a host that renders stages (the AudioWorklet's EngineProcessor) can build one.
+ */
+export interface StagePortSpec {
+  direction: "input" | "output";
+  index: number;
+}
+
+/** Output channels of a stage port's engine node: an input port is stereo, a tap outputs silence. */
+export function stagePortOutputs(port: StagePortSpec): number {
+  return port.direction === "input" ? 2 : 1;
+}
+
 export interface GraphProgramNode {
   /** Built-in processor kind, e.g. "oscillator" (an external node's node_id). */
   kind: string;
@@ -51,6 +66,8 @@ export interface GraphProgramNode {
    * ExternalNodeSpec's create function cannot travel); applyGraphProgram's `makeExternal` rebuilds it.
    */
   faust?: ClonedFaustNode;
+  /** Set for a stage port; applyGraphProgram's `makePort` builds it. */
+  port?: StagePortSpec;
   /** Indices (into GraphProgram.nodes) of this node's inputs, in order. */
   inputs: number[];
   /** Parameter values before automation, by parameter id. */
@@ -141,12 +158,17 @@ export function applyGraphProgram(
   engine: WasmEngine,
   program: GraphProgram,
   makeExternal?: (faust: ClonedFaustNode) => ExternalNodeSpec,
+  makePort?: (port: StagePortSpec) => ExternalNodeSpec,
 ): number[] {
   engine.clear();
   const indices = program.nodes.map((node) => {
-    const external = node.external ?? (node.faust && makeExternal?.(node.faust));
+    const external =
+      node.external ?? (node.faust && makeExternal?.(node.faust)) ?? (node.port && makePort?.(node.port));
     if (node.faust && !external) {
       throw new WasmEngineError("E_UNKNOWN_KIND", `this host cannot run Faust node ${node.faust.nodeId}`);
+    }
+    if (node.port && !external) {
+      throw new WasmEngineError("E_UNKNOWN_KIND", "this host cannot run stage ports (a WAM graph's stages)");
     }
     return external
       ? engine.addExternalNode(external.create(), external.numOutputs, external.params)

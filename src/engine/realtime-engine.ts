@@ -87,6 +87,23 @@ export class RealtimeEngine implements CommandVisitor {
     this.engine.seek(this.positionFrames);
   }
 
+  /**
+   * Control: takes `leader`'s transport (position, running, tempo and its ramp, loop), so this engine
+   * plays in step with it from the next quantum: a stage of a WAM graph following the primary stage.
+   */
+  followTransport(leader: RealtimeEngine): void {
+    this.running = leader.running;
+    this.positionFrames = leader.positionFrames;
+    this.positionBeats = leader.positionBeats;
+    this.bpm = leader.bpm;
+    this.rampTarget = leader.rampTarget;
+    this.rampFramesLeft = leader.rampFramesLeft;
+    this.loopEnabled = leader.loopEnabled;
+    this.loopStart = leader.loopStart;
+    this.loopEnd = leader.loopEnd;
+    this.engine.seek(this.positionFrames);
+  }
+
   /** Timed commands waiting for their frame. */
   get queuedCommands(): number {
     return this.queue.length;

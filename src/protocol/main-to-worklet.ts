@@ -5,6 +5,7 @@
  */
 import type { BlockHandle } from "../dataplane/data-plane";
 import type { GraphProgram } from "../engine/graph-program";
+import type { WamLaneData } from "../wam/wam-lanes";
 
 /** The name the engine's processor registers under; the main thread creates its node by it. */
 export const ENGINE_PROCESSOR_NAME = "webdreamer-engine";
@@ -24,6 +25,17 @@ export interface EngineProcessorOptions {
    * program plays at once while the context runs (smoke tests, comparison pages, offline contexts).
    */
   followCommands?: boolean;
+  /**
+   * Set for a stage of a graph partitioned around WAM nodes (src/wam/partition.ts): the node has this
+   * many inputs and outputs (stereo each), read and written by the program's stage ports; the
+   * engine's own output is discarded.
+   */
+  stage?: {
+    inputs: number;
+    outputs: number;
+    /** Real time: follow the primary's transport in this stage group (stage-group.ts). */
+    follow?: string;
+  };
 }
 
 export type MainToWorkletMessage =
@@ -34,4 +46,10 @@ export type MainToWorkletMessage =
   /** After a fault: a fresh engine instance with the last graph and buffers. */
   | { type: "restart" }
   /** Test hook: make the next quantum trap inside engine.wasm. */
-  | { type: "trap-for-testing" };
+  | { type: "trap-for-testing" }
+  /** A WAM graph plays: lead stage group `groupId` (its stages follow this node's transport). */
+  | { type: "lead-stage-group"; groupId: string }
+  /** The WAM graph is gone: its stages stop, its WAMs get no more events. */
+  | { type: "end-stage-group" }
+  /** The WAM nodes' MIDI and automation, handed to their processors as the transport plays them. */
+  | { type: "wam-lanes"; groupId: string; groupKey: string; lanes: WamLaneData[] };

@@ -26,6 +26,7 @@ import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../contracts/render";
 import type { LoopRegion, TransportState } from "../contracts/transport-state";
+import type { GraphProgram } from "../engine/graph-program";
 import type { LibFaustUrls } from "../faust/libfaust";
 
 /** main -> Worker: the first message, posted to the Worker with `port` in the transfer list. */
@@ -106,4 +107,19 @@ export interface EngineHostApi {
 export interface AudioWorkletHostApi extends EngineHostApi {
   /** Connects the Worker to the engine's AudioWorkletNode over `port` (once, at start). */
   attachWorklet(port: MessagePort): void;
+  /**
+   * Compiles the stage subgraphs of a graph partitioned around WAM nodes (src/wam/partition.ts) for
+   * EngineProcessors at `sampleRate`, with the audio their buffers refer to. `root` prefixes error paths.
+   */
+  compileStages(
+    graphs: GraphDescriptorInput[],
+    sampleRate: number,
+    root: string,
+  ): Promise<WireResult<CompiledStage[]>>;
+}
+
+/** One stage's program for an EngineProcessor, and its audio (engine buffer ids 0, 1, ...). */
+export interface CompiledStage {
+  program: GraphProgram;
+  buffers: Float32Array[][];
 }

@@ -14,7 +14,7 @@
  */
 import * as Comlink from "comlink";
 import { type Clock, systemClock } from "../../api/clock";
-import type { EngineClient } from "../../api/engine-client";
+import type { EngineClient, RenderCallOptions, SetParameterOptions } from "../../api/engine-client";
 import type { HostContext } from "../../api/host-factory";
 import type { RealtimeEngineClient } from "../../api/realtime-client";
 import {
@@ -24,7 +24,17 @@ import {
   type TransportSnapshot,
 } from "../../api/realtime-readings";
 import { CONTRACT_VERSION } from "../../contracts/common";
+import { EngineError } from "../../contracts/errors";
+import {
+  type GraphDescriptor,
+  type GraphDescriptorInput,
+  GraphDescriptorSchema,
+} from "../../contracts/graph-descriptor";
+import { checkGraph } from "../../contracts/graph-semantics";
+import type { RenderRequestInput, RenderResult } from "../../contracts/render";
 import type { TransportState } from "../../contracts/transport-state";
+import { parseContract } from "../../contracts/validate";
+import { WAM_NODE_PREFIX } from "../../contracts/wam-node";
 import { createDataPlane } from "../../dataplane/data-plane";
 import type { MeterBlock } from "../../dataplane/meter-block";
 import type { TransportBlock } from "../../dataplane/transport-block";
@@ -32,11 +42,31 @@ import type { MainToWorkletMessage } from "../../protocol/main-to-worklet";
 import type { AudioWorkletHostApi } from "../../protocol/main-worker";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
-import { engineAssets } from "../assets/engine-assets";
+import { type EngineAssets, engineAssets } from "../assets/engine-assets";
 import { RemoteEngineClient } from "../worker/remote-client";
 import { startEngineWorker } from "../worker/start-engine-worker";
 import type { WorkerEngineClientOptions } from "../worker/worker-client";
 import { createEngineWorklet, loadEngineModule } from "./engine-worklet";
+import { LiveWamGraph, RETURN_GRAPH } from "./wam-live-graph";
+import { renderWithWams } from "./wam-offline-render";
+
+/** True when an (unvalidated) request's graph has a WAM node ("wam:<identifier>"). */
+function requestHasWamNodes(request: RenderRequestInput): boolean {
+  return hasWamNodes((request as { node_graph?: { nodes?: unknown } } | null)?.node_graph);
+}
+
+/** True when an (unvalidated) graph has a WAM node. */
+function hasWamNodes(graph: { nodes?: unknown } | null | undefined): boolean {
+  const nodes = graph?.nodes;
+  return (
+    Array.isArray(nodes) &&
+    nodes.some(
+      (node) =>
+        typeof (node as { node_id?: unknown })?.node_id === "string" &&
+        (node as { node_id: string }).node_id.startsWith(WAM_NODE_PREFIX),
+    )
+  );
+}
 
 export interface AudioWorkletEngineClientOptions extends WorkerEngineClientOptions {
   /** The context to play in; default a new interactive AudioContext (at `sampleRate` if given). */
@@ -72,6 +102,7 @@ export class AudioWorkletEngineClient
   private readonly faults = new EventTarget();
   private sessionId: string;
   private restarting: Promise<void> | null = null;
+  private wamGraph: LiveWamGraph | null = null;
 
   private constructor(
     worker: Worker,
@@ -89,6 +120,8 @@ export class AudioWorkletEngineClient
     private readonly meterBlock: MeterBlock,
     /** True when start() created the context, so close() closes it too. */
     private readonly ownsContext: boolean,
+    /** Where engine.wasm and the worklet module are (stage nodes of WAM graphs load them too). */
+    private readonly assets: EngineAssets,
   ) {
     super(worker, remote, options);
     this.clock = options.clock ?? systemClock;
@@ -153,6 +186,7 @@ export class AudioWorkletEngineClient
       transport.local,
       meters.local,
       options.context === undefined,
+      assets,
     );
   }
 
@@ -261,6 +295,116 @@ export class AudioWorkletEngineClient
     };
   }
 
+  /**
+   * Renders like every client; a graph with WAM nodes renders offline here, on the main thread, in an
+   * OfflineAudioContext (wam-offline-render.ts; docs/wam.md, "Hosting").
+   * @example
+   * const result = await engine.render(request);
+   */
+  override async render(request: RenderRequestInput, options: RenderCallOptions = {}): Promise<RenderResult> {
+    if (!requestHasWamNodes(request)) return super.render(request, options);
+    this.ensureOpen();
+    if ((request as { options?: { offline?: boolean } }).options?.offline === false) {
+      // Real time: play the WAM graph and capture what returns into the primary.
+      await this.loadGraph(request.node_graph);
+      return super.render({ ...request, node_graph: RETURN_GRAPH }, options);
+    }
+    return renderWithWams(request, {
+      compileStages: (graphs, sampleRate, root) =>
+        this.call((remote) => remote.compileStages(graphs, sampleRate, root)),
+      uploadBuffer: (channels, sampleRate) => this.uploadBuffer(channels, sampleRate),
+      assets: this.assets,
+      policy: this.wamPolicy,
+    });
+  }
+
+  /**
+   * Plays `graph`; a graph with WAM nodes plays through stages and WAM instances around the engine
+   * (wam-live-graph.ts; docs/wam.md, "Hosting").
+   * @example
+   * await engine.loadGraph(graph);
+   */
+  override async loadGraph(graph: GraphDescriptorInput): Promise<void> {
+    if (!hasWamNodes(graph as { nodes?: unknown })) {
+      await super.loadGraph(graph);
+      this.endWamGraph();
+      return;
+    }
+    this.ensureOpen();
+    const root = "load_graph.graph";
+    const parsed = parseContract(GraphDescriptorSchema, graph, root);
+    checkGraph(parsed, { rootLabel: root });
+    await super.loadGraph(RETURN_GRAPH);
+    this.endWamGraph();
+    this.wamGraph = await LiveWamGraph.start(
+      parsed,
+      {
+        context: this.context,
+        primary: this.node,
+        port: this.port,
+        compileStages: (graphs, sampleRate, at) =>
+          this.call((remote) => remote.compileStages(graphs, sampleRate, at)),
+        assets: this.assets,
+        policy: this.wamPolicy,
+      },
+      root,
+    );
+  }
+
+  /** Parameters of WAM nodes go to the plugin (now only); the others to the engine. */
+  override async setParameter(
+    node: string,
+    parameter: string,
+    value: number | string,
+    options?: SetParameterOptions,
+  ): Promise<void> {
+    const live = this.wamGraph;
+    if (!live?.hasWam(node)) return super.setParameter(node, parameter, value, options);
+    this.ensureOpen();
+    if (options?.atSeconds !== undefined) {
+      throw new EngineError(
+        "E_SCHEMA",
+        "a WAM node's parameter changes now; timed changes go in the graph's automation",
+        "set_parameter.at_seconds",
+      );
+    }
+    await live.setParameter(node, parameter, value);
+  }
+
+  /** The WAM graph playing (null when the graph has no WAM node). */
+  get wams(): LiveWamGraph | null {
+    return this.wamGraph;
+  }
+
+  /**
+   * Mounts the GUI of WAM node `node` of the playing graph into `container`; resolves to a function
+   * that unmounts it.
+   * @example
+   * const unmount = await engine.mountWamGui("reverb", document.querySelector("#plugin") as Element);
+   */
+  mountWamGui(node: string, container: Element): Promise<() => void> {
+    this.ensureOpen();
+    if (!this.wamGraph)
+      throw new EngineError("E_UNKNOWN_NODE", `no WAM node named "${node}" is playing`, "node");
+    return this.wamGraph.mountGui(node, container);
+  }
+
+  /**
+   * The playing graph with each WAM node's current plugin state in extensions.wam.state, to save in a
+   * session: loading it again restores the plugins as they are now.
+   * @example
+   * const graph = await engine.graphWithWamState();
+   */
+  async graphWithWamState(): Promise<GraphDescriptor | null> {
+    this.ensureOpen();
+    return (await this.wamGraph?.graphWithState()) ?? null;
+  }
+
+  private endWamGraph(): void {
+    this.wamGraph?.end();
+    this.wamGraph = null;
+  }
+
   override async play(): Promise<void> {
     await this.applied(() => super.play());
   }
@@ -282,6 +426,7 @@ export class AudioWorkletEngineClient
 
   /** Closes the engine, its worker and the node (and the context when this client created it). */
   protected override async release(): Promise<void> {
+    this.endWamGraph();
     await super.release();
     this.node.disconnect();
     if (this.ownsContext) await this.context.close();

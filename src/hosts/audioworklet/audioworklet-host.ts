@@ -19,7 +19,13 @@ import type {
 } from "../../api/engine-client";
 import { CONTRACT_VERSION } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
-import type { AutomationInput, GraphDescriptorInput, MidiEventInput } from "../../contracts/graph-descriptor";
+import {
+  type AutomationInput,
+  type GraphDescriptorInput,
+  GraphDescriptorSchema,
+  type MidiEventInput,
+} from "../../contracts/graph-descriptor";
+import { checkGraph } from "../../contracts/graph-semantics";
 import { nonFiniteReport } from "../../contracts/non-finite";
 import {
   checkRenderRequest,
@@ -32,11 +38,12 @@ import type { LoopRegion } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
 import type { ProcessorTypeInfo } from "../../engine/processor-types";
 import type { FaustRegistry } from "../../faust/registry";
-import type { AudioWorkletHostApi, WireResult } from "../../protocol/main-worker";
+import type { AudioWorkletHostApi, CompiledStage, WireResult } from "../../protocol/main-worker";
 import type { InProcessEngineClient } from "../in-process/in-process-client";
 import { nonFiniteFailure, renderResult } from "../in-process/render-outcome";
 import { EngineHost, settle } from "../worker/engine-host";
 import { WorkletDriver } from "./worklet-driver";
+import { compileForWorklet } from "./worklet-program";
 
 export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHostApi {
   private driver: WorkletDriver | null = null;
@@ -60,6 +67,29 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
       (handle) => this.inProcess.readBuffer(handle),
       this.faust,
     );
+  }
+
+  compileStages(
+    graphs: GraphDescriptorInput[],
+    sampleRate: number,
+    root: string,
+  ): Promise<WireResult<CompiledStage[]>> {
+    return settle(async () => {
+      const stages: CompiledStage[] = [];
+      for (const input of graphs) {
+        const graph = parseContract(GraphDescriptorSchema, input, root);
+        checkGraph(graph, { rootLabel: root });
+        const { compiled, audio } = await compileForWorklet(graph, {
+          types: this.types,
+          sampleRate,
+          readBuffer: (handle) => this.inProcess.readBuffer(handle),
+          faust: this.faust,
+          root,
+        });
+        stages.push({ program: compiled.program, buffers: audio });
+      }
+      return stages;
+    });
   }
 
   override loadGraph(graph: GraphDescriptorInput): Promise<WireResult<void>> {

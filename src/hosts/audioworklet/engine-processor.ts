@@ -33,7 +33,13 @@ import type { RingBell } from "../../dataplane/doorbell";
 import type { MeterBlock } from "../../dataplane/meter-block";
 import type { DataRing } from "../../dataplane/spsc-ring";
 import type { TransportBlock } from "../../dataplane/transport-block";
-import type { ClonedFaustNode, ExternalNodeSpec, GraphProgram } from "../../engine/graph-program";
+import {
+  type ClonedFaustNode,
+  type ExternalNodeSpec,
+  type GraphProgram,
+  type StagePortSpec,
+  stagePortOutputs,
+} from "../../engine/graph-program";
 import { RealtimeEngine } from "../../engine/realtime-engine";
 import { createFaustNode, type FaustDspCode, type SoundfilePart } from "../../faust/faust-node";
 import type { EngineProcessorOptions, MainToWorkletMessage } from "../../protocol/main-to-worklet";
@@ -41,7 +47,10 @@ import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
 import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
+import { createStageIo, StageInputPort, type StageIo, StageTap } from "../../wam/stage-ports";
 import { EngineSlot } from "./engine-slot";
+import { StageGroup, stageGroups } from "./stage-group";
+import { WamEventLanes } from "./wam-event-lanes";
 
 const CAPTURE_CHUNK = 128;
 
@@ -55,6 +64,17 @@ function rebuildFaustNode(faust: ClonedFaustNode): ExternalNodeSpec {
     numOutputs: faust.numOutputs,
     params: faust.params,
     create: () => createFaustNode(faust.code as FaustDspCode, soundfiles),
+  };
+}
+
+/** A stage port (a WAM graph's stage, src/wam/partition.ts) reading or writing this node's `io`. */
+function stagePortNode(io: StageIo, port: StagePortSpec): ExternalNodeSpec {
+  return {
+    nodeId: `stage-${port.direction}:${port.index}`,
+    numOutputs: stagePortOutputs(port),
+    params: [],
+    create: () =>
+      port.direction === "input" ? new StageInputPort(io, port.index) : new StageTap(io, port.index),
   };
 }
 
@@ -83,17 +103,34 @@ export class EngineProcessor extends AudioWorkletProcessor {
   /** Non-finite samples counted before the engine's last clear (a capture's start, a restart). */
   private nonFiniteBefore = 0;
   private readonly captureChunk = new Float32Array(CAPTURE_CHUNK * 2);
+  /**
+   * A stage of a WAM graph: the stage ports read and write the node's own inputs and outputs, and the
+   * engine's output (the stage's sink) goes to `stageScratch`, unheard.
+   */
+  private readonly stageIo: StageIo | null;
+  private readonly stageScratch: Float32Array[];
+  /** Real time, a WAM graph: the group this node leads (primary) or follows (a stage), by id. */
+  private group: StageGroup | null = null;
+  private groupId: string | null = null;
+  private readonly follows: string | null;
+  /** Primary of a real-time WAM graph: the WAM nodes' events, handed over as the transport plays. */
+  private lanes: WamEventLanes | null = null;
 
   constructor(options: { processorOptions: EngineProcessorOptions }) {
     super();
-    const { module, program, blockSize, buffers, followCommands } = options.processorOptions;
+    const { module, program, blockSize, buffers, followCommands, stage } = options.processorOptions;
     this.main = this.port;
     this.main.onmessage = (event) => this.onMainMessage(event.data);
+    const io = stage ? createStageIo() : null;
+    this.follows = stage?.follow ?? null;
+    this.stageIo = io;
+    this.stageScratch = stage ? [new Float32Array(128), new Float32Array(128)] : [];
     try {
-      const slot = new EngineSlot(module, sampleRate, blockSize ?? 128, rebuildFaustNode);
+      const makePort = io ? (port: StagePortSpec) => stagePortNode(io, port) : undefined;
+      const slot = new EngineSlot(module, sampleRate, blockSize ?? 128, rebuildFaustNode, makePort);
       this.slot = slot;
       this.startEngine(program ?? null, buffers ?? []);
-      if (!followCommands && this.realtime) this.realtime.play(-1);
+      if (this.follows === null && !followCommands && this.realtime) this.realtime.play(-1);
       this.main.postMessage({ type: "ready", outputChannels: slot.engine.outputChannels });
     } catch (error) {
       // A node that cannot start outputs silence and says why once, instead of throwing into the
@@ -143,7 +180,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
   ): void {
     // Records sent before the load name the old graph's nodes: apply or queue them first, so the
     // load clears (and counts) those still queued instead of playing them on the new graph.
-    if (this.commands && this.realtime) this.decoder.decode(this.commands, this.realtime);
+    if (this.commands && this.realtime) this.decoder.decode(this.commands, this.group ?? this.realtime);
     if (this.realtime) this.realtime.droppedCommands += message.discarded;
     if (this.faulted) {
       const detail = "the engine faulted and outputs silence: restart it before loading a graph";
@@ -231,7 +268,35 @@ export class EngineProcessor extends AudioWorkletProcessor {
       case "trap-for-testing":
         this.trapNext = true;
         return;
+      case "lead-stage-group":
+        this.endStageGroup();
+        if (this.realtime) {
+          this.group = new StageGroup(this.realtime, this.commands, this.decoder);
+          this.groupId = message.groupId;
+          stageGroups().set(message.groupId, this.group);
+        }
+        return;
+      case "end-stage-group":
+        this.endStageGroup();
+        return;
+      case "wam-lanes":
+        this.lanes = new WamEventLanes(message.groupId, message.groupKey, message.lanes);
+        if (this.lanes.unreachable.length > 0) {
+          this.main.postMessage({
+            type: "error",
+            message: `no audio-thread processor to take the events of WAM instance(s) ${this.lanes.unreachable.join(", ")}`,
+          });
+        }
+        return;
     }
+  }
+
+  /** Control: the WAM graph this node led is gone; its stages stop at their next quantum. */
+  private endStageGroup(): void {
+    if (this.groupId !== null) stageGroups().delete(this.groupId);
+    this.group = null;
+    this.groupId = null;
+    this.lanes = null;
   }
 
   /** Control: a message from the engine Worker, on the control port. */
@@ -263,12 +328,38 @@ export class EngineProcessor extends AudioWorkletProcessor {
     }
   }
 
-  process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
-    const output = outputs[0];
+  process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+    const io = this.stageIo;
+    let output = outputs[0];
+    if (io) {
+      // The taps write the outputs during the render; what no tap reaches this quantum stays silent.
+      io.inputs = inputs;
+      io.outputs = outputs;
+      io.quantum++;
+      for (let k = 0; k < outputs.length; k++) {
+        const channels = outputs[k] as Float32Array[];
+        for (let c = 0; c < channels.length; c++) (channels[c] as Float32Array).fill(0);
+      }
+      output = this.stageScratch;
+    }
     const realtime = this.realtime;
     if (!output || !realtime || output.length === 0) return true;
     const frames = (output[0] as Float32Array).length;
-    if (this.commands) this.decoder.decode(this.commands, realtime);
+    if (this.follows !== null) {
+      if (this.group === null) {
+        // A stage of a real-time WAM graph joins its group when it finds it (the primary's message
+        // creating it may come after this node), then plays in step with the primary.
+        const group = stageGroups().get(this.follows);
+        if (!group) return true;
+        this.group = group;
+        group.join(realtime);
+      } else if (stageGroups().get(this.follows) !== this.group) {
+        // Its group has ended: this stage has played its last quantum.
+        return false;
+      }
+      this.group.pump(currentFrame);
+    } else if (this.group) this.group.pump(currentFrame);
+    else if (this.commands) this.decoder.decode(this.commands, realtime);
     if (this.faulted) {
       for (let c = 0; c < output.length; c++) (output[c] as Float32Array).fill(0);
     } else {
@@ -284,8 +375,24 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.fault(String((error as Error)?.message ?? error));
       }
     }
+    if (!io) this.addReturnInput(inputs[0], output, frames);
     this.publish(output, frames);
+    // The next quantum starts at currentTime + frames / sampleRate (see wam-event-lanes.ts).
+    this.lanes?.dispatch(realtime, currentTime + frames / sampleRate, frames, sampleRate);
     return true;
+  }
+
+  /**
+   * The primary of a real-time WAM graph: the graph's output (rendered by stages and WAMs before this
+   * node in the quantum) arrives on input 0 and is played, metered and captured as this node's own.
+   */
+  private addReturnInput(input: Float32Array[] | undefined, output: Float32Array[], frames: number): void {
+    if (!input || input.length === 0) return;
+    for (let c = 0; c < output.length; c++) {
+      const from = (input[c] ?? input[0]) as Float32Array;
+      const to = output[c] as Float32Array;
+      for (let i = 0; i < frames; i++) to[i] = (to[i] as number) + (from[i] as number);
+    }
   }
 
   /** Per quantum: transport block, meters, and the capture in progress. */

@@ -27,6 +27,7 @@ import {
   type ClonedFaustNode,
   type ExternalNodeSpec,
   type GraphProgram,
+  type StagePortSpec,
   type TimelineEntry,
   timelineCounts,
 } from "../../engine/graph-program";
@@ -68,6 +69,7 @@ export class EngineSlot {
     private readonly sampleRate: number,
     private readonly blockSize: number,
     private readonly makeExternal?: (faust: ClonedFaustNode) => ExternalNodeSpec,
+    private readonly makePort?: (port: StagePortSpec) => ExternalNodeSpec,
   ) {
     this.engine = this.freshEngine();
   }
@@ -229,7 +231,7 @@ export class EngineSlot {
   /** Copies the buffers into `engine` (ids 0, 1, ... in a fresh engine) and applies the program. */
   private build(engine: WasmEngine, program: GraphProgram, buffers: Float32Array[][]): void {
     for (const channels of buffers) engine.createBuffer(channels, this.sampleRate);
-    const nodes = applyGraphProgram(engine, program, this.makeExternal).length;
+    const nodes = applyGraphProgram(engine, program, this.makeExternal, this.makePort).length;
     this.engine = engine;
     this.program = program;
     this.buffers = buffers;

@@ -58,6 +58,11 @@ export interface EngineWorkletOptions {
   blockSize?: number;
   /** Audio the program refers to as engine buffer ids 0, 1, ... (copied to the audio thread). */
   buffers?: Float32Array[][];
+  /**
+   * A stage of a graph partitioned around WAM nodes: this many stereo inputs and outputs, read and
+   * written by the program's stage ports (EngineProcessorOptions.stage).
+   */
+  stage?: { inputs: number; outputs: number; follow?: string };
 }
 
 /** The engine's AudioWorkletNode and its port, typed by the main <-> worklet protocol. */
@@ -88,13 +93,33 @@ export async function createEngineWorklet(
     followCommands: options.followCommands ?? false,
     blockSize: options.blockSize ?? 128,
     buffers: options.buffers ?? [],
+    ...(options.stage ? { stage: options.stage } : {}),
   };
-  const node = new AudioWorkletNode(context, ENGINE_PROCESSOR_NAME, {
-    numberOfInputs: 0,
-    numberOfOutputs: 1,
-    outputChannelCount: [options.outputChannels ?? 2],
-    processorOptions,
-  });
+  const stage = options.stage;
+  const node = new AudioWorkletNode(
+    context,
+    ENGINE_PROCESSOR_NAME,
+    stage
+      ? {
+          numberOfInputs: stage.inputs,
+          numberOfOutputs: stage.outputs,
+          outputChannelCount: Array.from({ length: stage.outputs }, () => 2),
+          // Every input is read as stereo whatever feeds it (Web Audio up- or down-mixes).
+          channelCount: 2,
+          channelCountMode: "explicit",
+          channelInterpretation: "speakers",
+          processorOptions,
+        }
+      : {
+          // Input 0 is the return path of a real-time WAM graph's output (silent unless connected).
+          numberOfInputs: 1,
+          numberOfOutputs: 1,
+          outputChannelCount: [options.outputChannels ?? 2],
+          channelCount: 2,
+          channelCountMode: "explicit",
+          processorOptions,
+        },
+  );
   const port: TypedPort<MainToWorkletMessage, WorkletToMainMessage> = node.port;
   await new Promise<void>((resolve, reject) => {
     port.onmessage = (event) => {

@@ -14,28 +14,26 @@ import { automationAfter } from "../../contracts/automation-lane";
 import type { EngineCommand } from "../../contracts/engine-command";
 import { EngineError } from "../../contracts/errors";
 import type { Automation, GraphDescriptor, MidiEvent } from "../../contracts/graph-descriptor";
-import { graphBufferReferences } from "../../contracts/graph-semantics";
 import { secondsAtBeat } from "../../contracts/tempo-map";
 import type { DataPlaneCommand } from "../../dataplane/command-codec";
 import { createDataPlane } from "../../dataplane/data-plane";
 import type { RingBell } from "../../dataplane/doorbell";
 import type { DataRing } from "../../dataplane/spsc-ring";
 import {
-  compileGraph,
   compileLane,
   requireParameterOf,
   resolveParameterValue,
   staticParameterValue,
 } from "../../engine/graph-compiler";
 import { memoryLimitError } from "../../engine/graph-memory";
-import type { ClonedFaustNode, GraphProgram, TimelineEntry } from "../../engine/graph-program";
+import type { GraphProgram, TimelineEntry } from "../../engine/graph-program";
 import type { ProcessorTypeInfo } from "../../engine/processor-types";
-import { faustMemoryBytes } from "../../faust/heap";
 import type { FaustRegistry } from "../../faust/registry";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
 import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
 import { CommandFeeder, type CommandFeederOptions } from "./command-feeder";
+import { compileForWorklet } from "./worklet-program";
 
 /** Capture ring size: 2 s of interleaved stereo at 48 kHz, far more than a drain cycle needs. */
 const CAPTURE_RING_FLOATS = 2 * 96000;
@@ -145,58 +143,13 @@ export class WorkletDriver {
    */
   async load(graph: GraphDescriptor, root = "graph"): Promise<void> {
     this.throwIfFaulted();
-    const handles = [...new Set(graphBufferReferences(graph).map((r) => r.handle))];
-    const audio = await Promise.all(handles.map((handle) => this.readBuffer(handle)));
-    const byHandle = new Map(handles.map((handle, i) => [handle, i]));
-    await this.faust?.prepareGraph(graph, "graph");
-    // Faust nodes travel to the worklet as data (compiled code and soundfile audio) and are rebuilt
-    // there; the graph compiler sees them as external nodes.
-    const faustNodes = new Map<string, ClonedFaustNode>();
-    const compiled = compileGraph(graph, {
-      resolveExternal: (node, path) => {
-        const resolved = this.faust?.resolve(node, path, (handle, slotPath) => {
-          const channels = audio[byHandle.get(handle) ?? -1];
-          if (!channels)
-            throw new EngineError("E_UNKNOWN_HANDLE", `unknown buffer handle ${handle}`, slotPath);
-          return { channels, sampleRate: this.sampleRate };
-        });
-        if (!resolved) return undefined;
-        const { dsp, effect, mixer, layout } = resolved.compiled;
-        const spec = {
-          nodeId: node.node_id,
-          numOutputs: layout.numOutputs,
-          params: layout.params,
-          memoryBytes: faustMemoryBytes(layout, resolved.soundfiles),
-        };
-        faustNodes.set(node.name, {
-          ...spec,
-          code: { dsp, effect, mixer, layout },
-          soundfiles: [...resolved.soundfiles],
-        });
-        return { type: resolved.type, spec: { ...spec, create: resolved.create } };
-      },
+    const { compiled, audio } = await compileForWorklet(graph, {
       types: this.types,
       sampleRate: this.sampleRate,
-      rootLabel: root,
-      resolveBuffer: (handle, path) => {
-        const index = byHandle.get(handle);
-        if (index === undefined)
-          throw new EngineError("E_UNKNOWN_HANDLE", `unknown buffer handle ${handle}`, path);
-        return index;
-      },
-      readBufferChannel0: (handle, path) => {
-        const channel = audio[byHandle.get(handle) ?? -1]?.[0];
-        if (!channel) throw new EngineError("E_UNKNOWN_HANDLE", `unknown buffer handle ${handle}`, path);
-        return channel;
-      },
+      readBuffer: this.readBuffer,
+      faust: this.faust,
+      root,
     });
-    for (const [name, faust] of faustNodes) {
-      const node = compiled.program.nodes[compiled.nodeIndex.get(name) as number];
-      if (node) {
-        node.external = undefined;
-        node.faust = faust;
-      }
-    }
     const reply = await this.request({ program: compiled.program, buffers: audio });
     if (reply.type === "load-failed") {
       if (reply.limitNode !== undefined) {

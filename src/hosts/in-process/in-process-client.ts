@@ -84,6 +84,7 @@ import {
 } from "../../contracts/render";
 import type { LoopRegion, TransportState } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
+import { isWamNode, wamNodeUnsupported } from "../../contracts/wam-node";
 import { BUILTIN_PREFIX, builtinDescriptors } from "../../engine/builtin-descriptors";
 import {
   type CompiledGraph,
@@ -690,6 +691,8 @@ export class InProcessEngineClient
 
   /** The graph compiler's hook for "faust:" nodes (soundfile audio read from this client's buffers). */
   private resolveExternal(node: GraphNode, path: string): ExternalNodeResolution | undefined {
+    // A WAM runs in its own AudioWorkletNode: only the audioworklet host, in a page, can play one.
+    if (isWamNode(node)) throw wamNodeUnsupported(node, path, this.hostName);
     const faust = this.faust?.resolve(node, path, (handle, slotPath) => this.buffers.get(handle, slotPath));
     if (faust === undefined) return undefined;
     const { layout, nodeId } = faust.compiled;

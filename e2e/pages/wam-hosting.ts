@@ -1,0 +1,416 @@
+// WAM hosting, driven from Playwright (e2e/wam-hosting.spec.ts): graphs with WAM nodes rendered by the
+// AudioWorklet host, offline in an OfflineAudioContext and live.
+import { AudioWorkletEngineClient } from "../../src/browser";
+import type { GraphDescriptorInput, RenderRequestInput } from "../../src/contracts";
+import { parseContract } from "../../src/contracts/validate";
+import { checkSessionFile, SessionFileSchema } from "../../src/session/session-file";
+
+const SAMPLE_RATE = 48000;
+export const FIXTURE_URL = "/build/wam/fixture/index.js";
+const CORPUS = "/wam-corpus/plugins";
+
+let engine: AudioWorkletEngineClient | null = null;
+
+function client(): AudioWorkletEngineClient {
+  if (!engine) throw new Error("call start() first");
+  return engine;
+}
+
+function request(
+  graph: GraphDescriptorInput,
+  seconds: number,
+  extra: Partial<RenderRequestInput> = {},
+): RenderRequestInput {
+  return {
+    version: "v1alpha",
+    request_id: "wam",
+    node_graph: graph,
+    duration_seconds: seconds,
+    sample_rate: SAMPLE_RATE,
+    channels: 2,
+    ...extra,
+  };
+}
+
+async function renderChannels(
+  graph: GraphDescriptorInput,
+  seconds: number,
+  extra: Partial<RenderRequestInput> = {},
+) {
+  const result = await client().render(request(graph, seconds, extra));
+  const channels = result.buffer_handle ? await client().readBuffer(result.buffer_handle) : [];
+  return { result, channels };
+}
+
+function fixture(extra: Partial<GraphDescriptorInput["nodes"][number]> = {}, state?: unknown) {
+  return {
+    name: "fx",
+    node_id: "wam:com.webdreamer.fixture",
+    extensions: { wam: { module_url: FIXTURE_URL, ...(state === undefined ? {} : { state }) } },
+    ...extra,
+  };
+}
+
+function maxDiff(a: Float32Array, b: Float32Array): number {
+  let max = a.length === b.length ? 0 : Number.POSITIVE_INFINITY;
+  for (let i = 0; i < Math.min(a.length, b.length); i++)
+    max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
+  return max;
+}
+
+function peakOf(channel: Float32Array): number {
+  let peak = 0;
+  for (const x of channel) peak = Math.max(peak, Math.abs(x));
+  return peak;
+}
+
+/** Frames where the signal changes by more than `threshold` from the frame before. */
+function changes(channel: Float32Array, threshold = 1e-6): number[] {
+  const found: number[] = [];
+  for (let i = 1; i < channel.length; i++) {
+    if (Math.abs((channel[i] as number) - (channel[i - 1] as number)) > threshold) found.push(i);
+  }
+  return found;
+}
+
+const api = {
+  async start() {
+    engine = await AudioWorkletEngineClient.start({ sampleRate: SAMPLE_RATE, connect: false });
+    return { sampleRate: engine.context.sampleRate };
+  },
+
+  /** Live: the context must run. */
+  async resume() {
+    await client().context.resume();
+    return client().context.state;
+  },
+
+  /** osc -> fixture (gain 0.5, latency `latency`) -> filter, against osc -> builtin:gain 0.5 -> filter. */
+  async fixtureBetweenBuiltins(latency: number) {
+    const osc = { name: "osc", node_id: "builtin:oscillator", params: { frequency: 441, waveform: "saw" } };
+    const filter = { name: "filter", node_id: "builtin:filter", inputs: ["fx"], params: { frequency: 2000 } };
+    const withWam = await renderChannels(
+      {
+        version: "v1alpha",
+        nodes: [
+          osc,
+          fixture({ inputs: ["osc"], params: { gain: 0.5 } }, { latencySamples: latency }),
+          filter,
+        ],
+        output: "filter",
+      },
+      0.5,
+    );
+    const reference = await renderChannels(
+      {
+        version: "v1alpha",
+        nodes: [osc, { name: "fx", node_id: "builtin:gain", inputs: ["osc"], params: { gain: 0.5 } }, filter],
+        output: "filter",
+      },
+      0.5,
+    );
+    const [left, right] = withWam.channels as [Float32Array, Float32Array];
+    const [refLeft] = reference.channels as [Float32Array];
+    return {
+      status: withWam.result.status,
+      frames: withWam.result.frames,
+      extensions: withWam.result.extensions,
+      peak: peakOf(left),
+      referencePeak: peakOf(refLeft),
+      maxDiffLeft: maxDiff(left, refLeft),
+      maxDiffRight: maxDiff(right, refLeft),
+    };
+  },
+
+  /**
+   * A constant 1 through the fixture: gain steps by automation and notes add velocity/127, so each
+   * change of the output is an event landing; returns the frames where the output changes.
+   */
+  async fixtureEventFrames(options: { offline?: boolean } = {}) {
+    const frame = (f: number) => f / SAMPLE_RATE;
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "one", node_id: "builtin:constant", params: { offset: 1 } },
+        fixture({
+          inputs: ["one"],
+          params: { gain: 0.25 },
+          automation: {
+            gain: {
+              kind: "breakpoints",
+              points: [
+                { time: 0, value: 0.25, curve: "step" },
+                { time: frame(1000), value: 0.5, curve: "step" },
+                { time: frame(7777), value: 0.125, curve: "step" },
+              ],
+            },
+          },
+          midi: [
+            { type: "note", time: frame(3001), duration: frame(2000), note: 60, velocity: 127 },
+            { type: "note", time: frame(4100), duration: frame(3000), note: 64, velocity: 127 },
+          ],
+        }),
+      ],
+      output: "fx",
+    };
+    const { result, channels } = await renderChannels(graph, 0.25, {
+      options: { offline: options.offline ?? true },
+    });
+    const left = channels[0] as Float32Array;
+    return {
+      status: result.status,
+      error: result.error,
+      samples: Array.from(left),
+      changes: changes(left),
+      values: [0, 999, 1000, 3000, 3001, 4100, 5001, 7100, 7777, 9000].map((i) => left[i]),
+    };
+  },
+
+  /**
+   * osc -> fixture that throws after `throwAfter` frames, mixed with a second oscillator: the fixture
+   * goes silent with one error naming it, the rest plays on.
+   */
+  async throwingFixture(throwAfter: number) {
+    const { result, channels } = await renderChannels(
+      {
+        version: "v1alpha",
+        nodes: [
+          { name: "osc", node_id: "builtin:oscillator", params: { frequency: 300 } },
+          fixture({ inputs: ["osc"] }, { throwAfterFrames: throwAfter }),
+          { name: "other", node_id: "builtin:oscillator", params: { frequency: 500, amplitude: 0.25 } },
+          { name: "mix", node_id: "builtin:mixer", inputs: ["fx", "other"] },
+        ],
+        output: "mix",
+      },
+      0.5,
+    );
+    const left = channels[0] as Float32Array;
+    return {
+      status: result.status,
+      extensions: result.extensions,
+      peakBefore: peakOf(left.subarray(0, throwAfter - 256)),
+      peakAfter: peakOf(left.subarray(throwAfter + 2048)),
+    };
+  },
+
+  /**
+   * Renders an instrument of the corpus `runs` times: each run's note onsets, and the largest sample
+   * difference of each run from the first (repeatability).
+   */
+  async instrumentRepeatability(
+    path: string,
+    notes: number[],
+    runs: number,
+    extensions: Record<string, unknown> = {},
+  ) {
+    const takes: { onsets: number[]; samples: Float32Array; ms: number }[] = [];
+    for (let run = 0; run < runs; run++) {
+      const take = await api.corpusInstrument(path, notes, extensions);
+      const [left] = await client().readBuffer(take.handle as string);
+      takes.push({ onsets: take.onsets, samples: left as Float32Array, ms: take.ms });
+    }
+    const first = takes[0]?.samples as Float32Array;
+    return {
+      onsets: takes.map((take) => take.onsets),
+      maxDiffFromFirst: takes.map((take) => maxDiff(take.samples, first)),
+      ms: takes.map((take) => Math.round(take.ms)),
+    };
+  },
+
+  /** An instrument of the corpus played by graph MIDI: the frames where its notes start. */
+  async corpusInstrument(path: string, notes: number[], extensions: Record<string, unknown> = {}) {
+    const nodes: GraphDescriptorInput["nodes"] = [
+      {
+        name: "synth",
+        node_id: `wam:${path}`,
+        extensions: { wam: { module_url: `${CORPUS}/${path}` } },
+        midi: notes.map((f) => ({
+          type: "note" as const,
+          time: f / SAMPLE_RATE,
+          duration: 0.1,
+          note: 57,
+          velocity: 120,
+        })),
+      },
+    ];
+    const started = performance.now();
+    const { result, channels } = await renderChannels({ version: "v1alpha", nodes, output: "synth" }, 1, {
+      extensions,
+    });
+    const left = channels[0] ?? new Float32Array(0);
+    // A note's start: its first sample above -60 dBFS after a stretch of silence.
+    const onsets: number[] = [];
+    let quiet = 1e9;
+    for (let i = 0; i < left.length; i++) {
+      const loud = Math.abs(left[i] as number) > 1e-3;
+      if (loud && quiet > 2400) onsets.push(i);
+      quiet = loud ? 0 : quiet + 1;
+    }
+    return {
+      status: result.status,
+      error: result.error,
+      handle: result.buffer_handle,
+      extensions: result.extensions,
+      onsets,
+      peak: peakOf(left),
+      finite: left.every((x) => Number.isFinite(x)),
+      ms: performance.now() - started,
+    };
+  },
+
+  /**
+   * Session round trip: a live fixture's gain changed on the plugin (not in the graph), the graph
+   * with the plugin's state saved as a session file (JSON) and read back, rendered offline; against
+   * the same graph with that gain as a parameter.
+   */
+  async sessionRoundTrip() {
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "osc", node_id: "builtin:oscillator", params: { frequency: 330 } },
+        fixture({ inputs: ["osc"] }, { latencySamples: 64 }),
+      ],
+      output: "fx",
+    };
+    await client().loadGraph(graph);
+    await client().setParameter("fx", "gain", 0.75);
+    // The change lands when the plugin's processor takes it (a message, then its next quantum).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const saved = await client().graphWithWamState();
+    const file = JSON.stringify({
+      version: "v1alpha",
+      sample_rate: SAMPLE_RATE,
+      block_size: 128,
+      request: request(saved as GraphDescriptorInput, 0.25),
+      buffers: {},
+    });
+    const session = parseContract(SessionFileSchema, JSON.parse(file), "session");
+    checkSessionFile(session);
+    const restored = await client().render(session.request);
+    const [restoredLeft] = await client().readBuffer(restored.buffer_handle as string);
+    const expected = await renderChannels(
+      {
+        version: "v1alpha",
+        nodes: [
+          { name: "osc", node_id: "builtin:oscillator", params: { frequency: 330 } },
+          fixture({ inputs: ["osc"], params: { gain: 0.75 } }, { latencySamples: 64 }),
+        ],
+        output: "fx",
+      },
+      0.25,
+    );
+    const untouched = await renderChannels(graph, 0.25);
+    const savedState = (
+      (saved?.nodes[1]?.extensions ?? {}).wam as {
+        state: { parameterValues: { gain: { value: number } }; latencySamples: number };
+      }
+    ).state;
+    return {
+      savedGain: savedState.parameterValues.gain.value,
+      savedLatency: savedState.latencySamples,
+      maxDiffRestored: maxDiff(restoredLeft as Float32Array, expected.channels[0] as Float32Array),
+      maxDiffUntouched: maxDiff(untouched.channels[0] as Float32Array, expected.channels[0] as Float32Array),
+      peak: peakOf(restoredLeft as Float32Array),
+    };
+  },
+
+  /** Mounts a playing WAM's GUI in #gui; returns what it showed and what is left after unmounting. */
+  async mountGui(path: string | null) {
+    const node =
+      path === null
+        ? fixture({ inputs: ["osc"] })
+        : {
+            name: "fx",
+            node_id: `wam:${path}`,
+            inputs: ["osc"],
+            extensions: { wam: { module_url: `${CORPUS}/${path}` } },
+          };
+    await client().loadGraph({
+      version: "v1alpha",
+      nodes: [{ name: "osc", node_id: "builtin:oscillator" }, node],
+      output: "fx",
+    });
+    const container = document.querySelector("#gui") as HTMLElement;
+    const unmount = await client().mountWamGui("fx", container);
+    const mounted = {
+      children: container.childElementCount,
+      text: container.textContent ?? "",
+      tag: container.firstElementChild?.tagName ?? "",
+    };
+    unmount();
+    return { mounted, after: container.childElementCount };
+  },
+
+  /** Live: a chain of corpus effects played and captured in real time. */
+  async corpusEffectsLive(paths: string[], seconds: number) {
+    const nodes: GraphDescriptorInput["nodes"] = [
+      {
+        name: "osc",
+        node_id: "builtin:oscillator",
+        params: { frequency: 220, waveform: "saw", amplitude: 0.3 },
+      },
+    ];
+    let previous = "osc";
+    paths.forEach((path, i) => {
+      nodes.push({
+        name: `fx${i}`,
+        node_id: `wam:${path}`,
+        inputs: [previous],
+        extensions: { wam: { module_url: `${CORPUS}/${path}` } },
+      });
+      previous = `fx${i}`;
+    });
+    const { result, channels } = await renderChannels(
+      { version: "v1alpha", nodes, output: previous },
+      seconds,
+      {
+        options: { offline: false },
+      },
+    );
+    const left = channels[0] ?? new Float32Array(0);
+    return {
+      status: result.status,
+      error: result.error,
+      frames: result.frames,
+      peak: peakOf(left),
+      finite: left.every((x) => Number.isFinite(x)),
+    };
+  },
+
+  /** A graph of corpus effects; returns per-node peaks and whether all samples are finite. */
+  async corpusEffects(paths: string[], seconds: number) {
+    const nodes: GraphDescriptorInput["nodes"] = [
+      {
+        name: "osc",
+        node_id: "builtin:oscillator",
+        params: { frequency: 220, waveform: "saw", amplitude: 0.3 },
+      },
+      { name: "env", node_id: "builtin:gain", inputs: ["osc"] },
+    ];
+    let previous = "env";
+    paths.forEach((path, i) => {
+      const name = `fx${i}`;
+      nodes.push({
+        name,
+        node_id: `wam:${path}`,
+        inputs: [previous],
+        extensions: { wam: { module_url: `${CORPUS}/${path}` } },
+      });
+      previous = name;
+    });
+    const { result, channels } = await renderChannels(
+      { version: "v1alpha", nodes, output: previous },
+      seconds,
+    );
+    const left = channels[0] ?? new Float32Array(0);
+    return {
+      status: result.status,
+      extensions: result.extensions,
+      peak: peakOf(left),
+      finite: left.every((x) => Number.isFinite(x)),
+    };
+  },
+};
+
+(window as unknown as { wam: typeof api }).wam = api;
+export type WamHostingApi = typeof api;

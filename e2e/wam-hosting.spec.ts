@@ -1,0 +1,197 @@
+import { expect, type Page, test } from "@playwright/test";
+import type { WamHostingApi } from "./pages/wam-hosting";
+
+type Api = {
+  [K in keyof WamHostingApi]: (
+    ...args: Parameters<WamHostingApi[K]>
+  ) => Promise<Awaited<ReturnType<WamHostingApi[K]>>>;
+};
+
+function wamApi(page: Page): Api {
+  return new Proxy({} as Api, {
+    get: (_target, name: string) =>
+      // Not a thenable: an async function may return the proxy.
+      name === "then"
+        ? undefined
+        : (...args: unknown[]) =>
+            page.evaluate(
+              ([n, a]) =>
+                (window as unknown as { wam: Record<string, (...x: unknown[]) => unknown> }).wam[
+                  n as string
+                ]?.(...(a as unknown[])),
+              [name, args] as const,
+            ),
+  });
+}
+
+async function open(page: Page): Promise<Api> {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+
+  await page.goto("/e2e/pages/wam-hosting.html");
+  await page.waitForFunction(() => "wam" in window);
+  const api = wamApi(page);
+  await api.start();
+  return api;
+}
+
+test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
+  test.setTimeout(120_000);
+
+  test("the fixture WAM between builtin nodes adds no latency: the same samples as a builtin gain in its place", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    const run = await api.fixtureBetweenBuiltins(0);
+    expect(run.status).toBe("ok");
+    expect(run.frames).toBe(24000);
+    expect(run.referencePeak).toBeGreaterThan(0.1);
+    expect(run.maxDiffLeft).toBe(0);
+    expect(run.maxDiffRight).toBe(0);
+  });
+
+  test("a plugin's compensation delay is trimmed: 300 frames of latency render the same samples", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    const run = await api.fixtureBetweenBuiltins(300);
+    expect((run.extensions as { wam: { latency_frames: number } }).wam.latency_frames).toBe(300);
+    expect(run.maxDiffLeft).toBe(0);
+  });
+
+  test("automation and MIDI land on their exact frames on the fixture", async ({ page }) => {
+    const api = await open(page);
+    const run = await api.fixtureEventFrames();
+    expect(run.status).toBe("ok");
+    // gain 0.25 -> 0.5 at 1000, note-on at 3001 (+1), second note at 4100 (+1), first note-off at 5001,
+    // gain -> 0.125 at 7777, second note-off at 7100.
+    expect(run.changes).toEqual([1000, 3001, 4100, 5001, 7100, 7777]);
+    expect(run.values).toEqual([0.25, 0.25, 0.5, 0.5, 1.5, 2.5, 1.5, 0.5, 0.125, 0.125]);
+  });
+});
+
+test.describe("WAM hosting, offline, errors and the corpus", () => {
+  test.setTimeout(120_000);
+
+  test("a plugin whose processor throws goes silent with one error naming it; the rest plays on", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    const run = await api.throwingFixture(4800);
+    console.log(JSON.stringify(run));
+    expect(run.status).toBe("ok");
+    const errors = (run.extensions as { wam: { errors: { node: string; message: string }[] } }).wam.errors;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.node).toBe("fx");
+    expect(errors[0]?.message).toContain('WAM node "fx"');
+    expect(run.peakBefore).toBeGreaterThan(1.1);
+    expect(run.peakAfter).toBeGreaterThan(0.2);
+    expect(run.peakAfter).toBeLessThan(0.26);
+  });
+
+  test("four corpus effects in a chain sound (non-silent, finite)", async ({ page }) => {
+    const api = await open(page);
+    const run = await api.corpusEffects(
+      [
+        "wimmics/pingpongdelay/dist/index.js",
+        "wimmics/quadrafuzz/dist/index.js",
+        "burns-audio/distortion/index.js",
+        "burns-audio/simpleEQ/index.js",
+      ],
+      1,
+    );
+    console.log(JSON.stringify(run));
+    expect(run.status).toBe("ok");
+    expect(run.finite).toBe(true);
+    expect(run.peak).toBeGreaterThan(0.01);
+  });
+
+  // Measured accuracy (docs/wam.md, "Timing accuracy"): a note's first sample above -60 dBFS comes
+  // at most 192 frames after its frame (one 128-frame step for main-thread plugins, plus the attack).
+  const NOTES = [4800, 19200, 33600];
+  for (const [name, path] of [
+    ["synth101", "burns-audio/synth101/index.js"],
+    ["modal", "burns-audio/modal/index.js"],
+  ] as const) {
+    test(`${name} played by graph MIDI starts its notes within 192 frames of their frames; renders repeat`, async ({
+      page,
+    }) => {
+      const api = await open(page);
+      const run = await api.instrumentRepeatability(path, [...NOTES], 3);
+      console.log(name, JSON.stringify(run));
+      for (const onsets of run.onsets) {
+        expect(onsets).toHaveLength(NOTES.length);
+        onsets.forEach((onset, i) => {
+          expect(onset - (NOTES[i] as number)).toBeGreaterThanOrEqual(0);
+          expect(onset - (NOTES[i] as number)).toBeLessThanOrEqual(192);
+        });
+      }
+    });
+  }
+});
+
+test.describe("WAM hosting, live (AudioWorklet real time)", () => {
+  test.setTimeout(120_000);
+
+  test("the fixture's automation and MIDI land on their exact frames live, and live equals offline sample for sample", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    expect(await api.resume()).toBe("running");
+    const live = await api.fixtureEventFrames({ offline: false });
+    const offline = await api.fixtureEventFrames({ offline: true });
+    console.log(
+      JSON.stringify({ live: live.changes, values: live.values, status: live.status, error: live.error }),
+    );
+    expect(live.status).toBe("ok");
+    expect(live.changes).toEqual([1000, 3001, 4100, 5001, 7100, 7777]);
+    expect(live.samples).toEqual(offline.samples);
+  });
+
+  test("four corpus effects play live and sound (non-silent, finite)", async ({ page }) => {
+    const api = await open(page);
+    await api.resume();
+    const run = await api.corpusEffectsLive(
+      [
+        "wimmics/pingpongdelay/dist/index.js",
+        "wimmics/quadrafuzz/dist/index.js",
+        "burns-audio/delay/index.js",
+        "burns-audio/reverb/index.js",
+      ],
+      1,
+    );
+    console.log(JSON.stringify(run));
+    expect(run.status).toBe("ok");
+    expect(run.frames).toBe(48000);
+    expect(run.finite).toBe(true);
+    expect(run.peak).toBeGreaterThan(0.01);
+  });
+
+  test("session round trip: the plugin's live state is saved in the graph and re-renders the same", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    await api.resume();
+    const run = await api.sessionRoundTrip();
+    console.log(JSON.stringify(run));
+    expect(run.savedGain).toBe(0.75);
+    expect(run.savedLatency).toBe(64);
+    expect(run.peak).toBeGreaterThan(0.5);
+    expect(run.maxDiffRestored).toBe(0);
+    // The state matters: without it the render differs.
+    expect(run.maxDiffUntouched).toBeGreaterThan(0.1);
+  });
+
+  test("a playing WAM's GUI mounts in the app's container and unmounts", async ({ page }) => {
+    const api = await open(page);
+    await api.resume();
+    const fixtureGui = await api.mountGui(null);
+    expect(fixtureGui.mounted.children).toBe(1);
+    expect(fixtureGui.mounted.text).toContain("webdreamer fixture, gain 1");
+    expect(fixtureGui.after).toBe(0);
+    const corpusGui = await api.mountGui("wimmics/pingpongdelay/dist/index.js");
+    console.log(JSON.stringify(corpusGui));
+    expect(corpusGui.mounted.children).toBe(1);
+    expect(corpusGui.after).toBe(0);
+  });
+});

@@ -1,0 +1,244 @@
+/**
+ * A graph partitioned around its WAM nodes, built in a Web Audio context (main thread): one engine
+ * AudioWorkletNode per stage, one WAM instance per WAM node, and the Web Audio connections between
+ * them (src/wam/partition.ts says why). Offline renders and real-time playback share it.
+ */
+
+import { EngineError, isEngineError } from "../../contracts/errors";
+import type { GraphDescriptor } from "../../contracts/graph-descriptor";
+import { formatPath } from "../../contracts/validate";
+import type { CompiledStage } from "../../protocol/main-worker";
+import type { WamLoadPolicy } from "../../wam/load-wam";
+import type { PartitionedGraph, SignalSource, WamPlan } from "../../wam/partition";
+import { importWamModule, type WamInstance, type WamNodeLike, wamHostGroup } from "../../wam/wam-module";
+import { type FramedWamEvent, type WamParameterInfoLike, wamNodeTimeline } from "../../wam/wam-timeline";
+import type { EngineAssets } from "../assets/engine-assets";
+import { createEngineWorklet } from "./engine-worklet";
+
+/** One WAM node as built: its plan, its instance, its events and its latency. */
+export interface BuiltWam {
+  plan: WamPlan;
+  instance: WamInstance;
+  node: WamNodeLike;
+  params: WamParameterInfoLike[];
+  events: FramedWamEvent[];
+  /** getCompensationDelay(), in frames (docs/wam.md: the unit WAM 2.0 hosts use in practice). */
+  latencyFrames: number;
+}
+
+/** A processor error reported by a WAM's node (it then outputs silence; the rest plays on). */
+export interface WamFault {
+  node: string;
+  message: string;
+}
+
+export interface BuiltWamGraph {
+  /** The WAM host group of the context (the key opens it on the audio thread). */
+  groupId: string;
+  groupKey: string;
+  /** The engine AudioWorkletNode of each stage, in plan order (null for a stage given by the caller). */
+  stages: (AudioWorkletNode | null)[];
+  wams: BuiltWam[];
+  /** The Web Audio node and output index that carry the graph's output. */
+  output: { node: AudioNode; index: number };
+  /** Frames the graph's output lags its input: the largest sum of WAM latencies along a path to it. */
+  latencyFrames: number;
+  /** Processor errors so far (listen with onFault). */
+  faults: WamFault[];
+  onFault(listener: (fault: WamFault) => void): void;
+  /** Disconnects and destroys everything built here. */
+  dispose(): void;
+}
+
+export interface BuildWamGraphOptions {
+  graph: GraphDescriptor;
+  plan: PartitionedGraph;
+  /** The compiled program of each stage (null for a stage the caller builds itself, see `stageNodes`). */
+  programs: (CompiledStage | null)[];
+  /** Stage nodes the caller made (the real-time host's command-driven primary stage), by stage index. */
+  stageNodes?: Map<number, AudioWorkletNode>;
+  assets: EngineAssets;
+  /** Prefix of error paths. */
+  root: string;
+  /** Real time: the stages follow the primary's transport in this stage group (stage-group.ts). */
+  follow?: string;
+  /** Where plugin modules may load from (src/wam/load-wam.ts); same origin when absent. */
+  policy?: WamLoadPolicy;
+}
+
+/**
+ * Builds `plan` in `context`: stage nodes, WAM instances (created with their state, parameters set,
+ * not yet given their events), and the connections. Rejects with E_UNKNOWN_NODE at the WAM node's
+ * extensions.wam.module_url when its module does not load or its instance cannot be created.
+ * built.output.node.connect(context.destination, built.output.index);
+ */
+export async function buildWamGraph(
+  context: BaseAudioContext,
+  options: BuildWamGraphOptions,
+): Promise<BuiltWamGraph> {
+  const { graph, plan, programs, assets, root } = options;
+  const { groupId, groupKey } = await wamHostGroup(context);
+  const faults: WamFault[] = [];
+  const listeners: ((fault: WamFault) => void)[] = [];
+  const report = (fault: WamFault): void => {
+    faults.push(fault);
+    for (const listener of listeners) listener(fault);
+  };
+  const wams: BuiltWam[] = [];
+  const stages: (AudioWorkletNode | null)[] = [];
+  const dispose = (): void => {
+    for (const stage of stages) stage?.disconnect();
+    for (const wam of wams) {
+      wam.node.disconnect();
+      wam.node.destroy();
+    }
+  };
+  try {
+    for (const wamPlan of plan.wams)
+      wams.push(await createWam(context, groupId, graph, wamPlan, root, report, options.policy ?? {}));
+    for (let s = 0; s < plan.stages.length; s++) {
+      const given = options.stageNodes?.get(s);
+      if (given) {
+        stages.push(given);
+        continue;
+      }
+      const stage = plan.stages[s];
+      const compiled = programs[s];
+      if (!stage || !compiled) throw new EngineError("E_INTERNAL", `stage ${s} has no program`);
+      const { node } = await createEngineWorklet(context, {
+        program: compiled.program,
+        buffers: compiled.buffers,
+        assets,
+        stage: {
+          inputs: stage.inputs.length,
+          outputs: stage.taps.length,
+          ...(options.follow === undefined ? {} : { follow: options.follow }),
+        },
+      });
+      stages.push(node);
+    }
+  } catch (error) {
+    dispose();
+    throw error;
+  }
+  const sourceNode = (source: SignalSource): { node: AudioNode; index: number } =>
+    source.kind === "wam"
+      ? { node: (wams[source.wam] as BuiltWam).node, index: 0 }
+      : { node: stages[source.stage] as AudioWorkletNode, index: source.tap };
+  plan.stages.forEach((stage, s) => {
+    stage.inputs.forEach((source, k) => {
+      const from = sourceNode(source);
+      from.node.connect(stages[s] as AudioWorkletNode, from.index, k);
+    });
+  });
+  wams.forEach((wam) => {
+    for (const source of wam.plan.inputs) {
+      const from = sourceNode(source);
+      from.node.connect(wam.node, from.index, 0);
+    }
+  });
+  return {
+    groupId,
+    groupKey,
+    stages,
+    wams,
+    output: sourceNode(plan.output),
+    latencyFrames: pathLatency(plan, wams, plan.output),
+    faults,
+    onFault: (listener) => listeners.push(listener),
+    dispose,
+  };
+}
+
+async function createWam(
+  context: BaseAudioContext,
+  groupId: string,
+  graph: GraphDescriptor,
+  plan: WamPlan,
+  root: string,
+  report: (fault: WamFault) => void,
+  policy: WamLoadPolicy,
+): Promise<BuiltWam> {
+  const path = formatPath(["nodes", plan.index], root);
+  const urlPath = formatPath(["extensions", "wam", "module_url"], path);
+  const name = plan.node.name;
+  let instance: WamInstance;
+  try {
+    const WamClass = await importWamModule(plan.extension.module_url, policy, urlPath);
+    instance = await WamClass.createInstance(groupId, context, plan.extension.state);
+  } catch (error) {
+    // The loader's refusals (E_ORIGIN_NOT_ALLOWED, E_PLUGIN_LOAD) already name the URL and why.
+    if (isEngineError(error)) throw error;
+    throw new EngineError(
+      "E_UNKNOWN_NODE",
+      `WAM node "${name}" could not be loaded from ${plan.extension.module_url}: ${String((error as Error)?.message ?? error)}`,
+      urlPath,
+    );
+  }
+  const node = instance.audioNode;
+  // A processor that throws is stopped by Web Audio and outputs silence: one error naming the node.
+  // The attribute, not addEventListener: Chromium fires processorerror to the attribute handler only
+  // (checked in Chromium 156), and the SDK's WamNode ignores listeners for non-WAM event types anyway.
+  const worklet = node as unknown as { onprocessorerror?: ((event: Event) => void) | null };
+  const previous = worklet.onprocessorerror;
+  worklet.onprocessorerror = (event: Event) => {
+    previous?.(event);
+    const detail = (event as ErrorEvent).message ? `: ${(event as ErrorEvent).message}` : "";
+    report({
+      node: name,
+      message: `WAM node "${name}" (${plan.node.node_id}): its processor threw and was stopped${detail}`,
+    });
+  };
+  const params = Object.values(await node.getParameterInfo());
+  const { initial, events } = wamNodeTimeline(graph, plan.node, params, context.sampleRate, path);
+  const values = Object.fromEntries(
+    Object.entries(initial).map(([id, value]) => [id, { id, value, normalized: false }]),
+  );
+  if (Object.keys(values).length > 0) await node.setParameterValues(values);
+  const latencyFrames = Math.max(0, Math.round(Number(await node.getCompensationDelay()) || 0));
+  return { plan, instance, node, params, events, latencyFrames };
+}
+
+/**
+ * The latency of a signal: a stage adds none, a WAM adds its own to the largest of its inputs'. Parallel
+ * paths with different latencies are not aligned with each other (no delay compensation inside the
+ * graph); the render trims the largest.
+ */
+function pathLatency(plan: PartitionedGraph, wams: BuiltWam[], source: SignalSource, depth = 0): number {
+  if (depth > plan.wams.length + plan.stages.length + 1) return 0;
+  const inputs =
+    source.kind === "wam"
+      ? (wams[source.wam] as BuiltWam).plan.inputs
+      : (plan.stages[source.stage]?.inputs ?? []);
+  const own = source.kind === "wam" ? (wams[source.wam] as BuiltWam).latencyFrames : 0;
+  let upstream = 0;
+  for (const input of inputs) upstream = Math.max(upstream, pathLatency(plan, wams, input, depth + 1));
+  return own + upstream;
+}
+
+/**
+ * Gives each WAM its events, at time = (frame + offsetFrames) / sampleRate, one scheduleEvents call
+ * per event (the SDK's event ring mishandles a batch it cannot encode whole).
+ */
+export function scheduleWamEvents(built: BuiltWamGraph, sampleRate: number, offsetFrames = 0): number {
+  let count = 0;
+  for (const wam of built.wams) {
+    for (const event of wam.events) {
+      wam.node.scheduleEvents({
+        type: event.type,
+        time: (event.frame + offsetFrames) / sampleRate,
+        data: event.data,
+      });
+      count++;
+    }
+  }
+  return count;
+}
+
+/**
+ * Resolves once every WAM processor has taken the messages sent before: a request answered through
+ * each node's port (getParameterValues) comes back after the events posted earlier on it.
+ */
+export async function wamsReady(built: BuiltWamGraph): Promise<void> {
+  await Promise.all(built.wams.map((wam) => wam.node.getParameterValues(false)));
+}
