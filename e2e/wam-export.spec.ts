@@ -1,0 +1,301 @@
+/**
+ * A webdreamer graph exported as a WAM 2.0 plugin (src/wam-export/) plays in a minimal host page
+ * written only against the WAM API (e2e/pages/wam-host.ts) exactly as webdreamer renders the same
+ * graph in-process in Node.js: the same notes as wam-midi events, the same parameter steps as
+ * wam-automation events, on the same frames, rendered in an OfflineAudioContext in Chromium and
+ * compared sample for sample. Plugins are exported in the test, to build/wam-export/ (served under
+ * /wam-export-output/ by vite.config.ts).
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, test } from "@playwright/test";
+import type { WamEvent } from "@webaudiomodules/api";
+import type { GraphDescriptorInput, MidiEventInput } from "../src/contracts/graph-descriptor";
+import { createEngine } from "../src/index";
+import { exportWam, writeWamFolder } from "../src/wam-export/export-wam";
+import { maxAbsDifference, peak } from "../test/support/signal";
+import type { WamHostApi, WamHostRender, WamHostResult } from "./pages/wam-host";
+
+const SAMPLE_RATE = 48000;
+const FRAMES = SAMPLE_RATE; // one second
+const OUTPUT_FOLDER = fileURLToPath(new URL("../build/wam-export/", import.meta.url));
+
+/** A note on two exact frames (on, off), mid-quantum on purpose. */
+interface Note {
+  on: number;
+  off: number;
+  note: number;
+  velocity: number;
+}
+
+const NOTES: Note[] = [
+  { on: 37, off: 12_345, note: 60, velocity: 100 },
+  { on: 6_001, off: 30_017, note: 64, velocity: 80 },
+  { on: 20_111, off: 40_003, note: 67, velocity: 127 },
+];
+/** A pitch bend (+4096 of 8192) and back, on exact frames. */
+const BENDS = [
+  { frame: 9_999, value: 4096 },
+  { frame: 25_555, value: 0 },
+];
+
+/** The score as the graph's own MIDI timeline (seconds that land on the frames above). */
+function graphMidi(): MidiEventInput[] {
+  return [
+    ...NOTES.map((n) => ({
+      type: "note" as const,
+      time: n.on / SAMPLE_RATE,
+      duration: (n.off - n.on) / SAMPLE_RATE,
+      note: n.note,
+      velocity: n.velocity,
+    })),
+    ...BENDS.map((b) => ({ type: "pitch_bend" as const, time: b.frame / SAMPLE_RATE, value: b.value })),
+  ];
+}
+
+/** The same score as wam-midi events, in the engine's order on a shared frame (note-offs first). */
+function wamMidi(): WamEvent[] {
+  const messages: { frame: number; bytes: [number, number, number]; offFirst: number }[] = [];
+  for (const n of NOTES) {
+    messages.push({ frame: n.on, bytes: [0x90, n.note, n.velocity], offFirst: 1 });
+    messages.push({ frame: n.off, bytes: [0x80, n.note, 0], offFirst: 0 });
+  }
+  for (const b of BENDS) {
+    const bend = b.value + 8192;
+    messages.push({ frame: b.frame, bytes: [0xe0, bend & 0x7f, bend >> 7], offFirst: 1 });
+  }
+  messages.sort((a, b) => a.frame - b.frame || a.offFirst - b.offFirst);
+  return messages.map((m) => ({ type: "wam-midi", time: m.frame / SAMPLE_RATE, data: { bytes: m.bytes } }));
+}
+
+/** Parameter steps: graph automation (step breakpoints) and the same as wam-automation events. */
+interface Step {
+  node: string;
+  param: string;
+  frame: number;
+  value: number;
+}
+
+function withSteps(graph: GraphDescriptorInput, steps: Step[]): GraphDescriptorInput {
+  const nodes = graph.nodes.map((node) => {
+    const mine = steps.filter((s) => s.node === node.name);
+    if (mine.length === 0) return node;
+    const automation: Record<string, unknown> = {};
+    for (const param of new Set(mine.map((s) => s.param))) {
+      const base = node.params?.[param];
+      const points = [
+        { time: 0, value: base as number, curve: "step" as const },
+        ...mine
+          .filter((s) => s.param === param)
+          .map((s) => ({ time: s.frame / SAMPLE_RATE, value: s.value, curve: "step" as const })),
+      ];
+      automation[param] = { kind: "breakpoints", points };
+    }
+    return { ...node, automation } as typeof node;
+  });
+  return { ...graph, nodes };
+}
+
+function wamAutomation(steps: Step[]): WamEvent[] {
+  return steps.map((s) => ({
+    type: "wam-automation",
+    time: s.frame / SAMPLE_RATE,
+    data: { id: `${s.node}/${s.param}`, value: s.value, normalized: false },
+  }));
+}
+
+function withMidi(graph: GraphDescriptorInput, node: string): GraphDescriptorInput {
+  return { ...graph, nodes: graph.nodes.map((n) => (n.name === node ? { ...n, midi: graphMidi() } : n)) };
+}
+
+/** webdreamer's own render of `graph` (with its MIDI and automation), in-process in Node.js. */
+async function webdreamerRender(graph: GraphDescriptorInput, faustEngine?: Engine): Promise<Float32Array> {
+  const engine = faustEngine ?? (await createEngine({ host: "in-process", sampleRate: SAMPLE_RATE }));
+  const result = await engine.render({
+    version: "v1alpha",
+    request_id: "wam-export-reference",
+    node_graph: graph,
+    duration_seconds: FRAMES / SAMPLE_RATE,
+    sample_rate: SAMPLE_RATE,
+    channels: 1,
+  });
+  expect(result.status, result.error ?? "").toBe("ok");
+  const [channel] = await engine.readBuffer(result.buffer_handle as string);
+  if (faustEngine === undefined) await engine.close();
+  return channel as Float32Array;
+}
+
+type Engine = Awaited<ReturnType<typeof createEngine>>;
+
+async function exportTo(name: string, graph: GraphDescriptorInput, parameters?: string[]): Promise<string> {
+  const plugin = await exportWam(graph, {
+    name: `wam-export test ${name}`,
+    identifier: `com.webdreamer.test.${name}`,
+    ...(parameters === undefined ? {} : { parameters }),
+  });
+  await writeWamFolder(join(OUTPUT_FOLDER, name), plugin);
+  return `/wam-export-output/${name}/index.js`;
+}
+
+async function hostRender(
+  page: import("@playwright/test").Page,
+  request: WamHostRender,
+): Promise<WamHostResult> {
+  return page.evaluate((r) => (window as unknown as { wamHost: WamHostApi }).wamHost.render(r), request);
+}
+
+function expectIdentical(actual: number[], reference: Float32Array, label: string): void {
+  expect(actual, label).toHaveLength(reference.length);
+  // The test can fail: the reference is not silent.
+  expect(peak(reference), `${label}: the reference plays`).toBeGreaterThan(0.01);
+  expect(maxAbsDifference(actual, reference), `${label}: largest sample difference`).toBe(0);
+}
+
+/** A subtractive synth through a lowpass filter: builtin nodes only. */
+const SYNTH_GRAPH: GraphDescriptorInput = {
+  version: "v1alpha",
+  nodes: [
+    { name: "synth", node_id: "builtin:synth", params: { filter_cutoff: 3000, release: 50, gain: 0.5 } },
+    {
+      name: "filter",
+      node_id: "builtin:filter",
+      inputs: ["synth"],
+      params: { mode: "lowpass", frequency: 2500 },
+    },
+  ],
+  output: "filter",
+};
+
+test.describe("a webdreamer graph exported as a WAM 2.0 plugin", () => {
+  test.setTimeout(120_000);
+
+  test.beforeEach(async ({ page }) => {
+    await page.goto("/e2e/pages/wam-host.html");
+    await page.waitForFunction(() => "wamHost" in window);
+  });
+
+  test("a synth played by wam-midi notes and pitch bend renders webdreamer's samples exactly", async ({
+    page,
+  }) => {
+    const url = await exportTo("synth", SYNTH_GRAPH);
+    const reference = await webdreamerRender(withMidi(SYNTH_GRAPH, "synth"));
+    const result = await hostRender(page, {
+      moduleUrl: url,
+      sampleRate: SAMPLE_RATE,
+      frames: FRAMES,
+      channels: 1,
+      events: wamMidi(),
+    });
+    expect(result.descriptor).toEqual({
+      identifier: "com.webdreamer.test.synth",
+      isInstrument: true,
+      hasMidiInput: true,
+    });
+    expect(result.parameterIds).toContain("synth/filter_cutoff");
+    expect(result.parameterIds).toContain("filter/frequency");
+    const state = result.state as { parameterValues: Record<string, { value: number }> };
+    expect(state.parameterValues["filter/frequency"]?.value).toBe(2500);
+    expectIdentical(result.channels[0] as number[], reference, "synth");
+    console.log(
+      `synth: ${FRAMES} frames identical; offline render ${result.renderMs.toFixed(1)} ms = ` +
+        `${((result.renderMs / (FRAMES / 128)) * 1000).toFixed(1)} µs per quantum`,
+    );
+  });
+
+  test("parameters automated by wam-automation step on the frames of webdreamer's automation", async ({
+    page,
+  }) => {
+    const steps: Step[] = [
+      { node: "filter", param: "frequency", frame: 3_333, value: 600 },
+      { node: "synth", param: "gain", frame: 15_001, value: 0.25 },
+      { node: "filter", param: "frequency", frame: 27_777, value: 5000 },
+    ];
+    const graph = withSteps(SYNTH_GRAPH, steps);
+    // Only the two automated parameters are exposed: the plugin has exactly those.
+    const url = await exportTo("automation", SYNTH_GRAPH, ["filter/frequency", "synth/gain"]);
+    const reference = await webdreamerRender(withMidi(graph, "synth"));
+    const result = await hostRender(page, {
+      moduleUrl: url,
+      sampleRate: SAMPLE_RATE,
+      frames: FRAMES,
+      channels: 1,
+      events: [...wamMidi(), ...wamAutomation(steps)],
+    });
+    expect(result.parameterIds).toEqual(["filter/frequency", "synth/gain"]);
+    expectIdentical(result.channels[0] as number[], reference, "automation");
+    // Without the automation the plugin would sound otherwise: the events did the work.
+    const unautomated = await webdreamerRender(withMidi(SYNTH_GRAPH, "synth"));
+    expect(maxAbsDifference(unautomated, reference)).toBeGreaterThan(0.01);
+  });
+
+  test("an initial state (createInstance's) sets the parameters as the graph's params would", async ({
+    page,
+  }) => {
+    const url = await exportTo("state", SYNTH_GRAPH, ["filter/frequency"]);
+    const changed: GraphDescriptorInput = {
+      ...SYNTH_GRAPH,
+      nodes: SYNTH_GRAPH.nodes.map((n) =>
+        n.name === "filter" ? { ...n, params: { ...n.params, frequency: 700 } } : n,
+      ),
+    };
+    const reference = await webdreamerRender(withMidi(changed, "synth"));
+    const result = await hostRender(page, {
+      moduleUrl: url,
+      sampleRate: SAMPLE_RATE,
+      frames: FRAMES,
+      channels: 1,
+      events: wamMidi(),
+      initialState: {
+        parameterValues: { "filter/frequency": { id: "filter/frequency", value: 700, normalized: false } },
+      },
+    });
+    expectIdentical(result.channels[0] as number[], reference, "initial state");
+  });
+
+  test("a graph with a polyphonic Faust node renders webdreamer's samples exactly", async ({ page }) => {
+    const source = `import("stdfaust.lib");
+      freq = hslider("freq", 440, 20, 20000, 0.01);
+      gain = hslider("gain", 0.5, 0, 1, 0.01);
+      gate = button("gate");
+      cutoff = hslider("cutoff", 3000, 50, 12000, 1);
+      process = os.sawtooth(freq) * gain * en.adsr(0.01, 0.1, 0.7, 0.05, gate) : fi.lowpass(2, cutoff) : *(0.4);`;
+    const engine = await createEngine({ host: "in-process", sampleRate: SAMPLE_RATE });
+    try {
+      const descriptor = await engine.compileFaust(source, { voices: 4 });
+      const cutoff = descriptor.parameters?.find((p) => p.id.endsWith("cutoff"))?.id as string;
+      const graph: GraphDescriptorInput = {
+        version: "v1alpha",
+        nodes: [
+          {
+            name: "lead",
+            node_id: descriptor.node_id,
+            params: { [cutoff]: 3000 },
+            extensions: { faust: { source, voices: 4 } },
+          },
+          {
+            name: "tone",
+            node_id: "builtin:filter",
+            inputs: ["lead"],
+            params: { mode: "highpass", frequency: 80 },
+          },
+        ],
+        output: "tone",
+      };
+      const steps: Step[] = [{ node: "lead", param: cutoff, frame: 18_181, value: 900 }];
+      const url = await exportTo("faust", graph, [`lead/${cutoff}`]);
+      const reference = await webdreamerRender(withMidi(withSteps(graph, steps), "lead"), engine);
+      const result = await hostRender(page, {
+        moduleUrl: url,
+        sampleRate: SAMPLE_RATE,
+        frames: FRAMES,
+        channels: 1,
+        events: [...wamMidi(), ...wamAutomation(steps)],
+      });
+      expect(result.descriptor.isInstrument).toBe(true);
+      expect(result.parameterIds).toEqual([`lead/${cutoff}`]);
+      expectIdentical(result.channels[0] as number[], reference, "Faust");
+    } finally {
+      await engine.close();
+    }
+  });
+});
