@@ -120,7 +120,7 @@ export async function runExportWam(
       io.stderr.write(
         `webdreamer: exported ${command.input} as ${descriptor.identifier} to ${command.output}: ` +
           `${graph.parameters.length} parameters, ${descriptor.hasMidiInput ? "takes MIDI" : "no MIDI"}, ` +
-          `${graph.outputChannels} output channels\n`,
+          `${graph.outputChannels} output channel${graph.outputChannels === 1 ? "" : "s"}\n`,
       );
     }
     return 0;
