@@ -129,8 +129,12 @@ export function registerWebdreamerWamProcessor(moduleId: string): void {
     override _onMidi(midi: WamMidiData): void {
       const realtime = this.realtime;
       if (realtime === null) return;
-      const [status = 0, data1 = 0, data2 = 0] = midi.bytes;
-      for (const node of this.setup.midiNodes) realtime.midi(node, status, data1, data2, -1);
+      // Indexed reads and an index loop: array destructuring and for-of would make iterators.
+      const { bytes } = midi;
+      const nodes = this.setup.midiNodes;
+      for (let i = 0; i < nodes.length; i++) {
+        realtime.midi(nodes[i] as number, bytes[0] ?? 0, bytes[1] ?? 0, bytes[2] ?? 0, -1);
+      }
     }
 
     /** The graph has no tempo-driven part a host transport could move. */
