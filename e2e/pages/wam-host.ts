@@ -19,6 +19,8 @@ export interface WamHostRender {
   events: WamEvent[];
   /** createInstance's initial state, if any. */
   initialState?: unknown;
+  /** Instances of the plugin, each given the events, all into the destination. Default 1. */
+  instances?: number;
 }
 
 export interface WamHostResult {
@@ -26,6 +28,7 @@ export interface WamHostResult {
   descriptor: { identifier: string; isInstrument: boolean; hasMidiInput: boolean };
   parameterIds: string[];
   state: unknown;
+  compensationDelay: number;
   /** Time spent in startRendering, for a figure of the plugin's cost. */
   renderMs: number;
 }
@@ -45,21 +48,37 @@ async function render(request: WamHostRender): Promise<WamHostResult> {
   const module = (await import(/* @vite-ignore */ request.moduleUrl)) as { default: WamConstructor };
   const Plugin = module.default;
   if (!Plugin.isWebAudioModuleConstructor) throw new Error(`${request.moduleUrl} exports no WebAudioModule`);
-  const instance = await Plugin.createInstance(groupId, context, request.initialState);
+  const instances: WebAudioModule[] = [];
+  for (let i = 0; i < (request.instances ?? 1); i++) {
+    instances.push(await Plugin.createInstance(groupId, context, request.initialState));
+  }
+  for (const instance of instances) {
+    const node = instance.audioNode as WamNode & AudioNode;
+    node.connect(context.destination);
+    node.scheduleEvents(...request.events);
+  }
+  const instance = instances[0] as WebAudioModule;
   const node = instance.audioNode as WamNode & AudioNode;
-  node.connect(context.destination);
   const parameterIds = Object.keys(await node.getParameterInfo());
-  node.scheduleEvents(...request.events);
-  // A round trip on the node's port after the events: the processor has queued every one of them
+  const compensationDelay = await node.getCompensationDelay();
+  // A round trip on each node's port after its events: each processor has queued every one of them
   // before the offline render starts (the events travel on that port).
-  const state = await node.getState();
+  const states = await Promise.all(instances.map((i) => (i.audioNode as WamNode).getState()));
+  const state = states[0];
   const started = performance.now();
   const rendered = await context.startRendering();
   const renderMs = performance.now() - started;
   const channels: number[][] = [];
   for (let c = 0; c < rendered.numberOfChannels; c++) channels.push(Array.from(rendered.getChannelData(c)));
   const { identifier, isInstrument, hasMidiInput } = instance.descriptor;
-  return { channels, descriptor: { identifier, isInstrument, hasMidiInput }, parameterIds, state, renderMs };
+  return {
+    channels,
+    descriptor: { identifier, isInstrument, hasMidiInput },
+    parameterIds,
+    state,
+    compensationDelay,
+    renderMs,
+  };
 }
 
 (window as unknown as { wamHost: WamHostApi }).wamHost = { render };
