@@ -131,11 +131,17 @@ async function webdreamerRender(
 
 type Engine = Awaited<ReturnType<typeof createEngine>>;
 
-async function exportTo(name: string, graph: GraphDescriptorInput, parameters?: string[]): Promise<string> {
+async function exportTo(
+  name: string,
+  graph: GraphDescriptorInput,
+  parameters?: string[],
+  buffers?: Map<string, { sampleRate: number; channels: Float32Array[] }>,
+): Promise<string> {
   const plugin = await exportWam(graph, {
     name: `wam-export test ${name}`,
     identifier: `com.webdreamer.test.${name}`,
     ...(parameters === undefined ? {} : { parameters }),
+    ...(buffers === undefined ? {} : { buffers }),
   });
   await writeWamFolder(join(OUTPUT_FOLDER, name), plugin);
   return `/wam-export-output/${name}/index.js`;
@@ -227,9 +233,7 @@ test.describe("a webdreamer graph exported as a WAM 2.0 plugin", () => {
       return 0;
     });
     expectIdentical(twice, expected, "two instances");
-    console.log(
-      `two instances: identical to twice the reference (${flushed} subnormal samples mixed as 0)`,
-    );
+    console.log(`two instances: identical to twice the reference (${flushed} subnormal samples mixed as 0)`);
   });
 
   test("parameters automated by wam-automation step on the frames of webdreamer's automation", async ({
@@ -280,6 +284,55 @@ test.describe("a webdreamer graph exported as a WAM 2.0 plugin", () => {
       },
     });
     expectIdentical(result.channels[0] as number[], reference, "initial state");
+  });
+
+  test("a sampler playing the graph's sample renders webdreamer's samples, in contexts at the sample's rate", async ({
+    page,
+  }) => {
+    // Half a second of a decaying 220 Hz tone with a little 2nd harmonic: the sampler's sample.
+    const sample = Float32Array.from({ length: SAMPLE_RATE / 2 }, (_, i) => {
+      const t = i / SAMPLE_RATE;
+      return (
+        Math.exp(-4 * t) * (0.6 * Math.sin(2 * Math.PI * 220 * t) + 0.2 * Math.sin(2 * Math.PI * 440 * t))
+      );
+    });
+    const engine = await createEngine({ host: "in-process", sampleRate: SAMPLE_RATE });
+    try {
+      const handle = await engine.uploadBuffer([sample], SAMPLE_RATE);
+      const graph: GraphDescriptorInput = {
+        version: "v1alpha",
+        nodes: [
+          {
+            name: "keys",
+            node_id: "builtin:sampler",
+            buffers: { sample: handle },
+            params: { root_note: 57, release: 80 },
+          },
+        ],
+        output: "keys",
+      };
+      const url = await exportTo(
+        "sampler",
+        graph,
+        ["keys/release"],
+        new Map([[handle, { sampleRate: SAMPLE_RATE, channels: [sample] }]]),
+      );
+      const reference = await webdreamerRender(withMidi(graph, "keys"), engine);
+      const request = {
+        moduleUrl: url,
+        sampleRate: SAMPLE_RATE,
+        frames: FRAMES,
+        channels: 1,
+        events: wamMidi(),
+      };
+      expectIdentical((await hostRender(page, request)).channels[0] as number[], reference, "sampler");
+      // At another rate the sample would play at another pitch: the plugin refuses the context.
+      await expect(hostRender(page, { ...request, sampleRate: 44100, frames: 44100 })).rejects.toThrow(
+        /plays audio recorded at 48000 Hz \(buffers\/0.f32\) and runs only in contexts at that rate; this one runs at 44100 Hz/,
+      );
+    } finally {
+      await engine.close();
+    }
   });
 
   test("a graph with a polyphonic Faust node renders webdreamer's samples exactly", async ({ page }) => {

@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { isEngineError } from "../contracts/errors";
 import type { GraphDescriptorInput } from "../contracts/graph-descriptor";
+import { readSession } from "../session/index";
 import { exportWam, writeWamFolder } from "../wam-export/export-wam";
 import { UsageError } from "./cli-options";
 import type { ProgressStream } from "./progress";
@@ -32,7 +33,7 @@ Options:
   -h, --help            print this help
 
 The input is a GraphDescriptor, a RenderRequest (its node_graph) or a session file (its
-request.node_graph). Its MIDI and automation are not exported: hosts play the plugin with wam-midi
+request.node_graph, and the WAVs of the samples it plays). Its MIDI and automation are not exported: hosts play the plugin with wam-midi
 and wam-automation events. See docs/wam.md, "Export as a WAM".
 `;
 
@@ -90,6 +91,10 @@ export function parseExportWamCommand(argv: string[]): ExportWamCommand | null {
   };
 }
 
+function isSessionFile(json: unknown): boolean {
+  return typeof json === "object" && json !== null && "request" in json && "buffers" in json;
+}
+
 /** The graph of a GraphDescriptor, RenderRequest or session file. */
 export function graphOfFile(json: unknown): GraphDescriptorInput {
   const record = json as { node_graph?: unknown; request?: { node_graph?: unknown } };
@@ -112,7 +117,12 @@ export async function runExportWam(
   }
   try {
     const json: unknown = JSON.parse(await readFile(command.input, "utf8"));
-    const plugin = await exportWam(graphOfFile(json), command.options);
+    // A session file carries the audio its graph plays (its WAVs, read and checked as render reads them).
+    const buffers = isSessionFile(json) ? (await readSession(command.input)).audio : undefined;
+    const plugin = await exportWam(graphOfFile(json), {
+      ...command.options,
+      ...(buffers === undefined ? {} : { buffers }),
+    });
     await writeWamFolder(command.output, plugin);
     if (!command.quiet) {
       for (const note of plugin.notes) io.stderr.write(`webdreamer: note: ${note}\n`);

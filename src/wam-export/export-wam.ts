@@ -9,8 +9,11 @@
  *
  * A plugin is a sound, not a song: the graph's own MIDI and automation timelines are not exported
  * (the host plays the plugin with wam-midi and wam-automation events); `notes` says which were left.
- * Not yet exportable, with an error naming the field: nodes that play buffers (samples, soundfiles,
- * custom waves). A graph has no audio-input node, so an export is an instrument or a generator.
+ * Audio the graph plays (samples, custom waves) comes from `options.buffers` by handle and is
+ * written beside it; the plugin then plays only in contexts at that audio's rate (the engine in the
+ * AudioWorklet takes buffers at the context's rate). Not yet exportable, with an error naming the
+ * field: Faust soundfiles. A graph has no audio-input node, so an export is an instrument or a
+ * generator.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -37,6 +40,7 @@ import { engineWasmPath, loadEngineModuleFromDisk } from "../hosts/in-process/en
 import { exposedParameters, type ParameterSource } from "./exposed-parameters";
 import {
   EXPORTED_GRAPH_FORMAT,
+  type ExportedBuffer,
   type ExportedFaustFactory,
   type ExportedFaustNode,
   type ExportedGraph,
@@ -55,6 +59,8 @@ export interface ExportWamOptions extends Partial<WamIdentity> {
   parameters?: string[];
   /** engine.wasm to ship. Default: the one the in-process host loads. */
   wasmPath?: string;
+  /** The audio of each buffer handle the graph names (a session's audio: readSession). */
+  buffers?: ReadonlyMap<string, { sampleRate: number; channels: Float32Array[] }>;
 }
 
 /** An exported plugin: its descriptor, every file by its path in the folder, and what was left out. */
@@ -84,8 +90,8 @@ export async function exportWam(
 ): Promise<ExportedWam> {
   const parsed = parseContract(GraphDescriptorSchema, input, "graph");
   checkGraph(parsed, { rootLabel: "graph" });
-  refuseBuffers(parsed);
   const { graph, notes } = withoutTimelines(parsed);
+  const audio = new BufferTable(options.buffers ?? new Map());
 
   const wasmPath = options.wasmPath ?? engineWasmPath();
   const engineModule = await loadEngineModuleFromDisk(wasmPath);
@@ -100,11 +106,10 @@ export async function exportWam(
     types: engine.types,
     sampleRate: COMPILE_RATE,
     rootLabel: "graph",
-    resolveBuffer: (_handle, path) => {
-      throw new EngineError("E_SCHEMA", "an exported graph cannot play buffers yet", path);
-    },
+    resolveBuffer: (handle, path) => audio.idOf(handle, path),
+    // Only automation reads buffers this way, and timelines are not exported.
     readBufferChannel0: (_handle, path) => {
-      throw new EngineError("E_SCHEMA", "an exported graph cannot play buffers yet", path);
+      throw new EngineError("E_SCHEMA", "automation is not exported", path);
     },
     resolveExternal: (node, path) => {
       const resolved = faust?.resolve(node, path, (_handle, slotPath) => {
@@ -122,6 +127,7 @@ export async function exportWam(
   let outputChannels: number;
   try {
     // Built once here, so a graph the plugin could not build fails the export, not the host's page.
+    for (const { channels, sampleRate } of audio.used) engine.createBuffer(channels, sampleRate);
     applyGraphProgram(engine, compiled.program);
     outputChannels = engine.outputChannels;
   } finally {
@@ -148,14 +154,7 @@ export async function exportWam(
 
   const files = new Map<string, Uint8Array | string>();
   const nodes: ExportedProgramNode[] = compiled.program.nodes.map((node, index) => {
-    const {
-      external: _external,
-      faust: _faust,
-      timeline: _timeline,
-      buffers: _buffers,
-      capture: _capture,
-      ...kept
-    } = node;
+    const { external: _external, faust: _faust, timeline: _timeline, capture: _capture, ...kept } = node;
     const compiledFaust = faustByNode.get(index);
     return compiledFaust === undefined ? kept : { ...kept, faust: faustFiles(compiledFaust, files) };
   });
@@ -166,6 +165,7 @@ export async function exportWam(
     blockSize: BLOCK_SIZE,
     parameters,
     midiNodes,
+    buffers: audio.write(files),
   };
   const identity = identityOf(graph, options);
   const descriptor = wamDescriptor(identity, {
@@ -204,16 +204,47 @@ function takesMidi(type: ProcessorTypeInfo | undefined, faust: CompiledFaust | u
   return (type?.instrument ?? false) || (faust?.layout.midi.length ?? 0) > 0;
 }
 
-function refuseBuffers(graph: GraphDescriptor): void {
-  graph.nodes.forEach((node, index) => {
-    if (Object.keys(node.buffers).length > 0) {
-      throw new EngineError(
-        "E_SCHEMA",
-        "an exported graph cannot play buffers yet (samples, soundfiles, custom waves): remove this node's buffers",
-        formatPath(["nodes", index, "buffers"], "graph"),
-      );
+/** The buffers the program names, by engine id in the order the compiler first asks for them. */
+class BufferTable {
+  readonly used: { handle: string; sampleRate: number; channels: Float32Array[] }[] = [];
+  private readonly ids = new Map<string, number>();
+
+  constructor(
+    private readonly given: ReadonlyMap<string, { sampleRate: number; channels: Float32Array[] }>,
+  ) {}
+
+  idOf(handle: string, path: string): number {
+    let id = this.ids.get(handle);
+    if (id === undefined) {
+      const audio = this.given.get(handle);
+      if (audio === undefined) {
+        throw new EngineError(
+          "E_UNKNOWN_HANDLE",
+          `no audio for buffer handle ${handle}: give it in options.buffers (the CLI reads it from a session file)`,
+          path,
+        );
+      }
+      id = this.used.length;
+      this.used.push({ handle, ...audio });
+      this.ids.set(handle, id);
     }
-  });
+    return id;
+  }
+
+  /** Writes each buffer as buffers/<id>.f32 (planar little-endian float32). */
+  write(files: Map<string, Uint8Array | string>): ExportedBuffer[] {
+    return this.used.map(({ channels, sampleRate }, id) => {
+      const frames = channels[0]?.length ?? 0;
+      const bytes = new Uint8Array(channels.length * frames * 4);
+      const view = new DataView(bytes.buffer);
+      channels.forEach((channel, c) => {
+        for (let i = 0; i < frames; i++) view.setFloat32((c * frames + i) * 4, channel[i] as number, true);
+      });
+      const file = `${PLUGIN_FILES.bufferFolder}/${id}.f32`;
+      files.set(file, bytes);
+      return { file, channels: channels.length, frames, sampleRate };
+    });
+  }
 }
 
 /** The graph without timelines or captures, and a note for each node that had a timeline. */

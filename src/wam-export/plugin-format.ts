@@ -27,6 +27,8 @@ export const PLUGIN_FILES = {
   graph: "graph.json",
   /** Compiled Faust DSPs, one .wasm per module. */
   faustFolder: "faust",
+  /** The audio the graph plays (samples, custom waves): raw float32, little-endian, planar. */
+  bufferFolder: "buffers",
 } as const;
 
 /** graph.json's `format`: bumped when the runtime could no longer read older files. */
@@ -51,9 +53,19 @@ export interface ExportedFaustNode {
 }
 
 /** A program node as written: builtin nodes as compiled, Faust nodes by their files. */
-export type ExportedProgramNode = Omit<GraphProgramNode, "external" | "faust" | "timeline" | "buffers"> & {
+export type ExportedProgramNode = Omit<GraphProgramNode, "external" | "faust" | "timeline"> & {
   faust?: ExportedFaustNode;
 };
+
+/** One buffer the program names by id (its index in ExportedGraph.buffers). */
+export interface ExportedBuffer {
+  /** The .f32 file, relative to the plugin folder: channel after channel, `frames` floats each. */
+  file: string;
+  channels: number;
+  frames: number;
+  /** The rate the audio was recorded at: the plugin plays in contexts at this rate only. */
+  sampleRate: number;
+}
 
 /** One graph parameter exposed as a WAM parameter. */
 export interface ExposedParameter {
@@ -77,6 +89,8 @@ export interface ExportedGraph {
   parameters: ExposedParameter[];
   /** Program indices of the nodes wam-midi events play (every node that takes MIDI). */
   midiNodes: number[];
+  /** The audio of the program's buffer ids 0, 1, ... */
+  buffers: ExportedBuffer[];
 }
 
 /** What the audio thread receives in processorOptions (modules compiled on the main thread). */
@@ -86,4 +100,6 @@ export interface WamProcessorSetup {
   blockSize: number;
   parameters: ExposedParameter[];
   midiNodes: number[];
+  /** Channels of buffer ids 0, 1, ... */
+  buffers: Float32Array[][];
 }

@@ -114,20 +114,40 @@ describe("exportWam", () => {
     expect(plugin.graph.midiNodes).toEqual([]);
   });
 
-  it("refuses what it cannot export yet, naming the field: buffers, unknown parameters, unknown nodes", async () => {
+  it("refuses what it cannot export, naming the field: audio it was not given, unknown parameters and nodes", async () => {
     await expect(
       exportWam({
         version: "v1alpha",
         nodes: [{ name: "drums", node_id: "builtin:playback", buffers: { data: "buf:1" } }],
         output: "drums",
       }),
-    ).rejects.toThrow(/E_SCHEMA at graph.nodes\[0\].buffers: an exported graph cannot play buffers yet/);
+    ).rejects.toThrow(/E_UNKNOWN_HANDLE at graph.nodes\[0\].buffers.data: no audio for buffer handle buf:1/);
     await expect(exportWam(SYNTH, { parameters: ["synth/nope"] })).rejects.toThrow(
       /E_SCHEMA at options.parameters\[0\]/,
     );
     await expect(
       exportWam({ version: "v1alpha", nodes: [{ name: "x", node_id: "builtin:flanger" }], output: "x" }),
     ).rejects.toThrow(/graph.nodes\[0\].node_id/);
+  });
+
+  it("writes the audio the graph plays as planar float32 files, with its rate", async () => {
+    const left = Float32Array.from({ length: 100 }, (_, i) => i / 100);
+    const right = Float32Array.from({ length: 100 }, (_, i) => -i / 100);
+    const plugin = await exportWam(
+      {
+        version: "v1alpha",
+        nodes: [{ name: "keys", node_id: "builtin:sampler", buffers: { sample: "buf:9" } }],
+        output: "keys",
+      },
+      { buffers: new Map([["buf:9", { sampleRate: 44100, channels: [left, right] }]]) },
+    );
+    const graph = graphOf(plugin.files);
+    expect(graph.buffers).toEqual([{ file: "buffers/0.f32", channels: 2, frames: 100, sampleRate: 44100 }]);
+    expect(graph.program.nodes[0]?.buffers).toEqual({ 0: 0 });
+    const bytes = plugin.files.get("buffers/0.f32") as Uint8Array;
+    const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    expect(floats.subarray(0, 100)).toEqual(left);
+    expect(floats.subarray(100)).toEqual(right);
   });
 
   it("writes a Faust node's compiled modules as .wasm files its graph.json names", async () => {

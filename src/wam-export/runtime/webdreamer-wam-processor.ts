@@ -89,7 +89,7 @@ export function registerWebdreamerWamProcessor(moduleId: string): void {
           this.setup.blockSize,
           rebuildFaustNode,
         );
-        slot.start(this.setup.program, []);
+        slot.start(this.setup.program, this.setup.buffers);
         const realtime = new RealtimeEngine(slot.engine, sampleRate);
         realtime.attach(slot.engine, slot.nodeCount);
         realtime.play(-1);

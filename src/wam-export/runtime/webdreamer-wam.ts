@@ -16,6 +16,7 @@ import type { FaustDspCode, FaustFactory } from "../../faust/dsp-code";
 import type { FaustJson } from "../../faust/layout";
 import {
   EXPORTED_GRAPH_FORMAT,
+  type ExportedBuffer,
   type ExportedFaustFactory,
   type ExportedFaustNode,
   type ExportedGraph,
@@ -63,6 +64,15 @@ export function createWebdreamerWam(moduleUrl: string): typeof WebAudioModule {
     override async createAudioNode(initialState?: unknown): Promise<WamNode> {
       const { graph, setup } = await load();
       const context = this.audioContext;
+      // The engine in the AudioWorklet takes audio at the context's rate: another rate would play
+      // the graph's samples at the wrong speed and pitch, so such a context is refused.
+      const mismatch = graph.buffers.find((buffer) => buffer.sampleRate !== context.sampleRate);
+      if (mismatch !== undefined) {
+        throw new Error(
+          `${this.moduleId} plays audio recorded at ${mismatch.sampleRate} Hz (${mismatch.file}) and runs only in ` +
+            `contexts at that rate; this one runs at ${context.sampleRate} Hz`,
+        );
+      }
       await WamNode.addModules(context, this.moduleId);
       await context.audioWorklet.addModule(fileUrl(PLUGIN_FILES.processor));
       const node = new WamNode(this, {
@@ -99,6 +109,7 @@ async function loadPlugin(fileUrl: (file: string) => string): Promise<LoadedPlug
     }),
   );
   const program: GraphProgram = { nodes, output: graph.program.output };
+  const buffers = await Promise.all(graph.buffers.map((buffer) => loadBuffer(buffer, fileUrl)));
   return {
     graph,
     setup: {
@@ -107,8 +118,32 @@ async function loadPlugin(fileUrl: (file: string) => string): Promise<LoadedPlug
       blockSize: graph.blockSize,
       parameters: graph.parameters,
       midiNodes: graph.midiNodes,
+      buffers,
     },
   };
+}
+
+/** A buffer's planar little-endian float32 file as its channels. */
+async function loadBuffer(
+  buffer: ExportedBuffer,
+  fileUrl: (file: string) => string,
+): Promise<Float32Array[]> {
+  const url = fileUrl(buffer.file);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  const view = new DataView(await response.arrayBuffer());
+  if (view.byteLength !== buffer.channels * buffer.frames * 4) {
+    throw new Error(
+      `${url}: ${view.byteLength} bytes, not ${buffer.channels} channels of ${buffer.frames} floats`,
+    );
+  }
+  const channels: Float32Array[] = [];
+  for (let c = 0; c < buffer.channels; c++) {
+    const channel = new Float32Array(buffer.frames);
+    for (let i = 0; i < buffer.frames; i++) channel[i] = view.getFloat32((c * buffer.frames + i) * 4, true);
+    channels.push(channel);
+  }
+  return channels;
 }
 
 /** A Faust node's files as the ClonedFaustNode the AudioWorklet host rebuilds (rebuildFaustNode). */
