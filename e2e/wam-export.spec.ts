@@ -335,6 +335,44 @@ test.describe("a webdreamer graph exported as a WAM 2.0 plugin", () => {
     }
   });
 
+  test("a generator (no MIDI) steps on its frame; what a plugin costs per quantum", async ({ page }) => {
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [{ name: "dc", node_id: "builtin:constant", params: { offset: 0.25 } }],
+      output: "dc",
+    };
+    const url = await exportTo("generator", graph);
+    const seconds = 10;
+    const frames = seconds * SAMPLE_RATE;
+    const events = wamAutomation([{ node: "dc", param: "offset", frame: 1_001, value: 0.5 }]);
+    const result = await hostRender(page, {
+      moduleUrl: url,
+      sampleRate: SAMPLE_RATE,
+      frames,
+      channels: 1,
+      events,
+    });
+    expect(result.descriptor).toMatchObject({ isInstrument: false, hasMidiInput: false });
+    const samples = result.channels[0] as number[];
+    expect(samples.slice(0, 1_001).every((x) => x === 0.25)).toBe(true);
+    expect(samples.slice(1_001).every((x) => x === 0.5)).toBe(true);
+    // The engine does almost nothing for a constant: this is the WAM's own cost (the SDK's port,
+    // the event walk, the engine call, Chromium's worklet) per quantum, beside the synth's.
+    const synthUrl = await exportTo("synth-cost", SYNTH_GRAPH);
+    const synth = await hostRender(page, {
+      moduleUrl: synthUrl,
+      sampleRate: SAMPLE_RATE,
+      frames,
+      channels: 1,
+      events: wamMidi(),
+    });
+    const quanta = frames / 128;
+    console.log(
+      `cost per quantum, ${quanta} quanta offline: constant ${((result.renderMs / quanta) * 1000).toFixed(1)} µs, ` +
+        `synth + filter ${((synth.renderMs / quanta) * 1000).toFixed(1)} µs`,
+    );
+  });
+
   test("a graph with a polyphonic Faust node renders webdreamer's samples exactly", async ({ page }) => {
     const source = `import("stdfaust.lib");
       freq = hslider("freq", 440, 20, 20000, 0.01);
