@@ -14,7 +14,7 @@ import type { GraphDescriptorInput, MidiEventInput } from "../src/contracts/grap
 import { createEngine } from "../src/index";
 import { exportWam, writeWamFolder } from "../src/wam-export/export-wam";
 import { maxAbsDifference, peak } from "../test/support/signal";
-import type { WamHostApi, WamHostRender, WamHostResult } from "./pages/wam-host";
+import type { WamHostApi, WamHostLive, WamHostRender, WamHostResult } from "./pages/wam-host";
 
 const SAMPLE_RATE = 48000;
 const FRAMES = SAMPLE_RATE; // one second
@@ -234,6 +234,26 @@ test.describe("a webdreamer graph exported as a WAM 2.0 plugin", () => {
     });
     expectIdentical(twice, expected, "two instances");
     console.log(`two instances: identical to twice the reference (${flushed} subnormal samples mixed as 0)`);
+  });
+
+  test("plays live in a running AudioContext: a note sounds, an automated gain of 0 silences it", async ({
+    page,
+  }) => {
+    const url = await exportTo("live", SYNTH_GRAPH, ["synth/gain"]);
+    const levels = await page.evaluate(
+      (r) => (window as unknown as { wamHost: WamHostApi }).wamHost.live(r),
+      {
+        moduleUrl: url,
+        events: [
+          { type: "wam-midi", time: 0, data: { bytes: [0x90, 57, 110] } },
+          { type: "wam-automation", time: 0.6, data: { id: "synth/gain", value: 0, normalized: false } },
+        ],
+        measureAt: [0.4, 1.0],
+      } satisfies WamHostLive,
+    );
+    console.log(`live: RMS ${levels.map((l) => l.toExponential(2)).join(" then ")}`);
+    expect(levels[0]).toBeGreaterThan(0.01);
+    expect(levels[1]).toBeLessThan(1e-6);
   });
 
   test("parameters automated by wam-automation step on the frames of webdreamer's automation", async ({

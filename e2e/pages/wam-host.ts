@@ -33,8 +33,18 @@ export interface WamHostResult {
   renderMs: number;
 }
 
+/** A live check: events relative to a start time, and when to measure the output's level. */
+export interface WamHostLive {
+  moduleUrl: string;
+  /** Events with `time` in seconds after the start (the start is set once the plugin is running). */
+  events: WamEvent[];
+  /** Seconds after the start at which to read the output's RMS (over 2048 frames before it). */
+  measureAt: number[];
+}
+
 export interface WamHostApi {
   render(request: WamHostRender): Promise<WamHostResult>;
+  live(request: WamHostLive): Promise<number[]>;
 }
 
 type WamConstructor = {
@@ -81,4 +91,31 @@ async function render(request: WamHostRender): Promise<WamHostResult> {
   };
 }
 
-(window as unknown as { wamHost: WamHostApi }).wamHost = { render };
+/** The plugin in a running AudioContext, its output read with an AnalyserNode while it plays. */
+async function live(request: WamHostLive): Promise<number[]> {
+  const context = new AudioContext({ sampleRate: 48000 });
+  try {
+    await context.resume();
+    const [groupId] = await initializeWamHost(context);
+    const module = (await import(/* @vite-ignore */ request.moduleUrl)) as { default: WamConstructor };
+    const instance = await module.default.createInstance(groupId, context);
+    const node = instance.audioNode as WamNode & AudioNode;
+    const analyser = new AnalyserNode(context, { fftSize: 2048 });
+    node.connect(analyser);
+    analyser.connect(context.destination);
+    const start = context.currentTime + 0.2;
+    node.scheduleEvents(...request.events.map((event) => ({ ...event, time: start + (event.time ?? 0) })));
+    const levels: number[] = [];
+    const samples = new Float32Array(analyser.fftSize);
+    for (const at of request.measureAt) {
+      while (context.currentTime < start + at) await new Promise((resolve) => setTimeout(resolve, 5));
+      analyser.getFloatTimeDomainData(samples);
+      levels.push(Math.sqrt(samples.reduce((sum, x) => sum + x * x, 0) / samples.length));
+    }
+    return levels;
+  } finally {
+    await context.close();
+  }
+}
+
+(window as unknown as { wamHost: WamHostApi }).wamHost = { render, live };
