@@ -393,6 +393,59 @@ test.describe("a webdreamer graph exported as a WAM 2.0 plugin", () => {
     );
   });
 
+  test("a Faust node reading a soundfile plays the audio given for it, resampled as webdreamer resamples it", async ({
+    page,
+  }) => {
+    const source = `import("stdfaust.lib");
+process = int(nentry("part", 0, 0, 1, 1)), ba.time : soundfile("sample[url:{'a.wav';'b.wav'}]", 1) : !, !, _;`;
+    // Part 0 at the context's rate, part 1 at half of it (the Faust node reads it resampled).
+    const part0 = Float32Array.from({ length: 30_000 }, (_, i) => Math.sin(i / 37) * Math.exp(-i / 20_000));
+    const part1 = Float32Array.from({ length: 10_000 }, (_, i) => ((i % 200) - 100) / 150);
+    const engine = await createEngine({ host: "in-process", sampleRate: SAMPLE_RATE });
+    try {
+      const descriptor = await engine.compileFaust(source);
+      const handles = [
+        await engine.uploadBuffer([part0], SAMPLE_RATE),
+        await engine.uploadBuffer([part1], SAMPLE_RATE / 2),
+      ] as const;
+      const graph: GraphDescriptorInput = {
+        version: "v1alpha",
+        nodes: [
+          {
+            name: "reader",
+            node_id: descriptor.node_id,
+            params: { "/webdreamer/part": 0 },
+            buffers: { sample: handles[0], "sample#1": handles[1] },
+            extensions: { faust: { source } },
+          },
+        ],
+        output: "reader",
+      };
+      const url = await exportTo(
+        "soundfile",
+        graph,
+        ["reader//webdreamer/part"],
+        new Map([
+          [handles[0], { sampleRate: SAMPLE_RATE, channels: [part0] }],
+          [handles[1], { sampleRate: SAMPLE_RATE / 2, channels: [part1] }],
+        ]),
+      );
+      const steps: Step[] = [{ node: "reader", param: "/webdreamer/part", frame: 12_345, value: 1 }];
+      const reference = await webdreamerRender(withSteps(graph, steps), engine);
+      const result = await hostRender(page, {
+        moduleUrl: url,
+        sampleRate: SAMPLE_RATE,
+        frames: FRAMES,
+        channels: 1,
+        events: wamAutomation(steps),
+      });
+      expectIdentical(result.channels[0] as number[], reference, "soundfile");
+      expect(result.channels[0]?.[100]).toBe(Math.fround(part0[100] as number));
+    } finally {
+      await engine.close();
+    }
+  });
+
   test("a graph with a polyphonic Faust node renders webdreamer's samples exactly", async ({ page }) => {
     const source = `import("stdfaust.lib");
       freq = hslider("freq", 440, 20, 20000, 0.01);

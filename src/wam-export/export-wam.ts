@@ -9,11 +9,10 @@
  *
  * A plugin is a sound, not a song: the graph's own MIDI and automation timelines are not exported
  * (the host plays the plugin with wam-midi and wam-automation events); `notes` says which were left.
- * Audio the graph plays (samples, custom waves) comes from `options.buffers` by handle and is
- * written beside it; the plugin then plays only in contexts at that audio's rate (the engine in the
- * AudioWorklet takes buffers at the context's rate). Not yet exportable, with an error naming the
- * field: Faust soundfiles. A graph has no audio-input node, so an export is an instrument or a
- * generator.
+ * Audio the graph plays (samples, custom waves, Faust soundfile parts) comes from `options.buffers`
+ * by handle and is written beside it; a graph with engine buffers then plays only in contexts at
+ * their rate (the engine in the AudioWorklet takes buffers at the context's rate; soundfile parts
+ * keep theirs). A graph has no audio-input node, so an export is an instrument or a generator.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -35,11 +34,12 @@ import { WasmEngine } from "../engine/wasm-engine";
 import type { CompiledFaust } from "../faust/compiler";
 import type { FaustFactory } from "../faust/dsp-code";
 import { loadLibFaustFromDisk } from "../faust/libfaust-nodejs";
-import { FAUST_PREFIX, FaustRegistry } from "../faust/registry";
+import { FAUST_PREFIX, type FaustGraphNode, FaustRegistry } from "../faust/registry";
 import { engineWasmPath, loadEngineModuleFromDisk } from "../hosts/in-process/engine-file";
 import { exposedParameters, type ParameterSource } from "./exposed-parameters";
 import {
   EXPORTED_GRAPH_FORMAT,
+  type ExportedAudio,
   type ExportedBuffer,
   type ExportedFaustFactory,
   type ExportedFaustNode,
@@ -100,7 +100,7 @@ export async function exportWam(
     ? new FaustRegistry({ loadLibFaust: loadLibFaustFromDisk })
     : undefined;
   await faust?.prepareGraph(graph, "graph");
-  const faustByNode = new Map<number, CompiledFaust>();
+  const faustByNode = new Map<number, FaustGraphNode>();
   const types: ProcessorTypeInfo[] = [];
   const compiled = compileGraph(graph, {
     types: engine.types,
@@ -112,11 +112,9 @@ export async function exportWam(
       throw new EngineError("E_SCHEMA", "automation is not exported", path);
     },
     resolveExternal: (node, path) => {
-      const resolved = faust?.resolve(node, path, (_handle, slotPath) => {
-        throw new EngineError("E_SCHEMA", "an exported graph cannot play soundfiles yet", slotPath);
-      });
+      const resolved = faust?.resolve(node, path, (handle, slotPath) => audio.audioOf(handle, slotPath));
       if (resolved === undefined) return undefined;
-      faustByNode.set(graph.nodes.indexOf(node), resolved.compiled);
+      faustByNode.set(graph.nodes.indexOf(node), resolved);
       const { layout, nodeId } = resolved.compiled;
       return {
         type: resolved.type,
@@ -137,7 +135,7 @@ export async function exportWam(
     const compiledFaust = faustByNode.get(index);
     types[index] =
       compiledFaust !== undefined
-        ? (faust as FaustRegistry).typeOf(compiledFaust)
+        ? compiledFaust.type
         : (findBuiltinType(engine.types, node.node_id) as ProcessorTypeInfo);
   });
 
@@ -149,14 +147,14 @@ export async function exportWam(
   }));
   const parameters = exposedParameters(sources, options.parameters);
   const midiNodes = graph.nodes.flatMap((_node, index) =>
-    takesMidi(types[index], faustByNode.get(index)) ? [index] : [],
+    takesMidi(types[index], faustByNode.get(index)?.compiled) ? [index] : [],
   );
 
   const files = new Map<string, Uint8Array | string>();
   const nodes: ExportedProgramNode[] = compiled.program.nodes.map((node, index) => {
     const { external: _external, faust: _faust, timeline: _timeline, capture: _capture, ...kept } = node;
-    const compiledFaust = faustByNode.get(index);
-    return compiledFaust === undefined ? kept : { ...kept, faust: faustFiles(compiledFaust, files) };
+    const faustNode = faustByNode.get(index);
+    return faustNode === undefined ? kept : { ...kept, faust: faustFiles(index, faustNode, files) };
   });
   const exportedGraph: ExportedGraph = {
     format: EXPORTED_GRAPH_FORMAT,
@@ -216,35 +214,46 @@ class BufferTable {
   idOf(handle: string, path: string): number {
     let id = this.ids.get(handle);
     if (id === undefined) {
-      const audio = this.given.get(handle);
-      if (audio === undefined) {
-        throw new EngineError(
-          "E_UNKNOWN_HANDLE",
-          `no audio for buffer handle ${handle}: give it in options.buffers (the CLI reads it from a session file)`,
-          path,
-        );
-      }
       id = this.used.length;
-      this.used.push({ handle, ...audio });
+      this.used.push({ handle, ...this.audioOf(handle, path) });
       this.ids.set(handle, id);
     }
     return id;
   }
 
+  /** The audio given for a handle; E_UNKNOWN_HANDLE at `path` when there is none. */
+  audioOf(handle: string, path: string): { sampleRate: number; channels: Float32Array[] } {
+    const audio = this.given.get(handle);
+    if (audio === undefined) {
+      throw new EngineError(
+        "E_UNKNOWN_HANDLE",
+        `no audio for buffer handle ${handle}: give it in options.buffers (the CLI reads it from a session file)`,
+        path,
+      );
+    }
+    return audio;
+  }
+
   /** Writes each buffer as buffers/<id>.f32 (planar little-endian float32). */
   write(files: Map<string, Uint8Array | string>): ExportedBuffer[] {
-    return this.used.map(({ channels, sampleRate }, id) => {
-      const frames = channels[0]?.length ?? 0;
-      const bytes = new Uint8Array(channels.length * frames * 4);
-      const view = new DataView(bytes.buffer);
-      channels.forEach((channel, c) => {
-        for (let i = 0; i < frames; i++) view.setFloat32((c * frames + i) * 4, channel[i] as number, true);
-      });
-      const file = `${PLUGIN_FILES.bufferFolder}/${id}.f32`;
-      files.set(file, bytes);
-      return { file, channels: channels.length, frames, sampleRate };
-    });
+    return this.used.map((audio, id) => writeAudio(files, `${PLUGIN_FILES.bufferFolder}/${id}.f32`, audio));
   }
+}
+
+/** Writes audio as a planar little-endian float32 file. */
+function writeAudio(
+  files: Map<string, Uint8Array | string>,
+  file: string,
+  { channels, sampleRate }: { sampleRate: number; channels: readonly Float32Array[] },
+): ExportedAudio {
+  const frames = channels[0]?.length ?? 0;
+  const bytes = new Uint8Array(channels.length * frames * 4);
+  const view = new DataView(bytes.buffer);
+  channels.forEach((channel, c) => {
+    for (let i = 0; i < frames; i++) view.setFloat32((c * frames + i) * 4, channel[i] as number, true);
+  });
+  files.set(file, bytes);
+  return { file, channels: channels.length, frames, sampleRate };
 }
 
 /** The graph without timelines or captures, and a note for each node that had a timeline. */
@@ -286,8 +295,16 @@ function identityOf(graph: GraphDescriptor, options: ExportWamOptions): WamIdent
   };
 }
 
-/** A Faust node's modules as files under faust/, named by the DSP's hash (shared by its nodes). */
-function faustFiles(compiled: CompiledFaust, files: Map<string, Uint8Array | string>): ExportedFaustNode {
+/**
+ * A Faust node's modules as files under faust/, named by the DSP's hash (shared by its nodes), and
+ * its soundfile parts under soundfiles/, named by node, label and part.
+ */
+function faustFiles(
+  index: number,
+  node: FaustGraphNode,
+  files: Map<string, Uint8Array | string>,
+): ExportedFaustNode {
+  const { compiled } = node;
   const hash = compiled.nodeId.slice(FAUST_PREFIX.length);
   const file = (part: string, bytes: Uint8Array | null | undefined): string => {
     if (bytes === null || bytes === undefined) {
@@ -313,6 +330,14 @@ function faustFiles(compiled: CompiledFaust, files: Map<string, Uint8Array | str
     effect: compiled.effect === null ? null : factory("effect", compiled.effect),
     mixer: compiled.mixer === null ? null : file("mixer", compiled.mixerBytes),
     layout,
+    soundfiles: [...node.soundfiles].map(([label, parts], l): [string, (ExportedAudio | null)[]] => [
+      label,
+      Array.from(parts, (part, p) =>
+        part === undefined
+          ? null
+          : writeAudio(files, `${PLUGIN_FILES.soundfileFolder}/${index}-${l}-${p}.f32`, part),
+      ),
+    ]),
   };
 }
 

@@ -29,6 +29,8 @@ export const PLUGIN_FILES = {
   faustFolder: "faust",
   /** The audio the graph plays (samples, custom waves): raw float32, little-endian, planar. */
   bufferFolder: "buffers",
+  /** Faust soundfile parts, in the same format. */
+  soundfileFolder: "soundfiles",
 } as const;
 
 /** graph.json's `format`: bumped when the runtime could no longer read older files. */
@@ -50,6 +52,8 @@ export interface ExportedFaustNode {
   /** The poly voice mixer's .wasm, or null for a mono DSP. */
   mixer: string | null;
   layout: FaustLayout;
+  /** Soundfile audio by soundfile label, parts by index (null: a part the graph leaves silent). */
+  soundfiles: [string, (ExportedAudio | null)[]][];
 }
 
 /** A program node as written: builtin nodes as compiled, Faust nodes by their files. */
@@ -57,15 +61,21 @@ export type ExportedProgramNode = Omit<GraphProgramNode, "external" | "faust" | 
   faust?: ExportedFaustNode;
 };
 
-/** One buffer the program names by id (its index in ExportedGraph.buffers). */
-export interface ExportedBuffer {
+/** Audio written as a file: a buffer the program names, or a part of a Faust soundfile. */
+export interface ExportedAudio {
   /** The .f32 file, relative to the plugin folder: channel after channel, `frames` floats each. */
   file: string;
   channels: number;
   frames: number;
-  /** The rate the audio was recorded at: the plugin plays in contexts at this rate only. */
+  /**
+   * The rate the audio was recorded at. A program buffer plays in contexts at this rate only; a
+   * soundfile part is read at it (the Faust node resamples it).
+   */
   sampleRate: number;
 }
+
+/** One buffer the program names by id (its index in ExportedGraph.buffers). */
+export type ExportedBuffer = ExportedAudio;
 
 /** One graph parameter exposed as a WAM parameter. */
 export interface ExposedParameter {

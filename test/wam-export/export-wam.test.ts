@@ -150,6 +150,39 @@ describe("exportWam", () => {
     expect(floats.subarray(100)).toEqual(right);
   });
 
+  it("writes a Faust node's soundfile parts with their rates; a part the graph leaves out is null", async () => {
+    const source = `import("stdfaust.lib");
+process = 0, ba.time : soundfile("sample[url:{'a.wav';'b.wav'}]", 1) : !, !, _;`;
+    const { createEngine } = await import("../../src/index");
+    const engine = await createEngine({ host: "in-process" });
+    const descriptor = await engine.compileFaust(source);
+    await engine.close();
+    const part = Float32Array.from([0.5, -0.25, 0.125]);
+    const plugin = await exportWam(
+      {
+        version: "v1alpha",
+        nodes: [
+          {
+            name: "reader",
+            node_id: descriptor.node_id,
+            buffers: { "sample#1": "buf:2" },
+            extensions: { faust: { source } },
+          },
+        ],
+        output: "reader",
+      },
+      { buffers: new Map([["buf:2", { sampleRate: 22050, channels: [part] }]]) },
+    );
+    const faust = graphOf(plugin.files).program.nodes[0]?.faust;
+    expect(faust?.soundfiles).toEqual([
+      ["sample", [null, { file: "soundfiles/0-0-1.f32", channels: 1, frames: 3, sampleRate: 22050 }]],
+    ]);
+    const bytes = plugin.files.get("soundfiles/0-0-1.f32") as Uint8Array;
+    expect(new Float32Array(bytes.buffer, bytes.byteOffset, 3)).toEqual(part);
+    // Program buffers are the engine's only: a soundfile is not one.
+    expect(graphOf(plugin.files).buffers).toEqual([]);
+  });
+
   it("writes a Faust node's compiled modules as .wasm files its graph.json names", async () => {
     const source = `import("stdfaust.lib");
       freq = hslider("freq", 440, 20, 20000, 0.01);

@@ -14,9 +14,10 @@ import { WamNode, WebAudioModule } from "@webaudiomodules/sdk";
 import type { ClonedFaustNode, GraphProgram, GraphProgramNode } from "../../engine/graph-program";
 import type { FaustDspCode, FaustFactory } from "../../faust/dsp-code";
 import type { FaustJson } from "../../faust/layout";
+import type { SoundfilePart } from "../../faust/soundfiles";
 import {
   EXPORTED_GRAPH_FORMAT,
-  type ExportedBuffer,
+  type ExportedAudio,
   type ExportedFaustFactory,
   type ExportedFaustNode,
   type ExportedGraph,
@@ -109,7 +110,7 @@ async function loadPlugin(fileUrl: (file: string) => string): Promise<LoadedPlug
     }),
   );
   const program: GraphProgram = { nodes, output: graph.program.output };
-  const buffers = await Promise.all(graph.buffers.map((buffer) => loadBuffer(buffer, fileUrl)));
+  const buffers = await Promise.all(graph.buffers.map((buffer) => loadAudio(buffer, fileUrl)));
   return {
     graph,
     setup: {
@@ -123,11 +124,8 @@ async function loadPlugin(fileUrl: (file: string) => string): Promise<LoadedPlug
   };
 }
 
-/** A buffer's planar little-endian float32 file as its channels. */
-async function loadBuffer(
-  buffer: ExportedBuffer,
-  fileUrl: (file: string) => string,
-): Promise<Float32Array[]> {
+/** An audio file (planar little-endian float32) as its channels. */
+async function loadAudio(buffer: ExportedAudio, fileUrl: (file: string) => string): Promise<Float32Array[]> {
   const url = fileUrl(buffer.file);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
@@ -162,7 +160,21 @@ async function loadFaustNode(
     mixer: faust.mixer === null ? null : await fetchModule(fileUrl(faust.mixer)),
     layout: faust.layout,
   };
-  return { nodeId: faust.nodeId, numOutputs: faust.numOutputs, params: faust.params, code, soundfiles: [] };
+  const soundfiles = await Promise.all(
+    faust.soundfiles.map(
+      async ([label, parts]): Promise<[string, (SoundfilePart | undefined)[]]> => [
+        label,
+        await Promise.all(
+          parts.map(async (part) =>
+            part === null
+              ? undefined
+              : { channels: await loadAudio(part, fileUrl), sampleRate: part.sampleRate },
+          ),
+        ),
+      ],
+    ),
+  );
+  return { nodeId: faust.nodeId, numOutputs: faust.numOutputs, params: faust.params, code, soundfiles };
 }
 
 async function fetchJson<T>(url: string): Promise<T> {
