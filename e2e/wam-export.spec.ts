@@ -362,13 +362,11 @@ test.describe("a webdreamer graph exported as a WAM 2.0 plugin", () => {
       output: "dc",
     };
     const url = await exportTo("generator", graph);
-    const seconds = 10;
-    const frames = seconds * SAMPLE_RATE;
     const events = wamAutomation([{ node: "dc", param: "offset", frame: 1_001, value: 0.5 }]);
     const result = await hostRender(page, {
       moduleUrl: url,
       sampleRate: SAMPLE_RATE,
-      frames,
+      frames: FRAMES,
       channels: 1,
       events,
     });
@@ -377,19 +375,30 @@ test.describe("a webdreamer graph exported as a WAM 2.0 plugin", () => {
     expect(samples.slice(0, 1_001).every((x) => x === 0.25)).toBe(true);
     expect(samples.slice(1_001).every((x) => x === 0.5)).toBe(true);
     // The engine does almost nothing for a constant: this is the WAM's own cost (the SDK's port,
-    // the event walk, the engine call, Chromium's worklet) per quantum, beside the synth's.
+    // the event walk, the engine call, Chromium's worklet) per quantum, beside the synth's. Each is
+    // the fastest of 3 renders: the machine is shared, and the slower runs measure the neighbours.
     const synthUrl = await exportTo("synth-cost", SYNTH_GRAPH);
-    const synth = await hostRender(page, {
-      moduleUrl: synthUrl,
-      sampleRate: SAMPLE_RATE,
-      frames,
-      channels: 1,
-      events: wamMidi(),
-    });
+    const frames = 10 * SAMPLE_RATE;
     const quanta = frames / 128;
+    const microsPerQuantum = async (moduleUrl: string, events: WamEvent[]) => {
+      let best = Number.POSITIVE_INFINITY;
+      for (let run = 0; run < 3; run++) {
+        const { renderMs } = await hostRender(page, {
+          moduleUrl,
+          sampleRate: SAMPLE_RATE,
+          frames,
+          channels: 1,
+          events,
+          timingOnly: true,
+        });
+        best = Math.min(best, renderMs);
+      }
+      return ((best / quanta) * 1000).toFixed(1);
+    };
+    const constant = await microsPerQuantum(url, events);
+    const synth = await microsPerQuantum(synthUrl, wamMidi());
     console.log(
-      `cost per quantum, ${quanta} quanta offline: constant ${((result.renderMs / quanta) * 1000).toFixed(1)} µs, ` +
-        `synth + filter ${((synth.renderMs / quanta) * 1000).toFixed(1)} µs`,
+      `cost per quantum, ${quanta} quanta offline: constant ${constant} µs, synth + filter ${synth} µs`,
     );
   });
 

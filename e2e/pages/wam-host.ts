@@ -21,6 +21,8 @@ export interface WamHostRender {
   initialState?: unknown;
   /** Instances of the plugin, each given the events, all into the destination. Default 1. */
   instances?: number;
+  /** Return no samples (a timing run: hundreds of thousands of numbers take long to hand over). */
+  timingOnly?: boolean;
 }
 
 export interface WamHostResult {
@@ -79,7 +81,9 @@ async function render(request: WamHostRender): Promise<WamHostResult> {
   const rendered = await context.startRendering();
   const renderMs = performance.now() - started;
   const channels: number[][] = [];
-  for (let c = 0; c < rendered.numberOfChannels; c++) channels.push(Array.from(rendered.getChannelData(c)));
+  if (!request.timingOnly) {
+    for (let c = 0; c < rendered.numberOfChannels; c++) channels.push(Array.from(rendered.getChannelData(c)));
+  }
   const { identifier, isInstrument, hasMidiInput } = instance.descriptor;
   return {
     channels,
