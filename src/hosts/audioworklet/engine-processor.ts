@@ -48,7 +48,7 @@ const CAPTURE_CHUNK = 128;
 type LoadMessage = Extract<WorkerToWorkletMessage, { type: "load" }>;
 
 /** A Faust node sent as data (compiled code and soundfile audio), rebuilt on this thread. */
-export function rebuildFaustNode(faust: ClonedFaustNode): ExternalNodeSpec {
+function rebuildFaustNode(faust: ClonedFaustNode): ExternalNodeSpec {
   const soundfiles = new Map(faust.soundfiles as [string, SoundfilePart[]][]);
   return {
     nodeId: faust.nodeId,

@@ -25,9 +25,16 @@ import type {
 } from "@webaudiomodules/api";
 import type { PendingWamEvent, WamProcessor as SdkWamProcessor } from "@webaudiomodules/sdk";
 import { RealtimeEngine } from "../../engine/realtime-engine";
-import { rebuildFaustNode } from "../../hosts/audioworklet/engine-processor";
+import { externalFaustNode } from "../../faust/cloned-node";
 import { EngineSlot } from "../../hosts/audioworklet/engine-slot";
 import type { ExposedParameter, WamProcessorSetup } from "../plugin-format";
+
+// The AudioWorkletGlobalScope's names this module uses, declared here (module-scoped, resolved to
+// the scope's globals at run time) so that it type-checks wherever it is imported: the Node tests
+// drive it in a stand-in scope (test/wam-export/wam-processor.test.ts).
+declare const sampleRate: number;
+declare const currentTime: number;
+declare function registerProcessor(name: string, processorClass: unknown): void;
 
 /** The SDK's classes a plugin's module scope holds once WamNode.addModules ran. */
 interface SdkModuleScope {
@@ -87,7 +94,7 @@ export function registerWebdreamerWamProcessor(moduleId: string): void {
           this.setup.engineModule,
           sampleRate,
           this.setup.blockSize,
-          rebuildFaustNode,
+          externalFaustNode,
         );
         slot.start(this.setup.program, this.setup.buffers);
         const realtime = new RealtimeEngine(slot.engine, sampleRate);
@@ -207,6 +214,6 @@ export function registerWebdreamerWamProcessor(moduleId: string): void {
     }
   }
 
-  registerProcessor(moduleId, WebdreamerWamProcessor as unknown as AudioWorkletProcessorConstructor);
+  registerProcessor(moduleId, WebdreamerWamProcessor);
   scope.webdreamerRegistered = true;
 }

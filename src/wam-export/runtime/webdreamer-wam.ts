@@ -144,7 +144,7 @@ async function loadAudio(buffer: ExportedAudio, fileUrl: (file: string) => strin
   return channels;
 }
 
-/** A Faust node's files as the ClonedFaustNode the AudioWorklet host rebuilds (rebuildFaustNode). */
+/** A Faust node's files as the ClonedFaustNode the processor makes an external node of (externalFaustNode). */
 async function loadFaustNode(
   faust: ExportedFaustNode,
   fileUrl: (file: string) => string,
