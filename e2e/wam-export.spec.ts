@@ -256,6 +256,24 @@ test.describe("a webdreamer graph exported as a WAM 2.0 plugin", () => {
     expect(levels[1]).toBeLessThan(1e-6);
   });
 
+  test("its GUI (createGui) has a control per exposed parameter, which sets the parameter", async ({
+    page,
+  }) => {
+    const url = await exportTo("gui", SYNTH_GRAPH, ["filter/mode", "filter/frequency", "synth/voices"]);
+    const result = await page.evaluate(
+      (u) => (window as unknown as { wamHost: WamHostApi }).wamHost.gui(u, "filter/frequency", 1234),
+      url,
+    );
+    expect(result.controls).toEqual([
+      { parameterId: "filter/mode", kind: "select-one" },
+      { parameterId: "filter/frequency", kind: "range" },
+      { parameterId: "synth/voices", kind: "range" },
+    ]);
+    // The slider's step is a thousandth of 10..24000 Hz: 1234 lands on the nearest step.
+    expect(Math.abs(result.movedTo - 1234)).toBeLessThanOrEqual(12);
+    expect(result.movedTo).not.toBe(2500);
+  });
+
   test("parameters automated by wam-automation step on the frames of webdreamer's automation", async ({
     page,
   }) => {

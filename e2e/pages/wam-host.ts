@@ -44,9 +44,16 @@ export interface WamHostLive {
   measureAt: number[];
 }
 
+/** What the plugin's GUI shows, and a parameter's value after its control was moved. */
+export interface WamHostGui {
+  controls: { parameterId: string; kind: string }[];
+  movedTo: number;
+}
+
 export interface WamHostApi {
   render(request: WamHostRender): Promise<WamHostResult>;
   live(request: WamHostLive): Promise<number[]>;
+  gui(moduleUrl: string, parameterId: string, value: number): Promise<WamHostGui>;
 }
 
 type WamConstructor = {
@@ -122,4 +129,28 @@ async function live(request: WamHostLive): Promise<number[]> {
   }
 }
 
-(window as unknown as { wamHost: WamHostApi }).wamHost = { render, live };
+/** Mounts the plugin's GUI (createGui) and moves one control as a user would. */
+async function gui(moduleUrl: string, parameterId: string, value: number): Promise<WamHostGui> {
+  const context = new OfflineAudioContext(1, 128, 48000);
+  const [groupId] = await initializeWamHost(context);
+  const module = (await import(/* @vite-ignore */ moduleUrl)) as { default: WamConstructor };
+  const instance = await module.default.createInstance(groupId, context);
+  const element = await instance.createGui();
+  document.body.append(element);
+  const inputs = [...element.querySelectorAll<HTMLInputElement | HTMLSelectElement>("[data-parameter-id]")];
+  const controls = inputs.map((input) => ({
+    parameterId: input.dataset.parameterId ?? "",
+    kind: input.type,
+  }));
+  const control = inputs.find((input) => input.dataset.parameterId === parameterId);
+  if (control === undefined) throw new Error(`no control for ${parameterId}`);
+  control.value = String(value);
+  control.dispatchEvent(new Event("input"));
+  const node = instance.audioNode as WamNode;
+  // The GUI's setParameterValues was posted before this request: its answer comes after.
+  const values = await node.getParameterValues(false, parameterId);
+  element.remove();
+  return { controls, movedTo: values[parameterId]?.value ?? Number.NaN };
+}
+
+(window as unknown as { wamHost: WamHostApi }).wamHost = { render, live, gui };

@@ -147,6 +147,14 @@ export function registerWebdreamerWamProcessor(moduleId: string): void {
     /** The graph has no tempo-driven part a host transport could move. */
     override _onTransport(): void {}
 
+    /**
+     * Not declared in the descriptor, but a host may send them anyway: ignored without a word (the
+     * SDK's defaults log an error for each, on the audio thread).
+     */
+    override _onSysex(): void {}
+    override _onMpe(): void {}
+    override _onOsc(): void {}
+
     override process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
       if (!this._initialized) return true;
       if (this._destroyed) return false;

@@ -24,6 +24,7 @@ import {
   PLUGIN_FILES,
   type WamProcessorSetup,
 } from "../plugin-format";
+import { parameterGui } from "./parameter-gui";
 
 /** What one page loads once per plugin and every instance shares. */
 interface LoadedPlugin {
@@ -60,6 +61,11 @@ export function createWebdreamerWam(moduleUrl: string): typeof WebAudioModule {
       this.audioNode = await this.createAudioNode(state);
       this.initialized = true;
       return this;
+    }
+
+    /** A control per exposed parameter (parameter-gui.ts); the SDK has no GUI of its own. */
+    override async createGui(): Promise<Element> {
+      return parameterGui(this.audioNode, this.name);
     }
 
     override async createAudioNode(initialState?: unknown): Promise<WamNode> {
