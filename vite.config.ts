@@ -26,7 +26,8 @@ const MIME: Record<string, string> = {
 /**
  * Serves a folder byte for byte under a URL prefix (no Vite transform), as a plugin server would:
  * `/wam-corpus/` is the wam-community package's dist/ (58 published third-party WAMs, the browser
- * tests' real-world corpus, docs/wam.md). Dev server only.
+ * tests' real-world corpus, docs/wam.md); `/wam-export-output/` the webdreamer graphs the browser
+ * tests export as WAMs (build/wam-export/, gitignored). Dev server only.
  */
 function serveFolder(prefix: string, folder: string): Plugin {
   const root = fileURLToPath(new URL(folder, import.meta.url));
@@ -55,7 +56,11 @@ function serveFolder(prefix: string, folder: string): Plugin {
 }
 
 export default defineConfig({
-  plugins: [serveFolder("/wam-corpus", "./node_modules/wam-community/dist")],
+  plugins: [
+    serveFolder("/wam-corpus", "./node_modules/wam-community/dist"),
+    // Plugins the browser tests export (e2e/wam-export.spec.ts), read from disk on every request.
+    serveFolder("/wam-export-output", "./build/wam-export"),
+  ],
   // The production build is the static demo site (npm run build:site). A relative base makes its
   // URLs relative to index.html, so the folder plays at a server's root or under any sub-path; the
   // dev server treats "./" as "/".

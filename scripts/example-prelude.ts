@@ -49,6 +49,7 @@ import type { BufferHandle } from "../src/contracts/common";
 import type { EngineCommand } from "../src/contracts/engine-command";
 import type { EngineErrorWire } from "../src/contracts/errors";
 import type { GraphDescriptor, GraphDescriptorInput, GraphNode } from "../src/contracts/graph-descriptor";
+import type { NodeDescriptor } from "../src/contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../src/contracts/plugin-discovery";
 import type { RenderRequest, RenderResult } from "../src/contracts/render";
 import type { TransportState } from "../src/contracts/transport-state";
@@ -97,6 +98,9 @@ export interface ExampleNames {
   handle: BufferHandle;
   /** A graph as an application writes it. */
   graph: GraphDescriptorInput;
+  /** Node types an application compiled (compileFaust) or discovered. */
+  gain: NodeDescriptor;
+  reverb: NodeDescriptor;
   /** Audio: one array per channel. */
   left: Float32Array;
   right: Float32Array;
@@ -266,6 +270,7 @@ export interface ExampleNameOverrides {
   "src/engine/node-resources.ts": { faustNode: FaustNode };
   "src/faust/": {
     compiled: CompiledFaust;
+    gain: CompiledFaust;
     registry: FaustRegistry;
     layout: FaustLayout;
     json: FaustJson;

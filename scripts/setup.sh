@@ -6,7 +6,8 @@
 #   4. the worklet bundle: scripts/build-worklet.mjs;
 #   5. the package's bundles (dist/browser, dist/node with the CLI): scripts/build-package.mjs;
 #      `npm pack` (prepack) adds the .d.ts files;
-#   6. the Custom Elements Manifest of <webdreamer-player>: scripts/build-manifest.mjs (dist/custom-elements.json).
+#   6. the runtime of graphs exported as WAM plugins: scripts/build-wam-runtime.mjs (dist/wam-runtime);
+#   7. the Custom Elements Manifest of <webdreamer-player>: scripts/build-manifest.mjs (dist/custom-elements.json).
 # A second run with nothing changed takes a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,8 @@ node scripts/build-worklet.mjs >/dev/null
 log "worklet: public/build/engine-processor.js"
 node scripts/build-package.mjs >/dev/null
 log "package: dist/browser, dist/node (CLI: dist/node/cli.mjs)"
+node scripts/build-wam-runtime.mjs >/dev/null
+log "WAM export runtime: dist/wam-runtime"
 # An assignment, so a failed build stops setup (set -e ignores a failure inside log's argument).
 manifest=$(node scripts/build-manifest.mjs)
 log "manifest: $manifest"

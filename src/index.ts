@@ -37,3 +37,9 @@ export { InProcessEngineClient, inProcessHostFactory } from "./hosts/in-process/
 export type { InProcessClientOptions } from "./hosts/in-process/in-process-options";
 export { importMidiFile, MidiFileError, type MidiImportOptions, readMidiFile } from "./midi/midi-file";
 export * from "./session/index";
+export {
+  type ExportedWam,
+  type ExportWamOptions,
+  exportWam,
+  writeWamFolder,
+} from "./wam-export/export-wam";

@@ -83,8 +83,10 @@ export function parseCommandLine(argv: string[]): CliCommand {
   const { values, positionals } = parseFlags(args);
   if (values.help) return { command: "help" };
   const [command, ...inputs] = positionals;
-  if (command === undefined) throw new UsageError("no command given (the command is render)");
-  if (command !== "render") throw new UsageError(`unknown command "${command}" (the command is render)`);
+  if (command === undefined) throw new UsageError("no command given (the commands are render, export-wam)");
+  if (command !== "render") {
+    throw new UsageError(`unknown command "${command}" (the commands are render, export-wam)`);
+  }
   if (inputs.length === 0) throw new UsageError("no session files given");
   if (values.output === undefined) throw new UsageError("-o/--output is required (out.wav, or a directory)");
   for (const [key, flag] of Object.entries(PATH_FLAGS)) {

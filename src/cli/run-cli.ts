@@ -5,6 +5,7 @@
  * session path), 2 for bad usage (the message names the flag).
  */
 import { type CliCommand, parseCommandLine, type RenderCommand, UsageError } from "./cli-options";
+import { runExportWam } from "./export-wam-command";
 import { ProgressReporter, type ProgressStream } from "./progress";
 import { normalizationNote, RunSummary, sessionWarnings } from "./render-messages";
 import { sessionTargets } from "./session-inputs";
@@ -32,6 +33,7 @@ export interface CliIo {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let command: CliCommand;
   try {
+    if (argv[0] === "export-wam") return await runExportWam(argv.slice(1), io);
     command = parseCommandLine(argv);
     if (command.command === "help") {
       io.stdout.write(USAGE);

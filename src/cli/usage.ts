@@ -27,5 +27,6 @@ Options:
   -h, --help            print this help
 
 Exit status: 0 all rendered, 1 a session failed, 2 bad usage.
+Also: webdreamer export-wam <graph.json> -o <DIR>  (a graph as a WAM 2.0 plugin; export-wam --help)
 See docs/cli.md for the session file format and sharding with job runners.
 `;

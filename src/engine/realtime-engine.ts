@@ -151,7 +151,16 @@ export class RealtimeEngine implements CommandVisitor {
    * every channel; a stopped transport outputs silence and does not advance.
    */
   renderQuantum(outputs: Float32Array[], frames: number): void {
-    let done = 0;
+    this.renderRange(outputs, 0, frames);
+  }
+
+  /**
+   * Audio: renders frames [start, end) of the quantum in `outputs`, as renderQuantum renders a whole
+   * one. For a host that splits quanta itself (a WAM processor at its events' frames, src/wam-export/).
+   */
+  renderRange(outputs: Float32Array[], start: number, end: number): void {
+    const frames = end;
+    let done = start;
     while (done < frames) {
       this.applyDue();
       let n = frames - done;

@@ -54,6 +54,8 @@ export interface CompiledFaust {
   effect: FaustFactory | null;
   /** faustwasm's voice mixer (poly only). */
   mixer: WebAssembly.Module | null;
+  /** The mixer's bytes (poly only), for writing the DSP to disk (src/wam-export/). */
+  mixerBytes: Uint8Array | null;
   layout: FaustLayout;
   descriptor: NodeDescriptor;
 }
@@ -284,12 +286,18 @@ async function compileUncached(
       wrapperLines,
       options.voices > 0,
     );
-    return { module: factory.module, json: factory.json, meta: JSON.parse(factory.json) as FaustJson };
+    return {
+      module: factory.module,
+      bytes: factory.code,
+      json: factory.json,
+      meta: JSON.parse(factory.json) as FaustJson,
+    };
   };
 
   let dsp: FaustFactory;
   let effect: FaustFactory | null = null;
   let mixer: WebAssembly.Module | null = null;
+  let mixerBytes: Uint8Array | null = null;
   if (options.voices === 0) {
     dsp = await build(source, 0);
   } else {
@@ -303,7 +311,9 @@ async function compileUncached(
       effect = await build(wrappers.effect.code, wrappers.effect.lines, " -inpl");
     }
     const isDouble = /(^|\s)-double(\s|$)/.test(dsp.meta.compile_options);
-    mixer = (await compiler.getAsyncInternalMixerModule(isDouble)).mixerModule;
+    const internalMixer = await compiler.getAsyncInternalMixerModule(isDouble);
+    mixer = internalMixer.mixerModule;
+    mixerBytes = internalMixer.mixerBuffer;
   }
 
   let layout: FaustLayout;
@@ -323,7 +333,7 @@ async function compileUncached(
     }),
     "descriptor",
   );
-  return { nodeId, source, options, dsp, effect, mixer, layout, descriptor };
+  return { nodeId, source, options, dsp, effect, mixer, mixerBytes, layout, descriptor };
 }
 
 async function compileOne(

@@ -8,6 +8,11 @@ import type { FaustJson, FaustLayout } from "./layout";
 /** One compiled Faust module: the WebAssembly module and libfaust's JSON description. */
 export interface FaustFactory {
   module: WebAssembly.Module;
+  /**
+   * The module's bytes, kept so a compiled DSP can be written to disk (a graph exported as a WAM,
+   * src/wam-export/); absent where only the module travelled.
+   */
+  bytes?: Uint8Array;
   /** libfaust's JSON text (faustwasm's factory `json`). */
   json: string;
   meta: FaustJson;
