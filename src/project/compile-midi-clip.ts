@@ -10,7 +10,7 @@ import type { MidiClip } from "./project-schema";
 /**
  * The events of `clips` in clip order, each clip's notes, then control changes, then pitch bends.
  * @example
- * const midi = midiClipEvents(track.clips, { seconds: (beat) => beat / 2, sampleRate: 48000 });
+ * const midi = midiClipEvents(keys.clips, { seconds: (beat) => beat / 2, sampleRate: 48000 });
  */
 export function midiClipEvents(clips: readonly MidiClip[], timeline: ClipTimeline): MidiEvent[] {
   const events: MidiEvent[] = [];

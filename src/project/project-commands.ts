@@ -15,7 +15,6 @@ import { TempoSchema } from "../contracts/graph-descriptor";
 import { parseContract } from "../contracts/validate";
 import { checkProject } from "./project-invariants";
 import {
-  type AudioClip,
   AudioClipSchema,
   AudioSourceSchema,
   AutomationLaneSchema,
@@ -26,7 +25,6 @@ import {
   LoopRangeSchema,
   MASTER_ID,
   MarkerSchema,
-  type MidiClip,
   MidiClipSchema,
   MixerStripSchema,
   type Project,
@@ -66,7 +64,9 @@ export type ProjectCommand =
       type: "update_clip";
       track_id: string;
       clip_id: string;
-      clip: Patch<Omit<AudioClip, "id">> | Patch<Omit<MidiClip, "id">>;
+      clip:
+        | Patch<Omit<z.input<typeof AudioClipSchema>, "id">>
+        | Patch<Omit<z.input<typeof MidiClipSchema>, "id">>;
     }
   | { type: "remove_clip"; track_id: string; clip_id: string }
   | {

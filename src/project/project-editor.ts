@@ -180,7 +180,7 @@ export class ProjectEditor {
   /**
    * Calls `listener` after every change; returns the function that unsubscribes it.
    * @example
-   * const stop = editor.subscribe((change) => console.log(change.cause, change.label));
+   * const stop = editor.subscribe((heard) => console.log(heard.cause, heard.label));
    */
   subscribe(listener: (change: ProjectChange) => void): () => void {
     this.listeners.add(listener);

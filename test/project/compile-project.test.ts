@@ -198,7 +198,8 @@ describe("a four-track project over a tempo change", () => {
     for (const id of ["drums", "keys", "pad"]) {
       const whole = (rendered[trackNodes.pan(id)] as Float32Array[])[0] as Float32Array;
       const range = (part[trackNodes.pan(id)] as Float32Array[])[0] as Float32Array;
-      expect(range, id).toEqual(whole.subarray(start, start + length));
+      const differing = range.filter((value, i) => !Object.is(value, whole[start + i])).length;
+      expect(differing, id).toBe(0);
     }
   });
 });
