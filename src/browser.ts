@@ -17,3 +17,4 @@ export {
   type AudioWorkletEngineClientOptions,
 } from "./hosts/audioworklet/audioworklet-client";
 export { WorkerEngineClient, type WorkerEngineClientOptions } from "./hosts/worker/worker-client";
+export * from "./project/index";
