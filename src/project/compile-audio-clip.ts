@@ -107,8 +107,11 @@ function gainEnvelope(
   if (fadeOut > 0) {
     const curve = fades.fadeOut.curve;
     // Read backwards: y runs 1 -> 0 through the fade's points, dense where the gain is steep (near 0).
-    for (const y of fadeInPoints(curve).reverse())
+    const table = fadeInPoints(curve);
+    for (let k = table.length - 1; k >= 0; k--) {
+      const y = table[k] as number;
       push(end - y * fadeOut, gain * fadeInGain(curve, y), "linear");
+    }
   } else {
     push(end, gain, "step");
     push(end, 0, "step");

@@ -14,21 +14,23 @@
  * what is routed and sent to it on a bus. The master is master.sum -> its devices -> master.fader,
  * the graph's output. Mute and solo set each <id>.mute to 0 or 1 (track-audibility.ts), so a
  * change of either is a parameter change, not a new graph.
+ *
+ * A ProjectCompiler keeps each track's nodes while the track, the tempo, the audio list and what
+ * feeds it stay the same objects, which they do across edits of other tracks (project-commands.ts
+ * shares what an edit leaves untouched): recompiling after a fader move rebuilds one track, and
+ * diffCompiled skips the nodes it was given back unchanged by reference.
  */
 import type { BufferHandle } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
-import type { Automation, GraphDescriptor, GraphNode } from "../contracts/graph-descriptor";
-import { type RenderRequest, RenderRequestSchema } from "../contracts/render";
+import type { GraphDescriptor, GraphNode, Tempo } from "../contracts/graph-descriptor";
+import type { RenderRequest } from "../contracts/render";
 import { secondsAtBeat } from "../contracts/tempo-map";
 import type { LoopRegion } from "../contracts/transport-state";
-import { parseContract } from "../contracts/validate";
-import { clipFades } from "./clip-fades";
-import { audioClipNode, type ClipTimeline } from "./compile-audio-clip";
-import { type LaneUnits, laneAutomation } from "./compile-automation";
-import { midiClipEvents } from "./compile-midi-clip";
-import { dbToGain, PAN_RULE } from "./mixer-laws";
-import { type AutomationLane, type Device, MASTER_ID, type Project, type Track } from "./project-schema";
+import { masterChain, type TrackCompileContext, trackChain, trackNodes } from "./compile-track";
+import { type AudioSource, MASTER_ID, type Project, type Track } from "./project-schema";
 import { audibleTracks } from "./track-audibility";
+
+export { masterNodes, trackNodes } from "./compile-track";
 
 /** How to compile. */
 export interface ProjectCompileOptions {
@@ -57,22 +59,105 @@ export interface CompiledProject {
   loop: LoopRegion | null;
 }
 
-/** The graph node names of a track's parts; the compiler, the docs and the tests use these. */
-export const trackNodes = {
-  clip: (track: string, clip: string) => `${track}.clip.${clip}`,
-  sum: (track: string) => `${track}.sum`,
-  device: (track: string, device: string) => `${track}.dev.${device}`,
-  mute: (track: string) => `${track}.mute`,
-  fader: (track: string) => `${track}.fader`,
-  pan: (track: string) => `${track}.pan`,
-  send: (track: string, send: string) => `${track}.send.${send}`,
-};
+/** What a track's cached nodes were compiled from, besides the track itself. */
+interface CachedTrack {
+  tempo: Tempo;
+  audio: readonly AudioSource[];
+  /** Audibility and, for a bus, the nodes feeding it. */
+  feed: string;
+  nodes: GraphNode[];
+}
 
-/** The master's nodes: master.sum -> devices -> master.fader (the graph's output). */
-export const masterNodes = {
-  sum: `${MASTER_ID}.sum`,
-  fader: `${MASTER_ID}.fader`,
-};
+/**
+ * Compiles projects, keeping each track's nodes for the next compile while nothing they depend on
+ * changed. Hold one per playing project; options other than the last call's start afresh.
+ * @example
+ * const compiler = new ProjectCompiler();
+ * const playing = compiler.compile(project, { sampleRate: 48000, buffers: { kick: "buf:1" } });
+ */
+export class ProjectCompiler {
+  private tracks = new WeakMap<Track, CachedTrack>();
+  private lastOptions: { sampleRate: number; buffers: ProjectCompileOptions["buffers"] } | null = null;
+
+  /** compileProject, reusing the nodes of tracks that did not change. */
+  compile(project: Project, options: ProjectCompileOptions): CompiledProject {
+    if (this.lastOptions?.sampleRate !== options.sampleRate || this.lastOptions.buffers !== options.buffers) {
+      this.tracks = new WeakMap();
+      this.lastOptions = { sampleRate: options.sampleRate, buffers: options.buffers };
+    }
+    const seconds = (beat: number) => secondsAtBeat(project.tempo, beat);
+    const context: TrackCompileContext = {
+      timeline: { seconds, sampleRate: options.sampleRate },
+      handleOf: (contentId, path) => {
+        const handle = Object.hasOwn(options.buffers, contentId) ? options.buffers[contentId] : undefined;
+        if (handle === undefined) {
+          throw new EngineError(
+            "E_UNKNOWN_HANDLE",
+            `no buffer handle for audio "${contentId}" in options.buffers`,
+            path,
+          );
+        }
+        return handle;
+      },
+    };
+    const sounding = audibleTracks(project);
+    const nodes: GraphNode[] = [];
+    project.tracks.forEach((track, index) => {
+      const feed = `${sounding.has(track.id)}|${track.kind === "bus" ? busFeed(project, track.id) : ""}`;
+      const cached = this.tracks.get(track);
+      if (
+        cached !== undefined &&
+        cached.tempo === project.tempo &&
+        cached.audio === project.audio &&
+        cached.feed === feed
+      ) {
+        nodes.push(...cached.nodes);
+        return;
+      }
+      const compiled = trackChain(
+        project,
+        track,
+        `project.tracks[${index}]`,
+        sounding.has(track.id),
+        context,
+      );
+      this.tracks.set(track, { tempo: project.tempo, audio: project.audio, feed, nodes: compiled });
+      nodes.push(...compiled);
+    });
+    nodes.push(...masterChain(project, context));
+    const graph: GraphDescriptor = {
+      version: "v1alpha",
+      nodes,
+      output: `${MASTER_ID}.fader`,
+      tempo: project.tempo,
+      ppqn: 960,
+      extensions: {},
+    };
+    const [startBeat, endBeat] = rangeBeats(project, options.range ?? "all");
+    const start = seconds(startBeat);
+    // Built in the parsed form (every default written out), without a parse: validating a large graph
+    // costs more than compiling it, and the engine validates what it is given anyway.
+    const capture =
+      options.stems === true ? { capture: project.tracks.map((track) => trackNodes.pan(track.id)) } : {};
+    const request: RenderRequest = {
+      version: "v1alpha",
+      request_id: options.requestId ?? "project",
+      node_graph: graph,
+      duration_seconds: seconds(endBeat) - start + (options.tailSeconds ?? 0),
+      duration_beats: null,
+      sample_rate: options.sampleRate,
+      channels: 2,
+      start_position_seconds: start,
+      options: { offline: true, preroll: 0, ...capture },
+      extensions: {},
+    };
+    const loop =
+      project.loop?.enabled === true
+        ? { start_seconds: seconds(project.loop.start_beat), end_seconds: seconds(project.loop.end_beat) }
+        : null;
+    return { graph, request, loop };
+  }
+}
 
 /**
  * Compiles `project` for a render at `options.sampleRate`, its audio held under `options.buffers`.
@@ -81,84 +166,19 @@ export const masterNodes = {
  * const { graph, request } = compileProject(project, { sampleRate: 48000, buffers: { kick: "buf:1" } });
  */
 export function compileProject(project: Project, options: ProjectCompileOptions): CompiledProject {
-  const seconds = (beat: number) => secondsAtBeat(project.tempo, beat);
-  const timeline: ClipTimeline = { seconds, sampleRate: options.sampleRate };
-  const handleOf = (contentId: string, path: string): BufferHandle => {
-    const handle = Object.hasOwn(options.buffers, contentId) ? options.buffers[contentId] : undefined;
-    if (handle === undefined) {
-      throw new EngineError(
-        "E_UNKNOWN_HANDLE",
-        `no buffer handle for audio "${contentId}" in options.buffers`,
-        path,
-      );
-    }
-    return handle;
-  };
-  const sounding = audibleTracks(project);
-  const nodes: GraphNode[] = [];
-  project.tracks.forEach((track, index) => {
-    nodes.push(
-      ...trackChain(project, track, `project.tracks[${index}]`, sounding.has(track.id), timeline, handleOf),
-    );
-  });
-  const masterInputs = project.tracks
-    .filter((track) => track.output === MASTER_ID)
-    .map((track) => trackNodes.pan(track.id));
-  nodes.push(node(masterNodes.sum, "builtin:mixer", masterInputs));
-  let last = masterNodes.sum;
-  for (const device of project.master.devices) {
-    const name = trackNodes.device(MASTER_ID, device.id);
-    nodes.push(
-      deviceNode(name, device, [last], project.master.automation, seconds, handleOf, "project.master"),
-    );
-    last = name;
+  return new ProjectCompiler().compile(project, options);
+}
+
+/** What feeds a bus: the tracks routed to it and the sends to it, as node names. */
+function busFeed(project: Project, busId: string): string {
+  const names: string[] = [];
+  for (const track of project.tracks) {
+    if (track.output === busId) names.push(trackNodes.pan(track.id));
   }
-  nodes.push(
-    node(
-      masterNodes.fader,
-      "builtin:gain",
-      [last],
-      { gain: dbToGain(project.master.volume_db) },
-      {
-        ...lanes(project.master.automation, { volume: "gain" }, "db_to_gain", seconds),
-      },
-    ),
-  );
-  const graph: GraphDescriptor = {
-    version: "v1alpha",
-    nodes,
-    output: masterNodes.fader,
-    tempo: project.tempo,
-    ppqn: 960,
-    extensions: {},
-  };
-  const [startBeat, endBeat] = rangeBeats(project, options.range ?? "all");
-  const start = seconds(startBeat);
-  const request = parseContract(
-    RenderRequestSchema,
-    {
-      version: "v1alpha",
-      request_id: options.requestId ?? "project",
-      node_graph: graph,
-      duration_seconds: seconds(endBeat) - start + (options.tailSeconds ?? 0),
-      sample_rate: options.sampleRate,
-      channels: 2,
-      start_position_seconds: start,
-      options: {
-        offline: true,
-        preroll: 0,
-        ...(options.stems === true
-          ? { capture: project.tracks.map((track) => trackNodes.pan(track.id)) }
-          : {}),
-      },
-    },
-    "request",
-  );
-  const loop =
-    project.loop?.enabled === true
-      ? { start_seconds: seconds(project.loop.start_beat), end_seconds: seconds(project.loop.end_beat) }
-      : null;
-  return { graph: request.node_graph, request, loop };
+  for (const track of project.tracks) {
+    for (const send of track.sends) if (send.target === busId) names.push(trackNodes.send(track.id, send.id));
+  }
+  return names.join(",");
 }
 
 /**
@@ -187,165 +207,4 @@ function rangeBeats(project: Project, range: NonNullable<ProjectCompileOptions["
     throw new EngineError("E_SCHEMA", "must have 0 <= start_beat < end_beat", "options.range");
   }
   return [range.start_beat, range.end_beat];
-}
-
-function trackChain(
-  project: Project,
-  track: Track,
-  path: string,
-  sounding: boolean,
-  timeline: ClipTimeline,
-  handleOf: (contentId: string, path: string) => BufferHandle,
-): GraphNode[] {
-  const id = track.id;
-  const seconds = timeline.seconds;
-  const nodes: GraphNode[] = [];
-  let last: string;
-  if (track.kind === "audio") {
-    track.clips.forEach((clip, index) => {
-      const source = project.audio.find((entry) => entry.content_id === clip.content_id);
-      if (source === undefined)
-        throw new EngineError("E_SCHEMA", `no audio "${clip.content_id}"`, `${path}.clips[${index}]`);
-      const handle = handleOf(clip.content_id, `${path}.clips[${index}].content_id`);
-      nodes.push(
-        audioClipNode(
-          trackNodes.clip(id, clip.id),
-          clip,
-          source,
-          handle,
-          clipFades(track.clips, index),
-          timeline,
-        ),
-      );
-    });
-    nodes.push(
-      node(
-        trackNodes.sum(id),
-        "builtin:mixer",
-        track.clips.map((clip) => trackNodes.clip(id, clip.id)),
-      ),
-    );
-    last = trackNodes.sum(id);
-  } else if (track.kind === "instrument") {
-    last = trackNodes.device(id, track.instrument.id);
-    const instrument = deviceNode(last, track.instrument, [], track.automation, seconds, handleOf, path);
-    nodes.push({ ...instrument, midi: midiClipEvents(track.clips, timeline) });
-  } else {
-    const inputs = [
-      ...project.tracks.filter((other) => other.output === id).map((other) => trackNodes.pan(other.id)),
-      ...project.tracks.flatMap((other) =>
-        other.sends.filter((send) => send.target === id).map((send) => trackNodes.send(other.id, send.id)),
-      ),
-    ];
-    nodes.push(node(trackNodes.sum(id), "builtin:mixer", inputs));
-    last = trackNodes.sum(id);
-  }
-  for (const device of track.devices) {
-    const name = trackNodes.device(id, device.id);
-    nodes.push(deviceNode(name, device, [last], track.automation, seconds, handleOf, path));
-    last = name;
-  }
-  nodes.push(node(trackNodes.mute(id), "builtin:gain", [last], { gain: sounding ? 1 : 0 }));
-  nodes.push(
-    node(
-      trackNodes.fader(id),
-      "builtin:gain",
-      [trackNodes.mute(id)],
-      { gain: dbToGain(track.mixer.volume_db) },
-      {
-        ...lanes(track.automation, { volume: "gain" }, "db_to_gain", seconds),
-      },
-    ),
-  );
-  nodes.push(
-    node(
-      trackNodes.pan(id),
-      "builtin:panner",
-      [trackNodes.fader(id)],
-      { pan: track.mixer.pan, rule: PAN_RULE },
-      {
-        ...lanes(track.automation, { pan: "pan" }, "as_is", seconds),
-      },
-    ),
-  );
-  for (const send of track.sends) {
-    const tap = send.pre_fader ? trackNodes.mute(id) : trackNodes.pan(id);
-    nodes.push(
-      node(
-        trackNodes.send(id, send.id),
-        "builtin:gain",
-        [tap],
-        { gain: dbToGain(send.level_db) },
-        {
-          ...lanes(track.automation, { [`send:${send.id}`]: "gain" }, "db_to_gain", seconds),
-        },
-      ),
-    );
-  }
-  return nodes;
-}
-
-function deviceNode(
-  name: string,
-  device: Device,
-  inputs: string[],
-  automation: Record<string, AutomationLane>,
-  seconds: (beat: number) => number,
-  handleOf: (contentId: string, path: string) => BufferHandle,
-  path: string,
-): GraphNode {
-  const prefix = `device:${device.id}:`;
-  const parameters: Record<string, string> = {};
-  for (const address of Object.keys(automation)) {
-    if (address.startsWith(prefix)) parameters[address] = address.slice(prefix.length);
-  }
-  const buffers: Record<string, BufferHandle> = {};
-  for (const [slot, contentId] of Object.entries(device.buffers)) {
-    buffers[slot] = handleOf(contentId, `${path}.buffers.${slot}`);
-  }
-  return {
-    ...node(
-      name,
-      device.node_id,
-      inputs,
-      { ...device.params },
-      lanes(automation, parameters, "as_is", seconds),
-    ),
-    buffers,
-  };
-}
-
-/** The graph automation of the lanes named in `targets` (lane address -> node parameter id). */
-function lanes(
-  automation: Record<string, AutomationLane>,
-  targets: Record<string, string>,
-  units: LaneUnits,
-  seconds: (beat: number) => number,
-): Record<string, Automation> {
-  const result: Record<string, Automation> = {};
-  for (const [address, parameter] of Object.entries(targets)) {
-    const lane = Object.hasOwn(automation, address) ? automation[address] : undefined;
-    if (lane !== undefined) result[parameter] = laneAutomation(lane, units, seconds);
-  }
-  return result;
-}
-
-function node(
-  name: string,
-  nodeId: string,
-  inputs: string[],
-  params: Record<string, number | string> = {},
-  automation: Record<string, Automation> = {},
-): GraphNode {
-  return {
-    name,
-    node_id: nodeId,
-    inputs,
-    params,
-    automation,
-    midi: [],
-    buffers: {},
-    capture: false,
-    extensions: {},
-  };
 }

@@ -39,7 +39,8 @@ export interface DiffOptions {
   scheduledEventsReplay?: boolean;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Equal as JSON; the same object (a track's nodes a ProjectCompiler kept) without serialising it. */
+const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * The change from `before` (what the engine plays) to `after`.
@@ -64,6 +65,7 @@ export function diffCompiled(
   const previous = new Map(before.graph.nodes.map((node) => [node.name, node]));
   for (const node of after.graph.nodes) {
     const old = previous.get(node.name) as GraphNode;
+    if (old === node) continue;
     const reason = nodeEdits(old, node, options.scheduledEventsReplay ?? true, edits);
     if (reason !== null) return reload(`${node.name}: ${reason}`);
   }
@@ -84,6 +86,7 @@ function graphReloadReason(before: GraphDescriptor, after: GraphDescriptor): str
   const previous = new Map(before.nodes.map((node) => [node.name, node]));
   for (const node of after.nodes) {
     const old = previous.get(node.name) as GraphNode;
+    if (old === node) continue;
     for (const field of ["node_id", "inputs", "buffers", "capture", "extensions"] as const) {
       if (!same(old[field], node[field])) return `${node.name}: its ${field} changed`;
     }

@@ -50,13 +50,17 @@ export function fadeInGain(curve: "linear" | "equal_power", x: number): number {
   return curve === "linear" ? x : Math.sqrt(x);
 }
 
+const LINEAR_POINTS: readonly number[] = Object.freeze([0, 1]);
+const EQUAL_POWER_POINTS: readonly number[] = Object.freeze(
+  Array.from({ length: EQUAL_POWER_SEGMENTS + 1 }, (_, k) => (k / EQUAL_POWER_SEGMENTS) ** 2),
+);
+
 /**
  * The points (x in 0..1 through the fade) a fade-in is drawn through: the two ends for linear, the
- * squares (k / N)² for equal power.
+ * squares (k / N)² for equal power. Shared and frozen: every clip's fade uses the same table.
  * @example
  * fadeInPoints("linear"); // [0, 1]
  */
-export function fadeInPoints(curve: "linear" | "equal_power"): number[] {
-  if (curve === "linear") return [0, 1];
-  return Array.from({ length: EQUAL_POWER_SEGMENTS + 1 }, (_, k) => (k / EQUAL_POWER_SEGMENTS) ** 2);
+export function fadeInPoints(curve: "linear" | "equal_power"): readonly number[] {
+  return curve === "linear" ? LINEAR_POINTS : EQUAL_POWER_POINTS;
 }

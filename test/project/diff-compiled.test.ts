@@ -275,10 +275,10 @@ describe("diffCompiled", () => {
       const result = await engine.render({ ...playing.request, node_graph: graph });
       return engine.readBuffer(result.buffer_handle as string);
     };
-    const live = await renderGraph(engine.loadedGraph() as GraphDescriptor);
+    const edited = await renderGraph(engine.loadedGraph() as GraphDescriptor);
     const direct = await renderGraph(playing.graph);
     // Compared as numbers: a failing toEqual of two 96000-sample arrays takes minutes to print.
-    const differing = live.map(
+    const differing = edited.map(
       (channel, c) => channel.filter((value, i) => !Object.is(value, direct[c]?.[i])).length,
     );
     expect(differing).toEqual([0, 0]);
