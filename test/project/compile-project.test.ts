@@ -324,6 +324,39 @@ describe("fades", () => {
   });
 });
 
+describe("audio at another rate", () => {
+  it("plays 22.05 kHz audio in a 44.1 kHz render from the clip's frame, within half a frame of the audio", async () => {
+    // A ramp of 22050 frames at 22050 Hz, from audio second 0.25, in a clip at beat 1.3 (0.65 s).
+    const ramp = Float32Array.from({ length: 22050 }, (_, i) => i / 22050);
+    const rampHandle = await engine.uploadBuffer([ramp], 22050);
+    const project = makeProject({
+      audio: [{ content_id: "slow", sample_rate: 22050, frames: 22050, channels: 1 }],
+      tracks: [
+        {
+          kind: "audio",
+          id: "a",
+          clips: [
+            { id: "r", start_beat: 1.3, length_beats: 1, content_id: "slow", source_start_seconds: 0.25 },
+          ],
+        },
+      ],
+    });
+    const { request } = compileProject(project, { sampleRate: RATE, buffers: { slow: rampHandle } });
+    const [read] = (await render(request, [trackNodes.clip("a", "r")]))[
+      trackNodes.clip("a", "r")
+    ] as Float32Array[];
+    const start = Math.round(0.65 * RATE);
+    expect(read?.[start - 1]).toBe(0);
+    for (const frame of [start, start + 1, start + 1000, start + 22049]) {
+      // The ramp's value is its position in seconds of the audio: 0.25 s in at the clip's start.
+      const audioSeconds = 0.25 + (frame - start) / RATE;
+      expect(Math.abs((read?.[frame] as number) - audioSeconds), `frame ${frame}`).toBeLessThanOrEqual(
+        0.5 / 22050 + 1e-6,
+      );
+    }
+  });
+});
+
 describe("mixer laws", () => {
   it("pans a mono track by the equal-power law and sends pre- and post-fader at their levels", async () => {
     const project = makeProject({

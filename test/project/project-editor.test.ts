@@ -144,6 +144,19 @@ describe("ProjectEditor", () => {
     ).toEqual(["c1", "c2", "c3"]);
   });
 
+  it("keeps at most historyLimit steps, and refuses to remove audio a clip uses", () => {
+    const editor = new ProjectEditor(starter(), { historyLimit: 3 });
+    for (let step = 1; step <= 5; step++)
+      editor.execute({ type: "set_mixer", track_id: "bass", mixer: { pan: step / 10 } });
+    let undone = 0;
+    while (editor.undo()) undone++;
+    expect(undone).toBe(3);
+    expect(editor.project.tracks[0]?.mixer.pan).toBe(0.2);
+    expect(() => editor.execute({ type: "remove_audio", content_id: "loop" })).toThrow(
+      'E_SCHEMA at project.tracks[0].clips[0].content_id: no audio "loop" in project.audio',
+    );
+  });
+
   it("removing a bus removes the sends to it and routes its members to the master", () => {
     const editor = new ProjectEditor(starter());
     editor.execute({ type: "add_send", track_id: "bass", send: { id: "s1", target: "verb" } });
