@@ -12,10 +12,14 @@ import type { Automation } from "../contracts/graph-descriptor";
 import { dbToGain } from "./mixer-laws";
 import type { AutomationLane } from "./project-schema";
 
+/** The graph automation a lane becomes: breakpoints on the seconds timeline. */
+export type BreakpointAutomation = Extract<Automation, { kind: "breakpoints" }>;
+
 /** How a lane's values map to the node parameter it drives. */
 export type LaneUnits = "db_to_gain" | "as_is";
 
 /**
+ * `lane` as the automation of the node parameter it drives, in `units`.
  * @example
  * const automation = laneAutomation({ points: [{ beat: 0, value: -20, curve: "linear" }, { beat: 4, value: 0, curve: "linear" }] }, "db_to_gain", (beat) => beat / 2);
  */
@@ -23,7 +27,7 @@ export function laneAutomation(
   lane: AutomationLane,
   units: LaneUnits,
   seconds: (beat: number) => number,
-): Automation {
+): BreakpointAutomation {
   return {
     kind: "breakpoints",
     timeline: "seconds",
