@@ -189,7 +189,19 @@ export class ProjectEditor {
     };
   }
 
+  /**
+   * Every listener hears the change, even after one throws; the first error then propagates from
+   * execute, undo or redo, the change made (it is not rolled back: the project is valid).
+   */
   private emit(change: ProjectChange): void {
-    for (const listener of [...this.listeners]) listener(change);
+    let first: { error: unknown } | null = null;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(change);
+      } catch (error) {
+        first ??= { error };
+      }
+    }
+    if (first !== null) throw first.error;
   }
 }
