@@ -9,10 +9,14 @@ import type { EngineClient } from "../api/engine-client";
 import { type CompiledProject, type ProjectCompileOptions, ProjectCompiler } from "./compile-project";
 import { diffCompiled, type EngineChange } from "./diff-compiled";
 import type { ProjectEditor } from "./project-editor";
+import type { Project } from "./project-schema";
 import { sendEngineChange } from "./send-engine-change";
 
 export interface FollowOptions extends ProjectCompileOptions {
-  /** Passed to diffCompiled: false for the real-time host (added MIDI events then reload). Default true. */
+  /**
+   * Passed to diffCompiled. Default: false on the real-time host (added MIDI events reload there),
+   * true on the others.
+   */
   scheduledEventsReplay?: boolean;
   /** Called with each change sent (for a log or a test). */
   onChange?: (change: EngineChange) => void;
@@ -22,8 +26,13 @@ export interface FollowOptions extends ProjectCompileOptions {
 
 /** A running follow: `settled` waits for the changes sent so far; `stop` unsubscribes. */
 export interface ProjectFollower {
-  /** Resolves once every change so far reached the engine. */
+  /** Resolves once every change so far reached the engine; rejects once with a failure since the last call. */
   settled(): Promise<void>;
+  /**
+   * Gives the compiler a new map of content ids to buffer handles (after uploading audio) and brings
+   * the engine up to the project with it.
+   */
+  setBuffers(buffers: ProjectCompileOptions["buffers"]): void;
   /** Stops following (changes already queued still go). */
   stop(): void;
   /** The compilation the engine plays (or is about to). */
@@ -43,7 +52,10 @@ export async function followProject(
   options: FollowOptions,
 ): Promise<ProjectFollower> {
   const compiler = new ProjectCompiler();
-  let playing = compiler.compile(editor.project, options);
+  let compileOptions: ProjectCompileOptions = options;
+  // The real-time host forgets scheduled events after playing them (diff-compiled.ts).
+  const scheduledEventsReplay = options.scheduledEventsReplay ?? client.host !== "audioworklet";
+  let playing = compiler.compile(editor.project, compileOptions);
   await sendEngineChange(client, {
     kind: "reload",
     reason: "first load",
@@ -52,6 +64,10 @@ export async function followProject(
   });
   let queue: Promise<void> = Promise.resolve();
   let failure: unknown = null;
+  const report = (error: unknown) => {
+    if (options.onError !== undefined) options.onError(error);
+    else failure ??= error;
+  };
   const send = async (change: EngineChange, next: CompiledProject) => {
     try {
       await sendEngineChange(client, change);
@@ -65,33 +81,36 @@ export async function followProject(
       });
     }
   };
-  const report = (error: unknown) => {
-    if (options.onError !== undefined) options.onError(error);
-    else failure ??= error;
-  };
-  const unsubscribe = editor.subscribe((event) => {
+  const follow = (project: Project) => {
     let next: CompiledProject;
     try {
-      next = compiler.compile(event.after, options);
+      next = compiler.compile(project, compileOptions);
     } catch (error) {
-      // E_UNKNOWN_HANDLE for audio not uploaded yet: the engine keeps what it plays; a later change
-      // that compiles is diffed against that.
+      // E_UNKNOWN_HANDLE for audio not uploaded yet: the engine keeps what it plays, and the next
+      // change that compiles (setBuffers with the new handle) is diffed against that.
       report(error);
       return;
     }
-    const change = diffCompiled(playing, next, {
-      scheduledEventsReplay: options.scheduledEventsReplay ?? true,
-    });
+    const change = diffCompiled(playing, next, { scheduledEventsReplay });
     playing = next;
     options.onChange?.(change);
     queue = queue.then(() => send(change, next)).catch(report);
-  });
+  };
+  const unsubscribe = editor.subscribe((event) => follow(event.after));
   return {
     async settled() {
       await queue;
-      if (failure !== null) throw failure;
+      if (failure === null) return;
+      // Each failure is reported once; a later settled() speaks of later changes.
+      const error = failure;
+      failure = null;
+      throw error;
     },
     stop: unsubscribe,
+    setBuffers(buffers) {
+      compileOptions = { ...compileOptions, buffers };
+      follow(editor.project);
+    },
     get playing() {
       return playing;
     },

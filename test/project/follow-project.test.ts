@@ -74,7 +74,7 @@ describe("followProject", () => {
     await engine.close();
   });
 
-  it("reports audio without a handle and keeps the engine on what it played", async () => {
+  it("reports audio without a handle, keeps the engine on what it played, and catches up when the audio arrives", async () => {
     const engine = (await createEngine({ sampleRate: RATE })) as unknown as InProcessEngineClient;
     const editor = new ProjectEditor(makeProject({ tracks: [{ kind: "bus", id: "b" }] }));
     const follower = await followProject(editor, engine, { sampleRate: RATE, buffers: {} });
@@ -95,6 +95,10 @@ describe("followProject", () => {
       'E_UNKNOWN_HANDLE at project.tracks[1].clips[0].content_id: no buffer handle for audio "new"',
     );
     expect(engine.loadedGraph()).toBe(before);
+    // The audio arrives: the engine catches up with the project.
+    follower.setBuffers({ new: await engine.uploadBuffer([new Float32Array(10).fill(0.5)], RATE) });
+    await follower.settled(); // the earlier failure was reported once
+    expect(engine.loadedGraph()?.nodes.map((node) => node.name)).toContain("t.clip.c");
     await engine.close();
   });
 });
