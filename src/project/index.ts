@@ -12,6 +12,7 @@ export * from "./mixer-laws";
 export * from "./project-commands";
 export * from "./project-editor";
 export * from "./project-invariants";
+export * from "./project-json-schema";
 export * from "./project-schema";
 export * from "./send-engine-change";
 export * from "./track-audibility";
