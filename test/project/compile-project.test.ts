@@ -357,6 +357,41 @@ describe("audio at another rate", () => {
   });
 });
 
+describe("a Faust device", () => {
+  it("sits in a track's chain with its parameter set by address and automated by a lane", async () => {
+    const faust = await createEngine({ sampleRate: RATE });
+    const gain = await faust.compileFaust('process = *(hslider("gain", 0.5, 0, 1, 0.001));');
+    const address = gain.parameters[0]?.id as string; // "/webdreamer/gain"
+    const dc = await faust.uploadBuffer([new Float32Array(RATE).fill(1)], RATE);
+    const project = makeProject({
+      audio: [{ content_id: "dc", sample_rate: RATE, frames: RATE, channels: 1 }],
+      tracks: [
+        {
+          kind: "audio",
+          id: "a",
+          clips: [{ id: "c", start_beat: 0, length_beats: 2, content_id: "dc" }],
+          devices: [{ id: "g", node_id: gain.node_id, params: { [address]: 0.25 } }],
+          automation: {
+            [`device:g:${address}`]: {
+              points: [
+                { beat: 1, value: 0.25, curve: "step" },
+                { beat: 1.5, value: 0.75 },
+              ],
+            },
+          },
+        },
+      ],
+    });
+    const { request } = compileProject(project, { sampleRate: RATE, buffers: { dc } });
+    const result = await faust.render({ ...request, options: { ...request.options, capture: ["a.dev.g"] } });
+    const [out] = await faust.readBuffer(result.extensions.captures?.["a.dev.g"] as string);
+    // 0.25 until beat 1.5 (0.75 s at 120 bpm), 0.75 from there: a step on its frame.
+    const step = Math.round(0.75 * RATE);
+    expect([out?.[0], out?.[step - 1], out?.[step], out?.[RATE - 1]]).toEqual([0.25, 0.25, 0.75, 0.75]);
+    await faust.close();
+  });
+});
+
 describe("mixer laws", () => {
   it("pans a mono track by the equal-power law and sends pre- and post-fader at their levels", async () => {
     const project = makeProject({
