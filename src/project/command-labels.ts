@@ -20,6 +20,8 @@ export function commandLabel(command: ProjectCommand, project: Project): string 
       return `Remove ${track}`;
     case "rename_track":
       return `Rename ${track}`;
+    case "move_track":
+      return `Move ${track}`;
     case "set_mixer": {
       const fields = Object.keys(command.mixer).map((key) => MIXER_WORDS[key] ?? key);
       return `${capitalise(fields.join(", ") || "Mixer")} of ${track}`;
@@ -54,6 +56,10 @@ export function commandLabel(command: ProjectCommand, project: Project): string 
       return "Add marker";
     case "remove_marker":
       return "Remove marker";
+    case "update_marker":
+      return "Edit marker";
+    case "batch":
+      return command.label;
     case "set_loop":
       return command.loop === null ? "Clear loop" : "Loop range";
     case "add_audio":
@@ -69,11 +75,12 @@ export function commandLabel(command: ProjectCommand, project: Project): string 
  * coalesceKey({ type: "set_mixer", track_id: "bass", mixer: { volume_db: -3 } }); // "set_mixer|bass|volume_db"
  */
 export function coalesceKey(command: ProjectCommand): string {
+  if (command.type === "batch") return `batch|${command.commands.map(coalesceKey).join(";")}`;
   const parts: string[] = [command.type];
   for (const field of ["track_id", "clip_id", "send_id", "device_id", "address", "marker_id"] as const) {
     if (field in command) parts.push(String((command as unknown as Record<string, unknown>)[field]));
   }
-  for (const field of ["mixer", "send", "clip", "params"] as const) {
+  for (const field of ["mixer", "send", "clip", "params", "marker"] as const) {
     if (field in command)
       parts.push(
         Object.keys((command as unknown as Record<string, object>)[field] ?? {})

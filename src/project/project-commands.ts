@@ -24,6 +24,7 @@ import {
   type LoopRange,
   LoopRangeSchema,
   MASTER_ID,
+  type Marker,
   MarkerSchema,
   MidiClipSchema,
   MixerStripSchema,
@@ -42,6 +43,7 @@ export type ProjectCommand =
   | { type: "add_track"; track: z.input<typeof TrackSchema>; index?: number }
   | { type: "remove_track"; track_id: string }
   | { type: "rename_track"; track_id: string; name: string }
+  | { type: "move_track"; track_id: string; index: number }
   | { type: "set_mixer"; track_id: string; mixer: Patch<z.output<typeof MixerStripSchema>> }
   | { type: "set_output"; track_id: string; output: string }
   | { type: "add_send"; track_id: string; send: z.input<typeof SendSchema> }
@@ -79,9 +81,12 @@ export type ProjectCommand =
   | { type: "set_time_signatures"; time_signatures: z.input<typeof TimeSignatureSchema>[] }
   | { type: "add_marker"; marker: z.input<typeof MarkerSchema> }
   | { type: "remove_marker"; marker_id: string }
+  | { type: "update_marker"; marker_id: string; marker: { beat?: number; name?: string } }
   | { type: "set_loop"; loop: z.input<typeof LoopRangeSchema> | null }
   | { type: "add_audio"; source: z.input<typeof AudioSourceSchema> }
-  | { type: "remove_audio"; content_id: string };
+  | { type: "remove_audio"; content_id: string }
+  /** Several commands as one edit (one undo step): a clip moved to another track, a paste. */
+  | { type: "batch"; label: string; commands: ProjectCommand[] };
 
 export type ProjectCommandType = ProjectCommand["type"];
 
@@ -116,6 +121,20 @@ function transform(project: Project, command: ProjectCommand): Project {
           const output = track.output === command.track_id ? MASTER_ID : track.output;
           return { ...track, sends, output, automation };
         });
+      return { ...project, tracks };
+    }
+    case "move_track": {
+      const track = trackAt(project, command.track_id);
+      const index = parse(
+        z
+          .int()
+          .min(0)
+          .max(project.tracks.length - 1),
+        command.index,
+        "command.index",
+      );
+      const tracks = project.tracks.filter((candidate) => candidate !== track);
+      tracks.splice(index, 0, track);
       return { ...project, tracks };
     }
     case "rename_track":
@@ -257,6 +276,13 @@ function transform(project: Project, command: ProjectCommand): Project {
     case "remove_marker":
       indexOf(project.markers, command.marker_id, "command.marker_id");
       return { ...project, markers: project.markers.filter((marker) => marker.id !== command.marker_id) };
+    case "update_marker": {
+      const index = indexOf(project.markers, command.marker_id, "command.marker_id");
+      const patch = parse(patchOf(MarkerSchema.omit({ id: true })), command.marker, "command.marker");
+      const markers = [...project.markers];
+      markers[index] = { ...(markers[index] as Marker), ...defined(patch) };
+      return { ...project, markers: markers.sort((a, b) => a.beat - b.beat) };
+    }
     case "set_loop": {
       const loop: LoopRange | null =
         command.loop === null ? null : parse(LoopRangeSchema, command.loop, "command.loop");
@@ -275,6 +301,10 @@ function transform(project: Project, command: ProjectCommand): Project {
         ...project,
         audio: project.audio.filter((source) => source.content_id !== command.content_id),
       };
+    case "batch":
+      // The rules hold after the whole batch (applyCommand checks once): a clip may leave one track
+      // before it arrives on another.
+      return command.commands.reduce(transform, project);
     default:
       throw new EngineError(
         "E_SCHEMA",

@@ -361,7 +361,7 @@ describe("a Faust device", () => {
   it("sits in a track's chain with its parameter set by address and automated by a lane", async () => {
     const faust = await createEngine({ sampleRate: RATE });
     const gain = await faust.compileFaust('process = *(hslider("gain", 0.5, 0, 1, 0.001));');
-    const address = gain.parameters[0]?.id as string; // "/webdreamer/gain"
+    const address = gain.parameters?.[0]?.id as string; // "/webdreamer/gain"
     const dc = await faust.uploadBuffer([new Float32Array(RATE).fill(1)], RATE);
     const project = makeProject({
       audio: [{ content_id: "dc", sample_rate: RATE, frames: RATE, channels: 1 }],

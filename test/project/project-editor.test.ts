@@ -157,6 +157,55 @@ describe("ProjectEditor", () => {
     );
   });
 
+  it("moves a clip to another track in one batch: one undo step, refused whole if the end breaks a rule", () => {
+    const editor = new ProjectEditor(starter());
+    editor.execute({ type: "add_track", track: { kind: "audio", id: "gtr", name: "Guitar" } });
+    const clip = { id: "c1", start_beat: 8, length_beats: 4, content_id: "loop" };
+    const move: ProjectCommand = {
+      type: "batch",
+      label: "Move clip to Guitar",
+      commands: [
+        { type: "remove_clip", track_id: "bass", clip_id: "c1" },
+        { type: "add_clip", track_id: "gtr", clip },
+      ],
+    };
+    editor.execute(move);
+    expect(editor.undoLabel).toBe("Move clip to Guitar");
+    const clipsOf = (id: string) => {
+      const track = editor.project.tracks.find((candidate) => candidate.id === id);
+      return track?.kind === "audio" ? track.clips.map((entry) => `${entry.id}@${entry.start_beat}`) : [];
+    };
+    expect([clipsOf("bass"), clipsOf("gtr")]).toEqual([[], ["c1@8"]]);
+    editor.undo();
+    expect(editor.project.tracks[0]?.kind === "audio" && editor.project.tracks[0].clips[0]?.id).toBe("c1");
+    // Adding without removing leaves the id twice: the batch is refused and nothing changes.
+    const before = editor.project;
+    expect(() =>
+      editor.execute({
+        type: "batch",
+        label: "Copy",
+        commands: [{ type: "add_clip", track_id: "gtr", clip }],
+      }),
+    ).toThrow(/duplicates the id/);
+    expect(editor.project).toBe(before);
+  });
+
+  it("reorders tracks and keeps markers in beat order", () => {
+    const editor = new ProjectEditor(starter());
+    editor.execute({ type: "move_track", track_id: "verb", index: 0 });
+    expect(editor.project.tracks.map((track) => track.id)).toEqual(["verb", "bass"]);
+    expect(() => editor.execute({ type: "move_track", track_id: "verb", index: 2 })).toThrow(
+      "E_SCHEMA at command.index",
+    );
+    editor.execute({ type: "add_marker", marker: { id: "m1", beat: 4, name: "Verse" } });
+    editor.execute({ type: "add_marker", marker: { id: "m2", beat: 8, name: "Chorus" } });
+    editor.execute({ type: "update_marker", marker_id: "m2", marker: { beat: 2 } });
+    expect(editor.project.markers.map((marker) => [marker.id, marker.beat, marker.name])).toEqual([
+      ["m2", 2, "Chorus"],
+      ["m1", 4, "Verse"],
+    ]);
+  });
+
   it("removing a bus removes the sends to it and routes its members to the master", () => {
     const editor = new ProjectEditor(starter());
     editor.execute({ type: "add_send", track_id: "bass", send: { id: "s1", target: "verb" } });
@@ -192,6 +241,7 @@ function commandFrom(
   project: Project,
   [choice, a, b, c]: [number, number, number, number],
   serial: number,
+  nested = false,
 ): ProjectCommand {
   const tracks = project.tracks;
   const track = tracks[a % Math.max(1, tracks.length)];
@@ -202,7 +252,7 @@ function commandFrom(
   const clip = clips[c % Math.max(1, clips.length)];
   const buses = tracks.filter((candidate) => candidate.kind === "bus");
   const bus = buses[b % Math.max(1, buses.length)];
-  switch (choice % 20) {
+  switch (choice % (nested ? 20 : 21)) {
     case 0:
       return { type: "add_track", track: { kind: "audio", id }, index: b % (tracks.length + 1) };
     case 1:
@@ -213,7 +263,9 @@ function commandFrom(
         track: { kind: "instrument", id, instrument: { id: `${id}i`, node_id: "builtin:synth" } },
       };
     case 3:
-      return { type: "remove_track", track_id: trackId };
+      return c % 3 === 0
+        ? { type: "move_track", track_id: trackId, index: b % Math.max(1, tracks.length) }
+        : { type: "remove_track", track_id: trackId };
     case 4:
       return {
         type: "set_mixer",
@@ -333,10 +385,22 @@ function commandFrom(
             },
           }
         : { type: "set_loop", loop: c % 3 === 0 ? null : { start_beat: beat, end_beat: beat + 1 + (c % 4) } };
-    default:
+    case 19:
+      if (c % 3 === 0)
+        return { type: "update_marker", marker_id: project.markers[0]?.id ?? "none", marker: { beat } };
       return b % 2 === 0
         ? { type: "add_marker", marker: { id, beat, name: `M${serial}` } }
         : { type: "remove_marker", marker_id: project.markers[0]?.id ?? "none" };
+    default:
+      // Two commands as one edit, checked once at the end (built against the same project).
+      return {
+        type: "batch",
+        label: "Batch",
+        commands: [
+          commandFrom(project, [a, b, c, choice], serial + 1000, true),
+          commandFrom(project, [b, c, a, choice], serial + 2000, true),
+        ],
+      };
   }
 }
 
