@@ -5,9 +5,9 @@
  *
  * Each track becomes a chain of nodes named after its id (docs/projects.md, "Compiler mapping"):
  *
- *   source -> devices -> <id>.mute -> <id>.fader -> <id>.pan -> its output's <bus>.sum or master.sum
- *                           |                           └──> <id>.send.<send> (post-fader) -> <bus>.sum
- *                           └──> <id>.send.<send> (pre-fader) -> <bus>.sum
+ *   source -> devices -> <id>.mute -> <id>.fader -> <id>.pan -> <bus>.sum or master.sum (its output)
+ *                            |                          └─> <id>.send.<send> (post-fader) -> <bus>.sum
+ *                            └─> <id>.send.<send> (pre-fader) -> <bus>.sum
  *
  * where the source is one builtin:playback per audio clip summed by <id>.sum (builtin:mixer), the
  * instrument node (with the MIDI clips as its MIDI timeline) on an instrument track, and <id>.sum of
@@ -26,8 +26,8 @@ import type { GraphDescriptor, GraphNode, Tempo } from "../contracts/graph-descr
 import type { RenderRequest } from "../contracts/render";
 import { secondsAtBeat } from "../contracts/tempo-map";
 import type { LoopRegion } from "../contracts/transport-state";
-import { masterChain, type TrackCompileContext, trackChain, trackNodes } from "./compile-track";
-import { type AudioSource, MASTER_ID, type Project, type Track } from "./project-schema";
+import { masterChain, masterNodes, type TrackCompileContext, trackChain, trackNodes } from "./compile-track";
+import type { AudioSource, Project, Track } from "./project-schema";
 import { audibleTracks } from "./track-audibility";
 
 export { masterNodes, trackNodes } from "./compile-track";
@@ -128,7 +128,7 @@ export class ProjectCompiler {
     const graph: GraphDescriptor = {
       version: "v1alpha",
       nodes,
-      output: `${MASTER_ID}.fader`,
+      output: masterNodes.fader,
       tempo: project.tempo,
       ppqn: 960,
       extensions: {},
