@@ -11,7 +11,7 @@
  * to the loop start on the exact frame the pass ends.
  *
  * The envelope carries the clip's gain and its fades (clip-fades.ts), as linear segments (an
- * equal-power fade drawn through EQUAL_POWER_SEGMENTS points, see mixer-laws.ts). A clip without a
+ * equal-power fade drawn through knots within EQUAL_POWER_MAX_ERROR of √x, see mixer-laws.ts). A clip without a
  * loop ends where its audio does if that comes first (its fade-out then ends there).
  *
  * Exactness: frames are exact when the audio's rate is the render's; otherwise the read position is
@@ -22,7 +22,7 @@
 import type { BufferHandle } from "../contracts/common";
 import type { Automation, GraphNode } from "../contracts/graph-descriptor";
 import type { ClipFades } from "./clip-fades";
-import { dbToGain, fadeInGain, fadeInPoints } from "./mixer-laws";
+import { dbToGain, fadeInGain, fadeKnots } from "./mixer-laws";
 import type { AudioClip, AudioSource } from "./project-schema";
 
 /** What a clip compiler needs of the project's timeline and the render. */
@@ -94,27 +94,42 @@ function gainEnvelope(
     fadeIn *= scale;
     fadeOut *= scale;
   }
+  // Knots go on whole frames (the engine's grid), each with the gain of its own frame.
+  const rate = timeline.sampleRate;
+  const frameOf = (seconds: number) => Math.round(seconds * rate);
   const points: BreakpointPoint[] = [];
-  const push = (time: number, value: number, curve: BreakpointPoint["curve"]) => {
+  const push = (frame: number, value: number, curve: BreakpointPoint["curve"]) => {
     const last = points[points.length - 1];
-    points.push({ time: last === undefined ? time : Math.max(time, last.time), value, curve });
+    const time = Math.max(frame / rate, last?.time ?? 0);
+    if (last !== undefined && curve === "linear" && last.curve === "linear" && last.time === time) {
+      last.value = value; // a second knot on one frame: keep the frame's own value once
+      return;
+    }
+    points.push({ time, value, curve });
   };
-  if (start > 0) push(0, 0, "step");
-  if (fadeIn > 0) {
+  const first = frameOf(start);
+  const last = frameOf(end);
+  if (first > 0) push(0, 0, "step");
+  const fadeInEnd = frameOf(start + fadeIn);
+  if (fadeInEnd > first) {
     const curve = fades.fadeIn.curve;
-    for (const x of fadeInPoints(curve)) push(start + x * fadeIn, gain * fadeInGain(curve, x), "linear");
-  } else push(start, gain, "linear");
-  if (fadeOut > 0) {
+    const length = fadeInEnd - first;
+    for (const knot of fadeKnots(curve, length))
+      push(first + knot, gain * fadeInGain(curve, knot / length), "linear");
+  } else push(first, gain, "linear");
+  const fadeOutStart = Math.max(frameOf(end - fadeOut), fadeInEnd);
+  if (last > fadeOutStart) {
     const curve = fades.fadeOut.curve;
-    // Read backwards: y runs 1 -> 0 through the fade's points, dense where the gain is steep (near 0).
-    const table = fadeInPoints(curve);
-    for (let k = table.length - 1; k >= 0; k--) {
-      const y = table[k] as number;
-      push(end - y * fadeOut, gain * fadeInGain(curve, y), "linear");
+    const length = last - fadeOutStart;
+    // A fade-in read backwards from the clip's end: dense where the gain is steep (near its end).
+    const knots = fadeKnots(curve, length);
+    for (let k = knots.length - 1; k >= 0; k--) {
+      const knot = knots[k] as number;
+      push(last - knot, gain * fadeInGain(curve, knot / length), "linear");
     }
   } else {
-    push(end, gain, "step");
-    push(end, 0, "step");
+    push(last, gain, "step");
+    push(last, 0, "step");
   }
   return points;
 }

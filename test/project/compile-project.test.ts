@@ -223,7 +223,7 @@ describe("fades", () => {
     return ids.map((id) => (out[id] as Float32Array[])[0] as Float32Array);
   };
 
-  it("draws a linear fade in exactly and an equal-power fade out within 1/(4N) of √x", async () => {
+  it("draws a linear fade in exactly and an equal-power fade out within 1/8192 of √x", async () => {
     // 120 bpm: beat b is b / 2 s. The clip plays beats 1..5, fades in over 1..2 and out over 4..5.
     const [envelope] = (await renderClips([
       clip("c", 1, 4, {
