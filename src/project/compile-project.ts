@@ -45,6 +45,11 @@ export interface ProjectCompileOptions {
   range?: "all" | "loop" | { start_beat: number; end_beat: number };
   /** Seconds rendered after the range's end (reverb and delay tails). Default 0. */
   tailSeconds?: number;
+  /**
+   * Seconds rendered before the range's start and discarded (the request's options.preroll), so a
+   * range starts with the tails of what played before it. "range" renders from beat 0. Default 0.
+   */
+  prerollSeconds?: number | "range";
   /** The request's request_id. Default "project". */
   requestId?: string;
   /** Capture each track's output (`<id>.pan`) as a stem. Default false. */
@@ -148,7 +153,11 @@ export class ProjectCompiler {
       sample_rate: options.sampleRate,
       channels: 2,
       start_position_seconds: start,
-      options: { offline: true, preroll: 0, ...capture },
+      options: {
+        offline: true,
+        preroll: options.prerollSeconds === "range" ? start : (options.prerollSeconds ?? 0),
+        ...capture,
+      },
       extensions: {},
     };
     const loop =
