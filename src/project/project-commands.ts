@@ -29,6 +29,7 @@ import {
   MidiClipSchema,
   MixerStripSchema,
   type Project,
+  ProjectIdSchema,
   type Send,
   SendSchema,
   TimeSignatureSchema,
@@ -104,7 +105,7 @@ function transform(project: Project, command: ProjectCommand): Project {
     case "add_track": {
       const track = parse(TrackSchema, command.track, "command.track");
       const tracks = [...project.tracks];
-      tracks.splice(command.index ?? tracks.length, 0, track);
+      tracks.splice(insertionIndex(command.index, tracks.length), 0, track);
       return { ...project, tracks };
     }
     case "remove_track": {
@@ -158,7 +159,10 @@ function transform(project: Project, command: ProjectCommand): Project {
       }));
     }
     case "set_output":
-      return withTrack(project, command.track_id, (track) => ({ ...track, output: command.output }));
+      return withTrack(project, command.track_id, (track) => ({
+        ...track,
+        output: parse(ProjectIdSchema, command.output, "command.output"),
+      }));
     case "add_send": {
       const send = parse(SendSchema, command.send, "command.send");
       return withTrack(project, command.track_id, (track) => ({ ...track, sends: [...track.sends, send] }));
@@ -184,7 +188,7 @@ function transform(project: Project, command: ProjectCommand): Project {
       const device = parse(DeviceSchema, command.device, "command.device");
       return withDevices(project, command.track_id, (devices) => {
         const next = [...devices];
-        next.splice(command.index ?? next.length, 0, device);
+        next.splice(insertionIndex(command.index, next.length), 0, device);
         return next;
       });
     }
@@ -312,6 +316,11 @@ function transform(project: Project, command: ProjectCommand): Project {
         "command.type",
       );
   }
+}
+
+/** Where an insert goes: `index` (0..length, checked), or the end. */
+function insertionIndex(index: number | undefined, length: number): number {
+  return index === undefined ? length : parse(z.int().min(0).max(length), index, "command.index");
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, path: string): z.output<S> {
