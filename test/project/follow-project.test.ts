@@ -3,12 +3,14 @@
  * and reports a change it cannot compile without leaving the engine on a half-applied edit.
  */
 import { describe, expect, it } from "vitest";
+import type { EngineClient, HostKind } from "../../src/api/engine-client";
 import type { GraphDescriptor } from "../../src/contracts/graph-descriptor";
 import { createEngine } from "../../src/create-engine";
 import type { InProcessEngineClient } from "../../src/hosts/in-process/in-process-client";
 import { compileProject } from "../../src/project/compile-project";
 import type { EngineChange } from "../../src/project/diff-compiled";
 import { followProject } from "../../src/project/follow-project";
+import type { ProjectCommand } from "../../src/project/project-commands";
 import { ProjectEditor } from "../../src/project/project-editor";
 import { makeProject } from "./project-fixtures";
 
@@ -100,5 +102,70 @@ describe("followProject", () => {
     await follower.settled(); // the earlier failure was reported once
     expect(engine.loadedGraph()?.nodes.map((node) => node.name)).toContain("t.clip.c");
     await engine.close();
+  });
+
+  /** A client that records the calls it gets; setParameter refuses when told to. */
+  function recordingClient(host: HostKind, refuseParameters = false) {
+    const calls: string[] = [];
+    const client = {
+      host,
+      loadGraph: async () => void calls.push("loadGraph"),
+      setLoop: async () => void calls.push("setLoop"),
+      setParameter: async (node: string) => {
+        calls.push(`setParameter ${node}`);
+        if (refuseParameters) throw new Error("refused");
+      },
+      scheduleAutomation: async (node: string) => void calls.push(`scheduleAutomation ${node}`),
+      scheduleEvents: async (node: string) => void calls.push(`scheduleEvents ${node}`),
+    };
+    return { client: client as unknown as EngineClient, calls };
+  }
+
+  const keys = () =>
+    new ProjectEditor(
+      makeProject({
+        tracks: [
+          {
+            kind: "instrument",
+            id: "keys",
+            instrument: { id: "syn", node_id: "builtin:synth" },
+            clips: [{ id: "m", start_beat: 0, length_beats: 4 }],
+          },
+        ],
+      }),
+    );
+  const addNote: ProjectCommand = {
+    type: "update_clip",
+    track_id: "keys",
+    clip_id: "m",
+    clip: { notes: [{ beat: 1, length_beats: 1, note: 60, velocity: 100 }] },
+  };
+
+  it("schedules added notes on hosts that replay them, and reloads for them on the real-time host", async () => {
+    for (const [host, expected] of [
+      ["in-process", "scheduleEvents keys.dev.syn"],
+      ["audioworklet", "loadGraph"],
+    ] as const) {
+      const { client, calls } = recordingClient(host);
+      const editor = keys();
+      const follower = await followProject(editor, client, { sampleRate: RATE, buffers: {} });
+      editor.execute(addNote);
+      await follower.settled();
+      expect(calls, host).toEqual([
+        "loadGraph",
+        "setLoop",
+        expected,
+        ...(host === "audioworklet" ? ["setLoop"] : []),
+      ]);
+    }
+  });
+
+  it("reloads when the engine refuses an edit, so it never stays on half of one", async () => {
+    const { client, calls } = recordingClient("in-process", true);
+    const editor = keys();
+    const follower = await followProject(editor, client, { sampleRate: RATE, buffers: {} });
+    editor.execute({ type: "set_mixer", track_id: "keys", mixer: { volume_db: -6, pan: 0.5 } });
+    await follower.settled();
+    expect(calls).toEqual(["loadGraph", "setLoop", "setParameter keys.fader", "loadGraph", "setLoop"]);
   });
 });
