@@ -2,16 +2,23 @@
  * diffCompiled: which edits travel as parameter, automation, event or loop calls and which reload,
  * and that the calls leave a playing engine rendering exactly what the edited project compiles to.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { GraphDescriptor } from "../../src/contracts/graph-descriptor";
 import { createEngine } from "../../src/create-engine";
 import type { InProcessEngineClient } from "../../src/hosts/in-process/in-process-client";
-import { compileProject, trackNodes } from "../../src/project/compile-project";
-import { diffCompiled } from "../../src/project/diff-compiled";
+import {
+  type CompiledProject,
+  compileProject,
+  ProjectCompiler,
+  trackNodes,
+} from "../../src/project/compile-project";
+import { diffCompiled, type EngineChange } from "../../src/project/diff-compiled";
 import { dbToGain } from "../../src/project/mixer-laws";
 import { applyCommand, type ProjectCommand } from "../../src/project/project-commands";
 import type { Project } from "../../src/project/project-schema";
 import { sendEngineChange } from "../../src/project/send-engine-change";
+import { commandFrom } from "./project-command-arbitrary";
 import { makeProject } from "./project-fixtures";
 
 const RATE = 48000;
@@ -285,5 +292,94 @@ describe("diffCompiled", () => {
     expect(Math.max(...(direct[0] as Float32Array).map(Math.abs))).toBeGreaterThan(0.05);
     expect(trackNodes.fader("keys")).toBe("keys.fader");
     await engine.close();
+  });
+});
+
+/**
+ * What a host's loaded graph becomes after `change`, as the in-process host records calls
+ * (setParameter into params, scheduleAutomation replacing the lane, scheduleEvents appending).
+ */
+function applyChange(graph: GraphDescriptor, change: EngineChange): GraphDescriptor {
+  if (change.kind === "reload") return change.graph;
+  const nodes = graph.nodes.map((node) => ({
+    ...node,
+    params: { ...node.params },
+    automation: { ...node.automation },
+  }));
+  const byName = new Map(nodes.map((node) => [node.name, node]));
+  for (const edit of change.edits) {
+    if (edit.type === "set_loop") continue;
+    const node = byName.get(edit.node);
+    if (node === undefined) throw new Error(`an edit names no node: ${edit.node}`);
+    if (edit.type === "set_parameter") node.params[edit.parameter_id] = edit.value;
+    else if (edit.type === "schedule_automation") node.automation[edit.parameter_id] = edit.automation;
+    else node.midi = [...node.midi, ...edit.events];
+  }
+  return { ...graph, nodes };
+}
+
+/**
+ * A graph as it sounds: one-point step lanes holding the static value dropped (what diffCompiled sends
+ * for a removed lane), MIDI in a canonical order (scheduled events land by time, not list order).
+ */
+function sounding(graph: GraphDescriptor): string {
+  return JSON.stringify(
+    graph.nodes.map((node) => {
+      const automation = Object.fromEntries(
+        Object.entries(node.automation).filter(([parameter, lane]) => {
+          const held =
+            lane.kind === "breakpoints" &&
+            lane.points.length === 1 &&
+            lane.points[0]?.value === node.params[parameter];
+          return !held;
+        }),
+      );
+      const midi = node.midi.map((event) => JSON.stringify(event)).sort();
+      return { ...node, automation, midi };
+    }),
+  );
+}
+
+describe("diffCompiled over any sequence of edits", () => {
+  it("takes the engine's graph to one that sounds as the edited project's, whether it edits or reloads", () => {
+    const step = fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.nat());
+    let edits = 0;
+    let reloads = 0;
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 10, maxLength: 40 }), (steps) => {
+        let project = makeProject({
+          audio: [{ content_id: "loop", sample_rate: RATE, frames: 96000, channels: 2 }],
+          tracks: [
+            {
+              kind: "audio",
+              id: "bass",
+              clips: [{ id: "c1", start_beat: 0, length_beats: 4, content_id: "loop" }],
+            },
+          ],
+        });
+        const compiler = new ProjectCompiler();
+        const options = { sampleRate: RATE, buffers: { loop: "buf:1" } };
+        let playing: CompiledProject = compiler.compile(project, options);
+        let loaded = playing.graph;
+        steps.forEach((numbers, serial) => {
+          try {
+            project = applyCommand(project, commandFrom(project, numbers, serial));
+          } catch {
+            return; // a refused command changes nothing
+          }
+          const next = compiler.compile(project, options);
+          const change = diffCompiled(playing, next);
+          if (change.kind === "reload") reloads++;
+          else edits++;
+          loaded = applyChange(loaded, change);
+          expect(sounding(loaded)).toBe(sounding(next.graph));
+          playing = next;
+        });
+      }),
+      { numRuns: 60 },
+    );
+    console.log(`diff property: ${edits} changes sent as edits, ${reloads} as reloads`);
+    expect(edits).toBeGreaterThan(100);
+    expect(reloads).toBeGreaterThan(50);
   });
 });
