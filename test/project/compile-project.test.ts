@@ -403,6 +403,51 @@ describe("a Faust device", () => {
   });
 });
 
+describe("a Faust synth", () => {
+  it("plays an instrument track's MIDI clip from the note's frame, after a tempo change", async () => {
+    const faust = await createEngine({ sampleRate: RATE });
+    const synth = await faust.compileFaust(
+      `import("stdfaust.lib");
+       freq = hslider("freq", 440, 20, 20000, 0.01);
+       gain = hslider("gain", 0.5, 0, 1, 0.01);
+       gate = button("gate");
+       process = os.osc(freq) * gain * en.asr(0.005, 1, 0.05, gate);`,
+      { voices: 4 },
+    );
+    const project = makeProject({
+      tempo: TEMPO,
+      tracks: [
+        {
+          kind: "instrument",
+          id: "lead",
+          instrument: { id: "poly", node_id: synth.node_id },
+          clips: [
+            {
+              id: "m",
+              start_beat: 4,
+              length_beats: 2,
+              notes: [{ beat: 1.5, length_beats: 0.25, note: 69, velocity: 127 }],
+            },
+          ],
+        },
+      ],
+    });
+    const { request } = compileProject(project, { sampleRate: RATE, buffers: {}, tailSeconds: 0.2 });
+    const result = await faust.render({
+      ...request,
+      options: { ...request.options, capture: ["lead.dev.poly"] },
+    });
+    const [out] = await faust.readBuffer(result.extensions.captures?.["lead.dev.poly"] as string);
+    const onset = frameAt(project, 5.5); // 2 s + 1.5 beats at 90 bpm = 3 s
+    expect(onset).toBe(3 * RATE);
+    expect(peak(out as Float32Array, 0, onset)).toBe(0);
+    expect(firstAbove(out as Float32Array)).toBeLessThanOrEqual(onset + 1);
+    // A 440 Hz sine at gain 127/127 under a 5 ms attack: near full level 10 ms in.
+    expect(peak(out as Float32Array, onset + 441, onset + 441 + 200)).toBeGreaterThan(0.9);
+    await faust.close();
+  });
+});
+
 describe("mixer laws", () => {
   it("pans a mono track by the equal-power law and sends pre- and post-fader at their levels", async () => {
     const project = makeProject({
