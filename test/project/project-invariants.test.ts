@@ -1,6 +1,7 @@
 /**
  * The model's schema and rules: defaults, the format version, and each rule reported at its field.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EngineError } from "../../src/contracts/errors";
 import { parseProject, projectIssues } from "../../src/project/project-invariants";
@@ -174,5 +175,77 @@ describe("the rules", () => {
       tracks: [{ kind: "audio", id: "t", clips: [clip("c", 0, 1)] }],
     });
     expect(projectIssues(project)).toEqual([]);
+  });
+});
+
+describe("hostile input", () => {
+  /** Replaces the value at one path of `value` (chosen by `pick`) with `replacement`. */
+  function corrupt(value: unknown, pick: number, replacement: unknown): unknown {
+    const paths: (string | number)[][] = [];
+    const walk = (node: unknown, path: (string | number)[]) => {
+      paths.push(path);
+      if (Array.isArray(node)) node.forEach((child, index) => walk(child, [...path, index]));
+      else if (typeof node === "object" && node !== null)
+        for (const [key, child] of Object.entries(node)) walk(child, [...path, key]);
+    };
+    walk(value, []);
+    const path = paths[pick % paths.length] as (string | number)[];
+    if (path.length === 0) return replacement;
+    const copy = structuredClone(value) as Record<string | number, unknown>;
+    let parent = copy;
+    for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+    parent[path[path.length - 1] as string | number] = replacement;
+    return copy;
+  }
+
+  it("gives a valid project or an E_SCHEMA at a project path, never another error", () => {
+    const valid = JSON.parse(
+      JSON.stringify(
+        makeProject({
+          tempo: {
+            map: [
+              { beat: 0, bpm: 120 },
+              { beat: 4, bpm: 90 },
+            ],
+          },
+          audio: AUDIO,
+          loop: { start_beat: 0, end_beat: 4 },
+          markers: [{ id: "m", beat: 2 }],
+          tracks: [
+            {
+              kind: "audio",
+              id: "t",
+              sends: [{ id: "s", target: "b" }],
+              clips: [clip("c", 0, 1, { fade_in: { beats: 0.5 } })],
+              automation: { volume: { points: [{ beat: 0, value: -6 }] } },
+            },
+            {
+              kind: "bus",
+              id: "b",
+              devices: [{ id: "d", node_id: "builtin:reverb", params: { room_size: 0.5 } }],
+            },
+          ],
+        }),
+      ),
+    );
+    let accepted = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.nat(), fc.jsonValue({ maxDepth: 2 }), (pick, replacement) => {
+        try {
+          const project = parseProject(corrupt(valid, pick, replacement));
+          expect(projectIssues(project)).toEqual([]);
+          accepted++;
+        } catch (error) {
+          expect(error).toBeInstanceOf(EngineError);
+          expect((error as EngineError).code).toBe("E_SCHEMA");
+          expect((error as EngineError).path).toMatch(/^project(\.|\[|$)/);
+          refused++;
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    expect(accepted).toBeGreaterThan(20);
+    expect(refused).toBeGreaterThan(1000);
   });
 });
