@@ -91,6 +91,43 @@ export type ProjectCommand =
 
 export type ProjectCommandType = ProjectCommand["type"];
 
+const Id = z.string();
+const Payload = z.unknown();
+const Patch = z.record(z.string(), z.unknown());
+
+/**
+ * The shape of every command, checked before it is applied: its type, its ids as strings, its
+ * patches as objects. The payloads (a track, a clip, a lane) are checked by their own schemas where
+ * they are used, so their errors name their fields.
+ */
+const CommandEnvelopeSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("add_track"), track: Payload, index: Payload.optional() }),
+  z.strictObject({ type: z.literal("remove_track"), track_id: Id }),
+  z.strictObject({ type: z.literal("rename_track"), track_id: Id, name: Payload }),
+  z.strictObject({ type: z.literal("move_track"), track_id: Id, index: Payload }),
+  z.strictObject({ type: z.literal("set_mixer"), track_id: Id, mixer: Patch }),
+  z.strictObject({ type: z.literal("set_output"), track_id: Id, output: Payload }),
+  z.strictObject({ type: z.literal("add_send"), track_id: Id, send: Payload }),
+  z.strictObject({ type: z.literal("set_send"), track_id: Id, send_id: Id, send: Patch }),
+  z.strictObject({ type: z.literal("remove_send"), track_id: Id, send_id: Id }),
+  z.strictObject({ type: z.literal("add_device"), track_id: Id, device: Payload, index: Payload.optional() }),
+  z.strictObject({ type: z.literal("remove_device"), track_id: Id, device_id: Id }),
+  z.strictObject({ type: z.literal("set_device_params"), track_id: Id, device_id: Id, params: Payload }),
+  z.strictObject({ type: z.literal("add_clip"), track_id: Id, clip: Payload }),
+  z.strictObject({ type: z.literal("update_clip"), track_id: Id, clip_id: Id, clip: Patch }),
+  z.strictObject({ type: z.literal("remove_clip"), track_id: Id, clip_id: Id }),
+  z.strictObject({ type: z.literal("set_automation"), track_id: Id, address: Id, lane: Payload }),
+  z.strictObject({ type: z.literal("set_tempo"), tempo: Payload }),
+  z.strictObject({ type: z.literal("set_time_signatures"), time_signatures: Payload }),
+  z.strictObject({ type: z.literal("add_marker"), marker: Payload }),
+  z.strictObject({ type: z.literal("remove_marker"), marker_id: Id }),
+  z.strictObject({ type: z.literal("update_marker"), marker_id: Id, marker: Patch }),
+  z.strictObject({ type: z.literal("set_loop"), loop: Payload }),
+  z.strictObject({ type: z.literal("add_audio"), source: Payload }),
+  z.strictObject({ type: z.literal("remove_audio"), content_id: Id }),
+  z.strictObject({ type: z.literal("batch"), label: z.string(), commands: z.array(z.unknown()) }),
+]);
+
 /**
  * The project after `command`, checked against every rule; throws E_SCHEMA (nothing changes).
  * @example
@@ -100,7 +137,10 @@ export function applyCommand(project: Project, command: ProjectCommand): Project
   return checkProject(transform(project, command));
 }
 
-function transform(project: Project, command: ProjectCommand): Project {
+function transform(project: Project, input: ProjectCommand): Project {
+  // A command may come from anywhere (a script, another thread, a collaborator): its shape first.
+  parse(CommandEnvelopeSchema, input, "command");
+  const command = input;
   switch (command.type) {
     case "add_track": {
       const track = parse(TrackSchema, command.track, "command.track");

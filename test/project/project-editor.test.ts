@@ -351,3 +351,52 @@ describe("any sequence of edits, undos and redos", () => {
     expect(undone).toBeGreaterThan(100);
   });
 });
+
+describe("hostile commands", () => {
+  it("apply or fail with E_SCHEMA, never another error, whatever one value of a command holds", () => {
+    let applied = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.nat()),
+        fc.nat(),
+        fc.jsonValue({ maxDepth: 2 }),
+        (numbers, pick, replacement) => {
+          const editor = new ProjectEditor(starter());
+          const command = corruptOne(commandFrom(editor.project, numbers, 0), pick, replacement);
+          try {
+            editor.execute(command as ProjectCommand);
+            expect(projectIssues(editor.project)).toEqual([]);
+            applied++;
+          } catch (error) {
+            expect(error, JSON.stringify(command)).toBeInstanceOf(EngineError);
+            refused++;
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    console.log(`hostile commands: ${applied} applied, ${refused} refused`);
+    // Most corruptions break the command; some land on a value that is still valid (a name, a number).
+    expect(applied).toBeGreaterThan(5);
+    expect(refused).toBeGreaterThan(1000);
+  });
+});
+
+/** `value` with the value at one of its paths (chosen by `pick`, the root excluded) replaced. */
+function corruptOne(value: unknown, pick: number, replacement: unknown): unknown {
+  const paths: (string | number)[][] = [];
+  const walk = (node: unknown, path: (string | number)[]) => {
+    if (path.length > 0) paths.push(path);
+    if (Array.isArray(node)) node.forEach((child, index) => walk(child, [...path, index]));
+    else if (typeof node === "object" && node !== null)
+      for (const [key, child] of Object.entries(node)) walk(child, [...path, key]);
+  };
+  walk(value, []);
+  const path = paths[pick % paths.length] as (string | number)[];
+  const copy = structuredClone(value) as Record<string | number, unknown>;
+  let parent = copy;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  parent[path[path.length - 1] as string | number] = replacement;
+  return copy;
+}
