@@ -13,6 +13,7 @@ import { projectIssues } from "../../src/project/project-invariants";
 import type { Project } from "../../src/project/project-schema";
 import { commandFrom } from "./project-command-arbitrary";
 import { makeProject } from "./project-fixtures";
+import { replaceOneValue } from "./replace-one-value";
 
 const AUDIO = [{ content_id: "loop", sample_rate: 48000, frames: 96000, channels: 2 }];
 
@@ -363,7 +364,7 @@ describe("hostile commands", () => {
         fc.jsonValue({ maxDepth: 2 }),
         (numbers, pick, replacement) => {
           const editor = new ProjectEditor(starter());
-          const command = corruptOne(commandFrom(editor.project, numbers, 0), pick, replacement);
+          const command = replaceOneValue(commandFrom(editor.project, numbers, 0), pick, replacement);
           try {
             editor.execute(command as ProjectCommand);
             expect(projectIssues(editor.project)).toEqual([]);
@@ -382,21 +383,3 @@ describe("hostile commands", () => {
     expect(refused).toBeGreaterThan(1000);
   });
 });
-
-/** `value` with the value at one of its paths (chosen by `pick`, the root excluded) replaced. */
-function corruptOne(value: unknown, pick: number, replacement: unknown): unknown {
-  const paths: (string | number)[][] = [];
-  const walk = (node: unknown, path: (string | number)[]) => {
-    if (path.length > 0) paths.push(path);
-    if (Array.isArray(node)) node.forEach((child, index) => walk(child, [...path, index]));
-    else if (typeof node === "object" && node !== null)
-      for (const [key, child] of Object.entries(node)) walk(child, [...path, key]);
-  };
-  walk(value, []);
-  const path = paths[pick % paths.length] as (string | number)[];
-  const copy = structuredClone(value) as Record<string | number, unknown>;
-  let parent = copy;
-  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-  parent[path[path.length - 1] as string | number] = replacement;
-  return copy;
-}

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { EngineError } from "../../src/contracts/errors";
 import { parseProject, projectIssues } from "../../src/project/project-invariants";
 import { makeProject } from "./project-fixtures";
+import { replaceOneValue } from "./replace-one-value";
 
 function issuesOf(fields: Parameters<typeof makeProject>[0]): string[] {
   try {
@@ -179,25 +180,6 @@ describe("the rules", () => {
 });
 
 describe("hostile input", () => {
-  /** Replaces the value at one path of `value` (chosen by `pick`) with `replacement`. */
-  function corrupt(value: unknown, pick: number, replacement: unknown): unknown {
-    const paths: (string | number)[][] = [];
-    const walk = (node: unknown, path: (string | number)[]) => {
-      paths.push(path);
-      if (Array.isArray(node)) node.forEach((child, index) => walk(child, [...path, index]));
-      else if (typeof node === "object" && node !== null)
-        for (const [key, child] of Object.entries(node)) walk(child, [...path, key]);
-    };
-    walk(value, []);
-    const path = paths[pick % paths.length] as (string | number)[];
-    if (path.length === 0) return replacement;
-    const copy = structuredClone(value) as Record<string | number, unknown>;
-    let parent = copy;
-    for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-    parent[path[path.length - 1] as string | number] = replacement;
-    return copy;
-  }
-
   it("gives a valid project or an E_SCHEMA at a project path, never another error", () => {
     const valid = JSON.parse(
       JSON.stringify(
@@ -233,7 +215,7 @@ describe("hostile input", () => {
     fc.assert(
       fc.property(fc.nat(), fc.jsonValue({ maxDepth: 2 }), (pick, replacement) => {
         try {
-          const project = parseProject(corrupt(valid, pick, replacement));
+          const project = parseProject(replaceOneValue(valid, pick, replacement, true));
           expect(projectIssues(project)).toEqual([]);
           accepted++;
         } catch (error) {
