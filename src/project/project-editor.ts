@@ -56,6 +56,7 @@ export interface ProjectEditorOptions {
 
 export class ProjectEditor {
   private current: Project;
+  private saved: Project;
   private readonly undoStack: HistoryEntry[] = [];
   private readonly redoStack: HistoryEntry[] = [];
   private readonly listeners = new Set<(change: ProjectChange) => void>();
@@ -69,12 +70,32 @@ export class ProjectEditor {
    */
   constructor(project: Project, options: ProjectEditorOptions = {}) {
     this.current = checkProject(project);
+    this.saved = this.current;
     this.historyLimit = options.historyLimit ?? 1000;
   }
 
   /** The project now. Never change it: edit through execute. */
   get project(): Project {
     return this.current;
+  }
+
+  /**
+   * Remembers the project now as the saved one (call it when a save succeeds).
+   * @example
+   * editor.markSaved();
+   */
+  markSaved(): void {
+    this.saved = this.current;
+  }
+
+  /**
+   * Whether the project is the one last marked saved (initially, the one the editor was given). Undo
+   * and redo give back the very projects they held, so undoing back to a save is saved again.
+   * @example
+   * document.title = editor.isSaved ? "Song" : "Song *";
+   */
+  get isSaved(): boolean {
+    return this.current === this.saved;
   }
 
   /**

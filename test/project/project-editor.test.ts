@@ -208,6 +208,20 @@ describe("ProjectEditor", () => {
     ]);
   });
 
+  it("knows whether the project is the saved one, also after undoing back to it", () => {
+    const editor = new ProjectEditor(starter());
+    expect(editor.isSaved).toBe(true);
+    editor.execute({ type: "set_mixer", track_id: "bass", mixer: { mute: true } });
+    expect(editor.isSaved).toBe(false);
+    editor.markSaved();
+    editor.execute({ type: "set_mixer", track_id: "bass", mixer: { mute: false } });
+    expect(editor.isSaved).toBe(false);
+    editor.undo();
+    expect(editor.isSaved).toBe(true);
+    editor.undo();
+    expect(editor.isSaved).toBe(false);
+  });
+
   it("removing a bus removes the sends to it and routes its members to the master", () => {
     const editor = new ProjectEditor(starter());
     editor.execute({ type: "add_send", track_id: "bass", send: { id: "s1", target: "verb" } });
