@@ -84,6 +84,17 @@ import type { EnginePool } from "../src/hosts/in-process/engine-pool";
 import type { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
 import type { InProcessTransport } from "../src/hosts/in-process/in-process-transport";
 import type { RemoteEngineClient } from "../src/hosts/worker/remote-client";
+import type { ClipFades } from "../src/project/clip-fades";
+import type { CompiledProject } from "../src/project/compile-project";
+import type { EngineChange } from "../src/project/diff-compiled";
+import type { ProjectEditor } from "../src/project/project-editor";
+import type {
+  AudioClip,
+  AudioSource,
+  AudioTrack,
+  InstrumentTrack,
+  Project,
+} from "../src/project/project-schema";
 import type { TestDoubleEngineClient } from "../src/testing/test-double";
 import type { WamConstructor, WamLoadPolicy } from "../src/wam/load-wam";
 
@@ -306,6 +317,19 @@ export interface ExampleNameOverrides {
   "src/hosts/worker/": {
     engine: RemoteEngineClient;
     inProcessClient: InProcessEngineClient;
+  };
+  "src/project/": {
+    project: Project;
+    editor: ProjectEditor;
+    /** What the engine plays, and the project compiled after an edit. */
+    playing: CompiledProject;
+    next: CompiledProject;
+    change: EngineChange;
+    track: AudioTrack;
+    keys: InstrumentTrack;
+    clip: AudioClip;
+    source: AudioSource;
+    fades: ClipFades;
   };
   "src/testing/": { client: TestDoubleEngineClient };
   "src/wam/": {

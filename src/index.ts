@@ -3,7 +3,7 @@
  *
  * One import serves a whole script, as `import dawdreamer` does in Python: createEngine, the contracts
  * (schemas, types, EngineError, parseContract), the EngineClient API, WAV files (read, write, stream),
- * sessions (saveSession, loadSession) and MIDI file import.
+ * sessions (saveSession, loadSession), MIDI file import and projects (compileProject, ProjectEditor).
  *
  * @example
  * const engine = await createEngine({ host: "in-process", sampleRate: 48000 });
@@ -36,6 +36,7 @@ export { loadEngineModuleFromDisk } from "./hosts/in-process/engine-file";
 export { InProcessEngineClient, inProcessHostFactory } from "./hosts/in-process/in-process-client";
 export type { InProcessClientOptions } from "./hosts/in-process/in-process-options";
 export { importMidiFile, MidiFileError, type MidiImportOptions, readMidiFile } from "./midi/midi-file";
+export * from "./project/index";
 export * from "./session/index";
 export {
   type ExportedWam,

@@ -47,6 +47,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   components: ["contracts", "api", "create-browser-engine"],
   "audio-io": [],
   midi: ["contracts"],
+  project: ["contracts", "api"],
   session: ["contracts", "api", "audio-io"],
   cli: ["contracts", "api", "audio-io", "session", "create-engine", "wam-export"],
   demo: ["components"],
