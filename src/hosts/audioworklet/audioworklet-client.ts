@@ -49,6 +49,7 @@ import type { WorkerEngineClientOptions } from "../worker/worker-client";
 import { createEngineWorklet, loadEngineModule } from "./engine-worklet";
 import { LiveWamGraph, RETURN_GRAPH } from "./wam-live-graph";
 import { renderWithWams } from "./wam-offline-render";
+import { yieldTask } from "./yield-task";
 
 /** True when an (unvalidated) request's graph has a WAM node ("wam:<identifier>"). */
 function requestHasWamNodes(request: RenderRequestInput): boolean {
@@ -77,18 +78,6 @@ export interface AudioWorkletEngineClientOptions extends WorkerEngineClientOptio
 
 /** How long a transport call waits for the audio thread to apply it (a suspended context never will). */
 const APPLY_TIMEOUT_MS = 250;
-
-/** Yields to the event loop without a timer (timers are throttled in hidden tabs). */
-function yieldTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(0);
-  });
-}
 
 let sessions = 0;
 

@@ -41,7 +41,7 @@ import {
   stagePortOutputs,
 } from "../../engine/graph-program";
 import { RealtimeEngine } from "../../engine/realtime-engine";
-import { createFaustNode, type FaustDspCode, type SoundfilePart } from "../../faust/faust-node";
+import { externalFaustNode } from "../../faust/cloned-node";
 import type { EngineProcessorOptions, MainToWorkletMessage } from "../../protocol/main-to-worklet";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
@@ -56,16 +56,6 @@ const CAPTURE_CHUNK = 128;
 
 type LoadMessage = Extract<WorkerToWorkletMessage, { type: "load" }>;
 
-/** A Faust node sent as data (compiled code and soundfile audio), rebuilt on this thread. */
-function rebuildFaustNode(faust: ClonedFaustNode): ExternalNodeSpec {
-  const soundfiles = new Map(faust.soundfiles as [string, SoundfilePart[]][]);
-  return {
-    nodeId: faust.nodeId,
-    numOutputs: faust.numOutputs,
-    params: faust.params,
-    create: () => createFaustNode(faust.code as FaustDspCode, soundfiles),
-  };
-}
 
 /** A stage port (a WAM graph's stage, src/wam/partition.ts) reading or writing this node's `io`. */
 function stagePortNode(io: StageIo, port: StagePortSpec): ExternalNodeSpec {
@@ -127,7 +117,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
     this.stageScratch = stage ? [new Float32Array(128), new Float32Array(128)] : [];
     try {
       const makePort = io ? (port: StagePortSpec) => stagePortNode(io, port) : undefined;
-      const slot = new EngineSlot(module, sampleRate, blockSize ?? 128, rebuildFaustNode, makePort);
+      const slot = new EngineSlot(module, sampleRate, blockSize ?? 128, externalFaustNode, makePort);
       this.slot = slot;
       this.startEngine(program ?? null, buffers ?? []);
       if (this.follows === null && !followCommands && this.realtime) this.realtime.play(-1);

@@ -23,23 +23,12 @@ import type { WamLoadPolicy } from "../../wam/load-wam";
 import { partitionGraph } from "../../wam/partition";
 import type { EngineAssets } from "../assets/engine-assets";
 import { type BuiltWamGraph, buildWamGraph, scheduleWamEvents, wamsReady } from "./wam-graph";
+import { yieldTask } from "./yield-task";
 
 /** Frames rendered past the end for WAM latency before the latency is known (re-rendered if more). */
 const LATENCY_ALLOWANCE_FRAMES = 16_384;
 
 const QUANTUM = 128;
-
-/** Yields one task to the event loop without a timer (timers are clamped to 4 ms when nested). */
-function yieldTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(0);
-  });
-}
 
 /** RenderRequest.extensions.wam: how to render WAMs offline. */
 export const WamRenderOptionsSchema = z
