@@ -322,21 +322,27 @@ function applyChange(graph: GraphDescriptor, change: EngineChange): GraphDescrip
  * A graph as it sounds: one-point step lanes holding the static value dropped (what diffCompiled sends
  * for a removed lane), MIDI in a canonical order (scheduled events land by time, not list order).
  */
+/**
+ * What a graph sounds like, as text: nodes by name (their order in `nodes` does not change the sound;
+ * an input list's order does, and stays), held automation equal to the param dropped, MIDI as a set.
+ */
 function sounding(graph: GraphDescriptor): string {
   return JSON.stringify(
-    graph.nodes.map((node) => {
-      const automation = Object.fromEntries(
-        Object.entries(node.automation).filter(([parameter, lane]) => {
-          const held =
-            lane.kind === "breakpoints" &&
-            lane.points.length === 1 &&
-            lane.points[0]?.value === node.params[parameter];
-          return !held;
-        }),
-      );
-      const midi = node.midi.map((event) => JSON.stringify(event)).sort();
-      return { ...node, automation, midi };
-    }),
+    [...graph.nodes]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((node) => {
+        const automation = Object.fromEntries(
+          Object.entries(node.automation).filter(([parameter, lane]) => {
+            const held =
+              lane.kind === "breakpoints" &&
+              lane.points.length === 1 &&
+              lane.points[0]?.value === node.params[parameter];
+            return !held;
+          }),
+        );
+        const midi = node.midi.map((event) => JSON.stringify(event)).sort();
+        return { ...node, automation, midi };
+      }),
   );
 }
 
