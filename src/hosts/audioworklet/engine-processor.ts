@@ -34,7 +34,6 @@ import type { MeterBlock } from "../../dataplane/meter-block";
 import type { DataRing } from "../../dataplane/spsc-ring";
 import type { TransportBlock } from "../../dataplane/transport-block";
 import {
-  type ClonedFaustNode,
   type ExternalNodeSpec,
   type GraphProgram,
   type StagePortSpec,
@@ -55,7 +54,6 @@ import { WamEventLanes } from "./wam-event-lanes";
 const CAPTURE_CHUNK = 128;
 
 type LoadMessage = Extract<WorkerToWorkletMessage, { type: "load" }>;
-
 
 /** A stage port (a WAM graph's stage, src/wam/partition.ts) reading or writing this node's `io`. */
 function stagePortNode(io: StageIo, port: StagePortSpec): ExternalNodeSpec {
