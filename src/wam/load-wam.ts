@@ -4,7 +4,7 @@
  *
  * A WAM 2.0 plugin is an ES module whose default export is a class with static
  * `isWebAudioModuleConstructor === true` and static `createInstance(groupId, context, state?)`
- * (../shared/reference/standards.md 2.2). Loading one:
+ * (docs/wam.md, "WAM 2.0 in brief"). Loading one:
  * 1. resolve the URL against the page and check its origin (E_ORIGIN_NOT_ALLOWED; nothing is fetched);
  * 2. add the policy's import map to the page (before the import, or the browser ignores its rules);
  * 3. `import()` it. On failure, one probe `fetch` tells the reasons apart, because Chromium rejects a
