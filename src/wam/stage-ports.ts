@@ -42,20 +42,24 @@ class QuantumOffset {
   }
 }
 
-/** Reads AudioWorkletNode input `index` (stereo) into the graph; an unconnected input is silence. */
-export class StageInputPort implements ExternalProcessor {
-  private readonly at = new QuantumOffset();
+/** What both port kinds share: the stage's io, their port index, their offset in the quantum. */
+abstract class StagePort implements ExternalProcessor {
+  protected readonly at = new QuantumOffset();
 
   constructor(
-    private readonly io: StageIo,
-    private readonly index: number,
+    protected readonly io: StageIo,
+    protected readonly index: number,
   ) {}
 
   prepare(): void {}
   reset(): void {}
   setParam(): void {}
   midi(): void {}
+  abstract process(block: ExternalBlock): void;
+}
 
+/** Reads AudioWorkletNode input `index` (stereo) into the graph; an unconnected input is silence. */
+export class StageInputPort extends StagePort {
   process(block: ExternalBlock): void {
     const start = this.at.take(this.io, block.frames);
     const input = this.io.inputs[this.index];
@@ -71,19 +75,7 @@ export class StageInputPort implements ExternalProcessor {
 }
 
 /** Writes its input to AudioWorkletNode output `index` (stereo; mono is copied to both channels). */
-export class StageTap implements ExternalProcessor {
-  private readonly at = new QuantumOffset();
-
-  constructor(
-    private readonly io: StageIo,
-    private readonly index: number,
-  ) {}
-
-  prepare(): void {}
-  reset(): void {}
-  setParam(): void {}
-  midi(): void {}
-
+export class StageTap extends StagePort {
   process(block: ExternalBlock): void {
     const start = this.at.take(this.io, block.frames);
     const output = this.io.outputs[this.index];
