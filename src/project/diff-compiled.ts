@@ -7,8 +7,9 @@
  * the tempo. Within one structure:
  * - a changed static parameter is setParameter (a parameter that loses its value reloads: its
  *   default is the node type's, which a compiled graph does not hold);
- * - a changed, added or removed automation lane is scheduleAutomation with mode "replace" (a removed
- *   lane becomes a one-point lane holding the static value, which plays the same);
+ * - a changed or added automation lane is scheduleAutomation with mode "replace"; a removed lane
+ *   reloads, since no call removes a lane (a one-point lane holding the static value would outlive
+ *   the compiled graph's memory of it, and a later setParameter of that parameter would be ignored);
  * - MIDI that only gained events is scheduleEvents of the new ones; any other MIDI change reloads.
  *   The real-time host plays scheduled events and forgets them (docs/reliability.md), so after a
  *   seek or a loop they would not play again: for it pass `{ scheduledEventsReplay: false }`, and
@@ -112,15 +113,9 @@ function nodeEdits(before: GraphNode, after: GraphNode, replay: boolean, edits: 
       edits.push({ type: "schedule_automation", node: after.name, parameter_id: key, automation: next });
       continue;
     }
-    const value = after.params[key];
-    if (typeof value !== "number")
-      return `automation of ${key} was removed and it has no numeric value to hold`;
-    edits.push({
-      type: "schedule_automation",
-      node: after.name,
-      parameter_id: key,
-      automation: { kind: "breakpoints", timeline: "seconds", points: [{ time: 0, value, curve: "step" }] },
-    });
+    // No call removes a lane: a held one-point lane in its place would stay on the engine after the
+    // compiled graph forgets it, and a later setParameter of that parameter would change nothing.
+    return `automation of ${key} was removed, and the engine keeps a lane once it has one`;
   }
   if (same(before.midi, after.midi)) return null;
   const added = addedEvents(before.midi, after.midi);
