@@ -29,6 +29,7 @@ import type { EngineClient, FaustCompiling } from "../src/api/engine-client";
 import type { RealtimeEngineClient } from "../src/api/realtime-client";
 import type { MeterReading, TransportSnapshot } from "../src/api/realtime-readings";
 import type { Float32WavReader } from "../src/audio-io/float32-wav-reader";
+import type { AudioData } from "../src/audio-io/wav-codec";
 import type { WavStreamWriter } from "../src/audio-io/wav-stream";
 import type { ProgressReporter } from "../src/cli/progress";
 import type { RenderFiles, WrittenWav } from "../src/cli/render-files";
@@ -88,6 +89,7 @@ import type { ClipFades } from "../src/project/clip-fades";
 import type { CompiledProject } from "../src/project/compile-project";
 import type { EngineChange } from "../src/project/diff-compiled";
 import type { ProjectEditor } from "../src/project/project-editor";
+import type { PackedProject } from "../src/project/project-package";
 import type {
   AudioClip,
   AudioSource,
@@ -330,6 +332,12 @@ export interface ExampleNameOverrides {
     clip: AudioClip;
     source: AudioSource;
     fades: ClipFades;
+    /** A project's audio by content id, a saved project's files, a file the user opened. */
+    audio: ReadonlyMap<string, AudioData>;
+    files: Map<string, Uint8Array>;
+    packed: PackedProject;
+    file: File;
+    kick: Float32Array;
   };
   "src/testing/": { client: TestDoubleEngineClient };
   "src/wam/": {

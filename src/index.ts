@@ -37,6 +37,8 @@ export { InProcessEngineClient, inProcessHostFactory } from "./hosts/in-process/
 export type { InProcessClientOptions } from "./hosts/in-process/in-process-options";
 export { importMidiFile, MidiFileError, type MidiImportOptions, readMidiFile } from "./midi/midi-file";
 export * from "./project/index";
+// Node.js only (node:fs): projects saved to a folder or a .wdproj file.
+export * from "./project/project-folder";
 export * from "./session/index";
 export {
   type ExportedWam,

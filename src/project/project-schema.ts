@@ -53,6 +53,13 @@ export const AudioSourceSchema = z
     sample_rate: z.int().min(3000).max(768_000),
     frames: z.int().min(1),
     channels: z.int().min(1).max(32),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, { error: "must be 64 lowercase hex digits" })
+      .optional()
+      .describe(
+        "SHA-256 of the audio saved as a float32 WAV, which a saved project stores as audio/<sha256>.wav (each file once); a save fills it in, a load checks the file against it.",
+      ),
   })
   .describe("Audio the project uses, by content id; clips and device buffers name it.");
 

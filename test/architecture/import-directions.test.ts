@@ -47,7 +47,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   components: ["contracts", "api", "create-browser-engine"],
   "audio-io": [],
   midi: ["contracts"],
-  project: ["contracts", "api"],
+  // audio-io: the WAV codec (wav-codec.ts, no file system) for saved audio.
+  project: ["contracts", "api", "audio-io"],
   session: ["contracts", "api", "audio-io"],
   cli: ["contracts", "api", "audio-io", "session", "create-engine", "wam-export"],
   demo: ["components"],
