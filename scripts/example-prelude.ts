@@ -338,6 +338,8 @@ export interface ExampleNameOverrides {
     packed: PackedProject;
     file: File;
     kick: Float32Array;
+    /** An OPFS directory a project is saved in. */
+    directory: FileSystemDirectoryHandle;
   };
   "src/testing/": { client: TestDoubleEngineClient };
   "src/wam/": {

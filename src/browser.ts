@@ -18,6 +18,8 @@ export {
 } from "./hosts/audioworklet/audioworklet-client";
 export { WorkerEngineClient, type WorkerEngineClientOptions } from "./hosts/worker/worker-client";
 export * from "./project/index";
+// Browser only (OPFS): projects saved in the origin private file system, with autosave.
+export * from "./project/project-opfs";
 // WAM 2.0 plugins: the one loader, host groups, descriptors, WAM discovery roots (docs/wam.md).
 export * from "./wam/index";
 export { DEFAULT_WAM_SCAN_TIMEOUT_MS, scanWamRoot, type WamScanOptions } from "./wam/wam-roots";

@@ -21,7 +21,7 @@
  * Files with more than two channels use WAVE_FORMAT_EXTENSIBLE (format tag 0xFFFE) with the PCM or
  * IEEE-float sub-format, as the WAVE specification requires; mono and stereo use tag 1 (PCM) or 3 (float).
  */
-import wavefile from "wavefile";
+import * as wavefileModule from "wavefile";
 import { describeNonFinite, findNonFinite, zeroNonFinite } from "./non-finite-samples";
 import { readWavHeader, type WavHeader } from "./wav-header";
 import { amplitudeToDbfs, type WavWriteReport } from "./wav-report";
@@ -96,7 +96,15 @@ const WRITE_ENCODINGS: Record<WavSampleFormat, SampleEncoding & { code: string }
   float32: { kind: "float", bits: 32, code: "32f" },
 };
 
-/** The parts of wavefile's parsed header this module reads or sets (its typings declare them `object`). */
+/**
+ * wavefile's class. Node.js loads the package as CommonJS (the class under `default`); bundlers (Vite,
+ * esbuild for pages) load its ES module, which exports the class by name.
+ */
+const { WaveFile } =
+  "WaveFile" in wavefileModule
+    ? wavefileModule
+    : (wavefileModule as unknown as { default: typeof wavefileModule }).default;
+
 /** wavefile types its chunks as plain `object`; these are the fields it fills and we use. */
 interface WavefileHeader {
   container: string;
@@ -113,7 +121,7 @@ interface WavefileHeader {
 }
 
 /** The chunks of a parsed or scratch-built wavefile object, with the fields we read and write. */
-function headerOf(wav: InstanceType<typeof wavefile.WaveFile>): WavefileHeader {
+function headerOf(wav: InstanceType<typeof WaveFile>): WavefileHeader {
   return {
     container: wav.container,
     fmt: wav.fmt as WavefileHeader["fmt"],
@@ -175,7 +183,7 @@ export function encodeWavWithReport(
   }
 
   // wavefile builds the header from an empty sample list; the data chunk is filled in below.
-  const wav = new wavefile.WaveFile();
+  const wav = new WaveFile();
   try {
     wav.fromScratch(channels.length, sampleRate, encoding.code, []);
   } catch (cause) {
