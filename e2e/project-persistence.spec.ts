@@ -4,7 +4,7 @@ import { createEngine } from "../src/create-engine";
 import { compileProject } from "../src/project/compile-project";
 import type { Project } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
-import { projectSong, SONG_RATE } from "./pages/project-song";
+import { projectSong, SONG_RATE } from "../test/support/project-song";
 import { recordPageFailures } from "./support/page-failures";
 
 interface Saved {

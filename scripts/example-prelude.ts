@@ -358,6 +358,7 @@ export { createTransportSnapshot, DiscoveryCache, discoveryRootKey, ManualClock 
 export { EngineBootstrapper } from "../src/client/bootstrapper";
 export { demoControls, demoGraph } from "../src/components/demo-graph";
 export { GraphDescriptorSchema, parseContract, RenderRequestSchema } from "../src/contracts";
+export { createBrowserEngine } from "../src/create-browser-engine";
 export { createEngine } from "../src/create-engine";
 export { PortBlockStore } from "../src/dataplane/port-block-store";
 export { SharedBlockStore } from "../src/dataplane/shared-block-store";

@@ -9,7 +9,7 @@ import {
 } from "../../src/project/project-opfs";
 import { sha256Hex } from "../../src/project/project-package";
 import { zipProject } from "../../src/project/project-zip";
-import { projectSong } from "./project-song";
+import { projectSong } from "../../test/support/project-song";
 
 async function directoryNamed(name: string, fresh = false): Promise<FileSystemDirectoryHandle> {
   const root = await navigator.storage.getDirectory();

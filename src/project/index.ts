@@ -7,6 +7,7 @@ export * from "./compile-midi-clip";
 export * from "./compile-project";
 export * from "./compile-track";
 export * from "./diff-compiled";
+export * from "./export-project";
 export * from "./follow-project";
 export * from "./mixer-laws";
 export * from "./project-commands";

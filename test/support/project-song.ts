@@ -7,26 +7,27 @@ import type { Project } from "../../src/project/project-schema";
 export const SONG_RATE = 44100;
 
 /** Deterministic noise: every float32 bit pattern matters, so a lossy round trip shows. */
-function noise(seed: number, frames: number, channels: number): AudioData {
+function noise(seed: number, frames: number, channels: number, sampleRate: number): AudioData {
   let state = seed;
   const next = () => {
     state = (state * 1664525 + 1013904223) >>> 0;
     return state / 2 ** 32 - 0.5;
   };
   return {
-    sampleRate: SONG_RATE,
+    sampleRate,
     channels: Array.from({ length: channels }, () => Float32Array.from({ length: frames }, next)),
   };
 }
 
-export function projectSong(): { project: Project; audio: Map<string, AudioData> } {
+/** The song with its audio at `rate` (the real-time context's rate in a page). */
+export function projectSong(rate = SONG_RATE): { project: Project; audio: Map<string, AudioData> } {
   const project = parseProject({
     format: "webdreamer-project",
     format_version: 1,
     name: "browser song",
     audio: [
-      { content_id: "drums", sample_rate: SONG_RATE, frames: 22050, channels: 2 },
-      { content_id: "bass", sample_rate: SONG_RATE, frames: 30000, channels: 1 },
+      { content_id: "drums", sample_rate: rate, frames: 22050, channels: 2 },
+      { content_id: "bass", sample_rate: rate, frames: 30000, channels: 1 },
     ],
     tracks: [
       {
@@ -48,8 +49,8 @@ export function projectSong(): { project: Project; audio: Map<string, AudioData>
   return {
     project,
     audio: new Map([
-      ["drums", noise(1, 22050, 2)],
-      ["bass", noise(2, 30000, 1)],
+      ["drums", noise(1, 22050, 2, rate)],
+      ["bass", noise(2, 30000, 1, rate)],
     ]),
   };
 }
