@@ -8,6 +8,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { type Shard, UsageError } from "./cli-options";
+import { isProjectFile } from "./project-input";
 
 export interface SessionTarget {
   /** Index in the sorted list of all sessions (before sharding). */
@@ -34,7 +35,7 @@ export interface SessionTargets {
 const GLOB_CHARACTERS = /[*?[]/;
 
 /**
- * Expands files, directories (their *.json, not recursive) and globs, sorts, shards and assigns
+ * Expands files, directories (their *.json and *.wdproj, not recursive) and globs, sorts, shards and assigns
  * outputs. Where a session's files go depends only on what `-o` names, not on how many sessions:
  * - `-o DIR` (anything not ending in .wav): `DIR/<name>.wav`, and stems in `STEMS/<name>/<node>.wav`;
  * - `-o FILE.wav`, for exactly one session: that file, and stems in `STEMS/<node>.wav`.
@@ -85,7 +86,7 @@ export async function sessionTargets(inputs: string[], options: TargetOptions): 
   return { targets, total: sessions.length };
 }
 
-/** A session's name: its file name without .json. */
+/** A session's name: its file name without .json (a project's without .wdproj). */
 export function sessionName(path: string): string {
   return basename(path, extname(path));
 }
@@ -98,9 +99,10 @@ async function expandInput(input: string): Promise<string[]> {
   if (kind === "file") return [input];
   if (kind === "directory") {
     const names = (await readdir(input)).filter(
-      (name) => !name.startsWith(".") && name.toLowerCase().endsWith(".json"),
+      (name) => !name.startsWith(".") && (name.toLowerCase().endsWith(".json") || isProjectFile(name)),
     );
-    if (names.length === 0) throw new UsageError(`no session files (*.json) in directory ${input}`);
+    if (names.length === 0)
+      throw new UsageError(`no session files (*.json) or project files (*.wdproj) in directory ${input}`);
     return names.map((name) => join(input, name));
   }
   if (!GLOB_CHARACTERS.test(input)) {

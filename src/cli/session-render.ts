@@ -18,6 +18,7 @@ import type { RenderRequest } from "../contracts/render";
 import { readSession, uploadSession } from "../session/load-session";
 import type { LengthOverride } from "./cli-options";
 import { firstPassPath, type Normalization, normalizeFiles, removeFirstPassFiles } from "./normalize";
+import { isProjectFile, type LoadedProjectRender, loadProjectRender } from "./project-input";
 import { RenderFiles, type WrittenWav } from "./render-files";
 
 /** What to render and where to write it. */
@@ -130,22 +131,27 @@ async function renderSessionFiles(
   hooks: SessionRenderHooks,
   signal: AbortSignal | undefined,
 ): Promise<SessionRenderOutcome> {
-  const session = await readSession(job.sessionPath, { allowOutsidePaths: job.allowOutsidePaths, signal });
-  const blockSize = job.blockSize ?? session.file.block_size;
-  const engine = await hooks.createEngine({ sampleRate: session.file.sample_rate, blockSize });
+  const loaded = isProjectFile(job.sessionPath)
+    ? await loadProjectRender(job.sessionPath, {
+        createEngine: hooks.createEngine,
+        blockSize: job.blockSize,
+        stems: job.stemsDir !== null,
+      })
+    : await loadSessionRender(job, hooks, signal);
+  const { engine, stemName } = loaded;
   const normalizeTo = job.normalizePeakDbfs ?? null;
   // Normalising renders to float32 files beside the targets first (normalize.ts).
   const firstPass = (target: string) => (normalizeTo === null ? target : firstPassPath(target));
   let files: RenderFiles | undefined;
   const firstPassFiles: string[] = [];
   try {
-    const loaded = await uploadSession(session, engine);
-    // The engine holds its own copies now.
-    session.audio.clear();
     const request = withOverrides(loaded.request, job);
     const stemNames = job.stemsDir === null ? [] : capturedNodes(request);
-    // Node names are limited to A-Z a-z 0-9 _ . - by the contract, so they are safe file names.
-    const stemPaths = new Map(stemNames.map((node) => [node, join(job.stemsDir as string, `${node}.wav`)]));
+    // Node names are limited to A-Z a-z 0-9 _ . - by the contract (track ids to A-Z a-z 0-9 _ -), so
+    // they are safe file names.
+    const stemPaths = new Map(
+      stemNames.map((node) => [node, join(job.stemsDir as string, `${stemName(node)}.wav`)]),
+    );
     // Each file of the first pass, and the target it becomes.
     const targetOf = new Map(
       [job.outputPath, ...stemPaths.values()].map((target) => [firstPass(target), target]),
@@ -184,6 +190,26 @@ async function renderSessionFiles(
     await files?.abort();
     await removeFirstPassFiles(firstPassFiles);
     await engine.close();
+  }
+}
+
+/** A session read, its engine made at its rate and block size, its audio uploaded. */
+async function loadSessionRender(
+  job: SessionRenderJob,
+  hooks: SessionRenderHooks,
+  signal: AbortSignal | undefined,
+): Promise<LoadedProjectRender> {
+  const session = await readSession(job.sessionPath, { allowOutsidePaths: job.allowOutsidePaths, signal });
+  const blockSize = job.blockSize ?? session.file.block_size;
+  const engine = await hooks.createEngine({ sampleRate: session.file.sample_rate, blockSize });
+  try {
+    const { request } = await uploadSession(session, engine);
+    // The engine holds its own copies now.
+    session.audio.clear();
+    return { engine, request, stemName: (node) => node };
+  } catch (error) {
+    await engine.close();
+    throw error;
   }
 }
 

@@ -1,9 +1,11 @@
 /** The text of `webdreamer --help`. docs/cli.md explains each flag at length. */
-export const USAGE = `Usage: webdreamer render <session.json | DIR | GLOB>... -o <out.wav | DIR> [options]
+export const USAGE = `Usage: webdreamer render <session.json | song.wdproj | DIR | GLOB>... -o <out.wav | DIR> [options]
 
-Render webdreamer session files (a RenderRequest plus the WAVs it plays) to WAV.
+Render webdreamer session files (a RenderRequest plus the WAVs it plays) and project files
+(.wdproj: a project and its audio) to WAV.
 
 One session:   webdreamer render take.json -o take.wav
+A project:     webdreamer render song.wdproj -o mix.wav --stems stems/   (stems: one per track and bus)
 A batch:       webdreamer render sessions/ -o renders/ --jobs 8
 Across hosts:  webdreamer render sessions/ -o renders/ --shard $JOB_COMPLETION_INDEX/16
 

@@ -50,7 +50,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   // audio-io: the WAV codec (wav-codec.ts, no file system) for saved audio.
   project: ["contracts", "api", "audio-io"],
   session: ["contracts", "api", "audio-io"],
-  cli: ["contracts", "api", "audio-io", "session", "create-engine", "wam-export"],
+  cli: ["contracts", "api", "audio-io", "session", "project", "create-engine", "wam-export"],
   demo: ["components"],
   // A graph exported as a WAM plugin: compiled in Node.js with the engine and Faust, played in the
   // plugin's AudioWorklet processor with the AudioWorklet host's engine slot.

@@ -266,7 +266,9 @@ describe("sessionTargets", () => {
     await mkdir(join(dir, "empty"), { recursive: true });
     await expect(
       sessionTargets([join(dir, "empty")], { output: "o", stemsDir: null, shard: null }),
-    ).rejects.toThrow(`no session files (*.json) in directory ${join(dir, "empty")}`);
+    ).rejects.toThrow(
+      `no session files (*.json) or project files (*.wdproj) in directory ${join(dir, "empty")}`,
+    );
     await expect(
       sessionTargets([join(dir, "*", "t1.json")], { output: "o", stemsDir: null, shard: null }),
     ).rejects.toThrow("only the file name may have wildcards");
