@@ -10,6 +10,7 @@ export * from "./diff-compiled";
 export * from "./export-project";
 export * from "./follow-project";
 export * from "./mixer-laws";
+export * from "./mixing-console";
 export * from "./project-commands";
 export * from "./project-editor";
 export * from "./project-invariants";
