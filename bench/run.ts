@@ -21,6 +21,7 @@ import { timeEngineRenders } from "./engine-timing";
 import { describeW3, type W3Timings } from "./faust/w3";
 import { benchW3Worker } from "./faust/w3-browser";
 import { benchW3Nodejs } from "./faust/w3-nodejs";
+import { benchProjectCompile, benchProjectExportNodejs } from "./project";
 import { median, type Timing } from "./workloads";
 
 interface Row {
@@ -75,6 +76,8 @@ type RealtimeFigures = {
 type BrowserTimings = Record<`${WorkloadId}.${"worker" | "native"}`, Timing> & {
   W3: W3Timings;
   realtime: RealtimeFigures;
+  /** Realtime factors of the 16-track project's export in the Worker host. */
+  projectExport: number[];
 };
 
 async function realtimeFigures(
@@ -128,6 +131,17 @@ async function browserTimings(): Promise<BrowserTimings> {
     }
     result.W3 = await benchW3Worker(page, address as string, seconds, w3Repetitions);
     console.error(`[bench] ${describeW3("worker", result.W3)}`);
+    // W3 leaves the page on its own: back to the bench page, whose module defines the export bench.
+    await page.goto(new URL("bench/pages/bench.html", address).href);
+    await page.waitForFunction(() => "benchProjectExport" in window);
+    result.projectExport = await page.evaluate(
+      (n) =>
+        (window as unknown as { benchProjectExport(n: number): Promise<number[]> }).benchProjectExport(n),
+      repetitions,
+    );
+    console.error(
+      `[bench] 16-track project export, Chromium Worker: x${median(result.projectExport).toFixed(1)}`,
+    );
     // A real-time AudioContext needs the autoplay flag from CHROMIUM_ARGS; a fresh page keeps it clean.
     result.realtime = await realtimeFigures(await browser.newPage(), address as string);
     return result;
@@ -140,6 +154,12 @@ async function browserTimings(): Promise<BrowserTimings> {
 const node = await nodeTimings();
 const w3Nodejs = await benchW3Nodejs(seconds, w3Repetitions);
 console.error(`[bench] ${describeW3("nodejs", w3Nodejs)}`);
+const projectCompile = benchProjectCompile(5 * repetitions);
+console.error(
+  `[bench] 16-track project: compile ${projectCompile.compileMs.toFixed(1)} ms, parse of its request ${projectCompile.parseMs.toFixed(1)} ms`,
+);
+const projectExportNodejs = await benchProjectExportNodejs(repetitions);
+console.error(`[bench] 16-track project export, Node: x${median(projectExportNodejs).toFixed(1)}`);
 const browser = await browserTimings();
 const rows: Row[] = [];
 for (const id of workloads) {
@@ -234,6 +254,24 @@ row(
   rt.controlRoundtrip.plain,
   "a plain Comlink call on the same port",
   rt.controlRoundtrip.plain / rt.controlRoundtrip.ours,
+);
+
+// Projects (issue 14): the 16-track, 3-minute project (test/support/project-scale.ts).
+row(
+  "project-compile",
+  projectCompile.compileMs,
+  "ms (796 nodes)",
+  projectCompile.parseMs,
+  "parsing the request it compiles to (RenderRequestSchema), same run",
+  projectCompile.parseMs / projectCompile.compileMs,
+);
+row(
+  "project-export.worker",
+  median(browser.projectExport),
+  "x realtime (180 s, upload to WAV)",
+  median(projectExportNodejs),
+  "the same export in Node, in-process (same run)",
+  median(browser.projectExport) / median(projectExportNodejs),
 );
 
 console.log(`\nwebdreamer benchmark: ${seconds} s renders at ${SAMPLE_RATE} Hz, median of ${repetitions}\n`);

@@ -1,6 +1,9 @@
 // Benchmark page: webdreamer in a Worker, and Chromium's native nodes in an OfflineAudioContext,
 // on the same workloads in the same page.
 
+import { createBrowserEngine } from "../../src/create-browser-engine";
+import { exportProject } from "../../src/project/export-project";
+import { PROJECT_SAMPLE_RATE, scaleAudio, scaleProject } from "../../test/support/project-scale";
 import { SAMPLE_RATE, type WorkloadId } from "../../test/support/workloads";
 import { buildNative, sanityRms, type Timing } from "../workloads";
 
@@ -42,3 +45,26 @@ async function benchNative(id: WorkloadId, seconds: number, repetitions: number)
 }
 
 Object.assign(window, { benchWorker, benchNative });
+
+/** Realtime factors of exportProject of the 16-track, 3-minute project in the Worker host. */
+async function benchProjectExport(repetitions: number): Promise<number[]> {
+  const project = scaleProject();
+  const audio = scaleAudio(PROJECT_SAMPLE_RATE);
+  const engine = await createBrowserEngine({
+    host: "worker",
+    hostOptions: { sampleRate: PROJECT_SAMPLE_RATE },
+  });
+  const factors: number[] = [];
+  try {
+    for (let r = 0; r < repetitions; r++) {
+      const started = performance.now();
+      const exported = await exportProject(engine, { project, audio }, { sampleRate: PROJECT_SAMPLE_RATE });
+      factors.push(exported.frames / PROJECT_SAMPLE_RATE / ((performance.now() - started) / 1000));
+    }
+  } finally {
+    await engine.close();
+  }
+  return factors;
+}
+
+Object.assign(window, { benchProjectExport });

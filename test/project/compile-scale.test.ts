@@ -10,69 +10,13 @@ import { parseContract } from "../../src/contracts/validate";
 import { compileProject, ProjectCompiler } from "../../src/project/compile-project";
 import { diffCompiled } from "../../src/project/diff-compiled";
 import { applyCommand } from "../../src/project/project-commands";
-import type { ProjectInput } from "../../src/project/project-schema";
+import { BEATS, scaleAudioSources, sixteenTracks } from "../support/project-scale";
 import { makeProject } from "./project-fixtures";
-
-const BEATS = 360; // 3 minutes at 120 bpm
-
-function sixteenTracks(): ProjectInput["tracks"] {
-  const audio = Array.from({ length: 8 }, (_, t) => ({
-    kind: "audio" as const,
-    id: `audio${t}`,
-    clips: Array.from({ length: BEATS / 4 }, (_, c) => ({
-      id: `a${t}c${c}`,
-      start_beat: c * 4,
-      length_beats: 4,
-      content_id: `take${t}`,
-      fade_in: { beats: 0.25 },
-      fade_out: { beats: 0.25, curve: "equal_power" as const },
-    })),
-    sends: [{ id: `a${t}s`, target: t % 2 === 0 ? "verb" : "echo" }],
-    automation: {
-      volume: {
-        points: [
-          { beat: 0, value: -12 },
-          { beat: BEATS, value: 0 },
-        ],
-      },
-    },
-  }));
-  const instruments = Array.from({ length: 6 }, (_, t) => ({
-    kind: "instrument" as const,
-    id: `keys${t}`,
-    instrument: { id: `syn${t}`, node_id: "builtin:synth" },
-    clips: Array.from({ length: BEATS / 16 }, (_, c) => ({
-      id: `k${t}c${c}`,
-      start_beat: c * 16,
-      length_beats: 16,
-      notes: Array.from({ length: 64 }, (_, n) => ({
-        beat: n / 4,
-        length_beats: 0.25,
-        note: 48 + ((n * 7) % 24),
-        velocity: 90,
-      })),
-    })),
-  }));
-  const buses = [
-    { kind: "bus" as const, id: "verb", devices: [{ id: "rev", node_id: "builtin:reverb" }] },
-    {
-      kind: "bus" as const,
-      id: "echo",
-      devices: [{ id: "dly", node_id: "builtin:delay", params: { time: 375, feedback: 0.4 } }],
-    },
-  ];
-  return [...audio, ...instruments, ...buses];
-}
 
 describe("a 16-track, 3-minute project", () => {
   it("compiles to a valid graph, and a fader move is one parameter call", () => {
     const project = makeProject({
-      audio: Array.from({ length: 8 }, (_, t) => ({
-        content_id: `take${t}`,
-        sample_rate: 48000,
-        frames: 48000 * 4,
-        channels: 2,
-      })),
+      audio: scaleAudioSources(),
       tracks: sixteenTracks(),
     });
     const buffers = Object.fromEntries(

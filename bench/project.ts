@@ -1,0 +1,56 @@
+/**
+ * The project rows of `npm run bench`: the 16-track, 3-minute project of test/support/project-scale.ts
+ * compiled (against parsing the request it compiles to, the contracts' own check of that size, same
+ * run) and exported to a float32 mixdown (Node in-process here; the Chromium Worker row is measured in
+ * bench/pages/bench.ts and set against this one).
+ */
+import { RenderRequestSchema } from "../src/contracts/render";
+import { parseContract } from "../src/contracts/validate";
+import { createEngine } from "../src/create-engine";
+import { compileProject } from "../src/project/compile-project";
+import { exportProject } from "../src/project/export-project";
+import { PROJECT_SAMPLE_RATE, scaleAudio, scaleProject } from "../test/support/project-scale";
+import { median } from "./workloads";
+
+export interface CompileFigures {
+  compileMs: number;
+  parseMs: number;
+}
+
+/** Median times of a fresh compile and of parsing its request, `repetitions` each after a warm-up. */
+export function benchProjectCompile(repetitions: number): CompileFigures {
+  const project = scaleProject();
+  const buffers = Object.fromEntries(project.audio.map((source, i) => [source.content_id, `buf:${i + 1}`]));
+  const compile = () => compileProject(project, { sampleRate: PROJECT_SAMPLE_RATE, buffers });
+  const { request } = compile();
+  parseContract(RenderRequestSchema, request);
+  const compileMs: number[] = [];
+  const parseMs: number[] = [];
+  for (let r = 0; r < repetitions; r++) {
+    let started = performance.now();
+    compile();
+    compileMs.push(performance.now() - started);
+    started = performance.now();
+    parseContract(RenderRequestSchema, request);
+    parseMs.push(performance.now() - started);
+  }
+  return { compileMs: median(compileMs), parseMs: median(parseMs) };
+}
+
+/** Realtime factors of exportProject (upload, compile, render, WAV) on the in-process host in Node. */
+export async function benchProjectExportNodejs(repetitions: number): Promise<number[]> {
+  const project = scaleProject();
+  const audio = scaleAudio(PROJECT_SAMPLE_RATE);
+  const engine = await createEngine({ sampleRate: PROJECT_SAMPLE_RATE });
+  const factors: number[] = [];
+  try {
+    for (let r = 0; r < repetitions; r++) {
+      const started = performance.now();
+      const exported = await exportProject(engine, { project, audio }, { sampleRate: PROJECT_SAMPLE_RATE });
+      factors.push(exported.frames / PROJECT_SAMPLE_RATE / ((performance.now() - started) / 1000));
+    }
+  } finally {
+    await engine.close();
+  }
+  return factors;
+}
