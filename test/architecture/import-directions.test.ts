@@ -53,7 +53,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   demo: ["components"],
   // A graph exported as a WAM plugin: compiled in Node.js with the engine and Faust, played in the
   // plugin's AudioWorklet processor with the AudioWorklet host's engine slot.
-  "wam-export": ["contracts", "engine", "faust", "hosts/in-process", "hosts/audioworklet"],
+  "wam-export": ["contracts", "engine", "faust", "wam", "hosts/in-process", "hosts/audioworklet"],
   "create-engine": ["contracts", "api", "client", "faust", "hosts/in-process"],
   "create-browser-engine": ["contracts", "api", "client", "hosts/worker", "hosts/audioworklet"],
   // The package's entry points re-export whatever they publish.
