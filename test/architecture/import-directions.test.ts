@@ -50,7 +50,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   project: ["contracts", "api"],
   session: ["contracts", "api", "audio-io"],
   cli: ["contracts", "api", "audio-io", "session", "create-engine", "wam-export"],
-  demo: ["components"],
+  demo: ["components", "contracts", "api", "create-browser-engine"],
   // A graph exported as a WAM plugin: compiled in Node.js with the engine and Faust, played in the
   // plugin's AudioWorklet processor with the AudioWorklet host's engine slot.
   "wam-export": ["contracts", "engine", "faust", "wam", "hosts/in-process", "hosts/audioworklet"],
