@@ -423,6 +423,12 @@ test.describe("the demo page's WAM insert and plugin list", () => {
     await page.goto("/");
     await expect(page.locator("#wam-source")).toContainText("wam-community");
     await startPlaying(page);
+    // A visitor's slider setting survives the insert and the bypass (both load a new graph).
+    const feedback = page.getByRole("slider", { name: "Echo feedback" });
+    await feedback.focus();
+    await feedback.press("End");
+    const feedbackText = await feedback.getAttribute("aria-valuetext");
+    expect(feedbackText).not.toBe("0.40");
     const toggle = page.getByRole("button", { name: "Insert PingPongDelay (Wimmics)" });
     await page.waitForTimeout(500);
     const before = await stereoImage(page, 1000);
@@ -435,6 +441,7 @@ test.describe("the demo page's WAM insert and plugin list", () => {
     await expect(page.locator("#wam-gui")).not.toContainText("Loading");
     await page.waitForTimeout(800); // the delay line fills
     const inserted = await stereoImage(page, 1500);
+    await expect(feedback).toHaveAttribute("aria-valuetext", feedbackText as string);
     await page.screenshot({ path: "test-results/demo-wam-dark.png", fullPage: true });
     await page.emulateMedia({ colorScheme: "light" });
     await page.screenshot({ path: "test-results/demo-wam-light.png", fullPage: true });
@@ -444,6 +451,7 @@ test.describe("the demo page's WAM insert and plugin list", () => {
     await expect(page.locator("#wam-gui")).toBeHidden();
     await page.waitForTimeout(800);
     const after = await stereoImage(page, 1000);
+    await expect(feedback).toHaveAttribute("aria-valuetext", feedbackText as string);
 
     const figures = `${before.largest} / ${inserted.largest.toFixed(3)} / ${after.largest} (mean RMS ${before.level.toFixed(3)} / ${inserted.level.toFixed(3)} / ${after.level.toFixed(3)})`;
     test.info().annotations.push({

@@ -23,8 +23,7 @@ interface WamCapableEngine {
 }
 
 /** The demo graph with `wam` after its last node, as the graph's output. */
-export function graphWithWam(wam: DemoWam): GraphDescriptorInput {
-  const graph = demoGraph();
+export function graphWithWam(wam: DemoWam, graph = demoGraph()): GraphDescriptorInput {
   return {
     ...graph,
     nodes: [
@@ -60,6 +59,11 @@ export class WamInsert {
   private unmount: (() => void) | null = null;
   /** Bumped by every change: a slower, older mount gives way to the newer state. */
   private generation = 0;
+  /**
+   * The sliders' values as the engine took them, by node and parameter: a new graph resets the
+   * player's sliders to its params, so the graphs set here carry them (a visitor's Cutoff stays).
+   */
+  private readonly values = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly player: WebdreamerPlayer,
@@ -68,16 +72,32 @@ export class WamInsert {
   ) {
     view.toggle.addEventListener("click", () => void this.set(!this.inserted));
     player.addEventListener("webdreamer-ready", () => void this.syncGui());
+    player.addEventListener("webdreamer-parameter", ({ detail }) => {
+      const node = this.values.get(detail.node) ?? new Map<string, number>();
+      node.set(detail.param, detail.value);
+      this.values.set(detail.node, node);
+    });
     this.render();
   }
 
   /** Inserts the plugin (true) or takes it out. */
   async set(inserted: boolean): Promise<void> {
     this.inserted = inserted;
-    this.player.graph = inserted ? graphWithWam(this.wam) : demoGraph();
+    const graph = this.withSliderValues(demoGraph());
+    this.player.graph = inserted ? graphWithWam(this.wam, graph) : graph;
     this.player.label = inserted ? `${BASE_LABEL} → ${this.wam.name}` : BASE_LABEL;
     this.render();
     await this.syncGui();
+  }
+
+  private withSliderValues(graph: GraphDescriptorInput): GraphDescriptorInput {
+    return {
+      ...graph,
+      nodes: graph.nodes.map((node) => {
+        const values = this.values.get(node.name);
+        return values ? { ...node, params: { ...node.params, ...Object.fromEntries(values) } } : node;
+      }),
+    };
   }
 
   private render(): void {
