@@ -8,6 +8,7 @@ import { expect, type Page, test } from "@playwright/test";
 import { NOT_ISOLATED_PORT } from "../playwright.config";
 import type { ParameterChangeDetail } from "../src/components/webdreamer-player";
 import type { AudioWorkletEngineClient } from "../src/hosts/audioworklet/audioworklet-client";
+import { recordPageFailures } from "./support/page-failures";
 
 declare global {
   interface Window {
@@ -301,5 +302,193 @@ test.describe("the demo page's <webdreamer-player>", () => {
     );
     await expect(page.getByRole("status")).toHaveText("Unsupported");
     await expect(page.getByRole("button", { name: "Play" })).toBeDisabled();
+  });
+});
+
+/** Discovery as the page runs it, read from the page's table and failure list. */
+async function shownPlugins(page: Page) {
+  return page.evaluate(() => ({
+    rows: [...document.querySelectorAll<HTMLTableRowElement>("#plugin-table tbody tr")].map((row) =>
+      [...row.cells].map((c) => c.textContent ?? ""),
+    ),
+    failures: [...document.querySelectorAll("#scan-failures li")].map((li) => li.textContent ?? ""),
+  }));
+}
+
+/**
+ * The stereo image the player meters, over `ms`: per animation frame, |RMS left - RMS right| relative
+ * to the louder side (0 when both channels carry the same samples), its largest value and the mean
+ * level. The demo patch pans its mono voice to the centre with the "balanced" rule, so without the
+ * ping-pong delay both channels are identical.
+ */
+function stereoImage(page: Page, ms: number) {
+  return page.evaluate(async (duration) => {
+    const engine = document.querySelector("webdreamer-player")?.engine;
+    if (!engine) throw new Error("the player's engine has not started");
+    const reading = engine.createMeterReading();
+    let largest = 0;
+    let level = 0;
+    let frames = 0;
+    const end = performance.now() + duration;
+    while (performance.now() < end) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      engine.readMeters(reading);
+      const [left = 0, right = 0] = reading.windowRms;
+      const louder = Math.max(left, right);
+      if (louder > 0) largest = Math.max(largest, Math.abs(left - right) / louder);
+      level += louder;
+      frames++;
+    }
+    return { largest, level: level / frames };
+  }, ms);
+}
+
+test.describe("the demo page's WAM insert and plugin list", () => {
+  test.setTimeout(120_000);
+
+  test("the plugin list shows what discoverNodes finds with the demo's roots, failures with reasons", async ({
+    page,
+  }) => {
+    const failures = recordPageFailures(page);
+    await page.goto("/");
+    await page.getByRole("button", { name: "Scan for plugins" }).click();
+    await expect(page.locator("#scan-summary")).toHaveText(/^\d+ nodes \(/, { timeout: 90_000 });
+    const shown = await shownPlugins(page);
+    // The same discovery, run again in the page by the test with the page's own roots.
+    const expected = await page.evaluate(async () => {
+      // The dev server serves the sources: the page's own modules, the same instances.
+      const engineModule = "/src/create-browser-engine.ts";
+      const pluginsModule = "/src/demo/demo-plugins.ts";
+      const { createBrowserEngine }: typeof import("../src/create-browser-engine") = await import(
+        /* @vite-ignore */ engineModule
+      );
+      const { demoDiscoveryRoots }: typeof import("../src/demo/demo-plugins") = await import(
+        /* @vite-ignore */ pluginsModule
+      );
+      const engine = await createBrowserEngine({
+        host: "worker",
+        hostOptions: { discoveryRoots: demoDiscoveryRoots(location.href, true) },
+      });
+      const result = await engine.discoverNodes();
+      await engine.close();
+      return {
+        rows: result.nodes.map((n) => [
+          n.format,
+          n.vendor ?? "—",
+          n.name,
+          String(n.parameters?.length ?? 0),
+          String(n.latency_samples),
+        ]),
+        failures: (result.extensions.failures ?? []).map((f) => `${f.path}: ${f.error}`),
+      };
+    });
+    // Discovery describes WAMs six at a time, so its order within a root varies: compare as sets (the
+    // page sorts its table by format, vendor and name).
+    const sorted = (rows: string[][]) => rows.map((row) => JSON.stringify(row)).sort();
+    expect(sorted(shown.rows)).toEqual(sorted(expected.rows));
+    expect(shown.failures.sort()).toEqual(expected.failures.sort());
+    expect(shown.rows.map((row) => row[0])).toEqual(
+      [...shown.rows.map((row) => row[0] as string)].sort(
+        (a, b) => ["builtin", "faust", "wam"].indexOf(a) - ["builtin", "faust", "wam"].indexOf(b),
+      ),
+    );
+    const count = (format: string) => shown.rows.filter((row) => row[0] === format).length;
+    await expect(page.locator("#scan-summary")).toContainText(
+      `${shown.rows.length} nodes (${count("builtin")} builtin, ${count("faust")} faust, ${count("wam")} wam), 1 failure`,
+    );
+    // Both Faust files, the fixture and the four corpus effects that load as shipped.
+    expect(count("faust")).toBe(2);
+    expect(shown.rows.filter((row) => row[0] === "wam").map((row) => row[2])).toEqual(
+      expect.arrayContaining(["PingPongDelay", "webdreamer fixture"]),
+    );
+    expect(count("wam")).toBe(5);
+    expect(count("builtin")).toBeGreaterThan(10);
+    expect(shown.failures).toHaveLength(1);
+    expect(shown.failures[0]).toMatch(/BigMuff\/index\.js: E_PLUGIN_LOAD .*failed to load/);
+    console.log(`plugin list: ${await page.locator("#scan-summary").textContent()}`);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.locator("#plugins-title").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: "test-results/demo-plugins-dark.png", fullPage: true });
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.screenshot({ path: "test-results/demo-plugins-light.png", fullPage: true });
+    // BigMuff's missing import is a failure the page shows, not a console error of the page's own.
+    expect(failures.filter((f) => !/BigMuff|sdk-parammgr/.test(f))).toEqual([]);
+  });
+
+  test("inserting the ping-pong delay widens the stereo image, its GUI mounts, bypassing restores it", async ({
+    page,
+  }) => {
+    const failures = recordPageFailures(page);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.goto("/");
+    await expect(page.locator("#wam-source")).toContainText("wam-community");
+    await startPlaying(page);
+    // A visitor's slider setting survives the insert and the bypass (both load a new graph).
+    const feedback = page.getByRole("slider", { name: "Echo feedback" });
+    await feedback.focus();
+    await feedback.press("End");
+    const feedbackText = await feedback.getAttribute("aria-valuetext");
+    expect(feedbackText).not.toBe("0.40");
+    const toggle = page.getByRole("button", { name: "Insert PingPongDelay (Wimmics)" });
+    await page.waitForTimeout(500);
+    const before = await stereoImage(page, 1000);
+
+    await toggle.click();
+    const bypass = page.getByRole("button", { name: "Bypass PingPongDelay (Wimmics)" });
+    await expect(bypass).toHaveAttribute("aria-pressed", "true");
+    // The plugin's own GUI (a custom element of its own) is mounted in the page's container.
+    await expect(page.locator("#wam-gui > *")).toHaveCount(1, { timeout: 20_000 });
+    await expect(page.locator("#wam-gui")).not.toContainText("Loading");
+    await page.waitForTimeout(800); // the delay line fills
+    const inserted = await stereoImage(page, 1500);
+    await expect(feedback).toHaveAttribute("aria-valuetext", feedbackText as string);
+    await page.screenshot({ path: "test-results/demo-wam-dark.png", fullPage: true });
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.screenshot({ path: "test-results/demo-wam-light.png", fullPage: true });
+
+    await bypass.click();
+    await expect(toggle).toHaveAttribute("aria-pressed", "false");
+    await expect(page.locator("#wam-gui")).toBeHidden();
+    await page.waitForTimeout(800);
+    const after = await stereoImage(page, 1000);
+    await expect(feedback).toHaveAttribute("aria-valuetext", feedbackText as string);
+
+    const figures = `${before.largest} / ${inserted.largest.toFixed(3)} / ${after.largest} (mean RMS ${before.level.toFixed(3)} / ${inserted.level.toFixed(3)} / ${after.level.toFixed(3)})`;
+    test.info().annotations.push({
+      type: "|RMS L - RMS R| / RMS, largest: before / inserted / after",
+      description: figures,
+    });
+    console.log(`stereo image before / inserted / after: ${figures}`);
+    expect(before.level).toBeGreaterThan(0.01);
+    expect(before.largest).toBe(0);
+    expect(inserted.largest).toBeGreaterThan(0.05);
+    expect(after.largest).toBe(0);
+    expect(after.level).toBeGreaterThan(0.01);
+    await expect(page.getByRole("status").first()).toHaveText("Playing");
+    expect((await transport(page)).badCommands).toBe(0);
+    expect(failures).toEqual([]);
+  });
+  test("with the plugin inserted, the Cutoff slider moves the live filter", async ({ page }) => {
+    // Known gap, expected to fail until it is fixed: in a graph with WAM nodes, setParameter goes to
+    // the primary EngineProcessor, which plays the silent return graph, not to the stage that holds
+    // the engine's nodes (src/hosts/audioworklet/stage-group.ts; being routed in another change).
+    // Measured: mean peak 0.42 at 1.4 kHz, 0.39 at 80 Hz (without the plugin: 0.1 or less at 80 Hz).
+    // When this passes, Playwright reports it: remove test.fail().
+    test.fail();
+    await page.goto("/");
+    await expect(page.locator("#wam-source")).toContainText("wam-community");
+    await startPlaying(page);
+    await page.getByRole("button", { name: "Insert PingPongDelay (Wimmics)" }).click();
+    await expect(page.locator("#wam-gui > *")).toHaveCount(1, { timeout: 20_000 });
+    await page.waitForTimeout(800);
+    const open = await meanPeak(page, 800);
+    const cutoff = page.getByRole("slider", { name: "Cutoff" });
+    await cutoff.focus();
+    await cutoff.press("Home");
+    await expect(cutoff).toHaveAttribute("aria-valuetext", "80 Hz");
+    await page.waitForTimeout(800);
+    const closed = await meanPeak(page, 800);
+    console.log(`with the plugin, mean peak at 1.4 kHz / 80 Hz: ${open.toFixed(3)} / ${closed.toFixed(3)}`);
+    expect(closed).toBeLessThan(open * 0.7);
   });
 });

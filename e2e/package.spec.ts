@@ -4,6 +4,8 @@
  * - a plain Node ESM script imports "webdreamer", renders a sine and writes a WAV;
  * - the README's Node quick start (MIDI -> Faust synth -> filter -> reverb -> WAV) runs as written;
  * - `npx webdreamer render` renders a session saved with saveSession;
+ * - `npx webdreamer export-wam` writes WAM plugin folders (an instrument, an effect) whose
+ *   descriptor.json has every WamDescriptor field with its type;
  * - a Vite app imports "webdreamer/player", `vite build`s, and plays in Chromium at a server's root
  *   and under a sub-path;
  * - a plain HTML page loads the prebuilt bundle with one script tag and plays without COOP/COEP;
@@ -18,6 +20,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import * as tonejsMidi from "@tonejs/midi";
+import type { WamDescriptor } from "@webaudiomodules/api";
 import { type StaticServer, serveStatic } from "../scripts/serve-static.mjs";
 import { decodeWav } from "../src/audio-io/wav";
 import { estimateFrequency, peak, rms } from "../test/support/signal";
@@ -331,6 +334,106 @@ test("npx webdreamer render renders a session saved with saveSession", async () 
   expect(samples.length).toBe(24000);
   expect(peak(samples)).toBeCloseTo(0.25, 3);
   expect(estimateFrequency(samples, 48000)).toBeCloseTo(300, 0);
+});
+
+/**
+ * The fields of the WAM API's WamDescriptor and their types: `satisfies` ties the list to the
+ * installed @webaudiomodules/api, so a field the API adds or renames fails the type check here.
+ */
+const WAM_DESCRIPTOR_FIELDS = {
+  identifier: "string",
+  name: "string",
+  vendor: "string",
+  version: "string",
+  apiVersion: "string",
+  description: "string",
+  keywords: "string[]",
+  website: "string",
+  thumbnail: "string",
+  isInstrument: "boolean",
+  hasAudioInput: "boolean",
+  hasAudioOutput: "boolean",
+  hasAutomationInput: "boolean",
+  hasAutomationOutput: "boolean",
+  hasMidiInput: "boolean",
+  hasMidiOutput: "boolean",
+  hasMpeInput: "boolean",
+  hasMpeOutput: "boolean",
+  hasOscInput: "boolean",
+  hasOscOutput: "boolean",
+  hasSysexInput: "boolean",
+  hasSysexOutput: "boolean",
+} as const satisfies Record<keyof WamDescriptor, "string" | "string[]" | "boolean">;
+
+/** What is wrong with a descriptor.json against WamDescriptor, one line per field (none: it validates). */
+function wamDescriptorProblems(descriptor: Record<string, unknown>): string[] {
+  return Object.entries(WAM_DESCRIPTOR_FIELDS).flatMap(([field, type]) => {
+    const value = descriptor[field];
+    const ok =
+      type === "string[]"
+        ? Array.isArray(value) && value.every((item) => typeof item === "string")
+        : typeof value === type;
+    return ok ? [] : [`${field}: ${JSON.stringify(value)} is not a ${type}`];
+  });
+}
+
+test("npx webdreamer export-wam writes a WAM plugin folder: an instrument, and an effect with --audio-input", async () => {
+  writeProjectFiles(nodeProject, {
+    "pad.json": JSON.stringify({
+      version: "v1alpha",
+      nodes: [
+        { name: "synth", node_id: "builtin:synth" },
+        { name: "filter", node_id: "builtin:filter", inputs: ["synth"] },
+      ],
+      output: "filter",
+    }),
+    "echo.json": JSON.stringify({
+      version: "v1alpha",
+      nodes: [
+        { name: "in", node_id: "builtin:playback" },
+        { name: "echo", node_id: "builtin:delay", inputs: ["in"], params: { time: 250, wet: 0.5, dry: 1 } },
+      ],
+      output: "echo",
+    }),
+  });
+  const cases = [
+    { file: "pad.json", args: ["--name", "Pad"], kind: { isInstrument: true, hasAudioInput: false } },
+    { file: "echo.json", args: ["--audio-input", "in"], kind: { isInstrument: false, hasAudioInput: true } },
+  ];
+  for (const { file, args, kind } of cases) {
+    const folder = `plugins/${file.replace(".json", "")}`;
+    const exported = await runCommand(
+      "npx",
+      ["webdreamer", "export-wam", file, "-o", folder, ...args],
+      nodeProject,
+    );
+    expect(exported.stderr).toContain(`exported ${file} as `);
+    const plugin = join(nodeProject, folder);
+    for (const name of [
+      "descriptor.json",
+      "index.js",
+      "processor.js",
+      "webdreamer-wam.js",
+      "webdreamer-wam-processor.js",
+      "engine.wasm",
+      "graph.json",
+    ]) {
+      expect(statSync(join(plugin, name)).size, `${folder}/${name}`).toBeGreaterThan(0);
+    }
+    const descriptor = JSON.parse(readFileSync(join(plugin, "descriptor.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    expect(wamDescriptorProblems(descriptor), `${folder}/descriptor.json`).toEqual([]);
+    expect(descriptor).toMatchObject({ ...kind, hasAudioOutput: true, apiVersion: "2.0.0-alpha.6" });
+    // The engine shipped is the package's own, byte for byte.
+    expect(readFileSync(join(plugin, "engine.wasm"))).toEqual(
+      readFileSync(join(nodeProject, "node_modules/webdreamer/dist/browser/engine.wasm")),
+    );
+    expect(readFileSync(join(plugin, "index.js"), "utf8")).toContain("createWebdreamerWam(import.meta.url)");
+  }
+  // The validator can fail: a descriptor missing a field, or with a wrong type, is reported.
+  expect(wamDescriptorProblems({ ...WAM_DESCRIPTOR_FIELDS, isInstrument: "yes" }).length).toBeGreaterThan(10);
 });
 
 test("without engine.wasm, createEngine is E_HOST_UNAVAILABLE naming the file it looked for", async () => {

@@ -59,6 +59,25 @@ async function playSite(page: Page, site: ServedSite, expected: Expected, name: 
   expect(site.responses.filter((response) => response.status >= 400)).toEqual([]);
 }
 
+/** The mean of the player's windowed RMS (louder channel) over `ms`, once per animation frame. */
+function meanLevel(page: Page, ms: number): Promise<number> {
+  return page.evaluate(async (duration) => {
+    const engine = document.querySelector("webdreamer-player")?.engine;
+    if (!engine) throw new Error("the player's engine has not started");
+    const reading = engine.createMeterReading();
+    let sum = 0;
+    let frames = 0;
+    const end = performance.now() + duration;
+    while (performance.now() < end) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      engine.readMeters(reading);
+      sum += Math.max(reading.windowRms[0] ?? 0, reading.windowRms[1] ?? 0);
+      frames++;
+    }
+    return sum / frames;
+  }, ms);
+}
+
 test.describe("the static site on a plain static server", () => {
   const servers: StaticServer[] = [];
   const serveSite = async (options: { prefix?: string; isolated?: boolean }): Promise<ServedSite> => {
@@ -88,6 +107,50 @@ test.describe("the static site on a plain static server", () => {
   test("at the root without the headers: plays over the message-port fallback", async ({ page }) => {
     const site = await serveSite({ isolated: false });
     await playSite(page, site, { isolated: false, dataPlane: "message_port" }, "plain-root");
+  });
+
+  test("without the wam-community corpus it inserts webdreamer's fixture WAM, says so, and lists its plugins", async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    const site = await serveSite({ prefix: "/some/dir/", isolated: true });
+    const failures = recordPageFailures(page);
+    await page.goto(site.url);
+    await expect(page.locator("#wam-source")).toContainText(
+      "this site does not ship them: the package states no licence",
+    );
+    await startPlaying(page);
+    await page.waitForTimeout(500);
+    const dry = await meanLevel(page, 1500);
+    await page.getByRole("button", { name: "Insert webdreamer fixture (a gain)" }).click();
+    // The fixture's GUI states its gain: the graph node set it to 0.35.
+    await expect(page.locator("#wam-gui")).toHaveText("webdreamer fixture, gain 0.35", { timeout: 20_000 });
+    await page.waitForTimeout(500);
+    const wet = await meanLevel(page, 1500);
+    await page.getByRole("button", { name: "Bypass webdreamer fixture (a gain)" }).click();
+    await expect(page.locator("#wam-gui")).toBeHidden();
+    await page.waitForTimeout(800);
+    const restored = await meanLevel(page, 1500);
+    const figures = `${dry.toFixed(4)} / ${wet.toFixed(4)} / ${restored.toFixed(4)} (ratio ${(wet / dry).toFixed(3)})`;
+    test
+      .info()
+      .annotations.push({ type: "mean RMS dry / fixture at gain 0.35 / bypassed", description: figures });
+    console.log(`site, fixture WAM: mean RMS dry / inserted / bypassed: ${figures}`);
+    // The music's level moves with its chords (about ±20% from second to second): 0.35 stands out.
+    expect(wet / dry).toBeLessThan(0.5);
+    expect(wet / dry).toBeGreaterThan(0.2);
+    expect(restored / dry).toBeGreaterThan(0.7);
+
+    await page.getByRole("button", { name: "Scan for plugins" }).click();
+    await expect(page.locator("#scan-summary")).toHaveText(
+      /^\d+ nodes \(\d+ builtin, 2 faust, 1 wam\), 0 failures/,
+      {
+        timeout: 90_000,
+      },
+    );
+    await page.screenshot({ path: "test-results/site-wam-fallback.png", fullPage: true });
+    expect(failures).toEqual([]);
+    expect(site.responses.filter((response) => response.status >= 400)).toEqual([]);
   });
 
   test("under a sub-path without the headers: plays over the message-port fallback", async ({ page }) => {

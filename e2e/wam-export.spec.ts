@@ -131,17 +131,58 @@ async function webdreamerRender(
 
 type Engine = Awaited<ReturnType<typeof createEngine>>;
 
+/**
+ * One second of a stereo test signal, different on each side so a swapped or mixed channel shows:
+ * left a 110 Hz saw with a pseudo-random crackle, right a decaying chord of three sines.
+ */
+function testSignal(): Float32Array[] {
+  let seed = 12345;
+  const noise = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31 - 0.5;
+  };
+  const left = Float32Array.from(
+    { length: FRAMES },
+    (_, i) => 0.4 * (((i * 110) / SAMPLE_RATE) % 1) - 0.2 + 0.1 * noise(),
+  );
+  const right = Float32Array.from({ length: FRAMES }, (_, i) => {
+    const t = i / SAMPLE_RATE;
+    return (
+      0.2 *
+      Math.exp(-2 * t) *
+      [220, 277.18, 329.63].reduce((sum, f) => sum + Math.sin(2 * Math.PI * f * t), 0)
+    );
+  });
+  return [left, right];
+}
+
+/** webdreamer's own stereo render of `graph`, in-process in Node.js. */
+async function webdreamerStereo(graph: GraphDescriptorInput, engine: Engine): Promise<Float32Array[]> {
+  const result = await engine.render({
+    version: "v1alpha",
+    request_id: "wam-export-effect-reference",
+    node_graph: graph,
+    duration_seconds: FRAMES / SAMPLE_RATE,
+    sample_rate: SAMPLE_RATE,
+    channels: 2,
+  });
+  expect(result.status, result.error ?? "").toBe("ok");
+  return engine.readBuffer(result.buffer_handle as string);
+}
+
 async function exportTo(
   name: string,
   graph: GraphDescriptorInput,
   parameters?: string[],
   buffers?: Map<string, { sampleRate: number; channels: Float32Array[] }>,
+  audioInput?: string,
 ): Promise<string> {
   const plugin = await exportWam(graph, {
     name: `wam-export test ${name}`,
     identifier: `com.webdreamer.test.${name}`,
     ...(parameters === undefined ? {} : { parameters }),
     ...(buffers === undefined ? {} : { buffers }),
+    ...(audioInput === undefined ? {} : { audioInput }),
   });
   await writeWamFolder(join(OUTPUT_FOLDER, name), plugin);
   return `/wam-export-output/${name}/index.js`;
@@ -200,7 +241,9 @@ test.describe("a webdreamer graph exported as a WAM 2.0 plugin", () => {
       identifier: "com.webdreamer.test.synth",
       isInstrument: true,
       hasMidiInput: true,
+      hasAudioInput: false,
     });
+    expect(result.node.numberOfInputs).toBe(0);
     expect(result.parameterIds).toContain("synth/filter_cutoff");
     expect(result.parameterIds).toContain("filter/frequency");
     const state = result.state as { parameterValues: Record<string, { value: number }> };
@@ -515,6 +558,120 @@ process = int(nentry("part", 0, 0, 1, 1)), ba.time : soundfile("sample[url:{'a.w
       expect(result.descriptor.isInstrument).toBe(true);
       expect(result.parameterIds).toEqual([`lead/${cutoff}`]);
       expectIdentical(result.channels[0] as number[], reference, "Faust");
+    } finally {
+      await engine.close();
+    }
+  });
+
+  test("a graph with an audio input exports as an effect: the host's audio through it renders webdreamer's samples exactly", async ({
+    page,
+  }) => {
+    const input = testSignal();
+    const engine = await createEngine({ host: "in-process", sampleRate: SAMPLE_RATE });
+    try {
+      // In webdreamer "in" plays the test signal; in the plugin the host's audio takes its place.
+      const handle = await engine.uploadBuffer(input, SAMPLE_RATE);
+      const graph: GraphDescriptorInput = {
+        version: "v1alpha",
+        nodes: [
+          { name: "in", node_id: "builtin:playback", buffers: { data: handle } },
+          {
+            name: "tone",
+            node_id: "builtin:filter",
+            inputs: ["in"],
+            params: { mode: "lowpass", frequency: 1200, q: 4 },
+          },
+          {
+            name: "echo",
+            node_id: "builtin:delay",
+            inputs: ["tone"],
+            params: { time: 120, feedback: 0.5, wet: 0.5, dry: 1 },
+          },
+        ],
+        output: "echo",
+      };
+      const steps: Step[] = [{ node: "tone", param: "frequency", frame: 20_003, value: 400 }];
+      // The test signal is not given to the exporter: the input node's audio is not part of the plugin.
+      const url = await exportTo("effect", graph, ["tone/frequency", "echo/feedback"], undefined, "in");
+      const reference = await webdreamerStereo(withSteps(graph, steps), engine);
+      const result = await hostRender(page, {
+        moduleUrl: url,
+        sampleRate: SAMPLE_RATE,
+        frames: FRAMES,
+        channels: 2,
+        events: wamAutomation(steps),
+        input: input.map((channel) => Array.from(channel)),
+      });
+      expect(result.descriptor).toEqual({
+        identifier: "com.webdreamer.test.effect",
+        isInstrument: false,
+        hasMidiInput: false,
+        hasAudioInput: true,
+      });
+      expect(result.node).toEqual({ numberOfInputs: 1, numberOfOutputs: 1, channelCount: 2 });
+      expect(result.parameterIds).toEqual(["tone/frequency", "echo/feedback"]);
+      expectIdentical(result.channels[0] as number[], reference[0] as Float32Array, "effect, left");
+      expectIdentical(result.channels[1] as number[], reference[1] as Float32Array, "effect, right");
+      // The comparison can fail: the effect changes its input, and the two sides differ.
+      expect(maxAbsDifference(reference[0] as Float32Array, input[0] as Float32Array)).toBeGreaterThan(0.05);
+      expect(maxAbsDifference(reference[0] as Float32Array, reference[1] as Float32Array)).toBeGreaterThan(
+        0.05,
+      );
+      // The automation step did its part: without it the render differs.
+      const unautomated = await webdreamerStereo(graph, engine);
+      expect(maxAbsDifference(unautomated[0] as Float32Array, reference[0] as Float32Array)).toBeGreaterThan(
+        0.01,
+      );
+    } finally {
+      await engine.close();
+    }
+  });
+
+  test("a Faust effect takes a mono connection on both channels, as webdreamer plays a doubled signal", async ({
+    page,
+  }) => {
+    const source = `import("stdfaust.lib");
+      cutoff = hslider("cutoff", 2000, 50, 12000, 1);
+      process = fi.resonlp(cutoff, 3, 0.8), fi.highpass(2, 500);`;
+    const [mono] = testSignal() as [Float32Array];
+    const engine = await createEngine({ host: "in-process", sampleRate: SAMPLE_RATE });
+    try {
+      const descriptor = await engine.compileFaust(source);
+      const cutoff = descriptor.parameters?.find((p) => p.id.endsWith("cutoff"))?.id as string;
+      // Web Audio copies a mono connection into both input channels ("speakers" up-mix): the
+      // reference plays the signal doubled.
+      const handle = await engine.uploadBuffer([mono, mono], SAMPLE_RATE);
+      const graph: GraphDescriptorInput = {
+        version: "v1alpha",
+        nodes: [
+          { name: "in", node_id: "builtin:playback", buffers: { data: handle } },
+          {
+            name: "fx",
+            node_id: descriptor.node_id,
+            inputs: ["in"],
+            params: { [cutoff]: 2000 },
+            extensions: { faust: { source } },
+          },
+        ],
+        output: "fx",
+      };
+      const steps: Step[] = [{ node: "fx", param: cutoff, frame: 30_001, value: 600 }];
+      const url = await exportTo("faust-effect", graph, [`fx/${cutoff}`], undefined, "in");
+      const reference = await webdreamerStereo(withSteps(graph, steps), engine);
+      const result = await hostRender(page, {
+        moduleUrl: url,
+        sampleRate: SAMPLE_RATE,
+        frames: FRAMES,
+        channels: 2,
+        events: wamAutomation(steps),
+        input: [Array.from(mono)],
+      });
+      expect(result.descriptor.hasAudioInput).toBe(true);
+      expectIdentical(result.channels[0] as number[], reference[0] as Float32Array, "Faust effect, left");
+      expectIdentical(result.channels[1] as number[], reference[1] as Float32Array, "Faust effect, right");
+      expect(maxAbsDifference(reference[0] as Float32Array, reference[1] as Float32Array)).toBeGreaterThan(
+        0.05,
+      );
     } finally {
       await engine.close();
     }

@@ -23,11 +23,18 @@ export interface WamHostRender {
   instances?: number;
   /** Return no samples (a timing run: hundreds of thousands of numbers take long to hand over). */
   timingOnly?: boolean;
+  /**
+   * Audio played into each instance's input from frame 0 (an effect), one array per channel at
+   * `sampleRate`, through an AudioBufferSourceNode.
+   */
+  input?: number[][];
 }
 
 export interface WamHostResult {
   channels: number[][];
-  descriptor: { identifier: string; isInstrument: boolean; hasMidiInput: boolean };
+  descriptor: { identifier: string; isInstrument: boolean; hasMidiInput: boolean; hasAudioInput: boolean };
+  /** The instance node's inputs and channelCount, as Web Audio sees them. */
+  node: { numberOfInputs: number; numberOfOutputs: number; channelCount: number };
   parameterIds: string[];
   state: unknown;
   compensationDelay: number;
@@ -71,8 +78,23 @@ async function render(request: WamHostRender): Promise<WamHostResult> {
   for (let i = 0; i < (request.instances ?? 1); i++) {
     instances.push(await Plugin.createInstance(groupId, context, request.initialState));
   }
+  const input = request.input === undefined ? null : new AudioBufferSourceNode(context);
+  if (input !== null && request.input !== undefined) {
+    const length = request.input[0]?.length ?? 0;
+    const buffer = new AudioBuffer({
+      numberOfChannels: request.input.length,
+      length,
+      sampleRate: request.sampleRate,
+    });
+    request.input.forEach((channel, c) => {
+      buffer.copyToChannel(Float32Array.from(channel), c);
+    });
+    input.buffer = buffer;
+    input.start(0);
+  }
   for (const instance of instances) {
     const node = instance.audioNode as WamNode & AudioNode;
+    input?.connect(node);
     node.connect(context.destination);
     node.scheduleEvents(...request.events);
   }
@@ -91,10 +113,15 @@ async function render(request: WamHostRender): Promise<WamHostResult> {
   if (!request.timingOnly) {
     for (let c = 0; c < rendered.numberOfChannels; c++) channels.push(Array.from(rendered.getChannelData(c)));
   }
-  const { identifier, isInstrument, hasMidiInput } = instance.descriptor;
+  const { identifier, isInstrument, hasMidiInput, hasAudioInput } = instance.descriptor;
   return {
     channels,
-    descriptor: { identifier, isInstrument, hasMidiInput },
+    descriptor: { identifier, isInstrument, hasMidiInput, hasAudioInput },
+    node: {
+      numberOfInputs: node.numberOfInputs,
+      numberOfOutputs: node.numberOfOutputs,
+      channelCount: node.channelCount,
+    },
     parameterIds,
     state,
     compensationDelay,

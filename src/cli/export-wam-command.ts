@@ -29,6 +29,8 @@ Options:
       --version X       plugin version (default: 1.0.0)
       --param ID        expose only these parameters, "<node name>/<parameter id>" (repeatable;
                         default: every parameter of every node)
+      --audio-input NODE  export an effect: the host's audio (stereo) takes the place of this
+                        source node's output (default: none, an instrument or a generator)
   -q, --quiet           print nothing but errors
   -h, --help            print this help
 
@@ -44,6 +46,7 @@ const OPTIONS = {
   vendor: { type: "string" },
   version: { type: "string" },
   param: { type: "string", multiple: true },
+  "audio-input": { type: "string" },
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -53,7 +56,14 @@ export interface ExportWamCommand {
   input: string;
   output: string;
   quiet: boolean;
-  options: { name?: string; identifier?: string; vendor?: string; version?: string; parameters?: string[] };
+  options: {
+    name?: string;
+    identifier?: string;
+    vendor?: string;
+    version?: string;
+    parameters?: string[];
+    audioInput?: string;
+  };
 }
 
 /**
@@ -77,6 +87,7 @@ export function parseExportWamCommand(argv: string[]): ExportWamCommand | null {
     throw new UsageError("-o/--output is required: the plugin folder to write");
   }
   const { name, identifier, vendor, version, param } = values;
+  const audioInput = values["audio-input"];
   return {
     input: positionals[0] as string,
     output: values.output,
@@ -87,8 +98,15 @@ export function parseExportWamCommand(argv: string[]): ExportWamCommand | null {
       ...(vendor === undefined ? {} : { vendor }),
       ...(version === undefined ? {} : { version }),
       ...(param === undefined ? {} : { parameters: param }),
+      ...(audioInput === undefined ? {} : { audioInput }),
     },
   };
+}
+
+/** What a host lists the plugin as. */
+function kindOf(descriptor: { hasAudioInput: boolean; isInstrument: boolean }): string {
+  if (descriptor.hasAudioInput) return "an effect";
+  return descriptor.isInstrument ? "an instrument" : "a generator";
 }
 
 function isSessionFile(json: unknown): boolean {
@@ -129,8 +147,9 @@ export async function runExportWam(
       const { descriptor, graph } = plugin;
       io.stderr.write(
         `webdreamer: exported ${command.input} as ${descriptor.identifier} to ${command.output}: ` +
-          `${graph.parameters.length} parameters, ${descriptor.hasMidiInput ? "takes MIDI" : "no MIDI"}, ` +
-          `${graph.outputChannels} output channel${graph.outputChannels === 1 ? "" : "s"}\n`,
+          `${kindOf(descriptor)}, ${graph.parameters.length} parameters, ` +
+          `${descriptor.hasMidiInput ? "takes MIDI" : "no MIDI"}, ${descriptor.audioInputChannels} in, ` +
+          `${graph.outputChannels} out\n`,
       );
     }
     return 0;

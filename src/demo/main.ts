@@ -1,10 +1,39 @@
-// The live demo page: one <webdreamer-player> playing its default patch, and whether the page is
-// cross-origin isolated (the player works either way; it only picks a different data plane).
+// The live demo page: one <webdreamer-player> playing its default patch, whether the page is
+// cross-origin isolated (the player works either way; it only picks a different data plane), a WAM
+// effect to insert at the end of the patch with its own GUI, and the plugins discovery finds.
 import "../components/webdreamer-player";
+import { corpusServed, FIXTURE_WAM, PINGPONG_DELAY } from "./demo-plugins";
+import { attachPluginList } from "./plugin-list";
+import { WamInsert } from "./wam-insert";
 
-const isolated = document.querySelector<HTMLElement>("#isolated");
-if (!isolated) throw new Error("demo page markup is incomplete: #isolated is missing");
+function element<T extends HTMLElement>(selector: string): T {
+  const found = document.querySelector<T>(selector);
+  if (!found) throw new Error(`demo page markup is incomplete: ${selector} is missing`);
+  return found;
+}
 
-isolated.textContent = self.crossOriginIsolated
+element("#isolated").textContent = self.crossOriginIsolated
   ? "yes (SharedArrayBuffer available)"
   : "no (message-port fallback)";
+
+const corpus = corpusServed();
+
+void corpus.then((served) => {
+  const wam = served ? PINGPONG_DELAY : FIXTURE_WAM;
+  element("#wam-source").textContent = served
+    ? `${wam.name}, a third-party plugin from the wam-community package, served beside this page.`
+    : `The wam-community plugins are not served here (this site does not ship them: the package states no licence), so the demo inserts ${wam.name}, webdreamer's own test plugin.`;
+  const toggle = element<HTMLButtonElement>("#wam-toggle");
+  toggle.disabled = false;
+  new WamInsert(element("webdreamer-player"), { toggle, gui: element("#wam-gui") }, wam);
+});
+
+attachPluginList(
+  {
+    button: element<HTMLButtonElement>("#scan"),
+    summary: element("#scan-summary"),
+    table: element<HTMLTableElement>("#plugin-table"),
+    failures: element<HTMLUListElement>("#scan-failures"),
+  },
+  corpus,
+);

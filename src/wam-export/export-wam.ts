@@ -12,11 +12,11 @@
  * Audio the graph plays (samples, custom waves, Faust soundfile parts) comes from `options.buffers`
  * by handle and is written beside it; a graph with engine buffers then plays only in contexts at
  * their rate (the engine in the AudioWorklet takes buffers at the context's rate; soundfile parts
- * keep theirs). A graph has no audio-input node, so an export is an instrument or a generator.
+ * keep theirs). With `audioInput` naming a source node, the plugin is an effect: the host's audio
+ * takes that node's place (audio-input.ts); without it, an instrument or a generator.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { WamDescriptor } from "@webaudiomodules/api";
 import { EngineError } from "../contracts/errors";
 import {
   type GraphDescriptor,
@@ -36,6 +36,7 @@ import type { FaustFactory } from "../faust/dsp-code";
 import { loadLibFaustFromDisk } from "../faust/libfaust-nodejs";
 import { FAUST_PREFIX, type FaustGraphNode, FaustRegistry } from "../faust/registry";
 import { engineWasmPath, loadEngineModuleFromDisk } from "../hosts/in-process/engine-file";
+import { AUDIO_INPUT_CHANNELS, audioInputPort, audioInputResolution, withAudioInput } from "./audio-input";
 import { exposedParameters, type ParameterSource } from "./exposed-parameters";
 import {
   EXPORTED_GRAPH_FORMAT,
@@ -48,7 +49,7 @@ import {
   PLUGIN_FILES,
 } from "./plugin-format";
 import { runtimeFile } from "./runtime-files";
-import { type WamIdentity, wamDescriptor } from "./wam-descriptor";
+import { type ExportedWamDescriptor, type WamIdentity, wamDescriptor } from "./wam-descriptor";
 
 /** Options of exportWam. */
 export interface ExportWamOptions extends Partial<WamIdentity> {
@@ -57,6 +58,12 @@ export interface ExportWamOptions extends Partial<WamIdentity> {
    * default: every parameter of every node.
    */
   parameters?: string[];
+  /**
+   * The name of the node whose output the plugin's audio input replaces: the plugin is then an
+   * effect (hasAudioInput, stereo in). A source node without inputs, e.g. a builtin:playback of a test
+   * signal, so the same graph renders in webdreamer. Default: none (an instrument or a generator).
+   */
+  audioInput?: string;
   /** engine.wasm to ship. Default: the one the in-process host loads. */
   wasmPath?: string;
   /** The audio of each buffer handle the graph names (a session's audio: readSession). */
@@ -65,7 +72,7 @@ export interface ExportWamOptions extends Partial<WamIdentity> {
 
 /** An exported plugin: its descriptor, every file by its path in the folder, and what was left out. */
 export interface ExportedWam {
-  descriptor: WamDescriptor;
+  descriptor: ExportedWamDescriptor;
   graph: ExportedGraph;
   files: Map<string, Uint8Array | string>;
   /** Parts of the graph the plugin does not play (its MIDI and automation timelines). */
@@ -90,7 +97,12 @@ export async function exportWam(
 ): Promise<ExportedWam> {
   const parsed = parseContract(GraphDescriptorSchema, input, "graph");
   checkGraph(parsed, { rootLabel: "graph" });
-  const { graph, notes } = withoutTimelines(parsed);
+  const { graph: timeless, notes } = withoutTimelines(parsed);
+  const graph =
+    options.audioInput === undefined
+      ? timeless
+      : withAudioInput(timeless, options.audioInput, "options.audioInput");
+  const inputIndex = graph.nodes.findIndex((node) => node.name === options.audioInput);
   const audio = new BufferTable(options.buffers ?? new Map());
 
   const wasmPath = options.wasmPath ?? engineWasmPath();
@@ -112,6 +124,11 @@ export async function exportWam(
       throw new EngineError("E_SCHEMA", "automation is not exported", path);
     },
     resolveExternal: (node, path) => {
+      const port = audioInputResolution(node);
+      if (port !== undefined) {
+        types[graph.nodes.indexOf(node)] = port.type;
+        return port;
+      }
       const resolved = faust?.resolve(node, path, (handle, slotPath) => audio.audioOf(handle, slotPath));
       if (resolved === undefined) return undefined;
       faustByNode.set(graph.nodes.indexOf(node), resolved);
@@ -133,10 +150,8 @@ export async function exportWam(
   }
   graph.nodes.forEach((node, index) => {
     const compiledFaust = faustByNode.get(index);
-    types[index] =
-      compiledFaust !== undefined
-        ? compiledFaust.type
-        : (findBuiltinType(engine.types, node.node_id) as ProcessorTypeInfo);
+    if (compiledFaust !== undefined) types[index] = compiledFaust.type;
+    else types[index] ??= findBuiltinType(engine.types, node.node_id) as ProcessorTypeInfo;
   });
 
   const sources: ParameterSource[] = graph.nodes.map((node, index) => ({
@@ -153,6 +168,7 @@ export async function exportWam(
   const files = new Map<string, Uint8Array | string>();
   const nodes: ExportedProgramNode[] = compiled.program.nodes.map((node, index) => {
     const { external: _external, faust: _faust, timeline: _timeline, capture: _capture, ...kept } = node;
+    if (index === inputIndex) return { ...kept, port: audioInputPort() };
     const faustNode = faustByNode.get(index);
     return faustNode === undefined ? kept : { ...kept, faust: faustFiles(index, faustNode, files) };
   });
@@ -160,6 +176,7 @@ export async function exportWam(
     format: EXPORTED_GRAPH_FORMAT,
     program: { nodes, output: compiled.program.output },
     outputChannels,
+    inputChannels: inputIndex >= 0 ? AUDIO_INPUT_CHANNELS : 0,
     blockSize: BLOCK_SIZE,
     parameters,
     midiNodes,
@@ -169,6 +186,8 @@ export async function exportWam(
   const descriptor = wamDescriptor(identity, {
     takesMidi: midiNodes.length > 0,
     exposedParameters: parameters.length,
+    inputChannels: exportedGraph.inputChannels ?? 0,
+    outputChannels,
   });
   files.set(PLUGIN_FILES.descriptor, `${JSON.stringify(descriptor, null, 2)}\n`);
   files.set(PLUGIN_FILES.graph, `${JSON.stringify(exportedGraph)}\n`);

@@ -94,6 +94,12 @@ export interface ExportedGraph {
   program: { nodes: ExportedProgramNode[]; output: number };
   /** Channels of the graph's output: the WAM node's output channel count. */
   outputChannels: number;
+  /**
+   * Channels of the plugin's audio input (an effect: 2), 0 without one. The program node that reads
+   * it carries `port` (the stage-input port, src/wam/stage-ports.ts). Absent in files written before
+   * effects were exported: 0.
+   */
+  inputChannels?: number;
   /** Engine block size the program was checked at (the plugin renders with the same). */
   blockSize: number;
   parameters: ExposedParameter[];

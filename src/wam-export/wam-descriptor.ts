@@ -1,9 +1,12 @@
 /**
  * The descriptor.json of an exported graph: the WAM 2.0 WamDescriptor a host reads before it loads
  * the module. What the plugin does follows from the graph: it takes wam-midi when a node of the graph
- * plays MIDI (and is then an instrument), wam-automation when a parameter is exposed; it has no audio
- * input, because a webdreamer graph has no node that takes audio from outside the engine (an effect
- * export waits for one); it sends nothing out but audio.
+ * plays MIDI, wam-automation when a parameter is exposed, audio when the export names an audio input
+ * (an effect); it is an instrument when it takes MIDI and no audio; it sends nothing out but audio.
+ *
+ * WamDescriptor has no field for channel counts, so descriptor.json adds `audioInputChannels` and
+ * `audioOutputChannels` (hosts ignore fields they do not know; describeWam reads the same counts
+ * from the node's channelCount).
  */
 import type { WamDescriptor } from "@webaudiomodules/api";
 
@@ -30,14 +33,24 @@ export interface WamIdentity {
 export interface GraphFacts {
   takesMidi: boolean;
   exposedParameters: number;
+  /** Channels of the audio input (0: none, an instrument or a generator). */
+  inputChannels: number;
+  outputChannels: number;
 }
+
+/** The WamDescriptor as written to descriptor.json, with the channel counts. */
+export type ExportedWamDescriptor = WamDescriptor & {
+  audioInputChannels: number;
+  audioOutputChannels: number;
+};
 
 /**
  * @example
  * wamDescriptor({ identifier: "com.example.pad", name: "Pad", vendor: "Example", version: "1.0.0" },
- *   { takesMidi: true, exposedParameters: 29 }).isInstrument; // true
+ *   { takesMidi: true, exposedParameters: 29, inputChannels: 0, outputChannels: 2 }).isInstrument; // true
  */
-export function wamDescriptor(identity: WamIdentity, facts: GraphFacts): WamDescriptor {
+export function wamDescriptor(identity: WamIdentity, facts: GraphFacts): ExportedWamDescriptor {
+  const effect = facts.inputChannels > 0;
   return {
     identifier: identity.identifier,
     name: identity.name,
@@ -48,8 +61,8 @@ export function wamDescriptor(identity: WamIdentity, facts: GraphFacts): WamDesc
     keywords: identity.keywords ?? ["webdreamer"],
     website: identity.website ?? "",
     thumbnail: identity.thumbnail ?? "",
-    isInstrument: facts.takesMidi,
-    hasAudioInput: false,
+    isInstrument: facts.takesMidi && !effect,
+    hasAudioInput: effect,
     hasAudioOutput: true,
     hasAutomationInput: facts.exposedParameters > 0,
     hasAutomationOutput: false,
@@ -61,5 +74,7 @@ export function wamDescriptor(identity: WamIdentity, facts: GraphFacts): WamDesc
     hasOscOutput: false,
     hasSysexInput: false,
     hasSysexOutput: false,
+    audioInputChannels: facts.inputChannels,
+    audioOutputChannels: facts.outputChannels,
   };
 }

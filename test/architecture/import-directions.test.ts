@@ -51,10 +51,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   project: ["contracts", "api", "audio-io"],
   session: ["contracts", "api", "audio-io"],
   cli: ["contracts", "api", "audio-io", "session", "project", "create-engine", "wam-export"],
-  demo: ["components"],
+  demo: ["components", "contracts", "api", "create-browser-engine"],
   // A graph exported as a WAM plugin: compiled in Node.js with the engine and Faust, played in the
   // plugin's AudioWorklet processor with the AudioWorklet host's engine slot.
-  "wam-export": ["contracts", "engine", "faust", "hosts/in-process", "hosts/audioworklet"],
+  "wam-export": ["contracts", "engine", "faust", "wam", "hosts/in-process", "hosts/audioworklet"],
   "create-engine": ["contracts", "api", "client", "faust", "hosts/in-process"],
   "create-browser-engine": ["contracts", "api", "client", "hosts/worker", "hosts/audioworklet"],
   // The package's entry points re-export whatever they publish.

@@ -114,6 +114,49 @@ describe("exportWam", () => {
     expect(plugin.graph.midiNodes).toEqual([]);
   });
 
+  it("a graph with an audio input exports as an effect: the input node becomes the input port", async () => {
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        // A stand-in source: its test signal is never given, it is replaced by the host's audio.
+        { name: "in", node_id: "builtin:playback", buffers: { data: "buf:test" }, params: { gain: 0.5 } },
+        { name: "filter", node_id: "builtin:filter", inputs: ["in"], params: { frequency: 900 } },
+      ],
+      output: "filter",
+    };
+    const plugin = await exportWam(graph, { audioInput: "in" });
+    expect(plugin.descriptor).toMatchObject({
+      isInstrument: false,
+      hasAudioInput: true,
+      hasAudioOutput: true,
+      hasMidiInput: false,
+      audioInputChannels: 2,
+      audioOutputChannels: 2,
+    });
+    expect(plugin.graph.inputChannels).toBe(2);
+    expect(plugin.graph.buffers).toEqual([]);
+    expect(plugin.graph.program.nodes[0]).toMatchObject({
+      port: { direction: "input", index: 0 },
+      inputs: [],
+    });
+    expect(plugin.graph.program.nodes[1]).toMatchObject({ kind: "filter", inputs: [0] });
+    // The input node's parameters are gone with it: only the filter's are exposed.
+    expect(plugin.graph.parameters.every((p) => p.id.startsWith("filter/"))).toBe(true);
+    const written = JSON.parse(plugin.files.get("descriptor.json") as string);
+    expect(written).toMatchObject({ hasAudioInput: true, audioInputChannels: 2 });
+
+    await expect(exportWam(graph, { audioInput: "nope" })).rejects.toThrow(
+      'E_UNKNOWN_NODE at options.audioInput: no node named "nope" to take the plugin\'s audio input (the graph has "in", "filter")',
+    );
+    await expect(exportWam(graph, { audioInput: "filter" })).rejects.toThrow(
+      /E_SCHEMA at options.audioInput: node "filter" has inputs \(in\): the audio input replaces a source node's output/,
+    );
+    const through = { ...graph, nodes: graph.nodes.slice(0, 1), output: "in" };
+    await expect(exportWam(through, { audioInput: "in" })).rejects.toThrow(
+      /E_SCHEMA at options.audioInput: node "in" is the graph's output/,
+    );
+  });
+
   it("refuses what it cannot export, naming the field: audio it was not given, unknown parameters and nodes", async () => {
     await expect(
       exportWam({
@@ -239,6 +282,30 @@ describe("webdreamer export-wam", () => {
     const graph = JSON.parse(await readFile(join(output, "graph.json"), "utf8")) as ExportedGraph;
     expect(graph.parameters.map((p) => p.id)).toEqual(["synth/gain"]);
     expect(JSON.parse(await readFile(join(output, "descriptor.json"), "utf8")).name).toBe("Cli Pad");
+  });
+
+  it("--audio-input exports an effect and says so", async () => {
+    const input = join(folder, "effect.json");
+    const effect: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "in", node_id: "builtin:playback" },
+        { name: "verb", node_id: "builtin:reverb", inputs: ["in"] },
+      ],
+      output: "verb",
+    };
+    await writeFile(input, JSON.stringify(effect));
+    const output = join(folder, "cli-effect");
+    const { err, streams } = io();
+    expect(await runCli(["export-wam", input, "-o", output, "--audio-input", "in"], streams)).toBe(0);
+    expect(err.join("")).toMatch(
+      /as com\.webdreamer\.export\.webdreamer-verb to .*: an effect, \d+ parameters, no MIDI, 2 in, 2 out\n$/,
+    );
+    const descriptor = JSON.parse(await readFile(join(output, "descriptor.json"), "utf8"));
+    expect(descriptor).toMatchObject({ hasAudioInput: true, isInstrument: false, audioInputChannels: 2 });
+    const wrong = io();
+    expect(await runCli(["export-wam", input, "-o", output, "--audio-input", "verb"], wrong.streams)).toBe(1);
+    expect(wrong.err.join("")).toMatch(/E_SCHEMA at options.audioInput: node "verb" has inputs/);
   });
 
   it("bad usage is exit status 2, a graph it cannot export 1 with the field named", async () => {

@@ -99,9 +99,17 @@ const SYNTH: GraphDescriptorInput = {
 };
 
 /** A processor playing `graph` as an exported plugin would, initialized as WamNode initializes it. */
-async function startProcessor(graph: GraphDescriptorInput, parameters?: string[]): Promise<TestProcessor> {
-  const exported: ExportedGraph = (await exportWam(graph, parameters === undefined ? {} : { parameters }))
-    .graph;
+async function startProcessor(
+  graph: GraphDescriptorInput,
+  parameters?: string[],
+  audioInput?: string,
+): Promise<TestProcessor> {
+  const exported: ExportedGraph = (
+    await exportWam(graph, {
+      ...(parameters === undefined ? {} : { parameters }),
+      ...(audioInput === undefined ? {} : { audioInput }),
+    })
+  ).graph;
   const setup: WamProcessorSetup = {
     engineModule: await loadEngineModuleFromDisk(),
     // Builtin nodes only: the program needs no Faust module fetched and compiled.
@@ -170,6 +178,47 @@ const automation = (frame: number | undefined, id: string, value: number, normal
 });
 
 describe("the exported plugin's processor", () => {
+  it("an effect reads its input on the frames it renders, also where an event splits the quantum", async () => {
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "in", node_id: "builtin:playback" },
+        { name: "amp", node_id: "builtin:gain", inputs: ["in"], params: { gain: 2 } },
+      ],
+      output: "amp",
+    };
+    const processor = await startProcessor(graph, ["amp/gain"], "in");
+    // Steps mid-quantum, on a boundary and twice in one quantum: each splits the engine's render.
+    const steps: [number, number][] = [
+      [100, -1],
+      [256, 0.5],
+      [300, 3],
+      [333, 0.25],
+    ];
+    processor.scheduleEvents(...steps.map(([frame, value]) => automation(frame, "amp/gain", value)));
+    const frames = 4 * QUANTUM;
+    // A different value on every frame and side: any misread frame or channel shows.
+    const input = [0, 1].map((c) =>
+      Float32Array.from({ length: frames }, (_, i) => (i + 1) * (c === 0 ? 1 : -0.5)),
+    );
+    const outputs = [[new Float32Array(QUANTUM), new Float32Array(QUANTUM)]];
+    const left = new Float32Array(frames);
+    const right = new Float32Array(frames);
+    for (let start = 0; start < frames; start += QUANTUM) {
+      (globalThis as Record<string, unknown>).currentTime = start / RATE;
+      const inputs = [input.map((channel) => channel.subarray(start, start + QUANTUM))];
+      expect(processor.process(inputs, outputs)).toBe(true);
+      left.set(outputs[0]?.[0] as Float32Array, start);
+      right.set(outputs[0]?.[1] as Float32Array, start);
+    }
+    const gainAt = (frame: number) => steps.filter(([at]) => at <= frame).at(-1)?.[1] ?? 2;
+    const expected = (c: number) =>
+      Float32Array.from({ length: frames }, (_, i) => Math.fround((input[c]?.[i] as number) * gainAt(i)));
+    expect(maxDifference(left, expected(0))).toBe(0);
+    expect(maxDifference(right, expected(1))).toBe(0);
+    expect([left[99], left[100], left[299], left[300], left[333]]).toEqual([200, -101, 150, 903, 83.5]);
+  });
+
   it("lands MIDI and automation on their frames: webdreamer's render exactly, events mid-quantum and on boundaries", async () => {
     const frames = 24_000;
     const processor = await startProcessor(SYNTH);

@@ -12,6 +12,10 @@
  * is rendered. So the plugin renders what webdreamer renders for the same graph with the same MIDI
  * and steps on the same frames.
  *
+ * An effect's program holds a stage-input port where its audio input node was (src/wam/stage-ports.ts):
+ * the processor points the port at its input 0 each quantum, and the port copies each rendered piece
+ * from there, at its own offset in the quantum.
+ *
  * Audio path: process() replaces the SDK's (which builds slice objects and key lists every quantum)
  * with an index walk over the SDK's sorted event queue; nothing here allocates per quantum. Each
  * event is still answered as the SDK does (one port message per event, the protocol's "add/event"
@@ -24,9 +28,11 @@ import type {
   WamParameterInfoMap,
 } from "@webaudiomodules/api";
 import type { PendingWamEvent, WamProcessor as SdkWamProcessor } from "@webaudiomodules/sdk";
+import { stagePortOutputs } from "../../engine/graph-program";
 import { RealtimeEngine } from "../../engine/realtime-engine";
 import { externalFaustNode } from "../../faust/cloned-node";
 import { EngineSlot } from "../../hosts/audioworklet/engine-slot";
+import { createStageIo, StageInputPort } from "../../wam/stage-ports";
 import type { ExposedParameter, WamProcessorSetup } from "../plugin-format";
 
 // The AudioWorkletGlobalScope's names this module uses, declared here (module-scoped, resolved to
@@ -72,6 +78,8 @@ export function registerWebdreamerWamProcessor(moduleId: string): void {
     private readonly realtime: RealtimeEngine | null = null;
     private readonly setup: WamProcessorSetup;
     private readonly bindings = new Map<string, Binding>();
+    /** The audio input as the graph's input port reads it (an effect; unread otherwise). */
+    private readonly io = createStageIo();
     private faulted = false;
     /** The SDK's flag (not in its types): the event queue took events since it was last sorted. */
     declare _eventQueueRequiresSort: boolean;
@@ -90,11 +98,18 @@ export function registerWebdreamerWamProcessor(moduleId: string): void {
         });
       }
       try {
+        const io = this.io;
         const slot = new EngineSlot(
           this.setup.engineModule,
           sampleRate,
           this.setup.blockSize,
           externalFaustNode,
+          (port) => ({
+            nodeId: `audio-input:${port.index}`,
+            numOutputs: stagePortOutputs(port),
+            params: [],
+            create: () => new StageInputPort(io, port.index),
+          }),
         );
         slot.start(this.setup.program, this.setup.buffers);
         const realtime = new RealtimeEngine(slot.engine, sampleRate);
@@ -160,6 +175,9 @@ export function registerWebdreamerWamProcessor(moduleId: string): void {
       if (this._destroyed) return false;
       if (this._eventSabReady && this._eventReader) this.scheduleEvents(...this._eventReader.read());
       const frames = outputs[0]?.[0]?.length ?? this._samplesPerQuantum;
+      // A new quantum for the input port: it reads this quantum's input from frame 0 on.
+      this.io.inputs = inputs;
+      this.io.quantum++;
       const queue = this._eventQueue;
       if (this._eventQueueRequiresSort) {
         queue.sort(byTime);

@@ -82,8 +82,14 @@ export function createWebdreamerWam(moduleUrl: string): typeof WebAudioModule {
       }
       await WamNode.addModules(context, this.moduleId);
       await context.audioWorklet.addModule(fileUrl(PLUGIN_FILES.processor));
+      // An effect takes one stereo input (a mono connection is copied to both channels), which the
+      // processor reads into the graph where the exported graph's audio input node was.
+      const inputChannels = graph.inputChannels ?? 0;
       const node = new WamNode(this, {
-        numberOfInputs: 0,
+        numberOfInputs: inputChannels > 0 ? 1 : 0,
+        ...(inputChannels > 0
+          ? { channelCount: inputChannels, channelCountMode: "explicit", channelInterpretation: "speakers" }
+          : {}),
         numberOfOutputs: 1,
         outputChannelCount: [graph.outputChannels],
         // Events travel on the node's port, not the SDK's event ring: that ring advertises the
