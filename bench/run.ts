@@ -21,6 +21,7 @@ import { timeEngineRenders } from "./engine-timing";
 import { describeW3, type W3Timings } from "./faust/w3";
 import { benchW3Worker } from "./faust/w3-browser";
 import { benchW3Nodejs } from "./faust/w3-nodejs";
+import { benchWamOverhead, describeWamOverhead, type WamOverhead } from "./wam/wam-overhead";
 import { median, type Timing } from "./workloads";
 
 interface Row {
@@ -75,6 +76,7 @@ type RealtimeFigures = {
 type BrowserTimings = Record<`${WorkloadId}.${"worker" | "native"}`, Timing> & {
   W3: W3Timings;
   realtime: RealtimeFigures;
+  wam: WamOverhead;
 };
 
 async function realtimeFigures(
@@ -130,6 +132,10 @@ async function browserTimings(): Promise<BrowserTimings> {
     console.error(`[bench] ${describeW3("worker", result.W3)}`);
     // A real-time AudioContext needs the autoplay flag from CHROMIUM_ARGS; a fresh page keeps it clean.
     result.realtime = await realtimeFigures(await browser.newPage(), address as string);
+    const wamPage = await browser.newPage();
+    wamPage.setDefaultTimeout(0);
+    result.wam = await benchWamOverhead(wamPage, address as string, 10, 9);
+    console.error(`[bench] ${describeWamOverhead(result.wam)}`);
     return result;
   } finally {
     await browser.close();
@@ -234,6 +240,17 @@ row(
   rt.controlRoundtrip.plain,
   "a plain Comlink call on the same port",
   rt.controlRoundtrip.plain / rt.controlRoundtrip.ours,
+);
+
+// One WAM node's cost beyond its own DSP (docs/wam.md): the fixture at identity against a builtin
+// gain in its place, interleaved pairs, median of the ratios.
+row(
+  "wam-overhead",
+  median(browser.wam.withWam),
+  "us per quantum",
+  median(browser.wam.builtin),
+  "the same graph with a builtin gain in the WAM's place, OfflineAudioContext (9 interleaved pairs of 10 s)",
+  browser.wam.ratio,
 );
 
 console.log(`\nwebdreamer benchmark: ${seconds} s renders at ${SAMPLE_RATE} Hz, median of ${repetitions}\n`);
