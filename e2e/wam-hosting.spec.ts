@@ -170,6 +170,18 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     expect(run.transport?.bad_commands).toBe(0);
   });
 
+  test("timed commands sent while a WAM graph plays land on their frames, on the WAM and on an engine stage", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    await api.resume();
+    const run = await api.liveCommandsWhilePlaying();
+    console.log(JSON.stringify(run));
+    expect(run.status).toBe("ok");
+    expect(run.changes).toEqual(run.commanded);
+    expect(run.values).toEqual([1, 0.5, 0.125]);
+  });
+
   test("live commands a WAM node refuses name the node and the parameter; the graph plays on", async ({
     page,
   }) => {

@@ -465,6 +465,43 @@ const api = {
     };
   },
 
+  /**
+   * Timed commands sent while the WAM graph plays: during a 1 s live render, once the playhead is past
+   * 0.2 s, the fixture's gain at +0.1 s and the gain after it (stage 1) at +0.2 s. Returns the frames
+   * the commands named and the frames where the output changes.
+   */
+  async liveCommandsWhilePlaying() {
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "one", node_id: "builtin:constant", params: { offset: 1 } },
+        fixture({ inputs: ["one"] }),
+        { name: "amp", node_id: "builtin:gain", inputs: ["fx"] },
+      ],
+      output: "amp",
+    };
+    const engine = client();
+    await engine.loadGraph(graph);
+    const rendering = renderChannels(graph, 1, { options: { offline: false } });
+    while (engine.readTransport().positionFrames < 0.2 * SAMPLE_RATE)
+      await new Promise((r) => setTimeout(r, 5));
+    const position = engine.readTransport().positionFrames;
+    const wamFrame = position + 4800;
+    const engineFrame = position + 9600;
+    await Promise.all([
+      engine.setParameter("fx", "gain", 0.5, { atSeconds: wamFrame / SAMPLE_RATE }),
+      engine.setParameter("amp", "gain", 0.25, { atSeconds: engineFrame / SAMPLE_RATE }),
+    ]);
+    const { result, channels } = await rendering;
+    const left = channels[0] as Float32Array;
+    return {
+      status: result.status,
+      commanded: [wamFrame, engineFrame],
+      changes: changes(left),
+      values: [left[wamFrame - 1], left[wamFrame], left[engineFrame]],
+    };
+  },
+
   /** Live commands a WAM node refuses: the errors' codes, paths and messages; then a render plays on. */
   async liveWamErrors() {
     const graph: GraphDescriptorInput = {

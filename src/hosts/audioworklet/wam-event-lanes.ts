@@ -54,6 +54,15 @@ export class WamEventLanes {
   /** Instance ids whose processor is not in the group (not an SDK WamProcessor): they get no events. */
   readonly unreachable: string[] = [];
   private wasRunning = false;
+  /**
+   * The quantum handed over last (its transport frame, context time and length), while it has not
+   * rendered yet: message handlers run between quanta, so a one-shot that arrives for a frame in it
+   * can still be handed over on its frame. -1: none (stopped, or a loop jump inside it).
+   */
+  private handedPosition = -1;
+  private handedStart = 0;
+  private handedFrames = 0;
+  private handedRate = 0;
 
   /** Control: resolves each lane's processor in the host group. */
   constructor(groupId: string, groupKey: string, data: WamLaneData[]) {
@@ -101,6 +110,7 @@ export class WamEventLanes {
    */
   dispatch(transport: RealtimeEngine, startTime: number, frames: number, sampleRate: number): void {
     const running = transport.running;
+    this.handedPosition = -1;
     if (!running) {
       if (this.wasRunning) this.silence(startTime);
       this.wasRunning = false;
@@ -127,6 +137,12 @@ export class WamEventLanes {
         n = Math.min(n, transport.loopEnd - position);
       }
       this.dispatchPiece(position, n, startTime + offset / sampleRate, sampleRate);
+      if (offset === 0 && n === frames) {
+        this.handedPosition = position;
+        this.handedStart = startTime;
+        this.handedFrames = frames;
+        this.handedRate = sampleRate;
+      }
       position += n;
       offset += n;
     }
@@ -149,6 +165,14 @@ export class WamEventLanes {
     lane.onceCursor = 0;
     events.forEach((event, i) => {
       const frame = frames[i] as number;
+      const handed = this.handedPosition;
+      if (handed >= 0 && frame < handed + this.handedFrames) {
+        // Its quantum (or an earlier one) was handed over, and the plugin has not rendered it yet: now,
+        // on its frame (a frame already played: on the quantum's first, as a late engine command).
+        const time = this.handedStart + Math.max(0, frame - handed) / this.handedRate;
+        lane.processor.scheduleEvents({ type: event.type, time, data: event.data });
+        return;
+      }
       let at = lane.onceFrames.length;
       while (at > 0 && (lane.onceFrames[at - 1] as number) > frame) at--;
       lane.onceFrames.splice(at, 0, frame);

@@ -295,6 +295,20 @@ describe("WamEventLanes: live events for WAM processors", () => {
     ]);
   });
 
+  it("a one-shot for the quantum already handed over goes at once, on its frame; one already played, on that quantum's first", () => {
+    const lanes = new WamEventLanes("g", "k", [{ instanceId: "fx", frames: [], events: [] }]);
+    lanes.dispatch(transport(1000), 2, 128, SR); // hands over frames 1000..1127, from context time 2 s
+    lanes.addOnce("fx", [1100, 900, 1200], [automation(1), automation(2), automation(3)]);
+    expect(
+      scheduled.map((e) => [(e.data as { value: number }).value, Math.round((e.time - 2) * SR)]),
+    ).toEqual([
+      [1, 100],
+      [2, 0],
+    ]);
+    lanes.dispatch(transport(1128), 2 + 128 / SR, 128, SR);
+    expect(scheduled.map((e) => Math.round((e.time - 2) * SR))).toEqual([100, 0, 200]);
+  });
+
   it("replaces one parameter's lane events, keeping the others, and replays them on every pass", () => {
     const midi = { type: "wam-midi", data: { bytes: [0x90, 60, 100] } };
     const lanes = new WamEventLanes("g", "k", [
