@@ -48,8 +48,7 @@ import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
 import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
 import { createStageIo, StageInputPort, type StageIo, StageTap } from "../../wam/stage-ports";
-import type { SlotLoad } from "./engine-slot";
-import { EngineSlot } from "./engine-slot";
+import { EngineSlot, type SlotLoad } from "./engine-slot";
 import { type CommandCounters, StageGroup, type StageMember, stageGroups } from "./stage-group";
 import { WamEventLanes } from "./wam-event-lanes";
 
