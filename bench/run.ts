@@ -22,6 +22,7 @@ import { describeW3, type W3Timings } from "./faust/w3";
 import { benchW3Worker } from "./faust/w3-browser";
 import { benchW3Nodejs } from "./faust/w3-nodejs";
 import { benchProjectCompile, benchProjectExportNodejs } from "./project";
+import { benchWamOverhead, describeWamOverhead, type WamOverhead } from "./wam/wam-overhead";
 import { median, type Timing } from "./workloads";
 
 interface Row {
@@ -78,6 +79,7 @@ type BrowserTimings = Record<`${WorkloadId}.${"worker" | "native"}`, Timing> & {
   realtime: RealtimeFigures;
   /** Realtime factors of the 16-track project's export in the Worker host. */
   projectExport: number[];
+  wam: WamOverhead;
 };
 
 async function realtimeFigures(
@@ -144,6 +146,10 @@ async function browserTimings(): Promise<BrowserTimings> {
     );
     // A real-time AudioContext needs the autoplay flag from CHROMIUM_ARGS; a fresh page keeps it clean.
     result.realtime = await realtimeFigures(await browser.newPage(), address as string);
+    const wamPage = await browser.newPage();
+    wamPage.setDefaultTimeout(0);
+    result.wam = await benchWamOverhead(wamPage, address as string, 10, 9);
+    console.error(`[bench] ${describeWamOverhead(result.wam)}`);
     return result;
   } finally {
     await browser.close();
@@ -272,6 +278,16 @@ row(
   median(projectExportNodejs),
   "the same export in Node, in-process (same run)",
   median(browser.projectExport) / median(projectExportNodejs),
+);
+// One WAM node's cost beyond its own DSP (docs/wam.md): the fixture at identity against a builtin
+// gain in its place, interleaved pairs, median of the ratios.
+row(
+  "wam-overhead",
+  median(browser.wam.withWam),
+  "us per quantum",
+  median(browser.wam.builtin),
+  "the same graph with a builtin gain in the WAM's place, OfflineAudioContext (9 interleaved pairs of 10 s)",
+  browser.wam.ratio,
 );
 
 console.log(`\nwebdreamer benchmark: ${seconds} s renders at ${SAMPLE_RATE} Hz, median of ${repetitions}\n`);

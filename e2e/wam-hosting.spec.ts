@@ -148,6 +148,79 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     expect(live.samples).toEqual(offline.samples);
   });
 
+  test("live commands reach engine nodes in every stage and WAM nodes on their frames: live equals the same changes rendered offline", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    expect(await api.resume()).toBe("running");
+    const run = await api.liveCommands();
+    console.log(JSON.stringify(run));
+    expect(run.status).toBe("ok");
+    expect(run.offlineStatus).toBe("ok");
+    expect(run.frames).toBe(12000);
+    // amp (stage 1) at 0.25 now, then 0.5 from frame 3000; one (stage 0) steps to 2 on frame 1500.
+    expect(run.values).toEqual([0.25, 0.25, 0.5, 0.5, 1, 1]);
+    // The synth (stage 0) starts on its note's frame (its attack's first sample).
+    expect(run.synthOnset).toBeGreaterThanOrEqual(5000);
+    expect(run.synthOnset).toBeLessThanOrEqual(5001);
+    // The reference changes where the commands say (the WAM ones included), and live matches it.
+    expect(run.referenceChanges).toEqual([1500, 3000, 6000, 8000, 9000, 10000]);
+    expect(run.maxDiff).toBe(0);
+    expect(run.maxDiffRight).toBe(0);
+    expect(run.transport?.bad_commands).toBe(0);
+  });
+
+  test("timed commands sent while a WAM graph plays land on their frames, on the WAM and on an engine stage", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    await api.resume();
+    const run = await api.liveCommandsWhilePlaying();
+    console.log(JSON.stringify(run));
+    expect(run.status).toBe("ok");
+    expect(run.changes).toEqual(run.commanded);
+    expect(run.values).toEqual([1, 0.5, 0.125]);
+  });
+
+  test("live commands a WAM node refuses name the node and the parameter; the graph plays on", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    await api.resume();
+    const run = await api.liveWamErrors();
+    console.log(JSON.stringify(run));
+    expect(run.errors.timed).toEqual({
+      code: "E_SCHEMA",
+      path: "set_parameter.parameter_id",
+      message:
+        'E_SCHEMA at set_parameter.parameter_id: unknown parameter "volume" of WAM node "fx" (known: gain)',
+    });
+    expect(run.errors.automation?.path).toBe("schedule_automation.parameter_id");
+    expect(run.errors.automation?.message).toContain('unknown parameter "volume" of WAM node "fx"');
+    expect(run.errors.badEvent?.code).toBe("E_SCHEMA");
+    expect(run.errors.badEvent?.path).toMatch(/^schedule_events\.events\[0\]/);
+    expect(run.errors.unknownNode?.code).toBe("E_UNKNOWN_NODE");
+    expect(run.errors.unknownNode?.path).toBe("set_parameter.node");
+    expect(run.status).toBe("ok");
+    expect(run.value).toBe(1);
+  });
+
+  test("a live render trims the WAM path's latency as offline does: 300 frames, the same samples", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    await api.resume();
+    const run = await api.liveLatency(300);
+    console.log(JSON.stringify(run));
+    expect(run.status).toBe("ok");
+    expect(run.frames).toBe(12000);
+    expect(run.liveExtensions.wam).toEqual({ latency_frames: 300, trimmed_frames: 300 });
+    expect(run.offlineLatency).toBe(300);
+    expect(run.transportLatency).toBe(300);
+    expect(run.peak).toBeGreaterThan(0.1);
+    expect(run.maxDiff).toBe(0);
+  });
+
   test("four corpus effects play live and sound (non-silent, finite)", async ({ page }) => {
     const api = await open(page);
     await api.resume();

@@ -341,6 +341,228 @@ const api = {
     return { mounted, after: container.childElementCount };
   },
 
+  /**
+   * Live commands in a WAM graph, against the same changes written into the graph and rendered
+   * offline. one(constant) and synth play in stage 0, amp (a mixer of fx and synth) in stage 1,
+   * between the fixtures fx and fx2: every command names a node that is not the primary's.
+   */
+  async liveCommands() {
+    const f = (frame: number) => frame / SAMPLE_RATE;
+    const step = (points: [number, number][]) => ({
+      kind: "breakpoints" as const,
+      points: points.map(([frame, value]) => ({ time: f(frame), value, curve: "step" as const })),
+    });
+    const synthNote = { type: "note" as const, time: f(5000), duration: f(2000), note: 69, velocity: 100 };
+    const fxNote = { type: "note" as const, time: f(8000), duration: f(1000), note: 60, velocity: 127 };
+    const graph = (live: boolean): GraphDescriptorInput => ({
+      version: "v1alpha",
+      nodes: [
+        {
+          name: "one",
+          node_id: "builtin:constant",
+          params: { offset: 1 },
+          ...(live
+            ? {}
+            : {
+                automation: {
+                  offset: step([
+                    [0, 1],
+                    [1500, 2],
+                  ]),
+                },
+              }),
+        },
+        fixture({
+          inputs: ["one"],
+          ...(live
+            ? {}
+            : {
+                automation: {
+                  gain: step([
+                    [0, 1],
+                    [6000, 3],
+                  ]),
+                },
+                midi: [fxNote],
+              }),
+        }),
+        { name: "synth", node_id: "builtin:synth", ...(live ? {} : { midi: [synthNote] }) },
+        {
+          name: "amp",
+          node_id: "builtin:mixer",
+          inputs: ["fx", "synth"],
+          params: { gain: live ? 1 : 0.25 },
+          ...(live
+            ? {}
+            : {
+                automation: {
+                  gain: step([
+                    [0, 0.25],
+                    [3000, 0.5],
+                  ]),
+                },
+              }),
+        },
+        {
+          ...fixture({
+            inputs: ["amp"],
+            ...(live
+              ? {}
+              : {
+                  automation: {
+                    gain: step([
+                      [0, 1],
+                      [10000, 0.5],
+                    ]),
+                  },
+                }),
+          }),
+          name: "fx2",
+        },
+      ],
+      output: "fx2",
+    });
+    const engine = client();
+    await engine.loadGraph(graph(true));
+    await engine.setParameter("amp", "gain", 0.25);
+    await engine.scheduleAutomation(
+      "one",
+      "offset",
+      step([
+        [0, 1],
+        [1500, 2],
+      ]),
+    );
+    await engine.setParameter("amp", "gain", 0.5, { atSeconds: f(3000) });
+    await engine.scheduleEvents("synth", [synthNote]);
+    await engine.setParameter("fx", "gain", 3, { atSeconds: f(6000) });
+    await engine.scheduleEvents("fx", [fxNote]);
+    await engine.scheduleAutomation(
+      "fx2",
+      "gain",
+      step([
+        [0, 1],
+        [10000, 0.5],
+      ]),
+    );
+    const live = await renderChannels(graph(true), 0.25, { options: { offline: false } });
+    const offline = await renderChannels(graph(false), 0.25);
+    const left = live.channels[0] as Float32Array;
+    const reference = offline.channels[0] as Float32Array;
+    let synthOnset = -1;
+    for (let i = 3000; i < left.length && synthOnset < 0; i++) if (left[i] !== 1) synthOnset = i;
+    return {
+      status: live.result.status,
+      error: live.result.error,
+      offlineStatus: offline.result.status,
+      frames: live.result.frames,
+      values: [0, 1499, 1500, 2999, 3000, 4999].map((i) => left[i]),
+      synthOnset,
+      referenceChanges: changes(reference).filter((i) => [1500, 3000, 6000, 8000, 9000, 10000].includes(i)),
+      maxDiff: maxDiff(left, reference),
+      maxDiffRight: maxDiff(live.channels[1] as Float32Array, offline.channels[1] as Float32Array),
+      transport: (await engine.getTransportState()).extensions.dropouts,
+    };
+  },
+
+  /**
+   * Timed commands sent while the WAM graph plays: during a 1 s live render, once the playhead is past
+   * 0.2 s, the fixture's gain at +0.1 s and the gain after it (stage 1) at +0.2 s. Returns the frames
+   * the commands named and the frames where the output changes.
+   */
+  async liveCommandsWhilePlaying() {
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "one", node_id: "builtin:constant", params: { offset: 1 } },
+        fixture({ inputs: ["one"] }),
+        { name: "amp", node_id: "builtin:gain", inputs: ["fx"] },
+      ],
+      output: "amp",
+    };
+    const engine = client();
+    await engine.loadGraph(graph);
+    const rendering = renderChannels(graph, 1, { options: { offline: false } });
+    while (engine.readTransport().positionFrames < 0.2 * SAMPLE_RATE)
+      await new Promise((r) => setTimeout(r, 5));
+    const position = engine.readTransport().positionFrames;
+    const wamFrame = position + 4800;
+    const engineFrame = position + 9600;
+    await Promise.all([
+      engine.setParameter("fx", "gain", 0.5, { atSeconds: wamFrame / SAMPLE_RATE }),
+      engine.setParameter("amp", "gain", 0.25, { atSeconds: engineFrame / SAMPLE_RATE }),
+    ]);
+    const { result, channels } = await rendering;
+    const left = channels[0] as Float32Array;
+    return {
+      status: result.status,
+      commanded: [wamFrame, engineFrame],
+      changes: changes(left),
+      values: [left[wamFrame - 1], left[wamFrame], left[engineFrame]],
+    };
+  },
+
+  /** Live commands a WAM node refuses: the errors' codes, paths and messages; then a render plays on. */
+  async liveWamErrors() {
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "one", node_id: "builtin:constant", params: { offset: 1 } },
+        fixture({ inputs: ["one"] }),
+      ],
+      output: "fx",
+    };
+    const engine = client();
+    await engine.loadGraph(graph);
+    const attempt = async (call: () => Promise<unknown>) => {
+      try {
+        await call();
+        return null;
+      } catch (error) {
+        const e = error as { code?: string; path?: string; message?: string };
+        return { code: e.code, path: e.path, message: e.message };
+      }
+    };
+    const errors = {
+      timed: await attempt(() => engine.setParameter("fx", "volume", 1, { atSeconds: 0.1 })),
+      automation: await attempt(() =>
+        engine.scheduleAutomation("fx", "volume", { kind: "breakpoints", points: [{ time: 0, value: 1 }] }),
+      ),
+      badEvent: await attempt(() =>
+        engine.scheduleEvents("fx", [{ type: "note", time: -1, duration: 1, note: 60, velocity: 1 }]),
+      ),
+      unknownNode: await attempt(() => engine.setParameter("nope", "gain", 1, { atSeconds: 0.1 })),
+    };
+    const after = await renderChannels(graph, 0.05, { options: { offline: false } });
+    return { errors, status: after.result.status, value: (after.channels[0] as Float32Array)[100] };
+  },
+
+  /** Live and offline renders of osc -> fixture (latency `latency`) -> filter: trimmed the same. */
+  async liveLatency(latency: number) {
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "osc", node_id: "builtin:oscillator", params: { frequency: 441, waveform: "saw" } },
+        fixture({ inputs: ["osc"], params: { gain: 0.5 } }, { latencySamples: latency }),
+        { name: "filter", node_id: "builtin:filter", inputs: ["fx"], params: { frequency: 2000 } },
+      ],
+      output: "filter",
+    };
+    const live = await renderChannels(graph, 0.25, { options: { offline: false } });
+    const transport = await client().getTransportState();
+    const offline = await renderChannels(graph, 0.25);
+    return {
+      status: live.result.status,
+      frames: live.result.frames,
+      liveExtensions: live.result.extensions,
+      offlineLatency: (offline.result.extensions as { wam?: { latency_frames?: number } }).wam
+        ?.latency_frames,
+      transportLatency: (transport.extensions as { wam?: { latency_frames?: number } }).wam?.latency_frames,
+      peak: peakOf(live.channels[0] as Float32Array),
+      maxDiff: maxDiff(live.channels[0] as Float32Array, offline.channels[0] as Float32Array),
+    };
+  },
+
   /** Live: a chain of corpus effects played and captured in real time. */
   async corpusEffectsLive(paths: string[], seconds: number) {
     const nodes: GraphDescriptorInput["nodes"] = [

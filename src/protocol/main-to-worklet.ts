@@ -35,6 +35,8 @@ export interface EngineProcessorOptions {
     outputs: number;
     /** Real time: follow the primary's transport in this stage group (stage-group.ts). */
     follow?: string;
+    /** Real time: the stage's index in the partitioned graph (commands name its nodes through it). */
+    index?: number;
   };
 }
 
@@ -47,9 +49,25 @@ export type MainToWorkletMessage =
   | { type: "restart" }
   /** Test hook: make the next quantum trap inside engine.wasm. */
   | { type: "trap-for-testing" }
-  /** A WAM graph plays: lead stage group `groupId` (its stages follow this node's transport). */
-  | { type: "lead-stage-group"; groupId: string }
+  /**
+   * A WAM graph plays: lead stage group `groupId` (its stages follow this node's transport).
+   * `stageNodeCounts`: program nodes of each stage, which number the nodes commands name.
+   */
+  | { type: "lead-stage-group"; groupId: string; stageNodeCounts: number[] }
   /** The WAM graph is gone: its stages stop, its WAMs get no more events. */
   | { type: "end-stage-group" }
   /** The WAM nodes' MIDI and automation, handed to their processors as the transport plays them. */
-  | { type: "wam-lanes"; groupId: string; groupKey: string; lanes: WamLaneData[] };
+  | { type: "wam-lanes"; groupId: string; groupKey: string; lanes: WamLaneData[] }
+  /**
+   * Live commands for a WAM node (timed setParameter, scheduleEvents): events handed to its
+   * processor once, when the transport reaches their frames (wam-event-lanes.ts).
+   */
+  | { type: "wam-events"; instanceId: string; events: WamLaneData["events"]; frames: number[] }
+  /** Live automation of a WAM node (scheduleAutomation): parameter `param`'s events become these. */
+  | {
+      type: "wam-lane-param";
+      instanceId: string;
+      param: string;
+      events: WamLaneData["events"];
+      frames: number[];
+    };

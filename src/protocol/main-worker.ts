@@ -110,12 +110,17 @@ export interface AudioWorkletHostApi extends EngineHostApi {
   /**
    * Compiles the stage subgraphs of a graph partitioned around WAM nodes (src/wam/partition.ts) for
    * EngineProcessors at `sampleRate`, with the audio their buffers refer to. `root` prefixes error paths.
+   * `live`: the stages are about to play in real time around the primary, so commands for their
+   * engine nodes go to them (worklet-driver.ts, stage-group.ts) until endStages() or the next load.
    */
   compileStages(
     graphs: GraphDescriptorInput[],
     sampleRate: number,
     root: string,
+    live?: boolean,
   ): Promise<WireResult<CompiledStage[]>>;
+  /** The live WAM graph's stages did not start (or are gone): commands name the primary's graph again. */
+  endStages(): void;
 }
 
 /** One stage's program for an EngineProcessor, and its audio (engine buffer ids 0, 1, ...). */

@@ -29,8 +29,17 @@ export type WorkerToWorkletMessage =
   /**
    * A live automation lane (scheduleAutomation): parameter `param` of program node `node` takes
    * `timeline` (its entries only) and the value `base` before them, in place, between quanta
-   * (EngineSlot.replaceLane). Answered by lane-applied or lane-failed.
+   * (EngineSlot.replaceLane). Answered by lane-applied or lane-failed. With `stage`, `node` is a node
+   * of that stage of the WAM graph playing (stage-group.ts), not of the primary's graph.
    */
-  | { type: "lane"; id: number; node: number; param: string; base: number; timeline: TimelineEntry[] }
+  | {
+      type: "lane";
+      id: number;
+      node: number;
+      param: string;
+      base: number;
+      timeline: TimelineEntry[];
+      stage?: number;
+    }
   /** Copy the next `frames` frames played into the capture ring; id 0 disarms a capture. */
   | { type: "capture"; id: number; frames: number };

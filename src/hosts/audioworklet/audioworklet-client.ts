@@ -13,8 +13,14 @@
  * Without cross-origin isolation the same objects run over MessagePorts (`dataPlane` says which).
  */
 import * as Comlink from "comlink";
+import { setParameterCommand } from "../../api/call-validation";
 import { type Clock, systemClock } from "../../api/clock";
-import type { EngineClient, RenderCallOptions, SetParameterOptions } from "../../api/engine-client";
+import type {
+  EngineClient,
+  RenderCallOptions,
+  ScheduleAutomationOptions,
+  SetParameterOptions,
+} from "../../api/engine-client";
 import type { HostContext } from "../../api/host-factory";
 import type { RealtimeEngineClient } from "../../api/realtime-client";
 import {
@@ -26,9 +32,11 @@ import {
 import { CONTRACT_VERSION } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
 import {
+  type AutomationInput,
   type GraphDescriptor,
   type GraphDescriptorInput,
   GraphDescriptorSchema,
+  type MidiEventInput,
 } from "../../contracts/graph-descriptor";
 import { checkGraph } from "../../contracts/graph-semantics";
 import type { RenderRequestInput, RenderResult } from "../../contracts/render";
@@ -48,6 +56,7 @@ import { startEngineWorker } from "../worker/start-engine-worker";
 import type { WorkerEngineClientOptions } from "../worker/worker-client";
 import { createEngineWorklet, loadEngineModule } from "./engine-worklet";
 import { LiveWamGraph, RETURN_GRAPH } from "./wam-live-graph";
+import { renderWamLive } from "./wam-live-render";
 import { renderWithWams } from "./wam-offline-render";
 import { yieldTask } from "./yield-task";
 
@@ -280,6 +289,8 @@ export class AudioWorkletEngineClient
         },
         non_finite_samples: s.nonFiniteSamples,
         data_plane: this.dataPlane,
+        // A WAM graph's output is late by its WAM path's compensation delay (docs/wam.md).
+        ...(this.wamGraph ? { wam: { latency_frames: this.wamGraph.latencyFrames } } : {}),
       },
     };
   }
@@ -294,9 +305,16 @@ export class AudioWorkletEngineClient
     if (!requestHasWamNodes(request)) return super.render(request, options);
     this.ensureOpen();
     if ((request as { options?: { offline?: boolean } }).options?.offline === false) {
-      // Real time: play the WAM graph and capture what returns into the primary.
-      await this.loadGraph(request.node_graph);
-      return super.render({ ...request, node_graph: RETURN_GRAPH }, options);
+      // Real time: play the WAM graph (kept when it plays already) and capture what returns into the
+      // primary, trimmed by the WAM path's latency (wam-live-render.ts).
+      return renderWamLive(request, options, {
+        live: () => this.wamGraph,
+        loadGraph: (graph) => this.loadGraph(graph),
+        renderReturn: (returning, callOptions) => super.render(returning, callOptions),
+        readBuffer: (handle) => this.readBuffer(handle),
+        uploadBuffer: (channels, sampleRate) => this.uploadBuffer(channels, sampleRate),
+        releaseBuffer: (handle) => this.releaseBuffer(handle),
+      });
     }
     return renderWithWams(request, {
       compileStages: (graphs, sampleRate, root) =>
@@ -331,8 +349,9 @@ export class AudioWorkletEngineClient
         context: this.context,
         primary: this.node,
         port: this.port,
-        compileStages: (graphs, sampleRate, at) =>
-          this.call((remote) => remote.compileStages(graphs, sampleRate, at)),
+        compileStages: (graphs, sampleRate, at, live) =>
+          this.call((remote) => remote.compileStages(graphs, sampleRate, at, live)),
+        endStages: () => this.remote.endStages(),
         assets: this.assets,
         policy: this.wamPolicy,
       },
@@ -340,7 +359,10 @@ export class AudioWorkletEngineClient
     );
   }
 
-  /** Parameters of WAM nodes go to the plugin (now only); the others to the engine. */
+  /**
+   * Parameters of WAM nodes go to the plugin (wam-automation events, now or on their frame); the
+   * others to the engine (in a WAM graph, to the stage holding the node: stage-group.ts).
+   */
   override async setParameter(
     node: string,
     parameter: string,
@@ -350,14 +372,29 @@ export class AudioWorkletEngineClient
     const live = this.wamGraph;
     if (!live?.hasWam(node)) return super.setParameter(node, parameter, value, options);
     this.ensureOpen();
-    if (options?.atSeconds !== undefined) {
-      throw new EngineError(
-        "E_SCHEMA",
-        "a WAM node's parameter changes now; timed changes go in the graph's automation",
-        "set_parameter.at_seconds",
-      );
-    }
-    await live.setParameter(node, parameter, value);
+    const command = setParameterCommand(node, parameter, value, options ?? {});
+    await live.setParameter(node, parameter, value, command.at_seconds ?? undefined);
+  }
+
+  /** MIDI for a WAM node goes to the plugin (wam-midi events on their frames); the rest to the engine. */
+  override async scheduleEvents(node: string, events: MidiEventInput[]): Promise<void> {
+    const live = this.wamGraph;
+    if (!live?.hasWam(node)) return super.scheduleEvents(node, events);
+    this.ensureOpen();
+    await live.scheduleEvents(node, events);
+  }
+
+  /** Automation of a WAM node's parameter replaces its lane of wam-automation events; the rest: engine. */
+  override async scheduleAutomation(
+    node: string,
+    parameterId: string,
+    automation: AutomationInput,
+    options?: ScheduleAutomationOptions,
+  ): Promise<void> {
+    const live = this.wamGraph;
+    if (!live?.hasWam(node)) return super.scheduleAutomation(node, parameterId, automation, options);
+    this.ensureOpen();
+    await live.scheduleAutomation(node, parameterId, automation, options);
   }
 
   /** The WAM graph playing (null when the graph has no WAM node). */

@@ -73,9 +73,11 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     graphs: GraphDescriptorInput[],
     sampleRate: number,
     root: string,
+    live = false,
   ): Promise<WireResult<CompiledStage[]>> {
     return settle(async () => {
       const stages: CompiledStage[] = [];
+      const routes: Parameters<WorkletDriver["setStages"]>[0] = [];
       for (const input of graphs) {
         const graph = parseContract(GraphDescriptorSchema, input, root);
         checkGraph(graph, { rootLabel: root });
@@ -87,9 +89,15 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
           root,
         });
         stages.push({ program: compiled.program, buffers: audio });
+        routes.push({ graph, nodeIndex: compiled.nodeIndex, nodeCount: compiled.program.nodes.length });
       }
+      if (live) this.driver?.setStages(routes);
       return stages;
     });
+  }
+
+  endStages(): void {
+    this.driver?.endStages();
   }
 
   override loadGraph(graph: GraphDescriptorInput): Promise<WireResult<void>> {

@@ -38,6 +38,7 @@ import {
   type GraphProgram,
   type StagePortSpec,
   stagePortOutputs,
+  type TimelineEntry,
 } from "../../engine/graph-program";
 import { RealtimeEngine } from "../../engine/realtime-engine";
 import { externalFaustNode } from "../../faust/cloned-node";
@@ -47,8 +48,8 @@ import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
 import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
 import { createStageIo, StageInputPort, type StageIo, StageTap } from "../../wam/stage-ports";
-import { EngineSlot } from "./engine-slot";
-import { StageGroup, stageGroups } from "./stage-group";
+import { EngineSlot, type SlotLoad } from "./engine-slot";
+import { type CommandCounters, StageGroup, type StageMember, stageGroups } from "./stage-group";
 import { WamEventLanes } from "./wam-event-lanes";
 
 const CAPTURE_CHUNK = 128;
@@ -101,6 +102,10 @@ export class EngineProcessor extends AudioWorkletProcessor {
   private group: StageGroup | null = null;
   private groupId: string | null = null;
   private readonly follows: string | null;
+  /** A stage of a real-time WAM graph: how it joins its group (its index, engine and lanes). */
+  private readonly member: StageMember | null;
+  /** Primary of a real-time WAM graph: the group's command counters, summed every quantum. */
+  private readonly counters: CommandCounters = { applied: 0, late: 0, bad: 0, dropped: 0, timedDone: 0 };
   /** Primary of a real-time WAM graph: the WAM nodes' events, handed over as the transport plays. */
   private lanes: WamEventLanes | null = null;
 
@@ -113,11 +118,20 @@ export class EngineProcessor extends AudioWorkletProcessor {
     this.follows = stage?.follow ?? null;
     this.stageIo = io;
     this.stageScratch = stage ? [new Float32Array(128), new Float32Array(128)] : [];
+    this.member = null;
     try {
       const makePort = io ? (port: StagePortSpec) => stagePortNode(io, port) : undefined;
       const slot = new EngineSlot(module, sampleRate, blockSize ?? 128, externalFaustNode, makePort);
       this.slot = slot;
       this.startEngine(program ?? null, buffers ?? []);
+      if (this.follows !== null && this.realtime) {
+        const engine = this.realtime;
+        this.member = {
+          stage: stage?.index ?? -1,
+          engine,
+          replaceLane: (node, param, base, timeline) => this.replaceLane(node, param, base, timeline),
+        };
+      }
       if (this.follows === null && !followCommands && this.realtime) this.realtime.play(-1);
       this.main.postMessage({ type: "ready", outputChannels: slot.engine.outputChannels });
     } catch (error) {
@@ -205,17 +219,33 @@ export class EngineProcessor extends AudioWorkletProcessor {
       worker.postMessage({ type: "lane-failed", id: message.id, message: detail, limit: false });
       return;
     }
-    const slot = this.slot as EngineSlot;
-    const engine = slot.engine;
-    const outcome = slot.replaceLane(message.node, message.param, message.base, message.timeline);
-    if (slot.engine !== engine) this.attach();
+    // A node of a WAM graph's stage: that stage's processor swaps the lane (same thread, same handler).
+    const member = message.stage === undefined ? null : (this.group?.member(message.stage) ?? null);
+    if (message.stage !== undefined && member === null) {
+      const detail = `stage ${message.stage} of the WAM graph is not playing`;
+      worker.postMessage({ type: "lane-failed", id: message.id, message: detail, limit: false });
+      return;
+    }
+    const { node, param, base, timeline } = message;
+    const outcome = member
+      ? member.replaceLane(node, param, base, timeline)
+      : this.replaceLane(node, param, base, timeline);
     if (outcome.loaded) {
       worker.postMessage({ type: "lane-applied", id: message.id });
       return;
     }
     const limit = outcome.limitNode !== undefined;
     worker.postMessage({ type: "lane-failed", id: message.id, message: outcome.message, limit });
-    if (outcome.previousKept === false) this.fault(outcome.message);
+  }
+
+  /** Control: swaps a lane of this node's own graph; a slot left without a graph faults. */
+  private replaceLane(node: number, param: string, base: number, timeline: TimelineEntry[]): SlotLoad {
+    const slot = this.slot as EngineSlot;
+    const engine = slot.engine;
+    const outcome = slot.replaceLane(node, param, base, timeline);
+    if (slot.engine !== engine) this.attach();
+    if (!outcome.loaded && outcome.previousKept === false) this.fault(outcome.message);
+    return outcome;
   }
 
   /** One fault event to each side; silence until a restart. */
@@ -259,13 +289,19 @@ export class EngineProcessor extends AudioWorkletProcessor {
       case "lead-stage-group":
         this.endStageGroup();
         if (this.realtime) {
-          this.group = new StageGroup(this.realtime, this.commands, this.decoder);
+          this.group = new StageGroup(this.realtime, this.commands, this.decoder, message.stageNodeCounts);
           this.groupId = message.groupId;
           stageGroups().set(message.groupId, this.group);
         }
         return;
       case "end-stage-group":
         this.endStageGroup();
+        return;
+      case "wam-events":
+        this.lanes?.addOnce(message.instanceId, message.frames, message.events);
+        return;
+      case "wam-lane-param":
+        this.lanes?.replaceParam(message.instanceId, message.param, message.frames, message.events);
         return;
       case "wam-lanes":
         this.lanes = new WamEventLanes(message.groupId, message.groupKey, message.lanes);
@@ -282,6 +318,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
   /** Control: the WAM graph this node led is gone; its stages stop at their next quantum. */
   private endStageGroup(): void {
     if (this.groupId !== null) stageGroups().delete(this.groupId);
+    this.group?.end();
     this.group = null;
     this.groupId = null;
     this.lanes = null;
@@ -340,7 +377,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
         const group = stageGroups().get(this.follows);
         if (!group) return true;
         this.group = group;
-        group.join(realtime);
+        group.join(this.member as StageMember);
       } else if (stageGroups().get(this.follows) !== this.group) {
         // Its group has ended: this stage has played its last quantum.
         return false;
@@ -399,12 +436,23 @@ export class EngineProcessor extends AudioWorkletProcessor {
       s.loopEndFrames = realtime.loopEnd;
       s.quantumFrames = frames;
       s.ringOverflows = (this.capture?.overflowCount() ?? 0) + (this.commands?.overflowCount() ?? 0);
-      s.lateCommands = realtime.lateCommands;
-      s.badCommands = realtime.badCommands + this.decoder.badCommands;
       s.nonFiniteSamples = this.nonFiniteBefore + (this.slot?.engine.nonFiniteSamples() ?? 0);
-      s.droppedCommands = realtime.droppedCommands;
-      s.appliedCommands = realtime.appliedCommands;
-      s.timedCommandsDone = realtime.timedCommandsDone;
+      if (this.group) {
+        // A WAM graph: commands were queued in the stages too (stage-group.ts).
+        const c = this.counters;
+        this.group.sumCounters(c);
+        s.lateCommands = c.late;
+        s.badCommands = c.bad + this.decoder.badCommands;
+        s.droppedCommands = c.dropped;
+        s.appliedCommands = c.applied;
+        s.timedCommandsDone = c.timedDone;
+      } else {
+        s.lateCommands = realtime.lateCommands;
+        s.badCommands = realtime.badCommands + this.decoder.badCommands;
+        s.droppedCommands = realtime.droppedCommands;
+        s.appliedCommands = realtime.appliedCommands;
+        s.timedCommandsDone = realtime.timedCommandsDone;
+      }
       this.transport?.write(s);
       this.progress?.write(s);
     }

@@ -62,7 +62,7 @@ export interface EngineWorkletOptions {
    * A stage of a graph partitioned around WAM nodes: this many stereo inputs and outputs, read and
    * written by the program's stage ports (EngineProcessorOptions.stage).
    */
-  stage?: { inputs: number; outputs: number; follow?: string };
+  stage?: { inputs: number; outputs: number; follow?: string; index?: number };
 }
 
 /** The engine's AudioWorkletNode and its port, typed by the main <-> worklet protocol. */

@@ -9,10 +9,15 @@
  * transport command that lands within that quantum (pause, seek) is not foreseen: events already handed
  * over still play (at most one quantum's worth), and pause and stop send all-notes-off.
  *
+ * Live commands add two things (docs/wam.md, "Live commands"): one-shot events (a timed setParameter,
+ * scheduleEvents), handed over once when the transport reaches their frame, as the engine's timed
+ * command queue applies a command once; and a parameter's lane replaced whole (scheduleAutomation),
+ * which then replays on every pass (seek, loop) as the graph's own automation does.
+ *
  * The processors are reached directly, in this AudioWorkletGlobalScope, through the WAM host group
  * (webAudioModules.getGroup(groupId, groupKey).processors): no main-thread hop, no message per quantum.
- * Audio-path rules: dispatch() allocates nothing (event objects are made when the lanes arrive; the WAM
- * SDK's own queue is the plugin's business).
+ * Audio-path rules: dispatch() allocates nothing (event objects are made when the lanes or live
+ * commands arrive, in message handlers; the WAM SDK's own queue is the plugin's business).
  */
 import type { RealtimeEngine } from "../../engine/realtime-engine";
 import type { WamLaneData } from "../../wam/wam-lanes";
@@ -30,10 +35,15 @@ interface WamProcessorLike {
 }
 
 interface Lane {
+  instanceId: string;
   processor: WamProcessorLike;
   frames: Float64Array;
   events: WamEventObject[];
   cursor: number;
+  /** One-shot events (live commands), in frame order; those before onceCursor were handed over. */
+  onceFrames: number[];
+  onceEvents: WamEventObject[];
+  onceCursor: number;
   /** The transport frame the next dispatch should start at when nothing jumped. */
   expected: number;
   allNotesOff: WamEventObject[];
@@ -44,6 +54,15 @@ export class WamEventLanes {
   /** Instance ids whose processor is not in the group (not an SDK WamProcessor): they get no events. */
   readonly unreachable: string[] = [];
   private wasRunning = false;
+  /**
+   * The quantum handed over last (its transport frame, context time and length), while it has not
+   * rendered yet: message handlers run between quanta, so a one-shot that arrives for a frame in it
+   * can still be handed over on its frame. -1: none (stopped, or a loop jump inside it).
+   */
+  private handedPosition = -1;
+  private handedStart = 0;
+  private handedFrames = 0;
+  private handedRate = 0;
 
   /** Control: resolves each lane's processor in the host group. */
   constructor(groupId: string, groupKey: string, data: WamLaneData[]) {
@@ -67,7 +86,11 @@ export class WamEventLanes {
         continue;
       }
       this.lanes.push({
+        instanceId: lane.instanceId,
         processor,
+        onceFrames: [],
+        onceEvents: [],
+        onceCursor: 0,
         frames: Float64Array.from(lane.frames),
         events: lane.events.map((event) => ({ type: event.type, time: 0, data: event.data })),
         cursor: 0,
@@ -87,6 +110,7 @@ export class WamEventLanes {
    */
   dispatch(transport: RealtimeEngine, startTime: number, frames: number, sampleRate: number): void {
     const running = transport.running;
+    this.handedPosition = -1;
     if (!running) {
       if (this.wasRunning) this.silence(startTime);
       this.wasRunning = false;
@@ -113,9 +137,77 @@ export class WamEventLanes {
         n = Math.min(n, transport.loopEnd - position);
       }
       this.dispatchPiece(position, n, startTime + offset / sampleRate, sampleRate);
+      if (offset === 0 && n === frames) {
+        this.handedPosition = position;
+        this.handedStart = startTime;
+        this.handedFrames = frames;
+        this.handedRate = sampleRate;
+      }
       position += n;
       offset += n;
     }
+  }
+
+  /**
+   * Control: one-shot events for WAM instance `instanceId` at transport `frames` (a live command);
+   * false when no lane plays that instance.
+   */
+  addOnce(
+    instanceId: string,
+    frames: readonly number[],
+    events: readonly { type: string; data: unknown }[],
+  ): boolean {
+    const lane = this.lanes.find((candidate) => candidate.instanceId === instanceId);
+    if (!lane) return false;
+    // Drop what was handed over, then insert in frame order (after events on the same frame: call order).
+    lane.onceFrames.splice(0, lane.onceCursor);
+    lane.onceEvents.splice(0, lane.onceCursor);
+    lane.onceCursor = 0;
+    events.forEach((event, i) => {
+      const frame = frames[i] as number;
+      const handed = this.handedPosition;
+      if (handed >= 0 && frame < handed + this.handedFrames) {
+        // Its quantum (or an earlier one) was handed over, and the plugin has not rendered it yet: now,
+        // on its frame (a frame already played: on the quantum's first, as a late engine command).
+        const time = this.handedStart + Math.max(0, frame - handed) / this.handedRate;
+        lane.processor.scheduleEvents({ type: event.type, time, data: event.data });
+        return;
+      }
+      let at = lane.onceFrames.length;
+      while (at > 0 && (lane.onceFrames[at - 1] as number) > frame) at--;
+      lane.onceFrames.splice(at, 0, frame);
+      lane.onceEvents.splice(at, 0, { type: event.type, time: 0, data: event.data });
+    });
+    return true;
+  }
+
+  /**
+   * Control: the wam-automation events of parameter `param` of instance `instanceId` become `events`
+   * at `frames` (scheduleAutomation); the lane's other events stay. False when no lane plays it.
+   */
+  replaceParam(
+    instanceId: string,
+    param: string,
+    frames: readonly number[],
+    events: readonly { type: string; data: unknown }[],
+  ): boolean {
+    const lane = this.lanes.find((candidate) => candidate.instanceId === instanceId);
+    if (!lane) return false;
+    const merged: { frame: number; event: WamEventObject }[] = [];
+    lane.events.forEach((event, i) => {
+      const id = (event.data as { id?: unknown } | null)?.id;
+      if (event.type === "wam-automation" && id === param) return;
+      merged.push({ frame: lane.frames[i] as number, event });
+    });
+    events.forEach((event, i) => {
+      merged.push({ frame: frames[i] as number, event: { type: event.type, time: 0, data: event.data } });
+    });
+    merged.sort((a, b) => a.frame - b.frame); // stable: same-frame events keep their order
+    lane.frames = Float64Array.from(merged, (entry) => entry.frame);
+    lane.events = merged.map((entry) => entry.event);
+    // The next dispatch finds its place in the new list (a jump, as after a seek).
+    lane.expected = -1;
+    return true;
   }
 
   /** Control: forgets the processors (the graph they played is gone). */
@@ -145,6 +237,16 @@ export class WamEventLanes {
         lane.cursor++;
       }
       lane.expected = position + n;
+      // One-shots: every one due before this piece ends, as the engine's timed queue applies a
+      // command once the transport reaches its frame (a frame already played: at once, late).
+      const onceFrames = lane.onceFrames;
+      while (lane.onceCursor < onceFrames.length && (onceFrames[lane.onceCursor] as number) < position + n) {
+        const frame = onceFrames[lane.onceCursor] as number;
+        const event = lane.onceEvents[lane.onceCursor] as WamEventObject;
+        event.time = Math.max(notBefore, startTime + Math.max(0, frame - position) / sampleRate);
+        lane.processor.scheduleEvents(event);
+        lane.onceCursor++;
+      }
     }
   }
 

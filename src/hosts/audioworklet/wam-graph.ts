@@ -112,7 +112,7 @@ export async function buildWamGraph(
         stage: {
           inputs: stage.inputs.length,
           outputs: stage.taps.length,
-          ...(options.follow === undefined ? {} : { follow: options.follow }),
+          ...(options.follow === undefined ? {} : { follow: options.follow, index: s }),
         },
       });
       stages.push(node);

@@ -6,8 +6,18 @@
  * input 0, so what it plays, meters and captures is the WAM graph's sound.
  */
 
+import { makeCommand, scheduleAutomationCommand } from "../../api/call-validation";
+import type { ScheduleAutomationOptions } from "../../api/engine-client";
+import { automationAfter } from "../../contracts/automation-lane";
 import { EngineError } from "../../contracts/errors";
-import type { GraphDescriptor, GraphDescriptorInput } from "../../contracts/graph-descriptor";
+import type {
+  Automation,
+  AutomationInput,
+  GraphDescriptor,
+  GraphDescriptorInput,
+  GraphNode,
+  MidiEventInput,
+} from "../../contracts/graph-descriptor";
 import type { MainToWorkletMessage } from "../../protocol/main-to-worklet";
 import type { CompiledStage } from "../../protocol/main-worker";
 import type { TypedPort } from "../../protocol/typed-port";
@@ -15,6 +25,7 @@ import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
 import type { WamLoadPolicy } from "../../wam/load-wam";
 import { partitionGraph } from "../../wam/partition";
 import { wamLaneData } from "../../wam/wam-lanes";
+import { type FramedWamEvent, wamNodeTimeline } from "../../wam/wam-timeline";
 import type { EngineAssets } from "../assets/engine-assets";
 import { type BuiltWam, type BuiltWamGraph, buildWamGraph, type WamFault } from "./wam-graph";
 
@@ -30,18 +41,31 @@ export interface LiveWamGraphHost {
   /** The primary EngineProcessor's node and port. */
   primary: AudioWorkletNode;
   port: TypedPort<MainToWorkletMessage, WorkletToMainMessage>;
-  compileStages(graphs: GraphDescriptorInput[], sampleRate: number, root: string): Promise<CompiledStage[]>;
+  /** Compiles the stages in the engine Worker; `live`: its commands then go to them (worklet-driver.ts). */
+  compileStages(
+    graphs: GraphDescriptorInput[],
+    sampleRate: number,
+    root: string,
+    live: boolean,
+  ): Promise<CompiledStage[]>;
+  /** The stages did not start: the engine Worker forgets them. */
+  endStages(): Promise<void>;
   assets: EngineAssets;
   /** Where plugin modules may load from (the client's options.wamPolicy; src/wam/load-wam.ts). */
   policy?: WamLoadPolicy;
 }
 
 export class LiveWamGraph {
+  /** Automation lanes scheduled live on WAM nodes, by node and parameter (over the graph's own). */
+  private readonly lanes = new Map<string, Map<string, Automation>>();
+
   private constructor(
     /** The graph as loaded (WAM nodes' extensions.wam.state as given). */
     readonly graph: GraphDescriptor,
     private readonly built: BuiltWamGraph,
     private readonly port: TypedPort<MainToWorkletMessage, WorkletToMainMessage>,
+    /** The context's rate: transport seconds to frames. */
+    private readonly sampleRate: number,
   ) {}
 
   /**
@@ -55,19 +79,29 @@ export class LiveWamGraph {
       plan.stages.map((stage) => stage.graph),
       context.sampleRate,
       root,
+      true,
     );
     const groupId = `stages-${crypto.randomUUID()}`;
     // Stages join the group when they first find it (the message may arrive after they are built).
-    host.port.postMessage({ type: "lead-stage-group", groupId });
-    const built = await buildWamGraph(context, {
-      graph,
-      plan,
-      programs,
-      assets: host.assets,
-      ...(host.policy ? { policy: host.policy } : {}),
-      root,
-      follow: groupId,
-    });
+    // Commands name a stage's nodes by group index: the stages' program nodes one after the other.
+    const stageNodeCounts = programs.map((stage) => stage.program.nodes.length);
+    host.port.postMessage({ type: "lead-stage-group", groupId, stageNodeCounts });
+    let built: BuiltWamGraph;
+    try {
+      built = await buildWamGraph(context, {
+        graph,
+        plan,
+        programs,
+        assets: host.assets,
+        ...(host.policy ? { policy: host.policy } : {}),
+        root,
+        follow: groupId,
+      });
+    } catch (error) {
+      host.port.postMessage({ type: "end-stage-group" });
+      await host.endStages();
+      throw error;
+    }
     built.output.node.connect(host.primary, built.output.index, 0);
     host.port.postMessage({
       type: "wam-lanes",
@@ -75,7 +109,7 @@ export class LiveWamGraph {
       groupKey: built.groupKey,
       lanes: built.wams.map((wam) => wamLaneData(wam.instance.instanceId, wam.events)),
     });
-    return new LiveWamGraph(graph, built, host.port);
+    return new LiveWamGraph(graph, built, host.port, context.sampleRate);
   }
 
   /** Frames the output lags by (the WAM path's compensation delay; not trimmed in real time). */
@@ -94,27 +128,86 @@ export class LiveWamGraph {
   }
 
   /**
-   * Sets a WAM parameter now (a wam-automation event as soon as the plugin takes it).
-   * E_UNKNOWN_NODE / E_SCHEMA at set_parameter.*.
+   * Sets a WAM parameter now (a wam-automation event as soon as the plugin takes it: its next quantum)
+   * or at transport time `atSeconds` (an event handed to the plugin's processor, from the audio
+   * thread, on that frame: wam-event-lanes.ts). E_UNKNOWN_NODE / E_SCHEMA at set_parameter.*.
    */
-  async setParameter(node: string, parameter: string, value: number | string): Promise<void> {
+  async setParameter(
+    node: string,
+    parameter: string,
+    value: number | string,
+    atSeconds?: number,
+  ): Promise<void> {
     const wam = this.wam(node, "set_parameter.node");
-    const info = wam.params.find((param) => param.id === parameter);
-    if (!info) {
-      const known = wam.params.map((param) => param.id).join(", ");
-      throw new EngineError(
-        "E_SCHEMA",
-        `unknown parameter "${parameter}" of WAM node "${node}" (known: ${known})`,
-        "set_parameter.parameter_id",
-      );
-    }
+    const info = this.parameter(wam, parameter, "set_parameter.parameter_id");
     const number = typeof value === "string" ? (info.choices ?? []).indexOf(value) : value;
     if (!Number.isFinite(number) || (typeof value === "string" && number < 0)) {
       throw new EngineError("E_SCHEMA", `"${value}" is not a choice of ${parameter}`, "set_parameter.value");
     }
-    wam.node.scheduleEvents({
-      type: "wam-automation",
-      data: { id: parameter, value: number, normalized: false },
+    const data = { id: parameter, value: number, normalized: false };
+    if (atSeconds === undefined) {
+      wam.node.scheduleEvents({ type: "wam-automation", data });
+      return;
+    }
+    const frame = Math.round(atSeconds * this.sampleRate);
+    this.port.postMessage({
+      type: "wam-events",
+      instanceId: wam.instance.instanceId,
+      frames: [frame],
+      events: [{ type: "wam-automation", data }],
+    });
+  }
+
+  /**
+   * MIDI for a WAM node (validated events, on the transport timeline): wam-midi events on the frames a
+   * builtin instrument would play them, handed to the plugin from the audio thread. E_UNKNOWN_NODE /
+   * E_SCHEMA at schedule_events.*.
+   */
+  async scheduleEvents(node: string, events: MidiEventInput[]): Promise<void> {
+    const wam = this.wam(node, "schedule_events.node");
+    const command = makeCommand("schedule_events", { node, events });
+    const timeline = this.timeline(wam.plan.node, { midi: command.events }, wam, "schedule_events", "midi");
+    this.post("wam-events", wam, timeline);
+  }
+
+  /**
+   * Automation of a WAM parameter while it plays (validated as for an engine node): the parameter's
+   * lane becomes the new one (appended for web_audio, as the engine does: automation-lane.ts) and
+   * replays on every pass, as the graph's own automation would. E_UNKNOWN_NODE / E_SCHEMA at
+   * schedule_automation.*.
+   */
+  async scheduleAutomation(
+    node: string,
+    parameterId: string,
+    automation: AutomationInput,
+    options: ScheduleAutomationOptions = {},
+  ): Promise<void> {
+    const wam = this.wam(node, "schedule_automation.node");
+    const command = scheduleAutomationCommand(node, parameterId, automation, options);
+    this.parameter(wam, parameterId, "schedule_automation.parameter_id");
+    const lanes = this.lanes.get(node) ?? new Map<string, Automation>();
+    const own = wam.plan.node.automation;
+    const existing = lanes.has(parameterId)
+      ? lanes.get(parameterId)
+      : Object.hasOwn(own, parameterId)
+        ? own[parameterId]
+        : undefined;
+    const lane = automationAfter(existing, command.automation, command.mode);
+    const events = this.timeline(
+      wam.plan.node,
+      { automation: { [parameterId]: lane } },
+      wam,
+      "schedule_automation",
+      `automation.${parameterId}`,
+    );
+    lanes.set(parameterId, lane);
+    this.lanes.set(node, lanes);
+    this.port.postMessage({
+      type: "wam-lane-param",
+      instanceId: wam.instance.instanceId,
+      param: parameterId,
+      frames: events.map((event) => event.frame),
+      events: events.map((event) => ({ type: event.type, data: event.data })),
     });
   }
 
@@ -162,6 +255,52 @@ export class LiveWamGraph {
   end(): void {
     this.port.postMessage({ type: "end-stage-group" });
     this.built.dispose();
+  }
+
+  /** The WAM parameter `id`, or E_SCHEMA at `path` naming the node, the parameter and the known ones. */
+  private parameter(wam: BuiltWam, id: string, path: string) {
+    const info = wam.params.find((param) => param.id === id);
+    if (info) return info;
+    const known = wam.params.map((param) => param.id).join(", ");
+    throw new EngineError(
+      "E_SCHEMA",
+      `unknown parameter "${id}" of WAM node "${wam.plan.node.name}" (known: ${known})`,
+      path,
+    );
+  }
+
+  /**
+   * The WAM events of `node` carrying only `fields` (its MIDI or one automation lane), compiled as the
+   * graph's own timeline is (wam-timeline.ts); errors from the compiler move from the node's path to
+   * the call's (`root`.events..., `root`.automation...).
+   */
+  private timeline(
+    node: GraphNode,
+    fields: Partial<Pick<GraphNode, "midi" | "automation">>,
+    wam: BuiltWam,
+    root: string,
+    field: string,
+  ): FramedWamEvent[] {
+    const only: GraphNode = { ...node, params: {}, automation: {}, midi: [], ...fields };
+    const path = `${root}.node`;
+    try {
+      return wamNodeTimeline(this.graph, only, wam.params, this.sampleRate, path).events;
+    } catch (error) {
+      if (error instanceof EngineError && error.path?.startsWith(`${path}.${field}`)) {
+        const target = field === "midi" ? `${root}.events` : `${root}.automation`;
+        throw new EngineError(error.code, error.detail, target + error.path.slice(`${path}.${field}`.length));
+      }
+      throw error;
+    }
+  }
+
+  private post(type: "wam-events", wam: BuiltWam, events: FramedWamEvent[]): void {
+    this.port.postMessage({
+      type,
+      instanceId: wam.instance.instanceId,
+      frames: events.map((event) => event.frame),
+      events: events.map((event) => ({ type: event.type, data: event.data })),
+    });
   }
 
   private wam(node: string, path: string): BuiltWam {

@@ -32,6 +32,7 @@ import type { FaustRegistry } from "../../faust/registry";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
 import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
+import { STAGE_INPUT_NODE_ID, STAGE_OUTPUT_NODE_ID } from "../../wam/partition";
 import { CommandFeeder, type CommandFeederOptions } from "./command-feeder";
 import { compileForWorklet } from "./worklet-program";
 
@@ -50,6 +51,23 @@ interface LoadedGraph {
   liveParams: Record<string, number | string>[];
   /** Automation lanes scheduled live, by program node and parameter id (over the graph's own). */
   lanes: Map<number, Map<string, Automation>>;
+}
+
+/**
+ * Where a node's commands go: its graph as loaded, its index there (EngineSlot's program index), the
+ * index its commands carry on the ring, and its stage (-1: the primary's own graph).
+ */
+interface NodeRoute {
+  loaded: LoadedGraph;
+  index: number;
+  wire: number;
+  stage: number;
+}
+
+/** One stage of the WAM graph playing (stage-group.ts): its graph and its first group index. */
+interface LiveStage {
+  loaded: LoadedGraph;
+  base: number;
 }
 
 /** A capture's outcome: the frames played, and how many the ring could not keep. */
@@ -78,6 +96,9 @@ export class WorkletDriver {
   private readonly capture: DataRing<Float32Array>;
   private readonly bell: RingBell;
   private loaded: LoadedGraph | null = null;
+  /** The stages of the WAM graph playing, and which stage holds each engine node (by name). */
+  private stages: LiveStage[] = [];
+  private stageOf = new Map<string, number>();
   private faultMessage: string | null = null;
   private nextId = 1;
   private readonly waiting = new Map<number, (reply: WorkletToWorkerMessage) => void>();
@@ -157,11 +178,45 @@ export class WorkletDriver {
       }
       throw new EngineError("E_RENDER", `the worklet could not load it: ${reply.message}`);
     }
-    this.loaded = {
+    this.loaded = this.loadedRecord(graph, compiled.nodeIndex);
+    this.endStages();
+  }
+
+  /**
+   * The stages of a WAM graph now playing around the primary (its graph is then the silent return
+   * graph): each stage graph (validated) with its compiled node indices, in stage order. Commands for
+   * their engine nodes go to the stage holding them, numbered as the StageGroup numbers them (each
+   * stage's program nodes after the previous stage's). Stage ports and a stage's sink (its output)
+   * are the partition's own nodes and take no commands.
+   */
+  setStages(stages: { graph: GraphDescriptor; nodeIndex: Map<string, number>; nodeCount: number }[]): void {
+    this.endStages();
+    let base = 0;
+    stages.forEach((stage, s) => {
+      this.stages.push({ loaded: this.loadedRecord(stage.graph, stage.nodeIndex), base });
+      for (const node of stage.graph.nodes) {
+        const internal =
+          node.name === stage.graph.output ||
+          node.node_id === STAGE_INPUT_NODE_ID ||
+          node.node_id === STAGE_OUTPUT_NODE_ID;
+        if (!internal) this.stageOf.set(node.name, s);
+      }
+      base += stage.nodeCount;
+    });
+  }
+
+  /** The WAM graph's stages are gone: commands name the primary's graph again. */
+  endStages(): void {
+    this.stages = [];
+    this.stageOf = new Map();
+  }
+
+  private loadedRecord(graph: GraphDescriptor, nodeIndex: Map<string, number>): LoadedGraph {
+    return {
       graph,
       liveParams: graph.nodes.map(() => ({})),
       lanes: new Map(),
-      nodeIndex: compiled.nodeIndex,
+      nodeIndex,
       nodeTypes: graph.nodes.map(
         (node, i) =>
           (this.types.find((t) => `builtin:${t.kind}` === node.node_id) ??
@@ -197,7 +252,7 @@ export class WorkletDriver {
    * or .value, E_BACKPRESSURE when the command queues are full. Resolves once the command is taken.
    */
   setParameter(node: string, parameter: string, value: number | string, atSeconds?: number): Promise<void> {
-    const [loaded, index] = this.loadedNode(node, "set_parameter.node");
+    const { loaded, index, wire } = this.loadedNode(node, "set_parameter.node");
     const type = loaded.nodeTypes[index] as ProcessorTypeInfo;
     const resolved = resolveParameterValue(type, parameter, value, {
       id: "set_parameter.parameter_id",
@@ -205,7 +260,7 @@ export class WorkletDriver {
     });
     const command: DataPlaneCommand = {
       type: "set_parameter",
-      node: index,
+      node: wire,
       param: type.params.findIndex((p) => p.id === parameter),
       value: resolved,
       atFrame: atSeconds === undefined ? -1 : this.frameAt(atSeconds),
@@ -229,7 +284,7 @@ export class WorkletDriver {
    */
   async scheduleAutomation(command: Extract<EngineCommand, { type: "schedule_automation" }>): Promise<void> {
     this.throwIfFaulted();
-    const [loaded, index] = this.loadedNode(command.node, "schedule_automation.node");
+    const { loaded, index, stage } = this.loadedNode(command.node, "schedule_automation.node");
     const type = loaded.nodeTypes[index] as ProcessorTypeInfo;
     const id = command.parameter_id;
     requireParameterOf(type, id, "schedule_automation.parameter_id");
@@ -246,7 +301,7 @@ export class WorkletDriver {
             );
           });
     // From here on synchronous up to the post: calls made together append in call order.
-    if (this.loaded !== loaded) {
+    if (this.loaded !== loaded && this.stages[stage]?.loaded !== loaded) {
       throw new EngineError(
         "E_UNKNOWN_NODE",
         "the graph was replaced before the automation was scheduled",
@@ -278,7 +333,7 @@ export class WorkletDriver {
     const previous = existing;
     lanes.set(id, lane);
     loaded.lanes.set(index, lanes);
-    const reply = await this.requestLane(index, id, compiled.base, compiled.timeline);
+    const reply = await this.requestLane(index, id, compiled.base, compiled.timeline, stage);
     if (reply.type === "lane-applied") return;
     // Refused: the lane is what it was, unless a later call has replaced it since.
     if (lanes.get(id) === lane) {
@@ -298,7 +353,7 @@ export class WorkletDriver {
    * schedule_events.node.
    */
   scheduleEvents(node: string, events: readonly MidiEvent[]): void {
-    const [loaded, index] = this.loadedNode(node, "schedule_events.node");
+    const { loaded, wire: index } = this.loadedNode(node, "schedule_events.node");
     const frameOf = (event: { timeline: "seconds" | "beats" }, time: number) =>
       this.frameAt(event.timeline === "beats" ? secondsAtBeat(loaded.graph.tempo, time) : time);
     const commands: DataPlaneCommand[] = [];
@@ -447,14 +502,20 @@ export class WorkletDriver {
     }
   }
 
-  private loadedNode(name: string, path: string): [LoadedGraph, number] {
+  private loadedNode(name: string, path: string): NodeRoute {
+    const stage = this.stageOf.get(name);
+    if (stage !== undefined) {
+      const { loaded, base } = this.stages[stage] as LiveStage;
+      const index = loaded.nodeIndex.get(name) as number;
+      return { loaded, index, wire: base + index, stage };
+    }
     const loaded = this.loaded;
     if (!loaded) throw new EngineError("E_UNKNOWN_NODE", "no graph is loaded", path);
-    const index = loaded.nodeIndex.get(name);
+    const index = this.stages.length > 0 ? undefined : loaded.nodeIndex.get(name);
     if (index === undefined) {
       throw new EngineError("E_UNKNOWN_NODE", `no node named "${name}" in the loaded graph`, path);
     }
-    return [loaded, index];
+    return { loaded, index, wire: index, stage: -1 };
   }
 
   private requestLane(
@@ -462,6 +523,7 @@ export class WorkletDriver {
     param: string,
     base: number,
     timeline: TimelineEntry[],
+    stage: number,
   ): Promise<WorkletToWorkerMessage> {
     const id = this.nextId++;
     return new Promise((resolve) => {
@@ -469,7 +531,15 @@ export class WorkletDriver {
         this.waiting.delete(id);
         resolve(reply);
       });
-      this.port.postMessage({ type: "lane", id, node, param, base, timeline });
+      this.port.postMessage({
+        type: "lane",
+        id,
+        node,
+        param,
+        base,
+        timeline,
+        ...(stage >= 0 ? { stage } : {}),
+      });
     });
   }
 
