@@ -56,6 +56,19 @@ function requestHasWamNodes(request: RenderRequestInput): boolean {
   return hasWamNodes((request as { node_graph?: { nodes?: unknown } } | null)?.node_graph);
 }
 
+/** True when an (unvalidated) request asks for a stem: options.capture or a node's capture. */
+function requestHasCaptures(request: RenderRequestInput): boolean {
+  const { options, node_graph } = request as {
+    options?: { capture?: unknown };
+    node_graph?: { nodes?: unknown };
+  };
+  const nodes = Array.isArray(node_graph?.nodes) ? node_graph.nodes : [];
+  return (
+    (Array.isArray(options?.capture) && options.capture.length > 0) ||
+    nodes.some((node) => (node as { capture?: unknown })?.capture === true)
+  );
+}
+
 /** True when an (unvalidated) graph has a WAM node. */
 function hasWamNodes(graph: { nodes?: unknown } | null | undefined): boolean {
   const nodes = graph?.nodes;
@@ -294,7 +307,15 @@ export class AudioWorkletEngineClient
     if (!requestHasWamNodes(request)) return super.render(request, options);
     this.ensureOpen();
     if ((request as { options?: { offline?: boolean } }).options?.offline === false) {
-      // Real time: play the WAM graph and capture what returns into the primary.
+      // Real time: play the WAM graph and capture what returns into the primary. Its nodes play in
+      // stages and plugins outside the primary's engine, so there are no stems to take, as offline.
+      if (requestHasCaptures(request)) {
+        throw new EngineError(
+          "E_SCHEMA",
+          "a graph with WAM nodes renders no stems (captures)",
+          "options.capture",
+        );
+      }
       await this.loadGraph(request.node_graph);
       return super.render({ ...request, node_graph: RETURN_GRAPH }, options);
     }
