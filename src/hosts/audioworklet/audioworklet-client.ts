@@ -42,11 +42,13 @@ import type { MainToWorkletMessage } from "../../protocol/main-to-worklet";
 import type { AudioWorkletHostApi } from "../../protocol/main-worker";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
+import type { WamScanOptions } from "../../wam/wam-roots";
 import { type EngineAssets, engineAssets } from "../assets/engine-assets";
 import { RemoteEngineClient } from "../worker/remote-client";
 import { startEngineWorker } from "../worker/start-engine-worker";
 import type { WorkerEngineClientOptions } from "../worker/worker-client";
 import { createEngineWorklet, loadEngineModule } from "./engine-worklet";
+import { measureWamCost } from "./wam-cost-meter";
 import { LiveWamGraph, RETURN_GRAPH } from "./wam-live-graph";
 import { renderWithWams } from "./wam-offline-render";
 import { yieldTask } from "./yield-task";
@@ -87,6 +89,11 @@ export interface AudioWorkletEngineClientOptions extends WorkerEngineClientOptio
   context?: AudioContext;
   /** Connect the engine's output to the context's destination (default true). */
   connect?: boolean;
+  /**
+   * Measure each WAM plugin's resource_estimate at discovery (wam-cost-meter.ts): about 3 s a plugin,
+   * one at a time, so off by default (then resource_estimate is null). Default false.
+   */
+  measureWamResources?: boolean;
 }
 
 /** How long a transport call waits for the audio thread to apply it (a suspended context never will). */
@@ -105,6 +112,7 @@ export class AudioWorkletEngineClient
   private sessionId: string;
   private restarting: Promise<void> | null = null;
   private wamGraph: LiveWamGraph | null = null;
+  private readonly measureWamResources: boolean;
 
   private constructor(
     worker: Worker,
@@ -127,6 +135,7 @@ export class AudioWorkletEngineClient
   ) {
     super(worker, remote, options);
     this.clock = options.clock ?? systemClock;
+    this.measureWamResources = options.measureWamResources === true;
     this.sessionId = `realtime-${++sessions}`;
     port.onmessage = (event) => {
       if (event.data.type === "fault") {
@@ -138,6 +147,17 @@ export class AudioWorkletEngineClient
   /** WAM roots' plugins are described in the context the engine plays in (their host group's). */
   protected override wamScanContext(): BaseAudioContext {
     return this.context;
+  }
+
+  /** WAM roots' plugins are measured against builtin:gain at discovery (wam-cost-meter.ts). */
+  protected override wamCostMeter(): WamScanOptions["measureCost"] {
+    if (!this.measureWamResources) return undefined;
+    return (Plugin, descriptor) =>
+      measureWamCost(Plugin, {
+        sampleRate: this.context.sampleRate,
+        takesInput: (descriptor.extensions.input_channels ?? 0) > 0,
+        assets: this.assets,
+      });
   }
 
   /**
