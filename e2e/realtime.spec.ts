@@ -53,7 +53,10 @@ test.describe("the real-time AudioWorklet host", () => {
     const { sampleRate } = await api.startRealtime();
     const result = await api.cancelLiveRender(500);
     expect(result.status).toBe("partial");
-    expect(result.error).toBe("cancelled");
+    // The same words as an offline render cancelled (in-process-client.ts).
+    expect(result.error).toBe(
+      `E_CANCELLED: render cancelled after ${result.frames} of ${3 * sampleRate} frames`,
+    );
     expect(result.frames).toBeGreaterThan(0.2 * sampleRate);
     expect(result.frames).toBeLessThan(1.5 * sampleRate);
     expect(result.progressReports).toBeGreaterThan(0);

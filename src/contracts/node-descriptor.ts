@@ -90,7 +90,10 @@ export const ResourceEstimateSchema = z
     memory_mb: z
       .number()
       .min(0)
-      .describe("Memory one more instance takes at the engine's rate and block size, in MiB (2^20 bytes)."),
+      .nullable()
+      .describe(
+        "Memory one more instance takes at the engine's rate and block size, in MiB (2^20 bytes); null when the host cannot know it (a WAM plugin's own heaps), with the reason in extensions.resource_notes.",
+      ),
     cpu_units: z
       .number()
       .min(0)
@@ -133,6 +136,12 @@ export const NodeDescriptorSchema = z
           .describe('Names of the buffers the node reads, e.g. ["data"] for builtin:playback.')
           .optional(),
         description: z.string().describe("One-line description.").optional(),
+        resource_notes: z
+          .string()
+          .describe(
+            "How resource_estimate was measured, and what it could not know (a WAM's memory_mb null and why).",
+          )
+          .optional(),
         module_url: z
           .string()
           .min(1)
@@ -169,7 +178,7 @@ export const NodeDescriptorSchema = z
           )
           .optional(),
       },
-      "Named extensions (input_channels, output_channels, is_instrument, buffer_slots, description, module_url, omitted_parameters, presets) and others.",
+      "Named extensions (input_channels, output_channels, is_instrument, buffer_slots, description, resource_notes, module_url, omitted_parameters, presets) and others.",
     ),
   })
   .superRefine((descriptor, ctx) => {

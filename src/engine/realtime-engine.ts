@@ -48,7 +48,20 @@ const Kind = {
   SetTempo: CommandType.set_tempo,
 } as const;
 
+/**
+ * Audio: sees each piece the engine renders while the transport runs, right after the engine
+ * rendered it (its staging buffers hold the piece's frames), before the transport advances. A live
+ * render's capture (live-capture-tap.ts) copies the nodes it was asked for here, since a quantum split
+ * at a command's frame leaves only its last piece in the staging buffers. Must not allocate.
+ */
+export interface PieceTap {
+  /** `frames` frames were rendered into quantum offset `offset`, from transport frame `positionFrame`. */
+  piece(offset: number, frames: number, positionFrame: number): void;
+}
+
 export class RealtimeEngine implements CommandVisitor {
+  /** Control: set while a live render captures (null otherwise); called once per rendered piece. */
+  pieceTap: PieceTap | null = null;
   running = false;
   positionFrames = 0;
   positionBeats = 0;
@@ -195,6 +208,7 @@ export class RealtimeEngine implements CommandVisitor {
         `the engine rendered no audio for its ${this.nodeCount}-node graph (it is not prepared)`,
       );
     }
+    this.pieceTap?.piece(offset, n, this.positionFrames);
     const sources = engine.outputChannels;
     for (let c = 0; c < outputs.length; c++) {
       const target = outputs[c] as Float32Array;

@@ -42,4 +42,29 @@ export type WorkerToWorkletMessage =
       stage?: number;
     }
   /** Copy the next `frames` frames played into the capture ring; id 0 disarms a capture. */
-  | { type: "capture"; id: number; frames: number };
+  | { type: "capture"; id: number; frames: number }
+  /**
+   * A live render begins (src/hosts/audioworklet/live-render.ts): the processor applies the commands
+   * already in the ring, keeps the transport as it is (HeldTransport), pauses and turns the loop off.
+   * Answered by live-held.
+   */
+  | { type: "live-hold"; id: number }
+  /**
+   * Arms the live render's capture (live-capture-tap.ts) and plays: seek to `startFrame`, skip
+   * `skipFrames` (the preroll), then copy `frames` frames of each source into `ring`, frame-interleaved,
+   * each source's own channels up to `maxChannels`. A source is a program node index, -1 for the
+   * engine's output, or -2 for what the node plays (a WAM graph's return). Answered by live-armed,
+   * then live-captured once every frame is in.
+   */
+  | {
+      type: "live-arm";
+      id: number;
+      startFrame: number;
+      skipFrames: number;
+      frames: number;
+      sources: number[];
+      maxChannels: number;
+      ring: RingHandle;
+    }
+  /** The live render ends: disarm a capture still running and put the held transport back. Answered by live-released. */
+  | { type: "live-release"; id: number };

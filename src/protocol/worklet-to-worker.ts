@@ -1,3 +1,13 @@
+/** The transport a live render found, and puts back at its end (live-hold, live-release). */
+export interface HeldTransport {
+  running: boolean;
+  positionFrames: number;
+  positionBeats: number;
+  loopEnabled: boolean;
+  loopStartFrames: number;
+  loopEndFrames: number;
+}
+
 /**
  * Audio thread -> engine Worker, on the control port: answers to WorkerToWorkletMessage, each carrying
  * the id of the request it answers, and two events with id 0 (a fault, a restart). Captured audio
@@ -33,4 +43,23 @@ export type WorkletToWorkerMessage =
       lost: number;
       nonFiniteSamples: number;
       nonFiniteFirstFrame: number;
-    };
+    }
+  /** live-hold done: the transport as it was (now paused, loop off). */
+  | { type: "live-held"; id: number; transport: HeldTransport }
+  /** live-arm done and playing: each source's channels in the ring's frames, in source order. */
+  | { type: "live-armed"; id: number; ownChannels: number[] }
+  /**
+   * The live capture is complete (the transport paused on its last frame): `frames` kept, `lost` of
+   * them did not fit in the ring; per source, the NaN or ±Infinity samples played as 0 since the
+   * capture was armed (preroll included; whole quanta) and the first one's capture frame (-1: none).
+   */
+  | {
+      type: "live-captured";
+      id: number;
+      frames: number;
+      lost: number;
+      nonFiniteSamples: number[];
+      nonFiniteFirstFrames: number[];
+    }
+  /** live-release done: the transport is back as it was held. */
+  | { type: "live-released"; id: number; transport: HeldTransport };

@@ -12,7 +12,7 @@ import type { WamLoadPolicy } from "../api/wam-load-policy";
 import { EngineError } from "../contracts/errors";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import { describeWam } from "./describe-wam";
-import { loadWamModule, resolveModuleUrl } from "./load-wam";
+import { loadWamModule, resolveModuleUrl, type WamConstructor } from "./load-wam";
 import { checkOrigin } from "./origin-policy";
 import { createWamHostGroup } from "./wam-host-group";
 import { parseJsonAt, type WamCandidate, wamDescriptorCandidate, wamIndexCandidates } from "./wam-index";
@@ -25,6 +25,15 @@ export interface WamScanOptions {
   timeoutMs?: number;
   /** Plugins loaded and described at once. Default 6. */
   concurrency?: number;
+  /**
+   * Measures a described plugin's resource_estimate (the AudioWorklet host's wam-cost-meter.ts);
+   * without it, or when it throws, resource_estimate stays null. Runs after the description, outside
+   * `timeoutMs`.
+   */
+  measureCost?: (
+    Plugin: WamConstructor,
+    descriptor: NodeDescriptor,
+  ) => Promise<{ estimate: NonNullable<NodeDescriptor["resource_estimate"]>; notes: string }>;
 }
 
 export const DEFAULT_WAM_SCAN_TIMEOUT_MS = 15_000;
@@ -144,15 +153,17 @@ export async function scanWamRoot(root: WamDiscoveryRoot, options: WamScanOption
     options.concurrency ?? 6,
     async (candidate): Promise<Outcome> => {
       try {
+        let Plugin: WamConstructor | undefined;
         const described = timeout(
           (async () => {
-            const Plugin = await loadWamModule(candidate.moduleUrl, policy, "root.url");
+            Plugin = await loadWamModule(candidate.moduleUrl, policy, "root.url");
             return describeWam(Plugin, options.context, groupId, candidate.moduleUrl, candidate.fallback);
           })(),
           timeoutMs,
           candidate.moduleUrl,
         );
-        return { node: await described };
+        const node = await described;
+        return { node: Plugin ? await withCost(node, Plugin, options.measureCost) : node };
       } catch (error) {
         return { failure: { path: candidate.moduleUrl, error: EngineError.fromWire(error).message } };
       }
@@ -170,4 +181,24 @@ export async function scanWamRoot(root: WamDiscoveryRoot, options: WamScanOption
     failures,
     elapsed_ms: elapsed(),
   };
+}
+
+/** `node` with the resource estimate `measure` finds (null, with the reason in its notes, when it fails). */
+async function withCost(
+  node: NodeDescriptor,
+  Plugin: WamConstructor,
+  measure: WamScanOptions["measureCost"],
+): Promise<NodeDescriptor> {
+  if (measure === undefined) return node;
+  try {
+    const { estimate, notes } = await measure(Plugin, node);
+    return {
+      ...node,
+      resource_estimate: estimate,
+      extensions: { ...node.extensions, resource_notes: notes },
+    };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ...node, extensions: { ...node.extensions, resource_notes: `not measured: ${reason}` } };
+  }
 }

@@ -50,11 +50,13 @@ import type { MainToWorkletMessage } from "../../protocol/main-to-worklet";
 import type { AudioWorkletHostApi } from "../../protocol/main-worker";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
+import type { WamScanOptions } from "../../wam/wam-roots";
 import { type EngineAssets, engineAssets } from "../assets/engine-assets";
 import { RemoteEngineClient } from "../worker/remote-client";
 import { startEngineWorker } from "../worker/start-engine-worker";
 import type { WorkerEngineClientOptions } from "../worker/worker-client";
 import { createEngineWorklet, loadEngineModule } from "./engine-worklet";
+import { measureWamCost } from "./wam-cost-meter";
 import { LiveWamGraph, RETURN_GRAPH } from "./wam-live-graph";
 import { renderWamLive } from "./wam-live-render";
 import { renderWithWams } from "./wam-offline-render";
@@ -63,6 +65,19 @@ import { yieldTask } from "./yield-task";
 /** True when an (unvalidated) request's graph has a WAM node ("wam:<identifier>"). */
 function requestHasWamNodes(request: RenderRequestInput): boolean {
   return hasWamNodes((request as { node_graph?: { nodes?: unknown } } | null)?.node_graph);
+}
+
+/** True when an (unvalidated) request asks for a stem: options.capture or a node's capture. */
+function requestHasCaptures(request: RenderRequestInput): boolean {
+  const { options, node_graph } = request as {
+    options?: { capture?: unknown };
+    node_graph?: { nodes?: unknown };
+  };
+  const nodes = Array.isArray(node_graph?.nodes) ? node_graph.nodes : [];
+  return (
+    (Array.isArray(options?.capture) && options.capture.length > 0) ||
+    nodes.some((node) => (node as { capture?: unknown })?.capture === true)
+  );
 }
 
 /** True when an (unvalidated) graph has a WAM node. */
@@ -83,6 +98,11 @@ export interface AudioWorkletEngineClientOptions extends WorkerEngineClientOptio
   context?: AudioContext;
   /** Connect the engine's output to the context's destination (default true). */
   connect?: boolean;
+  /**
+   * Measure each WAM plugin's resource_estimate at discovery (wam-cost-meter.ts): about 3 s a plugin,
+   * one at a time, so off by default (then resource_estimate is null). Default false.
+   */
+  measureWamResources?: boolean;
 }
 
 /** How long a transport call waits for the audio thread to apply it (a suspended context never will). */
@@ -101,6 +121,7 @@ export class AudioWorkletEngineClient
   private sessionId: string;
   private restarting: Promise<void> | null = null;
   private wamGraph: LiveWamGraph | null = null;
+  private readonly measureWamResources: boolean;
 
   private constructor(
     worker: Worker,
@@ -123,6 +144,7 @@ export class AudioWorkletEngineClient
   ) {
     super(worker, remote, options);
     this.clock = options.clock ?? systemClock;
+    this.measureWamResources = options.measureWamResources === true;
     this.sessionId = `realtime-${++sessions}`;
     port.onmessage = (event) => {
       if (event.data.type === "fault") {
@@ -134,6 +156,17 @@ export class AudioWorkletEngineClient
   /** WAM roots' plugins are described in the context the engine plays in (their host group's). */
   protected override wamScanContext(): BaseAudioContext {
     return this.context;
+  }
+
+  /** WAM roots' plugins are measured against builtin:gain at discovery (wam-cost-meter.ts). */
+  protected override wamCostMeter(): WamScanOptions["measureCost"] {
+    if (!this.measureWamResources) return undefined;
+    return (Plugin, descriptor) =>
+      measureWamCost(Plugin, {
+        sampleRate: this.context.sampleRate,
+        takesInput: (descriptor.extensions.input_channels ?? 0) > 0,
+        assets: this.assets,
+      });
   }
 
   /**
@@ -305,6 +338,15 @@ export class AudioWorkletEngineClient
     if (!requestHasWamNodes(request)) return super.render(request, options);
     this.ensureOpen();
     if ((request as { options?: { offline?: boolean } }).options?.offline === false) {
+      // A WAM graph's nodes play in stages and plugins outside the primary's engine: no stems to take,
+      // as offline.
+      if (requestHasCaptures(request)) {
+        throw new EngineError(
+          "E_SCHEMA",
+          "a graph with WAM nodes renders no stems (captures)",
+          "options.capture",
+        );
+      }
       // Real time: play the WAM graph (kept when it plays already) and capture what returns into the
       // primary, trimmed by the WAM path's latency (wam-live-render.ts).
       return renderWamLive(request, options, {

@@ -17,8 +17,6 @@ import type {
   SetParameterOptions,
   SetTempoOptions,
 } from "../../api/engine-client";
-import { CONTRACT_VERSION } from "../../contracts/common";
-import { EngineError } from "../../contracts/errors";
 import {
   type AutomationInput,
   type GraphDescriptorInput,
@@ -26,22 +24,15 @@ import {
   type MidiEventInput,
 } from "../../contracts/graph-descriptor";
 import { checkGraph } from "../../contracts/graph-semantics";
-import { nonFiniteReport } from "../../contracts/non-finite";
-import {
-  checkRenderRequest,
-  type RenderRequestInput,
-  RenderRequestSchema,
-  type RenderResult,
-  renderFrameCount,
-} from "../../contracts/render";
+import type { RenderRequestInput, RenderResult } from "../../contracts/render";
 import type { LoopRegion } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
 import type { ProcessorTypeInfo } from "../../engine/processor-types";
 import type { FaustRegistry } from "../../faust/registry";
 import type { AudioWorkletHostApi, CompiledStage, WireResult } from "../../protocol/main-worker";
 import type { InProcessEngineClient } from "../in-process/in-process-client";
-import { nonFiniteFailure, renderResult } from "../in-process/render-outcome";
 import { EngineHost, settle } from "../worker/engine-host";
+import { renderLive } from "./live-render";
 import { WorkletDriver } from "./worklet-driver";
 import { compileForWorklet } from "./worklet-program";
 
@@ -219,89 +210,24 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     super.cancelRender(renderId);
   }
 
-  /**
-   * Plays the request's graph from its start position and captures its duration as it plays. What the
-   * worklet could not play is never returned as status ok: a graph it refuses rejects the render
-   * (E_LIMIT for memory), and a fault while it plays ends it with status error and the reason.
-   */
-  private async renderRealtime(
+  /** A live render (live-render.ts): the same results as offline, the transport left as it was. */
+  private renderRealtime(
     driver: WorkletDriver,
     input: RenderRequestInput,
     signal: AbortSignal,
     onProgress?: (progress: RenderProgress) => void,
   ): Promise<RenderResult> {
-    const request = parseContract(RenderRequestSchema, input);
-    checkRenderRequest(request);
-    if (request.sample_rate !== this.sampleRate) {
-      throw new EngineError(
-        "E_SCHEMA",
-        `must be ${this.sampleRate}: a real-time render runs at the audio context's rate`,
-        "sample_rate",
-      );
-    }
-    const frames = renderFrameCount(request);
-    // The capture is kept under a handle at the end: refuse now rather than after playing it.
-    this.inProcess.ensureBufferRoom(4 * frames * request.channels, "");
-    const started = performance.now();
-    driver.throwIfFaulted();
-    // The graph playing already (loaded, perhaps with commands queued for it) is kept as it is.
-    if (JSON.stringify(driver.loadedGraph) !== JSON.stringify(request.node_graph))
-      await driver.load(request.node_graph, "node_graph");
-    await driver.send({ type: "pause" });
-    await driver.send({ type: "seek", positionFrame: driver.frameAt(request.start_position_seconds ?? 0) });
-    const capture = await driver.captureFrames(frames, () => driver.send({ type: "play" }), {
+    return renderLive(
+      {
+        driver,
+        sampleRate: this.sampleRate,
+        ensureBufferRoom: (bytes) => this.inProcess.ensureBufferRoom(bytes, ""),
+        uploadBuffer: (channels, sampleRate) => this.inProcess.uploadBuffer(channels, sampleRate),
+      },
+      input,
       signal,
-      onFrames: (done) =>
-        onProgress?.({ request_id: request.request_id, frames_rendered: done, frames_total: frames }),
-    });
-    await driver.send({ type: "pause" });
-    if (capture.fault !== null) {
-      const error = new EngineError(
-        "E_RENDER",
-        `the engine faulted while playing the render: ${capture.fault}`,
-      );
-      return {
-        version: CONTRACT_VERSION,
-        request_id: request.request_id,
-        status: "error",
-        error: error.message,
-        buffer_handle: null,
-        frames: 0,
-        processing_time_ms: performance.now() - started,
-        extensions: { lost_frames: capture.lostFrames },
-      };
-    }
-    // The worklet played NaN and ±Infinity as 0; the same policy as an offline render applies.
-    const report = nonFiniteReport(capture.nonFinite);
-    const failed = nonFiniteFailure(request, report);
-    if (failed !== null) {
-      return renderResult(request, started, {
-        ...failed,
-        extensions: { ...failed.extensions, lost_frames: capture.lostFrames },
-      });
-    }
-    const [left, right] = capture.channels;
-    const channels = Array.from({ length: request.channels }, (_, c) =>
-      c === 0 ? left : c === 1 ? right : new Float32Array(capture.frames),
+      onProgress,
     );
-    const handle = await this.inProcess.uploadBuffer(channels, request.sample_rate);
-    const reason = capture.cancelled
-      ? "cancelled"
-      : capture.stalled
-        ? "the transport stopped before the render's end (stalled capture)"
-        : capture.lostFrames > 0
-          ? `the capture ring overflowed: ${capture.lostFrames} frames lost`
-          : null;
-    return {
-      version: CONTRACT_VERSION,
-      request_id: request.request_id,
-      status: reason === null ? "ok" : "partial",
-      error: reason,
-      buffer_handle: handle,
-      frames: capture.frames,
-      processing_time_ms: performance.now() - started,
-      extensions: { lost_frames: capture.lostFrames, ...(report === null ? {} : { non_finite: report }) },
-    };
   }
 
   private transport(apply: () => Promise<void>, command: { type: "play" | "pause" | "stop" }) {

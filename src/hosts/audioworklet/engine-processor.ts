@@ -49,10 +49,13 @@ import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
 import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
 import { createStageIo, StageInputPort, type StageIo, StageTap } from "../../wam/stage-ports";
 import { EngineSlot, type SlotLoad } from "./engine-slot";
+import { LiveRenderSession } from "./live-render-session";
 import { type CommandCounters, StageGroup, type StageMember, stageGroups } from "./stage-group";
 import { WamEventLanes } from "./wam-event-lanes";
 
 const CAPTURE_CHUNK = 128;
+/** Channels the real-time client gives the primary node's output (engine-worklet.ts, outputChannels). */
+const PRIMARY_OUTPUT_CHANNELS = 2;
 
 type LoadMessage = Extract<WorkerToWorkletMessage, { type: "load" }>;
 
@@ -92,6 +95,8 @@ export class EngineProcessor extends AudioWorkletProcessor {
   /** Non-finite samples counted before the engine's last clear (a capture's start, a restart). */
   private nonFiniteBefore = 0;
   private readonly captureChunk = new Float32Array(CAPTURE_CHUNK * 2);
+  /** A live render's transport hold and capture (live-render-session.ts). */
+  private readonly live = new LiveRenderSession();
   /**
    * A stage of a WAM graph: the stage ports read and write the node's own inputs and outputs, and the
    * engine's output (the stage's sink) goes to `stageScratch`, unheard.
@@ -350,6 +355,45 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.bankNonFinite();
         if (message.id !== 0) worker.postMessage({ type: "capture-armed", id: message.id });
         return;
+      default:
+        this.onLiveRender(worker, message);
+    }
+  }
+
+  /** Control: the messages of a live render (live-render-session.ts). */
+  private onLiveRender(
+    worker: TypedPort<WorkletToWorkerMessage, WorkerToWorkletMessage>,
+    message: Extract<WorkerToWorkletMessage, { type: "live-hold" | "live-arm" | "live-release" }>,
+  ): void {
+    const realtime = this.realtime;
+    if (!realtime) return;
+    const target = this.group ?? realtime;
+    switch (message.type) {
+      case "live-hold":
+        // Commands already sent (a play just before the render) apply first, so the hold sees them.
+        if (this.commands) this.decoder.decode(this.commands, target);
+        worker.postMessage({
+          type: "live-held",
+          id: message.id,
+          transport: this.live.hold(realtime, target),
+        });
+        return;
+      case "live-arm": {
+        // Count non-finite samples afresh from the capture's first frame (the total keeps the rest).
+        this.bankNonFinite();
+        const engine = (this.slot as EngineSlot).engine;
+        const played = { channels: PRIMARY_OUTPUT_CHANNELS, isGraphOutput: this.group !== null };
+        const ownChannels = this.live.arm(message, engine, realtime, target, this.bell, played);
+        worker.postMessage({ type: "live-armed", id: message.id, ownChannels });
+        return;
+      }
+      case "live-release":
+        worker.postMessage({
+          type: "live-released",
+          id: message.id,
+          transport: this.live.release(realtime, target),
+        });
+        return;
     }
   }
 
@@ -458,6 +502,9 @@ export class EngineProcessor extends AudioWorkletProcessor {
     }
     this.meters?.measure(output, frames);
     if (this.captureLeft > 0 && this.capture && this.snapshot.running) this.captureQuantum(output, frames);
+    if (this.live.capturing && this.slot) {
+      this.live.endQuantum(output, realtime, this.group ?? realtime, this.slot.engine, this.worker);
+    }
   }
 
   private captureQuantum(output: Float32Array[], frames: number): void {

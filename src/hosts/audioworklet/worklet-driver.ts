@@ -51,6 +51,13 @@ interface LoadedGraph {
   liveParams: Record<string, number | string>[];
   /** Automation lanes scheduled live, by program node and parameter id (over the graph's own). */
   lanes: Map<number, Map<string, Automation>>;
+  /**
+   * Where the graph's output is read: -1, the engine's output; or the output node's index when the
+   * compiler put a capture sink after it (a captured node off the output's path, graph-compiler.ts).
+   */
+  outputSource: number;
+  /** Program index of each captured node, by name, in graph order. */
+  captures: Map<string, number>;
 }
 
 /**
@@ -69,6 +76,8 @@ interface LiveStage {
   loaded: LoadedGraph;
   base: number;
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A capture's outcome: the frames played, and how many the ring could not keep. */
 export interface WorkletCapture {
@@ -178,7 +187,10 @@ export class WorkletDriver {
       }
       throw new EngineError("E_RENDER", `the worklet could not load it: ${reply.message}`);
     }
-    this.loaded = this.loadedRecord(graph, compiled.nodeIndex);
+    this.loaded = this.loadedRecord(graph, compiled.nodeIndex, {
+      outputSource: compiled.program.output === compiled.outputNode ? -1 : compiled.outputNode,
+      captures: compiled.captures,
+    });
     this.endStages();
   }
 
@@ -211,12 +223,18 @@ export class WorkletDriver {
     this.stageOf = new Map();
   }
 
-  private loadedRecord(graph: GraphDescriptor, nodeIndex: Map<string, number>): LoadedGraph {
+  /** A stage of a WAM graph takes no captures and reads the engine's output (outputs default). */
+  private loadedRecord(
+    graph: GraphDescriptor,
+    nodeIndex: Map<string, number>,
+    outputs: Pick<LoadedGraph, "outputSource" | "captures"> = { outputSource: -1, captures: new Map() },
+  ): LoadedGraph {
     return {
       graph,
       liveParams: graph.nodes.map(() => ({})),
       lanes: new Map(),
       nodeIndex,
+      ...outputs,
       nodeTypes: graph.nodes.map(
         (node, i) =>
           (this.types.find((t) => `builtin:${t.kind}` === node.node_id) ??
@@ -231,6 +249,36 @@ export class WorkletDriver {
   /** The graph the worklet plays (null before the first load). */
   get loadedGraph(): GraphDescriptor | null {
     return this.loaded?.graph ?? null;
+  }
+
+  /**
+   * Where the playing graph's output and captures are read (a live render's sources,
+   * live-render.ts): the output's source (-1: the engine's output) and each captured node's index.
+   */
+  get loadedSources(): { output: number; captures: ReadonlyMap<string, number> } | null {
+    const loaded = this.loaded;
+    return loaded ? { output: loaded.outputSource, captures: loaded.captures } : null;
+  }
+
+  /** The doorbell the worklet rings after each captured quantum. */
+  get doorbell(): RingBell {
+    return this.bell;
+  }
+
+  /**
+   * Sends `message` to the worklet with a fresh id and hands `onReply` every answer carrying that id
+   * until it returns true (a live render's hold, arm and release, live-render.ts).
+   */
+  converse(
+    message: DistributiveOmit<WorkerToWorkletMessage, "id">,
+    onReply: (reply: WorkletToWorkerMessage) => boolean,
+    transfer: Transferable[] = [],
+  ): void {
+    const id = this.nextId++;
+    this.waiting.set(id, (reply) => {
+      if (onReply(reply)) this.waiting.delete(id);
+    });
+    this.port.postMessage({ ...message, id } as WorkerToWorkletMessage, transfer);
   }
 
   /**

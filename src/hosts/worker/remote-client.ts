@@ -27,7 +27,7 @@ import type { RenderRequestInput, RenderResult } from "../../contracts/render";
 import type { LoopRegion, TransportState } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
 import type { EngineHostApi, WireResult } from "../../protocol/main-worker";
-import { scanWamRoot } from "../../wam/wam-roots";
+import { scanWamRoot, type WamScanOptions } from "../../wam/wam-roots";
 
 export interface RemoteClientOptions {
   /** Discovery cache TTL, in milliseconds. Default 5 minutes. */
@@ -81,9 +81,24 @@ export abstract class RemoteEngineClient<Api extends EngineHostApi = EngineHostA
     return this.scanContext;
   }
 
+  /**
+   * How WAM roots' plugins get their resource_estimate: none here (this host cannot render a WAM);
+   * the real-time host measures them (wam-cost-meter.ts).
+   */
+  protected wamCostMeter(): WamScanOptions["measureCost"] {
+    return undefined;
+  }
+
   /** Faust roots in the Worker (its compiler, so their nodes play there); WAM roots on this thread. */
   protected override async scanRoot(root: DiscoveryRoot): Promise<RootScan> {
-    if (isWamRoot(root)) return scanWamRoot(root, { context: this.wamScanContext(), policy: this.wamPolicy });
+    if (isWamRoot(root)) {
+      const measureCost = this.wamCostMeter();
+      return scanWamRoot(root, {
+        context: this.wamScanContext(),
+        policy: this.wamPolicy,
+        ...(measureCost ? { measureCost } : {}),
+      });
+    }
     return unwrap(await this.remote.scanDiscoveryRoot(root));
   }
 

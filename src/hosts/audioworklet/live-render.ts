@@ -1,0 +1,342 @@
+/**
+ * A live render (RenderRequest options.offline = false) on the AudioWorklet host, engine Worker side:
+ * the worklet plays the request's graph from its start position, and the same things as an offline
+ * render come back (docs/realtime.md, "Rendering in real time"): the output with the request's
+ * channel count, a stem for every node captured (options.capture and capture: true), the preroll
+ * played and dropped, the non-finite policy applied.
+ *
+ * The steps, each answered by the worklet between two quanta (live-render-session.ts):
+ * 1. hold: the transport as it is is kept; it pauses and its loop goes off (a render never wraps);
+ * 2. the request's graph (with its captures marked) is loaded, unless it is the graph playing;
+ * 3. arm: a LiveCaptureTap on the output and the captured nodes, a seek to the start less the
+ *    preroll, play; the tap pauses the transport on the capture's last frame;
+ * 4. the graph that played before is loaded again (when the render replaced it);
+ * 5. release: the held transport is put back (position, beats, loop, playing or not).
+ * The audio comes through a ring made for this render (shared memory, or the MessagePort twin on
+ * pages without cross-origin isolation), drained here when the worklet rings the doorbell.
+ */
+import type { RenderProgress } from "../../api/engine-client";
+import { EngineError } from "../../contracts/errors";
+import type { GraphDescriptor } from "../../contracts/graph-descriptor";
+import { type NonFiniteCounts, nonFiniteReport } from "../../contracts/non-finite";
+import {
+  checkRenderRequest,
+  type RenderRequest,
+  type RenderRequestInput,
+  RenderRequestSchema,
+  type RenderResult,
+  renderFrameCount,
+} from "../../contracts/render";
+import { formatPath, parseContract } from "../../contracts/validate";
+import { createDataPlane } from "../../dataplane/data-plane";
+import type { HeldTransport, WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
+import { nonFiniteFailure, renderResult } from "../in-process/render-outcome";
+import { LiveCaptureReader } from "./live-capture-reader";
+import type { WorkletDriver } from "./worklet-driver";
+
+/** A capture with no new frame for this long (beyond its preroll) gives up with what it has. */
+const STALL_MS = 3000;
+/** The ring holds this long of every source's channels (the Worker drains it every quantum or so). */
+const RING_SECONDS = 0.5;
+/** ... and at most this many floats (16 MiB), however many channels and captures. */
+const RING_MAX_FLOATS = 1 << 22;
+
+export interface LiveRenderHost {
+  driver: WorkletDriver;
+  /** The audio context's rate: a live render runs at it. */
+  sampleRate: number;
+  /** E_LIMIT when the results could not be kept (before anything plays). */
+  ensureBufferRoom(bytes: number): void;
+  /** Keeps a result under a handle. */
+  uploadBuffer(channels: Float32Array[], sampleRate: number): Promise<string>;
+}
+
+/** What a live render did to the graph the worklet played (RenderResult.extensions.live_render). */
+export type LiveGraphOutcome = "kept" | "restored" | "left_loaded";
+
+/**
+ * Plays `input` through the worklet and returns what an offline render of it returns. Rejects as an
+ * offline render does (E_SCHEMA, E_UNKNOWN_NODE at options.capture[i], E_LIMIT), and with E_SCHEMA at
+ * sample_rate when it is not the context's; a fault while playing is status error.
+ */
+export async function renderLive(
+  host: LiveRenderHost,
+  input: RenderRequestInput,
+  signal: AbortSignal,
+  onProgress?: (progress: RenderProgress) => void,
+): Promise<RenderResult> {
+  const { driver } = host;
+  const request = parseContract(RenderRequestSchema, input);
+  checkRenderRequest(request);
+  if (request.sample_rate !== host.sampleRate) {
+    throw new EngineError(
+      "E_SCHEMA",
+      `must be ${host.sampleRate}: a real-time render runs at the audio context's rate`,
+      "sample_rate",
+    );
+  }
+  const graph = graphWithCaptures(request);
+  const captureNames = graph.nodes.filter((node) => node.capture).map((node) => node.name);
+  const frames = renderFrameCount(request);
+  // The results are kept under handles at the end: refuse now rather than after playing them.
+  host.ensureBufferRoom(4 * frames * request.channels * (1 + captureNames.length));
+  const started = performance.now();
+  driver.throwIfFaulted();
+  const startFrame = driver.frameAt(request.start_position_seconds ?? 0);
+  // As offline: nothing plays before the timeline's zero, so a preroll never reaches before it.
+  const skipFrames = Math.min(startFrame, Math.round(request.options.preroll * host.sampleRate));
+
+  await converse(driver, { type: "live-hold" }, "live-held");
+  let outcome: LiveGraphOutcome = "kept";
+  let restoreError: string | null = null;
+  let capture: LiveCapture;
+  let after: HeldTransport;
+  try {
+    const previous = driver.loadedGraph;
+    if (JSON.stringify(previous) !== JSON.stringify(graph)) {
+      await driver.load(graph, "node_graph");
+      outcome = previous === null ? "left_loaded" : "restored";
+    }
+    try {
+      capture = await captureLive(driver, request, {
+        startFrame: startFrame - skipFrames,
+        skipFrames,
+        frames,
+        captureNames,
+        signal,
+        onFrames: (done) =>
+          onProgress?.({ request_id: request.request_id, frames_rendered: done, frames_total: frames }),
+      });
+    } finally {
+      if (outcome === "restored" && previous !== null) {
+        await driver.load(previous, "node_graph").catch((error: unknown) => {
+          restoreError = String((error as Error)?.message ?? error);
+        });
+      }
+    }
+  } finally {
+    after = (await converse(driver, { type: "live-release" }, "live-released")).transport;
+  }
+  const live = {
+    graph: restoreError === null ? outcome : "left_loaded",
+    ...(restoreError === null ? {} : { graph_restore_error: restoreError }),
+    transport: {
+      position_seconds: after.positionFrames / host.sampleRate,
+      running: after.running,
+      loop: after.loopEnabled,
+    },
+  };
+  if (capture.fault !== null) {
+    const error = new EngineError(
+      "E_RENDER",
+      `the engine faulted while playing the render: ${capture.fault}`,
+    );
+    return renderResult(request, started, {
+      status: "error",
+      error: error.message,
+      frames: 0,
+      extensions: { lost_frames: capture.lostFrames, live_render: live },
+    });
+  }
+  const report = nonFiniteReport(capture.nonFinite[0] ?? NONE, captureCounts(captureNames, capture));
+  const failed = nonFiniteFailure(request, report);
+  if (failed !== null) {
+    return renderResult(request, started, {
+      ...failed,
+      extensions: { ...failed.extensions, lost_frames: capture.lostFrames, live_render: live },
+    });
+  }
+  const { reader } = capture;
+  const kept = reader.framesRead;
+  const output = await host.uploadBuffer(reader.channelsOf(0, request.channels, kept), request.sample_rate);
+  const captures: Record<string, string> = {};
+  for (const [i, name] of captureNames.entries()) {
+    const channels = reader.channelsOf(i + 1, request.channels, kept);
+    Object.defineProperty(captures, name, {
+      value: await host.uploadBuffer(channels, request.sample_rate),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  const reason = capture.cancelled
+    ? new EngineError("E_CANCELLED", `render cancelled after ${kept} of ${frames} frames`).message
+    : capture.stalled
+      ? "the transport stopped before the render's end (stalled capture)"
+      : capture.lostFrames > 0
+        ? `the capture ring overflowed: the render stopped after ${kept} of ${frames} frames`
+        : null;
+  return renderResult(request, started, {
+    status: reason === null ? "ok" : "partial",
+    error: reason,
+    buffer_handle: output,
+    frames: kept,
+    extensions: {
+      captures,
+      lost_frames: capture.lostFrames,
+      live_render: live,
+      ...(report === null ? {} : { non_finite: report }),
+    },
+  });
+}
+
+/**
+ * The request's graph with `capture: true` on the nodes options.capture names (each must exist:
+ * E_UNKNOWN_NODE at options.capture[i]), so the worklet's engine keeps their output.
+ */
+function graphWithCaptures(request: RenderRequest): GraphDescriptor {
+  const graph = request.node_graph;
+  const asked = new Set<string>();
+  request.options.capture?.forEach((name, i) => {
+    if (!graph.nodes.some((node) => node.name === name)) {
+      throw new EngineError("E_UNKNOWN_NODE", `no node named "${name}"`, formatPath([i], "options.capture"));
+    }
+    asked.add(name);
+  });
+  if (asked.size === 0) return graph;
+  return {
+    ...graph,
+    nodes: graph.nodes.map((node) => (asked.has(node.name) ? { ...node, capture: true } : node)),
+  };
+}
+
+const NONE: NonFiniteCounts = { samples: 0, firstFrame: -1 };
+
+function captureCounts(names: readonly string[], capture: LiveCapture): Map<string, NonFiniteCounts> {
+  return new Map(names.map((name, i) => [name, capture.nonFinite[i + 1] ?? NONE]));
+}
+
+interface LiveCapture {
+  reader: LiveCaptureReader;
+  lostFrames: number;
+  cancelled: boolean;
+  stalled: boolean;
+  fault: string | null;
+  /** Per source (output, then captures): NaN or ±Infinity samples in the kept frames. */
+  nonFinite: NonFiniteCounts[];
+}
+
+/** Arms the worklet's tap on the loaded graph and drains the ring until every frame is in. */
+async function captureLive(
+  driver: WorkletDriver,
+  request: RenderRequest,
+  options: {
+    startFrame: number;
+    skipFrames: number;
+    frames: number;
+    captureNames: readonly string[];
+    signal: AbortSignal;
+    onFrames(done: number): void;
+  },
+): Promise<LiveCapture> {
+  const loaded = driver.loadedSources;
+  if (loaded === null) throw new EngineError("E_INTERNAL", "no graph is loaded for the live render");
+  const sources = [loaded.output, ...options.captureNames.map((name) => loaded.captures.get(name) ?? -1)];
+  const perFrame = request.channels * sources.length;
+  const ringFrames = Math.max(
+    1024,
+    Math.min(Math.ceil(RING_SECONDS * driver.sampleRate), Math.floor(RING_MAX_FLOATS / perFrame)),
+  );
+  const plane = createDataPlane({ isolated: globalThis.crossOriginIsolated === true });
+  // Over MessagePorts the worklet sends chunks of 8 quanta: few messages, drained steadily.
+  const ring = plane.createRing(Float32Array, ringFrames * perFrame, {
+    localRole: "consumer",
+    chunkLength: 8 * 128 * perFrame,
+  });
+  let captured: Extract<WorkletToWorkerMessage, { type: "live-captured" }> | null = null;
+  let onCaptured = () => {};
+  const finished = new Promise<void>((resolve) => {
+    onCaptured = resolve;
+  });
+  const ownChannels = await new Promise<number[]>((resolve) => {
+    driver.converse(
+      {
+        type: "live-arm",
+        startFrame: options.startFrame,
+        skipFrames: options.skipFrames,
+        frames: options.frames,
+        sources,
+        maxChannels: request.channels,
+        ring: ring.remote,
+      },
+      (reply) => {
+        if (reply.type === "live-armed") resolve(reply.ownChannels);
+        if (reply.type !== "live-captured") return false;
+        captured = reply;
+        onCaptured();
+        return true;
+      },
+      ring.transfer,
+    );
+  });
+  const reader = new LiveCaptureReader(ownChannels, options.frames);
+  const chunk = new Float32Array(Math.max(4096, 8 * 128 * reader.frameFloats));
+  const drain = () => {
+    for (;;) {
+      const n = ring.local.pop(chunk);
+      if (n === 0) return;
+      reader.take(chunk, n);
+      lastProgress = Date.now();
+    }
+  };
+  const stallMs = STALL_MS + 1000 * (options.skipFrames / driver.sampleRate);
+  let lastProgress = Date.now();
+  let cancelled = false;
+  let stalled = false;
+  const end = () => captured as { frames: number; lost: number } | null;
+  const complete = () => {
+    const result = end();
+    return result !== null && reader.framesRead >= result.frames;
+  };
+  while (!complete()) {
+    if (options.signal.aborted) {
+      cancelled = true;
+      break;
+    }
+    if (driver.fault !== null) break;
+    if (Date.now() - lastProgress > stallMs) {
+      stalled = true;
+      break;
+    }
+    // Once live-captured has arrived, the last frames may still be in flight on the ring's own port
+    // (the MessagePort fallback): wait on the bell alone then (racing a settled promise would spin).
+    await (end() === null
+      ? Promise.race([driver.doorbell.waitForRingAsync(50), finished])
+      : driver.doorbell.waitForRingAsync(10));
+    drain();
+    options.onFrames(reader.framesRead);
+  }
+  drain();
+  const result = end();
+  const counted = complete() && result !== null;
+  const last = captured as Extract<WorkletToWorkerMessage, { type: "live-captured" }> | null;
+  return {
+    reader,
+    lostFrames: result?.lost ?? 0,
+    cancelled,
+    stalled,
+    fault: complete() ? null : driver.fault,
+    // Counts exist once the capture ended; a first frame past the kept ones (the last quantum is
+    // counted whole) is not in the render.
+    nonFinite: sources.map((_, i) => {
+      const samples = counted ? (last?.nonFiniteSamples[i] ?? 0) : 0;
+      const first = counted ? (last?.nonFiniteFirstFrames[i] ?? -1) : -1;
+      return samples > 0 && first >= 0 && first < reader.framesRead ? { samples, firstFrame: first } : NONE;
+    }),
+  };
+}
+
+/** Sends a hold or release and resolves with its answer. */
+function converse<T extends WorkletToWorkerMessage["type"]>(
+  driver: WorkletDriver,
+  message: { type: "live-hold" | "live-release" },
+  answer: T,
+): Promise<Extract<WorkletToWorkerMessage, { type: T }>> {
+  return new Promise((resolve) => {
+    driver.converse(message, (reply) => {
+      if (reply.type !== answer) return false;
+      resolve(reply as Extract<WorkletToWorkerMessage, { type: T }>);
+      return true;
+    });
+  });
+}
