@@ -8,8 +8,8 @@ import { RenderRequestSchema } from "../src/contracts/render";
 import { parseContract } from "../src/contracts/validate";
 import { createEngine } from "../src/create-engine";
 import { compileProject } from "../src/project/compile-project";
-import { exportProject } from "../src/project/export-project";
-import { PROJECT_SAMPLE_RATE, scaleAudio, scaleProject } from "../test/support/project-scale";
+import { PROJECT_SAMPLE_RATE, scaleProject } from "../test/support/project-scale";
+import { timeProjectExports } from "./project-export-timing";
 import { median } from "./workloads";
 
 export interface CompileFigures {
@@ -39,18 +39,6 @@ export function benchProjectCompile(repetitions: number): CompileFigures {
 
 /** Realtime factors of exportProject (upload, compile, render, WAV) on the in-process host in Node. */
 export async function benchProjectExportNodejs(repetitions: number): Promise<number[]> {
-  const project = scaleProject();
-  const audio = scaleAudio(PROJECT_SAMPLE_RATE);
   const engine = await createEngine({ sampleRate: PROJECT_SAMPLE_RATE });
-  const factors: number[] = [];
-  try {
-    for (let r = 0; r < repetitions; r++) {
-      const started = performance.now();
-      const exported = await exportProject(engine, { project, audio }, { sampleRate: PROJECT_SAMPLE_RATE });
-      factors.push(exported.frames / PROJECT_SAMPLE_RATE / ((performance.now() - started) / 1000));
-    }
-  } finally {
-    await engine.close();
-  }
-  return factors;
+  return timeProjectExports(engine, repetitions);
 }

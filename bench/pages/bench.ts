@@ -2,9 +2,9 @@
 // on the same workloads in the same page.
 
 import { createBrowserEngine } from "../../src/create-browser-engine";
-import { exportProject } from "../../src/project/export-project";
-import { PROJECT_SAMPLE_RATE, scaleAudio, scaleProject } from "../../test/support/project-scale";
+import { PROJECT_SAMPLE_RATE } from "../../test/support/project-scale";
 import { SAMPLE_RATE, type WorkloadId } from "../../test/support/workloads";
+import { timeProjectExports } from "../project-export-timing";
 import { buildNative, sanityRms, type Timing } from "../workloads";
 
 function benchWorker(id: WorkloadId, seconds: number, repetitions: number): Promise<Timing> {
@@ -48,23 +48,11 @@ Object.assign(window, { benchWorker, benchNative });
 
 /** Realtime factors of exportProject of the 16-track, 3-minute project in the Worker host. */
 async function benchProjectExport(repetitions: number): Promise<number[]> {
-  const project = scaleProject();
-  const audio = scaleAudio(PROJECT_SAMPLE_RATE);
   const engine = await createBrowserEngine({
     host: "worker",
     hostOptions: { sampleRate: PROJECT_SAMPLE_RATE },
   });
-  const factors: number[] = [];
-  try {
-    for (let r = 0; r < repetitions; r++) {
-      const started = performance.now();
-      const exported = await exportProject(engine, { project, audio }, { sampleRate: PROJECT_SAMPLE_RATE });
-      factors.push(exported.frames / PROJECT_SAMPLE_RATE / ((performance.now() - started) / 1000));
-    }
-  } finally {
-    await engine.close();
-  }
-  return factors;
+  return timeProjectExports(engine, repetitions);
 }
 
 Object.assign(window, { benchProjectExport });
