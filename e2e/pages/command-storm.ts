@@ -85,6 +85,16 @@ async function twoMoreQuanta(): Promise<void> {
 }
 
 /** Float32-exact gains in (0, 1], all different from one call to the next. */
+/**
+ * After a live render: the transport stopped, and two more quanta rendered, so the snapshot the
+ * audio thread publishes once per quantum counts the render's own transport moves (the release's
+ * seek, loop and pause apply on the control side, between quanta).
+ */
+async function settledAfterRender(): Promise<void> {
+  await until(() => !client().readTransport().running);
+  await twoMoreQuanta();
+}
+
 const gainValue = (i: number) => (((i * 7919) % 4096) + 1) / 4096;
 
 async function loadGain(): Promise<GraphDescriptorInput> {
@@ -200,7 +210,7 @@ const api = {
         if (firstWrong < 0) firstWrong = f;
       }
     }
-    await until(() => !client().readTransport().running);
+    await settledAfterRender();
     return {
       ...result,
       elapsedMs,
@@ -247,7 +257,7 @@ const api = {
     const frames = first + spacing * notes + 1000;
     const capture = await c.render(captureRequest(graph, frames, false));
     const live = await readLeft(capture.buffer_handle);
-    await until(() => !client().readTransport().running);
+    await settledAfterRender();
     const after = counters();
     // The reference: the offline render of one note per velocity, on the same spacing. Every live
     // note of velocity v must play exactly its frames (note k covers [first + spacing k, + spacing)).
