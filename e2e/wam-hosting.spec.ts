@@ -35,6 +35,11 @@ async function open(page: Page): Promise<Api> {
   return api;
 }
 
+/** Where the instrument tests put notes (frames at 48 kHz). */
+const NOTES = [4800, 19200, 33600];
+/** Live, a plugin that starts voices on the main thread hears a note when the main thread gets to it. */
+const LIVE_MAIN_THREAD_LIMIT = 4800;
+
 test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
   test.setTimeout(120_000);
 
@@ -108,7 +113,6 @@ test.describe("WAM hosting, offline, errors and the corpus", () => {
 
   // Measured accuracy (docs/wam.md, "Timing accuracy"): a note's first sample above -60 dBFS comes
   // at most 192 frames after its frame (one 128-frame step for main-thread plugins, plus the attack).
-  const NOTES = [4800, 19200, 33600];
   for (const [name, path] of [
     ["synth101", "burns-audio/synth101/index.js"],
     ["modal", "burns-audio/modal/index.js"],
@@ -220,6 +224,36 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     expect(run.peak).toBeGreaterThan(0.1);
     expect(run.maxDiff).toBe(0);
   });
+
+  // A corpus instrument in real time, notes from the graph's MIDI timeline: where they start live
+  // (docs/wam.md, "Timing accuracy"), three renders each.
+  for (const [name, path, limit] of [
+    ["modal", "burns-audio/modal/index.js", 192],
+    ["synth101", "burns-audio/synth101/index.js", LIVE_MAIN_THREAD_LIMIT],
+  ] as const) {
+    test(`${name} played live by graph MIDI starts its notes within ${limit} frames of their frames`, async ({
+      page,
+    }) => {
+      const api = await open(page);
+      await api.resume();
+      const takes = [];
+      for (let run = 0; run < 3; run++) takes.push(await api.corpusInstrument(path, [...NOTES], {}, true));
+      console.log(
+        name,
+        "live",
+        JSON.stringify(takes.map((t) => ({ status: t.status, onsets: t.onsets, peak: t.peak }))),
+      );
+      for (const take of takes) {
+        expect(take.status).toBe("ok");
+        expect(take.finite).toBe(true);
+        expect(take.onsets).toHaveLength(NOTES.length);
+        take.onsets.forEach((onset, i) => {
+          expect(onset - (NOTES[i] as number)).toBeGreaterThanOrEqual(0);
+          expect(onset - (NOTES[i] as number)).toBeLessThanOrEqual(limit);
+        });
+      }
+    });
+  }
 
   test("four corpus effects play live and sound (non-silent, finite)", async ({ page }) => {
     const api = await open(page);

@@ -217,8 +217,16 @@ const api = {
     };
   },
 
-  /** An instrument of the corpus played by graph MIDI: the frames where its notes start. */
-  async corpusInstrument(path: string, notes: number[], extensions: Record<string, unknown> = {}) {
+  /**
+   * An instrument of the corpus played by graph MIDI: the frames where its notes start. `live`
+   * renders it in real time on the AudioWorklet host (options.offline false) instead of offline.
+   */
+  async corpusInstrument(
+    path: string,
+    notes: number[],
+    extensions: Record<string, unknown> = {},
+    live = false,
+  ) {
     const nodes: GraphDescriptorInput["nodes"] = [
       {
         name: "synth",
@@ -236,6 +244,7 @@ const api = {
     const started = performance.now();
     const { result, channels } = await renderChannels({ version: "v1alpha", nodes, output: "synth" }, 1, {
       extensions,
+      ...(live ? { options: { offline: false } } : {}),
     });
     const left = channels[0] ?? new Float32Array(0);
     // A note's start: its first sample above -60 dBFS after a stretch of silence.
