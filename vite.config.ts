@@ -49,6 +49,8 @@ function serveFolder(prefix: string, folder: string): Plugin {
         }
         res.setHeader("Content-Type", MIME[extname(path)] ?? "application/octet-stream");
         res.setHeader("Content-Length", String(size));
+        // HEAD asks for the headers only (a discovery probe may send one): no body.
+        if (req.method === "HEAD") return void res.end();
         createReadStream(path).pipe(res);
       });
     },
