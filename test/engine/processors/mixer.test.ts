@@ -155,5 +155,8 @@ describeSharedBehaviour({
   inputs: [[testSignal(6000, 1)], [testSignal(6000, 2), testSignal(6000, 3)]],
   outputChannels: 2,
   params: { gain: 0.8, input_gain_0: 0.5, input_gain_1: -0.25 },
+  // The gains of the two connected inputs and the output one by one; the 254 unconnected inputs'
+  // gains are covered by the all-at-minimum and all-at-maximum sets (514 renders took minutes).
+  probeOneByOne: ["gain", "input_gain_0", "input_gain_1"],
   stateful: false,
 });
