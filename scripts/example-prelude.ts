@@ -26,6 +26,7 @@ import type { ExpectStatic } from "vitest";
 import type { DiscoveryCache } from "../src/api/discovery-cache";
 import type { RootScan } from "../src/api/discovery-roots";
 import type { EngineClient, FaustCompiling } from "../src/api/engine-client";
+import type { MidiRecording } from "../src/api/midi-recording";
 import type { RealtimeEngineClient } from "../src/api/realtime-client";
 import type { MeterReading, TransportSnapshot } from "../src/api/realtime-readings";
 import type { Float32WavReader } from "../src/audio-io/float32-wav-reader";
@@ -158,6 +159,7 @@ export interface ExampleNameOverrides {
   "src/api/discovery-merge.ts": { own: PluginDiscoveryResult; rootScan: RootScan };
   "src/api/engine-client.ts": { engine: EngineClient & FaustCompiling };
   "src/api/realtime-client.ts": { engine: RealtimeEngineClient };
+  "src/api/midi-recording.ts": { engine: RealtimeEngineClient; take: MidiRecording };
   "src/audio-io/float32-wav-reader.ts": { reader: Float32WavReader };
   "src/audio-io/wav-stream.ts": { writer: WavStreamWriter; renderOneSecond(): Float32Array[] };
   "src/cli/": {

@@ -8,9 +8,15 @@ import { BufferHandleSchema, CONTRACT_VERSION, SampleRateSchema } from "../contr
 import { type EngineCommand, EngineCommandSchema, type EngineCommandType } from "../contracts/engine-command";
 import type { AutomationInput } from "../contracts/graph-descriptor";
 import { checkLimit } from "../contracts/limits";
+import type { LiveMidiMessageInput } from "../contracts/live-midi";
 import { parseContract } from "../contracts/validate";
 import { type DiscoveryRoot, DiscoveryRootSchema, discoveryRootKey } from "./discovery-roots";
-import type { DiscoverOptions, ScheduleAutomationOptions, SetParameterOptions } from "./engine-client";
+import type {
+  DiscoverOptions,
+  ScheduleAutomationOptions,
+  SendMidiOptions,
+  SetParameterOptions,
+} from "./engine-client";
 
 /** The fields of one command type, as a caller writes them (without `version` and `type`). */
 export type CommandFields<T extends EngineCommandType> = Omit<
@@ -49,6 +55,20 @@ export function setParameterCommand(
     value,
     at_seconds: options.atSeconds ?? null,
   });
+}
+
+/**
+ * EngineClient.sendMidi's arguments as a validated send_midi command (paths under send_midi.*); no
+ * time means now (at_seconds null).
+ * @example
+ * const command = sendMidiCommand("keys", { type: "note_on", note: 60, velocity: 100 });
+ */
+export function sendMidiCommand(
+  node: string,
+  message: LiveMidiMessageInput,
+  options: SendMidiOptions = {},
+): Extract<EngineCommand, { type: "send_midi" }> {
+  return makeCommand("send_midi", { node, message, at_seconds: options?.atSeconds ?? null });
 }
 
 const ScheduleAutomationOptionsSchema = z.strictObject({ mode: z.enum(["append", "replace"]).optional() });

@@ -14,6 +14,7 @@
 import type { AutomationMode } from "../contracts/automation-lane";
 import type { BufferHandle } from "../contracts/common";
 import type { AutomationInput, GraphDescriptorInput, MidiEventInput } from "../contracts/graph-descriptor";
+import type { LiveMidiMessageInput } from "../contracts/live-midi";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../contracts/render";
@@ -72,6 +73,14 @@ export interface RenderCallOptions {
 
 export interface SetParameterOptions {
   /** Transport time to apply the value at, in seconds; omitted means now. */
+  atSeconds?: number;
+}
+
+export interface SendMidiOptions {
+  /**
+   * Transport time to play the message at, in seconds, as setParameter's; omitted means now: the
+   * first frame of the quantum in which the audio thread takes it (docs/realtime.md, "Live MIDI").
+   */
   atSeconds?: number;
 }
 
@@ -179,6 +188,23 @@ export interface EngineClient {
    * await client.scheduleEvents("bass", [{ type: "note", time: 1, duration: 0.5, note: 36, velocity: 100 }]);
    */
   scheduleEvents(node: string, events: MidiEventInput[]): Promise<void>;
+
+  /**
+   * Plays one live MIDI message into a node of the loaded graph that takes MIDI (builtin:synth,
+   * builtin:sampler, a Faust DSP with voices or [midi:...] controls, a WAM): a note_on sounds until
+   * its note_off (a note_off for a note that is not on does nothing), cc, pitch_bend, and
+   * all_notes_off for stuck notes. Now (the first frame of the next quantum the audio thread renders)
+   * or at a transport time (`atSeconds`). Resolves once the message is taken, as setParameter.
+   * Rejects with E_UNKNOWN_NODE at send_midi.node (not loaded), E_SCHEMA at send_midi.node (a node
+   * that takes no MIDI), E_SCHEMA at send_midi.message.* and send_midi.at_seconds; the hosts without
+   * a real-time clock (in-process, worker) validate and then refuse with E_HOST_UNAVAILABLE, naming
+   * the audioworklet host. See docs/realtime.md, "Live MIDI".
+   * @example
+   * await client.sendMidi("keys", { type: "note_on", note: 60, velocity: 100 });
+   * await client.sendMidi("keys", { type: "note_off", note: 60 });
+   * await client.sendMidi("keys", { type: "cc", controller: 64, value: 127 }, { atSeconds: 2 });
+   */
+  sendMidi(node: string, message: LiveMidiMessageInput, options?: SendMidiOptions): Promise<void>;
 
   /**
    * Schedules automation of a parameter of a node of the loaded graph while it plays, without

@@ -7,6 +7,7 @@ export * from "./discovery-roots";
 export * from "./engine-client";
 export * from "./engine-client-base";
 export * from "./host-factory";
+export * from "./midi-recording";
 export * from "./realtime-client";
 export * from "./realtime-readings";
 export * from "./wam-load-policy";

@@ -5,9 +5,11 @@
  * concrete client class.
  */
 import type { EngineClient } from "./engine-client";
+import type { LiveMidiRecorder } from "./midi-recording";
 import type { DataPlaneTransport, MeterReading, TransportSnapshot } from "./realtime-readings";
 
-export interface RealtimeEngineClient extends EngineClient {
+/** The whole EngineClient contract, what a UI reads per frame, and live MIDI recording (LiveMidiRecorder). */
+export interface RealtimeEngineClient extends EngineClient, LiveMidiRecorder {
   readonly host: "audioworklet";
   /**
    * How state, meters and commands move: "shared_memory" (cross-origin isolated) or "message_port".

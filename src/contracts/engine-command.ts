@@ -1,6 +1,6 @@
 /**
  * EngineCommand: the control messages an EngineClient sends to its host (transport, tempo, parameters,
- * MIDI, graph loads). They are validated when built on the client and again when decoded by the
+ * MIDI, live MIDI, graph loads). They are validated when built on the client and again when decoded by the
  * worker or worklet side, with the same schema; the command's `type` is the root of error paths
  * (`E_SCHEMA at seek.position_seconds: must be >= 0`).
  *
@@ -11,6 +11,7 @@ import * as z from "zod";
 import { ExtensionsSchema, NodeNameSchema, VersionSchema } from "./common";
 import { AutomationSchema, GraphDescriptorSchema, MidiEventSchema } from "./graph-descriptor";
 import { LIMITS } from "./limits";
+import { LiveMidiMessageSchema } from "./live-midi";
 import { LoopRegionSchema } from "./transport-state";
 
 function command<Type extends string, Shape extends z.ZodRawShape>(
@@ -70,6 +71,22 @@ export const EngineCommandSchema = z
           "Events; their times are on the transport timeline (limit graphEvents, with the graph's own).",
         ),
     }),
+    command(
+      "send_midi",
+      "Play one live MIDI message into a node of the loaded graph, now or at a transport time (see live-midi.ts).",
+      {
+        node: NodeNameSchema.describe("Name of the node in the loaded graph: one that takes MIDI."),
+        message: LiveMidiMessageSchema,
+        at_seconds: z
+          .number()
+          .min(0)
+          .nullable()
+          .default(null)
+          .describe(
+            "Transport time to play it at, in seconds; null means now (the first frame of the quantum that takes it).",
+          ),
+      },
+    ),
     command(
       "schedule_automation",
       "Schedule automation of one parameter of a node of the loaded graph, live (see automation-lane.ts).",

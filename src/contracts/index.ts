@@ -9,6 +9,7 @@ export * from "./graph-limits";
 export * from "./graph-semantics";
 export * from "./json-schemas";
 export * from "./limits";
+export * from "./live-midi";
 export * from "./node-descriptor";
 export * from "./non-finite";
 export * from "./periodic-wave";

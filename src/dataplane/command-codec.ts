@@ -15,6 +15,7 @@
  * 12  ...  payload      per type:
  *      set_parameter  u32 node, u32 param, f32 value                        (12 bytes)
  *      midi           u32 node, u8 status, u8 data1, u8 data2, u8 0         (8)
+ *      live_midi      as midi: a message played live (sendMidi), recorded     (8)
  *      play, pause, stop                                                    (0)
  *      seek           f64 positionFrame                                     (8)
  *      set_loop       f64 startFrame, f64 endFrame, u32 enabled (0 or 1)    (20)
@@ -52,6 +53,7 @@ export const CommandType = {
   seek: 6,
   set_loop: 7,
   set_tempo: 8,
+  live_midi: 9,
 } as const;
 
 /** 0xD5: the first byte of every record. */
@@ -71,6 +73,7 @@ PAYLOAD_BYTES[CommandType.stop] = 0;
 PAYLOAD_BYTES[CommandType.seek] = 8;
 PAYLOAD_BYTES[CommandType.set_loop] = 20;
 PAYLOAD_BYTES[CommandType.set_tempo] = 16;
+PAYLOAD_BYTES[CommandType.live_midi] = 8;
 
 /** The largest record, header included. */
 export const MAX_COMMAND_BYTES = COMMAND_HEADER_BYTES + 20;
@@ -78,7 +81,14 @@ export const MAX_COMMAND_BYTES = COMMAND_HEADER_BYTES + 20;
 /** A command as the client encodes it. `atFrame` defaults to NOW (-1). */
 export type DataPlaneCommand =
   | { type: "set_parameter"; node: number; param: number; value: number; atFrame?: number }
-  | { type: "midi"; node: number; status: number; data1: number; data2: number; atFrame?: number }
+  | {
+      type: "midi" | "live_midi";
+      node: number;
+      status: number;
+      data1: number;
+      data2: number;
+      atFrame?: number;
+    }
   | { type: "play" | "pause" | "stop"; atFrame?: number }
   | { type: "seek"; positionFrame: number; atFrame?: number }
   | { type: "set_loop"; startFrame: number; endFrame: number; enabled: boolean; atFrame?: number }
@@ -104,6 +114,14 @@ export interface CommandVisitor {
    * engineCommands.midi(2, 0x90, 60, 100, NOW);
    */
   midi(node: number, status: number, data1: number, data2: number, atFrame: number): void;
+  /**
+   * Deliver a MIDI message played live (EngineClient.sendMidi) to node `node`: as midi(), and a
+   * MIDI recording in progress records it with the frame it applies on.
+   * @example
+   * // what decode() calls for { type: "live_midi", node: 2, status: 0x90, data1: 60, data2: 100 }
+   * engineCommands.liveMidi(2, 0x90, 60, 100, NOW);
+   */
+  liveMidi(node: number, status: number, data1: number, data2: number, atFrame: number): void;
   /**
    * Start (or resume) the transport.
    * @example
@@ -188,6 +206,7 @@ export class CommandEncoder {
         view.setFloat32(p + 8, command.value, true);
         break;
       case "midi":
+      case "live_midi":
         checkIndex(command.node, path, "node");
         checkByte(command.status, 0x80, 0xff, path, "status");
         checkByte(command.data1, 0, 0x7f, path, "data1");
@@ -317,6 +336,14 @@ export class CommandDecoder {
           const data2 = view.getUint8(p + 6);
           if (status < 0x80 || data1 > 0x7f || data2 > 0x7f) return false;
           visitor.midi(view.getUint32(p, true), status, data1, data2, atFrame);
+          return true;
+        }
+        case CommandType.live_midi: {
+          const status = view.getUint8(p + 4);
+          const data1 = view.getUint8(p + 5);
+          const data2 = view.getUint8(p + 6);
+          if (status < 0x80 || data1 > 0x7f || data2 > 0x7f) return false;
+          visitor.liveMidi(view.getUint32(p, true), status, data1, data2, atFrame);
           return true;
         }
         case CommandType.play:

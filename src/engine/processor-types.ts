@@ -6,6 +6,7 @@
  *
  * Like the loader (wasm-engine.ts) it runs in AudioWorkletGlobalScope, which has no TextDecoder.
  */
+import { EngineError } from "../contracts/errors";
 
 /** The exports of engine.wasm that describe its processor types (see wasm/src/abi.cpp). */
 export interface ProcessorTableExports {
@@ -49,6 +50,11 @@ export interface ProcessorTypeInfo {
   /** Plays MIDI notes (NodeDescriptor.extensions.is_instrument). */
   instrument: boolean;
   /**
+   * Acts on MIDI without being an instrument: a Faust DSP with `[midi:...]` controls (a CC, the
+   * pitch wheel, keys). Absent: false.
+   */
+  midiControls?: boolean;
+  /**
    * The buffer slots in engine slot order: the names each slot answers to, the canonical one (listed
    * by NodeDescriptor.extensions.buffer_slots) first. Empty when the type takes no buffers.
    */
@@ -83,6 +89,30 @@ const PARAM_SPEC_LAYOUT = {
  * A NUL-terminated engine string ("" for a null pointer). Engine strings are ASCII identifiers and
  * messages, so bytes map to characters one to one.
  */
+/**
+ * True when a node of this type acts on MIDI (live MIDI is refused for the others: it would do
+ * nothing): an instrument, or a DSP with MIDI controls.
+ * @example
+ * takesMidi(samplerType); // true
+ */
+export function takesMidi(type: ProcessorTypeInfo): boolean {
+  return type.instrument || type.midiControls === true;
+}
+
+/**
+ * Throws E_SCHEMA at `path` unless node `name` of type `type` (node_id `nodeId`) takes MIDI.
+ * @example
+ * requireMidiNode(filterType, "filter", "builtin:filter", "send_midi.node"); // throws
+ */
+export function requireMidiNode(type: ProcessorTypeInfo, name: string, nodeId: string, path: string): void {
+  if (takesMidi(type)) return;
+  throw new EngineError(
+    "E_SCHEMA",
+    `node "${name}" (${nodeId}) takes no MIDI: live MIDI plays into an instrument (builtin:synth, builtin:sampler, a Faust DSP with voices or [midi:...] controls, a WAM)`,
+    path,
+  );
+}
+
 export function readCString(memory: WebAssembly.Memory, pointer: number): string {
   if (pointer === 0) return "";
   const bytes = new Uint8Array(memory.buffer);

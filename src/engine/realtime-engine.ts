@@ -46,6 +46,7 @@ const Kind = {
   Seek: CommandType.seek,
   SetLoop: CommandType.set_loop,
   SetTempo: CommandType.set_tempo,
+  LiveMidi: CommandType.live_midi,
 } as const;
 
 /**
@@ -59,9 +60,32 @@ export interface PieceTap {
   piece(offset: number, frames: number, positionFrame: number): void;
 }
 
+/**
+ * Audio: sees every live MIDI message (sendMidi) as it applies, on the frame it applies on: a MIDI
+ * recording (live-midi-recorder.ts) keeps them. Must not allocate.
+ */
+export interface LiveMidiTap {
+  /**
+   * Message `status`, `data1`, `data2` reached node `node` (its index plus the engine's midiTapBase)
+   * on transport frame `frame`, when the transport had played `playedFrames` frames (playedFrames).
+   */
+  liveMidi(
+    node: number,
+    status: number,
+    data1: number,
+    data2: number,
+    frame: number,
+    playedFrames: number,
+  ): void;
+}
+
 export class RealtimeEngine implements CommandVisitor {
   /** Control: set while a live render captures (null otherwise); called once per rendered piece. */
   pieceTap: PieceTap | null = null;
+  /** Control: told of every live MIDI message applied (null: nobody records). */
+  midiTap: LiveMidiTap | null = null;
+  /** Added to node indices given to midiTap: a WAM graph's stage numbers its nodes from its group base. */
+  midiTapBase = 0;
   running = false;
   positionFrames = 0;
   positionBeats = 0;
@@ -79,6 +103,12 @@ export class RealtimeEngine implements CommandVisitor {
   droppedCommands = 0;
   /** Timed commands (atFrame >= 0) received and no longer queued: applied, bad or dropped. */
   timedCommandsDone = 0;
+  /**
+   * Frames rendered while the transport ran, since the engine started: a clock that only moves
+   * forward (seeks and loop wraps move positionFrames, not this). A stage following a leader takes
+   * the leader's, so the members of a WAM graph count alike.
+   */
+  playedFrames = 0;
 
   private rampTarget = 120;
   private rampFramesLeft = 0;
@@ -114,6 +144,7 @@ export class RealtimeEngine implements CommandVisitor {
     this.loopEnabled = leader.loopEnabled;
     this.loopStart = leader.loopStart;
     this.loopEnd = leader.loopEnd;
+    this.playedFrames = leader.playedFrames;
     this.engine.seek(this.positionFrames);
   }
 
@@ -139,6 +170,9 @@ export class RealtimeEngine implements CommandVisitor {
   }
   midi(node: number, status: number, data1: number, data2: number, atFrame: number): void {
     this.schedule(Kind.Midi, atFrame, node, status, data1, data2);
+  }
+  liveMidi(node: number, status: number, data1: number, data2: number, atFrame: number): void {
+    this.schedule(Kind.LiveMidi, atFrame, node, status, data1, data2);
   }
   play(atFrame: number): void {
     this.schedule(Kind.Play, atFrame, 0, 0, 0, 0);
@@ -239,6 +273,7 @@ export class RealtimeEngine implements CommandVisitor {
     }
     this.positionBeats += (n * (startBpm + this.bpm)) / 2 / 60 / this.sampleRate;
     this.positionFrames += n;
+    this.playedFrames += n;
     if (this.loopEnabled && this.loopEnd > this.loopStart && this.positionFrames === this.loopEnd) {
       this.moveTo(this.loopStart);
     }
@@ -252,7 +287,7 @@ export class RealtimeEngine implements CommandVisitor {
 
   private schedule(kind: Kind, frame: number, a: number, b: number, c: number, d: number): void {
     const atFrame = Math.round(frame);
-    const isTransport = kind !== Kind.SetParameter && kind !== Kind.Midi;
+    const isTransport = kind !== Kind.SetParameter && kind !== Kind.Midi && kind !== Kind.LiveMidi;
     if (atFrame < 0) {
       this.apply(kind, a, b, c, d);
       return;
@@ -309,6 +344,18 @@ export class RealtimeEngine implements CommandVisitor {
         }
         this.engine.exports.wd_node_midi_now(this.engineHandle(), a, b, c, d);
         this.appliedCommands++;
+        return;
+      }
+      case Kind.LiveMidi: {
+        if (!(a >= 0 && a < this.nodeCount)) {
+          this.badCommands++;
+          return;
+        }
+        // Delivered now: the engine hands it to the node at the first frame of its next render, which
+        // is positionFrames (a timed one applies where the quantum was split for it).
+        this.engine.exports.wd_node_midi_now(this.engineHandle(), a, b, c, d);
+        this.appliedCommands++;
+        this.midiTap?.liveMidi(a + this.midiTapBase, b, c, d, this.positionFrames, this.playedFrames);
         return;
       }
       case Kind.Play:

@@ -285,6 +285,7 @@ export class FaustRegistry {
           };
         }),
         instrument: compiled.descriptor.extensions.is_instrument ?? false,
+        midiControls: compiled.layout.midi.length > 0,
         // Soundfiles reach the DSP through create(), not through engine buffer slots.
         bufferSlots: [],
         presets: [],

@@ -16,12 +16,15 @@ import type {
   FaustCompileOptions,
   RenderProgress,
   ScheduleAutomationOptions,
+  SendMidiOptions,
   SetParameterOptions,
   SetTempoOptions,
 } from "../api/engine-client";
+import type { MidiRecording } from "../api/midi-recording";
 import type { BufferHandle } from "../contracts/common";
 import type { EngineErrorWire } from "../contracts/errors";
 import type { AutomationInput, GraphDescriptorInput, MidiEventInput } from "../contracts/graph-descriptor";
+import type { LiveMidiMessageInput } from "../contracts/live-midi";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../contracts/render";
@@ -75,6 +78,7 @@ export interface EngineHostApi {
     options?: SetParameterOptions,
   ): Promise<WireResult<void>>;
   scheduleEvents(node: string, events: MidiEventInput[]): Promise<WireResult<void>>;
+  sendMidi(node: string, message: LiveMidiMessageInput, options?: SendMidiOptions): Promise<WireResult<void>>;
   scheduleAutomation(
     node: string,
     parameterId: string,
@@ -121,6 +125,10 @@ export interface AudioWorkletHostApi extends EngineHostApi {
   ): Promise<WireResult<CompiledStage[]>>;
   /** The live WAM graph's stages did not start (or are gone): commands name the primary's graph again. */
   endStages(): void;
+  /** Starts recording live MIDI on the audio thread (WorkletDriver.startMidiRecording). */
+  startMidiRecording(): Promise<WireResult<void>>;
+  /** Stops the recording and returns it (WorkletDriver.stopMidiRecording). */
+  stopMidiRecording(): Promise<WireResult<MidiRecording>>;
 }
 
 /** One stage's program for an EngineProcessor, and its audio (engine buffer ids 0, 1, ...). */

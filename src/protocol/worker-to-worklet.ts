@@ -19,6 +19,8 @@ export type WorkerToWorkletMessage =
       capture: RingHandle;
       bell: DoorbellHandle;
       progress: BlockHandle;
+      /** The MIDI recording ring (live-midi-recorder.ts): the processor writes, the Worker drains. */
+      midiRecord: RingHandle;
     }
   /**
    * A new graph; the transport keeps its position and state. Answered by loaded or load-failed.
@@ -41,6 +43,11 @@ export type WorkerToWorkletMessage =
       timeline: TimelineEntry[];
       stage?: number;
     }
+  /**
+   * Starts (`on`) or stops recording live MIDI into the MIDI recording ring. Answered by
+   * midi-record-started, or midi-record-stopped with what was recorded.
+   */
+  | { type: "midi-record"; id: number; on: boolean }
   /** Copy the next `frames` frames played into the capture ring; id 0 disarms a capture. */
   | { type: "capture"; id: number; frames: number }
   /**

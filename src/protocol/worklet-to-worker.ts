@@ -15,6 +15,14 @@ export interface HeldTransport {
  */
 export type WorkletToWorkerMessage =
   | { type: "loaded"; id: number }
+  /** Live MIDI is recorded from now on. */
+  | { type: "midi-record-started"; id: number }
+  /**
+   * Recording stopped: `recorded` messages went into the ring since the start (drain until that many
+   * have arrived: over MessagePorts the last ones travel on the ring's own port), `lost` did not fit,
+   * and the transport played `elapsedFrames` frames meanwhile.
+   */
+  | { type: "midi-record-stopped"; id: number; recorded: number; lost: number; elapsedFrames: number }
   /** A lane message was applied: from the next quantum on the parameter follows it. */
   | { type: "lane-applied"; id: number }
   /** A lane message was refused (the lane as it was); `limit`: for memory. */

@@ -5,7 +5,9 @@
  *
  * It validates exactly as a real host must (same schemas, same graph checks, same error codes and paths);
  * only the audio is fake. Deliberate simplifications: tempo changes apply at once (no ramp), and
- * scheduled parameters and MIDI are recorded in `appliedCommands()` rather than rendered. Two
+ * scheduled parameters and MIDI are recorded in `appliedCommands()` rather than rendered. Live MIDI
+ * (sendMidi) is recorded as a real-time host records it (LiveMidiRecorder), on the frame of the
+ * double's clock when sent (a timed message: on its own frame, at once). Two
  * request extensions provoke what a real graph would: TEST_DOUBLE_FAULT_EXTENSION a failed render,
  * TEST_DOUBLE_NON_FINITE_EXTENSION a NaN in the audio (reported under the same policy as the engine's).
  */
@@ -15,6 +17,7 @@ import {
   parseHandleArgument,
   parseUploadArguments,
   scheduleAutomationCommand,
+  sendMidiCommand,
   setParameterCommand,
 } from "../api/call-validation";
 import { type Clock, systemClock } from "../api/clock";
@@ -24,12 +27,14 @@ import type {
   HostKind,
   RenderCallOptions,
   ScheduleAutomationOptions,
+  SendMidiOptions,
   SetParameterOptions,
   SetTempoOptions,
 } from "../api/engine-client";
 import { EngineClientBase } from "../api/engine-client-base";
 import { audioBytes, HeldBufferBytes } from "../api/held-buffer-bytes";
 import type { HostContext } from "../api/host-factory";
+import type { LiveMidiRecorder, MidiRecording, RecordedMidiEvent } from "../api/midi-recording";
 import { automationAfter } from "../contracts/automation-lane";
 import { CONTRACT_VERSION } from "../contracts/common";
 import type { EngineCommand } from "../contracts/engine-command";
@@ -44,6 +49,7 @@ import type {
 import { graphEventCount } from "../contracts/graph-limits";
 import { checkGraph, DEFAULT_FEEDBACK_NODE_IDS, graphBufferReferences } from "../contracts/graph-semantics";
 import { checkLimit, formatCount } from "../contracts/limits";
+import { type LiveMidiMessageInput, liveMidiBytes, liveMidiMessageOf } from "../contracts/live-midi";
 import type { NodeDescriptorInput } from "../contracts/node-descriptor";
 import {
   failsOnNonFinite,
@@ -127,7 +133,7 @@ interface StoredBuffer {
   bytes: number;
 }
 
-export class TestDoubleEngineClient extends EngineClientBase implements EngineClient {
+export class TestDoubleEngineClient extends EngineClientBase implements EngineClient, LiveMidiRecorder {
   readonly host: HostKind = "test-double";
   private readonly clock: Clock;
   private readonly sessionId: string;
@@ -151,6 +157,10 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
   /** Position at `anchorMs`; while running, position advances with the clock from there. */
   private anchorPosition = 0;
   private anchorMs: number;
+  /** Seconds the transport ran before `anchorMs` (the played-frames clock of a recording). */
+  private playedBefore = 0;
+  /** The MIDI recording running: its events and the played seconds at its start (null: none). */
+  private recording: { events: RecordedMidiEvent[]; startedAt: number } | null = null;
 
   /**
    * @example
@@ -335,6 +345,74 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     this.loadedEvents += command.events.length;
   }
 
+  /**
+   * Validates as a real host (schema, node loaded, a node whose catalog entry is an instrument), then
+   * records the command in appliedCommands() and, while a MIDI recording runs, the message: on the
+   * double's position now, or on its own frame when timed.
+   * @example
+   * await client.sendMidi("synth", { type: "note_on", note: 60, velocity: 100 });
+   */
+  async sendMidi(node: string, message: LiveMidiMessageInput, options: SendMidiOptions = {}): Promise<void> {
+    this.ensureOpen();
+    const command = sendMidiCommand(node, message, options);
+    this.requireLoadedNode(command.node, "send_midi.node");
+    const target = this.graph?.nodes.find((candidate) => candidate.name === command.node);
+    const descriptor = this.catalog.find((d) => d.node_id === target?.node_id);
+    if (descriptor?.extensions?.is_instrument !== true) {
+      throw new EngineError(
+        "E_SCHEMA",
+        `node "${command.node}" (${target?.node_id}) takes no MIDI: live MIDI plays into an instrument (builtin:synth, builtin:sampler, a Faust DSP with voices or [midi:...] controls, a WAM)`,
+        "send_midi.node",
+      );
+    }
+    this.apply(command);
+    const recording = this.recording;
+    if (recording === null) return;
+    const position = this.positionNow();
+    const at = command.at_seconds ?? position;
+    const played = this.playedNow() - recording.startedAt + Math.max(0, at - position);
+    for (const [status, data1, data2] of liveMidiBytes(command.message)) {
+      const recorded = liveMidiMessageOf(status, data1, data2);
+      if (recorded === null) continue;
+      recording.events.push({
+        node: command.node,
+        frame: Math.round(at * this.sampleRate),
+        elapsedFrames: Math.round(played * this.sampleRate),
+        message: recorded,
+      });
+    }
+  }
+
+  /**
+   * Starts a MIDI recording (LiveMidiRecorder); one running starts over.
+   * @example
+   * await client.startMidiRecording();
+   */
+  async startMidiRecording(): Promise<void> {
+    this.ensureOpen();
+    this.recording = { events: [], startedAt: this.playedNow() };
+  }
+
+  /**
+   * Stops the recording and returns it; E_SCHEMA when none runs.
+   * @example
+   * const take = await client.stopMidiRecording();
+   */
+  async stopMidiRecording(): Promise<MidiRecording> {
+    this.ensureOpen();
+    const recording = this.recording;
+    if (recording === null) {
+      throw new EngineError("E_SCHEMA", "no MIDI recording runs: call startMidiRecording first");
+    }
+    this.recording = null;
+    return {
+      sampleRate: this.sampleRate,
+      events: recording.events,
+      elapsedFrames: Math.round((this.playedNow() - recording.startedAt) * this.sampleRate),
+      lost: 0,
+    };
+  }
+
   async render(input: RenderRequestInput, options: RenderCallOptions = {}): Promise<RenderResult> {
     this.ensureOpen();
     if (options.onChunk !== undefined) {
@@ -458,7 +536,13 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     return loop.start_seconds + ((position - loop.start_seconds) % length);
   }
 
+  /** Seconds the transport has run since the double started. */
+  private playedNow(): number {
+    return this.playedBefore + (this.running ? (this.clock.now() - this.anchorMs) / 1000 : 0);
+  }
+
   private moveTo(position: number, running: boolean): void {
+    this.playedBefore = this.playedNow();
     this.anchorPosition = position;
     this.anchorMs = this.clock.now();
     this.running = running;

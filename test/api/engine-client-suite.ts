@@ -261,6 +261,82 @@ export function describeEngineClientContract(
         await expectEngineError(client.scheduleEvents("synth", []), "E_SCHEMA", "schedule_events.events");
       });
 
+      it("plays live MIDI into an instrument now or at a time; hosts without a clock refuse it", async () => {
+        await client.loadGraph(GRAPH);
+        // in-process and worker have no real-time clock: they check the call, then name the host that plays it.
+        const clockless = client.host === "in-process" || client.host === "worker";
+        const calls = [
+          () => client.sendMidi("synth", { type: "note_on", note: 60, velocity: 100 }),
+          () => client.sendMidi("synth", { type: "note_off", note: 60, channel: 2 }, { atSeconds: 1 }),
+          () => client.sendMidi("synth", { type: "note_off", note: 61 }), // not on: harmless
+          () => client.sendMidi("synth", { type: "cc", controller: 64, value: 127 }),
+          () => client.sendMidi("synth", { type: "pitch_bend", value: -8192 }),
+          () => client.sendMidi("synth", { type: "all_notes_off" }),
+        ];
+        for (const call of calls) {
+          if (!clockless) await call();
+          else {
+            const error = await expectEngineError(call(), "E_HOST_UNAVAILABLE", "");
+            expect(error.message).toContain("audioworklet");
+          }
+        }
+      });
+
+      it("rejects live MIDI for a node that is not loaded or takes no MIDI, and malformed messages", async () => {
+        await expectEngineError(
+          client.sendMidi("synth", { type: "note_on", note: 60, velocity: 100 }),
+          "E_UNKNOWN_NODE",
+          "send_midi.node",
+          "E_UNKNOWN_NODE at send_midi.node: no graph is loaded",
+        );
+        await client.loadGraph(GRAPH);
+        await expectEngineError(
+          client.sendMidi("ghost", { type: "note_on", note: 60, velocity: 100 }),
+          "E_UNKNOWN_NODE",
+          "send_midi.node",
+          'E_UNKNOWN_NODE at send_midi.node: no node named "ghost" in the loaded graph',
+        );
+        const filter = await expectEngineError(
+          client.sendMidi("filter", { type: "note_on", note: 60, velocity: 100 }),
+          "E_SCHEMA",
+          "send_midi.node",
+        );
+        expect(filter.detail).toMatch(/^node "filter" \(builtin:filter\) takes no MIDI/);
+        await expectEngineError(
+          client.sendMidi("synth", { type: "note_on", note: 128, velocity: 100 }),
+          "E_SCHEMA",
+          "send_midi.message.note",
+          "E_SCHEMA at send_midi.message.note: must be <= 127",
+        );
+        await expectEngineError(
+          client.sendMidi("synth", { type: "note_on", note: 60, velocity: 0 }),
+          "E_SCHEMA",
+          "send_midi.message.velocity",
+          "E_SCHEMA at send_midi.message.velocity: must be >= 1",
+        );
+        await expectEngineError(
+          client.sendMidi("synth", { type: "note_off", note: 60, channel: 17 }),
+          "E_SCHEMA",
+          "send_midi.message.channel",
+        );
+        await expectEngineError(
+          client.sendMidi("synth", { type: "pitch_bend", value: 8192 }),
+          "E_SCHEMA",
+          "send_midi.message.value",
+        );
+        await expectEngineError(
+          client.sendMidi("synth", { type: "note" } as unknown as { type: "note_off"; note: number }),
+          "E_SCHEMA",
+          "send_midi.message.type",
+        );
+        await expectEngineError(
+          client.sendMidi("synth", { type: "note_off", note: 60 }, { atSeconds: -1 }),
+          "E_SCHEMA",
+          "send_midi.at_seconds",
+          "E_SCHEMA at send_midi.at_seconds: must be >= 0",
+        );
+      });
+
       it("schedules automation live: web_audio calls append, other kinds replace the lane", async () => {
         await expectEngineError(
           client.scheduleAutomation("filter", "frequency", {
@@ -792,6 +868,7 @@ export function describeEngineClientContract(
             "scheduleEvents",
             () => client.scheduleEvents("synth", [{ type: "cc", time: 0, controller: 1, value: 1 }]),
           ],
+          ["sendMidi", () => client.sendMidi("synth", { type: "note_off", note: 60 })],
           ["render", () => client.render(request())],
           ["readBuffer", () => client.readBuffer(handle)],
           ["releaseBuffer", () => client.releaseBuffer(handle)],

@@ -21,7 +21,10 @@ import {
 import { createRealtimeEngine } from "../../src/create-browser-engine";
 import { TestDoubleEngineClient } from "../../src/testing/index";
 
-/** The test double, made real-time: it reads a snapshot and meters it owns and can trap on demand. */
+/**
+ * The test double, made real-time: it reads a snapshot and meters it owns and can trap on demand
+ * (live MIDI and its recording are the double's own).
+ */
 class FakeRealtimeEngine extends TestDoubleEngineClient implements RealtimeEngineClient {
   override readonly host = "audioworklet" as const;
   readonly dataPlane = "shared_memory" as const;

@@ -14,6 +14,7 @@ import { Doorbell } from "../../src/dataplane/doorbell";
 import { MeterBlock } from "../../src/dataplane/meter-block";
 import { SpscRing } from "../../src/dataplane/spsc-ring";
 import { TransportBlock } from "../../src/dataplane/transport-block";
+import { MIDI_RECORD_FIELDS, MidiRecordTap } from "../../src/hosts/audioworklet/midi-record-tap";
 
 // Everything the audio thread calls must allocate nothing. Measured, not assumed: after a warm-up
 // (so the JIT has compiled the code), a forced GC, then 100k operations in one synchronous loop
@@ -103,6 +104,21 @@ describe("the audio-thread operations allocate nothing", () => {
     expect(result.growth).toBeLessThan(MAX_GROWTH_BYTES);
   });
 
+  it("MidiRecordTap.liveMidi (a MIDI recording's audio-thread half) into a SpscRing, full or not", async () => {
+    const ring = SpscRing.create(64 * MIDI_RECORD_FIELDS, Float64Array);
+    const tap = new MidiRecordTap(ring);
+    const out = new Float64Array(64 * MIDI_RECORD_FIELDS);
+    tap.start(0);
+    const result = await measure((i) => {
+      tap.liveMidi(i & 7, 0x90, i & 0x7f, 100, i * 128, i * 128);
+      if (i % 100 === 0) ring.pop(out); // drained now and then: the ring is full in between
+    });
+    expect(tap.recorded).toBeGreaterThan(0);
+    expect(tap.lost).toBeGreaterThan(0);
+    expect(result.collections).toBe(0);
+    expect(result.growth).toBeLessThan(MAX_GROWTH_BYTES);
+  });
+
   it("Doorbell.ring, with and without a registered waiter (Atomics.notify)", async () => {
     const bell = Doorbell.create();
     const words = new Int32Array(bell.sab);
@@ -152,6 +168,9 @@ describe("the audio-thread operations allocate nothing", () => {
         sum.value += node + param + value;
       },
       midi: (node, status) => {
+        sum.value += node + status;
+      },
+      liveMidi: (node, status) => {
         sum.value += node + status;
       },
       play: () => {

@@ -22,6 +22,8 @@ function recorder(): CommandVisitor & { commands: DataPlaneCommand[] } {
       commands.push({ type: "set_parameter", node, param, value, atFrame }),
     midi: (node, status, data1, data2, atFrame) =>
       commands.push({ type: "midi", node, status, data1, data2, atFrame }),
+    liveMidi: (node, status, data1, data2, atFrame) =>
+      commands.push({ type: "live_midi", node, status, data1, data2, atFrame }),
     play: (atFrame) => commands.push({ type: "play", atFrame }),
     pause: (atFrame) => commands.push({ type: "pause", atFrame }),
     stop: (atFrame) => commands.push({ type: "stop", atFrame }),
@@ -37,6 +39,8 @@ const EVERY_TYPE: DataPlaneCommand[] = [
   { type: "set_parameter", node: 4294967295, param: 0, value: -0.125, atFrame: NOW },
   { type: "midi", node: 7, status: 0x90, data1: 60, data2: 127, atFrame: 96000 },
   { type: "midi", node: 0, status: 0xe0, data1: 0, data2: 64, atFrame: NOW },
+  { type: "live_midi", node: 2, status: 0x91, data1: 61, data2: 90, atFrame: NOW },
+  { type: "live_midi", node: 2, status: 0x81, data1: 61, data2: 0, atFrame: 4800 },
   { type: "play", atFrame: NOW },
   { type: "pause", atFrame: 1234.5 },
   { type: "stop", atFrame: 2 ** 40 },

@@ -96,6 +96,7 @@ describe("PortRing", () => {
     const visitor: CommandVisitor = {
       setParameter: ignore,
       midi: ignore,
+      liveMidi: ignore,
       play: ignore,
       pause: ignore,
       stop: ignore,

@@ -102,6 +102,7 @@ describe("TimedBacklog (engine Worker)", () => {
     const visitor: CommandVisitor = {
       setParameter: (node) => seen.push(node),
       midi: ignore,
+      liveMidi: ignore,
       play: ignore,
       pause: ignore,
       stop: ignore,

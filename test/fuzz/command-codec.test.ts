@@ -56,6 +56,14 @@ function checkingVisitor(): CommandVisitor & { commands: DataPlaneCommand[] } {
       at(atFrame);
       commands.push({ type: "midi", node, status, data1, data2, atFrame });
     },
+    liveMidi(node, status, data1, data2, atFrame) {
+      index(node, "node");
+      check(Number.isInteger(status) && status >= 0x80 && status <= 0xff, "status", status);
+      check(Number.isInteger(data1) && data1 >= 0 && data1 <= 0x7f, "data1", data1);
+      check(Number.isInteger(data2) && data2 >= 0 && data2 <= 0x7f, "data2", data2);
+      at(atFrame);
+      commands.push({ type: "live_midi", node, status, data1, data2, atFrame });
+    },
     play(atFrame) {
       at(atFrame);
       commands.push({ type: "play", atFrame });
@@ -118,7 +126,7 @@ const goodCommand: fc.Arbitrary<DataPlaneCommand> = fc.oneof(
     atFrame: goodAt,
   }),
   fc.record({
-    type: fc.constant("midi" as const),
+    type: fc.constantFrom("midi" as const, "live_midi" as const),
     node: fc.nat({ max: 0xffff_ffff }),
     status: fc.integer({ min: 0x80, max: 0xff }),
     data1: fc.integer({ min: 0, max: 0x7f }),
@@ -236,7 +244,8 @@ function sample(type: number): DataPlaneCommand {
     case "set_parameter":
       return { type: "set_parameter", node: 0, param: 0, value: 0 };
     case "midi":
-      return { type: "midi", node: 0, status: 0x90, data1: 0, data2: 0 };
+    case "live_midi":
+      return { type: name, node: 0, status: 0x90, data1: 0, data2: 0 };
     case "seek":
       return { type: "seek", positionFrame: 0 };
     case "set_loop":

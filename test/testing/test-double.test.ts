@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/api/index";
+import { ManualClock, recordedMidiEvents } from "../../src/api/index";
 import {
   TEST_DOUBLE_FAULT_EXTENSION,
   TEST_DOUBLE_NON_FINITE_EXTENSION,
@@ -129,5 +129,41 @@ describe("TestDoubleEngineClient specifics", () => {
     await client.uploadBuffer([new Float32Array(8)], 48000);
     await client.close();
     expect(client.heldBuffers()).toEqual([]);
+  });
+});
+
+describe("TestDoubleEngineClient: live MIDI and its recording", () => {
+  it("records sendMidi on the frames of its clock, and the notes come out with their durations", async () => {
+    const clock = new ManualClock();
+    const client = new TestDoubleEngineClient({ clock, sampleRate: 48000 });
+    await client.loadGraph({
+      version: "v1alpha",
+      nodes: [{ name: "keys", node_id: "builtin:synth" }],
+      output: "keys",
+    });
+    await expect(client.stopMidiRecording()).rejects.toThrow(
+      "E_SCHEMA: no MIDI recording runs: call startMidiRecording first",
+    );
+    await client.play();
+    clock.advance(500);
+    await client.startMidiRecording();
+    clock.advance(250);
+    await client.sendMidi("keys", { type: "note_on", note: 60, velocity: 100 });
+    clock.advance(500);
+    await client.sendMidi("keys", { type: "note_off", note: 60 });
+    await client.sendMidi("keys", { type: "cc", controller: 64, value: 127 }, { atSeconds: 2 });
+    clock.advance(250);
+    const take = await client.stopMidiRecording();
+    expect(take.elapsedFrames).toBe(48000);
+    expect(take.events.map((e) => [e.frame, e.elapsedFrames, e.message.type])).toEqual([
+      [36000, 12000, "note_on"],
+      [60000, 36000, "note_off"],
+      [96000, 72000, "cc"],
+    ]);
+    expect(recordedMidiEvents(take, "keys")).toEqual([
+      { type: "note", timeline: "seconds", time: 0.75, duration: 0.5, note: 60, velocity: 100, channel: 1 },
+      { type: "cc", timeline: "seconds", time: 2, controller: 64, value: 127, channel: 1 },
+    ]);
+    expect(client.appliedCommands().filter((c) => c.type === "send_midi")).toHaveLength(3);
   });
 });

@@ -13,15 +13,17 @@
  * Without cross-origin isolation the same objects run over MessagePorts (`dataPlane` says which).
  */
 import * as Comlink from "comlink";
-import { setParameterCommand } from "../../api/call-validation";
+import { sendMidiCommand, setParameterCommand } from "../../api/call-validation";
 import { type Clock, systemClock } from "../../api/clock";
 import type {
   EngineClient,
   RenderCallOptions,
   ScheduleAutomationOptions,
+  SendMidiOptions,
   SetParameterOptions,
 } from "../../api/engine-client";
 import type { HostContext } from "../../api/host-factory";
+import type { MidiRecording } from "../../api/midi-recording";
 import type { RealtimeEngineClient } from "../../api/realtime-client";
 import {
   createTransportSnapshot,
@@ -39,6 +41,7 @@ import {
   type MidiEventInput,
 } from "../../contracts/graph-descriptor";
 import { checkGraph } from "../../contracts/graph-semantics";
+import type { LiveMidiMessageInput } from "../../contracts/live-midi";
 import type { RenderRequestInput, RenderResult } from "../../contracts/render";
 import type { TransportState } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
@@ -424,6 +427,45 @@ export class AudioWorkletEngineClient
     if (!live?.hasWam(node)) return super.scheduleEvents(node, events);
     this.ensureOpen();
     await live.scheduleEvents(node, events);
+  }
+
+  /**
+   * Live MIDI: into an engine node through the command ring (on the first frame of the quantum that
+   * takes it, or on its frame); into a WAM node as wam-midi events handed to the plugin from the
+   * audio thread on the same frames (wam-event-lanes.ts).
+   * @example
+   * await engine.sendMidi("keys", { type: "note_on", note: 60, velocity: 100 });
+   */
+  override async sendMidi(
+    node: string,
+    message: LiveMidiMessageInput,
+    options?: SendMidiOptions,
+  ): Promise<void> {
+    const live = this.wamGraph;
+    if (!live?.hasWam(node)) return super.sendMidi(node, message, options);
+    this.ensureOpen();
+    const command = sendMidiCommand(node, message, options ?? {});
+    live.sendMidi(node, command.message, command.at_seconds ?? undefined);
+  }
+
+  /**
+   * Records the live MIDI the engine plays from now on (LiveMidiRecorder); a recording running
+   * starts over.
+   * @example
+   * await engine.startMidiRecording();
+   */
+  async startMidiRecording(): Promise<void> {
+    await this.call((remote) => remote.startMidiRecording());
+  }
+
+  /**
+   * Stops recording and returns every live message played since the start, on the frames the audio
+   * thread applied them (LiveMidiRecorder; recordedMidiEvents makes MidiEvents of a node's).
+   * @example
+   * const take = await engine.stopMidiRecording();
+   */
+  async stopMidiRecording(): Promise<MidiRecording> {
+    return this.call((remote) => remote.stopMidiRecording());
   }
 
   /** Automation of a WAM node's parameter replaces its lane of wam-automation events; the rest: engine. */

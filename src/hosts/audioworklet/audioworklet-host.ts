@@ -10,13 +10,21 @@
  * and one would grow without bound in a live session (each timed change copied the automation it
  * joined, so a flood of them took quadratic time).
  */
-import { makeCommand, scheduleAutomationCommand, setParameterCommand } from "../../api/call-validation";
+import {
+  makeCommand,
+  scheduleAutomationCommand,
+  sendMidiCommand,
+  setParameterCommand,
+} from "../../api/call-validation";
 import type {
   RenderProgress,
   ScheduleAutomationOptions,
+  SendMidiOptions,
   SetParameterOptions,
   SetTempoOptions,
 } from "../../api/engine-client";
+import type { MidiRecording } from "../../api/midi-recording";
+import { EngineError } from "../../contracts/errors";
 import {
   type AutomationInput,
   type GraphDescriptorInput,
@@ -24,6 +32,7 @@ import {
   type MidiEventInput,
 } from "../../contracts/graph-descriptor";
 import { checkGraph } from "../../contracts/graph-semantics";
+import type { LiveMidiMessageInput } from "../../contracts/live-midi";
 import type { RenderRequestInput, RenderResult } from "../../contracts/render";
 import type { LoopRegion } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
@@ -125,6 +134,41 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
       const command = makeCommand("schedule_events", { node, events });
       driver.scheduleEvents(command.node, command.events);
     });
+  }
+
+  /**
+   * Live MIDI: live_midi records on the command ring, now or on their frame (WorkletDriver.sendMidi);
+   * before a worklet is attached, the in-process client's refusal.
+   */
+  override sendMidi(
+    node: string,
+    message: LiveMidiMessageInput,
+    options?: SendMidiOptions,
+  ): Promise<WireResult<void>> {
+    const driver = this.driver;
+    if (!driver) return super.sendMidi(node, message, options);
+    return settle(async () => {
+      const command = sendMidiCommand(node, message, options ?? {});
+      await driver.sendMidi(command.node, command.message, command.at_seconds ?? undefined);
+    });
+  }
+
+  startMidiRecording(): Promise<WireResult<void>> {
+    return settle(() => this.requireDriver().startMidiRecording());
+  }
+
+  stopMidiRecording(): Promise<WireResult<MidiRecording>> {
+    return settle(() => this.requireDriver().stopMidiRecording());
+  }
+
+  override close(): Promise<WireResult<void>> {
+    this.driver?.dispose();
+    return super.close();
+  }
+
+  private requireDriver(): WorkletDriver {
+    if (this.driver) return this.driver;
+    throw new EngineError("E_HOST_UNAVAILABLE", "no AudioWorklet is attached to this engine Worker");
   }
 
   /**

@@ -50,6 +50,7 @@ import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
 import { createStageIo, StageInputPort, type StageIo, StageTap } from "../../wam/stage-ports";
 import { EngineSlot, type SlotLoad } from "./engine-slot";
 import { LiveRenderSession } from "./live-render-session";
+import { MidiRecordTap } from "./midi-record-tap";
 import { type CommandCounters, StageGroup, type StageMember, stageGroups } from "./stage-group";
 import { WamEventLanes } from "./wam-event-lanes";
 
@@ -84,6 +85,9 @@ export class EngineProcessor extends AudioWorkletProcessor {
   private commands: DataRing<Uint8Array> | null = null;
   private capture: DataRing<Float32Array> | null = null;
   private bell: RingBell | null = null;
+  /** Live MIDI recorded into the MIDI recording ring (the RealtimeEngine's midiTap). */
+  private midiRecord: DataRing<Float64Array> | null = null;
+  private midiRecordTap: MidiRecordTap | null = null;
   private readonly decoder = new CommandDecoder();
   private readonly snapshot = createTransportSnapshot();
   private worker: TypedPort<WorkletToWorkerMessage, WorkerToWorkletMessage> | null = null;
@@ -338,7 +342,13 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.capture = openRing(message.capture, Float32Array);
         this.bell = openDoorbell(message.bell);
         this.progress = openTransportBlock(message.progress);
+        this.midiRecord = openRing(message.midiRecord, Float64Array);
+        this.midiRecordTap = new MidiRecordTap(this.midiRecord);
+        if (this.realtime) this.realtime.midiTap = this.midiRecordTap;
         this.snapshot.sampleRate = sampleRate;
+        return;
+      case "midi-record":
+        this.recordMidi(worker, message);
         return;
       case "load":
         this.load(worker, message);
@@ -358,6 +368,32 @@ export class EngineProcessor extends AudioWorkletProcessor {
       default:
         this.onLiveRender(worker, message);
     }
+  }
+
+  /** Control: starts or stops the MIDI recording (midi-record-tap.ts). */
+  private recordMidi(
+    worker: TypedPort<WorkletToWorkerMessage, WorkerToWorkletMessage>,
+    message: Extract<WorkerToWorkletMessage, { type: "midi-record" }>,
+  ): void {
+    const tap = this.midiRecordTap;
+    const realtime = this.realtime;
+    if (!tap || !realtime) return;
+    // Messages already in the command ring were sent before this request: they apply (and are
+    // recorded, or not) first, as the call order says.
+    if (this.commands) this.decoder.decode(this.commands, this.group ?? realtime);
+    if (message.on) {
+      tap.start(realtime.playedFrames);
+      worker.postMessage({ type: "midi-record-started", id: message.id });
+      return;
+    }
+    const elapsedFrames = tap.stop(realtime.playedFrames);
+    worker.postMessage({
+      type: "midi-record-stopped",
+      id: message.id,
+      recorded: tap.recorded,
+      lost: tap.lost,
+      elapsedFrames,
+    });
   }
 
   /** Control: the messages of a live render (live-render-session.ts). */
@@ -479,7 +515,10 @@ export class EngineProcessor extends AudioWorkletProcessor {
       s.loopStartFrames = realtime.loopStart;
       s.loopEndFrames = realtime.loopEnd;
       s.quantumFrames = frames;
-      s.ringOverflows = (this.capture?.overflowCount() ?? 0) + (this.commands?.overflowCount() ?? 0);
+      s.ringOverflows =
+        (this.capture?.overflowCount() ?? 0) +
+        (this.commands?.overflowCount() ?? 0) +
+        (this.midiRecord?.overflowCount() ?? 0);
       s.nonFiniteSamples = this.nonFiniteBefore + (this.slot?.engine.nonFiniteSamples() ?? 0);
       if (this.group) {
         // A WAM graph: commands were queued in the stages too (stage-group.ts).

@@ -70,6 +70,9 @@ export class StageGroup implements CommandVisitor {
   /** Control: a follower joins, taking the primary's transport as it stands between two quanta. */
   join(member: StageMember): void {
     member.engine.followTransport(this.primary);
+    // Live MIDI it applies is recorded as the primary's, its nodes numbered by group index.
+    member.engine.midiTap = this.primary.midiTap;
+    member.engine.midiTapBase = this.bases[member.stage] ?? 0;
     this.engines.push(member.engine);
     if (member.stage >= 0 && member.stage < this.members.length) this.members[member.stage] = member;
   }
@@ -145,6 +148,12 @@ export class StageGroup implements CommandVisitor {
     const member = s < 0 ? null : this.members[s];
     if (member) member.engine.midi(node - (this.bases[s] as number), status, data1, data2, atFrame);
     else this.primary.midi(-1, status, data1, data2, atFrame);
+  }
+  liveMidi(node: number, status: number, data1: number, data2: number, atFrame: number): void {
+    const s = this.stageOf(node);
+    const member = s < 0 ? null : this.members[s];
+    if (member) member.engine.liveMidi(node - (this.bases[s] as number), status, data1, data2, atFrame);
+    else this.primary.liveMidi(-1, status, data1, data2, atFrame);
   }
   play(atFrame: number): void {
     for (let i = 0; i < this.engines.length; i++) (this.engines[i] as RealtimeEngine).play(atFrame);

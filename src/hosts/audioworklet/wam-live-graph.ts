@@ -18,6 +18,7 @@ import type {
   GraphNode,
   MidiEventInput,
 } from "../../contracts/graph-descriptor";
+import { type LiveMidiMessage, liveMidiBytes } from "../../contracts/live-midi";
 import type { MainToWorkletMessage } from "../../protocol/main-to-worklet";
 import type { CompiledStage } from "../../protocol/main-worker";
 import type { TypedPort } from "../../protocol/typed-port";
@@ -168,6 +169,23 @@ export class LiveWamGraph {
     const command = makeCommand("schedule_events", { node, events });
     const timeline = this.timeline(wam.plan.node, { midi: command.events }, wam, "schedule_events", "midi");
     this.post("wam-events", wam, timeline);
+  }
+
+  /**
+   * A live MIDI message (validated) for a WAM node: wam-midi events handed to the plugin from the
+   * audio thread, now (frame -1: the first frame of the next quantum the transport plays) or on the
+   * frame of `atSeconds`, as an engine instrument would play it. E_UNKNOWN_NODE at send_midi.node.
+   */
+  sendMidi(node: string, message: LiveMidiMessage, atSeconds?: number): void {
+    const wam = this.wam(node, "send_midi.node");
+    const frame = atSeconds === undefined ? -1 : Math.round(atSeconds * this.sampleRate);
+    const events = liveMidiBytes(message).map((bytes) => ({ type: "wam-midi", data: { bytes: [...bytes] } }));
+    this.port.postMessage({
+      type: "wam-events",
+      instanceId: wam.instance.instanceId,
+      frames: events.map(() => frame),
+      events,
+    });
   }
 
   /**

@@ -10,10 +10,12 @@
  * Worker (the same contracts and graph checks as every other boundary).
  */
 
+import type { MidiRecording } from "../../api/midi-recording";
 import { automationAfter } from "../../contracts/automation-lane";
 import type { EngineCommand } from "../../contracts/engine-command";
 import { EngineError } from "../../contracts/errors";
 import type { Automation, GraphDescriptor, MidiEvent } from "../../contracts/graph-descriptor";
+import { type LiveMidiMessage, liveMidiBytes } from "../../contracts/live-midi";
 import { secondsAtBeat } from "../../contracts/tempo-map";
 import type { DataPlaneCommand } from "../../dataplane/command-codec";
 import { createDataPlane } from "../../dataplane/data-plane";
@@ -27,18 +29,22 @@ import {
 } from "../../engine/graph-compiler";
 import { memoryLimitError } from "../../engine/graph-memory";
 import type { GraphProgram, TimelineEntry } from "../../engine/graph-program";
-import type { ProcessorTypeInfo } from "../../engine/processor-types";
+import { type ProcessorTypeInfo, requireMidiNode } from "../../engine/processor-types";
 import type { FaustRegistry } from "../../faust/registry";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
 import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
 import { STAGE_INPUT_NODE_ID, STAGE_OUTPUT_NODE_ID } from "../../wam/partition";
 import { CommandFeeder, type CommandFeederOptions } from "./command-feeder";
+import { MIDI_RECORD_DRAIN_MS, MidiRecordReader } from "./midi-record-reader";
+import { MIDI_RECORD_CAPACITY, MIDI_RECORD_FIELDS } from "./midi-record-tap";
 import { compileForWorklet } from "./worklet-program";
 
 /** Capture ring size: 2 s of interleaved stereo at 48 kHz, far more than a drain cycle needs. */
 const CAPTURE_RING_FLOATS = 2 * 96000;
 const COMMAND_RING_BYTES = 1 << 16;
+/** How long a stopped recording waits for its last records (MessagePort fallback: they travel apart). */
+const MIDI_RECORD_SETTLE_MS = 2000;
 
 interface LoadedGraph {
   graph: GraphDescriptor;
@@ -111,6 +117,9 @@ export class WorkletDriver {
   private faultMessage: string | null = null;
   private nextId = 1;
   private readonly waiting = new Map<number, (reply: WorkletToWorkerMessage) => void>();
+  private readonly midiRecord: MidiRecordReader;
+  /** The drain timer of the MIDI recording running (null: none runs). */
+  private midiRecordTimer: ReturnType<typeof setInterval> | null = null;
 
   /**
    * Connects to the worklet over `port` (a MessagePort the main thread gave both sides).
@@ -137,6 +146,13 @@ export class WorkletDriver {
       chunkLength: 8 * 128 * 2,
     });
     const bell = plane.createDoorbell();
+    // Over MessagePorts the worklet sends recorded MIDI 256 messages at a time (and the rest when a
+    // recording stops).
+    const midiRecord = plane.createRing(Float64Array, MIDI_RECORD_FIELDS * MIDI_RECORD_CAPACITY, {
+      localRole: "consumer",
+      chunkLength: 256 * MIDI_RECORD_FIELDS,
+    });
+    this.midiRecord = new MidiRecordReader(midiRecord.local, (node) => this.nodeName(node));
     // The Worker's own copy of the transport block: how far the audio thread has got with timed commands.
     const progress = plane.createTransportBlock();
     this.feeder = new CommandFeeder(commands.local, progress.local, { ...feederOptions, sampleRate });
@@ -156,8 +172,15 @@ export class WorkletDriver {
         capture: capture.remote,
         bell: bell.remote,
         progress: progress.remote,
+        midiRecord: midiRecord.remote,
       },
-      [...commands.transfer, ...capture.transfer, ...bell.transfer, ...progress.transfer],
+      [
+        ...commands.transfer,
+        ...capture.transfer,
+        ...bell.transfer,
+        ...progress.transfer,
+        ...midiRecord.transfer,
+      ],
     );
   }
 
@@ -448,6 +471,100 @@ export class WorkletDriver {
   }
 
   /**
+   * Plays a live MIDI message (validated) into `node`, now or at transport time `atSeconds`, as
+   * live_midi records (recorded while a MIDI recording runs). E_UNKNOWN_NODE at send_midi.node,
+   * E_SCHEMA at send_midi.node for a node that takes no MIDI, E_BACKPRESSURE when the queues are
+   * full. Resolves once taken, as setParameter.
+   */
+  async sendMidi(node: string, message: LiveMidiMessage, atSeconds?: number): Promise<void> {
+    const { loaded, index, wire } = this.loadedNode(node, "send_midi.node");
+    const graphNode = loaded.graph.nodes[index] as GraphDescriptor["nodes"][number];
+    requireMidiNode(loaded.nodeTypes[index] as ProcessorTypeInfo, node, graphNode.node_id, "send_midi.node");
+    const atFrame = atSeconds === undefined ? -1 : this.frameAt(atSeconds);
+    const commands: DataPlaneCommand[] = liveMidiBytes(message).map(([status, data1, data2]) => ({
+      type: "live_midi",
+      node: wire,
+      status,
+      data1,
+      data2,
+      atFrame,
+    }));
+    if (atSeconds !== undefined) {
+      this.feeder.sendTimed(commands, "send_midi");
+      return;
+    }
+    await Promise.all(commands.map((command) => this.feeder.sendNow(command)));
+  }
+
+  /**
+   * Starts recording the live MIDI the worklet applies (a recording running starts over); resolves
+   * once the worklet records. The ring is drained every MIDI_RECORD_DRAIN_MS meanwhile.
+   */
+  async startMidiRecording(): Promise<void> {
+    this.throwIfFaulted();
+    this.stopDraining();
+    const reply = await this.ask({ type: "midi-record", on: true });
+    if (reply.type !== "midi-record-started") throw unexpectedReply(reply.type);
+    this.midiRecord.reset();
+    this.midiRecordTimer = setInterval(() => this.midiRecord.drain(), MIDI_RECORD_DRAIN_MS);
+  }
+
+  /**
+   * Stops the recording and returns it, every message the worklet recorded included (over
+   * MessagePorts the last ones may trail the answer: waited for up to MIDI_RECORD_SETTLE_MS).
+   * E_SCHEMA when no recording runs.
+   */
+  async stopMidiRecording(): Promise<MidiRecording> {
+    if (this.midiRecordTimer === null) {
+      throw new EngineError("E_SCHEMA", "no MIDI recording runs: call startMidiRecording first");
+    }
+    this.stopDraining();
+    const reply = await this.ask({ type: "midi-record", on: false });
+    if (reply.type !== "midi-record-stopped") throw unexpectedReply(reply.type);
+    const deadline = Date.now() + MIDI_RECORD_SETTLE_MS;
+    this.midiRecord.drain();
+    while (this.midiRecord.received < reply.recorded && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      this.midiRecord.drain();
+    }
+    const lost = reply.lost + Math.max(0, reply.recorded - this.midiRecord.received);
+    return {
+      sampleRate: this.sampleRate,
+      events: this.midiRecord.take(),
+      elapsedFrames: reply.elapsedFrames,
+      lost,
+    };
+  }
+
+  private stopDraining(): void {
+    if (this.midiRecordTimer !== null) clearInterval(this.midiRecordTimer);
+    this.midiRecordTimer = null;
+  }
+
+  /**
+   * The name of the node a command's index names (the primary's graph, or a stage of the WAM graph
+   * playing); null for none.
+   */
+  private nodeName(wire: number): string | null {
+    for (const stage of this.stages) {
+      for (const [name, index] of stage.loaded.nodeIndex) if (stage.base + index === wire) return name;
+    }
+    if (this.stages.length > 0 || !this.loaded) return null;
+    for (const [name, index] of this.loaded.nodeIndex) if (index === wire) return name;
+    return null;
+  }
+
+  /** Sends `message` with a fresh id; resolves with the answer carrying it. */
+  private ask(message: DistributiveOmit<WorkerToWorkletMessage, "id">): Promise<WorkletToWorkerMessage> {
+    return new Promise((resolve) =>
+      this.converse(message, (reply) => {
+        resolve(reply);
+        return true;
+      }),
+    );
+  }
+
+  /**
    * Captures the next `frames` frames the transport plays, through the capture ring: arms the
    * worklet, calls `armed()` (which starts the transport) once it is armed, and resolves when every
    * frame is in, or early when `signal` aborts or nothing arrives for STALL_MS.
@@ -540,6 +657,11 @@ export class WorkletDriver {
     };
   }
 
+  /** Stops what runs on a timer (a MIDI recording's drain): the driver is going away. */
+  dispose(): void {
+    this.stopDraining();
+  }
+
   /** E_RENDER while the worklet is faulted: what it plays now is silence, not the graph. */
   throwIfFaulted(): void {
     if (this.faultMessage !== null) {
@@ -606,4 +728,8 @@ export class WorkletDriver {
       this.port.postMessage({ type: "load", ...message, id, discarded });
     });
   }
+}
+
+function unexpectedReply(type: string): EngineError {
+  return new EngineError("E_INTERNAL", `the worklet answered ${type} to a MIDI recording request`);
 }

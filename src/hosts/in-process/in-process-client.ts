@@ -33,6 +33,7 @@ import {
   parseHandleArgument,
   parseUploadArguments,
   scheduleAutomationCommand,
+  sendMidiCommand,
   setParameterCommand,
 } from "../../api/call-validation";
 import { type Clock, systemClock } from "../../api/clock";
@@ -50,6 +51,7 @@ import type {
   HostKind,
   RenderCallOptions,
   ScheduleAutomationOptions,
+  SendMidiOptions,
   SetParameterOptions,
   SetTempoOptions,
 } from "../../api/engine-client";
@@ -71,6 +73,7 @@ import {
   DEFAULT_FEEDBACK_NODE_IDS,
   graphBufferReferences,
 } from "../../contracts/graph-semantics";
+import type { LiveMidiMessageInput } from "../../contracts/live-midi";
 import type { NodeDescriptor } from "../../contracts/node-descriptor";
 import { nonFiniteReport } from "../../contracts/non-finite";
 import { type PluginDiscoveryResult, PluginDiscoveryResultSchema } from "../../contracts/plugin-discovery";
@@ -108,7 +111,7 @@ import {
   measureExternalEstimate,
   type ResourceEstimate,
 } from "../../engine/node-resources";
-import type { ProcessorTypeInfo } from "../../engine/processor-types";
+import { type ProcessorTypeInfo, requireMidiNode } from "../../engine/processor-types";
 import { runRenderJob } from "../../engine/render-job";
 import type { CompiledFaust } from "../../faust/compiler";
 import { createFaustNode } from "../../faust/faust-node";
@@ -403,6 +406,28 @@ export class InProcessEngineClient
     const command = makeCommand("schedule_events", { node, events });
     const [graph] = this.loadedNode(command.node, "schedule_events.node");
     this.graph = withMidiEvents(graph, command.node, command.events);
+  }
+
+  /**
+   * Live MIDI needs a clock to play it on: this host has none (its renders play their own request's
+   * graph), so it checks the call as every host does (schema, the node loaded, a node that takes
+   * MIDI) and then refuses it with E_HOST_UNAVAILABLE, naming the host that plays it. A note with a
+   * duration is scheduleEvents.
+   * @example
+   * await client.sendMidi("keys", { type: "note_on", note: 60, velocity: 100 }); // E_HOST_UNAVAILABLE
+   */
+  async sendMidi(node: string, message: LiveMidiMessageInput, options: SendMidiOptions = {}): Promise<void> {
+    this.ensureOpen();
+    const command = sendMidiCommand(node, message, options);
+    const [, target] = this.loadedNode(command.node, "send_midi.node");
+    const type =
+      this.resolveExternal(target, "send_midi.node")?.type ??
+      requireBuiltinType(this.types, target.node_id, "send_midi.node");
+    requireMidiNode(type, command.node, target.node_id, "send_midi.node");
+    throw new EngineError(
+      "E_HOST_UNAVAILABLE",
+      `the ${this.hostName} host has no real-time clock to play live MIDI on: the audioworklet host (createRealtimeEngine in a page) plays it; here, schedule notes with durations (scheduleEvents)`,
+    );
   }
 
   /**

@@ -13,12 +13,14 @@ import type {
   FaustCompiling,
   RenderProgress,
   ScheduleAutomationOptions,
+  SendMidiOptions,
   SetParameterOptions,
   SetTempoOptions,
 } from "../../api/engine-client";
 import type { BufferHandle } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
 import type { AutomationInput, GraphDescriptorInput, MidiEventInput } from "../../contracts/graph-descriptor";
+import type { LiveMidiMessageInput } from "../../contracts/live-midi";
 import type { NodeDescriptor } from "../../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../../contracts/render";
@@ -109,6 +111,13 @@ export class EngineHost implements EngineHostApi {
   }
   scheduleEvents(node: string, events: MidiEventInput[]): Promise<WireResult<void>> {
     return settle(() => this.client.scheduleEvents(node, events));
+  }
+  sendMidi(
+    node: string,
+    message: LiveMidiMessageInput,
+    options?: SendMidiOptions,
+  ): Promise<WireResult<void>> {
+    return settle(() => this.client.sendMidi(node, message, options));
   }
   scheduleAutomation(
     node: string,

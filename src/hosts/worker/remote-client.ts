@@ -13,6 +13,7 @@ import type {
   FaustCompiling,
   RenderCallOptions,
   ScheduleAutomationOptions,
+  SendMidiOptions,
   SetParameterOptions,
   SetTempoOptions,
 } from "../../api/engine-client";
@@ -21,6 +22,7 @@ import { type WamLoadPolicy, WamLoadPolicySchema } from "../../api/wam-load-poli
 import type { BufferHandle } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
 import type { AutomationInput, GraphDescriptorInput, MidiEventInput } from "../../contracts/graph-descriptor";
+import type { LiveMidiMessageInput } from "../../contracts/live-midi";
 import type { NodeDescriptor } from "../../contracts/node-descriptor";
 import type { PluginDiscoveryResult } from "../../contracts/plugin-discovery";
 import type { RenderRequestInput, RenderResult } from "../../contracts/render";
@@ -165,6 +167,14 @@ export abstract class RemoteEngineClient<Api extends EngineHostApi = EngineHostA
   /** @example await engine.scheduleEvents("synth", [{ type: "note", time: 0, duration: 1, note: 60, velocity: 100 }]); */
   scheduleEvents(node: string, events: MidiEventInput[]): Promise<void> {
     return this.call((r) => r.scheduleEvents(node, events));
+  }
+  /**
+   * Validated in the Worker; the worklet plays it (AudioWorklet), the Worker host refuses it
+   * (E_HOST_UNAVAILABLE: no real-time clock).
+   * @example await engine.sendMidi("keys", { type: "note_on", note: 60, velocity: 100 });
+   */
+  sendMidi(node: string, message: LiveMidiMessageInput, options?: SendMidiOptions): Promise<void> {
+    return this.call((r) => r.sendMidi(node, message, options));
   }
   /**
    * Validated and applied in the Worker (in-process record, or the worklet's lane: AudioWorklet).

@@ -52,6 +52,7 @@ function drain(ring: DataRing<Uint8Array>): (string | number)[][] {
   const visitor: CommandVisitor = {
     setParameter: (node, param, value, at) => seen.push(["set_parameter", node, param, value, at]),
     midi: (node, status, data1, data2, at) => seen.push(["midi", node, status, data1, data2, at]),
+    liveMidi: (node, status, data1, data2, at) => seen.push(["live_midi", node, status, data1, data2, at]),
     play: () => {},
     pause: () => {},
     stop: () => {},

@@ -58,6 +58,7 @@ function drainCommands(ring: DataRing<Uint8Array>): Decoded[] {
   const visitor: CommandVisitor = {
     setParameter: (node, param, value, at) => seen.push(["set_parameter", node, param, value, at]),
     midi: (node, status, data1, data2, at) => seen.push(["midi", node, status, data1, data2, at]),
+    liveMidi: (node, status, data1, data2, at) => seen.push(["live_midi", node, status, data1, data2, at]),
     play: (at) => seen.push(["play", at]),
     pause: (at) => seen.push(["pause", at]),
     stop: (at) => seen.push(["stop", at]),

@@ -1,0 +1,67 @@
+/**
+ * MidiRecordTap (audio thread): while a MIDI recording runs, every live MIDI message the engine
+ * applies (RealtimeEngine.midiTap, on the frame it applies on) goes into the MIDI recording ring as
+ * one record of MIDI_RECORD_FIELDS float64s; the engine Worker drains it (midi-record-reader.ts).
+ *
+ * Record layout: [transport frame, frames played since the recording started, node (its group index
+ * in a WAM graph), status << 16 | data1 << 8 | data2].
+ *
+ * Audio-path rules: liveMidi() writes a preallocated record into the ring (pushAll: whole or not at
+ * all; a full ring counts the message lost) and allocates nothing; arming and stopping happen in
+ * message handlers, between quanta.
+ */
+import type { DataRing } from "../../dataplane/spsc-ring";
+import type { LiveMidiTap } from "../../engine/realtime-engine";
+
+/** Float64s per recorded message. */
+export const MIDI_RECORD_FIELDS = 4;
+/** Messages the ring holds before the Worker drains it (it drains every MIDI_RECORD_DRAIN_MS). */
+export const MIDI_RECORD_CAPACITY = 8192;
+
+export class MidiRecordTap implements LiveMidiTap {
+  /** Messages written since the recording started. */
+  recorded = 0;
+  /** Messages the ring refused since the recording started. */
+  lost = 0;
+  private armed = false;
+  private startedAt = 0;
+  private readonly record = new Float64Array(MIDI_RECORD_FIELDS);
+
+  constructor(private readonly ring: DataRing<Float64Array>) {}
+
+  /** Control: records from now on; `playedFrames` is the transport's played-frames clock now. */
+  start(playedFrames: number): void {
+    this.armed = true;
+    this.startedAt = playedFrames;
+    this.recorded = 0;
+    this.lost = 0;
+  }
+
+  /**
+   * Control: stops recording and sends what the ring buffers (the MessagePort fallback batches);
+   * returns the frames played since the start.
+   */
+  stop(playedFrames: number): number {
+    this.armed = false;
+    this.ring.flush?.();
+    return playedFrames - this.startedAt;
+  }
+
+  liveMidi(
+    node: number,
+    status: number,
+    data1: number,
+    data2: number,
+    frame: number,
+    playedFrames: number,
+  ): void {
+    if (!this.armed) return;
+    const record = this.record;
+    record[0] = frame;
+    record[1] = playedFrames - this.startedAt;
+    record[2] = node;
+    record[3] = (status << 16) | (data1 << 8) | data2;
+    if (this.ring.pushAll(record, MIDI_RECORD_FIELDS)) this.recorded++;
+    else this.lost++;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * A MIDI recording's two halves: MidiRecordTap (audio thread) writes what RealtimeEngine applies into
+ * the ring, MidiRecordReader (engine Worker) drains and names it, over shared memory and over the
+ * MessagePort fallback.
+ */
+import { describe, expect, it } from "vitest";
+import { PortRing } from "../../../src/dataplane/port-ring";
+import { SpscRing } from "../../../src/dataplane/spsc-ring";
+import { MidiRecordReader } from "../../../src/hosts/audioworklet/midi-record-reader";
+import { MIDI_RECORD_FIELDS, MidiRecordTap } from "../../../src/hosts/audioworklet/midi-record-tap";
+
+const names = (node: number) => (node === 0 ? "keys" : node === 3 ? "bass" : null);
+
+describe("MIDI recording ring", () => {
+  it("records only while started, with frames counted from the start, and names each node", () => {
+    const ring = SpscRing.create(16 * MIDI_RECORD_FIELDS, Float64Array);
+    const tap = new MidiRecordTap(ring);
+    const reader = new MidiRecordReader(ring, names);
+    tap.liveMidi(0, 0x90, 60, 100, 100, 100); // before the start: not recorded
+    tap.start(1000);
+    tap.liveMidi(0, 0x91, 60, 100, 5000, 1500);
+    tap.liveMidi(3, 0xe0, 0, 0x40, 5100, 1600);
+    tap.liveMidi(7, 0x90, 1, 1, 5200, 1700); // a node no graph has now: drained, not named
+    tap.liveMidi(0, 0xbf, 123, 0, 5300, 1800);
+    expect(tap.stop(2000)).toBe(1000);
+    tap.liveMidi(0, 0x80, 60, 0, 6000, 2100); // after the stop: not recorded
+    reader.drain();
+    expect(reader.received).toBe(4);
+    expect(reader.take()).toEqual([
+      {
+        node: "keys",
+        frame: 5000,
+        elapsedFrames: 500,
+        message: { type: "note_on", note: 60, velocity: 100, channel: 2 },
+      },
+      {
+        node: "bass",
+        frame: 5100,
+        elapsedFrames: 600,
+        message: { type: "pitch_bend", value: 0, channel: 1 },
+      },
+      { node: "keys", frame: 5300, elapsedFrames: 800, message: { type: "all_notes_off", channel: 16 } },
+    ]);
+    expect({ recorded: tap.recorded, lost: tap.lost }).toEqual({ recorded: 4, lost: 0 });
+  });
+
+  it("counts what a full ring refuses as lost, and a reset drops an earlier recording's tail", () => {
+    const ring = SpscRing.create(2 * MIDI_RECORD_FIELDS, Float64Array);
+    const tap = new MidiRecordTap(ring);
+    const reader = new MidiRecordReader(ring, names);
+    tap.start(0);
+    for (let i = 0; i < 5; i++) tap.liveMidi(0, 0x90, 60 + i, 100, i, i);
+    expect({ recorded: tap.recorded, lost: tap.lost }).toEqual({ recorded: 2, lost: 3 });
+    reader.reset();
+    expect(reader.take()).toEqual([]);
+    tap.start(0);
+    tap.liveMidi(0, 0x80, 60, 0, 9, 9);
+    reader.drain();
+    expect(reader.take().map((e) => e.message.type)).toEqual(["note_off"]);
+  });
+
+  it("over MessagePorts: what the tap flushes on stop reaches the reader", async () => {
+    const { port1, port2 } = new MessageChannel();
+    const options = { chunkLength: 8 * MIDI_RECORD_FIELDS, poolSize: 4 };
+    const producer = PortRing.producer(port1, Float64Array, options);
+    const consumer = PortRing.consumer(port2, Float64Array, options);
+    const tap = new MidiRecordTap(producer);
+    const reader = new MidiRecordReader(consumer, names);
+    tap.start(0);
+    for (let i = 0; i < 11; i++) tap.liveMidi(0, 0x90, 40 + i, 90, 128 * i, 128 * i);
+    tap.stop(2000); // 8 went in a full chunk; the flush sends the other 3
+    for (let wait = 0; wait < 50 && reader.received < 11; wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      reader.drain();
+    }
+    expect(reader.take().map((e) => [e.frame, e.message.type === "note_on" ? e.message.note : -1])).toEqual(
+      Array.from({ length: 11 }, (_, i) => [128 * i, 40 + i]),
+    );
+    port1.close();
+    port2.close();
+  });
+});
