@@ -51,11 +51,11 @@ describe("commands", () => {
   it.each([
     [
       { version: "v1alpha", type: "rewind" },
-      "E_SCHEMA at type: must be one of play, pause, stop, seek, set_loop, set_tempo, set_parameter, schedule_events, schedule_automation, load_graph",
+      "E_SCHEMA at type: must be one of play, pause, stop, seek, set_loop, set_tempo, set_parameter, schedule_events, send_midi, schedule_automation, load_graph",
     ],
     [
       { version: "v1alpha" },
-      "E_SCHEMA at type: is required (one of play, pause, stop, seek, set_loop, set_tempo, set_parameter, schedule_events, schedule_automation, load_graph)",
+      "E_SCHEMA at type: is required (one of play, pause, stop, seek, set_loop, set_tempo, set_parameter, schedule_events, send_midi, schedule_automation, load_graph)",
     ],
     [{ version: "v1alpha", type: "play", at: 3 }, "E_SCHEMA at play.at: is not allowed"],
     [undefined, "E_SCHEMA: is required"],
