@@ -66,7 +66,8 @@ test("a song made in the studio plays on its frames and exports what Node.js ren
   await page.emulateMedia({ colorScheme: "dark" });
   await page.goto("/");
   const studio = page.locator("webdreamer-studio");
-  // Discovery in the Worker engine fills the picker, the synth first.
+  // Discovery fills the picker (the synth first) once the pointer reaches the arrangement.
+  await studio.locator(".arrangement").hover();
   await expect(studio.getByLabel("Instrument", { exact: true })).toHaveValue("builtin:synth", {
     timeout: 30_000,
   });

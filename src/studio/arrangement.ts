@@ -31,6 +31,8 @@ export interface ArrangementActions extends TrackLaneActions {
   zoom(direction: "in" | "out"): void;
   changeSnap(event: Event): void;
   seekFromRuler(event: MouseEvent): void;
+  /** The pointer or the focus came near the arrangement: time to discover the instruments. */
+  wantInstruments(): void;
 }
 
 /** The ruler: a numbered mark at every bar, a tick at every beat when there is room. */
@@ -53,12 +55,13 @@ function ruler(view: ArrangementView) {
  * const project = parseProject({ format: "webdreamer-project", format_version: 1 });
  * const view = { project, pixelsPerBeat: 32, beatsPerBar: 4, snapBeats: 1, selectedClip: null, lengthBeats: 32, instruments: [], dropping: false };
  * const none = () => {};
- * html`${arrangement(view, { pickAudioFile: none, addInstrumentTrack: none, zoom: none, changeSnap: none, seekFromRuler: none, addMidiClip: none, removeTrack: none })}`;
+ * html`${arrangement(view, { pickAudioFile: none, addInstrumentTrack: none, zoom: none, changeSnap: none, seekFromRuler: none, addMidiClip: none, removeTrack: none, wantInstruments: none })}`;
  */
 export function arrangement(view: ArrangementView, actions: ArrangementActions) {
   const width = view.lengthBeats * view.pixelsPerBeat;
   return html`
-    <section class="arrangement ${view.dropping ? "dropping" : ""}" part="arrangement" aria-label="Arrangement">
+    <section class="arrangement ${view.dropping ? "dropping" : ""}" part="arrangement" aria-label="Arrangement"
+      @pointerenter=${actions.wantInstruments} @focusin=${actions.wantInstruments}>
       <div class="arrange-toolbar" role="toolbar" aria-label="Tracks and view">
         <button type="button" @click=${actions.pickAudioFile}>${plusIcon}<span>Audio track from file…</span></button>
         <span class="instrument-picker">
@@ -66,7 +69,7 @@ export function arrangement(view: ArrangementView, actions: ArrangementActions) 
           <select id="instrument-select" ?disabled=${view.instruments.length === 0}>
             ${
               view.instruments.length === 0
-                ? html`<option>Looking for instruments…</option>`
+                ? html`<option>Instruments load on first use…</option>`
                 : view.instruments.map((node) => html`<option value=${node.node_id}>${node.name}</option>`)
             }
           </select>

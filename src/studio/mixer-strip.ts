@@ -1,6 +1,7 @@
 /**
- * The mixer: one strip per track (volume, pan, mute, solo, a peak meter) and the master's (volume and
- * the engine's own output meter). Each control is labelled with its track, and sliders say their
+ * The mixer: one strip per track (volume, pan, mute, solo) and the master's (volume and the engine's
+ * own output meter, peak and RMS). Track strips have no meter yet: the engine meters its output only
+ * (docs/studio.md, "Still missing"). Each control is labelled with its track, and sliders say their
  * value in words (aria-valuetext: "-6.0 dB", "20% left").
  */
 import { html, nothing } from "lit";
@@ -43,7 +44,6 @@ function strip(track: Track, actions: MixerActions) {
   return html`
     <div class="strip" role="group" aria-label="Mixer strip ${name}" data-track=${track.id}>
       <span class="strip-name" title=${name}>${name}</span>
-      <canvas class="strip-meter" data-meter=${track.id} aria-label="Level of ${name}" role="img"></canvas>
       <label class="strip-control">
         <span>Vol</span>
         <input type="range" min=${MIN_FADER_DB} max=${MAX_FADER_DB} step="0.1" .value=${String(volume)}

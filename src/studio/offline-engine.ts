@@ -14,6 +14,20 @@ import type { Project } from "../project/project-schema";
 /** The synth comes first: the one instrument that sounds without a sample loaded. */
 const rank = (node: NodeDescriptor) => (node.node_id === "builtin:synth" ? 0 : 1);
 
+/**
+ * The builtin instruments `engine` discovers, builtin:synth first (the picker's default), then by
+ * name. Faust and WAM instruments are for a later step: the live engine would have to compile or
+ * load them too before a project could play them.
+ * @example
+ * const found = await instrumentsOf(engine);
+ */
+export async function instrumentsOf(engine: EngineClient): Promise<NodeDescriptor[]> {
+  const found = await engine.discoverNodes();
+  return found.nodes
+    .filter((node) => node.extensions.is_instrument === true && node.format === "builtin")
+    .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+}
+
 export interface MixdownOptions {
   sampleRate: number;
   signal?: AbortSignal;
@@ -27,16 +41,12 @@ export class OfflineEngine {
   constructor(private readonly baseUrl: () => URL | undefined) {}
 
   /**
-   * The node types discovery finds that play MIDI, builtin:synth first (the picker's default), then by name.
+   * The builtin instruments discovery finds in the Worker engine (instrumentsOf).
    * @example
    * const instruments = await offline.instruments();
    */
   async instruments(sampleRate = 48000): Promise<NodeDescriptor[]> {
-    const engine = await this.get(this.rate || sampleRate);
-    const found = await engine.discoverNodes();
-    return found.nodes
-      .filter((node) => node.extensions.is_instrument === true && node.format === "builtin")
-      .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+    return instrumentsOf(await this.get(this.rate || sampleRate));
   }
 
   /**

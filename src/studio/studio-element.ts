@@ -44,7 +44,7 @@ import { type AudioImport, audioImportCommand, decodeAudioFile } from "./audio-i
 import { ClipGestures } from "./clip-drag";
 import { downloadBytes, fileNameFor, pickFiles } from "./file-transfer";
 import { MIN_FADER_DB, mixer } from "./mixer-strip";
-import { OfflineEngine } from "./offline-engine";
+import { instrumentsOf, OfflineEngine } from "./offline-engine";
 import { projectBar, type SaveState } from "./project-bar";
 import { ProjectPlayback } from "./project-playback";
 import { ProjectStore } from "./project-store";
@@ -191,6 +191,7 @@ export class WebdreamerStudio extends LitElement {
     },
   });
   private faderGesture = 0;
+  private discovery: Promise<void> | null = null;
   private readonly realtime = new RealtimeEngineController(this, {
     attach: () => {},
     load: (engine) => this.playback.attach(engine, this.projectEditor, this.audioData),
@@ -482,14 +483,6 @@ export class WebdreamerStudio extends LitElement {
     addEventListener("keydown", this.onKeyDown);
     addEventListener("pagehide", this.onPageHide);
     if (!this.store && this.storage !== "none") void this.openStore();
-    void this.offline
-      .instruments()
-      .then((found) => {
-        this.instruments = found;
-      })
-      .catch((error) => {
-        this.notice = errorNotice(error, "Discovery failed");
-      });
   }
 
   override disconnectedCallback(): void {
@@ -591,6 +584,7 @@ export class WebdreamerStudio extends LitElement {
               this.snapBeats = Number((event.target as HTMLSelectElement).value);
             },
             seekFromRuler: this.onRulerClick,
+            wantInstruments: this.discoverInstruments,
             addMidiClip: (trackId) => {
               const id = this.addMidiClip(trackId);
               if (id) this.selectedClip = id;
@@ -684,6 +678,25 @@ export class WebdreamerStudio extends LitElement {
     }
     this.saveState = (await store.watch(this.projectEditor, () => this.audioData)) ? "unsaved" : "off";
   }
+
+  /**
+   * Fills the instrument picker from discovery, once: on the live engine when it runs, else on the
+   * Worker engine, made only now (when the pointer or focus reaches the arrangement), so a page
+   * showing the studio pays nothing for discovery until someone reaches for it.
+   */
+  private readonly discoverInstruments = (): void => {
+    if (this.discovery) return;
+    const live = this.realtime.engine;
+    this.discovery = (live ? instrumentsOf(live) : this.offline.instruments()).then(
+      (found) => {
+        this.instruments = found;
+      },
+      (error) => {
+        this.discovery = null;
+        this.notice = errorNotice(error, "Discovery failed");
+      },
+    );
+  };
 
   private async computePeaks(contentId: string, data: AudioData): Promise<void> {
     this.peaks.set(contentId, await this.peakWorker.peaks(data.channels, data.sampleRate));

@@ -270,13 +270,14 @@ const studioLayout = css`
     width: 2px;
     background: var(--wd-accent);
     pointer-events: none;
+    /* Above the lanes and clips, under the sticky headers and ruler. */
     z-index: 1;
-    grid-row: 1 / -1;
   }
 
   /* Clips. */
   .clip {
     position: absolute;
+    z-index: 0;
     top: 0.3rem;
     bottom: 0.3rem;
     display: flex;
