@@ -155,6 +155,14 @@ test("a song made in the studio plays on its frames and exports what Node.js ren
   song = await project(page);
   expect(song.tracks[1]?.mixer.volume_db).toBe(-6);
 
+  // The studio as the docs show it, in both colour schemes (docs/studio.md).
+  await studio.locator(".clip.midi").click();
+  for (const scheme of ["dark", "light"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await studio.screenshot({ path: `docs/images/studio-${scheme}.png` });
+  }
+  await page.emulateMedia({ colorScheme: "dark" });
+
   // 5. Play (Space), with the loop on: the master meter moves; a pan change while playing reaches the
   // engine as one set_parameter, not a reload.
   await studio.getByRole("button", { name: "Loop" }).click();

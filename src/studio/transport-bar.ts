@@ -60,7 +60,7 @@ export function studioTransportBar(view: StudioTransportView, actions: StudioTra
       </label>
       <fieldset class="field signature">
         <legend class="visually-hidden">Time signature</legend>
-        <span aria-hidden="true">Time</span>
+        <span aria-hidden="true">Signature</span>
         <input name="numerator" type="number" min="1" max="64" step="1" aria-label="Beats per bar"
           .value=${String(view.numerator)} @change=${actions.changeSignature} />
         <span aria-hidden="true">/</span>
