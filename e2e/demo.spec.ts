@@ -10,6 +10,11 @@ import type { ParameterChangeDetail } from "../src/components/webdreamer-player"
 import type { AudioWorkletEngineClient } from "../src/hosts/audioworklet/audioworklet-client";
 import { recordPageFailures } from "./support/page-failures";
 
+/** The demo page's <webdreamer-player>: its controls, apart from the studio's of the same names. */
+function player(page: Page) {
+  return page.locator("webdreamer-player");
+}
+
 declare global {
   interface Window {
     appliedParameters: ParameterChangeDetail[];
@@ -55,15 +60,15 @@ function meanPeak(page: Page, ms: number) {
 
 /** Reads the readout's clock (m:ss.t) as seconds. */
 async function clockSeconds(page: Page): Promise<number> {
-  const text = (await page.locator("#clock").textContent()) ?? "";
+  const text = (await player(page).locator("#clock").textContent()) ?? "";
   const [minutes, seconds] = text.split(":");
   return Number(minutes) * 60 + Number(seconds);
 }
 
 async function startPlaying(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "Play" }).click();
-  await expect(page.getByRole("status")).toHaveText("Playing");
-  await expect(page.getByRole("button", { name: "Pause" })).toBeVisible();
+  await player(page).getByRole("button", { name: "Play" }).click();
+  await expect(player(page).getByRole("status")).toHaveText("Playing");
+  await expect(player(page).getByRole("button", { name: "Pause" })).toBeVisible();
 }
 
 test.describe("the demo page's <webdreamer-player>", () => {
@@ -73,8 +78,8 @@ test.describe("the demo page's <webdreamer-player>", () => {
     await page.emulateMedia({ colorScheme: "dark" });
     await page.goto("/");
     await expect(page.locator("#isolated")).toHaveText(/^yes/);
-    await expect(page.getByRole("status")).toHaveText("Ready");
-    await expect(page.locator("#bars-beats")).toHaveText("1:1");
+    await expect(player(page).getByRole("status")).toHaveText("Ready");
+    await expect(player(page).locator("#bars-beats")).toHaveText("1:1");
 
     await startPlaying(page);
     const first = await clockSeconds(page);
@@ -84,17 +89,17 @@ test.describe("the demo page's <webdreamer-player>", () => {
     expect(state.running).toBe(true);
     expect(state.dataPlane).toBe("shared_memory");
     expect(state.positionBeats).toBeGreaterThan(1);
-    await expect(page.locator("#bars-beats")).not.toHaveText("1:1");
+    await expect(player(page).locator("#bars-beats")).not.toHaveText("1:1");
     expect(await meterPeak(page)).toBeGreaterThan(0.05);
-    await expect(page.locator(".badge", { hasText: "shared memory" })).toBeVisible();
+    await expect(player(page).locator(".badge", { hasText: "shared memory" })).toBeVisible();
     await page.screenshot({ path: "test-results/demo-dark-playing.png", fullPage: true });
 
-    await page.getByRole("button", { name: "Pause" }).click();
-    await expect(page.getByRole("status")).toHaveText("Paused");
-    await page.getByRole("button", { name: "Stop" }).click();
-    await expect(page.getByRole("status")).toHaveText("Stopped");
-    await expect(page.locator("#clock")).toHaveText("0:00.0");
-    await expect(page.locator("#bars-beats")).toHaveText("1:1");
+    await player(page).getByRole("button", { name: "Pause" }).click();
+    await expect(player(page).getByRole("status")).toHaveText("Paused");
+    await player(page).getByRole("button", { name: "Stop" }).click();
+    await expect(player(page).getByRole("status")).toHaveText("Stopped");
+    await expect(player(page).locator("#clock")).toHaveText("0:00.0");
+    await expect(player(page).locator("#bars-beats")).toHaveText("1:1");
     // The engine outputs silence at once; the drawn meter falls to nothing within its fall time.
     await expect.poll(() => meterPeak(page), { timeout: 5000 }).toBeLessThan(0.001);
     expect((await transport(page)).badCommands).toBe(0);
@@ -109,7 +114,7 @@ test.describe("the demo page's <webdreamer-player>", () => {
         .querySelector("webdreamer-player")
         ?.addEventListener("webdreamer-parameter", (event) => window.appliedParameters.push(event.detail));
     });
-    const cutoff = page.getByRole("slider", { name: "Cutoff" });
+    const cutoff = player(page).getByRole("slider", { name: "Cutoff" });
     await cutoff.focus();
 
     await cutoff.press("End");
@@ -135,14 +140,14 @@ test.describe("the demo page's <webdreamer-player>", () => {
     const state = await transport(page);
     expect(state.badCommands).toBe(0);
     expect(state.lateCommands).toBe(0);
-    await expect(page.getByRole("alert")).toHaveCount(0);
+    await expect(player(page).getByRole("alert")).toHaveCount(0);
   });
 
   test("the tempo input ramps the transport's tempo over half a second", async ({ page }) => {
     await page.goto("/");
     await startPlaying(page);
-    await expect(page.locator("#tempo-readout")).toHaveText("120.0 bpm");
-    const tempo = page.getByRole("spinbutton", { name: "Tempo" });
+    await expect(player(page).locator("#tempo-readout")).toHaveText("120.0 bpm");
+    const tempo = player(page).getByRole("spinbutton", { name: "Tempo" });
     // Sample the engine's tempo once per frame while the change happens: a ramp passes between.
     const samples = page.evaluate(async () => {
       const engine = document.querySelector("webdreamer-player")?.engine;
@@ -156,7 +161,7 @@ test.describe("the demo page's <webdreamer-player>", () => {
     });
     await tempo.fill("96");
     await tempo.press("Enter");
-    await expect(page.locator("#tempo-readout")).toHaveText("96.0 bpm");
+    await expect(player(page).locator("#tempo-readout")).toHaveText("96.0 bpm");
     const seen = await samples;
     expect(seen.some((bpm) => bpm < 119 && bpm > 97)).toBe(true);
     expect(seen.at(-1)).toBe(96);
@@ -170,12 +175,12 @@ test.describe("the demo page's <webdreamer-player>", () => {
       if (player) player.loopEndBeats = 2;
     });
     await startPlaying(page);
-    const loop = page.getByRole("button", { name: "Loop" });
+    const loop = player(page).getByRole("button", { name: "Loop" });
     await expect(loop).toHaveAttribute("aria-pressed", "false");
-    await expect(page.locator("#loop-readout")).toHaveText("off");
+    await expect(player(page).locator("#loop-readout")).toHaveText("off");
     await loop.click();
     await expect(loop).toHaveAttribute("aria-pressed", "true");
-    await expect(page.locator("#loop-readout")).toHaveText("1:1 → 1:3 (0.00–1.00 s)");
+    await expect(player(page).locator("#loop-readout")).toHaveText("1:1 → 1:3 (0.00–1.00 s)");
     const state = await transport(page);
     expect(state.loopEnabled).toBe(true);
     expect(state.loopEndFrames / state.sampleRate).toBeCloseTo(1, 6);
@@ -195,7 +200,7 @@ test.describe("the demo page's <webdreamer-player>", () => {
 
     await loop.click();
     await expect(loop).toHaveAttribute("aria-pressed", "false");
-    await expect(page.locator("#loop-readout")).toHaveText("off");
+    await expect(player(page).locator("#loop-readout")).toHaveText("off");
   });
 
   test("an engine fault shows a message, and Restart engine plays again", async ({ page }) => {
@@ -206,13 +211,13 @@ test.describe("the demo page's <webdreamer-player>", () => {
       const engine = document.querySelector("webdreamer-player")?.engine as AudioWorkletEngineClient | null;
       engine?.trapForTesting();
     });
-    await expect(page.getByRole("alert")).toContainText("The engine stopped.");
-    await expect(page.getByRole("status")).toHaveText("Engine fault");
+    await expect(player(page).getByRole("alert")).toContainText("The engine stopped.");
+    await expect(player(page).getByRole("status")).toHaveText("Engine fault");
     await page.screenshot({ path: "test-results/demo-fault.png", fullPage: true });
 
-    await page.getByRole("button", { name: "Restart engine" }).click();
-    await expect(page.getByRole("alert")).toHaveCount(0);
-    await expect(page.getByRole("status")).toHaveText("Playing");
+    await player(page).getByRole("button", { name: "Restart engine" }).click();
+    await expect(player(page).getByRole("alert")).toHaveCount(0);
+    await expect(player(page).getByRole("status")).toHaveText("Playing");
     const before = (await transport(page)).positionSeconds;
     await page.waitForTimeout(400);
     expect((await transport(page)).positionSeconds).toBeGreaterThan(before);
@@ -222,7 +227,7 @@ test.describe("the demo page's <webdreamer-player>", () => {
     await page.emulateMedia({ colorScheme: "light" });
     await page.goto("/");
     await startPlaying(page);
-    await page.getByRole("button", { name: "Loop" }).click();
+    await player(page).getByRole("button", { name: "Loop" }).click();
     await page.waitForTimeout(1200);
     const surface = await page
       .locator("webdreamer-player")
@@ -248,7 +253,7 @@ test.describe("the demo page's <webdreamer-player>", () => {
         webdreamer-player::part(dropouts) { display: none; }
       `,
     });
-    await expect(page.getByRole("button", { name: "Play" })).toHaveCSS(
+    await expect(player.getByRole("button", { name: "Play" })).toHaveCSS(
       "background-color",
       "rgb(124, 92, 255)",
     );
@@ -261,7 +266,7 @@ test.describe("the demo page's <webdreamer-player>", () => {
     await page.goto(`http://127.0.0.1:${NOT_ISOLATED_PORT}/`);
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(false);
     await expect(page.locator("#isolated")).toHaveText(/^no/);
-    await expect(page.locator(".badge")).toContainText("message-port fallback");
+    await expect(player(page).locator(".badge")).toContainText("message-port fallback");
 
     await startPlaying(page);
     const first = await clockSeconds(page);
@@ -297,11 +302,11 @@ test.describe("the demo page's <webdreamer-player>", () => {
       Reflect.deleteProperty(window, "AudioWorkletNode");
     });
     await page.goto("/");
-    await expect(page.getByRole("alert")).toHaveText(
+    await expect(player(page).getByRole("alert")).toHaveText(
       "This browser cannot run the live engine: it lacks AudioWorklet.",
     );
-    await expect(page.getByRole("status")).toHaveText("Unsupported");
-    await expect(page.getByRole("button", { name: "Play" })).toBeDisabled();
+    await expect(player(page).getByRole("status")).toHaveText("Unsupported");
+    await expect(player(page).getByRole("button", { name: "Play" })).toBeDisabled();
   });
 });
 
@@ -424,7 +429,7 @@ test.describe("the demo page's WAM insert and plugin list", () => {
     await expect(page.locator("#wam-source")).toContainText("wam-community");
     await startPlaying(page);
     // A visitor's slider setting survives the insert and the bypass (both load a new graph).
-    const feedback = page.getByRole("slider", { name: "Echo feedback" });
+    const feedback = player(page).getByRole("slider", { name: "Echo feedback" });
     await feedback.focus();
     await feedback.press("End");
     const feedbackText = await feedback.getAttribute("aria-valuetext");
@@ -464,7 +469,7 @@ test.describe("the demo page's WAM insert and plugin list", () => {
     expect(inserted.largest).toBeGreaterThan(0.05);
     expect(after.largest).toBe(0);
     expect(after.level).toBeGreaterThan(0.01);
-    await expect(page.getByRole("status").first()).toHaveText("Playing");
+    await expect(player(page).getByRole("status").first()).toHaveText("Playing");
     expect((await transport(page)).badCommands).toBe(0);
     expect(failures).toEqual([]);
   });
@@ -478,7 +483,7 @@ test.describe("the demo page's WAM insert and plugin list", () => {
     await expect(page.locator("#wam-gui > *")).toHaveCount(1, { timeout: 20_000 });
     await page.waitForTimeout(800);
     const open = await meanPeak(page, 800);
-    const cutoff = page.getByRole("slider", { name: "Cutoff" });
+    const cutoff = player(page).getByRole("slider", { name: "Cutoff" });
     await cutoff.focus();
     await cutoff.press("Home");
     await expect(cutoff).toHaveAttribute("aria-valuetext", "80 Hz");

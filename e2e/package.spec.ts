@@ -15,7 +15,7 @@
  */
 
 import { spawn } from "node:child_process";
-import { cpSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
@@ -81,6 +81,7 @@ await engine.close();
 const TYPES_CHECK = `import { createEngine, type EngineClient, type RenderRequestInput } from "webdreamer";
 import { createRealtimeEngine } from "webdreamer/browser";
 import type { WebdreamerPlayer } from "webdreamer/player";
+import type { WebdreamerStudio } from "webdreamer/studio";
 import { TestDoubleEngineClient } from "webdreamer/testing";
 
 const engine: EngineClient = await createEngine({ sampleRate: 48000 });
@@ -98,6 +99,7 @@ const request: RenderRequestInput = {
 await engine.render(42);
 await engine.render(request);
 export const player = (element: WebdreamerPlayer): string => element.label;
+export const studio = (element: WebdreamerStudio): string => element.project.name;
 export const realtime: typeof createRealtimeEngine = createRealtimeEngine;
 export const double = TestDoubleEngineClient;
 `;
@@ -306,7 +308,7 @@ test("the published types resolve for a TypeScript project with moduleResolution
   await runCommand("npx", ["tsc", "-p", "tsconfig.json"], typed);
 });
 
-test("the installed package names its Custom Elements Manifest, which declares <webdreamer-player>", () => {
+test("the installed package names its Custom Elements Manifest, which declares <webdreamer-player> and <webdreamer-studio>", () => {
   const installed = join(nodeProject, "node_modules/webdreamer");
   const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as { customElements: string };
   const manifest = JSON.parse(readFileSync(join(installed, pkg.customElements), "utf8")) as {
@@ -316,6 +318,13 @@ test("the installed package names its Custom Elements Manifest, which declares <
     .flatMap((m) => m.declarations ?? [])
     .find((d) => d.tagName === "webdreamer-player");
   expect(player?.attributes?.map((a) => a.name)).toContain("base-url");
+  const studio = manifest.modules
+    .flatMap((m) => m.declarations ?? [])
+    .find((d) => d.tagName === "webdreamer-studio");
+  expect(studio?.attributes?.map((a) => a.name)).toEqual(
+    expect.arrayContaining(["base-url", "storage", "theme"]),
+  );
+  expect(existsSync(join(installed, "dist/browser/studio.js"))).toBe(true);
 });
 
 test("npx webdreamer render renders a session saved with saveSession", async () => {

@@ -30,19 +30,21 @@ test("engine.wasm renders the same 440 Hz sine in an AudioWorklet and in Node", 
 test("the demo page plays its patch with a play/stop button", async ({ page }) => {
   await page.goto("/");
   await expect(page.locator("#isolated")).toHaveText(/^yes/);
-  await page.getByRole("button", { name: "Play" }).click();
-  await expect(page.getByRole("status")).toHaveText("Playing");
-  await expect(page.getByRole("button", { name: "Stop" })).toBeEnabled();
+  // The page's embeddable player (the studio beside it has buttons of the same names).
+  const player = page.locator("webdreamer-player");
+  await player.getByRole("button", { name: "Play" }).click();
+  await expect(player.getByRole("status")).toHaveText("Playing");
+  await expect(player.getByRole("button", { name: "Stop" })).toBeEnabled();
   // The transport clock advances: the worklet is running in a real-time context.
   const clock = async () => {
-    const [minutes, seconds] = ((await page.locator("#clock").textContent()) ?? "").split(":");
+    const [minutes, seconds] = ((await player.locator("#clock").textContent()) ?? "").split(":");
     return Number(minutes) * 60 + Number(seconds);
   };
   const first = await clock();
   await page.waitForTimeout(400);
   expect(await clock()).toBeGreaterThan(first);
   await page.screenshot({ path: "test-results/demo-playing.png" });
-  await page.getByRole("button", { name: "Stop" }).click();
-  await expect(page.getByRole("status")).toHaveText("Stopped");
-  await expect(page.locator("#clock")).toHaveText("0:00.0");
+  await player.getByRole("button", { name: "Stop" }).click();
+  await expect(player.getByRole("status")).toHaveText("Stopped");
+  await expect(player.locator("#clock")).toHaveText("0:00.0");
 });

@@ -35,7 +35,7 @@ async function playSite(page: Page, site: ServedSite, expected: Expected, name: 
   await page.goto(site.url);
   expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(expected.isolated);
   await expect(page.locator("#isolated")).toHaveText(expected.isolated ? /^yes/ : /^no/);
-  await expect(page.getByRole("status")).toHaveText("Ready");
+  await expect(page.locator("webdreamer-player").getByRole("status")).toHaveText("Ready");
 
   await startPlaying(page);
   const first = await playerClockSeconds(page);

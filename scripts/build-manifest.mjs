@@ -1,4 +1,5 @@
-// Writes dist/custom-elements.json: the Custom Elements Manifest of <webdreamer-player> (its
+// Writes dist/custom-elements.json: the Custom Elements Manifest of <webdreamer-player> and
+// <webdreamer-studio> (their
 // attributes, properties, methods, events, CSS custom properties, parts and slots), generated from
 // the source and its doc comments in src/components/ as custom-elements-manifest.config.mjs says.
 // package.json's "customElements" field points editors, linters and Storybook at it. Prints one line

@@ -4,14 +4,14 @@
 //
 //   dist/browser/  the browser entries, fully bundled (a plain page loads player.js with one
 //                  <script type="module">), with every file the engine fetches beside them:
-//                  browser.js, player.js, chunk-*.js   entries and their shared chunks
+//                  browser.js, player.js, studio.js, chunk-*.js   entries and their shared chunks
 //                  engine-worker.js, realtime-worker.js  the engine Workers (self-contained)
 //                  engine-processor.js                 the AudioWorklet module (self-contained)
 //                  engine.wasm, libfaust-wasm.{js,wasm,data}
 //   dist/node/     the Node entries (index.mjs, testing.mjs, sharing chunks) and the CLI (cli.mjs,
 //                  cli-worker.mjs: scripts/build-cli.mjs), their npm dependencies left as imports;
 //                  engine.wasm is found in ../browser/.
-//   dist/types/    .d.ts for the four exports (--types only: tsc takes ~15 s).
+//   dist/types/    .d.ts for the five exports (--types only: tsc takes ~15 s).
 //
 // The browser bundles find their files with `new URL("./file", import.meta.url)`
 // (src/hosts/assets/default-assets.package.ts, swapped in here for the repository's Vite-served
@@ -79,7 +79,7 @@ await Promise.all([
   // relative to the chunk.
   build({
     ...browserOptions,
-    entryPoints: { browser: "src/browser.ts", player: "src/player.ts" },
+    entryPoints: { browser: "src/browser.ts", player: "src/player.ts", studio: "src/studio.ts" },
     outdir: BROWSER,
     splitting: true,
   }),

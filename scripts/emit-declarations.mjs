@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { dirname, join, resolve } from "node:path";
 import ts from "typescript";
 
-const ENTRIES = ["src/index.ts", "src/browser.ts", "src/player.ts", "src/testing/index.ts"];
+const ENTRIES = ["src/index.ts", "src/browser.ts", "src/player.ts", "src/studio.ts", "src/testing/index.ts"];
 /** Ambient declarations the sources rely on (Vite's `?url` imports). */
 const AMBIENT = ["src/faust/vite-url.d.ts"];
 

@@ -98,6 +98,9 @@ import type {
   InstrumentTrack,
   Project,
 } from "../src/project/project-schema";
+import type { OfflineEngine } from "../src/studio/offline-engine";
+import type { WebdreamerStudio } from "../src/studio/studio-element";
+import type { WaveformPeaks } from "../src/studio/waveform-peaks";
 import type { TestDoubleEngineClient } from "../src/testing/test-double";
 import type { WamConstructor, WamLoadPolicy } from "../src/wam/load-wam";
 
@@ -342,6 +345,19 @@ export interface ExampleNameOverrides {
     kick: Float32Array;
     /** An OPFS directory a project is saved in. */
     directory: FileSystemDirectoryHandle;
+  };
+  "src/studio/": {
+    studio: WebdreamerStudio;
+    project: Project;
+    editor: ProjectEditor;
+    audio: ReadonlyMap<string, AudioData>;
+    offline: OfflineEngine;
+    file: File;
+    canvas: HTMLCanvasElement;
+    peaks: WaveformPeaks;
+    kick: Float32Array;
+    playButton: HTMLButtonElement;
+    pickFiles(accept: string): Promise<File[]>;
   };
   "src/testing/": { client: TestDoubleEngineClient };
   "src/wam/": {

@@ -20,14 +20,16 @@ export function playerMeterPeak(page: Page) {
 
 /** Reads the readout's clock (m:ss.t) as seconds. */
 export async function playerClockSeconds(page: Page): Promise<number> {
-  const text = (await page.locator("#clock").textContent()) ?? "";
+  const text = (await page.locator("webdreamer-player #clock").textContent()) ?? "";
   const [minutes, seconds] = text.split(":");
   return Number(minutes) * 60 + Number(seconds);
 }
 
 /** Clicks Play and waits until the player says it plays. */
 export async function startPlaying(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "Play" }).click();
-  await expect(page.getByRole("status")).toHaveText("Playing");
-  await expect(page.getByRole("button", { name: "Pause" })).toBeVisible();
+  // Scoped to the player: the demo page's studio has buttons of the same names.
+  const player = page.locator("webdreamer-player");
+  await player.getByRole("button", { name: "Play" }).click();
+  await expect(player.getByRole("status")).toHaveText("Playing");
+  await expect(player.getByRole("button", { name: "Pause" })).toBeVisible();
 }

@@ -1,7 +1,9 @@
-// The live demo page: one <webdreamer-player> playing its default patch, whether the page is
-// cross-origin isolated (the player works either way; it only picks a different data plane), a WAM
+// The live demo page: <webdreamer-studio> as its main view; one <webdreamer-player> playing its
+// default patch, whether the page is cross-origin isolated (both work either way; they only pick a
+// different data plane); a WAM
 // effect to insert at the end of the patch with its own GUI, and the plugins discovery finds.
 import "../components/webdreamer-player";
+import "../studio/studio-element";
 import { corpusServed, FIXTURE_WAM, PINGPONG_DELAY } from "./demo-plugins";
 import { attachPluginList } from "./plugin-list";
 import { WamInsert } from "./wam-insert";

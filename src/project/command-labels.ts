@@ -48,6 +48,8 @@ export function commandLabel(command: ProjectCommand, project: Project): string 
       return `Remove clip from ${track}`;
     case "set_automation":
       return `Automation of ${command.address} on ${track}`;
+    case "rename_project":
+      return "Rename project";
     case "set_tempo":
       return "Tempo";
     case "set_time_signatures":

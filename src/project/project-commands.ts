@@ -78,6 +78,7 @@ export type ProjectCommand =
       address: string;
       lane: z.input<typeof AutomationLaneSchema> | null;
     }
+  | { type: "rename_project"; name: string }
   | { type: "set_tempo"; tempo: z.input<typeof TempoSchema> }
   | { type: "set_time_signatures"; time_signatures: z.input<typeof TimeSignatureSchema>[] }
   | { type: "add_marker"; marker: z.input<typeof MarkerSchema> }
@@ -117,6 +118,7 @@ const CommandEnvelopeSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("update_clip"), track_id: Id, clip_id: Id, clip: Patch }),
   z.strictObject({ type: z.literal("remove_clip"), track_id: Id, clip_id: Id }),
   z.strictObject({ type: z.literal("set_automation"), track_id: Id, address: Id, lane: Payload }),
+  z.strictObject({ type: z.literal("rename_project"), name: Payload }),
   z.strictObject({ type: z.literal("set_tempo"), tempo: Payload }),
   z.strictObject({ type: z.literal("set_time_signatures"), time_signatures: Payload }),
   z.strictObject({ type: z.literal("add_marker"), marker: Payload }),
@@ -302,6 +304,8 @@ function transform(project: Project, input: ProjectCommand): Project {
         automation: change(track.automation),
       }));
     }
+    case "rename_project":
+      return { ...project, name: parse(z.string().max(256), command.name, "command.name") };
     case "set_tempo":
       return { ...project, tempo: parse(TempoSchema, command.tempo, "command.tempo") };
     case "set_time_signatures":

@@ -51,7 +51,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   project: ["contracts", "api", "audio-io"],
   session: ["contracts", "api", "audio-io"],
   cli: ["contracts", "api", "audio-io", "session", "project", "create-engine", "wam-export"],
-  demo: ["components", "contracts", "api", "create-browser-engine"],
+  // The studio (src/studio/ and its entry src/studio.ts, one room): Lit views on the project model,
+  // the player's components, the browser's engines.
+  studio: ["components", "project", "contracts", "api", "audio-io", "create-browser-engine"],
+  demo: ["components", "studio", "contracts", "api", "create-browser-engine"],
   // A graph exported as a WAM plugin: compiled in Node.js with the engine and Faust, played in the
   // plugin's AudioWorklet processor with the AudioWorklet host's engine slot.
   "wam-export": ["contracts", "engine", "faust", "wam", "hosts/in-process", "hosts/audioworklet"],

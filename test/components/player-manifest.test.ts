@@ -91,8 +91,9 @@ beforeAll(() => {
   const elements = manifest.modules.flatMap((module) =>
     (module.declarations ?? []).filter((declaration) => declaration.customElement),
   );
-  expect(elements.map((element) => element.tagName)).toEqual(["webdreamer-player"]);
-  player = elements[0] as ElementDeclaration;
+  // The studio (src/studio/) is in the same manifest; this file checks the player.
+  expect(elements.map((element) => element.tagName)).toEqual(["webdreamer-player", "webdreamer-studio"]);
+  player = elements.find((element) => element.tagName === "webdreamer-player") as ElementDeclaration;
 }, 60_000);
 
 afterAll(() => {

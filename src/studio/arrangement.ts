@@ -1,0 +1,116 @@
+/**
+ * The arrangement: its toolbar (add an audio track from a file, add an instrument track with a
+ * device picked from discovery, zoom, snap), the bar ruler (a click seeks there), one row per track
+ * (track-lane.ts) and the playhead, which the studio moves every frame without re-rendering.
+ * Audio files dropped anywhere on it are imported at the beat they are dropped on.
+ */
+import { html, nothing } from "lit";
+
+import type { NodeDescriptor } from "../contracts/node-descriptor";
+import type { Project } from "../project/project-schema";
+import { plusIcon } from "./studio-icons";
+import { SNAP_CHOICES } from "./timeline-math";
+import { type TrackLaneActions, trackLane } from "./track-lane";
+
+export interface ArrangementView {
+  project: Project;
+  pixelsPerBeat: number;
+  beatsPerBar: number;
+  snapBeats: number;
+  selectedClip: string | null;
+  /** The timeline's length in beats (the project's end and some room after it). */
+  lengthBeats: number;
+  instruments: readonly NodeDescriptor[];
+  /** The drop target is under a dragged file. */
+  dropping: boolean;
+}
+
+export interface ArrangementActions extends TrackLaneActions {
+  pickAudioFile(): void;
+  addInstrumentTrack(): void;
+  zoom(direction: "in" | "out"): void;
+  changeSnap(event: Event): void;
+  seekFromRuler(event: MouseEvent): void;
+  /** The pointer or the focus came near the arrangement: time to discover the instruments. */
+  wantInstruments(): void;
+}
+
+/** The ruler: a numbered mark at every bar, a tick at every beat when there is room. */
+function ruler(view: ArrangementView) {
+  const bars = Math.ceil(view.lengthBeats / view.beatsPerBar);
+  const barWidth = view.beatsPerBar * view.pixelsPerBeat;
+  // Number every bar, or every 2nd, 4th... so labels never crowd.
+  const every = 2 ** Math.max(0, Math.ceil(Math.log2(28 / barWidth)));
+  return html`<div class="ruler" aria-hidden="true" style="width: ${view.lengthBeats * view.pixelsPerBeat}px; --bar: ${barWidth}px; --beat: ${view.pixelsPerBeat}px">
+    ${Array.from({ length: bars }, (_, bar) =>
+      bar % every === 0 ? html`<span style="left: ${bar * barWidth}px">${bar + 1}</span>` : nothing,
+    )}
+  </div>`;
+}
+
+/**
+ * @example
+ * import { html } from "lit";
+ * import { parseProject } from "../project/project-invariants";
+ * const project = parseProject({ format: "webdreamer-project", format_version: 1 });
+ * const view = { project, pixelsPerBeat: 32, beatsPerBar: 4, snapBeats: 1, selectedClip: null, lengthBeats: 32, instruments: [], dropping: false };
+ * const none = () => {};
+ * html`${arrangement(view, { pickAudioFile: none, addInstrumentTrack: none, zoom: none, changeSnap: none, seekFromRuler: none, addMidiClip: none, removeTrack: none, wantInstruments: none })}`;
+ */
+export function arrangement(view: ArrangementView, actions: ArrangementActions) {
+  const width = view.lengthBeats * view.pixelsPerBeat;
+  return html`
+    <section class="arrangement ${view.dropping ? "dropping" : ""}" part="arrangement" aria-label="Arrangement"
+      @pointerenter=${actions.wantInstruments} @focusin=${actions.wantInstruments}>
+      <div class="arrange-toolbar" role="toolbar" aria-label="Tracks and view">
+        <button type="button" @click=${actions.pickAudioFile}>${plusIcon}<span>Audio track from file…</span></button>
+        <span class="instrument-picker">
+          <label for="instrument-select">Instrument</label>
+          <select id="instrument-select" ?disabled=${view.instruments.length === 0}>
+            ${
+              view.instruments.length === 0
+                ? html`<option>Instruments load on first use…</option>`
+                : view.instruments.map((node) => html`<option value=${node.node_id}>${node.name}</option>`)
+            }
+          </select>
+          <button type="button" ?disabled=${view.instruments.length === 0} @click=${actions.addInstrumentTrack}>
+            ${plusIcon}<span>Instrument track</span>
+          </button>
+        </span>
+        <span class="view-controls">
+          <button type="button" class="small" aria-label="Zoom out" @click=${() => actions.zoom("out")}>−</button>
+          <button type="button" class="small" aria-label="Zoom in" @click=${() => actions.zoom("in")}>+</button>
+          <label for="snap-select">Snap</label>
+          <select id="snap-select" @change=${actions.changeSnap}>
+            ${SNAP_CHOICES.map(
+              (choice) =>
+                html`<option value=${choice.beats} ?selected=${choice.beats === view.snapBeats}>${choice.label}</option>`,
+            )}
+          </select>
+        </span>
+      </div>
+      <div class="timeline" role="grid" aria-label="Tracks" style="--ppb: ${view.pixelsPerBeat}px; --bar: ${view.beatsPerBar * view.pixelsPerBeat}px">
+        <div class="corner" aria-hidden="true"></div>
+        <div class="ruler-row" title="Click to move the playhead" @click=${actions.seekFromRuler}>${ruler(view)}</div>
+        ${view.project.tracks.map((track) =>
+          trackLane(
+            track,
+            {
+              pixelsPerBeat: view.pixelsPerBeat,
+              beatsPerBar: view.beatsPerBar,
+              selectedClip: view.selectedClip,
+              width,
+            },
+            actions,
+          ),
+        )}
+        ${
+          view.project.tracks.length === 0
+            ? html`<p class="empty">No tracks yet. Add an audio track from a file (or drop a WAV here), or an instrument track.</p>`
+            : nothing
+        }
+        <div class="playhead" aria-hidden="true"></div>
+      </div>
+    </section>
+  `;
+}

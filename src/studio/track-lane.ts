@@ -1,0 +1,66 @@
+/**
+ * One track's row of the arrangement: its header (name, kind, instrument, Remove, and "Add MIDI clip"
+ * on an instrument track) and its lane of clips.
+ */
+import { html, nothing } from "lit";
+
+import type { Track } from "../project/project-schema";
+import { clipView } from "./clip-view";
+import { plusIcon } from "./studio-icons";
+
+export interface TrackLaneContext {
+  pixelsPerBeat: number;
+  beatsPerBar: number;
+  selectedClip: string | null;
+  /** The lane's width in pixels (the whole timeline's). */
+  width: number;
+}
+
+export interface TrackLaneActions {
+  addMidiClip(trackId: string): void;
+  removeTrack(trackId: string): void;
+}
+
+/** What a track is, in a few words, for its header. */
+function trackKind(track: Track): string {
+  if (track.kind === "instrument") return `Instrument · ${track.instrument.node_id.replace(/^builtin:/, "")}`;
+  return track.kind === "audio" ? "Audio" : "Bus";
+}
+
+/**
+ * @example
+ * import { html } from "lit";
+ * const track = { kind: "audio" as const, id: "drums", name: "Drums", mixer: { volume_db: 0, pan: 0, mute: false, solo: false, solo_safe: false }, output: "master", sends: [], devices: [], automation: {}, clips: [] };
+ * html`${trackLane(track, { pixelsPerBeat: 32, beatsPerBar: 4, selectedClip: null, width: 800 }, { addMidiClip() {}, removeTrack() {} })}`;
+ */
+export function trackLane(track: Track, context: TrackLaneContext, actions: TrackLaneActions) {
+  const name = track.name || track.id;
+  const clips = track.kind === "bus" ? [] : track.clips;
+  return html`
+    <div class="track-header" role="rowheader" data-track=${track.id}>
+      <span class="track-name">${name}</span>
+      <span class="track-kind">${trackKind(track)}</span>
+      <span class="track-actions">
+        ${
+          track.kind === "instrument"
+            ? html`<button type="button" class="small" aria-label="Add MIDI clip to ${name}"
+                @click=${() => actions.addMidiClip(track.id)}>${plusIcon}<span>Clip</span></button>`
+            : nothing
+        }
+        <button type="button" class="small" aria-label="Remove track ${name}" @click=${() => actions.removeTrack(track.id)}>
+          <span aria-hidden="true">✕</span>
+        </button>
+      </span>
+    </div>
+    <div class="lane" role="group" aria-label="Clips of ${name}" data-track=${track.id} style="width: ${context.width}px">
+      ${clips.map((clip) =>
+        clipView(clip, {
+          trackId: track.id,
+          pixelsPerBeat: context.pixelsPerBeat,
+          beatsPerBar: context.beatsPerBar,
+          selected: clip.id === context.selectedClip,
+        }),
+      )}
+    </div>
+  `;
+}
