@@ -5,9 +5,10 @@
  *
  * Every row is a ratio against a reference measured in the same run (absolute figures drift between
  * machines): W1 and W2 against Chromium's native nodes, W3 (Faust zita_rev1) against faustwasm's own
- * offline processor on the same compiled DSP. Options: --seconds S (default 60), --repetitions N (default 3).
+ * offline processor on the same compiled DSP. Options: --seconds S (default 60), --repetitions N (default 3),
+ * --only project (only the project rows, merged into latest.json in place of their previous values).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import { createServer } from "vite";
@@ -21,6 +22,7 @@ import { timeEngineRenders } from "./engine-timing";
 import { describeW3, type W3Timings } from "./faust/w3";
 import { benchW3Worker } from "./faust/w3-browser";
 import { benchW3Nodejs } from "./faust/w3-nodejs";
+import type { ProjectExportPairs } from "./pages/bench";
 import { benchProjectCompile, benchProjectExportNodejs } from "./project";
 import { benchWamOverhead, describeWamOverhead, type WamOverhead } from "./wam/wam-overhead";
 import { median, type Timing } from "./workloads";
@@ -35,8 +37,16 @@ interface Row {
 }
 
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "60" }, repetitions: { type: "string", default: "3" } },
+  options: {
+    seconds: { type: "string", default: "60" },
+    repetitions: { type: "string", default: "3" },
+    only: { type: "string" },
+  },
 });
+if (values.only !== undefined && values.only !== "project") {
+  throw new Error(`--only takes "project" (the project rows), not "${values.only}"`);
+}
+const onlyProject = values.only === "project";
 const seconds = Number(values.seconds);
 const repetitions = Number(values.repetitions);
 const workloads: WorkloadId[] = ["W1", "W2"];
@@ -77,8 +87,8 @@ type RealtimeFigures = {
 type BrowserTimings = Record<`${WorkloadId}.${"worker" | "native"}`, Timing> & {
   W3: W3Timings;
   realtime: RealtimeFigures;
-  /** Realtime factors of the 16-track project's export in the Worker host. */
-  projectExport: number[];
+  /** The 16-track project exported in the Worker host and by native nodes, alternating. */
+  projectExport: ProjectExportPairs;
   wam: WamOverhead;
 };
 
@@ -106,12 +116,45 @@ async function realtimeFigures(
   return figures;
 }
 
-async function browserTimings(): Promise<BrowserTimings> {
+/** A Vite server and Debian's Chromium for `run`, closed afterwards. */
+async function withBrowser<T>(
+  run: (browser: import("@playwright/test").Browser, address: string) => Promise<T>,
+): Promise<T> {
   const server = await createServer({ server: { port: 0, host: "127.0.0.1" }, logLevel: "error" });
   await server.listen();
-  const address = server.resolvedUrls?.local[0];
+  const address = server.resolvedUrls?.local[0] as string;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
+    return await run(browser, address);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** The project export, webdreamer's Worker host and Chromium's native nodes alternating in one page. */
+async function projectExportPairs(page: import("@playwright/test").Page, address: string) {
+  await page.goto(new URL("bench/pages/bench.html", address).href);
+  await page.waitForFunction(() => "benchProjectPairs" in window);
+  const pairs = await page.evaluate(
+    (n) =>
+      (window as unknown as { benchProjectPairs(n: number): Promise<ProjectExportPairs> }).benchProjectPairs(
+        n,
+      ),
+    repetitions,
+  );
+  const list = (values: number[]) => values.map((v) => v.toFixed(2)).join(", ");
+  console.error(
+    `[bench] 16-track project export, ${repetitions} pairs: Chromium Worker x${median(pairs.webdreamer).toFixed(2)} ` +
+      `[${list(pairs.webdreamer)}], native nodes x${median(pairs.native).toFixed(2)} [${list(pairs.native)}] ` +
+      `(the render alone x${median(pairs.nativeRender).toFixed(2)}); ${JSON.stringify(pairs.native_graph)}; ` +
+      `mixdown RMS ${pairs.rms.webdreamer.toFixed(4)} (webdreamer), ${pairs.rms.native.toFixed(4)} (native)`,
+  );
+  return pairs;
+}
+
+async function browserTimings(): Promise<BrowserTimings> {
+  return withBrowser(async (browser, address) => {
     const page = await browser.newPage();
     page.setDefaultTimeout(0);
     await page.goto(new URL("bench/pages/bench.html", address).href);
@@ -131,43 +174,96 @@ async function browserTimings(): Promise<BrowserTimings> {
         );
       }
     }
-    result.W3 = await benchW3Worker(page, address as string, seconds, w3Repetitions);
+    result.W3 = await benchW3Worker(page, address, seconds, w3Repetitions);
     console.error(`[bench] ${describeW3("worker", result.W3)}`);
     // W3 leaves the page on its own: back to the bench page, whose module defines the export bench.
-    await page.goto(new URL("bench/pages/bench.html", address).href);
-    await page.waitForFunction(() => "benchProjectExport" in window);
-    result.projectExport = await page.evaluate(
-      (n) =>
-        (window as unknown as { benchProjectExport(n: number): Promise<number[]> }).benchProjectExport(n),
-      repetitions,
-    );
-    console.error(
-      `[bench] 16-track project export, Chromium Worker: x${median(result.projectExport).toFixed(1)}`,
-    );
+    result.projectExport = await projectExportPairs(page, address);
     // A real-time AudioContext needs the autoplay flag from CHROMIUM_ARGS; a fresh page keeps it clean.
-    result.realtime = await realtimeFigures(await browser.newPage(), address as string);
+    result.realtime = await realtimeFigures(await browser.newPage(), address);
     const wamPage = await browser.newPage();
     wamPage.setDefaultTimeout(0);
-    result.wam = await benchWamOverhead(wamPage, address as string, 10, 9);
+    result.wam = await benchWamOverhead(wamPage, address, 10, 9);
     console.error(`[bench] ${describeWamOverhead(result.wam)}`);
     return result;
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
+}
+
+const rows: Row[] = [];
+const row = (
+  id: string,
+  value: number,
+  unit: string,
+  reference: number,
+  referenceName: string,
+  ratio: number,
+) =>
+  rows.push({
+    id,
+    value: Number(value.toFixed(3)),
+    unit,
+    reference: Number(reference.toFixed(3)),
+    reference_name: referenceName,
+    ratio: Number(ratio.toFixed(2)),
+  });
+
+/** The project rows (issue 14): the 16-track, 3-minute project (test/support/project-scale.ts). */
+async function projectRows(exportPairs: () => Promise<ProjectExportPairs>): Promise<void> {
+  const projectCompile = benchProjectCompile(5 * repetitions);
+  console.error(
+    `[bench] 16-track project: compile ${projectCompile.compileMs.toFixed(1)} ms, parse of its request ${projectCompile.parseMs.toFixed(1)} ms`,
+  );
+  const projectExportNodejs = await benchProjectExportNodejs(repetitions);
+  console.error(`[bench] 16-track project export, Node: x${median(projectExportNodejs).toFixed(1)}`);
+  const pairs = await exportPairs();
+  row(
+    "project-compile",
+    projectCompile.compileMs,
+    "ms (796 nodes)",
+    projectCompile.parseMs,
+    "parsing the request it compiles to (RenderRequestSchema), same run",
+    projectCompile.parseMs / projectCompile.compileMs,
+  );
+  row(
+    "project-export.worker",
+    median(pairs.webdreamer),
+    "x realtime (180 s, upload to WAV)",
+    median(projectExportNodejs),
+    "the same export in Node, in-process (same run)",
+    median(pairs.webdreamer) / median(projectExportNodejs),
+  );
+  row(
+    "project-export.native",
+    median(pairs.webdreamer),
+    "x realtime (180 s, upload to WAV)",
+    median(pairs.native),
+    `Chromium's native nodes building and rendering the compiled graph in an OfflineAudioContext, to the same WAV (${pairs.webdreamer.length} interleaved pairs, same page)`,
+    median(pairs.webdreamer.map((ours, i) => ours / (pairs.native[i] as number))),
+  );
+}
+
+if (onlyProject) {
+  await projectRows(() =>
+    withBrowser(async (browser, address) => {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(0);
+      return projectExportPairs(page, address);
+    }),
+  );
+  writeRows(mergedRows(rows));
+  process.exit(0);
 }
 
 const node = await nodeTimings();
 const w3Nodejs = await benchW3Nodejs(seconds, w3Repetitions);
 console.error(`[bench] ${describeW3("nodejs", w3Nodejs)}`);
-const projectCompile = benchProjectCompile(5 * repetitions);
-console.error(
-  `[bench] 16-track project: compile ${projectCompile.compileMs.toFixed(1)} ms, parse of its request ${projectCompile.parseMs.toFixed(1)} ms`,
-);
-const projectExportNodejs = await benchProjectExportNodejs(repetitions);
-console.error(`[bench] 16-track project export, Node: x${median(projectExportNodejs).toFixed(1)}`);
-const browser = await browserTimings();
-const rows: Row[] = [];
+// The project rows measure first (compile, Node) and take their pairs from the browser's timings;
+// they are listed near the end of the table, as before.
+let browser = {} as BrowserTimings;
+await projectRows(async () => {
+  browser = await browserTimings();
+  return browser.projectExport;
+});
+const projectRowList = rows.splice(0, rows.length);
 for (const id of workloads) {
   const reference = median(browser[`${id}.native`].factors);
   for (const [where, timing] of [
@@ -204,22 +300,6 @@ for (const [where, timing] of [
 
 // The real-time path (issue 5): each figure against a reference measured in the same page.
 const rt = browser.realtime;
-const row = (
-  id: string,
-  value: number,
-  unit: string,
-  reference: number,
-  referenceName: string,
-  ratio: number,
-) =>
-  rows.push({
-    id,
-    value: Number(value.toFixed(3)),
-    unit,
-    reference: Number(reference.toFixed(3)),
-    reference_name: referenceName,
-    ratio: Number(ratio.toFixed(2)),
-  });
 row(
   "host-overhead",
   rt.hostOverhead.ours,
@@ -262,23 +342,8 @@ row(
   rt.controlRoundtrip.plain / rt.controlRoundtrip.ours,
 );
 
-// Projects (issue 14): the 16-track, 3-minute project (test/support/project-scale.ts).
-row(
-  "project-compile",
-  projectCompile.compileMs,
-  "ms (796 nodes)",
-  projectCompile.parseMs,
-  "parsing the request it compiles to (RenderRequestSchema), same run",
-  projectCompile.parseMs / projectCompile.compileMs,
-);
-row(
-  "project-export.worker",
-  median(browser.projectExport),
-  "x realtime (180 s, upload to WAV)",
-  median(projectExportNodejs),
-  "the same export in Node, in-process (same run)",
-  median(browser.projectExport) / median(projectExportNodejs),
-);
+// Projects (issue 14), measured above.
+rows.push(...projectRowList);
 // One WAM node's cost beyond its own DSP (docs/wam.md): the fixture at identity against a builtin
 // gain in its place, interleaved pairs, median of the ratios.
 row(
@@ -290,15 +355,38 @@ row(
   browser.wam.ratio,
 );
 
-console.log(`\nwebdreamer benchmark: ${seconds} s renders at ${SAMPLE_RATE} Hz, median of ${repetitions}\n`);
-console.log("| row | webdreamer | reference | ratio |");
-console.log("| --- | --- | --- | --- |");
-for (const row of rows) {
-  const unit = row.unit === "x realtime" ? (v: number) => `x${v}` : (v: number) => `${v} ${row.unit}`;
-  console.log(
-    `| ${row.id} | ${unit(row.value)} | ${unit(row.reference)} (${row.reference_name}) | ${row.ratio} |`,
-  );
+writeRows(rows);
+
+/** The rows of this run, with those of latest.json it did not measure kept, in their places. */
+function mergedRows(measured: Row[]): Row[] {
+  const path = "bench/results/latest.json";
+  const previous: Row[] = existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : [];
+  const fresh = new Map(measured.map((r) => [r.id, r]));
+  const merged = previous.map((r) => fresh.get(r.id) ?? r);
+  const known = new Set(previous.map((r) => r.id));
+  // A new row goes after the last row of its family (the part of its id before the first dot).
+  for (const r of measured.filter((m) => !known.has(m.id))) {
+    const family = r.id.split(".")[0];
+    const families = merged.map((m) => m.id.split(".")[0]);
+    const after = families.lastIndexOf(family);
+    merged.splice(after < 0 ? merged.length : after + 1, 0, r);
+  }
+  return merged;
 }
-mkdirSync("bench/results", { recursive: true });
-writeFileSync("bench/results/latest.json", `${JSON.stringify(rows, null, 2)}\n`);
-console.log("\nwrote bench/results/latest.json");
+
+function writeRows(table: Row[]): void {
+  console.log(
+    `\nwebdreamer benchmark: ${seconds} s renders at ${SAMPLE_RATE} Hz, median of ${repetitions}\n`,
+  );
+  console.log("| row | webdreamer | reference | ratio |");
+  console.log("| --- | --- | --- | --- |");
+  for (const row of table) {
+    const unit = row.unit === "x realtime" ? (v: number) => `x${v}` : (v: number) => `${v} ${row.unit}`;
+    console.log(
+      `| ${row.id} | ${unit(row.value)} | ${unit(row.reference)} (${row.reference_name}) | ${row.ratio} |`,
+    );
+  }
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync("bench/results/latest.json", `${JSON.stringify(table, null, 2)}\n`);
+  console.log("\nwrote bench/results/latest.json");
+}

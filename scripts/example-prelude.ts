@@ -174,6 +174,8 @@ export interface ExampleNameOverrides {
     firstPass: WrittenWav[];
     outcome: SessionRenderOutcome;
     summary: RunSummary;
+    /** A project file's project (project-input.ts). */
+    project: Project;
   };
   "src/components/": {
     engine: RealtimeEngineClient;

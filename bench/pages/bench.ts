@@ -2,9 +2,12 @@
 // on the same workloads in the same page.
 
 import { createBrowserEngine } from "../../src/create-browser-engine";
-import { PROJECT_SAMPLE_RATE } from "../../test/support/project-scale";
+import { compileProject } from "../../src/project/compile-project";
+import { PROJECT_SAMPLE_RATE, scaleAudio, scaleProject } from "../../test/support/project-scale";
 import { SAMPLE_RATE, type WorkloadId } from "../../test/support/workloads";
-import { timeProjectExports } from "../project-export-timing";
+import { timeProjectExport } from "../project-export-timing";
+import type { ImpulseResponse } from "../project-native";
+import { reverbResponse, timeNativeProjectExport } from "../project-native-timing";
 import { buildNative, sanityRms, type Timing } from "../workloads";
 
 function benchWorker(id: WorkloadId, seconds: number, repetitions: number): Promise<Timing> {
@@ -46,13 +49,66 @@ async function benchNative(id: WorkloadId, seconds: number, repetitions: number)
 
 Object.assign(window, { benchWorker, benchNative });
 
-/** Realtime factors of exportProject of the 16-track, 3-minute project in the Worker host. */
-async function benchProjectExport(repetitions: number): Promise<number[]> {
+/** What benchProjectPairs measures: both sides of each pair, in the order they ran. */
+export interface ProjectExportPairs {
+  /** Realtime factors of exportProject in the Worker host. */
+  webdreamer: number[];
+  /** Realtime factors of the native export (buffers, compile, build, render, WAV). */
+  native: number[];
+  /** Realtime factors of the native startRendering alone. */
+  nativeRender: number[];
+  /** RMS of the first mixdown of each side (they sound alike, not the same: docs/benchmarks.md). */
+  rms: { webdreamer: number; native: number };
+  /** Native nodes and voices of one build, and the reverb's response length in seconds. */
+  native_graph: { nodes: number; sources: number; voices: number; response_seconds: number };
+}
+
+/**
+ * The 16-track, 3-minute project exported `pairs` times by webdreamer in the Worker host and by
+ * Chromium's native nodes in an OfflineAudioContext, alternating (A B A B ...) in this page.
+ */
+async function benchProjectPairs(pairs: number): Promise<ProjectExportPairs> {
   const engine = await createBrowserEngine({
     host: "worker",
     hostOptions: { sampleRate: PROJECT_SAMPLE_RATE },
   });
-  return timeProjectExports(engine, repetitions);
+  try {
+    const input = { project: scaleProject(), audio: scaleAudio(PROJECT_SAMPLE_RATE) };
+    // The reverb's impulse response stands for the reverb itself: measured once, outside the timing.
+    const buffers = Object.fromEntries(
+      input.project.audio.map((source, i) => [source.content_id, `buf:${i + 1}`]),
+    );
+    const { graph } = compileProject(input.project, { sampleRate: PROJECT_SAMPLE_RATE, buffers });
+    const responses = new Map<string, ImpulseResponse>();
+    for (const node of graph.nodes) {
+      if (node.node_id === "builtin:reverb") responses.set(node.name, await reverbResponse(engine, node));
+    }
+    const result: ProjectExportPairs = {
+      webdreamer: [],
+      native: [],
+      nativeRender: [],
+      rms: { webdreamer: 0, native: 0 },
+      native_graph: { nodes: 0, sources: 0, voices: 0, response_seconds: 0 },
+    };
+    for (let pair = 0; pair < pairs; pair++) {
+      const ours = await timeProjectExport(engine, input);
+      const native = await timeNativeProjectExport(input, (node) => responses.get(node.name) ?? []);
+      result.webdreamer.push(ours.factor);
+      result.native.push(native.factor);
+      result.nativeRender.push(native.renderFactor);
+      if (pair === 0) {
+        result.rms = { webdreamer: ours.rms, native: native.rms };
+        const response = [...responses.values()][0]?.[0];
+        result.native_graph = {
+          ...native.counts,
+          response_seconds: (response?.length ?? 0) / PROJECT_SAMPLE_RATE,
+        };
+      }
+    }
+    return result;
+  } finally {
+    await engine.close();
+  }
 }
 
-Object.assign(window, { benchProjectExport });
+Object.assign(window, { benchProjectPairs });

@@ -6,6 +6,7 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { WAV_SAMPLE_FORMATS, type WavSampleFormat } from "../audio-io/wav";
+import { SampleRateSchema } from "../contracts/common";
 import { MAX_BLOCK_SIZE } from "../contracts/render";
 import { DEFAULT_NORMALIZE_DBFS } from "./normalize";
 
@@ -34,6 +35,8 @@ export interface RenderCommand {
   /** Node names to capture in addition to those with capture: true. */
   extraStems: string[];
   blockSize: number | null;
+  /** The rate to render project files at (--sample-rate), or null for each project's own. */
+  sampleRate: number | null;
   jobs: number;
   shard: Shard | null;
   quiet: boolean;
@@ -58,6 +61,7 @@ const OPTIONS = {
   stems: { type: "string" },
   stem: { type: "string", multiple: true },
   "block-size": { type: "string" },
+  "sample-rate": { type: "string" },
   jobs: { type: "string", short: "j" },
   shard: { type: "string" },
   quiet: { type: "boolean", short: "q" },
@@ -68,6 +72,12 @@ const OPTIONS = {
   normalize: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** The rates a render may ask for: the contracts' (RenderRequest.sample_rate, a session's sample_rate). */
+const SAMPLE_RATE_RANGE = {
+  min: SampleRateSchema.minValue as number,
+  max: SampleRateSchema.maxValue as number,
+};
 
 /** Flags whose value is a path: an empty one would mean the current folder, silently. */
 const PATH_FLAGS = { output: "-o/--output", stems: "--stems" } as const;
@@ -87,7 +97,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
   if (command !== "render") {
     throw new UsageError(`unknown command "${command}" (the commands are render, export-wam)`);
   }
-  if (inputs.length === 0) throw new UsageError("no session files given");
+  if (inputs.length === 0) throw new UsageError("no session or project files given");
   if (values.output === undefined) throw new UsageError("-o/--output is required (out.wav, or a directory)");
   for (const [key, flag] of Object.entries(PATH_FLAGS)) {
     if (values[key as keyof typeof PATH_FLAGS]?.trim() === "") {
@@ -95,7 +105,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
     }
   }
   if (inputs.some((input) => input.trim() === "")) {
-    throw new UsageError("a session path is empty: give a file, directory or glob");
+    throw new UsageError("an input path is empty: give a file, directory or glob");
   }
   if (values.stem?.some((name) => name.trim() === "")) throw new UsageError("--stem needs a node name");
   if (values.seconds !== undefined && values.beats !== undefined) {
@@ -122,6 +132,10 @@ export function parseCommandLine(argv: string[]): CliCommand {
       values["block-size"] === undefined
         ? null
         : integer("--block-size", values["block-size"], 1, MAX_BLOCK_SIZE),
+    sampleRate:
+      values["sample-rate"] === undefined
+        ? null
+        : integer("--sample-rate", values["sample-rate"], SAMPLE_RATE_RANGE.min, SAMPLE_RATE_RANGE.max),
     jobs: values.jobs === undefined ? availableParallelism() : integer("--jobs", values.jobs, 1, 1024),
     shard: values.shard === undefined ? null : parseShard(values.shard),
     quiet: values.quiet ?? false,

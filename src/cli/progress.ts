@@ -7,7 +7,8 @@
  *
  * The percent counts each session equally: a session contributes its rendered fraction. It reaches
  * 100 only when every session has finished (its files written, not just its audio rendered), so the
- * last line a run prints is always `100% | N/N sessions`, one session included (`1/1`). The realtime
+ * last line a run prints is always `100% | N/N sessions`, one session included (`1/1`); a run of
+ * project files says "projects", a run of both "sessions and projects". The realtime
  * factor is the seconds of audio rendered so far, over all sessions, per second of wall-clock time.
  */
 
@@ -21,6 +22,8 @@ export interface ProgressReporterOptions {
   stream: ProgressStream;
   /** Sessions in the run. */
   sessions: number;
+  /** What the line calls them: "sessions" (default), "projects", "sessions and projects". */
+  noun?: string;
   /** Clock in milliseconds. Default performance.now. */
   now?: () => number;
 }
@@ -38,6 +41,7 @@ export class ProgressReporter {
   private readonly now: () => number;
   private readonly startedMs: number;
   private readonly states: SessionState[];
+  private readonly noun: string;
   private done = 0;
   private lastDecile = 0;
   private lastDrawMs = Number.NEGATIVE_INFINITY;
@@ -53,6 +57,7 @@ export class ProgressReporter {
     this.now = options.now ?? (() => performance.now());
     this.startedMs = this.now();
     this.states = Array.from({ length: options.sessions }, () => ({ fraction: 0, audioSeconds: 0 }));
+    this.noun = options.noun ?? "sessions";
   }
 
   /**
@@ -135,7 +140,7 @@ export class ProgressReporter {
   private line(): string {
     const elapsed = this.elapsedSeconds;
     const factor = elapsed > 0 ? this.audioSeconds / elapsed : 0;
-    const sessions = `${this.done}/${this.states.length} sessions`;
+    const sessions = `${this.done}/${this.states.length} ${this.noun}`;
     return `webdreamer: ${String(this.percent()).padStart(3)}% | ${sessions} | ${factor.toFixed(1)}x realtime`;
   }
 }

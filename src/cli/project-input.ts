@@ -6,7 +6,8 @@
  * --seconds, --normalize and files (session-render.ts).
  *
  * A project has no sample rate of its own: it renders at the highest rate of its audio (each file
- * then plays at its own speed), or 48000 Hz when it has none.
+ * then plays at its own speed), or 48000 Hz when it has none, unless the command line asks for
+ * another (--sample-rate): then its audio is read at that rate by the playback nodes' interpolation.
  */
 import { basename } from "node:path";
 import type { EngineClient } from "../api/engine-client";
@@ -14,12 +15,24 @@ import type { BufferHandle } from "../contracts/common";
 import type { RenderRequest } from "../contracts/render";
 import { compileProject, trackNodes } from "../project/compile-project";
 import { loadProjectFile } from "../project/project-folder";
+import type { Project } from "../project/project-schema";
 import { PROJECT_ZIP_EXTENSION } from "../project/project-zip";
 
 /** The rate a project without audio renders at. */
 export const DEFAULT_PROJECT_SAMPLE_RATE = 48000;
 /** The block size a project renders with (as a session's default). */
 const DEFAULT_PROJECT_BLOCK_SIZE = 128;
+
+/**
+ * The rate a project renders at when none is asked for: the highest rate of its audio, or
+ * DEFAULT_PROJECT_SAMPLE_RATE without audio.
+ * @example
+ * projectSampleRate(project); // 44100 for a project of 44.1 kHz and 22.05 kHz takes
+ */
+export function projectSampleRate(project: Project): number {
+  const rates = project.audio.map((source) => source.sample_rate);
+  return rates.length === 0 ? DEFAULT_PROJECT_SAMPLE_RATE : Math.max(...rates);
+}
 
 /** Whether an input path is a project file rather than a session. */
 export const isProjectFile = (path: string): boolean => path.toLowerCase().endsWith(PROJECT_ZIP_EXTENSION);
@@ -36,19 +49,20 @@ export interface LoadedProjectRender {
  * every track's stem captured when `stems`). Throws E_SCHEMA naming the file and what is wrong; the
  * engine is closed if anything after its creation fails.
  * @example
- * const { engine, request } = await loadProjectRender("song.wdproj", { createEngine, blockSize: null, stems: true });
+ * const { engine, request } = await loadProjectRender("song.wdproj", { createEngine, blockSize: null, sampleRate: null, stems: true });
  */
 export async function loadProjectRender(
   path: string,
   options: {
     createEngine: (options: { sampleRate: number; blockSize: number }) => Promise<EngineClient>;
     blockSize: number | null;
+    /** The rate to render at, or null for the project's own (projectSampleRate). */
+    sampleRate: number | null;
     stems: boolean;
   },
 ): Promise<LoadedProjectRender> {
   const { project, audio } = await loadProjectFile(path);
-  const rates = project.audio.map((source) => source.sample_rate);
-  const sampleRate = rates.length === 0 ? DEFAULT_PROJECT_SAMPLE_RATE : Math.max(...rates);
+  const sampleRate = options.sampleRate ?? projectSampleRate(project);
   const engine = await options.createEngine({
     sampleRate,
     blockSize: options.blockSize ?? DEFAULT_PROJECT_BLOCK_SIZE,

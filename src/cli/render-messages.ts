@@ -4,6 +4,7 @@
  * and the run's summary line. Only the text is made here; run-cli.ts decides when to print it.
  */
 import { formatDb } from "../audio-io/wav-report";
+import type { InputNoun } from "./input-nouns";
 import type { Normalization } from "./normalize";
 import type { SessionRenderOutcome } from "./session-render";
 
@@ -62,6 +63,9 @@ export class RunSummary {
   private gainsDb: number[] = [];
   private silent = 0;
 
+  /** `noun`: what the run's inputs are called (input-nouns.ts); sessions by default. */
+  constructor(private readonly noun: InputNoun = { one: "session", many: "sessions" }) {}
+
   /** A session rendered and its files were written. */
   addRendered(outcome: SessionRenderOutcome): void {
     this.rendered++;
@@ -92,7 +96,7 @@ export class RunSummary {
   line(run: { audioSeconds: number; elapsedSeconds: number; shard: string }): string {
     const sessions = this.rendered + this.failed;
     const parts = [
-      `webdreamer: rendered ${this.rendered} of ${sessions} sessions${run.shard}, ` +
+      `webdreamer: rendered ${this.rendered} of ${sessions} ${this.noun.many}${run.shard}, ` +
         `${run.audioSeconds.toFixed(1)} s of audio in ${run.elapsedSeconds.toFixed(1)} s`,
     ];
     if (this.rendered > 0) parts.push(`peak ${formatDb(this.peakDbfs)} dBFS`);
@@ -103,7 +107,8 @@ export class RunSummary {
       parts.push(`normalized with a gain of ${gains} dB`);
     }
     if (this.silent > 0) {
-      parts.push(`${this.silent} silent ${this.silent === 1 ? "session" : "sessions"} not normalized`);
+      const noun = this.silent === 1 ? this.noun.one : this.noun.many;
+      parts.push(`${this.silent} silent ${noun} not normalized`);
     }
     if (this.clippedFiles > 0) {
       parts.push(this.clippedFiles === 1 ? "1 file clipped" : `${this.clippedFiles} files clipped`);

@@ -6,6 +6,7 @@
  */
 import { type CliCommand, parseCommandLine, type RenderCommand, UsageError } from "./cli-options";
 import { runExportWam } from "./export-wam-command";
+import { inputKind } from "./input-nouns";
 import { ProgressReporter, type ProgressStream } from "./progress";
 import { normalizationNote, RunSummary, sessionWarnings } from "./render-messages";
 import { sessionTargets } from "./session-inputs";
@@ -48,13 +49,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function render(command: RenderCommand, io: CliIo): Promise<number> {
-  const { targets, total } = await sessionTargets(command.inputs, command);
+  const { targets, total, noun } = await sessionTargets(command.inputs, command);
   const say = (text: string) => {
     if (!command.quiet) io.stderr.write(`${text}\n`);
   };
   if (targets.length === 0) {
     say(
-      `webdreamer: shard ${command.shard?.index}/${command.shard?.count} has none of the ${total} sessions`,
+      `webdreamer: shard ${command.shard?.index}/${command.shard?.count} has none of the ${total} ${noun.many}`,
     );
     return EXIT_OK;
   }
@@ -66,6 +67,7 @@ async function render(command: RenderCommand, io: CliIo): Promise<number> {
       format: command.format,
       length: command.length,
       blockSize: command.blockSize,
+      sampleRate: command.sampleRate,
       extraStems: command.extraStems,
       allowOutsidePaths: command.allowOutsidePaths,
       timeoutSeconds: command.timeoutSeconds,
@@ -76,8 +78,9 @@ async function render(command: RenderCommand, io: CliIo): Promise<number> {
   const progress = new ProgressReporter({
     stream: command.quiet ? { write: () => true } : io.stderr,
     sessions: jobs.length,
+    noun: noun.many,
   });
-  const summary = new RunSummary();
+  const summary = new RunSummary(noun);
   // Warnings and failures are printed even with --quiet: a file that is not what the graph played
   // (clipped, or non-finite samples written as 0) must never pass silently.
   const alwaysSay = (line: string) => {
@@ -93,8 +96,8 @@ async function render(command: RenderCommand, io: CliIo): Promise<number> {
     ...(timeout > 0
       ? {
           stopAfterMs: timeout * 1000 + STOP_GRACE_MS,
-          stoppedMessage: () =>
-            `${sessionTimedOut(timeout).message}; its worker did not stop and was terminated`,
+          stoppedMessage: (job: number) =>
+            `${sessionTimedOut(timeout, inputKind(jobs[job]?.sessionPath ?? "")).message}; its worker did not stop and was terminated`,
           afterStopped: (job: number) => removePartialFiles(jobs[job] as SessionRenderJob),
         }
       : {}),

@@ -8,6 +8,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { type Shard, UsageError } from "./cli-options";
+import { countOf, type InputNoun, inputNoun } from "./input-nouns";
 import { isProjectFile } from "./project-input";
 
 export interface SessionTarget {
@@ -23,6 +24,8 @@ export interface TargetOptions {
   output: string;
   stemsDir: string | null;
   shard: Shard | null;
+  /** --sample-rate, which only project files take. Default null. */
+  sampleRate?: number | null;
 }
 
 export interface SessionTargets {
@@ -30,6 +33,8 @@ export interface SessionTargets {
   targets: SessionTarget[];
   /** Sessions found, before sharding. */
   total: number;
+  /** What the inputs found are called: sessions, projects, or both. */
+  noun: InputNoun;
 }
 
 const GLOB_CHARACTERS = /[*?[]/;
@@ -55,10 +60,17 @@ export async function sessionTargets(inputs: string[], options: TargetOptions): 
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((key) => found.get(key) as string);
 
+  const noun = inputNoun(sessions);
   const singleFile = extname(options.output).toLowerCase() === ".wav";
   if (singleFile && sessions.length > 1) {
     throw new UsageError(
-      `-o ${options.output} names one file, but there are ${sessions.length} sessions: give a directory`,
+      `-o ${options.output} names one file, but there are ${countOf(sessions.length, noun)}: give a directory`,
+    );
+  }
+  const session = sessions.find((path) => !isProjectFile(path));
+  if ((options.sampleRate ?? null) !== null && session !== undefined) {
+    throw new UsageError(
+      `--sample-rate applies to project files (.wdproj) only: ${session} is a session, which renders at its file's sample_rate`,
     );
   }
   const byName = new Map<string, string>();
@@ -83,7 +95,7 @@ export async function sessionTargets(inputs: string[], options: TargetOptions): 
       };
     })
     .filter((target) => options.shard === null || target.index % options.shard.count === options.shard.index);
-  return { targets, total: sessions.length };
+  return { targets, total: sessions.length, noun };
 }
 
 /** A session's name: its file name without .json (a project's without .wdproj). */
@@ -128,7 +140,7 @@ async function expandGlob(pattern: string): Promise<string[]> {
   const matches = names
     .filter((name) => (hiddenToo || !name.startsWith(".")) && matcher.test(name))
     .map((name) => join(dir, name));
-  if (matches.length === 0) throw new UsageError(`no session files match ${pattern}`);
+  if (matches.length === 0) throw new UsageError(`no session or project files match ${pattern}`);
   return matches;
 }
 

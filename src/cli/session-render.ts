@@ -17,6 +17,7 @@ import type { NonFiniteReport } from "../contracts/non-finite";
 import type { RenderRequest } from "../contracts/render";
 import { readSession, uploadSession } from "../session/load-session";
 import type { LengthOverride } from "./cli-options";
+import { inputKind } from "./input-nouns";
 import { firstPassPath, type Normalization, normalizeFiles, removeFirstPassFiles } from "./normalize";
 import { isProjectFile, type LoadedProjectRender, loadProjectRender } from "./project-input";
 import { RenderFiles, type WrittenWav } from "./render-files";
@@ -29,6 +30,8 @@ export interface SessionRenderJob {
   format: WavSampleFormat;
   length: LengthOverride;
   blockSize: number | null;
+  /** The rate a project file renders at (--sample-rate); null or absent: its own. Sessions take none. */
+  sampleRate?: number | null;
   extraStems: string[];
   /** Read WAVs outside the session's folder too (readSession's allowOutsidePaths). Default false. */
   allowOutsidePaths?: boolean;
@@ -93,20 +96,21 @@ export async function renderSessionJob(
   try {
     return await renderSessionFiles(job, hooks, signal);
   } catch (error) {
-    if (timeout?.aborted) throw sessionTimedOut(seconds);
+    if (timeout?.aborted) throw sessionTimedOut(seconds, inputKind(job.sessionPath));
     throw error;
   }
 }
 
 /**
- * The error of a session that outlived its timeout.
+ * The error of a session (or project) that outlived its timeout.
  * @example
  * sessionTimedOut(600).message; // "E_CANCELLED: timed out: the session took longer than its timeout of 600 s"
+ * sessionTimedOut(600, "project").message; // "E_CANCELLED: timed out: the project took longer than its timeout of 600 s"
  */
-export function sessionTimedOut(seconds: number): EngineError {
+export function sessionTimedOut(seconds: number, kind: "session" | "project" = "session"): EngineError {
   return new EngineError(
     "E_CANCELLED",
-    `timed out: the session took longer than its timeout of ${seconds} s`,
+    `timed out: the ${kind} took longer than its timeout of ${seconds} s`,
   );
 }
 
@@ -135,6 +139,7 @@ async function renderSessionFiles(
     ? await loadProjectRender(job.sessionPath, {
         createEngine: hooks.createEngine,
         blockSize: job.blockSize,
+        sampleRate: job.sampleRate ?? null,
         stems: job.stemsDir !== null,
       })
     : await loadSessionRender(job, hooks, signal);
@@ -231,7 +236,7 @@ function withOverrides(request: RenderRequest, job: SessionRenderJob): RenderReq
     if (!nodeNames.has(name)) {
       throw new EngineError(
         "E_UNKNOWN_NODE",
-        `--stem ${name}: no node named "${name}" in the session's graph (nodes: ${[...nodeNames].join(", ")})`,
+        `--stem ${name}: no node named "${name}" in the ${inputKind(job.sessionPath)}'s graph (nodes: ${[...nodeNames].join(", ")})`,
       );
     }
   }

@@ -10,25 +10,28 @@ A batch:       webdreamer render sessions/ -o renders/ --jobs 8
 Across hosts:  webdreamer render sessions/ -o renders/ --shard $JOB_COMPLETION_INDEX/16
 
 Options:
-  -o, --output PATH     out.wav for one session; a directory for several (DIR/<session name>.wav)
-      --seconds S       render S seconds (overrides the session's length)
-      --beats B         render B beats on the graph's tempo map (overrides the session's length)
+  -o, --output PATH     out.wav for one session or project; a directory for several (DIR/<name>.wav)
+      --seconds S       render S seconds (overrides the session's or project's length)
+      --beats B         render B beats on the graph's tempo map (overrides the length)
       --format F        pcm16, pcm24 or float32 (default float32)
-      --normalize[=DB]  scale each session so its output peaks at DB dBFS (default -0.1; <= 0),
+      --normalize[=DB]  scale each output to peak at DB dBFS (default -0.1; <= 0),
                         its stems by the same gain; the level only after "=" (two passes)
-      --stems DIR       also write each captured node's output: DIR/<session name>/<node>.wav
-                        with -o a directory, DIR/<node>.wav with -o FILE.wav
+      --stems DIR       also write each captured node's output: DIR/<name>/<node>.wav
+                        with -o a directory, DIR/<node>.wav with -o FILE.wav; a project's
+                        stems are its tracks and buses, <track id>.wav
       --stem NAME       capture node NAME as a stem too (repeatable; needs --stems)
-      --block-size N    engine block size in frames, 1..4096 (default: the session's)
-  -j, --jobs N          sessions rendered in parallel, on worker threads (default: CPU count)
-      --shard I/N       render only sessions whose index in the sorted list is I modulo N (0-based)
-      --timeout S       fail a session that takes longer than S seconds, alone (default 3600; 0: none)
+      --block-size N    engine block size in frames, 1..4096 (default: a session's own; 128 for a project)
+      --sample-rate HZ  render project files at HZ, 3000..768000 (default: each project's
+                        own, the highest rate of its audio); not for sessions
+  -j, --jobs N          inputs rendered in parallel, on worker threads (default: CPU count)
+      --shard I/N       render only inputs whose index in the sorted list is I modulo N (0-based)
+      --timeout S       fail an input that takes longer than S seconds, alone (default 3600; 0: none)
       --allow-outside-paths
                         read session WAVs outside the session's folder (absolute paths, .., links)
   -q, --quiet           no progress or summary on stderr (failures are still printed)
   -h, --help            print this help
 
-Exit status: 0 all rendered, 1 a session failed, 2 bad usage.
+Exit status: 0 all rendered, 1 a session or project failed, 2 bad usage.
 Also: webdreamer export-wam <graph.json> -o <DIR>  (a graph as a WAM 2.0 plugin; export-wam --help)
 See docs/cli.md for the session file format and sharding with job runners.
 `;

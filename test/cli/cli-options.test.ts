@@ -17,6 +17,7 @@ describe("parseCommandLine", () => {
       stemsDir: null,
       extraStems: [],
       blockSize: null,
+      sampleRate: null,
       jobs: availableParallelism(),
       shard: null,
       quiet: false,
@@ -44,6 +45,8 @@ describe("parseCommandLine", () => {
         "drums",
         "--block-size",
         "512",
+        "--sample-rate",
+        "44100",
         "-j",
         "3",
         "--shard",
@@ -63,6 +66,7 @@ describe("parseCommandLine", () => {
       stemsDir: "stems",
       extraStems: ["bass", "drums"],
       blockSize: 512,
+      sampleRate: 44100,
       jobs: 3,
       shard: { index: 2, count: 5 },
       quiet: true,
@@ -81,7 +85,7 @@ describe("parseCommandLine", () => {
     [["render", "a.json"], "-o/--output is required (out.wav, or a directory)"],
     [[], "no command given (the commands are render, export-wam)"],
     [["draw", "a.json"], 'unknown command "draw" (the commands are render, export-wam)'],
-    [["render", "-o", "x.wav"], "no session files given"],
+    [["render", "-o", "x.wav"], "no session or project files given"],
     [["render", "a.json", "-o", "x.wav", "--seconds", "0"], '--seconds must be a number > 0 (got "0")'],
     [["render", "a.json", "-o", "x.wav", "--beats", "lots"], '--beats must be a number > 0 (got "lots")'],
     [
@@ -107,7 +111,20 @@ describe("parseCommandLine", () => {
     [["render", "a.json", "-o", ""], "-o/--output is an empty path: give a file or directory"],
     [["render", "a.json", "--output="], "-o/--output is an empty path: give a file or directory"],
     [["render", "a.json", "-o", "x", "--stems", " "], "--stems is an empty path: give a file or directory"],
-    [["render", "", "-o", "x"], "a session path is empty: give a file, directory or glob"],
+    [["render", "", "-o", "x"], "an input path is empty: give a file, directory or glob"],
+    // The contracts' range of sample rates (RenderRequest.sample_rate, a session's sample_rate).
+    [
+      ["render", "a.wdproj", "-o", "x.wav", "--sample-rate", "1000"],
+      '--sample-rate must be an integer from 3000 to 768000 (got "1000")',
+    ],
+    [
+      ["render", "a.wdproj", "-o", "x.wav", "--sample-rate", "44100.5"],
+      '--sample-rate must be an integer from 3000 to 768000 (got "44100.5")',
+    ],
+    [
+      ["render", "a.wdproj", "-o", "x.wav", "--sample-rate", "800000"],
+      '--sample-rate must be an integer from 3000 to 768000 (got "800000")',
+    ],
     [["render", "a.json", "-o", "x", "--stems", "s", "--stem", ""], "--stem needs a node name"],
     [
       ["render", "a.json", "-o", "x", "--timeout=-1"],
@@ -254,6 +271,34 @@ describe("sessionTargets", () => {
     ]);
   });
 
+  it("names what it found: sessions, projects or both; --sample-rate is for projects only", async () => {
+    await mkdir(join(dir, "c"));
+    await writeFile(join(dir, "c", "song.wdproj"), "");
+    await writeFile(join(dir, "c", "take.json"), "{}");
+    const targets = (inputs: string[], sampleRate: number | null = null, output = "out") =>
+      sessionTargets(inputs, { output, stemsDir: null, shard: null, sampleRate });
+    expect((await targets([join(dir, "c", "song.wdproj")])).noun).toEqual({
+      one: "project",
+      many: "projects",
+    });
+    expect((await targets([join(dir, "c", "take.json")])).noun).toEqual({ one: "session", many: "sessions" });
+    expect((await targets([join(dir, "c")])).noun).toEqual({
+      one: "session or project",
+      many: "sessions and projects",
+    });
+    expect((await targets([join(dir, "c", "song.wdproj")], 44100)).total).toBe(1);
+    await expect(targets([join(dir, "c")], 44100)).rejects.toThrow(
+      `--sample-rate applies to project files (.wdproj) only: ${join(dir, "c", "take.json")} is a session, which renders at its file's sample_rate`,
+    );
+    await expect(
+      targets([join(dir, "c", "*.wdproj"), join(dir, "a", "t1.json")], null, "one.wav"),
+    ).rejects.toThrow("-o one.wav names one file, but there are 2 sessions and projects: give a directory");
+    await writeFile(join(dir, "c", "other.wdproj"), "");
+    await expect(targets([join(dir, "c", "*.wdproj")], null, "one.wav")).rejects.toThrow(
+      "-o one.wav names one file, but there are 2 projects: give a directory",
+    );
+  });
+
   it("rejects output collisions, empty globs and directories, and wildcards in directories", async () => {
     await expect(
       sessionTargets([join(dir, "a"), join(dir, "b")], { output: "out", stemsDir: null, shard: null }),
@@ -262,7 +307,7 @@ describe("sessionTargets", () => {
     );
     await expect(
       sessionTargets([join(dir, "a", "z*.json")], { output: "o", stemsDir: null, shard: null }),
-    ).rejects.toThrow(`no session files match ${join(dir, "a", "z*.json")}`);
+    ).rejects.toThrow(`no session or project files match ${join(dir, "a", "z*.json")}`);
     await mkdir(join(dir, "empty"), { recursive: true });
     await expect(
       sessionTargets([join(dir, "empty")], { output: "o", stemsDir: null, shard: null }),

@@ -347,6 +347,7 @@ describe("webdreamer render (the built CLI)", () => {
       "--stems",
       "--stem",
       "--block-size",
+      "--sample-rate",
       "--jobs",
       "--shard",
       "--timeout",

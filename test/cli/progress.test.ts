@@ -29,6 +29,19 @@ describe("ProgressReporter", () => {
     ]);
   });
 
+  it("counts projects as projects", () => {
+    const { stream, writes } = recorder(false);
+    let now = 0;
+    const progress = new ProgressReporter({ stream, sessions: 1, noun: "projects", now: () => now });
+    now = 1000;
+    progress.update(0, { framesRendered: 24_000, framesTotal: 48_000, sampleRate: 48_000 });
+    progress.finish(0, 1);
+    expect(writes).toEqual([
+      "webdreamer:  50% | 0/1 projects | 0.5x realtime\n",
+      "webdreamer: 100% | 1/1 projects | 1.0x realtime\n",
+    ]);
+  });
+
   it("rewrites one line on a terminal, at most 10 times a second, and ends it with a newline", () => {
     const { stream, writes } = recorder(true);
     let now = 0;

@@ -1,6 +1,7 @@
 /** The text the CLI prints about the files it wrote: warnings, --normalize's notes, the summary. */
 import { describe, expect, it } from "vitest";
 import type { WavWriteReport } from "../../src/audio-io/wav";
+import { inputNoun } from "../../src/cli/input-nouns";
 import { normalizationFor } from "../../src/cli/normalize";
 import { normalizationNote, RunSummary, sessionWarnings } from "../../src/cli/render-messages";
 import type { SessionRenderOutcome } from "../../src/cli/session-render";
@@ -90,6 +91,28 @@ describe("render messages", () => {
     const none = new RunSummary();
     none.addFailed();
     expect(none.line(RUN)).toBe("webdreamer: rendered 0 of 1 sessions, 3.0 s of audio in 0.5 s; 1 failed");
+  });
+
+  it("calls a run's inputs projects, or sessions and projects, as they are", () => {
+    const silent = () =>
+      outcome({
+        files: [{ path: "a.wav", node: null, report: report(0) }],
+        normalization: normalizationFor(0, -0.1, "pcm24"),
+      });
+    const projects = new RunSummary(inputNoun(["a.wdproj", "b.wdproj"]));
+    projects.addRendered(silent());
+    projects.addFailed();
+    expect(projects.line(RUN)).toBe(
+      "webdreamer: rendered 1 of 2 projects, 3.0 s of audio in 0.5 s; peak -inf dBFS; " +
+        "1 silent project not normalized; 1 failed",
+    );
+    const both = new RunSummary(inputNoun(["a.wdproj", "take.json"]));
+    both.addRendered(silent());
+    both.addRendered(silent());
+    expect(both.line(RUN)).toBe(
+      "webdreamer: rendered 2 of 2 sessions and projects, 3.0 s of audio in 0.5 s; peak -inf dBFS; " +
+        "2 silent sessions and projects not normalized",
+    );
   });
 
   it("--normalize=0 in an integer format aims at the largest sample, so the peak does not clip", () => {
