@@ -16,6 +16,16 @@ declare global {
       renderMs: number;
       cancelled: string;
     }>;
+    exportWamDevice(): Promise<{
+      frames: number;
+      exportedFrames: number;
+      exportedDiffering: number[];
+      liveStatus: string;
+      liveDiffering: number[];
+      peak: number;
+      workerRefusal: string;
+      stemsRefusal: string;
+    }>;
   }
 }
 
@@ -41,5 +51,25 @@ test("a project exported in the Worker host equals its live capture in the Audio
   console.log(
     `project export in the Worker: ${(1.5 / (run.renderMs / 1000)).toFixed(1)}x real time (${run.renderMs.toFixed(0)} ms for 1.5 s)`,
   );
+  expect(failures).toEqual([]);
+});
+
+test("a project with a WAM device exports in the AudioWorklet host and plays live as the same project with a builtin gain in its place; the Worker names the host that can", async ({
+  page,
+}) => {
+  const failures = recordPageFailures(page);
+  await page.goto("/e2e/pages/project-export.html");
+  await page.waitForFunction(() => "exportWamDevice" in window);
+  const run = await page.evaluate(() => window.exportWamDevice());
+  console.log(JSON.stringify(run));
+  expect(run.exportedFrames).toBe(run.frames);
+  expect(run.exportedDiffering).toEqual([0, 0]);
+  expect(run.liveStatus).toBe("ok");
+  expect(run.liveDiffering).toEqual([0, 0]);
+  expect(run.peak).toBeGreaterThan(0.1);
+  expect(run.workerRefusal).toMatch(
+    /E_UNKNOWN_NODE .*node "drums\.dev\.amp" is a WAM .*the audioworklet host plays them/,
+  );
+  expect(run.stemsRefusal).toMatch(/^E_SCHEMA/);
   expect(failures).toEqual([]);
 });

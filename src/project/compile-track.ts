@@ -196,6 +196,7 @@ function deviceNode(
       lanes(automation, parameters, "as_is", seconds),
     ),
     buffers,
+    ...(device.extensions === undefined ? {} : { extensions: device.extensions }),
   };
 }
 

@@ -147,11 +147,14 @@ export const DeviceSchema = z
   .strictObject({
     id: ProjectIdSchema,
     node_id: NodeIdSchema.describe(
-      'The NodeDescriptor it instantiates: "builtin:reverb", "faust:...", later "wam:...".',
+      'The NodeDescriptor it instantiates: "builtin:reverb", "faust:...", "wam:...".',
     ),
     params: withoutReservedKey(z.record(z.string().min(1), z.union([z.number(), z.string()])).default({})),
     buffers: withoutReservedKey(z.record(z.string().min(1), ContentIdSchema).default({})).describe(
       "Buffer slots (e.g. the sampler's sample) by content id.",
+    ),
+    extensions: ExtensionsSchema.optional().describe(
+      "Passed to the graph node as its extensions: a WAM device's `wam` (module_url, state).",
     ),
   })
   .describe("One processor of a track's chain: a graph node type and its parameter values.");

@@ -527,3 +527,29 @@ describe("mute and solo", () => {
     });
   }
 });
+
+describe("devices", () => {
+  it("pass their extensions to the graph node as they are (a WAM device's module and state), and none when they have none", () => {
+    const wam = { module_url: "/plugins/amp/index.js", state: { gain: 0.25 } };
+    const project = makeProject({
+      tracks: [
+        {
+          kind: "bus",
+          id: "fx",
+          devices: [
+            { id: "amp", node_id: "wam:com.example.amp", params: { gain: 0.5 }, extensions: { wam } },
+            { id: "rev", node_id: "builtin:reverb" },
+          ],
+        },
+      ],
+    });
+    const { request } = compileProject(project, { sampleRate: 48000, buffers: {} });
+    const nodes = new Map(request.node_graph.nodes.map((node) => [node.name, node]));
+    expect(nodes.get(trackNodes.device("fx", "amp"))).toMatchObject({
+      node_id: "wam:com.example.amp",
+      params: { gain: 0.5 },
+      extensions: { wam },
+    });
+    expect(nodes.get(trackNodes.device("fx", "rev"))?.extensions ?? {}).toEqual({});
+  });
+});
