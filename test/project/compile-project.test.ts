@@ -1,6 +1,6 @@
 /**
  * The compiler, proven by rendering on the in-process engine: a four-track project (an audio track
- * of clicks, a builtin:synth track, a bus with builtin:reverb fed by a send, a pad track with volume
+ * of clicks, a Faust poly synth track, a bus with builtin:reverb fed by a send, a pad track with volume
  * automation) over a tempo change, then smaller projects for fades, pan and send laws and mute/solo.
  * Expected samples come from the formulas of docs/projects.md, never from a previous render.
  */
@@ -61,60 +61,71 @@ async function render(
 
 const frameAt = (project: Project, beat: number) => Math.round(secondsAtBeat(project.tempo, beat) * RATE);
 
+/** The four-track project's instrument: a polyphonic Faust synth (a sine under a 1 ms attack). */
+const FAUST_SYNTH = `import("stdfaust.lib");
+  freq = hslider("freq", 440, 20, 20000, 0.01);
+  gain = hslider("gain", 0.5, 0, 1, 0.01);
+  gate = button("gate");
+  process = os.osc(freq) * gain * en.asr(0.001, 1, 0.05, gate);`;
+
 describe("a four-track project over a tempo change", () => {
-  const project = makeProject({
-    tempo: TEMPO,
-    audio: AUDIO,
-    tracks: [
-      {
-        kind: "audio",
-        id: "drums",
-        mixer: { volume_db: -6, pan: 0.3 },
-        clips: CLICK_BEATS.map((beat, index) => ({
-          id: `k${index}`,
-          start_beat: beat,
-          length_beats: 0.5,
-          content_id: "click",
-        })),
-        sends: [{ id: "drums-verb", target: "verb", level_db: -10 }],
-      },
-      {
-        kind: "instrument",
-        id: "keys",
-        instrument: { id: "synth", node_id: "builtin:synth", params: { attack: 0 } },
-        clips: [
-          {
-            id: "m1",
-            start_beat: 4,
-            length_beats: 4,
-            notes: [{ beat: NOTE_BEAT - 4, length_beats: 1, note: 69, velocity: 127 }],
-          },
-        ],
-      },
-      {
-        kind: "audio",
-        id: "pad",
-        clips: [{ id: "p1", start_beat: 0, length_beats: 8, content_id: "dc" }],
-        automation: {
-          volume: {
-            points: [
-              { beat: 0, value: -20 },
-              { beat: 8, value: 0 },
-            ],
+  const fourTracks = (synthNodeId: string) =>
+    makeProject({
+      tempo: TEMPO,
+      audio: AUDIO,
+      tracks: [
+        {
+          kind: "audio",
+          id: "drums",
+          mixer: { volume_db: -6, pan: 0.3 },
+          clips: CLICK_BEATS.map((beat, index) => ({
+            id: `k${index}`,
+            start_beat: beat,
+            length_beats: 0.5,
+            content_id: "click",
+          })),
+          sends: [{ id: "drums-verb", target: "verb", level_db: -10 }],
+        },
+        {
+          kind: "instrument",
+          id: "keys",
+          instrument: { id: "synth", node_id: synthNodeId },
+          clips: [
+            {
+              id: "m1",
+              start_beat: 4,
+              length_beats: 4,
+              notes: [{ beat: NOTE_BEAT - 4, length_beats: 1, note: 69, velocity: 127 }],
+            },
+          ],
+        },
+        {
+          kind: "audio",
+          id: "pad",
+          clips: [{ id: "p1", start_beat: 0, length_beats: 8, content_id: "dc" }],
+          automation: {
+            volume: {
+              points: [
+                { beat: 0, value: -20 },
+                { beat: 8, value: 0 },
+              ],
+            },
           },
         },
-      },
-      {
-        kind: "bus",
-        id: "verb",
-        mixer: { solo_safe: true },
-        devices: [{ id: "freeverb", node_id: "builtin:reverb", params: { dry_level: 0, wet_level: 0.5 } }],
-      },
-    ],
-  });
+        {
+          kind: "bus",
+          id: "verb",
+          mixer: { solo_safe: true },
+          devices: [{ id: "freeverb", node_id: "builtin:reverb", params: { dry_level: 0, wet_level: 0.5 } }],
+        },
+      ],
+    });
+  let project: Project;
   let rendered: Record<string, Float32Array[]>;
 
   beforeAll(async () => {
+    const synth = await engine.compileFaust(FAUST_SYNTH, { voices: 4 });
+    project = fourTracks(synth.node_id);
     const { request } = compileProject(project, { sampleRate: RATE, buffers: handles, stems: true });
     rendered = await render(request, [
       trackNodes.device("keys", "synth"),
