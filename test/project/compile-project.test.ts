@@ -5,7 +5,6 @@
  * Expected samples come from the formulas of docs/projects.md, never from a previous render.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EngineClient } from "../../src/api/engine-client";
 import type { RenderRequest } from "../../src/contracts/render";
 import { secondsAtBeat } from "../../src/contracts/tempo-map";
 import { createEngine } from "../../src/create-engine";
@@ -24,7 +23,7 @@ const TEMPO = {
 const CLICK_BEATS = [0, 1, 2.5, 4, 5.25, 7.1];
 const NOTE_BEAT = 5.5;
 
-let engine: EngineClient;
+let engine: Awaited<ReturnType<typeof createEngine>>;
 const handles: Record<string, string> = {};
 
 beforeAll(async () => {
