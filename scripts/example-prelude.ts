@@ -163,6 +163,7 @@ export interface ExampleNameOverrides {
   "src/api/engine-client.ts": { engine: EngineClient & FaustCompiling };
   "src/api/realtime-client.ts": { engine: RealtimeEngineClient };
   "src/api/midi-recording.ts": { engine: RealtimeEngineClient; take: MidiRecording };
+  "src/project/recorded-midi-clip.ts": { take: MidiRecording };
   "src/audio-io/float32-wav-reader.ts": { reader: Float32WavReader };
   "src/audio-io/wav-stream.ts": { writer: WavStreamWriter; renderOneSecond(): Float32Array[] };
   "src/cli/": {
