@@ -97,6 +97,8 @@ export class PianoRollGestures {
     const gesture = `roll-${++gestures}`;
     let index: number;
     let handle: NoteHandle;
+    /** For a drawn note: the beat pressed, so dragging on puts its end under the pointer. */
+    let pressedBeat: number | null = null;
     if (noteElement) {
       index = Number(noteElement.dataset.index);
       handle = target.dataset.handle === "resize" ? "resize" : "move";
@@ -111,11 +113,13 @@ export class PianoRollGestures {
       );
       if (!note || !this.setNotes([...open.clip.notes, note], gesture)) return;
       index = open.clip.notes.length;
+      pressedBeat = beat;
       // Dragging on after drawing sets the new note's length: the same gesture, one undo step.
       handle = "resize";
     }
-    const origin = this.host.openClip()?.clip.notes[index];
-    if (!origin) return;
+    const drawn = this.host.openClip()?.clip.notes[index];
+    if (!drawn) return;
+    const origin = pressedBeat === null ? drawn : { ...drawn, length_beats: pressedBeat - drawn.beat };
     this.host.select(index);
     this.drag = {
       pointerId: event.pointerId,
