@@ -7,6 +7,9 @@
  *   the project with followProject: each edit reaches the playing engine as the smallest change;
  * - the mixdown renders in a Worker engine (OfflineEngine) with a progress bar and Cancel;
  * - the project autosaves to the browser's storage (ProjectStore) and travels as a .wdproj file.
+ * - a MIDI clip opens in the piano roll (PianoRollGestures: each gesture one notes patch); the
+ *   on-screen keyboard, the computer keyboard and Web MIDI play the selected instrument track live
+ *   (LivePlayer, sendMidi); Record arms a take that becomes a clip at stop (recordedMidiClip).
  *
  * The readout, the meter, the engine's life and the palette are the player's own
  * (src/components/): TransportReadout, LevelMeterController, RealtimeEngineController, playerStyles.
@@ -105,6 +108,8 @@ const ROLL_PIXELS_PER_BEAT = 64;
  * @csspart transport - The transport bar and undo/redo.
  * @csspart display - The position readout: bars:beats, time, tempo, loop.
  * @csspart arrangement - The toolbar, ruler, tracks and clips.
+ * @csspart piano-roll - The piano roll of the open MIDI clip: its toolbar, pitch rows, notes and velocity lane.
+ * @csspart keyboard - The on-screen keyboard with its octave, Keyboard input and Connect MIDI.
  * @csspart mixer - The mixer strips and the master.
  */
 export class WebdreamerStudio extends LitElement {
