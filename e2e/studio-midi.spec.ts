@@ -260,3 +260,71 @@ test("notes drawn in the piano roll play on their frames; keys played live are r
   expect(state?.badCommands).toBe(0);
   expect(failures).toEqual([]);
 });
+
+test("Web MIDI input plays the selected track and is recorded with its velocity, CC and pitch bend", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const failures = recordPageFailures(page);
+  // A MIDI keyboard: Web MIDI with one input port the test plays through (the browser has no device).
+  await page.addInitScript(() => {
+    const port = { type: "input", name: "Test keys", onmidimessage: null };
+    Object.assign(window, { testMidiPort: port });
+    Object.defineProperty(navigator, "requestMIDIAccess", {
+      value: async () => ({ inputs: new Map([["test", port]]), onstatechange: null }),
+    });
+  });
+  await page.goto("/");
+  const studio = page.locator("webdreamer-studio");
+  await studio.locator(".arrangement").hover();
+  await expect(studio.getByLabel("Instrument", { exact: true })).toHaveValue("builtin:synth", {
+    timeout: 30_000,
+  });
+  await studio.getByRole("button", { name: "New" }).click();
+  await studio.getByRole("button", { name: "Instrument track" }).click();
+  await studio.getByRole("button", { name: "Connect MIDI" }).click();
+  await expect(studio.getByRole("status").filter({ hasText: "MIDI:" })).toHaveText("MIDI: Test keys");
+  await studio.getByRole("button", { name: "Record" }).click();
+  await studio.getByRole("button", { name: "Play" }).click();
+  await expect(studio.getByRole("button", { name: "Pause" })).toBeVisible({ timeout: 30_000 });
+  const position = () =>
+    page.evaluate(
+      () => document.querySelector("webdreamer-studio")?.engine?.readTransport().positionSeconds ?? 0,
+    );
+  await expect.poll(position, { timeout: 10_000 }).toBeGreaterThan(0.3);
+  const play = (bytes: number[]) =>
+    page.evaluate((data) => {
+      const port = (
+        window as unknown as { testMidiPort: { onmidimessage(event: { data: Uint8Array }): void } }
+      ).testMidiPort;
+      port.onmidimessage({ data: new Uint8Array(data) });
+    }, bytes);
+  await play([0x90, 62, 90]); // note on D4, velocity 90, channel 1
+  await page.waitForTimeout(100);
+  await play([0xb0, 1, 64]); // modulation 64
+  await play([0xe0, 0, 0x50]); // pitch bend +2048
+  await page.waitForTimeout(100);
+  await play([0x90, 62, 0]); // note on with velocity 0: note off
+  await page.waitForTimeout(50);
+  await studio.getByRole("button", { name: "Stop" }).click();
+  await expect.poll(async () => (await synthClips(page)).length).toBe(1);
+  const take = (await page.evaluate(
+    () => document.querySelector("webdreamer-studio")?.lastTake,
+  )) as MidiRecording;
+  expect(take.events.map((event) => event.message)).toEqual([
+    { type: "note_on", note: 62, velocity: 90, channel: 1 },
+    { type: "cc", controller: 1, value: 64, channel: 1 },
+    { type: "pitch_bend", value: 2048, channel: 1 },
+    { type: "note_off", note: 62, velocity: 0, channel: 1 },
+  ]);
+  const [clip] = await synthClips(page);
+  const beat = (frame: number) =>
+    beatAtSeconds({ bpm: 120 }, frame / take.sampleRate) - (clip?.start_beat ?? 0);
+  const [on, cc, bend] = take.events;
+  expect(clip?.notes.map(({ note, velocity, beat }) => ({ note, velocity, beat }))).toEqual([
+    { note: 62, velocity: 90, beat: beat(on?.frame ?? -1) },
+  ]);
+  expect(clip?.cc).toEqual([{ beat: beat(cc?.frame ?? -1), controller: 1, value: 64, channel: 1 }]);
+  expect(clip?.pitch_bend).toEqual([{ beat: beat(bend?.frame ?? -1), value: 2048, channel: 1 }]);
+  expect(failures).toEqual([]);
+});
