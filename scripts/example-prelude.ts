@@ -100,6 +100,7 @@ import type {
 } from "../src/project/project-schema";
 import type { OfflineEngine } from "../src/studio/offline-engine";
 import type { WebdreamerStudio } from "../src/studio/studio-element";
+import type { TakeRecorder } from "../src/studio/take-recorder";
 import type { WaveformPeaks } from "../src/studio/waveform-peaks";
 import type { TestDoubleEngineClient } from "../src/testing/test-double";
 import type { WamConstructor, WamLoadPolicy } from "../src/wam/load-wam";
@@ -360,6 +361,7 @@ export interface ExampleNameOverrides {
     playButton: HTMLButtonElement;
     pickFiles(accept: string): Promise<File[]>;
   };
+  "src/studio/take-recorder.ts": { recorder: TakeRecorder; engine: RealtimeEngineClient };
   "src/testing/": { client: TestDoubleEngineClient };
   "src/wam/": {
     graph: GraphDescriptor;

@@ -44,7 +44,6 @@ import { ProjectEditor } from "../project/project-editor";
 import { parseProject } from "../project/project-invariants";
 import type { MidiClip, Project } from "../project/project-schema";
 import { PROJECT_ZIP_EXTENSION, unzipProject, zipProject } from "../project/project-zip";
-import { recordedMidiClip } from "../project/recorded-midi-clip";
 import { arrangement } from "./arrangement";
 import { type AudioImport, audioImportCommand, decodeAudioFile } from "./audio-import";
 import { ClipGestures } from "./clip-drag";
@@ -63,6 +62,7 @@ import { ProjectPlayback } from "./project-playback";
 import { ProjectStore } from "./project-store";
 import { freshId } from "./studio-ids";
 import { studioStyles } from "./studio-styles";
+import { TakeRecorder } from "./take-recorder";
 import { snapBeat, zoomStep } from "./timeline-math";
 import { studioTransportBar } from "./transport-bar";
 import { drawWaveform, PeakWorker, type WaveformPeaks } from "./waveform-peaks";
@@ -254,8 +254,7 @@ export class WebdreamerStudio extends LitElement {
   });
   private midiConnection: MidiInputConnection | null = null;
   private engineStart: Promise<RealtimeEngineClient | null> | null = null;
-  /** The recording under way: the node it records and the track its clip goes to. */
-  private recording: { trackId: string; node: string } | null = null;
+  private readonly takes = new TakeRecorder();
   private take: MidiRecording | null = null;
   private faderGesture = 0;
   private discovery: Promise<void> | null = null;
@@ -921,7 +920,7 @@ export class WebdreamerStudio extends LitElement {
 
   private readonly onRecordClick = (): void => {
     const engine = this.realtime.engine;
-    if (this.recording && engine) {
+    if (this.takes.recording && engine) {
       // Record pressed again while recording: the take ends here, the transport plays on.
       this.recordArmed = false;
       void this.finishRecording(engine);
@@ -937,36 +936,22 @@ export class WebdreamerStudio extends LitElement {
       this.notice = errorNotice(new Error("Add an instrument track to record on"), "Nothing to record on");
       return;
     }
-    this.recording = { trackId: target.trackId, node: target.node };
-    await this.call(() => engine.startMidiRecording());
+    await this.call(() => this.takes.start(engine, target));
   }
 
-  /**
-   * Ends the recording under way, if any: the notes the keyboard played on its track become one new
-   * clip there, at the beats they were played on (recordedMidiClip, through the tempo map): one
-   * undoable edit.
-   */
+  /** Ends the take under way, if any: its notes become one new clip on its track (one undoable edit). */
   private async finishRecording(engine: RealtimeEngineClient): Promise<void> {
-    const recording = this.recording;
-    if (!recording) return;
-    this.recording = null;
+    if (!this.takes.recording) return;
     this.recordArmed = false;
     await this.livePlayer.flushed();
-    let take: MidiRecording;
     try {
-      take = await engine.stopMidiRecording();
+      const finished = await this.takes.finish(engine, this.project, this.beatsPerBar);
+      if (!finished) return;
+      this.take = finished.take;
+      if (finished.command && this.run(finished.command)) this.selectedClip = finished.clipId;
     } catch (error) {
       this.notice = errorNotice(error, "The recording could not be stopped");
-      return;
     }
-    this.take = take;
-    const clip = recordedMidiClip(take, recording.node, this.project.tempo, this.beatsPerBar);
-    const track = this.project.tracks.find((t) => t.id === recording.trackId);
-    if (!clip || track?.kind !== "instrument") return;
-    const takes = track.clips.filter((c) => c.name.startsWith("Take ")).length;
-    const id = freshId(this.project, `${track.id}-take`);
-    if (this.run({ type: "add_clip", track_id: track.id, clip: { id, name: `Take ${takes + 1}`, ...clip } }))
-      this.selectedClip = id;
   }
 
   private readonly onDoubleClick = (event: MouseEvent): void => {
