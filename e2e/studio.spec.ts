@@ -1,8 +1,7 @@
 /**
  * <webdreamer-studio> on the demo page, driven as a musician would: with the mouse and the keyboard,
- * through its file picker and its downloads. Where the studio has no UI yet (the notes of a MIDI
- * clip: the piano roll is a later step) the test uses the element's public API (`studio.editor`),
- * and says so. The engine itself is read only to check that what plays is what the project says.
+ * through its file picker and its downloads. The notes of the MIDI clip come through the element's
+ * public API (`studio.editor`), and it says so: e2e/studio-midi.spec.ts draws notes with the piano roll. The engine itself is read only to check that what plays is what the project says.
  */
 import { readFile } from "node:fs/promises";
 import { expect, type Locator, type Page, test } from "@playwright/test";
@@ -127,7 +126,7 @@ test("a song made in the studio plays on its frames and exports what Node.js ren
   // Its right edge trimmed by a drag: a bar longer.
   await drag(page, midiClip.locator(".trim.end"), 4 * 32);
   await expect(studio.getByRole("button", { name: /^MIDI clip Clip 1, 1:1, 8 beats/ })).toBeVisible();
-  // The notes through the public API (the piano roll is not built yet): two notes from beat 3.
+  // The notes through the public API (studio-midi.spec.ts draws them in the piano roll): two from beat 3.
   await page.evaluate(() => {
     const element = document.querySelector("webdreamer-studio");
     const track = element?.project.tracks[1];

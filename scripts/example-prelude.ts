@@ -100,6 +100,7 @@ import type {
 } from "../src/project/project-schema";
 import type { OfflineEngine } from "../src/studio/offline-engine";
 import type { WebdreamerStudio } from "../src/studio/studio-element";
+import type { TakeRecorder } from "../src/studio/take-recorder";
 import type { WaveformPeaks } from "../src/studio/waveform-peaks";
 import type { TestDoubleEngineClient } from "../src/testing/test-double";
 import type { WamConstructor, WamLoadPolicy } from "../src/wam/load-wam";
@@ -163,6 +164,7 @@ export interface ExampleNameOverrides {
   "src/api/engine-client.ts": { engine: EngineClient & FaustCompiling };
   "src/api/realtime-client.ts": { engine: RealtimeEngineClient };
   "src/api/midi-recording.ts": { engine: RealtimeEngineClient; take: MidiRecording };
+  "src/project/recorded-midi-clip.ts": { take: MidiRecording };
   "src/audio-io/float32-wav-reader.ts": { reader: Float32WavReader };
   "src/audio-io/wav-stream.ts": { writer: WavStreamWriter; renderOneSecond(): Float32Array[] };
   "src/cli/": {
@@ -361,6 +363,7 @@ export interface ExampleNameOverrides {
     playButton: HTMLButtonElement;
     pickFiles(accept: string): Promise<File[]>;
   };
+  "src/studio/take-recorder.ts": { recorder: TakeRecorder; engine: RealtimeEngineClient };
   "src/testing/": { client: TestDoubleEngineClient };
   "src/wam/": {
     graph: GraphDescriptor;

@@ -18,6 +18,8 @@ export interface ClipGestureHost {
   /** Runs a command; false when the project's rules refused it. */
   execute(command: ProjectCommand, gesture?: string): boolean;
   select(clipId: string | null): void;
+  /** Opens a MIDI clip in the piano roll (Enter on it). */
+  open(trackId: string, clipId: string): void;
 }
 
 interface ActiveDrag {
@@ -90,6 +92,7 @@ export class ClipGestures {
     if (event.key === "Enter") {
       event.preventDefault();
       this.host.select(clip.id);
+      if (!("content_id" in clip)) this.host.open(track, clip.id);
       return;
     }
     if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;

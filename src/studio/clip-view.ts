@@ -2,7 +2,8 @@
  * One clip on a lane: a box from its start to its end at the zoom, with its name, a waveform canvas
  * (audio; the studio draws it after render from the peaks the Worker computed) or its notes (MIDI),
  * and a trim handle at each edge. Focusable: the arrow keys move it by the grid, Shift+arrows trim
- * its end, Alt+arrows its start, Delete removes it (clip-keys.ts).
+ * its end, Alt+arrows its start, Delete removes it, Enter (or a double-click) opens a MIDI clip in
+ * the piano roll (clip-drag.ts).
  */
 import { html, nothing, svg } from "lit";
 import { styleMap } from "lit/directives/style-map.js";
@@ -45,7 +46,7 @@ export function clipView(clip: Clip, context: ClipViewContext) {
       aria-pressed=${context.selected ? "true" : "false"}
       aria-label=${clipLabel(clip, context.beatsPerBar)}
       aria-roledescription="clip"
-      aria-keyshortcuts="ArrowLeft ArrowRight Shift+ArrowLeft Shift+ArrowRight Alt+ArrowLeft Alt+ArrowRight Delete"
+      aria-keyshortcuts="ArrowLeft ArrowRight Shift+ArrowLeft Shift+ArrowRight Alt+ArrowLeft Alt+ArrowRight Delete${audio ? "" : " Enter"}"
       data-track=${context.trackId}
       data-clip=${clip.id}
     >

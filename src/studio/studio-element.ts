@@ -7,6 +7,9 @@
  *   the project with followProject: each edit reaches the playing engine as the smallest change;
  * - the mixdown renders in a Worker engine (OfflineEngine) with a progress bar and Cancel;
  * - the project autosaves to the browser's storage (ProjectStore) and travels as a .wdproj file.
+ * - a MIDI clip opens in the piano roll (PianoRollGestures: each gesture one notes patch); the
+ *   on-screen keyboard, the computer keyboard and Web MIDI play the selected instrument track live
+ *   (LivePlayer, sendMidi); Record arms a take that becomes a clip at stop (recordedMidiClip).
  *
  * The readout, the meter, the engine's life and the palette are the player's own
  * (src/components/): TransportReadout, LevelMeterController, RealtimeEngineController, playerStyles.
@@ -17,8 +20,9 @@
  * document.body.append(studio);
  * await studio.addInstrumentTrack("builtin:synth");
  */
-import { html, LitElement, type PropertyValues } from "lit";
+import { html, LitElement, nothing, type PropertyValues } from "lit";
 
+import type { MidiRecording } from "../api/midi-recording";
 import type { RealtimeEngineClient } from "../api/realtime-client";
 import { createTransportSnapshot, type MeterReading, type TransportSnapshot } from "../api/realtime-readings";
 import type { AudioData } from "../audio-io/wav-codec";
@@ -32,24 +36,33 @@ import { TransportReadout } from "../components/transport-readout";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import { secondsAtBeat } from "../contracts/tempo-map";
 import { projectEndBeat } from "../project/compile-project";
+import { trackNodes } from "../project/compile-track";
 import type { EngineChange } from "../project/diff-compiled";
 import type { ProjectExport } from "../project/export-project";
 import type { ProjectCommand } from "../project/project-commands";
 import { ProjectEditor } from "../project/project-editor";
 import { parseProject } from "../project/project-invariants";
-import type { Project } from "../project/project-schema";
+import type { MidiClip, Project } from "../project/project-schema";
 import { PROJECT_ZIP_EXTENSION, unzipProject, zipProject } from "../project/project-zip";
 import { arrangement } from "./arrangement";
 import { type AudioImport, audioImportCommand, decodeAudioFile } from "./audio-import";
 import { ClipGestures } from "./clip-drag";
 import { downloadBytes, fileNameFor, pickFiles } from "./file-transfer";
+import { DEFAULT_OCTAVE, MAX_OCTAVE, MIN_OCTAVE, noteForKey, octaveForKey } from "./keyboard-map";
+import { LivePlayer } from "./live-player";
+import { connectMidiInputs, type MidiInputConnection } from "./midi-input";
 import { MIN_FADER_DB, mixer } from "./mixer-strip";
 import { instrumentsOf, OfflineEngine } from "./offline-engine";
+import { onScreenKeyboard } from "./on-screen-keyboard";
+import { pianoRoll } from "./piano-roll";
+import { PianoRollGestures } from "./piano-roll-gestures";
+import { ROLL_HIGHEST_NOTE, rowTop } from "./piano-roll-math";
 import { projectBar, type SaveState } from "./project-bar";
 import { ProjectPlayback } from "./project-playback";
 import { ProjectStore } from "./project-store";
 import { freshId } from "./studio-ids";
 import { studioStyles } from "./studio-styles";
+import { TakeRecorder } from "./take-recorder";
 import { snapBeat, zoomStep } from "./timeline-math";
 import { studioTransportBar } from "./transport-bar";
 import { drawWaveform, PeakWorker, type WaveformPeaks } from "./waveform-peaks";
@@ -70,6 +83,9 @@ function emptyProject(name = "Untitled"): Project {
 
 /** Timeline room after the project's end, in bars, so clips can be dragged later. */
 const ROOM_BARS = 8;
+
+/** The piano roll's zoom, in pixels per beat. */
+const ROLL_PIXELS_PER_BEAT = 64;
 
 /**
  * The in-browser DAW: tracks with clips on a beats timeline, a mixer, the transport, undo and redo,
@@ -92,6 +108,8 @@ const ROOM_BARS = 8;
  * @csspart transport - The transport bar and undo/redo.
  * @csspart display - The position readout: bars:beats, time, tempo, loop.
  * @csspart arrangement - The toolbar, ruler, tracks and clips.
+ * @csspart piano-roll - The piano roll of the open MIDI clip: its toolbar, pitch rows, notes and velocity lane.
+ * @csspart keyboard - The on-screen keyboard with its octave, Keyboard input and Connect MIDI.
  * @csspart mixer - The mixer strips and the master.
  */
 export class WebdreamerStudio extends LitElement {
@@ -111,6 +129,15 @@ export class WebdreamerStudio extends LitElement {
     exportProgress: { state: true },
     notice: { state: true },
     dropping: { state: true },
+    openClip: { state: true },
+    selectedNote: { state: true },
+    rollGrid: { state: true },
+    selectedTrack: { state: true },
+    octave: { state: true },
+    heldNotes: { state: true },
+    keyboardInput: { state: true },
+    midiStatus: { state: true },
+    recordArmed: { state: true },
   };
 
   /**
@@ -163,6 +190,15 @@ export class WebdreamerStudio extends LitElement {
   declare private exportProgress: number | null;
   declare private notice: Notice | null;
   declare private dropping: boolean;
+  declare private openClip: { trackId: string; clipId: string } | null;
+  declare private selectedNote: number | null;
+  declare private rollGrid: number;
+  declare private selectedTrack: string | null;
+  declare private octave: number;
+  declare private heldNotes: ReadonlySet<number>;
+  declare private keyboardInput: boolean;
+  declare private midiStatus: string | null;
+  declare private recordArmed: boolean;
 
   private projectEditor: ProjectEditor;
   private unsubscribe: (() => void) | null = null;
@@ -188,8 +224,38 @@ export class WebdreamerStudio extends LitElement {
     execute: (command, gesture) => this.run(command, gesture),
     select: (clipId) => {
       this.selectedClip = clipId;
+      const track = clipId === null ? undefined : trackOfClip(this.project, clipId);
+      if (track) this.selectedTrack = track;
+    },
+    open: (trackId, clipId) => this.openPianoRoll(trackId, clipId),
+  });
+  private readonly rollGestures = new PianoRollGestures({
+    openClip: () => this.openMidiClip(),
+    grid: () => this.rollGrid,
+    pixelsPerBeat: () => ROLL_PIXELS_PER_BEAT,
+    execute: (command, gesture) => this.run(command, gesture),
+    select: (index) => {
+      this.selectedNote = index;
+    },
+    selected: () => this.selectedNote,
+  });
+  private velocityGesture = 0;
+  /** The clip the piano roll was last scrolled for (scrolled once, when it opens). */
+  private rollScrolledFor: string | null = null;
+  private readonly livePlayer = new LivePlayer({
+    targetNode: () => this.liveTarget()?.node ?? null,
+    engine: () => this.liveEngine(),
+    failed: (error) => {
+      this.notice = errorNotice(error, "The keyboard could not play");
+    },
+    changed: (held) => {
+      this.heldNotes = held;
     },
   });
+  private midiConnection: MidiInputConnection | null = null;
+  private engineStart: Promise<RealtimeEngineClient | null> | null = null;
+  private readonly takes = new TakeRecorder();
+  private take: MidiRecording | null = null;
   private faderGesture = 0;
   private discovery: Promise<void> | null = null;
   private readonly realtime = new RealtimeEngineController(this, {
@@ -225,6 +291,15 @@ export class WebdreamerStudio extends LitElement {
     this.exportProgress = null;
     this.notice = null;
     this.dropping = false;
+    this.openClip = null;
+    this.selectedNote = null;
+    this.rollGrid = 0.25;
+    this.selectedTrack = null;
+    this.octave = DEFAULT_OCTAVE;
+    this.heldNotes = new Set();
+    this.keyboardInput = false;
+    this.midiStatus = null;
+    this.recordArmed = false;
     this.listen(this.projectEditor);
   }
 
@@ -284,27 +359,91 @@ export class WebdreamerStudio extends LitElement {
   async play(): Promise<void> {
     const engine = this.realtime.engine ?? (await this.startEngine());
     if (!engine) return;
+    if (this.recordArmed) await this.startRecording(engine);
     await this.call(() => engine.play());
   }
 
   /**
-   * Pauses, keeping the position.
+   * Pauses, keeping the position (and ends a recording: its notes become a clip).
    * @example
    * await studio.pause();
    */
   async pause(): Promise<void> {
     const engine = this.realtime.engine;
-    if (engine) await this.call(() => engine.pause());
+    if (!engine) return;
+    await this.finishRecording(engine);
+    await this.call(() => engine.pause());
   }
 
   /**
-   * Stops and returns to the start.
+   * Stops and returns to the start (and ends a recording: its notes become a clip).
    * @example
    * await studio.stop();
    */
   async stop(): Promise<void> {
     const engine = this.realtime.engine;
-    if (engine) await this.call(() => engine.stop());
+    if (!engine) return;
+    await this.finishRecording(engine);
+    await this.call(() => engine.stop());
+  }
+
+  /**
+   * Whether Play records: the keyboard's and Web MIDI's notes on the selected instrument track
+   * become a new clip there when the transport pauses or stops (the transport bar's Record).
+   * @example
+   * studio.armed = true; // then studio.play()
+   */
+  get armed(): boolean {
+    return this.recordArmed;
+  }
+
+  set armed(armed: boolean) {
+    this.recordArmed = armed;
+  }
+
+  /**
+   * The last recording's raw take (frames as the engine played them), or null: what the recorded
+   * clip was made from.
+   * @example
+   * const frames = studio.lastTake?.events.map((event) => event.frame);
+   */
+  get lastTake(): MidiRecording | null {
+    return this.take;
+  }
+
+  /**
+   * Plays a note on the selected instrument track now, as the on-screen keyboard does (it sounds
+   * until noteOff). Resolves once the engine took it.
+   * @example
+   * await studio.noteOn(60, 100);
+   */
+  async noteOn(note: number, velocity = 100): Promise<void> {
+    this.livePlayer.noteOn(note, velocity);
+    await this.livePlayer.flushed();
+  }
+
+  /**
+   * Ends a note noteOn (or a key) started. Resolves once the engine took it.
+   * @example
+   * await studio.noteOff(60);
+   */
+  async noteOff(note: number): Promise<void> {
+    this.livePlayer.noteOff(note);
+    await this.livePlayer.flushed();
+  }
+
+  /**
+   * Opens a MIDI clip in the piano roll (what double-click or Enter on the clip does).
+   * @example
+   * studio.openPianoRoll("synth", "synth-clip");
+   */
+  openPianoRoll(trackId: string, clipId: string): void {
+    const clip = findClip(this.project, trackId, clipId);
+    if (!clip || "content_id" in clip) return;
+    this.openClip = { trackId, clipId };
+    this.selectedNote = null;
+    this.selectedClip = clipId;
+    this.selectedTrack = trackId;
   }
 
   /**
@@ -351,6 +490,8 @@ export class WebdreamerStudio extends LitElement {
       type: "add_track",
       track: { kind: "instrument", id, name: label, instrument: { id: instrument, node_id: nodeId } },
     });
+    // The keyboard plays the track just added.
+    this.selectedTrack = id;
     return id;
   }
 
@@ -481,6 +622,8 @@ export class WebdreamerStudio extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener("keydown", this.onKeyDown);
+    addEventListener("keyup", this.onKeyUp);
+    addEventListener("blur", this.onWindowBlur);
     addEventListener("pagehide", this.onPageHide);
     if (!this.store && this.storage !== "none") void this.openStore();
   }
@@ -488,7 +631,12 @@ export class WebdreamerStudio extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     removeEventListener("keydown", this.onKeyDown);
+    removeEventListener("keyup", this.onKeyUp);
+    removeEventListener("blur", this.onWindowBlur);
     removeEventListener("pagehide", this.onPageHide);
+    this.livePlayer.releaseAll();
+    this.midiConnection?.close();
+    this.midiConnection = null;
     this.playback.detach();
     this.peakWorker.close();
     void this.store?.stop();
@@ -510,6 +658,19 @@ export class WebdreamerStudio extends LitElement {
       if (!this.realtime.engine) this.showIdleState();
     }
     this.drawWaveforms();
+    const open = this.openClip ? `${this.openClip.trackId}/${this.openClip.clipId}` : null;
+    if (open !== this.rollScrolledFor) {
+      this.rollScrolledFor = open;
+      if (open) this.scrollPianoRoll();
+    }
+  }
+
+  /** A clip just opened: its highest note (or the C above middle C) near the roll's top. */
+  private scrollPianoRoll(): void {
+    const scroller = this.renderRoot.querySelector<HTMLElement>(".roll-scroll");
+    const notes = this.openMidiClip()?.clip.notes ?? [];
+    const highest = notes.length > 0 ? Math.max(...notes.map((note) => note.note)) + 2 : 72;
+    if (scroller) scroller.scrollTop = rowTop(Math.min(ROLL_HIGHEST_NOTE, highest));
   }
 
   protected override render() {
@@ -523,7 +684,7 @@ export class WebdreamerStudio extends LitElement {
       <div class="studio" part="base"
         @pointerdown=${this.gestures.pointerDown} @pointermove=${this.gestures.pointerMove}
         @pointerup=${this.gestures.pointerUp} @pointercancel=${this.gestures.pointerUp}
-        @keydown=${this.gestures.keyDown}
+        @keydown=${this.gestures.keyDown} @dblclick=${this.onDoubleClick}
         @dragover=${this.onDragOver} @dragleave=${this.onDragLeave} @drop=${this.onDrop}>
         ${projectBar(
           { name: project.name, saveState: this.saveState, exportProgress: this.exportProgress },
@@ -546,6 +707,7 @@ export class WebdreamerStudio extends LitElement {
           {
             playing: engine !== null && this.transportStatus === "playing",
             playDisabled: this.realtime.starting,
+            recordArmed: this.recordArmed,
             loopEnabled: project.loop?.enabled === true,
             tempo,
             numerator: signature.numerator,
@@ -556,6 +718,7 @@ export class WebdreamerStudio extends LitElement {
           {
             playOrPause: this.onPlayClick,
             stop: () => void this.stop(),
+            toggleRecord: this.onRecordClick,
             toggleLoop: this.onLoopClick,
             changeTempo: this.onTempoChange,
             changeSignature: this.onSignatureChange,
@@ -594,6 +757,8 @@ export class WebdreamerStudio extends LitElement {
             },
           },
         )}
+        ${this.renderPianoRoll()}
+        ${this.renderKeyboard()}
         ${mixer(project, {
           mixerInput: this.onMixerInput,
           mixerCommit: () => {
@@ -609,6 +774,201 @@ export class WebdreamerStudio extends LitElement {
       </div>
     `;
   }
+
+  // ---- MIDI: the piano roll, the live keyboard, recording ----
+
+  private renderPianoRoll() {
+    const open = this.openMidiClip();
+    if (!open) return nothing;
+    const track = this.project.tracks.find((t) => t.id === open.trackId);
+    return pianoRoll(
+      {
+        clip: open.clip,
+        trackName: track?.name || open.trackId,
+        selectedNote: this.selectedNote,
+        grid: this.rollGrid,
+        pixelsPerBeat: ROLL_PIXELS_PER_BEAT,
+        beatsPerBar: this.beatsPerBar,
+      },
+      {
+        close: () => {
+          this.openClip = null;
+          this.selectedNote = null;
+        },
+        changeGrid: (event) => {
+          this.rollGrid = Number((event.target as HTMLSelectElement).value);
+        },
+        addNote: () => this.rollGestures.addNote(),
+        deleteNote: () => this.rollGestures.deleteSelected(),
+        velocityInput: (event) => {
+          const velocity = Number((event.target as HTMLInputElement).value);
+          this.rollGestures.setVelocity(velocity, `velocity-slider-${this.velocityGesture}`);
+        },
+        velocityCommit: () => {
+          this.velocityGesture++;
+        },
+      },
+      this.rollGestures,
+    );
+  }
+
+  private renderKeyboard() {
+    const target = this.liveTarget();
+    return onScreenKeyboard(
+      {
+        octave: this.octave,
+        held: this.heldNotes,
+        keyboardInput: this.keyboardInput,
+        targetName: target ? target.name : null,
+        midiStatus: this.midiStatus,
+      },
+      {
+        noteOn: (note) => this.livePlayer.noteOn(note),
+        noteOff: (note) => this.livePlayer.noteOff(note),
+        regionKeyDown: (event) => {
+          if (this.playComputerKey(event, true)) event.preventDefault();
+        },
+        regionKeyUp: (event) => {
+          if (this.playComputerKey(event, false)) event.preventDefault();
+        },
+        shiftOctave: (by) => this.shiftOctave(by),
+        toggleKeyboardInput: () => {
+          this.keyboardInput = !this.keyboardInput;
+          if (!this.keyboardInput) this.livePlayer.releaseAll();
+        },
+        connectMidi: () => void this.connectMidi(),
+      },
+    );
+  }
+
+  /** The clip open in the piano roll as the project holds it now, or null. */
+  private openMidiClip(): { trackId: string; clip: MidiClip } | null {
+    const open = this.openClip;
+    const clip = open ? findClip(this.project, open.trackId, open.clipId) : undefined;
+    if (!open || !clip || "content_id" in clip) return null;
+    return { trackId: open.trackId, clip };
+  }
+
+  /** After an edit, undo or redo: closes the roll if its clip went, drops a selection past the notes. */
+  private keepPianoRollOpen(): void {
+    const open = this.openMidiClip();
+    if (!open) {
+      this.openClip = null;
+      this.selectedNote = null;
+    } else if (this.selectedNote !== null && this.selectedNote >= open.clip.notes.length) {
+      this.selectedNote = null;
+    }
+  }
+
+  /**
+   * The instrument track the keyboard plays and records: the selected track (a clip on it selected,
+   * or it was just added) when it is an instrument track, else the first instrument track. Its node
+   * is the instrument's node in the compiled graph (trackNodes.device, as compileProject names it).
+   */
+  private liveTarget(): { trackId: string; name: string; node: string } | null {
+    const tracks = this.project.tracks;
+    const selected = tracks.find((t) => t.id === this.selectedTrack && t.kind === "instrument");
+    const track = selected ?? tracks.find((t) => t.kind === "instrument");
+    if (track?.kind !== "instrument") return null;
+    return {
+      trackId: track.id,
+      name: track.name || track.id,
+      node: trackNodes.device(track.id, track.instrument.id),
+    };
+  }
+
+  /** The live engine for the keyboard: started by the first key if Play has not started it. */
+  private async liveEngine(): Promise<RealtimeEngineClient | null> {
+    return this.realtime.engine ?? (await this.startEngine());
+  }
+
+  /** A computer key as a piano key (down or up); true when it was one (or Z/X). */
+  private playComputerKey(event: KeyboardEvent, down: boolean): boolean {
+    if (event.ctrlKey || event.metaKey || event.altKey) return false;
+    const note = noteForKey(event.code, this.octave);
+    if (note !== null) {
+      if (event.repeat) return true;
+      if (down) this.livePlayer.noteOn(note);
+      else this.livePlayer.noteOff(note);
+      return true;
+    }
+    const octave = octaveForKey(event.code, this.octave);
+    if (octave === null) return false;
+    if (down) this.shiftOctave(octave - this.octave);
+    return true;
+  }
+
+  private shiftOctave(by: number): void {
+    this.livePlayer.releaseAll();
+    this.octave = Math.min(MAX_OCTAVE, Math.max(MIN_OCTAVE, this.octave + by));
+  }
+
+  private async connectMidi(): Promise<void> {
+    this.midiConnection?.close();
+    try {
+      this.midiConnection = await connectMidiInputs((message) => {
+        if (message.type === "note_on") this.livePlayer.noteOn(message.note, message.velocity);
+        else if (message.type === "note_off") this.livePlayer.noteOff(message.note);
+        else this.livePlayer.message(message);
+      });
+      const inputs = this.midiConnection.inputs;
+      this.midiStatus = inputs.length > 0 ? `MIDI: ${inputs.join(", ")}` : "MIDI: no input connected yet";
+    } catch (error) {
+      this.midiStatus = `MIDI unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  private readonly onRecordClick = (): void => {
+    const engine = this.realtime.engine;
+    if (this.takes.recording && engine) {
+      // Record pressed again while recording: the take ends here, the transport plays on.
+      this.recordArmed = false;
+      void this.finishRecording(engine);
+      return;
+    }
+    this.recordArmed = !this.recordArmed;
+    if (this.recordArmed && engine && this.transportStatus === "playing") void this.startRecording(engine);
+  };
+
+  private async startRecording(engine: RealtimeEngineClient): Promise<void> {
+    const target = this.liveTarget();
+    if (!target) {
+      this.notice = errorNotice(new Error("Add an instrument track to record on"), "Nothing to record on");
+      return;
+    }
+    await this.call(() => this.takes.start(engine, target));
+  }
+
+  /** Ends the take under way, if any: its notes become one new clip on its track (one undoable edit). */
+  private async finishRecording(engine: RealtimeEngineClient): Promise<void> {
+    if (!this.takes.recording) return;
+    this.recordArmed = false;
+    await this.livePlayer.flushed();
+    try {
+      const finished = await this.takes.finish(engine, this.project, this.beatsPerBar);
+      if (!finished) return;
+      this.take = finished.take;
+      if (finished.command && this.run(finished.command)) this.selectedClip = finished.clipId;
+    } catch (error) {
+      this.notice = errorNotice(error, "The recording could not be stopped");
+    }
+  }
+
+  private readonly onDoubleClick = (event: MouseEvent): void => {
+    const element = (event.target as Element).closest<HTMLElement>(".clip.midi");
+    const { track, clip } = element?.dataset ?? {};
+    if (track && clip) this.openPianoRoll(track, clip);
+  };
+
+  private readonly onKeyUp = (event: KeyboardEvent): void => {
+    if (!this.keyboardInput || event.defaultPrevented || isTyping(event)) return;
+    if (this.playComputerKey(event, false)) event.preventDefault();
+  };
+
+  private readonly onWindowBlur = (): void => {
+    // A key released while the page had no focus never sends its keyup: end every held note.
+    this.livePlayer.releaseAll();
+  };
 
   // ---- editing ----
 
@@ -636,6 +996,7 @@ export class WebdreamerStudio extends LitElement {
       this.project = change.after;
       if (this.selectedClip !== null && !clipExists(change.after, this.selectedClip))
         this.selectedClip = null;
+      this.keepPianoRollOpen();
       this.saveState = this.store ? "unsaved" : this.saveState;
       this.emit("webdreamer-project-change", { project: change.after });
     });
@@ -645,6 +1006,8 @@ export class WebdreamerStudio extends LitElement {
     this.projectEditor = editor;
     this.project = editor.project;
     this.selectedClip = null;
+    this.openClip = null;
+    this.selectedTrack = null;
     this.listen(editor);
     this.emit("webdreamer-project-change", { project: editor.project });
     await this.playback.follow(editor, this.audioData);
@@ -857,7 +1220,11 @@ export class WebdreamerStudio extends LitElement {
     const target = event.composedPath()[0] as HTMLElement | undefined;
     const inStudio = target === document.body || event.composedPath().includes(this);
     if (!inStudio || event.defaultPrevented) return;
-    const typing = target?.matches?.("input:not([type=range]), textarea, select, [contenteditable]") === true;
+    const typing = isTyping(event);
+    if (this.keyboardInput && !typing && this.playComputerKey(event, true)) {
+      event.preventDefault();
+      return;
+    }
     if (event.key === " " && !typing && target?.localName !== "button") {
       event.preventDefault();
       this.onPlayClick();
@@ -890,11 +1257,13 @@ export class WebdreamerStudio extends LitElement {
   }
 
   private startEngine(): Promise<RealtimeEngineClient | null> {
-    if (this.realtime.starting) return Promise.resolve(null);
+    // A key and Play pressed while the engine starts wait for the same start.
+    if (this.realtime.starting) return this.engineStart ?? Promise.resolve(null);
     this.notice = null;
     const baseUrl = this.resolvedBaseUrl();
     // Synchronously from play(): start() makes the AudioContext inside the user's click.
-    return this.realtime.start(baseUrl ? { baseUrl } : {});
+    this.engineStart = this.realtime.start(baseUrl ? { baseUrl } : {});
+    return this.engineStart;
   }
 
   private async call(action: () => Promise<void>): Promise<void> {
@@ -970,6 +1339,18 @@ function findClip(project: Project, trackId?: string, clipId?: string) {
   const track = project.tracks.find((t) => t.id === trackId);
   if (!track || track.kind === "bus") return undefined;
   return track.clips.find((clip) => clip.id === clipId);
+}
+
+function trackOfClip(project: Project, clipId: string): string | undefined {
+  return project.tracks.find(
+    (track) => track.kind !== "bus" && track.clips.some((clip) => clip.id === clipId),
+  )?.id;
+}
+
+/** True when a key goes to a field (typing), which the keyboard must never take. */
+function isTyping(event: KeyboardEvent): boolean {
+  const target = event.composedPath()[0] as HTMLElement | undefined;
+  return target?.matches?.("input:not([type=range]), textarea, select, [contenteditable]") === true;
 }
 
 function clipExists(project: Project, clipId: string): boolean {

@@ -1,7 +1,8 @@
 /**
  * The studio's styles: the player's (its palette in both colour schemes, buttons, the readout, the
  * meter, sliders, notices: playerStyles) and the studio's own layout on top: the project bar, the
- * transport, the arrangement's grid of track headers and lanes, clips, and the mixer strips.
+ * transport, the arrangement's grid of track headers and lanes, clips, the piano roll, the on-screen
+ * keyboard, and the mixer strips.
  */
 import { css } from "lit";
 
@@ -398,6 +399,195 @@ const studioLayout = css`
   }
   .mixer .empty {
     padding: 0.6rem;
+  }
+
+  /* The piano roll. */
+  .piano-roll {
+    display: grid;
+    gap: 0.4rem;
+    padding: 0.6rem;
+    border-radius: 10px;
+    border: 1px solid var(--wd-border);
+    background: var(--wd-display);
+    min-width: 0;
+  }
+  .roll-toolbar,
+  .keyboard-toolbar {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem;
+    font-size: 0.85rem;
+  }
+  .roll-title,
+  .keyboard-target {
+    font-weight: 600;
+    margin-right: auto;
+  }
+  .roll-toolbar .field {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.35rem;
+  }
+  .roll-toolbar output {
+    font-family: var(--wd-mono);
+    min-width: 2.2rem;
+  }
+  .roll-scroll {
+    max-height: 16rem;
+    overflow: auto;
+    border: 1px solid var(--wd-border);
+    border-radius: 6px;
+  }
+  .roll-body {
+    position: relative;
+    display: flex;
+  }
+  .roll-keys {
+    position: sticky;
+    left: 0;
+    z-index: 2;
+    flex: none;
+    width: 3.2rem;
+    background: var(--wd-surface);
+    border-right: 1px solid var(--wd-border);
+  }
+  .roll-key {
+    position: absolute;
+    left: 0;
+    right: 0;
+    height: 14px;
+    padding-left: 0.3rem;
+    font-family: var(--wd-mono);
+    font-size: 0.65rem;
+    line-height: 14px;
+    color: var(--wd-muted);
+    box-sizing: border-box;
+    border-bottom: 1px solid var(--wd-grid);
+  }
+  .roll-key.black {
+    background: var(--wd-grid-bar);
+  }
+  .roll-grid {
+    position: relative;
+    flex: none;
+    cursor: crosshair;
+    touch-action: none;
+    user-select: none;
+    background-image:
+      repeating-linear-gradient(to right, var(--wd-grid-bar) 0 1px, transparent 1px var(--bar-px)),
+      repeating-linear-gradient(to right, var(--wd-grid) 0 1px, transparent 1px var(--beat-px)),
+      repeating-linear-gradient(to bottom, var(--wd-grid) 0 1px, transparent 1px 14px);
+  }
+  .roll-row {
+    position: absolute;
+    left: 0;
+    right: 0;
+    height: 14px;
+    background: var(--wd-grid);
+    pointer-events: none;
+  }
+  .roll-note {
+    position: absolute;
+    box-sizing: border-box;
+    border-radius: 3px;
+    background: var(--wd-clip-midi);
+    box-shadow: 0 0 0 1px rgb(0 0 0 / 0.35) inset;
+    cursor: grab;
+  }
+  .roll-note.selected,
+  .roll-note:focus-visible {
+    outline: 2px solid var(--wd-accent);
+    outline-offset: 0;
+  }
+  .roll-resize {
+    position: absolute;
+    top: 0;
+    right: 0;
+    bottom: 0;
+    width: 6px;
+    cursor: ew-resize;
+  }
+  .velocity-lane {
+    overflow: hidden;
+    padding-left: calc(3.2rem + 1px);
+    border: 1px solid var(--wd-border);
+    border-radius: 6px;
+  }
+  .velocity-bars {
+    position: relative;
+    height: 100%;
+    cursor: ns-resize;
+    touch-action: none;
+  }
+  .velocity-bar {
+    position: absolute;
+    bottom: 0;
+    width: 4px;
+    background: var(--wd-clip-midi);
+  }
+  .velocity-bar.selected {
+    background: var(--wd-accent);
+  }
+
+  /* The on-screen keyboard. */
+  .live-keyboard {
+    display: grid;
+    gap: 0.4rem;
+  }
+  .keyboard-toolbar .octave {
+    font-family: var(--wd-mono);
+    min-width: 2rem;
+    text-align: center;
+  }
+  .midi-status {
+    color: var(--wd-muted);
+    font-size: 0.8rem;
+  }
+  .keys {
+    position: relative;
+    height: 5.5rem;
+    border-radius: 6px;
+  }
+  .keys:focus-visible {
+    outline: 2px solid var(--wd-accent);
+    outline-offset: 3px;
+  }
+  .key {
+    position: absolute;
+    top: 0;
+    padding: 0;
+    min-width: 0;
+    border-radius: 0 0 4px 4px;
+    touch-action: none;
+  }
+  .key.white {
+    width: 26px;
+    height: 100%;
+    z-index: 0;
+    background: #f4f6f8;
+    border: 1px solid #8e9aac;
+  }
+  .key.black {
+    width: 16px;
+    height: 60%;
+    z-index: 1;
+    background: #1b2027;
+    border: 1px solid #000;
+  }
+  .key.down,
+  .key[aria-pressed="true"] {
+    background: var(--wd-accent);
+  }
+  .record[aria-pressed="true"] {
+    color: var(--wd-danger);
+    border-color: color-mix(in srgb, var(--wd-danger) 60%, transparent);
+  }
+  .record-dot {
+    width: 0.7rem;
+    height: 0.7rem;
+    border-radius: 50%;
+    background: var(--wd-danger);
   }
   @media (prefers-reduced-motion: reduce) {
     .playhead {

@@ -1,5 +1,5 @@
 /**
- * The studio's transport bar: Play/Pause, Stop, Loop, the tempo and time signature fields, Undo and
+ * The studio's transport bar: Play/Pause, Stop, Record (armed: Play records the keyboard), Loop, the tempo and time signature fields, Undo and
  * Redo (labelled with what they undo), and the position readout the player shares
  * (playerDisplay: bars:beats, time, tempo, loop; TransportReadout fills it every frame).
  */
@@ -16,6 +16,8 @@ export const DENOMINATORS = [1, 2, 4, 8, 16, 32] as const;
 export interface StudioTransportView {
   playing: boolean;
   playDisabled: boolean;
+  /** Record is armed (Play records) or recording. */
+  recordArmed: boolean;
   loopEnabled: boolean;
   tempo: number;
   numerator: number;
@@ -27,6 +29,7 @@ export interface StudioTransportView {
 export interface StudioTransportActions {
   playOrPause(): void;
   stop(): void;
+  toggleRecord(): void;
   toggleLoop(): void;
   changeTempo(event: Event): void;
   changeSignature(event: Event): void;
@@ -37,9 +40,9 @@ export interface StudioTransportActions {
 /**
  * @example
  * import { html } from "lit";
- * const view = { playing: false, playDisabled: false, loopEnabled: false, tempo: 120, numerator: 4, denominator: 4, undoLabel: null, redoLabel: null };
+ * const view = { playing: false, playDisabled: false, recordArmed: false, loopEnabled: false, tempo: 120, numerator: 4, denominator: 4, undoLabel: null, redoLabel: null };
  * const none = () => {};
- * html`${studioTransportBar(view, { playOrPause: none, stop: none, toggleLoop: none, changeTempo: none, changeSignature: none, undo: none, redo: none })}`;
+ * html`${studioTransportBar(view, { playOrPause: none, stop: none, toggleRecord: none, toggleLoop: none, changeTempo: none, changeSignature: none, undo: none, redo: none })}`;
  */
 export function studioTransportBar(view: StudioTransportView, actions: StudioTransportActions) {
   return html`
@@ -49,6 +52,10 @@ export function studioTransportBar(view: StudioTransportView, actions: StudioTra
         ${view.playing ? pauseIcon : playIcon}<span>${view.playing ? "Pause" : "Play"}</span>
       </button>
       <button type="button" @click=${actions.stop}>${stopIcon}<span>Stop</span></button>
+      <button type="button" class="record" aria-pressed=${view.recordArmed ? "true" : "false"} @click=${actions.toggleRecord}
+        title="Record the keyboard and MIDI input on the selected instrument track while playing">
+        <span class="record-dot" aria-hidden="true"></span><span>Record</span>
+      </button>
       <button type="button" aria-pressed=${view.loopEnabled ? "true" : "false"} @click=${actions.toggleLoop}>
         ${loopIcon}<span>Loop</span>
       </button>

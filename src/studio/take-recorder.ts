@@ -1,0 +1,76 @@
+/**
+ * Recording a take: what the keyboard and Web MIDI play on one instrument track between Play (with
+ * Record armed) and Stop, recorded by the engine (LiveMidiRecorder) on the frames it played, then
+ * made into the add_clip command of a new clip "Take N" on that track (recordedMidiClip: the frames
+ * through the project's tempo map), so the whole take is one undoable edit.
+ */
+import type { LiveMidiRecorder, MidiRecording } from "../api/midi-recording";
+import type { ProjectCommand } from "../project/project-commands";
+import type { Project } from "../project/project-schema";
+import { recordedMidiClip } from "../project/recorded-midi-clip";
+import { freshId } from "./studio-ids";
+
+/** What a take records: the track its clip goes to and the instrument node the keys play. */
+export interface TakeTarget {
+  trackId: string;
+  node: string;
+}
+
+export interface FinishedTake {
+  take: MidiRecording;
+  /** The add_clip of the take's clip, or null when nothing was played on the node (or the track went). */
+  command: (ProjectCommand & { type: "add_clip" }) | null;
+  clipId: string | null;
+}
+
+export class TakeRecorder {
+  private target: TakeTarget | null = null;
+
+  /** True while a take records. */
+  get recording(): boolean {
+    return this.target !== null;
+  }
+
+  /**
+   * Starts a take on `target` (the engine records from the moment this resolves).
+   * @example
+   * await recorder.start(engine, { trackId: "keys", node: "keys.dev.synth" });
+   */
+  async start(engine: LiveMidiRecorder, target: TakeTarget): Promise<void> {
+    this.target = target;
+    try {
+      await engine.startMidiRecording();
+    } catch (error) {
+      this.target = null;
+      throw error;
+    }
+  }
+
+  /**
+   * Ends the take under way (null when none is): the engine's recording and the clip it makes on
+   * `project`, whose bars are `beatsPerBar` beats long.
+   * @example
+   * const finished = await recorder.finish(engine, studio.project, 4);
+   * if (finished?.command) studio.editor.execute(finished.command);
+   */
+  async finish(
+    engine: LiveMidiRecorder,
+    project: Project,
+    beatsPerBar: number,
+  ): Promise<FinishedTake | null> {
+    const target = this.target;
+    if (!target) return null;
+    this.target = null;
+    const take = await engine.stopMidiRecording();
+    const clip = recordedMidiClip(take, target.node, project.tempo, beatsPerBar);
+    const track = project.tracks.find((t) => t.id === target.trackId);
+    if (!clip || track?.kind !== "instrument") return { take, command: null, clipId: null };
+    const takes = track.clips.filter((c) => c.name.startsWith("Take ")).length;
+    const id = freshId(project, `${track.id}-take`);
+    return {
+      take,
+      command: { type: "add_clip", track_id: track.id, clip: { id, name: `Take ${takes + 1}`, ...clip } },
+      clipId: id,
+    };
+  }
+}
