@@ -616,12 +616,16 @@ export class InProcessEngineClient
         { compiled, startFrame, prerollFrames, frames, channels: request.channels },
         {
           signal: options.signal,
-          onProgress: (rendered) =>
+          onProgress: (rendered) => {
             options.onProgress?.({
               request_id: request.request_id,
               frames_rendered: rendered,
               frames_total: frames,
-            }),
+            });
+            // The callback may have closed the client: stop here, not at the next yield, which a
+            // light graph may never reach before its end.
+            this.ensureOpen();
+          },
           progressIntervalFrames: sampleRate,
           afterYield: () => this.ensureOpen(),
           onChunk: options.onChunk,
