@@ -20,6 +20,7 @@
  *      seek           f64 positionFrame                                     (8)
  *      set_loop       f64 startFrame, f64 endFrame, u32 enabled (0 or 1)    (20)
  *      set_tempo      f64 bpm, f64 rampFrames                               (16)
+ *      set_monitoring u32 enabled (0 or 1)                                  (4)
  * ```
  *
  * Invariants:
@@ -54,6 +55,7 @@ export const CommandType = {
   set_loop: 7,
   set_tempo: 8,
   live_midi: 9,
+  set_monitoring: 10,
 } as const;
 
 /** 0xD5: the first byte of every record. */
@@ -74,6 +76,7 @@ PAYLOAD_BYTES[CommandType.seek] = 8;
 PAYLOAD_BYTES[CommandType.set_loop] = 20;
 PAYLOAD_BYTES[CommandType.set_tempo] = 16;
 PAYLOAD_BYTES[CommandType.live_midi] = 8;
+PAYLOAD_BYTES[CommandType.set_monitoring] = 4;
 
 /** The largest record, header included. */
 export const MAX_COMMAND_BYTES = COMMAND_HEADER_BYTES + 20;
@@ -92,7 +95,8 @@ export type DataPlaneCommand =
   | { type: "play" | "pause" | "stop"; atFrame?: number }
   | { type: "seek"; positionFrame: number; atFrame?: number }
   | { type: "set_loop"; startFrame: number; endFrame: number; enabled: boolean; atFrame?: number }
-  | { type: "set_tempo"; bpm: number; rampFrames?: number; atFrame?: number };
+  | { type: "set_tempo"; bpm: number; rampFrames?: number; atFrame?: number }
+  | { type: "set_monitoring"; enabled: boolean; atFrame?: number };
 
 /**
  * What the audio thread does with each decoded command: one method per type, called with numbers
@@ -160,6 +164,13 @@ export interface CommandVisitor {
    * engineCommands.setTempo(90, 24000, NOW);
    */
   setTempo(bpm: number, rampFrames: number, atFrame: number): void;
+  /**
+   * Whether the engine renders the graph while the transport is stopped (monitoring: live MIDI
+   * sounds, tails ring out, the timeline stands still) or outputs silence then.
+   * @example
+   * engineCommands.setMonitoring(true, NOW); // decoded from { type: "set_monitoring", enabled: true }
+   */
+  setMonitoring(enabled: boolean, atFrame: number): void;
 }
 
 /** Client side: turns commands into records and pushes them whole. One per producing thread. */
@@ -242,6 +253,9 @@ export class CommandEncoder {
         checkFrame(command.rampFrames ?? 0, path, "rampFrames");
         view.setFloat64(p, command.bpm, true);
         view.setFloat64(p + 8, command.rampFrames ?? 0, true);
+        break;
+      case "set_monitoring":
+        view.setUint32(p, command.enabled ? 1 : 0, true);
         break;
     }
     return ring.pushAll(this.bytes, length, 0);
@@ -374,6 +388,12 @@ export class CommandDecoder {
           const ramp = view.getFloat64(p + 8, true);
           if (!(bpm > 0 && bpm <= 1000) || !isFrame(ramp)) return false;
           visitor.setTempo(bpm, ramp, atFrame);
+          return true;
+        }
+        case CommandType.set_monitoring: {
+          const enabled = view.getUint32(p, true);
+          if (enabled > 1) return false;
+          visitor.setMonitoring(enabled === 1, atFrame);
           return true;
         }
         default:

@@ -92,6 +92,8 @@ export interface EngineWasmExports extends ProcessorTableExports {
   wd_alloc(bytes: number): number;
   wd_free(pointer: number): void;
   wd_render(engine: number, frames: number): number;
+  wd_render_held(engine: number, frames: number): number;
+  wd_release_timeline_notes(engine: number): void;
   wd_output_channels(engine: number): number;
   wd_output_channel(engine: number, channel: number): number;
   wd_position_frames(engine: number): number;
@@ -157,6 +159,8 @@ const ENGINE_FUNCTIONS = {
   wd_alloc: true,
   wd_free: true,
   wd_render: true,
+  wd_render_held: true,
+  wd_release_timeline_notes: true,
   wd_output_channels: true,
   wd_output_channel: true,
   wd_position_frames: true,

@@ -14,6 +14,11 @@
  *   playhead already past the loop's end when it is set jumps at the next piece.
  * - Beats advance with the tempo (ramps integrate exactly: linear in time); a seek recomputes the
  *   beat position at the current tempo.
+ * - Monitoring (off unless set_monitoring turns it on): while the transport is stopped the engine
+ *   renders the graph with the timeline held (WasmEngine.renderHeld): live MIDI sounds and tails ring
+ *   out, the position, timeline MIDI, automation and clip playback stand still. Off, a stopped
+ *   transport outputs silence and the engine is not called. A transport stopping while monitoring
+ *   (and monitoring turned on while stopped) releases the notes the timeline left on.
  *
  * Counters (published in the transport block; docs/reliability.md, "Real-time commands"): every
  * command that reaches the visitor ends in exactly one of appliedCommands (late ones also counted in
@@ -47,6 +52,7 @@ const Kind = {
   SetLoop: CommandType.set_loop,
   SetTempo: CommandType.set_tempo,
   LiveMidi: CommandType.live_midi,
+  SetMonitoring: CommandType.set_monitoring,
 } as const;
 
 /**
@@ -87,6 +93,11 @@ export class RealtimeEngine implements CommandVisitor {
   /** Added to node indices given to midiTap: a WAM graph's stage numbers its nodes from its group base. */
   midiTapBase = 0;
   running = false;
+  /**
+   * Whether a stopped transport renders the graph with the timeline held (monitoring) instead of
+   * outputting silence. Set by set_monitoring; a stage following a leader takes the leader's.
+   */
+  monitoring = false;
   positionFrames = 0;
   positionBeats = 0;
   bpm = 120;
@@ -136,6 +147,7 @@ export class RealtimeEngine implements CommandVisitor {
    */
   followTransport(leader: RealtimeEngine): void {
     this.running = leader.running;
+    this.monitoring = leader.monitoring;
     this.positionFrames = leader.positionFrames;
     this.positionBeats = leader.positionBeats;
     this.bpm = leader.bpm;
@@ -192,10 +204,14 @@ export class RealtimeEngine implements CommandVisitor {
   setTempo(bpm: number, rampFrames: number, atFrame: number): void {
     this.schedule(Kind.SetTempo, atFrame, bpm, rampFrames, 0, 0);
   }
+  setMonitoring(enabled: boolean, atFrame: number): void {
+    this.schedule(Kind.SetMonitoring, atFrame, enabled ? 1 : 0, 0, 0, 0);
+  }
 
   /**
    * Audio: renders one quantum into `outputs` (Web Audio channels). A mono engine output fills
-   * every channel; a stopped transport outputs silence and does not advance.
+   * every channel; a stopped transport does not advance, and outputs silence unless monitoring
+   * (then the graph renders with the timeline held).
    */
   renderQuantum(outputs: Float32Array[], frames: number): void {
     this.renderRange(outputs, 0, frames);
@@ -226,6 +242,9 @@ export class RealtimeEngine implements CommandVisitor {
           n = Math.min(n, this.loopEnd - this.positionFrames);
         }
         this.renderPiece(outputs, done, n);
+      } else if (this.monitoring) {
+        // Commands reach a stopped transport only at a quantum's start: the rest renders whole.
+        this.renderHeldPiece(outputs, done, n);
       } else {
         for (let c = 0; c < outputs.length; c++) (outputs[c] as Float32Array).fill(0, done, done + n);
       }
@@ -234,15 +253,31 @@ export class RealtimeEngine implements CommandVisitor {
   }
 
   private renderPiece(outputs: Float32Array[], offset: number, n: number): void {
-    const engine = this.engine;
+    this.checkRendered(this.engine.render(n), n);
+    this.pieceTap?.piece(offset, n, this.positionFrames);
+    this.copyOutput(outputs, offset, n);
+    this.advance(n);
+  }
+
+  /** Monitoring while stopped: the graph renders, the timeline and the position stand still. */
+  private renderHeldPiece(outputs: Float32Array[], offset: number, n: number): void {
+    this.checkRendered(this.engine.renderHeld(n), n);
+    this.copyOutput(outputs, offset, n);
+  }
+
+  private checkRendered(rendered: number, n: number): void {
     // An attached graph always renders whole pieces; fewer frames means it is not the prepared graph
     // it should be, and silence must not pass for its sound (the host reports a fault instead).
-    if (engine.render(n) !== n && this.nodeCount > 0) {
+    if (rendered !== n && this.nodeCount > 0) {
       throw new Error(
         `the engine rendered no audio for its ${this.nodeCount}-node graph (it is not prepared)`,
       );
     }
-    this.pieceTap?.piece(offset, n, this.positionFrames);
+  }
+
+  /** Copies the engine's staging buffers into frames [offset, offset + n) of `outputs`. */
+  private copyOutput(outputs: Float32Array[], offset: number, n: number): void {
+    const engine = this.engine;
     const sources = engine.outputChannels;
     for (let c = 0; c < outputs.length; c++) {
       const target = outputs[c] as Float32Array;
@@ -260,7 +295,6 @@ export class RealtimeEngine implements CommandVisitor {
       const source = engine.outputChannel(channel);
       for (let i = 0; i < n; i++) target[offset + i] = source[i] as number;
     }
-    this.advance(n);
   }
 
   private advance(n: number): void {
@@ -362,11 +396,16 @@ export class RealtimeEngine implements CommandVisitor {
         this.running = true;
         break;
       case Kind.Pause:
-        this.running = false;
+        this.halt();
         break;
       case Kind.Stop:
-        this.running = false;
+        this.halt();
         this.moveTo(0);
+        break;
+      case Kind.SetMonitoring:
+        // Turned on while stopped: notes the timeline left on when it stopped would sound on.
+        if (a === 1 && !this.monitoring && !this.running) this.engine.releaseTimelineNotes();
+        this.monitoring = a === 1;
         break;
       case Kind.Seek:
         this.moveTo(Math.max(0, Math.round(a)));
@@ -391,6 +430,15 @@ export class RealtimeEngine implements CommandVisitor {
         break;
     }
     this.appliedCommands++;
+  }
+
+  /**
+   * The transport stops. While monitoring the graph renders on, so the notes its timeline turned on
+   * are released (as a DAW's stop does); the voices of live notes play on.
+   */
+  private halt(): void {
+    if (this.running && this.monitoring) this.engine.releaseTimelineNotes();
+    this.running = false;
   }
 
   private engineHandle(): number {

@@ -383,6 +383,29 @@ export class WasmEngine {
     return rendered;
   }
 
+  /**
+   * Audio: renders `frames` frames as render() does, with the timeline held at the current position
+   * (monitoring while the transport is stopped): every processor runs, so live MIDI sounds and tails
+   * ring out, but a clip's playback is silent, no timeline MIDI fires, automation holds its value at
+   * the position and the position does not move.
+   * @example
+   * const n = engine.renderHeld(128); // the frozen playhead stays where it is
+   * outputs[0]?.[0]?.set(engine.outputQuantum(0, n));
+   */
+  renderHeld(frames: number): number {
+    const rendered = this.exports.wd_render_held(this.handle, frames);
+    if (this.viewsGrowth !== this.exports.growths.count) this.refreshViews();
+    return rendered;
+  }
+
+  /**
+   * Audio: a note-off, delivered at the first frame of the next render, for every note the graph's
+   * MIDI timelines turned on and did not turn off yet (a transport stopping while the engine monitors).
+   */
+  releaseTimelineNotes(): void {
+    this.exports.wd_release_timeline_notes(this.handle);
+  }
+
   /** Channels of the output node. */
   get outputChannels(): number {
     return this.outputViews.length;

@@ -191,6 +191,9 @@ describe("the audio-thread operations allocate nothing", () => {
       setTempo: (bpm) => {
         sum.value += bpm;
       },
+      setMonitoring: (enabled) => {
+        sum.value += enabled ? 1 : 0;
+      },
     };
     const commands: DataPlaneCommand[] = [
       { type: "set_parameter", node: 1, param: 2, value: 0.5, atFrame: 128 },
@@ -198,6 +201,7 @@ describe("the audio-thread operations allocate nothing", () => {
       { type: "seek", positionFrame: 4800 },
       { type: "set_loop", startFrame: 0, endFrame: 48000, enabled: true },
       { type: "set_tempo", bpm: 120, rampFrames: 0 },
+      { type: "set_monitoring", enabled: true },
       { type: "play" },
     ];
     // The client encodes (it may allocate: it is not on the audio thread); the audio thread's part,

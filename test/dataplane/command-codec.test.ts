@@ -31,6 +31,7 @@ function recorder(): CommandVisitor & { commands: DataPlaneCommand[] } {
     setLoop: (startFrame, endFrame, enabled, atFrame) =>
       commands.push({ type: "set_loop", startFrame, endFrame, enabled, atFrame }),
     setTempo: (bpm, rampFrames, atFrame) => commands.push({ type: "set_tempo", bpm, rampFrames, atFrame }),
+    setMonitoring: (enabled, atFrame) => commands.push({ type: "set_monitoring", enabled, atFrame }),
   };
 }
 
@@ -49,6 +50,8 @@ const EVERY_TYPE: DataPlaneCommand[] = [
   { type: "set_loop", startFrame: 0, endFrame: 1, enabled: false, atFrame: 5 },
   { type: "set_tempo", bpm: 128, rampFrames: 24000, atFrame: NOW },
   { type: "set_tempo", bpm: 1000, rampFrames: 0, atFrame: 0 },
+  { type: "set_monitoring", enabled: true, atFrame: NOW },
+  { type: "set_monitoring", enabled: false, atFrame: 96 },
 ];
 
 function roundTrip(commands: DataPlaneCommand[], ring = SpscRing.create(4096, Uint8Array)) {

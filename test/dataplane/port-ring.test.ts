@@ -103,6 +103,7 @@ describe("PortRing", () => {
       seek: (position) => seeks.push(position),
       setLoop: ignore,
       setTempo: ignore,
+      setMonitoring: ignore,
     };
     expect(new CommandDecoder().decode(consumer, visitor)).toBe(8);
     expect(seeks).toEqual([0, 100, 200, 300, 400, 500, 600, 700]);

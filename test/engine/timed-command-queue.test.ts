@@ -109,6 +109,7 @@ describe("TimedBacklog (engine Worker)", () => {
       seek: ignore,
       setLoop: ignore,
       setTempo: ignore,
+      setMonitoring: ignore,
     };
     new CommandDecoder().decode(ring, visitor);
     expect(seen).toEqual(expectedOrder);

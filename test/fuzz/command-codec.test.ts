@@ -94,6 +94,11 @@ function checkingVisitor(): CommandVisitor & { commands: DataPlaneCommand[] } {
       at(atFrame);
       commands.push({ type: "set_tempo", bpm, rampFrames, atFrame });
     },
+    setMonitoring(enabled, atFrame) {
+      check(typeof enabled === "boolean", "enabled", Number(enabled));
+      at(atFrame);
+      commands.push({ type: "set_monitoring", enabled, atFrame });
+    },
   };
 }
 
@@ -150,6 +155,7 @@ const goodCommand: fc.Arbitrary<DataPlaneCommand> = fc.oneof(
     rampFrames: goodFrame,
     atFrame: goodAt,
   }),
+  fc.record({ type: fc.constant("set_monitoring" as const), enabled: fc.boolean(), atFrame: goodAt }),
 );
 
 /** A command of any type with any values in its fields: what a buggy client could pass. */
@@ -252,6 +258,8 @@ function sample(type: number): DataPlaneCommand {
       return { type: "set_loop", startFrame: 0, endFrame: 1, enabled: true };
     case "set_tempo":
       return { type: "set_tempo", bpm: 120 };
+    case "set_monitoring":
+      return { type: "set_monitoring", enabled: true };
     default:
       return { type: "play" };
   }
@@ -294,6 +302,9 @@ function outOfRange(command: DataPlaneCommand, choice: number): Bytes {
         () => view.setFloat64(p, pick([0, -1, 1000.0001, Number.NaN, Number.POSITIVE_INFINITY]), true),
         () => view.setFloat64(p + 8, pick(badFrame), true),
       );
+      break;
+    case "set_monitoring":
+      fields.push(() => view.setUint32(p, 2 + choice, true));
       break;
   }
   pick(fields)();

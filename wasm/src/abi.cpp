@@ -153,6 +153,14 @@ void wd_trap_for_testing() { __builtin_trap(); }
 // audio: renders `frames` frames into the output staging buffers; returns frames rendered.
 int wd_render(Engine* e, int frames) { return e->render(frames); }
 
+// audio: as wd_render with the timeline held at the current position (monitoring while the
+// transport is stopped): processors run, clip playback is silent, timeline MIDI and automation stand
+// still, the position does not move (Engine::renderHeld).
+int wd_render_held(Engine* e, int frames) { return e->renderHeld(frames); }
+
+// audio: note-offs now for every note the timelines turned on and did not turn off.
+void wd_release_timeline_notes(Engine* e) { e->releaseTimelineNotes(); }
+
 // audio: output channel count and the staging buffer of one channel (kMaxRenderFrames floats).
 int wd_output_channels(Engine* e) { return e->outputChannels(); }
 float* wd_output_channel(Engine* e, int ch) { return e->outputChannel(ch); }

@@ -248,6 +248,7 @@ ErrorCode Engine::prepare(int outputNode) {
   for (int index : order_) {
     Node& n = nodes_[index];
     n.numOutputs = outputs[index];
+    n.followsTimeline = n.processor->followsTimeline();
   }
   for (int index : order_) {
     Node& n = nodes_[index];
@@ -472,6 +473,13 @@ void Engine::reset() {
   seek(0);
   for (Node& n : nodes_) {
     if (n.reachable) n.processor->reset();
+    n.timeline.forgetNotes();
+  }
+}
+
+void Engine::releaseTimelineNotes() {
+  for (Node& n : nodes_) {
+    if (n.reachable) n.timeline.releaseNotes(*n.processor);
   }
 }
 
@@ -507,13 +515,21 @@ void Engine::renderNode(Node& n, int64_t start, int frames) {
   }
 }
 
-void Engine::renderPiece(int offset, int frames) {
+void Engine::renderPiece(int offset, int frames, bool held) {
   for (int index : order_) {
     Node& n = nodes_[index];
-    if (n.feedback) {
+    if (held && n.followsTimeline) {
+      for (int c = 0; c < n.numOutputs; ++c) std::memset(n.outputPtrs[c], 0, sizeof(float) * frames);
+    } else if (n.feedback) {
       // Its output depends only on past input; parameters change at piece boundaries only.
-      if (!n.timeline.empty()) n.timeline.applyAt(position_, frames, *n.processor, &Engine::applyParam, &n);
+      if (!held && !n.timeline.empty()) {
+        n.timeline.applyAt(position_, frames, *n.processor, &Engine::applyParam, &n);
+      }
       n.processor->processFeedbackOutput(AudioBlock{nullptr, 0, n.outputPtrs.data(), n.numOutputs, frames, position_});
+    } else if (held) {
+      // The timeline stands still: its values were set once for the whole render (renderHeld).
+      n.processor->process(AudioBlock{n.inputPtrs.data(), static_cast<int>(n.inputPtrs.size()), n.outputPtrs.data(),
+                                      n.numOutputs, frames, position_});
     } else {
       renderNode(n, position_, frames);
     }
@@ -533,7 +549,7 @@ void Engine::renderPiece(int offset, int frames) {
   for (int c = 0; c < outputChannels_; ++c) {
     copyOut(outputChannel(c), out.outputPtrs[c], offset, frames, outputNonFinite_);
   }
-  position_ += frames;
+  if (!held) position_ += frames;
 }
 
 // Audio leaves the graph only through here, so nothing downstream of the engine (speakers, files,
@@ -562,14 +578,25 @@ void Engine::clearNonFinite() {
   framesSinceClear_ = 0;
 }
 
-int Engine::render(int frames) {
+int Engine::render(int frames) { return renderFrames(frames, false); }
+
+int Engine::renderHeld(int frames) {
+  if (!prepared_ || frames <= 0) return 0;
+  for (int index : order_) {
+    Node& n = nodes_[index];
+    if (!n.timeline.empty()) n.timeline.hold(position_, &Engine::applyParam, &n);
+  }
+  return renderFrames(frames, true);
+}
+
+int Engine::renderFrames(int frames, bool held) {
   if (!prepared_ || frames <= 0) return 0;
   frames = std::min(frames, kMaxRenderFrames);
   for (int done = 0; done < frames;) {
     int n = std::min(blockSize_, frames - done);
     // A cycle closed by a delay of D frames can only be rendered D frames at a time.
     for (int index : feedbackNodes_) n = std::min(n, std::max(1, nodes_[index].processor->feedbackLatency()));
-    renderPiece(done, n);
+    renderPiece(done, n, held);
     done += n;
   }
   framesSinceClear_ += frames;

@@ -91,6 +91,14 @@ class Engine {
   // Renders `frames` (1..kMaxRenderFrames) into the output staging buffers (and the capture buffers
   // of captured nodes). Returns frames rendered, or 0 when the graph is not prepared.
   int render(int frames);
+  // As render(), with the timeline held at the current position: monitoring while the transport is
+  // stopped. Every processor runs (live MIDI sounds, tails ring out) except those that follow the
+  // timeline (a clip's playback), which output silence; no timeline MIDI fires, every automated
+  // parameter holds its value at the position (NodeTimeline::hold), and the position does not move.
+  int renderHeld(int frames);
+  // Note-offs, now, for every note the nodes' timelines turned on and did not turn off: a transport
+  // stopping while the engine renders on must not leave the timeline's notes sounding.
+  void releaseTimelineNotes();
 
   int outputChannels() const { return outputChannels_; }
   float* outputChannel(int ch) { return output_.data() + static_cast<size_t>(ch) * kMaxRenderFrames; }
@@ -126,6 +134,7 @@ class Engine {
     bool capture = false;
     bool feedback = false;  // closes a cycle: rendered in two halves (see Processor)
     bool reachable = false;
+    bool followsTimeline = false;  // Processor::followsTimeline(), read at prepare
     int numOutputs = 0;
     uint64_t memoryEstimate = 0;       // its part of the last estimateMemory()
     std::vector<float> buffer;         // numOutputs * blockSize, planar
@@ -149,7 +158,9 @@ class Engine {
   ErrorCode flowChannels(std::vector<int>& outputs, Visit visit);
   static void applyParam(void* node, int param, float value);
   void renderNode(Node& n, int64_t start, int frames);
-  void renderPiece(int offset, int frames);
+  // `held`: the timeline held (renderHeld), else played (render).
+  void renderPiece(int offset, int frames, bool held);
+  int renderFrames(int frames, bool held);
   // Copies a piece into a staging buffer with copyFinite, counting what it replaced in `count`.
   void copyOut(float* dst, const float* src, int offset, int frames, NonFinite& count);
 

@@ -14,6 +14,7 @@ void NodeTimeline::clear() {
   arrays_.clear();
   active_.clear();
   nextStep_ = nextSegment_ = nextMidi_ = 0;
+  forgetNotes();
 }
 
 void NodeTimeline::reserve(size_t steps, size_t segments, size_t midi, size_t values) {
@@ -182,7 +183,9 @@ int NodeTimeline::applyAt(int64_t frame, int limit, Processor& processor,
   }
   advanceActive(running);
   while (nextMidi_ < midi_.size() && midi_[nextMidi_].frame <= frame) {
-    processor.midi(midi_[nextMidi_++].message);
+    const MidiMessage& message = midi_[nextMidi_++].message;
+    trackNote(message);
+    processor.midi(message);
   }
   if (moving) return 1;
   int64_t next = frame + limit;
@@ -190,6 +193,48 @@ int NodeTimeline::applyAt(int64_t frame, int limit, Processor& processor,
   if (nextSegment_ < segments_.size()) next = std::min(next, segments_[nextSegment_].start);
   if (nextMidi_ < midi_.size()) next = std::min(next, midi_[nextMidi_].frame);
   return static_cast<int>(std::max<int64_t>(1, next - frame));
+}
+
+void NodeTimeline::hold(int64_t frame, void (*set)(void* ctx, int param, float value), void* ctx) const {
+  // The order of applyAt(): running segments, then steps due now, then segments starting now.
+  for (uint32_t index : active_) {
+    const Segment& s = segments_[index];
+    set(ctx, s.param, valueAt(s, frame, arrays_));
+  }
+  for (size_t i = nextStep_; i < steps_.size() && steps_[i].frame <= frame; ++i) {
+    set(ctx, steps_[i].param, steps_[i].value);
+  }
+  for (size_t i = nextSegment_; i < segments_.size() && segments_[i].start <= frame; ++i) {
+    set(ctx, segments_[i].param, valueAt(segments_[i], frame, arrays_));
+  }
+}
+
+void NodeTimeline::trackNote(const MidiMessage& message) {
+  const int type = message.status & 0xF0;
+  if (type == 0xB0 && (message.data1 == 120 || message.data1 == 123)) {
+    // All sound off, all notes off: none of this channel's notes is on any more.
+    const int channel = message.status & 0x0F;
+    notesOn_[channel * 2] = notesOn_[channel * 2 + 1] = 0;
+    return;
+  }
+  if (type != 0x80 && type != 0x90) return;
+  const int bit = (message.status & 0x0F) * 128 + (message.data1 & 0x7F);
+  const uint64_t mask = uint64_t{1} << (bit & 63);
+  if (type == 0x90 && message.data2 > 0) {
+    notesOn_[bit >> 6] |= mask;
+  } else {
+    notesOn_[bit >> 6] &= ~mask;
+  }
+}
+
+void NodeTimeline::releaseNotes(Processor& processor) {
+  for (int word = 0; word < 16 * 128 / 64; ++word) {
+    for (uint64_t bits = notesOn_[word]; bits != 0; bits &= bits - 1) {
+      const int bit = word * 64 + __builtin_ctzll(bits);
+      processor.midi(MidiMessage{static_cast<uint8_t>(0x80 | (bit >> 7)), static_cast<uint8_t>(bit & 127), 0});
+    }
+    notesOn_[word] = 0;
+  }
 }
 
 }  // namespace wd

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "processor.h"
@@ -55,6 +56,19 @@ class NodeTimeline {
   int applyAt(int64_t frame, int limit, Processor& processor,
               void (*set)(void* ctx, int param, float value), void* ctx);
 
+  // Audio thread, while the timeline is held at `frame` (Engine::renderHeld): sets every parameter
+  // the timeline moves at `frame` to its value there (a ramp under way, a step or a segment starting
+  // on it), as applyAt(frame) would, but moves no cursor and delivers no MIDI, so playing from
+  // `frame` later applies exactly what it would have.
+  void hold(int64_t frame, void (*set)(void* ctx, int param, float value), void* ctx) const;
+
+  // Audio thread: a note-off for every note this timeline's MIDI turned on and did not turn off yet
+  // (per channel and key), delivered to `processor` now; they are then no longer on. A transport
+  // stopping while the engine monitors (renders on) ends the timeline's notes, as a DAW's stop does.
+  void releaseNotes(Processor& processor);
+  // Audio thread: no note counts as on (the processor was reset: its voices are gone).
+  void forgetNotes() { std::memset(notesOn_, 0, sizeof(notesOn_)); }
+
  private:
   struct Step {
     int64_t frame;
@@ -89,6 +103,10 @@ class NodeTimeline {
   // Segments that have started and not yet ended; capacity reserved on the control thread so the
   // audio thread never grows it.
   std::vector<uint32_t> active_;
+  // Notes the timeline's MIDI delivered a note-on for and no note-off since: bit (channel * 128 +
+  // key). Kept as MIDI is delivered, read only by releaseNotes(): playback never looks at it.
+  uint64_t notesOn_[16 * 128 / 64] = {};
+  void trackNote(const MidiMessage& message);
 };
 
 }  // namespace wd

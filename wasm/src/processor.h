@@ -101,6 +101,11 @@ class Processor {
   // Audio thread: a MIDI message at the first frame of the next process() call.
   virtual void midi(const MidiMessage&) {}
 
+  // True for a processor whose output is a function of the transport position (a clip's playback):
+  // while the engine renders with the timeline held (Engine::renderHeld, monitoring while the
+  // transport is stopped) it is not called and its outputs are silent, as a stopped clip is.
+  virtual bool followsTimeline() const { return false; }
+
   // Control thread: audio for buffer slot `slot` (0 = the main sample); nullptr detaches it. The
   // memory stays valid until the buffer is replaced or the graph is cleared.
   virtual void setBuffer(int /*slot*/, const SampleBuffer* /*buffer*/) {}

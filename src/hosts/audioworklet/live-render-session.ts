@@ -26,6 +26,12 @@ type ArmMessage = Extract<WorkerToWorkletMessage, { type: "live-arm" }>;
 
 export class LiveRenderSession {
   private held: HeldTransport | null = null;
+  /**
+   * Monitoring as the render found it. A render turns it off while it holds the transport: a graph
+   * rendering while stopped between the load and the play would start the capture from state the
+   * offline render never had (an oscillator's phase, a delay's contents).
+   */
+  private heldMonitoring = false;
   private tap: LiveCaptureTap | null = null;
   private tapId = 0;
   private skipFrames = 0;
@@ -38,8 +44,12 @@ export class LiveRenderSession {
   /** Control: keeps the transport as it is, then pauses and turns the loop off (a render never wraps). */
   hold(realtime: RealtimeEngine, target: CommandVisitor): HeldTransport {
     // A second hold (a render after one that never released) keeps the first transport.
-    this.held ??= transportOf(realtime);
+    if (this.held === null) {
+      this.held = transportOf(realtime);
+      this.heldMonitoring = realtime.monitoring;
+    }
     target.pause(-1);
+    target.setMonitoring(false, -1);
     target.setLoop(realtime.loopStart, realtime.loopEnd, false, -1);
     return this.held;
   }
@@ -120,6 +130,7 @@ export class LiveRenderSession {
     target.setLoop(held.loopStartFrames, held.loopEndFrames, held.loopEnabled, -1);
     if (held.running) target.play(-1);
     else target.pause(-1);
+    target.setMonitoring(this.heldMonitoring, -1);
     // A seek works the beats out at the current tempo; the held position had its own history.
     realtime.positionBeats = held.positionBeats;
     return held;

@@ -177,6 +177,10 @@ export class StageGroup implements CommandVisitor {
     for (let i = 0; i < this.engines.length; i++)
       (this.engines[i] as RealtimeEngine).setTempo(bpm, rampFrames, atFrame);
   }
+  setMonitoring(enabled: boolean, atFrame: number): void {
+    for (let i = 0; i < this.engines.length; i++)
+      (this.engines[i] as RealtimeEngine).setMonitoring(enabled, atFrame);
+  }
 
   /** The stage holding group index `node` (a few stages: a linear walk), or -1. */
   private stageOf(node: number): number {

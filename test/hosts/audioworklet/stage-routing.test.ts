@@ -59,6 +59,7 @@ function drain(ring: DataRing<Uint8Array>): (string | number)[][] {
     seek: () => {},
     setLoop: () => {},
     setTempo: () => {},
+    setMonitoring: () => {},
   };
   new CommandDecoder().decode(ring, visitor);
   return seen;

@@ -65,6 +65,7 @@ function drainCommands(ring: DataRing<Uint8Array>): Decoded[] {
     seek: (frame, at) => seen.push(["seek", frame, at]),
     setLoop: (start, end, enabled, at) => seen.push(["set_loop", start, end, enabled ? 1 : 0, at]),
     setTempo: (bpm, ramp, at) => seen.push(["set_tempo", bpm, ramp, at]),
+    setMonitoring: (enabled, at) => seen.push(["set_monitoring", enabled ? 1 : 0, at]),
   };
   new CommandDecoder().decode(ring, visitor);
   return seen;

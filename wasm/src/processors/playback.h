@@ -22,6 +22,7 @@ class Playback final : public Processor {
   void process(const AudioBlock& block) override;
   void setParam(int index, float value) override;
   void setBuffer(int slot, const SampleBuffer* buffer) override;
+  bool followsTimeline() const override { return true; }
 
  private:
   void updateOffset();
