@@ -14,7 +14,7 @@ void NodeTimeline::clear() {
   arrays_.clear();
   active_.clear();
   nextStep_ = nextSegment_ = nextMidi_ = 0;
-  forgetNotes();
+  std::vector<uint64_t>().swap(notesOn_);  // a timeline without MIDI holds no note table
 }
 
 void NodeTimeline::reserve(size_t steps, size_t segments, size_t midi, size_t values) {
@@ -23,11 +23,13 @@ void NodeTimeline::reserve(size_t steps, size_t segments, size_t midi, size_t va
   midi_.reserve(midi_.size() + midi);
   arrays_.reserve(arrays_.size() + values);
   active_.reserve(segments_.size() + segments);
+  if (midi > 0 && notesOn_.empty()) notesOn_.assign(kNoteWords, 0);
 }
 
 uint64_t NodeTimeline::memoryEstimate(uint64_t steps, uint64_t segments, uint64_t midi, uint64_t values) {
   return heapBytes(steps * sizeof(Step)) + heapBytes(segments * sizeof(Segment)) +
-         heapBytes(segments * sizeof(uint32_t)) + heapBytes(midi * sizeof(Midi)) + heapBytes(values * sizeof(float));
+         heapBytes(segments * sizeof(uint32_t)) + heapBytes(midi * sizeof(Midi)) + heapBytes(values * sizeof(float)) +
+         (midi > 0 ? heapBytes(kNoteWords * sizeof(uint64_t)) : 0);
 }
 
 void NodeTimeline::addStep(int param, int64_t frame, float value) {
@@ -60,6 +62,7 @@ void NodeTimeline::addArray(int param, int64_t start, const float* values, int c
 }
 
 void NodeTimeline::addMidi(int64_t frame, MidiMessage message) {
+  if (notesOn_.empty()) notesOn_.assign(kNoteWords, 0);
   auto at = std::upper_bound(midi_.begin(), midi_.end(), frame,
                              [](int64_t f, const Midi& m) { return f < m.frame; });
   midi_.insert(at, Midi{frame, message});
@@ -210,6 +213,7 @@ void NodeTimeline::hold(int64_t frame, void (*set)(void* ctx, int param, float v
 }
 
 void NodeTimeline::trackNote(const MidiMessage& message) {
+  if (notesOn_.empty()) return;
   const int type = message.status & 0xF0;
   if (type == 0xB0 && (message.data1 == 120 || message.data1 == 123)) {
     // All sound off, all notes off: none of this channel's notes is on any more.
@@ -228,9 +232,9 @@ void NodeTimeline::trackNote(const MidiMessage& message) {
 }
 
 void NodeTimeline::releaseNotes(Processor& processor) {
-  for (int word = 0; word < 16 * 128 / 64; ++word) {
+  for (size_t word = 0; word < notesOn_.size(); ++word) {
     for (uint64_t bits = notesOn_[word]; bits != 0; bits &= bits - 1) {
-      const int bit = word * 64 + __builtin_ctzll(bits);
+      const int bit = static_cast<int>(word) * 64 + __builtin_ctzll(bits);
       processor.midi(MidiMessage{static_cast<uint8_t>(0x80 | (bit >> 7)), static_cast<uint8_t>(bit & 127), 0});
     }
     notesOn_[word] = 0;

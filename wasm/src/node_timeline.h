@@ -5,8 +5,8 @@
 // seek(), applyAt() and nextChange() run on the audio thread and never allocate.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <vector>
 
 #include "processor.h"
@@ -67,7 +67,7 @@ class NodeTimeline {
   // stopping while the engine monitors (renders on) ends the timeline's notes, as a DAW's stop does.
   void releaseNotes(Processor& processor);
   // Audio thread: no note counts as on (the processor was reset: its voices are gone).
-  void forgetNotes() { std::memset(notesOn_, 0, sizeof(notesOn_)); }
+  void forgetNotes() { std::fill(notesOn_.begin(), notesOn_.end(), uint64_t{0}); }
 
  private:
   struct Step {
@@ -104,8 +104,10 @@ class NodeTimeline {
   // audio thread never grows it.
   std::vector<uint32_t> active_;
   // Notes the timeline's MIDI delivered a note-on for and no note-off since: bit (channel * 128 +
-  // key). Kept as MIDI is delivered, read only by releaseNotes(): playback never looks at it.
-  uint64_t notesOn_[16 * 128 / 64] = {};
+  // key). Kept as MIDI is delivered, read only by releaseNotes(): playback never looks at it. Taken
+  // on the control thread with the first MIDI entry (a timeline without MIDI holds none).
+  static constexpr size_t kNoteWords = 16 * 128 / 64;
+  std::vector<uint64_t> notesOn_;
   void trackNote(const MidiMessage& message);
 };
 
