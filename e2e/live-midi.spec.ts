@@ -104,6 +104,48 @@ test.describe("live MIDI in the real-time host", () => {
     await samplerTake(page, `http://127.0.0.1:${NOT_ISOLATED_PORT}/e2e/pages/live-midi.html`);
   });
 
+  test("monitoring: a note sent with the transport stopped is heard (meters: 100/127) and the position stands still; off, silence", async ({
+    page,
+  }) => {
+    const { sampleRate } = await open(page);
+    const take = await page.evaluate(() => window.liveMidi.stoppedNotes());
+    console.log(`stopped notes: ${JSON.stringify(take)}`);
+    const level = Math.fround(100 / 127);
+    const position = take.before.positionFrames;
+    expect(position).toBeGreaterThan(0.1 * sampleRate); // played past 0.1 s, then paused
+    for (const reading of [take.before, take.off, take.monitoringQuiet, take.on, take.released, take.after]) {
+      expect(reading.running).toBe(false);
+      expect(reading.positionFrames).toBe(position);
+    }
+    // Monitoring off (the default): the note is taken but nothing sounds while stopped.
+    expect(take.off.monitoring).toBe(false);
+    expect(take.off.peak).toEqual([0, 0]);
+    // On: silence until a note, then the sampler's velocity / 127 on both channels, every frame.
+    expect(take.monitoringQuiet.monitoring).toBe(true);
+    expect(take.monitoringQuiet.peak).toEqual([0, 0]);
+    expect(take.on.peak).toEqual([level, level]);
+    for (const rms of take.on.rms) expect(rms).toBeCloseTo(level, 6);
+    expect(take.released.peak).toEqual([0, 0]);
+    expect(take.refused).toBe('E_SCHEMA at set_monitoring.on: must be a boolean, got "yes"');
+    expect(take.after.monitoring).toBe(false);
+  });
+
+  test("monitoring: a WAM instrument (the fixture) gets a note sent while stopped at once; off, it waits", async ({
+    page,
+  }) => {
+    await open(page);
+    const take = await page.evaluate(() => window.liveMidi.wamStoppedNotes());
+    console.log(`WAM stopped notes: ${JSON.stringify(take)}`);
+    for (const reading of [take.before, take.off, take.on, take.both, take.released]) {
+      expect(reading.running).toBe(false);
+    }
+    expect(take.off.peak).toEqual([0, 0]);
+    // Monitoring on hands the waiting note over: 100/127; with note 62 (velocity 127) 100/127 + 1.
+    expect(take.on.peak).toEqual([Math.fround(100 / 127), Math.fround(100 / 127)]);
+    expect(take.both.peak).toEqual([Math.fround(100 / 127 + 1), Math.fround(100 / 127 + 1)]);
+    expect(take.released.peak).toEqual([0, 0]);
+  });
+
   test("a WAM instrument (the fixture) gets live notes as wam-midi on the same frames", async ({ page }) => {
     const { sampleRate } = await open(page);
     const take = await page.evaluate(() => window.liveMidi.wamTake());

@@ -59,6 +59,44 @@ function steps(channel: Float32Array): [number, number][] {
 
 let sampler: GraphDescriptorInput | null = null;
 
+/** Waits 20 quanta, then reads the meters (one quantum's peak and RMS per channel) and the transport. */
+async function after20Quanta() {
+  const c = client();
+  const target = c.readTransport().quantum + 20;
+  const deadline = performance.now() + 10_000;
+  while (c.readTransport().quantum < target) {
+    if (performance.now() > deadline) throw new Error("the engine stopped rendering quanta");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const reading = c.createMeterReading();
+  c.readMeters(reading);
+  const t = c.readTransport();
+  return {
+    peak: Array.from(reading.peak),
+    rms: Array.from(reading.rms),
+    running: t.running,
+    monitoring: t.monitoring,
+    positionFrames: t.positionFrames,
+  };
+}
+
+/** The fixture WAM as an instrument: a constant 0 into it, its output the velocities held / 127. */
+function fixtureGraph(): GraphDescriptorInput {
+  return {
+    version: "v1alpha",
+    nodes: [
+      { name: "zero", node_id: "builtin:constant", params: { offset: 0 } },
+      {
+        name: "wam",
+        node_id: "wam:com.webdreamer.fixture",
+        inputs: ["zero"],
+        extensions: { wam: { module_url: FIXTURE_URL } },
+      },
+    ],
+    output: "wam",
+  };
+}
+
 const api = {
   async start() {
     engine = await AudioWorkletEngineClient.start({ connect: false });
@@ -120,19 +158,7 @@ const api = {
    */
   async wamTake() {
     const c = client();
-    const graph: GraphDescriptorInput = {
-      version: "v1alpha",
-      nodes: [
-        { name: "zero", node_id: "builtin:constant", params: { offset: 0 } },
-        {
-          name: "wam",
-          node_id: "wam:com.webdreamer.fixture",
-          inputs: ["zero"],
-          extensions: { wam: { module_url: FIXTURE_URL } },
-        },
-      ],
-      output: "wam",
-    };
+    const graph = fixtureGraph();
     await c.loadGraph(graph);
     const capture = c.render(request(graph, 0.4));
     await playedPast(0.05);
@@ -148,6 +174,58 @@ const api = {
     });
     await c.loadGraph(sampler as GraphDescriptorInput);
     return { frames: live.length, steps: steps(live), onCalledAt, refused };
+  },
+
+  /**
+   * Live notes with the transport stopped (played to 0.1 s, then paused), read on the meters (the
+   * capture ring only takes frames the transport plays): note 60 (velocity 100) with monitoring off,
+   * then on, then released. Each reading waits 20 quanta after the call resolved.
+   */
+  async stoppedNotes() {
+    const c = client();
+    await c.loadGraph(sampler as GraphDescriptorInput);
+    await c.play();
+    await playedPast(0.1);
+    await c.pause();
+    const before = await after20Quanta();
+    await c.sendMidi("keys", { type: "note_on", note: 60, velocity: 100 });
+    const off = await after20Quanta();
+    await c.sendMidi("keys", { type: "note_off", note: 60 });
+    await c.setMonitoring(true);
+    const monitoringQuiet = await after20Quanta();
+    await c.sendMidi("keys", { type: "note_on", note: 60, velocity: 100 });
+    const on = await after20Quanta();
+    await c.sendMidi("keys", { type: "note_off", note: 60 });
+    const released = await after20Quanta();
+    let refused = "";
+    await c.setMonitoring("yes" as unknown as boolean).catch((error: Error) => {
+      refused = error.message;
+    });
+    await c.setMonitoring(false);
+    const after = await after20Quanta();
+    return { before, off, monitoringQuiet, on, released, after, refused };
+  },
+
+  /**
+   * The fixture WAM (output: the velocities held / 127) with the transport stopped: note 60 sent now
+   * with monitoring off (it waits for play), then monitoring on (it is handed over at once), then 62.
+   */
+  async wamStoppedNotes() {
+    const c = client();
+    await c.loadGraph(fixtureGraph());
+    const before = await after20Quanta();
+    await c.sendMidi("wam", { type: "note_on", note: 60, velocity: 100 });
+    const off = await after20Quanta();
+    await c.setMonitoring(true);
+    const on = await after20Quanta();
+    await c.sendMidi("wam", { type: "note_on", note: 62, velocity: 127 });
+    const both = await after20Quanta();
+    await c.sendMidi("wam", { type: "note_off", note: 60 });
+    await c.sendMidi("wam", { type: "note_off", note: 62 });
+    const released = await after20Quanta();
+    await c.setMonitoring(false);
+    await c.loadGraph(sampler as GraphDescriptorInput);
+    return { before, off, on, both, released };
   },
 
   async close() {

@@ -6,6 +6,7 @@
 import * as z from "zod";
 import { BufferHandleSchema, CONTRACT_VERSION, SampleRateSchema } from "../contracts/common";
 import { type EngineCommand, EngineCommandSchema, type EngineCommandType } from "../contracts/engine-command";
+import { EngineError } from "../contracts/errors";
 import type { AutomationInput } from "../contracts/graph-descriptor";
 import { checkLimit } from "../contracts/limits";
 import type { LiveMidiMessageInput } from "../contracts/live-midi";
@@ -69,6 +70,24 @@ export function sendMidiCommand(
   options: SendMidiOptions = {},
 ): Extract<EngineCommand, { type: "send_midi" }> {
   return makeCommand("send_midi", { node, message, at_seconds: options?.atSeconds ?? null });
+}
+
+/**
+ * RealtimeEngineClient.setMonitoring's argument, checked: a boolean, or E_SCHEMA at set_monitoring.on
+ * (the host checks it again where it crosses into the engine Worker).
+ * @example
+ * monitoringFlag(true); // true
+ * monitoringFlag("yes"); // E_SCHEMA at set_monitoring.on: must be a boolean, got "yes"
+ */
+export function monitoringFlag(on: unknown): boolean {
+  if (typeof on !== "boolean") {
+    throw new EngineError(
+      "E_SCHEMA",
+      `must be a boolean, got ${JSON.stringify(on) ?? String(on)}`,
+      "set_monitoring.on",
+    );
+  }
+  return on;
 }
 
 const ScheduleAutomationOptionsSchema = z.strictObject({ mode: z.enum(["append", "replace"]).optional() });

@@ -52,6 +52,18 @@ export interface RealtimeEngineClient extends EngineClient, LiveMidiRecorder {
    */
   onFault(listener: (message: string) => void): () => void;
   /**
+   * Monitoring while the transport is stopped (off when the engine starts): on, a stopped transport
+   * renders the graph with the timeline held, so live MIDI sounds and effect tails ring out while
+   * the position, timeline MIDI, automation and clips stand still; off, it outputs silence. A DAW
+   * view turns it on; a player of a fixed graph leaves it off, so stop means silence. Resolves once
+   * the audio thread has taken it (`readTransport().monitoring` then says so). docs/realtime.md,
+   * "Monitoring while stopped".
+   * @example
+   * await engine.setMonitoring(true);
+   * await engine.sendMidi("keys", { type: "note_on", note: 60, velocity: 100 }); // heard while stopped
+   */
+  setMonitoring(on: boolean): Promise<void>;
+  /**
    * Restarts the engine after a fault with the same graph and buffers; the transport keeps its position.
    * @example
    * await engine.restart();

@@ -31,6 +31,11 @@ export interface TransportSnapshot {
   running: boolean;
   /** True while the loop region is active. */
   loopEnabled: boolean;
+  /**
+   * True while the engine monitors: a stopped transport renders the graph with the timeline held
+   * (live notes sound, tails ring out) instead of outputting silence (RealtimeEngineClient.setMonitoring).
+   */
+  monitoring: boolean;
   /** Loop region start, in frames. */
   loopStartFrames: number;
   /** Loop region end, in frames (> loopStartFrames when set). */
@@ -86,6 +91,7 @@ export function createTransportSnapshot(): TransportSnapshot {
     tempoBpm: 0,
     running: false,
     loopEnabled: false,
+    monitoring: false,
     loopStartFrames: 0,
     loopEndFrames: 0,
     sampleRate: 0,

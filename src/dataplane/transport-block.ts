@@ -15,7 +15,7 @@
  *  2 positionSeconds   playhead, seconds
  *  3 positionBeats     playhead, beats (quarter notes) on the tempo map
  *  4 tempoBpm          current tempo
- *  5 flags             bit 0 running, bit 1 loop enabled
+ *  5 flags             bit 0 running, bit 1 loop enabled, bit 2 monitoring
  *  6 loopStartFrames   loop region, frames
  *  7 loopEndFrames
  *  8 sampleRate        Hz
@@ -59,6 +59,7 @@ const TIMED_COMMANDS_DONE = 17;
 
 const RUNNING = 1;
 const LOOP_ENABLED = 2;
+const MONITORING = 4;
 
 export class TransportBlock {
   /**
@@ -120,7 +121,10 @@ export class TransportBlock {
    */
   write(state: TransportSnapshot): void {
     const values = this.values;
-    const flags = (state.running ? RUNNING : 0) | (state.loopEnabled ? LOOP_ENABLED : 0);
+    const flags =
+      (state.running ? RUNNING : 0) |
+      (state.loopEnabled ? LOOP_ENABLED : 0) |
+      (state.monitoring ? MONITORING : 0);
     values[QUANTUM] = state.quantum;
     values[POSITION_FRAMES] = state.positionFrames;
     values[POSITION_SECONDS] = state.positionSeconds;
@@ -166,6 +170,7 @@ export class TransportBlock {
     into.tempoBpm = values[TEMPO_BPM] as number;
     into.running = (flags & RUNNING) !== 0;
     into.loopEnabled = (flags & LOOP_ENABLED) !== 0;
+    into.monitoring = (flags & MONITORING) !== 0;
     into.loopStartFrames = values[LOOP_START] as number;
     into.loopEndFrames = values[LOOP_END] as number;
     into.sampleRate = values[SAMPLE_RATE] as number;

@@ -125,6 +125,8 @@ export interface AudioWorkletHostApi extends EngineHostApi {
   ): Promise<WireResult<CompiledStage[]>>;
   /** The live WAM graph's stages did not start (or are gone): commands name the primary's graph again. */
   endStages(): void;
+  /** Monitoring on or off: a stopped transport renders the graph with the timeline held, or is silent. */
+  setMonitoring(on: boolean): Promise<WireResult<void>>;
   /** Starts recording live MIDI on the audio thread (WorkletDriver.startMidiRecording). */
   startMidiRecording(): Promise<WireResult<void>>;
   /** Stops the recording and returns it (WorkletDriver.stopMidiRecording). */

@@ -14,6 +14,7 @@
 
 import {
   makeCommand,
+  monitoringFlag,
   parseHandleArgument,
   parseUploadArguments,
   scheduleAutomationCommand,
@@ -161,6 +162,7 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
   private playedBefore = 0;
   /** The MIDI recording running: its events and the played seconds at its start (null: none). */
   private recording: { events: RecordedMidiEvent[]; startedAt: number } | null = null;
+  private monitoringOn = false;
 
   /**
    * @example
@@ -381,6 +383,28 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
         message: recorded,
       });
     }
+  }
+
+  /**
+   * Whether monitoring is on (setMonitoring): what a UI test checks after its monitoring toggle.
+   * @example
+   * await client.setMonitoring(true);
+   * expect(client.monitoring).toBe(true);
+   */
+  get monitoring(): boolean {
+    return this.monitoringOn;
+  }
+
+  /**
+   * Monitoring while stopped on or off, validated as the real-time host validates it (E_SCHEMA at
+   * set_monitoring.on); the double renders nothing, so it only keeps the flag (`monitoring`).
+   * @example
+   * await client.setMonitoring(true);
+   */
+  async setMonitoring(on: boolean): Promise<void> {
+    const flag = monitoringFlag(on);
+    this.ensureOpen();
+    this.monitoringOn = flag;
   }
 
   /**

@@ -74,6 +74,7 @@ describe("TransportBlock", () => {
       tempoBpm: 120,
       running: true,
       loopEnabled: true,
+      monitoring: true,
       loopStartFrames: 48000,
       loopEndFrames: 96000,
       sampleRate: 48000,
@@ -92,7 +93,19 @@ describe("TransportBlock", () => {
     expect(reader.read(into)).toBe(into);
     expect(into).toEqual(state);
     writer.write({ ...state, running: false, loopEnabled: false, quantum: 12346 });
-    expect(reader.read()).toMatchObject({ running: false, loopEnabled: false, quantum: 12346 });
+    expect(reader.read()).toMatchObject({
+      running: false,
+      loopEnabled: false,
+      monitoring: true,
+      quantum: 12346,
+    });
+    writer.write({ ...state, monitoring: false, quantum: 12347 });
+    expect(reader.read()).toMatchObject({
+      running: true,
+      loopEnabled: true,
+      monitoring: false,
+      quantum: 12347,
+    });
   });
 
   it("reads zeros before the first write (quantum 0 says nothing was written)", () => {

@@ -167,3 +167,18 @@ describe("TestDoubleEngineClient: live MIDI and its recording", () => {
     expect(client.appliedCommands().filter((c) => c.type === "send_midi")).toHaveLength(3);
   });
 });
+
+describe("TestDoubleEngineClient: monitoring while stopped", () => {
+  it("keeps the flag setMonitoring sets, refuses anything but a boolean as the real-time host does", async () => {
+    const client = new TestDoubleEngineClient();
+    expect(client.monitoring).toBe(false);
+    await client.setMonitoring(true);
+    expect(client.monitoring).toBe(true);
+    await expect(client.setMonitoring("yes" as unknown as boolean)).rejects.toThrow(
+      'E_SCHEMA at set_monitoring.on: must be a boolean, got "yes"',
+    );
+    expect(client.monitoring).toBe(true);
+    await client.setMonitoring(false);
+    expect(client.monitoring).toBe(false);
+  });
+});

@@ -13,7 +13,7 @@
  * Without cross-origin isolation the same objects run over MessagePorts (`dataPlane` says which).
  */
 import * as Comlink from "comlink";
-import { sendMidiCommand, setParameterCommand } from "../../api/call-validation";
+import { monitoringFlag, sendMidiCommand, setParameterCommand } from "../../api/call-validation";
 import { type Clock, systemClock } from "../../api/clock";
 import type {
   EngineClient,
@@ -517,6 +517,17 @@ export class AudioWorkletEngineClient
 
   override async play(): Promise<void> {
     await this.applied(() => super.play());
+  }
+  /**
+   * Monitoring while stopped on or off (RealtimeEngineClient.setMonitoring). E_SCHEMA at
+   * set_monitoring.on for anything but a boolean.
+   * @example
+   * await engine.setMonitoring(true);
+   */
+  async setMonitoring(on: boolean): Promise<void> {
+    const flag = monitoringFlag(on);
+    this.ensureOpen();
+    await this.applied(() => this.call((remote) => remote.setMonitoring(flag)));
   }
   override async pause(): Promise<void> {
     await this.applied(() => super.pause());

@@ -12,6 +12,7 @@
  */
 import {
   makeCommand,
+  monitoringFlag,
   scheduleAutomationCommand,
   sendMidiCommand,
   setParameterCommand,
@@ -198,6 +199,12 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
   }
   override stop(): Promise<WireResult<void>> {
     return this.transport(() => this.inProcess.stop(), { type: "stop" });
+  }
+  /** Monitoring (docs/realtime.md, "Monitoring while stopped"): a set_monitoring command, now. */
+  setMonitoring(on: boolean): Promise<WireResult<void>> {
+    return settle(async () => {
+      await this.driver?.send({ type: "set_monitoring", enabled: monitoringFlag(on) });
+    });
   }
   override seek(seconds: number): Promise<WireResult<void>> {
     return settle(async () => {

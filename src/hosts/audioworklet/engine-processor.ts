@@ -512,6 +512,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
       s.tempoBpm = realtime.bpm;
       s.running = realtime.running && !this.faulted;
       s.loopEnabled = realtime.loopEnabled;
+      s.monitoring = realtime.monitoring;
       s.loopStartFrames = realtime.loopStart;
       s.loopEndFrames = realtime.loopEnd;
       s.quantumFrames = frames;

@@ -114,6 +114,9 @@ export class WamEventLanes {
     if (!running) {
       if (this.wasRunning) this.silence(startTime);
       this.wasRunning = false;
+      // Monitoring: the plugins render on while stopped, so live messages due (sent now, or timed
+      // at a frame already reached) are handed over for the next quantum's first frame.
+      if (transport.monitoring) this.handOverDue(transport.positionFrames, startTime);
       return;
     }
     if (!this.wasRunning && transport.positionFrames >= frames) {
@@ -244,6 +247,20 @@ export class WamEventLanes {
         const frame = onceFrames[lane.onceCursor] as number;
         const event = lane.onceEvents[lane.onceCursor] as WamEventObject;
         event.time = Math.max(notBefore, startTime + Math.max(0, frame - position) / sampleRate);
+        lane.processor.scheduleEvents(event);
+        lane.onceCursor++;
+      }
+    }
+  }
+
+  /** One-shots due at the held position `position` (frames up to it), all at `time`. */
+  private handOverDue(position: number, time: number): void {
+    for (let l = 0; l < this.lanes.length; l++) {
+      const lane = this.lanes[l] as Lane;
+      const onceFrames = lane.onceFrames;
+      while (lane.onceCursor < onceFrames.length && (onceFrames[lane.onceCursor] as number) <= position) {
+        const event = lane.onceEvents[lane.onceCursor] as WamEventObject;
+        event.time = time;
         lane.processor.scheduleEvents(event);
         lane.onceCursor++;
       }

@@ -1,0 +1,92 @@
+/**
+ * WamEventLanes while the transport is stopped: a WAM plugin renders whatever the transport does (it
+ * is its own AudioWorkletNode), so with monitoring on a live message sent now reaches it at the next
+ * quantum's first frame; with monitoring off it waits for play, as before. The lane's own events
+ * (the graph's timeline) never move while stopped.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { WamEventLanes } from "../../../src/hosts/audioworklet/wam-event-lanes";
+
+interface Handed {
+  type: string;
+  time: number;
+  bytes: number[];
+}
+
+const SR = 48000;
+const QUANTUM = 128;
+const INSTANCE = "fixture.1";
+
+/** Lanes for one fake WAM processor that keeps what it is handed; the transport is a plain object. */
+function lanesWithProcessor(timeline: { frame: number; bytes: number[] }[] = []) {
+  const handed: Handed[] = [];
+  const processor = {
+    scheduleEvents(...events: { type: string; time: number; data: unknown }[]) {
+      for (const event of events) {
+        handed.push({
+          type: event.type,
+          time: event.time,
+          bytes: [...(event.data as { bytes: number[] }).bytes],
+        });
+      }
+    },
+  };
+  (globalThis as Record<string, unknown>).webAudioModules = {
+    getGroup: () => ({ processors: new Map([[INSTANCE, processor]]) }),
+  };
+  const lanes = new WamEventLanes("group", "key", [
+    {
+      instanceId: INSTANCE,
+      frames: timeline.map((entry) => entry.frame),
+      events: timeline.map((entry) => ({ type: "wam-midi", data: { bytes: entry.bytes } })),
+    },
+  ]);
+  const transport = {
+    running: false,
+    monitoring: false,
+    positionFrames: 0,
+    loopEnabled: false,
+    loopStart: 0,
+    loopEnd: 0,
+  };
+  let quantum = 0;
+  return {
+    handed,
+    transport,
+    lanes,
+    /** One quantum's dispatch, after the primary rendered quantum `quantum` (its next starts at quantum + 1). */
+    quantum() {
+      quantum++;
+      lanes.dispatch(transport as never, (quantum * QUANTUM) / SR, QUANTUM, SR);
+    },
+  };
+}
+
+afterEach(() => {
+  delete (globalThis as Record<string, unknown>).webAudioModules;
+});
+
+describe("WAM event lanes while stopped", () => {
+  it("monitoring on: a note sent now is handed over for the next quantum's first frame; timeline events stay put", async () => {
+    const wam = lanesWithProcessor([{ frame: 256, bytes: [0x90, 48, 100] }]);
+    wam.transport.monitoring = true;
+    wam.transport.positionFrames = 200;
+    wam.quantum();
+    wam.lanes.addOnce(INSTANCE, [-1], [{ type: "wam-midi", data: { bytes: [0x90, 60, 100] } }]);
+    wam.quantum(); // its next quantum starts at context frame 2 x 128: the note's time
+    wam.quantum(); // handed over once
+    expect(wam.handed).toEqual([{ type: "wam-midi", time: (2 * QUANTUM) / SR, bytes: [0x90, 60, 100] }]);
+  });
+
+  it("monitoring off: the note waits for play, then lands on the first quantum the transport plays", async () => {
+    const wam = lanesWithProcessor();
+    wam.lanes.addOnce(INSTANCE, [-1], [{ type: "wam-midi", data: { bytes: [0x90, 60, 100] } }]);
+    wam.quantum();
+    wam.quantum();
+    expect(wam.handed).toEqual([]);
+    wam.transport.running = true;
+    wam.transport.positionFrames = QUANTUM;
+    wam.quantum();
+    expect(wam.handed.map((event) => event.bytes)).toEqual([[0x90, 60, 100]]);
+  });
+});
