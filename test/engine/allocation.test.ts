@@ -53,6 +53,11 @@ describe("the audio path allocates nothing after a graph is prepared", () => {
     engine.seek(12345);
     engine.reset();
     for (let done = 0; done < 4096; done += 1000) engine.render(1000);
+    // Monitoring while stopped: notes the timeline left on released, the graph rendered held.
+    for (let done = 0; done < 9000; done += 128) engine.render(128);
+    engine.releaseTimelineNotes();
+    for (let done = 0; done < 48000; done += 128) engine.renderHeld(128);
+    engine.renderHeld(1000);
     expect(engine.exports.wd_allocation_count() - before).toBe(0);
     // The counter does count: preparing a graph allocates.
     applyGraphProgram(engine, program);

@@ -41,7 +41,10 @@ export class LiveRenderSession {
     return this.tap !== null;
   }
 
-  /** Control: keeps the transport as it is, then pauses and turns the loop off (a render never wraps). */
+  /**
+   * Control: keeps the transport as it is, then pauses and turns monitoring and the loop off (a
+   * render never wraps, and nothing renders between its graph's load and its play).
+   */
   hold(realtime: RealtimeEngine, target: CommandVisitor): HeldTransport {
     // A second hold (a render after one that never released) keeps the first transport.
     if (this.held === null) {
