@@ -249,7 +249,31 @@ test("notes drawn in the piano roll play on their frames; keys played live are r
   await expect(studio.getByRole("button", { name: "Undo Add clip to Synth" })).toBeEnabled();
   await expect(studio.getByRole("button", { name: "Record" })).toHaveAttribute("aria-pressed", "false");
 
-  // 8. The keyboard does not steal typing: letters in the project name stay text.
+  // 8. Stopped, the studio's engine monitors: a held key sounds on the master meter while the
+  // position stands still (docs/realtime.md, "Monitoring while stopped").
+  const stoppedMeter = () =>
+    page.evaluate(async () => {
+      const engine = document.querySelector("webdreamer-studio")?.engine;
+      if (!engine) return { peak: -1, moved: true, monitoring: false };
+      const reading = engine.createMeterReading();
+      const before = engine.readTransport().positionSeconds;
+      let peak = 0;
+      for (let frame = 0; frame < 20; frame++) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        engine.readMeters(reading);
+        peak = Math.max(peak, reading.windowPeak[0] ?? 0);
+      }
+      const after = engine.readTransport();
+      return { peak, moved: after.positionSeconds !== before, monitoring: after.monitoring };
+    });
+  await keys.focus();
+  expect(await stoppedMeter()).toMatchObject({ moved: false, monitoring: true });
+  await page.keyboard.down("a");
+  await expect.poll(async () => (await stoppedMeter()).peak, { timeout: 10_000 }).toBeGreaterThan(0.01);
+  expect((await stoppedMeter()).moved).toBe(false);
+  await page.keyboard.up("a");
+
+  // 9. The keyboard does not steal typing: letters in the project name stay text.
   const name = studio.getByRole("textbox", { name: "Project name" });
   await name.fill("");
   await name.pressSequentially("ads");

@@ -260,7 +260,11 @@ export class WebdreamerStudio extends LitElement {
   private discovery: Promise<void> | null = null;
   private readonly realtime = new RealtimeEngineController(this, {
     attach: () => {},
-    load: (engine) => this.playback.attach(engine, this.projectEditor, this.audioData),
+    load: async (engine) => {
+      // A DAW keeps rendering while stopped: keys and Web MIDI sound, tails ring out (docs/realtime.md).
+      await engine.setMonitoring(true);
+      await this.playback.attach(engine, this.projectEditor, this.audioData);
+    },
     ready: (engine) => this.emit("webdreamer-ready", { dataPlane: engine.dataPlane }),
     restarted: async (engine) => {
       await engine.play();
