@@ -99,8 +99,10 @@ export interface AudioWorkletEngineClientOptions extends WorkerEngineClientOptio
   /** Connect the engine's output to the context's destination (default true). */
   connect?: boolean;
   /**
-   * Measure each WAM plugin's resource_estimate at discovery (wam-cost-meter.ts): about 3 s a plugin,
-   * one at a time, so off by default (then resource_estimate is null). Default false.
+   * Measure each WAM plugin's resource_estimate at discovery (wam-cost-meter.ts): about 10 s a plugin
+   * on a loaded 2-core machine, one at a time, so off by default (then resource_estimate is null). A
+   * page that is not cross-origin isolated cannot measure (its audio-thread clock is too coarse).
+   * Default false.
    */
   measureWamResources?: boolean;
 }
