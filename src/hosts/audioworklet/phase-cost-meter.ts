@@ -29,11 +29,14 @@ import type { GraphProgram, GraphProgramNode } from "../../engine/graph-program"
 import { TIME_PROBE_PROCESSOR_NAME, type TimeProbeReport } from "../../protocol/main-to-worklet";
 import type { EngineAssets } from "../assets/engine-assets";
 import { createEngineWorklet, loadEngineWorklet } from "./engine-worklet";
+import { type PhaseCost, phaseCostFromProbes } from "./phase-cost-figures";
+
+export type { PhaseCost };
 
 export const WARM_SECONDS = 1;
-export const PHASE_SECONDS = 0.125;
+export const PHASE_SECONDS = 0.1;
 /** A phases; there is one more 0 phase. */
-export const PAIRS = 21;
+export const PAIRS = 31;
 /** 512 gains' buffers (2 KiB each) stay in a core's cache, as the unit's 16 in bench/node-costs.ts. */
 export const GAIN_COPIES = 512;
 const QUANTUM = 128;
@@ -46,15 +49,6 @@ export interface CostSubject {
   add(): Promise<void>;
   /** Disconnects and destroys them. */
   remove(): void;
-}
-
-export interface PhaseCost {
-  /** Per copy, in units of one builtin:gain (median of the pairs), rounded to 0.01. */
-  cpuUnits: number;
-  /** Each pair's figure, per copy, in pair order. */
-  pairs: number[];
-  /** The unit's time on this run, in microseconds (the mean of the middle half of all quanta's). */
-  unitMicroseconds: number;
 }
 
 /**
@@ -134,31 +128,13 @@ export async function measurePhaseCost(
     Float64Array,
   ];
 
-  const units = new Float64Array(quanta - 1);
-  const unitTimes: number[] = [];
-  for (let q = 0; q < quanta - 1; q++) {
-    const [start, between, end] = [at(t0, q), at(t1, q), at(t2, q)];
-    const unit = (between - start - (end - between)) / GAIN_COPIES;
-    // From probe 2 to probe 0 of the next quantum: everything but the probes' own segments.
-    const rest = at(t0, q + 1) - end;
-    units[q] = unit > 0 ? rest / unit : Number.NaN;
-    unitTimes.push(unit);
-  }
-  const phaseFigure = (phase: number): number => {
-    const start = warmQuanta + phase * phaseQuanta;
-    return median(Array.from(units.subarray(start + Math.floor(phaseQuanta / 4), start + phaseQuanta)));
-  };
-  const figures = Array.from({ length: phases }, (_, phase) => phaseFigure(phase));
-  const pairs: number[] = [];
-  for (let phase = 1; phase < phases; phase += 2) {
-    const around = ((figures[phase - 1] as number) + (figures[phase + 1] as number)) / 2;
-    pairs.push(((figures[phase] as number) - around) / subject.copies);
-  }
-  return {
-    cpuUnits: Math.max(0, Math.round(median(pairs) * 100) / 100),
-    pairs,
-    unitMicroseconds: middleMean(unitTimes),
-  };
+  return phaseCostFromProbes([t0, t1, t2], {
+    warmQuanta,
+    phaseQuanta,
+    phases,
+    gainCopies: GAIN_COPIES,
+    copies: subject.copies,
+  });
 }
 
 /** A stereo oscillator and `copies` builtin:gain after it, in series. */
@@ -190,25 +166,4 @@ function createTimeProbe(context: BaseAudioContext, quanta: number): TimeProbe {
     };
   });
   return { node, times };
-}
-
-/** The mean of the middle half: robust as a median, without the clock's 5 µs steps. */
-function middleMean(values: number[]): number {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  const middle = sorted.slice(Math.floor(sorted.length / 4), Math.ceil((sorted.length * 3) / 4));
-  return middle.reduce((sum, value) => sum + value, 0) / middle.length;
-}
-
-function at(times: Float64Array, q: number): number {
-  return times[q] as number;
-}
-
-/** The median of the finite values (NaN when there are none). */
-function median(values: number[]): number {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const middle = sorted.length / 2;
-  return sorted.length % 2 === 1
-    ? (sorted[Math.floor(middle)] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
