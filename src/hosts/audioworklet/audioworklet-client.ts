@@ -371,7 +371,8 @@ export class AudioWorkletEngineClient
 
   /**
    * Plays `graph`; a graph with WAM nodes plays through stages and WAM instances around the engine
-   * (wam-live-graph.ts; docs/wam.md, "Hosting").
+   * (wam-live-graph.ts; docs/wam.md, "Hosting"). A graph that is refused, or whose WAM node does not
+   * load (its module, its instance), rejects naming the node and why, and what played plays on.
    * @example
    * await engine.loadGraph(graph);
    */
@@ -385,9 +386,9 @@ export class AudioWorkletEngineClient
     const root = "load_graph.graph";
     const parsed = parseContract(GraphDescriptorSchema, graph, root);
     checkGraph(parsed, { rootLabel: root });
-    await super.loadGraph(RETURN_GRAPH);
-    this.endWamGraph();
-    this.wamGraph = await LiveWamGraph.start(
+    // Everything that can fail (stages compiled, plugins loaded and created) happens beside the graph
+    // playing; only then does the primary turn to the new graph's return.
+    const next = await LiveWamGraph.build(
       parsed,
       {
         context: this.context,
@@ -395,12 +396,25 @@ export class AudioWorkletEngineClient
         port: this.port,
         compileStages: (graphs, sampleRate, at, live) =>
           this.call((remote) => remote.compileStages(graphs, sampleRate, at, live)),
-        endStages: () => this.remote.endStages(),
         assets: this.assets,
         policy: this.wamPolicy,
       },
       root,
     );
+    try {
+      await super.loadGraph(RETURN_GRAPH);
+    } catch (error) {
+      next.discard();
+      throw error;
+    }
+    this.endWamGraph();
+    this.wamGraph = next;
+    try {
+      await next.start();
+    } catch (error) {
+      this.endWamGraph();
+      throw error;
+    }
   }
 
   /**

@@ -404,6 +404,8 @@ export class EngineProcessor extends AudioWorkletProcessor {
         if (!group) return true;
         this.group = group;
         group.join(this.member as StageMember);
+        // Once per stage: the main thread's load resolves when every stage plays (wam-live-graph.ts).
+        this.main.postMessage({ type: "joined", groupId: this.follows });
       } else if (stageGroups().get(this.follows) !== this.group) {
         // Its group has ended: this stage has played its last quantum.
         return false;
