@@ -99,7 +99,7 @@ export interface AudioWorkletEngineClientOptions extends WorkerEngineClientOptio
   /** Connect the engine's output to the context's destination (default true). */
   connect?: boolean;
   /**
-   * Measure each WAM plugin's resource_estimate at discovery (wam-cost-meter.ts): about 15 s a plugin
+   * Measure each WAM plugin's resource_estimate at discovery (wam-cost-meter.ts): 8 to 17 s a plugin
    * on a loaded 2-core machine, one at a time, so off by default (then resource_estimate is null). A
    * page that is not cross-origin isolated cannot measure (its audio-thread clock is too coarse).
    * Default false.
