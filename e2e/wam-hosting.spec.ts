@@ -186,6 +186,36 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     expect(run.values).toEqual([1, 0.5, 0.125]);
   });
 
+  for (const previous of ["wam", "builtin"] as const) {
+    test(`a graph whose WAM node fails to load (404, a throwing constructor) rejects naming the node and why; the ${previous} graph playing plays on, its transport running`, async ({
+      page,
+    }) => {
+      const api = await open(page);
+      await api.resume();
+      const run = await api.failedWamLoads(previous);
+      console.log(JSON.stringify(run));
+      // constant 1 through the fixture at gain 0.5, or a builtin gain at 0.75: exact on both channels.
+      const level = previous === "wam" ? 0.5 : 0.75;
+      expect(run.before.peak).toEqual([level, level]);
+      expect(run.before.running).toBe(true);
+      expect(run.errors.missing).toEqual({
+        code: "E_PLUGIN_LOAD",
+        path: "load_graph.graph.nodes[1].extensions.wam.module_url",
+        message: `E_PLUGIN_LOAD at load_graph.graph.nodes[1].extensions.wam.module_url: WAM node "broken": ${run.origin}/wam-corpus/plugins/nowhere/index.js: HTTP 404 Not Found`,
+      });
+      expect(run.errors.throwing).toEqual({
+        code: "E_UNKNOWN_NODE",
+        path: "load_graph.graph.nodes[1].extensions.wam.module_url",
+        message: `E_UNKNOWN_NODE at load_graph.graph.nodes[1].extensions.wam.module_url: WAM node "broken" could not be loaded from /e2e/fixtures/wam-throws-in-constructor.js: wam fixture: this plugin's constructor throws`,
+      });
+      // 20 quanta after both failures the same graph sounds at the same level, the transport ran on.
+      expect(run.after.peak).toEqual([level, level]);
+      expect(run.after.running).toBe(true);
+      expect(run.after.positionFrames - run.before.positionFrames).toBeGreaterThanOrEqual(20 * 128);
+      expect(run.playingWam).toBe(previous === "wam");
+    });
+  }
+
   test("live commands a WAM node refuses name the node and the parameter; the graph plays on", async ({
     page,
   }) => {

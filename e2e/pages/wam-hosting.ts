@@ -546,6 +546,78 @@ const api = {
     return { errors, status: after.result.status, value: (after.channels[0] as Float32Array)[100] };
   },
 
+  /**
+   * A graph plays (`previous`: osc-less constant 1 through the fixture at gain 0.5, or a builtin gain
+   * at 0.75); then graphs whose WAM node fails are loaded: a module URL that answers 404, a plugin
+   * whose constructor throws. Returns each load's error, and the meters and transport a few quanta
+   * before and 20 quanta after the failures (what plays, and whether it still runs on).
+   */
+  async failedWamLoads(previous: "wam" | "builtin") {
+    const engine = client();
+    const one = { name: "one", node_id: "builtin:constant", params: { offset: 1 } };
+    const playing: GraphDescriptorInput =
+      previous === "wam"
+        ? {
+            version: "v1alpha",
+            nodes: [one, fixture({ inputs: ["one"], params: { gain: 0.5 } })],
+            output: "fx",
+          }
+        : {
+            version: "v1alpha",
+            nodes: [one, { name: "fx", node_id: "builtin:gain", inputs: ["one"], params: { gain: 0.75 } }],
+            output: "fx",
+          };
+    const failing = (module_url: string): GraphDescriptorInput => ({
+      version: "v1alpha",
+      nodes: [
+        one,
+        {
+          name: "broken",
+          node_id: "wam:com.example.broken",
+          inputs: ["one"],
+          extensions: { wam: { module_url } },
+        },
+      ],
+      output: "broken",
+    });
+    const reading = engine.createMeterReading();
+    const quantaLater = async (count: number) => {
+      const target = engine.readTransport().quantum + count;
+      while (engine.readTransport().quantum < target) await new Promise((r) => setTimeout(r, 5));
+    };
+    const snapshot = () => {
+      engine.readMeters(reading);
+      const transport = engine.readTransport();
+      return {
+        peak: [reading.peak[0], reading.peak[1]],
+        running: transport.running,
+        positionFrames: transport.positionFrames,
+      };
+    };
+    await engine.loadGraph(playing);
+    await engine.play();
+    await quantaLater(8);
+    const before = snapshot();
+    const attempt = async (call: () => Promise<unknown>) => {
+      try {
+        await call();
+        return null;
+      } catch (error) {
+        const e = error as { code?: string; path?: string; message?: string };
+        return { code: e.code, path: e.path, message: e.message };
+      }
+    };
+    const errors = {
+      missing: await attempt(() => engine.loadGraph(failing("/wam-corpus/plugins/nowhere/index.js"))),
+      throwing: await attempt(() => engine.loadGraph(failing("/e2e/fixtures/wam-throws-in-constructor.js"))),
+    };
+    await quantaLater(20);
+    const after = snapshot();
+    const playingWam = engine.wams?.hasWam("fx") ?? false;
+    await engine.pause();
+    return { before, after, errors, playingWam, origin: location.origin };
+  },
+
   /** Live and offline renders of osc -> fixture (latency `latency`) -> filter: trimmed the same. */
   async liveLatency(latency: number) {
     const graph: GraphDescriptorInput = {

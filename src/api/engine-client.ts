@@ -163,7 +163,8 @@ export interface EngineClient {
 
   /**
    * Replaces the real-time graph. A rejected graph (E_SCHEMA, E_GRAPH_CYCLE, E_UNKNOWN_NODE,
-   * E_UNKNOWN_HANDLE) leaves the current graph playing. Parameters then change with setParameter.
+   * E_UNKNOWN_HANDLE, E_LIMIT; a WAM node that does not load: E_PLUGIN_LOAD, E_ORIGIN_NOT_ALLOWED)
+   * leaves the current graph playing. Parameters then change with setParameter.
    * @example
    * await client.loadGraph({ version: "v1alpha", nodes: [{ name: "osc", node_id: "builtin:oscillator" }], output: "osc" });
    */

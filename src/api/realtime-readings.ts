@@ -44,7 +44,7 @@ export interface TransportSnapshot {
   sampleRate: number;
   /** Frames per quantum (TransportState.buffer_size_frames; 128 in an AudioWorklet). */
   quantumFrames: number;
-  /** Ring pushes that did not fit, since the engine started (extensions.dropouts.ring_overflows). */
+  /** Command ring pushes that did not fit, since the engine started (extensions.dropouts.ring_overflows). */
   ringOverflows: number;
   /** Commands applied after their target frame, since the engine started. */
   lateCommands: number;

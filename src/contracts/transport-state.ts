@@ -66,7 +66,7 @@ export const TransportStateSchema = z
               .int()
               .min(0)
               .describe(
-                "Ring pushes that did not fit: captured frames lost, or command records (0: commands wait instead).",
+                "Command records pushed into a full command ring (0: commands wait instead); a live render reports its own lost frames.",
               ),
             late_commands: z
               .int()

@@ -20,7 +20,7 @@
  *  7 loopEndFrames
  *  8 sampleRate        Hz
  *  9 quantumFrames     frames per quantum (128 in an AudioWorklet)
- * 10 ringOverflows     dropout counters, since the engine started: ring pushes that did not fit
+ * 10 ringOverflows     dropout counters, since the engine started: command ring pushes that did not fit
  * 11 lateCommands      commands applied after their target frame
  * 12 underruns         quanta output as silence because the engine was not ready
  * 13 badCommands       commands rejected by the audio thread (did not decode, or refused when applied)

@@ -71,3 +71,23 @@ export type MainToWorkletMessage =
       events: WamLaneData["events"];
       frames: number[];
     };
+
+/**
+ * The name the time probe registers under (time-probe-processor.ts): an AudioWorkletNode that notes
+ * when the audio thread reaches it in each quantum, to time the nodes rendered before it
+ * (wam-cost-meter.ts). It never runs in a playing graph.
+ */
+export const TIME_PROBE_PROCESSOR_NAME = "webdreamer-time-probe";
+
+/** The time probe's constructor options. */
+export interface TimeProbeOptions {
+  /** Quanta to time; the probe then posts its TimeProbeReport once and stops timing. */
+  quanta: number;
+}
+
+/**
+ * What a time probe posts once, after its last timed quantum: the audio thread's clock (Temporal,
+ * the only clock the worklet scope has) when each quantum reached the probe, in microseconds from an
+ * origin all probes share, or `clock: false` when the scope has no Temporal.
+ */
+export type TimeProbeReport = { clock: true; times: Float64Array } | { clock: false };

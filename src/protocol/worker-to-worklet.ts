@@ -9,14 +9,13 @@ import type { GraphProgram, TimelineEntry } from "../engine/graph-program";
 
 export type WorkerToWorkletMessage =
   /**
-   * The command ring (bytes in), the capture ring (interleaved stereo out) and its doorbell, and the
-   * Worker's own transport block: the processor writes it every quantum, as it writes the main
-   * thread's, so the Worker reads how many timed commands the audio thread has done (flow control).
+   * The command ring (bytes in), the doorbell a live render's capture rings, and the Worker's own
+   * transport block: the processor writes it every quantum, as it writes the main thread's, so the
+   * Worker reads how many timed commands the audio thread has done (flow control).
    */
   | {
       type: "connect-commands";
       commands: RingHandle;
-      capture: RingHandle;
       bell: DoorbellHandle;
       progress: BlockHandle;
       /** The MIDI recording ring (live-midi-recorder.ts): the processor writes, the Worker drains. */
@@ -48,8 +47,6 @@ export type WorkerToWorkletMessage =
    * midi-record-started, or midi-record-stopped with what was recorded.
    */
   | { type: "midi-record"; id: number; on: boolean }
-  /** Copy the next `frames` frames played into the capture ring; id 0 disarms a capture. */
-  | { type: "capture"; id: number; frames: number }
   /**
    * A live render begins (src/hosts/audioworklet/live-render.ts): the processor applies the commands
    * already in the ring, keeps the transport as it is (HeldTransport), pauses and turns the loop off.

@@ -10,4 +10,6 @@ export type WorkletToMainMessage =
   /** engine.wasm trapped: the node outputs silence until a restart. Sent once per fault. */
   | { type: "fault"; message: string }
   /** A restart finished: the engine plays the last graph again. */
-  | { type: "restarted" };
+  | { type: "restarted" }
+  /** A stage of a real-time WAM graph joined group `groupId`: it plays in step from this quantum. */
+  | { type: "joined"; groupId: string };

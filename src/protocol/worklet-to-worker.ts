@@ -10,8 +10,8 @@ export interface HeldTransport {
 
 /**
  * Audio thread -> engine Worker, on the control port: answers to WorkerToWorkletMessage, each carrying
- * the id of the request it answers, and two events with id 0 (a fault, a restart). Captured audio
- * itself goes through the capture ring.
+ * the id of the request it answers, and two events with id 0 (a fault, a restart). A live render's
+ * captured audio itself goes through the ring it armed (live-arm).
  */
 export type WorkletToWorkerMessage =
   | { type: "loaded"; id: number }
@@ -36,22 +36,6 @@ export type WorkletToWorkerMessage =
   | { type: "fault"; id: 0; message: string }
   /** A restart finished: the worklet plays its graph again. */
   | { type: "restarted"; id: 0 }
-  /** The capture is armed: start the transport now and the first frame played is captured. */
-  | { type: "capture-armed"; id: number }
-  /**
-   * The capture ended: `frames` frames played, `lost` of them did not fit in the ring; the output
-   * held `nonFiniteSamples` NaN or ±Infinity samples (played as 0) in the capture's quanta (the
-   * last one whole, so the first may lie past `frames`), the first at capture frame
-   * `nonFiniteFirstFrame` (-1: none).
-   */
-  | {
-      type: "captured";
-      id: number;
-      frames: number;
-      lost: number;
-      nonFiniteSamples: number;
-      nonFiniteFirstFrame: number;
-    }
   /** live-hold done: the transport as it was (now paused, loop off). */
   | { type: "live-held"; id: number; transport: HeldTransport }
   /** live-arm done and playing: each source's channels in the ring's frames, in source order. */

@@ -102,8 +102,10 @@ export interface AudioWorkletEngineClientOptions extends WorkerEngineClientOptio
   /** Connect the engine's output to the context's destination (default true). */
   connect?: boolean;
   /**
-   * Measure each WAM plugin's resource_estimate at discovery (wam-cost-meter.ts): about 3 s a plugin,
-   * one at a time, so off by default (then resource_estimate is null). Default false.
+   * Measure each WAM plugin's resource_estimate at discovery (wam-cost-meter.ts): 8 to 17 s a plugin
+   * on a loaded 2-core machine, one at a time, so off by default (then resource_estimate is null). A
+   * page that is not cross-origin isolated cannot measure (its audio-thread clock is too coarse).
+   * Default false.
    */
   measureWamResources?: boolean;
 }
@@ -372,7 +374,8 @@ export class AudioWorkletEngineClient
 
   /**
    * Plays `graph`; a graph with WAM nodes plays through stages and WAM instances around the engine
-   * (wam-live-graph.ts; docs/wam.md, "Hosting").
+   * (wam-live-graph.ts; docs/wam.md, "Hosting"). A graph that is refused, or whose WAM node does not
+   * load (its module, its instance), rejects naming the node and why, and what played plays on.
    * @example
    * await engine.loadGraph(graph);
    */
@@ -386,9 +389,9 @@ export class AudioWorkletEngineClient
     const root = "load_graph.graph";
     const parsed = parseContract(GraphDescriptorSchema, graph, root);
     checkGraph(parsed, { rootLabel: root });
-    await super.loadGraph(RETURN_GRAPH);
-    this.endWamGraph();
-    this.wamGraph = await LiveWamGraph.start(
+    // Everything that can fail (stages compiled, plugins loaded and created) happens beside the graph
+    // playing; only then does the primary turn to the new graph's return.
+    const next = await LiveWamGraph.build(
       parsed,
       {
         context: this.context,
@@ -396,12 +399,25 @@ export class AudioWorkletEngineClient
         port: this.port,
         compileStages: (graphs, sampleRate, at, live) =>
           this.call((remote) => remote.compileStages(graphs, sampleRate, at, live)),
-        endStages: () => this.remote.endStages(),
         assets: this.assets,
         policy: this.wamPolicy,
       },
       root,
     );
+    try {
+      await super.loadGraph(RETURN_GRAPH);
+    } catch (error) {
+      next.discard();
+      throw error;
+    }
+    this.endWamGraph();
+    this.wamGraph = next;
+    try {
+      await next.start();
+    } catch (error) {
+      this.endWamGraph();
+      throw error;
+    }
   }
 
   /**

@@ -54,7 +54,6 @@ import { MidiRecordTap } from "./midi-record-tap";
 import { type CommandCounters, StageGroup, type StageMember, stageGroups } from "./stage-group";
 import { WamEventLanes } from "./wam-event-lanes";
 
-const CAPTURE_CHUNK = 128;
 /** Channels the real-time client gives the primary node's output (engine-worklet.ts, outputChannels). */
 const PRIMARY_OUTPUT_CHANNELS = 2;
 
@@ -83,7 +82,6 @@ export class EngineProcessor extends AudioWorkletProcessor {
   private progress: TransportBlock | null = null;
   private meters: MeterBlock | null = null;
   private commands: DataRing<Uint8Array> | null = null;
-  private capture: DataRing<Float32Array> | null = null;
   private bell: RingBell | null = null;
   /** Live MIDI recorded into the MIDI recording ring (the RealtimeEngine's midiTap). */
   private midiRecord: DataRing<Float64Array> | null = null;
@@ -91,14 +89,8 @@ export class EngineProcessor extends AudioWorkletProcessor {
   private readonly decoder = new CommandDecoder();
   private readonly snapshot = createTransportSnapshot();
   private worker: TypedPort<WorkletToWorkerMessage, WorkerToWorkletMessage> | null = null;
-  // The capture in progress: frames still to copy, and frames the ring could not take.
-  private captureId = 0;
-  private captureLeft = 0;
-  private captureLost = 0;
-  private captureFrames = 0;
   /** Non-finite samples counted before the engine's last clear (a capture's start, a restart). */
   private nonFiniteBefore = 0;
-  private readonly captureChunk = new Float32Array(CAPTURE_CHUNK * 2);
   /** A live render's transport hold and capture (live-render-session.ts). */
   private readonly live = new LiveRenderSession();
   /**
@@ -339,7 +331,6 @@ export class EngineProcessor extends AudioWorkletProcessor {
     switch (message.type) {
       case "connect-commands":
         this.commands = openRing(message.commands, Uint8Array);
-        this.capture = openRing(message.capture, Float32Array);
         this.bell = openDoorbell(message.bell);
         this.progress = openTransportBlock(message.progress);
         this.midiRecord = openRing(message.midiRecord, Float64Array);
@@ -355,15 +346,6 @@ export class EngineProcessor extends AudioWorkletProcessor {
         return;
       case "lane":
         this.lane(worker, message);
-        return;
-      case "capture":
-        this.captureId = message.id;
-        this.captureLeft = message.frames;
-        this.captureFrames = 0;
-        this.captureLost = 0;
-        // Count afresh from the capture's first frame (the running total keeps what came before).
-        this.bankNonFinite();
-        if (message.id !== 0) worker.postMessage({ type: "capture-armed", id: message.id });
         return;
       default:
         this.onLiveRender(worker, message);
@@ -458,6 +440,8 @@ export class EngineProcessor extends AudioWorkletProcessor {
         if (!group) return true;
         this.group = group;
         group.join(this.member as StageMember);
+        // Once per stage: the main thread's load resolves when every stage plays (wam-live-graph.ts).
+        this.main.postMessage({ type: "joined", groupId: this.follows });
       } else if (stageGroups().get(this.follows) !== this.group) {
         // Its group has ended: this stage has played its last quantum.
         return false;
@@ -516,10 +500,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
       s.loopStartFrames = realtime.loopStart;
       s.loopEndFrames = realtime.loopEnd;
       s.quantumFrames = frames;
-      s.ringOverflows =
-        (this.capture?.overflowCount() ?? 0) +
-        (this.commands?.overflowCount() ?? 0) +
-        (this.midiRecord?.overflowCount() ?? 0);
+      s.ringOverflows = this.commands?.overflowCount() ?? 0;
       s.nonFiniteSamples = this.nonFiniteBefore + (this.slot?.engine.nonFiniteSamples() ?? 0);
       if (this.group) {
         // A WAM graph: commands were queued in the stages too (stage-group.ts).
@@ -541,39 +522,8 @@ export class EngineProcessor extends AudioWorkletProcessor {
       this.progress?.write(s);
     }
     this.meters?.measure(output, frames);
-    if (this.captureLeft > 0 && this.capture && this.snapshot.running) this.captureQuantum(output, frames);
     if (this.live.capturing && this.slot) {
       this.live.endQuantum(output, realtime, this.group ?? realtime, this.slot.engine, this.worker);
-    }
-  }
-
-  private captureQuantum(output: Float32Array[], frames: number): void {
-    const capture = this.capture as DataRing<Float32Array>;
-    const n = Math.min(frames, this.captureLeft, CAPTURE_CHUNK);
-    const left = output[0] as Float32Array;
-    const right = (output[1] ?? output[0]) as Float32Array;
-    const chunk = this.captureChunk;
-    for (let i = 0; i < n; i++) {
-      chunk[2 * i] = left[i] as number;
-      chunk[2 * i + 1] = right[i] as number;
-    }
-    const written = capture.push(chunk, 2 * n);
-    this.captureLost += n - Math.floor(written / 2);
-    this.captureFrames += n;
-    this.captureLeft -= n;
-    this.bell?.ring();
-    if (this.captureLeft === 0) {
-      // Over MessagePorts, send the last partly filled chunk now (a shared ring has no flush).
-      capture.flush?.();
-      // Counted since the capture was armed: its quanta, the last one whole.
-      this.worker?.postMessage({
-        type: "captured",
-        id: this.captureId,
-        frames: this.captureFrames,
-        lost: this.captureLost,
-        nonFiniteSamples: this.slot?.engine.nonFiniteSamples() ?? 0,
-        nonFiniteFirstFrame: this.slot?.engine.nonFiniteFirstFrame() ?? -1,
-      });
     }
   }
 }

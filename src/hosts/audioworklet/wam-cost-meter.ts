@@ -2,19 +2,15 @@
  * NodeDescriptor.resource_estimate of a WAM plugin, measured at discovery by the AudioWorklet host
  * (docs/wam.md, "Resource estimates").
  *
- * cpu_units, in the contract's unit (one builtin:gain on a stereo signal at the engine's block size,
- * src/engine/node-costs.ts): each round renders, one after the other, four kinds of
- * OfflineAudioContext at the host's rate, each for SHORT_SECONDS and LONG_SECONDS, and times them
- * with the main thread's clock; a kind's per-block work is its long render less its short one (what
- * a context costs to start, and a plugin to set up, cancels), from the fastest of ROUNDS rounds (load
- * only ever adds time):
- * - WAM_COPIES instances of the plugin fed by an oscillator, against the oscillator alone: the
- *   plugin's time per block;
- * - the engine (an EngineProcessor, as every graph plays) running a chain of GAIN_COPIES builtin:gain
- *   nodes on a stereo oscillator, against the oscillator alone: the unit's time per block, measured in
- *   the same run, on the same kind of audio thread, so the machine's speed cancels.
- * The estimate is the ratio of the two. One measurement runs at a time (two at once would time each
- * other). It is an estimate: the machine's load moves it.
+ * cpu_units: WAM_COPIES instances of the plugin, side by side between two engine stages as a graph's
+ * WAM nodes are (fed a stereo oscillator when it takes input), are timed on the audio thread of an
+ * OfflineAudioContext at the host's rate against a chain of builtin:gain in the engine, quantum by
+ * quantum, while they are added and removed in turn (phase-cost-meter.ts says how and why). It counts what the plugin's own nodes cost (its
+ * AudioWorkletNode, the WAM SDK's processor, its DSP, any native nodes it builds); not the engine
+ * stages a graph is split into around a WAM node (docs/wam.md, "What a WAM node costs"). One
+ * measurement runs at a time (two at once would time each other). It needs a cross-origin-isolated
+ * page (the audio thread's clock is too coarse otherwise); without one it throws, and discovery
+ * leaves resource_estimate null with the reason in resource_notes.
  *
  * memory_mb is null: a plugin's memory is its own WebAssembly and JavaScript heaps, which the page
  * cannot see (performance.measureUserAgentSpecificMemory reports the whole page, needs cross-origin
@@ -22,17 +18,13 @@
  */
 import type { GraphProgram, GraphProgramNode } from "../../engine/graph-program";
 import type { WamConstructor } from "../../wam/load-wam";
+import { STAGE_INPUT_NODE_ID, STAGE_OUTPUT_NODE_ID } from "../../wam/partition";
 import { createWamHostGroup } from "../../wam/wam-host-group";
 import type { EngineAssets } from "../assets/engine-assets";
 import { createEngineWorklet } from "./engine-worklet";
+import { type CostSubject, GAIN_COPIES, measurePhaseCost, PAIRS } from "./phase-cost-meter";
 
-/** Two windows: the difference of their render times is the per-block cost, without per-context costs. */
-const SHORT_SECONDS = 0.25;
-const LONG_SECONDS = 1;
-const ROUNDS = 4;
-const WARM_ROUNDS = 2;
-const WAM_COPIES = 4;
-const GAIN_COPIES = 1024;
+const WAM_COPIES = 8;
 
 /** A WAM's resource estimate and how it was measured. */
 export interface WamCost {
@@ -61,98 +53,107 @@ async function measure(
   Plugin: WamConstructor,
   options: { sampleRate: number; takesInput: boolean; assets?: EngineAssets },
 ): Promise<WamCost> {
-  // Each timing's least disturbed value (the machine's load only ever adds time), by render.
-  const renders = {
-    wams: (seconds: number) => renderWams(Plugin, WAM_COPIES, seconds, options),
-    noWams: (seconds: number) => renderWams(Plugin, 0, seconds, options),
-    gains: (seconds: number) => renderGains(GAIN_COPIES, seconds, options),
-    noGains: (seconds: number) => renderGains(0, seconds, options),
-  };
-  // Untimed rounds first: WebAssembly code (the engine's, a plugin's) starts in a baseline tier and
-  // is optimised once hot; timing the baseline tier made early estimates up to 40% off later ones.
-  for (let warm = 0; warm < WARM_ROUNDS; warm++) {
-    for (const render of Object.values(renders)) await render(LONG_SECONDS);
-  }
-  const best = new Map<string, number>();
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, render] of Object.entries(renders)) {
-      for (const seconds of [SHORT_SECONDS, LONG_SECONDS]) {
-        const key = `${name}@${seconds}`;
-        best.set(key, Math.min(best.get(key) ?? Number.POSITIVE_INFINITY, await render(seconds)));
-      }
-    }
-  }
-  // The long window less the short one: per-block work only (context start, plugin set-up cancel).
-  const slope = (name: string) =>
-    (best.get(`${name}@${LONG_SECONDS}`) as number) - (best.get(`${name}@${SHORT_SECONDS}`) as number);
-  const perWam = Math.max(0, slope("wams") - slope("noWams")) / WAM_COPIES;
-  const perGain = Math.max(1e-6, slope("gains") - slope("noGains")) / GAIN_COPIES;
-  const cpu = Math.round((perWam / perGain) * 100) / 100;
+  const cost = await measurePhaseCost(
+    (context) => pluginCopies(context, Plugin, options.takesInput, options.assets),
+    options,
+  );
   return {
-    estimate: { memory_mb: null, cpu_units: cpu },
+    estimate: { memory_mb: null, cpu_units: cost.cpuUnits },
     notes:
-      `cpu_units: ${WAM_COPIES} instances rendered in OfflineAudioContexts at ${options.sampleRate} Hz against a chain of ${GAIN_COPIES} builtin:gain in the engine, timed in the same run (${LONG_SECONDS} s less ${SHORT_SECONDS} s windows, the fastest of ${ROUNDS} rounds). ` +
+      `cpu_units: ${WAM_COPIES} instances between two engine stages timed on the audio thread of an OfflineAudioContext at ${options.sampleRate} Hz against a chain of ${GAIN_COPIES} builtin:gain in the engine, in the same quanta, added and removed in turn (median of ${PAIRS} pairs; a builtin:gain took ${cost.unitMicroseconds.toFixed(3)} µs a quantum); the plugin's own nodes, not the engine stages a graph splits into around it. ` +
       "memory_mb: unknown, a plugin's WebAssembly and JavaScript heaps are its own and the page cannot measure them.",
   };
 }
 
-function windowContext(seconds: number, sampleRate: number): OfflineAudioContext {
-  return new OfflineAudioContext(2, Math.round(seconds * sampleRate), sampleRate);
-}
-
-/** Milliseconds to render `copies` instances fed by an oscillator (0: the oscillator alone). */
-async function renderWams(
+/**
+ * WAM_COPIES fresh instances of `Plugin` at each add(), side by side between two engine stages as a
+ * graph's WAM nodes are (src/wam/partition.ts): a stage playing a stereo oscillator feeds each one
+ * (when it takes input) through its tap, and each plays into its own input of a stage that mixes
+ * them. Without the plugins the tap feeds those inputs directly.
+ */
+async function pluginCopies(
+  context: OfflineAudioContext,
   Plugin: WamConstructor,
-  copies: number,
-  seconds: number,
-  options: { sampleRate: number; takesInput: boolean },
-): Promise<number> {
-  const context = windowContext(seconds, options.sampleRate);
-  const source = context.createOscillator();
-  source.start();
+  takesInput: boolean,
+  assets: EngineAssets | undefined,
+): Promise<CostSubject> {
   const [groupId] = await createWamHostGroup(context);
-  const plugins = await Promise.all(
-    Array.from({ length: copies }, () => Plugin.createInstance(groupId, context)),
-  );
-  if (copies === 0) source.connect(context.destination);
-  for (const plugin of plugins) {
-    if (options.takesInput) source.connect(plugin.audioNode);
-    plugin.audioNode.connect(context.destination);
-  }
-  try {
-    return await timed(context);
-  } finally {
-    for (const plugin of plugins) {
-      try {
-        plugin.audioNode.disconnect();
-        plugin.audioNode.destroy();
-      } catch {
-        // A plugin that cannot be destroyed goes with its context.
-      }
-    }
-  }
-}
-
-/** Milliseconds to render a chain of `copies` builtin:gain on a stereo oscillator in the engine. */
-async function renderGains(
-  copies: number,
-  seconds: number,
-  options: { sampleRate: number; assets?: EngineAssets },
-): Promise<number> {
-  const context = windowContext(seconds, options.sampleRate);
-  const nodes: GraphProgramNode[] = [{ kind: "oscillator", inputs: [], params: { channels: 2 } }];
-  for (let i = 0; i < copies; i++) nodes.push({ kind: "gain", inputs: [i], params: {} });
-  const program: GraphProgram = { nodes, output: nodes.length - 1 };
-  const { node } = await createEngineWorklet(context, {
-    program,
-    ...(options.assets ? { assets: options.assets } : {}),
+  const source = await createEngineWorklet(context, {
+    program: sourceStage(),
+    stage: { inputs: 0, outputs: 1 },
+    ...(assets ? { assets } : {}),
   });
-  node.connect(context.destination);
-  return timed(context);
+  const sink = await createEngineWorklet(context, {
+    program: sinkStage(WAM_COPIES),
+    stage: { inputs: WAM_COPIES, outputs: 1 },
+    ...(assets ? { assets } : {}),
+  });
+  sink.node.connect(context.destination);
+  const join = () => {
+    for (let k = 0; k < WAM_COPIES; k++) source.node.connect(sink.node, 0, k);
+  };
+  join();
+  let nodes: WamNode[] = [];
+  return {
+    copies: WAM_COPIES,
+    async add() {
+      source.node.disconnect();
+      const plugins = await Promise.all(
+        Array.from({ length: WAM_COPIES }, () => Plugin.createInstance(groupId, context)),
+      );
+      nodes = plugins.map((plugin) => plugin.audioNode);
+      nodes.forEach((node, k) => {
+        if (takesInput) source.node.connect(node);
+        node.connect(sink.node, 0, k);
+      });
+    },
+    remove() {
+      if (nodes.length === 0) return;
+      source.node.disconnect();
+      for (const node of nodes) {
+        try {
+          node.disconnect();
+          node.destroy();
+        } catch {
+          // A plugin that cannot be destroyed goes with its context.
+        }
+      }
+      nodes = [];
+      join();
+    },
+  };
 }
 
-async function timed(context: OfflineAudioContext): Promise<number> {
-  const started = performance.now();
-  await context.startRendering();
-  return performance.now() - started;
+/** A stereo oscillator leaving on the stage's output 0 (the sink gain makes the engine render it). */
+function sourceStage(): GraphProgram {
+  return {
+    nodes: [
+      { kind: "oscillator", inputs: [], params: { channels: 2, frequency: 441 } },
+      { kind: STAGE_OUTPUT_NODE_ID, port: { direction: "output", index: 0 }, inputs: [0], params: {} },
+      { kind: "gain", inputs: [1], params: {} },
+    ],
+    output: 2,
+  };
 }
+
+/** `inputs` stage inputs mixed, leaving on the stage's output 0. */
+function sinkStage(inputs: number): GraphProgram {
+  const ports: GraphProgramNode[] = Array.from({ length: inputs }, (_, k) => ({
+    kind: STAGE_INPUT_NODE_ID,
+    port: { direction: "input", index: k },
+    inputs: [],
+    params: {},
+  }));
+  const mixer = ports.length;
+  return {
+    nodes: [
+      ...ports,
+      { kind: "mixer", inputs: ports.map((_, k) => k), params: {} },
+      { kind: STAGE_OUTPUT_NODE_ID, port: { direction: "output", index: 0 }, inputs: [mixer], params: {} },
+      { kind: "gain", inputs: [mixer + 1], params: {} },
+    ],
+    output: mixer + 2,
+  };
+}
+
+type WamNode = Awaited<ReturnType<WamConstructor["createInstance"]>>["audioNode"];

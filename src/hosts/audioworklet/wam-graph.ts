@@ -167,8 +167,9 @@ async function createWam(
     const WamClass = await importWamModule(plan.extension.module_url, policy, urlPath);
     instance = await WamClass.createInstance(groupId, context, plan.extension.state);
   } catch (error) {
-    // The loader's refusals (E_ORIGIN_NOT_ALLOWED, E_PLUGIN_LOAD) already name the URL and why.
-    if (isEngineError(error)) throw error;
+    // The loader's refusals (E_ORIGIN_NOT_ALLOWED, E_PLUGIN_LOAD) name the URL and why: add the node.
+    if (isEngineError(error))
+      throw new EngineError(error.code, `WAM node "${name}": ${error.detail}`, error.path);
     throw new EngineError(
       "E_UNKNOWN_NODE",
       `WAM node "${name}" could not be loaded from ${plan.extension.module_url}: ${String((error as Error)?.message ?? error)}`,

@@ -37,6 +37,21 @@ export const RETURN_GRAPH: GraphDescriptorInput = {
   output: "wam_graph_return",
 };
 
+/** How long a load waits at most for the stages of a running context to join their group. */
+const JOIN_WAIT_MS = 1000;
+
+/** Resolves when `stage` reports it joined group `groupId` (its node's port; earlier handlers kept). */
+function stageJoined(stage: AudioWorkletNode, groupId: string): Promise<void> {
+  return new Promise((resolve) => {
+    const port = stage.port;
+    const previous = port.onmessage;
+    port.onmessage = (event: MessageEvent<WorkletToMainMessage>) => {
+      previous?.call(port, event);
+      if (event.data.type === "joined" && event.data.groupId === groupId) resolve();
+    };
+  });
+}
+
 export interface LiveWamGraphHost {
   context: BaseAudioContext;
   /** The primary EngineProcessor's node and port. */
@@ -49,8 +64,6 @@ export interface LiveWamGraphHost {
     root: string,
     live: boolean,
   ): Promise<CompiledStage[]>;
-  /** The stages did not start: the engine Worker forgets them. */
-  endStages(): Promise<void>;
   assets: EngineAssets;
   /** Where plugin modules may load from (the client's options.wamPolicy; src/wam/load-wam.ts). */
   policy?: WamLoadPolicy;
@@ -59,58 +72,87 @@ export interface LiveWamGraphHost {
 export class LiveWamGraph {
   /** Automation lanes scheduled live on WAM nodes, by node and parameter (over the graph's own). */
   private readonly lanes = new Map<string, Map<string, Automation>>();
+  private readonly port: TypedPort<MainToWorkletMessage, WorkletToMainMessage>;
+  /** The context's rate: transport seconds to frames. */
+  private readonly sampleRate: number;
 
   private constructor(
     /** The graph as loaded (WAM nodes' extensions.wam.state as given). */
     readonly graph: GraphDescriptor,
     private readonly built: BuiltWamGraph,
-    private readonly port: TypedPort<MainToWorkletMessage, WorkletToMainMessage>,
-    /** The context's rate: transport seconds to frames. */
-    private readonly sampleRate: number,
-  ) {}
+    private readonly host: LiveWamGraphHost,
+    /** What start() needs: the stage graphs, the group the stages follow, error paths. */
+    private readonly pending: {
+      stageGraphs: GraphDescriptorInput[];
+      groupId: string;
+      stageNodeCounts: number[];
+      root: string;
+    },
+  ) {
+    this.port = host.port;
+    this.sampleRate = host.context.sampleRate;
+  }
 
   /**
-   * Builds `graph` (parsed, checked) in the host's context and starts it following the primary; the
-   * primary must play RETURN_GRAPH already. Errors at `root`.
+   * Builds `graph` (parsed, checked) in the host's context beside what plays: its stages compiled,
+   * its WAMs created, its stage nodes waiting for their group; nothing reaches the primary and no
+   * command goes to it until start(). A plugin that does not load, or whose instance cannot be
+   * created, fails here, and what plays plays on (discard() what was built if start() is never
+   * called). Errors at `root`.
    */
-  static async start(graph: GraphDescriptor, host: LiveWamGraphHost, root: string): Promise<LiveWamGraph> {
+  static async build(graph: GraphDescriptor, host: LiveWamGraphHost, root: string): Promise<LiveWamGraph> {
     const plan = partitionGraph(graph, root);
     const context = host.context;
-    const programs = await host.compileStages(
-      plan.stages.map((stage) => stage.graph),
-      context.sampleRate,
-      root,
-      true,
-    );
+    const stageGraphs = plan.stages.map((stage) => stage.graph);
+    const programs = await host.compileStages(stageGraphs, context.sampleRate, root, false);
     const groupId = `stages-${crypto.randomUUID()}`;
-    // Stages join the group when they first find it (the message may arrive after they are built).
+    // The stages join the group when they first find it: start() creates it.
+    const built = await buildWamGraph(context, {
+      graph,
+      plan,
+      programs,
+      assets: host.assets,
+      ...(host.policy ? { policy: host.policy } : {}),
+      root,
+      follow: groupId,
+    });
     // Commands name a stage's nodes by group index: the stages' program nodes one after the other.
     const stageNodeCounts = programs.map((stage) => stage.program.nodes.length);
-    host.port.postMessage({ type: "lead-stage-group", groupId, stageNodeCounts });
-    let built: BuiltWamGraph;
-    try {
-      built = await buildWamGraph(context, {
-        graph,
-        plan,
-        programs,
-        assets: host.assets,
-        ...(host.policy ? { policy: host.policy } : {}),
-        root,
-        follow: groupId,
-      });
-    } catch (error) {
-      host.port.postMessage({ type: "end-stage-group" });
-      await host.endStages();
-      throw error;
-    }
-    built.output.node.connect(host.primary, built.output.index, 0);
-    host.port.postMessage({
+    return new LiveWamGraph(graph, built, host, { stageGraphs, groupId, stageNodeCounts, root });
+  }
+
+  /**
+   * Starts the built graph following the primary, which must play RETURN_GRAPH already: commands for
+   * its engine nodes go to its stages, its output returns into the primary, its WAMs get their events.
+   */
+  async start(): Promise<void> {
+    const { stageGraphs, groupId, stageNodeCounts, root } = this.pending;
+    await this.host.compileStages(stageGraphs, this.sampleRate, root, true);
+    const joined = Promise.all(
+      this.built.stages.flatMap((stage) => (stage ? [stageJoined(stage, groupId)] : [])),
+    );
+    this.port.postMessage({ type: "lead-stage-group", groupId, stageNodeCounts });
+    const built = this.built;
+    built.output.node.connect(this.host.primary, built.output.index, 0);
+    this.port.postMessage({
       type: "wam-lanes",
       groupId: built.groupId,
       groupKey: built.groupKey,
       lanes: built.wams.map((wam) => wamLaneData(wam.instance.instanceId, wam.events)),
     });
-    return new LiveWamGraph(graph, built, host.port, context.sampleRate);
+    // A stage joins at its next quantum after the group exists; commands for its nodes need it joined.
+    // A context that does not run renders no quantum: then the stages join when it does.
+    if (this.host.context.state === "running") {
+      await Promise.race([joined, new Promise((resolve) => setTimeout(resolve, JOIN_WAIT_MS))]);
+    }
+  }
+
+  /**
+   * A graph built but not started: its WAMs destroyed, its nodes disconnected (its stage nodes,
+   * waiting for a group that never comes, stay silent until the context goes).
+   */
+  discard(): void {
+    this.built.dispose();
   }
 
   /** Frames the output lags by (the WAM path's compensation delay; not trimmed in real time). */

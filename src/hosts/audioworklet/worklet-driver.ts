@@ -1,9 +1,9 @@
 /**
  * WorkletDriver: the engine Worker's half of the AudioWorklet host. It owns the producer end of the
- * command ring and the consumer end of the capture ring (both created here, so each side of every
- * ring has exactly one thread), compiles graphs into what the worklet loads, turns names and seconds
- * into node indices and frames, sends commands through a CommandFeeder (flow control: nothing taken
- * is dropped, a full queue refuses the call), and drains captures with the doorbell.
+ * command ring (created here, so each side of it has exactly one thread) and the doorbell a live
+ * render's capture rings (live-render.ts drains that render's own ring), compiles graphs into what
+ * the worklet loads, turns names and seconds into node indices and frames, and sends commands through
+ * a CommandFeeder (flow control: nothing taken is dropped, a full queue refuses the call).
  *
  * It talks to EngineProcessor on the control port: WorkerToWorkletMessage out, WorkletToWorkerMessage
  * back (src/protocol/). Requests reach it already validated by the in-process client that shares the
@@ -20,7 +20,6 @@ import { secondsAtBeat } from "../../contracts/tempo-map";
 import type { DataPlaneCommand } from "../../dataplane/command-codec";
 import { createDataPlane } from "../../dataplane/data-plane";
 import type { RingBell } from "../../dataplane/doorbell";
-import type { DataRing } from "../../dataplane/spsc-ring";
 import {
   compileLane,
   requireParameterOf,
@@ -40,8 +39,6 @@ import { MIDI_RECORD_DRAIN_MS, MidiRecordReader } from "./midi-record-reader";
 import { MIDI_RECORD_CAPACITY, MIDI_RECORD_FIELDS } from "./midi-record-tap";
 import { compileForWorklet } from "./worklet-program";
 
-/** Capture ring size: 2 s of interleaved stereo at 48 kHz, far more than a drain cycle needs. */
-const CAPTURE_RING_FLOATS = 2 * 96000;
 const COMMAND_RING_BYTES = 1 << 16;
 /** How long a stopped recording waits for its last records (MessagePort fallback: they travel apart). */
 const MIDI_RECORD_SETTLE_MS = 2000;
@@ -85,30 +82,9 @@ interface LiveStage {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** A capture's outcome: the frames played, and how many the ring could not keep. */
-export interface WorkletCapture {
-  channels: [Float32Array, Float32Array];
-  frames: number;
-  lostFrames: number;
-  cancelled: boolean;
-  /** Nothing arrived for STALL_MS (the transport stopped). */
-  stalled: boolean;
-  /** The engine faulted during the capture: why (null when it did not). */
-  fault: string | null;
-  /**
-   * NaN or ±Infinity samples the engine played as 0 in the captured frames, and the first frame
-   * (-1: none). Unknown for a capture that did not end (cancelled or stalled): 0 and -1.
-   */
-  nonFinite: { samples: number; firstFrame: number };
-}
-
-/** A capture with no new frame for this long gives up with what it has. */
-const STALL_MS = 3000;
-
 export class WorkletDriver {
   /** Flow control of the command ring (public for diagnostics and tests). */
   readonly feeder: CommandFeeder;
-  private readonly capture: DataRing<Float32Array>;
   private readonly bell: RingBell;
   private loaded: LoadedGraph | null = null;
   /** The stages of the WAM graph playing, and which stage holds each engine node (by name). */
@@ -139,12 +115,6 @@ export class WorkletDriver {
       localRole: "producer",
       autoFlush: true,
     });
-    // Over MessagePorts the worklet sends the capture in chunks of 8 quanta of stereo (and the rest
-    // when a capture ends): small enough to drain steadily, few enough messages.
-    const capture = plane.createRing(Float32Array, CAPTURE_RING_FLOATS, {
-      localRole: "consumer",
-      chunkLength: 8 * 128 * 2,
-    });
     const bell = plane.createDoorbell();
     // Over MessagePorts the worklet sends recorded MIDI 256 messages at a time (and the rest when a
     // recording stops).
@@ -156,7 +126,6 @@ export class WorkletDriver {
     // The Worker's own copy of the transport block: how far the audio thread has got with timed commands.
     const progress = plane.createTransportBlock();
     this.feeder = new CommandFeeder(commands.local, progress.local, { ...feederOptions, sampleRate });
-    this.capture = capture.local;
     this.bell = bell.local;
     port.onmessage = (event) => {
       const message = event.data;
@@ -169,18 +138,11 @@ export class WorkletDriver {
       {
         type: "connect-commands",
         commands: commands.remote,
-        capture: capture.remote,
         bell: bell.remote,
         progress: progress.remote,
         midiRecord: midiRecord.remote,
       },
-      [
-        ...commands.transfer,
-        ...capture.transfer,
-        ...bell.transfer,
-        ...progress.transfer,
-        ...midiRecord.transfer,
-      ],
+      [...commands.transfer, ...bell.transfer, ...progress.transfer, ...midiRecord.transfer],
     );
   }
 
@@ -283,7 +245,7 @@ export class WorkletDriver {
     return loaded ? { output: loaded.outputSource, captures: loaded.captures } : null;
   }
 
-  /** The doorbell the worklet rings after each captured quantum. */
+  /** The doorbell the worklet rings after each quantum a live render captures. */
   get doorbell(): RingBell {
     return this.bell;
   }
@@ -562,99 +524,6 @@ export class WorkletDriver {
         return true;
       }),
     );
-  }
-
-  /**
-   * Captures the next `frames` frames the transport plays, through the capture ring: arms the
-   * worklet, calls `armed()` (which starts the transport) once it is armed, and resolves when every
-   * frame is in, or early when `signal` aborts or nothing arrives for STALL_MS.
-   */
-  async captureFrames(
-    frames: number,
-    armed: () => void | Promise<void>,
-    options: { signal?: AbortSignal; onFrames?: (done: number) => void } = {},
-  ): Promise<WorkletCapture> {
-    const left = new Float32Array(frames);
-    const right = new Float32Array(frames);
-    const chunk = new Float32Array(4096);
-    while (this.capture.availableRead() > 0) this.capture.pop(chunk); // stale data from an older capture
-    const id = this.nextId++;
-    let result: Extract<WorkletToWorkerMessage, { type: "captured" }> | null = null;
-    let onArmed = () => {};
-    const isArmed = new Promise<void>((resolve) => {
-      onArmed = resolve;
-    });
-    const finished = new Promise<void>((resolve) => {
-      this.waiting.set(id, (reply) => {
-        if (reply.type === "capture-armed") onArmed();
-        if (reply.type === "captured") {
-          result = reply;
-          resolve();
-        }
-      });
-    });
-    this.port.postMessage({ type: "capture", id, frames });
-    await isArmed;
-    await armed();
-    let done = 0;
-    let cancelled = false;
-    let stalled = false;
-    let lastProgress = Date.now();
-    const drain = () => {
-      for (;;) {
-        const n = this.capture.pop(chunk, Math.min(chunk.length, 2 * (frames - done)));
-        if (n === 0) return;
-        for (let i = 0; i < n / 2; i++) {
-          left[done + i] = chunk[2 * i] as number;
-          right[done + i] = chunk[2 * i + 1] as number;
-        }
-        done += n / 2;
-        lastProgress = Date.now();
-      }
-    };
-    const complete = () => {
-      const r = result as { frames: number; lost: number } | null;
-      return r !== null && done + r.lost >= r.frames;
-    };
-    while (!complete()) {
-      if (options.signal?.aborted) {
-        cancelled = true;
-        break;
-      }
-      if (this.faultMessage !== null) break;
-      if (Date.now() - lastProgress > STALL_MS) {
-        stalled = true;
-        break;
-      }
-      // The worklet rings after each captured quantum; the async wait keeps this worker answering.
-      // Once "captured" has arrived, the last frames may still be in flight on the capture ring's own
-      // port (the MessagePort fallback): wait on the bell alone then, since racing an already settled
-      // promise would spin on microtasks and starve the message that carries them.
-      await (result === null
-        ? Promise.race([this.bell.waitForRingAsync(50), finished])
-        : this.bell.waitForRingAsync(10));
-      drain();
-      options.onFrames?.(done);
-    }
-    const fault = complete() ? null : this.faultMessage;
-    if (cancelled || stalled || fault !== null) this.port.postMessage({ type: "capture", id: 0, frames: 0 }); // disarm
-    drain();
-    this.waiting.delete(id);
-    const captured = result as Extract<WorkletToWorkerMessage, { type: "captured" }> | null;
-    // The worklet counts whole quanta: one whose first NaN lies past the capture's end is not in it.
-    const first = captured?.nonFiniteFirstFrame ?? -1;
-    const inCapture = first >= 0 && first < done;
-    return {
-      channels: [left.subarray(0, done), right.subarray(0, done)],
-      frames: done,
-      lostFrames: captured?.lost ?? 0,
-      cancelled,
-      stalled,
-      fault,
-      nonFinite: inCapture
-        ? { samples: captured?.nonFiniteSamples ?? 0, firstFrame: first }
-        : { samples: 0, firstFrame: -1 },
-    };
   }
 
   /** Stops what runs on a timer (a MIDI recording's drain): the driver is going away. */

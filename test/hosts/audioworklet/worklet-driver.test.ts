@@ -2,7 +2,7 @@
  * WorkletDriver, the engine Worker's half of the AudioWorklet host, against a fake worklet: a port
  * that records what the driver posts and answers as EngineProcessor would, and the rings opened from
  * the handles the driver hands over. No browser: names, seconds and beats must arrive as the indices
- * and frames the audio thread expects, and captures must come back whole.
+ * and frames the audio thread expects.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTransportSnapshot } from "../../../src/api/realtime-readings";
@@ -13,7 +13,7 @@ import {
   parseContract,
 } from "../../../src/contracts";
 import { CommandDecoder, type CommandVisitor } from "../../../src/dataplane/command-codec";
-import { openDoorbell, openRing, openTransportBlock } from "../../../src/dataplane/data-plane";
+import { openRing, openTransportBlock } from "../../../src/dataplane/data-plane";
 import type { DataRing } from "../../../src/dataplane/spsc-ring";
 import { instantiateEngine } from "../../../src/engine/engine-module";
 import { type ProcessorTypeInfo, readProcessorTypes } from "../../../src/engine/processor-types";
@@ -86,7 +86,6 @@ let types: readonly ProcessorTypeInfo[];
 let port: FakeWorkletPort;
 let driver: WorkletDriver;
 let commands: DataRing<Uint8Array>;
-let capture: DataRing<Float32Array>;
 const isolation = Object.getOwnPropertyDescriptor(globalThis, "crossOriginIsolated");
 
 beforeAll(async () => {
@@ -100,7 +99,6 @@ beforeEach(() => {
   driver = new WorkletDriver(port, types, SR, async () => [new Float32Array(4)]);
   const connect = port.last("connect-commands");
   commands = openRing(connect.commands, Uint8Array);
-  capture = openRing(connect.capture, Float32Array);
 });
 
 afterEach(() => {
@@ -269,68 +267,13 @@ describe("WorkletDriver against a fake worklet", () => {
     expect(small.feeder.backlogLength).toBe(0);
   });
 
-  it("captures what the worklet plays: arms, starts the transport, drains the ring and deinterleaves", async () => {
-    const bell = openDoorbell(port.last("connect-commands").bell);
-    const frames = 300;
-    const started: string[] = [];
-    port.answer = (message) => {
-      if (message.type !== "capture" || message.id === 0) return;
-      port.reply({ type: "capture-armed", id: message.id });
-      // The worklet plays quantum by quantum: frame i is (i, -i) / 1000 on the two channels.
-      queueMicrotask(() => {
-        const interleaved = new Float32Array(2 * frames);
-        for (let i = 0; i < frames; i++) {
-          interleaved[2 * i] = i / 1000;
-          interleaved[2 * i + 1] = -i / 1000;
-        }
-        capture.push(interleaved);
-        bell.ring();
-        port.reply({
-          type: "captured",
-          id: message.id,
-          frames,
-          lost: 0,
-          nonFiniteSamples: 2,
-          nonFiniteFirstFrame: 120,
-        });
-      });
-    };
-    const result = await driver.captureFrames(frames, () => {
-      started.push("play");
-    });
-    expect(started).toEqual(["play"]);
-    expect({ frames: result.frames, lost: result.lostFrames, cancelled: result.cancelled }).toEqual({
-      frames,
-      lost: 0,
-      cancelled: false,
-    });
-    expect(result.nonFinite).toEqual({ samples: 2, firstFrame: 120 });
-    expect(result.channels[0][299]).toBeCloseTo(0.299, 6);
-    expect(result.channels[1][299]).toBeCloseTo(-0.299, 6);
-  });
-
-  it("a cancelled capture returns what it has and disarms the worklet", async () => {
-    const controller = new AbortController();
-    port.answer = (message) => {
-      if (message.type === "capture" && message.id !== 0) {
-        port.reply({ type: "capture-armed", id: message.id });
-        capture.push(new Float32Array(2 * 64).fill(0.5));
-      }
-    };
-    const result = await driver.captureFrames(48000, () => controller.abort(), { signal: controller.signal });
-    expect(result.cancelled).toBe(true);
-    expect(result.frames).toBe(64);
-    expect(port.last("capture")).toEqual({ type: "capture", id: 0, frames: 0 });
-  });
-
-  it("without cross-origin isolation the same commands and captures travel over MessagePorts", async () => {
+  it("without cross-origin isolation the same commands travel over MessagePorts", async () => {
     Object.defineProperty(globalThis, "crossOriginIsolated", { value: false, configurable: true });
     const portFake = new FakeWorkletPort();
     const portDriver = new WorkletDriver(portFake, types, SR, async () => []);
     const connect = portFake.last("connect-commands");
     expect(connect.commands.transport).toBe("message_port");
     const ring = openRing(connect.commands, Uint8Array);
-    const captureRing = openRing(connect.capture, Float32Array);
     await portDriver.load(GRAPH);
     await portDriver.setParameter("osc", "frequency", 440, 1);
     // The producer flushes at the end of its task; the record then arrives as one message.
@@ -344,24 +287,5 @@ describe("WorkletDriver against a fake worklet", () => {
         48000,
       ],
     ]);
-    portFake.answer = (message) => {
-      if (message.type !== "capture" || message.id === 0) return;
-      portFake.reply({ type: "capture-armed", id: message.id });
-      captureRing.push(new Float32Array([0.25, -0.25, 0.5, -0.5]));
-      captureRing.flush?.();
-      // The worklet counted a NaN in the capture's last quantum, past its two frames: not in it.
-      portFake.reply({
-        type: "captured",
-        id: message.id,
-        frames: 2,
-        lost: 0,
-        nonFiniteSamples: 1,
-        nonFiniteFirstFrame: 100,
-      });
-    };
-    const result = await portDriver.captureFrames(2, () => {});
-    expect(result.nonFinite).toEqual({ samples: 0, firstFrame: -1 });
-    expect([...result.channels[0]]).toEqual([0.25, 0.5]);
-    expect([...result.channels[1]]).toEqual([-0.25, -0.5]);
   });
 });
