@@ -187,9 +187,6 @@ describe("the audio-thread operations allocate nothing", () => {
       const ring = SpscRing.create(4096, Uint8Array);
       const encoder = new CommandEncoder();
       const decoder = new CommandDecoder();
-      // A Float64Array element, not an object field or a captured `let`: V8 may keep either as a boxed
-      // number and allocate a new box on every store of a double (the visitor is a stand-in: it must
-      // not be what allocates).
       const sum = { value: 0 }; // a field, not a captured `let`: storing a double in a `let` boxes it
       const visitor: CommandVisitor = {
         setParameter: (node, param, value) => {
