@@ -160,7 +160,7 @@ describe("the audio-thread operations allocate nothing", () => {
 
   // Two streams, which together hold every command type: what a playing engine gets most (parameters
   // and MIDI), and transport and state changes. One stream of all eight types at once allocates a heap
-  // number per call with V8 12 (Node 20): decode then calls too many visitor methods for the
+  // number per call with V8 11 (Node 20): decode then calls too many visitor methods for the
   // optimizing compiler to inline them all, and a call it does not inline passes float64s boxed.
   it.each([
     {
