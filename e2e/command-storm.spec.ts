@@ -16,10 +16,10 @@ const CALLS = Number(process.env.WEBDREAMER_STORM_CALLS ?? 20_000);
 
 /**
  * The transport commands a live render applies besides the caller's (live-render-session.ts):
- * hold (pause, loop off), arm (seek, play), the last quantum (pause), release (seek, loop, play or
- * pause back as held).
+ * hold (pause, monitoring off, loop off), arm (seek, play), the last quantum (pause), release
+ * (seek, loop, monitoring and play or pause back as held).
  */
-const LIVE_RENDER_OWN_COMMANDS = 8;
+const LIVE_RENDER_OWN_COMMANDS = 10;
 
 type Storm = {
   [K in keyof StormApi]: (...args: Parameters<StormApi[K]>) => Promise<Awaited<ReturnType<StormApi[K]>>>;
