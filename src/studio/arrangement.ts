@@ -89,7 +89,7 @@ export function arrangement(view: ArrangementView, actions: ArrangementActions) 
           </select>
         </span>
       </div>
-      <div class="timeline" role="grid" aria-label="Tracks" style="--ppb: ${view.pixelsPerBeat}px; --bar: ${view.beatsPerBar * view.pixelsPerBeat}px">
+      <div class="timeline" role="region" aria-label="Tracks" style="--ppb: ${view.pixelsPerBeat}px; --bar: ${view.beatsPerBar * view.pixelsPerBeat}px">
         <div class="corner" aria-hidden="true"></div>
         <div class="ruler-row" title="Click to move the playhead" @click=${actions.seekFromRuler}>${ruler(view)}</div>
         ${view.project.tracks.map((track) =>

@@ -37,7 +37,7 @@ export function trackLane(track: Track, context: TrackLaneContext, actions: Trac
   const name = track.name || track.id;
   const clips = track.kind === "bus" ? [] : track.clips;
   return html`
-    <div class="track-header" role="rowheader" data-track=${track.id}>
+    <div class="track-header" role="group" aria-label="Track ${name}" data-track=${track.id}>
       <span class="track-name">${name}</span>
       <span class="track-kind">${trackKind(track)}</span>
       <span class="track-actions">
