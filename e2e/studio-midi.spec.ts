@@ -183,6 +183,9 @@ test("notes drawn in the piano roll play on their frames; keys played live are r
   await expect.poll(position, { timeout: 10_000 }).toBeGreaterThan(2.2);
   const keys = studio.getByRole("group", { name: /^Piano keys/ });
   await keys.scrollIntoViewIfNeeded();
+  // The computer keys at velocity 90 (the field's default is 100).
+  await studio.getByRole("spinbutton", { name: "Velocity" }).fill("90");
+  await studio.getByRole("spinbutton", { name: "Velocity" }).press("Enter");
   await keys.focus();
   await page.keyboard.down("a");
   await expect(keys.getByRole("button", { name: "C4", exact: true })).toHaveAttribute("aria-pressed", "true");
@@ -193,6 +196,12 @@ test("notes drawn in the piano roll play on their frames; keys played live are r
   await page.keyboard.up("d");
   const g4Key = await keys.getByRole("button", { name: "G4", exact: true }).boundingBox();
   if (!g4Key) throw new Error("no G4 key");
+  // A click 8 px above the key's bottom edge plays nearly full (velocityForKeyPosition).
+  const g4Velocity = await keys.getByRole("button", { name: "G4", exact: true }).evaluate((key, height) => {
+    const offsetY = height - 8 - key.clientTop;
+    return Math.round(30 + Math.min(1, Math.max(0, offsetY / key.clientHeight)) * 97);
+  }, g4Key.height);
+  expect(g4Velocity).toBeGreaterThan(110);
   await page.mouse.move(g4Key.x + g4Key.width / 2, g4Key.y + g4Key.height - 8);
   await page.mouse.down();
   await page.waitForTimeout(120);
@@ -238,7 +247,7 @@ test("notes drawn in the piano roll play on their frames; keys played live are r
           on.frame / take.sampleRate + (off.elapsedFrames - on.elapsedFrames) / take.sampleRate,
         ) - onBeat,
       note: "note" in on.message ? on.message.note : -1,
-      velocity: 100,
+      velocity: i === 4 ? g4Velocity : 90,
       channel: 1,
     };
   });

@@ -54,3 +54,34 @@ export function octaveForKey(code: string, octave: number): number | null {
   if (code === "KeyX") return Math.min(MAX_OCTAVE, octave + 1);
   return null;
 }
+
+/** The velocity the computer keys play at until the musician sets another (the field's default). */
+export const DEFAULT_KEY_VELOCITY = 100;
+
+/** The softest and the hardest a click on an on-screen key plays: at its top edge and its bottom. */
+const SOFTEST_CLICK = 30;
+const HARDEST_CLICK = 127;
+
+/**
+ * The velocity of a click on an on-screen key, from where it lands: near the top soft, at the bottom
+ * hard (a piano key played near its pivot or at its front edge), linear between.
+ * @example
+ * velocityForKeyPosition(0, 100); // 30
+ * velocityForKeyPosition(100, 100); // 127
+ */
+export function velocityForKeyPosition(offsetY: number, keyHeight: number): number {
+  const along = keyHeight > 0 ? Math.min(1, Math.max(0, offsetY / keyHeight)) : 1;
+  return Math.round(SOFTEST_CLICK + along * (HARDEST_CLICK - SOFTEST_CLICK));
+}
+
+/**
+ * A velocity field's text as a MIDI velocity (1..127), or null when it is not a number.
+ * @example
+ * keyVelocity("90"); // 90
+ * keyVelocity("300"); // 127
+ */
+export function keyVelocity(text: string): number | null {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value)) return null;
+  return Math.min(127, Math.max(1, Math.round(value)));
+}

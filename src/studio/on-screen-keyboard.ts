@@ -2,17 +2,20 @@
  * The on-screen keyboard, as a template function: two octaves and a C of clickable keys (pressed
  * while the pointer holds them), the octave with − and +, the "Keyboard input" toggle (the computer
  * keyboard plays even when the focus is elsewhere, fields excepted), Web MIDI's Connect button and
- * what it found, and which track it plays. The region itself is focusable: with the focus in it, the
+ * what it found, and which track it plays. A click plays as hard as it lands low on the key; the
+ * computer keys play at the Velocity field's value. The region itself is focusable: with the focus in it, the
  * letters play (keyboard-map.ts) without the toggle, so the keyboard never steals typing.
  */
 import { html } from "lit";
-import { PLAYING_KEYS } from "./keyboard-map";
+import { PLAYING_KEYS, velocityForKeyPosition } from "./keyboard-map";
 import { noteName } from "./piano-roll-math";
 
 export interface KeyboardView {
   octave: number;
   held: ReadonlySet<number>;
   keyboardInput: boolean;
+  /** The velocity the computer keys play at (1..127). */
+  velocity: number;
   /** The track the keys play, or null when no instrument track is selected. */
   targetName: string | null;
   /** What Web MIDI gave: null before Connect, else the inputs' names or why there are none. */
@@ -20,13 +23,14 @@ export interface KeyboardView {
 }
 
 export interface KeyboardActions {
-  noteOn(note: number): void;
+  noteOn(note: number, velocity: number): void;
   noteOff(note: number): void;
   regionKeyDown(event: KeyboardEvent): void;
   regionKeyUp(event: KeyboardEvent): void;
   shiftOctave(by: number): void;
   toggleKeyboardInput(): void;
   connectMidi(): void;
+  changeVelocity(event: Event): void;
 }
 
 /** White keys' width in pixels; black keys sit over the gaps. */
@@ -38,8 +42,8 @@ const WHITE_OFFSETS = [0, 2, 4, 5, 7, 9, 11];
  * @example
  * import { html } from "lit";
  * const none = () => {};
- * const view = { octave: 4, held: new Set<number>(), keyboardInput: false, targetName: "Synth", midiStatus: null };
- * html`${onScreenKeyboard(view, { noteOn: none, noteOff: none, regionKeyDown: none, regionKeyUp: none, shiftOctave: none, toggleKeyboardInput: none, connectMidi: none })}`;
+ * const view = { octave: 4, held: new Set<number>(), keyboardInput: false, velocity: 100, targetName: "Synth", midiStatus: null };
+ * html`${onScreenKeyboard(view, { noteOn: none, noteOff: none, regionKeyDown: none, regionKeyUp: none, shiftOctave: none, toggleKeyboardInput: none, connectMidi: none, changeVelocity: none })}`;
  */
 export function onScreenKeyboard(view: KeyboardView, actions: KeyboardActions) {
   const low = (view.octave + 1) * 12;
@@ -57,8 +61,9 @@ export function onScreenKeyboard(view: KeyboardView, actions: KeyboardActions) {
       ?disabled=${view.targetName === null}
       @pointerdown=${(event: PointerEvent) => {
         if (event.button !== 0) return;
-        (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
-        actions.noteOn(note);
+        const key = event.currentTarget as HTMLElement;
+        key.setPointerCapture(event.pointerId);
+        actions.noteOn(note, velocityForKeyPosition(event.offsetY, key.clientHeight));
       }}
       @pointerup=${() => actions.noteOff(note)} @pointercancel=${() => actions.noteOff(note)}
       @lostpointercapture=${() => actions.noteOff(note)}></button>`;
@@ -75,6 +80,9 @@ export function onScreenKeyboard(view: KeyboardView, actions: KeyboardActions) {
           title="The computer keyboard plays while the focus is anywhere but a field" @click=${actions.toggleKeyboardInput}>
           Keyboard input
         </button>
+        <label class="field key-velocity" title="How hard the computer keys play; a click on a key plays harder the lower it lands">
+          Velocity <input type="number" min="1" max="127" step="1" .value=${String(view.velocity)} @change=${actions.changeVelocity} />
+        </label>
         <button type="button" class="small" @click=${actions.connectMidi}>Connect MIDI</button>
         ${view.midiStatus === null ? "" : html`<span class="midi-status" role="status">${view.midiStatus}</span>`}
       </div>

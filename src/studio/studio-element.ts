@@ -48,7 +48,15 @@ import { arrangement } from "./arrangement";
 import { type AudioImport, audioImportCommand, decodeAudioFile } from "./audio-import";
 import { ClipGestures } from "./clip-drag";
 import { downloadBytes, fileNameFor, pickFiles } from "./file-transfer";
-import { DEFAULT_OCTAVE, MAX_OCTAVE, MIN_OCTAVE, noteForKey, octaveForKey } from "./keyboard-map";
+import {
+  DEFAULT_KEY_VELOCITY,
+  DEFAULT_OCTAVE,
+  keyVelocity,
+  MAX_OCTAVE,
+  MIN_OCTAVE,
+  noteForKey,
+  octaveForKey,
+} from "./keyboard-map";
 import { LivePlayer } from "./live-player";
 import { connectMidiInputs, type MidiInputConnection } from "./midi-input";
 import { MIN_FADER_DB, mixer } from "./mixer-strip";
@@ -136,6 +144,7 @@ export class WebdreamerStudio extends LitElement {
     octave: { state: true },
     heldNotes: { state: true },
     keyboardInput: { state: true },
+    keyVelocity: { state: true },
     midiStatus: { state: true },
     recordArmed: { state: true },
   };
@@ -197,6 +206,8 @@ export class WebdreamerStudio extends LitElement {
   declare private octave: number;
   declare private heldNotes: ReadonlySet<number>;
   declare private keyboardInput: boolean;
+  /** The velocity the computer keys play at (the keyboard's Velocity field). */
+  declare private keyVelocity: number;
   declare private midiStatus: string | null;
   declare private recordArmed: boolean;
 
@@ -302,6 +313,7 @@ export class WebdreamerStudio extends LitElement {
     this.octave = DEFAULT_OCTAVE;
     this.heldNotes = new Set();
     this.keyboardInput = false;
+    this.keyVelocity = DEFAULT_KEY_VELOCITY;
     this.midiStatus = null;
     this.recordArmed = false;
     this.listen(this.projectEditor);
@@ -823,11 +835,12 @@ export class WebdreamerStudio extends LitElement {
         octave: this.octave,
         held: this.heldNotes,
         keyboardInput: this.keyboardInput,
+        velocity: this.keyVelocity,
         targetName: target ? target.name : null,
         midiStatus: this.midiStatus,
       },
       {
-        noteOn: (note) => this.livePlayer.noteOn(note),
+        noteOn: (note, velocity) => this.livePlayer.noteOn(note, velocity),
         noteOff: (note) => this.livePlayer.noteOff(note),
         regionKeyDown: (event) => {
           if (this.playComputerKey(event, true)) event.preventDefault();
@@ -841,6 +854,11 @@ export class WebdreamerStudio extends LitElement {
           if (!this.keyboardInput) this.livePlayer.releaseAll();
         },
         connectMidi: () => void this.connectMidi(),
+        changeVelocity: (event) => {
+          const field = event.target as HTMLInputElement;
+          this.keyVelocity = keyVelocity(field.value) ?? this.keyVelocity;
+          field.value = String(this.keyVelocity);
+        },
       },
     );
   }
@@ -892,7 +910,7 @@ export class WebdreamerStudio extends LitElement {
     const note = noteForKey(event.code, this.octave);
     if (note !== null) {
       if (event.repeat) return true;
-      if (down) this.livePlayer.noteOn(note);
+      if (down) this.livePlayer.noteOn(note, this.keyVelocity);
       else this.livePlayer.noteOff(note);
       return true;
     }

@@ -424,7 +424,8 @@ const studioLayout = css`
     font-weight: 600;
     margin-right: auto;
   }
-  .roll-toolbar .field {
+  .roll-toolbar .field,
+  .keyboard-toolbar .field {
     display: inline-flex;
     align-items: center;
     gap: 0.35rem;
@@ -534,6 +535,9 @@ const studioLayout = css`
   .live-keyboard {
     display: grid;
     gap: 0.4rem;
+  }
+  .keyboard-toolbar .field input {
+    width: 3.5rem;
   }
   .keyboard-toolbar .octave {
     font-family: var(--wd-mono);
