@@ -67,6 +67,36 @@ process = timbre(hslider("freq", 440, 20, 3000, 1)) * hslider("gain", 0.5, 0, 1,
       [30000, 0x80, 67, 0],
     ],
   },
+  "echoes kept by a release length of 0.5 s, 4 voices": {
+    source: `import("stdfaust.lib");
+dry = os.osc(hslider("freq", 440, 20, 3000, 1)) * hslider("gain", 0.5, 0, 1, 0.01)
+  * en.adsr(0.001, 0.001, 1, 0.01, button("gate"));
+process = dry + dry@(9600);`,
+    options: { name: "echo", voices: 4, releaseLength: 0.5 },
+    sampleRate: 48000,
+    blockSize: 128,
+    frames: 24000,
+    midi: [
+      [0, 0x90, 69, 127],
+      [2000, 0x90, 76, 90],
+      [4800, 0x80, 69, 0],
+      [6000, 0x80, 76, 0],
+    ],
+  },
+  "voices played by their own gates, dynamic voices off": {
+    source: `import("stdfaust.lib");
+process = os.osc(hslider("freq", 440, 20, 3000, 1)) * hslider("gain", 0.5, 0, 1, 0.01) * button("gate");`,
+    options: { name: "drone", voices: 3, groupVoices: false, dynamicVoices: false },
+    sampleRate: 48000,
+    blockSize: 128,
+    frames: 12000,
+    steps: [
+      ["/V1/drone/gate", 0, 1],
+      ["/V1/drone/freq", 0, 330],
+      ["/V3/drone/gate", 3000, 1],
+      ["/V3/drone/freq", 3000, 550],
+    ],
+  },
   "freeverb effect on noise": {
     source: 'import("stdfaust.lib");\nprocess = _ <: dm.freeverb_demo;',
     options: { name: "rev" },

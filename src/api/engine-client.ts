@@ -331,6 +331,16 @@ export interface FaustCompileOptions {
   /** Poly: one parameter per control for all voices (default) or one per voice ("/V1/..."). */
   groupVoices?: boolean;
   /**
+   * Poly: seconds a released voice keeps computing before it may be freed, in [0, 60] (DawDreamer's
+   * `release_length`). Default 0: freed at the first 128-frame period it is below -90 dB, as faustwasm.
+   */
+  releaseLength?: number;
+  /**
+   * Poly: compute only the voices that play a note (default, DawDreamer's `dynamic_voices`), or, when
+   * false, every voice in every block, e.g. voices played through their own "/V<n>/" parameters.
+   */
+  dynamicVoices?: boolean;
+  /**
    * URL prefixes the source may import from (`import("https://…")`, library, component). Such files
    * are fetched before the compile and compiled as libraries; any other URL is refused (E_SCHEMA at
    * source, naming the line). Default none: a compile never reaches the network on its own.

@@ -33,6 +33,8 @@ export interface ResolvedFaustOptions {
   libraries: Record<string, string>;
   voices: number;
   groupVoices: boolean;
+  releaseLength: number;
+  dynamicVoices: boolean;
   allowUrlPrefixes: string[];
 }
 
@@ -130,6 +132,10 @@ async function nodeIdOf(source: string, options: ResolvedFaustOptions): Promise<
     libraries,
     options.voices,
     options.groupVoices,
+    // Only when set, so the ids of DSPs compiled before these options existed stay the same.
+    ...(options.releaseLength !== 0 || !options.dynamicVoices
+      ? [options.releaseLength, options.dynamicVoices]
+      : []),
   ]);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
   let hex = "";
@@ -178,7 +184,26 @@ function resolveOptions(source: string, options: FaustCompileOptions, path: stri
         'must be an http(s) URL prefix with a host and a "/", like "https://example.org/libs/"',
       );
   });
-  return { name, argv, libraries, voices, groupVoices: options.groupVoices ?? true, allowUrlPrefixes };
+  const releaseLength = options.releaseLength ?? 0;
+  if (typeof releaseLength !== "number" || !Number.isFinite(releaseLength) || releaseLength < 0 || releaseLength > 60)
+    fail("releaseLength", "must be a number of seconds in [0, 60]");
+  const dynamicVoices = options.dynamicVoices ?? true;
+  if (typeof dynamicVoices !== "boolean") fail("dynamicVoices", "must be true or false");
+  if (voices === 0 && (releaseLength !== 0 || !dynamicVoices))
+    fail(
+      releaseLength !== 0 ? "releaseLength" : "dynamicVoices",
+      "applies to polyphonic DSPs only: set voices > 0 (or declare [nvoices:N] in the source)",
+    );
+  return {
+    name,
+    argv,
+    libraries,
+    voices,
+    groupVoices: options.groupVoices ?? true,
+    releaseLength,
+    dynamicVoices,
+    allowUrlPrefixes,
+  };
 }
 
 /**
@@ -330,6 +355,8 @@ async function compileUncached(
       nodeId,
       voices: options.voices,
       groupVoices: options.groupVoices,
+      releaseLength: options.releaseLength,
+      dynamicVoices: options.dynamicVoices,
     }),
     "descriptor",
   );

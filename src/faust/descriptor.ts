@@ -22,6 +22,9 @@ export interface FaustDescriptorIdentity {
   nodeId: string;
   voices: number;
   groupVoices: boolean;
+  /** Poly options (compiler.ts); absent: the defaults, 0 s and true. */
+  releaseLength?: number;
+  dynamicVoices?: boolean;
 }
 
 /**
@@ -81,6 +84,9 @@ export function faustNodeDescriptor(
       faust: {
         voices: identity.voices,
         group_voices: identity.groupVoices,
+        ...(identity.voices > 0
+          ? { release_length: identity.releaseLength ?? 0, dynamic_voices: identity.dynamicVoices ?? true }
+          : {}),
         effect: effect !== null,
         compile_options: dsp.compile_options,
       },

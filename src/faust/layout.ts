@@ -109,6 +109,10 @@ export interface FaustSoundfileBinding {
 export interface FaustLayout {
   /** 0: mono. */
   voices: number;
+  /** Poly: seconds a released voice keeps computing before it may be freed (0: as soon as it is quiet). */
+  releaseSeconds: number;
+  /** Poly: compute only the voices playing a note (true), or every voice in every block. */
+  dynamicVoices: boolean;
   /** 4 (float) or 8 (-double). */
   sampleSize: 4 | 8;
   numInputs: number;
@@ -343,11 +347,13 @@ export class FaustSharedControlError extends Error {
 export function buildFaustLayout(
   dsp: FaustJson,
   effect: FaustJson | null,
-  options: { voices: number; groupVoices: boolean },
+  options: { voices: number; groupVoices: boolean; releaseLength?: number; dynamicVoices?: boolean },
 ): FaustLayout {
   const poly = options.voices > 0;
   const layout: FaustLayout = {
     voices: options.voices,
+    releaseSeconds: options.releaseLength ?? 0,
+    dynamicVoices: options.dynamicVoices ?? true,
     sampleSize: /(^|\s)-double(\s|$)/.test(dsp.compile_options) ? 8 : 4,
     numInputs: dsp.inputs,
     numOutputs: dsp.outputs,
@@ -384,7 +390,9 @@ export function buildFaustLayout(
       const played = poly && !isEffect ? voiceControl(item.address) : null;
       if (played !== null) {
         layout.voiceControls[played === "velocity" ? "vel" : played].push(item.index);
-        continue;
+        // Voices that always compute may be played through their own controls, as DawDreamer's
+        // dynamic_voices=False: freq, gate and gain are parameters too (notes still set them).
+        if (layout.dynamicVoices) continue;
       }
       const { binding } = parameterShape(item);
       if (poly && !isEffect && !options.groupVoices) {

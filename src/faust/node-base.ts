@@ -35,9 +35,12 @@ export abstract class FaustNodeBase implements FaustNode {
   private readonly ctrlBindings: FaustMidiBinding[];
   private readonly pitchwheelBindings: FaustMidiBinding[];
   private readonly keyBindings: FaustMidiBinding[];
+  /** The last value the engine set for each parameter (NaN: never set), for reapplyParams(). */
+  private readonly paramValues: Float64Array;
 
   constructor(code: FaustDspCode, soundfiles: SoundfileAudio) {
     this.layout = code.layout;
+    this.paramValues = new Float64Array(code.layout.params.length).fill(Number.NaN);
     this.soundfiles = soundfiles;
     this.ctrlBindings = code.layout.midi.filter((b) => b.kind === "ctrl");
     this.pitchwheelBindings = code.layout.midi.filter((b) => b.kind === "pitchwheel");
@@ -82,8 +85,17 @@ export abstract class FaustNodeBase implements FaustNode {
   setParam(index: number, value: number): void {
     const binding = this.layout.params[index];
     if (binding === undefined) return;
+    this.paramValues[index] = value;
     const values = binding.values;
     this.writeZone(binding.target, binding.zone, values === null ? value : (values[value] ?? value));
+  }
+
+  /** Writes again every parameter the engine has set, over what a reset wrote into the controls. */
+  protected reapplyParams(): void {
+    for (let index = 0; index < this.paramValues.length; index++) {
+      const value = this.paramValues[index] as number;
+      if (!Number.isNaN(value)) this.setParam(index, value);
+    }
   }
 
   meterValue(index: number): number {

@@ -9,6 +9,12 @@
  * note faded in over the next 64). This node does both on a fixed 128-frame grid counted from reset(),
  * whatever the engine's block size, so it renders the same samples at any block size; a steal starts
  * its hand-over on the note's frame.
+ *
+ * Two options of DawDreamer's FaustProcessor (Faust's mydsp_poly) change that: `releaseSeconds` keeps
+ * a released voice from being freed before that time has passed (a tail that falls quiet and comes
+ * back, e.g. an echo inside the voice, is not cut; default 0, as faustwasm), and `dynamicVoices`
+ * false computes every voice in every block, free or not (DawDreamer's dynamic_voices=False, for
+ * voices played through their own parameters rather than MIDI).
  */
 import type { ExternalBlock } from "../engine/external-nodes";
 import type { FaustDspCode } from "./dsp-code";
@@ -104,6 +110,7 @@ export class FaustPolyNode extends FaustPolyVoices {
   }
 
   protected initDsp(sampleRate: number): void {
+    this.releaseFrames = Math.round(this.layout.releaseSeconds * sampleRate);
     for (let v = 0; v < this.voices; v++) this.voice.init(v * this.layout.dspSize, sampleRate);
     this.effect?.init(this.effectDsp, sampleRate);
   }
@@ -114,6 +121,9 @@ export class FaustPolyNode extends FaustPolyVoices {
     this.energy.fill(0);
     this.effect?.instanceClear(this.effectDsp);
     this.periodPosition = 0;
+    // Voices that always compute have their freq, gate and gain as parameters: the reset closed the
+    // gates of notes, not the ones the engine holds open.
+    if (!this.layout.dynamicVoices) this.reapplyParams();
   }
 
   protected writeZone(target: number, zone: number, value: number): void {
@@ -189,10 +199,12 @@ export class FaustPolyNode extends FaustPolyVoices {
         this.mixedByHandover[v] = 0;
         continue;
       }
-      if (this.note[v] === FREE_VOICE) continue;
+      const note = this.note[v] as number;
+      if (note === FREE_VOICE && this.layout.dynamicVoices) continue;
       this.voice.compute(v * size, n, this.inputTable, this.mixTable);
       const level = mixer.mixCheckVoice(n, channels, this.mixTable, this.outputTable);
       this.energy[v] = (this.energy[v] as number) + level * level * n;
+      if (note === RELEASE_VOICE) this.releaseLeft[v] = (this.releaseLeft[v] as number) - n;
     }
     this.effect?.compute(this.effectDsp, n, this.outputTable, this.outputTable);
 
@@ -234,11 +246,15 @@ export class FaustPolyNode extends FaustPolyVoices {
     this.handover[voice] = 0;
   }
 
-  /** faustwasm frees, after each quantum, the releasing voices that fell below -90 dB in it. */
+  /**
+   * faustwasm frees, after each quantum, the releasing voices that fell below -90 dB in it; a voice
+   * with release length left waits for it to pass first.
+   */
   private endPeriod(): void {
     for (let v = 0; v < this.voices; v++) {
       if (
         this.note[v] === RELEASE_VOICE &&
+        (this.releaseLeft[v] as number) <= 0 &&
         Math.sqrt((this.energy[v] as number) / VOICE_PERIOD_FRAMES) < VOICE_STOP_LEVEL
       ) {
         this.note[v] = FREE_VOICE;

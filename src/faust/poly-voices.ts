@@ -5,6 +5,9 @@
  * releasing the oldest voice of the pitch, CC 120/123 as all-notes-off. A stolen voice is left
  * LEGATO_VOICE with its next note; the node renders the hand-over (poly-node.ts) and starts that
  * note. The voice state lives on the node itself, so rendering reads it with no indirection.
+ *
+ * A released voice also counts down its release length (DawDreamer's `release_length`, Faust's
+ * dsp_voice::fRelease): the node frees it only once that time has passed and it is quiet.
  */
 import type { FaustDspCode } from "./dsp-code";
 import type { FaustDspExports } from "./instance";
@@ -28,6 +31,10 @@ export abstract class FaustPolyVoices extends FaustNodeBase {
   private readonly nextVelocity: Int32Array;
   private readonly date: Float64Array;
   private date0 = 0;
+  /** Frames a released voice still waits before it may be freed (counted down by the node). */
+  protected readonly releaseLeft: Float64Array;
+  /** The layout's release length in frames at the engine's rate (set by initDsp). */
+  protected releaseFrames = 0;
 
   constructor(code: FaustDspCode, soundfiles: SoundfileAudio, voice: FaustDspExports) {
     super(code, soundfiles);
@@ -37,6 +44,7 @@ export abstract class FaustPolyVoices extends FaustNodeBase {
     this.nextNote = new Int32Array(this.voices).fill(-1);
     this.nextVelocity = new Int32Array(this.voices).fill(-1);
     this.date = new Float64Array(this.voices);
+    this.releaseLeft = new Float64Array(this.voices);
   }
 
   /** Clears every voice and frees it, gates closed; dates restart. */
@@ -47,6 +55,7 @@ export abstract class FaustPolyVoices extends FaustNodeBase {
       this.note[v] = FREE_VOICE;
       this.nextNote[v] = -1;
       this.date[v] = 0;
+      this.releaseLeft[v] = 0;
     }
     for (const zone of this.layout.voiceControls.gate) {
       for (let v = 0; v < this.voices; v++) this.voice.setParamValue(v * size, zone, 0);
@@ -100,6 +109,7 @@ export abstract class FaustPolyVoices extends FaustNodeBase {
     const gate = this.layout.voiceControls.gate;
     for (let i = 0; i < gate.length; i++) this.voice.setParamValue(dsp, gate[i] as number, 0);
     this.note[voice] = hard ? FREE_VOICE : RELEASE_VOICE;
+    this.releaseLeft[voice] = hard ? 0 : this.releaseFrames;
   }
 
   private keyOff(pitch: number): void {

@@ -56,6 +56,16 @@ export const FaustNodeSourceSchema = z.strictObject({
     .boolean()
     .optional()
     .describe("Poly: one parameter for all voices (default) or one per voice."),
+  release_length: z
+    .number()
+    .min(0)
+    .max(60)
+    .optional()
+    .describe("Poly: seconds a released voice computes before it may be freed. Default 0."),
+  dynamic_voices: z
+    .boolean()
+    .optional()
+    .describe("Poly: compute only voices playing a note (default) or every voice in every block."),
 });
 
 export type FaustNodeSource = z.output<typeof FaustNodeSourceSchema>;
@@ -86,6 +96,8 @@ export function compileOptionsOf(source: FaustNodeSource): FaustCompileOptions {
     ...(source.libraries === undefined ? {} : { libraries: source.libraries }),
     ...(source.voices === undefined ? {} : { voices: source.voices }),
     ...(source.group_voices === undefined ? {} : { groupVoices: source.group_voices }),
+    ...(source.release_length === undefined ? {} : { releaseLength: source.release_length }),
+    ...(source.dynamic_voices === undefined ? {} : { dynamicVoices: source.dynamic_voices }),
   };
 }
 
@@ -99,7 +111,7 @@ export function faustNodeSource(compiled: CompiledFaust): {
   node_id: string;
   extensions: { faust: FaustNodeSource };
 } {
-  const { name, argv, libraries, voices, groupVoices } = compiled.options;
+  const { name, argv, libraries, voices, groupVoices, releaseLength, dynamicVoices } = compiled.options;
   return {
     node_id: compiled.nodeId,
     extensions: {
@@ -110,6 +122,9 @@ export function faustNodeSource(compiled: CompiledFaust): {
         ...(Object.keys(libraries).length > 0 ? { libraries: { ...libraries } } : {}),
         voices,
         group_voices: groupVoices,
+        // Only when set, so sources saved before these options read the same.
+        ...(releaseLength === 0 ? {} : { release_length: releaseLength }),
+        ...(dynamicVoices ? {} : { dynamic_voices: dynamicVoices }),
       },
     },
   };
