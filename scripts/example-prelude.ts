@@ -74,6 +74,7 @@ import type { TransportBlock } from "../src/dataplane/transport-block";
 import type { CompiledGraph } from "../src/engine/graph-compiler";
 import type { GraphProgram } from "../src/engine/graph-program";
 import type { ProcessorParamInfo, ProcessorTypeInfo } from "../src/engine/processor-types";
+import type { RenderJobOutput } from "../src/engine/render-job";
 import type { WasmEngine } from "../src/engine/wasm-engine";
 import type { CompiledFaust, FaustFactory } from "../src/faust/compiler";
 import type { FaustNode } from "../src/faust/faust-node";
@@ -289,6 +290,7 @@ export interface ExampleNameOverrides {
     modeParam: ProcessorParamInfo;
   };
   "src/engine/wasm-engine.ts": { faustNode: FaustNode; playbackNode: number; outputs: Float32Array[][] };
+  "src/engine/recorded-automation.ts": { job: RenderJobOutput };
   "src/engine/node-resources.ts": { faustNode: FaustNode };
   "src/faust/": {
     compiled: CompiledFaust;

@@ -52,6 +52,20 @@ export const RenderOptionsSchema = z
       .describe("Names of nodes whose output to return as stems, in addition to nodes with capture: true.")
       .optional(),
     non_finite: NonFinitePolicySchema.optional(),
+    record_automation: z
+      .strictObject({
+        nodes: z.array(NodeNameSchema).min(1).describe("Names of the nodes whose every parameter to record."),
+        resolution: z
+          .enum(["frame", "block"])
+          .default("frame")
+          .describe(
+            "frame: one value per rendered frame. block: one value per processing block (the value at the block's first frame; block_size frames, the host's default when block_size is unset).",
+          ),
+      })
+      .describe(
+        "Record the value each parameter of these nodes takes as the render plays (DawDreamer's record_automation): returned in the result's extensions.automation. Offline renders only.",
+      )
+      .optional(),
   })
   .superRefine((options, ctx) => {
     const seen = new Map<string, number>();
@@ -60,6 +74,17 @@ export const RenderOptionsSchema = z
       if (first !== undefined) {
         ctx.addIssue({ code: "custom", path: ["capture", index], message: `duplicates capture[${first}]` });
       } else seen.set(name, index);
+    });
+    const recorded = new Map<string, number>();
+    options.record_automation?.nodes.forEach((name, index) => {
+      const first = recorded.get(name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["record_automation", "nodes", index],
+          message: `duplicates record_automation.nodes[${first}]`,
+        });
+      } else recorded.set(name, index);
     });
   })
   .describe("How to render.");
@@ -139,8 +164,22 @@ export const RenderResultSchema = z
           .describe("Stems: a buffer handle per captured node name, each with `frames` frames.")
           .optional(),
         non_finite: NonFiniteReportSchema.optional(),
+        automation: withoutReservedKey(
+          z.record(NodeNameSchema, withoutReservedKey(z.record(z.string().min(1), BufferHandleSchema))),
+        )
+          .describe(
+            "Recorded parameters (options.record_automation): per node name, a mono buffer handle per parameter id holding the value the parameter took on each frame (or on each block's first frame).",
+          )
+          .optional(),
+        automation_block_frames: z
+          .int()
+          .min(1)
+          .describe(
+            "Frames each value of an automation buffer stands for: 1 for resolution frame, the block size for block.",
+          )
+          .optional(),
       },
-      "Named extensions (captures, non_finite) and any other extension data.",
+      "Named extensions (captures, non_finite, automation) and any other extension data.",
     ),
   })
   .superRefine((result, ctx) => {
@@ -249,6 +288,15 @@ export function checkRenderRequest(
       );
     }
   });
+  request.options.record_automation?.nodes.forEach((name, index) => {
+    if (!names.has(name)) {
+      throw new EngineError(
+        "E_UNKNOWN_NODE",
+        `no node named "${name}"`,
+        formatPath(["options", "record_automation", "nodes", index]),
+      );
+    }
+  });
   checkRenderLength(request, options.streamed === true);
 }
 
@@ -279,4 +327,19 @@ export function capturedNodeNames(request: RenderRequest): string[] {
   return request.node_graph.nodes
     .filter((node) => node.capture || requested.has(node.name))
     .map((node) => node.name);
+}
+
+/**
+ * For a render path that cannot record parameters: E_HOST_UNAVAILABLE at
+ * options.record_automation, naming what cannot and what can, so the field is never ignored.
+ * @example
+ * refuseRecordedAutomation(request, "a real-time render (offline: false)");
+ */
+export function refuseRecordedAutomation(request: RenderRequest, what: string): void {
+  if (request.options.record_automation === undefined) return;
+  throw new EngineError(
+    "E_HOST_UNAVAILABLE",
+    `${what} records no automation: offline renders in the in-process, worker or audioworklet host (a graph without WAM nodes) return it`,
+    "options.record_automation",
+  );
 }

@@ -89,6 +89,8 @@ export interface EngineWasmExports extends ProcessorTableExports {
   wd_node_midi_now(engine: number, node: number, status: number, data1: number, data2: number): number;
   wd_trap_for_testing(): void;
   wd_capture_channel(engine: number, node: number, channel: number): number;
+  wd_node_set_record_params(engine: number, node: number, on: number): number;
+  wd_parameter_record(engine: number, node: number, param: number): number;
   wd_alloc(bytes: number): number;
   wd_free(pointer: number): void;
   wd_render(engine: number, frames: number): number;
@@ -156,6 +158,8 @@ const ENGINE_FUNCTIONS = {
   wd_node_midi_now: true,
   wd_trap_for_testing: true,
   wd_capture_channel: true,
+  wd_node_set_record_params: true,
+  wd_parameter_record: true,
   wd_alloc: true,
   wd_free: true,
   wd_render: true,

@@ -58,6 +58,11 @@ export interface GraphCompileContext {
   /** Prefix of the paths of `capture` entries. Default "options.capture". */
   captureLabel?: string;
   /**
+   * Names of nodes whose parameter values to record on every frame
+   * (RenderRequest.options.record_automation.nodes); paths under "options.record_automation.nodes".
+   */
+  recordAutomation?: readonly string[];
+  /**
    * Resolves a node whose node_id is not a builtin (e.g. "faust:<hash>") to an external node, or
    * returns undefined to report the id as unknown. It checks the node's `buffers` itself.
    */
@@ -84,6 +89,18 @@ export interface CompiledGraph {
   outputNode: number;
   /** Program index of each captured node, by name, in graph order. */
   captures: Map<string, number>;
+  /**
+   * Each node whose parameters are recorded (record_automation), by name, in graph order: its
+   * program index and its parameter ids in engine index order.
+   */
+  recorded: Map<string, RecordedNode>;
+}
+
+/** A node whose parameter values a render records. */
+export interface RecordedNode {
+  index: number;
+  /** Parameter ids, in the engine's parameter index order. */
+  params: string[];
 }
 
 /** The most parameter ids an "unknown parameter" message lists (a mixer has 257). */
@@ -114,9 +131,20 @@ export function compileGraph(graph: GraphDescriptor, context: GraphCompileContex
     }
     requested.add(name);
   });
+  const recordedNames = new Set<string>();
+  context.recordAutomation?.forEach((name, position) => {
+    if (!nodeIndex.has(name)) {
+      const path = formatPath([position], "options.record_automation.nodes");
+      throw new EngineError("E_UNKNOWN_NODE", `no node named "${name}"`, path);
+    }
+    recordedNames.add(name);
+  });
   const clock = new FrameClock(graph, context.sampleRate);
+  const parameterIds: string[][] = [];
   const nodes = graph.nodes.map((node, index) =>
-    compileNode(node, formatPath(["nodes", index], root), nodeIndex, clock, context),
+    compileNode(node, formatPath(["nodes", index], root), nodeIndex, clock, context, (ids) => {
+      parameterIds[index] = ids;
+    }),
   );
   const captures = new Map<string, number>();
   graph.nodes.forEach((node, index) => {
@@ -129,9 +157,20 @@ export function compileGraph(graph: GraphDescriptor, context: GraphCompileContex
   if (outputNode === undefined) {
     throw new EngineError("E_UNKNOWN_NODE", `no node named "${graph.output}"`, formatPath(["output"], root));
   }
+  const recorded = new Map<string, RecordedNode>();
+  graph.nodes.forEach((node, index) => {
+    if (!recordedNames.has(node.name)) return;
+    recorded.set(node.name, { index, params: parameterIds[index] ?? [] });
+    (nodes[index] as GraphProgramNode).recordParams = true;
+  });
   const program: GraphProgram = { nodes, output: outputNode };
-  addSinkForOffPathCaptures(program, [...captures.values()], context.types);
-  return { program, nodeIndex, outputNode, captures };
+  // A recorded node renders only when something renders it: off the output's path it joins the sink.
+  addSinkForOffPathCaptures(
+    program,
+    [...captures.values(), ...[...recorded.values()].map(({ index }) => index)],
+    context.types,
+  );
+  return { program, nodeIndex, outputNode, captures, recorded };
 }
 
 function compileNode(
@@ -140,11 +179,13 @@ function compileNode(
   nodeIndex: ReadonlyMap<string, number>,
   clock: FrameClock,
   context: GraphCompileContext,
+  parameterIds: (ids: string[]) => void,
 ): GraphProgramNode {
   const external = node.node_id.startsWith(BUILTIN_PREFIX)
     ? undefined
     : context.resolveExternal?.(node, path);
   const type = external?.type ?? requireBuiltinType(context.types, node.node_id, `${path}.node_id`);
+  parameterIds(external ? external.spec.params.map(({ id }) => id) : type.params.map(({ id }) => id));
   const params: Record<string, number> = {};
   for (const [id, value] of Object.entries(node.params)) {
     const paramPath = formatPath(["params", id], path);

@@ -78,6 +78,8 @@ export interface GraphProgramNode {
   buffers?: Record<number, number>;
   /** Keep this node's output during render (a stem). */
   capture?: boolean;
+  /** Record the values its parameters take on every frame (a render's record_automation). */
+  recordParams?: boolean;
 }
 
 export interface GraphProgram {
@@ -181,6 +183,7 @@ export function applyGraphProgram(
     for (const [slot, buffer] of Object.entries(node.buffers ?? {}))
       engine.setNodeBuffer(index, Number(slot), buffer);
     if (node.capture) engine.setCapture(index, true);
+    if (node.recordParams) engine.setRecordParams(index, true);
     if (node.timeline) applyTimeline(engine, index, node.timeline);
   });
   engine.prepare(indices[program.output] ?? -1);

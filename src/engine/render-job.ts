@@ -111,6 +111,11 @@ export interface RenderJobOutput {
   output: Float32Array[];
   /** Each captured node's job.channels arrays of `frames` frames, by name. */
   captures: Map<string, Float32Array[]>;
+  /**
+   * Each recorded node's parameters (record_automation), by node name then parameter id: the value
+   * the parameter took on each of the `frames` kept frames.
+   */
+  parameters: Map<string, Map<string, Float32Array>>;
   /** Non-finite samples replaced in the output and in each capture (counted on every engine channel). */
   nonFinite: { output: NonFiniteCount; captures: Map<string, NonFiniteCount> };
 }
@@ -146,15 +151,25 @@ export async function runRenderJob(
   const output = new ChannelRoute(
     engine,
     results(),
-    outputFromEngine ? null : engineNode(compiled.outputNode),
+    audioSource(engine, outputFromEngine ? null : engineNode(compiled.outputNode)),
   );
   routes.push(output);
   const captures = new Map<string, ChannelRoute>();
   const captureChannels = new Map<string, number>();
   for (const [name, programIndex] of compiled.captures) {
-    const route = new ChannelRoute(engine, results(), engineNode(programIndex));
+    const route = new ChannelRoute(engine, results(), audioSource(engine, engineNode(programIndex)));
     captures.set(name, route);
     captureChannels.set(name, route.ownChannels);
+    routes.push(route);
+  }
+  // Recorded parameters (record_automation): a route per node, an array per parameter. Never
+  // streamed: the client refuses record_automation with onChunk.
+  const recorded = new Map<string, ChannelRoute>();
+  for (const [name, { index, params }] of compiled.recorded) {
+    if (params.length === 0) continue;
+    const arrays = params.map(() => new Float32Array(resultFrames));
+    const route = new ChannelRoute(engine, arrays, parameterSource(engine, engineNode(index), params.length));
+    recorded.set(name, route);
     routes.push(route);
   }
 
@@ -173,7 +188,7 @@ export async function runRenderJob(
   }
   // Only kept frames count: the preroll's audio is discarded.
   engine.clearNonFinite();
-  if (aborted()) return trimmed(output, captures, 0, false);
+  if (aborted()) return trimmed(output, captures, recorded, compiled, 0, false);
 
   let rendered = 0;
   /** Kept frames already handed to onChunk; the results hold the frames after them. */
@@ -221,9 +236,13 @@ export async function runRenderJob(
   if (onChunk !== undefined) {
     // A cancelled render still delivers what it rendered.
     await deliver();
-    return { ...trimmed(output, captures, 0, false), frames: rendered, complete: rendered === job.frames };
+    return {
+      ...trimmed(output, captures, recorded, compiled, 0, false),
+      frames: rendered,
+      complete: rendered === job.frames,
+    };
   }
-  return trimmed(output, captures, rendered, rendered === job.frames);
+  return trimmed(output, captures, recorded, compiled, rendered, rendered === job.frames);
 }
 
 /**
@@ -240,7 +259,7 @@ export function renderOffline(
   out: Float32Array[],
   now: () => number = defaultClock,
 ): number {
-  const routes = [new ChannelRoute(engine, out, null)];
+  const routes = [new ChannelRoute(engine, out, audioSource(engine, null))];
   const pacer = new Pacer(now, engine.maxRenderFrames);
   let done = 0;
   while (done < frames) {
@@ -361,19 +380,18 @@ class ChannelRoute {
   private chunkViews: Float32Array[] = [];
 
   /**
-   * `channels` are the result arrays (long enough for the whole render); `node` is the engine node
-   * whose capture to read, or null for the engine's output.
+   * `channels` are the result arrays (long enough for the whole render); `source` is the engine
+   * staging they copy: the output, a captured node's channels, or a node's recorded parameters.
    */
   constructor(
     private readonly engine: WasmEngine,
     channels: Float32Array[],
-    private readonly node: number | null,
+    private readonly source: StagingSource,
   ) {
     this.channels = channels;
     this.chunkFrames = engine.maxRenderFrames;
     this.memory = engine.exports.memory.buffer;
-    const engineChannels =
-      node === null ? engine.outputChannels : Math.max(0, engine.nodeOutputChannels(node));
+    const engineChannels = source.channels;
     this.ownChannels = Math.max(1, Math.min(engineChannels, channels.length));
     this.sourceChannel = this.channels.map((_, channel) => {
       if (channel < engineChannels) return channel;
@@ -391,13 +409,7 @@ class ChannelRoute {
     this.memory = this.engine.exports.memory.buffer;
     const used = Math.max(-1, ...this.sourceChannel) + 1;
     this.sources = [];
-    for (let channel = 0; channel < used; channel++) {
-      this.sources.push(
-        this.node === null
-          ? this.engine.outputChannel(channel)
-          : this.engine.captureChannel(this.node, channel),
-      );
-    }
+    for (let channel = 0; channel < used; channel++) this.sources.push(this.source.view(channel));
     this.chunkViews = this.sources.map((source) => source.subarray(0, chunkFrames));
   }
 
@@ -417,17 +429,45 @@ class ChannelRoute {
 
   /** The non-finite samples the engine replaced on this route since its counts were cleared. */
   nonFinite(): NonFiniteCount {
-    const node = this.node ?? -1;
-    return {
-      samples: this.engine.nonFiniteSamples(node),
-      firstFrame: this.engine.nonFiniteFirstFrame(node),
-    };
+    return this.source.nonFinite();
   }
+}
+
+/** Engine staging buffers a route copies from (maxRenderFrames long each, valid after a render). */
+interface StagingSource {
+  /** How many the engine has. */
+  channels: number;
+  view(channel: number): Float32Array;
+  nonFinite(): NonFiniteCount;
+}
+
+/** The engine's output (node null) or a captured node's output. */
+function audioSource(engine: WasmEngine, node: number | null): StagingSource {
+  const counted = node ?? -1;
+  return {
+    channels: node === null ? engine.outputChannels : Math.max(0, engine.nodeOutputChannels(node)),
+    view: (channel) => (node === null ? engine.outputChannel(channel) : engine.captureChannel(node, channel)),
+    nonFinite: () => ({
+      samples: engine.nonFiniteSamples(counted),
+      firstFrame: engine.nonFiniteFirstFrame(counted),
+    }),
+  };
+}
+
+/** A recording node's parameters, one "channel" each (parameters are clamped: always finite). */
+function parameterSource(engine: WasmEngine, node: number, parameters: number): StagingSource {
+  return {
+    channels: parameters,
+    view: (param) => engine.parameterRecord(node, param),
+    nonFinite: () => ({ ...NO_NON_FINITE }),
+  };
 }
 
 function trimmed(
   output: ChannelRoute,
   captures: ReadonlyMap<string, ChannelRoute>,
+  recorded: ReadonlyMap<string, ChannelRoute>,
+  compiled: CompiledGraph,
   frames: number,
   complete: boolean,
 ): RenderJobOutput {
@@ -440,11 +480,18 @@ function trimmed(
     kept.set(name, keep(route.channels));
     counts.set(name, route.nonFinite());
   }
+  const parameters = new Map<string, Map<string, Float32Array>>();
+  for (const [name, { params }] of compiled.recorded) {
+    const route = recorded.get(name);
+    const values = route === undefined ? [] : keep(route.channels);
+    parameters.set(name, new Map(params.map((id, param) => [id, values[param] ?? new Float32Array(0)])));
+  }
   return {
     frames,
     complete,
     output: keep(output.channels),
     captures: kept,
+    parameters,
     nonFinite: { output: output.nonFinite(), captures: counts },
   };
 }
@@ -459,11 +506,16 @@ function emptyOutput(job: RenderJob): RenderJobOutput {
     captures.set(name, silence());
     counts.set(name, { ...NO_NON_FINITE });
   }
+  const parameters = new Map<string, Map<string, Float32Array>>();
+  for (const [name, { params }] of job.compiled.recorded) {
+    parameters.set(name, new Map(params.map((id) => [id, new Float32Array(0)])));
+  }
   return {
     frames: 0,
     complete: job.frames === 0,
     output: silence(),
     captures,
+    parameters,
     nonFinite: { output: { ...NO_NON_FINITE }, captures: counts },
   };
 }

@@ -233,6 +233,14 @@ export class WasmEngine {
     this.check(this.exports.wd_node_set_capture(this.handle, node, on ? 1 : 0));
   }
 
+  /**
+   * Control: record the value each of the node's parameters takes on every rendered frame, to read
+   * with parameterRecord() (a render's record_automation).
+   */
+  setRecordParams(node: number, on: boolean): void {
+    this.check(this.exports.wd_node_set_record_params(this.handle, node, on ? 1 : 0));
+  }
+
   /** Control: a parameter jumps to `value` at transport frame `frame`. */
   addParamStep(node: number, paramId: string, frame: number, value: number): void {
     this.check(this.exports.wd_param_step(this.handle, node, this.requireParam(node, paramId), frame, value));
@@ -358,6 +366,17 @@ export class WasmEngine {
     const pointer = this.exports.wd_capture_channel(this.handle, node, channel);
     if (pointer === 0)
       throw new WasmEngineError("E_BAD_ARGUMENT", `node ${node} has no captured channel ${channel}`);
+    return new Float32Array(this.exports.memory.buffer, pointer, this.maxRenderFrames);
+  }
+
+  /**
+   * The values parameter `param` (by index) of a recording node (setRecordParams) took on the frames
+   * of the last render, maxRenderFrames long.
+   */
+  parameterRecord(node: number, param: number): Float32Array {
+    const pointer = this.exports.wd_parameter_record(this.handle, node, param);
+    if (pointer === 0)
+      throw new WasmEngineError("E_BAD_ARGUMENT", `node ${node} records no parameter ${param}`);
     return new Float32Array(this.exports.memory.buffer, pointer, this.maxRenderFrames);
   }
 

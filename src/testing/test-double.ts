@@ -68,6 +68,7 @@ import {
   type RenderResult,
   type RenderResultInput,
   RenderResultSchema,
+  refuseRecordedAutomation,
   renderFrameCount,
 } from "../contracts/render";
 import { beatAtSeconds, bpmAtBeat } from "../contracts/tempo-map";
@@ -447,6 +448,7 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     }
     const started = this.clock.now();
     const request = parseContract(RenderRequestSchema, input);
+    refuseRecordedAutomation(request, "the test double (it renders a formula, not the graph)");
     checkRenderRequest(request, { feedbackNodeIds: this.feedbackNodeIds });
     this.checkNodeIds(request.node_graph, "node_graph");
     this.checkBufferReferences(request.node_graph, "node_graph");

@@ -56,6 +56,9 @@ int wd_node_add_input(Engine* e, int node, int source) { return e->addInput(node
 // control: keep (1) or stop keeping (0) a node's output for capture during render.
 int wd_node_set_capture(Engine* e, int node, int on) { return e->setCapture(node, on != 0); }
 
+// control: record the values the node's parameters take on each rendered frame (record_automation).
+int wd_node_set_record_params(Engine* e, int node, int on) { return e->setRecordParams(node, on != 0); }
+
 // control: a parameter's value before automation (clamped to its range).
 int wd_node_set_param(Engine* e, int node, int param, float value) { return e->setBaseParam(node, param, value); }
 
@@ -165,6 +168,8 @@ void wd_release_timeline_notes(Engine* e) { e->releaseTimelineNotes(); }
 int wd_output_channels(Engine* e) { return e->outputChannels(); }
 float* wd_output_channel(Engine* e, int ch) { return e->outputChannel(ch); }
 float* wd_capture_channel(Engine* e, int node, int ch) { return e->captureChannel(node, ch); }
+// audio: a recording node's parameter values over the last render's frames (nullptr when not recording).
+float* wd_parameter_record(Engine* e, int node, int param) { return e->parameterRecord(node, param); }
 double wd_position_frames(Engine* e) { return static_cast<double>(e->positionFrames()); }
 
 // audio: NaN and ±Inf samples replaced by 0 on their way out of the graph since wd_non_finite_clear,

@@ -51,6 +51,7 @@ int Engine::addNode(int typeIndex) {
     node.baseParams[p] = type->params[p].defaultValue;
     node.processor->setParam(p, node.baseParams[p]);
   }
+  node.paramValues = node.baseParams;
   nodes_.push_back(std::move(node));
   prepared_ = false;
   return static_cast<int>(nodes_.size()) - 1;
@@ -74,6 +75,7 @@ int Engine::addExternalNode(int hostId, int numOutputs, int numParams) {
   node.numParams = numParams;
   node.processor = std::make_unique<External>(hostId, numOutputs);
   node.baseParams.assign(numParams, 0.0f);
+  node.paramValues = node.baseParams;
   nodes_.push_back(std::move(node));
   prepared_ = false;
   return static_cast<int>(nodes_.size()) - 1;
@@ -109,6 +111,13 @@ ErrorCode Engine::setCapture(int node, bool on) {
   return kOk;
 }
 
+ErrorCode Engine::setRecordParams(int node, bool on) {
+  if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
+  nodes_[node].recordParams = on;
+  prepared_ = false;
+  return kOk;
+}
+
 void Engine::applyParam(void* context, int param, float value) {
   // A NaN is no value: the parameter keeps the one it has (std::clamp would pass NaN through, and
   // a NaN frequency or coefficient would poison the processor's state). ±Inf clamps to the range.
@@ -117,6 +126,7 @@ void Engine::applyParam(void* context, int param, float value) {
   const ParamSpec& spec = n.params[param];
   value = std::clamp(value, spec.min, spec.max);
   if (spec.discrete) value = static_cast<float>(static_cast<int>(value + (value >= 0 ? 0.5f : -0.5f)));
+  n.paramValues[param] = value;
   n.processor->setParam(param, value);
 }
 
@@ -257,6 +267,7 @@ ErrorCode Engine::prepare(int outputNode) {
     for (int c = 0; c < n.numOutputs; ++c) n.outputPtrs[c] = n.buffer.data() + static_cast<size_t>(c) * blockSize_;
     n.subOutputPtrs.resize(n.numOutputs);
     n.captureBuffer.assign(n.capture ? static_cast<size_t>(n.numOutputs) * kMaxRenderFrames : 0, 0.0f);
+    n.paramRecord.assign(n.recordParams ? static_cast<size_t>(n.numParams) * kMaxRenderFrames : 0, 0.0f);
   }
   for (int index : order_) {
     Node& n = nodes_[index];
@@ -306,6 +317,7 @@ double Engine::estimateMemory(int outputNode) {
     bytes += heapBytes(outs * static_cast<uint64_t>(blockSize_) * sizeof(float));  // buffer
     bytes += 2 * heapBytes(outs * sizeof(float*)) + 2 * heapBytes(ins * sizeof(const float*));  // channel tables
     if (n.capture) bytes += heapBytes(outs * kMaxRenderFrames * sizeof(float));
+    if (n.recordParams) bytes += heapBytes(static_cast<uint64_t>(n.numParams) * kMaxRenderFrames * sizeof(float));
     if (index == outputNode_) bytes += heapBytes(outs * kMaxRenderFrames * sizeof(float));  // output staging
     n.memoryEstimate = bytes;
     total += bytes;
@@ -492,18 +504,35 @@ float* Engine::captureChannel(int node, int ch) {
   return n.captureBuffer.data() + static_cast<size_t>(ch) * kMaxRenderFrames;
 }
 
+float* Engine::parameterRecord(int node, int param) {
+  if (!validNode(node)) return nullptr;
+  Node& n = nodes_[node];
+  if (n.paramRecord.empty() || param < 0 || param >= n.numParams) return nullptr;
+  return n.paramRecord.data() + static_cast<size_t>(param) * kMaxRenderFrames;
+}
+
+void Engine::recordParams(Node& n, int offset, int frames) {
+  if (n.paramRecord.empty()) return;
+  for (int p = 0; p < n.numParams; ++p) {
+    float* record = n.paramRecord.data() + static_cast<size_t>(p) * kMaxRenderFrames + offset;
+    std::fill(record, record + frames, n.paramValues[p]);
+  }
+}
+
 // Renders one node for `frames` frames starting at transport frame `start`, split wherever its
 // timeline changes a parameter or delivers MIDI, so that every change lands on its exact frame.
-void Engine::renderNode(Node& n, int64_t start, int frames) {
+void Engine::renderNode(Node& n, int64_t start, int frames, int offset) {
   AudioBlock block{n.inputPtrs.data(), static_cast<int>(n.inputPtrs.size()), n.outputPtrs.data(), n.numOutputs,
                    frames,           start};
   if (n.timeline.empty()) {
+    recordParams(n, offset, frames);
     n.processor->process(block);
     return;
   }
   for (int done = 0; done < frames;) {
     const int step = std::min(frames - done, n.timeline.applyAt(start + done, frames - done, *n.processor,
                                                                  &Engine::applyParam, &n));
+    recordParams(n, offset + done, step);
     for (size_t c = 0; c < n.inputPtrs.size(); ++c) n.subInputPtrs[c] = n.inputPtrs[c] + done;
     for (size_t c = 0; c < n.outputPtrs.size(); ++c) n.subOutputPtrs[c] = n.outputPtrs[c] + done;
     block.inputs = n.subInputPtrs.data();
@@ -531,8 +560,10 @@ void Engine::renderPiece(int offset, int frames, bool held) {
       n.processor->process(AudioBlock{n.inputPtrs.data(), static_cast<int>(n.inputPtrs.size()), n.outputPtrs.data(),
                                       n.numOutputs, frames, position_});
     } else {
-      renderNode(n, position_, frames);
+      renderNode(n, position_, frames, offset);
     }
+    // The other paths hold their parameters for the whole piece (renderNode records its own).
+    if (held || n.feedback) recordParams(n, offset, frames);
     if (n.capture) {
       for (int c = 0; c < n.numOutputs; ++c) {
         copyOut(n.captureBuffer.data() + static_cast<size_t>(c) * kMaxRenderFrames, n.outputPtrs[c], offset, frames,

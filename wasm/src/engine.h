@@ -46,6 +46,9 @@ class Engine {
   ErrorCode setExternalParamRange(int node, int param, float min, float max, float defaultValue, bool discrete);
   ErrorCode addInput(int node, int source);  // appends `source` to `node`'s ordered inputs
   ErrorCode setCapture(int node, bool on);   // keep this node's output for capture (stems)
+  // Record the value each of this node's parameters takes on every frame rendered (DawDreamer's
+  // record_automation): after render(frames), parameterRecord(node, p)[0..frames) holds them.
+  ErrorCode setRecordParams(int node, bool on);
   ErrorCode setBaseParam(int node, int param, float value);  // value before any automation
   ErrorCode prepare(int outputNode);         // orders the graph and takes all memory
   const std::string& lastError() const { return lastError_; }
@@ -103,6 +106,9 @@ class Engine {
   int outputChannels() const { return outputChannels_; }
   float* outputChannel(int ch) { return output_.data() + static_cast<size_t>(ch) * kMaxRenderFrames; }
   float* captureChannel(int node, int ch);
+  // The values parameter `param` of a node with setRecordParams took on the frames of the last
+  // render(), kMaxRenderFrames long; nullptr when the node does not record.
+  float* parameterRecord(int node, int param);
   int64_t positionFrames() const { return position_; }
   int nodeOutputChannels(int node) const;
 
@@ -129,6 +135,7 @@ class Engine {
     std::unique_ptr<Processor> processor;
     std::vector<int> inputs;
     std::vector<float> baseParams;  // values before automation; seek() restores them
+    std::vector<float> paramValues;  // the values the processor holds now (as applyParam set them)
     NodeTimeline timeline;
     std::vector<int> bufferBindings;  // slot -> buffer id (-1 none)
     bool capture = false;
@@ -140,6 +147,8 @@ class Engine {
     std::vector<float> buffer;         // numOutputs * blockSize, planar
     std::vector<float> captureBuffer;  // numOutputs * kMaxRenderFrames, when captured
     NonFinite captureNonFinite;        // replaced on the way into captureBuffer
+    bool recordParams = false;
+    std::vector<float> paramRecord;  // numParams * kMaxRenderFrames, when recordParams
     std::vector<const float*> inputPtrs;
     std::vector<float*> outputPtrs;
     std::vector<const float*> subInputPtrs;  // scratch for sub-block offsets
@@ -157,7 +166,10 @@ class Engine {
   template <typename Visit>
   ErrorCode flowChannels(std::vector<int>& outputs, Visit visit);
   static void applyParam(void* node, int param, float value);
-  void renderNode(Node& n, int64_t start, int frames);
+  // `offset`: where in the staging buffers this piece starts (for recorded parameters).
+  void renderNode(Node& n, int64_t start, int frames, int offset);
+  // Writes the node's current parameter values into its record for `frames` frames from `offset`.
+  static void recordParams(Node& n, int offset, int frames);
   // `held`: the timeline held (renderHeld), else played (render).
   void renderPiece(int offset, int frames, bool held);
   int renderFrames(int frames, bool held);

@@ -25,6 +25,7 @@ import {
   type RenderRequestInput,
   RenderRequestSchema,
   type RenderResult,
+  refuseRecordedAutomation,
   renderFrameCount,
 } from "../../contracts/render";
 import { formatPath, parseContract } from "../../contracts/validate";
@@ -68,6 +69,7 @@ export async function renderLive(
   const { driver } = host;
   const request = parseContract(RenderRequestSchema, input);
   checkRenderRequest(request);
+  refuseRecordedAutomation(request, "a real-time render (offline: false)");
   if (request.sample_rate !== host.sampleRate) {
     throw new EngineError(
       "E_SCHEMA",

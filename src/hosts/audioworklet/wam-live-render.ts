@@ -15,6 +15,7 @@ import type { GraphDescriptorInput } from "../../contracts/graph-descriptor";
 import {
   type RenderRequestInput,
   RenderRequestSchema,
+  refuseRecordedAutomation,
   type RenderResult,
   renderFrameCount,
 } from "../../contracts/render";
@@ -43,6 +44,7 @@ export async function renderWamLive(
   host: WamLiveRenderHost,
 ): Promise<RenderResult> {
   const request = parseContract(RenderRequestSchema, input);
+  refuseRecordedAutomation(request, "a real-time render (offline: false)");
   const playing = host.live();
   if (!playing || JSON.stringify(playing.graph) !== JSON.stringify(request.node_graph)) {
     await host.loadGraph(input.node_graph);

@@ -15,6 +15,7 @@ import {
   type RenderRequestInput,
   RenderRequestSchema,
   type RenderResult,
+  refuseRecordedAutomation,
   renderFrameCount,
 } from "../../contracts/render";
 import { parseContract } from "../../contracts/validate";
@@ -79,6 +80,7 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
       (request.start_position_seconds ?? 0) !== 0 ? "start_position_seconds" : "options.preroll",
     );
   }
+  refuseRecordedAutomation(request, "a graph with WAM nodes");
   if ((request.options.capture?.length ?? 0) > 0 || request.node_graph.nodes.some((node) => node.capture)) {
     throw new EngineError(
       "E_SCHEMA",

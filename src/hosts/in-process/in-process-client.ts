@@ -112,6 +112,11 @@ import {
   type ResourceEstimate,
 } from "../../engine/node-resources";
 import { type ProcessorTypeInfo, requireMidiNode } from "../../engine/processor-types";
+import {
+  automationBlockFrames,
+  recordedAutomationBytes,
+  recordedAutomationExtensions,
+} from "../../engine/recorded-automation";
 import { runRenderJob } from "../../engine/render-job";
 import type { CompiledFaust } from "../../faust/compiler";
 import { createFaustNode } from "../../faust/faust-node";
@@ -506,6 +511,13 @@ export class InProcessEngineClient
       feedbackNodeIds: this.feedbackNodeIds,
       streamed: options.onChunk !== undefined,
     });
+    if (options.onChunk !== undefined && request.options.record_automation !== undefined) {
+      throw new EngineError(
+        "E_SCHEMA",
+        "a streamed render (onChunk) returns no recorded automation: render without onChunk, or in shorter pieces",
+        "options.record_automation",
+      );
+    }
     const run = this.renders.then(() => this.renderInTurn(request, options));
     this.renders = run.catch(() => undefined);
     return run;
@@ -588,6 +600,7 @@ export class InProcessEngineClient
             resolveBuffer: (handle, path) => this.buffers.engineBufferId(engine, handle, path),
             readBufferChannel0: (handle, path) => this.channel0(handle, path),
             capture: request.options.capture,
+            recordAutomation: request.options.record_automation?.nodes,
           }),
       });
     } catch (error) {
@@ -600,7 +613,11 @@ export class InProcessEngineClient
     // A streamed render (onChunk) holds one piece, which it hands over and never issues a handle for.
     const resultBytes =
       options.onChunk === undefined
-        ? FLOAT32_BYTES * frames * request.channels * (1 + compiled.captures.size)
+        ? FLOAT32_BYTES * frames * request.channels * (1 + compiled.captures.size) +
+          recordedAutomationBytes(
+            Array.from(compiled.recorded.values(), ({ params }) => params.length),
+            frames,
+          )
         : 0;
     const unreserve = this.buffers.bytes.reserve(resultBytes, "");
 
@@ -640,6 +657,11 @@ export class InProcessEngineClient
       const captures = Object.fromEntries(
         Array.from(output.captures, ([name, channels]) => [name, this.buffers.issue(channels, sampleRate)]),
       );
+      const automation = recordedAutomationExtensions(
+        output.parameters,
+        automationBlockFrames(request, engine.blockSize),
+        (channels) => this.buffers.issue(channels, sampleRate),
+      );
       return renderResult(request, started, {
         status: output.complete ? "ok" : "partial",
         error: output.complete
@@ -648,7 +670,11 @@ export class InProcessEngineClient
               .message,
         buffer_handle: this.buffers.issue(output.output, sampleRate),
         frames: output.frames,
-        extensions: { captures, ...(report === null ? {} : { non_finite: report }) },
+        extensions: {
+          captures,
+          ...(automation ?? {}),
+          ...(report === null ? {} : { non_finite: report }),
+        },
       });
     } catch (error) {
       if (isEngineError(error, "E_CLOSED")) throw error;
