@@ -169,7 +169,7 @@ describe("record_automation", () => {
     const faust = await engine.compileFaust(
       'process = _ * hslider("level", 0.5, 0, 1, 0.001) : *(hslider("trim", 1, 0, 2, 0.01));',
     );
-    const ids = faust.parameters.map(({ id }) => id);
+    const ids = (faust.parameters ?? []).map(({ id }) => id);
     const level = ids.find((id) => id.endsWith("level")) as string;
     const trim = ids.find((id) => id.endsWith("trim")) as string;
     const nodes: GraphNodeInput[] = [
