@@ -15,6 +15,7 @@ import type { BufferHandle } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
 import { compileProject, type ProjectCompileOptions, trackNodes } from "./compile-project";
 import type { ProjectWithAudio } from "./project-package";
+import { uploadProjectAudio } from "./upload-audio";
 
 export interface ProjectExportOptions
   extends Pick<ProjectCompileOptions, "sampleRate" | "range" | "tailSeconds" | "prerollSeconds"> {
@@ -61,12 +62,12 @@ export async function exportProject(
   const cancelled = () => options.signal?.aborted === true;
   try {
     const buffers: Record<string, BufferHandle> = {};
-    for (const source of project.audio) {
+    for (const [index, source] of project.audio.entries()) {
       const data = audio.get(source.content_id);
       if (data === undefined) {
         throw new EngineError("E_SCHEMA", `no audio given for "${source.content_id}"`, "project.audio");
       }
-      const handle = await client.uploadBuffer(data.channels, data.sampleRate);
+      const handle = await uploadProjectAudio(client, source, data, index);
       held.push(handle);
       buffers[source.content_id] = handle;
     }

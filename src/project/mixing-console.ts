@@ -18,6 +18,7 @@ import { EngineError } from "../contracts/errors";
 import type { TransportState } from "../contracts/transport-state";
 import { compileProject, type ProjectCompileOptions } from "./compile-project";
 import type { Project } from "./project-schema";
+import { uploadProjectAudio } from "./upload-audio";
 
 /** What the console's app state starts from: the engine's transport, read through the client. */
 export interface ConsoleState {
@@ -50,12 +51,12 @@ export class MixingConsole {
   ): Promise<MixingConsole> {
     const transport = await client.getTransportState();
     const buffers: Record<string, BufferHandle> = {};
-    for (const source of project.audio) {
+    for (const [index, source] of project.audio.entries()) {
       const data = audio.get(source.content_id);
       if (data === undefined) {
         throw new EngineError("E_SCHEMA", `no audio given for "${source.content_id}"`, "project.audio");
       }
-      buffers[source.content_id] = await client.uploadBuffer(data.channels, data.sampleRate);
+      buffers[source.content_id] = await uploadProjectAudio(client, source, data, index);
     }
     return new MixingConsole(client, { transport }, buffers);
   }

@@ -59,9 +59,9 @@ describe("release length of polyphonic Faust voices", () => {
     // 0 s (faustwasm's rule): the voice is freed in the silence after the dry note, no echo.
     expect(echoLevels(at(0))).toEqual({ first: 0, second: 0 });
     // 0.5 s: gate off at 0.1 s, so the voice computes to 0.6 s: the first echo, not the second.
-    expect(maxAbsDiff([at(0.5).subarray(FIRST_ECHO, FIRST_ECHO + ECHO_LENGTH)], [dry.subarray(0, ECHO_LENGTH)])).toBe(
-      0,
-    );
+    expect(
+      maxAbsDiff([at(0.5).subarray(FIRST_ECHO, FIRST_ECHO + ECHO_LENGTH)], [dry.subarray(0, ECHO_LENGTH)]),
+    ).toBe(0);
     expect(echoLevels(at(0.5)).second).toBe(0);
     // 1 s: both echoes, each the dry note again, sample for sample.
     for (const echo of [FIRST_ECHO, SECOND_ECHO]) {
@@ -77,7 +77,10 @@ describe("release length of polyphonic Faust voices", () => {
     expect(defaults.nodeId).toBe(plain.nodeId);
     expect(new Set([plain.nodeId, released.nodeId, everyVoice.nodeId]).size).toBe(3);
     expect(plain.descriptor.extensions?.faust).toMatchObject({ release_length: 0, dynamic_voices: true });
-    expect(released.descriptor.extensions?.faust).toMatchObject({ release_length: 0.5, dynamic_voices: true });
+    expect(released.descriptor.extensions?.faust).toMatchObject({
+      release_length: 0.5,
+      dynamic_voices: true,
+    });
     // A graph node carries the options only when they are set, so older sessions read the same.
     expect(faustNodeSource(plain).extensions.faust).not.toHaveProperty("release_length");
     expect(faustNodeSource(released).extensions.faust).toMatchObject({ release_length: 0.5 });
@@ -88,12 +91,15 @@ describe("release length of polyphonic Faust voices", () => {
     const failure = (options: Parameters<typeof compile>[1]) =>
       compile(ECHOES, options).then(
         () => null,
-        (error: unknown) => (error instanceof EngineError ? `${error.code} ${error.path}: ${error.message}` : error),
+        (error: unknown) =>
+          error instanceof EngineError ? `${error.code} ${error.path}: ${error.message}` : error,
       );
     expect(await failure({ voices: 2, releaseLength: -1 })).toMatch(
       /^E_SCHEMA options\.releaseLength: .*seconds in \[0, 60\]/,
     );
-    expect(await failure({ voices: 2, releaseLength: Number.NaN })).toMatch(/^E_SCHEMA options\.releaseLength/);
+    expect(await failure({ voices: 2, releaseLength: Number.NaN })).toMatch(
+      /^E_SCHEMA options\.releaseLength/,
+    );
     expect(await failure({ voices: 0, releaseLength: 0.5 })).toMatch(
       /^E_SCHEMA options\.releaseLength: .*polyphonic DSPs only/,
     );

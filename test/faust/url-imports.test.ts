@@ -6,11 +6,17 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findFileReferences, isUrl, resolveUrlImports } from "../../src/faust/url-imports";
+import {
+  findFileReferences,
+  isAbsolutePath,
+  isUrl,
+  resolveUrlImports,
+  soundfileUrlParts,
+} from "../../src/faust/url-imports";
 import { createEngine, type EngineClient } from "../../src/index";
 
 describe("findFileReferences", () => {
-  it("finds import, library and component literals with their lines, not comments or other strings", () => {
+  it("finds import, library, component and soundfile literals with their lines, not comments or other strings", () => {
     const text = [
       'import("stdfaust.lib"); // import("commented.lib")',
       '/* library("block.lib")',
@@ -22,6 +28,7 @@ describe("findFileReferences", () => {
       ["import", "stdfaust.lib", 1],
       ["library", "https://a.example/x.lib", 4],
       ["component", "//b.example/c.dsp", 5],
+      ["soundfile", "s[url:{'https://c.example/s.wav'}]", 5],
     ]);
   });
 
@@ -38,7 +45,77 @@ describe("findFileReferences", () => {
   });
 });
 
+describe("absolute paths and soundfile parts", () => {
+  it("tells absolute paths from URLs and names", () => {
+    expect(["/etc/passwd", "\\\\share\\x.lib"].map(isAbsolutePath)).toEqual([true, true]);
+    expect(["//host/x.lib", "stdfaust.lib", "dir/x.lib", "https://x/y"].map(isAbsolutePath)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it("reads a soundfile label's url parts as written", () => {
+    expect(soundfileUrlParts("s[url:{'a.wav'; 'https://x/b.wav';'/abs/c.wav'}]")).toEqual([
+      "a.wav",
+      "https://x/b.wav",
+      "/abs/c.wav",
+    ]);
+    expect(soundfileUrlParts("plain")).toEqual([]);
+  });
+});
+
 describe("resolveUrlImports", () => {
+  const refuse = (source: string, allowUrlPrefixes: string[] = []) =>
+    resolveUrlImports(source, {}, { allowUrlPrefixes }, "source", "options.libraries");
+
+  it("refuses an absolute path before libfaust sees it (it would only say 'unable to open file')", async () => {
+    await expect(refuse('process = _;\n\nimport("/etc/passwd");')).rejects.toThrow(
+      'E_SCHEMA at source: line 3: import("/etc/passwd") names a file outside the compile; Faust compilation reads no file system: pass the file\'s text in options.libraries and import it by name',
+    );
+    await expect(
+      resolveUrlImports(
+        "process = _;",
+        { "mine.lib": 'x = component("/home/me/x.dsp");' },
+        { allowUrlPrefixes: ["https://ok.example/"] },
+        "source",
+        "options.libraries",
+      ),
+    ).rejects.toThrow(
+      'E_SCHEMA at options.libraries["mine.lib"]: line 1: component("/home/me/x.dsp") names a file',
+    );
+  });
+
+  it("refuses a soundfile part that is a URL outside the allowed prefixes, or an absolute path", async () => {
+    const url = "process = 0, 0 : soundfile(\"s[url:{'https://cdn.example/s.wav'}]\", 1) : !, !, _;";
+    await expect(refuse(url)).rejects.toThrow(
+      `E_SCHEMA at source: line 1: soundfile("s[url:{'https://cdn.example/s.wav'}]") names the URL https://cdn.example/s.wav; webdreamer fetches no soundfile`,
+    );
+    await expect(
+      refuse("process = 0, 0 : soundfile(\"s[url:{'ok.wav';'/samples/s.wav'}]\", 1) : !, !, _;"),
+    ).rejects.toThrow(
+      `E_SCHEMA at source: line 1: soundfile("s[url:{'ok.wav';'/samples/s.wav'}]") names the file /samples/s.wav; Faust compilation reads no file system: name the part (e.g. 's.wav')`,
+    );
+    // Allowed: kept as it is (a slot name), nothing fetched.
+    const fetched: string[] = [];
+    const resolved = await resolveUrlImports(
+      url,
+      {},
+      {
+        allowUrlPrefixes: ["https://cdn.example/"],
+        fetchText: async (asked) => {
+          fetched.push(asked);
+          return "";
+        },
+      },
+      "source",
+      "options.libraries",
+    );
+    expect(resolved.source).toBe(url);
+    expect(fetched).toEqual([]);
+  });
+
   it("refuses a URL outside the allowed prefixes, naming the line, the call and the path", async () => {
     await expect(
       resolveUrlImports(
@@ -96,7 +173,12 @@ describe("resolveUrlImports", () => {
 describe("compileFaust with URL imports (in-process host)", () => {
   let server: Server;
   let base: string;
-  let engine: EngineClient & { compileFaust: (s: string, o?: object) => Promise<{ node_id: string }> };
+  let engine: EngineClient & {
+    compileFaust: (
+      s: string,
+      o?: object,
+    ) => Promise<{ node_id: string; extensions: Record<string, unknown> }>;
+  };
   const requests: string[] = [];
 
   beforeAll(async () => {
@@ -146,6 +228,25 @@ describe("compileFaust with URL imports (in-process host)", () => {
     });
     const [out] = await engine.readBuffer(result.buffer_handle as string);
     expect(out?.[100]).toBeCloseTo(0.4, 7);
+  });
+
+  it("refuses a soundfile URL and an absolute import without a request or a file read", async () => {
+    const before = requests.length;
+    const soundfile = `process = 0, 0 : soundfile("s[url:{'${base}/libs/s.wav'}]", 1) : !, !, _;`;
+    await expect(engine.compileFaust(soundfile)).rejects.toThrow(
+      `E_SCHEMA at source: line 1: soundfile("s[url:{'${base}/libs/s.wav'}]") names the URL ${base}/libs/s.wav`,
+    );
+    // An existing file: libfaust's file system is in memory, and the compile never asks for it.
+    await expect(
+      engine.compileFaust(`import("${process.cwd()}/package.json");\nprocess = _;`),
+    ).rejects.toThrow(
+      `E_SCHEMA at source: line 1: import("${process.cwd()}/package.json") names a file outside the compile`,
+    );
+    expect(requests.slice(before)).toEqual([]);
+    // Allowed, the part is the name of the slot the app fills: the compile fetches nothing.
+    const allowed = await engine.compileFaust(soundfile, { allowUrlPrefixes: [`${base}/libs/`] });
+    expect(allowed.extensions.buffer_slots).toEqual(["s"]);
+    expect(requests.slice(before)).toEqual([]);
   });
 
   it("names a missing allowed file and a URL in argv", async () => {
