@@ -13,6 +13,7 @@ import type { EngineClient, RenderProgress } from "../api/engine-client";
 import { encodeWav, type WavSampleFormat } from "../audio-io/wav-codec";
 import type { BufferHandle } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
+import { renderResultError } from "../contracts/render-result-error";
 import { compileProject, type ProjectCompileOptions, trackNodes } from "./compile-project";
 import type { ProjectWithAudio } from "./project-package";
 import { uploadProjectAudio } from "./upload-audio";
@@ -101,7 +102,7 @@ export async function exportProject(
       throw new EngineError("E_CANCELLED", `export cancelled after ${result.frames} frames`);
     }
     if (result.status !== "ok") {
-      throw new EngineError("E_RENDER", `the export's render ended ${result.status}: ${result.error}`);
+      throw renderResultError(result, "the export's render");
     }
     const format = options.format ?? "float32";
     const encode = async (handle: BufferHandle, keep: number, label: string) =>

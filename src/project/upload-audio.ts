@@ -13,7 +13,10 @@ import type { AudioSource } from "./project-schema";
 /**
  * The handle of `data` uploaded into `client`, for `project.audio[index]`.
  * @example
- * const handle = await uploadProjectAudio(client, project.audio[0], audio.get("kick"), 0);
+ * for (const [index, source] of project.audio.entries()) {
+ *   const data = audio.get(source.content_id);
+ *   if (data) await uploadProjectAudio(client, source, data, index);
+ * }
  * // refused: 'E_LIMIT at project.audio[0]: audio "kick" (audio/3fa4….wav): the engine refused its audio: ...'
  */
 export async function uploadProjectAudio(
