@@ -23,6 +23,8 @@ declare global {
       after: boolean;
       renderAfter: string;
       releaseAgain: string;
+      policySample: number | undefined;
+      badPolicy: string;
     }>;
   }
 }
@@ -61,8 +63,13 @@ for (const host of ["worker", "audioworklet"] as const) {
     expect(reach.absolute).toContain(
       'E_SCHEMA at source: line 1: import("/etc/passwd") names a file outside the compile',
     );
-    // Only the allowed compile asked, once; its library halves 0.8.
-    expect(hits).toEqual(["/faust-libs/half.lib"]);
+    // Only the allowed compiles asked, once each (the option's, then the engine policy's); the
+    // library halves 0.8 in both.
+    expect(hits).toEqual(["/faust-libs/half.lib", "/faust-libs/half.lib"]);
+    expect(reach.policySample).toBeCloseTo(0.4, 7);
+    expect(reach.badPolicy).toBe(
+      'E_SCHEMA at options.faustPolicy.allowUrlPrefixes[0]: must be an http(s) URL prefix with a host and a "/", like "https://example.org/libs/"',
+    );
     expect(reach.sample).toBeCloseTo(0.4, 7);
     // Released: gone from discovery, graphs naming it fail, a second release is refused.
     expect([reach.before, reach.after]).toEqual([true, false]);

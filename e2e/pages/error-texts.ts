@@ -72,7 +72,34 @@ async function faustReach(host: "worker" | "audioworklet", libs: string) {
     const after = await listed();
     const renderAfter = await message(engine.render(halfRequest(node_id, sampleRate)));
     const releaseAgain = await message(engine.releaseFaust(node_id));
-    return { refused, soundfile, absolute, sample: out?.[100], before, after, renderAfter, releaseAgain };
+    // The app's faustPolicy, given to the host: its compiles fetch from the prefix with no option.
+    const allowing = (await createBrowserEngine({
+      host,
+      hostOptions: { faustPolicy: { allowUrlPrefixes: [libs] } },
+    })) as FaustClient;
+    let policySample: number | undefined;
+    try {
+      const compiled = await allowing.compileFaust(source);
+      const rendered = await allowing.render(halfRequest(compiled.node_id, sampleRate));
+      policySample = (await allowing.readBuffer(rendered.buffer_handle as string))[0]?.[100];
+    } finally {
+      await allowing.close();
+    }
+    const badPolicy = await message(
+      createBrowserEngine({ host, hostOptions: { faustPolicy: { allowUrlPrefixes: ["libs/"] } } }),
+    );
+    return {
+      refused,
+      soundfile,
+      absolute,
+      sample: out?.[100],
+      before,
+      after,
+      renderAfter,
+      releaseAgain,
+      policySample,
+      badPolicy,
+    };
   } finally {
     await engine.close();
   }

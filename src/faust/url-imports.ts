@@ -39,6 +39,9 @@ export interface FileReference {
   end: number;
 }
 
+/** What an allowed URL prefix looks like: http(s), a host, and a "/" after it. */
+export const URL_PREFIX = /^https?:\/\/[^/?#]+\//;
+
 /** How many URL files one compile may fetch (its own and theirs). */
 export const MAX_FETCHED = 32;
 /** Largest file fetched for a compile. */

@@ -263,3 +263,71 @@ describe("compileFaust with URL imports (in-process host)", () => {
     );
   });
 });
+
+describe("the app's faustPolicy (createEngine)", () => {
+  let server: Server;
+  let base: string;
+  const hits: string[] = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      hits.push(req.url ?? "");
+      res.end("half = *(0.5);");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("lets every compile of the engine fetch from its prefixes: compileFaust and a graph node carrying its source", async () => {
+    const source = `h = library("${base}/libs/half.lib");\nprocess = h.half;`;
+    const allowing = await createEngine({
+      sampleRate: 48000,
+      faustPolicy: { allowUrlPrefixes: [`${base}/libs/`] },
+    });
+    const { node_id } = await allowing.compileFaust(source);
+    expect(hits).toEqual(["/libs/half.lib"]);
+    // Another engine of the same app renders a graph node that carries the source (a saved session).
+    const other = await createEngine({
+      sampleRate: 48000,
+      faustPolicy: { allowUrlPrefixes: [`${base}/libs/`] },
+    });
+    const carried = {
+      name: "half",
+      node_id,
+      inputs: ["dc"],
+      extensions: { faust: { source, argv: ["-ftz", "2"], voices: 0, group_voices: true, name: "webdreamer" } },
+    };
+    const result = await other.render({
+      version: "v1alpha",
+      request_id: "policy",
+      duration_seconds: 0.01,
+      sample_rate: 48000,
+      channels: 1,
+      node_graph: {
+        version: "v1alpha",
+        nodes: [{ name: "dc", node_id: "builtin:constant", params: { offset: 0.8 } }, carried],
+        output: "half",
+      },
+    });
+    expect(result.error).toBeNull();
+    const [out] = await other.readBuffer(result.buffer_handle as string);
+    expect(out?.[100]).toBeCloseTo(0.4, 7);
+    await Promise.all([allowing.close(), other.close()]);
+  });
+
+  it("refuses a bad prefix at the option, and allows nothing by default", async () => {
+    await expect(createEngine({ faustPolicy: { allowUrlPrefixes: ["ftp://x/"] } })).rejects.toThrow(
+      'E_SCHEMA at options.faustPolicy.allowUrlPrefixes[0]: must be an http(s) URL prefix with a host and a "/"',
+    );
+    const engine = await createEngine({ sampleRate: 48000 });
+    const before = hits.length;
+    await expect(engine.compileFaust(`import("${base}/libs/half.lib");\nprocess = _;`)).rejects.toThrow(
+      "reaches the network",
+    );
+    expect(hits.length).toBe(before);
+    await engine.close();
+  });
+});

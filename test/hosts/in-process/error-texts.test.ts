@@ -16,7 +16,7 @@ describeErrorTexts("in-process", () => createEngine({ host: "in-process", sample
 
 describeErrorTexts("test double", async () => new TestDoubleEngineClient({ sampleRate: 48000 }), {
   compilesFaust: false,
-  liveRenders: "ramp",
+  liveRenders: "played",
   failureExtensions: { test_double_fault: "the stand-in engine failed" },
 });
 
