@@ -298,7 +298,9 @@ describe("the app's faustPolicy (createEngine)", () => {
       name: "half",
       node_id,
       inputs: ["dc"],
-      extensions: { faust: { source, argv: ["-ftz", "2"], voices: 0, group_voices: true, name: "webdreamer" } },
+      extensions: {
+        faust: { source, argv: ["-ftz", "2"], voices: 0, group_voices: true, name: "webdreamer" },
+      },
     };
     const result = await other.render({
       version: "v1alpha",
