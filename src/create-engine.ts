@@ -12,6 +12,7 @@ import { SampleRateSchema } from "./contracts/common";
 import { EngineError } from "./contracts/errors";
 import { parseContract } from "./contracts/validate";
 import { readDspFolderFromDisk } from "./faust/dsp-folder-nodejs";
+import { type FaustPolicy, faustPolicyPrefixes } from "./faust/faust-policy";
 import { loadLibFaustFromDisk } from "./faust/libfaust-nodejs";
 import { FaustRegistry } from "./faust/registry";
 import { loadEngineModuleFromDisk } from "./hosts/in-process/engine-file";
@@ -36,6 +37,12 @@ export interface EngineOptions {
    * files) and faust-url roots; WAM roots are listed as failures in Node.js (docs/wam.md).
    */
   discoveryRoots?: readonly DiscoveryRoot[];
+  /**
+   * What Faust compiles may reach, for every compile of this engine (FaustPolicy): none by default.
+   * @example
+   * const engine = await createEngine({ faustPolicy: { allowUrlPrefixes: ["https://example.org/faust/"] } });
+   */
+  faustPolicy?: FaustPolicy;
 }
 
 const EngineOptionsSchema = z.strictObject({
@@ -47,6 +54,8 @@ const EngineOptionsSchema = z.strictObject({
   clock: z.custom<Clock>((value) => typeof (value as Clock | undefined)?.now === "function").optional(),
   // Validated by the client, with paths under options.discoveryRoots.
   discoveryRoots: z.array(z.unknown()).optional(),
+  // Validated by the FaustRegistry, with paths under options.faustPolicy.
+  faustPolicy: z.object({ allowUrlPrefixes: z.array(z.unknown()).optional() }).optional(),
 });
 
 /**
@@ -66,6 +75,7 @@ const EngineOptionsSchema = z.strictObject({
  */
 export async function createEngine(options: EngineOptions = {}): Promise<EngineClient & FaustCompiling> {
   const parsed = parseContract(EngineOptionsSchema, options, "options");
+  faustPolicyPrefixes(parsed.faustPolicy as FaustPolicy | undefined, "options.faustPolicy");
   const bootstrapper = new EngineBootstrapper().registerHost("in-process", inProcessHostFactory);
   // Select first, so asking for a host Node lacks fails before the engine file is read.
   const selection = bootstrapper.select({ host: parsed.host, mode: "offline" });
@@ -84,7 +94,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineC
       clock: parsed.clock,
       discoveryRoots: parsed.discoveryRoots as DiscoveryRoot[] | undefined,
       // Faust nodes compile on demand; libfaust loads on the first compile only.
-      faust: new FaustRegistry({ loadLibFaust: loadLibFaustFromDisk, readDspFolder: readDspFolderFromDisk }),
+      faust: new FaustRegistry({
+        loadLibFaust: loadLibFaustFromDisk,
+        readDspFolder: readDspFolderFromDisk,
+        policy: parsed.faustPolicy as FaustPolicy | undefined,
+      }),
     },
   });
   // The in-process host (the only one Node runs) compiles Faust.

@@ -341,9 +341,11 @@ export interface FaustCompileOptions {
    */
   dynamicVoices?: boolean;
   /**
-   * URL prefixes the source may import from (`import("https://…")`, library, component). Such files
-   * are fetched before the compile and compiled as libraries; any other URL is refused (E_SCHEMA at
-   * source, naming the line). Default none: a compile never reaches the network on its own.
+   * URL prefixes the source may import from (`import("https://…")`, library, component) and its
+   * soundfiles may name. Such files are fetched before the compile and compiled as libraries (a
+   * soundfile part is only a slot name: nothing fetches it); any other URL, and any absolute path, is
+   * refused (E_SCHEMA at source, naming the line). Added to the engine's faustPolicy; default none:
+   * a compile never reaches the network or the file system on its own.
    */
   allowUrlPrefixes?: readonly string[];
 }

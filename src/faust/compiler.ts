@@ -20,7 +20,7 @@ import { faustNodeDescriptor } from "./descriptor";
 import type { FaustFactory } from "./dsp-code";
 import { buildFaustLayout, type FaustJson, type FaustLayout, FaustSharedControlError } from "./layout";
 import { type LibFaustLoader, libFaustCompiler } from "./libfaust";
-import { isUrl, resolveUrlImports } from "./url-imports";
+import { isUrl, resolveUrlImports, URL_PREFIX } from "./url-imports";
 
 /** How to compile a DSP: part of the EngineClient API (compileFaust), so it is declared there. */
 export type { FaustCompileOptions };
@@ -178,7 +178,7 @@ function resolveOptions(source: string, options: FaustCompileOptions, path: stri
     fail("voices", `must be an integer in [0, ${MAX_VOICES}]`);
   const allowUrlPrefixes = [...(options.allowUrlPrefixes ?? [])];
   allowUrlPrefixes.forEach((prefix, index) => {
-    if (typeof prefix !== "string" || !/^https?:\/\/[^/?#]+\//.test(prefix))
+    if (typeof prefix !== "string" || !URL_PREFIX.test(prefix))
       fail(
         `allowUrlPrefixes[${index}]`,
         'must be an http(s) URL prefix with a host and a "/", like "https://example.org/libs/"',

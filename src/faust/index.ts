@@ -36,6 +36,7 @@ export {
   type SoundfilePart,
   VOICE_PERIOD_FRAMES,
 } from "./faust-node";
+export { type FaustPolicy, faustPolicyPrefixes } from "./faust-policy";
 export {
   buildFaustLayout,
   type FaustJson,

@@ -28,6 +28,7 @@ import type { ProcessorTypeInfo } from "../engine/processor-types";
 import { type CompiledFaust, compileFaust, type FaustCompileOptions, forgetCompiledFaust } from "./compiler";
 import { type DspFolderReader, scanFaustRoot } from "./dsp-roots";
 import { createFaustNode, type FaustNode, type SoundfilePart } from "./faust-node";
+import { type FaustPolicy, faustPolicyPrefixes } from "./faust-policy";
 import { soundfileSlot, soundfileSlotNames } from "./layout";
 import type { LibFaustLoader } from "./libfaust";
 
@@ -86,6 +87,8 @@ export interface FaustRegistryOptions {
   loadLibFaust: LibFaustLoader;
   /** How this thread reads faust-folder discovery roots: readDspFolderFromDisk (Node); none in a page. */
   readDspFolder?: DspFolderReader;
+  /** What every compile of this registry may fetch (the app's FaustPolicy); none by default. */
+  policy?: FaustPolicy;
 }
 
 /** Options of a graph node's source as compile options. */
@@ -135,6 +138,7 @@ export class FaustRegistry {
   private readonly types = new Map<string, ProcessorTypeInfo>();
   private readonly loadLibFaust: LibFaustLoader;
   private readonly readDspFolder: DspFolderReader | undefined;
+  private readonly allowUrlPrefixes: readonly string[];
 
   /**
    * @example
@@ -143,6 +147,7 @@ export class FaustRegistry {
   constructor(options: FaustRegistryOptions) {
     this.loadLibFaust = options.loadLibFaust;
     this.readDspFolder = options.readDspFolder;
+    this.allowUrlPrefixes = faustPolicyPrefixes(options.policy, "faustPolicy");
   }
 
   /**
@@ -166,7 +171,12 @@ export class FaustRegistry {
     options: FaustCompileOptions = {},
     paths: { source?: string; options?: string } = {},
   ): Promise<CompiledFaust> {
-    const compiled = await compileFaust(this.loadLibFaust, source, options, paths);
+    // The app's prefixes join the compile's own; they do not enter the node id (compiler.ts).
+    const allowed =
+      this.allowUrlPrefixes.length === 0
+        ? options
+        : { ...options, allowUrlPrefixes: [...this.allowUrlPrefixes, ...(options.allowUrlPrefixes ?? [])] };
+    const compiled = await compileFaust(this.loadLibFaust, source, allowed, paths);
     this.compiled.set(compiled.nodeId, compiled);
     return compiled;
   }

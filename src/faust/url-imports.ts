@@ -1,5 +1,6 @@
 /**
- * Faust source that names a URL (`import("https://…/x.lib")`, `library(…)`, `component(…)`).
+ * Faust source that names a URL (`import("https://…/x.lib")`, `library(…)`, `component(…)`,
+ * `soundfile("s[url:{'https://…/s.wav'}]", 1)`) or an absolute path.
  *
  * libfaust fetches such a file itself, with a synchronous XMLHttpRequest from inside the compiler:
  * in a page's Worker that blocks the compile on the network, and in Node.js (no XMLHttpRequest) it
@@ -12,17 +13,22 @@
  *   rewritten to that name. Fetched files are searched the same way (up to MAX_FETCHED files).
  *
  * Rewriting keeps every line where it was, so Faust's error lines still point into the caller's
- * text. Paths that are not URLs never leave libfaust's in-memory file system (its standard
- * libraries and the compile's `libraries`): `import("/etc/passwd")` is "unable to open file".
- * Declarations (`declare author "https://…"`) and soundfile labels are metadata: nothing fetches
- * them, so they are left alone (a soundfile's audio is given to webdreamer as buffers).
+ * text. libfaust's file system is in memory (its standard libraries and the compile's
+ * `libraries`), so an absolute path could never be read; it is refused all the same, before the
+ * compile, so that the error says why (libfaust would only say "unable to open file").
+ *
+ * Soundfiles: faustwasm's own nodes fetch a soundfile's `url:{…}` parts when a node is created.
+ * webdreamer never does (a soundfile's audio is given as buffers, by slot), so a part that is a
+ * URL would silently play silence: it is refused unless its prefix is allowed (then the part is
+ * just the name of a slot the app fills), and an absolute path is refused. Declarations
+ * (`declare author "https://…"`) are metadata and stay as they are.
  */
 import { EngineError } from "../contracts/errors";
 import { formatPath } from "../contracts/validate";
 
-/** A file reference in Faust text: the string literal of import/library/component. */
+/** A file reference in Faust text: the string literal of import/library/component/soundfile. */
 export interface FileReference {
-  /** import, library or component. */
+  /** import, library, component or soundfile (then `target` is the whole label). */
   kind: string;
   /** The literal's text (between the quotes). */
   target: string;
@@ -33,6 +39,9 @@ export interface FileReference {
   end: number;
 }
 
+/** What an allowed URL prefix looks like: http(s), a host, and a "/" after it. */
+export const URL_PREFIX = /^https?:\/\/[^/?#]+\//;
+
 /** How many URL files one compile may fetch (its own and theirs). */
 export const MAX_FETCHED = 32;
 /** Largest file fetched for a compile. */
@@ -40,11 +49,31 @@ export const MAX_FETCHED_BYTES = 1 << 20;
 /** How long one fetch may take. */
 export const FETCH_TIMEOUT_MS = 10_000;
 
-const FILE_FUNCTIONS = new Set(["import", "library", "component"]);
+const FILE_FUNCTIONS = new Set(["import", "library", "component", "soundfile"]);
 
 /** True for a URL (any scheme, or protocol-relative "//host/..."), false for a file name or path. */
 export function isUrl(target: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("//");
+}
+
+/** True for an absolute file path ("/etc/x.lib", a Windows share), not a URL ("//host/x.lib" is one). */
+export function isAbsolutePath(target: string): boolean {
+  return !isUrl(target) && (target.startsWith("/") || target.startsWith("\\"));
+}
+
+/**
+ * The parts of a soundfile label's `url:{…}` metadata as written in the source,
+ * none without url metadata.
+ * @example
+ * soundfileUrlParts("s[url:{'a.wav';'https://x/b.wav'}]"); // ["a.wav", "https://x/b.wav"]
+ */
+export function soundfileUrlParts(label: string): string[] {
+  const match = /url\s*:\s*\{([^}]*)\}/.exec(label);
+  if (match === null) return [];
+  return (match[1] as string)
+    .split(";")
+    .map((raw) => raw.trim().replace(/^'|'$/g, "").trim())
+    .filter((part) => part.length > 0);
 }
 
 /**
@@ -96,10 +125,41 @@ export function findFileReferences(text: string): FileReference[] {
 
 /** What a compile may fetch. */
 export interface UrlImportPolicy {
-  /** URL prefixes the app allows, e.g. ["https://faustlibraries.grame.fr/libs/"]; none by default. */
+  /**
+   * URL prefixes the app allows, e.g. ["https://faustlibraries.grame.fr/libs/"]; none by default.
+   * Imports from them are fetched; soundfile parts from them are accepted as slot names.
+   */
   allowUrlPrefixes: readonly string[];
   /** Fetches a URL's text (tests pass their own); default globalThis.fetch with a timeout. */
   fetchText?: (url: string) => Promise<string>;
+}
+
+function allowed(policy: UrlImportPolicy, url: string): boolean {
+  return policy.allowUrlPrefixes.some((prefix) => url.startsWith(prefix));
+}
+
+/**
+ * A soundfile's url parts: an absolute path is refused, a URL unless its prefix is allowed (nothing
+ * fetches it either way: the app gives the slot its audio).
+ */
+function checkSoundfileParts(reference: FileReference, policy: UrlImportPolicy, path: string): void {
+  for (const part of soundfileUrlParts(reference.target)) {
+    const where = `line ${reference.line}: soundfile("${reference.target}")`;
+    if (isAbsolutePath(part)) {
+      throw new EngineError(
+        "E_SCHEMA",
+        `${where} names the file ${part}; Faust compilation reads no file system: name the part (e.g. '${part.split(/[\\/]/).pop()}') and give the node's soundfile slot its audio as a buffer`,
+        path,
+      );
+    }
+    if (isUrl(part) && !allowed(policy, part)) {
+      throw new EngineError(
+        "E_SCHEMA",
+        `${where} names the URL ${part}; webdreamer fetches no soundfile (the node's soundfile slots take buffers): allow the URL's prefix in options.allowUrlPrefixes to keep it as a slot name, or name the part without a URL`,
+        path,
+      );
+    }
+  }
 }
 
 /** A source and libraries with every URL reference replaced by a fetched library. */
@@ -146,10 +206,21 @@ export async function resolveUrlImports(
     let out = "";
     let at = 0;
     for (const reference of findFileReferences(text)) {
+      if (reference.kind === "soundfile") {
+        checkSoundfileParts(reference, policy, path);
+        continue;
+      }
+      if (isAbsolutePath(reference.target)) {
+        throw new EngineError(
+          "E_SCHEMA",
+          `line ${reference.line}: ${reference.kind}("${reference.target}") names a file outside the compile; Faust compilation reads no file system: pass the file's text in options.libraries and ${reference.kind} it by name`,
+          path,
+        );
+      }
       if (!isUrl(reference.target)) continue;
       const url = reference.target;
       const where = `line ${reference.line}: ${reference.kind}("${url}")`;
-      if (!policy.allowUrlPrefixes.some((prefix) => url.startsWith(prefix))) {
+      if (!allowed(policy, url)) {
         throw new EngineError(
           "E_SCHEMA",
           `${where} reaches the network; Faust compilation fetches nothing on its own: allow the URL's prefix in options.allowUrlPrefixes, or pass the file in options.libraries`,

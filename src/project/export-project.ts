@@ -13,8 +13,10 @@ import type { EngineClient, RenderProgress } from "../api/engine-client";
 import { encodeWav, type WavSampleFormat } from "../audio-io/wav-codec";
 import type { BufferHandle } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
+import { renderResultError } from "../contracts/render-result-error";
 import { compileProject, type ProjectCompileOptions, trackNodes } from "./compile-project";
 import type { ProjectWithAudio } from "./project-package";
+import { uploadProjectAudio } from "./upload-audio";
 
 export interface ProjectExportOptions
   extends Pick<ProjectCompileOptions, "sampleRate" | "range" | "tailSeconds" | "prerollSeconds"> {
@@ -61,12 +63,12 @@ export async function exportProject(
   const cancelled = () => options.signal?.aborted === true;
   try {
     const buffers: Record<string, BufferHandle> = {};
-    for (const source of project.audio) {
+    for (const [index, source] of project.audio.entries()) {
       const data = audio.get(source.content_id);
       if (data === undefined) {
         throw new EngineError("E_SCHEMA", `no audio given for "${source.content_id}"`, "project.audio");
       }
-      const handle = await client.uploadBuffer(data.channels, data.sampleRate);
+      const handle = await uploadProjectAudio(client, source, data, index);
       held.push(handle);
       buffers[source.content_id] = handle;
     }
@@ -100,7 +102,7 @@ export async function exportProject(
       throw new EngineError("E_CANCELLED", `export cancelled after ${result.frames} frames`);
     }
     if (result.status !== "ok") {
-      throw new EngineError("E_RENDER", `the export's render ended ${result.status}: ${result.error}`);
+      throw renderResultError(result, "the export's render");
     }
     const format = options.format ?? "float32";
     const encode = async (handle: BufferHandle, keep: number, label: string) =>

@@ -15,9 +15,11 @@ import type { EngineClient, RenderProgress } from "../api/engine-client";
 import type { AudioData } from "../audio-io/wav-codec";
 import type { BufferHandle } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
+import { renderResultError } from "../contracts/render-result-error";
 import type { TransportState } from "../contracts/transport-state";
 import { compileProject, type ProjectCompileOptions } from "./compile-project";
 import type { Project } from "./project-schema";
+import { uploadProjectAudio } from "./upload-audio";
 
 /** What the console's app state starts from: the engine's transport, read through the client. */
 export interface ConsoleState {
@@ -50,12 +52,12 @@ export class MixingConsole {
   ): Promise<MixingConsole> {
     const transport = await client.getTransportState();
     const buffers: Record<string, BufferHandle> = {};
-    for (const source of project.audio) {
+    for (const [index, source] of project.audio.entries()) {
       const data = audio.get(source.content_id);
       if (data === undefined) {
         throw new EngineError("E_SCHEMA", `no audio given for "${source.content_id}"`, "project.audio");
       }
-      buffers[source.content_id] = await client.uploadBuffer(data.channels, data.sampleRate);
+      buffers[source.content_id] = await uploadProjectAudio(client, source, data, index);
     }
     return new MixingConsole(client, { transport }, buffers);
   }
@@ -63,7 +65,7 @@ export class MixingConsole {
   /**
    * Renders `project` (the console's, or an edit of it using the same audio) at the engine's rate,
    * through EngineClient.render, and returns its channels. Rejects with the engine's error, or
-   * E_RENDER when the render ends otherwise than ok (cancelled: partial).
+   * with the result's own error when it ends otherwise than ok (E_RENDER; E_CANCELLED when cancelled).
    * @example
    * const mixer = await MixingConsole.open(client, { project, audio });
    * const [left, right] = await mixer.renderAudio(editor.project, { range: "loop" });
@@ -83,7 +85,7 @@ export class MixingConsole {
     });
     try {
       if (result.status !== "ok") {
-        throw new EngineError("E_RENDER", `the render ended ${result.status}: ${result.error}`);
+        throw renderResultError(result, "the render");
       }
       return await this.client.readBuffer(result.buffer_handle as BufferHandle);
     } finally {

@@ -45,6 +45,8 @@ export interface EngineWorkerInit {
   libfaust: LibFaustUrls;
   sampleRate: number;
   blockSize: number;
+  /** The app's FaustPolicy, checked by the main thread. */
+  faustPolicy?: { allowUrlPrefixes: string[] };
 }
 
 /** Worker -> main, on the init's port, once: the engine runs, or why it could not start. */

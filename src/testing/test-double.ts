@@ -450,6 +450,15 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     const request = parseContract(RenderRequestSchema, input);
     refuseRecordedAutomation(request, "the test double (it renders a formula, not the graph)");
     checkRenderRequest(request, { feedbackNodeIds: this.feedbackNodeIds });
+    // A live render (options.offline false) plays as the real-time host plays it: at the double's
+    // rate only, taking its length in real time (processing_time_ms, in result()).
+    if (!request.options.offline && request.sample_rate !== this.sampleRate) {
+      throw new EngineError(
+        "E_SCHEMA",
+        `must be ${this.sampleRate}: a real-time render runs at the audio context's rate`,
+        "sample_rate",
+      );
+    }
     this.checkNodeIds(request.node_graph, "node_graph");
     this.checkBufferReferences(request.node_graph, "node_graph");
 
@@ -640,10 +649,14 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     startedMs: number,
     outcome: Pick<RenderResultInput, "status" | "error" | "buffer_handle" | "frames" | "extensions">,
   ): RenderResult {
+    const elapsed = Math.max(0, this.clock.now() - startedMs);
+    // Live: the frames played (preroll included) take their length in real time.
+    const played = outcome.status === "error" ? 0 : (outcome.frames ?? 0) / request.sample_rate;
+    const realTimeMs = request.options.offline ? 0 : (played + request.options.preroll) * 1000;
     return parseContract(RenderResultSchema, {
       version: CONTRACT_VERSION,
       request_id: request.request_id,
-      processing_time_ms: Math.max(0, this.clock.now() - startedMs),
+      processing_time_ms: Math.max(elapsed, realTimeMs),
       ...outcome,
     });
   }

@@ -134,9 +134,11 @@ export async function describeWam(
     );
   } catch (error) {
     if (error instanceof EngineError) {
+      // The schema's code and path go into the detail as words: one code per message.
+      const field = error.path === "" ? "" : `${error.path}: `;
       throw new EngineError(
         "E_PLUGIN_LOAD",
-        `${moduleUrl}: its descriptor is not valid: ${error.message}`,
+        `${moduleUrl}: its descriptor is not valid: ${field}${error.detail}`,
         path,
       );
     }

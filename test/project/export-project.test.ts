@@ -100,4 +100,25 @@ describe("exportProject", () => {
     expect(engine.heldBuffers()).toEqual([]);
     await engine.close();
   });
+
+  it("rejects a failed render with its own E_RENDER once (was: E_RENDER: ...: E_RENDER: ...)", async () => {
+    const engine = (await createEngine({ sampleRate: SONG_RATE })) as unknown as InProcessEngineClient;
+    const song = projectSong();
+    // NaN in every audio the song plays: the render fails under the default non_finite policy.
+    const audio = new Map(
+      [...song.audio].map(([id, data]) => [
+        id,
+        { ...data, channels: data.channels.map((channel) => channel.map(() => Number.NaN)) },
+      ]),
+    );
+    const error = await exportProject(engine, { ...song, audio }, { sampleRate: SONG_RATE }).catch(
+      (caught: Error) => caught,
+    );
+    expect((error as Error).message).toMatch(
+      /^E_RENDER: the export's render failed: \d+ non-finite samples \(NaN or ±Infinity\) from frame \d+, in the output; /,
+    );
+    expect((error as Error).message.match(/E_RENDER/g)).toHaveLength(1);
+    expect(engine.heldBuffers()).toEqual([]);
+    await engine.close();
+  });
 });

@@ -377,6 +377,21 @@ describe("session errors name the field to fix", () => {
     await engine.close();
   });
 
+  it("names the WAV file whose channel count the engine refuses (33 channels, 32 at most)", async () => {
+    const channels = Array.from({ length: 33 }, () => new Float32Array(64));
+    await writeFile(join(dir, "wide.wav"), encodeWav({ sampleRate: SAMPLE_RATE, channels }));
+    const path = join(dir, "wide.json");
+    await writeFile(
+      path,
+      JSON.stringify({ ...valid, buffers: { ...(valid.buffers as object), "buf:1": { path: "wide.wav" } } }),
+    );
+    const engine = await createEngine({ host: "in-process", sampleRate: SAMPLE_RATE, blockSize: BLOCK_SIZE });
+    await expect(loadSession(path, engine)).rejects.toThrow(
+      /^E_LIMIT at buffers\["buf:1"\]\.path: wide\.wav: the engine refused its audio: .*33.*32/,
+    );
+    await engine.close();
+  });
+
   it("rejects a missing or non-JSON session file", async () => {
     const missing = join(dir, "missing.json");
     await expect(readSession(missing)).rejects.toThrow(`E_SCHEMA: ${missing}: cannot read: ENOENT`);

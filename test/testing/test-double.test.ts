@@ -75,6 +75,21 @@ describe("TestDoubleEngineClient specifics", () => {
     expect(result.error).toBe("E_RENDER: boom");
   });
 
+  it("plays options.offline false as the real-time host: its own rate only, in real time", async () => {
+    const client = new TestDoubleEngineClient({ sampleRate: 44100, clock: new ManualClock(0) });
+    const live = { ...SEED_RENDER_REQUEST, options: { offline: false, preroll: 0.5 } };
+    const result = await client.render(live);
+    expect([result.status, result.frames]).toEqual(["ok", 66150]);
+    // 1.5 s and the 0.5 s preroll played, though the manual clock did not move.
+    expect(result.processing_time_ms).toBe(2000);
+    const offline = await client.render(SEED_RENDER_REQUEST);
+    expect(offline.processing_time_ms).toBe(0);
+    await expect(client.render({ ...live, sample_rate: 48000 })).rejects.toThrow(
+      "E_SCHEMA at sample_rate: must be 44100: a real-time render runs at the audio context's rate",
+    );
+    await client.close();
+  });
+
   it("advances the playhead with its clock while running, and wraps inside the loop", async () => {
     const clock = new ManualClock();
     const client = new TestDoubleEngineClient({ clock });

@@ -105,6 +105,15 @@ describe("describeWam", () => {
     expect(log).toEqual(["create g", "disconnect", "destroy"]);
   });
 
+  it("names a descriptor the contract refuses with one code (was: E_PLUGIN_LOAD ...: E_SCHEMA at ...)", async () => {
+    const { Plugin } = fakePlugin({ descriptor: { identifier: "x".repeat(2000), name: "Long" } });
+    const error = await describeWam(Plugin, context, "g", URL_OF_MODULE).catch((caught: unknown) => caught);
+    expect((error as EngineError).message).toBe(
+      `E_PLUGIN_LOAD at url: ${URL_OF_MODULE}: its descriptor is not valid: url.node_id: must have at most 1024 characters`,
+    );
+    expect((error as EngineError).message).not.toContain("E_SCHEMA");
+  });
+
   it("reads the compensation delay as samples, rounded, never negative", async () => {
     const { Plugin } = fakePlugin({ delay: 127.6 });
     expect((await describeWam(Plugin, context, "g", URL_OF_MODULE)).latency_samples).toBe(128);

@@ -31,11 +31,14 @@ export interface EngineWorkerContext {
 export function serveEngine(createHost: (context: EngineWorkerContext) => EngineHostApi): void {
   self.addEventListener("message", async (event: MessageEvent<EngineWorkerInit>) => {
     if (event.data?.type !== "webdreamer-init") return;
-    const { wasmUrl, libfaust, sampleRate, blockSize, module: compiled } = event.data;
+    const { wasmUrl, libfaust, sampleRate, blockSize, module: compiled, faustPolicy } = event.data;
     const port: TypedPort<EngineWorkerStatus, never> = event.data.port;
     try {
       const module = compiled ?? (await compileEngineFrom(wasmUrl));
-      const faust = new FaustRegistry({ loadLibFaust: () => loadLibFaustFromUrls(libfaust) });
+      const faust = new FaustRegistry({
+        loadLibFaust: () => loadLibFaustFromUrls(libfaust),
+        policy: faustPolicy,
+      });
       // The AudioWorklet host's Worker answers real-time renders itself and passes on offline ones,
       // so "worker" names the only host whose callers can meet this client's refusals.
       const client = new InProcessEngineClient({ module, sampleRate, blockSize, faust, hostName: "worker" });

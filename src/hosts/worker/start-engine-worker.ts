@@ -5,6 +5,7 @@
  */
 import * as Comlink from "comlink";
 import { EngineError } from "../../contracts/errors";
+import { type FaustPolicy, faustPolicyPrefixes } from "../../faust/faust-policy";
 import type { EngineHostApi, EngineWorkerInit, EngineWorkerStatus } from "../../protocol/main-worker";
 import type { TypedPort } from "../../protocol/typed-port";
 import { type EngineWorkerKind, engineAssets } from "../assets/engine-assets";
@@ -20,6 +21,8 @@ export interface EngineWorkerOptions {
   baseUrl?: string | URL;
   /** Start the worker yourself (tests, other bundlers); default: the host's bundled engine worker. */
   createWorker?: () => Worker;
+  /** What the Worker's Faust compiles may reach (FaustPolicy, src/faust/registry.ts); none by default. */
+  faustPolicy?: FaustPolicy;
 }
 
 /**
@@ -34,6 +37,8 @@ export async function startEngineWorker<Api extends EngineHostApi>(
   /** engine.wasm compiled already (the real-time host compiles it for its worklet). */
   module?: WebAssembly.Module,
 ): Promise<{ worker: Worker; remote: Comlink.Remote<Api> }> {
+  // Checked here, so a bad prefix names the option instead of failing the Worker's start.
+  const allowUrlPrefixes = faustPolicyPrefixes(options.faustPolicy, "options.faustPolicy");
   const assets = engineAssets(options.baseUrl);
   const worker = options.createWorker?.() ?? assets.startWorker(kind);
   const channel = new MessageChannel();
@@ -56,6 +61,7 @@ export async function startEngineWorker<Api extends EngineHostApi>(
     libfaust: assets.libfaust,
     sampleRate: options.sampleRate ?? 48000,
     blockSize: options.blockSize ?? 128,
+    faustPolicy: { allowUrlPrefixes },
   };
   worker.postMessage(init, [channel.port2]);
   try {
