@@ -205,6 +205,7 @@ export interface ExampleNameOverrides {
     tempoInput: HTMLInputElement;
   };
   "src/contracts/wam-node.ts": { node: GraphNode };
+  "src/engine/live-input-node.ts": { node: GraphNode };
   "src/hosts/audioworklet/worklet-program.ts": {
     graph: GraphDescriptor;
     types: ProcessorTypeInfo[];

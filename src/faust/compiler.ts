@@ -185,7 +185,12 @@ function resolveOptions(source: string, options: FaustCompileOptions, path: stri
       );
   });
   const releaseLength = options.releaseLength ?? 0;
-  if (typeof releaseLength !== "number" || !Number.isFinite(releaseLength) || releaseLength < 0 || releaseLength > 60)
+  if (
+    typeof releaseLength !== "number" ||
+    !Number.isFinite(releaseLength) ||
+    releaseLength < 0 ||
+    releaseLength > 60
+  )
     fail("releaseLength", "must be a number of seconds in [0, 60]");
   const dynamicVoices = options.dynamicVoices ?? true;
   if (typeof dynamicVoices !== "boolean") fail("dynamicVoices", "must be true or false");
