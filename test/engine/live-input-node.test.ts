@@ -8,10 +8,11 @@ import { LIVE_INPUT_NODE_ID } from "../../src/engine/live-input-node";
 import { loadEngineModuleFromDisk } from "../../src/hosts/in-process/engine-file";
 import { InProcessEngineClient } from "../../src/hosts/in-process/in-process-client";
 
+const tone = { name: "tone", node_id: "builtin:oscillator", params: { frequency: 480 } };
 const graph: GraphDescriptorInput = {
   version: "v1alpha",
   nodes: [
-    { name: "tone", node_id: "builtin:oscillator", params: { frequency: 480 } },
+    tone,
     { name: "mic", node_id: LIVE_INPUT_NODE_ID },
     { name: "mix", node_id: "builtin:gain", inputs: ["tone", "mic"] },
   ],
@@ -84,7 +85,7 @@ describe("webdreamer:audio-input outside the audioworklet host", () => {
       request_id: "tone",
       node_graph: {
         ...graph,
-        nodes: [graph.nodes[0], { name: "mix", node_id: "builtin:gain", inputs: ["tone"] }],
+        nodes: [tone, { name: "mix", node_id: "builtin:gain", inputs: ["tone"] }],
       },
       duration_seconds: 0.05,
       sample_rate: 48000,
