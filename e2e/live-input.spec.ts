@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
+import { NOT_ISOLATED_PORT } from "../playwright.config";
 import { encodeWav } from "../src/audio-io/wav-codec";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium";
 import type { LiveInputApi } from "./pages/live-input";
@@ -39,9 +40,9 @@ test.use({
   },
 });
 
-async function open(page: Page) {
+async function open(page: Page, url = "/e2e/pages/live-input.html") {
   page.on("pageerror", (error) => console.log(`page error: ${error.message}`));
-  await page.goto("/e2e/pages/live-input.html");
+  await page.goto(url);
   await page.waitForFunction(() => window.liveInput !== undefined);
   return page.evaluate(() => window.liveInput.start());
 }
@@ -51,14 +52,13 @@ test("discovery lists the audio input node", async ({ page }) => {
   expect(await page.evaluate(() => window.liveInput.discovered())).toContain("webdreamer:audio-input");
 });
 
-test("an AudioNode's clicks land in the take on their exact context frames, with no latency", async ({
-  page,
-}) => {
-  const { sampleRate } = await open(page);
+async function nodeTake(page: Page, url?: string) {
+  const { sampleRate, dataPlane } = await open(page, url);
   expect(sampleRate).toBe(RATE);
+  expect(dataPlane).toBe(url === undefined ? "shared_memory" : "message_port");
   const take = await page.evaluate(() => window.liveInput.nodeTake());
   console.log(
-    `take of ${take.frames} frames from transport frame ${take.startFrame} (context frame ${take.startContextFrame}); ` +
+    `${dataPlane}: take of ${take.frames} frames from transport frame ${take.startFrame} (context frame ${take.startContextFrame}); ` +
       `clicks at context frames ${JSON.stringify(take.takeOnsetsContext)}, scheduled at ${JSON.stringify(take.clickContextFrames)}`,
   );
   // The audio input node plays through the graph: 0.8 in, gain 0.5, 0.4 out.
@@ -66,6 +66,9 @@ test("an AudioNode's clicks land in the take on their exact context frames, with
   expect(take.lostFrames).toBe(0);
   expect(take.startFrame).toBeGreaterThanOrEqual(0);
   expect(take.startFrame % 128).toBe(0);
+  // Recorded from the play to past 2 s, whole quanta.
+  expect(take.frames % 128).toBe(0);
+  expect(take.frames).toBeGreaterThanOrEqual(2 * RATE - take.startFrame);
   expect(take.rightEqualsLeft).toBe(true);
   // Exactly where the source played them, as the reference tap saw them.
   expect(take.takeOnsetsContext).toEqual(take.clickContextFrames);
@@ -73,6 +76,17 @@ test("an AudioNode's clicks land in the take on their exact context frames, with
   // An AudioNode of the engine's context: nothing to compensate.
   expect(take.latency.frames).toBe(0);
   expect(take.placement).toEqual({ startFrame: take.startFrame, trimFrames: 0 });
+}
+
+test("an AudioNode's clicks land in the take on their exact context frames, with no latency", async ({
+  page,
+}) => {
+  await nodeTake(page);
+});
+
+test("the same over the MessagePort fallback (no cross-origin isolation)", async ({ page }) => {
+  test.setTimeout(120_000); // the second server's first page load compiles the modules
+  await nodeTake(page, `http://127.0.0.1:${NOT_ISOLATED_PORT}/e2e/pages/live-input.html`);
 });
 
 test("an audio take from Chromium's fake capture device lands in a clip aligned within the stated latency", async ({
