@@ -100,6 +100,7 @@ test("an armed audio track records the fake capture device into a clip at the st
   });
   await studio.getByRole("button", { name: "Stop" }).click();
   await expect(studio.getByRole("button", { name: /^Audio clip Take 1/ })).toBeVisible();
+  await studio.locator(".arrangement").screenshot({ path: "docs/images/studio-audio-take.png" });
 
   const made = await page.evaluate(() => {
     const finished = document.querySelector("webdreamer-studio")?.lastAudioTake;
