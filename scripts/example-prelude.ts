@@ -26,6 +26,7 @@ import type { ExpectStatic } from "vitest";
 import type { DiscoveryCache } from "../src/api/discovery-cache";
 import type { RootScan } from "../src/api/discovery-roots";
 import type { EngineClient, FaustCompiling } from "../src/api/engine-client";
+import type { InputTake } from "../src/api/live-input";
 import type { MidiRecording } from "../src/api/midi-recording";
 import type { RealtimeEngineClient } from "../src/api/realtime-client";
 import type { MeterReading, TransportSnapshot } from "../src/api/realtime-readings";
@@ -99,6 +100,7 @@ import type {
   InstrumentTrack,
   Project,
 } from "../src/project/project-schema";
+import type { AudioTakeRecorder } from "../src/studio/audio-take-recorder";
 import type { OfflineEngine } from "../src/studio/offline-engine";
 import type { WebdreamerStudio } from "../src/studio/studio-element";
 import type { TakeRecorder } from "../src/studio/take-recorder";
@@ -165,6 +167,12 @@ export interface ExampleNameOverrides {
   "src/api/engine-client.ts": { engine: EngineClient & FaustCompiling };
   "src/api/realtime-client.ts": { engine: RealtimeEngineClient };
   "src/api/midi-recording.ts": { engine: RealtimeEngineClient; take: MidiRecording };
+  "src/studio/audio-take-recorder.ts": {
+    studio: WebdreamerStudio;
+    take: InputTake;
+    recorder: AudioTakeRecorder;
+    engine: RealtimeEngineClient;
+  };
   "src/project/recorded-midi-clip.ts": { take: MidiRecording };
   "src/audio-io/float32-wav-reader.ts": { reader: Float32WavReader };
   "src/audio-io/wav-stream.ts": { writer: WavStreamWriter; renderOneSecond(): Float32Array[] };
@@ -206,6 +214,7 @@ export interface ExampleNameOverrides {
     tempoInput: HTMLInputElement;
   };
   "src/contracts/wam-node.ts": { node: GraphNode };
+  "src/engine/live-input-node.ts": { node: GraphNode };
   "src/hosts/audioworklet/worklet-program.ts": {
     graph: GraphDescriptor;
     types: ProcessorTypeInfo[];

@@ -5,6 +5,7 @@
  * concrete client class.
  */
 import type { EngineClient } from "./engine-client";
+import type { LiveAudioInput } from "./live-input";
 import type { LiveMidiRecorder } from "./midi-recording";
 import type { DataPlaneTransport, MeterReading, TransportSnapshot } from "./realtime-readings";
 
@@ -23,6 +24,13 @@ export interface RealtimeEngineClient extends EngineClient, LiveMidiRecorder {
    * if (engine.context.state !== "running") await engine.context.resume();
    */
   readonly context: AudioContext;
+  /**
+   * The engine node's live audio input (docs/realtime.md, "Live audio input"); absent where the
+   * engine has none (the test double).
+   * @example
+   * engine.liveInput?.connectLiveInput(await navigator.mediaDevices.getUserMedia({ audio: true }));
+   */
+  readonly liveInput?: LiveAudioInput;
   /**
    * The latest transport snapshot, read from shared memory without a message (microseconds): for a
    * UI's animation frame. Returns the same object each time; copy what you keep.

@@ -3,7 +3,7 @@
  * construction (processorOptions) and afterwards on `node.port`. Never per quantum. The processor
  * answers with WorkletToMainMessage (worklet-to-main.ts).
  */
-import type { BlockHandle } from "../dataplane/data-plane";
+import type { BlockHandle, RingHandle } from "../dataplane/data-plane";
 import type { GraphProgram } from "../engine/graph-program";
 import type { WamLaneData } from "../wam/wam-lanes";
 
@@ -47,6 +47,12 @@ export type MainToWorkletMessage =
   | { type: "connect-control"; port: MessagePort }
   /** After a fault: a fresh engine instance with the last graph and buffers. */
   | { type: "restart" }
+  /**
+   * Record the live audio input into `ring` (stereo, interleaved) from the next quantum the transport
+   * plays whole (input-record-tap.ts); stop answers input-record-stopped.
+   */
+  | { type: "input-record-start"; ring: RingHandle }
+  | { type: "input-record-stop" }
   /** Test hook: make the next quantum trap inside engine.wasm. */
   | { type: "trap-for-testing" }
   /**

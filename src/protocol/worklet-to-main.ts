@@ -12,4 +12,12 @@ export type WorkletToMainMessage =
   /** A restart finished: the engine plays the last graph again. */
   | { type: "restarted" }
   /** A stage of a real-time WAM graph joined group `groupId`: it plays in step from this quantum. */
-  | { type: "joined"; groupId: string };
+  | { type: "joined"; groupId: string }
+  /** The live input recording stopped: where its take sits (input-record-tap.ts). */
+  | {
+      type: "input-record-stopped";
+      startFrame: number;
+      startContextFrame: number;
+      frames: number;
+      lostFrames: number;
+    };

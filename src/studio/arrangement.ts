@@ -23,6 +23,8 @@ export interface ArrangementView {
   instruments: readonly NodeDescriptor[];
   /** The drop target is under a dragged file. */
   dropping: boolean;
+  /** The audio track armed for recording the live input. */
+  armedTrack?: string | null;
 }
 
 export interface ArrangementActions extends TrackLaneActions {
@@ -100,6 +102,7 @@ export function arrangement(view: ArrangementView, actions: ArrangementActions) 
               beatsPerBar: view.beatsPerBar,
               selectedClip: view.selectedClip,
               width,
+              armedTrack: view.armedTrack ?? null,
             },
             actions,
           ),

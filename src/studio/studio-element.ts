@@ -46,6 +46,7 @@ import type { MidiClip, Project } from "../project/project-schema";
 import { PROJECT_ZIP_EXTENSION, unzipProject, zipProject } from "../project/project-zip";
 import { arrangement } from "./arrangement";
 import { type AudioImport, audioImportCommand, decodeAudioFile } from "./audio-import";
+import { AudioTakeRecorder, type FinishedAudioTake } from "./audio-take-recorder";
 import { ClipGestures } from "./clip-drag";
 import { downloadBytes, fileNameFor, pickFiles } from "./file-transfer";
 import {
@@ -147,6 +148,7 @@ export class WebdreamerStudio extends LitElement {
     keyVelocity: { state: true },
     midiStatus: { state: true },
     recordArmed: { state: true },
+    armedAudioTrack: { state: true },
   };
 
   /**
@@ -210,6 +212,7 @@ export class WebdreamerStudio extends LitElement {
   declare private keyVelocity: number;
   declare private midiStatus: string | null;
   declare private recordArmed: boolean;
+  declare private armedAudioTrack: string | null;
 
   private projectEditor: ProjectEditor;
   private unsubscribe: (() => void) | null = null;
@@ -266,6 +269,7 @@ export class WebdreamerStudio extends LitElement {
   private midiConnection: MidiInputConnection | null = null;
   private engineStart: Promise<RealtimeEngineClient | null> | null = null;
   private readonly takes = new TakeRecorder();
+  private readonly audioTakes = new AudioTakeRecorder();
   private take: MidiRecording | null = null;
   private faderGesture = 0;
   private discovery: Promise<void> | null = null;
@@ -316,6 +320,7 @@ export class WebdreamerStudio extends LitElement {
     this.keyVelocity = DEFAULT_KEY_VELOCITY;
     this.midiStatus = null;
     this.recordArmed = false;
+    this.armedAudioTrack = null;
     this.listen(this.projectEditor);
   }
 
@@ -415,6 +420,21 @@ export class WebdreamerStudio extends LitElement {
 
   set armed(armed: boolean) {
     this.recordArmed = armed;
+  }
+
+  /**
+   * The audio track Record + Play records the live input into (its Arm button), or null: then Record
+   * takes MIDI on the selected instrument track. Arming an audio track asks for the input at Play.
+   * @example
+   * studio.armedTrack = "vox"; studio.armed = true; await studio.play();
+   */
+  get armedTrack(): string | null {
+    return this.armedAudioTrack;
+  }
+
+  set armedTrack(trackId: string | null) {
+    const track = this.project.tracks.find((t) => t.id === trackId);
+    this.armedAudioTrack = track?.kind === "audio" ? track.id : null;
   }
 
   /**
@@ -752,6 +772,7 @@ export class WebdreamerStudio extends LitElement {
             lengthBeats,
             instruments: this.instruments,
             dropping: this.dropping,
+            armedTrack: this.armedAudioTrack,
           },
           {
             pickAudioFile: this.onPickAudio,
@@ -764,6 +785,9 @@ export class WebdreamerStudio extends LitElement {
             },
             seekFromRuler: this.onRulerClick,
             wantInstruments: this.discoverInstruments,
+            armTrack: (trackId) => {
+              this.armedTrack = this.armedAudioTrack === trackId ? null : trackId;
+            },
             addMidiClip: (trackId) => {
               const id = this.addMidiClip(trackId);
               if (id) this.selectedClip = id;
@@ -942,7 +966,7 @@ export class WebdreamerStudio extends LitElement {
 
   private readonly onRecordClick = (): void => {
     const engine = this.realtime.engine;
-    if (this.takes.recording && engine) {
+    if ((this.takes.recording || this.audioTakes.recording) && engine) {
       // Record pressed again while recording: the take ends here, the transport plays on.
       this.recordArmed = false;
       void this.finishRecording(engine);
@@ -953,6 +977,11 @@ export class WebdreamerStudio extends LitElement {
   };
 
   private async startRecording(engine: RealtimeEngineClient): Promise<void> {
+    const armed = this.armedAudioTrack;
+    if (armed !== null && this.project.tracks.some((t) => t.id === armed && t.kind === "audio")) {
+      await this.call(() => this.audioTakes.start(engine.liveInput, armed));
+      return;
+    }
     const target = this.liveTarget();
     if (!target) {
       this.notice = errorNotice(new Error("Add an instrument track to record on"), "Nothing to record on");
@@ -963,6 +992,7 @@ export class WebdreamerStudio extends LitElement {
 
   /** Ends the take under way, if any: its notes become one new clip on its track (one undoable edit). */
   private async finishRecording(engine: RealtimeEngineClient): Promise<void> {
+    if (this.audioTakes.recording) await this.finishAudioTake();
     if (!this.takes.recording) return;
     this.recordArmed = false;
     await this.livePlayer.flushed();
@@ -975,6 +1005,26 @@ export class WebdreamerStudio extends LitElement {
       this.notice = errorNotice(error, "The recording could not be stopped");
     }
   }
+
+  /** The audio take under way becomes its audio and a clip on the armed track (one undoable edit). */
+  private async finishAudioTake(): Promise<void> {
+    this.recordArmed = false;
+    try {
+      const finished = await this.audioTakes.finish(this.project);
+      this.lastAudioTake = finished;
+      const edit = finished?.edit;
+      if (!finished || !edit) return;
+      this.audioData.set(edit.contentId, finished.audio);
+      void this.computePeaks(edit.contentId, finished.audio);
+      await this.playback.upload(edit.contentId, finished.audio);
+      if (this.run(edit.command)) this.selectedClip = edit.clipId;
+    } catch (error) {
+      this.notice = errorNotice(error, "The audio recording could not be stopped");
+    }
+  }
+
+  /** The last audio take (its input latency, where it started) and the clip it made: for tests. */
+  lastAudioTake: FinishedAudioTake | null = null;
 
   private readonly onDoubleClick = (event: MouseEvent): void => {
     const element = (event.target as Element).closest<HTMLElement>(".clip.midi");

@@ -583,7 +583,8 @@ const studioLayout = css`
   .key[aria-pressed="true"] {
     background: var(--wd-accent);
   }
-  .record[aria-pressed="true"] {
+  .record[aria-pressed="true"],
+  .arm[aria-pressed="true"] {
     color: var(--wd-danger);
     border-color: color-mix(in srgb, var(--wd-danger) 60%, transparent);
   }

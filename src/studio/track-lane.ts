@@ -1,6 +1,6 @@
 /**
- * One track's row of the arrangement: its header (name, kind, instrument, Remove, and "Add MIDI clip"
- * on an instrument track) and its lane of clips.
+ * One track's row of the arrangement: its header (name, kind, instrument, Remove, "Add MIDI clip"
+ * on an instrument track, Arm on an audio track) and its lane of clips.
  */
 import { html, nothing } from "lit";
 
@@ -14,11 +14,15 @@ export interface TrackLaneContext {
   selectedClip: string | null;
   /** The lane's width in pixels (the whole timeline's). */
   width: number;
+  /** The audio track Record + Play records the live input into (audio-take-recorder.ts). */
+  armedTrack?: string | null;
 }
 
 export interface TrackLaneActions {
   addMidiClip(trackId: string): void;
   removeTrack(trackId: string): void;
+  /** Arms an audio track for recording, or disarms it when it is armed. */
+  armTrack?(trackId: string): void;
 }
 
 /** What a track is, in a few words, for its header. */
@@ -45,6 +49,14 @@ export function trackLane(track: Track, context: TrackLaneContext, actions: Trac
           track.kind === "instrument"
             ? html`<button type="button" class="small" aria-label="Add MIDI clip to ${name}"
                 @click=${() => actions.addMidiClip(track.id)}>${plusIcon}<span>Clip</span></button>`
+            : nothing
+        }
+        ${
+          track.kind === "audio" && actions.armTrack
+            ? html`<button type="button" class="small arm" aria-label="Arm ${name}"
+                title="Record + Play takes the audio input into this track"
+                aria-pressed=${track.id === context.armedTrack ? "true" : "false"}
+                @click=${() => actions.armTrack?.(track.id)}><span aria-hidden="true">●</span></button>`
             : nothing
         }
         <button type="button" class="small" aria-label="Remove track ${name}" @click=${() => actions.removeTrack(track.id)}>

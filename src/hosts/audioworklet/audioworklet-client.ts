@@ -59,6 +59,7 @@ import { RemoteEngineClient } from "../worker/remote-client";
 import { startEngineWorker } from "../worker/start-engine-worker";
 import type { WorkerEngineClientOptions } from "../worker/worker-client";
 import { createEngineWorklet, loadEngineModule } from "./engine-worklet";
+import { LiveInputPort } from "./live-input-port";
 import { measureWamCost } from "./wam-cost-meter";
 import { LiveWamGraph, RETURN_GRAPH } from "./wam-live-graph";
 import { renderWamLive } from "./wam-live-render";
@@ -146,12 +147,15 @@ export class AudioWorkletEngineClient
     private readonly ownsContext: boolean,
     /** Where engine.wasm and the worklet module are (stage nodes of WAM graphs load them too). */
     private readonly assets: EngineAssets,
+    /** The engine node's live audio input: connect a source, measure its latency, record takes. */
+    readonly liveInput: LiveInputPort,
   ) {
     super(worker, remote, options);
     this.clock = options.clock ?? systemClock;
     this.measureWamResources = options.measureWamResources === true;
     this.sessionId = `realtime-${++sessions}`;
     port.onmessage = (event) => {
+      if (liveInput.handleMessage(event.data)) return;
       if (event.data.type === "fault") {
         this.faults.dispatchEvent(new CustomEvent("fault", { detail: event.data.message }));
       }
@@ -223,6 +227,7 @@ export class AudioWorkletEngineClient
       meters.local,
       options.context === undefined,
       assets,
+      new LiveInputPort(context, node, port, plane),
     );
   }
 

@@ -28,6 +28,7 @@ import type { MidiRecording } from "../../api/midi-recording";
 import { EngineError } from "../../contracts/errors";
 import {
   type AutomationInput,
+  type GraphDescriptor,
   type GraphDescriptorInput,
   GraphDescriptorSchema,
   type MidiEventInput,
@@ -37,6 +38,7 @@ import type { LiveMidiMessageInput } from "../../contracts/live-midi";
 import type { RenderRequestInput, RenderResult } from "../../contracts/render";
 import type { LoopRegion } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
+import { isLiveInputNode, LIVE_INPUT_NODE_ID } from "../../engine/live-input-node";
 import type { ProcessorTypeInfo } from "../../engine/processor-types";
 import type { FaustRegistry } from "../../faust/registry";
 import type { AudioWorkletHostApi, CompiledStage, WireResult } from "../../protocol/main-worker";
@@ -45,6 +47,20 @@ import { EngineHost, settle } from "../worker/engine-host";
 import { renderLive } from "./live-render";
 import { WorkletDriver } from "./worklet-driver";
 import { compileForWorklet } from "./worklet-program";
+
+/**
+ * A stage of a WAM graph reads its own inputs (the WAMs' outputs), not the engine node's live input:
+ * a live audio input node in a graph with WAM nodes is refused rather than read from the wrong input.
+ */
+function refuseLiveInputInStages(graph: GraphDescriptor, root: string): void {
+  const index = graph.nodes.findIndex(isLiveInputNode);
+  if (index < 0) return;
+  throw new EngineError(
+    "E_SCHEMA",
+    `node "${graph.nodes[index]?.name}" is a live audio input (${LIVE_INPUT_NODE_ID}): a graph with WAM nodes cannot take live input yet; play the input in a graph without WAMs`,
+    `${root}.nodes[${index}].node_id`,
+  );
+}
 
 export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHostApi {
   private driver: WorkletDriver | null = null;
@@ -82,6 +98,7 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
       for (const input of graphs) {
         const graph = parseContract(GraphDescriptorSchema, input, root);
         checkGraph(graph, { rootLabel: root });
+        refuseLiveInputInStages(graph, root);
         const { compiled, audio } = await compileForWorklet(graph, {
           types: this.types,
           sampleRate,

@@ -40,6 +40,7 @@ import {
   stagePortOutputs,
   type TimelineEntry,
 } from "../../engine/graph-program";
+import { LIVE_INPUT_WORKLET_INPUT } from "../../engine/live-input-node";
 import { RealtimeEngine } from "../../engine/realtime-engine";
 import { externalFaustNode } from "../../faust/cloned-node";
 import type { EngineProcessorOptions, MainToWorkletMessage } from "../../protocol/main-to-worklet";
@@ -49,6 +50,7 @@ import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
 import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
 import { createStageIo, StageInputPort, type StageIo, StageTap } from "../../wam/stage-ports";
 import { EngineSlot, type SlotLoad } from "./engine-slot";
+import { InputRecordTap } from "./input-record-tap";
 import { LiveRenderSession } from "./live-render-session";
 import { MidiRecordTap } from "./midi-record-tap";
 import { type CommandCounters, StageGroup, type StageMember, stageGroups } from "./stage-group";
@@ -98,6 +100,10 @@ export class EngineProcessor extends AudioWorkletProcessor {
    * engine's output (the stage's sink) goes to `stageScratch`, unheard.
    */
   private readonly stageIo: StageIo | null;
+  /** Not a stage: the node's inputs as the live audio input port reads them (input 1). */
+  private readonly liveIo: StageIo | null;
+  /** Records the live input while the transport plays (input-record-tap.ts). */
+  private readonly inputRecord = new InputRecordTap();
   private readonly stageScratch: Float32Array[];
   /** Real time, a WAM graph: the group this node leads (primary) or follows (a stage), by id. */
   private group: StageGroup | null = null;
@@ -120,8 +126,11 @@ export class EngineProcessor extends AudioWorkletProcessor {
     this.stageIo = io;
     this.stageScratch = stage ? [new Float32Array(128), new Float32Array(128)] : [];
     this.member = null;
+    // The primary node's live audio input (live-input-node.ts) is an input port on its own inputs.
+    this.liveIo = io ? null : createStageIo();
+    const ports = io ?? this.liveIo;
     try {
-      const makePort = io ? (port: StagePortSpec) => stagePortNode(io, port) : undefined;
+      const makePort = ports ? (port: StagePortSpec) => stagePortNode(ports, port) : undefined;
       const slot = new EngineSlot(module, sampleRate, blockSize ?? 128, externalFaustNode, makePort);
       this.slot = slot;
       this.startEngine(program ?? null, buffers ?? []);
@@ -287,6 +296,12 @@ export class EngineProcessor extends AudioWorkletProcessor {
       case "trap-for-testing":
         this.trapNext = true;
         return;
+      case "input-record-start":
+        this.inputRecord.arm(openRing(message.ring, Float32Array));
+        return;
+      case "input-record-stop":
+        this.main.postMessage({ type: "input-record-stopped", ...this.inputRecord.stop() });
+        return;
       case "lead-stage-group":
         this.endStageGroup();
         if (this.realtime) {
@@ -429,6 +444,11 @@ export class EngineProcessor extends AudioWorkletProcessor {
       }
       output = this.stageScratch;
     }
+    const liveIo = this.liveIo;
+    if (liveIo) {
+      liveIo.inputs = inputs;
+      liveIo.quantum++;
+    }
     const realtime = this.realtime;
     if (!output || !realtime || output.length === 0) return true;
     const frames = (output[0] as Float32Array).length;
@@ -449,6 +469,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
       this.group.pump(currentFrame);
     } else if (this.group) this.group.pump(currentFrame);
     else if (this.commands) this.decoder.decode(this.commands, realtime);
+    const positionBefore = realtime.positionFrames;
     if (this.faulted) {
       for (let c = 0; c < output.length; c++) (output[c] as Float32Array).fill(0);
     } else {
@@ -465,6 +486,18 @@ export class EngineProcessor extends AudioWorkletProcessor {
       }
     }
     if (!io) this.addReturnInput(inputs[0], output, frames);
+    if (this.inputRecord.armed) {
+      const position = realtime.positionFrames;
+      const input = inputs[LIVE_INPUT_WORKLET_INPUT];
+      this.inputRecord.quantum(
+        input,
+        frames,
+        realtime.running,
+        position,
+        position - positionBefore,
+        currentFrame,
+      );
+    }
     this.publish(output, frames);
     // The next quantum starts at currentTime + frames / sampleRate (see wam-event-lanes.ts).
     this.lanes?.dispatch(realtime, currentTime + frames / sampleRate, frames, sampleRate);

@@ -8,8 +8,13 @@ import { readProcessorTypes } from "../../engine/processor-types";
 import { serveEngine } from "../worker/serve-engine";
 import { AudioWorkletEngineHost } from "./audioworklet-host";
 
-serveEngine(({ client, module, faust, sampleRate }) => {
-  // Types for compiling graphs for the worklet: the same table the engine was built with.
-  const types = readProcessorTypes(instantiateEngine(module));
-  return new AudioWorkletEngineHost(client, types, sampleRate, faust);
-});
+serveEngine(
+  ({ client, module, faust, sampleRate }) => {
+    // Types for compiling graphs for the worklet: the same table the engine was built with.
+    const types = readProcessorTypes(instantiateEngine(module));
+    return new AudioWorkletEngineHost(client, types, sampleRate, faust);
+    // Graphs with a live audio input node play here: the Worker's own client checks them (and renders
+    // offline requests) with the input as silence; the worklet reads the real input.
+  },
+  { liveInputAsSilence: true },
+);

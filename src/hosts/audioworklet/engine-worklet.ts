@@ -111,8 +111,9 @@ export async function createEngineWorklet(
           processorOptions,
         }
       : {
-          // Input 0 is the return path of a real-time WAM graph's output (silent unless connected).
-          numberOfInputs: 1,
+          // Input 0 is the return path of a real-time WAM graph's output (silent unless connected);
+          // input 1 the live audio input (live-input-node.ts, connectLiveInput).
+          numberOfInputs: 2,
           numberOfOutputs: 1,
           outputChannelCount: [options.outputChannels ?? 2],
           channelCount: 2,

@@ -9,6 +9,7 @@ import type { GraphDescriptor, GraphNode } from "../../contracts/graph-descripto
 import { graphBufferReferences } from "../../contracts/graph-semantics";
 import { type CompiledGraph, compileGraph, type ExternalNodeResolution } from "../../engine/graph-compiler";
 import { type ClonedFaustNode, type StagePortSpec, stagePortOutputs } from "../../engine/graph-program";
+import { isLiveInputNode, LIVE_INPUT_WORKLET_INPUT } from "../../engine/live-input-node";
 import type { ProcessorTypeInfo } from "../../engine/processor-types";
 import { faustMemoryBytes } from "../../faust/heap";
 import type { FaustRegistry } from "../../faust/registry";
@@ -108,6 +109,8 @@ export async function compileForWorklet(
 }
 
 function stagePortOf(node: GraphNode): StagePortSpec | undefined {
+  // The live audio input is an input port on the engine node's live input (live-input-node.ts).
+  if (isLiveInputNode(node)) return { direction: "input", index: LIVE_INPUT_WORKLET_INPUT };
   const direction =
     node.node_id === STAGE_INPUT_NODE_ID
       ? "input"

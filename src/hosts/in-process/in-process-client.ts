@@ -107,6 +107,12 @@ import {
   scatterMemoryForTesting,
 } from "../../engine/graph-memory";
 import {
+  isLiveInputNode,
+  liveInputDescriptor,
+  liveInputUnavailable,
+  silentLiveInput,
+} from "../../engine/live-input-node";
+import {
   builtinResourceEstimates,
   measureExternalEstimate,
   type ResourceEstimate,
@@ -157,6 +163,8 @@ export class InProcessEngineClient
   private readonly clock: Clock;
   private readonly sessionId: string;
   private readonly hostName: "in-process" | "worker";
+  /** Live audio input nodes build as silence (the AudioWorklet host's engine Worker) or are refused. */
+  private readonly liveInputAsSilence: boolean;
   private estimates: ReadonlyMap<string, ResourceEstimate> | undefined;
   private readonly faustEstimates = new Map<string, ResourceEstimate>();
   private readonly engines: EnginePool;
@@ -188,6 +196,7 @@ export class InProcessEngineClient
     this.sessionId = parsed.sessionId ?? `in-process-${Math.random().toString(36).slice(2, 10)}`;
     this.faust = parsed.faust;
     this.hostName = parsed.hostName;
+    this.liveInputAsSilence = parsed.liveInputAsSilence;
     this.engines = new EnginePool(parsed.module, {
       sampleRate: this.sampleRate,
       blockSize: this.blockSize,
@@ -748,6 +757,10 @@ export class InProcessEngineClient
   private resolveExternal(node: GraphNode, path: string): ExternalNodeResolution | undefined {
     // A WAM runs in its own AudioWorkletNode: only the audioworklet host, in a page, can play one.
     if (isWamNode(node)) throw wamNodeUnsupported(node, path, this.hostName);
+    if (isLiveInputNode(node)) {
+      if (this.liveInputAsSilence) return silentLiveInput(node);
+      throw liveInputUnavailable(node, path, this.hostName);
+    }
     const faust = this.faust?.resolve(node, path, (handle, slotPath) => this.buffers.get(handle, slotPath));
     if (faust === undefined) return undefined;
     const { layout, nodeId } = faust.compiled;
@@ -823,6 +836,7 @@ export class InProcessEngineClient
       discovery_id: `${this.sessionId}.discovery-${this.scans}`,
       nodes: [
         ...builtinDescriptors(this.types, this.builtinEstimates()),
+        ...(this.liveInputAsSilence ? [liveInputDescriptor()] : []),
         ...(this.faust?.compiledDsps() ?? []).map((compiled) => this.withFaustEstimate(compiled)),
       ],
       scanned_paths: this.faust === undefined ? ["builtin"] : ["builtin", "faust:compiled"],

@@ -36,6 +36,12 @@ export interface InProcessClientOptions {
    */
   hostName?: "in-process" | "worker";
   /**
+   * Build live audio input nodes ("webdreamer:audio-input", src/engine/live-input-node.ts) as silence
+   * and list them in discovery: set by the AudioWorklet host's engine Worker, which checks the graphs
+   * its worklet plays with the real input. Default false: such a graph is refused (E_HOST_UNAVAILABLE).
+   */
+  liveInputAsSilence?: boolean;
+  /**
    * Roots discoverNodes scans besides builtin and compiled Faust (src/api/discovery-roots.ts). This
    * host scans faust-url and faust-folder roots; WAM roots are failures (they load in a page only).
    */
@@ -56,6 +62,7 @@ export const InProcessClientOptionsSchema = z.strictObject({
     })
     .optional(),
   hostName: z.enum(["in-process", "worker"]).default("in-process"),
+  liveInputAsSilence: z.boolean().default(false),
   // Validated by EngineClientBase, with paths under options.discoveryRoots.
   discoveryRoots: z.array(z.unknown()).optional(),
 });

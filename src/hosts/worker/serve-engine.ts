@@ -28,7 +28,10 @@ export interface EngineWorkerContext {
  * @example
  * serveEngine(({ client }) => new EngineHost(client));
  */
-export function serveEngine(createHost: (context: EngineWorkerContext) => EngineHostApi): void {
+export function serveEngine(
+  createHost: (context: EngineWorkerContext) => EngineHostApi,
+  clientOptions: { liveInputAsSilence?: boolean } = {},
+): void {
   self.addEventListener("message", async (event: MessageEvent<EngineWorkerInit>) => {
     if (event.data?.type !== "webdreamer-init") return;
     const { wasmUrl, libfaust, sampleRate, blockSize, module: compiled, faustPolicy } = event.data;
@@ -41,7 +44,14 @@ export function serveEngine(createHost: (context: EngineWorkerContext) => Engine
       });
       // The AudioWorklet host's Worker answers real-time renders itself and passes on offline ones,
       // so "worker" names the only host whose callers can meet this client's refusals.
-      const client = new InProcessEngineClient({ module, sampleRate, blockSize, faust, hostName: "worker" });
+      const client = new InProcessEngineClient({
+        module,
+        sampleRate,
+        blockSize,
+        faust,
+        hostName: "worker",
+        ...clientOptions,
+      });
       const host = createHost({ client, module, faust, sampleRate });
       port.postMessage({ type: "webdreamer-ready" });
       Comlink.expose(host, event.data.port);

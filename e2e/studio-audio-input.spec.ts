@@ -1,0 +1,157 @@
+/**
+ * Recording the live audio input in <webdreamer-studio>: an armed audio track, Record and Play take
+ * Chromium's fake capture device (a WAV of clicks written here) into a new clip "Take 1" where
+ * recording started less the measured input latency, as one undo step, with nothing of the input
+ * heard (monitoring off).
+ */
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, type Page, test } from "@playwright/test";
+import { encodeWav } from "../src/audio-io/wav-codec";
+import { beatAtSeconds } from "../src/contracts/tempo-map";
+import type { Project } from "../src/project/project-schema";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium";
+import { recordPageFailures } from "./support/page-failures";
+
+/** A 4-frame click of 0.9 every 0.25 s at 48 kHz, 2 s (the fake device loops it). */
+const CLICK_FILE = join(tmpdir(), `webdreamer-studio-clicks-${process.pid}.wav`);
+{
+  const channel = new Float32Array(96000);
+  for (let at = 1000; at < channel.length; at += 12000) channel.fill(0.9, at, at + 4);
+  writeFileSync(CLICK_FILE, encodeWav({ sampleRate: 48000, channels: [channel] }, { format: "pcm16" }));
+}
+
+test.use({
+  launchOptions: {
+    executablePath: CHROMIUM_PATH,
+    args: [
+      ...CHROMIUM_ARGS,
+      "--use-fake-ui-for-media-stream",
+      "--use-fake-device-for-media-stream",
+      `--use-file-for-fake-audio-capture=${CLICK_FILE}`,
+    ],
+  },
+});
+
+function project(page: Page): Promise<Project> {
+  return page.evaluate(() => {
+    const studio = document.querySelector("webdreamer-studio");
+    if (!studio) throw new Error("no studio on the page");
+    return JSON.parse(JSON.stringify(studio.project)) as Project;
+  });
+}
+
+/** Frames where |x| first reaches 0.25 after at least 1000 frames below it. */
+function onsets(channel: number[]): number[] {
+  const found: number[] = [];
+  let quiet = 1000;
+  channel.forEach((value, i) => {
+    if (Math.abs(value) >= 0.25) {
+      if (quiet >= 1000) found.push(i);
+      quiet = 0;
+    } else quiet++;
+  });
+  return found;
+}
+
+test("an armed audio track records the fake capture device into a clip at the start less the input latency, one undo step", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const failures = recordPageFailures(page);
+  await page.goto("/");
+  const studio = page.locator("webdreamer-studio");
+  await studio.getByRole("button", { name: "New" }).click();
+  await page.evaluate(() =>
+    document
+      .querySelector("webdreamer-studio")
+      ?.editor.execute({ type: "add_track", track: { kind: "audio", id: "vox", name: "Vox" } }),
+  );
+  const arm = studio.getByRole("button", { name: "Arm Vox" });
+  await arm.click();
+  await expect(arm).toHaveAttribute("aria-pressed", "true");
+
+  // The engine starts with a first Play; the take then starts at 2 s.
+  await studio.getByRole("button", { name: "Play" }).click();
+  await page.waitForFunction(() => document.querySelector("webdreamer-studio")?.engine !== null);
+  await studio.getByRole("button", { name: "Pause" }).click();
+  await page.evaluate(() => document.querySelector("webdreamer-studio")?.engine?.seek(2));
+  const steps = await page.evaluate(
+    () => document.querySelector("webdreamer-studio")?.editor.history.done.length,
+  );
+
+  await studio.getByRole("button", { name: "Record", exact: true }).click();
+  await studio.getByRole("button", { name: "Play" }).click();
+  // While recording, nothing of the input is heard: the master meter reads silence.
+  const heard = await page.evaluate(async () => {
+    const engine = document.querySelector("webdreamer-studio")?.engine;
+    if (!engine) throw new Error("no engine");
+    const reading = engine.createMeterReading();
+    let peak = 0;
+    const deadline = performance.now() + 20_000;
+    while (!(engine.readTransport().running && engine.readTransport().positionSeconds >= 3.6)) {
+      if (performance.now() > deadline) throw new Error("the transport never reached 3.6 s");
+      engine.readMeters(reading);
+      peak = Math.max(peak, reading.windowPeak[0] ?? 0, reading.windowPeak[1] ?? 0);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return peak;
+  });
+  await studio.getByRole("button", { name: "Stop" }).click();
+  await expect(studio.getByRole("button", { name: /^Audio clip Take 1/ })).toBeVisible();
+  await studio.locator(".arrangement").screenshot({ path: "docs/images/studio-audio-take.png" });
+
+  const made = await page.evaluate(() => {
+    const finished = document.querySelector("webdreamer-studio")?.lastAudioTake;
+    if (!finished) throw new Error("no audio take");
+    return {
+      sampleRate: finished.take.sampleRate,
+      startFrame: finished.take.startFrame,
+      latency: finished.take.latency,
+      lostFrames: finished.take.lostFrames,
+      startBeat: finished.startBeat,
+      audio: Array.from(finished.audio.channels[0] ?? []),
+      takeLength: finished.take.channels[0].length,
+    };
+  });
+  const { sampleRate, startFrame, latency } = made;
+  const after = await project(page);
+  const track = after.tracks.find((t) => t.id === "vox");
+  const clip = track?.kind === "audio" ? track.clips[0] : undefined;
+  const clicks = onsets(made.audio);
+  console.log(
+    `studio take at ${sampleRate} Hz: started on transport frame ${startFrame}, latency ${JSON.stringify(latency)}, ` +
+      `clip ${JSON.stringify(clip)}, ${made.audio.length} frames, clicks at clip frames ${JSON.stringify(clicks)}; ` +
+      `master peak while recording ${heard}`,
+  );
+  expect(heard).toBe(0);
+  expect(made.lostFrames).toBe(0);
+  // Recording started where play did: 2 s.
+  expect(startFrame).toBe(2 * sampleRate);
+  expect(latency.frames).toBe(Math.round(latency.seconds * sampleRate));
+  expect(latency.frames).toBeGreaterThan(0);
+  // The clip: at the beat of the start less the latency, holding the whole take (nothing cut).
+  const startBeat = beatAtSeconds(after.tempo, (startFrame - latency.frames) / sampleRate);
+  expect(clip?.name).toBe("Take 1");
+  expect(clip && "content_id" in clip ? clip.start_beat : null).toBeCloseTo(startBeat, 9);
+  expect(made.audio.length).toBe(made.takeLength);
+  const source = after.audio.find((a) => clip && "content_id" in clip && a.content_id === clip.content_id);
+  expect(source).toMatchObject({ sample_rate: sampleRate, frames: made.takeLength, channels: 2 });
+  // The file's clicks, 0.25 s apart (the device loops its 2 s file: one gap may differ).
+  expect(clicks.length).toBeGreaterThanOrEqual(5);
+  const gaps = clicks.slice(1).map((frame, i) => frame - (clicks[i] as number));
+  const period = 0.25 * sampleRate;
+  expect(gaps.filter((gap) => Math.abs(gap - period) <= 2).length).toBeGreaterThanOrEqual(gaps.length - 1);
+
+  // One undo step: Undo removes the clip and its audio.
+  expect(
+    await page.evaluate(() => document.querySelector("webdreamer-studio")?.editor.history.done.length),
+  ).toBe((steps as number) + 1);
+  await page.evaluate(() => document.querySelector("webdreamer-studio")?.undo());
+  const undone = await project(page);
+  const vox = undone.tracks.find((t) => t.id === "vox");
+  expect(vox?.kind === "audio" ? vox.clips.length : -1).toBe(0);
+  expect(undone.audio.length).toBe(0);
+  expect(failures).toEqual([]);
+});
