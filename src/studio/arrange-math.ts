@@ -127,7 +127,7 @@ export function splitCommand(
   atBeat: number,
 ): { command: ProjectCommand; rightId: string } | null {
   const { track, clip } = clipOn(project, trackId, clipId);
-  const rightId = freshId(project, clip.id);
+  const rightId = freshId(project, idStemOf(clip.id));
   const halves = splitClip(clip, atBeat, rightId, project.tempo);
   if (halves === null) return null;
   const { id: _left, ...leftPatch } = halves.left;
@@ -176,7 +176,7 @@ export function duplicateCommand(
   clipId: string,
 ): { command: ProjectCommand; copyId: string } {
   const { clip } = clipOn(project, trackId, clipId);
-  const copyId = freshId(project, clip.id);
+  const copyId = freshId(project, idStemOf(clip.id));
   const copy = structuredClone({ ...clip, id: copyId, start_beat: clip.start_beat + clip.length_beats });
   return { copyId, command: { type: "add_clip", track_id: trackId, clip: copy } };
 }
@@ -249,6 +249,11 @@ export function loopRangeFromDrag(
   const end = snapBeat(Math.max(fromBeat, toBeat), grid);
   if (end - start < Math.max(grid, MIN_CLIP_BEATS)) return null;
   return { start_beat: start, end_beat: end };
+}
+
+/** A clip id without its "-N" counter, so the halves and copies of "riff-2" are "riff-3", "riff-4". */
+function idStemOf(id: string): string {
+  return id.replace(/-\d+$/, "") || id;
 }
 
 function clipOn(project: Project, trackId: string, clipId: string): { track: Clips; clip: Clip } {
