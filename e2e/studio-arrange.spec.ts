@@ -10,6 +10,7 @@ import { expect, type Page, test } from "@playwright/test";
 
 import { encodeWav } from "../src/audio-io/wav-codec";
 import type { AudioClip, Project } from "../src/project/project-schema";
+import { unzipProject } from "../src/project/project-zip";
 import { recordPageFailures } from "./support/page-failures";
 
 /** The studio's default zoom: 32 pixels a beat. */
@@ -261,5 +262,15 @@ test("split, duplicate, move, markers and the loop range, each one undo step", a
   await studio.getByRole("button", { name: "Loop", exact: true }).click();
   await expect.poll(async () => (await transport())?.enabled).toBe(true);
   await studio.getByRole("button", { name: "Pause" }).click();
+
+  // 9. Markers and the loop range are saved with the project (Save as file, read back in Node).
+  const saved = await unzipProject(
+    new Uint8Array(await download(page, () => studio.getByRole("button", { name: "Save as file" }).click())),
+  );
+  expect(saved.project.markers.map((m) => [m.name, m.beat])).toEqual([
+    ["Marker 2", 2],
+    ["Chorus", 8],
+  ]);
+  expect(saved.project.loop).toEqual({ start_beat: 4, end_beat: 8, enabled: true });
   expect(failures).toEqual([]);
 });
