@@ -22,9 +22,13 @@ export interface RulerGestureHost {
 
 let drags = 0;
 
+/** How far the pointer moves before a press on the ruler is a loop drag rather than a click. */
+const DRAG_THRESHOLD_PX = 4;
+
 export class RulerGesture {
   private drag: {
     pointerId: number;
+    startX: number;
     fromBeat: number;
     left: number;
     gesture: string;
@@ -39,6 +43,7 @@ export class RulerGesture {
     const left = row.getBoundingClientRect().left;
     this.drag = {
       pointerId: event.pointerId,
+      startX: event.clientX,
       fromBeat: (event.clientX - left) / this.host.pixelsPerBeat(),
       left,
       gesture: `loop-drag-${++drags}`,
@@ -51,6 +56,8 @@ export class RulerGesture {
   readonly pointerMove = (event: PointerEvent): void => {
     const drag = this.drag;
     if (!drag || event.pointerId !== drag.pointerId) return;
+    // A hand's jitter in a click is no drag (with snap off a sixteenth is 2 px at the default zoom).
+    if (!drag.looped && Math.abs(event.clientX - drag.startX) < DRAG_THRESHOLD_PX) return;
     const toBeat = Math.max(0, (event.clientX - drag.left) / this.host.pixelsPerBeat());
     const range = loopRangeFromDrag(drag.fromBeat, toBeat, this.host.snapBeats());
     if (range === null) return;
