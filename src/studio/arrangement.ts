@@ -1,13 +1,16 @@
 /**
  * The arrangement: its toolbar (add an audio track from a file, add an instrument track with a
- * device picked from discovery, zoom, snap), the bar ruler (a click seeks there), one row per track
- * (track-lane.ts) and the playhead, which the studio moves every frame without re-rendering.
+ * device picked from discovery, split, duplicate, markers, zoom, snap), the bar ruler (a click seeks
+ * there, a drag sets the loop range: loop-range.ts; the markers' flags: markers-view.ts), one row per
+ * track (track-lane.ts) and the playhead, which the studio moves every frame without re-rendering.
  * Audio files dropped anywhere on it are imported at the beat they are dropped on.
  */
 import { html, nothing } from "lit";
 
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { Project } from "../project/project-schema";
+import { loopBand } from "./loop-range";
+import { editTools, type MarkerActions, markerFlags } from "./markers-view";
 import { plusIcon } from "./studio-icons";
 import { SNAP_CHOICES } from "./timeline-math";
 import { type TrackLaneActions, trackLane } from "./track-lane";
@@ -25,14 +28,22 @@ export interface ArrangementView {
   dropping: boolean;
   /** The audio track armed for recording the live input. */
   armedTrack?: string | null;
+  selectedMarker: string | null;
 }
 
-export interface ArrangementActions extends TrackLaneActions {
+/** The ruler's pointer gesture (loop-range.ts): a click seeks, a drag sets the loop range. */
+export interface RulerPointer {
+  pointerDown(event: PointerEvent): void;
+  pointerMove(event: PointerEvent): void;
+  pointerUp(event: PointerEvent): void;
+}
+
+export interface ArrangementActions extends TrackLaneActions, MarkerActions {
   pickAudioFile(): void;
   addInstrumentTrack(): void;
   zoom(direction: "in" | "out"): void;
   changeSnap(event: Event): void;
-  seekFromRuler(event: MouseEvent): void;
+  ruler: RulerPointer;
   /** The pointer or the focus came near the arrangement: time to discover the instruments. */
   wantInstruments(): void;
 }
@@ -50,14 +61,26 @@ function ruler(view: ArrangementView) {
   </div>`;
 }
 
+function markersView(view: ArrangementView) {
+  return {
+    markers: view.project.markers,
+    pixelsPerBeat: view.pixelsPerBeat,
+    beatsPerBar: view.beatsPerBar,
+    selectedMarker: view.selectedMarker,
+    clipSelected: view.selectedClip !== null,
+  };
+}
+
 /**
  * @example
  * import { html } from "lit";
  * import { parseProject } from "../project/project-invariants";
  * const project = parseProject({ format: "webdreamer-project", format_version: 1 });
- * const view = { project, pixelsPerBeat: 32, beatsPerBar: 4, snapBeats: 1, selectedClip: null, lengthBeats: 32, instruments: [], dropping: false };
+ * const view = { project, pixelsPerBeat: 32, beatsPerBar: 4, snapBeats: 1, selectedClip: null, lengthBeats: 32, instruments: [], dropping: false, selectedMarker: null };
  * const none = () => {};
- * html`${arrangement(view, { pickAudioFile: none, addInstrumentTrack: none, zoom: none, changeSnap: none, seekFromRuler: none, addMidiClip: none, removeTrack: none, wantInstruments: none })}`;
+ * const ruler = { pointerDown: none, pointerMove: none, pointerUp: none };
+ * const markers = { jumpToMarker: none, renameMarker: none, removeMarker: none, addMarker: none, splitClip: none, duplicateClip: none };
+ * html`${arrangement(view, { pickAudioFile: none, addInstrumentTrack: none, zoom: none, changeSnap: none, ruler, addMidiClip: none, removeTrack: none, wantInstruments: none, ...markers })}`;
  */
 export function arrangement(view: ArrangementView, actions: ArrangementActions) {
   const width = view.lengthBeats * view.pixelsPerBeat;
@@ -79,6 +102,7 @@ export function arrangement(view: ArrangementView, actions: ArrangementActions) 
             ${plusIcon}<span>Instrument track</span>
           </button>
         </span>
+        ${editTools(markersView(view), actions)}
         <span class="view-controls">
           <button type="button" class="small" aria-label="Zoom out" @click=${() => actions.zoom("out")}>−</button>
           <button type="button" class="small" aria-label="Zoom in" @click=${() => actions.zoom("in")}>+</button>
@@ -93,7 +117,11 @@ export function arrangement(view: ArrangementView, actions: ArrangementActions) 
       </div>
       <div class="timeline" role="region" aria-label="Tracks" style="--ppb: ${view.pixelsPerBeat}px; --bar: ${view.beatsPerBar * view.pixelsPerBeat}px">
         <div class="corner" aria-hidden="true"></div>
-        <div class="ruler-row" title="Click to move the playhead" @click=${actions.seekFromRuler}>${ruler(view)}</div>
+        <div class="ruler-row" title="Click to move the playhead, drag to set the loop range"
+          @pointerdown=${actions.ruler.pointerDown} @pointermove=${actions.ruler.pointerMove}
+          @pointerup=${actions.ruler.pointerUp} @pointercancel=${actions.ruler.pointerUp}>
+          ${ruler(view)}${loopBand(view.project.loop, view.pixelsPerBeat)}${markerFlags(markersView(view), actions)}
+        </div>
         ${view.project.tracks.map((track) =>
           trackLane(
             track,

@@ -4,10 +4,17 @@
  * commands it sends coalesce into one undo step (ProjectEditor), and the playing engine follows
  * each of them (followProject). A position the project's rules refuse (a third clip overlapping) is
  * skipped: the clip stays where it last was allowed.
+ *
+ * A body dragged over the lane of another track of its kind moves the clip there (moveToTrackCommand).
+ * So that the whole drag stays one undo step, each such position takes back the drag's step so far
+ * (ArrangeEdits' rewind: the editor's undo of this gesture's entry) and makes the move from where the
+ * clip started, as one batch; a position the rules refuse puts the last allowed one back (redo).
+ * Alt+click splits the clip at the pointer, on the grid (arrange-math.ts).
  */
 import type { ProjectCommand } from "../project/project-commands";
 import type { Clip, Project } from "../project/project-schema";
-import { type DragHandle, type DragOrigin, dragPatch, patchChanges } from "./timeline-math";
+import { moveToTrackCommand, sameKind } from "./arrange-math";
+import { type DragHandle, type DragOrigin, dragPatch, patchChanges, snapBeat } from "./timeline-math";
 
 export interface ClipGestureHost {
   project(): Project;
@@ -20,6 +27,14 @@ export interface ClipGestureHost {
   select(clipId: string | null): void;
   /** Opens a MIDI clip in the piano roll (Enter on it). */
   open(trackId: string, clipId: string): void;
+  /** Splits the clip at `beat` (Alt+click). */
+  split(trackId: string, clipId: string, beat: number): void;
+  /** The track whose lane is at the viewport's `clientY`, or null. */
+  trackAt(clientY: number): string | null;
+  /** Takes back the newest undo step if `gesture` made it; true when it did. */
+  rewind(gesture: string): boolean;
+  /** Puts back what rewind took (a redo). */
+  restore(): void;
 }
 
 interface ActiveDrag {
@@ -29,6 +44,10 @@ interface ActiveDrag {
   origin: DragOrigin;
   startX: number;
   gesture: string;
+  /** The track the clip is on now (another one after a drag across lanes). */
+  currentTrack: string;
+  /** The start beat of the last move made across lanes. */
+  lastStart: number;
 }
 
 let gestures = 0;
@@ -53,6 +72,13 @@ export class ClipGestures {
     const clip = track && clipId ? findClip(this.host.project(), track, clipId) : undefined;
     if (!track || !clip) return;
     this.host.select(clip.id);
+    if (event.altKey) {
+      const lane = element.parentElement?.getBoundingClientRect().left ?? 0;
+      const beat = snapBeat((event.clientX - lane) / this.host.pixelsPerBeat(), this.host.snapBeats());
+      this.host.split(track, clip.id, beat);
+      event.preventDefault();
+      return;
+    }
     const handle = ((event.target as HTMLElement).dataset.handle as DragHandle | undefined) ?? "move";
     this.drag = {
       pointerId: event.pointerId,
@@ -61,6 +87,8 @@ export class ClipGestures {
       origin: this.origin(clip),
       startX: event.clientX,
       gesture: `clip-drag-${++gestures}`,
+      currentTrack: track,
+      lastStart: clip.start_beat,
     };
     element.setPointerCapture(event.pointerId);
     event.preventDefault();
@@ -70,8 +98,42 @@ export class ClipGestures {
     const drag = this.drag;
     if (!drag || event.pointerId !== drag.pointerId) return;
     const delta = (event.clientX - drag.startX) / this.host.pixelsPerBeat();
-    this.apply(drag.trackId, drag.origin, drag.handle, delta, drag.gesture);
+    const target = drag.handle === "move" ? this.targetTrack(drag, event.clientY) : drag.trackId;
+    if (target === drag.trackId && drag.currentTrack === drag.trackId) {
+      this.apply(drag.trackId, drag.origin, drag.handle, delta, drag.gesture);
+      return;
+    }
+    this.moveAcross(drag, target, snapBeat(drag.origin.clip.start_beat + delta, this.host.snapBeats()));
   };
+
+  /** The lane under the pointer when it is a track of the clip's kind, else the clip's track now. */
+  private targetTrack(drag: ActiveDrag, clientY: number): string {
+    const project = this.host.project();
+    const hovered = this.host.trackAt(clientY);
+    const from = project.tracks.find((t) => t.id === drag.trackId);
+    const to = project.tracks.find((t) => t.id === hovered);
+    return from && to && sameKind(from, to) ? to.id : drag.currentTrack;
+  }
+
+  /** The clip on `target` at `start`, made from where the drag began (one undo step for the drag). */
+  private moveAcross(drag: ActiveDrag, target: string, start: number): void {
+    if (target === drag.currentTrack && start === drag.lastStart) return;
+    const rewound = this.host.rewind(drag.gesture);
+    const project = this.host.project();
+    const clipId = drag.origin.clip.id;
+    const ok =
+      target === drag.trackId
+        ? start === drag.origin.clip.start_beat ||
+          this.host.execute(
+            { type: "update_clip", track_id: target, clip_id: clipId, clip: { start_beat: start } },
+            drag.gesture,
+          )
+        : this.host.execute(moveToTrackCommand(project, drag.trackId, clipId, target, start), drag.gesture);
+    if (ok) {
+      drag.currentTrack = target;
+      drag.lastStart = start;
+    } else if (rewound) this.host.restore();
+  }
 
   readonly pointerUp = (event: PointerEvent): void => {
     if (this.drag?.pointerId === event.pointerId) this.drag = null;

@@ -44,6 +44,8 @@ import { ProjectEditor } from "../project/project-editor";
 import { parseProject } from "../project/project-invariants";
 import type { MidiClip, Project } from "../project/project-schema";
 import { PROJECT_ZIP_EXTENSION, unzipProject, zipProject } from "../project/project-zip";
+import { ArrangeEdits } from "./arrange-edits";
+import { arrangeStyles } from "./arrange-styles";
 import { arrangement } from "./arrangement";
 import { type AudioImport, audioImportCommand, decodeAudioFile } from "./audio-import";
 import { AudioTakeRecorder, type FinishedAudioTake } from "./audio-take-recorder";
@@ -59,6 +61,7 @@ import {
   octaveForKey,
 } from "./keyboard-map";
 import { LivePlayer } from "./live-player";
+import { RulerGesture } from "./loop-range";
 import { connectMidiInputs, type MidiInputConnection } from "./midi-input";
 import { MIN_FADER_DB, mixer } from "./mixer-strip";
 import { instrumentsOf, OfflineEngine } from "./offline-engine";
@@ -122,7 +125,7 @@ const ROLL_PIXELS_PER_BEAT = 64;
  * @csspart mixer - The mixer strips and the master.
  */
 export class WebdreamerStudio extends LitElement {
-  static override styles = studioStyles;
+  static override styles = [studioStyles, arrangeStyles];
 
   static override properties = {
     theme: { type: String, reflect: true },
@@ -149,6 +152,7 @@ export class WebdreamerStudio extends LitElement {
     midiStatus: { state: true },
     recordArmed: { state: true },
     armedAudioTrack: { state: true },
+    selectedMarker: { state: true },
   };
 
   /**
@@ -213,6 +217,9 @@ export class WebdreamerStudio extends LitElement {
   declare private midiStatus: string | null;
   declare private recordArmed: boolean;
   declare private armedAudioTrack: string | null;
+  declare private selectedMarker: string | null;
+  /** Where the playhead is, in beats: the engine's position while it runs, else where it was put. */
+  private playheadBeats = 0;
 
   private projectEditor: ProjectEditor;
   private unsubscribe: (() => void) | null = null;
@@ -242,6 +249,38 @@ export class WebdreamerStudio extends LitElement {
       if (track) this.selectedTrack = track;
     },
     open: (trackId, clipId) => this.openPianoRoll(trackId, clipId),
+    split: (trackId, clipId, beat) => this.arrangeEdits.split(trackId, clipId, beat),
+    trackAt: (clientY) => {
+      for (const lane of this.renderRoot.querySelectorAll<HTMLElement>(".lane")) {
+        const box = lane.getBoundingClientRect();
+        if (clientY >= box.top && clientY < box.bottom) return lane.dataset.track ?? null;
+      }
+      return null;
+    },
+    rewind: (gesture) => this.projectEditor.history.done.at(-1)?.gesture === gesture && this.undo(),
+    restore: () => this.redo(),
+  });
+  private readonly arrangeEdits = new ArrangeEdits({
+    project: () => this.project,
+    selectedClip: () => this.selectedClip,
+    playheadBeat: () => this.playheadBeats,
+    execute: (command) => this.run(command),
+    selectClip: (clipId) => {
+      this.selectedClip = clipId;
+    },
+    selectMarker: (markerId) => {
+      this.selectedMarker = markerId;
+    },
+    seek: (beat) => this.seekTo(beat),
+    explain: (message) => {
+      this.notice = errorNotice(new Error(message));
+    },
+  });
+  private readonly rulerGesture = new RulerGesture({
+    pixelsPerBeat: () => this.pixelsPerBeat,
+    snapBeats: () => this.snapBeats,
+    execute: (command, gesture) => this.run(command, gesture),
+    seek: (beat) => this.seekTo(beat),
   });
   private readonly rollGestures = new PianoRollGestures({
     openClip: () => this.openMidiClip(),
@@ -279,6 +318,8 @@ export class WebdreamerStudio extends LitElement {
       // A DAW keeps rendering while stopped: keys and Web MIDI sound, tails ring out (docs/realtime.md).
       await engine.setMonitoring(true);
       await this.playback.attach(engine, this.projectEditor, this.audioData);
+      // The engine starts where the playhead was put (a ruler click or a marker before the first Play).
+      if (this.playheadBeats > 0) await engine.seek(secondsAtBeat(this.project.tempo, this.playheadBeats));
     },
     ready: (engine) => this.emit("webdreamer-ready", { dataPlane: engine.dataPlane }),
     restarted: async (engine) => {
@@ -321,6 +362,7 @@ export class WebdreamerStudio extends LitElement {
     this.midiStatus = null;
     this.recordArmed = false;
     this.armedAudioTrack = null;
+    this.selectedMarker = null;
     this.listen(this.projectEditor);
   }
 
@@ -773,6 +815,7 @@ export class WebdreamerStudio extends LitElement {
             instruments: this.instruments,
             dropping: this.dropping,
             armedTrack: this.armedAudioTrack,
+            selectedMarker: this.selectedMarker,
           },
           {
             pickAudioFile: this.onPickAudio,
@@ -783,7 +826,13 @@ export class WebdreamerStudio extends LitElement {
             changeSnap: (event) => {
               this.snapBeats = Number((event.target as HTMLSelectElement).value);
             },
-            seekFromRuler: this.onRulerClick,
+            ruler: this.rulerGesture,
+            jumpToMarker: (id) => this.arrangeEdits.jumpToMarker(id),
+            renameMarker: (id, name) => this.arrangeEdits.renameMarker(id, name),
+            removeMarker: (id) => this.arrangeEdits.removeMarker(id),
+            addMarker: () => this.arrangeEdits.addMarker(),
+            splitClip: () => this.arrangeEdits.splitAtPlayhead(),
+            duplicateClip: () => this.arrangeEdits.duplicate(),
             wantInstruments: this.discoverInstruments,
             armTrack: (trackId) => {
               this.armedTrack = this.armedAudioTrack === trackId ? null : trackId;
@@ -1257,12 +1306,13 @@ export class WebdreamerStudio extends LitElement {
     );
   };
 
-  private readonly onRulerClick = (event: MouseEvent): void => {
+  /** Moves the playhead to `beat` (a ruler click, a marker), and the engine with it when it runs. */
+  private seekTo(beat: number): void {
+    this.playheadBeats = beat;
+    this.movePlayhead(beat);
     const engine = this.realtime.engine;
-    const ruler = (event.currentTarget as HTMLElement).getBoundingClientRect();
-    const beat = snapBeat((event.clientX - ruler.left) / this.pixelsPerBeat, this.snapBeats);
     if (engine) void this.call(() => engine.seek(secondsAtBeat(this.project.tempo, beat)));
-  };
+  }
 
   private readonly onDragOver = (event: DragEvent): void => {
     if (!event.dataTransfer?.types.includes("Files")) return;
@@ -1302,6 +1352,7 @@ export class WebdreamerStudio extends LitElement {
       this.onPlayClick();
       return;
     }
+    if (this.arrangeEdits.keyDown(event, typing)) return;
     const mod = event.ctrlKey || event.metaKey;
     if (!mod || typing) return;
     const key = event.key.toLowerCase();
@@ -1366,6 +1417,7 @@ export class WebdreamerStudio extends LitElement {
     this.readout?.show(state);
     const status = state.running ? "playing" : state.positionFrames > 0 ? "paused" : "stopped";
     if (status !== this.transportStatus) this.transportStatus = status;
+    this.playheadBeats = state.positionBeats;
     this.movePlayhead(state.positionBeats);
     this.meterView.show(meters, now);
   }
@@ -1384,7 +1436,7 @@ export class WebdreamerStudio extends LitElement {
     idle.loopStartFrames = secondsAtBeat(project.tempo, project.loop?.start_beat ?? 0);
     idle.loopEndFrames = secondsAtBeat(project.tempo, project.loop?.end_beat ?? 0);
     this.readout?.show(idle);
-    this.movePlayhead(0);
+    this.movePlayhead(this.playheadBeats);
   }
 
   private emit<T>(type: string, detail: T): void {
