@@ -7,7 +7,7 @@
 import { html, nothing } from "lit";
 
 import type { NodeDescriptor } from "../contracts/node-descriptor";
-import type { Project } from "../project/project-schema";
+import type { Project, Track } from "../project/project-schema";
 import { plusIcon } from "./studio-icons";
 import { SNAP_CHOICES } from "./timeline-math";
 import { type TrackLaneActions, trackLane } from "./track-lane";
@@ -23,6 +23,9 @@ export interface ArrangementView {
   instruments: readonly NodeDescriptor[];
   /** The drop target is under a dragged file. */
   dropping: boolean;
+  /** Whether a track shows its automation lane, and the lane's header and lane (automation-gestures.ts). */
+  automationShown?: (trackId: string) => boolean;
+  automationRow?: (track: Track, width: number) => unknown;
 }
 
 export interface ArrangementActions extends TrackLaneActions {
@@ -55,7 +58,7 @@ function ruler(view: ArrangementView) {
  * const project = parseProject({ format: "webdreamer-project", format_version: 1 });
  * const view = { project, pixelsPerBeat: 32, beatsPerBar: 4, snapBeats: 1, selectedClip: null, lengthBeats: 32, instruments: [], dropping: false };
  * const none = () => {};
- * html`${arrangement(view, { pickAudioFile: none, addInstrumentTrack: none, zoom: none, changeSnap: none, seekFromRuler: none, addMidiClip: none, removeTrack: none, wantInstruments: none })}`;
+ * html`${arrangement(view, { pickAudioFile: none, addInstrumentTrack: none, zoom: none, changeSnap: none, seekFromRuler: none, addMidiClip: none, removeTrack: none, toggleAutomation: none, wantInstruments: none })}`;
  */
 export function arrangement(view: ArrangementView, actions: ArrangementActions) {
   const width = view.lengthBeats * view.pixelsPerBeat;
@@ -100,6 +103,8 @@ export function arrangement(view: ArrangementView, actions: ArrangementActions) 
               beatsPerBar: view.beatsPerBar,
               selectedClip: view.selectedClip,
               width,
+              automationShown: view.automationShown?.(track.id) ?? false,
+              automationRow: view.automationRow?.(track, width),
             },
             actions,
           ),

@@ -46,6 +46,7 @@ import type { MidiClip, Project } from "../project/project-schema";
 import { PROJECT_ZIP_EXTENSION, unzipProject, zipProject } from "../project/project-zip";
 import { arrangement } from "./arrangement";
 import { type AudioImport, audioImportCommand, decodeAudioFile } from "./audio-import";
+import { AutomationLanes } from "./automation-gestures";
 import { ClipGestures } from "./clip-drag";
 import { downloadBytes, fileNameFor, pickFiles } from "./file-transfer";
 import {
@@ -60,7 +61,7 @@ import {
 import { LivePlayer } from "./live-player";
 import { connectMidiInputs, type MidiInputConnection } from "./midi-input";
 import { MIN_FADER_DB, mixer } from "./mixer-strip";
-import { instrumentsOf, OfflineEngine } from "./offline-engine";
+import { instrumentsIn, OfflineEngine } from "./offline-engine";
 import { onScreenKeyboard } from "./on-screen-keyboard";
 import { pianoRoll } from "./piano-roll";
 import { PianoRollGestures } from "./piano-roll-gestures";
@@ -251,6 +252,21 @@ export class WebdreamerStudio extends LitElement {
     selected: () => this.selectedNote,
   });
   private velocityGesture = 0;
+  /** Every node type discovery found: the automation lanes name and range device parameters by them. */
+  private nodeTypes: readonly NodeDescriptor[] = [];
+  private readonly automation = new AutomationLanes({
+    project: () => this.project,
+    nodeTypes: () => this.nodeTypes,
+    pixelsPerBeat: () => this.pixelsPerBeat,
+    snapBeats: () => this.snapBeats,
+    beatsPerBar: () => this.beatsPerBar,
+    execute: (command, gesture) => this.run(command, gesture),
+    changed: () => this.requestUpdate(),
+    playingBeat: () => {
+      const state = this.realtime.engine?.readTransport();
+      return state?.running ? state.positionBeats : null;
+    },
+  });
   /** The clip the piano roll was last scrolled for (scrolled once, when it opens). */
   private rollScrolledFor: string | null = null;
   private readonly livePlayer = new LivePlayer({
@@ -387,6 +403,7 @@ export class WebdreamerStudio extends LitElement {
   async pause(): Promise<void> {
     const engine = this.realtime.engine;
     if (!engine) return;
+    this.automation.finishRecording();
     await this.finishRecording(engine);
     await this.call(() => engine.pause());
   }
@@ -399,6 +416,7 @@ export class WebdreamerStudio extends LitElement {
   async stop(): Promise<void> {
     const engine = this.realtime.engine;
     if (!engine) return;
+    this.automation.finishRecording();
     await this.finishRecording(engine);
     await this.call(() => engine.stop());
   }
@@ -752,6 +770,8 @@ export class WebdreamerStudio extends LitElement {
             lengthBeats,
             instruments: this.instruments,
             dropping: this.dropping,
+            automationShown: (trackId) => this.automation.shown(trackId),
+            automationRow: (track, width) => this.automation.row(track, width),
           },
           {
             pickAudioFile: this.onPickAudio,
@@ -771,6 +791,7 @@ export class WebdreamerStudio extends LitElement {
             removeTrack: (trackId) => {
               this.run({ type: "remove_track", track_id: trackId });
             },
+            toggleAutomation: (trackId) => this.automation.toggle(trackId),
           },
         )}
         ${this.renderPianoRoll()}
@@ -1072,9 +1093,11 @@ export class WebdreamerStudio extends LitElement {
   private readonly discoverInstruments = (): void => {
     if (this.discovery) return;
     const live = this.realtime.engine;
-    this.discovery = (live ? instrumentsOf(live) : this.offline.instruments()).then(
+    const nodes = live ? live.discoverNodes().then((found) => found.nodes) : this.offline.nodes();
+    this.discovery = nodes.then(
       (found) => {
-        this.instruments = found;
+        this.nodeTypes = found;
+        this.instruments = instrumentsIn(found);
       },
       (error) => {
         this.discovery = null;
@@ -1199,6 +1222,8 @@ export class WebdreamerStudio extends LitElement {
 
   private readonly onMixerInput = (trackId: string, field: "volume_db" | "pan", event: Event): void => {
     let value = Number((event.target as HTMLInputElement).value);
+    // With its lane's Write on and the transport playing, the move is written as automation.
+    if (this.automation.record(trackId, field === "volume_db" ? "volume" : "pan", value)) return;
     if (field === "volume_db" && value <= MIN_FADER_DB) value = -120;
     // One gesture per drag (until the slider's change event): the drag is one undo step.
     this.run(
@@ -1315,7 +1340,11 @@ export class WebdreamerStudio extends LitElement {
   private showFrame(state: TransportSnapshot, meters: MeterReading, now: number): void {
     this.readout?.show(state);
     const status = state.running ? "playing" : state.positionFrames > 0 ? "paused" : "stopped";
-    if (status !== this.transportStatus) this.transportStatus = status;
+    if (status !== this.transportStatus) {
+      // Writing automation ends with play however the transport stopped.
+      if (this.transportStatus === "playing") this.automation.finishRecording();
+      this.transportStatus = status;
+    }
     this.movePlayhead(state.positionBeats);
     this.meterView.show(meters, now);
   }
