@@ -10,6 +10,8 @@
  * - a MIDI clip opens in the piano roll (PianoRollGestures: each gesture one notes patch); the
  *   on-screen keyboard, the computer keyboard and Web MIDI play the selected instrument track live
  *   (LivePlayer, sendMidi); Record arms a take that becomes a clip at stop (recordedMidiClip).
+ * - a track's automation lane (AutomationLanes: Auto, the picker, points, Write) edits the project's
+ *   lanes; with Write on, the strip's moves while playing are written at the playhead instead.
  *
  * The readout, the meter, the engine's life and the palette are the player's own
  * (src/components/): TransportReadout, LevelMeterController, RealtimeEngineController, playerStyles.
