@@ -34,6 +34,10 @@ export const automationStyles = css`
     flex: 1;
     min-width: 0;
   }
+  /* Small text: the pressed look from the border and background, the text in full contrast. */
+  .track-actions button[aria-pressed="true"] {
+    color: var(--wd-fg);
+  }
   .automation-header .write[aria-pressed="true"] {
     color: var(--wd-danger);
     border-color: color-mix(in srgb, var(--wd-danger) 60%, transparent);

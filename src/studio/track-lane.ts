@@ -53,7 +53,7 @@ export function trackLane(track: Track, context: TrackLaneContext, actions: Trac
             : nothing
         }
         <button type="button" class="small" aria-pressed=${context.automationShown ? "true" : "false"}
-          aria-label="Automation lane of ${name}" title="Show the automation lane" @click=${() => actions.toggleAutomation(track.id)}>Auto</button>
+          aria-label="Auto lane of ${name}" title="Show the automation lane" @click=${() => actions.toggleAutomation(track.id)}>Auto</button>
         <button type="button" class="small" aria-label="Remove track ${name}" @click=${() => actions.removeTrack(track.id)}>
           <span aria-hidden="true">✕</span>
         </button>
