@@ -5,6 +5,10 @@
  * one lane share a gesture id, and finish() sends the lane once more, thinned (thinPoints), under the
  * same id: the ProjectEditor coalesces them into one undo step from the lane before to the lane
  * written. A loop that wraps starts a new pass, which writes over the passes before it.
+ *
+ * The writes while playing are thinned as the points come (the same rule, decided for each point when
+ * the next one arrives), so a long slow fader ride sends a few points each time, not every point so
+ * far: the lane the engine gets stays small however long the take.
  */
 import type { ProjectCommand } from "../project/project-commands";
 import { type AutomationPoint, MASTER_ID, type Project } from "../project/project-schema";
@@ -28,6 +32,9 @@ interface LaneTake {
   /** The passes before the current one, merged; the current pass (beats rising). */
   earlier: AutomationPoint[];
   pass: AutomationPoint[];
+  /** The current pass thinned as it comes: the points decided to stay, and the last one kept's index. */
+  kept: AutomationPoint[];
+  anchor: number;
   gesture: string;
 }
 
@@ -69,6 +76,8 @@ export class AutomationRecorder {
         before: lanePoints(project, trackId, target.address),
         earlier: [],
         pass: [],
+        kept: [],
+        anchor: 0,
         gesture: `automation-write-${++takes}`,
       };
       this.lanes.set(key, take);
@@ -81,12 +90,20 @@ export class AutomationRecorder {
     const last = take.pass[take.pass.length - 1];
     if (last !== undefined && point.beat < last.beat) {
       // The loop wrapped: what was written so far stays, the new pass writes over it.
-      take.earlier = mergeRecorded(take.earlier, take.pass);
+      take.earlier = mergeRecorded(take.earlier, this.thinnedPass(take));
       take.pass = [];
+      take.kept = [];
+      take.anchor = 0;
     }
-    if (last !== undefined && last.beat === point.beat) take.pass[take.pass.length - 1] = point;
-    else take.pass.push(point);
-    return this.write(take, mergeRecorded(take.earlier, take.pass));
+    if (last !== undefined && last.beat === point.beat) {
+      // Two moves in one quantum: the later one stands.
+      take.pass[take.pass.length - 1] = point;
+      if (take.pass.length === 1) take.kept = [point];
+    } else {
+      take.pass.push(point);
+      this.decideBeforeLast(take);
+    }
+    return this.write(take, mergeRecorded(take.earlier, this.thinnedPass(take)));
   }
 
   /**
@@ -104,6 +121,43 @@ export class AutomationRecorder {
     });
     this.lanes.clear();
     return writes;
+  }
+
+  /**
+   * thinPoints' rule for the point before the newest, now that its next point is known: it stays
+   * unless the line from the last point kept to the newest passes within the tolerance of it and of
+   * every point dropped since.
+   */
+  private decideBeforeLast(take: LaneTake): void {
+    const { pass } = take;
+    const newest = pass.length - 1;
+    if (newest === 0) {
+      take.kept = [pass[0] as AutomationPoint];
+      take.anchor = 0;
+      return;
+    }
+    const candidate = newest - 1;
+    if (candidate === 0) return;
+    const tolerance = THIN_TOLERANCE * (take.target.max - take.target.min);
+    const start = pass[take.anchor] as AutomationPoint;
+    const end = pass[newest] as AutomationPoint;
+    let fits = start.curve === "linear" && end.beat > start.beat;
+    for (let j = take.anchor + 1; fits && j <= candidate; j++) {
+      const point = pass[j] as AutomationPoint;
+      const predicted =
+        start.value + ((end.value - start.value) * (point.beat - start.beat)) / (end.beat - start.beat);
+      fits = point.curve === "linear" && Math.abs(point.value - predicted) <= tolerance;
+    }
+    if (fits) return;
+    take.kept.push(pass[candidate] as AutomationPoint);
+    take.anchor = candidate;
+  }
+
+  /** The current pass as the live writes send it: the points kept so far and the newest. */
+  private thinnedPass(take: LaneTake): AutomationPoint[] {
+    const newest = take.pass[take.pass.length - 1];
+    if (newest === undefined) return [];
+    return take.pass.length === 1 ? [newest] : [...take.kept, newest];
   }
 
   private write(take: LaneTake, recorded: AutomationPoint[]): LaneWrite {

@@ -231,8 +231,9 @@ describe("AutomationRecorder", () => {
     const tail = recorder.move(editor.project, "lead", volume, 6, 40);
     editor.execute(tail.command, { gesture: tail.gesture });
     expect(recorder.recording).toBe(true);
-    const unthinned = editor.project.tracks[0]?.automation.volume?.points ?? [];
-    expect(unthinned.length).toBe(1 + 34 + 1);
+    // Already thinned while playing: the ramp's ends and the clamped move.
+    const live = editor.project.tracks[0]?.automation.volume?.points ?? [];
+    expect(live.map((point) => point.beat)).toEqual([0, 1, 5, 6, 10]);
     const writes = recorder.finish();
     expect(recorder.recording).toBe(false);
     expect(writes).toHaveLength(1);
@@ -248,6 +249,26 @@ describe("AutomationRecorder", () => {
     expect(editor.history.done.length).toBe(2);
     editor.undo();
     expect(editor.project.tracks[0]?.automation.volume?.points).toEqual([p(0, -12), p(2, -12), p(10, -12)]);
+  });
+
+  it("keeps the live writes small: a long straight ride sends its ends only, and lands as thinPoints says", () => {
+    const project = synthProject();
+    const volume = automationTargets(project.tracks[0] as never, [synth])[0];
+    if (!volume) throw new Error("no volume target");
+    const recorder = new AutomationRecorder();
+    const sizes: number[] = [];
+    // 2000 moves (a minute of a fader ride at 33 moves a second) on a straight line, then a turn.
+    const moves = Array.from({ length: 2000 }, (_, i) => p(i / 16, -50 + i / 40));
+    moves.push(p(2000 / 16, -40), p(2001 / 16, -40));
+    for (const move of moves) {
+      const write = recorder.move(project, "lead", volume, move.beat, move.value);
+      sizes.push(write.command.type === "set_automation" ? (write.command.lane?.points?.length ?? 0) : -1);
+    }
+    expect(Math.max(...sizes)).toBe(4);
+    const [write] = recorder.finish();
+    const landed = write?.command.type === "set_automation" ? write.command.lane?.points : undefined;
+    expect(landed).toEqual(thinPoints(moves, 0.005 * 72));
+    expect(landed?.map((point) => point.beat)).toEqual([0, 1999 / 16, 2000 / 16, 2001 / 16]);
   });
 
   it("starts a new pass when the loop wraps, written over the passes before", () => {
