@@ -152,6 +152,8 @@ test("automation lanes: points drawn, dragged and recorded play as the lane says
   await expect(second).toHaveAccessibleName(/^Volume point 2 of 3, 1:4, /);
   await page.keyboard.press("Delete");
   expect((await lane(page, "volume"))?.map((point) => point.beat)).toEqual([1, 5]);
+  // The focus stays in the lane: on the point before the one removed.
+  await expect(studio.getByRole("button", { name: /^Volume point 1 of 2, 1:2, / })).toBeFocused();
   await page.keyboard.press("Control+z");
   await studio.getByRole("button", { name: /^Volume point 1 of 3/ }).dblclick();
   expect((await lane(page, "volume"))?.map((point) => point.beat)).toEqual([3, 5]);
@@ -252,7 +254,14 @@ test("automation lanes: points drawn, dragged and recorded play as the lane says
   await node.close();
   const [left, right] = rendered.channels as [Float32Array, Float32Array];
   const checked: string[] = [];
-  for (const beat of [0.5, 1, 2, 2.5, 3, 4, 5, 6, 7.5]) {
+  // Fixed beats along the volume lane, and the recorded pan points (wherever the playhead was) with
+  // the midpoints between them, while the DC plays (8 beats).
+  const panBeats = panLane.flatMap((point, i) => [
+    point.beat,
+    (point.beat + (panLane[i + 1]?.beat ?? point.beat + 1)) / 2,
+  ]);
+  const beats = [0.5, 1, 2, 2.5, 3, 4, 5, 6, 7.5, ...panBeats.filter((beat) => beat < 7.9)];
+  for (const beat of beats) {
     const frame = Math.round(((beat * 60) / TEMPO) * rate);
     const exact = (frame / rate) * (TEMPO / 60);
     const gain = DC * 10 ** (laneValueAt(volume, exact) / 20);

@@ -278,6 +278,11 @@ export class AutomationLanes {
     if (event.key === "Delete" || event.key === "Backspace") {
       event.preventDefault();
       this.remove(lane.track.id, lane.state, lane.points, index);
+      // The focus stays in the lane, on the point before (or the new first one), once it has rendered.
+      const area = event.currentTarget as HTMLElement;
+      requestAnimationFrame(() => {
+        area.querySelector<HTMLElement>(`.automation-point[data-index="${Math.max(0, index - 1)}"]`)?.focus();
+      });
       return;
     }
     const { target } = lane;
