@@ -8,7 +8,7 @@
 import { html, nothing } from "lit";
 
 import type { NodeDescriptor } from "../contracts/node-descriptor";
-import type { Project } from "../project/project-schema";
+import type { Project, Track } from "../project/project-schema";
 import { loopBand } from "./loop-range";
 import { editTools, type MarkerActions, markerFlags } from "./markers-view";
 import { plusIcon } from "./studio-icons";
@@ -29,6 +29,9 @@ export interface ArrangementView {
   /** The audio track armed for recording the live input. */
   armedTrack?: string | null;
   selectedMarker: string | null;
+  /** Whether a track shows its automation lane, and the lane's header and lane (automation-gestures.ts). */
+  automationShown?: (trackId: string) => boolean;
+  automationRow?: (track: Track, width: number) => unknown;
 }
 
 /** The ruler's pointer gesture (loop-range.ts): a click seeks, a drag sets the loop range. */
@@ -80,7 +83,7 @@ function markersView(view: ArrangementView) {
  * const none = () => {};
  * const ruler = { pointerDown: none, pointerMove: none, pointerUp: none };
  * const markers = { jumpToMarker: none, renameMarker: none, removeMarker: none, addMarker: none, splitClip: none, duplicateClip: none };
- * html`${arrangement(view, { pickAudioFile: none, addInstrumentTrack: none, zoom: none, changeSnap: none, ruler, addMidiClip: none, removeTrack: none, wantInstruments: none, ...markers })}`;
+ * html`${arrangement(view, { pickAudioFile: none, addInstrumentTrack: none, zoom: none, changeSnap: none, ruler, addMidiClip: none, removeTrack: none, toggleAutomation: none, wantInstruments: none, ...markers })}`;
  */
 export function arrangement(view: ArrangementView, actions: ArrangementActions) {
   const width = view.lengthBeats * view.pixelsPerBeat;
@@ -131,6 +134,8 @@ export function arrangement(view: ArrangementView, actions: ArrangementActions) 
               selectedClip: view.selectedClip,
               width,
               armedTrack: view.armedTrack ?? null,
+              automationShown: view.automationShown?.(track.id) ?? false,
+              automationRow: view.automationRow?.(track, width),
             },
             actions,
           ),

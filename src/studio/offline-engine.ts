@@ -22,8 +22,16 @@ const rank = (node: NodeDescriptor) => (node.node_id === "builtin:synth" ? 0 : 1
  * const found = await instrumentsOf(engine);
  */
 export async function instrumentsOf(engine: EngineClient): Promise<NodeDescriptor[]> {
-  const found = await engine.discoverNodes();
-  return found.nodes
+  return instrumentsIn((await engine.discoverNodes()).nodes);
+}
+
+/**
+ * The builtin instruments among `nodes` (a discovery's), as instrumentsOf lists them.
+ * @example
+ * const instruments = instrumentsIn((await engine.discoverNodes()).nodes);
+ */
+export function instrumentsIn(nodes: readonly NodeDescriptor[]): NodeDescriptor[] {
+  return nodes
     .filter((node) => node.extensions.is_instrument === true && node.format === "builtin")
     .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
@@ -47,6 +55,16 @@ export class OfflineEngine {
    */
   async instruments(sampleRate = 48000): Promise<NodeDescriptor[]> {
     return instrumentsOf(await this.get(this.rate || sampleRate));
+  }
+
+  /**
+   * Every node type discovery finds in the Worker engine, with its parameters (the automation
+   * lanes' picker names and ranges device parameters from them).
+   * @example
+   * const nodes = await offline.nodes();
+   */
+  async nodes(sampleRate = 48000): Promise<NodeDescriptor[]> {
+    return (await (await this.get(this.rate || sampleRate)).discoverNodes()).nodes;
   }
 
   /**

@@ -10,6 +10,8 @@
  * - a MIDI clip opens in the piano roll (PianoRollGestures: each gesture one notes patch); the
  *   on-screen keyboard, the computer keyboard and Web MIDI play the selected instrument track live
  *   (LivePlayer, sendMidi); Record arms a take that becomes a clip at stop (recordedMidiClip).
+ * - a track's automation lane (AutomationLanes: Auto, the picker, points, Write) edits the project's
+ *   lanes; with Write on, the strip's moves while playing are written at the playhead instead.
  *
  * The readout, the meter, the engine's life and the palette are the player's own
  * (src/components/): TransportReadout, LevelMeterController, RealtimeEngineController, playerStyles.
@@ -49,6 +51,7 @@ import { arrangeStyles } from "./arrange-styles";
 import { arrangement } from "./arrangement";
 import { type AudioImport, audioImportCommand, decodeAudioFile } from "./audio-import";
 import { AudioTakeRecorder, type FinishedAudioTake } from "./audio-take-recorder";
+import { AutomationLanes } from "./automation-gestures";
 import { ClipGestures } from "./clip-drag";
 import { downloadBytes, fileNameFor, pickFiles } from "./file-transfer";
 import {
@@ -64,7 +67,7 @@ import { LivePlayer } from "./live-player";
 import { RulerGesture } from "./loop-range";
 import { connectMidiInputs, type MidiInputConnection } from "./midi-input";
 import { MIN_FADER_DB, mixer } from "./mixer-strip";
-import { instrumentsOf, OfflineEngine } from "./offline-engine";
+import { instrumentsIn, OfflineEngine } from "./offline-engine";
 import { onScreenKeyboard } from "./on-screen-keyboard";
 import { pianoRoll } from "./piano-roll";
 import { PianoRollGestures } from "./piano-roll-gestures";
@@ -293,6 +296,21 @@ export class WebdreamerStudio extends LitElement {
     selected: () => this.selectedNote,
   });
   private velocityGesture = 0;
+  /** Every node type discovery found: the automation lanes name and range device parameters by them. */
+  private nodeTypes: readonly NodeDescriptor[] = [];
+  private readonly automation = new AutomationLanes({
+    project: () => this.project,
+    nodeTypes: () => this.nodeTypes,
+    pixelsPerBeat: () => this.pixelsPerBeat,
+    snapBeats: () => this.snapBeats,
+    beatsPerBar: () => this.beatsPerBar,
+    execute: (command, gesture) => this.run(command, gesture),
+    changed: () => this.requestUpdate(),
+    playingBeat: () => {
+      const state = this.realtime.engine?.readTransport();
+      return state?.running ? state.positionBeats : null;
+    },
+  });
   /** The clip the piano roll was last scrolled for (scrolled once, when it opens). */
   private rollScrolledFor: string | null = null;
   private readonly livePlayer = new LivePlayer({
@@ -434,6 +452,7 @@ export class WebdreamerStudio extends LitElement {
   async pause(): Promise<void> {
     const engine = this.realtime.engine;
     if (!engine) return;
+    this.automation.finishRecording();
     await this.finishRecording(engine);
     await this.call(() => engine.pause());
   }
@@ -446,6 +465,7 @@ export class WebdreamerStudio extends LitElement {
   async stop(): Promise<void> {
     const engine = this.realtime.engine;
     if (!engine) return;
+    this.automation.finishRecording();
     await this.finishRecording(engine);
     await this.call(() => engine.stop());
   }
@@ -816,6 +836,8 @@ export class WebdreamerStudio extends LitElement {
             dropping: this.dropping,
             armedTrack: this.armedAudioTrack,
             selectedMarker: this.selectedMarker,
+            automationShown: (trackId) => this.automation.shown(trackId),
+            automationRow: (track, width) => this.automation.row(track, width),
           },
           {
             pickAudioFile: this.onPickAudio,
@@ -844,6 +866,7 @@ export class WebdreamerStudio extends LitElement {
             removeTrack: (trackId) => {
               this.run({ type: "remove_track", track_id: trackId });
             },
+            toggleAutomation: (trackId) => this.automation.toggle(trackId),
           },
         )}
         ${this.renderPianoRoll()}
@@ -1171,9 +1194,11 @@ export class WebdreamerStudio extends LitElement {
   private readonly discoverInstruments = (): void => {
     if (this.discovery) return;
     const live = this.realtime.engine;
-    this.discovery = (live ? instrumentsOf(live) : this.offline.instruments()).then(
+    const nodes = live ? live.discoverNodes().then((found) => found.nodes) : this.offline.nodes();
+    this.discovery = nodes.then(
       (found) => {
-        this.instruments = found;
+        this.nodeTypes = found;
+        this.instruments = instrumentsIn(found);
       },
       (error) => {
         this.discovery = null;
@@ -1298,6 +1323,8 @@ export class WebdreamerStudio extends LitElement {
 
   private readonly onMixerInput = (trackId: string, field: "volume_db" | "pan", event: Event): void => {
     let value = Number((event.target as HTMLInputElement).value);
+    // With its lane's Write on and the transport playing, the move is written as automation.
+    if (this.automation.record(trackId, field === "volume_db" ? "volume" : "pan", value)) return;
     if (field === "volume_db" && value <= MIN_FADER_DB) value = -120;
     // One gesture per drag (until the slider's change event): the drag is one undo step.
     this.run(
@@ -1418,6 +1445,11 @@ export class WebdreamerStudio extends LitElement {
     const status = state.running ? "playing" : state.positionFrames > 0 ? "paused" : "stopped";
     if (status !== this.transportStatus) this.transportStatus = status;
     this.playheadBeats = state.positionBeats;
+    if (status !== this.transportStatus) {
+      // Writing automation ends with play however the transport stopped.
+      if (this.transportStatus === "playing") this.automation.finishRecording();
+      this.transportStatus = status;
+    }
     this.movePlayhead(state.positionBeats);
     this.meterView.show(meters, now);
   }

@@ -7,6 +7,7 @@
 import { css } from "lit";
 
 import { playerStyles } from "../components/player-styles";
+import { automationStyles } from "./automation-styles";
 
 const studioLayout = css`
   :host {
@@ -601,4 +602,4 @@ const studioLayout = css`
   }
 `;
 
-export const studioStyles = [playerStyles, studioLayout];
+export const studioStyles = [playerStyles, studioLayout, automationStyles];

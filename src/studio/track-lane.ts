@@ -16,6 +16,10 @@ export interface TrackLaneContext {
   width: number;
   /** The audio track Record + Play records the live input into (audio-take-recorder.ts). */
   armedTrack?: string | null;
+  /** The track's automation lane shows (its Auto toggle is on). */
+  automationShown?: boolean;
+  /** The automation lane's header and lane (automation-gestures.ts), rendered under the track. */
+  automationRow?: unknown;
 }
 
 export interface TrackLaneActions {
@@ -23,6 +27,7 @@ export interface TrackLaneActions {
   removeTrack(trackId: string): void;
   /** Arms an audio track for recording, or disarms it when it is armed. */
   armTrack?(trackId: string): void;
+  toggleAutomation(trackId: string): void;
 }
 
 /** What a track is, in a few words, for its header. */
@@ -35,7 +40,7 @@ function trackKind(track: Track): string {
  * @example
  * import { html } from "lit";
  * const track = { kind: "audio" as const, id: "drums", name: "Drums", mixer: { volume_db: 0, pan: 0, mute: false, solo: false, solo_safe: false }, output: "master", sends: [], devices: [], automation: {}, clips: [] };
- * html`${trackLane(track, { pixelsPerBeat: 32, beatsPerBar: 4, selectedClip: null, width: 800 }, { addMidiClip() {}, removeTrack() {} })}`;
+ * html`${trackLane(track, { pixelsPerBeat: 32, beatsPerBar: 4, selectedClip: null, width: 800 }, { addMidiClip() {}, removeTrack() {}, toggleAutomation() {} })}`;
  */
 export function trackLane(track: Track, context: TrackLaneContext, actions: TrackLaneActions) {
   const name = track.name || track.id;
@@ -59,6 +64,8 @@ export function trackLane(track: Track, context: TrackLaneContext, actions: Trac
                 @click=${() => actions.armTrack?.(track.id)}><span aria-hidden="true">●</span></button>`
             : nothing
         }
+        <button type="button" class="small" aria-pressed=${context.automationShown ? "true" : "false"}
+          aria-label="Auto lane of ${name}" title="Show the automation lane" @click=${() => actions.toggleAutomation(track.id)}>Auto</button>
         <button type="button" class="small" aria-label="Remove track ${name}" @click=${() => actions.removeTrack(track.id)}>
           <span aria-hidden="true">✕</span>
         </button>
@@ -74,5 +81,6 @@ export function trackLane(track: Track, context: TrackLaneContext, actions: Trac
         }),
       )}
     </div>
+    ${context.automationRow ?? nothing}
   `;
 }

@@ -1,0 +1,275 @@
+/**
+ * Automation lanes in <webdreamer-studio>, driven with the mouse and the keyboard: points drawn on a
+ * volume lane, one dragged (one undo step), undone and redone, moved and removed with the keys; a
+ * synth parameter picked from its descriptor; pan moves written while playing (one undo step at
+ * Stop); and the saved project, rendered by Node.js, plays the levels its lanes say on their frames.
+ */
+import { readFile } from "node:fs/promises";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Locator, type Page, test } from "@playwright/test";
+
+import { decodeWav, encodeWav } from "../src/audio-io/wav-codec";
+import { createEngine } from "../src/create-engine";
+import { exportProject } from "../src/project/export-project";
+import type { AutomationPoint, Project } from "../src/project/project-schema";
+import { unzipProject } from "../src/project/project-zip";
+import { laneValueAt } from "../src/studio/automation-math";
+import type { EngineChangeDetail } from "../src/studio/studio-element";
+import { recordPageFailures } from "./support/page-failures";
+
+declare global {
+  interface Window {
+    engineChanges: EngineChangeDetail[];
+  }
+}
+
+const TEMPO = 120;
+const PPB = 32;
+const DC = 0.5;
+/** The volume lane's range (the fader's): -60 to +12 dB. */
+const VOLUME_MIN = -60;
+const VOLUME_SPAN = 72;
+
+/** A mono float32 WAV holding DC for `seconds`. */
+function dcWav(sampleRate: number, seconds: number): Buffer {
+  const samples = new Float32Array(sampleRate * seconds).fill(DC);
+  return Buffer.from(encodeWav({ sampleRate, channels: [samples] }, { format: "float32" }));
+}
+
+function project(page: Page): Promise<Project> {
+  return page.evaluate(() => {
+    const studio = document.querySelector("webdreamer-studio");
+    if (!studio) throw new Error("no studio on the page");
+    return JSON.parse(JSON.stringify(studio.project)) as Project;
+  });
+}
+
+async function lane(page: Page, address: string, trackIndex = 0): Promise<AutomationPoint[] | undefined> {
+  return (await project(page)).tracks[trackIndex]?.automation[address]?.points;
+}
+
+function historyLength(page: Page): Promise<number> {
+  return page.evaluate(() => document.querySelector("webdreamer-studio")?.editor.history.done.length ?? -1);
+}
+
+/** Where a beat and a volume in dB lie in a lane's value area. */
+async function spot(area: Locator, beat: number, db: number): Promise<{ x: number; y: number }> {
+  const box = await area.boundingBox();
+  if (!box) throw new Error("no automation lane");
+  const level = (db - VOLUME_MIN) / VOLUME_SPAN;
+  return { x: box.x + beat * PPB + 3, y: box.y + (1 - level) * box.height };
+}
+
+async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+  const [file] = await Promise.all([page.waitForEvent("download"), click()]);
+  return { name: file.suggestedFilename(), bytes: await readFile((await file.path()) as string) };
+}
+
+test("automation lanes: points drawn, dragged and recorded play as the lane says", async ({ page }) => {
+  test.setTimeout(180_000);
+  const failures = recordPageFailures(page);
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.goto("/");
+  const studio = page.locator("webdreamer-studio");
+  await studio.locator(".arrangement").hover();
+  await expect(studio.getByLabel("Instrument", { exact: true })).toHaveValue("builtin:synth", {
+    timeout: 30_000,
+  });
+  await studio.getByRole("button", { name: "New" }).click();
+  await page.evaluate(() => {
+    window.engineChanges = [];
+    document
+      .querySelector("webdreamer-studio")
+      ?.addEventListener("webdreamer-engine-change", (event) => window.engineChanges.push(event.detail));
+  });
+  const rate = await page.evaluate(async () => {
+    const context = new AudioContext();
+    const sampleRate = context.sampleRate;
+    await context.close();
+    return sampleRate;
+  });
+  const chooser = page.waitForEvent("filechooser");
+  await studio.getByRole("button", { name: "Audio track from file…" }).click();
+  await (await chooser).setFiles({ name: "dc.wav", mimeType: "audio/wav", buffer: dcWav(rate, 4) });
+  await expect(studio.getByRole("button", { name: /^Audio clip dc, 1:1/ })).toBeVisible();
+
+  // 1. Auto shows the lane under the track, automating the volume.
+  await studio.getByRole("button", { name: "Auto lane of dc" }).click();
+  await expect(studio.getByRole("button", { name: "Auto lane of dc" })).toHaveAttribute(
+    "aria-pressed",
+    "true",
+  );
+  await expect(studio.getByRole("combobox", { name: "Automated parameter of dc" })).toHaveValue("volume");
+  const area = studio.getByRole("group", { name: "Volume automation of dc" }).locator(".automation-area");
+
+  // 2. Three clicks draw three points (snap: beat), each one undo step; the third lands between.
+  const before = await historyLength(page);
+  for (const [beat, db] of [
+    [1, -30],
+    [5, 0],
+    [3, -40],
+  ] as const) {
+    const at = await spot(area, beat, db);
+    await page.mouse.click(at.x, at.y);
+  }
+  let points = (await lane(page, "volume")) ?? [];
+  expect(points.map((point) => point.beat)).toEqual([1, 3, 5]);
+  // The value from the height: within a pixel's worth of dB (72 dB over the lane's height).
+  expect(points.map((point) => Math.round(point.value))).toEqual([-30, -40, 0]);
+  expect(await historyLength(page)).toBe(before + 3);
+  await expect(studio.getByRole("button", { name: /^Volume point 2 of 3, 1:4, -40\.0 dB$/ })).toBeVisible();
+
+  // 3. The middle point dragged a beat right and up: one undo step for the whole drag.
+  const middle = await spot(area, 3, points[1]?.value ?? 0);
+  await page.mouse.move(middle.x - 3, middle.y);
+  await page.mouse.down();
+  for (let step = 1; step <= 8; step++)
+    await page.mouse.move(middle.x - 3 + (PPB * step) / 8, middle.y - (20 * step) / 8);
+  await page.mouse.up();
+  points = (await lane(page, "volume")) ?? [];
+  expect(points[1]?.beat).toBe(4);
+  const box = await area.boundingBox();
+  const draggedDb = -40 + (20 / (box?.height ?? 1)) * VOLUME_SPAN;
+  expect(points[1]?.value).toBeCloseTo(draggedDb, 0);
+  expect(await historyLength(page)).toBe(before + 4);
+  await expect(studio.getByRole("button", { name: "Undo Automation of volume on dc" })).toBeEnabled();
+
+  // 4. Ctrl+Z gives the point back at beat 3; Shift+Ctrl+Z beat 4 again.
+  await page.keyboard.press("Control+z");
+  expect((await lane(page, "volume"))?.[1]?.beat).toBe(3);
+  await page.keyboard.press("Shift+Control+z");
+  expect((await lane(page, "volume"))?.[1]?.beat).toBe(4);
+
+  // 5. The keys: → moves the focused point a beat (it stops at its neighbour), ↑ raises it 1% of
+  // the range (0.72 dB), Delete removes it; a double-click removes the first.
+  const second = studio.getByRole("button", { name: /^Volume point 2 of 3/ });
+  await second.focus();
+  await page.keyboard.press("ArrowLeft");
+  expect((await lane(page, "volume"))?.[1]?.beat).toBe(3);
+  const valueBefore = (await lane(page, "volume"))?.[1]?.value ?? 0;
+  await page.keyboard.press("ArrowUp");
+  expect((await lane(page, "volume"))?.[1]?.value).toBeCloseTo(valueBefore + 0.72, 9);
+  await expect(second).toHaveAccessibleName(/^Volume point 2 of 3, 1:4, /);
+  await page.keyboard.press("Delete");
+  expect((await lane(page, "volume"))?.map((point) => point.beat)).toEqual([1, 5]);
+  // The focus stays in the lane: on the point before the one removed.
+  await expect(studio.getByRole("button", { name: /^Volume point 1 of 2, 1:2, / })).toBeFocused();
+  await page.keyboard.press("Control+z");
+  await studio.getByRole("button", { name: /^Volume point 1 of 3/ }).dblclick();
+  expect((await lane(page, "volume"))?.map((point) => point.beat)).toEqual([3, 5]);
+  await page.keyboard.press("Control+z");
+  points = (await lane(page, "volume")) ?? [];
+  expect(points.map((point) => point.beat)).toEqual([1, 3, 5]);
+
+  // 6. A synth track's lane offers its instrument's parameters from its descriptor.
+  await studio.getByRole("button", { name: "Instrument track" }).click();
+  await studio.getByRole("button", { name: "Auto lane of Synth" }).click();
+  const picker = studio.getByRole("combobox", { name: "Automated parameter of Synth" });
+  await picker.selectOption({ label: "Synth: Filter cutoff" });
+  const cutoffArea = studio.getByRole("group", { name: "Synth: Filter cutoff automation of Synth" });
+  const cutoffBox = await cutoffArea.locator(".automation-area").boundingBox();
+  if (!cutoffBox) throw new Error("no cutoff lane");
+  await page.mouse.click(cutoffBox.x + 2 * PPB + 3, cutoffBox.y + cutoffBox.height / 2);
+  const synth = (await project(page)).tracks[1];
+  const cutoffAddress = `device:${synth?.kind === "instrument" ? synth.instrument.id : ""}:filter_cutoff`;
+  const cutoff = synth?.automation[cutoffAddress]?.points ?? [];
+  expect(cutoff.map((point) => point.beat)).toEqual([2]);
+  // Half way up the filter's range, 20 to 20000 Hz.
+  expect(Math.abs((cutoff[0]?.value ?? 0) - 10010)).toBeLessThan(20000 / (cutoffBox.height - 2));
+  await expect(studio.getByRole("slider", { name: "Synth: Filter cutoff of Synth" })).toBeVisible();
+
+  for (const scheme of ["dark", "light"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await studio.locator(".arrangement").screenshot({ path: `docs/images/studio-automation-${scheme}.png` });
+    // Both lanes open, in each scheme: axe-core finds nothing serious for a screen reader or the eye.
+    const results = await new AxeBuilder({ page }).include("webdreamer-studio").analyze();
+    const serious = results.violations
+      .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+      .map((violation) => ({
+        id: violation.id,
+        targets: violation.nodes.slice(0, 5).map((node) => node.target.join(" ")),
+      }));
+    expect(serious, scheme).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: "dark" });
+  await studio.getByRole("button", { name: "Remove track Synth" }).click();
+
+  // 7. Write on a pan lane: the strip's pan moves while playing become points at the playhead, the
+  // engine follows each write, and Stop lands them as one undo step; the mixer's pan stays put.
+  await studio.getByRole("combobox", { name: "Automated parameter of dc" }).selectOption("pan");
+  await studio.getByRole("button", { name: "Write Pan of dc" }).click();
+  await expect(studio.getByRole("button", { name: "Write Pan of dc" })).toHaveAttribute(
+    "aria-pressed",
+    "true",
+  );
+  const recordedFrom = await historyLength(page);
+  await studio.getByRole("button", { name: "Play" }).click();
+  await expect(studio.getByRole("button", { name: "Pause" })).toBeVisible({ timeout: 30_000 });
+  await expect
+    .poll(() =>
+      page.evaluate(() => document.querySelector("webdreamer-studio")?.engine?.readTransport().positionBeats),
+    )
+    .toBeGreaterThan(0.5);
+  const changesBefore = await page.evaluate(() => window.engineChanges.length);
+  const pan = studio.getByRole("slider", { name: "Pan of dc" });
+  const moves = ["-0.8", "-0.8", "-0.4", "0", "0.5", "0.8"];
+  for (const value of moves) {
+    await pan.fill(value);
+    // A hand's pace: the playhead moves on between the moves.
+    await page.waitForTimeout(150);
+  }
+  await expect
+    .poll(() =>
+      page.evaluate((n) => window.engineChanges.slice(n).flatMap((change) => change.calls), changesBefore),
+    )
+    .toContain("schedule_automation");
+  await studio.getByRole("button", { name: "Stop" }).click();
+  await expect(studio.getByRole("button", { name: "Play" })).toBeVisible();
+  const recorded = (await lane(page, "pan")) ?? [];
+  expect(await historyLength(page)).toBe(recordedFrom + 1);
+  await expect(studio.getByRole("button", { name: "Undo Automation of pan on dc" })).toBeEnabled();
+  expect(recorded.length).toBeGreaterThanOrEqual(2);
+  expect(recorded.length).toBeLessThanOrEqual(moves.length);
+  expect(recorded[0]?.value).toBe(-0.8);
+  expect(recorded.at(-1)?.value).toBe(0.8);
+  expect(recorded[0]?.beat).toBeGreaterThan(0.5);
+  for (let i = 1; i < recorded.length; i++)
+    expect(recorded[i]?.beat).toBeGreaterThan(recorded[i - 1]?.beat ?? 0);
+  expect((await project(page)).tracks[0]?.mixer.pan).toBe(0);
+  const state = await page.evaluate(() =>
+    document.querySelector("webdreamer-studio")?.engine?.readTransport(),
+  );
+  expect(state?.badCommands).toBe(0);
+
+  // 8. The saved project, rendered by Node.js: each frame's level is what the two lanes say there.
+  const file = await download(page, () => studio.getByRole("button", { name: "Save as file" }).click());
+  const opened = await unzipProject(new Uint8Array(file.bytes), file.name);
+  const saved = opened.project.tracks[0];
+  const volume = saved?.automation.volume?.points ?? [];
+  const panLane = saved?.automation.pan?.points ?? [];
+  expect(volume).toEqual(await lane(page, "volume"));
+  expect(panLane).toEqual(recorded);
+  const node = await createEngine({ sampleRate: rate });
+  const rendered = decodeWav((await exportProject(node, opened, { sampleRate: rate })).mixdown);
+  await node.close();
+  const [left, right] = rendered.channels as [Float32Array, Float32Array];
+  const checked: string[] = [];
+  // Fixed beats along the volume lane, and the recorded pan points (wherever the playhead was) with
+  // the midpoints between them, while the DC plays (8 beats).
+  const panBeats = panLane.flatMap((point, i) => [
+    point.beat,
+    (point.beat + (panLane[i + 1]?.beat ?? point.beat + 1)) / 2,
+  ]);
+  const beats = [0.5, 1, 2, 2.5, 3, 4, 5, 6, 7.5, ...panBeats.filter((beat) => beat < 7.9)];
+  for (const beat of beats) {
+    const frame = Math.round(((beat * 60) / TEMPO) * rate);
+    const exact = (frame / rate) * (TEMPO / 60);
+    const gain = DC * 10 ** (laneValueAt(volume, exact) / 20);
+    const theta = ((laneValueAt(panLane, exact) + 1) * Math.PI) / 4;
+    expect(left[frame], `left at beat ${beat}`).toBeCloseTo(gain * Math.cos(theta), 5);
+    expect(right[frame], `right at beat ${beat}`).toBeCloseTo(gain * Math.sin(theta), 5);
+    checked.push(`${beat}: ${left[frame]?.toFixed(5)} ${right[frame]?.toFixed(5)}`);
+  }
+  test.info().annotations.push({ type: "levels at beats (left right)", description: checked.join("; ") });
+  expect(failures).toEqual([]);
+});
