@@ -47,6 +47,8 @@ import { PROJECT_ZIP_EXTENSION, unzipProject, zipProject } from "../project/proj
 import { arrangement } from "./arrangement";
 import { type AudioImport, audioImportCommand, decodeAudioFile } from "./audio-import";
 import { ClipGestures } from "./clip-drag";
+import { DeviceRack } from "./device-rack";
+import { deviceRackStyles } from "./device-rack-styles";
 import { downloadBytes, fileNameFor, pickFiles } from "./file-transfer";
 import {
   DEFAULT_KEY_VELOCITY,
@@ -121,7 +123,7 @@ const ROLL_PIXELS_PER_BEAT = 64;
  * @csspart mixer - The mixer strips and the master.
  */
 export class WebdreamerStudio extends LitElement {
-  static override styles = studioStyles;
+  static override styles = [...studioStyles, deviceRackStyles];
 
   static override properties = {
     theme: { type: String, reflect: true },
@@ -289,6 +291,16 @@ export class WebdreamerStudio extends LitElement {
     frame: (state, meters, now) => this.showFrame(state, meters, now),
   });
   private readonly meterView = new LevelMeterController(this);
+  /** Per track its devices: controls, Faust code, presets (device-rack.ts). */
+  private readonly rack = new DeviceRack(this, {
+    project: () => this.project,
+    execute: (command, gesture) => this.run(command, gesture),
+    engine: async () => this.realtime.engine ?? (await this.offline.client(this.sampleRate)),
+    compiler: () => this.offline.client(this.sampleRate),
+    failed: (error, context) => {
+      this.notice = errorNotice(error, context);
+    },
+  });
 
   constructor() {
     super();
@@ -469,6 +481,7 @@ export class WebdreamerStudio extends LitElement {
    * await studio.settled();
    */
   async settled(): Promise<void> {
+    await this.rack.settled();
     await this.playback.settled();
   }
 
@@ -786,6 +799,7 @@ export class WebdreamerStudio extends LitElement {
               this.run({ type: "set_mixer", track_id: trackId, mixer: { [field]: !track.mixer[field] } });
           },
         })}
+        ${this.rack.render(project)}
         ${playerDropouts()}
       </div>
     `;
