@@ -12,7 +12,7 @@ export const deviceRackStyles = css`
   .rack {
     display: grid;
     gap: 0.5rem;
-    flex: 0 0 19rem;
+    flex: 0 0 24rem;
     padding: 0.6rem;
     border-radius: 10px;
     border: 1px solid var(--wd-border);

@@ -199,7 +199,7 @@ export class DeviceRack {
   private renderDevice(track: Track, device: Device, name: string, index: number, count: number) {
     const descriptor = this.descriptors.get(device.node_id);
     const source = faustSourceOf(device);
-    if (!descriptor && source !== null) this.describe(source);
+    if (!descriptor && source !== null) this.learnParameters(source);
     const presets = presetsFor(this.rack.project(), device);
     return html`
       <li class="device" role="group" aria-label=${name} data-device=${device.id}>
@@ -232,6 +232,7 @@ export class DeviceRack {
         ${descriptor?.format === "wam" ? html`<p class="device-note">The plugin's own GUI is not shown yet.</p>` : nothing}
         <div class="device-presets">
           <select aria-label="Presets of ${name}" ?disabled=${presets.length === 0}>
+            ${presets.length === 0 ? html`<option value="">No presets</option>` : nothing}
             ${presets.map((preset) => html`<option value=${preset.id}>${preset.name}</option>`)}
           </select>
           <button type="button" class="small" ?disabled=${presets.length === 0}
@@ -315,7 +316,7 @@ export class DeviceRack {
   }
 
   /** A Faust device's descriptor, compiled once from the source it carries (a project opened from a file). */
-  private describe(source: string): void {
+  private learnParameters(source: string): void {
     if (this.describing.has(source)) return;
     this.describing.add(source);
     this.compile(source).then(
@@ -381,7 +382,7 @@ function optionLabel(node: NodeDescriptor): string {
  */
 export function deviceNames(
   devices: readonly Device[],
-  describe: (nodeId: string) => NodeDescriptor | undefined,
+  descriptorOf: (nodeId: string) => NodeDescriptor | undefined,
 ): Map<string, string> {
   const counts = new Map<string, number>();
   const names = new Map<string, string>();
@@ -389,7 +390,7 @@ export function deviceNames(
     const base =
       faustSourceOf(device) !== null
         ? "Faust"
-        : (describe(device.node_id)?.name ?? device.node_id.replace(/^builtin:/, ""));
+        : (descriptorOf(device.node_id)?.name ?? device.node_id.replace(/^builtin:/, ""));
     const n = (counts.get(base) ?? 0) + 1;
     counts.set(base, n);
     names.set(device.id, n === 1 ? base : `${base} ${n}`);
