@@ -121,6 +121,7 @@ const ROLL_PIXELS_PER_BEAT = 64;
  * @csspart piano-roll - The piano roll of the open MIDI clip: its toolbar, pitch rows, notes and velocity lane.
  * @csspart keyboard - The on-screen keyboard with its octave, Keyboard input and Connect MIDI.
  * @csspart mixer - The mixer strips and the master.
+ * @csspart devices - The device racks: per track its devices, their controls, Faust code and presets.
  */
 export class WebdreamerStudio extends LitElement {
   static override styles = [...studioStyles, deviceRackStyles];
