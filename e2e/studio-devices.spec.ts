@@ -65,7 +65,7 @@ function spectrumEnergy(samples: Float32Array, rate: number, from: number, hz: n
 test("a filter's cutoff, a Faust device typed in place, presets and undo in the device rack", async ({
   page,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   const failures = recordPageFailures(page);
   await page.emulateMedia({ colorScheme: "dark" });
   await page.goto("/");

@@ -238,7 +238,7 @@ export class DeviceRack {
           <button type="button" class="small" ?disabled=${presets.length === 0}
             @click=${(event: Event) => this.recall(track.id, device.id, event)}>Recall</button>
           <input type="text" class="preset-name" placeholder="Preset name" aria-label="Preset name for ${name}" />
-          <button type="button" class="small" @click=${(event: Event) => this.savePreset(track.id, device, event)}>
+          <button type="button" class="small" @click=${(event: Event) => this.savePreset(device, event)}>
             Save preset
           </button>
         </div>
@@ -346,7 +346,7 @@ export class DeviceRack {
     );
   };
 
-  private savePreset(trackId: string, device: Device, event: Event): void {
+  private savePreset(device: Device, event: Event): void {
     const field = (event.target as HTMLElement)
       .closest(".device-presets")
       ?.querySelector<HTMLInputElement>(".preset-name");
@@ -362,7 +362,6 @@ export class DeviceRack {
       name,
     );
     if (this.rack.execute(command)) field.value = "";
-    void trackId;
   }
 
   private recall(trackId: string, deviceId: string, event: Event): void {
