@@ -68,6 +68,10 @@ export function commandLabel(command: ProjectCommand, project: Project): string 
       return "Add audio";
     case "remove_audio":
       return "Remove audio";
+    case "save_preset":
+      return `Save preset ${command.preset.name}`;
+    case "remove_preset":
+      return "Remove preset";
   }
 }
 

@@ -28,6 +28,7 @@ import {
   MarkerSchema,
   MidiClipSchema,
   MixerStripSchema,
+  PresetSchema,
   type Project,
   ProjectIdSchema,
   type Send,
@@ -87,6 +88,9 @@ export type ProjectCommand =
   | { type: "set_loop"; loop: z.input<typeof LoopRangeSchema> | null }
   | { type: "add_audio"; source: z.input<typeof AudioSourceSchema> }
   | { type: "remove_audio"; content_id: string }
+  /** A device preset: added, or replacing the preset with its id. */
+  | { type: "save_preset"; preset: z.input<typeof PresetSchema> }
+  | { type: "remove_preset"; preset_id: string }
   /** Several commands as one edit (one undo step): a clip moved to another track, a paste. */
   | { type: "batch"; label: string; commands: ProjectCommand[] };
 
@@ -127,6 +131,8 @@ const CommandEnvelopeSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("set_loop"), loop: Payload }),
   z.strictObject({ type: z.literal("add_audio"), source: Payload }),
   z.strictObject({ type: z.literal("remove_audio"), content_id: Id }),
+  z.strictObject({ type: z.literal("save_preset"), preset: Payload }),
+  z.strictObject({ type: z.literal("remove_preset"), preset_id: Id }),
   z.strictObject({ type: z.literal("batch"), label: z.string(), commands: z.array(z.unknown()) }),
 ]);
 
@@ -349,6 +355,17 @@ function transform(project: Project, input: ProjectCommand): Project {
         ...project,
         audio: project.audio.filter((source) => source.content_id !== command.content_id),
       };
+    case "save_preset": {
+      const preset = parse(PresetSchema, command.preset, "command.preset");
+      const at = project.presets.findIndex((candidate) => candidate.id === preset.id);
+      const presets = [...project.presets];
+      if (at < 0) presets.push(preset);
+      else presets[at] = preset;
+      return { ...project, presets };
+    }
+    case "remove_preset":
+      indexOf(project.presets, command.preset_id, "command.preset_id");
+      return { ...project, presets: project.presets.filter((preset) => preset.id !== command.preset_id) };
     case "batch":
       // The rules hold after the whole batch (applyCommand checks once): a clip may leave one track
       // before it arrives on another.

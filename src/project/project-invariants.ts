@@ -2,7 +2,7 @@
  * The rules of a project that its schema cannot state, checked after every edit (a command that would
  * break one is refused and changes nothing) and when a project is read:
  *
- * - every id (tracks, clips, devices, sends, markers) is unique in the project; "master" is the master's;
+ * - every id (tracks, clips, devices, sends, markers, presets) is unique in the project; "master" is the master's;
  * - references resolve: a clip's and a device buffer's content id is in `audio`, a track's output is
  *   "master" or a bus, a send targets a bus other than its own track;
  * - bus routing (outputs and sends together) has no cycle;
@@ -126,6 +126,7 @@ function checkIds(project: Project, report: (path: Path, detail: string) => void
   });
   for (const [d, device] of project.master.devices.entries()) claim(device.id, ["master", "devices", d]);
   for (const [m, marker] of project.markers.entries()) claim(marker.id, ["markers", m]);
+  for (const [p, preset] of project.presets.entries()) claim(preset.id, ["presets", p]);
   const contents = new Set<string>();
   project.audio.forEach((source, a) => {
     if (contents.has(source.content_id)) report(["audio", a, "content_id"], "is listed twice");

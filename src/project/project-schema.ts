@@ -268,6 +268,17 @@ export const LoopRangeSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
+export const PresetSchema = z
+  .strictObject({
+    id: ProjectIdSchema,
+    name: z.string().min(1).max(256),
+    node_id: NodeIdSchema.describe(
+      "The node type whose parameters it holds: it recalls onto devices of that type.",
+    ),
+    params: withoutReservedKey(z.record(z.string().min(1), z.union([z.number(), z.string()]))),
+  })
+  .describe("A device's parameter values saved under a name, recalled onto any device of its node type.");
+
 export const ProjectSchema = z
   .strictObject({
     format: z.literal(PROJECT_FORMAT),
@@ -283,6 +294,7 @@ export const ProjectSchema = z
     audio: z.array(AudioSourceSchema).default([]),
     tracks: z.array(TrackSchema).default([]),
     master: MasterSchema.default({ volume_db: 0, devices: [], automation: {} }),
+    presets: z.array(PresetSchema).default([]).describe("Device presets, in the order they were saved."),
     extensions: ExtensionsSchema,
   })
   .describe("A webdreamer project: the arrangement a DAW edits, compiled to a GraphDescriptor.");
@@ -298,6 +310,7 @@ export type MidiClip = z.output<typeof MidiClipSchema>;
 export type Clip = AudioClip | MidiClip;
 export type Device = z.output<typeof DeviceSchema>;
 export type Send = z.output<typeof SendSchema>;
+export type Preset = z.output<typeof PresetSchema>;
 export type AudioSource = z.output<typeof AudioSourceSchema>;
 export type Master = z.output<typeof MasterSchema>;
 export type Marker = z.output<typeof MarkerSchema>;

@@ -4,7 +4,7 @@
  * may only do after a click. Made on first use, at the sample rate asked for; a new rate makes a new
  * engine.
  */
-import type { EngineClient } from "../api/engine-client";
+import type { EngineClient, FaustCompiling } from "../api/engine-client";
 import type { AudioData } from "../audio-io/wav-codec";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import { createBrowserEngine } from "../create-browser-engine";
@@ -65,6 +65,16 @@ export class OfflineEngine {
    */
   async nodes(sampleRate = 48000): Promise<NodeDescriptor[]> {
     return (await (await this.get(this.rate || sampleRate)).discoverNodes()).nodes;
+  }
+
+  /**
+   * The Worker engine itself, for discovery and Faust compiles before (or beside) the live engine.
+   * @example
+   * const descriptor = await (await offline.client()).compileFaust("process = _;");
+   */
+  async client(sampleRate = 48000): Promise<EngineClient & FaustCompiling> {
+    // The Worker host's client (RemoteEngineClient) compiles Faust.
+    return (await this.get(this.rate || sampleRate)) as EngineClient & FaustCompiling;
   }
 
   /**

@@ -53,6 +53,8 @@ import { type AudioImport, audioImportCommand, decodeAudioFile } from "./audio-i
 import { AudioTakeRecorder, type FinishedAudioTake } from "./audio-take-recorder";
 import { AutomationLanes } from "./automation-gestures";
 import { ClipGestures } from "./clip-drag";
+import { DeviceRack } from "./device-rack";
+import { deviceRackStyles } from "./device-rack-styles";
 import { downloadBytes, fileNameFor, pickFiles } from "./file-transfer";
 import {
   DEFAULT_KEY_VELOCITY,
@@ -126,9 +128,10 @@ const ROLL_PIXELS_PER_BEAT = 64;
  * @csspart piano-roll - The piano roll of the open MIDI clip: its toolbar, pitch rows, notes and velocity lane.
  * @csspart keyboard - The on-screen keyboard with its octave, Keyboard input and Connect MIDI.
  * @csspart mixer - The mixer strips and the master.
+ * @csspart devices - The device racks: per track its devices, their controls, Faust code and presets.
  */
 export class WebdreamerStudio extends LitElement {
-  static override styles = [studioStyles, arrangeStyles];
+  static override styles = [studioStyles, arrangeStyles, deviceRackStyles];
 
   static override properties = {
     theme: { type: String, reflect: true },
@@ -352,6 +355,16 @@ export class WebdreamerStudio extends LitElement {
     frame: (state, meters, now) => this.showFrame(state, meters, now),
   });
   private readonly meterView = new LevelMeterController(this);
+  /** Per track its devices: controls, Faust code, presets (device-rack.ts). */
+  private readonly rack = new DeviceRack(this, {
+    project: () => this.project,
+    execute: (command, gesture) => this.run(command, gesture),
+    engine: async () => this.realtime.engine ?? (await this.offline.client(this.sampleRate)),
+    compiler: () => this.offline.client(this.sampleRate),
+    failed: (error, context) => {
+      this.notice = errorNotice(error, context);
+    },
+  });
 
   constructor() {
     super();
@@ -551,6 +564,7 @@ export class WebdreamerStudio extends LitElement {
    * await studio.settled();
    */
   async settled(): Promise<void> {
+    await this.rack.settled();
     await this.playback.settled();
   }
 
@@ -882,6 +896,7 @@ export class WebdreamerStudio extends LitElement {
               this.run({ type: "set_mixer", track_id: trackId, mixer: { [field]: !track.mixer[field] } });
           },
         })}
+        ${this.rack.render(project)}
         ${playerDropouts()}
       </div>
     `;

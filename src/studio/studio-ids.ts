@@ -7,11 +7,12 @@ import type { Project } from "../project/project-schema";
 
 const MAX_ID_LENGTH = 48;
 
-/** Every id in use in `project`: tracks, clips, devices, instruments, sends, markers, audio. */
+/** Every id in use in `project`: tracks, clips, devices, instruments, sends, markers, presets, audio. */
 function idsInUse(project: Project): Set<string> {
   const ids = new Set<string>(["master"]);
   for (const source of project.audio) ids.add(source.content_id);
   for (const marker of project.markers) ids.add(marker.id);
+  for (const preset of project.presets) ids.add(preset.id);
   for (const device of project.master.devices) ids.add(device.id);
   for (const track of project.tracks) {
     ids.add(track.id);

@@ -41,6 +41,7 @@ describe("the project format", () => {
       audio: [],
       tracks: [],
       master: { volume_db: 0, devices: [], automation: {} },
+      presets: [],
       extensions: {},
     });
     const full = makeProject({

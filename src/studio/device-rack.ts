@@ -1,0 +1,398 @@
+/**
+ * The device rack: per track a "Devices" panel listing its effects in signal order, each with its
+ * generated parameter controls (device-controls.ts), Move up / Move down / Remove, its presets
+ * (presets.ts), and for a "Faust (code)" device its code editor (faust-editor.ts). "Add device" offers
+ * what discovery finds (device-chain.ts: builtin effects first, then Faust, then WAM) and a Faust
+ * device written in place.
+ *
+ * Every action is one project command, so one undo step, and reaches the playing engine through
+ * followProject like any edit: a parameter is one setParameter, a device added, removed or moved a
+ * reload. A drag of a control is one step (one gesture id until the slider's change event); a Faust
+ * device's code compiles 400 ms after the last key on the engine (`compileFaust`): an error marks its
+ * lines, a success replaces the device (its new node id, the source in `extensions.faust`, the values
+ * of the parameters it kept), and all the compiles of one visit to the editor are one undo step.
+ *
+ * Descriptors come from discovery (builtin, Faust roots, WAM) and from each compile; a Faust device
+ * of a project opened from a file is compiled once when the rack first shows it, for its controls.
+ */
+import { html, nothing, type ReactiveControllerHost } from "lit";
+import { repeat } from "lit/directives/repeat.js";
+
+import type { EngineClient, FaustCompiling } from "../api/engine-client";
+import type { NodeDescriptor } from "../contracts/node-descriptor";
+import type { ProjectCommand } from "../project/project-commands";
+import type { Device, Project, Track } from "../project/project-schema";
+import { effectChoices, FAUST_CODE_CHOICE, moveDeviceCommand, replaceDeviceCommand } from "./device-chain";
+import { deviceControls } from "./device-controls";
+import { DEFAULT_FAUST_CODE, FAUST_DEBOUNCE_MS, type FaustEditorState, faustEditor } from "./faust-editor";
+import { faustErrorLines } from "./faust-error-lines";
+import { presetsFor, recallPresetCommand, savePresetCommand } from "./presets";
+import { freshId, idStem } from "./studio-ids";
+
+export interface DeviceRackHost {
+  project(): Project;
+  /** Runs a command (a gesture id coalesces a drag); false when the project's rules refused it. */
+  execute(command: ProjectCommand, gesture?: string): boolean;
+  /** The engine that discovers: the live one when it runs, else the Worker engine. */
+  engine(): Promise<EngineClient>;
+  /**
+   * The engine that compiles Faust: the Worker engine (the live AudioWorklet host compiles the Faust
+   * nodes of the graphs it loads from their `extensions.faust`, but has no compileFaust call).
+   */
+  compiler(): Promise<FaustCompiling>;
+  /** Something failed (discovery, a compile that is no code error): shown as the studio's notice. */
+  failed(error: unknown, context: string): void;
+}
+
+/** The Faust source a device carries (`extensions.faust.source`), or null for other devices. */
+export function faustSourceOf(device: Device): string | null {
+  const faust = device.extensions?.faust as { source?: unknown } | undefined;
+  return typeof faust?.source === "string" ? faust.source : null;
+}
+
+interface FaustDraft {
+  code: string;
+  /** The source the project held when this draft last matched it; another one means undo or redo. */
+  base: string;
+  status: FaustEditorState["status"];
+  errors: FaustEditorState["errors"];
+  timer: ReturnType<typeof setTimeout> | null;
+  /** Compiles started; a result is used only if it is the latest's. */
+  sequence: number;
+}
+
+export class DeviceRack {
+  private effects: NodeDescriptor[] = [];
+  private readonly descriptors = new Map<string, NodeDescriptor>();
+  private readonly drafts = new Map<string, FaustDraft>();
+  private readonly describing = new Set<string>();
+  private discovery: Promise<void> | null = null;
+  private gesture = 0;
+  private codeSession = 0;
+  /** Compiles in flight, for settled(). */
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly rack: DeviceRackHost,
+  ) {}
+
+  /** The descriptor the rack knows for `nodeId` (discovered or compiled). */
+  descriptor(nodeId: string): NodeDescriptor | undefined {
+    return this.descriptors.get(nodeId);
+  }
+
+  /** Waits until no Faust compile is scheduled or running (tests, scripts). */
+  async settled(): Promise<void> {
+    for (;;) {
+      const timers = [...this.drafts.values()].some((draft) => draft.timer !== null);
+      if (!timers && this.pending.size === 0) return;
+      await Promise.all([
+        ...this.pending,
+        new Promise((resolve) => setTimeout(resolve, FAUST_DEBOUNCE_MS / 4)),
+      ]);
+    }
+  }
+
+  /** Fills the picker from discovery, once (again after a failure). */
+  readonly discover = (): void => {
+    if (this.discovery) return;
+    this.discovery = this.rack
+      .engine()
+      .then((engine) => engine.discoverNodes())
+      .then(
+        (found) => {
+          for (const node of found.nodes) this.descriptors.set(node.node_id, node);
+          this.effects = effectChoices(found.nodes);
+          this.host.requestUpdate();
+        },
+        (error) => {
+          this.discovery = null;
+          this.rack.failed(error, "Discovery failed");
+        },
+      );
+  };
+
+  /**
+   * Adds the effect `choice` (a node id from the picker, or FAUST_CODE_CHOICE) at the end of the
+   * track's chain; returns the new device's id.
+   */
+  async add(trackId: string, choice: string): Promise<string | null> {
+    const project = this.rack.project();
+    if (choice === FAUST_CODE_CHOICE) {
+      const compiled = await this.compile(DEFAULT_FAUST_CODE);
+      const id = freshId(this.rack.project(), "faust");
+      const device = { id, node_id: compiled.node_id, extensions: { faust: { source: DEFAULT_FAUST_CODE } } };
+      return this.rack.execute({ type: "add_device", track_id: trackId, device }) ? id : null;
+    }
+    const descriptor = this.descriptors.get(choice);
+    if (!descriptor) throw new Error(`"${choice}" is not a device discovery found`);
+    const id = freshId(project, idStem(descriptor.name));
+    const moduleUrl = descriptor.extensions.module_url;
+    const device = {
+      id,
+      node_id: descriptor.node_id,
+      ...(descriptor.format === "wam" && typeof moduleUrl === "string"
+        ? { extensions: { wam: { module_url: moduleUrl } } }
+        : {}),
+    };
+    return this.rack.execute({ type: "add_device", track_id: trackId, device }) ? id : null;
+  }
+
+  private async compile(code: string): Promise<NodeDescriptor> {
+    const compiled = (await this.rack.compiler()).compileFaust(code);
+    this.pending.add(compiled);
+    try {
+      const descriptor = await compiled;
+      this.descriptors.set(descriptor.node_id, descriptor);
+      return descriptor;
+    } finally {
+      this.pending.delete(compiled);
+    }
+  }
+
+  /** The view: one panel per track. */
+  render(project: Project) {
+    return html`
+      <section class="devices" part="devices" aria-label="Devices"
+        @pointerenter=${this.discover} @focusin=${this.discover}>
+        ${project.tracks.map((track) => this.renderTrack(track))}
+        ${project.tracks.length === 0 ? html`<p class="empty">Each track gets a device rack here.</p>` : nothing}
+      </section>
+    `;
+  }
+
+  private renderTrack(track: Track) {
+    const name = track.name || track.id;
+    const names = deviceNames(track.devices, (nodeId) => this.descriptors.get(nodeId));
+    return html`
+      <div class="rack" role="group" aria-label="Devices of ${name}" data-track=${track.id}>
+        <h3 class="rack-name">Devices · ${name}</h3>
+        <ol class="device-list">
+          ${repeat(
+            track.devices,
+            (device) => device.id,
+            (device, index) =>
+              this.renderDevice(
+                track,
+                device,
+                names.get(device.id) ?? device.id,
+                index,
+                track.devices.length,
+              ),
+          )}
+        </ol>
+        ${track.devices.length === 0 ? html`<p class="device-empty">No devices.</p>` : nothing}
+        <div class="rack-add">
+          <select aria-label="Device to add to ${name}" data-add=${track.id}>
+            ${this.effects.map((node) => html`<option value=${node.node_id}>${optionLabel(node)}</option>`)}
+            <option value=${FAUST_CODE_CHOICE}>Faust (code)</option>
+          </select>
+          <button type="button" class="small" @click=${(event: Event) => this.onAddClick(track.id, event)}>
+            Add device
+          </button>
+        </div>
+      </div>
+    `;
+  }
+
+  private renderDevice(track: Track, device: Device, name: string, index: number, count: number) {
+    const descriptor = this.descriptors.get(device.node_id);
+    const source = faustSourceOf(device);
+    if (!descriptor && source !== null) this.learnParameters(source);
+    const presets = presetsFor(this.rack.project(), device);
+    return html`
+      <li class="device" role="group" aria-label=${name} data-device=${device.id}>
+        <div class="device-head">
+          <span class="device-name">${name}</span>
+          <button type="button" class="small" data-action="up" aria-label="Move ${name} up" ?disabled=${index === 0}
+            @click=${() => this.move(track.id, device.id, -1, name)}>↑</button>
+          <button type="button" class="small" data-action="down" aria-label="Move ${name} down"
+            ?disabled=${index === count - 1} @click=${() => this.move(track.id, device.id, 1, name)}>↓</button>
+          <button type="button" class="small" aria-label="Remove ${name}"
+            @click=${() => this.rack.execute({ type: "remove_device", track_id: track.id, device_id: device.id })}>✕</button>
+        </div>
+        ${source === null ? nothing : this.renderFaust(track.id, device, source, name)}
+        ${deviceControls(device, descriptor, name, {
+          input: (parameterId, value) => {
+            this.rack.execute(
+              {
+                type: "set_device_params",
+                track_id: track.id,
+                device_id: device.id,
+                params: { [parameterId]: value },
+              },
+              `device-${this.gesture}`,
+            );
+          },
+          commit: () => {
+            this.gesture++;
+          },
+        })}
+        ${descriptor?.format === "wam" ? html`<p class="device-note">The plugin's own GUI is not shown yet.</p>` : nothing}
+        <div class="device-presets">
+          <select aria-label="Presets of ${name}" ?disabled=${presets.length === 0}>
+            ${presets.length === 0 ? html`<option value="">No presets</option>` : nothing}
+            ${presets.map((preset) => html`<option value=${preset.id}>${preset.name}</option>`)}
+          </select>
+          <button type="button" class="small" ?disabled=${presets.length === 0}
+            @click=${(event: Event) => this.recall(track.id, device.id, event)}>Recall</button>
+          <input type="text" class="preset-name" placeholder="Preset name" aria-label="Preset name for ${name}" />
+          <button type="button" class="small" @click=${(event: Event) => this.savePreset(device, event)}>
+            Save preset
+          </button>
+        </div>
+      </li>
+    `;
+  }
+
+  private renderFaust(trackId: string, device: Device, source: string, name: string) {
+    let draft = this.drafts.get(device.id);
+    // Undo or redo put another source in the project: the editor shows it, and its errors go.
+    if (draft && draft.base !== source && draft.code !== source && draft.timer === null) {
+      this.drafts.delete(device.id);
+      draft = undefined;
+    }
+    const state: FaustEditorState = draft ?? { code: source, status: "compiled", errors: [] };
+    return faustEditor(name, state, {
+      edit: (code) => this.edit(trackId, device.id, source, code),
+      leave: () => {
+        this.codeSession++;
+      },
+    });
+  }
+
+  private edit(trackId: string, deviceId: string, source: string, code: string): void {
+    const draft = this.drafts.get(deviceId) ?? {
+      code,
+      base: source,
+      status: "compiling" as const,
+      errors: [],
+      timer: null,
+      sequence: 0,
+    };
+    draft.code = code;
+    draft.status = "compiling";
+    if (draft.timer !== null) clearTimeout(draft.timer);
+    draft.timer = setTimeout(() => {
+      draft.timer = null;
+      void this.compileDraft(trackId, deviceId, draft);
+    }, FAUST_DEBOUNCE_MS);
+    this.drafts.set(deviceId, draft);
+    this.host.requestUpdate();
+  }
+
+  private async compileDraft(trackId: string, deviceId: string, draft: FaustDraft): Promise<void> {
+    const sequence = ++draft.sequence;
+    const code = draft.code;
+    try {
+      const compiled = await this.compile(code);
+      if (sequence !== draft.sequence || draft.timer !== null) return;
+      const project = this.rack.project();
+      const device = project.tracks.find((t) => t.id === trackId)?.devices.find((d) => d.id === deviceId);
+      if (!device) return;
+      const kept = new Set((compiled.parameters ?? []).map((parameter) => parameter.id));
+      const replacement: Device = {
+        ...device,
+        node_id: compiled.node_id,
+        params: Object.fromEntries(Object.entries(device.params).filter(([id]) => kept.has(id))),
+        extensions: { ...device.extensions, faust: { source: code } },
+      };
+      const label = `Edit Faust code on ${project.tracks.find((t) => t.id === trackId)?.name || trackId}`;
+      this.rack.execute(
+        replaceDeviceCommand(project, trackId, deviceId, replacement, label),
+        `faust-${deviceId}-${this.codeSession}`,
+      );
+      draft.status = "compiled";
+      draft.errors = [];
+      draft.base = code;
+    } catch (error) {
+      if (sequence !== draft.sequence || draft.timer !== null) return;
+      const message = error instanceof Error ? error.message : String(error);
+      draft.status = "error";
+      draft.errors = faustErrorLines(message, code.split("\n").length);
+    }
+    this.host.requestUpdate();
+  }
+
+  /** A Faust device's descriptor, compiled once from the source it carries (a project opened from a file). */
+  private learnParameters(source: string): void {
+    if (this.describing.has(source)) return;
+    this.describing.add(source);
+    this.compile(source).then(
+      () => this.host.requestUpdate(),
+      () => {},
+    );
+  }
+
+  private async move(trackId: string, deviceId: string, by: -1 | 1, name: string): Promise<void> {
+    const command = moveDeviceCommand(this.rack.project(), trackId, deviceId, by, name);
+    if (!command || !this.rack.execute(command)) return;
+    // The moved device's DOM moved too, which drops the focus: give it back to the same button, or to
+    // the other one when this one is now disabled at the end of the chain.
+    await this.host.updateComplete;
+    const root = (this.host as unknown as { renderRoot: ParentNode }).renderRoot;
+    const item = root.querySelector(`[data-track="${trackId}"] [data-device="${deviceId}"]`);
+    const same = item?.querySelector<HTMLButtonElement>(`[data-action="${by < 0 ? "up" : "down"}"]`);
+    const other = item?.querySelector<HTMLButtonElement>(`[data-action="${by < 0 ? "down" : "up"}"]`);
+    (same && !same.disabled ? same : other)?.focus();
+  }
+
+  private readonly onAddClick = (trackId: string, event: Event): void => {
+    const select = (event.target as HTMLElement).closest(".rack-add")?.querySelector("select");
+    if (!select?.value) return;
+    this.add(trackId, select.value).catch((error) =>
+      this.rack.failed(error, "The device could not be added"),
+    );
+  };
+
+  private savePreset(device: Device, event: Event): void {
+    const field = (event.target as HTMLElement)
+      .closest(".device-presets")
+      ?.querySelector<HTMLInputElement>(".preset-name");
+    const name = field?.value.trim() ?? "";
+    if (!field || name === "") {
+      field?.focus();
+      return;
+    }
+    const command = savePresetCommand(
+      this.rack.project(),
+      device,
+      this.descriptors.get(device.node_id),
+      name,
+    );
+    if (this.rack.execute(command)) field.value = "";
+  }
+
+  private recall(trackId: string, deviceId: string, event: Event): void {
+    const select = (event.target as HTMLElement).closest(".device-presets")?.querySelector("select");
+    const preset = this.rack.project().presets.find((candidate) => candidate.id === select?.value);
+    if (preset) this.rack.execute(recallPresetCommand(trackId, deviceId, preset));
+  }
+}
+
+function optionLabel(node: NodeDescriptor): string {
+  return node.format === "builtin" ? node.name : `${node.name} (${node.format === "wam" ? "WAM" : "Faust"})`;
+}
+
+/**
+ * Each device's name in its rack: the descriptor's (a Faust code device is "Faust"), numbered when two
+ * share one ("Filter", "Filter 2"), so every control's label says which device it belongs to.
+ */
+export function deviceNames(
+  devices: readonly Device[],
+  descriptorOf: (nodeId: string) => NodeDescriptor | undefined,
+): Map<string, string> {
+  const counts = new Map<string, number>();
+  const names = new Map<string, string>();
+  for (const device of devices) {
+    const base =
+      faustSourceOf(device) !== null
+        ? "Faust"
+        : (descriptorOf(device.node_id)?.name ?? device.node_id.replace(/^builtin:/, ""));
+    const n = (counts.get(base) ?? 0) + 1;
+    counts.set(base, n);
+    names.set(device.id, n === 1 ? base : `${base} ${n}`);
+  }
+  return names;
+}
