@@ -84,6 +84,11 @@ export interface GraphProgram {
   nodes: GraphProgramNode[];
   /** Index of the node whose output is the engine's output. */
   output: number;
+  /**
+   * Nodes whose output the audio thread meters every quantum (each is also captured), in the order
+   * of the node meter block's slots (node-meter-tap.ts). From the graph's `extensions.meters`.
+   */
+  meters?: number[];
 }
 
 /**

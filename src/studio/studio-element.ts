@@ -58,7 +58,9 @@ import {
   octaveForKey,
 } from "./keyboard-map";
 import { LivePlayer } from "./live-player";
+import { MasterSpectrum } from "./master-spectrum";
 import { connectMidiInputs, type MidiInputConnection } from "./midi-input";
+import { busAndSendActions } from "./mixer-actions";
 import { MIN_FADER_DB, mixer } from "./mixer-strip";
 import { instrumentsOf, OfflineEngine } from "./offline-engine";
 import { onScreenKeyboard } from "./on-screen-keyboard";
@@ -68,6 +70,7 @@ import { ROLL_HIGHEST_NOTE, rowTop } from "./piano-roll-math";
 import { projectBar, type SaveState } from "./project-bar";
 import { ProjectPlayback } from "./project-playback";
 import { ProjectStore } from "./project-store";
+import { StripMeters } from "./strip-meters";
 import { freshId } from "./studio-ids";
 import { studioStyles } from "./studio-styles";
 import { TakeRecorder } from "./take-recorder";
@@ -289,6 +292,13 @@ export class WebdreamerStudio extends LitElement {
     frame: (state, meters, now) => this.showFrame(state, meters, now),
   });
   private readonly meterView = new LevelMeterController(this);
+  /** Track and bus strips' meters (the engine's node meters) and the master's spectrum. */
+  private readonly stripMeters = new StripMeters(() => this.meterColors());
+  private readonly spectrum = new MasterSpectrum();
+  private readonly busAndSends = busAndSendActions({
+    project: () => this.project,
+    run: (command, gesture) => this.run(command, gesture),
+  });
 
   constructor() {
     super();
@@ -654,6 +664,8 @@ export class WebdreamerStudio extends LitElement {
     this.midiConnection?.close();
     this.midiConnection = null;
     this.playback.detach();
+    this.stripMeters.disconnect();
+    this.spectrum.disconnect();
     this.peakWorker.close();
     void this.store?.stop();
     this.store = null;
@@ -668,7 +680,15 @@ export class WebdreamerStudio extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has("theme")) this.meterView.refreshColors();
+    if (changed.has("theme")) {
+      this.meterView.refreshColors();
+      this.stripMeters.refreshColors();
+    }
+    this.stripMeters.bind(this.renderRoot);
+    this.spectrum.bind(
+      this.renderRoot.querySelector("canvas[data-spectrum=master]"),
+      getComputedStyle(this).getPropertyValue("--wd-accent").trim() || "#7aa2f7",
+    );
     if (changed.has("project")) {
       this.readout?.configure(this.beatsPerBar, this.loopBeats());
       if (!this.realtime.engine) this.showIdleState();
@@ -776,6 +796,7 @@ export class WebdreamerStudio extends LitElement {
         ${this.renderPianoRoll()}
         ${this.renderKeyboard()}
         ${mixer(project, {
+          ...this.busAndSends,
           mixerInput: this.onMixerInput,
           mixerCommit: () => {
             this.faderGesture++;
@@ -1318,6 +1339,21 @@ export class WebdreamerStudio extends LitElement {
     if (status !== this.transportStatus) this.transportStatus = status;
     this.movePlayhead(state.positionBeats);
     this.meterView.show(meters, now);
+    this.stripMeters.show(this.realtime.engine, now);
+    this.spectrum.show(this.realtime.engine);
+  }
+
+  /** The meters' colours: the player's CSS custom properties. */
+  private meterColors() {
+    const style = getComputedStyle(this);
+    const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+    return {
+      track: read("--wd-meter-track", "#0a0c10"),
+      low: read("--wd-meter-low", "#45c98d"),
+      mid: read("--wd-meter-mid", "#e9c46a"),
+      high: read("--wd-meter-high", "#ff6b6b"),
+      hold: read("--wd-meter-hold", "#e8ecf1"),
+    };
   }
 
   private movePlayhead(beats: number): void {
