@@ -89,6 +89,11 @@ export interface GraphProgram {
    * of the node meter block's slots (node-meter-tap.ts). From the graph's `extensions.meters`.
    */
   meters?: number[];
+  /**
+   * The sample rate of each engine buffer id (0, 1, ...) the program is given, when it is not the
+   * engine's: builtin:playback and the sampler read a buffer at its own rate.
+   */
+  bufferRates?: number[];
 }
 
 /**

@@ -21,6 +21,8 @@ export interface WorkletCompileContext {
   sampleRate: number;
   /** The audio of a buffer handle (the engine Worker's buffers). */
   readBuffer(handle: string): Promise<Float32Array[]>;
+  /** The sample rate of a buffer handle's audio; without it every buffer is taken at `sampleRate`. */
+  bufferRate?(handle: string): number;
   faust?: FaustRegistry;
   /** Prefix of error paths. */
   root: string;
@@ -107,6 +109,10 @@ export async function compileForWorklet(
       node.external = undefined;
       node.port = port;
     }
+  }
+  const { bufferRate } = context;
+  if (bufferRate !== undefined && handles.length > 0) {
+    compiled.program.bufferRates = handles.map((handle) => bufferRate(handle));
   }
   if (meters.length > 0) {
     compiled.program.meters = meters.map((name) => compiled.nodeIndex.get(name) as number);
