@@ -72,7 +72,7 @@ function readStripMeters(page: Page) {
     const engine = studio?.engine;
     if (!engine?.readNodeMeters || !engine.createNodeMeterReading) return null;
     const reading = engine.createNodeMeterReading();
-    const strips = studio.project.tracks.length;
+    const strips = studio?.project.tracks.length ?? 0;
     const peak = new Array(strips).fill(0);
     const rms = new Array(strips).fill(0);
     for (let frame = 0; frame < 30; frame++) {

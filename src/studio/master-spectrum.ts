@@ -15,12 +15,22 @@ export class MasterSpectrum {
   private source: AudioNode | null = null;
   private bins = new Float32Array(SPECTRUM_FFT_SIZE / 2);
   private canvas: HTMLCanvasElement | null = null;
-  private color = "#7aa2f7";
+  private color = "";
+  private colorOf: () => string = () => "#5ad1a4";
+  private readonly colorScheme = matchMedia("(prefers-color-scheme: light)");
+  private readonly staleColor = (): void => {
+    this.color = "";
+  };
 
-  /** The canvas to draw on (after each render; the same canvas is kept) and the line colour. */
-  bind(canvas: HTMLCanvasElement | null, color: string): void {
+  /**
+   * The canvas to draw on (after each render; the same canvas is kept) and where the line colour
+   * comes from (read again after a render and when the page's colour scheme changes).
+   */
+  bind(canvas: HTMLCanvasElement | null, colorOf: () => string): void {
     this.canvas = canvas;
-    this.color = color;
+    this.colorOf = colorOf;
+    this.color = "";
+    this.colorScheme.addEventListener("change", this.staleColor);
   }
 
   /** The analyser, once an engine plays (a test reads its bins). */
@@ -44,6 +54,7 @@ export class MasterSpectrum {
     const g = canvas.getContext("2d");
     if (!g || width === 0) return;
     analyser.getFloatFrequencyData(this.bins);
+    if (this.color === "") this.color = this.colorOf();
     g.clearRect(0, 0, width, height);
     g.strokeStyle = this.color;
     g.lineWidth = 1;
@@ -63,6 +74,7 @@ export class MasterSpectrum {
 
   /** The element left the page: let go of the analyser. */
   disconnect(): void {
+    this.colorScheme.removeEventListener("change", this.staleColor);
     this.tap(null, null);
   }
 

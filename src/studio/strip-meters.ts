@@ -42,6 +42,9 @@ export class StripMeters {
     }
   });
 
+  private readonly colorScheme = matchMedia("(prefers-color-scheme: light)");
+  private readonly onSchemeChange = (): void => this.refreshColors();
+
   /** `colors` reads the meter colours (the element's CSS custom properties). */
   constructor(private readonly colors: () => MeterColors) {}
 
@@ -50,6 +53,8 @@ export class StripMeters {
    * its `output.strip-level`. A canvas already known keeps its meter.
    */
   bind(root: ParentNode): void {
+    // addEventListener ignores a listener already added: after a reconnect it listens again.
+    this.colorScheme.addEventListener("change", this.onSchemeChange);
     const canvases = [...root.querySelectorAll<HTMLCanvasElement>("canvas[data-strip-meter]")];
     const kept = new Map(this.strips.map((strip) => [strip.canvas, strip]));
     this.strips.length = 0;
@@ -105,6 +110,7 @@ export class StripMeters {
 
   /** The element left the page. */
   disconnect(): void {
+    this.colorScheme.removeEventListener("change", this.onSchemeChange);
     this.resizeObserver.disconnect();
     this.strips.length = 0;
     this.nodeReading = null;

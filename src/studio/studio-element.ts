@@ -687,7 +687,7 @@ export class WebdreamerStudio extends LitElement {
     this.stripMeters.bind(this.renderRoot);
     this.spectrum.bind(
       this.renderRoot.querySelector("canvas[data-spectrum=master]"),
-      getComputedStyle(this).getPropertyValue("--wd-accent").trim() || "#7aa2f7",
+      () => getComputedStyle(this).getPropertyValue("--wd-accent").trim() || "#5ad1a4",
     );
     if (changed.has("project")) {
       this.readout?.configure(this.beatsPerBar, this.loopBeats());
