@@ -16,6 +16,7 @@ export class MasterSpectrum {
   private bins = new Float32Array(SPECTRUM_FFT_SIZE / 2);
   private canvas: HTMLCanvasElement | null = null;
   private color = "";
+  private drawnAt = Number.NEGATIVE_INFINITY;
   private colorOf: () => string = () => "#5ad1a4";
   private readonly colorScheme = matchMedia("(prefers-color-scheme: light)");
   private readonly staleColor = (): void => {
@@ -39,7 +40,10 @@ export class MasterSpectrum {
   }
 
   /** Once per animation frame: taps a new engine's output, then draws what the analyser hears. */
-  show(engine: RealtimeEngineClient | null): void {
+  show(engine: RealtimeEngineClient | null, now: number): void {
+    // 30 draws a second at most, as the strips' meters (strip-meters.ts).
+    if (now - this.drawnAt < 1000 / 30 - 1) return;
+    this.drawnAt = now;
     const output = engine && "node" in engine ? (engine.node as AudioNode) : null;
     if (output !== this.source) this.tap(engine, output);
     const canvas = this.canvas;

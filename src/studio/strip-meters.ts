@@ -11,6 +11,11 @@ import { LevelMeter, METER_FLOOR_DB, type MeterColors } from "../components/leve
 
 /** How often a strip's numbers change. */
 export const STRIP_TEXT_HZ = 4;
+/**
+ * How often the strips repaint, at most: 30 a second is smooth for a meter and halves the canvas work
+ * of a 16-track mixer on a 60 Hz screen (the main thread's long-task budget, studio-platform.spec.ts).
+ */
+export const STRIP_PAINT_HZ = 30;
 
 /**
  * A linear level in dBFS, to one decimal: "-6.0", or "-∞" below the meter's floor.
@@ -33,6 +38,7 @@ interface StripMeter {
 
 export class StripMeters {
   private nodeReading: MeterReading | null = null;
+  private paintedAt = Number.NEGATIVE_INFINITY;
   private readonly strips: StripMeter[] = [];
   private readonly resizeObserver = new ResizeObserver((entries) => {
     for (const entry of entries) {
@@ -79,6 +85,8 @@ export class StripMeters {
 
   /** Once per animation frame: each strip's meter from the engine's node meters (silence without). */
   show(engine: RealtimeEngineClient | null, now: number): void {
+    if (now - this.paintedAt < 1000 / STRIP_PAINT_HZ - 1) return;
+    this.paintedAt = now;
     let reading: MeterReading | null = null;
     if (engine?.readNodeMeters && engine.createNodeMeterReading) {
       this.nodeReading ??= engine.createNodeMeterReading();

@@ -1340,7 +1340,7 @@ export class WebdreamerStudio extends LitElement {
     this.movePlayhead(state.positionBeats);
     this.meterView.show(meters, now);
     this.stripMeters.show(this.realtime.engine, now);
-    this.spectrum.show(this.realtime.engine);
+    this.spectrum.show(this.realtime.engine, now);
   }
 
   /** The meters' colours: the player's CSS custom properties. */

@@ -376,6 +376,14 @@ const studioLayout = css`
     font-size: 0.7rem;
     color: var(--wd-muted);
   }
+  /* Its figures change four times a second while playing: contained, so that relays out nothing else. */
+  .strip-level {
+    display: block;
+    height: 1.1rem;
+    overflow: hidden;
+    white-space: nowrap;
+    contain: strict;
+  }
   .strip.bus {
     border-style: dashed;
   }
