@@ -53,6 +53,15 @@ export interface RealtimeEngineClient extends EngineClient, LiveMidiRecorder {
    */
   createMeterReading(): MeterReading;
   /**
+   * Meters of the nodes the playing graph names in its `extensions.meters` (a mixer's strips), two
+   * channels a node in that order, read like readMeters. Optional: hosts without it meter the output only.
+   * @example
+   * const reading = engine.createNodeMeterReading?.();
+   */
+  readNodeMeters?(into: MeterReading): boolean;
+  /** A reusable reading for readNodeMeters(). @example const reading = engine.createNodeMeterReading?.(); */
+  createNodeMeterReading?(): MeterReading;
+  /**
    * Calls `listener` once per engine fault (a trap inside engine.wasm): the engine then outputs
    * silence until restart(). Returns a function that removes the listener.
    * @example

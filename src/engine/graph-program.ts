@@ -86,6 +86,16 @@ export interface GraphProgram {
   nodes: GraphProgramNode[];
   /** Index of the node whose output is the engine's output. */
   output: number;
+  /**
+   * Nodes whose output the audio thread meters every quantum (each is also captured), in the order
+   * of the node meter block's slots (node-meter-tap.ts). From the graph's `extensions.meters`.
+   */
+  meters?: number[];
+  /**
+   * The sample rate of each engine buffer id (0, 1, ...) the program is given, when it is not the
+   * engine's: builtin:playback and the sampler read a buffer at its own rate.
+   */
+  bufferRates?: number[];
 }
 
 /**

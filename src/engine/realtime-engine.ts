@@ -88,6 +88,8 @@ export interface LiveMidiTap {
 export class RealtimeEngine implements CommandVisitor {
   /** Control: set while a live render captures (null otherwise); called once per rendered piece. */
   pieceTap: PieceTap | null = null;
+  /** Control: the node meters (node-meter-tap.ts), told of every piece rendered, playing or monitoring. */
+  meterTap: PieceTap | null = null;
   /** Control: told of every live MIDI message applied (null: nobody records). */
   midiTap: LiveMidiTap | null = null;
   /** Added to node indices given to midiTap: a WAM graph's stage numbers its nodes from its group base. */
@@ -255,6 +257,7 @@ export class RealtimeEngine implements CommandVisitor {
   private renderPiece(outputs: Float32Array[], offset: number, n: number): void {
     this.checkRendered(this.engine.render(n), n);
     this.pieceTap?.piece(offset, n, this.positionFrames);
+    this.meterTap?.piece(offset, n, this.positionFrames);
     this.copyOutput(outputs, offset, n);
     this.advance(n);
   }
@@ -262,6 +265,7 @@ export class RealtimeEngine implements CommandVisitor {
   /** Monitoring while stopped: the graph renders, the timeline and the position stand still. */
   private renderHeldPiece(outputs: Float32Array[], offset: number, n: number): void {
     this.checkRendered(this.engine.renderHeld(n), n);
+    this.meterTap?.piece(offset, n, this.positionFrames);
     this.copyOutput(outputs, offset, n);
   }
 

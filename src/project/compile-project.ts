@@ -54,6 +54,23 @@ export interface ProjectCompileOptions {
   requestId?: string;
   /** Capture each track's output (`<id>.pan`) as a stem. Default false. */
   stems?: boolean;
+  /**
+   * Ask the real-time host to meter each track's output (`<id>.pan`), the first METERED_TRACKS_MAX
+   * in project order: the graph's `extensions.meters` (docs/realtime.md, "Node meters"). Default false.
+   */
+  meters?: boolean;
+}
+
+/** The most track outputs a graph meters: the real-time host's node meter block holds 32 nodes. */
+export const METERED_TRACKS_MAX = 32;
+
+/**
+ * The node names a compiled project meters, in the node meter block's order (track k: channels 2k, 2k + 1).
+ * @example
+ * meteredTrackNodes(project); // ["drums.pan", "bass.pan"]
+ */
+export function meteredTrackNodes(project: Project): string[] {
+  return project.tracks.slice(0, METERED_TRACKS_MAX).map((track) => trackNodes.pan(track.id));
 }
 
 /** A compiled project: what the engine loads, what it renders, and the transport's loop. */
@@ -136,7 +153,7 @@ export class ProjectCompiler {
       output: masterNodes.fader,
       tempo: project.tempo,
       ppqn: 960,
-      extensions: {},
+      extensions: options.meters === true ? { meters: meteredTrackNodes(project) } : {},
     };
     const [startBeat, endBeat] = rangeBeats(project, options.range ?? "all");
     const start = seconds(startBeat);

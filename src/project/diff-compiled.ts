@@ -77,6 +77,7 @@ export function diffCompiled(
 function graphReloadReason(before: GraphDescriptor, after: GraphDescriptor): string | null {
   if (!same(before.tempo, after.tempo) || before.ppqn !== after.ppqn) return "the tempo changed";
   if (before.output !== after.output) return "the output node changed";
+  if (!same(before.extensions, after.extensions)) return "the graph's extensions (its metered nodes) changed";
   const names = new Set(before.nodes.map((node) => node.name));
   const added = after.nodes.find((node) => !names.has(node.name));
   if (added !== undefined) return `node ${added.name} was added`;

@@ -42,7 +42,13 @@ export interface EngineProcessorOptions {
 
 export type MainToWorkletMessage =
   /** Where to publish the transport and meter blocks every quantum. */
-  | { type: "connect-blocks"; transport: BlockHandle; meters: BlockHandle }
+  | {
+      type: "connect-blocks";
+      transport: BlockHandle;
+      meters: BlockHandle;
+      /** The meters of the nodes a graph names in extensions.meters (node-meter-tap.ts), two channels a node. */
+      nodeMeters?: BlockHandle;
+    }
   /** A direct channel from the engine Worker (WorkerToWorkletMessage arrives on it). */
   | { type: "connect-control"; port: MessagePort }
   /** After a fault: a fresh engine instance with the last graph and buffers. */

@@ -63,6 +63,7 @@ export class ProjectPlayback {
     this.follower = await followProject(editor, engine, {
       sampleRate: engine.context.sampleRate,
       buffers: this.buffers,
+      meters: true,
       onChange: (change) => this.hooks.changed(change),
       onError: (error) => this.hooks.failed(error),
     });

@@ -67,7 +67,9 @@ import {
 } from "./keyboard-map";
 import { LivePlayer } from "./live-player";
 import { RulerGesture } from "./loop-range";
+import { MasterSpectrum } from "./master-spectrum";
 import { connectMidiInputs, type MidiInputConnection } from "./midi-input";
+import { busAndSendActions } from "./mixer-actions";
 import { MIN_FADER_DB, mixer } from "./mixer-strip";
 import { instrumentsIn, OfflineEngine } from "./offline-engine";
 import { onScreenKeyboard } from "./on-screen-keyboard";
@@ -77,6 +79,7 @@ import { ROLL_HIGHEST_NOTE, rowTop } from "./piano-roll-math";
 import { projectBar, type SaveState } from "./project-bar";
 import { ProjectPlayback } from "./project-playback";
 import { ProjectStore } from "./project-store";
+import { StripMeters } from "./strip-meters";
 import { freshId } from "./studio-ids";
 import { studioStyles } from "./studio-styles";
 import { TakeRecorder } from "./take-recorder";
@@ -364,6 +367,13 @@ export class WebdreamerStudio extends LitElement {
     failed: (error, context) => {
       this.notice = errorNotice(error, context);
     },
+  });
+  /** Track and bus strips' meters (the engine's node meters) and the master's spectrum. */
+  private readonly stripMeters = new StripMeters(() => this.meterColors());
+  private readonly spectrum = new MasterSpectrum();
+  private readonly busAndSends = busAndSendActions({
+    project: () => this.project,
+    run: (command, gesture) => this.run(command, gesture),
   });
 
   constructor() {
@@ -750,6 +760,8 @@ export class WebdreamerStudio extends LitElement {
     this.midiConnection?.close();
     this.midiConnection = null;
     this.playback.detach();
+    this.stripMeters.disconnect();
+    this.spectrum.disconnect();
     this.peakWorker.close();
     void this.store?.stop();
     this.store = null;
@@ -764,7 +776,15 @@ export class WebdreamerStudio extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has("theme")) this.meterView.refreshColors();
+    if (changed.has("theme")) {
+      this.meterView.refreshColors();
+      this.stripMeters.refreshColors();
+    }
+    this.stripMeters.bind(this.renderRoot);
+    this.spectrum.bind(
+      this.renderRoot.querySelector("canvas[data-spectrum=master]"),
+      () => getComputedStyle(this).getPropertyValue("--wd-accent").trim() || "#5ad1a4",
+    );
     if (changed.has("project")) {
       this.readout?.configure(this.beatsPerBar, this.loopBeats());
       if (!this.realtime.engine) this.showIdleState();
@@ -886,6 +906,7 @@ export class WebdreamerStudio extends LitElement {
         ${this.renderPianoRoll()}
         ${this.renderKeyboard()}
         ${mixer(project, {
+          ...this.busAndSends,
           mixerInput: this.onMixerInput,
           mixerCommit: () => {
             this.faderGesture++;
@@ -1458,7 +1479,6 @@ export class WebdreamerStudio extends LitElement {
   private showFrame(state: TransportSnapshot, meters: MeterReading, now: number): void {
     this.readout?.show(state);
     const status = state.running ? "playing" : state.positionFrames > 0 ? "paused" : "stopped";
-    if (status !== this.transportStatus) this.transportStatus = status;
     this.playheadBeats = state.positionBeats;
     if (status !== this.transportStatus) {
       // Writing automation ends with play however the transport stopped.
@@ -1467,6 +1487,21 @@ export class WebdreamerStudio extends LitElement {
     }
     this.movePlayhead(state.positionBeats);
     this.meterView.show(meters, now);
+    this.stripMeters.show(this.realtime.engine, now);
+    this.spectrum.show(this.realtime.engine, now);
+  }
+
+  /** The meters' colours: the player's CSS custom properties. */
+  private meterColors() {
+    const style = getComputedStyle(this);
+    const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+    return {
+      track: read("--wd-meter-track", "#0a0c10"),
+      low: read("--wd-meter-low", "#45c98d"),
+      mid: read("--wd-meter-mid", "#e9c46a"),
+      high: read("--wd-meter-high", "#ff6b6b"),
+      hold: read("--wd-meter-hold", "#e8ecf1"),
+    };
   }
 
   private movePlayhead(beats: number): void {

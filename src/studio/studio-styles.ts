@@ -371,6 +371,65 @@ const studioLayout = css`
   .strip canvas.strip-meter {
     height: 14px;
   }
+  .strip-level,
+  .send output {
+    font-family: var(--wd-mono);
+    font-size: 0.7rem;
+    color: var(--wd-muted);
+  }
+  /* Its figures change four times a second while playing: contained, so that relays out nothing else. */
+  .strip-level {
+    display: block;
+    height: 1.1rem;
+    overflow: hidden;
+    white-space: nowrap;
+    contain: strict;
+  }
+  .strip.bus {
+    border-style: dashed;
+  }
+  .strip-sends {
+    display: grid;
+    gap: 0.3rem;
+  }
+  .send {
+    display: grid;
+    grid-template-columns: 1fr auto auto;
+    align-items: center;
+    gap: 0.25rem;
+    padding-top: 0.3rem;
+    border-top: 1px solid var(--wd-border);
+  }
+  .send select {
+    grid-column: 1 / -1;
+    min-width: 0;
+  }
+  .send input[type="range"] {
+    grid-column: 1 / -1;
+  }
+  .send .pre[aria-pressed="true"] {
+    color: var(--wd-accent);
+  }
+  .strip-devices {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+    font-size: 0.75rem;
+  }
+  .strip-devices li {
+    display: flex;
+    justify-content: space-between;
+    align-items: center;
+  }
+  .add-bus {
+    align-self: start;
+  }
+  .strip canvas.master-spectrum {
+    height: 72px;
+    width: 100%;
+    border-radius: 6px;
+    background: var(--wd-display);
+  }
   .strip-control {
     display: grid;
     grid-template-columns: 2rem 1fr;

@@ -60,6 +60,7 @@ import { startEngineWorker } from "../worker/start-engine-worker";
 import type { WorkerEngineClientOptions } from "../worker/worker-client";
 import { createEngineWorklet, loadEngineModule } from "./engine-worklet";
 import { LiveInputPort } from "./live-input-port";
+import { NODE_METER_CHANNELS } from "./node-meter-tap";
 import { measureWamCost } from "./wam-cost-meter";
 import { LiveWamGraph, RETURN_GRAPH } from "./wam-live-graph";
 import { renderWamLive } from "./wam-live-render";
@@ -143,6 +144,8 @@ export class AudioWorkletEngineClient
     readonly dataPlane: DataPlaneTransport,
     private readonly transportBlock: TransportBlock,
     private readonly meterBlock: MeterBlock,
+    /** The meters of the nodes a graph names in extensions.meters (node-meter-tap.ts). */
+    private readonly nodeMeterBlock: MeterBlock,
     /** True when start() created the context, so close() closes it too. */
     private readonly ownsContext: boolean,
     /** Where engine.wasm and the worklet module are (stage nodes of WAM graphs load them too). */
@@ -202,10 +205,16 @@ export class AudioWorkletEngineClient
     const plane = createDataPlane({ isolated: globalThis.crossOriginIsolated === true });
     const transport = plane.createTransportBlock();
     const meters = plane.createMeterBlock(2);
-    port.postMessage({ type: "connect-blocks", transport: transport.remote, meters: meters.remote }, [
-      ...transport.transfer,
-      ...meters.transfer,
-    ]);
+    const nodeMeters = plane.createMeterBlock(NODE_METER_CHANNELS);
+    port.postMessage(
+      {
+        type: "connect-blocks",
+        transport: transport.remote,
+        meters: meters.remote,
+        nodeMeters: nodeMeters.remote,
+      },
+      [...transport.transfer, ...meters.transfer, ...nodeMeters.transfer],
+    );
     const { worker, remote } = await startEngineWorker<AudioWorkletHostApi>(
       { ...options, sampleRate: context.sampleRate },
       "realtime",
@@ -225,6 +234,7 @@ export class AudioWorkletEngineClient
       plane.transport,
       transport.local,
       meters.local,
+      nodeMeters.local,
       options.context === undefined,
       assets,
       new LiveInputPort(context, node, port, plane),
@@ -255,6 +265,22 @@ export class AudioWorkletEngineClient
   /** A reusable reading for readMeters(). @example const reading = engine.createMeterReading(); */
   createMeterReading(): MeterReading {
     return this.meterBlock.createReading();
+  }
+
+  /**
+   * The latest meters of the nodes the playing graph names in `extensions.meters`, two channels a
+   * node in that order (node k: channels 2k and 2k + 1), read like readMeters.
+   * @example
+   * const reading = engine.createNodeMeterReading();
+   * engine.readNodeMeters(reading); // reading.windowPeak[2 * k] is node k's left peak
+   */
+  readNodeMeters(into: MeterReading): boolean {
+    return this.nodeMeterBlock.read(into);
+  }
+
+  /** A reusable reading for readNodeMeters(). @example const reading = engine.createNodeMeterReading(); */
+  createNodeMeterReading(): MeterReading {
+    return this.nodeMeterBlock.createReading();
   }
 
   /**

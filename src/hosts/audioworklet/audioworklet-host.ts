@@ -83,6 +83,8 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
       this.sampleRate,
       (handle) => this.inProcess.readBuffer(handle),
       this.faust,
+      {},
+      (handle) => this.inProcess.bufferSampleRate(handle),
     );
   }
 
@@ -103,6 +105,7 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
           types: this.types,
           sampleRate,
           readBuffer: (handle) => this.inProcess.readBuffer(handle),
+          bufferRate: (handle) => this.inProcess.bufferSampleRate(handle),
           faust: this.faust,
           root,
         });

@@ -53,6 +53,7 @@ import { EngineSlot, type SlotLoad } from "./engine-slot";
 import { InputRecordTap } from "./input-record-tap";
 import { LiveRenderSession } from "./live-render-session";
 import { MidiRecordTap } from "./midi-record-tap";
+import { NodeMeterTap } from "./node-meter-tap";
 import { type CommandCounters, StageGroup, type StageMember, stageGroups } from "./stage-group";
 import { WamEventLanes } from "./wam-event-lanes";
 
@@ -83,6 +84,9 @@ export class EngineProcessor extends AudioWorkletProcessor {
   /** The engine Worker's copy of the transport block (its command flow control reads it). */
   private progress: TransportBlock | null = null;
   private meters: MeterBlock | null = null;
+  /** The chosen nodes' meters (the graph's extensions.meters) and the tap measuring them. */
+  private nodeMeters: MeterBlock | null = null;
+  private nodeMeterTap: NodeMeterTap | null = null;
   private commands: DataRing<Uint8Array> | null = null;
   private bell: RingBell | null = null;
   /** Live MIDI recorded into the MIDI recording ring (the RealtimeEngine's midiTap). */
@@ -183,6 +187,17 @@ export class EngineProcessor extends AudioWorkletProcessor {
     this.realtime ??= new RealtimeEngine(slot.engine, sampleRate);
     this.realtime.clearQueue();
     this.realtime.attach(slot.engine, slot.nodeCount);
+    this.attachNodeMeters();
+  }
+
+  /** Control: meters the nodes the playing program names (none without a node meter block). */
+  private attachNodeMeters(): void {
+    const nodes = this.slot?.program?.meters ?? [];
+    const realtime = this.realtime;
+    if (!realtime || !this.slot) return;
+    this.nodeMeterTap =
+      this.nodeMeters && nodes.length > 0 ? new NodeMeterTap(this.slot.engine, this.nodeMeters, nodes) : null;
+    realtime.meterTap = this.nodeMeterTap;
   }
 
   /** Control: a graph from the engine Worker, answered by loaded or load-failed. */
@@ -271,6 +286,8 @@ export class EngineProcessor extends AudioWorkletProcessor {
       case "connect-blocks":
         this.transport = openTransportBlock(message.transport);
         this.meters = openMeterBlock(message.meters);
+        if (message.nodeMeters) this.nodeMeters = openMeterBlock(message.nodeMeters);
+        this.attachNodeMeters();
         this.snapshot.sampleRate = sampleRate;
         return;
       case "connect-control": {
@@ -555,6 +572,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
       this.progress?.write(s);
     }
     this.meters?.measure(output, frames);
+    this.nodeMeterTap?.endQuantum(frames);
     if (this.live.capturing && this.slot) {
       this.live.endQuantum(output, realtime, this.group ?? realtime, this.slot.engine, this.worker);
     }

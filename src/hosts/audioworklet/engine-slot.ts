@@ -230,7 +230,10 @@ export class EngineSlot {
 
   /** Copies the buffers into `engine` (ids 0, 1, ... in a fresh engine) and applies the program. */
   private build(engine: WasmEngine, program: GraphProgram, buffers: Float32Array[][]): void {
-    for (const channels of buffers) engine.createBuffer(channels, this.sampleRate);
+    // Each buffer at its own rate (a 48 kHz file in a 44.1 kHz context), so playback reads it at that rate.
+    for (const [id, channels] of buffers.entries()) {
+      engine.createBuffer(channels, program.bufferRates?.[id] ?? this.sampleRate);
+    }
     const nodes = applyGraphProgram(engine, program, this.makeExternal, this.makePort).length;
     this.engine = engine;
     this.program = program;

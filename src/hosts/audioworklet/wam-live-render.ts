@@ -15,8 +15,8 @@ import type { GraphDescriptorInput } from "../../contracts/graph-descriptor";
 import {
   type RenderRequestInput,
   RenderRequestSchema,
-  refuseRecordedAutomation,
   type RenderResult,
+  refuseRecordedAutomation,
   renderFrameCount,
 } from "../../contracts/render";
 import { parseContract } from "../../contracts/validate";

@@ -109,6 +109,8 @@ export class WorkletDriver {
     private readonly readBuffer: (handle: string) => Promise<Float32Array[]>,
     private readonly faust?: FaustRegistry,
     feederOptions: Omit<CommandFeederOptions, "sampleRate"> = {},
+    /** The sample rate of a buffer handle's audio (so audio at another rate plays at its own). */
+    private readonly bufferRate?: (handle: string) => number,
   ) {
     const plane = createDataPlane({ isolated: globalThis.crossOriginIsolated === true });
     const commands = plane.createRing(Uint8Array, COMMAND_RING_BYTES, {
@@ -162,6 +164,7 @@ export class WorkletDriver {
       types: this.types,
       sampleRate: this.sampleRate,
       readBuffer: this.readBuffer,
+      bufferRate: this.bufferRate,
       faust: this.faust,
       root,
     });

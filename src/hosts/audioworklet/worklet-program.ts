@@ -14,6 +14,7 @@ import type { ProcessorTypeInfo } from "../../engine/processor-types";
 import { faustMemoryBytes } from "../../faust/heap";
 import type { FaustRegistry } from "../../faust/registry";
 import { STAGE_INPUT_NODE_ID, STAGE_OUTPUT_NODE_ID } from "../../wam/partition";
+import { MAX_METERED_NODES } from "./node-meter-tap";
 
 export interface WorkletCompileContext {
   types: readonly ProcessorTypeInfo[];
@@ -21,6 +22,8 @@ export interface WorkletCompileContext {
   sampleRate: number;
   /** The audio of a buffer handle (the engine Worker's buffers). */
   readBuffer(handle: string): Promise<Float32Array[]>;
+  /** The sample rate of a buffer handle's audio; without it every buffer is taken at `sampleRate`. */
+  bufferRate?(handle: string): number;
   faust?: FaustRegistry;
   /** Prefix of error paths. */
   root: string;
@@ -48,7 +51,10 @@ export async function compileForWorklet(
   await faust?.prepareGraph(graph, "graph");
   const faustNodes = new Map<string, ClonedFaustNode>();
   const ports = new Map<string, StagePortSpec>();
+  const meters = graphMeters(graph, root);
   const compiled = compileGraph(graph, {
+    capture: meters,
+    captureLabel: `${root}.extensions.meters`,
     resolveExternal: (node, path) => {
       const port = stagePortOf(node);
       if (port) {
@@ -105,7 +111,37 @@ export async function compileForWorklet(
       node.port = port;
     }
   }
+  const { bufferRate } = context;
+  if (bufferRate !== undefined && handles.length > 0) {
+    compiled.program.bufferRates = handles.map((handle) => bufferRate(handle));
+  }
+  if (meters.length > 0) {
+    compiled.program.meters = meters.map((name) => compiled.nodeIndex.get(name) as number);
+  }
   return { compiled, audio };
+}
+
+/**
+ * The nodes `graph.extensions.meters` asks the audio thread to meter (node-meter-tap.ts): an array
+ * of at most MAX_METERED_NODES node names (compileGraph checks they exist); none when it is absent.
+ * @example
+ * graphMeters({ ...graph, extensions: { meters: ["bass.pan"] } }, "graph"); // ["bass.pan"]
+ */
+export function graphMeters(graph: GraphDescriptor, root: string): string[] {
+  const meters = graph.extensions.meters;
+  if (meters === undefined) return [];
+  const path = `${root}.extensions.meters`;
+  if (!Array.isArray(meters) || meters.some((name) => typeof name !== "string")) {
+    throw new EngineError("E_SCHEMA", "must be an array of node names", path);
+  }
+  if (meters.length > MAX_METERED_NODES) {
+    throw new EngineError(
+      "E_LIMIT",
+      `meters at most ${MAX_METERED_NODES} nodes (the node meter block's capacity), got ${meters.length}`,
+      path,
+    );
+  }
+  return meters as string[];
 }
 
 function stagePortOf(node: GraphNode): StagePortSpec | undefined {

@@ -543,6 +543,17 @@ export class InProcessEngineClient
   }
 
   /**
+   * The sample rate of the audio behind a handle (the real-time host gives it to the worklet with
+   * the audio, so audio at another rate than the context's plays at its own).
+   * @example
+   * client.bufferSampleRate("buf:12"); // 48000
+   */
+  bufferSampleRate(handle: BufferHandle): number {
+    this.ensureOpen();
+    return this.buffers.get(parseHandleArgument(handle), "handle").sampleRate;
+  }
+
+  /**
    * Forgets a handle at once; a render that uses it plays on to its end.
    * @example
    * await client.releaseBuffer(result.buffer_handle ?? "");

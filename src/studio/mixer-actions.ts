@@ -1,0 +1,63 @@
+/**
+ * What the mixer's bus and send controls do to the project: each edit one command, so one undo step;
+ * a send level drag is one gesture (coalesced by the editor, as a fader drag) until the slider's change.
+ */
+import type { ProjectCommand } from "../project/project-commands";
+import type { Project } from "../project/project-schema";
+import {
+  addBusCommand,
+  addReverbCommand,
+  addSendCommand,
+  type SendActions,
+  sendLevelFromSlider,
+} from "./mixer-sends";
+
+export interface MixerEditing {
+  project(): Project;
+  /** Runs a command (with a gesture id: coalesced with the same gesture's edits). */
+  run(command: ProjectCommand, gesture?: string): boolean;
+}
+
+/**
+ * The bus and send actions of the mixer strips, on `editing`.
+ * @example
+ * const actions = busAndSendActions({ project: () => editor.project, run: (command) => { editor.execute(command); return true; } });
+ * actions.addBus();
+ */
+export function busAndSendActions(editing: MixerEditing): SendActions & { addBus(): void } {
+  let gesture = 0;
+  return {
+    addBus: () => {
+      editing.run(addBusCommand(editing.project()));
+    },
+    addReverb: (trackId) => {
+      editing.run(addReverbCommand(editing.project(), trackId));
+    },
+    removeDevice: (trackId, deviceId) => {
+      editing.run({ type: "remove_device", track_id: trackId, device_id: deviceId });
+    },
+    addSend: (trackId) => {
+      const command = addSendCommand(editing.project(), trackId);
+      if (command) editing.run(command);
+    },
+    sendLevel: (trackId, sendId, event) => {
+      const level = sendLevelFromSlider(Number((event.target as HTMLInputElement).value));
+      editing.run(
+        { type: "set_send", track_id: trackId, send_id: sendId, send: { level_db: level } },
+        `send-${gesture}`,
+      );
+    },
+    sendCommit: () => {
+      gesture++;
+    },
+    sendTarget: (trackId, sendId, target) => {
+      editing.run({ type: "set_send", track_id: trackId, send_id: sendId, send: { target } });
+    },
+    sendPreFader: (trackId, sendId, preFader) => {
+      editing.run({ type: "set_send", track_id: trackId, send_id: sendId, send: { pre_fader: preFader } });
+    },
+    removeSend: (trackId, sendId) => {
+      editing.run({ type: "remove_send", track_id: trackId, send_id: sendId });
+    },
+  };
+}
