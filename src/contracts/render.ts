@@ -139,8 +139,15 @@ export const RenderResultSchema = z
           .describe("Stems: a buffer handle per captured node name, each with `frames` frames.")
           .optional(),
         non_finite: NonFiniteReportSchema.optional(),
+        latency_frames: z
+          .int()
+          .min(1)
+          .optional()
+          .describe(
+            "Frames of latency the graph's nodes add on the output's path; the render discarded them at its start, so frame 0 is the start position. Absent: none.",
+          ),
       },
-      "Named extensions (captures, non_finite) and any other extension data.",
+      "Named extensions (captures, non_finite, latency_frames) and any other extension data.",
     ),
   })
   .superRefine((result, ctx) => {

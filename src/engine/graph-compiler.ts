@@ -38,6 +38,7 @@ import {
   parameterRange,
 } from "./builtin-descriptors";
 import type { ExternalNodeSpec, GraphProgram, GraphProgramNode, TimelineEntry } from "./graph-program";
+import { compensateLatency } from "./latency-compensation";
 import type { ProcessorParamInfo, ProcessorTypeInfo } from "./processor-types";
 import { compileWebAudio } from "./web-audio-compiler";
 
@@ -82,8 +83,17 @@ export interface CompiledGraph {
    * and marks the graph's output as captured, and the host reads the output from its capture.
    */
   outputNode: number;
-  /** Program index of each captured node, by name, in graph order. */
+  /**
+   * Program index of each captured node, by name, in graph order: the node itself, or the latency
+   * compensation delay that aligns it with the output (latency-compensation.ts).
+   */
   captures: Map<string, number>;
+  /**
+   * Frames the output (and every capture) is late by: the output's path latency, the sum of the
+   * latencies its longest path adds. A render discards that many frames at its start; 0 for a
+   * graph whose nodes add none.
+   */
+  latencyFrames: number;
 }
 
 /** The most parameter ids an "unknown parameter" message lists (a mixer has 257). */
@@ -115,23 +125,26 @@ export function compileGraph(graph: GraphDescriptor, context: GraphCompileContex
     requested.add(name);
   });
   const clock = new FrameClock(graph, context.sampleRate);
-  const nodes = graph.nodes.map((node, index) =>
-    compileNode(node, formatPath(["nodes", index], root), nodeIndex, clock, context),
-  );
-  const captures = new Map<string, number>();
+  const ownLatency: number[] = [];
+  const nodes = graph.nodes.map((node, index) => {
+    const path = formatPath(["nodes", index], root);
+    const compiled = compileNode(node, path, nodeIndex, clock, context);
+    ownLatency.push(compiled.external?.latencyFrames ?? 0);
+    return compiled;
+  });
+  const requestedCaptures = new Map<string, number>();
   graph.nodes.forEach((node, index) => {
-    if (node.capture || requested.has(node.name)) {
-      captures.set(node.name, index);
-      (nodes[index] as GraphProgramNode).capture = true;
-    }
+    if (node.capture || requested.has(node.name)) requestedCaptures.set(node.name, index);
   });
   const outputNode = nodeIndex.get(graph.output);
   if (outputNode === undefined) {
     throw new EngineError("E_UNKNOWN_NODE", `no node named "${graph.output}"`, formatPath(["output"], root));
   }
   const program: GraphProgram = { nodes, output: outputNode };
+  const { latencyFrames, captures } = compensateLatency(program, ownLatency, requestedCaptures);
+  for (const index of captures.values()) (program.nodes[index] as GraphProgramNode).capture = true;
   addSinkForOffPathCaptures(program, [...captures.values()], context.types);
-  return { program, nodeIndex, outputNode, captures };
+  return { program, nodeIndex, outputNode, captures, latencyFrames };
 }
 
 function compileNode(

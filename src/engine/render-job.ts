@@ -28,6 +28,10 @@
  * each capture's channels are its node's own (captureChannels), so that a mono node can be written
  * as one channel rather than the request's count.
  *
+ * Latency: a graph whose nodes add latency (CompiledGraph.latencyFrames, latency-compensation.ts)
+ * renders that many frames more, discarded at the start like a preroll, so that output frame 0 (and
+ * every capture's) is the timeline's start frame.
+ *
  * Non-finite samples: the engine replaces NaN and ±Infinity by 0 where audio leaves the graph and
  * counts them (wasm/src/dsp/finite.h); the output reports the counts of the kept frames (the preroll
  * is not counted: its audio is discarded).
@@ -166,7 +170,9 @@ export async function runRenderJob(
     pacer.resume();
   };
   engine.seek(job.startFrame - job.prerollFrames);
-  for (let left = job.prerollFrames; left > 0; ) {
+  // The graph's latency is discarded with the preroll: output frame 0 is then timeline frame
+  // startFrame, and the render runs that many frames past the end to keep job.frames.
+  for (let left = job.prerollFrames + compiled.latencyFrames; left > 0; ) {
     if (aborted()) break;
     left -= renderSlice(engine, pacer, null, 0, left);
     if (pacer.sliceUsed()) await pause();

@@ -28,7 +28,7 @@ import { w2Program } from "../support/workloads";
 const SR = 48000;
 
 function compiled(program: GraphProgram): CompiledGraph {
-  return { program, nodeIndex: new Map(), outputNode: program.output, captures: new Map() };
+  return { program, nodeIndex: new Map(), outputNode: program.output, captures: new Map(), latencyFrames: 0 };
 }
 
 /**

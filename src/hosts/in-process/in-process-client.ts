@@ -648,7 +648,12 @@ export class InProcessEngineClient
               .message,
         buffer_handle: this.buffers.issue(output.output, sampleRate),
         frames: output.frames,
-        extensions: { captures, ...(report === null ? {} : { non_finite: report }) },
+        extensions: {
+          captures,
+          ...(report === null ? {} : { non_finite: report }),
+          // Only for a latent graph, whose render trimmed it (latency-compensation.ts).
+          ...(compiled.latencyFrames === 0 ? {} : { latency_frames: compiled.latencyFrames }),
+        },
       });
     } catch (error) {
       if (isEngineError(error, "E_CLOSED")) throw error;
@@ -734,6 +739,7 @@ export class InProcessEngineClient
         params: layout.params,
         create: faust.create,
         memoryBytes,
+        latencyFrames: faust.compiled.descriptor.latency_samples,
       },
     };
   }
