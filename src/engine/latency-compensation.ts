@@ -56,7 +56,8 @@ export function compensateLatency(
   captures: ReadonlyMap<string, number>,
 ): LatencyCompensation {
   const graphNodes = program.nodes.length;
-  const { pathLatency, closesCycle } = pathLatencies(program, ownLatency);
+  const component = cycleComponents(program);
+  const pathLatency = pathLatencies(program, ownLatency, component);
   const delays = new Map<string, number>();
   const delayed = (source: number, frames: number): number => {
     if (frames > MAX_COMPENSATION_FRAMES) {
@@ -73,13 +74,11 @@ export function compensateLatency(
     }
     return index;
   };
-  const component = cycleComponents(program);
   for (let i = 0; i < graphNodes; i++) {
     const node = program.nodes[i] as GraphProgramNode;
     if (node.inputs.length < 2) continue;
     // An input from the node's own cycle is the loop's timing, not a path to align.
-    const aligned = (position: number) =>
-      !closesCycle.has(edgeKey(i, position)) && component[node.inputs[position] as number] !== component[i];
+    const aligned = (position: number) => component[node.inputs[position] as number] !== component[i];
     let target = 0;
     node.inputs.forEach((input, position) => {
       if (aligned(position)) target = Math.max(target, pathLatency[input] ?? 0);
@@ -96,10 +95,6 @@ export function compensateLatency(
     compensated.set(name, short > 0 ? delayed(index, short) : index);
   }
   return { latencyFrames, captures: compensated, pathLatency };
-}
-
-function edgeKey(node: number, position: number): string {
-  return `${node}:${position}`;
 }
 
 /**
@@ -157,44 +152,37 @@ function cycleComponents(program: GraphProgram): Int32Array {
 }
 
 /**
- * Path latency of every node (depth first from each node, iteratively: a graph may be thousands of
- * nodes deep). An input that points back to a node being visited closes a cycle: it is recorded and
- * ignored.
+ * Path latency of every node: depth first along inputs (iteratively: a graph may be thousands of
+ * nodes deep), following only inputs from other components, so the search never meets a cycle.
  */
 function pathLatencies(
   program: GraphProgram,
   ownLatency: readonly number[],
-): { pathLatency: number[]; closesCycle: Set<string> } {
+  component: Int32Array,
+): number[] {
   const count = program.nodes.length;
   const pathLatency = new Array<number>(count).fill(0);
-  const state = new Uint8Array(count); // 0 unvisited, 1 on the stack, 2 done
-  const closesCycle = new Set<string>();
+  const done = new Uint8Array(count);
+  const outside = (node: number, input: number) => component[input] !== component[node];
   for (let root = 0; root < count; root++) {
-    if (state[root] !== 0) continue;
+    if (done[root]) continue;
     const stack: { node: number; next: number }[] = [{ node: root, next: 0 }];
-    state[root] = 1;
     while (stack.length > 0) {
       const top = stack[stack.length - 1] as { node: number; next: number };
       const inputs = (program.nodes[top.node] as GraphProgramNode).inputs;
       if (top.next < inputs.length) {
-        const position = top.next++;
-        const input = inputs[position] as number;
-        if (state[input] === 1) closesCycle.add(edgeKey(top.node, position));
-        else if (state[input] === 0) {
-          state[input] = 1;
-          stack.push({ node: input, next: 0 });
-        }
+        const input = inputs[top.next++] as number;
+        if (outside(top.node, input) && !done[input]) stack.push({ node: input, next: 0 });
         continue;
       }
       let upstream = 0;
-      inputs.forEach((input, position) => {
-        if (!closesCycle.has(edgeKey(top.node, position)))
-          upstream = Math.max(upstream, pathLatency[input] ?? 0);
-      });
+      for (const input of inputs) {
+        if (outside(top.node, input)) upstream = Math.max(upstream, pathLatency[input] ?? 0);
+      }
       pathLatency[top.node] = upstream + Math.max(0, Math.round(ownLatency[top.node] ?? 0));
-      state[top.node] = 2;
+      done[top.node] = 1;
       stack.pop();
     }
   }
-  return { pathLatency, closesCycle };
+  return pathLatency;
 }

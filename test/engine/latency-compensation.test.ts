@@ -134,6 +134,32 @@ describe("latency compensation in renders", () => {
     expect(nonZeroFrames(out as Float32Array)).toEqual([0]);
   });
 
+  it("plays a latent node inside a feedback loop on time: the loop's echoes come 10 ms + 64 frames apart", async () => {
+    const latent = await client.compileFaust(latentDelay(64));
+    const impulse = new Float32Array(RATE / 4);
+    impulse[0] = 1;
+    const handle = await client.uploadBuffer([impulse], RATE);
+    const result = await client.render(
+      request(
+        [
+          { name: "src", node_id: "builtin:playback", buffers: { data: handle } },
+          { name: "bus", node_id: "builtin:mixer", inputs: ["src", "echo"] },
+          { name: "late", node_id: latent.node_id, inputs: ["bus"] },
+          { name: "delay", node_id: "builtin:delay", inputs: ["late"], params: { time: 10 } },
+          { name: "echo", node_id: "builtin:gain", inputs: ["delay"], params: { gain: 0.5 } },
+        ],
+        "bus",
+        { duration_seconds: 0.05 },
+      ),
+    );
+    expect(result.error).toBeNull();
+    expect(result.extensions.latency_frames).toBeUndefined();
+    const [out] = await client.readBuffer(result.buffer_handle as string);
+    const frames = nonZeroFrames(out as Float32Array);
+    expect(frames).toEqual([0, 544, 1088, 1632, 2176]);
+    expect(frames.map((frame) => (out as Float32Array)[frame])).toEqual([1, 0.5, 0.25, 0.125, 0.0625]);
+  });
+
   it("reports no latency for a graph whose nodes add none", async () => {
     const result = await client.render(
       request([{ name: "src", node_id: "builtin:playback", buffers: { data: src } }], "src"),
@@ -184,6 +210,15 @@ describe("compensateLatency", () => {
     expect(result.latencyFrames).toBe(32);
     expect(program.nodes).toHaveLength(4);
     expect(program.nodes[2]?.inputs).toEqual([1, 3]);
+  });
+
+  it("counts no latency around a cycle: a latent node inside a feedback loop leaves the bus on time", () => {
+    // 0 source -> 1 bus (0 and the return 3) -> 2 latent (64) -> 3 delay -> back into 1.
+    const program: GraphProgram = { nodes: [node([]), node([0, 3]), node([1]), node([2])], output: 1 };
+    const result = compensateLatency(program, [0, 0, 64, 0], new Map());
+    expect(result.latencyFrames).toBe(0);
+    expect(result.pathLatency).toEqual([0, 0, 64, 0]);
+    expect(program.nodes).toHaveLength(4);
   });
 
   it("adds nothing to a graph without latency", () => {
