@@ -44,6 +44,17 @@ async function audioWorkletHost(
   }
 }
 
-const api = { workerHosts, audioWorkletHost };
+/** What the AudioWorklet host reports while it plays `request`'s graph: its latency_frames. */
+async function audioWorkletPlayingLatency(request: RenderRequestInput): Promise<unknown> {
+  const engine = await AudioWorkletEngineClient.start({ sampleRate: request.sample_rate });
+  try {
+    await engine.loadGraph(request.node_graph);
+    return (await engine.getTransportState()).extensions.latency_frames;
+  } finally {
+    await engine.close();
+  }
+}
+
+const api = { workerHosts, audioWorkletHost, audioWorkletPlayingLatency };
 export type CrossHostApi = typeof api;
 Object.assign(window, { crossHost: api });

@@ -178,8 +178,15 @@ export const RenderResultSchema = z
             "Frames each value of an automation buffer stands for: 1 for resolution frame, the block size for block.",
           )
           .optional(),
+        latency_frames: z
+          .int()
+          .min(1)
+          .optional()
+          .describe(
+            "Frames of latency the graph's nodes add on the output's path; the render discarded them at its start, so frame 0 is the start position. Absent: none.",
+          ),
       },
-      "Named extensions (captures, non_finite, automation) and any other extension data.",
+      "Named extensions (captures, non_finite, automation, latency_frames) and any other extension data.",
     ),
   })
   .superRefine((result, ctx) => {

@@ -183,6 +183,7 @@ const ENGINE_FUNCTIONS = {
   wd_type_instrument: true,
   wd_type_buffer_slots: true,
   wd_type_presets: true,
+  wd_type_internal: true,
 } satisfies Record<Exclude<keyof EngineWasmExports, "memory">, true>;
 
 /** Whether an instance's exports are engine.wasm's (checked once, at instantiation). */

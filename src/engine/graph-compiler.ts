@@ -38,6 +38,7 @@ import {
   parameterRange,
 } from "./builtin-descriptors";
 import type { ExternalNodeSpec, GraphProgram, GraphProgramNode, TimelineEntry } from "./graph-program";
+import { compensateLatency } from "./latency-compensation";
 import type { ProcessorParamInfo, ProcessorTypeInfo } from "./processor-types";
 import { compileWebAudio } from "./web-audio-compiler";
 
@@ -87,13 +88,22 @@ export interface CompiledGraph {
    * and marks the graph's output as captured, and the host reads the output from its capture.
    */
   outputNode: number;
-  /** Program index of each captured node, by name, in graph order. */
+  /**
+   * Program index of each captured node, by name, in graph order: the node itself, or the latency
+   * compensation delay that aligns it with the output (latency-compensation.ts).
+   */
   captures: Map<string, number>;
   /**
    * Each node whose parameters are recorded (record_automation), by name, in graph order: its
    * program index and its parameter ids in engine index order.
    */
   recorded: Map<string, RecordedNode>;
+  /**
+   * Frames the output (and every capture) is late by: the output's path latency, the sum of the
+   * latencies its longest path adds. A render discards that many frames at its start; 0 for a
+   * graph whose nodes add none.
+   */
+  latencyFrames: number;
 }
 
 /** A node whose parameter values a render records. */
@@ -140,18 +150,19 @@ export function compileGraph(graph: GraphDescriptor, context: GraphCompileContex
     recordedNames.add(name);
   });
   const clock = new FrameClock(graph, context.sampleRate);
+  const ownLatency: number[] = [];
   const parameterIds: string[][] = [];
-  const nodes = graph.nodes.map((node, index) =>
-    compileNode(node, formatPath(["nodes", index], root), nodeIndex, clock, context, (ids) => {
+  const nodes = graph.nodes.map((node, index) => {
+    const path = formatPath(["nodes", index], root);
+    const compiled = compileNode(node, path, nodeIndex, clock, context, (ids) => {
       parameterIds[index] = ids;
-    }),
-  );
-  const captures = new Map<string, number>();
+    });
+    ownLatency.push(compiled.external?.latencyFrames ?? 0);
+    return compiled;
+  });
+  const requestedCaptures = new Map<string, number>();
   graph.nodes.forEach((node, index) => {
-    if (node.capture || requested.has(node.name)) {
-      captures.set(node.name, index);
-      (nodes[index] as GraphProgramNode).capture = true;
-    }
+    if (node.capture || requested.has(node.name)) requestedCaptures.set(node.name, index);
   });
   const outputNode = nodeIndex.get(graph.output);
   if (outputNode === undefined) {
@@ -164,13 +175,15 @@ export function compileGraph(graph: GraphDescriptor, context: GraphCompileContex
     (nodes[index] as GraphProgramNode).recordParams = true;
   });
   const program: GraphProgram = { nodes, output: outputNode };
+  const { latencyFrames, captures } = compensateLatency(program, ownLatency, requestedCaptures);
+  for (const index of captures.values()) (program.nodes[index] as GraphProgramNode).capture = true;
   // A recorded node renders only when something renders it: off the output's path it joins the sink.
   addSinkForOffPathCaptures(
     program,
     [...captures.values(), ...[...recorded.values()].map(({ index }) => index)],
     context.types,
   );
-  return { program, nodeIndex, outputNode, captures, recorded };
+  return { program, nodeIndex, outputNode, captures, recorded, latencyFrames };
 }
 
 function compileNode(

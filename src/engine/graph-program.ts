@@ -27,6 +27,11 @@ export interface ExternalNodeSpec {
   create(): ExternalProcessor;
   /** Bytes the processor holds outside engine.wasm (a Faust DSP's own memory), for the graph's estimate. */
   memoryBytes?: number;
+  /**
+   * Frames of latency the node adds (its NodeDescriptor's latency_samples); the compiler delays
+   * parallel paths to match (latency-compensation.ts). Absent: 0.
+   */
+  latencyFrames?: number;
 }
 
 /** A compiled Faust node as data: the compiled code, its soundfile audio, its parameter table. */

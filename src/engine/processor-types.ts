@@ -20,6 +20,7 @@ export interface ProcessorTableExports {
   wd_type_instrument(type: number): number;
   wd_type_buffer_slots(type: number): number;
   wd_type_presets(type: number): number;
+  wd_type_internal(type: number): number;
 }
 
 /** One parameter of a built-in processor type, as declared by the engine. */
@@ -197,15 +198,21 @@ function readParam(
 }
 
 /**
- * Reads the processor type table compiled into engine.wasm.
+ * Reads the processor type table compiled into engine.wasm: the builtin node types, or with
+ * `includeInternal` also the types the engine uses for itself (the latency compensation delay the
+ * graph compiler inserts, latency-compensation.ts), which no graph names and no catalog lists.
  * @example
  * import { instantiateEngine } from "./engine-module";
  * readProcessorTypes(instantiateEngine(module)).find((t) => t.kind === "sampler")?.bufferSlots;
  * // [["data", "sample"]]
  */
-export function readProcessorTypes(exports: ProcessorTableExports): ProcessorTypeInfo[] {
+export function readProcessorTypes(
+  exports: ProcessorTableExports,
+  includeInternal = false,
+): ProcessorTypeInfo[] {
   const types: ProcessorTypeInfo[] = [];
   for (let t = 0; t < exports.wd_type_count(); t++) {
+    if (!includeInternal && exports.wd_type_internal(t) !== 0) continue;
     const kind = readCString(exports.memory, exports.wd_type_kind(t));
     const params: ProcessorParamInfo[] = [];
     for (let p = 0; p < exports.wd_type_param_count(t); p++) params.push(readParam(exports, t, p, kind));

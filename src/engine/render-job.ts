@@ -28,6 +28,10 @@
  * each capture's channels are its node's own (captureChannels), so that a mono node can be written
  * as one channel rather than the request's count.
  *
+ * Latency: a graph whose nodes add latency (CompiledGraph.latencyFrames, latency-compensation.ts)
+ * renders that many frames more, discarded at the start like a preroll, so that output frame 0 (and
+ * every capture's) is the timeline's start frame.
+ *
  * Non-finite samples: the engine replaces NaN and ±Infinity by 0 where audio leaves the graph and
  * counts them (wasm/src/dsp/finite.h); the output reports the counts of the kept frames (the preroll
  * is not counted: its audio is discarded).
@@ -163,12 +167,16 @@ export async function runRenderJob(
     routes.push(route);
   }
   // Recorded parameters (record_automation): a route per node, an array per parameter. Never
-  // streamed: the client refuses record_automation with onChunk.
+  // streamed: the client refuses record_automation with onChunk. A parameter belongs to the
+  // timeline, not to the late output: its record starts at the start position, latencyFrames before
+  // the audio kept, so each array is that much longer and written that much further on.
+  const latency = compiled.latencyFrames;
   const recorded = new Map<string, ChannelRoute>();
   for (const [name, { index, params }] of compiled.recorded) {
     if (params.length === 0) continue;
-    const arrays = params.map(() => new Float32Array(resultFrames));
-    const route = new ChannelRoute(engine, arrays, parameterSource(engine, engineNode(index), params.length));
+    const arrays = params.map(() => new Float32Array(resultFrames + latency));
+    const source = parameterSource(engine, engineNode(index), params.length);
+    const route = new ChannelRoute(engine, arrays, source, latency);
     recorded.set(name, route);
     routes.push(route);
   }
@@ -181,9 +189,19 @@ export async function runRenderJob(
     pacer.resume();
   };
   engine.seek(job.startFrame - job.prerollFrames);
+  // The graph's latency is discarded with the preroll: output frame 0 is then timeline frame
+  // startFrame, and the render runs that many frames past the end to keep job.frames.
   for (let left = job.prerollFrames; left > 0; ) {
     if (aborted()) break;
     left -= renderSlice(engine, pacer, null, 0, left);
+    if (pacer.sliceUsed()) await pause();
+  }
+  // The latency's frames: their audio is discarded, their recorded parameters kept (offset -latency
+  // lands on index 0 of the records).
+  const recordedRoutes = recorded.size > 0 ? [...recorded.values()] : null;
+  for (let done = 0; done < latency; ) {
+    if (aborted()) break;
+    done += renderSlice(engine, pacer, recordedRoutes, done - latency, latency - done);
     if (pacer.sliceUsed()) await pause();
   }
   // Only kept frames count: the preroll's audio is discarded.
@@ -387,6 +405,8 @@ class ChannelRoute {
     private readonly engine: WasmEngine,
     channels: Float32Array[],
     private readonly source: StagingSource,
+    /** Frames the results are written further on than the kept frames' offsets (recorded parameters). */
+    private readonly shift = 0,
   ) {
     this.channels = channels;
     this.chunkFrames = engine.maxRenderFrames;
@@ -423,7 +443,7 @@ class ChannelRoute {
       const view = whole
         ? (this.chunkViews[source] as Float32Array)
         : (this.sources[source] as Float32Array).subarray(0, frames);
-      (this.channels[channel] as Float32Array).set(view, offset);
+      (this.channels[channel] as Float32Array).set(view, offset + this.shift);
     }
   }
 
@@ -483,7 +503,8 @@ function trimmed(
   const parameters = new Map<string, Map<string, Float32Array>>();
   for (const [name, { params }] of compiled.recorded) {
     const route = recorded.get(name);
-    const values = route === undefined ? [] : keep(route.channels);
+    // Longer than the kept frames by the latency (see runRenderJob): always cut to them.
+    const values = route === undefined ? [] : route.channels.map((channel) => channel.slice(0, frames));
     parameters.set(name, new Map(params.map((id, param) => [id, values[param] ?? new Float32Array(0)])));
   }
   return {

@@ -67,7 +67,8 @@ export class WasmEngine {
     readonly blockSize = 128,
   ) {
     this.types = readProcessorTypes(exports);
-    for (const type of this.types) this.typeByKind.set(type.kind, type);
+    // addNode also takes the internal kinds (the compiler's latency compensation delays).
+    for (const type of readProcessorTypes(exports, true)) this.typeByKind.set(type.kind, type);
     this.handle = exports.wd_engine_create(sampleRate, blockSize);
   }
 

@@ -127,6 +127,11 @@ export interface AudioWorkletHostApi extends EngineHostApi {
   ): Promise<WireResult<CompiledStage[]>>;
   /** The live WAM graph's stages did not start (or are gone): commands name the primary's graph again. */
   endStages(): void;
+  /**
+   * Frames the graph the worklet plays is late by: its nodes' latency (docs/processors.md, "Latency
+   * compensation"), which the audio thread cannot play early; 0 before a graph is loaded.
+   */
+  playingLatencyFrames(): Promise<WireResult<number>>;
   /** Monitoring on or off: a stopped transport renders the graph with the timeline held, or is silent. */
   setMonitoring(on: boolean): Promise<WireResult<void>>;
   /** Starts recording live MIDI on the audio thread (WorkletDriver.startMidiRecording). */

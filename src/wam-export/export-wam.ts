@@ -135,7 +135,13 @@ export async function exportWam(
       const { layout, nodeId } = resolved.compiled;
       return {
         type: resolved.type,
-        spec: { nodeId, numOutputs: layout.numOutputs, params: layout.params, create: resolved.create },
+        spec: {
+          nodeId,
+          numOutputs: layout.numOutputs,
+          params: layout.params,
+          create: resolved.create,
+          latencyFrames: resolved.compiled.descriptor.latency_samples,
+        },
       };
     },
   });

@@ -31,10 +31,12 @@ const everything: GraphProgram = {
       ]),
     },
     { kind: "playback", inputs: [], params: { loop: 1 }, buffers: { 0: 0 } },
-    { kind: "mixer", inputs: [4, 5, 6, 9, 10], params: {} },
+    { kind: "mixer", inputs: [4, 5, 6, 9, 10, 11], params: {} },
     { kind: "delay", inputs: [7], params: { time: 100 } },
     { kind: "gain", inputs: [8], params: { gain: 0.3 } },
     stealingSynthNode(),
+    // The compiler's latency compensation (an internal kind).
+    { kind: "latency_delay", inputs: [0], params: { frames: 300 } },
   ],
   output: 7,
 };

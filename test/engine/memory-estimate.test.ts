@@ -72,6 +72,17 @@ const wideDelays: GraphProgram = {
   output: 2,
 };
 
+/** Latency compensation delays (the compiler's internal kind): rings sized by their frames. */
+const compensationDelays: GraphProgram = {
+  nodes: [
+    { kind: "oscillator", inputs: [], params: { channels: 4 } },
+    { kind: "latency_delay", inputs: [0], params: { frames: 48000 } },
+    { kind: "latency_delay", inputs: [0], params: { frames: 300 } },
+    { kind: "mixer", inputs: [1, 2], params: {} },
+  ],
+  output: 3,
+};
+
 /** A hundred small nodes: the node records and channel tables dominate. */
 const manySmall: GraphProgram = {
   nodes: [
@@ -117,6 +128,7 @@ describe("the memory estimate matches what a graph takes", () => {
     ["16 channels through two delays", wideDelays, 48000, 128],
     ["16 channels through two delays at 44.1 kHz, 64-frame blocks", wideDelays, 44100, 64],
     ["a hundred small nodes", manySmall, 48000, 128],
+    ["latency compensation delays of 1 s and 300 frames on 4 channels", compensationDelays, 48000, 128],
     ["W1", w1Program(), 48000, 128],
     ["W2", w2Program(), 48000, 128],
     ["two custom waveforms of 64 harmonics", customWaves, 48000, 128, sawCoefficients],

@@ -135,6 +135,7 @@ function fakeTable(bufferSlots: string, choiceAliases: string, presets = ""): Pr
     wd_type_instrument: () => 1,
     wd_type_buffer_slots: () => slots,
     wd_type_presets: () => presetText,
+    wd_type_internal: () => 0,
   };
 }
 

@@ -34,6 +34,7 @@ function compiled(program: GraphProgram): CompiledGraph {
     outputNode: program.output,
     captures: new Map(),
     recorded: new Map(),
+    latencyFrames: 0,
   };
 }
 

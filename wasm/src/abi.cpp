@@ -194,6 +194,8 @@ int wd_type_instrument(int t) { return wd::processorType(t)->instrument ? 1 : 0;
 const char* wd_type_buffer_slots(int t) { return wd::processorType(t)->bufferSlots; }
 // any thread: the type's named presets ("Name:id=value,...|..."; see ProcessorType::presets), or nullptr.
 const char* wd_type_presets(int t) { return wd::processorType(t)->presets; }
+// any thread: 1 for a type the engine uses for itself (ProcessorType::internal), never in a graph.
+int wd_type_internal(int t) { return wd::processorType(t)->internal ? 1 : 0; }
 
 // control: scratch memory for passing arrays in; traps when it cannot be had, like `new`.
 void* wd_alloc(int bytes) {

@@ -5,6 +5,7 @@
 #include "processors/delay.h"
 #include "processors/filter.h"
 #include "processors/gain.h"
+#include "processors/latency_delay.h"
 #include "processors/mixer.h"
 #include "processors/oscillator.h"
 #include "processors/panner.h"
@@ -41,6 +42,11 @@ const ProcessorType kTypes[] = {
     {"constant", "Constant", kConstantParams, kConstantParamCount, 0, make<Constant>},
     {"synth", "Synth", kSynthParams, kSynthParamCount, 0, make<Synth>,
      /*feedbackCapable=*/false, /*instrument=*/true, /*bufferSlots=*/nullptr, /*presets=*/kSynthPresets},
+    // Internal: the compiler's latency compensation (src/engine/latency-compensation.ts). Last, so
+    // the public types keep their indices.
+    {"latency_delay", "Latency compensation delay", kLatencyDelayParams, kLatencyDelayParamCount, -1,
+     make<LatencyDelay>, /*feedbackCapable=*/false, /*instrument=*/false, /*bufferSlots=*/nullptr,
+     /*presets=*/nullptr, /*internal=*/true},
 };
 
 }  // namespace

@@ -33,6 +33,9 @@ struct ProcessorType {
   // keep their defaults. The engine only stores the text: src/engine/processor-types.ts parses and
   // checks it (every id a parameter of the type, every value in range).
   const char* presets = nullptr;
+  // True for a type the engine uses for itself (the latency compensation delay the graph compiler
+  // inserts): no graph names it, and no catalog lists it.
+  bool internal = false;
 };
 
 int processorTypeCount();

@@ -128,6 +128,8 @@ export class AudioWorkletEngineClient
   private sessionId: string;
   private restarting: Promise<void> | null = null;
   private wamGraph: LiveWamGraph | null = null;
+  /** Frames the graph playing is late by (its nodes' latency; 0 for a WAM graph's return graph). */
+  private playingLatencyFrames = 0;
   private readonly measureWamResources: boolean;
 
   private constructor(
@@ -360,6 +362,8 @@ export class AudioWorkletEngineClient
         data_plane: this.dataPlane,
         // A WAM graph's output is late by its WAM path's compensation delay (docs/wam.md).
         ...(this.wamGraph ? { wam: { latency_frames: this.wamGraph.latencyFrames } } : {}),
+        // A graph whose nodes add latency plays late by it (docs/processors.md, "Latency compensation").
+        ...(this.playingLatencyFrames > 0 ? { latency_frames: this.playingLatencyFrames } : {}),
       },
     };
   }
@@ -414,6 +418,7 @@ export class AudioWorkletEngineClient
     if (!hasWamNodes(graph as { nodes?: unknown })) {
       await super.loadGraph(graph);
       this.endWamGraph();
+      this.playingLatencyFrames = await this.call((remote) => remote.playingLatencyFrames());
       return;
     }
     this.ensureOpen();
@@ -441,6 +446,7 @@ export class AudioWorkletEngineClient
       next.discard();
       throw error;
     }
+    this.playingLatencyFrames = 0;
     this.endWamGraph();
     this.wamGraph = next;
     try {

@@ -129,6 +129,14 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     });
   }
 
+  /**
+   * Frames the graph the worklet plays is late by (its latency, CompiledGraph.latencyFrames): the
+   * audio thread cannot look ahead, so it aligns parallel paths and plays late by the longest.
+   */
+  playingLatencyFrames(): Promise<WireResult<number>> {
+    return settle(async () => this.driver?.loadedLatencyFrames ?? 0);
+  }
+
   override setParameter(
     node: string,
     parameter: string,

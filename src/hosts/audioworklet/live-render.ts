@@ -90,6 +90,7 @@ export async function renderLive(
 
   await converse(driver, { type: "live-hold" }, "live-held");
   let outcome: LiveGraphOutcome = "kept";
+  let latencyFrames = 0;
   let restoreError: string | null = null;
   let capture: LiveCapture;
   let after: HeldTransport;
@@ -100,9 +101,12 @@ export async function renderLive(
       outcome = previous === null ? "left_loaded" : "restored";
     }
     try {
+      latencyFrames = driver.loadedLatencyFrames;
       capture = await captureLive(driver, request, {
         startFrame: startFrame - skipFrames,
-        skipFrames,
+        // The graph's latency is played and dropped with the preroll, as offline (render-job.ts):
+        // frame 0 of the result is the start position.
+        skipFrames: skipFrames + latencyFrames,
         frames,
         captureNames,
         signal,
@@ -178,6 +182,7 @@ export async function renderLive(
       lost_frames: capture.lostFrames,
       live_render: live,
       ...(report === null ? {} : { non_finite: report }),
+      ...(latencyFrames === 0 ? {} : { latency_frames: latencyFrames }),
     },
   });
 }

@@ -87,6 +87,7 @@ export class WorkletDriver {
   readonly feeder: CommandFeeder;
   private readonly bell: RingBell;
   private loaded: LoadedGraph | null = null;
+  private loadedLatency = 0;
   /** The stages of the WAM graph playing, and which stage holds each engine node (by name). */
   private stages: LiveStage[] = [];
   private stageOf = new Map<string, number>();
@@ -175,6 +176,7 @@ export class WorkletDriver {
       }
       throw new EngineError("E_RENDER", `the worklet could not load it: ${reply.message}`);
     }
+    this.loadedLatency = compiled.latencyFrames;
     this.loaded = this.loadedRecord(graph, compiled.nodeIndex, {
       outputSource: compiled.program.output === compiled.outputNode ? -1 : compiled.outputNode,
       captures: compiled.captures,
@@ -235,6 +237,15 @@ export class WorkletDriver {
   }
 
   /** The graph the worklet plays (null before the first load). */
+  /**
+   * Frames the playing graph's output is late by (CompiledGraph.latencyFrames): the worklet cannot
+   * look ahead, so it delays parallel paths to align them and plays late by their longest latency.
+   * A live render skips these frames (live-render.ts).
+   */
+  get loadedLatencyFrames(): number {
+    return this.loaded === null ? 0 : this.loadedLatency;
+  }
+
   get loadedGraph(): GraphDescriptor | null {
     return this.loaded?.graph ?? null;
   }

@@ -79,7 +79,8 @@ export async function compileForWorklet(
         code: { dsp, effect, mixer, layout },
         soundfiles: [...resolved.soundfiles],
       });
-      return { type: resolved.type, spec: { ...spec, create: resolved.create } };
+      const latencyFrames = resolved.compiled.descriptor.latency_samples;
+      return { type: resolved.type, spec: { ...spec, create: resolved.create, latencyFrames } };
     },
     types: context.types,
     sampleRate,

@@ -694,6 +694,8 @@ export class InProcessEngineClient
           captures,
           ...(automation ?? {}),
           ...(report === null ? {} : { non_finite: report }),
+          // Only for a latent graph, whose render trimmed it (latency-compensation.ts).
+          ...(compiled.latencyFrames === 0 ? {} : { latency_frames: compiled.latencyFrames }),
         },
       });
     } catch (error) {
@@ -784,6 +786,7 @@ export class InProcessEngineClient
         params: layout.params,
         create: faust.create,
         memoryBytes,
+        latencyFrames: faust.compiled.descriptor.latency_samples,
       },
     };
   }

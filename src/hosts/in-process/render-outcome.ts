@@ -52,7 +52,9 @@ export function renderFailure(error: unknown, compiled: CompiledGraph, graph: Gr
     const named = error.message.replace(/\bnode (\d+)\b/g, (text, index: string) => {
       const name = graph.nodes[Number(index)]?.name;
       if (name !== undefined) return `node "${name}"`;
-      return Number(index) === compiled.program.output ? "the capture sink" : text;
+      if (Number(index) === compiled.program.output) return "the capture sink";
+      // The other nodes after the graph's are the compiler's (latency-compensation.ts).
+      return compiled.program.nodes[Number(index)] === undefined ? text : "a latency compensation delay";
     });
     return new EngineError("E_RENDER", `engine error ${error.code}: ${named}`);
   }

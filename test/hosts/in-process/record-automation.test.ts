@@ -205,6 +205,39 @@ describe("record_automation", () => {
     expect(output?.[SR / 2]).toBeCloseTo(0.9, 6);
   });
 
+  it("keeps a latent graph's record on the timeline: index n is the value at the start position plus n frames", async () => {
+    const late = await engine.compileFaust('declare latency_samples "300";\nprocess = @(300);');
+    const nodes: GraphNodeInput[] = [
+      { name: "one", node_id: "builtin:constant" },
+      { name: "late", node_id: late.node_id, inputs: ["one"] },
+      {
+        name: "vca",
+        node_id: "builtin:gain",
+        inputs: ["late"],
+        automation: {
+          gain: {
+            kind: "breakpoints",
+            timeline: "seconds",
+            points: [
+              { time: 0, value: 0.2, curve: "step" },
+              { time: 0.5, value: 0.8, curve: "step" },
+            ],
+          },
+        },
+      },
+    ];
+    const result = await engine.render(
+      request(graph(nodes), { options: { record_automation: { nodes: ["vca"] } } }),
+    );
+    expect(result.extensions.latency_frames).toBe(300);
+    const gain = await recorded(result, "vca", "gain");
+    expect(gain.length).toBe(SR);
+    // The step is at 0.5 s of the timeline, whatever the output's latency.
+    expect(gain[SR / 2 - 1]).toBeCloseTo(0.2, 6);
+    expect(gain[0]).toBeCloseTo(0.2, 6);
+    expect(gain[SR / 2]).toBeCloseTo(0.8, 6);
+  });
+
   it("refuses unknown and repeated nodes, and streaming, naming the field", async () => {
     const osc = graph([{ name: "osc", node_id: "builtin:oscillator" }]);
     expect(
