@@ -9,6 +9,8 @@
  * upload.
  */
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Every route starts with it (the contracts' version). */
 export const API_PREFIX = "/v1alpha";
 
@@ -34,6 +36,13 @@ export const AUDIO_HEADERS = {
 export function encodePlanarFloat32(channels: readonly Float32Array[]): Uint8Array {
   const frames = channels[0]?.length ?? 0;
   const bytes = new Uint8Array(4 * frames * channels.length);
+  if (LITTLE_ENDIAN) {
+    // The wire's byte order is the machine's: copy the arrays' bytes whole.
+    channels.forEach((channel, c) => {
+      bytes.set(new Uint8Array(channel.buffer, channel.byteOffset, 4 * frames), 4 * frames * c);
+    });
+    return bytes;
+  }
   const view = new DataView(bytes.buffer);
   channels.forEach((channel, c) => {
     const base = 4 * frames * c;
@@ -51,6 +60,13 @@ export function encodePlanarFloat32(channels: readonly Float32Array[]): Uint8Arr
 export function decodePlanarFloat32(bytes: Uint8Array, channels: number): Float32Array[] | null {
   if (!Number.isInteger(channels) || channels < 1 || bytes.byteLength % (4 * channels) !== 0) return null;
   const frames = bytes.byteLength / (4 * channels);
+  if (LITTLE_ENDIAN) {
+    return Array.from({ length: channels }, (_, c) => {
+      const start = bytes.byteOffset + 4 * frames * c;
+      // slice() copies into a fresh, aligned buffer the channel owns.
+      return new Float32Array(bytes.buffer.slice(start, start + 4 * frames));
+    });
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return Array.from({ length: channels }, (_, c) => {
     const channel = new Float32Array(frames);

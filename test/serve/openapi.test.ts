@@ -67,11 +67,9 @@ describe("the OpenAPI document", () => {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     for (const schema of Object.values(document.components.schemas)) if (schema.$id) ajv.addSchema(schema);
     const schemaOf = (path: string, method: string, status: string) => {
-      const ref = (
-        document.paths[path]?.[method]?.responses[status]?.content?.["application/json"]?.schema as {
-          $ref: string;
-        }
-      ).$ref;
+      const response = document.paths[path]?.[method]?.responses[status];
+      const ref =
+        (response?.content?.["application/json"]?.schema as { $ref?: string } | undefined)?.$ref ?? "";
       const component = document.components.schemas[ref.slice("#/components/schemas/".length)] ?? {};
       const check = typeof component.$id === "string" ? ajv.getSchema(component.$id) : ajv.compile(component);
       if (check === undefined) throw new Error(`no schema for ${ref}`);
