@@ -207,9 +207,9 @@ describe("200 requests at once", () => {
       "--token",
       TOKEN,
       "--concurrency",
-      "2",
+      "1",
       "--queue",
-      "4",
+      "2",
       "--max-body",
       "4K",
       "--timeout",
@@ -219,7 +219,8 @@ describe("200 requests at once", () => {
     const longSession = await openSession(url);
     const shortSession = await openSession(url);
     type Kind = "long" | "short" | "bad-token" | "oversized";
-    // One long render first (it holds a turn until the time limit), then the rest interleaved.
+    // One long render first: it holds the only turn until the time limit (2 s), so of the requests
+    // arriving meanwhile two wait and the others are refused, whatever the machine's speed.
     const kinds: Kind[] = ["long"];
     for (let i = 1; i < 200; i++)
       kinds.push(i % 10 === 3 ? "bad-token" : i % 10 === 7 ? "oversized" : "short");
@@ -263,8 +264,7 @@ describe("200 requests at once", () => {
     }
     expect(counts[401]).toBe(20);
     expect(counts[413]).toBe(20);
-    expect(counts[200]).toBeGreaterThan(0);
-    expect(counts[429]).toBeGreaterThan(0);
+    expect(counts[429]).toBeGreaterThan(100);
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(200);
     console.log(`[serve] 200 requests at once: ${JSON.stringify(counts)}`);
     // Still serving: a render after the storm.
