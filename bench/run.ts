@@ -24,6 +24,7 @@ import { benchW3Worker } from "./faust/w3-browser";
 import { benchW3Nodejs } from "./faust/w3-nodejs";
 import type { ProjectExportPairs } from "./pages/bench";
 import { benchProjectCompile, benchProjectExportNodejs } from "./project";
+import { benchServeOverhead, describeServeOverhead } from "./serve";
 import { benchWamOverhead, describeWamOverhead, type WamOverhead } from "./wam/wam-overhead";
 import { median, type Timing } from "./workloads";
 
@@ -43,10 +44,13 @@ const { values } = parseArgs({
     only: { type: "string" },
   },
 });
-if (values.only !== undefined && values.only !== "project") {
-  throw new Error(`--only takes "project" (the project rows), not "${values.only}"`);
+if (values.only !== undefined && values.only !== "project" && values.only !== "serve") {
+  throw new Error(
+    `--only takes "project" (the project rows) or "serve" (the serve row), not "${values.only}"`,
+  );
 }
 const onlyProject = values.only === "project";
+const onlyServe = values.only === "serve";
 const seconds = Number(values.seconds);
 const repetitions = Number(values.repetitions);
 const workloads: WorkloadId[] = ["W1", "W2"];
@@ -241,6 +245,26 @@ async function projectRows(exportPairs: () => Promise<ProjectExportPairs>): Prom
   );
 }
 
+/** The serve row (issue 17): a render read back through `webdreamer serve` against in-process. */
+async function serveRow(): Promise<void> {
+  const serve = await benchServeOverhead(10 * repetitions);
+  console.error(`[bench] ${describeServeOverhead(serve)}`);
+  row(
+    "serve-overhead",
+    median(serve.http),
+    "ms per 1 s stereo render, read back over HTTP (loopback)",
+    median(serve.inProcess),
+    `the same render and readBuffer in-process (${serve.http.length} interleaved pairs, same run)`,
+    median(serve.http) / median(serve.inProcess),
+  );
+}
+
+if (onlyServe) {
+  await serveRow();
+  writeRows(mergedRows(rows));
+  process.exit(0);
+}
+
 if (onlyProject) {
   await projectRows(() =>
     withBrowser(async (browser, address) => {
@@ -344,6 +368,7 @@ row(
 
 // Projects (issue 14), measured above.
 rows.push(...projectRowList);
+await serveRow();
 // One WAM node's cost beyond its own DSP (docs/wam.md): the fixture at identity against a builtin
 // gain in its place, interleaved pairs, median of the ratios.
 row(

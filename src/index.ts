@@ -39,6 +39,10 @@ export { importMidiFile, MidiFileError, type MidiImportOptions, readMidiFile } f
 export * from "./project/index";
 // Node.js only (node:fs): projects saved to a folder or a .wdproj file.
 export * from "./project/project-folder";
+// `webdreamer serve` and its client: the contracts over HTTP (docs/serve.md).
+export { createEngineServer, type EngineServer } from "./serve/engine-server";
+export { type HttpEngineClientOptions, RemoteHttpEngineClient } from "./serve/http-engine-client";
+export type { ServeOptions } from "./serve/serve-options";
 export * from "./session/index";
 export {
   type ExportedWam,

@@ -9,6 +9,7 @@ import { runExportWam } from "./export-wam-command";
 import { inputKind } from "./input-nouns";
 import { ProgressReporter, type ProgressStream } from "./progress";
 import { normalizationNote, RunSummary, sessionWarnings } from "./render-messages";
+import { runServe } from "./serve-command";
 import { sessionTargets } from "./session-inputs";
 import { removePartialFiles, type SessionRenderJob, sessionTimedOut } from "./session-render";
 import { USAGE } from "./usage";
@@ -35,6 +36,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let command: CliCommand;
   try {
     if (argv[0] === "export-wam") return await runExportWam(argv.slice(1), io);
+    if (argv[0] === "serve") return await runServe(argv.slice(1), io);
     command = parseCommandLine(argv);
     if (command.command === "help") {
       io.stdout.write(USAGE);

@@ -33,5 +33,6 @@ Options:
 
 Exit status: 0 all rendered, 1 a session or project failed, 2 bad usage.
 Also: webdreamer export-wam <graph.json> -o <DIR>  (a graph as a WAM 2.0 plugin; export-wam --help)
+      webdreamer serve [--host H --port N --token T]  (the contracts over HTTP; serve --help)
 See docs/cli.md for the session file format and sharding with job runners.
 `;

@@ -47,6 +47,12 @@ export const ERROR_CODES = {
    * URL and the reason.
    */
   E_PLUGIN_LOAD: "a plugin module could not be loaded or is not a Web Audio Module",
+  /** An HTTP request to `webdreamer serve` without the server's bearer token, or with another (401). */
+  E_UNAUTHORIZED: "the request does not carry the server's bearer token",
+  /** An HTTP request to `webdreamer serve` took longer than the server's time limit (408). */
+  E_TIMEOUT: "the request took longer than the server's time limit",
+  /** An HTTP request to `webdreamer serve` names no route, or a session that is not open (404). */
+  E_NOT_FOUND: "no such route or session on the server",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -50,7 +50,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   // audio-io: the WAV codec (wav-codec.ts, no file system) for saved audio.
   project: ["contracts", "api", "audio-io"],
   session: ["contracts", "api", "audio-io"],
-  cli: ["contracts", "api", "audio-io", "session", "project", "create-engine", "wam-export"],
+  cli: ["contracts", "api", "audio-io", "session", "project", "create-engine", "wam-export", "serve"],
+  // `webdreamer serve` and its HTTP client: the contracts over HTTP; WAV bodies with the WAV codec.
+  serve: ["contracts", "api", "audio-io"],
   // The studio (src/studio/ and its entry src/studio.ts, one room): Lit views on the project model,
   // the player's components, the browser's engines.
   studio: ["components", "project", "contracts", "api", "audio-io", "create-browser-engine"],

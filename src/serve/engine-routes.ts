@@ -1,0 +1,256 @@
+/**
+ * The session's engine calls that are small JSON in, small JSON out: transport, graph and live
+ * control, discovery, Faust. Each maps its body's fields onto the EngineClient call, which validates
+ * them with the same codes and paths as in any host (seek.position_seconds, set_parameter.value, ...).
+ */
+import type { FaustCompileOptions } from "../api/engine-client";
+import { EngineError } from "../contracts/errors";
+import { sendJson } from "./http-errors";
+import { parseJsonBody } from "./request-body";
+import { objectBody, type Route, type RouteContext, sessionOf } from "./route";
+
+const none = { kind: "none" } as const;
+const noContent = { status: 204, body: none } as const;
+
+/** Answers 204 after `call`. */
+async function done(context: RouteContext, call: Promise<unknown>): Promise<void> {
+  await call;
+  context.response.writeHead(204).end();
+}
+
+function fields(context: RouteContext, names: readonly string[]): Record<string, unknown> {
+  return objectBody(parseJsonBody(context.body), names);
+}
+
+/** A transport call without arguments. */
+function transportCall(name: "play" | "pause" | "stop", summary: string): Route {
+  return {
+    method: "POST",
+    path: `/sessions/{session}/transport/${name}`,
+    admitted: true,
+    summary,
+    requestBody: none,
+    response: noContent,
+    handle: (context) => done(context, sessionOf(context).engine[name]()),
+  };
+}
+
+/** `{ "a_b": 1 }` as `{ aB: 1 }`, for the few camelCase option objects of EngineClient. */
+function camelOptions(value: unknown): Record<string, unknown> {
+  const object = objectBody(value, [
+    "name",
+    "argv",
+    "libraries",
+    "voices",
+    "group_voices",
+    "release_length",
+    "dynamic_voices",
+  ]);
+  return Object.fromEntries(
+    Object.entries(object).map(([key, v]) => [key.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), v]),
+  );
+}
+
+export const ENGINE_ROUTES: readonly Route[] = [
+  {
+    method: "GET",
+    path: "/sessions/{session}/transport",
+    admitted: true,
+    summary: "The session's TransportState.",
+    requestBody: none,
+    response: { status: 200, body: { kind: "contract", contract: "transport-state" } },
+    async handle(context) {
+      sendJson(context.response, await sessionOf(context).engine.getTransportState());
+    },
+  },
+  transportCall("play", "Starts the transport (the in-process host reports it; nothing plays in real time)."),
+  transportCall("pause", "Stops the transport, keeping its position."),
+  transportCall("stop", "Stops the transport and returns it to 0."),
+  {
+    method: "POST",
+    path: "/sessions/{session}/transport/seek",
+    admitted: true,
+    summary: "Moves the playhead: { position_seconds }.",
+    requestBody: { kind: "schema", name: "Seek" },
+    response: noContent,
+    handle(context) {
+      const body = fields(context, ["position_seconds"]);
+      return done(context, sessionOf(context).engine.seek(body.position_seconds as number));
+    },
+  },
+  {
+    method: "POST",
+    path: "/sessions/{session}/transport/loop",
+    admitted: true,
+    summary: "Sets the loop region, or clears it with null: { loop: { start_seconds, end_seconds } | null }.",
+    requestBody: { kind: "schema", name: "SetLoop" },
+    response: noContent,
+    handle(context) {
+      const body = fields(context, ["loop"]);
+      return done(context, sessionOf(context).engine.setLoop((body.loop ?? null) as never));
+    },
+  },
+  {
+    method: "POST",
+    path: "/sessions/{session}/transport/tempo",
+    admitted: true,
+    summary: "Sets the tempo: { bpm, ramp_seconds? }.",
+    requestBody: { kind: "schema", name: "SetTempo" },
+    response: noContent,
+    handle(context) {
+      const body = fields(context, ["bpm", "ramp_seconds"]);
+      const options = body.ramp_seconds === undefined ? {} : { rampSeconds: body.ramp_seconds as number };
+      return done(context, sessionOf(context).engine.setTempo(body.bpm as number, options));
+    },
+  },
+  {
+    method: "PUT",
+    path: "/sessions/{session}/graph",
+    admitted: true,
+    summary: "Loads a GraphDescriptor for real-time control (setParameter, events, automation).",
+    requestBody: { kind: "contract", contract: "graph-descriptor" },
+    response: noContent,
+    handle: (context) =>
+      done(context, sessionOf(context).engine.loadGraph(parseJsonBody(context.body) as never)),
+  },
+  {
+    method: "POST",
+    path: "/sessions/{session}/graph/parameters",
+    admitted: true,
+    summary: "Sets a parameter of a node of the loaded graph: { node, parameter_id, value, at_seconds? }.",
+    requestBody: { kind: "schema", name: "SetParameter" },
+    response: noContent,
+    handle(context) {
+      const body = fields(context, ["node", "parameter_id", "value", "at_seconds"]);
+      const options = body.at_seconds === undefined ? {} : { atSeconds: body.at_seconds as number };
+      return done(
+        context,
+        sessionOf(context).engine.setParameter(
+          body.node as string,
+          body.parameter_id as string,
+          body.value as number,
+          options,
+        ),
+      );
+    },
+  },
+  {
+    method: "POST",
+    path: "/sessions/{session}/graph/events",
+    admitted: true,
+    summary: "Schedules MIDI events for a node of the loaded graph: { node, events }.",
+    requestBody: { kind: "schema", name: "ScheduleEvents" },
+    response: noContent,
+    handle(context) {
+      const body = fields(context, ["node", "events"]);
+      return done(
+        context,
+        sessionOf(context).engine.scheduleEvents(body.node as string, body.events as never),
+      );
+    },
+  },
+  {
+    method: "POST",
+    path: "/sessions/{session}/graph/midi",
+    admitted: true,
+    summary:
+      "Plays one live MIDI message into a node: { node, message, at_seconds? } (the in-process host validates it, then answers E_HOST_UNAVAILABLE: it has no real-time clock).",
+    requestBody: { kind: "schema", name: "SendMidi" },
+    response: noContent,
+    handle(context) {
+      const body = fields(context, ["node", "message", "at_seconds"]);
+      const options = body.at_seconds === undefined ? {} : { atSeconds: body.at_seconds as number };
+      return done(
+        context,
+        sessionOf(context).engine.sendMidi(body.node as string, body.message as never, options),
+      );
+    },
+  },
+  {
+    method: "POST",
+    path: "/sessions/{session}/graph/automation",
+    admitted: true,
+    summary: "Schedules automation of a parameter: { node, parameter_id, automation, mode? }.",
+    requestBody: { kind: "schema", name: "ScheduleAutomation" },
+    response: noContent,
+    handle(context) {
+      const body = fields(context, ["node", "parameter_id", "automation", "mode"]);
+      const options = body.mode === undefined ? {} : { mode: body.mode as never };
+      return done(
+        context,
+        sessionOf(context).engine.scheduleAutomation(
+          body.node as string,
+          body.parameter_id as string,
+          body.automation as never,
+          options,
+        ),
+      );
+    },
+  },
+  {
+    method: "GET",
+    path: "/sessions/{session}/discovery",
+    admitted: true,
+    summary:
+      "The node types the session's engine can instantiate (PluginDiscoveryResult), cached for max_age_ms.",
+    requestBody: none,
+    response: { status: 200, body: { kind: "contract", contract: "plugin-discovery-result" } },
+    query: [
+      {
+        name: "max_age_ms",
+        description: "accept a cached result younger than this; 0 rescans",
+        type: "number",
+      },
+    ],
+    async handle(context) {
+      const maxAge = context.query.get("max_age_ms");
+      const options = maxAge === null ? {} : { maxAgeMs: Number(maxAge) };
+      sendJson(context.response, await sessionOf(context).engine.discoverNodes(options));
+    },
+  },
+  {
+    method: "POST",
+    path: "/sessions/{session}/discovery/invalidate",
+    admitted: true,
+    summary: "Drops the session's cached discovery, of one root ({ root }: its key) or of everything.",
+    requestBody: { kind: "schema", name: "InvalidateDiscovery" },
+    response: noContent,
+    handle(context) {
+      const body = fields(context, ["root"]);
+      return done(context, sessionOf(context).engine.invalidateDiscovery(body.root as never));
+    },
+  },
+  {
+    method: "POST",
+    path: "/sessions/{session}/faust",
+    admitted: true,
+    summary:
+      "Compiles Faust DSP source for the session's graphs: { source, options? } (name, argv, libraries, voices, group_voices, release_length, dynamic_voices). Answers its NodeDescriptor.",
+    requestBody: { kind: "schema", name: "CompileFaust" },
+    response: { status: 200, body: { kind: "contract", contract: "node-descriptor" } },
+    async handle(context) {
+      const body = fields(context, ["source", "options"]);
+      const engine = sessionOf(context).engine;
+      if (engine.compileFaust === undefined) {
+        throw new EngineError("E_HOST_UNAVAILABLE", "this server's engines compile no Faust");
+      }
+      const options = camelOptions(body.options) as FaustCompileOptions;
+      sendJson(context.response, await engine.compileFaust(body.source as string, options));
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/sessions/{session}/faust/{node_id}",
+    admitted: true,
+    summary: "Releases a DSP compiled in the session; graphs naming it afterwards fail with E_UNKNOWN_NODE.",
+    requestBody: none,
+    response: noContent,
+    handle(context) {
+      const engine = sessionOf(context).engine;
+      if (engine.releaseFaust === undefined) {
+        throw new EngineError("E_HOST_UNAVAILABLE", "this server's engines compile no Faust");
+      }
+      return done(context, engine.releaseFaust(context.params.node_id as string));
+    },
+  },
+];
