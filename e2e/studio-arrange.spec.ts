@@ -5,12 +5,12 @@
  * markers added with M, renamed, jumped to and deleted; a loop range dragged on the ruler that the
  * playing engine loops. Each edit is one undo step, undone and redone.
  */
-import { readFile } from "node:fs/promises";
 import { expect, type Page, test } from "@playwright/test";
 
 import { encodeWav } from "../src/audio-io/wav-codec";
 import type { AudioClip, Project } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
+import { downloadBytes } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
 /** The studio's default zoom: 32 pixels a beat. */
@@ -39,11 +39,6 @@ async function clips(page: Page, index: number): Promise<[string, number, number
   const track = (await project(page)).tracks[index];
   if (!track || track.kind === "bus") return [];
   return track.clips.map((clip) => [clip.id, clip.start_beat, clip.length_beats]);
-}
-
-async function download(page: Page, click: () => Promise<void>): Promise<Buffer> {
-  const [file] = await Promise.all([page.waitForEvent("download"), click()]);
-  return readFile((await file.path()) as string);
 }
 
 test("split, duplicate, move, markers and the loop range, each one undo step", async ({ page }) => {
@@ -81,7 +76,9 @@ test("split, duplicate, move, markers and the loop range, each one undo step", a
     const box = await rulerBox();
     return { x: box.x + beat * PPB + 1, y: box.y + box.height - 4 };
   };
-  const unsplit = await download(page, () => studio.getByRole("button", { name: "Export mixdown" }).click());
+  const unsplit = await downloadBytes(page, () =>
+    studio.getByRole("button", { name: "Export mixdown" }).click(),
+  );
 
   // 1. Split at the playhead: the ruler clicked at beat 1 (snap: beat), the clip selected, Ctrl+E.
   const loopClip = studio.getByRole("button", { name: /^Audio clip loop, 1:1, 4 beats/ });
@@ -120,7 +117,9 @@ test("split, duplicate, move, markers and the loop range, each one undo step", a
   ]);
 
   // 3. The mixdown of the split project is the unsplit one's, byte for byte.
-  const split = await download(page, () => studio.getByRole("button", { name: "Export mixdown" }).click());
+  const split = await downloadBytes(page, () =>
+    studio.getByRole("button", { name: "Export mixdown" }).click(),
+  );
   expect(split.length).toBe(unsplit.length);
   expect(split.equals(unsplit)).toBe(true);
 
@@ -265,7 +264,9 @@ test("split, duplicate, move, markers and the loop range, each one undo step", a
 
   // 9. Markers and the loop range are saved with the project (Save as file, read back in Node).
   const saved = await unzipProject(
-    new Uint8Array(await download(page, () => studio.getByRole("button", { name: "Save as file" }).click())),
+    new Uint8Array(
+      await downloadBytes(page, () => studio.getByRole("button", { name: "Save as file" }).click()),
+    ),
   );
   expect(saved.project.markers.map((m) => [m.name, m.beat])).toEqual([
     ["Marker 2", 2],

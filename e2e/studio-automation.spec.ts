@@ -4,7 +4,6 @@
  * synth parameter picked from its descriptor; pan moves written while playing (one undo step at
  * Stop); and the saved project, rendered by Node.js, plays the levels its lanes say on their frames.
  */
-import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Locator, type Page, test } from "@playwright/test";
 
@@ -15,6 +14,7 @@ import type { AutomationPoint, Project } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
 import { laneValueAt } from "../src/studio/automation-math";
 import type { EngineChangeDetail } from "../src/studio/studio-element";
+import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
 declare global {
@@ -58,11 +58,6 @@ async function spot(area: Locator, beat: number, db: number): Promise<{ x: numbe
   if (!box) throw new Error("no automation lane");
   const level = (db - VOLUME_MIN) / VOLUME_SPAN;
   return { x: box.x + beat * PPB + 3, y: box.y + (1 - level) * box.height };
-}
-
-async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
-  const [file] = await Promise.all([page.waitForEvent("download"), click()]);
-  return { name: file.suggestedFilename(), bytes: await readFile((await file.path()) as string) };
 }
 
 test("automation lanes: points drawn, dragged and recorded play as the lane says", async ({ page }) => {

@@ -5,12 +5,12 @@
  * appears, also on the playing engine), a preset saved and recalled, a device moved with the keyboard,
  * and every step undone and redone.
  */
-import { readFile } from "node:fs/promises";
 
 import { expect, type Page, test } from "@playwright/test";
 
 import { decodeWav } from "../src/audio-io/wav-codec";
 import type { Device, Project } from "../src/project/project-schema";
+import { downloadBytes } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
 function project(page: Page): Promise<Project> {
@@ -31,11 +31,6 @@ function historyLength(page: Page): Promise<number> {
 
 function settled(page: Page): Promise<void> {
   return page.evaluate(() => document.querySelector("webdreamer-studio")?.settled());
-}
-
-async function download(page: Page, click: () => Promise<void>): Promise<Buffer> {
-  const [file] = await Promise.all([page.waitForEvent("download"), click()]);
-  return readFile((await file.path()) as string);
 }
 
 /**
@@ -128,7 +123,7 @@ test("a filter's cutoff, a Faust device typed in place, presets and undo in the 
   expect(await historyLength(page)).toBe(start + 2);
   const open = decodeWav(
     new Uint8Array(
-      await download(page, () => studio.getByRole("button", { name: "Export mixdown" }).click()),
+      await downloadBytes(page, () => studio.getByRole("button", { name: "Export mixdown" }).click()),
     ),
   );
   // Dragged by the mouse to the slider's middle (about 490 Hz on its log scale): one undo step.
@@ -147,7 +142,7 @@ test("a filter's cutoff, a Faust device typed in place, presets and undo in the 
   await expect(studio.getByRole("button", { name: "Undo Device parameters of Synth" })).toBeVisible();
   const closed = decodeWav(
     new Uint8Array(
-      await download(page, () => studio.getByRole("button", { name: "Export mixdown" }).click()),
+      await downloadBytes(page, () => studio.getByRole("button", { name: "Export mixdown" }).click()),
     ),
   );
   const rate = open.sampleRate;

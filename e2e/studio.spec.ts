@@ -3,7 +3,6 @@
  * through its file picker and its downloads. The notes of the MIDI clip come through the element's
  * public API (`studio.editor`), and it says so: e2e/studio-midi.spec.ts draws notes with the piano roll. The engine itself is read only to check that what plays is what the project says.
  */
-import { readFile } from "node:fs/promises";
 import { expect, type Locator, type Page, test } from "@playwright/test";
 
 import { decodeWav, encodeWav } from "../src/audio-io/wav-codec";
@@ -12,6 +11,7 @@ import { exportProject } from "../src/project/export-project";
 import type { Project } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
 import type { EngineChangeDetail } from "../src/studio/studio-element";
+import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
 declare global {
@@ -52,11 +52,6 @@ async function drag(page: Page, target: Locator, dx: number): Promise<void> {
   await page.mouse.down();
   for (let step = 1; step <= 8; step++) await page.mouse.move(x + (dx * step) / 8, y);
   await page.mouse.up();
-}
-
-async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
-  const [file] = await Promise.all([page.waitForEvent("download"), click()]);
-  return { name: file.suggestedFilename(), bytes: await readFile((await file.path()) as string) };
 }
 
 test("a song made in the studio plays on its frames and exports what Node.js renders", async ({ page }) => {

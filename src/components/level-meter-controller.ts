@@ -87,14 +87,24 @@ export class LevelMeterController implements ReactiveController {
   }
 
   private readColors(): MeterColors {
-    const style = getComputedStyle(this.host);
-    const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
-    return {
-      track: read("--wd-meter-track", "#0a0c10"),
-      low: read("--wd-meter-low", "#45c98d"),
-      mid: read("--wd-meter-mid", "#e9c46a"),
-      high: read("--wd-meter-high", "#ff6b6b"),
-      hold: read("--wd-meter-hold", "#e8ecf1"),
-    };
+    return readMeterColors(this.host);
   }
+}
+
+/**
+ * The meters' colours: the player's CSS custom properties as `element` sees them, else the dark
+ * scheme's.
+ * @example
+ * const colors = readMeterColors(document.querySelector("webdreamer-player") as Element);
+ */
+export function readMeterColors(element: Element): MeterColors {
+  const style = getComputedStyle(element);
+  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  return {
+    track: read("--wd-meter-track", "#0a0c10"),
+    low: read("--wd-meter-low", "#45c98d"),
+    mid: read("--wd-meter-mid", "#e9c46a"),
+    high: read("--wd-meter-high", "#ff6b6b"),
+    hold: read("--wd-meter-hold", "#e8ecf1"),
+  };
 }

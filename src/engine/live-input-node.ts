@@ -20,6 +20,7 @@ import type { NodeDescriptorInput } from "../contracts/node-descriptor";
 import { formatPath } from "../contracts/validate";
 import type { ExternalBlock, ExternalProcessor } from "./external-nodes";
 import type { ExternalNodeResolution } from "./graph-compiler";
+import { sourceNodeResolution } from "./source-node-resolution";
 
 /** node_id of the live audio input node. */
 export const LIVE_INPUT_NODE_ID = "webdreamer:audio-input";
@@ -91,22 +92,5 @@ class SilentInput implements ExternalProcessor {
 
 /** The node as the graph compiler sees it, built as silence (offline renders, checks). */
 export function silentLiveInput(node: GraphNode): ExternalNodeResolution {
-  return {
-    type: {
-      index: -1,
-      kind: node.node_id,
-      name: node.node_id,
-      maxInputs: 0,
-      params: [],
-      instrument: false,
-      bufferSlots: [],
-      presets: [],
-    },
-    spec: {
-      nodeId: node.node_id,
-      numOutputs: LIVE_INPUT_CHANNELS,
-      params: [],
-      create: () => new SilentInput(),
-    },
-  };
+  return sourceNodeResolution(node.node_id, LIVE_INPUT_CHANNELS, () => new SilentInput());
 }

@@ -29,7 +29,7 @@ import type { RealtimeEngineClient } from "../api/realtime-client";
 import { createTransportSnapshot, type MeterReading, type TransportSnapshot } from "../api/realtime-readings";
 import type { AudioData } from "../audio-io/wav-codec";
 import { engineBaseUrl } from "../components/engine-base-url";
-import { LevelMeterController } from "../components/level-meter-controller";
+import { LevelMeterController, readMeterColors } from "../components/level-meter-controller";
 import { findReadoutFields, playerDropouts } from "../components/player-display";
 import { errorNotice, faultNotice, type Notice, playerNotice } from "../components/player-notice";
 import { MAX_TEMPO_BPM, MIN_TEMPO_BPM } from "../components/player-transport-bar";
@@ -1493,15 +1493,7 @@ export class WebdreamerStudio extends LitElement {
 
   /** The meters' colours: the player's CSS custom properties. */
   private meterColors() {
-    const style = getComputedStyle(this);
-    const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
-    return {
-      track: read("--wd-meter-track", "#0a0c10"),
-      low: read("--wd-meter-low", "#45c98d"),
-      mid: read("--wd-meter-mid", "#e9c46a"),
-      high: read("--wd-meter-high", "#ff6b6b"),
-      hold: read("--wd-meter-hold", "#e8ecf1"),
-    };
+    return readMeterColors(this);
   }
 
   private movePlayhead(beats: number): void {

@@ -14,6 +14,7 @@ import { EngineError } from "../contracts/errors";
 import type { GraphDescriptor, GraphNode } from "../contracts/graph-descriptor";
 import type { ExternalNodeResolution } from "../engine/graph-compiler";
 import { stagePortOutputs } from "../engine/graph-program";
+import { sourceNodeResolution } from "../engine/source-node-resolution";
 import { STAGE_CHANNELS, STAGE_INPUT_NODE_ID } from "../wam/partition";
 import { createStageIo, StageInputPort } from "../wam/stage-ports";
 
@@ -83,24 +84,11 @@ export function withAudioInput(graph: GraphDescriptor, name: string, path: strin
  */
 export function audioInputResolution(node: GraphNode): ExternalNodeResolution | undefined {
   if (node.node_id !== STAGE_INPUT_NODE_ID) return undefined;
-  return {
-    type: {
-      index: -1,
-      kind: node.node_id,
-      name: node.node_id,
-      maxInputs: 0,
-      params: [],
-      instrument: false,
-      bufferSlots: [],
-      presets: [],
-    },
-    spec: {
-      nodeId: node.node_id,
-      numOutputs: stagePortOutputs(INPUT_PORT),
-      params: [],
-      create: () => new StageInputPort(createStageIo(), INPUT_PORT.index),
-    },
-  };
+  return sourceNodeResolution(
+    node.node_id,
+    stagePortOutputs(INPUT_PORT),
+    () => new StageInputPort(createStageIo(), INPUT_PORT.index),
+  );
 }
 
 /** The port spec a program node of the audio input carries in graph.json. */
