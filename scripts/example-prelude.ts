@@ -72,6 +72,7 @@ import type { PortRing } from "../src/dataplane/port-ring";
 import type { SharedBlockStore } from "../src/dataplane/shared-block-store";
 import type { DataRing, SpscRing } from "../src/dataplane/spsc-ring";
 import type { TransportBlock } from "../src/dataplane/transport-block";
+import type { ExternalProcessor } from "../src/engine/external-nodes";
 import type { CompiledGraph } from "../src/engine/graph-compiler";
 import type { GraphProgram } from "../src/engine/graph-program";
 import type { ProcessorParamInfo, ProcessorTypeInfo } from "../src/engine/processor-types";
@@ -300,6 +301,7 @@ export interface ExampleNameOverrides {
   };
   "src/engine/wasm-engine.ts": { faustNode: FaustNode; playbackNode: number; outputs: Float32Array[][] };
   "src/engine/recorded-automation.ts": { job: RenderJobOutput };
+  "src/engine/source-node-resolution.ts": { processor: ExternalProcessor };
   "src/engine/node-resources.ts": { faustNode: FaustNode };
   "src/faust/": {
     compiled: CompiledFaust;

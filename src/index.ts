@@ -36,6 +36,12 @@ export { loadEngineModuleFromDisk } from "./hosts/in-process/engine-file";
 export { InProcessEngineClient, inProcessHostFactory } from "./hosts/in-process/in-process-client";
 export type { InProcessClientOptions } from "./hosts/in-process/in-process-options";
 export { importMidiFile, MidiFileError, type MidiImportOptions, readMidiFile } from "./midi/midi-file";
+export {
+  type FramedMidiMessage,
+  type MidiFileTiming,
+  type MidiFileTrack,
+  writeMidiFile,
+} from "./midi/midi-file-writer";
 export * from "./project/index";
 // Node.js only (node:fs): projects saved to a folder or a .wdproj file.
 export * from "./project/project-folder";

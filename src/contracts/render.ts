@@ -66,6 +66,14 @@ export const RenderOptionsSchema = z
         "Record the value each parameter of these nodes takes as the render plays (DawDreamer's record_automation): returned in the result's extensions.automation. Offline renders only.",
       )
       .optional(),
+    record_midi: z
+      .strictObject({
+        nodes: z.array(NodeNameSchema).min(1).describe("Names of the nodes whose MIDI to return."),
+      })
+      .describe(
+        "Return the MIDI the timeline played to these nodes during the kept frames: extensions.midi (events) and extensions.midi_file (a Standard MIDI File, base64). Offline renders only.",
+      )
+      .optional(),
   })
   .superRefine((options, ctx) => {
     const seen = new Map<string, number>();
@@ -75,17 +83,19 @@ export const RenderOptionsSchema = z
         ctx.addIssue({ code: "custom", path: ["capture", index], message: `duplicates capture[${first}]` });
       } else seen.set(name, index);
     });
-    const recorded = new Map<string, number>();
-    options.record_automation?.nodes.forEach((name, index) => {
-      const first = recorded.get(name);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["record_automation", "nodes", index],
-          message: `duplicates record_automation.nodes[${first}]`,
-        });
-      } else recorded.set(name, index);
-    });
+    for (const field of ["record_automation", "record_midi"] as const) {
+      const listed = new Map<string, number>();
+      options[field]?.nodes.forEach((name, index) => {
+        const first = listed.get(name);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [field, "nodes", index],
+            message: `duplicates ${field}.nodes[${first}]`,
+          });
+        } else listed.set(name, index);
+      });
+    }
   })
   .describe("How to render.");
 
@@ -135,6 +145,15 @@ export type RenderRequestInput = z.input<typeof RenderRequestSchema>;
 
 export const RENDER_STATUSES = ["ok", "error", "partial"] as const;
 
+const PlayedMidiMessageSchema = z
+  .strictObject({
+    frame: z.int().min(0).describe("Frame of the render the message played on."),
+    status: z.int().min(128).max(255).describe("Status byte, the channel in its low nibble."),
+    data1: z.int().min(0).max(127).describe("First data byte (a key, a controller)."),
+    data2: z.int().min(0).max(127).describe("Second data byte (a velocity, a value)."),
+  })
+  .describe("One MIDI channel message a node received.");
+
 export const RenderResultSchema = z
   .strictObject({
     version: VersionSchema,
@@ -178,6 +197,17 @@ export const RenderResultSchema = z
             "Frames each value of an automation buffer stands for: 1 for resolution frame, the block size for block.",
           )
           .optional(),
+        midi: withoutReservedKey(z.record(NodeNameSchema, z.array(PlayedMidiMessageSchema)))
+          .describe(
+            "The MIDI played (options.record_midi): per node name, the messages the timeline delivered to it, in the order played, frame counted from the render's first frame.",
+          )
+          .optional(),
+        midi_file: z
+          .string()
+          .describe(
+            "The same MIDI as a type 1 Standard MIDI File (a track per node and channel, 480 ticks per quarter note, events on their beats of the graph's tempo map, file time 0 at the timeline's 0), base64.",
+          )
+          .optional(),
         latency_frames: z
           .int()
           .min(1)
@@ -186,7 +216,7 @@ export const RenderResultSchema = z
             "Frames of latency the graph's nodes add on the output's path; the render discarded them at its start, so frame 0 is the start position. Absent: none.",
           ),
       },
-      "Named extensions (captures, non_finite, automation, latency_frames) and any other extension data.",
+      "Named extensions (captures, non_finite, automation, midi, latency_frames) and any other extension data.",
     ),
   })
   .superRefine((result, ctx) => {
@@ -295,15 +325,17 @@ export function checkRenderRequest(
       );
     }
   });
-  request.options.record_automation?.nodes.forEach((name, index) => {
-    if (!names.has(name)) {
-      throw new EngineError(
-        "E_UNKNOWN_NODE",
-        `no node named "${name}"`,
-        formatPath(["options", "record_automation", "nodes", index]),
-      );
-    }
-  });
+  for (const field of ["record_automation", "record_midi"] as const) {
+    request.options[field]?.nodes.forEach((name, index) => {
+      if (!names.has(name)) {
+        throw new EngineError(
+          "E_UNKNOWN_NODE",
+          `no node named "${name}"`,
+          formatPath(["options", field, "nodes", index]),
+        );
+      }
+    });
+  }
   checkRenderLength(request, options.streamed === true);
 }
 
@@ -343,10 +375,12 @@ export function capturedNodeNames(request: RenderRequest): string[] {
  * refuseRecordedAutomation(request, "a real-time render (offline: false)");
  */
 export function refuseRecordedAutomation(request: RenderRequest, what: string): void {
-  if (request.options.record_automation === undefined) return;
+  const field = request.options.record_automation !== undefined ? "record_automation" : "record_midi";
+  if (request.options[field] === undefined) return;
+  const recorded = field === "record_automation" ? "automation" : "MIDI";
   throw new EngineError(
     "E_HOST_UNAVAILABLE",
-    `${what} records no automation: offline renders in the in-process, worker or audioworklet host (a graph without WAM nodes) return it`,
-    "options.record_automation",
+    `${what} records no ${recorded}: offline renders in the in-process, worker or audioworklet host (a graph without WAM nodes) return it`,
+    `options.${field}`,
   );
 }

@@ -9,7 +9,7 @@ import type { ExternalNodeResolution } from "./graph-compiler";
  * The resolution of a source node named `nodeId` writing `numOutputs` channels, each applyGraphProgram
  * making its processor with `create`.
  * @example
- * sourceNodeResolution("webdreamer:audio-input", 2, () => new SilentInput());
+ * sourceNodeResolution("webdreamer:audio-input", 2, () => processor);
  */
 export function sourceNodeResolution(
   nodeId: string,

@@ -117,6 +117,7 @@ import {
   measureExternalEstimate,
   type ResourceEstimate,
 } from "../../engine/node-resources";
+import { playedMidiExtensions } from "../../engine/played-midi";
 import { type ProcessorTypeInfo, requireMidiNode } from "../../engine/processor-types";
 import {
   automationBlockFrames,
@@ -677,6 +678,7 @@ export class InProcessEngineClient
       const captures = Object.fromEntries(
         Array.from(output.captures, ([name, channels]) => [name, this.buffers.issue(channels, sampleRate)]),
       );
+      const midi = playedMidiExtensions(request, compiled, startSeconds, startFrame, output.frames);
       const automation = recordedAutomationExtensions(
         output.parameters,
         automationBlockFrames(request, engine.blockSize),
@@ -693,6 +695,7 @@ export class InProcessEngineClient
         extensions: {
           captures,
           ...(automation ?? {}),
+          ...(midi ?? {}),
           ...(report === null ? {} : { non_finite: report }),
           // Only for a latent graph, whose render trimmed it (latency-compensation.ts).
           ...(compiled.latencyFrames === 0 ? {} : { latency_frames: compiled.latencyFrames }),

@@ -1,0 +1,76 @@
+/**
+ * The MIDI a render played (RenderRequest.options.record_midi): the messages the graph's timeline
+ * delivered to each named node on the frames kept, as events and as one Standard MIDI File with a
+ * track per node. The engine delivers a timeline's MIDI on exactly its frames (NodeTimeline), so these
+ * are the messages each processor received; nothing before the render's start is replayed by a seek.
+ */
+import type { GraphDescriptor } from "../contracts/graph-descriptor";
+import { bytesToBase64, type FramedMidiMessage, writeMidiFile } from "../midi/midi-file-writer";
+import type { CompiledGraph } from "./graph-compiler";
+
+/** What the result's extensions gain. */
+export interface PlayedMidiExtensions {
+  /** Per node name, its messages in the order played, frames counted from the render's first frame. */
+  midi: Record<string, FramedMidiMessage[]>;
+  /** The same as a type 1 Standard MIDI File (a track per node and channel), base64. */
+  midi_file: string;
+}
+
+/**
+ * The messages the timeline delivers to each of `nodes` on transport frames [startFrame,
+ * startFrame + frames), with frames made relative to startFrame.
+ * @example
+ * playedMidi(compiled, ["synth"], 48000, 96000).get("synth"); // [{ frame: 0, status: 144, data1: 60, data2: 100 }, ...]
+ */
+export function playedMidi(
+  compiled: CompiledGraph,
+  nodes: readonly string[],
+  startFrame: number,
+  frames: number,
+): Map<string, FramedMidiMessage[]> {
+  const played = new Map<string, FramedMidiMessage[]>();
+  for (const name of nodes) {
+    const index = compiled.nodeIndex.get(name);
+    const timeline = index === undefined ? undefined : compiled.program.nodes[index]?.timeline;
+    const messages: FramedMidiMessage[] = [];
+    for (const entry of timeline ?? []) {
+      if (entry.type !== "midi" || entry.frame < startFrame || entry.frame >= startFrame + frames) continue;
+      messages.push({
+        frame: entry.frame - startFrame,
+        status: entry.status,
+        data1: entry.data1,
+        data2: entry.data2,
+      });
+    }
+    // The timeline applies same-frame entries in their order: a stable sort keeps it.
+    messages.sort((a, b) => a.frame - b.frame);
+    played.set(name, messages);
+  }
+  return played;
+}
+
+/**
+ * The result extensions for record_midi, or null when it was not asked for.
+ * @example
+ * playedMidiExtensions(request, compiled, 0, result.frames);
+ */
+export function playedMidiExtensions(
+  request: {
+    options: { record_midi?: { nodes: string[] } };
+    node_graph: GraphDescriptor;
+    sample_rate: number;
+  },
+  compiled: CompiledGraph,
+  startSeconds: number,
+  startFrame: number,
+  frames: number,
+): PlayedMidiExtensions | null {
+  const nodes = request.options.record_midi?.nodes;
+  if (nodes === undefined) return null;
+  const played = playedMidi(compiled, nodes, startFrame, frames);
+  const file = writeMidiFile(
+    [...played].map(([name, messages]) => ({ name, messages })),
+    { sampleRate: request.sample_rate, tempo: request.node_graph.tempo, startSeconds, endFrame: frames },
+  );
+  return { midi: Object.fromEntries(played), midi_file: bytesToBase64(file) };
+}
