@@ -52,7 +52,7 @@ export function playedMidi(
 /**
  * The result extensions for record_midi, or null when it was not asked for.
  * @example
- * playedMidiExtensions(request, compiled, 0, result.frames);
+ * playedMidiExtensions(request, compiled, 0, 0, 48000);
  */
 export function playedMidiExtensions(
   request: {
