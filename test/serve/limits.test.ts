@@ -211,7 +211,7 @@ describe("200 requests at once", () => {
       "--queue",
       "2",
       "--max-body",
-      "4K",
+      "16K",
       "--timeout",
       "2",
     ]);
@@ -230,7 +230,7 @@ describe("200 requests at once", () => {
         kind === "long"
           ? slowRequest("long")
           : kind === "oversized"
-            ? { ...oscillatorRequest(1, `big-${i}`), padding: "x".repeat(8000) }
+            ? { ...oscillatorRequest(1, `big-${i}`), padding: "x".repeat(40_000) }
             : oscillatorRequest(1, `short-${i}`);
       const headers = kind === "bad-token" ? { authorization: "Bearer not-the-token-at-all" } : auth;
       return post(`${url}/v1alpha/sessions/${session}/render`, JSON.stringify(body), {
