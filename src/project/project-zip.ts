@@ -18,7 +18,7 @@ import {
 export const PROJECT_ZIP_EXTENSION = ".wdproj";
 
 /** 1980-01-01, the first date a zip entry can hold. */
-const ZIP_DATE = new Date(1980, 0, 1);
+export const ZIP_DATE = new Date(1980, 0, 1);
 
 /**
  * The zip of a packed project's files.

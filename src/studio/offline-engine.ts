@@ -38,6 +38,8 @@ export function instrumentsIn(nodes: readonly NodeDescriptor[]): NodeDescriptor[
 
 export interface MixdownOptions {
   sampleRate: number;
+  /** Also render each track's and bus's output (exportProject's `stems`). */
+  stems?: boolean;
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
 }
@@ -78,7 +80,8 @@ export class OfflineEngine {
   }
 
   /**
-   * The project's mixdown as a float32 WAV, rendered in the Worker (exportProject: what plays live).
+   * The project's mixdown as a float32 WAV, rendered in the Worker (exportProject: what plays live),
+   * and its stems with `stems`.
    * @example
    * const { mixdown } = await offline.mixdown(project, audio, { sampleRate: 48000 });
    */
@@ -93,6 +96,7 @@ export class OfflineEngine {
       { project, audio },
       {
         sampleRate: options.sampleRate,
+        stems: options.stems,
         signal: options.signal,
         onProgress: (fraction) => options.onProgress?.(fraction),
       },

@@ -1,17 +1,22 @@
 /**
  * The project bar: the project's name, whether the last edit is saved (autosave to the browser's
- * storage), New, Open (a .wdproj file), Save as file (the portable .wdproj), and Export mixdown (a
- * WAV) with its progress bar and Cancel while it renders.
+ * storage), New, Open (a .wdproj file), Save as file (the portable .wdproj), Export mixdown (a WAV)
+ * and Export stems (a zip of WAVs), with the export's progress bar and Cancel while it renders.
  */
 import { html, nothing } from "lit";
 
 export type SaveState = "saved" | "saving" | "unsaved" | "failed" | "off";
+
+/** What an export makes: the mixdown's WAV, or the stems' zip. */
+export type ExportKind = "mixdown" | "stems";
 
 export interface ProjectBarView {
   name: string;
   saveState: SaveState;
   /** The export's progress, 0..1, or null when no export runs. */
   exportProgress: number | null;
+  /** What the running export makes (names its progress bar); default "mixdown". */
+  exportKind?: ExportKind;
 }
 
 export interface ProjectBarActions {
@@ -20,6 +25,7 @@ export interface ProjectBarActions {
   openProject(): void;
   saveFile(): void;
   exportMixdown(): void;
+  exportStems(): void;
   cancelExport(): void;
 }
 
@@ -35,7 +41,7 @@ const SAVE_TEXT: Record<SaveState, string> = {
  * @example
  * import { html } from "lit";
  * const none = () => {};
- * html`${projectBar({ name: "Song", saveState: "saved", exportProgress: null }, { rename: none, newProject: none, openProject: none, saveFile: none, exportMixdown: none, cancelExport: none })}`;
+ * html`${projectBar({ name: "Song", saveState: "saved", exportProgress: null }, { rename: none, newProject: none, openProject: none, saveFile: none, exportMixdown: none, exportStems: none, cancelExport: none })}`;
  */
 export function projectBar(view: ProjectBarView, actions: ProjectBarActions) {
   const exporting = view.exportProgress !== null;
@@ -50,11 +56,12 @@ export function projectBar(view: ProjectBarView, actions: ProjectBarActions) {
         <button type="button" @click=${actions.openProject}>Open…</button>
         <button type="button" @click=${actions.saveFile}>Save as file</button>
         <button type="button" ?disabled=${exporting} @click=${actions.exportMixdown}>Export mixdown</button>
+        <button type="button" ?disabled=${exporting} @click=${actions.exportStems}>Export stems</button>
       </span>
       ${
         exporting
           ? html`<span class="export-progress">
-              <progress max="1" .value=${view.exportProgress ?? 0} aria-label="Mixdown export"></progress>
+              <progress max="1" .value=${view.exportProgress ?? 0} aria-label=${view.exportKind === "stems" ? "Stems export" : "Mixdown export"}></progress>
               <span>${Math.round((view.exportProgress ?? 0) * 100)}%</span>
               <button type="button" class="small" @click=${actions.cancelExport}>Cancel export</button>
             </span>`

@@ -5,7 +5,7 @@
  *   render from `editor.project` after each change;
  * - Play starts the live engine (after the click, as browsers require) and ProjectPlayback keeps it on
  *   the project with followProject: each edit reaches the playing engine as the smallest change;
- * - the mixdown renders in a Worker engine (OfflineEngine) with a progress bar and Cancel;
+ * - the mixdown and the stems render in a Worker engine (OfflineEngine) with a progress bar and Cancel;
  * - the project autosaves to the browser's storage (ProjectStore) and travels as a .wdproj file.
  * - a MIDI clip opens in the piano roll (PianoRollGestures: each gesture one notes patch); the
  *   on-screen keyboard, the computer keyboard and Web MIDI play the selected instrument track live
@@ -76,9 +76,10 @@ import { onScreenKeyboard } from "./on-screen-keyboard";
 import { pianoRoll } from "./piano-roll";
 import { PianoRollGestures } from "./piano-roll-gestures";
 import { ROLL_HIGHEST_NOTE, rowTop } from "./piano-roll-math";
-import { projectBar, type SaveState } from "./project-bar";
+import { type ExportKind, projectBar, type SaveState } from "./project-bar";
 import { ProjectPlayback } from "./project-playback";
 import { ProjectStore } from "./project-store";
+import { stemsZipName, zipStems } from "./stems-export";
 import { StripMeters } from "./strip-meters";
 import { freshId } from "./studio-ids";
 import { studioStyles } from "./studio-styles";
@@ -124,7 +125,7 @@ const ROLL_PIXELS_PER_BEAT = 64;
  * @cssprop [--wd-clip-audio=#3b82c4] - Audio clips (light: #2f6fb0).
  * @cssprop [--wd-clip-midi=#9b6bd6] - MIDI clips (light: #7b4cc0).
  *
- * @csspart header - The project bar: name, save state, New, Open, Save as file, Export mixdown.
+ * @csspart header - The project bar: name, save state, New, Open, Save as file, Export mixdown, Export stems.
  * @csspart transport - The transport bar and undo/redo.
  * @csspart display - The position readout: bars:beats, time, tempo, loop.
  * @csspart arrangement - The toolbar, ruler, tracks and clips.
@@ -244,6 +245,8 @@ export class WebdreamerStudio extends LitElement {
   });
   private store: ProjectStore | null = null;
   private exportAbort: AbortController | null = null;
+  /** What the running export makes (read with exportProgress, which re-renders). */
+  private exportKind: ExportKind = "mixdown";
   private readout: TransportReadout | null = null;
   private readonly idleState = createTransportSnapshot();
   private readonly gestures = new ClipGestures({
@@ -705,24 +708,46 @@ export class WebdreamerStudio extends LitElement {
    * const exported = await studio.exportMixdown({ download: false });
    */
   async exportMixdown(options: { download?: boolean } = {}): Promise<ProjectExport | null> {
+    const exported = await this.renderExport("mixdown");
+    if (exported && options.download !== false)
+      downloadBytes(exported.mixdown, fileNameFor(this.project.name, ".wav"), "audio/wav");
+    return exported;
+  }
+
+  /**
+   * Renders the mixdown and every track's and bus's stem in the Worker engine, as exportMixdown does,
+   * and offers the stems as one zip of float32 WAVs named after the tracks (stems-export.ts), unless
+   * `download` is false. Resolves null when cancelled.
+   * @example
+   * const exported = await studio.exportStems({ download: false });
+   */
+  async exportStems(options: { download?: boolean } = {}): Promise<ProjectExport | null> {
+    const tracks = this.project.tracks;
+    const exported = await this.renderExport("stems");
+    if (exported && options.download !== false)
+      downloadBytes(zipStems(tracks, exported.stems), stemsZipName(this.project.name), "application/zip");
+    return exported;
+  }
+
+  /** One export at a time, in the Worker, behind the project bar's progress bar and Cancel. */
+  private async renderExport(kind: ExportKind): Promise<ProjectExport | null> {
     if (this.exportAbort) return null;
     const abort = new AbortController();
     this.exportAbort = abort;
+    this.exportKind = kind;
     this.exportProgress = 0;
     try {
-      const exported = await this.offline.mixdown(this.project, this.audioData, {
+      return await this.offline.mixdown(this.project, this.audioData, {
         sampleRate: this.sampleRate,
+        stems: kind === "stems",
         signal: abort.signal,
         onProgress: (fraction) => {
           this.exportProgress = fraction;
         },
       });
-      if (options.download !== false)
-        downloadBytes(exported.mixdown, fileNameFor(this.project.name, ".wav"), "audio/wav");
-      return exported;
     } catch (error) {
       if (abort.signal.aborted) return null;
-      this.notice = errorNotice(error, "The mixdown could not be exported");
+      this.notice = errorNotice(error, `The ${kind} could not be exported`);
       return null;
     } finally {
       this.exportAbort = null;
@@ -731,7 +756,7 @@ export class WebdreamerStudio extends LitElement {
   }
 
   /**
-   * Cancels the mixdown export in progress.
+   * Cancels the export (mixdown or stems) in progress.
    * @example
    * studio.cancelExport();
    */
@@ -819,13 +844,19 @@ export class WebdreamerStudio extends LitElement {
         @keydown=${this.gestures.keyDown} @dblclick=${this.onDoubleClick}
         @dragover=${this.onDragOver} @dragleave=${this.onDragLeave} @drop=${this.onDrop}>
         ${projectBar(
-          { name: project.name, saveState: this.saveState, exportProgress: this.exportProgress },
+          {
+            name: project.name,
+            saveState: this.saveState,
+            exportProgress: this.exportProgress,
+            exportKind: this.exportKind,
+          },
           {
             rename: this.onRename,
             newProject: () => void this.newProject(),
             openProject: this.onOpenClick,
             saveFile: this.onSaveFileClick,
             exportMixdown: () => void this.exportMixdown(),
+            exportStems: () => void this.exportStems(),
             cancelExport: () => this.cancelExport(),
           },
         )}
