@@ -4,7 +4,8 @@
 // effect to insert at the end of the patch with its own GUI, and the plugins discovery finds.
 import "../components/webdreamer-player";
 import "../studio/studio-element";
-import { corpusServed, FIXTURE_WAM, PINGPONG_DELAY } from "./demo-plugins";
+import type { WebdreamerStudio } from "../studio/studio-element";
+import { corpusServed, demoDiscoveryRoots, FIXTURE_WAM, PINGPONG_DELAY } from "./demo-plugins";
 import { attachPluginList } from "./plugin-list";
 import { WamInsert } from "./wam-insert";
 
@@ -28,6 +29,16 @@ void corpus.then((served) => {
   const toggle = element<HTMLButtonElement>("#wam-toggle");
   toggle.disabled = false;
   new WamInsert(element("webdreamer-player"), { toggle, gui: element("#wam-gui") }, wam);
+  // The studio's device picker offers the WAMs the plugin list scans: the fixture, and the
+  // wam-community plugins where the dev server serves them, less BigMuff (the list's deliberate
+  // failure: it does not load as shipped).
+  element<WebdreamerStudio>("webdreamer-studio").wamRoots = demoDiscoveryRoots(location.href, served)
+    .filter((root) => root.kind !== "faust-url")
+    .map((root) =>
+      root.kind === "wam-descriptors"
+        ? { ...root, files: root.files?.filter((file) => !file.includes("BigMuff")) }
+        : root,
+    );
 });
 
 attachPluginList(

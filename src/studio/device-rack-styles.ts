@@ -71,6 +71,18 @@ export const deviceRackStyles = css`
     text-align: right;
   }
   .device-empty,
+  .device-window {
+    display: flex;
+    gap: 0.5rem;
+    align-items: center;
+  }
+  .wam-window {
+    padding: 0.5rem;
+    border: 1px solid var(--wd-border);
+    border-radius: 4px;
+    overflow: auto;
+    max-height: 24rem;
+  }
   .device-note {
     margin: 0;
     font-size: 0.75rem;

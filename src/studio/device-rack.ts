@@ -14,12 +14,17 @@
  *
  * Descriptors come from discovery (builtin, Faust roots, WAM) and from each compile; a Faust device
  * of a project opened from a file is compiled once when the rack first shows it, for its controls.
+ * WAM plugins come from the studio's `wamRoots`, added to the discovering engine before it scans. A
+ * WAM device also has a "Plugin window" toggle: its own GUI in the rack (wam-window.ts), beside the
+ * generated controls, which stay as the fallback.
  */
 import { html, nothing, type ReactiveControllerHost } from "lit";
 import { repeat } from "lit/directives/repeat.js";
 
+import { type DiscoveryRoot, discoveryRootKey } from "../api/discovery-roots";
 import type { EngineClient, FaustCompiling } from "../api/engine-client";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
+import { trackNodes } from "../project/compile-track";
 import type { ProjectCommand } from "../project/project-commands";
 import type { Device, Project, Track } from "../project/project-schema";
 import { effectChoices, FAUST_CODE_CHOICE, moveDeviceCommand, replaceDeviceCommand } from "./device-chain";
@@ -28,6 +33,7 @@ import { DEFAULT_FAUST_CODE, FAUST_DEBOUNCE_MS, type FaustEditorState, faustEdit
 import { faustErrorLines } from "./faust-error-lines";
 import { presetsFor, recallPresetCommand, savePresetCommand } from "./presets";
 import { freshId, idStem } from "./studio-ids";
+import { type WamGuiEngine, WamWindows } from "./wam-window";
 
 export interface DeviceRackHost {
   project(): Project;
@@ -40,6 +46,10 @@ export interface DeviceRackHost {
    * nodes of the graphs it loads from their `extensions.faust`, but has no compileFaust call).
    */
   compiler(): Promise<FaustCompiling>;
+  /** WAM discovery roots the discovering engine scans too (the studio's `wamRoots`). */
+  wamRoots(): readonly DiscoveryRoot[];
+  /** The live engine, started if need be: it plays the WAM devices and mounts their GUIs. */
+  liveEngine(): Promise<WamGuiEngine | null>;
   /** Something failed (discovery, a compile that is no code error): shown as the studio's notice. */
   failed(error: unknown, context: string): void;
 }
@@ -67,15 +77,31 @@ export class DeviceRack {
   private readonly drafts = new Map<string, FaustDraft>();
   private readonly describing = new Set<string>();
   private discovery: Promise<void> | null = null;
+  /** The WAM roots (keys) of the last discovery. */
+  private discoveredRoots = "";
   private gesture = 0;
   private codeSession = 0;
   /** Compiles in flight, for settled(). */
   private readonly pending = new Set<Promise<unknown>>();
+  /** Open plugin windows of WAM devices. */
+  readonly windows: WamWindows;
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly rack: DeviceRackHost,
-  ) {}
+  ) {
+    this.windows = new WamWindows({
+      project: () => this.rack.project(),
+      execute: (command, gesture) => this.rack.execute(command, gesture),
+      liveEngine: () => this.rack.liveEngine(),
+      container: async (deviceId) => {
+        await this.host.updateComplete;
+        const root = (this.host as unknown as { renderRoot: ParentNode }).renderRoot;
+        return root.querySelector(`[data-device="${deviceId}"] .wam-window`);
+      },
+      changed: () => this.host.requestUpdate(),
+    });
+  }
 
   /** The descriptor the rack knows for `nodeId` (discovered or compiled). */
   descriptor(nodeId: string): NodeDescriptor | undefined {
@@ -94,12 +120,20 @@ export class DeviceRack {
     }
   }
 
-  /** Fills the picker from discovery, once (again after a failure). */
+  /** Fills the picker from discovery, once (again after a failure, or when the WAM roots changed). */
   readonly discover = (): void => {
-    if (this.discovery) return;
+    const roots = this.rack.wamRoots().map(discoveryRootKey).join("\n");
+    if (this.discovery && roots === this.discoveredRoots) return;
+    this.discoveredRoots = roots;
     this.discovery = this.rack
       .engine()
-      .then((engine) => engine.discoverNodes())
+      .then(async (engine) => {
+        const known = new Set((await engine.listDiscoveryRoots()).map(discoveryRootKey));
+        for (const root of this.rack.wamRoots()) {
+          if (!known.has(discoveryRootKey(root))) await engine.addDiscoveryRoot(root);
+        }
+        return engine.discoverNodes();
+      })
       .then(
         (found) => {
           for (const node of found.nodes) this.descriptors.set(node.node_id, node);
@@ -229,7 +263,7 @@ export class DeviceRack {
             this.gesture++;
           },
         })}
-        ${descriptor?.format === "wam" ? html`<p class="device-note">The plugin's own GUI is not shown yet.</p>` : nothing}
+        ${descriptor?.format === "wam" ? this.renderWindow(track.id, device.id, name) : nothing}
         <div class="device-presets">
           <select aria-label="Presets of ${name}" ?disabled=${presets.length === 0}>
             ${presets.length === 0 ? html`<option value="">No presets</option>` : nothing}
@@ -243,6 +277,22 @@ export class DeviceRack {
           </button>
         </div>
       </li>
+    `;
+  }
+
+  /** A WAM device's "Plugin window" toggle and, while open, the element its GUI mounts in. */
+  private renderWindow(trackId: string, deviceId: string, name: string) {
+    const open = this.windows.isOpen(deviceId);
+    const status = this.windows.status(deviceId);
+    return html`
+      <div class="device-window">
+        <button type="button" class="small" aria-pressed=${String(open)} aria-label="Plugin window of ${name}"
+          @click=${() => void this.windows.toggle(trackId, deviceId, trackNodes.device(trackId, deviceId))}>
+          Plugin window
+        </button>
+        ${status ? html`<p class="device-note" role="status">${status}</p>` : nothing}
+      </div>
+      ${open ? html`<div class="wam-window" part="wam-window" aria-label="Plugin window of ${name}"></div>` : nothing}
     `;
   }
 

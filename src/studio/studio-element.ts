@@ -24,6 +24,7 @@
  */
 import { html, LitElement, nothing, type PropertyValues } from "lit";
 
+import type { DiscoveryRoot } from "../api/discovery-roots";
 import type { MidiRecording } from "../api/midi-recording";
 import type { RealtimeEngineClient } from "../api/realtime-client";
 import { createTransportSnapshot, type MeterReading, type TransportSnapshot } from "../api/realtime-readings";
@@ -86,6 +87,7 @@ import { studioStyles } from "./studio-styles";
 import { TakeRecorder } from "./take-recorder";
 import { snapBeat, zoomStep } from "./timeline-math";
 import { studioTransportBar } from "./transport-bar";
+import type { WamGuiEngine } from "./wam-window";
 import { drawWaveform, PeakWorker, type WaveformPeaks } from "./waveform-peaks";
 
 /** Detail of `webdreamer-engine-change`: how an edit reached the playing engine. */
@@ -141,6 +143,7 @@ export class WebdreamerStudio extends LitElement {
     theme: { type: String, reflect: true },
     baseUrl: { type: String, attribute: "base-url" },
     storage: { type: String },
+    wamRoots: { type: Array, attribute: "wam-roots" },
     project: { state: true },
     transportStatus: { state: true },
     pixelsPerBeat: { state: true },
@@ -186,6 +189,15 @@ export class WebdreamerStudio extends LitElement {
    * studio.storage = "none"; // in HTML: <webdreamer-studio storage="none">
    */
   declare storage: string;
+
+  /**
+   * WAM discovery roots (attribute `wam-roots`, JSON): their plugins join the device picker, and a
+   * WAM device's "Plugin window" shows its own GUI (docs/studio.md, "Devices"). Read at the first
+   * discovery.
+   * @example
+   * studio.wamRoots = [{ kind: "wam-module", url: "https://example.com/plugins/gain/index.js" }];
+   */
+  declare wamRoots: DiscoveryRoot[];
 
   /**
    * The project as it is now (a new object after every edit; never changed in place).
@@ -367,6 +379,8 @@ export class WebdreamerStudio extends LitElement {
     execute: (command, gesture) => this.run(command, gesture),
     engine: async () => this.realtime.engine ?? (await this.offline.client(this.sampleRate)),
     compiler: () => this.offline.client(this.sampleRate),
+    wamRoots: () => this.wamRoots,
+    liveEngine: async () => (await this.liveEngine()) as unknown as WamGuiEngine | null,
     failed: (error, context) => {
       this.notice = errorNotice(error, context);
     },
@@ -384,6 +398,7 @@ export class WebdreamerStudio extends LitElement {
     this.theme = undefined;
     this.baseUrl = undefined;
     this.storage = "current";
+    this.wamRoots = [];
     this.projectEditor = new ProjectEditor(emptyProject());
     this.project = this.projectEditor.project;
     this.transportStatus = "stopped";
@@ -784,6 +799,7 @@ export class WebdreamerStudio extends LitElement {
     this.livePlayer.releaseAll();
     this.midiConnection?.close();
     this.midiConnection = null;
+    this.rack.windows.closeAll();
     this.playback.detach();
     this.stripMeters.disconnect();
     this.spectrum.disconnect();

@@ -276,6 +276,15 @@ export class LiveWamGraph {
     return this.wam(node, "node").node.getState();
   }
 
+  /**
+   * WAM node `node`'s parameter values as the plugin reports them now (getParameterValues, plain
+   * units), by parameter id: what its own GUI set shows here too.
+   */
+  async parameterValues(node: string): Promise<Record<string, number>> {
+    const values = await this.wam(node, "node").node.getParameterValues(false);
+    return Object.fromEntries(Object.entries(values).map(([id, entry]) => [id, entry.value]));
+  }
+
   /** The graph with every WAM node's current state in extensions.wam.state: what a session saves. */
   async graphWithState(): Promise<GraphDescriptor> {
     const states = new Map<string, unknown>();
