@@ -146,6 +146,32 @@ test("a Faust synth instrument track plays its clip, exports as Node renders it,
   await expect.poll(masterPeak, { timeout: 10_000 }).toBeGreaterThan(0.05);
   await page.evaluate(() => document.querySelector("webdreamer-studio")?.noteOff(69));
   await expect.poll(masterPeak, { timeout: 10_000 }).toBe(0);
+
+  // 6. The instrument's code in the rack's Faust editor: typed code compiles with the same 8 voices
+  // and replaces the instrument (one undo step), the track keeping its clip; Undo brings it back.
+  const editor = studio.getByLabel("Faust code of Instrument of Faust synth");
+  await expect(editor).toHaveValue(DEFAULT_FAUST_SYNTH_CODE);
+  const pureSine = DEFAULT_FAUST_SYNTH_CODE.replace(" + 0.2 * os.sawtooth(2 * freq)", "");
+  await editor.fill(pureSine);
+  await expect
+    .poll(
+      async () => {
+        await page.evaluate(() => document.querySelector("webdreamer-studio")?.settled());
+        const edited = (await project(page)).tracks[0];
+        return edited?.kind === "instrument" ? edited.instrument.extensions?.faust : null;
+      },
+      { timeout: 30_000 },
+    )
+    .toEqual({ source: pureSine, voices: FAUST_SYNTH_VOICES });
+  const edited = (await project(page)).tracks[0];
+  if (edited?.kind !== "instrument") throw new Error("the Faust synth track is gone");
+  expect(edited.instrument.node_id).toMatch(/^faust:/);
+  expect(edited.instrument.node_id).not.toBe(track.instrument.node_id);
+  expect(edited.clips).toEqual(saved.tracks[0]?.kind === "instrument" ? saved.tracks[0].clips : null);
+  await studio.getByRole("button", { name: "Undo Edit Faust code on Faust synth" }).click();
+  await expect(editor).toHaveValue(DEFAULT_FAUST_SYNTH_CODE);
+  expect((await project(page)).tracks[0]).toEqual(saved.tracks[0]);
+
   const state = await page.evaluate(() =>
     document.querySelector("webdreamer-studio")?.engine?.readTransport(),
   );

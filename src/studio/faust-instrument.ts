@@ -6,7 +6,8 @@
  * export and a Node render of the saved project each compile it from the project alone.
  */
 import type { FaustCompiling } from "../api/engine-client";
-import type { Device } from "../project/project-schema";
+import type { ProjectCommand } from "../project/project-commands";
+import type { Device, Project } from "../project/project-schema";
 
 /** The picker's value for the Faust synth: not a node id discovery lists, a recipe compiled on add. */
 export const FAUST_SYNTH_CHOICE = "faust-synth-code";
@@ -47,5 +48,38 @@ export async function faustSynthInstrument(
     params: {},
     buffers: {},
     extensions: { faust: { source, voices: FAUST_SYNTH_VOICES } },
+  };
+}
+
+/** The voices a Faust device's code compiles with (`extensions.faust.voices`), or undefined (mono). */
+export function faustVoicesOf(device: Device): number | undefined {
+  const faust = device.extensions?.faust as { voices?: unknown } | undefined;
+  return typeof faust?.voices === "number" ? faust.voices : undefined;
+}
+
+/**
+ * `instrument` in place of instrument track `trackId`'s instrument, as one undo step labelled `label`:
+ * the project model has no command that swaps an instrument, so the track is removed and added back
+ * at its place with everything else it had (clips, mixer, sends, devices, automation, id).
+ * @example
+ * const synth = await faustSynthInstrument(await offline.client(48000), "faust-synth-instrument");
+ * replaceInstrumentCommand(project, "faust-synth", synth, "Edit Faust code");
+ */
+export function replaceInstrumentCommand(
+  project: Project,
+  trackId: string,
+  instrument: Device,
+  label: string,
+): ProjectCommand {
+  const index = project.tracks.findIndex((track) => track.id === trackId);
+  const track = project.tracks[index];
+  if (track?.kind !== "instrument") throw new Error(`"${trackId}" is not an instrument track`);
+  return {
+    type: "batch",
+    label,
+    commands: [
+      { type: "remove_track", track_id: trackId },
+      { type: "add_track", track: { ...track, instrument }, index },
+    ],
   };
 }
