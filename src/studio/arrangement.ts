@@ -9,6 +9,7 @@ import { html, nothing } from "lit";
 
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { Project, Track } from "../project/project-schema";
+import { FAUST_SYNTH_CHOICE, FAUST_SYNTH_LABEL } from "./faust-instrument";
 import { loopBand } from "./loop-range";
 import { editTools, type MarkerActions, markerFlags } from "./markers-view";
 import { plusIcon } from "./studio-icons";
@@ -98,7 +99,8 @@ export function arrangement(view: ArrangementView, actions: ArrangementActions) 
             ${
               view.instruments.length === 0
                 ? html`<option>Instruments load on first use…</option>`
-                : view.instruments.map((node) => html`<option value=${node.node_id}>${node.name}</option>`)
+                : html`${view.instruments.map((node) => html`<option value=${node.node_id}>${node.name}</option>`)}
+                    <option value=${FAUST_SYNTH_CHOICE}>${FAUST_SYNTH_LABEL}</option>`
             }
           </select>
           <button type="button" ?disabled=${view.instruments.length === 0} @click=${actions.addInstrumentTrack}>

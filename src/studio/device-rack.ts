@@ -1,9 +1,9 @@
 /**
  * The device rack: per track a "Devices" panel listing its effects in signal order, each with its
  * generated parameter controls (device-controls.ts), Move up / Move down / Remove, its presets
- * (presets.ts), and for a "Faust (code)" device its code editor (faust-editor.ts). "Add device" offers
- * what discovery finds (device-chain.ts: builtin effects first, then Faust, then WAM) and a Faust
- * device written in place.
+ * (presets.ts), and for a "Faust (code)" device its code editor (faust-editor.ts), as for a Faust
+ * instrument (faust-instrument.ts) above the effects. "Add device" offers what discovery finds
+ * (device-chain.ts: builtin effects first, then Faust, then WAM) and a Faust device written in place.
  *
  * Every action is one project command, so one undo step, and reaches the playing engine through
  * followProject like any edit: a parameter is one setParameter, a device added, removed or moved a
@@ -31,6 +31,7 @@ import { effectChoices, FAUST_CODE_CHOICE, moveDeviceCommand, replaceDeviceComma
 import { deviceControls } from "./device-controls";
 import { DEFAULT_FAUST_CODE, FAUST_DEBOUNCE_MS, type FaustEditorState, faustEditor } from "./faust-editor";
 import { faustErrorLines } from "./faust-error-lines";
+import { faustVoicesOf, replaceInstrumentCommand } from "./faust-instrument";
 import { presetsFor, recallPresetCommand, savePresetCommand } from "./presets";
 import { freshId, idStem } from "./studio-ids";
 import { type WamGuiEngine, WamWindows } from "./wam-window";
@@ -173,8 +174,8 @@ export class DeviceRack {
     return this.rack.execute({ type: "add_device", track_id: trackId, device }) ? id : null;
   }
 
-  private async compile(code: string): Promise<NodeDescriptor> {
-    const compiled = (await this.rack.compiler()).compileFaust(code);
+  private async compile(code: string, voices?: number): Promise<NodeDescriptor> {
+    const compiled = (await this.rack.compiler()).compileFaust(code, voices === undefined ? {} : { voices });
     this.pending.add(compiled);
     try {
       const descriptor = await compiled;
@@ -202,6 +203,7 @@ export class DeviceRack {
     return html`
       <div class="rack" role="group" aria-label="Devices of ${name}" data-track=${track.id}>
         <h3 class="rack-name">Devices · ${name}</h3>
+        ${this.renderInstrument(track)}
         <ol class="device-list">
           ${repeat(
             track.devices,
@@ -226,6 +228,20 @@ export class DeviceRack {
             Add device
           </button>
         </div>
+      </div>
+    `;
+  }
+
+  /** A Faust instrument's code editor (a builtin instrument has nothing to edit here). */
+  private renderInstrument(track: Track) {
+    if (track.kind !== "instrument") return nothing;
+    const source = faustSourceOf(track.instrument);
+    if (source === null) return nothing;
+    const name = `Instrument of ${track.name || track.id}`;
+    return html`
+      <div class="device instrument" role="group" aria-label=${name} data-device=${track.instrument.id}>
+        <div class="device-head"><span class="device-name">Instrument · Faust</span></div>
+        ${this.renderFaust(track.id, track.instrument, source, name)}
       </div>
     `;
   }
@@ -335,22 +351,32 @@ export class DeviceRack {
   private async compileDraft(trackId: string, deviceId: string, draft: FaustDraft): Promise<void> {
     const sequence = ++draft.sequence;
     const code = draft.code;
+    const deviceOf = (project: Project): Device | undefined => {
+      const track = project.tracks.find((t) => t.id === trackId);
+      if (track?.kind === "instrument" && track.instrument.id === deviceId) return track.instrument;
+      return track?.devices.find((d) => d.id === deviceId);
+    };
     try {
-      const compiled = await this.compile(code);
+      const before = deviceOf(this.rack.project());
+      const compiled = await this.compile(code, before ? faustVoicesOf(before) : undefined);
       if (sequence !== draft.sequence || draft.timer !== null) return;
       const project = this.rack.project();
-      const device = project.tracks.find((t) => t.id === trackId)?.devices.find((d) => d.id === deviceId);
+      const device = deviceOf(project);
       if (!device) return;
+      const track = project.tracks.find((t) => t.id === trackId);
+      const isInstrument = track?.kind === "instrument" && track.instrument.id === deviceId;
       const kept = new Set((compiled.parameters ?? []).map((parameter) => parameter.id));
       const replacement: Device = {
         ...device,
         node_id: compiled.node_id,
         params: Object.fromEntries(Object.entries(device.params).filter(([id]) => kept.has(id))),
-        extensions: { ...device.extensions, faust: { source: code } },
+        extensions: { ...device.extensions, faust: { ...(device.extensions?.faust ?? {}), source: code } },
       };
-      const label = `Edit Faust code on ${project.tracks.find((t) => t.id === trackId)?.name || trackId}`;
+      const label = `Edit Faust code on ${track?.name || trackId}`;
       this.rack.execute(
-        replaceDeviceCommand(project, trackId, deviceId, replacement, label),
+        isInstrument
+          ? replaceInstrumentCommand(project, trackId, replacement, label)
+          : replaceDeviceCommand(project, trackId, deviceId, replacement, label),
         `faust-${deviceId}-${this.codeSession}`,
       );
       draft.status = "compiled";

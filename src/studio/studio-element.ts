@@ -56,6 +56,7 @@ import { AutomationLanes } from "./automation-gestures";
 import { ClipGestures } from "./clip-drag";
 import { DeviceRack } from "./device-rack";
 import { deviceRackStyles } from "./device-rack-styles";
+import { FAUST_SYNTH_CHOICE, FAUST_SYNTH_LABEL, faustSynthInstrument } from "./faust-instrument";
 import { downloadBytes, fileNameFor, pickFiles } from "./file-transfer";
 import {
   DEFAULT_KEY_VELOCITY,
@@ -631,6 +632,26 @@ export class WebdreamerStudio extends LitElement {
       track: { kind: "instrument", id, name: label, instrument: { id: instrument, node_id: nodeId } },
     });
     // The keyboard plays the track just added.
+    this.selectedTrack = id;
+    return id;
+  }
+
+  /**
+   * Adds an instrument track playing a polyphonic Faust synth (faust-instrument.ts): the default poly
+   * synth code, or `source`, compiled with 8 voices on the Worker engine, the code kept in the
+   * instrument's `extensions.faust`. Returns the track's id; a compile error rejects.
+   * @example
+   * const trackId = await studio.addFaustInstrumentTrack();
+   */
+  async addFaustInstrumentTrack(source?: string, name = "Faust synth"): Promise<string> {
+    const id = freshId(this.project, name);
+    const instrumentId = freshId(this.project, `${name}-instrument`, new Set([id]));
+    const instrument = await faustSynthInstrument(
+      await this.offline.client(this.sampleRate),
+      instrumentId,
+      source,
+    );
+    this.run({ type: "add_track", track: { kind: "instrument", id, name, instrument } });
     this.selectedTrack = id;
     return id;
   }
@@ -1401,7 +1422,11 @@ export class WebdreamerStudio extends LitElement {
 
   private readonly onAddInstrument = (): void => {
     const select = this.renderRoot.querySelector<HTMLSelectElement>("#instrument-select");
-    if (select?.value) this.addInstrumentTrack(select.value);
+    if (select?.value === FAUST_SYNTH_CHOICE) {
+      this.addFaustInstrumentTrack().catch((error) => {
+        this.notice = errorNotice(error, `The ${FAUST_SYNTH_LABEL} could not be added`);
+      });
+    } else if (select?.value) this.addInstrumentTrack(select.value);
   };
 
   private readonly onMixerInput = (trackId: string, field: "volume_db" | "pan", event: Event): void => {

@@ -1,0 +1,180 @@
+/**
+ * A Faust synth instrument track in <webdreamer-studio>: picked from the Instrument picker ("Faust synth
+ * (code)"), its code and voices kept in the project, its clip's notes heard on their frames at their
+ * pitch in the Worker's mixdown, which a Node render of the saved project matches byte for byte, and
+ * a live note from the keyboard API sounding on the playing engine.
+ */
+import { expect, type Page, test } from "@playwright/test";
+
+import { decodeWav } from "../src/audio-io/wav-codec";
+import { secondsAtBeat } from "../src/contracts/tempo-map";
+import { createEngine } from "../src/create-engine";
+import { exportProject } from "../src/project/export-project";
+import type { Project } from "../src/project/project-schema";
+import { unzipProject } from "../src/project/project-zip";
+import { DEFAULT_FAUST_SYNTH_CODE, FAUST_SYNTH_VOICES } from "../src/studio/faust-instrument";
+import { download } from "./support/downloads";
+import { recordPageFailures } from "./support/page-failures";
+
+function project(page: Page): Promise<Project> {
+  return page.evaluate(() => {
+    const studio = document.querySelector("webdreamer-studio");
+    if (!studio) throw new Error("no studio on the page");
+    return JSON.parse(JSON.stringify(studio.project)) as Project;
+  });
+}
+
+/** The power of `samples[from, from + size)` at `hz` (Goertzel under a Hann window). */
+function powerAt(samples: Float32Array, rate: number, from: number, size: number, hz: number): number {
+  const coefficient = 2 * Math.cos((2 * Math.PI * hz) / rate);
+  let s1 = 0;
+  let s2 = 0;
+  for (let n = 0; n < size; n++) {
+    const windowed = (samples[from + n] ?? 0) * (0.5 - 0.5 * Math.cos((2 * Math.PI * n) / size));
+    const s0 = windowed + coefficient * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  return s1 * s1 + s2 * s2 - coefficient * s1 * s2;
+}
+
+const midiHz = (note: number) => 440 * 2 ** ((note - 69) / 12);
+
+test("a Faust synth instrument track plays its clip, exports as Node renders it, and plays live", async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const failures = recordPageFailures(page);
+  await page.goto("/");
+  const studio = page.locator("webdreamer-studio");
+  await studio.locator(".arrangement").hover();
+  const picker = studio.getByLabel("Instrument", { exact: true });
+  await expect(picker).toHaveValue("builtin:synth", { timeout: 30_000 });
+  await studio.getByRole("button", { name: "New" }).click();
+
+  // 1. The picker offers the Faust synth after the builtin instruments; adding it is one track whose
+  // instrument carries its code and its voices.
+  const labels = await picker.locator("option").allTextContents();
+  expect(labels.at(-1)).toBe("Faust synth (code)");
+  await picker.selectOption({ label: "Faust synth (code)" });
+  await studio.getByRole("button", { name: "Instrument track" }).click();
+  await expect.poll(async () => (await project(page)).tracks.length, { timeout: 30_000 }).toBe(1);
+  const track = (await project(page)).tracks[0];
+  if (track?.kind !== "instrument") throw new Error("the Faust synth track is not an instrument track");
+  expect(track.name).toBe("Faust synth");
+  expect(track.instrument.node_id).toMatch(/^faust:/);
+  expect(track.instrument.extensions?.faust).toEqual({
+    source: DEFAULT_FAUST_SYNTH_CODE,
+    voices: FAUST_SYNTH_VOICES,
+  });
+
+  // 2. A clip with two notes: A4 on beat 1, E5 on beat 3 (a beat each), added through the editor.
+  await studio.getByRole("button", { name: "Add MIDI clip to Faust synth" }).click();
+  await page.evaluate(() => {
+    const element = document.querySelector("webdreamer-studio");
+    const synth = element?.project.tracks[0];
+    if (!element || synth?.kind !== "instrument") throw new Error("no Faust synth track");
+    element.editor.execute({
+      type: "update_clip",
+      track_id: synth.id,
+      clip_id: synth.clips[0]?.id as string,
+      clip: {
+        notes: [
+          { beat: 1, length_beats: 1, note: 69, velocity: 100 },
+          { beat: 3, length_beats: 1, note: 76, velocity: 100 },
+        ],
+      },
+    });
+  });
+  const saved = await project(page);
+  const clip = saved.tracks[0]?.kind === "instrument" ? saved.tracks[0].clips[0] : undefined;
+  expect(clip?.start_beat).toBe(0);
+
+  // 3. The mixdown from the Worker, and the project as a file rendered in Node: the same bytes.
+  const mixdown = await download(page, () => studio.getByRole("button", { name: "Export mixdown" }).click());
+  const file = await download(page, () => studio.getByRole("button", { name: "Save as file" }).click());
+  const exported = decodeWav(new Uint8Array(mixdown.bytes));
+  const rate = exported.sampleRate;
+  const opened = await unzipProject(new Uint8Array(file.bytes), file.name);
+  const node = await createEngine({ sampleRate: rate });
+  const inNode = await exportProject(node, opened, { sampleRate: rate });
+  await node.close();
+  expect(exported.channels[0]?.length).toBe(inNode.frames);
+  expect(Buffer.from(inNode.mixdown).equals(mixdown.bytes)).toBe(true);
+
+  // 4. The notes sound on their frames, at their pitch.
+  const left = exported.channels[0] as Float32Array;
+  const frameAt = (beat: number) => Math.round(secondsAtBeat(saved.tempo, beat) * rate);
+  const first = left.findIndex((x) => x !== 0);
+  expect(first).toBeGreaterThanOrEqual(frameAt(1));
+  expect(first).toBeLessThanOrEqual(frameAt(1) + 2);
+  // Silent from the first note's release tail (0.1 s) to the second note.
+  const quietFrom = frameAt(2) + Math.round(0.15 * rate);
+  expect(left.subarray(quietFrom, frameAt(3)).every((x) => x === 0)).toBe(true);
+  const size = 4096;
+  const a4 = { at: midiHz(69), other: midiHz(76) };
+  const inFirst = frameAt(1) + Math.round(0.05 * rate);
+  const inSecond = frameAt(3) + Math.round(0.05 * rate);
+  expect(frameAt(2) - inFirst).toBeGreaterThan(size);
+  const firstA4 = powerAt(left, rate, inFirst, size, a4.at);
+  const firstE5 = powerAt(left, rate, inFirst, size, a4.other);
+  const secondA4 = powerAt(left, rate, inSecond, size, a4.at);
+  const secondE5 = powerAt(left, rate, inSecond, size, a4.other);
+  expect(firstA4).toBeGreaterThan(1000 * firstE5);
+  expect(secondE5).toBeGreaterThan(1000 * secondA4);
+
+  // 5. Live: the engine started (Play, Stop), a note on the selected track sounds on the master
+  // meter, and stops after its note off.
+  await studio.getByRole("button", { name: "Play" }).click();
+  await expect(studio.getByRole("button", { name: "Stop" })).toBeEnabled({ timeout: 30_000 });
+  await studio.getByRole("button", { name: "Stop" }).click();
+  const masterPeak = () =>
+    page.evaluate(async () => {
+      const engine = document.querySelector("webdreamer-studio")?.engine;
+      if (!engine) return -1;
+      const reading = engine.createMeterReading();
+      let peak = 0;
+      for (let frame = 0; frame < 20; frame++) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        engine.readMeters(reading);
+        peak = Math.max(peak, reading.windowPeak[0] ?? 0);
+      }
+      return peak;
+    });
+  await expect.poll(masterPeak, { timeout: 10_000 }).toBe(0);
+  await page.evaluate(() => document.querySelector("webdreamer-studio")?.noteOn(69, 100));
+  await expect.poll(masterPeak, { timeout: 10_000 }).toBeGreaterThan(0.05);
+  await page.evaluate(() => document.querySelector("webdreamer-studio")?.noteOff(69));
+  await expect.poll(masterPeak, { timeout: 10_000 }).toBe(0);
+
+  // 6. The instrument's code in the rack's Faust editor: typed code compiles with the same 8 voices
+  // and replaces the instrument (one undo step), the track keeping its clip; Undo brings it back.
+  const editor = studio.getByLabel("Faust code of Instrument of Faust synth");
+  await expect(editor).toHaveValue(DEFAULT_FAUST_SYNTH_CODE);
+  const pureSine = DEFAULT_FAUST_SYNTH_CODE.replace(" + 0.2 * os.sawtooth(2 * freq)", "");
+  await editor.fill(pureSine);
+  await expect
+    .poll(
+      async () => {
+        await page.evaluate(() => document.querySelector("webdreamer-studio")?.settled());
+        const edited = (await project(page)).tracks[0];
+        return edited?.kind === "instrument" ? edited.instrument.extensions?.faust : null;
+      },
+      { timeout: 30_000 },
+    )
+    .toEqual({ source: pureSine, voices: FAUST_SYNTH_VOICES });
+  const edited = (await project(page)).tracks[0];
+  if (edited?.kind !== "instrument") throw new Error("the Faust synth track is gone");
+  expect(edited.instrument.node_id).toMatch(/^faust:/);
+  expect(edited.instrument.node_id).not.toBe(track.instrument.node_id);
+  expect(edited.clips).toEqual(saved.tracks[0]?.kind === "instrument" ? saved.tracks[0].clips : null);
+  await studio.getByRole("button", { name: "Undo Edit Faust code on Faust synth" }).click();
+  await expect(editor).toHaveValue(DEFAULT_FAUST_SYNTH_CODE);
+  expect((await project(page)).tracks[0]).toEqual(saved.tracks[0]);
+
+  const state = await page.evaluate(() =>
+    document.querySelector("webdreamer-studio")?.engine?.readTransport(),
+  );
+  expect(state?.badCommands).toBe(0);
+  expect(failures).toEqual([]);
+});
