@@ -63,7 +63,11 @@ export function slowRequest(requestId = "slow"): Record<string, unknown> {
           node_id: "builtin:oscillator",
           params: { frequency: 55 * 2 ** (i / 12), waveform: "saw" },
         })),
-        { name: "mix", node_id: "builtin:mixer", inputs: Array.from({ length: SLOW_VOICES }, (_, i) => `osc${i}`) },
+        {
+          name: "mix",
+          node_id: "builtin:mixer",
+          inputs: Array.from({ length: SLOW_VOICES }, (_, i) => `osc${i}`),
+        },
         { name: "room", node_id: "builtin:reverb", inputs: ["mix"] },
       ],
       output: "room",
