@@ -28,7 +28,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   wam: ["contracts", "api", "engine"],
   client: ["contracts", "api"],
   testing: ["contracts", "api"],
-  "hosts/in-process": ["contracts", "api", "engine", "faust"],
+  // midi: the Standard MIDI File of what a render played (played-midi.ts).
+  "hosts/in-process": ["contracts", "api", "engine", "faust", "midi"],
   "hosts/assets": ["contracts", "faust"],
   "hosts/worker": ["contracts", "api", "protocol", "faust", "wam", "hosts/assets", "hosts/in-process"],
   "hosts/audioworklet": [

@@ -117,7 +117,6 @@ import {
   measureExternalEstimate,
   type ResourceEstimate,
 } from "../../engine/node-resources";
-import { playedMidiExtensions } from "../../engine/played-midi";
 import { type ProcessorTypeInfo, requireMidiNode } from "../../engine/processor-types";
 import {
   automationBlockFrames,
@@ -135,6 +134,7 @@ import { EnginePool } from "./engine-pool";
 import { withAutomation, withMidiEvents, withParameterChange } from "./graph-edits";
 import { type InProcessClientOptions, InProcessClientOptionsSchema } from "./in-process-options";
 import { InProcessTransport } from "./in-process-transport";
+import { playedMidiExtensions } from "./played-midi";
 import { nonFiniteFailure, renderFailure, renderResult } from "./render-outcome";
 
 const FLOAT32_BYTES = 4;

@@ -4,9 +4,9 @@
  * track per node. The engine delivers a timeline's MIDI on exactly its frames (NodeTimeline), so these
  * are the messages each processor received; nothing before the render's start is replayed by a seek.
  */
-import type { GraphDescriptor } from "../contracts/graph-descriptor";
-import { bytesToBase64, type FramedMidiMessage, writeMidiFile } from "../midi/midi-file-writer";
-import type { CompiledGraph } from "./graph-compiler";
+import type { GraphDescriptor } from "../../contracts/graph-descriptor";
+import type { CompiledGraph } from "../../engine/graph-compiler";
+import { bytesToBase64, type FramedMidiMessage, writeMidiFile } from "../../midi/midi-file-writer";
 
 /** What the result's extensions gain. */
 export interface PlayedMidiExtensions {
