@@ -302,6 +302,7 @@ export interface ExampleNameOverrides {
   "src/engine/wasm-engine.ts": { faustNode: FaustNode; playbackNode: number; outputs: Float32Array[][] };
   "src/engine/recorded-automation.ts": { job: RenderJobOutput };
   "src/engine/source-node-resolution.ts": { processor: ExternalProcessor };
+  "src/hosts/in-process/played-midi.ts": { compiled: CompiledGraph };
   "src/engine/node-resources.ts": { faustNode: FaustNode };
   "src/faust/": {
     compiled: CompiledFaust;
