@@ -74,7 +74,12 @@ export default defineConfig({
   },
   // Scan every page at startup, so the dependency optimizer never reloads a page mid-test when it
   // first meets a dependency (comlink, ringbuf.js, lit, faustwasm, ...).
-  optimizeDeps: { entries: ["index.html", "e2e/pages/*.html", "bench/**/*.html"] },
+  optimizeDeps: {
+    entries: ["index.html", "e2e/pages/*.html", "bench/**/*.html"],
+    // Imported only inside Workers (the in-process host's MIDI file writer), which the entry scan
+    // does not follow: found at run time, it would make Vite re-optimise and reload every open page.
+    include: ["@tonejs/midi"],
+  },
   server: {
     host: "127.0.0.1",
     port: 5173,
