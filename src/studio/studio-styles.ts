@@ -597,7 +597,7 @@ const studioLayout = css`
     gap: 0.4rem;
   }
   .keyboard-toolbar .field input {
-    width: 3.5rem;
+    width: 4.75rem;
   }
   .keyboard-toolbar .octave {
     font-family: var(--wd-mono);
