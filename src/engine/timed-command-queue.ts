@@ -2,18 +2,16 @@
  * TimedCommandQueue: the audio thread's queue of commands waiting for their transport frame, a binary
  * min-heap ordered by (frame, arrival), in fixed typed arrays allocated once.
  *
- * Why a heap: commands arrive in any frame order (a note-off lands after the next note-on; a caller
- * may schedule an earlier frame after a later one). A sorted array pays a shift of the whole queue
- * per out-of-order insert and per pop; a heap pays log2(capacity) swaps of one Int32 each, so a
- * quantum that receives or applies thousands of commands stays far inside its time budget.
- *
- * Order: the smallest frame first; equal frames in arrival order (the `seq` tie-break), so
- * same-frame commands apply in the order they were sent.
+ * The order (a heap, why, and the tie-break keeping same-frame commands in arrival order) is
+ * FrameOrderedSlots', shared with the engine Worker's TimedBacklog; this class holds the payloads.
+ * A heap lets a quantum that receives or applies thousands of commands stay far inside its budget.
  *
  * Audio-path rules: nothing allocates after construction, nothing throws. A full queue refuses the
  * push (false); the engine Worker never sends more timed commands than fit (see command-feeder.ts),
  * so a refusal means a bug and is counted by the caller.
  */
+import { FrameOrderedSlots } from "../dataplane/frame-ordered-slots";
+
 export class TimedCommandQueue {
   /** Entries it holds at most. */
   readonly capacity: number;
@@ -27,15 +25,7 @@ export class TimedCommandQueue {
   readonly c: Float64Array;
   readonly d: Float64Array;
 
-  private readonly frame: Float64Array;
-  private readonly seq: Float64Array;
-  /** heap[0..length) are slot indices, ordered as a binary min-heap on (frame, seq). */
-  private readonly heap: Int32Array;
-  /** free[0..freeCount) are unused slot indices. */
-  private readonly free: Int32Array;
-  private freeCount: number;
-  private size = 0;
-  private arrivals = 0;
+  private readonly order: FrameOrderedSlots;
 
   /**
    * Allocates every array now (setup only).
@@ -49,12 +39,7 @@ export class TimedCommandQueue {
     this.b = new Float64Array(capacity);
     this.c = new Float64Array(capacity);
     this.d = new Float64Array(capacity);
-    this.frame = new Float64Array(capacity);
-    this.seq = new Float64Array(capacity);
-    this.heap = new Int32Array(capacity);
-    this.free = new Int32Array(capacity);
-    for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
-    this.freeCount = capacity;
+    this.order = new FrameOrderedSlots(capacity);
   }
 
   /**
@@ -65,7 +50,7 @@ export class TimedCommandQueue {
    * queue.length; // 1
    */
   get length(): number {
-    return this.size;
+    return this.order.length;
   }
 
   /**
@@ -77,7 +62,7 @@ export class TimedCommandQueue {
    * queue.nextFrame(); // 48000
    */
   nextFrame(): number {
-    return this.size === 0 ? Number.POSITIVE_INFINITY : (this.frame[this.heap[0] as number] as number);
+    return this.order.nextFrame();
   }
 
   /**
@@ -87,25 +72,13 @@ export class TimedCommandQueue {
    * const taken = queue.push(96000, 1, 3, 0, 0.5, 0); // kind 1 (set_parameter): node 3, param 0, 0.5
    */
   push(frame: number, kind: number, a: number, b: number, c: number, d: number): boolean {
-    if (this.freeCount === 0) return false;
-    const slot = this.free[--this.freeCount] as number;
-    this.frame[slot] = frame;
-    this.seq[slot] = this.arrivals++;
+    const slot = this.order.take(frame);
+    if (slot < 0) return false;
     this.kind[slot] = kind;
     this.a[slot] = a;
     this.b[slot] = b;
     this.c[slot] = c;
     this.d[slot] = d;
-    const heap = this.heap;
-    let i = this.size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const above = heap[parent] as number;
-      if (!this.before(slot, above)) break;
-      heap[i] = above;
-      i = parent;
-    }
-    heap[i] = slot;
     return true;
   }
 
@@ -119,26 +92,7 @@ export class TimedCommandQueue {
    * const [node, value] = [queue.a[slot], queue.c[slot]]; // 3, 0.5
    */
   pop(): number {
-    if (this.size === 0) return -1;
-    const heap = this.heap;
-    const top = heap[0] as number;
-    const last = heap[--this.size] as number;
-    const n = this.size;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= n) break;
-      const right = left + 1;
-      let child = left;
-      if (right < n && this.before(heap[right] as number, heap[left] as number)) child = right;
-      const below = heap[child] as number;
-      if (!this.before(below, last)) break;
-      heap[i] = below;
-      i = child;
-    }
-    if (n > 0) heap[i] = last;
-    this.free[this.freeCount++] = top;
-    return top;
+    return this.order.pop();
   }
 
   /**
@@ -149,15 +103,6 @@ export class TimedCommandQueue {
    * const dropped = queue.clear(); // 1: a new graph, the queued node indices mean nothing now
    */
   clear(): number {
-    const cleared = this.size;
-    for (let i = 0; i < this.size; i++) this.free[this.freeCount++] = this.heap[i] as number;
-    this.size = 0;
-    return cleared;
-  }
-
-  private before(x: number, y: number): boolean {
-    const fx = this.frame[x] as number;
-    const fy = this.frame[y] as number;
-    return fx < fy || (fx === fy && (this.seq[x] as number) < (this.seq[y] as number));
+    return this.order.clear();
   }
 }

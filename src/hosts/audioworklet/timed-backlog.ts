@@ -1,7 +1,7 @@
 /**
  * TimedBacklog: the engine Worker's queue of encoded timed commands the audio thread has no room for
- * yet, ordered by (frame, arrival): a binary min-heap of slots in typed arrays that grow by doubling
- * up to a fixed capacity. Records are kept encoded (command-codec.ts), so feeding one is a copy of
+ * yet, ordered by (frame, arrival) (FrameOrderedSlots, shared with the audio thread's TimedCommandQueue)
+ * in typed arrays that grow by doubling up to a fixed capacity. Records are kept encoded (command-codec.ts), so feeding one is a copy of
  * its bytes into the command ring.
  *
  * Why typed arrays and not objects: a flood holds a few hundred thousand commands here; as objects
@@ -10,6 +10,7 @@
  * Worker only (it allocates when it grows); the audio thread's twin is TimedCommandQueue.
  */
 import { type CommandRing, MAX_COMMAND_BYTES } from "../../dataplane/command-codec";
+import { FrameOrderedSlots, grown } from "../../dataplane/frame-ordered-slots";
 
 const SLOT_BYTES = MAX_COMMAND_BYTES;
 const INITIAL_SLOTS = 256;
@@ -17,14 +18,7 @@ const INITIAL_SLOTS = 256;
 export class TimedBacklog {
   private records = new Uint8Array(0);
   private lengths = new Uint8Array(0);
-  private frames = new Float64Array(0);
-  private seqs = new Float64Array(0);
-  private heap = new Int32Array(0);
-  private free = new Int32Array(0);
-  private freeCount = 0;
-  private slots = 0;
-  private size = 0;
-  private arrivals = 0;
+  private readonly order = new FrameOrderedSlots(0);
 
   /**
    * An empty backlog of at most `capacity` records; it allocates as it fills.
@@ -40,7 +34,7 @@ export class TimedBacklog {
    * const room = backlog.capacity - backlog.length; // commands a call may still add
    */
   get length(): number {
-    return this.size;
+    return this.order.length;
   }
 
   /**
@@ -50,7 +44,7 @@ export class TimedBacklog {
    * backlog.nextFrame(); // Infinity: nothing waits
    */
   nextFrame(): number {
-    return this.size === 0 ? Number.POSITIVE_INFINITY : (this.frames[this.heap[0] as number] as number);
+    return this.order.nextFrame();
   }
 
   /**
@@ -61,22 +55,10 @@ export class TimedBacklog {
    * backlog.add(commandRecord, commandRecord.length, 0, 96000); // an encoded command for frame 96000
    */
   add(source: Uint8Array, length: number, offset: number, frame: number): void {
-    if (this.freeCount === 0) this.grow();
-    const slot = this.free[--this.freeCount] as number;
+    if (this.order.length === this.order.slots) this.grow();
+    const slot = this.order.take(frame);
     this.records.set(source.subarray(offset, offset + length), slot * SLOT_BYTES);
     this.lengths[slot] = length;
-    this.frames[slot] = frame;
-    this.seqs[slot] = this.arrivals++;
-    const heap = this.heap;
-    let i = this.size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const above = heap[parent] as number;
-      if (!this.before(slot, above)) break;
-      heap[i] = above;
-      i = parent;
-    }
-    heap[i] = slot;
   }
 
   /**
@@ -88,10 +70,10 @@ export class TimedBacklog {
    * backlog.writeNext(commandRing); // true: it is in the ring now
    */
   writeNext(ring: CommandRing): boolean {
-    if (this.size === 0) return false;
-    const slot = this.heap[0] as number;
+    const slot = this.order.peek();
+    if (slot < 0) return false;
     if (!ring.pushAll(this.records, this.lengths[slot] as number, slot * SLOT_BYTES)) return false;
-    this.removeTop();
+    this.order.pop();
     return true;
   }
 
@@ -102,55 +84,15 @@ export class TimedBacklog {
    * const discarded = backlog.clear(); // the graph they named was replaced
    */
   clear(): number {
-    const cleared = this.size;
-    for (let i = 0; i < this.size; i++) this.free[this.freeCount++] = this.heap[i] as number;
-    this.size = 0;
-    return cleared;
-  }
-
-  private removeTop(): void {
-    const heap = this.heap;
-    const top = heap[0] as number;
-    const last = heap[--this.size] as number;
-    const n = this.size;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= n) break;
-      const right = left + 1;
-      let child = left;
-      if (right < n && this.before(heap[right] as number, heap[left] as number)) child = right;
-      const below = heap[child] as number;
-      if (!this.before(below, last)) break;
-      heap[i] = below;
-      i = child;
-    }
-    if (n > 0) heap[i] = last;
-    this.free[this.freeCount++] = top;
+    return this.order.clear();
   }
 
   private grow(): void {
-    const old = this.slots;
+    const old = this.order.slots;
     if (old >= this.capacity) throw new Error(`TimedBacklog: full (${this.capacity} records)`);
     const slots = Math.min(this.capacity, Math.max(INITIAL_SLOTS, 2 * old));
     this.records = grown(this.records, new Uint8Array(slots * SLOT_BYTES));
     this.lengths = grown(this.lengths, new Uint8Array(slots));
-    this.frames = grown(this.frames, new Float64Array(slots));
-    this.seqs = grown(this.seqs, new Float64Array(slots));
-    this.heap = grown(this.heap, new Int32Array(slots));
-    this.free = grown(this.free, new Int32Array(slots));
-    for (let slot = slots - 1; slot >= old; slot--) this.free[this.freeCount++] = slot;
-    this.slots = slots;
+    this.order.resize(slots);
   }
-
-  private before(x: number, y: number): boolean {
-    const fx = this.frames[x] as number;
-    const fy = this.frames[y] as number;
-    return fx < fy || (fx === fy && (this.seqs[x] as number) < (this.seqs[y] as number));
-  }
-}
-
-function grown<T extends Uint8Array | Int32Array | Float64Array>(old: T, larger: T): T {
-  larger.set(old);
-  return larger;
 }
