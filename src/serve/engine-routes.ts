@@ -22,6 +22,36 @@ function fields(context: RouteContext, names: readonly string[]): Record<string,
   return objectBody(parseJsonBody(context.body), names);
 }
 
+type Body = Record<string, unknown>;
+type SessionEngine = ReturnType<typeof sessionOf>["engine"];
+
+/**
+ * A POST whose JSON body (an object of the fields `names`, documented by `schema`) becomes the
+ * arguments of one engine call; answers 204.
+ */
+function bodyCall(
+  path: string,
+  schema: string,
+  summary: string,
+  names: readonly string[],
+  call: (engine: SessionEngine, body: Body) => Promise<unknown>,
+): Route {
+  return {
+    method: "POST",
+    path: `/sessions/{session}${path}`,
+    admitted: true,
+    summary,
+    requestBody: { kind: "schema", name: schema },
+    response: noContent,
+    handle: (context) => done(context, call(sessionOf(context).engine, fields(context, names))),
+  };
+}
+
+/** `{ [option]: body[field] }`, or `{}` when the body leaves the field out. */
+function optionFrom(body: Body, field: string, option: string): Record<string, unknown> {
+  return body[field] === undefined ? {} : { [option]: body[field] };
+}
+
 /** A transport call without arguments. */
 function transportCall(name: "play" | "pause" | "stop", summary: string): Route {
   return {
@@ -66,43 +96,27 @@ export const ENGINE_ROUTES: readonly Route[] = [
   transportCall("play", "Starts the transport (the in-process host reports it; nothing plays in real time)."),
   transportCall("pause", "Stops the transport, keeping its position."),
   transportCall("stop", "Stops the transport and returns it to 0."),
-  {
-    method: "POST",
-    path: "/sessions/{session}/transport/seek",
-    admitted: true,
-    summary: "Moves the playhead: { position_seconds }.",
-    requestBody: { kind: "schema", name: "Seek" },
-    response: noContent,
-    handle(context) {
-      const body = fields(context, ["position_seconds"]);
-      return done(context, sessionOf(context).engine.seek(body.position_seconds as number));
-    },
-  },
-  {
-    method: "POST",
-    path: "/sessions/{session}/transport/loop",
-    admitted: true,
-    summary: "Sets the loop region, or clears it with null: { loop: { start_seconds, end_seconds } | null }.",
-    requestBody: { kind: "schema", name: "SetLoop" },
-    response: noContent,
-    handle(context) {
-      const body = fields(context, ["loop"]);
-      return done(context, sessionOf(context).engine.setLoop((body.loop ?? null) as never));
-    },
-  },
-  {
-    method: "POST",
-    path: "/sessions/{session}/transport/tempo",
-    admitted: true,
-    summary: "Sets the tempo: { bpm, ramp_seconds? }.",
-    requestBody: { kind: "schema", name: "SetTempo" },
-    response: noContent,
-    handle(context) {
-      const body = fields(context, ["bpm", "ramp_seconds"]);
-      const options = body.ramp_seconds === undefined ? {} : { rampSeconds: body.ramp_seconds as number };
-      return done(context, sessionOf(context).engine.setTempo(body.bpm as number, options));
-    },
-  },
+  bodyCall(
+    "/transport/seek",
+    "Seek",
+    "Moves the playhead: { position_seconds }.",
+    ["position_seconds"],
+    (engine, body) => engine.seek(body.position_seconds as number),
+  ),
+  bodyCall(
+    "/transport/loop",
+    "SetLoop",
+    "Sets the loop region, or clears it with null: { loop: { start_seconds, end_seconds } | null }.",
+    ["loop"],
+    (engine, body) => engine.setLoop((body.loop ?? null) as never),
+  ),
+  bodyCall(
+    "/transport/tempo",
+    "SetTempo",
+    "Sets the tempo: { bpm, ramp_seconds? }.",
+    ["bpm", "ramp_seconds"],
+    (engine, body) => engine.setTempo(body.bpm as number, optionFrom(body, "ramp_seconds", "rampSeconds")),
+  ),
   {
     method: "PUT",
     path: "/sessions/{session}/graph",
@@ -113,80 +127,51 @@ export const ENGINE_ROUTES: readonly Route[] = [
     handle: (context) =>
       done(context, sessionOf(context).engine.loadGraph(parseJsonBody(context.body) as never)),
   },
-  {
-    method: "POST",
-    path: "/sessions/{session}/graph/parameters",
-    admitted: true,
-    summary: "Sets a parameter of a node of the loaded graph: { node, parameter_id, value, at_seconds? }.",
-    requestBody: { kind: "schema", name: "SetParameter" },
-    response: noContent,
-    handle(context) {
-      const body = fields(context, ["node", "parameter_id", "value", "at_seconds"]);
-      const options = body.at_seconds === undefined ? {} : { atSeconds: body.at_seconds as number };
-      return done(
-        context,
-        sessionOf(context).engine.setParameter(
-          body.node as string,
-          body.parameter_id as string,
-          body.value as number,
-          options,
-        ),
-      );
-    },
-  },
-  {
-    method: "POST",
-    path: "/sessions/{session}/graph/events",
-    admitted: true,
-    summary: "Schedules MIDI events for a node of the loaded graph: { node, events }.",
-    requestBody: { kind: "schema", name: "ScheduleEvents" },
-    response: noContent,
-    handle(context) {
-      const body = fields(context, ["node", "events"]);
-      return done(
-        context,
-        sessionOf(context).engine.scheduleEvents(body.node as string, body.events as never),
-      );
-    },
-  },
-  {
-    method: "POST",
-    path: "/sessions/{session}/graph/midi",
-    admitted: true,
-    summary:
-      "Plays one live MIDI message into a node: { node, message, at_seconds? } (the in-process host validates it, then answers E_HOST_UNAVAILABLE: it has no real-time clock).",
-    requestBody: { kind: "schema", name: "SendMidi" },
-    response: noContent,
-    handle(context) {
-      const body = fields(context, ["node", "message", "at_seconds"]);
-      const options = body.at_seconds === undefined ? {} : { atSeconds: body.at_seconds as number };
-      return done(
-        context,
-        sessionOf(context).engine.sendMidi(body.node as string, body.message as never, options),
-      );
-    },
-  },
-  {
-    method: "POST",
-    path: "/sessions/{session}/graph/automation",
-    admitted: true,
-    summary: "Schedules automation of a parameter: { node, parameter_id, automation, mode? }.",
-    requestBody: { kind: "schema", name: "ScheduleAutomation" },
-    response: noContent,
-    handle(context) {
-      const body = fields(context, ["node", "parameter_id", "automation", "mode"]);
-      const options = body.mode === undefined ? {} : { mode: body.mode as never };
-      return done(
-        context,
-        sessionOf(context).engine.scheduleAutomation(
-          body.node as string,
-          body.parameter_id as string,
-          body.automation as never,
-          options,
-        ),
-      );
-    },
-  },
+  bodyCall(
+    "/graph/parameters",
+    "SetParameter",
+    "Sets a parameter of a node of the loaded graph: { node, parameter_id, value, at_seconds? }.",
+    ["node", "parameter_id", "value", "at_seconds"],
+    (engine, body) =>
+      engine.setParameter(
+        body.node as string,
+        body.parameter_id as string,
+        body.value as number,
+        optionFrom(body, "at_seconds", "atSeconds"),
+      ),
+  ),
+  bodyCall(
+    "/graph/events",
+    "ScheduleEvents",
+    "Schedules MIDI events for a node of the loaded graph: { node, events }.",
+    ["node", "events"],
+    (engine, body) => engine.scheduleEvents(body.node as string, body.events as never),
+  ),
+  bodyCall(
+    "/graph/midi",
+    "SendMidi",
+    "Plays one live MIDI message into a node: { node, message, at_seconds? } (the in-process host validates it, then answers E_HOST_UNAVAILABLE: it has no real-time clock).",
+    ["node", "message", "at_seconds"],
+    (engine, body) =>
+      engine.sendMidi(
+        body.node as string,
+        body.message as never,
+        optionFrom(body, "at_seconds", "atSeconds"),
+      ),
+  ),
+  bodyCall(
+    "/graph/automation",
+    "ScheduleAutomation",
+    "Schedules automation of a parameter: { node, parameter_id, automation, mode? }.",
+    ["node", "parameter_id", "automation", "mode"],
+    (engine, body) =>
+      engine.scheduleAutomation(
+        body.node as string,
+        body.parameter_id as string,
+        body.automation as never,
+        optionFrom(body, "mode", "mode"),
+      ),
+  ),
   {
     method: "GET",
     path: "/sessions/{session}/discovery",
@@ -208,18 +193,13 @@ export const ENGINE_ROUTES: readonly Route[] = [
       sendJson(context.response, await sessionOf(context).engine.discoverNodes(options));
     },
   },
-  {
-    method: "POST",
-    path: "/sessions/{session}/discovery/invalidate",
-    admitted: true,
-    summary: "Drops the session's cached discovery, of one root ({ root }: its key) or of everything.",
-    requestBody: { kind: "schema", name: "InvalidateDiscovery" },
-    response: noContent,
-    handle(context) {
-      const body = fields(context, ["root"]);
-      return done(context, sessionOf(context).engine.invalidateDiscovery(body.root as never));
-    },
-  },
+  bodyCall(
+    "/discovery/invalidate",
+    "InvalidateDiscovery",
+    "Drops the session's cached discovery, of one root ({ root }: its key) or of everything.",
+    ["root"],
+    (engine, body) => engine.invalidateDiscovery(body.root as never),
+  ),
   {
     method: "POST",
     path: "/sessions/{session}/faust",
