@@ -2,11 +2,11 @@
 // host's client refuse it by name; the AudioWorklet host's engine Worker client (liveInputAsSilence)
 // builds it as silence and lists it in discovery.
 import { describe, expect, it } from "vitest";
-import { EngineError } from "../../src/contracts/errors";
 import type { GraphDescriptorInput } from "../../src/contracts/graph-descriptor";
 import { LIVE_INPUT_NODE_ID } from "../../src/engine/live-input-node";
 import { loadEngineModuleFromDisk } from "../../src/hosts/in-process/engine-file";
 import { InProcessEngineClient } from "../../src/hosts/in-process/in-process-client";
+import { engineErrorOf } from "../support/engine-error";
 
 const tone = { name: "tone", node_id: "builtin:oscillator", params: { frequency: 480 } };
 const graph: GraphDescriptorInput = {
@@ -19,20 +19,10 @@ const graph: GraphDescriptorInput = {
   output: "mix",
 };
 
-async function failure(call: () => Promise<unknown>): Promise<EngineError> {
-  try {
-    await call();
-  } catch (error) {
-    if (error instanceof EngineError) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
-
 describe("webdreamer:audio-input outside the audioworklet host", () => {
   it("the in-process host refuses a render with it: E_HOST_UNAVAILABLE at its node_id, naming the node, itself and the audioworklet host", async () => {
     const client = new InProcessEngineClient({ module: await loadEngineModuleFromDisk() });
-    const error = await failure(() =>
+    const error = await engineErrorOf(() =>
       client.render({
         version: "v1alpha",
         request_id: "mic",
@@ -58,7 +48,7 @@ describe("webdreamer:audio-input outside the audioworklet host", () => {
       module: await loadEngineModuleFromDisk(),
       hostName: "worker",
     });
-    const error = await failure(() => client.loadGraph(graph));
+    const error = await engineErrorOf(() => client.loadGraph(graph));
     expect(error.code).toBe("E_HOST_UNAVAILABLE");
     expect(error.path).toBe("load_graph.graph.nodes[1].node_id");
     expect(error.detail).toContain("the worker host has no audio input");

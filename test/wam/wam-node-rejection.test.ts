@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { EngineError } from "../../src/contracts/errors";
 import type { GraphDescriptorInput } from "../../src/contracts/graph-descriptor";
 import { loadEngineModuleFromDisk } from "../../src/hosts/in-process/engine-file";
 import { InProcessEngineClient } from "../../src/hosts/in-process/in-process-client";
+import { engineErrorOf } from "../support/engine-error";
 
 const graph: GraphDescriptorInput = {
   version: "v1alpha",
@@ -18,20 +18,10 @@ const graph: GraphDescriptorInput = {
   output: "fx",
 };
 
-async function failure(call: () => Promise<unknown>): Promise<EngineError> {
-  try {
-    await call();
-  } catch (error) {
-    if (error instanceof EngineError) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
-
 describe("hosts that cannot play WAMs", () => {
   it("the in-process host refuses a render with a WAM node: E_UNKNOWN_NODE at its node_id, naming it and the audioworklet host", async () => {
     const client = new InProcessEngineClient({ module: await loadEngineModuleFromDisk() });
-    const error = await failure(() =>
+    const error = await engineErrorOf(() =>
       client.render({
         version: "v1alpha",
         request_id: "wam",
@@ -54,7 +44,7 @@ describe("hosts that cannot play WAMs", () => {
       module: await loadEngineModuleFromDisk(),
       hostName: "worker",
     });
-    const error = await failure(() => client.loadGraph(graph));
+    const error = await engineErrorOf(() => client.loadGraph(graph));
     expect(error.code).toBe("E_UNKNOWN_NODE");
     expect(error.path).toBe("load_graph.graph.nodes[1].node_id");
     expect(error.detail).toContain("the worker host cannot play WAMs");
