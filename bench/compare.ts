@@ -21,7 +21,9 @@ const { values, positionals } = parseArgs({
   options: { tolerance: { type: "string", default: "0.1" } },
 });
 if (positionals.length !== 2) {
-  throw new Error("bench/compare.ts takes two result files: bench/compare.ts a.json b.json [--tolerance 0.1]");
+  throw new Error(
+    "bench/compare.ts takes two result files: bench/compare.ts a.json b.json [--tolerance 0.1]",
+  );
 }
 const tolerance = Number(values.tolerance);
 const [a, b] = positionals.map((path) => {
@@ -41,7 +43,9 @@ function relativeDifference(x: number, y: number): number {
 const spread = (row: ResultRow) =>
   row.spread === undefined ? "–" : `${(100 * row.spread).toFixed(0)}%${row.wide_spread ? " wide" : ""}`;
 let disagreements = 0;
-console.log(`| row | ratio, ${positionals[0]} | ratio, ${positionals[1]} | difference | spreads | within ${100 * tolerance}% |`);
+console.log(
+  `| row | ratio, ${positionals[0]} | ratio, ${positionals[1]} | difference | spreads | within ${100 * tolerance}% |`,
+);
 console.log("| --- | --- | --- | --- | --- | --- |");
 for (const id of new Set([...a.keys(), ...b.keys()])) {
   const first = a.get(id);

@@ -9,7 +9,8 @@
  * native nodes and against hand-written SIMD kernels, W3 (Faust zita_rev1) against faustwasm's own
  * offline processor on the same compiled DSP. Options: --seconds S (default 60), --repetitions N
  * (default 3), --only GROUP[,GROUP] (only those groups' rows, merged into latest.json in place of
- * their previous values; groups: workloads, w3, realtime, project, serve, wam).
+ * their previous values; groups: workloads, w3, realtime, project, serve, wam, faust, startup,
+ * memory).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -23,14 +24,17 @@ import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { PROGRAMS, SAMPLE_RATE, type WorkloadId } from "../test/support/workloads";
 import type { RingThroughputRow } from "./dataplane/ring-throughput";
 import { engineRenderer } from "./engine-timing";
+import { benchFaustCompile } from "./faust/compile-time";
 import { describeW3 } from "./faust/w3";
 import { benchW3Worker } from "./faust/w3-browser";
 import { benchW3Nodejs } from "./faust/w3-nodejs";
 import { kernelRenderer } from "./kernels";
+import { benchLongRender } from "./long-render";
 import type { OneRender, ProjectExportPairs } from "./pages/bench";
 import { describePairs, interleave, type PairStats, pairStats, ratioStats } from "./pairs";
 import { benchProjectCompile, benchProjectExportNodejs } from "./project";
 import { benchServeOverhead, describeServeOverhead } from "./serve";
+import { benchStartup } from "./startup";
 import { benchWamOverhead, describeWamOverhead } from "./wam/wam-overhead";
 import { median } from "./workloads";
 
@@ -55,7 +59,17 @@ interface Row {
   interleaved: boolean;
 }
 
-const GROUPS = ["workloads", "w3", "realtime", "project", "serve", "wam"] as const;
+const GROUPS = [
+  "workloads",
+  "w3",
+  "realtime",
+  "project",
+  "serve",
+  "wam",
+  "faust",
+  "startup",
+  "memory",
+] as const;
 type Group = (typeof GROUPS)[number];
 
 const { values } = parseArgs({
@@ -355,6 +369,65 @@ async function wamRow(page: import("@playwright/test").Page, address: string): P
   );
 }
 
+/** Faust compile time of W3: webdreamer's first and cached compile against faustwasm's compiler alone. */
+async function faustRows(): Promise<void> {
+  const times = await benchFaustCompile(2 * repetitions + 1);
+  row(
+    "faust-compile",
+    "ms per compile of W3 (first)",
+    "faustwasm's compiler alone (createMonoDSPFactory, same libfaust and arguments), a fresh source each round, interleaved pairs",
+    { ours: times.first, reference: times.faustwasmFirst },
+    pairStats(times.first, times.faustwasmFirst, cheaper),
+  );
+  row(
+    "faust-compile.cached",
+    "ms per compile of W3 (second, same source)",
+    "faustwasm's compiler alone compiling a fresh source, interleaved pairs",
+    { ours: times.cached, reference: times.faustwasmCached },
+    pairStats(times.cached, times.faustwasmCached, cheaper),
+  );
+}
+
+/** createEngine to the first rendered block in Node, against faustwasm's offline processor. */
+async function startupRow(): Promise<void> {
+  const times = await benchStartup(5 * repetitions);
+  row(
+    "startup.nodejs",
+    "ms from createEngine() to 128 rendered frames read back",
+    "faustwasm: createOfflineProcessor on a compiled os.osc(440) to 128 rendered frames, interleaved pairs",
+    { ours: times.webdreamer, reference: times.faustwasm },
+    pairStats(times.webdreamer, times.faustwasm, cheaper),
+  );
+}
+
+/** An hour rendered offline in 1 s slices: the engine's memory after the first minute and at the end. */
+async function memoryRows(): Promise<void> {
+  const long = await benchLongRender(3600);
+  const { afterFirstMinute: first, atEnd: end } = long;
+  console.error(
+    `[bench] long render: ${long.seconds} s in ${long.elapsed.toFixed(1)} s; after 1 min / at the end: ` +
+      `wasm memory ${first.wasmBytes} / ${end.wasmBytes} B, engine heap in use ${first.inUseBytes} / ${end.inUseBytes} B, ` +
+      `allocations ${first.allocations} / ${end.allocations}, Node heap ${first.nodeHeapBytes} / ${end.nodeHeapBytes} B`,
+  );
+  // Not a timing: one measurement, the ratio 1 when the memory did not move.
+  row(
+    "long-render-memory",
+    "bytes of wasm memory after a 1 h offline render (1 s slices)",
+    "the same after its first minute",
+    { ours: [end.wasmBytes], reference: [first.wasmBytes] },
+    ratioStats([first.wasmBytes / end.wasmBytes]),
+    false,
+  );
+  row(
+    "long-render-memory.heap",
+    "bytes in use in the engine's heap after a 1 h offline render",
+    "the same after its first minute",
+    { ours: [end.inUseBytes], reference: [first.inUseBytes] },
+    ratioStats([first.inUseBytes / end.inUseBytes]),
+    false,
+  );
+}
+
 const started = performance.now();
 const browserGroups: Group[] = ["workloads", "w3", "realtime", "project", "wam"];
 if (browserGroups.some(runs)) {
@@ -373,6 +446,9 @@ if (browserGroups.some(runs)) {
   });
 }
 if (runs("serve")) await serveRow();
+if (runs("faust")) await faustRows();
+if (runs("startup")) await startupRow();
+if (runs("memory")) await memoryRows();
 console.error(`[bench] done in ${((performance.now() - started) / 60000).toFixed(1)} min`);
 writeRows(only === undefined ? rows : mergedRows(rows));
 

@@ -53,9 +53,11 @@ export async function benchFaustCompile(pairs: number): Promise<CompileTimes> {
   const cachedRounds = await interleave(pairs, {
     cached: async () => {
       const repeats = 100;
-      return (await time(async () => {
-        for (let i = 0; i < repeats; i++) await compileFaust(loadLibFaustFromDisk, last, W3_OPTIONS);
-      })) / repeats;
+      return (
+        (await time(async () => {
+          for (let i = 0; i < repeats; i++) await compileFaust(loadLibFaustFromDisk, last, W3_OPTIONS);
+        })) / repeats
+      );
     },
     faustwasm: () => {
       const text = source();
