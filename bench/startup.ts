@@ -26,7 +26,7 @@ export async function benchStartup(pairs: number): Promise<{ webdreamer: number[
     "-ftz 2",
   );
   if (factory === null) throw new Error(`startup: libfaust failed: ${compiler.getErrorMessage()}`);
-  const module = await WebAssembly.compile(factory.code);
+  const module = factory.module;
   const json = factory.json;
   const time = async (run: () => Promise<unknown>) => {
     const started = performance.now();
