@@ -37,6 +37,15 @@ function instantiateKernels(): KernelExports {
   return exports;
 }
 
+/** The first `blocks` blocks of workload `id` from the kernel, from a reset state (mono). */
+export function renderKernel(id: WorkloadId, blocks: number): Float32Array {
+  const kernels = instantiateKernels();
+  const out = kernels.kernels_alloc(blocks * BLOCK);
+  kernels.kernels_init();
+  (id === "W1" ? kernels.kernels_w1 : kernels.kernels_w2)(out, blocks);
+  return new Float32Array(kernels.memory.buffer, out, blocks * BLOCK).slice();
+}
+
 /**
  * A renderer of `seconds` seconds of workload `id` with the kernel, mono (the workloads are mono
  * sums sent to both channels), from a reset state each time, after a 2 s warm-up.
