@@ -3,7 +3,8 @@
  *   node scripts/run-ts.mjs bench/compare.ts a.json b.json [--tolerance 0.1]
  * Prints a Markdown table (ratio in each run, their relative difference, agree or not) and exits with
  * 1 when a row both files hold differs by more than the tolerance (default 10%), so a script can
- * tell. Rows in only one file are listed, not judged.
+ * tell. Rows in only one file, or without `pairs` (kept from a run before the interleaved pairs),
+ * are listed, not judged.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -52,6 +53,11 @@ for (const id of new Set([...a.keys(), ...b.keys()])) {
   const second = b.get(id);
   if (!first || !second) {
     console.log(`| ${id} | ${first?.ratio ?? "–"} | ${second?.ratio ?? "–"} | | | only in one file |`);
+    continue;
+  }
+  if (first.pairs === undefined || second.pairs === undefined) {
+    // A row kept from a run before the interleaved pairs (bench/run.ts --only merges): not this run's.
+    console.log(`| ${id} | ${first.ratio} | ${second.ratio} | | | not measured in pairs: not judged |`);
     continue;
   }
   const difference = relativeDifference(first.ratio, second.ratio);
