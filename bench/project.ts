@@ -9,32 +9,33 @@ import { parseContract } from "../src/contracts/validate";
 import { createEngine } from "../src/create-engine";
 import { compileProject } from "../src/project/compile-project";
 import { PROJECT_SAMPLE_RATE, scaleProject } from "../test/support/project-scale";
+import { interleave } from "./pairs";
 import { timeProjectExports } from "./project-export-timing";
-import { median } from "./workloads";
 
 export interface CompileFigures {
-  compileMs: number;
-  parseMs: number;
+  /** ms per fresh compile, per round. */
+  compileMs: number[];
+  /** ms per parse of the request it compiles to, per round (interleaved with the compiles). */
+  parseMs: number[];
 }
 
-/** Median times of a fresh compile and of parsing its request, `repetitions` each after a warm-up. */
-export function benchProjectCompile(repetitions: number): CompileFigures {
+/** Times of a fresh compile and of parsing its request, `repetitions` interleaved pairs after a warm-up. */
+export async function benchProjectCompile(repetitions: number): Promise<CompileFigures> {
   const project = scaleProject();
   const buffers = Object.fromEntries(project.audio.map((source, i) => [source.content_id, `buf:${i + 1}`]));
   const compile = () => compileProject(project, { sampleRate: PROJECT_SAMPLE_RATE, buffers });
   const { request } = compile();
   parseContract(RenderRequestSchema, request);
-  const compileMs: number[] = [];
-  const parseMs: number[] = [];
-  for (let r = 0; r < repetitions; r++) {
-    let started = performance.now();
-    compile();
-    compileMs.push(performance.now() - started);
-    started = performance.now();
-    parseContract(RenderRequestSchema, request);
-    parseMs.push(performance.now() - started);
-  }
-  return { compileMs: median(compileMs), parseMs: median(parseMs) };
+  const timed = (run: () => unknown) => () => {
+    const started = performance.now();
+    run();
+    return performance.now() - started;
+  };
+  const rounds = await interleave(repetitions, {
+    compileMs: timed(compile),
+    parseMs: timed(() => parseContract(RenderRequestSchema, request)),
+  });
+  return rounds;
 }
 
 /** Realtime factors of exportProject (upload, compile, render, WAV) on the in-process host in Node. */

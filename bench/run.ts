@@ -4,9 +4,13 @@
  * run; prints a Markdown table and writes bench/results/latest.json.
  *
  * Every row is a ratio against a reference measured in the same run (absolute figures drift between
- * machines): W1 and W2 against Chromium's native nodes, W3 (Faust zita_rev1) against faustwasm's own
- * offline processor on the same compiled DSP. Options: --seconds S (default 60), --repetitions N (default 3),
- * --only project (only the project rows, merged into latest.json in place of their previous values).
+ * machines), the two sides timed in interleaved pairs (bench/pairs.ts): the row is the median of the
+ * pairs' ratios, with their spread and count (docs/performance.md). W1 and W2 against Chromium's
+ * native nodes and against hand-written SIMD kernels, W3 (Faust zita_rev1) against faustwasm's own
+ * offline processor on the same compiled DSP. Options: --seconds S (default 60), --repetitions N
+ * (default 3), --only GROUP[,GROUP] (only those groups' rows, merged into latest.json in place of
+ * their previous values; groups: workloads, w3, realtime, project, serve, wam, faust, startup,
+ * memory).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -18,24 +22,55 @@ import { instantiateEngine } from "../src/engine/engine-module";
 import { WasmEngine } from "../src/engine/wasm-engine";
 import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { PROGRAMS, SAMPLE_RATE, type WorkloadId } from "../test/support/workloads";
-import { timeEngineRenders } from "./engine-timing";
-import { describeW3, type W3Timings } from "./faust/w3";
+import type { RingThroughputRow } from "./dataplane/ring-throughput";
+import { engineRenderer } from "./engine-timing";
+import { benchFaustCompile } from "./faust/compile-time";
+import { describeW3 } from "./faust/w3";
 import { benchW3Worker } from "./faust/w3-browser";
 import { benchW3Nodejs } from "./faust/w3-nodejs";
-import type { ProjectExportPairs } from "./pages/bench";
+import { kernelRenderer } from "./kernels";
+import { benchLongRender } from "./long-render";
+import type { OneRender, ProjectExportPairs } from "./pages/bench";
+import { describePairs, interleave, type PairStats, pairStats, ratioStats } from "./pairs";
 import { benchProjectCompile, benchProjectExportNodejs } from "./project";
 import { benchServeOverhead, describeServeOverhead } from "./serve";
-import { benchWamOverhead, describeWamOverhead, type WamOverhead } from "./wam/wam-overhead";
-import { median, type Timing } from "./workloads";
+import { benchStartup } from "./startup";
+import { benchWamOverhead, describeWamOverhead } from "./wam/wam-overhead";
+import { median } from "./workloads";
 
 interface Row {
   id: string;
+  /** webdreamer's figure: the median over the pairs. */
   value: number;
   unit: string;
+  /** The reference's figure: the median over the pairs. */
   reference: number;
   reference_name: string;
+  /** Median of the pairs' ratios, oriented so that above 1 webdreamer is faster (or cheaper). */
   ratio: number;
+  ratio_min: number;
+  ratio_max: number;
+  /** Interquartile range of the pairs' ratios over their median. */
+  spread: number;
+  pairs: number;
+  /** spread > 10%: this row's ratio is not steady enough to compare two runs within 10%. */
+  wide_spread: boolean;
+  /** false where the two sides could not take turns (measured apart, in the same run). */
+  interleaved: boolean;
 }
+
+const GROUPS = [
+  "workloads",
+  "w3",
+  "realtime",
+  "project",
+  "serve",
+  "wam",
+  "faust",
+  "startup",
+  "memory",
+] as const;
+type Group = (typeof GROUPS)[number];
 
 const { values } = parseArgs({
   options: {
@@ -44,81 +79,52 @@ const { values } = parseArgs({
     only: { type: "string" },
   },
 });
-if (values.only !== undefined && values.only !== "project" && values.only !== "serve") {
-  throw new Error(
-    `--only takes "project" (the project rows) or "serve" (the serve row), not "${values.only}"`,
-  );
+const only = values.only?.split(",").map((g) => g.trim());
+for (const group of only ?? []) {
+  if (!(GROUPS as readonly string[]).includes(group)) {
+    throw new Error(`--only takes groups among ${GROUPS.join(", ")} (comma-separated), not "${group}"`);
+  }
 }
-const onlyProject = values.only === "project";
-const onlyServe = values.only === "serve";
+const runs = (group: Group) => only === undefined || only.includes(group);
 const seconds = Number(values.seconds);
 const repetitions = Number(values.repetitions);
 const workloads: WorkloadId[] = ["W1", "W2"];
+// W1 and W2: 2N + 1 interleaved rounds of four sides (Node, Worker, native, kernel).
+const workloadPairs = 2 * repetitions + 1;
 // W3 renders 60 s in about 0.2 s: five times the repetitions cost little and steady a ratio that a
 // busy machine otherwise swings by tens of percent.
 const w3Repetitions = 5 * repetitions;
 
-function summarize(timing: Timing): string {
-  const min = Math.min(...timing.factors).toFixed(1);
-  const max = Math.max(...timing.factors).toFixed(1);
-  return `x${median(timing.factors).toFixed(1)} (${min} – ${max}), RMS ${timing.rms.toFixed(4)}`;
-}
+const rows: Row[] = [];
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
-async function nodeTimings(): Promise<Record<WorkloadId, Timing>> {
-  const module = await loadEngineModuleFromDisk();
-  const result = {} as Record<WorkloadId, Timing>;
-  for (const id of workloads) {
-    const engine = new WasmEngine(instantiateEngine(module), SAMPLE_RATE, 128);
-    result[id] = timeEngineRenders(engine, PROGRAMS[id](), seconds, repetitions, () => performance.now());
-    engine.destroy();
-    console.error(`[bench] ${id} webdreamer, Node: ${summarize(result[id])}`);
-  }
-  return result;
+/** A row from the two sides' figures per pair and their pairs' statistics. */
+function row(
+  id: string,
+  unit: string,
+  referenceName: string,
+  sides: { ours: readonly number[]; reference: readonly number[] },
+  stats: PairStats,
+  interleaved = true,
+): void {
+  rows.push({
+    id,
+    value: round(median(sides.ours)),
+    unit,
+    reference: round(median(sides.reference)),
+    reference_name: referenceName,
+    ratio: round(stats.ratio, 2),
+    ratio_min: round(stats.ratioMin, 2),
+    ratio_max: round(stats.ratioMax, 2),
+    spread: round(stats.spread, 3),
+    pairs: stats.pairs,
+    wide_spread: stats.wide,
+    interleaved,
+  });
+  console.error(`[bench] ${id}: ratio ${describePairs(stats)}`);
 }
-
-type RealtimeFigures = {
-  hostOverhead: { ours: number; empty: number };
-  transportRead: { block: number; contract: number; viaWorker: number };
-  controlRoundtrip: { ours: number; plain: number };
-  ringThroughput: {
-    webdreamer: { median: number; best: number };
-    ringbufjs: { median: number; best: number };
-    ratio: number;
-    ratioBest: number;
-  };
-  doorbellWake: { doorbell: number; postMessage: number };
-};
-type BrowserTimings = Record<`${WorkloadId}.${"worker" | "native"}`, Timing> & {
-  W3: W3Timings;
-  realtime: RealtimeFigures;
-  /** The 16-track project exported in the Worker host and by native nodes, alternating. */
-  projectExport: ProjectExportPairs;
-  wam: WamOverhead;
-};
-
-async function realtimeFigures(
-  page: import("@playwright/test").Page,
-  base: string,
-): Promise<RealtimeFigures> {
-  await page.goto(new URL("bench/pages/realtime.html", base).href);
-  const call = <T>(name: string, ...args: number[]) =>
-    page.evaluate(
-      ([n, a]) =>
-        (
-          window as unknown as { realtimeBench: Record<string, (...x: number[]) => Promise<unknown>> }
-        ).realtimeBench[n as string]?.(...(a as number[])),
-      [name, args] as const,
-    ) as Promise<T>;
-  const figures = {
-    hostOverhead: await call<RealtimeFigures["hostOverhead"]>("hostOverhead", 10, 5),
-    transportRead: await call<RealtimeFigures["transportRead"]>("transportRead"),
-    controlRoundtrip: await call<RealtimeFigures["controlRoundtrip"]>("controlRoundtrip", 2000, 5),
-    ringThroughput: await call<RealtimeFigures["ringThroughput"]>("ringThroughput", 1.5, 5),
-    doorbellWake: await call<RealtimeFigures["doorbellWake"]>("doorbellWake", 1000),
-  };
-  console.error(`[bench] real-time path: ${JSON.stringify(figures)}`);
-  return figures;
-}
+const faster = (ours: number, reference: number) => ours / reference;
+const cheaper = (ours: number, reference: number) => reference / ours;
 
 /** A Vite server and Debian's Chromium for `run`, closed afterwards. */
 async function withBrowser<T>(
@@ -134,6 +140,154 @@ async function withBrowser<T>(
     await browser.close();
     await server.close();
   }
+}
+
+/**
+ * W1 and W2: webdreamer in Node (this process) and in a Chromium Worker, Chromium's native nodes in
+ * an OfflineAudioContext of the same page, and the hand-written kernel in Node, in interleaved rounds:
+ * every round renders each side once, the first side rotating.
+ */
+async function workloadRows(page: import("@playwright/test").Page, address: string): Promise<void> {
+  await page.goto(new URL("bench/pages/bench.html", address).href);
+  await page.waitForFunction(() => "benchWorkerOnce" in window);
+  const module = await loadEngineModuleFromDisk();
+  type PageBench = {
+    benchWorkerSetup(id: string, s: number): Promise<void>;
+    benchWorkerOnce(): Promise<OneRender>;
+    benchNativeOnce(id: string, s: number): Promise<OneRender>;
+  };
+  for (const id of workloads) {
+    const engine = new WasmEngine(instantiateEngine(module), SAMPLE_RATE, 128);
+    const now = () => performance.now();
+    const ours = engineRenderer(engine, PROGRAMS[id](), seconds, now);
+    const kernel = kernelRenderer(id, seconds, now);
+    await page.evaluate(([w, s]) => (window as unknown as PageBench).benchWorkerSetup(w, s), [
+      id,
+      seconds,
+    ] as const);
+    const rms: Record<string, number> = {};
+    const inPage = (call: "worker" | "native") => async () => {
+      const result = await page.evaluate(
+        ([c, w, s]) =>
+          c === "worker"
+            ? (window as unknown as PageBench).benchWorkerOnce()
+            : (window as unknown as PageBench).benchNativeOnce(w, s),
+        [call, id, seconds] as const,
+      );
+      rms[call] = result.rms;
+      return result.factor;
+    };
+    const r = await interleave(workloadPairs, {
+      nodejs: () => ours.render(),
+      worker: inPage("worker"),
+      native: inPage("native"),
+      kernel: () => kernel.render(),
+    });
+    engine.destroy();
+    const list = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(", ");
+    console.error(
+      `[bench] ${id} x realtime: Node [${list(r.nodejs)}], Worker [${list(r.worker)}], native [${list(r.native)}], ` +
+        `kernel [${list(r.kernel)}]; RMS Node ${ours.rms().toFixed(5)}, Worker ${rms.worker?.toFixed(5)}, ` +
+        `native ${rms.native?.toFixed(5)}, kernel ${kernel.rms().toFixed(5)}`,
+    );
+    const native = "Chromium native nodes, OfflineAudioContext, same page as the Worker (interleaved rounds)";
+    row(
+      `${id}.nodejs`,
+      "x realtime",
+      native,
+      { ours: r.nodejs, reference: r.native },
+      pairStats(r.nodejs, r.native, faster),
+    );
+    row(
+      `${id}.worker`,
+      "x realtime",
+      native,
+      { ours: r.worker, reference: r.native },
+      pairStats(r.worker, r.native, faster),
+    );
+    row(
+      `${id}.kernel`,
+      "x realtime",
+      "hand-written fused SIMD kernel of the same arithmetic (wasm/bench/kernels.cpp), Node, same process (interleaved rounds)",
+      { ours: r.nodejs, reference: r.kernel },
+      pairStats(r.nodejs, r.kernel, faster),
+    );
+  }
+}
+
+/** W3: webdreamer hosting the Faust program against faustwasm's own offline processor, same DSP. */
+async function w3Rows(page: import("@playwright/test").Page, address: string): Promise<void> {
+  const w3Nodejs = await benchW3Nodejs(seconds, w3Repetitions);
+  console.error(`[bench] ${describeW3("nodejs", w3Nodejs)}`);
+  const w3Worker = await benchW3Worker(page, address, seconds, w3Repetitions);
+  console.error(`[bench] ${describeW3("worker", w3Worker)}`);
+  for (const [where, timing] of [
+    ["nodejs", w3Nodejs],
+    ["worker", w3Worker],
+  ] as const) {
+    row(
+      `W3.${where}`,
+      "x realtime",
+      `faustwasm offline processor, ${where === "nodejs" ? "Node" : "Chromium Worker"} (interleaved pairs)`,
+      { ours: timing.webdreamer.factors, reference: timing.faustwasm.factors },
+      timing.pairs,
+    );
+  }
+}
+
+/** The real-time path (issue 5): each figure against a reference measured in the same page. */
+async function realtimeRows(page: import("@playwright/test").Page, address: string): Promise<void> {
+  await page.goto(new URL("bench/pages/realtime.html", address).href);
+  const call = <T>(name: string, ...args: number[]) =>
+    page.evaluate(
+      ([n, a]) =>
+        (
+          window as unknown as { realtimeBench: Record<string, (...x: number[]) => Promise<unknown>> }
+        ).realtimeBench[n as string]?.(...(a as number[])),
+      [name, args] as const,
+    ) as Promise<T>;
+  type Pairs<A extends string, B extends string> = Record<A | B, number[]>;
+  const host = await call<Pairs<"ours", "empty">>("hostOverhead", 10, 5);
+  row(
+    "host-overhead",
+    "us per quantum",
+    "an empty AudioWorkletProcessor, OfflineAudioContext (10 s renders, interleaved pairs)",
+    { ours: host.ours, reference: host.empty },
+    pairStats(host.ours, host.empty, cheaper),
+  );
+  const transport = await call<Pairs<"contract", "viaWorker"> & { block: number }>("transportRead", 5);
+  row(
+    "transport-read",
+    "us per getTransportState()",
+    "a Comlink round trip to the engine Worker (interleaved rounds)",
+    { ours: transport.contract, reference: transport.viaWorker },
+    pairStats(transport.contract, transport.viaWorker, cheaper),
+  );
+  const control = await call<Pairs<"ours", "plain">>("controlRoundtrip", 2000, 5);
+  row(
+    "control-roundtrip",
+    "us per call",
+    "a plain Comlink call on the same port (interleaved rounds)",
+    { ours: control.ours, reference: control.plain },
+    pairStats(control.ours, control.plain, cheaper),
+  );
+  const ring = await call<RingThroughputRow>("ringThroughput", 1.5, 5);
+  const mega = (xs: number[]) => xs.map((x) => x / 1e6);
+  row(
+    "ring-throughput",
+    "M stereo frames/s",
+    "ringbuf.js, Chromium Worker to Worker, 128-frame chunks (1.5 s rounds, interleaved)",
+    { ours: mega(ring.webdreamer.rounds), reference: mega(ring.ringbufjs.rounds) },
+    pairStats(ring.webdreamer.rounds, ring.ringbufjs.rounds, faster),
+  );
+  const wake = await call<Pairs<"doorbell", "postMessage">>("doorbellWake", 200, 5);
+  row(
+    "doorbell-wake",
+    "us, median one way",
+    "postMessage to a Worker and back, halved (rounds of 200 samples, interleaved)",
+    { ours: wake.doorbell, reference: wake.postMessage },
+    pairStats(wake.doorbell, wake.postMessage, cheaper),
+  );
 }
 
 /** The project export, webdreamer's Worker host and Chromium's native nodes alternating in one page. */
@@ -157,91 +311,34 @@ async function projectExportPairs(page: import("@playwright/test").Page, address
   return pairs;
 }
 
-async function browserTimings(): Promise<BrowserTimings> {
-  return withBrowser(async (browser, address) => {
-    const page = await browser.newPage();
-    page.setDefaultTimeout(0);
-    await page.goto(new URL("bench/pages/bench.html", address).href);
-    const result = {} as BrowserTimings;
-    for (const id of workloads) {
-      for (const kind of ["worker", "native"] as const) {
-        const fn = kind === "worker" ? "benchWorker" : "benchNative";
-        result[`${id}.${kind}`] = await page.evaluate(
-          ([name, workload, s, n]) =>
-            (window as unknown as Record<string, (w: string, s: number, n: number) => Promise<Timing>>)[
-              name as string
-            ]?.(workload as string, s as number, n as number) as Promise<Timing>,
-          [fn, id, seconds, repetitions] as const,
-        );
-        console.error(
-          `[bench] ${id} ${kind === "worker" ? "webdreamer, Chromium Worker" : "Chromium native"}: ${summarize(result[`${id}.${kind}`])}`,
-        );
-      }
-    }
-    result.W3 = await benchW3Worker(page, address, seconds, w3Repetitions);
-    console.error(`[bench] ${describeW3("worker", result.W3)}`);
-    // W3 leaves the page on its own: back to the bench page, whose module defines the export bench.
-    result.projectExport = await projectExportPairs(page, address);
-    // A real-time AudioContext needs the autoplay flag from CHROMIUM_ARGS; a fresh page keeps it clean.
-    result.realtime = await realtimeFigures(await browser.newPage(), address);
-    const wamPage = await browser.newPage();
-    wamPage.setDefaultTimeout(0);
-    result.wam = await benchWamOverhead(wamPage, address, 10, 9);
-    console.error(`[bench] ${describeWamOverhead(result.wam)}`);
-    return result;
-  });
-}
-
-const rows: Row[] = [];
-const row = (
-  id: string,
-  value: number,
-  unit: string,
-  reference: number,
-  referenceName: string,
-  ratio: number,
-) =>
-  rows.push({
-    id,
-    value: Number(value.toFixed(3)),
-    unit,
-    reference: Number(reference.toFixed(3)),
-    reference_name: referenceName,
-    ratio: Number(ratio.toFixed(2)),
-  });
-
 /** The project rows (issue 14): the 16-track, 3-minute project (test/support/project-scale.ts). */
-async function projectRows(exportPairs: () => Promise<ProjectExportPairs>): Promise<void> {
-  const projectCompile = benchProjectCompile(5 * repetitions);
-  console.error(
-    `[bench] 16-track project: compile ${projectCompile.compileMs.toFixed(1)} ms, parse of its request ${projectCompile.parseMs.toFixed(1)} ms`,
-  );
-  const projectExportNodejs = await benchProjectExportNodejs(repetitions);
-  console.error(`[bench] 16-track project export, Node: x${median(projectExportNodejs).toFixed(1)}`);
-  const pairs = await exportPairs();
+async function projectRows(page: import("@playwright/test").Page, address: string): Promise<void> {
+  const compile = await benchProjectCompile(5 * repetitions);
   row(
     "project-compile",
-    projectCompile.compileMs,
     "ms (796 nodes)",
-    projectCompile.parseMs,
-    "parsing the request it compiles to (RenderRequestSchema), same run",
-    projectCompile.parseMs / projectCompile.compileMs,
+    "parsing the request it compiles to (RenderRequestSchema), interleaved pairs",
+    { ours: compile.compileMs, reference: compile.parseMs },
+    pairStats(compile.compileMs, compile.parseMs, cheaper),
   );
+  const exportNodejs = await benchProjectExportNodejs(repetitions);
+  console.error(`[bench] 16-track project export, Node: x${median(exportNodejs).toFixed(1)}`);
+  const pairs = await projectExportPairs(page, address);
+  // Node's exports run before the page's (one export holds both cores); the pairs are by index.
   row(
     "project-export.worker",
-    median(pairs.webdreamer),
     "x realtime (180 s, upload to WAV)",
-    median(projectExportNodejs),
-    "the same export in Node, in-process (same run)",
-    median(pairs.webdreamer) / median(projectExportNodejs),
+    "the same export in Node, in-process (same run, not interleaved: before the Worker's)",
+    { ours: pairs.webdreamer, reference: exportNodejs },
+    ratioStats([median(pairs.webdreamer) / median(exportNodejs)]),
+    false,
   );
   row(
     "project-export.native",
-    median(pairs.webdreamer),
     "x realtime (180 s, upload to WAV)",
-    median(pairs.native),
-    `Chromium's native nodes building and rendering the compiled graph in an OfflineAudioContext, to the same WAV (${pairs.webdreamer.length} interleaved pairs, same page)`,
-    median(pairs.webdreamer.map((ours, i) => ours / (pairs.native[i] as number))),
+    "Chromium's native nodes building and rendering the compiled graph in an OfflineAudioContext, to the same WAV (interleaved pairs, same page)",
+    { ours: pairs.webdreamer, reference: pairs.native },
+    pairStats(pairs.webdreamer, pairs.native, faster),
   );
 }
 
@@ -251,136 +348,109 @@ async function serveRow(): Promise<void> {
   console.error(`[bench] ${describeServeOverhead(serve)}`);
   row(
     "serve-overhead",
-    median(serve.http),
     "ms per 1 s stereo render, read back over HTTP (loopback)",
-    median(serve.inProcess),
-    `the same render and readBuffer in-process (${serve.http.length} interleaved pairs, same run)`,
-    median(serve.http) / median(serve.inProcess),
+    "the same render and readBuffer in-process (interleaved pairs)",
+    { ours: serve.http, reference: serve.inProcess },
+    // Below 1: what the HTTP round trip costs (as before, in-process / HTTP).
+    pairStats(serve.http, serve.inProcess, cheaper),
   );
 }
 
-if (onlyServe) {
-  await serveRow();
-  writeRows(mergedRows(rows));
-  process.exit(0);
+/** One WAM node's cost beyond its own DSP (docs/wam.md), interleaved rounds. */
+async function wamRow(page: import("@playwright/test").Page, address: string): Promise<void> {
+  const wam = await benchWamOverhead(page, address, 10, 9);
+  console.error(`[bench] ${describeWamOverhead(wam)}`);
+  row(
+    "wam-overhead",
+    "us per quantum",
+    "the same graph with a builtin gain in the WAM's place, OfflineAudioContext (9 interleaved rounds of 10 s)",
+    { ours: wam.withWam, reference: wam.builtin },
+    pairStats(wam.withWam, wam.builtin, cheaper),
+  );
 }
 
-if (onlyProject) {
-  await projectRows(() =>
-    withBrowser(async (browser, address) => {
+/** Faust compile time of W3: webdreamer's first and cached compile against faustwasm's compiler alone. */
+async function faustRows(): Promise<void> {
+  const times = await benchFaustCompile(2 * repetitions + 1);
+  row(
+    "faust-compile",
+    "ms per compile of W3 (first)",
+    "faustwasm's compiler alone (createMonoDSPFactory, same libfaust and arguments), a fresh source each round, interleaved pairs",
+    { ours: times.first, reference: times.faustwasmFirst },
+    pairStats(times.first, times.faustwasmFirst, cheaper),
+  );
+  row(
+    "faust-compile.cached",
+    "ms per compile of W3 (second, same source)",
+    "faustwasm's compiler alone compiling a fresh source, interleaved pairs",
+    { ours: times.cached, reference: times.faustwasmCached },
+    pairStats(times.cached, times.faustwasmCached, cheaper),
+  );
+}
+
+/** createEngine to the first rendered block in Node, against faustwasm's offline processor. */
+async function startupRow(): Promise<void> {
+  const times = await benchStartup(5 * repetitions);
+  row(
+    "startup.nodejs",
+    "ms from createEngine() to 128 rendered frames read back",
+    "faustwasm: createOfflineProcessor on a compiled os.osc(440) to 128 rendered frames, interleaved pairs",
+    { ours: times.webdreamer, reference: times.faustwasm },
+    pairStats(times.webdreamer, times.faustwasm, cheaper),
+  );
+}
+
+/** An hour rendered offline in 1 s slices: the engine's memory after the first minute and at the end. */
+async function memoryRows(): Promise<void> {
+  const long = await benchLongRender(3600);
+  const { afterFirstMinute: first, atEnd: end } = long;
+  console.error(
+    `[bench] long render: ${long.seconds} s in ${long.elapsed.toFixed(1)} s; after 1 min / at the end: ` +
+      `wasm memory ${first.wasmBytes} / ${end.wasmBytes} B, engine heap in use ${first.inUseBytes} / ${end.inUseBytes} B, ` +
+      `allocations ${first.allocations} / ${end.allocations}, Node heap ${first.nodeHeapBytes} / ${end.nodeHeapBytes} B`,
+  );
+  // Not a timing: one measurement, the ratio 1 when the memory did not move.
+  row(
+    "long-render-memory",
+    "bytes of wasm memory after a 1 h offline render (1 s slices)",
+    "the same after its first minute",
+    { ours: [end.wasmBytes], reference: [first.wasmBytes] },
+    ratioStats([first.wasmBytes / end.wasmBytes]),
+    false,
+  );
+  row(
+    "long-render-memory.heap",
+    "bytes in use in the engine's heap after a 1 h offline render",
+    "the same after its first minute",
+    { ours: [end.inUseBytes], reference: [first.inUseBytes] },
+    ratioStats([first.inUseBytes / end.inUseBytes]),
+    false,
+  );
+}
+
+const started = performance.now();
+const browserGroups: Group[] = ["workloads", "w3", "realtime", "project", "wam"];
+if (browserGroups.some(runs)) {
+  await withBrowser(async (browser, address) => {
+    const fresh = async () => {
       const page = await browser.newPage();
       page.setDefaultTimeout(0);
-      return projectExportPairs(page, address);
-    }),
-  );
-  writeRows(mergedRows(rows));
-  process.exit(0);
-}
-
-const node = await nodeTimings();
-const w3Nodejs = await benchW3Nodejs(seconds, w3Repetitions);
-console.error(`[bench] ${describeW3("nodejs", w3Nodejs)}`);
-// The project rows measure first (compile, Node) and take their pairs from the browser's timings;
-// they are listed near the end of the table, as before.
-let browser = {} as BrowserTimings;
-await projectRows(async () => {
-  browser = await browserTimings();
-  return browser.projectExport;
-});
-const projectRowList = rows.splice(0, rows.length);
-for (const id of workloads) {
-  const reference = median(browser[`${id}.native`].factors);
-  for (const [where, timing] of [
-    ["nodejs", node[id]],
-    ["worker", browser[`${id}.worker`]],
-  ] as const) {
-    const value = median(timing.factors);
-    rows.push({
-      id: `${id}.${where}`,
-      value: Number(value.toFixed(2)),
-      unit: "x realtime",
-      reference: Number(reference.toFixed(2)),
-      reference_name: "Chromium native nodes, OfflineAudioContext (same run)",
-      ratio: Number((value / reference).toFixed(2)),
-    });
-  }
-}
-
-// W3: webdreamer hosting the Faust program against faustwasm's own offline processor, same
-// compiled DSP, same thread kind, same run.
-for (const [where, timing] of [
-  ["nodejs", w3Nodejs],
-  ["worker", browser.W3],
-] as const) {
-  rows.push({
-    id: `W3.${where}`,
-    value: Number(median(timing.webdreamer.factors).toFixed(2)),
-    unit: "x realtime",
-    reference: Number(median(timing.faustwasm.factors).toFixed(2)),
-    reference_name: `faustwasm offline processor, ${where === "nodejs" ? "Node" : "Chromium Worker"} (same run)`,
-    ratio: Number(timing.ratio.toFixed(2)),
+      return page;
+    };
+    if (runs("workloads")) await workloadRows(await fresh(), address);
+    if (runs("w3")) await w3Rows(await fresh(), address);
+    // A real-time AudioContext needs the autoplay flag from CHROMIUM_ARGS; a fresh page keeps it clean.
+    if (runs("realtime")) await realtimeRows(await fresh(), address);
+    if (runs("project")) await projectRows(await fresh(), address);
+    if (runs("wam")) await wamRow(await fresh(), address);
   });
 }
-
-// The real-time path (issue 5): each figure against a reference measured in the same page.
-const rt = browser.realtime;
-row(
-  "host-overhead",
-  rt.hostOverhead.ours,
-  "us per quantum",
-  rt.hostOverhead.empty,
-  "an empty AudioWorkletProcessor, OfflineAudioContext (fastest of 5 rounds each)",
-  rt.hostOverhead.empty / rt.hostOverhead.ours,
-);
-// Best rounds: two Workers spinning on a 2-core machine collapse whenever anything else runs.
-row(
-  "ring-throughput",
-  rt.ringThroughput.webdreamer.best / 1e6,
-  "M stereo frames/s",
-  rt.ringThroughput.ringbufjs.best / 1e6,
-  "ringbuf.js, Chromium Worker to Worker, 128-frame chunks (best of 5 rounds each)",
-  rt.ringThroughput.ratioBest,
-);
-row(
-  "transport-read",
-  rt.transportRead.contract,
-  "us per getTransportState()",
-  rt.transportRead.viaWorker,
-  "a Comlink round trip to the engine Worker",
-  rt.transportRead.viaWorker / rt.transportRead.contract,
-);
-row(
-  "doorbell-wake",
-  rt.doorbellWake.doorbell,
-  "us, median one way",
-  rt.doorbellWake.postMessage,
-  "postMessage to a Worker and back, halved",
-  rt.doorbellWake.postMessage / rt.doorbellWake.doorbell,
-);
-row(
-  "control-roundtrip",
-  rt.controlRoundtrip.ours,
-  "us per call",
-  rt.controlRoundtrip.plain,
-  "a plain Comlink call on the same port",
-  rt.controlRoundtrip.plain / rt.controlRoundtrip.ours,
-);
-
-// Projects (issue 14), measured above.
-rows.push(...projectRowList);
-await serveRow();
-// One WAM node's cost beyond its own DSP (docs/wam.md): the fixture at identity against a builtin
-// gain in its place, interleaved pairs, median of the ratios.
-row(
-  "wam-overhead",
-  median(browser.wam.withWam),
-  "us per quantum",
-  median(browser.wam.builtin),
-  "the same graph with a builtin gain in the WAM's place, OfflineAudioContext (9 interleaved pairs of 10 s)",
-  browser.wam.ratio,
-);
-
-writeRows(rows);
+if (runs("serve")) await serveRow();
+if (runs("faust")) await faustRows();
+if (runs("startup")) await startupRow();
+if (runs("memory")) await memoryRows();
+console.error(`[bench] done in ${((performance.now() - started) / 60000).toFixed(1)} min`);
+writeRows(only === undefined ? rows : mergedRows(rows));
 
 /** The rows of this run, with those of latest.json it did not measure kept, in their places. */
 function mergedRows(measured: Row[]): Row[] {
@@ -401,14 +471,19 @@ function mergedRows(measured: Row[]): Row[] {
 
 function writeRows(table: Row[]): void {
   console.log(
-    `\nwebdreamer benchmark: ${seconds} s renders at ${SAMPLE_RATE} Hz, median of ${repetitions}\n`,
+    `\nwebdreamer benchmark: ${seconds} s renders at ${SAMPLE_RATE} Hz, ${repetitions} repetitions (pairs per row below)\n`,
   );
-  console.log("| row | webdreamer | reference | ratio |");
-  console.log("| --- | --- | --- | --- |");
+  console.log("| row | webdreamer | reference | ratio (median of pairs) | range, pairs, spread |");
+  console.log("| --- | --- | --- | --- | --- |");
   for (const row of table) {
     const unit = row.unit === "x realtime" ? (v: number) => `x${v}` : (v: number) => `${v} ${row.unit}`;
+    const spread =
+      row.spread === undefined
+        ? "not paired"
+        : `${row.ratio_min} – ${row.ratio_max}, ${row.pairs} pairs, ${(100 * row.spread).toFixed(0)}%` +
+          `${row.wide_spread ? " **WIDE**" : ""}${row.interleaved ? "" : ", not interleaved"}`;
     console.log(
-      `| ${row.id} | ${unit(row.value)} | ${unit(row.reference)} (${row.reference_name}) | ${row.ratio} |`,
+      `| ${row.id} | ${unit(row.value)} | ${unit(row.reference)} (${row.reference_name}) | ${row.ratio} | ${spread} |`,
     );
   }
   mkdirSync("bench/results", { recursive: true });

@@ -11,6 +11,7 @@ import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
 import { createEngineServer } from "../src/serve/engine-server";
 import { RemoteHttpEngineClient } from "../src/serve/http-engine-client";
+import { interleave } from "./pairs";
 import { median } from "./workloads";
 
 export interface ServeOverhead {
@@ -57,22 +58,17 @@ export async function benchServeOverhead(pairs: number): Promise<ServeOverhead> 
   const server = createEngineServer(async () => new InProcessEngineClient({ module }), { port: 0 });
   const url = await server.listen();
   const remote = await RemoteHttpEngineClient.connect({ url });
-  const figures: ServeOverhead = { http: [], inProcess: [] };
   try {
     for (let i = 0; i < 2; i++) {
       await timeOne(local);
       await timeOne(remote);
     }
-    for (let i = 0; i < pairs; i++) {
-      figures.inProcess.push(await timeOne(local));
-      figures.http.push(await timeOne(remote));
-    }
+    return await interleave(pairs, { inProcess: () => timeOne(local), http: () => timeOne(remote) });
   } finally {
     await remote.close();
     await local.close();
     await server.close();
   }
-  return figures;
 }
 
 /** One line for the log. */

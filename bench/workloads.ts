@@ -44,10 +44,5 @@ export interface Timing {
   rms: number;
 }
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
+// One median for every row: the pairing helper's.
+export { median } from "./pairs";

@@ -26,6 +26,19 @@ flags=(-std=c++17 -O3 -msimd128 -fno-exceptions -fno-rtti -Wall -Wextra -Werror
   # symbol is caught by the import check below.
   -sERROR_ON_UNDEFINED_SYMBOLS=0)
 
+# The bench's hand-written kernels (wasm/bench/kernels.cpp, docs/performance.md): a small separate
+# module, never shipped, rebuilt when it or the engine's DSP headers it includes change.
+kernel_flags=(-std=c++17 -O3 -msimd128 -fno-exceptions -fno-rtti -Wall -Wextra -Werror
+  --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=16777216)
+kernel_sources=("$here/bench/kernels.cpp" "$here/src/dsp/wavetable.cpp")
+kernel_stamp="$out/bench-kernels.wasm.stamp"
+kernel_digest=$( { em++ --version | head -1; echo "${kernel_flags[*]}"; cat "$0" "${kernel_sources[@]}" "$here"/src/dsp/*.h; } \
+  | sha256sum | cut -d' ' -f1)
+if [[ ! -f "$out/bench-kernels.wasm" || ! -f "$kernel_stamp" || "$(cat "$kernel_stamp")" != "$kernel_digest" ]]; then
+  em++ "${kernel_flags[@]}" "${kernel_sources[@]}" -o "$out/bench-kernels.wasm" >&2
+  echo "$kernel_digest" > "$kernel_stamp"
+fi
+
 stamp="$out/engine.wasm.stamp"
 digest=$( { em++ --version | head -1; echo "${flags[*]}"; cat "$0"; find "$here/src" -type f | sort | xargs cat; } \
   | sha256sum | cut -d' ' -f1)

@@ -15,9 +15,9 @@
  * running bench-worker.ts, SharedArrayBuffer and Atomics. `run-dataplane.ts` runs it in Node.
  */
 import { RingBuffer } from "ringbuf.js";
-
 import { SpscRing } from "../../src/dataplane/spsc-ring";
 import type { SpawnTaskWorker } from "../../test/support/web-task-workers";
+import { interleave } from "../pairs";
 import {
   type BenchTask,
   type ConsumeResult,
@@ -85,24 +85,23 @@ export async function measureRingThroughput(
   ];
   const rows: RingThroughputRow[] = [];
   for (const { chunkFrames, capacityFrames } of sizes) {
-    const figures: Record<RingImplementation, number[]> = { webdreamer: [], "ringbuf.js": [] };
     let sequenceErrors = 0;
-    for (let round = 0; round < rounds; round++) {
-      // Alternate which implementation goes first, so neither always runs on a warmer machine.
-      const order: RingImplementation[] =
-        round % 2 === 0 ? ["webdreamer", "ringbuf.js"] : ["ringbuf.js", "webdreamer"];
-      for (const impl of order) {
-        const run = await runThroughput(
-          spawn,
-          impl,
-          chunkFrames * channels,
-          capacityFrames * channels,
-          seconds,
-        );
-        figures[impl].push((run.chunks * chunkFrames) / (run.elapsedMs / 1000));
-        sequenceErrors += run.sequenceErrors;
-      }
-    }
+    // Interleaved rounds (bench/pairs.ts), so neither always runs on a warmer machine.
+    const side = (impl: RingImplementation) => async () => {
+      const run = await runThroughput(
+        spawn,
+        impl,
+        chunkFrames * channels,
+        capacityFrames * channels,
+        seconds,
+      );
+      sequenceErrors += run.sequenceErrors;
+      return (run.chunks * chunkFrames) / (run.elapsedMs / 1000);
+    };
+    const figures = await interleave(rounds, {
+      webdreamer: side("webdreamer"),
+      "ringbuf.js": side("ringbuf.js"),
+    });
     const ours = figure(figures.webdreamer);
     const theirs = figure(figures["ringbuf.js"]);
     rows.push({

@@ -5,8 +5,8 @@
  *   engine at a 128-frame block, rendered with renderOffline into preallocated stereo arrays;
  * - faustwasm: its own offline processor (FaustMonoDspGenerator.createOfflineProcessor at a 128-frame
  *   buffer, then processor.render(null, frames)), the reference.
- * Runs in Node (w3-nodejs.ts) and in a Chromium Worker (pages/w3-worker.ts) alike. Repetitions alternate
- * between the two so that drift (thermal, other processes) hits both the same way.
+ * Runs in Node (w3-nodejs.ts) and in a Chromium Worker (pages/w3-worker.ts) alike. Repetitions are
+ * interleaved pairs (bench/pairs.ts) so that drift (thermal, other processes) hits both the same way.
  */
 import { FaustMonoDspGenerator, type LooseFaustDspFactory } from "@grame/faustwasm/dist/esm/index.js";
 import { instantiateEngine } from "../../src/engine/engine-module";
@@ -15,6 +15,7 @@ import { WasmEngine } from "../../src/engine/wasm-engine";
 import type { CompiledFaust } from "../../src/faust/compiler";
 import { createFaustNode } from "../../src/faust/faust-node";
 import { SAMPLE_RATE } from "../../test/support/workloads";
+import { describePairs, interleave, type PairStats, pairStats } from "../pairs";
 import { median, sanityRms, type Timing } from "../workloads";
 
 /** The W3 program, exactly as docs/benchmarks.md compiles it. */
@@ -30,7 +31,9 @@ const BLOCK = 128;
 export interface W3Timings {
   webdreamer: Timing;
   faustwasm: Timing;
-  /** median(webdreamer) / median(faustwasm). */
+  /** The pairs' ratios webdreamer / faustwasm (bench/pairs.ts). */
+  pairs: PairStats;
+  /** pairs.ratio: the median of the paired ratios. */
   ratio: number;
 }
 
@@ -79,7 +82,7 @@ async function faustwasmRenderer(compiled: CompiledFaust): Promise<Renderer> {
 
 /**
  * Warms both renderers up (2 s each, not recorded), then times `repetitions` renders of `seconds`
- * seconds with each, alternating.
+ * seconds with each, interleaved (bench/pairs.ts).
  * @example
  * const t = await timeW3(compiled, engineModule, 60, 3, () => performance.now());
  * t.ratio; // ~1: hosting costs next to nothing
@@ -101,19 +104,21 @@ export async function timeW3(
     faustwasm: { factors: [], rms: 0 },
   };
   for (const renderer of Object.values(renderers)) renderer.render(WARM_UP_SECONDS * SAMPLE_RATE);
-  for (let r = 0; r < repetitions; r++) {
-    // Alternate which one goes first, too.
-    const order =
-      r % 2 === 0 ? (["webdreamer", "faustwasm"] as const) : (["faustwasm", "webdreamer"] as const);
-    for (const name of order) {
-      const start = now();
-      const out = renderers[name].render(frames);
-      const elapsed = (now() - start) / 1000;
-      timings[name].factors.push(seconds / elapsed);
-      if (timings[name].rms === 0) timings[name].rms = sanityRms(out[0] as Float32Array);
-    }
-  }
-  return { ...timings, ratio: median(timings.webdreamer.factors) / median(timings.faustwasm.factors) };
+  const timed = (name: keyof typeof renderers) => () => {
+    const start = now();
+    const out = renderers[name].render(frames);
+    const elapsed = (now() - start) / 1000;
+    if (timings[name].rms === 0) timings[name].rms = sanityRms(out[0] as Float32Array);
+    return seconds / elapsed;
+  };
+  const rounds = await interleave(repetitions, {
+    webdreamer: timed("webdreamer"),
+    faustwasm: timed("faustwasm"),
+  });
+  timings.webdreamer.factors = rounds.webdreamer;
+  timings.faustwasm.factors = rounds.faustwasm;
+  const pairs = pairStats(rounds.webdreamer, rounds.faustwasm, (ours, theirs) => ours / theirs);
+  return { ...timings, pairs, ratio: pairs.ratio };
 }
 
 /** One line per side: median realtime factor, range, sanity RMS. */
@@ -123,5 +128,5 @@ export function describeW3(where: string, timings: W3Timings): string {
     const max = Math.max(...timing.factors).toFixed(0);
     return `x${median(timing.factors).toFixed(1)} (${min} – ${max}), RMS ${timing.rms.toFixed(4)}`;
   };
-  return `W3.${where}: webdreamer ${line(timings.webdreamer)}; faustwasm offline ${line(timings.faustwasm)}; ratio ${timings.ratio.toFixed(3)}`;
+  return `W3.${where}: webdreamer ${line(timings.webdreamer)}; faustwasm offline ${line(timings.faustwasm)}; ratio ${describePairs(timings.pairs)}`;
 }

@@ -5,21 +5,39 @@ import { createBrowserEngine } from "../../src/create-browser-engine";
 import { compileProject } from "../../src/project/compile-project";
 import { PROJECT_SAMPLE_RATE, scaleAudio, scaleProject } from "../../test/support/project-scale";
 import { SAMPLE_RATE, type WorkloadId } from "../../test/support/workloads";
+import { interleave } from "../pairs";
 import { timeProjectExport } from "../project-export-timing";
 import type { ImpulseResponse } from "../project-native";
 import { reverbResponse, timeNativeProjectExport } from "../project-native-timing";
-import { buildNative, sanityRms, type Timing } from "../workloads";
+import { buildNative, sanityRms } from "../workloads";
 
-function benchWorker(id: WorkloadId, seconds: number, repetitions: number): Promise<Timing> {
-  const worker = new Worker(new URL("./bench-worker.ts", import.meta.url), { type: "module" });
+/** One render's realtime factor and the sanity RMS of the side's first render. */
+export interface OneRender {
+  factor: number;
+  rms: number;
+}
+
+let worker: Worker | undefined;
+
+function ask<T>(message: unknown): Promise<T> {
+  const target = worker as Worker;
   return new Promise((resolve, reject) => {
-    worker.onmessage = (event: MessageEvent<Timing>) => {
-      worker.terminate();
-      resolve(event.data);
-    };
-    worker.onerror = (event) => reject(new Error(event.message));
-    worker.postMessage({ id, seconds, repetitions });
+    target.onmessage = (event: MessageEvent<T>) => resolve(event.data);
+    target.onerror = (event) => reject(new Error(event.message));
+    target.postMessage(message);
   });
+}
+
+/** Starts a Worker holding webdreamer's graph of workload `id` (warmed up), replacing any earlier one. */
+async function benchWorkerSetup(id: WorkloadId, seconds: number): Promise<void> {
+  worker?.terminate();
+  worker = new Worker(new URL("./bench-worker.ts", import.meta.url), { type: "module" });
+  await ask({ setup: { id, seconds } });
+}
+
+/** One timed render in the Worker set up last. */
+function benchWorkerOnce(): Promise<OneRender> {
+  return ask({ render: true });
 }
 
 async function renderNative(id: WorkloadId, seconds: number): Promise<{ seconds: number; rms: number }> {
@@ -35,19 +53,20 @@ async function renderNative(id: WorkloadId, seconds: number): Promise<{ seconds:
   return { seconds: elapsed, rms: sanityRms(rendered.getChannelData(0)) };
 }
 
-async function benchNative(id: WorkloadId, seconds: number, repetitions: number): Promise<Timing> {
-  await renderNative(id, 2);
-  const factors: number[] = [];
-  let rms = 0;
-  for (let r = 0; r < repetitions; r++) {
-    const run = await renderNative(id, seconds);
-    factors.push(seconds / run.seconds);
-    if (r === 0) rms = run.rms;
+const nativeRms = new Map<WorkloadId, number>();
+
+/** One timed native render (a 2 s warm-up render first, the first time for a workload). */
+async function benchNativeOnce(id: WorkloadId, seconds: number): Promise<OneRender> {
+  if (!nativeRms.has(id)) {
+    await renderNative(id, 2);
+    nativeRms.set(id, 0);
   }
-  return { factors, rms };
+  const run = await renderNative(id, seconds);
+  if (!nativeRms.get(id)) nativeRms.set(id, run.rms);
+  return { factor: seconds / run.seconds, rms: nativeRms.get(id) as number };
 }
 
-Object.assign(window, { benchWorker, benchNative });
+Object.assign(window, { benchWorkerSetup, benchWorkerOnce, benchNativeOnce });
 
 /** What benchProjectPairs measures: both sides of each pair, in the order they ran. */
 export interface ProjectExportPairs {
@@ -65,7 +84,7 @@ export interface ProjectExportPairs {
 
 /**
  * The 16-track, 3-minute project exported `pairs` times by webdreamer in the Worker host and by
- * Chromium's native nodes in an OfflineAudioContext, alternating (A B A B ...) in this page.
+ * Chromium's native nodes in an OfflineAudioContext, interleaved pairs (bench/pairs.ts) in this page.
  */
 async function benchProjectPairs(pairs: number): Promise<ProjectExportPairs> {
   const engine = await createBrowserEngine({
@@ -90,21 +109,31 @@ async function benchProjectPairs(pairs: number): Promise<ProjectExportPairs> {
       rms: { webdreamer: 0, native: 0 },
       native_graph: { nodes: 0, sources: 0, voices: 0, response_seconds: 0 },
     };
-    for (let pair = 0; pair < pairs; pair++) {
-      const ours = await timeProjectExport(engine, input);
-      const native = await timeNativeProjectExport(input, (node) => responses.get(node.name) ?? []);
-      result.webdreamer.push(ours.factor);
-      result.native.push(native.factor);
-      result.nativeRender.push(native.renderFactor);
-      if (pair === 0) {
-        result.rms = { webdreamer: ours.rms, native: native.rms };
-        const response = [...responses.values()][0]?.[0];
-        result.native_graph = {
-          ...native.counts,
-          response_seconds: (response?.length ?? 0) / PROJECT_SAMPLE_RATE,
-        };
-      }
-    }
+    let first = { ours: true, native: true };
+    const rounds = await interleave(pairs, {
+      webdreamer: async () => {
+        const ours = await timeProjectExport(engine, input);
+        if (first.ours) result.rms.webdreamer = ours.rms;
+        first = { ...first, ours: false };
+        return ours.factor;
+      },
+      native: async () => {
+        const native = await timeNativeProjectExport(input, (node) => responses.get(node.name) ?? []);
+        result.nativeRender.push(native.renderFactor);
+        if (first.native) {
+          result.rms.native = native.rms;
+          const response = [...responses.values()][0]?.[0];
+          result.native_graph = {
+            ...native.counts,
+            response_seconds: (response?.length ?? 0) / PROJECT_SAMPLE_RATE,
+          };
+        }
+        first = { ...first, native: false };
+        return native.factor;
+      },
+    });
+    result.webdreamer = rounds.webdreamer;
+    result.native = rounds.native;
     return result;
   } finally {
     await engine.close();

@@ -5,7 +5,7 @@ import { createDataPlane } from "../../src/dataplane/data-plane";
 import { createEngineWorklet } from "../../src/hosts/audioworklet/engine-worklet";
 import { webWorkers } from "../../test/support/web-task-workers";
 import { measureDoorbellWake, measureRingThroughput } from "../dataplane/ring-throughput";
-import { median } from "../workloads";
+import { interleave, median } from "../pairs";
 
 const SR = 48000;
 const spawn = webWorkers(new URL("../dataplane/bench-worker.ts", import.meta.url));
@@ -25,7 +25,7 @@ async function usPerAsync(iterations: number, run: () => Promise<unknown>): Prom
 const api = {
   /**
    * Microseconds per 128-frame quantum: our live worklet host (a one-oscillator graph, transport
-   * block and meters published every quantum) vs an empty processor; fastest of `rounds` each.
+   * block and meters published every quantum) vs an empty processor, `rounds` interleaved pairs.
    */
   async hostOverhead(seconds: number, rounds: number, withDataPlane = 1) {
     const time = async (make: (context: OfflineAudioContext) => Promise<AudioNode>) => {
@@ -35,20 +35,17 @@ const api = {
       await context.startRendering();
       return ((performance.now() - start) * 1000) / ((seconds * SR) / 128);
     };
-    const ours: number[] = [];
-    const empty: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      empty.push(
-        await time(async (context) => {
+    return interleave(rounds, {
+      empty: () =>
+        time(async (context) => {
           await context.audioWorklet.addModule("/bench/pages/empty-processor.js");
           return new AudioWorkletNode(context, "empty-processor", {
             numberOfInputs: 0,
             outputChannelCount: [2],
           });
         }),
-      );
-      ours.push(
-        await time(async (context) => {
+      ours: () =>
+        time(async (context) => {
           const { node, port } = await createEngineWorklet(context, {
             program: { nodes: [{ kind: "oscillator", inputs: [], params: { frequency: 440 } }], output: 0 },
             outputChannels: 2,
@@ -64,34 +61,35 @@ const api = {
           ]);
           return node;
         }),
-      );
-    }
-    // The fastest round of each: on a shared 2-core machine a slow round measures the neighbours.
-    return { ours: Math.min(...ours), empty: Math.min(...empty) };
+    });
   },
-  /** getTransportState() and the raw block read on the main thread, vs asking the Worker over Comlink. */
-  async transportRead() {
+  /**
+   * getTransportState() on the main thread vs asking the Worker over Comlink, `rounds` interleaved
+   * pairs; the raw block read once.
+   */
+  async transportRead(rounds: number) {
     const engine = await AudioWorkletEngineClient.start();
     await engine.context.resume();
     await engine.play();
     const block = usPer(100_000, () => engine.readTransport());
-    const contract = await usPerAsync(20_000, () => engine.getTransportState());
-    const viaWorker = await usPerAsync(2_000, () => engine.rawPing());
+    for (let i = 0; i < 200; i++) await engine.rawPing();
+    const pairs = await interleave(rounds, {
+      contract: () => usPerAsync(4_000, () => engine.getTransportState()),
+      viaWorker: () => usPerAsync(400, () => engine.rawPing()),
+    });
     await engine.close();
-    return { block, contract, viaWorker };
+    return { block, ...pairs };
   },
-  /** A control call through our wrapping vs a plain Comlink call on the same port. */
+  /** A control call through our wrapping vs a plain Comlink call on the same port, interleaved pairs. */
   async controlRoundtrip(calls: number, rounds: number) {
     const engine = await AudioWorkletEngineClient.start();
     for (let i = 0; i < 500; i++) await engine.ping();
-    const ours: number[] = [];
-    const plain: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      ours.push(await usPerAsync(calls, () => engine.ping()));
-      plain.push(await usPerAsync(calls, () => engine.rawPing()));
-    }
+    const pairs = await interleave(rounds, {
+      ours: () => usPerAsync(calls, () => engine.ping()),
+      plain: () => usPerAsync(calls, () => engine.rawPing()),
+    });
     await engine.close();
-    return { ours: median(ours), plain: median(plain) };
+    return pairs;
   },
   /** SpscRing vs ringbuf.js, Worker to Worker, 128-frame chunks in a 4096-frame ring. */
   async ringThroughput(seconds: number, rounds: number) {
@@ -102,9 +100,11 @@ const api = {
     });
     return row;
   },
-  /** Atomics.notify to a parked Worker (one way) vs a postMessage to a Worker and back, halved. */
-  async doorbellWake(samples: number) {
-    const wake = await measureDoorbellWake(spawn, { samples, rounds: 5 });
+  /**
+   * Atomics.notify to a parked Worker (one way) vs a postMessage to a Worker and back, halved:
+   * `rounds` interleaved pairs of `samples` samples each, each side's figure the median of its round.
+   */
+  async doorbellWake(samples: number, rounds: number) {
     const echo = new Worker(new URL("./echo-worker.ts", import.meta.url), { type: "module" });
     const once = () =>
       new Promise<void>((resolve) => {
@@ -112,14 +112,20 @@ const api = {
         echo.postMessage(0);
       });
     for (let i = 0; i < 200; i++) await once();
-    const trips: number[] = [];
-    for (let i = 0; i < samples; i++) {
-      const t0 = performance.now();
-      await once();
-      trips.push(((performance.now() - t0) * 1000) / 2);
-    }
+    const pairs = await interleave(rounds, {
+      doorbell: async () => (await measureDoorbellWake(spawn, { samples, rounds: 1 })).oneWayUs.median,
+      postMessage: async () => {
+        const trips: number[] = [];
+        for (let i = 0; i < samples; i++) {
+          const t0 = performance.now();
+          await once();
+          trips.push(((performance.now() - t0) * 1000) / 2);
+        }
+        return median(trips);
+      },
+    });
     echo.terminate();
-    return { doorbell: wake.oneWayUs.median, postMessage: median(trips) };
+    return pairs;
   },
 };
 

@@ -13,6 +13,7 @@ import { createEngineWorklet, loadEngineModule } from "../../../src/hosts/audiow
 import { buildWamGraph } from "../../../src/hosts/audioworklet/wam-graph";
 import { compileForWorklet } from "../../../src/hosts/audioworklet/worklet-program";
 import { partitionGraph } from "../../../src/wam/partition";
+import { interleave } from "../../pairs";
 
 const SR = 48000;
 const FIXTURE_URL = "/build/wam/fixture/index.js";
@@ -103,21 +104,18 @@ const api = {
     };
     // Warm-up: modules loaded, code compiled.
     for (const side of ["wam", "builtin", "split"] as const) await render(side);
-    const times: Record<Side, number[]> = { wam: [], builtin: [], split: [] };
     const peaks: Record<Side, number[]> = { wam: [], builtin: [], split: [] };
-    const orders: Side[][] = [
-      ["builtin", "wam", "split"],
-      ["wam", "split", "builtin"],
-      ["split", "builtin", "wam"],
-    ];
-    for (let p = 0; p < pairs; p++) {
-      // Rotate which side goes first, so a drift of the machine's load falls on all.
-      for (const side of orders[p % 3] as Side[]) {
-        const { us, peak } = await render(side);
-        times[side].push(us);
-        peaks[side].push(peak);
-      }
-    }
+    const side = (name: Side) => async () => {
+      const { us, peak } = await render(name);
+      peaks[name].push(peak);
+      return us;
+    };
+    // Interleaved rounds (bench/pairs.ts): the first side rotates, so a drift of the load falls on all.
+    const times = await interleave(pairs, {
+      builtin: side("builtin"),
+      wam: side("wam"),
+      split: side("split"),
+    });
     return { withWam: times.wam, builtin: times.builtin, split: times.split, peaks };
   },
 };
