@@ -12,16 +12,51 @@ const port = Number(process.env.WEBDREAMER_E2E_PORT ?? 5199);
 /** Where e2e tests find the pages served without cross-origin isolation. */
 export const NOT_ISOLATED_PORT = port - 1;
 
+/**
+ * Specs that must have the machine to themselves, so they run one at a time in the project "serial":
+ * their checks read real time (underruns, how soon a call lands, the audio clock against the wall
+ * clock, main-thread long tasks, a WAM's measured CPU cost, how soon a cancel lands, the input latency, the demo's meters
+ * between waits), or they rewrite files the dev server serves (package.spec.ts: `npm pack` runs
+ * setup, which rebuilds public/build/ and dist/). Every other spec checks samples, frames, texts or
+ * files and runs in the project "parallel", two files at a time: most of a browser test is waiting
+ * (page loads, audio playing in real time, offline renders in the page's own threads), so two
+ * workers fill the two cores that one leaves half idle. `npm run test:e2e` (part of `npm test`)
+ * runs "parallel" first, then "serial" alone.
+ */
+const SERIAL_SPECS = [
+  "command-storm",
+  "demo",
+  "latency",
+  "live-automation",
+  "live-input",
+  "live-midi",
+  "live-render",
+  "package",
+  "platform-smoke",
+  "realtime",
+  "site",
+  "studio-audio-input",
+  "studio-platform",
+  "wam-hosting",
+  "wam-resources",
+  "worker-host",
+].map((name) => `**/${name}.spec.ts`);
+
 export default defineConfig({
   testDir: "e2e",
   timeout: 60_000,
-  workers: 1,
-  reporter: process.env.CI ? "list" : "list",
+  // The total: "serial" limits itself to one worker.
+  workers: 2,
+  reporter: "list",
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     browserName: "chromium",
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
+  projects: [
+    { name: "parallel", testIgnore: SERIAL_SPECS },
+    { name: "serial", testMatch: SERIAL_SPECS, workers: 1 },
+  ],
   webServer: [
     {
       command: `npx vite --port ${port} --strictPort`,
