@@ -13,34 +13,40 @@ const port = Number(process.env.WEBDREAMER_E2E_PORT ?? 5199);
 export const NOT_ISOLATED_PORT = port - 1;
 
 /**
- * Specs that must have the machine to themselves, so they run one at a time in the project "serial":
- * their checks read real time (underruns, how soon a call lands, the audio clock against the wall
- * clock, main-thread long tasks, a WAM's measured CPU cost, how soon a cancel lands, the input latency, the demo's meters
- * between waits), or they rewrite files the dev server serves (package.spec.ts: `npm pack` runs
- * setup, which rebuilds public/build/ and dist/). Every other spec checks samples, frames, texts or
- * files and runs in the project "parallel", two files at a time: most of a browser test is waiting
- * (page loads, audio playing in real time, offline renders in the page's own threads), so two
- * workers fill the two cores that one leaves half idle. `npm run test:e2e` (part of `npm test`)
- * runs "parallel" first, then "serial" alone.
+ * Tests that must have the machine to themselves run one at a time in the project "serial": their
+ * checks read real time (underruns, how soon a call lands, the audio clock against the wall clock,
+ * main-thread long tasks, a WAM's measured CPU cost, how soon a cancel lands, the input latency, the
+ * demo's meters between waits), or they rewrite files the dev server serves (package.spec.ts:
+ * `npm pack` runs setup, which rebuilds public/build/ and dist/). Every other test checks samples,
+ * frames, texts or files and runs in the project "parallel", two spec files at a time: most of a
+ * browser test is waiting (page loads, audio playing in real time, renders in the page's threads),
+ * so a second worker fills the core one leaves idle. `npm run test:e2e` (part of `npm test`) runs
+ * "parallel" first, then "serial" alone.
+ *
+ * Each pattern is matched against "<file> <describe titles> <test title> <tags>" (Playwright's grep):
+ * a whole file by its name, part of one by its titles, or any test tagged @serial.
  */
-const SERIAL_SPECS = [
-  "command-storm",
-  "demo",
-  "latency",
-  "live-automation",
-  "live-input",
-  "live-midi",
-  "live-render",
-  "package",
-  "platform-smoke",
-  "realtime",
-  "site",
-  "studio-audio-input",
-  "studio-platform",
-  "wam-hosting",
-  "wam-resources",
-  "worker-host",
-].map((name) => `**/${name}.spec.ts`);
+const wholeFile = (name: string) => new RegExp(`(^| )${name.replace(/[.-]/g, "\\$&")}\\.spec\\.ts `);
+const SERIAL: RegExp[] = [
+  ...[
+    "command-storm",
+    "demo",
+    "live-automation",
+    "live-midi",
+    "live-render",
+    "package",
+    "platform-smoke",
+    "realtime",
+    "site",
+    "studio-audio-input",
+    "wam-resources",
+  ].map(wholeFile),
+  /(^| )live-input\.spec\.ts (?!discovery lists)/,
+  /(^| )studio-platform\.spec\.ts .*16-track project plays/,
+  /(^| )wam-hosting\.spec\.ts WAM hosting, live/,
+  /(^| )worker-host\.spec\.ts .* at once/,
+  /@serial/,
+];
 
 export default defineConfig({
   testDir: "e2e",
@@ -54,8 +60,8 @@ export default defineConfig({
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   projects: [
-    { name: "parallel", testIgnore: SERIAL_SPECS },
-    { name: "serial", testMatch: SERIAL_SPECS, workers: 1 },
+    { name: "parallel", grepInvert: SERIAL },
+    { name: "serial", grep: SERIAL, workers: 1 },
   ],
   webServer: [
     {
