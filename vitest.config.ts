@@ -7,5 +7,10 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     environment: "node",
     testTimeout: 60_000,
+    // Vitest's default is one file at a time on two cores (CPUs - 1, leaving one to its main
+    // process, which mostly waits): two keep both cores busy.
+    maxWorkers: 2,
+    // The CLI, built once for the test files that run it (test/cli/).
+    globalSetup: ["test/support/build-cli-once.ts"],
   },
 });

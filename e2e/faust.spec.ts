@@ -12,6 +12,7 @@ import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
 import { maxAbsDifference } from "../test/support/signal";
 import { FAUST_SCENARIOS, renderFaustScenario } from "./pages/faust-scenarios";
+import { sharedPage } from "./support/shared-page";
 
 declare global {
   interface Window {
@@ -24,6 +25,9 @@ declare global {
 }
 
 test.describe.configure({ timeout: 120_000 });
+
+// Every test calls a function of the page, which makes its own Worker, context or engine client.
+const faustPage = sharedPage("/e2e/pages/faust.html");
 
 async function renderInNode(name: string): Promise<Float32Array[]> {
   const scenario = FAUST_SCENARIOS[name] as (typeof FAUST_SCENARIOS)[string];
@@ -46,15 +50,13 @@ function expectSameSamples(browser: number[][], node: Float32Array[]): void {
 }
 
 for (const name of Object.keys(FAUST_SCENARIOS)) {
-  test(`Faust in a Worker renders the same samples as in Node: ${name}`, async ({ page }) => {
-    await page.goto("/e2e/pages/faust.html");
-    const browser = await page.evaluate((n) => window.renderScenarioInWorker(n), name);
+  test(`Faust in a Worker renders the same samples as in Node: ${name}`, async () => {
+    const browser = await faustPage().evaluate((n) => window.renderScenarioInWorker(n), name);
     expectSameSamples(browser, await renderInNode(name));
   });
 
-  test(`Faust in an AudioWorklet renders the same samples as in Node: ${name}`, async ({ page }) => {
-    await page.goto("/e2e/pages/faust.html");
-    const browser = await page.evaluate((n) => window.renderScenarioInWorklet(n), name);
+  test(`Faust in an AudioWorklet renders the same samples as in Node: ${name}`, async () => {
+    const browser = await faustPage().evaluate((n) => window.renderScenarioInWorklet(n), name);
     expectSameSamples(browser, await renderInNode(name));
   });
 }
@@ -99,10 +101,8 @@ async function organRequest(): Promise<RenderRequestInput> {
   };
 }
 
-test("the Worker host renders RenderRequests with Faust nodes like Node, and reports compile errors", async ({
-  page,
-}) => {
-  await page.goto("/e2e/pages/faust.html");
+test("the Worker host renders RenderRequests with Faust nodes like Node, and reports compile errors", async () => {
+  const page = faustPage();
   const request = await organRequest();
   const browser = await page.evaluate((r) => window.renderRequestInFaustWorker(r), request);
   const client = new InProcessEngineClient({

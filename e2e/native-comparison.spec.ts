@@ -3,6 +3,7 @@ import { expect, test } from "@playwright/test";
 import { oscillatorIncrement } from "../test/support/oscillator-phase";
 import { snrDb } from "../test/support/signal";
 import { harmonicSnrDb } from "../test/support/spectrum";
+import { sharedPage } from "./support/shared-page";
 
 declare global {
   interface Window {
@@ -46,10 +47,12 @@ const CASES: Record<string, Case> = {
   "stereo panner, stereo input": { min: Number.POSITIVE_INFINITY },
 };
 
+// Each comparison renders in OfflineAudioContexts of its own: the tests can share the page.
+const comparePage = sharedPage("/e2e/pages/compare.html");
+
 for (const [name, { min, harmonics }] of Object.entries(CASES)) {
-  test(`${name}: webdreamer matches Chromium's native nodes`, async ({ page }) => {
-    await page.goto("/e2e/pages/compare.html");
-    const { webdreamer, native } = await page.evaluate((n) => window.compareWithNative(n), name);
+  test(`${name}: webdreamer matches Chromium's native nodes`, async () => {
+    const { webdreamer, native } = await comparePage().evaluate((n) => window.compareWithNative(n), name);
     expect(webdreamer.length).toBe(native.length);
     expect(webdreamer.length % 48000).toBe(0);
     const wholeBand = snrDb(native, webdreamer);

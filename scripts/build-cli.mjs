@@ -4,7 +4,7 @@
 // The two files must stay side by side: the CLI starts its workers from
 // new URL("./cli-worker.mjs", import.meta.url), and both find engine.wasm from their own location
 // (src/hosts/in-process/engine-file.ts) or $WEBDREAMER_WASM. Part of scripts/build-package.mjs;
-// the CLI tests run it alone.
+// Vitest runs it alone, once before the tests (test/support/build-cli-once.ts).
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";

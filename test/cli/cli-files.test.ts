@@ -77,7 +77,6 @@ const audio = (seed: number): AudioData => ({ sampleRate: RATE, channels: [noise
 
 let dir: string;
 beforeAll(async () => {
-  execFileSync(process.execPath, ["scripts/build-cli.mjs"], { cwd: REPO });
   dir = await mkdtemp(join(tmpdir(), "webdreamer-cli-files-"));
   await mkdir(join(dir, "outside"));
   await writeFile(join(dir, "outside", "secret.txt"), `${SECRET}\n`);

@@ -4,7 +4,7 @@
  * peaks within 1.5 times a 10-second one's plus 32 MiB; holding the whole render, as the CLI did
  * before it streamed, took over ten times more (about 1.6 GB against 120 MB).
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -16,7 +16,6 @@ const RATE = 48000;
 
 let dir: string;
 beforeAll(async () => {
-  execFileSync(process.execPath, ["scripts/build-cli.mjs"], { cwd: REPO });
   dir = await mkdtemp(join(tmpdir(), "webdreamer-cli-memory-"));
   const loop = Float32Array.from({ length: RATE }, (_, i) => Math.sin(i / 7) * 0.5);
   await saveSession(join(dir, "take.json"), {

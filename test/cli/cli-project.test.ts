@@ -3,7 +3,7 @@
  * the bytes exportProject makes of the same project, and projects go through the same batch, jobs,
  * sharding, progress and failure reporting as sessions.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -29,7 +29,6 @@ describe("webdreamer render on project files", () => {
   let dir: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ["scripts/build-cli.mjs"], { cwd: REPO });
     dir = await mkdtemp(join(tmpdir(), "webdreamer-cli-project-"));
     await saveProjectFile(join(dir, "song.wdproj"), projectSong());
   });

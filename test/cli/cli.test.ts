@@ -2,7 +2,7 @@
  * The built command line, run as a child process (bin/webdreamer.mjs -> dist/node/cli.mjs -> worker
  * threads -> the in-process engine) on sessions written to a temporary directory.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -76,7 +76,6 @@ describe("webdreamer render (the built CLI)", () => {
   const loop: AudioData = { sampleRate: RATE, channels: [noise(100_000, 1), noise(100_000, 2)] };
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ["scripts/build-cli.mjs"], { cwd: REPO });
     dir = await mkdtemp(join(tmpdir(), "webdreamer-cli-"));
     await playbackSession(join(dir, "take.json"), loop, 0.3217);
     await playbackSession(
