@@ -52,7 +52,12 @@ export interface CpuMeasureOptions {
   /** Copies of the node; the reference is a chain of `gains` gains. */
   copies: number;
   gains: number;
-  /** Blocks each engine renders before the rounds (so the code is compiled and the caches warm). */
+  /**
+   * Blocks each engine renders before the rounds (default 1024): the engine's and the node's code
+   * compiled again, faster, and the caches warm. A Faust node's JavaScript side needs thousands of
+   * calls before its figure stops falling (with 64, a Faust gain's estimate at compile came out 5 to
+   * 35% above what the test measured just after).
+   */
   warmup?: number;
 }
 
@@ -68,7 +73,8 @@ export interface CpuMeasurement {
 /**
  * A builtin type as measureCpuUnits times it, at its defaults.
  * @example
- * measureCpuUnits(engine, builtinCpuSubject(synthType), CPU_ESTIMATE).units; // about 90
+ * const synth = engine.types.find((type) => type.kind === "synth");
+ * if (synth) measureCpuUnits(engine, builtinCpuSubject(synth), CPU_ESTIMATE).units; // about 89
  */
 export function builtinCpuSubject(type: ProcessorTypeInfo): CpuSubject {
   return {
@@ -146,9 +152,10 @@ function turn(engine: WasmEngine, blocks: number): number {
 
 /**
  * Measures `subject` in cpu_units on scratch engines of `base`'s instance (same module, rate and
- * block size). Takes about 4 x rounds x turnMs, plus the warm-up.
+ * block size). Takes 4 x rounds x turnMs a batch (two batches at least), plus the warm-up.
  * @example
- * const { units } = measureCpuUnits(engine, { node: (inputs) => ({ kind: "filter", inputs, params: {} }), takesInput: true }, { rounds: 40, turnMs: 0.2, copies: 8, gains: 64 });
+ * const filter = (inputs: number[]) => ({ kind: "filter", inputs, params: {} });
+ * measureCpuUnits(engine, { node: filter, takesInput: true }, CPU_ESTIMATE).units; // about 6.7
  */
 export function measureCpuUnits(
   base: WasmEngine,
@@ -156,7 +163,7 @@ export function measureCpuUnits(
   options: CpuMeasureOptions,
 ): CpuMeasurement {
   const { rounds, copies, gains } = options;
-  const warmup = options.warmup ?? 64;
+  const warmup = options.warmup ?? 1024;
   const pairs: { programs: [GraphProgram, GraphProgram]; count: number }[] = [
     subject.takesInput
       ? { programs: [chain(subject.node, copies), chain(subject.node, 0)], count: copies }

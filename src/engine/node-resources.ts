@@ -96,7 +96,8 @@ function roundTo(value: number, digits: number): number {
  * What measureCpuUnits times for an external node: `spec`'s node, fed the probe's stereo oscillator
  * when it takes input; an instrument (a Faust DSP with voices) with one note held.
  * @example
- * measureCpuUnits(engine, externalCpuSubject(spec, true, false), CPU_ESTIMATE).units;
+ * const spec = { nodeId: "faust:gain", numOutputs: 1, params: [], create: () => faustNode };
+ * const subject = externalCpuSubject(spec, true, false); // for measureCpuUnits
  */
 export function externalCpuSubject(
   spec: ExternalNodeSpec,
