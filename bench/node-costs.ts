@@ -1,107 +1,78 @@
 /**
  * Measures NODE_CPU_UNITS (src/engine/node-costs.ts): each builtin type's render time per block in
- * units of one builtin:gain on a stereo signal, in Node at 48 kHz and 128 frames.
+ * units of one builtin:gain on a stereo signal, in Node at 48 kHz and 128 frames, by measureCpuUnits
+ * (src/engine/cpu-units.ts says how and on what conditions), the method the test
+ * test/engine/node-cpu-units.test.ts holds the table to.
  *
- * Method: for each type three graphs run interleaved (A B 0 A B 0 ...), each for BLOCKS blocks:
- *   A: a stereo oscillator, COPIES nodes of the type (fed by it when the type takes input; an
- *      instrument with one note held from frame 0) and a mixer of the oscillator and the copies;
- *   B: the same with builtin:gain in place of the type;
- *   0: the oscillator alone into the same mixer, COPIES + 1 times.
- * units = median over rounds of (A - 0) / (B - 0): the oscillator and the mixer cancel out.
+ * Each figure is the median of PASSES passes over every type (longer batches than the test's). A
+ * node's cost relative to a gain depends on the CPU: on the two virtual CPUs of the machine the table
+ * was measured on, a gain took 1.7 times as long on one as on the other while a filter took 1.1 times,
+ * so a filter measured 5.3 gains on one and 8.7 on the other. With `--cpus 0,1` the script measures
+ * pinned to each CPU (taskset, Linux) and writes the figure off by the least on both, 2ab / (a + b).
  *
- * Run: node scripts/run-ts.mjs bench/node-costs.ts [--write]  (--write updates node-costs.ts)
+ * Run: node scripts/run-ts.mjs bench/node-costs.ts [--cpus 0,1] [--write]  (--write updates
+ * node-costs.ts)
  */
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+import { builtinCpuSubject, CPU_ESTIMATE, measureCpuUnits, median } from "../src/engine/cpu-units";
 import { instantiateEngine } from "../src/engine/engine-module";
-import { applyGraphProgram, type GraphProgram, type GraphProgramNode } from "../src/engine/graph-program";
-import { readProcessorTypes } from "../src/engine/processor-types";
 import { WasmEngine } from "../src/engine/wasm-engine";
 import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 
 const SAMPLE_RATE = 48000;
 const BLOCK = 128;
-const COPIES = 16;
-const BLOCKS = 1500;
-const ROUNDS = 15;
+const PASSES = Number(process.env.PASSES ?? 7);
+const OPTIONS = { ...CPU_ESTIMATE, rounds: 40, maxBatches: 8 };
 
-const exports = instantiateEngine(await loadEngineModuleFromDisk());
-const types = readProcessorTypes(exports);
+// Optimized code from the start, as the test has it (test/engine/node-cpu-units.test.ts says why).
+setFlagsFromString("--no-liftoff");
+const compiledEngine = await loadEngineModuleFromDisk();
 
-/** Types that read a buffer (playback, sampler) read 1 s of stereo noise: engine buffer 0. */
-function program(
-  kind: string | null,
-  takesInput: boolean,
-  instrument: boolean,
-  buffered = false,
-): GraphProgram {
-  const source: GraphProgramNode = { kind: "oscillator", inputs: [], params: { channels: 2 } };
-  if (kind === null) {
-    return { nodes: [source, { kind: "mixer", inputs: Array(COPIES + 1).fill(0), params: {} }], output: 1 };
+/** Each type's median over PASSES passes in this process, by kind. */
+function measureHere(): Record<string, number> {
+  const engine = new WasmEngine(instantiateEngine(compiledEngine), SAMPLE_RATE, BLOCK);
+  const passes = new Map<string, number[]>(engine.types.map((type) => [type.kind, []]));
+  for (let pass = 0; pass < PASSES; pass++) {
+    for (const type of engine.types) {
+      passes.get(type.kind)?.push(measureCpuUnits(engine, builtinCpuSubject(type), OPTIONS).units);
+    }
   }
-  const copies: GraphProgramNode[] = Array.from({ length: COPIES }, () => ({
-    kind,
-    inputs: takesInput ? [0] : [],
-    params: {},
-    ...(buffered ? { buffers: { 0: 0 } } : {}),
-    ...(instrument
-      ? { timeline: [{ type: "midi" as const, frame: 0, status: 0x90, data1: 60, data2: 100 }] }
-      : {}),
-  }));
-  const mixer = { kind: "mixer", inputs: [0, ...copies.map((_, i) => i + 1)], params: {} };
-  return { nodes: [source, ...copies, mixer], output: COPIES + 1 };
+  return Object.fromEntries([...passes].map(([kind, values]) => [kind, median(values)]));
 }
 
-/** Milliseconds to render BLOCKS blocks of `graph` on a fresh engine (after a warm-up). */
-function time(graph: GraphProgram): number {
-  const engine = new WasmEngine(exports, SAMPLE_RATE, BLOCK);
-  try {
-    let seed = 1;
-    const noise = () =>
-      Float32Array.from({ length: SAMPLE_RATE }, () => {
-        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-        return seed / 2 ** 31 - 1;
-      });
-    engine.createBuffer([noise(), noise()], SAMPLE_RATE);
-    applyGraphProgram(engine, graph);
-    for (let i = 0; i < 20; i++) engine.render(BLOCK);
-    const start = performance.now();
-    for (let i = 0; i < BLOCKS; i++) engine.render(BLOCK);
-    return performance.now() - start;
-  } finally {
-    engine.destroy();
-  }
+/** `--cpus 0,1`: this script again, pinned to each CPU in turn (taskset), one result per CPU. */
+function measurePinned(cpus: string[]): Record<string, number>[] {
+  return cpus.map((cpu) => {
+    const child = spawnSync(
+      "taskset",
+      ["-c", cpu, process.execPath, "--no-liftoff", fileURLToPath(import.meta.url), "--json"],
+      { encoding: "utf8", env: { ...process.env, PASSES: String(PASSES) } },
+    );
+    if (child.status !== 0) throw new Error(`taskset -c ${cpu}: ${child.stderr || child.error}`);
+    return JSON.parse(child.stdout.trim().split("\n").at(-1) as string) as Record<string, number>;
+  });
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+const cpusAt = process.argv.indexOf("--cpus");
+const results = cpusAt > 0 ? measurePinned((process.argv[cpusAt + 1] ?? "").split(",")) : [measureHere()];
+if (process.argv.includes("--json")) {
+  console.log(JSON.stringify(results[0]));
+  process.exit(0);
 }
-
+// The figure off by the least, relative to what each CPU measured: 2ab / (a + b) for two results.
 const units: Record<string, number> = {};
-const spreads: Record<string, number> = {};
-for (const type of types) {
-  const takesInput = type.maxInputs !== 0;
-  const node = program(type.kind, takesInput, type.instrument, type.bufferSlots.length > 0);
-  const gain = program("gain", true, false);
-  const none = program(null, true, false);
-  const ratios: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const a = time(node);
-    const b = time(gain);
-    const zero = time(none);
-    ratios.push(Math.max(0, a - zero) / Math.max(1e-9, b - zero));
-  }
-  const value = median(ratios);
-  units[type.kind] = Math.round(value * 100) / 100;
-  const sorted = [...ratios].sort((x, y) => x - y);
-  spreads[type.kind] =
-    (sorted[Math.floor(ROUNDS * 0.75)] as number) / (sorted[Math.floor(ROUNDS * 0.25)] as number) - 1;
+for (const kind of Object.keys(results[0] ?? {})) {
+  const values = results.map((result) => result[kind] as number);
+  const [low, high] = [Math.min(...values), Math.max(...values)];
+  units[kind] = kind === "gain" ? 1 : Math.round(((2 * low * high) / (low + high)) * 100) / 100;
   console.log(
-    `${type.kind.padEnd(12)} ${units[type.kind]?.toFixed(2).padStart(8)} units   IQR/median ${(100 * (spreads[type.kind] ?? 0)).toFixed(0)}%`,
+    `${kind.padEnd(12)} ${units[kind]?.toFixed(2).padStart(8)} units   ${values.map((value) => value.toFixed(2)).join(" / ")}   off by ${(100 * ((high - low) / (high + low))).toFixed(0)}% at most`,
   );
 }
-units.gain = 1;
 
 if (process.argv.includes("--write")) {
   const date = new Date().toISOString().slice(0, 10);
@@ -111,11 +82,17 @@ if (process.argv.includes("--write")) {
   writeFileSync(
     new URL("../src/engine/node-costs.ts", import.meta.url),
     `/**
- * Render cost per block of each builtin processor, in units of one builtin:gain on a stereo signal
- * (NodeDescriptor.resource_estimate.cpu_units). Measured by bench/node-costs.ts (its header says
- * how) in Node ${process.version} at ${SAMPLE_RATE} Hz and ${BLOCK} frames, on ${hostname()}, ${date}.
- * Ratios move little between machines; rerun the script with --write after a processor changes.
- * Instruments: one voice sounding. Generated: do not edit by hand.
+ * Render cost per block of each builtin processor at its defaults, in units of one builtin:gain on a
+ * stereo signal (NodeDescriptor.resource_estimate.cpu_units). Measured by bench/node-costs.ts (the
+ * median of ${PASSES} passes of measureCpuUnits, src/engine/cpu-units.ts: how, and on what conditions) in
+ * Node ${process.version} at ${SAMPLE_RATE} Hz and ${BLOCK} frames, on ${hostname()}, ${date}${
+   results.length > 1
+     ? `, the
+ * figure off by the least on each of its CPUs ${process.argv[cpusAt + 1]}`
+     : ""
+ }.
+ * Rerun the script with --write after a processor changes (test/engine/node-cpu-units.test.ts fails
+ * when a figure is more than 25% off). Generated: do not edit by hand.
  */
 export const NODE_CPU_UNITS: Readonly<Record<string, number>> = {
 ${rows}

@@ -7,22 +7,18 @@
  *   Audio the node plays (playback and sampler buffers) is not counted: an upload holds it once,
  *   however many nodes read it.
  * - cpu_units: render time per block relative to the contract's unit, one builtin:gain on a stereo
- *   signal at the same block size, measured by bench/node-costs.ts (the table in node-costs.ts,
- *   with how and where it was measured). Instruments are costed with one voice sounding.
+ *   signal at the same block size, measured by measureCpuUnits (cpu-units.ts: how, and on what
+ *   conditions) in bench/node-costs.ts, which writes the table node-costs.ts.
  *
  * Faust nodes get theirs from their compiled DSP (src/faust), WAM nodes from the browser.
  */
 
+import { CPU_ESTIMATE, type CpuSubject, measureCpuUnits } from "./cpu-units";
 import { estimateGraphMemory } from "./graph-memory";
-import {
-  applyGraphProgram,
-  type ExternalNodeSpec,
-  type GraphProgram,
-  type GraphProgramNode,
-} from "./graph-program";
+import type { ExternalNodeSpec, GraphProgram, GraphProgramNode } from "./graph-program";
 import { NODE_CPU_UNITS } from "./node-costs";
 import type { ProcessorTypeInfo } from "./processor-types";
-import { WasmEngine } from "./wasm-engine";
+import type { WasmEngine } from "./wasm-engine";
 
 /** NodeDescriptor.resource_estimate. */
 export interface ResourceEstimate {
@@ -96,26 +92,39 @@ function roundTo(value: number, digits: number): number {
   return Math.round(value * scale) / scale;
 }
 
-/** Rounds of the interleaved timing of measureExternalEstimate, and blocks per round. */
-const EXTERNAL_ROUNDS = 5;
-const EXTERNAL_BLOCKS = 48;
-const EXTERNAL_COPIES = 4;
+/**
+ * What measureCpuUnits times for an external node: `spec`'s node, fed the probe's stereo oscillator
+ * when it takes input; an instrument (a Faust DSP with voices) with one note held.
+ * @example
+ * const spec = { nodeId: "faust:gain", numOutputs: 1, params: [], create: () => faustNode };
+ * const subject = externalCpuSubject(spec, true, false); // for measureCpuUnits
+ */
+export function externalCpuSubject(
+  spec: ExternalNodeSpec,
+  takesInput: boolean,
+  instrument: boolean,
+): CpuSubject {
+  return {
+    node: (inputs) => ({ kind: spec.nodeId, external: spec, inputs, params: {} }),
+    takesInput,
+    instrument,
+  };
+}
 
 /**
  * The resource estimate of a node hosted outside engine.wasm (a compiled Faust DSP), measured at
  * once in `engine`'s instance: memory_mb by the engine's own estimate (which counts the external
- * DSP's own memory, ExternalNodeSpec.memoryBytes) as for builtins; cpu_units by timing, interleaved,
- * EXTERNAL_COPIES of the node against as many builtin:gain nodes on the same stereo probe, over
- * EXTERNAL_ROUNDS rounds of EXTERNAL_BLOCKS blocks (the median round): a few milliseconds for
- * most DSPs, and an estimate only (the machine's load moves it).
+ * DSP's own memory, ExternalNodeSpec.memoryBytes) as for builtins; cpu_units by measureCpuUnits
+ * (cpu-units.ts), as the builtin table is: a few tenths of a second of CPU, once per DSP.
  * @example
  * const spec = { nodeId: "faust:gain", numOutputs: 1, params: [], create: () => faustNode };
- * const estimate = measureExternalEstimate(engine, spec, true);
+ * const estimate = measureExternalEstimate(engine, spec, true, false);
  */
 export function measureExternalEstimate(
   engine: WasmEngine,
   spec: ExternalNodeSpec,
   takesInput: boolean,
+  instrument: boolean,
 ): ResourceEstimate {
   const external = (inputs: number[]): GraphProgramNode => ({
     kind: spec.nodeId,
@@ -130,43 +139,6 @@ export function measureExternalEstimate(
     ? { nodes: [PROBE_SOURCE], output: 0 }
     : { nodes: [PROBE_SOURCE, { kind: "mixer", inputs: [0], params: {} }], output: 1 };
   const bytes = Math.max(0, programBytes(engine, memoryWith) - programBytes(engine, memoryWithout));
-
-  const timed = (node: (inputs: number[]) => GraphProgramNode): GraphProgram => {
-    const copies = Array.from({ length: EXTERNAL_COPIES }, () => node(takesInput ? [0] : []));
-    const mixer = { kind: "mixer", inputs: [0, ...copies.map((_, i) => i + 1)], params: {} };
-    return { nodes: [PROBE_SOURCE, ...copies, mixer], output: EXTERNAL_COPIES + 1 };
-  };
-  const gain = (inputs: number[]): GraphProgramNode => ({ kind: "gain", inputs, params: {} });
-  const none: GraphProgram = {
-    nodes: [PROBE_SOURCE, { kind: "mixer", inputs: Array(EXTERNAL_COPIES + 1).fill(0), params: {} }],
-    output: 1,
-  };
-  const ratios: number[] = [];
-  for (let round = 0; round < EXTERNAL_ROUNDS; round++) {
-    const node = timeProgram(engine, timed(external));
-    const reference = timeProgram(engine, timed(gain));
-    const zero = timeProgram(engine, none);
-    ratios.push(Math.max(0, node - zero) / Math.max(1e-6, reference - zero));
-  }
-  ratios.sort((a, b) => a - b);
-  return { memory_mb: roundTo(bytes / MB, 6), cpu_units: roundTo(ratios[ratios.length >> 1] as number, 2) };
-}
-
-/** The control thread's clock (this module is also type-checked for the worklet scope, which has none). */
-function now(): number {
-  return (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
-}
-
-/** Milliseconds to render EXTERNAL_BLOCKS blocks of `program` on a scratch engine of the instance. */
-function timeProgram(base: WasmEngine, program: GraphProgram): number {
-  const engine = new WasmEngine(base.exports, base.sampleRate, base.blockSize);
-  try {
-    applyGraphProgram(engine, program);
-    engine.render(base.blockSize);
-    const start = now();
-    for (let i = 0; i < EXTERNAL_BLOCKS; i++) engine.render(base.blockSize);
-    return now() - start;
-  } finally {
-    engine.destroy();
-  }
+  const { units } = measureCpuUnits(engine, externalCpuSubject(spec, takesInput, instrument), CPU_ESTIMATE);
+  return { memory_mb: roundTo(bytes / MB, 6), cpu_units: roundTo(units, 2) };
 }

@@ -43,6 +43,23 @@ export class WasmEngineError extends Error {
   }
 }
 
+/** The type table of each instantiated module, read once (tens of milliseconds) for all its engines. */
+const typeTables = new WeakMap<
+  EngineExports,
+  { types: ProcessorTypeInfo[]; byKind: ReadonlyMap<string, ProcessorTypeInfo> }
+>();
+
+function typeTable(exports: EngineExports) {
+  let table = typeTables.get(exports);
+  if (table === undefined) {
+    // addNode also takes the internal kinds (the compiler's latency compensation delays).
+    const byKind = new Map(readProcessorTypes(exports, true).map((type) => [type.kind, type]));
+    table = { types: readProcessorTypes(exports), byKind };
+    typeTables.set(exports, table);
+  }
+  return table;
+}
+
 /**
  * A typed handle on one engine instance inside an instantiated module.
  *
@@ -53,7 +70,7 @@ export class WasmEngineError extends Error {
 export class WasmEngine {
   readonly types: ProcessorTypeInfo[];
   private readonly handle: number;
-  private readonly typeByKind = new Map<string, ProcessorTypeInfo>();
+  private readonly typeByKind: ReadonlyMap<string, ProcessorTypeInfo>;
   private readonly nodeTypes: ProcessorTypeInfo[] = [];
   private readonly externalHostIds: number[] = [];
   private outputViews: Float32Array[] = [];
@@ -66,9 +83,9 @@ export class WasmEngine {
     readonly sampleRate: number,
     readonly blockSize = 128,
   ) {
-    this.types = readProcessorTypes(exports);
-    // addNode also takes the internal kinds (the compiler's latency compensation delays).
-    for (const type of readProcessorTypes(exports, true)) this.typeByKind.set(type.kind, type);
+    const table = typeTable(exports);
+    this.types = table.types;
+    this.typeByKind = table.byKind;
     this.handle = exports.wd_engine_create(sampleRate, blockSize);
   }
 

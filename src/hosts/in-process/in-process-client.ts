@@ -763,7 +763,12 @@ export class InProcessEngineClient
         create: () => createFaustNode(compiled),
         memoryBytes: faustMemoryBytes(layout, new Map()),
       };
-      estimate = measureExternalEstimate(this.engines.own, spec, layout.numInputs > 0);
+      estimate = measureExternalEstimate(
+        this.engines.own,
+        spec,
+        layout.numInputs > 0,
+        compiled.descriptor.extensions?.is_instrument === true,
+      );
       this.faustEstimates.set(compiled.nodeId, estimate);
     }
     return { ...compiled.descriptor, resource_estimate: estimate };
