@@ -74,6 +74,8 @@ import type { DataRing, SpscRing } from "../src/dataplane/spsc-ring";
 import type { TransportBlock } from "../src/dataplane/transport-block";
 import type { ExternalProcessor } from "../src/engine/external-nodes";
 import type { CompiledGraph } from "../src/engine/graph-compiler";
+import type { StageCompiler } from "../src/hosts/audioworklet/stage-latency";
+import type { PartitionedGraph } from "../src/wam/partition";
 import type { GraphProgram } from "../src/engine/graph-program";
 import type { ProcessorParamInfo, ProcessorTypeInfo } from "../src/engine/processor-types";
 import type { RenderJobOutput } from "../src/engine/render-job";
@@ -218,6 +220,7 @@ export interface ExampleNameOverrides {
   "src/engine/live-input-node.ts": { node: GraphNode };
   "src/hosts/audioworklet/worklet-program.ts": {
     graph: GraphDescriptor;
+    compiled: CompiledGraph;
     types: ProcessorTypeInfo[];
     readBuffer(handle: string): Promise<Float32Array[]>;
   };
@@ -326,6 +329,7 @@ export interface ExampleNameOverrides {
     /** The bytes of one encoded command (a record, command-codec.ts). */
     commandRecord: Uint8Array;
   };
+  "src/hosts/audioworklet/stage-latency.ts": { plan: PartitionedGraph; compile: StageCompiler };
   "src/hosts/in-process/": {
     graph: GraphDescriptor;
     store: BufferStore;

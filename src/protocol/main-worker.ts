@@ -144,4 +144,9 @@ export interface AudioWorkletHostApi extends EngineHostApi {
 export interface CompiledStage {
   program: GraphProgram;
   buffers: Float32Array[][];
+  /**
+   * tapLatency[k]: frames the signal on the stage's output k (its k-th `webdreamer:stage-output`
+   * port) is late by: the path latency of the node it taps, its input ports' latency included.
+   */
+  tapLatency: number[];
 }

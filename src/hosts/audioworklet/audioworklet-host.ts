@@ -46,7 +46,7 @@ import type { InProcessEngineClient } from "../in-process/in-process-client";
 import { EngineHost, settle } from "../worker/engine-host";
 import { renderLive } from "./live-render";
 import { WorkletDriver } from "./worklet-driver";
-import { compileForWorklet } from "./worklet-program";
+import { compileForWorklet, tapLatencies } from "./worklet-program";
 
 /**
  * A stage of a WAM graph reads its own inputs (the WAMs' outputs), not the engine node's live input:
@@ -109,7 +109,7 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
           faust: this.faust,
           root,
         });
-        stages.push({ program: compiled.program, buffers: audio });
+        stages.push({ program: compiled.program, buffers: audio, tapLatency: tapLatencies(graph, compiled) });
         routes.push({ graph, nodeIndex: compiled.nodeIndex, nodeCount: compiled.program.nodes.length });
       }
       if (live) this.driver?.setStages(routes);
