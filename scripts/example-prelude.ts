@@ -74,8 +74,6 @@ import type { DataRing, SpscRing } from "../src/dataplane/spsc-ring";
 import type { TransportBlock } from "../src/dataplane/transport-block";
 import type { ExternalProcessor } from "../src/engine/external-nodes";
 import type { CompiledGraph } from "../src/engine/graph-compiler";
-import type { StageCompiler } from "../src/hosts/audioworklet/stage-latency";
-import type { PartitionedGraph } from "../src/wam/partition";
 import type { GraphProgram } from "../src/engine/graph-program";
 import type { ProcessorParamInfo, ProcessorTypeInfo } from "../src/engine/processor-types";
 import type { RenderJobOutput } from "../src/engine/render-job";
@@ -86,6 +84,7 @@ import type { FaustJson, FaustLayout } from "../src/faust/layout";
 import type { FaustRegistry } from "../src/faust/registry";
 import type { AudioWorkletEngineClient } from "../src/hosts/audioworklet/audioworklet-client";
 import type { CommandFeeder, FeederRing } from "../src/hosts/audioworklet/command-feeder";
+import type { StageCompiler } from "../src/hosts/audioworklet/stage-latency";
 import type { BufferStore } from "../src/hosts/in-process/buffer-store";
 import type { EnginePool } from "../src/hosts/in-process/engine-pool";
 import type { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
@@ -110,6 +109,7 @@ import type { TakeRecorder } from "../src/studio/take-recorder";
 import type { WaveformPeaks } from "../src/studio/waveform-peaks";
 import type { TestDoubleEngineClient } from "../src/testing/test-double";
 import type { WamConstructor, WamLoadPolicy } from "../src/wam/load-wam";
+import type { PartitionedGraph } from "../src/wam/partition";
 
 export interface ExampleNames {
   /** The engine, as applications hold it. */

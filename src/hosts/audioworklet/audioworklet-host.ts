@@ -25,6 +25,7 @@ import type {
   SetTempoOptions,
 } from "../../api/engine-client";
 import type { MidiRecording } from "../../api/midi-recording";
+import type { ParameterReading } from "../../api/realtime-client";
 import { EngineError } from "../../contracts/errors";
 import {
   type AutomationInput,
@@ -184,6 +185,12 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
 
   startMidiRecording(): Promise<WireResult<void>> {
     return settle(() => this.requireDriver().startMidiRecording());
+  }
+
+  override getParameter(node: string, parameterId: string): Promise<WireResult<ParameterReading>> {
+    const driver = this.driver;
+    if (!driver) return super.getParameter(node, parameterId);
+    return settle(() => driver.getParameter(node, parameterId));
   }
 
   stopMidiRecording(): Promise<WireResult<MidiRecording>> {
