@@ -64,6 +64,22 @@ test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
     expect(run.maxDiffLeft).toBe(0);
   });
 
+  test("a 300-frame WAM path and the inverted dry path null where they meet, offline and live", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    await api.resume();
+    for (const offline of [true, false]) {
+      const run = await api.wamNull(300, offline);
+      expect(run.status, JSON.stringify(run.error)).toBe("ok");
+      expect(run.frames).toBe(12000);
+      expect((run.extensions as { wam: { latency_frames: number } }).wam.latency_frames).toBe(300);
+      expect(run.dryPeak).toBeGreaterThan(0.5);
+      // The dry path is delayed by exactly 300 frames inside the mixer's stage: an exact null.
+      expect(run.peak).toBe(0);
+    }
+  });
+
   test("automation and MIDI land on their exact frames on the fixture", async ({ page }) => {
     const api = await open(page);
     const run = await api.fixtureEventFrames();

@@ -84,6 +84,7 @@ import type { FaustJson, FaustLayout } from "../src/faust/layout";
 import type { FaustRegistry } from "../src/faust/registry";
 import type { AudioWorkletEngineClient } from "../src/hosts/audioworklet/audioworklet-client";
 import type { CommandFeeder, FeederRing } from "../src/hosts/audioworklet/command-feeder";
+import type { StageCompiler } from "../src/hosts/audioworklet/stage-latency";
 import type { BufferStore } from "../src/hosts/in-process/buffer-store";
 import type { EnginePool } from "../src/hosts/in-process/engine-pool";
 import type { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
@@ -108,6 +109,7 @@ import type { TakeRecorder } from "../src/studio/take-recorder";
 import type { WaveformPeaks } from "../src/studio/waveform-peaks";
 import type { TestDoubleEngineClient } from "../src/testing/test-double";
 import type { WamConstructor, WamLoadPolicy } from "../src/wam/load-wam";
+import type { PartitionedGraph } from "../src/wam/partition";
 
 export interface ExampleNames {
   /** The engine, as applications hold it. */
@@ -218,6 +220,7 @@ export interface ExampleNameOverrides {
   "src/engine/live-input-node.ts": { node: GraphNode };
   "src/hosts/audioworklet/worklet-program.ts": {
     graph: GraphDescriptor;
+    compiled: CompiledGraph;
     types: ProcessorTypeInfo[];
     readBuffer(handle: string): Promise<Float32Array[]>;
   };
@@ -326,6 +329,7 @@ export interface ExampleNameOverrides {
     /** The bytes of one encoded command (a record, command-codec.ts). */
     commandRecord: Uint8Array;
   };
+  "src/hosts/audioworklet/stage-latency.ts": { plan: PartitionedGraph; compile: StageCompiler };
   "src/hosts/in-process/": {
     graph: GraphDescriptor;
     store: BufferStore;

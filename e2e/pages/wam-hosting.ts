@@ -644,6 +644,43 @@ const api = {
     };
   },
 
+  /**
+   * The null across a WAM: osc -> fixture (latency `latency`) -> mix, and osc -> gain -1 -> mix. The
+   * stage holding the mixer delays the dry path by the fixture's latency (stage-latency.ts), so the
+   * sum is silence; without it, the two are `latency` frames apart and the sum is as loud as osc.
+   */
+  async wamNull(latency: number, offline: boolean) {
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "osc", node_id: "builtin:oscillator", params: { frequency: 441, waveform: "saw" } },
+        fixture({ inputs: ["osc"], params: { gain: 1 } }, { latencySamples: latency }),
+        { name: "inv", node_id: "builtin:gain", inputs: ["osc"], params: { gain: -1 } },
+        { name: "mix", node_id: "builtin:mixer", inputs: ["fx", "inv"] },
+      ],
+      output: "mix",
+    };
+    const { result, channels } = await renderChannels(graph, 0.25, { options: { offline } });
+    // What is nulled: the dry path alone is loud.
+    const dry = await renderChannels(
+      {
+        version: "v1alpha",
+        nodes: [graph.nodes[0], graph.nodes[2]] as GraphDescriptorInput["nodes"],
+        output: "inv",
+      },
+      0.25,
+    );
+    const [left, right] = channels as [Float32Array, Float32Array];
+    return {
+      status: result.status,
+      error: result.error,
+      frames: result.frames,
+      extensions: result.extensions,
+      peak: Math.max(peakOf(left), peakOf(right)),
+      dryPeak: peakOf(dry.channels[0] as Float32Array),
+    };
+  },
+
   /** Live: a chain of corpus effects played and captured in real time. */
   async corpusEffectsLive(paths: string[], seconds: number) {
     const nodes: GraphDescriptorInput["nodes"] = [

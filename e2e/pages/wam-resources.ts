@@ -92,7 +92,7 @@ async function graphWams(context: OfflineAudioContext, node: NodeDescriptor): Pr
       built = await buildWamGraph(context, {
         graph,
         plan,
-        programs: [null, null],
+        compile: async () => [null, null],
         stageNodes: new Map([
           [0, first],
           [1, second],

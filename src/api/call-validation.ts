@@ -4,7 +4,7 @@
  * decodes them with `decodeCommand`, against the same schema.
  */
 import * as z from "zod";
-import { BufferHandleSchema, CONTRACT_VERSION, SampleRateSchema } from "../contracts/common";
+import { BufferHandleSchema, CONTRACT_VERSION, NodeNameSchema, SampleRateSchema } from "../contracts/common";
 import { type EngineCommand, EngineCommandSchema, type EngineCommandType } from "../contracts/engine-command";
 import { EngineError } from "../contracts/errors";
 import type { AutomationInput } from "../contracts/graph-descriptor";
@@ -56,6 +56,19 @@ export function setParameterCommand(
     value,
     at_seconds: options.atSeconds ?? null,
   });
+}
+
+/** getParameter's arguments: a node name and a parameter id. */
+const GetParameterSchema = z.strictObject({ node: NodeNameSchema, parameter_id: z.string().min(1) });
+
+/**
+ * getParameter's arguments, validated (paths under get_parameter.*): every host's one check before
+ * it looks the node and parameter up in the graph it plays.
+ * @example
+ * getParameterCommand("filter", "frequency"); // { node: "filter", parameter_id: "frequency" }
+ */
+export function getParameterCommand(node: string, parameterId: string): z.infer<typeof GetParameterSchema> {
+  return parseContract(GetParameterSchema, { node, parameter_id: parameterId }, "get_parameter");
 }
 
 /**

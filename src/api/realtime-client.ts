@@ -9,6 +9,19 @@ import type { LiveAudioInput } from "./live-input";
 import type { LiveMidiRecorder } from "./midi-recording";
 import type { DataPlaneTransport, MeterReading, TransportSnapshot } from "./realtime-readings";
 
+/** A parameter's value read from the playing engine (RealtimeEngineClient.getParameter). */
+export interface ParameterReading {
+  /** The value the node had on the last frame the engine rendered (a choice: its index). */
+  value: number;
+  /** The transport frame the engine plays next: `value` is the parameter's value at `frame - 1`. */
+  frame: number;
+}
+
+/** A client that reads a parameter's current value (the real-time, in-process and Worker hosts). */
+export interface ParameterReader {
+  getParameter(node: string, parameterId: string): Promise<ParameterReading>;
+}
+
 /** The whole EngineClient contract, what a UI reads per frame, and live MIDI recording (LiveMidiRecorder). */
 export interface RealtimeEngineClient extends EngineClient, LiveMidiRecorder {
   readonly host: "audioworklet";
@@ -38,6 +51,15 @@ export interface RealtimeEngineClient extends EngineClient, LiveMidiRecorder {
    * const { positionSeconds, tempoBpm, lateCommands } = engine.readTransport();
    */
   readTransport(): TransportSnapshot;
+  /**
+   * The value a node's parameter has now in the playing engine (DawDreamer's get_parameter): what its
+   * automation lanes, timed commands and live sets made it, read on the audio thread once between two
+   * quanta (one message each way; nothing per quantum). E_UNKNOWN_NODE at get_parameter.node, E_SCHEMA
+   * at get_parameter.parameter_id naming the node's parameters.
+   * @example
+   * const { value, frame } = await engine.getParameter("filter", "frequency");
+   */
+  getParameter(node: string, parameterId: string): Promise<ParameterReading>;
   /**
    * Fills `into` with the latest level meters (peak and RMS per channel, newest quantum and a short
    * window). False when no consistent copy could be had; `into` then keeps the previous reading.

@@ -99,6 +99,7 @@ export interface EngineWasmExports extends ProcessorTableExports {
   wd_output_channels(engine: number): number;
   wd_output_channel(engine: number, channel: number): number;
   wd_position_frames(engine: number): number;
+  wd_node_param_value(engine: number, node: number, param: number): number;
   wd_non_finite_samples(engine: number, node: number): number;
   wd_non_finite_first_frame(engine: number, node: number): number;
   wd_non_finite_clear(engine: number): void;
@@ -168,6 +169,7 @@ const ENGINE_FUNCTIONS = {
   wd_output_channels: true,
   wd_output_channel: true,
   wd_position_frames: true,
+  wd_node_param_value: true,
   wd_non_finite_samples: true,
   wd_non_finite_first_frame: true,
   wd_non_finite_clear: true,

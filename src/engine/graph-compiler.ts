@@ -104,6 +104,8 @@ export interface CompiledGraph {
    * graph whose nodes add none.
    */
   latencyFrames: number;
+  /** Path latency of each graph node, by program index (latency-compensation.ts). */
+  pathLatency: number[];
 }
 
 /** A node whose parameter values a render records. */
@@ -175,7 +177,7 @@ export function compileGraph(graph: GraphDescriptor, context: GraphCompileContex
     (nodes[index] as GraphProgramNode).recordParams = true;
   });
   const program: GraphProgram = { nodes, output: outputNode };
-  const { latencyFrames, captures } = compensateLatency(program, ownLatency, requestedCaptures);
+  const { latencyFrames, captures, pathLatency } = compensateLatency(program, ownLatency, requestedCaptures);
   for (const index of captures.values()) (program.nodes[index] as GraphProgramNode).capture = true;
   // A recorded node renders only when something renders it: off the output's path it joins the sink.
   addSinkForOffPathCaptures(
@@ -183,7 +185,7 @@ export function compileGraph(graph: GraphDescriptor, context: GraphCompileContex
     [...captures.values(), ...[...recorded.values()].map(({ index }) => index)],
     context.types,
   );
-  return { program, nodeIndex, outputNode, captures, recorded, latencyFrames };
+  return { program, nodeIndex, outputNode, captures, recorded, latencyFrames, pathLatency };
 }
 
 function compileNode(

@@ -500,6 +500,15 @@ export class WasmEngine {
     this.exports.wd_non_finite_clear(this.handle);
   }
 
+  /**
+   * The value a node's parameter has now (by index): the one its processor was last given (its base
+   * value, a live set, or the timeline's value on the last frame rendered); NaN when the node or
+   * parameter is unknown. Reads one float: safe between quanta on the audio thread.
+   */
+  paramValue(node: number, paramIndex: number): number {
+    return this.exports.wd_node_param_value(this.handle, node, paramIndex);
+  }
+
   /** Frames rendered since the last reset. */
   get positionFrames(): number {
     return this.exports.wd_position_frames(this.handle);

@@ -21,6 +21,7 @@ import type {
   SetTempoOptions,
 } from "../api/engine-client";
 import type { MidiRecording } from "../api/midi-recording";
+import type { ParameterReading } from "../api/realtime-client";
 import type { BufferHandle } from "../contracts/common";
 import type { EngineErrorWire } from "../contracts/errors";
 import type { AutomationInput, GraphDescriptorInput, MidiEventInput } from "../contracts/graph-descriptor";
@@ -73,6 +74,8 @@ export interface EngineHostApi {
   setLoop(loop: LoopRegion | null): Promise<WireResult<void>>;
   setTempo(bpm: number, options?: SetTempoOptions): Promise<WireResult<void>>;
   loadGraph(graph: GraphDescriptorInput): Promise<WireResult<void>>;
+  /** A parameter's value now (EngineClient.getParameter). */
+  getParameter(node: string, parameterId: string): Promise<WireResult<ParameterReading>>;
   setParameter(
     node: string,
     parameter: string,
@@ -144,4 +147,9 @@ export interface AudioWorkletHostApi extends EngineHostApi {
 export interface CompiledStage {
   program: GraphProgram;
   buffers: Float32Array[][];
+  /**
+   * tapLatency[k]: frames the signal on the stage's output k (its k-th `webdreamer:stage-output`
+   * port) is late by: the path latency of the node it taps, its input ports' latency included.
+   */
+  tapLatency: number[];
 }

@@ -48,6 +48,11 @@ export type WorkerToWorkletMessage =
    */
   | { type: "midi-record"; id: number; on: boolean }
   /**
+   * The value program node `node`'s parameter `param` (its index) has now: read once between two
+   * quanta, after the commands already in the ring. Answered by parameter-value.
+   */
+  | { type: "get-parameter"; id: number; node: number; param: number }
+  /**
    * A live render begins (src/hosts/audioworklet/live-render.ts): the processor applies the commands
    * already in the ring, keeps the transport as it is (HeldTransport), pauses and turns the loop off.
    * Answered by live-held.

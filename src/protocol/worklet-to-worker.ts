@@ -18,6 +18,11 @@ export type WorkletToWorkerMessage =
   /** Live MIDI is recorded from now on. */
   | { type: "midi-record-started"; id: number }
   /**
+   * A parameter's value (get-parameter) and the transport frame it belongs to: the value the node had
+   * on the last frame rendered, `frame` the next frame to play (NaN value: no such node here).
+   */
+  | { type: "parameter-value"; id: number; value: number; frame: number }
+  /**
    * Recording stopped: `recorded` messages went into the ring since the start (drain until that many
    * have arrived: over MessagePorts the last ones travel on the ring's own port), `lost` did not fit,
    * and the transport played `elapsedFrames` frames meanwhile.

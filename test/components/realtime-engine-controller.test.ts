@@ -6,7 +6,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { RealtimeEngineClient } from "../../src/api/realtime-client";
+import type { ParameterReading, RealtimeEngineClient } from "../../src/api/realtime-client";
 import {
   createMeterReading,
   createTransportSnapshot,
@@ -38,6 +38,10 @@ class FakeRealtimeEngine extends TestDoubleEngineClient implements RealtimeEngin
 
   readTransport(): TransportSnapshot {
     return this.snapshot;
+  }
+
+  async getParameter(): Promise<ParameterReading> {
+    return { value: 0, frame: 0 };
   }
 
   readMeters(into: MeterReading): boolean {

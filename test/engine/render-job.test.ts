@@ -35,6 +35,7 @@ function compiled(program: GraphProgram): CompiledGraph {
     captures: new Map(),
     recorded: new Map(),
     latencyFrames: 0,
+    pathLatency: [],
   };
 }
 

@@ -170,6 +170,8 @@ float* wd_output_channel(Engine* e, int ch) { return e->outputChannel(ch); }
 float* wd_capture_channel(Engine* e, int node, int ch) { return e->captureChannel(node, ch); }
 // audio: a recording node's parameter values over the last render's frames (nullptr when not recording).
 float* wd_parameter_record(Engine* e, int node, int param) { return e->parameterRecord(node, param); }
+// audio or control: a node's parameter's value now (Engine::paramValue); NaN when unknown.
+float wd_node_param_value(Engine* e, int node, int param) { return e->paramValue(node, param); }
 double wd_position_frames(Engine* e) { return static_cast<double>(e->positionFrames()); }
 
 // audio: NaN and ±Inf samples replaced by 0 on their way out of the graph since wd_non_finite_clear,

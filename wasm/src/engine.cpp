@@ -4,6 +4,7 @@
 #include "processors/external.h"
 
 #include <algorithm>
+#include <limits>
 #include <cstring>
 
 #include "dsp/finite.h"
@@ -509,6 +510,14 @@ float* Engine::parameterRecord(int node, int param) {
   Node& n = nodes_[node];
   if (n.paramRecord.empty() || param < 0 || param >= n.numParams) return nullptr;
   return n.paramRecord.data() + static_cast<size_t>(param) * kMaxRenderFrames;
+}
+
+float Engine::paramValue(int node, int param) const {
+  if (!validNode(node)) return std::numeric_limits<float>::quiet_NaN();
+  const Node& n = nodes_[node];
+  if (param < 0 || param >= n.numParams || param >= static_cast<int>(n.paramValues.size()))
+    return std::numeric_limits<float>::quiet_NaN();
+  return n.paramValues[param];
 }
 
 void Engine::recordParams(Node& n, int offset, int frames) {

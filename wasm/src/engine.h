@@ -109,6 +109,10 @@ class Engine {
   // The values parameter `param` of a node with setRecordParams took on the frames of the last
   // render(), kMaxRenderFrames long; nullptr when the node does not record.
   float* parameterRecord(int node, int param);
+  // The value a node's parameter has now: the one the processor was last given (its base value,
+  // a live set, or the timeline's value on the last frame rendered). NaN for an unknown node or
+  // parameter. Reads a float: no allocation, callable between renders on the audio thread.
+  float paramValue(int node, int param) const;
   int64_t positionFrames() const { return position_; }
   int nodeOutputChannels(int node) const;
 

@@ -4,14 +4,18 @@
 // connections); B = the same graph with a builtin gain in the WAM's place, one engine node. Both
 // render in an OfflineAudioContext; only startRendering() is timed. C, to split A's cost: A's two
 // stages with a native GainNode where the WAM was (the stage split alone, without the WAM's processor).
-import { type GraphDescriptorInput, GraphDescriptorSchema } from "../../../src/contracts/graph-descriptor";
+import {
+  type GraphDescriptor,
+  type GraphDescriptorInput,
+  GraphDescriptorSchema,
+} from "../../../src/contracts/graph-descriptor";
 import { parseContract } from "../../../src/contracts/validate";
 import { instantiateEngine } from "../../../src/engine/engine-module";
 import { readProcessorTypes } from "../../../src/engine/processor-types";
 import { engineAssets } from "../../../src/hosts/assets/engine-assets";
 import { createEngineWorklet, loadEngineModule } from "../../../src/hosts/audioworklet/engine-worklet";
 import { buildWamGraph } from "../../../src/hosts/audioworklet/wam-graph";
-import { compileForWorklet } from "../../../src/hosts/audioworklet/worklet-program";
+import { compileForWorklet, tapLatencies } from "../../../src/hosts/audioworklet/worklet-program";
 import { partitionGraph } from "../../../src/wam/partition";
 import { interleave } from "../../pairs";
 
@@ -77,12 +81,25 @@ const api = {
       } else if (side === "wam") {
         const parsed = parseContract(GraphDescriptorSchema, graph(true));
         const plan = partitionGraph(parsed);
-        const programs = [];
-        for (const stage of plan.stages) {
-          const { compiled, audio } = await compile(stage.graph);
-          programs.push({ program: compiled.program, buffers: audio });
-        }
-        const built = await buildWamGraph(context, { graph: parsed, plan, programs, assets, root: "graph" });
+        const compileAll = async (graphs: GraphDescriptor[]) => {
+          const programs = [];
+          for (const stageGraph of graphs) {
+            const { compiled, audio } = await compile(stageGraph);
+            programs.push({
+              program: compiled.program,
+              buffers: audio,
+              tapLatency: tapLatencies(stageGraph, compiled),
+            });
+          }
+          return programs;
+        };
+        const built = await buildWamGraph(context, {
+          graph: parsed,
+          plan,
+          compile: compileAll,
+          assets,
+          root: "graph",
+        });
         built.output.node.connect(context.destination, built.output.index);
         dispose = built.dispose;
       } else {

@@ -24,7 +24,7 @@ import type {
 } from "../../api/engine-client";
 import type { HostContext } from "../../api/host-factory";
 import type { MidiRecording } from "../../api/midi-recording";
-import type { RealtimeEngineClient } from "../../api/realtime-client";
+import type { ParameterReading, RealtimeEngineClient } from "../../api/realtime-client";
 import {
   createTransportSnapshot,
   type DataPlaneTransport,
@@ -517,6 +517,16 @@ export class AudioWorkletEngineClient
    * @example
    * const take = await engine.stopMidiRecording();
    */
+  /**
+   * A parameter's value in the playing engine: an engine node's, read on the audio thread between two
+   * quanta (WorkletDriver.getParameter).
+   * @example
+   * const { value, frame } = await engine.getParameter("filter", "frequency");
+   */
+  override async getParameter(node: string, parameterId: string): Promise<ParameterReading> {
+    return this.call((remote) => remote.getParameter(node, parameterId));
+  }
+
   async stopMidiRecording(): Promise<MidiRecording> {
     return this.call((remote) => remote.stopMidiRecording());
   }

@@ -25,6 +25,7 @@ import type {
   SetTempoOptions,
 } from "../../api/engine-client";
 import type { MidiRecording } from "../../api/midi-recording";
+import type { ParameterReading } from "../../api/realtime-client";
 import { EngineError } from "../../contracts/errors";
 import {
   type AutomationInput,
@@ -46,7 +47,7 @@ import type { InProcessEngineClient } from "../in-process/in-process-client";
 import { EngineHost, settle } from "../worker/engine-host";
 import { renderLive } from "./live-render";
 import { WorkletDriver } from "./worklet-driver";
-import { compileForWorklet } from "./worklet-program";
+import { compileForWorklet, tapLatencies } from "./worklet-program";
 
 /**
  * A stage of a WAM graph reads its own inputs (the WAMs' outputs), not the engine node's live input:
@@ -109,7 +110,7 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
           faust: this.faust,
           root,
         });
-        stages.push({ program: compiled.program, buffers: audio });
+        stages.push({ program: compiled.program, buffers: audio, tapLatency: tapLatencies(graph, compiled) });
         routes.push({ graph, nodeIndex: compiled.nodeIndex, nodeCount: compiled.program.nodes.length });
       }
       if (live) this.driver?.setStages(routes);
@@ -184,6 +185,12 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
 
   startMidiRecording(): Promise<WireResult<void>> {
     return settle(() => this.requireDriver().startMidiRecording());
+  }
+
+  override getParameter(node: string, parameterId: string): Promise<WireResult<ParameterReading>> {
+    const driver = this.driver;
+    if (!driver) return super.getParameter(node, parameterId);
+    return settle(() => driver.getParameter(node, parameterId));
   }
 
   stopMidiRecording(): Promise<WireResult<MidiRecording>> {

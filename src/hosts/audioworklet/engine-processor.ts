@@ -373,6 +373,9 @@ export class EngineProcessor extends AudioWorkletProcessor {
       case "midi-record":
         this.recordMidi(worker, message);
         return;
+      case "get-parameter":
+        this.readParameter(worker, message);
+        return;
       case "load":
         this.load(worker, message);
         return;
@@ -385,6 +388,25 @@ export class EngineProcessor extends AudioWorkletProcessor {
   }
 
   /** Control: starts or stops the MIDI recording (midi-record-tap.ts). */
+  /**
+   * Control (between quanta): one parameter's value, answered in one message. Commands already in the
+   * ring were sent before the request: they apply first, as the call order says.
+   */
+  private readParameter(
+    worker: TypedPort<WorkletToWorkerMessage, WorkerToWorkletMessage>,
+    message: Extract<WorkerToWorkletMessage, { type: "get-parameter" }>,
+  ): void {
+    const realtime = this.realtime;
+    const engine = this.slot?.engine;
+    if (realtime && this.commands) this.decoder.decode(this.commands, this.group ?? realtime);
+    worker.postMessage({
+      type: "parameter-value",
+      id: message.id,
+      value: engine ? engine.paramValue(message.node, message.param) : Number.NaN,
+      frame: realtime?.positionFrames ?? 0,
+    });
+  }
+
   private recordMidi(
     worker: TypedPort<WorkletToWorkerMessage, WorkerToWorkletMessage>,
     message: Extract<WorkerToWorkletMessage, { type: "midi-record" }>,

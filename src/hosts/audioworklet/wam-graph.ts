@@ -14,6 +14,7 @@ import { importWamModule, type WamInstance, type WamNodeLike, wamHostGroup } fro
 import { type FramedWamEvent, type WamParameterInfoLike, wamNodeTimeline } from "../../wam/wam-timeline";
 import type { EngineAssets } from "../assets/engine-assets";
 import { createEngineWorklet } from "./engine-worklet";
+import { type AlignedStages, alignStages, type StageCompiler } from "./stage-latency";
 
 /** One WAM node as built: its plan, its instance, its events and its latency. */
 export interface BuiltWam {
@@ -41,8 +42,14 @@ export interface BuiltWamGraph {
   wams: BuiltWam[];
   /** The Web Audio node and output index that carry the graph's output. */
   output: { node: AudioNode; index: number };
-  /** Frames the graph's output lags its input: the largest sum of WAM latencies along a path to it. */
+  /**
+   * Frames the graph's output lags the timeline: the latest path to it (WAM compensation delays and
+   * engine nodes' latencies add along a path; parallel paths are aligned where they meet, stage-latency.ts).
+   */
   latencyFrames: number;
+  /** The stage graphs as compiled (input ports carry their latency) and their programs. */
+  stageGraphs: GraphDescriptor[];
+  programs: (CompiledStage | null)[];
   /** Processor errors so far (listen with onFault). */
   faults: WamFault[];
   onFault(listener: (fault: WamFault) => void): void;
@@ -53,8 +60,11 @@ export interface BuiltWamGraph {
 export interface BuildWamGraphOptions {
   graph: GraphDescriptor;
   plan: PartitionedGraph;
-  /** The compiled program of each stage (null for a stage the caller builds itself, see `stageNodes`). */
-  programs: (CompiledStage | null)[];
+  /**
+   * Compiles stage graphs (null for a stage the caller builds itself, see `stageNodes`): called once
+   * the WAMs' latencies are known, so that the stages align the paths they join (stage-latency.ts).
+   */
+  compile: StageCompiler;
   /** Stage nodes the caller made (the real-time host's command-driven primary stage), by stage index. */
   stageNodes?: Map<number, AudioWorkletNode>;
   assets: EngineAssets;
@@ -76,7 +86,7 @@ export async function buildWamGraph(
   context: BaseAudioContext,
   options: BuildWamGraphOptions,
 ): Promise<BuiltWamGraph> {
-  const { graph, plan, programs, assets, root } = options;
+  const { graph, plan, assets, root } = options;
   const { groupId, groupKey } = await wamHostGroup(context);
   const faults: WamFault[] = [];
   const listeners: ((fault: WamFault) => void)[] = [];
@@ -86,6 +96,7 @@ export async function buildWamGraph(
   };
   const wams: BuiltWam[] = [];
   const stages: (AudioWorkletNode | null)[] = [];
+  let aligned: AlignedStages | null = null;
   const dispose = (): void => {
     for (const stage of stages) stage?.disconnect();
     for (const wam of wams) {
@@ -96,6 +107,12 @@ export async function buildWamGraph(
   try {
     for (const wamPlan of plan.wams)
       wams.push(await createWam(context, groupId, graph, wamPlan, root, report, options.policy ?? {}));
+    aligned = await alignStages(
+      plan,
+      wams.map((wam) => wam.latencyFrames),
+      options.compile,
+    );
+    const programs = aligned.programs;
     for (let s = 0; s < plan.stages.length; s++) {
       const given = options.stageNodes?.get(s);
       if (given) {
@@ -143,7 +160,9 @@ export async function buildWamGraph(
     stages,
     wams,
     output: sourceNode(plan.output),
-    latencyFrames: pathLatency(plan, wams, plan.output),
+    latencyFrames: aligned.latencyFrames,
+    stageGraphs: aligned.graphs,
+    programs: aligned.programs,
     faults,
     onFault: (listener) => listeners.push(listener),
     dispose,
@@ -198,23 +217,6 @@ async function createWam(
   if (Object.keys(values).length > 0) await node.setParameterValues(values);
   const latencyFrames = Math.max(0, Math.round(Number(await node.getCompensationDelay()) || 0));
   return { plan, instance, node, params, events, latencyFrames };
-}
-
-/**
- * The latency of a signal: a stage adds none, a WAM adds its own to the largest of its inputs'. Parallel
- * paths with different latencies are not aligned with each other (no delay compensation inside the
- * graph); the render trims the largest.
- */
-function pathLatency(plan: PartitionedGraph, wams: BuiltWam[], source: SignalSource, depth = 0): number {
-  if (depth > plan.wams.length + plan.stages.length + 1) return 0;
-  const inputs =
-    source.kind === "wam"
-      ? (wams[source.wam] as BuiltWam).plan.inputs
-      : (plan.stages[source.stage]?.inputs ?? []);
-  const own = source.kind === "wam" ? (wams[source.wam] as BuiltWam).latencyFrames : 0;
-  let upstream = 0;
-  for (const input of inputs) upstream = Math.max(upstream, pathLatency(plan, wams, input, depth + 1));
-  return own + upstream;
 }
 
 /**

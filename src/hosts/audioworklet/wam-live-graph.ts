@@ -103,22 +103,26 @@ export class LiveWamGraph {
   static async build(graph: GraphDescriptor, host: LiveWamGraphHost, root: string): Promise<LiveWamGraph> {
     const plan = partitionGraph(graph, root);
     const context = host.context;
-    const stageGraphs = plan.stages.map((stage) => stage.graph);
-    const programs = await host.compileStages(stageGraphs, context.sampleRate, root, false);
     const groupId = `stages-${crypto.randomUUID()}`;
     // The stages join the group when they first find it: start() creates it.
     const built = await buildWamGraph(context, {
       graph,
       plan,
-      programs,
+      compile: (graphs) => host.compileStages(graphs, context.sampleRate, root, false),
       assets: host.assets,
       ...(host.policy ? { policy: host.policy } : {}),
       root,
       follow: groupId,
     });
     // Commands name a stage's nodes by group index: the stages' program nodes one after the other.
-    const stageNodeCounts = programs.map((stage) => stage.program.nodes.length);
-    return new LiveWamGraph(graph, built, host, { stageGraphs, groupId, stageNodeCounts, root });
+    // The stage graphs as compiled: start() compiles them again for the driver's routes.
+    const stageNodeCounts = built.programs.map((stage) => stage?.program.nodes.length ?? 0);
+    return new LiveWamGraph(graph, built, host, {
+      stageGraphs: built.stageGraphs,
+      groupId,
+      stageNodeCounts,
+      root,
+    });
   }
 
   /**

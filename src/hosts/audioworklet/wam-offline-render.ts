@@ -89,11 +89,6 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
     );
   }
   const plan = partitionGraph(request.node_graph, "node_graph");
-  const programs = await host.compileStages(
-    plan.stages.map((stage) => stage.graph),
-    request.sample_rate,
-    "node_graph",
-  );
   const frames = renderFrameCount(request);
   let allowance = LATENCY_ALLOWANCE_FRAMES;
   for (;;) {
@@ -105,7 +100,7 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
     const built = await buildWamGraph(context, {
       graph: request.node_graph,
       plan,
-      programs,
+      compile: (graphs) => host.compileStages(graphs, request.sample_rate, "node_graph"),
       assets: host.assets,
       ...(host.policy ? { policy: host.policy } : {}),
       root: "node_graph",

@@ -10,7 +10,9 @@
  * Worker (the same contracts and graph checks as every other boundary).
  */
 
+import { getParameterCommand } from "../../api/call-validation";
 import type { MidiRecording } from "../../api/midi-recording";
+import type { ParameterReading } from "../../api/realtime-client";
 import { automationAfter } from "../../contracts/automation-lane";
 import type { EngineCommand } from "../../contracts/engine-command";
 import { EngineError } from "../../contracts/errors";
@@ -319,6 +321,32 @@ export class WorkletDriver {
     }
     this.feeder.sendTimed([command]);
     return Promise.resolve();
+  }
+
+  /**
+   * The value `parameter` of `node` has in the playing engine: one get-parameter request, answered by
+   * the audio thread between two quanta after the commands sent before it (no per-quantum message).
+   * E_UNKNOWN_NODE at get_parameter.node (also for an engine node of a WAM graph's stages, which play
+   * in other engine instances), E_SCHEMA at get_parameter.parameter_id naming the node's parameters.
+   */
+  async getParameter(node: string, parameter: string): Promise<ParameterReading> {
+    ({ node, parameter_id: parameter } = getParameterCommand(node, parameter));
+    const { loaded, index, wire, stage } = this.loadedNode(node, "get_parameter.node");
+    if (stage >= 0) {
+      throw new EngineError(
+        "E_UNKNOWN_NODE",
+        `node "${node}" plays in a stage of a WAM graph: getParameter reads nodes of a graph without WAM nodes`,
+        "get_parameter.node",
+      );
+    }
+    const type = loaded.nodeTypes[index] as ProcessorTypeInfo;
+    requireParameterOf(type, parameter, "get_parameter.parameter_id");
+    const param = type.params.findIndex((p) => p.id === parameter);
+    const reply = await this.ask({ type: "get-parameter", node: wire, param });
+    if (reply.type !== "parameter-value" || Number.isNaN(reply.value)) {
+      throw new EngineError("E_INTERNAL", `the worklet answered ${reply.type} to a get-parameter request`);
+    }
+    return { value: reply.value, frame: reply.frame };
   }
 
   /**

@@ -178,6 +178,31 @@ function stagePortResolution(node: GraphNode, port: StagePortSpec): ExternalNode
       create: () => {
         throw new EngineError("E_INTERNAL", "a stage port is built by its stage's EngineProcessor");
       },
+      // What an input port reads is late by the WAM path before it (stage-latency.ts): the stage's
+      // compiler aligns it with the stage's other paths like any latent node.
+      latencyFrames: port.direction === "input" ? stagePortLatency(node) : 0,
     },
   };
+}
+
+/** An input port's `extensions.latency_frames` (set by stage-latency.ts), 0 when absent. */
+function stagePortLatency(node: GraphNode): number {
+  const frames = Number(node.extensions.latency_frames ?? 0);
+  return Number.isFinite(frames) && frames > 0 ? Math.round(frames) : 0;
+}
+
+/**
+ * tapLatency[k] of a compiled stage (CompiledStage.tapLatency): the path latency of the tap on the
+ * stage's output k, that is of the node it copies out.
+ * @example
+ * tapLatencies(graph, compiled); // [0, 300]: output 1 carries a signal 300 frames late
+ */
+export function tapLatencies(graph: GraphDescriptor, compiled: CompiledGraph): number[] {
+  const latency: number[] = [];
+  for (const node of graph.nodes) {
+    if (node.node_id !== STAGE_OUTPUT_NODE_ID) continue;
+    const k = Number(node.extensions.stage_port ?? 0);
+    latency[k] = compiled.pathLatency[compiled.nodeIndex.get(node.name) as number] ?? 0;
+  }
+  return Array.from(latency, (frames) => frames ?? 0);
 }

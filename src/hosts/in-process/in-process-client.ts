@@ -28,6 +28,7 @@
  * an example; the parts that stand on their own already live beside it.
  */
 import {
+  getParameterCommand,
   makeCommand,
   parseDiscoveryRoot,
   parseHandleArgument,
@@ -58,6 +59,7 @@ import type {
 import { EngineClientBase } from "../../api/engine-client-base";
 import { audioBytes } from "../../api/held-buffer-bytes";
 import type { HostContext } from "../../api/host-factory";
+import type { ParameterReading } from "../../api/realtime-client";
 import { automationAfter } from "../../contracts/automation-lane";
 import { type BufferHandle, CONTRACT_VERSION, NodeIdSchema } from "../../contracts/common";
 import { EngineError, isEngineError } from "../../contracts/errors";
@@ -85,6 +87,7 @@ import {
   type RenderResult,
   renderFrameCount,
 } from "../../contracts/render";
+import { renderResultError } from "../../contracts/render-result-error";
 import type { LoopRegion, TransportState } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
 import { isWamNode, wamNodeUnsupported } from "../../contracts/wam-node";
@@ -409,6 +412,57 @@ export class InProcessEngineClient
       atSeconds: command.at_seconds,
       current: staticValue(type, target, command.parameter_id),
     });
+  }
+
+  /**
+   * The value a parameter of the loaded graph has at the transport position: this host has no clock,
+   * so the engine plays the loaded graph (with every setParameter, scheduleEvents and
+   * scheduleAutomation recorded in it) for the one frame before the position (frame 0 at position 0)
+   * and records the parameter there (record_automation): the lane's value on that frame, as a
+   * real-time host reports the value on the last frame it rendered. The transport does not move.
+   * E_UNKNOWN_NODE at get_parameter.node, E_SCHEMA at get_parameter.parameter_id.
+   * @example
+   * await client.seek(1.5);
+   * const { value, frame } = await client.getParameter("filter", "frequency"); // frame 72000 at 48 kHz
+   */
+  async getParameter(node: string, parameterId: string): Promise<ParameterReading> {
+    this.ensureOpen();
+    const command = getParameterCommand(node, parameterId);
+    const [graph, target] = this.loadedNode(command.node, "get_parameter.node");
+    const type =
+      this.resolveExternal(target, "get_parameter.node")?.type ??
+      requireBuiltinType(this.types, target.node_id, "get_parameter.node");
+    requireParameterOf(type, command.parameter_id, "get_parameter.parameter_id");
+    const position = (await this.getTransportState()).position_seconds;
+    const frame = Math.max(0, Math.round(position * this.sampleRate));
+    const result = await this.render({
+      version: CONTRACT_VERSION,
+      request_id: "get_parameter",
+      node_graph: graph,
+      start_position_seconds: Math.max(0, frame - 1) / this.sampleRate,
+      duration_seconds: 1 / this.sampleRate,
+      sample_rate: this.sampleRate,
+      channels: 1,
+      options: { record_automation: { nodes: [command.node] } },
+    });
+    this.transport.seek(position);
+    const recorded = result.extensions?.automation as Record<string, Record<string, string>> | undefined;
+    const handles = Object.values(recorded ?? {}).flatMap((byParam) => Object.values(byParam));
+    try {
+      if (result.status !== "ok") throw renderResultError(result, "getParameter's render");
+      const handle = recorded?.[command.node]?.[command.parameter_id];
+      const value = handle === undefined ? undefined : (await this.readBuffer(handle))[0]?.[0];
+      if (value === undefined) {
+        throw new EngineError(
+          "E_INTERNAL",
+          `no recorded value for "${command.node}".${command.parameter_id}`,
+        );
+      }
+      return { value, frame };
+    } finally {
+      for (const handle of [...handles, ...(result.buffer_handle ? [result.buffer_handle] : [])])
+        await this.releaseBuffer(handle).catch(() => undefined);
+    }
   }
 
   /**

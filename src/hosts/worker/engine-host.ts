@@ -17,6 +17,7 @@ import type {
   SetParameterOptions,
   SetTempoOptions,
 } from "../../api/engine-client";
+import type { ParameterReader, ParameterReading } from "../../api/realtime-client";
 import type { BufferHandle } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
 import type { AutomationInput, GraphDescriptorInput, MidiEventInput } from "../../contracts/graph-descriptor";
@@ -100,6 +101,14 @@ export class EngineHost implements EngineHostApi {
   }
   loadGraph(graph: GraphDescriptorInput): Promise<WireResult<void>> {
     return settle(() => this.client.loadGraph(graph));
+  }
+  getParameter(node: string, parameterId: string): Promise<WireResult<ParameterReading>> {
+    return settle(async () => {
+      const client = this.client as EngineClient & Partial<ParameterReader>;
+      if (!client.getParameter)
+        throw new EngineError("E_HOST_UNAVAILABLE", "this engine cannot read parameters", "get_parameter");
+      return client.getParameter(node, parameterId);
+    });
   }
   setParameter(
     node: string,

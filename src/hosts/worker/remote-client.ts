@@ -18,6 +18,7 @@ import type {
   SetTempoOptions,
 } from "../../api/engine-client";
 import { EngineClientBase } from "../../api/engine-client-base";
+import type { ParameterReading } from "../../api/realtime-client";
 import { type WamLoadPolicy, WamLoadPolicySchema } from "../../api/wam-load-policy";
 import type { BufferHandle } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
@@ -154,6 +155,10 @@ export abstract class RemoteEngineClient<Api extends EngineHostApi = EngineHostA
   /** @example await engine.loadGraph(graph); */
   loadGraph(graph: GraphDescriptorInput): Promise<void> {
     return this.call((r) => r.loadGraph(graph));
+  }
+  /** @example const { value, frame } = await engine.getParameter("filter", "frequency"); */
+  getParameter(node: string, parameterId: string): Promise<ParameterReading> {
+    return this.call((r) => r.getParameter(node, parameterId));
   }
   /** @example await engine.setParameter("filter", "frequency", 800, { atSeconds: 1 }); */
   setParameter(
