@@ -21,3 +21,4 @@ export * from "./validate";
 export * from "./web-audio-automation";
 export * from "./web-audio-schedule";
 export * from "./web-audio-values";
+export * from "./warp-map";

@@ -116,8 +116,7 @@ void PlaybackWarp::updateRate() {
 }
 
 // Onsets: a 64-frame block whose energy is 10x the mean of the 8 blocks before it (and above -60 dBFS).
-// The onset is placed 16 frames before the block's first sample above a quarter of its peak, so the
-// whole attack falls in the protected stretch.
+// The onset is the block's first sample above a quarter of its peak: it lands on its warped frame.
 void PlaybackWarp::detectOnsets() {
   onsets_.clear();
   onsetsFor_ = buffer_;
@@ -146,7 +145,7 @@ void PlaybackWarp::detectOnsets() {
           break;
         }
       }
-      const int64_t onset = static_cast<int64_t>(b) * kOnsetBlock + first - 16;
+      const int64_t onset = static_cast<int64_t>(b) * kOnsetBlock + first;
       if (onsets_.empty() || onset >= onsets_.back() + kProtect) onsets_.push_back(onset);
     }
     for (int h = 0; h < 7; ++h) history[h] = history[h + 1];
@@ -211,6 +210,13 @@ PlaybackWarp::Where PlaybackWarp::locate(double frame) const {
   }
   if (source >= end) return {false, 0.0, 0};
   return {true, source, 0};
+}
+
+int64_t PlaybackWarp::readableEnd() const {
+  const int64_t length = buffer_->frames;
+  if ((map_ && segmentsFor_ == map_) || params_[kLoop] >= 0.5f) return length;
+  const int64_t end = static_cast<int64_t>(std::llround(params_[kEndMarker] * buffer_->sampleRate));
+  return end > 0 && end < length ? end : length;
 }
 
 float PlaybackWarp::sampleAt(int channel, int64_t frame) const {
@@ -282,42 +288,44 @@ void PlaybackWarp::makeHop() {
   }
   auto frameOf = [&](double u) { return static_cast<double>(frame_) + (u - u_) / rate_; };
   Where centre = locate(frameOf(static_cast<double>(o + kHop)));
-  int64_t start;
-  bool fadeIn = true;
+  bool last = false;
   if (!centre.sounding) {
-    // A clip starting inside the segment's second half: read it so that its first frame lands on time.
     if (havePrevious_) {
-      // The clip ended inside this segment's first half: continue unmodified once, so its last frames
-      // keep their level, then stop.
-      addSegment(o, previous_ + kHop, true);
-      havePrevious_ = false;
-      return;
+      // The clip ended inside this segment's first half: one more segment, where it would continue
+      // (within the audio), so its last frames keep their level; then stop.
+      centre = {true, static_cast<double>(previous_ + kSegment), region_};
+      last = true;
+    } else {
+      // A clip starting inside the segment's second half: read it so that its first frame lands on time.
+      const Where end = locate(frameOf(static_cast<double>(o + kSegment - 1)));
+      if (!end.sounding) return;
+      centre = {true, end.source - (kHop - 1), end.region};
     }
-    const Where end = locate(frameOf(static_cast<double>(o + kSegment - 1)));
-    if (!end.sounding) return;
-    centre = {true, end.source - (kHop - 1), end.region};
   }
   const double a = centre.source;
+  int64_t start;
+  bool fadeIn = true;
   if (!havePrevious_) {
     // After silence: the segment starts at full level (no fade-in) so the clip starts on its frame.
     start = static_cast<int64_t>(std::floor(a)) - kHop;
     fadeIn = false;
     floor_ = static_cast<int64_t>(std::floor(a));
-    protectEnd_ = 0;
+    protectEnd_ = std::numeric_limits<int64_t>::min() / 4;
     pending_ = static_cast<size_t>(std::lower_bound(onsets_.begin(), onsets_.end(), floor_ + 1) - onsets_.begin());
-  } else if (centre.region != region_) {
-    // A jump (loop, next clip): crossfade into the new place; onsets before it count as played.
-    floor_ = static_cast<int64_t>(std::floor(a)) - kHop - kTolerance;
-    protectEnd_ = 0;
-    pending_ = static_cast<size_t>(std::lower_bound(onsets_.begin(), onsets_.end(), static_cast<int64_t>(a)) - onsets_.begin());
-    const int64_t nominal = static_cast<int64_t>(std::floor(a)) - kHop;
-    start = searchSegment(previous_ + kHop, nominal - kTolerance, nominal + kTolerance);
   } else {
+    if (centre.region != region_) {
+      // A jump (loop, next clip): crossfade into the new place; the onsets before it count as played.
+      floor_ = std::numeric_limits<int64_t>::min() / 4;
+      protectEnd_ = std::numeric_limits<int64_t>::min() / 4;
+      pending_ = static_cast<size_t>(
+          std::lower_bound(onsets_.begin(), onsets_.end(), static_cast<int64_t>(std::ceil(a))) - onsets_.begin());
+    }
     const int64_t natural = previous_ + kHop;
     if (natural < protectEnd_) {
       start = natural;  // inside an onset's run: continue unmodified
     } else {
-      const double b = locate(frameOf(static_cast<double>(o + kSegment))).source;
+      const Where next = locate(frameOf(static_cast<double>(o + kSegment)));
+      const double b = next.sounding && next.region == centre.region ? next.source : a;
       bool chained = false;
       while (pending_ < onsets_.size() && (onsets_[pending_] < floor_ || onsets_[pending_] < a)) ++pending_;
       if (pending_ < onsets_.size() && b > a && onsets_[pending_] < b) {
@@ -334,8 +342,17 @@ void PlaybackWarp::makeHop() {
         const int64_t nominal = static_cast<int64_t>(std::floor(a)) - kHop;
         int64_t lo = std::max(nominal - kTolerance, floor_);
         int64_t hi = nominal + kTolerance;
+        // Before an onset's time no segment may reach it (it would sound early, then again).
         if (pending_ < onsets_.size()) hi = std::min(hi, onsets_[pending_] - kSegment);
-        if (hi < lo) hi = lo;
+        // Near the end, read earlier audio rather than the silence past it, so the last frames keep
+        // their level.
+        if (readableEnd() - kSegment < hi) {
+          hi = readableEnd() - kSegment;
+          lo = std::min(lo, hi - 2 * kTolerance);  // still a choice of phase, or the tail would beat
+        }
+        // These limits win over the floor: onsets closer than a segment (or to the end) cannot have
+        // both, and sounding early is worse than repeating part of the attack before.
+        if (hi < lo) lo = hi;
         start = searchSegment(natural, lo, hi);
       }
     }
@@ -343,7 +360,7 @@ void PlaybackWarp::makeHop() {
   region_ = centre.region;
   addSegment(o, start, fadeIn);
   previous_ = start;
-  havePrevious_ = true;
+  havePrevious_ = !last;
 }
 
 void PlaybackWarp::addSegment(int64_t o, int64_t start, bool fadeIn) {

@@ -16,6 +16,7 @@
 // reads and writes them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -69,6 +70,7 @@ class PlaybackWarp final : public Processor {
   void detectOnsets();
   void readMap();
   float sampleAt(int channel, int64_t frame) const;
+  int64_t readableEnd() const;
 
   const SampleBuffer* buffer_ = nullptr;
   const SampleBuffer* map_ = nullptr;
