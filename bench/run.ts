@@ -26,6 +26,7 @@ import type { ProjectExportPairs } from "./pages/bench";
 import { benchProjectCompile, benchProjectExportNodejs } from "./project";
 import { benchServeOverhead, describeServeOverhead } from "./serve";
 import { benchWamOverhead, describeWamOverhead, type WamOverhead } from "./wam/wam-overhead";
+import { benchWarpStretch, describeWarpStretch } from "./warp-stretch";
 import { median, type Timing } from "./workloads";
 
 interface Row {
@@ -245,6 +246,22 @@ async function projectRows(exportPairs: () => Promise<ProjectExportPairs>): Prom
   );
 }
 
+/** The warp-stretch row (issue 16): builtin:playback_warp against Rubber Band's WASM build. */
+async function warpRow(): Promise<void> {
+  const engine = new WasmEngine(instantiateEngine(await loadEngineModuleFromDisk()), SAMPLE_RATE, 128);
+  const warp = await benchWarpStretch(engine, 3 * repetitions);
+  engine.destroy();
+  console.error(`[bench] ${describeWarpStretch(warp)}`);
+  row(
+    "warp-stretch",
+    median(warp.warp),
+    "x realtime per stereo voice (10 s stretched 1.5x, Node)",
+    median(warp.rubberBand),
+    `rubberband-wasm 3.3.0 (Rubber Band, real-time mode) on the same audio and ratio (${warp.warp.length} interleaved pairs, same run)`,
+    median(warp.warp.map((ours, i) => ours / (warp.rubberBand[i] as number))),
+  );
+}
+
 /** The serve row (issue 17): a render read back through `webdreamer serve` against in-process. */
 async function serveRow(): Promise<void> {
   const serve = await benchServeOverhead(10 * repetitions);
@@ -369,6 +386,7 @@ row(
 // Projects (issue 14), measured above.
 rows.push(...projectRowList);
 await serveRow();
+await warpRow();
 // One WAM node's cost beyond its own DSP (docs/wam.md): the fixture at identity against a builtin
 // gain in its place, interleaved pairs, median of the ratios.
 row(
