@@ -10,7 +10,10 @@ import { WARP_SAMPLE_RATE, warpAudio, warpRequest, warpRequestMap } from "../tes
 import type { PlaybackWarpApi } from "./pages/playback-warp";
 
 async function nodeReference(): Promise<Float32Array[]> {
-  const client = new InProcessEngineClient({ module: await loadEngineModuleFromDisk(), sampleRate: WARP_SAMPLE_RATE });
+  const client = new InProcessEngineClient({
+    module: await loadEngineModuleFromDisk(),
+    sampleRate: WARP_SAMPLE_RATE,
+  });
   try {
     const audio = await client.uploadBuffer(warpAudio(), WARP_SAMPLE_RATE);
     const map = await client.uploadBuffer(warpRequestMap(), WARP_SAMPLE_RATE);

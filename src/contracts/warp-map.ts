@@ -30,8 +30,13 @@ const ClipPositionSchema = z.strictObject({
 
 export const WarpMapSchema = z
   .strictObject({
-    sample_rate: z.number().positive().describe("The engine's sample rate: timeline frames are at this rate."),
-    tempo: z.custom<Tempo>((value) => typeof value === "object" && value !== null).describe("The graph's tempo."),
+    sample_rate: z
+      .number()
+      .positive()
+      .describe("The engine's sample rate: timeline frames are at this rate."),
+    tempo: z
+      .custom<Tempo>((value) => typeof value === "object" && value !== null)
+      .describe("The graph's tempo."),
     markers: z.array(WarpMarkerSchema).min(2).describe("At least two, in increasing frame and beat."),
     clips: z.array(ClipPositionSchema).min(1).describe("Clip positions, in timeline order, not overlapping."),
     step: z.number().int().min(16).max(65536).default(512).describe("Longest segment, in timeline frames."),
@@ -48,10 +53,15 @@ export const WarpMapSchema = z
       }
     });
     map.clips.forEach((clip, i) => {
-      if (clip.end <= clip.start) ctx.addIssue({ code: "custom", path: ["clips", i, "end"], message: "must be after start" });
+      if (clip.end <= clip.start)
+        ctx.addIssue({ code: "custom", path: ["clips", i, "end"], message: "must be after start" });
       const before = map.clips[i - 1];
       if (before && clip.start < before.end) {
-        ctx.addIssue({ code: "custom", path: ["clips", i, "start"], message: `must not be before clip ${i - 1}'s end` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["clips", i, "start"],
+          message: `must not be before clip ${i - 1}'s end`,
+        });
       }
     });
   });
@@ -85,7 +95,12 @@ export function warpMapChannels(input: WarpMapInput): Float32Array[] {
     const sourceAt = (frame: number) =>
       frameAtClipBeat(map.markers, beatAtSeconds(map.tempo, frame / rate) - clip.start + clip.offset);
     // Frames where the read position's slope may change: the clip's ends, markers, tempo points.
-    const breaks = [clip.start, clip.end, ...map.markers.map((m) => m.beat - clip.offset + clip.start), ...tempoBeats]
+    const breaks = [
+      clip.start,
+      clip.end,
+      ...map.markers.map((m) => m.beat - clip.offset + clip.start),
+      ...tempoBeats,
+    ]
       .filter((beat) => beat >= clip.start && beat <= clip.end)
       .map((beat) => secondsAtBeat(map.tempo, beat) * rate)
       .sort((a, b) => a - b);

@@ -18,4 +18,5 @@ export const NODE_CPU_UNITS: Readonly<Record<string, number>> = {
   delay: 9.41,
   constant: 0.04,
   synth: 99.28,
+  playback_warp: 101.73,
 };

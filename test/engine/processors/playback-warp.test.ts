@@ -67,7 +67,9 @@ describe("playback_warp", () => {
       const o = out as Float32Array;
       expect(soundingLength(o), `length at ${ratio}`).toBe(frames);
       // The last 512 frames keep the tone's level: the end is not a fade.
-      expect(rms(o, frames - 512, frames) / rms(tone, 0, tone.length), `tail at ${ratio}`).toBeGreaterThan(0.8);
+      expect(rms(o, frames - 512, frames) / rms(tone, 0, tone.length), `tail at ${ratio}`).toBeGreaterThan(
+        0.8,
+      );
       const f = peakFrequency(o, Math.round((frames - (1 << 15)) / 2), 150, 300);
       expect(Math.abs(cents(f, 220)), `pitch at ${ratio}`).toBeLessThan(2);
       expect(Math.abs(levelDb(o, frames, tone)), `level at ${ratio}`).toBeLessThan(0.5);
@@ -76,7 +78,9 @@ describe("playback_warp", () => {
 
   it("transposes by n semitones (fractional too) within 2 cents, keeping the length", async () => {
     for (const semitones of [-7, -2.5, 0.37, 3, 12]) {
-      const [out] = await renderProgram(warp({ transpose: semitones }), tone.length + 500, { buffers: [[tone]] });
+      const [out] = await renderProgram(warp({ transpose: semitones }), tone.length + 500, {
+        buffers: [[tone]],
+      });
       const o = out as Float32Array;
       const expected = 220 * 2 ** (semitones / 12);
       const f = peakFrequency(o, 12000, expected * 0.85, expected * 1.15);
@@ -90,7 +94,9 @@ describe("playback_warp", () => {
     const period = 4800;
     const clicks = new Float32Array(period * 10);
     for (let k = 0; k < 10; k++) clicks[1000 + k * period] = 1;
-    const [out] = await renderProgram(warp({ time_ratio: 2 }), clicks.length * 2 + 100, { buffers: [[clicks]] });
+    const [out] = await renderProgram(warp({ time_ratio: 2 }), clicks.length * 2 + 100, {
+      buffers: [[clicks]],
+    });
     const o = out as Float32Array;
     expect(peaksOf(o)).toEqual(Array.from({ length: 10 }, (_, k) => 2 * (1000 + k * period)));
     // Each click is played once, whole: the sample itself, and silence from 10 ms after it to the next.
