@@ -15,6 +15,9 @@ namespace {
 
 constexpr int kRing = 4096;  // holds the segment being added, the hop before it and the sinc's reach
 constexpr int kRingMask = kRing - 1;
+// Search scratch: the reference (kHop), the candidates (span + kHop) and their energies (span + 1),
+// with span at most 2 * kTolerance.
+constexpr int kScratch = 3 * PlaybackWarp::kHop + 4 * PlaybackWarp::kTolerance + 8;
 constexpr int kSincZeros = 16;  // half-width of the resampling kernel, in zero crossings
 constexpr int kSincResolution = 256;
 constexpr double kPi = 3.14159265358979323846;
@@ -69,7 +72,7 @@ PreparePlan PlaybackWarp::planPrepare(double, int, int) const {
   const uint64_t channels = static_cast<uint64_t>(numOutputs());
   uint64_t bytes = channels * kRing * sizeof(float) + kSegment * sizeof(float) +
                    (kSincZeros * kSincResolution + 2) * sizeof(float) +
-                   (2 * kTolerance + 2 * kHop + 8) * sizeof(float);
+                   kScratch * sizeof(float);
   if (buffer_ && buffer_->frames > 0) bytes += (static_cast<uint64_t>(buffer_->frames) / kOnsetBlock + 1) * sizeof(int64_t);
   if (map_ && map_->frames > 0) bytes += static_cast<uint64_t>(map_->frames) * sizeof(MapSegment);
   return {numOutputs(), bytes};
@@ -90,7 +93,7 @@ void PlaybackWarp::prepare(double sampleRate, int, int) {
     const double sinc = x == 0.0 ? 1.0 : std::sin(kPi * x) / (kPi * x);
     sinc_[i] = static_cast<float>(sinc * besselI0(beta * std::sqrt(1.0 - r * r)) / norm);
   }
-  scratch_.assign(2 * kTolerance + 2 * kHop + 8, 0.0f);
+  scratch_.assign(kScratch, 0.0f);
   detectOnsets();
   readMap();
   updateRate();
@@ -236,6 +239,7 @@ void PlaybackWarp::restart(int64_t frame) {
 // The segment start in [lo, hi] whose first half best continues the waveform at `natural`
 // (normalised cross-correlation of the channels' sum): a coarse pass every 2 frames, then its neighbours.
 int64_t PlaybackWarp::searchSegment(int64_t natural, int64_t lo, int64_t hi) {
+  lo = std::max(lo, hi - 2 * kTolerance);  // the scratch holds this many candidates
   const int span = static_cast<int>(hi - lo);
   float* reference = scratch_.data();
   float* candidates = reference + kHop;
@@ -249,10 +253,19 @@ int64_t PlaybackWarp::searchSegment(int64_t natural, int64_t lo, int64_t hi) {
     for (int c = 0; c < channels_; ++c) mono += sampleAt(c, lo + i);
     candidates[i] = mono;
   }
+  // Each candidate's energy by a running sum (in double, so it does not drift), leaving one dot
+  // product per candidate.
+  float* energies = candidates + span + kHop;
+  double energy = 0.0;
+  for (int i = 0; i < kHop; ++i) energy += static_cast<double>(candidates[i]) * candidates[i];
+  for (int offset = 0; offset <= span; ++offset) {
+    energies[offset] = static_cast<float>(std::max(energy, 0.0));
+    const double leaving = candidates[offset];
+    const double entering = candidates[offset + kHop];
+    energy += entering * entering - leaving * leaving;
+  }
   auto score = [&](int offset) {
-    const float* x = candidates + offset;
-    const float energy = dot(x, x, kHop);
-    return dot(reference, x, kHop) / std::sqrt(energy + 1e-9f);
+    return dot(reference, candidates + offset, kHop) / std::sqrt(energies[offset] + 1e-9f);
   };
   int best = 0;
   float bestScore = -std::numeric_limits<float>::infinity();
