@@ -1,5 +1,6 @@
 /**
- * builtin:playback_warp plays the same samples in the Worker host as in Node.js (one engine.wasm,
+ * builtin:playback_warp plays the same samples in the Worker host and the AudioWorklet host's offline
+ * render as in Node.js (one engine.wasm,
  * plain float arithmetic): test/support/warp-request.ts, a stretched and transposed channel and a
  * warp-mapped one on a tempo ramp.
  */
@@ -24,19 +25,30 @@ async function nodeReference(): Promise<Float32Array[]> {
   }
 }
 
-test("warped playback renders the same samples in the Worker host as in Node.js", async ({ page }) => {
+test("warped playback renders the same samples in the Worker and AudioWorklet hosts as in Node.js", async ({
+  page,
+}) => {
   const reference = await nodeReference();
   // Not silence: both channels play (a comparison of two silent renders would prove nothing).
   for (const channel of reference) expect(Math.max(...Array.from(channel, Math.abs))).toBeGreaterThan(0.3);
   await page.goto("/e2e/pages/playback-warp.html");
-  const worker = await page.evaluate(() =>
-    (window as unknown as { playbackWarp: PlaybackWarpApi }).playbackWarp.renderInWorker(),
-  );
-  expect(worker).toHaveLength(2);
-  for (let c = 0; c < 2; c++) {
-    const expected = reference[c] as Float32Array;
-    expect(worker[c]).toHaveLength(expected.length);
-    const first = (worker[c] as number[]).findIndex((x, i) => !Object.is(x + 0, (expected[i] as number) + 0));
-    expect(first, `channel ${c}: first differing frame`).toBe(-1);
+  const hosts = {
+    worker: await page.evaluate(() =>
+      (window as unknown as { playbackWarp: PlaybackWarpApi }).playbackWarp.renderInWorker(),
+    ),
+    audioWorklet: await page.evaluate(() =>
+      (window as unknown as { playbackWarp: PlaybackWarpApi }).playbackWarp.renderInAudioWorkletHost(),
+    ),
+  };
+  for (const [host, channels] of Object.entries(hosts)) {
+    expect(channels, host).toHaveLength(2);
+    for (let c = 0; c < 2; c++) {
+      const expected = reference[c] as Float32Array;
+      expect(channels[c], `${host}, channel ${c}`).toHaveLength(expected.length);
+      const first = (channels[c] as number[]).findIndex(
+        (x, i) => !Object.is(x + 0, (expected[i] as number) + 0),
+      );
+      expect(first, `${host}, channel ${c}: first differing frame`).toBe(-1);
+    }
   }
 });

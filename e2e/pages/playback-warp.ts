@@ -1,13 +1,13 @@
-// Renders test/support/warp-request.ts in the Worker host (e2e/playback-warp.spec.ts compares it with Node.js).
-import { createBrowserEngine } from "../../src/browser";
+// Renders test/support/warp-request.ts in the Worker host and the AudioWorklet host's offline render
+// (e2e/playback-warp.spec.ts compares them with Node.js).
+import { AudioWorkletEngineClient, createBrowserEngine, type EngineClient } from "../../src/browser";
 import { WARP_SAMPLE_RATE, warpAudio, warpRequest, warpRequestMap } from "../../test/support/warp-request";
 
-async function renderInWorker(): Promise<number[][]> {
-  const engine = await createBrowserEngine({ host: "worker", hostOptions: { sampleRate: WARP_SAMPLE_RATE } });
+async function renderWith(engine: EngineClient): Promise<number[][]> {
   try {
     const audio = await engine.uploadBuffer(warpAudio(), WARP_SAMPLE_RATE);
     const map = await engine.uploadBuffer(warpRequestMap(), WARP_SAMPLE_RATE);
-    const result = await engine.render(warpRequest("worker", audio, map));
+    const result = await engine.render(warpRequest("browser", audio, map));
     if (result.status !== "ok") throw new Error(`render ${result.status}: ${result.error}`);
     const channels = await engine.readBuffer(result.buffer_handle as string);
     return channels.map((channel) => Array.from(channel));
@@ -16,6 +16,16 @@ async function renderInWorker(): Promise<number[][]> {
   }
 }
 
-const api = { renderInWorker };
+async function renderInWorker(): Promise<number[][]> {
+  return renderWith(
+    await createBrowserEngine({ host: "worker", hostOptions: { sampleRate: WARP_SAMPLE_RATE } }),
+  );
+}
+
+async function renderInAudioWorkletHost(): Promise<number[][]> {
+  return renderWith(await AudioWorkletEngineClient.start({ sampleRate: WARP_SAMPLE_RATE }));
+}
+
+const api = { renderInWorker, renderInAudioWorkletHost };
 export type PlaybackWarpApi = typeof api;
 Object.assign(window, { playbackWarp: api });
