@@ -9,8 +9,8 @@
  * native nodes and against hand-written SIMD kernels, W3 (Faust zita_rev1) against faustwasm's own
  * offline processor on the same compiled DSP. Options: --seconds S (default 60), --repetitions N
  * (default 3), --only GROUP[,GROUP] (only those groups' rows, merged into latest.json in place of
- * their previous values; groups: workloads, w3, realtime, project, serve, wam, faust, startup,
- * memory).
+ * their previous values; groups: workloads, w3, realtime, project, serve, wam, faust, warp,
+ * startup, memory).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -36,6 +36,7 @@ import { benchProjectCompile, benchProjectExportNodejs } from "./project";
 import { benchServeOverhead, describeServeOverhead } from "./serve";
 import { benchStartup } from "./startup";
 import { benchWamOverhead, describeWamOverhead } from "./wam/wam-overhead";
+import { benchWarpStretch, describeWarpStretch } from "./warp-stretch";
 import { median } from "./workloads";
 
 interface Row {
@@ -67,6 +68,7 @@ const GROUPS = [
   "serve",
   "wam",
   "faust",
+  "warp",
   "startup",
   "memory",
 ] as const;
@@ -342,6 +344,21 @@ async function projectRows(page: import("@playwright/test").Page, address: strin
   );
 }
 
+/** The warp-stretch row (issue 16): builtin:playback_warp against Rubber Band's WASM build. */
+async function warpRow(): Promise<void> {
+  const engine = new WasmEngine(instantiateEngine(await loadEngineModuleFromDisk()), SAMPLE_RATE, 128);
+  const warp = await benchWarpStretch(engine, 3 * repetitions);
+  engine.destroy();
+  console.error(`[bench] ${describeWarpStretch(warp)}`);
+  row(
+    "warp-stretch",
+    "x realtime per stereo voice (10 s stretched 1.5x, Node)",
+    "rubberband-wasm 3.3.0 (Rubber Band, real-time mode) on the same audio and ratio, interleaved pairs",
+    { ours: warp.warp, reference: warp.rubberBand },
+    pairStats(warp.warp, warp.rubberBand, faster),
+  );
+}
+
 /** The serve row (issue 17): a render read back through `webdreamer serve` against in-process. */
 async function serveRow(): Promise<void> {
   const serve = await benchServeOverhead(10 * repetitions);
@@ -447,6 +464,7 @@ if (browserGroups.some(runs)) {
 }
 if (runs("serve")) await serveRow();
 if (runs("faust")) await faustRows();
+if (runs("warp")) await warpRow();
 if (runs("startup")) await startupRow();
 if (runs("memory")) await memoryRows();
 console.error(`[bench] done in ${((performance.now() - started) / 60000).toFixed(1)} min`);

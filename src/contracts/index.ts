@@ -18,6 +18,7 @@ export * from "./render";
 export * from "./tempo-map";
 export * from "./transport-state";
 export * from "./validate";
+export * from "./warp-map";
 export * from "./web-audio-automation";
 export * from "./web-audio-schedule";
 export * from "./web-audio-values";

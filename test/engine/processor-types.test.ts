@@ -59,6 +59,14 @@ describe("readProcessorTypes", () => {
       { index: 9, kind: "delay", name: "Delay", maxInputs: -1, instrument: false, bufferSlots: [] },
       { index: 10, kind: "constant", name: "Constant", maxInputs: 0, instrument: false, bufferSlots: [] },
       { index: 11, kind: "synth", name: "Synth", maxInputs: 0, instrument: true, bufferSlots: [] },
+      {
+        index: 12,
+        kind: "playback_warp",
+        name: "Warped playback",
+        maxInputs: 0,
+        instrument: false,
+        bufferSlots: [["data"], ["warp", "warp_map"]],
+      },
     ]);
   });
 

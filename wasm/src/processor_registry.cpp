@@ -10,6 +10,7 @@
 #include "processors/oscillator.h"
 #include "processors/panner.h"
 #include "processors/playback.h"
+#include "processors/playback_warp.h"
 #include "processors/sampler.h"
 #include "processors/reverb.h"
 #include "processors/synth.h"
@@ -42,6 +43,9 @@ const ProcessorType kTypes[] = {
     {"constant", "Constant", kConstantParams, kConstantParamCount, 0, make<Constant>},
     {"synth", "Synth", kSynthParams, kSynthParamCount, 0, make<Synth>,
      /*feedbackCapable=*/false, /*instrument=*/true, /*bufferSlots=*/nullptr, /*presets=*/kSynthPresets},
+    // "warp": the warp map (src/engine/warp-map.ts): segments of timeline frames -> audio frames.
+    {"playback_warp", "Warped playback", kPlaybackWarpParams, kPlaybackWarpParamCount, 0, make<PlaybackWarp>,
+     /*feedbackCapable=*/false, /*instrument=*/false, /*bufferSlots=*/"data|warp,warp_map"},
     // Internal: the compiler's latency compensation (src/engine/latency-compensation.ts). Last, so
     // the public types keep their indices.
     {"latency_delay", "Latency compensation delay", kLatencyDelayParams, kLatencyDelayParamCount, -1,
