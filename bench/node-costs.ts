@@ -10,11 +10,12 @@
  * so a filter measured 5.3 gains on one and 8.7 on the other. With `--cpus 0,1` the script measures
  * pinned to each CPU (taskset, Linux) and writes the figure off by the least on both, 2ab / (a + b).
  *
- * Run: node scripts/run-ts.mjs bench/node-costs.ts [--cpus 0,1] [--write]  (--write updates
- * node-costs.ts)
+ * Run: node scripts/run-ts.mjs bench/node-costs.ts [--cpus 0,1] [--kinds a,b] [--write]  (--write
+ * updates node-costs.ts; with --kinds only those types are measured and written, a new processor's
+ * figure added without measuring the rest again)
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
@@ -27,6 +28,11 @@ const SAMPLE_RATE = 48000;
 const BLOCK = 128;
 const PASSES = Number(process.env.PASSES ?? 7);
 const OPTIONS = { ...CPU_ESTIMATE, rounds: 40, maxBatches: 8 };
+const kindsAt = process.argv.indexOf("--kinds");
+/** The kinds to measure (--kinds, or KINDS in a pinned child); all when empty. */
+const KINDS = (kindsAt > 0 ? (process.argv[kindsAt + 1] ?? "") : (process.env.KINDS ?? ""))
+  .split(",")
+  .filter((kind) => kind !== "");
 
 // Optimized code from the start, as the test has it (test/engine/node-cpu-units.test.ts says why).
 setFlagsFromString("--no-liftoff");
@@ -35,9 +41,12 @@ const compiledEngine = await loadEngineModuleFromDisk();
 /** Each type's median over PASSES passes in this process, by kind. */
 function measureHere(): Record<string, number> {
   const engine = new WasmEngine(instantiateEngine(compiledEngine), SAMPLE_RATE, BLOCK);
-  const passes = new Map<string, number[]>(engine.types.map((type) => [type.kind, []]));
+  const types = engine.types.filter((type) => KINDS.length === 0 || KINDS.includes(type.kind));
+  const unknown = KINDS.filter((kind) => !types.some((type) => type.kind === kind));
+  if (unknown.length > 0) throw new Error(`--kinds: no builtin type ${unknown.join(", ")}`);
+  const passes = new Map<string, number[]>(types.map((type) => [type.kind, []]));
   for (let pass = 0; pass < PASSES; pass++) {
-    for (const type of engine.types) {
+    for (const type of types) {
       passes.get(type.kind)?.push(measureCpuUnits(engine, builtinCpuSubject(type), OPTIONS).units);
     }
   }
@@ -50,7 +59,7 @@ function measurePinned(cpus: string[]): Record<string, number>[] {
     const child = spawnSync(
       "taskset",
       ["-c", cpu, process.execPath, "--no-liftoff", fileURLToPath(import.meta.url), "--json"],
-      { encoding: "utf8", env: { ...process.env, PASSES: String(PASSES) } },
+      { encoding: "utf8", env: { ...process.env, PASSES: String(PASSES), KINDS: KINDS.join(",") } },
     );
     if (child.status !== 0) throw new Error(`taskset -c ${cpu}: ${child.stderr || child.error}`);
     return JSON.parse(child.stdout.trim().split("\n").at(-1) as string) as Record<string, number>;
@@ -74,7 +83,19 @@ for (const kind of Object.keys(results[0] ?? {})) {
   );
 }
 
-if (process.argv.includes("--write")) {
+if (process.argv.includes("--write") && KINDS.length > 0) {
+  // Only the kinds measured change; the header keeps saying how the table was measured.
+  const path = new URL("../src/engine/node-costs.ts", import.meta.url);
+  let text = readFileSync(path, "utf8");
+  for (const [kind, value] of Object.entries(units)) {
+    const line = new RegExp(`^  ${kind}: [0-9.]+,$`, "m");
+    text = line.test(text)
+      ? text.replace(line, `  ${kind}: ${value},`)
+      : text.replace(/\n};\n$/, `\n  ${kind}: ${value},\n};\n`);
+  }
+  writeFileSync(path, text);
+  console.log(`wrote ${Object.keys(units).join(", ")} into src/engine/node-costs.ts`);
+} else if (process.argv.includes("--write")) {
   const date = new Date().toISOString().slice(0, 10);
   const rows = Object.entries(units)
     .map(([kind, value]) => `  ${kind}: ${value},`)

@@ -20,5 +20,5 @@ export const NODE_CPU_UNITS: Readonly<Record<string, number>> = {
   delay: 9.17,
   constant: 0.49,
   synth: 88.59,
-  playback_warp: 101.73,
+  playback_warp: 137.14,
 };
