@@ -310,7 +310,7 @@ const api = {
     );
     const untouched = await renderChannels(graph, 0.25);
     const savedState = (
-      (saved?.nodes[1]?.extensions ?? {}).wam as {
+      saved?.nodes[1]?.extensions?.wam as {
         state: { parameterValues: { gain: { value: number } }; latencySamples: number };
       }
     ).state;
