@@ -83,7 +83,7 @@ describe("parseCommandLine", () => {
 
   it.each([
     [["render", "a.json"], "-o/--output is required (out.wav, or a directory)"],
-    [[], "no command given (the commands are render, export-wam)"],
+    [[], "no command given (the commands are render, export-wam, serve, worker, enqueue, status)"],
     [["draw", "a.json"], 'unknown command "draw" (the commands are render, export-wam)'],
     [["render", "-o", "x.wav"], "no session or project files given"],
     [["render", "a.json", "-o", "x.wav", "--seconds", "0"], '--seconds must be a number > 0 (got "0")'],
