@@ -19,6 +19,7 @@ import { WasmEngine } from "../src/engine/wasm-engine";
 import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { PROGRAMS, SAMPLE_RATE, type WorkloadId } from "../test/support/workloads";
 import { timeEngineRenders } from "./engine-timing";
+import { benchFarmThroughput, describeFarmThroughput } from "./farm";
 import { describeW3, type W3Timings } from "./faust/w3";
 import { benchW3Worker } from "./faust/w3-browser";
 import { benchW3Nodejs } from "./faust/w3-nodejs";
@@ -44,13 +45,14 @@ const { values } = parseArgs({
     only: { type: "string" },
   },
 });
-if (values.only !== undefined && values.only !== "project" && values.only !== "serve") {
+if (values.only !== undefined && !["project", "serve", "farm"].includes(values.only)) {
   throw new Error(
-    `--only takes "project" (the project rows) or "serve" (the serve row), not "${values.only}"`,
+    `--only takes "project" (the project rows), "serve" (the serve row) or "farm" (the farm rows), not "${values.only}"`,
   );
 }
 const onlyProject = values.only === "project";
 const onlyServe = values.only === "serve";
+const onlyFarm = values.only === "farm";
 const seconds = Number(values.seconds);
 const repetitions = Number(values.repetitions);
 const workloads: WorkloadId[] = ["W1", "W2"];
@@ -259,6 +261,39 @@ async function serveRow(): Promise<void> {
   );
 }
 
+/**
+ * The farm rows (issue 17): renders per second through the queue with 2 worker processes against 1
+ * (the ratio is the speed-up), and the scaling efficiency r2 / (2 r1).
+ */
+async function farmRows(): Promise<void> {
+  const farm = await benchFarmThroughput(repetitions);
+  console.error(`[bench] ${describeFarmThroughput(farm)}`);
+  const r1 = median(farm.oneWorker);
+  const r2 = median(farm.twoWorkers);
+  row(
+    "farm-throughput.2-workers",
+    r2,
+    "renders/s (16 sessions of 1 s through BullMQ, 2 worker processes)",
+    r1,
+    `the same batch with 1 worker process (${farm.oneWorker.length} alternating runs each, same run)`,
+    r2 / r1,
+  );
+  row(
+    "farm-scaling-efficiency",
+    r2 / (2 * r1),
+    "r2 / (2 r1)",
+    1,
+    "perfect scaling: two workers twice as fast as one",
+    r2 / (2 * r1),
+  );
+}
+
+if (onlyFarm) {
+  await farmRows();
+  writeRows(mergedRows(rows));
+  process.exit(0);
+}
+
 if (onlyServe) {
   await serveRow();
   writeRows(mergedRows(rows));
@@ -369,6 +404,7 @@ row(
 // Projects (issue 14), measured above.
 rows.push(...projectRowList);
 await serveRow();
+await farmRows();
 // One WAM node's cost beyond its own DSP (docs/wam.md): the fixture at identity against a builtin
 // gain in its place, interleaved pairs, median of the ratios.
 row(
