@@ -64,7 +64,7 @@ const NOT_FOR_ENQUEUE: Record<string, string> = {
 
 /**
  * @example
- * parseWorkerCommand(["--redis", "redis://queue:6379", "--concurrency", "2"], {}).concurrency; // 2
+ * (parseWorkerCommand(["--redis", "redis://queue:6379", "--concurrency", "2"], {}) as WorkerCommand).concurrency; // 2
  */
 export function parseWorkerCommand(argv: string[], env: Env): WorkerCommand | "help" {
   const values = parseStrict(argv, WORKER_OPTIONS);
@@ -85,7 +85,7 @@ export function parseWorkerCommand(argv: string[], env: Env): WorkerCommand | "h
 
 /**
  * @example
- * parseEnqueueCommand(["sessions/", "-o", "renders/", "--wait"], {}).render.output; // "renders/"
+ * (parseEnqueueCommand(["sessions/", "-o", "renders/", "--wait"], {}) as EnqueueCommand).render.output; // "renders/"
  */
 export function parseEnqueueCommand(argv: string[], env: Env): EnqueueCommand | "help" {
   const farm: Record<string, string> = {};
@@ -132,7 +132,7 @@ export function parseEnqueueCommand(argv: string[], env: Env): EnqueueCommand | 
 
 /**
  * @example
- * parseStatusCommand(["--queue", "nightly"], {}).queue; // "nightly"
+ * (parseStatusCommand(["--queue", "nightly"], {}) as QueueAddress).queue; // "nightly"
  */
 export function parseStatusCommand(argv: string[], env: Env): QueueAddress | "help" {
   const values = parseStrict(argv, ADDRESS_OPTIONS);

@@ -14,7 +14,7 @@ export class RedisUnreachableError extends Error {
 /**
  * BullMQ's connection options for `address` (maxRetriesPerRequest null, as its workers require).
  * @example
- * new Queue(address.queue, { connection: connectionOf(address) });
+ * const connection = connectionOf({ redisUrl: "redis://127.0.0.1:6379", queue: "webdreamer-render" }); // to new Queue(...)
  */
 export function connectionOf(address: QueueAddress): ConnectionOptions {
   return { url: address.redisUrl, maxRetriesPerRequest: null };

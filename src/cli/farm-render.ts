@@ -56,7 +56,7 @@ export function receiptPath(outputPath: string): string {
  * Renders a farm job unless its receipt says it is done. Throws what the render throws (BullMQ
  * then retries the job after its backoff).
  * @example
- * const result = await renderFarmJob(data.job, { createEngine: (o) => createEngine({ host: "in-process", ...o }) });
+ * const result = await renderFarmJob(job, { createEngine: (o) => createEngine({ host: "in-process", ...o }) });
  */
 export async function renderFarmJob(
   job: SessionRenderJob,

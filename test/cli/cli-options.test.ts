@@ -84,7 +84,10 @@ describe("parseCommandLine", () => {
   it.each([
     [["render", "a.json"], "-o/--output is required (out.wav, or a directory)"],
     [[], "no command given (the commands are render, export-wam, serve, worker, enqueue, status)"],
-    [["draw", "a.json"], 'unknown command "draw" (the commands are render, export-wam, serve, worker, enqueue, status)'],
+    [
+      ["draw", "a.json"],
+      'unknown command "draw" (the commands are render, export-wam, serve, worker, enqueue, status)',
+    ],
     [["render", "-o", "x.wav"], "no session or project files given"],
     [["render", "a.json", "-o", "x.wav", "--seconds", "0"], '--seconds must be a number > 0 (got "0")'],
     [["render", "a.json", "-o", "x.wav", "--beats", "lots"], '--beats must be a number > 0 (got "lots")'],
