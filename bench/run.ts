@@ -10,7 +10,7 @@
  * offline processor on the same compiled DSP. Options: --seconds S (default 60), --repetitions N
  * (default 3), --only GROUP[,GROUP] (only those groups' rows, merged into latest.json in place of
  * their previous values; groups: workloads, w3, realtime, project, serve, wam, faust, warp,
- * startup, memory).
+ * farm, startup, memory).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -24,6 +24,7 @@ import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { PROGRAMS, SAMPLE_RATE, type WorkloadId } from "../test/support/workloads";
 import type { RingThroughputRow } from "./dataplane/ring-throughput";
 import { engineRenderer } from "./engine-timing";
+import { benchFarmThroughput, describeFarmThroughput } from "./farm";
 import { benchFaustCompile } from "./faust/compile-time";
 import { describeW3 } from "./faust/w3";
 import { benchW3Worker } from "./faust/w3-browser";
@@ -69,6 +70,7 @@ const GROUPS = [
   "wam",
   "faust",
   "warp",
+  "farm",
   "startup",
   "memory",
 ] as const;
@@ -386,6 +388,30 @@ async function wamRow(page: import("@playwright/test").Page, address: string): P
   );
 }
 
+/**
+ * The farm rows (issue 17): renders per second through the queue with 2 worker processes against 1
+ * (the ratio is the speed-up), and the scaling efficiency r2 / (2 r1), from alternating batches.
+ */
+async function farmRows(): Promise<void> {
+  const farm = await benchFarmThroughput(repetitions);
+  console.error(`[bench] ${describeFarmThroughput(farm)}`);
+  row(
+    "farm-throughput.2-workers",
+    "renders/s (16 sessions of 1 s through BullMQ, 2 worker processes)",
+    "the same batch with 1 worker process, batches alternating",
+    { ours: farm.twoWorkers, reference: farm.oneWorker },
+    pairStats(farm.twoWorkers, farm.oneWorker, faster),
+  );
+  const efficiency = farm.twoWorkers.map((r2, i) => r2 / (2 * (farm.oneWorker[i] as number)));
+  row(
+    "farm-scaling-efficiency",
+    "r2 / (2 r1)",
+    "perfect scaling: two workers twice as fast as one",
+    { ours: efficiency, reference: efficiency.map(() => 1) },
+    ratioStats(efficiency),
+  );
+}
+
 /** Faust compile time of W3: webdreamer's first and cached compile against faustwasm's compiler alone. */
 async function faustRows(): Promise<void> {
   const times = await benchFaustCompile(2 * repetitions + 1);
@@ -465,6 +491,7 @@ if (browserGroups.some(runs)) {
 if (runs("serve")) await serveRow();
 if (runs("faust")) await faustRows();
 if (runs("warp")) await warpRow();
+if (runs("farm")) await farmRows();
 if (runs("startup")) await startupRow();
 if (runs("memory")) await memoryRows();
 console.error(`[bench] done in ${((performance.now() - started) / 60000).toFixed(1)} min`);

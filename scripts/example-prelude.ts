@@ -33,9 +33,12 @@ import type { MeterReading, TransportSnapshot } from "../src/api/realtime-readin
 import type { Float32WavReader } from "../src/audio-io/float32-wav-reader";
 import type { AudioData } from "../src/audio-io/wav-codec";
 import type { WavStreamWriter } from "../src/audio-io/wav-stream";
+import type { RenderCommand } from "../src/cli/cli-options";
 import type { ProgressReporter } from "../src/cli/progress";
 import type { RenderFiles, WrittenWav } from "../src/cli/render-files";
 import type { RunSummary } from "../src/cli/render-messages";
+import type { CliIo } from "../src/cli/run-cli";
+import type { SessionTarget } from "../src/cli/session-inputs";
 import type { SessionRenderJob, SessionRenderOutcome } from "../src/cli/session-render";
 import type { EngineBootstrapper } from "../src/client/bootstrapper";
 import type { ParameterControl } from "../src/components/demo-graph";
@@ -183,6 +186,12 @@ export interface ExampleNameOverrides {
     progress: ProgressReporter;
     job: SessionRenderJob;
     jobs: SessionRenderJob[];
+    /** Where a command writes (run-cli.ts's CliIo: stdout and stderr). */
+    io: CliIo;
+    /** A parsed `render` command line. */
+    command: RenderCommand;
+    /** Its inputs as sessionTargets found them. */
+    targets: SessionTarget[];
     files: RenderFiles;
     /** The files of a render's first pass (normalize.ts). */
     firstPass: WrittenWav[];

@@ -2,8 +2,7 @@
  * WAV files on disk (Node.js): read, and write beside the target then rename into place. The codec
  * itself, encoding and decoding bytes, is wav-codec.ts (no file system, so pages and Workers use it).
  */
-import { randomBytes } from "node:crypto";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { writeFileInPlace } from "./file-in-place";
 import { FileReadError, readRegularFile } from "./regular-file";
 import {
   type AudioData,
@@ -65,12 +64,9 @@ export async function writeWavFile(
  * await writeWavBytes("drums.wav", encodeWav({ sampleRate: 48000, channels: [left] }));
  */
 export async function writeWavBytes(path: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${path}.${randomBytes(4).toString("hex")}.partial`;
   try {
-    await writeFile(temporary, bytes);
-    await rename(temporary, path);
+    await writeFileInPlace(path, bytes);
   } catch (cause) {
-    await rm(temporary, { force: true });
     throw new WavFileError(path, `cannot write: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
   }
 }

@@ -64,6 +64,7 @@ const OPTIONS = {
   "sample-rate": { type: "string" },
   jobs: { type: "string", short: "j" },
   shard: { type: "string" },
+  shards: { type: "string" },
   quiet: { type: "boolean", short: "q" },
   "allow-outside-paths": { type: "boolean" },
   timeout: { type: "string" },
@@ -88,14 +89,19 @@ const PATH_FLAGS = { output: "-o/--output", stems: "--stems" } as const;
  * const command = parseCommandLine(["render", "take.json", "-o", "take.wav", "--format", "pcm24"]);
  * if (command.command === "render") command.format; // "pcm24"
  */
-export function parseCommandLine(argv: string[]): CliCommand {
+export function parseCommandLine(argv: string[], env: ShardEnvironment = process.env): CliCommand {
   const { args, normalizeLevel } = splitNormalizeLevel(argv);
   const { values, positionals } = parseFlags(args);
   if (values.help) return { command: "help" };
   const [command, ...inputs] = positionals;
-  if (command === undefined) throw new UsageError("no command given (the commands are render, export-wam)");
+  if (command === undefined)
+    throw new UsageError(
+      "no command given (the commands are render, export-wam, serve, worker, enqueue, status)",
+    );
   if (command !== "render") {
-    throw new UsageError(`unknown command "${command}" (the commands are render, export-wam)`);
+    throw new UsageError(
+      `unknown command "${command}" (the commands are render, export-wam, serve, worker, enqueue, status)`,
+    );
   }
   if (inputs.length === 0) throw new UsageError("no session or project files given");
   if (values.output === undefined) throw new UsageError("-o/--output is required (out.wav, or a directory)");
@@ -137,7 +143,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
         ? null
         : integer("--sample-rate", values["sample-rate"], SAMPLE_RATE_RANGE.min, SAMPLE_RATE_RANGE.max),
     jobs: values.jobs === undefined ? availableParallelism() : integer("--jobs", values.jobs, 1, 1024),
-    shard: values.shard === undefined ? null : parseShard(values.shard),
+    shard: shardOf(values.shard, values.shards, env),
     quiet: values.quiet ?? false,
     allowOutsidePaths: values["allow-outside-paths"] ?? false,
     timeoutSeconds:
@@ -199,6 +205,64 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
+/** The environment variables sharding reads (process.env by default; tests pass their own). */
+export type ShardEnvironment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Where an array job's runner puts the index of this task, in the order they are looked at:
+ * Kubernetes Indexed Jobs, then AWS Batch array jobs.
+ */
+export const SHARD_INDEX_VARIABLES = ["JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX"] as const;
+/** The shard count when --shards is not given (set it in an array job's template instead of a flag). */
+export const SHARD_COUNT_VARIABLE = "WEBDREAMER_SHARDS";
+
+/**
+ * The shard of this run: --shard I/N as given; or --shards N (else $WEBDREAMER_SHARDS) with the index
+ * from the array job's environment (SHARD_INDEX_VARIABLES); or null (no sharding).
+ * @example
+ * shardOf(undefined, "16", { JOB_COMPLETION_INDEX: "3" }); // { index: 3, count: 16 }
+ */
+export function shardOf(
+  shard: string | undefined,
+  shards: string | undefined,
+  env: ShardEnvironment,
+): Shard | null {
+  if (shard !== undefined && shards !== undefined) {
+    throw new UsageError(
+      "--shard I/N and --shards N cannot be used together: --shards takes I from the environment",
+    );
+  }
+  if (shard !== undefined) return parseShard(shard);
+  const countText = shards ?? env[SHARD_COUNT_VARIABLE];
+  if (countText === undefined || countText.trim() === "") return null;
+  const countSource = shards !== undefined ? "--shards" : `$${SHARD_COUNT_VARIABLE}`;
+  const count = integer(countSource, countText, 1, 1_000_000);
+  return { index: shardIndexFromEnvironment(count, env), count };
+}
+
+/**
+ * This task's index in an array job (SHARD_INDEX_VARIABLES), checked against the shard count.
+ * Throws UsageError naming the variable when none is set, or when it is not an integer below `count`.
+ */
+function shardIndexFromEnvironment(count: number, env: ShardEnvironment): number {
+  const found = SHARD_INDEX_VARIABLES.filter((name) => (env[name] ?? "").trim() !== "");
+  const name = found[0];
+  if (name === undefined) {
+    throw new UsageError(
+      `--shards ${count} takes this task's index from $${SHARD_INDEX_VARIABLES.join(" or $")}, and neither is set: ` +
+        "run it as an array job (a Kubernetes Indexed Job, an AWS Batch array job) or give --shard I/N",
+    );
+  }
+  const text = (env[name] as string).trim();
+  const index = Number(text);
+  if (!/^\d+$/.test(text) || index >= count) {
+    throw new UsageError(
+      `$${name} is "${text}": a shard index must be an integer from 0 to ${count - 1} (the shard count is ${count})`,
+    );
+  }
+  return index;
+}
+
 function parseFlags(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -235,7 +299,8 @@ function nonNegativeNumber(flag: string, text: string): number {
   return value;
 }
 
-function integer(flag: string, text: string, min: number, max: number): number {
+/** An integer flag within [min, max]; UsageError naming the flag otherwise. */
+export function integer(flag: string, text: string, min: number, max: number): number {
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
     throw new UsageError(`${flag} must be an integer from ${min} to ${max} (got "${text}")`);

@@ -5,14 +5,18 @@
  * session path), 2 for bad usage (the message names the flag).
  */
 import { type CliCommand, parseCommandLine, type RenderCommand, UsageError } from "./cli-options";
+import { runEnqueue } from "./enqueue-command";
 import { runExportWam } from "./export-wam-command";
+import { RedisUnreachableError } from "./farm-queue";
 import { inputKind } from "./input-nouns";
 import { ProgressReporter, type ProgressStream } from "./progress";
 import { normalizationNote, RunSummary, sessionWarnings } from "./render-messages";
 import { runServe } from "./serve-command";
-import { sessionTargets } from "./session-inputs";
+import { renderJobOf, sessionTargets } from "./session-inputs";
 import { removePartialFiles, type SessionRenderJob, sessionTimedOut } from "./session-render";
+import { runStatus } from "./status-command";
 import { USAGE } from "./usage";
+import { runWorker } from "./worker-command";
 import { runWorkerPool } from "./worker-pool";
 
 export const EXIT_OK = 0;
@@ -37,6 +41,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     if (argv[0] === "export-wam") return await runExportWam(argv.slice(1), io);
     if (argv[0] === "serve") return await runServe(argv.slice(1), io);
+    const farmCommand = FARM_COMMANDS[argv[0] ?? ""];
+    if (farmCommand !== undefined) return await runFarmCommand(farmCommand, argv.slice(1), io);
     command = parseCommandLine(argv);
     if (command.command === "help") {
       io.stdout.write(USAGE);
@@ -47,6 +53,28 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`webdreamer: ${error.message}\nRun "webdreamer --help" for usage.\n`);
     return EXIT_USAGE;
+  }
+}
+
+/** The render farm's commands (docs/scale-out.md). */
+const FARM_COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
+  worker: runWorker,
+  enqueue: runEnqueue,
+  status: runStatus,
+};
+
+/** A farm command; Redis not answering is exit status 1 with one line naming its URL. */
+async function runFarmCommand(
+  run: (argv: string[], io: CliIo) => Promise<number>,
+  argv: string[],
+  io: CliIo,
+): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    if (!(error instanceof RedisUnreachableError)) throw error;
+    io.stderr.write(`webdreamer: ${error.message}\n`);
+    return EXIT_RENDER_FAILED;
   }
 }
 
@@ -61,21 +89,7 @@ async function render(command: RenderCommand, io: CliIo): Promise<number> {
     );
     return EXIT_OK;
   }
-  const jobs = targets.map(
-    (target): SessionRenderJob => ({
-      sessionPath: target.sessionPath,
-      outputPath: target.outputPath,
-      stemsDir: target.stemsDir,
-      format: command.format,
-      length: command.length,
-      blockSize: command.blockSize,
-      sampleRate: command.sampleRate,
-      extraStems: command.extraStems,
-      allowOutsidePaths: command.allowOutsidePaths,
-      timeoutSeconds: command.timeoutSeconds,
-      normalizePeakDbfs: command.normalize,
-    }),
-  );
+  const jobs = targets.map((target) => renderJobOf(target, command));
   const timeout = command.timeoutSeconds;
   const progress = new ProgressReporter({
     stream: command.quiet ? { write: () => true } : io.stderr,

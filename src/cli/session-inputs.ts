@@ -7,9 +7,11 @@
  */
 import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { type Shard, UsageError } from "./cli-options";
+import { type RenderCommand, type Shard, UsageError } from "./cli-options";
 import { countOf, type InputNoun, inputNoun } from "./input-nouns";
+import { isManifestFile, manifestEntries } from "./manifest-file";
 import { isProjectFile } from "./project-input";
+import type { SessionRenderJob } from "./session-render";
 
 export interface SessionTarget {
   /** Index in the sorted list of all sessions (before sharding). */
@@ -40,7 +42,8 @@ export interface SessionTargets {
 const GLOB_CHARACTERS = /[*?[]/;
 
 /**
- * Expands files, directories (their *.json and *.wdproj, not recursive) and globs, sorts, shards and assigns
+ * Expands manifests (manifest-file.ts), files, directories (their *.json and *.wdproj, not recursive)
+ * and globs, sorts, shards and assigns
  * outputs. Where a session's files go depends only on what `-o` names, not on how many sessions:
  * - `-o DIR` (anything not ending in .wav): `DIR/<name>.wav`, and stems in `STEMS/<name>/<node>.wav`;
  * - `-o FILE.wav`, for exactly one session: that file, and stems in `STEMS/<node>.wav`.
@@ -52,7 +55,10 @@ export async function sessionTargets(inputs: string[], options: TargetOptions): 
   // Keyed by absolute path (to drop repeats and sort the same way everywhere); the value is the path
   // as given, which reads better in messages.
   const found = new Map<string, string>();
-  for (const input of inputs) {
+  const listed: string[] = [];
+  for (const input of inputs)
+    listed.push(...(isManifestFile(input) ? await manifestEntries(input) : [input]));
+  for (const input of listed) {
     for (const path of await expandInput(input))
       if (!found.has(resolve(path))) found.set(resolve(path), path);
   }
@@ -96,6 +102,28 @@ export async function sessionTargets(inputs: string[], options: TargetOptions): 
     })
     .filter((target) => options.shard === null || target.index % options.shard.count === options.shard.index);
   return { targets, total: sessions.length, noun };
+}
+
+/**
+ * What a worker renders for one target of a render command: `render`'s thread pool and the farm's
+ * queue (enqueue-command.ts) make their jobs here, so both render the same.
+ * @example
+ * const jobs = targets.map((target) => renderJobOf(target, command));
+ */
+export function renderJobOf(target: SessionTarget, command: RenderCommand): SessionRenderJob {
+  return {
+    sessionPath: target.sessionPath,
+    outputPath: target.outputPath,
+    stemsDir: target.stemsDir,
+    format: command.format,
+    length: command.length,
+    blockSize: command.blockSize,
+    sampleRate: command.sampleRate,
+    extraStems: command.extraStems,
+    allowOutsidePaths: command.allowOutsidePaths,
+    timeoutSeconds: command.timeoutSeconds,
+    normalizePeakDbfs: command.normalize,
+  };
 }
 
 /** A session's name: its file name without .json (a project's without .wdproj). */

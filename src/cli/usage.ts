@@ -1,5 +1,5 @@
 /** The text of `webdreamer --help`. docs/cli.md explains each flag at length. */
-export const USAGE = `Usage: webdreamer render <session.json | song.wdproj | DIR | GLOB>... -o <out.wav | DIR> [options]
+export const USAGE = `Usage: webdreamer render <session.json | song.wdproj | DIR | GLOB | MANIFEST.txt>... -o <out.wav | DIR> [options]
 
 Render webdreamer session files (a RenderRequest plus the WAVs it plays) and project files
 (.wdproj: a project and its audio) to WAV.
@@ -25,6 +25,9 @@ Options:
                         own, the highest rate of its audio); not for sessions
   -j, --jobs N          inputs rendered in parallel, on worker threads (default: CPU count)
       --shard I/N       render only inputs whose index in the sorted list is I modulo N (0-based)
+      --shards N        the same, I taken from $JOB_COMPLETION_INDEX (Kubernetes Indexed Job)
+                        or $AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job); N may also come
+                        from $WEBDREAMER_SHARDS
       --timeout S       fail an input that takes longer than S seconds, alone (default 3600; 0: none)
       --allow-outside-paths
                         read session WAVs outside the session's folder (absolute paths, .., links)
@@ -34,5 +37,9 @@ Options:
 Exit status: 0 all rendered, 1 a session or project failed, 2 bad usage.
 Also: webdreamer export-wam <graph.json> -o <DIR>  (a graph as a WAM 2.0 plugin; export-wam --help)
       webdreamer serve [--host H --port N --token T]  (the contracts over HTTP; serve --help)
-See docs/cli.md for the session file format and sharding with job runners.
+      webdreamer enqueue <inputs> -o <DIR> [--wait]   (a batch on a render-farm queue; enqueue --help)
+      webdreamer worker [--redis URL]                 (renders the queue's jobs; worker --help)
+      webdreamer status [--redis URL]                 (the queue's jobs; status --help)
+See docs/cli.md for the session file format and sharding with job runners, docs/scale-out.md
+for the render farm.
 `;

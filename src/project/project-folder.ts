@@ -6,9 +6,9 @@
  * there with its name and size is not written again: its name is the hash of its bytes. Audio no
  * longer used stays (an older save in a backup may name it); Node.js only (this module imports node:fs).
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { writeFileInPlace } from "../audio-io/file-in-place";
 import { EngineError } from "../contracts/errors";
 import {
   type PackedProject,
@@ -88,16 +88,7 @@ export async function loadProjectFile(path: string): Promise<ProjectWithAudio> {
   return unzipProject(bytes, path);
 }
 
-async function writeInPlace(target: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${target}.${randomBytes(4).toString("hex")}.partial`;
-  try {
-    await writeFile(temporary, bytes);
-    await rename(temporary, target);
-  } catch (cause) {
-    await rm(temporary, { force: true });
-    throw cause;
-  }
-}
+const writeInPlace = writeFileInPlace;
 
 async function holds(file: string, size: number): Promise<boolean> {
   const stats = await stat(file).catch(() => null);

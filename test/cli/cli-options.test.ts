@@ -3,7 +3,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { parseCommandLine, parseShard } from "../../src/cli/cli-options";
+import { parseCommandLine, parseShard, type RenderCommand } from "../../src/cli/cli-options";
 import { sessionTargets } from "../../src/cli/session-inputs";
 
 describe("parseCommandLine", () => {
@@ -83,8 +83,11 @@ describe("parseCommandLine", () => {
 
   it.each([
     [["render", "a.json"], "-o/--output is required (out.wav, or a directory)"],
-    [[], "no command given (the commands are render, export-wam)"],
-    [["draw", "a.json"], 'unknown command "draw" (the commands are render, export-wam)'],
+    [[], "no command given (the commands are render, export-wam, serve, worker, enqueue, status)"],
+    [
+      ["draw", "a.json"],
+      'unknown command "draw" (the commands are render, export-wam, serve, worker, enqueue, status)',
+    ],
     [["render", "-o", "x.wav"], "no session or project files given"],
     [["render", "a.json", "-o", "x.wav", "--seconds", "0"], '--seconds must be a number > 0 (got "0")'],
     [["render", "a.json", "-o", "x.wav", "--beats", "lots"], '--beats must be a number > 0 (got "lots")'],
@@ -188,6 +191,66 @@ describe("parseCommandLine", () => {
   });
 });
 
+describe("--shards N: the index from an array job's environment", () => {
+  const shardOfRun = (flags: string[], env: Record<string, string>) =>
+    (parseCommandLine(["render", "a.json", "-o", "out", ...flags], env) as RenderCommand).shard;
+
+  it("reads JOB_COMPLETION_INDEX (Kubernetes), else AWS_BATCH_JOB_ARRAY_INDEX, the count from --shards or $WEBDREAMER_SHARDS", () => {
+    expect(shardOfRun(["--shards", "4"], { JOB_COMPLETION_INDEX: "2" })).toEqual({ index: 2, count: 4 });
+    expect(shardOfRun(["--shards", "4"], { AWS_BATCH_JOB_ARRAY_INDEX: "3" })).toEqual({ index: 3, count: 4 });
+    expect(
+      shardOfRun(["--shards", "4"], { JOB_COMPLETION_INDEX: "1", AWS_BATCH_JOB_ARRAY_INDEX: "3" }),
+    ).toEqual({
+      index: 1,
+      count: 4,
+    });
+    expect(shardOfRun([], { WEBDREAMER_SHARDS: "8", JOB_COMPLETION_INDEX: "7" })).toEqual({
+      index: 7,
+      count: 8,
+    });
+    expect(shardOfRun([], { JOB_COMPLETION_INDEX: "7" })).toBeNull();
+    expect(shardOfRun(["--shard", "1/2"], { JOB_COMPLETION_INDEX: "0", WEBDREAMER_SHARDS: "8" })).toEqual({
+      index: 1,
+      count: 2,
+    });
+  });
+
+  it.each([
+    [
+      ["--shards", "4"],
+      {},
+      "--shards 4 takes this task's index from $JOB_COMPLETION_INDEX or $AWS_BATCH_JOB_ARRAY_INDEX, and neither is set",
+    ],
+    [
+      ["--shards", "4"],
+      { JOB_COMPLETION_INDEX: "4" },
+      '$JOB_COMPLETION_INDEX is "4": a shard index must be an integer from 0 to 3 (the shard count is 4)',
+    ],
+    [
+      ["--shards", "4"],
+      { AWS_BATCH_JOB_ARRAY_INDEX: "x" },
+      '$AWS_BATCH_JOB_ARRAY_INDEX is "x": a shard index must be an integer from 0 to 3',
+    ],
+    [
+      ["--shards", "0"],
+      { JOB_COMPLETION_INDEX: "0" },
+      '--shards must be an integer from 1 to 1000000 (got "0")',
+    ],
+    [
+      [],
+      { WEBDREAMER_SHARDS: "two", JOB_COMPLETION_INDEX: "0" },
+      '$WEBDREAMER_SHARDS must be an integer from 1 to 1000000 (got "two")',
+    ],
+    [
+      ["--shards", "2", "--shard", "0/2"],
+      { JOB_COMPLETION_INDEX: "0" },
+      "--shard I/N and --shards N cannot be used together",
+    ],
+  ])("refuses %j with %j: %s", (flags, env, message) => {
+    expect(() => shardOfRun(flags, env as Record<string, string>)).toThrow(message);
+  });
+});
+
 describe("sessionTargets", () => {
   let dir: string;
   beforeAll(async () => {
@@ -235,6 +298,27 @@ describe("sessionTargets", () => {
       shard: { index: 0, count: 3 },
     });
     expect(names(shard0.targets)).toEqual(["a/t1.json", "a/t3.json"]);
+  });
+
+  it("reads a manifest, and its shards from the environment hold every session exactly once", async () => {
+    await writeFile(join(dir, "batch.txt"), "# the takes\na/t3.json\na/t1.json\n\n  a/t10.json\na/t2.json\n");
+    const manifest = join(dir, "batch.txt");
+    const all = await sessionTargets([manifest], { output: "out", stemsDir: null, shard: null });
+    expect(names(all.targets)).toEqual(["a/t1.json", "a/t10.json", "a/t2.json", "a/t3.json"]);
+    const dealt: string[] = [];
+    for (const index of ["0", "1", "2"]) {
+      const command = parseCommandLine(["render", manifest, "-o", "out", "--shards", "3"], {
+        JOB_COMPLETION_INDEX: index,
+      }) as RenderCommand;
+      const shard = await sessionTargets(command.inputs, command);
+      expect(shard.total).toBe(4);
+      dealt.push(...names(shard.targets));
+    }
+    expect(dealt.sort()).toEqual(names(all.targets));
+    await writeFile(join(dir, "empty.txt"), "# nothing\n");
+    await expect(
+      sessionTargets([join(dir, "empty.txt")], { output: "out", stemsDir: null, shard: null }),
+    ).rejects.toThrow(`manifest ${join(dir, "empty.txt")} lists no sessions or projects`);
   });
 
   it("expands a glob in the file name, drops repeats, and keeps -o FILE for one session", async () => {
