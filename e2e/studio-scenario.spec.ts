@@ -106,7 +106,7 @@ async function renderInNode(file: { name: string; bytes: Buffer }, rate: number)
 test("the scenario: a song made, played, exported as Node renders it, recorded, undone and redone", async ({
   page,
 }, testInfo) => {
-  test.setTimeout(300_000);
+  test.setTimeout(480_000);
   const failures = recordPageFailures(page);
   const studio = page.locator("webdreamer-studio");
   const snapshots: { label: string; steps: number; project: Project }[] = [];
@@ -248,9 +248,15 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
       studio.getByRole("button", { name: "Export mixdown" }).click(),
     );
     const file = await download(page, () => studio.getByRole("button", { name: "Save as file" }).click());
-    const inNode = await renderInNode(file, rate);
+    const rates = await page.evaluate(() => {
+      const element = document.querySelector("webdreamer-studio");
+      return { studio: element?.sampleRate, engine: element?.engine?.context.sampleRate };
+    });
+    console.log(`scenario rates: page ${rate}, studio ${rates.studio}, engine ${rates.engine}`);
     const exported = decodeWav(new Uint8Array(mixdown.bytes));
-    expect(exported.sampleRate).toBe(rate);
+    // The studio exports at its engine's rate (the page's).
+    expect(exported.sampleRate).toBe(rates.studio);
+    const inNode = await renderInNode(file, exported.sampleRate);
     expect(exported.channels[0]?.length).toBe(inNode.frames);
     expect(Buffer.from(inNode.mixdown).equals(mixdown.bytes)).toBe(true);
     // The cutoff lane acts: the saw an octave up gives each note a harmonic at 6 × its frequency; with
@@ -281,6 +287,13 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
     await page.evaluate(() => document.querySelector("webdreamer-studio")?.noteOff(72));
     await expect.poll(() => masterPeak(page), { timeout: 10_000 }).toBe(0);
 
+    // The loop over Clip 1 (beats 0 to 4), so the key lands in it however late a busy machine plays it.
+    await page.evaluate(() =>
+      document
+        .querySelector("webdreamer-studio")
+        ?.editor.execute({ type: "set_loop", loop: { start_beat: 0, end_beat: 4 } }),
+    );
+    await snapshot("loop");
     const before = await historyLength(page);
     await studio.getByRole("button", { name: "Record", exact: true }).click();
     await studio.getByRole("button", { name: "Play" }).click();
@@ -298,6 +311,9 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
     await page.waitForTimeout(150);
     await page.keyboard.up("a");
     await studio.getByRole("button", { name: "Stop" }).click();
+    await page.evaluate(() =>
+      document.querySelector("webdreamer-studio")?.editor.execute({ type: "set_loop", loop: null }),
+    );
     const clips = async () => {
       const synth = (await studioProject(page)).tracks.find((t) => t.id === synthId);
       return synth?.kind === "instrument" ? synth.clips : [];
@@ -305,8 +321,12 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
     // The take started inside Clip 1 (beats 0 to 4): overdubbed into it, one undo step.
     await expect.poll(async () => (await clips())[0]?.notes.length).toBe(3);
     expect(await clips()).toHaveLength(1);
-    expect(await historyLength(page)).toBe(before + 1);
-    await expect(studio.getByRole("button", { name: /^Undo .* clip on Faust synth$/ })).toBeEnabled();
+    expect(await historyLength(page)).toBe(before + 2);
+    expect(
+      await page.evaluate(
+        () => document.querySelector("webdreamer-studio")?.editor.history.done.at(-2)?.label,
+      ),
+    ).toMatch(/ clip on Faust synth$/);
     const take = await page.evaluate(() => document.querySelector("webdreamer-studio")?.lastTake);
     const synth = (await studioProject(page)).tracks.find((t) => t.id === synthId);
     if (synth?.kind !== "instrument") throw new Error("no synth");
@@ -367,13 +387,13 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
     const startBeat = beatAtSeconds({ bpm: 120 }, (made.startFrame - made.latency.frames) / made.sampleRate);
     expect(clip?.start_beat).toBeCloseTo(startBeat, 9);
     // The device's clicks, 0.25 s apart: most gaps are the period (the device loops its 2 s file, and
-    // a busy machine may let it drop a buffer: a gap or two may differ).
+    // a busy machine may let it drop a buffer: a gap or two may differ: one wrap of 2 s in 1.6 s, and maybe one drop).
     const clicks = clickOnsets(made.audio);
     const gaps = clicks.slice(1).map((frame, i) => frame - (clicks[i] as number));
     console.log(`scenario take: clicks at ${JSON.stringify(clicks)}, gaps ${JSON.stringify(gaps)}`);
     expect(clicks.length).toBeGreaterThanOrEqual(5);
-    expect(gaps.filter((gap) => Math.abs(gap - 0.25 * made.sampleRate) <= 2).length).toBeGreaterThan(
-      gaps.length / 2,
+    expect(gaps.filter((gap) => Math.abs(gap - 0.25 * made.sampleRate) <= 2).length).toBeGreaterThanOrEqual(
+      gaps.length - 2,
     );
     testInfo.annotations.push({
       type: "audio take",

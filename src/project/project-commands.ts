@@ -54,6 +54,7 @@ export type ProjectCommand =
   | { type: "add_device"; track_id: string; device: z.input<typeof DeviceSchema>; index?: number }
   | { type: "remove_device"; track_id: string; device_id: string }
   | { type: "set_instrument"; track_id: string; instrument: z.input<typeof DeviceSchema> }
+  | { type: "set_device_bypass"; track_id: string; device_id: string; bypass: boolean }
   | {
       type: "set_device_params";
       track_id: string;
@@ -119,6 +120,7 @@ const CommandEnvelopeSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("add_device"), track_id: Id, device: Payload, index: Payload.optional() }),
   z.strictObject({ type: z.literal("remove_device"), track_id: Id, device_id: Id }),
   z.strictObject({ type: z.literal("set_instrument"), track_id: Id, instrument: Payload }),
+  z.strictObject({ type: z.literal("set_device_bypass"), track_id: Id, device_id: Id, bypass: z.boolean() }),
   z.strictObject({ type: z.literal("set_device_params"), track_id: Id, device_id: Id, params: Payload }),
   z.strictObject({ type: z.literal("add_clip"), track_id: Id, clip: Payload }),
   z.strictObject({ type: z.literal("update_clip"), track_id: Id, clip_id: Id, clip: Patch }),
@@ -283,6 +285,14 @@ function transform(project: Project, input: ProjectCommand): Project {
         };
       });
     }
+    case "set_device_bypass":
+      return withDevices(project, command.track_id, (devices) => {
+        const index = indexOf(devices, command.device_id, "command.device_id");
+        const next = [...devices];
+        const { bypass: _, ...device } = next[index] as Device;
+        next[index] = command.bypass ? { ...device, bypass: true } : device;
+        return next;
+      });
     case "set_device_params": {
       const params = parse(DeviceSchema.shape.params, command.params, "command.params");
       const update = (device: Device): Device => ({ ...device, params: { ...device.params, ...params } });

@@ -7,8 +7,9 @@ import { describe, expect, it } from "vitest";
 
 import { createEngine } from "../../src/create-engine";
 import { exportProject } from "../../src/project/export-project";
-import { applyCommand } from "../../src/project/project-commands";
+import { applyCommand, type ProjectCommand } from "../../src/project/project-commands";
 import { ProjectEditor } from "../../src/project/project-editor";
+import type { Track } from "../../src/project/project-schema";
 import { makeProject } from "./project-fixtures";
 
 const withSynth = () =>
@@ -87,14 +88,15 @@ describe("set_instrument", () => {
     expect(editor.history.done.map((step) => step.label)).toEqual(["Instrument of keys"]);
     const changed = editor.project;
     // The same track removed and added back with the instrument: the old way, two commands.
-    const rebuilt = [
-      { type: "remove_track", track_id: "keys" } as const,
+    const commands: ProjectCommand[] = [
+      { type: "remove_track", track_id: "keys" },
       {
         type: "add_track",
         index: 0,
-        track: { ...(changed.tracks[0] as object), instrument: bass },
-      } as const,
-    ].reduce(applyCommand, withSynth());
+        track: { ...(changed.tracks[0] as Track & { kind: "instrument" }), instrument: bass },
+      },
+    ];
+    const rebuilt = commands.reduce(applyCommand, withSynth());
     const engine = await createEngine({ sampleRate: 48000 });
     try {
       const a = await exportProject(engine, { project: changed, audio: new Map() }, { sampleRate: 48000 });
