@@ -159,7 +159,9 @@ export const DeviceSchema = z
     bypass: z
       .boolean()
       .optional()
-      .describe("true: the signal goes around the device (left out of the compiled chain), its settings kept."),
+      .describe(
+        "true: the signal goes around the device (left out of the compiled chain), its settings kept.",
+      ),
   })
   .describe("One processor of a track's chain: a graph node type and its parameter values.");
 

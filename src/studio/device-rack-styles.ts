@@ -44,8 +44,8 @@ export const deviceRackStyles = css`
     opacity: 0.5;
   }
   .device .bypass[aria-pressed="true"] {
-    background: var(--wd-accent);
-    color: var(--wd-on-accent, #fff);
+    color: var(--wd-accent);
+    border-color: color-mix(in srgb, var(--wd-accent) 60%, transparent);
   }
   .device-head {
     display: flex;

@@ -250,7 +250,7 @@ export class DeviceRack {
     if (!descriptor && source !== null) this.learnParameters(source);
     const presets = presetsFor(this.rack.project(), device);
     return html`
-      <li class="device" role="group" aria-label=${name} data-device=${device.id} ?data-bypassed=${bypassed}>
+      <li><div class="device" role="group" aria-label=${name} data-device=${device.id} ?data-bypassed=${bypassed}>
         <div class="device-head">
           <span class="device-name">${name}</span>
           <button type="button" class="small bypass" aria-pressed=${String(bypassed)} aria-label="Bypass ${name}"
@@ -299,7 +299,7 @@ export class DeviceRack {
             Save preset
           </button>
         </div>
-      </li>
+      </div></li>
     `;
   }
 

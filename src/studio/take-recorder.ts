@@ -88,7 +88,10 @@ export class TakeRecorder {
  * The update_clip adding a recorded clip's notes, CC and pitch bend to `clip` (which starts at or before
  * it), moved to the clip's beats, lengthening the clip to the recording's end if that is later.
  * @example
- * overdub("keys", { id: "c", start_beat: 0, length_beats: 4, ... }, recorded); // { type: "update_clip", ... }
+ * const clip = { id: "c", name: "", start_beat: 0, length_beats: 4, notes: [], cc: [], pitch_bend: [] };
+ * const note = { beat: 3, length_beats: 2, note: 60, velocity: 100, channel: 1 };
+ * overdub("keys", clip, { start_beat: 0, length_beats: 8, notes: [note], cc: [], pitch_bend: [] });
+ * // an update_clip of "c": length_beats 8, notes [note]
  */
 export function overdub(
   trackId: string,
