@@ -38,6 +38,10 @@ export function commandLabel(command: ProjectCommand, project: Project): string 
       return `Add device to ${track}`;
     case "remove_device":
       return `Remove device from ${track}`;
+    case "set_device_bypass":
+      return `${command.bypass ? "Bypass" : "Unbypass"} device on ${track}`;
+    case "set_instrument":
+      return `Instrument of ${track}`;
     case "set_device_params":
       return `Device parameters of ${track}`;
     case "add_clip":

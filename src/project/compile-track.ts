@@ -98,6 +98,7 @@ export function trackChain(
     last = trackNodes.sum(id);
   }
   for (const device of track.devices) {
+    if (device.bypass === true) continue;
     const name = trackNodes.device(id, device.id);
     nodes.push(deviceNode(name, device, [last], track.automation, seconds, handleOf, path));
     last = name;
@@ -156,6 +157,7 @@ export function masterChain(project: Project, context: TrackCompileContext): Gra
   const nodes = [node(masterNodes.sum, "builtin:mixer", inputs)];
   let last = masterNodes.sum;
   for (const device of project.master.devices) {
+    if (device.bypass === true) continue;
     const name = trackNodes.device(MASTER_ID, device.id);
     nodes.push(
       deviceNode(name, device, [last], project.master.automation, seconds, handleOf, "project.master"),

@@ -53,6 +53,8 @@ export type ProjectCommand =
   | { type: "remove_send"; track_id: string; send_id: string }
   | { type: "add_device"; track_id: string; device: z.input<typeof DeviceSchema>; index?: number }
   | { type: "remove_device"; track_id: string; device_id: string }
+  | { type: "set_instrument"; track_id: string; instrument: z.input<typeof DeviceSchema> }
+  | { type: "set_device_bypass"; track_id: string; device_id: string; bypass: boolean }
   | {
       type: "set_device_params";
       track_id: string;
@@ -117,6 +119,8 @@ const CommandEnvelopeSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("remove_send"), track_id: Id, send_id: Id }),
   z.strictObject({ type: z.literal("add_device"), track_id: Id, device: Payload, index: Payload.optional() }),
   z.strictObject({ type: z.literal("remove_device"), track_id: Id, device_id: Id }),
+  z.strictObject({ type: z.literal("set_instrument"), track_id: Id, instrument: Payload }),
+  z.strictObject({ type: z.literal("set_device_bypass"), track_id: Id, device_id: Id, bypass: z.boolean() }),
   z.strictObject({ type: z.literal("set_device_params"), track_id: Id, device_id: Id, params: Payload }),
   z.strictObject({ type: z.literal("add_clip"), track_id: Id, clip: Payload }),
   z.strictObject({ type: z.literal("update_clip"), track_id: Id, clip_id: Id, clip: Patch }),
@@ -260,6 +264,35 @@ function transform(project: Project, input: ProjectCommand): Project {
         automation: withoutLanes(track.automation, (address) => address.startsWith(prefix)),
       }));
     }
+    case "set_instrument": {
+      const instrument = parse(DeviceSchema, command.instrument, "command.instrument");
+      return withTrack(project, command.track_id, (track) => {
+        if (track.kind !== "instrument")
+          throw new EngineError(
+            "E_SCHEMA",
+            `"${track.id}" is not an instrument track (its kind is "${track.kind}")`,
+            "command.track_id",
+          );
+        // The old instrument's lanes name its parameters: kept only while the same node type plays
+        // under the same id (a preset or a new version of the same code), dropped otherwise.
+        const old = track.instrument;
+        const same = old.id === instrument.id && old.node_id === instrument.node_id;
+        const prefix = `device:${old.id}:`;
+        return {
+          ...track,
+          instrument,
+          automation: same ? track.automation : withoutLanes(track.automation, (a) => a.startsWith(prefix)),
+        };
+      });
+    }
+    case "set_device_bypass":
+      return withDevices(project, command.track_id, (devices) => {
+        const index = indexOf(devices, command.device_id, "command.device_id");
+        const next = [...devices];
+        const { bypass: _, ...device } = next[index] as Device;
+        next[index] = command.bypass ? { ...device, bypass: true } : device;
+        return next;
+      });
     case "set_device_params": {
       const params = parse(DeviceSchema.shape.params, command.params, "command.params");
       const update = (device: Device): Device => ({ ...device, params: { ...device.params, ...params } });

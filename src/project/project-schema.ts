@@ -156,6 +156,12 @@ export const DeviceSchema = z
     extensions: ExtensionsSchema.optional().describe(
       "Passed to the graph node as its extensions: a WAM device's `wam` (module_url, state).",
     ),
+    bypass: z
+      .boolean()
+      .optional()
+      .describe(
+        "true: the signal goes around the device (left out of the compiled chain), its settings kept.",
+      ),
   })
   .describe("One processor of a track's chain: a graph node type and its parameter values.");
 

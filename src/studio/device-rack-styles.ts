@@ -38,6 +38,15 @@ export const deviceRackStyles = css`
     border: 1px solid var(--wd-border);
     background: var(--wd-surface);
   }
+  /* A bypassed device: its controls dimmed (still editable), its Bypass button lit. */
+  .device[data-bypassed] .device-controls,
+  .device[data-bypassed] .device-name {
+    opacity: 0.5;
+  }
+  .device .bypass[aria-pressed="true"] {
+    color: var(--wd-accent);
+    border-color: color-mix(in srgb, var(--wd-accent) 60%, transparent);
+  }
   .device-head {
     display: flex;
     gap: 0.3rem;

@@ -26,7 +26,7 @@ import type { EngineClient, FaustCompiling } from "../api/engine-client";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import { trackNodes } from "../project/compile-track";
 import type { ProjectCommand } from "../project/project-commands";
-import type { Device, Project, Track } from "../project/project-schema";
+import { type Device, MASTER_ID, type Project, type Track } from "../project/project-schema";
 import { effectChoices, FAUST_CODE_CHOICE, moveDeviceCommand, replaceDeviceCommand } from "./device-chain";
 import { deviceControls } from "./device-controls";
 import { DEFAULT_FAUST_CODE, FAUST_DEBOUNCE_MS, type FaustEditorState, faustEditor } from "./faust-editor";
@@ -191,40 +191,37 @@ export class DeviceRack {
     return html`
       <section class="devices" part="devices" aria-label="Devices"
         @pointerenter=${this.discover} @focusin=${this.discover}>
-        ${project.tracks.map((track) => this.renderTrack(track))}
+        ${project.tracks.map((track) =>
+          this.renderRack(track.id, track.name || track.id, track.devices, this.renderInstrument(track)),
+        )}
         ${project.tracks.length === 0 ? html`<p class="empty">Each track gets a device rack here.</p>` : nothing}
+        ${this.renderRack(MASTER_ID, "Master", project.master.devices, nothing)}
       </section>
     `;
   }
 
-  private renderTrack(track: Track) {
-    const name = track.name || track.id;
-    const names = deviceNames(track.devices, (nodeId) => this.descriptors.get(nodeId));
+  /** One rack: a track's (its instrument's code first, if Faust) or the master's ("master"). */
+  private renderRack(trackId: string, name: string, devices: readonly Device[], instrument: unknown) {
+    const names = deviceNames(devices, (nodeId) => this.descriptors.get(nodeId));
     return html`
-      <div class="rack" role="group" aria-label="Devices of ${name}" data-track=${track.id}>
+      <div class="rack" role="group" aria-label="Devices of ${name}" data-track=${trackId}>
         <h3 class="rack-name">Devices · ${name}</h3>
-        ${this.renderInstrument(track)}
+        ${instrument}
         <ol class="device-list">
           ${repeat(
-            track.devices,
+            devices,
             (device) => device.id,
             (device, index) =>
-              this.renderDevice(
-                track,
-                device,
-                names.get(device.id) ?? device.id,
-                index,
-                track.devices.length,
-              ),
+              this.renderDevice(trackId, device, names.get(device.id) ?? device.id, index, devices.length),
           )}
         </ol>
-        ${track.devices.length === 0 ? html`<p class="device-empty">No devices.</p>` : nothing}
+        ${devices.length === 0 ? html`<p class="device-empty">No devices.</p>` : nothing}
         <div class="rack-add">
-          <select aria-label="Device to add to ${name}" data-add=${track.id}>
+          <select aria-label="Device to add to ${name}" data-add=${trackId}>
             ${this.effects.map((node) => html`<option value=${node.node_id}>${optionLabel(node)}</option>`)}
             <option value=${FAUST_CODE_CHOICE}>Faust (code)</option>
           </select>
-          <button type="button" class="small" @click=${(event: Event) => this.onAddClick(track.id, event)}>
+          <button type="button" class="small" @click=${(event: Event) => this.onAddClick(trackId, event)}>
             Add device
           </button>
         </div>
@@ -246,29 +243,39 @@ export class DeviceRack {
     `;
   }
 
-  private renderDevice(track: Track, device: Device, name: string, index: number, count: number) {
+  private renderDevice(trackId: string, device: Device, name: string, index: number, count: number) {
+    const bypassed = device.bypass === true;
     const descriptor = this.descriptors.get(device.node_id);
     const source = faustSourceOf(device);
     if (!descriptor && source !== null) this.learnParameters(source);
     const presets = presetsFor(this.rack.project(), device);
     return html`
-      <li class="device" role="group" aria-label=${name} data-device=${device.id}>
+      <li><div class="device" role="group" aria-label=${name} data-device=${device.id} ?data-bypassed=${bypassed}>
         <div class="device-head">
           <span class="device-name">${name}</span>
+          <button type="button" class="small bypass" aria-pressed=${String(bypassed)} aria-label="Bypass ${name}"
+            title=${bypassed ? "Bypassed: the signal goes around it" : "Bypass: let the signal go around it"}
+            @click=${() =>
+              this.rack.execute({
+                type: "set_device_bypass",
+                track_id: trackId,
+                device_id: device.id,
+                bypass: !bypassed,
+              })}>Bypass</button>
           <button type="button" class="small" data-action="up" aria-label="Move ${name} up" ?disabled=${index === 0}
-            @click=${() => this.move(track.id, device.id, -1, name)}>↑</button>
+            @click=${() => this.move(trackId, device.id, -1, name)}>↑</button>
           <button type="button" class="small" data-action="down" aria-label="Move ${name} down"
-            ?disabled=${index === count - 1} @click=${() => this.move(track.id, device.id, 1, name)}>↓</button>
+            ?disabled=${index === count - 1} @click=${() => this.move(trackId, device.id, 1, name)}>↓</button>
           <button type="button" class="small" aria-label="Remove ${name}"
-            @click=${() => this.rack.execute({ type: "remove_device", track_id: track.id, device_id: device.id })}>✕</button>
+            @click=${() => this.rack.execute({ type: "remove_device", track_id: trackId, device_id: device.id })}>✕</button>
         </div>
-        ${source === null ? nothing : this.renderFaust(track.id, device, source, name)}
+        ${source === null ? nothing : this.renderFaust(trackId, device, source, name)}
         ${deviceControls(device, descriptor, name, {
           input: (parameterId, value) => {
             this.rack.execute(
               {
                 type: "set_device_params",
-                track_id: track.id,
+                track_id: trackId,
                 device_id: device.id,
                 params: { [parameterId]: value },
               },
@@ -279,20 +286,20 @@ export class DeviceRack {
             this.gesture++;
           },
         })}
-        ${descriptor?.format === "wam" ? this.renderWindow(track.id, device.id, name) : nothing}
+        ${descriptor?.format === "wam" ? this.renderWindow(trackId, device.id, name) : nothing}
         <div class="device-presets">
           <select aria-label="Presets of ${name}" ?disabled=${presets.length === 0}>
             ${presets.length === 0 ? html`<option value="">No presets</option>` : nothing}
             ${presets.map((preset) => html`<option value=${preset.id}>${preset.name}</option>`)}
           </select>
           <button type="button" class="small" ?disabled=${presets.length === 0}
-            @click=${(event: Event) => this.recall(track.id, device.id, event)}>Recall</button>
+            @click=${(event: Event) => this.recall(trackId, device.id, event)}>Recall</button>
           <input type="text" class="preset-name" placeholder="Preset name" aria-label="Preset name for ${name}" />
           <button type="button" class="small" @click=${(event: Event) => this.savePreset(device, event)}>
             Save preset
           </button>
         </div>
-      </li>
+      </div></li>
     `;
   }
 
@@ -352,6 +359,7 @@ export class DeviceRack {
     const sequence = ++draft.sequence;
     const code = draft.code;
     const deviceOf = (project: Project): Device | undefined => {
+      if (trackId === MASTER_ID) return project.master.devices.find((d) => d.id === deviceId);
       const track = project.tracks.find((t) => t.id === trackId);
       if (track?.kind === "instrument" && track.instrument.id === deviceId) return track.instrument;
       return track?.devices.find((d) => d.id === deviceId);

@@ -58,9 +58,8 @@ export function faustVoicesOf(device: Device): number | undefined {
 }
 
 /**
- * `instrument` in place of instrument track `trackId`'s instrument, as one undo step labelled `label`:
- * the project model has no command that swaps an instrument, so the track is removed and added back
- * at its place with everything else it had (clips, mixer, sends, devices, automation, id).
+ * `instrument` in place of instrument track `trackId`'s instrument, as one undo step labelled `label`
+ * (set_instrument: the track keeps its clips, mixer, sends, devices and id).
  * @example
  * const synth = await faustSynthInstrument(await offline.client(48000), "faust-synth-instrument");
  * replaceInstrumentCommand(project, "faust-synth", synth, "Edit Faust code");
@@ -71,15 +70,7 @@ export function replaceInstrumentCommand(
   instrument: Device,
   label: string,
 ): ProjectCommand {
-  const index = project.tracks.findIndex((track) => track.id === trackId);
-  const track = project.tracks[index];
+  const track = project.tracks.find((candidate) => candidate.id === trackId);
   if (track?.kind !== "instrument") throw new Error(`"${trackId}" is not an instrument track`);
-  return {
-    type: "batch",
-    label,
-    commands: [
-      { type: "remove_track", track_id: trackId },
-      { type: "add_track", track: { ...track, instrument }, index },
-    ],
-  };
+  return { type: "batch", label, commands: [{ type: "set_instrument", track_id: trackId, instrument }] };
 }

@@ -128,7 +128,13 @@ export function commandFrom(
             device_id: device?.id ?? "none",
             params: { frequency: 100 + b },
           }
-        : { type: "remove_device", track_id: trackId, device_id: device?.id ?? "none" };
+        : c % 3 === 0
+          ? {
+              type: "set_instrument",
+              track_id: trackId,
+              instrument: { id: `${id}-i`, node_id: "builtin:synth", params: { filter_cutoff: 100 + b } },
+            }
+          : { type: "remove_device", track_id: trackId, device_id: device?.id ?? "none" };
     }
     case 17:
       return {

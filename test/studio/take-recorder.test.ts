@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { LiveMidiRecorder, MidiRecording } from "../../src/api/midi-recording";
+import { applyCommand } from "../../src/project/project-commands";
 import { parseProject } from "../../src/project/project-invariants";
 import { TakeRecorder } from "../../src/studio/take-recorder";
 
@@ -86,5 +87,59 @@ describe("TakeRecorder", () => {
     const recorder = new TakeRecorder();
     await recorder.start(engine, { trackId: "keys", node: NODE });
     expect(await recorder.finish(engine, project, 4)).toMatchObject({ command: null, clipId: null });
+  });
+
+  it("overdubs a take that starts inside a clip into it: notes added on its beats, the clip lengthened", async () => {
+    // The existing clip (beats 0 to 4) holds one note; a note is played from beat 3 to beat 5.
+    const withNote = applyCommand(project, {
+      type: "update_clip",
+      track_id: "keys",
+      clip_id: "keys-take",
+      clip: { notes: [{ beat: 2, length_beats: 1, note: 64, velocity: 90 }] },
+    });
+    const take: MidiRecording = {
+      sampleRate: 48000,
+      elapsedFrames: 150000,
+      lost: 0,
+      events: [
+        {
+          node: NODE,
+          frame: 72000,
+          elapsedFrames: 72000,
+          message: { type: "note_on", note: 60, velocity: 100, channel: 1 },
+        },
+        {
+          node: NODE,
+          frame: 120000,
+          elapsedFrames: 120000,
+          message: { type: "note_off", note: 60, velocity: 0, channel: 1 },
+        },
+      ],
+    };
+    const { engine } = engineWith(take);
+    const recorder = new TakeRecorder();
+    await recorder.start(engine, { trackId: "keys", node: NODE });
+    const finished = await recorder.finish(engine, withNote, 4);
+    expect(finished?.clipId).toBe("keys-take");
+    expect(finished?.command).toEqual({
+      type: "update_clip",
+      track_id: "keys",
+      clip_id: "keys-take",
+      clip: {
+        length_beats: 8,
+        notes: [
+          { beat: 2, length_beats: 1, note: 64, velocity: 90, channel: 1 },
+          { beat: 3, length_beats: 2, note: 60, velocity: 100, channel: 1 },
+        ],
+        cc: [],
+        pitch_bend: [],
+      },
+    });
+    // A valid edit of the project (an add_clip at beat 0 would be refused: two clips on one start).
+    const after = applyCommand(
+      withNote,
+      finished?.command as NonNullable<typeof finished>["command"] & object,
+    );
+    expect(after.tracks[0]?.kind === "instrument" ? after.tracks[0].clips : null).toHaveLength(1);
   });
 });
