@@ -309,11 +309,11 @@ const api = {
       0.25,
     );
     const untouched = await renderChannels(graph, 0.25);
-    const savedState = (
-      saved?.nodes[1]?.extensions?.wam as {
-        state: { parameterValues: { gain: { value: number } }; latencySamples: number };
-      }
-    ).state;
+    const savedWam = saved?.nodes[1]?.extensions?.wam as
+      | { state: { parameterValues: { gain: { value: number } }; latencySamples: number } }
+      | undefined;
+    if (savedWam === undefined) throw new Error("the saved graph's WAM node has no extensions.wam");
+    const savedState = savedWam.state;
     return {
       savedGain: savedState.parameterValues.gain.value,
       savedLatency: savedState.latencySamples,
