@@ -1,7 +1,7 @@
 /**
  * NodeDescriptor.resource_estimate.cpu_units against what the engine then spends: each builtin's
- * figure (the table bench/node-costs.ts wrote) and each Faust DSP's (timed when it was compiled) is
- * held within 25% of the node's cost measured here, in gains, by the same method (cpu-units.ts:
+ * figure (the table bench/node-costs.ts wrote) and each Faust DSP's (timed when it was compiled)
+ * against the node's cost measured here, in gains, by the same method (cpu-units.ts:
  * graphs with and without copies of the node, timed in short interleaved turns against a chain of
  * gains, the median of the rounds' ratios, so the machine's load falls on both sides of a ratio).
  * A processor that got faster or slower, or a Faust estimate the machine's load threw off, fails here.
@@ -10,9 +10,12 @@
  * (a node's first batch measured up to twice its cost); this file compiles everything optimized from
  * the start (--no-liftoff, as bench/node-costs.ts does), the state the figures are for.
  *
- * The 25% covers the machine: a node's cost in gains depends on the CPU (bench/node-costs.ts: a filter
- * measured 5.4 gains on one of this machine's CPUs and 8.7 on the other), and the table holds the
- * figure off by the least on both.
+ * A builtin's cost in gains depends on the CPU: a gain is memory-bound, an oscillator or filter
+ * compute-bound (bench/node-costs.ts: a filter measured 5.4 gains on one of this machine's CPUs and
+ * 8.7 on the other; an oscillator 2.1-2.4 or 3.0-3.2 within one process, as the thread moved between
+ * them). No fixed figure holds 25% of both, so the table is held to the CPU spread (TABLE_TOLERANCE):
+ * it catches a processor made much faster or slower without the table being measured again. Faust
+ * figures, measured on the machine and in the process that uses them, are held to 25%.
  */
 import { setFlagsFromString } from "node:v8";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +30,12 @@ import { newEngine } from "../support/render";
 
 /** How far an estimate may be from the measured cost, relative to the measured cost. */
 const TOLERANCE = 0.25;
+/**
+ * How far the builtin table may be from this machine's measurement: the spread between CPUs (a
+ * filter 5.4 or 8.7 gains; playback_warp 137 in the table, 196 in a CI run), with room for the
+ * method's own noise.
+ */
+const TABLE_TOLERANCE = 0.5;
 
 let engine: WasmEngine;
 beforeAll(async () => {
@@ -41,7 +50,7 @@ function deviation(estimate: number, measured: number): number {
 }
 
 describe("cpu_units", () => {
-  it("every builtin's estimate is within 25% of its measured cost at 48 kHz, 128 frames", async () => {
+  it("every builtin's estimate (the table) is within the CPU spread of its measured cost at 48 kHz, 128 frames", async () => {
     const client = await createEngine({ host: "in-process", sampleRate: 48000, blockSize: 128 });
     const { nodes } = await client.discoverNodes();
     await client.close();
@@ -54,7 +63,7 @@ describe("cpu_units", () => {
       const off = deviation(estimate?.cpu_units ?? 0, measured.units);
       const row = `builtin:${type.kind} estimate ${estimate?.cpu_units} measured ${measured.units.toFixed(2)} (${(100 * off).toFixed(0)}%, batches ${measured.batchMedians.map((m) => m.toFixed(2)).join(" ")})`;
       rows.push(row);
-      if (off > TOLERANCE) failures.push(row);
+      if (off > TABLE_TOLERANCE) failures.push(row);
     }
     console.log(`cpu_units:\n  ${rows.join("\n  ")}`);
     expect(failures).toEqual([]);
