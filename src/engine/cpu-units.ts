@@ -150,6 +150,30 @@ function turn(engine: WasmEngine, blocks: number): number {
   return now() - start;
 }
 
+/** The smallest step the clock reads, in milliseconds (the least of a few). */
+function clockStep(): number {
+  let step = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 5; i++) {
+    const start = now();
+    let next = now();
+    while (next === start) next = now();
+    step = Math.min(step, next - start);
+  }
+  return step;
+}
+
+/**
+ * How many blocks of `engine` fill `turnMs`: doubling from 8 until a turn reads at least `turnMs`
+ * (a coarse clock reads a short turn as 0), then scaled to it.
+ */
+function blocksFilling(engine: WasmEngine, turnMs: number): number {
+  for (let blocks = 8; ; blocks *= 2) {
+    const ms = turn(engine, blocks);
+    if (ms >= turnMs || blocks >= 1 << 16)
+      return Math.max(1, Math.round((blocks * turnMs) / Math.max(ms, 1e-6)));
+  }
+}
+
 /**
  * Measures `subject` in cpu_units on scratch engines of `base`'s instance (same module, rate and
  * block size). Takes 4 x rounds x turnMs a batch (two batches at least), plus the warm-up.
@@ -185,13 +209,16 @@ export function measureCpuUnits(
     });
     // Warm up in turns, so every graph's code is compiled and in cache before any is timed.
     for (let i = 0; i < warmup; i += 8) for (const engine of engines) turn(engine, 8);
-    // Blocks per turn, from the larger graph of each pair (the least of a few timings of 8 blocks).
+    // A turn must span many of the clock's steps: 5 us in a cross-origin isolated page or Node, 100 us
+    // in a page that is not (Chromium coarsens it), where a 0.2 ms turn would read 0 or 1 step.
+    const turnMs = Math.max(options.turnMs, 20 * clockStep());
+    // Blocks per turn, from the larger graph of each pair (the most of a few calibrations).
     const maxBlocks = subject.buffered
       ? Math.max(1, Math.floor((bufferFrames / base.blockSize - warmup - 32) / (rounds * options.maxBatches)))
       : Number.POSITIVE_INFINITY;
     for (const pair of timed) {
-      const perBlock = Math.min(...[0, 1, 2].map(() => turn(pair.withNodes, 8) / 8));
-      pair.blocks = Math.max(1, Math.min(maxBlocks, Math.round(options.turnMs / Math.max(perBlock, 1e-6))));
+      const blocks = Math.max(...[0, 1, 2].map(() => blocksFilling(pair.withNodes, turnMs)));
+      pair.blocks = Math.max(1, Math.min(maxBlocks, blocks));
     }
     const ratios: number[] = [];
     const batchMedians: number[] = [];
