@@ -392,6 +392,7 @@ export class WebdreamerStudio extends LitElement {
   private readonly busAndSends = busAndSendActions({
     project: () => this.project,
     run: (command, gesture) => this.run(command, gesture),
+    record: (trackId, address, value) => this.automation.record(trackId, address, value),
   });
 
   constructor() {
