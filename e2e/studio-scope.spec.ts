@@ -141,6 +141,11 @@ test("the master scope stands still on a tone at its period; a send's level lane
     expect(reading.trace[0]).toBeLessThanOrEqual(frameRise);
     expect(Math.abs(Math.max(...reading.trace) / masterPeak - 1), "the trace's height").toBeLessThan(0.01);
     traces.push(reading.trace);
+    if (draw === 0)
+      console.log(
+        `scope: period ${reading.periodFrames.toFixed(3)} frames measured, ${traced.toFixed(3)} drawn, ` +
+          `${period.toFixed(3)} expected; trace[0] ${reading.trace[0]?.toFixed(4)} (a frame's rise ${frameRise.toFixed(4)})`,
+      );
   }
   // It stands still: each draw's trace lies on the first within a frame's rise (a free-running
   // trace would be off by up to twice the amplitude).

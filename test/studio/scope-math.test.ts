@@ -15,8 +15,10 @@ describe("scope trigger", () => {
     expect(risingEdge(Float32Array.of(0.5, -0.5, -0.2, 0.2, 0.6), 0, 0, 5)).toBeCloseTo(2.5, 12);
     // A sine starting at phase π/2 (falling through 0 at a quarter) rises through 0 at 3/4 of its period.
     expect(risingEdge(sine(400, 100, Math.PI / 2), 0, 0, 400)).toBeCloseTo(75, 2);
-    // Through another level: sin = 0.5 on the rise at 1/12 of the period, after the first trough.
-    expect(risingEdge(sine(400, 120), 0.5, 0, 400)).toBeCloseTo(120 + 10, 1);
+    // Through another level: sin = 0.5 on the rise at 1/12 of the period (it starts at 0, below 0.5).
+    expect(risingEdge(sine(400, 120), 0.5, 0, 400)).toBeCloseTo(10, 1);
+    // Starting above the level, the first rise through it is a period later.
+    expect(risingEdge(sine(400, 120, 1), 0.5, 0, 400)).toBeCloseTo(120 + 10 - (120 * 1) / (2 * Math.PI), 1);
     // Searched from `from`: the next cycle's edge.
     expect(risingEdge(sine(400, 100, Math.PI / 2), 0, 80, 400)).toBeCloseTo(175, 2);
   });
