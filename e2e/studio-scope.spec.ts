@@ -1,7 +1,8 @@
 /**
  * The master's scope and a send's level lane, on one page: a 330 Hz tone imported as a WAV feeds a
  * bus through a send; the send's lane is picked ("Send to Bus 1") and a point drawn on it with the
- * mouse (one undo step), and the playing bus follows it; the scope's trace (studio.scopeReading, what
+ * mouse (one undo step), and the playing bus follows it; the send slider's moves with Write on land on
+ * the lane as one undo step; the scope's trace (studio.scopeReading, what
  * it last drew) starts at a rising edge, stands still from draw to draw, and its period is the tone's.
  * Screenshots of the master strip in both schemes are taken on the way.
  */
@@ -172,6 +173,29 @@ test("the master scope stands still on a tone at its period; a send's level lane
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
     .map((violation) => violation.id);
   expect(serious).toEqual([]);
+
+  // Write on the send's lane: the send slider's moves while playing become points on it at the
+  // playhead (after the drawn one), landing at Pause as one undo step; the send's own level stays.
+  await studio.getByRole("button", { name: "Write Send to Bus 1 of tone" }).click();
+  const recordedFrom = await historyLength(page);
+  const sendSlider = studio.getByRole("slider", { name: "Level of Send from tone to Bus 1" });
+  for (const value of ["-30", "-30", "-15", "0"]) {
+    await sendSlider.fill(value);
+    await page.waitForTimeout(150);
+  }
   await studio.getByRole("button", { name: "Pause" }).click();
+  await expect(studio.getByRole("button", { name: "Play" })).toBeVisible();
+  const after = await studioProject(page);
+  const recorded = after.tracks[0]?.automation["send:send"]?.points ?? [];
+  expect(await historyLength(page)).toBe(recordedFrom + 1);
+  expect(recorded[0]).toEqual(points[0]);
+  const written = recorded.slice(1);
+  expect(written.length).toBeGreaterThanOrEqual(2);
+  expect(written[0]?.value).toBe(-30);
+  expect(written.at(-1)?.value).toBe(0);
+  expect(written[0]?.beat).toBeGreaterThan(2);
+  for (let k = 1; k < written.length; k++)
+    expect(written[k]?.beat).toBeGreaterThan(written[k - 1]?.beat ?? Number.POSITIVE_INFINITY);
+  expect(after.tracks[0]?.sends[0]?.level_db).toBe(0);
   expect(failures).toEqual([]);
 });
