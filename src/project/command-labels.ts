@@ -51,7 +51,7 @@ export function commandLabel(command: ProjectCommand, project: Project): string 
     case "remove_clip":
       return `Remove clip from ${track}`;
     case "set_automation":
-      return `Automation of ${command.address} on ${track}`;
+      return `Automation of ${addressWords(project, command.track_id, command.address)} on ${track}`;
     case "rename_project":
       return "Rename project";
     case "set_tempo":
@@ -122,6 +122,14 @@ function trackName(project: Project, trackId: string): string {
   if (trackId === MASTER_ID) return "Master";
   const track = project.tracks.find((candidate) => candidate.id === trackId);
   return track === undefined ? trackId : track.name || track.id;
+}
+
+/** A lane's address in words where it names an id: `send:<id>` as "send to <bus>"; others as they are. */
+function addressWords(project: Project, trackId: string, address: string): string {
+  if (!address.startsWith("send:")) return address;
+  const track = project.tracks.find((candidate) => candidate.id === trackId);
+  const send = track?.sends.find((candidate) => `send:${candidate.id}` === address);
+  return send === undefined ? address : `send to ${trackName(project, send.target)}`;
 }
 
 function capitalise(text: string): string {

@@ -103,7 +103,7 @@ export class AutomationLanes {
   row(track: Track, width: number) {
     const state = this.lanes.get(track.id);
     if (!state) return nothing;
-    const targets = automationTargets(track, this.host.nodeTypes());
+    const targets = automationTargets(track, this.host.nodeTypes(), this.host.project());
     const target = this.target(state, targets);
     const lane = Object.hasOwn(track.automation, target.address)
       ? track.automation[target.address]
@@ -136,7 +136,7 @@ export class AutomationLanes {
     const beat = this.host.playingBeat();
     const track = this.track(trackId);
     if (beat === null || !track) return false;
-    const target = this.target(state, automationTargets(track, this.host.nodeTypes()));
+    const target = this.target(state, automationTargets(track, this.host.nodeTypes(), this.host.project()));
     const write = this.recorder.move(this.host.project(), trackId, target, beat, value);
     this.host.execute(write.command, write.gesture);
     return true;
@@ -342,7 +342,7 @@ export class AutomationLanes {
     const track = trackId === undefined ? undefined : this.track(trackId);
     const state = trackId === undefined ? undefined : this.lanes.get(trackId);
     if (!track || !state) return null;
-    const target = this.target(state, automationTargets(track, this.host.nodeTypes()));
+    const target = this.target(state, automationTargets(track, this.host.nodeTypes(), this.host.project()));
     const lane = Object.hasOwn(track.automation, target.address)
       ? track.automation[target.address]
       : undefined;

@@ -1,13 +1,15 @@
 /**
- * What a track's automation lane can drive: its volume and pan, and every automatable parameter of
- * its devices (the instrument first, then the effects in signal order), named and ranged by the
- * devices' descriptors from discovery. Each target has the lane address the project uses
- * (project-schema.ts: `volume`, `pan`, `device:<device id>:<parameter id>`), its range and how to
- * say a value.
+ * What a track's automation lane can drive: its volume and pan, each send's level, and every
+ * automatable parameter of its devices (the instrument first, then the effects in signal order), named
+ * and ranged by the devices' descriptors from discovery. Each target has the lane address the project
+ * uses (project-schema.ts: `volume`, `pan`, `send:<send id>`, `device:<device id>:<parameter id>`),
+ * its range and how to say a value. A send's lane is in dB as its slider (compile-automation.ts makes
+ * each point the gain 10^(dB/20) of the send's builtin:gain).
  */
 import type { NodeDescriptor, ParameterDescriptor } from "../contracts/node-descriptor";
-import type { Device, Track } from "../project/project-schema";
+import type { Device, Project, Send, Track } from "../project/project-schema";
 import type { ValueRange } from "./automation-math";
+import { formatSendDb, MAX_SEND_DB, MIN_SEND_DB } from "./mixer-sends";
 import { formatDb, formatPan, MAX_FADER_DB, MIN_FADER_DB } from "./mixer-strip";
 
 export interface AutomationTarget extends ValueRange {
@@ -41,6 +43,20 @@ const PAN: AutomationTarget = {
   curve: "linear",
 };
 
+/** A send's level: "Send to Bus 1", in dB over the send slider's range. */
+function sendTarget(send: Send, project: Project | undefined): AutomationTarget {
+  const bus = project?.tracks.find((track) => track.id === send.target);
+  return {
+    address: `send:${send.id}`,
+    name: `Send to ${bus ? bus.name || bus.id : send.target}`,
+    min: MIN_SEND_DB,
+    max: MAX_SEND_DB,
+    discrete: false,
+    format: formatSendDb,
+    curve: "linear",
+  };
+}
+
 /** A device parameter's value in words: its choice label, or the number with its units. */
 function formatParameter(parameter: ParameterDescriptor): (value: number) => string {
   const { choices, units } = parameter.extensions;
@@ -72,16 +88,21 @@ function deviceTargets(device: Device, descriptor: NodeDescriptor | undefined): 
 }
 
 /**
- * The targets of `track`: volume, pan, then each device's parameters as `nodeTypes` (discovery)
- * describes them. A device whose type discovery has not described yet offers none, except the lanes
- * the track already has, which are always listed (ranged by their points) so they stay reachable.
+ * The targets of `track`: volume, pan, each send's level (named after its bus when `project` is
+ * given), then each device's parameters as `nodeTypes` (discovery) describes them. A device whose type
+ * discovery has not described yet offers none, except the lanes the track already has, which are
+ * always listed (ranged by their points) so they stay reachable.
  * @example
  * const [track] = project.tracks;
- * if (track) automationTargets(track, []).map((target) => target.address); // ["volume", "pan"] on an audio track without lanes
+ * if (track) automationTargets(track, []).map((target) => target.address); // ["volume", "pan"] on an audio track without sends or lanes
  */
-export function automationTargets(track: Track, nodeTypes: readonly NodeDescriptor[]): AutomationTarget[] {
+export function automationTargets(
+  track: Track,
+  nodeTypes: readonly NodeDescriptor[],
+  project?: Project,
+): AutomationTarget[] {
   const devices = track.kind === "instrument" ? [track.instrument, ...track.devices] : track.devices;
-  const targets = [VOLUME, PAN];
+  const targets = [VOLUME, PAN, ...track.sends.map((send) => sendTarget(send, project))];
   for (const device of devices) {
     const descriptor = nodeTypes.find((node) => node.node_id === device.node_id);
     targets.push(...deviceTargets(device, descriptor));
@@ -105,8 +126,8 @@ export function automationTargets(track: Track, nodeTypes: readonly NodeDescript
 }
 
 /**
- * The value a target holds when the lane is not there: the mixer's volume or pan, or the device's
- * parameter (its project value, else its descriptor's default), clamped into the target's range.
+ * The value a target holds when the lane is not there: the mixer's volume or pan, the send's level,
+ * or the device's parameter (its project value, else its descriptor's default), clamped into the target's range.
  * @example
  * const [track] = project.tracks;
  * const [volume] = track ? automationTargets(track, []) : [];
@@ -120,6 +141,10 @@ export function staticValue(
   const clamp = (value: number) => Math.min(target.max, Math.max(target.min, value));
   if (target.address === "volume") return clamp(track.mixer.volume_db);
   if (target.address === "pan") return clamp(track.mixer.pan);
+  if (target.address.startsWith("send:")) {
+    const send = track.sends.find((candidate) => `send:${candidate.id}` === target.address);
+    return clamp(send?.level_db ?? 0);
+  }
   const [, deviceId, ...rest] = target.address.split(":");
   const parameterId = rest.join(":");
   const devices = track.kind === "instrument" ? [track.instrument, ...track.devices] : track.devices;

@@ -1,18 +1,13 @@
 /**
- * MasterSpectrum: the master's spectrum under its strip, from an AnalyserNode on the engine's output
- * (the AudioWorkletNode: what the speakers get), drawn once per animation frame with the geometry of
- * spectrum-math.ts. The analyser is a tap: it outputs nothing. Works with and without cross-origin
- * isolation (it is Web Audio, not the engine's data plane). Per frame it allocates nothing.
+ * MasterSpectrum: the master's spectrum under its strip, from the AnalyserNode on the engine's output
+ * (master-tap.ts, shared with the scope), drawn once per animation frame at most with the geometry of
+ * spectrum-math.ts. Per frame it allocates nothing.
  */
 import type { RealtimeEngineClient } from "../api/realtime-client";
+import { type MasterTap, SPECTRUM_FFT_SIZE } from "./master-tap";
 import { binToX, dbToY } from "./spectrum-math";
 
-/** FFT size: 1024 bins, 23 Hz apart at 48 kHz. */
-export const SPECTRUM_FFT_SIZE = 2048;
-
 export class MasterSpectrum {
-  private analyser: AnalyserNode | null = null;
-  private source: AudioNode | null = null;
   private bins = new Float32Array(SPECTRUM_FFT_SIZE / 2);
   private canvas: HTMLCanvasElement | null = null;
   private color = "";
@@ -22,6 +17,8 @@ export class MasterSpectrum {
   private readonly staleColor = (): void => {
     this.color = "";
   };
+
+  constructor(private readonly masterTap: MasterTap) {}
 
   /**
    * The canvas to draw on (after each render; the same canvas is kept) and where the line colour
@@ -34,20 +31,13 @@ export class MasterSpectrum {
     this.colorScheme.addEventListener("change", this.staleColor);
   }
 
-  /** The analyser, once an engine plays (a test reads its bins). */
-  get node(): AnalyserNode | null {
-    return this.analyser;
-  }
-
   /** Once per animation frame: taps a new engine's output, then draws what the analyser hears. */
   show(engine: RealtimeEngineClient | null, now: number): void {
     // 30 draws a second at most, as the strips' meters (strip-meters.ts).
     if (now - this.drawnAt < 1000 / 30 - 1) return;
     this.drawnAt = now;
-    const output = engine && "node" in engine ? (engine.node as AudioNode) : null;
-    if (output !== this.source) this.tap(engine, output);
+    const analyser = this.masterTap.analyserOf(engine);
     const canvas = this.canvas;
-    const analyser = this.analyser;
     if (!canvas || !analyser || !engine) return;
     const width = canvas.clientWidth;
     const height = canvas.clientHeight;
@@ -57,6 +47,8 @@ export class MasterSpectrum {
     }
     const g = canvas.getContext("2d");
     if (!g || width === 0) return;
+    if (this.bins.length !== analyser.frequencyBinCount)
+      this.bins = new Float32Array(analyser.frequencyBinCount);
     analyser.getFloatFrequencyData(this.bins);
     if (this.color === "") this.color = this.colorOf();
     g.clearRect(0, 0, width, height);
@@ -76,22 +68,8 @@ export class MasterSpectrum {
     g.stroke();
   }
 
-  /** The element left the page: let go of the analyser. */
+  /** The element left the page: stop following the colour scheme (the tap is let go by its owner). */
   disconnect(): void {
     this.colorScheme.removeEventListener("change", this.staleColor);
-    this.tap(null, null);
-  }
-
-  private tap(engine: RealtimeEngineClient | null, output: AudioNode | null): void {
-    if (this.source && this.analyser) this.source.disconnect(this.analyser);
-    this.source = output;
-    this.analyser = null;
-    if (!engine || !output) return;
-    const analyser = engine.context.createAnalyser();
-    analyser.fftSize = SPECTRUM_FFT_SIZE;
-    analyser.smoothingTimeConstant = 0.6;
-    this.bins = new Float32Array(analyser.frequencyBinCount);
-    output.connect(analyser);
-    this.analyser = analyser;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * What the mixer's bus and send controls do to the project: each edit one command, so one undo step;
- * a send level drag is one gesture (coalesced by the editor, as a fader drag) until the slider's change.
+ * a send level drag is one gesture (coalesced by the editor, as a fader drag) until the slider's change,
+ * or, with the send's automation lane writing while the transport plays, points on that lane.
  */
 import type { ProjectCommand } from "../project/project-commands";
 import type { Project } from "../project/project-schema";
@@ -16,6 +17,11 @@ export interface MixerEditing {
   project(): Project;
   /** Runs a command (with a gesture id: coalesced with the same gesture's edits). */
   run(command: ProjectCommand, gesture?: string): boolean;
+  /**
+   * A control of `address` (`send:<id>`) on `trackId` moved to `value`: true when it was written as
+   * automation (its lane shows with Write on and the transport plays), so the level itself stays.
+   */
+  record?(trackId: string, address: string, value: number): boolean;
 }
 
 /**
@@ -41,7 +47,9 @@ export function busAndSendActions(editing: MixerEditing): SendActions & { addBus
       if (command) editing.run(command);
     },
     sendLevel: (trackId, sendId, event) => {
-      const level = sendLevelFromSlider(Number((event.target as HTMLInputElement).value));
+      const value = Number((event.target as HTMLInputElement).value);
+      if (editing.record?.(trackId, `send:${sendId}`, value)) return;
+      const level = sendLevelFromSlider(value);
       editing.run(
         { type: "set_send", track_id: trackId, send_id: sendId, send: { level_db: level } },
         `send-${gesture}`,

@@ -78,8 +78,12 @@ export interface SendActions {
   removeDevice(trackId: string, deviceId: string): void;
 }
 
-/** A level as a send shows it. */
-function formatSendDb(db: number): string {
+/**
+ * A level as a send shows it (its slider's floor, MIN_SEND_DB, stands for silence).
+ * @example
+ * formatSendDb(-6); // "-6.0 dB"
+ */
+export function formatSendDb(db: number): string {
   return db <= MIN_SEND_DB ? "-∞ dB" : `${db > 0 ? "+" : ""}${db.toFixed(1)} dB`;
 }
 

@@ -1,8 +1,8 @@
 /**
  * The mixer: one strip per track and bus (its meter, peak and RMS from the engine's node meters,
  * strip-meters.ts; volume, pan, mute, solo; its sends, and on a bus its effects, mixer-sends.ts),
- * "+ Bus", and the master's (volume, the engine's own output meter and the spectrum,
- * master-spectrum.ts). Each control is labelled with its track, and sliders say their value in words
+ * "+ Bus", and the master's (volume, the engine's own output meter, the spectrum and the scope,
+ * master-spectrum.ts and master-scope.ts). Each control is labelled with its track, and sliders say their value in words
  * (aria-valuetext: "-6.0 dB", "20% left").
  */
 import { html, nothing } from "lit";
@@ -102,6 +102,9 @@ export function mixer(project: Project, actions: MixerActions) {
         </label>
         <canvas class="master-spectrum" data-spectrum="master" role="img"
           aria-label="Spectrum of the output, 20 Hz to 20 kHz, 0 to -100 dB"></canvas>
+        <canvas class="master-scope" data-scope="master" role="img"
+          aria-label="Scope of the output: 1024 frames from a rising edge through 0, -1 to +1"></canvas>
+        <output class="scope-frequency" data-scope-frequency="master" aria-label="Frequency the scope measures">no periodic signal</output>
       </div>
     </section>
   `;

@@ -69,7 +69,9 @@ import {
 } from "./keyboard-map";
 import { LivePlayer } from "./live-player";
 import { RulerGesture } from "./loop-range";
+import { MasterScope, type ScopeReading } from "./master-scope";
 import { MasterSpectrum } from "./master-spectrum";
+import { MasterTap } from "./master-tap";
 import { connectMidiInputs, type MidiInputConnection } from "./midi-input";
 import { busAndSendActions } from "./mixer-actions";
 import { MIN_FADER_DB, mixer } from "./mixer-strip";
@@ -386,12 +388,15 @@ export class WebdreamerStudio extends LitElement {
       this.notice = errorNotice(error, context);
     },
   });
-  /** Track and bus strips' meters (the engine's node meters) and the master's spectrum. */
+  /** Track and bus strips' meters (the engine's node meters), the master's spectrum and scope (one analyser). */
   private readonly stripMeters = new StripMeters(() => this.meterColors());
-  private readonly spectrum = new MasterSpectrum();
+  private readonly masterTap = new MasterTap();
+  private readonly spectrum = new MasterSpectrum(this.masterTap);
+  private readonly scope = new MasterScope(this.masterTap);
   private readonly busAndSends = busAndSendActions({
     project: () => this.project,
     run: (command, gesture) => this.run(command, gesture),
+    record: (trackId, address, value) => this.automation.record(trackId, address, value),
   });
 
   constructor() {
@@ -453,6 +458,16 @@ export class WebdreamerStudio extends LitElement {
    */
   get engine(): RealtimeEngineClient | null {
     return this.realtime.engine;
+  }
+
+  /**
+   * What the master's scope last drew (its trace from the trigger, the measured period in frames), or
+   * null before it drew.
+   * @example
+   * const hz = studio.scopeReading ? studio.scopeReading.sampleRate / studio.scopeReading.periodFrames : 0;
+   */
+  get scopeReading(): ScopeReading | null {
+    return this.scope.reading;
   }
 
   /**
@@ -824,6 +839,8 @@ export class WebdreamerStudio extends LitElement {
     this.playback.detach();
     this.stripMeters.disconnect();
     this.spectrum.disconnect();
+    this.scope.disconnect();
+    this.masterTap.disconnect();
     this.peakWorker.close();
     void this.store?.stop();
     this.store = null;
@@ -843,9 +860,12 @@ export class WebdreamerStudio extends LitElement {
       this.stripMeters.refreshColors();
     }
     this.stripMeters.bind(this.renderRoot);
-    this.spectrum.bind(
-      this.renderRoot.querySelector("canvas[data-spectrum=master]"),
-      () => getComputedStyle(this).getPropertyValue("--wd-accent").trim() || "#5ad1a4",
+    const accent = () => getComputedStyle(this).getPropertyValue("--wd-accent").trim() || "#5ad1a4";
+    this.spectrum.bind(this.renderRoot.querySelector("canvas[data-spectrum=master]"), accent);
+    this.scope.bind(
+      this.renderRoot.querySelector("canvas[data-scope=master]"),
+      this.renderRoot.querySelector("output[data-scope-frequency=master]"),
+      accent,
     );
     if (changed.has("project")) {
       this.readout?.configure(this.beatsPerBar, this.loopBeats());
@@ -1561,6 +1581,7 @@ export class WebdreamerStudio extends LitElement {
     this.meterView.show(meters, now);
     this.stripMeters.show(this.realtime.engine, now);
     this.spectrum.show(this.realtime.engine, now);
+    this.scope.show(this.realtime.engine, now);
   }
 
   /** The meters' colours: the player's CSS custom properties. */

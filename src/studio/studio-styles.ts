@@ -424,11 +424,18 @@ const studioLayout = css`
   .add-bus {
     align-self: start;
   }
-  .strip canvas.master-spectrum {
+  .strip canvas.master-spectrum,
+  .strip canvas.master-scope {
     height: 72px;
     width: 100%;
     border-radius: 6px;
     background: var(--wd-display);
+  }
+  .strip .scope-frequency {
+    font-family: var(--wd-mono);
+    font-size: 0.72rem;
+    color: var(--wd-muted);
+    text-align: right;
   }
   .strip-control {
     display: grid;

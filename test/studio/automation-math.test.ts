@@ -209,6 +209,74 @@ describe("automation targets", () => {
   });
 });
 
+describe("send level targets", () => {
+  it("lists each send's level after pan, named after its bus, in dB over the send slider's range", () => {
+    const project = parseProject({
+      format: "webdreamer-project",
+      format_version: 1,
+      tracks: [
+        {
+          kind: "audio",
+          id: "keys",
+          sends: [
+            { id: "s1", target: "verb", level_db: -9 },
+            { id: "s2", target: "echo", level_db: -80 },
+          ],
+        },
+        { kind: "bus", id: "verb", name: "Reverb bus" },
+        { kind: "bus", id: "echo" },
+      ],
+    });
+    const track = project.tracks[0];
+    if (!track) throw new Error("no track");
+    const targets = automationTargets(track, [], project);
+    expect(targets.map((t) => [t.address, t.name, t.min, t.max, t.discrete, t.curve])).toEqual([
+      ["volume", "Volume", -60, 12, false, "linear"],
+      ["pan", "Pan", -1, 1, false, "linear"],
+      ["send:s1", "Send to Reverb bus", -60, 12, false, "linear"],
+      ["send:s2", "Send to echo", -60, 12, false, "linear"],
+    ]);
+    expect(targets[2]?.format(-6)).toBe("-6.0 dB");
+    expect(targets[2]?.format(-60)).toBe("-∞ dB");
+    // The send's level when it has no lane, clamped into the slider's range (-80 dB shows at its floor).
+    expect(targets.map((target) => staticValue(track, target, []))).toEqual([0, 0, -9, -60]);
+    // Without the project, the send is named by its target's id.
+    expect(automationTargets(track, [])[2]?.name).toBe("Send to verb");
+  });
+
+  it("records a send level's moves as the others: one set_automation on send:<id>, one undo step", () => {
+    const editor = new ProjectEditor(
+      parseProject({
+        format: "webdreamer-project",
+        format_version: 1,
+        tracks: [
+          { kind: "audio", id: "keys", sends: [{ id: "s1", target: "bus", level_db: 0 }] },
+          { kind: "bus", id: "bus" },
+        ],
+      }),
+    );
+    const target = automationTargets(editor.project.tracks[0] as never, [], editor.project)[2];
+    if (!target) throw new Error("no send target");
+    const recorder = new AutomationRecorder();
+    for (const [beat, value] of [
+      [1, -20],
+      [2, -10],
+      [3, 0],
+    ] as const) {
+      const write = recorder.move(editor.project, "keys", target, beat, value);
+      editor.execute(write.command, { gesture: write.gesture });
+    }
+    for (const write of recorder.finish()) editor.execute(write.command, { gesture: write.gesture });
+    const lane = editor.project.tracks[0]?.automation["send:s1"];
+    // A straight ramp in dB thins to its ends.
+    expect(lane?.points.map((point) => [point.beat, point.value])).toEqual([
+      [1, -20],
+      [3, 0],
+    ]);
+    expect(editor.history.done.length).toBe(1);
+  });
+});
+
 describe("AutomationRecorder", () => {
   it("writes moves at the playhead over the lane, then lands them thinned as one undo step", () => {
     const editor = new ProjectEditor(synthProject());
