@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runStatus } from "../../src/cli/status-command";
 import type { GraphNodeInput } from "../../src/contracts/index";
 import { saveSession } from "../../src/session/index";
 import { type RedisServer, startRedisServer } from "../support/redis-server";
@@ -86,10 +87,29 @@ async function stopWorker(worker: WorkerProcess): Promise<void> {
 
 const count = (text: string, word: string) => text.split(word).length - 1;
 
+/** What runStatus (the CLI's `status`) prints for one queue, run in this process. */
+async function statusInProcess(redis: string, queue: string): Promise<string> {
+  let stdout = "";
+  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: process.stderr };
+  expect(await runStatus(["--redis", redis, "--queue", queue], io)).toBe(0);
+  return stdout;
+}
+
+/** `webdreamer status` of one queue: its stdout, after checking it exited 0. */
+function status(redis: string, queue: string): string {
+  const run = webdreamer("status", "--redis", redis, "--queue", queue);
+  expect(run.stderr).toBe("");
+  expect(run.status).toBe(0);
+  return run.stdout;
+}
+
 describe("the render farm (BullMQ on redis-server, the built CLI)", () => {
   let redis: RedisServer;
   let dir: string;
   const workers: WorkerProcess[] = [];
+  /** `webdreamer enqueue <sessions> -o <out>` on this test's redis-server and `queue`. */
+  const enqueue = (queue: string, sessions: string, out: string, ...flags: string[]) =>
+    webdreamer("enqueue", sessions, "-o", out, "--redis", redis.url, "--queue", queue, ...flags);
 
   beforeAll(async () => {
     execFileSync(process.execPath, ["scripts/build-cli.mjs"], { cwd: REPO });
@@ -113,17 +133,7 @@ describe("the render farm (BullMQ on redis-server, the built CLI)", () => {
     workers.push(...pair);
 
     const out = join(dir, "forty-farm");
-    const run = webdreamer(
-      "enqueue",
-      sessions,
-      "-o",
-      out,
-      "--redis",
-      redis.url,
-      "--queue",
-      "forty",
-      "--wait",
-    );
+    const run = enqueue("forty", sessions, out, "--wait");
     expect(run.stderr).toContain("40 sessions on queue forty");
     expect(run.stderr).toContain("100% | 40/40 sessions");
     expect(run.stderr).toContain("40 of 40 sessions rendered");
@@ -149,17 +159,7 @@ describe("the render farm (BullMQ on redis-server, the built CLI)", () => {
 
     // The same batch again: the jobs are there, done; nothing is rendered or written.
     const before = (await stat(join(out, names[0] as string))).mtimeMs;
-    const again = webdreamer(
-      "enqueue",
-      sessions,
-      "-o",
-      out,
-      "--redis",
-      redis.url,
-      "--queue",
-      "forty",
-      "--wait",
-    );
+    const again = enqueue("forty", sessions, out, "--wait");
     expect(again.status).toBe(0);
     expect(again.stderr).toContain("40 of 40 sessions rendered");
     expect(pair.map((worker) => count(worker.log(), "rendered: ")).reduce((a, b) => a + b)).toBe(40);
@@ -180,7 +180,7 @@ describe("the render farm (BullMQ on redis-server, the built CLI)", () => {
     const doomed = await startWorker(redis.url, "kill", "--lock-duration", "1000");
     workers.push(doomed);
     const out = join(dir, "long-farm");
-    const queued = webdreamer("enqueue", sessions, "-o", out, "--redis", redis.url, "--queue", "kill");
+    const queued = enqueue("kill", sessions, out);
     expect(queued.status).toBe(0);
     await doomed.until("started: ");
     doomed.child.kill("SIGKILL");
@@ -196,17 +196,7 @@ describe("the render farm (BullMQ on redis-server, the built CLI)", () => {
       "500",
     );
     workers.push(survivor);
-    const wait = webdreamer(
-      "enqueue",
-      sessions,
-      "-o",
-      out,
-      "--redis",
-      redis.url,
-      "--queue",
-      "kill",
-      "--wait",
-    );
+    const wait = enqueue("kill", sessions, out, "--wait");
     expect(wait.stderr).toContain("1 of 1 sessions rendered");
     expect(wait.status).toBe(0);
     // --wait returns on the completed event, maybe before the worker's own line reaches us.
@@ -216,21 +206,53 @@ describe("the render farm (BullMQ on redis-server, the built CLI)", () => {
     expect((await readdir(out)).sort()).toEqual([".webdreamer", "long.wav"]);
   }, 90_000);
 
+  it("`status` shows a running job's progress rising, then the job done", async () => {
+    const sessions = join(dir, "watched");
+    // Long enough for several progress updates (4 a second): a reverb over 2 minutes at 8 kHz (about 3 s of rendering on a quiet machine, a dozen updates).
+    await oscillatorSession(join(sessions, "watched.json"), 330, 120, [
+      { name: "room", node_id: "builtin:reverb", inputs: ["filter"] },
+    ]);
+    expect(status(redis.url, "watched")).toBe(
+      "queue watched: 0 waiting, 0 delayed, 0 active, 0 completed, 0 failed\n",
+    );
+    const out = join(dir, "watched-out");
+    expect(enqueue("watched", sessions, out).status).toBe(0);
+    expect(status(redis.url, "watched")).toContain("queue watched: 1 waiting, 0 delayed, 0 active");
+    const worker = await startWorker(redis.url, "watched");
+    workers.push(worker);
+    await worker.until("started: ");
+    // The percents `status` prints while the job runs, until it is done. Polled in this process
+    // (runStatus is what the CLI runs), since starting the CLI would take longer than a poll.
+    const percents: number[] = [];
+    let last = "";
+    for (let polls = 0; polls < 3000; polls++) {
+      last = await statusInProcess(redis.url, "watched");
+      const active = last.match(/^active +(\d+)% +(\S+)$/m);
+      if (!active) break;
+      expect(active[2]).toBe(join(sessions, "watched.json"));
+      percents.push(Number(active[1]));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(status(redis.url, "watched")).toBe(last);
+    expect(last).toBe("queue watched: 0 waiting, 0 delayed, 0 active, 1 completed, 0 failed\n");
+    // It rose through several values strictly between 0 and 100, never going back.
+    const seen = [...new Set(percents)].filter((percent) => percent > 0 && percent < 100);
+    expect(seen.length, `percents seen: ${percents.join(" ")}`).toBeGreaterThanOrEqual(3);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    await worker.until("rendered: ");
+    expect((await readdir(out)).sort()).toEqual([".webdreamer", "watched.wav"]);
+  }, 90_000);
+
   it("retries a failing job with exponential backoff, then fails it with the render's error", async () => {
     const sessions = join(dir, "bad");
     await oscillatorSession(join(sessions, "bad.json"), 220, 0.1);
     // A session file that is no session: the render fails the same way on every attempt.
     await writeFile(join(sessions, "bad.json"), '{"version": "v1alpha"}');
     workers.push(await startWorker(redis.url, "retry"));
-    const run = webdreamer(
-      "enqueue",
-      sessions,
-      "-o",
-      join(dir, "bad-out"),
-      "--redis",
-      redis.url,
-      "--queue",
+    const run = enqueue(
       "retry",
+      sessions,
+      join(dir, "bad-out"),
       "--attempts",
       "3",
       "--backoff",
@@ -240,6 +262,10 @@ describe("the render farm (BullMQ on redis-server, the built CLI)", () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/webdreamer: failed: .*bad\.json: E_SCHEMA/);
     expect(run.stderr).toContain("0 of 1 sessions rendered, 1 failed after 3 attempts");
+    // `status` names the failed job, its attempts and the render's error.
+    expect(status(redis.url, "retry")).toMatch(
+      /queue retry: 0 waiting, 0 delayed, 0 active, 0 completed, 1 failed\nfailed {2}\S*bad\.json \(3 attempts\): .*E_SCHEMA/,
+    );
     const queue = new Queue("retry", { connection: { url: redis.url } });
     try {
       const [job] = await queue.getFailed();
