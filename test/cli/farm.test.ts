@@ -4,7 +4,7 @@
  * bytes of a local `webdreamer render`; a worker killed mid-job loses nothing; a failing job is
  * retried with its backoff and fails with a clear error.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -112,7 +112,6 @@ describe("the render farm (BullMQ on redis-server, the built CLI)", () => {
     webdreamer("enqueue", sessions, "-o", out, "--redis", redis.url, "--queue", queue, ...flags);
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ["scripts/build-cli.mjs"], { cwd: REPO });
     redis = await startRedisServer();
     dir = await mkdtemp(join(tmpdir(), "webdreamer-farm-"));
   });
