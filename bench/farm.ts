@@ -16,6 +16,7 @@ import type { FarmJobData } from "../src/cli/farm-render";
 import { renderJobOf, sessionName, sessionTargets } from "../src/cli/session-inputs";
 import { saveSession } from "../src/session/index";
 import { startRedisServer } from "../test/support/redis-server";
+import { sawRoomRequest } from "./saw-room-request";
 import { median } from "./workloads";
 
 const CLI = resolve(import.meta.dirname, "../bin/webdreamer.mjs");
@@ -32,31 +33,7 @@ async function writeSessions(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (let i = 0; i < SESSIONS; i++) {
     await saveSession(join(dir, `take-${i}.json`), {
-      request: {
-        version: "v1alpha",
-        request_id: `bench-farm-${i}`,
-        sample_rate: 48000,
-        channels: 2,
-        duration_seconds: 1,
-        node_graph: {
-          version: "v1alpha",
-          nodes: [
-            {
-              name: "osc",
-              node_id: "builtin:oscillator",
-              params: { frequency: 110 + 10 * i, waveform: "saw" },
-            },
-            {
-              name: "filter",
-              node_id: "builtin:filter",
-              inputs: ["osc"],
-              params: { mode: "lowpass", frequency: 1500 },
-            },
-            { name: "room", node_id: "builtin:reverb", inputs: ["filter"] },
-          ],
-          output: "room",
-        },
-      },
+      request: sawRoomRequest(`bench-farm-${i}`, 110 + 10 * i),
       buffers: new Map(),
     });
   }

@@ -6,12 +6,12 @@
  */
 
 import type { EngineClient } from "../src/api/engine-client";
-import type { RenderRequestInput } from "../src/contracts/render";
 import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
 import { createEngineServer } from "../src/serve/engine-server";
 import { RemoteHttpEngineClient } from "../src/serve/http-engine-client";
 import { interleave } from "./pairs";
+import { sawRoomRequest } from "./saw-room-request";
 import { median } from "./workloads";
 
 export interface ServeOverhead {
@@ -21,27 +21,7 @@ export interface ServeOverhead {
   inProcess: number[];
 }
 
-const REQUEST: RenderRequestInput = {
-  version: "v1alpha",
-  request_id: "bench-serve",
-  node_graph: {
-    version: "v1alpha",
-    nodes: [
-      { name: "osc", node_id: "builtin:oscillator", params: { frequency: 220, waveform: "saw" } },
-      {
-        name: "filter",
-        node_id: "builtin:filter",
-        inputs: ["osc"],
-        params: { mode: "lowpass", frequency: 1500 },
-      },
-      { name: "room", node_id: "builtin:reverb", inputs: ["filter"] },
-    ],
-    output: "room",
-  },
-  duration_seconds: 1,
-  sample_rate: 48000,
-  channels: 2,
-};
+const REQUEST = sawRoomRequest("bench-serve", 220);
 
 async function timeOne(engine: EngineClient): Promise<number> {
   const started = performance.now();
