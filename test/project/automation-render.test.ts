@@ -9,59 +9,47 @@ import { describe, expect, it } from "vitest";
 import { decodeWav } from "../../src/audio-io/wav-codec";
 import { createEngine } from "../../src/create-engine";
 import { exportProject } from "../../src/project/export-project";
-import { parseProject } from "../../src/project/project-invariants";
 import { unzipProject, zipProject } from "../../src/project/project-zip";
 import { laneValueAt } from "../../src/studio/automation-math";
+import { CONSTANT_BPM, CONSTANT_LEVEL, CONSTANT_RATE, constantProject } from "../support/constant-project";
 
-const RATE = 48000;
-const BPM = 120;
-const DC = 0.5;
+const RATE = CONSTANT_RATE;
+const BPM = CONSTANT_BPM;
+const DC = CONSTANT_LEVEL;
 
 function automatedProject() {
-  const seconds = 4;
-  const project = parseProject({
-    format: "webdreamer-project",
-    format_version: 1,
-    name: "automation",
-    tempo: { bpm: BPM },
-    audio: [{ content_id: "dc", sample_rate: RATE, frames: seconds * RATE, channels: 1 }],
-    tracks: [
-      {
-        kind: "audio",
-        id: "tone",
-        clips: [{ id: "c1", start_beat: 0, length_beats: 8, content_id: "dc" }],
-        automation: {
-          // -30 dB up to 0 dB over beats 1..5 (held before), held until a step down to -12 dB at beat 6.
-          volume: {
-            points: [
-              { beat: 1, value: -30 },
-              { beat: 5, value: 0, curve: "step" },
-              { beat: 6, value: -12 },
-            ],
-          },
+  return constantProject("automation", [
+    {
+      kind: "audio",
+      id: "tone",
+      clips: [{ id: "c1", start_beat: 0, length_beats: 8, content_id: "dc" }],
+      automation: {
+        // -30 dB up to 0 dB over beats 1..5 (held before), held until a step down to -12 dB at beat 6.
+        volume: {
+          points: [
+            { beat: 1, value: -30 },
+            { beat: 5, value: 0, curve: "step" },
+            { beat: 6, value: -12 },
+          ],
         },
       },
-      {
-        kind: "audio",
-        id: "panned",
-        clips: [{ id: "c2", start_beat: 0, length_beats: 8, content_id: "dc" }],
-        mixer: { mute: false },
-        // Full left to full right over beats 0..8.
-        automation: {
-          pan: {
-            points: [
-              { beat: 0, value: -1 },
-              { beat: 8, value: 1 },
-            ],
-          },
+    },
+    {
+      kind: "audio",
+      id: "panned",
+      clips: [{ id: "c2", start_beat: 0, length_beats: 8, content_id: "dc" }],
+      mixer: { mute: false },
+      // Full left to full right over beats 0..8.
+      automation: {
+        pan: {
+          points: [
+            { beat: 0, value: -1 },
+            { beat: 8, value: 1 },
+          ],
         },
       },
-    ],
-  });
-  const audio = new Map([
-    ["dc", { sampleRate: RATE, channels: [new Float32Array(seconds * RATE).fill(DC)] }],
+    },
   ]);
-  return { project, audio };
 }
 
 describe("automation lanes of a saved project", () => {

@@ -10,46 +10,34 @@ import { describe, expect, it } from "vitest";
 
 import { createEngine } from "../../src/create-engine";
 import { compileProject, trackNodes } from "../../src/project/compile-project";
-import { parseProject } from "../../src/project/project-invariants";
 import { unzipProject, zipProject } from "../../src/project/project-zip";
 import { laneValueAt } from "../../src/studio/automation-math";
+import { CONSTANT_BPM, CONSTANT_LEVEL, CONSTANT_RATE, constantProject } from "../support/constant-project";
 
-const RATE = 48000;
-const BPM = 120;
-const DC = 0.5;
+const RATE = CONSTANT_RATE;
+const BPM = CONSTANT_BPM;
+const DC = CONSTANT_LEVEL;
 
 function sendProject() {
-  const seconds = 4;
-  const project = parseProject({
-    format: "webdreamer-project",
-    format_version: 1,
-    name: "send automation",
-    tempo: { bpm: BPM },
-    audio: [{ content_id: "dc", sample_rate: RATE, frames: seconds * RATE, channels: 1 }],
-    tracks: [
-      {
-        kind: "audio",
-        id: "keys",
-        clips: [{ id: "c1", start_beat: 0, length_beats: 8, content_id: "dc" }],
-        sends: [{ id: "s1", target: "bus", level_db: 0 }],
-        automation: {
-          // -40 dB up to -6 dB over beats 1..5 (held before), held to a step down to -20 dB at beat 6.
-          "send:s1": {
-            points: [
-              { beat: 1, value: -40 },
-              { beat: 5, value: -6, curve: "step" },
-              { beat: 6, value: -20 },
-            ],
-          },
+  return constantProject("send automation", [
+    {
+      kind: "audio",
+      id: "keys",
+      clips: [{ id: "c1", start_beat: 0, length_beats: 8, content_id: "dc" }],
+      sends: [{ id: "s1", target: "bus", level_db: 0 }],
+      automation: {
+        // -40 dB up to -6 dB over beats 1..5 (held before), held to a step down to -20 dB at beat 6.
+        "send:s1": {
+          points: [
+            { beat: 1, value: -40 },
+            { beat: 5, value: -6, curve: "step" },
+            { beat: 6, value: -20 },
+          ],
         },
       },
-      { kind: "bus", id: "bus", name: "Bus" },
-    ],
-  });
-  const audio = new Map([
-    ["dc", { sampleRate: RATE, channels: [new Float32Array(seconds * RATE).fill(DC)] }],
+    },
+    { kind: "bus", id: "bus", name: "Bus" },
   ]);
-  return { project, audio };
 }
 
 describe("a send's level lane of a saved project", () => {
