@@ -31,6 +31,7 @@ import { benchW3Worker } from "./faust/w3-browser";
 import { benchW3Nodejs } from "./faust/w3-nodejs";
 import { kernelRenderer } from "./kernels";
 import { benchLongRender } from "./long-render";
+import { benchMemory } from "./memory";
 import type { OneRender, ProjectExportPairs } from "./pages/bench";
 import { describePairs, interleave, type PairStats, pairStats, ratioStats } from "./pairs";
 import { benchProjectCompile, benchProjectExportNodejs } from "./project";
@@ -443,8 +444,69 @@ async function startupRow(): Promise<void> {
   );
 }
 
+/**
+ * What an engine instance, a W2 voice, a second of captured audio and the W1/W2/W3 graphs take
+ * (bench/memory.ts): one measurement each, not timings. The ratio is reference / ours (above 1:
+ * webdreamer takes less); where no other engine's figure is measurable, the reference is the engine's
+ * own estimate made before it allocated, and the ratio says how exact that is.
+ */
+async function footprintRows(): Promise<void> {
+  const m = await benchMemory();
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+  console.error(
+    `[bench] memory: instance ${kib(m.instance.wasmBytes)} of wasm memory (${kib(m.instance.inUseBytes)} heap in use, ` +
+      `a second engine in it ${m.instance.secondEngineBytes} B), faustwasm os.osc(440) ${kib(m.instance.faustwasmOscBytes)}; ` +
+      `W2 voice ${m.voice.inUseBytes.toFixed(0)} B in use, ${m.voice.estimateBytes.toFixed(0)} B estimated, ` +
+      `${m.voice.wasmBytes.toFixed(0)} B of wasm growth (${m.voice.many} voices against 32); ` +
+      `capture ${m.capture.heldBytesPerSecond} B/s held, ${m.capture.arrayBufferBytesPerSecond.toFixed(0)} B/s of Node ArrayBuffers; ` +
+      `W1 ${m.W1.inUseBytes} B (estimate ${m.W1.estimateBytes}, wasm growth ${m.W1.wasmGrowthBytes}); ` +
+      `W2 ${m.W2.inUseBytes} B (estimate ${m.W2.estimateBytes}, wasm growth ${m.W2.wasmGrowthBytes}); ` +
+      `W3 engine ${m.W3.engineBytes} B + Faust memory ${m.W3.faustBytes} B (estimate ${m.W3.estimateBytes}), faustwasm ${m.W3.faustwasmBytes} B`,
+  );
+  const one = (id: string, unit: string, reference: string, ours: number, theirs: number) =>
+    row(id, unit, reference, { ours: [ours], reference: [theirs] }, ratioStats([theirs / ours]), false);
+  one(
+    "memory.instance",
+    "bytes of wasm memory: one engine.wasm instance with one engine (48 kHz, 128 frames)",
+    "faustwasm's memory for one instance of a compiled os.osc(440) (createAsyncMonoDSPInstance), same process",
+    m.instance.wasmBytes,
+    m.instance.faustwasmOscBytes,
+  );
+  one(
+    "memory.voice",
+    `heap bytes per W2 voice (saw -> lowpass -> gain; W2 with ${m.voice.many} voices less W2 with 32)`,
+    "the engine's estimate of the same difference (estimateGraphMemory, before allocating)",
+    round(m.voice.inUseBytes, 1),
+    round(m.voice.estimateBytes, 1),
+  );
+  one(
+    "memory.capture",
+    "bytes held per second of captured stereo audio (the client's heldBufferBytes, a render with one capture)",
+    "32-bit float stereo PCM at 48 kHz (384000 B/s)",
+    m.capture.heldBytesPerSecond,
+    m.capture.pcmBytesPerSecond,
+  );
+  for (const id of ["W1", "W2"] as const) {
+    one(
+      `memory.${id}`,
+      `heap bytes the ${id} graph takes, applied and rendered one block`,
+      "the engine's estimate before allocating (estimateGraphMemory)",
+      m[id].inUseBytes,
+      m[id].estimateBytes,
+    );
+  }
+  one(
+    "memory.W3",
+    "bytes W3 takes hosted: engine heap for the external node + the Faust node's own wasm memory",
+    "faustwasm's memory for one instance of the same compiled module (createAsyncMonoDSPInstance)",
+    m.W3.engineBytes + m.W3.faustBytes,
+    m.W3.faustwasmBytes,
+  );
+}
+
 /** An hour rendered offline in 1 s slices: the engine's memory after the first minute and at the end. */
 async function memoryRows(): Promise<void> {
+  await footprintRows();
   const long = await benchLongRender(3600);
   const { afterFirstMinute: first, atEnd: end } = long;
   console.error(
