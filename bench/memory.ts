@@ -18,7 +18,7 @@ import { createFaustNode } from "../src/faust/faust-node";
 import { faustMemoryBytes } from "../src/faust/heap";
 import { libFaustCompiler } from "../src/faust/libfaust";
 import { loadLibFaustFromDisk } from "../src/faust/libfaust-nodejs";
-import type { InProcessClient } from "../src/hosts/in-process/in-process-client";
+import type { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
 import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { SAMPLE_RATE, w1Program, w2Program } from "../test/support/workloads";
 import { W3_OPTIONS, W3_SOURCE } from "./faust/w3";
@@ -159,7 +159,7 @@ export interface CaptureMemory {
 }
 
 export async function captureMemory(seconds = 30): Promise<CaptureMemory> {
-  const client = (await createEngine({ sampleRate: SAMPLE_RATE })) as InProcessClient;
+  const client = (await createEngine({ sampleRate: SAMPLE_RATE })) as unknown as InProcessEngineClient;
   const before = { held: client.heldBufferBytes(), arrays: process.memoryUsage().arrayBuffers };
   // The output and one captured node: two stereo sources kept for the whole render.
   const result = await client.render({

@@ -10,7 +10,7 @@
  * offline processor on the same compiled DSP. Options: --seconds S (default 60), --repetitions N
  * (default 3), --only GROUP[,GROUP] (only those groups' rows, merged into latest.json in place of
  * their previous values; groups: workloads, w3, realtime, project, serve, wam, faust, warp,
- * farm, startup, memory).
+ * farm, startup, memory, live).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -74,6 +74,7 @@ const GROUPS = [
   "farm",
   "startup",
   "memory",
+  "live",
 ] as const;
 type Group = (typeof GROUPS)[number];
 
@@ -292,6 +293,36 @@ async function realtimeRows(page: import("@playwright/test").Page, address: stri
     "postMessage to a Worker and back, halved (rounds of 200 samples, interleaved)",
     { ours: wake.doorbell, reference: wake.postMessage },
     pairStats(wake.doorbell, wake.postMessage, cheaper),
+  );
+}
+
+/**
+ * The live rows (issue 18): W2 voices sustained on a real-time AudioContext's audio thread with under
+ * half a quantum spent, webdreamer's worklet host against Chromium's native nodes.
+ */
+async function liveRows(page: import("@playwright/test").Page, address: string): Promise<void> {
+  await page.goto(new URL("bench/pages/realtime.html", address).href);
+  await page.waitForFunction(() => "realtimeBench" in window);
+  type Live = { ours: number[]; native: number[]; points: Record<string, [number, number][][]> };
+  const live = await page.evaluate(
+    (n) =>
+      (window as unknown as { realtimeBench: { liveVoices(n: number): Promise<Live> } }).realtimeBench.liveVoices(
+        n,
+      ),
+    repetitions,
+  );
+  const describe = (runs: [number, number][][]) =>
+    runs.map((run) => run.map(([n, us]) => `${n}: ${us.toFixed(0)} us`).join(", ")).join(" | ");
+  console.error(
+    `[bench] live voices (voices: us per quantum on the audio thread): ours ${describe(live.points.ours ?? [])}; ` +
+      `native ${describe(live.points.native ?? [])}`,
+  );
+  row(
+    "live-voices",
+    "W2 voices with under half a quantum (1333 us) of the audio thread, real-time AudioContext, 48 kHz, 128 frames",
+    "Chromium's native nodes building the same voices in a real-time AudioContext, timed the same way (interleaved rounds)",
+    { ours: live.ours, reference: live.native },
+    pairStats(live.ours, live.native, faster),
   );
 }
 
@@ -534,7 +565,7 @@ async function memoryRows(): Promise<void> {
 }
 
 const started = performance.now();
-const browserGroups: Group[] = ["workloads", "w3", "realtime", "project", "wam"];
+const browserGroups: Group[] = ["workloads", "w3", "realtime", "project", "wam", "live"];
 if (browserGroups.some(runs)) {
   await withBrowser(async (browser, address) => {
     const fresh = async () => {
@@ -548,6 +579,7 @@ if (browserGroups.some(runs)) {
     if (runs("realtime")) await realtimeRows(await fresh(), address);
     if (runs("project")) await projectRows(await fresh(), address);
     if (runs("wam")) await wamRow(await fresh(), address);
+    if (runs("live")) await liveRows(await fresh(), address);
   });
 }
 if (runs("serve")) await serveRow();
