@@ -24,6 +24,7 @@ import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { PROGRAMS, SAMPLE_RATE, type WorkloadId } from "../test/support/workloads";
 import type { RingThroughputRow } from "./dataplane/ring-throughput";
 import { engineRenderer } from "./engine-timing";
+import { benchColdStart, playPressedMs } from "./cold-start";
 import { benchFarmThroughput, describeFarmThroughput } from "./farm";
 import { benchFaustCompile } from "./faust/compile-time";
 import { describeW3 } from "./faust/w3";
@@ -326,6 +327,23 @@ async function liveRows(page: import("@playwright/test").Page, address: string):
   );
 }
 
+/** Page load to first sound: the player's default patch against faustwasm playing the same patch. */
+async function coldStartRow(browser: import("@playwright/test").Browser): Promise<void> {
+  const times = await benchColdStart(browser, 2 * repetitions + 1);
+  const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
+  console.error(
+    `[bench] cold start, ms: player [${list(times.player)}] (Play pressed at [${list(playPressedMs.slice(1))}]), ` +
+      `faustwasm [${list(times.faustwasm)}]`,
+  );
+  row(
+    "cold-start.page",
+    "ms from navigation to first sound: <webdreamer-player>, default patch, prebuilt bundle, fresh browser context",
+    "faustwasm's bundle playing the same patch compiled to Faust (.wasm and JSON precompiled, createNode), fresh browser context (interleaved pairs)",
+    { ours: times.player, reference: times.faustwasm },
+    pairStats(times.player, times.faustwasm, cheaper),
+  );
+}
+
 /** The project export, webdreamer's Worker host and Chromium's native nodes alternating in one page. */
 async function projectExportPairs(page: import("@playwright/test").Page, address: string) {
   await page.goto(new URL("bench/pages/bench.html", address).href);
@@ -579,7 +597,10 @@ if (browserGroups.some(runs)) {
     if (runs("realtime")) await realtimeRows(await fresh(), address);
     if (runs("project")) await projectRows(await fresh(), address);
     if (runs("wam")) await wamRow(await fresh(), address);
-    if (runs("live")) await liveRows(await fresh(), address);
+    if (runs("live")) {
+      await liveRows(await fresh(), address);
+      await coldStartRow(browser);
+    }
   });
 }
 if (runs("serve")) await serveRow();
