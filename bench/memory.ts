@@ -18,8 +18,8 @@ import { createFaustNode } from "../src/faust/faust-node";
 import { faustMemoryBytes } from "../src/faust/heap";
 import { libFaustCompiler } from "../src/faust/libfaust";
 import { loadLibFaustFromDisk } from "../src/faust/libfaust-nodejs";
-import type { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
 import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
+import type { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
 import { SAMPLE_RATE, w1Program, w2Program } from "../test/support/workloads";
 import { W3_OPTIONS, W3_SOURCE } from "./faust/w3";
 
@@ -115,8 +115,10 @@ export interface W3Memory {
   engineBytes: number;
   /** The Faust node's own WebAssembly memory once prepared. */
   faustBytes: number;
-  /** faustMemoryBytes' estimate of the Faust node's memory, plus the engine's estimate. */
-  estimateBytes: number;
+  /** The engine's estimate of its part (estimateMemory). */
+  engineEstimateBytes: number;
+  /** faustMemoryBytes' estimate of the Faust node's memory. */
+  faustEstimateBytes: number;
   /** faustwasm's memory for one instance of the same module (createAsyncMonoDSPInstance). */
   faustwasmBytes: number;
 }
@@ -142,7 +144,8 @@ export async function w3Memory(module: WebAssembly.Module): Promise<W3Memory> {
   return {
     engineBytes,
     faustBytes,
-    estimateBytes: engineEstimate + faustMemoryBytes(compiled.layout, new Map()),
+    engineEstimateBytes: engineEstimate,
+    faustEstimateBytes: faustMemoryBytes(compiled.layout, new Map()),
     faustwasmBytes: reference.memory.buffer.byteLength,
   };
 }

@@ -22,9 +22,9 @@ import { instantiateEngine } from "../src/engine/engine-module";
 import { WasmEngine } from "../src/engine/wasm-engine";
 import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { PROGRAMS, SAMPLE_RATE, type WorkloadId } from "../test/support/workloads";
+import { benchColdStart, playPressedMs } from "./cold-start";
 import type { RingThroughputRow } from "./dataplane/ring-throughput";
 import { engineRenderer } from "./engine-timing";
-import { benchColdStart, playPressedMs } from "./cold-start";
 import { benchFarmThroughput, describeFarmThroughput } from "./farm";
 import { benchFaustCompile } from "./faust/compile-time";
 import { describeW3 } from "./faust/w3";
@@ -307,16 +307,16 @@ async function liveRows(page: import("@playwright/test").Page, address: string):
   type Live = { ours: number[]; native: number[]; points: Record<string, [number, number][][]> };
   const live = await page.evaluate(
     (n) =>
-      (window as unknown as { realtimeBench: { liveVoices(n: number): Promise<Live> } }).realtimeBench.liveVoices(
-        n,
-      ),
+      (
+        window as unknown as { realtimeBench: { liveVoices(n: number): Promise<Live> } }
+      ).realtimeBench.liveVoices(n),
     repetitions,
   );
-  const describe = (runs: [number, number][][]) =>
+  const listPoints = (runs: [number, number][][]) =>
     runs.map((run) => run.map(([n, us]) => `${n}: ${us.toFixed(0)} us`).join(", ")).join(" | ");
   console.error(
-    `[bench] live voices (voices: us per quantum on the audio thread): ours ${describe(live.points.ours ?? [])}; ` +
-      `native ${describe(live.points.native ?? [])}`,
+    `[bench] live voices (voices: us per quantum on the audio thread): ours ${listPoints(live.points.ours ?? [])}; ` +
+      `native ${listPoints(live.points.native ?? [])}`,
   );
   row(
     "live-voices",
@@ -510,7 +510,8 @@ async function footprintRows(): Promise<void> {
       `capture ${m.capture.heldBytesPerSecond} B/s held, ${m.capture.arrayBufferBytesPerSecond.toFixed(0)} B/s of Node ArrayBuffers; ` +
       `W1 ${m.W1.inUseBytes} B (estimate ${m.W1.estimateBytes}, wasm growth ${m.W1.wasmGrowthBytes}); ` +
       `W2 ${m.W2.inUseBytes} B (estimate ${m.W2.estimateBytes}, wasm growth ${m.W2.wasmGrowthBytes}); ` +
-      `W3 engine ${m.W3.engineBytes} B + Faust memory ${m.W3.faustBytes} B (estimate ${m.W3.estimateBytes}), faustwasm ${m.W3.faustwasmBytes} B`,
+      `W3 engine ${m.W3.engineBytes} B (estimate ${m.W3.engineEstimateBytes}) + Faust memory ${m.W3.faustBytes} B ` +
+      `(estimate ${m.W3.faustEstimateBytes}), faustwasm ${m.W3.faustwasmBytes} B`,
   );
   const one = (id: string, unit: string, reference: string, ours: number, theirs: number) =>
     row(id, unit, reference, { ours: [ours], reference: [theirs] }, ratioStats([theirs / ours]), false);

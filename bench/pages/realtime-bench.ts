@@ -82,7 +82,7 @@ async function sustainedVoices(side: LiveSide) {
   await measure(64);
   const [n1, t1] = points[0] as [number, number];
   await measure(clamp((n1 * HALF_QUANTUM_US) / t1));
-  const fit = () => {
+  const crossing = () => {
     const n = points.length;
     const mx = points.reduce((s, [x]) => s + x, 0) / n;
     const my = points.reduce((s, [, y]) => s + y, 0) / n;
@@ -95,8 +95,8 @@ async function sustainedVoices(side: LiveSide) {
     }
     return (HALF_QUANTUM_US - (my - slope * mx)) / slope;
   };
-  await measure(clamp(fit()));
-  return { voices: Math.max(0, Math.floor(fit())), points };
+  await measure(clamp(crossing()));
+  return { voices: Math.max(0, Math.floor(crossing())), points };
 }
 
 const api = {
