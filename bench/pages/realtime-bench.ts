@@ -61,6 +61,13 @@ async function liveQuantumMicros(side: LiveSide, voices: number, warmSeconds = 1
     const [t0, t1] = await Promise.all([before.times, after.times]);
     const costs: number[] = [];
     for (let q = warm; q < quanta; q++) costs.push((t1[q] as number) - (t0[q] as number));
+    // Probes that started a quantum apart would time across quanta: a negative time gives them away.
+    const negative = costs.filter((us) => us < 0).length;
+    if (negative > 0) {
+      throw new Error(
+        `live voices: ${negative} of ${costs.length} quanta timed negative: the probes are not aligned`,
+      );
+    }
     return median(costs);
   } finally {
     await context.close();
