@@ -10,7 +10,7 @@
  * offline processor on the same compiled DSP. Options: --seconds S (default 60), --repetitions N
  * (default 3), --only GROUP[,GROUP] (only those groups' rows, merged into latest.json in place of
  * their previous values; groups: workloads, w3, realtime, project, serve, wam, faust, warp,
- * farm, startup, memory).
+ * farm, startup, memory, live).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -22,6 +22,7 @@ import { instantiateEngine } from "../src/engine/engine-module";
 import { WasmEngine } from "../src/engine/wasm-engine";
 import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { PROGRAMS, SAMPLE_RATE, type WorkloadId } from "../test/support/workloads";
+import { benchColdStart, playPressedMs } from "./cold-start";
 import type { RingThroughputRow } from "./dataplane/ring-throughput";
 import { engineRenderer } from "./engine-timing";
 import { benchFarmThroughput, describeFarmThroughput } from "./farm";
@@ -31,6 +32,7 @@ import { benchW3Worker } from "./faust/w3-browser";
 import { benchW3Nodejs } from "./faust/w3-nodejs";
 import { kernelRenderer } from "./kernels";
 import { benchLongRender } from "./long-render";
+import { benchMemory } from "./memory";
 import type { OneRender, ProjectExportPairs } from "./pages/bench";
 import { describePairs, interleave, type PairStats, pairStats, ratioStats } from "./pairs";
 import { benchProjectCompile, benchProjectExportNodejs } from "./project";
@@ -73,6 +75,7 @@ const GROUPS = [
   "farm",
   "startup",
   "memory",
+  "live",
 ] as const;
 type Group = (typeof GROUPS)[number];
 
@@ -294,6 +297,53 @@ async function realtimeRows(page: import("@playwright/test").Page, address: stri
   );
 }
 
+/**
+ * The live rows (issue 18): W2 voices sustained on a real-time AudioContext's audio thread with under
+ * half a quantum spent, webdreamer's worklet host against Chromium's native nodes.
+ */
+async function liveRows(page: import("@playwright/test").Page, address: string): Promise<void> {
+  await page.goto(new URL("bench/pages/realtime.html", address).href);
+  await page.waitForFunction(() => "realtimeBench" in window);
+  type Live = { ours: number[]; native: number[]; points: Record<string, [number, number][][]> };
+  const live = await page.evaluate(
+    (n) =>
+      (
+        window as unknown as { realtimeBench: { liveVoices(n: number): Promise<Live> } }
+      ).realtimeBench.liveVoices(n),
+    repetitions,
+  );
+  const listPoints = (runs: [number, number][][]) =>
+    runs.map((run) => run.map(([n, us]) => `${n}: ${us.toFixed(0)} us`).join(", ")).join(" | ");
+  console.error(
+    `[bench] live voices (voices: us per quantum on the audio thread): ours ${listPoints(live.points.ours ?? [])}; ` +
+      `native ${listPoints(live.points.native ?? [])}`,
+  );
+  row(
+    "live-voices",
+    "W2 voices with under half a quantum (1333 us) of the audio thread, real-time AudioContext, 48 kHz, 128 frames",
+    "Chromium's native nodes building the same voices in a real-time AudioContext, timed the same way (interleaved rounds)",
+    { ours: live.ours, reference: live.native },
+    pairStats(live.ours, live.native, faster),
+  );
+}
+
+/** Page load to first sound: the player's default patch against faustwasm playing the same patch. */
+async function coldStartRow(browser: import("@playwright/test").Browser): Promise<void> {
+  const times = await benchColdStart(browser, 2 * repetitions + 1);
+  const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
+  console.error(
+    `[bench] cold start, ms: player [${list(times.player)}] (Play pressed at [${list(playPressedMs.slice(1))}]), ` +
+      `faustwasm [${list(times.faustwasm)}]`,
+  );
+  row(
+    "cold-start.page",
+    "ms from navigation to first sound: <webdreamer-player>, default patch, prebuilt bundle, fresh browser context",
+    "faustwasm's bundle playing the same patch compiled to Faust (.wasm and JSON precompiled, createNode), fresh browser context (interleaved pairs)",
+    { ours: times.player, reference: times.faustwasm },
+    pairStats(times.player, times.faustwasm, cheaper),
+  );
+}
+
 /** The project export, webdreamer's Worker host and Chromium's native nodes alternating in one page. */
 async function projectExportPairs(page: import("@playwright/test").Page, address: string) {
   await page.goto(new URL("bench/pages/bench.html", address).href);
@@ -443,8 +493,70 @@ async function startupRow(): Promise<void> {
   );
 }
 
+/**
+ * What an engine instance, a W2 voice, a second of captured audio and the W1/W2/W3 graphs take
+ * (bench/memory.ts): one measurement each, not timings. The ratio is reference / ours (above 1:
+ * webdreamer takes less); where no other engine's figure is measurable, the reference is the engine's
+ * own estimate made before it allocated, and the ratio says how exact that is.
+ */
+async function footprintRows(): Promise<void> {
+  const m = await benchMemory();
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+  console.error(
+    `[bench] memory: instance ${kib(m.instance.wasmBytes)} of wasm memory (${kib(m.instance.inUseBytes)} heap in use, ` +
+      `a second engine in it ${m.instance.secondEngineBytes} B), faustwasm os.osc(440) ${kib(m.instance.faustwasmOscBytes)}; ` +
+      `W2 voice ${m.voice.inUseBytes.toFixed(0)} B in use, ${m.voice.estimateBytes.toFixed(0)} B estimated, ` +
+      `${m.voice.wasmBytes.toFixed(0)} B of wasm growth (${m.voice.many} voices against 32); ` +
+      `capture ${m.capture.heldBytesPerSecond} B/s held, ${m.capture.arrayBufferBytesPerSecond.toFixed(0)} B/s of Node ArrayBuffers; ` +
+      `W1 ${m.W1.inUseBytes} B (estimate ${m.W1.estimateBytes}, wasm growth ${m.W1.wasmGrowthBytes}); ` +
+      `W2 ${m.W2.inUseBytes} B (estimate ${m.W2.estimateBytes}, wasm growth ${m.W2.wasmGrowthBytes}); ` +
+      `W3 engine ${m.W3.engineBytes} B (estimate ${m.W3.engineEstimateBytes}) + Faust memory ${m.W3.faustBytes} B ` +
+      `(estimate ${m.W3.faustEstimateBytes}), faustwasm ${m.W3.faustwasmBytes} B`,
+  );
+  const one = (id: string, unit: string, reference: string, ours: number, theirs: number) =>
+    row(id, unit, reference, { ours: [ours], reference: [theirs] }, ratioStats([theirs / ours]), false);
+  one(
+    "memory.instance",
+    "bytes of wasm memory: one engine.wasm instance with one engine (48 kHz, 128 frames)",
+    "faustwasm's memory for one instance of a compiled os.osc(440) (createAsyncMonoDSPInstance), same process",
+    m.instance.wasmBytes,
+    m.instance.faustwasmOscBytes,
+  );
+  one(
+    "memory.voice",
+    `heap bytes per W2 voice (saw -> lowpass -> gain; W2 with ${m.voice.many} voices less W2 with 32)`,
+    "the engine's estimate of the same difference (estimateGraphMemory, before allocating)",
+    round(m.voice.inUseBytes, 1),
+    round(m.voice.estimateBytes, 1),
+  );
+  one(
+    "memory.capture",
+    "bytes held per second of captured stereo audio (the client's heldBufferBytes, a render with one capture)",
+    "32-bit float stereo PCM at 48 kHz (384000 B/s)",
+    m.capture.heldBytesPerSecond,
+    m.capture.pcmBytesPerSecond,
+  );
+  for (const id of ["W1", "W2"] as const) {
+    one(
+      `memory.${id}`,
+      `heap bytes the ${id} graph takes, applied and rendered one block`,
+      "the engine's estimate before allocating (estimateGraphMemory)",
+      m[id].inUseBytes,
+      m[id].estimateBytes,
+    );
+  }
+  one(
+    "memory.W3",
+    "bytes W3 takes hosted: engine heap for the external node + the Faust node's own wasm memory",
+    "faustwasm's memory for one instance of the same compiled module (createAsyncMonoDSPInstance)",
+    m.W3.engineBytes + m.W3.faustBytes,
+    m.W3.faustwasmBytes,
+  );
+}
+
 /** An hour rendered offline in 1 s slices: the engine's memory after the first minute and at the end. */
 async function memoryRows(): Promise<void> {
+  await footprintRows();
   const long = await benchLongRender(3600);
   const { afterFirstMinute: first, atEnd: end } = long;
   console.error(
@@ -472,7 +584,7 @@ async function memoryRows(): Promise<void> {
 }
 
 const started = performance.now();
-const browserGroups: Group[] = ["workloads", "w3", "realtime", "project", "wam"];
+const browserGroups: Group[] = ["workloads", "w3", "realtime", "project", "wam", "live"];
 if (browserGroups.some(runs)) {
   await withBrowser(async (browser, address) => {
     const fresh = async () => {
@@ -486,6 +598,10 @@ if (browserGroups.some(runs)) {
     if (runs("realtime")) await realtimeRows(await fresh(), address);
     if (runs("project")) await projectRows(await fresh(), address);
     if (runs("wam")) await wamRow(await fresh(), address);
+    if (runs("live")) {
+      await liveRows(await fresh(), address);
+      await coldStartRow(browser);
+    }
   });
 }
 if (runs("serve")) await serveRow();

@@ -18,8 +18,16 @@ export function buildNative(id: WorkloadId, context: BaseAudioContext): void {
     }
     return;
   }
-  for (let v = 0; v < 32; v++) {
-    const osc = new OscillatorNode(context, { type: "sawtooth", frequency: 55 * 2 ** (v / 12) });
+  buildNativeW2(context, 32, bus);
+}
+
+/**
+ * W2 with `voices` voices (pitches repeating every 32, as w2Program's) into `bus`, with its feedback
+ * delay: the native side of W2 and of the live-voices row.
+ */
+export function buildNativeW2(context: BaseAudioContext, voices: number, bus: GainNode): void {
+  for (let v = 0; v < voices; v++) {
+    const osc = new OscillatorNode(context, { type: "sawtooth", frequency: 55 * 2 ** ((v % 32) / 12) });
     // Web Audio's biquad takes Q in dB: linear Q 1 is 0 dB.
     const filter = new BiquadFilterNode(context, { type: "lowpass", frequency: 2000, Q: 0 });
     const gain = new GainNode(context, { gain: 1 / 32 });

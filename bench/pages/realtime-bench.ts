@@ -2,10 +2,13 @@
 // same page and run.
 import { AudioWorkletEngineClient } from "../../src/browser";
 import { createDataPlane } from "../../src/dataplane/data-plane";
-import { createEngineWorklet } from "../../src/hosts/audioworklet/engine-worklet";
+import { createEngineWorklet, loadEngineWorklet } from "../../src/hosts/audioworklet/engine-worklet";
+import { createTimeProbe } from "../../src/hosts/audioworklet/phase-cost-meter";
 import { webWorkers } from "../../test/support/web-task-workers";
+import { w2Program } from "../../test/support/workloads";
 import { measureDoorbellWake, measureRingThroughput } from "../dataplane/ring-throughput";
 import { interleave, median } from "../pairs";
+import { buildNativeW2 } from "../workloads";
 
 const SR = 48000;
 const spawn = webWorkers(new URL("../dataplane/bench-worker.ts", import.meta.url));
@@ -22,7 +25,109 @@ async function usPerAsync(iterations: number, run: () => Promise<unknown>): Prom
   return ((performance.now() - start) * 1000) / iterations;
 }
 
+/** Half of a 128-frame quantum at 48 kHz, in µs: the live-voices row's budget for process(). */
+const HALF_QUANTUM_US = (0.5 * 128 * 1e6) / SR;
+
+/** Which side renders W2's voices in the live-voices row. */
+type LiveSide = "ours" | "native";
+
+/**
+ * µs the audio thread of a real-time AudioContext (48 kHz, 128-frame quanta) spends per quantum on
+ * W2 with `voices` voices: webdreamer's live AudioWorklet host or Chromium's native nodes. Two time
+ * probes (time-probe-processor.ts) note the audio thread's clock around the voices in each quantum,
+ * as the WAM cost meter does; the figure is the median over `seconds` after `warmSeconds` (the
+ * engine's code reaching its optimised tier, Chromium's nodes their first renders).
+ */
+async function liveQuantumMicros(side: LiveSide, voices: number, warmSeconds = 1, seconds = 1) {
+  const context = new AudioContext({ sampleRate: SR, latencyHint: "interactive" });
+  try {
+    // Built while suspended, so both probes count their quanta from the same one.
+    await context.suspend();
+    await loadEngineWorklet(context);
+    const warm = Math.round((warmSeconds * SR) / 128);
+    const quanta = warm + Math.round((seconds * SR) / 128);
+    const [before, after] = [createTimeProbe(context, quanta), createTimeProbe(context, quanta)] as const;
+    before.node.connect(after.node, 0, 0);
+    after.node.connect(context.destination);
+    if (side === "ours") {
+      const { node } = await createEngineWorklet(context, { program: w2Program(voices), outputChannels: 2 });
+      node.connect(after.node, 0, 1);
+    } else {
+      const bus = new GainNode(context, { gain: 1, channelCount: 1, channelCountMode: "explicit" });
+      buildNativeW2(context, voices, bus);
+      bus.connect(after.node, 0, 1);
+    }
+    await context.resume();
+    const [t0, t1] = await Promise.all([before.times, after.times]);
+    const costs: number[] = [];
+    for (let q = warm; q < quanta; q++) costs.push((t1[q] as number) - (t0[q] as number));
+    // Probes that started a quantum apart would time across quanta: a negative time gives them away.
+    const negative = costs.filter((us) => us < 0).length;
+    if (negative > 0) {
+      throw new Error(
+        `live voices: ${negative} of ${costs.length} quanta timed negative: the probes are not aligned`,
+      );
+    }
+    return median(costs);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * How many W2 voices `side` renders with the audio thread's time per quantum under half a quantum:
+ * measured at 64 voices, then at the count that line through the origin predicts, then at the count
+ * the line through those two points predicts; the answer is where the least-squares line through
+ * the three points meets the budget. The points are returned too ([voices, µs per quantum]).
+ */
+async function sustainedVoices(side: LiveSide) {
+  const points: [number, number][] = [];
+  const measure = async (voices: number) => {
+    points.push([voices, await liveQuantumMicros(side, voices)]);
+  };
+  const clamp = (n: number) => Math.min(4096, Math.max(8, Math.round(n)));
+  await measure(64);
+  const [n1, t1] = points[0] as [number, number];
+  await measure(clamp((n1 * HALF_QUANTUM_US) / t1));
+  const crossing = () => {
+    const n = points.length;
+    const mx = points.reduce((s, [x]) => s + x, 0) / n;
+    const my = points.reduce((s, [, y]) => s + y, 0) / n;
+    const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+    const slope = sxx > 0 ? points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0) / sxx : 0;
+    // A flat or falling line (noise at close counts) falls back to the line through the origin.
+    if (slope <= 0) {
+      const [x, y] = points[points.length - 1] as [number, number];
+      return (x * HALF_QUANTUM_US) / y;
+    }
+    return (HALF_QUANTUM_US - (my - slope * mx)) / slope;
+  };
+  await measure(clamp(crossing()));
+  return { voices: Math.max(0, Math.floor(crossing())), points };
+}
+
 const api = {
+  /**
+   * The live-voices row: W2 voices sustained under half a quantum on a real-time AudioContext's audio
+   * thread, webdreamer's worklet host against Chromium's native nodes, `rounds` interleaved rounds.
+   */
+  async liveVoices(rounds: number) {
+    const points: Record<LiveSide, [number, number][][]> = { ours: [], native: [] };
+    const pairs = await interleave(rounds, {
+      ours: async () => {
+        const found = await sustainedVoices("ours");
+        points.ours.push(found.points);
+        return found.voices;
+      },
+      native: async () => {
+        const found = await sustainedVoices("native");
+        points.native.push(found.points);
+        return found.voices;
+      },
+    });
+    return { ...pairs, points };
+  },
+
   /**
    * Microseconds per 128-frame quantum: our live worklet host (a one-oscillator graph, transport
    * block and meters published every quantum) vs an empty processor, `rounds` interleaved pairs.

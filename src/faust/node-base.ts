@@ -16,6 +16,8 @@ export interface FaustNode extends ExternalProcessor {
   readonly layout: FaustLayout;
   /** The current value of meter `index` (FaustLayout.meters) — a bargraph, read after a block. */
   meterValue(index: number): number;
+  /** Bytes of the node's own WebAssembly memory, outside engine.wasm. */
+  wasmMemoryBytes(): number;
 }
 
 /** remap as faustwasm's FaustBaseWebAudioDsp.remap. */
@@ -47,6 +49,14 @@ export abstract class FaustNodeBase implements FaustNode {
     this.keyBindings = code.layout.midi.filter(
       (b) => b.kind === "key" || b.kind === "keyon" || b.kind === "keyoff",
     );
+  }
+
+  /**
+   * Bytes of this node's own WebAssembly memory (outside engine.wasm): what the node really holds,
+   * against faustMemoryBytes' estimate (bench/memory.ts reads both).
+   */
+  wasmMemoryBytes(): number {
+    return this.heap.memory.buffer.byteLength;
   }
 
   /** Writes a zone of one binding target. */

@@ -144,14 +144,14 @@ function gainChain(copies: number): GraphProgram {
   return { nodes, output: nodes.length - 1 };
 }
 
-interface TimeProbe {
+export interface TimeProbe {
   node: AudioWorkletNode;
   /** When each quantum reached the probe, in µs. */
   times: Promise<Float64Array>;
 }
 
 /** A time probe: input 0 orders it after the probe before it, input 1 takes what it times. */
-function createTimeProbe(context: BaseAudioContext, quanta: number): TimeProbe {
+export function createTimeProbe(context: BaseAudioContext, quanta: number): TimeProbe {
   const node = new AudioWorkletNode(context, TIME_PROBE_PROCESSOR_NAME, {
     numberOfInputs: 2,
     numberOfOutputs: 1,

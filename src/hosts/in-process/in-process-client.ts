@@ -234,6 +234,16 @@ export class InProcessEngineClient
   }
 
   /**
+   * Bytes of audio this client holds by handle (uploads, render results, captures): what counts
+   * against heldBufferBytes (diagnostics, the bench's memory rows).
+   * @example
+   * const before = client.heldBufferBytes();
+   */
+  heldBufferBytes(): number {
+    return this.buffers.bytes.heldBytes;
+  }
+
+  /**
    * The memory of the engine at the client's own rate and block size (diagnostics, tests).
    * @example
    * const { inUseBytes, availableBytes } = client.engineMemory();

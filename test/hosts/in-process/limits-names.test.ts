@@ -91,6 +91,36 @@ describe("in-process specifics", () => {
   });
 });
 
+describe("InProcessEngineClient.heldBufferBytes", () => {
+  it("counts a render's output and each capture as 4 bytes per sample, and nothing once released", async () => {
+    const client = new InProcessEngineClient({ module: await loadEngineModuleFromDisk() });
+    const upload = await client.uploadBuffer([new Float32Array(100), new Float32Array(100)], SR);
+    expect(client.heldBufferBytes()).toBe(800);
+    const result = await client.render({
+      version: "v1alpha",
+      request_id: "held",
+      node_graph: {
+        version: "v1alpha",
+        nodes: [
+          { name: "osc", node_id: "builtin:oscillator" },
+          { name: "out", node_id: "builtin:gain", inputs: ["osc"] },
+        ],
+        output: "out",
+      },
+      duration_seconds: 0.5,
+      sample_rate: SR,
+      channels: 2,
+      options: { capture: ["osc"] },
+    });
+    // The output and the capture: two sources of 2 channels of 24,000 frames.
+    expect(client.heldBufferBytes()).toBe(800 + 2 * 2 * 24_000 * 4);
+    await client.releaseBuffer(result.buffer_handle ?? "");
+    await client.releaseBuffer(upload);
+    expect(client.heldBufferBytes()).toBe(2 * 24_000 * 4);
+    await client.close();
+  });
+});
+
 describe("BufferStore and heldBufferBytes", () => {
   // Untouched arrays: the operating system maps their pages only when written, so 2 GiB costs little.
   const gib = () => [new Float32Array(2 ** 28)];
