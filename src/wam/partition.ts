@@ -118,7 +118,8 @@ export function partitionGraph(
         ? (graph.nodes[source] as GraphNode).name
         : builder.inputPort(tapOf(source)),
     );
-    builder.add({ ...node, inputs });
+    // A stage records nothing itself: a captured node leaves through its own tap (captures above).
+    builder.add({ ...node, inputs, capture: false });
   });
   const output = tapOf(index.get(graph.output) as number);
   const captured = captures.map((name) => ({ name, source: tapOf(index.get(name) as number) }));
