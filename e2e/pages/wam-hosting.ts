@@ -674,7 +674,11 @@ const api = {
       request(
         {
           version: "v1alpha",
-          nodes: [osc, { name: "fx", node_id: "builtin:gain", inputs: ["osc"], params: { gain: 0.5 } }, filter],
+          nodes: [
+            osc,
+            { name: "fx", node_id: "builtin:gain", inputs: ["osc"], params: { gain: 0.5 } },
+            filter,
+          ],
           output: "filter",
         },
         0.25,

@@ -61,7 +61,9 @@ describe("cpu_units", () => {
       const { nodes } = await client.discoverNodes({ maxAgeMs: 0 });
       const descriptor = nodes.find((node) => node.node_id === `builtin:${type.kind}`);
       const estimate = descriptor?.resource_estimate?.cpu_units ?? 0;
-      expect(descriptor?.extensions?.resource_notes, type.kind).toMatch(/^cpu_units measured on this machine/);
+      expect(descriptor?.extensions?.resource_notes, type.kind).toMatch(
+        /^cpu_units measured on this machine/,
+      );
       const after = measureCpuUnits(engine, builtinCpuSubject(type), REFERENCE);
       const measured = [before, after].reduce((a, b) =>
         deviation(estimate, a.units) <= deviation(estimate, b.units) ? a : b,

@@ -50,7 +50,10 @@ describe.each([
       // Measured on this machine (node-cpu-units.test.ts holds it to the cost), else the table's.
       if (/^cpu_units from the table/.test(String(descriptor?.extensions?.resource_notes)))
         expect(estimate?.cpu_units, type.kind).toBe(NODE_CPU_UNITS[type.kind]);
-      else expect(descriptor?.extensions?.resource_notes, type.kind).toMatch(/^cpu_units measured on this machine/);
+      else
+        expect(descriptor?.extensions?.resource_notes, type.kind).toMatch(
+          /^cpu_units measured on this machine/,
+        );
       expect(estimate?.cpu_units, type.kind).toBeGreaterThan(0);
     }
     // The unit of cpu_units is one gain; a reverb costs far more than a panner.

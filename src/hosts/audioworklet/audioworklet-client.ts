@@ -379,8 +379,8 @@ export class AudioWorkletEngineClient
     if (!requestHasWamNodes(request)) return super.render(request, options);
     this.ensureOpen();
     if ((request as { options?: { offline?: boolean } }).options?.offline === false) {
-      // A WAM graph's nodes play in stages and plugins outside the primary's engine: no stems to take,
-      // as offline.
+      // A WAM graph's nodes play in stages and plugins outside the primary's engine, which captures
+      // only what returns into it: no stems live (an offline render returns them).
       const captured = requestedCaptures(request);
       if (captured.length > 0) {
         throw new EngineError(

@@ -182,7 +182,8 @@ function capturedNodes(request: RenderRequest): string[] {
   const names = new Set(request.node_graph.nodes.map((node) => node.name));
   const asked = request.options.capture ?? [];
   asked.forEach((name, i) => {
-    if (!names.has(name)) throw new EngineError("E_UNKNOWN_NODE", `no node named "${name}"`, `options.capture[${i}]`);
+    if (!names.has(name))
+      throw new EngineError("E_UNKNOWN_NODE", `no node named "${name}"`, `options.capture[${i}]`);
   });
   return request.node_graph.nodes
     .filter((node) => node.capture || asked.includes(node.name))
@@ -208,7 +209,8 @@ function connectSources(context: OfflineAudioContext, built: BuiltWamGraph, chan
     const splitter = context.createChannelSplitter(STAGE_CHANNELS);
     source.node.connect(stereo, source.index);
     stereo.connect(splitter);
-    for (let c = 0; c < Math.min(STAGE_CHANNELS, channels); c++) splitter.connect(merger, c, i * channels + c);
+    for (let c = 0; c < Math.min(STAGE_CHANNELS, channels); c++)
+      splitter.connect(merger, c, i * channels + c);
   });
   merger.connect(context.destination);
 }

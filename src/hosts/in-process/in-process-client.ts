@@ -91,6 +91,7 @@ import { renderResultError } from "../../contracts/render-result-error";
 import type { LoopRegion, TransportState } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
 import { isWamNode, wamNodeUnsupported } from "../../contracts/wam-node";
+import { builtinCpuUnits, builtinCpuUnitsNote } from "../../engine/builtin-cpu-units";
 import { BUILTIN_PREFIX, builtinDescriptors } from "../../engine/builtin-descriptors";
 import {
   type CompiledGraph,
@@ -115,7 +116,6 @@ import {
   liveInputUnavailable,
   silentLiveInput,
 } from "../../engine/live-input-node";
-import { builtinCpuUnits, builtinCpuUnitsNote } from "../../engine/builtin-cpu-units";
 import {
   builtinResourceEstimates,
   measureExternalEstimate,
