@@ -112,8 +112,9 @@ if (process.argv.includes("--write") && KINDS.length > 0) {
  * figure off by the least on each of its CPUs ${process.argv[cpusAt + 1]}`
      : ""
  }.
- * Rerun the script with --write after a processor changes (test/engine/node-cpu-units.test.ts fails
- * when a figure is more than 25% off). Generated: do not edit by hand.
+ * The hosts' discovery measures each kind on the running machine (builtin-cpu-units.ts); these
+ * figures stand in until it has, and in the test double's catalog. Rerun the script with --write
+ * after a processor changes. Generated: do not edit by hand.
  */
 export const NODE_CPU_UNITS: Readonly<Record<string, number>> = {
 ${rows}

@@ -64,6 +64,25 @@ test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
     expect(run.maxDiffLeft).toBe(0);
   });
 
+  test("stems of a WAM graph: the WAM node's, an upstream and a downstream builtin's equal the graph with a builtin gain in the WAM's place; live refuses naming the node", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    const run = await api.wamCaptures();
+    expect(run.status, JSON.stringify(run.error)).toBe("ok");
+    expect(run.latency).toBe(300);
+    expect(run.captureNames).toEqual(["filter", "fx", "osc"]);
+    for (const name of ["osc", "fx", "filter"]) {
+      const row = run.rows[name];
+      expect(row?.channels, name).toBe(4);
+      expect(row?.frames, name).toBe(12000);
+      expect(row?.peak, name).toBeGreaterThan(0.1);
+      // Each capture trimmed by its own path's latency (0 for osc, 300 after the fixture): exact.
+      expect(row?.maxDiff, name).toEqual([0, 0]);
+    }
+    expect(run.liveError).toMatch(/E_SCHEMA at options\.capture: .*"fx"/);
+  });
+
   test("a 300-frame WAM path and the inverted dry path null where they meet, offline and live", async ({
     page,
   }) => {

@@ -123,10 +123,23 @@ async function exportWamDevice() {
   const exported = decodeWav(
     (await exportProject(live, wam, { sampleRate, tailSeconds: TAIL_SECONDS })).mixdown,
   );
-  const stemsRefusal = await exportProject(live, wam, { sampleRate, stems: true }).then(
-    () => "exported",
-    (error: Error) => error.message,
-  );
+  // Stems of the WAM project (offline in an OfflineAudioContext, docs/wam.md "Stems") against the
+  // builtin twin's from the Worker: the same samples, stem by stem.
+  const wamStems = (await exportProject(live, wam, { sampleRate, tailSeconds: TAIL_SECONDS, stems: true }))
+    .stems;
+  const worker2 = await createBrowserEngine({ host: "worker", hostOptions: { sampleRate } });
+  const builtinStems = (
+    await exportProject(worker2, builtin, { sampleRate, tailSeconds: TAIL_SECONDS, stems: true })
+  ).stems;
+  await worker2.close();
+  const stemsDiffering: Record<string, number[]> = {};
+  for (const [id, bytes] of builtinStems) {
+    const want = decodeWav(bytes).channels;
+    const got = wamStems.has(id) ? decodeWav(wamStems.get(id) as Uint8Array).channels : [];
+    stemsDiffering[id] = want.map(
+      (channel, c) => channel.filter((value, i) => !Object.is(value, got[c]?.[i])).length,
+    );
+  }
 
   const buffers: Record<string, string> = {};
   for (const [id, data] of wam.audio) buffers[id] = await live.uploadBuffer(data.channels, data.sampleRate);
@@ -147,7 +160,8 @@ async function exportWamDevice() {
     liveDiffering: differing(captured),
     peak: Math.max(...(reference.channels[0] as Float32Array).map(Math.abs)),
     workerRefusal,
-    stemsRefusal,
+    stemsDiffering,
+    stemIds: [...wamStems.keys()],
   };
 }
 

@@ -645,6 +645,87 @@ const api = {
   },
 
   /**
+   * Stems of a WAM graph: osc -> fixture (gain 0.5, 300 frames of latency) -> filter rendered offline
+   * with 4 channels, capturing the upstream osc (capture: true), the WAM node and the downstream
+   * filter (options.capture), against the same graph with builtin:gain in the WAM's place rendered by
+   * the engine. Each capture's channels 0 and 1 against the reference's; and the live render's refusal.
+   */
+  async wamCaptures() {
+    const osc = {
+      name: "osc",
+      node_id: "builtin:oscillator",
+      params: { frequency: 441, waveform: "saw" },
+      capture: true,
+    };
+    const filter = { name: "filter", node_id: "builtin:filter", inputs: ["fx"], params: { frequency: 2000 } };
+    const options = { capture: ["fx", "filter"] };
+    const withWam = await client().render(
+      request(
+        {
+          version: "v1alpha",
+          nodes: [osc, fixture({ inputs: ["osc"], params: { gain: 0.5 } }, { latencySamples: 300 }), filter],
+          output: "filter",
+        },
+        0.25,
+        { channels: 4, options },
+      ),
+    );
+    const reference = await client().render(
+      request(
+        {
+          version: "v1alpha",
+          nodes: [
+            osc,
+            { name: "fx", node_id: "builtin:gain", inputs: ["osc"], params: { gain: 0.5 } },
+            filter,
+          ],
+          output: "filter",
+        },
+        0.25,
+        { channels: 4, options },
+      ),
+    );
+    const stems = (result: typeof withWam) => (result.extensions?.captures ?? {}) as Record<string, string>;
+    const rows: Record<string, { channels: number; frames: number; peak: number; maxDiff: number[] }> = {};
+    for (const name of ["osc", "fx", "filter"]) {
+      const handle = stems(withWam)[name];
+      const refHandle = stems(reference)[name];
+      if (!handle || !refHandle) continue;
+      const [got, want] = [await client().readBuffer(handle), await client().readBuffer(refHandle)];
+      rows[name] = {
+        channels: got.length,
+        frames: got[0]?.length ?? 0,
+        peak: peakOf(got[0] as Float32Array),
+        maxDiff: [0, 1].map((c) => maxDiff(got[c] as Float32Array, want[c] as Float32Array)),
+      };
+    }
+    let liveError = "";
+    try {
+      await client().render(
+        request(
+          {
+            version: "v1alpha",
+            nodes: [osc, fixture({ inputs: ["osc"] }), filter],
+            output: "filter",
+          },
+          0.1,
+          { options: { offline: false, capture: ["fx"] } },
+        ),
+      );
+    } catch (error) {
+      liveError = String((error as Error).message);
+    }
+    return {
+      status: withWam.status,
+      error: withWam.error,
+      captureNames: Object.keys(stems(withWam)).sort(),
+      latency: (withWam.extensions as { wam?: { latency_frames?: number } }).wam?.latency_frames,
+      rows,
+      liveError,
+    };
+  },
+
+  /**
    * The null across a WAM: osc -> fixture (latency `latency`) -> mix, and osc -> gain -1 -> mix. The
    * stage holding the mixer delays the dry path by the fixture's latency (stage-latency.ts), so the
    * sum is silence; without it, the two are `latency` frames apart and the sum is as loud as osc.

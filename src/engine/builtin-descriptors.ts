@@ -118,6 +118,7 @@ function parameterDescriptor(param: ProcessorParamInfo): ParameterDescriptorInpu
 export function builtinDescriptor(
   type: ProcessorTypeInfo,
   estimate: ResourceEstimate | null = null,
+  resourceNotes?: string,
 ): NodeDescriptorInput {
   return {
     version: CONTRACT_VERSION,
@@ -135,6 +136,8 @@ export function builtinDescriptor(
       // maxInputs -1 means "any number of channels": the descriptor then states no fixed count.
       ...(type.maxInputs >= 0 ? { input_channels: type.maxInputs } : {}),
       is_instrument: type.instrument,
+      // How cpu_units was had (builtin-cpu-units.ts): measured on this machine, or the table's.
+      ...(resourceNotes === undefined ? {} : { resource_notes: resourceNotes }),
       // Each slot by its canonical name (the first one); the others are accepted, not listed.
       ...(type.bufferSlots.length === 0
         ? {}
@@ -172,7 +175,8 @@ export function presetParams(descriptor: NodeDescriptorInput, name: string): Rec
 
 /**
  * The NodeDescriptors of every builtin the engine provides, in the engine's table order, with the
- * resource estimates of `estimates` (builtinResourceEstimates) by kind when given.
+ * resource estimates of `estimates` (builtinResourceEstimates) and `resourceNotes`
+ * (extensions.resource_notes) by kind when given.
  * @example
  * const nodes = builtinDescriptors(engine.types);
  * nodes.find((node) => node.node_id === "builtin:filter")?.parameters?.map((p) => p.id); // ["mode", ...]
@@ -180,6 +184,9 @@ export function presetParams(descriptor: NodeDescriptorInput, name: string): Rec
 export function builtinDescriptors(
   types: readonly ProcessorTypeInfo[],
   estimates?: ReadonlyMap<string, ResourceEstimate>,
+  resourceNotes?: ReadonlyMap<string, string>,
 ): NodeDescriptorInput[] {
-  return types.map((type) => builtinDescriptor(type, estimates?.get(type.kind) ?? null));
+  return types.map((type) =>
+    builtinDescriptor(type, estimates?.get(type.kind) ?? null, resourceNotes?.get(type.kind)),
+  );
 }

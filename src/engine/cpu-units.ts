@@ -164,13 +164,15 @@ function clockStep(): number {
 
 /**
  * How many blocks of `engine` fill `turnMs`: doubling from 8 until a turn reads at least `turnMs`
- * (a coarse clock reads a short turn as 0), then scaled to it.
+ * (a coarse clock reads a short turn as 0), then scaled to it; and how many blocks that rendered.
  */
-function blocksFilling(engine: WasmEngine, turnMs: number): number {
+function blocksFilling(engine: WasmEngine, turnMs: number): { blocks: number; rendered: number } {
+  let rendered = 0;
   for (let blocks = 8; ; blocks *= 2) {
     const ms = turn(engine, blocks);
+    rendered += blocks;
     if (ms >= turnMs || blocks >= 1 << 16)
-      return Math.max(1, Math.round((blocks * turnMs) / Math.max(ms, 1e-6)));
+      return { blocks: Math.max(1, Math.round((blocks * turnMs) / Math.max(ms, 1e-6))), rendered };
   }
 }
 
@@ -212,12 +214,16 @@ export function measureCpuUnits(
     // A turn must span many of the clock's steps: 5 us in a cross-origin isolated page or Node, 100 us
     // in a page that is not (Chromium coarsens it), where a 0.2 ms turn would read 0 or 1 step.
     const turnMs = Math.max(options.turnMs, 20 * clockStep());
-    // Blocks per turn, from the larger graph of each pair (the most of a few calibrations).
-    const maxBlocks = subject.buffered
-      ? Math.max(1, Math.floor((bufferFrames / base.blockSize - warmup - 32) / (rounds * options.maxBatches)))
-      : Number.POSITIVE_INFINITY;
+    // Blocks per turn, from the larger graph of each pair (the most of a few calibrations). A buffered
+    // subject's turns must all fit in what is left of its buffer after the warm-up and the
+    // calibrations (past its end the node plays silence, cheaper: a batch would fall by half).
     for (const pair of timed) {
-      const blocks = Math.max(...[0, 1, 2].map(() => blocksFilling(pair.withNodes, turnMs)));
+      const fillings = [0, 1, 2].map(() => blocksFilling(pair.withNodes, turnMs));
+      const rendered = warmup + fillings.reduce((sum, filling) => sum + filling.rendered, 0);
+      const maxBlocks = subject.buffered
+        ? Math.floor((bufferFrames / base.blockSize - rendered - 8) / (rounds * options.maxBatches))
+        : Number.POSITIVE_INFINITY;
+      const blocks = Math.max(...fillings.map((filling) => filling.blocks));
       pair.blocks = Math.max(1, Math.min(maxBlocks, blocks));
     }
     const ratios: number[] = [];

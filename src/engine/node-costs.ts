@@ -4,8 +4,9 @@
  * median of 5 passes of measureCpuUnits, src/engine/cpu-units.ts: how, and on what conditions) in
  * Node v20.20.2 at 48000 Hz and 128 frames, on vm, 2026-12-06, the
  * figure off by the least on each of its CPUs 0,1.
- * Rerun the script with --write after a processor changes (test/engine/node-cpu-units.test.ts fails
- * when a figure is more than 25% off). Generated: do not edit by hand.
+ * The hosts' discovery measures each kind on the running machine (builtin-cpu-units.ts); these
+ * figures stand in until it has, and in the test double's catalog. Rerun the script with --write
+ * after a processor changes. Generated: do not edit by hand.
  */
 export const NODE_CPU_UNITS: Readonly<Record<string, number>> = {
   oscillator: 2.39,

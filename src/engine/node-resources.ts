@@ -8,7 +8,8 @@
  *   however many nodes read it.
  * - cpu_units: render time per block relative to the contract's unit, one builtin:gain on a stereo
  *   signal at the same block size, measured by measureCpuUnits (cpu-units.ts: how, and on what
- *   conditions) in bench/node-costs.ts, which writes the table node-costs.ts.
+ *   conditions): on the running machine when the caller measured it (builtin-cpu-units.ts, what the
+ *   hosts' discovery does), else the table node-costs.ts (bench/node-costs.ts writes it).
  *
  * Faust nodes get theirs from their compiled DSP (src/faust), WAM nodes from the browser.
  */
@@ -68,10 +69,11 @@ export function nodeMemoryBytes(engine: WasmEngine, type: ProcessorTypeInfo): nu
 }
 
 /**
- * The resource estimate of every builtin type at `engine`'s rate and block size, by kind.
+ * The resource estimate of every builtin type at `engine`'s rate and block size, by kind, with the
+ * table's cpu_units (the hosts replace them by builtinCpuUnits' where measured).
  * @example
  * const estimates = builtinResourceEstimates(engine, engine.types);
- * estimates.get("reverb"); // { memory_mb: 0.41, cpu_units: 38 }
+ * estimates.get("reverb"); // { memory_mb: 0.41, cpu_units: 117.51 }
  */
 export function builtinResourceEstimates(
   engine: WasmEngine,

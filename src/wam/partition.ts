@@ -57,16 +57,24 @@ export interface PartitionedGraph {
   wams: WamPlan[];
   /** Where the graph's output comes from. */
   output: SignalSource;
+  /** Where each captured node's signal comes from (a tap of its stage, or the WAM's output), by name. */
+  captures: { name: string; source: SignalSource }[];
 }
 
 /**
  * Cuts `graph` (parsed and checkGraph-checked) into engine stages around its WAM nodes. E_GRAPH_CYCLE
  * when a cycle passes through a WAM, E_SCHEMA when a WAM node's extensions.wam is missing or bad.
+ * Each node named in `captures` (names the graph has) leaves its stage through a tap of its own, so
+ * a render can record it (a WAM node's output is recorded where it leaves the plugin).
  * @example
  * const { stages, wams, output } = partitionGraph(graph, "node_graph");
  * // osc -> wam -> filter: stages[0] renders osc (tap 0), wams[0] reads it, stages[1] renders filter
  */
-export function partitionGraph(graph: GraphDescriptor, root = "node_graph"): PartitionedGraph {
+export function partitionGraph(
+  graph: GraphDescriptor,
+  root = "node_graph",
+  captures: readonly string[] = [],
+): PartitionedGraph {
   const index = new Map(graph.nodes.map((node, i) => [node.name, i]));
   const sources = graph.nodes.map((node) => node.inputs.map((name) => index.get(name) as number));
   const wam = graph.nodes.map(isWamNode);
@@ -110,10 +118,17 @@ export function partitionGraph(graph: GraphDescriptor, root = "node_graph"): Par
         ? (graph.nodes[source] as GraphNode).name
         : builder.inputPort(tapOf(source)),
     );
-    builder.add({ ...node, inputs });
+    // A stage records nothing itself: a captured node leaves through its own tap (captures above).
+    builder.add({ ...node, inputs, capture: false });
   });
   const output = tapOf(index.get(graph.output) as number);
-  return { stages: renumber(builders, wams, output), wams, output };
+  const captured = captures.map((name) => ({ name, source: tapOf(index.get(name) as number) }));
+  return {
+    stages: renumber(builders, wams, [output, ...captured.map((capture) => capture.source)]),
+    wams,
+    output,
+    captures: captured,
+  };
 }
 
 /** Builds one stage's subgraph: its nodes, input ports, taps and sink. */
@@ -212,7 +227,7 @@ function sameSource(a: SignalSource, b: SignalSource): boolean {
 }
 
 /** Stages without taps feed nothing audible: dropped, and the sources renumbered. */
-function renumber(builders: StageBuilder[], wams: WamPlan[], output: SignalSource): StagePlan[] {
+function renumber(builders: StageBuilder[], wams: WamPlan[], outputs: SignalSource[]): StagePlan[] {
   const kept: number[] = [];
   builders.forEach((builder, s) => {
     if (builder.tapCount > 0) kept.push(s);
@@ -223,7 +238,7 @@ function renumber(builders: StageBuilder[], wams: WamPlan[], output: SignalSourc
   };
   for (const stage of stages) stage.inputs.forEach(move);
   for (const plan of wams) plan.inputs.forEach(move);
-  move(output);
+  outputs.forEach(move);
   return stages;
 }
 

@@ -12,13 +12,14 @@
  *
  * A builtin's cost in gains depends on the CPU: a gain is memory-bound, an oscillator or filter
  * compute-bound (bench/node-costs.ts: a filter measured 5.4 gains on one of this machine's CPUs and
- * 8.7 on the other; an oscillator 2.1-2.4 or 3.0-3.2 within one process, as the thread moved between
- * them). No fixed figure holds 25% of both, so the table is held to the CPU spread (TABLE_TOLERANCE):
- * it catches a processor made much faster or slower without the table being measured again. Faust
- * figures, measured on the machine and in the process that uses them, are held to 25%.
+ * 8.7 on the other). So the hosts measure each builtin's figure on the running machine the first time
+ * it is asked (builtin-cpu-units.ts), by the same method with shorter batches. The builtin test asks
+ * for one kind's estimate (discovery, after forgetting that kind) and measures the kind right after,
+ * kind by kind, so a turn of the machine's load or a move to the other CPU falls on both alike.
  */
 import { setFlagsFromString } from "node:v8";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forgetBuiltinCpuUnits } from "../../src/engine/builtin-cpu-units";
 import { builtinCpuSubject, CPU_ESTIMATE, measureCpuUnits } from "../../src/engine/cpu-units";
 import { externalCpuSubject } from "../../src/engine/node-resources";
 import type { WasmEngine } from "../../src/engine/wasm-engine";
@@ -30,12 +31,9 @@ import { newEngine } from "../support/render";
 
 /** How far an estimate may be from the measured cost, relative to the measured cost. */
 const TOLERANCE = 0.25;
-/**
- * How far the builtin table may be from this machine's measurement: the spread between CPUs (a
- * filter 5.4 or 8.7 gains; playback_warp 137 in the table, 196 in a CI run), with room for the
- * method's own noise.
- */
-const TABLE_TOLERANCE = 0.5;
+
+/** The builtin test's measurements around each estimate: CPU_ESTIMATE, at most four batches. */
+const REFERENCE = { ...CPU_ESTIMATE, maxBatches: 4 };
 
 let engine: WasmEngine;
 beforeAll(async () => {
@@ -50,24 +48,35 @@ function deviation(estimate: number, measured: number): number {
 }
 
 describe("cpu_units", () => {
-  it("every builtin's estimate (the table) is within the CPU spread of its measured cost at 48 kHz, 128 frames", async () => {
+  it("every builtin's estimate, measured on this machine when discovery first asks it, is within 25% of its measured cost at 48 kHz, 128 frames", async () => {
     const client = await createEngine({ host: "in-process", sampleRate: 48000, blockSize: 128 });
-    const { nodes } = await client.discoverNodes();
-    await client.close();
     const rows: string[] = [];
     const failures: string[] = [];
     for (const type of engine.types) {
-      const estimate = nodes.find((node) => node.node_id === `builtin:${type.kind}`)?.resource_estimate;
-      expect(estimate, type.kind).toBeTruthy();
-      const measured = measureCpuUnits(engine, builtinCpuSubject(type), CPU_ESTIMATE);
-      const off = deviation(estimate?.cpu_units ?? 0, measured.units);
-      const row = `builtin:${type.kind} estimate ${estimate?.cpu_units} measured ${measured.units.toFixed(2)} (${(100 * off).toFixed(0)}%, batches ${measured.batchMedians.map((m) => m.toFixed(2)).join(" ")})`;
+      // The kind measured here, the estimate as discovery makes it (this kind measured again), and
+      // the kind measured here again: the estimate is held to the nearer of the two measurements
+      // around it (the thread can move to the other CPU, where the kind costs other gains, between).
+      const before = measureCpuUnits(engine, builtinCpuSubject(type), REFERENCE);
+      forgetBuiltinCpuUnits(type.kind);
+      const { nodes } = await client.discoverNodes({ maxAgeMs: 0 });
+      const descriptor = nodes.find((node) => node.node_id === `builtin:${type.kind}`);
+      const estimate = descriptor?.resource_estimate?.cpu_units ?? 0;
+      expect(descriptor?.extensions?.resource_notes, type.kind).toMatch(
+        /^cpu_units measured on this machine/,
+      );
+      const after = measureCpuUnits(engine, builtinCpuSubject(type), REFERENCE);
+      const measured = [before, after].reduce((a, b) =>
+        deviation(estimate, a.units) <= deviation(estimate, b.units) ? a : b,
+      );
+      const off = deviation(estimate, measured.units);
+      const row = `builtin:${type.kind} estimate ${estimate} measured ${before.units.toFixed(2)} / ${after.units.toFixed(2)} (${(100 * off).toFixed(0)}%, batches ${measured.batchMedians.map((m) => m.toFixed(2)).join(" ")})`;
       rows.push(row);
-      if (off > TABLE_TOLERANCE) failures.push(row);
+      if (off > TOLERANCE) failures.push(row);
     }
+    await client.close();
     console.log(`cpu_units:\n  ${rows.join("\n  ")}`);
     expect(failures).toEqual([]);
-  });
+  }, 150_000);
 
   it("a Faust DSP's estimate, timed when it was compiled, is within 25% of its measured cost", async () => {
     const sources = {

@@ -31,7 +31,7 @@ describe.each([
   [48000, 128],
   [96000, 256],
 ])("builtin resource estimates at %i Hz, %i frames", (sampleRate, blockSize) => {
-  it("memory_mb is within 25% of what the engine takes for one more node; cpu_units is the measured table", async () => {
+  it("memory_mb is within 25% of what the engine takes for one more node; cpu_units is measured here or the table's", async () => {
     const client = await createEngine({ host: "in-process", sampleRate, blockSize });
     const { nodes } = await client.discoverNodes();
     await client.close();
@@ -47,7 +47,14 @@ describe.each([
       rows.push(`${type.kind}: estimated ${Math.round(estimated)} B, took ${actual} B`);
       expect(actual, type.kind).toBeGreaterThan(0);
       expect(Math.abs(estimated - actual) / actual, `${type.kind}: ${rows.at(-1)}`).toBeLessThanOrEqual(0.25);
-      expect(estimate?.cpu_units, type.kind).toBe(NODE_CPU_UNITS[type.kind]);
+      // Measured on this machine (node-cpu-units.test.ts holds it to the cost), else the table's.
+      if (/^cpu_units from the table/.test(String(descriptor?.extensions?.resource_notes)))
+        expect(estimate?.cpu_units, type.kind).toBe(NODE_CPU_UNITS[type.kind]);
+      else
+        expect(descriptor?.extensions?.resource_notes, type.kind).toMatch(
+          /^cpu_units measured on this machine/,
+        );
+      expect(estimate?.cpu_units, type.kind).toBeGreaterThan(0);
     }
     // The unit of cpu_units is one gain; a reverb costs far more than a panner.
     expect(NODE_CPU_UNITS.gain).toBe(1);

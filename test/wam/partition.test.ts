@@ -48,6 +48,31 @@ describe("partitionGraph", () => {
     expect(output).toEqual({ kind: "stage", stage: 1, tap: 0 });
   });
 
+  it("gives each captured node a source: an engine node its own tap (a stage kept for it), a WAM node its output", () => {
+    const graph = graphOf(
+      [
+        { name: "osc", node_id: "builtin:oscillator", capture: true },
+        { name: "side", node_id: "builtin:gain", inputs: ["osc"] },
+        { name: "fx", node_id: "wam:fixture", inputs: ["osc"], extensions: FIXTURE },
+        { name: "post", node_id: "builtin:gain", inputs: ["fx"] },
+        { name: "filter", node_id: "builtin:filter", inputs: ["post"] },
+      ],
+      "filter",
+    );
+    const { stages, captures, output } = partitionGraph(graph, "node_graph", ["osc", "side", "fx", "post"]);
+    expect(captures).toEqual([
+      { name: "osc", source: { kind: "stage", stage: 0, tap: 0 } },
+      { name: "side", source: { kind: "stage", stage: 0, tap: 1 } },
+      { name: "fx", source: { kind: "wam", wam: 0 } },
+      { name: "post", source: { kind: "stage", stage: 1, tap: 1 } },
+    ]);
+    expect(stages[0]?.taps).toEqual(["osc", "side"]);
+    expect(stages[1]?.taps).toEqual(["filter", "post"]);
+    expect(output).toEqual({ kind: "stage", stage: 1, tap: 0 });
+    // The stages record nothing themselves: the capture flags stay out of their graphs.
+    expect(stages.flatMap((stage) => stage.graph.nodes).filter((node) => node.capture)).toEqual([]);
+  });
+
   it("keeps a WAM-free graph in one stage whose only tap is the output", () => {
     const graph = graphOf(
       [

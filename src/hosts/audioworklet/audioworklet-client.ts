@@ -72,17 +72,18 @@ function requestHasWamNodes(request: RenderRequestInput): boolean {
   return hasWamNodes((request as { node_graph?: { nodes?: unknown } } | null)?.node_graph);
 }
 
-/** True when an (unvalidated) request asks for a stem: options.capture or a node's capture. */
-function requestHasCaptures(request: RenderRequestInput): boolean {
+/** The nodes an (unvalidated) request asks stems of: options.capture, then nodes with capture: true. */
+function requestedCaptures(request: RenderRequestInput): string[] {
   const { options, node_graph } = request as {
     options?: { capture?: unknown };
     node_graph?: { nodes?: unknown };
   };
   const nodes = Array.isArray(node_graph?.nodes) ? node_graph.nodes : [];
-  return (
-    (Array.isArray(options?.capture) && options.capture.length > 0) ||
-    nodes.some((node) => (node as { capture?: unknown })?.capture === true)
-  );
+  const asked = Array.isArray(options?.capture) ? options.capture.map(String) : [];
+  const marked = nodes
+    .filter((node) => (node as { capture?: unknown })?.capture === true)
+    .map((node) => String((node as { name?: unknown }).name));
+  return [...new Set([...asked, ...marked])];
 }
 
 /** True when an (unvalidated) graph has a WAM node. */
@@ -378,12 +379,17 @@ export class AudioWorkletEngineClient
     if (!requestHasWamNodes(request)) return super.render(request, options);
     this.ensureOpen();
     if ((request as { options?: { offline?: boolean } }).options?.offline === false) {
-      // A WAM graph's nodes play in stages and plugins outside the primary's engine: no stems to take,
-      // as offline.
-      if (requestHasCaptures(request)) {
+      // A WAM graph's nodes play in stages and plugins outside the primary's engine, which captures
+      // only what returns into it: no stems live (an offline render returns them).
+      const captured = requestedCaptures(request);
+      if (captured.length > 0) {
         throw new EngineError(
           "E_SCHEMA",
-          "a graph with WAM nodes renders no stems (captures)",
+          `a real-time render (offline: false) of a graph with WAM nodes returns no stems: ${captured
+            .map((name) => `"${name}"`)
+            .join(
+              ", ",
+            )} play in stages and plugins around the primary engine, which captures only what returns into it; render offline (the default) for stems`,
           "options.capture",
         );
       }

@@ -27,6 +27,8 @@ export interface AlignedStages {
   programs: (CompiledStage | null)[];
   /** Frames the graph's output is late by: its signal's latency. */
   latencyFrames: number;
+  /** Frames any signal of the plan is late by (a captured node's, for its trim). */
+  latencyOf: (source: SignalSource) => number;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function alignStages(
       graphs: plan.stages.map((s) => s.graph),
       programs: first,
       latencyFrames: unaligned.of(plan.output),
+      latencyOf: unaligned.of,
     };
   // Stage s reads only earlier stages and WAMs fed by them: compile in order, each with its ports' latencies.
   const programs: (CompiledStage | null)[] = [];
@@ -61,7 +64,7 @@ export async function alignStages(
     graphs.push(graph);
     programs.push((await compile([graph]))[0] ?? null);
   }
-  return { graphs, programs, latencyFrames: aligned.of(plan.output) };
+  return { graphs, programs, latencyFrames: aligned.of(plan.output), latencyOf: aligned.of };
 }
 
 /** The latency of each signal, from the stages compiled so far (`programs`, read when asked). */

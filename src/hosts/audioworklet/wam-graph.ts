@@ -42,6 +42,8 @@ export interface BuiltWamGraph {
   wams: BuiltWam[];
   /** The Web Audio node and output index that carry the graph's output. */
   output: { node: AudioNode; index: number };
+  /** The Web Audio node and output carrying each captured node (plan.captures), and its latency, by name. */
+  captures: { name: string; node: AudioNode; index: number; latencyFrames: number }[];
   /**
    * Frames the graph's output lags the timeline: the latest path to it (WAM compensation delays and
    * engine nodes' latencies add along a path; parallel paths are aligned where they meet, stage-latency.ts).
@@ -160,6 +162,11 @@ export async function buildWamGraph(
     stages,
     wams,
     output: sourceNode(plan.output),
+    captures: plan.captures.map(({ name, source }) => ({
+      name,
+      ...sourceNode(source),
+      latencyFrames: (aligned as AlignedStages).latencyOf(source),
+    })),
     latencyFrames: aligned.latencyFrames,
     stageGraphs: aligned.graphs,
     programs: aligned.programs,

@@ -12,6 +12,7 @@ import { CONTRACT_VERSION } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
 import {
   checkRenderRequest,
+  type RenderRequest,
   type RenderRequestInput,
   RenderRequestSchema,
   type RenderResult,
@@ -21,7 +22,7 @@ import {
 import { parseContract } from "../../contracts/validate";
 import type { CompiledStage } from "../../protocol/main-worker";
 import type { WamLoadPolicy } from "../../wam/load-wam";
-import { partitionGraph } from "../../wam/partition";
+import { partitionGraph, STAGE_CHANNELS } from "../../wam/partition";
 import type { EngineAssets } from "../assets/engine-assets";
 import { type BuiltWamGraph, buildWamGraph, scheduleWamEvents, wamsReady } from "./wam-graph";
 import { yieldTask } from "./yield-task";
@@ -30,6 +31,9 @@ import { yieldTask } from "./yield-task";
 const LATENCY_ALLOWANCE_FRAMES = 16_384;
 
 const QUANTUM = 128;
+
+/** Channels an OfflineAudioContext (and a ChannelMergerNode) has at most. */
+const MAX_CONTEXT_CHANNELS = 32;
 
 /** RenderRequest.extensions.wam: how to render WAMs offline. */
 export const WamRenderOptionsSchema = z
@@ -81,19 +85,24 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
     );
   }
   refuseRecordedAutomation(request, "a graph with WAM nodes");
-  if ((request.options.capture?.length ?? 0) > 0 || request.node_graph.nodes.some((node) => node.capture)) {
+  const captures = capturedNodes(request);
+  if ((1 + captures.length) * request.channels > MAX_CONTEXT_CHANNELS) {
+    const fit = Math.max(0, Math.floor(MAX_CONTEXT_CHANNELS / request.channels) - 1);
     throw new EngineError(
       "E_SCHEMA",
-      "a graph with WAM nodes renders no stems (captures)",
+      `a graph with WAM nodes records its output and captures as ${request.channels} channels each in one OfflineAudioContext of at most ${MAX_CONTEXT_CHANNELS} channels: ${fit} captures fit, so ${captures
+        .slice(fit)
+        .map((name) => `"${name}"`)
+        .join(", ")} cannot be recorded (render them in another request)`,
       "options.capture",
     );
   }
-  const plan = partitionGraph(request.node_graph, "node_graph");
+  const plan = partitionGraph(request.node_graph, "node_graph", captures);
   const frames = renderFrameCount(request);
   let allowance = LATENCY_ALLOWANCE_FRAMES;
   for (;;) {
     const context = new OfflineAudioContext({
-      numberOfChannels: request.channels,
+      numberOfChannels: request.channels * (1 + captures.length),
       length: frames + allowance,
       sampleRate: request.sample_rate,
     });
@@ -105,21 +114,30 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
       ...(host.policy ? { policy: host.policy } : {}),
       root: "node_graph",
     });
-    if (built.latencyFrames > allowance) {
+    const latest = Math.max(built.latencyFrames, ...built.captures.map((capture) => capture.latencyFrames));
+    if (latest > allowance) {
       // Rare: a plugin reports more latency than the allowance; build again with room for it.
       built.dispose();
-      allowance = built.latencyFrames;
+      allowance = latest;
       continue;
     }
-    const rendered = await renderBuilt(context, built, options);
+    const rendered = await renderBuilt(context, built, options, request.channels);
     // A processor error is reported to the main thread as an event: let those of the last quanta arrive.
     for (let i = 0; i < 4; i++) await yieldTask();
     const latency = built.latencyFrames;
-    const channels = Array.from({ length: request.channels }, (_, c) =>
-      rendered.getChannelData(c).slice(latency, latency + frames),
-    );
+    // Source i (the output, then each capture) is context channels [i * channels, (i + 1) * channels),
+    // each trimmed by its own path's latency, so frame 0 of every one is the timeline's frame 0.
+    const take = (source: number, late: number): Float32Array[] =>
+      Array.from({ length: request.channels }, (_, c) =>
+        rendered.getChannelData(source * request.channels + c).slice(late, late + frames),
+      );
+    const channels = take(0, latency);
+    const captured = built.captures.map((capture, i) => ({
+      name: capture.name,
+      channels: take(i + 1, capture.latencyFrames),
+    }));
     let nonFinite = 0;
-    for (const channel of channels) {
+    for (const channel of [channels, ...captured.map((capture) => capture.channels)].flat()) {
       for (let i = 0; i < channel.length; i++) {
         if (!Number.isFinite(channel[i] as number)) {
           channel[i] = 0;
@@ -129,6 +147,9 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
     }
     built.dispose();
     const handle = await host.uploadBuffer(channels, request.sample_rate);
+    const stems: Record<string, string> = {};
+    for (const capture of captured)
+      stems[capture.name] = await host.uploadBuffer(capture.channels, request.sample_rate);
     return {
       version: CONTRACT_VERSION,
       request_id: request.request_id,
@@ -138,6 +159,7 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
       frames,
       processing_time_ms: performance.now() - started,
       extensions: {
+        ...(captured.length > 0 ? { captures: stems } : {}),
         wam: {
           stages: plan.stages.length,
           plugins: built.wams.length,
@@ -153,6 +175,47 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
 }
 
 /**
+ * Every node recorded besides the output, in graph order: those with capture: true and those named
+ * in options.capture (E_UNKNOWN_NODE at options.capture[i] for a name the graph lacks).
+ */
+function capturedNodes(request: RenderRequest): string[] {
+  const names = new Set(request.node_graph.nodes.map((node) => node.name));
+  const asked = request.options.capture ?? [];
+  asked.forEach((name, i) => {
+    if (!names.has(name))
+      throw new EngineError("E_UNKNOWN_NODE", `no node named "${name}"`, `options.capture[${i}]`);
+  });
+  return request.node_graph.nodes
+    .filter((node) => node.capture || asked.includes(node.name))
+    .map((node) => node.name);
+}
+
+/**
+ * Connects the output and each capture (source i) to context channels [i * channels, (i + 1) *
+ * channels) with the engine's channel mapping (render-job.ts): channel c to channel c, a mono
+ * signal to both of the two a stage crossing carries; channels beyond those two stay silent.
+ */
+function connectSources(context: OfflineAudioContext, built: BuiltWamGraph, channels: number): void {
+  const sources = [built.output, ...built.captures];
+  const merger = context.createChannelMerger(sources.length * channels);
+  sources.forEach((source, i) => {
+    // Two channels by the "speakers" rules first: a mono WAM output copied to both, as a stage tap
+    // copies a mono node (a splitter's own input is "discrete" and cannot be changed).
+    const stereo = new GainNode(context, {
+      channelCount: STAGE_CHANNELS,
+      channelCountMode: "explicit",
+      channelInterpretation: "speakers",
+    });
+    const splitter = context.createChannelSplitter(STAGE_CHANNELS);
+    source.node.connect(stereo, source.index);
+    stereo.connect(splitter);
+    for (let c = 0; c < Math.min(STAGE_CHANNELS, channels); c++)
+      splitter.connect(merger, c, i * channels + c);
+  });
+  merger.connect(context.destination);
+}
+
+/**
  * Schedules every event, waits until the plugins have them (and the readiness wait), then renders,
  * suspending every `step_frames` frames so the main thread can run between steps.
  */
@@ -160,8 +223,9 @@ async function renderBuilt(
   context: OfflineAudioContext,
   built: BuiltWamGraph,
   options: z.output<typeof WamRenderOptionsSchema>,
+  channels: number,
 ): Promise<AudioBuffer> {
-  built.output.node.connect(context.destination, built.output.index);
+  connectSources(context, built, channels);
   scheduleWamEvents(built, context.sampleRate);
   await wamsReady(built);
   if (options.ready_wait_ms > 0) await new Promise((resolve) => setTimeout(resolve, options.ready_wait_ms));

@@ -91,6 +91,7 @@ import { renderResultError } from "../../contracts/render-result-error";
 import type { LoopRegion, TransportState } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
 import { isWamNode, wamNodeUnsupported } from "../../contracts/wam-node";
+import { builtinCpuUnits, builtinCpuUnitsNote } from "../../engine/builtin-cpu-units";
 import { BUILTIN_PREFIX, builtinDescriptors } from "../../engine/builtin-descriptors";
 import {
   type CompiledGraph,
@@ -908,20 +909,33 @@ export class InProcessEngineClient
   }
 
   /** The builtin NodeDescriptors (from the engine's processor table) and the compiled Faust DSPs. */
-  /** Builtin resource estimates at this client's rate and block size: computed once, they never change. */
-  private builtinEstimates(): ReadonlyMap<string, ResourceEstimate> {
+  /**
+   * Builtin resource estimates at this client's rate and block size: memory_mb computed once;
+   * cpu_units measured on this machine as the budget allows (builtin-cpu-units.ts), the table's
+   * figure until then, with a note saying which.
+   */
+  private builtinEstimates(): { estimates: Map<string, ResourceEstimate>; notes: Map<string, string> } {
     this.estimates ??= builtinResourceEstimates(this.engines.own, this.types);
-    return this.estimates;
+    const units = builtinCpuUnits(this.engines.own, this.types);
+    const estimates = new Map<string, ResourceEstimate>();
+    const notes = new Map<string, string>();
+    for (const [kind, estimate] of this.estimates) {
+      const measured = units.get(kind);
+      estimates.set(kind, { ...estimate, cpu_units: measured?.units ?? estimate.cpu_units });
+      notes.set(kind, builtinCpuUnitsNote(measured?.source ?? "table"));
+    }
+    return { estimates, notes };
   }
 
   protected async scanNodes(): Promise<PluginDiscoveryResult> {
     const started = performance.now();
     this.scans++;
+    const builtin = this.builtinEstimates();
     return parseContract(PluginDiscoveryResultSchema, {
       version: CONTRACT_VERSION,
       discovery_id: `${this.sessionId}.discovery-${this.scans}`,
       nodes: [
-        ...builtinDescriptors(this.types, this.builtinEstimates()),
+        ...builtinDescriptors(this.types, builtin.estimates, builtin.notes),
         ...(this.liveInputAsSilence ? [liveInputDescriptor()] : []),
         ...(this.faust?.compiledDsps() ?? []).map((compiled) => this.withFaustEstimate(compiled)),
       ],

@@ -182,7 +182,12 @@ describe("discovery", () => {
       choices: expect.arrayContaining(["lowpass", "highpass"]),
     });
     const sampler = nodes.find((node) => node.node_id === "builtin:sampler");
-    expect(sampler?.extensions).toEqual({ input_channels: 0, is_instrument: true, buffer_slots: ["data"] });
+    expect(sampler?.extensions).toEqual({
+      input_channels: 0,
+      is_instrument: true,
+      buffer_slots: ["data"],
+      resource_notes: expect.stringMatching(/^cpu_units (measured on this machine|from the table)/),
+    });
     expect(sampler?.parameters?.find((parameter) => parameter.id === "voices")).toEqual({
       name: "Voices",
       id: "voices",
