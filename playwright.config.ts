@@ -31,12 +31,13 @@ const preview = `npx vite preview --outDir ${E2E_PAGES_DIR}`;
  * Tests that must have the machine to themselves run one at a time in the project "serial": their
  * checks read real time (underruns, how soon a call lands, the audio clock against the wall clock,
  * main-thread long tasks, a WAM's measured CPU cost, how soon a cancel lands, the input latency, the
- * demo's meters between waits), or they rewrite files the dev server serves (package.spec.ts:
- * `npm pack` runs setup, which rebuilds public/build/ and dist/). Every other test checks samples,
- * frames, texts or files and runs in the project "parallel", two spec files at a time: most of a
- * browser test is waiting (page loads, audio playing in real time, renders in the page's threads),
- * so a second worker fills the core one leaves idle. `npm run test:e2e` (part of `npm test`) runs
- * "parallel" first, then "serial" alone.
+ * demo's meters between waits). Every other test checks samples, frames, texts or files and runs in
+ * the project "parallel", two spec files at a time: most of a browser test is waiting (page loads,
+ * audio playing in real time, renders in the page's threads), so a second worker fills the core one
+ * leaves idle. `npm run test:e2e` (part of `npm test`) runs "parallel" first, then "serial" alone.
+ * package.spec.ts is in "parallel": its `npm pack` rebuilds dist/ in a copy of the repository
+ * (e2e/support/scratch-project.ts), and the pages are served from their own build, so nothing the
+ * other tests read changes under them.
  *
  * Each pattern is matched against "<file> <describe titles> <test title> <tags>" (Playwright's grep):
  * a whole file by its name, part of one by its titles, or any test tagged @serial.
@@ -49,7 +50,6 @@ const SERIAL: RegExp[] = [
     "live-automation",
     "live-midi",
     "live-render",
-    "package",
     "platform-smoke",
     "realtime",
     "site",
