@@ -108,12 +108,39 @@ const input = Object.fromEntries([
   ...sources.map((url) => [url.slice(1).replace(/\.ts$/, ""), resolve(url.slice(1))]),
 ]);
 const sourceNames = new Set(sources.map((url) => url.slice(1).replace(/\.ts$/, "")));
+
+/**
+ * A page's own AudioWorklet module in TypeScript, `audioWorklet.addModule(new URL("./x.ts",
+ * import.meta.url))`: the dev server compiles the file when the worklet fetches it, but a build
+ * would copy it as a raw asset. Rewritten to Vite's `?worker&url` import, which bundles it (with its
+ * imports) into one module and gives its URL.
+ */
+function bundledWorklets() {
+  const pattern = /audioWorklet\.addModule\(new URL\((["'])(\.\/[\w./-]+\.ts)\1, import\.meta\.url\)\)/g;
+  return {
+    name: "e2e-bundled-worklets",
+    transform(code, id) {
+      if (!id.includes("/e2e/pages/") || !pattern.test(code)) return null;
+      const imports = [];
+      const rewritten = code.replace(pattern, (_match, _quote, path) => {
+        const name = `__e2eWorklet${imports.length}`;
+        imports.push(`import ${name} from ${JSON.stringify(`${path}?worker&url`)};`);
+        return `audioWorklet.addModule(new URL(${name}, location.href))`;
+      });
+      return { code: `${imports.join("\n")}\n${rewritten}`, map: null };
+    },
+  };
+}
+
 await build({
   mode: "development",
   base: "/",
   // Errors only: its warnings (Node built-ins externalized for faustwasm, a CommonJS default import)
   // are the demo site's too, harmless, and would fill every test run's log.
   logLevel: "error",
+  plugins: [bundledWorklets()],
+  // As on the dev server, a Worker (or a worklet bundled as one) is an ES module.
+  worker: { format: "es", plugins: () => [bundledWorklets()] },
   build: {
     outDir: staging,
     emptyOutDir: true,
