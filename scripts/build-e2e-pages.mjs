@@ -4,8 +4,8 @@
 // against 1 to 6 s for a bundle. Each spec opens pages again and again, so building once is cheaper.
 //
 // The build keeps what the specs rely on from the dev server:
-// - mode "development": import.meta.env.DEV is true (the demo asks for the wam-community corpus) and
-//   lit runs its development build, as on the dev server; nothing is minified;
+// - mode and NODE_ENV "development": import.meta.env.DEV is true (the demo asks for the
+//   wam-community corpus) and lit runs its development build, as on the dev server; no minifying;
 // - base "/": the pages' absolute URLs (/build/engine.wasm, /e2e/fixtures/...) resolve as in dev;
 // - the source modules a spec imports into a page (`import("/src/project/compile-project.ts")`,
 //   found in e2e/*.spec.ts) are entries of the same build, so they share the page's module instances;
@@ -99,6 +99,8 @@ if (!process.argv.includes("--force") && existsSync(stampFile) && readFileSync(s
 }
 
 const started = performance.now();
+// import.meta.env.DEV follows NODE_ENV, not the mode: both say development, as on the dev server.
+process.env.NODE_ENV = "development";
 // Built beside the served folder, then swapped in: a server reading the old pages never sees half a build.
 const staging = `${E2E_PAGES_DIR}.tmp`;
 rmSync(staging, { recursive: true, force: true });
