@@ -2,26 +2,42 @@ import { defineConfig } from "@playwright/test";
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./e2e/chromium";
 
+/** Where scripts/build-e2e-pages.mjs puts the pages (gitignored, under build/). */
+const E2E_PAGES_DIR = "build/e2e-pages";
+
 /**
  * Browser tests drive Debian's Chromium (/usr/bin/chromium); Playwright never downloads a browser.
- * The Vite dev server serves the pages with COOP/COEP, so they are cross-origin isolated.
+ *
+ * The pages are built ahead and served by `vite preview`, not by the dev server: on the dev server a
+ * page load transforms hundreds of unbundled modules on the fly (8 to 22 s on a busy 2-core machine,
+ * against 1 to 6 s for the bundle), and the specs load pages hundreds of times.
+ * scripts/build-e2e-pages.mjs builds index.html and e2e/pages/*.html into build/e2e-pages/ (a
+ * development-mode build, as the dev server runs them; it skips itself when nothing changed), and
+ * vite.config.ts's preview serves them as the dev server would: with COOP/COEP (cross-origin
+ * isolated), the wam-community corpus under /wam-corpus/, exported WAMs under /wam-export-output/,
+ * and the source modules a spec imports into a page under their /src/...ts URLs.
+ * WEBDREAMER_E2E_DEV_SERVER=1 runs the specs against the dev server instead (slower; no build).
  */
 
 // WEBDREAMER_E2E_PORT moves both servers (to run two suites side by side).
 const port = Number(process.env.WEBDREAMER_E2E_PORT ?? 5199);
 /** Where e2e tests find the pages served without cross-origin isolation. */
 export const NOT_ISOLATED_PORT = port - 1;
+const devServer = Boolean(process.env.WEBDREAMER_E2E_DEV_SERVER);
+/** Serves the prebuilt pages (scripts/build-e2e-pages.mjs), as the dev server serves the sources. */
+const preview = `npx vite preview --outDir ${E2E_PAGES_DIR}`;
 
 /**
  * Tests that must have the machine to themselves run one at a time in the project "serial": their
  * checks read real time (underruns, how soon a call lands, the audio clock against the wall clock,
  * main-thread long tasks, a WAM's measured CPU cost, how soon a cancel lands, the input latency, the
- * demo's meters between waits), or they rewrite files the dev server serves (package.spec.ts:
- * `npm pack` runs setup, which rebuilds public/build/ and dist/). Every other test checks samples,
- * frames, texts or files and runs in the project "parallel", two spec files at a time: most of a
- * browser test is waiting (page loads, audio playing in real time, renders in the page's threads),
- * so a second worker fills the core one leaves idle. `npm run test:e2e` (part of `npm test`) runs
- * "parallel" first, then "serial" alone.
+ * demo's meters between waits). Every other test checks samples, frames, texts or files and runs in
+ * the project "parallel", two spec files at a time: most of a browser test is waiting (page loads,
+ * audio playing in real time, renders in the page's threads), so a second worker fills the core one
+ * leaves idle. `npm run test:e2e` (part of `npm test`) runs "parallel" first, then "serial" alone.
+ * package.spec.ts is in "parallel": its `npm pack` rebuilds dist/ in a copy of the repository
+ * (e2e/support/scratch-project.ts), and the pages are served from their own build, so nothing the
+ * other tests read changes under them.
  *
  * Each pattern is matched against "<file> <describe titles> <test title> <tags>" (Playwright's grep):
  * a whole file by its name, part of one by its titles, or any test tagged @serial.
@@ -34,7 +50,6 @@ const SERIAL: RegExp[] = [
     "live-automation",
     "live-midi",
     "live-render",
-    "package",
     "platform-smoke",
     "realtime",
     "site",
@@ -63,16 +78,23 @@ export default defineConfig({
     { name: "parallel", grepInvert: SERIAL },
     { name: "serial", grep: SERIAL, workers: 1 },
   ],
+  // Playwright starts them in order: the first builds the pages (or finds them up to date), then both serve them.
   webServer: [
     {
-      command: `npx vite --port ${port} --strictPort`,
+      command: devServer
+        ? `npx vite --port ${port} --strictPort`
+        : `node scripts/build-e2e-pages.mjs && ${preview} --port ${port} --strictPort`,
       url: `http://127.0.0.1:${port}/`,
       reuseExistingServer: false,
-      timeout: 60_000,
+      // A build from scratch takes 15 to 60 s on a busy machine.
+      timeout: 180_000,
+      stdout: "pipe",
     },
     {
       // The same pages without COOP/COEP: not cross-origin isolated, no SharedArrayBuffer.
-      command: `npx vite --port ${NOT_ISOLATED_PORT} --strictPort`,
+      command: devServer
+        ? `npx vite --port ${NOT_ISOLATED_PORT} --strictPort`
+        : `${preview} --port ${NOT_ISOLATED_PORT} --strictPort`,
       env: { WEBDREAMER_NOT_ISOLATED: "1" },
       url: `http://127.0.0.1:${NOT_ISOLATED_PORT}/`,
       reuseExistingServer: false,

@@ -361,7 +361,8 @@ test.describe("the demo page's WAM insert and plugin list", () => {
     const shown = await shownPlugins(page);
     // The same discovery, run again in the page by the test with the page's own roots.
     const expected = await page.evaluate(async () => {
-      // The dev server serves the sources: the page's own modules, the same instances.
+      // The page's own modules, the same instances: the dev server serves the sources, the tests'
+      // prebuilt pages hold them as entries of the page's build (scripts/build-e2e-pages.mjs).
       const engineModule = "/src/create-browser-engine.ts";
       const pluginsModule = "/src/demo/demo-plugins.ts";
       const { createBrowserEngine }: typeof import("../src/create-browser-engine") = await import(

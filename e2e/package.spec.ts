@@ -249,7 +249,8 @@ let viteProject: string;
 let installSeconds = 0;
 
 test.beforeAll(async () => {
-  test.setTimeout(420_000);
+  // npm pack (setup, the package build, tsc for the .d.ts) and an npm install, beside another spec file.
+  test.setTimeout(600_000);
   work = scratchFolder("package");
   const packed = await packRepository(work);
   tarball = packed.tarball;

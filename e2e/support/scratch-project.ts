@@ -4,8 +4,16 @@
  * dependencies from the npm registry. Nothing of the repository is reachable from them but the
  * tarball.
  */
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,11 +55,41 @@ export function scratchFolder(name: string): string {
   return mkdtempSync(join(tmpdir(), `webdreamer-${name}-`));
 }
 
-/** Packs the repository into `folder` (prepack runs setup and the package build); the tarball's path. */
+/**
+ * A copy of the repository's working tree in a scratch folder: every file git tracks or would track
+ * (uncommitted edits included), the engine setup built (public/build/, so the copy's setup finds it
+ * up to date) and a link to node_modules. `npm pack` there rebuilds dist/ in the copy, never under
+ * the tests running beside it (the WAM export tests read dist/wam-runtime/).
+ */
+function copyOfRepository(): string {
+  const copy = scratchFolder("repository");
+  const listed = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: REPO,
+    maxBuffer: 16 * 2 ** 20,
+  });
+  for (const file of listed.toString("utf8").split("\0")) {
+    // A tracked file deleted in the working tree is listed too.
+    if (file === "" || !existsSync(join(REPO, file))) continue;
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    cpSync(join(REPO, file), join(copy, file));
+  }
+  cpSync(join(REPO, "public/build"), join(copy, "public/build"), { recursive: true });
+  symlinkSync(join(REPO, "node_modules"), join(copy, "node_modules"));
+  return copy;
+}
+
+/**
+ * Packs a copy of the repository into `folder` (prepack runs setup and the package build); the
+ * tarball's path.
+ */
 export async function packRepository(
   folder: string,
 ): Promise<{ tarball: string; bytes: number; seconds: number }> {
-  const packed = await runCommand("npm", ["pack", "--json", "--pack-destination", folder], REPO);
+  const packed = await runCommand(
+    "npm",
+    ["pack", "--json", "--pack-destination", folder],
+    copyOfRepository(),
+  );
   const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as {
     filename: string;
     size: number;

@@ -70,8 +70,9 @@ export function demoDiscoveryRoots(base: string, corpus: boolean): DiscoveryRoot
 }
 
 /**
- * Whether the corpus is served here. Only Vite's dev server serves it (vite.config.ts), so a built
- * page does not ask (a probe would log a 404 on every visit of the site); in development the
+ * Whether the corpus is served here. Only Vite's dev server and the browser tests' preview of their
+ * development-mode build serve it (vite.config.ts), so the site's production build does not ask (a
+ * probe would log a 404 on every visit of the site); in development the
  * delay's descriptor.json must answer as JSON. A GET of the small descriptor, not a HEAD of the
  * module: the dev server's folder middleware sends a body to a HEAD, which the browser aborts and logs.
  */
