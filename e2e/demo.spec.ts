@@ -67,7 +67,8 @@ async function clockSeconds(page: Page): Promise<number> {
 
 async function startPlaying(page: Page): Promise<void> {
   await player(page).getByRole("button", { name: "Play" }).click();
-  await expect(player(page).getByRole("status")).toHaveText("Playing");
+  // The first Play starts the engine (wasm, worklet, default patch): seconds on a busy machine.
+  await expect(player(page).getByRole("status")).toHaveText("Playing", { timeout: 20_000 });
   await expect(player(page).getByRole("button", { name: "Pause" })).toBeVisible();
 }
 
