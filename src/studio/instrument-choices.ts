@@ -102,14 +102,15 @@ export function parseVoices(text: string): number {
 
 export interface InstrumentSources {
   /** Compiles Faust code (the Worker engine). */
-  compiler(): Promise<FaustCompiling>;
+  compiler(): Promise<Pick<FaustCompiling, "compileFaust">>;
   /** Reads a Faust DSP's file (its descriptor's `extensions.module_url`). */
   fetchText(url: string): Promise<string>;
 }
 
 /**
  * The instrument device `id` of a new track playing `choice` (`voices` for a Faust one): a builtin by
- * its node id, a WAM with its module URL, a Faust DSP compiled from its code with `voices`. A Faust
+ * its node id, a WAM with its module URL, a Faust DSP compiled from its file (the Faust synth from
+ * `code`) with `voices`. A Faust
  * compile error or a file that cannot be read rejects, naming it.
  * @example
  * const device = await instrumentDevice(choice, "pluck-instrument", 8, sources);
@@ -119,6 +120,8 @@ export async function instrumentDevice(
   id: string,
   voices: number,
   sources: InstrumentSources,
+  /** The code of the Faust synth written in place (default: DEFAULT_FAUST_SYNTH_CODE). */
+  code: string = DEFAULT_FAUST_SYNTH_CODE,
 ): Promise<Device> {
   if (choice.kind === "builtin") return { id, node_id: choice.value, params: {}, buffers: {} };
   if (choice.kind === "wam") {
@@ -132,7 +135,7 @@ export async function instrumentDevice(
       extensions: { wam: { module_url: moduleUrl } },
     };
   }
-  let source = DEFAULT_FAUST_SYNTH_CODE;
+  let source = code;
   if (choice.kind === "faust") {
     const url = choice.descriptor?.extensions.module_url;
     if (typeof url !== "string") throw new Error(`The Faust DSP "${choice.label}" has no file to read`);

@@ -10,7 +10,7 @@ import type { FaustCompiling } from "../api/engine-client";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { ProjectCommand } from "../project/project-commands";
 import type { Project } from "../project/project-schema";
-import { DEFAULT_FAUST_SYNTH_CODE, FAUST_SYNTH_CHOICE } from "./faust-instrument";
+import { FAUST_SYNTH_CHOICE } from "./faust-instrument";
 import {
   DEFAULT_VOICES,
   type InstrumentChoice,
@@ -85,11 +85,8 @@ export class InstrumentPicker {
     const project = this.picker.project();
     const id = freshId(project, name);
     const instrumentId = freshId(project, `${name}-instrument`, new Set([id]));
-    const device = await instrumentDevice(choice, instrumentId, voices, {
-      compiler: () => this.picker.compiler(),
-      fetchText:
-        choice.kind === "faust-code" ? async () => options.source ?? DEFAULT_FAUST_SYNTH_CODE : fetchText,
-    });
+    const sources = { compiler: () => this.picker.compiler(), fetchText };
+    const device = await instrumentDevice(choice, instrumentId, voices, sources, options.source);
     if (
       !this.picker.run({ type: "add_track", track: { kind: "instrument", id, name, instrument: device } })
     ) {
