@@ -2,14 +2,16 @@
  * The arrangement: its toolbar (add an audio track from a file, add an instrument track with a
  * device picked from discovery, split, duplicate, markers, zoom, snap), the bar ruler (a click seeks
  * there, a drag sets the loop range: loop-range.ts; the markers' flags: markers-view.ts), one row per
- * track (track-lane.ts) and the playhead, which the studio moves every frame without re-rendering.
+ * track (track-lane.ts), the master's row with its automation lane (master-lane.ts) and the playhead,
+ * which the studio moves every frame without re-rendering.
  * Audio files dropped anywhere on it are imported at the beat they are dropped on.
  */
 import { html, nothing } from "lit";
 
-import type { Project, Track } from "../project/project-schema";
+import { MASTER_ID, type Project, type Track } from "../project/project-schema";
 import { loopBand } from "./loop-range";
 import { editTools, type MarkerActions, markerFlags } from "./markers-view";
+import { masterRow, masterTrack } from "./master-lane";
 import { plusIcon } from "./studio-icons";
 import { SNAP_CHOICES } from "./timeline-math";
 import { type TrackLaneActions, trackLane } from "./track-lane";
@@ -126,6 +128,14 @@ export function arrangement(view: ArrangementView, actions: ArrangementActions) 
             },
             actions,
           ),
+        )}
+        ${masterRow(
+          {
+            width,
+            automationShown: view.automationShown?.(MASTER_ID) ?? false,
+            automationRow: view.automationRow?.(masterTrack(view.project), width),
+          },
+          actions,
         )}
         ${
           view.project.tracks.length === 0

@@ -38,7 +38,7 @@ export function faustVoicesOf(device: Device): number | undefined {
  * `instrument` in place of instrument track `trackId`'s instrument, as one undo step labelled `label`
  * (set_instrument: the track keeps its clips, mixer, sends, devices and id).
  * @example
- * const synth = await faustSynthInstrument(await offline.client(48000), "faust-synth-instrument");
+ * const synth = { id: "faust-synth-instrument", node_id: "faust:0123456789abcdef", params: {}, buffers: {} };
  * replaceInstrumentCommand(project, "faust-synth", synth, "Edit Faust code");
  */
 export function replaceInstrumentCommand(

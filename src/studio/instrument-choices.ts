@@ -113,7 +113,9 @@ export interface InstrumentSources {
  * `code`) with `voices`. A Faust
  * compile error or a file that cannot be read rejects, naming it.
  * @example
- * const device = await instrumentDevice(choice, "pluck-instrument", 8, sources);
+ * const [choice] = instrumentChoices(await offline.nodes());
+ * const sources = { compiler: () => offline.client(48000), fetchText: (url: string) => fetch(url).then((r) => r.text()) };
+ * if (choice) await instrumentDevice(choice, "synth-instrument", 8, sources);
  */
 export async function instrumentDevice(
   choice: InstrumentChoice,
