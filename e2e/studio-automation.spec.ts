@@ -14,6 +14,7 @@ import type { AutomationPoint, Project } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
 import { laneValueAt } from "../src/studio/automation-math";
 import type { EngineChangeDetail } from "../src/studio/studio-element";
+import { openNewStudio, pageSampleRate } from "./studio-fixture";
 import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
@@ -266,5 +267,97 @@ test("automation lanes: points drawn, dragged and recorded play as the lane says
     checked.push(`${beat}: ${left[frame]?.toFixed(5)} ${right[frame]?.toFixed(5)}`);
   }
   test.info().annotations.push({ type: "levels at beats (left right)", description: checked.join("; ") });
+  expect(failures).toEqual([]);
+});
+
+test("the master's lanes: its volume drawn and set, a master device's parameter, rendered as Node renders them", async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const failures = recordPageFailures(page);
+  await openNewStudio(page);
+  const studio = page.locator("webdreamer-studio");
+  const rate = await pageSampleRate(page);
+  const chooser = page.waitForEvent("filechooser");
+  await studio.getByRole("button", { name: "Audio track from file…" }).click();
+  await (await chooser).setFiles({ name: "dc.wav", mimeType: "audio/wav", buffer: dcWav(rate, 4) });
+  await expect(studio.getByRole("button", { name: /^Audio clip dc, 1:1/ })).toBeVisible();
+  await studio.getByRole("combobox", { name: "Device to add to Master" }).selectOption("builtin:gain");
+  await studio
+    .getByRole("group", { name: "Devices of Master" })
+    .getByRole("button", { name: "Add device" })
+    .click();
+  await expect.poll(async () => (await project(page)).master.devices.length).toBe(1);
+  const gain = (await project(page)).master.devices[0]?.id as string;
+
+  // 1. The master's Auto shows its lane: its volume and its device's parameters, no pan.
+  await studio.getByRole("button", { name: "Auto lane of Master" }).press("Enter");
+  const picker = studio.getByRole("combobox", { name: "Automated parameter of Master" });
+  await expect(picker).toHaveValue("volume");
+  const addresses = await picker
+    .locator("option")
+    .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+  expect(addresses).toContain(`device:${gain}:gain`);
+  expect(addresses).not.toContain("pan");
+  expect(addresses[0]).toBe("volume");
+
+  // 2. A click on the lane draws a volume point (one undo step), on the master's lanes.
+  const before = await historyLength(page);
+  const area = studio.getByRole("group", { name: "Volume automation of Master" }).locator(".automation-area");
+  const at = await spot(area, 2, -12);
+  await page.mouse.click(at.x, at.y);
+  const drawn = (await project(page)).master.automation.volume?.points ?? [];
+  expect(drawn.map((point) => point.beat)).toEqual([2]);
+  expect(Math.round(drawn[0]?.value ?? 0)).toBe(-12);
+  expect(await historyLength(page)).toBe(before + 1);
+  await expect(studio.getByRole("button", { name: "Undo Automation of volume on Master" })).toBeEnabled();
+
+  // 3. Exact lanes: the volume steps to -6.02 dB (a half) at beat 2, the gain device to 0.5 at beat 4.
+  await page.evaluate(
+    ({ gain }) => {
+      const element = document.querySelector("webdreamer-studio");
+      const step = (beat: number, value: number) => ({ beat, value, curve: "step" as const });
+      element?.editor.execute({
+        type: "set_automation",
+        track_id: "master",
+        address: "volume",
+        lane: { points: [step(0, 0), step(2, 20 * Math.log10(0.5))] },
+      });
+      element?.editor.execute({
+        type: "set_automation",
+        track_id: "master",
+        address: `device:${gain}:gain`,
+        lane: { points: [step(0, 1), step(4, 0.5)] },
+      });
+    },
+    { gain },
+  );
+  await studio
+    .getByRole("combobox", { name: "Automated parameter of Master" })
+    .selectOption(`device:${gain}:gain`);
+  await expect(studio.getByRole("button", { name: "Gain: Gain point 2 of 2, 2:1, 0.5" })).toBeVisible();
+
+  // 4. The mixdown equals the Node render of the saved file and holds each level on its frames:
+  // DC 0.5 through the centre pan (cos(pi/4)), then halved at beat 2 and again at beat 4.
+  const mixdown = await download(page, () => studio.getByRole("button", { name: "Export mixdown" }).click());
+  const file = await download(page, () => studio.getByRole("button", { name: "Save as file" }).click());
+  const exported = decodeWav(new Uint8Array(mixdown.bytes));
+  const opened = await unzipProject(new Uint8Array(file.bytes), file.name);
+  const node = await createEngine({ sampleRate: exported.sampleRate });
+  const inNode = await exportProject(node, opened, { sampleRate: exported.sampleRate });
+  await node.close();
+  expect(Buffer.from(inNode.mixdown).equals(mixdown.bytes)).toBe(true);
+  const left = exported.channels[0] as Float32Array;
+  const second = exported.sampleRate; // a beat is half a second at 120 bpm
+  const level = DC * Math.SQRT1_2;
+  expect(left[Math.round(0.5 * second)]).toBeCloseTo(level, 5);
+  expect(left[Math.round(1 * second) - 1]).toBeCloseTo(level, 5);
+  expect(left[Math.round(1 * second)]).toBeCloseTo(level / 2, 5);
+  expect(left[Math.round(2 * second) - 1]).toBeCloseTo(level / 2, 5);
+  expect(left[Math.round(2 * second)]).toBeCloseTo(level / 4, 5);
+  expect(left[Math.round(3.5 * second)]).toBeCloseTo(level / 4, 5);
+  await studio.locator(".timeline").screenshot({ path: "test-results/studio-master-lane.png" });
+  const axe = await new AxeBuilder({ page }).include("webdreamer-studio").analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
   expect(failures).toEqual([]);
 });

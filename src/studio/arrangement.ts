@@ -2,16 +2,16 @@
  * The arrangement: its toolbar (add an audio track from a file, add an instrument track with a
  * device picked from discovery, split, duplicate, markers, zoom, snap), the bar ruler (a click seeks
  * there, a drag sets the loop range: loop-range.ts; the markers' flags: markers-view.ts), one row per
- * track (track-lane.ts) and the playhead, which the studio moves every frame without re-rendering.
+ * track (track-lane.ts), the master's row with its automation lane (master-lane.ts) and the playhead,
+ * which the studio moves every frame without re-rendering.
  * Audio files dropped anywhere on it are imported at the beat they are dropped on.
  */
 import { html, nothing } from "lit";
 
-import type { NodeDescriptor } from "../contracts/node-descriptor";
-import type { Project, Track } from "../project/project-schema";
-import { FAUST_SYNTH_CHOICE, FAUST_SYNTH_LABEL } from "./faust-instrument";
+import { MASTER_ID, type Project, type Track } from "../project/project-schema";
 import { loopBand } from "./loop-range";
 import { editTools, type MarkerActions, markerFlags } from "./markers-view";
+import { masterRow, masterTrack } from "./master-lane";
 import { plusIcon } from "./studio-icons";
 import { SNAP_CHOICES } from "./timeline-math";
 import { type TrackLaneActions, trackLane } from "./track-lane";
@@ -24,7 +24,8 @@ export interface ArrangementView {
   selectedClip: string | null;
   /** The timeline's length in beats (the project's end and some room after it). */
   lengthBeats: number;
-  instruments: readonly NodeDescriptor[];
+  /** The Instrument picker with its Voices field and button (instrument-picker.ts). */
+  instrumentPicker: unknown;
   /** The drop target is under a dragged file. */
   dropping: boolean;
   /** The audio track armed for recording the live input. */
@@ -44,7 +45,6 @@ export interface RulerPointer {
 
 export interface ArrangementActions extends TrackLaneActions, MarkerActions {
   pickAudioFile(): void;
-  addInstrumentTrack(): void;
   zoom(direction: "in" | "out"): void;
   changeSnap(event: Event): void;
   ruler: RulerPointer;
@@ -77,14 +77,14 @@ function markersView(view: ArrangementView) {
 
 /**
  * @example
- * import { html } from "lit";
+ * import { html, nothing } from "lit";
  * import { parseProject } from "../project/project-invariants";
  * const project = parseProject({ format: "webdreamer-project", format_version: 1 });
- * const view = { project, pixelsPerBeat: 32, beatsPerBar: 4, snapBeats: 1, selectedClip: null, lengthBeats: 32, instruments: [], dropping: false, selectedMarker: null };
+ * const view = { project, pixelsPerBeat: 32, beatsPerBar: 4, snapBeats: 1, selectedClip: null, lengthBeats: 32, instrumentPicker: nothing, dropping: false, selectedMarker: null };
  * const none = () => {};
  * const ruler = { pointerDown: none, pointerMove: none, pointerUp: none };
  * const markers = { jumpToMarker: none, renameMarker: none, removeMarker: none, addMarker: none, splitClip: none, duplicateClip: none };
- * html`${arrangement(view, { pickAudioFile: none, addInstrumentTrack: none, zoom: none, changeSnap: none, ruler, addMidiClip: none, removeTrack: none, toggleAutomation: none, wantInstruments: none, ...markers })}`;
+ * html`${arrangement(view, { pickAudioFile: none, zoom: none, changeSnap: none, ruler, addMidiClip: none, removeTrack: none, toggleAutomation: none, wantInstruments: none, ...markers })}`;
  */
 export function arrangement(view: ArrangementView, actions: ArrangementActions) {
   const width = view.lengthBeats * view.pixelsPerBeat;
@@ -93,20 +93,7 @@ export function arrangement(view: ArrangementView, actions: ArrangementActions) 
       @pointerenter=${actions.wantInstruments} @focusin=${actions.wantInstruments}>
       <div class="arrange-toolbar" role="toolbar" aria-label="Tracks and view">
         <button type="button" @click=${actions.pickAudioFile}>${plusIcon}<span>Audio track from file…</span></button>
-        <span class="instrument-picker">
-          <label for="instrument-select">Instrument</label>
-          <select id="instrument-select" ?disabled=${view.instruments.length === 0}>
-            ${
-              view.instruments.length === 0
-                ? html`<option>Instruments load on first use…</option>`
-                : html`${view.instruments.map((node) => html`<option value=${node.node_id}>${node.name}</option>`)}
-                    <option value=${FAUST_SYNTH_CHOICE}>${FAUST_SYNTH_LABEL}</option>`
-            }
-          </select>
-          <button type="button" ?disabled=${view.instruments.length === 0} @click=${actions.addInstrumentTrack}>
-            ${plusIcon}<span>Instrument track</span>
-          </button>
-        </span>
+        ${view.instrumentPicker}
         ${editTools(markersView(view), actions)}
         <span class="view-controls">
           <button type="button" class="small" aria-label="Zoom out" @click=${() => actions.zoom("out")}>−</button>
@@ -141,6 +128,14 @@ export function arrangement(view: ArrangementView, actions: ArrangementActions) 
             },
             actions,
           ),
+        )}
+        ${masterRow(
+          {
+            width,
+            automationShown: view.automationShown?.(MASTER_ID) ?? false,
+            automationRow: view.automationRow?.(masterTrack(view.project), width),
+          },
+          actions,
         )}
         ${
           view.project.tracks.length === 0

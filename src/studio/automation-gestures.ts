@@ -15,11 +15,12 @@ import { nothing } from "lit";
 
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import type { ProjectCommand } from "../project/project-commands";
-import type { AutomationPoint, Project, Track } from "../project/project-schema";
+import { type AutomationPoint, MASTER_ID, type Project, type Track } from "../project/project-schema";
 import { automationLane } from "./automation-lane-view";
 import { insertPoint, levelAtY, levelOfValue, movePoint, removePoint, valueAtLevel } from "./automation-math";
 import { AutomationRecorder } from "./automation-recorder";
 import { type AutomationTarget, automationTargets, staticValue } from "./automation-targets";
+import { masterTrack } from "./master-lane";
 import { snapBeat } from "./timeline-math";
 
 export interface AutomationHost {
@@ -356,7 +357,10 @@ export class AutomationLanes {
     return found;
   }
 
+  /** The track `trackId`, or the master shown as one (master-lane.ts). */
   private track(trackId: string): Track | undefined {
-    return this.host.project().tracks.find((track) => track.id === trackId);
+    const project = this.host.project();
+    if (trackId === MASTER_ID) return masterTrack(project);
+    return project.tracks.find((track) => track.id === trackId);
   }
 }

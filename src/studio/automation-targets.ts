@@ -7,7 +7,7 @@
  * each point the gain 10^(dB/20) of the send's builtin:gain).
  */
 import type { NodeDescriptor, ParameterDescriptor } from "../contracts/node-descriptor";
-import type { Device, Project, Send, Track } from "../project/project-schema";
+import { type Device, MASTER_ID, type Project, type Send, type Track } from "../project/project-schema";
 import type { ValueRange } from "./automation-math";
 import { formatSendDb, MAX_SEND_DB, MIN_SEND_DB } from "./mixer-sends";
 import { formatDb, formatPan, MAX_FADER_DB, MIN_FADER_DB } from "./mixer-strip";
@@ -102,7 +102,9 @@ export function automationTargets(
   project?: Project,
 ): AutomationTarget[] {
   const devices = track.kind === "instrument" ? [track.instrument, ...track.devices] : track.devices;
-  const targets = [VOLUME, PAN, ...track.sends.map((send) => sendTarget(send, project))];
+  // The master (master-lane.ts shows it as a track) has a volume but no pan.
+  const mixer = track.id === MASTER_ID ? [VOLUME] : [VOLUME, PAN];
+  const targets = [...mixer, ...track.sends.map((send) => sendTarget(send, project))];
   for (const device of devices) {
     const descriptor = nodeTypes.find((node) => node.node_id === device.node_id);
     targets.push(...deviceTargets(device, descriptor));

@@ -14,7 +14,9 @@
  *
  * Descriptors come from discovery (builtin, Faust roots, WAM) and from each compile; a Faust device
  * of a project opened from a file is compiled once when the rack first shows it, for its controls.
- * WAM plugins come from the studio's `wamRoots`, added to the discovering engine before it scans. A
+ * Faust DSPs and WAM plugins come from the studio's `faustRoots` and `wamRoots`, added to the
+ * discovering engine before it scans; what it finds goes to the studio too (the Instrument picker and
+ * the automation lanes read it). A
  * WAM device also has a "Plugin window" toggle: its own GUI in the rack (wam-window.ts), beside the
  * generated controls, which stay as the fallback.
  */
@@ -47,8 +49,10 @@ export interface DeviceRackHost {
    * nodes of the graphs it loads from their `extensions.faust`, but has no compileFaust call).
    */
   compiler(): Promise<FaustCompiling>;
-  /** WAM discovery roots the discovering engine scans too (the studio's `wamRoots`). */
-  wamRoots(): readonly DiscoveryRoot[];
+  /** Discovery roots the discovering engine scans too (the studio's `faustRoots` and `wamRoots`). */
+  discoveryRoots(): readonly DiscoveryRoot[];
+  /** What a discovery found, every node type (the studio's Instrument picker and automation lanes). */
+  discovered(nodes: readonly NodeDescriptor[]): void;
   /** The live engine, started if need be: it plays the WAM devices and mounts their GUIs. */
   liveEngine(): Promise<WamGuiEngine | null>;
   /** Something failed (discovery, a compile that is no code error): shown as the studio's notice. */
@@ -78,7 +82,7 @@ export class DeviceRack {
   private readonly drafts = new Map<string, FaustDraft>();
   private readonly describing = new Set<string>();
   private discovery: Promise<void> | null = null;
-  /** The WAM roots (keys) of the last discovery. */
+  /** The roots (keys) of the last discovery. */
   private discoveredRoots = "";
   private gesture = 0;
   private codeSession = 0;
@@ -104,6 +108,14 @@ export class DeviceRack {
     });
   }
 
+  /**
+   * Every node type the rack knows: discovery's and each Faust compile's (an instrument compiled with
+   * voices is not one discovery lists), so the automation lanes name and range their parameters.
+   */
+  nodeTypes(): NodeDescriptor[] {
+    return [...this.descriptors.values()];
+  }
+
   /** The descriptor the rack knows for `nodeId` (discovered or compiled). */
   descriptor(nodeId: string): NodeDescriptor | undefined {
     return this.descriptors.get(nodeId);
@@ -123,14 +135,14 @@ export class DeviceRack {
 
   /** Fills the picker from discovery, once (again after a failure, or when the WAM roots changed). */
   readonly discover = (): void => {
-    const roots = this.rack.wamRoots().map(discoveryRootKey).join("\n");
+    const roots = this.rack.discoveryRoots().map(discoveryRootKey).join("\n");
     if (this.discovery && roots === this.discoveredRoots) return;
     this.discoveredRoots = roots;
     this.discovery = this.rack
       .engine()
       .then(async (engine) => {
         const known = new Set((await engine.listDiscoveryRoots()).map(discoveryRootKey));
-        for (const root of this.rack.wamRoots()) {
+        for (const root of this.rack.discoveryRoots()) {
           if (!known.has(discoveryRootKey(root))) await engine.addDiscoveryRoot(root);
         }
         return engine.discoverNodes();
@@ -139,6 +151,7 @@ export class DeviceRack {
         (found) => {
           for (const node of found.nodes) this.descriptors.set(node.node_id, node);
           this.effects = effectChoices(found.nodes);
+          this.rack.discovered(found.nodes);
           this.host.requestUpdate();
         },
         (error) => {
@@ -229,18 +242,54 @@ export class DeviceRack {
     `;
   }
 
-  /** A Faust instrument's code editor (a builtin instrument has nothing to edit here). */
+  /**
+   * An instrument track's instrument above its effects: a Faust one's code editor, and for every
+   * instrument the controls of its own parameters, generated from its descriptor as an effect's are
+   * (a drag is one undo step; the automation lanes list the same parameters, the instrument's first).
+   * A WAM instrument also gets its Plugin window.
+   */
   private renderInstrument(track: Track) {
     if (track.kind !== "instrument") return nothing;
-    const source = faustSourceOf(track.instrument);
-    if (source === null) return nothing;
+    const instrument = track.instrument;
+    const source = faustSourceOf(instrument);
+    const descriptor = this.descriptors.get(instrument.node_id);
+    if (!descriptor && source !== null) this.learnParameters(source, faustVoicesOf(instrument));
     const name = `Instrument of ${track.name || track.id}`;
+    const kind =
+      source !== null ? "Faust" : (descriptor?.name ?? instrument.node_id.replace(/^builtin:/, ""));
     return html`
-      <div class="device instrument" role="group" aria-label=${name} data-device=${track.instrument.id}>
-        <div class="device-head"><span class="device-name">Instrument · Faust</span></div>
-        ${this.renderFaust(track.id, track.instrument, source, name)}
+      <div class="device instrument" role="group" aria-label=${name} data-device=${instrument.id}>
+        <div class="device-head"><span class="device-name">Instrument · ${kind}</span></div>
+        ${source === null ? nothing : this.renderFaust(track.id, instrument, source, name)}
+        ${this.renderControls(track.id, instrument, descriptor, name)}
+        ${descriptor?.format === "wam" ? this.renderWindow(track.id, instrument.id, name) : nothing}
       </div>
     `;
+  }
+
+  /** A device's generated controls; a drag is one set_device_params gesture. */
+  private renderControls(
+    trackId: string,
+    device: Device,
+    descriptor: NodeDescriptor | undefined,
+    name: string,
+  ) {
+    return deviceControls(device, descriptor, name, {
+      input: (parameterId, value) => {
+        this.rack.execute(
+          {
+            type: "set_device_params",
+            track_id: trackId,
+            device_id: device.id,
+            params: { [parameterId]: value },
+          },
+          `device-${this.gesture}`,
+        );
+      },
+      commit: () => {
+        this.gesture++;
+      },
+    });
   }
 
   private renderDevice(trackId: string, device: Device, name: string, index: number, count: number) {
@@ -270,22 +319,7 @@ export class DeviceRack {
             @click=${() => this.rack.execute({ type: "remove_device", track_id: trackId, device_id: device.id })}>✕</button>
         </div>
         ${source === null ? nothing : this.renderFaust(trackId, device, source, name)}
-        ${deviceControls(device, descriptor, name, {
-          input: (parameterId, value) => {
-            this.rack.execute(
-              {
-                type: "set_device_params",
-                track_id: trackId,
-                device_id: device.id,
-                params: { [parameterId]: value },
-              },
-              `device-${this.gesture}`,
-            );
-          },
-          commit: () => {
-            this.gesture++;
-          },
-        })}
+        ${this.renderControls(trackId, device, descriptor, name)}
         ${descriptor?.format === "wam" ? this.renderWindow(trackId, device.id, name) : nothing}
         <div class="device-presets">
           <select aria-label="Presets of ${name}" ?disabled=${presets.length === 0}>
@@ -399,11 +433,15 @@ export class DeviceRack {
     this.host.requestUpdate();
   }
 
-  /** A Faust device's descriptor, compiled once from the source it carries (a project opened from a file). */
-  private learnParameters(source: string): void {
-    if (this.describing.has(source)) return;
-    this.describing.add(source);
-    this.compile(source).then(
+  /**
+   * A Faust device's descriptor, compiled once from the source (and voices) it carries: a project
+   * opened from a file, an instrument added by the picker.
+   */
+  private learnParameters(source: string, voices?: number): void {
+    const key = `${voices ?? 0}:${source}`;
+    if (this.describing.has(key)) return;
+    this.describing.add(key);
+    this.compile(source, voices).then(
       () => this.host.requestUpdate(),
       () => {},
     );

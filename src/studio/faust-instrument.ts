@@ -5,7 +5,6 @@
  * `extensions.faust` as a rack's Faust device does (docs/projects.md), so the live engine, the Worker
  * export and a Node render of the saved project each compile it from the project alone.
  */
-import type { FaustCompiling } from "../api/engine-client";
 import type { ProjectCommand } from "../project/project-commands";
 import type { Device, Project } from "../project/project-schema";
 
@@ -29,28 +28,6 @@ gate = button("gate");
 process = (os.osc(freq) + 0.2 * os.sawtooth(2 * freq)) * 0.5 * gain * en.asr(0.005, 1, 0.1, gate);
 `;
 
-/**
- * The instrument device of a new Faust synth track, `id` its device id: `source` compiled on
- * `compiler` with FAUST_SYNTH_VOICES voices (a compile error rejects, naming the line). The node id is
- * the compiled one, which every host that compiles the same source and options gets again.
- * @example
- * const instrument = await faustSynthInstrument(await offline.client(48000), "faust-synth-instrument");
- */
-export async function faustSynthInstrument(
-  compiler: FaustCompiling,
-  id: string,
-  source: string = DEFAULT_FAUST_SYNTH_CODE,
-): Promise<Device> {
-  const compiled = await compiler.compileFaust(source, { voices: FAUST_SYNTH_VOICES });
-  return {
-    id,
-    node_id: compiled.node_id,
-    params: {},
-    buffers: {},
-    extensions: { faust: { source, voices: FAUST_SYNTH_VOICES } },
-  };
-}
-
 /** The voices a Faust device's code compiles with (`extensions.faust.voices`), or undefined (mono). */
 export function faustVoicesOf(device: Device): number | undefined {
   const faust = device.extensions?.faust as { voices?: unknown } | undefined;
@@ -61,7 +38,7 @@ export function faustVoicesOf(device: Device): number | undefined {
  * `instrument` in place of instrument track `trackId`'s instrument, as one undo step labelled `label`
  * (set_instrument: the track keeps its clips, mixer, sends, devices and id).
  * @example
- * const synth = await faustSynthInstrument(await offline.client(48000), "faust-synth-instrument");
+ * const synth = { id: "faust-synth-instrument", node_id: "faust:0123456789abcdef", params: {}, buffers: {} };
  * replaceInstrumentCommand(project, "faust-synth", synth, "Edit Faust code");
  */
 export function replaceInstrumentCommand(

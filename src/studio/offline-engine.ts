@@ -1,6 +1,6 @@
 /**
  * The studio's Worker engine: renders faster than real time off the main thread (the mixdown export)
- * and answers discovery (the instrument picker's list) before the live engine has started, which it
+ * and answers discovery (the pickers' lists) before the live engine has started, which it
  * may only do after a click. Made on first use, at the sample rate asked for; a new rate makes a new
  * engine.
  */
@@ -10,31 +10,6 @@ import type { NodeDescriptor } from "../contracts/node-descriptor";
 import { createBrowserEngine } from "../create-browser-engine";
 import { exportProject, type ProjectExport } from "../project/export-project";
 import type { Project } from "../project/project-schema";
-
-/** The synth comes first: the one instrument that sounds without a sample loaded. */
-const rank = (node: NodeDescriptor) => (node.node_id === "builtin:synth" ? 0 : 1);
-
-/**
- * The builtin instruments `engine` discovers, builtin:synth first (the picker's default), then by
- * name. Faust and WAM instruments are for a later step: the live engine would have to compile or
- * load them too before a project could play them.
- * @example
- * const found = await instrumentsOf(engine);
- */
-export async function instrumentsOf(engine: EngineClient): Promise<NodeDescriptor[]> {
-  return instrumentsIn((await engine.discoverNodes()).nodes);
-}
-
-/**
- * The builtin instruments among `nodes` (a discovery's), as instrumentsOf lists them.
- * @example
- * const instruments = instrumentsIn((await engine.discoverNodes()).nodes);
- */
-export function instrumentsIn(nodes: readonly NodeDescriptor[]): NodeDescriptor[] {
-  return nodes
-    .filter((node) => node.extensions.is_instrument === true && node.format === "builtin")
-    .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
-}
 
 export interface MixdownOptions {
   sampleRate: number;
@@ -49,15 +24,6 @@ export class OfflineEngine {
   private rate = 0;
 
   constructor(private readonly baseUrl: () => URL | undefined) {}
-
-  /**
-   * The builtin instruments discovery finds in the Worker engine (instrumentsOf).
-   * @example
-   * const instruments = await offline.instruments();
-   */
-  async instruments(sampleRate = 48000): Promise<NodeDescriptor[]> {
-    return instrumentsOf(await this.get(this.rate || sampleRate));
-  }
 
   /**
    * Every node type discovery finds in the Worker engine, with its parameters (the automation

@@ -36,7 +36,6 @@ import { errorNotice, faultNotice, type Notice, playerNotice } from "../componen
 import { MAX_TEMPO_BPM, MIN_TEMPO_BPM } from "../components/player-transport-bar";
 import { RealtimeEngineController } from "../components/realtime-engine-controller";
 import { TransportReadout } from "../components/transport-readout";
-import type { NodeDescriptor } from "../contracts/node-descriptor";
 import { secondsAtBeat } from "../contracts/tempo-map";
 import { projectEndBeat } from "../project/compile-project";
 import { trackNodes } from "../project/compile-track";
@@ -56,8 +55,9 @@ import { AutomationLanes } from "./automation-gestures";
 import { ClipGestures } from "./clip-drag";
 import { DeviceRack } from "./device-rack";
 import { deviceRackStyles } from "./device-rack-styles";
-import { FAUST_SYNTH_CHOICE, FAUST_SYNTH_LABEL, faustSynthInstrument } from "./faust-instrument";
+import { FAUST_SYNTH_CHOICE, FAUST_SYNTH_VOICES } from "./faust-instrument";
 import { downloadBytes, fileNameFor, pickFiles } from "./file-transfer";
+import { InstrumentPicker } from "./instrument-picker";
 import {
   DEFAULT_KEY_VELOCITY,
   DEFAULT_OCTAVE,
@@ -75,7 +75,7 @@ import { MasterTap } from "./master-tap";
 import { connectMidiInputs, type MidiInputConnection } from "./midi-input";
 import { busAndSendActions } from "./mixer-actions";
 import { MIN_FADER_DB, mixer } from "./mixer-strip";
-import { instrumentsIn, OfflineEngine } from "./offline-engine";
+import { OfflineEngine } from "./offline-engine";
 import { onScreenKeyboard } from "./on-screen-keyboard";
 import { pianoRoll } from "./piano-roll";
 import { PianoRollGestures } from "./piano-roll-gestures";
@@ -147,12 +147,12 @@ export class WebdreamerStudio extends LitElement {
     baseUrl: { type: String, attribute: "base-url" },
     storage: { type: String },
     wamRoots: { type: Array, attribute: "wam-roots" },
+    faustRoots: { type: Array, attribute: "faust-roots" },
     project: { state: true },
     transportStatus: { state: true },
     pixelsPerBeat: { state: true },
     snapBeats: { state: true },
     selectedClip: { state: true },
-    instruments: { state: true },
     saveState: { state: true },
     exportProgress: { state: true },
     notice: { state: true },
@@ -203,6 +203,15 @@ export class WebdreamerStudio extends LitElement {
   declare wamRoots: DiscoveryRoot[];
 
   /**
+   * Faust discovery roots (attribute `faust-roots`, JSON; `faust-url` roots in a page): their DSPs
+   * join the device picker, and those that play notes the Instrument picker (docs/studio.md,
+   * "An instrument"). Read at the first discovery; a change scans again.
+   * @example
+   * studio.faustRoots = [{ kind: "faust-url", url: "https://example.com/dsp/", files: ["pluck.dsp"] }];
+   */
+  declare faustRoots: DiscoveryRoot[];
+
+  /**
    * The project as it is now (a new object after every edit; never changed in place).
    * @example
    * const names = studio.project.tracks.map((track) => track.name);
@@ -225,7 +234,6 @@ export class WebdreamerStudio extends LitElement {
 
   declare private transportStatus: "playing" | "paused" | "stopped";
   declare private selectedClip: string | null;
-  declare private instruments: NodeDescriptor[];
   declare private saveState: SaveState;
   declare private exportProgress: number | null;
   declare private notice: Notice | null;
@@ -320,11 +328,10 @@ export class WebdreamerStudio extends LitElement {
     selected: () => this.selectedNote,
   });
   private velocityGesture = 0;
-  /** Every node type discovery found: the automation lanes name and range device parameters by them. */
-  private nodeTypes: readonly NodeDescriptor[] = [];
   private readonly automation = new AutomationLanes({
     project: () => this.project,
-    nodeTypes: () => this.nodeTypes,
+    // What discovery found and each Faust compile made (device-rack.ts).
+    nodeTypes: () => this.rack.nodeTypes(),
     pixelsPerBeat: () => this.pixelsPerBeat,
     snapBeats: () => this.snapBeats,
     beatsPerBar: () => this.beatsPerBar,
@@ -353,7 +360,6 @@ export class WebdreamerStudio extends LitElement {
   private readonly audioTakes = new AudioTakeRecorder();
   private take: MidiRecording | null = null;
   private faderGesture = 0;
-  private discovery: Promise<void> | null = null;
   private readonly realtime = new RealtimeEngineController(this, {
     attach: () => {},
     load: async (engine) => {
@@ -376,13 +382,27 @@ export class WebdreamerStudio extends LitElement {
     frame: (state, meters, now) => this.showFrame(state, meters, now),
   });
   private readonly meterView = new LevelMeterController(this);
+  /** The Instrument picker: discovery's instruments and the Faust synth, a track for the one picked. */
+  private readonly instrumentPicker = new InstrumentPicker(this, {
+    project: () => this.project,
+    run: (command) => this.run(command),
+    compiler: () => this.offline.client(this.sampleRate),
+    added: (trackId) => {
+      // The keyboard plays the track just added.
+      this.selectedTrack = trackId;
+    },
+    failed: (error, context) => {
+      this.notice = errorNotice(error, context);
+    },
+  });
   /** Per track its devices: controls, Faust code, presets (device-rack.ts). */
   private readonly rack = new DeviceRack(this, {
     project: () => this.project,
     execute: (command, gesture) => this.run(command, gesture),
     engine: async () => this.realtime.engine ?? (await this.offline.client(this.sampleRate)),
     compiler: () => this.offline.client(this.sampleRate),
-    wamRoots: () => this.wamRoots,
+    discoveryRoots: () => [...this.faustRoots, ...this.wamRoots],
+    discovered: (nodes) => this.instrumentPicker.discovered(nodes),
     liveEngine: async () => (await this.liveEngine()) as unknown as WamGuiEngine | null,
     failed: (error, context) => {
       this.notice = errorNotice(error, context);
@@ -405,13 +425,13 @@ export class WebdreamerStudio extends LitElement {
     this.baseUrl = undefined;
     this.storage = "current";
     this.wamRoots = [];
+    this.faustRoots = [];
     this.projectEditor = new ProjectEditor(emptyProject());
     this.project = this.projectEditor.project;
     this.transportStatus = "stopped";
     this.pixelsPerBeat = 32;
     this.snapBeats = 1;
     this.selectedClip = null;
-    this.instruments = [];
     this.saveState = "off";
     this.exportProgress = null;
     this.notice = null;
@@ -638,8 +658,7 @@ export class WebdreamerStudio extends LitElement {
    */
   addInstrumentTrack(nodeId = "builtin:synth", name?: string): string {
     const project = this.project;
-    const descriptor = this.instruments.find((node) => node.node_id === nodeId);
-    const label = name ?? descriptor?.name ?? nodeId.replace(/^[a-z]+:/, "");
+    const label = name ?? this.instrumentPicker.nameOf(nodeId) ?? nodeId.replace(/^[a-z]+:/, "");
     const id = freshId(project, label);
     const instrument = freshId(project, `${label}-instrument`, new Set([id]));
     this.run({
@@ -658,17 +677,22 @@ export class WebdreamerStudio extends LitElement {
    * @example
    * const trackId = await studio.addFaustInstrumentTrack();
    */
-  async addFaustInstrumentTrack(source?: string, name = "Faust synth"): Promise<string> {
-    const id = freshId(this.project, name);
-    const instrumentId = freshId(this.project, `${name}-instrument`, new Set([id]));
-    const instrument = await faustSynthInstrument(
-      await this.offline.client(this.sampleRate),
-      instrumentId,
-      source,
-    );
-    this.run({ type: "add_track", track: { kind: "instrument", id, name, instrument } });
-    this.selectedTrack = id;
-    return id;
+  addFaustInstrumentTrack(source?: string, name = "Faust synth"): Promise<string> {
+    return this.instrumentPicker.add(FAUST_SYNTH_CHOICE, { source, name, voices: FAUST_SYNTH_VOICES });
+  }
+
+  /**
+   * Adds an instrument track playing `nodeId`, an instrument the Instrument picker lists (builtin,
+   * a Faust DSP of a discovery root compiled with `voices`, default 8, or a WAM), as its button does.
+   * Resolves to the track's id; a Faust compile error or an unreadable file rejects.
+   * @example
+   * const trackId = await studio.addDiscoveredInstrumentTrack("faust:0123456789abcdef", { voices: 4 });
+   */
+  addDiscoveredInstrumentTrack(
+    nodeId: string,
+    options: { voices?: number; name?: string } = {},
+  ): Promise<string> {
+    return this.instrumentPicker.add(nodeId, options);
   }
 
   /**
@@ -954,7 +978,7 @@ export class WebdreamerStudio extends LitElement {
             snapBeats: this.snapBeats,
             selectedClip: this.selectedClip,
             lengthBeats,
-            instruments: this.instruments,
+            instrumentPicker: this.instrumentPicker.render(),
             dropping: this.dropping,
             armedTrack: this.armedAudioTrack,
             selectedMarker: this.selectedMarker,
@@ -963,7 +987,6 @@ export class WebdreamerStudio extends LitElement {
           },
           {
             pickAudioFile: this.onPickAudio,
-            addInstrumentTrack: this.onAddInstrument,
             zoom: (direction) => {
               this.pixelsPerBeat = zoomStep(this.pixelsPerBeat, direction);
             },
@@ -1311,24 +1334,13 @@ export class WebdreamerStudio extends LitElement {
   }
 
   /**
-   * Fills the instrument picker from discovery, once: on the live engine when it runs, else on the
-   * Worker engine, made only now (when the pointer or focus reaches the arrangement), so a page
-   * showing the studio pays nothing for discovery until someone reaches for it.
+   * Fills the instrument picker (and the racks' device pickers) from discovery, once (again when the
+   * roots change): on the live engine when it runs, else on the Worker engine, made only now (when
+   * the pointer or focus reaches the arrangement), so a page showing the studio pays nothing for
+   * discovery until someone reaches for it.
    */
   private readonly discoverInstruments = (): void => {
-    if (this.discovery) return;
-    const live = this.realtime.engine;
-    const nodes = live ? live.discoverNodes().then((found) => found.nodes) : this.offline.nodes();
-    this.discovery = nodes.then(
-      (found) => {
-        this.nodeTypes = found;
-        this.instruments = instrumentsIn(found);
-      },
-      (error) => {
-        this.discovery = null;
-        this.notice = errorNotice(error, "Discovery failed");
-      },
-    );
+    this.rack.discover();
   };
 
   private async computePeaks(contentId: string, data: AudioData): Promise<void> {
@@ -1439,15 +1451,6 @@ export class WebdreamerStudio extends LitElement {
       }
     }
   }
-
-  private readonly onAddInstrument = (): void => {
-    const select = this.renderRoot.querySelector<HTMLSelectElement>("#instrument-select");
-    if (select?.value === FAUST_SYNTH_CHOICE) {
-      this.addFaustInstrumentTrack().catch((error) => {
-        this.notice = errorNotice(error, `The ${FAUST_SYNTH_LABEL} could not be added`);
-      });
-    } else if (select?.value) this.addInstrumentTrack(select.value);
-  };
 
   private readonly onMixerInput = (trackId: string, field: "volume_db" | "pan", event: Event): void => {
     let value = Number((event.target as HTMLInputElement).value);

@@ -167,6 +167,9 @@ const studioLayout = css`
   .view-controls {
     margin-left: auto;
   }
+  .instrument-picker .voices {
+    width: 3.6rem;
+  }
   .timeline {
     position: relative;
     display: grid;
@@ -222,14 +225,19 @@ const studioLayout = css`
     font-size: 0.7rem;
     color: var(--wd-muted);
   }
+  /* The header column holds its name, kind and buttons inside its own width: its content is clipped
+     (overflow: hidden), so nothing of it can paint over the lane's clips at any zoom. Name and kind
+     share the first row (the kind truncated first), the buttons have the second row to themselves. */
   .track-header {
     display: grid;
-    grid-template-columns: 1fr auto;
+    grid-template-columns: minmax(0, max-content) minmax(0, 1fr);
     grid-template-rows: auto auto;
     align-content: center;
-    gap: 0.1rem 0.4rem;
+    align-items: baseline;
+    gap: 0.25rem 0.4rem;
     padding: 0 0.6rem;
     min-width: 0;
+    overflow: hidden;
   }
   .track-name {
     font-weight: 600;
@@ -239,16 +247,20 @@ const studioLayout = css`
     text-overflow: ellipsis;
   }
   .track-kind {
-    grid-row: 2;
     font-size: 0.72rem;
     color: var(--wd-muted);
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
   }
   .track-actions {
-    grid-row: 1 / span 2;
-    grid-column: 2;
-    display: inline-flex;
+    grid-row: 2;
+    grid-column: 1 / -1;
+    display: flex;
+    flex-wrap: wrap;
     gap: 0.25rem;
     align-items: center;
+    min-width: 0;
   }
   .lane {
     position: relative;

@@ -32,7 +32,14 @@ export interface TrackLaneActions {
 
 /** What a track is, in a few words, for its header. */
 function trackKind(track: Track): string {
-  if (track.kind === "instrument") return `Instrument · ${track.instrument.node_id.replace(/^builtin:/, "")}`;
+  if (track.kind === "instrument") {
+    // A Faust id is a hash and a WAM's a reverse domain: "Faust", and the WAM's last part, say more.
+    const nodeId = track.instrument.node_id;
+    const what = nodeId.startsWith("faust:")
+      ? "Faust"
+      : nodeId.replace(/^builtin:/, "").replace(/^wam:.*\./, "");
+    return `Instrument · ${what}`;
+  }
   return track.kind === "audio" ? "Audio" : "Bus";
 }
 
