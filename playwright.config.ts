@@ -34,6 +34,7 @@ const SERIAL: RegExp[] = [
     "live-automation",
     "live-midi",
     "live-render",
+    "live-render-records",
     "package",
     "platform-smoke",
     "realtime",
