@@ -370,7 +370,7 @@ export class WorkletDriver {
     if (stage >= 0) {
       throw new EngineError(
         "E_UNKNOWN_NODE",
-        `node "${node}" plays in a stage of a WAM graph: getParameter reads nodes of a graph without WAM nodes`,
+        `node "${node}" plays in a stage of a WAM graph: getParameter reads the WAM nodes of such a graph, and every node of a graph without WAM nodes`,
         "get_parameter.node",
       );
     }
