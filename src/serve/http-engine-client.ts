@@ -203,7 +203,9 @@ export class RemoteHttpEngineClient extends EngineClientBase implements EngineCl
    * in-process host plays the one frame before the transport position (docs/realtime.md, "Reading a
    * parameter"). Refusals as any host's: E_UNKNOWN_NODE at get_parameter.node, E_SCHEMA at
    * get_parameter.parameter_id naming the node's parameters.
-   * @example const { value, frame } = await engine.getParameter("filter", "frequency");
+   * @example
+   * const remote = await RemoteHttpEngineClient.connect({ url: "http://127.0.0.1:7341" });
+   * const { value, frame } = await remote.getParameter("filter", "frequency");
    */
   async getParameter(node: string, parameterId: string): Promise<ParameterReading> {
     const query = getParameterCommand(node, parameterId);
