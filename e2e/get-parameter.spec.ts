@@ -50,7 +50,8 @@ test("getParameter reads the live value: a set, an automation ramp at its frame,
   expect(w.errors.parameter).toEqual({
     code: "E_SCHEMA",
     path: "get_parameter.parameter_id",
-    message: 'E_SCHEMA at get_parameter.parameter_id: unknown parameter "volume" of WAM node "wam" (known: gain)',
+    message:
+      'E_SCHEMA at get_parameter.parameter_id: unknown parameter "volume" of WAM node "wam" (known: gain)',
   });
   expect(w.errors.stage).toMatchObject({ code: "E_UNKNOWN_NODE", path: "get_parameter.node" });
   expect(w.errors.stage?.message).toContain('node "zero" plays in a stage of a WAM graph');
