@@ -50,6 +50,7 @@ const SERIAL: RegExp[] = [
     "live-automation",
     "live-midi",
     "live-render",
+    "live-render-records",
     "platform-smoke",
     "realtime",
     "site",

@@ -39,5 +39,21 @@ test("getParameter reads the live value: a set, an automation ramp at its frame,
   expect(r.errors.node?.message).toContain('"nope"');
   expect(r.errors.parameter).toMatchObject({ code: "E_SCHEMA", path: "get_parameter.parameter_id" });
   expect(r.errors.parameter?.message).toContain("volume");
+
+  // A WAM node: the value its processor reports, after a load, a set and a timed set.
+  const w = await page.evaluate(() => window.getParameter.readWam());
+  console.log(JSON.stringify(w));
+  expect(w.loaded.value).toBe(2);
+  expect(w.set.value).toBe(-3.5);
+  expect(w.timed.value).toBe(5);
+  expect(w.timed.frame).toBeGreaterThan(0);
+  expect(w.errors.parameter).toEqual({
+    code: "E_SCHEMA",
+    path: "get_parameter.parameter_id",
+    message:
+      'E_SCHEMA at get_parameter.parameter_id: unknown parameter "volume" of WAM node "wam" (known: gain)',
+  });
+  expect(w.errors.stage).toMatchObject({ code: "E_UNKNOWN_NODE", path: "get_parameter.node" });
+  expect(w.errors.stage?.message).toContain('node "zero" plays in a stage of a WAM graph');
   await page.evaluate(() => window.getParameter.close());
 });

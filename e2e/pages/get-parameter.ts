@@ -3,6 +3,7 @@
 // read while it plays, with the frame it belongs to, against the lane's own value at that frame.
 import { AudioWorkletEngineClient } from "../../src/browser";
 import type { GraphDescriptorInput } from "../../src/contracts";
+import { FIXTURE_URL } from "./wam-hosting";
 
 /** The lane: gain 0 at 0 s, a linear ramp to 1 at RAMP_SECONDS. */
 const RAMP_SECONDS = 2;
@@ -85,6 +86,42 @@ const api = {
       parameter: await refusal(c.getParameter("vca", "volume")),
     };
     return { set, before, ramp, timed, errors };
+  },
+
+  /**
+   * A graph with the fixture WAM (its one parameter, gain): set now and read back, a timed set read
+   * after its time, and the refusals (an unknown parameter, an engine node playing in a stage).
+   */
+  async readWam() {
+    const c = client();
+    await c.loadGraph({
+      version: "v1alpha",
+      nodes: [
+        { name: "zero", node_id: "builtin:constant", params: { offset: 0 } },
+        {
+          name: "wam",
+          node_id: "wam:com.webdreamer.fixture",
+          inputs: ["zero"],
+          params: { gain: 2 },
+          extensions: { wam: { module_url: FIXTURE_URL } },
+        },
+      ],
+      output: "wam",
+    });
+    const loaded = await c.getParameter("wam", "gain");
+    await c.setParameter("wam", "gain", -3.5);
+    const set = await c.getParameter("wam", "gain");
+    await c.play();
+    const position = (await c.getTransportState()).position_seconds;
+    await c.setParameter("wam", "gain", 5, { atSeconds: position + 0.2 });
+    await sleep(500);
+    const timed = await c.getParameter("wam", "gain");
+    await c.pause();
+    const errors = {
+      parameter: await refusal(c.getParameter("wam", "volume")),
+      stage: await refusal(c.getParameter("zero", "offset")),
+    };
+    return { loaded, set, timed, errors };
   },
 
   async close() {

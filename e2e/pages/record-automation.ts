@@ -1,5 +1,5 @@
 // Recorded automation (options.record_automation) from the Worker host and the AudioWorklet host's
-// offline render, and the AudioWorklet host's refusal for a real-time render.
+// offline and real-time renders.
 import { AudioWorkletEngineClient, createBrowserEngine, type EngineClient } from "../../src/browser";
 import type { RenderRequestInput } from "../../src/contracts";
 
@@ -33,20 +33,16 @@ async function worker(request: RenderRequestInput): Promise<Recorded> {
   }
 }
 
-async function audioWorklet(
-  request: RenderRequestInput,
-): Promise<{ offline: Recorded; realtimeError: string }> {
+async function audioWorklet(request: RenderRequestInput): Promise<{ offline: Recorded; realtime: Recorded }> {
   const engine = await AudioWorkletEngineClient.start({ sampleRate: request.sample_rate });
   await engine.context.resume();
   try {
     const offline = await recordWith(engine, request);
-    const realtimeError = await engine
-      .render({ ...request, options: { ...request.options, offline: false } })
-      .then(
-        () => "rendered",
-        (error: unknown) => (error as Error).message,
-      );
-    return { offline, realtimeError };
+    const realtime = await recordWith(engine, {
+      ...request,
+      options: { ...request.options, offline: false },
+    });
+    return { offline, realtime };
   } finally {
     await engine.close();
   }

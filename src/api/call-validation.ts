@@ -59,7 +59,19 @@ export function setParameterCommand(
 }
 
 /** getParameter's arguments: a node name and a parameter id. */
-const GetParameterSchema = z.strictObject({ node: NodeNameSchema, parameter_id: z.string().min(1) });
+export const GetParameterSchema = z.strictObject({
+  node: NodeNameSchema.describe("The node's name in the loaded graph."),
+  parameter_id: z.string().min(1).describe("The parameter's id."),
+});
+
+/** What getParameter answers (ParameterReading), as the HTTP server documents it. */
+export const ParameterReadingSchema = z.strictObject({
+  value: z.number().describe("The parameter's value now, in its natural units (a choice: its index)."),
+  frame: z
+    .int()
+    .min(0)
+    .describe("The transport frame the engine plays next: value is the parameter's value at frame - 1."),
+});
 
 /**
  * getParameter's arguments, validated (paths under get_parameter.*): every host's one check before

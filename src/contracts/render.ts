@@ -63,7 +63,7 @@ export const RenderOptionsSchema = z
           ),
       })
       .describe(
-        "Record the value each parameter of these nodes takes as the render plays (DawDreamer's record_automation): returned in the result's extensions.automation. Offline renders only.",
+        "Record the value each parameter of these nodes takes as the render plays (DawDreamer's record_automation): returned in the result's extensions.automation. Graphs without WAM nodes, offline or real time (the audioworklet host).",
       )
       .optional(),
     record_midi: z
@@ -71,7 +71,7 @@ export const RenderOptionsSchema = z
         nodes: z.array(NodeNameSchema).min(1).describe("Names of the nodes whose MIDI to return."),
       })
       .describe(
-        "Return the MIDI the timeline played to these nodes during the kept frames: extensions.midi (events) and extensions.midi_file (a Standard MIDI File, base64). Offline renders only.",
+        "Return the MIDI played to these nodes during the kept frames: extensions.midi (events) and extensions.midi_file (a Standard MIDI File, base64). The timeline's MIDI; a real-time render adds the live MIDI sent during it. Graphs without WAM nodes.",
       )
       .optional(),
   })
@@ -199,7 +199,7 @@ export const RenderResultSchema = z
           .optional(),
         midi: withoutReservedKey(z.record(NodeNameSchema, z.array(PlayedMidiMessageSchema)))
           .describe(
-            "The MIDI played (options.record_midi): per node name, the messages the timeline delivered to it, in the order played, frame counted from the render's first frame.",
+            "The MIDI played (options.record_midi): per node name, the messages the timeline (and, in a real-time render, live input) delivered to it, in the order played, frame counted from the render's first frame.",
           )
           .optional(),
         midi_file: z
@@ -380,7 +380,7 @@ export function refuseRecordedAutomation(request: RenderRequest, what: string): 
   const recorded = field === "record_automation" ? "automation" : "MIDI";
   throw new EngineError(
     "E_HOST_UNAVAILABLE",
-    `${what} records no ${recorded}: offline renders in the in-process, worker or audioworklet host (a graph without WAM nodes) return it`,
+    `${what} records no ${recorded}: renders of a graph without WAM nodes return it (offline in the in-process, worker or audioworklet host; real time in the audioworklet host)`,
     `options.${field}`,
   );
 }

@@ -62,8 +62,10 @@ export type WorkerToWorkletMessage =
    * Arms the live render's capture (live-capture-tap.ts) and plays: seek to `startFrame`, skip
    * `skipFrames` (the preroll), then copy `frames` frames of each source into `ring`, frame-interleaved,
    * each source's own channels up to `maxChannels`. A source is a program node index, -1 for the
-   * engine's output, or -2 for what the node plays (a WAM graph's return). Answered by live-armed,
-   * then live-captured once every frame is in.
+   * engine's output, or -2 for what the node plays (a WAM graph's return). After the sources' channels
+   * each frame carries the recorded parameters of each of `parameterSources` (record_automation: the
+   * program node index and its parameter count). Answered by live-armed, then live-captured once
+   * every frame is in.
    */
   | {
       type: "live-arm";
@@ -72,6 +74,7 @@ export type WorkerToWorkletMessage =
       skipFrames: number;
       frames: number;
       sources: number[];
+      parameterSources?: { node: number; params: number }[];
       maxChannels: number;
       ring: RingHandle;
     }

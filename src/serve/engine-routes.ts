@@ -3,7 +3,9 @@
  * control, discovery, Faust. Each maps its body's fields onto the EngineClient call, which validates
  * them with the same codes and paths as in any host (seek.position_seconds, set_parameter.value, ...).
  */
+import { GetParameterSchema } from "../api/call-validation";
 import type { FaustCompileOptions } from "../api/engine-client";
+import type { ParameterReader } from "../api/realtime-client";
 import { EngineError } from "../contracts/errors";
 import { sendJson } from "./http-errors";
 import { parseJsonBody } from "./request-body";
@@ -126,6 +128,31 @@ export const ENGINE_ROUTES: readonly Route[] = [
     response: noContent,
     handle: (context) =>
       done(context, sessionOf(context).engine.loadGraph(parseJsonBody(context.body) as never)),
+  },
+  {
+    method: "GET",
+    path: "/sessions/{session}/graph/parameters",
+    admitted: true,
+    summary:
+      "A parameter's value now in the loaded graph (getParameter, DawDreamer's get_parameter): ?node=&parameter_id=.",
+    requestBody: none,
+    query: Object.entries(GetParameterSchema.shape).map(([name, schema]) => ({
+      name,
+      description: schema.description ?? "",
+      type: "string" as const,
+    })),
+    response: { status: 200, body: { kind: "schema", name: "ParameterReading" } },
+    async handle(context) {
+      const { engine } = sessionOf(context);
+      const reader = engine as Partial<ParameterReader>;
+      if (reader.getParameter === undefined) {
+        throw new EngineError("E_HOST_UNAVAILABLE", "this session's host reads no parameter", "");
+      }
+      // A missing field arrives as null: the call's validation names it (get_parameter.node).
+      const node = context.query.get("node") as string;
+      const parameterId = context.query.get("parameter_id") as string;
+      sendJson(context.response, await reader.getParameter.call(engine, node, parameterId));
+    },
   },
   bodyCall(
     "/graph/parameters",

@@ -14,7 +14,7 @@
  *   by a render id unique to the call. onChunk is the in-process host's (E_HOST_UNAVAILABLE).
  * - Network failures are E_HOST_UNAVAILABLE naming the URL.
  */
-import { parseUploadArguments } from "../api/call-validation";
+import { getParameterCommand, parseUploadArguments } from "../api/call-validation";
 import type { Clock } from "../api/clock";
 import type { DiscoveryRoot } from "../api/discovery-roots";
 import type {
@@ -30,6 +30,7 @@ import type {
   SetTempoOptions,
 } from "../api/engine-client";
 import { EngineClientBase } from "../api/engine-client-base";
+import type { ParameterReading } from "../api/realtime-client";
 import type { BufferHandle } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
 import type { AutomationInput, GraphDescriptorInput, MidiEventInput } from "../contracts/graph-descriptor";
@@ -196,6 +197,19 @@ export class RemoteHttpEngineClient extends EngineClientBase implements EngineCl
   /** @example await engine.loadGraph(graph); */
   loadGraph(graph: GraphDescriptorInput): Promise<void> {
     return this.call("PUT", "/graph", graph);
+  }
+  /**
+   * A parameter's value now in the session's loaded graph (GET /graph/parameters): the server's
+   * in-process host plays the one frame before the transport position (docs/realtime.md, "Reading a
+   * parameter"). Refusals as any host's: E_UNKNOWN_NODE at get_parameter.node, E_SCHEMA at
+   * get_parameter.parameter_id naming the node's parameters.
+   * @example
+   * const remote = await RemoteHttpEngineClient.connect({ url: "http://127.0.0.1:7341" });
+   * const { value, frame } = await remote.getParameter("filter", "frequency");
+   */
+  async getParameter(node: string, parameterId: string): Promise<ParameterReading> {
+    const query = getParameterCommand(node, parameterId);
+    return this.ask("GET", "/graph/parameters", { query });
   }
   /** @example await engine.setParameter("filter", "frequency", 800, { atSeconds: 1 }); */
   setParameter(

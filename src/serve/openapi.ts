@@ -6,6 +6,7 @@
  * GET /v1alpha/openapi.json; nothing is written by hand twice.
  */
 import * as z from "zod";
+import { ParameterReadingSchema } from "../api/call-validation";
 import { CONTRACT_VERSION } from "../contracts/common";
 import { EngineCommandSchema } from "../contracts/engine-command";
 import { buildJsonSchemas, CONTRACTS, type ContractName } from "../contracts/json-schemas";
@@ -73,6 +74,9 @@ const SERVER_SCHEMAS: Record<string, unknown> = {
   InvalidateDiscovery: object({ root: { type: "string", description: "a discovery root's key" } }),
   CompileFaust: object({ source: { type: "string" }, options: { type: "object" } }, ["source"]),
   OpenApiDocument: { type: "object" },
+  ParameterReading: (({ $schema, ...schema }) => schema)(
+    z.toJSONSchema(ParameterReadingSchema, { target: "draft-2020-12" }) as Record<string, unknown>,
+  ),
 };
 
 function commandBodySchema(type: string): Record<string, unknown> {

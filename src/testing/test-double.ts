@@ -13,6 +13,7 @@
  */
 
 import {
+  getParameterCommand,
   makeCommand,
   monitoringFlag,
   parseHandleArgument,
@@ -36,6 +37,7 @@ import { EngineClientBase } from "../api/engine-client-base";
 import { audioBytes, HeldBufferBytes } from "../api/held-buffer-bytes";
 import type { HostContext } from "../api/host-factory";
 import type { LiveMidiRecorder, MidiRecording, RecordedMidiEvent } from "../api/midi-recording";
+import type { ParameterReading } from "../api/realtime-client";
 import { automationAfter } from "../contracts/automation-lane";
 import { CONTRACT_VERSION } from "../contracts/common";
 import type { EngineCommand } from "../contracts/engine-command";
@@ -290,6 +292,46 @@ export class TestDoubleEngineClient extends EngineClientBase implements EngineCl
     const command = setParameterCommand(node, parameterId, value, options);
     this.requireLoadedNode(command.node, "set_parameter.node");
     this.apply(command);
+  }
+
+  /**
+   * A parameter's value as the double holds it (ParameterReader): the last setParameter applied (a
+   * timed one once the transport has reached its time), else the graph's `params`, else the catalog
+   * default; a choice as its index. The double renders no lanes: a parameter with automation reads
+   * as without it. `frame` is the transport position in frames. Refusals as a real host's:
+   * E_UNKNOWN_NODE at get_parameter.node, E_SCHEMA at get_parameter.parameter_id naming the known ids.
+   * @example
+   * await client.setParameter("amp", "gain", 0.5);
+   * await client.getParameter("amp", "gain"); // { value: 0.5, frame: 0 }
+   */
+  async getParameter(node: string, parameterId: string): Promise<ParameterReading> {
+    this.ensureOpen();
+    const command = getParameterCommand(node, parameterId);
+    this.requireLoadedNode(command.node, "get_parameter.node");
+    const target = (this.graph as GraphDescriptor).nodes.find((candidate) => candidate.name === command.node);
+    const id = command.parameter_id;
+    const parameters = this.catalog.find((d) => d.node_id === target?.node_id)?.parameters ?? [];
+    const info = parameters.find((parameter) => parameter.id === id);
+    if (target === undefined || info === undefined) {
+      throw new EngineError(
+        "E_SCHEMA",
+        `unknown parameter "${id}" of ${target?.node_id} (known: ${parameters.map((p) => p.id).join(", ")})`,
+        "get_parameter.parameter_id",
+      );
+    }
+    const position = this.positionNow();
+    let value: number | string = Object.hasOwn(target.params, id)
+      ? (target.params[id] as number | string)
+      : info.default;
+    for (const logged of this.log) {
+      if (logged.type === "load_graph")
+        value = Object.hasOwn(target.params, id) ? (target.params[id] as number | string) : info.default;
+      if (logged.type !== "set_parameter" || logged.node !== command.node || logged.parameter_id !== id)
+        continue;
+      if (logged.at_seconds === null || logged.at_seconds <= position) value = logged.value;
+    }
+    const numeric = typeof value === "string" ? (info.extensions?.choices ?? []).indexOf(value) : value;
+    return { value: numeric, frame: Math.round(position * this.sampleRate) };
   }
 
   /**

@@ -40,7 +40,7 @@ class FakeRealtimeEngine extends TestDoubleEngineClient implements RealtimeEngin
     return this.snapshot;
   }
 
-  async getParameter(): Promise<ParameterReading> {
+  override async getParameter(): Promise<ParameterReading> {
     return { value: 0, frame: 0 };
   }
 

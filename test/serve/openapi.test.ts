@@ -92,5 +92,19 @@ describe("the OpenAPI document", () => {
     const checkError = schemaOf("/v1alpha/sessions/{session}/transport/seek", "post", "400");
     expect(checkError(refusal), JSON.stringify(checkError.errors)).toBe(true);
     expect(refusal.error).toMatchObject({ code: "E_SCHEMA", path: "seek.position_seconds" });
+    await fetch(`${base}/graph`, {
+      method: "PUT",
+      body: JSON.stringify({
+        version: "v1alpha",
+        nodes: [{ name: "amp", node_id: "builtin:gain", params: { gain: 0.5 } }],
+        output: "amp",
+      }),
+    });
+    const reading = await (await fetch(`${base}/graph/parameters?node=amp&parameter_id=gain`)).json();
+    // The render before left the transport at its end (0.1 s).
+    expect(reading).toEqual({ value: 0.5, frame: 4800 });
+    const checkReading = schemaOf("/v1alpha/sessions/{session}/graph/parameters", "get", "200");
+    expect(checkReading(reading), JSON.stringify(checkReading.errors)).toBe(true);
+    expect(checkReading({ value: 0.5 })).toBe(false);
   });
 });

@@ -90,6 +90,43 @@ describe("TestDoubleEngineClient specifics", () => {
     await client.close();
   });
 
+  it("getParameter reads params, the catalog default, sets and timed sets once reached; refusals name what is wrong", async () => {
+    const clock = new ManualClock();
+    const client = new TestDoubleEngineClient({ clock, sampleRate: 48000 });
+    await client.loadGraph({
+      version: "v1alpha",
+      nodes: [
+        { name: "osc", node_id: "builtin:oscillator", params: { frequency: 220, waveform: "saw" } },
+        { name: "amp", node_id: "builtin:gain", inputs: ["osc"] },
+      ],
+      output: "amp",
+    });
+    expect(await client.getParameter("osc", "frequency")).toEqual({ value: 220, frame: 0 });
+    expect(await client.getParameter("amp", "gain")).toEqual({ value: 1, frame: 0 });
+    // A choice reads as its index (sine, saw, ...).
+    expect((await client.getParameter("osc", "waveform")).value).toBe(1);
+    await client.setParameter("amp", "gain", 0.25);
+    await client.setParameter("amp", "gain", 0.75, { atSeconds: 1 });
+    await client.play();
+    clock.advance(500);
+    expect(await client.getParameter("amp", "gain")).toEqual({ value: 0.25, frame: 24000 });
+    clock.advance(600);
+    expect(await client.getParameter("amp", "gain")).toEqual({ value: 0.75, frame: 52800 });
+    await expect(client.getParameter("nope", "gain")).rejects.toThrow(
+      'E_UNKNOWN_NODE at get_parameter.node: no node named "nope" in the loaded graph',
+    );
+    await expect(client.getParameter("amp", "volume")).rejects.toThrow(
+      'E_SCHEMA at get_parameter.parameter_id: unknown parameter "volume" of builtin:gain (known: gain)',
+    );
+    // A new load forgets the sets made on the graph before.
+    await client.loadGraph({
+      version: "v1alpha",
+      nodes: [{ name: "amp", node_id: "builtin:gain" }],
+      output: "amp",
+    });
+    expect((await client.getParameter("amp", "gain")).value).toBe(1);
+  });
+
   it("advances the playhead with its clock while running, and wraps inside the loop", async () => {
     const clock = new ManualClock();
     const client = new TestDoubleEngineClient({ clock });

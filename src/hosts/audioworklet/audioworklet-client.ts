@@ -13,7 +13,12 @@
  * Without cross-origin isolation the same objects run over MessagePorts (`dataPlane` says which).
  */
 import * as Comlink from "comlink";
-import { monitoringFlag, sendMidiCommand, setParameterCommand } from "../../api/call-validation";
+import {
+  getParameterCommand,
+  monitoringFlag,
+  sendMidiCommand,
+  setParameterCommand,
+} from "../../api/call-validation";
 import { type Clock, systemClock } from "../../api/clock";
 import type {
   EngineClient,
@@ -525,12 +530,31 @@ export class AudioWorkletEngineClient
    */
   /**
    * A parameter's value in the playing engine: an engine node's, read on the audio thread between two
-   * quanta (WorkletDriver.getParameter).
+   * quanta (WorkletDriver.getParameter); a WAM node's, as its processor reports it
+   * (LiveWamGraph.parameterValue), with the transport frame read when the answer arrives.
    * @example
    * const { value, frame } = await engine.getParameter("filter", "frequency");
    */
   override async getParameter(node: string, parameterId: string): Promise<ParameterReading> {
-    return this.call((remote) => remote.getParameter(node, parameterId));
+    const live = this.wamGraph;
+    const command = getParameterCommand(node, parameterId);
+    if (!live?.hasWam(command.node)) return this.call((remote) => remote.getParameter(node, parameterId));
+    this.ensureOpen();
+    // A set made now is an event the plugin's processor queues and applies in its next quantum: a
+    // first read (one round trip on the plugin's port) has it queued, two quanta played apply it.
+    await live.parameterValue(command.node, command.parameter_id);
+    await this.quantaPlayed(2);
+    const value = await live.parameterValue(command.node, command.parameter_id);
+    return { value, frame: this.readTransport().positionFrames };
+  }
+
+  /** Resolves once the worklet has played `count` more quanta (or after 200 ms: a suspended context). */
+  private async quantaPlayed(count: number): Promise<void> {
+    const target = this.readTransport().quantum + count;
+    const deadline = performance.now() + 200;
+    while (this.readTransport().quantum < target && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
   }
 
   async stopMidiRecording(): Promise<MidiRecording> {

@@ -50,18 +50,18 @@ export class LiveCaptureReader {
   }
 
   /**
-   * Source `source`'s first `frames` frames as `channels` channels (new arrays), mapped as an
-   * offline render maps them.
+   * Source `source`'s `frames` frames from frame `from` as `channels` channels (new arrays), mapped
+   * as an offline render maps them.
    * @example
    * const reader = new LiveCaptureReader([1], 4);
    * reader.take(new Float32Array([0.1, 0.2, 0.3, 0.4]), 4);
    * const stereo = reader.channelsOf(0, 2, reader.framesRead); // the mono source in both channels
    */
-  channelsOf(source: number, channels: number, frames: number): Float32Array[] {
+  channelsOf(source: number, channels: number, frames: number, from = 0): Float32Array[] {
     const own = this.sources[source] ?? [];
     return Array.from({ length: channels }, (_, c) => {
-      const from = own.length === 1 ? own[0] : own[c];
-      return from ? from.slice(0, frames) : new Float32Array(frames);
+      const channel = own.length === 1 ? own[0] : own[c];
+      return channel ? channel.slice(from, from + frames) : new Float32Array(frames);
     });
   }
 }

@@ -37,6 +37,11 @@ export interface LiveCaptureSpec {
   maxChannels: number;
   /** Channels of PLAYED_OUTPUT (the node's output count). */
   playedChannels: number;
+  /**
+   * Recorded parameters carried after the sources' channels (a render's record_automation): each
+   * node (its engine parameter record, WasmEngine.parameterRecord) with its parameter count.
+   */
+  parameterSources?: readonly { node: number; params: number }[];
 }
 
 export class LiveCaptureTap implements PieceTap {
@@ -77,6 +82,8 @@ export class LiveCaptureTap implements PieceTap {
       return Math.min(channels, spec.maxChannels);
     });
     this.sourceNodes = spec.sources.map((source) => Math.max(ENGINE_OUTPUT, source));
+    // A recorded node's parameters ride as its "channels", whatever the request's channel count.
+    for (const recorded of spec.parameterSources ?? []) this.ownChannels.push(recorded.params);
     this.slotBase = [];
     let slots = 0;
     for (const own of this.ownChannels) {
@@ -164,5 +171,8 @@ export class LiveCaptureTap implements PieceTap {
         source === ENGINE_OUTPUT ? this.engine.outputChannel(c) : this.engine.captureChannel(source, c),
       );
     });
+    for (const { node, params } of this.spec.parameterSources ?? []) {
+      this.views.push(Array.from({ length: params }, (_, p) => this.engine.parameterRecord(node, p)));
+    }
   }
 }

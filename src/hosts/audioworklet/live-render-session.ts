@@ -81,6 +81,7 @@ export class LiveRenderSession {
       skipFrames: message.skipFrames,
       maxChannels: message.maxChannels,
       playedChannels: played.channels,
+      parameterSources: message.parameterSources,
     });
     this.tap = tap;
     this.tapId = message.id;

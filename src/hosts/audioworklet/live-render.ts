@@ -8,14 +8,17 @@
  * The steps, each answered by the worklet between two quanta (live-render-session.ts):
  * 1. hold: the transport as it is is kept; it pauses and its loop goes off (a render never wraps);
  * 2. the request's graph (with its captures marked) is loaded, unless it is the graph playing;
- * 3. arm: a LiveCaptureTap on the output and the captured nodes, a seek to the start less the
- *    preroll, play; the tap pauses the transport on the capture's last frame;
+ * 3. arm: a LiveCaptureTap on the output, the captured nodes and the recorded parameters
+ *    (record_automation: the graph is loaded with them recorded), a seek to the start less the
+ *    preroll, play; the tap pauses the transport on the capture's last frame; with record_midi the
+ *    worklet's MIDI recorder runs meanwhile (the live messages sent during the render);
  * 4. the graph that played before is loaded again (when the render replaced it);
  * 5. release: the held transport is put back (position, beats, loop, playing or not).
  * The audio comes through a ring made for this render (shared memory, or the MessagePort twin on
  * pages without cross-origin isolation), drained here when the worklet rings the doorbell.
  */
 import type { RenderProgress } from "../../api/engine-client";
+import type { RecordedMidiEvent } from "../../api/midi-recording";
 import { EngineError } from "../../contracts/errors";
 import type { GraphDescriptor } from "../../contracts/graph-descriptor";
 import { type NonFiniteCounts, nonFiniteReport } from "../../contracts/non-finite";
@@ -25,15 +28,23 @@ import {
   type RenderRequestInput,
   RenderRequestSchema,
   type RenderResult,
-  refuseRecordedAutomation,
   renderFrameCount,
 } from "../../contracts/render";
 import { formatPath, parseContract } from "../../contracts/validate";
 import { createDataPlane } from "../../dataplane/data-plane";
+import { automationBlockFrames } from "../../engine/recorded-automation";
 import type { HeldTransport, WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
 import { nonFiniteFailure, renderResult } from "../in-process/render-outcome";
 import { LiveCaptureReader } from "./live-capture-reader";
-import type { WorkletDriver } from "./worklet-driver";
+import {
+  liveAutomationExtensions,
+  liveMidiExtensions,
+  recordedParameterSources,
+} from "./live-render-records";
+import type { LoadedSources, WorkletDriver } from "./worklet-driver";
+
+/** Frames of a processing block in the worklet: a render quantum (record_automation's "block"). */
+const QUANTUM_FRAMES = 128;
 
 /** A capture with no new frame for this long (beyond its preroll) gives up with what it has. */
 const STALL_MS = 3000;
@@ -69,7 +80,6 @@ export async function renderLive(
   const { driver } = host;
   const request = parseContract(RenderRequestSchema, input);
   checkRenderRequest(request);
-  refuseRecordedAutomation(request, "a real-time render (offline: false)");
   if (request.sample_rate !== host.sampleRate) {
     throw new EngineError(
       "E_SCHEMA",
@@ -80,7 +90,9 @@ export async function renderLive(
   const graph = graphWithCaptures(request);
   const captureNames = graph.nodes.filter((node) => node.capture).map((node) => node.name);
   const frames = renderFrameCount(request);
-  // The results are kept under handles at the end: refuse now rather than after playing them.
+  const recordNodes = request.options.record_automation?.nodes;
+  // The results are kept under handles at the end: refuse now rather than after playing them (the
+  // recorded parameters are counted once the graph is loaded and their number known).
   host.ensureBufferRoom(4 * frames * request.channels * (1 + captureNames.length));
   const started = performance.now();
   driver.throwIfFaulted();
@@ -90,29 +102,57 @@ export async function renderLive(
 
   await converse(driver, { type: "live-hold" }, "live-held");
   let outcome: LiveGraphOutcome = "kept";
+  let leadFrames = 0;
   let latencyFrames = 0;
   let restoreError: string | null = null;
   let capture: LiveCapture;
   let after: HeldTransport;
+  let loaded: LoadedSources | null = null;
+  let liveMidi: RecordedMidiEvent[] = [];
+  let lostMidi = 0;
   try {
     const previous = driver.loadedGraph;
-    if (JSON.stringify(previous) !== JSON.stringify(graph)) {
-      await driver.load(graph, "node_graph");
+    if (JSON.stringify(previous) !== JSON.stringify(graph) || !recordsExactly(driver, recordNodes)) {
+      await driver.load(graph, "node_graph", { recordAutomation: recordNodes });
       outcome = previous === null ? "left_loaded" : "restored";
     }
     try {
       latencyFrames = driver.loadedLatencyFrames;
-      capture = await captureLive(driver, request, {
-        startFrame: startFrame - skipFrames,
-        // The graph's latency is played and dropped with the preroll, as offline (render-job.ts):
-        // frame 0 of the result is the start position.
-        skipFrames: skipFrames + latencyFrames,
-        frames,
-        captureNames,
-        signal,
-        onFrames: (done) =>
-          onProgress?.({ request_id: request.request_id, frames_rendered: done, frames_total: frames }),
-      });
+      loaded = driver.loadedSources as LoadedSources;
+      const recorded = recordedParameterSources(loaded, recordNodes);
+      let parameters = 0;
+      for (const { node } of recorded) parameters += node.params.length;
+      host.ensureBufferRoom(4 * frames * parameters);
+      // Parameters belong to the timeline, the audio is late by the graph's latency: the tap keeps
+      // the latency's frames too when parameters are recorded, and the audio is read after them.
+      leadFrames = recorded.length > 0 ? latencyFrames : 0;
+      if (request.options.record_midi !== undefined) await driver.startRenderMidi();
+      try {
+        capture = await captureLive(driver, request, {
+          startFrame: startFrame - skipFrames,
+          // The graph's latency is played and dropped with the preroll, as offline (render-job.ts):
+          // frame 0 of the result is the start position.
+          skipFrames: skipFrames + latencyFrames - leadFrames,
+          frames: frames + leadFrames,
+          captureNames,
+          leadFrames,
+          parameterSources: recorded.map(({ node }) => ({ node: node.index, params: node.params.length })),
+          signal,
+          onFrames: (done) =>
+            onProgress?.({
+              request_id: request.request_id,
+              frames_rendered: Math.max(0, done - leadFrames),
+              frames_total: frames,
+            }),
+        });
+      } finally {
+        // Before a restore: the recorder names each message's node in the render's graph.
+        if (request.options.record_midi !== undefined) {
+          const take = await driver.stopRenderMidi();
+          liveMidi = take.events;
+          lostMidi = take.lost;
+        }
+      }
     } finally {
       if (outcome === "restored" && previous !== null) {
         await driver.load(previous, "node_graph").catch((error: unknown) => {
@@ -153,11 +193,12 @@ export async function renderLive(
     });
   }
   const { reader } = capture;
-  const kept = reader.framesRead;
-  const output = await host.uploadBuffer(reader.channelsOf(0, request.channels, kept), request.sample_rate);
+  const kept = Math.max(0, reader.framesRead - leadFrames);
+  const upload = (channels: Float32Array[]) => host.uploadBuffer(channels, request.sample_rate);
+  const output = await upload(reader.channelsOf(0, request.channels, kept, leadFrames));
   const captures: Record<string, string> = {};
   for (const [i, name] of captureNames.entries()) {
-    const channels = reader.channelsOf(i + 1, request.channels, kept);
+    const channels = reader.channelsOf(i + 1, request.channels, kept, leadFrames);
     Object.defineProperty(captures, name, {
       value: await host.uploadBuffer(channels, request.sample_rate),
       enumerable: true,
@@ -165,13 +206,28 @@ export async function renderLive(
       configurable: true,
     });
   }
+  const sources = loaded as LoadedSources;
+  const automation =
+    recordNodes === undefined
+      ? null
+      : await liveAutomationExtensions(
+          reader,
+          recordedParameterSources(sources, recordNodes),
+          1 + captureNames.length,
+          kept,
+          automationBlockFrames(request, QUANTUM_FRAMES),
+          (channels) => upload(channels),
+        );
+  const midi = liveMidiExtensions(request, sources, liveMidi, startFrame, kept);
   const reason = capture.cancelled
     ? new EngineError("E_CANCELLED", `render cancelled after ${kept} of ${frames} frames`).message
     : capture.stalled
       ? "the transport stopped before the render's end (stalled capture)"
       : capture.lostFrames > 0
         ? `the capture ring overflowed: the render stopped after ${kept} of ${frames} frames`
-        : null;
+        : lostMidi > 0
+          ? `${lostMidi} live MIDI message${lostMidi === 1 ? "" : "s"} played during the render could not be recorded (the MIDI recording ring was full): extensions.midi lacks them`
+          : null;
   return renderResult(request, started, {
     status: reason === null ? "ok" : "partial",
     error: reason,
@@ -183,8 +239,17 @@ export async function renderLive(
       live_render: live,
       ...(report === null ? {} : { non_finite: report }),
       ...(latencyFrames === 0 ? {} : { latency_frames: latencyFrames }),
+      ...(automation ?? {}),
+      ...(midi ?? {}),
     },
   });
+}
+
+/** True when the graph loaded records the parameters of exactly `nodes` (none when undefined). */
+function recordsExactly(driver: WorkletDriver, nodes: readonly string[] | undefined): boolean {
+  const recorded = driver.loadedSources?.recorded ?? new Map();
+  const asked = new Set(nodes ?? []);
+  return recorded.size === asked.size && [...asked].every((name) => recorded.has(name));
 }
 
 /**
@@ -232,6 +297,10 @@ async function captureLive(
     skipFrames: number;
     frames: number;
     captureNames: readonly string[];
+    /** Frames kept before the audio's first (a latent graph's, when parameters are recorded). */
+    leadFrames: number;
+    /** Recorded parameters carried after the audio (record_automation). */
+    parameterSources: { node: number; params: number }[];
     signal: AbortSignal;
     onFrames(done: number): void;
   },
@@ -239,7 +308,9 @@ async function captureLive(
   const loaded = driver.loadedSources;
   if (loaded === null) throw new EngineError("E_INTERNAL", "no graph is loaded for the live render");
   const sources = [loaded.output, ...options.captureNames.map((name) => loaded.captures.get(name) ?? -1)];
-  const perFrame = request.channels * sources.length;
+  let parameters = 0;
+  for (const source of options.parameterSources) parameters += source.params;
+  const perFrame = request.channels * sources.length + parameters;
   const ringFrames = Math.max(
     1024,
     Math.min(Math.ceil(RING_SECONDS * driver.sampleRate), Math.floor(RING_MAX_FLOATS / perFrame)),
@@ -263,6 +334,7 @@ async function captureLive(
         skipFrames: options.skipFrames,
         frames: options.frames,
         sources,
+        parameterSources: options.parameterSources,
         maxChannels: request.channels,
         ring: ring.remote,
       },
@@ -327,8 +399,10 @@ async function captureLive(
     // counted whole) is not in the render.
     nonFinite: sources.map((_, i) => {
       const samples = counted ? (last?.nonFiniteSamples[i] ?? 0) : 0;
-      const first = counted ? (last?.nonFiniteFirstFrames[i] ?? -1) : -1;
-      return samples > 0 && first >= 0 && first < reader.framesRead ? { samples, firstFrame: first } : NONE;
+      const ringFirst = counted ? (last?.nonFiniteFirstFrames[i] ?? -1) : -1;
+      const first = ringFirst < 0 ? -1 : ringFirst - options.leadFrames;
+      const kept = reader.framesRead - options.leadFrames;
+      return samples > 0 && first >= 0 && first < kept ? { samples, firstFrame: first } : NONE;
     }),
   };
 }

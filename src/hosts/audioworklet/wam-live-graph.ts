@@ -289,6 +289,27 @@ export class LiveWamGraph {
     return Object.fromEntries(Object.entries(values).map(([id, entry]) => [id, entry.value]));
   }
 
+  /**
+   * The value WAM node `node`'s parameter `parameter` has now in its processor (getParameterValues,
+   * plain units; a WAM has no choice parameters, so it is always a number). The processor answers on
+   * its port between two quanta, after the events posted to it before (setParameter without a time).
+   * E_UNKNOWN_NODE at get_parameter.node, E_SCHEMA at get_parameter.parameter_id naming the known ids.
+   */
+  async parameterValue(node: string, parameter: string): Promise<number> {
+    const wam = this.wam(node, "get_parameter.node");
+    this.parameter(wam, parameter, "get_parameter.parameter_id");
+    const values = await wam.node.getParameterValues(false, parameter);
+    const value = values[parameter]?.value;
+    if (typeof value !== "number") {
+      throw new EngineError(
+        "E_INTERNAL",
+        `WAM node "${node}" did not report parameter "${parameter}" (getParameterValues)`,
+        "get_parameter.parameter_id",
+      );
+    }
+    return value;
+  }
+
   /** The graph with every WAM node's current state in extensions.wam.state: what a session saves. */
   async graphWithState(): Promise<GraphDescriptor> {
     const states = new Map<string, unknown>();

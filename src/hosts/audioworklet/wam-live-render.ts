@@ -44,7 +44,7 @@ export async function renderWamLive(
   host: WamLiveRenderHost,
 ): Promise<RenderResult> {
   const request = parseContract(RenderRequestSchema, input);
-  refuseRecordedAutomation(request, "a real-time render (offline: false)");
+  refuseRecordedAutomation(request, "a real-time render (offline: false) of a graph with WAM nodes");
   const playing = host.live();
   if (!playing || JSON.stringify(playing.graph) !== JSON.stringify(request.node_graph)) {
     await host.loadGraph(input.node_graph);

@@ -22,6 +22,7 @@ import { secondsAtBeat } from "../../contracts/tempo-map";
 import type { DataPlaneCommand } from "../../dataplane/command-codec";
 import { createDataPlane } from "../../dataplane/data-plane";
 import type { RingBell } from "../../dataplane/doorbell";
+import type { RecordedNode } from "../../engine/graph-compiler";
 import {
   compileLane,
   requireParameterOf,
@@ -63,6 +64,24 @@ interface LoadedGraph {
   outputSource: number;
   /** Program index of each captured node, by name, in graph order. */
   captures: Map<string, number>;
+  /** Each node whose parameters the engine records (a live render's record_automation), by name. */
+  recorded: Map<string, RecordedNode>;
+  /** The compiled program's nodes (their timelines: the MIDI a live render's record_midi returns). */
+  program: GraphProgram | null;
+}
+
+/** Where a live render reads the playing graph (WorkletDriver.loadedSources). */
+export interface LoadedSources {
+  /** The output's source: -1, the engine's output, or a node's index. */
+  output: number;
+  /** Program index of each captured node, by name. */
+  captures: ReadonlyMap<string, number>;
+  /** Each node whose parameters the engine records, by name (the load's recordAutomation). */
+  recorded: ReadonlyMap<string, RecordedNode>;
+  /** Program index of each node of the graph, by name. */
+  nodeIndex: ReadonlyMap<string, number>;
+  /** The program's nodes: their timelines hold the MIDI the graph plays. */
+  program: Pick<GraphProgram, "nodes">;
 }
 
 /**
@@ -99,6 +118,8 @@ export class WorkletDriver {
   private readonly midiRecord: MidiRecordReader;
   /** The drain timer of the MIDI recording running (null: none runs). */
   private midiRecordTimer: ReturnType<typeof setInterval> | null = null;
+  /** True while the recording running is a live render's (record_midi), not startMidiRecording's. */
+  private renderRecordsMidi = false;
 
   /**
    * Connects to the worklet over `port` (a MessagePort the main thread gave both sides).
@@ -161,7 +182,11 @@ export class WorkletDriver {
    * with E_LIMIT (at `root`.nodes[i], the node that needs the most) when the worklet refuses it for
    * memory, with E_RENDER when it could not load it otherwise; the previous graph plays on.
    */
-  async load(graph: GraphDescriptor, root = "graph"): Promise<void> {
+  async load(
+    graph: GraphDescriptor,
+    root = "graph",
+    options: { recordAutomation?: readonly string[] } = {},
+  ): Promise<void> {
     this.throwIfFaulted();
     const { compiled, audio } = await compileForWorklet(graph, {
       types: this.types,
@@ -170,6 +195,7 @@ export class WorkletDriver {
       bufferRate: this.bufferRate,
       faust: this.faust,
       root,
+      recordAutomation: options.recordAutomation,
     });
     const reply = await this.request({ program: compiled.program, buffers: audio });
     if (reply.type === "load-failed") {
@@ -182,6 +208,8 @@ export class WorkletDriver {
     this.loaded = this.loadedRecord(graph, compiled.nodeIndex, {
       outputSource: compiled.program.output === compiled.outputNode ? -1 : compiled.outputNode,
       captures: compiled.captures,
+      recorded: compiled.recorded,
+      program: compiled.program,
     });
     this.endStages();
   }
@@ -219,7 +247,12 @@ export class WorkletDriver {
   private loadedRecord(
     graph: GraphDescriptor,
     nodeIndex: Map<string, number>,
-    outputs: Pick<LoadedGraph, "outputSource" | "captures"> = { outputSource: -1, captures: new Map() },
+    outputs: Pick<LoadedGraph, "outputSource" | "captures" | "recorded" | "program"> = {
+      outputSource: -1,
+      captures: new Map(),
+      recorded: new Map(),
+      program: null,
+    },
   ): LoadedGraph {
     return {
       graph,
@@ -256,9 +289,11 @@ export class WorkletDriver {
    * Where the playing graph's output and captures are read (a live render's sources,
    * live-render.ts): the output's source (-1: the engine's output) and each captured node's index.
    */
-  get loadedSources(): { output: number; captures: ReadonlyMap<string, number> } | null {
+  get loadedSources(): LoadedSources | null {
     const loaded = this.loaded;
-    return loaded ? { output: loaded.outputSource, captures: loaded.captures } : null;
+    if (loaded === null) return null;
+    const { outputSource, captures, recorded, program, nodeIndex } = loaded;
+    return { output: outputSource, captures, recorded, nodeIndex, program: program ?? { nodes: [] } };
   }
 
   /** The doorbell the worklet rings after each quantum a live render captures. */
@@ -335,7 +370,7 @@ export class WorkletDriver {
     if (stage >= 0) {
       throw new EngineError(
         "E_UNKNOWN_NODE",
-        `node "${node}" plays in a stage of a WAM graph: getParameter reads nodes of a graph without WAM nodes`,
+        `node "${node}" plays in a stage of a WAM graph: getParameter reads the WAM nodes of such a graph, and every node of a graph without WAM nodes`,
         "get_parameter.node",
       );
     }
@@ -503,14 +538,16 @@ export class WorkletDriver {
   /**
    * Starts recording the live MIDI the worklet applies (a recording running starts over); resolves
    * once the worklet records. The ring is drained every MIDI_RECORD_DRAIN_MS meanwhile.
+   * E_HOST_UNAVAILABLE while a live render records MIDI (both would share the one recorder).
    */
   async startMidiRecording(): Promise<void> {
-    this.throwIfFaulted();
-    this.stopDraining();
-    const reply = await this.ask({ type: "midi-record", on: true });
-    if (reply.type !== "midi-record-started") throw unexpectedReply(reply.type);
-    this.midiRecord.reset();
-    this.midiRecordTimer = setInterval(() => this.midiRecord.drain(), MIDI_RECORD_DRAIN_MS);
+    if (this.renderRecordsMidi) {
+      throw new EngineError(
+        "E_HOST_UNAVAILABLE",
+        "a live render is recording MIDI (options.record_midi): start the recording after it ends",
+      );
+    }
+    await this.beginMidiRecording();
   }
 
   /**
@@ -519,9 +556,48 @@ export class WorkletDriver {
    * E_SCHEMA when no recording runs.
    */
   async stopMidiRecording(): Promise<MidiRecording> {
-    if (this.midiRecordTimer === null) {
+    if (this.midiRecordTimer === null || this.renderRecordsMidi) {
       throw new EngineError("E_SCHEMA", "no MIDI recording runs: call startMidiRecording first");
     }
+    return this.endMidiRecording();
+  }
+
+  /**
+   * A live render's record_midi (live-render.ts): records the live MIDI applied until
+   * stopRenderMidi(). E_HOST_UNAVAILABLE at options.record_midi while startMidiRecording's
+   * recording runs: the worklet has one recorder, and taking it over would cut that recording.
+   */
+  async startRenderMidi(): Promise<void> {
+    if (this.midiRecordTimer !== null) {
+      throw new EngineError(
+        "E_HOST_UNAVAILABLE",
+        "a MIDI recording (startMidiRecording) is running, and a live render records its live MIDI with the same recorder: stop the recording first",
+        "options.record_midi",
+      );
+    }
+    await this.beginMidiRecording();
+    this.renderRecordsMidi = true;
+  }
+
+  /** Ends a live render's MIDI recording: every live message applied since startRenderMidi(). */
+  async stopRenderMidi(): Promise<MidiRecording> {
+    try {
+      return await this.endMidiRecording();
+    } finally {
+      this.renderRecordsMidi = false;
+    }
+  }
+
+  private async beginMidiRecording(): Promise<void> {
+    this.throwIfFaulted();
+    this.stopDraining();
+    const reply = await this.ask({ type: "midi-record", on: true });
+    if (reply.type !== "midi-record-started") throw unexpectedReply(reply.type);
+    this.midiRecord.reset();
+    this.midiRecordTimer = setInterval(() => this.midiRecord.drain(), MIDI_RECORD_DRAIN_MS);
+  }
+
+  private async endMidiRecording(): Promise<MidiRecording> {
     this.stopDraining();
     const reply = await this.ask({ type: "midi-record", on: false });
     if (reply.type !== "midi-record-stopped") throw unexpectedReply(reply.type);

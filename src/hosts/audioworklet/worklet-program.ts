@@ -27,6 +27,11 @@ export interface WorkletCompileContext {
   faust?: FaustRegistry;
   /** Prefix of error paths. */
   root: string;
+  /**
+   * Nodes whose parameters the engine records on every frame (a live render's record_automation,
+   * live-render.ts); errors at options.record_automation.nodes[i].
+   */
+  recordAutomation?: readonly string[];
 }
 
 export interface WorkletProgram {
@@ -55,6 +60,7 @@ export async function compileForWorklet(
   const compiled = compileGraph(graph, {
     capture: meters,
     captureLabel: `${root}.extensions.meters`,
+    recordAutomation: context.recordAutomation,
     resolveExternal: (node, path) => {
       const port = stagePortOf(node);
       if (port) {

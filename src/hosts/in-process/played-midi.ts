@@ -23,7 +23,7 @@ export interface PlayedMidiExtensions {
  * playedMidi(compiled, ["synth"], 48000, 96000).get("synth"); // [{ frame: 0, status: 144, data1: 60, data2: 100 }, ...]
  */
 export function playedMidi(
-  compiled: CompiledGraph,
+  compiled: { nodeIndex: ReadonlyMap<string, number>; program: Pick<CompiledGraph["program"], "nodes"> },
   nodes: readonly string[],
   startFrame: number,
   frames: number,
@@ -67,7 +67,21 @@ export function playedMidiExtensions(
 ): PlayedMidiExtensions | null {
   const nodes = request.options.record_midi?.nodes;
   if (nodes === undefined) return null;
-  const played = playedMidi(compiled, nodes, startFrame, frames);
+  return playedMidiResult(request, playedMidi(compiled, nodes, startFrame, frames), startSeconds, frames);
+}
+
+/**
+ * The result extensions for the messages each node played on a render's `frames` kept frames (frames
+ * relative to its start, at `startSeconds` on the timeline): the events and the file that holds them.
+ * @example
+ * playedMidiResult(request, new Map([["synth", []]]), 0, 48000); // { midi: { synth: [] }, midi_file: "TVRoZA..." }
+ */
+export function playedMidiResult(
+  request: { node_graph: GraphDescriptor; sample_rate: number },
+  played: ReadonlyMap<string, FramedMidiMessage[]>,
+  startSeconds: number,
+  frames: number,
+): PlayedMidiExtensions {
   const file = writeMidiFile(
     [...played].map(([name, messages]) => ({ name, messages })),
     { sampleRate: request.sample_rate, tempo: request.node_graph.tempo, startSeconds, endFrame: frames },

@@ -89,3 +89,45 @@ describe("a live render's capture", () => {
     );
   });
 });
+
+describe("a live render's recorded parameters (record_automation)", () => {
+  it("ride after the audio in each frame: the gain's value on every kept frame, its step at frame 1000 included", async () => {
+    const engine = await newEngine(SR, 128);
+    const recording: GraphProgram = {
+      ...program,
+      nodes: program.nodes.map((node, i) => (i === 1 ? { ...node, recordParams: true } : node)),
+    };
+    applyGraphProgram(engine, recording);
+    const realtime = new RealtimeEngine(engine, SR);
+    realtime.attach(engine, recording.nodes.length);
+    const ring = SpscRing.create(1 << 16, Float32Array);
+    const tap = new LiveCaptureTap(engine, ring, null, {
+      sources: [ENGINE_OUTPUT],
+      frames: 2000,
+      skipFrames: 100,
+      maxChannels: 1,
+      playedChannels: 2,
+      parameterSources: [{ node: 1, params: 1 }],
+    });
+    realtime.pieceTap = tap;
+    realtime.play(-1);
+    realtime.setParameter(1, 0, 0.5, 1000);
+    const outputs = [new Float32Array(128), new Float32Array(128)];
+    for (let q = 0; q < 32 && !tap.done; q++) {
+      realtime.renderQuantum(outputs, 128);
+      tap.endQuantum(outputs);
+    }
+    // The output's one channel (maxChannels), then the gain's one parameter.
+    expect(tap.ownChannels).toEqual([1, 1]);
+    const reader = new LiveCaptureReader(tap.ownChannels, 2000);
+    const chunk = new Float32Array(1 << 16);
+    reader.take(chunk, ring.pop(chunk));
+    expect(reader.framesRead).toBe(2000);
+    const gain = reader.sources[1]?.[0] as Float32Array;
+    const expected = Array.from({ length: 2000 }, (_, i) => (100 + i < 1000 ? 1 : 0.5));
+    expect(Array.from(gain)).toEqual(expected);
+    // Read from a frame on (a latent graph's audio after the frames its parameters lead by).
+    const [late] = reader.channelsOf(1, 1, 10, 895) as [Float32Array];
+    expect(Array.from(late)).toEqual([1, 1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.5]);
+  });
+});

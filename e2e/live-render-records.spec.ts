@@ -1,0 +1,98 @@
+// What a live render (options.offline = false) of the AudioWorklet host records, in Chromium: a
+// gain's ramp per frame equal to the lane on every frame, and per block its first frames; the MIDI
+// played to a sampler: its timeline note on its frames and a note sent live on the frames the
+// captured sound starts and stops on (the first frame of a quantum after the call), and the Standard
+// MIDI File reads back (@tonejs/midi) to the same notes within a tick.
+import { expect, test } from "@playwright/test";
+import * as tonejsMidi from "@tonejs/midi";
+import type { LiveRenderRecordsApi } from "./pages/live-render-records";
+
+// @tonejs/midi is CommonJS: in Node its exports arrive under `default`.
+const { Midi } = (tonejsMidi as { default?: typeof tonejsMidi }).default ?? tonejsMidi;
+
+declare global {
+  interface Window {
+    liveRenderRecords: LiveRenderRecordsApi;
+  }
+}
+
+const QUANTUM = 128;
+/** A tick at the default 120 bpm, 480 ticks a quarter note, in seconds. */
+const TICK = 60 / 120 / 480;
+
+test("a live render returns the recorded automation and the MIDI played, timeline and live", async ({
+  page,
+}) => {
+  page.on("pageerror", (error) => console.log(`page error: ${error.message}`));
+  await page.goto("/e2e/pages/live-render-records.html");
+  await page.waitForFunction(() => window.liveRenderRecords !== undefined);
+  const { sampleRate } = await page.evaluate(() => window.liveRenderRecords.start());
+  const take = await page.evaluate(() => window.liveRenderRecords.take());
+  const frames = Math.round(0.6 * sampleRate);
+  expect(take.frames).toBe(frames);
+
+  // The lane: 0 -> 1 linearly over 0.5 s, then 1. Every recorded frame is the lane's value there.
+  const ramp = 0.5 * sampleRate;
+  expect(take.gain).toHaveLength(frames);
+  expect(take.blockFrames).toBe(1);
+  let worst = 0;
+  take.gain.forEach((value, n) => {
+    worst = Math.max(worst, Math.abs(value - Math.min(1, n / ramp)));
+  });
+  console.log(`recorded gain: worst difference from the lane ${worst} over ${frames} frames`);
+  expect(worst).toBeLessThan(1e-6);
+  // Per block: one value a 128-frame quantum, the lane at each block's first frame.
+  const blockCount = Math.ceil(Math.round(0.1 * sampleRate) / QUANTUM);
+  expect(take.perBlockFrames).toBe(QUANTUM);
+  expect(take.gainPerBlock).toHaveLength(blockCount);
+  take.gainPerBlock.forEach((value, b) => {
+    expect(Math.abs(value - (b * QUANTUM) / ramp)).toBeLessThan(1e-6);
+  });
+
+  // The MIDI: the timeline's note 60 on its frames, the live note 64 on the quantum it reached.
+  const on60 = Math.round(0.05 * sampleRate);
+  const off60 = Math.round(0.15 * sampleRate);
+  const [, , on64, off64] = take.midi.map((m) => m.frame) as number[];
+  console.log(
+    `live note_on called at frame ${take.onCalledAt}, played at ${on64}; note_off called at ${take.offCalledAt}, played at ${off64}`,
+  );
+  expect(take.midi).toEqual([
+    { frame: on60, status: 0x90, data1: 60, data2: 100 },
+    { frame: off60, status: 0x80, data1: 60, data2: 0 },
+    { frame: on64, status: 0x90, data1: 64, data2: 127 },
+    { frame: off64, status: 0x80, data1: 64, data2: 0 },
+  ]);
+  expect((on64 as number) % QUANTUM).toBe(0);
+  expect((off64 as number) % QUANTUM).toBe(0);
+  expect(on64).toBeGreaterThanOrEqual(take.onCalledAt);
+  expect(off64).toBeGreaterThanOrEqual(take.offCalledAt);
+  // The sound starts and stops on exactly the recorded frames.
+  expect(take.keysSteps).toEqual([
+    [on60, Math.fround(100 / 127)],
+    [off60, 0],
+    [on64, 1],
+    [off64, 0],
+  ]);
+
+  // The file reads back to the same notes, within a tick.
+  const file = new Midi(Buffer.from(take.midiFile, "base64"));
+  const notes = file.tracks.flatMap((track) => track.notes).sort((a, b) => a.time - b.time);
+  expect(notes.map((n) => [n.midi, Math.round(n.velocity * 127)])).toEqual([
+    [60, 100],
+    [64, 127],
+  ]);
+  const expected = [
+    [on60, off60],
+    [on64 as number, off64 as number],
+  ];
+  notes.forEach((note, i) => {
+    const [on, off] = expected[i] as [number, number];
+    expect(Math.abs(note.time - on / sampleRate)).toBeLessThanOrEqual(TICK);
+    expect(Math.abs(note.time + note.duration - off / sampleRate)).toBeLessThanOrEqual(TICK);
+  });
+
+  // One recorder: a live render's record_midi while a MIDI recording runs says so.
+  expect(await page.evaluate(() => window.liveRenderRecords.midiWhileRecording())).toBe(
+    "E_HOST_UNAVAILABLE at options.record_midi: a MIDI recording (startMidiRecording) is running, and a live render records its live MIDI with the same recorder: stop the recording first",
+  );
+});
