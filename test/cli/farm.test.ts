@@ -207,10 +207,14 @@ describe("the render farm (BullMQ on redis-server, the built CLI)", () => {
 
   it("`status` shows a running job's progress rising, then the job done", async () => {
     const sessions = join(dir, "watched");
-    // Long enough for several progress updates (4 a second): a reverb over 2 minutes at 8 kHz (about 3 s of rendering on a quiet machine, a dozen updates).
-    await oscillatorSession(join(sessions, "watched.json"), 330, 120, [
-      { name: "room", node_id: "builtin:reverb", inputs: ["filter"] },
-    ]);
+    // Long enough for a dozen progress updates (4 a second): 32 reverbs in a chain over 4 minutes at
+    // 8 kHz, about 3.5 s of rendering on a quiet machine (one reverb renders 2 minutes in 0.13 s).
+    const reverbs = Array.from({ length: 32 }, (_, i) => ({
+      name: `room${i}`,
+      node_id: "builtin:reverb",
+      inputs: [i === 0 ? "filter" : `room${i - 1}`],
+    }));
+    await oscillatorSession(join(sessions, "watched.json"), 330, 240, reverbs);
     expect(status(redis.url, "watched")).toBe(
       "queue watched: 0 waiting, 0 delayed, 0 active, 0 completed, 0 failed\n",
     );
