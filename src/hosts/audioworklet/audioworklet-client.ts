@@ -381,9 +381,15 @@ export class AudioWorkletEngineClient
    * const result = await engine.render(request);
    */
   override async render(request: RenderRequestInput, options: RenderCallOptions = {}): Promise<RenderResult> {
-    if (!requestHasWamNodes(request)) return super.render(request, options);
+    const live = (request as { options?: { offline?: boolean } }).options?.offline === false;
+    if (!requestHasWamNodes(request)) {
+      if (!live) return super.render(request, options);
+      // The render put the held transport back between two quanta; the state getTransportState reads
+      // is published by the next quantum: wait for it, so a caller never reads the render's own state.
+      return this.afterQuanta(() => super.render(request, options));
+    }
     this.ensureOpen();
-    if ((request as { options?: { offline?: boolean } }).options?.offline === false) {
+    if (live) {
       // A WAM graph's nodes play in stages and plugins outside the primary's engine, which captures
       // only what returns into it: no stems live (an offline render returns them).
       const captured = requestedCaptures(request);
@@ -400,14 +406,16 @@ export class AudioWorkletEngineClient
       }
       // Real time: play the WAM graph (kept when it plays already) and capture what returns into the
       // primary, trimmed by the WAM path's latency (wam-live-render.ts).
-      return renderWamLive(request, options, {
-        live: () => this.wamGraph,
-        loadGraph: (graph) => this.loadGraph(graph),
-        renderReturn: (returning, callOptions) => super.render(returning, callOptions),
-        readBuffer: (handle) => this.readBuffer(handle),
-        uploadBuffer: (channels, sampleRate) => this.uploadBuffer(channels, sampleRate),
-        releaseBuffer: (handle) => this.releaseBuffer(handle),
-      });
+      return this.afterQuanta(() =>
+        renderWamLive(request, options, {
+          live: () => this.wamGraph,
+          loadGraph: (graph) => this.loadGraph(graph),
+          renderReturn: (returning, callOptions) => super.render(returning, callOptions),
+          readBuffer: (handle) => this.readBuffer(handle),
+          uploadBuffer: (channels, sampleRate) => this.uploadBuffer(channels, sampleRate),
+          releaseBuffer: (handle) => this.releaseBuffer(handle),
+        }),
+      );
     }
     return renderWithWams(request, {
       compileStages: (graphs, sampleRate, root) =>
@@ -644,6 +652,15 @@ export class AudioWorkletEngineClient
     await super.release();
     this.node.disconnect();
     if (this.ownsContext) await this.context.close();
+  }
+
+  /** What `call` returns, once the audio thread has rendered two quanta after it (applied()). */
+  private async afterQuanta<T>(call: () => Promise<T>): Promise<T> {
+    let value: T | undefined;
+    await this.applied(async () => {
+      value = await call();
+    });
+    return value as T;
   }
 
   /**
