@@ -381,7 +381,8 @@ export class AudioWorkletEngineClient
    * const result = await engine.render(request);
    */
   override async render(request: RenderRequestInput, options: RenderCallOptions = {}): Promise<RenderResult> {
-    const live = (request as { options?: { offline?: boolean } }).options?.offline === false;
+    // `?.` on the request too: a call with no request at all is refused by the contract check, not here.
+    const live = (request as { options?: { offline?: boolean } } | null)?.options?.offline === false;
     if (!requestHasWamNodes(request)) {
       if (!live) return super.render(request, options);
       // The render put the held transport back between two quanta; the state getTransportState reads
