@@ -175,8 +175,17 @@ describe("the render farm (BullMQ on redis-server, the built CLI)", () => {
     const local = webdreamer("render", join(sessions, "long.json"), "-o", join(dir, "long-local.wav"), "-q");
     expect(local.status).toBe(0);
     // The doomed worker's lock lapses 1 s after its death; the survivor looks every 0.5 s, and holds
-    // its own lock long enough for a busy machine.
-    const doomed = await startWorker(redis.url, "kill", "--lock-duration", "1000");
+    // its own lock long enough for a busy machine. The doomed worker's interval is short too: BullMQ
+    // runs one stalled check per interval across all workers of a queue, so a worker started with the
+    // default 30 s would keep the survivor from looking for up to 30 s.
+    const doomed = await startWorker(
+      redis.url,
+      "kill",
+      "--lock-duration",
+      "1000",
+      "--stalled-interval",
+      "500",
+    );
     workers.push(doomed);
     const out = join(dir, "long-farm");
     const queued = enqueue("kill", sessions, out);
