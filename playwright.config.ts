@@ -34,7 +34,9 @@ const preview = `npx vite preview --outDir ${E2E_PAGES_DIR}`;
  * demo's meters between waits). Every other test checks samples, frames, texts or files and runs in
  * the project "parallel", two spec files at a time: most of a browser test is waiting (page loads,
  * audio playing in real time, renders in the page's threads), so a second worker fills the core one
- * leaves idle. `npm run test:e2e` (part of `npm test`) runs "parallel" first, then "serial" alone.
+ * leaves idle. `npm run test:e2e` runs "parallel" first, then "serial" alone; `npm test`
+ * (scripts/test-e2e.sh --with-node-tests) runs the Node tests beside "serial" at the idle scheduling
+ * class, which only takes the cores the serial specs leave idle.
  * package.spec.ts is in "parallel": its `npm pack` rebuilds dist/ in a copy of the repository
  * (e2e/support/scratch-project.ts), and the pages are served from their own build, so nothing the
  * other tests read changes under them.
@@ -46,17 +48,17 @@ const wholeFile = (name: string) => new RegExp(`(^| )${name.replace(/[.-]/g, "\\
 const SERIAL: RegExp[] = [
   ...[
     "command-storm",
-    "demo",
     "live-automation",
     "live-midi",
     "live-render",
     "live-render-records",
-    "platform-smoke",
     "realtime",
     "site",
     "studio-audio-input",
     "wam-resources",
   ].map(wholeFile),
+  // The demo page's tests that check no time (styles, the plugin list, teardown) are tagged @untimed.
+  /(^| )demo\.spec\.ts (?!.*@untimed)/,
   /(^| )live-input\.spec\.ts (?!discovery lists)/,
   /(^| )studio-platform\.spec\.ts .*16-track project plays/,
   /(^| )wam-hosting\.spec\.ts WAM hosting, live/,
