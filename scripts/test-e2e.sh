@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The browser tests in two phases (playwright.config.ts): the project "parallel" two spec files at a
-# time, then the project "serial" alone, so its real-time checks never share the cores with another
+# The browser tests in two phases (playwright.config.ts): the project "parallel" three spec files at
+# a time, then the project "serial" alone, so its real-time checks never share the cores with another
 # test. Every phase runs even when another failed; the exit status is non-zero if any failed.
 # Arguments go to both phases: `npm run test:e2e -- e2e/demo.spec.ts` runs that file's tests in the
 # phase they belong to.
