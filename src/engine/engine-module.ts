@@ -90,6 +90,7 @@ export interface EngineWasmExports extends ProcessorTableExports {
   wd_tempo_point(engine: number, seconds: number, beat: number, bpm: number, bpmPerBeat: number): number;
   wd_tempo_change(engine: number, frame: number, bpm: number, rampFrames: number): void;
   wd_tempo_beat_at(engine: number, frame: number): number;
+  wd_tempo_estimate(points: number): number;
   wd_node_midi_now(engine: number, node: number, status: number, data1: number, data2: number): number;
   wd_trap_for_testing(): void;
   wd_capture_channel(engine: number, node: number, channel: number): number;
@@ -164,6 +165,7 @@ const ENGINE_FUNCTIONS = {
   wd_tempo_point: true,
   wd_tempo_change: true,
   wd_tempo_beat_at: true,
+  wd_tempo_estimate: true,
   wd_node_midi_now: true,
   wd_trap_for_testing: true,
   wd_capture_channel: true,

@@ -135,6 +135,8 @@ void wd_tempo_begin(Engine* e, int points) { e->tempo().begin(points); }
 int wd_tempo_point(Engine* e, double seconds, double beat, double bpm, double bpmPerBeat) {
   return e->tempo().addPoint(seconds, beat, bpm, bpmPerBeat) ? 0 : -1;
 }
+// control: heap bytes wd_tempo_begin(points) reserves (for the graph's memory estimate).
+double wd_tempo_estimate(int points) { return static_cast<double>(wd::TempoTimeline::bytesFor(points)); }
 // audio: a live tempo change at transport frame `frame`: ramps linearly in time from the current
 // bpm to `bpm` over `rampFrames` (0: at once). Never allocates.
 void wd_tempo_change(Engine* e, double frame, double bpm, double rampFrames) {

@@ -4,9 +4,8 @@
 
 namespace wd {
 
-TempoTimeline::TempoTimeline() {
-  begin(1);
-  addPoint(0.0, 0.0, 120.0, 0.0);  // the graph contract's default tempo
+uint64_t TempoTimeline::bytesFor(int points) {
+  return (static_cast<uint64_t>(points > 0 ? points : 1) + kLivePieces) * sizeof(Piece);
 }
 
 void TempoTimeline::begin(int points) {
@@ -23,12 +22,13 @@ bool TempoTimeline::addPoint(double seconds, double beat, double bpm, double bpm
 }
 
 void TempoTimeline::push(const Piece& piece) {
+  if (pieces_.capacity() == 0) return;  // no map yet (begin() reserves): nothing to change
   if (pieces_.size() == pieces_.capacity()) pieces_.erase(pieces_.begin());  // no allocation
   pieces_.push_back(piece);
 }
 
 void TempoTimeline::change(double seconds, double bpm, double rampSeconds) {
-  if (!(bpm > 0.0) || !std::isfinite(seconds)) return;
+  if (!(bpm > 0.0) || !std::isfinite(seconds) || pieces_.capacity() == 0) return;
   const double beat = beatAt(seconds);
   const double from = bpmAt(seconds);
   while (!pieces_.empty() && pieces_.back().seconds >= seconds) pieces_.pop_back();

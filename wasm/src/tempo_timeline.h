@@ -11,7 +11,8 @@
 //
 // Memory: the pieces are reserved on the control thread (the map's points plus kLivePieces); a live
 // change only writes into that reserve and never allocates. When the reserve is full, the oldest
-// pieces make room (the earliest piece left then also reaches back before its start).
+// pieces make room (the earliest piece left then also reaches back before its start). Before any
+// map, the tempo is 120 bpm (the graph contract's default).
 #pragma once
 
 #include <cstdint>
@@ -24,7 +25,10 @@ class TempoTimeline {
   // Pieces kept for live changes beyond the map's own (each change takes at most two).
   static constexpr int kLivePieces = 256;
 
-  TempoTimeline();
+  // Nothing is reserved until begin(): an engine with no graph plays 120 bpm and takes no live change.
+  TempoTimeline() = default;
+  // Heap bytes begin(points) reserves (the graph's memory estimate counts them).
+  static uint64_t bytesFor(int points);
 
   // Control: a new map of `points` pieces (then `addPoint` each, in time order).
   void begin(int points);
