@@ -82,7 +82,11 @@ function refineMarkers(markers: readonly { frame: number; beat: number }[], ctx:
   markers.forEach((marker, i) => {
     const before = markers[i - 1];
     if (before && (marker.frame <= before.frame || marker.beat <= before.beat)) {
-      ctx.addIssue({ code: "custom", path: [i], message: `must come after marker ${i - 1} in both frame and beat` });
+      ctx.addIssue({
+        code: "custom",
+        path: [i],
+        message: `must come after marker ${i - 1} in both frame and beat`,
+      });
     }
   });
 }
@@ -90,7 +94,8 @@ function refineMarkers(markers: readonly { frame: number; beat: number }[], ctx:
 /** Clips in timeline order, each ending after its start, none overlapping. */
 function refineClips(clips: readonly { start: number; end: number }[], ctx: z.RefinementCtx): void {
   clips.forEach((clip, i) => {
-    if (clip.end <= clip.start) ctx.addIssue({ code: "custom", path: [i, "end"], message: "must be after start" });
+    if (clip.end <= clip.start)
+      ctx.addIssue({ code: "custom", path: [i, "end"], message: "must be after start" });
     const before = clips[i - 1];
     if (before && clip.start < before.end) {
       ctx.addIssue({ code: "custom", path: [i, "start"], message: `must not be before clip ${i - 1}'s end` });

@@ -383,8 +383,15 @@ export class WasmEngine {
   setTempoMap(pieces: readonly TempoPiece[]): void {
     this.exports.wd_tempo_begin(this.handle, pieces.length);
     pieces.forEach((piece, i) => {
-      const code = this.exports.wd_tempo_point(this.handle, piece.seconds, piece.beat, piece.bpm, piece.bpmPerBeat);
-      if (code !== 0) throw new WasmEngineError("E_BAD_ARGUMENT", `tempo piece ${i} is out of order or not positive`);
+      const code = this.exports.wd_tempo_point(
+        this.handle,
+        piece.seconds,
+        piece.beat,
+        piece.bpm,
+        piece.bpmPerBeat,
+      );
+      if (code !== 0)
+        throw new WasmEngineError("E_BAD_ARGUMENT", `tempo piece ${i} is out of order or not positive`);
     });
   }
 

@@ -73,7 +73,10 @@ export async function uploadWarpBuffers(
   };
 }
 
-export function warpRequest(requestId: string, { audio, map, markers, clips }: WarpHandles): RenderRequestInput {
+export function warpRequest(
+  requestId: string,
+  { audio, map, markers, clips }: WarpHandles,
+): RenderRequestInput {
   return {
     version: "v1alpha",
     request_id: requestId,

@@ -10,8 +10,8 @@ import {
   secondsAtBeat,
   type Tempo,
   tempoPieces,
-  warpMarkerChannels,
   warpMapChannels,
+  warpMarkerChannels,
 } from "../../../src/contracts";
 import { applyGraphProgram, type GraphProgram } from "../../../src/engine/graph-program";
 import { RealtimeEngine } from "../../../src/engine/realtime-engine";
@@ -170,7 +170,9 @@ function clickTrack(beats: number): Float32Array {
 
 /** playback_warp reading warp markers (buffer 1) and, when given, clip positions (buffer 2) on `tempo`. */
 const byMarkers = (tempo: Tempo, clips: boolean): GraphProgram => ({
-  nodes: [{ kind: "playback_warp", inputs: [], params: {}, buffers: clips ? { 0: 0, 2: 1, 3: 2 } : { 0: 0, 2: 1 } }],
+  nodes: [
+    { kind: "playback_warp", inputs: [], params: {}, buffers: clips ? { 0: 0, 2: 1, 3: 2 } : { 0: 0, 2: 1 } },
+  ],
   output: 0,
   tempo: tempoPieces(tempo),
 });
@@ -193,9 +195,16 @@ describe("playback_warp with warp markers in beats, following the engine's tempo
         { beat: 20, bpm: 200, curve: "step" },
       ],
     };
-    applyGraphProgram(engine, { nodes: [{ kind: "constant", inputs: [], params: {} }], output: 0, tempo: tempoPieces(tempo) });
+    applyGraphProgram(engine, {
+      nodes: [{ kind: "constant", inputs: [], params: {} }],
+      output: 0,
+      tempo: tempoPieces(tempo),
+    });
     for (let frame = 0; frame < 20 * SR; frame += 12345) {
-      expect(Math.abs(engine.beatAtFrame(frame) - beatAtSeconds(tempo, frame / SR)), `frame ${frame}`).toBeLessThan(1e-9);
+      expect(
+        Math.abs(engine.beatAtFrame(frame) - beatAtSeconds(tempo, frame / SR)),
+        `frame ${frame}`,
+      ).toBeLessThan(1e-9);
     }
   });
 
@@ -210,16 +219,23 @@ describe("playback_warp with warp markers in beats, following the engine's tempo
     ]);
     for (const tempo of [{ bpm: 120 }, ramp]) {
       const total = Math.ceil(secondsAtBeat(tempo, 8) * SR) + 100;
-      const [out] = await renderProgram(byMarkers(tempo, true), total, { buffers: [[clickTrack(4)], markers, clips] });
+      const [out] = await renderProgram(byMarkers(tempo, true), total, {
+        buffers: [[clickTrack(4)], markers, clips],
+      });
       // Click k of the audio is clip beat k + 1000/24000; clip 2 plays the audio again from beat 4.
       const expected = Array.from({ length: 8 }, (_, k) => secondsAtBeat(tempo, k + CLICK / BEAT) * SR);
       const peaks = peaksOf(out as Float32Array);
       expect(peaks, JSON.stringify(tempo)).toHaveLength(8);
       peaks.forEach((at, k) => {
-        expect(Math.abs(at - (expected[k] as number)), `click ${k} at ${JSON.stringify(tempo)}`).toBeLessThanOrEqual(1);
+        expect(
+          Math.abs(at - (expected[k] as number)),
+          `click ${k} at ${JSON.stringify(tempo)}`,
+        ).toBeLessThanOrEqual(1);
       });
       // Silent after the last clip's end, to the frame.
-      expect(soundingLength(out as Float32Array)).toBeLessThanOrEqual(Math.ceil(secondsAtBeat(tempo, 8) * SR));
+      expect(soundingLength(out as Float32Array)).toBeLessThanOrEqual(
+        Math.ceil(secondsAtBeat(tempo, 8) * SR),
+      );
     }
   });
 
@@ -274,7 +290,9 @@ describe("warpMarkerChannels and clipPositionChannels", () => {
         { frame: 10, beat: 0 },
       ]),
     ).toThrow("E_SCHEMA at warp_markers[1]: must come after marker 0 in both frame and beat");
-    expect(() => clipPositionChannels([{ start: 4, end: 2 }])).toThrow("E_SCHEMA at clip_positions[0].end: must be after start");
+    expect(() => clipPositionChannels([{ start: 4, end: 2 }])).toThrow(
+      "E_SCHEMA at clip_positions[0].end: must be after start",
+    );
     expect(() =>
       clipPositionChannels([
         { start: 0, end: 4 },
