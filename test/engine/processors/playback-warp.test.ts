@@ -239,7 +239,7 @@ describe("playback_warp with warp markers in beats, following the engine's tempo
     }
   });
 
-  it("follows a live tempo change and ramp (the real-time transport's set_tempo) on their frames", async () => {
+  it("follows a live tempo change and ramp (the real-time transport's set_tempo) on their frames, and keeps them for a seek back", async () => {
     const engine = await newEngine(SR, 128);
     engine.createBuffer([clickTrack(8)], SR);
     engine.createBuffer(
@@ -278,6 +278,16 @@ describe("playback_warp with warp markers in beats, following the engine's tempo
     peaks.forEach((at, k) => {
       expect(Math.abs(at - (expected[k] as number)), `click ${k}`).toBeLessThanOrEqual(1);
     });
+    // The changes stay in the engine's tempo: a seek back to frame 120000 (beat 3.75, at 60 bpm) plays
+    // click 4 where the 60 bpm stretch put it, not where 120 bpm would (frame 97000).
+    realtime.seek(120000, -1);
+    const again = new Float32Array(150 * 128);
+    for (let q = 0; q < 150; q++) {
+      realtime.renderQuantum(outputs, 128);
+      again.set(outputs[0] as Float32Array, q * 128);
+    }
+    const [click4] = peaksOf(again);
+    expect(Math.abs(120000 + (click4 as number) - frameAtBeat(4 + CLICK / BEAT))).toBeLessThanOrEqual(1);
   });
 });
 
