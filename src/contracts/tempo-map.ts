@@ -72,6 +72,30 @@ export function beatAtSeconds(tempo: Tempo, seconds: number): number {
   return segment.startBeat + beatsWithin(segment, seconds - segment.startSeconds);
 }
 
+/** One piece of a tempo map as the engine takes it (wd_tempo_point): where it starts, its bpm and ramp. */
+export interface TempoPiece {
+  seconds: number;
+  beat: number;
+  bpm: number;
+  /** bpm change per beat until the next piece (0: constant); the engine integrates it as above. */
+  bpmPerBeat: number;
+}
+
+/**
+ * The pieces of a tempo, in time order, for the engine's tempo (processors that follow it, such as
+ * builtin:playback_warp's warp markers, compute beats from them with these same formulas).
+ * @example
+ * tempoPieces({ bpm: 90 }); // [{ seconds: 0, beat: 0, bpm: 90, bpmPerBeat: 0 }]
+ */
+export function tempoPieces(tempo: Tempo): TempoPiece[] {
+  return segmentsOf(tempo).map((segment) => ({
+    seconds: segment.startSeconds,
+    beat: segment.startBeat,
+    bpm: segment.bpm0,
+    bpmPerBeat: segment.slope,
+  }));
+}
+
 /**
  * The tempo in bpm at `beat`.
  * @example

@@ -1,4 +1,13 @@
 /**
+ * Warp markers and clip positions of builtin:playback_warp, in two forms:
+ *
+ * - `markers` and `clips` buffer slots (warpMarkerChannels, clipPositionChannels): markers in audio
+ *   frames and clip beats, clips in timeline beats. The engine maps beats to frames through the tempo
+ *   it plays (the graph's map, and live set_tempo changes), so the clip follows any tempo without
+ *   rebuilding anything and at any sample rate. Prefer these.
+ * - the `warp` slot (warpMapChannels, kept for graphs that use it): a map baked for one sample rate
+ *   and one tempo map, which does not follow a later tempo change.
+ *
  * The warp map of builtin:playback_warp (its `warp` buffer slot): where each timeline frame reads the
  * audio, built from warp markers (DawDreamer's set_warp_markers: pairs of audio frame and beat of the
  * clip), clip positions on the timeline (DawDreamer's set_clip_positions: start and end beats, and the
@@ -67,6 +76,68 @@ export const WarpMapSchema = z
   });
 
 export type WarpMapInput = z.input<typeof WarpMapSchema>;
+
+/** Markers in increasing frame and beat (the same rule as warpMapChannels'). */
+function refineMarkers(markers: readonly { frame: number; beat: number }[], ctx: z.RefinementCtx): void {
+  markers.forEach((marker, i) => {
+    const before = markers[i - 1];
+    if (before && (marker.frame <= before.frame || marker.beat <= before.beat)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [i],
+        message: `must come after marker ${i - 1} in both frame and beat`,
+      });
+    }
+  });
+}
+
+/** Clips in timeline order, each ending after its start, none overlapping. */
+function refineClips(clips: readonly { start: number; end: number }[], ctx: z.RefinementCtx): void {
+  clips.forEach((clip, i) => {
+    if (clip.end <= clip.start)
+      ctx.addIssue({ code: "custom", path: [i, "end"], message: "must be after start" });
+    const before = clips[i - 1];
+    if (before && clip.start < before.end) {
+      ctx.addIssue({ code: "custom", path: [i, "start"], message: `must not be before clip ${i - 1}'s end` });
+    }
+  });
+}
+
+const WarpMarkersSchema = z.array(WarpMarkerSchema).min(2).superRefine(refineMarkers);
+const ClipPositionsSchema = z.array(ClipPositionSchema).min(1).superRefine(refineClips);
+
+/**
+ * The channels of a `markers` buffer for builtin:playback_warp: [audio frame, clip beat] per marker
+ * (DawDreamer's set_warp_markers). The engine reads them through its own tempo map, so the clip
+ * follows the graph's tempo and live tempo changes. Upload with any sample rate (they are numbers, not
+ * audio). E_SCHEMA at `warp_markers.*` for fewer than two markers or markers out of order.
+ * @example
+ * const markers = await engine.uploadBuffer(warpMarkerChannels([{ frame: 0, beat: 0 }, { frame: 96000, beat: 4 }]), 48000);
+ */
+export function warpMarkerChannels(markers: z.input<typeof WarpMarkersSchema>): Float32Array[] {
+  const parsed = parseContract(WarpMarkersSchema, markers, "warp_markers");
+  return [
+    // Buffers are float32: frames are exact up to 2^24 (5.8 minutes of 48 kHz audio).
+    Float32Array.from(parsed, (marker) => marker.frame),
+    Float32Array.from(parsed, (marker) => marker.beat),
+  ];
+}
+
+/**
+ * The channels of a `clips` buffer for builtin:playback_warp: [start, end, offset] in beats per clip
+ * (DawDreamer's set_clip_positions). Without a `clips` buffer one clip plays the markers from beat 0
+ * on. E_SCHEMA at `clip_positions.*` for clips out of order, overlapping or ending before they start.
+ * @example
+ * const clips = await engine.uploadBuffer(clipPositionChannels([{ start: 0, end: 4 }, { start: 4, end: 8 }]), 48000);
+ */
+export function clipPositionChannels(clips: z.input<typeof ClipPositionsSchema>): Float32Array[] {
+  const parsed = parseContract(ClipPositionsSchema, clips, "clip_positions");
+  return [
+    Float32Array.from(parsed, (clip) => clip.start),
+    Float32Array.from(parsed, (clip) => clip.end),
+    Float32Array.from(parsed, (clip) => clip.offset),
+  ];
+}
 
 /** The audio frame at a clip beat: linear between markers, the nearest pair's slope beyond them. */
 function frameAtClipBeat(markers: { frame: number; beat: number }[], beat: number): number {

@@ -86,6 +86,11 @@ export interface EngineWasmExports extends ProcessorTableExports {
   wd_node_set_buffer(engine: number, node: number, slot: number, id: number): number;
   wd_engine_reset(engine: number): void;
   wd_engine_seek(engine: number, frame: number): void;
+  wd_tempo_begin(engine: number, points: number): void;
+  wd_tempo_point(engine: number, seconds: number, beat: number, bpm: number, bpmPerBeat: number): number;
+  wd_tempo_change(engine: number, frame: number, bpm: number, rampFrames: number): void;
+  wd_tempo_beat_at(engine: number, frame: number): number;
+  wd_tempo_estimate(points: number): number;
   wd_node_midi_now(engine: number, node: number, status: number, data1: number, data2: number): number;
   wd_trap_for_testing(): void;
   wd_capture_channel(engine: number, node: number, channel: number): number;
@@ -156,6 +161,11 @@ const ENGINE_FUNCTIONS = {
   wd_node_set_buffer: true,
   wd_engine_reset: true,
   wd_engine_seek: true,
+  wd_tempo_begin: true,
+  wd_tempo_point: true,
+  wd_tempo_change: true,
+  wd_tempo_beat_at: true,
+  wd_tempo_estimate: true,
   wd_node_midi_now: true,
   wd_trap_for_testing: true,
   wd_capture_channel: true,

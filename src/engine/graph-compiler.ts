@@ -27,7 +27,7 @@
 import type { BufferHandle } from "../contracts/common";
 import { EngineError } from "../contracts/errors";
 import type { Automation, GraphDescriptor, GraphNode, MidiEvent, Tempo } from "../contracts/graph-descriptor";
-import { secondsAtBeat } from "../contracts/tempo-map";
+import { secondsAtBeat, tempoPieces } from "../contracts/tempo-map";
 import { formatPath } from "../contracts/validate";
 import {
   BUILTIN_PREFIX,
@@ -176,7 +176,7 @@ export function compileGraph(graph: GraphDescriptor, context: GraphCompileContex
     recorded.set(node.name, { index, params: parameterIds[index] ?? [] });
     (nodes[index] as GraphProgramNode).recordParams = true;
   });
-  const program: GraphProgram = { nodes, output: outputNode };
+  const program: GraphProgram = { nodes, output: outputNode, tempo: tempoPieces(graph.tempo) };
   const { latencyFrames, captures, pathLatency } = compensateLatency(program, ownLatency, requestedCaptures);
   for (const index of captures.values()) (program.nodes[index] as GraphProgramNode).capture = true;
   // A recorded node renders only when something renders it: off the output's path it joins the sink.

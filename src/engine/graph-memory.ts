@@ -150,7 +150,9 @@ export function estimateGraphMemory(
       externals += external;
       return planner.nodeMemoryEstimate(indices[i] as number) + timeline + external;
     });
-    const engineBytes = records + prepared + timelines;
+    // The tempo map processors follow (applyGraphProgram sets it; 120 bpm is one piece).
+    const tempo = exports.wd_tempo_estimate(program.tempo?.length ?? 1);
+    const engineBytes = records + prepared + timelines + tempo;
     return { bytes: engineBytes + externals, engineBytes, transientBytes, nodeBytes };
   } finally {
     planner.destroy();

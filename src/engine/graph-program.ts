@@ -3,8 +3,12 @@
  * worklet in processorOptions and applied with plain engine calls in any host. Hosts compile a
  * v1alpha GraphDescriptor (names, seconds, beats, buffer handles) into one of these.
  */
+import type { TempoPiece } from "../contracts/tempo-map";
 import type { ExternalProcessor } from "./external-nodes";
 import { type RampCurve, type TimelineCounts, type WasmEngine, WasmEngineError } from "./wasm-engine";
+
+/** The graph contract's default tempo, 120 bpm, as tempo pieces. */
+const DEFAULT_TEMPO_PIECES: readonly TempoPiece[] = [{ seconds: 0, beat: 0, bpm: 120, bpmPerBeat: 0 }];
 
 /** One entry of a node's timeline, on transport frames. */
 export type TimelineEntry =
@@ -101,6 +105,11 @@ export interface GraphProgram {
    * engine's: builtin:playback and the sampler read a buffer at its own rate.
    */
   bufferRates?: number[];
+  /**
+   * The graph's tempo map as the engine takes it (tempoPieces); processors that follow the tempo
+   * (builtin:playback_warp's warp markers) read beats from it. Absent: 120 bpm.
+   */
+  tempo?: TempoPiece[];
 }
 
 /**
@@ -178,6 +187,7 @@ export function applyGraphProgram(
   makePort?: (port: StagePortSpec) => ExternalNodeSpec,
 ): number[] {
   engine.clear();
+  engine.setTempoMap(program.tempo ?? DEFAULT_TEMPO_PIECES);
   const indices = program.nodes.map((node) => {
     const external =
       node.external ?? (node.faust && makeExternal?.(node.faust)) ?? (node.port && makePort?.(node.port));

@@ -424,6 +424,8 @@ export class RealtimeEngine implements CommandVisitor {
           this.badCommands++;
           return;
         }
+        // Processors that follow the tempo (warp markers) change with it on this frame.
+        this.engine.changeTempo(this.positionFrames, a, b > 0 ? Math.round(b) : 0);
         if (b > 0) {
           this.rampTarget = a;
           this.rampFramesLeft = Math.round(b);

@@ -3,6 +3,7 @@
  * (engine-module.ts loads it), wrapping the C ABI (wasm/src/abi.cpp) with names, checks and cached
  * views. The same class runs in the AudioWorklet, Workers and Node.
  */
+import type { TempoPiece } from "../contracts/tempo-map";
 import type { EngineExports } from "./engine-module";
 import type { ExternalProcessor } from "./external-nodes";
 import { type ProcessorTypeInfo, readCString, readProcessorTypes } from "./processor-types";
@@ -372,6 +373,39 @@ export class WasmEngine {
   /** Audio: a MIDI message for `node`, delivered at the first frame of the next render. */
   sendMidi(node: number, status: number, data1: number, data2: number): void {
     this.check(this.exports.wd_node_midi_now(this.handle, node, status, data1, data2));
+  }
+
+  /**
+   * Control: the tempo the engine's tempo-following processors read (builtin:playback_warp's warp
+   * markers): a graph's tempo map as tempoPieces gives it. Kept until the next call; a new engine
+   * plays 120 bpm.
+   */
+  setTempoMap(pieces: readonly TempoPiece[]): void {
+    this.exports.wd_tempo_begin(this.handle, pieces.length);
+    pieces.forEach((piece, i) => {
+      const code = this.exports.wd_tempo_point(
+        this.handle,
+        piece.seconds,
+        piece.beat,
+        piece.bpm,
+        piece.bpmPerBeat,
+      );
+      if (code !== 0)
+        throw new WasmEngineError("E_BAD_ARGUMENT", `tempo piece ${i} is out of order or not positive`);
+    });
+  }
+
+  /**
+   * Audio: a live tempo change at transport frame `frame`, ramping linearly in time from the current
+   * tempo to `bpm` over `rampFrames` (0: at once). Allocation-free.
+   */
+  changeTempo(frame: number, bpm: number, rampFrames: number): void {
+    this.exports.wd_tempo_change(this.handle, frame, bpm, rampFrames);
+  }
+
+  /** The beat the engine's tempo puts at transport frame `frame`. */
+  beatAtFrame(frame: number): number {
+    return this.exports.wd_tempo_beat_at(this.handle, frame);
   }
 
   /** Audio: moves the transport to `frame`; processor state (tails, voices) is kept. */

@@ -65,7 +65,12 @@ describe("readProcessorTypes", () => {
         name: "Warped playback",
         maxInputs: 0,
         instrument: false,
-        bufferSlots: [["data"], ["warp", "warp_map"]],
+        bufferSlots: [
+          ["data"],
+          ["warp", "warp_map"],
+          ["markers", "warp_markers"],
+          ["clips", "clip_positions"],
+        ],
       },
     ]);
   });

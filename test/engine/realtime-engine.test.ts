@@ -175,14 +175,18 @@ describe("RealtimeEngine: the real-time transport, quantum by quantum", () => {
     }).toEqual({ applied: 3, late: 1, bad: 1, dropped: 2, done: 4, queued: 0 });
   });
 
-  it("allocates nothing in the engine while playing, looping and seeking", async () => {
+  it("allocates nothing in the engine while playing, looping, seeking and changing the tempo", async () => {
     const { realtime: l, render } = await realtimeEngineFixture();
     const engine = (l as unknown as { engine: { exports: { wd_allocation_count(): number } } }).engine;
     const before = engine.exports.wd_allocation_count();
     l.play(-1);
-    l.setLoop(100, 5000, true, -1);
     for (let i = 0; i < 50; i++) l.setParameter(1, 0, i / 50, i * 300);
-    render(400);
+    // 300 ramps (two tempo pieces each): more than the engine's tempo keeps, so the oldest make room.
+    for (let i = 0; i < 300; i++) l.setTempo(60 + (i % 7) * 10, 50, i * 100);
+    render(300);
+    l.setLoop(100, 5000, true, -1);
+    render(100);
+    expect(l.badCommands).toBe(0);
     expect(engine.exports.wd_allocation_count()).toBe(before);
   });
 });

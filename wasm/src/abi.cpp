@@ -128,6 +128,24 @@ int wd_timeline_clear(Engine* e, int node) { return e->clearTimeline(node); }
 int wd_lane_begin(Engine* e, int node, int param) { return e->laneBegin(node, param); }
 int wd_lane_end(Engine* e, int node, int param, float base) { return e->laneEnd(node, param, base); }
 
+// control: the tempo map processors follow (warp markers in beats): begin with the number of
+// points, then each point in time order: where it starts (seconds, beat), its bpm and its change in
+// bpm per beat until the next point (0: constant). Returns 0, or -1 for a point out of order or bad.
+void wd_tempo_begin(Engine* e, int points) { e->tempo().begin(points); }
+int wd_tempo_point(Engine* e, double seconds, double beat, double bpm, double bpmPerBeat) {
+  return e->tempo().addPoint(seconds, beat, bpm, bpmPerBeat) ? 0 : -1;
+}
+// control: heap bytes wd_tempo_begin(points) reserves (for the graph's memory estimate).
+double wd_tempo_estimate(int points) { return static_cast<double>(wd::TempoTimeline::bytesFor(points)); }
+// audio: a live tempo change at transport frame `frame`: ramps linearly in time from the current
+// bpm to `bpm` over `rampFrames` (0: at once). Never allocates.
+void wd_tempo_change(Engine* e, double frame, double bpm, double rampFrames) {
+  const double rate = e->sampleRate();
+  e->tempo().change(frame / rate, bpm, rampFrames / rate);
+}
+// audio: the beat the engine's tempo puts at transport frame `frame` (tests compare it with the contract's).
+double wd_tempo_beat_at(Engine* e, double frame) { return e->tempo().beatAt(frame / e->sampleRate()); }
+
 // control: sample buffers. Create, then fill each channel through wd_buffer_channel.
 int wd_buffer_create(Engine* e, int channels, int frames, double sampleRate) {
   return e->createBuffer(channels, frames, sampleRate);

@@ -47,6 +47,7 @@ int Engine::addNode(int typeIndex) {
   node.params = type->params;
   node.numParams = type->numParams;
   node.processor = type->create();
+  node.processor->setTempoTimeline(&tempo_);
   node.baseParams.resize(type->numParams);
   for (int p = 0; p < type->numParams; ++p) {
     node.baseParams[p] = type->params[p].defaultValue;

@@ -13,6 +13,7 @@
 
 #include "node_timeline.h"
 #include "processor_registry.h"
+#include "tempo_timeline.h"
 
 namespace wd {
 
@@ -114,6 +115,11 @@ class Engine {
   // parameter. Reads a float: no allocation, callable between renders on the audio thread.
   float paramValue(int node, int param) const;
   int64_t positionFrames() const { return position_; }
+
+  // The tempo processors follow (tempo_timeline.h): a graph's map, set on the control thread before
+  // it renders, changed live on the audio thread by the real-time transport's set_tempo.
+  TempoTimeline& tempo() { return tempo_; }
+  double sampleRate() const { return sampleRate_; }
   int nodeOutputChannels(int node) const;
 
   // Non-finite samples (NaN, ±Inf) replaced by 0 on their way into the output staging buffers
@@ -190,6 +196,7 @@ class Engine {
   int outputChannels_ = 0;
   bool prepared_ = false;
   int64_t position_ = 0;
+  TempoTimeline tempo_;
   std::vector<float> output_;  // outputChannels_ * kMaxRenderFrames, planar
   NonFinite outputNonFinite_;
   int64_t framesSinceClear_ = 0;  // frames rendered since clearNonFinite(): the frame counter above

@@ -13,6 +13,8 @@
 
 namespace wd {
 
+class TempoTimeline;  // tempo_timeline.h
+
 // One parameter of a node type. The table is static data, so the TypeScript side builds the
 // NodeDescriptor from the engine itself (one source of truth for built-in descriptors).
 struct ParamSpec {
@@ -105,6 +107,12 @@ class Processor {
   // while the engine renders with the timeline held (Engine::renderHeld, monitoring while the
   // transport is stopped) it is not called and its outputs are silent, as a stopped clip is.
   virtual bool followsTimeline() const { return false; }
+
+  // Control thread, when the node is added: the engine's tempo (beats at each transport time), which
+  // lives as long as the engine. Processors that follow the tempo (warp markers in beats) keep it and
+  // read it on the audio thread; it changes between renders (a new graph) and between pieces of a
+  // live quantum (a set_tempo), never during a process() call.
+  virtual void setTempoTimeline(const TempoTimeline* /*tempo*/) {}
 
   // Control thread: audio for buffer slot `slot` (0 = the main sample); nullptr detaches it. The
   // memory stays valid until the buffer is replaced or the graph is cleared.

@@ -43,9 +43,12 @@ const ProcessorType kTypes[] = {
     {"constant", "Constant", kConstantParams, kConstantParamCount, 0, make<Constant>},
     {"synth", "Synth", kSynthParams, kSynthParamCount, 0, make<Synth>,
      /*feedbackCapable=*/false, /*instrument=*/true, /*bufferSlots=*/nullptr, /*presets=*/kSynthPresets},
-    // "warp": the warp map (src/engine/warp-map.ts): segments of timeline frames -> audio frames.
+    // "warp": a warp map baked for one tempo (src/contracts/warp-map.ts): timeline frames -> audio
+    // frames. "markers" (audio frame, clip beat) and "clips" (start, end, offset beats): read through
+    // the engine's tempo, so the clip follows it.
     {"playback_warp", "Warped playback", kPlaybackWarpParams, kPlaybackWarpParamCount, 0, make<PlaybackWarp>,
-     /*feedbackCapable=*/false, /*instrument=*/false, /*bufferSlots=*/"data|warp,warp_map"},
+     /*feedbackCapable=*/false, /*instrument=*/false,
+     /*bufferSlots=*/"data|warp,warp_map|markers,warp_markers|clips,clip_positions"},
     // Internal: the compiler's latency compensation (src/engine/latency-compensation.ts). Last, so
     // the public types keep their indices.
     {"latency_delay", "Latency compensation delay", kLatencyDelayParams, kLatencyDelayParamCount, -1,

@@ -4,9 +4,18 @@
  */
 import { describe, expect, it } from "vitest";
 
-import { secondsAtBeat, warpMapChannels } from "../../../src/contracts";
-import type { GraphProgram } from "../../../src/engine/graph-program";
-import { renderProgram } from "../../support/render";
+import {
+  beatAtSeconds,
+  clipPositionChannels,
+  secondsAtBeat,
+  type Tempo,
+  tempoPieces,
+  warpMapChannels,
+  warpMarkerChannels,
+} from "../../../src/contracts";
+import { applyGraphProgram, type GraphProgram } from "../../../src/engine/graph-program";
+import { RealtimeEngine } from "../../../src/engine/realtime-engine";
+import { newEngine, renderProgram } from "../../support/render";
 import { rms } from "../../support/signal";
 import { blackmanHarris, powerSpectrum } from "../../support/spectrum";
 
@@ -147,6 +156,159 @@ describe("playback_warp", () => {
       const [out] = await renderProgram(warp(params), 12000, { buffers: [[short]], blockSize, chunk: 500 });
       expect(out, `block ${blockSize}`).toEqual(reference);
     }
+  });
+});
+
+/** A click on each beat of a 120 bpm audio (24000 frames a beat at 48 kHz), 1000 frames in. */
+const BEAT = 24000;
+const CLICK = 1000;
+function clickTrack(beats: number): Float32Array {
+  const clicks = new Float32Array(BEAT * beats);
+  for (let k = 0; k < beats; k++) clicks[CLICK + k * BEAT] = 1;
+  return clicks;
+}
+
+/** playback_warp reading warp markers (buffer 1) and, when given, clip positions (buffer 2) on `tempo`. */
+const byMarkers = (tempo: Tempo, clips: boolean): GraphProgram => ({
+  nodes: [
+    { kind: "playback_warp", inputs: [], params: {}, buffers: clips ? { 0: 0, 2: 1, 3: 2 } : { 0: 0, 2: 1 } },
+  ],
+  output: 0,
+  tempo: tempoPieces(tempo),
+});
+
+describe("playback_warp with warp markers in beats, following the engine's tempo", () => {
+  const ramp: Tempo = {
+    map: [
+      { beat: 0, bpm: 90, curve: "linear" },
+      { beat: 8, bpm: 150, curve: "step" },
+    ],
+  };
+
+  it("computes the contract's beats: the engine's tempo agrees with beatAtSeconds to 1e-9 beat", async () => {
+    const engine = await newEngine(SR, 128);
+    const tempo: Tempo = {
+      map: [
+        { beat: 0, bpm: 90, curve: "linear" },
+        { beat: 8, bpm: 150, curve: "step" },
+        { beat: 12, bpm: 70, curve: "linear" },
+        { beat: 20, bpm: 200, curve: "step" },
+      ],
+    };
+    applyGraphProgram(engine, {
+      nodes: [{ kind: "constant", inputs: [], params: {} }],
+      output: 0,
+      tempo: tempoPieces(tempo),
+    });
+    for (let frame = 0; frame < 20 * SR; frame += 12345) {
+      expect(
+        Math.abs(engine.beatAtFrame(frame) - beatAtSeconds(tempo, frame / SR)),
+        `frame ${frame}`,
+      ).toBeLessThan(1e-9);
+    }
+  });
+
+  it("lands the same markers on the right frames at 120 bpm and on a 90 to 150 bpm ramp, in two clips", async () => {
+    const markers = warpMarkerChannels([
+      { frame: 0, beat: 0 },
+      { frame: 4 * BEAT, beat: 4 },
+    ]);
+    const clips = clipPositionChannels([
+      { start: 0, end: 4 },
+      { start: 4, end: 8 },
+    ]);
+    for (const tempo of [{ bpm: 120 }, ramp]) {
+      const total = Math.ceil(secondsAtBeat(tempo, 8) * SR) + 100;
+      const [out] = await renderProgram(byMarkers(tempo, true), total, {
+        buffers: [[clickTrack(4)], markers, clips],
+      });
+      // Click k of the audio is clip beat k + 1000/24000; clip 2 plays the audio again from beat 4.
+      const expected = Array.from({ length: 8 }, (_, k) => secondsAtBeat(tempo, k + CLICK / BEAT) * SR);
+      const peaks = peaksOf(out as Float32Array);
+      expect(peaks, JSON.stringify(tempo)).toHaveLength(8);
+      peaks.forEach((at, k) => {
+        expect(
+          Math.abs(at - (expected[k] as number)),
+          `click ${k} at ${JSON.stringify(tempo)}`,
+        ).toBeLessThanOrEqual(1);
+      });
+      // Silent after the last clip's end, to the frame.
+      expect(soundingLength(out as Float32Array)).toBeLessThanOrEqual(
+        Math.ceil(secondsAtBeat(tempo, 8) * SR),
+      );
+    }
+  });
+
+  it("follows a live tempo change and ramp (the real-time transport's set_tempo) on their frames, and keeps them for a seek back", async () => {
+    const engine = await newEngine(SR, 128);
+    engine.createBuffer([clickTrack(8)], SR);
+    engine.createBuffer(
+      warpMarkerChannels([
+        { frame: 0, beat: 0 },
+        { frame: 8 * BEAT, beat: 8 },
+      ]),
+      SR,
+    );
+    const program = byMarkers({ bpm: 120 }, false);
+    applyGraphProgram(engine, program);
+    const realtime = new RealtimeEngine(engine, SR);
+    realtime.attach(engine, 1);
+    // 120 bpm to frame 60000 (beat 2.5), then 60 bpm for 2 beats (to frame 156000, beat 4.5), then a
+    // ramp linear in time to 180 bpm over 1 s (beat 4.5 + t + t^2, to beat 6.5), then 180 bpm.
+    const frameAtBeat = (beat: number): number => {
+      if (beat <= 2.5) return beat * BEAT;
+      if (beat <= 4.5) return 60000 + (beat - 2.5) * SR;
+      if (beat <= 6.5) return 156000 + ((-1 + Math.sqrt(1 + 4 * (beat - 4.5))) / 2) * SR;
+      return 204000 + ((beat - 6.5) / 3) * SR;
+    };
+    realtime.play(-1);
+    realtime.setTempo(60, 0, 60000);
+    realtime.setTempo(180, SR, 156000);
+    const quanta = Math.ceil(frameAtBeat(8) / 128);
+    const out = new Float32Array(quanta * 128);
+    const outputs = [new Float32Array(128)];
+    for (let q = 0; q < quanta; q++) {
+      realtime.renderQuantum(outputs, 128);
+      out.set(outputs[0] as Float32Array, q * 128);
+    }
+    expect(realtime.badCommands).toBe(0);
+    const expected = Array.from({ length: 8 }, (_, k) => frameAtBeat(k + CLICK / BEAT));
+    const peaks = peaksOf(out);
+    expect(peaks).toHaveLength(8);
+    peaks.forEach((at, k) => {
+      expect(Math.abs(at - (expected[k] as number)), `click ${k}`).toBeLessThanOrEqual(1);
+    });
+    // The changes stay in the engine's tempo: a seek back to frame 120000 (beat 3.75, at 60 bpm) plays
+    // click 4 where the 60 bpm stretch put it, not where 120 bpm would (frame 97000).
+    realtime.seek(120000, -1);
+    const again = new Float32Array(150 * 128);
+    for (let q = 0; q < 150; q++) {
+      realtime.renderQuantum(outputs, 128);
+      again.set(outputs[0] as Float32Array, q * 128);
+    }
+    const [click4] = peaksOf(again);
+    expect(Math.abs(120000 + (click4 as number) - frameAtBeat(4 + CLICK / BEAT))).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("warpMarkerChannels and clipPositionChannels", () => {
+  it("name what is wrong", () => {
+    expect(() => warpMarkerChannels([{ frame: 0, beat: 0 }])).toThrow(/warp_markers/);
+    expect(() =>
+      warpMarkerChannels([
+        { frame: 0, beat: 0 },
+        { frame: 10, beat: 0 },
+      ]),
+    ).toThrow("E_SCHEMA at warp_markers[1]: must come after marker 0 in both frame and beat");
+    expect(() => clipPositionChannels([{ start: 4, end: 2 }])).toThrow(
+      "E_SCHEMA at clip_positions[0].end: must be after start",
+    );
+    expect(() =>
+      clipPositionChannels([
+        { start: 0, end: 4 },
+        { start: 3, end: 6 },
+      ]),
+    ).toThrow("E_SCHEMA at clip_positions[1].start: must not be before clip 0's end");
   });
 });
 

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include "../tempo_timeline.h"
+
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
 #endif
@@ -75,6 +77,9 @@ PreparePlan PlaybackWarp::planPrepare(double, int, int) const {
                    kScratch * sizeof(float);
   if (buffer_ && buffer_->frames > 0) bytes += (static_cast<uint64_t>(buffer_->frames) / kOnsetBlock + 1) * sizeof(int64_t);
   if (map_ && map_->frames > 0) bytes += static_cast<uint64_t>(map_->frames) * sizeof(MapSegment);
+  if (markersBuffer_ && markersBuffer_->frames > 0) bytes += static_cast<uint64_t>(markersBuffer_->frames) * sizeof(Marker);
+  // Without clip positions, one clip plays the markers from beat 0.
+  bytes += static_cast<uint64_t>(clipsBuffer_ && clipsBuffer_->frames > 0 ? clipsBuffer_->frames : 1) * sizeof(Clip);
   return {numOutputs(), bytes};
 }
 
@@ -96,6 +101,7 @@ void PlaybackWarp::prepare(double sampleRate, int, int) {
   scratch_.assign(kScratch, 0.0f);
   detectOnsets();
   readMap();
+  readMarkers();
   updateRate();
   started_ = false;
 }
@@ -103,6 +109,8 @@ void PlaybackWarp::prepare(double sampleRate, int, int) {
 void PlaybackWarp::setBuffer(int slot, const SampleBuffer* buffer) {
   if (slot == 0) buffer_ = buffer;
   if (slot == 1) map_ = buffer;
+  if (slot == 2) markersBuffer_ = buffer;
+  if (slot == 3) clipsBuffer_ = buffer;
   updateRate();
 }
 
@@ -176,7 +184,81 @@ void PlaybackWarp::readMap() {
   }
 }
 
+// Warp markers: channels audio frame and clip beat, in increasing order of both (others are skipped;
+// warpMarkerChannels refuses them). Clip positions: channels start, end and offset in timeline beats,
+// in timeline order, not overlapping; without them one clip from beat 0 on, offset 0.
+void PlaybackWarp::readMarkers() {
+  markers_.clear();
+  clips_.clear();
+  markersFor_ = markersBuffer_;
+  clipsFor_ = clipsBuffer_;
+  clipHint_ = 0;
+  if (markersBuffer_ && markersBuffer_->numChannels >= 2 && markersBuffer_->frames > 0) {
+    markers_.reserve(static_cast<size_t>(markersBuffer_->frames));
+    for (int i = 0; i < markersBuffer_->frames; ++i) {
+      const Marker m{markersBuffer_->channels[0][i], markersBuffer_->channels[1][i]};
+      if (!markers_.empty() && !(m.frame > markers_.back().frame && m.beat > markers_.back().beat)) continue;
+      markers_.push_back(m);
+    }
+  }
+  const bool given = clipsBuffer_ && clipsBuffer_->numChannels >= 3 && clipsBuffer_->frames > 0;
+  clips_.reserve(given ? static_cast<size_t>(clipsBuffer_->frames) : 1);
+  if (!given) {
+    clips_.push_back({0.0, std::numeric_limits<double>::infinity(), 0.0, 0});
+    return;
+  }
+  int region = 0;
+  for (int i = 0; i < clipsBuffer_->frames; ++i) {
+    Clip c{clipsBuffer_->channels[0][i], clipsBuffer_->channels[1][i], clipsBuffer_->channels[2][i], 0};
+    if (!(c.end > c.start) || (!clips_.empty() && c.start < clips_.back().end)) continue;
+    if (!clips_.empty()) {
+      // A clip that goes on where the one before stopped, in the timeline and in the audio, is one run.
+      const Clip& last = clips_.back();
+      if (c.start != last.end || c.offset != last.offset + (last.end - last.start)) ++region;
+    }
+    c.region = region;
+    clips_.push_back(c);
+  }
+}
+
+bool PlaybackWarp::followsMarkers() const {
+  return markersBuffer_ && markersFor_ == markersBuffer_ && markers_.size() >= 2 && tempo_ != nullptr;
+}
+
+// The beat the engine's tempo puts at `frame`, the clip playing there, the clip beat, and the audio
+// frame the markers put at that beat (linear between markers, the nearest pair's slope beyond them).
+// Before the audio's start or past its end nothing sounds.
+PlaybackWarp::Where PlaybackWarp::locateByMarkers(double frame) const {
+  const double beat = tempo_->beatAt(frame / sampleRate_);
+  size_t i = clipHint_ < clips_.size() ? clipHint_ : 0;
+  if (!(clips_[i].start <= beat && (i + 1 == clips_.size() || beat < clips_[i + 1].start))) {
+    size_t lo = 0, hi = clips_.size();
+    while (hi - lo > 1) {
+      const size_t mid = (lo + hi) / 2;
+      if (clips_[mid].start <= beat) lo = mid; else hi = mid;
+    }
+    i = lo;
+    clipHint_ = i;
+  }
+  const Clip& clip = clips_[i];
+  if (beat < clip.start || beat >= clip.end) return {false, 0.0, 0};
+  const double clipBeat = beat - clip.start + clip.offset;
+  size_t m = 0;
+  size_t lo = 0, hi = markers_.size() - 1;  // the last pair starting at or before clipBeat (or the first)
+  while (hi - lo > 1) {
+    const size_t mid = (lo + hi) / 2;
+    if (markers_[mid].beat <= clipBeat) lo = mid; else hi = mid;
+  }
+  m = lo;
+  const Marker& a = markers_[m];
+  const Marker& b = markers_[m + 1];
+  const double source = a.frame + (clipBeat - a.beat) * (b.frame - a.frame) / (b.beat - a.beat);
+  if (source < 0.0 || source >= buffer_->frames) return {false, 0.0, 0};
+  return {true, source, clip.region};
+}
+
 PlaybackWarp::Where PlaybackWarp::locate(double frame) const {
+  if (followsMarkers()) return locateByMarkers(frame);
   if (map_ && segmentsFor_ == map_) {
     if (segments_.empty()) return {false, 0.0, 0};
     size_t i = segmentHint_ < segments_.size() ? segmentHint_ : 0;
@@ -217,7 +299,7 @@ PlaybackWarp::Where PlaybackWarp::locate(double frame) const {
 
 int64_t PlaybackWarp::readableEnd() const {
   const int64_t length = buffer_->frames;
-  if ((map_ && segmentsFor_ == map_) || params_[kLoop] >= 0.5f) return length;
+  if (followsMarkers() || (map_ && segmentsFor_ == map_) || params_[kLoop] >= 0.5f) return length;
   const int64_t end = static_cast<int64_t>(std::llround(params_[kEndMarker] * buffer_->sampleRate));
   return end > 0 && end < length ? end : length;
 }
@@ -393,7 +475,7 @@ void PlaybackWarp::process(const AudioBlock& block) {
   const int n = block.frames;
   for (int c = 0; c < block.numOutputs; ++c) std::memset(block.outputs[c], 0, sizeof(float) * n);
   if (!buffer_ || buffer_->frames == 0 || channels_ == 0 || onsetsFor_ != buffer_ ||
-      (map_ && segmentsFor_ != map_)) {
+      (map_ && segmentsFor_ != map_) || markersFor_ != markersBuffer_ || clipsFor_ != clipsBuffer_) {
     return;  // not prepared for this audio yet (the engine prepares again before it plays)
   }
   if (!started_ || block.position != frame_) restart(block.position);

@@ -6,9 +6,11 @@
 // at their warped time, by a run of unmodified overlap-add segments around them). See
 // docs/processors.md for the figures that chose it.
 //
-// Where the audio is read from is a function of the transport frame (`locate`): either the
-// parameters (start marker, time ratio, end and loop markers) or a warp map (buffer slot 1, built from
-// warp markers, clip positions and the tempo map by src/engine/warp-map.ts). The stretcher runs on its
+// Where the audio is read from is a function of the transport frame (`locate`): the parameters (start
+// marker, time ratio, end and loop markers); or warp markers (buffer slot 2: audio frame, clip beat)
+// and clip positions (slot 3: start, end, offset in beats) read through the engine's tempo
+// (tempo_timeline.h), so the clip follows whatever tempo the engine plays, a live change included; or
+// a warp map baked for one tempo and rate (slot 1, src/contracts/warp-map.ts's warpMapChannels). The stretcher runs on its
 // own grid of hops from the frame it (re)started at, so the output is the same for any block size;
 // a seek restarts it at the new frame.
 //
@@ -48,12 +50,20 @@ class PlaybackWarp final : public Processor {
   void process(const AudioBlock& block) override;
   void setParam(int index, float value) override;
   void setBuffer(int slot, const SampleBuffer* buffer) override;
+  void setTempoTimeline(const TempoTimeline* tempo) override { tempo_ = tempo; }
   bool followsTimeline() const override { return true; }
 
  private:
   struct MapSegment {
     double t0, t1, s0, s1;  // timeline frames [t0, t1) read audio frames s0 .. s1 linearly
     int region;             // segments that join without a jump share a region
+  };
+  struct Marker {
+    double frame, beat;  // a frame of the audio and the clip beat it lands on
+  };
+  struct Clip {
+    double start, end, offset;  // timeline beats [start, end) play the clip from its beat `offset`
+    int region;
   };
   struct Where {
     bool sounding;
@@ -69,11 +79,17 @@ class PlaybackWarp final : public Processor {
   void updateRate();
   void detectOnsets();
   void readMap();
+  void readMarkers();
+  bool followsMarkers() const;
+  Where locateByMarkers(double frame) const;
   float sampleAt(int channel, int64_t frame) const;
   int64_t readableEnd() const;
 
   const SampleBuffer* buffer_ = nullptr;
   const SampleBuffer* map_ = nullptr;
+  const SampleBuffer* markersBuffer_ = nullptr;
+  const SampleBuffer* clipsBuffer_ = nullptr;
+  const TempoTimeline* tempo_ = nullptr;
   double sampleRate_ = 48000.0;
   float params_[8] = {1.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f};
   double rate_ = 1.0;  // frames of the stretched signal read per output frame (pitch x rate change)
@@ -88,6 +104,10 @@ class PlaybackWarp final : public Processor {
   std::vector<MapSegment> segments_;
   const SampleBuffer* onsetsFor_ = nullptr;
   const SampleBuffer* segmentsFor_ = nullptr;
+  std::vector<Marker> markers_;
+  std::vector<Clip> clips_;
+  const SampleBuffer* markersFor_ = nullptr;
+  const SampleBuffer* clipsFor_ = nullptr;
 
   // Running state.
   bool started_ = false;
@@ -101,6 +121,7 @@ class PlaybackWarp final : public Processor {
   int64_t protectEnd_ = 0;   // segments continue unmodified until this source frame
   size_t pending_ = 0;       // the next onset to play
   mutable size_t segmentHint_ = 0;
+  mutable size_t clipHint_ = 0;
 };
 
 }  // namespace wd
