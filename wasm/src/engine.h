@@ -157,6 +157,22 @@ class Engine {
     std::vector<float*> outputPtrs;
     std::vector<const float*> subInputPtrs;  // scratch for sub-block offsets
     std::vector<float*> subOutputPtrs;
+    // Fusion (planFusion): where the node writes and what follows its turn.
+    int position = 0;   // in order_
+    int consumers = 0;  // reads of its output by nodes in order_ (and the engine's output)
+    int scratch = -1;   // the scratch block it writes (kScratch*), or -1: its own buffer
+    // A mixer adds inputs [accumulateFrom, accumulateTo) right after this node renders (its last
+    // one is this node), their channels from accumulateChannel; -1: none.
+    int accumulateInto = -1;
+    int accumulateFrom = 0;
+    int accumulateTo = 0;
+    int accumulateChannel = 0;
+    // A gain (Processor::scalesInput) added by its mixer: not called; the mixer reads its input.
+    bool folded = false;
+    // A mixer whose inputs are added as they render: at its own turn it adds the rest, from this input.
+    bool accumulating = false;
+    int restFrom = 0;
+    int restChannel = 0;
   };
   struct Buffer {
     std::vector<float> data;
@@ -167,6 +183,14 @@ class Engine {
   ErrorCode fail(ErrorCode code, std::string message);
   bool validNode(int node) const { return node >= 0 && node < static_cast<int>(nodes_.size()); }
   ErrorCode findOrder();
+  // Decides, without allocating, which nodes render into the scratch blocks instead of their own
+  // buffers: a mono source read once, by a mixer (added at once: Processor::accumulateInputs) or by
+  // the next node in the order (read at once). The graph's working set then stays in the cache:
+  // W1's 256 sines use three 128-frame blocks where they used 512. Samples are unchanged: every node
+  // computes the same operations in the same order, only where they are kept differs.
+  void planFusion();
+  // Renders a node's turn; for a fused source, its mixer then adds it.
+  void renderTurn(Node& n, int offset, int frames, bool held);
   template <typename Visit>
   ErrorCode flowChannels(std::vector<int>& outputs, Visit visit);
   static void applyParam(void* node, int param, float value);
@@ -191,6 +215,13 @@ class Engine {
   bool prepared_ = false;
   int64_t position_ = 0;
   std::vector<float> output_;  // outputChannels_ * kMaxRenderFrames, planar
+  // Three blocks of blockSize_ frames (planFusion): kScratchAccumulate for a source a mixer adds
+  // right after it renders, the two others alternating along a chain of sources each read by the next.
+  static constexpr int kScratchAccumulate = 0;
+  static constexpr int kScratchBlocks = 3;
+  std::vector<float> scratch_;
+  size_t scratchFloats() const { return static_cast<size_t>(kScratchBlocks) * blockSize_; }
+  bool fusionStale_ = false;  // a timeline changed since planFusion: plan again before rendering
   NonFinite outputNonFinite_;
   int64_t framesSinceClear_ = 0;  // frames rendered since clearNonFinite(): the frame counter above
   std::string lastError_;
