@@ -281,7 +281,7 @@ ErrorCode Engine::prepare(int outputNode) {
     n.subInputPtrs.resize(n.inputPtrs.size());
   }
   // Taken with the first graph (so that an engine's estimate of its first graph counts it).
-  if (scratch_.empty()) scratch_.assign(scratchFloats(), 0.0f);
+  if (scratch_.empty()) scratch_.assign(scratchFloats() + kScratchAlignFloats, 0.0f);
   planFusion();
   outputChannels_ = nodes_[outputNode_].numOutputs;
   output_.assign(static_cast<size_t>(outputChannels_) * kMaxRenderFrames, 0.0f);
@@ -359,7 +359,7 @@ void Engine::planFusion() {
   for (int index : order_) {
     Node& n = nodes_[index];
     for (int c = 0; c < n.numOutputs; ++c) n.outputPtrs[c] = n.buffer.data() + static_cast<size_t>(c) * blockSize_;
-    if (n.scratch >= 0) n.outputPtrs[0] = scratch_.data() + static_cast<size_t>(n.scratch) * blockSize_;
+    if (n.scratch >= 0) n.outputPtrs[0] = scratchBlock(n.scratch);
   }
   for (int index : order_) {
     Node& n = nodes_[index];
@@ -392,7 +392,7 @@ double Engine::estimateMemory(int outputNode) {
   // What prepare() takes beside the processors, node by node (see the second half of prepare()), and
   // the render order, as long as this fresh ordering made it.
   uint64_t total = heapBytes(order_.capacity() * sizeof(int)) + heapBytes(feedbackNodes_.capacity() * sizeof(int));
-  if (scratch_.empty()) total += heapBytes(scratchFloats() * sizeof(float));
+  if (scratch_.empty()) total += heapBytes((scratchFloats() + kScratchAlignFloats) * sizeof(float));
   for (Node& n : nodes_) n.memoryEstimate = 0;
   for (int index : order_) {
     Node& n = nodes_[index];

@@ -221,6 +221,13 @@ class Engine {
   static constexpr int kScratchBlocks = 3;
   std::vector<float> scratch_;
   size_t scratchFloats() const { return static_cast<size_t>(kScratchBlocks) * blockSize_; }
+  // Each block starts on a 64-byte cache line when blockSize_ is a multiple of 16 (as 128 is), so
+  // no 16-byte load or store of the SIMD loops straddles two lines.
+  static constexpr size_t kScratchAlignFloats = 16;
+  float* scratchBlock(int block) {
+    const uintptr_t start = (reinterpret_cast<uintptr_t>(scratch_.data()) + 63) & ~static_cast<uintptr_t>(63);
+    return reinterpret_cast<float*>(start) + static_cast<size_t>(block) * blockSize_;
+  }
   bool fusionStale_ = false;  // a timeline changed since planFusion: plan again before rendering
   NonFinite outputNonFinite_;
   int64_t framesSinceClear_ = 0;  // frames rendered since clearNonFinite(): the frame counter above

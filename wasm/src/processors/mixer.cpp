@@ -78,8 +78,13 @@ inline void accumulate4(float* __restrict out, const float* __restrict a, const 
 
 // out += gain * (in * scale): a folded gain's output (in * scale, as Gain::process computes it)
 // added as accumulate() adds it, without the gain's own pass over a buffer.
+// A gain of 1 (the mixer's default) skips its multiply: 1 * y is y.
 inline void accumulateScaled(float* __restrict out, const float* __restrict in, float scale, float gain, int n) {
-  for (int i = 0; i < n; ++i) out[i] += gain * (in[i] * scale);
+  if (gain == 1.0f) {
+    for (int i = 0; i < n; ++i) out[i] += in[i] * scale;
+  } else {
+    for (int i = 0; i < n; ++i) out[i] += gain * (in[i] * scale);
+  }
 }
 
 }  // namespace
