@@ -31,6 +31,7 @@ void Engine::clear() {
   nodes_.clear();
   order_.clear();
   feedbackNodes_.clear();
+  plan_.clear();
   outputNode_ = -1;
   outputChannels_ = 0;
   prepared_ = false;
@@ -282,6 +283,7 @@ ErrorCode Engine::prepare(int outputNode) {
   }
   // Taken with the first graph (so that an engine's estimate of its first graph counts it).
   if (scratch_.empty()) scratch_.assign(scratchFloats() + kScratchAlignFloats, 0.0f);
+  plan_.assign(order_.size(), Step{});
   planFusion();
   outputChannels_ = nodes_[outputNode_].numOutputs;
   output_.assign(static_cast<size_t>(outputChannels_) * kMaxRenderFrames, 0.0f);
@@ -371,6 +373,40 @@ void Engine::planFusion() {
       for (float* p : source.outputPtrs) n.inputPtrs[at++] = p;
     }
   }
+  for (int p = 0; p < count && p < static_cast<int>(plan_.size()); ++p) {
+    const int index = order_[p];
+    Node& n = nodes_[index];
+    Step& s = plan_[p];
+    s = Step{};
+    s.node = index;
+    s.processor = n.processor.get();
+    s.inputs = n.inputPtrs.data();
+    s.numInputs = static_cast<int>(n.inputPtrs.size());
+    s.outputs = n.outputPtrs.data();
+    s.numOutputs = n.numOutputs;
+    const bool plain = n.paramRecord.empty() && !n.capture && !n.feedback;
+    if (plain && n.accumulating) {
+      s.how = Step::kRest;
+      s.from = n.restFrom;
+      s.to = static_cast<int>(n.inputs.size());
+      s.channel = n.restChannel;
+    } else if (plain && n.folded) {
+      s.how = Step::kFolded;
+    } else if (plain && !n.accumulating && !n.folded && n.timeline.empty()) {
+      s.how = Step::kProcess;
+    }
+    if (s.how != Step::kNode && n.accumulateInto >= 0) {
+      Node& m = nodes_[n.accumulateInto];
+      s.into = m.processor.get();
+      s.intoInputs = m.inputPtrs.data();
+      s.intoNumInputs = static_cast<int>(m.inputPtrs.size());
+      s.intoOutputs = m.outputPtrs.data();
+      s.intoNumOutputs = m.numOutputs;
+      s.intoFrom = n.accumulateFrom;
+      s.intoTo = n.accumulateTo;
+      s.intoChannel = n.accumulateChannel;
+    }
+  }
 }
 
 double Engine::estimateMemory(int outputNode) {
@@ -393,6 +429,7 @@ double Engine::estimateMemory(int outputNode) {
   // the render order, as long as this fresh ordering made it.
   uint64_t total = heapBytes(order_.capacity() * sizeof(int)) + heapBytes(feedbackNodes_.capacity() * sizeof(int));
   if (scratch_.empty()) total += heapBytes((scratchFloats() + kScratchAlignFloats) * sizeof(float));
+  total += heapBytes(order_.size() * sizeof(Step));
   for (Node& n : nodes_) n.memoryEstimate = 0;
   for (int index : order_) {
     Node& n = nodes_[index];
@@ -647,7 +684,30 @@ void Engine::renderNode(Node& n, int64_t start, int frames, int offset) {
 }
 
 void Engine::renderPiece(int offset, int frames, bool held) {
-  for (int index : order_) renderTurn(nodes_[index], offset, frames, held);
+  if (held) {
+    for (int index : order_) renderTurn(nodes_[index], offset, frames, held);
+  } else {
+    for (const Step& s : plan_) {
+      switch (s.how) {
+        case Step::kProcess:
+          s.processor->process(AudioBlock{s.inputs, s.numInputs, s.outputs, s.numOutputs, frames, position_});
+          break;
+        case Step::kRest:
+          s.processor->accumulateInputs(AudioBlock{s.inputs, s.numInputs, s.outputs, s.numOutputs, frames, position_},
+                                        s.from, s.to, s.channel, 1.0f);
+          break;
+        case Step::kFolded: break;  // its mixer applies it below
+        case Step::kNode: renderTurn(nodes_[s.node], offset, frames, held); continue;
+      }
+      if (s.into != nullptr) {
+        float scale = 1.0f;
+        if (s.how == Step::kFolded) s.processor->scalesInput(&scale);
+        s.into->accumulateInputs(
+            AudioBlock{s.intoInputs, s.intoNumInputs, s.intoOutputs, s.intoNumOutputs, frames, position_}, s.intoFrom,
+            s.intoTo, s.intoChannel, scale);
+      }
+    }
+  }
   for (int index : feedbackNodes_) {
     Node& n = nodes_[index];
     n.processor->processFeedbackInput(

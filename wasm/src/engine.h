@@ -174,6 +174,27 @@ class Engine {
     int restFrom = 0;
     int restChannel = 0;
   };
+  // One node's turn in the render order, with what its render reads in one place (planFusion): the
+  // common turns (a node without automation, capture or records; a folded gain; a mixer adding its
+  // last inputs) run from these alone, without reading the node's record.
+  struct Step {
+    enum How : uint8_t { kProcess, kFolded, kRest, kNode };  // kNode: renderTurn does it all
+    How how = kNode;
+    int node = 0;
+    Processor* processor = nullptr;
+    const float* const* inputs = nullptr;
+    int numInputs = 0;
+    float* const* outputs = nullptr;
+    int numOutputs = 0;
+    int from = 0, to = 0, channel = 0;  // kRest: the inputs the mixer adds at its turn
+    // After the turn, a mixer adds inputs [intoFrom, intoTo) (see Node::accumulateInto); null: none.
+    Processor* into = nullptr;
+    const float* const* intoInputs = nullptr;
+    int intoNumInputs = 0;
+    float* const* intoOutputs = nullptr;
+    int intoNumOutputs = 0;
+    int intoFrom = 0, intoTo = 0, intoChannel = 0;
+  };
   struct Buffer {
     std::vector<float> data;
     std::vector<const float*> channels;
@@ -209,6 +230,7 @@ class Engine {
   std::vector<Node> nodes_;
   std::vector<int> order_;          // render order of every node the output depends on
   std::vector<int> feedbackNodes_;  // nodes in order_ that close a cycle
+  std::vector<Step> plan_;          // order_'s turns (planFusion)
   std::vector<std::unique_ptr<Buffer>> buffers_;
   int outputNode_ = -1;
   int outputChannels_ = 0;
