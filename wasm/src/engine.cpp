@@ -32,6 +32,7 @@ void Engine::clear() {
   order_.clear();
   feedbackNodes_.clear();
   plan_.clear();
+  fusedNodes_ = 0;
   outputNode_ = -1;
   outputChannels_ = 0;
   prepared_ = false;
@@ -358,8 +359,10 @@ void Engine::planFusion() {
     }
     x.scratch = reader.scratch == 1 ? 2 : 1;
   }
+  fusedNodes_ = 0;
   for (int index : order_) {
     Node& n = nodes_[index];
+    if (n.scratch >= 0) ++fusedNodes_;
     for (int c = 0; c < n.numOutputs; ++c) n.outputPtrs[c] = n.buffer.data() + static_cast<size_t>(c) * blockSize_;
     if (n.scratch >= 0) n.outputPtrs[0] = scratchBlock(n.scratch);
   }

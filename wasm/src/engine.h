@@ -114,6 +114,9 @@ class Engine {
   // parameter. Reads a float: no allocation, callable between renders on the audio thread.
   float paramValue(int node, int param) const;
   int64_t positionFrames() const { return position_; }
+  // Nodes that render into a scratch block or are folded into their mixer (planFusion; a timeline
+  // edited since the last render is planned for at the next).
+  int fusedNodes() const { return fusedNodes_; }
   int nodeOutputChannels(int node) const;
 
   // Non-finite samples (NaN, ±Inf) replaced by 0 on their way into the output staging buffers
@@ -250,7 +253,8 @@ class Engine {
     const uintptr_t start = (reinterpret_cast<uintptr_t>(scratch_.data()) + 63) & ~static_cast<uintptr_t>(63);
     return reinterpret_cast<float*>(start) + static_cast<size_t>(block) * blockSize_;
   }
-  bool fusionStale_ = false;  // a timeline changed since planFusion: plan again before rendering
+  bool fusionStale_ = false;
+  int fusedNodes_ = 0;  // a timeline changed since planFusion: plan again before rendering
   NonFinite outputNonFinite_;
   int64_t framesSinceClear_ = 0;  // frames rendered since clearNonFinite(): the frame counter above
   std::string lastError_;
