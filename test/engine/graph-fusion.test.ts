@@ -62,7 +62,9 @@ const mixed: GraphProgram = {
       kind: "gain",
       inputs: [3],
       params: { gain: 0.5 },
-      timeline: [{ type: "ramp", param: "gain", start: 1000, end: 5000, from: 0.5, to: 0.1, curve: "linear" }],
+      timeline: [
+        { type: "ramp", param: "gain", start: 1000, end: 5000, from: 0.5, to: 0.1, curve: "linear" },
+      ],
     }, // 4: fused, not folded
     { kind: "filter", inputs: [9], params: { mode: 0, frequency: 1500, q: 2 } }, // 5
     { kind: "mixer", inputs: [1, 2, 4, 5, 10, 12], params: { input_gain_1: 0.7 } }, // 6
@@ -89,13 +91,16 @@ describe("graph fusion", () => {
     ["W2", w2Program(), 128, 97],
     ["a mixer with every kind of input", mixed, 128, 5],
     ["the same at 100-frame blocks", mixed, 100, 5],
-  ])("%s: fuses nodes and renders the unfused graph's samples bit for bit", async (_name, program, block, fused) => {
-    const plain = await render(unfused(program), block);
-    const result = await render(program, block);
-    expect(plain.fused).toBe(0);
-    expect(result.fused).toBe(fused);
-    expect(differing(result.out, plain.out)).toBe(0);
-  });
+  ])(
+    "%s: fuses nodes and renders the unfused graph's samples bit for bit",
+    async (_name, program, block, fused) => {
+      const plain = await render(unfused(program), block);
+      const result = await render(program, block);
+      expect(plain.fused).toBe(0);
+      expect(result.fused).toBe(fused);
+      expect(differing(result.out, plain.out)).toBe(0);
+    },
+  );
 
   it("plans again when automation reaches a folded gain after prepare", async () => {
     // Gain 1 of `mixed` is folded into its mixer (the mixer scales its input and the gain is not
