@@ -443,6 +443,17 @@ export class WasmEngine {
   }
 
   /**
+   * How many nodes of the prepared graph render into the engine's scratch blocks or are folded into
+   * the mixer that adds them (the engine's graph fusion, docs/performance.md): 0 for a graph where
+   * every node keeps its own buffer. A timeline edited since the last render counts from the next.
+   * @example
+   * const fused = engine.fusedNodes(); // W1: 512 of its 513 nodes
+   */
+  fusedNodes(): number {
+    return this.exports.wd_fused_nodes(this.handle);
+  }
+
+  /**
    * Audio: renders `frames` frames (at most maxRenderFrames); read them with outputChannel().
    * @example
    * const n = engine.render(128);

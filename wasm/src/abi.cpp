@@ -179,6 +179,10 @@ int wd_render(Engine* e, int frames) { return e->render(frames); }
 // still, the position does not move (Engine::renderHeld).
 int wd_render_held(Engine* e, int frames) { return e->renderHeld(frames); }
 
+// any thread: how many nodes of the graph last planned render into the engine's scratch blocks or
+// are folded into their mixer (Engine::planFusion); tests and the bench tell a fused graph by it.
+int wd_fused_nodes(Engine* e) { return e->fusedNodes(); }
+
 // audio: note-offs now for every note the timelines turned on and did not turn off.
 void wd_release_timeline_notes(Engine* e) { e->releaseTimelineNotes(); }
 

@@ -31,6 +31,8 @@ void Engine::clear() {
   nodes_.clear();
   order_.clear();
   feedbackNodes_.clear();
+  plan_.clear();
+  fusedNodes_ = 0;
   outputNode_ = -1;
   outputChannels_ = 0;
   prepared_ = false;
@@ -281,11 +283,134 @@ ErrorCode Engine::prepare(int outputNode) {
     }
     n.subInputPtrs.resize(n.inputPtrs.size());
   }
+  // Taken with the first graph (so that an engine's estimate of its first graph counts it).
+  if (scratch_.empty()) scratch_.assign(scratchFloats() + kScratchAlignFloats, 0.0f);
+  plan_.assign(order_.size(), Step{});
+  planFusion();
   outputChannels_ = nodes_[outputNode_].numOutputs;
   output_.assign(static_cast<size_t>(outputChannels_) * kMaxRenderFrames, 0.0f);
   prepared_ = true;
   reset();
   return kOk;
+}
+
+void Engine::planFusion() {
+  fusionStale_ = false;
+  const int count = static_cast<int>(order_.size());
+  for (int p = 0; p < count; ++p) {
+    Node& n = nodes_[order_[p]];
+    n.position = p;
+    n.consumers = 0;
+    n.scratch = -1;
+    n.accumulateInto = -1;
+    n.accumulating = false;
+    n.folded = false;
+  }
+  nodes_[outputNode_].consumers++;
+  for (int index : order_) {
+    const Node& n = nodes_[index];
+    if (n.type->maxInputs == 0) continue;
+    for (int in : n.inputs) nodes_[in].consumers++;
+  }
+  // A node whose one channel only one read in the graph sees, and which nothing else looks at.
+  const auto readOnce = [this](const Node& x, int index) {
+    return x.consumers == 1 && x.numOutputs == 1 && index != outputNode_ && !x.capture && !x.feedback &&
+           x.type != &kExternalType && !x.accumulating;
+  };
+  // Mixers: input k adds itself right after it renders when it is read once and every input before
+  // it has rendered by then (inputs rendered later, as through a cycle, wait for the mixer's turn).
+  for (int p = 0; p < count; ++p) {
+    const int index = order_[p];
+    Node& m = nodes_[index];
+    if (m.feedback || !m.timeline.empty() || m.type->maxInputs == 0 || !m.processor->accumulatesInputs()) continue;
+    int from = 0, fromChannel = 0, channel = 0, lastBefore = -1;
+    for (int k = 0; k < static_cast<int>(m.inputs.size()); ++k) {
+      const int in = m.inputs[k];
+      Node& x = nodes_[in];
+      if (readOnce(x, in) && x.position > lastBefore && x.position < p) {
+        x.accumulateInto = index;
+        x.accumulateFrom = from;
+        x.accumulateTo = k + 1;
+        x.accumulateChannel = fromChannel;
+        x.scratch = kScratchAccumulate;
+        // A gain of one mono channel with no automation: the mixer scales its input itself.
+        float factor = 1.0f;
+        x.folded = x.processor->scalesInput(&factor) && x.timeline.empty() && x.inputs.size() == 1 &&
+                   x.type->maxInputs != 0 && nodes_[x.inputs[0]].numOutputs == 1;
+        m.accumulating = true;
+        from = k + 1;
+        fromChannel = channel + 1;
+      }
+      lastBefore = std::max(lastBefore, x.position);
+      channel += x.numOutputs;
+    }
+    m.restFrom = from;
+    m.restChannel = fromChannel;
+  }
+  // Chains: a node read once, by the next node in the order, writes a scratch block the next node
+  // does not write; walked backwards so each knows its reader's block.
+  for (int p = count - 2; p >= 0; --p) {
+    const int index = order_[p];
+    Node& x = nodes_[index];
+    const Node& reader = nodes_[order_[p + 1]];
+    if (x.scratch >= 0 || !readOnce(x, index) || reader.feedback || reader.type->maxInputs == 0 ||
+        reader.type == &kExternalType ||
+        std::find(reader.inputs.begin(), reader.inputs.end(), index) == reader.inputs.end()) {
+      continue;
+    }
+    x.scratch = reader.scratch == 1 ? 2 : 1;
+  }
+  fusedNodes_ = 0;
+  for (int index : order_) {
+    Node& n = nodes_[index];
+    if (n.scratch >= 0) ++fusedNodes_;
+    for (int c = 0; c < n.numOutputs; ++c) n.outputPtrs[c] = n.buffer.data() + static_cast<size_t>(c) * blockSize_;
+    if (n.scratch >= 0) n.outputPtrs[0] = scratchBlock(n.scratch);
+  }
+  for (int index : order_) {
+    Node& n = nodes_[index];
+    if (n.type->maxInputs == 0) continue;
+    size_t at = 0;
+    for (int in : n.inputs) {
+      // A folded gain's reader (its mixer) reads what the gain would have scaled.
+      const Node& source = nodes_[in].folded ? nodes_[nodes_[in].inputs[0]] : nodes_[in];
+      for (float* p : source.outputPtrs) n.inputPtrs[at++] = p;
+    }
+  }
+  for (int p = 0; p < count && p < static_cast<int>(plan_.size()); ++p) {
+    const int index = order_[p];
+    Node& n = nodes_[index];
+    Step& s = plan_[p];
+    s = Step{};
+    s.node = index;
+    s.processor = n.processor.get();
+    s.inputs = n.inputPtrs.data();
+    s.numInputs = static_cast<int>(n.inputPtrs.size());
+    s.outputs = n.outputPtrs.data();
+    s.numOutputs = n.numOutputs;
+    const bool plain = n.paramRecord.empty() && !n.capture && !n.feedback;
+    if (plain && n.accumulating) {
+      s.how = Step::kRest;
+      s.from = n.restFrom;
+      s.to = static_cast<int>(n.inputs.size());
+      s.channel = n.restChannel;
+    } else if (plain && n.folded) {
+      s.how = Step::kFolded;
+    } else if (plain && !n.accumulating && !n.folded && n.timeline.empty()) {
+      s.how = Step::kProcess;
+    }
+    if (s.how != Step::kNode && n.accumulateInto >= 0) {
+      Node& m = nodes_[n.accumulateInto];
+      s.into = m.processor.get();
+      s.intoInputs = m.inputPtrs.data();
+      s.intoNumInputs = static_cast<int>(m.inputPtrs.size());
+      s.intoOutputs = m.outputPtrs.data();
+      s.intoNumOutputs = m.numOutputs;
+      s.intoFrom = n.accumulateFrom;
+      s.intoTo = n.accumulateTo;
+      s.intoChannel = n.accumulateChannel;
+    }
+  }
 }
 
 double Engine::estimateMemory(int outputNode) {
@@ -307,6 +432,8 @@ double Engine::estimateMemory(int outputNode) {
   // What prepare() takes beside the processors, node by node (see the second half of prepare()), and
   // the render order, as long as this fresh ordering made it.
   uint64_t total = heapBytes(order_.capacity() * sizeof(int)) + heapBytes(feedbackNodes_.capacity() * sizeof(int));
+  if (scratch_.empty()) total += heapBytes((scratchFloats() + kScratchAlignFloats) * sizeof(float));
+  total += heapBytes(order_.size() * sizeof(Step));
   for (Node& n : nodes_) n.memoryEstimate = 0;
   for (int index : order_) {
     Node& n = nodes_[index];
@@ -338,6 +465,7 @@ ErrorCode Engine::addStep(int node, int param, int64_t frame, float value) {
   if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
   if (param < 0 || param >= nodes_[node].numParams) return fail(kErrUnknownParam, "unknown parameter");
   nodes_[node].timeline.addStep(param, frame, value);
+  fusionStale_ = true;  // planFusion fuses only mixers and gains without automation
   return kOk;
 }
 
@@ -345,6 +473,7 @@ ErrorCode Engine::addRamp(int node, int param, int64_t start, int64_t end, float
   if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
   if (param < 0 || param >= nodes_[node].numParams) return fail(kErrUnknownParam, "unknown parameter");
   nodes_[node].timeline.addRamp(param, start, end, v0, v1, curve == 1 ? Curve::kExponential : Curve::kLinear);
+  fusionStale_ = true;  // planFusion fuses only mixers and gains without automation
   return kOk;
 }
 
@@ -352,11 +481,13 @@ ErrorCode Engine::addArray(int node, int param, int64_t start, const float* valu
   if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
   if (param < 0 || param >= nodes_[node].numParams) return fail(kErrUnknownParam, "unknown parameter");
   nodes_[node].timeline.addArray(param, start, values, count);
+  fusionStale_ = true;  // planFusion fuses only mixers and gains without automation
   return kOk;
 }
 
 ErrorCode Engine::addMidi(int node, int64_t frame, int status, int data1, int data2) {
   if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
+  fusionStale_ = true;
   nodes_[node].timeline.addMidi(
       frame, MidiMessage{static_cast<uint8_t>(status), static_cast<uint8_t>(data1), static_cast<uint8_t>(data2)});
   return kOk;
@@ -375,6 +506,7 @@ ErrorCode Engine::laneBegin(int node, int param) {
   if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
   if (param < 0 || param >= nodes_[node].numParams) return fail(kErrUnknownParam, "unknown parameter");
   nodes_[node].timeline.removeParam(param);
+  fusionStale_ = true;  // planFusion fuses only mixers and gains without automation
   return kOk;
 }
 
@@ -390,6 +522,7 @@ ErrorCode Engine::laneEnd(int node, int param, float base) {
 ErrorCode Engine::clearTimeline(int node) {
   if (!validNode(node)) return fail(kErrUnknownNode, "unknown node " + std::to_string(node));
   nodes_[node].timeline.clear();
+  fusionStale_ = true;  // planFusion fuses only mixers and gains without automation
   return kOk;
 }
 
@@ -555,29 +688,27 @@ void Engine::renderNode(Node& n, int64_t start, int frames, int offset) {
 }
 
 void Engine::renderPiece(int offset, int frames, bool held) {
-  for (int index : order_) {
-    Node& n = nodes_[index];
-    if (held && n.followsTimeline) {
-      for (int c = 0; c < n.numOutputs; ++c) std::memset(n.outputPtrs[c], 0, sizeof(float) * frames);
-    } else if (n.feedback) {
-      // Its output depends only on past input; parameters change at piece boundaries only.
-      if (!held && !n.timeline.empty()) {
-        n.timeline.applyAt(position_, frames, *n.processor, &Engine::applyParam, &n);
+  if (held) {
+    for (int index : order_) renderTurn(nodes_[index], offset, frames, held);
+  } else {
+    for (const Step& s : plan_) {
+      switch (s.how) {
+        case Step::kProcess:
+          s.processor->process(AudioBlock{s.inputs, s.numInputs, s.outputs, s.numOutputs, frames, position_});
+          break;
+        case Step::kRest:
+          s.processor->accumulateInputs(AudioBlock{s.inputs, s.numInputs, s.outputs, s.numOutputs, frames, position_},
+                                        s.from, s.to, s.channel, 1.0f);
+          break;
+        case Step::kFolded: break;  // its mixer applies it below
+        case Step::kNode: renderTurn(nodes_[s.node], offset, frames, held); continue;
       }
-      n.processor->processFeedbackOutput(AudioBlock{nullptr, 0, n.outputPtrs.data(), n.numOutputs, frames, position_});
-    } else if (held) {
-      // The timeline stands still: its values were set once for the whole render (renderHeld).
-      n.processor->process(AudioBlock{n.inputPtrs.data(), static_cast<int>(n.inputPtrs.size()), n.outputPtrs.data(),
-                                      n.numOutputs, frames, position_});
-    } else {
-      renderNode(n, position_, frames, offset);
-    }
-    // The other paths hold their parameters for the whole piece (renderNode records its own).
-    if (held || n.feedback) recordParams(n, offset, frames);
-    if (n.capture) {
-      for (int c = 0; c < n.numOutputs; ++c) {
-        copyOut(n.captureBuffer.data() + static_cast<size_t>(c) * kMaxRenderFrames, n.outputPtrs[c], offset, frames,
-                n.captureNonFinite);
+      if (s.into != nullptr) {
+        float scale = 1.0f;
+        if (s.how == Step::kFolded) s.processor->scalesInput(&scale);
+        s.into->accumulateInputs(
+            AudioBlock{s.intoInputs, s.intoNumInputs, s.intoOutputs, s.intoNumOutputs, frames, position_}, s.intoFrom,
+            s.intoTo, s.intoChannel, scale);
       }
     }
   }
@@ -591,6 +722,50 @@ void Engine::renderPiece(int offset, int frames, bool held) {
     copyOut(outputChannel(c), out.outputPtrs[c], offset, frames, outputNonFinite_);
   }
   if (!held) position_ += frames;
+}
+
+void Engine::renderTurn(Node& n, int offset, int frames, bool held) {
+  if (n.accumulating) {
+    // Its inputs before restFrom added themselves as they rendered; the rest now. Its timeline is
+    // empty (planFusion), so its parameters hold for the whole piece.
+    n.processor->accumulateInputs(AudioBlock{n.inputPtrs.data(), static_cast<int>(n.inputPtrs.size()),
+                                             n.outputPtrs.data(), n.numOutputs, frames, position_},
+                                  n.restFrom, static_cast<int>(n.inputs.size()), n.restChannel, 1.0f);
+    recordParams(n, offset, frames);
+  } else if (n.folded) {
+    recordParams(n, offset, frames);  // its mixer applies it below
+  } else if (held && n.followsTimeline) {
+    for (int c = 0; c < n.numOutputs; ++c) std::memset(n.outputPtrs[c], 0, sizeof(float) * frames);
+  } else if (n.feedback) {
+    // Its output depends only on past input; parameters change at piece boundaries only.
+    if (!held && !n.timeline.empty()) {
+      n.timeline.applyAt(position_, frames, *n.processor, &Engine::applyParam, &n);
+    }
+    n.processor->processFeedbackOutput(AudioBlock{nullptr, 0, n.outputPtrs.data(), n.numOutputs, frames, position_});
+  } else if (held) {
+    // The timeline stands still: its values were set once for the whole render (renderHeld).
+    n.processor->process(AudioBlock{n.inputPtrs.data(), static_cast<int>(n.inputPtrs.size()), n.outputPtrs.data(),
+                                    n.numOutputs, frames, position_});
+  } else {
+    renderNode(n, position_, frames, offset);
+  }
+  // The other paths hold their parameters for the whole piece (renderNode records its own).
+  if (!n.accumulating && !n.folded && (held || n.feedback)) recordParams(n, offset, frames);
+  if (n.capture) {
+    for (int c = 0; c < n.numOutputs; ++c) {
+      copyOut(n.captureBuffer.data() + static_cast<size_t>(c) * kMaxRenderFrames, n.outputPtrs[c], offset, frames,
+              n.captureNonFinite);
+    }
+  }
+  if (n.accumulateInto >= 0) {
+    // A source read only by this mixer: added now, while its block is still in the cache.
+    Node& m = nodes_[n.accumulateInto];
+    float scale = 1.0f;
+    if (n.folded) n.processor->scalesInput(&scale);
+    m.processor->accumulateInputs(AudioBlock{m.inputPtrs.data(), static_cast<int>(m.inputPtrs.size()),
+                                             m.outputPtrs.data(), m.numOutputs, frames, position_},
+                                  n.accumulateFrom, n.accumulateTo, n.accumulateChannel, scale);
+  }
 }
 
 // Audio leaves the graph only through here, so nothing downstream of the engine (speakers, files,
@@ -632,6 +807,7 @@ int Engine::renderHeld(int frames) {
 
 int Engine::renderFrames(int frames, bool held) {
   if (!prepared_ || frames <= 0) return 0;
+  if (fusionStale_) planFusion();
   frames = std::min(frames, kMaxRenderFrames);
   for (int done = 0; done < frames;) {
     int n = std::min(blockSize_, frames - done);

@@ -120,6 +120,9 @@ class Engine {
   // it renders, changed live on the audio thread by the real-time transport's set_tempo.
   TempoTimeline& tempo() { return tempo_; }
   double sampleRate() const { return sampleRate_; }
+  // Nodes that render into a scratch block or are folded into their mixer (planFusion; a timeline
+  // edited since the last render is planned for at the next).
+  int fusedNodes() const { return fusedNodes_; }
   int nodeOutputChannels(int node) const;
 
   // Non-finite samples (NaN, ±Inf) replaced by 0 on their way into the output staging buffers
@@ -163,6 +166,43 @@ class Engine {
     std::vector<float*> outputPtrs;
     std::vector<const float*> subInputPtrs;  // scratch for sub-block offsets
     std::vector<float*> subOutputPtrs;
+    // Fusion (planFusion): where the node writes and what follows its turn.
+    int position = 0;   // in order_
+    int consumers = 0;  // reads of its output by nodes in order_ (and the engine's output)
+    int scratch = -1;   // the scratch block it writes (kScratch*), or -1: its own buffer
+    // A mixer adds inputs [accumulateFrom, accumulateTo) right after this node renders (its last
+    // one is this node), their channels from accumulateChannel; -1: none.
+    int accumulateInto = -1;
+    int accumulateFrom = 0;
+    int accumulateTo = 0;
+    int accumulateChannel = 0;
+    // A gain (Processor::scalesInput) added by its mixer: not called; the mixer reads its input.
+    bool folded = false;
+    // A mixer whose inputs are added as they render: at its own turn it adds the rest, from this input.
+    bool accumulating = false;
+    int restFrom = 0;
+    int restChannel = 0;
+  };
+  // One node's turn in the render order, with what its render reads in one place (planFusion): the
+  // common turns (a node without automation, capture or records; a folded gain; a mixer adding its
+  // last inputs) run from these alone, without reading the node's record.
+  struct Step {
+    enum How : uint8_t { kProcess, kFolded, kRest, kNode };  // kNode: renderTurn does it all
+    How how = kNode;
+    int node = 0;
+    Processor* processor = nullptr;
+    const float* const* inputs = nullptr;
+    int numInputs = 0;
+    float* const* outputs = nullptr;
+    int numOutputs = 0;
+    int from = 0, to = 0, channel = 0;  // kRest: the inputs the mixer adds at its turn
+    // After the turn, a mixer adds inputs [intoFrom, intoTo) (see Node::accumulateInto); null: none.
+    Processor* into = nullptr;
+    const float* const* intoInputs = nullptr;
+    int intoNumInputs = 0;
+    float* const* intoOutputs = nullptr;
+    int intoNumOutputs = 0;
+    int intoFrom = 0, intoTo = 0, intoChannel = 0;
   };
   struct Buffer {
     std::vector<float> data;
@@ -173,6 +213,14 @@ class Engine {
   ErrorCode fail(ErrorCode code, std::string message);
   bool validNode(int node) const { return node >= 0 && node < static_cast<int>(nodes_.size()); }
   ErrorCode findOrder();
+  // Decides, without allocating, which nodes render into the scratch blocks instead of their own
+  // buffers: a mono source read once, by a mixer (added at once: Processor::accumulateInputs) or by
+  // the next node in the order (read at once). The graph's working set then stays in the cache:
+  // W1's 256 sines use three 128-frame blocks where they used 512. Samples are unchanged: every node
+  // computes the same operations in the same order, only where they are kept differs.
+  void planFusion();
+  // Renders a node's turn; for a fused source, its mixer then adds it.
+  void renderTurn(Node& n, int offset, int frames, bool held);
   template <typename Visit>
   ErrorCode flowChannels(std::vector<int>& outputs, Visit visit);
   static void applyParam(void* node, int param, float value);
@@ -191,6 +239,7 @@ class Engine {
   std::vector<Node> nodes_;
   std::vector<int> order_;          // render order of every node the output depends on
   std::vector<int> feedbackNodes_;  // nodes in order_ that close a cycle
+  std::vector<Step> plan_;          // order_'s turns (planFusion)
   std::vector<std::unique_ptr<Buffer>> buffers_;
   int outputNode_ = -1;
   int outputChannels_ = 0;
@@ -198,6 +247,21 @@ class Engine {
   int64_t position_ = 0;
   TempoTimeline tempo_;
   std::vector<float> output_;  // outputChannels_ * kMaxRenderFrames, planar
+  // Three blocks of blockSize_ frames (planFusion): kScratchAccumulate for a source a mixer adds
+  // right after it renders, the two others alternating along a chain of sources each read by the next.
+  static constexpr int kScratchAccumulate = 0;
+  static constexpr int kScratchBlocks = 3;
+  std::vector<float> scratch_;
+  size_t scratchFloats() const { return static_cast<size_t>(kScratchBlocks) * blockSize_; }
+  // Each block starts on a 64-byte cache line when blockSize_ is a multiple of 16 (as 128 is), so
+  // no 16-byte load or store of the SIMD loops straddles two lines.
+  static constexpr size_t kScratchAlignFloats = 16;
+  float* scratchBlock(int block) {
+    const uintptr_t start = (reinterpret_cast<uintptr_t>(scratch_.data()) + 63) & ~static_cast<uintptr_t>(63);
+    return reinterpret_cast<float*>(start) + static_cast<size_t>(block) * blockSize_;
+  }
+  bool fusionStale_ = false;
+  int fusedNodes_ = 0;  // a timeline changed since planFusion: plan again before rendering
   NonFinite outputNonFinite_;
   int64_t framesSinceClear_ = 0;  // frames rendered since clearNonFinite(): the frame counter above
   std::string lastError_;

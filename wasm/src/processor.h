@@ -126,6 +126,23 @@ class Processor {
   virtual int feedbackLatency() const { return 0; }
   virtual void processFeedbackOutput(const AudioBlock&) {}
   virtual void processFeedbackInput(const AudioBlock&) {}
+
+  // Accumulation: a processor whose output is its inputs added up one after another in input order
+  // (the mixer) can take them a few at a time, each as soon as it is rendered. The engine then
+  // renders a source that feeds only this node into a scratch block that stays in the cache and adds
+  // it at once, instead of keeping one buffer per source until this node's turn (Engine::planFusion).
+  // accumulateInputs adds inputs [from, to) (input indices; input `from`'s first channel is
+  // block.inputs[channel]) into block.outputs, clearing them first when from == 0. Called over
+  // consecutive ranges from input 0 to the last, it must give what process() gives, bit for bit.
+  // `lastScale`: the last input of the range is a mono input given before its scaling (a gain folded
+  // in, see scalesInput): add gain * (x * lastScale), what adding the gain's output would add.
+  virtual bool accumulatesInputs() const { return false; }
+  virtual void accumulateInputs(const AudioBlock&, int /*from*/, int /*to*/, int /*channel*/, float /*lastScale*/) {}
+
+  // A processor whose output is its one input channel times a factor (the gain) may be folded into
+  // the mixer that adds it: the mixer multiplies by the factor itself, and this processor is not
+  // called (Engine::planFusion). True, with the factor now in *factor, for such a processor.
+  virtual bool scalesInput(float* /*factor*/) const { return false; }
 };
 
 }  // namespace wd

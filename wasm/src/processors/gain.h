@@ -16,6 +16,10 @@ class Gain final : public Processor {
   int numOutputs() const override { return channels_; }
   void reset() override {}
   void process(const AudioBlock& block) override;
+  bool scalesInput(float* factor) const override {
+    *factor = gain_;
+    return true;
+  }
   void setParam(int index, float value) override {
     if (index == kGain) gain_ = value;
   }

@@ -76,6 +76,17 @@ inline void accumulate4(float* __restrict out, const float* __restrict a, const 
   for (int i = 0; i < n; ++i) out[i] = (((out[i] + ga * a[i]) + gb * b[i]) + gc * c[i]) + gd * d[i];
 }
 
+// out += gain * (in * scale): a folded gain's output (in * scale, as Gain::process computes it)
+// added as accumulate() adds it, without the gain's own pass over a buffer.
+// A gain of 1 (the mixer's default) skips its multiply: 1 * y is y.
+inline void accumulateScaled(float* __restrict out, const float* __restrict in, float scale, float gain, int n) {
+  if (gain == 1.0f) {
+    for (int i = 0; i < n; ++i) out[i] += in[i] * scale;
+  } else {
+    for (int i = 0; i < n; ++i) out[i] += gain * (in[i] * scale);
+  }
+}
+
 }  // namespace
 
 const ParamSpec* const kMixerParams = kParamTable.specs;
@@ -117,13 +128,20 @@ void Mixer::setParam(int index, float value) {
 }
 
 void Mixer::process(const AudioBlock& block) {
+  accumulateInputs(block, 0, static_cast<int>(layout_.size()), 0, 1.0f);
+}
+
+void Mixer::accumulateInputs(const AudioBlock& block, int from, int to, int channel, float lastScale) {
   const int n = block.frames;
-  for (int c = 0; c < block.numOutputs; ++c) std::fill(block.outputs[c], block.outputs[c] + n, 0.0f);
-  int channel = 0;  // first channel of input i in the concatenated block.inputs
-  const int numInputs = static_cast<int>(layout_.size());
-  for (int i = 0; i < numInputs; ++i) {
+  if (from == 0) {
+    for (int c = 0; c < block.numOutputs; ++c) std::fill(block.outputs[c], block.outputs[c] + n, 0.0f);
+  }
+  to = std::min(to, static_cast<int>(layout_.size()));
+  // A folded gain's input (the range's last, mono) is added apart, scaled first.
+  const int plain = lastScale != 1.0f && to > from && layout_[to - 1] == 1 ? to - 1 : to;
+  for (int i = from; i < plain; ++i) {
     // Runs of four mono inputs (a bus of sources) take the four-at-a-time path.
-    if (i + 4 <= numInputs && layout_[i] == 1 && layout_[i + 1] == 1 && layout_[i + 2] == 1 && layout_[i + 3] == 1) {
+    if (i + 4 <= plain && layout_[i] == 1 && layout_[i + 1] == 1 && layout_[i + 2] == 1 && layout_[i + 3] == 1) {
       float gains[4];
       for (int k = 0; k < 4; ++k) gains[k] = (i + k < kMixerInputGains ? gains_[i + k] : 1.0f) * master_;
       const float* const* in = block.inputs + channel;
@@ -140,6 +158,10 @@ void Mixer::process(const AudioBlock& block) {
       for (int c = 0; c < width; ++c) accumulate(block.outputs[c], block.inputs[channel + c], gain, n);
     }
     channel += width;
+  }
+  if (plain < to) {
+    const float gain = (plain < kMixerInputGains ? gains_[plain] : 1.0f) * master_;
+    for (int c = 0; c < block.numOutputs; ++c) accumulateScaled(block.outputs[c], block.inputs[channel], lastScale, gain, n);
   }
 }
 

@@ -28,6 +28,8 @@ class Mixer final : public Processor {
   int numOutputs() const override { return channels_; }
   void reset() override {}
   void process(const AudioBlock& block) override;
+  bool accumulatesInputs() const override { return true; }
+  void accumulateInputs(const AudioBlock& block, int from, int to, int channel, float lastScale) override;
   void setParam(int index, float value) override;
 
  private:
