@@ -224,7 +224,9 @@ test.describe("the demo page's <webdreamer-player>", () => {
     expect((await transport(page)).positionSeconds).toBeGreaterThan(before);
   });
 
-  test("light theme: the page and the player follow prefers-color-scheme", async ({ page }) => {
+  test("light theme: the page and the player follow prefers-color-scheme", { tag: "@untimed" }, async ({
+    page,
+  }) => {
     await page.emulateMedia({ colorScheme: "light" });
     await page.goto("/");
     await startPlaying(page);
@@ -237,7 +239,9 @@ test.describe("the demo page's <webdreamer-player>", () => {
     await page.screenshot({ path: "test-results/demo-light-playing.png", fullPage: true });
   });
 
-  test("a page styles the player through its CSS parts and custom properties", async ({ page }) => {
+  test("a page styles the player through its CSS parts and custom properties", { tag: "@untimed" }, async ({
+    page,
+  }) => {
     await page.emulateMedia({ colorScheme: "dark" });
     await page.goto("/");
     const player = page.locator("webdreamer-player");
@@ -280,7 +284,9 @@ test.describe("the demo page's <webdreamer-player>", () => {
     await page.screenshot({ path: "test-results/demo-fallback-dark-playing.png", fullPage: true });
   });
 
-  test("removing the player closes its engine and its AudioContext", async ({ page }) => {
+  test("removing the player closes its engine and its AudioContext", { tag: "@untimed" }, async ({
+    page,
+  }) => {
     await page.goto("/");
     await startPlaying(page);
     const outcome = await page.evaluate(async () => {
@@ -298,7 +304,9 @@ test.describe("the demo page's <webdreamer-player>", () => {
     expect(outcome).toEqual({ code: "E_CLOSED", context: "closed", engineAfter: null });
   });
 
-  test("a browser without AudioWorklet gets a clear message and no Play", async ({ page }) => {
+  test("a browser without AudioWorklet gets a clear message and no Play", { tag: "@untimed" }, async ({
+    page,
+  }) => {
     await page.addInitScript(() => {
       Reflect.deleteProperty(window, "AudioWorkletNode");
     });
@@ -352,9 +360,9 @@ function stereoImage(page: Page, ms: number) {
 test.describe("the demo page's WAM insert and plugin list", () => {
   test.setTimeout(120_000);
 
-  test("the plugin list shows what discoverNodes finds with the demo's roots, failures with reasons", async ({
-    page,
-  }) => {
+  test("the plugin list shows what discoverNodes finds with the demo's roots, failures with reasons", {
+    tag: "@untimed",
+  }, async ({ page }) => {
     const failures = recordPageFailures(page);
     await page.goto("/");
     await page.getByRole("button", { name: "Scan for plugins" }).click();

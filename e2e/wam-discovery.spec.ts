@@ -29,7 +29,12 @@ declare global {
     parameterInfoOf(url: string, policy?: WamLoadPolicy): Promise<Record<string, WamParameterInfoLike>>;
     discover(
       roots: DiscoveryRoot[],
-      options?: { host?: "worker" | "audioworklet"; importMap?: boolean; allowedOrigins?: string[] },
+      options?: {
+        host?: "worker" | "audioworklet";
+        importMap?: boolean;
+        allowedOrigins?: string[];
+        scanTimeoutMs?: number;
+      },
     ): Promise<Outcome<DiscoveryRun>>;
     corpusImportMap(): WamLoadPolicy["importMap"];
   }
@@ -244,4 +249,28 @@ test("failing roots are failures of the scan, through the audioworklet host too"
   );
   expect(failures[`${baseURL}/wam-corpus/plugins/wimmics/nope/descriptor.json`]).toMatch(/HTTP 404/);
   expect(Object.keys(failures)).toHaveLength(4);
+
+  // A plugin that takes longer than the host's wamScanTimeoutMs is a failure naming it and the limit
+  // (1 ms: no plugin loads that fast); a limit that is not a positive number is refused by name.
+  const late = value(
+    await page.evaluate(
+      (url) => window.discover([{ kind: "wam-module", url }], { scanTimeoutMs: 1 }),
+      PINGPONG,
+    ),
+  );
+  expect(late.result.nodes.filter((node) => node.format === "wam")).toEqual([]);
+  expect(late.result.extensions.failures).toEqual([
+    {
+      path: `${baseURL}${PINGPONG}`,
+      error: `E_PLUGIN_LOAD: ${baseURL}${PINGPONG}: no answer within 1 ms (loading or describing it)`,
+    },
+  ]);
+  const refused = await page.evaluate(() => window.discover([], { scanTimeoutMs: -5 }));
+  expect(refused).toEqual({
+    error: {
+      code: "E_SCHEMA",
+      path: "options.wamScanTimeoutMs",
+      message: "E_SCHEMA at options.wamScanTimeoutMs: must be a positive number of milliseconds, not -5",
+    },
+  });
 });

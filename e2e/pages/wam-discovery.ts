@@ -69,10 +69,19 @@ interface DiscoveryRun {
   cachedSameId: boolean;
 }
 
-/** Discovers `roots` through a browser host ("worker" or "audioworklet"), timing the call. */
+/**
+ * Discovers `roots` through a browser host ("worker" or "audioworklet"), timing the call. Each plugin
+ * may take `scanTimeoutMs` (default 60 s here, not the host's 15 s: the specs check what a scan finds,
+ * and on a loaded machine the corpus's Csound plugin alone can take longer than 15 s to compile).
+ */
 async function discover(
   roots: DiscoveryRoot[],
-  options: { host?: "worker" | "audioworklet"; importMap?: boolean; allowedOrigins?: string[] } = {},
+  options: {
+    host?: "worker" | "audioworklet";
+    importMap?: boolean;
+    allowedOrigins?: string[];
+    scanTimeoutMs?: number;
+  } = {},
 ): Promise<Outcome<DiscoveryRun>> {
   return outcome(async () => {
     const wamPolicy: WamLoadPolicy = {
@@ -81,7 +90,7 @@ async function discover(
     };
     const engine = await createBrowserEngine({
       host: options.host ?? "worker",
-      hostOptions: { discoveryRoots: roots, wamPolicy },
+      hostOptions: { discoveryRoots: roots, wamPolicy, wamScanTimeoutMs: options.scanTimeoutMs ?? 60_000 },
     });
     try {
       const started = performance.now();

@@ -30,7 +30,7 @@ import type { RenderRequestInput, RenderResult } from "../../contracts/render";
 import type { LoopRegion, TransportState } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
 import type { EngineHostApi, WireResult } from "../../protocol/main-worker";
-import { scanWamRoot, type WamScanOptions } from "../../wam/wam-roots";
+import { DEFAULT_WAM_SCAN_TIMEOUT_MS, scanWamRoot, type WamScanOptions } from "../../wam/wam-roots";
 
 export interface RemoteClientOptions {
   /** Discovery cache TTL, in milliseconds. Default 5 minutes. */
@@ -42,6 +42,12 @@ export interface RemoteClientOptions {
   discoveryRoots?: readonly DiscoveryRoot[];
   /** Where WAM plugins may load from, and the import map for them (docs/wam.md). Default: same origin. */
   wamPolicy?: WamLoadPolicy;
+  /**
+   * How long one WAM plugin of a discovery root may take to load and be described, in ms, before it
+   * is a failure of the scan. Default 15000 (DEFAULT_WAM_SCAN_TIMEOUT_MS); a page on a slow or busy
+   * machine that scans large plugins (a Csound one compiles megabytes of WebAssembly) may raise it.
+   */
+  wamScanTimeoutMs?: number;
   /** Time source of the discovery cache and of TransportState timestamps. Default: the wall clock. */
   clock?: Clock;
 }
@@ -49,6 +55,19 @@ export interface RemoteClientOptions {
 function unwrap<T>(result: WireResult<T>): T {
   if (!result.ok) throw EngineError.fromWire(result.error);
   return result.value;
+}
+
+/** options.wamScanTimeoutMs, checked: a positive number of milliseconds. */
+function scanTimeout(ms: number | undefined): number {
+  if (ms === undefined) return DEFAULT_WAM_SCAN_TIMEOUT_MS;
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms <= 0) {
+    throw new EngineError(
+      "E_SCHEMA",
+      `must be a positive number of milliseconds, not ${String(ms)}`,
+      "options.wamScanTimeoutMs",
+    );
+  }
+  return ms;
 }
 
 let nextRenderId = 0;
@@ -66,11 +85,13 @@ export abstract class RemoteEngineClient<Api extends EngineHostApi = EngineHostA
   ) {
     super(options);
     this.wamPolicy = parseContract(WamLoadPolicySchema, options.wamPolicy ?? {}, "options.wamPolicy");
+    this.wamScanTimeoutMs = scanTimeout(options.wamScanTimeoutMs);
     this.sampleRate = (options as { sampleRate?: number }).sampleRate ?? 48_000;
   }
 
   /** The app's WAM policy (validated): every WAM this client loads obeys it. */
   readonly wamPolicy: WamLoadPolicy;
+  private readonly wamScanTimeoutMs: number;
   private readonly sampleRate: number;
   private scanContext: BaseAudioContext | undefined;
 
@@ -99,6 +120,7 @@ export abstract class RemoteEngineClient<Api extends EngineHostApi = EngineHostA
       return scanWamRoot(root, {
         context: this.wamScanContext(),
         policy: this.wamPolicy,
+        timeoutMs: this.wamScanTimeoutMs,
         ...(measureCost ? { measureCost } : {}),
       });
     }
