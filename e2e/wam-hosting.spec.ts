@@ -64,10 +64,11 @@ test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
     expect(run.maxDiffLeft).toBe(0);
   });
 
-  test("stems of a WAM graph: the WAM node's, an upstream and a downstream builtin's equal the graph with a builtin gain in the WAM's place; live refuses naming the node", async ({
+  test("stems of a WAM graph: the WAM node's, an upstream and a downstream builtin's equal the graph with a builtin gain in the WAM's place, offline and live", async ({
     page,
   }) => {
     const api = await open(page);
+    await api.resume();
     const run = await api.wamCaptures();
     expect(run.status, JSON.stringify(run.error)).toBe("ok");
     expect(run.latency).toBe(300);
@@ -80,7 +81,17 @@ test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
       // Each capture trimmed by its own path's latency (0 for osc, 300 after the fixture): exact.
       expect(row?.maxDiff, name).toEqual([0, 0]);
     }
-    expect(run.liveError).toMatch(/E_SCHEMA at options\.capture: .*"fx"/);
+    // Live (offline: false): the same stems, each trimmed by its own path's latency, sample for sample.
+    expect(run.live.status, JSON.stringify(run.live.error)).toBe("ok");
+    expect(run.live.frames).toBe(12000);
+    expect(run.live.captureNames).toEqual(["filter", "fx", "osc"]);
+    expect(run.live.outputMaxDiff).toBe(0);
+    for (const name of ["osc", "fx", "filter"]) {
+      const row = run.live.rows[name];
+      expect(row?.channels, name).toBe(4);
+      expect(row?.frames, name).toBe(12000);
+      expect(row?.maxDiff, name).toEqual([0, 0, 0, 0]);
+    }
   });
 
   test("a 300-frame WAM path and the inverted dry path null where they meet, offline and live", async ({

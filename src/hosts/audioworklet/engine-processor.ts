@@ -69,7 +69,9 @@ function stagePortNode(io: StageIo, port: StagePortSpec): ExternalNodeSpec {
     numOutputs: stagePortOutputs(port),
     params: [],
     create: () =>
-      port.direction === "input" ? new StageInputPort(io, port.index) : new StageTap(io, port.index),
+      port.direction === "input"
+        ? new StageInputPort(io, port.index, port.channel ?? 0)
+        : new StageTap(io, port.index),
   };
 }
 

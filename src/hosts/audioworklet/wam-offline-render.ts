@@ -12,7 +12,6 @@ import { CONTRACT_VERSION } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
 import {
   checkRenderRequest,
-  type RenderRequest,
   type RenderRequestInput,
   RenderRequestSchema,
   type RenderResult,
@@ -22,9 +21,10 @@ import {
 import { parseContract } from "../../contracts/validate";
 import type { CompiledStage } from "../../protocol/main-worker";
 import type { WamLoadPolicy } from "../../wam/load-wam";
-import { partitionGraph, STAGE_CHANNELS } from "../../wam/partition";
+import { partitionGraph } from "../../wam/partition";
 import type { EngineAssets } from "../assets/engine-assets";
-import { type BuiltWamGraph, buildWamGraph, scheduleWamEvents, wamsReady } from "./wam-graph";
+import { MAX_MERGED_CHANNELS, mergeSignals } from "./signal-merger";
+import { type BuiltWamGraph, buildWamGraph, capturedNodes, scheduleWamEvents, wamsReady } from "./wam-graph";
 import { yieldTask } from "./yield-task";
 
 /** Frames rendered past the end for WAM latency before the latency is known (re-rendered if more). */
@@ -33,7 +33,7 @@ const LATENCY_ALLOWANCE_FRAMES = 16_384;
 const QUANTUM = 128;
 
 /** Channels an OfflineAudioContext (and a ChannelMergerNode) has at most. */
-const MAX_CONTEXT_CHANNELS = 32;
+const MAX_CONTEXT_CHANNELS = MAX_MERGED_CHANNELS;
 
 /** RenderRequest.extensions.wam: how to render WAMs offline. */
 export const WamRenderOptionsSchema = z
@@ -174,45 +174,9 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
   }
 }
 
-/**
- * Every node recorded besides the output, in graph order: those with capture: true and those named
- * in options.capture (E_UNKNOWN_NODE at options.capture[i] for a name the graph lacks).
- */
-function capturedNodes(request: RenderRequest): string[] {
-  const names = new Set(request.node_graph.nodes.map((node) => node.name));
-  const asked = request.options.capture ?? [];
-  asked.forEach((name, i) => {
-    if (!names.has(name))
-      throw new EngineError("E_UNKNOWN_NODE", `no node named "${name}"`, `options.capture[${i}]`);
-  });
-  return request.node_graph.nodes
-    .filter((node) => node.capture || asked.includes(node.name))
-    .map((node) => node.name);
-}
-
-/**
- * Connects the output and each capture (source i) to context channels [i * channels, (i + 1) *
- * channels) with the engine's channel mapping (render-job.ts): channel c to channel c, a mono
- * signal to both of the two a stage crossing carries; channels beyond those two stay silent.
- */
+/** Connects the output and each capture (source i) to context channels [i × channels, (i + 1) × channels). */
 function connectSources(context: OfflineAudioContext, built: BuiltWamGraph, channels: number): void {
-  const sources = [built.output, ...built.captures];
-  const merger = context.createChannelMerger(sources.length * channels);
-  sources.forEach((source, i) => {
-    // Two channels by the "speakers" rules first: a mono WAM output copied to both, as a stage tap
-    // copies a mono node (a splitter's own input is "discrete" and cannot be changed).
-    const stereo = new GainNode(context, {
-      channelCount: STAGE_CHANNELS,
-      channelCountMode: "explicit",
-      channelInterpretation: "speakers",
-    });
-    const splitter = context.createChannelSplitter(STAGE_CHANNELS);
-    source.node.connect(stereo, source.index);
-    stereo.connect(splitter);
-    for (let c = 0; c < Math.min(STAGE_CHANNELS, channels); c++)
-      splitter.connect(merger, c, i * channels + c);
-  });
-  merger.connect(context.destination);
+  mergeSignals(context, [built.output, ...built.captures], channels).merger.connect(context.destination);
 }
 
 /**
