@@ -420,7 +420,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
     // recorded, or not) first, as the call order says.
     if (this.commands) this.decoder.decode(this.commands, this.group ?? realtime);
     if (message.on) {
-      tap.start(realtime.playedFrames);
+      tap.start(realtime.playedFrames, message.scheduled === true);
       worker.postMessage({ type: "midi-record-started", id: message.id });
       return;
     }

@@ -575,7 +575,8 @@ export class WorkletDriver {
         "options.record_midi",
       );
     }
-    await this.beginMidiRecording();
+    // A render's record holds what its nodes were sent while it played: scheduleEvents' MIDI too.
+    await this.beginMidiRecording(true);
     this.renderRecordsMidi = true;
   }
 
@@ -588,10 +589,10 @@ export class WorkletDriver {
     }
   }
 
-  private async beginMidiRecording(): Promise<void> {
+  private async beginMidiRecording(scheduled = false): Promise<void> {
     this.throwIfFaulted();
     this.stopDraining();
-    const reply = await this.ask({ type: "midi-record", on: true });
+    const reply = await this.ask({ type: "midi-record", on: true, scheduled });
     if (reply.type !== "midi-record-started") throw unexpectedReply(reply.type);
     this.midiRecord.reset();
     this.midiRecordTimer = setInterval(() => this.midiRecord.drain(), MIDI_RECORD_DRAIN_MS);
