@@ -146,6 +146,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
           stage: stage?.index ?? -1,
           engine,
           replaceLane: (node, param, base, timeline) => this.replaceLane(node, param, base, timeline),
+          paramValue: (node, param) => this.slot?.engine.paramValue(node, param) ?? Number.NaN,
         };
       }
       if (this.follows === null && !followCommands && this.realtime) this.realtime.play(-1);
@@ -404,7 +405,12 @@ export class EngineProcessor extends AudioWorkletProcessor {
     worker.postMessage({
       type: "parameter-value",
       id: message.id,
-      value: engine ? engine.paramValue(message.node, message.param) : Number.NaN,
+      // A WAM graph: the node is a group index, read in the stage that plays it (stage-group.ts).
+      value: this.group
+        ? this.group.paramValue(message.node, message.param)
+        : engine
+          ? engine.paramValue(message.node, message.param)
+          : Number.NaN,
       frame: realtime?.positionFrames ?? 0,
     });
   }
