@@ -35,6 +35,17 @@ async function open(page: Page): Promise<Api> {
   return api;
 }
 
+/** The MIDI fixtureEventFrames records (record_midi): the fixture's notes; the constant has none. */
+const FIXTURE_MIDI = {
+  fx: [
+    { frame: 3001, status: 0x90, data1: 60, data2: 127 },
+    { frame: 4100, status: 0x90, data1: 64, data2: 127 },
+    { frame: 5001, status: 0x80, data1: 60, data2: 0 },
+    { frame: 7100, status: 0x80, data1: 64, data2: 0 },
+  ],
+  one: [],
+};
+
 /** Where the instrument tests put notes (frames at 48 kHz). */
 const NOTES = [4800, 19200, 33600];
 /** Live, a plugin that starts voices on the main thread hears a note when the main thread gets to it. */
@@ -118,6 +129,9 @@ test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
     // gain -> 0.125 at 7777, second note-off at 7100.
     expect(run.changes).toEqual([1000, 3001, 4100, 5001, 7100, 7777]);
     expect(run.values).toEqual([0.25, 0.25, 0.5, 0.5, 1.5, 2.5, 1.5, 0.5, 0.125, 0.125]);
+    // record_midi: the MIDI the fixture was given, on the frames its output steps on.
+    expect(run.midi).toEqual(FIXTURE_MIDI);
+    expect(run.midiFileBytes).toBeGreaterThan(14);
   });
 });
 
@@ -196,6 +210,7 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     expect(live.status).toBe("ok");
     expect(live.changes).toEqual([1000, 3001, 4100, 5001, 7100, 7777]);
     expect(live.samples).toEqual(offline.samples);
+    expect(live.midi).toEqual(FIXTURE_MIDI);
   });
 
   test("live commands reach engine nodes in every stage and WAM nodes on their frames: live equals the same changes rendered offline", async ({

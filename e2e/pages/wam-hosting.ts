@@ -154,12 +154,14 @@ const api = {
       output: "fx",
     };
     const { result, channels } = await renderChannels(graph, 0.25, {
-      options: { offline: options.offline ?? true },
+      options: { offline: options.offline ?? true, record_midi: { nodes: ["fx", "one"] } },
     });
     const left = channels[0] as Float32Array;
     return {
       status: result.status,
       error: result.error,
+      midi: result.extensions.midi,
+      midiFileBytes: atob(result.extensions.midi_file ?? "").length,
       samples: Array.from(left),
       changes: changes(left),
       values: [0, 999, 1000, 3000, 3001, 4100, 5001, 7100, 7777, 9000].map((i) => left[i]),

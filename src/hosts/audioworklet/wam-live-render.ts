@@ -13,6 +13,7 @@
 import type { RenderCallOptions } from "../../api/engine-client";
 import type { GraphDescriptorInput } from "../../contracts/graph-descriptor";
 import {
+  checkRenderRequest,
   type RenderRequestInput,
   RenderRequestSchema,
   type RenderResult,
@@ -23,6 +24,7 @@ import { parseContract } from "../../contracts/validate";
 import { returnGraph, stemPortName } from "./return-graph";
 import { capturedNodes } from "./wam-graph";
 import type { LiveWamGraph } from "./wam-live-graph";
+import { wamGraphPlayedMidi } from "./wam-played-midi";
 
 export interface WamLiveRenderHost {
   /** The WAM graph playing now, if any. */
@@ -47,7 +49,11 @@ export async function renderWamLive(
   host: WamLiveRenderHost,
 ): Promise<RenderResult> {
   const request = parseContract(RenderRequestSchema, input);
-  refuseRecordedAutomation(request, "a real-time render (offline: false) of a graph with WAM nodes");
+  checkRenderRequest(request);
+  // record_midi is made from the graph (wam-played-midi.ts); parameters are recorded by no stage.
+  refuseRecordedAutomation(request, "a real-time render (offline: false) of a graph with WAM nodes", [
+    "record_automation",
+  ]);
   const stems = capturedNodes(request);
   const playing = host.live();
   if (
@@ -67,7 +73,7 @@ export async function renderWamLive(
     ...input,
     node_graph: returnGraph(stems.length),
     // The return graph's stem ports are captured (capture: true); the request's names are not its.
-    options: { ...input.options, capture: [] },
+    options: { ...input.options, capture: [], record_midi: undefined },
   };
   const { duration_beats: _beats, ...rest } = base as RenderRequestInput & { duration_beats?: unknown };
   // (frames + N) / rate rounds back to frames + N exactly (renderFrameCount).
@@ -94,6 +100,12 @@ export async function renderWamLive(
     extensions: {
       ...result.extensions,
       ...(stems.length > 0 ? { captures } : {}),
+      // The graph's MIDI on the kept frames (messages sent live to a WAM graph are not recorded).
+      ...(wamGraphPlayedMidi(
+        request,
+        Math.round((request.start_position_seconds ?? 0) * request.sample_rate),
+        kept,
+      ) ?? {}),
       wam: { latency_frames: latency, trimmed_frames: latency },
     },
   };

@@ -25,6 +25,7 @@ import { partitionGraph } from "../../wam/partition";
 import type { EngineAssets } from "../assets/engine-assets";
 import { MAX_MERGED_CHANNELS, mergeSignals } from "./signal-merger";
 import { type BuiltWamGraph, buildWamGraph, capturedNodes, scheduleWamEvents, wamsReady } from "./wam-graph";
+import { wamGraphPlayedMidi } from "./wam-played-midi";
 import { yieldTask } from "./yield-task";
 
 /** Frames rendered past the end for WAM latency before the latency is known (re-rendered if more). */
@@ -84,7 +85,8 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
       (request.start_position_seconds ?? 0) !== 0 ? "start_position_seconds" : "options.preroll",
     );
   }
-  refuseRecordedAutomation(request, "a graph with WAM nodes");
+  // record_midi is made from the graph (wam-played-midi.ts); parameters are recorded by no stage.
+  refuseRecordedAutomation(request, "a graph with WAM nodes", ["record_automation"]);
   const captures = capturedNodes(request);
   if ((1 + captures.length) * request.channels > MAX_CONTEXT_CHANNELS) {
     const fit = Math.max(0, Math.floor(MAX_CONTEXT_CHANNELS / request.channels) - 1);
@@ -160,6 +162,7 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
       processing_time_ms: performance.now() - started,
       extensions: {
         ...(captured.length > 0 ? { captures: stems } : {}),
+        ...(wamGraphPlayedMidi(request, 0, frames) ?? {}),
         wam: {
           stages: plan.stages.length,
           plugins: built.wams.length,
