@@ -132,6 +132,15 @@ test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
     // record_midi: the MIDI the fixture was given, on the frames its output steps on.
     expect(run.midi).toEqual(FIXTURE_MIDI);
     expect(run.midiFileBytes).toBeGreaterThan(14);
+    // record_automation: the fixture's gain as given (0.25, 0.5 from 1000, 0.125 from 7777), on the
+    // frames its output steps on; the constant's offset, 1 throughout (rendered by the engine).
+    expect(run.automation).toEqual({
+      nodes: ["fx", "one"],
+      gainLength: 12000,
+      gainChanges: [1000, 7777],
+      gainValues: [0.25, 0.25, 0.5, 0.5, 0.125, 0.125],
+      offsetRange: [1, 1, 12000],
+    });
   });
 });
 

@@ -154,13 +154,30 @@ const api = {
       output: "fx",
     };
     const { result, channels } = await renderChannels(graph, 0.25, {
-      options: { offline: options.offline ?? true, record_midi: { nodes: ["fx", "one"] } },
+      options: {
+        offline: options.offline ?? true,
+        record_midi: { nodes: ["fx", "one"] },
+        // Offline: the values the fixture and the constant were given (a live render refuses it).
+        ...(options.offline === false ? {} : { record_automation: { nodes: ["fx", "one"] } }),
+      },
     });
     const left = channels[0] as Float32Array;
+    const recorded = result.extensions.automation ?? {};
+    const read = async (handle: string | undefined) =>
+      handle ? ((await client().readBuffer(handle))[0] as Float32Array) : new Float32Array(0);
+    const gain = await read(recorded.fx?.gain);
+    const offset = await read(recorded.one?.offset);
     return {
       status: result.status,
       error: result.error,
       midi: result.extensions.midi,
+      automation: {
+        nodes: Object.keys(recorded),
+        gainLength: gain.length,
+        gainChanges: changes(gain),
+        gainValues: [0, 999, 1000, 7776, 7777, gain.length - 1].map((i) => gain[i]),
+        offsetRange: [Math.min(...offset), Math.max(...offset), offset.length],
+      },
       midiFileBytes: atob(result.extensions.midi_file ?? "").length,
       samples: Array.from(left),
       changes: changes(left),

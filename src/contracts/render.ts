@@ -63,7 +63,7 @@ export const RenderOptionsSchema = z
           ),
       })
       .describe(
-        "Record the value each parameter of these nodes takes as the render plays (DawDreamer's record_automation): returned in the result's extensions.automation. Graphs without WAM nodes, offline or real time (the audioworklet host).",
+        "Record the value each parameter of these nodes takes as the render plays (DawDreamer's record_automation): returned in the result's extensions.automation. Offline in the in-process, worker and audioworklet hosts (a graph with WAM nodes included), and in real time (the audioworklet host) for graphs without WAM nodes.",
       )
       .optional(),
     record_midi: z

@@ -394,6 +394,8 @@ export class AudioWorkletEngineClient
       compileStages: (graphs, sampleRate, root) =>
         this.call((remote) => remote.compileStages(graphs, sampleRate, root)),
       uploadBuffer: (channels, sampleRate) => this.uploadBuffer(channels, sampleRate),
+      renderEngine: (engineRequest) => super.render(engineRequest),
+      releaseBuffer: (handle) => this.releaseBuffer(handle),
       assets: this.assets,
       policy: this.wamPolicy,
     });

@@ -15,7 +15,6 @@ import {
   type RenderRequestInput,
   RenderRequestSchema,
   type RenderResult,
-  refuseRecordedAutomation,
   renderFrameCount,
 } from "../../contracts/render";
 import { parseContract } from "../../contracts/validate";
@@ -26,6 +25,7 @@ import type { EngineAssets } from "../assets/engine-assets";
 import { MAX_MERGED_CHANNELS, mergeSignals } from "./signal-merger";
 import { type BuiltWamGraph, buildWamGraph, capturedNodes, scheduleWamEvents, wamsReady } from "./wam-graph";
 import { wamGraphPlayedMidi } from "./wam-played-midi";
+import { type WamAutomationHost, wamGraphAutomation } from "./wam-recorded-automation";
 import { yieldTask } from "./yield-task";
 
 /** Frames rendered past the end for WAM latency before the latency is known (re-rendered if more). */
@@ -58,7 +58,7 @@ export const WamRenderOptionsSchema = z
   })
   .default({ step_frames: 128, ready_wait_ms: 0 });
 
-export interface WamOfflineHost {
+export interface WamOfflineHost extends WamAutomationHost {
   compileStages(
     graphs: RenderRequestInput["node_graph"][],
     sampleRate: number,
@@ -85,8 +85,8 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
       (request.start_position_seconds ?? 0) !== 0 ? "start_position_seconds" : "options.preroll",
     );
   }
-  // record_midi is made from the graph (wam-played-midi.ts); parameters are recorded by no stage.
-  refuseRecordedAutomation(request, "a graph with WAM nodes", ["record_automation"]);
+  // record_midi is made from the graph (wam-played-midi.ts), record_automation from the values the
+  // engine nodes and plugins are given (wam-recorded-automation.ts).
   const captures = capturedNodes(request);
   if ((1 + captures.length) * request.channels > MAX_CONTEXT_CHANNELS) {
     const fit = Math.max(0, Math.floor(MAX_CONTEXT_CHANNELS / request.channels) - 1);
@@ -148,6 +148,7 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
       }
     }
     built.dispose();
+    const automation = await wamGraphAutomation(request, built.wams, frames, host);
     const handle = await host.uploadBuffer(channels, request.sample_rate);
     const stems: Record<string, string> = {};
     for (const capture of captured)
@@ -163,6 +164,7 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
       extensions: {
         ...(captured.length > 0 ? { captures: stems } : {}),
         ...(wamGraphPlayedMidi(request, 0, frames) ?? {}),
+        ...(automation ?? {}),
         wam: {
           stages: plan.stages.length,
           plugins: built.wams.length,
