@@ -53,7 +53,11 @@ test("getParameter reads the live value: a set, an automation ramp at its frame,
     message:
       'E_SCHEMA at get_parameter.parameter_id: unknown parameter "volume" of WAM node "wam" (known: gain)',
   });
-  expect(w.errors.stage).toMatchObject({ code: "E_UNKNOWN_NODE", path: "get_parameter.node" });
-  expect(w.errors.stage?.message).toContain('node "zero" plays in a stage of a WAM graph');
+  // Its engine nodes, in the stages before and after it: their values as loaded, then as set.
+  expect([w.stages.zero.value, w.stages.post.value]).toEqual([0, 0.25]);
+  expect([w.stagesSet.zero.value, w.stagesSet.post.value]).toEqual([0.75, 0.5]);
+  expect(w.stagesSet.post.frame).toBeGreaterThan(0);
+  expect(w.errors.stage).toMatchObject({ code: "E_SCHEMA", path: "get_parameter.parameter_id" });
+  expect(w.errors.stage?.message).toContain("volume");
   await page.evaluate(() => window.getParameter.close());
 });

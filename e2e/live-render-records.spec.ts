@@ -1,7 +1,8 @@
 // What a live render (options.offline = false) of the AudioWorklet host records, in Chromium: a
 // gain's ramp per frame equal to the lane on every frame, and per block its first frames; the MIDI
 // played to a sampler: its timeline note on its frames and a note sent live on the frames the
-// captured sound starts and stops on (the first frame of a quantum after the call), and the Standard
+// captured sound starts and stops on (the first frame of a quantum after the call), a note scheduled
+// during the render (scheduleEvents) on its own frames, and the Standard
 // MIDI File reads back (@tonejs/midi) to the same notes within a tick.
 import { expect, test } from "@playwright/test";
 import * as tonejsMidi from "@tonejs/midi";
@@ -53,6 +54,9 @@ test("a live render returns the recorded automation and the MIDI played, timelin
   const on60 = Math.round(0.05 * sampleRate);
   const off60 = Math.round(0.15 * sampleRate);
   const [, , on64, off64] = take.midi.map((m) => m.frame) as number[];
+  // Scheduled during the render (scheduleEvents): on its own frames.
+  const on67 = Math.round(0.5 * sampleRate);
+  const off67 = Math.round(0.55 * sampleRate);
   console.log(
     `live note_on called at frame ${take.onCalledAt}, played at ${on64}; note_off called at ${take.offCalledAt}, played at ${off64}`,
   );
@@ -61,6 +65,8 @@ test("a live render returns the recorded automation and the MIDI played, timelin
     { frame: off60, status: 0x80, data1: 60, data2: 0 },
     { frame: on64, status: 0x90, data1: 64, data2: 127 },
     { frame: off64, status: 0x80, data1: 64, data2: 0 },
+    { frame: on67, status: 0x90, data1: 67, data2: 64 },
+    { frame: off67, status: 0x80, data1: 67, data2: 0 },
   ]);
   expect((on64 as number) % QUANTUM).toBe(0);
   expect((off64 as number) % QUANTUM).toBe(0);
@@ -72,6 +78,8 @@ test("a live render returns the recorded automation and the MIDI played, timelin
     [off60, 0],
     [on64, 1],
     [off64, 0],
+    [on67, Math.fround(64 / 127)],
+    [off67, 0],
   ]);
 
   // The file reads back to the same notes, within a tick.
@@ -80,10 +88,12 @@ test("a live render returns the recorded automation and the MIDI played, timelin
   expect(notes.map((n) => [n.midi, Math.round(n.velocity * 127)])).toEqual([
     [60, 100],
     [64, 127],
+    [67, 64],
   ]);
   const expected = [
     [on60, off60],
     [on64 as number, off64 as number],
+    [on67, off67],
   ];
   notes.forEach((note, i) => {
     const [on, off] = expected[i] as [number, number];

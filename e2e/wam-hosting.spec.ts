@@ -35,6 +35,17 @@ async function open(page: Page): Promise<Api> {
   return api;
 }
 
+/** The MIDI fixtureEventFrames records (record_midi): the fixture's notes; the constant has none. */
+const FIXTURE_MIDI = {
+  fx: [
+    { frame: 3001, status: 0x90, data1: 60, data2: 127 },
+    { frame: 4100, status: 0x90, data1: 64, data2: 127 },
+    { frame: 5001, status: 0x80, data1: 60, data2: 0 },
+    { frame: 7100, status: 0x80, data1: 64, data2: 0 },
+  ],
+  one: [],
+};
+
 /** Where the instrument tests put notes (frames at 48 kHz). */
 const NOTES = [4800, 19200, 33600];
 /** Live, a plugin that starts voices on the main thread hears a note when the main thread gets to it. */
@@ -64,10 +75,11 @@ test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
     expect(run.maxDiffLeft).toBe(0);
   });
 
-  test("stems of a WAM graph: the WAM node's, an upstream and a downstream builtin's equal the graph with a builtin gain in the WAM's place; live refuses naming the node", async ({
+  test("stems of a WAM graph: the WAM node's, an upstream and a downstream builtin's equal the graph with a builtin gain in the WAM's place, offline and live", async ({
     page,
   }) => {
     const api = await open(page);
+    await api.resume();
     const run = await api.wamCaptures();
     expect(run.status, JSON.stringify(run.error)).toBe("ok");
     expect(run.latency).toBe(300);
@@ -80,7 +92,17 @@ test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
       // Each capture trimmed by its own path's latency (0 for osc, 300 after the fixture): exact.
       expect(row?.maxDiff, name).toEqual([0, 0]);
     }
-    expect(run.liveError).toMatch(/E_SCHEMA at options\.capture: .*"fx"/);
+    // Live (offline: false): the same stems, each trimmed by its own path's latency, sample for sample.
+    expect(run.live.status, JSON.stringify(run.live.error)).toBe("ok");
+    expect(run.live.frames).toBe(12000);
+    expect(run.live.captureNames).toEqual(["filter", "fx", "osc"]);
+    expect(run.live.outputMaxDiff).toBe(0);
+    for (const name of ["osc", "fx", "filter"]) {
+      const row = run.live.rows[name];
+      expect(row?.channels, name).toBe(4);
+      expect(row?.frames, name).toBe(12000);
+      expect(row?.maxDiff, name).toEqual([0, 0, 0, 0]);
+    }
   });
 
   test("a 300-frame WAM path and the inverted dry path null where they meet, offline and live", async ({
@@ -107,6 +129,18 @@ test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
     // gain -> 0.125 at 7777, second note-off at 7100.
     expect(run.changes).toEqual([1000, 3001, 4100, 5001, 7100, 7777]);
     expect(run.values).toEqual([0.25, 0.25, 0.5, 0.5, 1.5, 2.5, 1.5, 0.5, 0.125, 0.125]);
+    // record_midi: the MIDI the fixture was given, on the frames its output steps on.
+    expect(run.midi).toEqual(FIXTURE_MIDI);
+    expect(run.midiFileBytes).toBeGreaterThan(14);
+    // record_automation: the fixture's gain as given (0.25, 0.5 from 1000, 0.125 from 7777), on the
+    // frames its output steps on; the constant's offset, 1 throughout (rendered by the engine).
+    expect(run.automation).toEqual({
+      nodes: ["fx", "one"],
+      gainLength: 12000,
+      gainChanges: [1000, 7777],
+      gainValues: [0.25, 0.25, 0.5, 0.5, 0.125, 0.125],
+      offsetRange: [1, 1, 12000],
+    });
   });
 });
 
@@ -185,6 +219,7 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     expect(live.status).toBe("ok");
     expect(live.changes).toEqual([1000, 3001, 4100, 5001, 7100, 7777]);
     expect(live.samples).toEqual(offline.samples);
+    expect(live.midi).toEqual(FIXTURE_MIDI);
   });
 
   test("live commands reach engine nodes in every stage and WAM nodes on their frames: live equals the same changes rendered offline", async ({

@@ -90,7 +90,8 @@ const api = {
 
   /**
    * A graph with the fixture WAM (its one parameter, gain): set now and read back, a timed set read
-   * after its time, and the refusals (an unknown parameter, an engine node playing in a stage).
+   * after its time, the engine nodes in the stages around it (read, set, read again), and the
+   * refusals (an unknown parameter of the WAM and of a stage's engine node).
    */
   async readWam() {
     const c = client();
@@ -105,8 +106,9 @@ const api = {
           params: { gain: 2 },
           extensions: { wam: { module_url: FIXTURE_URL } },
         },
+        { name: "post", node_id: "builtin:gain", inputs: ["wam"], params: { gain: 0.25 } },
       ],
-      output: "wam",
+      output: "post",
     });
     const loaded = await c.getParameter("wam", "gain");
     await c.setParameter("wam", "gain", -3.5);
@@ -116,12 +118,23 @@ const api = {
     await c.setParameter("wam", "gain", 5, { atSeconds: position + 0.2 });
     await sleep(500);
     const timed = await c.getParameter("wam", "gain");
+    // Engine nodes in the stages before and after the WAM: read in the stage's engine.
+    const stages = {
+      zero: await c.getParameter("zero", "offset"),
+      post: await c.getParameter("post", "gain"),
+    };
+    await c.setParameter("zero", "offset", 0.75);
+    await c.setParameter("post", "gain", 0.5);
+    const stagesSet = {
+      zero: await c.getParameter("zero", "offset"),
+      post: await c.getParameter("post", "gain"),
+    };
     await c.pause();
     const errors = {
       parameter: await refusal(c.getParameter("wam", "volume")),
-      stage: await refusal(c.getParameter("zero", "offset")),
+      stage: await refusal(c.getParameter("post", "volume")),
     };
-    return { loaded, set, timed, errors };
+    return { loaded, set, timed, stages, stagesSet, errors };
   },
 
   async close() {

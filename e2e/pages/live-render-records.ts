@@ -103,8 +103,9 @@ const api = {
   },
 
   /**
-   * A 0.6 s live render: note 64 (velocity 127) sent live once 0.25 s have played, its note_off
-   * once 0.4 s have; then a 0.1 s render of the same graph recorded per block.
+   * A 0.6 s live render: note 64 (velocity 127) sent live once 0.25 s have played, with note 67
+   * (velocity 64) scheduled for 0.5 s to 0.55 s (scheduleEvents), and 64's note_off once 0.4 s have;
+   * then a 0.1 s render of the same graph recorded per block.
    */
   async take() {
     const c = client();
@@ -112,6 +113,8 @@ const api = {
     const rendering = c.render(request(g, 0.6));
     const onCalledAt = await playedPast(0.25);
     await c.sendMidi("keys", { type: "note_on", note: 64, velocity: 127 });
+    // Scheduled MIDI sent during the render: note 67 on the timeline's 0.5 s to 0.55 s.
+    await c.scheduleEvents("keys", [{ type: "note", time: 0.5, duration: 0.05, note: 67, velocity: 64 }]);
     const offCalledAt = await playedPast(0.4);
     await c.sendMidi("keys", { type: "note_off", note: 64 });
     const result = checked(await rendering);

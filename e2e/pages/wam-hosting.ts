@@ -154,12 +154,31 @@ const api = {
       output: "fx",
     };
     const { result, channels } = await renderChannels(graph, 0.25, {
-      options: { offline: options.offline ?? true },
+      options: {
+        offline: options.offline ?? true,
+        record_midi: { nodes: ["fx", "one"] },
+        // Offline: the values the fixture and the constant were given (a live render refuses it).
+        ...(options.offline === false ? {} : { record_automation: { nodes: ["fx", "one"] } }),
+      },
     });
     const left = channels[0] as Float32Array;
+    const recorded = result.extensions.automation ?? {};
+    const read = async (handle: string | undefined) =>
+      handle ? ((await client().readBuffer(handle))[0] as Float32Array) : new Float32Array(0);
+    const gain = await read(recorded.fx?.gain);
+    const offset = await read(recorded.one?.offset);
     return {
       status: result.status,
       error: result.error,
+      midi: result.extensions.midi,
+      automation: {
+        nodes: Object.keys(recorded),
+        gainLength: gain.length,
+        gainChanges: changes(gain),
+        gainValues: [0, 999, 1000, 7776, 7777, gain.length - 1].map((i) => gain[i]),
+        offsetRange: [Math.min(...offset), Math.max(...offset), offset.length],
+      },
+      midiFileBytes: atob(result.extensions.midi_file ?? "").length,
       samples: Array.from(left),
       changes: changes(left),
       values: [0, 999, 1000, 3000, 3001, 4100, 5001, 7100, 7777, 9000].map((i) => left[i]),
@@ -699,29 +718,46 @@ const api = {
         maxDiff: [0, 1].map((c) => maxDiff(got[c] as Float32Array, want[c] as Float32Array)),
       };
     }
-    let liveError = "";
-    try {
-      await client().render(
-        request(
-          {
-            version: "v1alpha",
-            nodes: [osc, fixture({ inputs: ["osc"] }), filter],
-            output: "filter",
-          },
-          0.1,
-          { options: { offline: false, capture: ["fx"] } },
-        ),
-      );
-    } catch (error) {
-      liveError = String((error as Error).message);
+    // The same request in real time: its stems against the offline render's.
+    const live = await client().render(
+      request(
+        {
+          version: "v1alpha",
+          nodes: [osc, fixture({ inputs: ["osc"], params: { gain: 0.5 } }, { latencySamples: 300 }), filter],
+          output: "filter",
+        },
+        0.25,
+        { channels: 4, options: { ...options, offline: false } },
+      ),
+    );
+    const liveRows: Record<string, { channels: number; frames: number; maxDiff: number[] }> = {};
+    for (const name of ["osc", "fx", "filter"]) {
+      const handle = stems(live)[name];
+      const offlineHandle = stems(withWam)[name];
+      if (!handle || !offlineHandle) continue;
+      const [got, want] = [await client().readBuffer(handle), await client().readBuffer(offlineHandle)];
+      liveRows[name] = {
+        channels: got.length,
+        frames: got[0]?.length ?? 0,
+        maxDiff: [0, 1, 2, 3].map((c) => maxDiff(got[c] as Float32Array, want[c] as Float32Array)),
+      };
     }
+    const liveOutput = live.buffer_handle ? await client().readBuffer(live.buffer_handle) : [];
+    const offlineOutput = withWam.buffer_handle ? await client().readBuffer(withWam.buffer_handle) : [];
     return {
       status: withWam.status,
       error: withWam.error,
       captureNames: Object.keys(stems(withWam)).sort(),
       latency: (withWam.extensions as { wam?: { latency_frames?: number } }).wam?.latency_frames,
       rows,
-      liveError,
+      live: {
+        status: live.status,
+        error: live.error,
+        frames: live.frames,
+        captureNames: Object.keys(stems(live)).sort(),
+        rows: liveRows,
+        outputMaxDiff: maxDiff(liveOutput[0] as Float32Array, offlineOutput[0] as Float32Array),
+      },
     };
   },
 

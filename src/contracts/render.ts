@@ -63,7 +63,7 @@ export const RenderOptionsSchema = z
           ),
       })
       .describe(
-        "Record the value each parameter of these nodes takes as the render plays (DawDreamer's record_automation): returned in the result's extensions.automation. Graphs without WAM nodes, offline or real time (the audioworklet host).",
+        "Record the value each parameter of these nodes takes as the render plays (DawDreamer's record_automation): returned in the result's extensions.automation. Offline in the in-process, worker and audioworklet hosts (a graph with WAM nodes included), and in real time (the audioworklet host) for graphs without WAM nodes.",
       )
       .optional(),
     record_midi: z
@@ -71,7 +71,7 @@ export const RenderOptionsSchema = z
         nodes: z.array(NodeNameSchema).min(1).describe("Names of the nodes whose MIDI to return."),
       })
       .describe(
-        "Return the MIDI played to these nodes during the kept frames: extensions.midi (events) and extensions.midi_file (a Standard MIDI File, base64). The timeline's MIDI; a real-time render adds the live MIDI sent during it. Graphs without WAM nodes.",
+        "Return the MIDI played to these nodes during the kept frames: extensions.midi (events) and extensions.midi_file (a Standard MIDI File, base64). The timeline's MIDI; a real-time render of a graph without WAM nodes adds the MIDI sent during it.",
       )
       .optional(),
   })
@@ -369,14 +369,19 @@ export function capturedNodeNames(request: RenderRequest): string[] {
 }
 
 /**
- * For a render path that cannot record parameters: E_HOST_UNAVAILABLE at
- * options.record_automation, naming what cannot and what can, so the field is never ignored.
+ * For a render path that cannot record parameters (or MIDI): E_HOST_UNAVAILABLE at
+ * options.record_automation (or record_midi), naming what cannot and what can, so the field is never
+ * ignored. `fields`: those this path refuses (default both).
  * @example
  * refuseRecordedAutomation(request, "a real-time render (offline: false)");
  */
-export function refuseRecordedAutomation(request: RenderRequest, what: string): void {
-  const field = request.options.record_automation !== undefined ? "record_automation" : "record_midi";
-  if (request.options[field] === undefined) return;
+export function refuseRecordedAutomation(
+  request: RenderRequest,
+  what: string,
+  fields: readonly ("record_automation" | "record_midi")[] = ["record_automation", "record_midi"],
+): void {
+  const field = fields.find((name) => request.options[name] !== undefined);
+  if (field === undefined) return;
   const recorded = field === "record_automation" ? "automation" : "MIDI";
   throw new EngineError(
     "E_HOST_UNAVAILABLE",

@@ -58,11 +58,18 @@ export interface ClonedFaustNode {
 export interface StagePortSpec {
   direction: "input" | "output";
   index: number;
+  /**
+   * An input port: the first channel of input `index` it reads (default 0). The real-time primary
+   * reads a WAM graph's stems after its output on one input (wam-live-graph.ts, returnGraph).
+   */
+  channel?: number;
+  /** An input port: how many channels it reads and outputs (default 2, a stage crossing's). */
+  channels?: number;
 }
 
-/** Output channels of a stage port's engine node: an input port is stereo, a tap outputs silence. */
+/** Output channels of a stage port's engine node: an input port its channels, a tap outputs silence. */
 export function stagePortOutputs(port: StagePortSpec): number {
-  return port.direction === "input" ? 2 : 1;
+  return port.direction === "input" ? (port.channels ?? 2) : 1;
 }
 
 export interface GraphProgramNode {

@@ -67,13 +67,15 @@ export interface PieceTap {
 }
 
 /**
- * Audio: sees every live MIDI message (sendMidi) as it applies, on the frame it applies on: a MIDI
- * recording (live-midi-recorder.ts) keeps them. Must not allocate.
+ * Audio: sees every MIDI message sent to the running engine (sendMidi, and scheduleEvents' scheduled
+ * ones) as it applies, on the frame it applies on: a MIDI recording (live-midi-recorder.ts) keeps them.
+ * Must not allocate.
  */
 export interface LiveMidiTap {
   /**
    * Message `status`, `data1`, `data2` reached node `node` (its index plus the engine's midiTapBase)
-   * on transport frame `frame`, when the transport had played `playedFrames` frames (playedFrames).
+   * on transport frame `frame`, when the transport had played `playedFrames` frames (playedFrames);
+   * `scheduled`: it came from scheduleEvents, not a live message.
    */
   liveMidi(
     node: number,
@@ -82,6 +84,7 @@ export interface LiveMidiTap {
     data2: number,
     frame: number,
     playedFrames: number,
+    scheduled: boolean,
   ): void;
 }
 
@@ -382,6 +385,8 @@ export class RealtimeEngine implements CommandVisitor {
         }
         this.engine.exports.wd_node_midi_now(this.engineHandle(), a, b, c, d);
         this.appliedCommands++;
+        // Applied where the quantum was split for it: positionFrames is its frame.
+        this.midiTap?.liveMidi(a + this.midiTapBase, b, c, d, this.positionFrames, this.playedFrames, true);
         return;
       }
       case Kind.LiveMidi: {
@@ -393,7 +398,7 @@ export class RealtimeEngine implements CommandVisitor {
         // is positionFrames (a timed one applies where the quantum was split for it).
         this.engine.exports.wd_node_midi_now(this.engineHandle(), a, b, c, d);
         this.appliedCommands++;
-        this.midiTap?.liveMidi(a + this.midiTapBase, b, c, d, this.positionFrames, this.playedFrames);
+        this.midiTap?.liveMidi(a + this.midiTapBase, b, c, d, this.positionFrames, this.playedFrames, false);
         return;
       }
       case Kind.Play:

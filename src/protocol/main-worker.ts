@@ -128,6 +128,11 @@ export interface AudioWorkletHostApi extends EngineHostApi {
     root: string,
     live?: boolean,
   ): Promise<WireResult<CompiledStage[]>>;
+  /**
+   * The worklet's primary plays the return graph of a real-time WAM graph with `stems` captured nodes
+   * (return-graph.ts): silence, and an input port per stem; the Worker's own engine keeps RETURN_GRAPH.
+   */
+  loadWamReturn(stems: number): Promise<WireResult<void>>;
   /** The live WAM graph's stages did not start (or are gone): commands name the primary's graph again. */
   endStages(): void;
   /**

@@ -46,7 +46,8 @@ export type WorkerToWorkletMessage =
    * Starts (`on`) or stops recording live MIDI into the MIDI recording ring. Answered by
    * midi-record-started, or midi-record-stopped with what was recorded.
    */
-  | { type: "midi-record"; id: number; on: boolean }
+  /** `scheduled`: scheduleEvents' messages are recorded too (a live render's MIDI record). */
+  | { type: "midi-record"; id: number; on: boolean; scheduled?: boolean }
   /**
    * The value program node `node`'s parameter `param` (its index) has now: read once between two
    * quanta, after the commands already in the ring. Answered by parameter-value.

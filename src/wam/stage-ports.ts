@@ -58,16 +58,32 @@ abstract class StagePort implements ExternalProcessor {
   abstract process(block: ExternalBlock): void;
 }
 
-/** Reads AudioWorkletNode input `index` (stereo) into the graph; an unconnected input is silence. */
+/**
+ * Reads AudioWorkletNode input `index` into the graph, its channels from `channel` on (one per output
+ * of the port's node); an unconnected input is silence.
+ */
 export class StageInputPort extends StagePort {
+  constructor(
+    io: StageIo,
+    index: number,
+    /** The input's first channel read (the primary reads stems after the output on one input). */
+    private readonly channel = 0,
+  ) {
+    super(io, index);
+  }
+
   process(block: ExternalBlock): void {
     const start = this.at.take(this.io, block.frames);
     const input = this.io.inputs[this.index];
     const heap = block.heapF32;
+    const first = this.channel;
     for (let c = 0; c < block.numOutputs; c++) {
       const to = block.outputAddress(c) >> 2;
       // Web Audio hands an unconnected input as zero channels, a mono one as one.
-      const from = input === undefined || input.length === 0 ? undefined : (input[c] ?? input[0]);
+      const from =
+        input === undefined || input.length <= first
+          ? undefined
+          : (input[first + c] ?? (input.length === first + 1 ? input[first] : undefined));
       for (let i = 0; i < block.frames; i++)
         heap[to + i] = from === undefined ? 0 : ((from[start + i] ?? 0) as number);
     }

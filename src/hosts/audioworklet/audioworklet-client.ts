@@ -67,7 +67,7 @@ import { createEngineWorklet, loadEngineModule } from "./engine-worklet";
 import { LiveInputPort } from "./live-input-port";
 import { NODE_METER_CHANNELS } from "./node-meter-tap";
 import { measureWamCost } from "./wam-cost-meter";
-import { LiveWamGraph, RETURN_GRAPH } from "./wam-live-graph";
+import { LiveWamGraph } from "./wam-live-graph";
 import { renderWamLive } from "./wam-live-render";
 import { renderWithWams } from "./wam-offline-render";
 import { yieldTask } from "./yield-task";
@@ -75,20 +75,6 @@ import { yieldTask } from "./yield-task";
 /** True when an (unvalidated) request's graph has a WAM node ("wam:<identifier>"). */
 function requestHasWamNodes(request: RenderRequestInput): boolean {
   return hasWamNodes((request as { node_graph?: { nodes?: unknown } } | null)?.node_graph);
-}
-
-/** The nodes an (unvalidated) request asks stems of: options.capture, then nodes with capture: true. */
-function requestedCaptures(request: RenderRequestInput): string[] {
-  const { options, node_graph } = request as {
-    options?: { capture?: unknown };
-    node_graph?: { nodes?: unknown };
-  };
-  const nodes = Array.isArray(node_graph?.nodes) ? node_graph.nodes : [];
-  const asked = Array.isArray(options?.capture) ? options.capture.map(String) : [];
-  const marked = nodes
-    .filter((node) => (node as { capture?: unknown })?.capture === true)
-    .map((node) => String((node as { name?: unknown }).name));
-  return [...new Set([...asked, ...marked])];
 }
 
 /** True when an (unvalidated) graph has a WAM node. */
@@ -391,26 +377,12 @@ export class AudioWorkletEngineClient
     }
     this.ensureOpen();
     if (live) {
-      // A WAM graph's nodes play in stages and plugins outside the primary's engine, which captures
-      // only what returns into it: no stems live (an offline render returns them).
-      const captured = requestedCaptures(request);
-      if (captured.length > 0) {
-        throw new EngineError(
-          "E_SCHEMA",
-          `a real-time render (offline: false) of a graph with WAM nodes returns no stems: ${captured
-            .map((name) => `"${name}"`)
-            .join(
-              ", ",
-            )} play in stages and plugins around the primary engine, which captures only what returns into it; render offline (the default) for stems`,
-          "options.capture",
-        );
-      }
       // Real time: play the WAM graph (kept when it plays already) and capture what returns into the
-      // primary, trimmed by the WAM path's latency (wam-live-render.ts).
+      // primary, its output and stems, each trimmed by its path's latency (wam-live-render.ts).
       return this.afterQuanta(() =>
         renderWamLive(request, options, {
           live: () => this.wamGraph,
-          loadGraph: (graph) => this.loadGraph(graph),
+          loadGraph: (graph, stems) => this.loadWamGraph(graph, stems),
           renderReturn: (returning, callOptions) => super.render(returning, callOptions),
           readBuffer: (handle) => this.readBuffer(handle),
           uploadBuffer: (channels, sampleRate) => this.uploadBuffer(channels, sampleRate),
@@ -422,6 +394,8 @@ export class AudioWorkletEngineClient
       compileStages: (graphs, sampleRate, root) =>
         this.call((remote) => remote.compileStages(graphs, sampleRate, root)),
       uploadBuffer: (channels, sampleRate) => this.uploadBuffer(channels, sampleRate),
+      renderEngine: (engineRequest) => super.render(engineRequest),
+      releaseBuffer: (handle) => this.releaseBuffer(handle),
       assets: this.assets,
       policy: this.wamPolicy,
     });
@@ -441,6 +415,14 @@ export class AudioWorkletEngineClient
       this.playingLatencyFrames = await this.call((remote) => remote.playingLatencyFrames());
       return;
     }
+    await this.loadWamGraph(graph, []);
+  }
+
+  /**
+   * Plays `graph` (with WAM nodes) around the primary, which also receives the output of the nodes
+   * `stems` names (a live render's captures: wam-live-graph.ts, returnGraph).
+   */
+  private async loadWamGraph(graph: GraphDescriptorInput, stems: readonly string[]): Promise<void> {
     this.ensureOpen();
     const root = "load_graph.graph";
     const parsed = parseContract(GraphDescriptorSchema, graph, root);
@@ -459,9 +441,11 @@ export class AudioWorkletEngineClient
         policy: this.wamPolicy,
       },
       root,
+      stems,
     );
     try {
-      await super.loadGraph(RETURN_GRAPH);
+      // The primary plays the return graph: silence, and a port per stem (return-graph.ts).
+      await this.call((remote) => remote.loadWamReturn(stems.length));
     } catch (error) {
       next.discard();
       throw error;

@@ -46,6 +46,7 @@ import type { AudioWorkletHostApi, CompiledStage, WireResult } from "../../proto
 import type { InProcessEngineClient } from "../in-process/in-process-client";
 import { EngineHost, settle } from "../worker/engine-host";
 import { renderLive } from "./live-render";
+import { RETURN_GRAPH, returnGraph } from "./return-graph";
 import { WorkletDriver } from "./worklet-driver";
 import { compileForWorklet, tapLatencies } from "./worklet-program";
 
@@ -120,6 +121,14 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
 
   endStages(): void {
     this.driver?.endStages();
+  }
+
+  loadWamReturn(stems: number): Promise<WireResult<void>> {
+    return settle(async () => {
+      await this.inProcess.loadGraph(RETURN_GRAPH);
+      const graph = parseContract(GraphDescriptorSchema, returnGraph(stems), "load_graph.graph");
+      if (this.driver) await this.driver.load(graph, "load_graph.graph");
+    });
   }
 
   override loadGraph(graph: GraphDescriptorInput): Promise<WireResult<void>> {

@@ -69,7 +69,9 @@ function stagePortNode(io: StageIo, port: StagePortSpec): ExternalNodeSpec {
     numOutputs: stagePortOutputs(port),
     params: [],
     create: () =>
-      port.direction === "input" ? new StageInputPort(io, port.index) : new StageTap(io, port.index),
+      port.direction === "input"
+        ? new StageInputPort(io, port.index, port.channel ?? 0)
+        : new StageTap(io, port.index),
   };
 }
 
@@ -144,6 +146,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
           stage: stage?.index ?? -1,
           engine,
           replaceLane: (node, param, base, timeline) => this.replaceLane(node, param, base, timeline),
+          paramValue: (node, param) => this.slot?.engine.paramValue(node, param) ?? Number.NaN,
         };
       }
       if (this.follows === null && !followCommands && this.realtime) this.realtime.play(-1);
@@ -402,7 +405,12 @@ export class EngineProcessor extends AudioWorkletProcessor {
     worker.postMessage({
       type: "parameter-value",
       id: message.id,
-      value: engine ? engine.paramValue(message.node, message.param) : Number.NaN,
+      // A WAM graph: the node is a group index, read in the stage that plays it (stage-group.ts).
+      value: this.group
+        ? this.group.paramValue(message.node, message.param)
+        : engine
+          ? engine.paramValue(message.node, message.param)
+          : Number.NaN,
       frame: realtime?.positionFrames ?? 0,
     });
   }
@@ -418,7 +426,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
     // recorded, or not) first, as the call order says.
     if (this.commands) this.decoder.decode(this.commands, this.group ?? realtime);
     if (message.on) {
-      tap.start(realtime.playedFrames);
+      tap.start(realtime.playedFrames, message.scheduled === true);
       worker.postMessage({ type: "midi-record-started", id: message.id });
       return;
     }

@@ -111,13 +111,15 @@ export async function createEngineWorklet(
           processorOptions,
         }
       : {
-          // Input 0 is the return path of a real-time WAM graph's output (silent unless connected);
-          // input 1 the live audio input (live-input-node.ts, connectLiveInput).
+          // Input 0 is the return path of a real-time WAM graph's output and stems, side by side
+          // (silent unless connected; wam-live-graph.ts); input 1 the live audio input
+          // (live-input-node.ts, connectLiveInput). Each input carries as many channels as what feeds
+          // it ("max"): both feeds mix to stereo first, so the stems' channels arrive unmixed.
           numberOfInputs: 2,
           numberOfOutputs: 1,
           outputChannelCount: [options.outputChannels ?? 2],
           channelCount: 2,
-          channelCountMode: "explicit",
+          channelCountMode: "max",
           processorOptions,
         },
   );

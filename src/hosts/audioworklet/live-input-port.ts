@@ -38,6 +38,8 @@ interface Recording {
 
 export class LiveInputPort implements LiveAudioInput {
   private source: AudioNode | null = null;
+  /** Mixes the source to the stereo the engine node reads. */
+  private stereo: GainNode | null = null;
   private latency: InputLatency | null = null;
   private recording: Recording | null = null;
   private stopped: ((message: Stopped) => void) | null = null;
@@ -79,8 +81,17 @@ export class LiveInputPort implements LiveAudioInput {
     this.disconnectLiveInput();
     const node =
       stream !== null && !ownNode ? this.context.createMediaStreamSource(stream) : (source as AudioNode);
-    node.connect(this.node, 0, LIVE_INPUT_WORKLET_INPUT);
+    // The engine node's inputs take what feeds them unmixed (engine-worklet.ts): this input is read
+    // as stereo, mixed by the "speakers" rules (a mono microphone in both channels).
+    const stereo = new GainNode(this.context, {
+      channelCount: LIVE_INPUT_CHANNELS,
+      channelCountMode: "explicit",
+      channelInterpretation: "speakers",
+    });
+    node.connect(stereo);
+    stereo.connect(this.node, 0, LIVE_INPUT_WORKLET_INPUT);
     this.source = node;
+    this.stereo = stereo;
     this.latency = measureInputLatency({
       sampleRate: this.context.sampleRate,
       baseLatency: this.context.baseLatency,
@@ -94,10 +105,12 @@ export class LiveInputPort implements LiveAudioInput {
     const source = this.source;
     if (source === null) return;
     try {
-      source.disconnect(this.node, 0, LIVE_INPUT_WORKLET_INPUT);
+      source.disconnect(this.stereo as GainNode);
     } catch {
       // Already disconnected by its owner.
     }
+    this.stereo?.disconnect();
+    this.stereo = null;
     this.source = null;
     this.latency = null;
   }

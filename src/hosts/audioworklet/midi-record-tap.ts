@@ -1,6 +1,7 @@
 /**
  * MidiRecordTap (audio thread): while a MIDI recording runs, every live MIDI message the engine
- * applies (RealtimeEngine.midiTap, on the frame it applies on) goes into the MIDI recording ring as
+ * applies (RealtimeEngine.midiTap, on the frame it applies on; for a live render's record the
+ * scheduleEvents messages too) goes into the MIDI recording ring as
  * one record of MIDI_RECORD_FIELDS float64s; the engine Worker drains it (midi-record-reader.ts).
  *
  * Record layout: [transport frame, frames played since the recording started, node (its group index
@@ -24,14 +25,20 @@ export class MidiRecordTap implements LiveMidiTap {
   /** Messages the ring refused since the recording started. */
   lost = 0;
   private armed = false;
+  /** Scheduled messages (scheduleEvents) are kept too: a live render's record, not a take. */
+  private withScheduled = false;
   private startedAt = 0;
   private readonly record = new Float64Array(MIDI_RECORD_FIELDS);
 
   constructor(private readonly ring: DataRing<Float64Array>) {}
 
-  /** Control: records from now on; `playedFrames` is the transport's played-frames clock now. */
-  start(playedFrames: number): void {
+  /**
+   * Control: records from now on; `playedFrames` is the transport's played-frames clock now;
+   * `withScheduled`: scheduleEvents' messages too (a live render's MIDI record).
+   */
+  start(playedFrames: number, withScheduled = false): void {
     this.armed = true;
+    this.withScheduled = withScheduled;
     this.startedAt = playedFrames;
     this.recorded = 0;
     this.lost = 0;
@@ -54,8 +61,9 @@ export class MidiRecordTap implements LiveMidiTap {
     data2: number,
     frame: number,
     playedFrames: number,
+    scheduled: boolean,
   ): void {
-    if (!this.armed) return;
+    if (!this.armed || (scheduled && !this.withScheduled)) return;
     const record = this.record;
     record[0] = frame;
     record[1] = playedFrames - this.startedAt;

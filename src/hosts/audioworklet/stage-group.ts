@@ -33,6 +33,8 @@ export interface StageMember {
   readonly engine: RealtimeEngine;
   /** Control: a live automation lane for node `node` of this stage (EngineSlot.replaceLane). */
   replaceLane(node: number, param: string, base: number, timeline: TimelineEntry[]): SlotLoad;
+  /** Control: the value parameter `param` of node `node` of this stage has now (getParameter). */
+  paramValue(node: number, param: number): number;
 }
 
 /** The command counters the transport block publishes, summed over the group. */
@@ -89,6 +91,16 @@ export class StageGroup implements CommandVisitor {
   /** The member playing stage `stage`, or null (not joined, or no such stage). */
   member(stage: number): StageMember | null {
     return this.members[stage] ?? null;
+  }
+
+  /**
+   * Control: the value parameter `param` of group index `node` has now, read from the stage playing
+   * it between two quanta; NaN when that stage has not joined (or there is none).
+   */
+  paramValue(node: number, param: number): number {
+    const s = this.stageOf(node);
+    const member = s < 0 ? null : this.members[s];
+    return member ? member.paramValue(node - (this.bases[s] as number), param) : Number.NaN;
   }
 
   /** Audio: drains the command ring once per quantum (`frame`: the quantum's currentFrame). */

@@ -6,6 +6,7 @@
 
 import { EngineError, isEngineError } from "../../contracts/errors";
 import type { GraphDescriptor } from "../../contracts/graph-descriptor";
+import type { RenderRequest } from "../../contracts/render";
 import { formatPath } from "../../contracts/validate";
 import type { CompiledStage } from "../../protocol/main-worker";
 import type { WamLoadPolicy } from "../../wam/load-wam";
@@ -251,4 +252,20 @@ export function scheduleWamEvents(built: BuiltWamGraph, sampleRate: number, offs
  */
 export async function wamsReady(built: BuiltWamGraph): Promise<void> {
   await Promise.all(built.wams.map((wam) => wam.node.getParameterValues(false)));
+}
+
+/**
+ * Every node recorded besides the output, in graph order: those with capture: true and those named
+ * in options.capture (E_UNKNOWN_NODE at options.capture[i] for a name the graph lacks).
+ */
+export function capturedNodes(request: RenderRequest): string[] {
+  const names = new Set(request.node_graph.nodes.map((node) => node.name));
+  const asked = request.options.capture ?? [];
+  asked.forEach((name, i) => {
+    if (!names.has(name))
+      throw new EngineError("E_UNKNOWN_NODE", `no node named "${name}"`, `options.capture[${i}]`);
+  });
+  return request.node_graph.nodes
+    .filter((node) => node.capture || asked.includes(node.name))
+    .map((node) => node.name);
 }

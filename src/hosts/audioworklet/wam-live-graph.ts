@@ -28,14 +28,9 @@ import { partitionGraph } from "../../wam/partition";
 import { wamLaneData } from "../../wam/wam-lanes";
 import { type FramedWamEvent, wamNodeTimeline } from "../../wam/wam-timeline";
 import type { EngineAssets } from "../assets/engine-assets";
+import { RETURN_CHANNELS } from "./return-graph";
+import { MAX_MERGED_CHANNELS, type MergedSignals, mergeSignals } from "./signal-merger";
 import { type BuiltWam, type BuiltWamGraph, buildWamGraph, type WamFault } from "./wam-graph";
-
-/** What the primary plays while a WAM graph plays: silence (the WAM graph returns on its input). */
-export const RETURN_GRAPH: GraphDescriptorInput = {
-  version: "v1alpha",
-  nodes: [{ name: "wam_graph_return", node_id: "builtin:constant", params: { offset: 0 } }],
-  output: "wam_graph_return",
-};
 
 /** How long a load waits at most for the stages of a running context to join their group. */
 const JOIN_WAIT_MS = 1000;
@@ -75,10 +70,14 @@ export class LiveWamGraph {
   private readonly port: TypedPort<MainToWorkletMessage, WorkletToMainMessage>;
   /** The context's rate: transport seconds to frames. */
   private readonly sampleRate: number;
+  /** The output and the stems, side by side on the primary's input 0 (from start()). */
+  private merged: MergedSignals | null = null;
 
   private constructor(
     /** The graph as loaded (WAM nodes' extensions.wam.state as given). */
     readonly graph: GraphDescriptor,
+    /** The nodes recorded as stems (captured), in graph order; the primary's return graph reads them. */
+    readonly stems: readonly string[],
     private readonly built: BuiltWamGraph,
     private readonly host: LiveWamGraphHost,
     /** What start() needs: the stage graphs, the group the stages follow, error paths. */
@@ -98,10 +97,27 @@ export class LiveWamGraph {
    * its WAMs created, its stage nodes waiting for their group; nothing reaches the primary and no
    * command goes to it until start(). A plugin that does not load, or whose instance cannot be
    * created, fails here, and what plays plays on (discard() what was built if start() is never
-   * called). Errors at `root`.
+   * called). `stems`: nodes whose output the primary receives too (live renders' captures); E_SCHEMA at
+   * options.capture when they do not fit on the primary's input (32 channels). Errors at `root`.
    */
-  static async build(graph: GraphDescriptor, host: LiveWamGraphHost, root: string): Promise<LiveWamGraph> {
-    const plan = partitionGraph(graph, root);
+  static async build(
+    graph: GraphDescriptor,
+    host: LiveWamGraphHost,
+    root: string,
+    stems: readonly string[] = [],
+  ): Promise<LiveWamGraph> {
+    const fit = MAX_MERGED_CHANNELS / RETURN_CHANNELS - 1;
+    if (stems.length > fit) {
+      throw new EngineError(
+        "E_SCHEMA",
+        `a real-time render of a graph with WAM nodes receives its output and stems as ${RETURN_CHANNELS} channels each on one engine input of at most ${MAX_MERGED_CHANNELS} channels: ${fit} captures fit, so ${stems
+          .slice(fit)
+          .map((name) => `"${name}"`)
+          .join(", ")} cannot be recorded (render them in another request)`,
+        "options.capture",
+      );
+    }
+    const plan = partitionGraph(graph, root, stems);
     const context = host.context;
     const groupId = `stages-${crypto.randomUUID()}`;
     // The stages join the group when they first find it: start() creates it.
@@ -117,7 +133,7 @@ export class LiveWamGraph {
     // Commands name a stage's nodes by group index: the stages' program nodes one after the other.
     // The stage graphs as compiled: start() compiles them again for the driver's routes.
     const stageNodeCounts = built.programs.map((stage) => stage?.program.nodes.length ?? 0);
-    return new LiveWamGraph(graph, built, host, {
+    return new LiveWamGraph(graph, stems, built, host, {
       stageGraphs: built.stageGraphs,
       groupId,
       stageNodeCounts,
@@ -137,7 +153,9 @@ export class LiveWamGraph {
     );
     this.port.postMessage({ type: "lead-stage-group", groupId, stageNodeCounts });
     const built = this.built;
-    built.output.node.connect(this.host.primary, built.output.index, 0);
+    // The output, then each stem, on the primary's input 0 (returnGraph reads the stems there).
+    this.merged = mergeSignals(this.host.context, [built.output, ...built.captures], RETURN_CHANNELS);
+    this.merged.merger.connect(this.host.primary, 0, 0);
     this.port.postMessage({
       type: "wam-lanes",
       groupId: built.groupId,
@@ -157,6 +175,11 @@ export class LiveWamGraph {
    */
   discard(): void {
     this.built.dispose();
+  }
+
+  /** Frames each stem lags the timeline (its path's latency), in stem order. */
+  get stemLatencyFrames(): number[] {
+    return this.built.captures.map((capture) => capture.latencyFrames);
   }
 
   /** Frames the output lags by (the WAM path's compensation delay; not trimmed in real time). */
@@ -348,6 +371,7 @@ export class LiveWamGraph {
   /** Stops the stages (they leave at their next quantum) and destroys the WAMs. */
   end(): void {
     this.port.postMessage({ type: "end-stage-group" });
+    this.merged?.dispose();
     this.built.dispose();
   }
 

@@ -13,6 +13,7 @@
 import type { RenderCallOptions } from "../../api/engine-client";
 import type { GraphDescriptorInput } from "../../contracts/graph-descriptor";
 import {
+  checkRenderRequest,
   type RenderRequestInput,
   RenderRequestSchema,
   type RenderResult,
@@ -20,13 +21,16 @@ import {
   renderFrameCount,
 } from "../../contracts/render";
 import { parseContract } from "../../contracts/validate";
-import { type LiveWamGraph, RETURN_GRAPH } from "./wam-live-graph";
+import { returnGraph, stemPortName } from "./return-graph";
+import { capturedNodes } from "./wam-graph";
+import type { LiveWamGraph } from "./wam-live-graph";
+import { wamGraphPlayedMidi } from "./wam-played-midi";
 
 export interface WamLiveRenderHost {
   /** The WAM graph playing now, if any. */
   live(): LiveWamGraph | null;
-  /** Loads `graph` as the playing WAM graph. */
-  loadGraph(graph: GraphDescriptorInput): Promise<void>;
+  /** Loads `graph` as the playing WAM graph, the primary receiving the output of `stems` too. */
+  loadGraph(graph: GraphDescriptorInput, stems: readonly string[]): Promise<void>;
   /** The real-time render of a request whose graph is the primary's return graph (the capture). */
   renderReturn(request: RenderRequestInput, options: RenderCallOptions): Promise<RenderResult>;
   readBuffer(handle: string): Promise<Float32Array[]>;
@@ -36,7 +40,8 @@ export interface WamLiveRenderHost {
 
 /**
  * Renders `input` (its graph has WAM nodes) in real time; the result's extensions.wam says the
- * latency trimmed: `{ latency_frames, trimmed_frames }`.
+ * latency trimmed: `{ latency_frames, trimmed_frames }`. Every node captured (options.capture,
+ * capture: true) is a stem in extensions.captures, trimmed by its own path's latency as offline.
  */
 export async function renderWamLive(
   input: RenderRequestInput,
@@ -44,47 +49,84 @@ export async function renderWamLive(
   host: WamLiveRenderHost,
 ): Promise<RenderResult> {
   const request = parseContract(RenderRequestSchema, input);
-  refuseRecordedAutomation(request, "a real-time render (offline: false) of a graph with WAM nodes");
+  checkRenderRequest(request);
+  // record_midi is made from the graph (wam-played-midi.ts); parameters are recorded by no stage.
+  refuseRecordedAutomation(request, "a real-time render (offline: false) of a graph with WAM nodes", [
+    "record_automation",
+  ]);
+  const stems = capturedNodes(request);
   const playing = host.live();
-  if (!playing || JSON.stringify(playing.graph) !== JSON.stringify(request.node_graph)) {
-    await host.loadGraph(input.node_graph);
+  if (
+    !playing ||
+    JSON.stringify(playing.graph) !== JSON.stringify(request.node_graph) ||
+    JSON.stringify(playing.stems) !== JSON.stringify(stems)
+  ) {
+    await host.loadGraph(input.node_graph, stems);
   }
   const live = host.live() as LiveWamGraph;
   const latency = live.latencyFrames;
+  const stemLatency = live.stemLatencyFrames;
   const frames = renderFrameCount(request);
-  const { duration_beats: _beats, ...rest } = input as RenderRequestInput & { duration_beats?: unknown };
-  const longer: RenderRequestInput = {
-    ...rest,
-    node_graph: RETURN_GRAPH,
-    // (frames + N) / rate rounds back to frames + N exactly (renderFrameCount).
-    duration_seconds: (frames + latency) / request.sample_rate,
+  // The capture runs as long as the latest path needs; each source drops its own path's latency.
+  const longest = Math.max(latency, ...stemLatency);
+  const base: RenderRequestInput = {
+    ...input,
+    node_graph: returnGraph(stems.length),
+    // The return graph's stem ports are captured (capture: true); the request's names are not its.
+    options: { ...input.options, capture: [], record_midi: undefined },
   };
-  const result = await host.renderReturn(
-    latency === 0 ? { ...input, node_graph: RETURN_GRAPH } : longer,
-    options,
-  );
-  const trimmed = latency === 0 ? result : await trim(result, latency, frames, request.sample_rate, host);
+  const { duration_beats: _beats, ...rest } = base as RenderRequestInput & { duration_beats?: unknown };
+  // (frames + N) / rate rounds back to frames + N exactly (renderFrameCount).
+  const longer = { ...rest, duration_seconds: (frames + longest) / request.sample_rate };
+  const result = await host.renderReturn(longest === 0 ? base : longer, options);
+  const kept = Math.max(0, Math.min(frames, result.frames - longest));
+  const trimmed = await trim(result.buffer_handle, latency, kept, request.sample_rate, host);
+  const returned = (result.extensions.captures ?? {}) as Record<string, string>;
+  const captures: Record<string, string> = {};
+  for (const [i, name] of stems.entries()) {
+    const handle = returned[stemPortName(i)];
+    if (handle === undefined) continue;
+    Object.defineProperty(captures, name, {
+      value: await trim(handle, stemLatency[i] ?? 0, kept, request.sample_rate, host),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return {
-    ...trimmed,
-    extensions: { ...trimmed.extensions, wam: { latency_frames: latency, trimmed_frames: latency } },
+    ...result,
+    buffer_handle: trimmed,
+    frames: result.buffer_handle === null ? result.frames : kept,
+    extensions: {
+      ...result.extensions,
+      ...(stems.length > 0 ? { captures } : {}),
+      // The graph's MIDI on the kept frames (messages sent live to a WAM graph are not recorded).
+      ...(wamGraphPlayedMidi(
+        request,
+        Math.round((request.start_position_seconds ?? 0) * request.sample_rate),
+        kept,
+      ) ?? {}),
+      wam: { latency_frames: latency, trimmed_frames: latency },
+    },
   };
 }
 
-/** The result without its first `latency` frames (at most `frames` left), under a new handle. */
+/**
+ * Frames [latency, latency + frames) of the buffer `handle` under a new handle (the old one released);
+ * the same handle when there is nothing to cut.
+ */
 async function trim(
-  result: RenderResult,
+  handle: string | null,
   latency: number,
   frames: number,
   sampleRate: number,
   host: WamLiveRenderHost,
-): Promise<RenderResult> {
-  const handle = result.buffer_handle;
-  if (handle === null) return result;
+): Promise<string | null> {
+  if (handle === null) return null;
   const channels = await host.readBuffer(handle);
-  const kept = Math.max(0, Math.min(frames, result.frames - latency));
-  const start = Math.min(latency, result.frames);
-  const cut = channels.map((channel) => channel.slice(start, start + kept));
+  if (latency === 0 && (channels[0]?.length ?? 0) === frames) return handle;
+  const cut = channels.map((channel) => channel.slice(latency, latency + frames));
   const trimmedHandle = await host.uploadBuffer(cut, sampleRate);
   await host.releaseBuffer(handle);
-  return { ...result, buffer_handle: trimmedHandle, frames: kept };
+  return trimmedHandle;
 }

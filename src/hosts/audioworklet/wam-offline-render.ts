@@ -12,19 +12,20 @@ import { CONTRACT_VERSION } from "../../contracts/common";
 import { EngineError } from "../../contracts/errors";
 import {
   checkRenderRequest,
-  type RenderRequest,
   type RenderRequestInput,
   RenderRequestSchema,
   type RenderResult,
-  refuseRecordedAutomation,
   renderFrameCount,
 } from "../../contracts/render";
 import { parseContract } from "../../contracts/validate";
 import type { CompiledStage } from "../../protocol/main-worker";
 import type { WamLoadPolicy } from "../../wam/load-wam";
-import { partitionGraph, STAGE_CHANNELS } from "../../wam/partition";
+import { partitionGraph } from "../../wam/partition";
 import type { EngineAssets } from "../assets/engine-assets";
-import { type BuiltWamGraph, buildWamGraph, scheduleWamEvents, wamsReady } from "./wam-graph";
+import { MAX_MERGED_CHANNELS, mergeSignals } from "./signal-merger";
+import { type BuiltWamGraph, buildWamGraph, capturedNodes, scheduleWamEvents, wamsReady } from "./wam-graph";
+import { wamGraphPlayedMidi } from "./wam-played-midi";
+import { type WamAutomationHost, wamGraphAutomation } from "./wam-recorded-automation";
 import { yieldTask } from "./yield-task";
 
 /** Frames rendered past the end for WAM latency before the latency is known (re-rendered if more). */
@@ -33,7 +34,7 @@ const LATENCY_ALLOWANCE_FRAMES = 16_384;
 const QUANTUM = 128;
 
 /** Channels an OfflineAudioContext (and a ChannelMergerNode) has at most. */
-const MAX_CONTEXT_CHANNELS = 32;
+const MAX_CONTEXT_CHANNELS = MAX_MERGED_CHANNELS;
 
 /** RenderRequest.extensions.wam: how to render WAMs offline. */
 export const WamRenderOptionsSchema = z
@@ -57,7 +58,7 @@ export const WamRenderOptionsSchema = z
   })
   .default({ step_frames: 128, ready_wait_ms: 0 });
 
-export interface WamOfflineHost {
+export interface WamOfflineHost extends WamAutomationHost {
   compileStages(
     graphs: RenderRequestInput["node_graph"][],
     sampleRate: number,
@@ -84,7 +85,8 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
       (request.start_position_seconds ?? 0) !== 0 ? "start_position_seconds" : "options.preroll",
     );
   }
-  refuseRecordedAutomation(request, "a graph with WAM nodes");
+  // record_midi is made from the graph (wam-played-midi.ts), record_automation from the values the
+  // engine nodes and plugins are given (wam-recorded-automation.ts).
   const captures = capturedNodes(request);
   if ((1 + captures.length) * request.channels > MAX_CONTEXT_CHANNELS) {
     const fit = Math.max(0, Math.floor(MAX_CONTEXT_CHANNELS / request.channels) - 1);
@@ -146,6 +148,7 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
       }
     }
     built.dispose();
+    const automation = await wamGraphAutomation(request, built.wams, frames, host);
     const handle = await host.uploadBuffer(channels, request.sample_rate);
     const stems: Record<string, string> = {};
     for (const capture of captured)
@@ -160,6 +163,8 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
       processing_time_ms: performance.now() - started,
       extensions: {
         ...(captured.length > 0 ? { captures: stems } : {}),
+        ...(wamGraphPlayedMidi(request, 0, frames) ?? {}),
+        ...(automation ?? {}),
         wam: {
           stages: plan.stages.length,
           plugins: built.wams.length,
@@ -174,45 +179,9 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
   }
 }
 
-/**
- * Every node recorded besides the output, in graph order: those with capture: true and those named
- * in options.capture (E_UNKNOWN_NODE at options.capture[i] for a name the graph lacks).
- */
-function capturedNodes(request: RenderRequest): string[] {
-  const names = new Set(request.node_graph.nodes.map((node) => node.name));
-  const asked = request.options.capture ?? [];
-  asked.forEach((name, i) => {
-    if (!names.has(name))
-      throw new EngineError("E_UNKNOWN_NODE", `no node named "${name}"`, `options.capture[${i}]`);
-  });
-  return request.node_graph.nodes
-    .filter((node) => node.capture || asked.includes(node.name))
-    .map((node) => node.name);
-}
-
-/**
- * Connects the output and each capture (source i) to context channels [i * channels, (i + 1) *
- * channels) with the engine's channel mapping (render-job.ts): channel c to channel c, a mono
- * signal to both of the two a stage crossing carries; channels beyond those two stay silent.
- */
+/** Connects the output and each capture (source i) to context channels [i × channels, (i + 1) × channels). */
 function connectSources(context: OfflineAudioContext, built: BuiltWamGraph, channels: number): void {
-  const sources = [built.output, ...built.captures];
-  const merger = context.createChannelMerger(sources.length * channels);
-  sources.forEach((source, i) => {
-    // Two channels by the "speakers" rules first: a mono WAM output copied to both, as a stage tap
-    // copies a mono node (a splitter's own input is "discrete" and cannot be changed).
-    const stereo = new GainNode(context, {
-      channelCount: STAGE_CHANNELS,
-      channelCountMode: "explicit",
-      channelInterpretation: "speakers",
-    });
-    const splitter = context.createChannelSplitter(STAGE_CHANNELS);
-    source.node.connect(stereo, source.index);
-    stereo.connect(splitter);
-    for (let c = 0; c < Math.min(STAGE_CHANNELS, channels); c++)
-      splitter.connect(merger, c, i * channels + c);
-  });
-  merger.connect(context.destination);
+  mergeSignals(context, [built.output, ...built.captures], channels).merger.connect(context.destination);
 }
 
 /**

@@ -361,25 +361,23 @@ export class WorkletDriver {
   /**
    * The value `parameter` of `node` has in the playing engine: one get-parameter request, answered by
    * the audio thread between two quanta after the commands sent before it (no per-quantum message).
-   * E_UNKNOWN_NODE at get_parameter.node (also for an engine node of a WAM graph's stages, which play
-   * in other engine instances), E_SCHEMA at get_parameter.parameter_id naming the node's parameters.
+   * An engine node of a WAM graph's stages is read in its stage's engine. E_UNKNOWN_NODE at
+   * get_parameter.node, E_SCHEMA at get_parameter.parameter_id naming the node's parameters.
    */
   async getParameter(node: string, parameter: string): Promise<ParameterReading> {
     ({ node, parameter_id: parameter } = getParameterCommand(node, parameter));
+    // In a WAM graph, `wire` is the node's group index: the stage playing it answers (stage-group.ts).
     const { loaded, index, wire, stage } = this.loadedNode(node, "get_parameter.node");
-    if (stage >= 0) {
-      throw new EngineError(
-        "E_UNKNOWN_NODE",
-        `node "${node}" plays in a stage of a WAM graph: getParameter reads the WAM nodes of such a graph, and every node of a graph without WAM nodes`,
-        "get_parameter.node",
-      );
-    }
     const type = loaded.nodeTypes[index] as ProcessorTypeInfo;
     requireParameterOf(type, parameter, "get_parameter.parameter_id");
     const param = type.params.findIndex((p) => p.id === parameter);
     const reply = await this.ask({ type: "get-parameter", node: wire, param });
     if (reply.type !== "parameter-value" || Number.isNaN(reply.value)) {
-      throw new EngineError("E_INTERNAL", `the worklet answered ${reply.type} to a get-parameter request`);
+      const why =
+        stage >= 0 && reply.type === "parameter-value"
+          ? `node "${node}" plays in stage ${stage} of the WAM graph, which has not started playing yet`
+          : `the worklet answered ${reply.type} to a get-parameter request`;
+      throw new EngineError("E_INTERNAL", why);
     }
     return { value: reply.value, frame: reply.frame };
   }
@@ -575,7 +573,8 @@ export class WorkletDriver {
         "options.record_midi",
       );
     }
-    await this.beginMidiRecording();
+    // A render's record holds what its nodes were sent while it played: scheduleEvents' MIDI too.
+    await this.beginMidiRecording(true);
     this.renderRecordsMidi = true;
   }
 
@@ -588,10 +587,10 @@ export class WorkletDriver {
     }
   }
 
-  private async beginMidiRecording(): Promise<void> {
+  private async beginMidiRecording(scheduled = false): Promise<void> {
     this.throwIfFaulted();
     this.stopDraining();
-    const reply = await this.ask({ type: "midi-record", on: true });
+    const reply = await this.ask({ type: "midi-record", on: true, scheduled });
     if (reply.type !== "midi-record-started") throw unexpectedReply(reply.type);
     this.midiRecord.reset();
     this.midiRecordTimer = setInterval(() => this.midiRecord.drain(), MIDI_RECORD_DRAIN_MS);

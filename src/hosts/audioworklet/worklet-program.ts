@@ -161,7 +161,11 @@ function stagePortOf(node: GraphNode): StagePortSpec | undefined {
         ? "output"
         : undefined;
   if (direction === undefined) return undefined;
-  return { direction, index: Number(node.extensions.stage_port ?? 0) };
+  const port: StagePortSpec = { direction, index: Number(node.extensions.stage_port ?? 0) };
+  // The primary's stem ports read their channels after the output's (wam-live-graph.ts, returnGraph).
+  if (node.extensions.stage_channel !== undefined) port.channel = Number(node.extensions.stage_channel);
+  if (node.extensions.stage_channels !== undefined) port.channels = Number(node.extensions.stage_channels);
+  return port;
 }
 
 /** A stage port as the graph compiler sees it: no parameters, no buffers. */

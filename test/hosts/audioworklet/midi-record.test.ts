@@ -16,14 +16,14 @@ describe("MIDI recording ring", () => {
     const ring = SpscRing.create(16 * MIDI_RECORD_FIELDS, Float64Array);
     const tap = new MidiRecordTap(ring);
     const reader = new MidiRecordReader(ring, names);
-    tap.liveMidi(0, 0x90, 60, 100, 100, 100); // before the start: not recorded
+    tap.liveMidi(0, 0x90, 60, 100, 100, 100, false); // before the start: not recorded
     tap.start(1000);
-    tap.liveMidi(0, 0x91, 60, 100, 5000, 1500);
-    tap.liveMidi(3, 0xe0, 0, 0x40, 5100, 1600);
-    tap.liveMidi(7, 0x90, 1, 1, 5200, 1700); // a node no graph has now: drained, not named
-    tap.liveMidi(0, 0xbf, 123, 0, 5300, 1800);
+    tap.liveMidi(0, 0x91, 60, 100, 5000, 1500, false);
+    tap.liveMidi(3, 0xe0, 0, 0x40, 5100, 1600, false);
+    tap.liveMidi(7, 0x90, 1, 1, 5200, 1700, false); // a node no graph has now: drained, not named
+    tap.liveMidi(0, 0xbf, 123, 0, 5300, 1800, false);
     expect(tap.stop(2000)).toBe(1000);
-    tap.liveMidi(0, 0x80, 60, 0, 6000, 2100); // after the stop: not recorded
+    tap.liveMidi(0, 0x80, 60, 0, 6000, 2100, false); // after the stop: not recorded
     reader.drain();
     expect(reader.received).toBe(4);
     expect(reader.take()).toEqual([
@@ -44,17 +44,35 @@ describe("MIDI recording ring", () => {
     expect({ recorded: tap.recorded, lost: tap.lost }).toEqual({ recorded: 4, lost: 0 });
   });
 
+  it("keeps scheduled messages (scheduleEvents) only when started for a render's record", () => {
+    const ring = SpscRing.create(16 * MIDI_RECORD_FIELDS, Float64Array);
+    const tap = new MidiRecordTap(ring);
+    const reader = new MidiRecordReader(ring, names);
+    tap.start(0);
+    tap.liveMidi(0, 0x90, 60, 100, 4800, 4800, true); // a take: scheduled MIDI is not played live
+    tap.liveMidi(0, 0x90, 62, 100, 4900, 4900, false);
+    tap.start(0, true);
+    tap.liveMidi(0, 0x90, 64, 100, 9600, 9600, true);
+    tap.liveMidi(3, 0x80, 64, 0, 9700, 9700, false);
+    reader.drain();
+    expect(reader.take().map((e) => [e.frame, e.message.type])).toEqual([
+      [4900, "note_on"],
+      [9600, "note_on"],
+      [9700, "note_off"],
+    ]);
+  });
+
   it("counts what a full ring refuses as lost, and a reset drops an earlier recording's tail", () => {
     const ring = SpscRing.create(2 * MIDI_RECORD_FIELDS, Float64Array);
     const tap = new MidiRecordTap(ring);
     const reader = new MidiRecordReader(ring, names);
     tap.start(0);
-    for (let i = 0; i < 5; i++) tap.liveMidi(0, 0x90, 60 + i, 100, i, i);
+    for (let i = 0; i < 5; i++) tap.liveMidi(0, 0x90, 60 + i, 100, i, i, false);
     expect({ recorded: tap.recorded, lost: tap.lost }).toEqual({ recorded: 2, lost: 3 });
     reader.reset();
     expect(reader.take()).toEqual([]);
     tap.start(0);
-    tap.liveMidi(0, 0x80, 60, 0, 9, 9);
+    tap.liveMidi(0, 0x80, 60, 0, 9, 9, false);
     reader.drain();
     expect(reader.take().map((e) => e.message.type)).toEqual(["note_off"]);
   });
@@ -67,7 +85,7 @@ describe("MIDI recording ring", () => {
     const tap = new MidiRecordTap(producer);
     const reader = new MidiRecordReader(consumer, names);
     tap.start(0);
-    for (let i = 0; i < 11; i++) tap.liveMidi(0, 0x90, 40 + i, 90, 128 * i, 128 * i);
+    for (let i = 0; i < 11; i++) tap.liveMidi(0, 0x90, 40 + i, 90, 128 * i, 128 * i, false);
     tap.stop(2000); // 8 went in a full chunk; the flush sends the other 3
     for (let wait = 0; wait < 50 && reader.received < 11; wait++) {
       await new Promise((resolve) => setTimeout(resolve, 5));

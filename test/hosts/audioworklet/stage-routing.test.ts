@@ -213,7 +213,12 @@ function recordingEngine(log: (string | number)[][], name: string): WasmEngine {
 function member(stage: number, log: (string | number)[][], nodes: number): StageMember {
   const engine = new RealtimeEngine(recordingEngine(log, `stage${stage}`), SR);
   engine.attach(recordingEngine(log, `stage${stage}`), nodes);
-  return { stage, engine, replaceLane: () => ({ loaded: true }) };
+  return {
+    stage,
+    engine,
+    replaceLane: () => ({ loaded: true }),
+    paramValue: (node, param) => stage * 100 + node * 10 + param,
+  };
 }
 
 describe("StageGroup: group indices to stages", () => {
@@ -234,6 +239,9 @@ describe("StageGroup: group indices to stages", () => {
       ["stage1", "set", 0, 1, 2],
       ["stage1", "midi", 1, 0x90],
     ]);
+    // getParameter: read in the stage holding the node (the stand-in answers stage*100 + node*10 + param).
+    expect([group.paramValue(2, 1), group.paramValue(4, 3)]).toEqual([21, 113]);
+    expect(group.paramValue(5, 0)).toBeNaN(); // beyond the last stage
   });
 
   it("counts a command beyond the last stage, or for a stage not joined, as bad; sums and banks counters", () => {

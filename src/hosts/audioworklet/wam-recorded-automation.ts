@@ -1,0 +1,116 @@
+/**
+ * record_automation for an offline render of a graph with WAM nodes (docs/processors.md, "Recorded
+ * automation"). Its stages and plugins run in engines that record nothing, and a parameter's values do
+ * not depend on the audio, so:
+ * - the engine nodes asked are rendered once more by the engine Worker, alone (inputs dropped), with
+ *   record_automation: the values its processors are handed, frame for frame, as in any graph;
+ * - a WAM node's parameters are the values the plugin is given: its initial values, then each
+ *   wam-automation event from its frame on (wam-timeline.ts), which the WAM SDK applies on that frame.
+ */
+import type { RenderRequest, RenderRequestInput, RenderResult } from "../../contracts/render";
+import { automationBlockFrames } from "../../engine/recorded-automation";
+import { wamNodeTimeline } from "../../wam/wam-timeline";
+import type { BuiltWam } from "./wam-graph";
+
+/** The processing block a record's "block" resolution uses without block_size: a render quantum. */
+const QUANTUM_FRAMES = 128;
+
+export interface WamAutomationHost {
+  /** An offline render by the engine (a graph without WAM nodes). */
+  renderEngine(request: RenderRequestInput): Promise<RenderResult>;
+  uploadBuffer(channels: Float32Array[], sampleRate: number): Promise<string>;
+  releaseBuffer(handle: string): Promise<void>;
+}
+
+/** extensions.automation and automation_block_frames, or null when record_automation is not asked. */
+export async function wamGraphAutomation(
+  request: RenderRequest,
+  wams: readonly BuiltWam[],
+  frames: number,
+  host: WamAutomationHost,
+): Promise<{ automation: Record<string, Record<string, string>>; automation_block_frames: number } | null> {
+  const asked = request.options.record_automation;
+  if (asked === undefined) return null;
+  const blockFrames = automationBlockFrames(request, QUANTUM_FRAMES);
+  const automation: Record<string, Record<string, string>> = {};
+  const wamByName = new Map(wams.map((wam) => [wam.plan.node.name, wam]));
+  const engineNodes = request.node_graph.nodes.filter(
+    (node) => asked.nodes.includes(node.name) && !wamByName.has(node.name),
+  );
+  if (engineNodes.length > 0) {
+    const result = await host.renderEngine({
+      version: request.version,
+      request_id: `${request.request_id}:automation`,
+      node_graph: {
+        ...request.node_graph,
+        nodes: engineNodes.map((node) => ({ ...node, inputs: [], capture: false })),
+        output: (engineNodes[0] as (typeof engineNodes)[number]).name,
+        extensions: {},
+      },
+      duration_seconds: frames / request.sample_rate,
+      sample_rate: request.sample_rate,
+      channels: 1,
+      options: {
+        record_automation: { ...asked, nodes: engineNodes.map((node) => node.name) },
+        ...(request.options.block_size === undefined ? {} : { block_size: request.options.block_size }),
+      },
+    });
+    if (result.buffer_handle !== null) await host.releaseBuffer(result.buffer_handle);
+    Object.assign(automation, result.extensions.automation ?? {});
+  }
+  for (const name of asked.nodes) {
+    const wam = wamByName.get(name);
+    if (wam === undefined) continue;
+    const index = request.node_graph.nodes.findIndex((node) => node.name === name);
+    const { initial } = wamNodeTimeline(
+      request.node_graph,
+      wam.plan.node,
+      wam.params,
+      request.sample_rate,
+      `node_graph.nodes[${index}]`,
+    );
+    const lanes: Record<string, string> = {};
+    for (const param of wam.params) {
+      const values = givenValues(
+        wam,
+        param.id,
+        initial[param.id] ?? param.defaultValue ?? 0,
+        frames,
+        blockFrames,
+      );
+      lanes[param.id] = await host.uploadBuffer([values], request.sample_rate);
+    }
+    automation[name] = lanes;
+  }
+  // In the order asked, as the engine returns them.
+  const ordered = Object.fromEntries(
+    asked.nodes.filter((name) => automation[name] !== undefined).map((name) => [name, automation[name]]),
+  ) as Record<string, Record<string, string>>;
+  return { automation: ordered, automation_block_frames: blockFrames };
+}
+
+/**
+ * The value parameter `id` of `wam` is given on each frame (each block's first frame when blocks are
+ * longer than 1): `initial`, then each wam-automation event's value from its frame on.
+ */
+function givenValues(
+  wam: BuiltWam,
+  id: string,
+  initial: number,
+  frames: number,
+  blockFrames: number,
+): Float32Array {
+  const values = new Float32Array(Math.ceil(frames / blockFrames));
+  let value = initial;
+  let next = 0;
+  const events = wam.events.filter((event) => event.type === "wam-automation" && event.data.id === id);
+  for (let i = 0; i < values.length; i++) {
+    const frame = i * blockFrames;
+    while (next < events.length && (events[next] as (typeof events)[number]).frame <= frame) {
+      const event = events[next++] as (typeof events)[number];
+      if (event.type === "wam-automation") value = event.data.value;
+    }
+    values[i] = value;
+  }
+  return values;
+}
