@@ -42,6 +42,12 @@ export interface DeviceRackHost {
   project(): Project;
   /** Runs a command (a gesture id coalesces a drag); false when the project's rules refused it. */
   execute(command: ProjectCommand, gesture?: string): boolean;
+  /**
+   * A control of a device moved to `value`: true when the automation lane of `address`
+   * (`device:<device id>:<parameter id>`) took it as a written point (Write on, playing), and the
+   * device's own value must stay as it is.
+   */
+  record(trackId: string, address: string, value: number): boolean;
   /** The engine that discovers: the live one when it runs, else the Worker engine. */
   engine(): Promise<EngineClient>;
   /**
@@ -267,7 +273,10 @@ export class DeviceRack {
     `;
   }
 
-  /** A device's generated controls; a drag is one set_device_params gesture. */
+  /**
+   * A device's generated controls; a drag is one set_device_params gesture, or, while its
+   * automation lane writes, points at the playhead (automation-recorder.ts).
+   */
   private renderControls(
     trackId: string,
     device: Device,
@@ -276,6 +285,7 @@ export class DeviceRack {
   ) {
     return deviceControls(device, descriptor, name, {
       input: (parameterId, value) => {
+        if (this.rack.record(trackId, `device:${device.id}:${parameterId}`, value)) return;
         this.rack.execute(
           {
             type: "set_device_params",

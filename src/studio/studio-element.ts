@@ -36,6 +36,7 @@ import { errorNotice, faultNotice, type Notice, playerNotice } from "../componen
 import { MAX_TEMPO_BPM, MIN_TEMPO_BPM } from "../components/player-transport-bar";
 import { RealtimeEngineController } from "../components/realtime-engine-controller";
 import { TransportReadout } from "../components/transport-readout";
+import type { NodeDescriptor } from "../contracts/node-descriptor";
 import { secondsAtBeat } from "../contracts/tempo-map";
 import { projectEndBeat } from "../project/compile-project";
 import { trackNodes } from "../project/compile-track";
@@ -331,11 +332,11 @@ export class WebdreamerStudio extends LitElement {
   private readonly automation = new AutomationLanes({
     project: () => this.project,
     // What discovery found and each Faust compile made (device-rack.ts).
-    nodeTypes: () => this.rack.nodeTypes(),
+    nodeTypes: (): NodeDescriptor[] => this.rack.nodeTypes(),
     pixelsPerBeat: () => this.pixelsPerBeat,
     snapBeats: () => this.snapBeats,
     beatsPerBar: () => this.beatsPerBar,
-    execute: (command, gesture) => this.run(command, gesture),
+    execute: (command, gesture, wholeGesture) => this.run(command, gesture, wholeGesture),
     changed: () => this.requestUpdate(),
     playingBeat: () => {
       const state = this.realtime.engine?.readTransport();
@@ -399,6 +400,8 @@ export class WebdreamerStudio extends LitElement {
   private readonly rack = new DeviceRack(this, {
     project: () => this.project,
     execute: (command, gesture) => this.run(command, gesture),
+    record: (trackId: string, address: string, value: number): boolean =>
+      this.automation.record(trackId, address, value),
     engine: async () => this.realtime.engine ?? (await this.offline.client(this.sampleRate)),
     compiler: () => this.offline.client(this.sampleRate),
     discoveryRoots: () => [...this.faustRoots, ...this.wamRoots],
@@ -1270,9 +1273,9 @@ export class WebdreamerStudio extends LitElement {
   }
 
   /** Runs a command through the editor; a refusal (the project's rules) becomes the notice. */
-  private run(command: ProjectCommand, gesture?: string): boolean {
+  private run(command: ProjectCommand, gesture?: string, wholeGesture = false): boolean {
     try {
-      this.projectEditor.execute(command, gesture === undefined ? {} : { gesture });
+      this.projectEditor.execute(command, gesture === undefined ? {} : { gesture, wholeGesture });
       return true;
     } catch (error) {
       // A drag past what the rules allow is skipped quietly: the clip stays where it was allowed.
