@@ -2,7 +2,7 @@
  * The device rack: per track a "Devices" panel listing its effects in signal order, each with its
  * generated parameter controls (device-controls.ts), Move up / Move down / Remove, its presets
  * (presets.ts), and for a "Faust (code)" device its code editor (faust-editor.ts), as for a Faust
- * instrument (faust-instrument.ts) above the effects. "Add device" offers what discovery finds
+ * instrument (faust-instrument.ts) above the effects, with its Voices (instrument-voices.ts). "Add device" offers what discovery finds
  * (device-chain.ts: builtin effects first, then Faust, then WAM) and a Faust device written in place.
  *
  * Every action is one project command, so one undo step, and reaches the playing engine through
@@ -34,6 +34,8 @@ import { deviceControls } from "./device-controls";
 import { DEFAULT_FAUST_CODE, FAUST_DEBOUNCE_MS, type FaustEditorState, faustEditor } from "./faust-editor";
 import { faustErrorLines } from "./faust-error-lines";
 import { faustVoicesOf, replaceInstrumentCommand } from "./faust-instrument";
+import { parseVoices } from "./instrument-choices";
+import { revoiceCommand, voicesField } from "./instrument-voices";
 import { presetsFor, recallPresetCommand, savePresetCommand } from "./presets";
 import { freshId, idStem } from "./studio-ids";
 import { type WamGuiEngine, WamWindows } from "./wam-window";
@@ -259,7 +261,8 @@ export class DeviceRack {
     const instrument = track.instrument;
     const source = faustSourceOf(instrument);
     const descriptor = this.descriptors.get(instrument.node_id);
-    if (!descriptor && source !== null) this.learnParameters(source, faustVoicesOf(instrument));
+    const voices = faustVoicesOf(instrument);
+    if (!descriptor && source !== null) this.learnParameters(source, voices);
     const name = `Instrument of ${track.name || track.id}`;
     const kind =
       source !== null ? "Faust" : (descriptor?.name ?? instrument.node_id.replace(/^builtin:/, ""));
@@ -267,6 +270,11 @@ export class DeviceRack {
       <div class="device instrument" role="group" aria-label=${name} data-device=${instrument.id}>
         <div class="device-head"><span class="device-name">Instrument · ${kind}</span></div>
         ${source === null ? nothing : this.renderFaust(track.id, instrument, source, name)}
+        ${
+          source === null || voices === undefined
+            ? nothing
+            : voicesField(name, voices, (text) => void this.revoice(track.id, text))
+        }
         ${this.renderControls(track.id, instrument, descriptor, name)}
         ${descriptor?.format === "wam" ? this.renderWindow(track.id, instrument.id, name) : nothing}
       </div>
@@ -441,6 +449,34 @@ export class DeviceRack {
       draft.errors = faustErrorLines(message, code.split("\n").length);
     }
     this.host.requestUpdate();
+  }
+
+  /**
+   * The Faust instrument of `trackId` with the voices typed (instrument-voices.ts): compiled again
+   * with them and put in place, one undo step; a count out of range or a failed compile is a notice.
+   */
+  private async revoice(trackId: string, text: string): Promise<void> {
+    const task = this.compileVoices(trackId, text).catch((error: unknown) => {
+      this.rack.failed(error, "The voices could not change");
+      this.host.requestUpdate();
+    });
+    this.pending.add(task);
+    await task;
+    this.pending.delete(task);
+  }
+
+  private async compileVoices(trackId: string, text: string): Promise<void> {
+    const voices = parseVoices(text);
+    const track = this.rack.project().tracks.find((candidate) => candidate.id === trackId);
+    if (track?.kind !== "instrument") return;
+    const source = faustSourceOf(track.instrument);
+    if (source === null || faustVoicesOf(track.instrument) === voices) return;
+    const compiled = await this.compile(source, voices);
+    const project = this.rack.project();
+    const now = project.tracks.find((candidate) => candidate.id === trackId);
+    // Another edit replaced the instrument meanwhile: this count was for the one before.
+    if (now?.kind !== "instrument" || now.instrument !== track.instrument) return;
+    this.rack.execute(revoiceCommand(project, trackId, now.instrument, compiled.node_id, voices));
   }
 
   /**
