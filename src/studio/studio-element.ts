@@ -41,7 +41,7 @@ import { secondsAtBeat } from "../contracts/tempo-map";
 import { projectEndBeat } from "../project/compile-project";
 import { trackNodes } from "../project/compile-track";
 import type { EngineChange } from "../project/diff-compiled";
-import type { ProjectExport } from "../project/export-project";
+import { exportProject, type ProjectExport } from "../project/export-project";
 import type { ProjectCommand } from "../project/project-commands";
 import { ProjectEditor } from "../project/project-editor";
 import { parseProject } from "../project/project-invariants";
@@ -56,6 +56,7 @@ import { AutomationLanes } from "./automation-gestures";
 import { ClipGestures } from "./clip-drag";
 import { DeviceRack } from "./device-rack";
 import { deviceRackStyles } from "./device-rack-styles";
+import { playsWam } from "./export-host";
 import { FAUST_SYNTH_CHOICE, FAUST_SYNTH_VOICES } from "./faust-instrument";
 import { downloadBytes, fileNameFor, pickFiles } from "./file-transfer";
 import { InstrumentPicker } from "./instrument-picker";
@@ -815,14 +816,22 @@ export class WebdreamerStudio extends LitElement {
     this.exportKind = kind;
     this.exportProgress = 0;
     try {
-      return await this.offline.mixdown(this.project, this.audioData, {
+      // A WAM plays only in the AudioWorklet host: the live engine renders it offline (export-host.ts),
+      // at its rate.
+      const live = playsWam(this.project) ? await this.liveEngine() : null;
+      if (playsWam(this.project) && live === null)
+        throw new Error("the live engine, which renders WAM plugins, did not start");
+      const options = {
         sampleRate: this.sampleRate,
         stems: kind === "stems",
         signal: abort.signal,
-        onProgress: (fraction) => {
+        onProgress: (fraction: number) => {
           this.exportProgress = fraction;
         },
-      });
+      };
+      if (live !== null)
+        return await exportProject(live, { project: this.project, audio: this.audioData }, options);
+      return await this.offline.mixdown(this.project, this.audioData, options);
     } catch (error) {
       if (abort.signal.aborted) return null;
       this.notice = errorNotice(error, `The ${kind} could not be exported`);
