@@ -18,8 +18,11 @@ import { MAX_VOICES, MIN_VOICES } from "./instrument-choices";
  * The instrument `instrument` of track `trackId` playing `voices` voices as node type `nodeId` (its
  * code compiled with them), as one undo step.
  * @example
- * const compiled = await offline.compileFaust(source, { voices: 2 });
- * editor.execute(revoiceCommand(project, "faust-synth", instrument, compiled.node_id, 2));
+ * const track = editor.project.tracks[0];
+ * const source = 'import("stdfaust.lib"); process = os.osc(hslider("freq", 440, 20, 20000, 0.01)) * button("gate");';
+ * const compiled = await (await offline.client()).compileFaust(source, { voices: 2 });
+ * if (track?.kind === "instrument")
+ *   editor.execute(revoiceCommand(editor.project, track.id, track.instrument, compiled.node_id, 2));
  */
 export function revoiceCommand(
   project: Project,
