@@ -4,53 +4,26 @@
  * pitch in the Worker's mixdown, which a Node render of the saved project matches byte for byte, and
  * a live note from the keyboard API sounding on the playing engine.
  */
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
 import { decodeWav } from "../src/audio-io/wav-codec";
 import { secondsAtBeat } from "../src/contracts/tempo-map";
 import { createEngine } from "../src/create-engine";
 import { exportProject } from "../src/project/export-project";
-import type { Project } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
 import { DEFAULT_FAUST_SYNTH_CODE, FAUST_SYNTH_VOICES } from "../src/studio/faust-instrument";
+import { masterPeak, midiHz, openNewStudio, powerAt, studioProject as project } from "./studio-fixture";
 import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
-
-function project(page: Page): Promise<Project> {
-  return page.evaluate(() => {
-    const studio = document.querySelector("webdreamer-studio");
-    if (!studio) throw new Error("no studio on the page");
-    return JSON.parse(JSON.stringify(studio.project)) as Project;
-  });
-}
-
-/** The power of `samples[from, from + size)` at `hz` (Goertzel under a Hann window). */
-function powerAt(samples: Float32Array, rate: number, from: number, size: number, hz: number): number {
-  const coefficient = 2 * Math.cos((2 * Math.PI * hz) / rate);
-  let s1 = 0;
-  let s2 = 0;
-  for (let n = 0; n < size; n++) {
-    const windowed = (samples[from + n] ?? 0) * (0.5 - 0.5 * Math.cos((2 * Math.PI * n) / size));
-    const s0 = windowed + coefficient * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-  }
-  return s1 * s1 + s2 * s2 - coefficient * s1 * s2;
-}
-
-const midiHz = (note: number) => 440 * 2 ** ((note - 69) / 12);
 
 test("a Faust synth instrument track plays its clip, exports as Node renders it, and plays live", async ({
   page,
 }) => {
   test.setTimeout(240_000);
   const failures = recordPageFailures(page);
-  await page.goto("/");
+  await openNewStudio(page);
   const studio = page.locator("webdreamer-studio");
-  await studio.locator(".arrangement").hover();
   const picker = studio.getByLabel("Instrument", { exact: true });
-  await expect(picker).toHaveValue("builtin:synth", { timeout: 30_000 });
-  await studio.getByRole("button", { name: "New" }).click();
 
   // 1. The picker offers the Faust synth after the builtin instruments; adding it is one track whose
   // instrument carries its code and its voices.
@@ -128,24 +101,11 @@ test("a Faust synth instrument track plays its clip, exports as Node renders it,
   await studio.getByRole("button", { name: "Play" }).click();
   await expect(studio.getByRole("button", { name: "Stop" })).toBeEnabled({ timeout: 30_000 });
   await studio.getByRole("button", { name: "Stop" }).click();
-  const masterPeak = () =>
-    page.evaluate(async () => {
-      const engine = document.querySelector("webdreamer-studio")?.engine;
-      if (!engine) return -1;
-      const reading = engine.createMeterReading();
-      let peak = 0;
-      for (let frame = 0; frame < 20; frame++) {
-        await new Promise((resolve) => requestAnimationFrame(resolve));
-        engine.readMeters(reading);
-        peak = Math.max(peak, reading.windowPeak[0] ?? 0);
-      }
-      return peak;
-    });
-  await expect.poll(masterPeak, { timeout: 10_000 }).toBe(0);
+  await expect.poll(() => masterPeak(page), { timeout: 10_000 }).toBe(0);
   await page.evaluate(() => document.querySelector("webdreamer-studio")?.noteOn(69, 100));
-  await expect.poll(masterPeak, { timeout: 10_000 }).toBeGreaterThan(0.05);
+  await expect.poll(() => masterPeak(page), { timeout: 10_000 }).toBeGreaterThan(0.05);
   await page.evaluate(() => document.querySelector("webdreamer-studio")?.noteOff(69));
-  await expect.poll(masterPeak, { timeout: 10_000 }).toBe(0);
+  await expect.poll(() => masterPeak(page), { timeout: 10_000 }).toBe(0);
 
   // 6. The instrument's code in the rack's Faust editor: typed code compiles with the same 8 voices
   // and replaces the instrument (one undo step), the track keeping its clip; Undo brings it back.
