@@ -10,12 +10,12 @@ import { expect, type Locator, type Page, test } from "@playwright/test";
 import { decodeWav, encodeWav } from "../src/audio-io/wav-codec";
 import { createEngine } from "../src/create-engine";
 import { exportProject } from "../src/project/export-project";
-import type { AutomationPoint, Project } from "../src/project/project-schema";
+import type { AutomationPoint } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
 import { laneValueAt } from "../src/studio/automation-math";
 import { roundForStorage, valueAtPosition } from "../src/studio/device-controls";
 import type { EngineChangeDetail } from "../src/studio/studio-element";
-import { openNewStudio, pageSampleRate } from "./studio-fixture";
+import { historyLength, openNewStudio, pageSampleRate, studioProject as project } from "./studio-fixture";
 import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
@@ -38,20 +38,8 @@ function dcWav(sampleRate: number, seconds: number): Buffer {
   return Buffer.from(encodeWav({ sampleRate, channels: [samples] }, { format: "float32" }));
 }
 
-function project(page: Page): Promise<Project> {
-  return page.evaluate(() => {
-    const studio = document.querySelector("webdreamer-studio");
-    if (!studio) throw new Error("no studio on the page");
-    return JSON.parse(JSON.stringify(studio.project)) as Project;
-  });
-}
-
 async function lane(page: Page, address: string, trackIndex = 0): Promise<AutomationPoint[] | undefined> {
   return (await project(page)).tracks[trackIndex]?.automation[address]?.points;
-}
-
-function historyLength(page: Page): Promise<number> {
-  return page.evaluate(() => document.querySelector("webdreamer-studio")?.editor.history.done.length ?? -1);
 }
 
 /** Where a beat and a volume in dB lie in a lane's value area. */
@@ -66,25 +54,15 @@ test("automation lanes: points drawn, dragged and recorded play as the lane says
   test.setTimeout(180_000);
   const failures = recordPageFailures(page);
   await page.emulateMedia({ colorScheme: "dark" });
-  await page.goto("/");
+  await openNewStudio(page);
   const studio = page.locator("webdreamer-studio");
-  await studio.locator(".arrangement").hover();
-  await expect(studio.getByLabel("Instrument", { exact: true })).toHaveValue("builtin:synth", {
-    timeout: 30_000,
-  });
-  await studio.getByRole("button", { name: "New" }).click();
   await page.evaluate(() => {
     window.engineChanges = [];
     document
       .querySelector("webdreamer-studio")
       ?.addEventListener("webdreamer-engine-change", (event) => window.engineChanges.push(event.detail));
   });
-  const rate = await page.evaluate(async () => {
-    const context = new AudioContext();
-    const sampleRate = context.sampleRate;
-    await context.close();
-    return sampleRate;
-  });
+  const rate = await pageSampleRate(page);
   const chooser = page.waitForEvent("filechooser");
   await studio.getByRole("button", { name: "Audio track from file…" }).click();
   await (await chooser).setFiles({ name: "dc.wav", mimeType: "audio/wav", buffer: dcWav(rate, 4) });
