@@ -51,6 +51,29 @@ test("split, duplicate, move, markers and the loop range, each one undo step", a
   await studio.getByRole("button", { name: "New" }).click();
   await studio.getByRole("textbox", { name: "Project name" }).fill("Arrange e2e");
   await studio.getByRole("textbox", { name: "Project name" }).press("Enter");
+  // The empty project: the playhead's line stops above "No tracks yet" (what is at the line's x in
+  // the middle of the words is the words, not the line), and runs through the master's lane.
+  const empty = studio.getByText(/^No tracks yet\./);
+  const emptyBox = await empty.boundingBox();
+  const headBox = await studio.locator(".playhead").boundingBox();
+  if (!emptyBox || !headBox) throw new Error("no empty text or playhead");
+  expect(headBox.x).toBeGreaterThan(emptyBox.x);
+  expect(headBox.x).toBeLessThan(emptyBox.x + emptyBox.width);
+  // What is drawn on top at the line's x (the line made hit-testable for the question: it ignores
+  // the pointer otherwise).
+  const onTop = (y: number) =>
+    studio.evaluate(
+      (element, at) => {
+        const line = element.shadowRoot?.querySelector<HTMLElement>(".playhead");
+        if (line) line.style.pointerEvents = "auto";
+        const top = element.shadowRoot?.elementFromPoint(at.x, at.y)?.className ?? "";
+        if (line) line.style.pointerEvents = "";
+        return top;
+      },
+      { x: headBox.x + headBox.width / 2, y },
+    );
+  expect(await onTop(emptyBox.y + emptyBox.height / 2)).toBe("empty");
+  expect(await onTop(emptyBox.y - 10)).toBe("playhead");
   const rate = await page.evaluate(async () => {
     const context = new AudioContext();
     const sampleRate = context.sampleRate;

@@ -10,11 +10,12 @@ import { expect, type Locator, type Page, test } from "@playwright/test";
 import { decodeWav, encodeWav } from "../src/audio-io/wav-codec";
 import { createEngine } from "../src/create-engine";
 import { exportProject } from "../src/project/export-project";
-import type { AutomationPoint, Project } from "../src/project/project-schema";
+import type { AutomationPoint } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
 import { laneValueAt } from "../src/studio/automation-math";
+import { roundForStorage, valueAtPosition } from "../src/studio/device-controls";
 import type { EngineChangeDetail } from "../src/studio/studio-element";
-import { openNewStudio, pageSampleRate } from "./studio-fixture";
+import { historyLength, openNewStudio, pageSampleRate, studioProject as project } from "./studio-fixture";
 import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
@@ -37,20 +38,8 @@ function dcWav(sampleRate: number, seconds: number): Buffer {
   return Buffer.from(encodeWav({ sampleRate, channels: [samples] }, { format: "float32" }));
 }
 
-function project(page: Page): Promise<Project> {
-  return page.evaluate(() => {
-    const studio = document.querySelector("webdreamer-studio");
-    if (!studio) throw new Error("no studio on the page");
-    return JSON.parse(JSON.stringify(studio.project)) as Project;
-  });
-}
-
 async function lane(page: Page, address: string, trackIndex = 0): Promise<AutomationPoint[] | undefined> {
   return (await project(page)).tracks[trackIndex]?.automation[address]?.points;
-}
-
-function historyLength(page: Page): Promise<number> {
-  return page.evaluate(() => document.querySelector("webdreamer-studio")?.editor.history.done.length ?? -1);
 }
 
 /** Where a beat and a volume in dB lie in a lane's value area. */
@@ -65,25 +54,15 @@ test("automation lanes: points drawn, dragged and recorded play as the lane says
   test.setTimeout(180_000);
   const failures = recordPageFailures(page);
   await page.emulateMedia({ colorScheme: "dark" });
-  await page.goto("/");
+  await openNewStudio(page);
   const studio = page.locator("webdreamer-studio");
-  await studio.locator(".arrangement").hover();
-  await expect(studio.getByLabel("Instrument", { exact: true })).toHaveValue("builtin:synth", {
-    timeout: 30_000,
-  });
-  await studio.getByRole("button", { name: "New" }).click();
   await page.evaluate(() => {
     window.engineChanges = [];
     document
       .querySelector("webdreamer-studio")
       ?.addEventListener("webdreamer-engine-change", (event) => window.engineChanges.push(event.detail));
   });
-  const rate = await page.evaluate(async () => {
-    const context = new AudioContext();
-    const sampleRate = context.sampleRate;
-    await context.close();
-    return sampleRate;
-  });
+  const rate = await pageSampleRate(page);
   const chooser = page.waitForEvent("filechooser");
   await studio.getByRole("button", { name: "Audio track from file…" }).click();
   await (await chooser).setFiles({ name: "dc.wav", mimeType: "audio/wav", buffer: dcWav(rate, 4) });
@@ -188,15 +167,32 @@ test("automation lanes: points drawn, dragged and recorded play as the lane says
     expect(serious, scheme).toEqual([]);
   }
   await page.emulateMedia({ colorScheme: "dark" });
-  await studio.getByRole("button", { name: "Remove track Synth" }).click();
+  await page.evaluate(
+    ({ trackId, address }) => {
+      // The drawn cutoff point goes: the lane the rack's control writes starts empty.
+      document
+        .querySelector("webdreamer-studio")
+        ?.editor.execute({ type: "set_automation", track_id: trackId, address, lane: null });
+    },
+    { trackId: synth?.id ?? "", address: cutoffAddress },
+  );
 
-  // 7. Write on a pan lane: the strip's pan moves while playing become points at the playhead, the
-  // engine follows each write, and Stop lands them as one undo step; the mixer's pan stays put.
+  // 7. Write on a pan lane and on the synth's cutoff lane: the strip's pan moves and the moves of the
+  // instrument's own cutoff control in the rack while playing become points at the playhead, the
+  // engine follows each write, and Stop lands both lanes as one undo step; the mixer's pan and the
+  // instrument's cutoff stay put.
   await studio.getByRole("combobox", { name: "Automated parameter of dc" }).selectOption("pan");
-  await studio.getByRole("button", { name: "Write Pan of dc" }).click();
-  await expect(studio.getByRole("button", { name: "Write Pan of dc" })).toHaveAttribute(
-    "aria-pressed",
-    "true",
+  for (const write of ["Write Pan of dc", "Write Synth: Filter cutoff of Synth"]) {
+    await studio.getByRole("button", { name: write }).click();
+    await expect(studio.getByRole("button", { name: write })).toHaveAttribute("aria-pressed", "true");
+  }
+  const cutoffControl = studio
+    .getByRole("group", { name: "Devices of Synth" })
+    .getByRole("slider", { name: "Filter cutoff of Instrument of Synth" });
+  // Log slider positions (0..1000) and the values they stand for (4 significant digits).
+  const cutoffPositions = [700, 700, 600, 500, 400, 300];
+  const cutoffValues = cutoffPositions.map((position) =>
+    roundForStorage(valueAtPosition(position, [20, 20000])),
   );
   const recordedFrom = await historyLength(page);
   await studio.getByRole("button", { name: "Play" }).click();
@@ -209,8 +205,9 @@ test("automation lanes: points drawn, dragged and recorded play as the lane says
   const changesBefore = await page.evaluate(() => window.engineChanges.length);
   const pan = studio.getByRole("slider", { name: "Pan of dc" });
   const moves = ["-0.8", "-0.8", "-0.4", "0", "0.5", "0.8"];
-  for (const value of moves) {
+  for (const [i, value] of moves.entries()) {
     await pan.fill(value);
+    await cutoffControl.fill(String(cutoffPositions[i]));
     // A hand's pace: the playhead moves on between the moves.
     await page.waitForTimeout(150);
   }
@@ -222,8 +219,31 @@ test("automation lanes: points drawn, dragged and recorded play as the lane says
   await studio.getByRole("button", { name: "Stop" }).click();
   await expect(studio.getByRole("button", { name: "Play" })).toBeVisible();
   const recorded = (await lane(page, "pan")) ?? [];
+  // One undo step for the take, both lanes (the moves interleaved); it takes both back.
   expect(await historyLength(page)).toBe(recordedFrom + 1);
   await expect(studio.getByRole("button", { name: "Undo Automation of pan on dc" })).toBeEnabled();
+  const cutoffRecorded = (await lane(page, cutoffAddress, 1)) ?? [];
+  expect(cutoffRecorded.length).toBeGreaterThanOrEqual(2);
+  expect(cutoffRecorded.length).toBeLessThanOrEqual(cutoffPositions.length);
+  expect(cutoffRecorded[0]?.value).toBe(cutoffValues[0]);
+  expect(cutoffRecorded.at(-1)?.value).toBe(cutoffValues.at(-1));
+  expect(cutoffRecorded[0]?.beat).toBeGreaterThan(0.5);
+  for (let i = 1; i < cutoffRecorded.length; i++)
+    expect(cutoffRecorded[i]?.beat).toBeGreaterThan(cutoffRecorded[i - 1]?.beat ?? 0);
+  const synthAfter = (await project(page)).tracks[1];
+  expect(synthAfter?.kind === "instrument" ? synthAfter.instrument.params.filter_cutoff : "none").toBe(
+    undefined,
+  );
+  await studio.getByRole("button", { name: "Undo Automation of pan on dc" }).click();
+  expect(await lane(page, "pan")).toBeUndefined();
+  expect(await lane(page, cutoffAddress, 1)).toBeUndefined();
+  await studio.getByRole("button", { name: "Redo Automation of pan on dc" }).click();
+  expect(await lane(page, "pan")).toEqual(recorded);
+  expect(await lane(page, cutoffAddress, 1)).toEqual(cutoffRecorded);
+  test.info().annotations.push({
+    type: "cutoff written from the rack (beat: Hz)",
+    description: cutoffRecorded.map((point) => `${point.beat.toFixed(3)}: ${point.value}`).join("; "),
+  });
   expect(recorded.length).toBeGreaterThanOrEqual(2);
   expect(recorded.length).toBeLessThanOrEqual(moves.length);
   expect(recorded[0]?.value).toBe(-0.8);
@@ -245,6 +265,7 @@ test("automation lanes: points drawn, dragged and recorded play as the lane says
   const panLane = saved?.automation.pan?.points ?? [];
   expect(volume).toEqual(await lane(page, "volume"));
   expect(panLane).toEqual(recorded);
+  expect(opened.project.tracks[1]?.automation[cutoffAddress]?.points).toEqual(cutoffRecorded);
   const node = await createEngine({ sampleRate: rate });
   const rendered = decodeWav((await exportProject(node, opened, { sampleRate: rate })).mixdown);
   await node.close();
@@ -312,50 +333,80 @@ test("the master's lanes: its volume drawn and set, a master device's parameter,
   expect(await historyLength(page)).toBe(before + 1);
   await expect(studio.getByRole("button", { name: "Undo Automation of volume on Master" })).toBeEnabled();
 
-  // 3. Exact lanes: the volume steps to -6.02 dB (a half) at beat 2, the gain device to 0.5 at beat 4.
-  await page.evaluate(
-    ({ gain }) => {
-      const element = document.querySelector("webdreamer-studio");
-      const step = (beat: number, value: number) => ({ beat, value, curve: "step" as const });
-      element?.editor.execute({
-        type: "set_automation",
-        track_id: "master",
-        address: "volume",
-        lane: { points: [step(0, 0), step(2, 20 * Math.log10(0.5))] },
-      });
-      element?.editor.execute({
-        type: "set_automation",
-        track_id: "master",
-        address: `device:${gain}:gain`,
-        lane: { points: [step(0, 1), step(4, 0.5)] },
-      });
-    },
-    { gain },
-  );
-  await studio
-    .getByRole("combobox", { name: "Automated parameter of Master" })
-    .selectOption(`device:${gain}:gain`);
-  await expect(studio.getByRole("button", { name: "Gain: Gain point 2 of 2, 2:1, 0.5" })).toBeVisible();
+  // 3. An exact volume lane: it steps to -6.02 dB (a half) at beat 2.
+  await page.evaluate(() => {
+    const step = (beat: number, value: number) => ({ beat, value, curve: "step" as const });
+    document.querySelector("webdreamer-studio")?.editor.execute({
+      type: "set_automation",
+      track_id: "master",
+      address: "volume",
+      lane: { points: [step(0, 0), step(2, 20 * Math.log10(0.5))] },
+    });
+  });
 
-  // 4. The mixdown equals the Node render of the saved file and holds each level on its frames:
-  // DC 0.5 through the centre pan (cos(pi/4)), then halved at beat 2 and again at beat 4.
+  // 4. Write on the gain device's lane: moving its control in the master's rack while playing writes
+  // points at the playhead (one undo step at Stop); the device's own gain stays put.
+  await picker.selectOption(`device:${gain}:gain`);
+  await studio.getByRole("button", { name: "Write Gain: Gain of Master" }).click();
+  const gainControl = studio.locator(`[data-device="${gain}"] input[data-param="gain"]`);
+  const writtenFrom = await historyLength(page);
+  await studio.getByRole("button", { name: "Play" }).click();
+  await expect(studio.getByRole("button", { name: "Pause" })).toBeVisible({ timeout: 30_000 });
+  await expect
+    .poll(() =>
+      page.evaluate(() => document.querySelector("webdreamer-studio")?.engine?.readTransport().positionBeats),
+    )
+    .toBeGreaterThan(0.25);
+  const gains = [1, 1, 0.8, 0.5, 0.3, 0.25];
+  for (const value of gains) {
+    await gainControl.fill(String(value));
+    await page.waitForTimeout(150);
+  }
+  await studio.getByRole("button", { name: "Stop" }).click();
+  await expect(studio.getByRole("button", { name: "Play" })).toBeVisible();
+  expect(await historyLength(page)).toBe(writtenFrom + 1);
+  await expect(
+    studio.getByRole("button", { name: `Undo Automation of device:${gain}:gain on Master` }),
+  ).toBeEnabled();
+  const written = (await project(page)).master.automation[`device:${gain}:gain`]?.points ?? [];
+  expect(written.length).toBeGreaterThanOrEqual(2);
+  expect(written[0]?.value).toBe(1);
+  expect(written.at(-1)?.value).toBe(0.25);
+  for (let i = 1; i < written.length; i++)
+    expect(written[i]?.beat).toBeGreaterThan(written[i - 1]?.beat ?? 0);
+  expect((await project(page)).master.devices[0]?.params.gain).toBe(undefined);
+  test.info().annotations.push({
+    type: "master gain written from the rack (beat: gain)",
+    description: written.map((point) => `${point.beat.toFixed(3)}: ${point.value}`).join("; "),
+  });
+
+  // 5. The mixdown equals the Node render of the saved file and holds each level on its frames:
+  // DC 0.5 through the centre pan (cos(pi/4)), halved at beat 2 by the volume, times the written gain.
   const mixdown = await download(page, () => studio.getByRole("button", { name: "Export mixdown" }).click());
   const file = await download(page, () => studio.getByRole("button", { name: "Save as file" }).click());
   const exported = decodeWav(new Uint8Array(mixdown.bytes));
   const opened = await unzipProject(new Uint8Array(file.bytes), file.name);
+  expect(opened.project.master.automation[`device:${gain}:gain`]?.points).toEqual(written);
   const node = await createEngine({ sampleRate: exported.sampleRate });
   const inNode = await exportProject(node, opened, { sampleRate: exported.sampleRate });
   await node.close();
   expect(Buffer.from(inNode.mixdown).equals(mixdown.bytes)).toBe(true);
   const left = exported.channels[0] as Float32Array;
-  const second = exported.sampleRate; // a beat is half a second at 120 bpm
+  const perSecond = exported.sampleRate;
   const level = DC * Math.SQRT1_2;
-  expect(left[Math.round(0.5 * second)]).toBeCloseTo(level, 5);
-  expect(left[Math.round(1 * second) - 1]).toBeCloseTo(level, 5);
-  expect(left[Math.round(1 * second)]).toBeCloseTo(level / 2, 5);
-  expect(left[Math.round(2 * second) - 1]).toBeCloseTo(level / 2, 5);
-  expect(left[Math.round(2 * second)]).toBeCloseTo(level / 4, 5);
-  expect(left[Math.round(3.5 * second)]).toBeCloseTo(level / 4, 5);
+  const writtenBeats = written.flatMap((point, i) => [
+    point.beat,
+    (point.beat + (written[i + 1]?.beat ?? point.beat + 1)) / 2,
+  ]);
+  const checked: string[] = [];
+  for (const beat of [0.25, 1.5, 2.5, 3, 3.5, 6, 7.5, ...writtenBeats.filter((beat) => beat < 7.9)]) {
+    const frame = Math.round(((beat * 60) / 120) * perSecond);
+    const exact = (frame / perSecond) * 2;
+    const volume = exact < 2 ? 1 : 0.5;
+    expect(left[frame], `at beat ${beat}`).toBeCloseTo(level * volume * laneValueAt(written, exact), 5);
+    checked.push(`${beat.toFixed(3)}: ${left[frame]?.toFixed(5)}`);
+  }
+  test.info().annotations.push({ type: "master levels at beats", description: checked.join("; ") });
   await studio.locator(".timeline").screenshot({ path: "test-results/studio-master-lane.png" });
   const axe = await new AxeBuilder({ page }).include("webdreamer-studio").analyze();
   expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);

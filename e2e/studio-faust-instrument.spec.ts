@@ -4,53 +4,26 @@
  * pitch in the Worker's mixdown, which a Node render of the saved project matches byte for byte, and
  * a live note from the keyboard API sounding on the playing engine.
  */
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
 import { decodeWav } from "../src/audio-io/wav-codec";
 import { secondsAtBeat } from "../src/contracts/tempo-map";
 import { createEngine } from "../src/create-engine";
 import { exportProject } from "../src/project/export-project";
-import type { Project } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
 import { DEFAULT_FAUST_SYNTH_CODE, FAUST_SYNTH_VOICES } from "../src/studio/faust-instrument";
+import { masterPeak, midiHz, openNewStudio, powerAt, studioProject as project } from "./studio-fixture";
 import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
-
-function project(page: Page): Promise<Project> {
-  return page.evaluate(() => {
-    const studio = document.querySelector("webdreamer-studio");
-    if (!studio) throw new Error("no studio on the page");
-    return JSON.parse(JSON.stringify(studio.project)) as Project;
-  });
-}
-
-/** The power of `samples[from, from + size)` at `hz` (Goertzel under a Hann window). */
-function powerAt(samples: Float32Array, rate: number, from: number, size: number, hz: number): number {
-  const coefficient = 2 * Math.cos((2 * Math.PI * hz) / rate);
-  let s1 = 0;
-  let s2 = 0;
-  for (let n = 0; n < size; n++) {
-    const windowed = (samples[from + n] ?? 0) * (0.5 - 0.5 * Math.cos((2 * Math.PI * n) / size));
-    const s0 = windowed + coefficient * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-  }
-  return s1 * s1 + s2 * s2 - coefficient * s1 * s2;
-}
-
-const midiHz = (note: number) => 440 * 2 ** ((note - 69) / 12);
 
 test("a Faust synth instrument track plays its clip, exports as Node renders it, and plays live", async ({
   page,
 }) => {
   test.setTimeout(240_000);
   const failures = recordPageFailures(page);
-  await page.goto("/");
+  await openNewStudio(page);
   const studio = page.locator("webdreamer-studio");
-  await studio.locator(".arrangement").hover();
   const picker = studio.getByLabel("Instrument", { exact: true });
-  await expect(picker).toHaveValue("builtin:synth", { timeout: 30_000 });
-  await studio.getByRole("button", { name: "New" }).click();
 
   // 1. The picker offers the Faust synth after the builtin instruments; adding it is one track whose
   // instrument carries its code and its voices.
@@ -128,24 +101,11 @@ test("a Faust synth instrument track plays its clip, exports as Node renders it,
   await studio.getByRole("button", { name: "Play" }).click();
   await expect(studio.getByRole("button", { name: "Stop" })).toBeEnabled({ timeout: 30_000 });
   await studio.getByRole("button", { name: "Stop" }).click();
-  const masterPeak = () =>
-    page.evaluate(async () => {
-      const engine = document.querySelector("webdreamer-studio")?.engine;
-      if (!engine) return -1;
-      const reading = engine.createMeterReading();
-      let peak = 0;
-      for (let frame = 0; frame < 20; frame++) {
-        await new Promise((resolve) => requestAnimationFrame(resolve));
-        engine.readMeters(reading);
-        peak = Math.max(peak, reading.windowPeak[0] ?? 0);
-      }
-      return peak;
-    });
-  await expect.poll(masterPeak, { timeout: 10_000 }).toBe(0);
+  await expect.poll(() => masterPeak(page), { timeout: 10_000 }).toBe(0);
   await page.evaluate(() => document.querySelector("webdreamer-studio")?.noteOn(69, 100));
-  await expect.poll(masterPeak, { timeout: 10_000 }).toBeGreaterThan(0.05);
+  await expect.poll(() => masterPeak(page), { timeout: 10_000 }).toBeGreaterThan(0.05);
   await page.evaluate(() => document.querySelector("webdreamer-studio")?.noteOff(69));
-  await expect.poll(masterPeak, { timeout: 10_000 }).toBe(0);
+  await expect.poll(() => masterPeak(page), { timeout: 10_000 }).toBe(0);
 
   // 6. The instrument's code in the rack's Faust editor: typed code compiles with the same 8 voices
   // and replaces the instrument (one undo step), the track keeping its clip; Undo brings it back.
@@ -171,6 +131,89 @@ test("a Faust synth instrument track plays its clip, exports as Node renders it,
   await studio.getByRole("button", { name: "Undo Edit Faust code on Faust synth" }).click();
   await expect(editor).toHaveValue(DEFAULT_FAUST_SYNTH_CODE);
   expect((await project(page)).tracks[0]).toEqual(saved.tracks[0]);
+
+  // 7. Voices on the track: a three-note chord (A4, C#5, E5 on beat 1) sounds whole with 8 voices;
+  // with Voices 2 (one undo step, saved in the project) one note is stolen, in the Worker's mixdown
+  // and in Node's render of the saved project alike; "0" is refused with a notice and changes nothing.
+  const chord = [69, 73, 76];
+  await page.evaluate((notes) => {
+    const element = document.querySelector("webdreamer-studio");
+    const synth = element?.project.tracks[0];
+    if (!element || synth?.kind !== "instrument") throw new Error("no Faust synth track");
+    element.editor.execute({
+      type: "update_clip",
+      track_id: synth.id,
+      clip_id: synth.clips[0]?.id as string,
+      clip: { notes: notes.map((note) => ({ beat: 1, length_beats: 2, note, velocity: 100 })) },
+    });
+  }, chord);
+  // The exports since the live engine started are at the studio's rate then (the page's), the renders
+  // here at the mixdown's.
+  let liveRate = 0;
+  const chordPowers = (samples: Float32Array) => {
+    const at = Math.round(secondsAtBeat(saved.tempo, 2) * liveRate);
+    return chord.map((note) => powerAt(samples, liveRate, at, size, midiHz(note)));
+  };
+  const renderSaved = async (bytes: Buffer, name: string) => {
+    const engine = await createEngine({ sampleRate: liveRate });
+    const result = await exportProject(engine, await unzipProject(new Uint8Array(bytes), name), {
+      sampleRate: liveRate,
+    });
+    await engine.close();
+    return result.mixdown;
+  };
+  const eightFile = await download(page, () => studio.getByRole("button", { name: "Save as file" }).click());
+  const voicesField = studio.getByRole("spinbutton", { name: "Voices of Instrument of Faust synth" });
+  await expect(voicesField).toHaveValue(String(FAUST_SYNTH_VOICES));
+  const beforeVoices = await page.evaluate(
+    () => document.querySelector("webdreamer-studio")?.editor.history.done.length ?? -1,
+  );
+  await voicesField.fill("0");
+  await voicesField.press("Enter");
+  await expect(studio.getByText('Voices must be a whole number from 1 to 64, not "0"')).toBeVisible();
+  await expect(voicesField).toHaveValue(String(FAUST_SYNTH_VOICES));
+  await voicesField.fill("2");
+  await voicesField.press("Enter");
+  await expect
+    .poll(async () => {
+      const voiced = (await project(page)).tracks[0];
+      return voiced?.kind === "instrument" ? voiced.instrument.extensions?.faust : null;
+    })
+    .toEqual({ source: DEFAULT_FAUST_SYNTH_CODE, voices: 2 });
+  expect(
+    await page.evaluate(() => document.querySelector("webdreamer-studio")?.editor.history.done.length ?? -1),
+  ).toBe(beforeVoices + 1);
+  await expect(studio.getByRole("button", { name: "Undo Voices of Faust synth" })).toBeEnabled();
+  const twoMixdown = await download(page, () =>
+    studio.getByRole("button", { name: "Export mixdown" }).click(),
+  );
+  const twoFile = await download(page, () => studio.getByRole("button", { name: "Save as file" }).click());
+  const twoSaved = await unzipProject(new Uint8Array(twoFile.bytes), twoFile.name);
+  const twoTrack = twoSaved.project.tracks[0];
+  expect(twoTrack?.kind === "instrument" ? twoTrack.instrument.extensions?.faust : null).toEqual({
+    source: DEFAULT_FAUST_SYNTH_CODE,
+    voices: 2,
+  });
+  liveRate = decodeWav(new Uint8Array(twoMixdown.bytes)).sampleRate;
+  const twoInNode = await renderSaved(twoFile.bytes, twoFile.name);
+  const eight = chordPowers(
+    decodeWav(await renderSaved(eightFile.bytes, eightFile.name)).channels[0] as Float32Array,
+  );
+  expect(Buffer.from(twoInNode).equals(twoMixdown.bytes)).toBe(true);
+  const two = chordPowers(decodeWav(twoInNode).channels[0] as Float32Array);
+  // Sounding: within 1000x (30 dB) of the loudest note of the chord with 8 voices.
+  const loudest = Math.max(...eight);
+  const sounding = (powers: number[]) => powers.filter((power) => power > loudest / 1000).length;
+  expect(sounding(eight)).toBe(3);
+  expect(sounding(two)).toBe(2);
+  test.info().annotations.push({
+    type: "chord powers at A4, C#5, E5 (8 voices | 2 voices)",
+    description: `${eight.map((power) => power.toExponential(2)).join(", ")} | ${two
+      .map((power) => power.toExponential(2))
+      .join(", ")}`,
+  });
+  await studio.getByRole("button", { name: "Undo Voices of Faust synth" }).click();
+  await expect(voicesField).toHaveValue(String(FAUST_SYNTH_VOICES));
 
   const state = await page.evaluate(() =>
     document.querySelector("webdreamer-studio")?.engine?.readTransport(),

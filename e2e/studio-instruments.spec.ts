@@ -53,7 +53,7 @@ test("a Faust instrument from discovery with 4 voices, its parameter in the rack
   expect(await picker.locator("option").nth(wamAt).getAttribute("value")).toBe(SYNTH101);
 
   // 2. Voices apply to Faust choices only; a bad count is refused with its reason.
-  const voices = studio.getByLabel("Voices");
+  const voices = studio.getByLabel("Voices", { exact: true });
   await expect(voices).toBeDisabled();
   await picker.selectOption({ label: "Pluck (Faust)" });
   await expect(voices).toBeEnabled();
@@ -206,6 +206,8 @@ test("a Faust instrument from discovery with 4 voices, its parameter in the rack
 
   // 8. The WAM instrument: a track with its module URL, a live note heard on the master.
   await picker.selectOption(SYNTH101);
+  // The rack's Voices of the Faust instrument says the 4 it was added with.
+  await expect(studio.getByRole("spinbutton", { name: "Voices of Instrument of Pluck" })).toHaveValue("4");
   await expect(voices).toBeDisabled();
   await studio.getByRole("button", { name: "Instrument track" }).click();
   await expect.poll(async () => (await studioProject(page)).tracks.length, { timeout: 30_000 }).toBe(2);
@@ -224,5 +226,42 @@ test("a Faust instrument from discovery with 4 voices, its parameter in the rack
   await expect.poll(() => masterPeak(page), { timeout: 30_000 }).toBeGreaterThan(0.01);
   await page.evaluate(() => document.querySelector("webdreamer-studio")?.noteOff(57));
   await page.screenshot({ path: "test-results/studio-instruments.png", fullPage: true });
+
+  // 9. The WAM instrument exports (the live AudioWorklet host renders it offline; the Worker cannot
+  // host a WAM): its clip's note, the Faust track muted, is silent before its beat and sounds after.
+  await page.evaluate(
+    (trackIds) => {
+      const element = document.querySelector("webdreamer-studio");
+      if (!element) throw new Error("no studio");
+      element.editor.execute({ type: "set_mixer", track_id: trackIds[0] as string, mixer: { mute: true } });
+      element.editor.execute({
+        type: "add_clip",
+        track_id: trackIds[1] as string,
+        clip: {
+          id: "wam-clip",
+          start_beat: 0,
+          length_beats: 4,
+          notes: [{ beat: 1, length_beats: 1, note: 57, velocity: 120 }],
+        },
+      });
+    },
+    (await studioProject(page)).tracks.map((track) => track.id),
+  );
+  const wamMixdown = await download(page, () =>
+    studio.getByRole("button", { name: "Export mixdown" }).click(),
+  );
+  const wamExported = decodeWav(new Uint8Array(wamMixdown.bytes));
+  const wamLeft = wamExported.channels[0] as Float32Array;
+  const beatFrames = Math.round(secondsAtBeat((await studioProject(page)).tempo, 1) * wamExported.sampleRate);
+  const wamPeak = (from: number, to: number) =>
+    wamLeft.subarray(from, to).reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+  const onset = wamLeft.findIndex((x) => x !== 0);
+  expect(wamPeak(0, beatFrames)).toBe(0);
+  expect(onset).toBeGreaterThanOrEqual(beatFrames);
+  expect(wamPeak(beatFrames, 2 * beatFrames)).toBeGreaterThan(0.01);
+  test.info().annotations.push({
+    type: "WAM instrument export",
+    description: `rate ${wamExported.sampleRate}, ${wamLeft.length} frames, onset ${onset} (beat 1 at ${beatFrames}), peak ${wamPeak(beatFrames, 2 * beatFrames).toFixed(4)}`,
+  });
   expect(failures).toEqual([]);
 });

@@ -10,7 +10,9 @@
  * Coalescing: a command executed with a `gesture` id merges into the newest entry when that entry
  * came from the same gesture and edits the same thing (coalesceKey), so dragging a fader through 60
  * values is one undo step back to where the drag started. Any other command, an undo or a redo ends
- * the merging.
+ * the merging. A gesture that edits several things at once (a Write take moving two controls) asks
+ * for `wholeGesture`: its commands merge into the newest entry of the same gesture whatever they
+ * edit, one undo step for the whole gesture.
  */
 import { coalesceKey, commandLabel } from "./command-labels";
 import { applyCommand, type ProjectCommand } from "./project-commands";
@@ -45,6 +47,11 @@ export interface ProjectChange {
 export interface ExecuteOptions {
   /** Commands sharing a gesture id (one drag) and a target merge into one undo step. */
   gesture?: string;
+  /**
+   * Merge into the newest step of the same gesture whatever it edits (not only the same target): one
+   * undo step for a gesture that edits several things at once, interleaved.
+   */
+  wholeGesture?: boolean;
   /** Overrides the history label. */
   label?: string;
 }
@@ -109,7 +116,11 @@ export class ProjectEditor {
     const gesture = options.gesture ?? null;
     const key = coalesceKey(command);
     const newest = this.undoStack[this.undoStack.length - 1];
-    const coalesced = this.mergeable && gesture !== null && newest?.gesture === gesture && newest.key === key;
+    const coalesced =
+      this.mergeable &&
+      gesture !== null &&
+      newest?.gesture === gesture &&
+      (newest.key === key || options.wholeGesture === true);
     if (coalesced && newest !== undefined) {
       this.undoStack[this.undoStack.length - 1] = {
         ...newest,

@@ -30,8 +30,11 @@ export interface AutomationHost {
   pixelsPerBeat(): number;
   snapBeats(): number;
   beatsPerBar(): number;
-  /** Runs a command; false when the project's rules refused it. */
-  execute(command: ProjectCommand, gesture?: string): boolean;
+  /**
+   * Runs a command; false when the project's rules refused it. `wholeGesture`: it merges into its
+   * gesture's undo step whatever it edits (ProjectEditor's option; a Write take's lanes).
+   */
+  execute(command: ProjectCommand, gesture?: string, wholeGesture?: boolean): boolean;
   /** The lanes' own state changed: render again. */
   changed(): void;
   /** The playhead's beat while the transport plays, else null. */
@@ -139,13 +142,13 @@ export class AutomationLanes {
     if (beat === null || !track) return false;
     const target = this.target(state, automationTargets(track, this.host.nodeTypes(), this.host.project()));
     const write = this.recorder.move(this.host.project(), trackId, target, beat, value);
-    this.host.execute(write.command, write.gesture);
+    this.host.execute(write.command, write.gesture, true);
     return true;
   }
 
-  /** Ends writing (Stop or Pause): each written lane lands thinned, one undo step a lane. */
+  /** Ends writing (Stop or Pause): each written lane lands thinned, one undo step for the take. */
   finishRecording(): void {
-    for (const write of this.recorder.finish()) this.host.execute(write.command, write.gesture);
+    for (const write of this.recorder.finish()) this.host.execute(write.command, write.gesture, true);
   }
 
   // ---- the header's controls ----

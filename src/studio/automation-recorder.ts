@@ -2,9 +2,11 @@
  * Writing automation while the transport plays: each move of an armed lane's control becomes a
  * point at the playhead, and the lane (the recorded points written over the old ones in the beats
  * they cover) goes to the project at once, so the playing engine follows the move. All the writes of
- * one lane share a gesture id, and finish() sends the lane once more, thinned (thinPoints), under the
- * same id: the ProjectEditor coalesces them into one undo step from the lane before to the lane
- * written. A loop that wraps starts a new pass, which writes over the passes before it.
+ * one take (from the first move to finish(), every lane moved in it) share a gesture id and ask for
+ * `wholeGesture`, and finish() sends each lane once more, thinned (thinPoints), under the same id:
+ * the ProjectEditor coalesces them into one undo step from the lanes before to the lanes written,
+ * even when two controls moved at once (their writes interleave). A loop that wraps starts a new
+ * pass, which writes over the passes before it.
  *
  * The writes while playing are thinned as the points come (the same rule, decided for each point when
  * the next one arrives), so a long slow fader ride sends a few points each time, not every point so
@@ -18,7 +20,10 @@ import type { AutomationTarget } from "./automation-targets";
 /** How far (a fraction of the target's range) a thinned lane may stray from what was recorded. */
 export const THIN_TOLERANCE = 0.005;
 
-/** One lane command and the gesture id that coalesces it. */
+/**
+ * One lane command and the gesture id that coalesces it: execute it with
+ * `{ gesture, wholeGesture: true }` (the take's lanes are one undo step).
+ */
 export interface LaneWrite {
   command: ProjectCommand;
   gesture: string;
@@ -35,7 +40,6 @@ interface LaneTake {
   /** The current pass thinned as it comes: the points decided to stay, and the last one kept's index. */
   kept: AutomationPoint[];
   anchor: number;
-  gesture: string;
 }
 
 let takes = 0;
@@ -51,6 +55,8 @@ function lanePoints(project: Project, trackId: string, address: string): readonl
 
 export class AutomationRecorder {
   private readonly lanes = new Map<string, LaneTake>();
+  /** The current take's gesture id (a new one after each finish). */
+  private gesture = "";
 
   /** True while some lane has been written since the last finish. */
   get recording(): boolean {
@@ -64,12 +70,13 @@ export class AutomationRecorder {
    * const recorder = new AutomationRecorder();
    * const volume = { address: "volume", name: "Volume", min: -60, max: 12, discrete: false, curve: "linear" as const, format: String };
    * const write = recorder.move(project, "bass", volume, 3.5, -6);
-   * editor.execute(write.command, { gesture: write.gesture });
+   * editor.execute(write.command, { gesture: write.gesture, wholeGesture: true });
    */
   move(project: Project, trackId: string, target: AutomationTarget, beat: number, value: number): LaneWrite {
     const key = `${trackId}\u0000${target.address}`;
     let take = this.lanes.get(key);
     if (take === undefined) {
+      if (this.lanes.size === 0) this.gesture = `automation-write-${++takes}`;
       take = {
         trackId,
         target,
@@ -78,7 +85,6 @@ export class AutomationRecorder {
         pass: [],
         kept: [],
         anchor: 0,
-        gesture: `automation-write-${++takes}`,
       };
       this.lanes.set(key, take);
     }
@@ -107,11 +113,11 @@ export class AutomationRecorder {
   }
 
   /**
-   * Ends the writing: each written lane, thinned, as the last command of its gesture (one undo step
-   * each). Empty when nothing was written.
+   * Ends the writing: each written lane, thinned, as the last commands of the take's gesture (one
+   * undo step for them all). Empty when nothing was written.
    * @example
    * const recorder = new AutomationRecorder();
-   * for (const write of recorder.finish()) editor.execute(write.command, { gesture: write.gesture });
+   * for (const write of recorder.finish()) editor.execute(write.command, { gesture: write.gesture, wholeGesture: true });
    */
   finish(): LaneWrite[] {
     const writes = [...this.lanes.values()].map((take) => {
@@ -168,7 +174,7 @@ export class AutomationRecorder {
         address: take.target.address,
         lane: { points: mergeRecorded(take.before, recorded) },
       },
-      gesture: take.gesture,
+      gesture: this.gesture,
     };
   }
 }

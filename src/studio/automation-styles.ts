@@ -38,9 +38,11 @@ export const automationStyles = css`
   .track-actions button[aria-pressed="true"] {
     color: var(--wd-fg);
   }
+  /* Write on: red by its border (red text on the pressed background is under 4.5:1 in the light palette). */
   .automation-header .write[aria-pressed="true"] {
-    color: var(--wd-danger);
-    border-color: color-mix(in srgb, var(--wd-danger) 60%, transparent);
+    color: var(--wd-fg);
+    border-color: var(--wd-danger);
+    box-shadow: inset 0 0 0 1px var(--wd-danger);
   }
   .lane.automation-lane {
     background-color: color-mix(in srgb, var(--wd-accent) 5%, transparent);

@@ -2,7 +2,7 @@
  * The device rack: per track a "Devices" panel listing its effects in signal order, each with its
  * generated parameter controls (device-controls.ts), Move up / Move down / Remove, its presets
  * (presets.ts), and for a "Faust (code)" device its code editor (faust-editor.ts), as for a Faust
- * instrument (faust-instrument.ts) above the effects. "Add device" offers what discovery finds
+ * instrument (faust-instrument.ts) above the effects, with its Voices (instrument-voices.ts). "Add device" offers what discovery finds
  * (device-chain.ts: builtin effects first, then Faust, then WAM) and a Faust device written in place.
  *
  * Every action is one project command, so one undo step, and reaches the playing engine through
@@ -34,6 +34,8 @@ import { deviceControls } from "./device-controls";
 import { DEFAULT_FAUST_CODE, FAUST_DEBOUNCE_MS, type FaustEditorState, faustEditor } from "./faust-editor";
 import { faustErrorLines } from "./faust-error-lines";
 import { faustVoicesOf, replaceInstrumentCommand } from "./faust-instrument";
+import { parseVoices } from "./instrument-choices";
+import { revoiceCommand, voicesField } from "./instrument-voices";
 import { presetsFor, recallPresetCommand, savePresetCommand } from "./presets";
 import { freshId, idStem } from "./studio-ids";
 import { type WamGuiEngine, WamWindows } from "./wam-window";
@@ -42,6 +44,12 @@ export interface DeviceRackHost {
   project(): Project;
   /** Runs a command (a gesture id coalesces a drag); false when the project's rules refused it. */
   execute(command: ProjectCommand, gesture?: string): boolean;
+  /**
+   * A control of a device moved to `value`: true when the automation lane of `address`
+   * (`device:<device id>:<parameter id>`) took it as a written point (Write on, playing), and the
+   * device's own value must stay as it is.
+   */
+  record(trackId: string, address: string, value: number): boolean;
   /** The engine that discovers: the live one when it runs, else the Worker engine. */
   engine(): Promise<EngineClient>;
   /**
@@ -253,7 +261,8 @@ export class DeviceRack {
     const instrument = track.instrument;
     const source = faustSourceOf(instrument);
     const descriptor = this.descriptors.get(instrument.node_id);
-    if (!descriptor && source !== null) this.learnParameters(source, faustVoicesOf(instrument));
+    const voices = faustVoicesOf(instrument);
+    if (!descriptor && source !== null) this.learnParameters(source, voices);
     const name = `Instrument of ${track.name || track.id}`;
     const kind =
       source !== null ? "Faust" : (descriptor?.name ?? instrument.node_id.replace(/^builtin:/, ""));
@@ -261,13 +270,21 @@ export class DeviceRack {
       <div class="device instrument" role="group" aria-label=${name} data-device=${instrument.id}>
         <div class="device-head"><span class="device-name">Instrument · ${kind}</span></div>
         ${source === null ? nothing : this.renderFaust(track.id, instrument, source, name)}
+        ${
+          source === null || voices === undefined
+            ? nothing
+            : voicesField(name, voices, (text) => void this.revoice(track.id, text))
+        }
         ${this.renderControls(track.id, instrument, descriptor, name)}
         ${descriptor?.format === "wam" ? this.renderWindow(track.id, instrument.id, name) : nothing}
       </div>
     `;
   }
 
-  /** A device's generated controls; a drag is one set_device_params gesture. */
+  /**
+   * A device's generated controls; a drag is one set_device_params gesture, or, while its
+   * automation lane writes, points at the playhead (automation-recorder.ts).
+   */
   private renderControls(
     trackId: string,
     device: Device,
@@ -276,6 +293,7 @@ export class DeviceRack {
   ) {
     return deviceControls(device, descriptor, name, {
       input: (parameterId, value) => {
+        if (this.rack.record(trackId, `device:${device.id}:${parameterId}`, value)) return;
         this.rack.execute(
           {
             type: "set_device_params",
@@ -431,6 +449,34 @@ export class DeviceRack {
       draft.errors = faustErrorLines(message, code.split("\n").length);
     }
     this.host.requestUpdate();
+  }
+
+  /**
+   * The Faust instrument of `trackId` with the voices typed (instrument-voices.ts): compiled again
+   * with them and put in place, one undo step; a count out of range or a failed compile is a notice.
+   */
+  private async revoice(trackId: string, text: string): Promise<void> {
+    const task = this.compileVoices(trackId, text).catch((error: unknown) => {
+      this.rack.failed(error, "The voices could not change");
+      this.host.requestUpdate();
+    });
+    this.pending.add(task);
+    await task;
+    this.pending.delete(task);
+  }
+
+  private async compileVoices(trackId: string, text: string): Promise<void> {
+    const voices = parseVoices(text);
+    const track = this.rack.project().tracks.find((candidate) => candidate.id === trackId);
+    if (track?.kind !== "instrument") return;
+    const source = faustSourceOf(track.instrument);
+    if (source === null || faustVoicesOf(track.instrument) === voices) return;
+    const compiled = await this.compile(source, voices);
+    const project = this.rack.project();
+    const now = project.tracks.find((candidate) => candidate.id === trackId);
+    // Another edit replaced the instrument meanwhile: this count was for the one before.
+    if (now?.kind !== "instrument" || now.instrument !== track.instrument) return;
+    this.rack.execute(revoiceCommand(project, trackId, now.instrument, compiled.node_id, voices));
   }
 
   /**

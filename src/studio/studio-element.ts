@@ -36,11 +36,12 @@ import { errorNotice, faultNotice, type Notice, playerNotice } from "../componen
 import { MAX_TEMPO_BPM, MIN_TEMPO_BPM } from "../components/player-transport-bar";
 import { RealtimeEngineController } from "../components/realtime-engine-controller";
 import { TransportReadout } from "../components/transport-readout";
+import type { NodeDescriptor } from "../contracts/node-descriptor";
 import { secondsAtBeat } from "../contracts/tempo-map";
 import { projectEndBeat } from "../project/compile-project";
 import { trackNodes } from "../project/compile-track";
 import type { EngineChange } from "../project/diff-compiled";
-import type { ProjectExport } from "../project/export-project";
+import { exportProject, type ProjectExport } from "../project/export-project";
 import type { ProjectCommand } from "../project/project-commands";
 import { ProjectEditor } from "../project/project-editor";
 import { parseProject } from "../project/project-invariants";
@@ -55,6 +56,7 @@ import { AutomationLanes } from "./automation-gestures";
 import { ClipGestures } from "./clip-drag";
 import { DeviceRack } from "./device-rack";
 import { deviceRackStyles } from "./device-rack-styles";
+import { playsWam } from "./export-host";
 import { FAUST_SYNTH_CHOICE, FAUST_SYNTH_VOICES } from "./faust-instrument";
 import { downloadBytes, fileNameFor, pickFiles } from "./file-transfer";
 import { InstrumentPicker } from "./instrument-picker";
@@ -331,11 +333,11 @@ export class WebdreamerStudio extends LitElement {
   private readonly automation = new AutomationLanes({
     project: () => this.project,
     // What discovery found and each Faust compile made (device-rack.ts).
-    nodeTypes: () => this.rack.nodeTypes(),
+    nodeTypes: (): NodeDescriptor[] => this.rack.nodeTypes(),
     pixelsPerBeat: () => this.pixelsPerBeat,
     snapBeats: () => this.snapBeats,
     beatsPerBar: () => this.beatsPerBar,
-    execute: (command, gesture) => this.run(command, gesture),
+    execute: (command, gesture, wholeGesture) => this.run(command, gesture, wholeGesture),
     changed: () => this.requestUpdate(),
     playingBeat: () => {
       const state = this.realtime.engine?.readTransport();
@@ -399,6 +401,8 @@ export class WebdreamerStudio extends LitElement {
   private readonly rack = new DeviceRack(this, {
     project: () => this.project,
     execute: (command, gesture) => this.run(command, gesture),
+    record: (trackId: string, address: string, value: number): boolean =>
+      this.automation.record(trackId, address, value),
     engine: async () => this.realtime.engine ?? (await this.offline.client(this.sampleRate)),
     compiler: () => this.offline.client(this.sampleRate),
     discoveryRoots: () => [...this.faustRoots, ...this.wamRoots],
@@ -812,14 +816,22 @@ export class WebdreamerStudio extends LitElement {
     this.exportKind = kind;
     this.exportProgress = 0;
     try {
-      return await this.offline.mixdown(this.project, this.audioData, {
+      // A WAM plays only in the AudioWorklet host: the live engine renders it offline (export-host.ts),
+      // at its rate.
+      const live = playsWam(this.project) ? await this.liveEngine() : null;
+      if (playsWam(this.project) && live === null)
+        throw new Error("the live engine, which renders WAM plugins, did not start");
+      const options = {
         sampleRate: this.sampleRate,
         stems: kind === "stems",
         signal: abort.signal,
-        onProgress: (fraction) => {
+        onProgress: (fraction: number) => {
           this.exportProgress = fraction;
         },
-      });
+      };
+      if (live !== null)
+        return await exportProject(live, { project: this.project, audio: this.audioData }, options);
+      return await this.offline.mixdown(this.project, this.audioData, options);
     } catch (error) {
       if (abort.signal.aborted) return null;
       this.notice = errorNotice(error, `The ${kind} could not be exported`);
@@ -1270,9 +1282,9 @@ export class WebdreamerStudio extends LitElement {
   }
 
   /** Runs a command through the editor; a refusal (the project's rules) becomes the notice. */
-  private run(command: ProjectCommand, gesture?: string): boolean {
+  private run(command: ProjectCommand, gesture?: string, wholeGesture = false): boolean {
     try {
-      this.projectEditor.execute(command, gesture === undefined ? {} : { gesture });
+      this.projectEditor.execute(command, gesture === undefined ? {} : { gesture, wholeGesture });
       return true;
     } catch (error) {
       // A drag past what the rules allow is skipped quietly: the clip stays where it was allowed.

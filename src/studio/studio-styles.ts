@@ -269,11 +269,15 @@ const studioLayout = css`
       repeating-linear-gradient(to right, var(--wd-grid-bar) 0 1px, transparent 1px var(--bar)),
       repeating-linear-gradient(to right, var(--wd-grid) 0 1px, transparent 1px var(--ppb));
   }
+  /* Above the playhead, on its own ground: the line runs through the lanes, never through the words. */
   .empty {
     grid-column: 1 / -1;
+    position: relative;
+    z-index: 2;
     margin: 0;
     padding: 1rem;
     color: var(--wd-muted);
+    background: var(--wd-surface);
     font-size: 0.9rem;
   }
   .playhead {

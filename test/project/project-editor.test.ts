@@ -72,6 +72,24 @@ describe("ProjectEditor", () => {
     expect(editor.history.done).toHaveLength(5);
   });
 
+  it("merges a wholeGesture's commands on several targets into one step, and only its own gesture's", () => {
+    const editor = new ProjectEditor(starter());
+    const set = (track: string, db: number, gesture: string) =>
+      editor.execute(
+        { type: "set_mixer", track_id: track, mixer: { volume_db: db } },
+        { gesture, wholeGesture: true },
+      );
+    set("bass", -1, "take");
+    set("verb", -2, "take");
+    set("bass", -3, "take");
+    set("verb", -4, "other");
+    expect(editor.history.done.map((entry) => entry.commands.length)).toEqual([3, 1]);
+    expect(editor.history.done[0]?.label).toBe("Volume of Bass");
+    editor.undo();
+    editor.undo();
+    expect(editor.project.tracks.map((track) => track.mixer.volume_db)).toEqual([0, 0]);
+  });
+
   it("tells subscribers what changed, and stops when they unsubscribe", () => {
     const editor = new ProjectEditor(starter());
     const heard: ProjectChange[] = [];

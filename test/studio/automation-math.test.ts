@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { NodeDescriptor } from "../../src/contracts/node-descriptor";
+import type { ProjectCommand } from "../../src/project/project-commands";
 import { ProjectEditor } from "../../src/project/project-editor";
 import { parseProject } from "../../src/project/project-invariants";
 import type { AutomationPoint } from "../../src/project/project-schema";
@@ -317,6 +318,35 @@ describe("AutomationRecorder", () => {
     expect(editor.history.done.length).toBe(2);
     editor.undo();
     expect(editor.project.tracks[0]?.automation.volume?.points).toEqual([p(0, -12), p(2, -12), p(10, -12)]);
+  });
+
+  it("lands two controls moved at once (writes interleaved) as one undo step, a new take as the next", () => {
+    const editor = new ProjectEditor(synthProject());
+    const [volume, pan] = automationTargets(editor.project.tracks[0] as never, [synth]);
+    if (!volume || !pan) throw new Error("no volume or pan target");
+    const recorder = new AutomationRecorder();
+    const run = (write: { command: ProjectCommand; gesture: string }) =>
+      editor.execute(write.command, { gesture: write.gesture, wholeGesture: true });
+    const volumes = [-10, -30, -12];
+    const pans = [0.25, 0.75, 0.3];
+    for (const [i, beat] of [1, 2, 3].entries()) {
+      run(recorder.move(editor.project, "lead", volume, beat, volumes[i] as number));
+      run(recorder.move(editor.project, "lead", pan, beat, pans[i] as number));
+    }
+    for (const write of recorder.finish()) run(write);
+    expect(editor.history.done.length).toBe(1);
+    expect(editor.undoLabel).toBe("Automation of volume on Lead");
+    const lanes = editor.project.tracks[0]?.automation;
+    expect(lanes?.volume?.points.map((point) => point.value)).toEqual(volumes);
+    expect(lanes?.pan?.points.map((point) => point.value)).toEqual(pans);
+    // The next take is its own step; without wholeGesture the interleaved writes were 6 steps.
+    run(recorder.move(editor.project, "lead", pan, 5, 0));
+    for (const write of recorder.finish()) run(write);
+    expect(editor.history.done.length).toBe(2);
+    editor.undo();
+    editor.undo();
+    expect(editor.project.tracks[0]?.automation.volume).toBeUndefined();
+    expect(editor.project.tracks[0]?.automation.pan).toBeUndefined();
   });
 
   it("keeps the live writes small: a long straight ride sends its ends only, and lands as thinPoints says", () => {
