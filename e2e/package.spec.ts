@@ -301,6 +301,8 @@ test("the README's Node quick start runs as written: MIDI -> Faust synth -> filt
 });
 
 test("the published types resolve for a TypeScript project with moduleResolution nodenext", async () => {
+  // An npm install and a whole tsc run: about 10 s alone, over a minute beside two other specs busy.
+  test.setTimeout(180_000);
   const typed = join(work, "typed-project");
   await createProject(typed, { "check.ts": TYPES_CHECK, "tsconfig.json": TYPES_TSCONFIG }, [
     tarball,
