@@ -7,12 +7,11 @@
  * export and a Node render of the saved project each play that many voices.
  */
 import { html } from "lit";
-import { live } from "lit/directives/live.js";
 
 import type { ProjectCommand } from "../project/project-commands";
 import type { Device, Project } from "../project/project-schema";
 import { replaceInstrumentCommand } from "./faust-instrument";
-import { MAX_VOICES, MIN_VOICES } from "./instrument-choices";
+import { MAX_VOICES, MIN_VOICES, parseVoices } from "./instrument-choices";
 
 /**
  * The instrument `instrument` of track `trackId` playing `voices` voices as node type `nodeId` (its
@@ -42,13 +41,30 @@ export function revoiceCommand(
 }
 
 /**
- * The Voices field of instrument `name` showing `voices` (the project's: a count refused shows the
- * one kept again); `change` gets the text typed.
+ * The Voices field of instrument `name` showing `voices` (the project's); `change` gets the text typed.
+ * A count out of range shows the one kept again at once. The value is bound plainly, not with `live()`:
+ * the studio renders many times a second while it plays or saves, and `live()` would put the kept count
+ * back over what the user is still typing (a test typing "0" and Enter lost the "0" that way).
  */
 export function voicesField(name: string, voices: number, change: (text: string) => void) {
   return html`<label class="device-control device-voices"><span>Voices</span>
-    <input type="number" min=${MIN_VOICES} max=${MAX_VOICES} step="1" .value=${live(String(voices))}
+    <input type="number" min=${MIN_VOICES} max=${MAX_VOICES} step="1" .value=${String(voices)}
       aria-label="Voices of ${name}" title="Notes this Faust instrument plays at once"
-      @change=${(event: Event) => change((event.target as HTMLInputElement).value)} />
+      @change=${(event: Event) => {
+        const input = event.target as HTMLInputElement;
+        const text = input.value;
+        if (!isVoiceCount(text)) input.value = String(voices);
+        change(text);
+      }} />
   </label>`;
+}
+
+/** Whether parseVoices accepts `text`. */
+function isVoiceCount(text: string): boolean {
+  try {
+    parseVoices(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
