@@ -33,6 +33,7 @@ void Engine::clear() {
   feedbackNodes_.clear();
   plan_.clear();
   fusedNodes_ = 0;
+  addingNodes_ = 0;
   outputNode_ = -1;
   outputChannels_ = 0;
   prepared_ = false;
@@ -411,6 +412,45 @@ void Engine::planFusion() {
       s.intoChannel = n.accumulateChannel;
     }
   }
+  planAdding();
+}
+
+void Engine::planAdding() {
+  addingNodes_ = 0;
+  const int count = std::min(static_cast<int>(order_.size()), static_cast<int>(plan_.size()));
+  for (int p = 0; p < count; ++p) {
+    Step& s = plan_[p];
+    // The mixer adds this turn's input alone (a range of one input), into its one channel.
+    if (s.into == nullptr || s.intoTo - s.intoFrom != 1 || s.intoNumOutputs != 1) continue;
+    Step* source = &s;
+    if (s.how == Step::kFolded) {
+      // A folded gain: its input, when that is the turn right before and read by the gain alone.
+      const Node& gain = nodes_[s.node];
+      const int in = gain.inputs[0];
+      const Node& x = nodes_[in];
+      if (p == 0 || plan_[p - 1].node != in || x.consumers != 1 || x.capture || x.feedback || in == outputNode_) {
+        continue;
+      }
+      source = &plan_[p - 1];
+      if (source->into != nullptr) continue;
+    }
+    if (source->how != Step::kProcess || source->numOutputs != 1 || !source->processor->addsIntoBus()) continue;
+    const Step into = s;
+    if (source != &s) {
+      s.into = nullptr;  // the folded gain's turn: its source adds for it
+      source->scaler = s.processor;
+    }
+    source->how = Step::kAdd;
+    source->into = into.into;
+    source->intoInputs = into.intoInputs;
+    source->intoNumInputs = into.intoNumInputs;
+    source->intoOutputs = into.intoOutputs;
+    source->intoNumOutputs = into.intoNumOutputs;
+    source->intoFrom = into.intoFrom;
+    source->intoTo = into.intoTo;
+    source->intoChannel = into.intoChannel;
+    ++addingNodes_;
+  }
 }
 
 double Engine::estimateMemory(int outputNode) {
@@ -701,6 +741,16 @@ void Engine::renderPiece(int offset, int frames, bool held) {
                                         s.from, s.to, s.channel, 1.0f);
           break;
         case Step::kFolded: break;  // its mixer applies it below
+        case Step::kAdd: {
+          float scale = 1.0f;
+          if (s.scaler != nullptr) s.scaler->scalesInput(&scale);
+          float* bus = s.intoOutputs[0];
+          // The mixer's first input: the mixer clears its output before adding it.
+          if (s.intoFrom == 0) std::fill(bus, bus + frames, 0.0f);
+          s.processor->processAdding(AudioBlock{s.inputs, s.numInputs, s.outputs, s.numOutputs, frames, position_},
+                                     bus, s.into->inputGain(s.intoFrom), scale);
+          continue;
+        }
         case Step::kNode: renderTurn(nodes_[s.node], offset, frames, held); continue;
       }
       if (s.into != nullptr) {

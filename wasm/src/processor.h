@@ -143,6 +143,19 @@ class Processor {
   // the mixer that adds it: the mixer multiplies by the factor itself, and this processor is not
   // called (Engine::planFusion). True, with the factor now in *factor, for such a processor.
   virtual bool scalesInput(float* /*factor*/) const { return false; }
+
+  // Adding into a bus: a mono source added alone by a mixer right after it renders may add itself
+  // into the mixer's one output channel (Engine::planFusion) instead of writing a block the mixer
+  // then reads: processAdding does what process() does, except that each output sample y[i] is not
+  // stored but added, bus[i] = bus[i] + gain * (y[i] * scale), the mixer's own arithmetic (a factor
+  // of 1 may be left out: x * 1 is x). `gain` is the mixer's (inputGain), `scale` a folded gain's
+  // (scalesInput; 1 without one). Only for a processor with one output channel; the block's
+  // output is not written.
+  virtual bool addsIntoBus() const { return false; }
+  virtual void processAdding(const AudioBlock& /*block*/, float* /*bus*/, float /*gain*/, float /*scale*/) {}
+  // A processor that accumulates its inputs: the factor it multiplies mono input `input` by when it
+  // adds it (the products by 1 left out as above).
+  virtual float inputGain(int /*input*/) const { return 1.0f; }
 };
 
 }  // namespace wd

@@ -30,6 +30,9 @@ class Mixer final : public Processor {
   void process(const AudioBlock& block) override;
   bool accumulatesInputs() const override { return true; }
   void accumulateInputs(const AudioBlock& block, int from, int to, int channel, float lastScale) override;
+  float inputGain(int input) const override {
+    return (input < kMixerInputGains ? gains_[input] : 1.0f) * master_;
+  }
   void setParam(int index, float value) override;
 
  private:
