@@ -32,6 +32,7 @@ void Engine::clear() {
   order_.clear();
   feedbackNodes_.clear();
   plan_.clear();
+  planSteps_ = 0;
   fusedNodes_ = 0;
   addingNodes_ = 0;
   outputNode_ = -1;
@@ -451,6 +452,12 @@ void Engine::planAdding() {
     source->intoChannel = into.intoChannel;
     ++addingNodes_;
   }
+  // The turns that do nothing (a folded gain whose source adds for it) leave the render loop: W1's
+  // 256 gains no longer cost a step each.
+  planSteps_ = 0;
+  for (int p = 0; p < count; ++p) {
+    if (plan_[p].how != Step::kFolded || plan_[p].into != nullptr) plan_[planSteps_++] = plan_[p];
+  }
 }
 
 double Engine::estimateMemory(int outputNode) {
@@ -731,7 +738,8 @@ void Engine::renderPiece(int offset, int frames, bool held) {
   if (held) {
     for (int index : order_) renderTurn(nodes_[index], offset, frames, held);
   } else {
-    for (const Step& s : plan_) {
+    for (const Step* step = plan_.data(), *end = step + planSteps_; step != end; ++step) {
+      const Step& s = *step;
       switch (s.how) {
         case Step::kProcess:
           s.processor->process(AudioBlock{s.inputs, s.numInputs, s.outputs, s.numOutputs, frames, position_});

@@ -249,7 +249,8 @@ class Engine {
   std::vector<Node> nodes_;
   std::vector<int> order_;          // render order of every node the output depends on
   std::vector<int> feedbackNodes_;  // nodes in order_ that close a cycle
-  std::vector<Step> plan_;          // order_'s turns (planFusion)
+  std::vector<Step> plan_;          // order_'s turns (planFusion), the first planSteps_ rendered
+  int planSteps_ = 0;
   std::vector<std::unique_ptr<Buffer>> buffers_;
   int outputNode_ = -1;
   int outputChannels_ = 0;
