@@ -336,8 +336,7 @@ void Engine::planFusion() {
         x.accumulateChannel = fromChannel;
         x.scratch = kScratchAccumulate;
         // A gain of one mono channel with no automation: the mixer scales its input itself.
-        float factor = 1.0f;
-        x.folded = x.processor->scalesInput(&factor) && x.timeline.empty() && x.inputs.size() == 1 &&
+        x.folded = x.processor->inputScale() != nullptr && x.timeline.empty() && x.inputs.size() == 1 &&
                    x.type->maxInputs != 0 && nodes_[x.inputs[0]].numOutputs == 1;
         m.accumulating = true;
         from = k + 1;
@@ -436,11 +435,16 @@ void Engine::planAdding() {
       if (source->into != nullptr) continue;
     }
     if (source->how != Step::kProcess || source->numOutputs != 1 || !source->processor->addsIntoBus()) continue;
+    const float* inputFactor = nullptr;
+    const float* masterFactor = nullptr;
+    if (!s.into->inputGainFactors(s.intoFrom, &inputFactor, &masterFactor)) continue;
     const Step into = s;
     if (source != &s) {
       s.into = nullptr;  // the folded gain's turn: its source adds for it
-      source->scaler = s.processor;
+      source->scale = s.processor->inputScale();
     }
+    source->inputFactor = inputFactor;
+    source->masterFactor = masterFactor;
     source->how = Step::kAdd;
     source->into = into.into;
     source->intoInputs = into.intoInputs;
@@ -750,20 +754,19 @@ void Engine::renderPiece(int offset, int frames, bool held) {
           break;
         case Step::kFolded: break;  // its mixer applies it below
         case Step::kAdd: {
-          float scale = 1.0f;
-          if (s.scaler != nullptr) s.scaler->scalesInput(&scale);
           float* bus = s.intoOutputs[0];
           // The mixer's first input: the mixer clears its output before adding it.
           if (s.intoFrom == 0) std::fill(bus, bus + frames, 0.0f);
+          // The mixer's product: its input's factor times its master (Mixer::inputGain).
+          const float gain = *s.inputFactor * *s.masterFactor;
           s.processor->processAdding(AudioBlock{s.inputs, s.numInputs, s.outputs, s.numOutputs, frames, position_},
-                                     bus, s.into->inputGain(s.intoFrom), scale);
+                                     bus, gain, s.scale != nullptr ? *s.scale : 1.0f);
           continue;
         }
         case Step::kNode: renderTurn(nodes_[s.node], offset, frames, held); continue;
       }
       if (s.into != nullptr) {
-        float scale = 1.0f;
-        if (s.how == Step::kFolded) s.processor->scalesInput(&scale);
+        const float scale = s.how == Step::kFolded ? *s.processor->inputScale() : 1.0f;
         s.into->accumulateInputs(
             AudioBlock{s.intoInputs, s.intoNumInputs, s.intoOutputs, s.intoNumOutputs, frames, position_}, s.intoFrom,
             s.intoTo, s.intoChannel, scale);
@@ -818,8 +821,7 @@ void Engine::renderTurn(Node& n, int offset, int frames, bool held) {
   if (n.accumulateInto >= 0) {
     // A source read only by this mixer: added now, while its block is still in the cache.
     Node& m = nodes_[n.accumulateInto];
-    float scale = 1.0f;
-    if (n.folded) n.processor->scalesInput(&scale);
+    const float scale = n.folded ? *n.processor->inputScale() : 1.0f;
     m.processor->accumulateInputs(AudioBlock{m.inputPtrs.data(), static_cast<int>(m.inputPtrs.size()),
                                              m.outputPtrs.data(), m.numOutputs, frames, position_},
                                   n.accumulateFrom, n.accumulateTo, n.accumulateChannel, scale);

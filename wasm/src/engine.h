@@ -178,7 +178,7 @@ class Engine {
     int accumulateFrom = 0;
     int accumulateTo = 0;
     int accumulateChannel = 0;
-    // A gain (Processor::scalesInput) added by its mixer: not called; the mixer reads its input.
+    // A gain (Processor::inputScale) added by its mixer: not called; the mixer reads its input.
     bool folded = false;
     // A mixer whose inputs are added as they render: at its own turn it adds the rest, from this input.
     bool accumulating = false;
@@ -190,8 +190,7 @@ class Engine {
   // last inputs) run from these alone, without reading the node's record.
   struct Step {
     // kNode: renderTurn does it all. kAdd: a source that adds itself into its mixer's bus
-    // (Processor::processAdding): the mixer's input intoFrom, scaled by `scaler` (a folded gain) when
-    // it is not null.
+    // (Processor::processAdding): the mixer's input intoFrom, with the factors below.
     enum How : uint8_t { kProcess, kFolded, kRest, kNode, kAdd };
     How how = kNode;
     int node = 0;
@@ -208,7 +207,10 @@ class Engine {
     float* const* intoOutputs = nullptr;
     int intoNumOutputs = 0;
     int intoFrom = 0, intoTo = 0, intoChannel = 0;
-    const Processor* scaler = nullptr;  // kAdd
+    // kAdd: the factors' addresses (read at every render: live parameter changes reach them).
+    const float* scale = nullptr;  // a folded gain's (Processor::inputScale), or null: 1
+    const float* inputFactor = nullptr;  // the mixer's (Processor::inputGainFactors)
+    const float* masterFactor = nullptr;
   };
   struct Buffer {
     std::vector<float> data;

@@ -127,6 +127,13 @@ void Mixer::setParam(int index, float value) {
   }
 }
 
+bool Mixer::inputGainFactors(int input, const float** inputFactor, const float** masterFactor) const {
+  static constexpr float kOne = 1.0f;  // inputGain's factor past the first kMixerInputGains
+  *inputFactor = input < kMixerInputGains ? &gains_[input] : &kOne;
+  *masterFactor = &master_;
+  return true;
+}
+
 void Mixer::process(const AudioBlock& block) {
   accumulateInputs(block, 0, static_cast<int>(layout_.size()), 0, 1.0f);
 }
