@@ -57,7 +57,8 @@ inline float sinFixed(uint32_t phase) {
 // renderSine's loop into a sink (dsp/sample_sink.h); kScaled false leaves out the multiply by an
 // amplitude of 1 (x * 1 is x).
 template <bool kScaled, typename Sink>
-inline void renderSineLoop(const Sink& sink, int n, uint32_t& phase, uint32_t increment, float amplitude) {
+inline void renderSineLoop(Sink into, int n, uint32_t& phase, uint32_t increment, float amplitude) {
+  const Sink sink = into;  // a local copy (dsp/sample_sink.h)
   int i = 0;
 #ifdef __wasm_simd128__
   v128_t phases = wasm_u32x4_make(phase, phase + increment, phase + 2 * increment, phase + 3 * increment);
@@ -94,7 +95,7 @@ inline void renderSineLoop(const Sink& sink, int n, uint32_t& phase, uint32_t in
 
 // amplitude * sin(2*pi*phase_i) for i in [0, n) into a sink; advances `phase` by n * increment.
 template <typename Sink>
-inline void renderSineInto(const Sink& sink, int n, uint32_t& phase, uint32_t increment, float amplitude) {
+inline void renderSineInto(Sink sink, int n, uint32_t& phase, uint32_t increment, float amplitude) {
   // An amplitude of 1 (a sine scaled downstream, as W1's) needs no multiply: the same samples.
   if (amplitude == 1.0f) {
     renderSineLoop<false>(sink, n, phase, increment, amplitude);

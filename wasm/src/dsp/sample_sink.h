@@ -2,6 +2,11 @@
 // loop) compute a sample, or four, or two, and hand it to a sink: StoreSink writes it into a block,
 // AddSink adds it into a mixer's bus the way the mixer would have added that block
 // (Processor::processAdding). One loop body serves both, so the samples cannot drift apart.
+//
+// A loop takes its sink by value and works on a local copy: the SIMD stores (wasm_v128_store is
+// declared may_alias) could change a sink the compiler sees in memory, so it would reload the
+// sink's pointer and factors after every store; a local whose address never escapes stays in
+// registers.
 #pragma once
 
 #ifdef __wasm_simd128__

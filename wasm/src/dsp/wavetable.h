@@ -179,8 +179,9 @@ inline v128_t readShapeX4(const LevelReader& level, uint32_t p, uint32_t inc, v1
 // renderWavetable's loop into a sink (dsp/sample_sink.h); kScaled false leaves out the multiply by
 // an amplitude of 1.
 template <TableShape shape, bool kScaled, typename Sink>
-inline void renderWavetableLoop(const WavetableMix& mix, const Sink& sink, int n, uint32_t& phase,
+inline void renderWavetableLoop(const WavetableMix& mix, Sink into, int n, uint32_t& phase,
                                 uint32_t increment, float amplitude) {
+  const Sink sink = into;  // a local copy (dsp/sample_sink.h)
   const bool fading = mix.weight < 1.0f;
   const LevelReader lower(*mix.lower);
   const LevelReader upper(*mix.upper);
@@ -217,7 +218,7 @@ inline void renderWavetableLoop(const WavetableMix& mix, const Sink& sink, int n
 // on its own phase, so the output is the same for any block partition. An amplitude of 1 (a voice
 // scaled downstream, as W2's saws) skips the multiply: 1 * v is v, the same samples.
 template <TableShape shape, typename Sink>
-inline void renderWavetableInto(const WavetableMix& mix, const Sink& sink, int n, uint32_t& phase,
+inline void renderWavetableInto(const WavetableMix& mix, Sink sink, int n, uint32_t& phase,
                                 uint32_t increment, float amplitude) {
   if (amplitude == 1.0f) {
     renderWavetableLoop<shape, false>(mix, sink, n, phase, increment, amplitude);

@@ -116,7 +116,8 @@ void Filter::updateCoefficients() {
 }
 
 template <typename Sink>
-void Filter::filterChannel(State& s, const float* in, const Sink& out, int n) const {
+void Filter::filterChannel(State& s, const float* in, Sink into, int n) const {
+  const Sink out = into;  // a local copy (dsp/sample_sink.h)
   const double b0 = b0_, b1 = b1_, b2 = b2_, a1 = a1_, a2 = a2_;
   // Look-ahead denominator D(z) D(-z) = 1 + e2 z^-2 + e4 z^-4; the numerator gains D(-z).
   const double e2 = 2.0 * a2 - a1 * a1;

@@ -45,7 +45,7 @@ class Filter final : public Processor {
   void updateCoefficients();
   // One channel's block: input `in`, output into a sink (dsp/sample_sink.h), stored or added.
   template <typename Sink>
-  void filterChannel(State& s, const float* in, const Sink& out, int n) const;
+  void filterChannel(State& s, const float* in, Sink out, int n) const;
 
   double sampleRate_ = 48000.0;
   int mode_ = kLowpass;

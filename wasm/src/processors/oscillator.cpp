@@ -153,7 +153,7 @@ void Oscillator::setParam(int index, float value) {
 }
 
 template <typename Sink>
-void Oscillator::render(const Sink& sink, int n) {
+void Oscillator::render(Sink sink, int n) {
   if (waveform_ == kSine) {
     renderSineInto(sink, n, phase_, increment_, level_);
   } else if (waveform_ == kNoise) {

@@ -35,7 +35,7 @@ class Oscillator final : public Processor {
  private:
   // The block of process() into a sink (dsp/sample_sink.h): stored, or added into a bus.
   template <typename Sink>
-  void render(const Sink& sink, int n);
+  void render(Sink sink, int n);
   void updateIncrement();
   void updateLevel();
   FourierSeries customSeries() const;
