@@ -344,6 +344,17 @@ async function coldStartRow(browser: import("@playwright/test").Browser): Promis
     { ours: times.player, reference: times.faustwasm },
     pairStats(times.player, times.faustwasm, cheaper),
   );
+  console.error(
+    `[bench] cold start after an idle page, ms from the Play press: player [${list(times.playerIdle)}], ` +
+      `faustwasm [${list(times.faustwasmIdle)}]`,
+  );
+  row(
+    "cold-start.idle-click",
+    "ms from the Play press to first sound: <webdreamer-player>, default patch, page loaded and idle, fresh browser context",
+    "faustwasm's page loaded and idle, then the same Play (AudioContext, precompiled .wasm and JSON fetched, createNode), fresh browser context (interleaved rounds)",
+    { ours: times.playerIdle, reference: times.faustwasmIdle },
+    pairStats(times.playerIdle, times.faustwasmIdle, cheaper),
+  );
 }
 
 /** The project export, webdreamer's Worker host and Chromium's native nodes alternating in one page. */
