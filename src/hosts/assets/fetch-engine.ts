@@ -5,7 +5,6 @@
  * E_HOST_UNAVAILABLE naming the URL looked for.
  */
 import { EngineError } from "../../contracts/errors";
-import { engineAssets } from "./engine-assets";
 
 /** The E_HOST_UNAVAILABLE of an engine file that did not load, with the URL and what to do. */
 export function missingEngineFile(url: string, why: string): EngineError {
@@ -51,11 +50,12 @@ let compiled: { url: string; module: Promise<WebAssembly.Module> } | null = null
 /**
  * engine.wasm compiled once per page (or Worker): every engine this page starts, in a worklet or a
  * Worker, is handed the same WebAssembly.Module (structured-cloneable to both) instead of fetching and
- * compiling the file again. A failed load is forgotten, so the next call tries again.
+ * compiling the file again. A failed load is forgotten, so the next call tries again. (This module
+ * imports no asset defaults: the engine Workers load it, and the defaults name the Workers' scripts.)
  * @example
- * const module = await loadEngineModule(); // engine.wasm beside the bundle, or pass its URL
+ * const module = await loadEngineModule("https://cdn.example/webdreamer/engine.wasm");
  */
-export function loadEngineModule(url: string = engineAssets().engineWasm): Promise<WebAssembly.Module> {
+export function loadEngineModule(url: string): Promise<WebAssembly.Module> {
   if (compiled?.url !== url) {
     const module = compileEngineFrom(url);
     compiled = { url, module };

@@ -12,10 +12,12 @@ import {
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
 import { type EngineAssets, engineAssets } from "../assets/engine-assets";
-import { loadEngineModule, missingEngineFile } from "../assets/fetch-engine";
+import { loadEngineModule as loadEngineModuleFrom, missingEngineFile } from "../assets/fetch-engine";
 
-// The page's one compile of engine.wasm, shared with the engine Workers (src/hosts/assets/fetch-engine.ts).
-export { loadEngineModule };
+/** The page's one compile of engine.wasm (default: beside this module), shared with its engine Workers. */
+export function loadEngineModule(url: string = engineAssets().engineWasm): Promise<WebAssembly.Module> {
+  return loadEngineModuleFrom(url);
+}
 
 const workletLoaded = new WeakMap<BaseAudioContext, Promise<void>>();
 
