@@ -24,8 +24,8 @@ import { isWamNode, type WamNodeExtension, wamNodeExtension } from "../contracts
 export const STAGE_INPUT_NODE_ID = "webdreamer:stage-input";
 /** node_id of a tap: writes its input to the stage's AudioWorkletNode output `extensions.stage_port`. */
 export const STAGE_OUTPUT_NODE_ID = "webdreamer:stage-output";
-/** Channels of every signal crossing a stage boundary (a Web Audio connection, stereo). */
-export const STAGE_CHANNELS = 2;
+// Declared beside the ports, which the audio thread loads without this module's contract checks.
+export { STAGE_CHANNELS } from "./stage-ports";
 
 /** Where a Web Audio signal comes from: a stage's tap, or a WAM's output. */
 export type SignalSource = { kind: "stage"; stage: number; tap: number } | { kind: "wam"; wam: number };

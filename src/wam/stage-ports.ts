@@ -10,7 +10,9 @@
  * Audio-path rule: process() allocates nothing; copies are index loops over the engine's heap view.
  */
 import type { ExternalBlock, ExternalProcessor } from "../engine/external-nodes";
-import { STAGE_CHANNELS } from "./partition";
+
+/** Channels of every signal crossing a stage boundary (a Web Audio connection, stereo). */
+export const STAGE_CHANNELS = 2;
 
 /** The stage AudioWorkletNode's buffers for the quantum being rendered (set by EngineProcessor). */
 export interface StageIo {

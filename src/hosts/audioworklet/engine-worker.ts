@@ -3,16 +3,14 @@
  * engine's AudioWorkletNode through the command ring (AudioWorkletEngineHost).
  */
 
-import { instantiateEngine } from "../../engine/engine-module";
-import { readProcessorTypes } from "../../engine/processor-types";
 import { serveEngine } from "../worker/serve-engine";
 import { AudioWorkletEngineHost } from "./audioworklet-host";
 
 serveEngine(
-  ({ client, module, faust, sampleRate }) => {
-    // Types for compiling graphs for the worklet: the same table the engine was built with.
-    const types = readProcessorTypes(instantiateEngine(module));
-    return new AudioWorkletEngineHost(client, types, sampleRate, faust);
+  ({ client, faust, sampleRate }) => {
+    // Types for compiling graphs for the worklet: the table of the Worker's own engine, an instance of
+    // the same module (no second instance just to read it).
+    return new AudioWorkletEngineHost(client, client.processorTypes(), sampleRate, faust);
     // Graphs with a live audio input node play here: the Worker's own client checks them (and renders
     // offline requests) with the input as silence; the worklet reads the real input.
   },

@@ -12,20 +12,11 @@ import {
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
 import { type EngineAssets, engineAssets } from "../assets/engine-assets";
-import { compileEngineFrom, missingEngineFile } from "../assets/fetch-engine";
+import { loadEngineModule as loadEngineModuleFrom, missingEngineFile } from "../assets/fetch-engine";
 
-let compiled: { url: string; module: Promise<WebAssembly.Module> } | null = null;
-
-/** Compiles engine.wasm once per page; later calls for the same URL share the module. */
+/** The page's one compile of engine.wasm (default: beside this module), shared with its engine Workers. */
 export function loadEngineModule(url: string = engineAssets().engineWasm): Promise<WebAssembly.Module> {
-  if (compiled?.url !== url) {
-    const module = compileEngineFrom(url);
-    compiled = { url, module };
-    module.catch(() => {
-      if (compiled?.module === module) compiled = null;
-    });
-  }
-  return compiled.module;
+  return loadEngineModuleFrom(url);
 }
 
 const workletLoaded = new WeakMap<BaseAudioContext, Promise<void>>();
