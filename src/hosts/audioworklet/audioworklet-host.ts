@@ -41,12 +41,14 @@ import type { LoopRegion } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
 import { isLiveInputNode, LIVE_INPUT_NODE_ID } from "../../engine/live-input-node";
 import type { ProcessorTypeInfo } from "../../engine/processor-types";
+import type { WasmEngine } from "../../engine/wasm-engine";
 import type { FaustRegistry } from "../../faust/registry";
 import type { AudioWorkletHostApi, CompiledStage, WireResult } from "../../protocol/main-worker";
 import type { InProcessEngineClient } from "../in-process/in-process-client";
 import { EngineHost, settle } from "../worker/engine-host";
 import { renderLive } from "./live-render";
-import { RETURN_GRAPH, returnGraph } from "./return-graph";
+import { RETURN_GRAPH, type ReturnLayout, returnGraph } from "./return-graph";
+import { stageTapChannels } from "./stage-channels";
 import { WorkletDriver } from "./worklet-driver";
 import { compileForWorklet, tapLatencies } from "./worklet-program";
 
@@ -72,7 +74,9 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     private readonly inProcess: InProcessEngineClient,
     private readonly types: readonly ProcessorTypeInfo[],
     private readonly sampleRate: number,
-    private readonly faust?: FaustRegistry,
+    private readonly faust: FaustRegistry | undefined,
+    /** A fresh engine at `sampleRate` for reading a stage's channel counts (stage-channels.ts). */
+    private readonly probeEngine: (sampleRate: number) => WasmEngine,
   ) {
     super(inProcess);
   }
@@ -99,20 +103,30 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     return settle(async () => {
       const stages: CompiledStage[] = [];
       const routes: Parameters<WorkletDriver["setStages"]>[0] = [];
-      for (const input of graphs) {
-        const graph = parseContract(GraphDescriptorSchema, input, root);
-        checkGraph(graph, { rootLabel: root });
-        refuseLiveInputInStages(graph, root);
-        const { compiled, audio } = await compileForWorklet(graph, {
-          types: this.types,
-          sampleRate,
-          readBuffer: (handle) => this.inProcess.readBuffer(handle),
-          bufferRate: (handle) => this.inProcess.bufferSampleRate(handle),
-          faust: this.faust,
-          root,
-        });
-        stages.push({ program: compiled.program, buffers: audio, tapLatency: tapLatencies(graph, compiled) });
-        routes.push({ graph, nodeIndex: compiled.nodeIndex, nodeCount: compiled.program.nodes.length });
+      const probe = this.probeEngine(sampleRate);
+      try {
+        for (const input of graphs) {
+          const graph = parseContract(GraphDescriptorSchema, input, root);
+          checkGraph(graph, { rootLabel: root });
+          refuseLiveInputInStages(graph, root);
+          const { compiled, audio } = await compileForWorklet(graph, {
+            types: this.types,
+            sampleRate,
+            readBuffer: (handle) => this.inProcess.readBuffer(handle),
+            bufferRate: (handle) => this.inProcess.bufferSampleRate(handle),
+            faust: this.faust,
+            root,
+          });
+          stages.push({
+            program: compiled.program,
+            buffers: audio,
+            tapLatency: tapLatencies(graph, compiled),
+            tapChannels: stageTapChannels(probe, graph, compiled, audio),
+          });
+          routes.push({ graph, nodeIndex: compiled.nodeIndex, nodeCount: compiled.program.nodes.length });
+        }
+      } finally {
+        probe.destroy();
       }
       if (live) this.driver?.setStages(routes);
       return stages;
@@ -123,10 +137,10 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     this.driver?.endStages();
   }
 
-  loadWamReturn(stems: number): Promise<WireResult<void>> {
+  loadWamReturn(layout: ReturnLayout): Promise<WireResult<void>> {
     return settle(async () => {
       await this.inProcess.loadGraph(RETURN_GRAPH);
-      const graph = parseContract(GraphDescriptorSchema, returnGraph(stems), "load_graph.graph");
+      const graph = parseContract(GraphDescriptorSchema, returnGraph(layout), "load_graph.graph");
       if (this.driver) await this.driver.load(graph, "load_graph.graph");
     });
   }
