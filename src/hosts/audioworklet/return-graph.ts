@@ -38,12 +38,14 @@ export function returnSlots(layout: ReturnLayout): number[] {
 }
 
 /**
- * The return graph of a WAM graph laid out as `layout`: RETURN_GRAPH, an input port with capture: true
- * reading the output's channels of the primary's input 0 (a live render records the output there,
- * with all its channels: the primary plays two), and for stem i an input port with capture: true
- * reading its channels after the output's and the stems' before it. The primary's live capture
- * records them as its own nodes' outputs; the compiler renders them although the output does not
- * depend on them (off-path captures).
+ * The return graph of a WAM graph laid out as `layout`: an input port with capture: true reading the
+ * output's channels of the primary's input 0 (a live render records the output there, with all its
+ * channels: the primary plays two), for stem i an input port with capture: true reading its channels
+ * after the output's and the stems' before it, and as the output a gain at 0 fed by the ports: the
+ * primary plays silence (the return input is added to it), and its engine renders the ports because
+ * its output depends on them. (Off the output's path, the compiler's hidden sink would make them
+ * part of what the primary plays: a mono output's second channel would be a port's.) The primary's
+ * live capture records the ports as its own nodes' outputs.
  */
 export function returnGraph(layout: ReturnLayout): GraphDescriptorInput {
   const slots = returnSlots(layout);
@@ -54,12 +56,16 @@ export function returnGraph(layout: ReturnLayout): GraphDescriptorInput {
     capture: true,
     extensions: { stage_port: 0, stage_channel: channel, stage_channels: channels },
   });
+  const ports = [
+    port(RETURN_OUTPUT_PORT, 0, layout.output),
+    ...layout.stems.map((channels, i) => port(stemPortName(i), first[i + 1] as number, channels)),
+  ];
+  const silence = RETURN_GRAPH.nodes[0]?.name as string;
   return {
     ...RETURN_GRAPH,
     nodes: [
-      ...RETURN_GRAPH.nodes,
-      port(RETURN_OUTPUT_PORT, 0, layout.output),
-      ...layout.stems.map((channels, i) => port(stemPortName(i), first[i + 1] as number, channels)),
+      ...ports,
+      { name: silence, node_id: "builtin:gain", inputs: ports.map((p) => p.name), params: { gain: 0 } },
     ],
   };
 }
