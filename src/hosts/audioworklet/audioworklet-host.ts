@@ -39,6 +39,7 @@ import type { LiveMidiMessageInput } from "../../contracts/live-midi";
 import type { RenderRequestInput, RenderResult } from "../../contracts/render";
 import type { LoopRegion } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
+import type { CompiledGraph } from "../../engine/graph-compiler";
 import { isLiveInputNode, LIVE_INPUT_NODE_ID } from "../../engine/live-input-node";
 import type { ProcessorTypeInfo } from "../../engine/processor-types";
 import type { WasmEngine } from "../../engine/wasm-engine";
@@ -68,6 +69,7 @@ function refuseLiveInputInStages(graph: GraphDescriptor, root: string): void {
 
 export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHostApi {
   private driver: WorkletDriver | null = null;
+  private probe: WasmEngine | null = null;
   private readonly realtimeRenders = new Map<string, AbortController>();
 
   constructor(
@@ -75,8 +77,8 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     private readonly types: readonly ProcessorTypeInfo[],
     private readonly sampleRate: number,
     private readonly faust: FaustRegistry | undefined,
-    /** A fresh engine at `sampleRate` for reading a stage's channel counts (stage-channels.ts). */
-    private readonly probeEngine: (sampleRate: number) => WasmEngine,
+    /** Makes the engine that reads stages' channel counts (stage-channels.ts; made once, kept). */
+    private readonly makeProbe: () => WasmEngine,
   ) {
     super(inProcess);
   }
@@ -94,6 +96,22 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     );
   }
 
+  /**
+   * A compiled stage's tap channel counts, read in the kept probe engine (a channel count does not
+   * depend on the rate; the call is synchronous, so stages compiled at once never share it midway).
+   * A probe that threw is dropped.
+   */
+  private tapChannels(graph: GraphDescriptor, compiled: CompiledGraph, audio: Float32Array[][]): number[] {
+    this.probe ??= this.makeProbe();
+    try {
+      return stageTapChannels(this.probe, graph, compiled, audio);
+    } catch (error) {
+      this.probe.destroy();
+      this.probe = null;
+      throw error;
+    }
+  }
+
   compileStages(
     graphs: GraphDescriptorInput[],
     sampleRate: number,
@@ -103,30 +121,25 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     return settle(async () => {
       const stages: CompiledStage[] = [];
       const routes: Parameters<WorkletDriver["setStages"]>[0] = [];
-      const probe = this.probeEngine(sampleRate);
-      try {
-        for (const input of graphs) {
-          const graph = parseContract(GraphDescriptorSchema, input, root);
-          checkGraph(graph, { rootLabel: root });
-          refuseLiveInputInStages(graph, root);
-          const { compiled, audio } = await compileForWorklet(graph, {
-            types: this.types,
-            sampleRate,
-            readBuffer: (handle) => this.inProcess.readBuffer(handle),
-            bufferRate: (handle) => this.inProcess.bufferSampleRate(handle),
-            faust: this.faust,
-            root,
-          });
-          stages.push({
-            program: compiled.program,
-            buffers: audio,
-            tapLatency: tapLatencies(graph, compiled),
-            tapChannels: stageTapChannels(probe, graph, compiled, audio),
-          });
-          routes.push({ graph, nodeIndex: compiled.nodeIndex, nodeCount: compiled.program.nodes.length });
-        }
-      } finally {
-        probe.destroy();
+      for (const input of graphs) {
+        const graph = parseContract(GraphDescriptorSchema, input, root);
+        checkGraph(graph, { rootLabel: root });
+        refuseLiveInputInStages(graph, root);
+        const { compiled, audio } = await compileForWorklet(graph, {
+          types: this.types,
+          sampleRate,
+          readBuffer: (handle) => this.inProcess.readBuffer(handle),
+          bufferRate: (handle) => this.inProcess.bufferSampleRate(handle),
+          faust: this.faust,
+          root,
+        });
+        stages.push({
+          program: compiled.program,
+          buffers: audio,
+          tapLatency: tapLatencies(graph, compiled),
+          tapChannels: this.tapChannels(graph, compiled, audio),
+        });
+        routes.push({ graph, nodeIndex: compiled.nodeIndex, nodeCount: compiled.program.nodes.length });
       }
       if (live) this.driver?.setStages(routes);
       return stages;

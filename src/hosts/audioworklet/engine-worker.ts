@@ -13,7 +13,7 @@ serveEngine(
   ({ client, module, faust, sampleRate }) => {
     // Types for compiling graphs for the worklet: the same table the engine was built with.
     const types = readProcessorTypes(instantiateEngine(module));
-    const probe = (rate: number) => new WasmEngine(instantiateEngine(module), rate, 128);
+    const probe = () => new WasmEngine(instantiateEngine(module), sampleRate, 128);
     return new AudioWorkletEngineHost(client, types, sampleRate, faust, probe);
     // Graphs with a live audio input node play here: the Worker's own client checks them (and renders
     // offline requests) with the input as silence; the worklet reads the real input.
