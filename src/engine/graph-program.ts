@@ -63,7 +63,7 @@ export interface StagePortSpec {
    * reads a WAM graph's stems after its output on one input (wam-live-graph.ts, returnGraph).
    */
   channel?: number;
-  /** An input port: how many channels it reads and outputs (default 2, a stage crossing's). */
+  /** An input port: how many channels it reads and outputs (default 2; a WAM graph's: its signal's). */
   channels?: number;
 }
 

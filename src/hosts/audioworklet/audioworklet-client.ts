@@ -450,8 +450,9 @@ export class AudioWorkletEngineClient
       stems,
     );
     try {
-      // The primary plays the return graph: silence, and a port per stem (return-graph.ts).
-      await this.call((remote) => remote.loadWamReturn(stems.length));
+      // The primary plays the return graph: silence, a port for the output and one per stem
+      // (return-graph.ts).
+      await this.call((remote) => remote.loadWamReturn(next.returnLayout));
     } catch (error) {
       next.discard();
       throw error;

@@ -50,10 +50,11 @@ export interface EngineWorkletOptions {
   /** Audio the program refers to as engine buffer ids 0, 1, ... (copied to the audio thread). */
   buffers?: Float32Array[][];
   /**
-   * A stage of a graph partitioned around WAM nodes: this many stereo inputs and outputs, read and
-   * written by the program's stage ports (EngineProcessorOptions.stage).
+   * A stage of a graph partitioned around WAM nodes: this many inputs and outputs, read and written by
+   * the program's stage ports (EngineProcessorOptions.stage). Output k has `outputChannels[k]`
+   * channels (its tap's node's; 2 when absent); an input carries what feeds it.
    */
-  stage?: { inputs: number; outputs: number; follow?: string; index?: number };
+  stage?: { inputs: number; outputs: number; outputChannels?: number[]; follow?: string; index?: number };
 }
 
 /** The engine's AudioWorkletNode and its port, typed by the main <-> worklet protocol. */
@@ -94,10 +95,11 @@ export async function createEngineWorklet(
       ? {
           numberOfInputs: stage.inputs,
           numberOfOutputs: stage.outputs,
-          outputChannelCount: Array.from({ length: stage.outputs }, () => 2),
-          // Every input is read as stereo whatever feeds it (Web Audio up- or down-mixes).
+          outputChannelCount: Array.from({ length: stage.outputs }, (_, k) => stage.outputChannels?.[k] ?? 2),
+          // Each input has one connection and takes its channels unmixed ("max"): the input port
+          // reading it declares as many (stage-latency.ts).
           channelCount: 2,
-          channelCountMode: "explicit",
+          channelCountMode: "max",
           channelInterpretation: "speakers",
           processorOptions,
         }
