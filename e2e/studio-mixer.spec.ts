@@ -8,37 +8,8 @@
 import { expect, type Page, test } from "@playwright/test";
 
 import { NOT_ISOLATED_PORT } from "../playwright.config";
+import { historyLength, TONE_WAV_IN_PAGE } from "./studio-fixture";
 import { recordPageFailures } from "./support/page-failures";
-
-/** A mono float32 WAV of `seconds` of a 1 kHz sine of amplitude 0.4 at the page's audio rate. */
-const TONE_WAV_IN_PAGE = `
-  window.toneWav = (name, seconds, rate) => {
-    const frames = Math.round(seconds * rate);
-    const samples = new Float32Array(frames);
-    for (let i = 0; i < frames; i++) samples[i] = 0.4 * Math.sin((2 * Math.PI * 1000 * i) / rate);
-    const header = new DataView(new ArrayBuffer(44));
-    const text = (at, s) => [...s].forEach((c, i) => header.setUint8(at + i, c.charCodeAt(0)));
-    text(0, "RIFF");
-    header.setUint32(4, 36 + samples.byteLength, true);
-    text(8, "WAVEfmt ");
-    header.setUint32(16, 16, true);
-    header.setUint16(20, 3, true);
-    header.setUint16(22, 1, true);
-    header.setUint32(24, rate, true);
-    header.setUint32(28, rate * 4, true);
-    header.setUint16(32, 4, true);
-    header.setUint16(34, 32, true);
-    text(36, "data");
-    header.setUint32(40, samples.byteLength, true);
-    return new File([header.buffer, samples], name, { type: "audio/wav" });
-  };
-`;
-
-declare global {
-  interface Window {
-    toneWav(name: string, seconds: number, rate: number): File;
-  }
-}
 
 const db = (x: number) => 20 * Math.log10(x);
 /** The tone through the centre pan (equal power, cos(π/4) each side): peak and RMS per channel. */
@@ -102,8 +73,6 @@ async function stripFigures(page: Page, name: string) {
   };
 }
 
-const historyLength = (page: Page) =>
-  page.evaluate(() => document.querySelector("webdreamer-studio")?.editor.history.done.length ?? -1);
 const sendOf = (page: Page) =>
   page.evaluate(() => document.querySelector("webdreamer-studio")?.project.tracks[0]?.sends[0] ?? null);
 

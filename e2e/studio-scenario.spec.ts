@@ -14,8 +14,6 @@ import { expect, type Page, test } from "@playwright/test";
 import { NOT_ISOLATED_PORT } from "../playwright.config";
 import { decodeWav } from "../src/audio-io/wav-codec";
 import { beatAtSeconds, secondsAtBeat } from "../src/contracts/tempo-map";
-import { createEngine } from "../src/create-engine";
-import { exportProject } from "../src/project/export-project";
 import { dbToGain } from "../src/project/mixer-laws";
 import type { Project } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
@@ -24,11 +22,13 @@ import {
   clickOnsets,
   fakeClickCapture,
   historyLength,
+  lastAudioTake,
   masterPeak,
   midiHz,
   openNewStudio,
   pageSampleRate,
   powerAt,
+  renderInNode,
   studioProject,
   toneWav,
 } from "./studio-fixture";
@@ -93,14 +93,8 @@ function liveCapture(page: Page, extra: string[]) {
 }
 
 /** The Node render of a saved .wdproj at `rate`: its mixdown's bytes. */
-async function renderInNode(file: { name: string; bytes: Buffer }, rate: number) {
-  const opened = await unzipProject(new Uint8Array(file.bytes), file.name);
-  const node = await createEngine({ sampleRate: rate });
-  try {
-    return await exportProject(node, opened, { sampleRate: rate });
-  } finally {
-    await node.close();
-  }
+async function renderFileInNode(file: { name: string; bytes: Buffer }, rate: number) {
+  return renderInNode(await unzipProject(new Uint8Array(file.bytes), file.name), rate);
 }
 
 test("the scenario: a song made, played, exported as Node renders it, recorded, undone and redone", async ({
@@ -256,7 +250,7 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
     const exported = decodeWav(new Uint8Array(mixdown.bytes));
     // The studio exports at its engine's rate (the page's).
     expect(exported.sampleRate).toBe(rates.studio);
-    const inNode = await renderInNode(file, exported.sampleRate);
+    const inNode = await renderFileInNode(file, exported.sampleRate);
     expect(exported.channels[0]?.length).toBe(inNode.frames);
     expect(Buffer.from(inNode.mixdown).equals(mixdown.bytes)).toBe(true);
     // The cutoff lane acts: the saw an octave up gives each note a harmonic at 6 × its frequency; with
@@ -367,17 +361,7 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
     );
     await studio.getByRole("button", { name: "Stop" }).click();
     await expect(studio.getByRole("button", { name: /^Audio clip Take 1/ })).toBeVisible();
-    const made = await page.evaluate(() => {
-      const finished = document.querySelector("webdreamer-studio")?.lastAudioTake;
-      if (!finished) throw new Error("no audio take");
-      return {
-        sampleRate: finished.take.sampleRate,
-        startFrame: finished.take.startFrame,
-        latency: finished.take.latency,
-        lostFrames: finished.take.lostFrames,
-        audio: Array.from(finished.audio.channels[0] ?? []),
-      };
-    });
+    const made = await lastAudioTake(page);
     const vox = (await studioProject(page)).tracks.find((t) => t.id === "vox");
     const clip = vox?.kind === "audio" ? vox.clips[0] : undefined;
     expect(made.lostFrames).toBe(0);

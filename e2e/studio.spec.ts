@@ -6,11 +6,9 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
 
 import { decodeWav, encodeWav } from "../src/audio-io/wav-codec";
-import { createEngine } from "../src/create-engine";
-import { exportProject } from "../src/project/export-project";
-import type { Project } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
 import type { EngineChangeDetail } from "../src/studio/studio-element";
+import { openNewStudio, studioProject as project, renderInNode, setInstrumentNotes } from "./studio-fixture";
 import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
@@ -34,14 +32,6 @@ function markedWav(sampleRate: number): Buffer {
   return Buffer.from(encodeWav({ sampleRate, channels: [samples] }, { format: "float32" }));
 }
 
-function project(page: Page): Promise<Project> {
-  return page.evaluate(() => {
-    const studio = document.querySelector("webdreamer-studio");
-    if (!studio) throw new Error("no studio on the page");
-    return JSON.parse(JSON.stringify(studio.project)) as Project;
-  });
-}
-
 /** Drags the middle (or an edge handle) of `target` by `dx` pixels, in steps as a hand would. */
 async function drag(page: Page, target: Locator, dx: number): Promise<void> {
   const box = await target.boundingBox();
@@ -58,14 +48,9 @@ test("a song made in the studio plays on its frames and exports what Node.js ren
   test.setTimeout(180_000);
   const failures = recordPageFailures(page);
   await page.emulateMedia({ colorScheme: "dark" });
-  await page.goto("/");
-  const studio = page.locator("webdreamer-studio");
   // Discovery fills the picker (the synth first) once the pointer reaches the arrangement.
-  await studio.locator(".arrangement").hover();
-  await expect(studio.getByLabel("Instrument", { exact: true })).toHaveValue("builtin:synth", {
-    timeout: 30_000,
-  });
-  await studio.getByRole("button", { name: "New" }).click();
+  await openNewStudio(page);
+  const studio = page.locator("webdreamer-studio");
   await studio.getByRole("textbox", { name: "Project name" }).fill("Studio e2e");
   await studio.getByRole("textbox", { name: "Project name" }).press("Enter");
   await page.evaluate(() => {
@@ -122,22 +107,14 @@ test("a song made in the studio plays on its frames and exports what Node.js ren
   await drag(page, midiClip.locator(".trim.end"), 4 * 32);
   await expect(studio.getByRole("button", { name: /^MIDI clip Clip 1, 1:1, 8 beats/ })).toBeVisible();
   // The notes through the public API (studio-midi.spec.ts draws them in the piano roll): two from beat 3.
-  await page.evaluate(() => {
-    const element = document.querySelector("webdreamer-studio");
-    const track = element?.project.tracks[1];
-    if (!element || track?.kind !== "instrument") throw new Error("no synth track");
-    element.editor.execute({
-      type: "update_clip",
-      track_id: track.id,
-      clip_id: track.clips[0]?.id as string,
-      clip: {
-        notes: [
-          { beat: 3, length_beats: 1, note: 57, velocity: 100 },
-          { beat: 4, length_beats: 2, note: 64, velocity: 90 },
-        ],
-      },
-    });
-  });
+  await setInstrumentNotes(
+    page,
+    [
+      { beat: 3, length_beats: 1, note: 57, velocity: 100 },
+      { beat: 4, length_beats: 2, note: 64, velocity: 90 },
+    ],
+    1,
+  );
   await expect(studio.locator(".clip.midi svg.notes rect")).toHaveCount(2);
 
   // 4. The synth's fader at -6 dB (the slider's own input and change events).
@@ -252,9 +229,7 @@ test("a song made in the studio plays on its frames and exports what Node.js ren
   expect(file.name).toBe("Studio-e2e.wdproj");
   const opened = await unzipProject(new Uint8Array(file.bytes), file.name);
   expect(opened.project.tracks.map((track) => track.name)).toEqual(["marks", "Synth"]);
-  const node = await createEngine({ sampleRate: rate });
-  const inNode = await exportProject(node, opened, { sampleRate: rate });
-  await node.close();
+  const inNode = await renderInNode(opened, rate);
   const exported = decodeWav(new Uint8Array(mixdown.bytes));
   expect(exported.sampleRate).toBe(rate);
   expect(exported.channels[0]?.length).toBe(inNode.frames);
