@@ -175,6 +175,52 @@ export function clickOnsets(channel: ArrayLike<number>): number[] {
   return found;
 }
 
+/**
+ * The studio's project played by its live engine (a live render, not offline) from beat 0 to
+ * `endBeat`, once every edit reached it. With stems, which mark captures, so the graph differs from
+ * the one playing and loads afresh: no tail of what played before (a kept graph keeps its processors'
+ * state, docs/realtime.md). Returns the output's channels and the left channel of each capture (every
+ * track's strip, and the nodes `extra` names), by node name.
+ */
+export function liveRender(page: Page, endBeat: number, extra: string[] = []) {
+  return page.evaluate(
+    async ({ endBeat, extra }) => {
+      const element = document.querySelector("webdreamer-studio");
+      const engine = element?.engine;
+      if (!element || !engine) throw new Error("the studio's engine has not started");
+      await element.settled();
+      const path = "/src/project/compile-project.ts";
+      const { compileProject } = (await import(
+        /* @vite-ignore */ path
+      )) as typeof import("../src/project/compile-project");
+      const { request } = compileProject(element.project, {
+        sampleRate: engine.context.sampleRate,
+        buffers: element.engineBuffers,
+        range: { start_beat: 0, end_beat: endBeat },
+        stems: true,
+      });
+      const options = { ...request.options, offline: false };
+      if (extra.length > 0) options.capture = [...((request.options.capture as string[]) ?? []), ...extra];
+      const result = await engine.render({ ...request, options });
+      const [left, right] = await engine.readBuffer(result.buffer_handle as string);
+      const handles = (result.extensions as { captures?: Record<string, string> }).captures ?? {};
+      const captures: Record<string, number[]> = {};
+      for (const [name, handle] of Object.entries(handles))
+        captures[name] = Array.from((await engine.readBuffer(handle))[0] as Float32Array);
+      return {
+        status: result.status,
+        graph: (result.extensions.live_render as { graph?: string } | undefined)?.graph,
+        frames: result.frames,
+        rate: engine.context.sampleRate,
+        left: Array.from(left ?? []),
+        right: Array.from(right ?? []),
+        captures,
+      };
+    },
+    { endBeat, extra },
+  );
+}
+
 /** The live engine's master window peak (left) over 20 animation frames; -1 without an engine. */
 export function masterPeak(page: Page): Promise<number> {
   return page.evaluate(async () => {

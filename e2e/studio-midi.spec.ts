@@ -10,7 +10,7 @@ import type { MidiRecording } from "../src/api/midi-recording";
 import { beatAtSeconds } from "../src/contracts/tempo-map";
 import type { MidiClip } from "../src/project/project-schema";
 import { ROLL_ROW_PX, rowTop } from "../src/studio/piano-roll-math";
-import { historyLength, openNewStudio, studioProject as project } from "./studio-fixture";
+import { historyLength, liveRender, openNewStudio, studioProject as project } from "./studio-fixture";
 import { recordPageFailures } from "./support/page-failures";
 
 /** The piano roll's zoom (piano-roll-panel.ts): pixels per beat. */
@@ -121,36 +121,16 @@ test("notes drawn in the piano roll play on their frames; keys played live are r
   await studio.getByRole("button", { name: "Play" }).click();
   await expect(studio.getByRole("button", { name: "Pause" })).toBeVisible({ timeout: 30_000 });
   await studio.getByRole("button", { name: "Stop" }).click();
-  const live = await page.evaluate(async () => {
-    const element = document.querySelector("webdreamer-studio");
-    const engine = element?.engine;
-    if (!element || !engine) throw new Error("the studio's engine has not started");
-    await element.settled();
-    const path = "/src/project/compile-project.ts";
-    const { compileProject } = (await import(
-      /* @vite-ignore */ path
-    )) as typeof import("../src/project/compile-project");
-    const { request } = compileProject(element.project, {
-      sampleRate: engine.context.sampleRate,
-      buffers: element.engineBuffers,
-      range: { start_beat: 0, end_beat: 4 },
-      stems: true,
-    });
-    const result = await engine.render({ ...request, options: { ...request.options, offline: false } });
-    const [left] = await engine.readBuffer(result.buffer_handle as string);
-    const samples = left as Float32Array;
-    const rate = engine.context.sampleRate;
-    const first = samples.findIndex((value) => value !== 0);
-    const quietFrom = Math.round(0.6 * rate);
-    const second = samples.findIndex((value, i) => i >= quietFrom && value !== 0);
-    return { status: result.status, rate, first, second, quietFrom };
-  });
+  const live = await liveRender(page, 4);
   expect(live.status).toBe("ok");
+  const first = live.left.findIndex((value) => value !== 0);
+  const quietFrom = Math.round(0.6 * live.rate);
+  const second = live.left.findIndex((value, i) => i >= quietFrom && value !== 0);
   const frameOf = (beat: number) => Math.round(((beat * 60) / 120) * live.rate);
-  expect(live.first).toBeGreaterThanOrEqual(frameOf(0.5));
-  expect(live.first).toBeLessThanOrEqual(frameOf(0.5) + 2);
-  expect(live.second).toBeGreaterThanOrEqual(frameOf(2));
-  expect(live.second).toBeLessThanOrEqual(frameOf(2) + 2);
+  expect(first).toBeGreaterThanOrEqual(frameOf(0.5));
+  expect(first).toBeLessThanOrEqual(frameOf(0.5) + 2);
+  expect(second).toBeGreaterThanOrEqual(frameOf(2));
+  expect(second).toBeLessThanOrEqual(frameOf(2) + 2);
 
   // 7. Record armed, Play: past beat 4 the computer keyboard (focus in the keyboard) and the
   // on-screen keys play the synth; Stop puts what was played into a new clip, one undo step.

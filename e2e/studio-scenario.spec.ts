@@ -23,6 +23,7 @@ import {
   fakeClickCapture,
   historyLength,
   lastAudioTake,
+  liveRender,
   masterPeak,
   midiHz,
   openNewStudio,
@@ -57,39 +58,6 @@ async function dragBy(page: Page, x: number, y: number, dx: number, dy: number):
   await page.mouse.down();
   for (let step = 1; step <= 6; step++) await page.mouse.move(x + (dx * step) / 6, y + (dy * step) / 6);
   await page.mouse.up();
-}
-
-/**
- * The project played by the live engine (a live render, not offline) of beats 0 to 8, with every
- * track's strip and `extra` nodes captured: the left channel of each, by node name.
- */
-function liveCapture(page: Page, extra: string[]) {
-  return page.evaluate(async (extra) => {
-    const element = document.querySelector("webdreamer-studio");
-    const engine = element?.engine;
-    if (!element || !engine) throw new Error("the studio's engine has not started");
-    await element.settled();
-    const path = "/src/project/compile-project.ts";
-    const { compileProject } = (await import(
-      /* @vite-ignore */ path
-    )) as typeof import("../src/project/compile-project");
-    const { request } = compileProject(element.project, {
-      sampleRate: engine.context.sampleRate,
-      buffers: element.engineBuffers,
-      range: { start_beat: 0, end_beat: 8 },
-      stems: true,
-    });
-    const capture = [...((request.options.capture as string[]) ?? []), ...extra];
-    const result = await engine.render({
-      ...request,
-      options: { ...request.options, offline: false, capture },
-    });
-    const handles = (result.extensions as { captures?: Record<string, string> }).captures ?? {};
-    const channels: Record<string, number[]> = {};
-    for (const [name, handle] of Object.entries(handles))
-      channels[name] = Array.from((await engine.readBuffer(handle))[0] as Float32Array);
-    return { status: result.status, rate: engine.context.sampleRate, channels };
-  }, extra);
 }
 
 /** The Node render of a saved .wdproj at `rate`: its mixdown's bytes. */
@@ -211,11 +179,11 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
     await expect(studio.getByRole("button", { name: "Pause" })).toBeVisible({ timeout: 30_000 });
     await studio.getByRole("button", { name: "Stop" }).click();
     const sendNode = `${toneId}.send.send`;
-    const live = await liveCapture(page, [sendNode]);
+    const live = await liveRender(page, 8, [sendNode]);
     expect(live.status).toBe("ok");
     expect(live.rate).toBe(rate);
     const frameOf = (beat: number) => Math.round(((beat * 60) / 120) * rate);
-    const synthStrip = live.channels[`${synthId}.pan`] ?? [];
+    const synthStrip = live.captures[`${synthId}.pan`] ?? [];
     const first = synthStrip.findIndex((x) => x !== 0);
     expect(first).toBeGreaterThanOrEqual(frameOf(1));
     expect(first).toBeLessThanOrEqual(frameOf(1) + 2);
@@ -223,8 +191,8 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
     expect(second).toBeGreaterThanOrEqual(frameOf(3));
     expect(second).toBeLessThanOrEqual(frameOf(3) + 2);
     // The send: the tone's strip (post-fader and pan) × 10^(-6/20), frame by frame.
-    const toneStrip = live.channels[`${toneId}.pan`] ?? [];
-    const send = live.channels[sendNode] ?? [];
+    const toneStrip = live.captures[`${toneId}.pan`] ?? [];
+    const send = live.captures[sendNode] ?? [];
     expect(send.length).toBe(toneStrip.length);
     let worst = 0;
     for (let i = 0; i < send.length; i++)
@@ -403,9 +371,9 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
     }
     expect(await studioProject(page)).toEqual(last.project);
     // The redone project plays in the engine as before: the send again the tone × its gain.
-    const live = await liveCapture(page, [`${toneId}.send.send`]);
-    const toneStrip = live.channels[`${toneId}.pan`] ?? [];
-    const send = live.channels[`${toneId}.send.send`] ?? [];
+    const live = await liveRender(page, 8, [`${toneId}.send.send`]);
+    const toneStrip = live.captures[`${toneId}.pan`] ?? [];
+    const send = live.captures[`${toneId}.send.send`] ?? [];
     expect(peakOf(send)).toBeCloseTo(peakOf(toneStrip) * dbToGain(SEND_DB), 6);
   });
 

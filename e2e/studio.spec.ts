@@ -8,7 +8,13 @@ import { expect, type Locator, type Page, test } from "@playwright/test";
 import { decodeWav, encodeWav } from "../src/audio-io/wav-codec";
 import { unzipProject } from "../src/project/project-zip";
 import type { EngineChangeDetail } from "../src/studio/studio-element";
-import { openNewStudio, studioProject as project, renderInNode, setInstrumentNotes } from "./studio-fixture";
+import {
+  liveRender,
+  openNewStudio,
+  studioProject as project,
+  renderInNode,
+  setInstrumentNotes,
+} from "./studio-fixture";
 import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
@@ -176,50 +182,22 @@ test("a song made in the studio plays on its frames and exports what Node.js ren
 
   // 6. What the engine plays, captured live from the studio's own engine and buffers: the audio
   // clip's first sample on the frame of beat 2, the second mark 1000 frames later, by the pan law.
-  const live = await page.evaluate(async () => {
-    const element = document.querySelector("webdreamer-studio");
-    const engine = element?.engine;
-    if (!element || !engine) throw new Error("the studio's engine has not started");
-    await element.settled();
-    const path = "/src/project/compile-project.ts";
-    const { compileProject } = (await import(
-      /* @vite-ignore */ path
-    )) as typeof import("../src/project/compile-project");
-    const { request } = compileProject(element.project, {
-      sampleRate: engine.context.sampleRate,
-      buffers: element.engineBuffers,
-      range: { start_beat: 0, end_beat: 4 },
-      // Stems mark captures, so the graph differs from the one playing and loads afresh: no tail of
-      // what played before the capture (a kept graph keeps its processors' state, docs/realtime.md).
-      stems: true,
-    });
-    const result = await engine.render({ ...request, options: { ...request.options, offline: false } });
-    const [left, right] = await engine.readBuffer(result.buffer_handle as string);
-    const firstSound = (left as Float32Array).findIndex((value) => value !== 0);
-    return {
-      graph: (result.extensions.live_render as { graph?: string } | undefined)?.graph,
-      status: result.status,
-      frames: result.frames,
-      rate: engine.context.sampleRate,
-      firstSound,
-      atFirst: [left?.[firstSound], right?.[firstSound]],
-      atSecond: [left?.[firstSound + 1000], right?.[firstSound + 1000]],
-      between: Math.max(...(left as Float32Array).subarray(firstSound + 1, firstSound + 1000).map(Math.abs)),
-      synthFrom: (left as Float32Array).findIndex((value, i) => i > firstSound + 1000 && value !== 0),
-    };
-  });
+  const live = await liveRender(page, 4);
+  const { left, right } = live;
+  const firstSound = left.findIndex((value) => value !== 0);
   expect(live.status).toBe("ok");
   expect(live.graph).toBe("restored");
   expect(live.rate).toBe(rate);
   expect(live.frames).toBe(2 * rate);
-  expect(live.firstSound).toBe(Math.round(((2 * 60) / TEMPO) * rate));
-  expect(live.atFirst[0]).toBeCloseTo(0.5 * CENTRE_GAIN, 6);
-  expect(live.atFirst[1]).toBeCloseTo(0.5 * CENTRE_GAIN, 6);
-  expect(live.atSecond[0]).toBeCloseTo(-0.25 * CENTRE_GAIN, 6);
-  expect(live.between).toBe(0);
+  expect(firstSound).toBe(Math.round(((2 * 60) / TEMPO) * rate));
+  expect(left[firstSound]).toBeCloseTo(0.5 * CENTRE_GAIN, 6);
+  expect(right[firstSound]).toBeCloseTo(0.5 * CENTRE_GAIN, 6);
+  expect(left[firstSound + 1000]).toBeCloseTo(-0.25 * CENTRE_GAIN, 6);
+  expect(Math.max(...left.slice(firstSound + 1, firstSound + 1000).map(Math.abs))).toBe(0);
   // The synth's first note at beat 3 (its attack starts from 0, so allow the first frame to be silent).
-  expect(live.synthFrom).toBeGreaterThanOrEqual(Math.round(1.5 * rate));
-  expect(live.synthFrom).toBeLessThanOrEqual(Math.round(1.5 * rate) + 2);
+  const synthFrom = left.findIndex((value, i) => i > firstSound + 1000 && value !== 0);
+  expect(synthFrom).toBeGreaterThanOrEqual(Math.round(1.5 * rate));
+  expect(synthFrom).toBeLessThanOrEqual(Math.round(1.5 * rate) + 2);
 
   // 7. The mixdown, exported in the Worker with a progress bar, and the project as a file: Node.js
   // renders the file to the same bytes.
