@@ -68,9 +68,15 @@ export class ExportFlow {
     return exported;
   }
 
-  /** Cancels the export in progress. */
+  /**
+   * Cancels the export in progress. The bar goes at once and a new export may start: a render that
+   * was already finishing (its last blocks, the WAV) is let run out and its result dropped, so
+   * nothing downloads after Cancel.
+   */
   cancel(): void {
     this.abort?.abort();
+    this.abort = null;
+    this.show(null);
   }
 
   /** One export at a time, behind the project bar's progress bar and Cancel. */
@@ -91,18 +97,25 @@ export class ExportFlow {
         sampleRate: this.flow.sampleRate(),
         stems: kind === "stems",
         signal: abort.signal,
-        onProgress: (fraction: number) => this.show(fraction),
+        onProgress: (fraction: number) => {
+          if (!abort.signal.aborted) this.show(fraction);
+        },
       };
-      if (live !== null)
-        return await exportProject(live, { project: this.flow.project(), audio: this.flow.audio() }, options);
-      return await this.flow.offline.mixdown(this.flow.project(), this.flow.audio(), options);
+      const exported =
+        live !== null
+          ? await exportProject(live, { project: this.flow.project(), audio: this.flow.audio() }, options)
+          : await this.flow.offline.mixdown(this.flow.project(), this.flow.audio(), options);
+      return abort.signal.aborted ? null : exported;
     } catch (error) {
       if (abort.signal.aborted) return null;
       this.flow.failed(error, `The ${kind} could not be exported`);
       return null;
     } finally {
-      this.abort = null;
-      this.show(null);
+      // A cancelled export's end leaves alone an export started after its Cancel.
+      if (this.abort === abort) {
+        this.abort = null;
+        this.show(null);
+      }
     }
   }
 
