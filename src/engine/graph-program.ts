@@ -103,6 +103,12 @@ export interface GraphProgram {
   /** Index of the node whose output is the engine's output. */
   output: number;
   /**
+   * The node a listener hears, when it is not `output`: the graph's output node, when the compiler
+   * made `output` a hidden sink that also renders captured nodes off the output's path
+   * (graph-compiler.ts). The real-time host plays and meters this node's channels.
+   */
+  played?: number;
+  /**
    * Nodes whose output the audio thread meters every quantum (each is also captured), in the order
    * of the node meter block's slots (node-meter-tap.ts). From the graph's `extensions.meters`.
    */
