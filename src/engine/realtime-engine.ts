@@ -296,13 +296,12 @@ export class RealtimeEngine implements CommandVisitor {
   /** Control (and after a memory growth): views of the played node's channels. */
   private refreshPlayedViews(): void {
     const { engine, played } = this;
+    this.playedViews = [];
+    if (played < 0) return;
     this.playedGrowth = engine.exports.growths.count;
-    this.playedViews =
-      played < 0
-        ? []
-        : Array.from({ length: Math.max(0, engine.nodeOutputChannels(played)) }, (_, c) =>
-            engine.captureChannel(played, c),
-          );
+    this.playedViews = Array.from({ length: Math.max(0, engine.nodeOutputChannels(played)) }, (_, c) =>
+      engine.captureChannel(played, c),
+    );
   }
 
   /** Copies the played node's channels into frames [offset, offset + n) of `outputs`. */
