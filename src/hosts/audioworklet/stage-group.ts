@@ -35,6 +35,12 @@ export interface StageMember {
   replaceLane(node: number, param: string, base: number, timeline: TimelineEntry[]): SlotLoad;
   /** Control: the value parameter `param` of node `node` of this stage has now (getParameter). */
   paramValue(node: number, param: number): number;
+  /**
+   * Control: quantum buffers holding, after each quantum the stage renders, the values node `node`'s
+   * first `params` parameters took on its frames (a live render's record_automation:
+   * stage-parameter-tap.ts); null when the stage cannot record them.
+   */
+  recordParameters(node: number, params: number): Float32Array[] | null;
 }
 
 /** The command counters the transport block publishes, summed over the group. */
