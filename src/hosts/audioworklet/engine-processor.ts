@@ -356,13 +356,16 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.endStageGroup();
         return;
       case "wam-events":
-        this.lanes?.addOnce(message.instanceId, message.frames, message.events);
+        this.lanes?.addOnce(message.instanceId, message.frames, message.events, message.scheduled === true);
         return;
       case "wam-lane-param":
         this.lanes?.replaceParam(message.instanceId, message.param, message.frames, message.events);
         return;
       case "wam-lanes":
         this.lanes = new WamEventLanes(message.groupId, message.groupKey, message.lanes);
+        // Live MIDI handed to a WAM is recorded as the engine's, numbered after the stages' nodes.
+        this.lanes.midiTap = this.midiRecordTap;
+        this.lanes.tapBase = this.group?.nodeTotal ?? 0;
         if (this.lanes.unreachable.length > 0) {
           this.main.postMessage({
             type: "error",
@@ -393,6 +396,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.midiRecord = openRing(message.midiRecord, Float64Array);
         this.midiRecordTap = new MidiRecordTap(this.midiRecord);
         if (this.realtime) this.realtime.midiTap = this.midiRecordTap;
+        if (this.lanes) this.lanes.midiTap = this.midiRecordTap;
         this.snapshot.sampleRate = sampleRate;
         return;
       case "midi-record":

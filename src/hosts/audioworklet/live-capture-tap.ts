@@ -199,7 +199,9 @@ export class LiveCaptureTap implements PieceTap {
     for (const { node, params, stage } of this.spec.parameterSources ?? []) {
       // A stage's parameters are read from its quantum buffers at the quantum's end, not per piece.
       this.views.push(
-        stage === undefined ? Array.from({ length: params }, (_, p) => this.engine.parameterRecord(node, p)) : [],
+        stage === undefined
+          ? Array.from({ length: params }, (_, p) => this.engine.parameterRecord(node, p))
+          : [],
       );
     }
   }

@@ -94,6 +94,11 @@ export class StageGroup implements CommandVisitor {
     }
   }
 
+  /** The stages' program nodes in all: group indices from it on number the WAM nodes (wam-event-lanes.ts). */
+  get nodeTotal(): number {
+    return this.bases[this.members.length] as number;
+  }
+
   /** The member playing stage `stage`, or null (not joined, or no such stage). */
   member(stage: number): StageMember | null {
     return this.members[stage] ?? null;

@@ -29,6 +29,20 @@ export function wamGraphPlayedMidi(
 ): PlayedMidiExtensions | null {
   const names = request.options.record_midi?.nodes;
   if (names === undefined) return null;
+  const played = wamGraphTimelineMidi(request, names, startFrame, frames);
+  return playedMidiResult(request, played, request.start_position_seconds ?? 0, frames);
+}
+
+/**
+ * The messages the graph's timeline plays to each of `names` on transport frames [startFrame,
+ * startFrame + frames), frames relative to startFrame (a real-time render merges the live ones in).
+ */
+export function wamGraphTimelineMidi(
+  request: RenderRequest,
+  names: readonly string[],
+  startFrame: number,
+  frames: number,
+): Map<string, FramedMidiMessage[]> {
   const graph = request.node_graph;
   const played = new Map<string, FramedMidiMessage[]>();
   for (const name of names) {
@@ -49,5 +63,5 @@ export function wamGraphPlayedMidi(
     }
     played.set(name, messages);
   }
-  return playedMidiResult(request, played, request.start_position_seconds ?? 0, frames);
+  return played;
 }
