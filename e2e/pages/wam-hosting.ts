@@ -551,7 +551,7 @@ const api = {
     const offline = await renderChannels(graph, 1, { options: records });
     const left = channels[0] as Float32Array;
     const read = async (r: typeof result, node: string, id: string) => {
-      const handle = (r.extensions.automation ?? {})[node]?.[id];
+      const handle = r.extensions.automation?.[node]?.[id];
       return handle ? ((await client().readBuffer(handle))[0] as Float32Array) : new Float32Array(0);
     };
     const liveRamp = await read(result, "ramp", "gain");
