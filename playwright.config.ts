@@ -37,9 +37,10 @@ const preview = `npx vite preview --outDir ${E2E_PAGES_DIR}`;
  * leaves idle. A third does not: the phase took 9.1 min with three against 9.2 with two (the cores
  * are busy after all; /usr/bin/time had read 0.72 cores, but it only counts the processes its child
  * waits for, which leaves out Chromium's renderers). `npm run test:e2e` (part of `npm test`) runs
- * "parallel" first, then "serial" alone. Vitest does not run beside "serial" either: tried at the idle scheduling class,
- * it saved two minutes but its own timed tests (a farm worker's takeover, cpu_units measured against
- * a reference) failed when starved.
+ * "parallel" first, then "serial" alone. `npm test` runs Vitest's "untimed" project beside "serial" at the
+ * idle scheduling class (scripts/test-e2e.sh), and its "timed" one alone before: tried with every
+ * Vitest file beside "serial", it saved two minutes, but two timed tests (a farm worker's takeover,
+ * cpu_units measured against a reference) failed when starved.
  * package.spec.ts is in "parallel": its `npm pack` rebuilds dist/ in a copy of the repository
  * (e2e/support/scratch-project.ts), and the pages are served from their own build, so nothing the
  * other tests read changes under them.

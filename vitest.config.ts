@@ -1,10 +1,35 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // Node-side tests: contracts, engine (real WASM, no mocks), data plane, CLI.
 // Browser tests live in e2e/ and run under Playwright.
+
+/**
+ * The test files whose checks read the clock or the CPU: a measured cost (cpu_units), a deadline
+ * (a killed farm worker's job taken over, a stuck worker stopped, a big file read in under 5 s), or
+ * the wall clock against the CPU clock. `npm test` runs them on their own, before the browser tests
+ * (scripts/test-e2e.sh --with-node-tests); the other files ("untimed") run beside the browser tests
+ * that play in real time, at the idle scheduling class, where a file may wait minutes for a core and
+ * only its outcome counts. A new test that measures time belongs in this list.
+ */
+const TIMED_FILES = [
+  "test/audio-io/regular-file.test.ts",
+  "test/cli/cli-files.test.ts",
+  "test/cli/farm.test.ts",
+  "test/cli/session-render.test.ts",
+  "test/cli/worker-pool.test.ts",
+  "test/dataplane/data-plane.test.ts",
+  "test/dataplane/doorbell.test.ts",
+  "test/engine/node-cpu-units.test.ts",
+  "test/engine/node-resources.test.ts",
+  "test/engine/render-job.test.ts",
+  "test/hosts/in-process/liveness.test.ts",
+  "test/hosts/worker/engine-host.test.ts",
+  "test/project/compile-scale.test.ts",
+  "test/session/session-files.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     environment: "node",
     testTimeout: 60_000,
     // Vitest's default is one file at a time on two cores (CPUs - 1, leaving one to its main
@@ -12,5 +37,17 @@ export default defineConfig({
     maxWorkers: 2,
     // The CLI, built once for the test files that run it (test/cli/).
     globalSetup: ["test/support/build-cli-once.ts"],
+    // `vitest run` runs both; `vitest run --project timed` one of them.
+    projects: [
+      { extends: true, test: { name: "timed", include: TIMED_FILES } },
+      {
+        extends: true,
+        test: {
+          name: "untimed",
+          include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...TIMED_FILES],
+        },
+      },
+    ],
   },
 });

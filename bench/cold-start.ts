@@ -13,6 +13,11 @@
  * Both pages are timed the same way: an init script (FIRST_SOUND_PROBE) taps whatever is connected
  * to an AudioContext's destination with an AnalyserNode and notes performance.now() (milliseconds
  * since the navigation started) when the first sample above 1e-3 shows there. Interleaved pairs.
+ *
+ * Row cold-start.idle-click: the same two pages loaded, then left idle (the load event, then no
+ * request for IDLE_MS), then Play pressed (the player's button; faustwasm's page runs the same
+ * script as above, its bundle already imported): milliseconds from the press to first sound. What a
+ * visitor who reads the page before pressing Play waits.
  */
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -59,6 +64,7 @@ const FIRST_SOUND_PROBE = `(() => {
   poll();
 })();`;
 
+/** The player's page; `?idle` waits for window.__press() instead of pressing Play at once. */
 const PLAYER_PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>player cold start</title></head>
 <body>
@@ -75,7 +81,8 @@ const press = () => {
   }
   else requestAnimationFrame(press);
 };
-press();
+if (location.search === "?idle") window.__press = press;
+else press();
 </script></body></html>
 `;
 
@@ -84,14 +91,19 @@ const FAUSTWASM_PAGE = `<!doctype html>
 <body>
 <script type="module">
 import { FaustMonoDspGenerator } from "./vendor/faustwasm/index.js";
-const context = new AudioContext();
-const [module, json] = await Promise.all([
-  WebAssembly.compileStreaming(fetch("./dsp/arpeggio.wasm")),
-  fetch("./dsp/arpeggio.json").then((response) => response.text()),
-]);
-const node = await new FaustMonoDspGenerator().createNode(context, "arpeggio", { module, json, soundfiles: {} });
-node.connect(context.destination);
-await context.resume();
+const play = async () => {
+  window.__playPressedMs = performance.now();
+  const context = new AudioContext();
+  const [module, json] = await Promise.all([
+    WebAssembly.compileStreaming(fetch("./dsp/arpeggio.wasm")),
+    fetch("./dsp/arpeggio.json").then((response) => response.text()),
+  ]);
+  const node = await new FaustMonoDspGenerator().createNode(context, "arpeggio", { module, json, soundfiles: {} });
+  node.connect(context.destination);
+  await context.resume();
+};
+if (location.search === "?idle") window.__press = play;
+else await play();
 </script></body></html>
 `;
 
@@ -116,15 +128,27 @@ async function preparePages(folder: string): Promise<void> {
 /** Milliseconds from navigation to the player's Play press, per visit of the player page (for the log). */
 export const playPressedMs: number[] = [];
 
-/** Milliseconds from navigation to first sound of `url`, in a fresh context (cold caches). */
-async function firstSoundMs(browser: Browser, url: string): Promise<number> {
+/** How long a page is left idle before the idle-click rows press Play. */
+const IDLE_MS = 500;
+
+/**
+ * Milliseconds from navigation to first sound of `url`, in a fresh context (cold caches); with
+ * `idle`, from the Play press, made once the page has loaded and been idle for IDLE_MS.
+ */
+async function firstSoundMs(browser: Browser, url: string, idle = false): Promise<number> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     const failures: string[] = [];
     page.on("pageerror", (error) => failures.push(error.message));
     await page.addInitScript(FIRST_SOUND_PROBE);
-    await page.goto(url);
+    await page.goto(idle ? `${url}?idle` : url);
+    if (idle) {
+      await page.waitForFunction(() => "__press" in window, undefined, { timeout: 60_000 });
+      await page.waitForLoadState("networkidle");
+      await page.waitForTimeout(IDLE_MS);
+      await page.evaluate(() => (window as unknown as { __press(): void }).__press());
+    }
     const handle = await page
       .waitForFunction(() => (window as { __firstSoundMs?: number }).__firstSoundMs, undefined, {
         timeout: 60_000,
@@ -133,8 +157,10 @@ async function firstSoundMs(browser: Browser, url: string): Promise<number> {
         throw new Error(`cold start: no sound from ${url} (${failures.join("; ") || error.message})`);
       });
     const pressed = await page.evaluate(() => (window as { __playPressedMs?: number }).__playPressedMs);
-    if (pressed !== undefined) playPressedMs.push(pressed);
-    return (await handle.jsonValue()) as number;
+    const sounded = (await handle.jsonValue()) as number;
+    if (idle) return sounded - (pressed ?? Number.NaN);
+    if (pressed !== undefined && url.endsWith("player.html")) playPressedMs.push(pressed);
+    return sounded;
   } finally {
     await context.close();
   }
@@ -156,6 +182,8 @@ export async function benchColdStart(browser: Browser, pairs: number) {
     return await interleave(pairs, {
       player: () => firstSoundMs(browser, `${server.url}player.html`),
       faustwasm: () => firstSoundMs(browser, `${server.url}faustwasm.html`),
+      playerIdle: () => firstSoundMs(browser, `${server.url}player.html`, true),
+      faustwasmIdle: () => firstSoundMs(browser, `${server.url}faustwasm.html`, true),
     });
   } finally {
     await server.close();

@@ -39,14 +39,15 @@ const cpuMs = () => {
 const now = values["cpu-time"] ? cpuMs : () => performance.now();
 const before = await compileEngineModule(readFileSync(values.before));
 const after = await compileEngineModule(readFileSync(values.after));
+/** The fusion counters, which builds before them lack (main's before graph fusion, before planAdding). */
+const COUNTERS = ["wd_fused_nodes", "wd_adding_nodes"];
 /**
- * An engine.wasm built before wd_fused_nodes existed (main's, before graph fusion) lacks that one
- * export, which the loader requires: instantiated here with it standing in (0), and no external
- * nodes (W1 and W2 have none).
+ * An engine.wasm built before one of the COUNTERS existed lacks that export, which the loader
+ * requires: instantiated here with it standing in (0), and no external nodes (W1 and W2 have none).
  */
 function instantiateAny(module: WebAssembly.Module): EngineExports {
-  if (WebAssembly.Module.exports(module).some((e) => e.name === "wd_fused_nodes"))
-    return instantiateEngine(module);
+  const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  if (COUNTERS.every((name) => names.has(name))) return instantiateEngine(module);
   const growths = { count: 0 };
   const refuse = () => {
     throw new Error("external nodes are not supported by bench/engine-ab.ts");
@@ -62,8 +63,8 @@ function instantiateAny(module: WebAssembly.Module): EngineExports {
     env: { emscripten_notify_memory_growth: () => growths.count++ },
   });
   const exports = {
+    ...Object.fromEntries(COUNTERS.map((name) => [name, () => 0])),
     ...instance.exports,
-    wd_fused_nodes: () => 0,
     externals: { register: refuse, unregister: () => {}, attach: () => {} },
     growths,
   } as unknown as EngineExports;

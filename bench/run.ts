@@ -76,6 +76,8 @@ const GROUPS = [
   "startup",
   "memory",
   "live",
+  // The cold-start row alone ("live" runs it too): page load to first sound, player against faustwasm.
+  "cold-start",
 ] as const;
 type Group = (typeof GROUPS)[number];
 
@@ -342,6 +344,17 @@ async function coldStartRow(browser: import("@playwright/test").Browser): Promis
     { ours: times.player, reference: times.faustwasm },
     pairStats(times.player, times.faustwasm, cheaper),
   );
+  console.error(
+    `[bench] cold start after an idle page, ms from the Play press: player [${list(times.playerIdle)}], ` +
+      `faustwasm [${list(times.faustwasmIdle)}]`,
+  );
+  row(
+    "cold-start.idle-click",
+    "ms from the Play press to first sound: <webdreamer-player>, default patch, page loaded and idle, fresh browser context",
+    "faustwasm's page loaded and idle, then the same Play (AudioContext, precompiled .wasm and JSON fetched, createNode), fresh browser context (interleaved rounds)",
+    { ours: times.playerIdle, reference: times.faustwasmIdle },
+    pairStats(times.playerIdle, times.faustwasmIdle, cheaper),
+  );
 }
 
 /** The project export, webdreamer's Worker host and Chromium's native nodes alternating in one page. */
@@ -584,7 +597,7 @@ async function memoryRows(): Promise<void> {
 }
 
 const started = performance.now();
-const browserGroups: Group[] = ["workloads", "w3", "realtime", "project", "wam", "live"];
+const browserGroups: Group[] = ["workloads", "w3", "realtime", "project", "wam", "live", "cold-start"];
 if (browserGroups.some(runs)) {
   await withBrowser(async (browser, address) => {
     const fresh = async () => {
@@ -598,10 +611,8 @@ if (browserGroups.some(runs)) {
     if (runs("realtime")) await realtimeRows(await fresh(), address);
     if (runs("project")) await projectRows(await fresh(), address);
     if (runs("wam")) await wamRow(await fresh(), address);
-    if (runs("live")) {
-      await liveRows(await fresh(), address);
-      await coldStartRow(browser);
-    }
+    if (runs("live")) await liveRows(await fresh(), address);
+    if (runs("live") || runs("cold-start")) await coldStartRow(browser);
   });
 }
 if (runs("serve")) await serveRow();

@@ -8,8 +8,9 @@
 import { expect, type Page, test } from "@playwright/test";
 
 import { encodeWav } from "../src/audio-io/wav-codec";
-import type { AudioClip, Project } from "../src/project/project-schema";
+import type { AudioClip } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
+import { studioProject as project, settled } from "./studio-fixture";
 import { downloadBytes } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
@@ -24,14 +25,6 @@ function noiseWav(sampleRate: number, seed: number): Buffer {
     return (state / 2 ** 32 - 0.5) * 0.8;
   });
   return Buffer.from(encodeWav({ sampleRate, channels: [samples] }, { format: "float32" }));
-}
-
-function project(page: Page): Promise<Project> {
-  return page.evaluate(() => {
-    const studio = document.querySelector("webdreamer-studio");
-    if (!studio) throw new Error("no studio on the page");
-    return JSON.parse(JSON.stringify(studio.project)) as Project;
-  });
 }
 
 /** [id, start, length] of each clip of the track at `index`. */
@@ -262,7 +255,7 @@ test("split, duplicate, move, markers and the loop range, each one undo step", a
   // 8. Play: the engine loops beats 4 to 8 (2 s to 4 s); Loop turns it off and on.
   await studio.getByRole("button", { name: "Play" }).click();
   await expect(studio.getByRole("button", { name: "Pause" })).toBeVisible({ timeout: 30_000 });
-  await page.evaluate(() => document.querySelector("webdreamer-studio")?.settled());
+  await settled(page);
   const transport = () =>
     page.evaluate(() => {
       const state = document.querySelector("webdreamer-studio")?.engine?.readTransport();

@@ -1,59 +1,22 @@
 /**
  * Recording the live audio input in <webdreamer-studio>: an armed audio track, Record and Play take
- * Chromium's fake capture device (a WAV of clicks written here) into a new clip "Take 1" where
+ * Chromium's fake capture device (a WAV of clicks the fixture writes) into a new clip "Take 1" where
  * recording started less the measured input latency, as one undo step, with nothing of the input
  * heard (monitoring off).
  */
-import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { expect, type Page, test } from "@playwright/test";
-import { encodeWav } from "../src/audio-io/wav-codec";
+import { expect, test } from "@playwright/test";
 import { beatAtSeconds } from "../src/contracts/tempo-map";
-import type { Project } from "../src/project/project-schema";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium";
+import {
+  clickOnsets,
+  fakeClickCapture,
+  historyLength,
+  lastAudioTake,
+  studioProject as project,
+} from "./studio-fixture";
 import { recordPageFailures } from "./support/page-failures";
 
-/** A 4-frame click of 0.9 every 0.25 s at 48 kHz, 2 s (the fake device loops it). */
-const CLICK_FILE = join(tmpdir(), `webdreamer-studio-clicks-${process.pid}.wav`);
-{
-  const channel = new Float32Array(96000);
-  for (let at = 1000; at < channel.length; at += 12000) channel.fill(0.9, at, at + 4);
-  writeFileSync(CLICK_FILE, encodeWav({ sampleRate: 48000, channels: [channel] }, { format: "pcm16" }));
-}
-
-test.use({
-  launchOptions: {
-    executablePath: CHROMIUM_PATH,
-    args: [
-      ...CHROMIUM_ARGS,
-      "--use-fake-ui-for-media-stream",
-      "--use-fake-device-for-media-stream",
-      `--use-file-for-fake-audio-capture=${CLICK_FILE}`,
-    ],
-  },
-});
-
-function project(page: Page): Promise<Project> {
-  return page.evaluate(() => {
-    const studio = document.querySelector("webdreamer-studio");
-    if (!studio) throw new Error("no studio on the page");
-    return JSON.parse(JSON.stringify(studio.project)) as Project;
-  });
-}
-
-/** Frames where |x| first reaches 0.25 after at least 1000 frames below it. */
-function onsets(channel: number[]): number[] {
-  const found: number[] = [];
-  let quiet = 1000;
-  channel.forEach((value, i) => {
-    if (Math.abs(value) >= 0.25) {
-      if (quiet >= 1000) found.push(i);
-      quiet = 0;
-    } else quiet++;
-  });
-  return found;
-}
+/** Chromium's fake capture device plays a 4-frame click of 0.9 every 0.25 s at 48 kHz (2 s, looped). */
+test.use({ launchOptions: fakeClickCapture("studio") });
 
 test("an armed audio track records the fake capture device into a clip at the start less the input latency, one undo step", async ({
   page,
@@ -77,9 +40,7 @@ test("an armed audio track records the fake capture device into a clip at the st
   await page.waitForFunction(() => document.querySelector("webdreamer-studio")?.engine !== null);
   await studio.getByRole("button", { name: "Pause" }).click();
   await page.evaluate(() => document.querySelector("webdreamer-studio")?.engine?.seek(2));
-  const steps = await page.evaluate(
-    () => document.querySelector("webdreamer-studio")?.editor.history.done.length,
-  );
+  const steps = await historyLength(page);
 
   await studio.getByRole("button", { name: "Record", exact: true }).click();
   await studio.getByRole("button", { name: "Play" }).click();
@@ -102,24 +63,12 @@ test("an armed audio track records the fake capture device into a clip at the st
   await expect(studio.getByRole("button", { name: /^Audio clip Take 1/ })).toBeVisible();
   await studio.locator(".arrangement").screenshot({ path: "docs/images/studio-audio-take.png" });
 
-  const made = await page.evaluate(() => {
-    const finished = document.querySelector("webdreamer-studio")?.lastAudioTake;
-    if (!finished) throw new Error("no audio take");
-    return {
-      sampleRate: finished.take.sampleRate,
-      startFrame: finished.take.startFrame,
-      latency: finished.take.latency,
-      lostFrames: finished.take.lostFrames,
-      startBeat: finished.startBeat,
-      audio: Array.from(finished.audio.channels[0] ?? []),
-      takeLength: finished.take.channels[0].length,
-    };
-  });
+  const made = await lastAudioTake(page);
   const { sampleRate, startFrame, latency } = made;
   const after = await project(page);
   const track = after.tracks.find((t) => t.id === "vox");
   const clip = track?.kind === "audio" ? track.clips[0] : undefined;
-  const clicks = onsets(made.audio);
+  const clicks = clickOnsets(made.audio);
   console.log(
     `studio take at ${sampleRate} Hz: started on transport frame ${startFrame}, latency ${JSON.stringify(latency)}, ` +
       `clip ${JSON.stringify(clip)}, ${made.audio.length} frames, clicks at clip frames ${JSON.stringify(clicks)}; ` +
@@ -145,9 +94,7 @@ test("an armed audio track records the fake capture device into a clip at the st
   expect(gaps.filter((gap) => Math.abs(gap - period) <= 2).length).toBeGreaterThanOrEqual(gaps.length - 1);
 
   // One undo step: Undo removes the clip and its audio.
-  expect(
-    await page.evaluate(() => document.querySelector("webdreamer-studio")?.editor.history.done.length),
-  ).toBe((steps as number) + 1);
+  expect(await historyLength(page)).toBe(steps + 1);
   await page.evaluate(() => document.querySelector("webdreamer-studio")?.undo());
   const undone = await project(page);
   const vox = undone.tracks.find((t) => t.id === "vox");

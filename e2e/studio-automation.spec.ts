@@ -8,14 +8,19 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, type Locator, type Page, test } from "@playwright/test";
 
 import { decodeWav, encodeWav } from "../src/audio-io/wav-codec";
-import { createEngine } from "../src/create-engine";
-import { exportProject } from "../src/project/export-project";
 import type { AutomationPoint } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
 import { laneValueAt } from "../src/studio/automation-math";
 import { roundForStorage, valueAtPosition } from "../src/studio/device-controls";
 import type { EngineChangeDetail } from "../src/studio/studio-element";
-import { historyLength, openNewStudio, pageSampleRate, studioProject as project } from "./studio-fixture";
+import {
+  exportAndRenderInNode,
+  historyLength,
+  openNewStudio,
+  pageSampleRate,
+  studioProject as project,
+  renderInNode,
+} from "./studio-fixture";
 import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
@@ -266,9 +271,7 @@ test("automation lanes: points drawn, dragged and recorded play as the lane says
   expect(volume).toEqual(await lane(page, "volume"));
   expect(panLane).toEqual(recorded);
   expect(opened.project.tracks[1]?.automation[cutoffAddress]?.points).toEqual(cutoffRecorded);
-  const node = await createEngine({ sampleRate: rate });
-  const rendered = decodeWav((await exportProject(node, opened, { sampleRate: rate })).mixdown);
-  await node.close();
+  const rendered = decodeWav((await renderInNode(opened, rate)).mixdown);
   const [left, right] = rendered.channels as [Float32Array, Float32Array];
   const checked: string[] = [];
   // Fixed beats along the volume lane, and the recorded pan points (wherever the playhead was) with
@@ -382,14 +385,8 @@ test("the master's lanes: its volume drawn and set, a master device's parameter,
 
   // 5. The mixdown equals the Node render of the saved file and holds each level on its frames:
   // DC 0.5 through the centre pan (cos(pi/4)), halved at beat 2 by the volume, times the written gain.
-  const mixdown = await download(page, () => studio.getByRole("button", { name: "Export mixdown" }).click());
-  const file = await download(page, () => studio.getByRole("button", { name: "Save as file" }).click());
-  const exported = decodeWav(new Uint8Array(mixdown.bytes));
-  const opened = await unzipProject(new Uint8Array(file.bytes), file.name);
+  const { mixdown, exported, opened, inNode } = await exportAndRenderInNode(page);
   expect(opened.project.master.automation[`device:${gain}:gain`]?.points).toEqual(written);
-  const node = await createEngine({ sampleRate: exported.sampleRate });
-  const inNode = await exportProject(node, opened, { sampleRate: exported.sampleRate });
-  await node.close();
   expect(Buffer.from(inNode.mixdown).equals(mixdown.bytes)).toBe(true);
   const left = exported.channels[0] as Float32Array;
   const perSecond = exported.sampleRate;

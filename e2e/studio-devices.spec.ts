@@ -9,28 +9,19 @@
 import { expect, type Page, test } from "@playwright/test";
 
 import { decodeWav } from "../src/audio-io/wav-codec";
-import type { Device, Project } from "../src/project/project-schema";
+import type { Device } from "../src/project/project-schema";
+import {
+  historyLength,
+  openNewStudio,
+  studioProject as project,
+  setInstrumentNotes,
+  settled,
+} from "./studio-fixture";
 import { downloadBytes } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
-function project(page: Page): Promise<Project> {
-  return page.evaluate(() => {
-    const studio = document.querySelector("webdreamer-studio");
-    if (!studio) throw new Error("no studio on the page");
-    return JSON.parse(JSON.stringify(studio.project)) as Project;
-  });
-}
-
 async function synthDevices(page: Page): Promise<Device[]> {
   return (await project(page)).tracks.find((track) => track.kind === "instrument")?.devices ?? [];
-}
-
-function historyLength(page: Page): Promise<number> {
-  return page.evaluate(() => document.querySelector("webdreamer-studio")?.editor.history.done.length ?? -1);
-}
-
-function settled(page: Page): Promise<void> {
-  return page.evaluate(() => document.querySelector("webdreamer-studio")?.settled());
 }
 
 /**
@@ -63,27 +54,12 @@ test("a filter's cutoff, a Faust device typed in place, presets and undo in the 
   test.setTimeout(480_000);
   const failures = recordPageFailures(page);
   await page.emulateMedia({ colorScheme: "dark" });
-  await page.goto("/");
+  await openNewStudio(page);
   const studio = page.locator("webdreamer-studio");
-  await studio.locator(".arrangement").hover();
-  await expect(studio.getByLabel("Instrument", { exact: true })).toHaveValue("builtin:synth", {
-    timeout: 30_000,
-  });
-  await studio.getByRole("button", { name: "New" }).click();
   await studio.getByRole("button", { name: "Instrument track" }).click();
   await studio.getByRole("button", { name: "Add MIDI clip to Synth" }).click();
   // One long saw note (the synth's default voice), rich in harmonics up to the top of the spectrum.
-  await page.evaluate(() => {
-    const element = document.querySelector("webdreamer-studio");
-    const track = element?.project.tracks[0];
-    if (!element || track?.kind !== "instrument") throw new Error("no synth track");
-    element.editor.execute({
-      type: "update_clip",
-      track_id: track.id,
-      clip_id: track.clips[0]?.id as string,
-      clip: { notes: [{ beat: 0, length_beats: 4, note: 45, velocity: 100 }] },
-    });
-  });
+  await setInstrumentNotes(page, [{ beat: 0, length_beats: 4, note: 45, velocity: 100 }]);
   const start = await historyLength(page);
 
   // 1. The rack: discovery fills the picker, builtin effects first; a filter added is one step.

@@ -8,11 +8,20 @@ import { expect, test } from "@playwright/test";
 
 import { decodeWav } from "../src/audio-io/wav-codec";
 import { secondsAtBeat } from "../src/contracts/tempo-map";
-import { createEngine } from "../src/create-engine";
-import { exportProject } from "../src/project/export-project";
 import { unzipProject } from "../src/project/project-zip";
 import { DEFAULT_FAUST_SYNTH_CODE, FAUST_SYNTH_VOICES } from "../src/studio/faust-instrument";
-import { masterPeak, midiHz, openNewStudio, powerAt, studioProject as project } from "./studio-fixture";
+import {
+  exportAndRenderInNode,
+  historyLength,
+  masterPeak,
+  midiHz,
+  openNewStudio,
+  powerAt,
+  studioProject as project,
+  renderInNode,
+  setInstrumentNotes,
+  settled,
+} from "./studio-fixture";
 import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
@@ -43,35 +52,17 @@ test("a Faust synth instrument track plays its clip, exports as Node renders it,
 
   // 2. A clip with two notes: A4 on beat 1, E5 on beat 3 (a beat each), added through the editor.
   await studio.getByRole("button", { name: "Add MIDI clip to Faust synth" }).click();
-  await page.evaluate(() => {
-    const element = document.querySelector("webdreamer-studio");
-    const synth = element?.project.tracks[0];
-    if (!element || synth?.kind !== "instrument") throw new Error("no Faust synth track");
-    element.editor.execute({
-      type: "update_clip",
-      track_id: synth.id,
-      clip_id: synth.clips[0]?.id as string,
-      clip: {
-        notes: [
-          { beat: 1, length_beats: 1, note: 69, velocity: 100 },
-          { beat: 3, length_beats: 1, note: 76, velocity: 100 },
-        ],
-      },
-    });
-  });
+  await setInstrumentNotes(page, [
+    { beat: 1, length_beats: 1, note: 69, velocity: 100 },
+    { beat: 3, length_beats: 1, note: 76, velocity: 100 },
+  ]);
   const saved = await project(page);
   const clip = saved.tracks[0]?.kind === "instrument" ? saved.tracks[0].clips[0] : undefined;
   expect(clip?.start_beat).toBe(0);
 
   // 3. The mixdown from the Worker, and the project as a file rendered in Node: the same bytes.
-  const mixdown = await download(page, () => studio.getByRole("button", { name: "Export mixdown" }).click());
-  const file = await download(page, () => studio.getByRole("button", { name: "Save as file" }).click());
-  const exported = decodeWav(new Uint8Array(mixdown.bytes));
+  const { mixdown, exported, inNode } = await exportAndRenderInNode(page);
   const rate = exported.sampleRate;
-  const opened = await unzipProject(new Uint8Array(file.bytes), file.name);
-  const node = await createEngine({ sampleRate: rate });
-  const inNode = await exportProject(node, opened, { sampleRate: rate });
-  await node.close();
   expect(exported.channels[0]?.length).toBe(inNode.frames);
   expect(Buffer.from(inNode.mixdown).equals(mixdown.bytes)).toBe(true);
 
@@ -116,7 +107,7 @@ test("a Faust synth instrument track plays its clip, exports as Node renders it,
   await expect
     .poll(
       async () => {
-        await page.evaluate(() => document.querySelector("webdreamer-studio")?.settled());
+        await settled(page);
         const edited = (await project(page)).tracks[0];
         return edited?.kind === "instrument" ? edited.instrument.extensions?.faust : null;
       },
@@ -136,17 +127,10 @@ test("a Faust synth instrument track plays its clip, exports as Node renders it,
   // with Voices 2 (one undo step, saved in the project) one note is stolen, in the Worker's mixdown
   // and in Node's render of the saved project alike; "0" is refused with a notice and changes nothing.
   const chord = [69, 73, 76];
-  await page.evaluate((notes) => {
-    const element = document.querySelector("webdreamer-studio");
-    const synth = element?.project.tracks[0];
-    if (!element || synth?.kind !== "instrument") throw new Error("no Faust synth track");
-    element.editor.execute({
-      type: "update_clip",
-      track_id: synth.id,
-      clip_id: synth.clips[0]?.id as string,
-      clip: { notes: notes.map((note) => ({ beat: 1, length_beats: 2, note, velocity: 100 })) },
-    });
-  }, chord);
+  await setInstrumentNotes(
+    page,
+    chord.map((note) => ({ beat: 1, length_beats: 2, note, velocity: 100 })),
+  );
   // The exports since the live engine started are at the studio's rate then (the page's), the renders
   // here at the mixdown's.
   let liveRate = 0;
@@ -154,20 +138,12 @@ test("a Faust synth instrument track plays its clip, exports as Node renders it,
     const at = Math.round(secondsAtBeat(saved.tempo, 2) * liveRate);
     return chord.map((note) => powerAt(samples, liveRate, at, size, midiHz(note)));
   };
-  const renderSaved = async (bytes: Buffer, name: string) => {
-    const engine = await createEngine({ sampleRate: liveRate });
-    const result = await exportProject(engine, await unzipProject(new Uint8Array(bytes), name), {
-      sampleRate: liveRate,
-    });
-    await engine.close();
-    return result.mixdown;
-  };
+  const renderSaved = async (bytes: Buffer, name: string) =>
+    (await renderInNode(await unzipProject(new Uint8Array(bytes), name), liveRate)).mixdown;
   const eightFile = await download(page, () => studio.getByRole("button", { name: "Save as file" }).click());
   const voicesField = studio.getByRole("spinbutton", { name: "Voices of Instrument of Faust synth" });
   await expect(voicesField).toHaveValue(String(FAUST_SYNTH_VOICES));
-  const beforeVoices = await page.evaluate(
-    () => document.querySelector("webdreamer-studio")?.editor.history.done.length ?? -1,
-  );
+  const beforeVoices = await historyLength(page);
   await voicesField.fill("0");
   await voicesField.press("Enter");
   await expect(studio.getByText('Voices must be a whole number from 1 to 64, not "0"')).toBeVisible();
@@ -180,9 +156,7 @@ test("a Faust synth instrument track plays its clip, exports as Node renders it,
       return voiced?.kind === "instrument" ? voiced.instrument.extensions?.faust : null;
     })
     .toEqual({ source: DEFAULT_FAUST_SYNTH_CODE, voices: 2 });
-  expect(
-    await page.evaluate(() => document.querySelector("webdreamer-studio")?.editor.history.done.length ?? -1),
-  ).toBe(beforeVoices + 1);
+  expect(await historyLength(page)).toBe(beforeVoices + 1);
   await expect(studio.getByRole("button", { name: "Undo Voices of Faust synth" })).toBeEnabled();
   const twoMixdown = await download(page, () =>
     studio.getByRole("button", { name: "Export mixdown" }).click(),

@@ -10,10 +10,14 @@ import { expect, test } from "@playwright/test";
 
 import { decodeWav } from "../src/audio-io/wav-codec";
 import { secondsAtBeat } from "../src/contracts/tempo-map";
-import { createEngine } from "../src/create-engine";
-import { exportProject } from "../src/project/export-project";
-import { unzipProject } from "../src/project/project-zip";
-import { masterPeak, midiHz, openNewStudio, powerAt, studioProject } from "./studio-fixture";
+import {
+  exportAndRenderInNode,
+  masterPeak,
+  midiHz,
+  openNewStudio,
+  powerAt,
+  studioProject,
+} from "./studio-fixture";
 import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
@@ -166,14 +170,8 @@ test("a Faust instrument from discovery with 4 voices, its parameter in the rack
 
   // 6. The mixdown from the Worker and the saved file rendered in Node: the same bytes.
   const saved = await studioProject(page);
-  const mixdown = await download(page, () => studio.getByRole("button", { name: "Export mixdown" }).click());
-  const file = await download(page, () => studio.getByRole("button", { name: "Save as file" }).click());
-  const exported = decodeWav(new Uint8Array(mixdown.bytes));
+  const { mixdown, exported, inNode } = await exportAndRenderInNode(page);
   const rate = exported.sampleRate;
-  const opened = await unzipProject(new Uint8Array(file.bytes), file.name);
-  const node = await createEngine({ sampleRate: rate });
-  const inNode = await exportProject(node, opened, { sampleRate: rate });
-  await node.close();
   expect(exported.channels[0]?.length).toBe(inNode.frames);
   expect(Buffer.from(inNode.mixdown).equals(mixdown.bytes)).toBe(true);
 

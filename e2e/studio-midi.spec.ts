@@ -8,20 +8,13 @@ import { expect, type Page, test } from "@playwright/test";
 
 import type { MidiRecording } from "../src/api/midi-recording";
 import { beatAtSeconds } from "../src/contracts/tempo-map";
-import type { MidiClip, Project } from "../src/project/project-schema";
+import type { MidiClip } from "../src/project/project-schema";
 import { ROLL_ROW_PX, rowTop } from "../src/studio/piano-roll-math";
+import { historyLength, liveRender, openNewStudio, studioProject as project } from "./studio-fixture";
 import { recordPageFailures } from "./support/page-failures";
 
-/** The piano roll's zoom (studio-element.ts): pixels per beat. */
+/** The piano roll's zoom (piano-roll-panel.ts): pixels per beat. */
 const ROLL_PPB = 64;
-
-function project(page: Page): Promise<Project> {
-  return page.evaluate(() => {
-    const studio = document.querySelector("webdreamer-studio");
-    if (!studio) throw new Error("no studio on the page");
-    return JSON.parse(JSON.stringify(studio.project)) as Project;
-  });
-}
 
 async function synthClips(page: Page): Promise<MidiClip[]> {
   const track = (await project(page)).tracks.find((t) => t.kind === "instrument");
@@ -38,10 +31,6 @@ async function notes(page: Page) {
   }));
 }
 
-function historyLength(page: Page): Promise<number> {
-  return page.evaluate(() => document.querySelector("webdreamer-studio")?.editor.history.done.length ?? -1);
-}
-
 /** Moves the mouse from (x, y) by (dx, dy) in steps, holding the button, as a hand drags. */
 async function dragBy(page: Page, x: number, y: number, dx: number, dy: number): Promise<void> {
   await page.mouse.move(x, y);
@@ -56,13 +45,8 @@ test("notes drawn in the piano roll play on their frames; keys played live are r
   test.setTimeout(180_000);
   const failures = recordPageFailures(page);
   await page.emulateMedia({ colorScheme: "dark" });
-  await page.goto("/");
+  await openNewStudio(page);
   const studio = page.locator("webdreamer-studio");
-  await studio.locator(".arrangement").hover();
-  await expect(studio.getByLabel("Instrument", { exact: true })).toHaveValue("builtin:synth", {
-    timeout: 30_000,
-  });
-  await studio.getByRole("button", { name: "New" }).click();
   await studio.getByRole("button", { name: "Instrument track" }).click();
   await studio.getByRole("button", { name: "Add MIDI clip to Synth" }).click();
   const clip = studio.getByRole("button", { name: /^MIDI clip Clip 1, 1:1, 4 beats/ });
@@ -137,36 +121,16 @@ test("notes drawn in the piano roll play on their frames; keys played live are r
   await studio.getByRole("button", { name: "Play" }).click();
   await expect(studio.getByRole("button", { name: "Pause" })).toBeVisible({ timeout: 30_000 });
   await studio.getByRole("button", { name: "Stop" }).click();
-  const live = await page.evaluate(async () => {
-    const element = document.querySelector("webdreamer-studio");
-    const engine = element?.engine;
-    if (!element || !engine) throw new Error("the studio's engine has not started");
-    await element.settled();
-    const path = "/src/project/compile-project.ts";
-    const { compileProject } = (await import(
-      /* @vite-ignore */ path
-    )) as typeof import("../src/project/compile-project");
-    const { request } = compileProject(element.project, {
-      sampleRate: engine.context.sampleRate,
-      buffers: element.engineBuffers,
-      range: { start_beat: 0, end_beat: 4 },
-      stems: true,
-    });
-    const result = await engine.render({ ...request, options: { ...request.options, offline: false } });
-    const [left] = await engine.readBuffer(result.buffer_handle as string);
-    const samples = left as Float32Array;
-    const rate = engine.context.sampleRate;
-    const first = samples.findIndex((value) => value !== 0);
-    const quietFrom = Math.round(0.6 * rate);
-    const second = samples.findIndex((value, i) => i >= quietFrom && value !== 0);
-    return { status: result.status, rate, first, second, quietFrom };
-  });
+  const live = await liveRender(page, 4);
   expect(live.status).toBe("ok");
+  const first = live.left.findIndex((value) => value !== 0);
+  const quietFrom = Math.round(0.6 * live.rate);
+  const second = live.left.findIndex((value, i) => i >= quietFrom && value !== 0);
   const frameOf = (beat: number) => Math.round(((beat * 60) / 120) * live.rate);
-  expect(live.first).toBeGreaterThanOrEqual(frameOf(0.5));
-  expect(live.first).toBeLessThanOrEqual(frameOf(0.5) + 2);
-  expect(live.second).toBeGreaterThanOrEqual(frameOf(2));
-  expect(live.second).toBeLessThanOrEqual(frameOf(2) + 2);
+  expect(first).toBeGreaterThanOrEqual(frameOf(0.5));
+  expect(first).toBeLessThanOrEqual(frameOf(0.5) + 2);
+  expect(second).toBeGreaterThanOrEqual(frameOf(2));
+  expect(second).toBeLessThanOrEqual(frameOf(2) + 2);
 
   // 7. Record armed, Play: past beat 4 the computer keyboard (focus in the keyboard) and the
   // on-screen keys play the synth; Stop puts what was played into a new clip, one undo step.
@@ -307,13 +271,8 @@ test("Web MIDI input plays the selected track and is recorded with its velocity,
       value: async () => ({ inputs: new Map([["test", port]]), onstatechange: null }),
     });
   });
-  await page.goto("/");
+  await openNewStudio(page);
   const studio = page.locator("webdreamer-studio");
-  await studio.locator(".arrangement").hover();
-  await expect(studio.getByLabel("Instrument", { exact: true })).toHaveValue("builtin:synth", {
-    timeout: 30_000,
-  });
-  await studio.getByRole("button", { name: "New" }).click();
   await studio.getByRole("button", { name: "Instrument track" }).click();
   await studio.getByRole("button", { name: "Connect MIDI" }).click();
   await expect(studio.getByRole("status").filter({ hasText: "MIDI:" })).toHaveText("MIDI: Test keys");

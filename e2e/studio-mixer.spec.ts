@@ -8,37 +8,8 @@
 import { expect, type Page, test } from "@playwright/test";
 
 import { NOT_ISOLATED_PORT } from "../playwright.config";
+import { historyLength, TONE_WAV_IN_PAGE } from "./studio-fixture";
 import { recordPageFailures } from "./support/page-failures";
-
-/** A mono float32 WAV of `seconds` of a 1 kHz sine of amplitude 0.4 at the page's audio rate. */
-const TONE_WAV_IN_PAGE = `
-  window.toneWav = (name, seconds, rate) => {
-    const frames = Math.round(seconds * rate);
-    const samples = new Float32Array(frames);
-    for (let i = 0; i < frames; i++) samples[i] = 0.4 * Math.sin((2 * Math.PI * 1000 * i) / rate);
-    const header = new DataView(new ArrayBuffer(44));
-    const text = (at, s) => [...s].forEach((c, i) => header.setUint8(at + i, c.charCodeAt(0)));
-    text(0, "RIFF");
-    header.setUint32(4, 36 + samples.byteLength, true);
-    text(8, "WAVEfmt ");
-    header.setUint32(16, 16, true);
-    header.setUint16(20, 3, true);
-    header.setUint16(22, 1, true);
-    header.setUint32(24, rate, true);
-    header.setUint32(28, rate * 4, true);
-    header.setUint16(32, 4, true);
-    header.setUint16(34, 32, true);
-    text(36, "data");
-    header.setUint32(40, samples.byteLength, true);
-    return new File([header.buffer, samples], name, { type: "audio/wav" });
-  };
-`;
-
-declare global {
-  interface Window {
-    toneWav(name: string, seconds: number, rate: number): File;
-  }
-}
 
 const db = (x: number) => 20 * Math.log10(x);
 /** The tone through the centre pan (equal power, cos(π/4) each side): peak and RMS per channel. */
@@ -102,8 +73,24 @@ async function stripFigures(page: Page, name: string) {
   };
 }
 
-const historyLength = (page: Page) =>
-  page.evaluate(() => document.querySelector("webdreamer-studio")?.editor.history.done.length ?? -1);
+/**
+ * Loop and Play, then the strips' meters once the tone's strip shows it: peak 0.283 (-10.97 dBFS)
+ * and RMS 0.2 (-13.98 dBFS), within 0.1 dB.
+ */
+async function playTone(page: Page) {
+  const studio = page.locator("webdreamer-studio");
+  await studio.getByRole("button", { name: "Loop" }).click();
+  await studio.getByRole("button", { name: "Play" }).click();
+  await expect(studio.getByRole("button", { name: "Pause" })).toBeVisible({ timeout: 30_000 });
+  await expect
+    .poll(async () => (await readStripMeters(page))?.peak[0] ?? 0, { timeout: 20_000 })
+    .toBeGreaterThan(0.25);
+  const meters = await readStripMeters(page);
+  expect(Math.abs(db(meters?.peak[0] ?? 0) - db(TRACK_PEAK))).toBeLessThan(0.1);
+  expect(Math.abs(db(meters?.rms[0] ?? 0) - db(TRACK_RMS))).toBeLessThan(0.1);
+  return meters;
+}
+
 const sendOf = (page: Page) =>
   page.evaluate(() => document.querySelector("webdreamer-studio")?.project.tracks[0]?.sends[0] ?? null);
 
@@ -139,18 +126,8 @@ test.describe("the studio's mixer", () => {
     expect((await sendOf(page))?.pre_fader).toBe(false);
     expect(await historyLength(page)).toBe(steps + 6);
 
-    await studio.getByRole("button", { name: "Loop" }).click();
-    await studio.getByRole("button", { name: "Play" }).click();
-    await expect(studio.getByRole("button", { name: "Pause" })).toBeVisible({ timeout: 30_000 });
-
-    // The tone's strip: peak 0.283 (-10.97 dBFS) and RMS 0.2 (-13.98 dBFS), within 0.1 dB.
-    await expect
-      .poll(async () => (await readStripMeters(page))?.peak[0] ?? 0, { timeout: 20_000 })
-      .toBeGreaterThan(0.25);
-    const meters = await readStripMeters(page);
+    const meters = await playTone(page);
     expect(meters?.dataPlane).toBe("shared_memory");
-    expect(Math.abs(db(meters?.peak[0] ?? 0) - db(TRACK_PEAK))).toBeLessThan(0.1);
-    expect(Math.abs(db(meters?.rms[0] ?? 0) - db(TRACK_RMS))).toBeLessThan(0.1);
     // The bus answers with the reverb's tail of the send.
     expect(meters?.peak[1] ?? 0).toBeGreaterThan(0.001);
     // The strip shows the same figures (updated four times a second).
@@ -221,21 +198,12 @@ test.describe("the studio's mixer", () => {
     const failures = recordPageFailures(page);
     await openStudioWithTone(page, `http://127.0.0.1:${NOT_ISOLATED_PORT}/`);
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(false);
-    const studio = page.locator("webdreamer-studio");
-    await studio.getByRole("button", { name: "Loop" }).click();
-    await studio.getByRole("button", { name: "Play" }).click();
-    await expect(studio.getByRole("button", { name: "Pause" })).toBeVisible({ timeout: 30_000 });
-    await expect
-      .poll(async () => (await readStripMeters(page))?.peak[0] ?? 0, { timeout: 20_000 })
-      .toBeGreaterThan(0.25);
-    const meters = await readStripMeters(page);
+    const meters = await playTone(page);
     expect(meters?.dataPlane).toBe("message_port");
-    expect(Math.abs(db(meters?.peak[0] ?? 0) - db(TRACK_PEAK))).toBeLessThan(0.1);
-    expect(Math.abs(db(meters?.rms[0] ?? 0) - db(TRACK_RMS))).toBeLessThan(0.1);
     await expect
       .poll(async () => (await stripFigures(page, "Tone")).rms, { timeout: 5_000 })
       .toBeCloseTo(-14.0, 0);
-    await studio.getByRole("button", { name: "Pause" }).click();
+    await page.locator("webdreamer-studio").getByRole("button", { name: "Pause" }).click();
     expect(failures).toEqual([]);
   });
 });

@@ -7,35 +7,11 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 
 import { NOT_ISOLATED_PORT } from "../playwright.config";
+import { openNewStudio, TONE_WAV_IN_PAGE } from "./studio-fixture";
 import { recordPageFailures } from "./support/page-failures";
-
-/** A mono float32 WAV of `seconds` of a sine, built in the page (no fixture file to keep). */
-const TONE_WAV_IN_PAGE = `
-  window.toneWav = (name, frequency, seconds, rate = 48000) => {
-    const frames = Math.round(seconds * rate);
-    const samples = new Float32Array(frames);
-    for (let i = 0; i < frames; i++) samples[i] = 0.4 * Math.sin((2 * Math.PI * frequency * i) / rate);
-    const header = new DataView(new ArrayBuffer(44));
-    const text = (at, s) => [...s].forEach((c, i) => header.setUint8(at + i, c.charCodeAt(0)));
-    text(0, "RIFF");
-    header.setUint32(4, 36 + samples.byteLength, true);
-    text(8, "WAVEfmt ");
-    header.setUint32(16, 16, true);
-    header.setUint16(20, 3, true);
-    header.setUint16(22, 1, true);
-    header.setUint32(24, rate, true);
-    header.setUint32(28, rate * 4, true);
-    header.setUint16(32, 4, true);
-    header.setUint16(34, 32, true);
-    text(36, "data");
-    header.setUint32(40, samples.byteLength, true);
-    return new File([header.buffer, samples], name, { type: "audio/wav" });
-  };
-`;
 
 declare global {
   interface Window {
-    toneWav(name: string, frequency: number, seconds: number): File;
     longTasks: { start: number; duration: number }[];
   }
 }
@@ -49,19 +25,14 @@ async function openStudioWithSong(
   { url = "/", audioTracks = 1, synthTracks = 1, bars = 1 } = {},
 ): Promise<void> {
   await page.addInitScript(TONE_WAV_IN_PAGE);
-  await page.goto(url);
+  await openNewStudio(page, url);
   const studio = page.locator("webdreamer-studio");
-  await studio.locator(".arrangement").hover();
-  await expect(studio.getByLabel("Instrument", { exact: true })).toHaveValue("builtin:synth", {
-    timeout: 30_000,
-  });
-  await studio.getByRole("button", { name: "New" }).click();
   await page.evaluate(
     async ({ audioTracks, synthTracks, bars }) => {
       const element = document.querySelector("webdreamer-studio");
       if (!element) throw new Error("no studio on the page");
       for (let t = 0; t < audioTracks; t++)
-        await element.importAudio(window.toneWav(`tone${t + 1}.wav`, 110 * (t + 2), bars * 2), 0);
+        await element.importAudio(window.toneWav(`tone${t + 1}.wav`, bars * 2, 48000, 110 * (t + 2)), 0);
       for (let t = 0; t < synthTracks; t++) {
         const trackId = element.addInstrumentTrack();
         const notes = Array.from({ length: bars * 4 }, (_, beat) => ({

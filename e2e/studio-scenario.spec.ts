@@ -14,8 +14,6 @@ import { expect, type Page, test } from "@playwright/test";
 import { NOT_ISOLATED_PORT } from "../playwright.config";
 import { decodeWav } from "../src/audio-io/wav-codec";
 import { beatAtSeconds, secondsAtBeat } from "../src/contracts/tempo-map";
-import { createEngine } from "../src/create-engine";
-import { exportProject } from "../src/project/export-project";
 import { dbToGain } from "../src/project/mixer-laws";
 import type { Project } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
@@ -24,11 +22,14 @@ import {
   clickOnsets,
   fakeClickCapture,
   historyLength,
+  lastAudioTake,
+  liveRender,
   masterPeak,
   midiHz,
   openNewStudio,
   pageSampleRate,
   powerAt,
+  renderInNode,
   studioProject,
   toneWav,
 } from "./studio-fixture";
@@ -59,48 +60,9 @@ async function dragBy(page: Page, x: number, y: number, dx: number, dy: number):
   await page.mouse.up();
 }
 
-/**
- * The project played by the live engine (a live render, not offline) of beats 0 to 8, with every
- * track's strip and `extra` nodes captured: the left channel of each, by node name.
- */
-function liveCapture(page: Page, extra: string[]) {
-  return page.evaluate(async (extra) => {
-    const element = document.querySelector("webdreamer-studio");
-    const engine = element?.engine;
-    if (!element || !engine) throw new Error("the studio's engine has not started");
-    await element.settled();
-    const path = "/src/project/compile-project.ts";
-    const { compileProject } = (await import(
-      /* @vite-ignore */ path
-    )) as typeof import("../src/project/compile-project");
-    const { request } = compileProject(element.project, {
-      sampleRate: engine.context.sampleRate,
-      buffers: element.engineBuffers,
-      range: { start_beat: 0, end_beat: 8 },
-      stems: true,
-    });
-    const capture = [...((request.options.capture as string[]) ?? []), ...extra];
-    const result = await engine.render({
-      ...request,
-      options: { ...request.options, offline: false, capture },
-    });
-    const handles = (result.extensions as { captures?: Record<string, string> }).captures ?? {};
-    const channels: Record<string, number[]> = {};
-    for (const [name, handle] of Object.entries(handles))
-      channels[name] = Array.from((await engine.readBuffer(handle))[0] as Float32Array);
-    return { status: result.status, rate: engine.context.sampleRate, channels };
-  }, extra);
-}
-
 /** The Node render of a saved .wdproj at `rate`: its mixdown's bytes. */
-async function renderInNode(file: { name: string; bytes: Buffer }, rate: number) {
-  const opened = await unzipProject(new Uint8Array(file.bytes), file.name);
-  const node = await createEngine({ sampleRate: rate });
-  try {
-    return await exportProject(node, opened, { sampleRate: rate });
-  } finally {
-    await node.close();
-  }
+async function renderFileInNode(file: { name: string; bytes: Buffer }, rate: number) {
+  return renderInNode(await unzipProject(new Uint8Array(file.bytes), file.name), rate);
 }
 
 test("the scenario: a song made, played, exported as Node renders it, recorded, undone and redone", async ({
@@ -217,11 +179,11 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
     await expect(studio.getByRole("button", { name: "Pause" })).toBeVisible({ timeout: 30_000 });
     await studio.getByRole("button", { name: "Stop" }).click();
     const sendNode = `${toneId}.send.send`;
-    const live = await liveCapture(page, [sendNode]);
+    const live = await liveRender(page, 8, [sendNode]);
     expect(live.status).toBe("ok");
     expect(live.rate).toBe(rate);
     const frameOf = (beat: number) => Math.round(((beat * 60) / 120) * rate);
-    const synthStrip = live.channels[`${synthId}.pan`] ?? [];
+    const synthStrip = live.captures[`${synthId}.pan`] ?? [];
     const first = synthStrip.findIndex((x) => x !== 0);
     expect(first).toBeGreaterThanOrEqual(frameOf(1));
     expect(first).toBeLessThanOrEqual(frameOf(1) + 2);
@@ -229,8 +191,8 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
     expect(second).toBeGreaterThanOrEqual(frameOf(3));
     expect(second).toBeLessThanOrEqual(frameOf(3) + 2);
     // The send: the tone's strip (post-fader and pan) × 10^(-6/20), frame by frame.
-    const toneStrip = live.channels[`${toneId}.pan`] ?? [];
-    const send = live.channels[sendNode] ?? [];
+    const toneStrip = live.captures[`${toneId}.pan`] ?? [];
+    const send = live.captures[sendNode] ?? [];
     expect(send.length).toBe(toneStrip.length);
     let worst = 0;
     for (let i = 0; i < send.length; i++)
@@ -256,7 +218,7 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
     const exported = decodeWav(new Uint8Array(mixdown.bytes));
     // The studio exports at its engine's rate (the page's).
     expect(exported.sampleRate).toBe(rates.studio);
-    const inNode = await renderInNode(file, exported.sampleRate);
+    const inNode = await renderFileInNode(file, exported.sampleRate);
     expect(exported.channels[0]?.length).toBe(inNode.frames);
     expect(Buffer.from(inNode.mixdown).equals(mixdown.bytes)).toBe(true);
     // The cutoff lane acts: the saw an octave up gives each note a harmonic at 6 × its frequency; with
@@ -367,17 +329,7 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
     );
     await studio.getByRole("button", { name: "Stop" }).click();
     await expect(studio.getByRole("button", { name: /^Audio clip Take 1/ })).toBeVisible();
-    const made = await page.evaluate(() => {
-      const finished = document.querySelector("webdreamer-studio")?.lastAudioTake;
-      if (!finished) throw new Error("no audio take");
-      return {
-        sampleRate: finished.take.sampleRate,
-        startFrame: finished.take.startFrame,
-        latency: finished.take.latency,
-        lostFrames: finished.take.lostFrames,
-        audio: Array.from(finished.audio.channels[0] ?? []),
-      };
-    });
+    const made = await lastAudioTake(page);
     const vox = (await studioProject(page)).tracks.find((t) => t.id === "vox");
     const clip = vox?.kind === "audio" ? vox.clips[0] : undefined;
     expect(made.lostFrames).toBe(0);
@@ -419,9 +371,9 @@ test("the scenario: a song made, played, exported as Node renders it, recorded, 
     }
     expect(await studioProject(page)).toEqual(last.project);
     // The redone project plays in the engine as before: the send again the tone × its gain.
-    const live = await liveCapture(page, [`${toneId}.send.send`]);
-    const toneStrip = live.channels[`${toneId}.pan`] ?? [];
-    const send = live.channels[`${toneId}.send.send`] ?? [];
+    const live = await liveRender(page, 8, [`${toneId}.send.send`]);
+    const toneStrip = live.captures[`${toneId}.pan`] ?? [];
+    const send = live.captures[`${toneId}.send.send`] ?? [];
     expect(peakOf(send)).toBeCloseTo(peakOf(toneStrip) * dbToGain(SEND_DB), 6);
   });
 

@@ -9,9 +9,8 @@ import { expect, type Page, test } from "@playwright/test";
 import { unzipSync } from "fflate";
 
 import { decodeWav, encodeWav } from "../src/audio-io/wav-codec";
-import { createEngine } from "../src/create-engine";
-import { exportProject } from "../src/project/export-project";
 import { unzipProject } from "../src/project/project-zip";
+import { openNewStudio, renderInNode } from "./studio-fixture";
 import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
@@ -57,13 +56,8 @@ test("Export stems downloads one WAV per track and bus, as Node.js renders them;
 }) => {
   test.setTimeout(180_000);
   const failures = recordPageFailures(page);
-  await page.goto("/");
+  await openNewStudio(page);
   const studio = page.locator("webdreamer-studio");
-  await studio.locator(".arrangement").hover();
-  await expect(studio.getByLabel("Instrument", { exact: true })).toHaveValue("builtin:synth", {
-    timeout: 30_000,
-  });
-  await studio.getByRole("button", { name: "New" }).click();
   await studio.getByRole("textbox", { name: "Project name" }).fill("Stems e2e");
   await studio.getByRole("textbox", { name: "Project name" }).press("Enter");
   // Before Play the studio exports at 48 kHz or its audio's highest rate: a 48 kHz WAV keeps its
@@ -134,9 +128,7 @@ test("Export stems downloads one WAV per track and bus, as Node.js renders them;
   const file = await download(page, () => studio.getByRole("button", { name: "Save as file" }).click());
   const opened = await unzipProject(new Uint8Array(file.bytes), file.name);
   expect(opened.project.tracks.map((track) => track.kind)).toEqual(["audio", "instrument", "bus"]);
-  const node = await createEngine({ sampleRate: rate });
-  const inNode = await exportProject(node, opened, { sampleRate: rate, stems: true });
-  await node.close();
+  const inNode = await renderInNode(opened, rate, true);
   const names = ["01-marks.wav", "02-Synth.wav", "03-Bus-1.wav"];
   opened.project.tracks.forEach((track, index) => {
     const fromPage = entries[names[index] as string] as Uint8Array;

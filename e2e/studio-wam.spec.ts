@@ -8,18 +8,11 @@
 
 import { expect, type Page, test } from "@playwright/test";
 
-import type { Device, Project } from "../src/project/project-schema";
+import type { Device } from "../src/project/project-schema";
+import { historyLength, openNewStudio, studioProject as project } from "./studio-fixture";
 import { recordPageFailures } from "./support/page-failures";
 
 const FIXTURE = "wam:com.webdreamer.fixture";
-
-function project(page: Page): Promise<Project> {
-  return page.evaluate(() => {
-    const studio = document.querySelector("webdreamer-studio");
-    if (!studio) throw new Error("no studio on the page");
-    return JSON.parse(JSON.stringify(studio.project)) as Project;
-  });
-}
 
 async function fixtureDevice(page: Page): Promise<Device | undefined> {
   const track = (await project(page)).tracks[0];
@@ -44,13 +37,8 @@ test("a WAM device's plugin window, its generated control and undo in the device
   test.setTimeout(240_000);
   const failures = recordPageFailures(page);
   await page.emulateMedia({ colorScheme: "dark" });
-  await page.goto("/");
+  await openNewStudio(page);
   const studio = page.locator("webdreamer-studio");
-  await studio.locator(".arrangement").hover();
-  await expect(studio.getByLabel("Instrument", { exact: true })).toHaveValue("builtin:synth", {
-    timeout: 30_000,
-  });
-  await studio.getByRole("button", { name: "New" }).click();
   await studio.getByRole("button", { name: "Instrument track" }).click();
 
   // 1. Discovery offers the fixture WAM (the demo page's wamRoots); adding it is one step.
@@ -81,9 +69,7 @@ test("a WAM device's plugin window, its generated control and undo in the device
 
   // 4. A move on the plugin's side (as its GUI makes: the plugin's parameter, not the project) is
   //    read back into the device's params, as one undo step.
-  const before = await page.evaluate(
-    () => document.querySelector("webdreamer-studio")?.editor.history.done.length,
-  );
+  const before = await historyLength(page);
   await page.evaluate(async (node) => {
     const engine = document.querySelector("webdreamer-studio")?.engine as unknown as {
       wams: { setParameter(n: string, p: string, v: number): Promise<void> };
@@ -91,9 +77,7 @@ test("a WAM device's plugin window, its generated control and undo in the device
     await engine.wams.setParameter(node, "gain", -3);
   }, node);
   await expect.poll(async () => (await fixtureDevice(page))?.params.gain, { timeout: 15_000 }).toBe(-3);
-  expect(
-    await page.evaluate(() => document.querySelector("webdreamer-studio")?.editor.history.done.length),
-  ).toBe((before ?? 0) + 1);
+  expect(await historyLength(page)).toBe(before + 1);
 
   // 5. Closed: the GUI leaves the rack.
   await toggle.click();

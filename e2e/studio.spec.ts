@@ -6,11 +6,15 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
 
 import { decodeWav, encodeWav } from "../src/audio-io/wav-codec";
-import { createEngine } from "../src/create-engine";
-import { exportProject } from "../src/project/export-project";
-import type { Project } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
 import type { EngineChangeDetail } from "../src/studio/studio-element";
+import {
+  liveRender,
+  openNewStudio,
+  studioProject as project,
+  renderInNode,
+  setInstrumentNotes,
+} from "./studio-fixture";
 import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
@@ -34,14 +38,6 @@ function markedWav(sampleRate: number): Buffer {
   return Buffer.from(encodeWav({ sampleRate, channels: [samples] }, { format: "float32" }));
 }
 
-function project(page: Page): Promise<Project> {
-  return page.evaluate(() => {
-    const studio = document.querySelector("webdreamer-studio");
-    if (!studio) throw new Error("no studio on the page");
-    return JSON.parse(JSON.stringify(studio.project)) as Project;
-  });
-}
-
 /** Drags the middle (or an edge handle) of `target` by `dx` pixels, in steps as a hand would. */
 async function drag(page: Page, target: Locator, dx: number): Promise<void> {
   const box = await target.boundingBox();
@@ -58,14 +54,9 @@ test("a song made in the studio plays on its frames and exports what Node.js ren
   test.setTimeout(180_000);
   const failures = recordPageFailures(page);
   await page.emulateMedia({ colorScheme: "dark" });
-  await page.goto("/");
-  const studio = page.locator("webdreamer-studio");
   // Discovery fills the picker (the synth first) once the pointer reaches the arrangement.
-  await studio.locator(".arrangement").hover();
-  await expect(studio.getByLabel("Instrument", { exact: true })).toHaveValue("builtin:synth", {
-    timeout: 30_000,
-  });
-  await studio.getByRole("button", { name: "New" }).click();
+  await openNewStudio(page);
+  const studio = page.locator("webdreamer-studio");
   await studio.getByRole("textbox", { name: "Project name" }).fill("Studio e2e");
   await studio.getByRole("textbox", { name: "Project name" }).press("Enter");
   await page.evaluate(() => {
@@ -122,22 +113,14 @@ test("a song made in the studio plays on its frames and exports what Node.js ren
   await drag(page, midiClip.locator(".trim.end"), 4 * 32);
   await expect(studio.getByRole("button", { name: /^MIDI clip Clip 1, 1:1, 8 beats/ })).toBeVisible();
   // The notes through the public API (studio-midi.spec.ts draws them in the piano roll): two from beat 3.
-  await page.evaluate(() => {
-    const element = document.querySelector("webdreamer-studio");
-    const track = element?.project.tracks[1];
-    if (!element || track?.kind !== "instrument") throw new Error("no synth track");
-    element.editor.execute({
-      type: "update_clip",
-      track_id: track.id,
-      clip_id: track.clips[0]?.id as string,
-      clip: {
-        notes: [
-          { beat: 3, length_beats: 1, note: 57, velocity: 100 },
-          { beat: 4, length_beats: 2, note: 64, velocity: 90 },
-        ],
-      },
-    });
-  });
+  await setInstrumentNotes(
+    page,
+    [
+      { beat: 3, length_beats: 1, note: 57, velocity: 100 },
+      { beat: 4, length_beats: 2, note: 64, velocity: 90 },
+    ],
+    1,
+  );
   await expect(studio.locator(".clip.midi svg.notes rect")).toHaveCount(2);
 
   // 4. The synth's fader at -6 dB (the slider's own input and change events).
@@ -199,50 +182,22 @@ test("a song made in the studio plays on its frames and exports what Node.js ren
 
   // 6. What the engine plays, captured live from the studio's own engine and buffers: the audio
   // clip's first sample on the frame of beat 2, the second mark 1000 frames later, by the pan law.
-  const live = await page.evaluate(async () => {
-    const element = document.querySelector("webdreamer-studio");
-    const engine = element?.engine;
-    if (!element || !engine) throw new Error("the studio's engine has not started");
-    await element.settled();
-    const path = "/src/project/compile-project.ts";
-    const { compileProject } = (await import(
-      /* @vite-ignore */ path
-    )) as typeof import("../src/project/compile-project");
-    const { request } = compileProject(element.project, {
-      sampleRate: engine.context.sampleRate,
-      buffers: element.engineBuffers,
-      range: { start_beat: 0, end_beat: 4 },
-      // Stems mark captures, so the graph differs from the one playing and loads afresh: no tail of
-      // what played before the capture (a kept graph keeps its processors' state, docs/realtime.md).
-      stems: true,
-    });
-    const result = await engine.render({ ...request, options: { ...request.options, offline: false } });
-    const [left, right] = await engine.readBuffer(result.buffer_handle as string);
-    const firstSound = (left as Float32Array).findIndex((value) => value !== 0);
-    return {
-      graph: (result.extensions.live_render as { graph?: string } | undefined)?.graph,
-      status: result.status,
-      frames: result.frames,
-      rate: engine.context.sampleRate,
-      firstSound,
-      atFirst: [left?.[firstSound], right?.[firstSound]],
-      atSecond: [left?.[firstSound + 1000], right?.[firstSound + 1000]],
-      between: Math.max(...(left as Float32Array).subarray(firstSound + 1, firstSound + 1000).map(Math.abs)),
-      synthFrom: (left as Float32Array).findIndex((value, i) => i > firstSound + 1000 && value !== 0),
-    };
-  });
+  const live = await liveRender(page, 4);
+  const { left, right } = live;
+  const firstSound = left.findIndex((value) => value !== 0);
   expect(live.status).toBe("ok");
   expect(live.graph).toBe("restored");
   expect(live.rate).toBe(rate);
   expect(live.frames).toBe(2 * rate);
-  expect(live.firstSound).toBe(Math.round(((2 * 60) / TEMPO) * rate));
-  expect(live.atFirst[0]).toBeCloseTo(0.5 * CENTRE_GAIN, 6);
-  expect(live.atFirst[1]).toBeCloseTo(0.5 * CENTRE_GAIN, 6);
-  expect(live.atSecond[0]).toBeCloseTo(-0.25 * CENTRE_GAIN, 6);
-  expect(live.between).toBe(0);
+  expect(firstSound).toBe(Math.round(((2 * 60) / TEMPO) * rate));
+  expect(left[firstSound]).toBeCloseTo(0.5 * CENTRE_GAIN, 6);
+  expect(right[firstSound]).toBeCloseTo(0.5 * CENTRE_GAIN, 6);
+  expect(left[firstSound + 1000]).toBeCloseTo(-0.25 * CENTRE_GAIN, 6);
+  expect(Math.max(...left.slice(firstSound + 1, firstSound + 1000).map(Math.abs))).toBe(0);
   // The synth's first note at beat 3 (its attack starts from 0, so allow the first frame to be silent).
-  expect(live.synthFrom).toBeGreaterThanOrEqual(Math.round(1.5 * rate));
-  expect(live.synthFrom).toBeLessThanOrEqual(Math.round(1.5 * rate) + 2);
+  const synthFrom = left.findIndex((value, i) => i > firstSound + 1000 && value !== 0);
+  expect(synthFrom).toBeGreaterThanOrEqual(Math.round(1.5 * rate));
+  expect(synthFrom).toBeLessThanOrEqual(Math.round(1.5 * rate) + 2);
 
   // 7. The mixdown, exported in the Worker with a progress bar, and the project as a file: Node.js
   // renders the file to the same bytes.
@@ -252,9 +207,7 @@ test("a song made in the studio plays on its frames and exports what Node.js ren
   expect(file.name).toBe("Studio-e2e.wdproj");
   const opened = await unzipProject(new Uint8Array(file.bytes), file.name);
   expect(opened.project.tracks.map((track) => track.name)).toEqual(["marks", "Synth"]);
-  const node = await createEngine({ sampleRate: rate });
-  const inNode = await exportProject(node, opened, { sampleRate: rate });
-  await node.close();
+  const inNode = await renderInNode(opened, rate);
   const exported = decodeWav(new Uint8Array(mixdown.bytes));
   expect(exported.sampleRate).toBe(rate);
   expect(exported.channels[0]?.length).toBe(inNode.frames);

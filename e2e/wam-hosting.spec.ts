@@ -75,7 +75,7 @@ test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
     expect(run.maxDiffLeft).toBe(0);
   });
 
-  test("stems of a WAM graph: the WAM node's, an upstream and a downstream builtin's equal the graph with a builtin gain in the WAM's place, offline and live", async ({
+  test("stems of a WAM graph keep every channel: 2-, 4- and 1-channel nodes before and after the WAM equal the graph with a builtin gain in its place, offline and live", async ({
     page,
   }) => {
     const api = await open(page);
@@ -83,26 +83,42 @@ test.describe("WAM hosting, offline (OfflineAudioContext)", () => {
     const run = await api.wamCaptures();
     expect(run.status, JSON.stringify(run.error)).toBe("ok");
     expect(run.latency).toBe(300);
-    expect(run.captureNames).toEqual(["filter", "fx", "osc"]);
-    for (const name of ["osc", "fx", "filter"]) {
-      const row = run.rows[name];
-      expect(row?.channels, name).toBe(4);
-      expect(row?.frames, name).toBe(12000);
-      expect(row?.peak, name).toBeGreaterThan(0.1);
-      // Each capture trimmed by its own path's latency (0 for osc, 300 after the fixture): exact.
-      expect(row?.maxDiff, name).toEqual([0, 0]);
+    const names = ["filter", "fx", "mix", "mono", "osc", "wide"];
+    expect(run.captureNames).toEqual(names);
+    // Every channel of the output and of every stem, each trimmed by its own path's latency (0 before
+    // the fixture, 300 after it), equals the engine's render of the builtin twin: exact.
+    for (const [name, row] of [["output", run.output], ...Object.entries(run.rows)] as const) {
+      expect(row.channels, name).toBe(4);
+      expect(row.frames, name).toBe(12000);
+      expect(row.maxDiff, name).toEqual([0, 0, 0, 0]);
     }
-    // Live (offline: false): the same stems, each trimmed by its own path's latency, sample for sample.
+    // What each channel carries, as the engine maps it: the stereo nodes (osc, the fixture) fill
+    // channels 0 and 1 only; the mono oscillator fills all four; the mixer after the WAM, the filter
+    // and the output carry the 4-channel oscillator on channels 2 and 3, not silence.
+    const loud = (peaks: number[]) => peaks.map((peak) => peak > 0.1);
+    expect(loud(run.rows.osc?.peaks ?? []), "osc").toEqual([true, true, false, false]);
+    expect(loud(run.rows.fx?.peaks ?? []), "fx").toEqual([true, true, false, false]);
+    for (const name of ["wide", "mono", "mix", "filter"])
+      expect(loud(run.rows[name]?.peaks ?? []), name).toEqual([true, true, true, true]);
+    expect(loud(run.output.peaks)).toEqual([true, true, true, true]);
+    expect(run.mixChannel2VsChannel0).toBeGreaterThan(0.1);
+    // Live (offline: false): the same output and stems, every channel, sample for sample.
     expect(run.live.status, JSON.stringify(run.live.error)).toBe("ok");
     expect(run.live.frames).toBe(12000);
-    expect(run.live.captureNames).toEqual(["filter", "fx", "osc"]);
-    expect(run.live.outputMaxDiff).toBe(0);
-    for (const name of ["osc", "fx", "filter"]) {
-      const row = run.live.rows[name];
-      expect(row?.channels, name).toBe(4);
-      expect(row?.frames, name).toBe(12000);
-      expect(row?.maxDiff, name).toEqual([0, 0, 0, 0]);
+    expect(run.live.captureNames).toEqual(names);
+    for (const [name, row] of [["output", run.live.output], ...Object.entries(run.live.rows)] as const) {
+      expect(row.channels, name).toBe(4);
+      expect(row.frames, name).toBe(12000);
+      expect(row.maxDiff, name).toEqual([0, 0, 0, 0]);
     }
+    // Live, the output (2 channels) and three 8-channel stems fill the primary's 32-channel input.
+    expect(run.overfull).toEqual({
+      status: "refused",
+      code: "E_SCHEMA",
+      path: "options.capture",
+      detail:
+        'a real-time render of a graph with WAM nodes receives its output and stems, each with its own channels, on one engine input of at most 32 channels (the output 2, "a" 8, "b" 8, "c" 8, "d" 8): "d" cannot be recorded (render them in another request)',
+    });
   });
 
   test("a 300-frame WAM path and the inverted dry path null where they meet, offline and live", async ({

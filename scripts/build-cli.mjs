@@ -29,6 +29,9 @@ export async function buildCli() {
   await build({
     ...NODE_BUNDLE_OPTIONS,
     entryPoints: { cli: join(ROOT, "src/cli/main.ts"), "cli-worker": join(ROOT, "src/cli/cli-worker.ts") },
+    // The farm, serve and export-wam commands are imported when asked (src/cli/run-cli.ts): split
+    // into chunks beside cli.mjs, a render or --help does not load Redis's client or the server.
+    splitting: true,
   });
 }
 

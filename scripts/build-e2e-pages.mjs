@@ -8,7 +8,7 @@
 //   wam-community corpus) and lit runs its development build, as on the dev server; no minifying;
 // - base "/": the pages' absolute URLs (/build/engine.wasm, /e2e/fixtures/...) resolve as in dev;
 // - the source modules a spec imports into a page (`import("/src/project/compile-project.ts")`,
-//   found in e2e/*.spec.ts) are entries of the same build, so they share the page's module instances;
+//   found in e2e/*.ts: the specs and their fixtures) are entries of the same build, so they share the page's module instances;
 //   vite.config.ts (builtSources) answers their .ts URL with the built .js;
 // - e2e/fixtures/ is copied as is (the WAM fixtures a page imports by URL; a missing one gets the
 //   SPA fallback page, which a test expects);
@@ -61,10 +61,13 @@ function filesUnder(path) {
     .sort();
 }
 
-/** The source modules the specs import into a page by their dev-server URL ("/src/x/y.ts"). */
+/**
+ * The source modules the specs import into a page by their dev-server URL ("/src/x/y.ts"), in a spec
+ * or in a fixture the specs share (e2e/studio-fixture.ts).
+ */
 function sourceEntries() {
   const urls = new Set();
-  for (const name of readdirSync("e2e").filter((file) => file.endsWith(".spec.ts"))) {
+  for (const name of readdirSync("e2e").filter((file) => file.endsWith(".ts"))) {
     for (const match of readFileSync(join("e2e", name), "utf8").matchAll(
       /["'`](\/src\/[\w./-]+\.ts)["'`]/g,
     )) {

@@ -233,6 +233,12 @@ export interface ExampleNameOverrides {
     types: ProcessorTypeInfo[];
     readBuffer(handle: string): Promise<Float32Array[]>;
   };
+  "src/hosts/audioworklet/stage-channels.ts": {
+    probe: WasmEngine;
+    graph: GraphDescriptor;
+    compiled: CompiledGraph;
+    audio: Float32Array[][];
+  };
   "src/contracts/graph-semantics.ts": {
     graph: GraphDescriptor;
     assertKnown(handle: BufferHandle, path: string): void;

@@ -1,16 +1,55 @@
 #!/usr/bin/env bash
 # The browser tests in two phases (playwright.config.ts): the project "parallel" two spec files at a
 # time, then the project "serial" alone, so its real-time checks never share the cores with another
-# test. Both phases run even when the first fails; the exit status is non-zero if either failed.
+# test. Every phase runs even when another failed; the exit status is non-zero if any failed.
 # Arguments go to both phases: `npm run test:e2e -- e2e/demo.spec.ts` runs that file's tests in the
 # phase they belong to.
 # The pages are built first (scripts/build-e2e-pages.mjs, skipped when nothing changed), once for both
 # phases; Playwright's web server would build them too, inside its start-up timeout.
+#
+# --with-node-tests (what `npm test` passes) runs the Node tests (Vitest) too, in its two projects
+# (vitest.config.ts): "timed", whose checks read the clock or the CPU, first and alone; "untimed"
+# beside the "serial" phase at the idle scheduling class (`chrt --idle 0`). The serial specs play
+# audio in real time and wait on it, so they leave the cores idle much of the time, and an idle-class
+# process only runs on a core no other process wants: whenever a serial spec's audio thread, main
+# thread or renderer wakes, it takes its core back at once, so the real-time checks see the machine
+# as their own. A starved "untimed" file only waits; its hang guards are long enough for that, and
+# its tests get 10 minutes each. Not beside "parallel": there both cores are busy.
 set -u
 cd "$(dirname "$0")/.."
+node_tests=0
+if [ "${1:-}" = "--with-node-tests" ]; then
+  node_tests=1
+  shift
+fi
 node scripts/build-e2e-pages.mjs || exit 1
+
+timed=0
+if [ "$node_tests" = 1 ]; then
+  npx vitest run --project timed
+  timed=$?
+fi
+
 npx playwright test --project=parallel --pass-with-no-tests "$@"
 parallel=$?
+
+untimed=0
+if [ "$node_tests" = 1 ]; then
+  vitest_log=$(mktemp)
+  trap 'rm -f "$vitest_log"' EXIT
+  # In a session of its own (setsid) whose autogroup is niced to 19: with the kernel's autogroups on,
+  # CPU is shared between sessions first, and Playwright starts each Chromium in a session of its
+  # own, so the idle class alone would only rank Vitest below the processes of its own session.
+  setsid --wait bash -c 'echo 19 >/proc/self/autogroup 2>/dev/null; exec chrt --idle 0 npx vitest run --project untimed --testTimeout=600000 --hookTimeout=600000' \
+    >"$vitest_log" 2>&1 &
+  vitest_pid=$!
+fi
 npx playwright test --project=serial --pass-with-no-tests "$@"
 serial=$?
-exit $((parallel || serial))
+if [ "$node_tests" = 1 ]; then
+  wait "$vitest_pid"
+  untimed=$?
+  cat "$vitest_log"
+  echo "[test] exit status: Vitest timed $timed, Playwright parallel $parallel, Playwright serial $serial, Vitest untimed $untimed"
+fi
+exit $((timed || parallel || serial || untimed))

@@ -722,100 +722,117 @@ const api = {
   },
 
   /**
-   * Stems of a WAM graph: osc -> fixture (gain 0.5, 300 frames of latency) -> filter rendered offline
-   * with 4 channels, capturing the upstream osc (capture: true), the WAM node and the downstream
-   * filter (options.capture), against the same graph with builtin:gain in the WAM's place rendered by
-   * the engine. Each capture's channels 0 and 1 against the reference's; and the live render's refusal.
+   * Stems of a WAM graph wider than stereo: osc (2 channels) -> fixture (gain 0.5, 300 frames of
+   * latency) -> mix, with a 4-channel and a mono oscillator into the same mixer (4 channels: 0 and 1
+   * carry all three, 2 and 3 the wide and the mono one) -> filter, rendered offline with 4 channels,
+   * capturing every node (osc by capture: true, the others by options.capture), against the same graph
+   * with builtin:gain in the WAM's place rendered by the engine: every channel of the output and of
+   * each stem. Then the same request live (offline: false) against the offline render, and a live
+   * request whose stems do not fit on the primary's input.
    */
   async wamCaptures() {
-    const osc = {
-      name: "osc",
-      node_id: "builtin:oscillator",
-      params: { frequency: 441, waveform: "saw" },
-      capture: true,
-    };
-    const filter = { name: "filter", node_id: "builtin:filter", inputs: ["fx"], params: { frequency: 2000 } };
-    const options = { capture: ["fx", "filter"] };
-    const withWam = await client().render(
-      request(
+    const NAMES = ["osc", "fx", "wide", "mono", "mix", "filter"];
+    const graphWith = (fx: GraphDescriptorInput["nodes"][number]): GraphDescriptorInput => ({
+      version: "v1alpha",
+      nodes: [
         {
-          version: "v1alpha",
-          nodes: [osc, fixture({ inputs: ["osc"], params: { gain: 0.5 } }, { latencySamples: 300 }), filter],
-          output: "filter",
+          name: "osc",
+          node_id: "builtin:oscillator",
+          params: { frequency: 441, waveform: "saw", channels: 2 },
+          capture: true,
         },
-        0.25,
-        { channels: 4, options },
-      ),
-    );
+        fx,
+        { name: "wide", node_id: "builtin:oscillator", params: { frequency: 660, channels: 4 } },
+        { name: "mono", node_id: "builtin:oscillator", params: { frequency: 220, waveform: "triangle" } },
+        { name: "mix", node_id: "builtin:mixer", inputs: ["fx", "wide", "mono"] },
+        { name: "filter", node_id: "builtin:filter", inputs: ["mix"], params: { frequency: 2000 } },
+      ],
+      output: "filter",
+    });
+    const wamGraph = graphWith(fixture({ inputs: ["osc"], params: { gain: 0.5 } }, { latencySamples: 300 }));
+    const options = { capture: ["fx", "wide", "mono", "mix", "filter"] };
+    const withWam = await client().render(request(wamGraph, 0.25, { channels: 4, options }));
     const reference = await client().render(
       request(
-        {
-          version: "v1alpha",
-          nodes: [
-            osc,
-            { name: "fx", node_id: "builtin:gain", inputs: ["osc"], params: { gain: 0.5 } },
-            filter,
-          ],
-          output: "filter",
-        },
+        graphWith({ name: "fx", node_id: "builtin:gain", inputs: ["osc"], params: { gain: 0.5 } }),
         0.25,
         { channels: 4, options },
       ),
     );
     const stems = (result: typeof withWam) => (result.extensions?.captures ?? {}) as Record<string, string>;
-    const rows: Record<string, { channels: number; frames: number; peak: number; maxDiff: number[] }> = {};
-    for (const name of ["osc", "fx", "filter"]) {
-      const handle = stems(withWam)[name];
-      const refHandle = stems(reference)[name];
-      if (!handle || !refHandle) continue;
-      const [got, want] = [await client().readBuffer(handle), await client().readBuffer(refHandle)];
-      rows[name] = {
-        channels: got.length,
-        frames: got[0]?.length ?? 0,
-        peak: peakOf(got[0] as Float32Array),
-        maxDiff: [0, 1].map((c) => maxDiff(got[c] as Float32Array, want[c] as Float32Array)),
-      };
+    const read = async (handle: string | null | undefined) =>
+      handle ? await client().readBuffer(handle) : [];
+    /** Channels, frames, each channel's peak and its largest difference from `want`'s. */
+    const compare = (got: Float32Array[], want: Float32Array[]) => ({
+      channels: got.length,
+      frames: got[0]?.length ?? 0,
+      peaks: got.map(peakOf),
+      maxDiff: got.map((channel, c) => maxDiff(channel, want[c] ?? new Float32Array(0))),
+    });
+    const rows: Record<string, ReturnType<typeof compare>> = {};
+    for (const name of NAMES) {
+      rows[name] = compare(await read(stems(withWam)[name]), await read(stems(reference)[name]));
     }
-    // The same request in real time: its stems against the offline render's.
+    const offlineOutput = await read(withWam.buffer_handle);
+    const output = compare(offlineOutput, await read(reference.buffer_handle));
+    // Channel 2 of the mixer carries the wide and mono oscillators only: not a copy of channel 0.
+    const mix = await read(stems(withWam).mix);
+    const mixChannel2VsChannel0 = maxDiff(mix[2] as Float32Array, mix[0] as Float32Array);
+    // The same request in real time: its output and stems against the offline render's.
     const live = await client().render(
-      request(
-        {
-          version: "v1alpha",
-          nodes: [osc, fixture({ inputs: ["osc"], params: { gain: 0.5 } }, { latencySamples: 300 }), filter],
-          output: "filter",
-        },
-        0.25,
-        { channels: 4, options: { ...options, offline: false } },
-      ),
+      request(wamGraph, 0.25, { channels: 4, options: { ...options, offline: false } }),
     );
-    const liveRows: Record<string, { channels: number; frames: number; maxDiff: number[] }> = {};
-    for (const name of ["osc", "fx", "filter"]) {
-      const handle = stems(live)[name];
-      const offlineHandle = stems(withWam)[name];
-      if (!handle || !offlineHandle) continue;
-      const [got, want] = [await client().readBuffer(handle), await client().readBuffer(offlineHandle)];
-      liveRows[name] = {
-        channels: got.length,
-        frames: got[0]?.length ?? 0,
-        maxDiff: [0, 1, 2, 3].map((c) => maxDiff(got[c] as Float32Array, want[c] as Float32Array)),
-      };
+    const liveRows: Record<string, ReturnType<typeof compare>> = {};
+    for (const name of NAMES) {
+      liveRows[name] = compare(await read(stems(live)[name]), await read(stems(withWam)[name]));
     }
-    const liveOutput = live.buffer_handle ? await client().readBuffer(live.buffer_handle) : [];
-    const offlineOutput = withWam.buffer_handle ? await client().readBuffer(withWam.buffer_handle) : [];
+    const liveOutput = compare(await read(live.buffer_handle), offlineOutput);
+    // Live, each signal takes its own channels on the primary's one input of 32: the output (2, the
+    // fixture's) and three 8-channel stems fill it, the fourth does not fit.
+    const wide8 = (name: string) => ({
+      name,
+      node_id: "builtin:oscillator",
+      params: { channels: 8 },
+      capture: true,
+    });
+    const overfull = await client()
+      .render(
+        request(
+          {
+            version: "v1alpha",
+            nodes: [wide8("a"), wide8("b"), wide8("c"), wide8("d"), fixture({ inputs: ["a"] })],
+            output: "fx",
+          },
+          0.05,
+          { options: { offline: false } },
+        ),
+      )
+      .then(
+        (result) => ({ status: result.status, code: "", path: "", detail: "" }),
+        (error: { code: string; path: string; detail: string }) => ({
+          status: "refused",
+          code: error.code,
+          path: error.path,
+          detail: error.detail,
+        }),
+      );
     return {
       status: withWam.status,
       error: withWam.error,
       captureNames: Object.keys(stems(withWam)).sort(),
       latency: (withWam.extensions as { wam?: { latency_frames?: number } }).wam?.latency_frames,
       rows,
+      output,
+      mixChannel2VsChannel0,
       live: {
         status: live.status,
         error: live.error,
         frames: live.frames,
         captureNames: Object.keys(stems(live)).sort(),
         rows: liveRows,
-        outputMaxDiff: maxDiff(liveOutput[0] as Float32Array, offlineOutput[0] as Float32Array),
+        output: liveOutput,
       },
+      overfull,
     };
   },
 

@@ -5,18 +5,12 @@
  * session path), 2 for bad usage (the message names the flag).
  */
 import { type CliCommand, parseCommandLine, type RenderCommand, UsageError } from "./cli-options";
-import { runEnqueue } from "./enqueue-command";
-import { runExportWam } from "./export-wam-command";
-import { RedisUnreachableError } from "./farm-queue";
 import { inputKind } from "./input-nouns";
 import { ProgressReporter, type ProgressStream } from "./progress";
 import { normalizationNote, RunSummary, sessionWarnings } from "./render-messages";
-import { runServe } from "./serve-command";
 import { renderJobOf, sessionTargets } from "./session-inputs";
 import { removePartialFiles, type SessionRenderJob, sessionTimedOut } from "./session-render";
-import { runStatus } from "./status-command";
 import { USAGE } from "./usage";
-import { runWorker } from "./worker-command";
 import { runWorkerPool } from "./worker-pool";
 
 export const EXIT_OK = 0;
@@ -39,8 +33,11 @@ export interface CliIo {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let command: CliCommand;
   try {
-    if (argv[0] === "export-wam") return await runExportWam(argv.slice(1), io);
-    if (argv[0] === "serve") return await runServe(argv.slice(1), io);
+    // Commands other than render load their modules when asked: the render farm's Redis client
+    // (bullmq, ioredis) and the server alone took most of every start (scripts/build-cli.mjs).
+    if (argv[0] === "export-wam")
+      return await (await import("./export-wam-command")).runExportWam(argv.slice(1), io);
+    if (argv[0] === "serve") return await (await import("./serve-command")).runServe(argv.slice(1), io);
     const farmCommand = FARM_COMMANDS[argv[0] ?? ""];
     if (farmCommand !== undefined) return await runFarmCommand(farmCommand, argv.slice(1), io);
     command = parseCommandLine(argv);
@@ -58,9 +55,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 /** The render farm's commands (docs/scale-out.md). */
 const FARM_COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
-  worker: runWorker,
-  enqueue: runEnqueue,
-  status: runStatus,
+  worker: async (argv, io) => (await import("./worker-command")).runWorker(argv, io),
+  enqueue: async (argv, io) => (await import("./enqueue-command")).runEnqueue(argv, io),
+  status: async (argv, io) => (await import("./status-command")).runStatus(argv, io),
 };
 
 /** A farm command; Redis not answering is exit status 1 with one line naming its URL. */
@@ -72,6 +69,7 @@ async function runFarmCommand(
   try {
     return await run(argv, io);
   } catch (error) {
+    const { RedisUnreachableError } = await import("./farm-queue");
     if (!(error instanceof RedisUnreachableError)) throw error;
     io.stderr.write(`webdreamer: ${error.message}\n`);
     return EXIT_RENDER_FAILED;

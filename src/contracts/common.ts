@@ -11,8 +11,9 @@
  * - a field typed `T | null` may be omitted; the parsed value is then `null`.
  */
 import * as z from "zod";
+import { CONTRACT_VERSION } from "./version";
 
-export const CONTRACT_VERSION = "v1alpha";
+export { CONTRACT_VERSION };
 
 export const VersionSchema = z
   .literal(CONTRACT_VERSION)

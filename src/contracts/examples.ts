@@ -50,7 +50,7 @@ export const EXAMPLE_NODE_DESCRIPTOR = {
     { name: "Q", id: "q", default: 0.70710677, range: [0.0001, 40], extensions: {} },
     { name: "Gain", id: "gain", default: 0, range: [-48, 48], extensions: { units: "dB" } },
   ],
-  resource_estimate: { memory_mb: 0.001701, cpu_units: 6.69 },
+  resource_estimate: { memory_mb: 0.001717, cpu_units: 6.69 },
   extensions: { is_instrument: false },
 } as const satisfies NodeDescriptorInput;
 

@@ -109,6 +109,7 @@ export interface EngineWasmExports extends ProcessorTableExports {
   wd_non_finite_first_frame(engine: number, node: number): number;
   wd_non_finite_clear(engine: number): void;
   wd_fused_nodes(engine: number): number;
+  wd_adding_nodes(engine: number): number;
   wd_node_output_channels(engine: number, node: number): number;
   wd_max_render_frames(): number;
   wd_allocation_count(): number;
@@ -185,6 +186,7 @@ const ENGINE_FUNCTIONS = {
   wd_non_finite_first_frame: true,
   wd_non_finite_clear: true,
   wd_fused_nodes: true,
+  wd_adding_nodes: true,
   wd_node_output_channels: true,
   wd_max_render_frames: true,
   wd_allocation_count: true,

@@ -624,6 +624,8 @@ function addSinkForOffPathCaptures(
   }
   const output = program.nodes[program.output] as GraphProgramNode;
   output.capture = true;
+  // What is heard stays the graph's output: the sink sums the captures into it.
+  program.played = program.output;
   program.nodes.push({ kind: "gain", inputs: [program.output, ...offPath], params: { gain: 1 } });
   program.output = program.nodes.length - 1;
 }

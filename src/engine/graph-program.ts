@@ -63,7 +63,7 @@ export interface StagePortSpec {
    * reads a WAM graph's stems after its output on one input (wam-live-graph.ts, returnGraph).
    */
   channel?: number;
-  /** An input port: how many channels it reads and outputs (default 2, a stage crossing's). */
+  /** An input port: how many channels it reads and outputs (default 2; a WAM graph's: its signal's). */
   channels?: number;
 }
 
@@ -102,6 +102,12 @@ export interface GraphProgram {
   nodes: GraphProgramNode[];
   /** Index of the node whose output is the engine's output. */
   output: number;
+  /**
+   * The node a listener hears, when it is not `output`: the graph's output node, when the compiler
+   * made `output` a hidden sink that also renders captured nodes off the output's path
+   * (graph-compiler.ts). The real-time host plays and meters this node's channels.
+   */
+  played?: number;
   /**
    * Nodes whose output the audio thread meters every quantum (each is also captured), in the order
    * of the node meter block's slots (node-meter-tap.ts). From the graph's `extensions.meters`.

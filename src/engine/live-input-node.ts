@@ -13,11 +13,12 @@
  * The node has no inputs and no parameters; it outputs two channels (a mono input is copied to both,
  * as Web Audio's "speakers" up-mix does).
  */
-import { CONTRACT_VERSION } from "../contracts/common";
+
 import { EngineError } from "../contracts/errors";
 import type { GraphNode } from "../contracts/graph-descriptor";
 import type { NodeDescriptorInput } from "../contracts/node-descriptor";
 import { formatPath } from "../contracts/validate";
+import { CONTRACT_VERSION } from "../contracts/version";
 import type { ExternalBlock, ExternalProcessor } from "./external-nodes";
 import type { ExternalNodeResolution } from "./graph-compiler";
 import { sourceNodeResolution } from "./source-node-resolution";

@@ -130,6 +130,11 @@ export class RealtimeEngine implements CommandVisitor {
   private rampFramesLeft = 0;
   private readonly queue: TimedCommandQueue;
   private nodeCount = 0;
+  /** The node played instead of the engine's output (attach), or -1. */
+  private played = -1;
+  /** Views of the played node's captured channels, made at attach and after the memory grows. */
+  private playedViews: Float32Array[] = [];
+  private playedGrowth = -1;
 
   constructor(
     private engine: WasmEngine,
@@ -139,10 +144,16 @@ export class RealtimeEngine implements CommandVisitor {
     this.queue = new TimedCommandQueue(queueCapacity);
   }
 
-  /** Control: a new engine instance or graph; `nodeCount` bounds the node indices commands may use. */
-  attach(engine: WasmEngine, nodeCount: number): void {
+  /**
+   * Control: a new engine instance or graph; `nodeCount` bounds the node indices commands may use.
+   * `played` is the node a listener hears when it is not the engine's output (GraphProgram.played:
+   * the graph's output, before a hidden sink that renders captures off its path), else -1.
+   */
+  attach(engine: WasmEngine, nodeCount: number, played = -1): void {
     this.engine = engine;
     this.nodeCount = nodeCount;
+    this.played = played;
+    this.refreshPlayedViews();
     this.engine.seek(this.positionFrames);
   }
 
@@ -282,8 +293,41 @@ export class RealtimeEngine implements CommandVisitor {
     }
   }
 
+  /** Control (and after a memory growth): views of the played node's channels. */
+  private refreshPlayedViews(): void {
+    const { engine, played } = this;
+    this.playedGrowth = engine.exports.growths.count;
+    this.playedViews =
+      played < 0
+        ? []
+        : Array.from({ length: Math.max(0, engine.nodeOutputChannels(played)) }, (_, c) =>
+            engine.captureChannel(played, c),
+          );
+  }
+
+  /** Copies the played node's channels into frames [offset, offset + n) of `outputs`. */
+  private copyPlayed(outputs: Float32Array[], offset: number, n: number): void {
+    if (this.playedGrowth !== this.engine.exports.growths.count) this.refreshPlayedViews();
+    const views = this.playedViews;
+    for (let c = 0; c < outputs.length; c++) {
+      const target = outputs[c] as Float32Array;
+      // A mono node fills every channel, as a mono engine output does.
+      const source = views[c < views.length ? c : views.length - 1];
+      if (!source) {
+        target.fill(0, offset, offset + n);
+        continue;
+      }
+      // An index loop: a subarray per quantum would allocate.
+      for (let i = 0; i < n; i++) target[offset + i] = source[i] as number;
+    }
+  }
+
   /** Copies the engine's staging buffers into frames [offset, offset + n) of `outputs`. */
   private copyOutput(outputs: Float32Array[], offset: number, n: number): void {
+    if (this.played >= 0) {
+      this.copyPlayed(outputs, offset, n);
+      return;
+    }
     const engine = this.engine;
     const sources = engine.outputChannels;
     for (let c = 0; c < outputs.length; c++) {

@@ -454,6 +454,16 @@ export class WasmEngine {
   }
 
   /**
+   * Of the fused nodes, the sources that add themselves into their mixer's bus as they render (no
+   * block between them: docs/performance.md): W1's 256 sines, W2's 32 lowpasses.
+   * @example
+   * const adding = engine.addingNodes(); // W1: 256
+   */
+  addingNodes(): number {
+    return this.exports.wd_adding_nodes(this.handle);
+  }
+
+  /**
    * Audio: renders `frames` frames (at most maxRenderFrames); read them with outputChannel().
    * @example
    * const n = engine.render(128);

@@ -27,8 +27,9 @@ export interface EngineProcessorOptions {
   followCommands?: boolean;
   /**
    * Set for a stage of a graph partitioned around WAM nodes (src/wam/partition.ts): the node has this
-   * many inputs and outputs (stereo each), read and written by the program's stage ports; the
-   * engine's own output is discarded.
+   * many inputs and outputs (each output with its tap's channels, each input with what feeds it:
+   * EngineWorkletOptions.stage), read and written by the program's stage ports; the engine's own
+   * output is discarded.
    */
   stage?: {
     inputs: number;

@@ -139,10 +139,11 @@ export interface AudioWorkletHostApi extends EngineHostApi {
     options?: StageCompileOptions,
   ): Promise<WireResult<CompiledStage[]>>;
   /**
-   * The worklet's primary plays the return graph of a real-time WAM graph with `stems` captured nodes
-   * (return-graph.ts): silence, and an input port per stem; the Worker's own engine keeps RETURN_GRAPH.
+   * The worklet's primary plays the return graph of a real-time WAM graph whose output and captured
+   * nodes have `layout`'s channel counts (return-graph.ts): silence, and an input port for the output
+   * and per stem; the Worker's own engine keeps RETURN_GRAPH.
    */
-  loadWamReturn(stems: number): Promise<WireResult<void>>;
+  loadWamReturn(layout: { output: number; stems: readonly number[] }): Promise<WireResult<void>>;
   /** The live WAM graph's stages did not start (or are gone): commands name the primary's graph again. */
   endStages(): void;
   /**
@@ -167,4 +168,9 @@ export interface CompiledStage {
    * port) is late by: the path latency of the node it taps, its input ports' latency included.
    */
   tapLatency: number[];
+  /**
+   * tapChannels[k]: the channels on the stage's output k, the tapped node's channel count (1 to 32;
+   * stage-channels.ts): its AudioWorkletNode output's, and what the port reading it declares.
+   */
+  tapChannels: number[];
 }

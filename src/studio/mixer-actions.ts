@@ -1,7 +1,7 @@
 /**
- * What the mixer's bus and send controls do to the project: each edit one command, so one undo step;
- * a send level drag is one gesture (coalesced by the editor, as a fader drag) until the slider's change,
- * or, with the send's automation lane writing while the transport plays, points on that lane.
+ * What the mixer's controls do to the project: each edit one command, so one undo step. A fader, pan
+ * or send level drag is one gesture (coalesced by the editor) until the slider's change, or, with the
+ * control's automation lane writing while the transport plays, points on that lane.
  */
 import type { ProjectCommand } from "../project/project-commands";
 import type { Project } from "../project/project-schema";
@@ -12,6 +12,7 @@ import {
   type SendActions,
   sendLevelFromSlider,
 } from "./mixer-sends";
+import { MIN_FADER_DB, type MixerActions } from "./mixer-strip";
 
 export interface MixerEditing {
   project(): Project;
@@ -25,12 +26,39 @@ export interface MixerEditing {
 }
 
 /**
- * The bus and send actions of the mixer strips, on `editing`.
+ * The actions of the mixer strips, on `editing`.
  * @example
- * const actions = busAndSendActions({ project: () => editor.project, run: (command) => { editor.execute(command); return true; } });
+ * const actions = mixerActions({ project: () => editor.project, run: (command) => { editor.execute(command); return true; } });
  * actions.addBus();
  */
-export function busAndSendActions(editing: MixerEditing): SendActions & { addBus(): void } {
+export function mixerActions(editing: MixerEditing): MixerActions {
+  let faderGesture = 0;
+  return {
+    ...busAndSendActions(editing),
+    mixerInput: (trackId, field, event) => {
+      let value = Number((event.target as HTMLInputElement).value);
+      // With its lane's Write on and the transport playing, the move is written as automation.
+      if (editing.record?.(trackId, field === "volume_db" ? "volume" : "pan", value)) return;
+      if (field === "volume_db" && value <= MIN_FADER_DB) value = -120;
+      // One gesture per drag (until the slider's change event): the drag is one undo step.
+      editing.run(
+        { type: "set_mixer", track_id: trackId, mixer: { [field]: value } },
+        `fader-${faderGesture}`,
+      );
+    },
+    mixerCommit: () => {
+      faderGesture++;
+    },
+    toggle: (trackId, field) => {
+      const track = editing.project().tracks.find((t) => t.id === trackId);
+      if (track)
+        editing.run({ type: "set_mixer", track_id: trackId, mixer: { [field]: !track.mixer[field] } });
+    },
+  };
+}
+
+/** The bus and send actions of the mixer strips. */
+function busAndSendActions(editing: MixerEditing): SendActions & { addBus(): void } {
   let gesture = 0;
   return {
     addBus: () => {

@@ -5,13 +5,16 @@
  *   render from `editor.project` after each change;
  * - Play starts the live engine (after the click, as browsers require) and ProjectPlayback keeps it on
  *   the project with followProject: each edit reaches the playing engine as the smallest change;
- * - the mixdown and the stems render in a Worker engine (OfflineEngine) with a progress bar and Cancel;
+ * - the mixdown and the stems render in a Worker engine (ExportFlow) with a progress bar and Cancel;
  * - the project autosaves to the browser's storage (ProjectStore) and travels as a .wdproj file.
- * - a MIDI clip opens in the piano roll (PianoRollGestures: each gesture one notes patch); the
+ * - a MIDI clip opens in the piano roll (PianoRollPanel: each gesture one notes patch); the
  *   on-screen keyboard, the computer keyboard and Web MIDI play the selected instrument track live
- *   (LivePlayer, sendMidi); Record arms a take that becomes a clip at stop (recordedMidiClip).
+ *   (LiveKeyboard); Record arms a take that becomes a clip at stop (RecordControls).
  * - a track's automation lane (AutomationLanes: Auto, the picker, points, Write) edits the project's
  *   lanes; with Write on, the strip's moves while playing are written at the playhead instead.
+ *
+ * This file wires those parts to the editor, the live engine and each other, and holds the element's
+ * public API; each part lives in its own module (docs/studio.md, "How it is built").
  *
  * The readout, the meter, the engine's life and the palette are the player's own
  * (src/components/): TransportReadout, LevelMeterController, RealtimeEngineController, playerStyles.
@@ -22,7 +25,7 @@
  * document.body.append(studio);
  * await studio.addInstrumentTrack("builtin:synth");
  */
-import { html, LitElement, nothing, type PropertyValues } from "lit";
+import { html, LitElement, type PropertyValues } from "lit";
 
 import type { DiscoveryRoot } from "../api/discovery-roots";
 import type { MidiRecording } from "../api/midi-recording";
@@ -30,70 +33,62 @@ import type { RealtimeEngineClient } from "../api/realtime-client";
 import { createTransportSnapshot, type MeterReading, type TransportSnapshot } from "../api/realtime-readings";
 import type { AudioData } from "../audio-io/wav-codec";
 import { engineBaseUrl } from "../components/engine-base-url";
-import { LevelMeterController, readMeterColors } from "../components/level-meter-controller";
 import { findReadoutFields, playerDropouts } from "../components/player-display";
 import { errorNotice, faultNotice, type Notice, playerNotice } from "../components/player-notice";
-import { MAX_TEMPO_BPM, MIN_TEMPO_BPM } from "../components/player-transport-bar";
 import { RealtimeEngineController } from "../components/realtime-engine-controller";
 import { TransportReadout } from "../components/transport-readout";
 import type { NodeDescriptor } from "../contracts/node-descriptor";
 import { secondsAtBeat } from "../contracts/tempo-map";
 import { projectEndBeat } from "../project/compile-project";
-import { trackNodes } from "../project/compile-track";
 import type { EngineChange } from "../project/diff-compiled";
-import { exportProject, type ProjectExport } from "../project/export-project";
+import type { ProjectExport } from "../project/export-project";
 import type { ProjectCommand } from "../project/project-commands";
 import { ProjectEditor } from "../project/project-editor";
-import { parseProject } from "../project/project-invariants";
-import type { MidiClip, Project } from "../project/project-schema";
+import type { Project } from "../project/project-schema";
 import { PROJECT_ZIP_EXTENSION, unzipProject, zipProject } from "../project/project-zip";
 import { ArrangeEdits } from "./arrange-edits";
 import { arrangeStyles } from "./arrange-styles";
 import { arrangement } from "./arrangement";
+import { audioDropActions } from "./audio-drop";
 import { type AudioImport, audioImportCommand, decodeAudioFile } from "./audio-import";
-import { AudioTakeRecorder, type FinishedAudioTake } from "./audio-take-recorder";
+import type { FinishedAudioTake } from "./audio-take-recorder";
 import { AutomationLanes } from "./automation-gestures";
 import { ClipGestures } from "./clip-drag";
 import { DeviceRack } from "./device-rack";
 import { deviceRackStyles } from "./device-rack-styles";
-import { playsWam } from "./export-host";
+import { ExportFlow } from "./export-flow";
 import { FAUST_SYNTH_CHOICE, FAUST_SYNTH_VOICES } from "./faust-instrument";
 import { downloadBytes, fileNameFor, pickFiles } from "./file-transfer";
 import { InstrumentPicker } from "./instrument-picker";
-import {
-  DEFAULT_KEY_VELOCITY,
-  DEFAULT_OCTAVE,
-  keyVelocity,
-  MAX_OCTAVE,
-  MIN_OCTAVE,
-  noteForKey,
-  octaveForKey,
-} from "./keyboard-map";
-import { LivePlayer } from "./live-player";
+import { LiveKeyboard } from "./live-keyboard";
 import { RulerGesture } from "./loop-range";
-import { MasterScope, type ScopeReading } from "./master-scope";
-import { MasterSpectrum } from "./master-spectrum";
-import { MasterTap } from "./master-tap";
-import { connectMidiInputs, type MidiInputConnection } from "./midi-input";
-import { busAndSendActions } from "./mixer-actions";
-import { MIN_FADER_DB, mixer } from "./mixer-strip";
+import type { ScopeReading } from "./master-scope";
+import { mixerActions } from "./mixer-actions";
+import { mixer } from "./mixer-strip";
 import { OfflineEngine } from "./offline-engine";
-import { onScreenKeyboard } from "./on-screen-keyboard";
-import { pianoRoll } from "./piano-roll";
-import { PianoRollGestures } from "./piano-roll-gestures";
-import { ROLL_HIGHEST_NOTE, rowTop } from "./piano-roll-math";
-import { type ExportKind, projectBar, type SaveState } from "./project-bar";
+import { PianoRollPanel } from "./piano-roll-panel";
+import { projectBar, type SaveState } from "./project-bar";
+import {
+  audioSeconds,
+  beatsPerBar,
+  emptyProject,
+  type LiveTarget,
+  liveTarget,
+  startBpm,
+  trackOfClip,
+} from "./project-lookups";
 import { ProjectPlayback } from "./project-playback";
 import { ProjectStore } from "./project-store";
-import { stemsZipName, zipStems } from "./stems-export";
-import { StripMeters } from "./strip-meters";
+import { RecordControls } from "./record-controls";
+import { StudioAudio } from "./studio-audio";
 import { freshId } from "./studio-ids";
+import { StudioMeters } from "./studio-meters";
+import { studioKeyDown } from "./studio-shortcuts";
 import { studioStyles } from "./studio-styles";
-import { TakeRecorder } from "./take-recorder";
-import { snapBeat, zoomStep } from "./timeline-math";
+import { zoomStep } from "./timeline-math";
 import { studioTransportBar } from "./transport-bar";
+import { transportEdits } from "./transport-edits";
 import type { WamGuiEngine } from "./wam-window";
-import { drawWaveform, PeakWorker, type WaveformPeaks } from "./waveform-peaks";
 
 /** Detail of `webdreamer-engine-change`: how an edit reached the playing engine. */
 export interface EngineChangeDetail {
@@ -104,16 +99,8 @@ export interface EngineChangeDetail {
   calls: string[];
 }
 
-/** An empty project: one 4/4 bar at 120 bpm, no tracks. */
-function emptyProject(name = "Untitled"): Project {
-  return parseProject({ format: "webdreamer-project", format_version: 1, name });
-}
-
 /** Timeline room after the project's end, in bars, so clips can be dragged later. */
 const ROOM_BARS = 8;
-
-/** The piano roll's zoom, in pixels per beat. */
-const ROLL_PIXELS_PER_BEAT = 64;
 
 /**
  * The in-browser DAW: tracks with clips on a beats timeline, a mixer, the transport, undo and redo,
@@ -156,20 +143,9 @@ export class WebdreamerStudio extends LitElement {
     snapBeats: { state: true },
     selectedClip: { state: true },
     saveState: { state: true },
-    exportProgress: { state: true },
     notice: { state: true },
     dropping: { state: true },
-    openClip: { state: true },
-    selectedNote: { state: true },
-    rollGrid: { state: true },
     selectedTrack: { state: true },
-    octave: { state: true },
-    heldNotes: { state: true },
-    keyboardInput: { state: true },
-    keyVelocity: { state: true },
-    midiStatus: { state: true },
-    recordArmed: { state: true },
-    armedAudioTrack: { state: true },
     selectedMarker: { state: true },
   };
 
@@ -233,52 +209,33 @@ export class WebdreamerStudio extends LitElement {
    * studio.snapBeats = 0.25; // sixteenths
    */
   declare snapBeats: number;
-
   declare private transportStatus: "playing" | "paused" | "stopped";
   declare private selectedClip: string | null;
   declare private saveState: SaveState;
-  declare private exportProgress: number | null;
   declare private notice: Notice | null;
   declare private dropping: boolean;
-  declare private openClip: { trackId: string; clipId: string } | null;
-  declare private selectedNote: number | null;
-  declare private rollGrid: number;
+  /** The track a clip was last selected on (or just added): the keyboard plays it if it is an instrument. */
   declare private selectedTrack: string | null;
-  declare private octave: number;
-  declare private heldNotes: ReadonlySet<number>;
-  declare private keyboardInput: boolean;
-  /** The velocity the computer keys play at (the keyboard's Velocity field). */
-  declare private keyVelocity: number;
-  declare private midiStatus: string | null;
-  declare private recordArmed: boolean;
-  declare private armedAudioTrack: string | null;
   declare private selectedMarker: string | null;
   /** Where the playhead is, in beats: the engine's position while it runs, else where it was put. */
   private playheadBeats = 0;
 
   private projectEditor: ProjectEditor;
   private unsubscribe: (() => void) | null = null;
-  private readonly audioData = new Map<string, AudioData>();
-  private readonly peaks = new Map<string, WaveformPeaks>();
-  private readonly peakWorker = new PeakWorker();
+  private readonly audioStore = new StudioAudio(this);
   private readonly offline = new OfflineEngine(() => this.resolvedBaseUrl());
   private readonly playback = new ProjectPlayback({
     changed: (change) => this.emitEngineChange(change),
-    failed: (error) => {
-      this.notice = errorNotice(error, "The engine could not follow an edit");
-    },
+    failed: (error) => this.fail(error, "The engine could not follow an edit"),
   });
   private store: ProjectStore | null = null;
-  private exportAbort: AbortController | null = null;
-  /** What the running export makes (read with exportProgress, which re-renders). */
-  private exportKind: ExportKind = "mixdown";
   private readout: TransportReadout | null = null;
   private readonly idleState = createTransportSnapshot();
   private readonly gestures = new ClipGestures({
     project: () => this.project,
     pixelsPerBeat: () => this.pixelsPerBeat,
     snapBeats: () => this.snapBeats,
-    audioSeconds: (id) => this.audioSeconds(id),
+    audioSeconds: (id) => audioSeconds(this.project, id),
     execute: (command, gesture) => this.run(command, gesture),
     select: (clipId) => {
       this.selectedClip = clipId;
@@ -309,9 +266,7 @@ export class WebdreamerStudio extends LitElement {
       this.selectedMarker = markerId;
     },
     seek: (beat) => this.seekTo(beat),
-    explain: (message) => {
-      this.notice = errorNotice(new Error(message));
-    },
+    explain: (message) => this.fail(new Error(message)),
   });
   private readonly rulerGesture = new RulerGesture({
     pixelsPerBeat: () => this.pixelsPerBeat,
@@ -319,17 +274,14 @@ export class WebdreamerStudio extends LitElement {
     execute: (command, gesture) => this.run(command, gesture),
     seek: (beat) => this.seekTo(beat),
   });
-  private readonly rollGestures = new PianoRollGestures({
-    openClip: () => this.openMidiClip(),
-    grid: () => this.rollGrid,
-    pixelsPerBeat: () => ROLL_PIXELS_PER_BEAT,
+  private readonly pianoRoll = new PianoRollPanel(this, {
+    project: () => this.project,
     execute: (command, gesture) => this.run(command, gesture),
-    select: (index) => {
-      this.selectedNote = index;
+    opened: (trackId, clipId) => {
+      this.selectedClip = clipId;
+      this.selectedTrack = trackId;
     },
-    selected: () => this.selectedNote,
   });
-  private velocityGesture = 0;
   private readonly automation = new AutomationLanes({
     project: () => this.project,
     // What discovery found and each Faust compile made (device-rack.ts).
@@ -344,30 +296,13 @@ export class WebdreamerStudio extends LitElement {
       return state?.running ? state.positionBeats : null;
     },
   });
-  /** The clip the piano roll was last scrolled for (scrolled once, when it opens). */
-  private rollScrolledFor: string | null = null;
-  private readonly livePlayer = new LivePlayer({
-    targetNode: () => this.liveTarget()?.node ?? null,
-    engine: () => this.liveEngine(),
-    failed: (error) => {
-      this.notice = errorNotice(error, "The keyboard could not play");
-    },
-    changed: (held) => {
-      this.heldNotes = held;
-    },
-  });
-  private midiConnection: MidiInputConnection | null = null;
   private engineStart: Promise<RealtimeEngineClient | null> | null = null;
-  private readonly takes = new TakeRecorder();
-  private readonly audioTakes = new AudioTakeRecorder();
-  private take: MidiRecording | null = null;
-  private faderGesture = 0;
   private readonly realtime = new RealtimeEngineController(this, {
     attach: () => {},
     load: async (engine) => {
       // A DAW keeps rendering while stopped: keys and Web MIDI sound, tails ring out (docs/realtime.md).
       await engine.setMonitoring(true);
-      await this.playback.attach(engine, this.projectEditor, this.audioData);
+      await this.playback.attach(engine, this.projectEditor, this.audioStore.data);
       // The engine starts where the playhead was put (a ruler click or a marker before the first Play).
       if (this.playheadBeats > 0) await engine.seek(secondsAtBeat(this.project.tempo, this.playheadBeats));
     },
@@ -378,12 +313,43 @@ export class WebdreamerStudio extends LitElement {
     fault: (message) => {
       this.notice = faultNotice(message);
     },
-    failed: (error) => {
-      this.notice = errorNotice(error, "The engine could not start");
-    },
+    failed: (error) => this.fail(error, "The engine could not start"),
     frame: (state, meters, now) => this.showFrame(state, meters, now),
   });
-  private readonly meterView = new LevelMeterController(this);
+  /** The master's level meter, the strips' meters, the master's spectrum and scope. */
+  private readonly meters = new StudioMeters(this);
+  /** The on-screen keyboard, the computer keys and Web MIDI, playing the live target. */
+  private readonly keyboard = new LiveKeyboard(this, {
+    target: () => this.liveTarget(),
+    engine: () => this.liveEngine(),
+    failed: (error, context) => this.fail(error, context),
+  });
+  /** Record: MIDI takes on the keyboard's track, audio takes on the armed audio track. */
+  private readonly recorder = new RecordControls(this, {
+    project: () => this.project,
+    engine: () => this.realtime.engine,
+    playing: () => this.transportStatus === "playing",
+    target: () => this.liveTarget(),
+    notesFlushed: () => this.keyboard.flushed(),
+    run: (command) => this.run(command),
+    selectClip: (clipId) => {
+      this.selectedClip = clipId;
+    },
+    keepAudio: (contentId, data) => this.keepAudio(contentId, data),
+    audioTaken: (take) => {
+      this.lastAudioTake = take;
+    },
+    failed: (error, context) => this.fail(error, context),
+  });
+  /** Export mixdown and Export stems, with the progress bar and Cancel. */
+  private readonly exports = new ExportFlow(this, {
+    project: () => this.project,
+    audio: () => this.audioStore.data,
+    sampleRate: () => this.sampleRate,
+    liveEngine: () => this.liveEngine(),
+    offline: this.offline,
+    failed: (error, context) => this.fail(error, context),
+  });
   /** The Instrument picker: discovery's instruments and the Faust synth, a track for the one picked. */
   private readonly instrumentPicker = new InstrumentPicker(this, {
     project: () => this.project,
@@ -393,9 +359,7 @@ export class WebdreamerStudio extends LitElement {
       // The keyboard plays the track just added.
       this.selectedTrack = trackId;
     },
-    failed: (error, context) => {
-      this.notice = errorNotice(error, context);
-    },
+    failed: (error, context) => this.fail(error, context),
   });
   /** Per track its devices: controls, Faust code, presets (device-rack.ts). */
   private readonly rack = new DeviceRack(this, {
@@ -408,19 +372,26 @@ export class WebdreamerStudio extends LitElement {
     discoveryRoots: () => [...this.faustRoots, ...this.wamRoots],
     discovered: (nodes) => this.instrumentPicker.discovered(nodes),
     liveEngine: async () => (await this.liveEngine()) as unknown as WamGuiEngine | null,
-    failed: (error, context) => {
-      this.notice = errorNotice(error, context);
-    },
+    failed: (error, context) => this.fail(error, context),
   });
-  /** Track and bus strips' meters (the engine's node meters), the master's spectrum and scope (one analyser). */
-  private readonly stripMeters = new StripMeters(() => this.meterColors());
-  private readonly masterTap = new MasterTap();
-  private readonly spectrum = new MasterSpectrum(this.masterTap);
-  private readonly scope = new MasterScope(this.masterTap);
-  private readonly busAndSends = busAndSendActions({
+  private readonly mixerControls = mixerActions({
     project: () => this.project,
     run: (command, gesture) => this.run(command, gesture),
     record: (trackId, address, value) => this.automation.record(trackId, address, value),
+  });
+  private readonly transportControls = transportEdits({
+    project: () => this.project,
+    run: (command) => this.run(command),
+    refresh: () => this.requestUpdate(),
+  });
+  private readonly audioDrop = audioDropActions({
+    ruler: () => this.renderRoot.querySelector<HTMLElement>(".ruler-row"),
+    pixelsPerBeat: () => this.pixelsPerBeat,
+    snapBeats: () => this.snapBeats,
+    hovering: (dropping) => {
+      this.dropping = dropping;
+    },
+    importFiles: (files, atBeat) => this.importFiles(files, atBeat),
   });
 
   constructor() {
@@ -437,20 +408,9 @@ export class WebdreamerStudio extends LitElement {
     this.snapBeats = 1;
     this.selectedClip = null;
     this.saveState = "off";
-    this.exportProgress = null;
     this.notice = null;
     this.dropping = false;
-    this.openClip = null;
-    this.selectedNote = null;
-    this.rollGrid = 0.25;
     this.selectedTrack = null;
-    this.octave = DEFAULT_OCTAVE;
-    this.heldNotes = new Set();
-    this.keyboardInput = false;
-    this.keyVelocity = DEFAULT_KEY_VELOCITY;
-    this.midiStatus = null;
-    this.recordArmed = false;
-    this.armedAudioTrack = null;
     this.selectedMarker = null;
     this.listen(this.projectEditor);
   }
@@ -472,7 +432,7 @@ export class WebdreamerStudio extends LitElement {
    * const frames = studio.audio.get("kick")?.channels[0]?.length;
    */
   get audio(): ReadonlyMap<string, AudioData> {
-    return this.audioData;
+    return this.audioStore.data;
   }
 
   /**
@@ -491,7 +451,7 @@ export class WebdreamerStudio extends LitElement {
    * const hz = studio.scopeReading ? studio.scopeReading.sampleRate / studio.scopeReading.periodFrames : 0;
    */
   get scopeReading(): ScopeReading | null {
-    return this.scope.reading;
+    return this.meters.scopeReading;
   }
 
   /**
@@ -521,7 +481,7 @@ export class WebdreamerStudio extends LitElement {
   async play(): Promise<void> {
     const engine = this.realtime.engine ?? (await this.startEngine());
     if (!engine) return;
-    if (this.recordArmed) await this.startRecording(engine);
+    if (this.recorder.armed) await this.recorder.start(engine);
     await this.call(() => engine.play());
   }
 
@@ -534,7 +494,7 @@ export class WebdreamerStudio extends LitElement {
     const engine = this.realtime.engine;
     if (!engine) return;
     this.automation.finishRecording();
-    await this.finishRecording(engine);
+    await this.recorder.finish(engine);
     await this.call(() => engine.pause());
   }
 
@@ -547,7 +507,7 @@ export class WebdreamerStudio extends LitElement {
     const engine = this.realtime.engine;
     if (!engine) return;
     this.automation.finishRecording();
-    await this.finishRecording(engine);
+    await this.recorder.finish(engine);
     await this.call(() => engine.stop());
   }
 
@@ -558,11 +518,11 @@ export class WebdreamerStudio extends LitElement {
    * studio.armed = true; // then studio.play()
    */
   get armed(): boolean {
-    return this.recordArmed;
+    return this.recorder.armed;
   }
 
   set armed(armed: boolean) {
-    this.recordArmed = armed;
+    this.recorder.armed = armed;
   }
 
   /**
@@ -572,12 +532,11 @@ export class WebdreamerStudio extends LitElement {
    * studio.armedTrack = "vox"; studio.armed = true; await studio.play();
    */
   get armedTrack(): string | null {
-    return this.armedAudioTrack;
+    return this.recorder.armedTrack;
   }
 
   set armedTrack(trackId: string | null) {
-    const track = this.project.tracks.find((t) => t.id === trackId);
-    this.armedAudioTrack = track?.kind === "audio" ? track.id : null;
+    this.recorder.armedTrack = trackId;
   }
 
   /**
@@ -587,7 +546,7 @@ export class WebdreamerStudio extends LitElement {
    * const frames = studio.lastTake?.events.map((event) => event.frame);
    */
   get lastTake(): MidiRecording | null {
-    return this.take;
+    return this.recorder.lastTake;
   }
 
   /**
@@ -597,8 +556,8 @@ export class WebdreamerStudio extends LitElement {
    * await studio.noteOn(60, 100);
    */
   async noteOn(note: number, velocity = 100): Promise<void> {
-    this.livePlayer.noteOn(note, velocity);
-    await this.livePlayer.flushed();
+    this.keyboard.noteOn(note, velocity);
+    await this.keyboard.flushed();
   }
 
   /**
@@ -607,8 +566,8 @@ export class WebdreamerStudio extends LitElement {
    * await studio.noteOff(60);
    */
   async noteOff(note: number): Promise<void> {
-    this.livePlayer.noteOff(note);
-    await this.livePlayer.flushed();
+    this.keyboard.noteOff(note);
+    await this.keyboard.flushed();
   }
 
   /**
@@ -617,12 +576,7 @@ export class WebdreamerStudio extends LitElement {
    * studio.openPianoRoll("synth", "synth-clip");
    */
   openPianoRoll(trackId: string, clipId: string): void {
-    const clip = findClip(this.project, trackId, clipId);
-    if (!clip || "content_id" in clip) return;
-    this.openClip = { trackId, clipId };
-    this.selectedNote = null;
-    this.selectedClip = clipId;
-    this.selectedTrack = trackId;
+    this.pianoRoll.open(trackId, clipId);
   }
 
   /**
@@ -647,9 +601,7 @@ export class WebdreamerStudio extends LitElement {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const data = await decodeAudioFile(bytes, file.name, this.sampleRate);
     const imported = audioImportCommand(this.project, file.name, data, atBeat);
-    this.audioData.set(imported.contentId, data);
-    void this.computePeaks(imported.contentId, data);
-    await this.playback.upload(imported.contentId, data);
+    await this.keepAudio(imported.contentId, data);
     this.run(imported.command);
     return imported;
   }
@@ -752,7 +704,7 @@ export class WebdreamerStudio extends LitElement {
    * await studio.newProject();
    */
   async newProject(): Promise<void> {
-    this.audioData.clear();
+    this.audioStore.data.clear();
     await this.replaceEditor(new ProjectEditor(emptyProject()), true);
   }
 
@@ -763,11 +715,8 @@ export class WebdreamerStudio extends LitElement {
    */
   async openProjectFile(bytes: Uint8Array, name = "project file"): Promise<void> {
     const opened = await unzipProject(bytes, name);
-    this.audioData.clear();
-    for (const [id, data] of opened.audio) {
-      this.audioData.set(id, data);
-      void this.computePeaks(id, data);
-    }
+    this.audioStore.data.clear();
+    for (const [id, data] of opened.audio) this.audioStore.keep(id, data);
     await this.replaceEditor(new ProjectEditor(opened.project), true);
   }
 
@@ -777,7 +726,7 @@ export class WebdreamerStudio extends LitElement {
    * const bytes = await studio.projectFile();
    */
   projectFile(): Promise<Uint8Array> {
-    return zipProject({ project: this.project, audio: this.audioData });
+    return zipProject({ project: this.project, audio: this.audioStore.data });
   }
 
   /**
@@ -786,11 +735,8 @@ export class WebdreamerStudio extends LitElement {
    * @example
    * const exported = await studio.exportMixdown({ download: false });
    */
-  async exportMixdown(options: { download?: boolean } = {}): Promise<ProjectExport | null> {
-    const exported = await this.renderExport("mixdown");
-    if (exported && options.download !== false)
-      downloadBytes(exported.mixdown, fileNameFor(this.project.name, ".wav"), "audio/wav");
-    return exported;
+  exportMixdown(options: { download?: boolean } = {}): Promise<ProjectExport | null> {
+    return this.exports.mixdown(options.download !== false);
   }
 
   /**
@@ -800,46 +746,8 @@ export class WebdreamerStudio extends LitElement {
    * @example
    * const exported = await studio.exportStems({ download: false });
    */
-  async exportStems(options: { download?: boolean } = {}): Promise<ProjectExport | null> {
-    const tracks = this.project.tracks;
-    const exported = await this.renderExport("stems");
-    if (exported && options.download !== false)
-      downloadBytes(zipStems(tracks, exported.stems), stemsZipName(this.project.name), "application/zip");
-    return exported;
-  }
-
-  /** One export at a time, in the Worker, behind the project bar's progress bar and Cancel. */
-  private async renderExport(kind: ExportKind): Promise<ProjectExport | null> {
-    if (this.exportAbort) return null;
-    const abort = new AbortController();
-    this.exportAbort = abort;
-    this.exportKind = kind;
-    this.exportProgress = 0;
-    try {
-      // A WAM plays only in the AudioWorklet host: the live engine renders it offline (export-host.ts),
-      // at its rate.
-      const live = playsWam(this.project) ? await this.liveEngine() : null;
-      if (playsWam(this.project) && live === null)
-        throw new Error("the live engine, which renders WAM plugins, did not start");
-      const options = {
-        sampleRate: this.sampleRate,
-        stems: kind === "stems",
-        signal: abort.signal,
-        onProgress: (fraction: number) => {
-          this.exportProgress = fraction;
-        },
-      };
-      if (live !== null)
-        return await exportProject(live, { project: this.project, audio: this.audioData }, options);
-      return await this.offline.mixdown(this.project, this.audioData, options);
-    } catch (error) {
-      if (abort.signal.aborted) return null;
-      this.notice = errorNotice(error, `The ${kind} could not be exported`);
-      return null;
-    } finally {
-      this.exportAbort = null;
-      this.exportProgress = null;
-    }
+  exportStems(options: { download?: boolean } = {}): Promise<ProjectExport | null> {
+    return this.exports.stems(options.download !== false);
   }
 
   /**
@@ -848,16 +756,17 @@ export class WebdreamerStudio extends LitElement {
    * studio.cancelExport();
    */
   cancelExport(): void {
-    this.exportAbort?.abort();
+    this.exports.cancel();
   }
+
+  /** The last audio take (its input latency, where it started) and the clip it made: for tests. */
+  lastAudioTake: FinishedAudioTake | null = null;
 
   // ---- life ----
 
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener("keydown", this.onKeyDown);
-    addEventListener("keyup", this.onKeyUp);
-    addEventListener("blur", this.onWindowBlur);
     addEventListener("pagehide", this.onPageHide);
     if (!this.store && this.storage !== "none") void this.openStore();
   }
@@ -865,19 +774,11 @@ export class WebdreamerStudio extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     removeEventListener("keydown", this.onKeyDown);
-    removeEventListener("keyup", this.onKeyUp);
-    removeEventListener("blur", this.onWindowBlur);
     removeEventListener("pagehide", this.onPageHide);
-    this.livePlayer.releaseAll();
-    this.midiConnection?.close();
-    this.midiConnection = null;
     this.rack.windows.closeAll();
     this.playback.detach();
-    this.stripMeters.disconnect();
-    this.spectrum.disconnect();
-    this.scope.disconnect();
-    this.masterTap.disconnect();
-    this.peakWorker.close();
+    this.meters.disconnect();
+    this.audioStore.close();
     void this.store?.stop();
     this.store = null;
     void this.offline.close();
@@ -886,48 +787,25 @@ export class WebdreamerStudio extends LitElement {
   protected override firstUpdated(): void {
     const root = this.renderRoot;
     this.readout = new TransportReadout(findReadoutFields(root), this.beatsPerBar, this.loopBeats());
-    this.meterView.attach(root.querySelector("canvas[data-meter=master]") as HTMLCanvasElement);
+    this.meters.attach(root);
     this.showIdleState();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has("theme")) {
-      this.meterView.refreshColors();
-      this.stripMeters.refreshColors();
-    }
-    this.stripMeters.bind(this.renderRoot);
-    const accent = () => getComputedStyle(this).getPropertyValue("--wd-accent").trim() || "#5ad1a4";
-    this.spectrum.bind(this.renderRoot.querySelector("canvas[data-spectrum=master]"), accent);
-    this.scope.bind(
-      this.renderRoot.querySelector("canvas[data-scope=master]"),
-      this.renderRoot.querySelector("output[data-scope-frequency=master]"),
-      accent,
-    );
+    this.meters.bind(this.renderRoot, changed.has("theme"));
     if (changed.has("project")) {
       this.readout?.configure(this.beatsPerBar, this.loopBeats());
       if (!this.realtime.engine) this.showIdleState();
     }
-    this.drawWaveforms();
-    const open = this.openClip ? `${this.openClip.trackId}/${this.openClip.clipId}` : null;
-    if (open !== this.rollScrolledFor) {
-      this.rollScrolledFor = open;
-      if (open) this.scrollPianoRoll();
-    }
-  }
-
-  /** A clip just opened: its highest note (or the C above middle C) near the roll's top. */
-  private scrollPianoRoll(): void {
-    const scroller = this.renderRoot.querySelector<HTMLElement>(".roll-scroll");
-    const notes = this.openMidiClip()?.clip.notes ?? [];
-    const highest = notes.length > 0 ? Math.max(...notes.map((note) => note.note)) + 2 : 72;
-    if (scroller) scroller.scrollTop = rowTop(Math.min(ROLL_HIGHEST_NOTE, highest));
+    const color = getComputedStyle(this).getPropertyValue("--wd-waveform").trim() || "#ffffffcc";
+    this.audioStore.drawWaveforms(this.renderRoot, this.project, color);
+    this.pianoRoll.scrollWhenOpened(this.renderRoot);
   }
 
   protected override render() {
     const project = this.project;
     const engine = this.realtime.engine;
     const signature = project.time_signatures[0] ?? { numerator: 4, denominator: 4 };
-    const tempo = startBpm(project);
     const lengthBeats =
       (Math.ceil(projectEndBeat(project) / this.beatsPerBar) + ROOM_BARS) * this.beatsPerBar;
     return html`
@@ -935,13 +813,13 @@ export class WebdreamerStudio extends LitElement {
         @pointerdown=${this.gestures.pointerDown} @pointermove=${this.gestures.pointerMove}
         @pointerup=${this.gestures.pointerUp} @pointercancel=${this.gestures.pointerUp}
         @keydown=${this.gestures.keyDown} @dblclick=${this.onDoubleClick}
-        @dragover=${this.onDragOver} @dragleave=${this.onDragLeave} @drop=${this.onDrop}>
+        @dragover=${this.audioDrop.dragOver} @dragleave=${this.audioDrop.dragLeave} @drop=${this.audioDrop.drop}>
         ${projectBar(
           {
             name: project.name,
             saveState: this.saveState,
-            exportProgress: this.exportProgress,
-            exportKind: this.exportKind,
+            exportProgress: this.exports.progress,
+            exportKind: this.exports.kind,
           },
           {
             rename: this.onRename,
@@ -963,21 +841,19 @@ export class WebdreamerStudio extends LitElement {
           {
             playing: engine !== null && this.transportStatus === "playing",
             playDisabled: this.realtime.starting,
-            recordArmed: this.recordArmed,
+            recordArmed: this.recorder.armed,
             loopEnabled: project.loop?.enabled === true,
-            tempo,
+            tempo: startBpm(project),
             numerator: signature.numerator,
             denominator: signature.denominator,
             undoLabel: this.projectEditor.canUndo ? this.projectEditor.undoLabel : null,
             redoLabel: this.projectEditor.canRedo ? this.projectEditor.redoLabel : null,
           },
           {
+            ...this.transportControls,
             playOrPause: this.onPlayClick,
             stop: () => void this.stop(),
-            toggleRecord: this.onRecordClick,
-            toggleLoop: this.onLoopClick,
-            changeTempo: this.onTempoChange,
-            changeSignature: this.onSignatureChange,
+            toggleRecord: this.recorder.toggle,
             undo: () => this.undo(),
             redo: () => this.redo(),
           },
@@ -992,7 +868,7 @@ export class WebdreamerStudio extends LitElement {
             lengthBeats,
             instrumentPicker: this.instrumentPicker.render(),
             dropping: this.dropping,
-            armedTrack: this.armedAudioTrack,
+            armedTrack: this.recorder.armedTrack,
             selectedMarker: this.selectedMarker,
             automationShown: (trackId) => this.automation.shown(trackId),
             automationRow: (track, width) => this.automation.row(track, width),
@@ -1014,7 +890,7 @@ export class WebdreamerStudio extends LitElement {
             duplicateClip: () => this.arrangeEdits.duplicate(),
             wantInstruments: this.discoverInstruments,
             armTrack: (trackId) => {
-              this.armedTrack = this.armedAudioTrack === trackId ? null : trackId;
+              this.armedTrack = this.recorder.armedTrack === trackId ? null : trackId;
             },
             addMidiClip: (trackId) => {
               const id = this.addMidiClip(trackId);
@@ -1026,259 +902,20 @@ export class WebdreamerStudio extends LitElement {
             toggleAutomation: (trackId) => this.automation.toggle(trackId),
           },
         )}
-        ${this.renderPianoRoll()}
-        ${this.renderKeyboard()}
-        ${mixer(project, {
-          ...this.busAndSends,
-          mixerInput: this.onMixerInput,
-          mixerCommit: () => {
-            this.faderGesture++;
-          },
-          toggle: (trackId, field) => {
-            const track = project.tracks.find((t) => t.id === trackId);
-            if (track)
-              this.run({ type: "set_mixer", track_id: trackId, mixer: { [field]: !track.mixer[field] } });
-          },
-        })}
+        ${this.pianoRoll.render()}
+        ${this.keyboard.render(this.liveTarget()?.name ?? null)}
+        ${mixer(project, this.mixerControls)}
         ${this.rack.render(project)}
         ${playerDropouts()}
       </div>
     `;
   }
 
-  // ---- MIDI: the piano roll, the live keyboard, recording ----
-
-  private renderPianoRoll() {
-    const open = this.openMidiClip();
-    if (!open) return nothing;
-    const track = this.project.tracks.find((t) => t.id === open.trackId);
-    return pianoRoll(
-      {
-        clip: open.clip,
-        trackName: track?.name || open.trackId,
-        selectedNote: this.selectedNote,
-        grid: this.rollGrid,
-        pixelsPerBeat: ROLL_PIXELS_PER_BEAT,
-        beatsPerBar: this.beatsPerBar,
-      },
-      {
-        close: () => {
-          this.openClip = null;
-          this.selectedNote = null;
-        },
-        changeGrid: (event) => {
-          this.rollGrid = Number((event.target as HTMLSelectElement).value);
-        },
-        addNote: () => this.rollGestures.addNote(),
-        deleteNote: () => this.rollGestures.deleteSelected(),
-        velocityInput: (event) => {
-          const velocity = Number((event.target as HTMLInputElement).value);
-          this.rollGestures.setVelocity(velocity, `velocity-slider-${this.velocityGesture}`);
-        },
-        velocityCommit: () => {
-          this.velocityGesture++;
-        },
-      },
-      this.rollGestures,
-    );
-  }
-
-  private renderKeyboard() {
-    const target = this.liveTarget();
-    return onScreenKeyboard(
-      {
-        octave: this.octave,
-        held: this.heldNotes,
-        keyboardInput: this.keyboardInput,
-        velocity: this.keyVelocity,
-        targetName: target ? target.name : null,
-        midiStatus: this.midiStatus,
-      },
-      {
-        noteOn: (note, velocity) => this.livePlayer.noteOn(note, velocity),
-        noteOff: (note) => this.livePlayer.noteOff(note),
-        regionKeyDown: (event) => {
-          if (this.playComputerKey(event, true)) event.preventDefault();
-        },
-        regionKeyUp: (event) => {
-          if (this.playComputerKey(event, false)) event.preventDefault();
-        },
-        shiftOctave: (by) => this.shiftOctave(by),
-        toggleKeyboardInput: () => {
-          this.keyboardInput = !this.keyboardInput;
-          if (!this.keyboardInput) this.livePlayer.releaseAll();
-        },
-        connectMidi: () => void this.connectMidi(),
-        changeVelocity: (event) => {
-          const field = event.target as HTMLInputElement;
-          this.keyVelocity = keyVelocity(field.value) ?? this.keyVelocity;
-          field.value = String(this.keyVelocity);
-        },
-      },
-    );
-  }
-
-  /** The clip open in the piano roll as the project holds it now, or null. */
-  private openMidiClip(): { trackId: string; clip: MidiClip } | null {
-    const open = this.openClip;
-    const clip = open ? findClip(this.project, open.trackId, open.clipId) : undefined;
-    if (!open || !clip || "content_id" in clip) return null;
-    return { trackId: open.trackId, clip };
-  }
-
-  /** After an edit, undo or redo: closes the roll if its clip went, drops a selection past the notes. */
-  private keepPianoRollOpen(): void {
-    const open = this.openMidiClip();
-    if (!open) {
-      this.openClip = null;
-      this.selectedNote = null;
-    } else if (this.selectedNote !== null && this.selectedNote >= open.clip.notes.length) {
-      this.selectedNote = null;
-    }
-  }
-
-  /**
-   * The instrument track the keyboard plays and records: the selected track (a clip on it selected,
-   * or it was just added) when it is an instrument track, else the first instrument track. Its node
-   * is the instrument's node in the compiled graph (trackNodes.device, as compileProject names it).
-   */
-  private liveTarget(): { trackId: string; name: string; node: string } | null {
-    const tracks = this.project.tracks;
-    const selected = tracks.find((t) => t.id === this.selectedTrack && t.kind === "instrument");
-    const track = selected ?? tracks.find((t) => t.kind === "instrument");
-    if (track?.kind !== "instrument") return null;
-    return {
-      trackId: track.id,
-      name: track.name || track.id,
-      node: trackNodes.device(track.id, track.instrument.id),
-    };
-  }
-
-  /** The live engine for the keyboard: started by the first key if Play has not started it. */
-  private async liveEngine(): Promise<RealtimeEngineClient | null> {
-    return this.realtime.engine ?? (await this.startEngine());
-  }
-
-  /** A computer key as a piano key (down or up); true when it was one (or Z/X). */
-  private playComputerKey(event: KeyboardEvent, down: boolean): boolean {
-    if (event.ctrlKey || event.metaKey || event.altKey) return false;
-    const note = noteForKey(event.code, this.octave);
-    if (note !== null) {
-      if (event.repeat) return true;
-      if (down) this.livePlayer.noteOn(note, this.keyVelocity);
-      else this.livePlayer.noteOff(note);
-      return true;
-    }
-    const octave = octaveForKey(event.code, this.octave);
-    if (octave === null) return false;
-    if (down) this.shiftOctave(octave - this.octave);
-    return true;
-  }
-
-  private shiftOctave(by: number): void {
-    this.livePlayer.releaseAll();
-    this.octave = Math.min(MAX_OCTAVE, Math.max(MIN_OCTAVE, this.octave + by));
-  }
-
-  private async connectMidi(): Promise<void> {
-    this.midiConnection?.close();
-    try {
-      this.midiConnection = await connectMidiInputs((message) => {
-        if (message.type === "note_on") this.livePlayer.noteOn(message.note, message.velocity);
-        else if (message.type === "note_off") this.livePlayer.noteOff(message.note);
-        else this.livePlayer.message(message);
-      });
-      const inputs = this.midiConnection.inputs;
-      this.midiStatus = inputs.length > 0 ? `MIDI: ${inputs.join(", ")}` : "MIDI: no input connected yet";
-    } catch (error) {
-      this.midiStatus = `MIDI unavailable: ${error instanceof Error ? error.message : String(error)}`;
-    }
-  }
-
-  private readonly onRecordClick = (): void => {
-    const engine = this.realtime.engine;
-    if ((this.takes.recording || this.audioTakes.recording) && engine) {
-      // Record pressed again while recording: the take ends here, the transport plays on.
-      this.recordArmed = false;
-      void this.finishRecording(engine);
-      return;
-    }
-    this.recordArmed = !this.recordArmed;
-    if (this.recordArmed && engine && this.transportStatus === "playing") void this.startRecording(engine);
-  };
-
-  private async startRecording(engine: RealtimeEngineClient): Promise<void> {
-    const armed = this.armedAudioTrack;
-    if (armed !== null && this.project.tracks.some((t) => t.id === armed && t.kind === "audio")) {
-      await this.call(() => this.audioTakes.start(engine.liveInput, armed));
-      return;
-    }
-    const target = this.liveTarget();
-    if (!target) {
-      this.notice = errorNotice(new Error("Add an instrument track to record on"), "Nothing to record on");
-      return;
-    }
-    await this.call(() => this.takes.start(engine, target));
-  }
-
-  /** Ends the take under way, if any: its notes become one new clip on its track (one undoable edit). */
-  private async finishRecording(engine: RealtimeEngineClient): Promise<void> {
-    if (this.audioTakes.recording) await this.finishAudioTake();
-    if (!this.takes.recording) return;
-    this.recordArmed = false;
-    await this.livePlayer.flushed();
-    try {
-      const finished = await this.takes.finish(engine, this.project, this.beatsPerBar);
-      if (!finished) return;
-      this.take = finished.take;
-      if (finished.command && this.run(finished.command)) this.selectedClip = finished.clipId;
-    } catch (error) {
-      this.notice = errorNotice(error, "The recording could not be stopped");
-    }
-  }
-
-  /** The audio take under way becomes its audio and a clip on the armed track (one undoable edit). */
-  private async finishAudioTake(): Promise<void> {
-    this.recordArmed = false;
-    try {
-      const finished = await this.audioTakes.finish(this.project);
-      this.lastAudioTake = finished;
-      const edit = finished?.edit;
-      if (!finished || !edit) return;
-      this.audioData.set(edit.contentId, finished.audio);
-      void this.computePeaks(edit.contentId, finished.audio);
-      await this.playback.upload(edit.contentId, finished.audio);
-      if (this.run(edit.command)) this.selectedClip = edit.clipId;
-    } catch (error) {
-      this.notice = errorNotice(error, "The audio recording could not be stopped");
-    }
-  }
-
-  /** The last audio take (its input latency, where it started) and the clip it made: for tests. */
-  lastAudioTake: FinishedAudioTake | null = null;
-
-  private readonly onDoubleClick = (event: MouseEvent): void => {
-    const element = (event.target as Element).closest<HTMLElement>(".clip.midi");
-    const { track, clip } = element?.dataset ?? {};
-    if (track && clip) this.openPianoRoll(track, clip);
-  };
-
-  private readonly onKeyUp = (event: KeyboardEvent): void => {
-    if (!this.keyboardInput || event.defaultPrevented || isTyping(event)) return;
-    if (this.playComputerKey(event, false)) event.preventDefault();
-  };
-
-  private readonly onWindowBlur = (): void => {
-    // A key released while the page had no focus never sends its keyup: end every held note.
-    this.livePlayer.releaseAll();
-  };
-
   // ---- editing ----
 
   /** Beats per bar of the first time signature, in quarter notes (6/8: 3). */
   private get beatsPerBar(): number {
-    const signature = this.project.time_signatures[0];
-    return signature ? (signature.numerator * 4) / signature.denominator : 4;
+    return beatsPerBar(this.project);
   }
 
   /** Runs a command through the editor; a refusal (the project's rules) becomes the notice. */
@@ -1288,18 +925,23 @@ export class WebdreamerStudio extends LitElement {
       return true;
     } catch (error) {
       // A drag past what the rules allow is skipped quietly: the clip stays where it was allowed.
-      if (gesture === undefined) this.notice = errorNotice(error);
+      if (gesture === undefined) this.fail(error);
       return false;
     }
+  }
+
+  /** Shows what went wrong (with what was being done) in the notice. */
+  private fail(error: unknown, context?: string): void {
+    this.notice = errorNotice(error, context);
   }
 
   private listen(editor: ProjectEditor): void {
     this.unsubscribe?.();
     this.unsubscribe = editor.subscribe((change) => {
       this.project = change.after;
-      if (this.selectedClip !== null && !clipExists(change.after, this.selectedClip))
+      if (this.selectedClip !== null && trackOfClip(change.after, this.selectedClip) === undefined)
         this.selectedClip = null;
-      this.keepPianoRollOpen();
+      this.pianoRoll.follow();
       this.saveState = this.store ? "unsaved" : this.saveState;
       this.emit("webdreamer-project-change", { project: change.after });
     });
@@ -1309,14 +951,15 @@ export class WebdreamerStudio extends LitElement {
     this.projectEditor = editor;
     this.project = editor.project;
     this.selectedClip = null;
-    this.openClip = null;
+    this.pianoRoll.close();
     this.selectedTrack = null;
     this.listen(editor);
     this.emit("webdreamer-project-change", { project: editor.project });
-    await this.playback.follow(editor, this.audioData);
+    const audio = this.audioStore.data;
+    await this.playback.follow(editor, audio);
     if (this.store) {
-      await this.store.watch(editor, () => this.audioData);
-      if (save) await this.store.save({ project: editor.project, audio: this.audioData });
+      await this.store.watch(editor, () => audio);
+      if (save) await this.store.save({ project: editor.project, audio });
     }
   }
 
@@ -1327,22 +970,20 @@ export class WebdreamerStudio extends LitElement {
       },
       failed: (error) => {
         this.saveState = "failed";
-        this.notice = errorNotice(error, "Autosave failed");
+        this.fail(error, "Autosave failed");
       },
     });
     this.store = store;
     const saved = await store.load();
     if (this.store !== store) return;
+    const audio = this.audioStore.data;
     if (saved) {
-      for (const [id, data] of saved.audio) {
-        this.audioData.set(id, data);
-        void this.computePeaks(id, data);
-      }
+      for (const [id, data] of saved.audio) this.audioStore.keep(id, data);
       await this.replaceEditor(new ProjectEditor(saved.project), false);
       this.saveState = "saved";
       return;
     }
-    this.saveState = (await store.watch(this.projectEditor, () => this.audioData)) ? "unsaved" : "off";
+    this.saveState = (await store.watch(this.projectEditor, () => audio)) ? "unsaved" : "off";
   }
 
   /**
@@ -1355,32 +996,23 @@ export class WebdreamerStudio extends LitElement {
     this.rack.discover();
   };
 
-  private async computePeaks(contentId: string, data: AudioData): Promise<void> {
-    this.peaks.set(contentId, await this.peakWorker.peaks(data.channels, data.sampleRate));
-    this.requestUpdate();
+  /** Keeps audio the project now plays (imported or recorded): its waveform, the live engine's buffer. */
+  private async keepAudio(contentId: string, data: AudioData): Promise<void> {
+    this.audioStore.keep(contentId, data);
+    await this.playback.upload(contentId, data);
   }
 
-  private audioSeconds(contentId: string): number | undefined {
-    const source = this.project.audio.find((a) => a.content_id === contentId);
-    return source ? source.frames / source.sample_rate : undefined;
+  /**
+   * The instrument track the keyboard plays and records: the selected track (a clip on it selected,
+   * or it was just added) when it is an instrument track, else the first instrument track.
+   */
+  private liveTarget(): LiveTarget | null {
+    return liveTarget(this.project, this.selectedTrack);
   }
 
-  /** Draws each audio clip's waveform on its canvas, for the part of the audio the clip plays. */
-  private drawWaveforms(): void {
-    const color = getComputedStyle(this).getPropertyValue("--wd-waveform").trim() || "#ffffffcc";
-    for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>("canvas.waveform")) {
-      const clipElement = canvas.closest<HTMLElement>(".clip");
-      const clip = findClip(this.project, clipElement?.dataset.track, clipElement?.dataset.clip);
-      const peaks = this.peaks.get(canvas.dataset.content ?? "");
-      if (!clip || !("content_id" in clip) || !peaks) continue;
-      const tempo = this.project.tempo;
-      const seconds =
-        secondsAtBeat(tempo, clip.start_beat + clip.length_beats) - secondsAtBeat(tempo, clip.start_beat);
-      const key = `${clip.source_start_seconds}:${seconds}:${canvas.clientWidth}:${color}:${peaks.frames}`;
-      if (canvas.dataset.drawn === key) continue;
-      canvas.dataset.drawn = key;
-      drawWaveform(canvas, peaks, clip.source_start_seconds, seconds, color);
-    }
+  /** The live engine for the keyboard: started by the first key if Play has not started it. */
+  private async liveEngine(): Promise<RealtimeEngineClient | null> {
+    return this.realtime.engine ?? (await this.startEngine());
   }
 
   // ---- user actions ----
@@ -1388,41 +1020,6 @@ export class WebdreamerStudio extends LitElement {
   private readonly onPlayClick = (): void => {
     if (this.realtime.engine && this.transportStatus === "playing") void this.pause();
     else void this.play();
-  };
-
-  private readonly onLoopClick = (): void => {
-    const loop = this.project.loop;
-    if (loop) {
-      this.run({ type: "set_loop", loop: { ...loop, enabled: !loop.enabled } });
-      return;
-    }
-    const bar = this.beatsPerBar;
-    const end = Math.max(bar, Math.ceil(projectEndBeat(this.project) / bar) * bar);
-    this.run({ type: "set_loop", loop: { start_beat: 0, end_beat: end, enabled: true } });
-  };
-
-  private readonly onTempoChange = (event: Event): void => {
-    const input = event.target as HTMLInputElement;
-    const bpm = Number.parseFloat(input.value);
-    if (Number.isFinite(bpm)) {
-      const clamped = Math.min(MAX_TEMPO_BPM, Math.max(MIN_TEMPO_BPM, Math.round(bpm * 10) / 10));
-      this.run({ type: "set_tempo", tempo: { bpm: clamped } });
-    }
-    this.requestUpdate();
-    input.value = String(startBpm(this.project));
-  };
-
-  private readonly onSignatureChange = (event: Event): void => {
-    const group = (event.target as HTMLElement).closest("fieldset");
-    const numerator = Number(group?.querySelector<HTMLInputElement>("[name=numerator]")?.value);
-    const denominator = Number(group?.querySelector<HTMLSelectElement>("[name=denominator]")?.value);
-    if (Number.isInteger(numerator) && numerator >= 1 && numerator <= 64) {
-      this.run({
-        type: "set_time_signatures",
-        time_signatures: [{ beat: 0, numerator, denominator: denominator as 4 }],
-      });
-    }
-    this.requestUpdate();
   };
 
   private readonly onRename = (event: Event): void => {
@@ -1436,7 +1033,7 @@ export class WebdreamerStudio extends LitElement {
     try {
       await this.openProjectFile(new Uint8Array(await file.arrayBuffer()), file.name);
     } catch (error) {
-      this.notice = errorNotice(error, `${file.name} could not be opened`);
+      this.fail(error, `${file.name} could not be opened`);
     }
   };
 
@@ -1445,7 +1042,7 @@ export class WebdreamerStudio extends LitElement {
       const bytes = await this.projectFile();
       downloadBytes(bytes, fileNameFor(this.project.name, PROJECT_ZIP_EXTENSION), "application/zip");
     } catch (error) {
-      this.notice = errorNotice(error, "The project file could not be made");
+      this.fail(error, "The project file could not be made");
     }
   };
 
@@ -1459,21 +1056,15 @@ export class WebdreamerStudio extends LitElement {
       try {
         await this.importAudio(file, atBeat);
       } catch (error) {
-        this.notice = errorNotice(error, `${file.name} could not be imported`);
+        this.fail(error, `${file.name} could not be imported`);
       }
     }
   }
 
-  private readonly onMixerInput = (trackId: string, field: "volume_db" | "pan", event: Event): void => {
-    let value = Number((event.target as HTMLInputElement).value);
-    // With its lane's Write on and the transport playing, the move is written as automation.
-    if (this.automation.record(trackId, field === "volume_db" ? "volume" : "pan", value)) return;
-    if (field === "volume_db" && value <= MIN_FADER_DB) value = -120;
-    // One gesture per drag (until the slider's change event): the drag is one undo step.
-    this.run(
-      { type: "set_mixer", track_id: trackId, mixer: { [field]: value } },
-      `fader-${this.faderGesture}`,
-    );
+  private readonly onDoubleClick = (event: MouseEvent): void => {
+    const element = (event.target as Element).closest<HTMLElement>(".clip.midi");
+    const { track, clip } = element?.dataset ?? {};
+    if (track && clip) this.openPianoRoll(track, clip);
   };
 
   /** Moves the playhead to `beat` (a ruler click, a marker), and the engine with it when it runs. */
@@ -1484,55 +1075,15 @@ export class WebdreamerStudio extends LitElement {
     if (engine) void this.call(() => engine.seek(secondsAtBeat(this.project.tempo, beat)));
   }
 
-  private readonly onDragOver = (event: DragEvent): void => {
-    if (!event.dataTransfer?.types.includes("Files")) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = "copy";
-    this.dropping = true;
-  };
-
-  private readonly onDragLeave = (event: DragEvent): void => {
-    if (event.currentTarget === event.target) this.dropping = false;
-  };
-
-  private readonly onDrop = (event: DragEvent): void => {
-    const files = [...(event.dataTransfer?.files ?? [])];
-    if (files.length === 0) return;
-    event.preventDefault();
-    this.dropping = false;
-    const lane = this.renderRoot.querySelector<HTMLElement>(".ruler-row")?.getBoundingClientRect();
-    const beat = lane
-      ? snapBeat(Math.max(0, event.clientX - lane.left) / this.pixelsPerBeat, this.snapBeats)
-      : 0;
-    void this.importFiles(files, beat);
-  };
-
-  /** Space plays and stops; Ctrl/Cmd+Z undoes, Shift+Ctrl/Cmd+Z (or Ctrl+Y) redoes. */
   private readonly onKeyDown = (event: KeyboardEvent): void => {
-    const target = event.composedPath()[0] as HTMLElement | undefined;
-    const inStudio = target === document.body || event.composedPath().includes(this);
-    if (!inStudio || event.defaultPrevented) return;
-    const typing = isTyping(event);
-    if (this.keyboardInput && !typing && this.playComputerKey(event, true)) {
-      event.preventDefault();
-      return;
-    }
-    if (event.key === " " && !typing && target?.localName !== "button") {
-      event.preventDefault();
-      this.onPlayClick();
-      return;
-    }
-    if (this.arrangeEdits.keyDown(event, typing)) return;
-    const mod = event.ctrlKey || event.metaKey;
-    if (!mod || typing) return;
-    const key = event.key.toLowerCase();
-    if (key === "z" && !event.shiftKey) {
-      event.preventDefault();
-      this.undo();
-    } else if ((key === "z" && event.shiftKey) || key === "y") {
-      event.preventDefault();
-      this.redo();
-    }
+    studioKeyDown(event, {
+      element: this,
+      playKey: (key, typing) => this.keyboard.keyDown(key, typing),
+      playOrPause: this.onPlayClick,
+      arrangeKey: (key, typing) => this.arrangeEdits.keyDown(key, typing),
+      undo: () => this.undo(),
+      redo: () => this.redo(),
+    });
   };
 
   private readonly onPageHide = (): void => {
@@ -1563,7 +1114,7 @@ export class WebdreamerStudio extends LitElement {
     try {
       await action();
     } catch (error) {
-      this.notice = errorNotice(error);
+      this.fail(error);
     }
   }
 
@@ -1582,7 +1133,7 @@ export class WebdreamerStudio extends LitElement {
     return { startBeats: loop?.start_beat ?? 0, endBeats: loop?.end_beat ?? 0 };
   }
 
-  /** Once per frame: the readout, the playhead and the master meter. Allocates nothing. */
+  /** Once per frame: the readout, the playhead and the meters. Allocates nothing. */
   private showFrame(state: TransportSnapshot, meters: MeterReading, now: number): void {
     this.readout?.show(state);
     const status = state.running ? "playing" : state.positionFrames > 0 ? "paused" : "stopped";
@@ -1593,15 +1144,7 @@ export class WebdreamerStudio extends LitElement {
       this.transportStatus = status;
     }
     this.movePlayhead(state.positionBeats);
-    this.meterView.show(meters, now);
-    this.stripMeters.show(this.realtime.engine, now);
-    this.spectrum.show(this.realtime.engine, now);
-    this.scope.show(this.realtime.engine, now);
-  }
-
-  /** The meters' colours: the player's CSS custom properties. */
-  private meterColors() {
-    return readMeterColors(this);
+    this.meters.show(meters, this.realtime.engine, now);
   }
 
   private movePlayhead(beats: number): void {
@@ -1634,35 +1177,6 @@ export interface ProjectMidiNote {
   note: number;
   velocity?: number;
   channel?: number;
-}
-
-/** The tempo at beat 0, in bpm. */
-function startBpm(project: Project): number {
-  return project.tempo.bpm ?? project.tempo.map?.[0]?.bpm ?? 120;
-}
-
-function findClip(project: Project, trackId?: string, clipId?: string) {
-  const track = project.tracks.find((t) => t.id === trackId);
-  if (!track || track.kind === "bus") return undefined;
-  return track.clips.find((clip) => clip.id === clipId);
-}
-
-function trackOfClip(project: Project, clipId: string): string | undefined {
-  return project.tracks.find(
-    (track) => track.kind !== "bus" && track.clips.some((clip) => clip.id === clipId),
-  )?.id;
-}
-
-/** True when a key goes to a field (typing), which the keyboard must never take. */
-function isTyping(event: KeyboardEvent): boolean {
-  const target = event.composedPath()[0] as HTMLElement | undefined;
-  return target?.matches?.("input:not([type=range]), textarea, select, [contenteditable]") === true;
-}
-
-function clipExists(project: Project, clipId: string): boolean {
-  return project.tracks.some(
-    (track) => track.kind !== "bus" && track.clips.some((clip) => clip.id === clipId),
-  );
 }
 
 declare global {

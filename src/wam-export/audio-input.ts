@@ -19,8 +19,9 @@ import { STAGE_CHANNELS, STAGE_INPUT_NODE_ID } from "../wam/partition";
 import { createStageIo, StageInputPort } from "../wam/stage-ports";
 
 /**
- * Channels of the plugin's audio input: stereo, as every signal crossing into an engine stage. A mono
- * connection is copied to both channels (the WamNode's channelInterpretation "speakers").
+ * Channels of the plugin's audio input: stereo, an input port's default (a WAM graph's ports read
+ * what their signal carries instead). A mono connection is copied to both channels (the WamNode's
+ * channelInterpretation "speakers").
  */
 export const AUDIO_INPUT_CHANNELS = STAGE_CHANNELS;
 

@@ -10,7 +10,9 @@
  *
  * Inside a stage, signals leave through tap nodes (an engine node's output copied to the stage's
  * AudioWorkletNode output k) and enter through input-port nodes (the AudioWorkletNode's input k read
- * into the graph). Signals crossing a stage boundary are stereo: Web Audio connections are.
+ * into the graph). A signal crossing a stage boundary keeps its channels: a tap's AudioWorkletNode
+ * output has the tapped node's channel count and the port after it reads as many (stage-latency.ts
+ * sets them once the stages are compiled); a WAM's output has the plugin node's channel count.
  *
  * A cycle through a WAM cannot be cut this way (it would need that quantum of delay), so it is refused
  * with E_GRAPH_CYCLE naming the nodes on it. Pure: no Web Audio, runs in Node.js.
@@ -24,8 +26,13 @@ import { isWamNode, type WamNodeExtension, wamNodeExtension } from "../contracts
 export const STAGE_INPUT_NODE_ID = "webdreamer:stage-input";
 /** node_id of a tap: writes its input to the stage's AudioWorkletNode output `extensions.stage_port`. */
 export const STAGE_OUTPUT_NODE_ID = "webdreamer:stage-output";
-/** Channels of every signal crossing a stage boundary (a Web Audio connection, stereo). */
+/**
+ * Channels an input port reads when its node does not say (`extensions.stage_channels`): a stereo
+ * connection, what a WAM plugin's node carries unless its channelCount says otherwise.
+ */
 export const STAGE_CHANNELS = 2;
+/** Channels a signal crossing a stage boundary carries at most (a Web Audio AudioWorkletNode output's). */
+export const MAX_STAGE_CHANNELS = 32;
 
 /** Where a Web Audio signal comes from: a stage's tap, or a WAM's output. */
 export type SignalSource = { kind: "stage"; stage: number; tap: number } | { kind: "wam"; wam: number };

@@ -10,7 +10,6 @@
  * Audio-path rule: process() allocates nothing; copies are index loops over the engine's heap view.
  */
 import type { ExternalBlock, ExternalProcessor } from "../engine/external-nodes";
-import { STAGE_CHANNELS } from "./partition";
 
 /** The stage AudioWorkletNode's buffers for the quantum being rendered (set by EngineProcessor). */
 export interface StageIo {
@@ -90,7 +89,11 @@ export class StageInputPort extends StagePort {
   }
 }
 
-/** Writes its input to AudioWorkletNode output `index` (stereo; mono is copied to both channels). */
+/**
+ * Writes its input to AudioWorkletNode output `index`, channel c to channel c: the output has the
+ * tapped node's channel count (wam-graph.ts); a mono input fills every output channel, and output
+ * channels the input lacks are silent.
+ */
 export class StageTap extends StagePort {
   process(block: ExternalBlock): void {
     const start = this.at.take(this.io, block.frames);
@@ -100,13 +103,14 @@ export class StageTap extends StagePort {
     for (let c = 0; c < block.numOutputs; c++)
       heap.fill(0, block.outputAddress(c) >> 2, (block.outputAddress(c) >> 2) + block.frames);
     if (output === undefined) return;
-    for (let c = 0; c < output.length && c < STAGE_CHANNELS; c++) {
+    for (let c = 0; c < output.length; c++) {
       const channel = output[c] as Float32Array;
-      if (block.numInputs === 0) {
+      const source = c < block.numInputs ? c : block.numInputs === 1 ? 0 : -1;
+      if (source < 0) {
         channel.fill(0, start, start + block.frames);
         continue;
       }
-      const from = block.inputAddress(c < block.numInputs ? c : 0) >> 2;
+      const from = block.inputAddress(source) >> 2;
       for (let i = 0; i < block.frames && start + i < channel.length; i++)
         channel[start + i] = heap[from + i] as number;
     }

@@ -20,7 +20,9 @@ function webdreamer(...args: string[]) {
   const run = spawnSync(process.execPath, [join(REPO, "bin/webdreamer.mjs"), ...args], {
     cwd: REPO,
     encoding: "utf8",
-    timeout: 60_000,
+    // A hang guard (spawnSync blocks the event loop, so Vitest's own timeout cannot fire), long
+    // enough for a start at the idle scheduling class beside the browser tests (vitest.config.ts).
+    timeout: 120_000,
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }

@@ -77,7 +77,7 @@ describe("deploy/: the render image's Indexed Job", () => {
     for (const index of [0, 3, completions - 1]) {
       const pod = spawnSync(process.execPath, [join(REPO, "bin/webdreamer.mjs"), ...podArgs, "-q"], {
         encoding: "utf8",
-        timeout: 60_000,
+        timeout: 120_000,
         env: { ...process.env, JOB_COMPLETION_INDEX: String(index), WEBDREAMER_SHARDS: undefined },
       });
       expect(pod.stderr, `index ${index}`).toBe("");
@@ -94,10 +94,10 @@ describe("deploy/: the render image's Indexed Job", () => {
     // An index the Job never gives (completions is the count) is refused, naming the variable.
     const outside = spawnSync(process.execPath, [join(REPO, "bin/webdreamer.mjs"), ...podArgs], {
       encoding: "utf8",
-      timeout: 60_000,
+      timeout: 120_000,
       env: { ...process.env, JOB_COMPLETION_INDEX: String(completions) },
     });
     expect(outside.status).toBe(2);
     expect(outside.stderr).toContain(`$JOB_COMPLETION_INDEX is "${completions}"`);
-  }, 120_000);
+  }, 400_000);
 });

@@ -407,6 +407,8 @@ describe("compileGraph builds the program", () => {
     ]);
     expect(offPath.outputNode).toBe(2);
     expect(offPath.program.output).toBe(3);
+    // What a real-time host plays: the output node, not the sink.
+    expect(offPath.program.played).toBe(2);
     expect(offPath.program.nodes[3]).toEqual({ kind: "gain", inputs: [2, 0], params: { gain: 1 } });
     expect(offPath.program.nodes[2]?.capture).toBe(true);
     expect([...offPath.captures]).toEqual([["lonely", 0]]);

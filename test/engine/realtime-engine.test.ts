@@ -40,6 +40,39 @@ async function realtimeEngineFixture(queueCapacity?: number): Promise<{
 }
 
 describe("RealtimeEngine: the real-time transport, quantum by quantum", () => {
+  it("plays the program's played node, not a hidden sink that also renders captures off its path", async () => {
+    const engine = await newEngine(SR, 128);
+    engine.createBuffer([ramp], SR);
+    // As graph-compiler.ts lays out a graph whose output is node 1 with node 2 captured off its path.
+    const withSink: GraphProgram = {
+      nodes: [
+        { kind: "playback", inputs: [], params: {}, buffers: { 0: 0 } },
+        { kind: "gain", inputs: [0], params: { gain: 0.5 }, capture: true },
+        { kind: "gain", inputs: [0], params: { gain: 2 }, capture: true },
+        { kind: "gain", inputs: [1, 2], params: { gain: 1 } },
+      ],
+      output: 3,
+      played: 1,
+    };
+    applyGraphProgram(engine, withSink);
+    const realtime = new RealtimeEngine(engine, SR);
+    realtime.attach(engine, withSink.nodes.length, withSink.played);
+    realtime.play(-1);
+    const outputs = [new Float32Array(128), new Float32Array(128)];
+    for (let q = 0; q < 3; q++) realtime.renderQuantum(outputs, 128);
+    // Frames 256..383: the ramp at half, on both channels (the mono node fills them); the sink would
+    // have played 2.5 times the ramp.
+    for (const channel of outputs) {
+      expect(channel[0]).toBe(Math.fround(Math.fround(256 / 48000) * 0.5));
+      expect(channel[100]).toBe(Math.fround(Math.fround(356 / 48000) * 0.5));
+    }
+    // A split quantum (a command's frame inside it) copies the same way.
+    realtime.setParameter(1, 0, 0.25, 3 * 128 + 64);
+    realtime.renderQuantum(outputs, 128);
+    expect(outputs[1]?.[63]).toBe(Math.fround(Math.fround(447 / 48000) * 0.5));
+    expect(outputs[1]?.[64]).toBe(Math.fround(Math.fround(448 / 48000) * 0.25));
+  });
+
   it("outputs silence while stopped and plays from the transport position", async () => {
     const { realtime: l, render } = await realtimeEngineFixture();
     expect(Array.from(render(2)).every((v) => v === 0)).toBe(true);

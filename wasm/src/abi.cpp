@@ -183,6 +183,9 @@ int wd_render_held(Engine* e, int frames) { return e->renderHeld(frames); }
 // are folded into their mixer (Engine::planFusion); tests and the bench tell a fused graph by it.
 int wd_fused_nodes(Engine* e) { return e->fusedNodes(); }
 
+// any thread: of those, the sources that add themselves into their mixer's bus (Engine::planAdding).
+int wd_adding_nodes(Engine* e) { return e->addingNodes(); }
+
 // audio: note-offs now for every note the timelines turned on and did not turn off.
 void wd_release_timeline_notes(Engine* e) { e->releaseTimelineNotes(); }
 

@@ -32,7 +32,9 @@ void Engine::clear() {
   order_.clear();
   feedbackNodes_.clear();
   plan_.clear();
+  planSteps_ = 0;
   fusedNodes_ = 0;
+  addingNodes_ = 0;
   outputNode_ = -1;
   outputChannels_ = 0;
   prepared_ = false;
@@ -334,8 +336,7 @@ void Engine::planFusion() {
         x.accumulateChannel = fromChannel;
         x.scratch = kScratchAccumulate;
         // A gain of one mono channel with no automation: the mixer scales its input itself.
-        float factor = 1.0f;
-        x.folded = x.processor->scalesInput(&factor) && x.timeline.empty() && x.inputs.size() == 1 &&
+        x.folded = x.processor->inputScale() != nullptr && x.timeline.empty() && x.inputs.size() == 1 &&
                    x.type->maxInputs != 0 && nodes_[x.inputs[0]].numOutputs == 1;
         m.accumulating = true;
         from = k + 1;
@@ -410,6 +411,56 @@ void Engine::planFusion() {
       s.intoTo = n.accumulateTo;
       s.intoChannel = n.accumulateChannel;
     }
+  }
+  planAdding();
+}
+
+void Engine::planAdding() {
+  addingNodes_ = 0;
+  const int count = std::min(static_cast<int>(order_.size()), static_cast<int>(plan_.size()));
+  for (int p = 0; p < count; ++p) {
+    Step& s = plan_[p];
+    // The mixer adds this turn's input alone (a range of one input), into its one channel.
+    if (s.into == nullptr || s.intoTo - s.intoFrom != 1 || s.intoNumOutputs != 1) continue;
+    Step* source = &s;
+    if (s.how == Step::kFolded) {
+      // A folded gain: its input, when that is the turn right before and read by the gain alone.
+      const Node& gain = nodes_[s.node];
+      const int in = gain.inputs[0];
+      const Node& x = nodes_[in];
+      if (p == 0 || plan_[p - 1].node != in || x.consumers != 1 || x.capture || x.feedback || in == outputNode_) {
+        continue;
+      }
+      source = &plan_[p - 1];
+      if (source->into != nullptr) continue;
+    }
+    if (source->how != Step::kProcess || source->numOutputs != 1 || !source->processor->addsIntoBus()) continue;
+    const float* inputFactor = nullptr;
+    const float* masterFactor = nullptr;
+    if (!s.into->inputGainFactors(s.intoFrom, &inputFactor, &masterFactor)) continue;
+    const Step into = s;
+    if (source != &s) {
+      s.into = nullptr;  // the folded gain's turn: its source adds for it
+      source->scale = s.processor->inputScale();
+    }
+    source->inputFactor = inputFactor;
+    source->masterFactor = masterFactor;
+    source->how = Step::kAdd;
+    source->into = into.into;
+    source->intoInputs = into.intoInputs;
+    source->intoNumInputs = into.intoNumInputs;
+    source->intoOutputs = into.intoOutputs;
+    source->intoNumOutputs = into.intoNumOutputs;
+    source->intoFrom = into.intoFrom;
+    source->intoTo = into.intoTo;
+    source->intoChannel = into.intoChannel;
+    ++addingNodes_;
+  }
+  // The turns that do nothing (a folded gain whose source adds for it) leave the render loop: W1's
+  // 256 gains no longer cost a step each.
+  planSteps_ = 0;
+  for (int p = 0; p < count; ++p) {
+    if (plan_[p].how != Step::kFolded || plan_[p].into != nullptr) plan_[planSteps_++] = plan_[p];
   }
 }
 
@@ -691,7 +742,8 @@ void Engine::renderPiece(int offset, int frames, bool held) {
   if (held) {
     for (int index : order_) renderTurn(nodes_[index], offset, frames, held);
   } else {
-    for (const Step& s : plan_) {
+    for (const Step* step = plan_.data(), *end = step + planSteps_; step != end; ++step) {
+      const Step& s = *step;
       switch (s.how) {
         case Step::kProcess:
           s.processor->process(AudioBlock{s.inputs, s.numInputs, s.outputs, s.numOutputs, frames, position_});
@@ -701,11 +753,20 @@ void Engine::renderPiece(int offset, int frames, bool held) {
                                         s.from, s.to, s.channel, 1.0f);
           break;
         case Step::kFolded: break;  // its mixer applies it below
+        case Step::kAdd: {
+          float* bus = s.intoOutputs[0];
+          // The mixer's first input: the mixer clears its output before adding it.
+          if (s.intoFrom == 0) std::fill(bus, bus + frames, 0.0f);
+          // The mixer's product: its input's factor times its master (Mixer::inputGain).
+          const float gain = *s.inputFactor * *s.masterFactor;
+          s.processor->processAdding(AudioBlock{s.inputs, s.numInputs, s.outputs, s.numOutputs, frames, position_},
+                                     bus, gain, s.scale != nullptr ? *s.scale : 1.0f);
+          continue;
+        }
         case Step::kNode: renderTurn(nodes_[s.node], offset, frames, held); continue;
       }
       if (s.into != nullptr) {
-        float scale = 1.0f;
-        if (s.how == Step::kFolded) s.processor->scalesInput(&scale);
+        const float scale = s.how == Step::kFolded ? *s.processor->inputScale() : 1.0f;
         s.into->accumulateInputs(
             AudioBlock{s.intoInputs, s.intoNumInputs, s.intoOutputs, s.intoNumOutputs, frames, position_}, s.intoFrom,
             s.intoTo, s.intoChannel, scale);
@@ -760,8 +821,7 @@ void Engine::renderTurn(Node& n, int offset, int frames, bool held) {
   if (n.accumulateInto >= 0) {
     // A source read only by this mixer: added now, while its block is still in the cache.
     Node& m = nodes_[n.accumulateInto];
-    float scale = 1.0f;
-    if (n.folded) n.processor->scalesInput(&scale);
+    const float scale = n.folded ? *n.processor->inputScale() : 1.0f;
     m.processor->accumulateInputs(AudioBlock{m.inputPtrs.data(), static_cast<int>(m.inputPtrs.size()),
                                              m.outputPtrs.data(), m.numOutputs, frames, position_},
                                   n.accumulateFrom, n.accumulateTo, n.accumulateChannel, scale);

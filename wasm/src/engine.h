@@ -123,6 +123,8 @@ class Engine {
   // Nodes that render into a scratch block or are folded into their mixer (planFusion; a timeline
   // edited since the last render is planned for at the next).
   int fusedNodes() const { return fusedNodes_; }
+  // Of those, the sources that add themselves into their mixer's bus (planAdding).
+  int addingNodes() const { return addingNodes_; }
   int nodeOutputChannels(int node) const;
 
   // Non-finite samples (NaN, ±Inf) replaced by 0 on their way into the output staging buffers
@@ -176,7 +178,7 @@ class Engine {
     int accumulateFrom = 0;
     int accumulateTo = 0;
     int accumulateChannel = 0;
-    // A gain (Processor::scalesInput) added by its mixer: not called; the mixer reads its input.
+    // A gain (Processor::inputScale) added by its mixer: not called; the mixer reads its input.
     bool folded = false;
     // A mixer whose inputs are added as they render: at its own turn it adds the rest, from this input.
     bool accumulating = false;
@@ -187,7 +189,9 @@ class Engine {
   // common turns (a node without automation, capture or records; a folded gain; a mixer adding its
   // last inputs) run from these alone, without reading the node's record.
   struct Step {
-    enum How : uint8_t { kProcess, kFolded, kRest, kNode };  // kNode: renderTurn does it all
+    // kNode: renderTurn does it all. kAdd: a source that adds itself into its mixer's bus
+    // (Processor::processAdding): the mixer's input intoFrom, with the factors below.
+    enum How : uint8_t { kProcess, kFolded, kRest, kNode, kAdd };
     How how = kNode;
     int node = 0;
     Processor* processor = nullptr;
@@ -203,6 +207,10 @@ class Engine {
     float* const* intoOutputs = nullptr;
     int intoNumOutputs = 0;
     int intoFrom = 0, intoTo = 0, intoChannel = 0;
+    // kAdd: the factors' addresses (read at every render: live parameter changes reach them).
+    const float* scale = nullptr;  // a folded gain's (Processor::inputScale), or null: 1
+    const float* inputFactor = nullptr;  // the mixer's (Processor::inputGainFactors)
+    const float* masterFactor = nullptr;
   };
   struct Buffer {
     std::vector<float> data;
@@ -219,6 +227,10 @@ class Engine {
   // W1's 256 sines use three 128-frame blocks where they used 512. Samples are unchanged: every node
   // computes the same operations in the same order, only where they are kept differs.
   void planFusion();
+  // The last part of planFusion: a source added alone into a mono mixer right after it renders
+  // (directly, or through a folded gain rendered right after it) adds itself into the mixer's bus
+  // when its processor can (Processor::processAdding): one call and no block between them.
+  void planAdding();
   // Renders a node's turn; for a fused source, its mixer then adds it.
   void renderTurn(Node& n, int offset, int frames, bool held);
   template <typename Visit>
@@ -239,7 +251,8 @@ class Engine {
   std::vector<Node> nodes_;
   std::vector<int> order_;          // render order of every node the output depends on
   std::vector<int> feedbackNodes_;  // nodes in order_ that close a cycle
-  std::vector<Step> plan_;          // order_'s turns (planFusion)
+  std::vector<Step> plan_;          // order_'s turns (planFusion), the first planSteps_ rendered
+  int planSteps_ = 0;
   std::vector<std::unique_ptr<Buffer>> buffers_;
   int outputNode_ = -1;
   int outputChannels_ = 0;
@@ -260,8 +273,9 @@ class Engine {
     const uintptr_t start = (reinterpret_cast<uintptr_t>(scratch_.data()) + 63) & ~static_cast<uintptr_t>(63);
     return reinterpret_cast<float*>(start) + static_cast<size_t>(block) * blockSize_;
   }
-  bool fusionStale_ = false;
-  int fusedNodes_ = 0;  // a timeline changed since planFusion: plan again before rendering
+  bool fusionStale_ = false;  // a timeline changed since planFusion: plan again before rendering
+  int fusedNodes_ = 0;
+  int addingNodes_ = 0;
   NonFinite outputNonFinite_;
   int64_t framesSinceClear_ = 0;  // frames rendered since clearNonFinite(): the frame counter above
   std::string lastError_;

@@ -135,14 +135,32 @@ class Processor {
   // block.inputs[channel]) into block.outputs, clearing them first when from == 0. Called over
   // consecutive ranges from input 0 to the last, it must give what process() gives, bit for bit.
   // `lastScale`: the last input of the range is a mono input given before its scaling (a gain folded
-  // in, see scalesInput): add gain * (x * lastScale), what adding the gain's output would add.
+  // in, see inputScale): add gain * (x * lastScale), what adding the gain's output would add.
   virtual bool accumulatesInputs() const { return false; }
   virtual void accumulateInputs(const AudioBlock&, int /*from*/, int /*to*/, int /*channel*/, float /*lastScale*/) {}
 
   // A processor whose output is its one input channel times a factor (the gain) may be folded into
   // the mixer that adds it: the mixer multiplies by the factor itself, and this processor is not
-  // called (Engine::planFusion). True, with the factor now in *factor, for such a processor.
-  virtual bool scalesInput(float* /*factor*/) const { return false; }
+  // called (Engine::planFusion). For such a processor, the factor's address: a member, valid while
+  // the processor lives, that every setParam updates, so the engine reads it without a call per
+  // block. nullptr for the others.
+  virtual const float* inputScale() const { return nullptr; }
+
+  // Adding into a bus: a mono source added alone by a mixer right after it renders may add itself
+  // into the mixer's one output channel (Engine::planFusion) instead of writing a block the mixer
+  // then reads: processAdding does what process() does, except that each output sample y[i] is not
+  // stored but added, bus[i] = bus[i] + gain * (y[i] * scale), the mixer's own arithmetic (a factor
+  // of 1 may be left out: x * 1 is x). `gain` is the mixer's (inputGainFactors), `scale` a folded
+  // gain's (inputScale; 1 without one). Only for a processor with one output channel; the block's
+  // output is not written.
+  virtual bool addsIntoBus() const { return false; }
+  virtual void processAdding(const AudioBlock& /*block*/, float* /*bus*/, float /*gain*/, float /*scale*/) {}
+  // A processor that accumulates its inputs: the addresses of the two factors whose product
+  // (*inputFactor) * (*masterFactor) it multiplies mono input `input` by when it adds it (members,
+  // as inputScale's). False for the others.
+  virtual bool inputGainFactors(int /*input*/, const float** /*inputFactor*/, const float** /*masterFactor*/) const {
+    return false;
+  }
 };
 
 }  // namespace wd

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "last_at_or_before.h"
+
 namespace wd {
 
 uint64_t TempoTimeline::bytesFor(int points) {
@@ -43,12 +45,7 @@ void TempoTimeline::change(double seconds, double bpm, double rampSeconds) {
 
 const TempoTimeline::Piece& TempoTimeline::pieceAt(double seconds) const {
   // The last piece starting at or before `seconds` (the first one before them all).
-  size_t lo = 0, hi = pieces_.size();
-  while (hi - lo > 1) {
-    const size_t mid = (lo + hi) / 2;
-    if (pieces_[mid].seconds <= seconds) lo = mid; else hi = mid;
-  }
-  return pieces_[lo];
+  return pieces_[lastAtOrBefore(pieces_.size(), seconds, [this](size_t k) { return pieces_[k].seconds; })];
 }
 
 double TempoTimeline::beatsWithin(const Piece& p, double dt) {

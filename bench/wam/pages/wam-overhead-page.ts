@@ -12,8 +12,10 @@ import {
 import { parseContract } from "../../../src/contracts/validate";
 import { instantiateEngine } from "../../../src/engine/engine-module";
 import { readProcessorTypes } from "../../../src/engine/processor-types";
+import { WasmEngine } from "../../../src/engine/wasm-engine";
 import { engineAssets } from "../../../src/hosts/assets/engine-assets";
 import { createEngineWorklet, loadEngineModule } from "../../../src/hosts/audioworklet/engine-worklet";
+import { stageTapChannels } from "../../../src/hosts/audioworklet/stage-channels";
 import { buildWamGraph } from "../../../src/hosts/audioworklet/wam-graph";
 import { compileForWorklet, tapLatencies } from "../../../src/hosts/audioworklet/worklet-program";
 import { partitionGraph } from "../../../src/wam/partition";
@@ -51,6 +53,8 @@ const api = {
     const assets = engineAssets();
     const module = await loadEngineModule(assets.engineWasm);
     const types = readProcessorTypes(instantiateEngine(module));
+    // Reads the stages' channel counts as the engine Worker does (stage-channels.ts).
+    const probe = new WasmEngine(instantiateEngine(module), SR, 128);
     const compile = async (input: GraphDescriptorInput) => {
       const parsed = parseContract(GraphDescriptorSchema, input);
       return compileForWorklet(parsed, { types, sampleRate: SR, readBuffer: async () => [], root: "graph" });
@@ -89,6 +93,7 @@ const api = {
               program: compiled.program,
               buffers: audio,
               tapLatency: tapLatencies(stageGraph, compiled),
+              tapChannels: stageTapChannels(probe, stageGraph, compiled, audio),
             });
           }
           return programs;

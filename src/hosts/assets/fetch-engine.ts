@@ -17,7 +17,11 @@ export function missingEngineFile(url: string, why: string): EngineError {
   );
 }
 
-/** Fetches and compiles engine.wasm; E_HOST_UNAVAILABLE naming the URL when it is not there. */
+/**
+ * Fetches and compiles engine.wasm; E_HOST_UNAVAILABLE naming the URL when it is not there. Served as
+ * application/wasm, it compiles while it downloads (WebAssembly.compileStreaming); any other type is
+ * read whole and checked to be WebAssembly first, so a page served instead is told as such.
+ */
 export async function compileEngineFrom(url: string): Promise<WebAssembly.Module> {
   let response: Response;
   try {
@@ -26,11 +30,38 @@ export async function compileEngineFrom(url: string): Promise<WebAssembly.Module
     throw missingEngineFile(url, (error as Error).message);
   }
   if (!response.ok) throw missingEngineFile(url, `HTTP ${response.status}`);
+  const type = response.headers.get("content-type") ?? "no content type";
+  if (
+    type.split(";")[0]?.trim() === "application/wasm" &&
+    typeof WebAssembly.compileStreaming === "function"
+  ) {
+    return WebAssembly.compileStreaming(response);
+  }
   const bytes = await response.arrayBuffer();
   const magic = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
   if (magic.length < 4 || magic[0] !== 0 || magic[1] !== 0x61 || magic[2] !== 0x73 || magic[3] !== 0x6d) {
-    const type = response.headers.get("content-type") ?? "no content type";
     throw missingEngineFile(url, `the server sent ${bytes.byteLength} bytes of ${type}, not WebAssembly`);
   }
   return WebAssembly.compile(bytes);
+}
+
+let compiled: { url: string; module: Promise<WebAssembly.Module> } | null = null;
+
+/**
+ * engine.wasm compiled once per page (or Worker): every engine this page starts, in a worklet or a
+ * Worker, is handed the same WebAssembly.Module (structured-cloneable to both) instead of fetching and
+ * compiling the file again. A failed load is forgotten, so the next call tries again. (This module
+ * imports no asset defaults: the engine Workers load it, and the defaults name the Workers' scripts.)
+ * @example
+ * const module = await loadEngineModule("https://cdn.example/webdreamer/engine.wasm");
+ */
+export function loadEngineModule(url: string): Promise<WebAssembly.Module> {
+  if (compiled?.url !== url) {
+    const module = compileEngineFrom(url);
+    compiled = { url, module };
+    module.catch(() => {
+      if (compiled?.module === module) compiled = null;
+    });
+  }
+  return compiled.module;
 }

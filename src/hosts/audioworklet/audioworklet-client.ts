@@ -63,7 +63,7 @@ import { type EngineAssets, engineAssets } from "../assets/engine-assets";
 import { RemoteEngineClient } from "../worker/remote-client";
 import { startEngineWorker } from "../worker/start-engine-worker";
 import type { WorkerEngineClientOptions } from "../worker/worker-client";
-import { createEngineWorklet, loadEngineModule } from "./engine-worklet";
+import { createEngineWorklet, type EngineWorklet, loadEngineModule } from "./engine-worklet";
 import { LiveInputPort } from "./live-input-port";
 import { NODE_METER_CHANNELS } from "./node-meter-tap";
 import { measureWamCost } from "./wam-cost-meter";
@@ -190,11 +190,22 @@ export class AudioWorkletEngineClient
         ...(options.sampleRate ? { sampleRate: options.sampleRate } : {}),
       });
     const assets = engineAssets(options.baseUrl);
-    const { node, port } = await createEngineWorklet(context, {
-      followCommands: true,
-      outputChannels: 2,
-      assets,
-    });
+    // engine.wasm is compiled once, for both; the Worker starts at the same time as the worklet (it
+    // loads its script while the module compiles), not after it: the two starts overlap.
+    const module = loadEngineModule(assets.engineWasm);
+    const workerStarted = startEngineWorker<AudioWorkletHostApi>(
+      { ...options, sampleRate: context.sampleRate },
+      "realtime",
+      module,
+    );
+    let worklet: EngineWorklet;
+    try {
+      worklet = await createEngineWorklet(context, { followCommands: true, outputChannels: 2, assets });
+    } catch (error) {
+      workerStarted.then(({ worker }) => worker.terminate()).catch(() => undefined);
+      throw error;
+    }
+    const { node, port } = worklet;
     if (options.connect !== false) node.connect(context.destination);
     const plane = createDataPlane({ isolated: globalThis.crossOriginIsolated === true });
     const transport = plane.createTransportBlock();
@@ -209,12 +220,7 @@ export class AudioWorkletEngineClient
       },
       [...transport.transfer, ...meters.transfer, ...nodeMeters.transfer],
     );
-    const { worker, remote } = await startEngineWorker<AudioWorkletHostApi>(
-      { ...options, sampleRate: context.sampleRate },
-      "realtime",
-      // Compiled once for the worklet; the Worker gets the module instead of fetching the file again.
-      await loadEngineModule(assets.engineWasm),
-    );
+    const { worker, remote } = await workerStarted;
     const channel = new MessageChannel();
     port.postMessage({ type: "connect-control", port: channel.port1 }, [channel.port1]);
     await remote.attachWorklet(Comlink.transfer(channel.port2, [channel.port2]));
@@ -449,8 +455,9 @@ export class AudioWorkletEngineClient
       recorded,
     );
     try {
-      // The primary plays the return graph: silence, and a port per stem (return-graph.ts).
-      await this.call((remote) => remote.loadWamReturn(stems.length));
+      // The primary plays the return graph: silence, a port for the output and one per stem
+      // (return-graph.ts).
+      await this.call((remote) => remote.loadWamReturn(next.returnLayout));
     } catch (error) {
       next.discard();
       throw error;

@@ -39,8 +39,10 @@ import type { LiveMidiMessageInput } from "../../contracts/live-midi";
 import type { RenderRequestInput, RenderResult } from "../../contracts/render";
 import type { LoopRegion } from "../../contracts/transport-state";
 import { parseContract } from "../../contracts/validate";
+import type { CompiledGraph } from "../../engine/graph-compiler";
 import { isLiveInputNode, LIVE_INPUT_NODE_ID } from "../../engine/live-input-node";
 import type { ProcessorTypeInfo } from "../../engine/processor-types";
+import type { WasmEngine } from "../../engine/wasm-engine";
 import type { FaustRegistry } from "../../faust/registry";
 import type {
   AudioWorkletHostApi,
@@ -52,7 +54,8 @@ import { STAGE_INPUT_NODE_ID, STAGE_OUTPUT_NODE_ID } from "../../wam/partition";
 import type { InProcessEngineClient } from "../in-process/in-process-client";
 import { EngineHost, settle } from "../worker/engine-host";
 import { renderLive } from "./live-render";
-import { RETURN_GRAPH, returnGraph } from "./return-graph";
+import { RETURN_GRAPH, type ReturnLayout, returnGraph } from "./return-graph";
+import { stageTapChannels } from "./stage-channels";
 import { WorkletDriver } from "./worklet-driver";
 import { compileForWorklet, tapLatencies } from "./worklet-program";
 
@@ -72,13 +75,16 @@ function refuseLiveInputInStages(graph: GraphDescriptor, root: string): void {
 
 export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHostApi {
   private driver: WorkletDriver | null = null;
+  private probe: WasmEngine | null = null;
   private readonly realtimeRenders = new Map<string, AbortController>();
 
   constructor(
     private readonly inProcess: InProcessEngineClient,
     private readonly types: readonly ProcessorTypeInfo[],
     private readonly sampleRate: number,
-    private readonly faust?: FaustRegistry,
+    private readonly faust: FaustRegistry | undefined,
+    /** Makes the engine that reads stages' channel counts (stage-channels.ts; made once, kept). */
+    private readonly makeProbe: () => WasmEngine,
   ) {
     super(inProcess);
   }
@@ -94,6 +100,22 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
       {},
       (handle) => this.inProcess.bufferSampleRate(handle),
     );
+  }
+
+  /**
+   * A compiled stage's tap channel counts, read in the kept probe engine (a channel count does not
+   * depend on the rate; the call is synchronous, so stages compiled at once never share it midway).
+   * A probe that threw is dropped.
+   */
+  private tapChannels(graph: GraphDescriptor, compiled: CompiledGraph, audio: Float32Array[][]): number[] {
+    this.probe ??= this.makeProbe();
+    try {
+      return stageTapChannels(this.probe, graph, compiled, audio);
+    } catch (error) {
+      this.probe.destroy();
+      this.probe = null;
+      throw error;
+    }
   }
 
   compileStages(
@@ -128,7 +150,12 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
             ),
           ),
         });
-        stages.push({ program: compiled.program, buffers: audio, tapLatency: tapLatencies(graph, compiled) });
+        stages.push({
+          program: compiled.program,
+          buffers: audio,
+          tapLatency: tapLatencies(graph, compiled),
+          tapChannels: this.tapChannels(graph, compiled, audio),
+        });
         routes.push({
           graph,
           nodeIndex: compiled.nodeIndex,
@@ -145,10 +172,10 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     this.driver?.endStages();
   }
 
-  loadWamReturn(stems: number): Promise<WireResult<void>> {
+  loadWamReturn(layout: ReturnLayout): Promise<WireResult<void>> {
     return settle(async () => {
       await this.inProcess.loadGraph(RETURN_GRAPH);
-      const graph = parseContract(GraphDescriptorSchema, returnGraph(stems), "load_graph.graph");
+      const graph = parseContract(GraphDescriptorSchema, returnGraph(layout), "load_graph.graph");
       if (this.driver) await this.driver.load(graph, "load_graph.graph");
     });
   }

@@ -211,7 +211,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
     const slot = this.slot as EngineSlot;
     this.realtime ??= new RealtimeEngine(slot.engine, sampleRate);
     this.realtime.clearQueue();
-    this.realtime.attach(slot.engine, slot.nodeCount);
+    this.realtime.attach(slot.engine, slot.nodeCount, slot.program?.played ?? -1);
     this.attachNodeMeters();
   }
 

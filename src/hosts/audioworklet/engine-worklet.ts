@@ -12,20 +12,11 @@ import {
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
 import { type EngineAssets, engineAssets } from "../assets/engine-assets";
-import { compileEngineFrom, missingEngineFile } from "../assets/fetch-engine";
+import { loadEngineModule as loadEngineModuleFrom, missingEngineFile } from "../assets/fetch-engine";
 
-let compiled: { url: string; module: Promise<WebAssembly.Module> } | null = null;
-
-/** Compiles engine.wasm once per page; later calls for the same URL share the module. */
+/** The page's one compile of engine.wasm (default: beside this module), shared with its engine Workers. */
 export function loadEngineModule(url: string = engineAssets().engineWasm): Promise<WebAssembly.Module> {
-  if (compiled?.url !== url) {
-    const module = compileEngineFrom(url);
-    compiled = { url, module };
-    module.catch(() => {
-      if (compiled?.module === module) compiled = null;
-    });
-  }
-  return compiled.module;
+  return loadEngineModuleFrom(url);
 }
 
 const workletLoaded = new WeakMap<BaseAudioContext, Promise<void>>();
@@ -59,10 +50,11 @@ export interface EngineWorkletOptions {
   /** Audio the program refers to as engine buffer ids 0, 1, ... (copied to the audio thread). */
   buffers?: Float32Array[][];
   /**
-   * A stage of a graph partitioned around WAM nodes: this many stereo inputs and outputs, read and
-   * written by the program's stage ports (EngineProcessorOptions.stage).
+   * A stage of a graph partitioned around WAM nodes: this many inputs and outputs, read and written by
+   * the program's stage ports (EngineProcessorOptions.stage). Output k has `outputChannels[k]`
+   * channels (its tap's node's; 2 when absent); an input carries what feeds it.
    */
-  stage?: { inputs: number; outputs: number; follow?: string; index?: number };
+  stage?: { inputs: number; outputs: number; outputChannels?: number[]; follow?: string; index?: number };
 }
 
 /** The engine's AudioWorkletNode and its port, typed by the main <-> worklet protocol. */
@@ -103,10 +95,11 @@ export async function createEngineWorklet(
       ? {
           numberOfInputs: stage.inputs,
           numberOfOutputs: stage.outputs,
-          outputChannelCount: Array.from({ length: stage.outputs }, () => 2),
-          // Every input is read as stereo whatever feeds it (Web Audio up- or down-mixes).
+          outputChannelCount: Array.from({ length: stage.outputs }, (_, k) => stage.outputChannels?.[k] ?? 2),
+          // Each input has one connection and takes its channels unmixed ("max"): the input port
+          // reading it declares as many (stage-latency.ts).
           channelCount: 2,
-          channelCountMode: "explicit",
+          channelCountMode: "max",
           channelInterpretation: "speakers",
           processorOptions,
         }

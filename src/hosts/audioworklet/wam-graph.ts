@@ -10,7 +10,13 @@ import type { RenderRequest } from "../../contracts/render";
 import { formatPath } from "../../contracts/validate";
 import type { CompiledStage } from "../../protocol/main-worker";
 import type { WamLoadPolicy } from "../../wam/load-wam";
-import type { PartitionedGraph, SignalSource, WamPlan } from "../../wam/partition";
+import {
+  MAX_STAGE_CHANNELS,
+  type PartitionedGraph,
+  type SignalSource,
+  STAGE_CHANNELS,
+  type WamPlan,
+} from "../../wam/partition";
 import { importWamModule, type WamInstance, type WamNodeLike, wamHostGroup } from "../../wam/wam-module";
 import { type FramedWamEvent, type WamParameterInfoLike, wamNodeTimeline } from "../../wam/wam-timeline";
 import type { EngineAssets } from "../assets/engine-assets";
@@ -34,6 +40,16 @@ export interface WamFault {
   message: string;
 }
 
+/**
+ * A signal of a built WAM graph: a Web Audio node's output and the channels it carries (a stage
+ * output's: its tapped node's; a WAM's: its node's channelCount).
+ */
+export interface WamGraphSignal {
+  node: AudioNode;
+  index: number;
+  channels: number;
+}
+
 export interface BuiltWamGraph {
   /** The WAM host group of the context (the key opens it on the audio thread). */
   groupId: string;
@@ -41,10 +57,10 @@ export interface BuiltWamGraph {
   /** The engine AudioWorkletNode of each stage, in plan order (null for a stage given by the caller). */
   stages: (AudioWorkletNode | null)[];
   wams: BuiltWam[];
-  /** The Web Audio node and output index that carry the graph's output. */
-  output: { node: AudioNode; index: number };
+  /** The Web Audio node and output index that carry the graph's output, and its channel count. */
+  output: WamGraphSignal;
   /** The Web Audio node and output carrying each captured node (plan.captures), and its latency, by name. */
-  captures: { name: string; node: AudioNode; index: number; latencyFrames: number }[];
+  captures: (WamGraphSignal & { name: string; latencyFrames: number })[];
   /**
    * Frames the graph's output lags the timeline: the latest path to it (WAM compensation delays and
    * engine nodes' latencies add along a path; parallel paths are aligned where they meet, stage-latency.ts).
@@ -114,6 +130,7 @@ export async function buildWamGraph(
       plan,
       wams.map((wam) => wam.latencyFrames),
       options.compile,
+      wams.map((wam) => wamOutputChannels(wam.node)),
     );
     const programs = aligned.programs;
     for (let s = 0; s < plan.stages.length; s++) {
@@ -132,6 +149,7 @@ export async function buildWamGraph(
         stage: {
           inputs: stage.inputs.length,
           outputs: stage.taps.length,
+          outputChannels: compiled.tapChannels,
           ...(options.follow === undefined ? {} : { follow: options.follow, index: s }),
         },
       });
@@ -141,10 +159,11 @@ export async function buildWamGraph(
     dispose();
     throw error;
   }
-  const sourceNode = (source: SignalSource): { node: AudioNode; index: number } =>
+  const channelsOf = (aligned as AlignedStages).channelsOf;
+  const sourceNode = (source: SignalSource): WamGraphSignal =>
     source.kind === "wam"
-      ? { node: (wams[source.wam] as BuiltWam).node, index: 0 }
-      : { node: stages[source.stage] as AudioWorkletNode, index: source.tap };
+      ? { node: (wams[source.wam] as BuiltWam).node, index: 0, channels: channelsOf(source) }
+      : { node: stages[source.stage] as AudioWorkletNode, index: source.tap, channels: channelsOf(source) };
   plan.stages.forEach((stage, s) => {
     stage.inputs.forEach((source, k) => {
       const from = sourceNode(source);
@@ -175,6 +194,15 @@ export async function buildWamGraph(
     onFault: (listener) => listeners.push(listener),
     dispose,
   };
+}
+
+/**
+ * The channels a WAM's output is read as: its node's channelCount (Web Audio exposes no output channel
+ * count of an AudioWorkletNode; describe-wam.ts takes the same), 2 when it has none.
+ */
+function wamOutputChannels(node: WamNodeLike): number {
+  const count = Math.round(Number(node.channelCount) || STAGE_CHANNELS);
+  return Math.min(MAX_STAGE_CHANNELS, Math.max(1, count));
 }
 
 async function createWam(

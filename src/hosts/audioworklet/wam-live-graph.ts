@@ -28,9 +28,33 @@ import { partitionGraph } from "../../wam/partition";
 import { wamLaneData } from "../../wam/wam-lanes";
 import { type FramedWamEvent, wamNodeTimeline } from "../../wam/wam-timeline";
 import type { EngineAssets } from "../assets/engine-assets";
-import { RETURN_CHANNELS } from "./return-graph";
+import { type ReturnLayout, returnSlots } from "./return-graph";
 import { MAX_MERGED_CHANNELS, type MergedSignals, mergeSignals } from "./signal-merger";
 import { type BuiltWam, type BuiltWamGraph, buildWamGraph, type WamFault } from "./wam-graph";
+
+function returnLayoutOf(built: BuiltWamGraph): ReturnLayout {
+  return { output: built.output.channels, stems: built.captures.map((capture) => capture.channels) };
+}
+
+/**
+ * E_SCHEMA at options.capture when the output and the stems, each with its own channels (the output at
+ * least two), need more than the 32 channels of the primary's input 0; names the stems left out.
+ */
+function refuseOverfullReturn(built: BuiltWamGraph, stems: readonly string[]): void {
+  const slots = returnSlots(returnLayoutOf(built));
+  const ends = slots.map((_, i) => slots.slice(0, i + 1).reduce((sum, n) => sum + n, 0));
+  const fit = ends.findIndex((end) => end > MAX_MERGED_CHANNELS);
+  if (fit < 0) return;
+  const channels = slots.map((n, i) => (i === 0 ? `the output ${n}` : `"${stems[i - 1]}" ${n}`)).join(", ");
+  throw new EngineError(
+    "E_SCHEMA",
+    `a real-time render of a graph with WAM nodes receives its output and stems, each with its own channels, on one engine input of at most ${MAX_MERGED_CHANNELS} channels (${channels}): ${stems
+      .slice(Math.max(0, fit - 1))
+      .map((name) => `"${name}"`)
+      .join(", ")} cannot be recorded (render them in another request)`,
+    "options.capture",
+  );
+}
 
 /** How long a load waits at most for the stages of a running context to join their group. */
 const JOIN_WAIT_MS = 1000;
@@ -101,7 +125,8 @@ export class LiveWamGraph {
    * command goes to it until start(). A plugin that does not load, or whose instance cannot be
    * created, fails here, and what plays plays on (discard() what was built if start() is never
    * called). `stems`: nodes whose output the primary receives too (live renders' captures); E_SCHEMA at
-   * options.capture when they do not fit on the primary's input (32 channels). Errors at `root`.
+   * options.capture when they and the output, each with its own channels, do not fit on the
+   * primary's input (32 channels). Errors at `root`.
    */
   static async build(
     graph: GraphDescriptor,
@@ -110,17 +135,6 @@ export class LiveWamGraph {
     stems: readonly string[] = [],
     recorded: readonly string[] = [],
   ): Promise<LiveWamGraph> {
-    const fit = MAX_MERGED_CHANNELS / RETURN_CHANNELS - 1;
-    if (stems.length > fit) {
-      throw new EngineError(
-        "E_SCHEMA",
-        `a real-time render of a graph with WAM nodes receives its output and stems as ${RETURN_CHANNELS} channels each on one engine input of at most ${MAX_MERGED_CHANNELS} channels: ${fit} captures fit, so ${stems
-          .slice(fit)
-          .map((name) => `"${name}"`)
-          .join(", ")} cannot be recorded (render them in another request)`,
-        "options.capture",
-      );
-    }
     const plan = partitionGraph(graph, root, stems);
     const context = host.context;
     const groupId = `stages-${crypto.randomUUID()}`;
@@ -135,6 +149,12 @@ export class LiveWamGraph {
       root,
       follow: groupId,
     });
+    try {
+      refuseOverfullReturn(built, stems);
+    } catch (error) {
+      built.dispose();
+      throw error;
+    }
     // Commands name a stage's nodes by group index: the stages' program nodes one after the other.
     // The stage graphs as compiled: start() compiles them again for the driver's routes.
     const stageNodeCounts = built.programs.map((stage) => stage?.program.nodes.length ?? 0);
@@ -161,8 +181,12 @@ export class LiveWamGraph {
     );
     this.port.postMessage({ type: "lead-stage-group", groupId, stageNodeCounts });
     const built = this.built;
-    // The output, then each stem, on the primary's input 0 (returnGraph reads the stems there).
-    this.merged = mergeSignals(this.host.context, [built.output, ...built.captures], RETURN_CHANNELS);
+    // The output, then each stem, on the primary's input 0 (returnGraph reads them there).
+    const slots = returnSlots(this.returnLayout);
+    this.merged = mergeSignals(
+      this.host.context,
+      [built.output, ...built.captures].map((source, i) => ({ ...source, slots: slots[i] as number })),
+    );
     this.merged.merger.connect(this.host.primary, 0, 0);
     this.port.postMessage({
       type: "wam-lanes",
@@ -183,6 +207,11 @@ export class LiveWamGraph {
    */
   discard(): void {
     this.built.dispose();
+  }
+
+  /** The channels of the output and of each stem on the primary's input 0 (its return graph's). */
+  get returnLayout(): ReturnLayout {
+    return returnLayoutOf(this.built);
   }
 
   /** Frames each stem lags the timeline (its path's latency), in stem order. */

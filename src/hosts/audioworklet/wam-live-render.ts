@@ -25,7 +25,7 @@ import { isWamNode } from "../../contracts/wam-node";
 import { automationBlockFrames } from "../../engine/recorded-automation";
 import { type PlayedMidiExtensions, playedMidiResult } from "../in-process/played-midi";
 import { mergePlayedMidi, WAM_LIVE_RECORDS, type WamLiveRecords } from "./live-render-records";
-import { returnGraph, stemPortName } from "./return-graph";
+import { RETURN_OUTPUT_PORT, returnGraph, stemPortName } from "./return-graph";
 import { capturedNodes } from "./wam-graph";
 import type { LiveWamGraph } from "./wam-live-graph";
 import { wamGraphTimelineMidi } from "./wam-played-midi";
@@ -98,7 +98,7 @@ export async function renderWamLive(
   };
   const base: RenderRequestInput = {
     ...input,
-    node_graph: returnGraph(stems.length),
+    node_graph: returnGraph(live.returnLayout),
     // The return graph's stem ports are captured (capture: true); the request's names are not its.
     options: { ...input.options, capture: [], record_midi: undefined, record_automation: undefined },
     extensions: { ...input.extensions, [WAM_LIVE_RECORDS]: records },
@@ -108,10 +108,16 @@ export async function renderWamLive(
   const longer = { ...rest, duration_seconds: (frames + longest) / request.sample_rate };
   const result = await host.renderReturn(longest === 0 ? base : longer, options);
   const kept = Math.max(0, Math.min(frames, result.frames - longest));
-  const trimmed = await trim(result.buffer_handle, latency, kept, request.sample_rate, host);
   const returned = (result.extensions.captures ?? {}) as Record<string, string>;
   const automation = await liveWamAutomation(request, result, live, kept, host);
   const midi = liveWamMidi(request, result, kept);
+  // The output as it returned, all its channels (the primary plays two of them), is the render's
+  // output: it replaces the played one (a render without a buffer, streamed, keeps what played).
+  const output = returned[RETURN_OUTPUT_PORT];
+  if (output !== undefined)
+    await host.releaseBuffer(result.buffer_handle === null ? output : result.buffer_handle);
+  const played = result.buffer_handle === null ? null : (output ?? result.buffer_handle);
+  const trimmed = await trim(played, latency, kept, request.sample_rate, host);
   const captures: Record<string, string> = {};
   for (const [i, name] of stems.entries()) {
     const handle = returned[stemPortName(i)];
@@ -126,7 +132,7 @@ export async function renderWamLive(
   return {
     ...result,
     buffer_handle: trimmed,
-    frames: result.buffer_handle === null ? result.frames : kept,
+    frames: played === null ? result.frames : kept,
     extensions: {
       ...result.extensions,
       ...(stems.length > 0 ? { captures } : {}),

@@ -179,9 +179,13 @@ export async function renderWithWams(input: RenderRequestInput, host: WamOffline
   }
 }
 
-/** Connects the output and each capture (source i) to context channels [i × channels, (i + 1) × channels). */
+/**
+ * Connects the output and each capture (source i) to context channels [i × channels, (i + 1) × channels),
+ * each mapped onto the request's channels as the engine maps a node's (signal-merger.ts).
+ */
 function connectSources(context: OfflineAudioContext, built: BuiltWamGraph, channels: number): void {
-  mergeSignals(context, [built.output, ...built.captures], channels).merger.connect(context.destination);
+  const sources = [built.output, ...built.captures].map((source) => ({ ...source, slots: channels }));
+  mergeSignals(context, sources).merger.connect(context.destination);
 }
 
 /**

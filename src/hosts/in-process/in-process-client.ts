@@ -216,6 +216,16 @@ export class InProcessEngineClient
   }
 
   /**
+   * The processor table of this client's engine (kinds, parameters, presets), as engine.wasm lists it:
+   * what graphs for another engine of the same module (the AudioWorklet's) are compiled against.
+   * @example
+   * client.processorTypes().map((type) => type.kind); // ["gain", "oscillator", ...]
+   */
+  processorTypes(): readonly ProcessorTypeInfo[] {
+    return this.types;
+  }
+
+  /**
    * The graph loadGraph stored, with every setParameter and scheduleEvents since recorded in it.
    * @example
    * await client.setParameter("filter", "frequency", 1200);

@@ -34,8 +34,12 @@ export interface EngineWorkerOptions {
 export async function startEngineWorker<Api extends EngineHostApi>(
   options: EngineWorkerOptions,
   kind: EngineWorkerKind,
-  /** engine.wasm compiled already (the real-time host compiles it for its worklet). */
-  module?: WebAssembly.Module,
+  /**
+   * engine.wasm compiled already, or being compiled (the real-time host compiles it for its worklet):
+   * the Worker starts at once, loading its script while the module compiles, and gets the module in
+   * its init message instead of fetching the file again.
+   */
+  module?: WebAssembly.Module | Promise<WebAssembly.Module>,
 ): Promise<{ worker: Worker; remote: Comlink.Remote<Api> }> {
   // Checked here, so a bad prefix names the option instead of failing the Worker's start.
   const allowUrlPrefixes = faustPolicyPrefixes(options.faustPolicy, "options.faustPolicy");
@@ -53,18 +57,22 @@ export async function startEngineWorker<Api extends EngineHostApi>(
     worker.onerror = (event) =>
       reject(missingEngineFile(assets.workerScript(kind), event.message || "the Worker did not start"));
   });
-  const init: EngineWorkerInit = {
-    type: "webdreamer-init",
-    port: channel.port2,
-    wasmUrl: assets.engineWasm,
-    ...(module ? { module } : {}),
-    libfaust: assets.libfaust,
-    sampleRate: options.sampleRate ?? 48000,
-    blockSize: options.blockSize ?? 128,
-    faustPolicy: { allowUrlPrefixes },
-  };
-  worker.postMessage(init, [channel.port2]);
+  // Seen by the await below; this keeps a Worker failing while the module compiles from being reported
+  // as an unhandled rejection when the compile fails first.
+  ready.catch(() => undefined);
   try {
+    const compiled = await module;
+    const init: EngineWorkerInit = {
+      type: "webdreamer-init",
+      port: channel.port2,
+      wasmUrl: assets.engineWasm,
+      ...(compiled ? { module: compiled } : {}),
+      libfaust: assets.libfaust,
+      sampleRate: options.sampleRate ?? 48000,
+      blockSize: options.blockSize ?? 128,
+      faustPolicy: { allowUrlPrefixes },
+    };
+    worker.postMessage(init, [channel.port2]);
     await ready;
   } catch (error) {
     worker.terminate();

@@ -6,6 +6,8 @@
 import type { EngineClient } from "../../api/engine-client";
 import type { HostContext } from "../../api/host-factory";
 import type { EngineHostApi } from "../../protocol/main-worker";
+import { engineAssets } from "../assets/engine-assets";
+import { loadEngineModule } from "../assets/fetch-engine";
 import { type RemoteClientOptions, RemoteEngineClient } from "./remote-client";
 import { type EngineWorkerOptions, startEngineWorker } from "./start-engine-worker";
 
@@ -22,7 +24,10 @@ export class WorkerEngineClient extends RemoteEngineClient {
    * const result = await engine.render(request);
    */
   static async start(options: WorkerEngineClientOptions = {}): Promise<WorkerEngineClient> {
-    const { worker, remote } = await startEngineWorker<EngineHostApi>(options, "worker");
+    // engine.wasm is compiled once per page and handed to every engine Worker it starts (the Worker
+    // loads its script meanwhile), instead of each Worker fetching and compiling it.
+    const module = loadEngineModule(engineAssets(options.baseUrl).engineWasm);
+    const { worker, remote } = await startEngineWorker<EngineHostApi>(options, "worker", module);
     return new WorkerEngineClient(worker, remote, options);
   }
 }

@@ -1,6 +1,7 @@
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ENGINE_ASSET_FILES, engineAssets } from "../../../src/hosts/assets/engine-assets";
-import { compileEngineFrom } from "../../../src/hosts/assets/fetch-engine";
+import { compileEngineFrom, loadEngineModule } from "../../../src/hosts/assets/fetch-engine";
 
 describe("engineAssets(baseUrl)", () => {
   it("puts every file in the folder baseUrl names, with or without its trailing slash", () => {
@@ -68,5 +69,40 @@ describe("compileEngineFrom(url)", () => {
     await expect(compileEngineFrom(url)).rejects.toThrow(
       `engine.wasm could not be loaded from ${url} (Failed to fetch)`,
     );
+  });
+});
+
+describe("compileEngineFrom(url) served as application/wasm", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+  const wasm = () =>
+    new Response(readFileSync("public/build/engine.wasm"), {
+      headers: { "content-type": "application/wasm" },
+    });
+
+  it("compiles while it downloads (compileStreaming) and the module is engine.wasm's", async () => {
+    vi.stubGlobal("fetch", async () => wasm());
+    const streaming = vi.spyOn(WebAssembly, "compileStreaming");
+    const module = await compileEngineFrom("https://app.example/streamed/engine.wasm");
+    expect(streaming).toHaveBeenCalledTimes(1);
+    expect(WebAssembly.Module.exports(module).map((e) => e.name)).toContain("wd_engine_create");
+  });
+
+  it("loadEngineModule fetches and compiles once per URL, and again after a failure", async () => {
+    let fetches = 0;
+    let fail = true;
+    vi.stubGlobal("fetch", async () => {
+      fetches++;
+      return fail ? new Response("gone", { status: 404 }) : wasm();
+    });
+    const url = "https://app.example/once/engine.wasm";
+    await expect(loadEngineModule(url)).rejects.toThrow("(HTTP 404)");
+    fail = false;
+    const [first, second] = await Promise.all([loadEngineModule(url), loadEngineModule(url)]);
+    expect(first).toBe(second);
+    expect(await loadEngineModule(url)).toBe(first);
+    expect(fetches).toBe(2);
   });
 });

@@ -16,6 +16,8 @@
 #include <wasm_simd128.h>
 #endif
 
+#include "sample_sink.h"
+
 namespace wd {
 
 constexpr double kTwoPow32 = 4294967296.0;
@@ -52,9 +54,11 @@ inline float sinFixed(uint32_t phase) {
   return t * p;
 }
 
-// renderSine's loop; kScaled false leaves out the multiply by an amplitude of 1 (x * 1 is x).
-template <bool kScaled>
-inline void renderSineLoop(float* out, int n, uint32_t& phase, uint32_t increment, float amplitude) {
+// renderSine's loop into a sink (dsp/sample_sink.h); kScaled false leaves out the multiply by an
+// amplitude of 1 (x * 1 is x).
+template <bool kScaled, typename Sink>
+inline void renderSineLoop(Sink into, int n, uint32_t& phase, uint32_t increment, float amplitude) {
+  const Sink sink = into;  // a local copy (dsp/sample_sink.h)
   int i = 0;
 #ifdef __wasm_simd128__
   v128_t phases = wasm_u32x4_make(phase, phase + increment, phase + 2 * increment, phase + 3 * increment);
@@ -78,25 +82,31 @@ inline void renderSineLoop(float* out, int n, uint32_t& phase, uint32_t incremen
     p = wasm_f32x4_sub(wasm_f32x4_mul(p, t2), wasm_f32x4_splat(1.666666666666667e-01f));
     p = wasm_f32x4_add(wasm_f32x4_mul(p, t2), wasm_f32x4_splat(1.0f));
     const v128_t sine = wasm_f32x4_mul(t, p);
-    wasm_v128_store(out + i, kScaled ? wasm_f32x4_mul(sine, amp) : sine);
+    sink.put4(i, kScaled ? wasm_f32x4_mul(sine, amp) : sine);
     phases = wasm_i32x4_add(phases, step);
   }
   phase += static_cast<uint32_t>(i) * increment;
 #endif
   for (; i < n; ++i) {
-    out[i] = kScaled ? sinFixed(phase) * amplitude : sinFixed(phase);
+    sink.put(i, kScaled ? sinFixed(phase) * amplitude : sinFixed(phase));
     phase += increment;
+  }
+}
+
+// amplitude * sin(2*pi*phase_i) for i in [0, n) into a sink; advances `phase` by n * increment.
+template <typename Sink>
+inline void renderSineInto(Sink sink, int n, uint32_t& phase, uint32_t increment, float amplitude) {
+  // An amplitude of 1 (a sine scaled downstream, as W1's) needs no multiply: the same samples.
+  if (amplitude == 1.0f) {
+    renderSineLoop<false>(sink, n, phase, increment, amplitude);
+  } else {
+    renderSineLoop<true>(sink, n, phase, increment, amplitude);
   }
 }
 
 // out[i] = amplitude * sin(2*pi*phase_i) for i in [0, n); advances `phase` by n * increment.
 inline void renderSine(float* out, int n, uint32_t& phase, uint32_t increment, float amplitude) {
-  // An amplitude of 1 (a sine scaled downstream, as W1's) needs no multiply: the same samples.
-  if (amplitude == 1.0f) {
-    renderSineLoop<false>(out, n, phase, increment, amplitude);
-  } else {
-    renderSineLoop<true>(out, n, phase, increment, amplitude);
-  }
+  renderSineInto(StoreSink{out}, n, phase, increment, amplitude);
 }
 
 }  // namespace wd

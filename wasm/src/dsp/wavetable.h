@@ -28,6 +28,8 @@
 #include <wasm_simd128.h>
 #endif
 
+#include "sample_sink.h"
+
 namespace wd {
 
 // One band-limited table of `size` (a power of two) samples of one cycle, stored as pairs
@@ -174,10 +176,12 @@ inline v128_t readShapeX4(const LevelReader& level, uint32_t p, uint32_t inc, v1
 }
 #endif
 
-// renderWavetable's loop; kScaled false leaves out the multiply by an amplitude of 1.
-template <TableShape shape, bool kScaled>
-inline void renderWavetableLoop(const WavetableMix& mix, float* out, int n, uint32_t& phase, uint32_t increment,
-                                float amplitude) {
+// renderWavetable's loop into a sink (dsp/sample_sink.h); kScaled false leaves out the multiply by
+// an amplitude of 1.
+template <TableShape shape, bool kScaled, typename Sink>
+inline void renderWavetableLoop(const WavetableMix& mix, Sink into, int n, uint32_t& phase,
+                                uint32_t increment, float amplitude) {
+  const Sink sink = into;  // a local copy (dsp/sample_sink.h)
   const bool fading = mix.weight < 1.0f;
   const LevelReader lower(*mix.lower);
   const LevelReader upper(*mix.upper);
@@ -195,7 +199,7 @@ inline void renderWavetableLoop(const WavetableMix& mix, float* out, int n, uint
       const v128_t a = readShapeX4<shape>(lower, p, increment, phases);
       v = wasm_f32x4_add(a, wasm_f32x4_mul(weight, wasm_f32x4_sub(v, a)));
     }
-    wasm_v128_store(out + i, kScaled ? wasm_f32x4_mul(amp, v) : v);
+    sink.put4(i, kScaled ? wasm_f32x4_mul(amp, v) : v);
     phases = wasm_i32x4_add(phases, step);
   }
 #endif
@@ -205,22 +209,29 @@ inline void renderWavetableLoop(const WavetableMix& mix, float* out, int n, uint
       const float a = readShape<shape>(lower, p);
       v = a + w * (v - a);
     }
-    out[i] = kScaled ? amplitude * v : v;
+    sink.put(i, kScaled ? amplitude * v : v);
   }
   phase = p;
 }
 
-// out[i] = amplitude * mix(phase_i) for i in [0, n); advances `phase`. Every sample depends only on
-// its own phase, so the output is the same for any block partition. An amplitude of 1 (a voice
+// amplitude * mix(phase_i) for i in [0, n) into a sink; advances `phase`. Every sample depends only
+// on its own phase, so the output is the same for any block partition. An amplitude of 1 (a voice
 // scaled downstream, as W2's saws) skips the multiply: 1 * v is v, the same samples.
+template <TableShape shape, typename Sink>
+inline void renderWavetableInto(const WavetableMix& mix, Sink sink, int n, uint32_t& phase,
+                                uint32_t increment, float amplitude) {
+  if (amplitude == 1.0f) {
+    renderWavetableLoop<shape, false>(mix, sink, n, phase, increment, amplitude);
+  } else {
+    renderWavetableLoop<shape, true>(mix, sink, n, phase, increment, amplitude);
+  }
+}
+
+// out[i] = amplitude * mix(phase_i) for i in [0, n); advances `phase`.
 template <TableShape shape>
 inline void renderWavetable(const WavetableMix& mix, float* out, int n, uint32_t& phase, uint32_t increment,
                             float amplitude) {
-  if (amplitude == 1.0f) {
-    renderWavetableLoop<shape, false>(mix, out, n, phase, increment, amplitude);
-  } else {
-    renderWavetableLoop<shape, true>(mix, out, n, phase, increment, amplitude);
-  }
+  renderWavetableInto<shape>(mix, StoreSink{out}, n, phase, increment, amplitude);
 }
 
 }  // namespace wd

@@ -30,6 +30,9 @@ class Filter final : public Processor {
   int numOutputs() const override { return channels_; }
   void reset() override;
   void process(const AudioBlock& block) override;
+  // A mono lowpass before a mixer adds itself into its bus (Processor::processAdding): W2's voices do.
+  bool addsIntoBus() const override { return true; }
+  void processAdding(const AudioBlock& block, float* bus, float gain, float scale) override;
   void setParam(int index, float value) override;
 
  private:
@@ -40,6 +43,9 @@ class Filter final : public Processor {
   };
 
   void updateCoefficients();
+  // One channel's block: input `in`, output into a sink (dsp/sample_sink.h), stored or added.
+  template <typename Sink>
+  void filterChannel(State& s, const float* in, Sink out, int n) const;
 
   double sampleRate_ = 48000.0;
   int mode_ = kLowpass;

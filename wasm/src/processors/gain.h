@@ -16,10 +16,7 @@ class Gain final : public Processor {
   int numOutputs() const override { return channels_; }
   void reset() override {}
   void process(const AudioBlock& block) override;
-  bool scalesInput(float* factor) const override {
-    *factor = gain_;
-    return true;
-  }
+  const float* inputScale() const override { return &gain_; }
   void setParam(int index, float value) override {
     if (index == kGain) gain_ = value;
   }

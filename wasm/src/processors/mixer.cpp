@@ -127,6 +127,13 @@ void Mixer::setParam(int index, float value) {
   }
 }
 
+bool Mixer::inputGainFactors(int input, const float** inputFactor, const float** masterFactor) const {
+  static constexpr float kOne = 1.0f;  // inputGain's factor past the first kMixerInputGains
+  *inputFactor = input < kMixerInputGains ? &gains_[input] : &kOne;
+  *masterFactor = &master_;
+  return true;
+}
+
 void Mixer::process(const AudioBlock& block) {
   accumulateInputs(block, 0, static_cast<int>(layout_.size()), 0, 1.0f);
 }
@@ -143,7 +150,7 @@ void Mixer::accumulateInputs(const AudioBlock& block, int from, int to, int chan
     // Runs of four mono inputs (a bus of sources) take the four-at-a-time path.
     if (i + 4 <= plain && layout_[i] == 1 && layout_[i + 1] == 1 && layout_[i + 2] == 1 && layout_[i + 3] == 1) {
       float gains[4];
-      for (int k = 0; k < 4; ++k) gains[k] = (i + k < kMixerInputGains ? gains_[i + k] : 1.0f) * master_;
+      for (int k = 0; k < 4; ++k) gains[k] = inputGain(i + k);
       const float* const* in = block.inputs + channel;
       for (int c = 0; c < block.numOutputs; ++c) accumulate4(block.outputs[c], in[0], in[1], in[2], in[3], gains, n);
       channel += 4;
@@ -151,7 +158,7 @@ void Mixer::accumulateInputs(const AudioBlock& block, int from, int to, int chan
       continue;
     }
     const int width = layout_[i];
-    const float gain = (i < kMixerInputGains ? gains_[i] : 1.0f) * master_;
+    const float gain = inputGain(i);
     if (width == 1) {
       for (int c = 0; c < block.numOutputs; ++c) accumulate(block.outputs[c], block.inputs[channel], gain, n);
     } else {
@@ -160,7 +167,7 @@ void Mixer::accumulateInputs(const AudioBlock& block, int from, int to, int chan
     channel += width;
   }
   if (plain < to) {
-    const float gain = (plain < kMixerInputGains ? gains_[plain] : 1.0f) * master_;
+    const float gain = inputGain(plain);
     for (int c = 0; c < block.numOutputs; ++c) accumulateScaled(block.outputs[c], block.inputs[channel], lastScale, gain, n);
   }
 }

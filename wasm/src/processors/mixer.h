@@ -30,10 +30,13 @@ class Mixer final : public Processor {
   void process(const AudioBlock& block) override;
   bool accumulatesInputs() const override { return true; }
   void accumulateInputs(const AudioBlock& block, int from, int to, int channel, float lastScale) override;
+  bool inputGainFactors(int input, const float** inputFactor, const float** masterFactor) const override;
   void setParam(int index, float value) override;
 
  private:
   bool layoutMatches(int numInputs) const;
+  // The factor input `input` is added with: its own gain (1 past the first kMixerInputGains) times the master.
+  float inputGain(int input) const { return (input < kMixerInputGains ? gains_[input] : 1.0f) * master_; }
   float master_ = 1.0f;
   float gains_[kMixerInputGains];
   std::vector<int> layout_;  // channels per input, in input order

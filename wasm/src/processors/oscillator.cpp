@@ -152,34 +152,44 @@ void Oscillator::setParam(int index, float value) {
   }
 }
 
-void Oscillator::process(const AudioBlock& block) {
-  float* out = block.outputs[0];
-  const int n = block.frames;
+template <typename Sink>
+void Oscillator::render(Sink sink, int n) {
   if (waveform_ == kSine) {
-    renderSine(out, n, phase_, increment_, level_);
+    renderSineInto(sink, n, phase_, increment_, level_);
   } else if (waveform_ == kNoise) {
-    for (int i = 0; i < n; ++i) out[i] = level_ * nextNoise(noiseState_);
+    for (int i = 0; i < n; ++i) sink.put(i, level_ * nextNoise(noiseState_));
   } else if (waveform_ == kCustom && custom_ == nullptr) {
     // No wave buffer: silence, the phase still advancing (a buffer bound later starts in phase).
-    for (int i = 0; i < n; ++i) out[i] = 0.0f;
+    for (int i = 0; i < n; ++i) sink.put(i, 0.0f);
     phase_ += static_cast<uint32_t>(n) * increment_;
   } else {
     // The increment is constant within a call (the engine splits blocks at parameter changes), so
     // the levels and their fade are chosen once per call, at the exact sample of every change.
     const Wavetables& tables = wavetables();
     if (waveform_ == kSaw) {
-      renderWavetable<TableShape::kDirect>(tables.saw.mixFor(increment_), out, n, phase_, increment_, level_);
+      renderWavetableInto<TableShape::kDirect>(tables.saw.mixFor(increment_), sink, n, phase_, increment_, level_);
     } else if (waveform_ == kSquare) {
-      renderWavetable<TableShape::kSquare>(tables.saw.mixFor(increment_), out, n, phase_, increment_, level_);
+      renderWavetableInto<TableShape::kSquare>(tables.saw.mixFor(increment_), sink, n, phase_, increment_, level_);
     } else if (waveform_ == kTriangle) {
-      renderWavetable<TableShape::kDirect>(tables.triangle.mixFor(increment_), out, n, phase_, increment_, level_);
+      renderWavetableInto<TableShape::kDirect>(tables.triangle.mixFor(increment_), sink, n, phase_, increment_,
+                                               level_);
     } else {
-      renderWavetable<TableShape::kDirect>(custom_->mixFor(increment_), out, n, phase_, increment_, level_);
+      renderWavetableInto<TableShape::kDirect>(custom_->mixFor(increment_), sink, n, phase_, increment_, level_);
     }
   }
+}
+
+void Oscillator::process(const AudioBlock& block) {
+  float* out = block.outputs[0];
+  const int n = block.frames;
+  render(StoreSink{out}, n);
   for (int c = 1; c < block.numOutputs; ++c) {
     for (int i = 0; i < n; ++i) block.outputs[c][i] = out[i];
   }
+}
+
+void Oscillator::processAdding(const AudioBlock& block, float* bus, float gain, float scale) {
+  withAddSink(bus, gain, scale, [this, &block](const auto& sink) { render(sink, block.frames); });
 }
 
 }  // namespace wd

@@ -24,12 +24,18 @@ class Oscillator final : public Processor {
   int numOutputs() const override { return channels_; }
   void reset() override;
   void process(const AudioBlock& block) override;
+  // Every waveform adds itself into a mixer's bus (Processor::processAdding): W1's sines do.
+  bool addsIntoBus() const override { return true; }
+  void processAdding(const AudioBlock& block, float* bus, float gain, float scale) override;
   void setParam(int index, float value) override;
   // Slot 0: a custom waveform's Fourier coefficients, channel 0 the cosine terms (PeriodicWave's
   // real), channel 1 the sine terms (imag); a missing channel is zeros. Read by prepare().
   void setBuffer(int slot, const SampleBuffer* buffer) override;
 
  private:
+  // The block of process() into a sink (dsp/sample_sink.h): stored, or added into a bus.
+  template <typename Sink>
+  void render(Sink sink, int n);
   void updateIncrement();
   void updateLevel();
   FourierSeries customSeries() const;

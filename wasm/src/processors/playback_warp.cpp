@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "../last_at_or_before.h"
 #include "../tempo_timeline.h"
 
 #ifdef __wasm_simd128__
@@ -232,24 +233,14 @@ PlaybackWarp::Where PlaybackWarp::locateByMarkers(double frame) const {
   const double beat = tempo_->beatAt(frame / sampleRate_);
   size_t i = clipHint_ < clips_.size() ? clipHint_ : 0;
   if (!(clips_[i].start <= beat && (i + 1 == clips_.size() || beat < clips_[i + 1].start))) {
-    size_t lo = 0, hi = clips_.size();
-    while (hi - lo > 1) {
-      const size_t mid = (lo + hi) / 2;
-      if (clips_[mid].start <= beat) lo = mid; else hi = mid;
-    }
-    i = lo;
+    i = lastAtOrBefore(clips_.size(), beat, [this](size_t k) { return clips_[k].start; });
     clipHint_ = i;
   }
   const Clip& clip = clips_[i];
   if (beat < clip.start || beat >= clip.end) return {false, 0.0, 0};
   const double clipBeat = beat - clip.start + clip.offset;
-  size_t m = 0;
-  size_t lo = 0, hi = markers_.size() - 1;  // the last pair starting at or before clipBeat (or the first)
-  while (hi - lo > 1) {
-    const size_t mid = (lo + hi) / 2;
-    if (markers_[mid].beat <= clipBeat) lo = mid; else hi = mid;
-  }
-  m = lo;
+  // The last pair starting at or before clipBeat (or the first).
+  const size_t m = lastAtOrBefore(markers_.size() - 1, clipBeat, [this](size_t k) { return markers_[k].beat; });
   const Marker& a = markers_[m];
   const Marker& b = markers_[m + 1];
   const double source = a.frame + (clipBeat - a.beat) * (b.frame - a.frame) / (b.beat - a.beat);
@@ -263,13 +254,8 @@ PlaybackWarp::Where PlaybackWarp::locate(double frame) const {
     if (segments_.empty()) return {false, 0.0, 0};
     size_t i = segmentHint_ < segments_.size() ? segmentHint_ : 0;
     if (!(segments_[i].t0 <= frame && frame < segments_[i].t1)) {
-      // Binary search: the last segment starting at or before `frame`.
-      size_t lo = 0, hi = segments_.size();
-      while (hi - lo > 1) {
-        const size_t mid = (lo + hi) / 2;
-        if (segments_[mid].t0 <= frame) lo = mid; else hi = mid;
-      }
-      i = lo;
+      // The last segment starting at or before `frame`.
+      i = lastAtOrBefore(segments_.size(), frame, [this](size_t k) { return segments_[k].t0; });
       segmentHint_ = i;
     }
     const MapSegment& s = segments_[i];
