@@ -236,6 +236,8 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     expect(live.changes).toEqual([1000, 3001, 4100, 5001, 7100, 7777]);
     expect(live.samples).toEqual(offline.samples);
     expect(live.midi).toEqual(FIXTURE_MIDI);
+    // record_automation live: as offline (the constant's offset from its stage, the fixture's gain as given).
+    expect(live.automation).toEqual(offline.automation);
   });
 
   test("live commands reach engine nodes in every stage and WAM nodes on their frames: live equals the same changes rendered offline", async ({
@@ -270,6 +272,21 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     expect(run.status).toBe("ok");
     expect(run.changes).toEqual(run.commanded);
     expect(run.values).toEqual([1, 0.5, 0.125]);
+    // record_automation live: an engine node's linear ramp as its stage handed it, frame for frame the
+    // offline recording and the formula; the live setParameter on the frame it landed on.
+    expect(run.automationNodes).toEqual(["ramp", "amp", "fx"]);
+    expect(run.rampLengths).toEqual([48000, 48000]);
+    expect(run.rampLiveVsOffline).toBe(0);
+    expect(run.offlineRampOffFormula).toBeLessThan(1e-6);
+    expect(run.liveRampOffFormula).toBeLessThan(1e-6);
+    expect(run.ampChanges).toEqual([run.commanded[1]]);
+    expect(run.ampValues).toEqual([1, 1, 0.25, 0.25]);
+    expect(run.fxGainRange).toEqual([1, 1, 48000]);
+    // record_midi live: the note sent to the WAM during the render, on the frame the output steps on.
+    expect(run.midi).toEqual({
+      fx: [{ frame: run.commanded[2], status: 0x90, data1: 60, data2: 127 }],
+      amp: [],
+    });
   });
 
   for (const previous of ["wam", "builtin"] as const) {

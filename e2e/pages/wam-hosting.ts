@@ -6,6 +6,8 @@ import { parseContract } from "../../src/contracts/validate";
 import { checkSessionFile, SessionFileSchema } from "../../src/session/session-file";
 
 const SAMPLE_RATE = 48000;
+/** Frames of the ramp liveCommandsWhilePlaying automates an engine node with. */
+const RAMP_FRAMES = 4800;
 export const FIXTURE_URL = "/build/wam/fixture/index.js";
 const CORPUS = "/wam-corpus/plugins";
 
@@ -157,8 +159,8 @@ const api = {
       options: {
         offline: options.offline ?? true,
         record_midi: { nodes: ["fx", "one"] },
-        // Offline: the values the fixture and the constant were given (a live render refuses it).
-        ...(options.offline === false ? {} : { record_automation: { nodes: ["fx", "one"] } }),
+        // The values the fixture and the constant were given (live: the constant's as its stage had it).
+        record_automation: { nodes: ["fx", "one"] },
       },
     });
     const left = channels[0] as Float32Array;
@@ -499,34 +501,90 @@ const api = {
    * the commands named and the frames where the output changes.
    */
   async liveCommandsWhilePlaying() {
+    // "ramp" (an engine node in stage 0) ramps 0.5 -> 1 over frames [0, 4800], then holds 1.
     const graph: GraphDescriptorInput = {
       version: "v1alpha",
       nodes: [
         { name: "one", node_id: "builtin:constant", params: { offset: 1 } },
-        fixture({ inputs: ["one"] }),
+        {
+          name: "ramp",
+          node_id: "builtin:gain",
+          inputs: ["one"],
+          automation: {
+            gain: {
+              kind: "breakpoints",
+              points: [
+                { time: 0, value: 0.5, curve: "linear" },
+                { time: RAMP_FRAMES / SAMPLE_RATE, value: 1, curve: "linear" },
+              ],
+            },
+          },
+        },
+        fixture({ inputs: ["ramp"] }),
         { name: "amp", node_id: "builtin:gain", inputs: ["fx"] },
       ],
       output: "amp",
     };
+    const records = {
+      record_automation: { nodes: ["ramp", "amp", "fx"] },
+      record_midi: { nodes: ["fx", "amp"] },
+    };
     const engine = client();
     await engine.loadGraph(graph);
-    const rendering = renderChannels(graph, 1, { options: { offline: false } });
+    const rendering = renderChannels(graph, 1, { options: { offline: false, ...records } });
     while (engine.readTransport().positionFrames < 0.2 * SAMPLE_RATE)
       await new Promise((r) => setTimeout(r, 5));
     const position = engine.readTransport().positionFrames;
     const wamFrame = position + 4800;
     const engineFrame = position + 9600;
+    const noteFrame = position + 14400;
     await Promise.all([
       engine.setParameter("fx", "gain", 0.5, { atSeconds: wamFrame / SAMPLE_RATE }),
       engine.setParameter("amp", "gain", 0.25, { atSeconds: engineFrame / SAMPLE_RATE }),
+      engine.sendMidi(
+        "fx",
+        { type: "note_on", note: 60, velocity: 127 },
+        { atSeconds: noteFrame / SAMPLE_RATE },
+      ),
     ]);
     const { result, channels } = await rendering;
+    const offline = await renderChannels(graph, 1, { options: records });
     const left = channels[0] as Float32Array;
+    const read = async (r: typeof result, node: string, id: string) => {
+      const handle = r.extensions.automation?.[node]?.[id];
+      return handle ? ((await client().readBuffer(handle))[0] as Float32Array) : new Float32Array(0);
+    };
+    const liveRamp = await read(result, "ramp", "gain");
+    const offlineRamp = await read(offline.result, "ramp", "gain");
+    const liveAmp = await read(result, "amp", "gain");
+    const liveFx = await read(result, "fx", "gain");
+    // The linear ramp's formula: 0.5 + 0.5 i / RAMP_FRAMES up to its end, 1 after.
+    const formula = (i: number) => (i >= RAMP_FRAMES ? 1 : 0.5 + (0.5 * i) / RAMP_FRAMES);
+    const offFormula = (values: Float32Array) => {
+      let worst = 0;
+      values.forEach((value, i) => {
+        worst = Math.max(worst, Math.abs(value - formula(i)));
+      });
+      return worst;
+    };
     return {
       status: result.status,
-      commanded: [wamFrame, engineFrame],
-      changes: changes(left),
+      error: result.error,
+      commanded: [wamFrame, engineFrame, noteFrame],
+      // The ramp changes the output on every one of its frames: the commands' changes come after it.
+      changes: changes(left).filter((i) => i > RAMP_FRAMES),
       values: [left[wamFrame - 1], left[wamFrame], left[engineFrame]],
+      automationNodes: Object.keys(result.extensions.automation ?? {}),
+      rampLengths: [liveRamp.length, offlineRamp.length],
+      liveRampOffFormula: offFormula(liveRamp),
+      offlineRampOffFormula: offFormula(offlineRamp),
+      rampLiveVsOffline: maxDiff(liveRamp, offlineRamp),
+      // amp's gain: 1 until the live setParameter, then 0.25 (the frames it took each).
+      ampChanges: changes(liveAmp),
+      ampValues: [liveAmp[0], liveAmp[engineFrame - 1], liveAmp[engineFrame], liveAmp[liveAmp.length - 1]],
+      // A WAM's parameters as offline: as given (its initial value; a live setParameter is not in it).
+      fxGainRange: [Math.min(...liveFx), Math.max(...liveFx), liveFx.length],
+      midi: result.extensions.midi,
     };
   },
 

@@ -63,7 +63,7 @@ export const RenderOptionsSchema = z
           ),
       })
       .describe(
-        "Record the value each parameter of these nodes takes as the render plays (DawDreamer's record_automation): returned in the result's extensions.automation. Offline in the in-process, worker and audioworklet hosts (a graph with WAM nodes included), and in real time (the audioworklet host) for graphs without WAM nodes.",
+        "Record the value each parameter of these nodes takes as the render plays (DawDreamer's record_automation): returned in the result's extensions.automation. Offline in the in-process, worker and audioworklet hosts, and in real time (the audioworklet host), graphs with WAM nodes included.",
       )
       .optional(),
     record_midi: z
@@ -71,7 +71,7 @@ export const RenderOptionsSchema = z
         nodes: z.array(NodeNameSchema).min(1).describe("Names of the nodes whose MIDI to return."),
       })
       .describe(
-        "Return the MIDI played to these nodes during the kept frames: extensions.midi (events) and extensions.midi_file (a Standard MIDI File, base64). The timeline's MIDI; a real-time render of a graph without WAM nodes adds the MIDI sent during it.",
+        "Return the MIDI played to these nodes during the kept frames: extensions.midi (events) and extensions.midi_file (a Standard MIDI File, base64). The timeline's MIDI; a real-time render adds the MIDI sent during it.",
       )
       .optional(),
   })

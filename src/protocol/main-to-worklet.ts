@@ -75,7 +75,14 @@ export type MainToWorkletMessage =
    * Live commands for a WAM node (timed setParameter, scheduleEvents): events handed to its
    * processor once, when the transport reaches their frames (wam-event-lanes.ts).
    */
-  | { type: "wam-events"; instanceId: string; events: WamLaneData["events"]; frames: number[] }
+  | {
+      type: "wam-events";
+      instanceId: string;
+      events: WamLaneData["events"];
+      frames: number[];
+      /** From scheduleEvents, not a live message (MIDI recordings keep them for a render only). */
+      scheduled?: boolean;
+    }
   /** Live automation of a WAM node (scheduleAutomation): parameter `param`'s events become these. */
   | {
       type: "wam-lane-param";

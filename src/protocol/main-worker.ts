@@ -112,6 +112,12 @@ export interface EngineHostApi {
   close(): Promise<WireResult<void>>;
 }
 
+/** What the stages of a real-time WAM graph record (AudioWorkletHostApi.compileStages). */
+export interface StageCompileOptions {
+  recordAutomation?: readonly string[];
+  wamNodes?: readonly string[];
+}
+
 /** The engine Worker of the real-time host: the same API, plus the link to the worklet. */
 export interface AudioWorkletHostApi extends EngineHostApi {
   /** Connects the Worker to the engine's AudioWorkletNode over `port` (once, at start). */
@@ -121,12 +127,16 @@ export interface AudioWorkletHostApi extends EngineHostApi {
    * EngineProcessors at `sampleRate`, with the audio their buffers refer to. `root` prefixes error paths.
    * `live`: the stages are about to play in real time around the primary, so commands for their
    * engine nodes go to them (worklet-driver.ts, stage-group.ts) until endStages() or the next load.
+   * `options.recordAutomation`: engine nodes (of any stage) whose parameters their stage records (a
+   * live render's record_automation); `options.wamNodes`: the graph's WAM nodes in plan order (the
+   * live MIDI recorded for them is named so).
    */
   compileStages(
     graphs: GraphDescriptorInput[],
     sampleRate: number,
     root: string,
     live?: boolean,
+    options?: StageCompileOptions,
   ): Promise<WireResult<CompiledStage[]>>;
   /**
    * The worklet's primary plays the return graph of a real-time WAM graph whose output and captured

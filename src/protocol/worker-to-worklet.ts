@@ -65,7 +65,8 @@ export type WorkerToWorkletMessage =
    * each source's own channels up to `maxChannels`. A source is a program node index, -1 for the
    * engine's output, or -2 for what the node plays (a WAM graph's return). After the sources' channels
    * each frame carries the recorded parameters of each of `parameterSources` (record_automation: the
-   * program node index and its parameter count). Answered by live-armed, then live-captured once
+   * program node index and its parameter count; with `stage`, the node's index in that stage of the
+   * real-time WAM graph, read from the stage's engine). Answered by live-armed, then live-captured once
    * every frame is in.
    */
   | {
@@ -75,7 +76,7 @@ export type WorkerToWorkletMessage =
       skipFrames: number;
       frames: number;
       sources: number[];
-      parameterSources?: { node: number; params: number }[];
+      parameterSources?: { node: number; params: number; stage?: number }[];
       maxChannels: number;
       ring: RingHandle;
     }

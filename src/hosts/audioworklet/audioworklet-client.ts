@@ -388,7 +388,7 @@ export class AudioWorkletEngineClient
       return this.afterQuanta(() =>
         renderWamLive(request, options, {
           live: () => this.wamGraph,
-          loadGraph: (graph, stems) => this.loadWamGraph(graph, stems),
+          loadGraph: (graph, stems, recorded) => this.loadWamGraph(graph, stems, recorded),
           renderReturn: (returning, callOptions) => super.render(returning, callOptions),
           readBuffer: (handle) => this.readBuffer(handle),
           uploadBuffer: (channels, sampleRate) => this.uploadBuffer(channels, sampleRate),
@@ -428,7 +428,11 @@ export class AudioWorkletEngineClient
    * Plays `graph` (with WAM nodes) around the primary, which also receives the output of the nodes
    * `stems` names (a live render's captures: wam-live-graph.ts, returnGraph).
    */
-  private async loadWamGraph(graph: GraphDescriptorInput, stems: readonly string[]): Promise<void> {
+  private async loadWamGraph(
+    graph: GraphDescriptorInput,
+    stems: readonly string[],
+    recorded: readonly string[] = [],
+  ): Promise<void> {
     this.ensureOpen();
     const root = "load_graph.graph";
     const parsed = parseContract(GraphDescriptorSchema, graph, root);
@@ -441,13 +445,14 @@ export class AudioWorkletEngineClient
         context: this.context,
         primary: this.node,
         port: this.port,
-        compileStages: (graphs, sampleRate, at, live) =>
-          this.call((remote) => remote.compileStages(graphs, sampleRate, at, live)),
+        compileStages: (graphs, sampleRate, at, live, compileOptions) =>
+          this.call((remote) => remote.compileStages(graphs, sampleRate, at, live, compileOptions)),
         assets: this.assets,
         policy: this.wamPolicy,
       },
       root,
       stems,
+      recorded,
     );
     try {
       // The primary plays the return graph: silence, a port for the output and one per stem

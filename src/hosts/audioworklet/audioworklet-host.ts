@@ -44,7 +44,13 @@ import { isLiveInputNode, LIVE_INPUT_NODE_ID } from "../../engine/live-input-nod
 import type { ProcessorTypeInfo } from "../../engine/processor-types";
 import type { WasmEngine } from "../../engine/wasm-engine";
 import type { FaustRegistry } from "../../faust/registry";
-import type { AudioWorkletHostApi, CompiledStage, WireResult } from "../../protocol/main-worker";
+import type {
+  AudioWorkletHostApi,
+  CompiledStage,
+  StageCompileOptions,
+  WireResult,
+} from "../../protocol/main-worker";
+import { STAGE_INPUT_NODE_ID, STAGE_OUTPUT_NODE_ID } from "../../wam/partition";
 import type { InProcessEngineClient } from "../in-process/in-process-client";
 import { EngineHost, settle } from "../worker/engine-host";
 import { renderLive } from "./live-render";
@@ -117,6 +123,7 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     sampleRate: number,
     root: string,
     live = false,
+    options: StageCompileOptions = {},
   ): Promise<WireResult<CompiledStage[]>> {
     return settle(async () => {
       const stages: CompiledStage[] = [];
@@ -132,6 +139,16 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
           bufferRate: (handle) => this.inProcess.bufferSampleRate(handle),
           faust: this.faust,
           root,
+          // Each stage records the asked nodes it plays (a stage's ports and sink are its own).
+          recordAutomation: options.recordAutomation?.filter((name) =>
+            graph.nodes.some(
+              (node) =>
+                node.name === name &&
+                node.name !== graph.output &&
+                node.node_id !== STAGE_INPUT_NODE_ID &&
+                node.node_id !== STAGE_OUTPUT_NODE_ID,
+            ),
+          ),
         });
         stages.push({
           program: compiled.program,
@@ -139,9 +156,14 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
           tapLatency: tapLatencies(graph, compiled),
           tapChannels: this.tapChannels(graph, compiled, audio),
         });
-        routes.push({ graph, nodeIndex: compiled.nodeIndex, nodeCount: compiled.program.nodes.length });
+        routes.push({
+          graph,
+          nodeIndex: compiled.nodeIndex,
+          nodeCount: compiled.program.nodes.length,
+          recorded: compiled.recorded,
+        });
       }
-      if (live) this.driver?.setStages(routes);
+      if (live) this.driver?.setStages(routes, options.wamNodes);
       return stages;
     });
   }

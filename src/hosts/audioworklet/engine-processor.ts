@@ -55,6 +55,7 @@ import { LiveRenderSession } from "./live-render-session";
 import { MidiRecordTap } from "./midi-record-tap";
 import { NodeMeterTap } from "./node-meter-tap";
 import { type CommandCounters, StageGroup, type StageMember, stageGroups } from "./stage-group";
+import { StageParameterTap } from "./stage-parameter-tap";
 import { WamEventLanes } from "./wam-event-lanes";
 
 /** Channels the real-time client gives the primary node's output (engine-worklet.ts, outputChannels). */
@@ -121,6 +122,8 @@ export class EngineProcessor extends AudioWorkletProcessor {
   private readonly counters: CommandCounters = { applied: 0, late: 0, bad: 0, dropped: 0, timedDone: 0 };
   /** Primary of a real-time WAM graph: the WAM nodes' events, handed over as the transport plays. */
   private lanes: WamEventLanes | null = null;
+  /** A stage of a real-time WAM graph: its recorded parameters, per piece (stage-parameter-tap.ts). */
+  private stageParameterTap: StageParameterTap | null = null;
 
   constructor(options: { processorOptions: EngineProcessorOptions }) {
     super();
@@ -147,6 +150,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
           engine,
           replaceLane: (node, param, base, timeline) => this.replaceLane(node, param, base, timeline),
           paramValue: (node, param) => this.slot?.engine.paramValue(node, param) ?? Number.NaN,
+          recordParameters: (node, params) => this.recordStageParameters(node, params),
         };
       }
       if (this.follows === null && !followCommands && this.realtime) this.realtime.play(-1);
@@ -182,6 +186,24 @@ export class EngineProcessor extends AudioWorkletProcessor {
     if (!engine) return;
     this.nonFiniteBefore += engine.nonFiniteSamples();
     engine.clearNonFinite();
+  }
+
+  /**
+   * Control, a stage: quantum buffers of node `node`'s recorded parameters (stage-parameter-tap.ts),
+   * the tap on the stage's pieces (a stage captures nothing itself, so its pieceTap is free).
+   */
+  private recordStageParameters(node: number, params: number): Float32Array[] | null {
+    const engine = this.slot?.engine;
+    const realtime = this.realtime;
+    if (!engine || !realtime) return null;
+    if (this.stageParameterTap?.engine !== engine) this.stageParameterTap = new StageParameterTap(engine);
+    realtime.pieceTap = this.stageParameterTap;
+    try {
+      return this.stageParameterTap.record(node, params);
+    } catch {
+      // Its program does not record the node (a graph loaded without it): nothing to read.
+      return null;
+    }
   }
 
   /** Control: the transport follows the slot's engine; queued commands named the old graph's nodes. */
@@ -334,13 +356,16 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.endStageGroup();
         return;
       case "wam-events":
-        this.lanes?.addOnce(message.instanceId, message.frames, message.events);
+        this.lanes?.addOnce(message.instanceId, message.frames, message.events, message.scheduled === true);
         return;
       case "wam-lane-param":
         this.lanes?.replaceParam(message.instanceId, message.param, message.frames, message.events);
         return;
       case "wam-lanes":
         this.lanes = new WamEventLanes(message.groupId, message.groupKey, message.lanes);
+        // Live MIDI handed to a WAM is recorded as the engine's, numbered after the stages' nodes.
+        this.lanes.midiTap = this.midiRecordTap;
+        this.lanes.tapBase = this.group?.nodeTotal ?? 0;
         if (this.lanes.unreachable.length > 0) {
           this.main.postMessage({
             type: "error",
@@ -371,6 +396,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.midiRecord = openRing(message.midiRecord, Float64Array);
         this.midiRecordTap = new MidiRecordTap(this.midiRecord);
         if (this.realtime) this.realtime.midiTap = this.midiRecordTap;
+        if (this.lanes) this.lanes.midiTap = this.midiRecordTap;
         this.snapshot.sampleRate = sampleRate;
         return;
       case "midi-record":
@@ -463,7 +489,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.bankNonFinite();
         const engine = (this.slot as EngineSlot).engine;
         const played = { channels: PRIMARY_OUTPUT_CHANNELS, isGraphOutput: this.group !== null };
-        const ownChannels = this.live.arm(message, engine, realtime, target, this.bell, played);
+        const ownChannels = this.live.arm(message, engine, realtime, target, this.bell, played, this.group);
         worker.postMessage({ type: "live-armed", id: message.id, ownChannels });
         return;
       }

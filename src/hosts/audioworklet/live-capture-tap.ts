@@ -41,7 +41,12 @@ export interface LiveCaptureSpec {
    * Recorded parameters carried after the sources' channels (a render's record_automation): each
    * node (its engine parameter record, WasmEngine.parameterRecord) with its parameter count.
    */
-  parameterSources?: readonly { node: number; params: number }[];
+  parameterSources?: readonly { node: number; params: number; stage?: number }[];
+  /**
+   * A real-time WAM graph: the quantum buffers of a stage's recorded node (StageMember.recordParameters,
+   * filled before the primary renders), for parameter sources with a stage; null: none (zeros).
+   */
+  stageParameters?: (stage: number, node: number, params: number) => Float32Array[] | null;
 }
 
 export class LiveCaptureTap implements PieceTap {
@@ -56,6 +61,8 @@ export class LiveCaptureTap implements PieceTap {
   /** Where each source's first channel sits in a frame. */
   private readonly slotBase: number[];
   private readonly quantum: Float32Array;
+  /** Sources read at the quantum's end from quantum buffers (a stage's parameters), by first slot. */
+  private readonly quantumSources: { base: number; buffers: Float32Array[] }[] = [];
   /** Staging views of each source's channels (empty for PLAYED_OUTPUT), and the memory they view. */
   private views: Float32Array[][] = [];
   private memory: ArrayBufferLike | null = null;
@@ -91,6 +98,14 @@ export class LiveCaptureTap implements PieceTap {
       slots += own;
     }
     this.floatsPerFrame = slots;
+    const first = spec.sources.length;
+    (spec.parameterSources ?? []).forEach((recorded, k) => {
+      if (recorded.stage === undefined) return;
+      const buffers =
+        spec.stageParameters?.(recorded.stage, recorded.node, recorded.params) ??
+        Array.from({ length: recorded.params }, () => new Float32Array(QUANTUM_FRAMES));
+      this.quantumSources.push({ base: this.slotBase[first + k] as number, buffers });
+    });
     this.quantum = new Float32Array(QUANTUM_FRAMES * Math.max(1, slots));
     this.skipLeft = spec.skipFrames;
     this.left = spec.frames;
@@ -145,6 +160,16 @@ export class LiveCaptureTap implements PieceTap {
         }
       }
     }
+    for (let q = 0; q < this.quantumSources.length; q++) {
+      const { base, buffers } = this.quantumSources[q] as { base: number; buffers: Float32Array[] };
+      for (let c = 0; c < buffers.length; c++) {
+        const source = buffers[c] as Float32Array;
+        let at = base + c;
+        for (let i = 0; i < this.pending; i++, at += stride) {
+          this.quantum[at] = source[this.firstOffset + i] as number;
+        }
+      }
+    }
     if (stride > 0 && !this.ring.pushAll(this.quantum, this.pending * stride)) {
       // The Worker fell behind: the capture ends here, so what it kept is a gapless prefix.
       this.lost = this.left;
@@ -171,8 +196,13 @@ export class LiveCaptureTap implements PieceTap {
         source === ENGINE_OUTPUT ? this.engine.outputChannel(c) : this.engine.captureChannel(source, c),
       );
     });
-    for (const { node, params } of this.spec.parameterSources ?? []) {
-      this.views.push(Array.from({ length: params }, (_, p) => this.engine.parameterRecord(node, p)));
+    for (const { node, params, stage } of this.spec.parameterSources ?? []) {
+      // A stage's parameters are read from its quantum buffers at the quantum's end, not per piece.
+      this.views.push(
+        stage === undefined
+          ? Array.from({ length: params }, (_, p) => this.engine.parameterRecord(node, p))
+          : [],
+      );
     }
   }
 }

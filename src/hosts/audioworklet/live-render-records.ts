@@ -15,6 +15,20 @@ import { type PlayedMidiExtensions, playedMidi, playedMidiResult } from "../in-p
 import type { LiveCaptureReader } from "./live-capture-reader";
 import type { LoadedSources } from "./worklet-driver";
 
+/**
+ * RenderRequest.extensions[WAM_LIVE_RECORDS] of the return graph's render of a real-time WAM graph
+ * (wam-live-render.ts): what to record of the WAM graph playing around the primary, whose nodes the
+ * return graph lacks. record_automation: engine nodes of its stages (loaded recording them:
+ * compileStages); record_midi: any of its nodes (the live MIDI applied to them; the timeline's is
+ * the main thread's).
+ */
+export const WAM_LIVE_RECORDS = "wam_live_records";
+
+export interface WamLiveRecords {
+  record_automation?: { nodes: string[]; resolution: "frame" | "block" };
+  record_midi?: string[];
+}
+
 /** One message on a frame of the render (played-midi.ts's; this folder does not import src/midi). */
 type FramedMidiMessage = PlayedMidiExtensions["midi"][string][number];
 
@@ -96,16 +110,33 @@ export function liveMidiPlayed(
  */
 export function liveMidiExtensions(
   request: RenderRequest,
+  nodes: readonly string[] | undefined,
   loaded: LoadedSources,
   liveEvents: readonly RecordedMidiEvent[],
   startFrame: number,
   frames: number,
 ): PlayedMidiExtensions | null {
-  const nodes = request.options.record_midi?.nodes;
   if (nodes === undefined) return null;
   const timeline = playedMidi(loaded, nodes, startFrame, frames);
   const live = liveMidiPlayed(liveEvents, nodes, startFrame, frames);
-  const merged = new Map(
+  return playedMidiResult(
+    request,
+    mergePlayedMidi(nodes, timeline, live),
+    request.start_position_seconds ?? 0,
+    frames,
+  );
+}
+
+/**
+ * Per node, the timeline's messages and the live ones merged in frame order (on one frame the
+ * timeline's first, as the engine applies them before a piece that a live message starts).
+ */
+export function mergePlayedMidi(
+  nodes: readonly string[],
+  timeline: ReadonlyMap<string, FramedMidiMessage[]>,
+  live: ReadonlyMap<string, FramedMidiMessage[]>,
+): Map<string, FramedMidiMessage[]> {
+  return new Map(
     nodes.map((name) => {
       const messages = [...(timeline.get(name) ?? []), ...(live.get(name) ?? [])];
       // A stable sort: each source keeps its own order on a frame.
@@ -113,5 +144,4 @@ export function liveMidiExtensions(
       return [name, messages] as const;
     }),
   );
-  return playedMidiResult(request, merged, request.start_position_seconds ?? 0, frames);
 }

@@ -21,6 +21,7 @@ import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
 import type { HeldTransport, WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
 import { LiveCaptureTap, PLAYED_OUTPUT } from "./live-capture-tap";
+import type { StageGroup } from "./stage-group";
 
 type ArmMessage = Extract<WorkerToWorkletMessage, { type: "live-arm" }>;
 
@@ -70,6 +71,7 @@ export class LiveRenderSession {
     target: CommandVisitor,
     bell: RingBell | null,
     played: { channels: number; isGraphOutput: boolean },
+    group: StageGroup | null = null,
   ): number[] {
     this.disarm(realtime);
     const sources = message.sources.map((source, i) =>
@@ -82,6 +84,8 @@ export class LiveRenderSession {
       maxChannels: message.maxChannels,
       playedChannels: played.channels,
       parameterSources: message.parameterSources,
+      // A WAM graph's engine nodes play in its stages: their parameters are recorded there.
+      stageParameters: (stage, node, params) => group?.member(stage)?.recordParameters(node, params) ?? null,
     });
     this.tap = tap;
     this.tapId = message.id;

@@ -32,6 +32,7 @@ import {
 } from "../../contracts/render";
 import { formatPath, parseContract } from "../../contracts/validate";
 import { createDataPlane } from "../../dataplane/data-plane";
+import type { RecordedNode } from "../../engine/graph-compiler";
 import { automationBlockFrames } from "../../engine/recorded-automation";
 import type { HeldTransport, WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
 import { nonFiniteFailure, renderResult } from "../in-process/render-outcome";
@@ -40,6 +41,8 @@ import {
   liveAutomationExtensions,
   liveMidiExtensions,
   recordedParameterSources,
+  WAM_LIVE_RECORDS,
+  type WamLiveRecords,
 } from "./live-render-records";
 import type { LoadedSources, WorkletDriver } from "./worklet-driver";
 
@@ -91,6 +94,9 @@ export async function renderLive(
   const captureNames = graph.nodes.filter((node) => node.capture).map((node) => node.name);
   const frames = renderFrameCount(request);
   const recordNodes = request.options.record_automation?.nodes;
+  const wamRecords = request.extensions[WAM_LIVE_RECORDS] as WamLiveRecords | undefined;
+  const midiNodes = request.options.record_midi?.nodes ?? wamRecords?.record_midi;
+  const automationAsked = request.options.record_automation ?? wamRecords?.record_automation;
   // The results are kept under handles at the end: refuse now rather than after playing them (the
   // recorded parameters are counted once the graph is loaded and their number known).
   host.ensureBufferRoom(4 * frames * request.channels * (1 + captureNames.length));
@@ -108,6 +114,7 @@ export async function renderLive(
   let capture: LiveCapture;
   let after: HeldTransport;
   let loaded: LoadedSources | null = null;
+  let stageRecorded: { name: string; node: RecordedNode }[] = [];
   let liveMidi: RecordedMidiEvent[] = [];
   let lostMidi = 0;
   try {
@@ -119,14 +126,19 @@ export async function renderLive(
     try {
       latencyFrames = driver.loadedLatencyFrames;
       loaded = driver.loadedSources as LoadedSources;
-      const recorded = recordedParameterSources(loaded, recordNodes);
+      const recorded = [
+        ...recordedParameterSources(loaded, recordNodes),
+        // A real-time WAM graph's engine nodes, recorded by their stages.
+        ...driver.stageRecordedSources(wamRecords?.record_automation?.nodes ?? []),
+      ];
+      stageRecorded = recorded;
       let parameters = 0;
       for (const { node } of recorded) parameters += node.params.length;
       host.ensureBufferRoom(4 * frames * parameters);
       // Parameters belong to the timeline, the audio is late by the graph's latency: the tap keeps
       // the latency's frames too when parameters are recorded, and the audio is read after them.
       leadFrames = recorded.length > 0 ? latencyFrames : 0;
-      if (request.options.record_midi !== undefined) await driver.startRenderMidi();
+      if (midiNodes !== undefined) await driver.startRenderMidi();
       try {
         capture = await captureLive(driver, request, {
           startFrame: startFrame - skipFrames,
@@ -136,7 +148,11 @@ export async function renderLive(
           frames: frames + leadFrames,
           captureNames,
           leadFrames,
-          parameterSources: recorded.map(({ node }) => ({ node: node.index, params: node.params.length })),
+          parameterSources: recorded.map((source) => ({
+            node: source.node.index,
+            params: source.node.params.length,
+            ...("stage" in source ? { stage: source.stage } : {}),
+          })),
           signal,
           onFrames: (done) =>
             onProgress?.({
@@ -147,7 +163,7 @@ export async function renderLive(
         });
       } finally {
         // Before a restore: the recorder names each message's node in the render's graph.
-        if (request.options.record_midi !== undefined) {
+        if (midiNodes !== undefined) {
           const take = await driver.stopRenderMidi();
           liveMidi = take.events;
           lostMidi = take.lost;
@@ -208,17 +224,20 @@ export async function renderLive(
   }
   const sources = loaded as LoadedSources;
   const automation =
-    recordNodes === undefined
+    automationAsked === undefined
       ? null
       : await liveAutomationExtensions(
           reader,
-          recordedParameterSources(sources, recordNodes),
+          stageRecorded,
           1 + captureNames.length,
           kept,
-          automationBlockFrames(request, QUANTUM_FRAMES),
+          automationBlockFrames(
+            { ...request, options: { ...request.options, record_automation: automationAsked } },
+            QUANTUM_FRAMES,
+          ),
           (channels) => upload(channels),
         );
-  const midi = liveMidiExtensions(request, sources, liveMidi, startFrame, kept);
+  const midi = liveMidiExtensions(request, midiNodes, sources, liveMidi, startFrame, kept);
   const reason = capture.cancelled
     ? new EngineError("E_CANCELLED", `render cancelled after ${kept} of ${frames} frames`).message
     : capture.stalled

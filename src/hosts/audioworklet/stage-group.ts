@@ -35,6 +35,12 @@ export interface StageMember {
   replaceLane(node: number, param: string, base: number, timeline: TimelineEntry[]): SlotLoad;
   /** Control: the value parameter `param` of node `node` of this stage has now (getParameter). */
   paramValue(node: number, param: number): number;
+  /**
+   * Control: quantum buffers holding, after each quantum the stage renders, the values node `node`'s
+   * first `params` parameters took on its frames (a live render's record_automation:
+   * stage-parameter-tap.ts); null when the stage cannot record them.
+   */
+  recordParameters(node: number, params: number): Float32Array[] | null;
 }
 
 /** The command counters the transport block publishes, summed over the group. */
@@ -86,6 +92,11 @@ export class StageGroup implements CommandVisitor {
     for (let s = 0; s < this.members.length; s++) {
       if (this.members[s]?.engine === engine) this.members[s] = null;
     }
+  }
+
+  /** The stages' program nodes in all: group indices from it on number the WAM nodes (wam-event-lanes.ts). */
+  get nodeTotal(): number {
+    return this.bases[this.members.length] as number;
   }
 
   /** The member playing stage `stage`, or null (not joined, or no such stage). */

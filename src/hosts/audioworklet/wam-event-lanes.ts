@@ -19,7 +19,7 @@
  * Audio-path rules: dispatch() allocates nothing (event objects are made when the lanes or live
  * commands arrive, in message handlers; the WAM SDK's own queue is the plugin's business).
  */
-import type { RealtimeEngine } from "../../engine/realtime-engine";
+import type { LiveMidiTap, RealtimeEngine } from "../../engine/realtime-engine";
 import type { WamLaneData } from "../../wam/wam-lanes";
 
 /** A WAM event as the SDK's processor takes it (time in the context's seconds). */
@@ -43,7 +43,11 @@ interface Lane {
   /** One-shot events (live commands), in frame order; those before onceCursor were handed over. */
   onceFrames: number[];
   onceEvents: WamEventObject[];
+  /** Whether each one-shot came from scheduleEvents (not a live message): MIDI recordings tell them apart. */
+  onceScheduled: boolean[];
   onceCursor: number;
+  /** The node number the MIDI tap records this WAM's messages under (see WamEventLanes.midiTap). */
+  tapNode: number;
   /** The transport frame the next dispatch should start at when nothing jumped. */
   expected: number;
   allNotesOff: WamEventObject[];
@@ -63,6 +67,15 @@ export class WamEventLanes {
   private handedStart = 0;
   private handedFrames = 0;
   private handedRate = 0;
+  /** The transport's played-frames clock and position at the last dispatch (the MIDI tap's clock). */
+  private playedAt = 0;
+  private positionAt = 0;
+  /**
+   * Control: told of each live MIDI message handed to a plugin, on the transport frame it lands on (a
+   * MIDI recording, a live render's record_midi); WAM k of the lanes' data is node `tapBase` + k.
+   */
+  midiTap: LiveMidiTap | null = null;
+  tapBase = 0;
 
   /** Control: resolves each lane's processor in the host group. */
   constructor(groupId: string, groupKey: string, data: WamLaneData[]) {
@@ -79,7 +92,7 @@ export class WamEventLanes {
     } catch {
       processors = undefined;
     }
-    for (const lane of data) {
+    for (const [k, lane] of data.entries()) {
       const processor = processors?.get(lane.instanceId);
       if (!processor) {
         this.unreachable.push(lane.instanceId);
@@ -90,7 +103,9 @@ export class WamEventLanes {
         processor,
         onceFrames: [],
         onceEvents: [],
+        onceScheduled: [],
         onceCursor: 0,
+        tapNode: k,
         frames: Float64Array.from(lane.frames),
         events: lane.events.map((event) => ({ type: event.type, time: 0, data: event.data })),
         cursor: 0,
@@ -111,6 +126,8 @@ export class WamEventLanes {
   dispatch(transport: RealtimeEngine, startTime: number, frames: number, sampleRate: number): void {
     const running = transport.running;
     this.handedPosition = -1;
+    this.playedAt = transport.playedFrames;
+    this.positionAt = transport.positionFrames;
     if (!running) {
       if (this.wasRunning) this.silence(startTime);
       this.wasRunning = false;
@@ -159,12 +176,14 @@ export class WamEventLanes {
     instanceId: string,
     frames: readonly number[],
     events: readonly { type: string; data: unknown }[],
+    scheduled = false,
   ): boolean {
     const lane = this.lanes.find((candidate) => candidate.instanceId === instanceId);
     if (!lane) return false;
     // Drop what was handed over, then insert in frame order (after events on the same frame: call order).
     lane.onceFrames.splice(0, lane.onceCursor);
     lane.onceEvents.splice(0, lane.onceCursor);
+    lane.onceScheduled.splice(0, lane.onceCursor);
     lane.onceCursor = 0;
     events.forEach((event, i) => {
       const frame = frames[i] as number;
@@ -173,13 +192,16 @@ export class WamEventLanes {
         // Its quantum (or an earlier one) was handed over, and the plugin has not rendered it yet: now,
         // on its frame (a frame already played: on the quantum's first, as a late engine command).
         const time = this.handedStart + Math.max(0, frame - handed) / this.handedRate;
-        lane.processor.scheduleEvents({ type: event.type, time, data: event.data });
+        const handedEvent = { type: event.type, time, data: event.data };
+        lane.processor.scheduleEvents(handedEvent);
+        this.tapMidi(lane, handedEvent, Math.max(frame, handed), scheduled);
         return;
       }
       let at = lane.onceFrames.length;
       while (at > 0 && (lane.onceFrames[at - 1] as number) > frame) at--;
       lane.onceFrames.splice(at, 0, frame);
       lane.onceEvents.splice(at, 0, { type: event.type, time: 0, data: event.data });
+      lane.onceScheduled.splice(at, 0, scheduled);
     });
     return true;
   }
@@ -248,6 +270,7 @@ export class WamEventLanes {
         const event = lane.onceEvents[lane.onceCursor] as WamEventObject;
         event.time = Math.max(notBefore, startTime + Math.max(0, frame - position) / sampleRate);
         lane.processor.scheduleEvents(event);
+        this.tapMidi(lane, event, Math.max(frame, position), lane.onceScheduled[lane.onceCursor] as boolean);
         lane.onceCursor++;
       }
     }
@@ -262,9 +285,26 @@ export class WamEventLanes {
         const event = lane.onceEvents[lane.onceCursor] as WamEventObject;
         event.time = time;
         lane.processor.scheduleEvents(event);
+        this.tapMidi(lane, event, position, lane.onceScheduled[lane.onceCursor] as boolean);
         lane.onceCursor++;
       }
     }
+  }
+
+  /** A one-shot's MIDI, handed over to land on transport frame `frame`, told to the MIDI tap. */
+  private tapMidi(lane: Lane, event: WamEventObject, frame: number, scheduled: boolean): void {
+    if (this.midiTap === null || event.type !== "wam-midi") return;
+    const bytes = (event.data as { bytes?: readonly number[] } | null)?.bytes;
+    if (bytes === undefined) return;
+    this.midiTap.liveMidi(
+      this.tapBase + lane.tapNode,
+      bytes[0] ?? 0,
+      bytes[1] ?? 0,
+      bytes[2] ?? 0,
+      frame,
+      this.playedAt + (frame - this.positionAt),
+      scheduled,
+    );
   }
 
   /** Pause or stop: every channel's notes off, so no note hangs. */

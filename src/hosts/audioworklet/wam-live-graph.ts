@@ -20,7 +20,7 @@ import type {
 } from "../../contracts/graph-descriptor";
 import { type LiveMidiMessage, liveMidiBytes } from "../../contracts/live-midi";
 import type { MainToWorkletMessage } from "../../protocol/main-to-worklet";
-import type { CompiledStage } from "../../protocol/main-worker";
+import type { CompiledStage, StageCompileOptions } from "../../protocol/main-worker";
 import type { TypedPort } from "../../protocol/typed-port";
 import type { WorkletToMainMessage } from "../../protocol/worklet-to-main";
 import type { WamLoadPolicy } from "../../wam/load-wam";
@@ -82,6 +82,7 @@ export interface LiveWamGraphHost {
     sampleRate: number,
     root: string,
     live: boolean,
+    options?: StageCompileOptions,
   ): Promise<CompiledStage[]>;
   assets: EngineAssets;
   /** Where plugin modules may load from (the client's options.wamPolicy; src/wam/load-wam.ts). */
@@ -102,6 +103,8 @@ export class LiveWamGraph {
     readonly graph: GraphDescriptor,
     /** The nodes recorded as stems (captured), in graph order; the primary's return graph reads them. */
     readonly stems: readonly string[],
+    /** Engine nodes whose parameters their stage records (a live render's record_automation). */
+    readonly recorded: readonly string[],
     private readonly built: BuiltWamGraph,
     private readonly host: LiveWamGraphHost,
     /** What start() needs: the stage graphs, the group the stages follow, error paths. */
@@ -130,6 +133,7 @@ export class LiveWamGraph {
     host: LiveWamGraphHost,
     root: string,
     stems: readonly string[] = [],
+    recorded: readonly string[] = [],
   ): Promise<LiveWamGraph> {
     const plan = partitionGraph(graph, root, stems);
     const context = host.context;
@@ -138,7 +142,8 @@ export class LiveWamGraph {
     const built = await buildWamGraph(context, {
       graph,
       plan,
-      compile: (graphs) => host.compileStages(graphs, context.sampleRate, root, false),
+      compile: (graphs) =>
+        host.compileStages(graphs, context.sampleRate, root, false, { recordAutomation: recorded }),
       assets: host.assets,
       ...(host.policy ? { policy: host.policy } : {}),
       root,
@@ -153,7 +158,7 @@ export class LiveWamGraph {
     // Commands name a stage's nodes by group index: the stages' program nodes one after the other.
     // The stage graphs as compiled: start() compiles them again for the driver's routes.
     const stageNodeCounts = built.programs.map((stage) => stage?.program.nodes.length ?? 0);
-    return new LiveWamGraph(graph, stems, built, host, {
+    return new LiveWamGraph(graph, stems, recorded, built, host, {
       stageGraphs: built.stageGraphs,
       groupId,
       stageNodeCounts,
@@ -167,7 +172,10 @@ export class LiveWamGraph {
    */
   async start(): Promise<void> {
     const { stageGraphs, groupId, stageNodeCounts, root } = this.pending;
-    await this.host.compileStages(stageGraphs, this.sampleRate, root, true);
+    await this.host.compileStages(stageGraphs, this.sampleRate, root, true, {
+      recordAutomation: this.recorded,
+      wamNodes: this.built.wams.map((wam) => wam.plan.node.name),
+    });
     const joined = Promise.all(
       this.built.stages.flatMap((stage) => (stage ? [stageJoined(stage, groupId)] : [])),
     );
@@ -221,6 +229,11 @@ export class LiveWamGraph {
     this.built.onFault(listener);
   }
 
+  /** The graph's WAM nodes as built (their parameters and their events: recorded automation). */
+  get wams(): readonly BuiltWam[] {
+    return this.built.wams;
+  }
+
   /** True when `node` names one of this graph's WAM nodes. */
   hasWam(node: string): boolean {
     return this.built.wams.some((wam) => wam.plan.node.name === node);
@@ -266,7 +279,7 @@ export class LiveWamGraph {
     const wam = this.wam(node, "schedule_events.node");
     const command = makeCommand("schedule_events", { node, events });
     const timeline = this.timeline(wam.plan.node, { midi: command.events }, wam, "schedule_events", "midi");
-    this.post("wam-events", wam, timeline);
+    this.post("wam-events", wam, timeline, true);
   }
 
   /**
@@ -441,9 +454,10 @@ export class LiveWamGraph {
     }
   }
 
-  private post(type: "wam-events", wam: BuiltWam, events: FramedWamEvent[]): void {
+  private post(type: "wam-events", wam: BuiltWam, events: FramedWamEvent[], scheduled = false): void {
     this.port.postMessage({
       type,
+      scheduled,
       instanceId: wam.instance.instanceId,
       frames: events.map((event) => event.frame),
       events: events.map((event) => ({ type: event.type, data: event.data })),

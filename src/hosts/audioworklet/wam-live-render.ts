@@ -14,23 +14,38 @@ import type { RenderCallOptions } from "../../api/engine-client";
 import type { GraphDescriptorInput } from "../../contracts/graph-descriptor";
 import {
   checkRenderRequest,
+  type RenderRequest,
   type RenderRequestInput,
   RenderRequestSchema,
   type RenderResult,
-  refuseRecordedAutomation,
   renderFrameCount,
 } from "../../contracts/render";
 import { parseContract } from "../../contracts/validate";
+import { isWamNode } from "../../contracts/wam-node";
+import { automationBlockFrames } from "../../engine/recorded-automation";
+import { type PlayedMidiExtensions, playedMidiResult } from "../in-process/played-midi";
+import { mergePlayedMidi, WAM_LIVE_RECORDS, type WamLiveRecords } from "./live-render-records";
 import { RETURN_OUTPUT_PORT, returnGraph, stemPortName } from "./return-graph";
 import { capturedNodes } from "./wam-graph";
 import type { LiveWamGraph } from "./wam-live-graph";
-import { wamGraphPlayedMidi } from "./wam-played-midi";
+import { wamGraphTimelineMidi } from "./wam-played-midi";
+import { wamParameterAutomation } from "./wam-recorded-automation";
+
+/** A processing block in the worklet: a render quantum (record_automation's "block" without block_size). */
+const QUANTUM_FRAMES = 128;
 
 export interface WamLiveRenderHost {
   /** The WAM graph playing now, if any. */
   live(): LiveWamGraph | null;
-  /** Loads `graph` as the playing WAM graph, the primary receiving the output of `stems` too. */
-  loadGraph(graph: GraphDescriptorInput, stems: readonly string[]): Promise<void>;
+  /**
+   * Loads `graph` as the playing WAM graph, the primary receiving the output of `stems` too, its
+   * stages recording the parameters of the engine nodes `recorded` names.
+   */
+  loadGraph(
+    graph: GraphDescriptorInput,
+    stems: readonly string[],
+    recorded: readonly string[],
+  ): Promise<void>;
   /** The real-time render of a request whose graph is the primary's return graph (the capture). */
   renderReturn(request: RenderRequestInput, options: RenderCallOptions): Promise<RenderResult>;
   readBuffer(handle: string): Promise<Float32Array[]>;
@@ -50,18 +65,22 @@ export async function renderWamLive(
 ): Promise<RenderResult> {
   const request = parseContract(RenderRequestSchema, input);
   checkRenderRequest(request);
-  // record_midi is made from the graph (wam-played-midi.ts); parameters are recorded by no stage.
-  refuseRecordedAutomation(request, "a real-time render (offline: false) of a graph with WAM nodes", [
-    "record_automation",
-  ]);
   const stems = capturedNodes(request);
+  // record_automation: the engine nodes' parameters as their stages hand them to their processors
+  // (the graph is loaded with them recorded), a WAM's as the plugin is given them (its initial values
+  // and the graph's automation events: wam-recorded-automation.ts).
+  const asked = request.options.record_automation;
+  const engineRecorded = (asked?.nodes ?? []).filter((name) =>
+    request.node_graph.nodes.some((node) => node.name === name && !isWamNode(node)),
+  );
   const playing = host.live();
   if (
     !playing ||
     JSON.stringify(playing.graph) !== JSON.stringify(request.node_graph) ||
-    JSON.stringify(playing.stems) !== JSON.stringify(stems)
+    JSON.stringify(playing.stems) !== JSON.stringify(stems) ||
+    JSON.stringify(playing.recorded) !== JSON.stringify(engineRecorded)
   ) {
-    await host.loadGraph(input.node_graph, stems);
+    await host.loadGraph(input.node_graph, stems, engineRecorded);
   }
   const live = host.live() as LiveWamGraph;
   const latency = live.latencyFrames;
@@ -69,11 +88,20 @@ export async function renderWamLive(
   const frames = renderFrameCount(request);
   // The capture runs as long as the latest path needs; each source drops its own path's latency.
   const longest = Math.max(latency, ...stemLatency);
+  // The return graph's render records what the WAM graph around it plays (its nodes are not the
+  // return graph's): the stages' recorded parameters and the live MIDI (live-render.ts).
+  const records: WamLiveRecords = {
+    ...(asked === undefined
+      ? {}
+      : { record_automation: { nodes: engineRecorded, resolution: asked.resolution } }),
+    ...(request.options.record_midi === undefined ? {} : { record_midi: request.options.record_midi.nodes }),
+  };
   const base: RenderRequestInput = {
     ...input,
     node_graph: returnGraph(live.returnLayout),
     // The return graph's stem ports are captured (capture: true); the request's names are not its.
-    options: { ...input.options, capture: [], record_midi: undefined },
+    options: { ...input.options, capture: [], record_midi: undefined, record_automation: undefined },
+    extensions: { ...input.extensions, [WAM_LIVE_RECORDS]: records },
   };
   const { duration_beats: _beats, ...rest } = base as RenderRequestInput & { duration_beats?: unknown };
   // (frames + N) / rate rounds back to frames + N exactly (renderFrameCount).
@@ -81,6 +109,8 @@ export async function renderWamLive(
   const result = await host.renderReturn(longest === 0 ? base : longer, options);
   const kept = Math.max(0, Math.min(frames, result.frames - longest));
   const returned = (result.extensions.captures ?? {}) as Record<string, string>;
+  const automation = await liveWamAutomation(request, result, live, kept, host);
+  const midi = liveWamMidi(request, result, kept);
   // The output as it returned, all its channels (the primary plays two of them), is the render's
   // output: it replaces the played one (a render without a buffer, streamed, keeps what played).
   const output = returned[RETURN_OUTPUT_PORT];
@@ -106,15 +136,84 @@ export async function renderWamLive(
     extensions: {
       ...result.extensions,
       ...(stems.length > 0 ? { captures } : {}),
-      // The graph's MIDI on the kept frames (messages sent live to a WAM graph are not recorded).
-      ...(wamGraphPlayedMidi(
-        request,
-        Math.round((request.start_position_seconds ?? 0) * request.sample_rate),
-        kept,
-      ) ?? {}),
+      ...(automation ?? {}),
+      ...(midi ?? {}),
       wam: { latency_frames: latency, trimmed_frames: latency },
     },
   };
+}
+
+/**
+ * extensions.automation of a real-time WAM graph's render, in the order asked: the engine nodes' from
+ * the return render (its first `kept` frames: parameters belong to the timeline, which the capture
+ * starts on, while the audio is late by the WAM path), the WAM nodes' as offline.
+ */
+async function liveWamAutomation(
+  request: RenderRequest,
+  result: RenderResult,
+  live: LiveWamGraph,
+  kept: number,
+  host: WamLiveRenderHost,
+): Promise<{ automation: Record<string, Record<string, string>>; automation_block_frames: number } | null> {
+  const asked = request.options.record_automation;
+  if (asked === undefined) return null;
+  const blockFrames = automationBlockFrames(request, QUANTUM_FRAMES);
+  const values = Math.ceil(kept / blockFrames);
+  const recorded: Record<string, Record<string, string>> = {};
+  for (const [name, lanes] of Object.entries(result.extensions.automation ?? {})) {
+    const cut: Record<string, string> = {};
+    for (const [id, handle] of Object.entries(lanes)) {
+      const [channel] = await host.readBuffer(handle);
+      await host.releaseBuffer(handle);
+      cut[id] = await host.uploadBuffer(
+        [(channel ?? new Float32Array(0)).slice(0, values)],
+        request.sample_rate,
+      );
+    }
+    recorded[name] = cut;
+  }
+  Object.assign(recorded, await wamParameterAutomation(request, live.wams, kept, host));
+  const automation: Record<string, Record<string, string>> = {};
+  for (const name of asked.nodes) {
+    // defineProperty: no node name reaches a prototype setter.
+    if (Object.hasOwn(recorded, name))
+      Object.defineProperty(automation, name, {
+        value: recorded[name],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+  }
+  return { automation, automation_block_frames: blockFrames };
+}
+
+/**
+ * extensions.midi and midi_file of a real-time WAM graph's render: the graph's timeline MIDI on the
+ * kept frames merged with the live messages the return render recorded (sendMidi, scheduleEvents to
+ * its engine and WAM nodes, on the frames they were applied or handed to the plugin).
+ */
+function liveWamMidi(
+  request: RenderRequest,
+  result: RenderResult,
+  kept: number,
+): PlayedMidiExtensions | null {
+  const nodes = request.options.record_midi?.nodes;
+  if (nodes === undefined) return null;
+  const startFrame = Math.round((request.start_position_seconds ?? 0) * request.sample_rate);
+  const timeline = wamGraphTimelineMidi(request, nodes, startFrame, kept);
+  const recordedLive = (result.extensions.midi ?? {}) as Record<string, PlayedMidiExtensions["midi"][string]>;
+  const live = new Map(
+    nodes.map((name) => [
+      name,
+      (Object.hasOwn(recordedLive, name) ? (recordedLive[name] ?? []) : []).filter((m) => m.frame < kept),
+    ]),
+  );
+  return playedMidiResult(
+    request,
+    mergePlayedMidi(nodes, timeline, live),
+    request.start_position_seconds ?? 0,
+    kept,
+  );
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { RenderRequest } from "../../contracts/render";
 import { formatPath } from "../../contracts/validate";
 import { wamNodeTimeline } from "../../wam/wam-timeline";
-import { type PlayedMidiExtensions, playedMidiResult } from "../in-process/played-midi";
+import { messagesInWindow, type PlayedMidiExtensions, playedMidiResult } from "../in-process/played-midi";
 
 /** A message on its frame (the midi writer's type, which this folder reaches through played-midi.ts). */
 type FramedMidiMessage = PlayedMidiExtensions["midi"][string][number];
@@ -29,6 +29,20 @@ export function wamGraphPlayedMidi(
 ): PlayedMidiExtensions | null {
   const names = request.options.record_midi?.nodes;
   if (names === undefined) return null;
+  const played = wamGraphTimelineMidi(request, names, startFrame, frames);
+  return playedMidiResult(request, played, request.start_position_seconds ?? 0, frames);
+}
+
+/**
+ * The messages the graph's timeline plays to each of `names` on transport frames [startFrame,
+ * startFrame + frames), frames relative to startFrame (a real-time render merges the live ones in).
+ */
+export function wamGraphTimelineMidi(
+  request: RenderRequest,
+  names: readonly string[],
+  startFrame: number,
+  frames: number,
+): Map<string, FramedMidiMessage[]> {
   const graph = request.node_graph;
   const played = new Map<string, FramedMidiMessage[]>();
   for (const name of names) {
@@ -41,13 +55,12 @@ export function wamGraphPlayedMidi(
       const only = { ...node, node_id: MIDI_ONLY_NODE_ID, params: {}, automation: {} };
       const path = formatPath(["nodes", index], "node_graph");
       for (const event of wamNodeTimeline(graph, only, [], request.sample_rate, path).events) {
-        if (event.type !== "wam-midi" || event.frame < startFrame || event.frame >= startFrame + frames)
-          continue;
+        if (event.type !== "wam-midi") continue;
         const [status, data1, data2] = event.data.bytes;
-        messages.push({ frame: event.frame - startFrame, status, data1, data2 });
+        messages.push({ frame: event.frame, status, data1, data2 });
       }
     }
-    played.set(name, messages);
+    played.set(name, messagesInWindow(messages, startFrame, frames));
   }
-  return playedMidiResult(request, played, request.start_position_seconds ?? 0, frames);
+  return played;
 }

@@ -58,6 +58,29 @@ export async function wamGraphAutomation(
     if (result.buffer_handle !== null) await host.releaseBuffer(result.buffer_handle);
     Object.assign(automation, result.extensions.automation ?? {});
   }
+  Object.assign(automation, await wamParameterAutomation(request, wams, frames, host));
+  // In the order asked, as the engine returns them.
+  const ordered = Object.fromEntries(
+    asked.nodes.filter((name) => automation[name] !== undefined).map((name) => [name, automation[name]]),
+  ) as Record<string, Record<string, string>>;
+  return { automation: ordered, automation_block_frames: blockFrames };
+}
+
+/**
+ * The recorded parameters of the WAM nodes options.record_automation names (offline and real time):
+ * each parameter's values as the plugin is given them, per frame or per block, under a handle.
+ */
+export async function wamParameterAutomation(
+  request: RenderRequest,
+  wams: readonly BuiltWam[],
+  frames: number,
+  host: Pick<WamAutomationHost, "uploadBuffer">,
+): Promise<Record<string, Record<string, string>>> {
+  const asked = request.options.record_automation;
+  const automation: Record<string, Record<string, string>> = {};
+  if (asked === undefined) return automation;
+  const blockFrames = automationBlockFrames(request, QUANTUM_FRAMES);
+  const wamByName = new Map(wams.map((wam) => [wam.plan.node.name, wam]));
   for (const name of asked.nodes) {
     const wam = wamByName.get(name);
     if (wam === undefined) continue;
@@ -82,11 +105,7 @@ export async function wamGraphAutomation(
     }
     automation[name] = lanes;
   }
-  // In the order asked, as the engine returns them.
-  const ordered = Object.fromEntries(
-    asked.nodes.filter((name) => automation[name] !== undefined).map((name) => [name, automation[name]]),
-  ) as Record<string, Record<string, string>>;
-  return { automation: ordered, automation_block_frames: blockFrames };
+  return automation;
 }
 
 /**

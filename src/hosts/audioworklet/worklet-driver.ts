@@ -112,6 +112,12 @@ export class WorkletDriver {
   /** The stages of the WAM graph playing, and which stage holds each engine node (by name). */
   private stages: LiveStage[] = [];
   private stageOf = new Map<string, number>();
+  /**
+   * The WAM nodes of the WAM graph playing, in plan order: the live MIDI recorded for WAM node k
+   * carries group index wamBase (the stages' node total) + k (wam-event-lanes.ts).
+   */
+  private wamNodes: readonly string[] = [];
+  private wamBase = 0;
   private faultMessage: string | null = null;
   private nextId = 1;
   private readonly waiting = new Map<number, (reply: WorkletToWorkerMessage) => void>();
@@ -221,11 +227,28 @@ export class WorkletDriver {
    * stage's program nodes after the previous stage's). Stage ports and a stage's sink (its output)
    * are the partition's own nodes and take no commands.
    */
-  setStages(stages: { graph: GraphDescriptor; nodeIndex: Map<string, number>; nodeCount: number }[]): void {
+  setStages(
+    stages: {
+      graph: GraphDescriptor;
+      nodeIndex: Map<string, number>;
+      nodeCount: number;
+      /** Nodes whose parameters the stage records (a live render's record_automation). */
+      recorded?: Map<string, RecordedNode>;
+    }[],
+    wamNodes: readonly string[] = [],
+  ): void {
     this.endStages();
     let base = 0;
     stages.forEach((stage, s) => {
-      this.stages.push({ loaded: this.loadedRecord(stage.graph, stage.nodeIndex), base });
+      this.stages.push({
+        loaded: this.loadedRecord(stage.graph, stage.nodeIndex, {
+          outputSource: -1,
+          captures: new Map(),
+          recorded: stage.recorded ?? new Map(),
+          program: null,
+        }),
+        base,
+      });
       for (const node of stage.graph.nodes) {
         const internal =
           node.name === stage.graph.output ||
@@ -235,12 +258,30 @@ export class WorkletDriver {
       }
       base += stage.nodeCount;
     });
+    this.wamNodes = [...wamNodes];
+    this.wamBase = base;
   }
 
   /** The WAM graph's stages are gone: commands name the primary's graph again. */
   endStages(): void {
     this.stages = [];
     this.stageOf = new Map();
+    this.wamNodes = [];
+  }
+
+  /**
+   * The engine nodes of the WAM graph playing whose parameters their stage records, among `names`
+   * (in that order): each with its stage and its record (index in the stage, parameter ids).
+   */
+  stageRecordedSources(names: readonly string[]): { name: string; node: RecordedNode; stage: number }[] {
+    const sources: { name: string; node: RecordedNode; stage: number }[] = [];
+    for (const name of names) {
+      const stage = this.stageOf.get(name);
+      const node = stage === undefined ? undefined : this.stages[stage]?.loaded.recorded.get(name);
+      if (stage !== undefined && node !== undefined && node.params.length > 0)
+        sources.push({ name, node, stage });
+    }
+    return sources;
   }
 
   /** A stage of a WAM graph takes no captures and reads the engine's output (outputs default). */
@@ -628,6 +669,9 @@ export class WorkletDriver {
     for (const stage of this.stages) {
       for (const [name, index] of stage.loaded.nodeIndex) if (stage.base + index === wire) return name;
     }
+    // A WAM node's live MIDI (wam-event-lanes.ts): numbered after the stages' nodes.
+    const wam = wire >= this.wamBase ? this.wamNodes[wire - this.wamBase] : undefined;
+    if (wam !== undefined) return wam;
     if (this.stages.length > 0 || !this.loaded) return null;
     for (const [name, index] of this.loaded.nodeIndex) if (index === wire) return name;
     return null;

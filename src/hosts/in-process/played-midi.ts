@@ -34,19 +34,29 @@ export function playedMidi(
     const timeline = index === undefined ? undefined : compiled.program.nodes[index]?.timeline;
     const messages: FramedMidiMessage[] = [];
     for (const entry of timeline ?? []) {
-      if (entry.type !== "midi" || entry.frame < startFrame || entry.frame >= startFrame + frames) continue;
-      messages.push({
-        frame: entry.frame - startFrame,
-        status: entry.status,
-        data1: entry.data1,
-        data2: entry.data2,
-      });
+      if (entry.type !== "midi") continue;
+      messages.push({ frame: entry.frame, status: entry.status, data1: entry.data1, data2: entry.data2 });
     }
-    // The timeline applies same-frame entries in their order: a stable sort keeps it.
-    messages.sort((a, b) => a.frame - b.frame);
-    played.set(name, messages);
+    played.set(name, messagesInWindow(messages, startFrame, frames));
   }
   return played;
+}
+
+/**
+ * The messages on transport frames [startFrame, startFrame + frames), frames made relative to
+ * startFrame, in frame order (a stable sort: same-frame messages keep the order they were applied in).
+ * @example
+ * messagesInWindow([{ frame: 48100, status: 144, data1: 60, data2: 100 }], 48000, 960); // [{ frame: 100, ... }]
+ */
+export function messagesInWindow(
+  messages: readonly FramedMidiMessage[],
+  startFrame: number,
+  frames: number,
+): FramedMidiMessage[] {
+  return messages
+    .filter((message) => message.frame >= startFrame && message.frame < startFrame + frames)
+    .map((message) => ({ ...message, frame: message.frame - startFrame }))
+    .sort((a, b) => a.frame - b.frame);
 }
 
 /**

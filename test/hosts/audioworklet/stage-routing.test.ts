@@ -218,6 +218,7 @@ function member(stage: number, log: (string | number)[][], nodes: number): Stage
     engine,
     replaceLane: () => ({ loaded: true }),
     paramValue: (node, param) => stage * 100 + node * 10 + param,
+    recordParameters: () => null,
   };
 }
 

@@ -90,3 +90,26 @@ describe("WAM event lanes while stopped", () => {
     expect(wam.handed.map((event) => event.bytes)).toEqual([[0x90, 60, 100]]);
   });
 });
+
+describe("WAM event lanes: the MIDI tap", () => {
+  it("a live message handed to the plugin is told to the MIDI tap on the frame it lands on, numbered after the stages' nodes; a timeline event is not", () => {
+    const wam = lanesWithProcessor([{ frame: 1000, bytes: [0x90, 48, 100] }]);
+    const told: number[][] = [];
+    wam.lanes.midiTap = {
+      liveMidi: (node, status, data1, data2, frame, _played, scheduled) =>
+        told.push([node, status, data1, data2, frame, scheduled ? 1 : 0]),
+    };
+    wam.lanes.tapBase = 7;
+    wam.transport.running = true;
+    wam.transport.positionFrames = 896;
+    wam.lanes.addOnce(INSTANCE, [1010], [{ type: "wam-midi", data: { bytes: [0x90, 60, 127] } }]);
+    wam.lanes.addOnce(INSTANCE, [1020], [{ type: "wam-midi", data: { bytes: [0x80, 60, 0] } }], true);
+    wam.quantum(); // hands over frames [896, 1024)
+    expect(told).toEqual([
+      [7, 0x90, 60, 127, 1010, 0],
+      [7, 0x80, 60, 0, 1020, 1],
+    ]);
+    // Both one-shots and the timeline's note reached the plugin; only the one-shots were told.
+    expect(wam.handed.map((event) => event.bytes[1])).toEqual([48, 60, 60]);
+  });
+});
