@@ -17,8 +17,9 @@
 # its tests and hooks get 10 minutes each (WEBDREAMER_VITEST_BESIDE, vitest.config.ts). Not beside
 # "parallel": there both cores are busy. What it buys is small on this machine: on a fresh clone the
 # untimed files ran 475 s beside the serial phase and 90 s after it, and the serial phase took 384 s
-# instead of 318 s (its two CPUs behave like one core's two hyperthreads: an idle-class process on
-# one slows the other); the whole suite took 1110 s, where Vitest first had taken 1277 s.
+# instead of 318 s (why is not measured: the processes share caches and memory bandwidth, and the
+# VM's two vCPUs may share a physical core underneath); the whole suite took 1110 s, where Vitest
+# first had taken 1277 s.
 set -u
 cd "$(dirname "$0")/.."
 node_tests=0
