@@ -551,7 +551,8 @@ const api = {
       ),
     ]);
     // A value set now (no time), once the note played: it lands on the next quantum the plugin renders.
-    while (engine.readTransport().positionFrames < noteFrame + 2400) await new Promise((r) => setTimeout(r, 5));
+    while (engine.readTransport().positionFrames < noteFrame + 2400)
+      await new Promise((r) => setTimeout(r, 5));
     await engine.setParameter("fx", "gain", 0.25);
     const { result, channels } = await rendering;
     const offline = await renderChannels(graph, 1, { options: records });

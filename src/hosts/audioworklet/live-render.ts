@@ -274,12 +274,7 @@ export async function renderLive(
       ...(midi ?? {}),
       ...(wamParameterNodes.length > 0
         ? {
-            [WAM_LIVE_PARAMETERS]: wamParameterChangesIn(
-              liveParameters,
-              wamParameterNodes,
-              startFrame,
-              kept,
-            ),
+            [WAM_LIVE_PARAMETERS]: wamParameterChangesIn(liveParameters, wamParameterNodes, startFrame, kept),
           }
         : {}),
     },

@@ -118,9 +118,10 @@ export async function renderWamLive(
   const longer = { ...rest, duration_seconds: (frames + longest) / request.sample_rate };
   const rendered = await host.renderReturn(longest === 0 ? base : longer, options);
   // The WAM parameter changes the return render carried for the record: not a result field.
-  const { [WAM_LIVE_PARAMETERS]: handed, ...extensions } = rendered.extensions as RenderResult["extensions"] & {
-    [WAM_LIVE_PARAMETERS]?: WamLiveParameterChange[];
-  };
+  const { [WAM_LIVE_PARAMETERS]: handed, ...extensions } =
+    rendered.extensions as RenderResult["extensions"] & {
+      [WAM_LIVE_PARAMETERS]?: WamLiveParameterChange[];
+    };
   const result: RenderResult = { ...rendered, extensions };
   const kept = Math.max(0, Math.min(frames, result.frames - longest));
   const returned = (result.extensions.captures ?? {}) as Record<string, string>;

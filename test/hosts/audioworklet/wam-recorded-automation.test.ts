@@ -43,6 +43,7 @@ function setup(resolution: "frame" | "block") {
     },
     duration_seconds: 1200 / 48000,
     sample_rate: 48000,
+    channels: 1,
     options: { record_automation: { nodes: ["fx"], resolution } },
   };
   const request = parseContract(RenderRequestSchema, input);
