@@ -236,8 +236,18 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     expect(live.changes).toEqual([1000, 3001, 4100, 5001, 7100, 7777]);
     expect(live.samples).toEqual(offline.samples);
     expect(live.midi).toEqual(FIXTURE_MIDI);
-    // record_automation live: as offline (the constant's offset from its stage, the fixture's gain as given).
+    // record_automation live: as offline (the constant's offset from its stage, the fixture's gain as
+    // handed to the plugin).
     expect(live.automation).toEqual(offline.automation);
+    // Per block (128 frames without block_size): one value per block, the block's first frame's.
+    const block = await api.fixtureEventFrames({ offline: false, resolution: "block" });
+    expect(block.status).toBe("ok");
+    expect(block.blockFrames).toBe(128);
+    expect(block.automation.offsetRange).toEqual([1, 1, 94]);
+    // 0.25 on frames 0..999, 0.5 on 1000..7776, 0.125 from 7777: blocks 0-7, 8-60, 61-93.
+    expect(block.gainBlocks).toEqual(
+      Array.from({ length: 94 }, (_, i) => (i * 128 < 1000 ? 0.25 : i * 128 < 7777 ? 0.5 : 0.125)),
+    );
   });
 
   test("live commands reach engine nodes in every stage and WAM nodes on their frames: live equals the same changes rendered offline", async ({
@@ -270,10 +280,14 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     const run = await api.liveCommandsWhilePlaying();
     console.log(JSON.stringify(run));
     expect(run.status).toBe("ok");
-    expect(run.changes).toEqual(run.commanded);
+    // The timed commands' steps, then the step of the value set now (after the note).
+    expect(run.changes.slice(0, 3)).toEqual(run.commanded);
+    expect(run.changes).toHaveLength(4);
+    expect(run.changes[3]).toBeGreaterThan(run.commanded[2] as number);
     expect(run.values).toEqual([1, 0.5, 0.125]);
     // record_automation live: an engine node's linear ramp as its stage handed it, frame for frame the
-    // offline recording and the formula; the live setParameter on the frame it landed on.
+    // offline recording and the formula; the live setParameter calls on the frames they landed on, an
+    // engine node's and the WAM's (timed and now): where the output steps, the initial values before.
     expect(run.automationNodes).toEqual(["ramp", "amp", "fx"]);
     expect(run.rampLengths).toEqual([48000, 48000]);
     expect(run.rampLiveVsOffline).toBe(0);
@@ -281,7 +295,9 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     expect(run.liveRampOffFormula).toBeLessThan(1e-6);
     expect(run.ampChanges).toEqual([run.commanded[1]]);
     expect(run.ampValues).toEqual([1, 1, 0.25, 0.25]);
-    expect(run.fxGainRange).toEqual([1, 1, 48000]);
+    expect(run.fxChanges).toEqual([run.commanded[0], run.changes[3]]);
+    expect(run.fxValues).toEqual([1, 0.5, 0.5, 0.25]);
+    expect(run.fxLength).toBe(48000);
     // record_midi live: the note sent to the WAM during the render, on the frame the output steps on.
     expect(run.midi).toEqual({
       fx: [{ frame: run.commanded[2], status: 0x90, data1: 60, data2: 127 }],

@@ -128,7 +128,7 @@ const api = {
    * A constant 1 through the fixture: gain steps by automation and notes add velocity/127, so each
    * change of the output is an event landing; returns the frames where the output changes.
    */
-  async fixtureEventFrames(options: { offline?: boolean } = {}) {
+  async fixtureEventFrames(options: { offline?: boolean; resolution?: "frame" | "block" } = {}) {
     const frame = (f: number) => f / SAMPLE_RATE;
     const graph: GraphDescriptorInput = {
       version: "v1alpha",
@@ -160,7 +160,7 @@ const api = {
         offline: options.offline ?? true,
         record_midi: { nodes: ["fx", "one"] },
         // The values the fixture and the constant were given (live: the constant's as its stage had it).
-        record_automation: { nodes: ["fx", "one"] },
+        record_automation: { nodes: ["fx", "one"], resolution: options.resolution ?? "frame" },
       },
     });
     const left = channels[0] as Float32Array;
@@ -180,6 +180,9 @@ const api = {
         gainValues: [0, 999, 1000, 7776, 7777, gain.length - 1].map((i) => gain[i]),
         offsetRange: [Math.min(...offset), Math.max(...offset), offset.length],
       },
+      blockFrames: result.extensions.automation_block_frames,
+      // Per block: every value (one per 128 frames).
+      gainBlocks: options.resolution === "block" ? Array.from(gain) : [],
       midiFileBytes: atob(result.extensions.midi_file ?? "").length,
       samples: Array.from(left),
       changes: changes(left),
@@ -547,6 +550,10 @@ const api = {
         { atSeconds: noteFrame / SAMPLE_RATE },
       ),
     ]);
+    // A value set now (no time), once the note played: it lands on the next quantum the plugin renders.
+    while (engine.readTransport().positionFrames < noteFrame + 2400)
+      await new Promise((r) => setTimeout(r, 5));
+    await engine.setParameter("fx", "gain", 0.25);
     const { result, channels } = await rendering;
     const offline = await renderChannels(graph, 1, { options: records });
     const left = channels[0] as Float32Array;
@@ -582,8 +589,11 @@ const api = {
       // amp's gain: 1 until the live setParameter, then 0.25 (the frames it took each).
       ampChanges: changes(liveAmp),
       ampValues: [liveAmp[0], liveAmp[engineFrame - 1], liveAmp[engineFrame], liveAmp[liveAmp.length - 1]],
-      // A WAM's parameters as offline: as given (its initial value; a live setParameter is not in it).
-      fxGainRange: [Math.min(...liveFx), Math.max(...liveFx), liveFx.length],
+      // fx's gain as its plugin was given it: 1, 0.5 from the timed setParameter, 0.25 from the one
+      // set now (on the frames it took each), and the values around each change.
+      fxChanges: changes(liveFx),
+      fxValues: changes(liveFx).flatMap((i) => [liveFx[i - 1], liveFx[i]]),
+      fxLength: liveFx.length,
       midi: result.extensions.midi,
     };
   },

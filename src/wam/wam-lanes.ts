@@ -9,16 +9,27 @@ export interface WamLaneData {
   instanceId: string;
   frames: number[];
   events: { type: string; data: unknown }[];
+  /**
+   * The plugin's parameter ids: a live render's record numbers a parameter by its place here (the
+   * audio thread's records carry numbers, not strings). None: its parameters are not recorded.
+   */
+  params?: string[];
 }
 
 /**
- * The lane of WAM instance `instanceId` from its framed events (already in frame order).
+ * The lane of WAM instance `instanceId` from its framed events (already in frame order); `params`:
+ * its parameter ids, in the order a live render's record numbers them.
  * @example
  * const lane = wamLaneData("com.webdreamer.fixture123.4", [{ frame: 48000, type: "wam-midi", data: { bytes: [0x90, 60, 100] } }]);
  */
-export function wamLaneData(instanceId: string, events: readonly FramedWamEvent[]): WamLaneData {
+export function wamLaneData(
+  instanceId: string,
+  events: readonly FramedWamEvent[],
+  params: readonly string[] = [],
+): WamLaneData {
   return {
     instanceId,
+    params: [...params],
     frames: events.map((event) => event.frame),
     events: events.map((event) => ({ type: event.type, data: event.data })),
   };

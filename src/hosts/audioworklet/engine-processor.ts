@@ -363,8 +363,10 @@ export class EngineProcessor extends AudioWorkletProcessor {
         return;
       case "wam-lanes":
         this.lanes = new WamEventLanes(message.groupId, message.groupKey, message.lanes);
-        // Live MIDI handed to a WAM is recorded as the engine's, numbered after the stages' nodes.
+        // Live MIDI handed to a WAM is recorded as the engine's, numbered after the stages' nodes; its
+        // parameter changes in the same ring (a live render's record_automation).
         this.lanes.midiTap = this.midiRecordTap;
+        this.lanes.parameterTap = this.midiRecordTap;
         this.lanes.tapBase = this.group?.nodeTotal ?? 0;
         if (this.lanes.unreachable.length > 0) {
           this.main.postMessage({
@@ -396,7 +398,10 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.midiRecord = openRing(message.midiRecord, Float64Array);
         this.midiRecordTap = new MidiRecordTap(this.midiRecord);
         if (this.realtime) this.realtime.midiTap = this.midiRecordTap;
-        if (this.lanes) this.lanes.midiTap = this.midiRecordTap;
+        if (this.lanes) {
+          this.lanes.midiTap = this.midiRecordTap;
+          this.lanes.parameterTap = this.midiRecordTap;
+        }
         this.snapshot.sampleRate = sampleRate;
         return;
       case "midi-record":

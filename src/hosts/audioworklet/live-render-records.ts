@@ -13,6 +13,7 @@ import type { RecordedNode } from "../../engine/graph-compiler";
 import { type AutomationExtensions, valuesPerBlock } from "../../engine/recorded-automation";
 import { type PlayedMidiExtensions, playedMidi, playedMidiResult } from "../in-process/played-midi";
 import type { LiveCaptureReader } from "./live-capture-reader";
+import type { RecordedParameterChange } from "./midi-record-reader";
 import type { LoadedSources } from "./worklet-driver";
 
 /**
@@ -27,6 +28,44 @@ export const WAM_LIVE_RECORDS = "wam_live_records";
 export interface WamLiveRecords {
   record_automation?: { nodes: string[]; resolution: "frame" | "block" };
   record_midi?: string[];
+  /**
+   * WAM nodes whose parameter changes, as the audio thread hands them to the plugin, are recorded:
+   * the result carries them in extensions[WAM_LIVE_PARAMETERS] (wam-live-render.ts makes the record).
+   */
+  wam_parameters?: string[];
+}
+
+/** The result's extension carrying the WamLiveParameterChanges of WamLiveRecords.wam_parameters. */
+export const WAM_LIVE_PARAMETERS = "wam_live_parameters";
+
+/**
+ * A parameter change handed to a WAM plugin during a live render: `frame` on the render's frames
+ * (negative: it landed during the preroll, before frame 0), `param` the parameter's number (its
+ * place in the WAM's parameter list), in the order handed over.
+ */
+export interface WamLiveParameterChange {
+  node: string;
+  param: number;
+  value: number;
+  frame: number;
+}
+
+/**
+ * The changes of `changes` for `nodes` that landed before frame `startFrame + frames`, on frames
+ * relative to startFrame.
+ * @example
+ * const gain = { node: "fx", param: 0, value: 0.5, frame: 52800, elapsedFrames: 4800 };
+ * wamParameterChangesIn([gain], ["fx"], 48000, 48000); // [{ node: "fx", param: 0, value: 0.5, frame: 4800 }]
+ */
+export function wamParameterChangesIn(
+  changes: readonly RecordedParameterChange[],
+  nodes: readonly string[],
+  startFrame: number,
+  frames: number,
+): WamLiveParameterChange[] {
+  return changes
+    .filter((change) => nodes.includes(change.node) && change.frame < startFrame + frames)
+    .map(({ node, param, value, frame }) => ({ node, param, value, frame: frame - startFrame }));
 }
 
 /** One message on a frame of the render (played-midi.ts's; this folder does not import src/midi). */

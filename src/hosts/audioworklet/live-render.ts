@@ -41,9 +41,12 @@ import {
   liveAutomationExtensions,
   liveMidiExtensions,
   recordedParameterSources,
+  WAM_LIVE_PARAMETERS,
   WAM_LIVE_RECORDS,
   type WamLiveRecords,
+  wamParameterChangesIn,
 } from "./live-render-records";
+import type { RecordedParameterChange } from "./midi-record-reader";
 import type { LoadedSources, WorkletDriver } from "./worklet-driver";
 
 /** Frames of a processing block in the worklet: a render quantum (record_automation's "block"). */
@@ -96,6 +99,9 @@ export async function renderLive(
   const recordNodes = request.options.record_automation?.nodes;
   const wamRecords = request.extensions[WAM_LIVE_RECORDS] as WamLiveRecords | undefined;
   const midiNodes = request.options.record_midi?.nodes ?? wamRecords?.record_midi;
+  // WAM nodes whose parameter changes are recorded: the MIDI recorder carries them (midi-record-tap.ts).
+  const wamParameterNodes = wamRecords?.wam_parameters ?? [];
+  const recordsLive = midiNodes !== undefined || wamParameterNodes.length > 0;
   const automationAsked = request.options.record_automation ?? wamRecords?.record_automation;
   // The results are kept under handles at the end: refuse now rather than after playing them (the
   // recorded parameters are counted once the graph is loaded and their number known).
@@ -116,6 +122,7 @@ export async function renderLive(
   let loaded: LoadedSources | null = null;
   let stageRecorded: { name: string; node: RecordedNode }[] = [];
   let liveMidi: RecordedMidiEvent[] = [];
+  let liveParameters: RecordedParameterChange[] = [];
   let lostMidi = 0;
   try {
     const previous = driver.loadedGraph;
@@ -138,7 +145,11 @@ export async function renderLive(
       // Parameters belong to the timeline, the audio is late by the graph's latency: the tap keeps
       // the latency's frames too when parameters are recorded, and the audio is read after them.
       leadFrames = recorded.length > 0 ? latencyFrames : 0;
-      if (midiNodes !== undefined) await driver.startRenderMidi();
+      if (recordsLive) {
+        await driver.startRenderMidi(
+          midiNodes === undefined ? "options.record_automation" : "options.record_midi",
+        );
+      }
       try {
         capture = await captureLive(driver, request, {
           startFrame: startFrame - skipFrames,
@@ -163,9 +174,10 @@ export async function renderLive(
         });
       } finally {
         // Before a restore: the recorder names each message's node in the render's graph.
-        if (midiNodes !== undefined) {
+        if (recordsLive) {
           const take = await driver.stopRenderMidi();
           liveMidi = take.events;
+          liveParameters = take.parameters;
           lostMidi = take.lost;
         }
       }
@@ -245,7 +257,7 @@ export async function renderLive(
       : capture.lostFrames > 0
         ? `the capture ring overflowed: the render stopped after ${kept} of ${frames} frames`
         : lostMidi > 0
-          ? `${lostMidi} live MIDI message${lostMidi === 1 ? "" : "s"} played during the render could not be recorded (the MIDI recording ring was full): extensions.midi lacks them`
+          ? `${lostMidi} live MIDI message${lostMidi === 1 ? "" : "s"} or WAM parameter change${lostMidi === 1 ? "" : "s"} played during the render could not be recorded (the MIDI recording ring was full): extensions.midi or extensions.automation lacks them`
           : null;
   return renderResult(request, started, {
     status: reason === null ? "ok" : "partial",
@@ -260,6 +272,11 @@ export async function renderLive(
       ...(latencyFrames === 0 ? {} : { latency_frames: latencyFrames }),
       ...(automation ?? {}),
       ...(midi ?? {}),
+      ...(wamParameterNodes.length > 0
+        ? {
+            [WAM_LIVE_PARAMETERS]: wamParameterChangesIn(liveParameters, wamParameterNodes, startFrame, kept),
+          }
+        : {}),
     },
   });
 }

@@ -1,12 +1,24 @@
 /**
  * MidiRecordReader (engine Worker): drains the MIDI recording ring the audio thread fills
  * (midi-record-tap.ts) into RecordedMidiEvents, naming each node as it drains. The driver drains it
- * every MIDI_RECORD_DRAIN_MS while a recording runs, so the ring never fills in a long take.
+ * every MIDI_RECORD_DRAIN_MS while a recording runs, so the ring never fills in a long take. A live
+ * render's recording carries the parameter changes handed to WAM plugins too: they are kept apart.
  */
 import type { RecordedMidiEvent } from "../../api/midi-recording";
 import { liveMidiMessageOf } from "../../contracts/live-midi";
 import type { DataRing } from "../../dataplane/spsc-ring";
 import { MIDI_RECORD_FIELDS } from "./midi-record-tap";
+
+/** A parameter change handed to a WAM plugin (a live render's record_automation). */
+export interface RecordedParameterChange {
+  node: string;
+  /** The parameter's number: its place in the WAM's parameter list (wam-lanes.ts params). */
+  param: number;
+  value: number;
+  /** The transport frame it landed on. */
+  frame: number;
+  elapsedFrames: number;
+}
 
 /** How often a running recording is drained. */
 export const MIDI_RECORD_DRAIN_MS = 100;
@@ -15,6 +27,7 @@ export class MidiRecordReader {
   /** Records drained since the last reset(), named or not. */
   received = 0;
   private events: RecordedMidiEvent[] = [];
+  private parameters: RecordedParameterChange[] = [];
   private readonly chunk = new Float64Array(256 * MIDI_RECORD_FIELDS);
 
   /** `nameOf` names a node index of a record (null: a node of no graph this host knows now). */
@@ -27,6 +40,7 @@ export class MidiRecordReader {
   reset(): void {
     this.drain();
     this.events = [];
+    this.parameters = [];
     this.received = 0;
   }
 
@@ -40,6 +54,18 @@ export class MidiRecordReader {
       for (let i = 0; i + MIDI_RECORD_FIELDS <= n; i += MIDI_RECORD_FIELDS) {
         this.received++;
         const bytes = chunk[i + 3] as number;
+        if (bytes < 0) {
+          const node = this.nameOf(chunk[i + 2] as number);
+          if (node === null) continue;
+          this.parameters.push({
+            node,
+            param: -1 - bytes,
+            value: chunk[i + 4] as number,
+            frame: chunk[i] as number,
+            elapsedFrames: chunk[i + 1] as number,
+          });
+          continue;
+        }
         const message = liveMidiMessageOf((bytes >> 16) & 0xff, (bytes >> 8) & 0xff, bytes & 0xff);
         const node = this.nameOf(chunk[i + 2] as number);
         if (message === null || node === null) continue;
@@ -58,5 +84,12 @@ export class MidiRecordReader {
     const events = this.events;
     this.events = [];
     return events;
+  }
+
+  /** The parameter changes drained since the last reset(), in the order they were handed over. */
+  takeParameters(): RecordedParameterChange[] {
+    const parameters = this.parameters;
+    this.parameters = [];
+    return parameters;
   }
 }

@@ -9,10 +9,16 @@
  * transport command that lands within that quantum (pause, seek) is not foreseen: events already handed
  * over still play (at most one quantum's worth), and pause and stop send all-notes-off.
  *
- * Live commands add two things (docs/wam.md, "Live commands"): one-shot events (a timed setParameter,
- * scheduleEvents), handed over once when the transport reaches their frame, as the engine's timed
- * command queue applies a command once; and a parameter's lane replaced whole (scheduleAutomation),
- * which then replays on every pass (seek, loop) as the graph's own automation does.
+ * Live commands add three things (docs/wam.md, "Live commands"): one-shot events (a timed
+ * setParameter, scheduleEvents), handed over once when the transport reaches their frame, as the
+ * engine's timed command queue applies a command once; a parameter's lane replaced whole
+ * (scheduleAutomation), which then replays on every pass (seek, loop) as the graph's own automation
+ * does; and a parameter set now (setParameter without a time: frame -1), handed over at once, to land
+ * on the plugin's next quantum whatever the transport does.
+ *
+ * What is handed over is told to the taps on the transport frame it lands on: live MIDI to the MIDI
+ * tap (a MIDI recording, a live render's record_midi), every parameter change to the parameter tap (a
+ * live render's record_automation: the values the plugin was given, live changes included).
  *
  * The processors are reached directly, in this AudioWorkletGlobalScope, through the WAM host group
  * (webAudioModules.getGroup(groupId, groupKey).processors): no main-thread hop, no message per quantum.
@@ -21,6 +27,16 @@
  */
 import type { LiveMidiTap, RealtimeEngine } from "../../engine/realtime-engine";
 import type { WamLaneData } from "../../wam/wam-lanes";
+
+/** Told of each parameter change handed to a WAM's processor (a live render's record_automation). */
+export interface LiveParameterTap {
+  /**
+   * WAM node `node` (the MIDI tap's numbering) is given `value` for its parameter number `param` (its
+   * place in the lane data's params) from transport frame `frame` on, the transport having played
+   * `playedFrames` frames then.
+   */
+  liveParameter(node: number, param: number, value: number, frame: number, playedFrames: number): void;
+}
 
 /** A WAM event as the SDK's processor takes it (time in the context's seconds). */
 interface WamEventObject {
@@ -48,6 +64,8 @@ interface Lane {
   onceCursor: number;
   /** The node number the MIDI tap records this WAM's messages under (see WamEventLanes.midiTap). */
   tapNode: number;
+  /** The plugin's parameter ids, by the number the parameter tap gives them. */
+  params: string[];
   /** The transport frame the next dispatch should start at when nothing jumped. */
   expected: number;
   allNotesOff: WamEventObject[];
@@ -76,6 +94,8 @@ export class WamEventLanes {
    */
   midiTap: LiveMidiTap | null = null;
   tapBase = 0;
+  /** Control: told of each parameter change handed to a plugin, on the frame it lands on (numbered as midiTap's). */
+  parameterTap: LiveParameterTap | null = null;
 
   /** Control: resolves each lane's processor in the host group. */
   constructor(groupId: string, groupKey: string, data: WamLaneData[]) {
@@ -106,6 +126,7 @@ export class WamEventLanes {
         onceScheduled: [],
         onceCursor: 0,
         tapNode: k,
+        params: [...(lane.params ?? [])],
         frames: Float64Array.from(lane.frames),
         events: lane.events.map((event) => ({ type: event.type, time: 0, data: event.data })),
         cursor: 0,
@@ -194,7 +215,15 @@ export class WamEventLanes {
         const time = this.handedStart + Math.max(0, frame - handed) / this.handedRate;
         const handedEvent = { type: event.type, time, data: event.data };
         lane.processor.scheduleEvents(handedEvent);
-        this.tapMidi(lane, handedEvent, Math.max(frame, handed), scheduled);
+        this.tapHanded(lane, handedEvent, Math.max(frame, handed), scheduled);
+        return;
+      }
+      if (frame < 0 && event.type === "wam-automation") {
+        // A parameter set now lands on the plugin's next quantum, played or held (the plugin renders
+        // whatever the transport does): the frame the transport stands on then.
+        const nowEvent = { type: event.type, time: 0, data: event.data };
+        lane.processor.scheduleEvents(nowEvent);
+        this.tapHanded(lane, nowEvent, this.positionAt, scheduled);
         return;
       }
       let at = lane.onceFrames.length;
@@ -254,11 +283,11 @@ export class WamEventLanes {
       if (lane.expected !== position) lane.cursor = firstAtOrAfter(frames, position);
       while (lane.cursor < frames.length && (frames[lane.cursor] as number) < position + n) {
         const event = lane.events[lane.cursor] as WamEventObject;
-        event.time = Math.max(
-          notBefore,
-          startTime + ((frames[lane.cursor] as number) - position) / sampleRate,
-        );
+        const frame = frames[lane.cursor] as number;
+        event.time = Math.max(notBefore, startTime + (frame - position) / sampleRate);
         lane.processor.scheduleEvents(event);
+        // Late (notBefore: play took effect in the quantum just rendered): on the next quantum's first frame.
+        this.tapParameter(lane, event, notBefore > 0 ? position + n : frame);
         lane.cursor++;
       }
       lane.expected = position + n;
@@ -270,7 +299,12 @@ export class WamEventLanes {
         const event = lane.onceEvents[lane.onceCursor] as WamEventObject;
         event.time = Math.max(notBefore, startTime + Math.max(0, frame - position) / sampleRate);
         lane.processor.scheduleEvents(event);
-        this.tapMidi(lane, event, Math.max(frame, position), lane.onceScheduled[lane.onceCursor] as boolean);
+        this.tapHanded(
+          lane,
+          event,
+          notBefore > 0 ? position + n : Math.max(frame, position),
+          lane.onceScheduled[lane.onceCursor] as boolean,
+        );
         lane.onceCursor++;
       }
     }
@@ -285,10 +319,31 @@ export class WamEventLanes {
         const event = lane.onceEvents[lane.onceCursor] as WamEventObject;
         event.time = time;
         lane.processor.scheduleEvents(event);
-        this.tapMidi(lane, event, position, lane.onceScheduled[lane.onceCursor] as boolean);
+        this.tapHanded(lane, event, position, lane.onceScheduled[lane.onceCursor] as boolean);
         lane.onceCursor++;
       }
     }
+  }
+
+  /** A one-shot handed over to land on transport frame `frame`, told to the tap that records its kind. */
+  private tapHanded(lane: Lane, event: WamEventObject, frame: number, scheduled: boolean): void {
+    if (event.type === "wam-automation") this.tapParameter(lane, event, frame);
+    else this.tapMidi(lane, event, frame, scheduled);
+  }
+
+  /** A parameter change, handed over to land on transport frame `frame`, told to the parameter tap. */
+  private tapParameter(lane: Lane, event: WamEventObject, frame: number): void {
+    if (this.parameterTap === null || event.type !== "wam-automation") return;
+    const data = event.data as { id?: unknown; value?: unknown } | null;
+    const param = lane.params.indexOf(data?.id as string);
+    if (param < 0 || typeof data?.value !== "number") return;
+    this.parameterTap.liveParameter(
+      this.tapBase + lane.tapNode,
+      param,
+      data.value,
+      frame,
+      this.playedAt + (frame - this.positionAt),
+    );
   }
 
   /** A one-shot's MIDI, handed over to land on transport frame `frame`, told to the MIDI tap. */

@@ -192,7 +192,13 @@ export class LiveWamGraph {
       type: "wam-lanes",
       groupId: built.groupId,
       groupKey: built.groupKey,
-      lanes: built.wams.map((wam) => wamLaneData(wam.instance.instanceId, wam.events)),
+      lanes: built.wams.map((wam) =>
+        wamLaneData(
+          wam.instance.instanceId,
+          wam.events,
+          wam.params.map((param) => param.id),
+        ),
+      ),
     });
     // A stage joins at its next quantum after the group exists; commands for its nodes need it joined.
     // A context that does not run renders no quantum: then the stages join when it does.
@@ -240,9 +246,10 @@ export class LiveWamGraph {
   }
 
   /**
-   * Sets a WAM parameter now (a wam-automation event as soon as the plugin takes it: its next quantum)
-   * or at transport time `atSeconds` (an event handed to the plugin's processor, from the audio
-   * thread, on that frame: wam-event-lanes.ts). E_UNKNOWN_NODE / E_SCHEMA at set_parameter.*.
+   * Sets a WAM parameter now (a wam-automation event the audio thread hands over at once: the plugin
+   * takes it at its next quantum) or at transport time `atSeconds` (handed to the plugin's processor
+   * on that frame). Both go through the audio thread (wam-event-lanes.ts), which tells a live
+   * render's record the frame they land on. E_UNKNOWN_NODE / E_SCHEMA at set_parameter.*.
    */
   async setParameter(
     node: string,
@@ -257,11 +264,8 @@ export class LiveWamGraph {
       throw new EngineError("E_SCHEMA", `"${value}" is not a choice of ${parameter}`, "set_parameter.value");
     }
     const data = { id: parameter, value: number, normalized: false };
-    if (atSeconds === undefined) {
-      wam.node.scheduleEvents({ type: "wam-automation", data });
-      return;
-    }
-    const frame = Math.round(atSeconds * this.sampleRate);
+    // Frame -1: now (wam-event-lanes.ts hands it over at once).
+    const frame = atSeconds === undefined ? -1 : Math.round(atSeconds * this.sampleRate);
     this.port.postMessage({
       type: "wam-events",
       instanceId: wam.instance.instanceId,
@@ -357,7 +361,8 @@ export class LiveWamGraph {
   /**
    * The value WAM node `node`'s parameter `parameter` has now in its processor (getParameterValues,
    * plain units; a WAM has no choice parameters, so it is always a number). The processor answers on
-   * its port between two quanta, after the events posted to it before (setParameter without a time).
+   * its port between two quanta, after the primary's port handed it the events posted before
+   * (setParameter without a time: the main thread posts to both ports of one audio thread in order).
    * E_UNKNOWN_NODE at get_parameter.node, E_SCHEMA at get_parameter.parameter_id naming the known ids.
    */
   async parameterValue(node: string, parameter: string): Promise<number> {

@@ -24,7 +24,13 @@ import { parseContract } from "../../contracts/validate";
 import { isWamNode } from "../../contracts/wam-node";
 import { automationBlockFrames } from "../../engine/recorded-automation";
 import { type PlayedMidiExtensions, playedMidiResult } from "../in-process/played-midi";
-import { mergePlayedMidi, WAM_LIVE_RECORDS, type WamLiveRecords } from "./live-render-records";
+import {
+  mergePlayedMidi,
+  WAM_LIVE_PARAMETERS,
+  WAM_LIVE_RECORDS,
+  type WamLiveParameterChange,
+  type WamLiveRecords,
+} from "./live-render-records";
 import { RETURN_OUTPUT_PORT, returnGraph, stemPortName } from "./return-graph";
 import { capturedNodes } from "./wam-graph";
 import type { LiveWamGraph } from "./wam-live-graph";
@@ -67,11 +73,14 @@ export async function renderWamLive(
   checkRenderRequest(request);
   const stems = capturedNodes(request);
   // record_automation: the engine nodes' parameters as their stages hand them to their processors
-  // (the graph is loaded with them recorded), a WAM's as the plugin is given them (its initial values
-  // and the graph's automation events: wam-recorded-automation.ts).
+  // (the graph is loaded with them recorded), a WAM's as the audio thread hands them to the plugin
+  // (the graph's automation and the live changes, each on the frame it lands on: wam-event-lanes.ts).
   const asked = request.options.record_automation;
   const engineRecorded = (asked?.nodes ?? []).filter((name) =>
     request.node_graph.nodes.some((node) => node.name === name && !isWamNode(node)),
+  );
+  const wamRecorded = (asked?.nodes ?? []).filter((name) =>
+    request.node_graph.nodes.some((node) => node.name === name && isWamNode(node)),
   );
   const playing = host.live();
   if (
@@ -95,6 +104,7 @@ export async function renderWamLive(
       ? {}
       : { record_automation: { nodes: engineRecorded, resolution: asked.resolution } }),
     ...(request.options.record_midi === undefined ? {} : { record_midi: request.options.record_midi.nodes }),
+    ...(wamRecorded.length === 0 ? {} : { wam_parameters: wamRecorded }),
   };
   const base: RenderRequestInput = {
     ...input,
@@ -106,10 +116,16 @@ export async function renderWamLive(
   const { duration_beats: _beats, ...rest } = base as RenderRequestInput & { duration_beats?: unknown };
   // (frames + N) / rate rounds back to frames + N exactly (renderFrameCount).
   const longer = { ...rest, duration_seconds: (frames + longest) / request.sample_rate };
-  const result = await host.renderReturn(longest === 0 ? base : longer, options);
+  const rendered = await host.renderReturn(longest === 0 ? base : longer, options);
+  // The WAM parameter changes the return render carried for the record: not a result field.
+  const { [WAM_LIVE_PARAMETERS]: handed, ...extensions } =
+    rendered.extensions as RenderResult["extensions"] & {
+      [WAM_LIVE_PARAMETERS]?: WamLiveParameterChange[];
+    };
+  const result: RenderResult = { ...rendered, extensions };
   const kept = Math.max(0, Math.min(frames, result.frames - longest));
   const returned = (result.extensions.captures ?? {}) as Record<string, string>;
-  const automation = await liveWamAutomation(request, result, live, kept, host);
+  const automation = await liveWamAutomation(request, result, live, kept, handed ?? [], host);
   const midi = liveWamMidi(request, result, kept);
   // The output as it returned, all its channels (the primary plays two of them), is the render's
   // output: it replaces the played one (a render without a buffer, streamed, keeps what played).
@@ -146,13 +162,15 @@ export async function renderWamLive(
 /**
  * extensions.automation of a real-time WAM graph's render, in the order asked: the engine nodes' from
  * the return render (its first `kept` frames: parameters belong to the timeline, which the capture
- * starts on, while the audio is late by the WAM path), the WAM nodes' as offline.
+ * starts on, while the audio is late by the WAM path), the WAM nodes' from the changes `handed` to
+ * their plugins while it played.
  */
 async function liveWamAutomation(
   request: RenderRequest,
   result: RenderResult,
   live: LiveWamGraph,
   kept: number,
+  handed: readonly WamLiveParameterChange[],
   host: WamLiveRenderHost,
 ): Promise<{ automation: Record<string, Record<string, string>>; automation_block_frames: number } | null> {
   const asked = request.options.record_automation;
@@ -172,7 +190,7 @@ async function liveWamAutomation(
     }
     recorded[name] = cut;
   }
-  Object.assign(recorded, await wamParameterAutomation(request, live.wams, kept, host));
+  Object.assign(recorded, await wamParameterAutomation(request, live.wams, kept, host, handed));
   const automation: Record<string, Record<string, string>> = {};
   for (const name of asked.nodes) {
     // defineProperty: no node name reaches a prototype setter.

@@ -6,10 +6,14 @@
  *   record_automation: the values its processors are handed, frame for frame, as in any graph;
  * - a WAM node's parameters are the values the plugin is given: its initial values, then each
  *   wam-automation event from its frame on (wam-timeline.ts), which the WAM SDK applies on that frame.
+ * A real-time render records a WAM node's parameters from what the audio thread handed its plugin
+ * while it played (wam-event-lanes.ts): the graph's automation, scheduleAutomation's lanes and live
+ * setParameter calls, each from the frame it landed on, after the value the graph gives frame 0.
  */
 import type { RenderRequest, RenderRequestInput, RenderResult } from "../../contracts/render";
 import { automationBlockFrames } from "../../engine/recorded-automation";
 import { wamNodeTimeline } from "../../wam/wam-timeline";
+import type { WamLiveParameterChange } from "./live-render-records";
 import type { BuiltWam } from "./wam-graph";
 
 /** The processing block a record's "block" resolution uses without block_size: a render quantum. */
@@ -69,12 +73,15 @@ export async function wamGraphAutomation(
 /**
  * The recorded parameters of the WAM nodes options.record_automation names (offline and real time):
  * each parameter's values as the plugin is given them, per frame or per block, under a handle.
+ * `live`: a real-time render's changes as handed to the plugins (each node's record then starts with
+ * the graph's value on frame 0 and follows them alone, the graph's own automation being among them).
  */
 export async function wamParameterAutomation(
   request: RenderRequest,
   wams: readonly BuiltWam[],
   frames: number,
   host: Pick<WamAutomationHost, "uploadBuffer">,
+  live?: readonly WamLiveParameterChange[],
 ): Promise<Record<string, Record<string, string>>> {
   const asked = request.options.record_automation;
   const automation: Record<string, Record<string, string>> = {};
@@ -93,14 +100,21 @@ export async function wamParameterAutomation(
       `node_graph.nodes[${index}]`,
     );
     const lanes: Record<string, string> = {};
-    for (const param of wam.params) {
-      const values = givenValues(
-        wam,
-        param.id,
-        initial[param.id] ?? param.defaultValue ?? 0,
-        frames,
-        blockFrames,
-      );
+    for (const [p, param] of wam.params.entries()) {
+      const graphEvents = wamAutomationOf(wam, param.id);
+      const start = initial[param.id] ?? param.defaultValue ?? 0;
+      const values =
+        live === undefined
+          ? givenValues(start, graphEvents, frames, blockFrames)
+          : givenValues(
+              givenValues(start, graphEvents, 1, 1)[0] as number,
+              // Stable: changes on one frame keep the order they were handed over in.
+              live
+                .filter((change) => change.node === name && change.param === p)
+                .sort((a, b) => a.frame - b.frame),
+              frames,
+              blockFrames,
+            );
       lanes[param.id] = await host.uploadBuffer([values], request.sample_rate);
     }
     automation[name] = lanes;
@@ -108,26 +122,34 @@ export async function wamParameterAutomation(
   return automation;
 }
 
+/** The graph's wam-automation events of parameter `id` of `wam`, in frame order. */
+function wamAutomationOf(wam: BuiltWam, id: string): { frame: number; value: number }[] {
+  const changes: { frame: number; value: number }[] = [];
+  for (const event of wam.events) {
+    if (event.type === "wam-automation" && event.data.id === id)
+      changes.push({ frame: event.frame, value: event.data.value });
+  }
+  return changes;
+}
+
 /**
- * The value parameter `id` of `wam` is given on each frame (each block's first frame when blocks are
- * longer than 1): `initial`, then each wam-automation event's value from its frame on.
+ * The value a parameter is given on each frame (each block's first frame when blocks are longer
+ * than 1): `initial`, then each change's value from its frame on (`changes` in frame order; on one
+ * frame the last wins, as the plugin takes them in that order).
  */
 function givenValues(
-  wam: BuiltWam,
-  id: string,
   initial: number,
+  changes: readonly { frame: number; value: number }[],
   frames: number,
   blockFrames: number,
 ): Float32Array {
   const values = new Float32Array(Math.ceil(frames / blockFrames));
   let value = initial;
   let next = 0;
-  const events = wam.events.filter((event) => event.type === "wam-automation" && event.data.id === id);
   for (let i = 0; i < values.length; i++) {
     const frame = i * blockFrames;
-    while (next < events.length && (events[next] as (typeof events)[number]).frame <= frame) {
-      const event = events[next++] as (typeof events)[number];
-      if (event.type === "wam-automation") value = event.data.value;
+    while (next < changes.length && (changes[next] as (typeof changes)[number]).frame <= frame) {
+      value = (changes[next++] as (typeof changes)[number]).value;
     }
     values[i] = value;
   }

@@ -38,7 +38,7 @@ import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
 import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
 import { STAGE_INPUT_NODE_ID, STAGE_OUTPUT_NODE_ID } from "../../wam/partition";
 import { CommandFeeder, type CommandFeederOptions } from "./command-feeder";
-import { MIDI_RECORD_DRAIN_MS, MidiRecordReader } from "./midi-record-reader";
+import { MIDI_RECORD_DRAIN_MS, MidiRecordReader, type RecordedParameterChange } from "./midi-record-reader";
 import { MIDI_RECORD_CAPACITY, MIDI_RECORD_FIELDS } from "./midi-record-tap";
 import { compileForWorklet } from "./worklet-program";
 
@@ -602,16 +602,17 @@ export class WorkletDriver {
   }
 
   /**
-   * A live render's record_midi (live-render.ts): records the live MIDI applied until
-   * stopRenderMidi(). E_HOST_UNAVAILABLE at options.record_midi while startMidiRecording's
-   * recording runs: the worklet has one recorder, and taking it over would cut that recording.
+   * A live render's record_midi, or its record_automation of WAM nodes (live-render.ts): records the
+   * live MIDI applied and the parameter changes handed to WAM plugins until stopRenderMidi().
+   * E_HOST_UNAVAILABLE at `path` (the option asking) while startMidiRecording's recording runs: the
+   * worklet has one recorder, and taking it over would cut that recording.
    */
-  async startRenderMidi(): Promise<void> {
+  async startRenderMidi(path = "options.record_midi"): Promise<void> {
     if (this.midiRecordTimer !== null) {
       throw new EngineError(
         "E_HOST_UNAVAILABLE",
-        "a MIDI recording (startMidiRecording) is running, and a live render records its live MIDI with the same recorder: stop the recording first",
-        "options.record_midi",
+        `a MIDI recording (startMidiRecording) is running, and a live render records its live ${path === "options.record_midi" ? "MIDI" : "WAM parameter changes"} with the same recorder: stop the recording first`,
+        path,
       );
     }
     // A render's record holds what its nodes were sent while it played: scheduleEvents' MIDI too.
@@ -619,10 +620,14 @@ export class WorkletDriver {
     this.renderRecordsMidi = true;
   }
 
-  /** Ends a live render's MIDI recording: every live message applied since startRenderMidi(). */
-  async stopRenderMidi(): Promise<MidiRecording> {
+  /**
+   * Ends a live render's recording: every live message applied and every parameter change handed to a
+   * WAM plugin since startRenderMidi().
+   */
+  async stopRenderMidi(): Promise<MidiRecording & { parameters: RecordedParameterChange[] }> {
     try {
-      return await this.endMidiRecording();
+      const recording = await this.endMidiRecording();
+      return { ...recording, parameters: this.midiRecord.takeParameters() };
     } finally {
       this.renderRecordsMidi = false;
     }

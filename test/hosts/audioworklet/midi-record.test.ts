@@ -62,6 +62,27 @@ describe("MIDI recording ring", () => {
     ]);
   });
 
+  it("a render's recording carries WAM parameter changes beside the MIDI, apart from it; a take keeps none", () => {
+    const ring = SpscRing.create(16 * MIDI_RECORD_FIELDS, Float64Array);
+    const tap = new MidiRecordTap(ring);
+    const reader = new MidiRecordReader(ring, names);
+    tap.start(1000);
+    tap.liveParameter(3, 1, 0.5, 5000, 1500); // a take: not recorded
+    tap.start(1000, true);
+    tap.liveParameter(3, 1, 0.5, 5000, 1500);
+    tap.liveMidi(0, 0x90, 60, 100, 5100, 1600, false);
+    tap.liveParameter(0, 0, -2.25, 5200, 1700);
+    tap.liveParameter(7, 0, 1, 5300, 1800); // a node no graph has now
+    reader.drain();
+    expect(reader.received).toBe(4);
+    expect(reader.take().map((e) => [e.node, e.frame])).toEqual([["keys", 5100]]);
+    expect(reader.takeParameters()).toEqual([
+      { node: "bass", param: 1, value: 0.5, frame: 5000, elapsedFrames: 500 },
+      { node: "keys", param: 0, value: -2.25, frame: 5200, elapsedFrames: 700 },
+    ]);
+    expect(reader.takeParameters()).toEqual([]);
+  });
+
   it("counts what a full ring refuses as lost, and a reset drops an earlier recording's tail", () => {
     const ring = SpscRing.create(2 * MIDI_RECORD_FIELDS, Float64Array);
     const tap = new MidiRecordTap(ring);

@@ -18,7 +18,10 @@ const QUANTUM = 128;
 const INSTANCE = "fixture.1";
 
 /** Lanes for one fake WAM processor that keeps what it is handed; the transport is a plain object. */
-function lanesWithProcessor(timeline: { frame: number; bytes: number[] }[] = []) {
+function lanesWithProcessor(
+  timeline: { frame: number; bytes: number[] }[] = [],
+  automation: { frame: number; id: string; value: number }[] = [],
+) {
   const handed: Handed[] = [];
   const processor = {
     scheduleEvents(...events: { type: string; time: number; data: unknown }[]) {
@@ -26,7 +29,7 @@ function lanesWithProcessor(timeline: { frame: number; bytes: number[] }[] = [])
         handed.push({
           type: event.type,
           time: event.time,
-          bytes: [...(event.data as { bytes: number[] }).bytes],
+          bytes: [...((event.data as { bytes?: number[] }).bytes ?? [])],
         });
       }
     },
@@ -37,14 +40,22 @@ function lanesWithProcessor(timeline: { frame: number; bytes: number[] }[] = [])
   const lanes = new WamEventLanes("group", "key", [
     {
       instanceId: INSTANCE,
-      frames: timeline.map((entry) => entry.frame),
-      events: timeline.map((entry) => ({ type: "wam-midi", data: { bytes: entry.bytes } })),
+      frames: [...timeline.map((entry) => entry.frame), ...automation.map((entry) => entry.frame)],
+      events: [
+        ...timeline.map((entry) => ({ type: "wam-midi", data: { bytes: entry.bytes } })),
+        ...automation.map(({ id, value }) => ({
+          type: "wam-automation",
+          data: { id, value, normalized: false },
+        })),
+      ],
+      params: ["mix", "gain"],
     },
   ]);
   const transport = {
     running: false,
     monitoring: false,
     positionFrames: 0,
+    playedFrames: 0,
     loopEnabled: false,
     loopStart: 0,
     loopEnd: 0,
@@ -111,5 +122,34 @@ describe("WAM event lanes: the MIDI tap", () => {
     ]);
     // Both one-shots and the timeline's note reached the plugin; only the one-shots were told.
     expect(wam.handed.map((event) => event.bytes[1])).toEqual([48, 60, 60]);
+  });
+
+  it("every parameter change handed to the plugin (the timeline's, a timed and a now setParameter) is told to the parameter tap on the frame it lands on, by parameter number", () => {
+    const wam = lanesWithProcessor([], [{ frame: 1000, id: "gain", value: 0.25 }]);
+    const told: number[][] = [];
+    wam.lanes.parameterTap = {
+      liveParameter: (node, param, value, frame, played) => told.push([node, param, value, frame, played]),
+    };
+    wam.lanes.tapBase = 3;
+    const set = (frame: number, value: number) =>
+      wam.lanes.addOnce(INSTANCE, [frame], [{ type: "wam-automation", data: { id: "gain", value } }]);
+    // Stopped (no monitoring): a value set now is handed over at once, on the held position.
+    wam.transport.positionFrames = 640;
+    wam.quantum();
+    set(-1, 2);
+    expect(told).toEqual([[3, 1, 2, 640, 0]]);
+    wam.transport.running = true;
+    wam.transport.positionFrames = 896;
+    wam.transport.playedFrames = 256;
+    set(1010, 0.5);
+    wam.quantum(); // hands over frames [896, 1024): the timeline's change, then the timed one
+    // Now while playing: on the first frame of the quantum handed over, which the plugin renders next.
+    set(-1, 0.75);
+    expect(told.slice(1)).toEqual([
+      [3, 1, 0.25, 1000, 360],
+      [3, 1, 0.5, 1010, 370],
+      [3, 1, 0.75, 896, 256],
+    ]);
+    expect(wam.handed.filter((event) => event.type === "wam-automation").length).toBe(4);
   });
 });
