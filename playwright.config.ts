@@ -83,7 +83,9 @@ export default defineConfig({
   },
   projects: [
     { name: "parallel", grepInvert: SERIAL },
-    { name: "serial", grep: SERIAL, workers: 1 },
+    // One retry for the real-time checks, for the reason vitest.config.ts gives its "timed" project;
+    // scripts/test-summary.mjs lists every test that needed it at the end of `npm test`.
+    { name: "serial", grep: SERIAL, workers: 1, retries: 1 },
   ],
   // Playwright starts them in order: the first builds the pages (or finds them up to date), then both serve them.
   webServer: [

@@ -29,32 +29,53 @@ if [ "${1:-}" = "--with-node-tests" ]; then
 fi
 node scripts/build-e2e-pages.mjs || exit 1
 
+# Each phase also writes a JSON report; scripts/test-summary.mjs prints their failures and retries
+# last, so the tail of the output (all a CI page may show) says what failed.
+reports=$(mktemp -d)
+trap 'rm -rf "$reports"' EXIT
+vitest_json() { echo "--reporter=default --reporter=json --outputFile.json=$reports/$1.json"; }
+playwright() {
+  local project=$1
+  shift
+  PLAYWRIGHT_JSON_OUTPUT_FILE="$reports/$project.json" \
+    npx playwright test --project="$project" --reporter=list,json --pass-with-no-tests "$@"
+}
+
 timed=0
 if [ "$node_tests" = 1 ]; then
-  npx vitest run --project timed
+  # shellcheck disable=SC2046 # the reporter options are separate words
+  npx vitest run --project timed $(vitest_json timed)
   timed=$?
 fi
 
-npx playwright test --project=parallel --pass-with-no-tests "$@"
+playwright parallel "$@"
 parallel=$?
 
 untimed=0
 if [ "$node_tests" = 1 ]; then
-  vitest_log=$(mktemp)
-  trap 'rm -f "$vitest_log"' EXIT
+  vitest_log="$reports/untimed.log"
   # In a session of its own (setsid) whose autogroup is niced to 19: with the kernel's autogroups on,
   # CPU is shared between sessions first, and Playwright starts each Chromium in a session of its
   # own, so the idle class alone would only rank Vitest below the processes of its own session.
-  setsid --wait bash -c 'echo 19 >/proc/self/autogroup 2>/dev/null; WEBDREAMER_VITEST_BESIDE=1 exec chrt --idle 0 npx vitest run --project untimed' \
+  setsid --wait bash -c 'echo 19 >/proc/self/autogroup 2>/dev/null; WEBDREAMER_VITEST_BESIDE=1 exec chrt --idle 0 npx vitest run --project untimed '"$(vitest_json untimed)" \
     >"$vitest_log" 2>&1 &
   vitest_pid=$!
 fi
-npx playwright test --project=serial --pass-with-no-tests "$@"
+playwright serial "$@"
 serial=$?
 if [ "$node_tests" = 1 ]; then
   wait "$vitest_pid"
   untimed=$?
   cat "$vitest_log"
+fi
+summary=("Playwright parallel=$reports/parallel.json" "Playwright serial=$reports/serial.json")
+if [ "$node_tests" = 1 ]; then
+  summary=("Vitest timed=$reports/timed.json" "${summary[@]}" "Vitest untimed=$reports/untimed.json")
+fi
+node scripts/test-summary.mjs "${summary[@]}"
+if [ "$node_tests" = 1 ]; then
   echo "[test] exit status: Vitest timed $timed, Playwright parallel $parallel, Playwright serial $serial, Vitest untimed $untimed"
+else
+  echo "[test] exit status: Playwright parallel $parallel, Playwright serial $serial"
 fi
 exit $((timed || parallel || serial || untimed))

@@ -21,7 +21,8 @@ export type TestTask =
       task: "produce-elements";
       ring: SharedArrayBuffer;
       control: SharedArrayBuffer;
-      ms: number;
+      /** Elements to push in all: a count, not a time, so a starved thread only takes longer. */
+      count: number;
       seed: number;
       maxRun: number;
     }
@@ -32,7 +33,13 @@ export type TestTask =
       seed: number;
       maxRun: number;
     }
-  | { task: "produce-chunks"; ring: SharedArrayBuffer; control: SharedArrayBuffer; ms: number; chunk: number }
+  | {
+      task: "produce-chunks";
+      ring: SharedArrayBuffer;
+      control: SharedArrayBuffer;
+      count: number;
+      chunk: number;
+    }
   | { task: "consume-chunks"; ring: SharedArrayBuffer; control: SharedArrayBuffer; chunk: number }
   | {
       task: "ring-bell";
@@ -71,10 +78,13 @@ async function run(task: TestTask): Promise<unknown> {
       const random = mulberry32(task.seed);
       const run = new Uint32Array(task.maxRun);
       const generator = new SequenceGenerator(2 ** 32);
-      const end = performance.now() + task.ms;
       let pushed = 0;
-      while (performance.now() < end) {
-        const length = Math.min(randomInt(random, 1, task.maxRun), ring.availableWrite());
+      while (pushed < task.count) {
+        const length = Math.min(
+          randomInt(random, 1, task.maxRun),
+          ring.availableWrite(),
+          task.count - pushed,
+        );
         if (length === 0) continue;
         generator.fill(run, length);
         pushed += ring.push(run, length);
@@ -106,9 +116,8 @@ async function run(task: TestTask): Promise<unknown> {
       const control = new Int32Array(task.control);
       const chunk = new Float32Array(task.chunk);
       const generator = new SequenceGenerator();
-      const end = performance.now() + task.ms;
       let chunks = 0;
-      while (performance.now() < end) {
+      while (chunks < task.count) {
         if (ring.availableWrite() < task.chunk) continue;
         generator.fill(chunk, task.chunk);
         if (!ring.pushAll(chunk)) throw new Error("pushAll refused a chunk availableWrite promised room for");
