@@ -7,7 +7,7 @@
 // Usage: node scripts/test-summary.mjs <label>=<report.json> ...   (a missing report is said so)
 import { existsSync, readFileSync } from "node:fs";
 
-const ERROR_LINES = 4;
+const ERROR_LINES = 8;
 const LINE_CHARS = 240;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character starts a colour code

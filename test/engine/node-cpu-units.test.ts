@@ -75,7 +75,7 @@ describe("cpu_units", () => {
     }
     await client.close();
     console.log(`cpu_units:\n  ${rows.join("\n  ")}`);
-    expect(failures).toEqual([]);
+    expect(failures.join("\n"), "the estimates off by more than 25%").toBe("");
   }, 150_000);
 
   it("a Faust DSP's estimate, timed when it was compiled, is within 25% of its measured cost", async () => {
@@ -110,7 +110,7 @@ describe("cpu_units", () => {
     }
     await client.close();
     console.log(`cpu_units:\n  ${rows.join("\n  ")}`);
-    expect(failures).toEqual([]);
+    expect(failures.join("\n"), "the estimates off by more than 25%").toBe("");
     // The three differ by more than the tolerance (gain 16-18, filter 36-52, reverb 160-220 units in
     // ten runs), so the measurement tells them apart.
     expect(measuredByName.filter as number).toBeGreaterThan(1.5 * (measuredByName.gain as number));
