@@ -270,6 +270,8 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     expect(run.maxDiff).toBe(0);
     expect(run.maxDiffRight).toBe(0);
     expect(run.transport?.bad_commands).toBe(0);
+    // record_automation: fx2's scheduleAutomation lane as handed to the plugin, 1 then 0.5 from 10000.
+    expect(run.fx2Gain).toEqual({ length: 12000, changes: [10000], values: [1, 1, 0.5] });
   });
 
   test("timed commands sent while a WAM graph plays land on their frames, on the WAM and on an engine stage", async ({
@@ -436,6 +438,59 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     expect(run.maxDiffRestored).toBe(0);
     // The state matters: without it the render differs.
     expect(run.maxDiffUntouched).toBeGreaterThan(0.1);
+  });
+
+  test("a live render's record of a WAM parameter starts from what the plugin holds: set live before it, or moved in its GUI", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    await api.resume();
+    const run = await api.heldValuesStartTheRecord();
+    console.log(JSON.stringify(run));
+    // 0.1 s at 48 kHz: 4800 values, each the gain the output shows (constant 1 times the gain).
+    expect(run.setLive).toEqual({
+      status: "ok",
+      recordLength: 4800,
+      recordDistinct: [0.25],
+      outputDistinct: [0.25],
+    });
+    expect(run.reported).toBe(0.625);
+    expect(run.movedInGui).toEqual({
+      status: "ok",
+      recordLength: 4800,
+      recordDistinct: [0.625],
+      outputDistinct: [0.625],
+    });
+  });
+
+  test("a loop wrap gives an automated WAM parameter the timeline's value at the loop's start, not the last it played", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    await api.resume();
+    const readings = await api.automationInALoop();
+    // Readings whose question and answer fell within one stretch of the loop, away from its edges
+    // and the step (one quantum is 128 frames; 2400 frames is 50 ms of margin).
+    const within = (from: number, to: number) =>
+      readings.filter((r) => r.after >= r.before && r.before >= from && r.after < to);
+    const beforeStep = within(0.25 * 48000 + 2400, 0.5 * 48000 - 2400);
+    const afterStep = within(0.5 * 48000 + 2400, 0.75 * 48000 - 2400);
+    const wraps = readings.filter((r, i) => i > 0 && r.before < (readings[i - 1] as typeof r).after).length;
+    console.log(
+      JSON.stringify({
+        readings: readings.length,
+        wraps,
+        beforeStep: beforeStep.length,
+        afterStep: afterStep.length,
+      }),
+    );
+    // 2.5 s of a 0.5 s loop: it wrapped several times, and each stretch was read many times.
+    expect(wraps).toBeGreaterThanOrEqual(3);
+    expect(beforeStep.length).toBeGreaterThanOrEqual(10);
+    expect(afterStep.length).toBeGreaterThanOrEqual(10);
+    // Before the step the gain is 0.25 on every pass (without the chase it stayed 1 after the first).
+    expect([...new Set(beforeStep.map((r) => r.value))]).toEqual([0.25]);
+    expect([...new Set(afterStep.map((r) => r.value))]).toEqual([1]);
   });
 
   test("a playing WAM's GUI mounts in the app's container and unmounts", async ({ page }) => {

@@ -347,6 +347,93 @@ const api = {
     };
   },
 
+  /**
+   * A WAM parameter changed while the graph plays, before a live render of that graph starts: set
+   * live (setParameter without a time), then moved in the fixture's own GUI (setParameterValues on
+   * its node, which the audio thread never sees). Each render records the fixture's gain; constant 1
+   * through it, the output is the gain. Returns each record's values and the output's.
+   */
+  async heldValuesStartTheRecord() {
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "one", node_id: "builtin:constant", params: { offset: 1 } },
+        fixture({ inputs: ["one"] }),
+      ],
+      output: "fx",
+    };
+    const engine = client();
+    const options = { offline: false, record_automation: { nodes: ["fx"] } };
+    const recordAndOutput = async () => {
+      const { result, channels } = await renderChannels(graph, 0.1, { options });
+      const handle = result.extensions.automation?.fx?.gain;
+      const record = handle ? ((await engine.readBuffer(handle))[0] as Float32Array) : new Float32Array(0);
+      const output = channels[0] as Float32Array;
+      return {
+        status: result.status,
+        recordLength: record.length,
+        recordDistinct: [...new Set(record)],
+        outputDistinct: [...new Set(output)],
+      };
+    };
+    await engine.loadGraph(graph);
+    await engine.setParameter("fx", "gain", 0.25);
+    const setLive = await recordAndOutput();
+    const container = document.querySelector("#gui") as HTMLElement;
+    const unmount = await engine.mountWamGui("fx", container);
+    const control = container.querySelector<HTMLInputElement>('[data-parameter-id="gain"]');
+    if (control === null) throw new Error("the fixture's GUI has no gain control");
+    control.value = "0.625";
+    control.dispatchEvent(new Event("input"));
+    // The plugin's own report (its port answers after the GUI's setParameterValues posted before).
+    const reported = (await engine.getParameter("fx", "gain")).value;
+    const movedInGui = await recordAndOutput();
+    unmount();
+    return { setLive, reported, movedInGui };
+  },
+
+  /**
+   * The fixture's gain automated 0.25 up to 0.5 s and 1 from there, played live in a loop
+   * [0.25 s, 0.75 s) for 2.5 s: what the plugin reports (getParameter) at moments of the play,
+   * each with the transport frames read just before and after the question.
+   */
+  async automationInALoop() {
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "one", node_id: "builtin:constant", params: { offset: 1 } },
+        fixture({
+          inputs: ["one"],
+          automation: {
+            gain: {
+              kind: "breakpoints",
+              points: [
+                { time: 0, value: 0.25, curve: "step" },
+                { time: 0.5, value: 1, curve: "step" },
+              ],
+            },
+          },
+        }),
+      ],
+      output: "fx",
+    };
+    const engine = client();
+    await engine.loadGraph(graph);
+    await engine.setLoop({ start_seconds: 0.25, end_seconds: 0.75 });
+    await engine.seek(0);
+    await engine.play();
+    const readings: { before: number; after: number; value: number }[] = [];
+    const until = performance.now() + 2500;
+    while (performance.now() < until) {
+      const before = engine.readTransport().positionFrames;
+      const { value } = await engine.getParameter("fx", "gain");
+      readings.push({ before, after: engine.readTransport().positionFrames, value });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await engine.pause();
+    return readings;
+  },
+
   /** Mounts a playing WAM's GUI in #gui; returns what it showed and what is left after unmounting. */
   async mountGui(path: string | null) {
     const node =
@@ -478,8 +565,15 @@ const api = {
         [10000, 0.5],
       ]),
     );
-    const live = await renderChannels(graph(true), 0.25, { options: { offline: false } });
+    // fx2's gain recorded too: its scheduleAutomation lane as the audio thread handed it.
+    const live = await renderChannels(graph(true), 0.25, {
+      options: { offline: false, record_automation: { nodes: ["fx2"] } },
+    });
     const offline = await renderChannels(graph(false), 0.25);
+    const fx2Handle = live.result.extensions.automation?.fx2?.gain;
+    const fx2Gain = fx2Handle
+      ? ((await engine.readBuffer(fx2Handle))[0] as Float32Array)
+      : new Float32Array(0);
     const left = live.channels[0] as Float32Array;
     const reference = offline.channels[0] as Float32Array;
     let synthOnset = -1;
@@ -495,6 +589,11 @@ const api = {
       maxDiff: maxDiff(left, reference),
       maxDiffRight: maxDiff(live.channels[1] as Float32Array, offline.channels[1] as Float32Array),
       transport: (await engine.getTransportState()).extensions.dropouts,
+      fx2Gain: {
+        length: fx2Gain.length,
+        changes: changes(fx2Gain),
+        values: [fx2Gain[0], fx2Gain[9999], fx2Gain[10000]],
+      },
     };
   },
 

@@ -14,11 +14,17 @@ export interface WamLaneData {
    * audio thread's records carry numbers, not strings). None: its parameters are not recorded.
    */
   params?: string[];
+  /**
+   * The value the graph gives each of its automated parameters before their first event (by id): a
+   * jump (seek, loop wrap, play) hands the value in effect where it lands, this one before the first.
+   */
+  initial?: Record<string, number>;
 }
 
 /**
  * The lane of WAM instance `instanceId` from its framed events (already in frame order); `params`:
- * its parameter ids, in the order a live render's record numbers them.
+ * its parameter ids, in the order a live render's record numbers them; `initial`: the graph's values
+ * before the events (wamNodeTimeline's).
  * @example
  * const lane = wamLaneData("com.webdreamer.fixture123.4", [{ frame: 48000, type: "wam-midi", data: { bytes: [0x90, 60, 100] } }]);
  */
@@ -26,10 +32,12 @@ export function wamLaneData(
   instanceId: string,
   events: readonly FramedWamEvent[],
   params: readonly string[] = [],
+  initial: Readonly<Record<string, number>> = {},
 ): WamLaneData {
   return {
     instanceId,
     params: [...params],
+    initial: { ...initial },
     frames: events.map((event) => event.frame),
     events: events.map((event) => ({ type: event.type, data: event.data })),
   };

@@ -495,6 +495,8 @@ export class EngineProcessor extends AudioWorkletProcessor {
         const engine = (this.slot as EngineSlot).engine;
         const played = { channels: PRIMARY_OUTPUT_CHANNELS, isGraphOutput: this.group !== null };
         const ownChannels = this.live.arm(message, engine, realtime, target, this.bell, played, this.group);
+        // The WAMs' automated parameters set for the start before they render its first quantum.
+        this.lanes?.jumpTo(message.startFrame, realtime.playedFrames);
         worker.postMessage({ type: "live-armed", id: message.id, ownChannels });
         return;
       }

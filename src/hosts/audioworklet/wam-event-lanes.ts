@@ -50,6 +50,16 @@ interface WamProcessorLike {
   scheduleEvents(...events: WamEventObject[]): void;
 }
 
+/**
+ * One automated parameter of a lane, for the chase on a jump: its events' frames (ascending) and the
+ * event objects (the lane's own), and the graph's value before the first (null: not known).
+ */
+interface Chase {
+  frames: Float64Array;
+  events: WamEventObject[];
+  initial: WamEventObject | null;
+}
+
 interface Lane {
   instanceId: string;
   processor: WamProcessorLike;
@@ -68,6 +78,10 @@ interface Lane {
   params: string[];
   /** The transport frame the next dispatch should start at when nothing jumped. */
   expected: number;
+  /** The graph's values before any event, by parameter id (the chase's starting values). */
+  initial: Record<string, number>;
+  /** Each automated parameter's chase (rebuilt when its events change). */
+  chases: Chase[];
   allNotesOff: WamEventObject[];
 }
 
@@ -118,7 +132,7 @@ export class WamEventLanes {
         this.unreachable.push(lane.instanceId);
         continue;
       }
-      this.lanes.push({
+      const built: Lane = {
         instanceId: lane.instanceId,
         processor,
         onceFrames: [],
@@ -131,12 +145,16 @@ export class WamEventLanes {
         events: lane.events.map((event) => ({ type: event.type, time: 0, data: event.data })),
         cursor: 0,
         expected: -1,
+        initial: { ...(lane.initial ?? {}) },
+        chases: [],
         allNotesOff: Array.from({ length: 16 }, (_, channel) => ({
           type: "wam-midi",
           time: 0,
           data: { bytes: [0xb0 | channel, 123, 0] },
         })),
-      });
+      };
+      built.chases = chasesOf(built);
+      this.lanes.push(built);
     }
   }
 
@@ -186,6 +204,24 @@ export class WamEventLanes {
       }
       position += n;
       offset += n;
+    }
+  }
+
+  /**
+   * Control: the transport was just set to play from `position` (a live render's start), between two
+   * quanta: the plugins have not rendered the first quantum yet, so each automated parameter is handed
+   * the value in effect at `position` now (time 0: on the plugin's next quantum's first frame, the
+   * render's first), told to the parameter tap on `position`, rather than one quantum late by the
+   * dispatch that follows. `playedFrames`: the transport's played-frames clock now.
+   */
+  jumpTo(position: number, playedFrames: number): void {
+    this.playedAt = playedFrames;
+    this.positionAt = position;
+    for (let l = 0; l < this.lanes.length; l++) {
+      const lane = this.lanes[l] as Lane;
+      lane.cursor = firstAtOrAfter(lane.frames, position);
+      this.chase(lane, position, 0, position);
+      lane.expected = position;
     }
   }
 
@@ -259,6 +295,7 @@ export class WamEventLanes {
     merged.sort((a, b) => a.frame - b.frame); // stable: same-frame events keep their order
     lane.frames = Float64Array.from(merged, (entry) => entry.frame);
     lane.events = merged.map((entry) => entry.event);
+    lane.chases = chasesOf(lane);
     // The next dispatch finds its place in the new list (a jump, as after a seek).
     lane.expected = -1;
     return true;
@@ -279,8 +316,12 @@ export class WamEventLanes {
     for (let l = 0; l < this.lanes.length; l++) {
       const lane = this.lanes[l] as Lane;
       const frames = lane.frames;
-      // A jump (seek, loop wrap, first dispatch): find the first event at or after `position`.
-      if (lane.expected !== position) lane.cursor = firstAtOrAfter(frames, position);
+      // A jump (seek, loop wrap, play): find the first event at or after `position`, and give each
+      // automated parameter the value in effect there first, as the engine's own automation has.
+      if (lane.expected !== position) {
+        lane.cursor = firstAtOrAfter(frames, position);
+        this.chase(lane, position, Math.max(notBefore, startTime), notBefore > 0 ? position + n : position);
+      }
       while (lane.cursor < frames.length && (frames[lane.cursor] as number) < position + n) {
         const event = lane.events[lane.cursor] as WamEventObject;
         const frame = frames[lane.cursor] as number;
@@ -307,6 +348,25 @@ export class WamEventLanes {
         );
         lane.onceCursor++;
       }
+    }
+  }
+
+  /**
+   * Hands each automated parameter of `lane` the value its events give transport frame `position`
+   * (the last event before it, else the graph's value before the first), at `time`, told to the
+   * parameter tap on `tapFrame`. An event on `position` itself follows in the dispatch and wins.
+   * Without this, a loop wrap or a seek left a plugin on the value of the last event it played, where
+   * an offline render (and the engine's own nodes) have the value of the timeline at that frame.
+   */
+  private chase(lane: Lane, position: number, time: number, tapFrame: number): void {
+    for (let c = 0; c < lane.chases.length; c++) {
+      const chase = lane.chases[c] as Chase;
+      const before = firstAtOrAfter(chase.frames, position) - 1;
+      const event = before >= 0 ? (chase.events[before] as WamEventObject) : chase.initial;
+      if (event === null) continue;
+      event.time = time;
+      lane.processor.scheduleEvents(event);
+      this.tapParameter(lane, event, tapFrame);
     }
   }
 
@@ -374,6 +434,30 @@ export class WamEventLanes {
       lane.expected = -1;
     }
   }
+}
+
+/** The chase of each parameter that `lane`'s events automate (control thread: it allocates). */
+function chasesOf(lane: Lane): Chase[] {
+  const byParam = new Map<string, { frames: number[]; events: WamEventObject[] }>();
+  lane.events.forEach((event, i) => {
+    const id = (event.data as { id?: unknown } | null)?.id;
+    if (event.type !== "wam-automation" || typeof id !== "string") return;
+    const entry = byParam.get(id) ?? { frames: [], events: [] };
+    entry.frames.push(lane.frames[i] as number);
+    entry.events.push(event);
+    byParam.set(id, entry);
+  });
+  return [...byParam].map(([id, { frames, events }]) => {
+    const value = lane.initial[id];
+    return {
+      frames: Float64Array.from(frames),
+      events,
+      initial:
+        value === undefined
+          ? null
+          : { type: "wam-automation", time: 0, data: { id, value, normalized: false } },
+    };
+  });
 }
 
 function firstAtOrAfter(frames: Float64Array, position: number): number {

@@ -30,6 +30,8 @@ export interface BuiltWam {
   node: WamNodeLike;
   params: WamParameterInfoLike[];
   events: FramedWamEvent[];
+  /** The graph's parameter values before any event (node params, automation's starting values). */
+  initial: Record<string, number>;
   /** getCompensationDelay(), in frames (docs/wam.md: the unit WAM 2.0 hosts use in practice). */
   latencyFrames: number;
 }
@@ -252,7 +254,7 @@ async function createWam(
   );
   if (Object.keys(values).length > 0) await node.setParameterValues(values);
   const latencyFrames = Math.max(0, Math.round(Number(await node.getCompensationDelay()) || 0));
-  return { plan, instance, node, params, events, latencyFrames };
+  return { plan, instance, node, params, events, initial, latencyFrames };
 }
 
 /**

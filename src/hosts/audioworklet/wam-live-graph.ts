@@ -197,6 +197,7 @@ export class LiveWamGraph {
           wam.instance.instanceId,
           wam.events,
           wam.params.map((param) => param.id),
+          wam.initial,
         ),
       ),
     });

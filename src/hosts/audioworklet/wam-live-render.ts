@@ -35,7 +35,7 @@ import { RETURN_OUTPUT_PORT, returnGraph, stemPortName } from "./return-graph";
 import { capturedNodes } from "./wam-graph";
 import type { LiveWamGraph } from "./wam-live-graph";
 import { wamGraphTimelineMidi } from "./wam-played-midi";
-import { wamParameterAutomation } from "./wam-recorded-automation";
+import { type LiveWamParameters, wamParameterAutomation } from "./wam-recorded-automation";
 
 /** A processing block in the worklet: a render quantum (record_automation's "block" without block_size). */
 const QUANTUM_FRAMES = 128;
@@ -92,6 +92,12 @@ export async function renderWamLive(
     await host.loadGraph(input.node_graph, stems, engineRecorded);
   }
   const live = host.live() as LiveWamGraph;
+  // What each recorded WAM's plugin holds as the render starts: a value set live before it, or moved
+  // in the plugin's own GUI (straight on its node, never through the audio thread), is the record's
+  // first value, not the graph's (wam-recorded-automation.ts).
+  const held = new Map(
+    await Promise.all(wamRecorded.map(async (name) => [name, await live.parameterValues(name)] as const)),
+  );
   const latency = live.latencyFrames;
   const stemLatency = live.stemLatencyFrames;
   const frames = renderFrameCount(request);
@@ -125,7 +131,14 @@ export async function renderWamLive(
   const result: RenderResult = { ...rendered, extensions };
   const kept = Math.max(0, Math.min(frames, result.frames - longest));
   const returned = (result.extensions.captures ?? {}) as Record<string, string>;
-  const automation = await liveWamAutomation(request, result, live, kept, handed ?? [], host);
+  const automation = await liveWamAutomation(
+    request,
+    result,
+    live,
+    kept,
+    { handed: handed ?? [], held },
+    host,
+  );
   const midi = liveWamMidi(request, result, kept);
   // The output as it returned, all its channels (the primary plays two of them), is the render's
   // output: it replaces the played one (a render without a buffer, streamed, keeps what played).
@@ -162,15 +175,15 @@ export async function renderWamLive(
 /**
  * extensions.automation of a real-time WAM graph's render, in the order asked: the engine nodes' from
  * the return render (its first `kept` frames: parameters belong to the timeline, which the capture
- * starts on, while the audio is late by the WAM path), the WAM nodes' from the changes `handed` to
- * their plugins while it played.
+ * starts on, while the audio is late by the WAM path), the WAM nodes' from the values their plugins
+ * held when it started and the changes handed to them while it played.
  */
 async function liveWamAutomation(
   request: RenderRequest,
   result: RenderResult,
   live: LiveWamGraph,
   kept: number,
-  handed: readonly WamLiveParameterChange[],
+  played: LiveWamParameters,
   host: WamLiveRenderHost,
 ): Promise<{ automation: Record<string, Record<string, string>>; automation_block_frames: number } | null> {
   const asked = request.options.record_automation;
@@ -190,7 +203,7 @@ async function liveWamAutomation(
     }
     recorded[name] = cut;
   }
-  Object.assign(recorded, await wamParameterAutomation(request, live.wams, kept, host, handed));
+  Object.assign(recorded, await wamParameterAutomation(request, live.wams, kept, host, played));
   const automation: Record<string, Record<string, string>> = {};
   for (const name of asked.nodes) {
     // defineProperty: no node name reaches a prototype setter.

@@ -70,18 +70,31 @@ export async function wamGraphAutomation(
   return { automation: ordered, automation_block_frames: blockFrames };
 }
 
+/** What a real-time render saw of its WAM nodes' parameters. */
+export interface LiveWamParameters {
+  /** The changes the audio thread handed the plugins while it played, each on its frame. */
+  handed: readonly WamLiveParameterChange[];
+  /**
+   * Each recorded node's values as its plugin reported them when the render started (by node name,
+   * then parameter id): set live before it, or moved in the plugin's own GUI, they hold until a change.
+   */
+  held: ReadonlyMap<string, Readonly<Record<string, number>>>;
+}
+
 /**
  * The recorded parameters of the WAM nodes options.record_automation names (offline and real time):
  * each parameter's values as the plugin is given them, per frame or per block, under a handle.
- * `live`: a real-time render's changes as handed to the plugins (each node's record then starts with
- * the graph's value on frame 0 and follows them alone, the graph's own automation being among them).
+ * `live`: what a real-time render saw. Each node's record then starts with the value its plugin held
+ * as the render started, or the graph's value on frame 0 when the graph's automation sets one there
+ * (or the plugin did not report it), and follows the handed changes alone (the graph's own
+ * automation is among them).
  */
 export async function wamParameterAutomation(
   request: RenderRequest,
   wams: readonly BuiltWam[],
   frames: number,
   host: Pick<WamAutomationHost, "uploadBuffer">,
-  live?: readonly WamLiveParameterChange[],
+  live?: LiveWamParameters,
 ): Promise<Record<string, Record<string, string>>> {
   const asked = request.options.record_automation;
   const automation: Record<string, Record<string, string>> = {};
@@ -107,9 +120,9 @@ export async function wamParameterAutomation(
         live === undefined
           ? givenValues(start, graphEvents, frames, blockFrames)
           : givenValues(
-              givenValues(start, graphEvents, 1, 1)[0] as number,
+              liveStart(start, graphEvents, live.held.get(name)?.[param.id]),
               // Stable: changes on one frame keep the order they were handed over in.
-              live
+              live.handed
                 .filter((change) => change.node === name && change.param === p)
                 .sort((a, b) => a.frame - b.frame),
               frames,
@@ -120,6 +133,21 @@ export async function wamParameterAutomation(
     automation[name] = lanes;
   }
   return automation;
+}
+
+/**
+ * A live record's first value: the graph's on frame 0 when its automation sets one there (the audio
+ * thread hands that event on frame 0 of every play), else what the plugin held as the render started.
+ */
+function liveStart(
+  initial: number,
+  graphEvents: readonly { frame: number; value: number }[],
+  held: number | undefined,
+): number {
+  const setOnFrameZero = graphEvents.length > 0 && (graphEvents[0] as { frame: number }).frame <= 0;
+  if (setOnFrameZero || held === undefined || !Number.isFinite(held))
+    return givenValues(initial, graphEvents, 1, 1)[0] as number;
+  return held;
 }
 
 /** The graph's wam-automation events of parameter `id` of `wam`, in frame order. */

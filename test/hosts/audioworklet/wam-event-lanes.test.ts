@@ -11,6 +11,8 @@ interface Handed {
   type: string;
   time: number;
   bytes: number[];
+  /** A wam-automation event's value. */
+  value?: number;
 }
 
 const SR = 48000;
@@ -21,15 +23,18 @@ const INSTANCE = "fixture.1";
 function lanesWithProcessor(
   timeline: { frame: number; bytes: number[] }[] = [],
   automation: { frame: number; id: string; value: number }[] = [],
+  initial: Record<string, number> = {},
 ) {
   const handed: Handed[] = [];
   const processor = {
     scheduleEvents(...events: { type: string; time: number; data: unknown }[]) {
       for (const event of events) {
+        const data = event.data as { bytes?: number[]; value?: number };
         handed.push({
           type: event.type,
           time: event.time,
-          bytes: [...((event.data as { bytes?: number[] }).bytes ?? [])],
+          bytes: [...(data.bytes ?? [])],
+          ...(event.type === "wam-automation" ? { value: data.value } : {}),
         });
       }
     },
@@ -49,6 +54,7 @@ function lanesWithProcessor(
         })),
       ],
       params: ["mix", "gain"],
+      initial,
     },
   ]);
   const transport = {
@@ -151,5 +157,79 @@ describe("WAM event lanes: the MIDI tap", () => {
       [3, 1, 0.75, 896, 256],
     ]);
     expect(wam.handed.filter((event) => event.type === "wam-automation").length).toBe(4);
+  });
+});
+
+describe("WAM event lanes: the chase on a jump", () => {
+  it("play, a seek and a loop wrap each hand every automated parameter the value in effect where they land first (the graph's before its first event); an event on that frame follows and wins", () => {
+    // gain: 0.25 before frame 1000, 0.5 from 1000, 0.75 from 2000; mix is not automated.
+    const wam = lanesWithProcessor(
+      [],
+      [
+        { frame: 1000, id: "gain", value: 0.5 },
+        { frame: 2000, id: "gain", value: 0.75 },
+      ],
+      { gain: 0.25, mix: 1 },
+    );
+    const told: number[][] = [];
+    wam.lanes.parameterTap = {
+      liveParameter: (_node, param, value, frame) => told.push([param, value, frame]),
+    };
+    const automation = () => wam.handed.filter((event) => event.type === "wam-automation");
+    const t = wam.transport;
+    t.running = true;
+    wam.quantum(); // play at 0: the graph's value before the first event, on the first frame
+    expect(automation()).toEqual([{ type: "wam-automation", time: QUANTUM / SR, bytes: [], value: 0.25 }]);
+    t.positionFrames = 128;
+    wam.quantum(); // no jump: nothing
+    expect(automation()).toHaveLength(1);
+    t.positionFrames = 1536; // a seek past the first event: its value, on the seek's first frame
+    wam.quantum();
+    expect(automation()[1]).toEqual({
+      type: "wam-automation",
+      time: (3 * QUANTUM) / SR,
+      bytes: [],
+      value: 0.5,
+    });
+    // A loop [1536, 2560) that played past 2000 (0.75) wraps: back to 0.5 on the loop's start.
+    Object.assign(t, { loopEnabled: true, loopStart: 1536, loopEnd: 2560, positionFrames: 1920 });
+    wam.quantum(); // [1920, 2048): the timeline's 0.75 on 2000
+    for (let position = 2048; position <= 2560; position += QUANTUM) {
+      t.positionFrames = position;
+      wam.quantum(); // up to [2432, 2560), then 2560 wraps to 1536
+    }
+    // A seek onto an event's own frame: the value before it, then the event itself on the same time.
+    Object.assign(t, { loopEnabled: false, positionFrames: 2000 });
+    wam.quantum();
+    expect(told).toEqual([
+      [1, 0.25, 0],
+      [1, 0.5, 1536],
+      [1, 0.5, 1920], // the jump from 1664 (expected) to 1920 is a seek too
+      [1, 0.75, 2000],
+      [1, 0.5, 1536], // the loop wrap
+      [1, 0.5, 2000], // the seek onto 2000: the value before it ...
+      [1, 0.75, 2000], // ... then its own event
+    ]);
+    const last = automation().slice(-2);
+    expect(last.map((event) => event.time)).toEqual([(10 * QUANTUM) / SR, (10 * QUANTUM) / SR]); // the 10th quantum
+  });
+
+  it("jumpTo (a live render's start, between quanta) hands the values at once (time 0) on the start frame; the dispatches after it hand nothing again", () => {
+    const wam = lanesWithProcessor([], [{ frame: 1000, id: "gain", value: 0.5 }], { gain: 0.25 });
+    const told: number[][] = [];
+    wam.lanes.parameterTap = {
+      liveParameter: (_node, param, value, frame) => told.push([param, value, frame]),
+    };
+    wam.lanes.jumpTo(1200, 0);
+    const automation = () => wam.handed.filter((event) => event.type === "wam-automation");
+    expect(automation()).toEqual([{ type: "wam-automation", time: 0, bytes: [], value: 0.5 }]);
+    expect(told).toEqual([[1, 0.5, 1200]]);
+    // Play took effect in the quantum just rendered ([1200, 1328)), then the next: no jump either time.
+    wam.transport.running = true;
+    wam.transport.positionFrames = 1328;
+    wam.quantum();
+    wam.transport.positionFrames = 1456;
+    wam.quantum();
+    expect(automation()).toHaveLength(1);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A WAM node's recorded parameters (wam-recorded-automation.ts): offline, its initial value and the
- * graph's wam-automation events; in real time, the graph's value on frame 0, then the changes the
- * audio thread handed the plugin, each from the frame it landed on, per frame or per block.
+ * graph's wam-automation events; in real time, the value the plugin held when the render started (the
+ * graph's on frame 0 where its automation sets one), then the changes the audio thread handed the
+ * plugin, each from the frame it landed on, per frame or per block.
  */
 import { describe, expect, it } from "vitest";
 import { type RenderRequestInput, RenderRequestSchema } from "../../../src/contracts/render";
@@ -58,7 +59,8 @@ function setup(resolution: "frame" | "block") {
       return handle;
     },
   };
-  const record = async (live?: WamLiveParameterChange[]) => {
+  const record = async (handed?: WamLiveParameterChange[], held: Record<string, number> = {}) => {
+    const live = handed === undefined ? undefined : { handed, held: new Map([["fx", held]]) };
     const automation = await wamParameterAutomation(request, [wam], 1200, host, live);
     const lanes = automation.fx as Record<string, string>;
     return {
@@ -97,6 +99,23 @@ describe("wamParameterAutomation", () => {
     expect(mix).toEqual(runs([1, 1200]));
     // Without changes handed over (say, the transport never reached them): the graph's frame-0 value.
     expect((await setup("frame").record([])).gain).toEqual(runs([0.25, 1200]));
+  });
+
+  it("live: what the plugin held when the render started (set live before it, or in its GUI) is the first value, until a change is handed over", async () => {
+    // mix: held 0.375, then a change on frame 600. gain: held 3, but the render's start was a jump
+    // (a seek to its start), where the audio thread hands each automated parameter the graph's value.
+    const handed: WamLiveParameterChange[] = [
+      { node: "fx", param: 1, value: 0.25, frame: 0 },
+      { node: "fx", param: 0, value: 0.875, frame: 600 },
+    ];
+    const { gain, mix } = await setup("frame").record(handed, { mix: 0.375, gain: 3 });
+    expect(mix).toEqual(runs([0.375, 600], [0.875, 1200]));
+    expect(gain).toEqual(runs([0.25, 1200]));
+    // Nothing handed over: the held values throughout (the graph's own step was not played).
+    expect((await setup("frame").record([], { mix: 0.375, gain: 3 })).gain).toEqual(runs([3, 1200]));
+    // A parameter the plugin did not report, or reported as no number: the graph's value on frame 0.
+    expect((await setup("frame").record([], { mix: Number.NaN })).mix).toEqual(runs([1, 1200]));
+    expect((await setup("frame").record([], { mix: Number.NaN })).gain).toEqual(runs([0.25, 1200]));
   });
 
   it("live per block: one value per 128 frames, the block's first frame's", async () => {
