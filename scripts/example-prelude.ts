@@ -88,6 +88,7 @@ import type { FaustRegistry } from "../src/faust/registry";
 import type { AudioWorkletEngineClient } from "../src/hosts/audioworklet/audioworklet-client";
 import type { CommandFeeder, FeederRing } from "../src/hosts/audioworklet/command-feeder";
 import type { StageCompiler } from "../src/hosts/audioworklet/stage-latency";
+import type { RoutedValue } from "../src/hosts/audioworklet/wam-parameter-route";
 import type { BufferStore } from "../src/hosts/in-process/buffer-store";
 import type { EnginePool } from "../src/hosts/in-process/engine-pool";
 import type { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
@@ -113,6 +114,7 @@ import type { WaveformPeaks } from "../src/studio/waveform-peaks";
 import type { TestDoubleEngineClient } from "../src/testing/test-double";
 import type { WamConstructor, WamLoadPolicy } from "../src/wam/load-wam";
 import type { PartitionedGraph } from "../src/wam/partition";
+import type { WamNodeLike } from "../src/wam/wam-module";
 
 export interface ExampleNames {
   /** The engine, as applications hold it. */
@@ -397,6 +399,11 @@ export interface ExampleNameOverrides {
     pickFiles(accept: string): Promise<File[]>;
   };
   "src/studio/take-recorder.ts": { recorder: TakeRecorder; engine: RealtimeEngineClient };
+  /** A playing WAM's node, and where its routed values go (the primary's port). */
+  "src/hosts/audioworklet/wam-parameter-route.ts": {
+    wamNode: WamNodeLike;
+    post(values: RoutedValue[]): void;
+  };
   "src/testing/": { client: TestDoubleEngineClient };
   "src/wam/": {
     graph: GraphDescriptor;

@@ -393,6 +393,48 @@ const api = {
   },
 
   /**
+   * The fixture's GUI slider moved to 0.375 during a 1 s live render of constant 1 through it, once
+   * the playhead is past 0.3 s: where the render's record of the gain changes, and where its output.
+   */
+  async guiMoveDuringRender() {
+    const graph: GraphDescriptorInput = {
+      version: "v1alpha",
+      nodes: [
+        { name: "one", node_id: "builtin:constant", params: { offset: 1 } },
+        fixture({ inputs: ["one"] }),
+      ],
+      output: "fx",
+    };
+    const engine = client();
+    await engine.loadGraph(graph);
+    const container = document.querySelector("#gui") as HTMLElement;
+    const unmount = await engine.mountWamGui("fx", container);
+    const control = container.querySelector<HTMLInputElement>('[data-parameter-id="gain"]');
+    if (control === null) throw new Error("the fixture's GUI has no gain control");
+    const rendering = renderChannels(graph, 1, {
+      options: { offline: false, record_automation: { nodes: ["fx"] } },
+    });
+    while (engine.readTransport().positionFrames < 0.3 * SAMPLE_RATE)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    const movedAt = engine.readTransport().positionFrames;
+    control.value = "0.375";
+    control.dispatchEvent(new Event("input"));
+    const { result, channels } = await rendering;
+    unmount();
+    const handle = result.extensions.automation?.fx?.gain;
+    const record = handle ? ((await engine.readBuffer(handle))[0] as Float32Array) : new Float32Array(0);
+    const output = channels[0] as Float32Array;
+    return {
+      status: result.status,
+      movedAt,
+      recordChanges: changes(record),
+      outputChanges: changes(output),
+      recordValues: [record[0], record[record.length - 1]],
+      outputValues: [output[0], output[output.length - 1]],
+    };
+  },
+
+  /**
    * The fixture's gain automated 0.25 up to 0.5 s and 1 from there, played live in a loop
    * [0.25 s, 0.75 s) for 2.5 s: what the plugin reports (getParameter) at moments of the play,
    * each with the transport frames read just before and after the question.

@@ -31,6 +31,7 @@ import type { EngineAssets } from "../assets/engine-assets";
 import { type ReturnLayout, returnSlots } from "./return-graph";
 import { MAX_MERGED_CHANNELS, type MergedSignals, mergeSignals } from "./signal-merger";
 import { type BuiltWam, type BuiltWamGraph, buildWamGraph, type WamFault } from "./wam-graph";
+import { routeParameterSets } from "./wam-parameter-route";
 
 function returnLayoutOf(built: BuiltWamGraph): ReturnLayout {
   return { output: built.output.channels, stems: built.captures.map((capture) => capture.channels) };
@@ -201,6 +202,24 @@ export class LiveWamGraph {
         ),
       ),
     });
+    // A plugin GUI's parameter changes go through the primary too, so they land on a known frame and
+    // a live render records them (wam-parameter-route.ts).
+    for (const wam of built.wams) {
+      routeParameterSets(
+        wam.node,
+        wam.params.map((param) => param.id),
+        (values) =>
+          this.port.postMessage({
+            type: "wam-events",
+            instanceId: wam.instance.instanceId,
+            frames: values.map(() => -1),
+            events: values.map(({ id, value }) => ({
+              type: "wam-automation",
+              data: { id, value, normalized: false },
+            })),
+          }),
+      );
+    }
     // A stage joins at its next quantum after the group exists; commands for its nodes need it joined.
     // A context that does not run renders no quantum: then the stages join when it does.
     if (this.host.context.state === "running") {
