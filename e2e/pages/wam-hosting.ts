@@ -53,6 +53,18 @@ function fixture(extra: Partial<GraphDescriptorInput["nodes"][number]> = {}, sta
   };
 }
 
+/** Constant 1 through the fixture ("fx", with `extra`'s fields): the output is the fixture's gain. */
+function oneThroughFixture(extra: Partial<GraphDescriptorInput["nodes"][number]> = {}): GraphDescriptorInput {
+  return {
+    version: "v1alpha",
+    nodes: [
+      { name: "one", node_id: "builtin:constant", params: { offset: 1 } },
+      fixture({ inputs: ["one"], ...extra }),
+    ],
+    output: "fx",
+  };
+}
+
 function maxDiff(a: Float32Array, b: Float32Array): number {
   let max = a.length === b.length ? 0 : Number.POSITIVE_INFINITY;
   for (let i = 0; i < Math.min(a.length, b.length); i++)
@@ -354,14 +366,7 @@ const api = {
    * through it, the output is the gain. Returns each record's values and the output's.
    */
   async heldValuesStartTheRecord() {
-    const graph: GraphDescriptorInput = {
-      version: "v1alpha",
-      nodes: [
-        { name: "one", node_id: "builtin:constant", params: { offset: 1 } },
-        fixture({ inputs: ["one"] }),
-      ],
-      output: "fx",
-    };
+    const graph = oneThroughFixture();
     const engine = client();
     const options = { offline: false, record_automation: { nodes: ["fx"] } };
     const recordAndOutput = async () => {
@@ -397,14 +402,7 @@ const api = {
    * the playhead is past 0.3 s: where the render's record of the gain changes, and where its output.
    */
   async guiMoveDuringRender() {
-    const graph: GraphDescriptorInput = {
-      version: "v1alpha",
-      nodes: [
-        { name: "one", node_id: "builtin:constant", params: { offset: 1 } },
-        fixture({ inputs: ["one"] }),
-      ],
-      output: "fx",
-    };
+    const graph = oneThroughFixture();
     const engine = client();
     await engine.loadGraph(graph);
     const container = document.querySelector("#gui") as HTMLElement;
@@ -440,25 +438,17 @@ const api = {
    * each with the transport frames read just before and after the question.
    */
   async automationInALoop() {
-    const graph: GraphDescriptorInput = {
-      version: "v1alpha",
-      nodes: [
-        { name: "one", node_id: "builtin:constant", params: { offset: 1 } },
-        fixture({
-          inputs: ["one"],
-          automation: {
-            gain: {
-              kind: "breakpoints",
-              points: [
-                { time: 0, value: 0.25, curve: "step" },
-                { time: 0.5, value: 1, curve: "step" },
-              ],
-            },
-          },
-        }),
-      ],
-      output: "fx",
-    };
+    const graph = oneThroughFixture({
+      automation: {
+        gain: {
+          kind: "breakpoints",
+          points: [
+            { time: 0, value: 0.25, curve: "step" },
+            { time: 0.5, value: 1, curve: "step" },
+          ],
+        },
+      },
+    });
     const engine = client();
     await engine.loadGraph(graph);
     await engine.setLoop({ start_seconds: 0.25, end_seconds: 0.75 });
@@ -741,14 +731,7 @@ const api = {
 
   /** Live commands a WAM node refuses: the errors' codes, paths and messages; then a render plays on. */
   async liveWamErrors() {
-    const graph: GraphDescriptorInput = {
-      version: "v1alpha",
-      nodes: [
-        { name: "one", node_id: "builtin:constant", params: { offset: 1 } },
-        fixture({ inputs: ["one"] }),
-      ],
-      output: "fx",
-    };
+    const graph = oneThroughFixture();
     const engine = client();
     await engine.loadGraph(graph);
     const attempt = async (call: () => Promise<unknown>) => {
