@@ -463,21 +463,24 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     });
   });
 
-  test("a change made in a WAM's own GUI during a live render is recorded on the frame the output steps on", async ({
-    page,
-  }) => {
-    const api = await open(page);
-    await api.resume();
-    const run = await api.guiMoveDuringRender();
-    console.log(JSON.stringify(run));
-    expect(run.status).toBe("ok");
-    // One step, after the slider moved (it lands on the plugin's next quantum), the same frame in both.
-    expect(run.outputChanges).toHaveLength(1);
-    expect(run.recordChanges).toEqual(run.outputChanges);
-    expect(run.outputChanges[0]).toBeGreaterThanOrEqual(run.movedAt);
-    expect(run.outputValues).toEqual([1, 0.375]);
-    expect(run.recordValues).toEqual([1, 0.375]);
-  });
+  for (const slider of ["plain", "normalized"] as const) {
+    test(`a change made in a WAM's own GUI during a live render is recorded on the frame the output steps on (${slider} value)`, async ({
+      page,
+    }) => {
+      const api = await open(page);
+      await api.resume();
+      // The normalized slider sends 0.5234375 of the gain's [-8, 8]: 0.375 in its units.
+      const run = await api.guiMoveDuringRender(slider === "normalized");
+      console.log(JSON.stringify(run));
+      expect(run.status).toBe("ok");
+      // One step, after the slider moved (it lands on the plugin's next quantum), the same frame in both.
+      expect(run.outputChanges).toHaveLength(1);
+      expect(run.recordChanges).toEqual(run.outputChanges);
+      expect(run.outputChanges[0]).toBeGreaterThanOrEqual(run.movedAt);
+      expect(run.outputValues).toEqual([1, 0.375]);
+      expect(run.recordValues).toEqual([1, 0.375]);
+    });
+  }
 
   test("a loop wrap gives an automated WAM parameter the timeline's value at the loop's start, not the last it played", async ({
     page,

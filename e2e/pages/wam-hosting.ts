@@ -400,14 +400,17 @@ const api = {
   /**
    * The fixture's GUI slider moved to 0.375 during a 1 s live render of constant 1 through it, once
    * the playhead is past 0.3 s: where the render's record of the gain changes, and where its output.
+   * `normalized`: its normalized slider moved instead, to 0.5234375 of [-8, 8] (0.375 too).
    */
-  async guiMoveDuringRender() {
+  async guiMoveDuringRender(normalized = false) {
     const graph = oneThroughFixture();
     const engine = client();
     await engine.loadGraph(graph);
     const container = document.querySelector("#gui") as HTMLElement;
     const unmount = await engine.mountWamGui("fx", container);
-    const control = container.querySelector<HTMLInputElement>('[data-parameter-id="gain"]');
+    const control = container.querySelector<HTMLInputElement>(
+      `[data-parameter-id="gain"]${normalized ? "[data-normalized]" : ":not([data-normalized])"}`,
+    );
     if (control === null) throw new Error("the fixture's GUI has no gain control");
     const rendering = renderChannels(graph, 1, {
       options: { offline: false, record_automation: { nodes: ["fx"] } },
@@ -415,7 +418,7 @@ const api = {
     while (engine.readTransport().positionFrames < 0.3 * SAMPLE_RATE)
       await new Promise((resolve) => setTimeout(resolve, 5));
     const movedAt = engine.readTransport().positionFrames;
-    control.value = "0.375";
+    control.value = normalized ? "0.5234375" : "0.375";
     control.dispatchEvent(new Event("input"));
     const { result, channels } = await rendering;
     unmount();

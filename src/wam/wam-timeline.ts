@@ -29,6 +29,8 @@ export interface WamParameterInfoLike {
   minValue?: number;
   maxValue?: number;
   discreteStep?: number;
+  /** The skew of its normalized range (wam-normalization.ts); 0 or absent: linear. */
+  exponent?: number;
   choices?: string[];
   units?: string;
 }

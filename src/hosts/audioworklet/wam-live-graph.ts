@@ -205,19 +205,16 @@ export class LiveWamGraph {
     // A plugin GUI's parameter changes go through the primary too, so they land on a known frame and
     // a live render records them (wam-parameter-route.ts).
     for (const wam of built.wams) {
-      routeParameterSets(
-        wam.node,
-        wam.params.map((param) => param.id),
-        (values) =>
-          this.port.postMessage({
-            type: "wam-events",
-            instanceId: wam.instance.instanceId,
-            frames: values.map(() => -1),
-            events: values.map(({ id, value }) => ({
-              type: "wam-automation",
-              data: { id, value, normalized: false },
-            })),
-          }),
+      routeParameterSets(wam.node, wam.params, (values) =>
+        this.port.postMessage({
+          type: "wam-events",
+          instanceId: wam.instance.instanceId,
+          frames: values.map(() => -1),
+          events: values.map(({ id, value }) => ({
+            type: "wam-automation",
+            data: { id, value, normalized: false },
+          })),
+        }),
       );
     }
     // A stage joins at its next quantum after the group exists; commands for its nodes need it joined.

@@ -9,11 +9,17 @@
  * its next quantum, a live render's record_automation holds them from the frame they land on, and
  * `getParameter` reads them afterwards (one audio thread takes both ports' messages in order).
  *
- * What keeps the plugin's own path: normalized values (only the plugin knows its curve from 0..1 to
- * its units, so the host could not record them in plain units), ids the plugin did not declare, and
- * values that are not finite numbers (the plugin's own answer to them is its business).
+ * A normalized value (`normalized: true`, as many GUIs' knobs send 0..1) is routed in plain units:
+ * WAM 2.0 declares each parameter's curve (minValue, maxValue, exponent), and the host applies it as
+ * the WAM SDK's plugins do (wam-normalization.ts), so the plugin ends on the value it would have set
+ * itself, and the record holds it in the units every other record of that parameter has.
+ *
+ * What keeps the plugin's own path: ids the plugin did not declare, and values that are not finite
+ * numbers (the plugin's own answer to them is its business).
  */
 import type { WamNodeLike } from "../../wam/wam-module";
+import { denormalizeWamValue } from "../../wam/wam-normalization";
+import type { WamParameterInfoLike } from "../../wam/wam-timeline";
 
 type ParameterValues = Parameters<WamNodeLike["setParameterValues"]>[0];
 
@@ -24,27 +30,31 @@ export interface RoutedValue {
 }
 
 /**
- * Makes `node.setParameterValues` send the plain values of `declared` parameters to `send`, and the
- * rest to the plugin as before; returns the undo.
+ * Makes `node.setParameterValues` send the values of `declared` parameters to `send` in plain units,
+ * and the rest to the plugin as before; returns the undo.
  * @example
- * const undo = routeParameterSets(wamNode, ["gain"], (values) => post(values));
+ * const undo = routeParameterSets(wamNode, [{ id: "gain", minValue: -8, maxValue: 8 }], (values) => post(values));
  * await wamNode.setParameterValues({ gain: { id: "gain", value: 0.5, normalized: false } }); // post([{ id: "gain", value: 0.5 }])
+ * await wamNode.setParameterValues({ gain: { id: "gain", value: 0.75, normalized: true } }); // post([{ id: "gain", value: 4 }])
  * undo();
  */
 export function routeParameterSets(
   node: WamNodeLike,
-  declared: readonly string[],
+  declared: readonly WamParameterInfoLike[],
   send: (values: RoutedValue[]) => void,
 ): () => void {
   const own = node.setParameterValues;
-  const ids = new Set(declared);
+  const infos = new Map(declared.map((info) => [info.id, info]));
   node.setParameterValues = async (values: ParameterValues) => {
     const routed: RoutedValue[] = [];
     const rest: ParameterValues = {};
     for (const [key, entry] of Object.entries(values ?? {})) {
       const id = typeof entry?.id === "string" ? entry.id : key;
-      if (entry?.normalized !== true && ids.has(id) && Number.isFinite(entry?.value)) {
-        routed.push({ id, value: entry.value });
+      const info = infos.get(id);
+      const value =
+        info && entry?.normalized === true ? denormalizeWamValue(info, entry.value) : entry?.value;
+      if (info !== undefined && Number.isFinite(value)) {
+        routed.push({ id, value: value as number });
       } else {
         Object.defineProperty(rest, key, {
           value: entry,
