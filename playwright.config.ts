@@ -1,6 +1,7 @@
 import { defineConfig } from "@playwright/test";
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./e2e/chromium";
+import { fakeCaptureArgs } from "./e2e/support/fake-capture";
 
 /** Where scripts/build-e2e-pages.mjs puts the pages (gitignored, under build/). */
 const E2E_PAGES_DIR = "build/e2e-pages";
@@ -79,7 +80,9 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     browserName: "chromium",
-    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
+    // The fake microphone is in every test's launch options: a file with options of its own gets a
+    // worker of its own, which ran alone at the end of the phase (e2e/support/fake-capture.ts).
+    launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...fakeCaptureArgs()] },
   },
   projects: [
     { name: "parallel", grepInvert: SERIAL },

@@ -2,43 +2,17 @@
 // plays what is connected; a take recorded while the transport plays holds every click on the context
 // frame a reference tap of the same source sees it on (the recording adds no delay of its own), and
 // lands on the transport at the take's start less the measured input latency. The device take comes
-// from Chromium's fake capture device playing a WAV of clicks written here.
-import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// from Chromium's fake capture device playing a WAV of clicks (e2e/support/fake-capture.ts).
 import { expect, type Page, test } from "@playwright/test";
 import { NOT_ISOLATED_PORT } from "../playwright.config";
-import { encodeWav } from "../src/audio-io/wav-codec";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium";
 import type { LiveInputApi } from "./pages/live-input";
+import { CLICK_PERIOD, CAPTURE_RATE as RATE } from "./support/fake-capture";
 
 declare global {
   interface Window {
     liveInput: LiveInputApi;
   }
 }
-
-const RATE = 48000;
-/** The fake device's file: a 4-frame click of 0.9 every CLICK_PERIOD frames from frame 1000, 2 s. */
-const CLICK_PERIOD = 12000;
-const CLICK_FILE = join(tmpdir(), `webdreamer-clicks-${process.pid}.wav`);
-{
-  const channel = new Float32Array(2 * RATE);
-  for (let at = 1000; at < channel.length; at += CLICK_PERIOD) channel.fill(0.9, at, at + 4);
-  writeFileSync(CLICK_FILE, encodeWav({ sampleRate: RATE, channels: [channel] }, { format: "pcm16" }));
-}
-
-test.use({
-  launchOptions: {
-    executablePath: CHROMIUM_PATH,
-    args: [
-      ...CHROMIUM_ARGS,
-      "--use-fake-ui-for-media-stream",
-      "--use-fake-device-for-media-stream",
-      `--use-file-for-fake-audio-capture=${CLICK_FILE}`,
-    ],
-  },
-});
 
 async function open(page: Page, url = "/e2e/pages/live-input.html") {
   page.on("pageerror", (error) => console.log(`page error: ${error.message}`));

@@ -1,22 +1,13 @@
 /**
  * Recording the live audio input in <webdreamer-studio>: an armed audio track, Record and Play take
- * Chromium's fake capture device (a WAV of clicks the fixture writes) into a new clip "Take 1" where
+ * Chromium's fake capture device (a WAV of clicks, e2e/support/fake-capture.ts) into a new clip "Take 1" where
  * recording started less the measured input latency, as one undo step, with nothing of the input
  * heard (monitoring off).
  */
 import { expect, test } from "@playwright/test";
 import { beatAtSeconds } from "../src/contracts/tempo-map";
-import {
-  clickOnsets,
-  fakeClickCapture,
-  historyLength,
-  lastAudioTake,
-  studioProject as project,
-} from "./studio-fixture";
+import { clickOnsets, historyLength, lastAudioTake, studioProject as project } from "./studio-fixture";
 import { recordPageFailures } from "./support/page-failures";
-
-/** Chromium's fake capture device plays a 4-frame click of 0.9 every 0.25 s at 48 kHz (2 s, looped). */
-test.use({ launchOptions: fakeClickCapture("studio") });
 
 test("an armed audio track records the fake capture device into a clip at the start less the input latency, one undo step", async ({
   page,

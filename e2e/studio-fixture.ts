@@ -1,12 +1,9 @@
 /**
  * What the studio's browser tests share: opening the studio on a new project, reading its project and
- * history, setting a clip's notes, test audio (a tone WAV in Node or in the page, a click file for
- * Chromium's fake capture device) and the last audio take, reading the live engine's meters, a saved
- * project rendered in Node, and the small signal measures the tests check numbers with.
+ * history, setting a clip's notes, test audio (a tone WAV in Node or in the page) and the last audio
+ * take, reading the live engine's meters, a saved project rendered in Node, and the small signal
+ * measures the tests check numbers with.
  */
-import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { expect, type Page } from "@playwright/test";
 
 import { decodeWav, encodeWav } from "../src/audio-io/wav-codec";
@@ -15,7 +12,6 @@ import { exportProject, type ProjectExport } from "../src/project/export-project
 import type { ProjectWithAudio } from "../src/project/project-package";
 import type { MidiClip, Project } from "../src/project/project-schema";
 import { unzipProject } from "../src/project/project-zip";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium";
 import { download } from "./support/downloads";
 
 /**
@@ -123,26 +119,6 @@ declare global {
   interface Window {
     toneWav(name: string, seconds: number, rate: number, frequency?: number): File;
   }
-}
-
-/**
- * Launch options for Chromium whose fake capture device plays a file of clicks: 4 frames of 0.9 every
- * 0.25 s at 48 kHz, 2 s long (the device loops it). For `test.use({ launchOptions })`.
- */
-export function fakeClickCapture(tag: string) {
-  const file = join(tmpdir(), `webdreamer-${tag}-clicks-${process.pid}.wav`);
-  const channel = new Float32Array(96000);
-  for (let at = 1000; at < channel.length; at += 12000) channel.fill(0.9, at, at + 4);
-  writeFileSync(file, encodeWav({ sampleRate: 48000, channels: [channel] }, { format: "pcm16" }));
-  return {
-    executablePath: CHROMIUM_PATH,
-    args: [
-      ...CHROMIUM_ARGS,
-      "--use-fake-ui-for-media-stream",
-      "--use-fake-device-for-media-stream",
-      `--use-file-for-fake-audio-capture=${file}`,
-    ],
-  };
 }
 
 /** The studio's last audio take as plain numbers (its first channel as an array). */

@@ -20,7 +20,6 @@ import { unzipProject } from "../src/project/project-zip";
 import { ROLL_ROW_PX, rowTop } from "../src/studio/piano-roll-math";
 import {
   clickOnsets,
-  fakeClickCapture,
   historyLength,
   lastAudioTake,
   liveRender,
@@ -36,7 +35,6 @@ import {
 import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
-test.use({ launchOptions: fakeClickCapture("studio-scenario") });
 test.describe.configure({ mode: "serial" });
 
 /** The piano roll's zoom (studio-element.ts): pixels per beat. */
