@@ -137,18 +137,6 @@ const api = {
       offCalledAt,
     };
   },
-
-  /** A live render's record_midi while startMidiRecording's recording runs: its error. */
-  async midiWhileRecording() {
-    const c = client();
-    await c.startMidiRecording();
-    const error = await c.render(request(await graph(), 0.05)).then(
-      () => "rendered",
-      (e: unknown) => (e as Error).message,
-    );
-    await c.stopMidiRecording();
-    return error;
-  },
 };
 
 export type LiveRenderRecordsApi = typeof api;
