@@ -6,8 +6,9 @@
 // MIDI File reads back (@tonejs/midi) to the same notes within a tick. A take (startMidiRecording)
 // running around such a render: the render's record is what it is alone, and the take holds the live
 // notes sent before, in and after it on their frames, its elapsed frames counted from its own start.
-import { expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import * as tonejsMidi from "@tonejs/midi";
+import { NOT_ISOLATED_PORT } from "../playwright.config";
 import type { LiveRenderRecordsApi } from "./pages/live-render-records";
 
 // @tonejs/midi is CommonJS: in Node its exports arrive under `default`.
@@ -104,16 +105,15 @@ test("a live render returns the recorded automation and the MIDI played, timelin
   });
 });
 
-test("a take around a live render recording MIDI: the render records what it records alone, the take the live MIDI before, in and after it", async ({
-  page,
-}) => {
+/** takeAroundRender on the page at `url`, checked; `dataPlane`: what the page must run on. */
+async function takeAroundRender(page: Page, url: string, dataPlane: string) {
   page.on("pageerror", (error) => console.log(`page error: ${error.message}`));
-  await page.goto("/e2e/pages/live-render-records.html");
+  await page.goto(url);
   await page.waitForFunction(() => window.liveRenderRecords !== undefined);
-  await page.evaluate(() => window.liveRenderRecords.start());
+  expect((await page.evaluate(() => window.liveRenderRecords.start())).dataPlane).toBe(dataPlane);
   const run = await page.evaluate(() => window.liveRenderRecords.takeAroundRender());
   const { sampleRate, alone, inside, take } = run;
-  console.log(JSON.stringify({ alone: alone.midi, take }));
+  console.log(JSON.stringify({ dataPlane, alone: alone.midi, take }));
   const at = (seconds: number) => Math.round(seconds * sampleRate);
 
   // The render inside the take records exactly what it records alone: the timeline's note 60, note 64
@@ -152,4 +152,15 @@ test("a take around a live render recording MIDI: the render records what it rec
   expect(r0 - b1).toBeGreaterThan(at(0.25));
   expect(a0 - r1).toBeGreaterThan(at(0.6) - at(0.4));
   expect(take.elapsedFrames).toBeGreaterThan(a1);
+}
+
+test("a take around a live render recording MIDI: the render records what it records alone, the take the live MIDI before, in and after it", async ({
+  page,
+}) => {
+  await takeAroundRender(page, "/e2e/pages/live-render-records.html", "shared_memory");
+});
+
+test("the same over the MessagePort fallback (no cross-origin isolation)", async ({ page }) => {
+  const url = `http://127.0.0.1:${NOT_ISOLATED_PORT}/e2e/pages/live-render-records.html`;
+  await takeAroundRender(page, url, "message_port");
 });

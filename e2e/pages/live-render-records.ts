@@ -107,7 +107,7 @@ const api = {
   async start() {
     engine = await AudioWorkletEngineClient.start({ connect: false });
     await engine.context.resume();
-    return { sampleRate: engine.context.sampleRate };
+    return { sampleRate: engine.context.sampleRate, dataPlane: engine.dataPlane };
   },
 
   /**
