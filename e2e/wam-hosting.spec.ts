@@ -463,6 +463,60 @@ test.describe("WAM hosting, live (AudioWorklet real time)", () => {
     });
   });
 
+  test("a take around a live render recording a WAM's parameters and MIDI: the render records what it records alone, the take the live notes before, in and after it", async ({
+    page,
+  }) => {
+    const api = await open(page);
+    await api.resume();
+    const run = await api.takeAroundWamRender();
+    console.log(JSON.stringify({ alone: run.alone, take: run.take }));
+    const { alone, inside, take } = run;
+    // Alone: the timeline's note 60 and note 67 sent live; the gain as handed to the plugin, the
+    // automation's steps and the live 0.75 on frame 16000.
+    expect(alone).toEqual({
+      status: "ok",
+      error: null,
+      midi: [
+        { frame: 3001, status: 0x90, data1: 60, data2: 127 },
+        { frame: 5001, status: 0x80, data1: 60, data2: 0 },
+        { frame: 12000, status: 0x90, data1: 67, data2: 127 },
+        { frame: 14000, status: 0x80, data1: 67, data2: 0 },
+      ],
+      gainLength: 24000,
+      gainChanges: [1000, 7777, 16000],
+      gainValues: [0.25, 0.5, 0.125, 0.75],
+    });
+    // Inside the take: the same records and the same samples.
+    expect(inside).toEqual(alone);
+    expect(run.outputDiff).toBe(0);
+    expect(run.outputChanges).toEqual([1000, 3001, 5001, 7777, 12000, 14000, 16000]);
+    // The take: the live notes only (not the timeline's 60, no parameter change), on their frames.
+    expect(take.lost).toBe(0);
+    expect(take.events.map(({ node, type, note, frame }) => [node, type, note, frame])).toEqual([
+      ["fx", "note_on", 72, run.before[0]],
+      ["fx", "note_off", 72, run.before[1]],
+      ["fx", "note_on", 67, 12000],
+      ["fx", "note_off", 67, 14000],
+      ["fx", "note_on", 74, run.after[0]],
+      ["fx", "note_off", 74, run.after[1]],
+    ]);
+    // Elapsed from the take's own start: with the frames within a stretch of play, the render's counted.
+    const [b0, b1, r0, r1, a0, a1] = take.events.map((e) => e.elapsedFrames) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    expect(b0).toBeGreaterThan(0);
+    expect(b1 - b0).toBe(run.before[1] - run.before[0]);
+    expect(r1 - r0).toBe(2000);
+    expect(a1 - a0).toBe(run.after[1] - run.after[0]);
+    expect(r0 - b1).toBeGreaterThan(12000);
+    expect(a0 - r1).toBeGreaterThan(24000 - 14000);
+  });
+
   for (const slider of ["plain", "normalized"] as const) {
     test(`a change made in a WAM's own GUI during a live render is recorded on the frame the output steps on (${slider} value)`, async ({
       page,

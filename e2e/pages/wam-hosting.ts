@@ -78,6 +78,22 @@ function peakOf(channel: Float32Array): number {
   return peak;
 }
 
+/**
+ * Resolves once the transport plays at or past frame `frame` and before frame `before`; returns the
+ * frame it had reached. takeAroundWamRender's transport plays past its render's frames, so a span
+ * below them is the render's own.
+ */
+async function playedPast(frame: number, before = Number.POSITIVE_INFINITY): Promise<number> {
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const state = client().readTransport();
+    if (state.running && state.positionFrames >= frame && state.positionFrames < before)
+      return state.positionFrames;
+    if (performance.now() > deadline) throw new Error(`the transport never passed frame ${frame}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
 /** Frames where the signal changes by more than `threshold` from the frame before. */
 function changes(channel: Float32Array, threshold = 1e-6): number[] {
   const found: number[] = [];
@@ -356,6 +372,102 @@ const api = {
       maxDiffRestored: maxDiff(restoredLeft as Float32Array, expected.channels[0] as Float32Array),
       maxDiffUntouched: maxDiff(untouched.channels[0] as Float32Array, expected.channels[0] as Float32Array),
       peak: peakOf(restoredLeft as Float32Array),
+    };
+  },
+
+  /**
+   * A take (startMidiRecording) running around a live render of a WAM graph that records the fixture's
+   * parameters and MIDI (record_automation, record_midi), against the same render alone. Constant 1
+   * through the fixture: its gain automated (0.25, 0.5 from frame 1000, 0.125 from 7777) and set live
+   * to 0.75 on frame 16000, note 60 on its timeline for frames 3001 to 5001, note 67 sent live for
+   * 12000 to 14000 (the render's frames, all timed). The graph plays from frame 96000 (2 s), after the
+   * render's; the take gets note 72 sent before the render and 74 after it, each timed 0.1 s ahead of
+   * the transport. Returns each render's records and the frames of the take's notes.
+   */
+  async takeAroundWamRender() {
+    const engine = client();
+    const playsFrom = 2 * SAMPLE_RATE;
+    const graph = oneThroughFixture({
+      automation: {
+        gain: {
+          kind: "breakpoints",
+          points: [
+            { time: 0, value: 0.25, curve: "step" },
+            { time: 1000 / SAMPLE_RATE, value: 0.5, curve: "step" },
+            { time: 7777 / SAMPLE_RATE, value: 0.125, curve: "step" },
+          ],
+        },
+      },
+      midi: [
+        { type: "note", time: 3001 / SAMPLE_RATE, duration: 2000 / SAMPLE_RATE, note: 60, velocity: 127 },
+      ],
+    });
+    const options = { offline: false, record_automation: { nodes: ["fx"] }, record_midi: { nodes: ["fx"] } };
+    await engine.loadGraph(graph);
+    await engine.seek(playsFrom / SAMPLE_RATE);
+    await engine.play();
+    const render = async () => {
+      const rendering = renderChannels(graph, 0.5, { options });
+      await playedPast(2400, playsFrom);
+      await Promise.all([
+        engine.sendMidi(
+          "fx",
+          { type: "note_on", note: 67, velocity: 127 },
+          { atSeconds: 12000 / SAMPLE_RATE },
+        ),
+        engine.sendMidi("fx", { type: "note_off", note: 67 }, { atSeconds: 14000 / SAMPLE_RATE }),
+        engine.setParameter("fx", "gain", 0.75, { atSeconds: 16000 / SAMPLE_RATE }),
+      ]);
+      const { result, channels } = await rendering;
+      const handle = result.extensions.automation?.fx?.gain;
+      const gain = handle ? ((await engine.readBuffer(handle))[0] as Float32Array) : new Float32Array(0);
+      const output = channels[0] as Float32Array;
+      return {
+        status: result.status,
+        error: result.error,
+        midi: result.extensions.midi?.fx ?? [],
+        gainLength: gain.length,
+        gainChanges: changes(gain),
+        gainValues: [0, 1000, 7777, 16000].map((i) => gain[i]),
+        output,
+      };
+    };
+    /** Note `note` to the fixture on and off 0.1 s ahead of the transport, 0.05 s long, both played. */
+    const timedNote = async (note: number): Promise<[on: number, off: number]> => {
+      const on = engine.readTransport().positionFrames + 4800;
+      const off = on + 2400;
+      await engine.sendMidi("fx", { type: "note_on", note, velocity: 90 }, { atSeconds: on / SAMPLE_RATE });
+      await engine.sendMidi("fx", { type: "note_off", note }, { atSeconds: off / SAMPLE_RATE });
+      await playedPast(off + 128);
+      return [on, off];
+    };
+
+    const alone = await render();
+    await engine.startMidiRecording();
+    const before = await timedNote(72);
+    const inside = await render();
+    const after = await timedNote(74);
+    const take = await engine.stopMidiRecording();
+    await engine.stop();
+    const { output: aloneOutput, ...aloneRecords } = alone;
+    const { output: insideOutput, ...insideRecords } = inside;
+    return {
+      alone: aloneRecords,
+      inside: insideRecords,
+      outputDiff: maxDiff(aloneOutput, insideOutput),
+      outputChanges: changes(insideOutput),
+      before,
+      after,
+      take: {
+        events: take.events.map((e) => ({
+          node: e.node,
+          type: e.message.type,
+          note: "note" in e.message ? e.message.note : -1,
+          frame: e.frame,
+          elapsedFrames: e.elapsedFrames,
+        })),
+        lost: take.lost,
+      },
     };
   },
 

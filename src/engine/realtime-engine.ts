@@ -68,7 +68,7 @@ export interface PieceTap {
 
 /**
  * Audio: sees every MIDI message sent to the running engine (sendMidi, and scheduleEvents' scheduled
- * ones) as it applies, on the frame it applies on: a MIDI recording (live-midi-recorder.ts) keeps them.
+ * ones) as it applies, on the frame it applies on: a MIDI recording (midi-record-tap.ts) keeps them.
  * Must not allocate.
  */
 export interface LiveMidiTap {

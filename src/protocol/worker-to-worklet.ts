@@ -7,6 +7,13 @@
 import type { BlockHandle, DoorbellHandle, RingHandle } from "../dataplane/data-plane";
 import type { GraphProgram, TimelineEntry } from "../engine/graph-program";
 
+/**
+ * The recordings the MIDI recording ring carries side by side (midi-record-tap.ts): "take", the user's
+ * (startMidiRecording: the live MIDI applied), and "render", a live render's record (record_midi and
+ * the WAM parameter changes of record_automation: live and scheduled MIDI, and those changes).
+ */
+export type MidiRecordSlot = "take" | "render";
+
 export type WorkerToWorkletMessage =
   /**
    * The command ring (bytes in), the doorbell a live render's capture rings, and the Worker's own
@@ -18,7 +25,7 @@ export type WorkerToWorkletMessage =
       commands: RingHandle;
       bell: DoorbellHandle;
       progress: BlockHandle;
-      /** The MIDI recording ring (live-midi-recorder.ts): the processor writes, the Worker drains. */
+      /** The MIDI recording ring (midi-record-tap.ts): the processor writes, the Worker drains. */
       midiRecord: RingHandle;
     }
   /**
@@ -43,11 +50,11 @@ export type WorkerToWorkletMessage =
       stage?: number;
     }
   /**
-   * Starts (`on`) or stops recording live MIDI into the MIDI recording ring. Answered by
-   * midi-record-started, or midi-record-stopped with what was recorded.
+   * Starts (`on`) or stops one recording of the MIDI recording ring, `slot`: the user's take or a
+   * live render's record (MidiRecordSlot); the other slot records on untouched. Answered by
+   * midi-record-started, or midi-record-stopped with what the slot recorded.
    */
-  /** `scheduled`: scheduleEvents' messages are recorded too (a live render's MIDI record). */
-  | { type: "midi-record"; id: number; on: boolean; scheduled?: boolean }
+  | { type: "midi-record"; id: number; on: boolean; slot: MidiRecordSlot }
   /**
    * The value program node `node`'s parameter `param` (its index) has now: read once between two
    * quanta, after the commands already in the ring. Answered by parameter-value.

@@ -15,7 +15,7 @@ export interface HeldTransport {
  */
 export type WorkletToWorkerMessage =
   | { type: "loaded"; id: number }
-  /** Live MIDI is recorded from now on. */
+  /** The slot asked for records from now on. */
   | { type: "midi-record-started"; id: number }
   /**
    * A parameter's value (get-parameter) and the transport frame it belongs to: the value the node had
@@ -23,9 +23,9 @@ export type WorkletToWorkerMessage =
    */
   | { type: "parameter-value"; id: number; value: number; frame: number }
   /**
-   * Recording stopped: `recorded` messages went into the ring since the start (drain until that many
-   * have arrived: over MessagePorts the last ones travel on the ring's own port), `lost` did not fit,
-   * and the transport played `elapsedFrames` frames meanwhile.
+   * The slot stopped recording: `recorded` of its records went into the ring since its start (drain
+   * until that many of its records have arrived: over MessagePorts the last ones travel on the ring's
+   * own port), `lost` did not fit, and the transport played `elapsedFrames` frames meanwhile.
    */
   | { type: "midi-record-stopped"; id: number; recorded: number; lost: number; elapsedFrames: number }
   /** A lane message was applied: from the next quantum on the parameter follows it. */

@@ -104,18 +104,22 @@ describe("the audio-thread operations allocate nothing", () => {
     expect(result.growth).toBeLessThan(MAX_GROWTH_BYTES);
   });
 
-  it("MidiRecordTap.liveMidi and liveParameter (a MIDI recording's audio-thread half) into a SpscRing, full or not", async () => {
+  it("MidiRecordTap.liveMidi and liveParameter (a MIDI recording's audio-thread half), both slots armed, into a SpscRing, full or not", async () => {
     const ring = SpscRing.create(64 * MIDI_RECORD_FIELDS, Float64Array);
     const tap = new MidiRecordTap(ring);
     const out = new Float64Array(64 * MIDI_RECORD_FIELDS);
-    tap.start(0, true); // a live render's record: scheduled and live messages alike
+    // A take and a live render's record at once: a live message is written for each slot.
+    tap.start("take", 0);
+    tap.start("render", 0);
     const result = await measure((i) => {
       tap.liveMidi(i & 7, 0x90, i & 0x7f, 100, i * 128, i * 128, (i & 1) === 0);
       tap.liveParameter(i & 7, i & 3, i * 0.5, i * 128, i * 128); // a WAM parameter change
       if (i % 100 === 0) ring.pop(out); // drained now and then: the ring is full in between
     });
-    expect(tap.recorded).toBeGreaterThan(0);
-    expect(tap.lost).toBeGreaterThan(0);
+    for (const counts of [tap.stop("take", 0), tap.stop("render", 0)]) {
+      expect(counts.recorded).toBeGreaterThan(0);
+      expect(counts.lost).toBeGreaterThan(0);
+    }
     expect(result.collections).toBe(0);
     expect(result.growth).toBeLessThan(MAX_GROWTH_BYTES);
   });

@@ -519,7 +519,8 @@ export class AudioWorkletEngineClient
 
   /**
    * Records the live MIDI the engine plays from now on (LiveMidiRecorder); a recording running
-   * starts over.
+   * starts over. A live render recording MIDI (record_midi) or WAM parameters runs beside it: each
+   * keeps its own record.
    * @example
    * await engine.startMidiRecording();
    */
@@ -527,12 +528,6 @@ export class AudioWorkletEngineClient
     await this.call((remote) => remote.startMidiRecording());
   }
 
-  /**
-   * Stops recording and returns every live message played since the start, on the frames the audio
-   * thread applied them (LiveMidiRecorder; recordedMidiEvents makes MidiEvents of a node's).
-   * @example
-   * const take = await engine.stopMidiRecording();
-   */
   /**
    * A parameter's value in the playing engine: an engine node's, read on the audio thread between two
    * quanta (WorkletDriver.getParameter); a WAM node's, as its processor reports it
@@ -562,6 +557,12 @@ export class AudioWorkletEngineClient
     }
   }
 
+  /**
+   * Stops recording and returns every live message played since the start, on the frames the audio
+   * thread applied them (LiveMidiRecorder; recordedMidiEvents makes MidiEvents of a node's).
+   * @example
+   * const take = await engine.stopMidiRecording();
+   */
   async stopMidiRecording(): Promise<MidiRecording> {
     return this.call((remote) => remote.stopMidiRecording());
   }

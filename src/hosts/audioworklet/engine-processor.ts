@@ -421,7 +421,6 @@ export class EngineProcessor extends AudioWorkletProcessor {
     }
   }
 
-  /** Control: starts or stops the MIDI recording (midi-record-tap.ts). */
   /**
    * Control (between quanta): one parameter's value, answered in one message. Commands already in the
    * ring were sent before the request: they apply first, as the call order says.
@@ -446,6 +445,10 @@ export class EngineProcessor extends AudioWorkletProcessor {
     });
   }
 
+  /**
+   * Control: starts or stops one slot of the MIDI recording (midi-record-tap.ts: the take or a live
+   * render's record); the other slot records on.
+   */
   private recordMidi(
     worker: TypedPort<WorkletToWorkerMessage, WorkerToWorkletMessage>,
     message: Extract<WorkerToWorkletMessage, { type: "midi-record" }>,
@@ -457,17 +460,14 @@ export class EngineProcessor extends AudioWorkletProcessor {
     // recorded, or not) first, as the call order says.
     if (this.commands) this.decoder.decode(this.commands, this.group ?? realtime);
     if (message.on) {
-      tap.start(realtime.playedFrames, message.scheduled === true);
+      tap.start(message.slot, realtime.playedFrames);
       worker.postMessage({ type: "midi-record-started", id: message.id });
       return;
     }
-    const elapsedFrames = tap.stop(realtime.playedFrames);
     worker.postMessage({
       type: "midi-record-stopped",
       id: message.id,
-      recorded: tap.recorded,
-      lost: tap.lost,
-      elapsedFrames,
+      ...tap.stop(message.slot, realtime.playedFrames),
     });
   }
 

@@ -1,13 +1,15 @@
 /**
  * MidiRecordReader (engine Worker): drains the MIDI recording ring the audio thread fills
- * (midi-record-tap.ts) into RecordedMidiEvents, naming each node as it drains. The driver drains it
- * every MIDI_RECORD_DRAIN_MS while a recording runs, so the ring never fills in a long take. A live
- * render's recording carries the parameter changes handed to WAM plugins too: they are kept apart.
+ * (midi-record-tap.ts) into RecordedMidiEvents, naming each node as it drains, and sorts each record
+ * into the recording it belongs to (its slot: the user's take, a live render's record). The driver
+ * drains it every MIDI_RECORD_DRAIN_MS while either records, so the ring never fills in a long take. A
+ * live render's record carries the parameter changes handed to WAM plugins too: they are kept apart.
  */
 import type { RecordedMidiEvent } from "../../api/midi-recording";
 import { liveMidiMessageOf } from "../../contracts/live-midi";
 import type { DataRing } from "../../dataplane/spsc-ring";
-import { MIDI_RECORD_FIELDS } from "./midi-record-tap";
+import type { MidiRecordSlot } from "../../protocol/worker-to-worklet";
+import { MIDI_RECORD_FIELDS, MIDI_RECORD_SLOT_TAGS } from "./midi-record-tap";
 
 /** A parameter change handed to a WAM plugin (a live render's record_automation). */
 export interface RecordedParameterChange {
@@ -20,14 +22,32 @@ export interface RecordedParameterChange {
   elapsedFrames: number;
 }
 
+/** What one slot's recording holds so far. */
+export interface SlotRecords {
+  events: RecordedMidiEvent[];
+  /** Always empty for the take: only a live render's record carries them. */
+  parameters: RecordedParameterChange[];
+}
+
 /** How often a running recording is drained. */
 export const MIDI_RECORD_DRAIN_MS = 100;
 
+/** Each slot by the tag its message records carry. */
+const SLOT_OF_TAG = new Map(
+  Object.entries(MIDI_RECORD_SLOT_TAGS).map(([slot, tag]) => [tag, slot as MidiRecordSlot]),
+);
+
+interface SlotState extends SlotRecords {
+  /** Records of the slot drained since it was opened, named or not. */
+  received: number;
+}
+
+function emptySlot(): SlotState {
+  return { events: [], parameters: [], received: 0 };
+}
+
 export class MidiRecordReader {
-  /** Records drained since the last reset(), named or not. */
-  received = 0;
-  private events: RecordedMidiEvent[] = [];
-  private parameters: RecordedParameterChange[] = [];
+  private readonly slots: Record<MidiRecordSlot, SlotState> = { take: emptySlot(), render: emptySlot() };
   private readonly chunk = new Float64Array(256 * MIDI_RECORD_FIELDS);
 
   /** `nameOf` names a node index of a record (null: a node of no graph this host knows now). */
@@ -36,60 +56,63 @@ export class MidiRecordReader {
     private readonly nameOf: (node: number) => string | null,
   ) {}
 
-  /** Drops what was drained and what is left in the ring (an earlier recording's tail). */
-  reset(): void {
+  /**
+   * A recording of `slot` is about to start: what the ring holds now is sorted into its slots, and
+   * what `slot` held (an earlier recording's tail) is dropped. The other slot keeps its records.
+   */
+  open(slot: MidiRecordSlot): void {
     this.drain();
-    this.events = [];
-    this.parameters = [];
-    this.received = 0;
+    this.slots[slot] = emptySlot();
   }
 
-  /** Moves every whole record in the ring into the events. */
+  /**
+   * Records of `slot` drained since it was opened, named or not (a stop waits for as many as the
+   * worklet says it wrote).
+   */
+  received(slot: MidiRecordSlot): number {
+    return this.slots[slot].received;
+  }
+
+  /** Moves every whole record in the ring into its slot. */
   drain(): void {
     const chunk = this.chunk;
     for (;;) {
       const whole = Math.floor(this.ring.availableRead() / MIDI_RECORD_FIELDS) * MIDI_RECORD_FIELDS;
       if (whole === 0) return;
       const n = this.ring.pop(chunk, Math.min(whole, chunk.length));
-      for (let i = 0; i + MIDI_RECORD_FIELDS <= n; i += MIDI_RECORD_FIELDS) {
-        this.received++;
-        const bytes = chunk[i + 3] as number;
-        if (bytes < 0) {
-          const node = this.nameOf(chunk[i + 2] as number);
-          if (node === null) continue;
-          this.parameters.push({
-            node,
-            param: -1 - bytes,
-            value: chunk[i + 4] as number,
-            frame: chunk[i] as number,
-            elapsedFrames: chunk[i + 1] as number,
-          });
-          continue;
-        }
-        const message = liveMidiMessageOf((bytes >> 16) & 0xff, (bytes >> 8) & 0xff, bytes & 0xff);
-        const node = this.nameOf(chunk[i + 2] as number);
-        if (message === null || node === null) continue;
-        this.events.push({
-          node,
-          frame: chunk[i] as number,
-          elapsedFrames: chunk[i + 1] as number,
-          message,
-        });
-      }
+      for (let i = 0; i + MIDI_RECORD_FIELDS <= n; i += MIDI_RECORD_FIELDS) this.sort(chunk, i);
     }
   }
 
-  /** The events drained since the last reset(). */
-  take(): RecordedMidiEvent[] {
-    const events = this.events;
-    this.events = [];
-    return events;
+  /**
+   * The events and parameter changes of `slot` drained since it was opened (or last taken), in the
+   * order they were applied or handed over.
+   */
+  take(slot: MidiRecordSlot): SlotRecords {
+    const state = this.slots[slot];
+    const { events, parameters } = state;
+    state.events = [];
+    state.parameters = [];
+    return { events, parameters };
   }
 
-  /** The parameter changes drained since the last reset(), in the order they were handed over. */
-  takeParameters(): RecordedParameterChange[] {
-    const parameters = this.parameters;
-    this.parameters = [];
-    return parameters;
+  /** Files the record at `chunk[i]` under its slot, named (a node no graph has now is counted only). */
+  private sort(chunk: Float64Array, i: number): void {
+    const bytes = chunk[i + 3] as number;
+    // A parameter change: only the render slot records them; its fifth field is the value.
+    const slot = bytes < 0 ? "render" : SLOT_OF_TAG.get(chunk[i + 4] as number);
+    if (slot === undefined) return;
+    const into = this.slots[slot];
+    into.received++;
+    const node = this.nameOf(chunk[i + 2] as number);
+    if (node === null) return;
+    const frame = chunk[i] as number;
+    const elapsedFrames = chunk[i + 1] as number;
+    if (bytes < 0) {
+      into.parameters.push({ node, param: -1 - bytes, value: chunk[i + 4] as number, frame, elapsedFrames });
+      return;
+    }
+    const message = liveMidiMessageOf((bytes >> 16) & 0xff, (bytes >> 8) & 0xff, bytes & 0xff);
+    if (message !== null) into.events.push({ node, frame, elapsedFrames, message });
   }
 }

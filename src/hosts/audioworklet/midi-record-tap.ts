@@ -1,62 +1,84 @@
 /**
- * MidiRecordTap (audio thread): while a MIDI recording runs, every live MIDI message the engine
- * applies (RealtimeEngine.midiTap, on the frame it applies on; for a live render's record the
- * scheduleEvents messages too) goes into the MIDI recording ring as
- * one record of MIDI_RECORD_FIELDS float64s; the engine Worker drains it (midi-record-reader.ts).
- * A live render's recording also carries the parameter changes handed to WAM plugins
- * (WamEventLanes.parameterTap): its record_automation of WAM nodes.
+ * MidiRecordTap (audio thread): the MIDI recording ring's writer. It runs two recordings side by
+ * side, each in its own slot (MidiRecordSlot), started and stopped apart, neither disturbing the other:
+ * - "take" (startMidiRecording): every live MIDI message the engine applies (RealtimeEngine.midiTap,
+ *   on the frame it applies on), scheduleEvents' messages left out;
+ * - "render" (a live render's record_midi or record_automation of WAM nodes): the live and the
+ *   scheduled messages, and the parameter changes handed to WAM plugins (WamEventLanes.parameterTap).
+ * A message both slots want is written once for each, tagged with its slot, so each keeps its own
+ * elapsed frames, count and losses. The engine Worker drains the ring (midi-record-reader.ts).
  *
- * Record layout: [transport frame, frames played since the recording started, node (its group index
- * in a WAM graph), status << 16 | data1 << 8 | data2, 0] for a message; [transport frame, frames
- * played, node, -1 - parameter number, value] for a parameter change (a message's fourth field is
- * never negative).
+ * Record layout, MIDI_RECORD_FIELDS float64s: [transport frame, frames played since the slot started,
+ * node (its group index in a WAM graph), status << 16 | data1 << 8 | data2, the slot's tag] for a
+ * message; [transport frame, frames played since the render slot started, node, -1 - parameter number,
+ * value] for a parameter change, which only the render slot records (a message's fourth field is never
+ * negative).
  *
  * Audio-path rules: liveMidi() and liveParameter() write a preallocated record into the ring
- * (pushAll: whole or not at all; a full ring counts the record lost) and allocate nothing; arming and
- * stopping happen in message handlers, between quanta.
+ * (pushAll: whole or not at all; a full ring counts the record lost in its slot) and allocate nothing;
+ * starting and stopping happen in message handlers, between quanta.
  */
 import type { DataRing } from "../../dataplane/spsc-ring";
 import type { LiveMidiTap } from "../../engine/realtime-engine";
+import type { MidiRecordSlot } from "../../protocol/worker-to-worklet";
 import type { LiveParameterTap } from "./wam-event-lanes";
 
 /** Float64s per record (a message or a parameter change). */
 export const MIDI_RECORD_FIELDS = 5;
-/** Messages the ring holds before the Worker drains it (it drains every MIDI_RECORD_DRAIN_MS). */
+/** Records the ring holds before the Worker drains it (it drains every MIDI_RECORD_DRAIN_MS). */
 export const MIDI_RECORD_CAPACITY = 8192;
+/** The fifth field of a message's record: the slot that recorded it. */
+export const MIDI_RECORD_SLOT_TAGS: Readonly<Record<MidiRecordSlot, number>> = { take: 0, render: 1 };
+
+/** What a slot recorded between its start and its stop (the midi-record-stopped answer). */
+export interface MidiRecordCounts {
+  /** Records written. */
+  recorded: number;
+  /** Records the ring refused. */
+  lost: number;
+  /** Frames the transport played meanwhile. */
+  elapsedFrames: number;
+}
+
+/** One recording's state on the audio thread. */
+class RecordSlot {
+  armed = false;
+  /** The transport's played-frames clock at the start: the record's elapsed frames count from it. */
+  startedAt = 0;
+  recorded = 0;
+  lost = 0;
+
+  constructor(readonly tag: number) {}
+}
 
 export class MidiRecordTap implements LiveMidiTap, LiveParameterTap {
-  /** Messages written since the recording started. */
-  recorded = 0;
-  /** Messages the ring refused since the recording started. */
-  lost = 0;
-  private armed = false;
-  /** Scheduled messages (scheduleEvents) are kept too: a live render's record, not a take. */
-  private withScheduled = false;
-  private startedAt = 0;
+  private readonly take = new RecordSlot(MIDI_RECORD_SLOT_TAGS.take);
+  private readonly render = new RecordSlot(MIDI_RECORD_SLOT_TAGS.render);
   private readonly record = new Float64Array(MIDI_RECORD_FIELDS);
 
   constructor(private readonly ring: DataRing<Float64Array>) {}
 
   /**
-   * Control: records from now on; `playedFrames` is the transport's played-frames clock now;
-   * `withScheduled`: scheduleEvents' messages too (a live render's MIDI record).
+   * Control: `slot` records from now on, afresh (a recording it ran starts over); `playedFrames` is
+   * the transport's played-frames clock now. The other slot is left as it is.
    */
-  start(playedFrames: number, withScheduled = false): void {
-    this.armed = true;
-    this.withScheduled = withScheduled;
-    this.startedAt = playedFrames;
-    this.recorded = 0;
-    this.lost = 0;
+  start(slot: MidiRecordSlot, playedFrames: number): void {
+    const state = this.slotOf(slot);
+    state.armed = true;
+    state.startedAt = playedFrames;
+    state.recorded = 0;
+    state.lost = 0;
   }
 
   /**
-   * Control: stops recording and sends what the ring buffers (the MessagePort fallback batches);
-   * returns the frames played since the start.
+   * Control: `slot` stops recording, and what the ring buffers is sent (the MessagePort fallback
+   * batches); returns what the slot recorded, and the frames played since its start.
    */
-  stop(playedFrames: number): number {
-    this.armed = false;
+  stop(slot: MidiRecordSlot, playedFrames: number): MidiRecordCounts {
+    const state = this.slotOf(slot);
+    state.armed = false;
     this.ring.flush?.();
-    return playedFrames - this.startedAt;
+    return { recorded: state.recorded, lost: state.lost, elapsedFrames: playedFrames - state.startedAt };
   }
 
   liveMidi(
@@ -68,30 +90,49 @@ export class MidiRecordTap implements LiveMidiTap, LiveParameterTap {
     playedFrames: number,
     scheduled: boolean,
   ): void {
-    if (!this.armed || (scheduled && !this.withScheduled)) return;
-    const record = this.record;
-    record[0] = frame;
-    record[1] = playedFrames - this.startedAt;
-    record[2] = node;
-    record[3] = (status << 16) | (data1 << 8) | data2;
-    record[4] = 0;
-    this.push();
+    // A take records what is played live; a render's record what its nodes were sent, scheduled too.
+    if (this.take.armed && !scheduled)
+      this.pushMidi(this.take, node, status, data1, data2, frame, playedFrames);
+    if (this.render.armed) this.pushMidi(this.render, node, status, data1, data2, frame, playedFrames);
   }
 
-  /** Kept only in a live render's recording (started withScheduled): a take records MIDI alone. */
+  /** Kept only in the render slot (a live render's record_automation): a take records MIDI alone. */
   liveParameter(node: number, param: number, value: number, frame: number, playedFrames: number): void {
-    if (!this.armed || !this.withScheduled) return;
+    const slot = this.render;
+    if (!slot.armed) return;
     const record = this.record;
     record[0] = frame;
-    record[1] = playedFrames - this.startedAt;
+    record[1] = playedFrames - slot.startedAt;
     record[2] = node;
     record[3] = -1 - param;
     record[4] = value;
-    this.push();
+    this.push(slot);
   }
 
-  private push(): void {
-    if (this.ring.pushAll(this.record, MIDI_RECORD_FIELDS)) this.recorded++;
-    else this.lost++;
+  private pushMidi(
+    slot: RecordSlot,
+    node: number,
+    status: number,
+    data1: number,
+    data2: number,
+    frame: number,
+    playedFrames: number,
+  ): void {
+    const record = this.record;
+    record[0] = frame;
+    record[1] = playedFrames - slot.startedAt;
+    record[2] = node;
+    record[3] = (status << 16) | (data1 << 8) | data2;
+    record[4] = slot.tag;
+    this.push(slot);
+  }
+
+  private push(slot: RecordSlot): void {
+    if (this.ring.pushAll(this.record, MIDI_RECORD_FIELDS)) slot.recorded++;
+    else slot.lost++;
+  }
+
+  private slotOf(slot: MidiRecordSlot): RecordSlot {
+    return slot === "take" ? this.take : this.render;
   }
 }

@@ -34,7 +34,7 @@ import type { GraphProgram, TimelineEntry } from "../../engine/graph-program";
 import { type ProcessorTypeInfo, requireMidiNode } from "../../engine/processor-types";
 import type { FaustRegistry } from "../../faust/registry";
 import type { TypedPort } from "../../protocol/typed-port";
-import type { WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
+import type { MidiRecordSlot, WorkerToWorkletMessage } from "../../protocol/worker-to-worklet";
 import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
 import { STAGE_INPUT_NODE_ID, STAGE_OUTPUT_NODE_ID } from "../../wam/partition";
 import { CommandFeeder, type CommandFeederOptions } from "./command-feeder";
@@ -122,10 +122,13 @@ export class WorkletDriver {
   private nextId = 1;
   private readonly waiting = new Map<number, (reply: WorkletToWorkerMessage) => void>();
   private readonly midiRecord: MidiRecordReader;
-  /** The drain timer of the MIDI recording running (null: none runs). */
+  /**
+   * The MIDI recordings running, by slot (midi-record-tap.ts): the take (startMidiRecording) and a
+   * live render's record (startRenderMidi) run side by side, each started and stopped on its own.
+   */
+  private readonly midiRecording: Record<MidiRecordSlot, boolean> = { take: false, render: false };
+  /** Drains the MIDI recording ring while either slot records (null: neither does). */
   private midiRecordTimer: ReturnType<typeof setInterval> | null = null;
-  /** True while the recording running is a live render's (record_midi), not startMidiRecording's. */
-  private renderRecordsMidi = false;
 
   /**
    * Connects to the worklet over `port` (a MessagePort the main thread gave both sides).
@@ -575,18 +578,14 @@ export class WorkletDriver {
   }
 
   /**
-   * Starts recording the live MIDI the worklet applies (a recording running starts over); resolves
-   * once the worklet records. The ring is drained every MIDI_RECORD_DRAIN_MS meanwhile.
-   * E_HOST_UNAVAILABLE while a live render records MIDI (both would share the one recorder).
+   * Starts recording the live MIDI the worklet applies (a take running starts over); resolves once
+   * the worklet records. The ring is drained every MIDI_RECORD_DRAIN_MS meanwhile. A live render's
+   * record (startRenderMidi) runs beside it, neither touching the other.
    */
   async startMidiRecording(): Promise<void> {
-    if (this.renderRecordsMidi) {
-      throw new EngineError(
-        "E_HOST_UNAVAILABLE",
-        "a live render is recording MIDI (options.record_midi): start the recording after it ends",
-      );
-    }
-    await this.beginMidiRecording();
+    // Ended first, its records awaited, so none of the old take's can land in the new one.
+    if (this.midiRecording.take) await this.endMidiRecording("take");
+    await this.beginMidiRecording("take");
   }
 
   /**
@@ -595,70 +594,76 @@ export class WorkletDriver {
    * E_SCHEMA when no recording runs.
    */
   async stopMidiRecording(): Promise<MidiRecording> {
-    if (this.midiRecordTimer === null || this.renderRecordsMidi) {
+    if (!this.midiRecording.take) {
       throw new EngineError("E_SCHEMA", "no MIDI recording runs: call startMidiRecording first");
     }
-    return this.endMidiRecording();
+    const { sampleRate, events, elapsedFrames, lost } = await this.endMidiRecording("take");
+    return { sampleRate, events, elapsedFrames, lost };
   }
 
   /**
    * A live render's record_midi, or its record_automation of WAM nodes (live-render.ts): records the
-   * live MIDI applied and the parameter changes handed to WAM plugins until stopRenderMidi().
-   * E_HOST_UNAVAILABLE at `path` (the option asking) while startMidiRecording's recording runs: the
-   * worklet has one recorder, and taking it over would cut that recording.
+   * live and scheduled MIDI applied and the parameter changes handed to WAM plugins until
+   * stopRenderMidi(), beside a take (startMidiRecording) if one runs. E_HOST_UNAVAILABLE at `path`
+   * (the option asking) while another live render records: its record would start over.
    */
   async startRenderMidi(path = "options.record_midi"): Promise<void> {
-    if (this.midiRecordTimer !== null) {
+    if (this.midiRecording.render) {
       throw new EngineError(
         "E_HOST_UNAVAILABLE",
-        `a MIDI recording (startMidiRecording) is running, and a live render records its live ${path === "options.record_midi" ? "MIDI" : "WAM parameter changes"} with the same recorder: stop the recording first`,
+        "another live render is recording what its nodes play: start this one after it ends",
         path,
       );
     }
-    // A render's record holds what its nodes were sent while it played: scheduleEvents' MIDI too.
-    await this.beginMidiRecording(true);
-    this.renderRecordsMidi = true;
+    await this.beginMidiRecording("render");
   }
 
   /**
-   * Ends a live render's recording: every live message applied and every parameter change handed to a
+   * Ends a live render's recording: every message applied and every parameter change handed to a
    * WAM plugin since startRenderMidi().
    */
   async stopRenderMidi(): Promise<MidiRecording & { parameters: RecordedParameterChange[] }> {
-    try {
-      const recording = await this.endMidiRecording();
-      return { ...recording, parameters: this.midiRecord.takeParameters() };
-    } finally {
-      this.renderRecordsMidi = false;
-    }
+    return this.endMidiRecording("render");
   }
 
-  private async beginMidiRecording(scheduled = false): Promise<void> {
+  private async beginMidiRecording(slot: MidiRecordSlot): Promise<void> {
     this.throwIfFaulted();
-    this.stopDraining();
-    const reply = await this.ask({ type: "midi-record", on: true, scheduled });
+    // Before the worklet starts the slot: what it records from then on is all this recording's.
+    this.midiRecord.open(slot);
+    const reply = await this.ask({ type: "midi-record", on: true, slot });
     if (reply.type !== "midi-record-started") throw unexpectedReply(reply.type);
-    this.midiRecord.reset();
-    this.midiRecordTimer = setInterval(() => this.midiRecord.drain(), MIDI_RECORD_DRAIN_MS);
+    this.midiRecording[slot] = true;
+    this.drainWhileRecording();
   }
 
-  private async endMidiRecording(): Promise<MidiRecording> {
-    this.stopDraining();
-    const reply = await this.ask({ type: "midi-record", on: false });
+  private async endMidiRecording(
+    slot: MidiRecordSlot,
+  ): Promise<MidiRecording & { parameters: RecordedParameterChange[] }> {
+    this.midiRecording[slot] = false;
+    this.drainWhileRecording();
+    const reply = await this.ask({ type: "midi-record", on: false, slot });
     if (reply.type !== "midi-record-stopped") throw unexpectedReply(reply.type);
     const deadline = Date.now() + MIDI_RECORD_SETTLE_MS;
     this.midiRecord.drain();
-    while (this.midiRecord.received < reply.recorded && Date.now() < deadline) {
+    while (this.midiRecord.received(slot) < reply.recorded && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       this.midiRecord.drain();
     }
-    const lost = reply.lost + Math.max(0, reply.recorded - this.midiRecord.received);
+    const lost = reply.lost + Math.max(0, reply.recorded - this.midiRecord.received(slot));
     return {
       sampleRate: this.sampleRate,
-      events: this.midiRecord.take(),
+      ...this.midiRecord.take(slot),
       elapsedFrames: reply.elapsedFrames,
       lost,
     };
+  }
+
+  /** Keeps one drain timer running while either slot records, none once neither does. */
+  private drainWhileRecording(): void {
+    const recording = this.midiRecording.take || this.midiRecording.render;
+    if (recording && this.midiRecordTimer === null) {
+      this.midiRecordTimer = setInterval(() => this.midiRecord.drain(), MIDI_RECORD_DRAIN_MS);
+    } else if (!recording) this.stopDraining();
   }
 
   private stopDraining(): void {
