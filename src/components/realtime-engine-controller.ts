@@ -5,6 +5,8 @@
  * - start(): makes the AudioContext synchronously inside the user gesture that called it (browsers
  *   let a context sound only then), creates the engine through an injectable factory, resumes the
  *   context and lets the element load it;
+ * - prepare(): the same ahead of any gesture (the element's `preload`), in a context kept suspended,
+ *   so the first Play only resumes it: start() and resume() do that inside the gesture;
  * - a generation counter, bumped when the element leaves the page, so an engine that finishes
  *   starting after that is closed instead of kept;
  * - fault listening, and restart() after a fault;
@@ -59,7 +61,10 @@ export type RealtimeEngineFactory = (
 export interface RealtimeEngineHooks {
   /** A new engine, its context maybe still suspended: wire up what sends to it. */
   attach(engine: RealtimeEngineClient): void;
-  /** The context runs: load what the engine plays. The engine counts as started once this resolves. */
+  /**
+   * Load what the engine plays: its context runs (start()) or is suspended (prepare(); the engine
+   * takes a graph all the same). The engine counts as started once this resolves.
+   */
   load(engine: RealtimeEngineClient): Promise<void>;
   /** The engine started and the frame loop runs. */
   ready(engine: RealtimeEngineClient): void;
@@ -109,6 +114,8 @@ export class RealtimeEngineController implements ReactiveController {
   private generation = 0;
   private frameRequest = 0;
   private removeFaultListener: (() => void) | null = null;
+  /** prepare()'s engine on its way, and its context (a Play meanwhile resumes it in its gesture). */
+  private preparing: { context: AudioContext; engine: Promise<RealtimeEngineClient | null> } | null = null;
 
   /**
    * @example
@@ -166,6 +173,18 @@ export class RealtimeEngineController implements ReactiveController {
    */
   async start(options: EngineStartOptions = {}): Promise<RealtimeEngineClient | null> {
     if (this.isStarting) return null;
+    if (this.running) return this.resume(this.running);
+    const preparing = this.preparing;
+    if (preparing) {
+      // Pressed while prepare() works: its context resumes inside this gesture, its engine is the one.
+      const resumed = preparing.context.resume().catch(() => {});
+      const prepared = await preparing.engine;
+      await resumed;
+      if (prepared) return prepared;
+      // It failed quietly: a start of its own says why (the page has had its gesture, so the new
+      // context may sound though made after an await).
+      if (this.running || this.isStarting) return this.running;
+    }
     const generation = this.generation;
     this.setStarting(true);
     let context: AudioContext | null = null;
@@ -206,6 +225,73 @@ export class RealtimeEngineController implements ReactiveController {
       return null;
     } finally {
       this.setStarting(false);
+    }
+  }
+
+  /**
+   * Prepares an engine before any gesture, so that the first Play only resumes its context: made in
+   * an AudioContext kept suspended (browsers let a context sound only after a gesture; one allowed to
+   * run at once is suspended too, so it renders nothing while it waits), loaded by hooks.load, then
+   * the engine, as start() leaves it but silent. start() and resume() resume its context inside the
+   * Play's gesture. A failure is not reported (nobody asked to play): the next start() makes an
+   * engine of its own and says why if it fails too. Resolves to the engine, or null.
+   * @example
+   * requestIdleCallback(() => void realtime.prepare()); // the player's preload="auto"
+   */
+  prepare(options: EngineStartOptions = {}): Promise<RealtimeEngineClient | null> {
+    if (this.running || this.isStarting) return Promise.resolve(this.running);
+    if (this.preparing) return this.preparing.engine;
+    let context: AudioContext;
+    try {
+      context = new AudioContext({ latencyHint: "interactive" });
+    } catch {
+      return Promise.resolve(null);
+    }
+    const engine = this.prepareIn(context, options).finally(() => {
+      this.preparing = null;
+    });
+    this.preparing = { context, engine };
+    return engine;
+  }
+
+  /**
+   * Resumes the context of `engine` (the one this controller runs) when it is suspended: call it
+   * synchronously inside the user gesture, before any await. Resolves to the engine.
+   * @example
+   * const engine = realtime.engine;
+   * if (engine) button.addEventListener("click", async () => (await realtime.resume(engine)).play());
+   */
+  async resume(engine: RealtimeEngineClient): Promise<RealtimeEngineClient> {
+    if (engine.context.state !== "running") await engine.context.resume();
+    return engine;
+  }
+
+  private async prepareIn(
+    context: AudioContext,
+    options: EngineStartOptions,
+  ): Promise<RealtimeEngineClient | null> {
+    const generation = this.generation;
+    let engine: RealtimeEngineClient | null = null;
+    try {
+      if (context.state === "running") await context.suspend();
+      engine = await this.createEngine({ ...options, context });
+      if (generation !== this.generation) throw new Error("the host left the page");
+      const prepared = engine;
+      this.removeFaultListener = prepared.onFault((message) => this.hooks.fault(message));
+      this.reading = prepared.createMeterReading();
+      this.hooks.attach(prepared);
+      await this.hooks.load(prepared);
+      if (generation !== this.generation) throw new Error("the host left the page");
+      this.setRunning(prepared);
+      this.startFrames();
+      this.hooks.ready(prepared);
+      return prepared;
+    } catch {
+      this.removeFaultListener?.();
+      this.removeFaultListener = null;
+      if (engine) await closeEngine(engine);
+      else await context.close().catch(() => {});
+      return null;
     }
   }
 

@@ -121,6 +121,7 @@ export class WebdreamerPlayer extends LitElement {
     beatsPerBar: { type: Number, attribute: "beats-per-bar" },
     theme: { type: String, reflect: true },
     baseUrl: { type: String, attribute: "base-url" },
+    preload: { type: String },
     notice: { state: true },
     transportStatus: { state: true },
     loopEnabled: { state: true },
@@ -193,6 +194,17 @@ export class WebdreamerPlayer extends LitElement {
    */
   declare baseUrl: string | undefined;
 
+  /**
+   * "auto": the engine starts as soon as the page is idle, silent, in an AudioContext kept suspended
+   * (browsers let sound start only from a gesture), and loads the graph; Play then only resumes it,
+   * so the first sound comes without the engine's start (docs/player.md, "Starting before the first Play"). It costs the
+   * page the engine's threads and memory before anyone plays. "none" (the default): the engine
+   * starts on the first Play. As `<audio preload>`, a hint read when the player is on the page.
+   * @example
+   * player.preload = "auto"; // in HTML: <webdreamer-player preload="auto">
+   */
+  declare preload: "none" | "auto" | undefined;
+
   // Reactive internal state (declared so Lit's accessors are not shadowed by class fields).
   declare private notice: Notice | null;
   declare private transportStatus: "playing" | "paused" | "stopped";
@@ -236,6 +248,7 @@ export class WebdreamerPlayer extends LitElement {
     this.beatsPerBar = 4;
     this.theme = undefined;
     this.baseUrl = undefined;
+    this.preload = undefined;
     this.transportStatus = "stopped";
     this.loopEnabled = false;
     this.tempo = graphTempo(this.graph);
@@ -283,7 +296,10 @@ export class WebdreamerPlayer extends LitElement {
    */
   async play(): Promise<void> {
     this.wantsToPlay = true;
-    const engine = this.realtime.engine ?? (await this.startEngine());
+    // Both called before any await, inside the user's gesture: a preloaded engine's context resumes,
+    // a new engine's context is made there.
+    const running = this.realtime.engine;
+    const engine = running ? await this.realtime.resume(running) : await this.startEngine();
     if (!engine) return;
     await this.call(() => engine.play());
   }
@@ -315,6 +331,7 @@ export class WebdreamerPlayer extends LitElement {
     super.connectedCallback();
     // Back on a page after a removal: the old engine is gone, show a player about to start.
     if (this.hasUpdated) this.showIdleState();
+    if (this.hasUpdated && this.preload === "auto") this.preloadWhenIdle();
   }
 
   override disconnectedCallback(): void {
@@ -364,6 +381,24 @@ export class WebdreamerPlayer extends LitElement {
       void this.call(() => this.loadInto(engine));
     }
     if (!engine) this.showIdleState();
+    if (changed.has("preload") && this.preload === "auto") this.preloadWhenIdle();
+  }
+
+  /** preload="auto": prepares the engine once the page is idle (no engine yet, nothing wrong). */
+  private preloadWhenIdle(): void {
+    const prepare = () => {
+      if (this.preload !== "auto" || !this.isConnected || this.realtime.engine || this.status !== "idle")
+        return;
+      let baseUrl: URL | undefined;
+      try {
+        baseUrl = engineBaseUrl(this.baseUrl, document.baseURI);
+      } catch {
+        return; // The first Play reports it (startEngine).
+      }
+      void this.realtime.prepare(baseUrl ? { baseUrl } : {});
+    };
+    if (typeof requestIdleCallback === "function") requestIdleCallback(prepare, { timeout: 2000 });
+    else setTimeout(prepare, 0);
   }
 
   protected override render() {
