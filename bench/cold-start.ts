@@ -18,6 +18,10 @@
  * request for IDLE_MS), then Play pressed (the player's button; faustwasm's page runs the same
  * script as above, its bundle already imported): milliseconds from the press to first sound. What a
  * visitor who reads the page before pressing Play waits.
+ *
+ * Row cold-start.idle-click.preload: the same, the player with preload="auto" (`?idle&preload`): its
+ * engine starts, silent, while the page is idle, and Play resumes it; against the same faustwasm
+ * visits as cold-start.idle-click.
  */
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -64,7 +68,10 @@ const FIRST_SOUND_PROBE = `(() => {
   poll();
 })();`;
 
-/** The player's page; `?idle` waits for window.__press() instead of pressing Play at once. */
+/**
+ * The player's page; `?idle` waits for window.__press() instead of pressing Play at once; `preload`
+ * in the query sets the player's preload="auto" before it is on the page.
+ */
 const PLAYER_PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>player cold start</title></head>
 <body>
@@ -72,6 +79,7 @@ const PLAYER_PAGE = `<!doctype html>
 <script type="module">
 import "./vendor/webdreamer/player.js";
 const player = document.querySelector("webdreamer-player");
+if (location.search.includes("preload")) player.setAttribute("preload", "auto");
 // Play as soon as the player offers it: its button exists and is enabled.
 const press = () => {
   const play = player.shadowRoot?.querySelector("button.play");
@@ -81,7 +89,7 @@ const press = () => {
   }
   else requestAnimationFrame(press);
 };
-if (location.search === "?idle") window.__press = press;
+if (location.search.startsWith("?idle")) window.__press = press;
 else press();
 </script></body></html>
 `;
@@ -135,14 +143,14 @@ const IDLE_MS = 500;
  * Milliseconds from navigation to first sound of `url`, in a fresh context (cold caches); with
  * `idle`, from the Play press, made once the page has loaded and been idle for IDLE_MS.
  */
-async function firstSoundMs(browser: Browser, url: string, idle = false): Promise<number> {
+async function firstSoundMs(browser: Browser, url: string, idle = false, query = "?idle"): Promise<number> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     const failures: string[] = [];
     page.on("pageerror", (error) => failures.push(error.message));
     await page.addInitScript(FIRST_SOUND_PROBE);
-    await page.goto(idle ? `${url}?idle` : url);
+    await page.goto(idle ? `${url}${query}` : url);
     if (idle) {
       await page.waitForFunction(() => "__press" in window, undefined, { timeout: 60_000 });
       await page.waitForLoadState("networkidle");
@@ -184,6 +192,7 @@ export async function benchColdStart(browser: Browser, pairs: number) {
       faustwasm: () => firstSoundMs(browser, `${server.url}faustwasm.html`),
       playerIdle: () => firstSoundMs(browser, `${server.url}player.html`, true),
       faustwasmIdle: () => firstSoundMs(browser, `${server.url}faustwasm.html`, true),
+      playerPreloadIdle: () => firstSoundMs(browser, `${server.url}player.html`, true, "?idle&preload"),
     });
   } finally {
     await server.close();

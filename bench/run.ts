@@ -355,6 +355,16 @@ async function coldStartRow(browser: import("@playwright/test").Browser): Promis
     { ours: times.playerIdle, reference: times.faustwasmIdle },
     pairStats(times.playerIdle, times.faustwasmIdle, cheaper),
   );
+  console.error(
+    `[bench] the same with preload="auto", ms from the Play press: player [${list(times.playerPreloadIdle)}]`,
+  );
+  row(
+    "cold-start.idle-click.preload",
+    'ms from the Play press to first sound: <webdreamer-player preload="auto">, default patch, page loaded and idle (the engine started silent meanwhile), fresh browser context',
+    "faustwasm's page loaded and idle, then the same Play (AudioContext, precompiled .wasm and JSON fetched, createNode), fresh browser context (the visits of cold-start.idle-click, interleaved rounds)",
+    { ours: times.playerPreloadIdle, reference: times.faustwasmIdle },
+    pairStats(times.playerPreloadIdle, times.faustwasmIdle, cheaper),
+  );
 }
 
 /** The project export, webdreamer's Worker host and Chromium's native nodes alternating in one page. */
