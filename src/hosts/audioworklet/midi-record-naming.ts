@@ -66,7 +66,8 @@ export class MidiRecordNamings {
    * A naming about to be sent to the worklet under `generation` (higher than any before): registered
    * first, so the mark it leads to always finds it.
    * @example
-   * namings.register(3, graphNaming(compiled.nodeIndex));
+   * const namings = new MidiRecordNamings();
+   * namings.register(1, graphNaming(new Map([["keys", 0]])));
    */
   register(generation: number, naming: NodeNaming): void {
     this.namings.set(generation, naming);
@@ -75,7 +76,9 @@ export class MidiRecordNamings {
   /**
    * A naming the worklet never took (its load failed): no mark will name it.
    * @example
-   * if (reply.type === "load-failed") namings.forget(3);
+   * const namings = new MidiRecordNamings();
+   * namings.register(1, ["keys"]);
+   * namings.forget(1); // its load failed
    */
   forget(generation: number): void {
     if (generation !== this.program && generation !== this.group) this.namings.delete(generation);
@@ -86,7 +89,9 @@ export class MidiRecordNamings {
    * `program`, or by the stage group `group` while a WAM graph plays (group >= 0). Generations older
    * than both are dropped: the worklet moves to newer ones only.
    * @example
-   * namings.follow(4, NO_GROUP_NAMING);
+   * const namings = new MidiRecordNamings();
+   * namings.register(1, ["keys"]);
+   * namings.follow(1, NO_GROUP_NAMING); // a mark: graph 1 plays, no WAM graph
    */
   follow(program: number, group: number): void {
     this.program = program;
@@ -99,6 +104,9 @@ export class MidiRecordNamings {
    * The name of node `node` at the reader's place in the ring; null when the naming in effect has no
    * node there (or is unknown: a mark naming a generation never registered).
    * @example
+   * const namings = new MidiRecordNamings();
+   * namings.register(1, ["keys"]);
+   * namings.follow(1, NO_GROUP_NAMING);
    * namings.nameOf(0); // "keys"
    */
   nameOf(node: number): string | null {
