@@ -104,6 +104,24 @@ test.describe("live MIDI in the real-time host", () => {
     await samplerTake(page, `http://127.0.0.1:${NOT_ISOLATED_PORT}/e2e/pages/live-midi.html`);
   });
 
+  for (const fallback of [false, true]) {
+    test(`a take across graph loads names each note's node by the graph it was played in${fallback ? " (MessagePort fallback)" : ""}`, async ({
+      page,
+    }) => {
+      if (fallback) test.setTimeout(120_000); // the second server's first page load compiles the modules
+      await open(
+        page,
+        fallback ? `http://127.0.0.1:${NOT_ISOLATED_PORT}/e2e/pages/live-midi.html` : undefined,
+      );
+      // Node 0 is "a" in one graph, "b" in the other; each note's record is drained after the load
+      // that follows it, so naming by the graph loaded at drain time would swap the names.
+      const take = await page.evaluate(() => window.liveMidi.takeAcrossLoads());
+      console.log(`take across loads: ${JSON.stringify(take)}`);
+      expect(take.recorded).toEqual(take.sent);
+      expect(take.lost).toBe(0);
+    });
+  }
+
   test("monitoring: a note sent with the transport stopped is heard (meters: 100/127) and the position stands still; off, silence", async ({
     page,
   }) => {

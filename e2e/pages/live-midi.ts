@@ -59,6 +59,16 @@ function steps(channel: Float32Array): [number, number][] {
 
 let sampler: GraphDescriptorInput | null = null;
 
+/** The sampler graph with its one node (index 0) named `name`: graphs alike but for that name. */
+function samplerNamed(name: string): GraphDescriptorInput {
+  const graph = sampler as { nodes: { name: string }[] };
+  return {
+    ...(sampler as object),
+    nodes: [{ ...graph.nodes[0], name }],
+    output: name,
+  } as GraphDescriptorInput;
+}
+
 /** Waits 20 quanta, then reads the meters (one quantum's peak and RMS per channel) and the transport. */
 async function after20Quanta() {
   const c = client();
@@ -226,6 +236,33 @@ const api = {
     await c.setMonitoring(false);
     await c.loadGraph(sampler as GraphDescriptorInput);
     return { before, off, on, both, released };
+  },
+
+  /**
+   * One take across graph loads: a note on node 0 of graph "a", then at once (before the Worker
+   * drains the note's record, every 100 ms) graph "b" is loaded, whose node 0 is "b"; then a note on
+   * it and "a" again, four rounds, and a last note on the graph loaded last. Each note is recorded
+   * before the load that follows it (the load applies the commands sent before it first).
+   */
+  async takeAcrossLoads() {
+    const c = client();
+    const names = ["a", "b", "a", "b", "a"];
+    await c.loadGraph(samplerNamed("a"));
+    await c.play();
+    await c.startMidiRecording();
+    for (let round = 0; round < names.length; round++) {
+      await c.sendMidi(names[round] as string, { type: "note_on", note: 60 + round, velocity: 100 });
+      const next = names[round + 1];
+      if (next !== undefined) await c.loadGraph(samplerNamed(next));
+    }
+    const take = await c.stopMidiRecording();
+    await c.stop();
+    await c.loadGraph(sampler as GraphDescriptorInput);
+    return {
+      sent: names.map((node, round) => [node, 60 + round]),
+      recorded: take.events.map((e) => [e.node, e.message.type === "note_on" ? e.message.note : -1]),
+      lost: take.lost,
+    };
   },
 
   async close() {

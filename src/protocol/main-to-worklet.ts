@@ -65,8 +65,10 @@ export type MainToWorkletMessage =
   /**
    * A WAM graph plays: lead stage group `groupId` (its stages follow this node's transport).
    * `stageNodeCounts`: program nodes of each stage, which number the nodes commands name.
+   * `midiNaming`: the generation of the group's MIDI naming (WorkletDriver.setStages), marked in the
+   * MIDI recording ring when the group starts (midi-record-naming.ts).
    */
-  | { type: "lead-stage-group"; groupId: string; stageNodeCounts: number[] }
+  | { type: "lead-stage-group"; groupId: string; stageNodeCounts: number[]; midiNaming: number }
   /** The WAM graph is gone: its stages stop, its WAMs get no more events. */
   | { type: "end-stage-group" }
   /** The WAM nodes' MIDI and automation, handed to their processors as the transport plays them. */

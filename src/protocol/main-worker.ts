@@ -125,19 +125,28 @@ export interface AudioWorkletHostApi extends EngineHostApi {
   /**
    * Compiles the stage subgraphs of a graph partitioned around WAM nodes (src/wam/partition.ts) for
    * EngineProcessors at `sampleRate`, with the audio their buffers refer to. `root` prefixes error paths.
-   * `live`: the stages are about to play in real time around the primary, so commands for their
-   * engine nodes go to them (worklet-driver.ts, stage-group.ts) until endStages() or the next load.
    * `options.recordAutomation`: engine nodes (of any stage) whose parameters their stage records (a
-   * live render's record_automation); `options.wamNodes`: the graph's WAM nodes in plan order (the
-   * live MIDI recorded for them is named so).
+   * live render's record_automation).
    */
   compileStages(
     graphs: GraphDescriptorInput[],
     sampleRate: number,
     root: string,
-    live?: boolean,
     options?: StageCompileOptions,
   ): Promise<WireResult<CompiledStage[]>>;
+  /**
+   * The stages (as compileStages compiles them) are about to play in real time around the primary:
+   * commands for their engine nodes go to them (worklet-driver.ts, stage-group.ts) until endStages()
+   * or the next load. `options.wamNodes`: the graph's WAM nodes in plan order (the live MIDI recorded
+   * for them is named so). Resolves with the generation of the stages' MIDI naming, which the
+   * worklet's lead-stage-group carries (midi-record-naming.ts).
+   */
+  playStages(
+    graphs: GraphDescriptorInput[],
+    sampleRate: number,
+    root: string,
+    options?: StageCompileOptions,
+  ): Promise<WireResult<number>>;
   /**
    * The worklet's primary plays the return graph of a real-time WAM graph whose output and captured
    * nodes have `layout`'s channel counts (return-graph.ts): silence, and an input port for the output

@@ -33,7 +33,18 @@ export type WorkerToWorkletMessage =
    * `discarded`: timed commands for the old graph the Worker dropped from its backlog, counted in
    * the transport block's dropped commands.
    */
-  | { type: "load"; id: number; program: GraphProgram; buffers: Float32Array[][]; discarded: number }
+  | {
+      type: "load";
+      id: number;
+      program: GraphProgram;
+      buffers: Float32Array[][];
+      discarded: number;
+      /**
+       * The generation of the graph's MIDI naming (midi-record-naming.ts): once it plays, the MIDI
+       * recording ring is marked with it, so what was recorded before keeps the old graph's names.
+       */
+      midiNaming: number;
+    }
   /**
    * A live automation lane (scheduleAutomation): parameter `param` of program node `node` takes
    * `timeline` (its entries only) and the value `base` before them, in place, between quanta

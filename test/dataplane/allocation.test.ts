@@ -104,7 +104,7 @@ describe("the audio-thread operations allocate nothing", () => {
     expect(result.growth).toBeLessThan(MAX_GROWTH_BYTES);
   });
 
-  it("MidiRecordTap.liveMidi and liveParameter (a MIDI recording's audio-thread half), both slots armed, into a SpscRing, full or not", async () => {
+  it("MidiRecordTap.liveMidi and liveParameter (a MIDI recording's audio-thread half), both slots armed, into a SpscRing, full or not, naming marks pending or not", async () => {
     const ring = SpscRing.create(64 * MIDI_RECORD_FIELDS, Float64Array);
     const tap = new MidiRecordTap(ring);
     const out = new Float64Array(64 * MIDI_RECORD_FIELDS);
@@ -115,6 +115,9 @@ describe("the audio-thread operations allocate nothing", () => {
       tap.liveMidi(i & 7, 0x90, i & 0x7f, 100, i * 128, i * 128, (i & 1) === 0);
       tap.liveParameter(i & 7, i & 3, i * 0.5, i * 128, i * 128); // a WAM parameter change
       if (i % 100 === 0) ring.pop(out); // drained now and then: the ring is full in between
+      // A graph swap (a control message, between quanta): its naming mark may wait for room, and the
+      // records after it with it.
+      if (i % 50 === 25) tap.named(i, -1);
     });
     for (const counts of [tap.stop("take", 0), tap.stop("render", 0)]) {
       expect(counts.recorded).toBeGreaterThan(0);

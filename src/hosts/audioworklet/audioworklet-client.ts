@@ -445,8 +445,10 @@ export class AudioWorkletEngineClient
         context: this.context,
         primary: this.node,
         port: this.port,
-        compileStages: (graphs, sampleRate, at, live, compileOptions) =>
-          this.call((remote) => remote.compileStages(graphs, sampleRate, at, live, compileOptions)),
+        compileStages: (graphs, sampleRate, at, compileOptions) =>
+          this.call((remote) => remote.compileStages(graphs, sampleRate, at, compileOptions)),
+        playStages: (graphs, sampleRate, at, compileOptions) =>
+          this.call((remote) => remote.playStages(graphs, sampleRate, at, compileOptions)),
         assets: this.assets,
         policy: this.wamPolicy,
       },

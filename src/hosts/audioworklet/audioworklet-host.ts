@@ -54,6 +54,7 @@ import { STAGE_INPUT_NODE_ID, STAGE_OUTPUT_NODE_ID } from "../../wam/partition";
 import type { InProcessEngineClient } from "../in-process/in-process-client";
 import { EngineHost, settle } from "../worker/engine-host";
 import { renderLive } from "./live-render";
+import { NO_GROUP_NAMING } from "./midi-record-naming";
 import { RETURN_GRAPH, type ReturnLayout, returnGraph } from "./return-graph";
 import { stageTapChannels } from "./stage-channels";
 import { WorkletDriver } from "./worklet-driver";
@@ -122,50 +123,68 @@ export class AudioWorkletEngineHost extends EngineHost implements AudioWorkletHo
     graphs: GraphDescriptorInput[],
     sampleRate: number,
     root: string,
-    live = false,
     options: StageCompileOptions = {},
   ): Promise<WireResult<CompiledStage[]>> {
+    return settle(async () => (await this.compileStageRoutes(graphs, sampleRate, root, options)).stages);
+  }
+
+  playStages(
+    graphs: GraphDescriptorInput[],
+    sampleRate: number,
+    root: string,
+    options: StageCompileOptions = {},
+  ): Promise<WireResult<number>> {
     return settle(async () => {
-      const stages: CompiledStage[] = [];
-      const routes: Parameters<WorkletDriver["setStages"]>[0] = [];
-      for (const input of graphs) {
-        const graph = parseContract(GraphDescriptorSchema, input, root);
-        checkGraph(graph, { rootLabel: root });
-        refuseLiveInputInStages(graph, root);
-        const { compiled, audio } = await compileForWorklet(graph, {
-          types: this.types,
-          sampleRate,
-          readBuffer: (handle) => this.inProcess.readBuffer(handle),
-          bufferRate: (handle) => this.inProcess.bufferSampleRate(handle),
-          faust: this.faust,
-          root,
-          // Each stage records the asked nodes it plays (a stage's ports and sink are its own).
-          recordAutomation: options.recordAutomation?.filter((name) =>
-            graph.nodes.some(
-              (node) =>
-                node.name === name &&
-                node.name !== graph.output &&
-                node.node_id !== STAGE_INPUT_NODE_ID &&
-                node.node_id !== STAGE_OUTPUT_NODE_ID,
-            ),
-          ),
-        });
-        stages.push({
-          program: compiled.program,
-          buffers: audio,
-          tapLatency: tapLatencies(graph, compiled),
-          tapChannels: this.tapChannels(graph, compiled, audio),
-        });
-        routes.push({
-          graph,
-          nodeIndex: compiled.nodeIndex,
-          nodeCount: compiled.program.nodes.length,
-          recorded: compiled.recorded,
-        });
-      }
-      if (live) this.driver?.setStages(routes, options.wamNodes);
-      return stages;
+      const { routes } = await this.compileStageRoutes(graphs, sampleRate, root, options);
+      return this.driver?.setStages(routes, options.wamNodes) ?? NO_GROUP_NAMING;
     });
+  }
+
+  /** The stages compiled for their EngineProcessors, and how the driver routes commands to them. */
+  private async compileStageRoutes(
+    graphs: GraphDescriptorInput[],
+    sampleRate: number,
+    root: string,
+    options: StageCompileOptions,
+  ): Promise<{ stages: CompiledStage[]; routes: Parameters<WorkletDriver["setStages"]>[0] }> {
+    const stages: CompiledStage[] = [];
+    const routes: Parameters<WorkletDriver["setStages"]>[0] = [];
+    for (const input of graphs) {
+      const graph = parseContract(GraphDescriptorSchema, input, root);
+      checkGraph(graph, { rootLabel: root });
+      refuseLiveInputInStages(graph, root);
+      const { compiled, audio } = await compileForWorklet(graph, {
+        types: this.types,
+        sampleRate,
+        readBuffer: (handle) => this.inProcess.readBuffer(handle),
+        bufferRate: (handle) => this.inProcess.bufferSampleRate(handle),
+        faust: this.faust,
+        root,
+        // Each stage records the asked nodes it plays (a stage's ports and sink are its own).
+        recordAutomation: options.recordAutomation?.filter((name) =>
+          graph.nodes.some(
+            (node) =>
+              node.name === name &&
+              node.name !== graph.output &&
+              node.node_id !== STAGE_INPUT_NODE_ID &&
+              node.node_id !== STAGE_OUTPUT_NODE_ID,
+          ),
+        ),
+      });
+      stages.push({
+        program: compiled.program,
+        buffers: audio,
+        tapLatency: tapLatencies(graph, compiled),
+        tapChannels: this.tapChannels(graph, compiled, audio),
+      });
+      routes.push({
+        graph,
+        nodeIndex: compiled.nodeIndex,
+        nodeCount: compiled.program.nodes.length,
+        recorded: compiled.recorded,
+      });
+    }
+    return { stages, routes };
   }
 
   endStages(): void {

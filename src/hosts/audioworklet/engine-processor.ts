@@ -52,6 +52,7 @@ import { createStageIo, StageInputPort, type StageIo, StageTap } from "../../wam
 import { EngineSlot, type SlotLoad } from "./engine-slot";
 import { InputRecordTap } from "./input-record-tap";
 import { LiveRenderSession } from "./live-render-session";
+import { NO_GRAPH_NAMING, NO_GROUP_NAMING } from "./midi-record-naming";
 import { MidiRecordTap } from "./midi-record-tap";
 import { NodeMeterTap } from "./node-meter-tap";
 import { type CommandCounters, StageGroup, type StageMember, stageGroups } from "./stage-group";
@@ -124,6 +125,12 @@ export class EngineProcessor extends AudioWorkletProcessor {
   private lanes: WamEventLanes | null = null;
   /** A stage of a real-time WAM graph: its recorded parameters, per piece (stage-parameter-tap.ts). */
   private stageParameterTap: StageParameterTap | null = null;
+  /**
+   * The driver's MIDI naming generations of what plays (midi-record-naming.ts): the primary's loaded
+   * graph, and the stage group led (NO_GROUP_NAMING: none), which names the recorded nodes while it plays.
+   */
+  private programMidiNaming = NO_GRAPH_NAMING;
+  private groupMidiNaming = NO_GROUP_NAMING;
 
   constructor(options: { processorOptions: EngineProcessorOptions }) {
     super();
@@ -245,6 +252,10 @@ export class EngineProcessor extends AudioWorkletProcessor {
     const outcome = slot.load(message.program, message.buffers);
     if (slot.engine !== engine) this.attach();
     if (outcome.loaded) {
+      // The MIDI recorded from now on names the new graph's nodes (while a WAM graph's stage group
+      // plays on, its naming stays in effect until the group ends).
+      this.programMidiNaming = message.midiNaming;
+      this.markMidiNaming();
       worker.postMessage({ type: "loaded", id: message.id });
       return;
     }
@@ -345,7 +356,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.main.postMessage({ type: "input-record-stopped", ...this.inputRecord.stop() });
         return;
       case "lead-stage-group":
-        this.endStageGroup();
+        this.endStageGroup(message.midiNaming);
         if (this.realtime) {
           this.group = new StageGroup(this.realtime, this.commands, this.decoder, message.stageNodeCounts);
           this.groupId = message.groupId;
@@ -378,13 +389,23 @@ export class EngineProcessor extends AudioWorkletProcessor {
     }
   }
 
-  /** Control: the WAM graph this node led is gone; its stages stop at their next quantum. */
-  private endStageGroup(): void {
+  /**
+   * Control: the WAM graph this node led is gone; its stages stop at their next quantum. The MIDI
+   * recorded from now on is named by `nextMidiNaming`: the group led next, or none (the primary's graph).
+   */
+  private endStageGroup(nextMidiNaming = NO_GROUP_NAMING): void {
     if (this.groupId !== null) stageGroups().delete(this.groupId);
     this.group?.end();
     this.group = null;
     this.groupId = null;
     this.lanes = null;
+    this.groupMidiNaming = nextMidiNaming;
+    this.markMidiNaming();
+  }
+
+  /** Control: what plays changed: the MIDI recording ring is marked with its naming (midi-record-tap.ts). */
+  private markMidiNaming(): void {
+    this.midiRecordTap?.named(this.programMidiNaming, this.groupMidiNaming);
   }
 
   /** Control: a message from the engine Worker, on the control port. */
@@ -397,6 +418,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
         this.progress = openTransportBlock(message.progress);
         this.midiRecord = openRing(message.midiRecord, Float64Array);
         this.midiRecordTap = new MidiRecordTap(this.midiRecord);
+        this.markMidiNaming();
         if (this.realtime) this.realtime.midiTap = this.midiRecordTap;
         if (this.lanes) {
           this.lanes.midiTap = this.midiRecordTap;

@@ -1,7 +1,9 @@
 /**
  * MidiRecordReader (engine Worker): drains the MIDI recording ring the audio thread fills
  * (midi-record-tap.ts) into RecordedMidiEvents, naming each node as it drains, and sorts each record
- * into the recording it belongs to (its slot: the user's take, a live render's record). The driver
+ * into the recording it belongs to (its slot: the user's take, a live render's record). A record is
+ * named by the graph that played when it was written, not the one playing when it is drained: the
+ * ring's naming marks switch the naming at their place in it (midi-record-naming.ts). The driver
  * drains it every MIDI_RECORD_DRAIN_MS while either records, so the ring never fills in a long take. A
  * live render's record carries the parameter changes handed to WAM plugins too: they are kept apart.
  */
@@ -9,7 +11,8 @@ import type { RecordedMidiEvent } from "../../api/midi-recording";
 import { liveMidiMessageOf } from "../../contracts/live-midi";
 import type { DataRing } from "../../dataplane/spsc-ring";
 import type { MidiRecordSlot } from "../../protocol/worker-to-worklet";
-import { MIDI_RECORD_FIELDS, MIDI_RECORD_SLOT_TAGS } from "./midi-record-tap";
+import { MidiRecordNamings } from "./midi-record-naming";
+import { MIDI_RECORD_FIELDS, MIDI_RECORD_NAMING_MARK, MIDI_RECORD_SLOT_TAGS } from "./midi-record-tap";
 
 /** A parameter change handed to a WAM plugin (a live render's record_automation). */
 export interface RecordedParameterChange {
@@ -50,10 +53,13 @@ export class MidiRecordReader {
   private readonly slots: Record<MidiRecordSlot, SlotState> = { take: emptySlot(), render: emptySlot() };
   private readonly chunk = new Float64Array(256 * MIDI_RECORD_FIELDS);
 
-  /** `nameOf` names a node index of a record (null: a node of no graph this host knows now). */
+  /**
+   * `namings` names a record's node index as the graph playing when it was written did (the driver
+   * registers each naming before the worklet can mark it).
+   */
   constructor(
     private readonly ring: DataRing<Float64Array>,
-    private readonly nameOf: (node: number) => string | null,
+    readonly namings: MidiRecordNamings = new MidiRecordNamings(),
   ) {}
 
   /**
@@ -96,15 +102,22 @@ export class MidiRecordReader {
     return { events, parameters };
   }
 
-  /** Files the record at `chunk[i]` under its slot, named (a node no graph has now is counted only). */
+  /**
+   * Files the record at `chunk[i]` under its slot, named (a node its graph does not have is counted
+   * only); a naming mark switches the naming of the records after it.
+   */
   private sort(chunk: Float64Array, i: number): void {
     const bytes = chunk[i + 3] as number;
+    if (bytes === MIDI_RECORD_NAMING_MARK) {
+      this.namings.follow(chunk[i] as number, chunk[i + 1] as number);
+      return;
+    }
     // A parameter change: only the render slot records them; its fifth field is the value.
     const slot = bytes < 0 ? "render" : SLOT_OF_TAG.get(chunk[i + 4] as number);
     if (slot === undefined) return;
     const into = this.slots[slot];
     into.received++;
-    const node = this.nameOf(chunk[i + 2] as number);
+    const node = this.namings.nameOf(chunk[i + 2] as number);
     if (node === null) return;
     const frame = chunk[i] as number;
     const elapsedFrames = chunk[i + 1] as number;

@@ -14,19 +14,33 @@
  * value] for a parameter change, which only the render slot records (a message's fourth field is never
  * negative).
  *
+ * A naming mark, [program generation, group generation (-1: none), 0, MIDI_RECORD_NAMING_MARK, 0], is
+ * written whenever what plays changes its naming (a graph loaded, a WAM graph's stage group led or
+ * ended: named()), armed slots or not: the Worker names the records after it by those generations
+ * (midi-record-naming.ts), those before it by the previous ones, whenever it drains them. A mark the
+ * ring refuses stays pending and goes first when there is room again; until it is written no record
+ * is (each is counted lost), so no record of the new graph can come before it. A mark carries the
+ * generations in effect, so a later mark supersedes one never written.
+ *
  * Audio-path rules: liveMidi() and liveParameter() write a preallocated record into the ring
  * (pushAll: whole or not at all; a full ring counts the record lost in its slot) and allocate nothing;
- * starting and stopping happen in message handlers, between quanta.
+ * starting, stopping and marks happen in message handlers, between quanta.
  */
 import type { DataRing } from "../../dataplane/spsc-ring";
 import type { LiveMidiTap } from "../../engine/realtime-engine";
 import type { MidiRecordSlot } from "../../protocol/worker-to-worklet";
+import { NO_GROUP_NAMING } from "./midi-record-naming";
 import type { LiveParameterTap } from "./wam-event-lanes";
 
 /** Float64s per record (a message or a parameter change). */
 export const MIDI_RECORD_FIELDS = 5;
 /** Records the ring holds before the Worker drains it (it drains every MIDI_RECORD_DRAIN_MS). */
 export const MIDI_RECORD_CAPACITY = 8192;
+/**
+ * The fourth field of a naming mark (a message's is never negative, a parameter change's is -1 - its
+ * parameter number: never -Infinity).
+ */
+export const MIDI_RECORD_NAMING_MARK = Number.NEGATIVE_INFINITY;
 /** The fifth field of a message's record: the slot that recorded it. */
 export const MIDI_RECORD_SLOT_TAGS: Readonly<Record<MidiRecordSlot, number>> = { take: 0, render: 1 };
 
@@ -55,8 +69,30 @@ export class MidiRecordTap implements LiveMidiTap, LiveParameterTap {
   private readonly take = new RecordSlot(MIDI_RECORD_SLOT_TAGS.take);
   private readonly render = new RecordSlot(MIDI_RECORD_SLOT_TAGS.render);
   private readonly record = new Float64Array(MIDI_RECORD_FIELDS);
+  /** The naming mark, kept apart from `record`: a mark left pending must survive the records after it. */
+  private readonly mark = new Float64Array(MIDI_RECORD_FIELDS);
+  /** The mark holds generations not yet in the ring. */
+  private markPending = false;
 
-  constructor(private readonly ring: DataRing<Float64Array>) {}
+  constructor(private readonly ring: DataRing<Float64Array>) {
+    this.mark[1] = NO_GROUP_NAMING;
+    this.mark[3] = MIDI_RECORD_NAMING_MARK;
+  }
+
+  /**
+   * Control: what plays names its nodes by the driver's generation `program` (the primary's graph)
+   * and, while a WAM graph plays, `group` (its stage group; NO_GROUP_NAMING: none). Writes a naming
+   * mark when that changes, and sends it (the MessagePort fallback batches): the Worker drops the
+   * namings the mark leaves behind, recording or not.
+   */
+  named(program: number, group: number): void {
+    const mark = this.mark;
+    if (mark[0] === program && mark[1] === group) return;
+    mark[0] = program;
+    mark[1] = group;
+    this.markPending = true;
+    if (this.writeMark()) this.ring.flush?.();
+  }
 
   /**
    * Control: `slot` records from now on, afresh (a recording it ran starts over); `playedFrames` is
@@ -128,8 +164,16 @@ export class MidiRecordTap implements LiveMidiTap, LiveParameterTap {
   }
 
   private push(slot: RecordSlot): void {
-    if (this.ring.pushAll(this.record, MIDI_RECORD_FIELDS)) slot.recorded++;
+    // Behind a pending mark a record would be named by the graph before it: it is lost instead.
+    if (this.writeMark() && this.ring.pushAll(this.record, MIDI_RECORD_FIELDS)) slot.recorded++;
     else slot.lost++;
+  }
+
+  /** Writes the pending mark if any; false while the ring refuses it. */
+  private writeMark(): boolean {
+    if (!this.markPending) return true;
+    this.markPending = !this.ring.pushAll(this.mark, MIDI_RECORD_FIELDS);
+    return !this.markPending;
   }
 
   private slotOf(slot: MidiRecordSlot): RecordSlot {

@@ -77,14 +77,23 @@ export interface LiveWamGraphHost {
   /** The primary EngineProcessor's node and port. */
   primary: AudioWorkletNode;
   port: TypedPort<MainToWorkletMessage, WorkletToMainMessage>;
-  /** Compiles the stages in the engine Worker; `live`: its commands then go to them (worklet-driver.ts). */
+  /** Compiles the stages in the engine Worker. */
   compileStages(
     graphs: GraphDescriptorInput[],
     sampleRate: number,
     root: string,
-    live: boolean,
     options?: StageCompileOptions,
   ): Promise<CompiledStage[]>;
+  /**
+   * The stages are about to play: their commands go to them from now on (worklet-driver.ts). Resolves
+   * with the generation of their MIDI naming, for lead-stage-group (midi-record-naming.ts).
+   */
+  playStages(
+    graphs: GraphDescriptorInput[],
+    sampleRate: number,
+    root: string,
+    options?: StageCompileOptions,
+  ): Promise<number>;
   assets: EngineAssets;
   /** Where plugin modules may load from (the client's options.wamPolicy; src/wam/load-wam.ts). */
   policy?: WamLoadPolicy;
@@ -144,7 +153,7 @@ export class LiveWamGraph {
       graph,
       plan,
       compile: (graphs) =>
-        host.compileStages(graphs, context.sampleRate, root, false, { recordAutomation: recorded }),
+        host.compileStages(graphs, context.sampleRate, root, { recordAutomation: recorded }),
       assets: host.assets,
       ...(host.policy ? { policy: host.policy } : {}),
       root,
@@ -173,14 +182,14 @@ export class LiveWamGraph {
    */
   async start(): Promise<void> {
     const { stageGraphs, groupId, stageNodeCounts, root } = this.pending;
-    await this.host.compileStages(stageGraphs, this.sampleRate, root, true, {
+    const midiNaming = await this.host.playStages(stageGraphs, this.sampleRate, root, {
       recordAutomation: this.recorded,
       wamNodes: this.built.wams.map((wam) => wam.plan.node.name),
     });
     const joined = Promise.all(
       this.built.stages.flatMap((stage) => (stage ? [stageJoined(stage, groupId)] : [])),
     );
-    this.port.postMessage({ type: "lead-stage-group", groupId, stageNodeCounts });
+    this.port.postMessage({ type: "lead-stage-group", groupId, stageNodeCounts, midiNaming });
     const built = this.built;
     // The output, then each stem, on the primary's input 0 (returnGraph reads them there).
     const slots = returnSlots(this.returnLayout);

@@ -38,6 +38,7 @@ import type { MidiRecordSlot, WorkerToWorkletMessage } from "../../protocol/work
 import type { WorkletToWorkerMessage } from "../../protocol/worklet-to-worker";
 import { STAGE_INPUT_NODE_ID, STAGE_OUTPUT_NODE_ID } from "../../wam/partition";
 import { CommandFeeder, type CommandFeederOptions } from "./command-feeder";
+import { graphNaming, type NodeNaming, stagesNaming } from "./midi-record-naming";
 import { MIDI_RECORD_DRAIN_MS, MidiRecordReader, type RecordedParameterChange } from "./midi-record-reader";
 import { MIDI_RECORD_CAPACITY, MIDI_RECORD_FIELDS } from "./midi-record-tap";
 import { compileForWorklet } from "./worklet-program";
@@ -113,11 +114,10 @@ export class WorkletDriver {
   private stages: LiveStage[] = [];
   private stageOf = new Map<string, number>();
   /**
-   * The WAM nodes of the WAM graph playing, in plan order: the live MIDI recorded for WAM node k
-   * carries group index wamBase (the stages' node total) + k (wam-event-lanes.ts).
+   * The generation of the last naming registered with the MIDI recording reader (a load's, a WAM
+   * graph's stages'): the worklet marks the ring with the one in effect (midi-record-naming.ts).
    */
-  private wamNodes: readonly string[] = [];
-  private wamBase = 0;
+  private midiNaming = 0;
   private faultMessage: string | null = null;
   private nextId = 1;
   private readonly waiting = new Map<number, (reply: WorkletToWorkerMessage) => void>();
@@ -157,7 +157,7 @@ export class WorkletDriver {
       localRole: "consumer",
       chunkLength: 256 * MIDI_RECORD_FIELDS,
     });
-    this.midiRecord = new MidiRecordReader(midiRecord.local, (node) => this.nodeName(node));
+    this.midiRecord = new MidiRecordReader(midiRecord.local);
     // The Worker's own copy of the transport block: how far the audio thread has got with timed commands.
     const progress = plane.createTransportBlock();
     this.feeder = new CommandFeeder(commands.local, progress.local, { ...feederOptions, sampleRate });
@@ -206,8 +206,14 @@ export class WorkletDriver {
       root,
       recordAutomation: options.recordAutomation,
     });
-    const reply = await this.request({ program: compiled.program, buffers: audio });
+    // The new graph's naming is registered before the worklet can mark the ring with it: records
+    // written before the swap keep the old graph's names however late they are drained.
+    const midiNaming = this.registerMidiNaming(graphNaming(compiled.nodeIndex));
+    const reply = await this.request({ program: compiled.program, buffers: audio, midiNaming });
+    // Drops the namings the worklet's marks left behind, recording or not.
+    this.midiRecord.drain();
     if (reply.type === "load-failed") {
+      this.midiRecord.namings.forget(midiNaming);
       if (reply.limitNode !== undefined) {
         throw memoryLimitError({ detail: reply.message, node: reply.limitNode }, root, graph.nodes.length);
       }
@@ -228,7 +234,9 @@ export class WorkletDriver {
    * graph): each stage graph (validated) with its compiled node indices, in stage order. Commands for
    * their engine nodes go to the stage holding them, numbered as the StageGroup numbers them (each
    * stage's program nodes after the previous stage's). Stage ports and a stage's sink (its output)
-   * are the partition's own nodes and take no commands.
+   * are the partition's own nodes and take no commands. Returns the generation of the stages' MIDI
+   * naming (the live MIDI recorded from their nodes and WAM nodes): the worklet's lead-stage-group
+   * carries it, so the ring's mark names them from the group's start on.
    */
   setStages(
     stages: {
@@ -239,7 +247,7 @@ export class WorkletDriver {
       recorded?: Map<string, RecordedNode>;
     }[],
     wamNodes: readonly string[] = [],
-  ): void {
+  ): number {
     this.endStages();
     let base = 0;
     stages.forEach((stage, s) => {
@@ -261,15 +269,29 @@ export class WorkletDriver {
       }
       base += stage.nodeCount;
     });
-    this.wamNodes = [...wamNodes];
-    this.wamBase = base;
+    // A WAM node's live MIDI (wam-event-lanes.ts) is numbered after the stages' nodes.
+    const naming = stagesNaming(
+      this.stages.map((stage) => ({ nodeIndex: stage.loaded.nodeIndex, base: stage.base })),
+      wamNodes,
+      base,
+    );
+    return this.registerMidiNaming(naming);
   }
 
-  /** The WAM graph's stages are gone: commands name the primary's graph again. */
+  /**
+   * The WAM graph's stages are gone: commands name the primary's graph again. (The MIDI recorded
+   * meanwhile is named as the worklet's marks say: its stage group may play on until it ends.)
+   */
   endStages(): void {
     this.stages = [];
     this.stageOf = new Map();
-    this.wamNodes = [];
+  }
+
+  /** Registers the naming of what the worklet is about to play; returns its generation. */
+  private registerMidiNaming(naming: NodeNaming): number {
+    this.midiNaming++;
+    this.midiRecord.namings.register(this.midiNaming, naming);
+    return this.midiNaming;
   }
 
   /**
@@ -671,22 +693,6 @@ export class WorkletDriver {
     this.midiRecordTimer = null;
   }
 
-  /**
-   * The name of the node a command's index names (the primary's graph, or a stage of the WAM graph
-   * playing); null for none.
-   */
-  private nodeName(wire: number): string | null {
-    for (const stage of this.stages) {
-      for (const [name, index] of stage.loaded.nodeIndex) if (stage.base + index === wire) return name;
-    }
-    // A WAM node's live MIDI (wam-event-lanes.ts): numbered after the stages' nodes.
-    const wam = wire >= this.wamBase ? this.wamNodes[wire - this.wamBase] : undefined;
-    if (wam !== undefined) return wam;
-    if (this.stages.length > 0 || !this.loaded) return null;
-    for (const [name, index] of this.loaded.nodeIndex) if (index === wire) return name;
-    return null;
-  }
-
   /** Sends `message` with a fresh id; resolves with the answer carrying it. */
   private ask(message: DistributiveOmit<WorkerToWorkletMessage, "id">): Promise<WorkletToWorkerMessage> {
     return new Promise((resolve) =>
@@ -756,6 +762,7 @@ export class WorkletDriver {
   private request(message: {
     program: GraphProgram;
     buffers: Float32Array[][];
+    midiNaming: number;
   }): Promise<WorkletToWorkerMessage> {
     const id = this.nextId++;
     return new Promise((resolve) => {

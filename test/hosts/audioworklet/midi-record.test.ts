@@ -6,15 +6,22 @@
 import { describe, expect, it } from "vitest";
 import { PortRing } from "../../../src/dataplane/port-ring";
 import { SpscRing } from "../../../src/dataplane/spsc-ring";
+import { MidiRecordNamings, NO_GROUP_NAMING } from "../../../src/hosts/audioworklet/midi-record-naming";
 import { MidiRecordReader } from "../../../src/hosts/audioworklet/midi-record-reader";
 import { MIDI_RECORD_FIELDS, MidiRecordTap } from "../../../src/hosts/audioworklet/midi-record-tap";
 
-const names = (node: number) => (node === 0 ? "keys" : node === 3 ? "bass" : null);
+/** The naming of a graph whose node 0 is "keys" and node 3 "bass", in effect from the start. */
+function names(): MidiRecordNamings {
+  const namings = new MidiRecordNamings();
+  namings.register(1, ["keys", null, null, "bass"]);
+  namings.follow(1, NO_GROUP_NAMING);
+  return namings;
+}
 
 /** A tap and a reader on one shared-memory ring of `records` records. */
 function recorder(records = 16) {
   const ring = SpscRing.create(records * MIDI_RECORD_FIELDS, Float64Array);
-  return { tap: new MidiRecordTap(ring), reader: new MidiRecordReader(ring, names) };
+  return { tap: new MidiRecordTap(ring), reader: new MidiRecordReader(ring, names()) };
 }
 
 /** [frame, elapsedFrames, note] of each note event. */
@@ -114,7 +121,7 @@ describe("MIDI recording ring", () => {
     const producer = PortRing.producer(port1, Float64Array, options);
     const consumer = PortRing.consumer(port2, Float64Array, options);
     const tap = new MidiRecordTap(producer);
-    const reader = new MidiRecordReader(consumer, names);
+    const reader = new MidiRecordReader(consumer, names());
     tap.start("take", 0);
     for (let i = 0; i < 11; i++) tap.liveMidi(0, 0x90, 40 + i, 90, 128 * i, 128 * i, false);
     tap.stop("take", 2000); // 8 went in a full chunk; the flush sends the other 3

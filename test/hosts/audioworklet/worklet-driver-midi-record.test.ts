@@ -8,6 +8,7 @@ import { type GraphDescriptor, GraphDescriptorSchema, parseContract } from "../.
 import { openRing } from "../../../src/dataplane/data-plane";
 import { instantiateEngine } from "../../../src/engine/engine-module";
 import { type ProcessorTypeInfo, readProcessorTypes } from "../../../src/engine/processor-types";
+import { NO_GROUP_NAMING } from "../../../src/hosts/audioworklet/midi-record-naming";
 import { MIDI_RECORD_DRAIN_MS } from "../../../src/hosts/audioworklet/midi-record-reader";
 import { MidiRecordTap } from "../../../src/hosts/audioworklet/midi-record-tap";
 import { WorkletDriver } from "../../../src/hosts/audioworklet/worklet-driver";
@@ -25,13 +26,22 @@ const GRAPH: GraphDescriptor = parseContract(GraphDescriptorSchema, {
 });
 
 /**
- * The worklet's side: loads are answered, and midi-record messages start and stop the slots of a
+ * The worklet's side: loads are answered (and mark the ring with the graph's naming), and midi-record messages start and stop the slots of a
  * MidiRecordTap writing into the MIDI recording ring, at the played-frames clock `played`.
  */
 class FakeRecordingWorklet implements TypedPort<WorkerToWorkletMessage, WorkletToWorkerMessage> {
   onmessage: ((event: MessageEvent<WorkletToWorkerMessage>) => void) | null = null;
   tap: MidiRecordTap | null = null;
   played = 0;
+  /** The MIDI naming generations of the loaded graph and of the stage group led (none: -1). */
+  private program = 0;
+  private group = NO_GROUP_NAMING;
+
+  /** The main thread's lead-stage-group (`midiNaming`: what setStages returned) or end-stage-group (-1). */
+  leadStages(midiNaming: number): void {
+    this.group = midiNaming;
+    this.tap?.named(this.program, this.group);
+  }
 
   postMessage(message: WorkerToWorkletMessage): void {
     if (message.type === "connect-commands") {
@@ -39,7 +49,13 @@ class FakeRecordingWorklet implements TypedPort<WorkerToWorkletMessage, WorkletT
       return;
     }
     queueMicrotask(() => {
-      if (message.type === "load") this.reply({ type: "loaded", id: message.id });
+      if (message.type === "load") {
+        // As EngineProcessor: the graph plays, the ring is marked with its naming (a stage group
+        // led names the records until it ends).
+        this.program = message.midiNaming;
+        this.tap?.named(this.program, this.group);
+        this.reply({ type: "loaded", id: message.id });
+      }
       if (message.type !== "midi-record") return;
       const tap = this.tap as MidiRecordTap;
       if (message.on) {
@@ -51,10 +67,13 @@ class FakeRecordingWorklet implements TypedPort<WorkerToWorkletMessage, WorkletT
     });
   }
 
-  /** The engine applies a note on node 0 (keys) on transport frame `frame`; the clock moves to `played`. */
-  note(note: number, frame: number, played: number, scheduled = false): void {
+  /**
+   * The engine applies a note on node `node` (0: keys in GRAPH) on transport frame `frame`; the clock
+   * moves to `played`.
+   */
+  note(note: number, frame: number, played: number, scheduled = false, node = 0): void {
     this.played = played;
-    this.tap?.liveMidi(0, 0x90, note, 100, frame, played, scheduled);
+    this.tap?.liveMidi(node, 0x90, note, 100, frame, played, scheduled);
   }
 
   private reply(message: WorkletToWorkerMessage): void {
@@ -160,5 +179,80 @@ describe("WorkletDriver: a take and a live render's record at once", () => {
     });
     await expect(driver.stopMidiRecording()).rejects.toMatchObject({ code: "E_SCHEMA" });
     await driver.stopRenderMidi();
+  });
+});
+
+/** Node 0 is "pad" here, "keys" in GRAPH: the same index, another name. */
+const PAD_GRAPH: GraphDescriptor = parseContract(GraphDescriptorSchema, {
+  version: "v1alpha",
+  nodes: [{ name: "pad", node_id: "builtin:sampler" }],
+  output: "pad",
+});
+
+/** [node, note] of each recorded note_on. */
+function named(recording: { events: { node: string; message: unknown }[] }) {
+  return recording.events.map((e) => [e.node, (e.message as { note: number }).note]);
+}
+
+describe("WorkletDriver: a MIDI recording across graph loads", () => {
+  it("a take spanning a load names what was played before it by the old graph, even drained after it", async () => {
+    await driver.startMidiRecording();
+    worklet.note(60, 0, 10); // keys, still in the ring when the load goes out
+    await driver.load(PAD_GRAPH);
+    worklet.note(62, 128, 20); // node 0 is pad now
+    await driver.load(GRAPH);
+    worklet.note(64, 256, 30); // keys again
+    const take = await driver.stopMidiRecording();
+    expect(named(take)).toEqual([
+      ["keys", 60],
+      ["pad", 62],
+      ["keys", 64],
+    ]);
+    expect(take.lost).toBe(0);
+  });
+
+  it("a live render's record across a load keeps each message's node, the take's beside it", async () => {
+    await driver.startRenderMidi();
+    await driver.startMidiRecording();
+    worklet.note(60, 0, 10);
+    await driver.load(PAD_GRAPH);
+    worklet.note(62, 128, 20, true); // scheduled: the render's only
+    const take = await driver.stopMidiRecording();
+    const render = await driver.stopRenderMidi();
+    expect(named(take)).toEqual([["keys", 60]]);
+    expect(named(render)).toEqual([
+      ["keys", 60],
+      ["pad", 62],
+    ]);
+  });
+
+  it("a WAM graph's stage group names its nodes from its start to its end, a load meanwhile included", async () => {
+    await driver.startMidiRecording();
+    await driver.load(PAD_GRAPH); // stands for the return graph the primary plays
+    const stages = driver.setStages(
+      [{ graph: GRAPH, nodeIndex: new Map([["keys", 0]]), nodeCount: 1 }],
+      ["synth"], // WAM node 0: group index 1
+    );
+    worklet.note(59, 0, 5, false, 0); // before lead-stage-group: the pad graph's node 0
+    worklet.leadStages(stages);
+    worklet.note(60, 0, 10, false, 0);
+    worklet.note(61, 0, 20, false, 1);
+    await driver.load(GRAPH); // the plain graph plays; the group until its end-stage-group
+    worklet.note(62, 0, 30, false, 1);
+    worklet.leadStages(NO_GROUP_NAMING);
+    worklet.note(63, 0, 40, false, 0);
+    expect(named(await driver.stopMidiRecording())).toEqual([
+      ["pad", 59],
+      ["keys", 60],
+      ["synth", 61],
+      ["synth", 62],
+      ["keys", 63],
+    ]);
+  });
+
+  it("the namings a load leaves behind are dropped while nothing records", async () => {
+    for (let i = 0; i < 5; i++) await driver.load(i % 2 === 0 ? PAD_GRAPH : GRAPH);
+    const namings = (driver as unknown as { midiRecord: { namings: { size: number } } }).midiRecord.namings;
+    expect(namings.size).toBe(1);
   });
 });
