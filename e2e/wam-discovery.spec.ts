@@ -112,7 +112,9 @@ test("the whole wam-community index: nodes, honest failures, valid descriptors, 
   ]);
   expect(failed["burns-audio/functionseq/index.js"]).toContain("(reading 'collaboration')");
   // It gets the fake camera, then wants a live context's media stream source: discovery's is offline.
-  expect(failed["burns-audio/video_input/index.js"]).toContain("ctx.createMediaStreamSource is not a function");
+  expect(failed["burns-audio/video_input/index.js"]).toContain(
+    "ctx.createMediaStreamSource is not a function",
+  );
   expect(failed["wimmics/PedalBoard-WAC2022/src/index.js"]).toContain("failed to load (a missing import?");
   // Each failure names an E_ code and its module URL.
   for (const failure of failures) {
