@@ -199,12 +199,7 @@ export class RealtimeEngineController implements ReactiveController {
         return null;
       }
       const started = engine;
-      this.removeFaultListener = started.onFault((message) => this.hooks.fault(message));
-      this.reading = started.createMeterReading();
-      this.hooks.attach(started);
-      if (started.context.state !== "running") await started.context.resume();
-      await this.hooks.load(started);
-      if (generation !== this.generation) {
+      if (!(await this.bringUp(started, generation, true))) {
         // The host left the page while the context resumed or the graph loaded: this engine was
         // never handed out, so nobody else would close it.
         this.removeFaultListener?.();
@@ -212,9 +207,6 @@ export class RealtimeEngineController implements ReactiveController {
         await closeEngine(started);
         return null;
       }
-      this.setRunning(started);
-      this.startFrames();
-      this.hooks.ready(started);
       return started;
     } catch (error) {
       this.hooks.failed(error, "start");
@@ -266,6 +258,25 @@ export class RealtimeEngineController implements ReactiveController {
     return engine;
   }
 
+  /**
+   * What start() and prepare() do with a new engine: listen for faults, wire it up, resume its
+   * context first when `resume` (inside start()'s gesture), load it; then it is the running engine,
+   * its frames read and hooks.ready told. False when the host left the page meanwhile: the caller
+   * closes it (nobody else holds it).
+   */
+  private async bringUp(engine: RealtimeEngineClient, generation: number, resume: boolean): Promise<boolean> {
+    this.removeFaultListener = engine.onFault((message) => this.hooks.fault(message));
+    this.reading = engine.createMeterReading();
+    this.hooks.attach(engine);
+    if (resume && engine.context.state !== "running") await engine.context.resume();
+    await this.hooks.load(engine);
+    if (generation !== this.generation) return false;
+    this.setRunning(engine);
+    this.startFrames();
+    this.hooks.ready(engine);
+    return true;
+  }
+
   private async prepareIn(
     context: AudioContext,
     options: EngineStartOptions,
@@ -277,14 +288,7 @@ export class RealtimeEngineController implements ReactiveController {
       engine = await this.createEngine({ ...options, context });
       if (generation !== this.generation) throw new Error("the host left the page");
       const prepared = engine;
-      this.removeFaultListener = prepared.onFault((message) => this.hooks.fault(message));
-      this.reading = prepared.createMeterReading();
-      this.hooks.attach(prepared);
-      await this.hooks.load(prepared);
-      if (generation !== this.generation) throw new Error("the host left the page");
-      this.setRunning(prepared);
-      this.startFrames();
-      this.hooks.ready(prepared);
+      if (!(await this.bringUp(prepared, generation, false))) throw new Error("the host left the page");
       return prepared;
     } catch {
       this.removeFaultListener?.();
