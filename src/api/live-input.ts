@@ -117,7 +117,11 @@ export interface LiveAudioInput {
   disconnectLiveInput(): void;
   /** The latency measured at the last connect, or null with no source. */
   readonly inputLatency: InputLatency | null;
-  /** Arms a recording: it starts at the next quantum the transport plays whole. */
+  /**
+   * Arms a recording: it starts at the next quantum the transport plays whole. Resolves once the
+   * audio thread has armed it, so `await startInputRecording(); play()` records from play's first
+   * frame; E_HOST_UNAVAILABLE when the audio thread does not answer within 2 s.
+   */
   startInputRecording(): Promise<void>;
   /** Ends the recording and returns the take. */
   stopInputRecording(): Promise<InputTake>;

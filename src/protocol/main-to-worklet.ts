@@ -56,7 +56,7 @@ export type MainToWorkletMessage =
   | { type: "restart" }
   /**
    * Record the live audio input into `ring` (stereo, interleaved) from the next quantum the transport
-   * plays whole (input-record-tap.ts); stop answers input-record-stopped.
+   * plays whole (input-record-tap.ts); start answers input-record-armed, stop input-record-stopped.
    */
   | { type: "input-record-start"; ring: RingHandle }
   | { type: "input-record-stop" }

@@ -13,6 +13,12 @@ export type WorkletToMainMessage =
   | { type: "restarted" }
   /** A stage of a real-time WAM graph joined group `groupId`: it plays in step from this quantum. */
   | { type: "joined"; groupId: string }
+  /**
+   * The live input recording is armed on the audio thread: a play sent after this is recorded from
+   * its first whole quantum (the arm travels on the port, play on the command ring, which the audio
+   * thread may read first).
+   */
+  | { type: "input-record-armed" }
   /** The live input recording stopped: where its take sits (input-record-tap.ts). */
   | {
       type: "input-record-stopped";

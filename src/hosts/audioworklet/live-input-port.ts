@@ -27,6 +27,8 @@ export const INPUT_RING_SECONDS = 4;
 const STOP_DRAIN_TIMEOUT_MS = 2000;
 
 type Stopped = Extract<WorkletToMainMessage, { type: "input-record-stopped" }>;
+/** How long start waits for the audio thread to arm the take (a closed or stalled context never will). */
+const ARM_TIMEOUT_MS = 2000;
 
 interface Recording {
   ring: DataRing<Float32Array>;
@@ -43,6 +45,7 @@ export class LiveInputPort implements LiveAudioInput {
   private latency: InputLatency | null = null;
   private recording: Recording | null = null;
   private stopped: ((message: Stopped) => void) | null = null;
+  private armed: (() => void) | null = null;
 
   constructor(
     private readonly context: AudioContext,
@@ -125,6 +128,15 @@ export class LiveInputPort implements LiveAudioInput {
       localRole: "consumer",
       chunkLength: 8 * 128 * LIVE_INPUT_CHANNELS,
     });
+    // Resolves once the audio thread has armed the take, so that a play sent next (on the command
+    // ring, which the audio thread may read before this port's message) is recorded from its start.
+    const armed = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), ARM_TIMEOUT_MS);
+      this.armed = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
     this.port.postMessage({ type: "input-record-start", ring: ring.remote }, ring.transfer);
     const recording: Recording = {
       ring: ring.local,
@@ -142,6 +154,16 @@ export class LiveInputPort implements LiveAudioInput {
         }),
     };
     this.recording = recording;
+    if (!(await armed)) {
+      this.armed = null;
+      this.port.postMessage({ type: "input-record-stop" });
+      clearInterval(recording.timer);
+      this.recording = null;
+      throw new EngineError(
+        "E_HOST_UNAVAILABLE",
+        `the audio thread did not arm the live input recording within ${ARM_TIMEOUT_MS} ms (is the AudioContext closed?)`,
+      );
+    }
   }
 
   async stopInputRecording(): Promise<InputTake> {
@@ -170,8 +192,13 @@ export class LiveInputPort implements LiveAudioInput {
     };
   }
 
-  /** The engine node's port forwards input-record-stopped here; true when it was one. */
+  /** The engine node's port forwards input-record-armed and -stopped here; true when it was one. */
   handleMessage(message: WorkletToMainMessage): boolean {
+    if (message.type === "input-record-armed") {
+      this.armed?.();
+      this.armed = null;
+      return true;
+    }
     if (message.type !== "input-record-stopped") return false;
     this.stopped?.(message);
     this.stopped = null;
