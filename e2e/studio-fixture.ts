@@ -1,8 +1,8 @@
 /**
  * What the studio's browser tests share: opening the studio on a new project, reading its project and
  * history, setting a clip's notes, test audio (a tone WAV in Node or in the page) and the last audio
- * take, reading the live engine's meters, a saved project rendered in Node, and the small signal
- * measures the tests check numbers with.
+ * take, reading the live engine's meters, a saved project rendered in Node, Cancel pressed on a running
+ * export, and the small signal measures the tests check numbers with.
  */
 import { expect, type Page } from "@playwright/test";
 
@@ -257,3 +257,46 @@ export function powerAt(samples: Float32Array, rate: number, from: number, size:
 
 /** The frequency of a MIDI note (A4 = 69 = 440 Hz). */
 export const midiHz = (note: number) => 440 * 2 ** ((note - 69) / 12);
+
+/** What the project bar showed when cancelExportAsItShows pressed Cancel. */
+export interface CancelledExport {
+  /** The progress bar's name ("Mixdown export", "Stems export"). */
+  label: string | null;
+  /** Its value, 0..1, when Cancel was pressed. */
+  progress: number;
+  /** The project bar's export buttons that were disabled then. */
+  disabled: string[];
+}
+
+/**
+ * Presses the project bar's "Cancel export" in the page, the first frame it shows (up to 20 s): a
+ * click sent from the test takes round trips, and on a busy machine a CI run saw a short export end
+ * first, its button gone and the click waiting for it until the test timed out. Fails with the
+ * studio's notice when the button never shows.
+ */
+export async function cancelExportAsItShows(page: Page): Promise<CancelledExport> {
+  const outcome = await page.evaluate(async () => {
+    const root = document.querySelector("webdreamer-studio")?.shadowRoot;
+    if (!root) throw new Error("no studio on the page");
+    const end = performance.now() + 20_000;
+    while (performance.now() < end) {
+      const buttons = [...root.querySelectorAll("button")];
+      const cancel = buttons.find((b) => b.textContent === "Cancel export");
+      const bar = root.querySelector<HTMLProgressElement>(".export-progress progress");
+      if (cancel && bar) {
+        const shown = {
+          label: bar.getAttribute("aria-label"),
+          progress: bar.value,
+          disabled: buttons.filter((b) => b.disabled).map((b) => b.textContent?.trim() ?? ""),
+        };
+        cancel.click();
+        return shown;
+      }
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+    return { notice: root.querySelector('[role="alert"]')?.textContent?.trim() ?? "(no notice)" };
+  });
+  if ("notice" in outcome)
+    throw new Error(`no "Cancel export" within 20 s; the studio says: ${outcome.notice}`);
+  return outcome;
+}

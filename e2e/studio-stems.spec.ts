@@ -10,7 +10,7 @@ import { unzipSync } from "fflate";
 
 import { decodeWav, encodeWav } from "../src/audio-io/wav-codec";
 import { unzipProject } from "../src/project/project-zip";
-import { openNewStudio, renderInNode } from "./studio-fixture";
+import { cancelExportAsItShows, openNewStudio, renderInNode } from "./studio-fixture";
 import { download } from "./support/downloads";
 import { recordPageFailures } from "./support/page-failures";
 
@@ -106,10 +106,10 @@ test("Export stems downloads one WAV per track and bus, as Node.js renders them;
   let downloads = 0;
   page.on("download", () => downloads++);
   await studio.getByRole("button", { name: "Export stems" }).click();
-  await expect(studio.getByRole("progressbar", { name: "Stems export" })).toBeVisible();
-  await expect(studio.getByRole("button", { name: "Export stems" })).toBeDisabled();
-  await expect(studio.getByRole("button", { name: "Export mixdown" })).toBeDisabled();
-  await studio.getByRole("button", { name: "Cancel export" }).click();
+  const cancelled = await cancelExportAsItShows(page);
+  expect(cancelled.label).toBe("Stems export");
+  expect(cancelled.progress).toBeLessThan(1);
+  expect(cancelled.disabled).toEqual(expect.arrayContaining(["Export mixdown", "Export stems"]));
   await expect(studio.getByRole("progressbar", { name: "Stems export" })).toBeHidden();
   await expect(studio.getByRole("button", { name: "Export stems" })).toBeEnabled();
   await expect(studio.getByRole("button", { name: "Export mixdown" })).toBeEnabled();

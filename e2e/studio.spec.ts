@@ -9,6 +9,7 @@ import { decodeWav, encodeWav } from "../src/audio-io/wav-codec";
 import { unzipProject } from "../src/project/project-zip";
 import type { EngineChangeDetail } from "../src/studio/studio-element";
 import {
+  cancelExportAsItShows,
   liveRender,
   openNewStudio,
   studioProject as project,
@@ -228,8 +229,9 @@ test("a song made in the studio plays on its frames and exports what Node.js ren
   let downloads = 0;
   page.on("download", () => downloads++);
   await studio.getByRole("button", { name: "Export mixdown" }).click();
-  await expect(studio.getByRole("progressbar", { name: "Mixdown export" })).toBeVisible();
-  await studio.getByRole("button", { name: "Cancel export" }).click();
+  const cancelled = await cancelExportAsItShows(page);
+  expect(cancelled.label).toBe("Mixdown export");
+  expect(cancelled.progress).toBeLessThan(1);
   await expect(studio.getByRole("progressbar", { name: "Mixdown export" })).toBeHidden();
   await expect(studio.getByRole("button", { name: "Export mixdown" })).toBeEnabled();
   expect(downloads).toBe(0);
