@@ -435,7 +435,13 @@ describe("progress, cancellation and failures", () => {
 
   it("stops at an abort from another task, keeping the frames rendered so far", async () => {
     const controller = new AbortController();
-    const result = await engine.render(request(osc, { duration_seconds: 60 }), {
+    // A reverb after the oscillator: 60 s of a lone oscillator can render inside one slice of work
+    // (about 10 ms), before the abort's task gets a turn, and end "ok".
+    const slow = graph([
+      { name: "osc", node_id: "builtin:oscillator" },
+      { name: "room", node_id: "builtin:reverb", inputs: ["osc"] },
+    ]);
+    const result = await engine.render(request(slow, { duration_seconds: 60 }), {
       signal: controller.signal,
       onProgress: () => setTimeout(() => controller.abort(), 0),
     });
