@@ -57,7 +57,7 @@ if [ "$node_tests" = 1 ]; then
   # In a session of its own (setsid) whose autogroup is niced to 19: with the kernel's autogroups on,
   # CPU is shared between sessions first, and Playwright starts each Chromium in a session of its
   # own, so the idle class alone would only rank Vitest below the processes of its own session.
-  setsid --wait bash -c 'echo 19 >/proc/self/autogroup 2>/dev/null; WEBDREAMER_VITEST_BESIDE=1 exec chrt --idle 0 npx vitest run --project untimed '"$(vitest_json untimed)" \
+  setsid --wait bash -c 'echo 19 >/proc/self/autogroup 2>/dev/null; WEBDREAMER_VITEST_BESIDE=1 exec chrt --idle 0 npx vitest run --project untimed --project untimed-isolated '"$(vitest_json untimed)" \
     >"$vitest_log" 2>&1 &
   vitest_pid=$!
 fi
