@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runStatus } from "../../src/cli/status-command";
 import type { GraphNodeInput } from "../../src/contracts/index";
 import { saveSession } from "../../src/session/index";
+import { sameBytes } from "../support/bytes";
 import { type RedisServer, startRedisServer } from "../support/redis-server";
 
 const REPO = resolve(import.meta.dirname, "../..");
@@ -141,7 +142,10 @@ describe("the render farm (BullMQ on redis-server, the built CLI)", () => {
     const names = (await readdir(out)).filter((name) => name.endsWith(".wav")).sort();
     expect(names).toHaveLength(40);
     for (const name of names) {
-      expect(await readFile(join(out, name)), name).toEqual(await readFile(join(dir, "forty-local", name)));
+      expect(
+        sameBytes(await readFile(join(out, name)), await readFile(join(dir, "forty-local", name))),
+        name,
+      ).toBe("same");
     }
     expect((await readdir(out)).filter((name) => name.endsWith(".partial"))).toEqual([]);
     // Each session rendered once, by one worker or the other, and both took part.
@@ -210,7 +214,9 @@ describe("the render farm (BullMQ on redis-server, the built CLI)", () => {
     // --wait returns on the completed event, maybe before the worker's own line reaches us.
     await survivor.until("rendered: ");
     expect(count(survivor.log(), "rendered: ")).toBe(1);
-    expect(await readFile(join(out, "long.wav"))).toEqual(await readFile(join(dir, "long-local.wav")));
+    expect(
+      sameBytes(await readFile(join(out, "long.wav")), await readFile(join(dir, "long-local.wav"))),
+    ).toBe("same");
     expect((await readdir(out)).sort()).toEqual([".webdreamer", "long.wav"]);
   }, 90_000);
 
