@@ -7,9 +7,11 @@
 # The pages are built first (scripts/build-e2e-pages.mjs, skipped when nothing changed), once for both
 # phases; Playwright's web server would build them too, inside its start-up timeout.
 #
-# --with-node-tests (what `npm test` passes) runs the Node tests (Vitest) too, in its two projects
-# (vitest.config.ts): "timed", whose checks read the clock or the CPU, first and alone; "untimed"
-# beside the "serial" phase at the idle scheduling class (`chrt --idle 0`). The serial specs play
+# --with-node-tests (what `npm test` passes) runs the Node tests (Vitest) too, in its projects
+# (vitest.config.ts): "timed", whose checks read the clock or the CPU, first and alone; "untimed" and
+# "untimed-isolated" beside the "serial" phase at the idle scheduling class (`chrt --idle 0`), and
+# with them the type check of `npm run lint` (scripts/typecheck.mjs: 30 s of one core that used to
+# come before everything; `npm test` runs lint's other half, biome, first). The serial specs play
 # audio in real time and wait on it, so they leave the cores idle much of the time, and an idle-class
 # process only runs on a core no other process wants: whenever a serial spec's audio thread, main
 # thread or renderer wakes, it takes its core back at once, so the real-time checks see the machine
@@ -60,13 +62,21 @@ if [ "$node_tests" = 1 ]; then
   setsid --wait bash -c 'echo 19 >/proc/self/autogroup 2>/dev/null; WEBDREAMER_VITEST_BESIDE=1 exec chrt --idle 0 npx vitest run --project untimed --project untimed-isolated '"$(vitest_json untimed)" \
     >"$vitest_log" 2>&1 &
   vitest_pid=$!
+  typecheck_log="$reports/typecheck.log"
+  setsid --wait bash -c 'echo 19 >/proc/self/autogroup 2>/dev/null; exec chrt --idle 0 node scripts/typecheck.mjs' \
+    >"$typecheck_log" 2>&1 &
+  typecheck_pid=$!
 fi
 playwright serial "$@"
 serial=$?
+typecheck=0
 if [ "$node_tests" = 1 ]; then
   wait "$vitest_pid"
   untimed=$?
   cat "$vitest_log"
+  wait "$typecheck_pid"
+  typecheck=$?
+  cat "$typecheck_log"
 fi
 summary=("Playwright parallel=$reports/parallel.json" "Playwright serial=$reports/serial.json")
 if [ "$node_tests" = 1 ]; then
@@ -74,8 +84,12 @@ if [ "$node_tests" = 1 ]; then
 fi
 node scripts/test-summary.mjs "${summary[@]}"
 if [ "$node_tests" = 1 ]; then
-  echo "[test] exit status: Vitest timed $timed, Playwright parallel $parallel, Playwright serial $serial, Vitest untimed $untimed"
+  if [ "$typecheck" != 0 ]; then
+    echo "[test] type check (scripts/typecheck.mjs) failed:"
+    grep -E "error TS|: error" "$typecheck_log" | head -20
+  fi
+  echo "[test] exit status: Vitest timed $timed, Playwright parallel $parallel, Playwright serial $serial, Vitest untimed $untimed, type check $typecheck"
 else
   echo "[test] exit status: Playwright parallel $parallel, Playwright serial $serial"
 fi
-exit $((timed || parallel || serial || untimed))
+exit $((timed || parallel || serial || untimed || typecheck))
