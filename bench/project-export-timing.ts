@@ -19,18 +19,6 @@ export async function timeProjectExport(
   return { factor, rms: float32WavRms(exported.mixdown), mixdown: exported.mixdown };
 }
 
-/** `repetitions` exports on `engine`, their realtime factors; the client is closed afterwards. */
-export async function timeProjectExports(engine: EngineClient, repetitions: number): Promise<number[]> {
-  const input = { project: scaleProject(), audio: scaleAudio(PROJECT_SAMPLE_RATE) };
-  const factors: number[] = [];
-  try {
-    for (let r = 0; r < repetitions; r++) factors.push((await timeProjectExport(engine, input)).factor);
-  } finally {
-    await engine.close();
-  }
-  return factors;
-}
-
 /** RMS of every sample of a float32 WAV's data (after its 44-byte header), for the log. */
 export function float32WavRms(wav: Uint8Array): number {
   const samples = new Float32Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.byteLength));

@@ -35,7 +35,7 @@ import { benchLongRender } from "./long-render";
 import { benchMemory } from "./memory";
 import type { OneRender, ProjectExportPairs } from "./pages/bench";
 import { describePairs, interleave, type PairStats, pairStats, ratioStats } from "./pairs";
-import { benchProjectCompile, benchProjectExportNodejs } from "./project";
+import { benchProjectCompile, nodeProjectExporter } from "./project";
 import { benchServeOverhead, describeServeOverhead } from "./serve";
 import { benchStartup } from "./startup";
 import { benchWamOverhead, describeWamOverhead } from "./wam/wam-overhead";
@@ -100,9 +100,10 @@ const repetitions = Number(values.repetitions);
 const workloads: WorkloadId[] = ["W1", "W2"];
 // W1 and W2: 2N + 1 interleaved rounds of four sides (Node, Worker, native, kernel).
 const workloadPairs = 2 * repetitions + 1;
-// W3 renders 60 s in about 0.2 s: five times the repetitions cost little and steady a ratio that a
-// busy machine otherwise swings by tens of percent.
-const w3Repetitions = 5 * repetitions;
+// W3 renders 60 s in about 0.2 s: ten times the repetitions cost little and steady a ratio that a
+// busy machine otherwise swings by tens of percent (15 pairs at a 30-40% spread moved W3.nodejs by 14%
+// between two quiet runs).
+const w3Repetitions = 10 * repetitions;
 
 const rows: Row[] = [];
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
@@ -289,7 +290,9 @@ async function realtimeRows(page: import("@playwright/test").Page, address: stri
     { ours: mega(ring.webdreamer.rounds), reference: mega(ring.ringbufjs.rounds) },
     pairStats(ring.webdreamer.rounds, ring.ringbufjs.rounds, faster),
   );
-  const wake = await call<Pairs<"doorbell", "postMessage">>("doorbellWake", 200, 5);
+  // A wake-up of tens of microseconds, where one descheduled thread or a core waking from sleep is a
+  // round's whole figure: 5 rounds moved the median by 3x between two quiet runs, so 5 per repetition.
+  const wake = await call<Pairs<"doorbell", "postMessage">>("doorbellWake", 200, 5 * repetitions);
   row(
     "doorbell-wake",
     "us, median one way",
@@ -331,7 +334,9 @@ async function liveRows(page: import("@playwright/test").Page, address: string):
 
 /** Page load to first sound: the player's default patch against faustwasm playing the same patch. */
 async function coldStartRow(browser: import("@playwright/test").Browser): Promise<void> {
-  const times = await benchColdStart(browser, 2 * repetitions + 1);
+  // Fresh browser contexts, whose page loads scatter by tens of percent: with 7 visits one slow visit
+  // moved a row's median by 10 to 28% between two quiet runs, so 5 per repetition.
+  const times = await benchColdStart(browser, 5 * repetitions);
   const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
   console.error(
     `[bench] cold start, ms: player [${list(times.player)}] (Play pressed at [${list(playPressedMs.slice(1))}]), ` +
@@ -369,6 +374,9 @@ async function coldStartRow(browser: import("@playwright/test").Browser): Promis
 
 /** The project export, webdreamer's Worker host and Chromium's native nodes alternating in one page. */
 async function projectExportPairs(page: import("@playwright/test").Page, address: string) {
+  // Node's export takes its turn in the page's rounds (one export holds both cores: one at a time).
+  const nodejs = await nodeProjectExporter();
+  await page.exposeFunction("nodeProjectExport", nodejs.exportOnce);
   await page.goto(new URL("bench/pages/bench.html", address).href);
   await page.waitForFunction(() => "benchProjectPairs" in window);
   const pairs = await page.evaluate(
@@ -378,10 +386,12 @@ async function projectExportPairs(page: import("@playwright/test").Page, address
       ),
     repetitions,
   );
+  await nodejs.close();
   const list = (values: number[]) => values.map((v) => v.toFixed(2)).join(", ");
   console.error(
     `[bench] 16-track project export, ${repetitions} pairs: Chromium Worker x${median(pairs.webdreamer).toFixed(2)} ` +
-      `[${list(pairs.webdreamer)}], native nodes x${median(pairs.native).toFixed(2)} [${list(pairs.native)}] ` +
+      `[${list(pairs.webdreamer)}], native nodes x${median(pairs.native).toFixed(2)} [${list(pairs.native)}], ` +
+      `Node x${median(pairs.nodejs).toFixed(2)} [${list(pairs.nodejs)}] ` +
       `(the render alone x${median(pairs.nativeRender).toFixed(2)}); ${JSON.stringify(pairs.native_graph)}; ` +
       `mixdown RMS ${pairs.rms.webdreamer.toFixed(4)} (webdreamer), ${pairs.rms.native.toFixed(4)} (native)`,
   );
@@ -398,17 +408,13 @@ async function projectRows(page: import("@playwright/test").Page, address: strin
     { ours: compile.compileMs, reference: compile.parseMs },
     pairStats(compile.compileMs, compile.parseMs, cheaper),
   );
-  const exportNodejs = await benchProjectExportNodejs(repetitions);
-  console.error(`[bench] 16-track project export, Node: x${median(exportNodejs).toFixed(1)}`);
   const pairs = await projectExportPairs(page, address);
-  // Node's exports run before the page's (one export holds both cores); the pairs are by index.
   row(
     "project-export.worker",
     "x realtime (180 s, upload to WAV)",
-    "the same export in Node, in-process (same run, not interleaved: before the Worker's)",
-    { ours: pairs.webdreamer, reference: exportNodejs },
-    ratioStats([median(pairs.webdreamer) / median(exportNodejs)]),
-    false,
+    "the same export in Node, in-process (interleaved rounds: Node's export takes its turn in the page's)",
+    { ours: pairs.webdreamer, reference: pairs.nodejs },
+    pairStats(pairs.webdreamer, pairs.nodejs, faster),
   );
   row(
     "project-export.native",
@@ -487,7 +493,7 @@ async function farmRows(): Promise<void> {
 
 /** Faust compile time of W3: webdreamer's first and cached compile against faustwasm's compiler alone. */
 async function faustRows(): Promise<void> {
-  const times = await benchFaustCompile(2 * repetitions + 1);
+  const times = await benchFaustCompile(2 * repetitions + 1, 5 * repetitions);
   row(
     "faust-compile",
     "ms per compile of W3 (first)",

@@ -25,7 +25,12 @@ export interface CompileTimes {
   faustwasmCached: number[];
 }
 
-export async function benchFaustCompile(pairs: number): Promise<CompileTimes> {
+/**
+ * `pairs` interleaved pairs of first compiles, and `cachedPairs` of cached ones (a cached compile
+ * divides a second's compile by a fraction of a millisecond: a pause in either moves a pair's ratio by
+ * tens of percent, so that row wants more pairs).
+ */
+export async function benchFaustCompile(pairs: number, cachedPairs = pairs): Promise<CompileTimes> {
   const compiler = await libFaustCompiler(loadLibFaustFromDisk);
   const args = W3_OPTIONS.argv.join(" ");
   let fresh = 0;
@@ -50,7 +55,7 @@ export async function benchFaustCompile(pairs: number): Promise<CompileTimes> {
     },
   });
   // The cached compile is microseconds: many per round, against one fresh faustwasm compile.
-  const cachedRounds = await interleave(pairs, {
+  const cachedRounds = await interleave(cachedPairs, {
     cached: async () => {
       const repeats = 100;
       return (

@@ -76,6 +76,12 @@ export interface ProjectExportPairs {
   native: number[];
   /** Realtime factors of the native startRendering alone. */
   nativeRender: number[];
+  /**
+   * Realtime factors of the same export in the bench's Node process (in-process host), taken as a third
+   * side of each round through `window.nodeProjectExport` (Playwright's exposeFunction); empty when
+   * the page has no such function.
+   */
+  nodejs: number[];
   /** RMS of the first mixdown of each side (they sound alike, not the same: docs/benchmarks.md). */
   rms: { webdreamer: number; native: number };
   /** Native nodes and voices of one build, and the reverb's response length in seconds. */
@@ -84,7 +90,9 @@ export interface ProjectExportPairs {
 
 /**
  * The 16-track, 3-minute project exported `pairs` times by webdreamer in the Worker host and by
- * Chromium's native nodes in an OfflineAudioContext, interleaved pairs (bench/pairs.ts) in this page.
+ * Chromium's native nodes in an OfflineAudioContext, interleaved pairs (bench/pairs.ts) in this page;
+ * with `window.nodeProjectExport` (the bench runner exposes it), Node's in-process export takes its
+ * turn in the same rounds, so that the Worker and Node rows are interleaved too.
  */
 async function benchProjectPairs(pairs: number): Promise<ProjectExportPairs> {
   const engine = await createBrowserEngine({
@@ -106,11 +114,13 @@ async function benchProjectPairs(pairs: number): Promise<ProjectExportPairs> {
       webdreamer: [],
       native: [],
       nativeRender: [],
+      nodejs: [],
       rms: { webdreamer: 0, native: 0 },
       native_graph: { nodes: 0, sources: 0, voices: 0, response_seconds: 0 },
     };
     let first = { ours: true, native: true };
-    const rounds = await interleave(pairs, {
+    const nodeExport = (window as unknown as { nodeProjectExport?: () => Promise<number> }).nodeProjectExport;
+    const sides: Record<string, () => Promise<number>> = {
       webdreamer: async () => {
         const ours = await timeProjectExport(engine, input);
         if (first.ours) result.rms.webdreamer = ours.rms;
@@ -131,9 +141,12 @@ async function benchProjectPairs(pairs: number): Promise<ProjectExportPairs> {
         first = { ...first, native: false };
         return native.factor;
       },
-    });
-    result.webdreamer = rounds.webdreamer;
-    result.native = rounds.native;
+    };
+    if (nodeExport) sides.nodejs = () => nodeExport();
+    const rounds = await interleave(pairs, sides);
+    result.webdreamer = rounds.webdreamer ?? [];
+    result.native = rounds.native ?? [];
+    result.nodejs = rounds.nodejs ?? [];
     return result;
   } finally {
     await engine.close();
