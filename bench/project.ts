@@ -49,7 +49,10 @@ export async function benchProjectCompile(repetitions: number): Promise<CompileF
  * exportProject (upload, compile, render, WAV) on the in-process host in Node, one export per call as
  * a realtime factor: the Chromium page calls it as a side of its rounds (bench/pages/bench.ts).
  */
-export async function nodeProjectExporter(): Promise<{ exportOnce(): Promise<number>; close(): Promise<void> }> {
+export async function nodeProjectExporter(): Promise<{
+  exportOnce(): Promise<number>;
+  close(): Promise<void>;
+}> {
   const engine = await createEngine({ sampleRate: PROJECT_SAMPLE_RATE });
   const input = { project: scaleProject(), audio: scaleAudio(PROJECT_SAMPLE_RATE) };
   return {
