@@ -5,6 +5,7 @@
 // sounds velocity / 127 from the very frame each note reached it.
 import { AudioWorkletEngineClient } from "../../src/browser";
 import type { GraphDescriptorInput, RenderRequestInput, RenderResult } from "../../src/contracts";
+import { plainTakeEvents } from "./take-events";
 
 let engine: AudioWorkletEngineClient | null = null;
 
@@ -197,13 +198,7 @@ const api = {
       before,
       after,
       take: {
-        events: take.events.map((e) => ({
-          node: e.node,
-          type: e.message.type,
-          note: "note" in e.message ? e.message.note : -1,
-          frame: e.frame,
-          elapsedFrames: e.elapsedFrames,
-        })),
+        events: plainTakeEvents(take),
         elapsedFrames: take.elapsedFrames,
         lost: take.lost,
       },

@@ -4,6 +4,7 @@ import { AudioWorkletEngineClient } from "../../src/browser";
 import type { GraphDescriptorInput, RenderRequestInput } from "../../src/contracts";
 import { parseContract } from "../../src/contracts/validate";
 import { checkSessionFile, SessionFileSchema } from "../../src/session/session-file";
+import { plainTakeEvents } from "./take-events";
 
 const SAMPLE_RATE = 48000;
 /** Frames of the ramp liveCommandsWhilePlaying automates an engine node with. */
@@ -459,13 +460,7 @@ const api = {
       before,
       after,
       take: {
-        events: take.events.map((e) => ({
-          node: e.node,
-          type: e.message.type,
-          note: "note" in e.message ? e.message.note : -1,
-          frame: e.frame,
-          elapsedFrames: e.elapsedFrames,
-        })),
+        events: plainTakeEvents(take),
         lost: take.lost,
       },
     };
