@@ -245,58 +245,88 @@ async function w3Rows(page: import("@playwright/test").Page, address: string): P
   }
 }
 
-/** The real-time path (issue 5): each figure against a reference measured in the same page. */
-async function realtimeRows(page: import("@playwright/test").Page, address: string): Promise<void> {
-  await page.goto(new URL("bench/pages/realtime.html", address).href);
-  const call = <T>(name: string, ...args: number[]) =>
-    page.evaluate(
-      ([n, a]) =>
-        (
-          window as unknown as { realtimeBench: Record<string, (...x: number[]) => Promise<unknown>> }
-        ).realtimeBench[n as string]?.(...(a as number[])),
-      [name, args] as const,
-    ) as Promise<T>;
+/**
+ * The real-time path (issue 5): each figure against a reference measured in the same page, in
+ * `repetitions` fresh pages (each its own renderer process, its threads placed anew), their pairs
+ * pooled. In one page, two quiet runs had differed by more than each run's pairs scattered
+ * (control-roundtrip: spreads of 5% and 16%, runs 20% apart): what moved was where the run's threads
+ * landed, which more pairs in the same page cannot average.
+ */
+async function realtimeRows(
+  fresh: () => Promise<import("@playwright/test").Page>,
+  address: string,
+): Promise<void> {
   type Pairs<A extends string, B extends string> = Record<A | B, number[]>;
-  const host = await call<Pairs<"ours", "empty">>("hostOverhead", 10, 5);
+  const pooled = {
+    host: { ours: [] as number[], empty: [] as number[] },
+    transport: { contract: [] as number[], viaWorker: [] as number[] },
+    control: { ours: [] as number[], plain: [] as number[] },
+    ring: { webdreamer: [] as number[], ringbufjs: [] as number[] },
+    wake: { doorbell: [] as number[], postMessage: [] as number[] },
+  };
+  for (let launch = 0; launch < repetitions; launch++) {
+    const page = await fresh();
+    await page.goto(new URL("bench/pages/realtime.html", address).href);
+    const call = <T>(name: string, ...args: number[]) =>
+      page.evaluate(
+        ([n, a]) =>
+          (
+            window as unknown as { realtimeBench: Record<string, (...x: number[]) => Promise<unknown>> }
+          ).realtimeBench[n as string]?.(...(a as number[])),
+        [name, args] as const,
+      ) as Promise<T>;
+    const host = await call<Pairs<"ours", "empty">>("hostOverhead", 10, 5);
+    pooled.host.ours.push(...host.ours);
+    pooled.host.empty.push(...host.empty);
+    const transport = await call<Pairs<"contract", "viaWorker">>("transportRead", 5);
+    pooled.transport.contract.push(...transport.contract);
+    pooled.transport.viaWorker.push(...transport.viaWorker);
+    const control = await call<Pairs<"ours", "plain">>("controlRoundtrip", 2000, 5);
+    pooled.control.ours.push(...control.ours);
+    pooled.control.plain.push(...control.plain);
+    const ring = await call<RingThroughputRow>("ringThroughput", 1.5, 5);
+    pooled.ring.webdreamer.push(...ring.webdreamer.rounds.map((x) => x / 1e6));
+    pooled.ring.ringbufjs.push(...ring.ringbufjs.rounds.map((x) => x / 1e6));
+    // A wake-up of tens of microseconds, where one descheduled thread or a core waking from sleep is
+    // a round's whole figure: 5 rounds a page, as many pages as repetitions.
+    const wake = await call<Pairs<"doorbell", "postMessage">>("doorbellWake", 200, 5);
+    pooled.wake.doorbell.push(...wake.doorbell);
+    pooled.wake.postMessage.push(...wake.postMessage);
+    await page.close();
+  }
+  const { host, transport, control, ring, wake } = pooled;
   row(
     "host-overhead",
     "us per quantum",
-    "an empty AudioWorkletProcessor, OfflineAudioContext (10 s renders, interleaved pairs)",
+    "an empty AudioWorkletProcessor, OfflineAudioContext (10 s renders, interleaved pairs, pages pooled)",
     { ours: host.ours, reference: host.empty },
     pairStats(host.ours, host.empty, cheaper),
   );
-  const transport = await call<Pairs<"contract", "viaWorker"> & { block: number }>("transportRead", 5);
   row(
     "transport-read",
     "us per getTransportState()",
-    "a Comlink round trip to the engine Worker (interleaved rounds)",
+    "a Comlink round trip to the engine Worker (interleaved rounds, pages pooled)",
     { ours: transport.contract, reference: transport.viaWorker },
     pairStats(transport.contract, transport.viaWorker, cheaper),
   );
-  const control = await call<Pairs<"ours", "plain">>("controlRoundtrip", 2000, 5);
   row(
     "control-roundtrip",
     "us per call",
-    "a plain Comlink call on the same port (interleaved rounds)",
+    "a plain Comlink call on the same port (interleaved rounds, pages pooled)",
     { ours: control.ours, reference: control.plain },
     pairStats(control.ours, control.plain, cheaper),
   );
-  const ring = await call<RingThroughputRow>("ringThroughput", 1.5, 5);
-  const mega = (xs: number[]) => xs.map((x) => x / 1e6);
   row(
     "ring-throughput",
     "M stereo frames/s",
-    "ringbuf.js, Chromium Worker to Worker, 128-frame chunks (1.5 s rounds, interleaved)",
-    { ours: mega(ring.webdreamer.rounds), reference: mega(ring.ringbufjs.rounds) },
-    pairStats(ring.webdreamer.rounds, ring.ringbufjs.rounds, faster),
+    "ringbuf.js, Chromium Worker to Worker, 128-frame chunks (1.5 s rounds, interleaved, pages pooled)",
+    { ours: ring.webdreamer, reference: ring.ringbufjs },
+    pairStats(ring.webdreamer, ring.ringbufjs, faster),
   );
-  // A wake-up of tens of microseconds, where one descheduled thread or a core waking from sleep is a
-  // round's whole figure: 5 rounds moved the median by 3x between two quiet runs, so 5 per repetition.
-  const wake = await call<Pairs<"doorbell", "postMessage">>("doorbellWake", 200, 5 * repetitions);
   row(
     "doorbell-wake",
     "us, median one way",
-    "postMessage to a Worker and back, halved (rounds of 200 samples, interleaved)",
+    "postMessage to a Worker and back, halved (rounds of 200 samples, interleaved, pages pooled)",
     { ours: wake.doorbell, reference: wake.postMessage },
     pairStats(wake.doorbell, wake.postMessage, cheaper),
   );
@@ -624,7 +654,7 @@ if (browserGroups.some(runs)) {
     if (runs("workloads")) await workloadRows(await fresh(), address);
     if (runs("w3")) await w3Rows(await fresh(), address);
     // A real-time AudioContext needs the autoplay flag from CHROMIUM_ARGS; a fresh page keeps it clean.
-    if (runs("realtime")) await realtimeRows(await fresh(), address);
+    if (runs("realtime")) await realtimeRows(fresh, address);
     if (runs("project")) await projectRows(await fresh(), address);
     if (runs("wam")) await wamRow(await fresh(), address);
     if (runs("live")) await liveRows(await fresh(), address);
