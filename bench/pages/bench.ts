@@ -92,9 +92,10 @@ export interface ProjectExportPairs {
  * The 16-track, 3-minute project exported `pairs` times by webdreamer in the Worker host and by
  * Chromium's native nodes in an OfflineAudioContext, interleaved pairs (bench/pairs.ts) in this page;
  * with `window.nodeProjectExport` (the bench runner exposes it), Node's in-process export takes its
- * turn in the same rounds, so that the Worker and Node rows are interleaved too.
+ * turn in the same rounds, so that the Worker and Node rows are interleaved too. `rotate` starts the
+ * sides' order where round `rotate` of one page would (the runner makes each round a page of its own).
  */
-async function benchProjectPairs(pairs: number): Promise<ProjectExportPairs> {
+async function benchProjectPairs(pairs: number, rotate = 0): Promise<ProjectExportPairs> {
   const engine = await createBrowserEngine({
     host: "worker",
     hostOptions: { sampleRate: PROJECT_SAMPLE_RATE },
@@ -143,7 +144,17 @@ async function benchProjectPairs(pairs: number): Promise<ProjectExportPairs> {
       },
     };
     if (nodeExport) sides.nodejs = () => nodeExport();
-    const rounds = await interleave(pairs, sides);
+    // The bench runner gives each round a page of its own: `rotate` turns the sides' order as the
+    // rounds of one page would.
+    const names = Object.keys(sides);
+    const shift = rotate % names.length;
+    const rotated = Object.fromEntries(
+      [...names.slice(shift), ...names.slice(0, shift)].map((name) => [
+        name,
+        sides[name] as () => Promise<number>,
+      ]),
+    );
+    const rounds = await interleave(pairs, rotated);
     result.webdreamer = rounds.webdreamer ?? [];
     result.native = rounds.native ?? [];
     result.nodejs = rounds.nodejs ?? [];
