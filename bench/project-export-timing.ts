@@ -8,6 +8,38 @@ import type { EngineClient } from "../src/api/engine-client";
 import { exportProject } from "../src/project/export-project";
 import { PROJECT_SAMPLE_RATE, scaleAudio, scaleProject } from "../test/support/project-scale";
 
+/** What benchProjectPairs (bench/pages/bench.ts) measures: every side of each round, in the order they ran. */
+export interface ProjectExportPairs {
+  /** Realtime factors of exportProject in the Worker host. */
+  webdreamer: number[];
+  /** Realtime factors of the native export (buffers, compile, build, render, WAV). */
+  native: number[];
+  /** Realtime factors of the native startRendering alone. */
+  nativeRender: number[];
+  /**
+   * Realtime factors of the same export in the bench's Node process (in-process host), taken as a third
+   * side of each round through `window.nodeProjectExport` (Playwright's exposeFunction); empty when
+   * the page has no such function.
+   */
+  nodejs: number[];
+  /** RMS of the first mixdown of each side (they sound alike, not the same: docs/benchmarks.md). */
+  rms: { webdreamer: number; native: number };
+  /** Native nodes and voices of one build, and the reverb's response length in seconds. */
+  native_graph: { nodes: number; sources: number; voices: number; response_seconds: number };
+}
+
+/** A ProjectExportPairs with nothing measured yet. */
+export function noProjectExports(): ProjectExportPairs {
+  return {
+    webdreamer: [],
+    native: [],
+    nativeRender: [],
+    nodejs: [],
+    rms: { webdreamer: 0, native: 0 },
+    native_graph: { nodes: 0, sources: 0, voices: 0, response_seconds: 0 },
+  };
+}
+
 /** One export of the project (upload, compile, render, read back, float32 WAV), as a realtime factor. */
 export async function timeProjectExport(
   engine: EngineClient,

@@ -33,9 +33,10 @@ import { benchW3Nodejs } from "./faust/w3-nodejs";
 import { kernelRenderer } from "./kernels";
 import { benchLongRender } from "./long-render";
 import { benchMemory } from "./memory";
-import type { OneRender, ProjectExportPairs } from "./pages/bench";
+import type { OneRender } from "./pages/bench";
 import { describePairs, interleave, type PairStats, pairStats, ratioStats } from "./pairs";
 import { benchProjectCompile, nodeProjectExporter } from "./project";
+import { noProjectExports, type ProjectExportPairs } from "./project-export-timing";
 import { benchServeOverhead, describeServeOverhead } from "./serve";
 import { benchStartup } from "./startup";
 import { benchWamOverhead, describeWamOverhead } from "./wam/wam-overhead";
@@ -402,21 +403,14 @@ async function coldStartRow(browser: import("@playwright/test").Browser): Promis
   );
 }
 
-/** The project export, webdreamer's Worker host and Chromium's native nodes alternating in one page. */
+/** The project export: webdreamer's Worker host, Chromium's native nodes and Node taking turns, a fresh page a round. */
 async function projectExportPairs(fresh: () => Promise<import("@playwright/test").Page>, address: string) {
   // Node's export takes its turn in the page's rounds (one export holds both cores: one at a time).
   const nodejs = await nodeProjectExporter();
   // One round in each of `repetitions` fresh pages, the sides' order rotated from page to page: in
   // one page the native exports (26,871 Web Audio nodes a build) had drifted from 9.3 to 7.3 times
   // real time over three rounds, and moved the row by 23% between two runs.
-  const pairs: ProjectExportPairs = {
-    webdreamer: [],
-    native: [],
-    nativeRender: [],
-    nodejs: [],
-    rms: { webdreamer: 0, native: 0 },
-    native_graph: { nodes: 0, sources: 0, voices: 0, response_seconds: 0 },
-  };
+  const pairs = noProjectExports();
   for (let round = 0; round < repetitions; round++) {
     const page = await fresh();
     await page.exposeFunction("nodeProjectExport", nodejs.exportOnce);

@@ -6,7 +6,7 @@ import { compileProject } from "../../src/project/compile-project";
 import { PROJECT_SAMPLE_RATE, scaleAudio, scaleProject } from "../../test/support/project-scale";
 import { SAMPLE_RATE, type WorkloadId } from "../../test/support/workloads";
 import { interleave } from "../pairs";
-import { timeProjectExport } from "../project-export-timing";
+import { noProjectExports, type ProjectExportPairs, timeProjectExport } from "../project-export-timing";
 import type { ImpulseResponse } from "../project-native";
 import { reverbResponse, timeNativeProjectExport } from "../project-native-timing";
 import { buildNative, sanityRms } from "../workloads";
@@ -68,26 +68,6 @@ async function benchNativeOnce(id: WorkloadId, seconds: number): Promise<OneRend
 
 Object.assign(window, { benchWorkerSetup, benchWorkerOnce, benchNativeOnce });
 
-/** What benchProjectPairs measures: both sides of each pair, in the order they ran. */
-export interface ProjectExportPairs {
-  /** Realtime factors of exportProject in the Worker host. */
-  webdreamer: number[];
-  /** Realtime factors of the native export (buffers, compile, build, render, WAV). */
-  native: number[];
-  /** Realtime factors of the native startRendering alone. */
-  nativeRender: number[];
-  /**
-   * Realtime factors of the same export in the bench's Node process (in-process host), taken as a third
-   * side of each round through `window.nodeProjectExport` (Playwright's exposeFunction); empty when
-   * the page has no such function.
-   */
-  nodejs: number[];
-  /** RMS of the first mixdown of each side (they sound alike, not the same: docs/benchmarks.md). */
-  rms: { webdreamer: number; native: number };
-  /** Native nodes and voices of one build, and the reverb's response length in seconds. */
-  native_graph: { nodes: number; sources: number; voices: number; response_seconds: number };
-}
-
 /**
  * The 16-track, 3-minute project exported `pairs` times by webdreamer in the Worker host and by
  * Chromium's native nodes in an OfflineAudioContext, interleaved pairs (bench/pairs.ts) in this page;
@@ -111,14 +91,7 @@ async function benchProjectPairs(pairs: number, rotate = 0): Promise<ProjectExpo
     for (const node of graph.nodes) {
       if (node.node_id === "builtin:reverb") responses.set(node.name, await reverbResponse(engine, node));
     }
-    const result: ProjectExportPairs = {
-      webdreamer: [],
-      native: [],
-      nativeRender: [],
-      nodejs: [],
-      rms: { webdreamer: 0, native: 0 },
-      native_graph: { nodes: 0, sources: 0, voices: 0, response_seconds: 0 },
-    };
+    const result = noProjectExports();
     let first = { ours: true, native: true };
     const nodeExport = (window as unknown as { nodeProjectExport?: () => Promise<number> }).nodeProjectExport;
     const sides: Record<string, () => Promise<number>> = {
