@@ -78,6 +78,7 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: [...configDefaults.exclude, ...TIMED_FILES, ...ISOLATED_FILES],
           isolate: false,
+          setupFiles: ["test/support/globals-left-behind.ts"],
         },
       },
       { extends: true, test: { name: "untimed-isolated", include: ISOLATED_FILES } },

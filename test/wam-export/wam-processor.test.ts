@@ -14,7 +14,7 @@ import getWamParameter from "@webaudiomodules/sdk/src/WamParameter.js";
 import getWamParameterInfo from "@webaudiomodules/sdk/src/WamParameterInfo.js";
 import getWamParameterInterpolator from "@webaudiomodules/sdk/src/WamParameterInterpolator.js";
 import getWamProcessor from "@webaudiomodules/sdk/src/WamProcessor.js";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { GraphDescriptorInput } from "../../src/contracts/graph-descriptor";
 import type { GraphProgram } from "../../src/engine/graph-program";
 import { loadEngineModuleFromDisk } from "../../src/hosts/in-process/engine-file";
@@ -40,24 +40,32 @@ interface TestProcessor {
   _onMessage(message: { data: unknown }): Promise<void>;
 }
 
+// The stand-in scope's globals are stubbed (and removed after the file): untimed files share their
+// worker's globals, and the SDK's modules register into a module scope whenever they see an
+// AudioWorkletProcessor, which another file's plain import of the SDK must not find.
 beforeAll(() => {
-  const g = globalThis as Record<string, unknown>;
-  g.sampleRate = RATE;
-  g.currentTime = 0;
-  g.AudioWorkletProcessor = class {
-    readonly port = {
-      onmessage: null,
-      posted: [] as unknown[],
-      postMessage(message: unknown) {
-        this.posted.push(message);
-      },
-      close() {},
-    };
-  };
-  g.registerProcessor = (name: string, processorClass: new (options: unknown) => TestProcessor) => {
-    scope.registered.set(name, processorClass);
-  };
-  g.webAudioModules = {
+  vi.stubGlobal("sampleRate", RATE);
+  vi.stubGlobal("currentTime", 0);
+  vi.stubGlobal(
+    "AudioWorkletProcessor",
+    class {
+      readonly port = {
+        onmessage: null,
+        posted: [] as unknown[],
+        postMessage(message: unknown) {
+          this.posted.push(message);
+        },
+        close() {},
+      };
+    },
+  );
+  vi.stubGlobal(
+    "registerProcessor",
+    (name: string, processorClass: new (options: unknown) => TestProcessor) => {
+      scope.registered.set(name, processorClass);
+    },
+  );
+  vi.stubGlobal("webAudioModules", {
     getModuleScope(moduleId: string) {
       let moduleScope = scope.moduleScopes.get(moduleId);
       if (moduleScope === undefined) {
@@ -68,7 +76,7 @@ beforeAll(() => {
     },
     addWam() {},
     removeWam() {},
-  };
+  });
   // What WamNode.addModules injects, in its order; then the plugin's processor.js.
   for (const inject of [
     getRingBuffer,
@@ -82,6 +90,10 @@ beforeAll(() => {
   }
   registerWebdreamerWamProcessor(MODULE_ID);
   registerWebdreamerWamProcessor(MODULE_ID); // a second processor.js evaluation registers nothing
+});
+
+afterAll(() => {
+  vi.unstubAllGlobals();
 });
 
 const SYNTH: GraphDescriptorInput = {
