@@ -276,10 +276,13 @@ async function realtimeRows(
           ).realtimeBench[n as string]?.(...(a as number[])),
         [name, args] as const,
       ) as Promise<T>;
-    const host = await call<Pairs<"ours", "empty">>("hostOverhead", 10, 5);
+    // 15 pairs of 20 s renders a page (a render takes 50 to 200 ms): with 5 pairs of 10 s two runs
+    // were 12% apart (their pairs' spreads 22% and 26%).
+    const host = await call<Pairs<"ours", "empty">>("hostOverhead", 20, 15);
     pooled.host.ours.push(...host.ours);
     pooled.host.empty.push(...host.empty);
-    const transport = await call<Pairs<"contract", "viaWorker">>("transportRead", 5);
+    // 15 rounds of about 0.15 s a page: with 5, two runs were 24% apart (spreads 29% and 41%).
+    const transport = await call<Pairs<"contract", "viaWorker">>("transportRead", 15);
     pooled.transport.contract.push(...transport.contract);
     pooled.transport.viaWorker.push(...transport.viaWorker);
     const control = await call<Pairs<"ours", "plain">>("controlRoundtrip", 2000, 5);
@@ -288,9 +291,9 @@ async function realtimeRows(
     const ring = await call<RingThroughputRow>("ringThroughput", 1.5, 5);
     pooled.ring.webdreamer.push(...ring.webdreamer.rounds.map((x) => x / 1e6));
     pooled.ring.ringbufjs.push(...ring.ringbufjs.rounds.map((x) => x / 1e6));
-    // A wake-up of tens of microseconds, where one descheduled thread or a core waking from sleep is
-    // a round's whole figure: 5 rounds a page, as many pages as repetitions.
-    const wake = await call<Pairs<"doorbell", "postMessage">>("doorbellWake", 200, 5);
+    // A wake-up of tens of microseconds, which moves with where the OS puts the two Workers: 10
+    // rounds of fresh Workers a page (about 0.5 s each), as many pages as repetitions.
+    const wake = await call<Pairs<"doorbell", "postMessage">>("doorbellWake", 200, 10);
     pooled.wake.doorbell.push(...wake.doorbell);
     pooled.wake.postMessage.push(...wake.postMessage);
     await page.close();
@@ -299,21 +302,21 @@ async function realtimeRows(
   row(
     "host-overhead",
     "us per quantum",
-    "an empty AudioWorkletProcessor, OfflineAudioContext (10 s renders, interleaved pairs, pages pooled)",
+    "an empty AudioWorkletProcessor, OfflineAudioContext (20 s renders, interleaved pairs, pages pooled)",
     { ours: host.ours, reference: host.empty },
     pairStats(host.ours, host.empty, cheaper),
   );
   row(
     "transport-read",
     "us per getTransportState()",
-    "a Comlink round trip to the engine Worker (interleaved rounds, pages pooled)",
+    "a Comlink round trip to the engine Worker (rounds of 100 alternating slices, pages pooled)",
     { ours: transport.contract, reference: transport.viaWorker },
     pairStats(transport.contract, transport.viaWorker, cheaper),
   );
   row(
     "control-roundtrip",
     "us per call",
-    "a plain Comlink call on the same port (interleaved rounds, pages pooled)",
+    "a plain Comlink call on the same port (rounds alternating ten calls of each, pages pooled)",
     { ours: control.ours, reference: control.plain },
     pairStats(control.ours, control.plain, cheaper),
   );
@@ -326,8 +329,8 @@ async function realtimeRows(
   );
   row(
     "doorbell-wake",
-    "us, median one way",
-    "postMessage to a Worker and back, halved (rounds of 200 samples, interleaved, pages pooled)",
+    "us one way (a ring and its ring back, halved; mean of a round's middle half)",
+    "postMessage between the same two Workers and back, halved, alternating with the doorbell sample by sample (rounds of 200 of each, fresh Workers a round, pages pooled)",
     { ours: wake.doorbell, reference: wake.postMessage },
     pairStats(wake.doorbell, wake.postMessage, cheaper),
   );
@@ -543,7 +546,9 @@ async function farmRows(): Promise<void> {
 
 /** Faust compile time of W3: webdreamer's first and cached compile against faustwasm's compiler alone. */
 async function faustRows(): Promise<void> {
-  const times = await benchFaustCompile(2 * repetitions + 1, 5 * repetitions);
+  // A compile takes about 0.2 s: 15 pairs a repetition cost about 20 s. With 7 pairs in all, and
+  // 15 for the cached row, two runs were 12% and 26% apart.
+  const times = await benchFaustCompile(15 * repetitions, 15 * repetitions);
   row(
     "faust-compile",
     "ms per compile of W3 (first)",

@@ -36,7 +36,25 @@ export interface WakeTask {
   samples: number;
 }
 
-export type BenchTask = RingTask | WakeTask;
+/**
+ * The doorbell against postMessage, sample by sample between the same two workers: the pinger naps
+ * 0.5 to 1.5 ms (so the other worker is idle), then either posts on `port` and waits for the answer
+ * on its event loop, or rings `bell` and waits on `ack`, alternating. The answerer answers a message
+ * and then parks on `bell`; woken, it rings `ack` and goes back to its event loop. So each wake-up of
+ * one kind has one of the other kind within milliseconds, on the same threads wherever the OS put
+ * them (a round of fresh workers per kind had put the two kinds' rounds 1.3x to 11x apart).
+ */
+export interface WakePairTask {
+  task: "wake-pair-ping" | "wake-pair-answer";
+  bell: SharedArrayBuffer;
+  ack: SharedArrayBuffer;
+  /** One end of a MessageChannel between the two workers (transferred). */
+  port: MessagePort;
+  /** Samples of each kind. */
+  samples: number;
+}
+
+export type BenchTask = RingTask | WakeTask | WakePairTask;
 
 export interface ProduceResult {
   chunks: number;
@@ -52,6 +70,11 @@ export interface WaitResult {
 export interface NotifyResult {
   roundTripUs: number[];
 }
+export interface WakePairResult {
+  /** Round trips in microseconds, on the pinger's clock, in the order taken. */
+  doorbellUs: number[];
+  messageUs: number[];
+}
 
 /** The methods both ring implementations share, by the same names. */
 interface BenchRing {
@@ -66,7 +89,9 @@ interface BenchRing {
  * @example
  * parentPort.on("message", (task) => parentPort.postMessage(runBenchTask(task)));
  */
-export function runBenchTask(task: BenchTask): ProduceResult | ConsumeResult | WaitResult | NotifyResult {
+export function runBenchTask(
+  task: BenchTask,
+): ProduceResult | ConsumeResult | WaitResult | NotifyResult | Promise<WakePairResult> {
   switch (task.task) {
     case "ring-produce":
       return produce(openRing(task.impl, task.ring), new Int32Array(task.control), task.chunk);
@@ -76,6 +101,10 @@ export function runBenchTask(task: BenchTask): ProduceResult | ConsumeResult | W
       return waitSamples(task);
     case "wake-notify":
       return notifySamples(task);
+    case "wake-pair-ping":
+      return pingBothWays(task);
+    case "wake-pair-answer":
+      return answerBothWays(task);
   }
 }
 
@@ -162,4 +191,49 @@ function notifySamples(task: WakeTask): NotifyResult {
     roundTripUs.push((performance.now() - sent) * 1000);
   }
   return { roundTripUs };
+}
+
+async function pingBothWays(task: WakePairTask): Promise<WakePairResult> {
+  const { port } = task;
+  const bell = Doorbell.attach(task.bell);
+  const ack = Doorbell.attach(task.ack);
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  const result: WakePairResult = { doorbellUs: [], messageUs: [] };
+  let answered: () => void = () => {};
+  port.onmessage = () => answered();
+  for (let i = 0; i < task.samples; i++) {
+    Atomics.wait(nap, 0, 0, 0.5 + Math.random());
+    let sent = performance.now();
+    await new Promise<void>((resolve) => {
+      answered = resolve;
+      port.postMessage(i);
+    });
+    result.messageUs.push((performance.now() - sent) * 1000);
+    // The answerer parks on the bell right after answering; the nap lets it get there.
+    Atomics.wait(nap, 0, 0, 0.5 + Math.random());
+    sent = performance.now();
+    bell.ring();
+    if (ack.waitForRing(5000) === 0) throw new Error("wake-pair-ping: no ring back within 5 s");
+    result.doorbellUs.push((performance.now() - sent) * 1000);
+  }
+  port.postMessage("stop");
+  port.close();
+  return result;
+}
+
+function answerBothWays(task: WakePairTask): Promise<WakePairResult> {
+  const { port } = task;
+  const bell = Doorbell.attach(task.bell);
+  const ack = Doorbell.attach(task.ack);
+  return new Promise((resolve) => {
+    port.onmessage = (event: MessageEvent) => {
+      if (event.data === "stop") {
+        port.close();
+        resolve({ doorbellUs: [], messageUs: [] });
+        return;
+      }
+      port.postMessage(event.data);
+      if (bell.waitForRing(5000) !== 0) ack.ring();
+    };
+  });
 }

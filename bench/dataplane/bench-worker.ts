@@ -11,11 +11,11 @@ interface NodeProcessLike {
 const isNode = typeof (globalThis as { process?: NodeProcessLike }).process?.versions?.node === "string";
 if (isNode) {
   const { parentPort } = await import("node:worker_threads");
-  parentPort?.on("message", (task: BenchTask) => parentPort.postMessage(runBenchTask(task)));
+  parentPort?.on("message", async (task: BenchTask) => parentPort.postMessage(await runBenchTask(task)));
 } else {
   const scope = globalThis as unknown as {
     onmessage: ((event: MessageEvent<BenchTask>) => void) | null;
     postMessage(message: unknown): void;
   };
-  scope.onmessage = (event) => scope.postMessage(runBenchTask(event.data));
+  scope.onmessage = async (event) => scope.postMessage(await runBenchTask(event.data));
 }

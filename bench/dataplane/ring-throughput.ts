@@ -17,7 +17,7 @@
 import { RingBuffer } from "ringbuf.js";
 import { SpscRing } from "../../src/dataplane/spsc-ring";
 import type { SpawnTaskWorker } from "../../test/support/web-task-workers";
-import { interleave } from "../pairs";
+import { interleave, interquartileMean, median, quantile } from "../pairs";
 import {
   type BenchTask,
   type ConsumeResult,
@@ -27,6 +27,7 @@ import {
   READY,
   type RingImplementation,
   type WaitResult,
+  type WakePairResult,
 } from "./bench-tasks";
 
 /** One chunk size's figures. */
@@ -150,8 +151,22 @@ async function runThroughput(
 /** Wake-up latency figures, in microseconds. */
 export interface DoorbellWakeResult {
   samples: number;
-  oneWayUs: { median: number; p99: number };
-  roundTripUs: { median: number; p99: number };
+  /** Stamped across two threads' clocks: each reading is a whole clock tick off at worst. */
+  oneWayUs: WakeFigures;
+  /** Timed on the notifier's clock alone: ring, the waiter wakes and rings back, the notifier wakes. */
+  roundTripUs: WakeFigures;
+}
+
+export interface WakeFigures {
+  median: number;
+  /** The mean of the middle half (pairs.ts, interquartileMean): finer than a coarse clock's tick. */
+  middleMean: number;
+  p99: number;
+}
+
+function wakeFigures(values: number[]): WakeFigures {
+  if (values.length === 0) return { median: Number.NaN, middleMean: Number.NaN, p99: Number.NaN };
+  return { median: median(values), middleMean: interquartileMean(values), p99: quantile(values, 0.99) };
 }
 
 /**
@@ -194,9 +209,40 @@ export async function measureDoorbellWake(
   }
   return {
     samples: oneWay.length,
-    oneWayUs: { median: median(oneWay), p99: quantile(oneWay, 0.99) },
-    roundTripUs: { median: median(roundTrip), p99: quantile(roundTrip, 0.99) },
+    oneWayUs: wakeFigures(oneWay),
+    roundTripUs: wakeFigures(roundTrip),
   };
+}
+
+/**
+ * A doorbell's round trip against a postMessage's, sample by sample between the same two fresh
+ * workers (bench-tasks.ts, WakePairTask): `samples` of each kind.
+ * @example
+ * const { doorbell, message } = await measureWakePair(spawn, 200);
+ * console.log(`${message.middleMean / doorbell.middleMean} times faster`);
+ */
+export async function measureWakePair(
+  spawn: SpawnTaskWorker,
+  samples: number,
+): Promise<{ doorbell: WakeFigures; message: WakeFigures }> {
+  const channel = new MessageChannel();
+  const shared = { bell: new SharedArrayBuffer(8), ack: new SharedArrayBuffer(8), samples };
+  const pinger = spawn();
+  const answerer = spawn();
+  try {
+    const answered = answerer.request<WakePairResult>(
+      { ...shared, task: "wake-pair-answer", port: channel.port2 } satisfies BenchTask,
+      [channel.port2],
+    );
+    const pinged = await pinger.request<WakePairResult>(
+      { ...shared, task: "wake-pair-ping", port: channel.port1 } satisfies BenchTask,
+      [channel.port1],
+    );
+    await answered;
+    return { doorbell: wakeFigures(pinged.doorbellUs), message: wakeFigures(pinged.messageUs) };
+  } finally {
+    await Promise.all([pinger.terminate(), answerer.terminate()]);
+  }
 }
 
 /**
@@ -232,19 +278,6 @@ function figure(rounds: number[]): RingFigure {
 
 function mega(figure: RingFigure): string {
   return `${(figure.median / 1e6).toFixed(0)} M frames/s (best ${(figure.best / 1e6).toFixed(0)})`;
-}
-
-function median(values: number[]): number {
-  return quantile(values, 0.5);
-}
-
-function quantile(values: number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (position - low);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -6,8 +6,8 @@ import { createEngineWorklet, loadEngineWorklet } from "../../src/hosts/audiowor
 import { createTimeProbe } from "../../src/hosts/audioworklet/phase-cost-meter";
 import { webWorkers } from "../../test/support/web-task-workers";
 import { w2Program } from "../../test/support/workloads";
-import { measureDoorbellWake, measureRingThroughput } from "../dataplane/ring-throughput";
-import { interleave, median } from "../pairs";
+import { measureRingThroughput, measureWakePair } from "../dataplane/ring-throughput";
+import { alternate, interleave, median } from "../pairs";
 import { buildNativeW2 } from "../workloads";
 
 const SR = 48000;
@@ -16,12 +16,6 @@ const spawn = webWorkers(new URL("../dataplane/bench-worker.ts", import.meta.url
 function usPer(iterations: number, run: () => void): number {
   const start = performance.now();
   for (let i = 0; i < iterations; i++) run();
-  return ((performance.now() - start) * 1000) / iterations;
-}
-
-async function usPerAsync(iterations: number, run: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  for (let i = 0; i < iterations; i++) await run();
   return ((performance.now() - start) * 1000) / iterations;
 }
 
@@ -140,37 +134,43 @@ const api = {
       await context.startRendering();
       return ((performance.now() - start) * 1000) / ((seconds * SR) / 128);
     };
-    return interleave(rounds, {
-      empty: () =>
-        time(async (context) => {
-          await context.audioWorklet.addModule("/bench/pages/empty-processor.js");
-          return new AudioWorkletNode(context, "empty-processor", {
-            numberOfInputs: 0,
-            outputChannelCount: [2],
-          });
-        }),
-      ours: () =>
-        time(async (context) => {
-          const { node, port } = await createEngineWorklet(context, {
-            program: { nodes: [{ kind: "oscillator", inputs: [], params: { frequency: 440 } }], output: 0 },
-            outputChannels: 2,
-          });
-          // The whole live path: transport block and meters published every quantum.
-          if (!withDataPlane) return node;
-          const plane = createDataPlane({ isolated: self.crossOriginIsolated });
-          const transport = plane.createTransportBlock();
-          const meters = plane.createMeterBlock(2);
-          port.postMessage({ type: "connect-blocks", transport: transport.remote, meters: meters.remote }, [
-            ...transport.transfer,
-            ...meters.transfer,
-          ]);
-          return node;
-        }),
-    });
+    // One round to warm up (dropped): a page's first render of ours took up to twice its later ones.
+    return interleave(
+      rounds,
+      {
+        empty: () =>
+          time(async (context) => {
+            await context.audioWorklet.addModule("/bench/pages/empty-processor.js");
+            return new AudioWorkletNode(context, "empty-processor", {
+              numberOfInputs: 0,
+              outputChannelCount: [2],
+            });
+          }),
+        ours: () =>
+          time(async (context) => {
+            const { node, port } = await createEngineWorklet(context, {
+              program: { nodes: [{ kind: "oscillator", inputs: [], params: { frequency: 440 } }], output: 0 },
+              outputChannels: 2,
+            });
+            // The whole live path: transport block and meters published every quantum.
+            if (!withDataPlane) return node;
+            const plane = createDataPlane({ isolated: self.crossOriginIsolated });
+            const transport = plane.createTransportBlock();
+            const meters = plane.createMeterBlock(2);
+            port.postMessage({ type: "connect-blocks", transport: transport.remote, meters: meters.remote }, [
+              ...transport.transfer,
+              ...meters.transfer,
+            ]);
+            return node;
+          }),
+      },
+      { warmUp: 1 },
+    );
   },
   /**
-   * getTransportState() on the main thread vs asking the Worker over Comlink, `rounds` interleaved
-   * pairs; the raw block read once.
+   * getTransportState() on the main thread vs asking the Worker over Comlink, `rounds` rounds of 100
+   * alternating slices (40 reads, then 4 round trips: bench/pairs.ts, alternate); the raw block read
+   * once.
    */
   async transportRead(rounds: number) {
     const engine = await AudioWorkletEngineClient.start();
@@ -178,21 +178,36 @@ const api = {
     await engine.play();
     const block = usPer(100_000, () => engine.readTransport());
     for (let i = 0; i < 200; i++) await engine.rawPing();
-    const pairs = await interleave(rounds, {
-      contract: () => usPerAsync(4_000, () => engine.getTransportState()),
-      viaWorker: () => usPerAsync(400, () => engine.rawPing()),
-    });
+    const pairs = { contract: [] as number[], viaWorker: [] as number[] };
+    // Two rounds warm up (dropped): a page's first rounds read the state up to 2.5 times slower.
+    for (let round = -2; round < rounds; round++) {
+      const figures = await alternate(100, {
+        contract: { calls: 40, run: () => engine.getTransportState() },
+        viaWorker: { calls: 4, run: () => engine.rawPing() },
+      });
+      if (round < 0) continue;
+      pairs.contract.push(figures.contract);
+      pairs.viaWorker.push(figures.viaWorker);
+    }
     await engine.close();
     return { block, ...pairs };
   },
-  /** A control call through our wrapping vs a plain Comlink call on the same port, interleaved pairs. */
+  /**
+   * A control call through our wrapping vs a plain Comlink call on the same port: `rounds` rounds of
+   * `calls` each, alternating ten by ten.
+   */
   async controlRoundtrip(calls: number, rounds: number) {
     const engine = await AudioWorkletEngineClient.start();
     for (let i = 0; i < 500; i++) await engine.ping();
-    const pairs = await interleave(rounds, {
-      ours: () => usPerAsync(calls, () => engine.ping()),
-      plain: () => usPerAsync(calls, () => engine.rawPing()),
-    });
+    const pairs = { ours: [] as number[], plain: [] as number[] };
+    for (let round = 0; round < rounds; round++) {
+      const figures = await alternate(calls / 10, {
+        ours: { calls: 10, run: () => engine.ping() },
+        plain: { calls: 10, run: () => engine.rawPing() },
+      });
+      pairs.ours.push(figures.ours);
+      pairs.plain.push(figures.plain);
+    }
     await engine.close();
     return pairs;
   },
@@ -206,31 +221,22 @@ const api = {
     return row;
   },
   /**
-   * Atomics.notify to a parked Worker (one way) vs a postMessage to a Worker and back, halved:
-   * `rounds` interleaved pairs of `samples` samples each, each side's figure the median of its round.
+   * A doorbell ring to a parked Worker and its ring back vs a postMessage to an idle Worker and its
+   * answer, sample by sample between the same two Workers (bench/dataplane/ring-throughput.ts,
+   * measureWakePair), each round trip halved: `rounds` rounds of fresh workers, `samples` of each
+   * kind a round, each kind's figure the mean of the middle half of its round. (A round trip of tens
+   * of microseconds on a 5 us clock: a round's median was one of a few ticks. Timed in separate
+   * rounds, each with workers of its own, the two kinds' figures followed where the OS put those
+   * workers, not the mechanism.)
    */
   async doorbellWake(samples: number, rounds: number) {
-    const echo = new Worker(new URL("./echo-worker.ts", import.meta.url), { type: "module" });
-    const once = () =>
-      new Promise<void>((resolve) => {
-        echo.onmessage = () => resolve();
-        echo.postMessage(0);
-      });
-    for (let i = 0; i < 200; i++) await once();
-    const pairs = await interleave(rounds, {
-      doorbell: async () => (await measureDoorbellWake(spawn, { samples, rounds: 1 })).oneWayUs.median,
-      postMessage: async () => {
-        const trips: number[] = [];
-        for (let i = 0; i < samples; i++) {
-          const t0 = performance.now();
-          await once();
-          trips.push(((performance.now() - t0) * 1000) / 2);
-        }
-        return median(trips);
-      },
-    });
-    echo.terminate();
-    return pairs;
+    const figures = { doorbell: [] as number[], postMessage: [] as number[] };
+    for (let round = 0; round < rounds; round++) {
+      const { doorbell, message } = await measureWakePair(spawn, samples);
+      figures.doorbell.push(doorbell.middleMean / 2);
+      figures.postMessage.push(message.middleMean / 2);
+    }
+    return figures;
   },
 };
 

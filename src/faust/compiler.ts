@@ -137,11 +137,27 @@ async function nodeIdOf(source: string, options: ResolvedFaustOptions): Promise<
       ? [options.releaseLength, options.dynamicVoices]
       : []),
   ]);
+  const known = idsByKey.get(key);
+  if (known !== undefined) return known;
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
   let hex = "";
   for (let i = 0; i < 8; i++) hex += (digest[i] as number).toString(16).padStart(2, "0");
-  return `faust:${hex}`;
+  const nodeId = `faust:${hex}`;
+  idsByKey.set(key, nodeId);
+  for (const oldest of idsByKey.keys()) {
+    if (idsByKey.size <= MAX_CACHED) break;
+    idsByKey.delete(oldest);
+  }
+  return nodeId;
 }
+
+/**
+ * The ids of the last sources hashed, by their key: a second compile of a source is then a lookup on
+ * this thread, not a digest (`crypto.subtle.digest` is asynchronous, in Node on another thread, and
+ * waiting for it was most of a cached compile's time and of its scatter). As many as the compile
+ * cache holds (MAX_CACHED).
+ */
+const idsByKey = new Map<string, string>();
 
 /** `declare options "[nvoices:N]"` in the source, or 0. */
 function declaredVoices(source: string): number {

@@ -2,7 +2,7 @@
  * Run-time compilation (src/faust/compiler.ts): node ids, the cache, options, and compile errors that
  * carry Faust's message and line.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { isEngineError } from "../../src/contracts/errors";
 import { cachedFaustNodeIds, FaustCompileError, faustNodeId } from "../../src/faust/compiler";
 import { libFaustCompiler } from "../../src/faust/libfaust";
@@ -37,6 +37,22 @@ describe("compiling Faust at run time", () => {
       faustNodeId(source, { libraries: { "a.lib": "x = 1;" } }),
     ]);
     expect(new Set([first.nodeId, ...ids]).size).toBe(7);
+  });
+
+  it("hashes a source once: its second compile is a lookup, with the same id", async () => {
+    const source = 'process = *(hslider("hashed-once", 0.5, 0, 1, 0.01));';
+    const digest = vi.spyOn(crypto.subtle, "digest");
+    try {
+      const first = await compile(source);
+      expect(digest).toHaveBeenCalledTimes(1);
+      expect(await compile(source)).toBe(first);
+      expect(await faustNodeId(source)).toBe(first.nodeId);
+      expect(digest).toHaveBeenCalledTimes(1);
+      await faustNodeId(source, { name: "another" });
+      expect(digest).toHaveBeenCalledTimes(2);
+    } finally {
+      digest.mockRestore();
+    }
   });
 
   it("loads libfaust once per thread, whichever loader asks later", async () => {
