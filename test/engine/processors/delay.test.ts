@@ -209,6 +209,31 @@ describe("delay", () => {
     expect(withDry).toEqual(withoutDry);
   });
 
+  it("in a cycle, feeds its own line back exactly, for 1, 2, 3 and 40 frames and across the line's wrap", async () => {
+    // At 8 kHz the line holds 80,002 frames: 170,000 frames wrap it twice, inside blocks.
+    const sampleRate = 8000;
+    const length = 170_000;
+    const input = whiteNoise(length, 9);
+    const wet = 0.4;
+    const feedback = 0.5;
+    for (const frames of [1, 2, 3, 40]) {
+      const [cycle] = await renderProgram(feedbackBus({ time: ms(frames, sampleRate), wet, feedback }), length, {
+        sampleRate,
+        buffers: [[input]],
+      });
+      // bus[n] = x[n] + wet s[n - W]; s[n] = bus[n] + feedback s[n - W], in float32 as the engine
+      // (whose parameters are floats too).
+      const s = new Float32Array(length);
+      const bus = new Float32Array(length);
+      for (let n = 0; n < length; n++) {
+        const delayed = n >= frames ? (s[n - frames] as number) : 0;
+        bus[n] = f(f(input[n] as number) + f(f(wet) * delayed));
+        s[n] = f((bus[n] as number) + f(feedback * delayed));
+      }
+      expect(maxAbsDifference(cycle as Float32Array, bus), `${frames} frames`).toBe(0);
+    }
+  });
+
   it("keeps one independent line per channel", async () => {
     const left = whiteNoise(2000, 7);
     const right = whiteNoise(2000, 8);

@@ -166,17 +166,10 @@ void Delay::processFeedbackOutput(const AudioBlock& block) {
   const int whole = std::max(whole_, 1);
   const float frac = whole_ >= 1 ? frac_ : 0.0f;
   for (int c = 0; c < block.numOutputs; ++c) {
-    const float* buf = line(c);
-    float* out = block.outputs[c];
-    int r = write_ - whole;
-    if (r < 0) r += size_;
-    int r1 = r - 1;
-    if (r1 < 0) r1 += size_;
-    for (int i = 0; i < block.frames; ++i) {
-      const float a = buf[r];
-      out[i] = wet_ * (a + frac * (buf[r1] - a));
-      r1 = r;
-      if (++r == size_) r = 0;
+    if (frac == 0.0f) {
+      readWhole(line(c), block.outputs[c], ringIndex(write_ - whole), block.frames);
+    } else {
+      readFractional(line(c), block.outputs[c], ringIndex(write_ - whole), frac, block.frames);
     }
   }
 }
@@ -186,22 +179,73 @@ void Delay::processFeedbackInput(const AudioBlock& block) {
   const float frac = whole_ >= 1 ? frac_ : 0.0f;
   const int channels = std::min(block.numInputs, channels_);
   for (int c = 0; c < channels; ++c) {
-    const float* in = block.inputs[c];
-    float* buf = line(c);
-    int w = write_;
-    int r = w - whole;
-    if (r < 0) r += size_;
-    int r1 = r - 1;
-    if (r1 < 0) r1 += size_;
-    for (int i = 0; i < block.frames; ++i) {
-      const float a = buf[r];
-      buf[w] = in[i] + feedback_ * (a + frac * (buf[r1] - a));
-      if (++w == size_) w = 0;
-      r1 = r;
-      if (++r == size_) r = 0;
+    if (frac == 0.0f) {
+      writeWhole(block.inputs[c], line(c), write_, ringIndex(write_ - whole), block.frames);
+    } else {
+      writeFractional(block.inputs[c], line(c), write_, ringIndex(write_ - whole), frac, block.frames);
     }
   }
   advance(block.frames);
+}
+
+// The feedback halves walk the line in runs that do not wrap, so that a whole-frame delay (the
+// usual case: a time in ms at 48 kHz is most often a whole number of frames) is a loop the compiler
+// vectorises: out = wet * s[n - W], and s[n] = x + feedback * s[n - W]. (Sample by sample with a
+// wrap test each, W2's one feedback delay took 7% of its render, as long as two of its 32 voices.)
+// The samples are the fractional formula's with frac = 0, but for the sign of a zero: a + 0 * (b - a)
+// turns -0 into +0, which no sum downstream can tell apart from -0.
+
+int Delay::ringIndex(int index) const { return index < 0 ? index + size_ : index; }
+
+void Delay::readWhole(const float* buf, float* out, int r, int n) const {
+  const float wet = wet_;
+  for (int i = 0; i < n;) {
+    const int run = std::min(n - i, size_ - r);
+    const float* from = buf + r;
+    float* to = out + i;
+    for (int k = 0; k < run; ++k) to[k] = wet * from[k];
+    i += run;
+    r = 0;  // a run ends at the line's end, or at the block's
+  }
+}
+
+void Delay::readFractional(const float* buf, float* out, int r, float frac, int n) const {
+  int r1 = ringIndex(r - 1);
+  for (int i = 0; i < n; ++i) {
+    const float a = buf[r];
+    out[i] = wet_ * (a + frac * (buf[r1] - a));
+    r1 = r;
+    if (++r == size_) r = 0;
+  }
+}
+
+void Delay::writeWhole(const float* in, float* buf, int w, int r, int n) const {
+  const float feedback = feedback_;
+  for (int i = 0; i < n;) {
+    const int run = std::min({n - i, size_ - w, size_ - r});
+    // s[n] and s[n - W] are W >= 1 slots apart: a write lands where a later frame reads, and the
+    // compiler's overlap check keeps the loop scalar when W is shorter than a vector.
+    const float* from = buf + r;
+    float* to = buf + w;
+    const float* x = in + i;
+    for (int k = 0; k < run; ++k) to[k] = x[k] + feedback * from[k];
+    i += run;
+    w += run;
+    r += run;
+    if (w == size_) w = 0;
+    if (r == size_) r = 0;
+  }
+}
+
+void Delay::writeFractional(const float* in, float* buf, int w, int r, float frac, int n) const {
+  int r1 = ringIndex(r - 1);
+  for (int i = 0; i < n; ++i) {
+    const float a = buf[r];
+    buf[w] = in[i] + feedback_ * (a + frac * (buf[r1] - a));
+    if (++w == size_) w = 0;
+    r1 = r;
+    if (++r == size_) r = 0;
+  }
 }
 
 }  // namespace wd

@@ -54,6 +54,13 @@ class Delay final : public Processor {
   // the write index on.
   void advance(int frames);
   void keepLinesFinite(int frames);
+  // The feedback halves for one channel (delay.cpp): `r` is the slot of s[n - W] for the first frame,
+  // `w` that of s[n]; the whole-frame versions work in runs that do not wrap.
+  int ringIndex(int index) const;
+  void readWhole(const float* buf, float* out, int r, int n) const;
+  void readFractional(const float* buf, float* out, int r, float frac, int n) const;
+  void writeWhole(const float* in, float* buf, int w, int r, int n) const;
+  void writeFractional(const float* in, float* buf, int w, int r, float frac, int n) const;
 
   double sampleRate_ = 48000.0;
   float timeMs_ = 10.0f;
