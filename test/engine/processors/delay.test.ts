@@ -217,10 +217,14 @@ describe("delay", () => {
     const wet = 0.4;
     const feedback = 0.5;
     for (const frames of [1, 2, 3, 40]) {
-      const [cycle] = await renderProgram(feedbackBus({ time: ms(frames, sampleRate), wet, feedback }), length, {
-        sampleRate,
-        buffers: [[input]],
-      });
+      const [cycle] = await renderProgram(
+        feedbackBus({ time: ms(frames, sampleRate), wet, feedback }),
+        length,
+        {
+          sampleRate,
+          buffers: [[input]],
+        },
+      );
       // bus[n] = x[n] + wet s[n - W]; s[n] = bus[n] + feedback s[n - W], in float32 as the engine
       // (whose parameters are floats too).
       const s = new Float32Array(length);
