@@ -8,7 +8,8 @@
 # phases; Playwright's web server would build them too, inside its start-up timeout.
 #
 # --with-node-tests (what `npm test` passes) runs the Node tests (Vitest) too, in its projects
-# (vitest.config.ts): "timed", whose checks read the clock or the CPU, first and alone; "untimed" and
+# (vitest.config.ts): "timed", whose checks read the clock or the CPU, first and alone (then
+# "timed-alone", whose files compare two cost measurements, one file at a time); "untimed" and
 # "untimed-isolated" beside the "serial" phase at the idle scheduling class (`chrt --idle 0`), and
 # with them the type check of `npm run lint` (scripts/typecheck.mjs: 30 s of one core that used to
 # come before everything; `npm test` runs lint's other half, biome, first). The serial specs play
@@ -46,7 +47,7 @@ playwright() {
 timed=0
 if [ "$node_tests" = 1 ]; then
   # shellcheck disable=SC2046 # the reporter options are separate words
-  npx vitest run --project timed $(vitest_json timed)
+  npx vitest run --project timed --project timed-alone $(vitest_json timed)
   timed=$?
 fi
 
