@@ -56,9 +56,10 @@ export type MainToWorkletMessage =
   | { type: "restart" }
   /**
    * Record the live audio input into `ring` (stereo, interleaved) from the next quantum the transport
-   * plays whole (input-record-tap.ts); start answers input-record-armed, stop input-record-stopped.
+   * plays whole (input-record-tap.ts); start answers input-record-armed (with its `take`, which
+   * counts the starts of one LiveInputPort), stop input-record-stopped.
    */
-  | { type: "input-record-start"; ring: RingHandle }
+  | { type: "input-record-start"; ring: RingHandle; take: number }
   | { type: "input-record-stop" }
   /** Test hook: make the next quantum trap inside engine.wasm. */
   | { type: "trap-for-testing" }

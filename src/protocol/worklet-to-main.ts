@@ -16,9 +16,10 @@ export type WorkletToMainMessage =
   /**
    * The live input recording is armed on the audio thread: a play sent after this is recorded from
    * its first whole quantum (the arm travels on the port, play on the command ring, which the audio
-   * thread may read first).
+   * thread may read first). `take`: the input-record-start's, so that a late answer to a start that
+   * timed out is not taken for a newer start's.
    */
-  | { type: "input-record-armed" }
+  | { type: "input-record-armed"; take: number }
   /** The live input recording stopped: where its take sits (input-record-tap.ts). */
   | {
       type: "input-record-stopped";

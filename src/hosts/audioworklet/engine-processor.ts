@@ -351,7 +351,7 @@ export class EngineProcessor extends AudioWorkletProcessor {
         return;
       case "input-record-start":
         this.inputRecord.arm(openRing(message.ring, Float32Array));
-        this.main.postMessage({ type: "input-record-armed" });
+        this.main.postMessage({ type: "input-record-armed", take: message.take });
         return;
       case "input-record-stop":
         this.main.postMessage({ type: "input-record-stopped", ...this.inputRecord.stop() });

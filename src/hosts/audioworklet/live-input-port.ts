@@ -45,7 +45,9 @@ export class LiveInputPort implements LiveAudioInput {
   private latency: InputLatency | null = null;
   private recording: Recording | null = null;
   private stopped: ((message: Stopped) => void) | null = null;
-  private armed: (() => void) | null = null;
+  private armed: ((take: number) => void) | null = null;
+  /** The last start's number (input-record-start's `take`, answered in input-record-armed). */
+  private takes = 0;
 
   constructor(
     private readonly context: AudioContext,
@@ -130,14 +132,18 @@ export class LiveInputPort implements LiveAudioInput {
     });
     // Resolves once the audio thread has armed the take, so that a play sent next (on the command
     // ring, which the audio thread may read before this port's message) is recorded from its start.
+    const take = ++this.takes;
     const armed = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), ARM_TIMEOUT_MS);
-      this.armed = () => {
+      // Only this start's answer: a start that timed out may still be answered, late.
+      this.armed = (answered) => {
+        if (answered !== take) return;
         clearTimeout(timer);
+        this.armed = null;
         resolve(true);
       };
     });
-    this.port.postMessage({ type: "input-record-start", ring: ring.remote }, ring.transfer);
+    this.port.postMessage({ type: "input-record-start", ring: ring.remote, take }, ring.transfer);
     const recording: Recording = {
       ring: ring.local,
       chunks: [],
@@ -195,8 +201,7 @@ export class LiveInputPort implements LiveAudioInput {
   /** The engine node's port forwards input-record-armed and -stopped here; true when it was one. */
   handleMessage(message: WorkletToMainMessage): boolean {
     if (message.type === "input-record-armed") {
-      this.armed?.();
-      this.armed = null;
+      this.armed?.(message.take);
       return true;
     }
     if (message.type !== "input-record-stopped") return false;

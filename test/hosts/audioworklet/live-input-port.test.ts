@@ -44,13 +44,13 @@ describe("LiveInputPort.startInputRecording", () => {
     // Another message of the worklet's is not the answer.
     expect(input.handleMessage({ type: "restarted" })).toBe(false);
     expect(await settled(start)).toBe(false);
-    expect(input.handleMessage({ type: "input-record-armed" })).toBe(true);
+    expect(input.handleMessage({ type: "input-record-armed", take: 1 })).toBe(true);
     await expect(start).resolves.toBeUndefined();
     // Armed: a second start is refused until the first stops.
     await expect(input.startInputRecording()).rejects.toThrow("a live input recording is already running");
   });
 
-  it("without an answer in 2 s: E_HOST_UNAVAILABLE, the arm withdrawn, and a new start allowed", async () => {
+  it("without an answer in 2 s: E_HOST_UNAVAILABLE, the arm withdrawn, a new start allowed, and the late answer not taken for it", async () => {
     vi.useFakeTimers();
     const { input, sent } = livePort();
     const start = input.startInputRecording();
@@ -65,7 +65,11 @@ describe("LiveInputPort.startInputRecording", () => {
     expect(sent.map((m) => m.type)).toEqual(["input-record-start", "input-record-stop"]);
     // The failed start left nothing running: the next one is taken.
     const again = input.startInputRecording();
-    input.handleMessage({ type: "input-record-armed" });
+    expect(sent.at(-1)).toMatchObject({ type: "input-record-start", take: 2 });
+    // The first start's answer, arriving late, is not the second's.
+    expect(input.handleMessage({ type: "input-record-armed", take: 1 })).toBe(true);
+    expect(await settled(again)).toBe(false);
+    input.handleMessage({ type: "input-record-armed", take: 2 });
     await expect(again).resolves.toBeUndefined();
   });
 });
