@@ -82,6 +82,29 @@ export async function alternate<K extends string>(
   >;
 }
 
+/**
+ * `rounds` rounds of `alternate`, each side's figures in round order as `interleave` gives them;
+ * `warmUp` rounds run first, their figures dropped.
+ * @example
+ * const r = await alternateRounds(5, 200, { ours: { calls: 10, run: ping }, plain: { calls: 10, run: rawPing } });
+ * pairStats(r.ours, r.plain, (ours, plain) => plain / ours);
+ */
+export async function alternateRounds<K extends string>(
+  rounds: number,
+  slices: number,
+  sides: Record<K, AlternatingSide>,
+  options: { warmUp?: number } = {},
+): Promise<Rounds<K>> {
+  const names = Object.keys(sides) as K[];
+  const result = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Rounds<K>;
+  for (let round = -(options.warmUp ?? 0); round < rounds; round++) {
+    const figures = await alternate(slices, sides);
+    if (round < 0) continue;
+    for (const name of names) result[name].push(figures[name]);
+  }
+  return result;
+}
+
 /** What a row reports of its pairs. */
 export interface PairStats {
   /** Median of the per-pair ratios: the row's figure. */

@@ -7,7 +7,7 @@ import { createTimeProbe } from "../../src/hosts/audioworklet/phase-cost-meter";
 import { webWorkers } from "../../test/support/web-task-workers";
 import { w2Program } from "../../test/support/workloads";
 import { measureRingThroughput, measureWakePair } from "../dataplane/ring-throughput";
-import { alternate, interleave, median } from "../pairs";
+import { alternateRounds, interleave, median } from "../pairs";
 import { buildNativeW2 } from "../workloads";
 
 const SR = 48000;
@@ -169,7 +169,7 @@ const api = {
   },
   /**
    * getTransportState() on the main thread vs asking the Worker over Comlink, `rounds` rounds of 100
-   * alternating slices (40 reads, then 4 round trips: bench/pairs.ts, alternate); the raw block read
+   * alternating slices (40 reads, then 4 round trips: bench/pairs.ts, alternateRounds); the raw block read
    * once.
    */
   async transportRead(rounds: number) {
@@ -178,17 +178,16 @@ const api = {
     await engine.play();
     const block = usPer(100_000, () => engine.readTransport());
     for (let i = 0; i < 200; i++) await engine.rawPing();
-    const pairs = { contract: [] as number[], viaWorker: [] as number[] };
     // Two rounds warm up (dropped): a page's first rounds read the state up to 2.5 times slower.
-    for (let round = -2; round < rounds; round++) {
-      const figures = await alternate(100, {
+    const pairs = await alternateRounds(
+      rounds,
+      100,
+      {
         contract: { calls: 40, run: () => engine.getTransportState() },
         viaWorker: { calls: 4, run: () => engine.rawPing() },
-      });
-      if (round < 0) continue;
-      pairs.contract.push(figures.contract);
-      pairs.viaWorker.push(figures.viaWorker);
-    }
+      },
+      { warmUp: 2 },
+    );
     await engine.close();
     return { block, ...pairs };
   },
@@ -199,15 +198,10 @@ const api = {
   async controlRoundtrip(calls: number, rounds: number) {
     const engine = await AudioWorkletEngineClient.start();
     for (let i = 0; i < 500; i++) await engine.ping();
-    const pairs = { ours: [] as number[], plain: [] as number[] };
-    for (let round = 0; round < rounds; round++) {
-      const figures = await alternate(calls / 10, {
-        ours: { calls: 10, run: () => engine.ping() },
-        plain: { calls: 10, run: () => engine.rawPing() },
-      });
-      pairs.ours.push(figures.ours);
-      pairs.plain.push(figures.plain);
-    }
+    const pairs = await alternateRounds(rounds, calls / 10, {
+      ours: { calls: 10, run: () => engine.ping() },
+      plain: { calls: 10, run: () => engine.rawPing() },
+    });
     await engine.close();
     return pairs;
   },

@@ -3,7 +3,14 @@
  * pairs, and the middle-half mean the microsecond rows use on a coarse clock.
  */
 import { describe, expect, it } from "vitest";
-import { alternate, interleave, interquartileMean, median, pairStats } from "../../bench/pairs";
+import {
+  alternate,
+  alternateRounds,
+  interleave,
+  interquartileMean,
+  median,
+  pairStats,
+} from "../../bench/pairs";
 
 describe("interleave", () => {
   it("rotates which side goes first, each first half the time", async () => {
@@ -63,5 +70,14 @@ describe("alternate", () => {
     expect(order.join("")).toBe("aabbaaaab");
     expect(figures.a).toBeGreaterThanOrEqual(0);
     expect(Object.keys(figures)).toEqual(["a", "b"]);
+  });
+});
+
+describe("alternateRounds", () => {
+  it("runs warm-up rounds first and keeps only the others' figures, one per round", async () => {
+    let calls = 0;
+    const rounds = await alternateRounds(3, 2, { a: { calls: 1, run: () => calls++ } }, { warmUp: 2 });
+    expect(calls).toBe(10);
+    expect(rounds.a).toHaveLength(3);
   });
 });
