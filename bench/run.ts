@@ -495,26 +495,27 @@ async function warpRow(): Promise<void> {
 
 /** The serve row (issue 17): a render read back through `webdreamer serve` against in-process. */
 async function serveRow(): Promise<void> {
-  const serve = await benchServeOverhead(10 * repetitions);
+  const serve = await benchServeOverhead(10 * repetitions, 5);
   console.error(`[bench] ${describeServeOverhead(serve)}`);
   row(
     "serve-overhead",
     "ms per 1 s stereo render, read back over HTTP (loopback)",
-    "the same render and readBuffer in-process (interleaved pairs)",
+    "the same render and readBuffer in-process (interleaved pairs of 5 renders each, a collection before each render)",
     { ours: serve.http, reference: serve.inProcess },
     // Below 1: what the HTTP round trip costs (as before, in-process / HTTP).
     pairStats(serve.http, serve.inProcess, cheaper),
   );
 }
 
-/** One WAM node's cost beyond its own DSP (docs/wam.md), interleaved rounds. */
-async function wamRow(page: import("@playwright/test").Page, address: string): Promise<void> {
-  const wam = await benchWamOverhead(page, address, 10, 9);
+/** One WAM node's cost beyond its own DSP (docs/wam.md), interleaved rounds in fresh pages, pooled. */
+async function wamRow(fresh: () => Promise<import("@playwright/test").Page>, address: string): Promise<void> {
+  // 2N pages of 4 rounds of 20 s: one page of 9 rounds of 10 s read 0.41 in one run and 0.25 in the next.
+  const wam = await benchWamOverhead(fresh, address, { seconds: 20, pairs: 4, pages: 2 * repetitions });
   console.error(`[bench] ${describeWamOverhead(wam)}`);
   row(
     "wam-overhead",
     "us per quantum",
-    "the same graph with a builtin gain in the WAM's place, OfflineAudioContext (9 interleaved rounds of 10 s)",
+    "the same graph with a builtin gain in the WAM's place, OfflineAudioContext (interleaved rounds of 20 s, 4 a page, pages pooled)",
     { ours: wam.withWam, reference: wam.builtin },
     pairStats(wam.withWam, wam.builtin, cheaper),
   );
@@ -567,11 +568,11 @@ async function faustRows(): Promise<void> {
 
 /** createEngine to the first rendered block in Node, against faustwasm's offline processor. */
 async function startupRow(): Promise<void> {
-  const times = await benchStartup(5 * repetitions);
+  const times = await benchStartup(10 * repetitions, 5);
   row(
     "startup.nodejs",
     "ms from createEngine() to 128 rendered frames read back",
-    "faustwasm: createOfflineProcessor on a compiled os.osc(440) to 128 rendered frames, interleaved pairs",
+    "faustwasm: createOfflineProcessor on a compiled os.osc(440) to 128 rendered frames, interleaved pairs of 5 starts each, a collection before each start",
     { ours: times.webdreamer, reference: times.faustwasm },
     pairStats(times.webdreamer, times.faustwasm, cheaper),
   );
@@ -681,7 +682,7 @@ if (browserGroups.some(runs)) {
     // A real-time AudioContext needs the autoplay flag from CHROMIUM_ARGS; a fresh page keeps it clean.
     if (runs("realtime")) await realtimeRows(fresh, address);
     if (runs("project")) await projectRows(fresh, address);
-    if (runs("wam")) await wamRow(await fresh(), address);
+    if (runs("wam")) await wamRow(fresh, address);
     if (runs("live")) await liveRows(await fresh(), address);
     if (runs("live") || runs("cold-start")) await coldStartRow(browser);
   });

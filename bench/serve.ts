@@ -3,6 +3,11 @@
  * (oscillator, filter, reverb at 48 kHz) rendered and read back in-process (render, readBuffer,
  * releaseBuffer) and through `webdreamer serve` on the loopback (POST render, GET the buffer as raw
  * float32, DELETE it, with RemoteHttpEngineClient), interleaved A B A B, medians of the pairs.
+ *
+ * A pair's figure for each side is the mean of a batch of renders, each after a full collection
+ * (bench/collect-garbage.ts, untimed): the server runs in this process, so a collection owed to the
+ * HTTP side's buffers fell on either side's next render, and single renders' ratios scattered from
+ * 0.12 to 1.05 (two runs of 30 pairs read 0.38 and 0.31).
  */
 
 import type { EngineClient } from "../src/api/engine-client";
@@ -10,6 +15,7 @@ import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
 import { createEngineServer } from "../src/serve/engine-server";
 import { RemoteHttpEngineClient } from "../src/serve/http-engine-client";
+import { collectGarbage } from "./collect-garbage";
 import { interleave } from "./pairs";
 import { sawRoomRequest } from "./saw-room-request";
 import { median } from "./workloads";
@@ -24,6 +30,7 @@ export interface ServeOverhead {
 const REQUEST = sawRoomRequest("bench-serve", 220);
 
 async function timeOne(engine: EngineClient): Promise<number> {
+  collectGarbage();
   const started = performance.now();
   const result = await engine.render(REQUEST);
   await engine.readBuffer(result.buffer_handle ?? "");
@@ -31,8 +38,15 @@ async function timeOne(engine: EngineClient): Promise<number> {
   return performance.now() - started;
 }
 
-/** `pairs` interleaved pairs after two warm-ups of each side. */
-export async function benchServeOverhead(pairs: number): Promise<ServeOverhead> {
+/** ms per render: the mean of `batch` renders. */
+async function timeBatch(engine: EngineClient, batch: number): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < batch; i++) total += await timeOne(engine);
+  return total / batch;
+}
+
+/** `pairs` interleaved pairs of `batch` renders of each side, after two warm-ups of each side. */
+export async function benchServeOverhead(pairs: number, batch = 5): Promise<ServeOverhead> {
   const module = await loadEngineModuleFromDisk();
   const local = new InProcessEngineClient({ module });
   const server = createEngineServer(async () => new InProcessEngineClient({ module }), { port: 0 });
@@ -43,7 +57,10 @@ export async function benchServeOverhead(pairs: number): Promise<ServeOverhead> 
       await timeOne(local);
       await timeOne(remote);
     }
-    return await interleave(pairs, { inProcess: () => timeOne(local), http: () => timeOne(remote) });
+    return await interleave(pairs, {
+      inProcess: () => timeBatch(local, batch),
+      http: () => timeBatch(remote, batch),
+    });
   } finally {
     await remote.close();
     await local.close();

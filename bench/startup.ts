@@ -11,14 +11,23 @@
  * host caches engine.wasm's module for the process (loadEngineModuleFromDisk), and faustwasm's side is
  * handed one compiled module. What is timed is everything after: instantiation, the engine's setup
  * (the wavetables), the graph and the first block. The Faust compile is outside (faust-compile).
+ *
+ * Each pair times a batch of starts of each side and takes their mean, each start after a full
+ * collection (bench/collect-garbage.ts, untimed). A faustwasm start takes 1.5 to 3 ms, and every
+ * tenth took 6 to 8 ms when V8 collected the memories earlier starts had left; the median of single
+ * starts jumped between those values, and two runs of 15 single pairs read 0.32 and 0.23.
  */
 import { FaustMonoDspGenerator, type LooseFaustDspFactory } from "@grame/faustwasm/dist/esm/index.js";
 import { createEngine } from "../src/create-engine";
 import { libFaustCompiler } from "../src/faust/libfaust";
 import { loadLibFaustFromDisk } from "../src/faust/libfaust-nodejs";
+import { collectGarbage } from "./collect-garbage";
 import { interleave } from "./pairs";
 
-export async function benchStartup(pairs: number): Promise<{ webdreamer: number[]; faustwasm: number[] }> {
+export async function benchStartup(
+  pairs: number,
+  batch = 5,
+): Promise<{ webdreamer: number[]; faustwasm: number[] }> {
   const compiler = await libFaustCompiler(loadLibFaustFromDisk);
   const factory = await compiler.createMonoDSPFactory(
     "osc",
@@ -28,10 +37,16 @@ export async function benchStartup(pairs: number): Promise<{ webdreamer: number[
   if (factory === null) throw new Error(`startup: libfaust failed: ${compiler.getErrorMessage()}`);
   const module = factory.module;
   const json = factory.json;
+  /** ms per start: the mean over `batch` starts, each after a collection (untimed). */
   const time = async (run: () => Promise<unknown>) => {
-    const started = performance.now();
-    await run();
-    return performance.now() - started;
+    let total = 0;
+    for (let i = 0; i < batch; i++) {
+      collectGarbage();
+      const started = performance.now();
+      await run();
+      total += performance.now() - started;
+    }
+    return total / batch;
   };
   const webdreamer = async () => {
     const engine = await createEngine({ sampleRate: 48000 });

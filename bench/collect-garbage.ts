@@ -1,0 +1,17 @@
+/**
+ * A full garbage collection on demand, in Node, for the bench rows whose samples take milliseconds
+ * and allocate WebAssembly memories (startup, serve): called before each timed sample, outside its
+ * time. V8 collects when the memories it has handed out pile up, and that collection (4 to 6 ms)
+ * landed on whichever sample came next: every tenth faustwasm start took 6 to 8 ms instead of 1.5 to
+ * 3, and a row's median followed where those landed. `--expose-gc` is set at run time so that the
+ * bench needs no Node flag of its own.
+ */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+
+export function collectGarbage(): void {
+  gc();
+}
