@@ -38,7 +38,7 @@ import { describePairs, interleave, type PairStats, pairStats, ratioStats } from
 import { benchProjectCompile, nodeProjectExporter } from "./project";
 import { noProjectExports, type ProjectExportPairs } from "./project-export-timing";
 import { benchServeOverhead, describeServeOverhead } from "./serve";
-import { benchStartup } from "./startup";
+import { benchStartupFresh } from "./startup";
 import { benchWamOverhead, describeWamOverhead } from "./wam/wam-overhead";
 import { benchWarpStretch, describeWarpStretch } from "./warp-stretch";
 import { median } from "./workloads";
@@ -568,11 +568,11 @@ async function faustRows(): Promise<void> {
 
 /** createEngine to the first rendered block in Node, against faustwasm's offline processor. */
 async function startupRow(): Promise<void> {
-  const times = await benchStartup(10 * repetitions, 5);
+  const times = await benchStartupFresh(10 * repetitions, 5);
   row(
     "startup.nodejs",
     "ms from createEngine() to 128 rendered frames read back",
-    "faustwasm: createOfflineProcessor on a compiled os.osc(440) to 128 rendered frames, interleaved pairs of 5 starts each, a collection before each start",
+    "faustwasm: createOfflineProcessor on a compiled os.osc(440) to 128 rendered frames, interleaved pairs of 5 starts each, a collection before each start, a fresh Node process",
     { ours: times.webdreamer, reference: times.faustwasm },
     pairStats(times.webdreamer, times.faustwasm, cheaper),
   );

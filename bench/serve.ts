@@ -15,7 +15,7 @@ import { loadEngineModuleFromDisk } from "../src/hosts/in-process/engine-file";
 import { InProcessEngineClient } from "../src/hosts/in-process/in-process-client";
 import { createEngineServer } from "../src/serve/engine-server";
 import { RemoteHttpEngineClient } from "../src/serve/http-engine-client";
-import { collectGarbage } from "./collect-garbage";
+import { meanAfterCollections } from "./collect-garbage";
 import { interleave } from "./pairs";
 import { sawRoomRequest } from "./saw-room-request";
 import { median } from "./workloads";
@@ -29,20 +29,10 @@ export interface ServeOverhead {
 
 const REQUEST = sawRoomRequest("bench-serve", 220);
 
-async function timeOne(engine: EngineClient): Promise<number> {
-  collectGarbage();
-  const started = performance.now();
+async function renderAndRead(engine: EngineClient): Promise<void> {
   const result = await engine.render(REQUEST);
   await engine.readBuffer(result.buffer_handle ?? "");
   await engine.releaseBuffer(result.buffer_handle ?? "");
-  return performance.now() - started;
-}
-
-/** ms per render: the mean of `batch` renders. */
-async function timeBatch(engine: EngineClient, batch: number): Promise<number> {
-  let total = 0;
-  for (let i = 0; i < batch; i++) total += await timeOne(engine);
-  return total / batch;
 }
 
 /** `pairs` interleaved pairs of `batch` renders of each side, after two warm-ups of each side. */
@@ -54,12 +44,12 @@ export async function benchServeOverhead(pairs: number, batch = 5): Promise<Serv
   const remote = await RemoteHttpEngineClient.connect({ url });
   try {
     for (let i = 0; i < 2; i++) {
-      await timeOne(local);
-      await timeOne(remote);
+      await renderAndRead(local);
+      await renderAndRead(remote);
     }
     return await interleave(pairs, {
-      inProcess: () => timeBatch(local, batch),
-      http: () => timeBatch(remote, batch),
+      inProcess: () => meanAfterCollections(batch, () => renderAndRead(local)),
+      http: () => meanAfterCollections(batch, () => renderAndRead(remote)),
     });
   } finally {
     await remote.close();

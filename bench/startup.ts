@@ -17,11 +17,13 @@
  * tenth took 6 to 8 ms when V8 collected the memories earlier starts had left; the median of single
  * starts jumped between those values, and two runs of 15 single pairs read 0.32 and 0.23.
  */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { FaustMonoDspGenerator, type LooseFaustDspFactory } from "@grame/faustwasm/dist/esm/index.js";
 import { createEngine } from "../src/create-engine";
 import { libFaustCompiler } from "../src/faust/libfaust";
 import { loadLibFaustFromDisk } from "../src/faust/libfaust-nodejs";
-import { collectGarbage } from "./collect-garbage";
+import { meanAfterCollections } from "./collect-garbage";
 import { interleave } from "./pairs";
 
 export async function benchStartup(
@@ -37,17 +39,6 @@ export async function benchStartup(
   if (factory === null) throw new Error(`startup: libfaust failed: ${compiler.getErrorMessage()}`);
   const module = factory.module;
   const json = factory.json;
-  /** ms per start: the mean over `batch` starts, each after a collection (untimed). */
-  const time = async (run: () => Promise<unknown>) => {
-    let total = 0;
-    for (let i = 0; i < batch; i++) {
-      collectGarbage();
-      const started = performance.now();
-      await run();
-      total += performance.now() - started;
-    }
-    return total / batch;
-  };
   const webdreamer = async () => {
     const engine = await createEngine({ sampleRate: 48000 });
     const result = await engine.render({
@@ -78,5 +69,24 @@ export async function benchStartup(
   // Warm-up: Node's module loading and both code paths compiled by V8 once.
   await webdreamer();
   await faustwasm();
-  return interleave(pairs, { webdreamer: () => time(webdreamer), faustwasm: () => time(faustwasm) });
+  return interleave(pairs, {
+    webdreamer: () => meanAfterCollections(batch, webdreamer),
+    faustwasm: () => meanAfterCollections(batch, faustwasm),
+  });
+}
+
+/**
+ * benchStartup in a fresh Node process of its own (bench/startup-process.ts): what `npm run bench`
+ * reports, since a start is something a user's script does once, in a process of its own.
+ */
+export async function benchStartupFresh(
+  pairs: number,
+  batch = 5,
+): Promise<{ webdreamer: number[]; faustwasm: number[] }> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["scripts/run-ts.mjs", "bench/startup-process.ts", String(pairs), String(batch)],
+    { maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout) as { webdreamer: number[]; faustwasm: number[] };
 }
