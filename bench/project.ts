@@ -9,7 +9,6 @@ import { parseContract } from "../src/contracts/validate";
 import { createEngine } from "../src/create-engine";
 import { compileProject } from "../src/project/compile-project";
 import { PROJECT_SAMPLE_RATE, scaleAudio, scaleProject } from "../test/support/project-scale";
-import { meanAfterCollections } from "./collect-garbage";
 import { interleave } from "./pairs";
 import { timeProjectExport } from "./project-export-timing";
 
@@ -20,15 +19,15 @@ export interface CompileFigures {
   parseMs: number[];
 }
 
-/** Compiles (or parses) per timed round. */
+/** Compiles (or parses) per timed round: a collection pause lands on a batch, not on one call. */
 const COMPILES_PER_ROUND = 8;
 
 /**
  * Times of a fresh compile and of parsing its request, `repetitions` interleaved pairs after a warm-up,
- * each side's figure the mean of COMPILES_PER_ROUND calls, each after a full collection (untimed,
- * bench/collect-garbage.ts). One call of 25 to 130 ms, where a collection owed to earlier calls is
- * a quarter of it, moved the row by 15% between two quiet runs; batches of 8 without the collections
- * still moved it by 9% (3.34 and 3.65).
+ * each side's figure the mean of COMPILES_PER_ROUND calls (one call of 25 to 130 ms, where a collection
+ * pause is a quarter of it, moved the row by 15% between two quiet runs). A full collection before
+ * each call (as startup and serve take) made both sides slower and the row less steady (two runs
+ * 3.69 and 3.03), so this row does not take one; it runs in a fresh process (bench/fresh-process.ts).
  */
 export async function benchProjectCompile(repetitions: number): Promise<CompileFigures> {
   const project = scaleProject();
@@ -36,7 +35,11 @@ export async function benchProjectCompile(repetitions: number): Promise<CompileF
   const compile = () => compileProject(project, { sampleRate: PROJECT_SAMPLE_RATE, buffers });
   const { request } = compile();
   parseContract(RenderRequestSchema, request);
-  const timed = (run: () => unknown) => () => meanAfterCollections(COMPILES_PER_ROUND, run);
+  const timed = (run: () => unknown) => () => {
+    const started = performance.now();
+    for (let i = 0; i < COMPILES_PER_ROUND; i++) run();
+    return (performance.now() - started) / COMPILES_PER_ROUND;
+  };
   const rounds = await interleave(repetitions, {
     compileMs: timed(compile),
     parseMs: timed(() => parseContract(RenderRequestSchema, request)),

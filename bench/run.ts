@@ -30,15 +30,15 @@ import { benchFaustCompile } from "./faust/compile-time";
 import { describeW3 } from "./faust/w3";
 import { benchW3Worker } from "./faust/w3-browser";
 import { benchW3Nodejs } from "./faust/w3-nodejs";
+import { inFreshProcess } from "./fresh-process";
 import { kernelRenderer } from "./kernels";
 import { benchLongRender } from "./long-render";
 import { benchMemory } from "./memory";
 import type { OneRender } from "./pages/bench";
 import { describePairs, interleave, type PairStats, pairStats, ratioStats } from "./pairs";
-import { benchProjectCompile, nodeProjectExporter } from "./project";
+import { type CompileFigures, nodeProjectExporter } from "./project";
 import { noProjectExports, type ProjectExportPairs } from "./project-export-timing";
-import { benchServeOverhead, describeServeOverhead } from "./serve";
-import { benchStartupFresh } from "./startup";
+import { describeServeOverhead, type ServeOverhead } from "./serve";
 import { benchWamOverhead, describeWamOverhead } from "./wam/wam-overhead";
 import { benchWarpStretch, describeWarpStretch } from "./warp-stretch";
 import { median } from "./workloads";
@@ -456,11 +456,12 @@ async function projectRows(
   fresh: () => Promise<import("@playwright/test").Page>,
   address: string,
 ): Promise<void> {
-  const compile = await benchProjectCompile(5 * repetitions);
+  // 5 pairs in each of 2N fresh processes (bench/fresh-process.ts).
+  const compile: CompileFigures = await inFreshProcess("project-compile", [5], 2 * repetitions);
   row(
     "project-compile",
     "ms (796 nodes)",
-    "parsing the request it compiles to (RenderRequestSchema), interleaved pairs",
+    "parsing the request it compiles to (RenderRequestSchema), interleaved pairs of 8 calls each, 5 pairs in each of 2N fresh Node processes",
     { ours: compile.compileMs, reference: compile.parseMs },
     pairStats(compile.compileMs, compile.parseMs, cheaper),
   );
@@ -498,12 +499,13 @@ async function warpRow(): Promise<void> {
 
 /** The serve row (issue 17): a render read back through `webdreamer serve` against in-process. */
 async function serveRow(): Promise<void> {
-  const serve = await benchServeOverhead(10 * repetitions, 5);
+  // 5 pairs of 5 renders in each of 2N fresh processes (bench/fresh-process.ts).
+  const serve: ServeOverhead = await inFreshProcess("serve", [5, 5], 2 * repetitions);
   console.error(`[bench] ${describeServeOverhead(serve)}`);
   row(
     "serve-overhead",
     "ms per 1 s stereo render, read back over HTTP (loopback)",
-    "the same render and readBuffer in-process (interleaved pairs of 5 renders each, a collection before each render)",
+    "the same render and readBuffer in-process (interleaved pairs of 5 renders each, a collection before each render, 5 pairs in each of 2N fresh Node processes)",
     { ours: serve.http, reference: serve.inProcess },
     // Below 1: what the HTTP round trip costs (as before, in-process / HTTP).
     pairStats(serve.http, serve.inProcess, cheaper),
@@ -571,11 +573,12 @@ async function faustRows(): Promise<void> {
 
 /** createEngine to the first rendered block in Node, against faustwasm's offline processor. */
 async function startupRow(): Promise<void> {
-  const times = await benchStartupFresh(10 * repetitions, 5);
+  // 5 pairs of 5 starts in each of 2N fresh processes (bench/fresh-process.ts).
+  const times = await inFreshProcess<"webdreamer" | "faustwasm">("startup", [5, 5], 2 * repetitions);
   row(
     "startup.nodejs",
     "ms from createEngine() to 128 rendered frames read back",
-    "faustwasm: createOfflineProcessor on a compiled os.osc(440) to 128 rendered frames, interleaved pairs of 5 starts each, a collection before each start, a fresh Node process",
+    "faustwasm: createOfflineProcessor on a compiled os.osc(440) to 128 rendered frames, interleaved pairs of 5 starts each, a collection before each start, 5 pairs in each of 2N fresh Node processes",
     { ours: times.webdreamer, reference: times.faustwasm },
     pairStats(times.webdreamer, times.faustwasm, cheaper),
   );

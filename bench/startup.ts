@@ -17,8 +17,6 @@
  * tenth took 6 to 8 ms when V8 collected the memories earlier starts had left; the median of single
  * starts jumped between those values, and two runs of 15 single pairs read 0.32 and 0.23.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { FaustMonoDspGenerator, type LooseFaustDspFactory } from "@grame/faustwasm/dist/esm/index.js";
 import { createEngine } from "../src/create-engine";
 import { libFaustCompiler } from "../src/faust/libfaust";
@@ -73,20 +71,4 @@ export async function benchStartup(
     webdreamer: () => meanAfterCollections(batch, webdreamer),
     faustwasm: () => meanAfterCollections(batch, faustwasm),
   });
-}
-
-/**
- * benchStartup in a fresh Node process of its own (bench/startup-process.ts): what `npm run bench`
- * reports, since a start is something a user's script does once, in a process of its own.
- */
-export async function benchStartupFresh(
-  pairs: number,
-  batch = 5,
-): Promise<{ webdreamer: number[]; faustwasm: number[] }> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ["scripts/run-ts.mjs", "bench/startup-process.ts", String(pairs), String(batch)],
-    { maxBuffer: 1 << 20 },
-  );
-  return JSON.parse(stdout) as { webdreamer: number[]; faustwasm: number[] };
 }
