@@ -9,7 +9,7 @@ import { parseContract } from "../src/contracts/validate";
 import { createEngine } from "../src/create-engine";
 import { compileProject } from "../src/project/compile-project";
 import { PROJECT_SAMPLE_RATE, scaleAudio, scaleProject } from "../test/support/project-scale";
-import { interleave } from "./pairs";
+import { alternateRounds } from "./pairs";
 import { timeProjectExport } from "./project-export-timing";
 
 export interface CompileFigures {
@@ -19,32 +19,35 @@ export interface CompileFigures {
   parseMs: number[];
 }
 
-/** Compiles (or parses) per timed round: a collection pause lands on a batch, not on one call. */
+/** Compiles (and parses) per timed round, alternating one by one. */
 const COMPILES_PER_ROUND = 8;
 
 /**
- * Times of a fresh compile and of parsing its request, `repetitions` interleaved pairs after a warm-up,
- * each side's figure the mean of COMPILES_PER_ROUND calls (one call of 25 to 130 ms, where a collection
- * pause is a quarter of it, moved the row by 15% between two quiet runs). A full collection before
- * each call (as startup and serve take) made both sides slower and the row less steady (two runs
- * 3.69 and 3.03), so this row does not take one; it runs in a fresh process (bench/fresh-process.ts).
+ * Times of a fresh compile and of parsing its request, `repetitions` rounds after a warm-up round:
+ * a round alternates COMPILES_PER_ROUND compiles and as many parses one by one, and each side's
+ * figure is the mean of the middle half of its calls (`alternateRounds`, bench/pairs.ts), so a call
+ * that met a collection is left out as an outlier. A collection is most of a 10 ms compile and a
+ * fraction of a 35 ms parse: with the mean of a batch of 8 calls the row read 2.84 to 3.69 over six
+ * runs (spreads 12 to 47%), and a full collection before each call made both sides slower (V8 drops
+ * compiled code in a full collection) and the row less steady.
  */
 export async function benchProjectCompile(repetitions: number): Promise<CompileFigures> {
   const project = scaleProject();
   const buffers = Object.fromEntries(project.audio.map((source, i) => [source.content_id, `buf:${i + 1}`]));
   const compile = () => compileProject(project, { sampleRate: PROJECT_SAMPLE_RATE, buffers });
   const { request } = compile();
-  parseContract(RenderRequestSchema, request);
-  const timed = (run: () => unknown) => () => {
-    const started = performance.now();
-    for (let i = 0; i < COMPILES_PER_ROUND; i++) run();
-    return (performance.now() - started) / COMPILES_PER_ROUND;
-  };
-  const rounds = await interleave(repetitions, {
-    compileMs: timed(compile),
-    parseMs: timed(() => parseContract(RenderRequestSchema, request)),
-  });
-  return rounds;
+  const rounds = await alternateRounds(
+    repetitions,
+    COMPILES_PER_ROUND,
+    {
+      compile: { calls: 1, run: compile },
+      parse: { calls: 1, run: () => parseContract(RenderRequestSchema, request) },
+    },
+    { warmUp: 1 },
+  );
+  // alternate() gives microseconds per call.
+  const ms = (us: number[]) => us.map((value) => value / 1000);
+  return { compileMs: ms(rounds.compile), parseMs: ms(rounds.parse) };
 }
 
 /**

@@ -402,8 +402,10 @@ async function liveRows(page: import("@playwright/test").Page, address: string):
 /** Page load to first sound: the player's default patch against faustwasm playing the same patch. */
 async function coldStartRow(browser: import("@playwright/test").Browser): Promise<void> {
   // Fresh browser contexts, whose page loads scatter by tens of percent: with 7 visits one slow visit
-  // moved a row's median by 10 to 28% between two quiet runs, so 5 per repetition.
-  const times = await benchColdStart(browser, 5 * repetitions);
+  // moved a row's median by 10 to 28% between two quiet runs; with 5 per repetition,
+  // cold-start.idle-click.preload (about 20 ms against 36) read 1.83 to 2.20 over seven runs, 11%
+  // apart in two consecutive ones. So 10 per repetition.
+  const times = await benchColdStart(browser, 10 * repetitions);
   const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
   console.error(
     `[bench] cold start, ms: player [${list(times.player)}] (Play pressed at [${list(playPressedMs.slice(1))}]), ` +
@@ -486,12 +488,12 @@ async function projectRows(
   fresh: () => Promise<import("@playwright/test").Page>,
   address: string,
 ): Promise<void> {
-  // 5 pairs in each of 2N fresh processes (bench/fresh-process.ts).
+  // 5 rounds in each of 2N fresh processes (bench/fresh-process.ts).
   const compile: CompileFigures = await inFreshProcess("project-compile", [5], 2 * repetitions);
   row(
     "project-compile",
     "ms (796 nodes)",
-    "parsing the request it compiles to (RenderRequestSchema), interleaved pairs of 8 calls each, 5 pairs in each of 2N fresh Node processes",
+    "parsing the request it compiles to (RenderRequestSchema), rounds alternating 8 calls of each one by one, each side the mean of its middle half, 5 rounds in each of 2N fresh Node processes",
     { ours: compile.compileMs, reference: compile.parseMs },
     pairStats(compile.compileMs, compile.parseMs, cheaper),
   );
