@@ -10,11 +10,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
-export function collectGarbage(): void {
-  gc();
-}
+const collectGarbage = runInNewContext("gc") as () => void;
 
 /**
  * ms per call of `run`, the mean over `times` calls, each after a full collection (untimed).

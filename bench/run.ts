@@ -249,6 +249,21 @@ async function w3Rows(page: import("@playwright/test").Page, address: string): P
   }
 }
 
+/** Calls `name` of bench/pages/realtime-bench.ts's API in `page` (opened on realtime.html). */
+function callRealtimeBench<T>(
+  page: import("@playwright/test").Page,
+  name: string,
+  ...args: number[]
+): Promise<T> {
+  return page.evaluate(
+    ([n, a]) =>
+      (
+        window as unknown as { realtimeBench: Record<string, (...x: number[]) => Promise<unknown>> }
+      ).realtimeBench[n as string]?.(...(a as number[])),
+    [name, args] as const,
+  ) as Promise<T>;
+}
+
 /**
  * The real-time path (issue 5): each figure against a reference measured in the same page, in
  * `repetitions` fresh pages (each its own renderer process, its threads placed anew), their pairs
@@ -270,14 +285,7 @@ async function realtimeRows(
   for (let launch = 0; launch < repetitions; launch++) {
     const page = await fresh();
     await page.goto(new URL("bench/pages/realtime.html", address).href);
-    const call = <T>(name: string, ...args: number[]) =>
-      page.evaluate(
-        ([n, a]) =>
-          (
-            window as unknown as { realtimeBench: Record<string, (...x: number[]) => Promise<unknown>> }
-          ).realtimeBench[n as string]?.(...(a as number[])),
-        [name, args] as const,
-      ) as Promise<T>;
+    const call = <T>(name: string, ...args: number[]) => callRealtimeBench<T>(page, name, ...args);
     // 15 pairs of 20 s renders a page (a render takes 50 to 200 ms): with 5 pairs of 10 s two runs
     // were 12% apart (their pairs' spreads 22% and 26%).
     const host = await call<Pairs<"ours", "empty">>("hostOverhead", 20, 15);
@@ -346,13 +354,12 @@ async function sampleWake(
     await page.goto(new URL("bench/pages/realtime.html", address).href);
     await page.waitForFunction(() => "realtimeBench" in window);
     // 10 rounds of fresh Workers a page (about 0.5 s each), 200 samples of each kind a round.
-    const wake = (await page.evaluate(() =>
-      (
-        window as unknown as {
-          realtimeBench: { doorbellWake(s: number, r: number): Promise<Record<string, number[]>> };
-        }
-      ).realtimeBench.doorbellWake(200, 10),
-    )) as { doorbell: number[]; postMessage: number[] };
+    const wake = await callRealtimeBench<Record<"doorbell" | "postMessage", number[]>>(
+      page,
+      "doorbellWake",
+      200,
+      10,
+    );
     wakeRounds.doorbell.push(...wake.doorbell);
     wakeRounds.postMessage.push(...wake.postMessage);
     await page.close();
